@@ -1,0 +1,2052 @@
+//! The classification rules, in plain Rust.
+//!
+//! # How a failure is classified
+//!
+//! Every pattern of the rule table below goes into one Aho-Corasick automaton
+//! (ASCII case-insensitive), built once per process. Each text field is
+//! scanned once: the message, then the details, then the test name. A match
+//! may carry a small local check (word boundary, exact case, "followed by four
+//! digits", "on the same line as …"); checks look at a bounded window around
+//! the match, so the cost stays linear in the size of the input.
+//!
+//! A matched rule can vote for a category, hint at a language and flag React.
+//!
+//! **Category.** Every category rule has a *tier*. The winner is the rule with
+//! the lowest tier, then the highest confidence, then the earliest position
+//! (message before details). Tiers put root causes before their symptoms and
+//! distinctive markers before generic ones:
+//!
+//! | tier | rules | why here |
+//! |---|---|---|
+//! | 1 | resource | OOM, killed (137), disk full end everything else; a compile or test that was killed is a resource failure |
+//! | 2 | network | a refused connection or DNS failure makes tests time out and installs fail |
+//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; includes JS module-format errors (`Cannot use import statement outside a module`) |
+//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors |
+//! | 5 | compile | distinctive compiler diagnostics (`error[E0308]`, `error TS2322`, javac, go build, Python `SyntaxError`); JSON parse errors (`SyntaxError: … in JSON`) are runtime at this tier |
+//! | 6 | lint | linters and formatters, before the generic build banners they trigger |
+//! | 7 | build | generic build banners (`Failed to compile`, `could not compile`, `Build failed`) → compile |
+//! | 8 | selector | a locator/element not found; Playwright's `unexpected value` (element found, wrong content) is an assertion at this tier |
+//! | 9 | snapshot | before assertion: a snapshot failure also prints Expected/Received |
+//! | 10 | timeout | before assertion and runtime: what timed out is the failure |
+//! | 11 | assertion | a test expectation failed (a React warning printed next to it makes the specialty react, not the category runtime) |
+//! | 12 | React | errors and warnings raised by React itself → runtime, before the generic errors they come with |
+//! | 13 | runtime | exceptions, panics, crashes; generic `Exception` is last here, with low confidence |
+//! | 14 | weak | a bare mention of a secret → config, only when nothing else matched |
+//!
+//! Matches in the test name count only when the message and details decide
+//! nothing, and then with halved confidence (at most 0.4). Nothing at all →
+//! `unknown` with confidence 0.1 (0.0 for a failure with no text).
+//!
+//! **Confidence** is the winning rule's strength (distinctive markers such as
+//! `error[E0308]` ≈ 0.95, generic words such as `Exception` ≈ 0.35), plus 0.03
+//! for each other distinct rule of the same category that matched (at most
+//! +0.06), capped at 0.99.
+//!
+//! **Evidence** is the trimmed line holding the winning match, at most 200
+//! characters (a window around the match when the line is longer), cut on a
+//! character boundary.
+//!
+//! **Language**: the extension of `file`; else of the path that starts the
+//! test name (`tests/cart.test.ts > adds an item`, `tests/test_x.py::test_y`);
+//! else text markers, strongest first: tsc codes → typescript; `Traceback`,
+//! `File "….py"`, Python-only exception names → python; `panicked at`, `.rs:`
+//! → rust; `goroutine`, `.go:` → go; `.java:`, `at com.`, `at org.` → java;
+//! `.ts:`/`.tsx:` → typescript; `.js:`, Node-only markers → javascript; else
+//! other.
+//!
+//! **Specialty**, in order: typescript = compile category in TypeScript; react
+//! = a React marker is present, or a testing-library query failed in a JS/TS
+//! failure that is not Vue, Svelte or Angular; test = assertion, snapshot or
+//! timeout; general = everything else.
+//!
+//! Each field is scanned up to its first and last 128 KiB, so a gigabyte of
+//! log cannot stall a call. No input makes this module panic.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+/// One failed test, as normalised by the host.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Failure {
+    /// Identifier chosen by the host, echoed back in [`Classification::id`].
+    pub id: String,
+    /// The test's full name.
+    pub test_name: String,
+    /// The test's file, when the report names one.
+    pub file: Option<String>,
+    /// The failure message.
+    pub message: String,
+    /// The stack trace or captured details, possibly empty.
+    pub details: String,
+}
+
+/// The root kind of a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    Compile,
+    Assertion,
+    Snapshot,
+    Timeout,
+    Selector,
+    Runtime,
+    Dependency,
+    Network,
+    Resource,
+    Lint,
+    Config,
+    Unknown,
+}
+
+impl Category {
+    /// Every category, in the contract's order.
+    pub const ALL: [Category; 12] = [
+        Category::Compile,
+        Category::Assertion,
+        Category::Snapshot,
+        Category::Timeout,
+        Category::Selector,
+        Category::Runtime,
+        Category::Dependency,
+        Category::Network,
+        Category::Resource,
+        Category::Lint,
+        Category::Config,
+        Category::Unknown,
+    ];
+
+    /// The contract's kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Compile => "compile",
+            Category::Assertion => "assertion",
+            Category::Snapshot => "snapshot",
+            Category::Timeout => "timeout",
+            Category::Selector => "selector",
+            Category::Runtime => "runtime",
+            Category::Dependency => "dependency",
+            Category::Network => "network",
+            Category::Resource => "resource",
+            Category::Lint => "lint",
+            Category::Config => "config",
+            Category::Unknown => "unknown",
+        }
+    }
+}
+
+/// The language the failing code is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    Typescript,
+    Javascript,
+    Python,
+    Rust,
+    Go,
+    Java,
+    Other,
+}
+
+impl Language {
+    /// The contract's kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Typescript => "typescript",
+            Language::Javascript => "javascript",
+            Language::Python => "python",
+            Language::Rust => "rust",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::Other => "other",
+        }
+    }
+}
+
+/// The routing class, derived from category and language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Specialty {
+    Typescript,
+    React,
+    Test,
+    General,
+}
+
+impl Specialty {
+    /// The contract's kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Specialty::Typescript => "typescript",
+            Specialty::React => "react",
+            Specialty::Test => "test",
+            Specialty::General => "general",
+        }
+    }
+}
+
+/// The classifier's answer for one failure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// The [`Failure::id`] this answers.
+    pub id: String,
+    pub category: Category,
+    pub language: Language,
+    pub specialty: Specialty,
+    /// From 0.0 (a guess) to 1.0 (certain).
+    pub confidence: f32,
+    /// The line of the message, details or test name that decided the category.
+    pub evidence: String,
+}
+
+/// Classifies a batch: one answer per failure, in the same order.
+pub fn classify_batch(failures: &[Failure]) -> Vec<Classification> {
+    failures.iter().map(classify).collect()
+}
+
+/// Classifies one failure. Never panics, whatever the input.
+pub fn classify(failure: &Failure) -> Classification {
+    let ac = automaton();
+    let mut scan = Scan::default();
+    scan_field(ac, Field::Message, &failure.message, &mut scan);
+    scan_field(ac, Field::Details, &failure.details, &mut scan);
+    let in_text = scan.best;
+    scan_field(ac, Field::TestName, &failure.test_name, &mut scan);
+
+    let language = failure
+        .file
+        .as_deref()
+        .and_then(language_of_path)
+        .or_else(|| language_of_test_name(&failure.test_name))
+        .or(scan.language.map(|(language, _)| language))
+        .unwrap_or(Language::Other);
+
+    let (category, confidence, evidence) = match in_text.or(scan.best) {
+        Some(hit) => {
+            let rule = &RULES[hit.rule];
+            let confidence = if hit.field == Field::TestName {
+                (rule.conf * 0.5).min(0.4)
+            } else {
+                // Other distinct rules of the same category corroborate.
+                let others = scan.matched[hit.category as usize].saturating_sub(1).min(2);
+                rule.conf + 0.03 * f32::from(others)
+            };
+            let text = field_text(failure, hit.field);
+            (
+                hit.category,
+                confidence.clamp(0.0, 0.99),
+                evidence_line(text, hit.start, hit.end),
+            )
+        }
+        None => {
+            let text = [&*failure.message, &*failure.details, &*failure.test_name]
+                .into_iter()
+                .find(|text| !text.trim().is_empty());
+            let evidence = text.map(first_line_evidence).unwrap_or_default();
+            let confidence = if text.is_some() { 0.1 } else { 0.0 };
+            (Category::Unknown, confidence, evidence)
+        }
+    };
+
+    let react_file = failure.file.as_deref().is_some_and(|file| {
+        let file = file.trim_end();
+        !ends_with_ignore_case(file, ".vue") && !ends_with_ignore_case(file, ".svelte")
+    }) || failure.file.is_none();
+    let testing_library_react = scan.flags & TESTING_LIBRARY != 0
+        && scan.flags & OTHER_FRAMEWORK == 0
+        && react_file
+        && matches!(language, Language::Typescript | Language::Javascript);
+    let react = scan.flags & REACT != 0 || testing_library_react;
+
+    let specialty = if category == Category::Compile && language == Language::Typescript {
+        Specialty::Typescript
+    } else if react {
+        Specialty::React
+    } else if matches!(
+        category,
+        Category::Assertion | Category::Snapshot | Category::Timeout
+    ) {
+        Specialty::Test
+    } else {
+        Specialty::General
+    };
+
+    Classification {
+        id: failure.id.clone(),
+        category,
+        language,
+        specialty,
+        confidence,
+        evidence,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The rule table.
+// ---------------------------------------------------------------------------
+
+/// Priority of a category rule: lower wins. See the module docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Resource,
+    Network,
+    Config,
+    Dependency,
+    Compile,
+    Lint,
+    Build,
+    Selector,
+    Snapshot,
+    Timeout,
+    Assertion,
+    React,
+    Runtime,
+    Weak,
+}
+
+/// A local check a match must pass; all look at a bounded window.
+#[derive(Debug, Clone, Copy)]
+enum Check {
+    None,
+    /// Not preceded by an ASCII letter or digit.
+    WordStart,
+    /// Neither preceded nor followed by an ASCII letter or digit.
+    Word,
+    /// The text has exactly the pattern's case.
+    ExactCase,
+    /// An error code or signal name: exact case and a whole word
+    /// (`ENOTFOUND`, but not inside `ModuleNotFoundError`).
+    Code,
+    /// `error[E` + four digits + `]` (rustc).
+    RustCode,
+    /// `error TS` + exactly four digits (tsc).
+    TscCode,
+    /// Not followed by a digit (`code 137` but not `code 1370`).
+    NoDigitAfter,
+    /// The line holding the match contains one of these (lowercase) words.
+    LineHasAny(&'static [&'static str]),
+    /// Only whitespace before it on its line, and a `:` soon after it
+    /// (Jest's `Expected:` / `Received:` labels, testify's `expected:`).
+    DiffLabel,
+    /// Only whitespace, `E` or `>` before it on its line (pytest's
+    /// `E   assert`), or right after ` - ` (pytest's short summary
+    /// `FAILED tests/x.py::test_y - assert 3 == 4`).
+    PytestAssert,
+    /// `expected` earlier on the same line (`expected 3 to equal 4`).
+    ExpectedBefore,
+    /// A word-start `want` with `got` earlier on the same line.
+    GotBefore,
+    /// `: error:` right after `Foo.java:12` (javac).
+    JavacLine,
+    /// Lowercase `error: ` starting a word, with `expected` later on the line
+    /// (javac `error: ';' expected`, rustc/gcc `error: expected …`).
+    CompilerExpected,
+    /// Lowercase `undefined: ` right after `: ` (go build's `x.go:3:2: undefined: Foo`).
+    GoUndefined,
+    /// `# some/pkg` alone at the start of a line, and `.go:` on the next line.
+    GoBuildHeader,
+    /// A shell's `Killed` line: exact case, at line start or after a pid.
+    ShellKilled,
+}
+
+/// The React flag: the marker is raised by React itself.
+const REACT: u8 = 1;
+/// A testing-library query failed (React when the failure is JS/TS).
+const TESTING_LIBRARY: u8 = 2;
+/// testing-library for another framework: never React.
+const OTHER_FRAMEWORK: u8 = 4;
+
+/// Language hints with their strength (lower is stronger).
+type LangHint = (Language, u8);
+const L_TSC: LangHint = (Language::Typescript, 0);
+const L_PY: LangHint = (Language::Python, 1);
+const L_RS: LangHint = (Language::Rust, 2);
+const L_GO: LangHint = (Language::Go, 3);
+const L_JAVA: LangHint = (Language::Java, 4);
+const L_TS: LangHint = (Language::Typescript, 5);
+const L_JS: LangHint = (Language::Javascript, 6);
+
+#[derive(Debug, Clone, Copy)]
+struct Rule {
+    pat: &'static str,
+    category: Option<Category>,
+    tier: Tier,
+    conf: f32,
+    check: Check,
+    lang: Option<LangHint>,
+    flags: u8,
+}
+
+impl Rule {
+    const fn check(mut self, check: Check) -> Rule {
+        self.check = check;
+        self
+    }
+    const fn lang(mut self, lang: LangHint) -> Rule {
+        self.lang = Some(lang);
+        self
+    }
+    const fn tier(mut self, tier: Tier) -> Rule {
+        self.tier = tier;
+        self
+    }
+    const fn flags(mut self, flags: u8) -> Rule {
+        self.flags = flags;
+        self
+    }
+}
+
+const fn default_tier(category: Category) -> Tier {
+    match category {
+        Category::Resource => Tier::Resource,
+        Category::Network => Tier::Network,
+        Category::Config => Tier::Config,
+        Category::Dependency => Tier::Dependency,
+        Category::Compile => Tier::Compile,
+        Category::Lint => Tier::Lint,
+        Category::Selector => Tier::Selector,
+        Category::Snapshot => Tier::Snapshot,
+        Category::Timeout => Tier::Timeout,
+        Category::Assertion => Tier::Assertion,
+        Category::Runtime => Tier::Runtime,
+        Category::Unknown => Tier::Weak,
+    }
+}
+
+/// A category rule at its category's default tier.
+const fn r(pat: &'static str, category: Category, conf: f32) -> Rule {
+    Rule {
+        pat,
+        category: Some(category),
+        tier: default_tier(category),
+        conf,
+        check: Check::None,
+        lang: None,
+        flags: 0,
+    }
+}
+
+/// An error or warning raised by React itself: runtime, React tier.
+const fn react(pat: &'static str, conf: f32) -> Rule {
+    r(pat, Category::Runtime, conf)
+        .tier(Tier::React)
+        .flags(REACT)
+        .lang(L_JS)
+}
+
+/// A language marker that votes for no category.
+const fn lang(pat: &'static str, hint: LangHint) -> Rule {
+    Rule {
+        pat,
+        category: None,
+        tier: Tier::Weak,
+        conf: 0.0,
+        check: Check::None,
+        lang: Some(hint),
+        flags: 0,
+    }
+}
+
+use Category as C;
+
+const ENV_MISSING: &[&str] = &[
+    "not set",
+    "missing",
+    "not defined",
+    "required",
+    "undefined",
+    "not found",
+    "must be set",
+    "empty",
+    "unset",
+    "not present",
+    "not provided",
+    "not configured",
+];
+
+const SECRET_MISSING: &[&str] = &[
+    "not set",
+    "missing",
+    "not defined",
+    "required",
+    "not found",
+    "must be set",
+    "empty",
+    "unset",
+    "not available",
+    "not provided",
+    "not configured",
+];
+
+/// The rules. Patterns match ASCII case-insensitively unless a check says
+/// otherwise. Keep this to a few hundred entries: the automaton is built once
+/// per plugin instance, and each call runs in a fresh instance.
+const RULES: &[Rule] = &[
+    // --- resource ---------------------------------------------------------
+    r("JavaScript heap out of memory", C::Resource, 0.97).lang(L_JS),
+    r("Reached heap limit", C::Resource, 0.92),
+    r("out of memory", C::Resource, 0.9),
+    r("OutOfMemoryError", C::Resource, 0.95).lang(L_JAVA),
+    r("MemoryError", C::Resource, 0.85).check(Check::WordStart),
+    r("Cannot allocate memory", C::Resource, 0.9),
+    r("memory allocation of", C::Resource, 0.85),
+    r("OOMKilled", C::Resource, 0.95),
+    r("oom-kill", C::Resource, 0.9),
+    r("code 137", C::Resource, 0.88).check(Check::NoDigitAfter),
+    r("code: 137", C::Resource, 0.88).check(Check::NoDigitAfter),
+    r("status 137", C::Resource, 0.88).check(Check::NoDigitAfter),
+    r("signal: killed", C::Resource, 0.85),
+    r("SIGKILL", C::Resource, 0.75).check(Check::Code),
+    r("Killed", C::Resource, 0.75).check(Check::ShellKilled),
+    r("No space left on device", C::Resource, 0.96),
+    r("ENOSPC", C::Resource, 0.95).check(Check::Code),
+    r("Disk quota exceeded", C::Resource, 0.9),
+    r("Too many open files", C::Resource, 0.95),
+    r("EMFILE", C::Resource, 0.9).check(Check::Code),
+    // --- network ----------------------------------------------------------
+    r("ECONNREFUSED", C::Network, 0.95).check(Check::Code),
+    r("connection refused", C::Network, 0.9),
+    r("ConnectionRefusedError", C::Network, 0.92).lang(L_PY),
+    r("ECONNRESET", C::Network, 0.92).check(Check::Code),
+    r("connection reset", C::Network, 0.88),
+    r("ConnectionResetError", C::Network, 0.88).lang(L_PY),
+    r("ECONNABORTED", C::Network, 0.85).check(Check::Code),
+    r("ENOTFOUND", C::Network, 0.92).check(Check::Code),
+    r("EAI_AGAIN", C::Network, 0.92).check(Check::Code),
+    r("getaddrinfo", C::Network, 0.9),
+    r("socket hang up", C::Network, 0.92),
+    r("ETIMEDOUT", C::Network, 0.85).check(Check::Code),
+    r("EHOSTUNREACH", C::Network, 0.9).check(Check::Code),
+    r("ENETUNREACH", C::Network, 0.9).check(Check::Code),
+    r("Network is unreachable", C::Network, 0.9),
+    r("No route to host", C::Network, 0.9),
+    r("Connection timed out", C::Network, 0.85),
+    r("Read timed out", C::Network, 0.8),
+    r("Could not resolve host", C::Network, 0.92),
+    r("Name or service not known", C::Network, 0.9),
+    r("Temporary failure in name resolution", C::Network, 0.92),
+    r("no such host", C::Network, 0.88),
+    r("UnknownHostException", C::Network, 0.92).lang(L_JAVA),
+    r("ConnectException", C::Network, 0.85),
+    r("SocketTimeoutException", C::Network, 0.85),
+    r("certificate verify failed", C::Network, 0.92),
+    r("self signed certificate", C::Network, 0.9),
+    r("self-signed certificate", C::Network, 0.9),
+    r("unable to verify the first certificate", C::Network, 0.92),
+    r("UNABLE_TO_VERIFY_LEAF_SIGNATURE", C::Network, 0.92),
+    r("CERT_HAS_EXPIRED", C::Network, 0.92),
+    r("certificate has expired", C::Network, 0.9),
+    r("ERR_TLS_CERT", C::Network, 0.9),
+    r("x509: certificate", C::Network, 0.92).lang(L_GO),
+    r("SSLError", C::Network, 0.88),
+    r("SSL routines", C::Network, 0.85),
+    r("TLS handshake", C::Network, 0.82),
+    r("502 Bad Gateway", C::Network, 0.88),
+    r("503 Service Unavailable", C::Network, 0.88),
+    r("504 Gateway Time", C::Network, 0.88),
+    r("429 Too Many Requests", C::Network, 0.88),
+    r("Too Many Requests", C::Network, 0.75),
+    r("status code 502", C::Network, 0.82),
+    r("status code 503", C::Network, 0.82),
+    r("status code 504", C::Network, 0.82),
+    r("status code 429", C::Network, 0.82),
+    r("rate limit exceeded", C::Network, 0.7),
+    r("Network Error", C::Network, 0.7),
+    r("500 Internal Server Error", C::Network, 0.7),
+    // --- config -----------------------------------------------------------
+    r("environment variable", C::Config, 0.85).check(Check::LineHasAny(ENV_MISSING)),
+    r("env var", C::Config, 0.8).check(Check::LineHasAny(ENV_MISSING)),
+    r("os.environ[", C::Config, 0.75).lang(L_PY),
+    r("secret", C::Config, 0.75).check(Check::LineHasAny(SECRET_MISSING)),
+    r("permission denied", C::Config, 0.85),
+    r("EACCES", C::Config, 0.85).check(Check::Code),
+    r("operation not permitted", C::Config, 0.75),
+    r("could not read Username", C::Config, 0.85),
+    r("terminal prompts disabled", C::Config, 0.85),
+    r("Bad credentials", C::Config, 0.8),
+    r("401 Unauthorized", C::Config, 0.72),
+    r("EPERM", C::Config, 0.75).check(Check::Code),
+    r("invalid config", C::Config, 0.85),
+    r("configuration error", C::Config, 0.8),
+    r("misconfigured", C::Config, 0.8),
+    r("Invalid options object", C::Config, 0.85).lang(L_JS),
+    r("failed to load config", C::Config, 0.85),
+    r("Jest encountered an unexpected token", C::Config, 0.88).lang(L_JS),
+    r(
+        "Cannot use import statement outside a module",
+        C::Config,
+        0.88,
+    )
+    .lang(L_JS),
+    r("ERR_REQUIRE_ESM", C::Config, 0.88).lang(L_JS),
+    r("ERR_UNKNOWN_FILE_EXTENSION", C::Config, 0.85).lang(L_JS),
+    r("Unsupported engine", C::Config, 0.9).lang(L_JS),
+    r("EBADENGINE", C::Config, 0.92)
+        .check(Check::Code)
+        .lang(L_JS),
+    r("is incompatible with this module", C::Config, 0.88).lang(L_JS),
+    r("UnsupportedClassVersionError", C::Config, 0.92).lang(L_JAVA),
+    r("invalid target release", C::Config, 0.88).lang(L_JAVA),
+    r("unsupported runtime", C::Config, 0.8),
+    r("unsupported version", C::Config, 0.7),
+    r("requires rustc", C::Config, 0.85).lang(L_RS),
+    r("requires a different Python", C::Config, 0.9).lang(L_PY),
+    r("requires go >=", C::Config, 0.88).lang(L_GO),
+    // --- dependency -------------------------------------------------------
+    r("Cannot find module", C::Dependency, 0.9),
+    r("Module not found", C::Dependency, 0.9),
+    r("Can't resolve", C::Dependency, 0.85),
+    r("ModuleNotFoundError", C::Dependency, 0.95).lang(L_PY),
+    r("No module named", C::Dependency, 0.92).lang(L_PY),
+    r("ImportError", C::Dependency, 0.8).lang(L_PY),
+    r("ERESOLVE", C::Dependency, 0.95)
+        .check(Check::Code)
+        .lang(L_JS),
+    r("conflicting peer dependency", C::Dependency, 0.88).lang(L_JS),
+    r("could not resolve", C::Dependency, 0.75),
+    r("cannot find package", C::Dependency, 0.9),
+    r("ERR_MODULE_NOT_FOUND", C::Dependency, 0.92).lang(L_JS),
+    r("code E404", C::Dependency, 0.85).lang(L_JS),
+    r("ClassNotFoundException", C::Dependency, 0.9).lang(L_JAVA),
+    r("NoClassDefFoundError", C::Dependency, 0.9).lang(L_JAVA),
+    r("Could not find artifact", C::Dependency, 0.9).lang(L_JAVA),
+    r("Could not resolve dependencies", C::Dependency, 0.9),
+    r("unresolved import", C::Dependency, 0.85),
+    r("can't find crate", C::Dependency, 0.9).lang(L_RS),
+    r("use of undeclared crate", C::Dependency, 0.75).lang(L_RS),
+    r("no matching package named", C::Dependency, 0.9).lang(L_RS),
+    r("failed to select a version", C::Dependency, 0.9).lang(L_RS),
+    r("no required module provides package", C::Dependency, 0.95).lang(L_GO),
+    r("missing go.sum entry", C::Dependency, 0.95).lang(L_GO),
+    r("No matching distribution found", C::Dependency, 0.95).lang(L_PY),
+    r(
+        "Could not find a version that satisfies",
+        C::Dependency,
+        0.95,
+    )
+    .lang(L_PY),
+    r("ResolutionImpossible", C::Dependency, 0.92).lang(L_PY),
+    // --- compile (distinctive diagnostics) --------------------------------
+    r("error[E", C::Compile, 0.95)
+        .check(Check::RustCode)
+        .lang(L_RS),
+    r("error TS", C::Compile, 0.95)
+        .check(Check::TscCode)
+        .lang(L_TSC),
+    r("is not assignable to", C::Compile, 0.82).lang(L_TSC),
+    r("TypeCheckError", C::Compile, 0.9).lang(L_TSC),
+    r("cannot find symbol", C::Compile, 0.9).lang(L_JAVA),
+    r(": error:", C::Compile, 0.9)
+        .check(Check::JavacLine)
+        .lang(L_JAVA),
+    r("error: ", C::Compile, 0.8).check(Check::CompilerExpected),
+    r("undefined: ", C::Compile, 0.85)
+        .check(Check::GoUndefined)
+        .lang(L_GO),
+    r("# ", C::Compile, 0.8)
+        .check(Check::GoBuildHeader)
+        .lang(L_GO),
+    r("[build failed]", C::Compile, 0.9).lang(L_GO),
+    r("[setup failed]", C::Compile, 0.7).lang(L_GO),
+    r("SyntaxError", C::Compile, 0.85).check(Check::WordStart),
+    r("IndentationError", C::Compile, 0.92).lang(L_PY),
+    r("TabError", C::Compile, 0.85)
+        .check(Check::WordStart)
+        .lang(L_PY),
+    // JSON parse errors are SyntaxErrors raised at run time.
+    r("in JSON at position", C::Runtime, 0.9)
+        .tier(Tier::Compile)
+        .lang(L_JS),
+    r("is not valid JSON", C::Runtime, 0.9)
+        .tier(Tier::Compile)
+        .lang(L_JS),
+    r("JSON.parse", C::Runtime, 0.88)
+        .tier(Tier::Compile)
+        .lang(L_JS),
+    // --- lint -------------------------------------------------------------
+    r("eslint", C::Lint, 0.85).check(Check::WordStart),
+    r("prettier", C::Lint, 0.8).check(Check::WordStart),
+    r("Code style issues", C::Lint, 0.9),
+    r("clippy", C::Lint, 0.88).lang(L_RS),
+    r("ruff", C::Lint, 0.8).check(Check::Word).lang(L_PY),
+    r("flake8", C::Lint, 0.9).lang(L_PY),
+    r("pylint", C::Lint, 0.9).lang(L_PY),
+    r("golangci", C::Lint, 0.95).lang(L_GO),
+    r("gofmt", C::Lint, 0.85).lang(L_GO),
+    r("stylelint", C::Lint, 0.88),
+    r("react-hooks/", C::Lint, 0.85).lang(L_JS),
+    r("no-unused-vars", C::Lint, 0.8),
+    r("checkstyle", C::Lint, 0.85).lang(L_JAVA),
+    r("Diff in ", C::Lint, 0.85).check(Check::ExactCase),
+    r("would reformat", C::Lint, 0.9).lang(L_PY),
+    r("would be reformatted", C::Lint, 0.9).lang(L_PY),
+    r("lint", C::Lint, 0.55).check(Check::Word),
+    // --- build banners (compile, after lint) ------------------------------
+    r("could not compile", C::Compile, 0.8)
+        .tier(Tier::Build)
+        .lang(L_RS),
+    r("Failed to compile", C::Compile, 0.8).tier(Tier::Build),
+    r("Build failed", C::Compile, 0.75)
+        .tier(Tier::Build)
+        .check(Check::ExactCase),
+    r("error during build", C::Compile, 0.8).tier(Tier::Build),
+    r("ERROR in ./", C::Compile, 0.75)
+        .tier(Tier::Build)
+        .check(Check::ExactCase),
+    r("Compilation failed", C::Compile, 0.75).tier(Tier::Build),
+    r("compilation error", C::Compile, 0.72).tier(Tier::Build),
+    // --- selector ---------------------------------------------------------
+    r("strict mode violation", C::Selector, 0.95),
+    r("waiting for locator", C::Selector, 0.9),
+    r("waiting for getBy", C::Selector, 0.88),
+    r("locator.", C::Selector, 0.82).check(Check::WordStart),
+    r("element(s) not found", C::Selector, 0.9),
+    r("waiting for selector", C::Selector, 0.9),
+    r("waitForSelector", C::Selector, 0.8),
+    r("not attached to the DOM", C::Selector, 0.82),
+    r("Unable to find an element", C::Selector, 0.95)
+        .flags(TESTING_LIBRARY)
+        .lang(L_JS),
+    r("Unable to find an accessible element", C::Selector, 0.95)
+        .flags(TESTING_LIBRARY)
+        .lang(L_JS),
+    r("Unable to find role", C::Selector, 0.95)
+        .flags(TESTING_LIBRARY)
+        .lang(L_JS),
+    r("Unable to find a label", C::Selector, 0.92)
+        .flags(TESTING_LIBRARY)
+        .lang(L_JS),
+    r("Found multiple elements", C::Selector, 0.9)
+        .flags(TESTING_LIBRARY)
+        .lang(L_JS),
+    r("TestingLibraryElementError", C::Selector, 0.95)
+        .flags(TESTING_LIBRARY)
+        .lang(L_JS),
+    r("NoSuchElementException", C::Selector, 0.95),
+    r("ElementNotInteractableException", C::Selector, 0.9),
+    r("ElementClickInterceptedException", C::Selector, 0.9),
+    r("StaleElementReferenceException", C::Selector, 0.9),
+    r("Expected to find element", C::Selector, 0.95).lang(L_JS),
+    // Playwright: the element was found but its value is wrong.
+    r("unexpected value \"", C::Assertion, 0.93).tier(Tier::Selector),
+    // testing-library for other frameworks: not React.
+    lang("testing-library/vue", L_JS).flags(OTHER_FRAMEWORK),
+    lang("testing-library/svelte", L_JS).flags(OTHER_FRAMEWORK),
+    lang("testing-library/angular", L_TS).flags(OTHER_FRAMEWORK),
+    // --- snapshot ---------------------------------------------------------
+    r("toMatchSnapshot", C::Snapshot, 0.95),
+    r("toMatchInlineSnapshot", C::Snapshot, 0.95),
+    r("toMatchFileSnapshot", C::Snapshot, 0.95),
+    r("MatchingSnapshot", C::Snapshot, 0.95),
+    r("MatchingInlineSnapshot", C::Snapshot, 0.95),
+    r("toHaveScreenshot", C::Snapshot, 0.9),
+    r("Screenshot comparison failed", C::Snapshot, 0.92),
+    r("Snapshot name:", C::Snapshot, 0.92),
+    r("snapshot mismatch", C::Snapshot, 0.92),
+    r("snapshot does not match", C::Snapshot, 0.9),
+    r("does not match snapshot", C::Snapshot, 0.9),
+    r("snapshot obsolete", C::Snapshot, 0.9),
+    r("snapshots obsolete", C::Snapshot, 0.9),
+    r("obsolete snapshot", C::Snapshot, 0.9),
+    r("snapshot assertion", C::Snapshot, 0.9).lang(L_RS),
+    r("[- snapshot]", C::Snapshot, 0.92).lang(L_PY),
+    r("- Snapshot", C::Snapshot, 0.8).check(Check::ExactCase),
+    // --- timeout ----------------------------------------------------------
+    r("Exceeded timeout of", C::Timeout, 0.95),
+    r("panic: test timed out", C::Timeout, 0.97).lang(L_GO),
+    r("timeout of", C::Timeout, 0.9).check(Check::LineHasAny(&["exceeded"])),
+    r("Async callback was not invoked", C::Timeout, 0.9),
+    r("Timeout >", C::Timeout, 0.9).lang(L_PY),
+    r("timed out", C::Timeout, 0.8),
+    r("deadline exceeded", C::Timeout, 0.82),
+    r("DEADLINE_EXCEEDED", C::Timeout, 0.82),
+    r("TimeoutError", C::Timeout, 0.78),
+    r("TimeoutException", C::Timeout, 0.78),
+    // --- React (runtime) --------------------------------------------------
+    react("not wrapped in act(", 0.9),
+    react("Invalid hook call", 0.95),
+    react("Objects are not valid as a React child", 0.95),
+    react("Each child in a list should have a unique", 0.9),
+    react("Warning: React", 0.85),
+    react("React does not recognize", 0.9),
+    react("Maximum update depth exceeded", 0.9),
+    react("Cannot update a component", 0.9),
+    react("Hydration failed", 0.9),
+    react("did not match. Server:", 0.85),
+    react("does not match server-rendered HTML", 0.9),
+    react("Minified React error", 0.92),
+    react("Rendered more hooks than", 0.92),
+    react("Rendered fewer hooks than", 0.92),
+    react("Too many re-renders", 0.92),
+    react("React state update on an unmounted component", 0.88),
+    react("changing an uncontrolled input", 0.85),
+    react("changing a controlled input", 0.85),
+    react("Element type is invalid", 0.9),
+    react("React will try to recreate this component tree", 0.88),
+    // --- assertion --------------------------------------------------------
+    r("AssertionError", C::Assertion, 0.9),
+    r("AssertionFailedError", C::Assertion, 0.92).lang(L_JAVA),
+    r("ComparisonFailure", C::Assertion, 0.9).lang(L_JAVA),
+    r("expected:<", C::Assertion, 0.9),
+    r("but was:<", C::Assertion, 0.85),
+    r("Expecting actual", C::Assertion, 0.88).lang(L_JAVA),
+    r("assertion failed", C::Assertion, 0.9),
+    r("assertion `left", C::Assertion, 0.95).lang(L_RS),
+    r("assert_eq!", C::Assertion, 0.85).lang(L_RS),
+    r("assert_ne!", C::Assertion, 0.85).lang(L_RS),
+    r("expect(received)", C::Assertion, 0.9),
+    r("expect(jest.fn())", C::Assertion, 0.9),
+    r(").toBe(", C::Assertion, 0.85),
+    r(").toEqual(", C::Assertion, 0.85),
+    r(").toStrictEqual(", C::Assertion, 0.85),
+    r(").toHaveBeenCalled", C::Assertion, 0.85),
+    r(").toMatchObject(", C::Assertion, 0.85),
+    r(").toContain(", C::Assertion, 0.82),
+    r(").toHaveLength(", C::Assertion, 0.82),
+    r(").toBeTruthy(", C::Assertion, 0.82),
+    r(").toBeFalsy(", C::Assertion, 0.82),
+    r(").toThrow(", C::Assertion, 0.82),
+    r("expect(", C::Assertion, 0.6).check(Check::WordStart),
+    r("Expected", C::Assertion, 0.75).check(Check::DiffLabel),
+    r("Received", C::Assertion, 0.75).check(Check::DiffLabel),
+    r(" to equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
+    r(" to deep equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
+    r(" to deeply equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
+    r(" to strictly equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
+    r(" to be ", C::Assertion, 0.78).check(Check::ExpectedBefore),
+    r(" to have ", C::Assertion, 0.78).check(Check::ExpectedBefore),
+    r(" to include", C::Assertion, 0.78).check(Check::ExpectedBefore),
+    r(" to contain", C::Assertion, 0.78).check(Check::ExpectedBefore),
+    r(" to match", C::Assertion, 0.78).check(Check::ExpectedBefore),
+    r("assert ", C::Assertion, 0.8).check(Check::PytestAssert),
+    r("Error Trace:", C::Assertion, 0.92).lang(L_GO),
+    r("Not equal:", C::Assertion, 0.85),
+    r("; want ", C::Assertion, 0.78),
+    r("want", C::Assertion, 0.75).check(Check::GotBefore),
+    r("Lists differ", C::Assertion, 0.85).lang(L_PY),
+    // --- runtime ----------------------------------------------------------
+    r("TypeError", C::Runtime, 0.75).check(Check::WordStart),
+    r("ReferenceError", C::Runtime, 0.8).lang(L_JS),
+    r("RangeError", C::Runtime, 0.75).lang(L_JS),
+    r("Maximum call stack size exceeded", C::Runtime, 0.85).lang(L_JS),
+    r("UnhandledPromiseRejection", C::Runtime, 0.75).lang(L_JS),
+    r("NullPointerException", C::Runtime, 0.88).lang(L_JAVA),
+    r("IllegalArgumentException", C::Runtime, 0.75).lang(L_JAVA),
+    r("IllegalStateException", C::Runtime, 0.75).lang(L_JAVA),
+    r("IndexOutOfBoundsException", C::Runtime, 0.8).lang(L_JAVA),
+    r("ClassCastException", C::Runtime, 0.8).lang(L_JAVA),
+    r("ConcurrentModificationException", C::Runtime, 0.8).lang(L_JAVA),
+    r("ArithmeticException", C::Runtime, 0.8).lang(L_JAVA),
+    r("NumberFormatException", C::Runtime, 0.8).lang(L_JAVA),
+    r("panicked at", C::Runtime, 0.75).lang(L_RS),
+    r("has overflowed its stack", C::Runtime, 0.88).lang(L_RS),
+    r("::unwrap()` on", C::Runtime, 0.85).lang(L_RS),
+    r("index out of bounds", C::Runtime, 0.82),
+    r("with overflow", C::Runtime, 0.78),
+    r("panic:", C::Runtime, 0.7).check(Check::WordStart),
+    r("runtime error:", C::Runtime, 0.8),
+    r("nil pointer dereference", C::Runtime, 0.92).lang(L_GO),
+    r("index out of range", C::Runtime, 0.82),
+    r("fatal error:", C::Runtime, 0.6),
+    r("deadlock", C::Runtime, 0.75),
+    r("Traceback (most recent call last)", C::Runtime, 0.55).lang(L_PY),
+    r("KeyError", C::Runtime, 0.8)
+        .check(Check::WordStart)
+        .lang(L_PY),
+    r("ValueError", C::Runtime, 0.8)
+        .check(Check::WordStart)
+        .lang(L_PY),
+    r("AttributeError", C::Runtime, 0.82).lang(L_PY),
+    r("IndexError", C::Runtime, 0.8)
+        .check(Check::WordStart)
+        .lang(L_PY),
+    r("NameError", C::Runtime, 0.8)
+        .check(Check::WordStart)
+        .lang(L_PY),
+    r("UnboundLocalError", C::Runtime, 0.8).lang(L_PY),
+    r("ZeroDivisionError", C::Runtime, 0.85).lang(L_PY),
+    r("RecursionError", C::Runtime, 0.82).lang(L_PY),
+    r("RuntimeError", C::Runtime, 0.75).check(Check::WordStart),
+    r("NotImplementedError", C::Runtime, 0.75).lang(L_PY),
+    r("FileNotFoundError", C::Runtime, 0.75).lang(L_PY),
+    r("ENOENT", C::Runtime, 0.6).check(Check::Code),
+    r("no such file or directory", C::Runtime, 0.6),
+    r("division by zero", C::Runtime, 0.78),
+    r("divide by zero", C::Runtime, 0.78),
+    r("Segmentation fault", C::Runtime, 0.9),
+    r("SIGSEGV", C::Runtime, 0.9).check(Check::Code),
+    r("SIGABRT", C::Runtime, 0.8).check(Check::Code),
+    r("core dumped", C::Runtime, 0.8),
+    r("Exception", C::Runtime, 0.35),
+    // --- weak -------------------------------------------------------------
+    r("secret", C::Config, 0.3)
+        .tier(Tier::Weak)
+        .check(Check::WordStart),
+    // --- language markers -------------------------------------------------
+    lang(".py\", line", L_PY),
+    lang(".py:", L_PY),
+    lang(".rs:", L_RS),
+    lang("goroutine ", L_GO),
+    lang(".go:", L_GO),
+    lang(".java:", L_JAVA),
+    lang("at com.", L_JAVA).check(Check::WordStart),
+    lang("at org.", L_JAVA).check(Check::WordStart),
+    lang("at java.", L_JAVA).check(Check::WordStart),
+    lang(".ts:", L_TS),
+    lang(".tsx:", L_TS),
+    lang(".mts:", L_TS),
+    lang(".cts:", L_TS),
+    lang(".js:", L_JS),
+    lang(".jsx:", L_JS),
+    lang(".mjs:", L_JS),
+    lang(".cjs:", L_JS),
+    lang("node_modules", L_JS),
+];
+
+const RULE_WORDS: usize = RULES.len().div_ceil(64);
+
+fn automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            // Cheap to build and fast enough for a few hundred patterns; the
+            // automatic choice would also pick it above 100 patterns.
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(RULES.iter().map(|rule| rule.pat))
+            .expect("the rule table is a valid set of patterns")
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Scanning.
+// ---------------------------------------------------------------------------
+
+/// Which field a match was found in; the order is the scan order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Message,
+    Details,
+    TestName,
+}
+
+fn field_text(failure: &Failure, field: Field) -> &str {
+    match field {
+        Field::Message => &failure.message,
+        Field::Details => &failure.details,
+        Field::TestName => &failure.test_name,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    rule: usize,
+    category: Category,
+    tier: Tier,
+    conf: f32,
+    field: Field,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Default)]
+struct Scan {
+    /// Rules already matched (and checked), so each is checked once at most
+    /// after its first success.
+    seen: [u64; RULE_WORDS],
+    best: Option<Hit>,
+    /// Distinct rules matched per category (message and details only).
+    matched: [u8; 12],
+    language: Option<LangHint>,
+    flags: u8,
+}
+
+/// How much of each end of a field is scanned.
+const SCAN_EDGE: usize = 128 * 1024;
+
+fn scan_field(ac: &AhoCorasick, field: Field, text: &str, scan: &mut Scan) {
+    if text.len() <= 2 * SCAN_EDGE {
+        scan_range(ac, field, text, 0, text.len(), scan);
+    } else {
+        let head = text.floor_char_boundary(SCAN_EDGE);
+        let tail = text.ceil_char_boundary(text.len() - SCAN_EDGE);
+        scan_range(ac, field, text, 0, head, scan);
+        scan_range(ac, field, text, tail, text.len(), scan);
+    }
+}
+
+fn scan_range(ac: &AhoCorasick, field: Field, text: &str, from: usize, to: usize, scan: &mut Scan) {
+    let bytes = text.as_bytes();
+    let Some(hay) = bytes.get(from..to) else {
+        return;
+    };
+    for m in ac.find_overlapping_iter(hay) {
+        let index = m.pattern().as_usize();
+        let (word, bit) = (index / 64, 1u64 << (index % 64));
+        if scan.seen[word] & bit != 0 {
+            continue;
+        }
+        let Some(rule) = RULES.get(index) else {
+            continue;
+        };
+        let (start, end) = (from + m.start(), from + m.end());
+        if !passes(rule, bytes, start, end) {
+            continue;
+        }
+        scan.seen[word] |= bit;
+        if field != Field::TestName {
+            scan.flags |= rule.flags;
+            if let Some(hint) = rule.lang
+                && scan.language.is_none_or(|(_, rank)| hint.1 < rank)
+            {
+                scan.language = Some(hint);
+            }
+        }
+        let Some(category) = rule.category else {
+            continue;
+        };
+        let better = match &scan.best {
+            None => true,
+            Some(best) => {
+                // Matches in the test name only count when the message and
+                // details decide nothing.
+                if best.field != Field::TestName && field == Field::TestName {
+                    false
+                } else {
+                    rule.tier < best.tier || (rule.tier == best.tier && rule.conf > best.conf)
+                }
+            }
+        };
+        if field != Field::TestName {
+            let count = &mut scan.matched[category as usize];
+            *count = count.saturating_add(1);
+        }
+        if better {
+            scan.best = Some(Hit {
+                rule: index,
+                category,
+                tier: rule.tier,
+                conf: rule.conf,
+                field,
+                start,
+                end,
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Checks. `t` is the whole field, `start..end` the match.
+// ---------------------------------------------------------------------------
+
+/// How far a check looks for the edges of the line holding a match.
+const LINE_WINDOW: usize = 400;
+
+fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
+    match rule.check {
+        Check::None => true,
+        Check::WordStart => word_start(t, start),
+        Check::Word => word_start(t, start) && !t.get(end).is_some_and(u8::is_ascii_alphanumeric),
+        Check::ExactCase => t.get(start..end) == Some(rule.pat.as_bytes()),
+        Check::Code => {
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && word_start(t, start)
+                && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)
+        }
+        Check::RustCode => {
+            let code = t.get(end..end + 5);
+            code.is_some_and(|c| c[..4].iter().all(u8::is_ascii_digit) && c[4] == b']')
+        }
+        Check::TscCode => {
+            let digits = t.get(end..end + 4);
+            digits.is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                && !t.get(end + 4).is_some_and(u8::is_ascii_digit)
+        }
+        Check::NoDigitAfter => !t.get(end).is_some_and(u8::is_ascii_digit),
+        Check::LineHasAny(words) => {
+            let (ls, le) = line_bounds(t, start, end);
+            let line = &t[ls..le];
+            words
+                .iter()
+                .any(|w| contains_ignore_case(line, w.as_bytes()))
+        }
+        Check::DiffLabel => {
+            let (ls, le) = line_bounds(t, start, end);
+            t[ls..start].iter().all(u8::is_ascii_whitespace)
+                && t[end..le.min(end + 40)].contains(&b':')
+        }
+        Check::PytestAssert => {
+            let (ls, _) = line_bounds(t, start, end);
+            let before = &t[ls..start];
+            before
+                .iter()
+                .all(|b| b.is_ascii_whitespace() || *b == b'E' || *b == b'>')
+                || (before.ends_with(b" - ") && contains_ignore_case(before, b"::"))
+        }
+        Check::ExpectedBefore => {
+            let (ls, _) = line_bounds(t, start, end);
+            contains_ignore_case(&t[ls..start], b"expected")
+        }
+        Check::GotBefore => {
+            let (ls, _) = line_bounds(t, start, end);
+            word_start(t, start) && contains_ignore_case(&t[ls..start], b"got")
+        }
+        Check::JavacLine => {
+            let before = &t[start.saturating_sub(32)..start];
+            let digits = before
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            digits > 0
+                && t.get(start..end) == Some(b": error:".as_slice())
+                && ends_with_ignore_case_bytes(&before[..before.len() - digits], b".java")
+        }
+        Check::CompilerExpected => {
+            let (_, le) = line_bounds(t, start, end);
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && !start
+                    .checked_sub(1)
+                    .and_then(|i| t.get(i))
+                    .is_some_and(u8::is_ascii_alphabetic)
+                && contains_ignore_case(&t[end..le], b"expected")
+        }
+        Check::GoUndefined => {
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && start >= 2
+                && &t[start - 2..start] == b": "
+        }
+        Check::GoBuildHeader => {
+            if start > 0 && t[start - 1] != b'\n' {
+                return false;
+            }
+            let (_, le) = line_bounds(t, start, end);
+            let rest = &t[end..le];
+            let rest = rest.strip_suffix(b"\r").unwrap_or(rest);
+            let path_len = rest
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || b"._/~-".contains(b))
+                .count();
+            let after = &rest[path_len..];
+            if path_len == 0 || !(after.is_empty() || after.starts_with(b" [")) {
+                return false;
+            }
+            // The next line must be a Go diagnostic.
+            if le >= t.len() {
+                return false;
+            }
+            let next = le + 1;
+            let (_, next_end) = line_bounds(t, next, next);
+            contains_ignore_case(&t[next..next_end], b".go:")
+        }
+        Check::ShellKilled => {
+            if t.get(start..end) != Some(b"Killed".as_slice()) {
+                return false;
+            }
+            let after_ok = t.get(end).is_none_or(u8::is_ascii_whitespace);
+            let (ls, _) = line_bounds(t, start, end);
+            let before = t[ls..start].trim_ascii_end();
+            after_ok && before.last().is_none_or(u8::is_ascii_digit)
+        }
+    }
+}
+
+fn word_start(t: &[u8], start: usize) -> bool {
+    !start
+        .checked_sub(1)
+        .and_then(|i| t.get(i))
+        .is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// The line around `start..end`, looking at most [`LINE_WINDOW`] bytes each way.
+fn line_bounds(t: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let start = start.min(t.len());
+    let end = end.clamp(start, t.len());
+    let lo = start.saturating_sub(LINE_WINDOW);
+    let line_start = t[lo..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(lo, |i| lo + i + 1);
+    let hi = end.saturating_add(LINE_WINDOW).min(t.len());
+    let line_end = t[end..hi]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(hi, |i| end + i);
+    (line_start, line_end)
+}
+
+fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn ends_with_ignore_case_bytes(hay: &[u8], suffix: &[u8]) -> bool {
+    hay.len() >= suffix.len() && hay[hay.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+fn ends_with_ignore_case(hay: &str, suffix: &str) -> bool {
+    ends_with_ignore_case_bytes(hay.as_bytes(), suffix.as_bytes())
+}
+
+// ---------------------------------------------------------------------------
+// Evidence.
+// ---------------------------------------------------------------------------
+
+/// Longest evidence, in characters.
+pub const EVIDENCE_CHARS: usize = 200;
+
+/// The trimmed line holding `start..end`, at most [`EVIDENCE_CHARS`]
+/// characters: a window that keeps the match when the line is longer.
+fn evidence_line(text: &str, start: usize, end: usize) -> String {
+    let (ls, le) = line_bounds(text.as_bytes(), start, end);
+    let ls = text.ceil_char_boundary(ls);
+    let le = text.floor_char_boundary(le).max(ls);
+    let line = &text[ls..le];
+    let trimmed = line.trim();
+    if trimmed.chars().count() <= EVIDENCE_CHARS {
+        return trimmed.to_string();
+    }
+    // Start a little before the match so its context shows.
+    let match_offset = start.saturating_sub(ls).min(line.len());
+    let from = line.floor_char_boundary(match_offset.saturating_sub(60));
+    let window = line[from..].trim_start();
+    window
+        .chars()
+        .take(EVIDENCE_CHARS)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+/// For `unknown`: the first non-empty line, at most [`EVIDENCE_CHARS`] characters.
+fn first_line_evidence(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    line.chars()
+        .take(EVIDENCE_CHARS)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Language from paths.
+// ---------------------------------------------------------------------------
+
+/// The language of a file, by its extension (`src/a.ts`, `src/a.ts:10:3`).
+fn language_of_path(path: &str) -> Option<Language> {
+    let name = path.trim().rsplit(['/', '\\']).next()?;
+    // Drop a `:line(:column)` suffix.
+    let name = name
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == ':')
+        .trim_end_matches(':');
+    let name = if name.is_empty() { path.trim() } else { name };
+    let (_, ext) = name.rsplit_once('.')?;
+    const EXTS: &[(&str, Language)] = &[
+        ("ts", Language::Typescript),
+        ("tsx", Language::Typescript),
+        ("mts", Language::Typescript),
+        ("cts", Language::Typescript),
+        ("js", Language::Javascript),
+        ("jsx", Language::Javascript),
+        ("mjs", Language::Javascript),
+        ("cjs", Language::Javascript),
+        ("py", Language::Python),
+        ("pyi", Language::Python),
+        ("rs", Language::Rust),
+        ("go", Language::Go),
+        ("java", Language::Java),
+    ];
+    EXTS.iter()
+        .find(|(e, _)| ext.eq_ignore_ascii_case(e))
+        .map(|(_, language)| *language)
+}
+
+/// The language of the path that starts a test name, if it starts with one
+/// (`tests/cart.test.ts > adds an item`, `tests/test_cart.py::test_add`).
+fn language_of_test_name(test_name: &str) -> Option<Language> {
+    let token = test_name.split_whitespace().next()?;
+    let token = token.split("::").next()?;
+    if !token.contains('.') {
+        return None;
+    }
+    language_of_path(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(message: &str, details: &str) -> Failure {
+        Failure {
+            id: "f1".into(),
+            test_name: "a test".into(),
+            file: None,
+            message: message.into(),
+            details: details.into(),
+        }
+    }
+
+    fn with_file(message: &str, details: &str, file: &str) -> Failure {
+        Failure {
+            file: Some(file.into()),
+            ..failure(message, details)
+        }
+    }
+
+    fn cat(message: &str) -> Category {
+        classify(&failure(message, "")).category
+    }
+
+    #[track_caller]
+    fn assert_cat(message: &str, details: &str, expected: Category) {
+        let c = classify(&failure(message, details));
+        assert_eq!(
+            c.category, expected,
+            "message {message:?} details {details:?} → {c:?}"
+        );
+    }
+
+    #[test]
+    fn rule_table_is_small_and_builds() {
+        assert!(RULES.len() <= 400, "{} rules", RULES.len());
+        let _ = automaton();
+        for rule in RULES {
+            assert!(!rule.pat.is_empty());
+            if let Some(category) = rule.category {
+                assert!(rule.conf > 0.0 && rule.conf < 1.0, "{}", rule.pat);
+                assert_ne!(category, Category::Unknown);
+            }
+        }
+    }
+
+    // --- compile ---------------------------------------------------------
+
+    #[test]
+    fn compile_rustc() {
+        let c = classify(&failure(
+            "error[E0308]: mismatched types\n --> src/lib.rs:3:5",
+            "",
+        ));
+        assert_eq!(c.category, Category::Compile);
+        assert_eq!(c.language, Language::Rust);
+        assert_eq!(c.specialty, Specialty::General);
+        assert!(c.confidence >= 0.9);
+        assert_eq!(c.evidence, "error[E0308]: mismatched types");
+    }
+
+    #[test]
+    fn compile_tsc_is_typescript_specialty() {
+        let c = classify(&failure(
+            "src/cart.ts(12,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+            "",
+        ));
+        assert_eq!(c.category, Category::Compile);
+        assert_eq!(c.language, Language::Typescript);
+        assert_eq!(c.specialty, Specialty::Typescript);
+        assert!(c.confidence >= 0.9);
+        assert!(c.evidence.contains("error TS2322"));
+    }
+
+    #[test]
+    fn compile_tsc_needs_four_digits() {
+        // `error ts` followed by something else is not a tsc code.
+        assert_eq!(cat("error tsconfig missing"), Category::Unknown);
+        assert_eq!(cat("error TS23: short"), Category::Unknown);
+    }
+
+    #[test]
+    fn compile_javac_go_python() {
+        assert_cat(
+            "src/main/java/App.java:12: error: cannot find symbol\n  symbol: variable foo",
+            "",
+            Category::Compile,
+        );
+        assert_cat("Foo.java:3: error: ';' expected", "", Category::Compile);
+        let go = classify(&failure(
+            "# example.com/shop/cart\n./cart.go:10:2: undefined: Total\nFAIL\texample.com/shop/cart [build failed]",
+            "",
+        ));
+        assert_eq!(go.category, Category::Compile);
+        assert_eq!(go.language, Language::Go);
+        let py = classify(&failure(
+            "  File \"app/cart.py\", line 3\n    def add(\n          ^\nSyntaxError: invalid syntax",
+            "",
+        ));
+        assert_eq!(py.category, Category::Compile);
+        assert_eq!(py.language, Language::Python);
+        assert_cat("IndentationError: unexpected indent", "", Category::Compile);
+    }
+
+    #[test]
+    fn compile_bundlers() {
+        assert_cat(
+            "Failed to compile.\n\n./src/App.js\nSyntax error",
+            "",
+            Category::Compile,
+        );
+        assert_cat(
+            "✘ [ERROR] Unexpected \"}\"\n\nBuild failed with 1 error",
+            "",
+            Category::Compile,
+        );
+        assert_cat(
+            "error: could not compile `cart` (lib) due to 2 previous errors",
+            "",
+            Category::Compile,
+        );
+        // Gradle's BUILD FAILED after test failures is not a compile error.
+        assert_ne!(cat("BUILD FAILED in 3s"), Category::Compile);
+    }
+
+    // --- snapshot --------------------------------------------------------
+
+    #[test]
+    fn snapshot() {
+        let c = classify(&with_file(
+            "expect(received).toMatchSnapshot()\n\nSnapshot name: `Cart renders 1`\n\n- Snapshot  - 1\n+ Received  + 1",
+            "",
+            "src/Cart.test.tsx",
+        ));
+        assert_eq!(c.category, Category::Snapshot);
+        assert_eq!(c.specialty, Specialty::Test);
+        assert_eq!(c.language, Language::Typescript);
+        assert_cat(
+            "expect(tree).toMatchInlineSnapshot(`<div />`)",
+            "",
+            Category::Snapshot,
+        );
+        assert_cat(
+            "1 snapshot obsolete from 1 test suite",
+            "",
+            Category::Snapshot,
+        );
+        assert_cat(
+            "AssertionError: assert [+ received] == [- snapshot]",
+            "",
+            Category::Snapshot,
+        );
+    }
+
+    // --- timeout ---------------------------------------------------------
+
+    #[test]
+    fn timeout() {
+        let c = classify(&failure(
+            "thrown: \"Exceeded timeout of 5000 ms for a test.\"",
+            "",
+        ));
+        assert_eq!(c.category, Category::Timeout);
+        assert_eq!(c.specialty, Specialty::Test);
+        assert!(c.confidence >= 0.9);
+        let go = classify(&failure(
+            "panic: test timed out after 10m0s",
+            "goroutine 7 [running]:",
+        ));
+        assert_eq!(go.category, Category::Timeout);
+        assert_eq!(go.language, Language::Go);
+        assert_cat("Failed: Timeout >5.0s", "", Category::Timeout);
+        assert_cat(
+            "rpc error: code = DeadlineExceeded desc = context deadline exceeded",
+            "",
+            Category::Timeout,
+        );
+        assert_cat(
+            "Error: Timeout of 2000ms exceeded. For async tests and hooks, ensure \"done()\" is called",
+            "",
+            Category::Timeout,
+        );
+    }
+
+    // --- selector --------------------------------------------------------
+
+    #[test]
+    fn selector_playwright_and_selenium() {
+        let c = classify(&with_file(
+            "Error: locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for locator('button#buy')",
+            "",
+            "e2e/checkout.spec.ts",
+        ));
+        assert_eq!(c.category, Category::Selector);
+        assert_eq!(c.specialty, Specialty::General);
+        assert_cat(
+            "Error: strict mode violation: getByRole('button') resolved to 2 elements",
+            "",
+            Category::Selector,
+        );
+        assert_cat(
+            "org.openqa.selenium.NoSuchElementException: no such element: Unable to locate element",
+            "",
+            Category::Selector,
+        );
+        assert_cat(
+            "Timed out retrying after 4000ms: Expected to find element: `.buy`, but never found it.",
+            "",
+            Category::Selector,
+        );
+    }
+
+    #[test]
+    fn selector_testing_library_is_react_in_js() {
+        let c = classify(&with_file(
+            "TestingLibraryElementError: Unable to find an element with the text: Checkout",
+            "",
+            "src/Cart.test.tsx",
+        ));
+        assert_eq!(c.category, Category::Selector);
+        assert_eq!(c.specialty, Specialty::React);
+        // No file: testing-library itself says JavaScript.
+        let c = classify(&failure("Unable to find role=\"button\"", ""));
+        assert_eq!(c.language, Language::Javascript);
+        assert_eq!(c.specialty, Specialty::React);
+        // Vue is not React.
+        let vue = classify(&with_file(
+            "Unable to find an element with the text: Buy",
+            "at node_modules/@testing-library/vue/dist/index.js:12:3",
+            "src/Cart.spec.js",
+        ));
+        assert_eq!(vue.category, Category::Selector);
+        assert_eq!(vue.specialty, Specialty::General);
+    }
+
+    #[test]
+    fn playwright_unexpected_value_is_assertion() {
+        let c = classify(&failure(
+            "Error: expect(locator).toHaveText(expected)\nExpected string: \"Total: 3\"\nReceived string: \"Total: 2\"\nCall log:\n  - waiting for locator('#total')\n  - locator resolved to <span id=\"total\">Total: 2</span>\n  - unexpected value \"Total: 2\"",
+            "",
+        ));
+        assert_eq!(c.category, Category::Assertion);
+    }
+
+    // --- dependency ------------------------------------------------------
+
+    #[test]
+    fn dependency() {
+        let py = classify(&failure(
+            "ModuleNotFoundError: No module named 'requests'",
+            "Traceback (most recent call last):\n  File \"tests/test_api.py\", line 1, in <module>",
+        ));
+        assert_eq!(py.category, Category::Dependency);
+        assert_eq!(py.language, Language::Python);
+        assert_eq!(
+            py.evidence,
+            "ModuleNotFoundError: No module named 'requests'"
+        );
+        assert_cat(
+            "Cannot find module 'lodash' from 'src/cart.js'",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
+            "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
+            "java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
+            "error[E0432]: unresolved import `serde_json`",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
+            "src/a.ts(1,20): error TS2307: Cannot find module 'zod' or its corresponding type declarations.",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
+            "Module not found: Error: Can't resolve './Button' in '/app/src'",
+            "",
+            Category::Dependency,
+        );
+    }
+
+    // --- resource --------------------------------------------------------
+
+    #[test]
+    fn resource() {
+        let c = classify(&failure(
+            "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+            "",
+        ));
+        assert_eq!(c.category, Category::Resource);
+        assert!(c.confidence >= 0.9);
+        assert_cat(
+            "Process completed with exit code 137.",
+            "",
+            Category::Resource,
+        );
+        assert_cat("signal: killed", "", Category::Resource);
+        assert_cat(
+            "/bin/sh: line 1:  4242 Killed                  npm test",
+            "",
+            Category::Resource,
+        );
+        assert_cat(
+            "Error: ENOSPC: no space left on device, write",
+            "",
+            Category::Resource,
+        );
+        assert_cat(
+            "Error: EMFILE: too many open files, watch",
+            "",
+            Category::Resource,
+        );
+        assert_cat("E   MemoryError", "", Category::Resource);
+        // Not resource: a word, not the shell's line; a longer number.
+        assert_ne!(cat("the worker was killed by the test"), Category::Resource);
+        assert_ne!(cat("exit code 1370"), Category::Resource);
+    }
+
+    // --- network ---------------------------------------------------------
+
+    #[test]
+    fn network() {
+        let c = classify(&failure(
+            "Error: connect ECONNREFUSED 127.0.0.1:5432",
+            "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)\nthrown: \"Exceeded timeout of 5000 ms for a test.\"",
+        ));
+        assert_eq!(c.category, Category::Network);
+        assert_eq!(c.specialty, Specialty::General);
+        assert_cat(
+            "Error: getaddrinfo ENOTFOUND api.example.com",
+            "",
+            Category::Network,
+        );
+        assert_cat("Error: socket hang up", "", Category::Network);
+        assert_cat(
+            "requests.exceptions.SSLError: certificate verify failed",
+            "",
+            Category::Network,
+        );
+        assert_cat(
+            "AxiosError: Request failed with status code 503",
+            "",
+            Category::Network,
+        );
+        assert_cat("HTTP 502 Bad Gateway", "", Category::Network);
+        assert_cat("429 Too Many Requests", "", Category::Network);
+    }
+
+    // --- lint ------------------------------------------------------------
+
+    #[test]
+    fn lint() {
+        assert_cat(
+            "/app/src/cart.js\n  3:7  error  'x' is assigned a value but never used  no-unused-vars\n\n✖ 1 problem (1 error, 0 warnings)\nESLint found problems",
+            "",
+            Category::Lint,
+        );
+        assert_cat(
+            "error: this `if` has identical blocks\n  = help: for further information visit https://rust-lang.github.io/rust-clippy/master/index.html#if_same_then_else\nerror: could not compile `cart` (lib) due to 1 previous error",
+            "",
+            Category::Lint,
+        );
+        assert_cat(
+            "would reformat src/app.py\nOh no! 1 file would be reformatted.",
+            "",
+            Category::Lint,
+        );
+        assert_cat("Diff in /app/src/lib.rs at line 3:", "", Category::Lint);
+        assert_cat(
+            "src/app.py:1:1: F401 'os' imported but unused (flake8)",
+            "",
+            Category::Lint,
+        );
+        assert_cat("ruff check failed: 3 errors", "", Category::Lint);
+        assert_cat(
+            "[warn] Code style issues found in 2 files. Run Prettier with --write to fix.",
+            "",
+            Category::Lint,
+        );
+        // `ruff` inside another word is not ruff.
+        assert_ne!(cat("a gruff message"), Category::Lint);
+    }
+
+    // --- config ----------------------------------------------------------
+
+    #[test]
+    fn config() {
+        assert_cat(
+            "Error: environment variable DATABASE_URL is not set",
+            "",
+            Category::Config,
+        );
+        assert_cat(
+            "Missing required environment variable: STRIPE_KEY",
+            "",
+            Category::Config,
+        );
+        assert_cat(
+            "KeyError: 'API_TOKEN'",
+            "  File \"app/settings.py\", line 4, in <module>\n    TOKEN = os.environ['API_TOKEN']",
+            Category::Config,
+        );
+        assert_cat(
+            "Error: EACCES: permission denied, open '/etc/app.conf'",
+            "",
+            Category::Config,
+        );
+        assert_cat(
+            "npm WARN EBADENGINE Unsupported engine { required: { node: '>=20' } }",
+            "",
+            Category::Config,
+        );
+        assert_cat(
+            "Jest encountered an unexpected token\n\nSyntaxError: Cannot use import statement outside a module",
+            "",
+            Category::Config,
+        );
+        assert_cat("the GH_TOKEN secret is not set", "", Category::Config);
+        // A bare mention of a secret, with nothing else: weak config.
+        let weak = classify(&failure("rotating the secret", ""));
+        assert_eq!(weak.category, Category::Config);
+        assert!(weak.confidence <= 0.4);
+        // Anything else wins over it.
+        assert_cat(
+            "TypeError: secret.trim is not a function",
+            "",
+            Category::Runtime,
+        );
+    }
+
+    // --- assertion -------------------------------------------------------
+
+    #[test]
+    fn assertion_js() {
+        let c = classify(&with_file(
+            "expect(received).toBe(expected) // Object.is equality\n\nExpected: 3\nReceived: 2",
+            "    at Object.<anonymous> (src/cart.test.js:10:20)",
+            "src/cart.test.js",
+        ));
+        assert_eq!(c.category, Category::Assertion);
+        assert_eq!(c.language, Language::Javascript);
+        assert_eq!(c.specialty, Specialty::Test);
+        assert!(c.confidence > 0.9, "{}", c.confidence);
+        assert_cat(
+            "AssertionError: expected 3 to equal 4",
+            "",
+            Category::Assertion,
+        );
+        assert_cat(
+            "expected [ 1, 2 ] to deeply equal [ 1, 2, 3 ]",
+            "",
+            Category::Assertion,
+        );
+    }
+
+    #[test]
+    fn assertion_rust_python_go_java() {
+        let rust = classify(&failure(
+            "thread 'tests::adds' panicked at src/lib.rs:10:9:\nassertion `left == right` failed\n  left: 4\n right: 5",
+            "",
+        ));
+        assert_eq!(rust.category, Category::Assertion);
+        assert_eq!(rust.language, Language::Rust);
+        assert_eq!(rust.evidence, "assertion `left == right` failed");
+        let py = classify(&with_file(
+            "assert 3 == 4",
+            ">       assert add(1, 2) == 4\nE       assert 3 == 4\n\ntests/test_cart.py:5: AssertionError",
+            "tests/test_cart.py",
+        ));
+        assert_eq!(py.category, Category::Assertion);
+        assert_eq!(py.language, Language::Python);
+        let go = classify(&failure("    cart_test.go:12: Total() = 4; want 5", ""));
+        assert_eq!(go.category, Category::Assertion);
+        assert_eq!(go.language, Language::Go);
+        assert_cat("cart_test.go:9: got 4, want 5", "", Category::Assertion);
+        assert_cat(
+            "Error Trace:\tcart_test.go:14\n\tError:      \tNot equal:\n\t            \texpected: 5\n\t            \tactual  : 4",
+            "",
+            Category::Assertion,
+        );
+        let java = classify(&failure(
+            "org.opentest4j.AssertionFailedError: expected: <5> but was: <4>",
+            "\tat org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:55)",
+        ));
+        assert_eq!(java.category, Category::Assertion);
+        assert_eq!(java.language, Language::Java);
+        assert_cat(
+            "junit.framework.ComparisonFailure: expected:<[5]> but was:<[4]>",
+            "",
+            Category::Assertion,
+        );
+    }
+
+    // --- runtime ---------------------------------------------------------
+
+    #[test]
+    fn runtime() {
+        let c = classify(&failure(
+            "TypeError: Cannot read properties of undefined (reading 'price')",
+            "    at total (src/cart.ts:12:18)",
+        ));
+        assert_eq!(c.category, Category::Runtime);
+        assert_eq!(c.language, Language::Typescript);
+        assert_eq!(c.specialty, Specialty::General);
+        let py = classify(&failure(
+            "KeyError: 'price'",
+            "Traceback (most recent call last):\n  File \"app/cart.py\", line 9, in total\n    return item['price']\nKeyError: 'price'",
+        ));
+        assert_eq!(py.category, Category::Runtime);
+        assert_eq!(py.language, Language::Python);
+        assert_eq!(py.evidence, "KeyError: 'price'");
+        let go = classify(&failure(
+            "panic: runtime error: invalid memory address or nil pointer dereference",
+            "goroutine 1 [running]:\nmain.main()\n\t/app/main.go:8 +0x1d",
+        ));
+        assert_eq!(go.category, Category::Runtime);
+        assert_eq!(go.language, Language::Go);
+        assert_cat(
+            "java.lang.NullPointerException: Cannot invoke \"String.length()\"",
+            "",
+            Category::Runtime,
+        );
+        assert_cat(
+            "thread 'main' panicked at src/main.rs:4:5:\ncalled `Option::unwrap()` on a `None` value",
+            "",
+            Category::Runtime,
+        );
+        assert_cat("Segmentation fault (core dumped)", "", Category::Runtime);
+        assert_cat(
+            "SyntaxError: Unexpected token '<', \"<html>\" is not valid JSON",
+            "",
+            Category::Runtime,
+        );
+    }
+
+    #[test]
+    fn generic_exception_is_low_confidence() {
+        let c = classify(&failure("com.acme.CartException: cart is closed", ""));
+        assert_eq!(c.category, Category::Runtime);
+        assert!(c.confidence < 0.5, "{}", c.confidence);
+        let strong = classify(&failure("java.lang.NullPointerException", ""));
+        assert!(strong.confidence > c.confidence);
+    }
+
+    // --- React -----------------------------------------------------------
+
+    #[test]
+    fn react_errors_are_runtime_react() {
+        for message in [
+            "Warning: An update to Cart inside a test was not wrapped in act(...).",
+            "Error: Invalid hook call. Hooks can only be called inside of the body of a function component.",
+            "Error: Objects are not valid as a React child (found: object with keys {id}).",
+            "Warning: Each child in a list should have a unique \"key\" prop.",
+            "Error: Maximum update depth exceeded.",
+            "Warning: Cannot update a component (`Cart`) while rendering a different component (`Item`).",
+            "Error: Hydration failed because the initial UI does not match what was rendered on the server.",
+            "Warning: React does not recognize the `isOpen` prop on a DOM element.",
+        ] {
+            let c = classify(&failure(message, ""));
+            assert_eq!(c.category, Category::Runtime, "{message}");
+            assert_eq!(c.specialty, Specialty::React, "{message}");
+        }
+    }
+
+    #[test]
+    fn react_beats_test_specialty_but_not_typescript() {
+        // An assertion with an act() warning: assertion, routed as react.
+        let c = classify(&with_file(
+            "expect(received).toBe(expected)\n\nExpected: 3\nReceived: 2",
+            "Warning: An update to Cart inside a test was not wrapped in act(...).",
+            "src/Cart.test.tsx",
+        ));
+        assert_eq!(c.category, Category::Assertion);
+        assert_eq!(c.specialty, Specialty::React);
+        // A type error in a React file stays typescript.
+        let ts = classify(&with_file(
+            "src/Cart.tsx(3,9): error TS2322: Type 'number' is not assignable to type 'ReactNode'.",
+            "Warning: Each child in a list should have a unique \"key\" prop.",
+            "src/Cart.tsx",
+        ));
+        assert_eq!(ts.category, Category::Compile);
+        assert_eq!(ts.specialty, Specialty::Typescript);
+    }
+
+    // --- unknown ---------------------------------------------------------
+
+    #[test]
+    fn unknown() {
+        let c = classify(&failure("something went sideways", "no idea why"));
+        assert_eq!(c.category, Category::Unknown);
+        assert_eq!(c.specialty, Specialty::General);
+        assert!(c.confidence <= 0.2);
+        assert_eq!(c.evidence, "something went sideways");
+        let empty = classify(&Failure::default());
+        assert_eq!(empty.category, Category::Unknown);
+        assert_eq!(empty.language, Language::Other);
+        assert_eq!(empty.confidence, 0.0);
+        assert_eq!(empty.evidence, "");
+    }
+
+    #[test]
+    fn test_name_counts_only_as_a_weak_fallback() {
+        // The test name mentions a timeout, the message says assertion.
+        let mut f = failure("AssertionError: 1 != 2", "");
+        f.test_name = "retries after a timed out request".into();
+        assert_eq!(classify(&f).category, Category::Assertion);
+        // Nothing in the message: the name decides, weakly.
+        let mut f = failure("", "");
+        f.test_name = "renders the snapshot > toMatchSnapshot".into();
+        let c = classify(&f);
+        assert_eq!(c.category, Category::Snapshot);
+        assert!(c.confidence <= 0.4);
+    }
+
+    // --- language --------------------------------------------------------
+
+    #[test]
+    fn language_by_file_then_test_name_then_markers() {
+        let by_file = classify(&with_file(
+            "TypeError: x",
+            "at a (src/a.js:1:1)",
+            "src/a.tsx",
+        ));
+        assert_eq!(by_file.language, Language::Typescript);
+        let mut f = failure("boom", "");
+        f.test_name = "tests/test_cart.py::test_total".into();
+        assert_eq!(classify(&f).language, Language::Python);
+        f.test_name = "src/cart.test.mjs > adds".into();
+        assert_eq!(classify(&f).language, Language::Javascript);
+        assert_eq!(
+            classify(&with_file("x", "", "Cart.java:12")).language,
+            Language::Java
+        );
+        assert_eq!(
+            classify(&with_file("x", "", "pkg/cart_test.GO")).language,
+            Language::Go
+        );
+        assert_eq!(
+            classify(&with_file("x", "", "README")).language,
+            Language::Other
+        );
+        // Markers: python's traceback beats a .js path.
+        let c = classify(&failure(
+            "boom",
+            "Traceback (most recent call last):\n  File \"x.py\", line 1\n at y.js:1",
+        ));
+        assert_eq!(c.language, Language::Python);
+        assert_eq!(
+            classify(&failure("boom", "\tat com.acme.Cart.total(Cart.java:10)")).language,
+            Language::Java
+        );
+        assert_eq!(
+            classify(&failure(
+                "boom",
+                "at f (src/a.ts:3:1)\n at g (node_modules/x/y.js:1:1)"
+            ))
+            .language,
+            Language::Typescript
+        );
+        assert_eq!(
+            classify(&failure("boom", "at f (lib/a.js:3:1)")).language,
+            Language::Javascript
+        );
+        assert_eq!(
+            classify(&failure("boom", "thread 'x' panicked at src/a.rs:1:1")).language,
+            Language::Rust
+        );
+        assert_eq!(
+            classify(&failure("nothing here", "")).language,
+            Language::Other
+        );
+        // `format org.x` is not a Java frame.
+        assert_eq!(
+            classify(&failure("bad format org.x", "")).language,
+            Language::Other
+        );
+    }
+
+    // --- robustness ------------------------------------------------------
+
+    #[test]
+    fn evidence_is_bounded_and_on_char_boundaries() {
+        let long = format!(
+            "{}error[E0308]: mismatched types {}",
+            "é".repeat(500),
+            "日本".repeat(500)
+        );
+        let c = classify(&failure(&long, ""));
+        assert_eq!(c.category, Category::Compile);
+        assert!(c.evidence.chars().count() <= EVIDENCE_CHARS);
+        assert!(c.evidence.contains("error[E0308]"), "{}", c.evidence);
+        let unknown = classify(&failure(&"ü".repeat(1000), ""));
+        assert!(unknown.evidence.chars().count() <= EVIDENCE_CHARS);
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let huge = format!(
+            "{}\nTypeError: boom\n{}",
+            "x".repeat(300 * 1024),
+            "ø".repeat(200 * 1024)
+        );
+        let inputs = [
+            String::new(),
+            "\n\n\r\n".into(),
+            "error[E".into(),
+            "error TS".into(),
+            "# ".into(),
+            "#  \n".into(),
+            "Killed".into(),
+            ": error:".into(),
+            "error: ".into(),
+            "undefined: ".into(),
+            "code 137".into(),
+            "Expected".into(),
+            "\u{0}\u{7f}🦀🦀 panicked at 🦀".into(),
+            "é".repeat(10_000),
+            huge.clone(),
+        ];
+        for message in &inputs {
+            for details in &inputs[..5] {
+                let mut f = failure(message, details);
+                f.test_name = message.clone();
+                f.file = Some(message.clone());
+                let c = classify(&f);
+                assert!(c.evidence.chars().count() <= EVIDENCE_CHARS);
+                assert!((0.0..=1.0).contains(&c.confidence));
+            }
+        }
+        // The tail of a huge field is scanned too.
+        let tail = format!("{}\nKeyError: 'x'", "y".repeat(1024 * 1024));
+        assert_eq!(cat(&tail), Category::Runtime);
+    }
+
+    #[test]
+    fn batch_keeps_order_and_ids() {
+        let batch: Vec<Failure> = ["AssertionError: x", "ECONNRESET", "zzz"]
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Failure {
+                id: format!("id-{i}"),
+                ..failure(m, "")
+            })
+            .collect();
+        let out = classify_batch(&batch);
+        assert_eq!(out.len(), 3);
+        assert_eq!(
+            out.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            ["id-0", "id-1", "id-2"]
+        );
+        assert_eq!(out[0].category, Category::Assertion);
+        assert_eq!(out[1].category, Category::Network);
+        assert_eq!(out[2].category, Category::Unknown);
+        assert!(classify_batch(&[]).is_empty());
+    }
+
+    #[test]
+    fn corroboration_raises_confidence() {
+        let one = classify(&failure("AssertionError: x", ""));
+        let three = classify(&failure("AssertionError: x\nExpected: 1\nReceived: 2", ""));
+        assert!(three.confidence > one.confidence);
+        assert!(three.confidence <= 0.99);
+    }
+}

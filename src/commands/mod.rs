@@ -1,0 +1,28 @@
+//! One module per subcommand; each is thin and returns the exit code.
+
+mod classify;
+mod plugin;
+
+use anyhow::Context as _;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::Config;
+use crate::host::Runtime;
+
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Classify(args) => classify::run(&cli.global, &args),
+        Command::Plugin(command) => plugin::run(&cli.global, command),
+    }
+}
+
+/// The configuration with the command line's overrides applied.
+fn config(global: &GlobalArgs) -> anyhow::Result<Config> {
+    let mut config = Config::load(global.config.as_deref())?;
+    config.apply_overrides(global.no_cache);
+    Ok(config)
+}
+
+fn runtime(config: &Config) -> anyhow::Result<Runtime> {
+    Runtime::new(&config.cache).context("starting the plugin runtime")
+}

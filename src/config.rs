@@ -1,0 +1,333 @@
+//! `pitcrew.toml`: which plugin fills each slot, their limits, the cache.
+//! Every setting has a built-in default, so the file is optional. Unknown
+//! keys, wrong types, bad pins and missing files are errors that name the
+//! key and the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::host::limits::MIB;
+use crate::host::{CacheSetting, Limits, PluginSpec, Source};
+
+pub const FILE_NAME: &str = "pitcrew.toml";
+
+/// Phase slots of the pipelines, with their built-in plugins.
+pub const PHASE_SLOTS: &[(&str, &str)] = &[("summary", "summary")];
+
+/// A problem in the configuration: `{file}: {message}`, one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file this came from, if any.
+    pub file: Option<PathBuf>,
+    pub cache: CacheSetting,
+    pub classifier: PluginSpec,
+    pub router: PluginSpec,
+    pub phases: BTreeMap<String, PhaseSetting>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PhaseSetting {
+    pub spec: PluginSpec,
+    pub enabled: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    cache: Option<RawCache>,
+    limits: Option<RawLimits>,
+    plugins: Option<RawPlugins>,
+    #[serde(default)]
+    phases: BTreeMap<String, RawSlot>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCache {
+    enabled: Option<bool>,
+    dir: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    memory_mib: Option<u64>,
+    cpu_time_ms: Option<u64>,
+    output_mib: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPlugins {
+    classifier: Option<RawSlot>,
+    router: Option<RawSlot>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSlot {
+    source: Option<String>,
+    sha256: Option<String>,
+    enabled: Option<bool>,
+    memory_mib: Option<u64>,
+    cpu_time_ms: Option<u64>,
+    output_mib: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            file: None,
+            cache: CacheSetting::Default,
+            classifier: PluginSpec::builtin("classifier-default"),
+            router: PluginSpec::builtin("router-default"),
+            phases: PHASE_SLOTS
+                .iter()
+                .map(|(slot, builtin)| {
+                    let setting = PhaseSetting {
+                        spec: PluginSpec::builtin(builtin),
+                        enabled: true,
+                    };
+                    (slot.to_string(), setting)
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path`, or `./pitcrew.toml` when it exists, or the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        match path {
+            Some(path) => Self::from_file(path),
+            None if Path::new(FILE_NAME).is_file() => Self::from_file(Path::new(FILE_NAME)),
+            None => Ok(Self::default()),
+        }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: file.clone(),
+            message: format!("cannot read it: {e}"),
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Self::parse(&text, base).map_err(|message| ConfigError { file, message })
+    }
+
+    /// Parses a configuration whose relative paths are relative to `base`.
+    pub fn parse(text: &str, base: &Path) -> Result<Self, String> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        let mut config = Config::default();
+        let defaults = raw.limits.unwrap_or_default();
+        let limits = limits("limits", &defaults, Limits::default())?;
+        config.classifier.limits = limits;
+        config.router.limits = limits;
+        for setting in config.phases.values_mut() {
+            setting.spec.limits = limits;
+        }
+
+        if let Some(cache) = raw.cache {
+            config.cache = match (cache.enabled, cache.dir) {
+                (Some(false), _) => CacheSetting::Disabled,
+                (_, Some(dir)) => CacheSetting::Dir(base.join(dir)),
+                _ => CacheSetting::Default,
+            };
+        }
+        let plugins = raw.plugins.unwrap_or_default();
+        if let Some(slot) = plugins.classifier {
+            config.classifier = spec("plugins.classifier", &slot, &config.classifier, base)?;
+        }
+        if let Some(slot) = plugins.router {
+            config.router = spec("plugins.router", &slot, &config.router, base)?;
+        }
+        for (name, slot) in raw.phases {
+            let key = format!("phases.{name}");
+            let Some(current) = config.phases.get(&name) else {
+                let known: Vec<&str> = PHASE_SLOTS.iter().map(|(slot, _)| *slot).collect();
+                return Err(format!("{key}: no such phase (phases: {})", known.join(", ")));
+            };
+            let setting = PhaseSetting {
+                spec: spec(&key, &slot, &current.spec, base)?,
+                enabled: slot.enabled.unwrap_or(true),
+            };
+            config.phases.insert(name, setting);
+        }
+        Ok(config)
+    }
+
+    /// Applies `--no-cache` and the environment (`PITCREW_NO_CACHE`,
+    /// `PITCREW_CACHE_DIR`), which win over the file.
+    pub fn apply_overrides(&mut self, no_cache: bool) {
+        let env_no_cache = std::env::var_os("PITCREW_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+        if no_cache || env_no_cache {
+            self.cache = CacheSetting::Disabled;
+        } else if let Some(dir) = std::env::var_os("PITCREW_CACHE_DIR").filter(|d| !d.is_empty()) {
+            self.cache = CacheSetting::Dir(PathBuf::from(dir));
+        }
+    }
+}
+
+fn spec(key: &str, slot: &RawSlot, current: &PluginSpec, base: &Path) -> Result<PluginSpec, String> {
+    if key.starts_with("plugins.") && slot.enabled.is_some() {
+        return Err(format!("{key}.enabled: only phases can be disabled"));
+    }
+    let source = match &slot.source {
+        None => current.source.clone(),
+        Some(text) => parse_source(text, base).map_err(|e| format!("{key}.source: {e}"))?,
+    };
+    let sha256 = match &slot.sha256 {
+        None => None,
+        Some(pin) if pin.len() == 64 && pin.bytes().all(|b| b.is_ascii_hexdigit()) => Some(pin.to_ascii_lowercase()),
+        Some(pin) => return Err(format!("{key}.sha256: `{pin}` is not 64 hexadecimal digits")),
+    };
+    let own = RawLimits {
+        memory_mib: slot.memory_mib,
+        cpu_time_ms: slot.cpu_time_ms,
+        output_mib: slot.output_mib,
+    };
+    Ok(PluginSpec {
+        source,
+        sha256,
+        limits: limits(key, &own, current.limits)?,
+    })
+}
+
+fn parse_source(text: &str, base: &Path) -> Result<Source, String> {
+    if let Some(name) = text.strip_prefix("builtin:") {
+        if name.is_empty() {
+            return Err("`builtin:` needs a plugin name, e.g. `builtin:classifier-default`".into());
+        }
+        return Ok(Source::Builtin(name.to_string()));
+    }
+    if text.is_empty() {
+        return Err("empty; use `builtin:NAME` or a path to a .wasm file".into());
+    }
+    let path = base.join(text);
+    if !path.is_file() {
+        return Err(format!("`{}` does not exist or is not a file", path.display()));
+    }
+    Ok(Source::File(path))
+}
+
+fn limits(key: &str, raw: &RawLimits, base: Limits) -> Result<Limits, String> {
+    let positive = |field: &str, value: Option<u64>| -> Result<Option<u64>, String> {
+        match value {
+            Some(0) => Err(format!("{key}.{field}: must be greater than 0")),
+            other => Ok(other),
+        }
+    };
+    let memory = positive("memory_mib", raw.memory_mib)?;
+    let cpu = positive("cpu_time_ms", raw.cpu_time_ms)?;
+    let output = positive("output_mib", raw.output_mib)?;
+    if memory.is_some_and(|m| m > 4096) {
+        return Err(format!("{key}.memory_mib: at most 4096 (a 32-bit wasm memory)"));
+    }
+    Ok(Limits {
+        memory_bytes: memory.map_or(base.memory_bytes, |m| m * MIB),
+        cpu_time: cpu.map_or(base.cpu_time, Duration::from_millis),
+        output_bytes: output.map_or(base.output_bytes, |m| m.saturating_mul(MIB)),
+    })
+}
+
+/// `line N (`key`): message`, from toml's span, on one line.
+fn toml_error(text: &str, err: &toml::de::Error) -> String {
+    let message = err.message().replace('\n', " ");
+    let Some(span) = err.span() else {
+        return message;
+    };
+    let start = span.start.min(text.len());
+    let line_no = text[..start].matches('\n').count() + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("");
+    match line.split_once('=') {
+        Some((key, _)) if !line.trim_start().starts_with('[') => {
+            format!("line {line_no} (`{}`): {message}", key.trim())
+        }
+        _ => format!("line {line_no}: {message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("/nonexistent-base"))
+    }
+
+    #[test]
+    fn empty_file_gives_the_defaults() {
+        let config = parse("").unwrap();
+        assert_eq!(config.classifier, PluginSpec::builtin("classifier-default"));
+        assert_eq!(config.router.limits, Limits::default());
+        assert!(config.phases["summary"].enabled);
+        assert_eq!(config.cache, CacheSetting::Default);
+    }
+
+    #[test]
+    fn limits_cascade_from_defaults_to_slots() {
+        let config = parse(
+            "[limits]\nmemory_mib = 32\n[plugins.router]\nsource = \"builtin:router-default\"\ncpu_time_ms = 500\n",
+        )
+        .unwrap();
+        assert_eq!(config.classifier.limits.memory_bytes, 32 * MIB);
+        assert_eq!(config.router.limits.memory_bytes, 32 * MIB);
+        assert_eq!(config.router.limits.cpu_time, Duration::from_millis(500));
+        assert_eq!(config.classifier.limits.cpu_time, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let err = parse("[limits]\nmemry_mib = 3\n").unwrap_err();
+        assert!(err.starts_with("line 2 (`memry_mib`): unknown field `memry_mib`"), "{err}");
+        let err = parse("[plugins.linter]\nsource = \"x\"\n").unwrap_err();
+        assert!(err.contains("unknown field `linter`"), "{err}");
+    }
+
+    #[test]
+    fn wrong_types_are_named() {
+        let err = parse("[limits]\nmemory_mib = \"64\"\n").unwrap_err();
+        assert!(err.starts_with("line 2 (`memory_mib`): invalid type"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let err = parse("[limits]\ncpu_time_ms = 0\n").unwrap_err();
+        assert_eq!(err, "limits.cpu_time_ms: must be greater than 0");
+        let err = parse("[plugins.classifier]\nsha256 = \"abc\"\n").unwrap_err();
+        assert_eq!(err, "plugins.classifier.sha256: `abc` is not 64 hexadecimal digits");
+        let err = parse("[plugins.classifier]\nsource = \"missing.wasm\"\n").unwrap_err();
+        assert!(err.starts_with("plugins.classifier.source: `/nonexistent-base/missing.wasm` does not exist"), "{err}");
+        let err = parse("[phases.nope]\nenabled = false\n").unwrap_err();
+        assert!(err.starts_with("phases.nope: no such phase"), "{err}");
+        let err = parse("[plugins.router]\nenabled = false\n").unwrap_err();
+        assert_eq!(err, "plugins.router.enabled: only phases can be disabled");
+        let err = parse("[plugins.router]\nsource = \"builtin:\"\n").unwrap_err();
+        assert!(err.starts_with("plugins.router.source: `builtin:` needs a plugin name"), "{err}");
+    }
+
+    #[test]
+    fn phases_can_be_disabled_and_cache_configured() {
+        let config = parse("[phases.summary]\nenabled = false\n[cache]\nenabled = false\n").unwrap();
+        assert!(!config.phases["summary"].enabled);
+        assert_eq!(config.cache, CacheSetting::Disabled);
+        let config = parse("[cache]\ndir = \"c\"\n").unwrap();
+        assert_eq!(config.cache, CacheSetting::Dir(PathBuf::from("/nonexistent-base/c")));
+    }
+
+    #[test]
+    fn file_errors_name_the_file() {
+        let err = Config::from_file(Path::new("/nonexistent/pitcrew.toml")).unwrap_err();
+        assert!(err.to_string().starts_with("/nonexistent/pitcrew.toml: cannot read it"), "{err}");
+    }
+}

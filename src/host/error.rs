@@ -1,0 +1,85 @@
+//! What can go wrong loading or calling a plugin. Every message is one line
+//! that names the plugin (and, for calls, the call), with untrusted text
+//! escaped.
+
+use std::sync::Arc;
+
+use super::limits::Limit;
+
+/// A call that produced no usable answer. The plugin is still usable: the
+/// next call gets a fresh instance.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("plugin {plugin}: {call}: exceeded its {limit}")]
+    Limit {
+        plugin: Arc<str>,
+        call: &'static str,
+        limit: Limit,
+    },
+    #[error("plugin {plugin}: {call}: crashed: {reason}")]
+    Crashed {
+        plugin: Arc<str>,
+        call: &'static str,
+        reason: String,
+    },
+    #[error("plugin {plugin}: {call}: returned an error ({kind}): {message}")]
+    Returned {
+        plugin: Arc<str>,
+        call: &'static str,
+        kind: &'static str,
+        message: String,
+    },
+    #[error("plugin {plugin}: {call}: broke the contract: {reason}")]
+    Contract {
+        plugin: Arc<str>,
+        call: &'static str,
+        reason: String,
+    },
+}
+
+/// A plugin that could not be loaded. `origin` is `builtin:NAME` or the
+/// `.wasm` path.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("unknown built-in plugin `{name}` (built-ins: {available})")]
+    UnknownBuiltin { name: String, available: String },
+    #[error("{origin}: cannot read the plugin: {error}")]
+    Read {
+        origin: String,
+        error: std::io::Error,
+    },
+    #[error("{origin}: sha256 mismatch: pinned {expected}, the file has {actual}; refusing to load it")]
+    Sha256Mismatch {
+        origin: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("{origin}: not a WebAssembly component pitcrew can load: {reason}")]
+    Compile { origin: String, reason: String },
+    #[error("{origin}: built for pitcrew:plugin@{found}, which this pitcrew does not support (it supports {supported})")]
+    IncompatibleVersion {
+        origin: String,
+        found: String,
+        supported: String,
+    },
+    #[error("{origin}: not a pitcrew plugin: it exports [{exports}], none of the worlds phase (describe, run), classifier (describe, classify) or router (describe, route)")]
+    NotAPlugin { origin: String, exports: String },
+    #[error("{origin}: implements the {found} world, but the `{slot}` slot needs a {expected} plugin")]
+    WrongWorld {
+        origin: String,
+        slot: String,
+        found: super::World,
+        expected: super::World,
+    },
+    #[error("{origin}: the host cannot satisfy what it imports or exports: {reason}")]
+    Link { origin: String, reason: String },
+    #[error(transparent)]
+    Describe(#[from] CallError),
+}
+
+/// The one line of a wasmtime error, without the backtrace wasmtime appends.
+pub(crate) fn first_line(err: &wasmtime::Error) -> String {
+    let text = format!("{err:#}");
+    let line = text.lines().next().unwrap_or("unknown error").to_string();
+    crate::escape::control_chars(&line).into_owned()
+}

@@ -1,0 +1,21 @@
+//! The WebAssembly runtime: one engine, a deny-by-default sandbox with
+//! per-plugin limits, generated bindings per contract version, the
+//! compilation cache, and the embedded built-in plugins.
+
+pub mod bindings;
+pub mod builtin;
+pub mod cache;
+pub mod error;
+pub mod inspect;
+pub mod limits;
+pub mod plugin;
+pub mod runtime;
+mod sandbox;
+
+pub use bindings::v0_1::types;
+pub use cache::CacheSetting;
+pub use error::{CallError, LoadError};
+pub use inspect::World;
+pub use limits::{Limit, Limits};
+pub use plugin::{Plugin, PluginSpec, Source};
+pub use runtime::Runtime;

@@ -1,0 +1,409 @@
+//! A loaded plugin: a compiled component with its `InstancePre`, who it says
+//! it is, and the calls of its world. Every call gets a fresh `Store`, so a
+//! trap never leaves a broken instance behind.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use wasmtime::component::Component;
+use wasmtime::{Store, Trap};
+
+use super::bindings::v0_1::classifier::ClassifierPre;
+use super::bindings::v0_1::phase::PhasePre;
+use super::bindings::v0_1::router::RouterPre;
+use super::bindings::v0_1::{self, types};
+use super::builtin;
+use super::cache::sha256_hex;
+use super::error::{CallError, LoadError, first_line};
+use super::inspect::{self, World};
+use super::limits::{Limit, Limits};
+use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
+use super::sandbox::{HostState, STDIO_CAPACITY};
+use crate::escape;
+
+/// Where a plugin's bytes come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Builtin(String),
+    File(PathBuf),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Builtin(name) => write!(f, "builtin:{name}"),
+            Source::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Everything needed to load one plugin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PluginSpec {
+    pub source: Source,
+    /// Lowercase hex; checked before the component is even compiled.
+    pub sha256: Option<String>,
+    pub limits: Limits,
+}
+
+impl PluginSpec {
+    pub fn builtin(name: &str) -> Self {
+        Self {
+            source: Source::Builtin(name.to_string()),
+            sha256: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// What a phase declared about itself.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PhaseDecl {
+    pub owns: Vec<String>,
+    pub after: Vec<String>,
+}
+
+enum Pre {
+    Phase(PhasePre<HostState>),
+    Classifier(ClassifierPre<HostState>),
+    Router(RouterPre<HostState>),
+}
+
+pub struct Plugin {
+    runtime: Runtime,
+    pre: Pre,
+    /// `name version`, as the plugin describes itself.
+    label: Arc<str>,
+    pub info: types::PluginInfo,
+    pub phase: Option<PhaseDecl>,
+    pub world: World,
+    pub source: Source,
+    pub sha256: String,
+    pub limits: Limits,
+}
+
+impl Plugin {
+    /// Reads, verifies, compiles, links and describes a plugin. `slot` and
+    /// `expected` say where it is going, so a wrong world is refused early.
+    pub fn load(
+        runtime: &Runtime,
+        spec: &PluginSpec,
+        slot: &str,
+        expected: Option<World>,
+    ) -> Result<Self, LoadError> {
+        let origin = spec.source.to_string();
+        let bytes: std::borrow::Cow<'static, [u8]> = match &spec.source {
+            Source::Builtin(name) => builtin::get(name).map(Into::into).ok_or_else(|| {
+                LoadError::UnknownBuiltin {
+                    name: name.clone(),
+                    available: builtin::names().collect::<Vec<_>>().join(", "),
+                }
+            })?,
+            Source::File(path) => std::fs::read(path)
+                .map(Into::into)
+                .map_err(|error| LoadError::Read { origin: origin.clone(), error })?,
+        };
+        let sha256 = sha256_hex(&bytes);
+        if let Some(expected) = &spec.sha256
+            && !expected.eq_ignore_ascii_case(&sha256)
+        {
+            return Err(LoadError::Sha256Mismatch {
+                origin,
+                expected: expected.clone(),
+                actual: sha256,
+            });
+        }
+        let component = runtime.compile(&origin, &bytes, &sha256)?;
+        Self::from_component(runtime, component, spec, sha256, slot, expected)
+    }
+
+    fn from_component(
+        runtime: &Runtime,
+        component: Component,
+        spec: &PluginSpec,
+        sha256: String,
+        slot: &str,
+        expected: Option<World>,
+    ) -> Result<Self, LoadError> {
+        let origin = spec.source.to_string();
+        let inspection = inspect::inspect(runtime.engine(), &component);
+        if let Some(found) = &inspection.contract_version
+            && !inspect::compatible(found, v0_1::VERSION)
+        {
+            return Err(LoadError::IncompatibleVersion {
+                origin,
+                found: found.clone(),
+                supported: format!("{}@{}", inspect::PACKAGE, v0_1::VERSION),
+            });
+        }
+        let Some(world) = inspection.world else {
+            return Err(LoadError::NotAPlugin {
+                origin,
+                exports: inspection.exports.join(", "),
+            });
+        };
+        if let Some(expected) = expected
+            && expected != world
+        {
+            return Err(LoadError::WrongWorld {
+                origin,
+                slot: slot.to_string(),
+                found: world,
+                expected,
+            });
+        }
+        let link = |e: wasmtime::Error| LoadError::Link {
+            origin: origin.clone(),
+            reason: first_line(&e),
+        };
+        let instance_pre = runtime.linker().instantiate_pre(&component).map_err(link)?;
+        let pre = match world {
+            World::Phase => Pre::Phase(PhasePre::new(instance_pre).map_err(link)?),
+            World::Classifier => Pre::Classifier(ClassifierPre::new(instance_pre).map_err(link)?),
+            World::Router => Pre::Router(RouterPre::new(instance_pre).map_err(link)?),
+        };
+        let mut plugin = Self {
+            runtime: runtime.clone(),
+            pre,
+            label: Arc::from(origin.as_str()),
+            info: types::PluginInfo {
+                name: origin.clone(),
+                version: String::new(),
+                description: String::new(),
+            },
+            phase: None,
+            world,
+            source: spec.source.clone(),
+            sha256,
+            limits: spec.limits,
+        };
+        plugin.describe()?;
+        Ok(plugin)
+    }
+
+    /// `name version`, escaped, as used in every message about this plugin.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    fn describe(&mut self) -> Result<(), CallError> {
+        let (info, phase) = match &self.pre {
+            Pre::Phase(pre) => {
+                let decl = self.call("describe", |store| pre.instantiate(&mut *store)?.call_describe(store))?;
+                let phase = PhaseDecl {
+                    owns: decl.owns,
+                    after: decl.after,
+                };
+                (decl.info, Some(phase))
+            }
+            Pre::Classifier(pre) => {
+                (self.call("describe", |store| pre.instantiate(&mut *store)?.call_describe(store))?, None)
+            }
+            Pre::Router(pre) => {
+                (self.call("describe", |store| pre.instantiate(&mut *store)?.call_describe(store))?, None)
+            }
+        };
+        let name = escape::control_chars(&info.name);
+        let version = escape::control_chars(&info.version);
+        if name.trim().is_empty() {
+            return Err(self.contract("describe", "returned an empty name".into()));
+        }
+        self.label = Arc::from(format!("{name} {version}").as_str());
+        self.info = info;
+        self.phase = phase;
+        Ok(())
+    }
+
+    /// Classifies a batch; the answer has one entry per failure, in order.
+    pub fn classify(&self, batch: &[types::Failure]) -> Result<Vec<types::Classification>, CallError> {
+        let Pre::Classifier(pre) = &self.pre else {
+            return Err(self.not_this_world("classify"));
+        };
+        let answer = self.call("classify", |store| pre.instantiate(&mut *store)?.call_classify(store, batch))?;
+        let classifications = self.returned("classify", answer)?;
+        if classifications.len() != batch.len() {
+            return Err(self.contract(
+                "classify",
+                format!("returned {} classifications for {} failures", classifications.len(), batch.len()),
+            ));
+        }
+        Ok(classifications)
+    }
+
+    pub fn route(&self, request: &types::RouteRequest) -> Result<types::Route, CallError> {
+        let Pre::Router(pre) = &self.pre else {
+            return Err(self.not_this_world("route"));
+        };
+        let answer = self.call("route", |store| pre.instantiate(&mut *store)?.call_route(store, request))?;
+        self.returned("route", answer)
+    }
+
+    pub fn run_phase(&self, input: &types::PhaseInput) -> Result<types::PhaseOutput, CallError> {
+        let Pre::Phase(pre) = &self.pre else {
+            return Err(self.not_this_world("run"));
+        };
+        let answer = self.call("run", |store| pre.instantiate(&mut *store)?.call_run(store, input))?;
+        self.returned("run", answer)
+    }
+
+    /// One call in a fresh store, with every limit armed; whatever the
+    /// plugin printed is logged whether the call succeeded or not.
+    fn call<R: ReturnedBytes>(
+        &self,
+        call: &'static str,
+        f: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> Result<R, CallError> {
+        let state = HostState::new(self.label.clone(), self.limits.memory_bytes);
+        let mut store = Store::new(self.runtime.engine(), state);
+        store.limiter(|state| &mut state.limiter);
+        store.set_epoch_deadline(deadline_ticks(self.limits));
+        store.epoch_deadline_trap();
+        let result = f(&mut store);
+        let stderr_tail = store.data().flush_stdio();
+        match result {
+            Ok(answer) => {
+                let size = answer.returned_bytes();
+                if size > self.limits.output_bytes {
+                    return Err(self.limit(call, Limit::Output(self.limits.output_bytes)));
+                }
+                Ok(answer)
+            }
+            Err(err) => Err(self.failure(call, &err, store.data(), stderr_tail)),
+        }
+    }
+
+    fn failure(&self, call: &'static str, err: &wasmtime::Error, state: &HostState, stderr_tail: Option<String>) -> CallError {
+        if state.limiter.hit {
+            return self.limit(call, Limit::Memory(self.limits.memory_bytes));
+        }
+        match err.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => return self.limit(call, Limit::CpuTime(self.limits.cpu_time)),
+            Some(Trap::StackOverflow) => return self.limit(call, Limit::Stack(MAX_WASM_STACK)),
+            _ => {}
+        }
+        if format!("{err:#}").contains("beyond capacity of MemoryOutputPipe") {
+            return self.limit(call, Limit::Stdio(STDIO_CAPACITY));
+        }
+        let mut reason = first_line(err);
+        if let Some(tail) = stderr_tail {
+            reason.push_str("; last stderr line: ");
+            reason.push_str(&tail);
+        }
+        CallError::Crashed {
+            plugin: self.label.clone(),
+            call,
+            reason,
+        }
+    }
+
+    fn returned<T>(&self, call: &'static str, answer: Result<T, types::PluginError>) -> Result<T, CallError> {
+        answer.map_err(|err| CallError::Returned {
+            plugin: self.label.clone(),
+            call,
+            kind: match err.kind {
+                types::ErrorKind::InvalidInput => "invalid input",
+                types::ErrorKind::Unsupported => "unsupported",
+                types::ErrorKind::Internal => "internal",
+            },
+            message: escape::control_chars(&err.message).into_owned(),
+        })
+    }
+
+    fn limit(&self, call: &'static str, limit: Limit) -> CallError {
+        CallError::Limit {
+            plugin: self.label.clone(),
+            call,
+            limit,
+        }
+    }
+
+    pub(crate) fn contract(&self, call: &'static str, reason: String) -> CallError {
+        CallError::Contract {
+            plugin: self.label.clone(),
+            call,
+            reason,
+        }
+    }
+
+    fn not_this_world(&self, call: &'static str) -> CallError {
+        self.contract(call, format!("is a {} plugin, it has no `{call}`", self.world))
+    }
+}
+
+fn deadline_ticks(limits: Limits) -> u64 {
+    let ticks = limits.cpu_time.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
+    u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
+}
+
+/// How much data a call handed back, to enforce the output limit.
+pub trait ReturnedBytes {
+    fn returned_bytes(&self) -> u64;
+}
+
+impl ReturnedBytes for String {
+    fn returned_bytes(&self) -> u64 {
+        self.len() as u64
+    }
+}
+
+impl<T: ReturnedBytes> ReturnedBytes for Vec<T> {
+    fn returned_bytes(&self) -> u64 {
+        self.iter().map(ReturnedBytes::returned_bytes).sum::<u64>() + self.len() as u64
+    }
+}
+
+impl<T: ReturnedBytes, E: ReturnedBytes> ReturnedBytes for Result<T, E> {
+    fn returned_bytes(&self) -> u64 {
+        match self {
+            Ok(value) => value.returned_bytes(),
+            Err(err) => err.returned_bytes(),
+        }
+    }
+}
+
+impl ReturnedBytes for types::PluginError {
+    fn returned_bytes(&self) -> u64 {
+        self.message.returned_bytes()
+    }
+}
+
+impl ReturnedBytes for types::PluginInfo {
+    fn returned_bytes(&self) -> u64 {
+        self.name.returned_bytes() + self.version.returned_bytes() + self.description.returned_bytes()
+    }
+}
+
+impl ReturnedBytes for types::PhaseInfo {
+    fn returned_bytes(&self) -> u64 {
+        self.info.returned_bytes() + self.owns.returned_bytes() + self.after.returned_bytes()
+    }
+}
+
+impl ReturnedBytes for types::Check {
+    fn returned_bytes(&self) -> u64 {
+        self.id.returned_bytes() + self.layer.returned_bytes() + self.message.returned_bytes()
+    }
+}
+
+impl ReturnedBytes for types::PhaseOutput {
+    fn returned_bytes(&self) -> u64 {
+        self.keys.returned_bytes() + self.checks.returned_bytes()
+    }
+}
+
+impl ReturnedBytes for types::Classification {
+    fn returned_bytes(&self) -> u64 {
+        self.id.returned_bytes() + self.evidence.returned_bytes() + 16
+    }
+}
+
+impl ReturnedBytes for types::Route {
+    fn returned_bytes(&self) -> u64 {
+        self.model.returned_bytes()
+            + self.fallbacks.returned_bytes()
+            + self.system_prompt.returned_bytes()
+            + self.prompt.returned_bytes()
+            + 8
+    }
+}

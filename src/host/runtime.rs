@@ -1,0 +1,131 @@
+//! The one engine of the process, its linker, the epoch ticker that enforces
+//! time limits, and compilation (memoised in-process, cached on disk).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, OptLevel};
+
+use super::bindings::v0_1::phase::Phase;
+use super::cache::{Cache, CacheSetting, sha256_hex};
+use super::error::{LoadError, first_line};
+use super::sandbox::HostState;
+
+/// Time limits are counted in ticks of this length.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Engine-wide wasm stack for one call; deep recursion traps past it.
+pub const MAX_WASM_STACK: usize = 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the WebAssembly runtime: {0}")]
+pub struct RuntimeError(String);
+
+/// Shared by every plugin of the process. Cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Engine,
+    linker: Linker<HostState>,
+    cache: Option<Cache>,
+    /// Compile once per process: components by sha256.
+    compiled: Mutex<HashMap<String, Component>>,
+}
+
+impl Runtime {
+    pub fn new(cache: &CacheSetting) -> Result<Self, RuntimeError> {
+        let engine = Engine::new(&engine_config()).map_err(|e| RuntimeError(first_line(&e)))?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| RuntimeError(first_line(&e)))?;
+        // `types` and `log` are shared by all three worlds: one registration.
+        Phase::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
+            .map_err(|e| RuntimeError(first_line(&e)))?;
+        spawn_epoch_ticker(&engine)?;
+        let cache = cache.resolve().map(|root| Cache::new(&root, &engine));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                engine,
+                linker,
+                cache,
+                compiled: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    pub(crate) fn linker(&self) -> &Linker<HostState> {
+        &self.inner.linker
+    }
+
+    /// The component for these bytes: from this process, from the disk
+    /// cache, or compiled now (and then cached).
+    pub fn compile(&self, origin: &str, bytes: &[u8], sha256: &str) -> Result<Component, LoadError> {
+        if let Some(component) = self.memo().get(sha256) {
+            return Ok(component.clone());
+        }
+        let cached = self.inner.cache.as_ref().and_then(|c| c.load(&self.inner.engine, sha256));
+        let component = match cached {
+            Some(component) => component,
+            None => {
+                let component = Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
+                    origin: origin.to_string(),
+                    reason: first_line(&e),
+                })?;
+                if let Some(cache) = &self.inner.cache {
+                    cache.store(sha256, &component);
+                }
+                component
+            }
+        };
+        self.memo().insert(sha256.to_string(), component.clone());
+        Ok(component)
+    }
+
+    /// Compiles bytes that have no pin to check, computing their hash.
+    pub fn compile_bytes(&self, origin: &str, bytes: &[u8]) -> Result<(Component, String), LoadError> {
+        let sha256 = sha256_hex(bytes);
+        Ok((self.compile(origin, bytes, &sha256)?, sha256))
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<String, Component>> {
+        // A poisoned memo only means another thread panicked mid-insert; the
+        // map itself is still a valid cache.
+        self.inner.compiled.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+}
+
+fn engine_config() -> Config {
+    let mut config = Config::new();
+    config
+        .wasm_component_model(true)
+        .epoch_interruption(true)
+        .max_wasm_stack(MAX_WASM_STACK)
+        .cranelift_opt_level(OptLevel::Speed);
+    config
+}
+
+/// Advances the engine's epoch every tick; stops when the engine is gone.
+/// Without it no call could be interrupted, so failing to start it is fatal.
+fn spawn_epoch_ticker(engine: &Engine) -> Result<(), RuntimeError> {
+    let weak = engine.weak();
+    thread::Builder::new()
+        .name("pitcrew-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                thread::sleep(EPOCH_TICK);
+            }
+        })
+        .map(drop)
+        .map_err(|e| RuntimeError(format!("cannot start the epoch ticker thread: {e}")))
+}

@@ -1,0 +1,17 @@
+//! pitcrew: distributed testing and training pre-flight, composed from
+//! sandboxed WebAssembly plugins.
+//!
+//! Dependencies point one way: [`commands`] → domain modules ([`pipeline`],
+//! [`triage`], [`config`]) → [`host`], the WebAssembly runtime. Plugins know
+//! only the WIT contract in `wit/`.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod escape;
+pub mod host;
+pub mod pipeline;
+pub mod triage;
+
+pub use error::InputError;

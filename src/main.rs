@@ -1,0 +1,38 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use pitcrew::cli::Cli;
+use pitcrew::error::{exit, is_input_error};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose, cli.global.quiet);
+    match pitcrew::commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // One line: the chain joined, as ripgrep and cargo do.
+            eprintln!("error: {err:#}");
+            ExitCode::from(if is_input_error(&err) { exit::INPUT } else { exit::FAILED })
+        }
+    }
+}
+
+/// Logs go to stderr. `PITCREW_LOG` (an `EnvFilter` directive) wins over
+/// `-v`/`-q`.
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = EnvFilter::try_from_env("PITCREW_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}

@@ -1,0 +1,441 @@
+//! Phase composition: ordered phases over one JSON document.
+//!
+//! Phases are ordered by the phases they declare to run after (a cycle is an
+//! error; ties keep the pipeline's order, so runs are deterministic). Each
+//! phase sees the facts, the document so far and the checks so far, and
+//! returns the keys it owns plus its checks. A phase that writes a key it
+//! did not declare is rejected. An optional phase that is missing, disabled
+//! or fails leaves `{"status":"unavailable","reason":…}` in its keys and a
+//! warning check, and the run goes on; a required one ends the run with an
+//! error. Any failed blocking check blocks the run (exit code 1).
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::escape;
+use crate::host::{Plugin, types};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub id: String,
+    pub layer: String,
+    pub status: Status,
+    pub message: String,
+    pub blocking: bool,
+}
+
+impl Check {
+    pub fn blocks(&self) -> bool {
+        self.blocking && self.status == Status::Fail
+    }
+}
+
+/// What a phase sees.
+pub struct PhaseInput<'a> {
+    /// The facts as JSON text, serialised once per run.
+    pub facts: &'a str,
+    pub document: &'a Map<String, Value>,
+    pub checks: &'a [Check],
+}
+
+/// What a phase returns.
+#[derive(Debug, Default)]
+pub struct PhaseOutput {
+    pub keys: Map<String, Value>,
+    pub checks: Vec<Check>,
+}
+
+/// A phase implementation: a plugin, or native code in tests.
+pub trait Phase {
+    /// One-line reason on failure, already naming the phase's plugin.
+    fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, String>;
+}
+
+/// A place in a pipeline, filled or not.
+pub struct Slot {
+    pub name: String,
+    /// The document keys this slot writes (from the plugin's `describe`
+    /// when loaded, else from the pipeline's definition).
+    pub owns: Vec<String>,
+    pub after: Vec<String>,
+    pub required: bool,
+    /// `Err(reason)` when missing, disabled or not loadable.
+    pub phase: Result<Box<dyn Phase>, String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PipelineError {
+    #[error("phases {0} depend on each other in a cycle")]
+    Cycle(String),
+    #[error("phase `{phase}` runs after `{after}`, which is not in the pipeline")]
+    UnknownDependency { phase: String, after: String },
+    #[error("phases `{first}` and `{second}` both claim the key `{key}`")]
+    SharedKey { key: String, first: String, second: String },
+    #[error("required phase `{phase}` failed: {reason}")]
+    Required { phase: String, reason: String },
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Outcome {
+    pub document: Map<String, Value>,
+    pub checks: Vec<Check>,
+    /// Phase names in the order they ran, with how long each took.
+    pub timings: Vec<(String, Duration)>,
+}
+
+impl Outcome {
+    /// Any failed blocking check blocks the run.
+    pub fn blocked(&self) -> bool {
+        self.checks.iter().any(Check::blocks)
+    }
+}
+
+/// Runs `slots` over `facts`.
+pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
+    let order = order(slots)?;
+    check_key_owners(slots)?;
+    let facts = facts.to_string();
+    let mut document = Map::new();
+    let mut checks: Vec<Check> = Vec::new();
+    let mut timings = Vec::with_capacity(slots.len());
+    for index in order {
+        let slot = &slots[index];
+        let started = Instant::now();
+        let result = match &slot.phase {
+            Err(reason) => Err(reason.clone()),
+            Ok(phase) => phase
+                .run(&PhaseInput {
+                    facts: &facts,
+                    document: &document,
+                    checks: &checks,
+                })
+                .and_then(|output| accept(slot, output)),
+        };
+        timings.push((slot.name.clone(), started.elapsed()));
+        match result {
+            Ok(output) => {
+                document.extend(output.keys);
+                checks.extend(output.checks);
+            }
+            Err(reason) if slot.required => {
+                return Err(PipelineError::Required {
+                    phase: slot.name.clone(),
+                    reason,
+                });
+            }
+            Err(reason) => {
+                tracing::warn!("phase `{}` unavailable: {reason}", slot.name);
+                for key in &slot.owns {
+                    document.insert(key.clone(), json!({"status": "unavailable", "reason": reason}));
+                }
+                checks.push(Check {
+                    id: format!("{}.available", slot.name),
+                    layer: "pipeline".into(),
+                    status: Status::Warn,
+                    message: format!("phase `{}` unavailable: {reason}", slot.name),
+                    blocking: false,
+                });
+            }
+        }
+    }
+    Ok(Outcome {
+        document,
+        checks,
+        timings,
+    })
+}
+
+/// A phase may write only the keys it owns.
+fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, String> {
+    let undeclared: Vec<&str> = output
+        .keys
+        .keys()
+        .filter(|key| !slot.owns.contains(key))
+        .map(String::as_str)
+        .collect();
+    if !undeclared.is_empty() {
+        let keys = escape::control_chars(&undeclared.join("`, `")).into_owned();
+        return Err(format!("wrote undeclared key(s) `{keys}`; its output was rejected"));
+    }
+    Ok(output)
+}
+
+/// Kahn's algorithm, always taking the earliest ready slot in pipeline
+/// order, so the same pipeline always runs in the same order.
+fn order(slots: &[Slot]) -> Result<Vec<usize>, PipelineError> {
+    let index: HashMap<&str, usize> = slots.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let mut pending = vec![0usize; slots.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); slots.len()];
+    for (i, slot) in slots.iter().enumerate() {
+        for after in &slot.after {
+            let &dep = index.get(after.as_str()).ok_or_else(|| PipelineError::UnknownDependency {
+                phase: slot.name.clone(),
+                after: after.clone(),
+            })?;
+            pending[i] += 1;
+            dependents[dep].push(i);
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..slots.len()).filter(|&i| pending[i] == 0).collect();
+    let mut order = Vec::with_capacity(slots.len());
+    while let Some(next) = ready.pop_first() {
+        order.push(next);
+        for &dependent in &dependents[next] {
+            pending[dependent] -= 1;
+            if pending[dependent] == 0 {
+                ready.insert(dependent);
+            }
+        }
+    }
+    if order.len() < slots.len() {
+        let stuck: Vec<String> = (0..slots.len())
+            .filter(|&i| pending[i] > 0)
+            .map(|i| format!("`{}`", slots[i].name))
+            .collect();
+        return Err(PipelineError::Cycle(stuck.join(", ")));
+    }
+    Ok(order)
+}
+
+fn check_key_owners(slots: &[Slot]) -> Result<(), PipelineError> {
+    let mut owners: HashMap<&str, &str> = HashMap::new();
+    for slot in slots {
+        for key in &slot.owns {
+            if let Some(first) = owners.insert(key, &slot.name) {
+                return Err(PipelineError::SharedKey {
+                    key: key.clone(),
+                    first: first.to_string(),
+                    second: slot.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A phase plugin as a pipeline phase: JSON across the boundary.
+impl Phase for Plugin {
+    fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, String> {
+        let request = types::PhaseInput {
+            facts: input.facts.to_string(),
+            document: serde_json::to_string(input.document).map_err(|e| e.to_string())?,
+            checks: input.checks.iter().map(to_wit).collect(),
+        };
+        let output = self.run_phase(&request).map_err(|e| e.to_string())?;
+        let keys = match serde_json::from_str(&output.keys) {
+            Ok(Value::Object(keys)) => keys,
+            Ok(_) => return Err(self.contract("run", "returned keys that are not a JSON object".into()).to_string()),
+            Err(e) => return Err(self.contract("run", format!("returned keys that are not JSON: {e}")).to_string()),
+        };
+        let checks = output.checks.into_iter().map(from_wit).collect();
+        Ok(PhaseOutput { keys, checks })
+    }
+}
+
+fn to_wit(check: &Check) -> types::Check {
+    types::Check {
+        id: check.id.clone(),
+        layer: check.layer.clone(),
+        status: match check.status {
+            Status::Pass => types::CheckStatus::Pass,
+            Status::Warn => types::CheckStatus::Warn,
+            Status::Fail => types::CheckStatus::Fail,
+            Status::Skip => types::CheckStatus::Skip,
+        },
+        message: check.message.clone(),
+        blocking: check.blocking,
+    }
+}
+
+fn from_wit(check: types::Check) -> Check {
+    Check {
+        id: check.id,
+        layer: check.layer,
+        status: match check.status {
+            types::CheckStatus::Pass => Status::Pass,
+            types::CheckStatus::Warn => Status::Warn,
+            types::CheckStatus::Fail => Status::Fail,
+            types::CheckStatus::Skip => Status::Skip,
+        },
+        message: check.message,
+        blocking: check.blocking,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// A native phase that records what it saw and returns fixed keys.
+    struct Fake {
+        keys: Value,
+        checks: Vec<Check>,
+        fail: Option<&'static str>,
+        seen: Rc<RefCell<Vec<String>>>,
+    }
+
+    impl Phase for Fake {
+        fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, String> {
+            self.seen.borrow_mut().extend(input.document.keys().cloned());
+            if let Some(reason) = self.fail {
+                return Err(reason.into());
+            }
+            Ok(PhaseOutput {
+                keys: self.keys.as_object().cloned().unwrap_or_default(),
+                checks: self.checks.clone(),
+            })
+        }
+    }
+
+    fn fake(keys: Value) -> Box<Fake> {
+        Box::new(Fake {
+            keys,
+            checks: Vec::new(),
+            fail: None,
+            seen: Rc::default(),
+        })
+    }
+
+    fn slot(name: &str, owns: &[&str], after: &[&str], phase: Result<Box<dyn Phase>, String>) -> Slot {
+        Slot {
+            name: name.into(),
+            owns: owns.iter().map(|s| s.to_string()).collect(),
+            after: after.iter().map(|s| s.to_string()).collect(),
+            required: false,
+            phase,
+        }
+    }
+
+    fn check(id: &str, status: Status, blocking: bool) -> Check {
+        Check {
+            id: id.into(),
+            layer: "test".into(),
+            status,
+            message: "m".into(),
+            blocking,
+        }
+    }
+
+    #[test]
+    fn phases_run_after_their_dependencies_in_a_stable_order() {
+        let slots = vec![
+            slot("c", &["c"], &["b"], Ok(fake(json!({"c": 3})))),
+            slot("a", &["a"], &[], Ok(fake(json!({"a": 1})))),
+            slot("b", &["b"], &["a"], Ok(fake(json!({"b": 2})))),
+            slot("d", &["d"], &[], Ok(fake(json!({"d": 4})))),
+        ];
+        let outcome = run(&slots, &json!({})).unwrap();
+        let names: Vec<&str> = outcome.timings.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        assert_eq!(Value::Object(outcome.document), json!({"a": 1, "b": 2, "c": 3, "d": 4}));
+    }
+
+    #[test]
+    fn a_phase_sees_the_document_written_before_it() {
+        let second = fake(json!({"b": 2}));
+        let seen = Rc::clone(&second.seen);
+        let slots = vec![
+            slot("a", &["a"], &[], Ok(fake(json!({"a": 1})))),
+            slot("b", &["b"], &["a"], Ok(second)),
+        ];
+        run(&slots, &json!({})).unwrap();
+        assert_eq!(seen.borrow().as_slice(), ["a"]);
+    }
+
+    #[test]
+    fn a_cycle_is_an_error_naming_its_phases() {
+        let slots = vec![
+            slot("a", &["a"], &["b"], Ok(fake(json!({})))),
+            slot("b", &["b"], &["a"], Ok(fake(json!({})))),
+            slot("c", &["c"], &[], Ok(fake(json!({})))),
+        ];
+        assert_eq!(run(&slots, &json!({})).unwrap_err(), PipelineError::Cycle("`a`, `b`".into()));
+    }
+
+    #[test]
+    fn unknown_dependencies_and_shared_keys_are_errors() {
+        let slots = vec![slot("a", &["a"], &["ghost"], Ok(fake(json!({}))))];
+        assert!(matches!(run(&slots, &json!({})), Err(PipelineError::UnknownDependency { .. })));
+        let slots = vec![
+            slot("a", &["k"], &[], Ok(fake(json!({})))),
+            slot("b", &["k"], &[], Ok(fake(json!({})))),
+        ];
+        assert!(matches!(run(&slots, &json!({})), Err(PipelineError::SharedKey { .. })));
+    }
+
+    #[test]
+    fn undeclared_keys_are_rejected_and_the_phase_degrades() {
+        let slots = vec![slot("a", &["a"], &[], Ok(fake(json!({"a": 1, "sneaky": 2}))))];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(outcome.document["a"]["status"], "unavailable");
+        assert!(outcome.document["a"]["reason"].as_str().unwrap().contains("undeclared key(s) `sneaky`"));
+        assert!(!outcome.document.contains_key("sneaky"));
+        assert_eq!(outcome.checks[0].status, Status::Warn);
+        assert_eq!(outcome.checks[0].id, "a.available");
+    }
+
+    #[test]
+    fn missing_or_failing_optional_phases_degrade_and_the_run_goes_on() {
+        let failing = Box::new(Fake {
+            fail: Some("plugin x 1.0: run: crashed"),
+            ..*fake(json!({}))
+        });
+        let slots = vec![
+            slot("missing", &["m1", "m2"], &[], Err("disabled in pitcrew.toml".into())),
+            slot("failing", &["f"], &[], Ok(failing)),
+            slot("ok", &["ok"], &["missing", "failing"], Ok(fake(json!({"ok": true})))),
+        ];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(
+            outcome.document["m2"],
+            json!({"status": "unavailable", "reason": "disabled in pitcrew.toml"})
+        );
+        assert_eq!(outcome.document["f"]["reason"], "plugin x 1.0: run: crashed");
+        assert_eq!(outcome.document["ok"], true);
+        assert_eq!(outcome.checks.len(), 2);
+        assert!(outcome.checks.iter().all(|c| c.status == Status::Warn && !c.blocking));
+        assert!(!outcome.blocked());
+    }
+
+    #[test]
+    fn a_failing_required_phase_fails_the_run() {
+        let mut required = slot("gate", &["g"], &[], Err("not found".into()));
+        required.required = true;
+        assert_eq!(
+            run(&[required], &json!({})).unwrap_err().to_string(),
+            "required phase `gate` failed: not found"
+        );
+    }
+
+    #[test]
+    fn only_a_failed_blocking_check_blocks() {
+        let mut phase = fake(json!({}));
+        phase.checks = vec![
+            check("warn", Status::Warn, true),
+            check("soft", Status::Fail, false),
+            check("skip", Status::Skip, true),
+        ];
+        let outcome = run(&[slot("a", &[], &[], Ok(phase))], &json!({})).unwrap();
+        assert!(!outcome.blocked());
+
+        let mut phase = fake(json!({}));
+        phase.checks = vec![check("hard", Status::Fail, true)];
+        let outcome = run(&[slot("a", &[], &[], Ok(phase))], &json!({})).unwrap();
+        assert!(outcome.blocked());
+    }
+}

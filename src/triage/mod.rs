@@ -1,0 +1,5 @@
+//! Triage of test failures: classification and routing through plugins.
+//! (Fingerprinting, the model client and fix verification come later.)
+
+pub mod classify;
+pub mod failures;

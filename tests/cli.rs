@@ -1,0 +1,180 @@
+//! The binary as users meet it: exit codes, one-line errors, output formats.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn pitcrew(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("PITCREW_LOG")
+        .output()
+        .expect("pitcrew runs")
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Exit code 2 and exactly one line on stderr, which contains `needle`.
+fn assert_input_error(output: &Output, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains(needle), "{needle:?} not in {err}");
+}
+
+#[test]
+fn version_and_help() {
+    let output = pitcrew(&["--version"], repo());
+    assert!(output.status.success());
+    assert_eq!(stdout(&output).trim(), format!("pitcrew {}", env!("CARGO_PKG_VERSION")));
+    let output = pitcrew(&["--help"], repo());
+    assert!(stdout(&output).contains("Examples:"));
+    assert!(stdout(&output).contains("Exit codes"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = pitcrew(&["plugin", "frobnicate"], repo());
+    assert_eq!(output.status.code(), Some(2));
+    let output = pitcrew(&["-v", "-q", "plugin", "list"], repo());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn plugin_list_shows_every_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = pitcrew(&["plugin", "list", "--format", "json"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rows = rows.as_array().unwrap();
+    let slots: Vec<&str> = rows.iter().map(|r| r["slot"].as_str().unwrap()).collect();
+    assert_eq!(slots, ["classifier", "router", "phases.summary"]);
+    assert_eq!(rows[0]["name"], "classifier-default");
+    assert_eq!(rows[0]["world"], "classifier");
+    assert_eq!(rows[0]["source"], "builtin:classifier-default");
+    assert_eq!(rows[1]["version"], "0.1.0");
+    assert_eq!(rows[2]["world"], "phase");
+    assert_eq!(rows[2]["sha256"].as_str().unwrap().len(), 64);
+
+    let output = pitcrew(&["plugin", "list"], dir.path());
+    let table = stdout(&output);
+    assert!(table.starts_with("SLOT"), "{table}");
+    assert!(table.contains("router-default"), "{table}");
+}
+
+#[test]
+fn plugin_list_reports_a_bad_slot_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pitcrew.toml"),
+        format!("[plugins.router]\nsource = {:?}\n", pitcrew_fixtures::HOSTILE),
+    )
+    .unwrap();
+    let output = pitcrew(&["plugin", "list"], dir.path());
+    assert_input_error(&output, "some plugin slots cannot be loaded");
+    assert!(stdout(&output).contains("slot needs a router plugin"), "{}", stdout(&output));
+}
+
+#[test]
+fn plugin_check_explains_what_a_component_is() {
+    let output = pitcrew(&["plugin", "check", pitcrew_fixtures::HOSTILE], repo());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("world:    phase (pitcrew:plugin@0.1.0)"), "{text}");
+    assert!(text.contains("plugin:   hostile 0.1.0"), "{text}");
+    assert!(text.contains("verdict:  ok"), "{text}");
+
+    let output = pitcrew(&["plugin", "check", "--format", "json", pitcrew_fixtures::HOSTILE], repo());
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["world"], "phase");
+    assert_eq!(report["loadable"], true);
+    assert!(report["exports"].as_array().unwrap().iter().any(|e| e == "run"));
+    assert!(report["imports"].as_array().unwrap().iter().any(|i| i == "pitcrew:plugin/log@0.1.0"));
+}
+
+#[test]
+fn plugin_check_refuses_the_wrong_world_and_versions_with_exit_2() {
+    let output = pitcrew(&["plugin", "check", pitcrew_fixtures::WRONG_WORLD], repo());
+    assert_input_error(&output, "not a pitcrew plugin: it exports [greet]");
+    assert!(stdout(&output).contains("verdict:  cannot load"));
+
+    let output = pitcrew(&["plugin", "check", pitcrew_fixtures::FUTURE_MAJOR], repo());
+    assert_input_error(&output, "pitcrew:plugin@9.0.0");
+
+    let output = pitcrew(&["plugin", "check", "/nonexistent.wasm"], repo());
+    assert_input_error(&output, "/nonexistent.wasm: cannot read it");
+}
+
+#[test]
+fn a_bad_config_is_one_line_naming_the_file_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("pitcrew.toml");
+    for (text, needle) in [
+        ("[limits]\nmemory = 3\n", "pitcrew.toml: line 2 (`memory`): unknown field `memory`"),
+        ("[limits]\ncpu_time_ms = \"fast\"\n", "line 2 (`cpu_time_ms`): invalid type"),
+        ("[plugins.router]\nsource = \"nope.wasm\"\n", "plugins.router.source: "),
+        ("[plugins.router]\nsha256 = \"xyz\"\n", "plugins.router.sha256: `xyz` is not 64 hexadecimal digits"),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let output = pitcrew(&["plugin", "list"], dir.path());
+        assert_input_error(&output, needle);
+        assert!(stdout(&output).is_empty(), "nothing written on bad input");
+    }
+}
+
+#[test]
+fn a_pinned_plugin_with_the_wrong_hash_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pitcrew.toml"),
+        format!("[phases.summary]\nsource = {:?}\nsha256 = \"{}\"\n", pitcrew_fixtures::HOSTILE, "ab".repeat(32)),
+    )
+    .unwrap();
+    let output = pitcrew(&["plugin", "list", "--format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let rows: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(rows[2]["error"].as_str().unwrap().contains("sha256 mismatch"), "{rows}");
+}
+
+#[test]
+fn classify_the_example_failures() {
+    let output = pitcrew(&["classify", "examples/failures.jsonl"], repo());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 13);
+    let by_id = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap().clone();
+    assert_eq!(by_id("ts-1")["specialty"], "typescript");
+    assert_eq!(by_id("ts-1")["route"]["model"], "deepseek-coder:6.7b");
+    assert_eq!(by_id("react-1")["specialty"], "react");
+    assert_eq!(by_id("py-1")["category"], "assertion");
+    assert_eq!(by_id("py-1")["route"]["model"], "deepseek-coder:1.3b");
+    assert_eq!(by_id("py-2")["category"], "network");
+    assert_eq!(by_id("py-2")["route"]["model"], "llama3.2:1b");
+    assert_eq!(by_id("py-3")["category"], "dependency");
+    assert_eq!(by_id("oom-1")["category"], "resource");
+    assert_eq!(by_id("cfg-1")["category"], "config");
+}
+
+#[test]
+fn classify_bad_input_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "{\"test_name\":\"a\",\"message\":\"m\"}\n{\"message\":\"m\"}\n").unwrap();
+    let output = pitcrew(&["classify", input.to_str().unwrap()], dir.path());
+    assert_input_error(&output, "in.jsonl:2: missing field `test_name`");
+    assert!(stdout(&output).is_empty(), "nothing partial written");
+}

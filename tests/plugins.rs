@@ -1,0 +1,225 @@
+//! The built-in plugins load from the binary, answer through the contract,
+//! and the loader's pins and cache behave.
+
+mod common;
+
+use std::fs;
+
+use common::{fixture, runtime};
+use pitcrew::host::cache::sha256_hex;
+use pitcrew::host::{CacheSetting, LoadError, Plugin, PluginSpec, Runtime, World, types};
+use pitcrew::pipeline::{self, Slot, Status};
+use serde_json::json;
+
+fn builtin(runtime: &Runtime, name: &str, world: World) -> Plugin {
+    Plugin::load(runtime, &PluginSpec::builtin(name), name, Some(world)).expect("built-in loads")
+}
+
+fn failure(id: &str, file: Option<&str>, message: &str) -> types::Failure {
+    types::Failure {
+        id: id.into(),
+        test_name: format!("test {id}"),
+        file: file.map(Into::into),
+        message: message.into(),
+        details: String::new(),
+    }
+}
+
+#[test]
+fn every_builtin_describes_itself() {
+    let runtime = runtime();
+    for (name, world) in [
+        ("classifier-default", World::Classifier),
+        ("router-default", World::Router),
+        ("summary", World::Phase),
+    ] {
+        let plugin = builtin(&runtime, name, world);
+        assert_eq!(plugin.info.name, name);
+        assert_eq!(plugin.info.version, "0.1.0");
+        assert_eq!(plugin.world, world);
+        assert_eq!(plugin.label(), format!("{name} 0.1.0"));
+        assert_eq!(plugin.sha256.len(), 64);
+    }
+}
+
+#[test]
+fn an_unknown_builtin_names_the_available_ones() {
+    let err = Plugin::load(&runtime(), &PluginSpec::builtin("nope"), "router", None).err().unwrap();
+    assert!(matches!(err, LoadError::UnknownBuiltin { .. }));
+    assert!(err.to_string().contains("classifier-default"), "{err}");
+}
+
+#[test]
+fn the_builtin_classifier_and_router_answer_a_batch() {
+    let runtime = runtime();
+    let classifier = builtin(&runtime, "classifier-default", World::Classifier);
+    let router = builtin(&runtime, "router-default", World::Router);
+    let batch = vec![
+        failure("ts", Some("src/a.ts"), "src/a.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."),
+        failure("py", Some("tests/test_a.py"), "AssertionError: assert 1 == 2"),
+    ];
+    let classes = classifier.classify(&batch).unwrap();
+    assert_eq!(classes.len(), 2);
+    assert_eq!(classes[0].id, "ts");
+    assert_eq!(classes[0].category, types::Category::Compile);
+    assert_eq!(classes[0].specialty, types::Specialty::Typescript);
+    assert_eq!(classes[1].category, types::Category::Assertion);
+    assert_eq!(classes[1].language, types::Language::Python);
+
+    let route = router
+        .route(&types::RouteRequest {
+            failure: batch[0].clone(),
+            classification: classes[0].clone(),
+            group_size: 1,
+        })
+        .unwrap();
+    assert_eq!(route.model, "deepseek-coder:6.7b");
+    assert!(!route.fallbacks.contains(&route.model));
+    assert!(route.prompt.contains("TS2322"));
+}
+
+#[test]
+fn a_router_error_comes_back_as_a_value() {
+    let runtime = runtime();
+    let classifier = builtin(&runtime, "classifier-default", World::Classifier);
+    let router = builtin(&runtime, "router-default", World::Router);
+    let f = failure("a", None, "boom");
+    let mut class = classifier.classify(std::slice::from_ref(&f)).unwrap().remove(0);
+    class.id = "someone-else".into();
+    let err = router
+        .route(&types::RouteRequest {
+            failure: f,
+            classification: class,
+            group_size: 1,
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("plugin router-default 0.1.0: route: returned an error (invalid input): "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sha256_pin_is_checked_before_loading() {
+    let runtime = runtime();
+    let bytes = fs::read(pitcrew_fixtures::HOSTILE).unwrap();
+    let good = PluginSpec {
+        sha256: Some(sha256_hex(&bytes).to_uppercase()),
+        ..fixture(pitcrew_fixtures::HOSTILE)
+    };
+    assert!(Plugin::load(&runtime, &good, "phases.hostile", None).is_ok());
+
+    let bad = PluginSpec {
+        sha256: Some("0".repeat(64)),
+        ..fixture(pitcrew_fixtures::HOSTILE)
+    };
+    let err = Plugin::load(&runtime, &bad, "phases.hostile", None).err().unwrap();
+    assert!(matches!(err, LoadError::Sha256Mismatch { .. }));
+    assert!(err.to_string().contains("sha256 mismatch: pinned 0000"), "{err}");
+}
+
+#[test]
+fn a_missing_file_or_garbage_is_a_load_error_naming_the_file() {
+    let runtime = runtime();
+    let err = Plugin::load(&runtime, &fixture("/nonexistent/x.wasm"), "router", None).err().unwrap();
+    assert!(err.to_string().starts_with("/nonexistent/x.wasm: cannot read the plugin"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.wasm");
+    fs::write(&junk, b"\0asm\x0d\0\x01\0garbage").unwrap();
+    let err = Plugin::load(&runtime, &fixture(junk.to_str().unwrap()), "router", None).err().unwrap();
+    assert!(matches!(err, LoadError::Compile { .. }), "{err}");
+}
+
+#[test]
+fn the_cache_is_reused_and_survives_corruption() {
+    let dir = tempfile::tempdir().unwrap();
+    let setting = CacheSetting::Dir(dir.path().to_path_buf());
+    let spec = PluginSpec::builtin("summary");
+    // First process: compiles and writes the entry.
+    Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    let entries: Vec<_> = walk(dir.path());
+    assert_eq!(entries.len(), 1, "one cache entry: {entries:?}");
+    let entry = &entries[0];
+    let written = fs::read(entry).unwrap();
+
+    // Second process: loads from the cache, entry untouched.
+    Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    assert_eq!(fs::read(entry).unwrap(), written);
+
+    // Corrupt it: the next process recompiles and rewrites it.
+    let mut corrupt = written.clone();
+    let middle = corrupt.len() / 2;
+    corrupt[middle] ^= 0xff;
+    fs::write(entry, &corrupt).unwrap();
+    let plugin = Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    assert_eq!(plugin.info.name, "summary");
+    assert_eq!(fs::read(entry).unwrap(), written, "rewritten after corruption");
+
+    // Truncated to nothing: same.
+    fs::write(entry, b"").unwrap();
+    Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    assert_eq!(fs::read(entry).unwrap(), written);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
+    let runtime = runtime();
+    let hostile = common::hostile(&runtime, Default::default());
+    let summary = builtin(&runtime, "summary", World::Phase);
+    let decl = |p: &Plugin| p.phase.clone().unwrap();
+    let slots = vec![
+        Slot {
+            name: "hostile".into(),
+            owns: decl(&hostile).owns,
+            after: decl(&hostile).after,
+            required: false,
+            phase: Ok(Box::new(hostile)),
+        },
+        Slot {
+            name: "summary".into(),
+            owns: decl(&summary).owns,
+            after: vec!["hostile".into()],
+            required: true,
+            phase: Ok(Box::new(summary)),
+        },
+    ];
+
+    // The hostile phase writes a key it did not declare: rejected, degraded.
+    let outcome = pipeline::run(&slots, &json!({"do": "undeclared"})).unwrap();
+    assert_eq!(outcome.document["hostile"]["status"], "unavailable");
+    assert!(
+        outcome.document["hostile"]["reason"].as_str().unwrap().contains("undeclared key(s) `other`"),
+        "{:?}",
+        outcome.document
+    );
+    assert!(!outcome.document.contains_key("other"));
+    // The summary phase saw the warning check and counted it.
+    assert_eq!(outcome.document["summary"]["warn"], 1);
+    assert_eq!(outcome.checks.len(), 1);
+    assert_eq!(outcome.checks[0].status, Status::Warn);
+
+    // A trap in an optional phase degrades too; the run goes on.
+    let outcome = pipeline::run(&slots, &json!({"do": "panic"})).unwrap();
+    assert!(outcome.document["hostile"]["reason"].as_str().unwrap().contains("crashed"));
+    assert_eq!(outcome.document["summary"]["status"], "warn");
+
+    // And a healthy run writes both keys.
+    let outcome = pipeline::run(&slots, &json!({"do": "ok"})).unwrap();
+    assert_eq!(outcome.document["hostile"], "ok");
+    assert_eq!(outcome.document["summary"]["checks"], 0);
+    assert!(!outcome.blocked());
+}
