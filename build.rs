@@ -13,7 +13,10 @@ use std::path::PathBuf;
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed=build/wasm_plugins.rs");
-    for entry in fs::read_dir(root.join("wit")).expect("wit/ exists").flatten() {
+    for entry in fs::read_dir(root.join("wit"))
+        .expect("wit/ exists")
+        .flatten()
+    {
         println!("cargo:rerun-if-changed={}", entry.path().display());
     }
 
@@ -25,8 +28,13 @@ fn main() {
          pub static BUILTINS: &[(&str, &[u8])] = &[\n",
     );
     for (krate, path) in crates.iter().zip(&wasm) {
-        writeln!(table, "    ({:?}, include_bytes!({:?})),", krate.name, path.display().to_string())
-            .expect("writing to a String");
+        writeln!(
+            table,
+            "    ({:?}, include_bytes!({:?})),",
+            krate.name,
+            path.display().to_string()
+        )
+        .expect("writing to a String");
     }
     table.push_str("];\n");
     let out = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("builtins.rs");

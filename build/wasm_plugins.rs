@@ -57,7 +57,14 @@ pub fn build(workspace_root: &Path, crates: &[PluginCrate]) -> Vec<PathBuf> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace_root)
-        .args(["build", "--target", TARGET, "--profile", PROFILE, "--target-dir"])
+        .args([
+            "build",
+            "--target",
+            TARGET,
+            "--profile",
+            PROFILE,
+            "--target-dir",
+        ])
         .arg(&target_dir);
     for krate in crates {
         cmd.args(["-p", &krate.name]);
@@ -95,7 +102,10 @@ pub fn build(workspace_root: &Path, crates: &[PluginCrate]) -> Vec<PathBuf> {
             let wasm = out.join(format!("{stem}.wasm"));
             assert!(wasm.is_file(), "{} was not produced", wasm.display());
             track_dep_info(&out.join(format!("{stem}.d")), workspace_root);
-            println!("cargo:rerun-if-changed={}", krate.dir.join("Cargo.toml").display());
+            println!(
+                "cargo:rerun-if-changed={}",
+                krate.dir.join("Cargo.toml").display()
+            );
             wasm
         })
         .collect()
@@ -113,9 +123,7 @@ fn require_wasm_target() {
     let installed = libdir
         .and_then(|dir| fs::read_dir(dir).ok())
         .is_some_and(|mut entries| {
-            entries.any(|e| {
-                e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("libstd-"))
-            })
+            entries.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("libstd-")))
         });
     if !installed {
         panic!(
@@ -140,7 +148,10 @@ fn nested_target_dir() -> PathBuf {
 /// Emits `rerun-if-changed` for every source file rustc read that lives in
 /// the workspace (registry sources only change with Cargo.lock).
 fn track_dep_info(dep_info: &Path, workspace_root: &Path) {
-    println!("cargo:rerun-if-changed={}", workspace_root.join("Cargo.lock").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace_root.join("Cargo.lock").display()
+    );
     let Ok(text) = fs::read_to_string(dep_info) else {
         return;
     };

@@ -155,7 +155,10 @@ impl Config {
             let key = format!("phases.{name}");
             let Some(current) = config.phases.get(&name) else {
                 let known: Vec<&str> = PHASE_SLOTS.iter().map(|(slot, _)| *slot).collect();
-                return Err(format!("{key}: no such phase (phases: {})", known.join(", ")));
+                return Err(format!(
+                    "{key}: no such phase (phases: {})",
+                    known.join(", ")
+                ));
             };
             let setting = PhaseSetting {
                 spec: spec(&key, &slot, &current.spec, base)?,
@@ -169,7 +172,8 @@ impl Config {
     /// Applies `--no-cache` and the environment (`PITCREW_NO_CACHE`,
     /// `PITCREW_CACHE_DIR`), which win over the file.
     pub fn apply_overrides(&mut self, no_cache: bool) {
-        let env_no_cache = std::env::var_os("PITCREW_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+        let env_no_cache =
+            std::env::var_os("PITCREW_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
         if no_cache || env_no_cache {
             self.cache = CacheSetting::Disabled;
         } else if let Some(dir) = std::env::var_os("PITCREW_CACHE_DIR").filter(|d| !d.is_empty()) {
@@ -178,7 +182,12 @@ impl Config {
     }
 }
 
-fn spec(key: &str, slot: &RawSlot, current: &PluginSpec, base: &Path) -> Result<PluginSpec, String> {
+fn spec(
+    key: &str,
+    slot: &RawSlot,
+    current: &PluginSpec,
+    base: &Path,
+) -> Result<PluginSpec, String> {
     if key.starts_with("plugins.") && slot.enabled.is_some() {
         return Err(format!("{key}.enabled: only phases can be disabled"));
     }
@@ -188,8 +197,14 @@ fn spec(key: &str, slot: &RawSlot, current: &PluginSpec, base: &Path) -> Result<
     };
     let sha256 = match &slot.sha256 {
         None => None,
-        Some(pin) if pin.len() == 64 && pin.bytes().all(|b| b.is_ascii_hexdigit()) => Some(pin.to_ascii_lowercase()),
-        Some(pin) => return Err(format!("{key}.sha256: `{pin}` is not 64 hexadecimal digits")),
+        Some(pin) if pin.len() == 64 && pin.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Some(pin.to_ascii_lowercase())
+        }
+        Some(pin) => {
+            return Err(format!(
+                "{key}.sha256: `{pin}` is not 64 hexadecimal digits"
+            ));
+        }
     };
     let own = RawLimits {
         memory_mib: slot.memory_mib,
@@ -215,7 +230,10 @@ fn parse_source(text: &str, base: &Path) -> Result<Source, String> {
     }
     let path = base.join(text);
     if !path.is_file() {
-        return Err(format!("`{}` does not exist or is not a file", path.display()));
+        return Err(format!(
+            "`{}` does not exist or is not a file",
+            path.display()
+        ));
     }
     Ok(Source::File(path))
 }
@@ -231,7 +249,9 @@ fn limits(key: &str, raw: &RawLimits, base: Limits) -> Result<Limits, String> {
     let cpu = positive("cpu_time_ms", raw.cpu_time_ms)?;
     let output = positive("output_mib", raw.output_mib)?;
     if memory.is_some_and(|m| m > 4096) {
-        return Err(format!("{key}.memory_mib: at most 4096 (a 32-bit wasm memory)"));
+        return Err(format!(
+            "{key}.memory_mib: at most 4096 (a 32-bit wasm memory)"
+        ));
     }
     Ok(Limits {
         memory_bytes: memory.map_or(base.memory_bytes, |m| m * MIB),
@@ -289,7 +309,10 @@ mod tests {
     #[test]
     fn unknown_keys_are_named_with_their_line() {
         let err = parse("[limits]\nmemry_mib = 3\n").unwrap_err();
-        assert!(err.starts_with("line 2 (`memry_mib`): unknown field `memry_mib`"), "{err}");
+        assert!(
+            err.starts_with("line 2 (`memry_mib`): unknown field `memry_mib`"),
+            "{err}"
+        );
         let err = parse("[plugins.linter]\nsource = \"x\"\n").unwrap_err();
         assert!(err.contains("unknown field `linter`"), "{err}");
     }
@@ -297,7 +320,10 @@ mod tests {
     #[test]
     fn wrong_types_are_named() {
         let err = parse("[limits]\nmemory_mib = \"64\"\n").unwrap_err();
-        assert!(err.starts_with("line 2 (`memory_mib`): invalid type"), "{err}");
+        assert!(
+            err.starts_with("line 2 (`memory_mib`): invalid type"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -305,29 +331,48 @@ mod tests {
         let err = parse("[limits]\ncpu_time_ms = 0\n").unwrap_err();
         assert_eq!(err, "limits.cpu_time_ms: must be greater than 0");
         let err = parse("[plugins.classifier]\nsha256 = \"abc\"\n").unwrap_err();
-        assert_eq!(err, "plugins.classifier.sha256: `abc` is not 64 hexadecimal digits");
+        assert_eq!(
+            err,
+            "plugins.classifier.sha256: `abc` is not 64 hexadecimal digits"
+        );
         let err = parse("[plugins.classifier]\nsource = \"missing.wasm\"\n").unwrap_err();
-        assert!(err.starts_with("plugins.classifier.source: `/nonexistent-base/missing.wasm` does not exist"), "{err}");
+        assert!(
+            err.starts_with(
+                "plugins.classifier.source: `/nonexistent-base/missing.wasm` does not exist"
+            ),
+            "{err}"
+        );
         let err = parse("[phases.nope]\nenabled = false\n").unwrap_err();
         assert!(err.starts_with("phases.nope: no such phase"), "{err}");
         let err = parse("[plugins.router]\nenabled = false\n").unwrap_err();
         assert_eq!(err, "plugins.router.enabled: only phases can be disabled");
         let err = parse("[plugins.router]\nsource = \"builtin:\"\n").unwrap_err();
-        assert!(err.starts_with("plugins.router.source: `builtin:` needs a plugin name"), "{err}");
+        assert!(
+            err.starts_with("plugins.router.source: `builtin:` needs a plugin name"),
+            "{err}"
+        );
     }
 
     #[test]
     fn phases_can_be_disabled_and_cache_configured() {
-        let config = parse("[phases.summary]\nenabled = false\n[cache]\nenabled = false\n").unwrap();
+        let config =
+            parse("[phases.summary]\nenabled = false\n[cache]\nenabled = false\n").unwrap();
         assert!(!config.phases["summary"].enabled);
         assert_eq!(config.cache, CacheSetting::Disabled);
         let config = parse("[cache]\ndir = \"c\"\n").unwrap();
-        assert_eq!(config.cache, CacheSetting::Dir(PathBuf::from("/nonexistent-base/c")));
+        assert_eq!(
+            config.cache,
+            CacheSetting::Dir(PathBuf::from("/nonexistent-base/c"))
+        );
     }
 
     #[test]
     fn file_errors_name_the_file() {
         let err = Config::from_file(Path::new("/nonexistent/pitcrew.toml")).unwrap_err();
-        assert!(err.to_string().starts_with("/nonexistent/pitcrew.toml: cannot read it"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("/nonexistent/pitcrew.toml: cannot read it"),
+            "{err}"
+        );
     }
 }

@@ -24,6 +24,8 @@ pub mod exit {
 /// Whether an error (anywhere in its chain) is the user's input.
 pub fn is_input_error(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause.is::<InputError>() || cause.is::<crate::config::ConfigError>() || cause.is::<clap::Error>()
+        cause.is::<InputError>()
+            || cause.is::<crate::config::ConfigError>()
+            || cause.is::<clap::Error>()
     })
 }

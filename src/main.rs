@@ -13,7 +13,11 @@ fn main() -> ExitCode {
         Err(err) => {
             // One line: the chain joined, as ripgrep and cargo do.
             eprintln!("error: {err:#}");
-            ExitCode::from(if is_input_error(&err) { exit::INPUT } else { exit::FAILED })
+            ExitCode::from(if is_input_error(&err) {
+                exit::INPUT
+            } else {
+                exit::FAILED
+            })
         }
     }
 }

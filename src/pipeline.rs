@@ -82,7 +82,11 @@ pub enum PipelineError {
     #[error("phase `{phase}` runs after `{after}`, which is not in the pipeline")]
     UnknownDependency { phase: String, after: String },
     #[error("phases `{first}` and `{second}` both claim the key `{key}`")]
-    SharedKey { key: String, first: String, second: String },
+    SharedKey {
+        key: String,
+        first: String,
+        second: String,
+    },
     #[error("required phase `{phase}` failed: {reason}")]
     Required { phase: String, reason: String },
 }
@@ -139,7 +143,10 @@ pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
             Err(reason) => {
                 tracing::warn!("phase `{}` unavailable: {reason}", slot.name);
                 for key in &slot.owns {
-                    document.insert(key.clone(), json!({"status": "unavailable", "reason": reason}));
+                    document.insert(
+                        key.clone(),
+                        json!({"status": "unavailable", "reason": reason}),
+                    );
                 }
                 checks.push(Check {
                     id: format!("{}.available", slot.name),
@@ -168,7 +175,9 @@ fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, String> {
         .collect();
     if !undeclared.is_empty() {
         let keys = escape::control_chars(&undeclared.join("`, `")).into_owned();
-        return Err(format!("wrote undeclared key(s) `{keys}`; its output was rejected"));
+        return Err(format!(
+            "wrote undeclared key(s) `{keys}`; its output was rejected"
+        ));
     }
     Ok(output)
 }
@@ -176,15 +185,22 @@ fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, String> {
 /// Kahn's algorithm, always taking the earliest ready slot in pipeline
 /// order, so the same pipeline always runs in the same order.
 fn order(slots: &[Slot]) -> Result<Vec<usize>, PipelineError> {
-    let index: HashMap<&str, usize> = slots.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = slots
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
     let mut pending = vec![0usize; slots.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); slots.len()];
     for (i, slot) in slots.iter().enumerate() {
         for after in &slot.after {
-            let &dep = index.get(after.as_str()).ok_or_else(|| PipelineError::UnknownDependency {
-                phase: slot.name.clone(),
-                after: after.clone(),
-            })?;
+            let &dep =
+                index
+                    .get(after.as_str())
+                    .ok_or_else(|| PipelineError::UnknownDependency {
+                        phase: slot.name.clone(),
+                        after: after.clone(),
+                    })?;
             pending[i] += 1;
             dependents[dep].push(i);
         }
@@ -237,8 +253,16 @@ impl Phase for Plugin {
         let output = self.run_phase(&request).map_err(|e| e.to_string())?;
         let keys = match serde_json::from_str(&output.keys) {
             Ok(Value::Object(keys)) => keys,
-            Ok(_) => return Err(self.contract("run", "returned keys that are not a JSON object".into()).to_string()),
-            Err(e) => return Err(self.contract("run", format!("returned keys that are not JSON: {e}")).to_string()),
+            Ok(_) => {
+                return Err(self
+                    .contract("run", "returned keys that are not a JSON object".into())
+                    .to_string());
+            }
+            Err(e) => {
+                return Err(self
+                    .contract("run", format!("returned keys that are not JSON: {e}"))
+                    .to_string());
+            }
         };
         let checks = output.checks.into_iter().map(from_wit).collect();
         Ok(PhaseOutput { keys, checks })
@@ -291,7 +315,9 @@ mod tests {
 
     impl Phase for Fake {
         fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, String> {
-            self.seen.borrow_mut().extend(input.document.keys().cloned());
+            self.seen
+                .borrow_mut()
+                .extend(input.document.keys().cloned());
             if let Some(reason) = self.fail {
                 return Err(reason.into());
             }
@@ -311,7 +337,12 @@ mod tests {
         })
     }
 
-    fn slot(name: &str, owns: &[&str], after: &[&str], phase: Result<Box<dyn Phase>, String>) -> Slot {
+    fn slot(
+        name: &str,
+        owns: &[&str],
+        after: &[&str],
+        phase: Result<Box<dyn Phase>, String>,
+    ) -> Slot {
         Slot {
             name: name.into(),
             owns: owns.iter().map(|s| s.to_string()).collect(),
@@ -342,7 +373,10 @@ mod tests {
         let outcome = run(&slots, &json!({})).unwrap();
         let names: Vec<&str> = outcome.timings.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["a", "b", "c", "d"]);
-        assert_eq!(Value::Object(outcome.document), json!({"a": 1, "b": 2, "c": 3, "d": 4}));
+        assert_eq!(
+            Value::Object(outcome.document),
+            json!({"a": 1, "b": 2, "c": 3, "d": 4})
+        );
     }
 
     #[test]
@@ -364,26 +398,45 @@ mod tests {
             slot("b", &["b"], &["a"], Ok(fake(json!({})))),
             slot("c", &["c"], &[], Ok(fake(json!({})))),
         ];
-        assert_eq!(run(&slots, &json!({})).unwrap_err(), PipelineError::Cycle("`a`, `b`".into()));
+        assert_eq!(
+            run(&slots, &json!({})).unwrap_err(),
+            PipelineError::Cycle("`a`, `b`".into())
+        );
     }
 
     #[test]
     fn unknown_dependencies_and_shared_keys_are_errors() {
         let slots = vec![slot("a", &["a"], &["ghost"], Ok(fake(json!({}))))];
-        assert!(matches!(run(&slots, &json!({})), Err(PipelineError::UnknownDependency { .. })));
+        assert!(matches!(
+            run(&slots, &json!({})),
+            Err(PipelineError::UnknownDependency { .. })
+        ));
         let slots = vec![
             slot("a", &["k"], &[], Ok(fake(json!({})))),
             slot("b", &["k"], &[], Ok(fake(json!({})))),
         ];
-        assert!(matches!(run(&slots, &json!({})), Err(PipelineError::SharedKey { .. })));
+        assert!(matches!(
+            run(&slots, &json!({})),
+            Err(PipelineError::SharedKey { .. })
+        ));
     }
 
     #[test]
     fn undeclared_keys_are_rejected_and_the_phase_degrades() {
-        let slots = vec![slot("a", &["a"], &[], Ok(fake(json!({"a": 1, "sneaky": 2}))))];
+        let slots = vec![slot(
+            "a",
+            &["a"],
+            &[],
+            Ok(fake(json!({"a": 1, "sneaky": 2}))),
+        )];
         let outcome = run(&slots, &json!({})).unwrap();
         assert_eq!(outcome.document["a"]["status"], "unavailable");
-        assert!(outcome.document["a"]["reason"].as_str().unwrap().contains("undeclared key(s) `sneaky`"));
+        assert!(
+            outcome.document["a"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("undeclared key(s) `sneaky`")
+        );
         assert!(!outcome.document.contains_key("sneaky"));
         assert_eq!(outcome.checks[0].status, Status::Warn);
         assert_eq!(outcome.checks[0].id, "a.available");
@@ -396,19 +449,37 @@ mod tests {
             ..*fake(json!({}))
         });
         let slots = vec![
-            slot("missing", &["m1", "m2"], &[], Err("disabled in pitcrew.toml".into())),
+            slot(
+                "missing",
+                &["m1", "m2"],
+                &[],
+                Err("disabled in pitcrew.toml".into()),
+            ),
             slot("failing", &["f"], &[], Ok(failing)),
-            slot("ok", &["ok"], &["missing", "failing"], Ok(fake(json!({"ok": true})))),
+            slot(
+                "ok",
+                &["ok"],
+                &["missing", "failing"],
+                Ok(fake(json!({"ok": true}))),
+            ),
         ];
         let outcome = run(&slots, &json!({})).unwrap();
         assert_eq!(
             outcome.document["m2"],
             json!({"status": "unavailable", "reason": "disabled in pitcrew.toml"})
         );
-        assert_eq!(outcome.document["f"]["reason"], "plugin x 1.0: run: crashed");
+        assert_eq!(
+            outcome.document["f"]["reason"],
+            "plugin x 1.0: run: crashed"
+        );
         assert_eq!(outcome.document["ok"], true);
         assert_eq!(outcome.checks.len(), 2);
-        assert!(outcome.checks.iter().all(|c| c.status == Status::Warn && !c.blocking));
+        assert!(
+            outcome
+                .checks
+                .iter()
+                .all(|c| c.status == Status::Warn && !c.blocking)
+        );
         assert!(!outcome.blocked());
     }
 

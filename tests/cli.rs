@@ -40,7 +40,10 @@ fn assert_input_error(output: &Output, needle: &str) {
 fn version_and_help() {
     let output = pitcrew(&["--version"], repo());
     assert!(output.status.success());
-    assert_eq!(stdout(&output).trim(), format!("pitcrew {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&output).trim(),
+        format!("pitcrew {}", env!("CARGO_PKG_VERSION"))
+    );
     let output = pitcrew(&["--help"], repo());
     assert!(stdout(&output).contains("Examples:"));
     assert!(stdout(&output).contains("Exit codes"));
@@ -81,12 +84,19 @@ fn plugin_list_reports_a_bad_slot_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("pitcrew.toml"),
-        format!("[plugins.router]\nsource = {:?}\n", pitcrew_fixtures::HOSTILE),
+        format!(
+            "[plugins.router]\nsource = {:?}\n",
+            pitcrew_fixtures::HOSTILE
+        ),
     )
     .unwrap();
     let output = pitcrew(&["plugin", "list"], dir.path());
     assert_input_error(&output, "some plugin slots cannot be loaded");
-    assert!(stdout(&output).contains("slot needs a router plugin"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("slot needs a router plugin"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -94,16 +104,40 @@ fn plugin_check_explains_what_a_component_is() {
     let output = pitcrew(&["plugin", "check", pitcrew_fixtures::HOSTILE], repo());
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.contains("world:    phase (pitcrew:plugin@0.1.0)"), "{text}");
+    assert!(
+        text.contains("world:    phase (pitcrew:plugin@0.1.0)"),
+        "{text}"
+    );
     assert!(text.contains("plugin:   hostile 0.1.0"), "{text}");
     assert!(text.contains("verdict:  ok"), "{text}");
 
-    let output = pitcrew(&["plugin", "check", "--format", "json", pitcrew_fixtures::HOSTILE], repo());
+    let output = pitcrew(
+        &[
+            "plugin",
+            "check",
+            "--format",
+            "json",
+            pitcrew_fixtures::HOSTILE,
+        ],
+        repo(),
+    );
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["world"], "phase");
     assert_eq!(report["loadable"], true);
-    assert!(report["exports"].as_array().unwrap().iter().any(|e| e == "run"));
-    assert!(report["imports"].as_array().unwrap().iter().any(|i| i == "pitcrew:plugin/log@0.1.0"));
+    assert!(
+        report["exports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e == "run")
+    );
+    assert!(
+        report["imports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i == "pitcrew:plugin/log@0.1.0")
+    );
 }
 
 #[test]
@@ -124,10 +158,22 @@ fn a_bad_config_is_one_line_naming_the_file_and_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("pitcrew.toml");
     for (text, needle) in [
-        ("[limits]\nmemory = 3\n", "pitcrew.toml: line 2 (`memory`): unknown field `memory`"),
-        ("[limits]\ncpu_time_ms = \"fast\"\n", "line 2 (`cpu_time_ms`): invalid type"),
-        ("[plugins.router]\nsource = \"nope.wasm\"\n", "plugins.router.source: "),
-        ("[plugins.router]\nsha256 = \"xyz\"\n", "plugins.router.sha256: `xyz` is not 64 hexadecimal digits"),
+        (
+            "[limits]\nmemory = 3\n",
+            "pitcrew.toml: line 2 (`memory`): unknown field `memory`",
+        ),
+        (
+            "[limits]\ncpu_time_ms = \"fast\"\n",
+            "line 2 (`cpu_time_ms`): invalid type",
+        ),
+        (
+            "[plugins.router]\nsource = \"nope.wasm\"\n",
+            "plugins.router.source: ",
+        ),
+        (
+            "[plugins.router]\nsha256 = \"xyz\"\n",
+            "plugins.router.sha256: `xyz` is not 64 hexadecimal digits",
+        ),
     ] {
         std::fs::write(&config, text).unwrap();
         let output = pitcrew(&["plugin", "list"], dir.path());
@@ -141,20 +187,33 @@ fn a_pinned_plugin_with_the_wrong_hash_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("pitcrew.toml"),
-        format!("[phases.summary]\nsource = {:?}\nsha256 = \"{}\"\n", pitcrew_fixtures::HOSTILE, "ab".repeat(32)),
+        format!(
+            "[phases.summary]\nsource = {:?}\nsha256 = \"{}\"\n",
+            pitcrew_fixtures::HOSTILE,
+            "ab".repeat(32)
+        ),
     )
     .unwrap();
     let output = pitcrew(&["plugin", "list", "--format", "json"], dir.path());
     assert_eq!(output.status.code(), Some(2));
     let rows: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert!(rows[2]["error"].as_str().unwrap().contains("sha256 mismatch"), "{rows}");
+    assert!(
+        rows[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("sha256 mismatch"),
+        "{rows}"
+    );
 }
 
 #[test]
 fn classify_the_example_failures() {
     let output = pitcrew(&["classify", "examples/failures.jsonl"], repo());
     assert!(output.status.success(), "{}", stderr(&output));
-    let lines: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 13);
     let by_id = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap().clone();
     assert_eq!(by_id("ts-1")["specialty"], "typescript");
@@ -173,7 +232,11 @@ fn classify_the_example_failures() {
 fn classify_bad_input_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
-    std::fs::write(&input, "{\"test_name\":\"a\",\"message\":\"m\"}\n{\"message\":\"m\"}\n").unwrap();
+    std::fs::write(
+        &input,
+        "{\"test_name\":\"a\",\"message\":\"m\"}\n{\"message\":\"m\"}\n",
+    )
+    .unwrap();
     let output = pitcrew(&["classify", input.to_str().unwrap()], dir.path());
     assert_input_error(&output, "in.jsonl:2: missing field `test_name`");
     assert!(stdout(&output).is_empty(), "nothing partial written");

@@ -44,7 +44,9 @@ fn every_builtin_describes_itself() {
 
 #[test]
 fn an_unknown_builtin_names_the_available_ones() {
-    let err = Plugin::load(&runtime(), &PluginSpec::builtin("nope"), "router", None).err().unwrap();
+    let err = Plugin::load(&runtime(), &PluginSpec::builtin("nope"), "router", None)
+        .err()
+        .unwrap();
     assert!(matches!(err, LoadError::UnknownBuiltin { .. }));
     assert!(err.to_string().contains("classifier-default"), "{err}");
 }
@@ -55,8 +57,16 @@ fn the_builtin_classifier_and_router_answer_a_batch() {
     let classifier = builtin(&runtime, "classifier-default", World::Classifier);
     let router = builtin(&runtime, "router-default", World::Router);
     let batch = vec![
-        failure("ts", Some("src/a.ts"), "src/a.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."),
-        failure("py", Some("tests/test_a.py"), "AssertionError: assert 1 == 2"),
+        failure(
+            "ts",
+            Some("src/a.ts"),
+            "src/a.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+        ),
+        failure(
+            "py",
+            Some("tests/test_a.py"),
+            "AssertionError: assert 1 == 2",
+        ),
     ];
     let classes = classifier.classify(&batch).unwrap();
     assert_eq!(classes.len(), 2);
@@ -84,7 +94,10 @@ fn a_router_error_comes_back_as_a_value() {
     let classifier = builtin(&runtime, "classifier-default", World::Classifier);
     let router = builtin(&runtime, "router-default", World::Router);
     let f = failure("a", None, "boom");
-    let mut class = classifier.classify(std::slice::from_ref(&f)).unwrap().remove(0);
+    let mut class = classifier
+        .classify(std::slice::from_ref(&f))
+        .unwrap()
+        .remove(0);
     class.id = "someone-else".into();
     let err = router
         .route(&types::RouteRequest {
@@ -94,7 +107,8 @@ fn a_router_error_comes_back_as_a_value() {
         })
         .unwrap_err();
     assert!(
-        err.to_string().starts_with("plugin router-default 0.1.0: route: returned an error (invalid input): "),
+        err.to_string()
+            .starts_with("plugin router-default 0.1.0: route: returned an error (invalid input): "),
         "{err}"
     );
 }
@@ -113,21 +127,34 @@ fn a_sha256_pin_is_checked_before_loading() {
         sha256: Some("0".repeat(64)),
         ..fixture(pitcrew_fixtures::HOSTILE)
     };
-    let err = Plugin::load(&runtime, &bad, "phases.hostile", None).err().unwrap();
+    let err = Plugin::load(&runtime, &bad, "phases.hostile", None)
+        .err()
+        .unwrap();
     assert!(matches!(err, LoadError::Sha256Mismatch { .. }));
-    assert!(err.to_string().contains("sha256 mismatch: pinned 0000"), "{err}");
+    assert!(
+        err.to_string().contains("sha256 mismatch: pinned 0000"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_missing_file_or_garbage_is_a_load_error_naming_the_file() {
     let runtime = runtime();
-    let err = Plugin::load(&runtime, &fixture("/nonexistent/x.wasm"), "router", None).err().unwrap();
-    assert!(err.to_string().starts_with("/nonexistent/x.wasm: cannot read the plugin"), "{err}");
+    let err = Plugin::load(&runtime, &fixture("/nonexistent/x.wasm"), "router", None)
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .starts_with("/nonexistent/x.wasm: cannot read the plugin"),
+        "{err}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.wasm");
     fs::write(&junk, b"\0asm\x0d\0\x01\0garbage").unwrap();
-    let err = Plugin::load(&runtime, &fixture(junk.to_str().unwrap()), "router", None).err().unwrap();
+    let err = Plugin::load(&runtime, &fixture(junk.to_str().unwrap()), "router", None)
+        .err()
+        .unwrap();
     assert!(matches!(err, LoadError::Compile { .. }), "{err}");
 }
 
@@ -137,14 +164,26 @@ fn the_cache_is_reused_and_survives_corruption() {
     let setting = CacheSetting::Dir(dir.path().to_path_buf());
     let spec = PluginSpec::builtin("summary");
     // First process: compiles and writes the entry.
-    Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    Plugin::load(
+        &Runtime::new(&setting).unwrap(),
+        &spec,
+        "phases.summary",
+        None,
+    )
+    .unwrap();
     let entries: Vec<_> = walk(dir.path());
     assert_eq!(entries.len(), 1, "one cache entry: {entries:?}");
     let entry = &entries[0];
     let written = fs::read(entry).unwrap();
 
     // Second process: loads from the cache, entry untouched.
-    Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    Plugin::load(
+        &Runtime::new(&setting).unwrap(),
+        &spec,
+        "phases.summary",
+        None,
+    )
+    .unwrap();
     assert_eq!(fs::read(entry).unwrap(), written);
 
     // Corrupt it: the next process recompiles and rewrites it.
@@ -152,13 +191,29 @@ fn the_cache_is_reused_and_survives_corruption() {
     let middle = corrupt.len() / 2;
     corrupt[middle] ^= 0xff;
     fs::write(entry, &corrupt).unwrap();
-    let plugin = Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    let plugin = Plugin::load(
+        &Runtime::new(&setting).unwrap(),
+        &spec,
+        "phases.summary",
+        None,
+    )
+    .unwrap();
     assert_eq!(plugin.info.name, "summary");
-    assert_eq!(fs::read(entry).unwrap(), written, "rewritten after corruption");
+    assert_eq!(
+        fs::read(entry).unwrap(),
+        written,
+        "rewritten after corruption"
+    );
 
     // Truncated to nothing: same.
     fs::write(entry, b"").unwrap();
-    Plugin::load(&Runtime::new(&setting).unwrap(), &spec, "phases.summary", None).unwrap();
+    Plugin::load(
+        &Runtime::new(&setting).unwrap(),
+        &spec,
+        "phases.summary",
+        None,
+    )
+    .unwrap();
     assert_eq!(fs::read(entry).unwrap(), written);
 }
 
@@ -202,7 +257,10 @@ fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
     let outcome = pipeline::run(&slots, &json!({"do": "undeclared"})).unwrap();
     assert_eq!(outcome.document["hostile"]["status"], "unavailable");
     assert!(
-        outcome.document["hostile"]["reason"].as_str().unwrap().contains("undeclared key(s) `other`"),
+        outcome.document["hostile"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("undeclared key(s) `other`"),
         "{:?}",
         outcome.document
     );
@@ -214,7 +272,12 @@ fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
 
     // A trap in an optional phase degrades too; the run goes on.
     let outcome = pipeline::run(&slots, &json!({"do": "panic"})).unwrap();
-    assert!(outcome.document["hostile"]["reason"].as_str().unwrap().contains("crashed"));
+    assert!(
+        outcome.document["hostile"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("crashed")
+    );
     assert_eq!(outcome.document["summary"]["status"], "warn");
 
     // And a healthy run writes both keys.

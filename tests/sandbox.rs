@@ -33,7 +33,10 @@ fn an_infinite_loop_hits_the_cpu_limit() {
     };
     let plugin = hostile(&runtime, limits);
     let err = error_of(attack(&plugin, json!({"do": "loop"})));
-    assert_eq!(err, "plugin hostile 0.1.0: run: exceeded its 300 ms CPU limit");
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its 300 ms CPU limit"
+    );
     still_healthy(&plugin);
 }
 
@@ -42,7 +45,10 @@ fn a_memory_bomb_hits_the_memory_limit() {
     let runtime = runtime();
     let plugin = hostile(&runtime, Limits::default());
     let err = error_of(attack(&plugin, json!({"do": "memory"})));
-    assert_eq!(err, "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit");
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit"
+    );
     still_healthy(&plugin);
 
     let small = hostile(
@@ -53,7 +59,10 @@ fn a_memory_bomb_hits_the_memory_limit() {
         },
     );
     let err = error_of(attack(&small, json!({"do": "memory"})));
-    assert_eq!(err, "plugin hostile 0.1.0: run: exceeded its 8 MiB memory limit");
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its 8 MiB memory limit"
+    );
 }
 
 #[test]
@@ -61,7 +70,22 @@ fn deep_recursion_hits_the_stack_limit() {
     let runtime = runtime();
     let plugin = hostile(&runtime, Limits::default());
     let err = error_of(attack(&plugin, json!({"do": "recurse"})));
-    assert_eq!(err, "plugin hostile 0.1.0: run: exceeded its 1 MiB stack limit");
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its 1 MiB stack limit"
+    );
+    still_healthy(&plugin);
+}
+
+#[test]
+fn deep_recursion_with_big_frames_overflows_the_plugins_own_stack() {
+    let runtime = runtime();
+    let plugin = hostile(&runtime, Limits::default());
+    let err = error_of(attack(&plugin, json!({"do": "recurse-big"})));
+    assert!(
+        err.starts_with("plugin hostile 0.1.0: run: crashed: wasm trap: out of bounds memory access (in Rust and C plugins usually deep recursion"),
+        "{err}"
+    );
     still_healthy(&plugin);
 }
 
@@ -71,10 +95,16 @@ fn a_panic_is_a_crash_with_the_panic_message() {
     let plugin = hostile(&runtime, Limits::default());
     let (result, logs) = capture_logs(|| attack(&plugin, json!({"do": "panic"})));
     let err = error_of(result);
-    assert!(err.starts_with("plugin hostile 0.1.0: run: crashed: "), "{err}");
+    assert!(
+        err.starts_with("plugin hostile 0.1.0: run: crashed: "),
+        "{err}"
+    );
     assert!(err.contains("boom: the plugin gave up"), "{err}");
     assert!(!err.contains('\n'), "one line: {err}");
-    assert!(logs.contains("[hostile 0.1.0]"), "stderr is logged with the plugin's name: {logs}");
+    assert!(
+        logs.contains("[hostile 0.1.0]"),
+        "stderr is logged with the plugin's name: {logs}"
+    );
     still_healthy(&plugin);
 }
 
@@ -84,7 +114,10 @@ fn a_100_mb_return_value_is_refused() {
     // With the default limits the plugin cannot even build it.
     let plugin = hostile(&runtime, Limits::default());
     let err = error_of(attack(&plugin, json!({"do": "big-return", "mib": "100"})));
-    assert_eq!(err, "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit");
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit"
+    );
 
     // Given the memory, it builds it, and the output limit refuses it.
     let roomy = hostile(
@@ -95,7 +128,10 @@ fn a_100_mb_return_value_is_refused() {
         },
     );
     let err = error_of(attack(&roomy, json!({"do": "big-return", "mib": "100"})));
-    assert_eq!(err, "plugin hostile 0.1.0: run: exceeded its 16 MiB output limit");
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its 16 MiB output limit"
+    );
     still_healthy(&roomy);
 }
 
@@ -103,7 +139,12 @@ fn a_100_mb_return_value_is_refused() {
 fn the_file_system_is_not_there() {
     let runtime = runtime();
     let plugin = hostile(&runtime, Limits::default());
-    for path in ["/etc/passwd", "../Cargo.toml", "Cargo.toml", "./src/main.rs"] {
+    for path in [
+        "/etc/passwd",
+        "../Cargo.toml",
+        "Cargo.toml",
+        "./src/main.rs",
+    ] {
         let answer = attack(&plugin, json!({"do": "read", "path": path})).unwrap();
         assert!(answer.starts_with("denied: "), "{path}: {answer}");
     }
@@ -133,7 +174,10 @@ fn sockets_are_refused() {
     let plugin = hostile(&runtime, Limits::default());
     let answer = attack(&plugin, json!({"do": "socket", "addr": addr})).unwrap();
     assert!(answer.starts_with("denied: "), "{answer}");
-    assert!(listener.accept().is_err(), "nothing connected to the host's listener");
+    assert!(
+        listener.accept().is_err(),
+        "nothing connected to the host's listener"
+    );
 }
 
 #[test]
@@ -141,16 +185,31 @@ fn stdin_is_closed() {
     let runtime = runtime();
     let plugin = hostile(&runtime, Limits::default());
     let answer = attack(&plugin, json!({"do": "stdin"})).unwrap();
-    assert!(answer == "stdin gave 0 bytes" || answer.starts_with("denied"), "{answer}");
+    assert!(
+        answer == "stdin gave 0 bytes" || answer.starts_with("denied"),
+        "{answer}"
+    );
 }
 
 #[test]
-fn flooding_stdout_hits_the_stdio_limit() {
+fn flooding_stdout_is_truncated_in_the_log() {
     let runtime = runtime();
     let plugin = hostile(&runtime, Limits::default());
-    let (result, _) = capture_logs(|| attack(&plugin, json!({"do": "flood"})));
-    assert_eq!(error_of(result), "plugin hostile 0.1.0: run: exceeded its 1 MiB stdout/stderr limit");
-    still_healthy(&plugin);
+    let (result, logs) = capture_logs(|| attack(&plugin, json!({"do": "flood"})));
+    assert_eq!(result.unwrap(), "flooded");
+    assert!(
+        logs.contains("[hostile 0.1.0] stdout truncated: 3145728 bytes dropped past 1048576"),
+        "{}",
+        &logs[logs.len().saturating_sub(300)..]
+    );
+    let kept = logs
+        .lines()
+        .filter(|l| l.contains("[hostile 0.1.0] yyy"))
+        .count();
+    assert_eq!(
+        kept, 1024,
+        "exactly the first MiB (1024 lines of 1 KiB) reaches the log"
+    );
 }
 
 #[test]
@@ -163,8 +222,14 @@ fn plugin_output_is_logged_prefixed_and_escaped() {
         logs.contains("[hostile 0.1.0] line one\\nFORGED: line two \\u{1b}[2J"),
         "log import escaped: {logs}"
     );
-    assert!(logs.contains("[hostile 0.1.0] to stdout\\u{7}"), "stdout escaped: {logs}");
-    assert!(logs.contains("[hostile 0.1.0] to stderr"), "stderr logged: {logs}");
+    assert!(
+        logs.contains("[hostile 0.1.0] to stdout\\u{7}"),
+        "stdout escaped: {logs}"
+    );
+    assert!(
+        logs.contains("[hostile 0.1.0] to stderr"),
+        "stderr logged: {logs}"
+    );
     assert!(!logs.contains('\u{1b}'), "no raw escape reaches the log");
     for line in logs.lines() {
         assert!(!line.starts_with("FORGED"), "no forged line: {logs}");
@@ -185,19 +250,33 @@ fn an_error_value_is_reported_escaped() {
 #[test]
 fn a_component_of_another_world_is_refused() {
     let runtime = runtime();
-    let err = Plugin::load(&runtime, &fixture(pitcrew_fixtures::WRONG_WORLD), "classifier", None)
-        .err()
-        .expect("refused");
+    let err = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::WRONG_WORLD),
+        "classifier",
+        None,
+    )
+    .err()
+    .expect("refused");
     assert!(matches!(err, LoadError::NotAPlugin { .. }), "{err}");
-    assert!(err.to_string().contains("not a pitcrew plugin: it exports [greet]"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("not a pitcrew plugin: it exports [greet]"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_component_for_another_contract_version_is_refused() {
     let runtime = runtime();
-    let err = Plugin::load(&runtime, &fixture(pitcrew_fixtures::FUTURE_MAJOR), "classifier", None)
-        .err()
-        .expect("refused");
+    let err = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::FUTURE_MAJOR),
+        "classifier",
+        None,
+    )
+    .err()
+    .expect("refused");
     assert!(
         err.to_string()
             .ends_with("built for pitcrew:plugin@9.0.0, which this pitcrew does not support (it supports pitcrew:plugin@0.1.0)"),
@@ -208,11 +287,18 @@ fn a_component_for_another_contract_version_is_refused() {
 #[test]
 fn a_plugin_in_the_wrong_slot_is_refused() {
     let runtime = runtime();
-    let err = Plugin::load(&runtime, &fixture(pitcrew_fixtures::HOSTILE), "classifier", Some(World::Classifier))
-        .err()
-        .expect("refused");
+    let err = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::HOSTILE),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .err()
+    .expect("refused");
     assert!(
-        err.to_string().ends_with("implements the phase world, but the `classifier` slot needs a classifier plugin"),
+        err.to_string().ends_with(
+            "implements the phase world, but the `classifier` slot needs a classifier plugin"
+        ),
         "{err}"
     );
 }
@@ -233,8 +319,11 @@ fn every_attack_in_a_row_leaves_the_host_and_other_plugins_working() {
     )
     .unwrap();
     capture_logs(|| {
-        for attack_name in ["loop", "memory", "recurse", "panic", "flood", "error"] {
-            assert!(attack(&plugin, json!({"do": attack_name})).is_err(), "{attack_name}");
+        for attack_name in ["loop", "memory", "recurse", "recurse-big", "panic", "error"] {
+            assert!(
+                attack(&plugin, json!({"do": attack_name})).is_err(),
+                "{attack_name}"
+            );
             still_healthy(&plugin);
             let failure = pitcrew::host::types::Failure {
                 id: "1".into(),

@@ -18,12 +18,18 @@ pub fn run(global: &GlobalArgs, args: &ClassifyArgs) -> anyhow::Result<u8> {
     let failures = failures::parse_jsonl(&text, &origin)?;
     let config = config(global)?;
     let runtime = runtime(&config)?;
-    let classifier = Plugin::load(&runtime, &config.classifier, "classifier", Some(World::Classifier))
-        .context("loading the classifier")?;
+    let classifier = Plugin::load(
+        &runtime,
+        &config.classifier,
+        "classifier",
+        Some(World::Classifier),
+    )
+    .context("loading the classifier")?;
     let router = match args.no_route {
         true => None,
         false => Some(
-            Plugin::load(&runtime, &config.router, "router", Some(World::Router)).context("loading the router")?,
+            Plugin::load(&runtime, &config.router, "router", Some(World::Router))
+                .context("loading the router")?,
         ),
     };
     let triaged = classify::triage(&classifier, router.as_ref(), &failures)?;
@@ -49,7 +55,11 @@ pub fn run(global: &GlobalArgs, args: &ClassifyArgs) -> anyhow::Result<u8> {
                     model,
                     control_chars(&item.test_name)
                 )?;
-                writeln!(out, "            evidence: {}", control_chars(&item.evidence))?;
+                writeln!(
+                    out,
+                    "            evidence: {}",
+                    control_chars(&item.evidence)
+                )?;
             }
         }
     }

@@ -38,11 +38,21 @@ fn list(global: &GlobalArgs, format: Format) -> anyhow::Result<u8> {
     let config = config(global)?;
     let runtime = runtime(&config)?;
     let mut slots: Vec<(String, &PluginSpec, Option<World>, bool)> = vec![
-        ("classifier".into(), &config.classifier, Some(World::Classifier), false),
+        (
+            "classifier".into(),
+            &config.classifier,
+            Some(World::Classifier),
+            false,
+        ),
         ("router".into(), &config.router, Some(World::Router), false),
     ];
     for (name, phase) in &config.phases {
-        slots.push((format!("phases.{name}"), &phase.spec, Some(World::Phase), !phase.enabled));
+        slots.push((
+            format!("phases.{name}"),
+            &phase.spec,
+            Some(World::Phase),
+            !phase.enabled,
+        ));
     }
     let rows: Vec<Row> = slots
         .into_iter()
@@ -63,19 +73,38 @@ fn list(global: &GlobalArgs, format: Format) -> anyhow::Result<u8> {
                         (None, false) => short_sha(&r.sha256),
                     };
                     let world = r.world.map(|w| w.to_string()).unwrap_or_default();
-                    [r.slot.clone(), r.name.clone(), r.version.clone(), world, r.source.clone(), status]
+                    [
+                        r.slot.clone(),
+                        r.name.clone(),
+                        r.version.clone(),
+                        world,
+                        r.source.clone(),
+                        status,
+                    ]
                 })
                 .collect();
-            print_table(&mut out, ["SLOT", "NAME", "VERSION", "WORLD", "SOURCE", "SHA256"], &table)?;
+            print_table(
+                &mut out,
+                ["SLOT", "NAME", "VERSION", "WORLD", "SOURCE", "SHA256"],
+                &table,
+            )?;
         }
     }
     if failed {
-        return Err(InputError::new("some plugin slots cannot be loaded (see the list above)").into());
+        return Err(
+            InputError::new("some plugin slots cannot be loaded (see the list above)").into(),
+        );
     }
     Ok(exit::SUCCESS)
 }
 
-fn row(runtime: &Runtime, slot: String, spec: &PluginSpec, world: Option<World>, disabled: bool) -> Row {
+fn row(
+    runtime: &Runtime,
+    slot: String,
+    spec: &PluginSpec,
+    world: Option<World>,
+    disabled: bool,
+) -> Row {
     match Plugin::load(runtime, spec, &slot, world) {
         Ok(plugin) => Row {
             slot,
@@ -123,7 +152,8 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
     let config = config(global)?;
     let runtime = runtime(&config)?;
     let origin = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| InputError::new(format!("{origin}: cannot read it: {e}")))?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| InputError::new(format!("{origin}: cannot read it: {e}")))?;
     let (component, sha256) = runtime
         .compile_bytes(&origin, &bytes)
         .map_err(|e| InputError::new(e.to_string()))?;
@@ -159,7 +189,10 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
 }
 
 fn print_check(out: &mut impl std::io::Write, report: &CheckReport) -> std::io::Result<()> {
-    let world = match (&report.inspection.world, &report.inspection.contract_version) {
+    let world = match (
+        &report.inspection.world,
+        &report.inspection.contract_version,
+    ) {
         (Some(world), Some(version)) => format!("{world} ({}@{version})", inspect::PACKAGE),
         (Some(world), None) => world.to_string(),
         (None, Some(version)) => format!("none ({}@{version})", inspect::PACKAGE),
@@ -169,7 +202,11 @@ fn print_check(out: &mut impl std::io::Write, report: &CheckReport) -> std::io::
     writeln!(out, "sha256:   {}", report.sha256)?;
     writeln!(out, "world:    {world}")?;
     if let Some(plugin) = &report.plugin {
-        writeln!(out, "plugin:   {} {} — {}", plugin.name, plugin.version, plugin.description)?;
+        writeln!(
+            out,
+            "plugin:   {} {} — {}",
+            plugin.name, plugin.version, plugin.description
+        )?;
     }
     writeln!(out, "exports:  {}", report.inspection.exports.join(", "))?;
     writeln!(out, "imports:  {}", report.inspection.imports.len())?;

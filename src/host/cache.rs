@@ -70,7 +70,10 @@ impl Cache {
         match unsafe { Component::deserialize(engine, artifact) } {
             Ok(component) => Some(component),
             Err(err) => {
-                tracing::debug!("cache entry {} is stale ({err}); recompiling", path.display());
+                tracing::debug!(
+                    "cache entry {} is stale ({err}); recompiling",
+                    path.display()
+                );
                 None
             }
         }
@@ -80,7 +83,10 @@ impl Cache {
     /// costs a recompilation next time, so it is logged, not returned.
     pub fn store(&self, sha256: &str, component: &Component) {
         if let Err(err) = self.try_store(sha256, component) {
-            tracing::debug!("could not write the compilation cache in {}: {err}", self.dir.display());
+            tracing::debug!(
+                "could not write the compilation cache in {}: {err}",
+                self.dir.display()
+            );
         }
     }
 
@@ -108,10 +114,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Feeds `Hash` output into sha256, for a key that is stable across runs

@@ -48,7 +48,9 @@ pub enum LoadError {
         origin: String,
         error: std::io::Error,
     },
-    #[error("{origin}: sha256 mismatch: pinned {expected}, the file has {actual}; refusing to load it")]
+    #[error(
+        "{origin}: sha256 mismatch: pinned {expected}, the file has {actual}; refusing to load it"
+    )]
     Sha256Mismatch {
         origin: String,
         expected: String,
@@ -56,15 +58,21 @@ pub enum LoadError {
     },
     #[error("{origin}: not a WebAssembly component pitcrew can load: {reason}")]
     Compile { origin: String, reason: String },
-    #[error("{origin}: built for pitcrew:plugin@{found}, which this pitcrew does not support (it supports {supported})")]
+    #[error(
+        "{origin}: built for pitcrew:plugin@{found}, which this pitcrew does not support (it supports {supported})"
+    )]
     IncompatibleVersion {
         origin: String,
         found: String,
         supported: String,
     },
-    #[error("{origin}: not a pitcrew plugin: it exports [{exports}], none of the worlds phase (describe, run), classifier (describe, classify) or router (describe, route)")]
+    #[error(
+        "{origin}: not a pitcrew plugin: it exports [{exports}], none of the worlds phase (describe, run), classifier (describe, classify) or router (describe, route)"
+    )]
     NotAPlugin { origin: String, exports: String },
-    #[error("{origin}: implements the {found} world, but the `{slot}` slot needs a {expected} plugin")]
+    #[error(
+        "{origin}: implements the {found} world, but the `{slot}` slot needs a {expected} plugin"
+    )]
     WrongWorld {
         origin: String,
         slot: String,
@@ -77,9 +85,11 @@ pub enum LoadError {
     Describe(#[from] CallError),
 }
 
-/// The one line of a wasmtime error, without the backtrace wasmtime appends.
+/// The one line of a wasmtime error that says what happened: its root
+/// cause (a trap, a validation error), without the wasm backtrace wasmtime
+/// puts in front of it.
 pub(crate) fn first_line(err: &wasmtime::Error) -> String {
-    let text = format!("{err:#}");
-    let line = text.lines().next().unwrap_or("unknown error").to_string();
-    crate::escape::control_chars(&line).into_owned()
+    let text = err.root_cause().to_string();
+    let line = text.lines().next().unwrap_or("unknown error");
+    crate::escape::control_chars(line).into_owned()
 }

@@ -52,11 +52,20 @@ pub struct Inspection {
 
 pub fn inspect(engine: &Engine, component: &Component) -> Inspection {
     let ty = component.component_type();
-    let imports: Vec<String> = ty.imports(engine).map(|(name, _)| name.to_string()).collect();
-    let exports: Vec<String> = ty.exports(engine).map(|(name, _)| name.to_string()).collect();
-    let world = World::ALL
-        .into_iter()
-        .find(|world| world.exports().iter().all(|f| exports.iter().any(|e| e == f)));
+    let imports: Vec<String> = ty
+        .imports(engine)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let exports: Vec<String> = ty
+        .exports(engine)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let world = World::ALL.into_iter().find(|world| {
+        world
+            .exports()
+            .iter()
+            .all(|f| exports.iter().any(|e| e == f))
+    });
     let contract_version = imports.iter().find_map(|name| contract_version(name));
     Inspection {
         world,
@@ -93,7 +102,10 @@ mod tests {
 
     #[test]
     fn contract_version_is_read_from_pitcrew_imports_only() {
-        assert_eq!(contract_version("pitcrew:plugin/types@0.1.0").as_deref(), Some("0.1.0"));
+        assert_eq!(
+            contract_version("pitcrew:plugin/types@0.1.0").as_deref(),
+            Some("0.1.0")
+        );
         assert_eq!(contract_version("wasi:cli/stdout@0.2.6"), None);
         assert_eq!(contract_version("pitcrew:plugin/types"), None);
     }

@@ -37,8 +37,6 @@ pub enum Limit {
     Output(u64),
     /// The engine-wide wasm stack (deep recursion).
     Stack(usize),
-    /// What a plugin may print to stdout or stderr in one call.
-    Stdio(usize),
 }
 
 impl fmt::Display for Limit {
@@ -48,15 +46,14 @@ impl fmt::Display for Limit {
             Limit::CpuTime(time) => write!(f, "{} CPU limit", human_duration(time)),
             Limit::Output(bytes) => write!(f, "{} output limit", human_bytes(bytes)),
             Limit::Stack(bytes) => write!(f, "{} stack limit", human_bytes(bytes as u64)),
-            Limit::Stdio(bytes) => write!(f, "{} stdout/stderr limit", human_bytes(bytes as u64)),
         }
     }
 }
 
 pub fn human_bytes(bytes: u64) -> String {
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} bytes")
@@ -65,7 +62,7 @@ pub fn human_bytes(bytes: u64) -> String {
 
 pub fn human_duration(time: Duration) -> String {
     let ms = time.as_millis();
-    if ms >= 1000 && ms % 1000 == 0 {
+    if ms >= 1000 && ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{ms} ms")
@@ -82,7 +79,10 @@ pub struct MemoryLimiter {
 
 impl MemoryLimiter {
     pub fn new(max_bytes: u64) -> Self {
-        Self { max_bytes, hit: false }
+        Self {
+            max_bytes,
+            hit: false,
+        }
     }
 }
 
@@ -135,8 +135,14 @@ mod tests {
 
     #[test]
     fn limits_read_as_the_issue_writes_them() {
-        assert_eq!(Limit::CpuTime(Duration::from_secs(2)).to_string(), "2 s CPU limit");
-        assert_eq!(Limit::CpuTime(Duration::from_millis(250)).to_string(), "250 ms CPU limit");
+        assert_eq!(
+            Limit::CpuTime(Duration::from_secs(2)).to_string(),
+            "2 s CPU limit"
+        );
+        assert_eq!(
+            Limit::CpuTime(Duration::from_millis(250)).to_string(),
+            "250 ms CPU limit"
+        );
         assert_eq!(Limit::Memory(64 * MIB).to_string(), "64 MiB memory limit");
         assert_eq!(Limit::Output(16 * MIB).to_string(), "16 MiB output limit");
         assert_eq!(Limit::Stack(512 * 1024).to_string(), "512 KiB stack limit");
@@ -146,9 +152,17 @@ mod tests {
     #[test]
     fn limiter_refuses_growth_past_the_limit_and_remembers() {
         let mut limiter = MemoryLimiter::new(64 * MIB);
-        assert!(limiter.memory_growing(0, (64 * MIB) as usize, None).unwrap());
+        assert!(
+            limiter
+                .memory_growing(0, (64 * MIB) as usize, None)
+                .unwrap()
+        );
         assert!(!limiter.hit);
-        assert!(limiter.memory_growing(0, (64 * MIB) as usize + 65536, None).is_err());
+        assert!(
+            limiter
+                .memory_growing(0, (64 * MIB) as usize + 65536, None)
+                .is_err()
+        );
         assert!(limiter.hit);
     }
 }

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod plugin;
 pub mod runtime;
 mod sandbox;
+mod stdio;
 
 pub use bindings::v0_1::types;
 pub use cache::CacheSetting;

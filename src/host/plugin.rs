@@ -19,7 +19,7 @@ use super::error::{CallError, LoadError, first_line};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
 use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
-use super::sandbox::{HostState, STDIO_CAPACITY};
+use super::sandbox::HostState;
 use crate::escape;
 
 /// Where a plugin's bytes come from.
@@ -94,15 +94,22 @@ impl Plugin {
     ) -> Result<Self, LoadError> {
         let origin = spec.source.to_string();
         let bytes: std::borrow::Cow<'static, [u8]> = match &spec.source {
-            Source::Builtin(name) => builtin::get(name).map(Into::into).ok_or_else(|| {
-                LoadError::UnknownBuiltin {
-                    name: name.clone(),
-                    available: builtin::names().collect::<Vec<_>>().join(", "),
-                }
-            })?,
-            Source::File(path) => std::fs::read(path)
-                .map(Into::into)
-                .map_err(|error| LoadError::Read { origin: origin.clone(), error })?,
+            Source::Builtin(name) => {
+                builtin::get(name)
+                    .map(Into::into)
+                    .ok_or_else(|| LoadError::UnknownBuiltin {
+                        name: name.clone(),
+                        available: builtin::names().collect::<Vec<_>>().join(", "),
+                    })?
+            }
+            Source::File(path) => {
+                std::fs::read(path)
+                    .map(Into::into)
+                    .map_err(|error| LoadError::Read {
+                        origin: origin.clone(),
+                        error,
+                    })?
+            }
         };
         let sha256 = sha256_hex(&bytes);
         if let Some(expected) = &spec.sha256
@@ -190,19 +197,27 @@ impl Plugin {
     fn describe(&mut self) -> Result<(), CallError> {
         let (info, phase) = match &self.pre {
             Pre::Phase(pre) => {
-                let decl = self.call("describe", |store| pre.instantiate(&mut *store)?.call_describe(store))?;
+                let decl = self.call("describe", |store| {
+                    pre.instantiate(&mut *store)?.call_describe(store)
+                })?;
                 let phase = PhaseDecl {
                     owns: decl.owns,
                     after: decl.after,
                 };
                 (decl.info, Some(phase))
             }
-            Pre::Classifier(pre) => {
-                (self.call("describe", |store| pre.instantiate(&mut *store)?.call_describe(store))?, None)
-            }
-            Pre::Router(pre) => {
-                (self.call("describe", |store| pre.instantiate(&mut *store)?.call_describe(store))?, None)
-            }
+            Pre::Classifier(pre) => (
+                self.call("describe", |store| {
+                    pre.instantiate(&mut *store)?.call_describe(store)
+                })?,
+                None,
+            ),
+            Pre::Router(pre) => (
+                self.call("describe", |store| {
+                    pre.instantiate(&mut *store)?.call_describe(store)
+                })?,
+                None,
+            ),
         };
         let name = escape::control_chars(&info.name);
         let version = escape::control_chars(&info.version);
@@ -216,16 +231,25 @@ impl Plugin {
     }
 
     /// Classifies a batch; the answer has one entry per failure, in order.
-    pub fn classify(&self, batch: &[types::Failure]) -> Result<Vec<types::Classification>, CallError> {
+    pub fn classify(
+        &self,
+        batch: &[types::Failure],
+    ) -> Result<Vec<types::Classification>, CallError> {
         let Pre::Classifier(pre) = &self.pre else {
             return Err(self.not_this_world("classify"));
         };
-        let answer = self.call("classify", |store| pre.instantiate(&mut *store)?.call_classify(store, batch))?;
+        let answer = self.call("classify", |store| {
+            pre.instantiate(&mut *store)?.call_classify(store, batch)
+        })?;
         let classifications = self.returned("classify", answer)?;
         if classifications.len() != batch.len() {
             return Err(self.contract(
                 "classify",
-                format!("returned {} classifications for {} failures", classifications.len(), batch.len()),
+                format!(
+                    "returned {} classifications for {} failures",
+                    classifications.len(),
+                    batch.len()
+                ),
             ));
         }
         Ok(classifications)
@@ -235,7 +259,9 @@ impl Plugin {
         let Pre::Router(pre) = &self.pre else {
             return Err(self.not_this_world("route"));
         };
-        let answer = self.call("route", |store| pre.instantiate(&mut *store)?.call_route(store, request))?;
+        let answer = self.call("route", |store| {
+            pre.instantiate(&mut *store)?.call_route(store, request)
+        })?;
         self.returned("route", answer)
     }
 
@@ -243,7 +269,9 @@ impl Plugin {
         let Pre::Phase(pre) = &self.pre else {
             return Err(self.not_this_world("run"));
         };
-        let answer = self.call("run", |store| pre.instantiate(&mut *store)?.call_run(store, input))?;
+        let answer = self.call("run", |store| {
+            pre.instantiate(&mut *store)?.call_run(store, input)
+        })?;
         self.returned("run", answer)
     }
 
@@ -273,19 +301,28 @@ impl Plugin {
         }
     }
 
-    fn failure(&self, call: &'static str, err: &wasmtime::Error, state: &HostState, stderr_tail: Option<String>) -> CallError {
+    fn failure(
+        &self,
+        call: &'static str,
+        err: &wasmtime::Error,
+        state: &HostState,
+        stderr_tail: Option<String>,
+    ) -> CallError {
         if state.limiter.hit {
             return self.limit(call, Limit::Memory(self.limits.memory_bytes));
         }
-        match err.downcast_ref::<Trap>() {
+        let trap = err.downcast_ref::<Trap>();
+        match trap {
             Some(Trap::Interrupt) => return self.limit(call, Limit::CpuTime(self.limits.cpu_time)),
             Some(Trap::StackOverflow) => return self.limit(call, Limit::Stack(MAX_WASM_STACK)),
             _ => {}
         }
-        if format!("{err:#}").contains("beyond capacity of MemoryOutputPipe") {
-            return self.limit(call, Limit::Stdio(STDIO_CAPACITY));
-        }
         let mut reason = first_line(err);
+        if trap == Some(&Trap::MemoryOutOfBounds) {
+            // Rust and C guests keep a second stack in linear memory; deep
+            // recursion overflows it long before the wasm stack.
+            reason.push_str(" (in Rust and C plugins usually deep recursion overflowing the plugin's own stack)");
+        }
         if let Some(tail) = stderr_tail {
             reason.push_str("; last stderr line: ");
             reason.push_str(&tail);
@@ -297,7 +334,11 @@ impl Plugin {
         }
     }
 
-    fn returned<T>(&self, call: &'static str, answer: Result<T, types::PluginError>) -> Result<T, CallError> {
+    fn returned<T>(
+        &self,
+        call: &'static str,
+        answer: Result<T, types::PluginError>,
+    ) -> Result<T, CallError> {
         answer.map_err(|err| CallError::Returned {
             plugin: self.label.clone(),
             call,
@@ -327,7 +368,10 @@ impl Plugin {
     }
 
     fn not_this_world(&self, call: &'static str) -> CallError {
-        self.contract(call, format!("is a {} plugin, it has no `{call}`", self.world))
+        self.contract(
+            call,
+            format!("is a {} plugin, it has no `{call}`", self.world),
+        )
     }
 }
 
@@ -370,7 +414,9 @@ impl ReturnedBytes for types::PluginError {
 
 impl ReturnedBytes for types::PluginInfo {
     fn returned_bytes(&self) -> u64 {
-        self.name.returned_bytes() + self.version.returned_bytes() + self.description.returned_bytes()
+        self.name.returned_bytes()
+            + self.version.returned_bytes()
+            + self.description.returned_bytes()
     }
 }
 

@@ -42,7 +42,8 @@ impl Runtime {
     pub fn new(cache: &CacheSetting) -> Result<Self, RuntimeError> {
         let engine = Engine::new(&engine_config()).map_err(|e| RuntimeError(first_line(&e)))?;
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| RuntimeError(first_line(&e)))?;
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+            .map_err(|e| RuntimeError(first_line(&e)))?;
         // `types` and `log` are shared by all three worlds: one registration.
         Phase::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| RuntimeError(first_line(&e)))?;
@@ -68,18 +69,28 @@ impl Runtime {
 
     /// The component for these bytes: from this process, from the disk
     /// cache, or compiled now (and then cached).
-    pub fn compile(&self, origin: &str, bytes: &[u8], sha256: &str) -> Result<Component, LoadError> {
+    pub fn compile(
+        &self,
+        origin: &str,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Component, LoadError> {
         if let Some(component) = self.memo().get(sha256) {
             return Ok(component.clone());
         }
-        let cached = self.inner.cache.as_ref().and_then(|c| c.load(&self.inner.engine, sha256));
+        let cached = self
+            .inner
+            .cache
+            .as_ref()
+            .and_then(|c| c.load(&self.inner.engine, sha256));
         let component = match cached {
             Some(component) => component,
             None => {
-                let component = Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
-                    origin: origin.to_string(),
-                    reason: first_line(&e),
-                })?;
+                let component =
+                    Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
+                        origin: origin.to_string(),
+                        reason: first_line(&e),
+                    })?;
                 if let Some(cache) = &self.inner.cache {
                     cache.store(sha256, &component);
                 }
@@ -91,7 +102,11 @@ impl Runtime {
     }
 
     /// Compiles bytes that have no pin to check, computing their hash.
-    pub fn compile_bytes(&self, origin: &str, bytes: &[u8]) -> Result<(Component, String), LoadError> {
+    pub fn compile_bytes(
+        &self,
+        origin: &str,
+        bytes: &[u8],
+    ) -> Result<(Component, String), LoadError> {
         let sha256 = sha256_hex(bytes);
         Ok((self.compile(origin, bytes, &sha256)?, sha256))
     }
@@ -99,7 +114,10 @@ impl Runtime {
     fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<String, Component>> {
         // A poisoned memo only means another thread panicked mid-insert; the
         // map itself is still a valid cache.
-        self.inner.compiled.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.inner
+            .compiled
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 }
 

@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use wasmtime::component::ResourceTable;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::v0_1::{log, types};
 use super::limits::MemoryLimiter;
+use super::stdio::Capture;
 use crate::escape;
 
-/// How much a plugin may print to stdout and to stderr in one call. Writing
-/// more traps the call (reported as the stdio limit).
+/// How much of a plugin's stdout, and of its stderr, one call keeps for the
+/// log; the rest is dropped and the drop is logged.
 pub const STDIO_CAPACITY: usize = 1024 * 1024;
 
 pub struct HostState {
@@ -21,8 +21,8 @@ pub struct HostState {
     pub(crate) limiter: MemoryLimiter,
     /// `name version`, used to prefix everything the plugin says.
     label: Arc<str>,
-    stdout: MemoryOutputPipe,
-    stderr: MemoryOutputPipe,
+    stdout: Capture,
+    stderr: Capture,
 }
 
 impl HostState {
@@ -31,8 +31,8 @@ impl HostState {
     /// randomness stay available: they are what std's start-up needs and
     /// grant no access to anything outside the instance.
     pub fn new(label: Arc<str>, memory_bytes: u64) -> Self {
-        let stdout = MemoryOutputPipe::new(STDIO_CAPACITY);
-        let stderr = MemoryOutputPipe::new(STDIO_CAPACITY);
+        let stdout = Capture::new(STDIO_CAPACITY);
+        let stderr = Capture::new(STDIO_CAPACITY);
         let wasi = WasiCtx::builder()
             .stdout(stdout.clone())
             .stderr(stderr.clone())
@@ -52,23 +52,30 @@ impl HostState {
     }
 
     /// Sends what the plugin printed to the host log, line by line, escaped.
-    /// Returns the last non-empty stderr line, which for a panicking guest is
-    /// usually the panic message.
+    /// Returns the last telling stderr line, which for a panicking guest is
+    /// the panic message (the `note: run with RUST_BACKTRACE` hint skipped).
     pub fn flush_stdio(&self) -> Option<String> {
         let label = &*self.label;
-        for line in String::from_utf8_lossy(&self.stdout.contents()).lines() {
+        let stdout = self.stdout.lock();
+        for line in String::from_utf8_lossy(&stdout.bytes).lines() {
             tracing::info!(target: "pitcrew::plugin", "[{label}] {}", escape::control_chars(line));
         }
-        let stderr = self.stderr.contents();
-        let stderr = String::from_utf8_lossy(&stderr);
+        if stdout.dropped > 0 {
+            tracing::warn!(target: "pitcrew::plugin", "[{label}] stdout truncated: {} bytes dropped past {STDIO_CAPACITY}", stdout.dropped);
+        }
+        let stderr = self.stderr.lock();
         let mut last = None;
-        for line in stderr.lines() {
+        for line in String::from_utf8_lossy(&stderr.bytes).lines() {
             tracing::warn!(target: "pitcrew::plugin", "[{label}] {}", escape::control_chars(line));
-            if !line.trim().is_empty() {
-                last = Some(line);
+            let line = line.trim();
+            if !line.is_empty() && !line.starts_with("note: ") {
+                last = Some(escape::control_chars(line).into_owned());
             }
         }
-        last.map(|line| escape::control_chars(line.trim()).into_owned())
+        if stderr.dropped > 0 {
+            tracing::warn!(target: "pitcrew::plugin", "[{label}] stderr truncated: {} bytes dropped past {STDIO_CAPACITY}", stderr.dropped);
+        }
+        last
     }
 }
 

@@ -31,7 +31,10 @@ pub struct RouteSummary {
     pub max_tokens: u32,
 }
 
-pub fn classify_all(classifier: &Plugin, failures: &[types::Failure]) -> Result<Vec<types::Classification>, CallError> {
+pub fn classify_all(
+    classifier: &Plugin,
+    failures: &[types::Failure],
+) -> Result<Vec<types::Classification>, CallError> {
     let mut out = Vec::with_capacity(failures.len());
     for batch in failures.chunks(BATCH) {
         out.extend(classifier.classify(batch)?);
@@ -50,7 +53,9 @@ pub fn triage(
     let classifications = classify_all(classifier, failures)?;
     let mut groups: HashMap<(&str, &str), u32> = HashMap::new();
     for (failure, class) in failures.iter().zip(&classifications) {
-        *groups.entry((category_name(class.category), failure.message.as_str())).or_default() += 1;
+        *groups
+            .entry((category_name(class.category), failure.message.as_str()))
+            .or_default() += 1;
     }
     let mut out = Vec::with_capacity(failures.len());
     for (failure, class) in failures.iter().zip(classifications) {

@@ -28,7 +28,9 @@ pub fn parse_jsonl(text: &str, origin: &str) -> Result<Vec<Failure>, InputError>
         let parsed: Line = serde_json::from_str(line)
             .map_err(|e| InputError::new(format!("{origin}:{number}: {}", without_position(&e))))?;
         if parsed.test_name.trim().is_empty() {
-            return Err(InputError::new(format!("{origin}:{number}: `test_name` is empty")));
+            return Err(InputError::new(format!(
+                "{origin}:{number}: `test_name` is empty"
+            )));
         }
         failures.push(Failure {
             id: parsed.id.unwrap_or_else(|| number.to_string()),
@@ -67,10 +69,22 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_line_and_field() {
-        let err = parse_jsonl("{\"test_name\":\"a\",\"message\":\"m\"}\n{\"test_name\":\"a\"}\n", "f.jsonl").unwrap_err();
+        let err = parse_jsonl(
+            "{\"test_name\":\"a\",\"message\":\"m\"}\n{\"test_name\":\"a\"}\n",
+            "f.jsonl",
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "f.jsonl:2: missing field `message`");
-        let err = parse_jsonl("{\"test_name\":\"a\",\"message\":\"m\",\"colour\":1}", "f.jsonl").unwrap_err();
-        assert!(err.to_string().starts_with("f.jsonl:1: unknown field `colour`"), "{err}");
+        let err = parse_jsonl(
+            "{\"test_name\":\"a\",\"message\":\"m\",\"colour\":1}",
+            "f.jsonl",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("f.jsonl:1: unknown field `colour`"),
+            "{err}"
+        );
         let err = parse_jsonl("not json", "f.jsonl").unwrap_err();
         assert!(err.to_string().starts_with("f.jsonl:1: expected"), "{err}");
         let err = parse_jsonl("{\"test_name\":\" \",\"message\":\"m\"}", "-").unwrap_err();

@@ -7,7 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use pitcrew::host::{CacheSetting, CallError, Limits, Plugin, PluginSpec, Runtime, Source, World, types};
+use pitcrew::host::{
+    CacheSetting, CallError, Limits, Plugin, PluginSpec, Runtime, Source, World, types,
+};
 use serde_json::Value;
 
 pub fn runtime() -> Runtime {
@@ -27,7 +29,8 @@ pub fn hostile(runtime: &Runtime, limits: Limits) -> Plugin {
         limits,
         ..fixture(pitcrew_fixtures::HOSTILE)
     };
-    Plugin::load(runtime, &spec, "phases.hostile", Some(World::Phase)).expect("hostile fixture loads")
+    Plugin::load(runtime, &spec, "phases.hostile", Some(World::Phase))
+        .expect("hostile fixture loads")
 }
 
 /// Runs the hostile phase with `facts`; the answer is what it wrote under
@@ -40,7 +43,10 @@ pub fn attack(plugin: &Plugin, facts: Value) -> Result<String, CallError> {
     };
     let output = plugin.run_phase(&input)?;
     let keys: Value = serde_json::from_str(&output.keys).expect("hostile returns JSON");
-    Ok(keys["hostile"].as_str().map(str::to_string).unwrap_or_else(|| keys["hostile"].to_string()))
+    Ok(keys["hostile"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| keys["hostile"].to_string()))
 }
 
 /// Collects everything logged through `tracing` while `f` runs.

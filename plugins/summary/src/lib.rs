@@ -64,7 +64,11 @@ mod tests {
     use super::*;
 
     fn view(id: &str, status: Status, blocking: bool) -> CheckView<'_> {
-        CheckView { id, status, blocking }
+        CheckView {
+            id,
+            status,
+            blocking,
+        }
     }
 
     #[test]
@@ -85,7 +89,10 @@ mod tests {
 
     #[test]
     fn warnings_alone_give_warn_and_nothing_gives_pass() {
-        assert_eq!(summarise([view("w", Status::Warn, true)])["summary"]["status"], "warn");
+        assert_eq!(
+            summarise([view("w", Status::Warn, true)])["summary"]["status"],
+            "warn"
+        );
         assert_eq!(summarise([])["summary"]["status"], "pass");
     }
 }
