@@ -71,8 +71,10 @@ pub fn build(workspace_root: &Path, crates: &[PluginCrate]) -> Vec<PathBuf> {
     }
     // The outer cargo's settings are for the host, not for wasm: flags,
     // wrappers (clippy-driver under `cargo clippy`) and target overrides.
+    // SIMD128 is on in every wasmtime we support and lets memchr and
+    // aho-corasick scan 16 bytes at a time, as they do natively.
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", "-Ctarget-feature=+simd128");
     for var in [
-        "CARGO_ENCODED_RUSTFLAGS",
         "RUSTFLAGS",
         "CARGO_TARGET_DIR",
         "CARGO_BUILD_TARGET",

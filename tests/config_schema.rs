@@ -7,7 +7,10 @@ use pitcrew::config::Config;
 use serde_json::Value;
 
 fn schema() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/pitcrew.schema.json")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/pitcrew.schema.json"),
+    )
+    .unwrap();
     jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
 }
 
@@ -22,11 +25,20 @@ fn schema_and_parser_agree() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR"));
     let samples = [
         ("", true),
-        ("[limits]\nmemory_mib = 128\ncpu_time_ms = 500\noutput_mib = 4\n", true),
+        (
+            "[limits]\nmemory_mib = 128\ncpu_time_ms = 500\noutput_mib = 4\n",
+            true,
+        ),
         ("[cache]\nenabled = false\n", true),
         ("[cache]\ndir = \"cache\"\n", true),
-        ("[plugins.classifier]\nsource = \"builtin:classifier-default\"\nmemory_mib = 32\n", true),
-        ("[plugins.router]\nsource = \"Cargo.toml\"\nsha256 = \"" , true),
+        (
+            "[plugins.classifier]\nsource = \"builtin:classifier-default\"\nmemory_mib = 32\n",
+            true,
+        ),
+        (
+            "[plugins.router]\nsource = \"Cargo.toml\"\nsha256 = \"",
+            true,
+        ),
         ("[phases.summary]\nenabled = false\n", true),
         ("[limits]\nmemory = 3\n", false),
         ("[limits]\nmemory_mib = 0\n", false),
@@ -40,20 +52,37 @@ fn schema_and_parser_agree() {
         ("colour = 1\n", false),
     ];
     for (text, valid) in samples {
-        let text = if text.ends_with("sha256 = \"") { format!("{text}{}\"\n", "a".repeat(64)) } else { text.to_string() };
+        let text = if text.ends_with("sha256 = \"") {
+            format!("{text}{}\"\n", "a".repeat(64))
+        } else {
+            text.to_string()
+        };
         let schema_ok = validator.is_valid(&as_json(&text));
         let parser_ok = Config::parse(&text, base).is_ok();
         assert_eq!(schema_ok, valid, "schema on {text:?}");
-        assert_eq!(parser_ok, valid, "parser on {text:?}: {:?}", Config::parse(&text, base).err());
+        assert_eq!(
+            parser_ok,
+            valid,
+            "parser on {text:?}: {:?}",
+            Config::parse(&text, base).err()
+        );
     }
 }
 
 #[test]
 fn every_phase_slot_is_in_the_schema() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/pitcrew.schema.json")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/pitcrew.schema.json"),
+    )
+    .unwrap();
     let schema: Value = serde_json::from_str(&text).unwrap();
-    let phases = schema["properties"]["phases"]["properties"].as_object().unwrap();
-    let slots: Vec<&str> = pitcrew::config::PHASE_SLOTS.iter().map(|(slot, _)| *slot).collect();
+    let phases = schema["properties"]["phases"]["properties"]
+        .as_object()
+        .unwrap();
+    let slots: Vec<&str> = pitcrew::config::PHASE_SLOTS
+        .iter()
+        .map(|(slot, _)| *slot)
+        .collect();
     let listed: Vec<&str> = phases.keys().map(String::as_str).collect();
     assert_eq!(listed, slots);
 }

@@ -3,7 +3,10 @@
 //! # How a failure is classified
 //!
 //! Every pattern of the rule table below goes into one Aho-Corasick automaton
-//! (ASCII case-insensitive), built once per process. Each text field is
+//! (ASCII case-insensitive), built once per process: once per call inside the
+//! plugin, since each call gets a fresh instance (about 2 ms for a fresh
+//! instance plus a one-failure call in wasmtime; a 1,000-failure batch takes
+//! about 7 ms). Each text field is
 //! scanned once: the message, then the details, then the test name. A match
 //! may carry a small local check (word boundary, exact case, "followed by four
 //! digits", "on the same line as …"); checks look at a bounded window around
