@@ -6,6 +6,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
+  pitcrew test -- node --test                    split, run shards in parallel, report (local)
+  pitcrew split --tests 'tests/**/*.py' --timings 'junit/*.xml' --shards auto --format matrix
+  pitcrew run --shard 2/4 --plan plan.json --retries 2 -- pytest
+  pitcrew report --plan plan.json results/*.json
   pitcrew classify examples/failures.jsonl       classify failures and route them to models
   pitcrew classify --format table < failures.jsonl
   pitcrew plugin list                            which plugin fills each slot
@@ -48,6 +52,14 @@ pub struct GlobalArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Local: split the suite, run every shard in parallel, merge and report.
+    Test(TestArgs),
+    /// Plan shards from a test list and timing history.
+    Split(SplitArgs),
+    /// Run one shard of a plan, retry failures, write a shard result.
+    Run(RunArgs),
+    /// Merge shard results (or JUnit files), check their integrity, report.
+    Report(ReportArgs),
     /// Classify test failures (JSON Lines) and route each to a model.
     Classify(ClassifyArgs),
     /// Inspect and validate plugins.
@@ -68,6 +80,145 @@ pub struct ClassifyArgs {
     /// Classify only; do not ask the router for a model.
     #[arg(long)]
     pub no_route: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SuiteArgs {
+    /// Test files, as globs relative to --root (`!glob` excludes). Default:
+    /// the runner's usual test file names.
+    #[arg(long, num_args = 1.., value_name = "GLOB")]
+    pub tests: Vec<String>,
+    /// A file listing test files, one per line, instead of --tests.
+    #[arg(long, value_name = "FILE", conflicts_with = "tests")]
+    pub test_list: Option<PathBuf>,
+    /// Where the tests live [default: the current directory].
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The test runner, when it can't be told from the command:
+    /// pytest, jest, vitest, playwright, go, nextest, node, generic.
+    #[arg(long, value_name = "NAME")]
+    pub runner: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ShardCountArgs {
+    /// Number of shards, or `auto`: the count that minimises billed runner
+    /// minutes while the predicted wall time stays within --target-minutes
+    /// [default: auto for `split`, the number of jobs for `test`].
+    #[arg(long, value_name = "N|auto")]
+    pub shards: Option<String>,
+    /// For --shards auto: the wall time to stay within.
+    #[arg(long, default_value_t = 10.0, value_name = "MINUTES")]
+    pub target_minutes: f64,
+    /// For --shards auto: fixed cost of each job (checkout, setup), in seconds.
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub shard_overhead_s: f64,
+    /// For --shards auto: at most this many shards (the matrix limit is 256).
+    #[arg(long, default_value_t = 256, value_name = "M")]
+    pub max_shards: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct SplitArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    #[command(flatten)]
+    pub count: ShardCountArgs,
+    /// Earlier JUnit reports to take durations from (globs).
+    #[arg(long, num_args = 1.., value_name = "GLOB")]
+    pub timings: Vec<String>,
+    #[arg(long, value_enum, default_value_t = SplitFormat::Json)]
+    pub format: SplitFormat,
+    /// Also write the plan (always JSON) to this file.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SplitFormat {
+    Json,
+    /// GitHub Actions matrix JSON, for `fromJSON` in `strategy.matrix`.
+    Matrix,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RetryArgs {
+    /// Re-run failed tests up to this many times.
+    #[arg(long, default_value_t = 0, value_name = "R")]
+    pub retries: u32,
+    /// What a flaky test (failed, then passed) counts as.
+    #[arg(long, value_enum, default_value_t = FlakyPolicy::Pass)]
+    pub flaky: FlakyPolicy,
+    /// Kill a shard's runner after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlakyPolicy {
+    Pass,
+    Fail,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Which shard, as K/N (1-based).
+    #[arg(long, value_name = "K/N")]
+    pub shard: String,
+    /// The plan from `pitcrew split`.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub retry: RetryArgs,
+    #[arg(long, value_name = "NAME")]
+    pub runner: Option<String>,
+    /// The shard result to write [default: pitcrew-shard-K.json].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The test command, e.g. `-- npx jest`.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Shard results and/or JUnit XML files.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// The plan the shards ran from: checks every planned item was reported.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Terminal)]
+    pub format: ReportFormat,
+    /// Also write the Markdown report here (and to $GITHUB_STEP_SUMMARY when set).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Don't group failures by category with the classifier plugin.
+    #[arg(long)]
+    pub no_classify: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Terminal,
+    Json,
+    Markdown,
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    #[command(flatten)]
+    pub count: ShardCountArgs,
+    #[command(flatten)]
+    pub retry: RetryArgs,
+    /// Shards run at once [default: the number of cores].
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+    /// The test command, e.g. `-- node --test`.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -26,6 +26,7 @@ pub fn is_input_error(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause.is::<InputError>()
             || cause.is::<crate::config::ConfigError>()
+            || cause.is::<crate::training::spec::SpecError>()
             || cause.is::<clap::Error>()
     })
 }

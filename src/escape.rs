@@ -27,6 +27,45 @@ pub fn control_chars(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Makes untrusted text inert inline in Markdown (a PR comment, a step
+/// summary): control characters escaped, Markdown and HTML punctuation
+/// backslash-escaped, `@mentions` broken so nobody is pinged, and the text
+/// kept to one line.
+pub fn markdown_inline(text: &str) -> String {
+    let text = control_chars(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '!'
+            | '|' | '<' | '>' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => out.push_str("@\u{200b}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A fenced code block that the text can't close, whatever backticks it
+/// contains. Control characters other than newlines and tabs are escaped.
+pub fn markdown_code_block(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let longest = cleaned.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}text\n{}\n{fence}", cleaned.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,6 +73,18 @@ mod tests {
     #[test]
     fn plain_text_is_borrowed() {
         assert!(matches!(control_chars("héllo wörld"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn markdown_is_inert() {
+        assert_eq!(
+            markdown_inline("a|b <img> `x` @team\n"),
+            "a\\|b \\<img\\> \\`x\\` @\u{200b}team\\\\n"
+        );
+        let block = markdown_code_block("x ``` y\u{1b}[31m");
+        assert!(block.starts_with("````text\n"), "{block}");
+        assert!(block.ends_with("\n````"), "{block}");
+        assert!(!block.contains('\u{1b}'));
     }
 
     #[test]

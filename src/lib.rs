@@ -2,7 +2,7 @@
 //! sandboxed WebAssembly plugins.
 //!
 //! Dependencies point one way: [`commands`] → domain modules ([`pipeline`],
-//! [`triage`], [`config`]) → [`host`], the WebAssembly runtime. Plugins know
+//! [`suite`], [`training`], [`triage`], [`config`]) → [`host`], the WebAssembly runtime. Plugins know
 //! only the WIT contract in `wit/`.
 
 pub mod cli;
@@ -11,7 +11,10 @@ pub mod config;
 pub mod error;
 pub mod escape;
 pub mod host;
+pub mod output;
 pub mod pipeline;
+pub mod suite;
+pub mod training;
 pub mod triage;
 
 pub use error::InputError;

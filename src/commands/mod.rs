@@ -2,6 +2,11 @@
 
 mod classify;
 mod plugin;
+mod report;
+mod run;
+mod split;
+mod suite;
+mod test;
 
 use anyhow::Context as _;
 
@@ -11,6 +16,10 @@ use crate::host::Runtime;
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
+        Command::Test(args) => test::run(&cli.global, &args),
+        Command::Split(args) => split::run(&cli.global, &args),
+        Command::Run(args) => run::run(&cli.global, &args),
+        Command::Report(args) => report::run(&cli.global, &args),
         Command::Classify(args) => classify::run(&cli.global, &args),
         Command::Plugin(command) => plugin::run(&cli.global, command),
     }

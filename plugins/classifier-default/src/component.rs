@@ -29,9 +29,18 @@ impl Guest for Component {
             Level::Debug,
             &format!("classifying {} failure(s)", batch.len()),
         );
+        // One scratch for the whole batch; ids are moved, not copied.
+        let mut scratch = logic::Scratch::default();
         Ok(batch
             .into_iter()
-            .map(|failure| to_wit(logic::classify(&from_wit(failure))))
+            .map(|failure| {
+                let failure = from_wit(failure);
+                let answer = scratch.classify(&failure);
+                to_wit(logic::Classification {
+                    id: failure.id,
+                    ..answer
+                })
+            })
             .collect())
     }
 }

@@ -6,6 +6,7 @@
 //! implements the `classifier` world of `pitcrew:plugin@0.1.0`.
 
 pub mod logic;
+mod matcher;
 
 pub use logic::{Category, Classification, Failure, Language, Specialty, classify, classify_batch};
 

@@ -65,9 +65,7 @@
 //! Each field is scanned up to its first and last 128 KiB, so a gigabyte of
 //! log cannot stall a call. No input makes this module panic.
 
-use std::sync::OnceLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::matcher::{Match, Matcher};
 
 /// One failed test, as normalised by the host.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -201,17 +199,45 @@ pub struct Classification {
 
 /// Classifies a batch: one answer per failure, in the same order.
 pub fn classify_batch(failures: &[Failure]) -> Vec<Classification> {
-    failures.iter().map(classify).collect()
+    let mut scratch = Scratch::default();
+    failures
+        .iter()
+        .map(|failure| Classification {
+            id: failure.id.clone(),
+            ..scratch.classify(failure)
+        })
+        .collect()
 }
 
 /// Classifies one failure. Never panics, whatever the input.
 pub fn classify(failure: &Failure) -> Classification {
-    let ac = automaton();
+    Classification {
+        id: failure.id.clone(),
+        ..Scratch::default().classify(failure)
+    }
+}
+
+/// Buffers reused from one failure to the next, so that classifying a batch
+/// allocates little more than the answers.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    matches: Vec<Match>,
+}
+
+impl Scratch {
+    /// Classifies one failure, leaving the answer's `id` empty for the caller
+    /// to fill (by moving it, in the plugin).
+    pub(crate) fn classify(&mut self, failure: &Failure) -> Classification {
+        decide(failure, &mut self.matches)
+    }
+}
+
+fn decide(failure: &Failure, matches: &mut Vec<Match>) -> Classification {
     let mut scan = Scan::default();
-    scan_field(ac, Field::Message, &failure.message, &mut scan);
-    scan_field(ac, Field::Details, &failure.details, &mut scan);
+    scan_field(matches, Field::Message, &failure.message, &mut scan);
+    scan_field(matches, Field::Details, &failure.details, &mut scan);
     let in_text = scan.best;
-    scan_field(ac, Field::TestName, &failure.test_name, &mut scan);
+    scan_field(matches, Field::TestName, &failure.test_name, &mut scan);
 
     let language = failure
         .file
@@ -272,7 +298,7 @@ pub fn classify(failure: &Failure) -> Classification {
     };
 
     Classification {
-        id: failure.id.clone(),
+        id: String::new(),
         category,
         language,
         specialty,
@@ -905,18 +931,23 @@ const RULES: &[Rule] = &[
 
 const RULE_WORDS: usize = RULES.len().div_ceil(64);
 
-fn automaton() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            // Cheap to build and fast enough for a few hundred patterns; the
-            // automatic choice would also pick it above 100 patterns.
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(RULES.iter().map(|rule| rule.pat))
-            .expect("the rule table is a valid set of patterns")
-    })
+/// Every rule's pattern, by rule index.
+const PATTERNS: [&str; RULES.len()] = {
+    let mut patterns = [""; RULES.len()];
+    let mut i = 0;
+    while i < RULES.len() {
+        patterns[i] = RULES[i].pat;
+        i += 1;
+    }
+    patterns
+};
+
+/// The pattern tables, computed at compile time: a fresh plugin instance has
+/// nothing to build.
+static MATCHER: Matcher<{ RULES.len() }> = Matcher::new(PATTERNS);
+
+fn automaton() -> &'static Matcher<{ RULES.len() }> {
+    &MATCHER
 }
 
 // ---------------------------------------------------------------------------
@@ -965,24 +996,32 @@ struct Scan {
 /// How much of each end of a field is scanned.
 const SCAN_EDGE: usize = 128 * 1024;
 
-fn scan_field(ac: &AhoCorasick, field: Field, text: &str, scan: &mut Scan) {
+fn scan_field(matches: &mut Vec<Match>, field: Field, text: &str, scan: &mut Scan) {
     if text.len() <= 2 * SCAN_EDGE {
-        scan_range(ac, field, text, 0, text.len(), scan);
+        scan_range(matches, field, text, 0, text.len(), scan);
     } else {
         let head = text.floor_char_boundary(SCAN_EDGE);
         let tail = text.ceil_char_boundary(text.len() - SCAN_EDGE);
-        scan_range(ac, field, text, 0, head, scan);
-        scan_range(ac, field, text, tail, text.len(), scan);
+        scan_range(matches, field, text, 0, head, scan);
+        scan_range(matches, field, text, tail, text.len(), scan);
     }
 }
 
-fn scan_range(ac: &AhoCorasick, field: Field, text: &str, from: usize, to: usize, scan: &mut Scan) {
+fn scan_range(
+    matches: &mut Vec<Match>,
+    field: Field,
+    text: &str,
+    from: usize,
+    to: usize,
+    scan: &mut Scan,
+) {
     let bytes = text.as_bytes();
     let Some(hay) = bytes.get(from..to) else {
         return;
     };
-    for m in ac.find_overlapping_iter(hay) {
-        let index = m.pattern().as_usize();
+    automaton().find_all(hay, matches);
+    for m in matches.iter() {
+        let index = m.pattern;
         let (word, bit) = (index / 64, 1u64 << (index % 64));
         if scan.seen[word] & bit != 0 {
             continue;
@@ -990,7 +1029,7 @@ fn scan_range(ac: &AhoCorasick, field: Field, text: &str, from: usize, to: usize
         let Some(rule) = RULES.get(index) else {
             continue;
         };
-        let (start, end) = (from + m.start(), from + m.end());
+        let (start, end) = (from + m.start, from + m.end);
         if !passes(rule, bytes, start, end) {
             continue;
         }
@@ -2043,6 +2082,267 @@ mod tests {
         assert_eq!(out[1].category, Category::Network);
         assert_eq!(out[2].category, Category::Unknown);
         assert!(classify_batch(&[]).is_empty());
+    }
+
+    // --- the compile-time pattern tables --------------------------------
+
+    /// The matches of `hay` as reported by the Aho-Corasick automaton the
+    /// classifier built at run time before the tables replaced it.
+    fn reference_matches(hay: &[u8]) -> Vec<Match> {
+        use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+        use std::sync::OnceLock;
+        static AC: OnceLock<AhoCorasick> = OnceLock::new();
+        let ac = AC.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(PATTERNS)
+                .unwrap()
+        });
+        ac.find_overlapping_iter(hay)
+            .map(|m| Match {
+                end: m.end(),
+                start: m.start(),
+                pattern: m.pattern().as_usize(),
+            })
+            .collect()
+    }
+
+    const TEMPLATES: &[(&str, &str)] = &[
+        (
+            "src/cart.ts",
+            "src/cart.ts(14,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+        ),
+        (
+            "src/cart.test.ts",
+            "expect(received).toBe(expected) // Object.is equality\n\nExpected: 3\nReceived: 2",
+        ),
+        (
+            "src/Checkout.test.tsx",
+            "Warning: An update to Checkout inside a test was not wrapped in act(...).",
+        ),
+        ("tests/test_orders.py", "AssertionError: assert 41 == 42"),
+        (
+            "tests/test_api.py",
+            "requests.exceptions.ConnectionError: [Errno 111] Connection refused",
+        ),
+        (
+            "tests/test_import.py",
+            "ModuleNotFoundError: No module named 'pandas'",
+        ),
+        (
+            "src/parser.rs",
+            "thread 'parser::tests::parses_empty' panicked at src/parser.rs:88:9:\nassertion `left == right` failed",
+        ),
+        ("fetch_test.go", "panic: test timed out after 10m0s"),
+        (
+            "e2e/checkout.spec.ts",
+            "Error: locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for locator('button#pay')",
+        ),
+        (
+            "OrderTest.java",
+            "java.lang.NullPointerException: Cannot invoke \"Order.total()\" because \"order\" is null",
+        ),
+        (
+            "build.js",
+            "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+        ),
+        (
+            "setup.ts",
+            "Error: environment variable DATABASE_URL is not set",
+        ),
+    ];
+
+    const STACK: &str = "    at Object.<anonymous> (src/module.ts:22:31)\n    at Promise.then.completed (node_modules/jest-circus/build/utils.js:298:28)\n    at new Promise (<anonymous>)\n    at callAsyncCircusFn (node_modules/jest-circus/build/utils.js:231:10)\n    at _callCircusTest (node_modules/jest-circus/build/run.js:316:40)";
+
+    /// A realistic mixed batch: the templates, each with a JS stack trace.
+    fn realistic_batch(n: usize) -> Vec<Failure> {
+        (0..n)
+            .map(|i| {
+                let (file, message) = TEMPLATES[i % TEMPLATES.len()];
+                Failure {
+                    id: i.to_string(),
+                    test_name: format!("suite {} > case {i}", i % 97),
+                    file: Some(file.to_string()),
+                    message: format!("{message} (#{i})"),
+                    details: STACK.to_string(),
+                }
+            })
+            .collect()
+    }
+
+    /// Texts that hit every pattern in several casings, overlapping, cut
+    /// short, next to look-alike bytes (`{` folds like `[`), and non-ASCII.
+    fn match_corpus() -> Vec<Vec<u8>> {
+        let mut corpus: Vec<Vec<u8>> = TEMPLATES
+            .iter()
+            .map(|(_, m)| m.as_bytes().to_vec())
+            .chain([STACK.as_bytes().to_vec()])
+            .collect();
+        for p in PATTERNS {
+            corpus.push(p.as_bytes().to_vec());
+            corpus.push(p.to_ascii_uppercase().into_bytes());
+            corpus.push(format!("x{}{}", p.to_ascii_lowercase(), p).into_bytes());
+            corpus.push(p.as_bytes()[..p.len() - 1].to_vec());
+        }
+        // Pseudo-random mixes of pattern pieces and odd bytes.
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        const ODD: &[&[u8]] = &[
+            b"\n",
+            b" ",
+            b"{",
+            b"[",
+            b"\0",
+            b"@",
+            b"\xc3\xa9",
+            b"::",
+            b"E",
+        ];
+        for _ in 0..3000 {
+            let mut text = Vec::new();
+            for _ in 0..1 + next(8) {
+                if next(3) == 0 {
+                    text.extend_from_slice(ODD[next(ODD.len())]);
+                } else {
+                    let p = PATTERNS[next(PATTERNS.len())].as_bytes();
+                    let (a, b) = (next(p.len()), next(p.len() + 1));
+                    let piece = if next(2) == 0 {
+                        p
+                    } else {
+                        &p[a.min(b)..a.max(b)]
+                    };
+                    text.extend(piece.iter().map(|&c| {
+                        if next(2) == 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c.to_ascii_lowercase()
+                        }
+                    }));
+                }
+            }
+            corpus.push(text);
+        }
+        corpus
+    }
+
+    #[test]
+    fn pattern_tables_find_what_the_automaton_found_in_its_order() {
+        let mut found = Vec::new();
+        let mut checked = 0;
+        for hay in match_corpus() {
+            automaton().find_all(&hay, &mut found);
+            let want = reference_matches(&hay);
+            assert_eq!(found, want, "{:?}", String::from_utf8_lossy(&hay));
+            checked += want.len();
+        }
+        assert!(checked > 5_000, "{checked} matches checked");
+        // Hash collisions between distinct prefixes stay rare.
+        assert!(automaton().max_keys_per_slot() <= 2);
+    }
+
+    #[test]
+    fn realistic_batch_gives_the_same_answers_as_one_by_one() {
+        let batch = realistic_batch(240);
+        let answers = classify_batch(&batch);
+        assert_eq!(answers.len(), batch.len());
+        for (failure, answer) in batch.iter().zip(&answers) {
+            assert_eq!(answer, &classify(failure));
+        }
+        // What the templates are, so a change of behaviour shows here.
+        let summary: Vec<_> = answers[..TEMPLATES.len()]
+            .iter()
+            .map(|c| {
+                (
+                    c.category.as_str(),
+                    c.language.as_str(),
+                    c.specialty.as_str(),
+                    c.evidence.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "compile",
+                    "typescript",
+                    "typescript",
+                    "src/cart.ts(14,7): error TS2322: Type 'string' is not assignable to type 'number'. (#0)"
+                ),
+                (
+                    "assertion",
+                    "typescript",
+                    "test",
+                    "expect(received).toBe(expected) // Object.is equality"
+                ),
+                (
+                    "runtime",
+                    "typescript",
+                    "react",
+                    "Warning: An update to Checkout inside a test was not wrapped in act(...). (#2)"
+                ),
+                (
+                    "assertion",
+                    "python",
+                    "test",
+                    "AssertionError: assert 41 == 42 (#3)"
+                ),
+                (
+                    "network",
+                    "python",
+                    "general",
+                    "requests.exceptions.ConnectionError: [Errno 111] Connection refused (#4)"
+                ),
+                (
+                    "dependency",
+                    "python",
+                    "general",
+                    "ModuleNotFoundError: No module named 'pandas' (#5)"
+                ),
+                (
+                    "assertion",
+                    "rust",
+                    "test",
+                    "assertion `left == right` failed (#6)"
+                ),
+                (
+                    "timeout",
+                    "go",
+                    "test",
+                    "panic: test timed out after 10m0s (#7)"
+                ),
+                (
+                    "selector",
+                    "typescript",
+                    "general",
+                    "- waiting for locator('button#pay') (#8)"
+                ),
+                (
+                    "runtime",
+                    "java",
+                    "general",
+                    "java.lang.NullPointerException: Cannot invoke \"Order.total()\" because \"order\" is null (#9)"
+                ),
+                (
+                    "resource",
+                    "javascript",
+                    "general",
+                    "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory (#10)"
+                ),
+                (
+                    "config",
+                    "typescript",
+                    "general",
+                    "Error: environment variable DATABASE_URL is not set (#11)"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,60 @@
+//! `pitcrew split`: a shard plan from the test files and their timings.
+
+use std::io::Write as _;
+
+use serde_json::json;
+
+use super::suite;
+use crate::cli::{GlobalArgs, SplitArgs, SplitFormat};
+use crate::error::exit;
+use crate::output::write_atomic;
+use crate::suite::plan::PlanFile;
+
+/// A job output holds at most 1 MB; above that the matrix carries only
+/// shard indices and jobs read their items from the plan file.
+const MAX_JOB_OUTPUT: usize = 1_000_000;
+
+pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
+    let runner = match &args.suite.runner {
+        Some(name) => Some(suite::runner(Some(name), &[])?),
+        None => None,
+    };
+    let files = suite::files(&args.suite, runner)?;
+    let timings = suite::junit_timings(&args.timings)?;
+    let items = timings.estimate(&files);
+    let plan = suite::plan(&items, &args.count, None)?;
+    let plan = PlanFile {
+        plan,
+        runner: runner.map(|r| r.name().to_string()),
+        split_files: Default::default(),
+    };
+    let plan_json = serde_json::to_string_pretty(&plan)?;
+    if let Some(path) = &args.output {
+        write_atomic(path, plan_json.as_bytes())?;
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        SplitFormat::Json => writeln!(out, "{plan_json}")?,
+        SplitFormat::Matrix => writeln!(out, "{}", matrix(&plan))?,
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// `{"include":[{"shard":1,"total":N,"items":"a b"},…]}`, or without the
+/// items when they would not fit in a job output.
+pub fn matrix(plan: &PlanFile) -> String {
+    let total = plan.plan.shards.len();
+    let with_items = json!({
+        "include": plan.plan.shards.iter().map(|s| json!({
+            "shard": s.index, "total": total, "items": s.items.join(" "),
+        })).collect::<Vec<_>>()
+    })
+    .to_string();
+    if with_items.len() <= MAX_JOB_OUTPUT {
+        return with_items;
+    }
+    json!({
+        "include": plan.plan.shards.iter().map(|s| json!({"shard": s.index, "total": total})).collect::<Vec<_>>()
+    })
+    .to_string()
+}

@@ -1,0 +1,599 @@
+//! Folding test cases into tests, counted the way users check them.
+//!
+//! A test can appear more than once: retry plugins such as Gradle's
+//! test-retry write each attempt as its own `<testcase>`, a re-run of the
+//! failed tests appends new elements, and the same test can come from several
+//! reports. Surefire-style runners instead record reruns inside one element
+//! (`flakyFailure`, `rerunFailure`). [`Folder`] keeps two views: [`Counts`],
+//! the raw element counts a CI summary of the XML shows, and [`Merged`] plus
+//! one [`TestResult`] per test, with attempts folded.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::junit::{Outcome, Rerun, TestCase};
+
+/// Raw `<testcase>` element counts, retries not folded: what the XML says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// `<testcase>` elements.
+    pub cases: u64,
+    /// Cases with a `<failure>`.
+    pub failures: u64,
+    /// Cases with an `<error>` and no `<failure>`.
+    pub errors: u64,
+    /// Cases skipped (with neither of the above).
+    pub skipped: u64,
+}
+
+/// The folded view: one entry per test, however many attempts it took.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Merged {
+    /// Unique tests.
+    pub tests: u64,
+    /// Passed, or passed and skipped in other attempts.
+    pub passed: u64,
+    /// Failed or errored in every attempt that ran.
+    pub failed: u64,
+    pub flaky: u64,
+    /// Skipped in every attempt.
+    pub skipped: u64,
+    /// Sum of every case's time, retries included: the time actually spent.
+    pub duration_seconds: f64,
+}
+
+/// What makes two cases the same test. `file` is the case's own (or its
+/// suite's) `file` attribute as parsed, not a derived path, so that a key can
+/// be matched back to the cases it came from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TestKey {
+    pub file: Option<String>,
+    pub classname: String,
+    pub name: String,
+}
+
+/// A test's verdict after all its attempts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FinalOutcome {
+    /// Passed in some attempt and never failed (skips don't count).
+    Passed,
+    /// Failed or errored in every attempt that was not skipped.
+    Failed,
+    /// Failed (or errored) in some attempt and passed in another, or passed
+    /// with failed reruns recorded inside its `<testcase>`.
+    Flaky,
+    /// Skipped in every attempt.
+    Skipped,
+}
+
+/// Why a test failed: from its last failing attempt.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FailureInfo {
+    /// The `message` attribute (or a rerun's message, see [`Folder`]).
+    pub message: Option<String>,
+    /// The `type` attribute.
+    pub failure_type: Option<String>,
+    /// The element's text, capped by the parser.
+    pub details: Option<String>,
+}
+
+/// One test, attempts folded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    pub key: TestKey,
+    /// The verdict; see [`FinalOutcome`].
+    pub outcome: FinalOutcome,
+    /// `<testcase>` elements seen for this test (reruns recorded inside an
+    /// element are not counted: they did not get elements of their own).
+    pub attempts: u32,
+    /// Sum over attempts.
+    pub duration_seconds: f64,
+    /// Set for failed and flaky tests only.
+    pub failure: Option<FailureInfo>,
+}
+
+/// Folds cases into tests. Cases with the same [`TestKey`] are attempts of
+/// one test, whose verdict is:
+/// - failed or errored in one attempt and passed in another, in either
+///   order: [`FinalOutcome::Flaky`];
+/// - passed with reruns recorded inside its element (Surefire
+///   `flakyFailure`/`flakyError`): flaky; the last rerun's message stands as
+///   the failure unless an attempt failed outright;
+/// - failed or errored in every attempt that was not skipped: failed, with
+///   the last failure's message, type and details;
+/// - skipped in every attempt: skipped;
+/// - otherwise (passed, perhaps also skipped): passed.
+///
+/// Memory grows with the number of unique tests; failure text is kept only
+/// for tests that failed in some attempt.
+#[derive(Debug, Default)]
+pub struct Folder {
+    counts: Counts,
+    duration_seconds: f64,
+    tests: HashMap<TestKey, Attempts>,
+}
+
+/// One case, less its key.
+struct Attempt {
+    time_seconds: f64,
+    outcome: Outcome,
+    failure: FailureInfo,
+    /// The last failed rerun recorded inside the element, if any.
+    last_rerun: Option<Rerun>,
+}
+
+/// What a test's attempts so far add up to.
+#[derive(Debug, Default)]
+struct Attempts {
+    count: u32,
+    duration_seconds: f64,
+    passed: bool,
+    failed: bool,
+    /// Passed with failed reruns recorded inside the element.
+    passed_after_reruns: bool,
+    /// Boxed: most tests never fail, and the map keeps one per test.
+    failure: Option<Box<FailureInfo>>,
+}
+
+impl Folder {
+    /// An empty folder; the same as `Folder::default()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one `<testcase>`: an attempt of the test its key names. The
+    /// case's strings move into the key and the failure; nothing is copied.
+    pub fn add(&mut self, case: TestCase) {
+        self.count(case.outcome);
+        self.duration_seconds += case.time_seconds;
+        let TestCase {
+            classname,
+            name,
+            file,
+            time_seconds,
+            outcome,
+            message,
+            failure_type,
+            details,
+            reruns,
+            ..
+        } = case;
+        let attempt = Attempt {
+            time_seconds,
+            outcome,
+            failure: FailureInfo {
+                message,
+                failure_type,
+                details,
+            },
+            last_rerun: reruns.into_iter().last(),
+        };
+        let key = TestKey {
+            file,
+            classname,
+            name,
+        };
+        self.tests.entry(key).or_default().record(attempt);
+    }
+
+    fn count(&mut self, outcome: Outcome) {
+        self.counts.cases += 1;
+        match outcome {
+            Outcome::Passed => {}
+            Outcome::Failed => self.counts.failures += 1,
+            Outcome::Errored => self.counts.errors += 1,
+            Outcome::Skipped => self.counts.skipped += 1,
+        }
+    }
+
+    /// The raw counts, the merged summary and every test sorted by key.
+    pub fn finish(self) -> (Counts, Merged, Vec<TestResult>) {
+        let mut results: Vec<TestResult> = self
+            .tests
+            .into_iter()
+            .map(|(key, attempts)| attempts.into_result(key))
+            .collect();
+        // Keys are unique, so an unstable sort is still deterministic.
+        results.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        let mut merged = Merged {
+            tests: results.len() as u64,
+            duration_seconds: self.duration_seconds,
+            ..Merged::default()
+        };
+        for result in &results {
+            match result.outcome {
+                FinalOutcome::Passed => merged.passed += 1,
+                FinalOutcome::Failed => merged.failed += 1,
+                FinalOutcome::Flaky => merged.flaky += 1,
+                FinalOutcome::Skipped => merged.skipped += 1,
+            }
+        }
+        (self.counts, merged, results)
+    }
+}
+
+impl Attempts {
+    fn record(&mut self, attempt: Attempt) {
+        self.count = self.count.saturating_add(1);
+        self.duration_seconds += attempt.time_seconds;
+        match attempt.outcome {
+            Outcome::Passed => self.record_pass(attempt.last_rerun),
+            Outcome::Failed | Outcome::Errored => {
+                self.failed = true;
+                // The last failure is the one users want to see.
+                self.failure = Some(Box::new(attempt.failure));
+            }
+            Outcome::Skipped => {}
+        }
+    }
+
+    fn record_pass(&mut self, last_rerun: Option<Rerun>) {
+        self.passed = true;
+        let Some(rerun) = last_rerun else { return };
+        self.passed_after_reruns = true;
+        // A rerun carries only a message: it never replaces a full failure.
+        if self.failure.is_none() {
+            self.failure = Some(Box::new(FailureInfo {
+                message: rerun.message,
+                ..FailureInfo::default()
+            }));
+        }
+    }
+
+    /// Any failure plus any pass is flaky, in either order: retries only
+    /// follow failures, and a test that passes in one report and fails in
+    /// another is not deterministic either.
+    fn outcome(&self) -> FinalOutcome {
+        match (self.passed, self.failed) {
+            (true, true) => FinalOutcome::Flaky,
+            (false, true) => FinalOutcome::Failed,
+            (true, false) if self.passed_after_reruns => FinalOutcome::Flaky,
+            (true, false) => FinalOutcome::Passed,
+            (false, false) => FinalOutcome::Skipped,
+        }
+    }
+
+    fn into_result(self, key: TestKey) -> TestResult {
+        let outcome = self.outcome();
+        let failure = match outcome {
+            FinalOutcome::Failed | FinalOutcome::Flaky => self.failure.map(|f| *f),
+            FinalOutcome::Passed | FinalOutcome::Skipped => None,
+        };
+        TestResult {
+            key,
+            outcome,
+            attempts: self.count,
+            duration_seconds: self.duration_seconds,
+            failure,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(name: &str, outcome: Outcome, time_seconds: f64) -> TestCase {
+        TestCase {
+            suite: "suite".into(),
+            classname: "com.shop.CartTest".into(),
+            name: name.into(),
+            file: None,
+            line: None,
+            time_seconds,
+            outcome,
+            message: None,
+            failure_type: None,
+            details: None,
+            reruns: Vec::new(),
+        }
+    }
+
+    fn failing(name: &str, outcome: Outcome, message: &str) -> TestCase {
+        TestCase {
+            message: Some(message.into()),
+            failure_type: Some("AssertionError".into()),
+            details: Some(format!("{message}\n\tat CartTest.java:12")),
+            ..case(name, outcome, 1.0)
+        }
+    }
+
+    fn rerun(flaky: bool, message: &str) -> Rerun {
+        Rerun {
+            outcome: Outcome::Failed,
+            flaky,
+            message: Some(message.into()),
+        }
+    }
+
+    fn fold(cases: Vec<TestCase>) -> (Counts, Merged, Vec<TestResult>) {
+        let mut folder = Folder::new();
+        cases.into_iter().for_each(|c| folder.add(c));
+        folder.finish()
+    }
+
+    fn only(cases: Vec<TestCase>) -> TestResult {
+        let (_, _, mut results) = fold(cases);
+        assert_eq!(results.len(), 1);
+        results.remove(0)
+    }
+
+    #[test]
+    fn duplicates_by_key_are_attempts_of_one_test() {
+        let result = only(vec![
+            case("adds", Outcome::Passed, 0.5),
+            case("adds", Outcome::Passed, 0.25),
+        ]);
+        assert_eq!(
+            (result.outcome, result.attempts, result.duration_seconds),
+            (FinalOutcome::Passed, 2, 0.75)
+        );
+        assert_eq!(result.failure, None);
+    }
+
+    #[test]
+    fn failed_then_passed_is_flaky_and_keeps_the_failure() {
+        let result = only(vec![
+            failing("t", Outcome::Failed, "boom"),
+            case("t", Outcome::Passed, 1.0),
+        ]);
+        assert_eq!((result.outcome, result.attempts), (FinalOutcome::Flaky, 2));
+        assert_eq!(
+            result.failure.and_then(|f| f.message).as_deref(),
+            Some("boom")
+        );
+    }
+
+    #[test]
+    fn errored_then_passed_is_flaky() {
+        let result = only(vec![
+            failing("t", Outcome::Errored, "db down"),
+            case("t", Outcome::Passed, 1.0),
+        ]);
+        assert_eq!(result.outcome, FinalOutcome::Flaky);
+    }
+
+    #[test]
+    fn passed_then_failed_is_flaky_too() {
+        let result = only(vec![
+            case("t", Outcome::Passed, 1.0),
+            failing("t", Outcome::Failed, "boom"),
+        ]);
+        assert_eq!(result.outcome, FinalOutcome::Flaky);
+    }
+
+    #[test]
+    fn pass_with_flaky_reruns_only_is_flaky_with_the_rerun_message() {
+        let mut passed = case("t", Outcome::Passed, 0.5);
+        passed.reruns = vec![rerun(true, "first"), rerun(true, "second")];
+        let result = only(vec![passed]);
+        assert_eq!((result.outcome, result.attempts), (FinalOutcome::Flaky, 1));
+        assert_eq!(
+            result.failure,
+            Some(FailureInfo {
+                message: Some("second".into()),
+                failure_type: None,
+                details: None,
+            })
+        );
+    }
+
+    #[test]
+    fn a_rerun_message_never_replaces_a_full_failure() {
+        let mut passed = case("t", Outcome::Passed, 0.5);
+        passed.reruns = vec![rerun(true, "thin")];
+        let result = only(vec![failing("t", Outcome::Failed, "full"), passed]);
+        let failure = result.failure.expect("failure kept");
+        assert_eq!(failure.message.as_deref(), Some("full"));
+        assert!(failure.details.is_some());
+    }
+
+    #[test]
+    fn failure_with_rerun_failures_is_failed() {
+        let mut failed = failing("t", Outcome::Failed, "final");
+        failed.reruns = vec![rerun(false, "rerun 1"), rerun(false, "rerun 2")];
+        let result = only(vec![failed]);
+        assert_eq!(result.outcome, FinalOutcome::Failed);
+        assert_eq!(
+            result.failure.and_then(|f| f.message).as_deref(),
+            Some("final")
+        );
+    }
+
+    #[test]
+    fn all_attempts_failed_is_failed_with_the_last_failure() {
+        let result = only(vec![
+            failing("t", Outcome::Failed, "first"),
+            failing("t", Outcome::Errored, "second"),
+            failing("t", Outcome::Failed, "third"),
+        ]);
+        assert_eq!(
+            (result.outcome, result.attempts, result.duration_seconds),
+            (FinalOutcome::Failed, 3, 3.0)
+        );
+        let failure = result.failure.expect("failure");
+        assert_eq!(failure.message.as_deref(), Some("third"));
+        assert_eq!(
+            failure.details.as_deref(),
+            Some("third\n\tat CartTest.java:12")
+        );
+    }
+
+    #[test]
+    fn all_skipped_is_skipped_without_failure_info() {
+        let mut skipped = case("t", Outcome::Skipped, 0.0);
+        skipped.message = Some("offline".into());
+        let result = only(vec![skipped.clone(), skipped]);
+        assert_eq!(
+            (result.outcome, result.attempts, result.failure),
+            (FinalOutcome::Skipped, 2, None)
+        );
+    }
+
+    #[test]
+    fn passed_and_skipped_is_passed() {
+        let result = only(vec![
+            case("t", Outcome::Skipped, 0.0),
+            case("t", Outcome::Passed, 0.2),
+        ]);
+        assert_eq!(result.outcome, FinalOutcome::Passed);
+    }
+
+    #[test]
+    fn failed_and_skipped_is_failed() {
+        let result = only(vec![
+            failing("t", Outcome::Failed, "boom"),
+            case("t", Outcome::Skipped, 0.0),
+        ]);
+        assert_eq!(result.outcome, FinalOutcome::Failed);
+    }
+
+    #[test]
+    fn file_classname_and_name_all_make_the_key() {
+        let mut in_a = case("t", Outcome::Passed, 1.0);
+        in_a.file = Some("a.spec.ts".into());
+        let mut other_class = case("t", Outcome::Failed, 1.0);
+        other_class.classname = "com.shop.OtherTest".into();
+        let (_, merged, results) = fold(vec![case("t", Outcome::Passed, 1.0), in_a, other_class]);
+        assert_eq!(
+            (merged.tests, merged.passed, merged.failed, merged.flaky),
+            (3, 2, 1, 0)
+        );
+        assert!(results.iter().all(|r| r.attempts == 1));
+    }
+
+    #[test]
+    fn results_are_sorted_by_key() {
+        let mut with_file = case("a", Outcome::Passed, 1.0);
+        with_file.file = Some("z.py".into());
+        let mut other_class = case("a", Outcome::Passed, 1.0);
+        other_class.classname = "com.shop.AlphaTest".into();
+        let (_, _, results) = fold(vec![
+            with_file,
+            case("b", Outcome::Passed, 1.0),
+            case("a", Outcome::Passed, 1.0),
+            other_class,
+        ]);
+        let keys: Vec<_> = results
+            .iter()
+            .map(|r| {
+                (
+                    r.key.file.as_deref(),
+                    r.key.classname.as_str(),
+                    r.key.name.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (None, "com.shop.AlphaTest", "a"),
+                (None, "com.shop.CartTest", "a"),
+                (None, "com.shop.CartTest", "b"),
+                (Some("z.py"), "com.shop.CartTest", "a"),
+            ]
+        );
+    }
+
+    #[test]
+    fn outcomes_serialize_lowercase() {
+        let json =
+            serde_json::to_string(&(FinalOutcome::Flaky, Outcome::Errored)).expect("serializes");
+        assert_eq!(json, r#"["flaky","errored"]"#);
+    }
+
+    /// Retries, skips, errors and a Surefire flakyFailure, counted by hand.
+    const MIXED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites>
+  <testsuite name="com.shop.CartTest">
+    <testcase classname="com.shop.CartTest" name="adds" time="0.5"/>
+    <testcase classname="com.shop.CartTest" name="removes" time="1.0"><failure message="boom">first</failure></testcase>
+    <testcase classname="com.shop.CartTest" name="removes" time="1.5"/>
+    <testcase classname="com.shop.CartTest" name="checkout" time="2.0"><error message="db down" type="ConnectException">trace 1</error></testcase>
+    <testcase classname="com.shop.CartTest" name="checkout" time="2.0"><error message="db still down" type="ConnectException">trace 2</error></testcase>
+    <testcase classname="com.shop.CartTest" name="refunds" time="0"><skipped message="offline"/></testcase>
+    <testcase classname="com.shop.CartTest" name="refunds" time="0"><skipped message="offline"/></testcase>
+    <testcase classname="com.shop.CartTest" name="totals" time="0.25">
+      <flakyFailure message="off by one" type="AssertionError"><stackTrace>at CartTest.java:40</stackTrace></flakyFailure>
+    </testcase>
+    <testcase classname="com.shop.CartTest" name="coupons" time="0.75">
+      <failure message="expired">stack</failure>
+      <rerunFailure message="expired"/>
+    </testcase>
+    <testcase classname="com.shop.CartTest" name="wishlist" time="0.1"><skipped/></testcase>
+    <testcase classname="com.shop.CartTest" name="wishlist" time="0.2"/>
+    <testcase classname="com.shop.CartTest" name="both" time="0"><error message="e"/><failure message="f"/></testcase>
+  </testsuite>
+</testsuites>
+"#;
+
+    #[test]
+    fn counts_and_merged_on_a_mixed_report() {
+        let mut folder = Folder::default();
+        super::super::junit::parse_reader(MIXED.as_bytes(), "mixed.xml", |c| folder.add(c))
+            .expect("parses");
+        let (counts, merged, results) = folder.finish();
+        assert_eq!(
+            counts,
+            Counts {
+                cases: 12,
+                failures: 3, // removes#1, coupons, both (error and failure)
+                errors: 2,   // checkout twice
+                skipped: 3,  // refunds twice, wishlist#1
+            }
+        );
+        assert_eq!(
+            (
+                merged.tests,
+                merged.passed,
+                merged.failed,
+                merged.flaky,
+                merged.skipped
+            ),
+            (8, 2, 3, 2, 1)
+        );
+        assert!(
+            (merged.duration_seconds - 8.3).abs() < 1e-9,
+            "{}",
+            merged.duration_seconds
+        );
+
+        let summary: Vec<_> = results
+            .iter()
+            .map(|r| (r.key.name.as_str(), r.outcome, r.attempts))
+            .collect();
+        use FinalOutcome::*;
+        assert_eq!(
+            summary,
+            vec![
+                ("adds", Passed, 1),
+                ("both", Failed, 1),
+                ("checkout", Failed, 2),
+                ("coupons", Failed, 1),
+                ("refunds", Skipped, 2),
+                ("removes", Flaky, 2),
+                ("totals", Flaky, 1),
+                ("wishlist", Passed, 2),
+            ]
+        );
+        let message = |name: &str| {
+            let result = results
+                .iter()
+                .find(|r| r.key.name == name)
+                .expect("present");
+            result.failure.as_ref().and_then(|f| f.message.clone())
+        };
+        assert_eq!(message("checkout").as_deref(), Some("db still down"));
+        assert_eq!(message("removes").as_deref(), Some("boom"));
+        assert_eq!(message("totals").as_deref(), Some("off by one"));
+        assert_eq!(message("both").as_deref(), Some("f"));
+        assert_eq!(message("adds"), None);
+        let removes = results
+            .iter()
+            .find(|r| r.key.name == "removes")
+            .expect("present");
+        assert_eq!(removes.duration_seconds, 2.5);
+    }
+}

@@ -1,0 +1,240 @@
+//! Merging shard results (and plain JUnit files) with integrity: every
+//! shard of the plan present, every planned item reported, results from
+//! one plan only, duplicates folded. Every problem is named, and any
+//! problem fails the run.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::fold::{Counts, FinalOutcome, TestKey, TestResult};
+use super::plan::PlanFile;
+use super::result::ShardResult;
+use crate::escape::control_chars;
+
+/// The numbers users check, as `pitcrew report --format json` prints them.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Summary {
+    /// `<testcase>` elements.
+    pub cases: u64,
+    /// Cases with a `<failure>`.
+    pub failures: u64,
+    /// Cases with an `<error>` and no `<failure>`.
+    pub errors: u64,
+    /// Cases skipped.
+    pub skipped: u64,
+    /// Unique tests, retries folded.
+    pub tests: u64,
+    pub passed: u64,
+    pub failed: u64,
+    /// Failed, then passed (or failed only in reruns the runner marked flaky).
+    pub flaky: u64,
+    pub duration_seconds: f64,
+}
+
+/// How long each shard took, to show the balance.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ShardStat {
+    pub shard: usize,
+    pub tests: u64,
+    pub duration_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Merged {
+    pub summary: Summary,
+    /// Every test, sorted by key.
+    pub tests: Vec<TestResult>,
+    /// Integrity problems, each one line; any fails the run.
+    pub problems: Vec<String>,
+    pub shards: Vec<ShardStat>,
+}
+
+/// What `report` was given: shard results (with their file names) and
+/// tests parsed from plain JUnit files.
+#[derive(Default)]
+pub struct Inputs {
+    pub shards: Vec<(String, ShardResult)>,
+    pub junit_counts: Counts,
+    pub junit_tests: Vec<TestResult>,
+}
+
+pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
+    let mut problems = Vec::new();
+    let mut counts = inputs.junit_counts;
+    let mut tests: BTreeMap<TestKey, TestResult> = BTreeMap::new();
+    for test in inputs.junit_tests {
+        fold_into(&mut tests, test);
+    }
+
+    let shards = check_shards(&inputs.shards, plan, &mut problems);
+    let mut stats = Vec::new();
+    for (_, result) in &shards {
+        counts.cases += result.counts.cases;
+        counts.failures += result.counts.failures;
+        counts.errors += result.counts.errors;
+        counts.skipped += result.counts.skipped;
+        stats.push(ShardStat {
+            shard: result.shard,
+            tests: result.tests.len() as u64,
+            duration_seconds: result.duration_seconds,
+        });
+        for test in &result.tests {
+            fold_into(&mut tests, test.clone());
+        }
+    }
+
+    let mut summary = Summary {
+        cases: counts.cases,
+        failures: counts.failures,
+        errors: counts.errors,
+        skipped: counts.skipped,
+        ..Summary::default()
+    };
+    for test in tests.values() {
+        summary.tests += 1;
+        summary.duration_seconds += test.duration_seconds;
+        match test.outcome {
+            FinalOutcome::Passed => summary.passed += 1,
+            FinalOutcome::Failed => summary.failed += 1,
+            FinalOutcome::Flaky => summary.flaky += 1,
+            FinalOutcome::Skipped => {}
+        }
+    }
+    Merged {
+        summary,
+        tests: tests.into_values().collect(),
+        problems,
+        shards: stats,
+    }
+}
+
+/// Keeps one result per shard index and records every integrity problem.
+fn check_shards<'a>(
+    shards: &'a [(String, ShardResult)],
+    plan: Option<(&PlanFile, &str)>,
+    problems: &mut Vec<String>,
+) -> Vec<(&'a str, &'a ShardResult)> {
+    if shards.is_empty() {
+        return Vec::new();
+    }
+    let expected_hash = plan.map_or(shards[0].1.plan_sha256.as_str(), |(_, hash)| hash);
+    let total = plan.map_or(shards[0].1.total, |(plan, _)| plan.plan.shards.len());
+    let mut kept: BTreeMap<usize, (&str, &ShardResult)> = BTreeMap::new();
+    for (origin, result) in shards {
+        if result.plan_sha256 != expected_hash {
+            problems.push(format!(
+                "{origin}: comes from a different plan (sha256 {}…, expected {}…)",
+                short(&result.plan_sha256),
+                short(expected_hash)
+            ));
+            continue;
+        }
+        if result.total != total {
+            problems.push(format!(
+                "{origin}: says the plan has {} shards, expected {total}",
+                result.total
+            ));
+            continue;
+        }
+        if let Some((first, _)) = kept.get(&result.shard) {
+            tracing::warn!(
+                "{origin}: shard {}/{total} was already given by {first}; folded",
+                result.shard
+            );
+            continue;
+        }
+        kept.insert(result.shard, (origin.as_str(), result));
+    }
+    for index in 1..=total {
+        if !kept.contains_key(&index) {
+            problems.push(format!("shard {index}/{total}: missing (no result for it)"));
+        }
+    }
+    for (index, (origin, result)) in &kept {
+        if let Some(error) = &result.error {
+            let tail = error.stderr_tail.lines().last().unwrap_or("").trim();
+            problems.push(format!(
+                "shard {index}/{total} ({origin}): {}: {}{}",
+                error.kind,
+                control_chars(&error.message),
+                if tail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (stderr: {})", control_chars(tail))
+                }
+            ));
+        }
+        for item in &result.items {
+            if item.tests == 0 {
+                problems.push(format!(
+                    "item `{}` (shard {index}/{total}) produced no test case",
+                    control_chars(&item.id)
+                ));
+            }
+        }
+        if let Some((plan, _)) = plan
+            && let Some(planned) = plan.plan.shards.iter().find(|s| s.index == *index)
+        {
+            let reported: BTreeSet<&str> = result.items.iter().map(|i| i.id.as_str()).collect();
+            for item in &planned.items {
+                if !reported.contains(item.as_str()) {
+                    problems.push(format!(
+                        "item `{}` (shard {index}/{total}) was not reported",
+                        control_chars(item)
+                    ));
+                }
+            }
+        }
+    }
+    kept.into_values().collect()
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// The same test reported more than once (a retry in another shard, a
+/// duplicated item) is folded into one result.
+fn fold_into(tests: &mut BTreeMap<TestKey, TestResult>, test: TestResult) {
+    match tests.get_mut(&test.key) {
+        None => {
+            tests.insert(test.key.clone(), test);
+        }
+        Some(existing) => {
+            existing.outcome = combine(existing.outcome, test.outcome);
+            existing.attempts += test.attempts;
+            existing.duration_seconds += test.duration_seconds;
+            if test.failure.is_some() {
+                existing.failure = test.failure;
+            }
+        }
+    }
+}
+
+fn combine(a: FinalOutcome, b: FinalOutcome) -> FinalOutcome {
+    use FinalOutcome::*;
+    match (a, b) {
+        (Skipped, other) | (other, Skipped) => other,
+        (Flaky, _) | (_, Flaky) | (Passed, Failed) | (Failed, Passed) => Flaky,
+        (Failed, Failed) => Failed,
+        (Passed, Passed) => Passed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FinalOutcome::*;
+
+    #[test]
+    fn outcomes_combine_as_retries_do() {
+        assert_eq!(combine(Passed, Failed), Flaky);
+        assert_eq!(combine(Failed, Passed), Flaky);
+        assert_eq!(combine(Failed, Failed), Failed);
+        assert_eq!(combine(Skipped, Failed), Failed);
+        assert_eq!(combine(Passed, Skipped), Passed);
+        assert_eq!(combine(Flaky, Passed), Flaky);
+        assert_eq!(combine(Skipped, Skipped), Skipped);
+    }
+}

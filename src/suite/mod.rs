@@ -1,0 +1,15 @@
+//! Distributed testing: JUnit in, shard plans out, shards run with retries,
+//! results merged without losing a test.
+
+pub mod discover;
+pub mod exec;
+pub mod fold;
+pub mod junit;
+pub mod merge;
+pub mod plan;
+pub mod process;
+pub mod render;
+pub mod result;
+pub mod runners;
+pub mod split;
+pub mod timings;

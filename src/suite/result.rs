@@ -1,0 +1,80 @@
+//! The shard result file: what one shard ran, every item's outcome and
+//! duration, every test (retries folded), and any shard error. `pitcrew
+//! report` merges these.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::fold::{Counts, TestResult};
+use crate::InputError;
+
+pub const FORMAT: &str = "pitcrew-shard-result/1";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ShardResult {
+    /// Always [`FORMAT`]; how `report` tells these from JUnit files.
+    pub format: String,
+    /// sha256 of the plan file the shard was run from.
+    pub plan_sha256: String,
+    /// 1-based.
+    pub shard: usize,
+    pub total: usize,
+    pub runner: String,
+    pub items: Vec<ItemResult>,
+    pub tests: Vec<TestResult>,
+    pub counts: Counts,
+    /// Why the shard's results can't be trusted, when they can't.
+    pub error: Option<ShardError>,
+    pub duration_seconds: f64,
+}
+
+/// One planned item (a file, or a single test) and what it produced.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ItemResult {
+    pub id: String,
+    /// Test cases attributed to this item; 0 means it ran nothing.
+    pub tests: u32,
+    pub duration_seconds: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ShardError {
+    /// `spawn`, `crashed`, `no-junit`, `timeout` or `bad-junit`.
+    pub kind: String,
+    pub message: String,
+    /// The last lines the runner wrote to stderr (escaped when shown).
+    pub stderr_tail: String,
+}
+
+impl ShardResult {
+    /// Reads a shard result; any problem is an input error naming the file.
+    pub fn read(path: &Path) -> Result<Self, InputError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", path.display())))?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Self, InputError> {
+        let result: ShardResult = serde_json::from_str(text)
+            .map_err(|e| InputError::new(format!("{origin}: not a shard result: {e}")))?;
+        if result.format != FORMAT {
+            return Err(InputError::new(format!(
+                "{origin}: format: `{}` is not `{FORMAT}`",
+                crate::escape::control_chars(&result.format)
+            )));
+        }
+        if result.shard == 0 || result.shard > result.total {
+            return Err(InputError::new(format!(
+                "{origin}: shard: {} is not within 1..={}",
+                result.shard, result.total
+            )));
+        }
+        Ok(result)
+    }
+
+    /// Whether a file looks like a shard result rather than JUnit XML.
+    pub fn sniff(head: &[u8]) -> bool {
+        head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+    }
+}

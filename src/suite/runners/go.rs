@@ -1,0 +1,233 @@
+//! `go test`, with `-json` output converted to JUnit by
+//! [`go_json_to_junit`](super::go_json_to_junit).
+//!
+//! Items are packages (`./pkg/...` or import paths). In the converted report
+//! a testcase's `classname` is its package's import path and its `name` the
+//! test's (`TestA`, or `TestA/sub` for a subtest), which is what single-test
+//! selection reads back: one `-run` expression with a top-level `|`
+//! alternative per test, each a `/`-separated sequence of anchored, escaped
+//! name elements (`^TestA$/^sub$`), over the tests' packages. Go splits
+//! `-run` at unbracketed `|` and `/` into such alternatives and elements
+//! (Go 1.16+ for the `|`).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::{
+    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, dedup, finish,
+    insert_before_terminator, rerun_unless_unlocatable, split_base,
+};
+
+/// The `go test` adapter.
+pub(super) struct Go;
+
+const NAME: &str = "go";
+
+impl Runner for Go {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn selects_tests(&self) -> bool {
+        true
+    }
+
+    fn invocation(
+        &self,
+        base: &[String],
+        selection: &Selection<'_>,
+        _junit_path: &Path,
+    ) -> Result<Invocation, RunnerError> {
+        let (program, args) = split_base(base)?;
+        let (packages, run) = match selection {
+            Selection::Files(packages) => (packages.to_vec(), None),
+            Selection::Tests(tests) => (test_packages(tests)?, Some(run_pattern(tests))),
+        };
+        if packages.is_empty() {
+            return Err(RunnerError::EmptySelection { runner: NAME });
+        }
+        let mut ours = vec!["-json".to_owned()];
+        if let Some(run) = run {
+            ours.push(format!("-run={run}"));
+        }
+        ours.extend(packages);
+        // `-args` hands everything after it to the test binaries.
+        let args = insert_before_terminator(args, &["-args", "--args"], ours);
+        finish(program, args, Vec::new(), JunitSource::ConvertGoJson)
+    }
+
+    fn rerun(
+        &self,
+        base: &[String],
+        failed: &[TestRef],
+        junit_path: &Path,
+    ) -> Option<Result<Invocation, RunnerError>> {
+        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
+    }
+
+    /// `package::TestName` (subtests as `TestName/sub`).
+    fn test_id(&self, test: &TestRef) -> Option<String> {
+        package_of(test).map(|pkg| format!("{pkg}::{}", test.name))
+    }
+}
+
+/// A test's package: the classname (import path), else the file field.
+fn package_of(test: &TestRef) -> Option<&str> {
+    Some(test.classname.as_str())
+        .filter(|c| !c.is_empty())
+        .or(test.file.as_deref().filter(|f| !f.is_empty()))
+}
+
+fn test_packages(tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
+    let mut packages = Vec::with_capacity(tests.len());
+    for test in tests {
+        let pkg = package_of(test).ok_or_else(|| RunnerError::MissingFile {
+            runner: NAME,
+            test: test.name.clone(),
+        })?;
+        packages.push(pkg.to_owned());
+    }
+    Ok(dedup(packages))
+}
+
+/// The `-run` expression selecting exactly `tests` (and their subtests).
+///
+/// A test whose subtests are also listed is left out: running the subtest
+/// runs its parent's body anyway, and naming the parent alone would run all
+/// of its subtests. Tests of one package are not told apart from same-named
+/// tests of another package in the same run.
+fn run_pattern(tests: &[TestRef]) -> String {
+    let names: Vec<&str> = dedup(tests.iter().map(|t| t.name.as_str()));
+    let parents: HashSet<&str> = names
+        .iter()
+        .flat_map(|name| name.match_indices('/').map(move |(at, _)| &name[..at]))
+        .collect();
+    names
+        .iter()
+        .filter(|name| !parents.contains(*name))
+        .map(|name| {
+            name.split('/')
+                .map(|element| format!("^{}$", quote_meta(element)))
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Go's `regexp.QuoteMeta`: escapes `\.+*?()|[]{}^$`.
+fn quote_meta(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '.' | '+' | '*' | '?' | '(' | ')' | '|' | '[' | ']' | '{' | '}' | '^' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::by_name;
+    use super::super::test_support::{argv, regex_matches, test_ref};
+    use super::*;
+
+    fn runner() -> &'static dyn Runner {
+        by_name("go").unwrap()
+    }
+
+    #[test]
+    fn packages_with_json() {
+        let packages = argv(&["./pkg/a/...", "example.com/m/b"]);
+        let inv = runner()
+            .invocation(
+                &argv(&["go", "test", "-race", "-args", "-flag"]),
+                &Selection::Files(&packages),
+                Path::new("/unused.xml"),
+            )
+            .unwrap();
+        assert_eq!(inv.program, "go");
+        assert_eq!(
+            inv.args,
+            argv(&[
+                "test",
+                "-race",
+                "-json",
+                "./pkg/a/...",
+                "example.com/m/b",
+                "-args",
+                "-flag",
+            ])
+        );
+        assert_eq!(inv.junit, JunitSource::ConvertGoJson);
+    }
+
+    #[test]
+    fn rerun_builds_one_alternation_of_name_paths() {
+        let failed = [
+            test_ref(None, "example.com/m/a", "TestA"),
+            test_ref(None, "example.com/m/a", "TestA/sub_one"),
+            test_ref(None, "example.com/m/a", "TestA/sub.two(x)"),
+            test_ref(None, "example.com/m/b", "TestB"),
+            test_ref(None, "example.com/m/b", "TestC/deep/er"),
+            test_ref(None, "example.com/m/b", "TestC/deep"),
+            test_ref(None, "example.com/m/b", "TestC"),
+            test_ref(None, "example.com/m/b", "TestB"),
+        ];
+        let inv = runner()
+            .rerun(&argv(&["go", "test"]), &failed, Path::new("/unused.xml"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            inv.args,
+            argv(&[
+                "test",
+                "-json",
+                r"-run=^TestA$/^sub_one$|^TestA$/^sub\.two\(x\)$|^TestB$|^TestC$/^deep$/^er$",
+                "example.com/m/a",
+                "example.com/m/b",
+            ])
+        );
+    }
+
+    #[test]
+    fn pattern_elements_match_like_go_does() {
+        // Go matches each `/` element of a test name against the element of
+        // the same position in each `|` alternative.
+        let pattern = run_pattern(&[
+            test_ref(None, "p", "TestX/a|b [c]"),
+            test_ref(None, "p", "TestY"),
+        ]);
+        assert_eq!(pattern, r"^TestX$/^a\|b \[c\]$|^TestY$");
+        let element = r"^a\|b \[c\]$";
+        assert!(regex_matches(element, "a|b [c]"));
+        assert!(!regex_matches(element, "a"));
+    }
+
+    #[test]
+    fn tests_need_packages_and_ids_name_them() {
+        let err = runner()
+            .invocation(
+                &argv(&["go", "test"]),
+                &Selection::Tests(&[test_ref(None, "", "TestA")]),
+                Path::new("/j.xml"),
+            )
+            .unwrap_err();
+        assert!(matches!(err, RunnerError::MissingFile { .. }));
+        let failed = [test_ref(None, "", "TestA")];
+        assert!(
+            runner()
+                .rerun(&argv(&["go", "test"]), &failed, Path::new("/j.xml"))
+                .is_none()
+        );
+        assert_eq!(
+            runner().test_id(&test_ref(None, "example.com/m/a", "TestA/sub")),
+            Some("example.com/m/a::TestA/sub".to_owned())
+        );
+        assert_eq!(runner().test_id(&test_ref(None, "", "TestA")), None);
+    }
+}

@@ -1,0 +1,820 @@
+//! Converting a `go test -json` event stream into JUnit XML.
+//!
+//! The stream is newline-separated `test2json` events (`Action`, `Package`,
+//! `Test`, `Elapsed`, `Output`; Go 1.24 adds `build-output`/`build-fail`
+//! events keyed by `ImportPath`, and `FailedBuild` on a package's `fail`).
+//! The report has one `<testsuite>` per package and one `<testcase>` per
+//! test or subtest (`classname` = package import path, `name` = `TestA` or
+//! `TestA/sub`, `time` = `Elapsed`). A failed test's collected output is
+//! its failure text (capped at 64 KiB, keeping the start and the end).
+//!
+//! Nothing that failed is dropped: a test that started but never reported a
+//! result counts as failed, and a package that failed (or never reported a
+//! result) without any failed test — a compile error, a panic in `init` or
+//! `TestMain`, a timeout — gets an errored testcase named after the package,
+//! with the package's output and build output as its text. Build failures of
+//! packages that no tested package claims get a suite of their own.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::io::{BufRead, Write};
+
+use serde::Deserialize;
+
+use super::RunnerError;
+use super::xml::{escape_attr, escape_text};
+
+/// At most this much of one test's output goes into the report.
+const OUTPUT_CAP: usize = 64 * 1024;
+
+/// Longest `message` attribute taken from a test's output.
+const MESSAGE_CAP: usize = 200;
+
+/// One `test2json` event; unknown fields are ignored, missing ones empty.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Event {
+    action: String,
+    package: String,
+    test: String,
+    elapsed: Option<f64>,
+    output: String,
+    import_path: String,
+    failed_build: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Pass,
+    Fail,
+    Skip,
+}
+
+/// Text kept up to [`OUTPUT_CAP`]: the first half and the last half, with a
+/// count of what was left out in between.
+#[derive(Debug, Default)]
+struct Capped {
+    head: String,
+    tail: String,
+    omitted: usize,
+}
+
+impl Capped {
+    const HALF: usize = OUTPUT_CAP / 2;
+
+    fn push(&mut self, text: &str) {
+        if self.omitted == 0 && self.tail.is_empty() && self.head.len() + text.len() <= OUTPUT_CAP {
+            self.head.push_str(text);
+            return;
+        }
+        if self.tail.is_empty() && self.omitted == 0 && self.head.len() > Self::HALF {
+            // First overflow: move everything past the first half to the tail.
+            let cut = floor_char_boundary(&self.head, Self::HALF);
+            self.tail = self.head.split_off(cut);
+        }
+        self.tail.push_str(text);
+        if self.tail.len() > Self::HALF {
+            let cut = ceil_char_boundary(&self.tail, self.tail.len() - Self::HALF);
+            self.omitted += cut;
+            self.tail.drain(..cut);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.head.is_empty() && self.tail.is_empty()
+    }
+
+    fn render(&self) -> String {
+        if self.omitted == 0 {
+            return format!("{}{}", self.head, self.tail);
+        }
+        format!(
+            "{}\n[... {} bytes of output omitted ...]\n{}",
+            self.head, self.omitted, self.tail
+        )
+    }
+
+    /// The first line that says something (not go's own framing lines).
+    fn first_message_line(&self) -> Option<String> {
+        let text = if self.head.is_empty() {
+            &self.tail
+        } else {
+            &self.head
+        };
+        text.lines()
+            .map(str::trim)
+            .find(|line| {
+                !line.is_empty()
+                    && ![
+                        "=== RUN",
+                        "=== PAUSE",
+                        "=== CONT",
+                        "=== NAME",
+                        "--- FAIL",
+                        "--- PASS",
+                        "--- SKIP",
+                        "--- BENCH",
+                    ]
+                    .iter()
+                    .any(|frame| line.starts_with(frame))
+            })
+            .map(|line| {
+                let cut = floor_char_boundary(line, MESSAGE_CAP);
+                line[..cut].to_owned()
+            })
+    }
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    while at < text.len() && !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at.min(text.len())
+}
+
+#[derive(Debug)]
+struct Case {
+    name: String,
+    output: Capped,
+    outcome: Option<Outcome>,
+    elapsed: Option<f64>,
+}
+
+#[derive(Debug, Default)]
+struct Package {
+    name: String,
+    cases: Vec<Case>,
+    index: HashMap<String, usize>,
+    output: Capped,
+    outcome: Option<Outcome>,
+    elapsed: Option<f64>,
+    failed_build: String,
+}
+
+impl Package {
+    fn case(&mut self, name: &str) -> &mut Case {
+        let at = match self.index.get(name) {
+            Some(&at) => at,
+            None => {
+                self.cases.push(Case {
+                    name: name.to_owned(),
+                    output: Capped::default(),
+                    outcome: None,
+                    elapsed: None,
+                });
+                self.index.insert(name.to_owned(), self.cases.len() - 1);
+                self.cases.len() - 1
+            }
+        };
+        &mut self.cases[at]
+    }
+}
+
+#[derive(Debug, Default)]
+struct Stream {
+    packages: Vec<Package>,
+    index: HashMap<String, usize>,
+    build_output: HashMap<String, Capped>,
+    build_order: Vec<String>,
+    build_failed: Vec<String>,
+    stray: Capped,
+}
+
+impl Stream {
+    fn package(&mut self, name: &str) -> &mut Package {
+        let at = match self.index.get(name) {
+            Some(&at) => at,
+            None => {
+                self.packages.push(Package {
+                    name: name.to_owned(),
+                    ..Package::default()
+                });
+                self.index.insert(name.to_owned(), self.packages.len() - 1);
+                self.packages.len() - 1
+            }
+        };
+        &mut self.packages[at]
+    }
+
+    fn apply(&mut self, event: Event) {
+        let outcome = match event.action.as_str() {
+            "pass" | "bench" => Some(Outcome::Pass),
+            "fail" => Some(Outcome::Fail),
+            "skip" => Some(Outcome::Skip),
+            _ => None,
+        };
+        match event.action.as_str() {
+            "build-output" => {
+                let key = event.import_path;
+                if !self.build_output.contains_key(&key) {
+                    self.build_order.push(key.clone());
+                }
+                self.build_output
+                    .entry(key)
+                    .or_default()
+                    .push(&event.output);
+                return;
+            }
+            "build-fail" => {
+                if !self.build_failed.contains(&event.import_path) {
+                    self.build_failed.push(event.import_path);
+                }
+                return;
+            }
+            _ => {}
+        }
+        if event.package.is_empty() {
+            if event.action == "output" {
+                self.stray.push(&event.output);
+            }
+            return;
+        }
+        let package = self.package(&event.package);
+        if event.test.is_empty() {
+            match event.action.as_str() {
+                "output" => package.output.push(&event.output),
+                _ if outcome.is_some() => {
+                    package.outcome = outcome;
+                    package.elapsed = event.elapsed;
+                    if !event.failed_build.is_empty() {
+                        package.failed_build = event.failed_build;
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        let case = package.case(&event.test);
+        match event.action.as_str() {
+            "output" => case.output.push(&event.output),
+            _ if outcome.is_some() => {
+                case.outcome = outcome;
+                case.elapsed = event.elapsed;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Converts a `go test -json` event stream (one JSON object per line) into a
+/// JUnit XML document written to `out`.
+///
+/// Lines that are not JSON events are tolerated: when the stream has no
+/// package events at all, they become an errored testcase so a `go` failure
+/// printed there is not lost. Only reading or writing can fail.
+pub fn go_json_to_junit(json_lines: impl BufRead, mut out: impl Write) -> Result<(), RunnerError> {
+    let stream = read_stream(json_lines)?;
+    let xml = render(&stream);
+    out.write_all(xml.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| RunnerError::io("cannot write the JUnit report", e))
+}
+
+fn read_stream(mut input: impl BufRead) -> Result<Stream, RunnerError> {
+    let mut stream = Stream::default();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let read = input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| RunnerError::io("cannot read the go test -json output", e))?;
+        if read == 0 {
+            break;
+        }
+        let text = String::from_utf8_lossy(&line);
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Event>(trimmed) {
+            Ok(event) if !event.action.is_empty() => stream.apply(event),
+            _ => {
+                stream.stray.push(trimmed);
+                stream.stray.push("\n");
+            }
+        }
+    }
+    Ok(stream)
+}
+
+/// Counts for a `<testsuite>` or `<testsuites>`.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+    time: f64,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+        self.time += other.time;
+    }
+
+    fn attributes(&self) -> String {
+        format!(
+            r#"tests="{}" failures="{}" errors="{}" skipped="{}" time="{}""#,
+            self.tests,
+            self.failures,
+            self.errors,
+            self.skipped,
+            seconds(self.time)
+        )
+    }
+}
+
+fn seconds(value: f64) -> String {
+    if value.is_finite() && value > 0.0 {
+        format!("{value:.3}")
+    } else {
+        "0.000".to_owned()
+    }
+}
+
+fn render(stream: &Stream) -> String {
+    let mut suites = String::new();
+    let mut total = Counts::default();
+    let mut claimed: HashSet<&str> = HashSet::new();
+
+    for package in &stream.packages {
+        let (body, counts) = render_package(stream, package, &mut claimed);
+        total.add(counts);
+        let _ = writeln!(
+            suites,
+            r#"  <testsuite name="{}" {}>"#,
+            escape_attr(&package.name),
+            counts.attributes()
+        );
+        suites.push_str(&body);
+        suites.push_str("  </testsuite>\n");
+    }
+
+    // Build failures no tested package accounted for.
+    for path in &stream.build_failed {
+        if claimed.contains(path.as_str()) {
+            continue;
+        }
+        let text = stream
+            .build_output
+            .get(path)
+            .map(Capped::render)
+            .unwrap_or_default();
+        let name = path.split(" [").next().unwrap_or(path);
+        let counts = Counts {
+            tests: 1,
+            errors: 1,
+            ..Counts::default()
+        };
+        total.add(counts);
+        let _ = writeln!(
+            suites,
+            r#"  <testsuite name="{}" {}>"#,
+            escape_attr(name),
+            counts.attributes()
+        );
+        suites.push_str(&error_case(name, name, "build failed", &text));
+        suites.push_str("  </testsuite>\n");
+    }
+
+    // A stream with no package at all: keep whatever it said.
+    if stream.packages.is_empty() && !stream.stray.is_empty() {
+        let counts = Counts {
+            tests: 1,
+            errors: 1,
+            ..Counts::default()
+        };
+        total.add(counts);
+        let _ = writeln!(
+            suites,
+            r#"  <testsuite name="go test" {}>"#,
+            counts.attributes()
+        );
+        suites.push_str(&error_case(
+            "go test",
+            "go test",
+            "go test reported no package results",
+            &stream.stray.render(),
+        ));
+        suites.push_str("  </testsuite>\n");
+    }
+
+    let mut xml = String::with_capacity(suites.len() + 128);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(xml, r#"<testsuites name="go test" {}>"#, total.attributes());
+    xml.push_str(&suites);
+    xml.push_str("</testsuites>\n");
+    xml
+}
+
+fn render_package<'a>(
+    stream: &'a Stream,
+    package: &'a Package,
+    claimed: &mut HashSet<&'a str>,
+) -> (String, Counts) {
+    let mut body = String::new();
+    let mut counts = Counts::default();
+    let classname = escape_attr(&package.name);
+    let mut any_failed = false;
+
+    for case in &package.cases {
+        counts.tests += 1;
+        let time = case.elapsed.unwrap_or(0.0);
+        if time.is_finite() && time > 0.0 {
+            counts.time += time;
+        }
+        let _ = write!(
+            body,
+            r#"    <testcase classname="{}" name="{}" time="{}""#,
+            classname,
+            escape_attr(&case.name),
+            seconds(time)
+        );
+        match case.outcome {
+            Some(Outcome::Pass) => body.push_str("/>\n"),
+            Some(Outcome::Skip) => {
+                counts.skipped += 1;
+                let message = case
+                    .output
+                    .first_message_line()
+                    .unwrap_or_else(|| "skipped".to_owned());
+                let _ = writeln!(
+                    body,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    escape_attr(&message)
+                );
+            }
+            Some(Outcome::Fail) | None => {
+                counts.failures += 1;
+                any_failed = true;
+                let message = if case.outcome.is_none() {
+                    "no result reported: the test binary crashed, timed out or exited early"
+                        .to_owned()
+                } else {
+                    case.output
+                        .first_message_line()
+                        .unwrap_or_else(|| "failed".to_owned())
+                };
+                let _ = writeln!(
+                    body,
+                    ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                    escape_attr(&message),
+                    if case.outcome.is_none() {
+                        "incomplete"
+                    } else {
+                        "failure"
+                    },
+                    escape_text(&case.output.render())
+                );
+            }
+        }
+    }
+
+    // The package failed (or never finished) with no failed test to show it.
+    let package_failed = matches!(package.outcome, Some(Outcome::Fail) | None);
+    if package_failed && !any_failed {
+        let mut text = String::new();
+        let mut build_failed = !package.failed_build.is_empty();
+        for path in &stream.build_order {
+            let related = *path == package.failed_build
+                || *path == package.name
+                || path.starts_with(&format!("{} [", package.name));
+            if related {
+                if stream.build_failed.contains(path) {
+                    build_failed = true;
+                }
+                claimed.insert(path.as_str());
+                if let Some(output) = stream.build_output.get(path) {
+                    text.push_str(&output.render());
+                }
+            }
+        }
+        claimed.insert(package.failed_build.as_str());
+        let package_output = package.output.render();
+        if package_output.contains("[build failed]") {
+            build_failed = true;
+        }
+        text.push_str(&package_output);
+        let message = if build_failed {
+            "build failed"
+        } else if package_output.contains("[setup failed]") {
+            "setup failed"
+        } else if package.outcome.is_none() {
+            "package reported no result"
+        } else {
+            "package failed outside of any test"
+        };
+        counts.tests += 1;
+        counts.errors += 1;
+        body.push_str(&error_case(&package.name, &package.name, message, &text));
+    } else if package_failed {
+        // Its build failure (if any) is explained by the failed tests.
+        claimed.insert(package.failed_build.as_str());
+    }
+    if let Some(elapsed) = package.elapsed.filter(|e| e.is_finite() && *e > 0.0) {
+        counts.time = elapsed;
+    }
+    (body, counts)
+}
+
+fn error_case(classname: &str, name: &str, message: &str, text: &str) -> String {
+    format!(
+        "    <testcase classname=\"{}\" name=\"{}\" time=\"0.000\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
+        escape_attr(classname),
+        escape_attr(name),
+        escape_attr(message),
+        escape_attr(message),
+        escape_text(text)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(stream: &str) -> String {
+        let mut out = Vec::new();
+        go_json_to_junit(stream.as_bytes(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Recorded-style output of `go test -json ./...` for a module with a
+    /// passing package, a package with a failing test (with output), a
+    /// skipped test, subtests, a package without tests and a package that
+    /// does not compile (pre-1.24 style: the compiler's message only in the
+    /// package's own output) plus a Go 1.24-style build failure.
+    const STREAM: &str = r##"{"Time":"2024-05-01T10:00:00.000Z","Action":"start","Package":"example.com/m/good"}
+{"Time":"2024-05-01T10:00:00.001Z","Action":"run","Package":"example.com/m/good","Test":"TestOK"}
+{"Time":"2024-05-01T10:00:00.001Z","Action":"output","Package":"example.com/m/good","Test":"TestOK","Output":"=== RUN   TestOK\n"}
+{"Time":"2024-05-01T10:00:00.002Z","Action":"output","Package":"example.com/m/good","Test":"TestOK","Output":"--- PASS: TestOK (0.01s)\n"}
+{"Time":"2024-05-01T10:00:00.002Z","Action":"pass","Package":"example.com/m/good","Test":"TestOK","Elapsed":0.01}
+{"Time":"2024-05-01T10:00:00.003Z","Action":"output","Package":"example.com/m/good","Output":"PASS\n"}
+{"Time":"2024-05-01T10:00:00.003Z","Action":"output","Package":"example.com/m/good","Output":"ok  \texample.com/m/good\t0.012s\n"}
+{"Time":"2024-05-01T10:00:00.003Z","Action":"pass","Package":"example.com/m/good","Elapsed":0.012}
+{"Time":"2024-05-01T10:00:00.000Z","Action":"start","Package":"example.com/m/bad"}
+{"Time":"2024-05-01T10:00:00.010Z","Action":"run","Package":"example.com/m/bad","Test":"TestFails"}
+{"Time":"2024-05-01T10:00:00.010Z","Action":"output","Package":"example.com/m/bad","Test":"TestFails","Output":"=== RUN   TestFails\n"}
+{"Time":"2024-05-01T10:00:00.011Z","Action":"output","Package":"example.com/m/bad","Test":"TestFails","Output":"    bad_test.go:12: got 1 <want> 2 & \"more\"\n"}
+{"Time":"2024-05-01T10:00:00.011Z","Action":"output","Package":"example.com/m/bad","Test":"TestFails","Output":"--- FAIL: TestFails (0.00s)\n"}
+{"Time":"2024-05-01T10:00:00.011Z","Action":"fail","Package":"example.com/m/bad","Test":"TestFails","Elapsed":0}
+{"Time":"2024-05-01T10:00:00.012Z","Action":"run","Package":"example.com/m/bad","Test":"TestSkipped"}
+{"Time":"2024-05-01T10:00:00.012Z","Action":"output","Package":"example.com/m/bad","Test":"TestSkipped","Output":"=== RUN   TestSkipped\n"}
+{"Time":"2024-05-01T10:00:00.012Z","Action":"output","Package":"example.com/m/bad","Test":"TestSkipped","Output":"    bad_test.go:20: needs a database\n"}
+{"Time":"2024-05-01T10:00:00.012Z","Action":"output","Package":"example.com/m/bad","Test":"TestSkipped","Output":"--- SKIP: TestSkipped (0.00s)\n"}
+{"Time":"2024-05-01T10:00:00.012Z","Action":"skip","Package":"example.com/m/bad","Test":"TestSkipped","Elapsed":0}
+{"Time":"2024-05-01T10:00:00.013Z","Action":"run","Package":"example.com/m/bad","Test":"TestTable"}
+{"Time":"2024-05-01T10:00:00.013Z","Action":"output","Package":"example.com/m/bad","Test":"TestTable","Output":"=== RUN   TestTable\n"}
+{"Time":"2024-05-01T10:00:00.013Z","Action":"run","Package":"example.com/m/bad","Test":"TestTable/case_1"}
+{"Time":"2024-05-01T10:00:00.013Z","Action":"output","Package":"example.com/m/bad","Test":"TestTable/case_1","Output":"=== RUN   TestTable/case_1\n"}
+{"Time":"2024-05-01T10:00:00.014Z","Action":"run","Package":"example.com/m/bad","Test":"TestTable/case_2"}
+{"Time":"2024-05-01T10:00:00.014Z","Action":"output","Package":"example.com/m/bad","Test":"TestTable/case_2","Output":"=== RUN   TestTable/case_2\n"}
+{"Time":"2024-05-01T10:00:00.014Z","Action":"output","Package":"example.com/m/bad","Test":"TestTable/case_2","Output":"    bad_test.go:31: case 2: \u001b[31mboom\u001b[0m\n"}
+{"Time":"2024-05-01T10:00:00.015Z","Action":"output","Package":"example.com/m/bad","Test":"TestTable","Output":"--- FAIL: TestTable (0.02s)\n"}
+{"Time":"2024-05-01T10:00:00.015Z","Action":"output","Package":"example.com/m/bad","Test":"TestTable/case_1","Output":"    --- PASS: TestTable/case_1 (0.00s)\n"}
+{"Time":"2024-05-01T10:00:00.015Z","Action":"pass","Package":"example.com/m/bad","Test":"TestTable/case_1","Elapsed":0}
+{"Time":"2024-05-01T10:00:00.015Z","Action":"output","Package":"example.com/m/bad","Test":"TestTable/case_2","Output":"    --- FAIL: TestTable/case_2 (0.02s)\n"}
+{"Time":"2024-05-01T10:00:00.015Z","Action":"fail","Package":"example.com/m/bad","Test":"TestTable/case_2","Elapsed":0.02}
+{"Time":"2024-05-01T10:00:00.015Z","Action":"fail","Package":"example.com/m/bad","Test":"TestTable","Elapsed":0.02}
+{"Time":"2024-05-01T10:00:00.016Z","Action":"output","Package":"example.com/m/bad","Output":"FAIL\n"}
+{"Time":"2024-05-01T10:00:00.016Z","Action":"output","Package":"example.com/m/bad","Output":"FAIL\texample.com/m/bad\t0.030s\n"}
+{"Time":"2024-05-01T10:00:00.016Z","Action":"fail","Package":"example.com/m/bad","Elapsed":0.03}
+{"Time":"2024-05-01T10:00:00.000Z","Action":"start","Package":"example.com/m/notests"}
+{"Time":"2024-05-01T10:00:00.017Z","Action":"output","Package":"example.com/m/notests","Output":"?   \texample.com/m/notests\t[no test files]\n"}
+{"Time":"2024-05-01T10:00:00.017Z","Action":"skip","Package":"example.com/m/notests","Elapsed":0}
+{"Time":"2024-05-01T10:00:00.000Z","Action":"start","Package":"example.com/m/broken"}
+{"Time":"2024-05-01T10:00:00.018Z","Action":"output","Package":"example.com/m/broken","Output":"FAIL\texample.com/m/broken [build failed]\n"}
+{"Time":"2024-05-01T10:00:00.018Z","Action":"fail","Package":"example.com/m/broken","Elapsed":0}
+{"ImportPath":"example.com/m/new [example.com/m/new.test]","Action":"build-output","Output":"# example.com/m/new [example.com/m/new.test]\n"}
+{"ImportPath":"example.com/m/new [example.com/m/new.test]","Action":"build-output","Output":"new/new_test.go:5:2: undefined: Missing\n"}
+{"ImportPath":"example.com/m/new [example.com/m/new.test]","Action":"build-fail"}
+{"Time":"2024-05-01T10:00:00.019Z","Action":"start","Package":"example.com/m/new"}
+{"Time":"2024-05-01T10:00:00.019Z","Action":"output","Package":"example.com/m/new","Output":"FAIL\texample.com/m/new [build failed]\n"}
+{"Time":"2024-05-01T10:00:00.019Z","Action":"fail","Package":"example.com/m/new","Elapsed":0,"FailedBuild":"example.com/m/new [example.com/m/new.test]"}
+"##;
+
+    #[test]
+    fn realistic_stream() {
+        let xml = convert(STREAM);
+        let expected = r##"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="go test" tests="8" failures="3" errors="2" skipped="1" time="0.042">
+  <testsuite name="example.com/m/good" tests="1" failures="0" errors="0" skipped="0" time="0.012">
+    <testcase classname="example.com/m/good" name="TestOK" time="0.010"/>
+  </testsuite>
+  <testsuite name="example.com/m/bad" tests="5" failures="3" errors="0" skipped="1" time="0.030">
+    <testcase classname="example.com/m/bad" name="TestFails" time="0.000">
+      <failure message="bad_test.go:12: got 1 &lt;want&gt; 2 &amp; &quot;more&quot;" type="failure">=== RUN   TestFails
+    bad_test.go:12: got 1 &lt;want&gt; 2 &amp; &quot;more&quot;
+--- FAIL: TestFails (0.00s)
+</failure>
+    </testcase>
+    <testcase classname="example.com/m/bad" name="TestSkipped" time="0.000">
+      <skipped message="bad_test.go:20: needs a database"/>
+    </testcase>
+    <testcase classname="example.com/m/bad" name="TestTable" time="0.020">
+      <failure message="failed" type="failure">=== RUN   TestTable
+--- FAIL: TestTable (0.02s)
+</failure>
+    </testcase>
+    <testcase classname="example.com/m/bad" name="TestTable/case_1" time="0.000"/>
+    <testcase classname="example.com/m/bad" name="TestTable/case_2" time="0.020">
+      <failure message="bad_test.go:31: case 2: [31mboom[0m" type="failure">=== RUN   TestTable/case_2
+    bad_test.go:31: case 2: [31mboom[0m
+    --- FAIL: TestTable/case_2 (0.02s)
+</failure>
+    </testcase>
+  </testsuite>
+  <testsuite name="example.com/m/notests" tests="0" failures="0" errors="0" skipped="0" time="0.000">
+  </testsuite>
+  <testsuite name="example.com/m/broken" tests="1" failures="0" errors="1" skipped="0" time="0.000">
+    <testcase classname="example.com/m/broken" name="example.com/m/broken" time="0.000">
+      <error message="build failed" type="build failed">FAIL	example.com/m/broken [build failed]
+</error>
+    </testcase>
+  </testsuite>
+  <testsuite name="example.com/m/new" tests="1" failures="0" errors="1" skipped="0" time="0.000">
+    <testcase classname="example.com/m/new" name="example.com/m/new" time="0.000">
+      <error message="build failed" type="build failed"># example.com/m/new [example.com/m/new.test]
+new/new_test.go:5:2: undefined: Missing
+FAIL	example.com/m/new [build failed]
+</error>
+    </testcase>
+  </testsuite>
+</testsuites>
+"##;
+        assert_eq!(xml, expected);
+    }
+
+    #[test]
+    fn unfinished_tests_and_packages_are_failures() {
+        // The binary panicked in TestB while TestA was paused (parallel).
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestA"}
+{"Action":"pause","Package":"p","Test":"TestA"}
+{"Action":"run","Package":"p","Test":"TestB"}
+{"Action":"output","Package":"p","Test":"TestB","Output":"panic: runtime error: index out of range [3] with length 3\n"}
+{"Action":"output","Package":"p","Test":"TestB","Output":"goroutine 7 [running]:\n"}
+{"Action":"fail","Package":"p","Test":"TestB","Elapsed":0.001}
+{"Action":"output","Package":"p","Output":"FAIL\tp\t0.005s\n"}
+{"Action":"fail","Package":"p","Elapsed":0.005}
+{"Action":"run","Package":"q","Test":"TestC"}
+"#;
+        let xml = convert(stream);
+        assert!(
+            xml.contains(r#"<testsuite name="p" tests="2" failures="2" errors="0""#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"name="TestA" time="0.000">"#), "{xml}");
+        assert!(xml.contains("no result reported"), "{xml}");
+        assert!(
+            xml.contains(r#"message="panic: runtime error: index out of range [3] with length 3""#)
+        );
+        // q never finished: its unfinished test is the failure that shows it.
+        assert!(
+            xml.contains(r#"<testsuite name="q" tests="1" failures="1" errors="0""#),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn package_failure_without_failed_tests_is_an_error_case() {
+        let stream = r#"{"Action":"start","Package":"p"}
+{"Action":"output","Package":"p","Output":"panic: init failed\n"}
+{"Action":"output","Package":"p","Output":"FAIL\tp\t0.002s\n"}
+{"Action":"fail","Package":"p","Elapsed":0.002}
+{"Action":"start","Package":"s"}
+{"Action":"output","Package":"s","Output":"FAIL\ts [setup failed]\n"}
+{"Action":"fail","Package":"s","Elapsed":0}
+{"Action":"start","Package":"k"}
+"#;
+        let xml = convert(stream);
+        assert!(xml.contains(r#"<error message="package failed outside of any test" type="package failed outside of any test">panic: init failed"#), "{xml}");
+        assert!(xml.contains(r#"<error message="setup failed""#), "{xml}");
+        assert!(
+            xml.contains(r#"<error message="package reported no result""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<testsuites name="go test" tests="3" failures="0" errors="3""#),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn unclaimed_build_failures_get_their_own_suite() {
+        let stream = r##"{"ImportPath":"example.com/m/dep","Action":"build-output","Output":"# example.com/m/dep\ndep/dep.go:3:1: syntax error\n"}
+{"ImportPath":"example.com/m/dep","Action":"build-fail"}
+"##;
+        let xml = convert(stream);
+        assert!(
+            xml.contains(
+                r#"<testsuite name="example.com/m/dep" tests="1" failures="0" errors="1""#
+            ),
+            "{xml}"
+        );
+        assert!(xml.contains("dep/dep.go:3:1: syntax error"), "{xml}");
+    }
+
+    #[test]
+    fn stray_lines_are_kept_only_when_nothing_else_is() {
+        let xml = convert("go: cannot find main module\n\n");
+        assert!(xml.contains(r#"name="go test" time="0.000">"#), "{xml}");
+        assert!(xml.contains("go: cannot find main module"), "{xml}");
+
+        let stream = "not json\n{\"Action\":\"pass\",\"Package\":\"p\",\"Elapsed\":0.1}\n";
+        let xml = convert(stream);
+        assert!(!xml.contains("not json"), "{xml}");
+        assert!(
+            xml.contains(r#"tests="0" failures="0" errors="0""#),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn empty_stream_is_an_empty_report() {
+        assert_eq!(
+            convert(""),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"go test\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0.000\">\n</testsuites>\n"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_and_crlf_are_tolerated() {
+        let mut stream =
+            b"{\"Action\":\"output\",\"Package\":\"p\",\"Test\":\"T\",\"Output\":\"x\"}\r\n"
+                .to_vec();
+        stream.extend_from_slice(b"\xff\xfe garbage\n");
+        stream.extend_from_slice(b"{\"Action\":\"fail\",\"Package\":\"p\",\"Test\":\"T\"}\n");
+        let mut out = Vec::new();
+        go_json_to_junit(&stream[..], &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert!(xml.contains(r#"name="T""#), "{xml}");
+        assert!(
+            xml.contains(r#"<testsuite name="p" tests="1" failures="1""#),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn long_output_is_capped_keeping_both_ends() {
+        let mut stream = String::new();
+        stream
+            .push_str(r#"{"Action":"output","Package":"p","Test":"T","Output":"FIRST LINE é\n"}"#);
+        stream.push('\n');
+        let chunk = "ü".repeat(1000);
+        for _ in 0..100 {
+            let _ = writeln!(
+                stream,
+                r#"{{"Action":"output","Package":"p","Test":"T","Output":"{chunk}\n"}}"#
+            );
+        }
+        stream.push_str(r#"{"Action":"output","Package":"p","Test":"T","Output":"LAST LINE\n"}"#);
+        stream.push('\n');
+        stream.push_str(r#"{"Action":"fail","Package":"p","Test":"T"}"#);
+        let xml = convert(&stream);
+        let start = xml.find("FIRST LINE").unwrap();
+        let end = xml.find("LAST LINE").unwrap();
+        assert!(end - start <= OUTPUT_CAP + 100, "{}", end - start);
+        assert!(xml.contains("bytes of output omitted"));
+        assert!(xml.contains("message=\"FIRST LINE é\""));
+    }
+
+    #[test]
+    fn capped_text_keeps_char_boundaries() {
+        let mut capped = Capped::default();
+        for _ in 0..50_000 {
+            capped.push("é€😀");
+        }
+        let rendered = capped.render();
+        assert!(rendered.len() <= OUTPUT_CAP + 64);
+        assert!(rendered.starts_with("é€😀"));
+        assert!(rendered.ends_with("é€😀"));
+    }
+
+    #[test]
+    fn write_errors_surface() {
+        struct Broken;
+        impl Write for Broken {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = go_json_to_junit(STREAM.as_bytes(), Broken).unwrap_err();
+        assert!(matches!(err, RunnerError::Io { .. }), "{err}");
+    }
+}

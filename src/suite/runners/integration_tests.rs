@@ -1,0 +1,507 @@
+//! End-to-end checks against the real runners installed on this machine.
+//! Each test prints why and returns early when its runner is absent.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use super::test_support::argv;
+use super::{Invocation, JunitSource, Selection, TestRef, by_name};
+
+/// Whether `program args…` runs and exits successfully.
+fn available(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn run_in(invocation: &Invocation, dir: &Path) -> Output {
+    invocation
+        .command()
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {invocation:?}: {e}"))
+}
+
+fn report(invocation: &Invocation, output: &Output) -> String {
+    let JunitSource::File(path) = &invocation.junit else {
+        panic!("expected a report file");
+    };
+    std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "no JUnit report at {} ({e})\nstdout:\n{}\nstderr:\n{}",
+            path.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// Whether the report has no testcase `name`, or only a skipped one.
+fn not_run(xml: &str, name: &str) -> bool {
+    let needle = format!(r#"name="{name}""#);
+    xml.match_indices(&needle).all(|(at, _)| {
+        let rest = &xml[at..];
+        let end = rest.find("</testcase>").unwrap_or(rest.len());
+        rest[..end].contains("<skipped")
+    })
+}
+
+#[test]
+fn node_test_runner_end_to_end() {
+    if !available("node", &["--version"]) {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("passing.test.mjs"),
+        "import { test } from 'node:test';\n\
+         test('adds up (1 + 1) [ok]', () => {});\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("failing case.test.mjs"),
+        "import { test, describe, it } from 'node:test';\n\
+         import assert from 'node:assert';\n\
+         test('keeps \"quotes\" | and $ymbols ü', () => { assert.equal(1, 2); });\n\
+         test('stays green', () => {});\n\
+         describe('suite', () => { it('nested fails', () => { throw new Error('boom'); }); });\n",
+    )
+    .unwrap();
+    let node = by_name("node").unwrap();
+    let base = argv(&["node", "--test"]);
+    let files = argv(&["passing.test.mjs", "failing case.test.mjs"]);
+    let junit = dir.path().join("reports/node.xml");
+
+    let invocation = node
+        .invocation(&base, &Selection::Files(&files), &junit)
+        .unwrap();
+    let output = run_in(&invocation, dir.path());
+    assert!(!output.status.success(), "a test fails, so node must fail");
+    let xml = report(&invocation, &output);
+    for name in ["adds up (1 + 1) [ok]", "stays green", "nested fails", "ü"] {
+        assert!(xml.contains(name), "{name} missing from\n{xml}");
+    }
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("stays green"),
+        "the spec reporter writes to stdout"
+    );
+
+    // Re-run only the failures, named as node's report names them.
+    let failed = [
+        TestRef {
+            file: Some("failing case.test.mjs".into()),
+            classname: "test".into(),
+            name: "keeps &quot;quotes&quot; | and $ymbols ü".into(),
+        },
+        TestRef {
+            file: Some("failing case.test.mjs".into()),
+            classname: "test".into(),
+            name: "nested fails".into(),
+        },
+    ];
+    let rerun_junit = dir.path().join("reports/rerun.xml");
+    let rerun = node.rerun(&base, &failed, &rerun_junit).unwrap().unwrap();
+    let output = run_in(&rerun, dir.path());
+    assert!(!output.status.success());
+    let xml = report(&rerun, &output);
+    assert!(xml.contains("nested fails"), "{xml}");
+    assert!(xml.contains("and $ymbols"), "{xml}");
+    assert!(
+        xml.contains(r#"failure="1 == 2""#),
+        "the test with quotes in its name ran and failed:\n{xml}"
+    );
+    // Node 20 lists tests the pattern excludes as skipped; later versions omit them.
+    assert!(not_run(&xml, "stays green"), "only failures re-run:\n{xml}");
+    assert!(
+        xml.contains(r#"failures="1""#),
+        "the nested failure ran:\n{xml}"
+    );
+    assert!(
+        !xml.contains("adds up"),
+        "only failing files re-run:\n{xml}"
+    );
+}
+
+#[test]
+fn pytest_end_to_end() {
+    if !available("python3", &["-m", "pytest", "--version"]) {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tests")).unwrap();
+    std::fs::write(
+        dir.path().join("tests/test_pass.py"),
+        "def test_ok():\n    pass\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("tests/test_fail.py"),
+        "import pytest\n\n\
+         class TestThing:\n    def test_broken(self):\n        assert 1 == 2, 'boom <&>'\n\n    def test_fine(self):\n        pass\n\n\
+         @pytest.mark.parametrize('x', ['a b', '[x]', 'ü::y'])\n\
+         def test_param(x):\n    assert x == 'a b'\n",
+    )
+    .unwrap();
+    let pytest = by_name("pytest").unwrap();
+    let base = argv(&["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"]);
+    let files = argv(&["tests/test_pass.py", "tests/test_fail.py"]);
+    let junit = dir.path().join("out/pytest.xml");
+
+    let invocation = pytest
+        .invocation(&base, &Selection::Files(&files), &junit)
+        .unwrap();
+    let output = run_in(&invocation, dir.path());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "pytest reports test failures"
+    );
+    let xml = report(&invocation, &output);
+    for expected in [
+        r#"classname="tests.test_pass" name="test_ok" file="tests/test_pass.py""#,
+        r#"classname="tests.test_fail.TestThing" name="test_broken" file="tests/test_fail.py""#,
+        r#"name="test_param[[x]]""#,
+        r#"name="test_param[\xfc::y]""#,
+    ] {
+        assert!(xml.contains(expected), "{expected} missing from\n{xml}");
+    }
+
+    // Re-run the failures by node id, as read back from that report.
+    let failed = [
+        TestRef {
+            file: Some("tests/test_fail.py".into()),
+            classname: "tests.test_fail.TestThing".into(),
+            name: "test_broken".into(),
+        },
+        TestRef {
+            file: Some("tests/test_fail.py".into()),
+            classname: "tests.test_fail".into(),
+            name: "test_param[[x]]".into(),
+        },
+        TestRef {
+            file: Some("tests/test_fail.py".into()),
+            classname: "tests.test_fail".into(),
+            // pytest writes non-ASCII parameter ids escaped, as in the report.
+            name: r"test_param[\xfc::y]".into(),
+        },
+    ];
+    let rerun_junit = dir.path().join("out/rerun.xml");
+    let rerun = pytest.rerun(&base, &failed, &rerun_junit).unwrap().unwrap();
+    let output = run_in(&rerun, dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let xml = report(&rerun, &output);
+    assert!(
+        xml.contains(r#"tests="3""#),
+        "exactly the three failures:\n{xml}"
+    );
+    assert!(
+        !xml.contains("test_fine") && !xml.contains("test_ok"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn nextest_end_to_end() {
+    if !available("cargo", &["nextest", "--version"]) {
+        eprintln!("skipped: cargo-nextest is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::create_dir_all(root.join(".config")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/lib.rs"),
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn passes() {}\n    #[test]\n    fn fails() { panic!(\"boom\") }\n}\n",
+    )
+    .unwrap();
+    // The user's own profile, with retries the generated one must inherit.
+    std::fs::write(
+        root.join(".config/nextest.toml"),
+        "[profile.ci]\nretries = 1\n",
+    )
+    .unwrap();
+    let nextest = by_name("nextest").unwrap();
+    let base = argv(&["cargo", "nextest", "run", "--profile", "ci"]);
+    let junit = root.join("out/nextest.xml");
+    let invocation = nextest
+        .invocation(&base, &Selection::Files(&argv(&["probe"])), &junit)
+        .unwrap();
+    let output = invocation
+        .command()
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env_remove("NEXTEST_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let xml = report(&invocation, &output);
+    assert!(xml.contains(r#"name="tests::passes""#), "{xml}");
+    assert!(xml.contains(r#"name="tests::fails""#), "{xml}");
+    assert!(
+        xml.contains("rerunFailure"),
+        "the ci profile's retries apply:\n{xml}"
+    );
+
+    let failed = [TestRef {
+        file: None,
+        classname: "probe".into(),
+        name: "tests::fails".into(),
+    }];
+    let rerun_junit = root.join("out/rerun.xml");
+    let rerun = nextest
+        .rerun(&base, &failed, &rerun_junit)
+        .unwrap()
+        .unwrap();
+    let output = rerun
+        .command()
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let xml = report(&rerun, &output);
+    assert!(xml.contains(r#"name="tests::fails""#), "{xml}");
+    assert!(!xml.contains(r#"name="tests::passes""#), "{xml}");
+}
+
+/// The `node_modules` directory holding jest, jest-junit, vitest and
+/// @playwright/test, from `PITCREW_JS_MODULES`; the JavaScript end-to-end
+/// tests are skipped without it (they need packages from the npm registry).
+fn js_modules(tool: &str) -> Option<std::path::PathBuf> {
+    let Some(dir) = std::env::var_os("PITCREW_JS_MODULES") else {
+        eprintln!("skipped: set PITCREW_JS_MODULES to a node_modules with {tool}");
+        return None;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    if !dir.join(".bin").join(tool).exists() || !available("node", &["--version"]) {
+        eprintln!("skipped: no {tool} in {}", dir.display());
+        return None;
+    }
+    Some(dir)
+}
+
+/// A temporary project with `modules` linked in as its `node_modules`.
+#[cfg(unix)]
+fn js_project(modules: &Path, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(modules, dir.path().join("node_modules")).unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{\"name\":\"probe\",\"private\":true}\n",
+    )
+    .unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn jest_end_to_end() {
+    let Some(modules) = js_modules("jest") else {
+        return;
+    };
+    let dir = js_project(
+        &modules,
+        &[
+            (
+                "src/math (basic).test.js",
+                "describe('math (basic)', () => {\n\
+                   test('adds 1 + 2 = 3?', () => { expect(1 + 2).toBe(4); });\n\
+                   test('stays green', () => {});\n\
+                 });\n\
+                 test('top-level [x] $5 | z ü', () => { throw new Error('boom'); });\n",
+            ),
+            ("src/other.test.js", "test('other passes', () => {});\n"),
+        ],
+    );
+    let jest = by_name("jest").unwrap();
+    let base = argv(&["npx", "jest"]);
+    let files = argv(&["src/math (basic).test.js", "src/other.test.js"]);
+    let junit = dir.path().join("out/jest.xml");
+    let invocation = jest
+        .invocation(&base, &Selection::Files(&files), &junit)
+        .unwrap();
+    let output = run_in(&invocation, dir.path());
+    assert!(!output.status.success());
+    let xml = report(&invocation, &output);
+    for expected in [
+        r#"classname="math (basic)" name="adds 1 + 2 = 3?""#,
+        r#"file="src/math (basic).test.js""#,
+        r#"name="top-level [x] $5 | z ü""#,
+        r#"name="other passes""#,
+    ] {
+        assert!(xml.contains(expected), "{expected} missing from\n{xml}");
+    }
+    let failed = [
+        TestRef {
+            file: Some("src/math (basic).test.js".into()),
+            classname: "math (basic)".into(),
+            name: "adds 1 + 2 = 3?".into(),
+        },
+        TestRef {
+            file: Some("src/math (basic).test.js".into()),
+            classname: String::new(),
+            name: "top-level [x] $5 | z ü".into(),
+        },
+    ];
+    let rerun_junit = dir.path().join("out/rerun.xml");
+    let rerun = jest.rerun(&base, &failed, &rerun_junit).unwrap().unwrap();
+    let output = run_in(&rerun, dir.path());
+    assert!(!output.status.success());
+    let xml = report(&rerun, &output);
+    assert!(xml.contains(r#"failures="2""#), "{xml}");
+    assert!(!xml.contains("other passes"), "{xml}");
+    assert!(not_run(&xml, "stays green"), "{xml}");
+}
+
+#[cfg(unix)]
+#[test]
+fn vitest_end_to_end() {
+    let Some(modules) = js_modules("vitest") else {
+        return;
+    };
+    let dir = js_project(
+        &modules,
+        &[
+            (
+                "src/math (basic).test.mjs",
+                "import { describe, test, expect } from 'vitest';\n\
+                 describe('math (basic)', () => {\n\
+                   test('adds 1 + 2 = 3?', () => { expect(1 + 2).toBe(4); });\n\
+                   test('stays green', () => {});\n\
+                 });\n\
+                 test('top-level [x] $5 | z ü', () => { throw new Error('boom'); });\n",
+            ),
+            (
+                "src/other.test.mjs",
+                "import { test } from 'vitest';\ntest('other passes', () => {});\n",
+            ),
+        ],
+    );
+    let vitest = by_name("vitest").unwrap();
+    let base = argv(&["npx", "vitest"]);
+    let files = argv(&["src/math (basic).test.mjs", "src/other.test.mjs"]);
+    let junit = dir.path().join("out/vitest.xml");
+    let invocation = vitest
+        .invocation(&base, &Selection::Files(&files), &junit)
+        .unwrap();
+    let output = run_in(&invocation, dir.path());
+    assert!(!output.status.success());
+    let xml = report(&invocation, &output);
+    for expected in [
+        r#"classname="src/math (basic).test.mjs" name="math (basic) &gt; adds 1 + 2 = 3?""#,
+        r#"name="top-level [x] $5 | z ü""#,
+        r#"name="other passes""#,
+    ] {
+        assert!(xml.contains(expected), "{expected} missing from\n{xml}");
+    }
+    let failed = [
+        TestRef {
+            file: None,
+            classname: "src/math (basic).test.mjs".into(),
+            name: "math (basic) > adds 1 + 2 = 3?".into(),
+        },
+        TestRef {
+            file: None,
+            classname: "src/math (basic).test.mjs".into(),
+            name: "top-level [x] $5 | z ü".into(),
+        },
+    ];
+    let rerun_junit = dir.path().join("out/rerun.xml");
+    let rerun = vitest.rerun(&base, &failed, &rerun_junit).unwrap().unwrap();
+    let output = run_in(&rerun, dir.path());
+    assert!(!output.status.success());
+    let xml = report(&rerun, &output);
+    assert!(xml.contains(r#"failures="2""#), "{xml}");
+    assert!(!xml.contains("other passes"), "{xml}");
+    assert!(not_run(&xml, "math (basic) &gt; stays green"), "{xml}");
+}
+
+#[cfg(unix)]
+#[test]
+fn playwright_end_to_end() {
+    let Some(modules) = js_modules("playwright") else {
+        return;
+    };
+    let dir = js_project(
+        &modules,
+        &[
+            (
+                "tests/login (x).spec.mjs",
+                "import { test, expect } from '@playwright/test';\n\
+                 test.describe('auth', () => {\n\
+                   test('logs in (fast) [1]', () => { expect(1).toBe(2); });\n\
+                   test('stays green', () => {});\n\
+                 });\n\
+                 test('top $ | ü', () => { throw new Error('boom'); });\n",
+            ),
+            (
+                "tests/other.spec.mjs",
+                "import { test } from '@playwright/test';\ntest('other passes', () => {});\n",
+            ),
+        ],
+    );
+    let playwright = by_name("playwright").unwrap();
+    let base = argv(&["npx", "playwright", "test", "--workers=1"]);
+    let files = argv(&["tests/login (x).spec.mjs", "tests/other.spec.mjs"]);
+    let junit = dir.path().join("out/pw.xml");
+    let invocation = playwright
+        .invocation(&base, &Selection::Files(&files), &junit)
+        .unwrap();
+    let output = run_in(&invocation, dir.path());
+    assert!(!output.status.success());
+    let xml = report(&invocation, &output);
+    for expected in [
+        r#"name="auth › logs in (fast) [1]""#,
+        r#"classname="tests/login (x).spec.mjs""#,
+        r#"name="top $ | ü""#,
+        r#"name="other passes""#,
+    ] {
+        assert!(xml.contains(expected), "{expected} missing from\n{xml}");
+    }
+    let failed = [
+        TestRef {
+            file: None,
+            classname: "tests/login (x).spec.mjs".into(),
+            name: "auth › logs in (fast) [1]".into(),
+        },
+        TestRef {
+            file: None,
+            classname: "tests/login (x).spec.mjs".into(),
+            name: "top $ | ü".into(),
+        },
+    ];
+    let rerun_junit = dir.path().join("out/rerun.xml");
+    let rerun = playwright
+        .rerun(&base, &failed, &rerun_junit)
+        .unwrap()
+        .unwrap();
+    let output = run_in(&rerun, dir.path());
+    assert!(!output.status.success());
+    let xml = report(&rerun, &output);
+    assert!(xml.contains(r#"tests="2""#), "{xml}");
+    assert!(
+        !xml.contains("stays green") && !xml.contains("other passes"),
+        "{xml}"
+    );
+}

@@ -1,0 +1,702 @@
+//! Test-runner adapters: how to run one shard's items with a given test
+//! runner, make the runner write JUnit XML, and re-run only the failed tests.
+//!
+//! Every adapter turns the user's base command (e.g. `["npx", "jest"]`) plus a
+//! [`Selection`] into an [`Invocation`]: a program, its argv and extra
+//! environment. Nothing here goes through a shell, so names with spaces,
+//! quotes, regex metacharacters or non-ASCII text are passed verbatim; where a
+//! runner interprets an argument as a regex or a filter expression, the adapter
+//! escapes it for that runner's syntax.
+//!
+//! Use [`detect()`] to pick the adapter from the command, or [`by_name`] when the
+//! user names it. [`go_json_to_junit`] converts `go test -json` output, which
+//! is how the Go adapter gets its JUnit ([`JunitSource::ConvertGoJson`]).
+
+use std::collections::HashSet;
+use std::hash::Hash;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod detect;
+mod generic;
+mod go;
+mod go_json;
+mod jest;
+mod nextest;
+mod node;
+mod playwright;
+mod pytest;
+mod vitest;
+pub mod xml;
+
+#[cfg(test)]
+mod integration_tests;
+
+pub use generic::JUNIT_ENV;
+pub use go_json::go_json_to_junit;
+
+/// What to run.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    /// Whole items as the runner understands them: test files for pytest,
+    /// jest, vitest, playwright and node; packages for go; binary ids for
+    /// nextest; whatever `{files}` stands for with the generic runner.
+    Files(&'a [String]),
+    /// Single tests, as identified in a JUnit report.
+    Tests(&'a [TestRef]),
+}
+
+/// A test as identified in JUnit, used to re-run or select single tests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TestRef {
+    /// The testcase's `file` attribute, when the report has one.
+    pub file: Option<String>,
+    /// The testcase's `classname` attribute.
+    pub classname: String,
+    /// The testcase's `name` attribute.
+    pub name: String,
+}
+
+/// A process to start: program, args, extra env. No shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// The program to execute (looked up on `PATH` if it has no slash).
+    pub program: String,
+    /// The arguments, exactly as they are to reach the program.
+    pub args: Vec<String>,
+    /// Variables to set on top of the inherited environment.
+    pub env: Vec<(String, String)>,
+    /// Where the JUnit report comes from once the process has exited.
+    pub junit: JunitSource,
+}
+
+impl Invocation {
+    /// A [`Command`] for this invocation (program, args and env set; stdio,
+    /// working directory and everything else left to the caller).
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command.args(&self.args);
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        command
+    }
+}
+
+/// Where the JUnit comes from after the process exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JunitSource {
+    /// The runner writes it to this (absolute) path.
+    File(PathBuf),
+    /// Standard output is a `go test -json` event stream; convert it with
+    /// [`go_json_to_junit`].
+    ConvertGoJson,
+}
+
+/// Why an invocation could not be built (or a report not converted).
+#[derive(Debug, thiserror::Error)]
+pub enum RunnerError {
+    /// The base command has no program.
+    #[error("the test command is empty")]
+    EmptyCommand,
+    /// The selection named nothing; running would run the whole suite.
+    #[error("nothing to run: the {runner} selection is empty")]
+    EmptySelection {
+        /// The runner's name.
+        runner: &'static str,
+    },
+    /// Single tests were asked of a runner that cannot select them.
+    #[error("the {runner} runner cannot select single tests")]
+    TestsUnsupported {
+        /// The runner's name.
+        runner: &'static str,
+    },
+    /// Selecting this test needs the file (or package) it lives in, and the
+    /// JUnit report did not say.
+    #[error("the {runner} runner needs the file of test {test:?} to select it, and none is known")]
+    MissingFile {
+        /// The runner's name.
+        runner: &'static str,
+        /// The test's name.
+        test: String,
+    },
+    /// A generic command without the `{files}` placeholder.
+    #[error(
+        "a generic test command must contain a `{{files}}` argument where the files go (and may contain `{{junit}}` for the report path)"
+    )]
+    MissingFilesPlaceholder,
+    /// `{files}` appeared inside a larger argument.
+    #[error("`{{files}}` must be an argument of its own, not part of {arg:?}")]
+    FilesPlaceholderNotAlone {
+        /// The offending argument.
+        arg: String,
+    },
+    /// An argument or environment entry cannot be passed to a process.
+    #[error("cannot pass {what} to a process: {value:?}")]
+    InvalidArgument {
+        /// What was wrong (e.g. "an argument containing a NUL byte").
+        what: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// A path that is not valid UTF-8 (arguments are strings).
+    #[error("path is not valid UTF-8: {}", path.display())]
+    NonUtf8Path {
+        /// The path.
+        path: PathBuf,
+    },
+    /// An I/O failure, with what was being done.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        source: io::Error,
+    },
+}
+
+impl RunnerError {
+    pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
+        RunnerError::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// A test-runner adapter.
+pub trait Runner: Send + Sync {
+    /// The adapter's name, as [`by_name`] knows it.
+    fn name(&self) -> &'static str;
+    /// Whether single tests can be selected (so a slow file can be split into its tests).
+    fn selects_tests(&self) -> bool;
+    /// The invocation for `selection`, given the user's base command (e.g.
+    /// `["npx","jest"]` or `["pytest","-q"]`), writing JUnit under `junit_path`.
+    ///
+    /// A relative `junit_path` is made absolute against the current directory,
+    /// and [`JunitSource::File`] carries the absolute path. Adapters whose
+    /// runner does not create the report's directory (node, generic) create
+    /// it; the nextest adapter writes its config file next to the report.
+    fn invocation(
+        &self,
+        base: &[String],
+        selection: &Selection<'_>,
+        junit_path: &Path,
+    ) -> Result<Invocation, RunnerError>;
+    /// The invocation that re-runs only `failed` (None when the runner can't,
+    /// in which case the caller re-runs their files). None also when a failed
+    /// test cannot be selected because its report did not say where it lives
+    /// (e.g. node's reports name no file).
+    fn rerun(
+        &self,
+        base: &[String],
+        failed: &[TestRef],
+        junit_path: &Path,
+    ) -> Option<Result<Invocation, RunnerError>>;
+    /// The selection id for a test as this runner names it (e.g. pytest node
+    /// id `tests/test_a.py::TestX::test_y`), used in shard plans when a slow
+    /// file is split into tests. A stable, human-readable key; only pytest's
+    /// is also a valid command-line item.
+    fn test_id(&self, test: &TestRef) -> Option<String>;
+    /// Whether the runner's JUnit says which file each test came from. When
+    /// it doesn't (node), a shard runs one file per process so every test
+    /// can still be attributed to its file.
+    fn junit_names_files(&self) -> bool {
+        true
+    }
+}
+
+static PYTEST: pytest::Pytest = pytest::Pytest;
+static JEST: jest::Jest = jest::Jest;
+static VITEST: vitest::Vitest = vitest::Vitest;
+static PLAYWRIGHT: playwright::Playwright = playwright::Playwright;
+static GO: go::Go = go::Go;
+static NEXTEST: nextest::Nextest = nextest::Nextest;
+static NODE: node::Node = node::Node;
+static GENERIC: generic::Generic = generic::Generic;
+
+/// The adapter for a base command, recognised from its spelling: `pytest`,
+/// `python -m pytest`, `py.test`, `jest` (also via `npx`/`yarn`/`pnpm`/`bunx`
+/// or `node node_modules/.bin/jest`), `vitest`, `playwright test`, `go test`,
+/// `cargo nextest run`, `node --test`. Leading `VAR=value` words, `env`, and
+/// `uv run`/`poetry run`/`pipenv run`/`pdm run` wrappers are looked through.
+/// A command containing a `{files}` argument is the generic runner's,
+/// whatever program it names.
+pub fn detect(base: &[String]) -> Option<&'static dyn Runner> {
+    if base.iter().any(|arg| arg.contains(generic::FILES)) {
+        return Some(&GENERIC);
+    }
+    detect::locate(base).map(|found| runner_for(found.kind))
+}
+
+/// The adapter called `name`: `pytest`, `jest`, `vitest`, `playwright`, `go`,
+/// `nextest`, `node` or `generic` (ASCII case ignored).
+pub fn by_name(name: &str) -> Option<&'static dyn Runner> {
+    let kind = match name.to_ascii_lowercase().as_str() {
+        "pytest" => detect::Kind::Pytest,
+        "jest" => detect::Kind::Jest,
+        "vitest" => detect::Kind::Vitest,
+        "playwright" => detect::Kind::Playwright,
+        "go" => detect::Kind::Go,
+        "nextest" => detect::Kind::Nextest,
+        "node" => detect::Kind::Node,
+        "generic" => return Some(&GENERIC),
+        _ => return None,
+    };
+    Some(runner_for(kind))
+}
+
+fn runner_for(kind: detect::Kind) -> &'static dyn Runner {
+    match kind {
+        detect::Kind::Pytest => &PYTEST,
+        detect::Kind::Jest => &JEST,
+        detect::Kind::Vitest => &VITEST,
+        detect::Kind::Playwright => &PLAYWRIGHT,
+        detect::Kind::Go => &GO,
+        detect::Kind::Nextest => &NEXTEST,
+        detect::Kind::Node => &NODE,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the adapters.
+
+/// Splits the base command into its program and arguments.
+fn split_base(base: &[String]) -> Result<(&str, &[String]), RunnerError> {
+    match base.split_first() {
+        Some((program, args)) if !program.is_empty() => Ok((program.as_str(), args)),
+        _ => Err(RunnerError::EmptyCommand),
+    }
+}
+
+/// `args` with `ours` inserted before the first argument equal to one of
+/// `terminators` (such as `--`, after which a runner stops reading its own
+/// options), or appended when there is none.
+fn insert_before_terminator(
+    args: &[String],
+    terminators: &[&str],
+    ours: Vec<String>,
+) -> Vec<String> {
+    let at = args
+        .iter()
+        .position(|arg| terminators.contains(&arg.as_str()))
+        .unwrap_or(args.len());
+    let mut out = Vec::with_capacity(args.len() + ours.len());
+    out.extend_from_slice(&args[..at]);
+    out.extend(ours);
+    out.extend_from_slice(&args[at..]);
+    out
+}
+
+/// A path item as a positional argument: one starting with `-` would be read
+/// as an option, so it gets a `./` prefix.
+fn path_arg(item: &str) -> String {
+    if item.starts_with('-') {
+        format!("./{item}")
+    } else {
+        item.to_owned()
+    }
+}
+
+/// The JUnit path made absolute, and as a string.
+fn absolute_junit(junit_path: &Path) -> Result<(PathBuf, String), RunnerError> {
+    let absolute = std::path::absolute(junit_path).map_err(|e| {
+        RunnerError::io(
+            format!(
+                "cannot make the JUnit path {} absolute",
+                junit_path.display()
+            ),
+            e,
+        )
+    })?;
+    let text = path_str(&absolute)?.to_owned();
+    Ok((absolute, text))
+}
+
+/// Creates the directory the report goes in, for runners that fail rather
+/// than create it themselves.
+fn create_parent_dir(path: &Path) -> Result<(), RunnerError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
+            RunnerError::io(format!("cannot create the directory {}", dir.display()), e)
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn path_str(path: &Path) -> Result<&str, RunnerError> {
+    path.to_str().ok_or_else(|| RunnerError::NonUtf8Path {
+        path: path.to_path_buf(),
+    })
+}
+
+/// Builds the invocation after checking that everything can reach a process.
+fn finish(
+    program: &str,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    junit: JunitSource,
+) -> Result<Invocation, RunnerError> {
+    let nul = |value: &str| RunnerError::InvalidArgument {
+        what: "a value containing a NUL byte",
+        value: value.to_owned(),
+    };
+    if program.contains('\0') {
+        return Err(nul(program));
+    }
+    if let Some(arg) = args.iter().find(|arg| arg.contains('\0')) {
+        return Err(nul(arg));
+    }
+    for (key, value) in &env {
+        if key.is_empty() || key.contains('=') || key.contains('\0') {
+            return Err(RunnerError::InvalidArgument {
+                what: "an environment variable with an invalid name",
+                value: key.clone(),
+            });
+        }
+        if value.contains('\0') {
+            return Err(nul(value));
+        }
+    }
+    Ok(Invocation {
+        program: program.to_owned(),
+        args,
+        env,
+        junit,
+    })
+}
+
+/// Escapes every ECMAScript regex syntax character (`^$\.*+?()[]{}|`), so
+/// the text matches itself. Only syntax characters are escaped, which keeps
+/// the result valid with and without the `u`/`v` flags.
+fn js_regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '^' | '$' | '\\' | '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The distinct values of `items`, in first-seen order.
+fn dedup<T: Eq + Hash + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for item in items {
+        if seen.insert(item.clone()) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// The files of `tests`, deduplicated; every test must have one.
+fn files_of(runner: &'static str, tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
+    let mut files = Vec::with_capacity(tests.len());
+    for test in tests {
+        match test.file.as_deref() {
+            Some(file) if !file.is_empty() => files.push(file.to_owned()),
+            _ => {
+                return Err(RunnerError::MissingFile {
+                    runner,
+                    test: test.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(dedup(files))
+}
+
+/// A re-run invocation, or None when a test could not be located (the
+/// caller then re-runs the files).
+fn rerun_unless_unlocatable(
+    result: Result<Invocation, RunnerError>,
+) -> Option<Result<Invocation, RunnerError>> {
+    match result {
+        Err(RunnerError::MissingFile { .. }) => None,
+        other => Some(other),
+    }
+}
+
+/// `file::name` when the file is known.
+fn file_scoped_id(file: Option<&str>, name: &str) -> Option<String> {
+    file.filter(|f| !f.is_empty())
+        .map(|f| format!("{f}::{name}"))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Helpers for the adapters' unit tests.
+    use super::*;
+
+    pub fn argv(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    pub fn test_ref(file: Option<&str>, classname: &str, name: &str) -> TestRef {
+        TestRef {
+            file: file.map(str::to_owned),
+            classname: classname.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn env_of<'a>(inv: &'a Invocation, key: &str) -> Option<&'a str> {
+        inv.env
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether `text` contains a match of `pattern`, for the subset of regex
+    /// syntax the adapters produce: literals, `\x` escapes, `(?:…)`, `|`,
+    /// `^` and `$` (no quantifiers or classes, which the adapters never emit
+    /// unescaped).
+    pub fn regex_matches(pattern: &str, text: &str) -> bool {
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut at = 0;
+        let alts = parse(&chars, &mut at);
+        assert_eq!(at, chars.len(), "unbalanced pattern {pattern:?}");
+        let text: Vec<char> = text.chars().collect();
+        (0..=text.len()).any(|start| match_alts(&alts, &text, start, &mut |_| true))
+    }
+
+    enum Node {
+        Lit(char),
+        Start,
+        End,
+        Group(Vec<Vec<Node>>),
+    }
+
+    fn parse(p: &[char], at: &mut usize) -> Vec<Vec<Node>> {
+        let mut alts = vec![Vec::new()];
+        while let Some(&c) = p.get(*at) {
+            *at += 1;
+            let node = match c {
+                ')' => {
+                    *at -= 1;
+                    break;
+                }
+                '|' => {
+                    alts.push(Vec::new());
+                    continue;
+                }
+                '^' => Node::Start,
+                '$' => Node::End,
+                '\\' => {
+                    let escaped = p.get(*at).copied().unwrap_or('\\');
+                    *at += 1;
+                    Node::Lit(escaped)
+                }
+                '(' => {
+                    if p.get(*at) == Some(&'?') && p.get(*at + 1) == Some(&':') {
+                        *at += 2;
+                    }
+                    let inner = parse(p, at);
+                    assert_eq!(p.get(*at), Some(&')'), "unclosed group");
+                    *at += 1;
+                    Node::Group(inner)
+                }
+                '.' | '*' | '+' | '?' | '[' | ']' | '{' | '}' => {
+                    panic!("unescaped regex operator {c:?} in an adapter pattern")
+                }
+                c => Node::Lit(c),
+            };
+            if let Some(seq) = alts.last_mut() {
+                seq.push(node);
+            }
+        }
+        alts
+    }
+
+    fn match_alts(
+        alts: &[Vec<Node>],
+        t: &[char],
+        ti: usize,
+        k: &mut dyn FnMut(usize) -> bool,
+    ) -> bool {
+        alts.iter().any(|seq| match_seq(seq, t, ti, k))
+    }
+
+    fn match_seq(seq: &[Node], t: &[char], ti: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+        match seq.split_first() {
+            None => k(ti),
+            Some((Node::Lit(c), rest)) => t.get(ti) == Some(c) && match_seq(rest, t, ti + 1, k),
+            Some((Node::Start, rest)) => ti == 0 && match_seq(rest, t, ti, k),
+            Some((Node::End, rest)) => ti == t.len() && match_seq(rest, t, ti, k),
+            Some((Node::Group(alts), rest)) => {
+                match_alts(alts, t, ti, &mut |end| match_seq(rest, t, end, k))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn by_name_knows_every_runner() {
+        for name in [
+            "pytest",
+            "jest",
+            "vitest",
+            "playwright",
+            "go",
+            "nextest",
+            "node",
+            "generic",
+        ] {
+            let runner = by_name(name).unwrap_or_else(|| panic!("{name} unknown"));
+            assert_eq!(runner.name(), name);
+        }
+        assert_eq!(by_name("PyTest").map(|r| r.name()), Some("pytest"));
+        assert!(by_name("mocha").is_none());
+        assert!(by_name("").is_none());
+    }
+
+    #[test]
+    fn selects_tests_flags() {
+        let selecting: Vec<&str> = [
+            "pytest",
+            "jest",
+            "vitest",
+            "playwright",
+            "go",
+            "nextest",
+            "node",
+            "generic",
+        ]
+        .into_iter()
+        .filter(|n| by_name(n).is_some_and(|r| r.selects_tests()))
+        .collect();
+        assert_eq!(
+            selecting,
+            [
+                "pytest",
+                "jest",
+                "vitest",
+                "playwright",
+                "go",
+                "nextest",
+                "node"
+            ]
+        );
+    }
+
+    #[test]
+    fn js_escape_escapes_only_syntax_characters() {
+        assert_eq!(
+            js_regex_escape(r"a.b*c+d?e^f$g(h)i[j]k{l}m|n\o/p-q é"),
+            r"a\.b\*c\+d\?e\^f\$g\(h\)i\[j\]k\{l\}m\|n\\o/p-q é"
+        );
+        // Sanity check of the test matcher itself.
+        assert!(regex_matches(r"^(?:a\.b|c)$", "a.b"));
+        assert!(!regex_matches(r"^(?:a\.b|c)$", "axb"));
+        assert!(regex_matches(r"(?:^| )x$", "suite x"));
+        assert!(!regex_matches(r"(?:^| )x$", "suitex"));
+    }
+
+    #[test]
+    fn insertion_respects_terminators() {
+        let args = argv(&["-q", "--", "extra"]);
+        assert_eq!(
+            insert_before_terminator(&args, &["--"], argv(&["--x", "f"])),
+            argv(&["-q", "--x", "f", "--", "extra"])
+        );
+        assert_eq!(
+            insert_before_terminator(&argv(&["-q"]), &["--"], argv(&["f"])),
+            argv(&["-q", "f"])
+        );
+    }
+
+    #[test]
+    fn empty_commands_and_nul_bytes_are_errors() {
+        let junit = Path::new("/tmp/j.xml");
+        let files = argv(&["a.py"]);
+        for name in [
+            "pytest",
+            "jest",
+            "vitest",
+            "playwright",
+            "go",
+            "node",
+            "generic",
+        ] {
+            let runner = by_name(name).unwrap();
+            let err = runner
+                .invocation(&[], &Selection::Files(&files), junit)
+                .unwrap_err();
+            assert!(matches!(err, RunnerError::EmptyCommand), "{name}: {err}");
+        }
+        let bad = argv(&["a\0b.py"]);
+        let err = by_name("pytest")
+            .unwrap()
+            .invocation(&argv(&["pytest"]), &Selection::Files(&bad), junit)
+            .unwrap_err();
+        assert!(matches!(err, RunnerError::InvalidArgument { .. }), "{err}");
+    }
+
+    #[test]
+    fn empty_selections_are_errors_not_whole_suite_runs() {
+        let junit = Path::new("/tmp/j.xml");
+        let bases = [
+            ("pytest", argv(&["pytest"])),
+            ("jest", argv(&["npx", "jest"])),
+            ("vitest", argv(&["npx", "vitest"])),
+            ("playwright", argv(&["npx", "playwright", "test"])),
+            ("go", argv(&["go", "test"])),
+            ("node", argv(&["node", "--test"])),
+            ("generic", argv(&["run", "{files}"])),
+        ];
+        for (name, base) in bases {
+            let runner = by_name(name).unwrap();
+            let err = runner
+                .invocation(&base, &Selection::Files(&[]), junit)
+                .unwrap_err();
+            assert!(
+                matches!(err, RunnerError::EmptySelection { .. }),
+                "{name}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn relative_junit_paths_become_absolute() {
+        let files = argv(&["t.py"]);
+        let inv = by_name("pytest")
+            .unwrap()
+            .invocation(
+                &argv(&["pytest"]),
+                &Selection::Files(&files),
+                Path::new("out/j.xml"),
+            )
+            .unwrap();
+        let JunitSource::File(path) = &inv.junit else {
+            panic!("pytest writes a file");
+        };
+        assert!(path.is_absolute());
+        assert!(path.ends_with("out/j.xml"));
+    }
+
+    #[test]
+    fn invocation_command_carries_everything() {
+        let inv = Invocation {
+            program: "prog".into(),
+            args: argv(&["a b", "c"]),
+            env: vec![("K".into(), "v".into())],
+            junit: JunitSource::ConvertGoJson,
+        };
+        let cmd = inv.command();
+        assert_eq!(cmd.get_program(), "prog");
+        let args: Vec<_> = cmd.get_args().collect();
+        assert_eq!(args, ["a b", "c"]);
+        let envs: Vec<_> = cmd.get_envs().collect();
+        assert_eq!(envs.len(), 1);
+    }
+}

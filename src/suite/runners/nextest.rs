@@ -1,0 +1,389 @@
+//! cargo-nextest, with JUnit enabled through a generated tool config file.
+//!
+//! nextest writes JUnit only for a profile with a `[profile.<name>.junit]`
+//! `path`, and has no command-line flag for it. The adapter writes a tool
+//! config file next to the report (`<junit>.nextest.toml`) defining a
+//! `pitcrew` profile with `fail-fast = false` and the report's absolute path,
+//! and passes it with `--tool-config-file pitcrew:<file> --profile pitcrew`.
+//! Tool config files rank below the repository's `.config/nextest.toml`, so
+//! the user's settings still apply: the `pitcrew` profile inherits the
+//! `default` profile, or the profile the command selected with
+//! `--profile`/`-P` (which the adapter replaces with its own, as nextest
+//! accepts only one, and names in `inherits`).
+//!
+//! Items are binary ids (the `<testsuite>` name and testcase `classname` in
+//! nextest's JUnit); tests are `binary_id(=…) & test(=…)` filtersets. All of
+//! them go into one `-E` expression, with the values escaped for the
+//! filterset string syntax.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::{
+    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
+    finish, insert_before_terminator, rerun_unless_unlocatable, split_base,
+};
+
+/// The cargo-nextest adapter.
+pub(super) struct Nextest;
+
+const NAME: &str = "nextest";
+
+/// The profile (and tool name) the generated config defines.
+const PROFILE: &str = "pitcrew";
+
+impl Runner for Nextest {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn selects_tests(&self) -> bool {
+        true
+    }
+
+    fn invocation(
+        &self,
+        base: &[String],
+        selection: &Selection<'_>,
+        junit_path: &Path,
+    ) -> Result<Invocation, RunnerError> {
+        let (program, args) = split_base(base)?;
+        let filterset = match selection {
+            Selection::Files(binaries) => dedup(
+                binaries
+                    .iter()
+                    .map(|b| format!("binary_id(={})", filterset_string(b))),
+            ),
+            Selection::Tests(tests) => dedup(tests.iter().map(test_filter)),
+        }
+        .join(" | ");
+        if filterset.is_empty() {
+            return Err(RunnerError::EmptySelection { runner: NAME });
+        }
+        let (junit, junit_text) = absolute_junit(junit_path)?;
+        let (args, user_profile) = take_profile(args);
+
+        let config_path = config_path(&junit);
+        let config_text = config_path
+            .to_str()
+            .ok_or_else(|| RunnerError::NonUtf8Path {
+                path: config_path.clone(),
+            })?
+            .to_owned();
+        write_config(&config_path, &junit_text, user_profile.as_deref())?;
+
+        let ours = vec![
+            "--no-fail-fast".to_owned(),
+            "--profile".to_owned(),
+            PROFILE.to_owned(),
+            "--tool-config-file".to_owned(),
+            format!("{PROFILE}:{config_text}"),
+            "-E".to_owned(),
+            filterset,
+        ];
+        let args = insert_before_terminator(&args, &["--"], ours);
+        finish(program, args, Vec::new(), JunitSource::File(junit))
+    }
+
+    fn rerun(
+        &self,
+        base: &[String],
+        failed: &[TestRef],
+        junit_path: &Path,
+    ) -> Option<Result<Invocation, RunnerError>> {
+        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
+    }
+
+    /// `binary_id test_name`, as nextest itself prints a test.
+    fn test_id(&self, test: &TestRef) -> Option<String> {
+        if test.classname.is_empty() {
+            Some(test.name.clone())
+        } else {
+            Some(format!("{} {}", test.classname, test.name))
+        }
+    }
+}
+
+/// The filterset for one test: its binary (when known) and exact name.
+fn test_filter(test: &TestRef) -> String {
+    let name = filterset_string(&test.name);
+    if test.classname.is_empty() {
+        format!("test(={name})")
+    } else {
+        format!(
+            "(binary_id(={}) & test(={name}))",
+            filterset_string(&test.classname)
+        )
+    }
+}
+
+/// Escapes a value for a filterset name matcher: `\`, `)`, `,` and `/` are
+/// backslash-escaped (the escapes nextest defines) and control characters
+/// become `\n`, `\r`, `\t` or `\u{…}`.
+fn filterset_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 4);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ')' => out.push_str("\\)"),
+            ',' => out.push_str("\\,"),
+            '/' => out.push_str("\\/"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The arguments without a `--profile`/`-P` option (before any `--`), and
+/// the profile it named.
+fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
+    let mut out = Vec::with_capacity(args.len());
+    let mut profile = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--" {
+            out.push(arg.clone());
+            out.extend(rest.by_ref().cloned());
+            break;
+        }
+        if arg == "--profile" || arg == "-P" {
+            profile = rest.next().cloned();
+        } else if let Some(value) = arg.strip_prefix("--profile=") {
+            profile = Some(value.to_owned());
+        } else if let Some(value) = arg.strip_prefix("-P").filter(|v| !v.is_empty()) {
+            profile = Some(value.strip_prefix('=').unwrap_or(value).to_owned());
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    (out, profile)
+}
+
+/// `<junit file>.nextest.toml`, next to the report.
+fn config_path(junit: &Path) -> PathBuf {
+    let mut name = junit
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".nextest.toml");
+    junit.with_file_name(name)
+}
+
+fn write_config(path: &Path, junit: &str, inherits: Option<&str>) -> Result<(), RunnerError> {
+    let text = config_toml(junit, inherits);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            RunnerError::io(format!("cannot create the directory {}", dir.display()), e)
+        })?;
+    }
+    std::fs::write(path, text).map_err(|e| {
+        RunnerError::io(
+            format!("cannot write the nextest config {}", path.display()),
+            e,
+        )
+    })
+}
+
+fn config_toml(junit: &str, inherits: Option<&str>) -> String {
+    let mut text =
+        String::from("# Written by pitcrew for one run: a profile that records a JUnit report.\n");
+    let inherits = inherits.filter(|p| *p != "default" && *p != PROFILE);
+    if let Some(parent) = inherits {
+        // Declared here too so that `inherits` resolves within this file;
+        // the repository's settings for it still apply on top.
+        let _ = writeln!(text, "[profile.{}]\n", toml_string(parent));
+    }
+    let _ = writeln!(text, "[profile.{PROFILE}]");
+    if let Some(parent) = inherits {
+        let _ = writeln!(text, "inherits = {}", toml_string(parent));
+    }
+    text.push_str("fail-fast = false\n\n");
+    let _ = writeln!(text, "[profile.{PROFILE}.junit]");
+    let _ = writeln!(text, "path = {}", toml_string(junit));
+    text
+}
+
+/// A TOML basic string.
+fn toml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::by_name;
+    use super::super::test_support::{argv, test_ref};
+    use super::*;
+
+    fn runner() -> &'static dyn Runner {
+        by_name("nextest").unwrap()
+    }
+
+    #[test]
+    fn binaries_with_generated_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("reports dir/junit.xml");
+        let binaries = argv(&["my-crate", "my-crate::integ"]);
+        let inv = runner()
+            .invocation(
+                &argv(&["cargo", "nextest", "run", "--workspace", "--", "--ignored"]),
+                &Selection::Files(&binaries),
+                &junit,
+            )
+            .unwrap();
+        let config = dir.path().join("reports dir/junit.xml.nextest.toml");
+        assert_eq!(inv.program, "cargo");
+        assert_eq!(
+            inv.args,
+            argv(&[
+                "nextest",
+                "run",
+                "--workspace",
+                "--no-fail-fast",
+                "--profile",
+                "pitcrew",
+                "--tool-config-file",
+                &format!("pitcrew:{}", config.display()),
+                "-E",
+                "binary_id(=my-crate) | binary_id(=my-crate::integ)",
+                "--",
+                "--ignored",
+            ])
+        );
+        assert_eq!(inv.junit, JunitSource::File(junit.clone()));
+        let toml = std::fs::read_to_string(&config).unwrap();
+        assert_eq!(
+            toml,
+            format!(
+                "# Written by pitcrew for one run: a profile that records a JUnit report.\n\
+                 [profile.pitcrew]\nfail-fast = false\n\n[profile.pitcrew.junit]\npath = \"{}\"\n",
+                junit.display()
+            )
+        );
+    }
+
+    #[test]
+    fn user_profile_is_inherited() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
+        let tests = [test_ref(None, "c", "t")];
+        for (base, inherited) in [
+            (
+                argv(&["cargo", "nextest", "run", "--profile", "ci"]),
+                Some("ci"),
+            ),
+            (
+                argv(&["cargo", "nextest", "run", "--profile=ci"]),
+                Some("ci"),
+            ),
+            (argv(&["cargo", "nextest", "run", "-P", "ci"]), Some("ci")),
+            (argv(&["cargo", "nextest", "run", "-Pci"]), Some("ci")),
+            (argv(&["cargo", "nextest", "run", "-P", "default"]), None),
+            (
+                argv(&["cargo", "nextest", "run", "--", "--profile", "x"]),
+                None,
+            ),
+        ] {
+            let inv = runner()
+                .invocation(&base, &Selection::Tests(&tests), &junit)
+                .unwrap();
+            let profiles = inv
+                .args
+                .iter()
+                .filter(|a| a.starts_with("--profile") || a.starts_with("-P"))
+                .count();
+            assert_eq!(
+                profiles,
+                1 + usize::from(base.contains(&"--".to_owned())),
+                "{base:?}"
+            );
+            let toml = std::fs::read_to_string(dir.path().join("j.xml.nextest.toml")).unwrap();
+            match inherited {
+                Some(parent) => {
+                    assert!(
+                        toml.contains(&format!("[profile.\"{parent}\"]\n")),
+                        "{toml}"
+                    );
+                    assert!(
+                        toml.contains(&format!("inherits = \"{parent}\"\n")),
+                        "{toml}"
+                    );
+                }
+                None => assert!(!toml.contains("inherits"), "{toml}"),
+            }
+        }
+    }
+
+    #[test]
+    fn tests_are_exact_escaped_filters() {
+        let dir = tempfile::tempdir().unwrap();
+        let failed = [
+            test_ref(None, "my-crate", "tests::it_works"),
+            test_ref(None, "my-crate::data", "data/case (1), \"x\"\\y\tz"),
+            test_ref(None, "", "bare"),
+        ];
+        let inv = runner()
+            .rerun(
+                &argv(&["cargo", "nextest", "run"]),
+                &failed,
+                &dir.path().join("j.xml"),
+            )
+            .unwrap()
+            .unwrap();
+        let at = inv.args.iter().position(|a| a == "-E").unwrap();
+        assert_eq!(
+            inv.args[at + 1],
+            r#"(binary_id(=my-crate) & test(=tests::it_works)) | (binary_id(=my-crate::data) & test(=data\/case (1\)\, "x"\\y\tz)) | test(=bare)"#
+        );
+    }
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(toml_string(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(toml_string("x\ny\u{1}"), "\"x\\ny\\u0001\"");
+        assert_eq!(filterset_string("a\u{7}b"), "a\\u{7}b");
+    }
+
+    #[test]
+    fn test_ids_are_nextest_style() {
+        assert_eq!(
+            runner().test_id(&test_ref(None, "my-crate::integ", "suite::case")),
+            Some("my-crate::integ suite::case".to_owned())
+        );
+    }
+
+    #[test]
+    fn empty_selection_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = runner()
+            .invocation(
+                &argv(&["cargo", "nextest", "run"]),
+                &Selection::Files(&[]),
+                &dir.path().join("j.xml"),
+            )
+            .unwrap_err();
+        assert!(matches!(err, RunnerError::EmptySelection { .. }));
+        assert!(!dir.path().join("j.xml.nextest.toml").exists());
+    }
+}

@@ -1,0 +1,221 @@
+//! Node's built-in test runner (`node --test`).
+//!
+//! Two reporters: `junit` to the report file and `spec` to standard output,
+//! each with its own `--test-reporter-destination`. Node stops reading its
+//! options at the first file, so they go right after node's own options
+//! and the files last.
+//!
+//! Node's JUnit reporter writes `classname="test"` for every testcase and no
+//! `file` attribute, so a test can only be selected when the caller knows
+//! its file. Single tests are selected with `--test-name-pattern`, which Node
+//! matches against a test's own name and (since Node 22) also against its
+//! ancestors' names and its own joined with spaces; suites whose
+//! descendants match run too.
+
+use std::path::Path;
+
+use super::{
+    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
+    create_parent_dir, dedup, detect, file_scoped_id, files_of, finish, js_regex_escape, path_arg,
+    rerun_unless_unlocatable, split_base,
+};
+
+/// The `node --test` adapter.
+pub(super) struct Node;
+
+const NAME: &str = "node";
+
+impl Runner for Node {
+    fn junit_names_files(&self) -> bool {
+        // Node's junit reporter writes `classname="test"` and no file.
+        false
+    }
+
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn selects_tests(&self) -> bool {
+        true
+    }
+
+    fn invocation(
+        &self,
+        base: &[String],
+        selection: &Selection<'_>,
+        junit_path: &Path,
+    ) -> Result<Invocation, RunnerError> {
+        let (program, _) = split_base(base)?;
+        let (files, pattern) = match selection {
+            Selection::Files(files) => (files.to_vec(), None),
+            Selection::Tests(tests) => (files_of(NAME, tests)?, Some(name_pattern(tests))),
+        };
+        if files.is_empty() {
+            return Err(RunnerError::EmptySelection { runner: NAME });
+        }
+        let (junit, junit_text) = absolute_junit(junit_path)?;
+        create_parent_dir(&junit)?;
+        let mut options = vec![
+            "--test-reporter=junit".to_owned(),
+            format!("--test-reporter-destination={junit_text}"),
+            "--test-reporter=spec".to_owned(),
+            "--test-reporter-destination=stdout".to_owned(),
+        ];
+        if let Some(pattern) = pattern {
+            options.push(format!("--test-name-pattern={pattern}"));
+        }
+        // Options go where node's own options end; files go last.
+        let node_at = detect::locate(base)
+            .filter(|f| f.kind == detect::Kind::Node)
+            .map_or(0, |f| f.index);
+        let at = detect::node_options_end(base, node_at);
+        let mut words = Vec::with_capacity(base.len() + options.len() + files.len());
+        words.extend_from_slice(&base[..at]);
+        words.extend(options);
+        words.extend_from_slice(&base[at..]);
+        words.extend(files.iter().map(|f| path_arg(f)));
+        finish(
+            program,
+            words.split_off(1),
+            Vec::new(),
+            JunitSource::File(junit),
+        )
+    }
+
+    /// Needs every failed test's file; None otherwise (node's own report
+    /// never names it, so the caller must fill it in).
+    fn rerun(
+        &self,
+        base: &[String],
+        failed: &[TestRef],
+        junit_path: &Path,
+    ) -> Option<Result<Invocation, RunnerError>> {
+        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
+    }
+
+    /// `file::name`.
+    fn test_id(&self, test: &TestRef) -> Option<String> {
+        file_scoped_id(test.file.as_deref(), &test.name)
+    }
+}
+
+/// `(?:^| )(?:a|b)$`: a name on its own, or at the end of its ancestors'.
+fn name_pattern(tests: &[TestRef]) -> String {
+    let names = dedup(tests.iter().map(|t| name_regex(&t.name)));
+    format!("(?:^| )(?:{})$", names.join("|"))
+}
+
+/// An escaped name. Node's JUnit reporter escapes `"` in attributes twice
+/// (`&amp;quot;`), so a name read back from its report has `&quot;` where the
+/// test has `"`; both are accepted there.
+fn name_regex(name: &str) -> String {
+    name.split("&quot;")
+        .map(js_regex_escape)
+        .collect::<Vec<_>>()
+        .join("(?:\"|&quot;)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::by_name;
+    use super::super::test_support::{argv, regex_matches, test_ref};
+    use super::*;
+
+    fn runner() -> &'static dyn Runner {
+        by_name("node").unwrap()
+    }
+
+    #[test]
+    fn options_go_before_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("reports/node.xml");
+        let files = argv(&["test/a.test.mjs", "test/b c.test.js"]);
+        let inv = runner()
+            .invocation(
+                &argv(&["node", "--import", "tsx", "--test", "--test-concurrency=1"]),
+                &Selection::Files(&files),
+                &junit,
+            )
+            .unwrap();
+        assert!(
+            dir.path().join("reports").is_dir(),
+            "node needs the directory"
+        );
+        assert_eq!(inv.program, "node");
+        assert_eq!(
+            inv.args,
+            argv(&[
+                "--import",
+                "tsx",
+                "--test",
+                "--test-concurrency=1",
+                "--test-reporter=junit",
+                &format!("--test-reporter-destination={}", junit.display()),
+                "--test-reporter=spec",
+                "--test-reporter-destination=stdout",
+                "test/a.test.mjs",
+                "test/b c.test.js",
+            ])
+        );
+        assert!(inv.env.is_empty());
+        assert_eq!(inv.junit, JunitSource::File(junit));
+    }
+
+    #[test]
+    fn options_go_before_positionals_already_in_the_base() {
+        let files = argv(&["t.mjs"]);
+        let inv = runner()
+            .invocation(
+                &argv(&["node", "--test", "setup.mjs"]),
+                &Selection::Files(&files),
+                Path::new("/j.xml"),
+            )
+            .unwrap();
+        assert_eq!(inv.args[0], "--test");
+        assert_eq!(inv.args[1], "--test-reporter=junit");
+        assert_eq!(&inv.args[5..], &argv(&["setup.mjs", "t.mjs"])[..]);
+    }
+
+    #[test]
+    fn rerun_needs_files_and_escapes_names() {
+        let failed = [
+            test_ref(Some("a.test.mjs"), "test", "fails &quot;q&quot; (x) [y]"),
+            test_ref(Some("a.test.mjs"), "test", "inner bad"),
+        ];
+        let inv = runner()
+            .rerun(&argv(&["node", "--test"]), &failed, Path::new("/j.xml"))
+            .unwrap()
+            .unwrap();
+        let pattern = inv
+            .args
+            .iter()
+            .find_map(|a| a.strip_prefix("--test-name-pattern="))
+            .unwrap();
+        assert_eq!(
+            pattern,
+            r#"(?:^| )(?:fails (?:"|&quot;)q(?:"|&quot;) \(x\) \[y\]|inner bad)$"#
+        );
+        for name in ["fails \"q\" (x) [y]", "inner bad", "suite one inner bad"] {
+            assert!(regex_matches(pattern, name), "{name}");
+        }
+        assert!(!regex_matches(pattern, "inner badly"));
+        assert_eq!(inv.args.last().map(String::as_str), Some("a.test.mjs"));
+
+        let no_file = [test_ref(None, "test", "x")];
+        assert!(
+            runner()
+                .rerun(&argv(&["node", "--test"]), &no_file, Path::new("/j.xml"))
+                .is_none()
+        );
+        assert!(matches!(
+            runner()
+                .invocation(
+                    &argv(&["node", "--test"]),
+                    &Selection::Tests(&no_file),
+                    Path::new("/j.xml")
+                )
+                .unwrap_err(),
+            RunnerError::MissingFile { .. }
+        ));
+    }
+}

@@ -1,0 +1,2 @@
+pub mod aggregate;
+pub mod spec;

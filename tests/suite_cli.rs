@@ -1,0 +1,560 @@
+//! `split`, `run`, `report` and `test` as users run them, against real
+//! runners where this machine has them (node --test).
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn pitcrew(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("PITCREW_LOG")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("pitcrew runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(output), stderr(output)))
+}
+
+fn has_node() -> bool {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A node --test suite: `files` of (name, [(test, ms, behaviour)]).
+fn node_suite(dir: &Path, files: &[(&str, &[(&str, u32, &str)])]) {
+    fs::create_dir_all(dir.join("test")).unwrap();
+    for (name, tests) in files {
+        let mut text = String::from(
+            "import test from 'node:test';\nconst work = (ms) => new Promise((r) => setTimeout(r, ms));\n",
+        );
+        for (title, ms, behaviour) in *tests {
+            let body = match *behaviour {
+                "fail" => "throw new Error('expected 1 to equal 2');".to_string(),
+                "flaky" => {
+                    "if (process.env.PITCREW_ATTEMPT === '1') throw new Error('ECONNRESET');"
+                        .to_string()
+                }
+                _ => String::new(),
+            };
+            text.push_str(&format!(
+                "test('{title}', async () => {{ await work({ms}); {body} }});\n"
+            ));
+        }
+        fs::write(dir.join("test").join(format!("{name}.test.mjs")), text).unwrap();
+    }
+}
+
+fn junit(dir: &Path, name: &str, cases: &[(&str, &str, f64)]) {
+    let mut xml = String::from("<testsuites>\n<testsuite name=\"s\">\n");
+    for (file, test, seconds) in cases {
+        xml.push_str(&format!(
+            "<testcase classname=\"c\" name=\"{test}\" file=\"{file}\" time=\"{seconds}\"/>\n"
+        ));
+    }
+    xml.push_str("</testsuite>\n</testsuites>\n");
+    fs::write(dir.join(name), xml).unwrap();
+}
+
+#[test]
+fn split_balances_by_timings_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["a", "b", "c", "d", "e"] {
+        fs::create_dir_all(dir.path().join("t")).unwrap();
+        fs::write(dir.path().join(format!("t/{f}.test.js")), "").unwrap();
+    }
+    junit(
+        dir.path(),
+        "old.xml",
+        &[
+            ("t/a.test.js", "x", 3.0),
+            ("t/b.test.js", "x", 3.0),
+            ("t/c.test.js", "x", 2.0),
+            ("t/d.test.js", "x", 2.0),
+            ("t/e.test.js", "x", 2.0),
+            ("t/gone.test.js", "x", 50.0),
+        ],
+    );
+    let args = [
+        "split",
+        "--tests",
+        "t/*.test.js",
+        "--timings",
+        "old.xml",
+        "--shards",
+        "2",
+    ];
+    let first = pitcrew(&args, dir.path());
+    assert!(first.status.success(), "{}", stderr(&first));
+    let plan = json(&first);
+    let estimates: Vec<f64> = plan["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["estimated_seconds"].as_f64().unwrap())
+        .collect();
+    assert_eq!(estimates, [6.0, 6.0], "{plan}");
+    assert_eq!(plan["lower_bound_seconds"], 6.0);
+    let all: Vec<&str> = plan["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    assert_eq!(all.len(), 5, "deleted tests are dropped: {all:?}");
+    assert_eq!(
+        stdout(&pitcrew(&args, dir.path())),
+        stdout(&first),
+        "deterministic"
+    );
+
+    let matrix = pitcrew(
+        &[
+            "split",
+            "--tests",
+            "t/*.test.js",
+            "--shards",
+            "2",
+            "--format",
+            "matrix",
+        ],
+        dir.path(),
+    );
+    let matrix = json(&matrix);
+    assert_eq!(matrix["include"][1]["shard"], 2);
+    assert_eq!(matrix["include"][1]["total"], 2);
+}
+
+#[test]
+fn split_bad_input_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.test.js"), "").unwrap();
+    for (args, needle) in [
+        (
+            vec!["split", "--tests", "*.test.js", "--shards", "0"],
+            "--shards: `0`",
+        ),
+        (
+            vec!["split", "--tests", "*.test.js", "--shards", "300"],
+            "--shards: `300`",
+        ),
+        (vec!["split", "--tests", "*.nope"], "--tests: no file"),
+        (
+            vec!["split", "--tests", "*.test.js", "--target-minutes=-1"],
+            "--target-minutes",
+        ),
+    ] {
+        let output = pitcrew(&args, dir.path());
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(needle),
+            "{needle}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn run_report_and_integrity_with_node() {
+    if !has_node() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    node_suite(
+        dir.path(),
+        &[
+            (
+                "one",
+                &[("one passes", 10, "pass"), ("one is flaky", 10, "flaky")],
+            ),
+            ("two", &[("two passes", 10, "pass")]),
+            (
+                "three",
+                &[("three fails", 10, "fail"), ("three passes", 10, "pass")],
+            ),
+        ],
+    );
+    let plan = pitcrew(
+        &[
+            "split",
+            "--runner",
+            "node",
+            "--tests",
+            "test/*.test.mjs",
+            "--shards",
+            "2",
+            "-o",
+            "plan.json",
+        ],
+        dir.path(),
+    );
+    assert!(plan.status.success(), "{}", stderr(&plan));
+
+    let mut codes = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let out = format!("shard-{}.json", &k[..1]);
+        let run = pitcrew(
+            &[
+                "run",
+                "--shard",
+                k,
+                "--plan",
+                "plan.json",
+                "--retries",
+                "2",
+                "-o",
+                &out,
+                "--",
+                "node",
+                "--test",
+            ],
+            dir.path(),
+        );
+        codes.push(run.status.code());
+        let result: Value =
+            serde_json::from_str(&fs::read_to_string(dir.path().join(&out)).unwrap()).unwrap();
+        assert_eq!(result["format"], "pitcrew-shard-result/1");
+        assert!(result["error"].is_null(), "{result}");
+    }
+    assert!(
+        codes.contains(&Some(1)),
+        "the shard with the failing test exits 1: {codes:?}"
+    );
+
+    let report = pitcrew(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--plan",
+            "plan.json",
+            "--no-classify",
+            "shard-1.json",
+            "shard-2.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(report.status.code(), Some(1), "a test failed");
+    let merged = json(&report);
+    let s = &merged["summary"];
+    assert_eq!(
+        (
+            s["tests"].as_u64(),
+            s["passed"].as_u64(),
+            s["failed"].as_u64(),
+            s["flaky"].as_u64()
+        ),
+        (Some(5), Some(3), Some(1), Some(1)),
+        "{s}"
+    );
+    assert!(
+        merged["problems"].as_array().unwrap().is_empty(),
+        "{merged}"
+    );
+
+    // A missing shard is named and fails the run.
+    let report = pitcrew(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--plan",
+            "plan.json",
+            "--no-classify",
+            "shard-1.json",
+        ],
+        dir.path(),
+    );
+    let problems = json(&report)["problems"].to_string();
+    assert!(problems.contains("shard 2/2: missing"), "{problems}");
+
+    // A result from another plan is named.
+    let other = dir.path().join("other.json");
+    let mut result: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("shard-2.json")).unwrap())
+            .unwrap();
+    result["plan_sha256"] = Value::from("f".repeat(64));
+    fs::write(&other, result.to_string()).unwrap();
+    let report = pitcrew(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--plan",
+            "plan.json",
+            "--no-classify",
+            "shard-1.json",
+            "other.json",
+        ],
+        dir.path(),
+    );
+    let problems = json(&report)["problems"].to_string();
+    assert!(
+        problems.contains("other.json: comes from a different plan"),
+        "{problems}"
+    );
+    assert!(problems.contains("shard 2/2: missing"), "{problems}");
+
+    // Duplicates are folded: the same shard twice counts once.
+    let report = pitcrew(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--plan",
+            "plan.json",
+            "--no-classify",
+            "shard-1.json",
+            "shard-2.json",
+            "shard-2.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(json(&report)["summary"]["tests"], 5);
+}
+
+#[test]
+fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.test.sh"), "").unwrap();
+    let plan = pitcrew(
+        &[
+            "split",
+            "--tests",
+            "*.test.sh",
+            "--shards",
+            "1",
+            "-o",
+            "plan.json",
+        ],
+        dir.path(),
+    );
+    assert!(plan.status.success(), "{}", stderr(&plan));
+
+    let run = pitcrew(
+        &[
+            "run",
+            "--shard",
+            "1/1",
+            "--plan",
+            "plan.json",
+            "--runner",
+            "generic",
+            "--",
+            "sh",
+            "-c",
+            "echo boom >&2; exit 3",
+            "{files}",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let result: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("pitcrew-shard-1.json")).unwrap())
+            .unwrap();
+    assert_eq!(result["error"]["kind"], "no-junit", "{result}");
+    assert!(
+        result["error"]["stderr_tail"]
+            .as_str()
+            .unwrap()
+            .contains("boom")
+    );
+
+    let run = pitcrew(
+        &[
+            "run",
+            "--shard",
+            "1/1",
+            "--plan",
+            "plan.json",
+            "--runner",
+            "generic",
+            "--timeout",
+            "0.3",
+            "--",
+            "sh",
+            "-c",
+            "sleep 30",
+            "sh",
+            "{files}",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let result: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("pitcrew-shard-1.json")).unwrap())
+            .unwrap();
+    assert_eq!(result["error"]["kind"], "timeout", "{result}");
+
+    let report = pitcrew(
+        &["report", "--no-classify", "pitcrew-shard-1.json"],
+        dir.path(),
+    );
+    assert_eq!(report.status.code(), Some(1));
+    assert!(
+        stdout(&report).contains("shard 1/1 (pitcrew-shard-1.json): timeout"),
+        "{}",
+        stdout(&report)
+    );
+}
+
+#[test]
+fn report_counts_junit_files_and_names_invalid_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.xml"),
+        r#"<testsuite name="s">
+  <testcase classname="c" name="ok" time="1"/>
+  <testcase classname="c" name="retried" time="1"><failure message="boom">trace</failure></testcase>
+  <testcase classname="c" name="retried" time="1"/>
+  <testcase classname="c" name="broken" time="1"><error message="x"/></testcase>
+  <testcase classname="c" name="skip" time="0"><skipped/></testcase>
+</testsuite>"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("bad.xml"),
+        "<testsuite>\n<testcase name=\"x\">\n</testsuite>",
+    )
+    .unwrap();
+    let report = pitcrew(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--no-classify",
+            "a.xml",
+            "bad.xml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(report.status.code(), Some(1));
+    let merged = json(&report);
+    let s = &merged["summary"];
+    assert_eq!(s["cases"], 5);
+    assert_eq!(s["failures"], 1);
+    assert_eq!(s["errors"], 1);
+    assert_eq!(s["skipped"], 1);
+    assert_eq!(s["tests"], 4);
+    assert_eq!(s["passed"], 1);
+    assert_eq!(s["failed"], 1);
+    assert_eq!(s["flaky"], 1);
+    assert_eq!(s["duration_seconds"], 4.0);
+    let problems = merged["problems"].to_string();
+    assert!(
+        problems.contains("bad.xml:3"),
+        "invalid XML is named with its line: {problems}"
+    );
+}
+
+#[test]
+fn local_test_mode_runs_merges_reports_and_remembers() {
+    if !has_node() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    node_suite(
+        dir.path(),
+        &[
+            ("slow", &[("slow one", 400, "pass")]),
+            (
+                "mid",
+                &[("mid one", 200, "pass"), ("mid flaky", 10, "flaky")],
+            ),
+            ("fast", &[("fast one", 10, "pass")]),
+        ],
+    );
+    let run = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "2",
+            "--jobs",
+            "2",
+            "--retries",
+            "1",
+            "--",
+            "node",
+            "--test",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "flaky passes by default: {}\n{}",
+        stdout(&run),
+        stderr(&run)
+    );
+    let text = stdout(&run);
+    assert!(
+        text.contains("4 tests: 3 passed, 0 failed, 1 flaky"),
+        "{text}"
+    );
+    assert!(text.contains("Flaky (1)"), "{text}");
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["summary"]["tests"], 4);
+    assert!(
+        fs::read_to_string(dir.path().join("pitcrew-report.md"))
+            .unwrap()
+            .contains("pitcrew: 4 tests")
+    );
+    let history: Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join(".pitcrew/timings.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        history["files"]["test/slow.test.mjs"].as_f64().unwrap() >= 0.35,
+        "{history}"
+    );
+
+    let strict = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "2",
+            "--retries",
+            "1",
+            "--flaky",
+            "fail",
+            "--",
+            "node",
+            "--test",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "--flaky fail: {}",
+        stdout(&strict)
+    );
+}
