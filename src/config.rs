@@ -15,7 +15,15 @@ use crate::host::{CacheSetting, Limits, PluginSpec, Source};
 pub const FILE_NAME: &str = "pitcrew.toml";
 
 /// Phase slots of the pipelines, with their built-in plugins.
-pub const PHASE_SLOTS: &[(&str, &str)] = &[("summary", "summary")];
+pub const PHASE_SLOTS: &[(&str, &str)] = &[
+    ("strategy", "strategy"),
+    ("pre-sync", "pre-sync"),
+    ("hardware-calibration", "hardware-calibration"),
+    ("worker-consistency", "worker-consistency"),
+    ("coordinator-chunking", "coordinator-chunking"),
+    ("pre-flight", "pre-flight"),
+    ("summary", "summary"),
+];
 
 /// A problem in the configuration: `{file}: {message}`, one line.
 #[derive(Debug, thiserror::Error)]

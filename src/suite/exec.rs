@@ -265,7 +265,7 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
     let set: BTreeSet<&str> = group.iter().map(String::as_str).collect();
     cases
         .into_iter()
-        .map(|case| {
+        .map(|mut case| {
             let file = junit::test_file(&case).map(|f| normalise(&f));
             let item = match file {
                 Some(f) if set.contains(f.as_str()) => f,
@@ -274,6 +274,10 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
                 Some(f) => f,
                 None => String::new(),
             };
+            // A report that names no file (node) gets the item it ran from.
+            if case.file.is_none() && !item.is_empty() && item != case.classname {
+                case.file = Some(item.clone());
+            }
             (item, case)
         })
         .collect()

@@ -54,7 +54,7 @@ pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (R, String) {
     let buffer = Buffer::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(buffer.clone())
-        .with_max_level(tracing::Level::TRACE)
+        .with_max_level(tracing::Level::DEBUG)
         .with_ansi(false)
         .finish();
     let result = tracing::subscriber::with_default(subscriber, f);

@@ -32,9 +32,9 @@ const SLOT_BITS: u32 = 13;
 const SLOTS: usize = 1 << SLOT_BITS;
 /// Fibonacci hashing: the high bits of the product are well mixed.
 const MULTIPLIER: u32 = 0x9E37_79B1;
-/// Case-folds four ASCII bytes at once (see the module docs).
-const FOLD: u32 = 0x2020_2020;
-/// Length of the hashed prefix.
+/// Case-folds eight ASCII bytes at once (see the module docs).
+const FOLD: u64 = 0x2020_2020_2020_2020;
+/// Length of the hashed prefix; shorter patterns are tried by first byte.
 const KEY_LEN: usize = 4;
 
 /// One occurrence of a pattern: `text[start..end]` equals pattern `pattern`,
@@ -54,22 +54,23 @@ pub(crate) struct Matcher<const P: usize> {
     /// index order.
     start: [u16; SLOTS + 1],
     ids: [u16; P],
-    /// Each pattern's folded first four bytes (0 for a short pattern).
-    keys: [u32; P],
+    /// Each pattern's first eight bytes (all of a shorter one), folded and
+    /// zero-padded, and the mask of those bytes: one comparison rejects
+    /// almost every candidate that merely shares the hashed prefix.
+    keys: [u64; P],
+    masks: [u64; P],
     pats: [&'static [u8]; P],
-    /// The patterns shorter than four bytes are `short[..short_len]`.
+    /// The patterns shorter than [`KEY_LEN`] are `short[..short_len]`.
     short: [u16; P],
     short_len: usize,
     /// `short_first[b]`: a short pattern starts with byte `b` (either case).
     short_first: [bool; 256],
 }
 
-const fn key_of(b: [u8; 4]) -> u32 {
-    u32::from_le_bytes(b) | FOLD
-}
-
-const fn slot_of(key: u32) -> usize {
-    (key.wrapping_mul(MULTIPLIER) >> (32 - SLOT_BITS)) as usize
+/// The slot of a position whose next eight bytes, folded, are `folded`: a
+/// hash of the first four.
+const fn slot_of(folded: u64) -> usize {
+    ((folded as u32).wrapping_mul(MULTIPLIER) >> (32 - SLOT_BITS)) as usize
 }
 
 impl<const P: usize> Matcher<P> {
@@ -81,22 +82,27 @@ impl<const P: usize> Matcher<P> {
             start: [0; SLOTS + 1],
             ids: [0; P],
             keys: [0; P],
+            masks: [0; P],
             pats: [&[]; P],
             short: [0; P],
             short_len: 0,
             short_first: [false; 256],
         };
-        // Count the long patterns of each slot (in `start[slot + 1]`), note
-        // the short ones.
+        // Keys and masks; count the long patterns of each slot (in
+        // `start[slot + 1]`); list the short ones.
         let mut i = 0;
         while i < P {
             let p = patterns[i].as_bytes();
             assert!(!p.is_empty(), "empty pattern");
             m.pats[i] = p;
+            let mut b = 0;
+            while b < p.len() && b < 8 {
+                m.keys[i] |= ((p[b] as u64) | 0x20) << (8 * b);
+                m.masks[i] |= 0xFF << (8 * b);
+                b += 1;
+            }
             if p.len() >= KEY_LEN {
-                let key = key_of([p[0], p[1], p[2], p[3]]);
-                m.keys[i] = key;
-                let slot = slot_of(key);
+                let slot = slot_of(m.keys[i]);
                 m.filter[slot / 64] |= 1 << (slot % 64);
                 m.start[slot + 1] += 1;
             } else {
@@ -131,53 +137,64 @@ impl<const P: usize> Matcher<P> {
     /// first), in the order described in the module docs.
     pub(crate) fn find_all(&self, hay: &[u8], out: &mut Vec<Match>) {
         out.clear();
-        let has_short = self.short_len > 0;
-        for (i, window) in hay.windows(KEY_LEN).enumerate() {
-            let key = key_of([window[0], window[1], window[2], window[3]]);
-            let slot = slot_of(key);
-            if self.filter[slot / 64] & (1 << (slot % 64)) != 0 {
-                self.try_slot(hay, i, key, slot, out);
-            }
-            if has_short && self.short_first[usize::from(window[0])] {
-                self.try_short(hay, i, out);
-            }
+        let n = hay.len();
+        let mut at = 0;
+        while at + 8 <= n {
+            let mut word = [0; 8];
+            word.copy_from_slice(&hay[at..at + 8]);
+            self.step(hay, at, u64::from_le_bytes(word), out);
+            at += 1;
         }
-        if has_short {
-            // The last positions, too close to the end for a four-byte key.
-            for i in hay.len().saturating_sub(KEY_LEN - 1)..hay.len() {
-                if self.short_first[usize::from(hay[i])] {
-                    self.try_short(hay, i, out);
-                }
-            }
+        // The last seven positions, zero-padded: a padding byte never equals
+        // a folded pattern byte, and `try_at` checks the real length.
+        while at < n {
+            let mut word = [0; 8];
+            word[..n - at].copy_from_slice(&hay[at..]);
+            self.step(hay, at, u64::from_le_bytes(word), out);
+            at += 1;
         }
         if out.len() > 1 {
             out.sort_unstable();
         }
     }
 
-    #[inline]
-    fn try_slot(&self, hay: &[u8], at: usize, key: u32, slot: usize, out: &mut Vec<Match>) {
+    /// The patterns that may start at `at`, where the text's next eight
+    /// bytes (zero-padded) are `word`.
+    #[inline(always)]
+    fn step(&self, hay: &[u8], at: usize, word: u64, out: &mut Vec<Match>) {
+        let folded = word | FOLD;
+        let slot = slot_of(folded);
+        if self.filter[slot / 64] & (1 << (slot % 64)) != 0 {
+            self.try_slot(hay, at, folded, slot, out);
+        }
+        if self.short_len > 0 && self.short_first[(word & 0xFF) as usize] {
+            self.try_short(hay, at, folded, out);
+        }
+    }
+
+    #[inline(never)]
+    fn try_slot(&self, hay: &[u8], at: usize, folded: u64, slot: usize, out: &mut Vec<Match>) {
         let (from, to) = (
             usize::from(self.start[slot]),
             usize::from(self.start[slot + 1]),
         );
         for &id in &self.ids[from..to] {
-            let id = usize::from(id);
-            if self.keys[id] == key {
-                self.try_at(hay, at, id, out);
-            }
+            self.try_at(hay, at, folded, usize::from(id), out);
         }
     }
 
     #[cold]
-    fn try_short(&self, hay: &[u8], at: usize, out: &mut Vec<Match>) {
+    fn try_short(&self, hay: &[u8], at: usize, folded: u64, out: &mut Vec<Match>) {
         for &id in &self.short[..self.short_len] {
-            self.try_at(hay, at, usize::from(id), out);
+            self.try_at(hay, at, folded, usize::from(id), out);
         }
     }
 
-    #[inline]
-    fn try_at(&self, hay: &[u8], at: usize, id: usize, out: &mut Vec<Match>) {
+    #[inline(always)]
+    fn try_at(&self, hay: &[u8], at: usize, folded: u64, id: usize, out: &mut Vec<Match>) {
+        if folded & self.masks[id] != self.keys[id] {
+            return;
+        }
         let pat = self.pats[id];
         let end = at + pat.len();
         if hay
@@ -192,14 +209,17 @@ impl<const P: usize> Matcher<P> {
         }
     }
 
-    /// The largest number of distinct keys (folded first four bytes) that
-    /// share one slot: more than one costs a key comparison per pattern.
+    /// The largest number of distinct hashed prefixes that share one slot:
+    /// each slot's patterns are all tried at a position that hashes to it.
     #[cfg(test)]
     pub(crate) fn max_keys_per_slot(&self) -> usize {
         (0..SLOTS)
             .map(|s| {
                 let ids = &self.ids[usize::from(self.start[s])..usize::from(self.start[s + 1])];
-                let mut keys: Vec<u32> = ids.iter().map(|&id| self.keys[usize::from(id)]).collect();
+                let mut keys: Vec<u32> = ids
+                    .iter()
+                    .map(|&id| self.keys[usize::from(id)] as u32)
+                    .collect();
                 keys.sort_unstable();
                 keys.dedup();
                 keys.len()
