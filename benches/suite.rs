@@ -234,6 +234,13 @@ fn generate(path: &Path, target_bytes: u64, profile: Profile) -> io::Result<Gene
                     .unwrap();
                     // A retried failure passes on its second attempt.
                     let roll = if attempt == 1 { 999 } else { roll };
+                    let out_bytes = match profile {
+                        Profile::Realistic if roll >= 75 && rng.below(100) < 10 => {
+                            200 + rng.below(800) as usize
+                        }
+                        Profile::Realistic => 0,
+                        Profile::Bodies => 16 * 1024 + rng.below(112 * 1024) as usize,
+                    };
                     if roll < 40 {
                         inner_counts[1] += 1;
                         let expected = rng.below(100);
@@ -256,17 +263,12 @@ fn generate(path: &Path, target_bytes: u64, profile: Profile) -> io::Result<Gene
                         inner_counts[3] += 1;
                         inner_body
                             .push_str(">\n        <skipped message=\"requires a GPU runner\"/>\n");
+                    } else if out_bytes == 0 {
+                        inner_body.push_str("/>\n");
+                        continue;
                     } else {
-                        inner_body.push('>');
-                        inner_body.push('\n');
+                        inner_body.push_str(">\n");
                     }
-                    let out_bytes = match profile {
-                        Profile::Realistic if roll >= 75 && rng.below(100) < 10 => {
-                            200 + rng.below(800) as usize
-                        }
-                        Profile::Realistic => 0,
-                        Profile::Bodies => 16 * 1024 + rng.below(112 * 1024) as usize,
-                    };
                     if out_bytes > 0 {
                         inner_body.push_str("        <system-out><![CDATA[");
                         log_lines(&mut inner_body, &mut rng, out_bytes);

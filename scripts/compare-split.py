@@ -145,7 +145,7 @@ def run_pitcrew(pitcrew: str, workdir: Path, shards: int) -> tuple[list[list[str
     return [s["items"] for s in plan["shards"]], plan
 
 
-def pytest_split(algorithm: str, files: list[str], seconds: dict[str, float], shards: int) -> list[list[str]]:
+def run_pytest_split(algorithm: str, files: list[str], seconds: dict[str, float], shards: int) -> list[list[str]]:
     from pytest_split.algorithms import Algorithms
 
     items = [PytestItem(f) for f in files]
@@ -188,17 +188,17 @@ def main() -> int:
         )
         return 2
     ensure_pytest_split()
-    import pytest_split
+    from importlib.metadata import version
 
     baselines = [
-        ("pytest-split least_duration", lambda f, s, n: pytest_split("least_duration", f, s, n)),
-        ("pytest-split duration_based_chunks", lambda f, s, n: pytest_split("duration_based_chunks", f, s, n)),
+        ("pytest-split least_duration", lambda f, s, n: run_pytest_split("least_duration", f, s, n)),
+        ("pytest-split duration_based_chunks", lambda f, s, n: run_pytest_split("duration_based_chunks", f, s, n)),
         ("jest/vitest sha1 slices", lambda f, s, n: sha1_slices(f, n)),
         ("round-robin", lambda f, s, n: round_robin(f, n)),
     ]
     print(
         f"{args.items} files, log-normal durations (median 2 s), seed {args.seed}; "
-        f"pytest-split {getattr(pytest_split, '__version__', '')}".rstrip()
+        f"pytest-split {version('pytest-split')}"
     )
     print("cells: makespan / lower bound, lower bound = max(total / N, longest file)")
     print()
@@ -243,14 +243,15 @@ def main() -> int:
                         failures.append(
                             f"sigma {sigma}, {shards} shards: pitcrew {ours:.3f} s worse than {name} {theirs:.3f} s"
                         )
-                    cells.append(f"{theirs / bound:.4f}")
+                    digits = 6 if "least_duration" in name else 3
+                    cells.append(f"{theirs / bound:.{digits}f}")
                 print(
                     f"| {sigma} | {shards} | {args.items / shards:.1f} | "
-                    f"{'yes' if bound == longest else 'no'} | **{ratio:.4f}** | " + " | ".join(cells) + " |"
+                    f"{'yes' if bound == longest else 'no'} | **{ratio:.6f}** | " + " | ".join(cells) + " |"
                 )
     runs = len(sigmas) * len(shard_counts)
     print()
-    print(f"pitcrew: worst {worst:.4f} of the lower bound; mean `pitcrew split` process time {pitcrew_seconds / runs * 1e3:.0f} ms")
+    print(f"pitcrew: worst {worst:.6f} of the lower bound; mean `pitcrew split` process time {pitcrew_seconds / runs * 1e3:.0f} ms")
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     return 1 if failures else 0

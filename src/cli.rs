@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
+  pitcrew plan examples/training/healthy/spec.toml --format table
   pitcrew test -- node --test                    split, run shards in parallel, report (local)
   pitcrew split --tests 'tests/**/*.py' --timings 'junit/*.xml' --shards auto --format matrix
   pitcrew run --shard 2/4 --plan plan.json --retries 2 -- pytest
@@ -52,6 +53,11 @@ pub struct GlobalArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Pre-flight plan for a distributed training run, or a blocked launch.
+    Plan(PlanArgs),
+    /// On a training node: hash the job's files, read versions, memory and
+    /// disk, measure throughput, and write the report `plan` reads.
+    WorkerReport(WorkerReportArgs),
     /// Local: split the suite, run every shard in parallel, merge and report.
     Test(TestArgs),
     /// Plan shards from a test list and timing history.
@@ -219,6 +225,53 @@ pub struct TestArgs {
     /// The test command, e.g. `-- node --test`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// The training spec (TOML; see docs/plan-spec.md).
+    pub spec: PathBuf,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Json)]
+    pub format: PlanFormat,
+    /// Also write the plan (JSON) here; nothing is written on bad input.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A worker report older than this is stale (a warning).
+    #[arg(long, default_value_t = 24.0, value_name = "HOURS")]
+    pub max_report_age_hours: f64,
+    /// Don't run the sync script (its check is then skipped).
+    #[arg(long)]
+    pub no_sync: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFormat {
+    Json,
+    /// A checklist with ✓/⚠/✗ and the reason for each check.
+    Table,
+}
+
+#[derive(Args, Debug)]
+pub struct WorkerReportArgs {
+    /// The training spec (for the job's files and the checkpoint dir).
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// This worker's name, as in the spec's `[[worker]]`.
+    #[arg(long)]
+    pub name: String,
+    /// Command that measures throughput; its last stdout line is
+    /// `examples_per_second=<float>` or a bare number. Run 3 times; the median counts.
+    #[arg(long, value_name = "CMD")]
+    pub calibrate: Option<String>,
+    /// Seconds each calibration run may take.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub timeout_s: u64,
+    /// The Python whose versions are reported.
+    #[arg(long, default_value = "python3")]
+    pub python: String,
+    /// Where to write the report [default: standard output].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

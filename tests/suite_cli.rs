@@ -38,8 +38,11 @@ fn has_node() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// A node --test suite: `files` of (name, [(test, ms, behaviour)]).
-fn node_suite(dir: &Path, files: &[(&str, &[(&str, u32, &str)])]) {
+/// A test: its title, how long it sleeps (ms), and `pass`, `fail` or `flaky`.
+type NodeTest<'a> = (&'a str, u32, &'a str);
+
+/// A node --test suite: `files` of (name, tests).
+fn node_suite(dir: &Path, files: &[(&str, &[NodeTest<'_>])]) {
     fs::create_dir_all(dir.join("test")).unwrap();
     for (name, tests) in files {
         let mut text = String::from(

@@ -1,12 +1,14 @@
 //! One module per subcommand; each is thin and returns the exit code.
 
 mod classify;
+mod plan;
 mod plugin;
 mod report;
 mod run;
 mod split;
 mod suite;
 mod test;
+mod worker_report;
 
 use anyhow::Context as _;
 
@@ -16,6 +18,8 @@ use crate::host::Runtime;
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
+        Command::Plan(args) => plan::run(&cli.global, &args),
+        Command::WorkerReport(args) => worker_report::run(&cli.global, &args),
         Command::Test(args) => test::run(&cli.global, &args),
         Command::Split(args) => split::run(&cli.global, &args),
         Command::Run(args) => run::run(&cli.global, &args),

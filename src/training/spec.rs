@@ -244,6 +244,10 @@ pub struct Worker {
     pub facts: WorkerFacts,
     /// The report the facts came from, resolved; `None` for inline facts.
     pub report_path: Option<PathBuf>,
+    /// False when the spec names a report that doesn't exist (yet): the
+    /// plan fails its `hardware.reports` check instead of refusing the spec,
+    /// and `worker-report` can run before every node has reported.
+    pub report_present: bool,
 }
 
 /// What `plan` knows about a worker, whether from a report or inline.
@@ -263,6 +267,19 @@ pub struct WorkerFacts {
 }
 
 impl WorkerFacts {
+    /// The facts of a worker whose report is missing: nothing measured.
+    pub fn missing() -> Self {
+        Self {
+            throughput: 0.0,
+            memory_bytes: 0,
+            free_disk_bytes: 0,
+            os: String::new(),
+            versions: BTreeMap::new(),
+            files: BTreeMap::new(),
+            timestamp: None,
+        }
+    }
+
     /// The timestamp as Unix seconds, for computing the report's age.
     pub fn timestamp_unix(&self) -> Option<i64> {
         self.timestamp.as_deref().and_then(parse_rfc3339_utc)
@@ -650,7 +667,15 @@ impl<'a> Ctx<'a> {
     }
 
     fn reported_worker(&self, at: &At, name: &str, report: &str) -> Result<Worker, SpecError> {
-        let path = self.path(at, "report", report, Kind::File, Existence::Required)?;
+        let path = self.path(at, "report", report, Kind::File, Existence::Optional)?;
+        if !path.exists {
+            return Ok(Worker {
+                name: name.to_string(),
+                facts: WorkerFacts::missing(),
+                report_path: Some(path.resolved),
+                report_present: false,
+            });
+        }
         let origin = self.sibling_origin(report);
         let report_data = read_report(&path.resolved, &origin)?;
         if report_data.name != name {
@@ -666,6 +691,7 @@ impl<'a> Ctx<'a> {
             name: name.to_string(),
             facts: report_facts(report_data),
             report_path: Some(path.resolved),
+            report_present: true,
         })
     }
 
@@ -894,6 +920,7 @@ fn inline_worker(at: &At, w: RawWorker) -> Result<Worker, SpecError> {
         name: w.name,
         facts: validate_facts(at, input, None)?,
         report_path: None,
+        report_present: true,
     })
 }
 

@@ -1,41 +1,52 @@
 //! Finds every occurrence of a fixed set of patterns in a text, ASCII
-//! case-insensitively, the way an Aho-Corasick automaton in overlapping mode
-//! reports them, with tables computed at compile time.
+//! case-insensitively, as an Aho-Corasick automaton in overlapping mode
+//! reports them, from tables computed at compile time.
 //!
 //! Why not an automaton: inside the plugin every call runs in a fresh
 //! instance, so an automaton built at run time was rebuilt on every call
-//! (about 2 ms for the rule table), and stepping a non-deterministic
-//! automaton byte by byte is the slowest part of classifying in wasm (no
-//! SIMD prefilter helps with a few hundred case-insensitive patterns). Here
+//! (about 2 ms for the rule table), and stepping a non-deterministic automaton
+//! byte by byte is the slowest part of classifying in WebAssembly, where no
+//! SIMD prefilter helps with a few hundred case-insensitive patterns. Here
 //! nothing is built at run time: the tables are `static` data in the binary.
 //!
 //! # How
 //!
-//! Every pattern of four bytes or more is filed under a hash of its first four
-//! bytes, case-folded (`| 0x20` on each byte, which maps both cases of a letter
-//! to one value; it also merges a few non-letters, which the final comparison
-//! tells apart). At each position of the text the four bytes there are folded
-//! and hashed the same way; a one-bit-per-slot filter (1 KiB) rejects almost
-//! every position at the cost of one load. Surviving positions compare the
-//! folded key of each pattern in the slot, then the whole pattern with
-//! [`<[u8]>::eq_ignore_ascii_case`]. Patterns shorter than four bytes are
-//! tried where their first byte occurs.
+//! Every pattern of four bytes or more has an *anchor*: its four consecutive
+//! bytes that look rarest in test output (see [`commonness`]), so that
+//! common words (`module`, `build`, `test`) rarely make a text position worth
+//! a closer look. Anchors are filed under a hash of their bytes, case-folded
+//! with `| 0x20` on each byte (which maps both cases of a letter to one value,
+//! and merges a few non-letters that the exact check below tells apart).
+//!
+//! At each position of the text the next four bytes are folded and hashed the
+//! same way, and a 64 Ki-bit filter (8 KiB) rejects almost every position with
+//! one load. At a surviving position each pattern filed in the hash's slot is
+//! checked where it would start: its first eight bytes (all of a shorter
+//! pattern) with one masked comparison that folds only the letters, so it is
+//! exact, then any further bytes with [`<[u8]>::eq_ignore_ascii_case`].
+//! Patterns shorter than four bytes are tried where their first byte occurs.
+//!
+//! The scanning loop reads eight bytes at a time and never calls `memcpy`
+//! or `memset`, which in WebAssembly become out-of-line calls to the host
+//! runtime.
 //!
 //! # Order
 //!
 //! Matches come out sorted by end, then by start (so at one end the longest
-//! first), then by pattern index: the order in which an Aho-Corasick
-//! automaton with `MatchKind::Standard` reports overlapping matches.
+//! first), then by pattern index: the order in which an Aho-Corasick automaton
+//! with `MatchKind::Standard` reports overlapping matches.
 
-/// log2 of the number of hash slots.
+/// log2 of the filter's size in bits.
+const FILTER_BITS: u32 = 16;
+/// log2 of the number of slots patterns are filed in.
 const SLOT_BITS: u32 = 13;
 const SLOTS: usize = 1 << SLOT_BITS;
 /// Fibonacci hashing: the high bits of the product are well mixed.
 const MULTIPLIER: u32 = 0x9E37_79B1;
-/// Case-folds eight ASCII bytes at once (see the module docs).
+/// Case-folds eight ASCII bytes at once, for hashing (see the module docs).
 const FOLD: u64 = 0x2020_2020_2020_2020;
-/// Length of the hashed prefix; shorter patterns are tried by first byte.
-const KEY_LEN: usize = 4;
+/// Length of an anchor; shorter patterns are tried by their first byte.
+const ANCHOR_LEN: usize = 4;
 
 /// One occurrence of a pattern: `text[start..end]` equals pattern `pattern`,
 /// ignoring ASCII case. The field order is the reporting order.
@@ -46,31 +57,115 @@ pub(crate) struct Match {
     pub pattern: usize,
 }
 
+/// What is needed to check one pattern at a position.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// The pattern's first eight bytes (all of a shorter one), letters
+    /// lowercased, little-endian, zero-padded.
+    key: u64,
+    /// 0x20 on each letter of `key`: the only bit a text byte may differ in.
+    fold: u64,
+    /// 0xFF on each byte of `key`.
+    mask: u64,
+    /// Where the anchor starts in the pattern.
+    anchor: usize,
+    pat: &'static [u8],
+}
+
+impl Entry {
+    const EMPTY: Entry = Entry {
+        key: 0,
+        fold: 0,
+        mask: 0,
+        anchor: 0,
+        pat: &[],
+    };
+
+    const fn new(pat: &'static [u8]) -> Entry {
+        assert!(!pat.is_empty(), "empty pattern");
+        let mut e = Entry {
+            pat,
+            ..Entry::EMPTY
+        };
+        let mut b = 0;
+        while b < pat.len() && b < 8 {
+            e.key |= (pat[b].to_ascii_lowercase() as u64) << (8 * b);
+            if pat[b].is_ascii_alphabetic() {
+                e.fold |= 0x20 << (8 * b);
+            }
+            e.mask |= 0xFF << (8 * b);
+            b += 1;
+        }
+        // The rarest-looking four bytes; the first of equals.
+        let mut best = u32::MAX;
+        let mut at = 0;
+        while at + ANCHOR_LEN <= pat.len() {
+            let score = commonness(pat[at])
+                + commonness(pat[at + 1])
+                + commonness(pat[at + 2])
+                + commonness(pat[at + 3]);
+            if score < best {
+                best = score;
+                e.anchor = at;
+            }
+            at += 1;
+        }
+        e
+    }
+
+    /// The anchor's bytes, folded for hashing.
+    const fn anchor_hash(&self) -> u32 {
+        let p = self.pat;
+        let a = self.anchor;
+        hash(u32::from_le_bytes([p[a], p[a + 1], p[a + 2], p[a + 3]]) as u64 | FOLD)
+    }
+}
+
+/// How common a byte is in test output, roughly (letter frequencies of
+/// English, then the punctuation of paths and stack traces). Only a
+/// heuristic for choosing anchors: any choice finds the same matches.
+const fn commonness(b: u8) -> u32 {
+    match b.to_ascii_lowercase() {
+        b' ' => 30,
+        b'e' => 26,
+        b't' => 24,
+        b'a' | b'o' | b'i' | b'n' | b's' | b'r' => 20,
+        b'h' | b'l' | b'd' | b'c' | b'u' | b'm' => 14,
+        b'.' | b'/' | b'(' | b')' | b':' | b'\'' | b'"' | b'\n' | b',' => 14,
+        b'f' | b'p' | b'g' | b'w' | b'y' | b'b' | b'v' => 10,
+        b'0'..=b'9' => 10,
+        b'k' | b'x' | b'j' | b'q' | b'z' | b'-' | b'=' | b'<' | b'>' => 5,
+        _ => 3,
+    }
+}
+
+/// The hash of four folded bytes (the low half of `folded`).
+const fn hash(folded: u64) -> u32 {
+    (folded as u32).wrapping_mul(MULTIPLIER)
+}
+
+const fn filter_bit(hash: u32) -> usize {
+    (hash >> (32 - FILTER_BITS)) as usize
+}
+
+const fn slot_of(hash: u32) -> usize {
+    (hash >> (32 - SLOT_BITS)) as usize
+}
+
 /// The tables for `P` patterns.
 pub(crate) struct Matcher<const P: usize> {
-    /// Bit `h` is set when some long pattern hashes to slot `h`.
-    filter: [u64; SLOTS / 64],
-    /// The long patterns of slot `h` are `ids[start[h]..start[h + 1]]`, in
-    /// index order.
+    /// Bit `h` is set when some anchor's hash has `h` in its top bits.
+    filter: [u64; (1 << FILTER_BITS) / 64],
+    /// The patterns whose anchors hash to slot `s` are
+    /// `ids[start[s]..start[s + 1]]`, in index order.
     start: [u16; SLOTS + 1],
     ids: [u16; P],
-    /// Each pattern's first eight bytes (all of a shorter one), folded and
-    /// zero-padded, and the mask of those bytes: one comparison rejects
-    /// almost every candidate that merely shares the hashed prefix.
-    keys: [u64; P],
-    masks: [u64; P],
-    pats: [&'static [u8]; P],
-    /// The patterns shorter than [`KEY_LEN`] are `short[..short_len]`.
+    entries: [Entry; P],
+    /// The patterns shorter than an anchor are `short[..short_len]`.
     short: [u16; P],
     short_len: usize,
     /// `short_first[b]`: a short pattern starts with byte `b` (either case).
     short_first: [bool; 256],
-}
-
-/// The slot of a position whose next eight bytes, folded, are `folded`: a
-/// hash of the first four.
-const fn slot_of(folded: u64) -> usize {
-    ((folded as u32).wrapping_mul(MULTIPLIER) >> (32 - SLOT_BITS)) as usize
 }
 
 impl<const P: usize> Matcher<P> {
@@ -78,38 +173,30 @@ impl<const P: usize> Matcher<P> {
     pub(crate) const fn new(patterns: [&'static str; P]) -> Self {
         assert!(P < u16::MAX as usize, "pattern indexes must fit in u16");
         let mut m = Matcher {
-            filter: [0; SLOTS / 64],
+            filter: [0; (1 << FILTER_BITS) / 64],
             start: [0; SLOTS + 1],
             ids: [0; P],
-            keys: [0; P],
-            masks: [0; P],
-            pats: [&[]; P],
+            entries: [Entry::EMPTY; P],
             short: [0; P],
             short_len: 0,
             short_first: [false; 256],
         };
-        // Keys and masks; count the long patterns of each slot (in
+        // Entries; count the anchored patterns of each slot (in
         // `start[slot + 1]`); list the short ones.
         let mut i = 0;
         while i < P {
-            let p = patterns[i].as_bytes();
-            assert!(!p.is_empty(), "empty pattern");
-            m.pats[i] = p;
-            let mut b = 0;
-            while b < p.len() && b < 8 {
-                m.keys[i] |= ((p[b] as u64) | 0x20) << (8 * b);
-                m.masks[i] |= 0xFF << (8 * b);
-                b += 1;
-            }
-            if p.len() >= KEY_LEN {
-                let slot = slot_of(m.keys[i]);
-                m.filter[slot / 64] |= 1 << (slot % 64);
-                m.start[slot + 1] += 1;
+            let e = Entry::new(patterns[i].as_bytes());
+            m.entries[i] = e;
+            if e.pat.len() >= ANCHOR_LEN {
+                let h = e.anchor_hash();
+                let bit = filter_bit(h);
+                m.filter[bit / 64] |= 1 << (bit % 64);
+                m.start[slot_of(h) + 1] += 1;
             } else {
                 m.short[m.short_len] = i as u16;
                 m.short_len += 1;
-                m.short_first[p[0].to_ascii_lowercase() as usize] = true;
-                m.short_first[p[0].to_ascii_uppercase() as usize] = true;
+                m.short_first[e.pat[0].to_ascii_lowercase() as usize] = true;
+                m.short_first[e.pat[0].to_ascii_uppercase() as usize] = true;
             }
             i += 1;
         }
@@ -119,12 +206,13 @@ impl<const P: usize> Matcher<P> {
             m.start[slot + 1] += m.start[slot];
             slot += 1;
         }
-        // File the long patterns in index order.
+        // File the anchored patterns in index order.
         let mut next = m.start;
         let mut i = 0;
         while i < P {
-            if m.pats[i].len() >= KEY_LEN {
-                let slot = slot_of(m.keys[i]);
+            let e = m.entries[i];
+            if e.pat.len() >= ANCHOR_LEN {
+                let slot = slot_of(e.anchor_hash());
                 m.ids[next[slot] as usize] = i as u16;
                 next[slot] += 1;
             }
@@ -139,18 +227,40 @@ impl<const P: usize> Matcher<P> {
         out.clear();
         let n = hay.len();
         let mut at = 0;
+        // Four positions per round, from one eight-byte load.
         while at + 8 <= n {
             let mut word = [0; 8];
             word.copy_from_slice(&hay[at..at + 8]);
-            self.step(hay, at, u64::from_le_bytes(word), out);
-            at += 1;
+            let folded = u64::from_le_bytes(word) | FOLD;
+            let hits = u8::from(self.may_anchor(folded))
+                | u8::from(self.may_anchor(folded >> 8)) << 1
+                | u8::from(self.may_anchor(folded >> 16)) << 2
+                | u8::from(self.may_anchor(folded >> 24)) << 3;
+            if hits != 0 {
+                for j in 0..4 {
+                    if hits & (1 << j) != 0 {
+                        self.try_anchor(hay, at + j, out);
+                    }
+                }
+            }
+            if self.short_len > 0 {
+                for (j, &b) in word[..4].iter().enumerate() {
+                    if self.short_first[usize::from(b)] {
+                        self.try_short(hay, at + j, out);
+                    }
+                }
+            }
+            at += 4;
         }
-        // The last seven positions, zero-padded: a padding byte never equals
-        // a folded pattern byte, and `try_at` checks the real length.
+        // The last positions, zero-padded: a padding byte never folds to a
+        // pattern byte, and every check looks at the real length.
         while at < n {
-            let mut word = [0; 8];
-            word[..n - at].copy_from_slice(&hay[at..]);
-            self.step(hay, at, u64::from_le_bytes(word), out);
+            if self.may_anchor(word_at(hay, at) | FOLD) {
+                self.try_anchor(hay, at, out);
+            }
+            if self.short_first[usize::from(hay[at])] {
+                self.try_short(hay, at, out);
+            }
             at += 1;
         }
         if out.len() > 1 {
@@ -158,74 +268,96 @@ impl<const P: usize> Matcher<P> {
         }
     }
 
-    /// The patterns that may start at `at`, where the text's next eight
-    /// bytes (zero-padded) are `word`.
     #[inline(always)]
-    fn step(&self, hay: &[u8], at: usize, word: u64, out: &mut Vec<Match>) {
-        let folded = word | FOLD;
-        let slot = slot_of(folded);
-        if self.filter[slot / 64] & (1 << (slot % 64)) != 0 {
-            self.try_slot(hay, at, folded, slot, out);
-        }
-        if self.short_len > 0 && self.short_first[(word & 0xFF) as usize] {
-            self.try_short(hay, at, folded, out);
-        }
+    fn may_anchor(&self, folded: u64) -> bool {
+        let bit = filter_bit(hash(folded));
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0
     }
 
+    /// Tries the patterns whose anchors may be at `at`.
     #[inline(never)]
-    fn try_slot(&self, hay: &[u8], at: usize, folded: u64, slot: usize, out: &mut Vec<Match>) {
+    fn try_anchor(&self, hay: &[u8], at: usize, out: &mut Vec<Match>) {
+        let slot = slot_of(hash(word_at(hay, at) | FOLD));
         let (from, to) = (
             usize::from(self.start[slot]),
             usize::from(self.start[slot + 1]),
         );
-        for &id in &self.ids[from..to] {
-            self.try_at(hay, at, folded, usize::from(id), out);
+        for &id in self.ids.get(from..to).unwrap_or_default() {
+            let id = usize::from(id);
+            if let Some(e) = self.entries.get(id)
+                && let Some(start) = at.checked_sub(e.anchor)
+            {
+                self.try_at(hay, start, e, id, out);
+            }
         }
     }
 
     #[cold]
-    fn try_short(&self, hay: &[u8], at: usize, folded: u64, out: &mut Vec<Match>) {
+    fn try_short(&self, hay: &[u8], at: usize, out: &mut Vec<Match>) {
         for &id in &self.short[..self.short_len] {
-            self.try_at(hay, at, folded, usize::from(id), out);
+            let id = usize::from(id);
+            if let Some(e) = self.entries.get(id) {
+                self.try_at(hay, at, e, id, out);
+            }
         }
     }
 
+    /// Records pattern `id` if it occurs at `start`.
     #[inline(always)]
-    fn try_at(&self, hay: &[u8], at: usize, folded: u64, id: usize, out: &mut Vec<Match>) {
-        if folded & self.masks[id] != self.keys[id] {
+    fn try_at(&self, hay: &[u8], start: usize, e: &Entry, id: usize, out: &mut Vec<Match>) {
+        let end = start + e.pat.len();
+        if end > hay.len() || (word_at(hay, start) | e.fold) & e.mask != e.key {
             return;
         }
-        let pat = self.pats[id];
-        let end = at + pat.len();
-        if hay
-            .get(at..end)
-            .is_some_and(|text| text.eq_ignore_ascii_case(pat))
-        {
+        let rest = hay.get(start + 8..end).unwrap_or_default();
+        if rest.eq_ignore_ascii_case(e.pat.get(8..).unwrap_or_default()) {
             out.push(Match {
                 end,
-                start: at,
+                start,
                 pattern: id,
             });
         }
     }
 
-    /// The largest number of distinct hashed prefixes that share one slot:
+    /// The largest number of distinct anchors (folded) that share one slot:
     /// each slot's patterns are all tried at a position that hashes to it.
     #[cfg(test)]
     pub(crate) fn max_keys_per_slot(&self) -> usize {
         (0..SLOTS)
             .map(|s| {
                 let ids = &self.ids[usize::from(self.start[s])..usize::from(self.start[s + 1])];
-                let mut keys: Vec<u32> = ids
+                let mut anchors: Vec<Vec<u8>> = ids
                     .iter()
-                    .map(|&id| self.keys[usize::from(id)] as u32)
+                    .map(|&id| {
+                        let e = &self.entries[usize::from(id)];
+                        e.pat[e.anchor..e.anchor + ANCHOR_LEN].to_ascii_lowercase()
+                    })
                     .collect();
-                keys.sort_unstable();
-                keys.dedup();
-                keys.len()
+                anchors.sort_unstable();
+                anchors.dedup();
+                anchors.len()
             })
             .max()
             .unwrap_or(0)
+    }
+}
+
+/// The eight bytes at `at`, little-endian, zero-padded past the end of `hay`
+/// (byte by byte: no `memcpy`).
+#[inline(always)]
+fn word_at(hay: &[u8], at: usize) -> u64 {
+    match hay.get(at..at + 8) {
+        Some(bytes) => {
+            let mut word = [0; 8];
+            word.copy_from_slice(bytes);
+            u64::from_le_bytes(word)
+        }
+        None => hay
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .fold(0, |word, (j, &b)| word | u64::from(b) << (8 * j)),
     }
 }
 

@@ -1,0 +1,3 @@
+def train(epochs):
+    for epoch in range(epochs):
+        print(f'epoch {epoch}')

@@ -1,0 +1,101 @@
+//! `pitcrew plan SPEC`: facts in, phases decide, the plan out, or a
+//! blocked launch (exit 1).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anyhow::Context as _;
+use serde_json::Value;
+
+use super::{config, runtime};
+use crate::InputError;
+use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
+use crate::error::exit;
+use crate::escape::control_chars;
+use crate::output::write_atomic;
+use crate::pipeline::{self, Check, Status};
+use crate::training::{facts, plan, spec};
+
+pub fn run(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<u8> {
+    if !(args.max_report_age_hours.is_finite() && args.max_report_age_hours > 0.0) {
+        return Err(InputError::new("--max-report-age-hours: must be a positive number").into());
+    }
+    let spec = spec::load(&args.spec)?;
+    let config = config(global)?;
+    let runtime = runtime(&config)?;
+    let now_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let facts = facts::gather(
+        &spec,
+        &facts::FactOptions {
+            max_report_age_s: (args.max_report_age_hours * 3600.0) as u64,
+            run_sync: !args.no_sync,
+            now_unix,
+        },
+    );
+    let (slots, plugins) = plan::slots(&runtime, &config);
+    let outcome = pipeline::run(&slots, &facts).context("the plan pipeline failed")?;
+    let document = plan::document(&outcome, plugins);
+    let json = serde_json::to_string_pretty(&document)?;
+    if let Some(path) = &args.output {
+        write_atomic(path, json.as_bytes())?;
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        PlanFormat::Json => writeln!(out, "{json}")?,
+        PlanFormat::Table => write!(out, "{}", checklist(&document, &outcome.checks))?,
+    }
+    Ok(if outcome.blocked() {
+        exit::FAILED
+    } else {
+        exit::SUCCESS
+    })
+}
+
+/// Every check with ✓/⚠/✗/– and its reason, grouped by layer (the
+/// pre-flight layers first, in their order), then the verdict.
+fn checklist(document: &Value, checks: &[Check]) -> String {
+    let mut layers: Vec<&str> = vec!["hardware", "worker", "health"];
+    for check in checks {
+        if !layers.contains(&check.layer.as_str()) {
+            layers.push(&check.layer);
+        }
+    }
+    let mut out = String::new();
+    for layer in layers {
+        let in_layer: Vec<&Check> = checks.iter().filter(|c| c.layer == layer).collect();
+        if in_layer.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{}", control_chars(layer));
+        for check in in_layer {
+            let mark = match (check.status, check.blocking) {
+                (Status::Pass, _) => "✓",
+                (Status::Warn, _) | (Status::Fail, false) => "⚠",
+                (Status::Fail, true) => "✗",
+                (Status::Skip, _) => "–",
+            };
+            let _ = writeln!(
+                out,
+                "  {mark} {:<24} {}",
+                control_chars(&check.id),
+                control_chars(&check.message)
+            );
+        }
+    }
+    let verdict = document["pre_flight_checklist"]["overall_status"]
+        .as_str()
+        .unwrap_or("unknown");
+    let blocked = document["pitcrew"]["blocked"].as_bool().unwrap_or(false);
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if blocked {
+            "✗ launch blocked: a blocking check failed".to_string()
+        } else {
+            format!("✓ ready to launch (pre-flight: {verdict})")
+        }
+    );
+    out
+}

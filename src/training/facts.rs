@@ -1,0 +1,173 @@
+//! The facts `plan` hands its phases: the spec, every worker's measured
+//! facts and the age of its report, the sync script's outcome (the host runs
+//! it), and the checkpoint directory's state. Phases only decide over these.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::spec::{Spec, SpecPath};
+use crate::escape::control_chars;
+use crate::suite::process::{self, Sink};
+
+/// Lines of the sync script's output kept in the facts.
+const SYNC_TAIL_LINES: usize = 20;
+
+pub struct FactOptions {
+    /// A report older than this is stale (a warning).
+    pub max_report_age_s: u64,
+    /// Run the sync script (off in tests of everything but sync).
+    pub run_sync: bool,
+    /// Seconds since the Unix epoch, from the caller's clock.
+    pub now_unix: i64,
+}
+
+pub fn gather(spec: &Spec, options: &FactOptions) -> Value {
+    let job = &spec.job;
+    let workers: Vec<Value> = spec
+        .workers
+        .iter()
+        .map(|w| {
+            let age = w.facts.timestamp_unix().map(|t| options.now_unix.saturating_sub(t));
+            let report = json!({
+                "source": if w.report_path.is_some() { "file" } else { "inline" },
+                "present": w.report_present,
+                "age_s": age,
+                "fresh": w.report_present && age.is_none_or(|a| a >= 0 && a.unsigned_abs() <= options.max_report_age_s),
+            });
+            if !w.report_present {
+                // Nothing was measured: phases see nulls, not made-up numbers.
+                return json!({
+                    "name": w.name, "throughput": null, "memory_bytes": null, "free_disk_bytes": null,
+                    "os": null, "versions": {}, "files": {}, "report": report,
+                });
+            }
+            json!({
+                "name": w.name,
+                "throughput": w.facts.throughput,
+                "memory_bytes": w.facts.memory_bytes,
+                "free_disk_bytes": w.facts.free_disk_bytes,
+                "os": w.facts.os,
+                "versions": w.facts.versions,
+                "files": w.facts.files,
+                "report": report,
+            })
+        })
+        .collect();
+    json!({
+        "job": {
+            "script": job.script.as_written,
+            "extra_files": job.extra_files.iter().map(|f| f.as_written.clone()).collect::<Vec<_>>(),
+            "dataset_examples": job.dataset_examples,
+            "batch_size": job.batch_size,
+            "epochs": job.epochs,
+            "checkpoint_dir": job.checkpoint_dir.as_written,
+            "framework": job.framework.as_str(),
+            "memory_per_example_bytes": job.memory_per_example_bytes,
+        },
+        "consistency": {
+            "threshold": spec.consistency.threshold,
+            "tolerate_byzantine": spec.consistency.tolerate_byzantine,
+        },
+        "sync": spec.sync.as_ref().map(|sync| run_sync(&spec.dir, &sync.script, sync.timeout_s, options.run_sync)),
+        "workers": workers,
+        "checkpoint": checkpoint(&job.checkpoint_dir),
+        "world_size": world_size(spec.workers.len()),
+        "max_report_age_s": options.max_report_age_s,
+    })
+}
+
+/// The world size the launch will use: `WORLD_SIZE` when the environment
+/// sets it (launchers and CI templates do, and a stale value there is the
+/// classic silent mismatch), else one process per worker.
+fn world_size(workers: usize) -> u64 {
+    std::env::var("WORLD_SIZE")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(workers as u64)
+}
+
+/// Runs the sync script with `sh` in the spec's directory, with its
+/// timeout; its output is kept sanitised (control characters escaped).
+fn run_sync(dir: &Path, script: &SpecPath, timeout_s: u64, run: bool) -> Value {
+    let base = json!({"script": script.as_written, "found": script.exists, "timeout_s": timeout_s});
+    if !script.exists || !run {
+        return merge(base, json!({"ran": false}));
+    }
+    let log = match tempfile::NamedTempFile::new() {
+        Ok(log) => log,
+        Err(e) => {
+            return merge(
+                base,
+                json!({"ran": false, "output_tail": format!("cannot create a log file: {e}")}),
+            );
+        }
+    };
+    let started = std::time::Instant::now();
+    let finished = process::run(
+        "sh",
+        &[script.resolved.display().to_string()],
+        &[],
+        dir,
+        &Sink::File(log.path().to_path_buf()),
+        None,
+        Some(Duration::from_secs(timeout_s.max(1))),
+    );
+    let output = std::fs::read_to_string(log.path()).unwrap_or_default();
+    let tail: Vec<String> = output
+        .lines()
+        .rev()
+        .take(SYNC_TAIL_LINES)
+        .map(|l| control_chars(l).into_owned())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    match finished {
+        Err(e) => merge(
+            base,
+            json!({"ran": false, "output_tail": control_chars(&e.to_string())}),
+        ),
+        Ok(finished) => merge(
+            base,
+            json!({
+                "ran": true,
+                "exit_code": finished.status.and_then(|s| s.code()),
+                "timed_out": finished.timed_out,
+                "duration_s": started.elapsed().as_secs_f64(),
+                "output_tail": tail.join("\n"),
+            }),
+        ),
+    }
+}
+
+fn merge(mut base: Value, extra: Value) -> Value {
+    if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
+        base.extend(extra);
+    }
+    base
+}
+
+/// Inside the workspace (the spec parser refuses anything else), writable
+/// (checked by creating a file in it or in its nearest existing ancestor),
+/// and its free space.
+fn checkpoint(dir: &SpecPath) -> Value {
+    let existing = dir
+        .resolved
+        .ancestors()
+        .find(|p| p.is_dir())
+        .map(Path::to_path_buf);
+    let writable = existing
+        .as_deref()
+        .is_some_and(|d| tempfile::NamedTempFile::new_in(d).is_ok());
+    let free = existing
+        .as_deref()
+        .and_then(|d| super::gather::free_disk_bytes(d).ok());
+    json!({
+        "dir": dir.as_written,
+        "inside_workspace": true,
+        "writable": writable,
+        "free_disk_bytes": free,
+    })
+}
