@@ -391,7 +391,7 @@ fn splitting(c: &mut Criterion) {
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+        .measurement_time(Duration::from_secs(5));
     group.bench_function("split 100k items into 64 shards", |b| {
         b.iter(|| black_box(split::split(black_box(&items), 64).unwrap()))
     });

@@ -20,12 +20,16 @@ pub struct PluginCrate {
     pub dir: PathBuf,
 }
 
-/// Every crate directly under `dir` (a folder holding a `Cargo.toml`), sorted by name.
+/// Every component crate directly under `dir` (a folder whose `Cargo.toml`
+/// builds a `cdylib`), sorted by name. Plain libraries there (shared guest
+/// code) are linked into the plugins, not built on their own.
 pub fn crates_under(dir: &Path) -> Vec<PluginCrate> {
     let mut crates: Vec<PluginCrate> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.join("Cargo.toml").is_file())
+        .filter(|path| {
+            fs::read_to_string(path.join("Cargo.toml")).is_ok_and(|m| m.contains("\"cdylib\""))
+        })
         .map(|path| PluginCrate {
             name: package_name(&path.join("Cargo.toml")),
             dir: path,

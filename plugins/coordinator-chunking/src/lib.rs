@@ -35,7 +35,7 @@
 //!   `other`. Listed whether or not chunking is enabled.
 //! * `basis`: one line saying how `chunk_size` was chosen.
 
-pub mod common;
+pub use plan_kit::common;
 
 use serde_json::{Map, Value, json};
 
@@ -188,8 +188,7 @@ pub fn plan(inputs: &Inputs) -> Value {
     })
 }
 
-#[cfg(target_arch = "wasm32")]
-mod component;
+plan_kit::phase_component!(CoordinatorChunking);
 
 #[cfg(test)]
 mod tests {

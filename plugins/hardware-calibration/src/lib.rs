@@ -39,8 +39,8 @@
 //! layer `hardware`) when `batch_size` is smaller than the number of
 //! workers, naming the workers that get no example of a batch.
 
-pub mod apportion;
-pub mod common;
+pub use plan_kit::apportion;
+pub use plan_kit::common;
 
 use serde_json::{Map, Value, json};
 
@@ -198,8 +198,7 @@ pub fn calibrate(inputs: &Inputs) -> Output {
     Output { keys, checks }
 }
 
-#[cfg(target_arch = "wasm32")]
-mod component;
+plan_kit::phase_component!(HardwareCalibration);
 
 #[cfg(test)]
 mod tests {

@@ -33,8 +33,8 @@
 //! is a floor below which even one checkpoint of a small model (a few
 //! hundred million parameters in 16 bits) is unlikely to fit.
 
-pub mod common;
-pub mod versions;
+pub use plan_kit::common;
+pub use plan_kit::versions;
 
 use serde_json::{Map, Value, json};
 
@@ -631,8 +631,7 @@ pub fn checklist(inputs: &Inputs, document: &Value) -> Output {
     Output { keys, checks }
 }
 
-#[cfg(target_arch = "wasm32")]
-mod component;
+plan_kit::phase_component!(PreFlight);
 
 #[cfg(test)]
 mod tests;

@@ -27,7 +27,7 @@
 //! A failure message quotes the last non-empty line of `output_tail` (at
 //! most 200 characters), which is where scripts usually say what went wrong.
 
-pub mod common;
+pub use plan_kit::common;
 
 use serde_json::{Map, Value, json};
 
@@ -212,8 +212,7 @@ fn output(
     Output { keys, checks }
 }
 
-#[cfg(target_arch = "wasm32")]
-mod component;
+plan_kit::phase_component!(PreSync);
 
 #[cfg(test)]
 mod tests {

@@ -66,8 +66,8 @@
 //! * `verification_steps`: a list of one-line instructions to run before
 //!   (and right after) the launch.
 
-pub mod apportion;
-pub mod common;
+pub use plan_kit::apportion;
+pub use plan_kit::common;
 
 use serde_json::{Map, Value, json};
 
@@ -646,8 +646,7 @@ fn verification_steps(inputs: &Inputs) -> Value {
     json!(steps)
 }
 
-#[cfg(target_arch = "wasm32")]
-mod component;
+plan_kit::phase_component!(Strategy);
 
 #[cfg(test)]
 mod tests {

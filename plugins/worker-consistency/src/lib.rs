@@ -58,8 +58,8 @@
 //! As in every plan phase, `pass` and `fail` checks are blocking and `warn`
 //! and `skip` checks are not.
 
-pub mod common;
-pub mod versions;
+pub use plan_kit::common;
+pub use plan_kit::versions;
 
 use std::collections::BTreeMap;
 
@@ -402,8 +402,7 @@ pub fn judge(inputs: &Inputs) -> Output {
     Output { keys, checks }
 }
 
-#[cfg(target_arch = "wasm32")]
-mod component;
+plan_kit::phase_component!(WorkerConsistency);
 
 #[cfg(test)]
 mod tests {

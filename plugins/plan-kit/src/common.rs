@@ -2,8 +2,8 @@
 //! invalid-input error, and readers for the facts JSON that name the exact
 //! fact (`workers[1].throughput`) when it is missing or of the wrong kind.
 //!
-//! Each phase crate carries its own copy of this file, so that a crate can be
-//! dropped into `plugins/` alone and depends on nothing but the WIT contract.
+//! One copy for all six phases: they depend on this crate, which knows
+//! nothing of the host, only the facts' JSON shape.
 
 use std::fmt;
 
