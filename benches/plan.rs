@@ -17,7 +17,10 @@ fn plan(spec: &Path, cache: &Path) {
         .stdout(Stdio::null())
         .status()
         .expect("pitcrew runs");
-    assert!(status.code().is_some_and(|c| c <= 1), "plan ran to a verdict");
+    assert!(
+        status.code().is_some_and(|c| c <= 1),
+        "plan ran to a verdict"
+    );
 }
 
 /// A cluster of `n` identical workers, inline.
@@ -52,7 +55,9 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("pitcrew plan (process, warm cache)");
     group.sample_size(20);
-    group.bench_function("3-worker example", |b| b.iter(|| plan(&example, cache.path())));
+    group.bench_function("3-worker example", |b| {
+        b.iter(|| plan(&example, cache.path()))
+    });
     group.sample_size(10);
     group.bench_function("1,000 workers", |b| b.iter(|| plan(&big, cache.path())));
     group.finish();

@@ -61,10 +61,10 @@ for line in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "suite" and m.get("executable"):
         print(m["executable"])
 ')
-[ -x "$pitcrew" ] && [ -x "$bench" ] || {
+if ! [ -x "$pitcrew" ] || ! [ -x "$bench" ]; then
     echo "compare-junit: cannot find the built binaries ($pitcrew, $bench)" >&2
     exit 2
-}
+fi
 
 # The junitparser side: parse, visit every case, count outcomes.
 cat >"$work/junitparser_count.py" <<'EOF'

@@ -59,10 +59,11 @@ pub fn read_inputs(paths: &[std::path::PathBuf]) -> Result<(Inputs, Vec<String>)
             }
             continue;
         }
-        let mut cases = Vec::new();
-        match junit::parse_file(path, |case| cases.push(case)) {
-            Ok(_) => cases.into_iter().for_each(|case| folder.add(case)),
-            Err(e) => problems.push(e.to_string()),
+        // Folded as parsed: memory follows the unique tests, not the file.
+        // A file that turns out invalid keeps what was read before the
+        // error, and the error fails the run.
+        if let Err(e) = junit::parse_file(path, |case| folder.add(case)) {
+            problems.push(e.to_string());
         }
     }
     let (counts, _, tests) = folder.finish();
@@ -88,12 +89,16 @@ pub fn publish(
             .open(&summary)?;
         file.write_all(md.as_bytes())?;
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         ReportFormat::Terminal => write!(out, "{}", render::terminal(merged, groups))?,
         ReportFormat::Markdown => write!(out, "{md}")?,
-        ReportFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(merged)?)?,
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, merged)?;
+            writeln!(out)?;
+        }
     }
+    out.flush()?;
     Ok(())
 }
 

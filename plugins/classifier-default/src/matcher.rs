@@ -228,9 +228,7 @@ impl<const P: usize> Matcher<P> {
         let n = hay.len();
         let mut at = 0;
         // Four positions per round, from one eight-byte load.
-        while at + 8 <= n {
-            let mut word = [0; 8];
-            word.copy_from_slice(&hay[at..at + 8]);
+        while let Some(word) = bytes8(hay, at) {
             let folded = u64::from_le_bytes(word) | FOLD;
             let hits = u8::from(self.may_anchor(folded))
                 | u8::from(self.may_anchor(folded >> 8)) << 1
@@ -342,16 +340,21 @@ impl<const P: usize> Matcher<P> {
     }
 }
 
+/// The eight bytes at `at`, if there are eight: one load. (With the plugin's
+/// size-optimised build, `copy_from_slice` into an array becomes a call that
+/// calls `memcpy`, a call out to the runtime in WebAssembly, per position.)
+#[inline(always)]
+fn bytes8(hay: &[u8], at: usize) -> Option<[u8; 8]> {
+    hay.get(at..at.checked_add(8)?)
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+}
+
 /// The eight bytes at `at`, little-endian, zero-padded past the end of `hay`
 /// (byte by byte: no `memcpy`).
 #[inline(always)]
 fn word_at(hay: &[u8], at: usize) -> u64 {
-    match hay.get(at..at + 8) {
-        Some(bytes) => {
-            let mut word = [0; 8];
-            word.copy_from_slice(bytes);
-            u64::from_le_bytes(word)
-        }
+    match bytes8(hay, at) {
+        Some(bytes) => u64::from_le_bytes(bytes),
         None => hay
             .get(at..)
             .unwrap_or_default()
