@@ -2197,8 +2197,12 @@ files = { "train.py" = "HASH", "model.py" = "HASH" }
     fn missing_or_odd_report_files() {
         let fx = Fixture::new();
         fs::remove_file(fx.path("reports/studio-1.json")).unwrap();
-        let err = fx.error(&base());
-        assert_field(&err, ErrorKind::Path, "worker[0].report", "does not exist");
+        // A report not written yet is not bad input: the plan's
+        // `hardware.reports` check fails for it instead.
+        let spec = parse(&base(), fx.dir.path(), "spec.toml").expect("a missing report is allowed");
+        assert!(!spec.workers[0].report_present);
+        assert_eq!(spec.workers[0].facts, WorkerFacts::missing());
+        assert!(spec.workers[1].report_present);
         let err = fx.error(&spec_with(&[("\"reports/studio-1.json\"", "\"reports\"")]));
         assert_field(
             &err,

@@ -2,11 +2,10 @@
 //!
 //! # How a failure is classified
 //!
-//! Every pattern of the rule table below goes into one Aho-Corasick automaton
-//! (ASCII case-insensitive), built once per process: once per call inside the
-//! plugin, since each call gets a fresh instance (about 2 ms for a fresh
-//! instance plus a one-failure call in wasmtime; a 1,000-failure batch takes
-//! about 7 ms). Each text field is
+//! Every pattern of the rule table below is found (ASCII case-insensitively,
+//! every occurrence, in the order an Aho-Corasick automaton reports them) with
+//! tables computed at compile time by the `matcher` module, so a fresh plugin
+//! instance, which every call gets, has nothing to build. Each text field is
 //! scanned once: the message, then the details, then the test name. A match
 //! may carry a small local check (word boundary, exact case, "followed by four
 //! digits", "on the same line as …"); checks look at a bounded window around
@@ -505,8 +504,9 @@ const SECRET_MISSING: &[&str] = &[
 ];
 
 /// The rules. Patterns match ASCII case-insensitively unless a check says
-/// otherwise. Keep this to a few hundred entries: the automaton is built once
-/// per plugin instance, and each call runs in a fresh instance.
+/// otherwise. Keep this to a few hundred entries: each one adds an anchor to
+/// the scan's filter (see the `matcher` module), and a fuller filter stops
+/// the scan at more positions.
 const RULES: &[Rule] = &[
     // --- resource ---------------------------------------------------------
     r("JavaScript heap out of memory", C::Resource, 0.97).lang(L_JS),
@@ -946,6 +946,7 @@ const PATTERNS: [&str; RULES.len()] = {
 /// nothing to build.
 static MATCHER: Matcher<{ RULES.len() }> = Matcher::new(PATTERNS);
 
+/// The pattern tables (the name is the automaton's they replaced).
 fn automaton() -> &'static Matcher<{ RULES.len() }> {
     &MATCHER
 }
@@ -1245,19 +1246,27 @@ fn evidence_line(text: &str, start: usize, end: usize) -> String {
     let le = text.floor_char_boundary(le).max(ls);
     let line = &text[ls..le];
     let trimmed = line.trim();
-    if trimmed.chars().count() <= EVIDENCE_CHARS {
+    // A line of at most that many bytes has at most that many characters.
+    if trimmed.len() <= EVIDENCE_CHARS || trimmed.chars().count() <= EVIDENCE_CHARS {
         return trimmed.to_string();
     }
     // Start a little before the match so its context shows.
     let match_offset = start.saturating_sub(ls).min(line.len());
     let from = line.floor_char_boundary(match_offset.saturating_sub(60));
     let window = line[from..].trim_start();
-    window
-        .chars()
-        .take(EVIDENCE_CHARS)
-        .collect::<String>()
-        .trim_end()
-        .to_string()
+    first_chars(window, EVIDENCE_CHARS).trim_end().to_string()
+}
+
+/// The first `n` characters of `text` (all of it when shorter), without
+/// copying them one by one.
+fn first_chars(text: &str, n: usize) -> &str {
+    if text.len() <= n {
+        return text;
+    }
+    match text.char_indices().nth(n) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
 }
 
 /// For `unknown`: the first non-empty line, at most [`EVIDENCE_CHARS`] characters.
@@ -1267,11 +1276,7 @@ fn first_line_evidence(text: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    line.chars()
-        .take(EVIDENCE_CHARS)
-        .collect::<String>()
-        .trim_end()
-        .to_string()
+    first_chars(line, EVIDENCE_CHARS).trim_end().to_string()
 }
 
 // ---------------------------------------------------------------------------

@@ -12,23 +12,27 @@
 //! # How
 //!
 //! Every pattern of four bytes or more has an *anchor*: its four consecutive
-//! bytes that look rarest in test output (see [`commonness`]), so that
-//! common words (`module`, `build`, `test`) rarely make a text position worth
-//! a closer look. Anchors are filed under a hash of their bytes, case-folded
-//! with `| 0x20` on each byte (which maps both cases of a letter to one value,
-//! and merges a few non-letters that the exact check below tells apart).
+//! bytes that look rarest in test output (see [`commonness`] and
+//! [`TYPICAL_OUTPUT`]), so that common words (`module`, `build`, `Promise`)
+//! rarely make a text position worth a closer look. Anchors are filed under a
+//! hash of their bytes, case-folded with `| 0x20` on each byte (which maps
+//! both cases of a letter to one value, and merges a few non-letters that the
+//! exact check below tells apart).
 //!
 //! At each position of the text the next four bytes are folded and hashed the
 //! same way, and a 64 Ki-bit filter (8 KiB) rejects almost every position with
 //! one load. At a surviving position each pattern filed in the hash's slot is
-//! checked where it would start: its first eight bytes (all of a shorter
-//! pattern) with one masked comparison that folds only the letters, so it is
-//! exact, then any further bytes with [`<[u8]>::eq_ignore_ascii_case`].
-//! Patterns shorter than four bytes are tried where their first byte occurs.
+//! checked where it would start: its first sixteen bytes with two masked
+//! comparisons of eight bytes that fold only the letters (so they are exact),
+//! then any further bytes with [`<[u8]>::eq_ignore_ascii_case`]. Patterns
+//! shorter than four bytes are tried where their first byte occurs (looked
+//! for in four positions at once while there are at most two such bytes).
 //!
-//! The scanning loop reads eight bytes at a time and never calls `memcpy`
-//! or `memset`, which in WebAssembly become out-of-line calls to the host
-//! runtime.
+//! Written for WebAssembly as much as for native code: the scanning loop reads
+//! eight bytes at a time, handles four positions per iteration without an
+//! inner loop (every loop iteration in WebAssembly also checks the runtime's
+//! interruption counter), and never calls `memcpy` or `memset` (out-of-line
+//! calls into the runtime there).
 //!
 //! # Order
 //!
@@ -67,6 +71,11 @@ struct Entry {
     fold: u64,
     /// 0xFF on each byte of `key`.
     mask: u64,
+    /// The same for the pattern's bytes 8 to 16 (all zero for a pattern of
+    /// eight bytes or fewer): most matches need no byte-by-byte comparison.
+    key2: u64,
+    fold2: u64,
+    mask2: u64,
     /// Where the anchor starts in the pattern.
     anchor: usize,
     pat: &'static [u8],
@@ -77,33 +86,49 @@ impl Entry {
         key: 0,
         fold: 0,
         mask: 0,
+        key2: 0,
+        fold2: 0,
+        mask2: 0,
         anchor: 0,
         pat: &[],
     };
 
-    const fn new(pat: &'static [u8]) -> Entry {
+    const fn new(pat: &'static [u8], common: &Common) -> Entry {
         assert!(!pat.is_empty(), "empty pattern");
         let mut e = Entry {
             pat,
             ..Entry::EMPTY
         };
         let mut b = 0;
-        while b < pat.len() && b < 8 {
-            e.key |= (pat[b].to_ascii_lowercase() as u64) << (8 * b);
-            if pat[b].is_ascii_alphabetic() {
-                e.fold |= 0x20 << (8 * b);
+        while b < pat.len() && b < 16 {
+            let byte = (pat[b].to_ascii_lowercase() as u64) << (8 * (b % 8));
+            let fold = if pat[b].is_ascii_alphabetic() {
+                0x20 << (8 * (b % 8))
+            } else {
+                0
+            };
+            let mask = 0xFF << (8 * (b % 8));
+            if b < 8 {
+                e.key |= byte;
+                e.fold |= fold;
+                e.mask |= mask;
+            } else {
+                e.key2 |= byte;
+                e.fold2 |= fold;
+                e.mask2 |= mask;
             }
-            e.mask |= 0xFF << (8 * b);
             b += 1;
         }
         // The rarest-looking four bytes; the first of equals.
         let mut best = u32::MAX;
         let mut at = 0;
         while at + ANCHOR_LEN <= pat.len() {
-            let score = commonness(pat[at])
-                + commonness(pat[at + 1])
-                + commonness(pat[at + 2])
-                + commonness(pat[at + 3]);
+            let four = [pat[at], pat[at + 1], pat[at + 2], pat[at + 3]];
+            let score = commonness(four[0])
+                + commonness(four[1])
+                + commonness(four[2])
+                + commonness(four[3])
+                + if common.has(four) { 1000 } else { 0 };
             if score < best {
                 best = score;
                 e.anchor = at;
@@ -118,6 +143,62 @@ impl Entry {
         let p = self.pat;
         let a = self.anchor;
         hash(u32::from_le_bytes([p[a], p[a + 1], p[a + 2], p[a + 3]]) as u64 | FOLD)
+    }
+}
+
+/// Typical stack frames, the bulk of the details of most failures. An anchor
+/// that occurs in them (`modu` of `Module not found` in `node_modules`,
+/// `buil` of `Build failed` in `jest-circus/build`) would stop the scan at
+/// almost every frame, so anchors avoid the four-byte sequences seen here
+/// wherever a pattern has another choice. (Language markers such as `.js:`
+/// have none, and do match in these frames.)
+const TYPICAL_OUTPUT: &[u8] = b"\
+    at Object.<anonymous> (src/components/module.test.tsx:22:31)
+    at Promise.then.completed (node_modules/jest-circus/build/utils.js:298:28)
+    at new Promise (<anonymous>)
+    at callAsyncCircusFn (node_modules/jest-circus/build/utils.js:231:10)
+    at _callCircusTest (node_modules/jest-circus/build/run.js:316:40)
+    at processTicksAndRejections (node:internal/process/task_queues:95:5)
+    at async Context.<anonymous> (file:///app/test/api.spec.mjs:41:7)
+    at Function.Module._load (node:internal/modules/cjs/loader:1023:12)
+  File \"/app/tests/test_orders.py\", line 12, in test_create_order
+    response = client.post(\"/orders\", json=payload)
+  File \"/usr/lib/python3.12/site-packages/requests/sessions.py\", line 589, in request
+    at com.example.orders.OrderService.process(OrderService.java:42)
+    at org.junit.platform.engine.support.hierarchical.NodeTestTask.execute(NodeTestTask.java:151)
+    at java.base/java.util.ArrayList.forEach(ArrayList.java:1596)
+goroutine 7 [running]:
+testing.tRunner(0xc000102340, 0x5d3a10)
+\t/usr/local/go/src/testing/testing.go:1595 +0xff
+   0: std::panicking::begin_panic_handler
+             at /rustc/library/std/src/panicking.rs:665:5
+   1: core::panicking::panic_fmt
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+";
+
+/// A set of four-byte sequences (case-folded, hashed; collisions only make an
+/// anchor choice worse, never wrong).
+struct Common([u64; 256]);
+
+impl Common {
+    const fn new(text: &[u8]) -> Common {
+        let mut set = Common([0; 256]);
+        let mut at = 0;
+        while at + ANCHOR_LEN <= text.len() {
+            let bit = Common::bit([text[at], text[at + 1], text[at + 2], text[at + 3]]);
+            set.0[bit / 64] |= 1 << (bit % 64);
+            at += 1;
+        }
+        set
+    }
+
+    const fn bit(four: [u8; 4]) -> usize {
+        (hash(u32::from_le_bytes(four) as u64 | FOLD) >> (32 - 14)) as usize
+    }
+
+    const fn has(&self, four: [u8; 4]) -> bool {
+        let bit = Common::bit(four);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
 
@@ -166,6 +247,11 @@ pub(crate) struct Matcher<const P: usize> {
     short_len: usize,
     /// `short_first[b]`: a short pattern starts with byte `b` (either case).
     short_first: [bool; 256],
+    /// Those first bytes, each repeated eight times, when there are at most
+    /// two (`short_bytes_len`); more than two: `short_bytes_len` is 3 and
+    /// every position is looked up in `short_first`.
+    short_bytes: [u64; 2],
+    short_bytes_len: usize,
 }
 
 impl<const P: usize> Matcher<P> {
@@ -180,12 +266,15 @@ impl<const P: usize> Matcher<P> {
             short: [0; P],
             short_len: 0,
             short_first: [false; 256],
+            short_bytes: [0; 2],
+            short_bytes_len: 0,
         };
+        let common = Common::new(TYPICAL_OUTPUT);
         // Entries; count the anchored patterns of each slot (in
         // `start[slot + 1]`); list the short ones.
         let mut i = 0;
         while i < P {
-            let e = Entry::new(patterns[i].as_bytes());
+            let e = Entry::new(patterns[i].as_bytes(), &common);
             m.entries[i] = e;
             if e.pat.len() >= ANCHOR_LEN {
                 let h = e.anchor_hash();
@@ -199,6 +288,19 @@ impl<const P: usize> Matcher<P> {
                 m.short_first[e.pat[0].to_ascii_uppercase() as usize] = true;
             }
             i += 1;
+        }
+        let mut b = 0;
+        while b < 256 {
+            if m.short_first[b] {
+                if m.short_bytes_len < 2 {
+                    m.short_bytes[m.short_bytes_len] = b as u64 * LOW_BYTES;
+                }
+                m.short_bytes_len += 1;
+            }
+            b += 1;
+        }
+        if m.short_bytes_len > 2 {
+            m.short_bytes_len = 3;
         }
         // Prefix sums: `start[slot]` is where the slot's patterns begin.
         let mut slot = 0;
@@ -223,35 +325,38 @@ impl<const P: usize> Matcher<P> {
 
     /// Every occurrence of every pattern in `hay`, into `out` (cleared
     /// first), in the order described in the module docs.
+    // Kept out of its callers: compiled on its own, the loop has fewer live
+    // values competing for registers.
+    #[inline(never)]
     pub(crate) fn find_all(&self, hay: &[u8], out: &mut Vec<Match>) {
         out.clear();
         let n = hay.len();
         let mut at = 0;
         // Four positions per round, from one eight-byte load.
-        while let Some(word) = bytes8(hay, at) {
-            let folded = u64::from_le_bytes(word) | FOLD;
-            let hits = u8::from(self.may_anchor(folded))
-                | u8::from(self.may_anchor(folded >> 8)) << 1
-                | u8::from(self.may_anchor(folded >> 16)) << 2
-                | u8::from(self.may_anchor(folded >> 24)) << 3;
-            if hits != 0 {
-                for j in 0..4 {
-                    if hits & (1 << j) != 0 {
-                        self.try_anchor(hay, at + j, out);
-                    }
-                }
-            }
-            if self.short_len > 0 {
-                for (j, &b) in word[..4].iter().enumerate() {
-                    if self.short_first[usize::from(b)] {
-                        self.try_short(hay, at + j, out);
-                    }
-                }
+        while let Some(bytes) = bytes8(hay, at) {
+            let word = u64::from_le_bytes(bytes);
+            let folded = word | FOLD;
+            // Anything at the four positions `at..at + 4`? Straight-line code
+            // with one branch: in WebAssembly each loop iteration also checks
+            // the runtime's interruption counter, and Cranelift spills
+            // registers when many values are alive at once.
+            let (h0, h1, h2, h3) = (
+                filter_bit(hash(folded)),
+                filter_bit(hash(folded >> 8)),
+                filter_bit(hash(folded >> 16)),
+                filter_bit(hash(folded >> 24)),
+            );
+            let anchors = (self.filter[h0 / 64] >> (h0 % 64))
+                | (self.filter[h1 / 64] >> (h1 % 64))
+                | (self.filter[h2 / 64] >> (h2 % 64))
+                | (self.filter[h3 / 64] >> (h3 % 64));
+            if anchors & 1 != 0 || self.may_start_short(word) {
+                self.try_four(hay, at, word, out);
             }
             at += 4;
         }
-        // The last positions, zero-padded: a padding byte never folds to a
-        // pattern byte, and every check looks at the real length.
+        // The last positions, zero-padded (the checks look at the real
+        // length).
         while at < n {
             if self.may_anchor(word_at(hay, at) | FOLD) {
                 self.try_anchor(hay, at, out);
@@ -263,6 +368,32 @@ impl<const P: usize> Matcher<P> {
         }
         if out.len() > 1 {
             out.sort_unstable();
+        }
+    }
+
+    /// Whether a short pattern may start at one of the first four bytes of
+    /// `word` (false positives allowed).
+    #[inline(always)]
+    fn may_start_short(&self, word: u64) -> bool {
+        let found = match self.short_bytes_len {
+            0 => 0,
+            1 => has_byte(word, self.short_bytes[0]),
+            2 => has_byte(word, self.short_bytes[0]) | has_byte(word, self.short_bytes[1]),
+            _ => return true,
+        };
+        found & 0x8080_8080 != 0
+    }
+
+    /// Tries the four positions `at..at + 4`, whose next bytes are `word`.
+    #[inline(never)]
+    fn try_four(&self, hay: &[u8], at: usize, word: u64, out: &mut Vec<Match>) {
+        for j in 0..4 {
+            if self.may_anchor((word >> (8 * j)) | FOLD) {
+                self.try_anchor(hay, at + j, out);
+            }
+            if self.short_first[((word >> (8 * j)) & 0xFF) as usize] {
+                self.try_short(hay, at + j, out);
+            }
         }
     }
 
@@ -307,8 +438,11 @@ impl<const P: usize> Matcher<P> {
         if end > hay.len() || (word_at(hay, start) | e.fold) & e.mask != e.key {
             return;
         }
-        let rest = hay.get(start + 8..end).unwrap_or_default();
-        if rest.eq_ignore_ascii_case(e.pat.get(8..).unwrap_or_default()) {
+        if e.pat.len() > 8 && (word_at(hay, start + 8) | e.fold2) & e.mask2 != e.key2 {
+            return;
+        }
+        let rest = hay.get(start + 16..end).unwrap_or_default();
+        if rest.eq_ignore_ascii_case(e.pat.get(16..).unwrap_or_default()) {
             out.push(Match {
                 end,
                 start,
@@ -340,6 +474,18 @@ impl<const P: usize> Matcher<P> {
     }
 }
 
+/// Each byte repeated eight times: `b * LOW_BYTES`.
+const LOW_BYTES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `word` that equals the byte of `repeated`
+/// (`b * LOW_BYTES`), and maybe of a byte just above one that does (the
+/// borrow of the subtraction): a prefilter, never a false negative.
+#[inline(always)]
+const fn has_byte(word: u64, repeated: u64) -> u64 {
+    let x = word ^ repeated;
+    x.wrapping_sub(LOW_BYTES) & !x & (LOW_BYTES << 7)
+}
+
 /// The eight bytes at `at`, if there are eight: one load. (With the plugin's
 /// size-optimised build, `copy_from_slice` into an array becomes a call that
 /// calls `memcpy`, a call out to the runtime in WebAssembly, per position.)
@@ -368,6 +514,8 @@ fn word_at(hay: &[u8], at: usize) -> u64 {
 mod tests {
     use super::*;
 
+    /// Short patterns with more than two first bytes (`#`, `a`, `A`, `[`,
+    /// `o`, `O`): every position is looked up.
     const PATS: [&str; 9] = [
         "timed out",
         "Connection timed out",
@@ -380,11 +528,17 @@ mod tests {
         "Exception",
     ];
     static M: Matcher<9> = Matcher::new(PATS);
+    /// One short pattern's first byte, as in the rule table.
+    const ONE: [&str; 3] = ["# ", "timed out", "x# y"];
+    static M_ONE: Matcher<3> = Matcher::new(ONE);
+    /// A letter: two first bytes.
+    const TWO: [&str; 3] = ["ab", "abcd", "xyzAB"];
+    static M_TWO: Matcher<3> = Matcher::new(TWO);
 
-    fn naive(hay: &[u8]) -> Vec<Match> {
+    fn naive(patterns: &[&str], hay: &[u8]) -> Vec<Match> {
         let mut all = Vec::new();
         for start in 0..hay.len() {
-            for (pattern, p) in PATS.iter().enumerate() {
+            for (pattern, p) in patterns.iter().enumerate() {
                 let end = start + p.len();
                 if hay
                     .get(start..end)
@@ -402,23 +556,43 @@ mod tests {
         all
     }
 
+    const HAYS: [&str; 14] = [
+        "",
+        "a",
+        "ab",
+        "xab",
+        "# ",
+        "x# ",
+        "Connection TIMED OUT\n# pkg\n{x} [X] [x]",
+        "NullPointerException: ExCePtIoNexception ab#  ab",
+        "timed ou",
+        "\u{0}\u{0}\u{0}\u{0}imed out",
+        "#\"# #  ## \n# x# y X# Y",
+        "aBab\u{1}ab\u{0}AB abcd xABCD",
+        "#\u{1}# a\u{0}ab \u{21}# \u{41}ab",
+        "....... # ab",
+    ];
+
     #[test]
     fn finds_what_a_naive_search_finds_in_order() {
+        assert_eq!(
+            (
+                M.short_bytes_len,
+                M_ONE.short_bytes_len,
+                M_TWO.short_bytes_len
+            ),
+            (3, 1, 2)
+        );
         let mut out = Vec::new();
-        for hay in [
-            "",
-            "a",
-            "ab",
-            "xab",
-            "# ",
-            "x# ",
-            "Connection TIMED OUT\n# pkg\n{x} [X] [x]",
-            "NullPointerException: ExCePtIoNexception ab#  ab",
-            "timed ou",
-            "\u{0}\u{0}\u{0}\u{0}imed out",
-        ] {
-            M.find_all(hay.as_bytes(), &mut out);
-            assert_eq!(out, naive(hay.as_bytes()), "{hay:?}");
+        for hay in HAYS {
+            for (which, patterns) in [&PATS[..], &ONE, &TWO].into_iter().enumerate() {
+                match which {
+                    0 => M.find_all(hay.as_bytes(), &mut out),
+                    1 => M_ONE.find_all(hay.as_bytes(), &mut out),
+                    _ => M_TWO.find_all(hay.as_bytes(), &mut out),
+                }
+                assert_eq!(out, naive(patterns, hay.as_bytes()), "{hay:?} {patterns:?}");
+            }
         }
     }
 
