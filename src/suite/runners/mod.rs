@@ -383,6 +383,29 @@ fn js_regex_escape(text: &str) -> String {
 }
 
 /// The distinct values of `items`, in first-seen order.
+/// A test's file: its `file` attribute, else its classname, which jest-style
+/// reporters (vitest, playwright) set to the file path.
+fn file_or_classname(test: &TestRef) -> Option<&str> {
+    test.file
+        .as_deref()
+        .filter(|f| !f.is_empty())
+        .or(Some(test.classname.as_str()).filter(|c| !c.is_empty()))
+}
+
+/// The distinct files of `tests`, for re-running them by file; a test whose
+/// file is unknown is an error naming it.
+fn files_of_tests(runner: &'static str, tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
+    let mut files = Vec::with_capacity(tests.len());
+    for test in tests {
+        let file = file_or_classname(test).ok_or_else(|| RunnerError::MissingFile {
+            runner,
+            test: test.name.clone(),
+        })?;
+        files.push(file.to_owned());
+    }
+    Ok(dedup(files))
+}
+
 fn dedup<T: Eq + Hash + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();

@@ -15,8 +15,8 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    file_scoped_id, finish, insert_before_terminator, js_regex_escape, rerun_unless_unlocatable,
-    split_base,
+    file_or_classname, file_scoped_id, files_of_tests, finish, insert_before_terminator,
+    js_regex_escape, rerun_unless_unlocatable, split_base,
 };
 
 /// The Playwright adapter.
@@ -42,7 +42,7 @@ impl Runner for Playwright {
         let (program, args) = split_base(base)?;
         let (files, grep) = match selection {
             Selection::Files(files) => (files.to_vec(), None),
-            Selection::Tests(tests) => (test_files(tests)?, Some(grep_pattern(tests))),
+            Selection::Tests(tests) => (files_of_tests(NAME, tests)?, Some(grep_pattern(tests))),
         };
         if files.is_empty() {
             return Err(RunnerError::EmptySelection { runner: NAME });
@@ -75,7 +75,7 @@ impl Runner for Playwright {
 
     /// `file::describe › test`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
-        file_scoped_id(test_file(test), &test.name)
+        file_scoped_id(file_or_classname(test), &test.name)
     }
 }
 
@@ -87,26 +87,6 @@ fn file_filter(file: &str) -> String {
         Some(rest) => format!("(?:-){rest}"),
         None => escaped,
     }
-}
-
-/// The `file` attribute, else the classname (the file path).
-fn test_file(test: &TestRef) -> Option<&str> {
-    test.file
-        .as_deref()
-        .filter(|f| !f.is_empty())
-        .or(Some(test.classname.as_str()).filter(|c| !c.is_empty()))
-}
-
-fn test_files(tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
-    let mut files = Vec::with_capacity(tests.len());
-    for test in tests {
-        let file = test_file(test).ok_or_else(|| RunnerError::MissingFile {
-            runner: NAME,
-            test: test.name.clone(),
-        })?;
-        files.push(file.to_owned());
-    }
-    Ok(dedup(files))
 }
 
 /// ` (?:a|b)(?: |$)`-style: each title path with `" › "` matching a space

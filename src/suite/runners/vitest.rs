@@ -13,8 +13,8 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    detect, file_scoped_id, finish, insert_before_terminator, js_regex_escape, path_arg,
-    rerun_unless_unlocatable, split_base,
+    detect, file_or_classname, file_scoped_id, files_of_tests, finish, insert_before_terminator,
+    js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
 };
 
 /// The Vitest adapter.
@@ -43,7 +43,7 @@ impl Runner for Vitest {
         let (program, _) = split_base(base)?;
         let (files, pattern) = match selection {
             Selection::Files(files) => (files.to_vec(), None),
-            Selection::Tests(tests) => (test_files(tests)?, Some(name_pattern(tests))),
+            Selection::Tests(tests) => (files_of_tests(NAME, tests)?, Some(name_pattern(tests))),
         };
         if files.is_empty() {
             return Err(RunnerError::EmptySelection { runner: NAME });
@@ -83,28 +83,8 @@ impl Runner for Vitest {
 
     /// `file::suite > test`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
-        file_scoped_id(test_file(test), &test.name)
+        file_scoped_id(file_or_classname(test), &test.name)
     }
-}
-
-/// A test's file: the `file` attribute, else Vitest's `classname` (the path).
-fn test_file(test: &TestRef) -> Option<&str> {
-    test.file
-        .as_deref()
-        .filter(|f| !f.is_empty())
-        .or(Some(test.classname.as_str()).filter(|c| !c.is_empty()))
-}
-
-fn test_files(tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
-    let mut files = Vec::with_capacity(tests.len());
-    for test in tests {
-        let file = test_file(test).ok_or_else(|| RunnerError::MissingFile {
-            runner: NAME,
-            test: test.name.clone(),
-        })?;
-        files.push(file.to_owned());
-    }
-    Ok(dedup(files))
 }
 
 /// `(?:^| )(?:a|b)$`, where each name's `" > "` separators match either
