@@ -15,8 +15,8 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    file_scoped_id, files_of, finish, insert_before_terminator, js_regex_escape, path_arg,
-    rerun_unless_unlocatable, split_base,
+    file_attribute, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
+    js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
 };
 
 /// The Jest adapter.
@@ -40,13 +40,7 @@ impl Runner for Jest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
-        let (files, pattern) = match selection {
-            Selection::Files(files) => (files.to_vec(), None),
-            Selection::Tests(tests) => (files_of(NAME, tests)?, Some(name_pattern(tests))),
-        };
-        if files.is_empty() {
-            return Err(RunnerError::EmptySelection { runner: NAME });
-        }
+        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
         let (junit, junit_text) = absolute_junit(junit_path)?;
         let mut ours = vec![
             "--ci".to_owned(),

@@ -383,27 +383,35 @@ fn js_regex_escape(text: &str) -> String {
 }
 
 /// The distinct values of `items`, in first-seen order.
+/// A test's `file` attribute, when the report has one.
+fn file_attribute(test: &TestRef) -> Option<&str> {
+    test.file.as_deref().filter(|f| !f.is_empty())
+}
+
 /// A test's file: its `file` attribute, else its classname, which jest-style
 /// reporters (vitest, playwright) set to the file path.
 fn file_or_classname(test: &TestRef) -> Option<&str> {
-    test.file
-        .as_deref()
-        .filter(|f| !f.is_empty())
-        .or(Some(test.classname.as_str()).filter(|c| !c.is_empty()))
+    file_attribute(test).or(Some(test.classname.as_str()).filter(|c| !c.is_empty()))
 }
 
-/// The distinct files of `tests`, for re-running them by file; a test whose
-/// file is unknown is an error naming it.
-fn files_of_tests(runner: &'static str, tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
-    let mut files = Vec::with_capacity(tests.len());
-    for test in tests {
-        let file = file_or_classname(test).ok_or_else(|| RunnerError::MissingFile {
-            runner,
-            test: test.name.clone(),
-        })?;
-        files.push(file.to_owned());
+/// What runners that select tests by file plus a name pattern run: the
+/// files (for tests, the distinct files `locate` finds, each test's file
+/// required) and the pattern. An empty selection is an error, since these
+/// runners read "no files" as "the whole suite".
+fn files_and_pattern(
+    runner: &'static str,
+    selection: &Selection<'_>,
+    locate: fn(&TestRef) -> Option<&str>,
+    pattern: fn(&[TestRef]) -> String,
+) -> Result<(Vec<String>, Option<String>), RunnerError> {
+    let (files, pattern) = match selection {
+        Selection::Files(files) => (files.to_vec(), None),
+        Selection::Tests(tests) => (files_of(runner, tests, locate)?, Some(pattern(tests))),
+    };
+    if files.is_empty() {
+        return Err(RunnerError::EmptySelection { runner });
     }
-    Ok(dedup(files))
+    Ok((files, pattern))
 }
 
 fn dedup<T: Eq + Hash + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
@@ -418,18 +426,18 @@ fn dedup<T: Eq + Hash + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
 }
 
 /// The files of `tests`, deduplicated; every test must have one.
-fn files_of(runner: &'static str, tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
+fn files_of(
+    runner: &'static str,
+    tests: &[TestRef],
+    locate: fn(&TestRef) -> Option<&str>,
+) -> Result<Vec<String>, RunnerError> {
     let mut files = Vec::with_capacity(tests.len());
     for test in tests {
-        match test.file.as_deref() {
-            Some(file) if !file.is_empty() => files.push(file.to_owned()),
-            _ => {
-                return Err(RunnerError::MissingFile {
-                    runner,
-                    test: test.name.clone(),
-                });
-            }
-        }
+        let file = locate(test).ok_or_else(|| RunnerError::MissingFile {
+            runner,
+            test: test.name.clone(),
+        })?;
+        files.push(file.to_owned());
     }
     Ok(dedup(files))
 }

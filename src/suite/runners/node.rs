@@ -16,8 +16,8 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    create_parent_dir, dedup, detect, file_scoped_id, files_of, finish, js_regex_escape, path_arg,
-    rerun_unless_unlocatable, split_base,
+    create_parent_dir, dedup, detect, file_attribute, file_scoped_id, files_and_pattern, finish,
+    js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
 };
 
 /// The `node --test` adapter.
@@ -46,13 +46,7 @@ impl Runner for Node {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
-        let (files, pattern) = match selection {
-            Selection::Files(files) => (files.to_vec(), None),
-            Selection::Tests(tests) => (files_of(NAME, tests)?, Some(name_pattern(tests))),
-        };
-        if files.is_empty() {
-            return Err(RunnerError::EmptySelection { runner: NAME });
-        }
+        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
         let (junit, junit_text) = absolute_junit(junit_path)?;
         create_parent_dir(&junit)?;
         let mut options = vec![

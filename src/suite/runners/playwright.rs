@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    file_or_classname, file_scoped_id, files_of_tests, finish, insert_before_terminator,
+    file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
     js_regex_escape, rerun_unless_unlocatable, split_base,
 };
 
@@ -40,13 +40,7 @@ impl Runner for Playwright {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
-        let (files, grep) = match selection {
-            Selection::Files(files) => (files.to_vec(), None),
-            Selection::Tests(tests) => (files_of_tests(NAME, tests)?, Some(grep_pattern(tests))),
-        };
-        if files.is_empty() {
-            return Err(RunnerError::EmptySelection { runner: NAME });
-        }
+        let (files, grep) = files_and_pattern(NAME, selection, file_or_classname, grep_pattern)?;
         let (junit, junit_text) = absolute_junit(junit_path)?;
         let mut ours = vec!["--reporter=junit,list".to_owned()];
         if let Some(grep) = grep {

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    detect, file_or_classname, file_scoped_id, files_of_tests, finish, insert_before_terminator,
+    detect, file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
     js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
 };
 
@@ -41,13 +41,7 @@ impl Runner for Vitest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
-        let (files, pattern) = match selection {
-            Selection::Files(files) => (files.to_vec(), None),
-            Selection::Tests(tests) => (files_of_tests(NAME, tests)?, Some(name_pattern(tests))),
-        };
-        if files.is_empty() {
-            return Err(RunnerError::EmptySelection { runner: NAME });
-        }
+        let (files, pattern) = files_and_pattern(NAME, selection, file_or_classname, name_pattern)?;
         let (junit, junit_text) = absolute_junit(junit_path)?;
 
         // Add `run` right after the `vitest` word (a subcommand must be the
