@@ -718,14 +718,9 @@ fn quote_path(path: &Path) -> String {
 }
 
 /// What a report's `name`, `os` and `versions` must be for `plan` to read
-/// it: not empty, no control characters or direction overrides (the rule
-/// of `spec.rs`, which keeps its own check private).
+/// it: not empty, and nothing `spec.rs` refuses in a name.
 fn is_clean(text: &str) -> bool {
-    !text.is_empty()
-        && !text.chars().any(|c| {
-            c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
+    !text.is_empty() && !text.chars().any(super::spec::is_unsafe_char)
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ fn one_line(text: &str) -> Cow<'_, str> {
 
 /// Control characters (newlines, tabs, ANSI escapes, C1) and the Unicode
 /// direction overrides that can make a name display as something else.
-fn is_unsafe_char(c: char) -> bool {
+pub(crate) fn is_unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
