@@ -11,7 +11,7 @@ use super::fold::{Counts, FinalOutcome, Folder, TestResult};
 use super::junit::{self, TestCase};
 use super::process::{self, Sink};
 use super::result::{ItemResult, ShardError};
-use super::runners::{Invocation, JunitSource, Runner, Selection, TestRef};
+use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef};
 
 pub struct ShardRun<'a> {
     pub runner: &'static dyn Runner,
@@ -56,14 +56,8 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
         sequence += 1;
         let junit_path = shard.scratch.join(format!("junit-{sequence}.xml"));
-        let invocation = shard
-            .runner
-            .invocation(shard.base, &Selection::Files(group), &junit_path);
-        match invocation.map_err(|e| shard_error("spawn", e.to_string(), String::new())) {
-            Ok(invocation) => match attempt(shard, &invocation, 1) {
-                Ok(found) => cases.extend(attribute(found, group)),
-                Err(e) => error = error.or(Some(e)),
-            },
+        match first_run(shard, group, &junit_path) {
+            Ok(found) => cases.extend(found),
             Err(e) => error = error.or(Some(e)),
         }
     }
@@ -128,6 +122,24 @@ fn retry_groups(
     groups.into_values().collect()
 }
 
+/// Runs `group`'s files once and returns their cases, each with its item.
+fn first_run(
+    shard: &ShardRun<'_>,
+    group: &[String],
+    junit_path: &Path,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let invocation = shard
+        .runner
+        .invocation(shard.base, &Selection::Files(group), junit_path)
+        .map_err(cannot_start)?;
+    Ok(attribute(attempt(shard, &invocation, 1)?, group))
+}
+
+/// A runner adapter that can't build its command line: the shard can't start.
+fn cannot_start(error: RunnerError) -> ShardError {
+    shard_error("spawn", error.to_string(), String::new())
+}
+
 /// Re-runs `failed` (only those tests where the runner can select them,
 /// else their files) and returns the re-run tests' own results.
 fn retry(
@@ -149,7 +161,7 @@ fn retry(
             .runner
             .invocation(shard.base, &Selection::Files(&items), junit_path),
     }
-    .map_err(|e| shard_error("spawn", e.to_string(), String::new()))?;
+    .map_err(cannot_start)?;
     let found = attempt(shard, &invocation, attempt_number)?;
     // Runners list the tests a name pattern excluded as skipped: only the
     // re-run tests' own results count.
