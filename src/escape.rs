@@ -5,11 +5,12 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Replaces every control character (C0, DEL, C1: newlines, tabs, ANSI
-/// escapes included) with a visible escape such as `\n` or `\u{1b}`, so
-/// untrusted text can neither forge log lines nor drive the terminal.
+/// escapes included) and every Unicode direction override with a visible
+/// escape such as `\n` or `\u{1b}`, so untrusted text can neither forge
+/// log lines, drive the terminal, nor display as something it is not.
 /// Borrows when there is nothing to escape.
 pub fn control_chars(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -18,13 +19,20 @@ pub fn control_chars(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
+            c if is_unsafe(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Control characters (newlines, tabs, ANSI escapes, C1) and the Unicode
+/// direction marks and overrides that can make text display reordered.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Makes untrusted text inert inline in Markdown (a PR comment, a step
@@ -93,5 +101,8 @@ mod tests {
             control_chars("a\nb\r\t\u{1b}[31mred\u{7f}\u{9b}"),
             "a\\nb\\r\\t\\u{1b}[31mred\\u{7f}\\u{9b}"
         );
+        // A right-to-left override would display `test_exe.py` reversed.
+        assert_eq!(control_chars("test_\u{202e}yp.exe"), "test_\\u{202e}yp.exe");
+        assert_eq!(control_chars("a\u{2066}b\u{200f}"), "a\\u{2066}b\\u{200f}");
     }
 }

@@ -77,8 +77,7 @@ impl fmt::Display for SpecError {
 }
 
 /// Escapes control characters so untrusted text stays on one line and
-/// cannot drive the terminal. (The host's `escape::control_chars` does the
-/// same; this module keeps its own so it stands alone.)
+/// cannot drive the terminal (Rust's debug escapes, as in spec messages).
 fn one_line(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe_char) {
         return Cow::Borrowed(text);
@@ -86,12 +85,7 @@ fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().flat_map(char::escape_debug).collect())
 }
 
-/// Control characters (newlines, tabs, ANSI escapes, C1) and the Unicode
-/// direction overrides that can make a name display as something else.
-pub(crate) fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+pub(crate) use crate::escape::is_unsafe as is_unsafe_char;
 
 /// Where errors are reported: a file, and a prefix for field names
 /// (`worker[2].` in the spec, nothing in a report).
