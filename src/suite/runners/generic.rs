@@ -46,7 +46,9 @@ impl Runner for Generic {
         let (program, args) = split_base(base)?;
         let files = match selection {
             Selection::Files(files) => *files,
-            Selection::Tests(_) => return Err(RunnerError::TestsUnsupported { runner: NAME }),
+            Selection::Tests(_) | Selection::FileExcept { .. } => {
+                return Err(RunnerError::TestsUnsupported { runner: NAME });
+            }
         };
         if program.contains(FILES) {
             return Err(RunnerError::FilesPlaceholderNotAlone {

@@ -208,6 +208,67 @@ fn pytest_end_to_end() {
 }
 
 #[test]
+fn pytest_leaves_out_exactly_the_listed_tests() {
+    if !available("python3", &["-m", "pytest", "--version"]) {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tests")).unwrap();
+    std::fs::write(
+        dir.path().join("tests/test_slow.py"),
+        "import pytest\n\n\
+         def test_x():\n    pass\n\n\
+         def test_x2():\n    pass\n\n\
+         class TestK:\n    def test_x(self):\n        pass\n\n\
+         @pytest.mark.parametrize('p', [1, 2])\n\
+         def test_p(p):\n    pass\n",
+    )
+    .unwrap();
+    let pytest = by_name("pytest").unwrap();
+    let base = argv(&["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"]);
+    let left_out = [
+        TestRef {
+            file: Some("tests/test_slow.py".into()),
+            classname: "tests.test_slow".into(),
+            name: "test_x".into(),
+        },
+        TestRef {
+            file: Some("tests/test_slow.py".into()),
+            classname: "tests.test_slow".into(),
+            name: "test_p[1]".into(),
+        },
+    ];
+    let junit = dir.path().join("out/rest.xml");
+    let invocation = pytest
+        .invocation(
+            &base,
+            &Selection::FileExcept {
+                file: "tests/test_slow.py",
+                tests: &left_out,
+            },
+            &junit,
+        )
+        .unwrap();
+    let output = run_in(&invocation, dir.path());
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let xml = report(&invocation, &output);
+    // pytest's own --deselect would also have dropped test_x2 (a prefix match).
+    for expected in [
+        r#"classname="tests.test_slow" name="test_x2""#,
+        r#"classname="tests.test_slow.TestK" name="test_x""#,
+        r#"name="test_p[2]""#,
+    ] {
+        assert!(xml.contains(expected), "{expected} missing from\n{xml}");
+    }
+    assert!(
+        !xml.contains(r#"classname="tests.test_slow" name="test_x""#) && !xml.contains("test_p[1]"),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"tests="3""#), "{xml}");
+}
+
+#[test]
 fn nextest_end_to_end() {
     if !available("cargo", &["nextest", "--version"]) {
         eprintln!("skipped: cargo-nextest is not installed");

@@ -9,7 +9,10 @@
 //! `name` = the test's own title, joined with a single space as Jest does for
 //! `--testNamePattern`. Single tests are selected with an anchored, escaped
 //! alternation of full names in `--testNamePattern` (matched
-//! case-insensitively by Jest, so it can select a superset, never a subset).
+//! case-insensitively by Jest, so it can select a superset, never a subset);
+//! a file's rest leaves them out with a negative lookahead over the same
+//! pattern (which, case-insensitive too, may leave out more: the executor
+//! keeps whatever the tests' own run selects beyond its tests).
 
 use std::path::Path;
 
@@ -33,6 +36,10 @@ impl Runner for Jest {
         true
     }
 
+    fn excludes_tests(&self) -> bool {
+        true
+    }
+
     fn invocation(
         &self,
         base: &[String],
@@ -47,8 +54,8 @@ impl Runner for Jest {
             "--reporters=default".to_owned(),
             "--reporters=jest-junit".to_owned(),
         ];
-        if let Some(pattern) = pattern {
-            ours.push(format!("--testNamePattern={pattern}"));
+        if let Some(filter) = pattern {
+            ours.push(format!("--testNamePattern={}", filter.js_regex()));
         }
         // Last before the paths, so nothing can read a path as its value.
         ours.push("--runTestsByPath".to_owned());

@@ -45,6 +45,16 @@ pub enum Selection<'a> {
     Files(&'a [String]),
     /// Single tests, as identified in a JUnit report.
     Tests(&'a [TestRef]),
+    /// One file without some of its tests: what remains of a slow file
+    /// whose tests were planned as items of their own. Tests added since
+    /// the plan was made are not listed, so they run here. Only runners
+    /// whose [`Runner::excludes_tests`] is true accept it.
+    FileExcept {
+        /// The file.
+        file: &'a str,
+        /// The tests not to run (all in `file`).
+        tests: &'a [TestRef],
+    },
 }
 
 /// A test as identified in JUnit, used to re-run or select single tests.
@@ -110,6 +120,13 @@ pub enum RunnerError {
         /// The runner's name.
         runner: &'static str,
     },
+    /// [`Selection::FileExcept`] was asked of a runner that cannot leave
+    /// single tests out.
+    #[error("the {runner} runner cannot run a file without some of its tests")]
+    ExclusionUnsupported {
+        /// The runner's name.
+        runner: &'static str,
+    },
     /// Selecting this test needs the file (or package) it lives in, and the
     /// JUnit report did not say.
     #[error("the {runner} runner needs the file of test {test:?} to select it, and none is known")]
@@ -167,8 +184,15 @@ impl RunnerError {
 pub trait Runner: Send + Sync {
     /// The adapter's name, as [`by_name`] knows it.
     fn name(&self) -> &'static str;
-    /// Whether single tests can be selected (so a slow file can be split into its tests).
+    /// Whether single tests can be selected (to re-run only failed tests).
     fn selects_tests(&self) -> bool;
+    /// Whether a file can also be run without some of its tests
+    /// ([`Selection::FileExcept`]). Splitting a slow file into its tests
+    /// needs both: its slow tests become items of their own, and one more
+    /// item runs the rest of the file, new tests included.
+    fn excludes_tests(&self) -> bool {
+        false
+    }
     /// The invocation for `selection`, given the user's base command (e.g.
     /// `["npx","jest"]` or `["pytest","-q"]`), writing JUnit under `junit_path`.
     ///
@@ -382,7 +406,6 @@ fn js_regex_escape(text: &str) -> String {
     out
 }
 
-/// The distinct values of `items`, in first-seen order.
 /// A test's `file` attribute, when the report has one.
 fn file_attribute(test: &TestRef) -> Option<&str> {
     test.file.as_deref().filter(|f| !f.is_empty())
@@ -394,26 +417,56 @@ fn file_or_classname(test: &TestRef) -> Option<&str> {
     file_attribute(test).or(Some(test.classname.as_str()).filter(|c| !c.is_empty()))
 }
 
+/// A name pattern over the tests of the files a runner is given: run only
+/// the tests it matches, or only those it doesn't. Both hold the same
+/// positive pattern, so a test left out of a file's rest is exactly one its
+/// own item selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NameFilter {
+    Only(String),
+    Except(String),
+}
+
+impl NameFilter {
+    /// The filter as a single ECMAScript regex for runners that only take
+    /// a positive one (`--testNamePattern`): `Except(p)` becomes a negative
+    /// lookahead at the start over the whole name.
+    fn js_regex(&self) -> String {
+        match self {
+            NameFilter::Only(pattern) => pattern.clone(),
+            NameFilter::Except(pattern) => format!(r"^(?![\s\S]*(?:{pattern}))"),
+        }
+    }
+}
+
 /// What runners that select tests by file plus a name pattern run: the
 /// files (for tests, the distinct files `locate` finds, each test's file
-/// required) and the pattern. An empty selection is an error, since these
-/// runners read "no files" as "the whole suite".
+/// required) and the name filter. An empty selection is an error, since
+/// these runners read "no files" as "the whole suite".
 fn files_and_pattern(
     runner: &'static str,
     selection: &Selection<'_>,
     locate: fn(&TestRef) -> Option<&str>,
     pattern: fn(&[TestRef]) -> String,
-) -> Result<(Vec<String>, Option<String>), RunnerError> {
-    let (files, pattern) = match selection {
+) -> Result<(Vec<String>, Option<NameFilter>), RunnerError> {
+    let (files, filter) = match selection {
         Selection::Files(files) => (files.to_vec(), None),
-        Selection::Tests(tests) => (files_of(runner, tests, locate)?, Some(pattern(tests))),
+        Selection::Tests(tests) => (
+            files_of(runner, tests, locate)?,
+            Some(NameFilter::Only(pattern(tests))),
+        ),
+        Selection::FileExcept { file, tests } => (
+            vec![(*file).to_owned()],
+            (!tests.is_empty()).then(|| NameFilter::Except(pattern(tests))),
+        ),
     };
-    if files.is_empty() {
+    if files.iter().all(|f| f.is_empty()) {
         return Err(RunnerError::EmptySelection { runner });
     }
-    Ok((files, pattern))
+    Ok((files, filter))
 }
 
+/// The distinct values of `items`, in first-seen order.
 fn dedup<T: Eq + Hash + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -617,6 +670,106 @@ mod tests {
                 "nextest",
                 "node"
             ]
+        );
+    }
+
+    #[test]
+    fn a_file_without_some_tests_where_runners_allow_it() {
+        let junit = Path::new("/tmp/j.xml");
+        let left_out = [
+            test_ref(Some("src/slow.test.ts"), "math", "adds (1+1)"),
+            test_ref(Some("src/slow.test.ts"), "math", "subtracts"),
+        ];
+        let except = Selection::FileExcept {
+            file: "src/slow.test.ts",
+            tests: &left_out,
+        };
+        let args = |name: &str, base: &[&str]| {
+            by_name(name)
+                .unwrap()
+                .invocation(&argv(base), &except, junit)
+                .unwrap()
+                .args
+        };
+        // Jest's and Vitest's only filter is positive: a negative lookahead
+        // over the pattern that selects the tests.
+        let jest = args("jest", &["npx", "jest"]);
+        assert!(
+            jest.contains(
+                &r"--testNamePattern=^(?![\s\S]*(?:^(?:math adds \(1\+1\)|math subtracts)$))"
+                    .to_owned()
+            ),
+            "{jest:?}"
+        );
+        assert_eq!(jest.last().map(String::as_str), Some("src/slow.test.ts"));
+        let vitest = args("vitest", &["npx", "vitest"]);
+        assert!(
+            vitest.iter().any(|a| a.starts_with(
+                r"--testNamePattern=^(?![\s\S]*(?:(?:^| )(?:adds \(1\+1\)|subtracts)$))"
+            )),
+            "{vitest:?}"
+        );
+        let playwright = args("playwright", &["npx", "playwright", "test"]);
+        assert!(
+            playwright
+                .contains(&"--grep-invert=(?:^| )(?:adds \\(1\\+1\\)|subtracts)(?: |$)".to_owned()),
+            "{playwright:?}"
+        );
+        assert!(!playwright.iter().any(|a| a.starts_with("--grep=")));
+        // The positive pattern, negated, rejects exactly what it matched.
+        let pattern = r"^(?:math adds \(1\+1\)|math subtracts)$";
+        assert!(regex_matches(pattern, "math subtracts"));
+        assert!(!regex_matches(pattern, "math subtracts more"));
+
+        let flags: Vec<&str> = [
+            "pytest",
+            "jest",
+            "vitest",
+            "playwright",
+            "go",
+            "nextest",
+            "node",
+            "generic",
+        ]
+        .into_iter()
+        .filter(|n| by_name(n).is_some_and(|r| r.excludes_tests()))
+        .collect();
+        assert_eq!(flags, ["pytest", "jest", "vitest", "playwright"]);
+        for (name, base) in [
+            ("node", argv(&["node", "--test"])),
+            ("go", argv(&["go", "test"])),
+            ("nextest", argv(&["cargo", "nextest", "run"])),
+            ("generic", argv(&["run", "{files}"])),
+        ] {
+            let err = by_name(name)
+                .unwrap()
+                .invocation(&base, &except, junit)
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    RunnerError::ExclusionUnsupported { .. } | RunnerError::TestsUnsupported { .. }
+                ),
+                "{name}: {err}"
+            );
+        }
+        // Nothing to leave out: the whole file, no pattern.
+        let whole = by_name("jest")
+            .unwrap()
+            .invocation(
+                &argv(&["npx", "jest"]),
+                &Selection::FileExcept {
+                    file: "a.test.js",
+                    tests: &[],
+                },
+                junit,
+            )
+            .unwrap();
+        assert!(
+            !whole
+                .args
+                .iter()
+                .any(|a| a.starts_with("--testNamePattern"))
         );
     }
 

@@ -55,6 +55,9 @@ impl Runner for Nextest {
                     .map(|b| format!("binary_id(={})", filterset_string(b))),
             ),
             Selection::Tests(tests) => dedup(tests.iter().map(test_filter)),
+            Selection::FileExcept { .. } => {
+                return Err(RunnerError::ExclusionUnsupported { runner: NAME });
+            }
         }
         .join(" | ");
         if filterset.is_empty() {

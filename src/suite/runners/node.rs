@@ -15,7 +15,7 @@
 use std::path::Path;
 
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
+    Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
     create_parent_dir, dedup, detect, file_attribute, file_scoped_id, files_and_pattern, finish,
     js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
 };
@@ -55,8 +55,17 @@ impl Runner for Node {
             "--test-reporter=spec".to_owned(),
             "--test-reporter-destination=stdout".to_owned(),
         ];
-        if let Some(pattern) = pattern {
-            options.push(format!("--test-name-pattern={pattern}"));
+        match pattern {
+            Some(NameFilter::Only(pattern)) => {
+                options.push(format!("--test-name-pattern={pattern}"));
+            }
+            // Node 20 runs every test of a suite whose own name matches, and
+            // a negative pattern matches nearly every suite; only Node 22's
+            // `--test-skip-pattern` could leave single tests out.
+            Some(NameFilter::Except(_)) => {
+                return Err(RunnerError::ExclusionUnsupported { runner: NAME });
+            }
+            None => {}
         }
         // Options go where node's own options end; files go last.
         let node_at = detect::locate(base)

@@ -9,13 +9,14 @@
 //! the `describe` titles and test title joined with `" › "`; no line is
 //! recorded, so single tests are selected with `--grep` over the title path
 //! (which Playwright matches against project, file, titles and tags joined
-//! with spaces) together with their files.
+//! with spaces) together with their files, and a file's rest leaves them out
+//! with `--grep-invert` over the same pattern.
 
 use std::path::Path;
 
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
+    Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
+    dedup, file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
     js_regex_escape, rerun_unless_unlocatable, split_base,
 };
 
@@ -33,6 +34,10 @@ impl Runner for Playwright {
         true
     }
 
+    fn excludes_tests(&self) -> bool {
+        true
+    }
+
     fn invocation(
         &self,
         base: &[String],
@@ -43,8 +48,10 @@ impl Runner for Playwright {
         let (files, grep) = files_and_pattern(NAME, selection, file_or_classname, grep_pattern)?;
         let (junit, junit_text) = absolute_junit(junit_path)?;
         let mut ours = vec!["--reporter=junit,list".to_owned()];
-        if let Some(grep) = grep {
-            ours.push(format!("--grep={grep}"));
+        match grep {
+            Some(NameFilter::Only(grep)) => ours.push(format!("--grep={grep}")),
+            Some(NameFilter::Except(grep)) => ours.push(format!("--grep-invert={grep}")),
+            None => {}
         }
         ours.extend(files.iter().map(|f| file_filter(f)));
         let args = insert_before_terminator(args, &["--"], ours);

@@ -4,13 +4,25 @@
 //! the xunit1 family keeps the `file` and `line` testcase attributes that
 //! pytest's default (xunit2, since pytest 6) drops, and `file` is what maps a
 //! testcase back to its node id.
+//!
+//! A file without some of its tests ([`Selection::FileExcept`]) loads a
+//! small plugin (`pytest_deselect.py`, written next to the report and found
+//! through `PYTHONPATH`) that deselects exact node ids: pytest's own
+//! `--deselect` matches prefixes, so it would also drop `test_x2` with
+//! `test_x`.
 
 use std::path::Path;
 
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, finish,
-    insert_before_terminator, path_arg, rerun_unless_unlocatable, split_base,
+    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
+    create_parent_dir, finish, insert_before_terminator, path_arg, rerun_unless_unlocatable,
+    split_base,
 };
+
+/// The plugin's source, its module name and the variable naming its list.
+const PLUGIN: &str = include_str!("pytest_deselect.py");
+const PLUGIN_MODULE: &str = "pitcrew_deselect";
+const DESELECT_ENV: &str = "PITCREW_DESELECT";
 
 /// The pytest adapter.
 pub(super) struct Pytest;
@@ -26,6 +38,10 @@ impl Runner for Pytest {
         true
     }
 
+    fn excludes_tests(&self) -> bool {
+        true
+    }
+
     fn invocation(
         &self,
         base: &[String],
@@ -33,32 +49,30 @@ impl Runner for Pytest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
-        let items: Vec<String> = match selection {
-            Selection::Files(files) => files.iter().map(|f| path_arg(f)).collect(),
-            Selection::Tests(tests) => tests
-                .iter()
-                .map(|t| {
-                    node_id(t)
-                        .map(|id| path_arg(&id))
-                        .ok_or_else(|| RunnerError::MissingFile {
-                            runner: NAME,
-                            test: t.name.clone(),
-                        })
-                })
-                .collect::<Result<_, _>>()?,
-        };
-        if items.is_empty() {
-            return Err(RunnerError::EmptySelection { runner: NAME });
-        }
         let (junit, junit_text) = absolute_junit(junit_path)?;
+        let mut env = Vec::new();
         let mut ours = vec![
             format!("--junitxml={junit_text}"),
             "-o".to_owned(),
             "junit_family=xunit1".to_owned(),
         ];
+        let items: Vec<String> = match selection {
+            Selection::Files(files) => files.iter().map(|f| path_arg(f)).collect(),
+            Selection::Tests(tests) => node_ids(tests)?.iter().map(|id| path_arg(id)).collect(),
+            Selection::FileExcept { file, tests } => {
+                if !tests.is_empty() {
+                    env = deselect_plugin(&junit, &node_ids(tests)?)?;
+                    ours.extend(["-p".to_owned(), PLUGIN_MODULE.to_owned()]);
+                }
+                vec![path_arg(file)]
+            }
+        };
+        if items.iter().all(String::is_empty) {
+            return Err(RunnerError::EmptySelection { runner: NAME });
+        }
         ours.extend(items);
         let args = insert_before_terminator(args, &["--"], ours);
-        finish(program, args, Vec::new(), JunitSource::File(junit))
+        finish(program, args, env, JunitSource::File(junit))
     }
 
     fn rerun(
@@ -73,6 +87,50 @@ impl Runner for Pytest {
     fn test_id(&self, test: &TestRef) -> Option<String> {
         node_id(test)
     }
+}
+
+fn node_ids(tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
+    tests
+        .iter()
+        .map(|t| {
+            node_id(t).ok_or_else(|| RunnerError::MissingFile {
+                runner: NAME,
+                test: t.name.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Writes the deselect plugin and its id list next to the report, and
+/// returns the environment that loads them: the report's directory first on
+/// `PYTHONPATH` (ahead of the user's own entries) and the list's path.
+fn deselect_plugin(junit: &Path, ids: &[String]) -> Result<Vec<(String, String)>, RunnerError> {
+    create_parent_dir(junit)?;
+    let dir = junit.parent().unwrap_or(Path::new("/"));
+    let plugin = dir.join(format!("{PLUGIN_MODULE}.py"));
+    std::fs::write(&plugin, PLUGIN)
+        .map_err(|e| RunnerError::io(format!("cannot write {}", plugin.display()), e))?;
+    let mut list = junit.as_os_str().to_owned();
+    list.push(".deselect.json");
+    let list = std::path::PathBuf::from(list);
+    let json =
+        serde_json::to_vec(ids).map_err(|e| RunnerError::io("cannot list the tests", e.into()))?;
+    std::fs::write(&list, json)
+        .map_err(|e| RunnerError::io(format!("cannot write {}", list.display()), e))?;
+    let mut path = std::ffi::OsString::from(dir);
+    if let Some(user) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
+        path.push(":");
+        path.push(user);
+    }
+    let text = |p: &std::ffi::OsStr| {
+        p.to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| RunnerError::NonUtf8Path { path: p.into() })
+    };
+    Ok(vec![
+        ("PYTHONPATH".to_owned(), text(&path)?),
+        (DESELECT_ENV.to_owned(), text(list.as_os_str())?),
+    ])
 }
 
 /// The pytest node id (`path/to/test_x.py::Class::test_name[params]`) of a
@@ -219,6 +277,70 @@ mod tests {
                 "-k",
                 "x",
             ])
+        );
+    }
+
+    #[test]
+    fn a_file_without_some_tests_loads_the_exact_deselect_plugin() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("out/j.xml");
+        let left_out = [
+            test_ref(Some("tests/test_slow.py"), "tests.test_slow", "test_x"),
+            test_ref(
+                Some("tests/test_slow.py"),
+                "tests.test_slow.TestK",
+                "test_y[a b]",
+            ),
+        ];
+        let inv = runner()
+            .invocation(
+                &argv(&["pytest", "-q"]),
+                &Selection::FileExcept {
+                    file: "tests/test_slow.py",
+                    tests: &left_out,
+                },
+                &junit,
+            )
+            .unwrap();
+        assert_eq!(
+            &inv.args[4..],
+            &argv(&["-p", "pitcrew_deselect", "tests/test_slow.py"])[..]
+        );
+        let out = dir.path().join("out");
+        let python_path = super::super::test_support::env_of(&inv, "PYTHONPATH").unwrap();
+        assert!(
+            python_path.starts_with(out.to_str().unwrap()),
+            "{python_path}"
+        );
+        let list = super::super::test_support::env_of(&inv, DESELECT_ENV).unwrap();
+        let ids: Vec<String> =
+            serde_json::from_str(&std::fs::read_to_string(list).unwrap()).unwrap();
+        assert_eq!(
+            ids,
+            [
+                "tests/test_slow.py::test_x",
+                "tests/test_slow.py::TestK::test_y[a b]"
+            ]
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("pitcrew_deselect.py")).unwrap(),
+            PLUGIN
+        );
+        // Nothing to leave out: no plugin.
+        let whole = runner()
+            .invocation(
+                &argv(&["pytest"]),
+                &Selection::FileExcept {
+                    file: "tests/test_slow.py",
+                    tests: &[],
+                },
+                &junit,
+            )
+            .unwrap();
+        assert!(whole.env.is_empty());
+        assert_eq!(
+            whole.args.last().map(String::as_str),
+            Some("tests/test_slow.py")
         );
     }
 

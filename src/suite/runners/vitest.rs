@@ -7,7 +7,8 @@
 //! root) and `name` = the suite titles and test title joined with `" > "`.
 //! Single tests are selected with `--testNamePattern`, which Vitest matches
 //! against the full name: joined with `" > "` since Vitest 5 and with a space
-//! before, so the pattern accepts either separator.
+//! before, so the pattern accepts either separator. A file's rest leaves
+//! tests out with a negative lookahead over the same pattern.
 
 use std::path::Path;
 
@@ -31,6 +32,10 @@ impl Runner for Vitest {
     }
 
     fn selects_tests(&self) -> bool {
+        true
+    }
+
+    fn excludes_tests(&self) -> bool {
         true
     }
 
@@ -58,8 +63,8 @@ impl Runner for Vitest {
             "--reporter=junit".to_owned(),
             format!("--outputFile.junit={junit_text}"),
         ];
-        if let Some(pattern) = pattern {
-            ours.push(format!("--testNamePattern={pattern}"));
+        if let Some(filter) = pattern {
+            ours.push(format!("--testNamePattern={}", filter.js_regex()));
         }
         ours.extend(files.iter().map(|f| path_arg(f)));
         let args = insert_before_terminator(&words[1..], &["--"], ours);
