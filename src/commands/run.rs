@@ -37,6 +37,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         runner,
         base: &args.command,
         items,
+        split_files: &plan.split_files,
         retries: args.retry.retries,
         timeout,
         dir: std::path::Path::new("."),

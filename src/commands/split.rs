@@ -22,12 +22,7 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
     let files = suite::files(&args.suite, runner)?;
     let timings = suite::junit_timings(&args.timings)?;
     let items = timings.estimate(&files);
-    let plan = suite::plan(&items, &args.count, None)?;
-    let plan = PlanFile {
-        plan,
-        runner: runner.map(|r| r.name().to_string()),
-        split_files: Default::default(),
-    };
+    let plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
     let plan_json = serde_json::to_string_pretty(&plan)?;
     if let Some(path) = &args.output {
         write_atomic(path, plan_json.as_bytes())?;

@@ -1,6 +1,7 @@
 //! What `split`, `run`, `report` and `test` share: finding the runner and
 //! the test files, choosing the shard count, reading JUnit timings.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::InputError;
@@ -8,7 +9,9 @@ use crate::cli::{ShardCountArgs, SuiteArgs};
 use crate::suite::discover::discover;
 use crate::suite::fold::Folder;
 use crate::suite::junit;
+use crate::suite::plan::PlanFile;
 use crate::suite::runners::{self, Runner};
+use crate::suite::slow_files::split_slow_files;
 use crate::suite::split::{self, Item, Plan};
 use crate::suite::timings::Timings;
 
@@ -92,13 +95,50 @@ pub fn junit_timings(globs: &[String]) -> Result<Timings, InputError> {
         junit::parse_file(Path::new(&path), |case| folder.add(case))
             .map_err(|e| InputError::new(e.to_string()))?;
         let (_, _, tests) = folder.finish();
-        timings.add_tests(
-            tests
-                .iter()
-                .filter_map(|t| Some((t.key.file.as_deref()?, t))),
-        );
+        timings.add_tests(tests.iter().filter_map(|t| {
+            let file = t.key.file.as_deref()?;
+            Some((file.strip_prefix("./").unwrap_or(file), t))
+        }));
     }
     Ok(timings)
+}
+
+/// The plan file for `files`: planned as they are, then again with every
+/// file longer than the ideal shard time split into its tests, where the
+/// runner can select and leave out single tests and `timings` knows them.
+/// With `--shards auto` the count can change with the items, so this is
+/// repeated (at most three times) until the split files settle.
+pub fn plan_file(
+    files: &[Item],
+    timings: &Timings,
+    runner: Option<&dyn Runner>,
+    count: &ShardCountArgs,
+    fallback: Option<usize>,
+) -> Result<PlanFile, InputError> {
+    let mut planned = plan(files, count, fallback)?;
+    let mut split_files = BTreeMap::new();
+    if let Some(runner) = runner {
+        for _ in 0..3 {
+            let expansion = split_slow_files(files, timings, runner, planned.shards.len());
+            if expansion.split_files == split_files {
+                break;
+            }
+            planned = plan(&expansion.items, count, fallback)?;
+            split_files = expansion.split_files;
+        }
+    }
+    for (file, tests) in &split_files {
+        tracing::info!(
+            "{}: longer than a shard should take; {} of its tests run as items of their own",
+            crate::escape::control_chars(file),
+            tests.len()
+        );
+    }
+    Ok(PlanFile {
+        plan: planned,
+        runner: runner.map(|r| r.name().to_string()),
+        split_files,
+    })
 }
 
 /// The plan for `items`: a fixed shard count, or the cheapest within the

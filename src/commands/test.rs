@@ -3,6 +3,7 @@
 //! with a progress line each, merge with integrity, report, and remember
 //! the timings so the next split balances better.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::Mutex;
@@ -39,12 +40,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let files = suite::files(&args.suite, Some(runner))?;
     let history = Timings::load(&history_path);
     let items = history.estimate(&files);
-    let plan = suite::plan(&items, &args.count, Some(jobs.min(files.len()).max(1)))?;
-    let plan = PlanFile {
-        plan,
-        runner: Some(runner.name().to_string()),
-        split_files: Default::default(),
-    };
+    let fallback = Some(jobs.min(files.len()).max(1));
+    let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
@@ -77,6 +74,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
                         runner,
                         base: &args.command,
                         items: &shard.items,
+                        split_files: &plan.split_files,
                         retries: args.retry.retries,
                         timeout,
                         dir: root,
@@ -137,17 +135,28 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     Ok(if flaky_fails { exit::FAILED } else { code })
 }
 
-/// Item durations from this run replace the history's, file by file.
+/// This run's durations replace the history's, file by file: each test's
+/// (per attempt) for files whose reports name them, else the file's items'.
 fn remember_timings(
     path: &Path,
     mut history: Timings,
     results: &[(String, ShardResult)],
 ) -> anyhow::Result<()> {
-    let mut fresh = Timings::default();
+    let mut by_items: BTreeMap<&str, f64> = BTreeMap::new();
     for (_, result) in results {
         for item in result.items.iter().filter(|i| i.tests > 0) {
-            fresh.files.insert(item.id.clone(), item.duration_seconds);
+            let file = item.test_of.as_deref().unwrap_or(&item.id);
+            *by_items.entry(file).or_default() += item.duration_seconds;
         }
+    }
+    let mut fresh = Timings::default();
+    fresh.add_tests(results.iter().flat_map(|(_, r)| &r.tests).filter_map(|t| {
+        let file = t.key.file.as_deref()?;
+        let file = file.strip_prefix("./").unwrap_or(file);
+        by_items.contains_key(file).then_some((file, t))
+    }));
+    for (file, seconds) in by_items {
+        fresh.files.entry(file.to_owned()).or_insert(seconds);
     }
     history.update(fresh);
     history.save(path)

@@ -2,23 +2,36 @@
 //! failed tests re-run up to `retries` times, every case attributed to its
 //! item. A runner that can't be started, crashes, times out or writes no
 //! JUnit is a shard error carrying its stderr tail, never a silent pass.
+//!
+//! A shard's items are run in groups, one process each: its whole files
+//! together (one file per process when the runner's JUnit names no file),
+//! the rest of each split file (the file without its split-out tests), and
+//! the split-out tests of each file. Each group claims only its own
+//! results: a rest drops the tests planned elsewhere should the runner
+//! report them, and a tests group drops the file's other planned tests and
+//! skipped bystanders but keeps anything else its pattern caught, so a
+//! test no pattern was meant for is never lost.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::fold::{Counts, FinalOutcome, Folder, TestResult};
-use super::junit::{self, TestCase};
+use super::junit::{self, Outcome, TestCase};
 use super::process::{self, Sink};
 use super::result::{ItemResult, ShardError};
 use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef};
+use super::slow_files::PlannedTest;
 
 pub struct ShardRun<'a> {
     pub runner: &'static dyn Runner,
     /// The user's command, e.g. `["npx", "jest"]`.
     pub base: &'a [String],
-    /// Test files (or packages) to run.
+    /// The shard's items: test files (or packages), and single tests split
+    /// out of slow files.
     pub items: &'a [String],
+    /// The plan's split files and their split-out tests (every shard's).
+    pub split_files: &'a BTreeMap<String, Vec<PlannedTest>>,
     pub retries: u32,
     pub timeout: Option<Duration>,
     /// Where the runner runs (the project).
@@ -37,26 +50,35 @@ pub struct ShardOutcome {
     pub attempts: u32,
 }
 
+/// One process's worth of a shard's items.
+enum Group<'a> {
+    /// Whole files (or packages, or test binaries).
+    Files(Vec<String>),
+    /// A split file without every test split out of it, wherever planned.
+    Rest {
+        file: &'a str,
+        planned: &'a [PlannedTest],
+    },
+    /// This shard's tests split out of one file.
+    Tests {
+        file: &'a str,
+        tests: Vec<&'a PlannedTest>,
+        planned: &'a [PlannedTest],
+    },
+}
+
 pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     let started = Instant::now();
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
     let mut sequence = 0;
-
-    // Runners whose JUnit doesn't say which file a test came from run one
-    // file per process, so every case can be attributed to its item.
-    let groups: Vec<&[String]> = if shard.runner.junit_names_files() || shard.items.len() <= 1 {
-        vec![shard.items]
-    } else {
-        shard.items.chunks(1).collect()
-    };
-    for group in groups {
-        if group.is_empty() {
-            continue;
-        }
+    let mut junit_path = || {
         sequence += 1;
-        let junit_path = shard.scratch.join(format!("junit-{sequence}.xml"));
-        match first_run(shard, group, &junit_path) {
+        shard.scratch.join(format!("junit-{sequence}.xml"))
+    };
+
+    for group in groups(shard) {
+        match first_run(shard, &group, &mut junit_path) {
             Ok(found) => cases.extend(found),
             Err(e) => error = error.or(Some(e)),
         }
@@ -64,22 +86,20 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
 
     let mut attempts = 1;
     while attempts <= shard.retries && error.is_none() {
-        let failed = failed_tests(&cases);
+        let failed = failed_tests(&cases, &test_files(shard.split_files));
         if failed.is_empty() {
             break;
         }
         attempts += 1;
         for group in retry_groups(&failed, shard.runner.junit_names_files()) {
-            sequence += 1;
-            let junit_path = shard.scratch.join(format!("junit-{sequence}.xml"));
-            match retry(shard, &group, &junit_path, attempts) {
+            match retry(shard, &group, &junit_path(), attempts) {
                 Ok(found) => cases.extend(found),
                 Err(e) => error = error.or(Some(e)),
             }
         }
     }
 
-    let items = item_results(shard.items, &cases);
+    let items = item_results(shard.items, shard.split_files, &cases);
     let mut folder = Folder::default();
     for (_, case) in cases {
         folder.add(case);
@@ -94,6 +114,69 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         attempts,
     }
 }
+
+/// The shard's items in process groups: whole files first (together, or
+/// one per process when the runner's JUnit names no file), then each split
+/// file's rest, then each file's split-out tests.
+fn groups<'a>(shard: &ShardRun<'a>) -> Vec<Group<'a>> {
+    let owners: HashMap<&str, (&str, &PlannedTest)> = shard
+        .split_files
+        .iter()
+        .flat_map(|(file, tests)| {
+            tests
+                .iter()
+                .map(move |t| (t.id.as_str(), (file.as_str(), t)))
+        })
+        .collect();
+    let mut whole: Vec<String> = Vec::new();
+    let mut rests = Vec::new();
+    let mut tests: BTreeMap<&str, Vec<&PlannedTest>> = BTreeMap::new();
+    for item in shard.items {
+        if let Some((file, planned)) = shard.split_files.get_key_value(item) {
+            rests.push(Group::Rest {
+                file: file.as_str(),
+                planned: planned.as_slice(),
+            });
+        } else if let Some((file, test)) = owners.get(item.as_str()) {
+            tests.entry(file).or_default().push(test);
+        } else {
+            whole.push(item.clone());
+        }
+    }
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    if shard.runner.junit_names_files() {
+        if !whole.is_empty() {
+            groups.push(Group::Files(whole));
+        }
+    } else {
+        groups.extend(whole.into_iter().map(|file| Group::Files(vec![file])));
+    }
+    groups.extend(rests);
+    for (file, tests) in tests {
+        let planned = shard
+            .split_files
+            .get(file)
+            .map_or(&[][..], |p| p.as_slice());
+        groups.push(Group::Tests {
+            file,
+            tests,
+            planned,
+        });
+    }
+    groups
+}
+
+/// Each split-out test's file, by its item id.
+fn test_files(split_files: &BTreeMap<String, Vec<PlannedTest>>) -> HashMap<&str, &str> {
+    split_files
+        .iter()
+        .flat_map(|(file, tests)| tests.iter().map(move |t| (t.id.as_str(), file.as_str())))
+        .collect()
+}
+
+/// The error kind of a runner that exited with a failure and reported no
+/// test (as pytest does when a selected test does not exist).
+const NO_TESTS: &str = "no-tests";
 
 fn shard_error(kind: &str, message: String, stderr_tail: String) -> ShardError {
     ShardError {
@@ -122,17 +205,117 @@ fn retry_groups(
     groups.into_values().collect()
 }
 
-/// Runs `group`'s files once and returns their cases, each with its item.
+/// Runs `group` once and returns the cases it claims, each with its item.
+/// When a group of split-out tests reports nothing at all, each test is run
+/// alone, so one test deleted since the plan (pytest refuses to run any
+/// test when one id is not found) does not take the others down; a test
+/// that then reports nothing is left with no case, which the merge names.
 fn first_run(
     shard: &ShardRun<'_>,
-    group: &[String],
-    junit_path: &Path,
+    group: &Group<'_>,
+    junit_path: &mut impl FnMut() -> PathBuf,
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
+    match group {
+        Group::Files(files) => {
+            let found = run_selection(shard, &Selection::Files(files), &junit_path())?;
+            Ok(attribute(found, files))
+        }
+        Group::Rest { file, planned } => {
+            let refs: Vec<TestRef> = planned.iter().map(|t| t.test_ref(file)).collect();
+            let selection = Selection::FileExcept { file, tests: &refs };
+            let found = run_selection(shard, &selection, &junit_path())?;
+            Ok(claim_rest(found, file, planned))
+        }
+        Group::Tests {
+            file,
+            tests,
+            planned,
+        } => {
+            let refs: Vec<TestRef> = tests.iter().map(|t| t.test_ref(file)).collect();
+            match run_selection(shard, &Selection::Tests(&refs), &junit_path()) {
+                Ok(found) => Ok(claim_tests(found, file, tests, planned)),
+                Err(e) if e.kind == NO_TESTS && tests.len() > 1 => {
+                    let mut claimed = Vec::new();
+                    for (test, one) in tests.iter().zip(&refs) {
+                        let alone = std::slice::from_ref(one);
+                        match run_selection(shard, &Selection::Tests(alone), &junit_path()) {
+                            Ok(found) => claimed.extend(claim_tests(found, file, &[test], planned)),
+                            Err(e) if e.kind == NO_TESTS => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Ok(claimed)
+                }
+                Err(e) if e.kind == NO_TESTS => Ok(Vec::new()),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// Runs one selection on its first attempt.
+fn run_selection(
+    shard: &ShardRun<'_>,
+    selection: &Selection<'_>,
+    junit_path: &Path,
+) -> Result<Vec<TestCase>, ShardError> {
     let invocation = shard
         .runner
-        .invocation(shard.base, &Selection::Files(group), junit_path)
+        .invocation(shard.base, selection, junit_path)
         .map_err(cannot_start)?;
-    Ok(attribute(attempt(shard, &invocation, 1)?, group))
+    attempt(shard, &invocation, 1)
+}
+
+/// Whether `case` is `test` (by its testcase names).
+fn is_test(case: &TestCase, test: &PlannedTest) -> bool {
+    case.classname == test.classname && case.name == test.name
+}
+
+/// A rest's cases all belong to its file, except the planned tests the
+/// runner may still report (as skipped, or because it left out less).
+fn claim_rest(
+    cases: Vec<TestCase>,
+    file: &str,
+    planned: &[PlannedTest],
+) -> Vec<(String, TestCase)> {
+    cases
+        .into_iter()
+        .filter(|case| !planned.iter().any(|t| is_test(case, t)))
+        .map(|case| (file.to_owned(), with_file(case, file)))
+        .collect()
+}
+
+/// A tests group's cases: each selected test goes to its own item; the
+/// file's other planned tests are someone else's and skipped bystanders
+/// are the rest's, so both are dropped; any other test the pattern caught
+/// (a case-insensitive match, a new test) is kept for the file, since the
+/// rest may have left it out with the same pattern.
+fn claim_tests(
+    cases: Vec<TestCase>,
+    file: &str,
+    tests: &[&PlannedTest],
+    planned: &[PlannedTest],
+) -> Vec<(String, TestCase)> {
+    cases
+        .into_iter()
+        .filter_map(|case| {
+            let item = match tests.iter().find(|t| is_test(&case, t)) {
+                Some(test) => test.id.clone(),
+                None if planned.iter().any(|t| is_test(&case, t)) => return None,
+                None if case.outcome == Outcome::Skipped => return None,
+                None => file.to_owned(),
+            };
+            Some((item, with_file(case, file)))
+        })
+        .collect()
+}
+
+/// The case with `file` as its file when its report named none (node).
+fn with_file(mut case: TestCase, file: &str) -> TestCase {
+    if case.file.is_none() && junit::test_file(&case).is_none() {
+        case.file = Some(file.to_owned());
+    }
+    case
 }
 
 /// A runner adapter that can't build its command line: the shard can't start.
@@ -141,7 +324,8 @@ fn cannot_start(error: RunnerError) -> ShardError {
 }
 
 /// Re-runs `failed` (only those tests where the runner can select them,
-/// else their files) and returns the re-run tests' own results.
+/// else their files) and returns the re-run tests' own results, each with
+/// the item it failed in.
 fn retry(
     shard: &ShardRun<'_>,
     failed: &[(String, TestRef)],
@@ -149,26 +333,49 @@ fn retry(
     attempt_number: u32,
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let refs: Vec<TestRef> = failed.iter().map(|(_, t)| t.clone()).collect();
-    let items: Vec<String> = failed
-        .iter()
-        .map(|(item, _)| item.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
     let invocation = match shard.runner.rerun(shard.base, &refs, junit_path) {
         Some(invocation) => invocation,
-        None => shard
-            .runner
-            .invocation(shard.base, &Selection::Files(&items), junit_path),
+        None => {
+            let test_files = test_files(shard.split_files);
+            let files: BTreeSet<String> = failed
+                .iter()
+                .map(|(item, _)| test_files.get(item.as_str()).map_or(item.as_str(), |f| f))
+                .map(str::to_owned)
+                .collect();
+            let files: Vec<String> = files.into_iter().collect();
+            shard
+                .runner
+                .invocation(shard.base, &Selection::Files(&files), junit_path)
+        }
     }
     .map_err(cannot_start)?;
     let found = attempt(shard, &invocation, attempt_number)?;
-    // Runners list the tests a name pattern excluded as skipped: only the
-    // re-run tests' own results count.
-    Ok(attribute(found, &items)
+    // Runners list the tests a name pattern excluded as skipped, and a file
+    // re-run reports all of its tests: only the failed tests' own results
+    // count.
+    Ok(found
         .into_iter()
-        .filter(|(item, case)| failed.iter().any(|(i, t)| is_same(i, t, item, case)))
+        .filter_map(|case| {
+            let (item, test) = failed.iter().find(|(_, t)| is_retried(t, &case))?;
+            let case = match &test.file {
+                Some(file) => with_file(case, file),
+                None => case,
+            };
+            Some((item.clone(), case))
+        })
         .collect())
+}
+
+/// Whether `case` is a result of the failed test `test`: the same names,
+/// and the same file where both say.
+fn is_retried(test: &TestRef, case: &TestCase) -> bool {
+    let case_file = junit::test_file(case).map(|f| normalise(&f));
+    test.classname == case.classname
+        && test.name == case.name
+        && match (test.file.as_deref(), case_file) {
+            (Some(expected), Some(found)) => normalise(expected) == found,
+            _ => true,
+        }
 }
 
 /// Runs one invocation and returns the cases of its JUnit.
@@ -247,7 +454,7 @@ fn attempt(
         .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
     if cases.is_empty() && !status.success() {
         return Err(shard_error(
-            "crashed",
+            NO_TESTS,
             format!(
                 "`{}` exited with {status} and reported no test",
                 invocation.program
@@ -295,17 +502,16 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
         .collect()
 }
 
-/// Whether `case` (attributed to `item`) is the failed test `test`.
-fn is_same(failed_item: &str, test: &TestRef, item: &str, case: &TestCase) -> bool {
-    failed_item == item && test.classname == case.classname && test.name == case.name
-}
-
 fn normalise(path: &str) -> String {
     path.trim_start_matches("./").replace('\\', "/")
 }
 
-/// Tests whose attempts so far all failed, with their item.
-fn failed_tests(cases: &[(String, TestCase)]) -> Vec<(String, TestRef)> {
+/// Tests whose attempts so far all failed, with their item. `test_files`
+/// gives the file of each split-out test's item.
+fn failed_tests(
+    cases: &[(String, TestCase)],
+    test_files: &HashMap<&str, &str>,
+) -> Vec<(String, TestRef)> {
     let mut folder = Folder::default();
     let mut items: BTreeMap<(Option<String>, String, String), String> = BTreeMap::new();
     for (item, case) in cases {
@@ -329,11 +535,12 @@ fn failed_tests(cases: &[(String, TestCase)]) -> Vec<(String, TestRef)> {
                 .cloned()
                 .unwrap_or_default();
             // Runners whose JUnit names no file (node) ran one file per
-            // process: the item is the file to re-run it from.
+            // process: the item's file is the one to re-run it from.
+            let item_file = test_files.get(item.as_str()).copied().unwrap_or(&item);
             let file = t
                 .key
                 .file
-                .or_else(|| (!item.is_empty()).then(|| item.clone()));
+                .or_else(|| (!item_file.is_empty()).then(|| item_file.to_owned()));
             let test = TestRef {
                 file,
                 classname: t.key.classname,
@@ -344,12 +551,18 @@ fn failed_tests(cases: &[(String, TestCase)]) -> Vec<(String, TestRef)> {
         .collect()
 }
 
-fn item_results(items: &[String], cases: &[(String, TestCase)]) -> Vec<ItemResult> {
+fn item_results(
+    items: &[String],
+    split_files: &BTreeMap<String, Vec<PlannedTest>>,
+    cases: &[(String, TestCase)],
+) -> Vec<ItemResult> {
+    let test_files = test_files(split_files);
     let mut results: BTreeMap<&str, ItemResult> = items
         .iter()
         .map(|id| {
             let result = ItemResult {
                 id: id.clone(),
+                test_of: test_files.get(id.as_str()).map(|f| (*f).to_owned()),
                 tests: 0,
                 duration_seconds: 0.0,
             };
@@ -369,4 +582,130 @@ fn item_results(items: &[String], cases: &[(String, TestCase)]) -> Vec<ItemResul
         .iter()
         .filter_map(|id| results.remove(id.as_str()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(classname: &str, name: &str, outcome: Outcome) -> TestCase {
+        TestCase {
+            suite: String::new(),
+            classname: classname.into(),
+            name: name.into(),
+            file: None,
+            line: None,
+            time_seconds: 1.0,
+            outcome,
+            message: None,
+            failure_type: None,
+            details: None,
+            reruns: Vec::new(),
+        }
+    }
+
+    fn planned(name: &str) -> PlannedTest {
+        PlannedTest {
+            id: format!("slow.py::{name}"),
+            classname: "slow".into(),
+            name: name.into(),
+        }
+    }
+
+    fn claimed(found: &[(String, TestCase)]) -> Vec<(&str, &str)> {
+        found
+            .iter()
+            .map(|(item, c)| (item.as_str(), c.name.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_rest_claims_everything_but_the_planned_tests() {
+        let planned = [planned("test_a"), planned("test_b")];
+        let found = claim_rest(
+            vec![
+                case("slow", "test_a", Outcome::Skipped),
+                case("slow", "test_c", Outcome::Passed),
+                case("slow", "test_new", Outcome::Failed),
+            ],
+            "slow.py",
+            &planned,
+        );
+        assert_eq!(
+            claimed(&found),
+            [("slow.py", "test_c"), ("slow.py", "test_new")]
+        );
+        assert_eq!(found[0].1.file.as_deref(), Some("slow.py"));
+    }
+
+    #[test]
+    fn a_tests_group_keeps_what_no_other_item_runs() {
+        let planned = [planned("test_a"), planned("test_b")];
+        let mine = [&planned[0]];
+        let found = claim_tests(
+            vec![
+                case("slow", "test_a", Outcome::Passed),
+                // Planned in another shard: that shard's.
+                case("slow", "test_b", Outcome::Passed),
+                // Listed as skipped by a name pattern: the rest runs it.
+                case("slow", "test_c", Outcome::Skipped),
+                // Caught by a case-insensitive pattern; the rest left it out
+                // with the same pattern, so it is kept here.
+                case("slow", "TEST_A", Outcome::Passed),
+            ],
+            "slow.py",
+            &mine,
+            &planned,
+        );
+        assert_eq!(
+            claimed(&found),
+            [("slow.py::test_a", "test_a"), ("slow.py", "TEST_A")]
+        );
+    }
+
+    #[test]
+    fn items_are_grouped_into_files_rests_and_tests() {
+        let split: BTreeMap<String, Vec<PlannedTest>> = [(
+            "slow.py".to_owned(),
+            vec![planned("test_a"), planned("test_b")],
+        )]
+        .into();
+        let items: Vec<String> = ["a.py", "slow.py", "slow.py::test_b", "z.py"]
+            .map(str::to_owned)
+            .to_vec();
+        let scratch = Path::new("/nonexistent");
+        let shard = ShardRun {
+            runner: crate::suite::runners::by_name("pytest").unwrap(),
+            base: &[],
+            items: &items,
+            split_files: &split,
+            retries: 0,
+            timeout: None,
+            dir: scratch,
+            scratch,
+            sink: Sink::Inherit,
+        };
+        let described: Vec<String> = groups(&shard)
+            .iter()
+            .map(|g| match g {
+                Group::Files(files) => format!("files {}", files.join(" ")),
+                Group::Rest { file, planned } => format!("rest {file} -{}", planned.len()),
+                Group::Tests { file, tests, .. } => {
+                    let ids: Vec<&str> = tests.iter().map(|t| t.id.as_str()).collect();
+                    format!("tests {file}: {}", ids.join(" "))
+                }
+            })
+            .collect();
+        assert_eq!(
+            described,
+            [
+                "files a.py z.py",
+                "rest slow.py -2",
+                "tests slow.py: slow.py::test_b"
+            ]
+        );
+        let results = item_results(&items, &split, &[]);
+        assert_eq!(results[2].test_of.as_deref(), Some("slow.py"));
+        assert_eq!(results[0].test_of, None);
+    }
 }

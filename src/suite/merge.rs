@@ -47,6 +47,9 @@ pub struct Merged {
     pub tests: Vec<TestResult>,
     /// Integrity problems, each one line; any fails the run.
     pub problems: Vec<String>,
+    /// What deserves a look but loses no test, each one line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub shards: Vec<ShardStat>,
 }
 
@@ -61,13 +64,14 @@ pub struct Inputs {
 
 pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let mut counts = inputs.junit_counts;
     let mut tests: BTreeMap<TestKey, TestResult> = BTreeMap::new();
     for test in inputs.junit_tests {
         fold_into(&mut tests, test);
     }
 
-    let shards = check_shards(&inputs.shards, plan, &mut problems);
+    let shards = check_shards(&inputs.shards, plan, &mut problems, &mut warnings);
     let mut stats = Vec::new();
     for (_, result) in &shards {
         counts.cases += result.counts.cases;
@@ -105,6 +109,7 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
         summary,
         tests: tests.into_values().collect(),
         problems,
+        warnings,
         shards: stats,
     }
 }
@@ -114,6 +119,7 @@ fn check_shards<'a>(
     shards: &'a [(String, ShardResult)],
     plan: Option<(&PlanFile, &str)>,
     problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
 ) -> Vec<(&'a str, &'a ShardResult)> {
     if shards.is_empty() {
         return Vec::new();
@@ -166,6 +172,19 @@ fn check_shards<'a>(
             ));
         }
         for item in &result.items {
+            // A split-out test is selected with the very pattern its file's
+            // rest leaves out, so a test that exists runs in one of them:
+            // one that reported nothing (in a shard without error) is gone.
+            if let Some(file) = item.test_of.as_deref().filter(|_| item.tests == 0) {
+                if result.error.is_none() {
+                    warnings.push(format!(
+                        "test `{}` (shard {index}/{total}) no longer exists in {}: deleted or renamed since the timings were recorded",
+                        control_chars(&item.id),
+                        control_chars(file)
+                    ));
+                    continue;
+                }
+            }
             if item.tests == 0 {
                 problems.push(format!(
                     "item `{}` (shard {index}/{total}) produced no test case",

@@ -11,5 +11,6 @@ pub mod process;
 pub mod render;
 pub mod result;
 pub mod runners;
+pub mod slow_files;
 pub mod split;
 pub mod timings;

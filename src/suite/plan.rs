@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::slow_files::PlannedTest;
 use super::split::Plan;
 use crate::InputError;
 use crate::host::cache::sha256_hex;
@@ -16,10 +17,11 @@ pub struct PlanFile {
     /// The runner the plan's test ids are written for, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<String>,
-    /// Files replaced by their single tests because one alone exceeded the
-    /// ideal shard time: file → its test ids (which appear as items).
+    /// Files whose longest tests are items of their own because the file
+    /// alone exceeded the ideal shard time: file → those tests. The file's
+    /// own item then runs the file without them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub split_files: BTreeMap<String, Vec<String>>,
+    pub split_files: BTreeMap<String, Vec<PlannedTest>>,
 }
 
 impl PlanFile {
@@ -45,7 +47,33 @@ impl PlanFile {
                 )));
             }
         }
+        plan.check_split_files()
+            .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
         Ok((plan, sha256_hex(&bytes)))
+    }
+
+    /// Every split file and every test split out of it must be an item,
+    /// or the tests would run nowhere.
+    fn check_split_files(&self) -> Result<(), String> {
+        let items: BTreeSet<&str> = self
+            .plan
+            .shards
+            .iter()
+            .flat_map(|s| s.items.iter().map(String::as_str))
+            .collect();
+        for (file, tests) in &self.split_files {
+            let missing = std::iter::once(file.as_str())
+                .chain(tests.iter().map(|t| t.id.as_str()))
+                .find(|id| !items.contains(id));
+            if let Some(id) = missing {
+                return Err(format!(
+                    "split_files.{}: `{}` is not an item of any shard",
+                    crate::escape::control_chars(file),
+                    crate::escape::control_chars(id)
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The items of shard `index` (1-based).
@@ -61,7 +89,7 @@ impl PlanFile {
         self.split_files
             .values()
             .flatten()
-            .map(String::as_str)
+            .map(|t| t.id.as_str())
             .collect()
     }
 }

@@ -102,6 +102,9 @@ pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
         }
         let _ = writeln!(out);
     }
+    for warning in &merged.warnings {
+        let _ = writeln!(out, "\n  ⚠ {warning}");
+    }
     if !merged.problems.is_empty() {
         let _ = writeln!(
             out,
@@ -136,9 +139,12 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
         s.duration_seconds
     );
     for problem in &merged.problems {
-        let _ = writeln!(out, "- ⚠️ {}", markdown_inline(problem));
+        let _ = writeln!(out, "- ❌ {}", markdown_inline(problem));
     }
-    if !merged.problems.is_empty() {
+    for warning in &merged.warnings {
+        let _ = writeln!(out, "- ⚠️ {}", markdown_inline(warning));
+    }
+    if !merged.problems.is_empty() || !merged.warnings.is_empty() {
         out.push('\n');
     }
     for (label, tests) in &groups.0 {

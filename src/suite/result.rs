@@ -33,6 +33,9 @@ pub struct ShardResult {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ItemResult {
     pub id: String,
+    /// For a single test split out of a slow file: that file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_of: Option<String>,
     /// Test cases attributed to this item; 0 means it ran nothing.
     pub tests: u32,
     pub duration_seconds: f64,

@@ -1,5 +1,7 @@
-//! Durations per test file, from earlier JUnit reports or from the local
-//! history pitcrew keeps in `.pitcrew/timings.json`.
+//! Durations per test file, and per test within each file, from earlier
+//! JUnit reports or from the local history pitcrew keeps in
+//! `.pitcrew/timings.json`. The per-test durations are what a slow file is
+//! split by ([`super::slow_files`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,23 +18,50 @@ const DEFAULT_SECONDS: f64 = 1.0;
 pub struct Timings {
     /// Seconds per test file (sum of its tests, one attempt each).
     pub files: BTreeMap<String, f64>,
+    /// The tests of each file with their seconds (one attempt), in the
+    /// order first seen.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tests: BTreeMap<String, Vec<TestTiming>>,
+}
+
+/// One test's duration, named as in its JUnit testcase.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TestTiming {
+    pub classname: String,
+    pub name: String,
+    pub seconds: f64,
 }
 
 impl Timings {
-    /// Adds folded results: each test's mean attempt counts towards its file.
+    /// Adds folded results: each test's mean attempt counts towards its
+    /// file, and is remembered as the test's own duration.
     pub fn add_tests<'a>(&mut self, tests: impl IntoIterator<Item = (&'a str, &'a TestResult)>) {
-        let mut fresh: BTreeMap<String, f64> = BTreeMap::new();
+        let mut fresh = Timings::default();
         for (file, test) in tests {
-            let per_attempt = test.duration_seconds / f64::from(test.attempts.max(1));
-            *fresh.entry(file.to_string()).or_default() += per_attempt;
+            let seconds = test.duration_seconds / f64::from(test.attempts.max(1));
+            *fresh.files.entry(file.to_string()).or_default() += seconds;
+            fresh
+                .tests
+                .entry(file.to_string())
+                .or_default()
+                .push(TestTiming {
+                    classname: test.key.classname.clone(),
+                    name: test.key.name.clone(),
+                    seconds,
+                });
         }
-        self.files.extend(fresh);
+        self.update(fresh);
     }
 
     /// Newer measurements replace older ones file by file; files the newer
-    /// run didn't touch keep their history.
+    /// run didn't touch keep their history. A file measured anew without
+    /// per-test durations loses its old ones, which no longer add up to it.
     pub fn update(&mut self, newer: Timings) {
+        for file in newer.files.keys() {
+            self.tests.remove(file);
+        }
         self.files.extend(newer.files);
+        self.tests.extend(newer.tests);
     }
 
     /// Reads the history; a missing file is an empty history, a corrupt one
@@ -87,7 +116,47 @@ mod tests {
     fn timings(pairs: &[(&str, f64)]) -> Timings {
         Timings {
             files: pairs.iter().map(|(f, s)| (f.to_string(), *s)).collect(),
+            tests: BTreeMap::new(),
         }
+    }
+
+    fn test(file: &str, name: &str, seconds: f64, attempts: u32) -> TestResult {
+        TestResult {
+            key: crate::suite::fold::TestKey {
+                file: Some(file.into()),
+                classname: "c".into(),
+                name: name.into(),
+            },
+            outcome: crate::suite::fold::FinalOutcome::Passed,
+            attempts,
+            duration_seconds: seconds,
+            failure: None,
+        }
+    }
+
+    #[test]
+    fn tests_are_remembered_per_attempt_and_replaced_with_their_file() {
+        let (a1, a2, b) = (
+            test("a", "t1", 4.0, 2),
+            test("a", "t2", 1.0, 1),
+            test("b", "t", 3.0, 1),
+        );
+        let mut history = Timings::default();
+        history.add_tests([("a", &a1), ("a", &a2), ("b", &b)]);
+        assert_eq!(history.files, timings(&[("a", 3.0), ("b", 3.0)]).files);
+        let names: Vec<(&str, f64)> = history.tests["a"]
+            .iter()
+            .map(|t| (t.name.as_str(), t.seconds))
+            .collect();
+        assert_eq!(names, [("t1", 2.0), ("t2", 1.0)]);
+        // A newer run of `a` alone replaces `a`'s tests and keeps `b`'s;
+        // a file-only measurement drops the per-test ones it contradicts.
+        history.add_tests([("a", &a2)]);
+        assert_eq!(history.tests["a"].len(), 1);
+        assert_eq!(history.files["a"], 1.0);
+        history.update(timings(&[("b", 9.0)]));
+        assert!(!history.tests.contains_key("b"));
+        assert_eq!(history.files["b"], 9.0);
     }
 
     #[test]

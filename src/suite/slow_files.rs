@@ -1,0 +1,286 @@
+//! Splitting a slow file into its tests. A file longer than the ideal shard
+//! time (`total / N`) decides the wall time whatever the planner does, so
+//! when the runner can select single tests and leave them out of a file,
+//! its longest tests become items of their own and the file's item runs
+//! only the rest (including tests added since the timings were recorded,
+//! which no plan could know about).
+//!
+//! Which tests are split out: longest first (ties by id), until what is
+//! left of the file is at most a quarter of the ideal shard time. At least
+//! one known test always stays with the file, so its item still has
+//! something to report, and at most [`MAX_TESTS_PER_FILE`] are split out,
+//! so the patterns that select or leave them out stay well within the
+//! operating system's limit on one argument. A test is only split out when
+//! the runner gives it an id no other test of the file shares (two tests
+//! with one name could not be told apart on a command line).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::runners::{Runner, TestRef};
+use super::split::Item;
+use super::timings::Timings;
+
+/// At most this many tests are split out of one file.
+pub const MAX_TESTS_PER_FILE: usize = 256;
+
+/// The rest of a split file is made at most this fraction of the ideal
+/// shard time, so it schedules as easily as the tests taken out of it.
+const REST_FRACTION: f64 = 0.25;
+
+/// A test planned as an item of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedTest {
+    /// Its item id: the runner's id for it (e.g. a pytest node id).
+    pub id: String,
+    /// Its testcase's `classname` and `name`, to select it and to claim its
+    /// results.
+    pub classname: String,
+    pub name: String,
+}
+
+impl PlannedTest {
+    /// The test as runner adapters select it.
+    pub fn test_ref(&self, file: &str) -> TestRef {
+        TestRef {
+            file: Some(file.to_owned()),
+            classname: self.classname.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// Items after splitting, and the split files' tests (file → tests).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Expansion {
+    pub items: Vec<Item>,
+    pub split_files: BTreeMap<String, Vec<PlannedTest>>,
+}
+
+/// Splits every file of `files` longer than `total / shards` into tests, as
+/// far as `timings` knows them and `runner` can select and leave them out.
+pub fn split_slow_files(
+    files: &[Item],
+    timings: &Timings,
+    runner: &dyn Runner,
+    shards: usize,
+) -> Expansion {
+    let mut expansion = Expansion::default();
+    let total: f64 = files.iter().map(|i| i.seconds).sum();
+    let ideal = total / shards.max(1) as f64;
+    let can_split = runner.selects_tests() && runner.excludes_tests() && shards > 1;
+    for file in files {
+        let tests = timings.tests.get(&file.id);
+        let split = match tests {
+            Some(tests) if can_split && file.seconds > ideal => {
+                split_file(&file.id, tests, runner, ideal)
+            }
+            _ => Vec::new(),
+        };
+        if split.is_empty() {
+            expansion.items.push(file.clone());
+            continue;
+        }
+        let split_seconds: f64 = split.iter().map(|(_, s)| s).sum();
+        expansion
+            .items
+            .push(Item::new(&file.id, (file.seconds - split_seconds).max(0.0)));
+        let planned = split
+            .into_iter()
+            .map(|(test, seconds)| {
+                expansion.items.push(Item::new(&test.id, seconds));
+                test
+            })
+            .collect();
+        expansion.split_files.insert(file.id.clone(), planned);
+    }
+    expansion
+}
+
+/// The tests to take out of `file`, with their seconds.
+fn split_file(
+    file: &str,
+    tests: &[super::timings::TestTiming],
+    runner: &dyn Runner,
+    ideal: f64,
+) -> Vec<(PlannedTest, f64)> {
+    let mut candidates: Vec<(PlannedTest, f64)> = Vec::with_capacity(tests.len());
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut rest: f64 = 0.0;
+    for test in tests {
+        let seconds = if test.seconds.is_finite() && test.seconds >= 0.0 {
+            test.seconds
+        } else {
+            0.0
+        };
+        rest += seconds;
+        let test_ref = TestRef {
+            file: Some(file.to_owned()),
+            classname: test.classname.clone(),
+            name: test.name.clone(),
+        };
+        if let Some(id) = runner.test_id(&test_ref) {
+            *ids.entry(id.clone()).or_default() += 1;
+            let planned = PlannedTest {
+                id,
+                classname: test.classname.clone(),
+                name: test.name.clone(),
+            };
+            candidates.push((planned, seconds));
+        }
+    }
+    candidates.retain(|(t, _)| ids.get(&t.id) == Some(&1));
+    candidates.sort_by(|(a, sa), (b, sb)| sb.total_cmp(sa).then_with(|| a.id.cmp(&b.id)));
+    let mut split = Vec::new();
+    for (test, seconds) in candidates {
+        let keeps_one = split.len() + 1 < tests.len();
+        if rest <= ideal * REST_FRACTION || split.len() >= MAX_TESTS_PER_FILE || !keeps_one {
+            break;
+        }
+        rest -= seconds;
+        split.push((test, seconds));
+    }
+    split
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::runners::by_name;
+    use crate::suite::timings::TestTiming;
+
+    fn pytest() -> &'static dyn Runner {
+        by_name("pytest").unwrap()
+    }
+
+    fn history(file: &str, tests: &[(&str, f64)]) -> Timings {
+        let mut timings = Timings::default();
+        timings
+            .files
+            .insert(file.into(), tests.iter().map(|(_, s)| s).sum());
+        timings.tests.insert(
+            file.into(),
+            tests
+                .iter()
+                .map(|(name, seconds)| TestTiming {
+                    classname: "tests.test_slow".into(),
+                    name: (*name).into(),
+                    seconds: *seconds,
+                })
+                .collect(),
+        );
+        timings
+    }
+
+    fn ids(expansion: &Expansion) -> Vec<(&str, f64)> {
+        expansion
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.seconds))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_longer_than_a_shard_gives_its_longest_tests_items() {
+        let timings = history(
+            "tests/test_slow.py",
+            &[
+                ("test_a", 30.0),
+                ("test_b", 20.0),
+                ("test_c", 5.0),
+                ("test_d", 1.0),
+            ],
+        );
+        let files = [
+            Item::new("tests/test_slow.py", 56.0),
+            Item::new("tests/test_x.py", 10.0),
+            Item::new("tests/test_y.py", 14.0),
+        ];
+        // Ideal: 80 / 2 = 40 s; the rest may keep 10 s.
+        let expansion = split_slow_files(&files, &timings, pytest(), 2);
+        assert_eq!(
+            ids(&expansion),
+            [
+                ("tests/test_slow.py", 6.0),
+                ("tests/test_slow.py::test_a", 30.0),
+                ("tests/test_slow.py::test_b", 20.0),
+                ("tests/test_x.py", 10.0),
+                ("tests/test_y.py", 14.0),
+            ]
+        );
+        let planned = &expansion.split_files["tests/test_slow.py"];
+        assert_eq!(planned.len(), 2);
+        assert_eq!(planned[0].name, "test_a");
+        assert_eq!(
+            planned[0].test_ref("tests/test_slow.py").file.as_deref(),
+            Some("tests/test_slow.py")
+        );
+    }
+
+    #[test]
+    fn nothing_is_split_without_need_history_or_runner_support() {
+        let timings = history("a.py", &[("test_a", 30.0), ("test_b", 30.0)]);
+        let files = [Item::new("a.py", 60.0), Item::new("b.py", 60.0)];
+        let unchanged = |e: &Expansion| e.split_files.is_empty() && e.items == files;
+        // 60 s is not longer than the ideal 60 s.
+        assert!(unchanged(&split_slow_files(&files, &timings, pytest(), 2)));
+        // One shard: there is nothing to balance.
+        assert!(unchanged(&split_slow_files(&files, &timings, pytest(), 1)));
+        // No per-test history for the slow file.
+        assert!(unchanged(&split_slow_files(
+            &files,
+            &Timings::default(),
+            pytest(),
+            4
+        )));
+        // Runners that cannot leave tests out of a file.
+        for name in ["node", "go", "nextest", "generic"] {
+            let runner = by_name(name).unwrap();
+            assert!(
+                unchanged(&split_slow_files(&files, &timings, runner, 4)),
+                "{name}"
+            );
+        }
+        // But pytest splits when there are four shards (ideal 30 s).
+        assert!(
+            !split_slow_files(&files, &timings, pytest(), 4)
+                .split_files
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn one_test_always_stays_and_ambiguous_ids_are_never_split() {
+        let timings = history("a.py", &[("test_a", 50.0), ("test_b", 50.0)]);
+        let files = [Item::new("a.py", 100.0), Item::new("b.py", 1.0)];
+        let expansion = split_slow_files(&files, &timings, pytest(), 8);
+        assert_eq!(expansion.split_files["a.py"].len(), 1);
+        assert_eq!(expansion.split_files["a.py"][0].name, "test_a");
+
+        // Two tests named `test_a` (say, by a plugin) can't be selected
+        // apart: both stay with the file.
+        let twins = history(
+            "a.py",
+            &[("test_a", 50.0), ("test_a", 40.0), ("test_b", 1.0)],
+        );
+        let expansion = split_slow_files(&files, &twins, pytest(), 8);
+        let planned = &expansion.split_files["a.py"];
+        assert!(planned.iter().all(|t| t.name != "test_a"), "{expansion:?}");
+        assert_eq!(expansion.items[0], Item::new("a.py", 99.0));
+    }
+
+    #[test]
+    fn at_most_the_cap_is_split_out_of_one_file() {
+        let names: Vec<String> = (0..1000).map(|i| format!("test_{i:04}")).collect();
+        let tests: Vec<(&str, f64)> = names.iter().map(|n| (n.as_str(), 1.0)).collect();
+        let timings = history("big.py", &tests);
+        let files = [Item::new("big.py", 1000.0), Item::new("small.py", 1.0)];
+        let expansion = split_slow_files(&files, &timings, pytest(), 16);
+        let planned = &expansion.split_files["big.py"];
+        assert_eq!(planned.len(), MAX_TESTS_PER_FILE);
+        // Equal durations go by id, so the choice is deterministic.
+        assert_eq!(planned[0].name, "test_0000");
+        assert_eq!(expansion.items[0], Item::new("big.py", 744.0));
+    }
+}
