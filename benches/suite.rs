@@ -481,6 +481,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             }
             _ => shard.items.push(ItemResult {
                 id: file,
+                test_of: None,
                 tests: 1,
                 duration_seconds: seconds,
             }),

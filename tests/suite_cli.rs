@@ -31,11 +31,24 @@ fn json(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(output), stderr(output)))
 }
 
-fn has_node() -> bool {
-    Command::new("node")
-        .arg("--version")
+/// Whether a runner is installed; CI lists the ones it installs in
+/// `PITCREW_REQUIRE_RUNNERS`, so a missing one fails there instead of
+/// quietly skipping its tests.
+fn runner_available(name: &str, program: &str, args: &[&str]) -> bool {
+    let found = Command::new(program)
+        .args(args)
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    assert!(
+        found || !required.split(',').any(|r| r == name),
+        "{name} is required (PITCREW_REQUIRE_RUNNERS) but not available"
+    );
+    found
+}
+
+fn has_node() -> bool {
+    runner_available("node", "node", &["--version"])
 }
 
 /// A test: its title, how long it sleeps (ms), and `pass`, `fail` or `flaky`.
@@ -559,5 +572,195 @@ fn local_test_mode_runs_merges_reports_and_remembers() {
         Some(1),
         "--flaky fail: {}",
         stdout(&strict)
+    );
+}
+
+#[test]
+fn split_gives_a_slow_files_longest_tests_items_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("tests")).unwrap();
+    for f in ["slow", "one", "two"] {
+        fs::write(dir.path().join(format!("tests/test_{f}.py")), "").unwrap();
+    }
+    junit(
+        dir.path(),
+        "old.xml",
+        &[
+            ("tests/test_slow.py", "test_a", 30.0),
+            ("tests/test_slow.py", "test_b", 20.0),
+            ("tests/test_slow.py", "test_c", 1.0),
+            ("tests/test_one.py", "test_x", 5.0),
+            ("tests/test_two.py", "test_y", 4.0),
+        ],
+    );
+    let split = |runner: &str| {
+        let out = pitcrew(
+            &[
+                "split",
+                "--runner",
+                runner,
+                "--tests",
+                "tests/*.py",
+                "--timings",
+                "old.xml",
+                "--shards",
+                "2",
+            ],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        json(&out)
+    };
+    let plan = split("pytest");
+    let items: Vec<Vec<&str>> = plan["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            s["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    // 60 s over 2 shards: the 51 s file alone would have decided the wall time.
+    assert_eq!(
+        items,
+        [
+            vec!["tests/test_slow.py::test_a"],
+            vec![
+                "tests/test_one.py",
+                "tests/test_slow.py",
+                "tests/test_slow.py::test_b",
+                "tests/test_two.py"
+            ]
+        ],
+        "{plan}"
+    );
+    assert_eq!(plan["shards"][0]["estimated_seconds"], 30.0);
+    let planned = &plan["split_files"]["tests/test_slow.py"];
+    assert_eq!(planned[0]["id"], "tests/test_slow.py::test_a");
+    assert_eq!(planned[1]["name"], "test_b");
+    // node (20) cannot leave single tests out of a file: whole files only.
+    let whole = split("generic");
+    assert!(whole.get("split_files").is_none(), "{whole}");
+    assert_eq!(whole["lower_bound_seconds"], 51.0);
+}
+
+fn has_pytest() -> bool {
+    runner_available("pytest", "python3", &["-m", "pytest", "--version"])
+}
+
+/// A pytest file whose tests sleep the given seconds.
+fn pytest_file(dir: &Path, name: &str, tests: &[(&str, f64)]) {
+    let mut text = String::from("import time\n");
+    for (test, seconds) in tests {
+        text.push_str(&format!("\ndef {test}():\n    time.sleep({seconds})\n"));
+    }
+    fs::create_dir_all(dir.join("tests")).unwrap();
+    fs::write(dir.join("tests").join(name), text).unwrap();
+}
+
+#[test]
+fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    pytest_file(
+        root,
+        "test_slow.py",
+        &[("test_a", 0.6), ("test_b", 0.5), ("test_c", 0.0)],
+    );
+    pytest_file(root, "test_one.py", &[("test_x", 0.05)]);
+    pytest_file(root, "test_two.py", &[("test_y", 0.05)]);
+    let test = || {
+        let out = pitcrew(
+            &[
+                "test",
+                "--shards",
+                "2",
+                "--jobs",
+                "2",
+                "--",
+                "python3",
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ],
+            root,
+        );
+        let results: Value =
+            serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+                .unwrap();
+        let plan: Value =
+            serde_json::from_str(&fs::read_to_string(root.join(".pitcrew/plan.json")).unwrap())
+                .unwrap();
+        (out, results, plan)
+    };
+
+    // No history yet: whole files; the run records per-test timings.
+    let (first, results, plan) = test();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(results["summary"]["tests"], 5);
+    assert!(plan.get("split_files").is_none(), "{plan}");
+    let history: Value =
+        serde_json::from_str(&fs::read_to_string(root.join(".pitcrew/timings.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        history["tests"]["tests/test_slow.py"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // A test added since: it runs with the rest of its file.
+    pytest_file(
+        root,
+        "test_slow.py",
+        &[
+            ("test_a", 0.6),
+            ("test_b", 0.5),
+            ("test_c", 0.0),
+            ("test_new", 0.0),
+        ],
+    );
+    let (second, results, plan) = test();
+    assert_eq!(second.status.code(), Some(0), "{}", stdout(&second));
+    let split: Vec<&str> = plan["split_files"]["tests/test_slow.py"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(split, ["test_a", "test_b"], "{plan}");
+    assert_eq!(results["summary"]["tests"], 6, "{results}");
+    assert_eq!(results["summary"]["passed"], 6);
+    assert_eq!(results["summary"]["cases"], 6, "each test ran exactly once");
+    assert!(
+        results["problems"].as_array().unwrap().is_empty(),
+        "{results}"
+    );
+
+    // A split-out test deleted since: named, and no test is lost.
+    pytest_file(
+        root,
+        "test_slow.py",
+        &[("test_a", 0.6), ("test_c", 0.0), ("test_new", 0.0)],
+    );
+    let (third, results, _) = test();
+    assert_eq!(third.status.code(), Some(0), "{}", stdout(&third));
+    assert_eq!(results["summary"]["tests"], 5, "{results}");
+    let warnings = results["warnings"].to_string();
+    assert!(
+        warnings.contains("tests/test_slow.py::test_b") && warnings.contains("no longer exists"),
+        "{results}"
     );
 }

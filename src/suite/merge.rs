@@ -175,15 +175,15 @@ fn check_shards<'a>(
             // A split-out test is selected with the very pattern its file's
             // rest leaves out, so a test that exists runs in one of them:
             // one that reported nothing (in a shard without error) is gone.
-            if let Some(file) = item.test_of.as_deref().filter(|_| item.tests == 0) {
-                if result.error.is_none() {
-                    warnings.push(format!(
-                        "test `{}` (shard {index}/{total}) no longer exists in {}: deleted or renamed since the timings were recorded",
-                        control_chars(&item.id),
-                        control_chars(file)
-                    ));
-                    continue;
-                }
+            if let Some(file) = item.test_of.as_deref().filter(|_| item.tests == 0)
+                && result.error.is_none()
+            {
+                warnings.push(format!(
+                    "test `{}` (shard {index}/{total}) no longer exists in {}: deleted or renamed since the timings were recorded",
+                    control_chars(&item.id),
+                    control_chars(file)
+                ));
+                continue;
             }
             if item.tests == 0 {
                 problems.push(format!(

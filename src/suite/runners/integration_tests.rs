@@ -8,14 +8,27 @@ use super::test_support::argv;
 use super::{Invocation, JunitSource, Selection, TestRef, by_name};
 
 /// Whether `program args…` runs and exits successfully.
+/// Whether the runner is installed. CI sets `PITCREW_REQUIRE_RUNNERS` to
+/// the programs it installs, so a missing one fails there instead of
+/// quietly skipping its tests.
 fn available(program: &str, args: &[&str]) -> bool {
-    Command::new(program)
+    let found = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success())
+        .is_ok_and(|s| s.success());
+    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    let name = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or(&program);
+    assert!(
+        found || !required.split(',').any(|r| r == *name || r == program),
+        "{program} {args:?} is required (PITCREW_REQUIRE_RUNNERS) but not available"
+    );
+    found
 }
 
 fn run_in(invocation: &Invocation, dir: &Path) -> Output {
