@@ -13,6 +13,7 @@ pub mod escape;
 pub mod host;
 pub mod output;
 pub mod pipeline;
+pub mod process_group;
 pub mod suite;
 pub mod training;
 pub mod triage;

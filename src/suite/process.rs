@@ -1,17 +1,26 @@
 //! Starting a runner process with a deadline, sending its output where it
-//! belongs, and keeping the tail of its stderr for error messages.
+//! belongs, and keeping the tail of its stderr for error messages. The
+//! runner gets a process group of its own ([`crate::process_group`]): a
+//! timeout kills its workers too, and so does its exit, so nothing it left
+//! behind can keep its stderr open and stall the shard.
 
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 /// Lines of stderr kept for the error message of a failed shard.
 const TAIL_LINES: usize = 20;
+
+/// After the runner's group is gone, how long its stderr may take to
+/// close (a process that left the group with `setsid` can hold it open).
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
+
+use crate::process_group::{self, Group};
 
 /// Where a runner's output goes.
 #[derive(Clone, Debug)]
@@ -76,19 +85,13 @@ pub fn run(
         (None, Some(file)) => command.stdout(lock(file).try_clone().map_err(spawn_error)?),
         (None, None) => command.stdout(Stdio::inherit()),
     };
-    let mut child = command.spawn().map_err(spawn_error)?;
-    let tail = forward_stderr(&mut child, log);
-    let (status, timed_out) = wait(&mut child, timeout);
-    let stderr_tail = tail
-        .join()
-        .unwrap_or_default()
-        .into_iter()
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut group = process_group::spawn(&mut command).map_err(spawn_error)?;
+    let tail = forward_stderr(&mut group, log);
+    let (status, timed_out) = wait(&mut group, timeout);
     Ok(Finished {
         status,
         timed_out,
-        stderr_tail,
+        stderr_tail: tail.finish(),
     })
 }
 
@@ -96,16 +99,32 @@ fn lock(file: &Arc<Mutex<File>>) -> std::sync::MutexGuard<'_, File> {
     file.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
-/// Copies stderr to the sink line by line and returns its last lines.
-fn forward_stderr(
-    child: &mut Child,
-    log: Option<Arc<Mutex<File>>>,
-) -> thread::JoinHandle<VecDeque<String>> {
-    let stderr = child.stderr.take();
-    thread::spawn(move || {
-        let mut tail = VecDeque::with_capacity(TAIL_LINES);
+/// The last lines of stderr, shared with the thread that reads them, so a
+/// pipe held open by an escaped process cannot block us.
+struct Tail {
+    lines: Arc<Mutex<VecDeque<String>>>,
+    reader: thread::JoinHandle<()>,
+}
+
+impl Tail {
+    fn finish(self) -> String {
+        let deadline = Instant::now() + DRAIN_GRACE;
+        while !self.reader.is_finished() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        let lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        lines.iter().cloned().collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Copies stderr to the sink line by line, keeping its last lines.
+fn forward_stderr(group: &mut Group, log: Option<Arc<Mutex<File>>>) -> Tail {
+    let stderr = group.child.stderr.take();
+    let lines = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
+    let tail = Arc::clone(&lines);
+    let reader = thread::spawn(move || {
         let Some(stderr) = stderr else {
-            return tail;
+            return;
         };
         let mut reader = BufReader::new(stderr);
         let mut line = Vec::new();
@@ -124,26 +143,35 @@ fn forward_stderr(
                     let _ = std::io::stderr().write_all(&line);
                 }
             }
+            let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
             if tail.len() == TAIL_LINES {
                 tail.pop_front();
             }
             tail.push_back(String::from_utf8_lossy(&line).trim_end().to_string());
         }
-        tail
-    })
+    });
+    Tail { lines, reader }
 }
 
-fn wait(child: &mut Child, timeout: Option<Duration>) -> (Option<ExitStatus>, bool) {
+/// Waits for the runner until `timeout`; either way its group is killed
+/// (before reaping on a timeout, so the group id cannot have been reused).
+fn wait(group: &mut Group, timeout: Option<Duration>) -> (Option<ExitStatus>, bool) {
     let deadline = timeout.map(|t| Instant::now() + t);
     loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return (Some(status), false),
+        match group.child.try_wait() {
+            Ok(Some(status)) => {
+                group.kill();
+                return (Some(status), false);
+            }
             Ok(None) => {}
-            Err(_) => return (None, false),
+            Err(_) => {
+                group.kill();
+                return (None, false);
+            }
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            let _ = child.kill();
-            let _ = child.wait();
+            group.kill();
+            let _ = group.child.wait();
             return (None, true);
         }
         thread::sleep(Duration::from_millis(20));
@@ -198,6 +226,43 @@ mod tests {
         assert!(finished.timed_out);
         assert!(finished.status.is_none());
         assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_timeout_kills_what_the_runner_started_and_its_exit_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        // `sh` waits for `sleep`, which holds stderr: killing `sh` alone
+        // would leave the shard waiting 30 s for the pipe to close.
+        let finished = run(
+            "sh",
+            &["-c".into(), "sleep 30; true".into()],
+            &[],
+            dir.path(),
+            &Sink::File(dir.path().join("log")),
+            None,
+            Some(Duration::from_millis(200)),
+        )
+        .unwrap();
+        assert!(finished.timed_out);
+        // A background process left behind by a runner that exited.
+        let left_behind = run(
+            "sh",
+            &["-c".into(), "sleep 30 & echo done >&2".into()],
+            &[],
+            dir.path(),
+            &Sink::File(dir.path().join("log")),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(left_behind.status.and_then(|s| s.code()), Some(0));
+        assert_eq!(left_behind.stderr_tail, "done");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

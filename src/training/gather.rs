@@ -575,9 +575,8 @@ fn run(mut command: Command, timeout: Duration) -> Result<Finished, RunError> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().map_err(RunError::Spawn)?;
+    let mut group = crate::process_group::spawn(&mut command).map_err(RunError::Spawn)?;
+    let child = &mut group.child;
     let stdout = child
         .stdout
         .take()
@@ -596,9 +595,9 @@ fn run(mut command: Command, timeout: Duration) -> Result<Finished, RunError> {
         }
     };
     // Before reaping on a timeout, so the group id cannot have been reused.
-    kill_group(&mut child);
+    group.kill();
     if status.is_err() {
-        let _ = child.wait();
+        let _ = group.child.wait();
     }
     let status = status?;
     Ok(Finished {
@@ -606,22 +605,6 @@ fn run(mut command: Command, timeout: Duration) -> Result<Finished, RunError> {
         stdout: stdout.map(Tail::finish).unwrap_or_default(),
         stderr: stderr.map(Tail::finish).unwrap_or_default(),
     })
-}
-
-/// Kills the child's process group (Unix) or the child itself. Errors are
-/// expected (nothing left to kill) and ignored.
-fn kill_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    {
-        let _ = rustix::process::kill_process_group(
-            rustix::process::Pid::from_child(child),
-            rustix::process::Signal::KILL,
-        );
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = child.kill();
-    }
 }
 
 /// The last bytes of a pipe, read by a thread. Shared rather than
