@@ -108,6 +108,11 @@ pub struct SuiteArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct ShardCountArgs {
+    /// Never split a file longer than a shard into its tests (by default,
+    /// where the runner allows it, its longest tests become items of their
+    /// own; see the README).
+    #[arg(long)]
+    pub whole_files: bool,
     /// Number of shards, or `auto`: the count that minimises billed runner
     /// minutes while the predicted wall time stays within --target-minutes
     /// [default: auto for `split`, the number of jobs for `test`].

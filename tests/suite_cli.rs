@@ -593,25 +593,24 @@ fn split_gives_a_slow_files_longest_tests_items_of_their_own() {
             ("tests/test_two.py", "test_y", 4.0),
         ],
     );
-    let split = |runner: &str| {
-        let out = pitcrew(
-            &[
-                "split",
-                "--runner",
-                runner,
-                "--tests",
-                "tests/*.py",
-                "--timings",
-                "old.xml",
-                "--shards",
-                "2",
-            ],
-            dir.path(),
-        );
+    let split = |runner: &str, extra: &[&str]| {
+        let mut args = vec![
+            "split",
+            "--runner",
+            runner,
+            "--tests",
+            "tests/*.py",
+            "--timings",
+            "old.xml",
+            "--shards",
+            "2",
+        ];
+        args.extend(extra);
+        let out = pitcrew(&args, dir.path());
         assert!(out.status.success(), "{}", stderr(&out));
         json(&out)
     };
-    let plan = split("pytest");
+    let plan = split("pytest", &[]);
     let items: Vec<Vec<&str>> = plan["shards"]
         .as_array()
         .unwrap()
@@ -643,10 +642,12 @@ fn split_gives_a_slow_files_longest_tests_items_of_their_own() {
     let planned = &plan["split_files"]["tests/test_slow.py"];
     assert_eq!(planned[0]["id"], "tests/test_slow.py::test_a");
     assert_eq!(planned[1]["name"], "test_b");
-    // node (20) cannot leave single tests out of a file: whole files only.
-    let whole = split("generic");
-    assert!(whole.get("split_files").is_none(), "{whole}");
-    assert_eq!(whole["lower_bound_seconds"], 51.0);
+    // The generic runner cannot select single tests, and --whole-files
+    // asks for whole files whatever the runner.
+    for whole in [split("generic", &[]), split("pytest", &["--whole-files"])] {
+        assert!(whole.get("split_files").is_none(), "{whole}");
+        assert_eq!(whole["lower_bound_seconds"], 51.0);
+    }
 }
 
 fn has_pytest() -> bool {

@@ -117,7 +117,7 @@ pub fn plan_file(
 ) -> Result<PlanFile, InputError> {
     let mut planned = plan(files, count, fallback)?;
     let mut split_files = BTreeMap::new();
-    if let Some(runner) = runner {
+    if let Some(runner) = runner.filter(|_| !count.whole_files) {
         for _ in 0..3 {
             let expansion = split_slow_files(files, timings, runner, planned.shards.len());
             if expansion.split_files == split_files {
