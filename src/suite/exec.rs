@@ -77,7 +77,8 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         shard.scratch.join(format!("junit-{sequence}.xml"))
     };
 
-    for group in groups(shard) {
+    let test_files = test_files(shard.split_files);
+    for group in groups(shard, &test_files) {
         match first_run(shard, &group, &mut junit_path) {
             Ok(found) => cases.extend(found),
             Err(e) => error = error.or(Some(e)),
@@ -86,20 +87,20 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
 
     let mut attempts = 1;
     while attempts <= shard.retries && error.is_none() {
-        let failed = failed_tests(&cases, &test_files(shard.split_files));
+        let failed = failed_tests(&cases, &test_files);
         if failed.is_empty() {
             break;
         }
         attempts += 1;
         for group in retry_groups(&failed, shard.runner.junit_names_files()) {
-            match retry(shard, &group, &junit_path(), attempts) {
+            match retry(shard, &test_files, &group, &junit_path(), attempts) {
                 Ok(found) => cases.extend(found),
                 Err(e) => error = error.or(Some(e)),
             }
         }
     }
 
-    let items = item_results(shard.items, shard.split_files, &cases);
+    let items = item_results(shard.items, &test_files, &cases);
     let mut folder = Folder::default();
     for (_, case) in cases {
         folder.add(case);
@@ -118,16 +119,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
 /// The shard's items in process groups: whole files first (together, or
 /// one per process when the runner's JUnit names no file), then each split
 /// file's rest, then each file's split-out tests.
-fn groups<'a>(shard: &ShardRun<'a>) -> Vec<Group<'a>> {
-    let owners: HashMap<&str, (&str, &PlannedTest)> = shard
-        .split_files
-        .iter()
-        .flat_map(|(file, tests)| {
-            tests
-                .iter()
-                .map(move |t| (t.id.as_str(), (file.as_str(), t)))
-        })
-        .collect();
+fn groups<'a>(shard: &ShardRun<'a>, test_files: &TestFiles<'a>) -> Vec<Group<'a>> {
     let mut whole: Vec<String> = Vec::new();
     let mut rests = Vec::new();
     let mut tests: BTreeMap<&str, Vec<&PlannedTest>> = BTreeMap::new();
@@ -137,7 +129,7 @@ fn groups<'a>(shard: &ShardRun<'a>) -> Vec<Group<'a>> {
                 file: file.as_str(),
                 planned: planned.as_slice(),
             });
-        } else if let Some((file, test)) = owners.get(item.as_str()) {
+        } else if let Some(&(file, test)) = test_files.get(item.as_str()) {
             tests.entry(file).or_default().push(test);
         } else {
             whole.push(item.clone());
@@ -166,11 +158,17 @@ fn groups<'a>(shard: &ShardRun<'a>) -> Vec<Group<'a>> {
     groups
 }
 
-/// Each split-out test's file, by its item id.
-fn test_files(split_files: &BTreeMap<String, Vec<PlannedTest>>) -> HashMap<&str, &str> {
+/// Each split-out test, and its file, by its item id.
+type TestFiles<'a> = HashMap<&'a str, (&'a str, &'a PlannedTest)>;
+
+fn test_files(split_files: &BTreeMap<String, Vec<PlannedTest>>) -> TestFiles<'_> {
     split_files
         .iter()
-        .flat_map(|(file, tests)| tests.iter().map(move |t| (t.id.as_str(), file.as_str())))
+        .flat_map(|(file, tests)| {
+            tests
+                .iter()
+                .map(move |t| (t.id.as_str(), (file.as_str(), t)))
+        })
         .collect()
 }
 
@@ -328,6 +326,7 @@ fn cannot_start(error: RunnerError) -> ShardError {
 /// the item it failed in.
 fn retry(
     shard: &ShardRun<'_>,
+    test_files: &TestFiles<'_>,
     failed: &[(String, TestRef)],
     junit_path: &Path,
     attempt_number: u32,
@@ -336,10 +335,9 @@ fn retry(
     let invocation = match shard.runner.rerun(shard.base, &refs, junit_path) {
         Some(invocation) => invocation,
         None => {
-            let test_files = test_files(shard.split_files);
             let files: BTreeSet<String> = failed
                 .iter()
-                .map(|(item, _)| test_files.get(item.as_str()).map_or(item.as_str(), |f| f))
+                .map(|(item, _)| test_files.get(item.as_str()).map_or(item.as_str(), |f| f.0))
                 .map(str::to_owned)
                 .collect();
             let files: Vec<String> = files.into_iter().collect();
@@ -510,7 +508,7 @@ fn normalise(path: &str) -> String {
 /// gives the file of each split-out test's item.
 fn failed_tests(
     cases: &[(String, TestCase)],
-    test_files: &HashMap<&str, &str>,
+    test_files: &TestFiles<'_>,
 ) -> Vec<(String, TestRef)> {
     let mut folder = Folder::default();
     let mut items: BTreeMap<(Option<String>, String, String), String> = BTreeMap::new();
@@ -536,7 +534,7 @@ fn failed_tests(
                 .unwrap_or_default();
             // Runners whose JUnit names no file (node) ran one file per
             // process: the item's file is the one to re-run it from.
-            let item_file = test_files.get(item.as_str()).copied().unwrap_or(&item);
+            let item_file = test_files.get(item.as_str()).map_or(item.as_str(), |f| f.0);
             let file = t
                 .key
                 .file
@@ -553,16 +551,15 @@ fn failed_tests(
 
 fn item_results(
     items: &[String],
-    split_files: &BTreeMap<String, Vec<PlannedTest>>,
+    test_files: &TestFiles<'_>,
     cases: &[(String, TestCase)],
 ) -> Vec<ItemResult> {
-    let test_files = test_files(split_files);
     let mut results: BTreeMap<&str, ItemResult> = items
         .iter()
         .map(|id| {
             let result = ItemResult {
                 id: id.clone(),
-                test_of: test_files.get(id.as_str()).map(|f| (*f).to_owned()),
+                test_of: test_files.get(id.as_str()).map(|f| f.0.to_owned()),
                 tests: 0,
                 duration_seconds: 0.0,
             };
@@ -685,7 +682,8 @@ mod tests {
             scratch,
             sink: Sink::Inherit,
         };
-        let described: Vec<String> = groups(&shard)
+        let test_files = test_files(&split);
+        let described: Vec<String> = groups(&shard, &test_files)
             .iter()
             .map(|g| match g {
                 Group::Files(files) => format!("files {}", files.join(" ")),
@@ -704,7 +702,7 @@ mod tests {
                 "tests slow.py: slow.py::test_b"
             ]
         );
-        let results = item_results(&items, &split, &[]);
+        let results = item_results(&items, &test_files, &[]);
         assert_eq!(results[2].test_of.as_deref(), Some("slow.py"));
         assert_eq!(results[0].test_of, None);
     }

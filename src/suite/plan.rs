@@ -83,13 +83,4 @@ impl PlanFile {
             .get(index.checked_sub(1)?)
             .map(|s| s.items.as_slice())
     }
-
-    /// Which items are single tests (split out of a file) rather than files.
-    pub fn test_items(&self) -> BTreeSet<&str> {
-        self.split_files
-            .values()
-            .flatten()
-            .map(|t| t.id.as_str())
-            .collect()
-    }
 }
