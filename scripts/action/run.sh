@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Runs one pitcrew command for the GitHub Action, built from its inputs.
+#
+# Inputs arrive as environment variables (never `${{ }}` inside a script):
+#   PITCREW_COMMAND       test | split | run | report | plan | triage | classify,
+#                         or empty: `args` is then the whole command line
+#   PITCREW_ARGS          extra arguments, split on whitespace (no globbing)
+#   PITCREW_SHARDS        split, test: number of shards, or `auto`
+#   PITCREW_SHARD         run: this job's shard, `K/N`
+#   PITCREW_TEST_COMMAND  test, split, run: the test command, split on whitespace
+#   PITCREW_TIMINGS       split: timing history globs
+#   PITCREW_RESULTS       report, triage: result file globs
+#   PITCREW_PLAN          split: where the shard plan goes; run, report: the
+#                         shard plan to read; plan: where the launch plan goes
+#   PITCREW_CONFIG_FILE   a pitcrew.toml
+#   PITCREW_BIN           the binary (from install.sh)
+#
+# Writes `exit-code` (and for split `matrix` and `plan`, for plan `plan`) to
+# $GITHUB_OUTPUT; test and report write their counts there themselves.
+# Exits with pitcrew's own exit code. Written for bash 3.2 too (macOS's
+# /bin/bash): no namerefs, no `set -u` (it rejects empty arrays there).
+set -eo pipefail
+
+die() {
+  echo "::error title=pitcrew::$*" >&2
+  exit 2
+}
+
+# Inputs become whitespace-separated words with globbing off: never code.
+set -f
+read -r -a extra <<<"${PITCREW_ARGS:-}"
+read -r -a test_command <<<"${PITCREW_TEST_COMMAND:-}"
+read -r -a timings <<<"${PITCREW_TIMINGS:-}"
+read -r -a patterns <<<"${PITCREW_RESULTS:-pitcrew-shard-*.json}"
+set +f
+
+bin="${PITCREW_BIN:-pitcrew}"
+command="${PITCREW_COMMAND:-}"
+plan="${PITCREW_PLAN:-}"
+
+argv=()
+if [ -n "${PITCREW_CONFIG_FILE:-}" ]; then argv+=(--config "$PITCREW_CONFIG_FILE"); fi
+
+needs_test_command() {
+  [ "${#test_command[@]}" -gt 0 ] || die "input 'test-command' is required for command '$command'"
+}
+
+case "$command" in
+  "")
+    [ "${#extra[@]}" -gt 0 ] || die "input 'command' (or 'args') is required"
+    argv+=("${extra[@]}")
+    ;;
+  test)
+    needs_test_command
+    argv+=(test)
+    if [ -n "${PITCREW_SHARDS:-}" ]; then argv+=(--shards "$PITCREW_SHARDS"); fi
+    argv+=("${extra[@]}" -- "${test_command[@]}")
+    ;;
+  split)
+    plan="${plan:-pitcrew-plan.json}"
+    argv+=(split --shards "${PITCREW_SHARDS:-auto}" --format matrix -o "$plan")
+    if [ "${#timings[@]}" -gt 0 ]; then argv+=(--timings "${timings[@]}"); fi
+    argv+=("${extra[@]}")
+    if [ "${#test_command[@]}" -gt 0 ]; then argv+=(-- "${test_command[@]}"); fi
+    ;;
+  run)
+    needs_test_command
+    [ -n "${PITCREW_SHARD:-}" ] || die "input 'shard' (K/N) is required for command 'run'"
+    argv+=(run --shard "$PITCREW_SHARD" --plan "${plan:-pitcrew-plan.json}" "${extra[@]}" -- "${test_command[@]}")
+    ;;
+  report | triage)
+    argv+=("$command")
+    if [ "$command" = report ] && [ -n "$plan" ]; then argv+=(--plan "$plan"); fi
+    argv+=("${extra[@]}")
+    # Result globs are expanded here, by bash, and only these.
+    shopt -s nullglob
+    shopt -s globstar 2>/dev/null || true # bash 4+; `**` is `*` before that
+    results=()
+    for pattern in "${patterns[@]}"; do
+      # shellcheck disable=SC2206 # the expansion is the point
+      matched=($pattern)
+      results+=("${matched[@]}")
+    done
+    shopt -u nullglob
+    [ "${#results[@]}" -gt 0 ] || die "input 'results': no file matches '${PITCREW_RESULTS:-pitcrew-shard-*.json}'"
+    argv+=("${results[@]}")
+    ;;
+  plan)
+    plan="${plan:-pitcrew-plan.json}"
+    argv+=(plan -o "$plan" "${extra[@]}")
+    ;;
+  classify)
+    argv+=(classify "${extra[@]}")
+    ;;
+  *)
+    die "input 'command': '$command' is not one of test, split, run, report, plan, triage, classify"
+    ;;
+esac
+
+out="${GITHUB_OUTPUT:-/dev/null}"
+set +e
+if [ "$command" = split ]; then
+  matrix_file="$(mktemp)"
+  "$bin" "${argv[@]}" >"$matrix_file"
+  code=$?
+  # The matrix is one line of JSON, so a plain key=value line carries it.
+  if [ "$code" -eq 0 ]; then
+    {
+      echo "matrix=$(tr -d '\n' <"$matrix_file")"
+      echo "plan=$plan"
+    } >>"$out"
+  fi
+  cat "$matrix_file"
+  rm -f "$matrix_file"
+else
+  "$bin" "${argv[@]}"
+  code=$?
+  if [ "$command" = plan ] && [ -f "$plan" ]; then echo "plan=$plan" >>"$out"; fi
+fi
+set -e
+echo "exit-code=$code" >>"$out"
+exit "$code"

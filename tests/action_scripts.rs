@@ -1,0 +1,414 @@
+//! The Action's own scripts, run by bash as the runner runs them: installing
+//! a release (checksum, tool cache, fallback to a source build) and turning
+//! inputs into one pitcrew command line without ever evaluating them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts/action")
+        .join(name)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A runner's world: tool cache, temp, GITHUB_PATH, and a release folder
+/// served over file:// with one Linux x64 asset for `tag`.
+struct Runner {
+    dir: tempfile::TempDir,
+}
+
+impl Runner {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for sub in ["toolcache", "temp", "releases", "action"] {
+            fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        }
+        fs::write(dir.path().join("action/Cargo.lock"), "lock").expect("lockfile");
+        fs::write(dir.path().join("github_path"), "").expect("GITHUB_PATH");
+        Self { dir }
+    }
+
+    fn path(&self, sub: &str) -> PathBuf {
+        self.dir.path().join(sub)
+    }
+
+    /// Publishes a release whose tarball holds an executable `pitcrew`
+    /// printing `marker`; `sums` overrides the SHA256SUMS line's hash.
+    fn publish(&self, tag: &str, marker: &str, sums: Option<&str>) {
+        let stage = self.path("stage");
+        fs::create_dir_all(&stage).expect("stage");
+        let exe = stage.join("pitcrew");
+        fs::write(&exe, format!("#!/bin/sh\necho {marker}\n")).expect("exe");
+        let status = Command::new("chmod")
+            .arg("+x")
+            .arg(&exe)
+            .status()
+            .expect("chmod");
+        assert!(status.success());
+        let release = self.path("releases").join(tag);
+        fs::create_dir_all(&release).expect("release dir");
+        let asset = format!("pitcrew-{tag}-x86_64-unknown-linux-gnu.tar.gz");
+        let status = Command::new("tar")
+            .arg("-czf")
+            .arg(release.join(&asset))
+            .arg("-C")
+            .arg(&stage)
+            .arg("pitcrew")
+            .status()
+            .expect("tar");
+        assert!(status.success());
+        let bytes = fs::read(release.join(&asset)).expect("asset");
+        let hash = sums.map_or_else(|| sha256_hex(&bytes), str::to_owned);
+        fs::write(
+            release.join("SHA256SUMS"),
+            format!("{}  other-asset.tar.gz\n{hash}  {asset}\n", "0".repeat(64)),
+        )
+        .expect("sums");
+    }
+
+    fn install(&self, mode: &str, env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new("bash");
+        command
+            .arg(script("install.sh"))
+            .arg(mode)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TOOL_CACHE", self.path("toolcache"))
+            .env("RUNNER_TEMP", self.path("temp"))
+            .env("GITHUB_PATH", self.path("github_path"))
+            .env("PITCREW_ACTION_PATH", self.path("action"))
+            .env("PITCREW_REPOSITORY", "pitcrew/pitcrew")
+            .env(
+                "PITCREW_RELEASE_URL",
+                format!("file://{}", self.path("releases").display()),
+            );
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().expect("bash runs")
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn line_value(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{key}=")).map(str::to_owned))
+}
+
+#[test]
+fn a_release_is_checked_installed_in_the_tool_cache_and_reused() {
+    let runner = Runner::new();
+    runner.publish("v1.2.3", "released", None);
+
+    let output = runner.install("download", &[("PITCREW_ACTION_REF", "v1.2.3")]);
+    assert!(output.status.success(), "{output:?}");
+    let out = stdout(&output);
+    assert_eq!(line_value(&out, "installed").as_deref(), Some("true"));
+    let exe = PathBuf::from(line_value(&out, "path").expect("path= line"));
+    assert!(exe.starts_with(runner.path("toolcache/pitcrew/1.2.3/X64")));
+    let ran = Command::new(&exe).output().expect("installed binary runs");
+    assert_eq!(String::from_utf8_lossy(&ran.stdout).trim(), "released");
+    let github_path = fs::read_to_string(runner.path("github_path")).expect("GITHUB_PATH");
+    assert_eq!(
+        github_path.trim(),
+        exe.parent().expect("dir").to_string_lossy()
+    );
+    assert!(runner.path("toolcache/pitcrew/1.2.3/X64.complete").exists());
+
+    // The second job on this runner downloads nothing: the release is gone
+    // and the cached binary still answers.
+    fs::remove_dir_all(runner.path("releases/v1.2.3")).expect("unpublish");
+    let again = runner.install("download", &[("PITCREW_ACTION_REF", "v1.2.3")]);
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(
+        line_value(&stdout(&again), "path"),
+        Some(exe.to_string_lossy().into_owned())
+    );
+}
+
+#[test]
+fn the_version_input_overrides_the_ref_and_gains_its_v() {
+    let runner = Runner::new();
+    runner.publish("v2.0.0", "two", None);
+    let output = runner.install(
+        "download",
+        &[("PITCREW_ACTION_REF", "main"), ("PITCREW_VERSION", "2.0.0")],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        line_value(&stdout(&output), "installed").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn a_checksum_mismatch_stops_the_install_and_installs_nothing() {
+    let runner = Runner::new();
+    runner.publish("v1.0.0", "tampered", Some(&"ab".repeat(32)));
+    let output = runner.install("download", &[("PITCREW_ACTION_REF", "v1.0.0")]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not match SHA256SUMS"), "{stderr}");
+    assert_eq!(line_value(&stdout(&output), "installed"), None);
+    assert!(!runner.path("toolcache/pitcrew/1.0.0/X64.complete").exists());
+    let github_path = fs::read_to_string(runner.path("github_path")).expect("GITHUB_PATH");
+    assert!(github_path.is_empty(), "nothing on PATH: {github_path}");
+}
+
+#[test]
+fn a_branch_a_missing_release_or_an_unknown_runner_falls_back_to_a_build() {
+    let runner = Runner::new();
+    for env in [
+        vec![("PITCREW_ACTION_REF", "main")],
+        vec![(
+            "PITCREW_ACTION_REF",
+            "0123456789abcdef0123456789abcdef01234567",
+        )],
+        vec![("PITCREW_ACTION_REF", "v9.9.9")], // no such release
+        vec![("PITCREW_ACTION_REF", "v1.0.0"), ("RUNNER_ARCH", "ARM")],
+    ] {
+        let output = runner.install("download", &env);
+        assert!(output.status.success(), "{env:?}: {output:?}");
+        let out = stdout(&output);
+        assert_eq!(
+            line_value(&out, "installed").as_deref(),
+            Some("false"),
+            "{env:?}"
+        );
+        assert!(line_value(&out, "cache-key").is_some_and(|key| key.len() == 64));
+    }
+}
+
+#[test]
+fn the_ref_and_repository_come_from_the_action_path_when_the_runner_leaves_them_empty() {
+    let runner = Runner::new();
+    runner.publish("v3.1.0", "from-path", None);
+    let action = runner.path("work/_actions/pitcrew/pitcrew/v3.1.0");
+    fs::create_dir_all(&action).expect("action dir");
+    fs::write(action.join("Cargo.lock"), "lock").expect("lockfile");
+    let action = action.to_string_lossy().into_owned();
+    let output = runner.install(
+        "download",
+        &[
+            ("PITCREW_ACTION_PATH", action.as_str()),
+            ("PITCREW_ACTION_REF", ""),
+            ("PITCREW_REPOSITORY", ""),
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        line_value(&stdout(&output), "installed").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn a_version_input_that_is_not_a_tag_is_refused() {
+    let runner = Runner::new();
+    let output = runner.install("download", &[("PITCREW_VERSION", "1.0; rm -rf /")]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("input 'version'"));
+}
+
+/// Runs run.sh with a fake pitcrew that prints each argument on its own
+/// line, and returns what the step did.
+fn run_action(env: &[(&str, &str)], exit_with: i32) -> Step {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fake = dir.path().join("pitcrew");
+    fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> argv; done\nexit {exit_with}\n"
+        ),
+    )
+    .expect("fake");
+    assert!(
+        Command::new("chmod")
+            .arg("+x")
+            .arg(&fake)
+            .status()
+            .expect("chmod")
+            .success()
+    );
+    fs::write(dir.path().join("pitcrew-shard-1.json"), "{}").expect("result");
+    fs::write(dir.path().join("pitcrew-shard-2.json"), "{}").expect("result");
+    let outputs = dir.path().join("github_output");
+    let mut command = Command::new("bash");
+    command
+        .arg(script("run.sh"))
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PITCREW_BIN", &fake)
+        .env("GITHUB_OUTPUT", &outputs);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("bash runs");
+    let argv = fs::read_to_string(dir.path().join("argv"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    Step {
+        code: output.status.code(),
+        argv,
+        outputs: fs::read_to_string(&outputs).unwrap_or_default(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+struct Step {
+    code: Option<i32>,
+    /// The fake pitcrew's arguments, one per line.
+    argv: Vec<String>,
+    /// What the step wrote to $GITHUB_OUTPUT.
+    outputs: String,
+    stderr: String,
+}
+
+#[test]
+fn inputs_become_one_command_line_and_are_never_evaluated() {
+    let Step {
+        code,
+        argv,
+        outputs,
+        ..
+    } = run_action(
+        &[
+            ("PITCREW_COMMAND", "test"),
+            ("PITCREW_SHARDS", "3"),
+            ("PITCREW_ARGS", "--retries 2"),
+            ("PITCREW_TEST_COMMAND", "pytest -k $(touch pwned) *"),
+        ],
+        1,
+    );
+    assert_eq!(code, Some(1), "pitcrew's exit code is the step's");
+    assert_eq!(
+        argv,
+        [
+            "test",
+            "--shards",
+            "3",
+            "--retries",
+            "2",
+            "--",
+            "pytest",
+            "-k",
+            "$(touch",
+            "pwned)",
+            "*"
+        ]
+    );
+    assert!(outputs.contains("exit-code=1"), "{outputs}");
+}
+
+#[test]
+fn each_command_gets_its_inputs() {
+    let Step { code, argv, .. } = run_action(
+        &[
+            ("PITCREW_COMMAND", "run"),
+            ("PITCREW_SHARD", "2/4"),
+            ("PITCREW_TEST_COMMAND", "node --test"),
+            ("PITCREW_CONFIG_FILE", "ci/pitcrew.toml"),
+        ],
+        0,
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        argv,
+        [
+            "--config",
+            "ci/pitcrew.toml",
+            "run",
+            "--shard",
+            "2/4",
+            "--plan",
+            "pitcrew-plan.json",
+            "--",
+            "node",
+            "--test"
+        ]
+    );
+
+    let Step { argv, .. } = run_action(
+        &[("PITCREW_COMMAND", "report"), ("PITCREW_PLAN", "plan.json")],
+        0,
+    );
+    assert_eq!(
+        argv,
+        [
+            "report",
+            "--plan",
+            "plan.json",
+            "pitcrew-shard-1.json",
+            "pitcrew-shard-2.json"
+        ]
+    );
+
+    let Step { argv, outputs, .. } = run_action(
+        &[
+            ("PITCREW_COMMAND", "split"),
+            ("PITCREW_TIMINGS", "timings/*.xml"),
+        ],
+        0,
+    );
+    assert_eq!(
+        argv,
+        [
+            "split",
+            "--shards",
+            "auto",
+            "--format",
+            "matrix",
+            "-o",
+            "pitcrew-plan.json",
+            "--timings",
+            "timings/*.xml"
+        ],
+        "timing globs reach pitcrew unexpanded"
+    );
+    assert!(outputs.contains("plan=pitcrew-plan.json"), "{outputs}");
+}
+
+#[test]
+fn a_missing_or_unknown_input_is_one_error_line_and_exit_2() {
+    for (env, needle) in [
+        (vec![("PITCREW_COMMAND", "deploy")], "input 'command'"),
+        (
+            vec![
+                ("PITCREW_COMMAND", "run"),
+                ("PITCREW_TEST_COMMAND", "pytest"),
+            ],
+            "input 'shard'",
+        ),
+        (vec![("PITCREW_COMMAND", "test")], "input 'test-command'"),
+        (
+            vec![
+                ("PITCREW_COMMAND", "report"),
+                ("PITCREW_RESULTS", "nothing-*.json"),
+            ],
+            "input 'results'",
+        ),
+    ] {
+        let step = run_action(&env, 0);
+        assert_eq!(step.code, Some(2), "{env:?}");
+        assert!(step.argv.is_empty(), "pitcrew never ran: {:?}", step.argv);
+        assert!(step.stderr.contains(needle), "{env:?}: {}", step.stderr);
+        assert_eq!(step.stderr.lines().count(), 1, "one line: {}", step.stderr);
+    }
+}
