@@ -1,42 +1,50 @@
-//! Child processes in process groups of their own, so that a timeout kills
-//! the whole tree (a runner's workers, the command a shell started), not
-//! only the direct child, and nothing left behind holds our pipes open.
+//! Child processes in groups of their own, so that a timeout kills the whole
+//! tree (a runner's workers, the command a shell started), not only the
+//! direct child, and nothing left behind holds our pipes open.
+//!
+//! On Unix a group is a process group, killed with SIGKILL. On Windows it is
+//! a job object: every process the child starts joins it, `TerminateJobObject`
+//! ends them all, and the job is created kill-on-close, so even a pitcrew
+//! that dies leaves nothing running. (A child could start a process in the
+//! instant between its spawn and its assignment to the job; the standard
+//! library does not expose the suspended start that would close that gap.)
 //!
 //! A process outside our group no longer gets the terminal's Ctrl-C, so
-//! the first [`spawn`] installs a handler for SIGINT and SIGTERM that kills
+//! the first [`spawn`] installs a handler for Ctrl-C and termination that kills
 //! every live group and exits with 130, as an interrupted shell command
 //! would. Output files are written atomically, so nothing partial is left.
 
 use std::process::{Child, Command};
 use std::sync::{Mutex, MutexGuard, Once};
 
-/// Process group ids (the leaders' pids) of children still running.
-static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// The groups of children still running, for the interrupt handler.
+static LIVE: Mutex<Vec<os::Handle>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
 
 /// A child in its own group, killed with its group by [`Group::kill`] and
 /// forgotten by the interrupt handler when dropped.
 pub struct Group {
     pub child: Child,
+    handle: os::Handle,
 }
 
-/// Spawns `command` as the leader of a new process group.
+/// Spawns `command` in a new group of its own.
 pub fn spawn(command: &mut Command) -> std::io::Result<Group> {
     HANDLER.call_once(|| {
         if let Err(e) = ctrlc::set_handler(|| {
-            for &id in live().iter() {
-                kill_group(id);
+            for handle in live().iter() {
+                os::kill(handle);
             }
             std::process::exit(130);
         }) {
             tracing::debug!("no interrupt handler: {e}");
         }
     });
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(command, 0);
+    os::prepare(command);
     let child = command.spawn()?;
-    live().push(child.id());
-    Ok(Group { child })
+    let handle = os::adopt(&child)?;
+    live().push(handle.clone());
+    Ok(Group { child, handle })
 }
 
 impl Group {
@@ -45,31 +53,138 @@ impl Group {
     /// after it exited to stop what it left behind; errors only mean there
     /// was nothing left to kill.
     pub fn kill(&mut self) {
-        kill_group(self.child.id());
-        #[cfg(not(unix))]
+        os::kill(&self.handle);
+        #[cfg(not(any(unix, windows)))]
         let _ = self.child.kill();
     }
 }
 
 impl Drop for Group {
     fn drop(&mut self) {
-        let id = self.child.id();
-        live().retain(|&live| live != id);
+        live().retain(|live| *live != self.handle);
+        os::release(&self.handle);
     }
 }
 
-fn live() -> MutexGuard<'static, Vec<u32>> {
+fn live() -> MutexGuard<'static, Vec<os::Handle>> {
     LIVE.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
-fn kill_group(id: u32) {
-    #[cfg(unix)]
-    if let Some(pid) = i32::try_from(id)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+#[cfg(unix)]
+mod os {
+    use std::process::{Child, Command};
+
+    /// The group's id: its leader's pid.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct Handle(u32);
+
+    pub fn prepare(command: &mut Command) {
+        std::os::unix::process::CommandExt::process_group(command, 0);
     }
-    #[cfg(not(unix))]
-    let _ = id;
+
+    pub fn adopt(child: &Child) -> std::io::Result<Handle> {
+        Ok(Handle(child.id()))
+    }
+
+    pub fn kill(handle: &Handle) {
+        if let Some(pid) = i32::try_from(handle.0)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+    }
+
+    pub fn release(_: &Handle) {}
+}
+
+#[cfg(windows)]
+mod os {
+    use std::os::windows::io::AsRawHandle;
+    use std::os::windows::process::CommandExt;
+    use std::process::{Child, Command};
+
+    use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
+    use windows_sys::Win32::System::JobObjects::{
+        AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+        JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
+        SetInformationJobObject, TerminateJobObject,
+    };
+    use windows_sys::Win32::System::Threading::CREATE_NEW_PROCESS_GROUP;
+
+    /// The job object's handle, as an address so that it can sit in a static.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct Handle(usize);
+
+    impl Handle {
+        fn raw(&self) -> HANDLE {
+            self.0 as HANDLE
+        }
+    }
+
+    pub fn prepare(command: &mut Command) {
+        // Its own console process group: the terminal's Ctrl-C goes to us,
+        // and we end the job, as on Unix.
+        command.creation_flags(CREATE_NEW_PROCESS_GROUP);
+    }
+
+    pub fn adopt(child: &Child) -> std::io::Result<Handle> {
+        // SAFETY: plain Win32 calls on a job we create and own, and on the
+        // child's process handle, which `child` keeps open for the duration.
+        unsafe {
+            let job = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+            if job.is_null() {
+                return Err(std::io::Error::last_os_error());
+            }
+            let mut limits = JOBOBJECT_EXTENDED_LIMIT_INFORMATION::default();
+            limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+            let size = u32::try_from(std::mem::size_of_val(&limits)).unwrap_or(u32::MAX);
+            let ok = SetInformationJobObject(
+                job,
+                JobObjectExtendedLimitInformation,
+                (&raw const limits).cast(),
+                size,
+            ) != 0
+                && AssignProcessToJobObject(job, child.as_raw_handle() as HANDLE) != 0;
+            if !ok {
+                let error = std::io::Error::last_os_error();
+                CloseHandle(job);
+                return Err(error);
+            }
+            Ok(Handle(job as usize))
+        }
+    }
+
+    pub fn kill(handle: &Handle) {
+        // SAFETY: the handle is a live job until `release`.
+        unsafe {
+            TerminateJobObject(handle.raw(), 1);
+        }
+    }
+
+    pub fn release(handle: &Handle) {
+        // SAFETY: closed once, by the group's Drop; kill-on-close ends
+        // whatever the child left running.
+        unsafe {
+            CloseHandle(handle.raw());
+        }
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
+mod os {
+    use std::process::{Child, Command};
+
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct Handle(u32);
+
+    pub fn prepare(_: &mut Command) {}
+
+    pub fn adopt(child: &Child) -> std::io::Result<Handle> {
+        Ok(Handle(child.id()))
+    }
+
+    pub fn kill(_: &Handle) {}
+
+    pub fn release(_: &Handle) {}
 }
