@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod escape;
+pub mod github;
 pub mod host;
 pub mod output;
 pub mod pipeline;

@@ -1,0 +1,3 @@
+//! GitHub: what pitcrew hands back to a workflow.
+
+pub mod output;
