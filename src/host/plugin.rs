@@ -5,6 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use wasmtime::component::Component;
 use wasmtime::{Store, Trap};
@@ -219,12 +220,34 @@ impl Plugin {
                 None,
             ),
         };
-        let name = escape::control_chars(&info.name);
-        let version = escape::control_chars(&info.version);
-        if name.trim().is_empty() {
+        if info.name.trim().is_empty() {
             return Err(self.contract("describe", "returned an empty name".into()));
         }
-        self.label = Arc::from(format!("{name} {version}").as_str());
+        self.check_text("describe", "name", &info.name, MAX_NAME_BYTES)?;
+        self.check_text("describe", "version", &info.version, MAX_NAME_BYTES)?;
+        if info.description.len() > MAX_DESCRIPTION_BYTES {
+            return Err(self.contract(
+                "describe",
+                format!(
+                    "returned a description of {} bytes (at most {MAX_DESCRIPTION_BYTES})",
+                    info.description.len()
+                ),
+            ));
+        }
+        if let Some(decl) = &phase {
+            for (what, list) in [("owned key", &decl.owns), ("`after` entry", &decl.after)] {
+                if list.len() > MAX_DECLARED {
+                    return Err(self.contract(
+                        "describe",
+                        format!("declared {} {what}s (at most {MAX_DECLARED})", list.len()),
+                    ));
+                }
+                for item in list {
+                    self.check_text("describe", what, item, MAX_NAME_BYTES)?;
+                }
+            }
+        }
+        self.label = Arc::from(format!("{} {}", info.name, info.version).as_str());
         self.info = info;
         self.phase = phase;
         Ok(())
@@ -262,7 +285,42 @@ impl Plugin {
         let answer = self.call("route", |store| {
             pre.instantiate(&mut *store)?.call_route(store, request)
         })?;
-        self.returned("route", answer)
+        let route = self.returned("route", answer)?;
+        // Model names are shown in tables and logs and sent to endpoints.
+        self.check_text("route", "model", &route.model, MAX_NAME_BYTES)?;
+        for fallback in &route.fallbacks {
+            self.check_text("route", "fallback model", fallback, MAX_NAME_BYTES)?;
+        }
+        Ok(route)
+    }
+
+    /// Names a plugin gives (its own, its keys, its models) are printed in
+    /// tables and one-line messages: short, and nothing a terminal would
+    /// act on or that would display as something else. Refused otherwise,
+    /// with the offending text escaped and cut.
+    fn check_text(
+        &self,
+        call: &'static str,
+        what: &str,
+        text: &str,
+        max: usize,
+    ) -> Result<(), CallError> {
+        if text.len() > max {
+            return Err(self.contract(
+                call,
+                format!("returned a {what} of {} bytes (at most {max})", text.len()),
+            ));
+        }
+        if text.chars().any(escape::is_unsafe) {
+            return Err(self.contract(
+                call,
+                format!(
+                    "returned a {what} with control or invisible characters: `{}`",
+                    escape::control_chars(text)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     pub fn run_phase(&self, input: &types::PhaseInput) -> Result<types::PhaseOutput, CallError> {
@@ -282,13 +340,20 @@ impl Plugin {
         call: &'static str,
         f: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R, CallError> {
-        let state = HostState::new(self.label.clone(), self.limits.memory_bytes);
+        let deadline = Instant::now() + self.limits.cpu_time;
+        let state = HostState::new(self.label.clone(), self.limits.memory_bytes, deadline);
         let mut store = Store::new(self.runtime.engine(), state);
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(deadline_ticks(self.limits));
         store.epoch_deadline_trap();
+        // Wasmtime bounds every copy out of the plugin (what a call returns,
+        // what it hands an import) by this "hostcall fuel", in bytes of host
+        // data; without it the copy is bounded only by wasmtime's 128 MiB
+        // default. Twice the output limit leaves room for the host's
+        // per-element bookkeeping, and running out is our output limit.
+        store.set_hostcall_fuel(hostcall_fuel(self.limits));
         let result = f(&mut store);
-        let stderr_tail = store.data().flush_stdio();
+        let stderr_tail = store.data_mut().flush_stdio();
         match result {
             Ok(answer) => {
                 let size = answer.returned_bytes();
@@ -310,6 +375,12 @@ impl Plugin {
     ) -> CallError {
         if state.limiter.hit {
             return self.limit(call, Limit::Memory(self.limits.memory_bytes));
+        }
+        if state.clock.overslept {
+            return self.limit(call, Limit::CpuTime(self.limits.cpu_time));
+        }
+        if is_hostcall_fuel_exhausted(err) {
+            return self.limit(call, Limit::Output(self.limits.output_bytes));
         }
         let trap = err.downcast_ref::<Trap>();
         match trap {
@@ -373,6 +444,26 @@ impl Plugin {
             format!("is a {} plugin, it has no `{call}`", self.world),
         )
     }
+}
+
+/// Bounds on what `describe` and `route` may name.
+pub const MAX_NAME_BYTES: usize = 128;
+pub const MAX_DESCRIPTION_BYTES: usize = 1024;
+/// Owned keys, and `after` entries, per phase.
+pub const MAX_DECLARED: usize = 64;
+
+fn hostcall_fuel(limits: Limits) -> usize {
+    usize::try_from(limits.output_bytes.saturating_mul(2)).unwrap_or(usize::MAX)
+}
+
+/// Wasmtime's error for exhausted hostcall fuel is a private type; its
+/// message is the only way to recognise it.
+fn is_hostcall_fuel_exhausted(err: &wasmtime::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .to_string()
+            .contains("fuel allocated for hostcalls has been exhausted")
+    })
 }
 
 fn deadline_ticks(limits: Limits) -> u64 {

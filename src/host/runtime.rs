@@ -9,8 +9,9 @@ use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
-use super::bindings::v0_1::phase::Phase;
+use super::bindings::v0_1::{self, phase::Phase};
 use super::cache::{Cache, CacheSetting, sha256_hex};
+use super::clock::Clocks;
 use super::error::{LoadError, first_line};
 use super::sandbox::HostState;
 
@@ -41,14 +42,12 @@ struct Inner {
 impl Runtime {
     pub fn new(cache: &CacheSetting) -> Result<Self, RuntimeError> {
         let engine = Engine::new(&engine_config()).map_err(|e| RuntimeError(first_line(&e)))?;
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
-            .map_err(|e| RuntimeError(first_line(&e)))?;
-        // `types` and `log` are shared by all three worlds: one registration.
-        Phase::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
-            .map_err(|e| RuntimeError(first_line(&e)))?;
+        let linker = linker(&engine).map_err(|e| RuntimeError(first_line(&e)))?;
         spawn_epoch_ticker(&engine)?;
-        let cache = cache.resolve().map(|root| Cache::new(&root, &engine));
+        let cache = Cache::open(cache, &engine).unwrap_or_else(|refused| {
+            tracing::warn!("not using the compilation cache: {refused}; compiling in memory");
+            None
+        });
         Ok(Self {
             inner: Arc::new(Inner {
                 engine,
@@ -119,6 +118,25 @@ impl Runtime {
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
     }
+}
+
+/// WASI p2 (granting nothing, see `sandbox`), its monotonic clock replaced
+/// by one whose waits end by the call's deadline, and the contract's imports
+/// with `log` replaced by the budgeted one.
+fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    linker.allow_shadowing(true);
+    wasmtime_wasi::p2::bindings::clocks::monotonic_clock::add_to_linker::<HostState, Clocks>(
+        &mut linker,
+        HostState::clock_view,
+    )?;
+    linker.allow_shadowing(false);
+    // `types` and `log` are shared by all three worlds: one registration.
+    Phase::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    let log_interface = format!("{}/log@{}", super::inspect::PACKAGE, v0_1::VERSION);
+    super::log::shadow_in(&mut linker, &log_interface)?;
+    Ok(linker)
 }
 
 fn engine_config() -> Config {
