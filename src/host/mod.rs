@@ -11,6 +11,7 @@ pub mod inspect;
 pub mod limits;
 mod log;
 pub mod plugin;
+pub mod read;
 pub mod runtime;
 mod sandbox;
 mod stdio;

@@ -104,7 +104,7 @@ impl Plugin {
                     })?
             }
             Source::File(path) => {
-                std::fs::read(path)
+                super::read::component_file(path)
                     .map(Into::into)
                     .map_err(|error| LoadError::Read {
                         origin: origin.clone(),
