@@ -10,6 +10,7 @@ use pitcrew::host::cache::sha256_hex;
 use pitcrew::host::{CacheSetting, LoadError, Plugin, PluginSpec, Runtime, World, types};
 use pitcrew::pipeline::{self, Slot, Status};
 use serde_json::json;
+use sha2::Digest as _;
 
 fn builtin(runtime: &Runtime, name: &str, world: World) -> Plugin {
     Plugin::load(runtime, &PluginSpec::builtin(name), name, Some(world)).expect("built-in loads")
@@ -161,7 +162,11 @@ fn a_missing_file_or_garbage_is_a_load_error_naming_the_file() {
 #[test]
 fn the_cache_is_reused_and_survives_corruption() {
     let dir = tempfile::tempdir().unwrap();
-    let setting = CacheSetting::Dir(dir.path().to_path_buf());
+    let key = tempfile::tempdir().unwrap();
+    let setting = CacheSetting::Keyed {
+        dir: dir.path().to_path_buf(),
+        key: key.path().join("cache.key"),
+    };
     let spec = PluginSpec::builtin("summary");
     // First process: compiles and writes the entry.
     Plugin::load(
@@ -215,6 +220,112 @@ fn the_cache_is_reused_and_survives_corruption() {
     )
     .unwrap();
     assert_eq!(fs::read(entry).unwrap(), written);
+}
+
+fn keyed(dir: &std::path::Path, key: &std::path::Path) -> CacheSetting {
+    CacheSetting::Keyed {
+        dir: dir.to_path_buf(),
+        key: key.join("cache.key"),
+    }
+}
+
+fn load_summary(setting: &CacheSetting) -> Plugin {
+    Plugin::load(
+        &Runtime::new(setting).unwrap(),
+        &PluginSpec::builtin("summary"),
+        "phases.summary",
+        None,
+    )
+    .unwrap()
+}
+
+/// The attack of the issue: an entry replaced by other compiled code (here
+/// the hostile fixture's, a valid artifact for this very engine) with its
+/// checksum trailer recomputed. Loading it would run that code: the summary
+/// slot would describe itself as `hostile`. It must be a miss instead.
+#[test]
+fn a_swapped_entry_with_a_recomputed_checksum_is_never_loaded() {
+    let (dir, other, key) = (tempdir(), tempdir(), tempdir());
+    let setting = keyed(dir.path(), key.path());
+    load_summary(&setting);
+    let entry = walk(dir.path()).remove(0);
+    let genuine = fs::read(&entry).unwrap();
+
+    // The hostile fixture, compiled into another cache by the same user.
+    Plugin::load(
+        &Runtime::new(&keyed(other.path(), key.path())).unwrap(),
+        &fixture(pitcrew_fixtures::HOSTILE),
+        "phases.hostile",
+        None,
+    )
+    .unwrap();
+    let hostile = fs::read(walk(other.path()).remove(0)).unwrap();
+    let artifact = &hostile[..hostile.len() - 32];
+    let mut forged = artifact.to_vec();
+    forged.extend_from_slice(&sha2::Sha256::digest(artifact));
+    fs::write(&entry, &forged).unwrap();
+
+    let plugin = load_summary(&setting);
+    assert_eq!(plugin.info.name, "summary", "the swapped code never ran");
+    assert_eq!(
+        fs::read(&entry).unwrap(),
+        genuine,
+        "recompiled and rewritten"
+    );
+
+    // Even with a valid tag of ours: it was made for another component.
+    fs::write(&entry, &hostile).unwrap();
+    assert_eq!(load_summary(&setting).info.name, "summary");
+}
+
+#[test]
+fn an_entry_from_another_users_cache_is_a_miss() {
+    let (dir, mine, theirs) = (tempdir(), tempdir(), tempdir());
+    load_summary(&keyed(dir.path(), theirs.path()));
+    let entry = walk(dir.path()).remove(0);
+    let theirs_bytes = fs::read(&entry).unwrap();
+    let plugin = load_summary(&keyed(dir.path(), mine.path()));
+    assert_eq!(plugin.info.name, "summary");
+    let mine_bytes = fs::read(&entry).unwrap();
+    assert_ne!(mine_bytes, theirs_bytes, "rewritten under my key");
+    // The artifacts agree; only the tags differ.
+    assert_eq!(
+        mine_bytes[..mine_bytes.len() - 32],
+        theirs_bytes[..theirs_bytes.len() - 32]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_directory_others_can_write_is_not_used() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (dir, key) = (tempdir(), tempdir());
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let (plugin, logs) = common::capture_logs(|| load_summary(&keyed(dir.path(), key.path())));
+    assert_eq!(plugin.info.name, "summary", "compiled in memory");
+    assert!(walk(dir.path()).is_empty(), "nothing written there");
+    assert!(
+        logs.contains("not using the compilation cache: cache directory")
+            && logs.contains("is writable by group or others"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn a_key_inside_the_cache_directory_is_refused() {
+    let dir = tempdir();
+    let setting = CacheSetting::Keyed {
+        dir: dir.path().to_path_buf(),
+        key: dir.path().join("cache.key"),
+    };
+    let (plugin, logs) = common::capture_logs(|| load_summary(&setting));
+    assert_eq!(plugin.info.name, "summary");
+    assert!(walk(dir.path()).is_empty(), "{logs}");
+    assert!(logs.contains("lies inside the cache directory"), "{logs}");
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
