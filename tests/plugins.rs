@@ -397,3 +397,149 @@ fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
     assert_eq!(outcome.document["summary"]["checks"], 0);
     assert!(!outcome.blocked());
 }
+
+/// The binary, run from `dir` without the cache, killed if it outlives
+/// `deadline` (a hang is a failure, not a stuck test run).
+fn pitcrew_cli(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("PITCREW_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("pitcrew {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn plugin_list_survives_a_65536_character_name() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        format!(
+            "[phases.summary]\nsource = {:?}\n",
+            pitcrew_fixtures::LONG_NAME
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = pitcrew_cli(&["plugin", "list"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stdout
+            .contains("describe: broke the contract: returned a name of 65536 bytes (at most 128)"),
+        "{stdout}"
+    );
+    // The healthy slots are still listed.
+    assert!(stdout.contains("classifier-default    0.1.0"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn plugin_check_reads_regular_files_only() {
+    let dir = tempdir();
+    let fifo = dir.path().join("plugin.wasm");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo");
+    let started = std::time::Instant::now();
+    let fifo_arg = fifo.to_str().unwrap();
+    let (code, _, stderr) = pitcrew_cli(&["plugin", "check", fifo_arg], dir.path());
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        format!("error: {fifo_arg}: cannot read it: not a regular file (a FIFO)")
+    );
+    let (code, _, stderr) = pitcrew_cli(&["plugin", "check", "/dev/zero"], dir.path());
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "error: /dev/zero: cannot read it: not a regular file (a device)"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // The same for a plugin named in pitcrew.toml... which must be a file
+    // to begin with; and a healthy check still works.
+    let (code, stdout, _) =
+        pitcrew_cli(&["plugin", "check", pitcrew_fixtures::HOSTILE], dir.path());
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
+fn plugin_check_names_the_imports_the_sandbox_refuses() {
+    let dir = tempdir();
+    let (code, stdout, _) =
+        pitcrew_cli(&["plugin", "check", pitcrew_fixtures::HOSTILE], dir.path());
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(
+            "verdict:  ok, this pitcrew can load it, but the sandbox will refuse what it imports for files (wasi:filesystem) and network (wasi:sockets)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  wasi:sockets/tcp@0.2.6  (refused at run time: network (wasi:sockets))"),
+        "{stdout}"
+    );
+    let (_, json_out, _) = pitcrew_cli(
+        &[
+            "plugin",
+            "check",
+            pitcrew_fixtures::HOSTILE,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let report: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+    let denied = report["denied"].as_array().unwrap();
+    assert!(
+        denied.iter().any(|d| d["import"]
+            .as_str()
+            .unwrap()
+            .starts_with("wasi:sockets/tcp@")),
+        "{json_out}"
+    );
+}
+
+#[test]
+fn plugin_check_prints_a_rude_description_escaped_on_one_line() {
+    let dir = tempdir();
+    let (code, stdout, stderr) = pitcrew_cli(
+        &["plugin", "check", pitcrew_fixtures::RUDE_PHASE],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{stdout}");
+    let line = stderr.trim_end();
+    assert!(
+        !line.contains('\n') && !line.contains('\r') && !line.contains('\u{1b}'),
+        "{line:?}"
+    );
+    assert!(
+        line.ends_with(
+            "describe: broke the contract: returned an owned key with control or invisible characters: `k\\u{1b}[2J\\r\\n::error::forged`"
+        ),
+        "{line}"
+    );
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.lines().any(|l| l.starts_with("::")),
+            "no workflow command at a line start: {text}"
+        );
+    }
+}

@@ -576,3 +576,86 @@ fn core_module(pages: &[u32], elements: &[u32]) -> Vec<u8> {
     }
     out
 }
+
+#[test]
+fn a_rude_description_is_a_contract_error_escaped_on_one_line() {
+    let runtime = runtime();
+    let err = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::RUDE_PHASE),
+        "phases.rude",
+        None,
+    )
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(
+        err.ends_with(
+            "describe: broke the contract: returned an owned key with control or invisible characters: `k\\u{1b}[2J\\r\\n::error::forged`"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains(['\n', '\r', '\u{1b}']), "{err:?}");
+
+    let err = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::LONG_NAME),
+        "phases.long",
+        None,
+    )
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(
+        err.ends_with("describe: broke the contract: returned a name of 65536 bytes (at most 128)"),
+        "{err}"
+    );
+    assert!(
+        err.len() < 300,
+        "the name is not repeated: {} bytes",
+        err.len()
+    );
+    still_healthy(&hostile(&runtime, Limits::default()));
+}
+
+#[test]
+fn a_router_naming_a_model_with_escapes_breaks_the_contract() {
+    let runtime = runtime();
+    let router = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::RUDE_ROUTER),
+        "router",
+        Some(World::Router),
+    )
+    .expect("its description is fine");
+    let failure = pitcrew::host::types::Failure {
+        id: "1".into(),
+        test_name: "t".into(),
+        file: None,
+        message: "boom".into(),
+        details: String::new(),
+    };
+    let classifier = Plugin::load(
+        &runtime,
+        &pitcrew::host::PluginSpec::builtin("classifier-default"),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .unwrap();
+    let classification = classifier
+        .classify(std::slice::from_ref(&failure))
+        .unwrap()
+        .remove(0);
+    let err = router
+        .route(&pitcrew::host::types::RouteRequest {
+            failure,
+            classification,
+            group_size: 1,
+        })
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "plugin rude-router 0.1.0: route: broke the contract: returned a model with control or invisible characters: `m\\u{1b}[31m\\r\\n::warning::forged`"
+    );
+}

@@ -223,8 +223,8 @@ impl Plugin {
         if info.name.trim().is_empty() {
             return Err(self.contract("describe", "returned an empty name".into()));
         }
-        self.check_text("describe", "name", &info.name, MAX_NAME_BYTES)?;
-        self.check_text("describe", "version", &info.version, MAX_NAME_BYTES)?;
+        self.check_text("describe", "a name", &info.name, MAX_NAME_BYTES)?;
+        self.check_text("describe", "a version", &info.version, MAX_NAME_BYTES)?;
         if info.description.len() > MAX_DESCRIPTION_BYTES {
             return Err(self.contract(
                 "describe",
@@ -235,11 +235,14 @@ impl Plugin {
             ));
         }
         if let Some(decl) = &phase {
-            for (what, list) in [("owned key", &decl.owns), ("`after` entry", &decl.after)] {
+            for (plural, what, list) in [
+                ("owned keys", "an owned key", &decl.owns),
+                ("`after` entries", "an `after` entry", &decl.after),
+            ] {
                 if list.len() > MAX_DECLARED {
                     return Err(self.contract(
                         "describe",
-                        format!("declared {} {what}s (at most {MAX_DECLARED})", list.len()),
+                        format!("declared {} {plural} (at most {MAX_DECLARED})", list.len()),
                     ));
                 }
                 for item in list {
@@ -287,9 +290,9 @@ impl Plugin {
         })?;
         let route = self.returned("route", answer)?;
         // Model names are shown in tables and logs and sent to endpoints.
-        self.check_text("route", "model", &route.model, MAX_NAME_BYTES)?;
+        self.check_text("route", "a model", &route.model, MAX_NAME_BYTES)?;
         for fallback in &route.fallbacks {
-            self.check_text("route", "fallback model", fallback, MAX_NAME_BYTES)?;
+            self.check_text("route", "a fallback model", fallback, MAX_NAME_BYTES)?;
         }
         Ok(route)
     }
@@ -308,14 +311,14 @@ impl Plugin {
         if text.len() > max {
             return Err(self.contract(
                 call,
-                format!("returned a {what} of {} bytes (at most {max})", text.len()),
+                format!("returned {what} of {} bytes (at most {max})", text.len()),
             ));
         }
         if text.chars().any(escape::is_unsafe) {
             return Err(self.contract(
                 call,
                 format!(
-                    "returned a {what} with control or invisible characters: `{}`",
+                    "returned {what} with control or invisible characters: `{}`",
                     escape::control_chars(text)
                 ),
             ));
