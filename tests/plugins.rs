@@ -401,12 +401,20 @@ fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
 /// The binary, run from `dir` without the cache, killed if it outlives
 /// `deadline` (a hang is a failure, not a stuck test run).
 fn pitcrew_cli(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
+    pitcrew_cli_with(args, dir, &[("PITCREW_NO_CACHE", "1")])
+}
+
+fn pitcrew_cli_with(
+    args: &[&str],
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
     let mut child = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
         .args(args)
         .current_dir(dir)
-        .env("PITCREW_NO_CACHE", "1")
+        .envs(env.iter().copied())
         .env_remove("PITCREW_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -542,4 +550,58 @@ fn plugin_check_prints_a_rude_description_escaped_on_one_line() {
             "no workflow command at a line start: {text}"
         );
     }
+}
+
+/// The reproduction through the binary: `plugin list` with a cache
+/// whose `summary` entry was replaced by other compiled code and a
+/// recomputed checksum. The list still shows `summary`, and the entry is
+/// rewritten: a miss, not an execution.
+#[test]
+fn plugin_list_treats_a_forged_cache_entry_as_a_miss() {
+    let (work, cache, key) = (tempdir(), tempdir(), tempdir());
+    let key_file = key.path().join("cache.key");
+    let env = [
+        ("PITCREW_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("PITCREW_CACHE_KEY", key_file.to_str().unwrap()),
+    ];
+    let (code, _, stderr) = pitcrew_cli_with(&["plugin", "list"], work.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    let summary_sha = {
+        let (_, json_out, _) =
+            pitcrew_cli_with(&["plugin", "list", "--format", "json"], work.path(), &env);
+        let rows: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "summary")
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let entries = walk(cache.path());
+    let entry = entries
+        .iter()
+        .find(|p| p.ends_with(format!("{summary_sha}.cwasm")))
+        .unwrap();
+    let strategy = entries.iter().find(|p| *p != entry).unwrap();
+    let genuine = fs::read(entry).unwrap();
+    let other = fs::read(strategy).unwrap();
+    let artifact = &other[..other.len() - 32];
+    let mut forged = artifact.to_vec();
+    forged.extend_from_slice(&sha2::Sha256::digest(artifact));
+    fs::write(entry, &forged).unwrap();
+
+    let (code, stdout, stderr) = pitcrew_cli_with(&["plugin", "list"], work.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("phases.summary               summary "),
+        "{stdout}"
+    );
+    assert!(stderr.contains("is not authentic"), "{stderr}");
+    assert_eq!(
+        fs::read(entry).unwrap(),
+        genuine,
+        "recompiled and rewritten"
+    );
 }
