@@ -659,3 +659,40 @@ fn a_router_naming_a_model_with_escapes_breaks_the_contract() {
         "plugin rude-router 0.1.0: route: broke the contract: returned a model with control or invisible characters: `m\\u{1b}[31m\\r\\n::warning::forged`"
     );
 }
+
+#[test]
+fn a_commands_plugin_work_has_an_overall_deadline() {
+    let runtime = runtime();
+    let plugin = hostile(
+        &runtime,
+        Limits {
+            cpu_time: Duration::from_secs(30),
+            ..Limits::default()
+        },
+    );
+    runtime.set_plugin_budget(Duration::from_millis(400));
+    let started = std::time::Instant::now();
+    let expected =
+        "plugin hostile 0.1.0: run: exceeded its share of the command's 400 ms plugin-time budget";
+    assert_eq!(error_of(attack(&plugin, json!({"do": "loop"}))), expected);
+    // Spent: every further call is refused without running.
+    assert_eq!(error_of(attack(&plugin, json!({"do": "ok"}))), expected);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(runtime.plugin_budget().used >= Duration::from_millis(400));
+
+    // A wait past what is left of the budget is refused at once too.
+    let runtime = common::runtime();
+    let plugin = hostile(&runtime, Limits::default());
+    runtime.set_plugin_budget(Duration::from_millis(1500));
+    let err = error_of(attack(&plugin, json!({"do": "sleep", "secs": "30"})));
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its share of the command's 1500 ms plugin-time budget"
+    );
+    // Another command (runtime) starts with a budget of its own.
+    still_healthy(&hostile(&common::runtime(), Limits::default()));
+}

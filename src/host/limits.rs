@@ -39,6 +39,8 @@ pub enum Limit {
     Output(u64),
     /// The engine-wide wasm stack (deep recursion).
     Stack(usize),
+    /// The time all plugin calls of one command may take together.
+    PluginBudget(Duration),
 }
 
 impl fmt::Display for Limit {
@@ -48,6 +50,11 @@ impl fmt::Display for Limit {
             Limit::CpuTime(time) => write!(f, "{} CPU limit", human_duration(time)),
             Limit::Output(bytes) => write!(f, "{} output limit", human_bytes(bytes)),
             Limit::Stack(bytes) => write!(f, "{} stack limit", human_bytes(bytes as u64)),
+            Limit::PluginBudget(time) => write!(
+                f,
+                "share of the command's {} plugin-time budget",
+                human_duration(time)
+            ),
         }
     }
 }

@@ -343,11 +343,23 @@ impl Plugin {
         call: &'static str,
         f: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R, CallError> {
-        let deadline = Instant::now() + self.limits.cpu_time;
-        let state = HostState::new(self.label.clone(), self.limits.memory_bytes, deadline);
+        // The call's own limit, or what is left of the command's budget
+        // for plugin work, whichever ends first.
+        let budget = self.runtime.plugin_budget();
+        let left = budget.total.saturating_sub(budget.used);
+        let (time, time_limit) = if left < self.limits.cpu_time {
+            (left, Limit::PluginBudget(budget.total))
+        } else {
+            (self.limits.cpu_time, Limit::CpuTime(self.limits.cpu_time))
+        };
+        if time.is_zero() {
+            return Err(self.limit(call, time_limit));
+        }
+        let started = Instant::now();
+        let state = HostState::new(self.label.clone(), self.limits.memory_bytes, started + time);
         let mut store = Store::new(self.runtime.engine(), state);
         store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(deadline_ticks(self.limits));
+        store.set_epoch_deadline(deadline_ticks(time));
         store.epoch_deadline_trap();
         // Wasmtime bounds every copy out of the plugin (what a call returns,
         // what it hands an import) by this "hostcall fuel", in bytes of host
@@ -356,6 +368,17 @@ impl Plugin {
         // per-element bookkeeping, and running out is our output limit.
         store.set_hostcall_fuel(hostcall_fuel(self.limits));
         let result = f(&mut store);
+        // A call stopped at its deadline used all of its time, even if the
+        // epoch ticked it out a little early.
+        let timed_out = store.data().clock.overslept
+            || result
+                .as_ref()
+                .err()
+                .and_then(|e| e.downcast_ref::<Trap>())
+                .is_some_and(|trap| *trap == Trap::Interrupt);
+        let spent = started.elapsed();
+        self.runtime
+            .charge_plugin_time(if timed_out { spent.max(time) } else { spent });
         let stderr_tail = store.data_mut().flush_stdio();
         match result {
             Ok(answer) => {
@@ -365,7 +388,7 @@ impl Plugin {
                 }
                 Ok(answer)
             }
-            Err(err) => Err(self.failure(call, &err, store.data(), stderr_tail)),
+            Err(err) => Err(self.failure(call, &err, store.data(), stderr_tail, time_limit)),
         }
     }
 
@@ -375,19 +398,20 @@ impl Plugin {
         err: &wasmtime::Error,
         state: &HostState,
         stderr_tail: Option<String>,
+        time_limit: Limit,
     ) -> CallError {
         if state.limiter.hit {
             return self.limit(call, Limit::Memory(self.limits.memory_bytes));
         }
         if state.clock.overslept {
-            return self.limit(call, Limit::CpuTime(self.limits.cpu_time));
+            return self.limit(call, time_limit);
         }
         if is_hostcall_fuel_exhausted(err) {
             return self.limit(call, Limit::Output(self.limits.output_bytes));
         }
         let trap = err.downcast_ref::<Trap>();
         match trap {
-            Some(Trap::Interrupt) => return self.limit(call, Limit::CpuTime(self.limits.cpu_time)),
+            Some(Trap::Interrupt) => return self.limit(call, time_limit),
             Some(Trap::StackOverflow) => return self.limit(call, Limit::Stack(MAX_WASM_STACK)),
             _ => {}
         }
@@ -469,8 +493,8 @@ fn is_hostcall_fuel_exhausted(err: &wasmtime::Error) -> bool {
     })
 }
 
-fn deadline_ticks(limits: Limits) -> u64 {
-    let ticks = limits.cpu_time.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
+fn deadline_ticks(time: std::time::Duration) -> u64 {
+    let ticks = time.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
     u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
 }
 

@@ -37,7 +37,23 @@ struct Inner {
     cache: Option<Cache>,
     /// Compile once per process: components by sha256.
     compiled: Mutex<HashMap<String, Component>>,
+    /// Time all plugin calls of this runtime (one command) may take
+    /// together, and what they have taken so far.
+    budget: Mutex<PluginBudget>,
 }
+
+/// The overall deadline for a command's plugin work: the sum of the time
+/// its calls take, not the time since the command started (a test run may
+/// last an hour before its failures are classified).
+#[derive(Clone, Copy, Debug)]
+pub struct PluginBudget {
+    pub total: Duration,
+    pub used: Duration,
+}
+
+/// Default for [`PluginBudget::total`]: far above what a command's plugins
+/// need (a `plan` takes milliseconds), far below "for ever".
+pub const DEFAULT_PLUGIN_BUDGET: Duration = Duration::from_secs(600);
 
 impl Runtime {
     pub fn new(cache: &CacheSetting) -> Result<Self, RuntimeError> {
@@ -54,6 +70,10 @@ impl Runtime {
                 linker,
                 cache,
                 compiled: Mutex::new(HashMap::new()),
+                budget: Mutex::new(PluginBudget {
+                    total: DEFAULT_PLUGIN_BUDGET,
+                    used: Duration::ZERO,
+                }),
             }),
         })
     }
@@ -108,6 +128,29 @@ impl Runtime {
     ) -> Result<(Component, String), LoadError> {
         let sha256 = sha256_hex(bytes);
         Ok((self.compile(origin, bytes, &sha256)?, sha256))
+    }
+
+    /// Sets the total time this runtime's plugin calls may take together.
+    pub fn set_plugin_budget(&self, total: Duration) {
+        self.budget().total = total;
+    }
+
+    /// The budget and what has been used of it.
+    pub fn plugin_budget(&self) -> PluginBudget {
+        *self.budget()
+    }
+
+    pub(crate) fn charge_plugin_time(&self, spent: Duration) {
+        let mut budget = self.budget();
+        budget.used = budget.used.saturating_add(spent);
+    }
+
+    fn budget(&self) -> std::sync::MutexGuard<'_, PluginBudget> {
+        // Two durations: valid whatever a panicking thread left behind.
+        self.inner
+            .budget
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 
     fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<String, Component>> {
