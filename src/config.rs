@@ -1,4 +1,5 @@
-//! `pitcrew.toml`: which plugin fills each slot, their limits, the cache.
+//! `pitcrew.toml`: which plugin fills each slot, their limits, whether to
+//! use the compilation cache (never where it is: that is the user's choice).
 //! Every setting has a built-in default, so the file is optional. Unknown
 //! keys, wrong types, bad pins and missing files are errors that name the
 //! key and the file.
@@ -63,7 +64,8 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawCache {
     enabled: Option<bool>,
-    dir: Option<PathBuf>,
+    /// Refused: see `Config::parse`.
+    dir: Option<toml::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -146,11 +148,19 @@ impl Config {
         }
 
         if let Some(cache) = raw.cache {
-            config.cache = match (cache.enabled, cache.dir) {
-                (Some(false), _) => CacheSetting::Disabled,
-                (_, Some(dir)) => CacheSetting::Dir(base.join(dir)),
-                _ => CacheSetting::Default,
-            };
+            // The file usually comes with the repository; a cache directory
+            // it chose could hold compiled code it ships.
+            if cache.dir.is_some() {
+                return Err(
+                    "cache.dir: the cache location cannot be set in pitcrew.toml \
+                     (a repository must not choose where compiled code is loaded from); \
+                     set PITCREW_CACHE_DIR instead"
+                        .into(),
+                );
+            }
+            if cache.enabled == Some(false) {
+                config.cache = CacheSetting::Disabled;
+            }
         }
         let plugins = raw.plugins.unwrap_or_default();
         if let Some(slot) = plugins.classifier {
@@ -367,10 +377,10 @@ mod tests {
             parse("[phases.summary]\nenabled = false\n[cache]\nenabled = false\n").unwrap();
         assert!(!config.phases["summary"].enabled);
         assert_eq!(config.cache, CacheSetting::Disabled);
-        let config = parse("[cache]\ndir = \"c\"\n").unwrap();
-        assert_eq!(
-            config.cache,
-            CacheSetting::Dir(PathBuf::from("/nonexistent-base/c"))
+        let err = parse("[cache]\ndir = \"c\"\n").unwrap_err();
+        assert!(
+            err.starts_with("cache.dir: the cache location cannot be set in pitcrew.toml"),
+            "{err}"
         );
     }
 

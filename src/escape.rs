@@ -28,11 +28,19 @@ pub fn control_chars(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Control characters (newlines, tabs, ANSI escapes, C1) and the Unicode
-/// direction marks and overrides that can make text display reordered.
+/// Control characters (newlines, tabs, ANSI escapes, C1), the Unicode
+/// direction marks and overrides that can make text display reordered, the
+/// line and paragraph separators (U+2028, U+2029: line breaks to some
+/// terminals, editors and JavaScript), and zero-width characters (which
+/// make two different names look the same).
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
 /// Makes untrusted text inert inline in Markdown (a PR comment, a step
@@ -104,5 +112,17 @@ mod tests {
         // A right-to-left override would display `test_exe.py` reversed.
         assert_eq!(control_chars("test_\u{202e}yp.exe"), "test_\\u{202e}yp.exe");
         assert_eq!(control_chars("a\u{2066}b\u{200f}"), "a\\u{2066}b\\u{200f}");
+    }
+
+    #[test]
+    fn line_separators_and_zero_width_characters_become_visible() {
+        assert_eq!(
+            control_chars("a\u{2028}b\u{2029}c"),
+            "a\\u{2028}b\\u{2029}c"
+        );
+        assert_eq!(
+            control_chars("ad\u{200b}min\u{200d}\u{2060}\u{feff}"),
+            "ad\\u{200b}min\\u{200d}\\u{2060}\\u{feff}"
+        );
     }
 }

@@ -30,7 +30,7 @@ fn schema_and_parser_agree() {
             true,
         ),
         ("[cache]\nenabled = false\n", true),
-        ("[cache]\ndir = \"cache\"\n", true),
+        ("[cache]\ndir = \"cache\"\n", false),
         (
             "[plugins.classifier]\nsource = \"builtin:classifier-default\"\nmemory_mib = 32\n",
             true,

@@ -10,6 +10,7 @@ use pitcrew::host::cache::sha256_hex;
 use pitcrew::host::{CacheSetting, LoadError, Plugin, PluginSpec, Runtime, World, types};
 use pitcrew::pipeline::{self, Slot, Status};
 use serde_json::json;
+use sha2::Digest as _;
 
 fn builtin(runtime: &Runtime, name: &str, world: World) -> Plugin {
     Plugin::load(runtime, &PluginSpec::builtin(name), name, Some(world)).expect("built-in loads")
@@ -161,7 +162,11 @@ fn a_missing_file_or_garbage_is_a_load_error_naming_the_file() {
 #[test]
 fn the_cache_is_reused_and_survives_corruption() {
     let dir = tempfile::tempdir().unwrap();
-    let setting = CacheSetting::Dir(dir.path().to_path_buf());
+    let key = tempfile::tempdir().unwrap();
+    let setting = CacheSetting::Keyed {
+        dir: dir.path().to_path_buf(),
+        key: key.path().join("cache.key"),
+    };
     let spec = PluginSpec::builtin("summary");
     // First process: compiles and writes the entry.
     Plugin::load(
@@ -215,6 +220,112 @@ fn the_cache_is_reused_and_survives_corruption() {
     )
     .unwrap();
     assert_eq!(fs::read(entry).unwrap(), written);
+}
+
+fn keyed(dir: &std::path::Path, key: &std::path::Path) -> CacheSetting {
+    CacheSetting::Keyed {
+        dir: dir.to_path_buf(),
+        key: key.join("cache.key"),
+    }
+}
+
+fn load_summary(setting: &CacheSetting) -> Plugin {
+    Plugin::load(
+        &Runtime::new(setting).unwrap(),
+        &PluginSpec::builtin("summary"),
+        "phases.summary",
+        None,
+    )
+    .unwrap()
+}
+
+/// The attack of the issue: an entry replaced by other compiled code (here
+/// the hostile fixture's, a valid artifact for this very engine) with its
+/// checksum trailer recomputed. Loading it would run that code: the summary
+/// slot would describe itself as `hostile`. It must be a miss instead.
+#[test]
+fn a_swapped_entry_with_a_recomputed_checksum_is_never_loaded() {
+    let (dir, other, key) = (tempdir(), tempdir(), tempdir());
+    let setting = keyed(dir.path(), key.path());
+    load_summary(&setting);
+    let entry = walk(dir.path()).remove(0);
+    let genuine = fs::read(&entry).unwrap();
+
+    // The hostile fixture, compiled into another cache by the same user.
+    Plugin::load(
+        &Runtime::new(&keyed(other.path(), key.path())).unwrap(),
+        &fixture(pitcrew_fixtures::HOSTILE),
+        "phases.hostile",
+        None,
+    )
+    .unwrap();
+    let hostile = fs::read(walk(other.path()).remove(0)).unwrap();
+    let artifact = &hostile[..hostile.len() - 32];
+    let mut forged = artifact.to_vec();
+    forged.extend_from_slice(&sha2::Sha256::digest(artifact));
+    fs::write(&entry, &forged).unwrap();
+
+    let plugin = load_summary(&setting);
+    assert_eq!(plugin.info.name, "summary", "the swapped code never ran");
+    assert_eq!(
+        fs::read(&entry).unwrap(),
+        genuine,
+        "recompiled and rewritten"
+    );
+
+    // Even with a valid tag of ours: it was made for another component.
+    fs::write(&entry, &hostile).unwrap();
+    assert_eq!(load_summary(&setting).info.name, "summary");
+}
+
+#[test]
+fn an_entry_from_another_users_cache_is_a_miss() {
+    let (dir, mine, theirs) = (tempdir(), tempdir(), tempdir());
+    load_summary(&keyed(dir.path(), theirs.path()));
+    let entry = walk(dir.path()).remove(0);
+    let theirs_bytes = fs::read(&entry).unwrap();
+    let plugin = load_summary(&keyed(dir.path(), mine.path()));
+    assert_eq!(plugin.info.name, "summary");
+    let mine_bytes = fs::read(&entry).unwrap();
+    assert_ne!(mine_bytes, theirs_bytes, "rewritten under my key");
+    // The artifacts agree; only the tags differ.
+    assert_eq!(
+        mine_bytes[..mine_bytes.len() - 32],
+        theirs_bytes[..theirs_bytes.len() - 32]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_directory_others_can_write_is_not_used() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (dir, key) = (tempdir(), tempdir());
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let (plugin, logs) = common::capture_logs(|| load_summary(&keyed(dir.path(), key.path())));
+    assert_eq!(plugin.info.name, "summary", "compiled in memory");
+    assert!(walk(dir.path()).is_empty(), "nothing written there");
+    assert!(
+        logs.contains("not using the compilation cache: cache directory")
+            && logs.contains("is writable by group or others"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn a_key_inside_the_cache_directory_is_refused() {
+    let dir = tempdir();
+    let setting = CacheSetting::Keyed {
+        dir: dir.path().to_path_buf(),
+        key: dir.path().join("cache.key"),
+    };
+    let (plugin, logs) = common::capture_logs(|| load_summary(&setting));
+    assert_eq!(plugin.info.name, "summary");
+    assert!(walk(dir.path()).is_empty(), "{logs}");
+    assert!(logs.contains("lies inside the cache directory"), "{logs}");
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -285,4 +396,212 @@ fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
     assert_eq!(outcome.document["hostile"], "ok");
     assert_eq!(outcome.document["summary"]["checks"], 0);
     assert!(!outcome.blocked());
+}
+
+/// The binary, run from `dir` without the cache, killed if it outlives
+/// `deadline` (a hang is a failure, not a stuck test run).
+fn pitcrew_cli(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
+    pitcrew_cli_with(args, dir, &[("PITCREW_NO_CACHE", "1")])
+}
+
+fn pitcrew_cli_with(
+    args: &[&str],
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .env_remove("PITCREW_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("pitcrew {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn plugin_list_survives_a_65536_character_name() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        format!(
+            "[phases.summary]\nsource = {:?}\n",
+            pitcrew_fixtures::LONG_NAME
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = pitcrew_cli(&["plugin", "list"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stdout
+            .contains("describe: broke the contract: returned a name of 65536 bytes (at most 128)"),
+        "{stdout}"
+    );
+    // The healthy slots are still listed.
+    assert!(stdout.contains("classifier-default    0.1.0"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn plugin_check_reads_regular_files_only() {
+    let dir = tempdir();
+    let fifo = dir.path().join("plugin.wasm");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo");
+    let started = std::time::Instant::now();
+    let fifo_arg = fifo.to_str().unwrap();
+    let (code, _, stderr) = pitcrew_cli(&["plugin", "check", fifo_arg], dir.path());
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        format!("error: {fifo_arg}: cannot read it: not a regular file (a FIFO)")
+    );
+    let (code, _, stderr) = pitcrew_cli(&["plugin", "check", "/dev/zero"], dir.path());
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "error: /dev/zero: cannot read it: not a regular file (a device)"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // The same for a plugin named in pitcrew.toml... which must be a file
+    // to begin with; and a healthy check still works.
+    let (code, stdout, _) =
+        pitcrew_cli(&["plugin", "check", pitcrew_fixtures::HOSTILE], dir.path());
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
+fn plugin_check_names_the_imports_the_sandbox_refuses() {
+    let dir = tempdir();
+    let (code, stdout, _) =
+        pitcrew_cli(&["plugin", "check", pitcrew_fixtures::HOSTILE], dir.path());
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(
+            "verdict:  ok, this pitcrew can load it, but the sandbox will refuse what it imports for files (wasi:filesystem) and network (wasi:sockets)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  wasi:sockets/tcp@0.2.6  (refused at run time: network (wasi:sockets))"),
+        "{stdout}"
+    );
+    let (_, json_out, _) = pitcrew_cli(
+        &[
+            "plugin",
+            "check",
+            pitcrew_fixtures::HOSTILE,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let report: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+    let denied = report["denied"].as_array().unwrap();
+    assert!(
+        denied.iter().any(|d| d["import"]
+            .as_str()
+            .unwrap()
+            .starts_with("wasi:sockets/tcp@")),
+        "{json_out}"
+    );
+}
+
+#[test]
+fn plugin_check_prints_a_rude_description_escaped_on_one_line() {
+    let dir = tempdir();
+    let (code, stdout, stderr) = pitcrew_cli(
+        &["plugin", "check", pitcrew_fixtures::RUDE_PHASE],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{stdout}");
+    let line = stderr.trim_end();
+    assert!(
+        !line.contains('\n') && !line.contains('\r') && !line.contains('\u{1b}'),
+        "{line:?}"
+    );
+    assert!(
+        line.ends_with(
+            "describe: broke the contract: returned an owned key with control or invisible characters: `k\\u{1b}[2J\\r\\n::error::forged`"
+        ),
+        "{line}"
+    );
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.lines().any(|l| l.starts_with("::")),
+            "no workflow command at a line start: {text}"
+        );
+    }
+}
+
+/// The issue's reproduction through the binary: `plugin list` with a cache
+/// whose `summary` entry was replaced by other compiled code and a
+/// recomputed checksum. The list still shows `summary`, and the entry is
+/// rewritten: a miss, not an execution.
+#[test]
+fn plugin_list_treats_a_forged_cache_entry_as_a_miss() {
+    let (work, cache, key) = (tempdir(), tempdir(), tempdir());
+    let key_file = key.path().join("cache.key");
+    let env = [
+        ("PITCREW_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("PITCREW_CACHE_KEY", key_file.to_str().unwrap()),
+    ];
+    let (code, _, stderr) = pitcrew_cli_with(&["plugin", "list"], work.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    let summary_sha = {
+        let (_, json_out, _) =
+            pitcrew_cli_with(&["plugin", "list", "--format", "json"], work.path(), &env);
+        let rows: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "summary")
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let entries = walk(cache.path());
+    let entry = entries
+        .iter()
+        .find(|p| p.ends_with(format!("{summary_sha}.cwasm")))
+        .unwrap();
+    let strategy = entries.iter().find(|p| *p != entry).unwrap();
+    let genuine = fs::read(entry).unwrap();
+    let other = fs::read(strategy).unwrap();
+    let artifact = &other[..other.len() - 32];
+    let mut forged = artifact.to_vec();
+    forged.extend_from_slice(&sha2::Sha256::digest(artifact));
+    fs::write(entry, &forged).unwrap();
+
+    let (code, stdout, stderr) = pitcrew_cli_with(&["plugin", "list"], work.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("phases.summary               summary "),
+        "{stdout}"
+    );
+    assert!(stderr.contains("is not authentic"), "{stderr}");
+    assert_eq!(
+        fs::read(entry).unwrap(),
+        genuine,
+        "recompiled and rewritten"
+    );
 }

@@ -342,3 +342,357 @@ fn every_attack_in_a_row_leaves_the_host_and_other_plugins_working() {
         }
     });
 }
+
+/// In the child: prints the process's peak RSS after `attack` ran.
+#[cfg(target_os = "linux")]
+fn report_peak(attack_fn: impl FnOnce() -> String) {
+    let answer = attack_fn();
+    println!("ANSWER={answer}");
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .unwrap()
+        .trim()
+        .trim_end_matches(" kB")
+        .to_string();
+    println!("PEAK_KIB={peak}");
+}
+
+/// Set in the child process of a peak-memory test.
+fn is_child() -> bool {
+    std::env::var_os("PITCREW_PEAK_CHILD").is_some()
+}
+
+#[test]
+fn sleeping_past_the_deadline_ends_at_the_deadline() {
+    let runtime = runtime();
+    let limits = Limits {
+        cpu_time: Duration::from_millis(500),
+        ..Limits::default()
+    };
+    let plugin = hostile(&runtime, limits);
+    // 30 s, and a wait that would never end (u64::MAX nanoseconds).
+    for secs in ["30", "18446744073"] {
+        let started = std::time::Instant::now();
+        let err = error_of(attack(&plugin, json!({"do": "sleep", "secs": secs})));
+        assert_eq!(
+            err,
+            "plugin hostile 0.1.0: run: exceeded its 500 ms CPU limit"
+        );
+        // Refused at once; 10x slack for a loaded machine.
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{secs} s: {:?}",
+            started.elapsed()
+        );
+    }
+    // A wait that ends before the deadline just sleeps.
+    assert_eq!(attack(&plugin, json!({"do": "nap"})).unwrap(), "woke");
+    still_healthy(&plugin);
+}
+
+#[test]
+fn log_floods_are_cut_to_the_budget() {
+    let runtime = runtime();
+    let limits = Limits {
+        memory_bytes: 256 * MIB,
+        ..Limits::default()
+    };
+    let plugin = hostile(&runtime, limits);
+    // Four 8 MiB messages: the first is cut to 16 KiB, the log stays small.
+    let started = std::time::Instant::now();
+    let (result, logs) = capture_logs(|| {
+        attack(
+            &plugin,
+            json!({"do": "log-flood", "mib": "8", "count": "4"}),
+        )
+    });
+    assert_eq!(result.unwrap(), "logged");
+    assert!(logs.len() < 512 * 1024, "{} bytes logged", logs.len());
+    assert!(logs.contains("bytes cut)"), "{}", &logs[logs.len() - 300..]);
+    // Filtered-out levels cost nothing but the call.
+    let (result, logs) = capture_logs(|| {
+        attack(
+            &plugin,
+            json!({"do": "log-flood", "mib": "8", "count": "50", "level": "trace"}),
+        )
+    });
+    assert_eq!(result.unwrap(), "logged");
+    assert!(!logs.contains("zzzz"), "trace is below the capture's DEBUG");
+    // 100,000 lines: 1,000 reach the log, then one line says what was dropped.
+    let (result, logs) = capture_logs(|| attack(&plugin, json!({"do": "log-lines"})));
+    assert_eq!(result.unwrap(), "logged");
+    assert_eq!(logs.lines().filter(|l| l.contains("] line ")).count(), 1000);
+    assert!(
+        logs.contains("log budget of 1000 messages and 256 KiB per call exceeded: 99000 messages"),
+        "{}",
+        &logs[logs.len() - 300..]
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+    still_healthy(&plugin);
+}
+
+#[test]
+fn a_log_message_beyond_the_output_limit_is_the_output_limit() {
+    let runtime = runtime();
+    let limits = Limits {
+        memory_bytes: 256 * MIB,
+        ..Limits::default()
+    };
+    let plugin = hostile(&runtime, limits);
+    let err = error_of(attack(
+        &plugin,
+        json!({"do": "log-flood", "mib": "60", "count": "4"}),
+    ));
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its 16 MiB output limit"
+    );
+    still_healthy(&plugin);
+}
+
+/// The measurement: four 60 MB messages peaked at 857 MiB. Now the
+/// host holds at most the plugin's own memory plus a bounded log.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_log_flood_keeps_the_host_peak_bounded() {
+    if is_child() {
+        let mode = std::env::var("PITCREW_PEAK_MODE").unwrap_or_default();
+        return report_peak(|| {
+            let runtime = runtime();
+            let plugin = hostile(
+                &runtime,
+                Limits {
+                    memory_bytes: 256 * MIB,
+                    ..Limits::default()
+                },
+            );
+            let facts = if mode == "flood" {
+                json!({"do": "log-flood", "mib": "12", "count": "40"})
+            } else {
+                json!({"do": "log-flood", "mib": "12", "count": "1", "level": "trace"})
+            };
+            let (result, _) = capture_logs(|| attack(&plugin, facts));
+            result.unwrap()
+        });
+    }
+    let peak = |mode: &str| {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "a_log_flood_keeps_the_host_peak_bounded",
+                "--exact",
+                "--nocapture",
+            ])
+            .env("PITCREW_PEAK_CHILD", "1")
+            .env("PITCREW_PEAK_MODE", mode)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(stdout.contains("ANSWER=logged"), "{stdout}");
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("PEAK_KIB="))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap()
+    };
+    // Baseline: the same plugin with the same 12 MiB message, logged once
+    // at a filtered level. Forty of them at WARN (480 MiB of text) may add
+    // at most the budget and noise.
+    let quiet = peak("quiet");
+    let flood = peak("flood");
+    eprintln!("peak RSS: quiet {quiet} KiB, flood {flood} KiB");
+    assert!(
+        flood < quiet + 64 * 1024,
+        "flood {flood} KiB vs quiet {quiet} KiB"
+    );
+}
+
+#[test]
+fn every_memory_and_table_counts_against_the_budget() {
+    use pitcrew::host::limits::MemoryLimiter;
+    use wasmtime::{Instance, Module, Store};
+    let runtime = runtime();
+    let engine = runtime.engine();
+    let instantiate = |bytes: &[u8]| {
+        let module = Module::new(engine, bytes).expect("valid module");
+        let mut store = Store::new(engine, MemoryLimiter::new(64 * MIB));
+        store.limiter(|limiter| limiter);
+        let result = Instance::new(&mut store, &module, &[]).map(drop);
+        (result, store.data().hit)
+    };
+    // Two memories of 40 MiB: each fits, together they do not.
+    let (result, hit) = instantiate(&core_module(&[640, 640], &[]));
+    assert!(result.is_err() && hit, "two 40 MiB memories refused");
+    let (result, _) = instantiate(&core_module(&[640], &[]));
+    assert!(result.is_ok(), "one 40 MiB memory fits");
+    // Tables count at 8 bytes an element: 10 tables of a million elements
+    // are 80 MiB.
+    let (result, hit) = instantiate(&core_module(&[], &[1_000_000; 10]));
+    assert!(result.is_err() && hit, "80 MiB of tables refused");
+    // And the counts: 99 memories of one page are refused by number.
+    let (result, _) = instantiate(&core_module(&[1; 99], &[]));
+    let err = result.unwrap_err().to_string();
+    assert!(err.contains("memor"), "{err}");
+}
+
+/// A core module with memories of `pages` 64 KiB pages and funcref tables
+/// of `elements`, in the binary format (wasmtime here has no text parser).
+fn core_module(pages: &[u32], elements: &[u32]) -> Vec<u8> {
+    fn leb(mut n: u32, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    fn section(id: u8, body: Vec<u8>, out: &mut Vec<u8>) {
+        out.push(id);
+        leb(body.len() as u32, out);
+        out.extend(body);
+    }
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+    if !elements.is_empty() {
+        let mut body = Vec::new();
+        leb(elements.len() as u32, &mut body);
+        for &n in elements {
+            body.extend([0x70, 0x00]); // funcref, no maximum
+            leb(n, &mut body);
+        }
+        section(4, body, &mut out);
+    }
+    if !pages.is_empty() {
+        let mut body = Vec::new();
+        leb(pages.len() as u32, &mut body);
+        for &n in pages {
+            body.push(0x00); // no maximum
+            leb(n, &mut body);
+        }
+        section(5, body, &mut out);
+    }
+    out
+}
+
+#[test]
+fn a_rude_description_is_a_contract_error_escaped_on_one_line() {
+    let runtime = runtime();
+    let err = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::RUDE_PHASE),
+        "phases.rude",
+        None,
+    )
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(
+        err.ends_with(
+            "describe: broke the contract: returned an owned key with control or invisible characters: `k\\u{1b}[2J\\r\\n::error::forged`"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains(['\n', '\r', '\u{1b}']), "{err:?}");
+
+    let err = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::LONG_NAME),
+        "phases.long",
+        None,
+    )
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(
+        err.ends_with("describe: broke the contract: returned a name of 65536 bytes (at most 128)"),
+        "{err}"
+    );
+    assert!(
+        err.len() < 300,
+        "the name is not repeated: {} bytes",
+        err.len()
+    );
+    still_healthy(&hostile(&runtime, Limits::default()));
+}
+
+#[test]
+fn a_router_naming_a_model_with_escapes_breaks_the_contract() {
+    let runtime = runtime();
+    let router = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::RUDE_ROUTER),
+        "router",
+        Some(World::Router),
+    )
+    .expect("its description is fine");
+    let failure = pitcrew::host::types::Failure {
+        id: "1".into(),
+        test_name: "t".into(),
+        file: None,
+        message: "boom".into(),
+        details: String::new(),
+    };
+    let classifier = Plugin::load(
+        &runtime,
+        &pitcrew::host::PluginSpec::builtin("classifier-default"),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .unwrap();
+    let classification = classifier
+        .classify(std::slice::from_ref(&failure))
+        .unwrap()
+        .remove(0);
+    let err = router
+        .route(&pitcrew::host::types::RouteRequest {
+            failure,
+            classification,
+            group_size: 1,
+        })
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "plugin rude-router 0.1.0: route: broke the contract: returned a model with control or invisible characters: `m\\u{1b}[31m\\r\\n::warning::forged`"
+    );
+}
+
+#[test]
+fn a_commands_plugin_work_has_an_overall_deadline() {
+    let runtime = runtime();
+    let plugin = hostile(
+        &runtime,
+        Limits {
+            cpu_time: Duration::from_secs(30),
+            ..Limits::default()
+        },
+    );
+    runtime.set_plugin_budget(Duration::from_millis(400));
+    let started = std::time::Instant::now();
+    let expected =
+        "plugin hostile 0.1.0: run: exceeded its share of the command's 400 ms plugin-time budget";
+    assert_eq!(error_of(attack(&plugin, json!({"do": "loop"}))), expected);
+    // Spent: every further call is refused without running.
+    assert_eq!(error_of(attack(&plugin, json!({"do": "ok"}))), expected);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(runtime.plugin_budget().used >= Duration::from_millis(400));
+
+    // A wait past what is left of the budget is refused at once too.
+    let runtime = common::runtime();
+    let plugin = hostile(&runtime, Limits::default());
+    runtime.set_plugin_budget(Duration::from_millis(1500));
+    let err = error_of(attack(&plugin, json!({"do": "sleep", "secs": "30"})));
+    assert_eq!(
+        err,
+        "plugin hostile 0.1.0: run: exceeded its share of the command's 1500 ms plugin-time budget"
+    );
+    // Another command (runtime) starts with a budget of its own.
+    still_healthy(&hostile(&common::runtime(), Limits::default()));
+}

@@ -135,6 +135,8 @@ struct CheckReport {
     sha256: String,
     #[serde(flatten)]
     inspection: Inspection,
+    /// Imports the sandbox links but refuses at run time.
+    denied: Vec<inspect::Denied>,
     plugin: Option<PluginSummary>,
     loadable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,12 +154,13 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
     let config = config(global)?;
     let runtime = runtime(&config)?;
     let origin = file.display().to_string();
-    let bytes = std::fs::read(file)
+    let bytes = crate::host::read::component_file(file)
         .map_err(|e| InputError::new(format!("{origin}: cannot read it: {e}")))?;
     let (component, sha256) = runtime
         .compile_bytes(&origin, &bytes)
         .map_err(|e| InputError::new(e.to_string()))?;
     let inspection = inspect::inspect(runtime.engine(), &component);
+    let denied = inspect::denied_imports(&inspection.imports);
     let spec = PluginSpec {
         source: Source::File(file.to_path_buf()),
         sha256: None,
@@ -173,6 +176,7 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
             version: control_chars(&p.info.version).into_owned(),
             description: control_chars(&p.info.description).into_owned(),
         }),
+        denied,
         loadable: loaded.is_ok(),
         reason: loaded.as_ref().err().map(ToString::to_string),
     };
@@ -208,15 +212,42 @@ fn print_check(out: &mut impl std::io::Write, report: &CheckReport) -> std::io::
             plugin.name, plugin.version, plugin.description
         )?;
     }
-    writeln!(out, "exports:  {}", report.inspection.exports.join(", "))?;
+    let exports: Vec<_> = report
+        .inspection
+        .exports
+        .iter()
+        .map(|e| control_chars(e))
+        .collect();
+    writeln!(out, "exports:  {}", exports.join(", "))?;
     writeln!(out, "imports:  {}", report.inspection.imports.len())?;
     for import in &report.inspection.imports {
-        writeln!(out, "  {import}")?;
+        match report.denied.iter().find(|d| &d.import == import) {
+            Some(denied) => writeln!(
+                out,
+                "  {}  (refused at run time: {})",
+                control_chars(import),
+                denied.reason
+            )?,
+            None => writeln!(out, "  {}", control_chars(import))?,
+        }
     }
-    match &report.reason {
-        None => writeln!(out, "verdict:  ok, this pitcrew can load it"),
-        Some(reason) => writeln!(out, "verdict:  cannot load: {reason}"),
+    let refused = refused_summary(&report.denied);
+    match (&report.reason, refused) {
+        (None, None) => writeln!(out, "verdict:  ok, this pitcrew can load it"),
+        (None, Some(refused)) => writeln!(
+            out,
+            "verdict:  ok, this pitcrew can load it, but the sandbox will refuse what it imports for {refused}"
+        ),
+        (Some(reason), _) => writeln!(out, "verdict:  cannot load: {reason}"),
     }
+}
+
+/// "network (wasi:sockets) and files (wasi:filesystem)", or `None`.
+fn refused_summary(denied: &[inspect::Denied]) -> Option<String> {
+    let mut groups: Vec<&str> = denied.iter().map(|d| d.reason).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    (!groups.is_empty()).then(|| groups.join(" and "))
 }
 
 fn short_sha(sha: &str) -> String {
@@ -235,13 +266,15 @@ fn print_table<const N: usize>(
             *width = (*width).max(cell.chars().count());
         }
     }
+    // Padded by hand: `format!("{cell:<width$}")` panics past a width of
+    // 65,535, and a cell can be as long as whatever a plugin returned.
     let line = |cells: Vec<&str>| {
         let mut text = String::new();
         for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-            if i + 1 == N {
-                text.push_str(cell);
-            } else {
-                text.push_str(&format!("{cell:<width$}  "));
+            text.push_str(cell);
+            if i + 1 < N {
+                let pad = width.saturating_sub(cell.chars().count()) + 2;
+                text.extend(std::iter::repeat_n(' ', pad));
             }
         }
         text
@@ -251,4 +284,26 @@ fn print_table<const N: usize>(
         writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_wider_than_u16_is_printed_not_a_panic() {
+        let long = "n".repeat(70_000);
+        let mut out = Vec::new();
+        print_table(
+            &mut out,
+            ["A", "B"],
+            &[[long.clone(), "x".into()], ["y".into(), "z".into()]],
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], format!("{long}  x"));
+        assert_eq!(lines[2].len(), 70_000 + 3);
+        assert!(lines[2].starts_with("y ") && lines[2].ends_with(" z"));
+    }
 }

@@ -1,21 +1,38 @@
 //! On-disk cache of compiled components.
 //!
-//! Key: the component's sha256, under a directory named after pitcrew's
-//! version and the engine's compatibility hash (wasmtime version, target,
-//! compiler settings). Each entry ends with the sha256 of the artifact in
-//! front of it, checked before the artifact is loaded: a truncated or
-//! corrupted entry is recompiled, never executed and never fatal.
+//! `Component::deserialize` runs whatever machine code the bytes contain, so
+//! an entry is only ever deserialized after it proved that this user's
+//! pitcrew wrote it: every entry ends with an HMAC-SHA256, under a random
+//! per-user key kept outside the cache directory (see [`key`]), of the
+//! component's sha256, the engine's compatibility hash and the artifact. A
+//! copied, restored, crafted or corrupted entry fails that check and is a
+//! miss: the component is recompiled and the entry rewritten.
+//!
+//! The directory itself must belong to the user and be writable by nobody
+//! else; otherwise the cache is not used at all (compiled in memory, with a
+//! warning). Its location comes from the environment or the user's cache
+//! directory, never from a repository's `pitcrew.toml`.
+
+mod key;
 
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-const TRAILER: usize = 32;
+pub use key::{KEY_ENV, default_key_path};
+
+type HmacSha256 = Hmac<Sha256>;
+
+const TAG: usize = 32;
+
+/// No compiled component comes near this; a bigger file is not read.
+const MAX_ENTRY_BYTES: u64 = 1 << 30;
 
 /// Where the cache lives, and whether to use it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,50 +40,122 @@ pub enum CacheSetting {
     Disabled,
     /// `$PITCREW_CACHE_DIR`, or `$XDG_CACHE_HOME/pitcrew` (`~/.cache/pitcrew`).
     Default,
+    /// A directory (`$PITCREW_CACHE_DIR`); the key at its default place.
     Dir(PathBuf),
+    /// A directory and an explicit key file (tests, embedders).
+    Keyed {
+        dir: PathBuf,
+        key: PathBuf,
+    },
 }
 
 impl CacheSetting {
-    /// `--no-cache` wins; then `PITCREW_NO_CACHE` / `PITCREW_CACHE_DIR`; then
-    /// `pitcrew.toml`; then the XDG default.
+    /// The cache directory, or `None` when the cache is off. `--no-cache`
+    /// wins; then `PITCREW_NO_CACHE` / `PITCREW_CACHE_DIR`; then the XDG
+    /// default. (`pitcrew.toml` may only turn the cache off.)
     pub fn resolve(&self) -> Option<PathBuf> {
         match self {
             CacheSetting::Disabled => None,
-            CacheSetting::Dir(dir) => Some(dir.clone()),
+            CacheSetting::Dir(dir) | CacheSetting::Keyed { dir, .. } => Some(dir.clone()),
             CacheSetting::Default => dirs::cache_dir().map(|dir| dir.join("pitcrew")),
+        }
+    }
+
+    /// The key file: explicit, `$PITCREW_CACHE_KEY`, or the user's data dir.
+    pub fn key_path(&self) -> Option<PathBuf> {
+        match self {
+            CacheSetting::Keyed { key, .. } => Some(key.clone()),
+            _ => default_key_path(),
         }
     }
 }
 
+/// Why the cache is not used this time. Never fatal: the runtime logs it
+/// and compiles in memory.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheRefused {
+    #[error("no cache directory or key location could be determined")]
+    NoLocation,
+    #[error("cache directory {0}: {1}")]
+    Dir(String, String),
+    #[error("cache key {0}: {1}")]
+    Key(String, String),
+}
+
 pub struct Cache {
     dir: PathBuf,
+    key: [u8; key::KEY_BYTES],
+    engine_key: String,
 }
 
 impl Cache {
-    pub fn new(root: &Path, engine: &Engine) -> Self {
+    /// Opens (creating if needed) the cache for this engine, after checking
+    /// that the directory is the user's alone and loading the user's key.
+    pub fn open(setting: &CacheSetting, engine: &Engine) -> Result<Option<Self>, CacheRefused> {
+        let Some(root) = setting.resolve() else {
+            return Ok(None);
+        };
+        let key_path = setting.key_path().ok_or(CacheRefused::NoLocation)?;
         let mut hasher = Sha256Hasher::default();
         engine.precompile_compatibility_hash().hash(&mut hasher);
         let engine_key = hex(&hasher.0.finalize()[..8]);
         let dir = root.join(format!("v{}-{engine_key}", env!("CARGO_PKG_VERSION")));
-        Self { dir }
+        if key_path.starts_with(&root) {
+            return Err(CacheRefused::Key(
+                key_path.display().to_string(),
+                "lies inside the cache directory; it must be kept outside it".into(),
+            ));
+        }
+        let dir_err = |path: &Path, why: String| CacheRefused::Dir(path.display().to_string(), why);
+        for path in [&root, &dir] {
+            private_dir(path).map_err(|why| dir_err(path, why))?;
+        }
+        let key = key::load_or_create(&key_path)
+            .map_err(|why| CacheRefused::Key(key_path.display().to_string(), why))?;
+        Ok(Some(Self {
+            dir,
+            key,
+            engine_key,
+        }))
     }
 
     fn entry(&self, sha256: &str) -> PathBuf {
         self.dir.join(format!("{sha256}.cwasm"))
     }
 
-    /// The cached component, or `None` when absent, stale or corrupt.
+    /// The MAC of an entry: binds the artifact to the component it was
+    /// compiled from and to this engine, so an authentic entry renamed to
+    /// another component's hash is refused too.
+    fn mac(&self, sha256: &str, artifact: &[u8]) -> HmacSha256 {
+        // `new_from_slice` accepts keys of any length; 32 bytes is fine.
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(b"pitcrew compiled component v1\0");
+        mac.update(sha256.as_bytes());
+        mac.update(b"\0");
+        mac.update(self.engine_key.as_bytes());
+        mac.update(b"\0");
+        mac.update(artifact);
+        mac
+    }
+
+    /// The cached component, or `None` when absent, stale, or not proven to
+    /// be ours (anything that fails the MAC is never deserialized).
     pub fn load(&self, engine: &Engine, sha256: &str) -> Option<Component> {
         let path = self.entry(sha256);
-        let bytes = fs::read(&path).ok()?;
-        let Some(artifact) = verified_artifact(&bytes) else {
-            tracing::debug!("cache entry {} is corrupt; recompiling", path.display());
+        let bytes = read_regular(&path)?;
+        let Some(artifact) = self.authentic(sha256, &bytes) else {
+            tracing::warn!(
+                "compilation cache entry {} is not authentic (copied, crafted or corrupt); recompiling",
+                path.display()
+            );
             return None;
         };
-        // SAFETY: the artifact was written by `store` below from
-        // `Component::serialize` and its checksum matches, so these are
-        // bytes this engine configuration produced. Wasmtime still checks
-        // the header and refuses artifacts from another version or config.
+        // SAFETY: the MAC proves these bytes were written by `store` below,
+        // from `Component::serialize` of this component on this engine
+        // configuration, by someone holding this user's key (kept outside the
+        // cache, 0600). Wasmtime still checks the header and refuses
+        // artifacts of another version or configuration.
         match unsafe { Component::deserialize(engine, artifact) } {
             Ok(component) => Some(component),
             Err(err) => {
@@ -77,6 +166,16 @@ impl Cache {
                 None
             }
         }
+    }
+
+    fn authentic<'a>(&self, sha256: &str, bytes: &'a [u8]) -> Option<&'a [u8]> {
+        let split = bytes.len().checked_sub(TAG)?;
+        let (artifact, tag) = bytes.split_at(split);
+        // `verify_slice` compares in constant time.
+        self.mac(sha256, artifact)
+            .verify_slice(tag)
+            .ok()
+            .map(|()| artifact)
     }
 
     /// Writes an entry atomically (temp file, then rename). Failure only
@@ -92,9 +191,8 @@ impl Cache {
 
     fn try_store(&self, sha256: &str, component: &Component) -> anyhow::Result<()> {
         let mut artifact = component.serialize().map_err(|e| anyhow::anyhow!("{e}"))?;
-        let checksum = Sha256::digest(&artifact);
-        artifact.extend_from_slice(&checksum);
-        fs::create_dir_all(&self.dir)?;
+        let tag = self.mac(sha256, &artifact).finalize().into_bytes();
+        artifact.extend_from_slice(&tag);
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         tmp.write_all(&artifact)?;
         tmp.persist(self.entry(sha256))?;
@@ -102,10 +200,56 @@ impl Cache {
     }
 }
 
-fn verified_artifact(bytes: &[u8]) -> Option<&[u8]> {
-    let split = bytes.len().checked_sub(TRAILER)?;
-    let (artifact, checksum) = bytes.split_at(split);
-    (Sha256::digest(artifact).as_slice() == checksum).then_some(artifact)
+/// A regular file's bytes, bounded; anything else (absent, a FIFO, a
+/// device, huge) is a miss.
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_ENTRY_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(MAX_ENTRY_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// Creates `path` (0700) if needed, then checks that it is a real directory
+/// owned by this user and writable by nobody else: otherwise someone else
+/// could plant or swap entries (they would fail the MAC, but a shared
+/// directory is not where compiled code belongs).
+fn private_dir(path: &Path) -> Result<(), String> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(path)
+        .map_err(|e| format!("cannot create it: {e}"))?;
+    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if !meta.is_dir() {
+        return Err("is not a directory (a symlink or a file)".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let uid = rustix::process::getuid().as_raw();
+        if meta.uid() != uid {
+            return Err(format!(
+                "is owned by uid {}, not by this user (uid {uid})",
+                meta.uid()
+            ));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(format!(
+                "is writable by group or others (mode {:o}); run `chmod go-w` on it",
+                meta.mode() & 0o777
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -142,17 +286,51 @@ impl Hasher for Sha256Hasher {
 mod tests {
     use super::*;
 
-    #[test]
-    fn checksum_trailer_rejects_truncation_and_corruption() {
-        let mut entry = b"artifact".to_vec();
-        entry.extend_from_slice(&Sha256::digest(b"artifact"));
-        assert_eq!(verified_artifact(&entry), Some(&b"artifact"[..]));
+    fn cache(key: [u8; key::KEY_BYTES]) -> Cache {
+        Cache {
+            dir: PathBuf::from("/nonexistent"),
+            key,
+            engine_key: "e".into(),
+        }
+    }
 
+    #[test]
+    fn only_an_entry_tagged_with_our_key_for_this_component_is_authentic() {
+        let ours = cache([7; 32]);
+        let mut entry = b"artifact".to_vec();
+        entry.extend_from_slice(&ours.mac("aa", b"artifact").finalize().into_bytes());
+        assert_eq!(ours.authentic("aa", &entry), Some(&b"artifact"[..]));
+
+        // Another component's name, another user's key, any flipped bit,
+        // a truncation: all refused.
+        assert_eq!(ours.authentic("bb", &entry), None);
+        assert_eq!(cache([8; 32]).authentic("aa", &entry), None);
         let mut flipped = entry.clone();
         flipped[2] ^= 1;
-        assert_eq!(verified_artifact(&flipped), None);
-        assert_eq!(verified_artifact(&entry[..entry.len() - 1]), None);
-        assert_eq!(verified_artifact(b"short"), None);
+        assert_eq!(ours.authentic("aa", &flipped), None);
+        assert_eq!(ours.authentic("aa", &entry[..entry.len() - 1]), None);
+        assert_eq!(ours.authentic("aa", b"short"), None);
+
+        // The old format (a plain sha256 trailer anyone can recompute).
+        let mut checksummed = b"artifact".to_vec();
+        checksummed.extend_from_slice(&Sha256::digest(b"artifact"));
+        assert_eq!(ours.authentic("aa", &checksummed), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_writable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+        let err = private_dir(&shared).unwrap_err();
+        assert!(err.starts_with("is writable by group or others"), "{err}");
+        assert!(private_dir(&dir.path().join("new")).is_ok());
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path().join("new"), &link).unwrap();
+        assert!(private_dir(&link).is_err(), "a symlink is refused");
     }
 
     #[test]

@@ -75,6 +75,39 @@ pub fn inspect(engine: &Engine, component: &Component) -> Inspection {
     }
 }
 
+/// An import the sandbox links (so the component loads) but refuses at run
+/// time, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Denied {
+    pub import: String,
+    pub reason: &'static str,
+}
+
+/// Which of `imports` ask for what the sandbox never grants: sockets and
+/// name lookups (no network), files and directories (no preopens). Every
+/// Rust std component imports `wasi:filesystem` for its start-up, so that
+/// one only means the plugin *may* try.
+pub fn denied_imports(imports: &[String]) -> Vec<Denied> {
+    imports
+        .iter()
+        .filter_map(|import| {
+            let reason = if import.starts_with("wasi:sockets/") {
+                "network (wasi:sockets)"
+            } else if import.starts_with("wasi:filesystem/") {
+                "files (wasi:filesystem)"
+            } else if import.starts_with("wasi:http/") {
+                "network (wasi:http)"
+            } else {
+                return None;
+            };
+            Some(Denied {
+                import: import.clone(),
+                reason,
+            })
+        })
+        .collect()
+}
+
 /// `pitcrew:plugin/types@0.1.0` → `0.1.0`.
 fn contract_version(import: &str) -> Option<String> {
     let rest = import.strip_prefix(PACKAGE)?.strip_prefix('/')?;
@@ -108,6 +141,22 @@ mod tests {
         );
         assert_eq!(contract_version("wasi:cli/stdout@0.2.6"), None);
         assert_eq!(contract_version("pitcrew:plugin/types"), None);
+    }
+
+    #[test]
+    fn sockets_and_files_are_named_as_refused() {
+        let imports: Vec<String> = [
+            "wasi:sockets/tcp@0.2.3",
+            "wasi:filesystem/preopens@0.2.3",
+            "wasi:cli/stdout@0.2.3",
+            "pitcrew:plugin/log@0.1.0",
+        ]
+        .map(String::from)
+        .to_vec();
+        let denied = denied_imports(&imports);
+        assert_eq!(denied.len(), 2);
+        assert_eq!(denied[0].reason, "network (wasi:sockets)");
+        assert_eq!(denied[1].import, "wasi:filesystem/preopens@0.2.3");
     }
 
     #[test]

@@ -10,11 +10,13 @@ pub const MIB: u64 = 1024 * 1024;
 /// What one plugin may use, per call. Configurable in `pitcrew.toml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Linear memory of the whole instance.
+    /// Every linear memory and table of the call's store, together.
     pub memory_bytes: u64,
-    /// Time one call may run before it is interrupted.
+    /// Wall-clock time one call may take, waits included, before it is
+    /// interrupted (called the CPU limit for historical reasons).
     pub cpu_time: Duration,
-    /// Size of the data one call returns (strings and lists, summed).
+    /// Size of the data one call returns (strings and lists, summed), and of
+    /// any one piece of data the plugin hands the host during the call.
     pub output_bytes: u64,
 }
 
@@ -37,6 +39,8 @@ pub enum Limit {
     Output(u64),
     /// The engine-wide wasm stack (deep recursion).
     Stack(usize),
+    /// The time all plugin calls of one command may take together.
+    PluginBudget(Duration),
 }
 
 impl fmt::Display for Limit {
@@ -46,6 +50,11 @@ impl fmt::Display for Limit {
             Limit::CpuTime(time) => write!(f, "{} CPU limit", human_duration(time)),
             Limit::Output(bytes) => write!(f, "{} output limit", human_bytes(bytes)),
             Limit::Stack(bytes) => write!(f, "{} stack limit", human_bytes(bytes as u64)),
+            Limit::PluginBudget(time) => write!(
+                f,
+                "share of the command's {} plugin-time budget",
+                human_duration(time)
+            ),
         }
     }
 }
@@ -69,11 +78,17 @@ pub fn human_duration(time: Duration) -> String {
     }
 }
 
-/// Refuses memory growth past the limit and remembers that it did, so the
-/// resulting trap is reported as a limit, not as a crash.
+/// One byte budget for everything a plugin's store allocates on its behalf:
+/// every linear memory and every table (at the host's size of a table
+/// element) count against it together, so a plugin cannot multiply the
+/// limit by declaring more memories or tables. Growth past the budget traps
+/// at once and is remembered, so it is reported as the memory limit rather
+/// than as a crash.
 #[derive(Debug)]
 pub struct MemoryLimiter {
     max_bytes: u64,
+    /// Bytes granted so far to all memories and tables of the store.
+    used: u64,
     pub hit: bool,
 }
 
@@ -81,39 +96,63 @@ impl MemoryLimiter {
     pub fn new(max_bytes: u64) -> Self {
         Self {
             max_bytes,
+            used: 0,
             hit: false,
         }
     }
-}
 
-/// Tables and instances are bounded too, so a plugin cannot exhaust host
-/// memory through them; the bounds are far above what real plugins need.
-const MAX_TABLE_ELEMENTS: usize = 1_000_000;
-const MAX_INSTANCES: usize = 1_000;
+    /// Bytes granted so far, memories and tables together.
+    pub fn used(&self) -> u64 {
+        self.used
+    }
 
-impl ResourceLimiter for MemoryLimiter {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        if desired as u64 > self.max_bytes {
+    fn grow(&mut self, current_bytes: u64, desired_bytes: u64) -> wasmtime::Result<bool> {
+        let total = self
+            .used
+            .saturating_sub(current_bytes)
+            .saturating_add(desired_bytes);
+        if total > self.max_bytes {
             self.hit = true;
             // An error (rather than `Ok(false)`) traps at once: a guest
             // allocator that ignores a failed grow cannot keep going.
             return Err(wasmtime::format_err!("memory limit reached"));
         }
+        self.used = total;
         Ok(true)
+    }
+}
+
+/// What wasmtime stores per table element: one pointer (a `funcref` or an
+/// `externref`), whatever the element type.
+pub const TABLE_ELEMENT_BYTES: u64 = size_of::<usize>() as u64;
+
+/// A plugin is one component: a Rust, C or Go one has a handful of core
+/// instances (its module plus the canonical-ABI shims), one or two memories
+/// and a few tables; interpreters built as components (Python, JS) a few
+/// more. These counts leave room for those and nothing like the thousands a
+/// hostile component could otherwise declare.
+pub const MAX_INSTANCES: usize = 32;
+pub const MAX_MEMORIES: usize = 4;
+pub const MAX_TABLES: usize = 16;
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.grow(current as u64, desired as u64)
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= MAX_TABLE_ELEMENTS)
+        let bytes = |elements: usize| (elements as u64).saturating_mul(TABLE_ELEMENT_BYTES);
+        self.grow(bytes(current), bytes(desired))
     }
 
     fn instances(&self) -> usize {
@@ -121,11 +160,11 @@ impl ResourceLimiter for MemoryLimiter {
     }
 
     fn tables(&self) -> usize {
-        MAX_INSTANCES
+        MAX_TABLES
     }
 
     fn memories(&self) -> usize {
-        MAX_INSTANCES
+        MAX_MEMORIES
     }
 }
 
@@ -164,5 +203,25 @@ mod tests {
                 .is_err()
         );
         assert!(limiter.hit);
+    }
+
+    #[test]
+    fn every_memory_and_table_counts_against_one_budget() {
+        let mut limiter = MemoryLimiter::new(64 * MIB);
+        let forty = (40 * MIB) as usize;
+        assert!(limiter.memory_growing(0, forty, None).unwrap());
+        // A second memory of 40 MiB: 80 MiB in all, refused.
+        assert!(limiter.memory_growing(0, forty, None).is_err());
+        assert!(limiter.hit);
+
+        let mut limiter = MemoryLimiter::new(64 * MIB);
+        assert!(limiter.memory_growing(0, forty, None).unwrap());
+        // Growing the same memory counts only the difference.
+        assert!(limiter.memory_growing(forty, forty + 65536, None).unwrap());
+        assert_eq!(limiter.used(), 40 * MIB + 65536);
+        // Tables count at their element size: 3 Mi elements = 24 MiB.
+        assert!(limiter.table_growing(0, 3 << 20, None).is_err());
+        assert!(limiter.table_growing(0, 1 << 20, None).unwrap());
+        assert_eq!(limiter.used(), 48 * MIB + 65536);
     }
 }

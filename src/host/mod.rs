@@ -5,10 +5,13 @@
 pub mod bindings;
 pub mod builtin;
 pub mod cache;
+mod clock;
 pub mod error;
 pub mod inspect;
 pub mod limits;
+mod log;
 pub mod plugin;
+pub mod read;
 pub mod runtime;
 mod sandbox;
 mod stdio;

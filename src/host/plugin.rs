@@ -5,6 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use wasmtime::component::Component;
 use wasmtime::{Store, Trap};
@@ -103,7 +104,7 @@ impl Plugin {
                     })?
             }
             Source::File(path) => {
-                std::fs::read(path)
+                super::read::component_file(path)
                     .map(Into::into)
                     .map_err(|error| LoadError::Read {
                         origin: origin.clone(),
@@ -219,12 +220,37 @@ impl Plugin {
                 None,
             ),
         };
-        let name = escape::control_chars(&info.name);
-        let version = escape::control_chars(&info.version);
-        if name.trim().is_empty() {
+        if info.name.trim().is_empty() {
             return Err(self.contract("describe", "returned an empty name".into()));
         }
-        self.label = Arc::from(format!("{name} {version}").as_str());
+        self.check_text("describe", "a name", &info.name, MAX_NAME_BYTES)?;
+        self.check_text("describe", "a version", &info.version, MAX_NAME_BYTES)?;
+        if info.description.len() > MAX_DESCRIPTION_BYTES {
+            return Err(self.contract(
+                "describe",
+                format!(
+                    "returned a description of {} bytes (at most {MAX_DESCRIPTION_BYTES})",
+                    info.description.len()
+                ),
+            ));
+        }
+        if let Some(decl) = &phase {
+            for (plural, what, list) in [
+                ("owned keys", "an owned key", &decl.owns),
+                ("`after` entries", "an `after` entry", &decl.after),
+            ] {
+                if list.len() > MAX_DECLARED {
+                    return Err(self.contract(
+                        "describe",
+                        format!("declared {} {plural} (at most {MAX_DECLARED})", list.len()),
+                    ));
+                }
+                for item in list {
+                    self.check_text("describe", what, item, MAX_NAME_BYTES)?;
+                }
+            }
+        }
+        self.label = Arc::from(format!("{} {}", info.name, info.version).as_str());
         self.info = info;
         self.phase = phase;
         Ok(())
@@ -262,7 +288,42 @@ impl Plugin {
         let answer = self.call("route", |store| {
             pre.instantiate(&mut *store)?.call_route(store, request)
         })?;
-        self.returned("route", answer)
+        let route = self.returned("route", answer)?;
+        // Model names are shown in tables and logs and sent to endpoints.
+        self.check_text("route", "a model", &route.model, MAX_NAME_BYTES)?;
+        for fallback in &route.fallbacks {
+            self.check_text("route", "a fallback model", fallback, MAX_NAME_BYTES)?;
+        }
+        Ok(route)
+    }
+
+    /// Names a plugin gives (its own, its keys, its models) are printed in
+    /// tables and one-line messages: short, and nothing a terminal would
+    /// act on or that would display as something else. Refused otherwise,
+    /// with the offending text escaped and cut.
+    fn check_text(
+        &self,
+        call: &'static str,
+        what: &str,
+        text: &str,
+        max: usize,
+    ) -> Result<(), CallError> {
+        if text.len() > max {
+            return Err(self.contract(
+                call,
+                format!("returned {what} of {} bytes (at most {max})", text.len()),
+            ));
+        }
+        if text.chars().any(escape::is_unsafe) {
+            return Err(self.contract(
+                call,
+                format!(
+                    "returned {what} with control or invisible characters: `{}`",
+                    escape::control_chars(text)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     pub fn run_phase(&self, input: &types::PhaseInput) -> Result<types::PhaseOutput, CallError> {
@@ -282,13 +343,43 @@ impl Plugin {
         call: &'static str,
         f: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R, CallError> {
-        let state = HostState::new(self.label.clone(), self.limits.memory_bytes);
+        // The call's own limit, or what is left of the command's budget
+        // for plugin work, whichever ends first.
+        let budget = self.runtime.plugin_budget();
+        let left = budget.total.saturating_sub(budget.used);
+        let (time, time_limit) = if left < self.limits.cpu_time {
+            (left, Limit::PluginBudget(budget.total))
+        } else {
+            (self.limits.cpu_time, Limit::CpuTime(self.limits.cpu_time))
+        };
+        if time.is_zero() {
+            return Err(self.limit(call, time_limit));
+        }
+        let started = Instant::now();
+        let state = HostState::new(self.label.clone(), self.limits.memory_bytes, started + time);
         let mut store = Store::new(self.runtime.engine(), state);
         store.limiter(|state| &mut state.limiter);
-        store.set_epoch_deadline(deadline_ticks(self.limits));
+        store.set_epoch_deadline(deadline_ticks(time));
         store.epoch_deadline_trap();
+        // Wasmtime bounds every copy out of the plugin (what a call returns,
+        // what it hands an import) by this "hostcall fuel", in bytes of host
+        // data; without it the copy is bounded only by wasmtime's 128 MiB
+        // default. Twice the output limit leaves room for the host's
+        // per-element bookkeeping, and running out is our output limit.
+        store.set_hostcall_fuel(hostcall_fuel(self.limits));
         let result = f(&mut store);
-        let stderr_tail = store.data().flush_stdio();
+        // A call stopped at its deadline used all of its time, even if the
+        // epoch ticked it out a little early.
+        let timed_out = store.data().clock.overslept
+            || result
+                .as_ref()
+                .err()
+                .and_then(|e| e.downcast_ref::<Trap>())
+                .is_some_and(|trap| *trap == Trap::Interrupt);
+        let spent = started.elapsed();
+        self.runtime
+            .charge_plugin_time(if timed_out { spent.max(time) } else { spent });
+        let stderr_tail = store.data_mut().flush_stdio();
         match result {
             Ok(answer) => {
                 let size = answer.returned_bytes();
@@ -297,7 +388,7 @@ impl Plugin {
                 }
                 Ok(answer)
             }
-            Err(err) => Err(self.failure(call, &err, store.data(), stderr_tail)),
+            Err(err) => Err(self.failure(call, &err, store.data(), stderr_tail, time_limit)),
         }
     }
 
@@ -307,13 +398,20 @@ impl Plugin {
         err: &wasmtime::Error,
         state: &HostState,
         stderr_tail: Option<String>,
+        time_limit: Limit,
     ) -> CallError {
         if state.limiter.hit {
             return self.limit(call, Limit::Memory(self.limits.memory_bytes));
         }
+        if state.clock.overslept {
+            return self.limit(call, time_limit);
+        }
+        if is_hostcall_fuel_exhausted(err) {
+            return self.limit(call, Limit::Output(self.limits.output_bytes));
+        }
         let trap = err.downcast_ref::<Trap>();
         match trap {
-            Some(Trap::Interrupt) => return self.limit(call, Limit::CpuTime(self.limits.cpu_time)),
+            Some(Trap::Interrupt) => return self.limit(call, time_limit),
             Some(Trap::StackOverflow) => return self.limit(call, Limit::Stack(MAX_WASM_STACK)),
             _ => {}
         }
@@ -375,8 +473,28 @@ impl Plugin {
     }
 }
 
-fn deadline_ticks(limits: Limits) -> u64 {
-    let ticks = limits.cpu_time.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
+/// Bounds on what `describe` and `route` may name.
+pub const MAX_NAME_BYTES: usize = 128;
+pub const MAX_DESCRIPTION_BYTES: usize = 1024;
+/// Owned keys, and `after` entries, per phase.
+pub const MAX_DECLARED: usize = 64;
+
+fn hostcall_fuel(limits: Limits) -> usize {
+    usize::try_from(limits.output_bytes.saturating_mul(2)).unwrap_or(usize::MAX)
+}
+
+/// Wasmtime's error for exhausted hostcall fuel is a private type; its
+/// message is the only way to recognise it.
+fn is_hostcall_fuel_exhausted(err: &wasmtime::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .to_string()
+            .contains("fuel allocated for hostcalls has been exhausted")
+    })
+}
+
+fn deadline_ticks(time: std::time::Duration) -> u64 {
+    let ticks = time.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
     u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
 }
 

@@ -9,8 +9,9 @@ use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
-use super::bindings::v0_1::phase::Phase;
+use super::bindings::v0_1::{self, phase::Phase};
 use super::cache::{Cache, CacheSetting, sha256_hex};
+use super::clock::Clocks;
 use super::error::{LoadError, first_line};
 use super::sandbox::HostState;
 
@@ -36,25 +37,43 @@ struct Inner {
     cache: Option<Cache>,
     /// Compile once per process: components by sha256.
     compiled: Mutex<HashMap<String, Component>>,
+    /// Time all plugin calls of this runtime (one command) may take
+    /// together, and what they have taken so far.
+    budget: Mutex<PluginBudget>,
 }
+
+/// The overall deadline for a command's plugin work: the sum of the time
+/// its calls take, not the time since the command started (a test run may
+/// last an hour before its failures are classified).
+#[derive(Clone, Copy, Debug)]
+pub struct PluginBudget {
+    pub total: Duration,
+    pub used: Duration,
+}
+
+/// Default for [`PluginBudget::total`]: far above what a command's plugins
+/// need (a `plan` takes milliseconds), far below "for ever".
+pub const DEFAULT_PLUGIN_BUDGET: Duration = Duration::from_secs(600);
 
 impl Runtime {
     pub fn new(cache: &CacheSetting) -> Result<Self, RuntimeError> {
         let engine = Engine::new(&engine_config()).map_err(|e| RuntimeError(first_line(&e)))?;
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
-            .map_err(|e| RuntimeError(first_line(&e)))?;
-        // `types` and `log` are shared by all three worlds: one registration.
-        Phase::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
-            .map_err(|e| RuntimeError(first_line(&e)))?;
+        let linker = linker(&engine).map_err(|e| RuntimeError(first_line(&e)))?;
         spawn_epoch_ticker(&engine)?;
-        let cache = cache.resolve().map(|root| Cache::new(&root, &engine));
+        let cache = Cache::open(cache, &engine).unwrap_or_else(|refused| {
+            tracing::warn!("not using the compilation cache: {refused}; compiling in memory");
+            None
+        });
         Ok(Self {
             inner: Arc::new(Inner {
                 engine,
                 linker,
                 cache,
                 compiled: Mutex::new(HashMap::new()),
+                budget: Mutex::new(PluginBudget {
+                    total: DEFAULT_PLUGIN_BUDGET,
+                    used: Duration::ZERO,
+                }),
             }),
         })
     }
@@ -111,6 +130,29 @@ impl Runtime {
         Ok((self.compile(origin, bytes, &sha256)?, sha256))
     }
 
+    /// Sets the total time this runtime's plugin calls may take together.
+    pub fn set_plugin_budget(&self, total: Duration) {
+        self.budget().total = total;
+    }
+
+    /// The budget and what has been used of it.
+    pub fn plugin_budget(&self) -> PluginBudget {
+        *self.budget()
+    }
+
+    pub(crate) fn charge_plugin_time(&self, spent: Duration) {
+        let mut budget = self.budget();
+        budget.used = budget.used.saturating_add(spent);
+    }
+
+    fn budget(&self) -> std::sync::MutexGuard<'_, PluginBudget> {
+        // Two durations: valid whatever a panicking thread left behind.
+        self.inner
+            .budget
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
     fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<String, Component>> {
         // A poisoned memo only means another thread panicked mid-insert; the
         // map itself is still a valid cache.
@@ -119,6 +161,25 @@ impl Runtime {
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
     }
+}
+
+/// WASI p2 (granting nothing, see `sandbox`), its monotonic clock replaced
+/// by one whose waits end by the call's deadline, and the contract's imports
+/// with `log` replaced by the budgeted one.
+fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    linker.allow_shadowing(true);
+    wasmtime_wasi::p2::bindings::clocks::monotonic_clock::add_to_linker::<HostState, Clocks>(
+        &mut linker,
+        HostState::clock_view,
+    )?;
+    linker.allow_shadowing(false);
+    // `types` and `log` are shared by all three worlds: one registration.
+    Phase::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    let log_interface = format!("{}/log@{}", super::inspect::PACKAGE, v0_1::VERSION);
+    super::log::shadow_in(&mut linker, &log_interface)?;
+    Ok(linker)
 }
 
 fn engine_config() -> Config {

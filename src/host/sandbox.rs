@@ -1,13 +1,16 @@
 //! The per-call store data: a WASI context that grants nothing, captured
-//! stdio, the memory limiter, and the `log` import.
+//! stdio, the memory limiter, the call's clock, and the `log` buffer.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::v0_1::{log, types};
+use super::clock::{CallClock, ClockView};
 use super::limits::MemoryLimiter;
+use super::log::LogBuffer;
 use super::stdio::Capture;
 use crate::escape;
 
@@ -19,6 +22,8 @@ pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
     pub(crate) limiter: MemoryLimiter,
+    pub(crate) clock: CallClock,
+    pub(crate) log: LogBuffer,
     /// `name version`, used to prefix everything the plugin says.
     label: Arc<str>,
     stdout: Capture,
@@ -27,10 +32,11 @@ pub struct HostState {
 
 impl HostState {
     /// Deny by default: no preopened directories, no environment, no
-    /// arguments, no sockets or name lookups, no inherited stdio. Clocks and
-    /// randomness stay available: they are what std's start-up needs and
-    /// grant no access to anything outside the instance.
-    pub fn new(label: Arc<str>, memory_bytes: u64) -> Self {
+    /// arguments, no sockets or name lookups, no inherited stdio. Granted:
+    /// the wall clock (read only), a monotonic clock whose waits end by
+    /// `deadline` (see `clock`), and random bytes; std's start-up needs
+    /// them and they reach nothing outside the instance.
+    pub fn new(label: Arc<str>, memory_bytes: u64, deadline: Instant) -> Self {
         let stdout = Capture::new(STDIO_CAPACITY);
         let stderr = Capture::new(STDIO_CAPACITY);
         let wasi = WasiCtx::builder()
@@ -45,6 +51,8 @@ impl HostState {
             wasi,
             table: ResourceTable::new(),
             limiter: MemoryLimiter::new(memory_bytes),
+            clock: CallClock::new(deadline),
+            log: LogBuffer::default(),
             label,
             stdout,
             stderr,
@@ -54,8 +62,9 @@ impl HostState {
     /// Sends what the plugin printed to the host log, line by line, escaped.
     /// Returns the last telling stderr line, which for a panicking guest is
     /// the panic message (the `note: run with RUST_BACKTRACE` hint skipped).
-    pub fn flush_stdio(&self) -> Option<String> {
+    pub fn flush_stdio(&mut self) -> Option<String> {
         let label = &*self.label;
+        self.log.flush(label);
         let stdout = self.stdout.lock();
         for line in String::from_utf8_lossy(&stdout.bytes).lines() {
             tracing::info!(target: "pitcrew::plugin", "[{label}] {}", escape::control_chars(line));
@@ -79,6 +88,15 @@ impl HostState {
     }
 }
 
+impl HostState {
+    pub(crate) fn clock_view(&mut self) -> ClockView<'_> {
+        ClockView {
+            clock: &mut self.clock,
+            table: &mut self.table,
+        }
+    }
+}
+
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
@@ -90,16 +108,12 @@ impl WasiView for HostState {
 
 impl types::Host for HostState {}
 
+/// Never called: `log` is replaced in the linker by `super::log`, which
+/// reads the message in place under a budget. The generated registration
+/// still needs an implementation to exist.
 impl log::Host for HostState {
     fn log(&mut self, level: log::Level, message: String) {
-        let label = &*self.label;
-        let message = escape::control_chars(&message);
-        match level {
-            log::Level::Trace => tracing::trace!(target: "pitcrew::plugin", "[{label}] {message}"),
-            log::Level::Debug => tracing::debug!(target: "pitcrew::plugin", "[{label}] {message}"),
-            log::Level::Info => tracing::info!(target: "pitcrew::plugin", "[{label}] {message}"),
-            log::Level::Warn => tracing::warn!(target: "pitcrew::plugin", "[{label}] {message}"),
-            log::Level::Error => tracing::error!(target: "pitcrew::plugin", "[{label}] {message}"),
-        }
+        let len = message.len();
+        self.log.push(level, &message, len);
     }
 }

@@ -1,0 +1,96 @@
+//! Reading a `.wasm` file someone named: a regular file only (a FIFO would
+//! block for ever, `/dev/zero` would never end), and never more than any
+//! real component weighs.
+
+use std::fs::{self, File};
+use std::io::{self, Read as _};
+use std::path::Path;
+
+/// Interpreters built as components (Python, JavaScript) weigh tens of
+/// MiB; nothing legitimate comes near this.
+pub const MAX_COMPONENT_BYTES: u64 = 256 * 1024 * 1024;
+
+pub fn component_file(path: &Path) -> io::Result<Vec<u8>> {
+    let file = open_nonblocking(path)?;
+    // The opened file's own type: no window between a check and the open.
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("not a regular file ({})", kind(&meta.file_type())),
+        ));
+    }
+    if meta.len() > MAX_COMPONENT_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_COMPONENT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_COMPONENT_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+fn too_big() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "larger than {} MiB, more than any plugin",
+            MAX_COMPONENT_BYTES >> 20
+        ),
+    )
+}
+
+/// Opening a FIFO for reading blocks until a writer appears, unless
+/// non-blocking; for a regular file the flag changes nothing.
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    options.open(path)
+}
+
+fn kind(file_type: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.wasm");
+        fs::write(&file, b"\0asm").unwrap();
+        assert_eq!(component_file(&file).unwrap(), b"\0asm");
+        let err = component_file(dir.path()).unwrap_err();
+        assert!(err.to_string().starts_with("not a regular file"), "{err}");
+        #[cfg(unix)]
+        {
+            let err = component_file(Path::new("/dev/zero")).unwrap_err();
+            assert_eq!(err.to_string(), "not a regular file (a device)");
+        }
+    }
+}
