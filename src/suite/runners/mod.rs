@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod detect;
+pub mod events;
 mod generic;
 mod go;
 mod go_json;
@@ -100,6 +101,9 @@ pub enum JunitSource {
     /// Standard output is a `go test -json` event stream; convert it with
     /// [`go_json_to_junit`].
     ConvertGoJson,
+    /// One of pitcrew's own reporters writes [`events`] (JSON lines, as the
+    /// tests run) to this (absolute) path.
+    Events(PathBuf),
 }
 
 /// Why an invocation could not be built (or a report not converted).
