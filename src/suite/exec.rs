@@ -224,8 +224,27 @@ fn first_run(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     match group {
         Group::Files(files) => {
-            let found = run_selection(shard, &Selection::Files(files), &junit_path())?;
-            Ok(attribute(found, files))
+            let mut claimed = Vec::new();
+            let mut files = files.clone();
+            loop {
+                let found = run_selection(shard, &Selection::Files(&files), &junit_path())?;
+                let found = attribute(found, &files);
+                let timed_out = found.iter().any(|(_, c)| is_timed_out(c));
+                // Node reports a file's results only after the files before
+                // it: files that finished behind a hung one lost theirs, so
+                // they run again (in a process of their own, same timeout).
+                let unreported: Vec<String> = files
+                    .iter()
+                    .filter(|f| !found.iter().any(|(item, _)| item == *f))
+                    .cloned()
+                    .collect();
+                claimed.extend(found);
+                if !timed_out || unreported.is_empty() || unreported.len() == files.len() {
+                    break;
+                }
+                files = unreported;
+            }
+            Ok(claimed)
         }
         Group::Rest { file, planned } => {
             let refs: Vec<TestRef> = planned.iter().map(|t| t.test_ref(file)).collect();
@@ -465,15 +484,28 @@ fn attempt(
     }
     let mut cases = Vec::new();
     if let JunitSource::Events(path) = &invocation.junit {
-        cases = events::read(path)
-            .map_err(|e| {
-                shard_error(
-                    "bad-junit",
-                    format!("{}: {e}", path.display()),
-                    tail.clone(),
-                )
-            })?
-            .cases;
+        let found = events::read(path).map_err(|e| {
+            shard_error(
+                "bad-junit",
+                format!("{}: {e}", path.display()),
+                tail.clone(),
+            )
+        })?;
+        cases = found.cases;
+        // Started and never finished: the runner died under it.
+        cases.extend(found.running.into_iter().map(|mut case| {
+            case.message = Some("did not finish: the runner exited while it ran".to_owned());
+            case
+        }));
+        // Collected and never run: `-x`, `--maxfail` (perhaps in the
+        // project's addopts), a crash. Named, retried, and an error when no
+        // attempt runs them.
+        cases.extend(found.never_started.into_iter().map(|case| {
+            never_ran(
+                case,
+                "the runner stopped before it (-x or --maxfail, or a crash)",
+            )
+        }));
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
@@ -515,6 +547,10 @@ fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
             .map(|case| never_ran(case, "the runner was killed at the timeout before it ran")),
     );
     Some(cases)
+}
+
+fn is_timed_out(case: &TestCase) -> bool {
+    case.failure_type.as_deref() == Some(TIMED_OUT)
 }
 
 /// A placeholder for a test that was queued and never ran.

@@ -81,9 +81,12 @@ pub fn read(path: &Path) -> std::io::Result<Events> {
 
 pub fn parse(mut reader: impl BufRead) -> Events {
     let mut events = Events::default();
-    // Counts, since one name can be queued and run several times (loops).
+    // Counts per names, since one name can be queued and run several times
+    // (loops): queued, started (ever), still running, and reported.
     let mut planned: BTreeMap<Names, u32> = BTreeMap::new();
     let mut started: BTreeMap<Names, u32> = BTreeMap::new();
+    let mut live: BTreeMap<Names, u32> = BTreeMap::new();
+    let mut reported: BTreeMap<Names, u32> = BTreeMap::new();
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -101,22 +104,35 @@ pub fn parse(mut reader: impl BufRead) -> Events {
         let Ok(record) = serde_json::from_slice::<Record>(&buf) else {
             continue;
         };
-        let bounded = |map: &BTreeMap<Names, u32>| map.len() < MAX_TRACKED;
-        match record.event.as_str() {
-            "planned" if bounded(&planned) => *planned.entry(record.names()).or_default() += 1,
-            "start" if bounded(&started) => {
-                take_one(&mut planned, &record.names());
-                *started.entry(record.names()).or_default() += 1;
+        let count = |map: &mut BTreeMap<Names, u32>| {
+            if map.len() < MAX_TRACKED {
+                let n = map.entry(record.names()).or_default();
+                *n = n.saturating_add(1);
             }
-            "end" => take_one(&mut started, &record.names()),
-            "case" => events.cases.push(record.into_case()),
+        };
+        match record.event.as_str() {
+            "planned" => count(&mut planned),
+            "start" => {
+                count(&mut started);
+                count(&mut live);
+            }
+            "end" => take_one(&mut live, &record.names()),
+            "case" => {
+                count(&mut reported);
+                events.cases.push(record.into_case());
+            }
             _ => {}
         }
     }
-    events.running = innermost(&started).map(|n| bare_case(n.clone())).collect();
+    events.running = innermost(&live).map(|n| bare_case(n.clone())).collect();
+    // A test a hook cancelled is reported without having started.
+    let get = |map: &BTreeMap<Names, u32>, names: &Names| map.get(names).copied().unwrap_or(0);
     events.never_started = planned
-        .into_iter()
-        .flat_map(|(names, count)| (0..count).map(move |_| bare_case(names.clone())))
+        .iter()
+        .flat_map(|(names, &count)| {
+            let accounted = get(&started, names).max(get(&reported, names));
+            (accounted..count).map(move |_| bare_case(names.clone()))
+        })
         .collect();
     events
 }

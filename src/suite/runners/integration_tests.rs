@@ -41,18 +41,49 @@ fn run_in(invocation: &Invocation, dir: &Path) -> Output {
         .unwrap_or_else(|e| panic!("cannot start {invocation:?}: {e}"))
 }
 
+/// The report as JUnit-like text: a JUnit file as written, or our
+/// reporters' events rendered the same way (attributes unescaped), so one
+/// set of assertions reads both.
 fn report(invocation: &Invocation, output: &Output) -> String {
-    let JunitSource::File(path) = &invocation.junit else {
-        panic!("expected a report file");
+    let path = match &invocation.junit {
+        JunitSource::File(path) | JunitSource::Events(path) => path,
+        JunitSource::ConvertGoJson => panic!("expected a report file"),
     };
-    std::fs::read_to_string(path).unwrap_or_else(|e| {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!(
-            "no JUnit report at {} ({e})\nstdout:\n{}\nstderr:\n{}",
+            "no report at {} ({e})\nstdout:\n{}\nstderr:\n{}",
             path.display(),
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         )
-    })
+    });
+    if matches!(invocation.junit, JunitSource::File(_)) {
+        return text;
+    }
+    let cases = super::events::parse(text.as_bytes()).cases;
+    let failures = cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .count();
+    let mut xml = format!(
+        "<testsuite tests=\"{}\" failures=\"{failures}\">\n",
+        cases.len()
+    );
+    for case in cases {
+        let inner = match case.outcome {
+            Outcome::Passed => "",
+            Outcome::Skipped => "<skipped/>",
+            Outcome::Failed => "<failure/>",
+            Outcome::Errored => "<error/>",
+        };
+        xml.push_str(&format!(
+            "<testcase classname=\"{}\" name=\"{}\" file=\"{}\">{inner}</testcase>\n",
+            case.classname,
+            case.name,
+            case.file.unwrap_or_default()
+        ));
+    }
+    xml
 }
 
 /// Whether the report has no testcase `name`, or only a skipped one.
