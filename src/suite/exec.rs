@@ -20,7 +20,7 @@ use super::fold::{Counts, FinalOutcome, Folder, TestResult};
 use super::junit::{self, Outcome, TestCase};
 use super::process::{self, Sink};
 use super::result::{ItemResult, ShardError};
-use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef};
+use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events};
 use super::slow_files::PlannedTest;
 
 pub struct ShardRun<'a> {
@@ -85,13 +85,16 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
     }
 
+    // Where each attempt's cases start in `cases`.
+    let mut starts = vec![0];
     let mut attempts = 1;
     while attempts <= shard.retries && error.is_none() {
-        let failed = failed_tests(&cases, &test_files);
+        let failed = failed_tests(&cases, &starts, &test_files);
         if failed.is_empty() {
             break;
         }
         attempts += 1;
+        starts.push(cases.len());
         for group in retry_groups(&failed, shard.runner.junit_names_files()) {
             match retry(shard, &test_files, &group, &junit_path(), attempts) {
                 Ok(found) => cases.extend(found),
@@ -100,12 +103,9 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
     }
 
-    let items = item_results(shard.items, &test_files, &cases);
-    let mut folder = Folder::default();
-    for (_, case) in cases {
-        folder.add(case);
-    }
-    let (counts, _, tests) = folder.finish();
+    let first_attempt = &cases[..starts.get(1).copied().unwrap_or(cases.len())];
+    let items = item_results(shard.items, &test_files, first_attempt);
+    let (counts, _, tests) = fold(&cases, &starts).finish();
     ShardOutcome {
         tests,
         counts,
@@ -176,6 +176,15 @@ fn test_files(split_files: &BTreeMap<String, Vec<PlannedTest>>) -> TestFiles<'_>
 /// test (as pytest does when a selected test does not exist).
 const NO_TESTS: &str = "no-tests";
 
+/// The failure type of the test that was running when the shard's timeout
+/// killed the runner. It is not retried: it had the whole timeout.
+pub const TIMED_OUT: &str = "timeout";
+
+/// The failure type of a test the runner had queued and never ran (killed
+/// at a timeout, or stopped early by `-x`/`--maxfail`). It is retried like a
+/// failure; when no attempt runs it, it stays an error, named.
+pub const NEVER_RAN: &str = "never-ran";
+
 fn shard_error(kind: &str, message: String, stderr_tail: String) -> ShardError {
     ShardError {
         kind: kind.to_string(),
@@ -215,8 +224,27 @@ fn first_run(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     match group {
         Group::Files(files) => {
-            let found = run_selection(shard, &Selection::Files(files), &junit_path())?;
-            Ok(attribute(found, files))
+            let mut claimed = Vec::new();
+            let mut files = files.clone();
+            loop {
+                let found = run_selection(shard, &Selection::Files(&files), &junit_path())?;
+                let found = attribute(found, &files);
+                let timed_out = found.iter().any(|(_, c)| is_timed_out(c));
+                // Node reports a file's results only after the files before
+                // it: files that finished behind a hung one lost theirs, so
+                // they run again (in a process of their own, same timeout).
+                let unreported: Vec<String> = files
+                    .iter()
+                    .filter(|f| !found.iter().any(|(item, _)| item == *f))
+                    .cloned()
+                    .collect();
+                claimed.extend(found);
+                if !timed_out || unreported.is_empty() || unreported.len() == files.len() {
+                    break;
+                }
+                files = unreported;
+            }
+            Ok(claimed)
         }
         Group::Rest { file, planned } => {
             let refs: Vec<TestRef> = planned.iter().map(|t| t.test_ref(file)).collect();
@@ -391,9 +419,9 @@ fn attempt(
                 .scratch
                 .join(format!("go-{attempt}-{}.json", std::process::id())),
         ),
-        JunitSource::File(_) => None,
+        JunitSource::File(_) | JunitSource::Events(_) => None,
     };
-    if let JunitSource::File(path) = &invocation.junit {
+    if let JunitSource::File(path) | JunitSource::Events(path) = &invocation.junit {
         let _ = std::fs::remove_file(path);
     }
     let finished = process::run(
@@ -412,6 +440,13 @@ fn attempt(
             .timeout
             .map(|t| format!("{} s", t.as_secs_f64()))
             .unwrap_or_default();
+        // What was written as the tests ran stands; the test that was
+        // running is the one that timed out.
+        if let JunitSource::Events(path) = &invocation.junit
+            && let Some(cases) = timed_out_events(path, &limit)
+        {
+            return Ok(cases);
+        }
         return Err(shard_error(
             "timeout",
             format!("`{}` was killed after {limit}", invocation.program),
@@ -429,7 +464,7 @@ fn attempt(
         (JunitSource::ConvertGoJson, Some(json)) => {
             convert_go(&json).map_err(|e| shard_error("bad-junit", e, tail.clone()))?
         }
-        (JunitSource::File(path), _) => path.clone(),
+        (JunitSource::File(path) | JunitSource::Events(path), _) => path.clone(),
         // The capture path is always set for go's JSON source above.
         (JunitSource::ConvertGoJson, None) => PathBuf::new(),
     };
@@ -437,7 +472,7 @@ fn attempt(
         return Err(shard_error(
             "no-junit",
             format!(
-                "`{}` exited with {} and wrote no JUnit at {}",
+                "`{}` exited with {} and wrote no results at {}",
                 invocation.program,
                 status
                     .code()
@@ -448,8 +483,33 @@ fn attempt(
         ));
     }
     let mut cases = Vec::new();
-    junit::parse_file(&junit_path, |case| cases.push(case))
-        .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
+    if let JunitSource::Events(path) = &invocation.junit {
+        let found = events::read(path).map_err(|e| {
+            shard_error(
+                "bad-junit",
+                format!("{}: {e}", path.display()),
+                tail.clone(),
+            )
+        })?;
+        cases = found.cases;
+        // Started and never finished: the runner died under it.
+        cases.extend(found.running.into_iter().map(|mut case| {
+            case.message = Some("did not finish: the runner exited while it ran".to_owned());
+            case
+        }));
+        // Collected and never run: `-x`, `--maxfail` (perhaps in the
+        // project's addopts), a crash. Named, retried, and an error when no
+        // attempt runs them.
+        cases.extend(found.never_started.into_iter().map(|case| {
+            never_ran(
+                case,
+                "the runner stopped before it (-x or --maxfail, or a crash)",
+            )
+        }));
+    } else {
+        junit::parse_file(&junit_path, |case| cases.push(case))
+            .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
+    }
     if cases.is_empty() && !status.success() {
         return Err(shard_error(
             NO_TESTS,
@@ -461,6 +521,44 @@ fn attempt(
         ));
     }
     Ok(cases)
+}
+
+/// The results of a runner killed at the timeout, from its events: every
+/// finished test, the test(s) that were running as timed out, and the tests
+/// it had queued as never ran. None when it wrote nothing to go by.
+fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
+    let events = events::read(path).ok()?;
+    if events.cases.is_empty() && events.running.is_empty() {
+        return None;
+    }
+    let mut cases = events.cases;
+    cases.extend(events.running.into_iter().map(|mut case| {
+        case.outcome = Outcome::Errored;
+        case.failure_type = Some(TIMED_OUT.to_owned());
+        case.message = Some(format!(
+            "timed out: still running when the runner was killed after {limit}"
+        ));
+        case
+    }));
+    cases.extend(
+        events
+            .never_started
+            .into_iter()
+            .map(|case| never_ran(case, "the runner was killed at the timeout before it ran")),
+    );
+    Some(cases)
+}
+
+fn is_timed_out(case: &TestCase) -> bool {
+    case.failure_type.as_deref() == Some(TIMED_OUT)
+}
+
+/// A placeholder for a test that was queued and never ran.
+fn never_ran(mut case: TestCase, why: &str) -> TestCase {
+    case.outcome = Outcome::Errored;
+    case.failure_type = Some(NEVER_RAN.to_owned());
+    case.message = Some(format!("never ran: {why}"));
+    case
 }
 
 fn convert_go(json: &Path) -> Result<PathBuf, String> {
@@ -508,21 +606,24 @@ fn normalise(path: &str) -> String {
 /// gives the file of each split-out test's item.
 fn failed_tests(
     cases: &[(String, TestCase)],
+    starts: &[usize],
     test_files: &TestFiles<'_>,
 ) -> Vec<(String, TestRef)> {
-    let mut folder = Folder::default();
     let mut items: BTreeMap<(Option<String>, String, String), String> = BTreeMap::new();
     for (item, case) in cases {
         items.insert(
             (case.file.clone(), case.classname.clone(), case.name.clone()),
             item.clone(),
         );
-        folder.add(case.clone());
     }
-    let (_, _, tests) = folder.finish();
-    tests
+    let (_, _, tests) = fold(cases, starts).finish();
+    let failed: Vec<(String, TestRef)> = tests
         .into_iter()
-        .filter(|t| t.outcome == FinalOutcome::Failed)
+        // A test that hung was given the whole timeout once already.
+        .filter(|t| {
+            t.outcome == FinalOutcome::Failed
+                && t.failure.as_ref().and_then(|f| f.failure_type.as_deref()) != Some(TIMED_OUT)
+        })
         .map(|t| {
             let item = items
                 .get(&(
@@ -546,7 +647,38 @@ fn failed_tests(
             };
             (item, test)
         })
+        .collect();
+    // Same-named tests (occurrences) are re-run by one name.
+    let mut seen = BTreeSet::new();
+    failed
+        .into_iter()
+        .filter(|pair| seen.insert(pair.clone()))
         .collect()
+}
+
+/// The cases folded into tests: the cases of one attempt are distinct
+/// tests, a later attempt's are re-runs. A "never ran" placeholder that a
+/// later attempt did run is dropped: its real result is its first.
+fn fold(cases: &[(String, TestCase)], starts: &[usize]) -> Folder {
+    let ran_later = |index: usize, case: &TestCase| {
+        cases[index + 1..].iter().any(|(_, later)| {
+            later.failure_type.as_deref() != Some(NEVER_RAN)
+                && later.classname == case.classname
+                && later.name == case.name
+                && later.file == case.file
+        })
+    };
+    let mut folder = Folder::default();
+    for (index, (_, case)) in cases.iter().enumerate() {
+        if index > 0 && starts.contains(&index) {
+            folder.next_attempt();
+        }
+        if case.failure_type.as_deref() == Some(NEVER_RAN) && ran_later(index, case) {
+            continue;
+        }
+        folder.add(case.clone());
+    }
+    folder
 }
 
 fn item_results(
@@ -566,12 +698,11 @@ fn item_results(
             (id.as_str(), result)
         })
         .collect();
-    let mut seen: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
+    // First-attempt cases only: same-named cases in one attempt are
+    // distinct tests, each counted.
     for (item, case) in cases {
         if let Some(result) = results.get_mut(item.as_str()) {
-            if seen.insert((item.as_str(), case.classname.as_str(), case.name.as_str())) {
-                result.tests += 1;
-            }
+            result.tests = result.tests.saturating_add(1);
             result.duration_seconds += case.time_seconds;
         }
     }

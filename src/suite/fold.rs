@@ -1,12 +1,24 @@
 //! Folding test cases into tests, counted the way users check them.
 //!
-//! A test can appear more than once: retry plugins such as Gradle's
-//! test-retry write each attempt as its own `<testcase>`, a re-run of the
-//! failed tests appends new elements, and the same test can come from several
-//! reports. Surefire-style runners instead record reruns inside one element
-//! (`flakyFailure`, `rerunFailure`). [`Folder`] keeps two views: [`Counts`],
-//! the raw element counts a CI summary of the XML shows, and [`Merged`] plus
-//! one [`TestResult`] per test, with attempts folded.
+//! A test's identity is the runner's own (file, suite path as `classname`,
+//! name). Two results with one identity in ONE attempt are two tests, never
+//! a retry: node runs `it('loop')` three times in a loop, and two `describe`
+//! blocks may each hold an `it('returns 200')` when a report loses the
+//! describe path. They get distinct keys by their order of appearance
+//! ([`TestKey::occurrence`]). Only a later attempt (a real re-run, which the
+//! caller announces with [`Folder::next_attempt`]) folds into an earlier
+//! one, occurrence by occurrence, and only that can make a test flaky.
+//!
+//! A foreign JUnit file is one attempt. Gradle's test-retry plugin writes
+//! retries as duplicate `<testcase>` elements in one file; read alone, such
+//! a file can't be told from a suite with duplicate names, so its failed
+//! attempt counts as a failed test rather than hiding as "flaky": a failure
+//! is never hidden. Surefire-style runners record reruns inside one element
+//! (`flakyFailure`, `rerunFailure`), and those still make a test flaky.
+//!
+//! [`Folder`] keeps two views: [`Counts`], the raw element counts a CI
+//! summary of the XML shows, and [`Merged`] plus one [`TestResult`] per
+//! test, with attempts folded.
 
 use std::collections::HashMap;
 
@@ -51,6 +63,14 @@ pub struct TestKey {
     pub file: Option<String>,
     pub classname: String,
     pub name: String,
+    /// 0 for the first test with these names in an attempt, 1 for the
+    /// second, and so on: same-named tests in one run are distinct tests.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub occurrence: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A test's verdict after all its attempts.
@@ -94,8 +114,10 @@ pub struct TestResult {
     pub failure: Option<FailureInfo>,
 }
 
-/// Folds cases into tests. Cases with the same [`TestKey`] are attempts of
-/// one test, whose verdict is:
+/// Folds cases into tests. Cases added in one attempt are distinct tests,
+/// numbered by [`TestKey::occurrence`] when their names repeat; the cases of
+/// a later attempt (after [`Folder::next_attempt`]) with the same key are
+/// re-runs of that test, whose verdict is:
 /// - failed or errored in one attempt and passed in another, in either
 ///   order: [`FinalOutcome::Flaky`];
 /// - passed with reruns recorded inside its element (Surefire
@@ -113,6 +135,8 @@ pub struct Folder {
     counts: Counts,
     duration_seconds: f64,
     tests: HashMap<TestKey, Attempts>,
+    /// The attempt cases are added to now, from 0.
+    attempt: u32,
 }
 
 /// One case, less its key.
@@ -128,6 +152,9 @@ struct Attempt {
 #[derive(Debug, Default)]
 struct Attempts {
     count: u32,
+    /// The attempt this test was last seen in: a second case with its key
+    /// in that attempt is another test (the next occurrence).
+    last_attempt: u32,
     duration_seconds: f64,
     passed: bool,
     failed: bool,
@@ -170,12 +197,35 @@ impl Folder {
             },
             last_rerun: reruns.into_iter().last(),
         };
-        let key = TestKey {
+        let mut key = TestKey {
             file,
             classname,
             name,
+            occurrence: 0,
         };
-        self.tests.entry(key).or_default().record(attempt);
+        // The first occurrence not yet seen in this attempt: duplicates
+        // within an attempt are numbered, a re-run folds in order.
+        loop {
+            match self.tests.get_mut(&key) {
+                Some(seen) if seen.count > 0 && seen.last_attempt == self.attempt => {
+                    key.occurrence = key.occurrence.saturating_add(1);
+                    if key.occurrence == u32::MAX {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let attempts = self.tests.entry(key).or_default();
+        attempts.last_attempt = self.attempt;
+        attempts.record(attempt);
+    }
+
+    /// Starts the next attempt: the cases added from now on are re-runs of
+    /// the tests added before (the first case with a key folds into that
+    /// key's first occurrence, the second into its second, …).
+    pub fn next_attempt(&mut self) {
+        self.attempt = self.attempt.saturating_add(1);
     }
 
     fn count(&mut self, outcome: Outcome) {
@@ -308,10 +358,89 @@ mod tests {
         }
     }
 
+    /// Each case in an attempt of its own: retries.
     fn fold(cases: Vec<TestCase>) -> (Counts, Merged, Vec<TestResult>) {
         let mut folder = Folder::new();
-        cases.into_iter().for_each(|c| folder.add(c));
+        for case in cases {
+            folder.add(case);
+            folder.next_attempt();
+        }
         folder.finish()
+    }
+
+    /// Every case in one attempt.
+    fn fold_once(cases: Vec<TestCase>) -> Vec<(u32, FinalOutcome, u32)> {
+        let mut folder = Folder::new();
+        cases.into_iter().for_each(|c| folder.add(c));
+        let (_, _, results) = folder.finish();
+        results
+            .iter()
+            .map(|r| (r.key.occurrence, r.outcome, r.attempts))
+            .collect()
+    }
+
+    #[test]
+    fn same_names_in_one_attempt_are_two_tests_never_a_retry() {
+        use FinalOutcome::*;
+        // node's `it('returns 200')` in two describe blocks whose path the
+        // report lost: one fails. Never "flaky".
+        assert_eq!(
+            fold_once(vec![
+                failing("t", Outcome::Failed, "boom"),
+                case("t", Outcome::Passed, 1.0),
+            ]),
+            [(0, Failed, 1), (1, Passed, 1)]
+        );
+        let mut folder = Folder::new();
+        (0..3).for_each(|_| folder.add(case("loop", Outcome::Passed, 0.1)));
+        let (_, merged, _) = folder.finish();
+        assert_eq!((merged.tests, merged.passed), (3, 3));
+    }
+
+    #[test]
+    fn a_rerun_folds_occurrence_by_occurrence() {
+        use FinalOutcome::*;
+        let mut folder = Folder::new();
+        folder.add(case("loop", Outcome::Passed, 0.1));
+        folder.add(failing("loop", Outcome::Failed, "second fails"));
+        folder.add(case("loop", Outcome::Passed, 0.1));
+        folder.next_attempt();
+        // The re-run runs every test of that name again.
+        (0..3).for_each(|_| folder.add(case("loop", Outcome::Passed, 0.1)));
+        let (_, merged, results) = folder.finish();
+        let summary: Vec<_> = results
+            .iter()
+            .map(|r| (r.key.occurrence, r.outcome, r.attempts))
+            .collect();
+        assert_eq!(summary, [(0, Passed, 2), (1, Flaky, 2), (2, Passed, 2)]);
+        assert_eq!((merged.tests, merged.flaky), (3, 1));
+        // A re-run that reports only the failed one folds into occurrence 0,
+        // the first with that name: the runner can't tell them apart either.
+        let mut folder = Folder::new();
+        folder.add(failing("t", Outcome::Failed, "boom"));
+        folder.next_attempt();
+        folder.add(case("t", Outcome::Passed, 0.1));
+        let (_, merged, _) = folder.finish();
+        assert_eq!((merged.tests, merged.flaky), (1, 1));
+    }
+
+    #[test]
+    fn the_occurrence_is_left_out_of_json_when_first() {
+        let key = |occurrence| TestKey {
+            file: None,
+            classname: "c".into(),
+            name: "n".into(),
+            occurrence,
+        };
+        assert_eq!(
+            serde_json::to_string(&key(0)).unwrap(),
+            r#"{"file":null,"classname":"c","name":"n"}"#
+        );
+        let second = serde_json::to_string(&key(1)).unwrap();
+        assert!(second.ends_with(r#""occurrence":1}"#), "{second}");
+        let read: TestKey =
+            serde_json::from_str(r#"{"file":null,"classname":"c","name":"n"}"#).unwrap();
+        assert_eq!(read, key(0));
     }
 
     fn only(cases: Vec<TestCase>) -> TestResult {
@@ -531,6 +660,8 @@ mod tests {
 
     #[test]
     fn counts_and_merged_on_a_mixed_report() {
+        // One report is one attempt: its duplicate elements are distinct
+        // tests (a Gradle test-retry file's failed attempt stays a failure).
         let mut folder = Folder::default();
         super::super::junit::parse_reader(MIXED.as_bytes(), "mixed.xml", |c| folder.add(c))
             .expect("parses");
@@ -552,7 +683,7 @@ mod tests {
                 merged.flaky,
                 merged.skipped
             ),
-            (8, 2, 3, 2, 1)
+            (12, 3, 5, 1, 3)
         );
         assert!(
             (merged.duration_seconds - 8.3).abs() < 1e-9,
@@ -562,20 +693,24 @@ mod tests {
 
         let summary: Vec<_> = results
             .iter()
-            .map(|r| (r.key.name.as_str(), r.outcome, r.attempts))
+            .map(|r| (r.key.name.as_str(), r.key.occurrence, r.outcome))
             .collect();
         use FinalOutcome::*;
         assert_eq!(
             summary,
             vec![
-                ("adds", Passed, 1),
-                ("both", Failed, 1),
-                ("checkout", Failed, 2),
-                ("coupons", Failed, 1),
-                ("refunds", Skipped, 2),
-                ("removes", Flaky, 2),
-                ("totals", Flaky, 1),
-                ("wishlist", Passed, 2),
+                ("adds", 0, Passed),
+                ("both", 0, Failed),
+                ("checkout", 0, Failed),
+                ("checkout", 1, Failed),
+                ("coupons", 0, Failed),
+                ("refunds", 0, Skipped),
+                ("refunds", 1, Skipped),
+                ("removes", 0, Failed),
+                ("removes", 1, Passed),
+                ("totals", 0, Flaky),
+                ("wishlist", 0, Skipped),
+                ("wishlist", 1, Passed),
             ]
         );
         let message = |name: &str| {
@@ -585,15 +720,10 @@ mod tests {
                 .expect("present");
             result.failure.as_ref().and_then(|f| f.message.clone())
         };
-        assert_eq!(message("checkout").as_deref(), Some("db still down"));
+        assert_eq!(message("checkout").as_deref(), Some("db down"));
         assert_eq!(message("removes").as_deref(), Some("boom"));
         assert_eq!(message("totals").as_deref(), Some("off by one"));
         assert_eq!(message("both").as_deref(), Some("f"));
         assert_eq!(message("adds"), None);
-        let removes = results
-            .iter()
-            .find(|r| r.key.name == "removes")
-            .expect("present");
-        assert_eq!(removes.duration_seconds, 2.5);
     }
 }

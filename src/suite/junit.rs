@@ -415,6 +415,11 @@ fn complete_utf8_prefix(bytes: &[u8]) -> usize {
 }
 
 /// `s` cut to at most `max` bytes at a character boundary.
+pub(crate) fn cap_text(s: String, max: usize) -> String {
+    cap_str(Cow::Owned(s), max)
+}
+
+/// `s` cut to at most `max` bytes at a character boundary.
 fn cap_str(s: Cow<'_, str>, max: usize) -> String {
     if s.len() <= max {
         return s.into_owned();

@@ -1,7 +1,8 @@
 //! Merging shard results (and plain JUnit files) with integrity: every
 //! shard of the plan present, every planned item reported, results from
-//! one plan only, duplicates folded. Every problem is named, and any
-//! problem fails the run.
+//! one plan only. A shard given twice folds only when both results say the
+//! same; a conflicting one fails the run, naming both files. Every problem
+//! is named, and any problem fails the run.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -74,10 +75,10 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
     let shards = check_shards(&inputs.shards, plan, &mut problems, &mut warnings);
     let mut stats = Vec::new();
     for (_, result) in &shards {
-        counts.cases += result.counts.cases;
-        counts.failures += result.counts.failures;
-        counts.errors += result.counts.errors;
-        counts.skipped += result.counts.skipped;
+        counts.cases = counts.cases.saturating_add(result.counts.cases);
+        counts.failures = counts.failures.saturating_add(result.counts.failures);
+        counts.errors = counts.errors.saturating_add(result.counts.errors);
+        counts.skipped = counts.skipped.saturating_add(result.counts.skipped);
         stats.push(ShardStat {
             shard: result.shard,
             tests: result.tests.len() as u64,
@@ -124,15 +125,17 @@ fn check_shards<'a>(
     if shards.is_empty() {
         return Vec::new();
     }
-    let expected_hash = plan.map_or(shards[0].1.plan_sha256.as_str(), |(_, hash)| hash);
-    let total = plan.map_or(shards[0].1.total, |(plan, _)| plan.plan.shards.len());
+    let Some((expected_hash, total)) = reference(shards, plan, problems) else {
+        return Vec::new();
+    };
+    let expected_hash = expected_hash.as_str();
     let mut kept: BTreeMap<usize, (&str, &ShardResult)> = BTreeMap::new();
     for (origin, result) in shards {
         if result.plan_sha256 != expected_hash {
             problems.push(format!(
                 "{origin}: comes from a different plan (sha256 {}…, expected {}…)",
-                short(&result.plan_sha256),
-                short(expected_hash)
+                short(&control_chars(&result.plan_sha256)),
+                short(&control_chars(expected_hash))
             ));
             continue;
         }
@@ -143,11 +146,18 @@ fn check_shards<'a>(
             ));
             continue;
         }
-        if let Some((first, _)) = kept.get(&result.shard) {
-            tracing::warn!(
-                "{origin}: shard {}/{total} was already given by {first}; folded",
-                result.shard
-            );
+        if let Some((first, kept_result)) = kept.get(&result.shard) {
+            if same_outcomes(kept_result, result) {
+                tracing::info!(
+                    "{origin}: shard {}/{total} was already given by {first} with the same results; folded",
+                    result.shard
+                );
+            } else {
+                problems.push(format!(
+                    "shard {}/{total}: {first} and {origin} both claim it with different results; pass only one",
+                    result.shard
+                ));
+            }
             continue;
         }
         kept.insert(result.shard, (origin.as_str(), result));
@@ -209,12 +219,76 @@ fn check_shards<'a>(
     kept.into_values().collect()
 }
 
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
+fn short(hash: &str) -> String {
+    hash.chars().take(12).collect()
 }
 
-/// The same test reported more than once (a retry in another shard, a
-/// duplicated item) is folded into one result.
+/// The plan every result must come from, and its shard count: `--plan`'s
+/// when given. Without it, the results must agree among themselves; no one
+/// file decides for the others, so results from several plans are a
+/// problem naming each plan and its files, and nothing is merged.
+fn reference(
+    shards: &[(String, ShardResult)],
+    plan: Option<(&PlanFile, &str)>,
+    problems: &mut Vec<String>,
+) -> Option<(String, usize)> {
+    if let Some((plan, hash)) = plan {
+        return Some((hash.to_owned(), plan.plan.shards.len()));
+    }
+    let mut plans: BTreeMap<(&str, usize), Vec<&str>> = BTreeMap::new();
+    for (origin, result) in shards {
+        plans
+            .entry((result.plan_sha256.as_str(), result.total))
+            .or_default()
+            .push(origin.as_str());
+    }
+    if plans.len() == 1 {
+        return plans.into_keys().next().map(|(h, t)| (h.to_owned(), t));
+    }
+    let described: Vec<String> = plans
+        .iter()
+        .map(|((hash, total), files)| {
+            format!(
+                "plan {}… of {total} shards ({})",
+                short(&control_chars(hash)),
+                files.join(", ")
+            )
+        })
+        .collect();
+    problems.push(format!(
+        "the results come from {} different plans: {}; pass --plan to say which one is meant",
+        plans.len(),
+        described.join("; ")
+    ));
+    None
+}
+
+/// Whether two results for one shard say the same: the same items, tests,
+/// outcomes, counts and error (durations may differ).
+fn same_outcomes(a: &ShardResult, b: &ShardResult) -> bool {
+    let items = |r: &ShardResult| -> Vec<(String, u32)> {
+        r.items.iter().map(|i| (i.id.clone(), i.tests)).collect()
+    };
+    let tests = |r: &ShardResult| -> Vec<(TestKey, FinalOutcome, u32)> {
+        let mut tests: Vec<_> = r
+            .tests
+            .iter()
+            .map(|t| (t.key.clone(), t.outcome, t.attempts))
+            .collect();
+        tests.sort_by(|x, y| x.0.cmp(&y.0));
+        tests
+    };
+    a.counts == b.counts
+        && a.error == b.error
+        && a.runner == b.runner
+        && items(a) == items(b)
+        && tests(a) == tests(b)
+}
+
+/// The same test reported by more than one input (a JUnit file and a shard
+/// result, a file planned twice) is folded into one result. Different
+/// inputs are not re-runs of each other, so a failure in one is never
+/// turned into "flaky" by a pass in another.
 fn fold_into(tests: &mut BTreeMap<TestKey, TestResult>, test: TestResult) {
     match tests.get_mut(&test.key) {
         None => {
@@ -222,7 +296,7 @@ fn fold_into(tests: &mut BTreeMap<TestKey, TestResult>, test: TestResult) {
         }
         Some(existing) => {
             existing.outcome = combine(existing.outcome, test.outcome);
-            existing.attempts += test.attempts;
+            existing.attempts = existing.attempts.saturating_add(test.attempts);
             existing.duration_seconds += test.duration_seconds;
             if test.failure.is_some() {
                 existing.failure = test.failure;
@@ -235,8 +309,8 @@ fn combine(a: FinalOutcome, b: FinalOutcome) -> FinalOutcome {
     use FinalOutcome::*;
     match (a, b) {
         (Skipped, other) | (other, Skipped) => other,
-        (Flaky, _) | (_, Flaky) | (Passed, Failed) | (Failed, Passed) => Flaky,
-        (Failed, Failed) => Failed,
+        (Failed, _) | (_, Failed) => Failed,
+        (Flaky, _) | (_, Flaky) => Flaky,
         (Passed, Passed) => Passed,
     }
 }
@@ -247,9 +321,10 @@ mod tests {
     use FinalOutcome::*;
 
     #[test]
-    fn outcomes_combine_as_retries_do() {
-        assert_eq!(combine(Passed, Failed), Flaky);
-        assert_eq!(combine(Failed, Passed), Flaky);
+    fn a_failure_in_one_input_is_never_hidden_by_another() {
+        assert_eq!(combine(Passed, Failed), Failed);
+        assert_eq!(combine(Failed, Passed), Failed);
+        assert_eq!(combine(Flaky, Failed), Failed);
         assert_eq!(combine(Failed, Failed), Failed);
         assert_eq!(combine(Skipped, Failed), Failed);
         assert_eq!(combine(Passed, Skipped), Passed);

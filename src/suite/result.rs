@@ -67,6 +67,44 @@ impl ShardResult {
                 crate::escape::control_chars(&result.format)
             )));
         }
+        // Every count drives a loop or an allocation in the merge: a
+        // crafted `"total": 1000000000000` must be refused, not iterated.
+        let max = super::split::MAX_SHARDS;
+        if result.total == 0 || result.total > max {
+            return Err(InputError::new(format!(
+                "{origin}: total: {} is not within 1..={max}",
+                result.total
+            )));
+        }
+        let bad_seconds = |s: f64| !s.is_finite() || s < 0.0;
+        if bad_seconds(result.duration_seconds) {
+            return Err(InputError::new(format!(
+                "{origin}: duration_seconds: {} is not a duration",
+                result.duration_seconds
+            )));
+        }
+        if let Some(test) = result
+            .tests
+            .iter()
+            .find(|t| bad_seconds(t.duration_seconds))
+        {
+            return Err(InputError::new(format!(
+                "{origin}: tests: `{}` has duration_seconds {}, not a duration",
+                crate::escape::control_chars(&test.key.name),
+                test.duration_seconds
+            )));
+        }
+        if let Some(item) = result
+            .items
+            .iter()
+            .find(|i| bad_seconds(i.duration_seconds))
+        {
+            return Err(InputError::new(format!(
+                "{origin}: items: `{}` has duration_seconds {}, not a duration",
+                crate::escape::control_chars(&item.id),
+                item.duration_seconds
+            )));
+        }
         if result.shard == 0 || result.shard > result.total {
             return Err(InputError::new(format!(
                 "{origin}: shard: {} is not within 1..={}",

@@ -126,6 +126,7 @@ mod tests {
                 file: Some(file.into()),
                 classname: "c".into(),
                 name: name.into(),
+                occurrence: 0,
             },
             outcome: crate::suite::fold::FinalOutcome::Passed,
             attempts,

@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use super::test_support::argv;
 use super::{Invocation, JunitSource, Selection, TestRef, by_name};
+use crate::suite::junit::Outcome;
 
 /// Whether `program args…` runs and exits successfully.
 /// Whether the runner is installed. CI sets `PITCREW_REQUIRE_RUNNERS` to
@@ -40,18 +41,49 @@ fn run_in(invocation: &Invocation, dir: &Path) -> Output {
         .unwrap_or_else(|e| panic!("cannot start {invocation:?}: {e}"))
 }
 
+/// The report as JUnit-like text: a JUnit file as written, or our
+/// reporters' events rendered the same way (attributes unescaped), so one
+/// set of assertions reads both.
 fn report(invocation: &Invocation, output: &Output) -> String {
-    let JunitSource::File(path) = &invocation.junit else {
-        panic!("expected a report file");
+    let path = match &invocation.junit {
+        JunitSource::File(path) | JunitSource::Events(path) => path,
+        JunitSource::ConvertGoJson => panic!("expected a report file"),
     };
-    std::fs::read_to_string(path).unwrap_or_else(|e| {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!(
-            "no JUnit report at {} ({e})\nstdout:\n{}\nstderr:\n{}",
+            "no report at {} ({e})\nstdout:\n{}\nstderr:\n{}",
             path.display(),
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         )
-    })
+    });
+    if matches!(invocation.junit, JunitSource::File(_)) {
+        return text;
+    }
+    let cases = super::events::parse(text.as_bytes()).cases;
+    let failures = cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .count();
+    let mut xml = format!(
+        "<testsuite tests=\"{}\" failures=\"{failures}\">\n",
+        cases.len()
+    );
+    for case in cases {
+        let inner = match case.outcome {
+            Outcome::Passed => "",
+            Outcome::Skipped => "<skipped/>",
+            Outcome::Failed => "<failure/>",
+            Outcome::Errored => "<error/>",
+        };
+        xml.push_str(&format!(
+            "<testcase classname=\"{}\" name=\"{}\" file=\"{}\">{inner}</testcase>\n",
+            case.classname,
+            case.name,
+            case.file.unwrap_or_default()
+        ));
+    }
+    xml
 }
 
 /// Whether the report has no testcase `name`, or only a skipped one.
@@ -96,25 +128,37 @@ fn node_test_runner_end_to_end() {
         .unwrap();
     let output = run_in(&invocation, dir.path());
     assert!(!output.status.success(), "a test fails, so node must fail");
-    let xml = report(&invocation, &output);
-    for name in ["adds up (1 + 1) [ok]", "stays green", "nested fails", "ü"] {
-        assert!(xml.contains(name), "{name} missing from\n{xml}");
+    let found = node_cases(&invocation, &output);
+    for name in ["adds up (1 + 1) [ok]", "stays green", "nested fails"] {
+        assert!(
+            found.iter().any(|c| c.2 == name),
+            "{name} missing: {found:?}"
+        );
     }
+    assert!(
+        found.contains(&(
+            "failing case.test.mjs".into(),
+            "suite".into(),
+            "nested fails".into(),
+            Outcome::Failed
+        )),
+        "file and describe path kept: {found:?}"
+    );
     assert!(
         String::from_utf8_lossy(&output.stdout).contains("stays green"),
         "the spec reporter writes to stdout"
     );
 
-    // Re-run only the failures, named as node's report names them.
+    // Re-run only the failures, named as our reporter names them.
     let failed = [
         TestRef {
             file: Some("failing case.test.mjs".into()),
-            classname: "test".into(),
-            name: "keeps &quot;quotes&quot; | and $ymbols ü".into(),
+            classname: String::new(),
+            name: "keeps \"quotes\" | and $ymbols ü".into(),
         },
         TestRef {
             file: Some("failing case.test.mjs".into()),
-            classname: "test".into(),
+            classname: "suite".into(),
             name: "nested fails".into(),
         },
     ];
@@ -122,23 +166,51 @@ fn node_test_runner_end_to_end() {
     let rerun = node.rerun(&base, &failed, &rerun_junit).unwrap().unwrap();
     let output = run_in(&rerun, dir.path());
     assert!(!output.status.success());
-    let xml = report(&rerun, &output);
-    assert!(xml.contains("nested fails"), "{xml}");
-    assert!(xml.contains("and $ymbols"), "{xml}");
-    assert!(
-        xml.contains(r#"failure="1 == 2""#),
-        "the test with quotes in its name ran and failed:\n{xml}"
+    let found = node_cases(&rerun, &output);
+    let outcome = |name: &str| {
+        found
+            .iter()
+            .filter(|c| c.2 == name)
+            .map(|c| c.3)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(outcome("nested fails"), [Outcome::Failed], "{found:?}");
+    assert_eq!(
+        outcome("keeps \"quotes\" | and $ymbols ü"),
+        [Outcome::Failed],
+        "the test with quotes in its name ran and failed: {found:?}"
     );
     // Node 20 lists tests the pattern excludes as skipped; later versions omit them.
-    assert!(not_run(&xml, "stays green"), "only failures re-run:\n{xml}");
     assert!(
-        xml.contains(r#"failures="1""#),
-        "the nested failure ran:\n{xml}"
+        outcome("stays green")
+            .iter()
+            .all(|o| *o == Outcome::Skipped),
+        "only failures re-run: {found:?}"
     );
     assert!(
-        !xml.contains("adds up"),
-        "only failing files re-run:\n{xml}"
+        outcome("adds up (1 + 1) [ok]").is_empty(),
+        "only failing files re-run: {found:?}"
     );
+}
+
+/// (file, describe path, name, outcome) of every case in node's events.
+fn node_cases(invocation: &Invocation, output: &Output) -> Vec<(String, String, String, Outcome)> {
+    let JunitSource::Events(path) = &invocation.junit else {
+        panic!("expected an events file");
+    };
+    let events = super::events::read(path).unwrap_or_else(|e| {
+        panic!(
+            "no events at {} ({e})\nstdout:\n{}\nstderr:\n{}",
+            path.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    events
+        .cases
+        .into_iter()
+        .map(|c| (c.file.unwrap_or_default(), c.classname, c.name, c.outcome))
+        .collect()
 }
 
 #[test]

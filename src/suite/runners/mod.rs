@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod detect;
+pub mod events;
 mod generic;
 mod go;
 mod go_json;
@@ -100,6 +101,9 @@ pub enum JunitSource {
     /// Standard output is a `go test -json` event stream; convert it with
     /// [`go_json_to_junit`].
     ConvertGoJson,
+    /// One of pitcrew's own reporters writes [`events`] (JSON lines, as the
+    /// tests run) to this (absolute) path.
+    Events(PathBuf),
 }
 
 /// Why an invocation could not be built (or a report not converted).
@@ -852,17 +856,19 @@ mod tests {
 
     #[test]
     fn relative_junit_paths_become_absolute() {
-        let files = argv(&["t.py"]);
-        let inv = by_name("pytest")
+        // Jest writes nothing before it runs (pytest and node write their
+        // reporters next to the report, which would litter the crate).
+        let files = argv(&["t.test.js"]);
+        let inv = by_name("jest")
             .unwrap()
             .invocation(
-                &argv(&["pytest"]),
+                &argv(&["npx", "jest"]),
                 &Selection::Files(&files),
                 Path::new("out/j.xml"),
             )
             .unwrap();
         let JunitSource::File(path) = &inv.junit else {
-            panic!("pytest writes a file");
+            panic!("jest writes a file");
         };
         assert!(path.is_absolute());
         assert!(path.ends_with("out/j.xml"));

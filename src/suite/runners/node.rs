@@ -1,23 +1,31 @@
 //! Node's built-in test runner (`node --test`).
 //!
-//! Two reporters: `junit` to the report file and `spec` to standard output,
-//! each with its own `--test-reporter-destination`. Node stops reading its
+//! Two reporters: pitcrew's own (`node_reporter.mjs`, written next to the
+//! report path) to the events file, and `spec` to standard output, each
+//! with its own `--test-reporter-destination`. Node stops reading its
 //! options at the first file, so they go right after node's own options
 //! and the files last.
 //!
-//! Node's JUnit reporter writes `classname="test"` for every testcase and no
-//! `file` attribute, so a test can only be selected when the caller knows
-//! its file. Single tests are selected with `--test-name-pattern`, which Node
+//! Node's JUnit reporter is not used: it writes `classname="test"` for every
+//! testcase, no file and no describe path, and turns tabs in names into
+//! spaces, so distinct tests would look like retries of one. Ours writes
+//! each test's file, describe path (the `classname`, joined with ` > `) and
+//! exact name, as the tests run ([`super::events`]), so a shard's files run
+//! in one process with node's own concurrency and every result is still
+//! attributed to its file.
+//!
+//! Single tests are selected with `--test-name-pattern`, which Node
 //! matches against a test's own name and (since Node 22) also against its
 //! ancestors' names and its own joined with spaces; suites whose
-//! descendants match run too.
+//! descendants match run too. Same-named tests in other describe blocks may
+//! run along; the caller keeps only the results it asked for.
 
 use std::path::Path;
 
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    create_parent_dir, dedup, detect, file_attribute, file_scoped_id, files_and_pattern, finish,
-    js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
+    create_parent_dir, dedup, detect, events, file_attribute, file_scoped_id, files_and_pattern,
+    finish, js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
 };
 
 /// The `node --test` adapter.
@@ -25,12 +33,11 @@ pub(super) struct Node;
 
 const NAME: &str = "node";
 
-impl Runner for Node {
-    fn junit_names_files(&self) -> bool {
-        // Node's junit reporter writes `classname="test"` and no file.
-        false
-    }
+/// The reporter's source and the file name it is written under.
+const REPORTER: &str = include_str!("node_reporter.mjs");
+const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 
+impl Runner for Node {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -47,11 +54,13 @@ impl Runner for Node {
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
         let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
-        let (junit, junit_text) = absolute_junit(junit_path)?;
+        let (junit, _) = absolute_junit(junit_path)?;
         create_parent_dir(&junit)?;
+        let reporter = write_reporter(&junit)?;
+        let events = junit.with_extension("events.jsonl");
         let mut options = vec![
-            "--test-reporter=junit".to_owned(),
-            format!("--test-reporter-destination={junit_text}"),
+            format!("--test-reporter={reporter}"),
+            format!("--test-reporter-destination={}", super::path_str(&events)?),
             "--test-reporter=spec".to_owned(),
             "--test-reporter-destination=stdout".to_owned(),
         ];
@@ -81,7 +90,7 @@ impl Runner for Node {
             program,
             words.split_off(1),
             Vec::new(),
-            JunitSource::File(junit),
+            JunitSource::Events(events),
         )
     }
 
@@ -96,10 +105,25 @@ impl Runner for Node {
         rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
     }
 
-    /// `file::name`.
+    /// `file::describe > path > name`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
-        file_scoped_id(test.file.as_deref(), &test.name)
+        let full = if test.classname.is_empty() {
+            test.name.clone()
+        } else {
+            format!("{}{}{}", test.classname, events::PATH_SEPARATOR, test.name)
+        };
+        file_scoped_id(test.file.as_deref(), &full)
     }
+}
+
+/// Writes the reporter next to the report and returns its absolute path
+/// (node resolves a reporter given as a path from the working directory).
+fn write_reporter(report: &Path) -> Result<String, RunnerError> {
+    let dir = report.parent().unwrap_or(Path::new("/"));
+    let path = dir.join(REPORTER_FILE);
+    std::fs::write(&path, REPORTER)
+        .map_err(|e| RunnerError::io(format!("cannot write {}", path.display()), e))?;
+    Ok(super::path_str(&path)?.to_owned())
 }
 
 /// `(?:^| )(?:a|b)$`: a name on its own, or at the end of its ancestors'.
@@ -152,8 +176,16 @@ mod tests {
                 "tsx",
                 "--test",
                 "--test-concurrency=1",
-                "--test-reporter=junit",
-                &format!("--test-reporter-destination={}", junit.display()),
+                &format!(
+                    "--test-reporter={}",
+                    dir.path()
+                        .join("reports/pitcrew-node-reporter.mjs")
+                        .display()
+                ),
+                &format!(
+                    "--test-reporter-destination={}",
+                    dir.path().join("reports/node.events.jsonl").display()
+                ),
                 "--test-reporter=spec",
                 "--test-reporter-destination=stdout",
                 "test/a.test.mjs",
@@ -161,7 +193,14 @@ mod tests {
             ])
         );
         assert!(inv.env.is_empty());
-        assert_eq!(inv.junit, JunitSource::File(junit));
+        assert_eq!(
+            inv.junit,
+            JunitSource::Events(dir.path().join("reports/node.events.jsonl"))
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("reports/pitcrew-node-reporter.mjs")).unwrap(),
+            REPORTER
+        );
     }
 
     #[test]
@@ -171,11 +210,15 @@ mod tests {
             .invocation(
                 &argv(&["node", "--test", "setup.mjs"]),
                 &Selection::Files(&files),
-                Path::new("/j.xml"),
+                &std::env::temp_dir().join("pitcrew-node-test/j.xml"),
             )
             .unwrap();
         assert_eq!(inv.args[0], "--test");
-        assert_eq!(inv.args[1], "--test-reporter=junit");
+        assert!(
+            inv.args[1].starts_with("--test-reporter=/"),
+            "{:?}",
+            inv.args
+        );
         assert_eq!(&inv.args[5..], &argv(&["setup.mjs", "t.mjs"])[..]);
     }
 
@@ -186,7 +229,11 @@ mod tests {
             test_ref(Some("a.test.mjs"), "test", "inner bad"),
         ];
         let inv = runner()
-            .rerun(&argv(&["node", "--test"]), &failed, Path::new("/j.xml"))
+            .rerun(
+                &argv(&["node", "--test"]),
+                &failed,
+                &std::env::temp_dir().join("pitcrew-node-test/j.xml"),
+            )
             .unwrap()
             .unwrap();
         let pattern = inv
@@ -207,7 +254,11 @@ mod tests {
         let no_file = [test_ref(None, "test", "x")];
         assert!(
             runner()
-                .rerun(&argv(&["node", "--test"]), &no_file, Path::new("/j.xml"))
+                .rerun(
+                    &argv(&["node", "--test"]),
+                    &no_file,
+                    &std::env::temp_dir().join("pitcrew-node-test/j.xml")
+                )
                 .is_none()
         );
         assert!(matches!(
@@ -215,7 +266,7 @@ mod tests {
                 .invocation(
                     &argv(&["node", "--test"]),
                     &Selection::Tests(&no_file),
-                    Path::new("/j.xml")
+                    &std::env::temp_dir().join("pitcrew-node-test/j.xml")
                 )
                 .unwrap_err(),
             RunnerError::MissingFile { .. }

@@ -1,9 +1,14 @@
 //! pytest: items are files or node ids, appended as arguments.
 //!
-//! The report is written with `--junitxml=PATH -o junit_family=xunit1`:
-//! the xunit1 family keeps the `file` and `line` testcase attributes that
-//! pytest's default (xunit2, since pytest 6) drops, and `file` is what maps a
-//! testcase back to its node id.
+//! Results come from a small plugin of ours (`pytest_events.py`, loaded
+//! with `-p pitcrew_pytest`, found through `PYTHONPATH`), not from pytest's
+//! JUnit: it names each test by its node id (the module it was collected
+//! from, where xunit1's `file` is the module that *defines* the method, so
+//! an inherited test pointed at `tests/mixins.py`), lists every collected
+//! test (so the tests `-x`/`--maxfail` never reached are named), and writes
+//! each result as the test finishes (so a timeout keeps them and names the
+//! test that hung). The user's own `--junitxml` and `junit_family` are left
+//! alone, whatever flavour they choose.
 //!
 //! A file without some of its tests ([`Selection::FileExcept`]) loads a
 //! small plugin (`pytest_deselect.py`, written next to the report and found
@@ -23,6 +28,10 @@ use super::{
 const PLUGIN: &str = include_str!("pytest_deselect.py");
 const PLUGIN_MODULE: &str = "pitcrew_deselect";
 const DESELECT_ENV: &str = "PITCREW_DESELECT";
+/// The reporter's source, its module name and the variable naming its file.
+const REPORTER: &str = include_str!("pytest_events.py");
+const REPORTER_MODULE: &str = "pitcrew_pytest";
+const EVENTS_ENV: &str = "PITCREW_EVENTS";
 
 /// The pytest adapter.
 pub(super) struct Pytest;
@@ -49,19 +58,15 @@ impl Runner for Pytest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
-        let (junit, junit_text) = absolute_junit(junit_path)?;
-        let mut env = Vec::new();
-        let mut ours = vec![
-            format!("--junitxml={junit_text}"),
-            "-o".to_owned(),
-            "junit_family=xunit1".to_owned(),
-        ];
+        let (junit, _) = absolute_junit(junit_path)?;
+        let mut ours = vec!["-p".to_owned(), REPORTER_MODULE.to_owned()];
+        let mut deselect = None;
         let items: Vec<String> = match selection {
             Selection::Files(files) => files.iter().map(|f| path_arg(f)).collect(),
             Selection::Tests(tests) => node_ids(tests)?.iter().map(|id| path_arg(id)).collect(),
             Selection::FileExcept { file, tests } => {
                 if !tests.is_empty() {
-                    env = deselect_plugin(&junit, &node_ids(tests)?)?;
+                    deselect = Some(node_ids(tests)?);
                     ours.extend(["-p".to_owned(), PLUGIN_MODULE.to_owned()]);
                 }
                 vec![path_arg(file)]
@@ -70,9 +75,11 @@ impl Runner for Pytest {
         if items.iter().all(String::is_empty) {
             return Err(RunnerError::EmptySelection { runner: NAME });
         }
+        let events = junit.with_extension("events.jsonl");
+        let env = plugins(&junit, &events, deselect.as_deref())?;
         ours.extend(items);
         let args = insert_before_terminator(args, &["--"], ours);
-        finish(program, args, env, JunitSource::File(junit))
+        finish(program, args, env, JunitSource::Events(events))
     }
 
     fn rerun(
@@ -101,36 +108,50 @@ fn node_ids(tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
         .collect()
 }
 
-/// Writes the deselect plugin and its id list next to the report, and
-/// returns the environment that loads them: the report's directory first on
-/// `PYTHONPATH` (ahead of the user's own entries) and the list's path.
-fn deselect_plugin(junit: &Path, ids: &[String]) -> Result<Vec<(String, String)>, RunnerError> {
+/// Writes our plugins next to the report (the deselect plugin and its id
+/// list only when tests are left out) and returns the environment that
+/// loads them: the report's directory first on `PYTHONPATH` (ahead of the
+/// user's own entries), the events file and the list's path.
+fn plugins(
+    junit: &Path,
+    events: &Path,
+    deselect: Option<&[String]>,
+) -> Result<Vec<(String, String)>, RunnerError> {
     create_parent_dir(junit)?;
     let dir = junit.parent().unwrap_or(Path::new("/"));
-    let plugin = dir.join(format!("{PLUGIN_MODULE}.py"));
-    std::fs::write(&plugin, PLUGIN)
-        .map_err(|e| RunnerError::io(format!("cannot write {}", plugin.display()), e))?;
-    let mut list = junit.as_os_str().to_owned();
-    list.push(".deselect.json");
-    let list = std::path::PathBuf::from(list);
-    let json =
-        serde_json::to_vec(ids).map_err(|e| RunnerError::io("cannot list the tests", e.into()))?;
-    std::fs::write(&list, json)
-        .map_err(|e| RunnerError::io(format!("cannot write {}", list.display()), e))?;
-    let mut path = std::ffi::OsString::from(dir);
-    if let Some(user) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
-        path.push(":");
-        path.push(user);
-    }
+    let write = |path: &Path, bytes: &[u8]| {
+        std::fs::write(path, bytes)
+            .map_err(|e| RunnerError::io(format!("cannot write {}", path.display()), e))
+    };
+    write(
+        &dir.join(format!("{REPORTER_MODULE}.py")),
+        REPORTER.as_bytes(),
+    )?;
     let text = |p: &std::ffi::OsStr| {
         p.to_str()
             .map(str::to_owned)
             .ok_or_else(|| RunnerError::NonUtf8Path { path: p.into() })
     };
-    Ok(vec![
+    let mut path = std::ffi::OsString::from(dir);
+    if let Some(user) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
+        path.push(":");
+        path.push(user);
+    }
+    let mut env = vec![
         ("PYTHONPATH".to_owned(), text(&path)?),
-        (DESELECT_ENV.to_owned(), text(list.as_os_str())?),
-    ])
+        (EVENTS_ENV.to_owned(), text(events.as_os_str())?),
+    ];
+    if let Some(ids) = deselect {
+        write(&dir.join(format!("{PLUGIN_MODULE}.py")), PLUGIN.as_bytes())?;
+        let mut list = junit.as_os_str().to_owned();
+        list.push(".deselect.json");
+        let list = std::path::PathBuf::from(list);
+        let json = serde_json::to_vec(ids)
+            .map_err(|e| RunnerError::io("cannot list the tests", e.into()))?;
+        write(&list, &json)?;
+        env.push((DESELECT_ENV.to_owned(), text(list.as_os_str())?));
+    }
+    Ok(env)
 }
 
 /// The pytest node id (`path/to/test_x.py::Class::test_name[params]`) of a
@@ -229,38 +250,53 @@ mod tests {
             "tests/dir with space/test_b.py",
             "-odd.py",
         ]);
+        let dir = tempfile::tempdir().unwrap();
         let inv = runner()
             .invocation(
                 &argv(&["pytest", "-q"]),
                 &Selection::Files(&files),
-                Path::new("/tmp/out/junit.xml"),
+                &dir.path().join("out/junit.xml"),
             )
             .unwrap();
         assert_eq!(inv.program, "pytest");
+        // The user's --junitxml and junit_family are left alone.
         assert_eq!(
             inv.args,
             argv(&[
                 "-q",
-                "--junitxml=/tmp/out/junit.xml",
-                "-o",
-                "junit_family=xunit1",
+                "-p",
+                "pitcrew_pytest",
                 "tests/test_a.py",
                 "tests/dir with space/test_b.py",
                 "./-odd.py",
             ])
         );
-        assert!(inv.env.is_empty());
-        assert_eq!(inv.junit, JunitSource::File("/tmp/out/junit.xml".into()));
+        let events = dir.path().join("out/junit.events.jsonl");
+        assert_eq!(inv.junit, JunitSource::Events(events.clone()));
+        let env_of = |key| super::super::test_support::env_of(&inv, key);
+        assert_eq!(env_of(EVENTS_ENV), events.to_str());
+        let out = dir.path().join("out");
+        assert!(
+            env_of("PYTHONPATH")
+                .unwrap()
+                .starts_with(out.to_str().unwrap())
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("pitcrew_pytest.py")).unwrap(),
+            REPORTER
+        );
+        assert_eq!(env_of(DESELECT_ENV), None);
     }
 
     #[test]
     fn python_dash_m_and_double_dash() {
         let files = argv(&["t.py"]);
+        let dir = tempfile::tempdir().unwrap();
         let inv = runner()
             .invocation(
                 &argv(&["python3", "-m", "pytest", "--", "-k", "x"]),
                 &Selection::Files(&files),
-                Path::new("/j.xml"),
+                &dir.path().join("j.xml"),
             )
             .unwrap();
         assert_eq!(inv.program, "python3");
@@ -269,9 +305,8 @@ mod tests {
             argv(&[
                 "-m",
                 "pytest",
-                "--junitxml=/j.xml",
-                "-o",
-                "junit_family=xunit1",
+                "-p",
+                "pitcrew_pytest",
                 "t.py",
                 "--",
                 "-k",
@@ -303,8 +338,14 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            &inv.args[4..],
-            &argv(&["-p", "pitcrew_deselect", "tests/test_slow.py"])[..]
+            &inv.args[1..],
+            &argv(&[
+                "-p",
+                "pitcrew_pytest",
+                "-p",
+                "pitcrew_deselect",
+                "tests/test_slow.py"
+            ])[..]
         );
         let out = dir.path().join("out");
         let python_path = super::super::test_support::env_of(&inv, "PYTHONPATH").unwrap();
@@ -337,7 +378,11 @@ mod tests {
                 &junit,
             )
             .unwrap();
-        assert!(whole.env.is_empty());
+        assert!(!whole.args.contains(&"pitcrew_deselect".to_owned()));
+        assert_eq!(
+            super::super::test_support::env_of(&whole, DESELECT_ENV),
+            None
+        );
         assert_eq!(
             whole.args.last().map(String::as_str),
             Some("tests/test_slow.py")
@@ -432,12 +477,14 @@ mod tests {
             test_ref(Some("tests/test_a.py"), "tests.test_a.TestX", "test_y"),
             test_ref(Some("tests/test_b.py"), "tests.test_b", "test_p[a b-(c)|d]"),
         ];
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
         let inv = runner()
-            .rerun(&argv(&["pytest"]), &failed, Path::new("/j.xml"))
+            .rerun(&argv(&["pytest"]), &failed, &junit)
             .unwrap()
             .unwrap();
         assert_eq!(
-            &inv.args[3..],
+            &inv.args[2..],
             &argv(&[
                 "tests/test_a.py::TestX::test_y",
                 "tests/test_b.py::test_p[a b-(c)|d]",

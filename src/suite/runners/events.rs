@@ -1,0 +1,337 @@
+//! Results from pitcrew's own runner reporters: one JSON object per line,
+//! written while the tests run (see `node_reporter.mjs`).
+//!
+//! Unlike a JUnit file written at exit, the events survive a timeout: the
+//! tests that finished keep their results, the test that was still running
+//! is named, and the tests the runner had queued but never reached are
+//! named too.
+//!
+//! A test's identity is the runner's own: its file, its describe path
+//! (joined with [`PATH_SEPARATOR`] into the `classname`) and its exact name,
+//! tabs and newlines included.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::suite::junit::{self, Outcome, TestCase};
+
+/// Joins a test's describe blocks into its `classname`.
+pub const PATH_SEPARATOR: &str = " > ";
+
+/// Longest line read; longer ones (never written by our reporters, which
+/// cap their details) are skipped.
+const MAX_LINE_BYTES: u64 = 1024 * 1024;
+
+/// Most `planned` and `start` entries tracked: bounds memory on a hostile
+/// or runaway stream.
+const MAX_TRACKED: usize = 1_000_000;
+
+/// What an events file says.
+#[derive(Debug, Default)]
+pub struct Events {
+    /// Every finished test, in the order reported.
+    pub cases: Vec<TestCase>,
+    /// Tests (or suites, when a hook hung) started and not finished: at a
+    /// timeout, the ones that were running. Innermost only.
+    pub running: Vec<TestCase>,
+    /// Tests queued and neither started nor finished.
+    pub never_started: Vec<TestCase>,
+}
+
+#[derive(Deserialize)]
+struct Record {
+    event: String,
+    file: Option<String>,
+    #[serde(default)]
+    path: Vec<String>,
+    #[serde(default)]
+    name: String,
+    outcome: Option<String>,
+    #[serde(default)]
+    time: f64,
+    line: Option<u32>,
+    message: Option<String>,
+    #[serde(rename = "type")]
+    failure_type: Option<String>,
+    details: Option<String>,
+}
+
+/// A test's names, as the key of the bookkeeping maps.
+type Names = (Option<String>, String, String);
+
+impl Record {
+    fn names(&self) -> Names {
+        (
+            self.file.clone(),
+            self.path.join(PATH_SEPARATOR),
+            self.name.clone(),
+        )
+    }
+}
+
+/// Reads an events file; lines that aren't records are skipped (a killed
+/// runner may leave the last one cut off).
+pub fn read(path: &Path) -> std::io::Result<Events> {
+    let file = std::fs::File::open(path)?;
+    Ok(parse(BufReader::new(file)))
+}
+
+pub fn parse(mut reader: impl BufRead) -> Events {
+    let mut events = Events::default();
+    // Counts per names, since one name can be queued and run several times
+    // (loops): queued, started (ever), still running, and reported.
+    let mut planned: BTreeMap<Names, u32> = BTreeMap::new();
+    let mut started: BTreeMap<Names, u32> = BTreeMap::new();
+    let mut live: BTreeMap<Names, u32> = BTreeMap::new();
+    let mut reported: BTreeMap<Names, u32> = BTreeMap::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match (&mut reader)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut buf)
+        {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        if buf.last() != Some(&b'\n') && buf.len() as u64 == MAX_LINE_BYTES {
+            skip_line(&mut reader);
+            continue;
+        }
+        let Ok(record) = serde_json::from_slice::<Record>(&buf) else {
+            continue;
+        };
+        let count = |map: &mut BTreeMap<Names, u32>| {
+            if map.len() < MAX_TRACKED {
+                let n = map.entry(record.names()).or_default();
+                *n = n.saturating_add(1);
+            }
+        };
+        match record.event.as_str() {
+            "planned" => count(&mut planned),
+            "start" => {
+                count(&mut started);
+                count(&mut live);
+            }
+            "end" => take_one(&mut live, &record.names()),
+            "case" => {
+                count(&mut reported);
+                events.cases.push(record.into_case());
+            }
+            _ => {}
+        }
+    }
+    events.running = innermost(&live).map(|n| bare_case(n.clone())).collect();
+    // A test a hook cancelled is reported without having started.
+    let get = |map: &BTreeMap<Names, u32>, names: &Names| map.get(names).copied().unwrap_or(0);
+    events.never_started = planned
+        .iter()
+        .flat_map(|(names, &count)| {
+            let accounted = get(&started, names).max(get(&reported, names));
+            (accounted..count).map(move |_| bare_case(names.clone()))
+        })
+        .collect();
+    events
+}
+
+fn skip_line(reader: &mut impl BufRead) {
+    loop {
+        let Ok(chunk) = reader.fill_buf() else { return };
+        if chunk.is_empty() {
+            return;
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                reader.consume(at + 1);
+                return;
+            }
+            None => {
+                let n = chunk.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+fn take_one(map: &mut BTreeMap<Names, u32>, names: &Names) {
+    if let Some(count) = map.get_mut(names) {
+        *count -= 1;
+        if *count == 0 {
+            map.remove(names);
+        }
+    }
+}
+
+/// The started tests that are not the suite of another started test.
+fn innermost(started: &BTreeMap<Names, u32>) -> impl Iterator<Item = &Names> {
+    started.keys().filter(move |(file, path, name)| {
+        let own = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}{PATH_SEPARATOR}{name}")
+        };
+        !started.keys().any(|(f, p, _)| {
+            f == file && (*p == own || p.starts_with(&format!("{own}{PATH_SEPARATOR}")))
+        })
+    })
+}
+
+fn bare_case((file, classname, name): Names) -> TestCase {
+    TestCase {
+        suite: String::new(),
+        classname,
+        name,
+        file,
+        line: None,
+        time_seconds: 0.0,
+        outcome: Outcome::Errored,
+        message: None,
+        failure_type: None,
+        details: None,
+        reruns: Vec::new(),
+    }
+}
+
+impl Record {
+    fn into_case(self) -> TestCase {
+        let outcome = match self.outcome.as_deref() {
+            Some("passed") => Outcome::Passed,
+            Some("skipped") => Outcome::Skipped,
+            Some("errored") => Outcome::Errored,
+            _ => Outcome::Failed,
+        };
+        let classname = self.path.join(PATH_SEPARATOR);
+        TestCase {
+            suite: String::new(),
+            classname,
+            name: self.name,
+            file: self.file.filter(|f| !f.is_empty()),
+            line: self.line,
+            time_seconds: if self.time.is_finite() && self.time >= 0.0 {
+                self.time
+            } else {
+                0.0
+            },
+            outcome,
+            message: self
+                .message
+                .map(|m| junit::cap_text(m, junit::MAX_MESSAGE_BYTES)),
+            failure_type: self
+                .failure_type
+                .map(|t| junit::cap_text(t, junit::MAX_MESSAGE_BYTES)),
+            details: self
+                .details
+                .map(|d| junit::cap_text(d, junit::DETAILS_HEAD_BYTES + junit::DETAILS_TAIL_BYTES)),
+            reruns: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STREAM: &str = concat!(
+        r#"{"event":"planned","file":"a.test.mjs","path":[],"name":"users"}"#,
+        "\n",
+        r#"{"event":"planned","file":"a.test.mjs","path":[],"name":"loop"}"#,
+        "\n",
+        r#"{"event":"planned","file":"a.test.mjs","path":[],"name":"loop"}"#,
+        "\n",
+        r#"{"event":"planned","file":"a.test.mjs","path":[],"name":"after"}"#,
+        "\n",
+        r#"{"event":"start","file":"a.test.mjs","path":[],"name":"users"}"#,
+        "\n",
+        r#"{"event":"planned","file":"a.test.mjs","path":["users"],"name":"returns\t200"}"#,
+        "\n",
+        r#"{"event":"start","file":"a.test.mjs","path":["users"],"name":"returns\t200"}"#,
+        "\n",
+        r#"{"event":"end","file":"a.test.mjs","path":["users"],"name":"returns\t200"}"#,
+        "\n",
+        r#"{"event":"case","file":"a.test.mjs","path":["users"],"name":"returns\t200","outcome":"failed","time":0.5,"message":"boom","type":"testCodeFailure","details":"at a.test.mjs:3"}"#,
+        "\n",
+        r#"{"event":"end","file":"a.test.mjs","path":[],"name":"users"}"#,
+        "\n",
+        r#"{"event":"start","file":"a.test.mjs","path":[],"name":"loop"}"#,
+        "\n",
+        r#"{"event":"end","file":"a.test.mjs","path":[],"name":"loop"}"#,
+        "\n",
+        r#"{"event":"case","file":"a.test.mjs","path":[],"name":"loop","outcome":"passed","time":-1}"#,
+        "\n",
+        r#"{"event":"start","file":"a.test.mjs","path":[],"name":"loop"}"#,
+        "\n",
+        "not json\n",
+        r#"{"event":"case","file":"a.te"#,
+    );
+
+    #[test]
+    fn finished_running_and_never_started_tests() {
+        let events = parse(STREAM.as_bytes());
+        let cases: Vec<_> = events
+            .cases
+            .iter()
+            .map(|c| (c.classname.as_str(), c.name.as_str(), c.outcome))
+            .collect();
+        assert_eq!(
+            cases,
+            [
+                ("users", "returns\t200", Outcome::Failed),
+                ("", "loop", Outcome::Passed),
+            ]
+        );
+        let failed = &events.cases[0];
+        assert_eq!(failed.file.as_deref(), Some("a.test.mjs"));
+        assert_eq!(failed.message.as_deref(), Some("boom"));
+        assert_eq!(failed.time_seconds, 0.5);
+        assert_eq!(events.cases[1].time_seconds, 0.0, "a negative time is 0");
+        let names =
+            |cases: &[TestCase]| -> Vec<String> { cases.iter().map(|c| c.name.clone()).collect() };
+        // The second loop iteration was running; `after` never started.
+        assert_eq!(names(&events.running), ["loop"]);
+        assert_eq!(names(&events.never_started), ["after"]);
+    }
+
+    #[test]
+    fn a_running_suite_is_named_only_when_nothing_in_it_runs() {
+        let stream = concat!(
+            r#"{"event":"start","file":"f","path":[],"name":"outer"}"#,
+            "\n",
+            r#"{"event":"start","file":"f","path":["outer"],"name":"inner"}"#,
+            "\n",
+            r#"{"event":"start","file":"f","path":["outer","inner"],"name":"hangs"}"#,
+            "\n",
+            r#"{"event":"start","file":"g","path":[],"name":"hook hangs"}"#,
+            "\n",
+        );
+        let events = parse(stream.as_bytes());
+        let running: Vec<_> = events
+            .running
+            .iter()
+            .map(|c| (c.file.as_deref(), c.classname.as_str(), c.name.as_str()))
+            .collect();
+        assert_eq!(
+            running,
+            [
+                (Some("f"), "outer > inner", "hangs"),
+                (Some("g"), "", "hook hangs")
+            ]
+        );
+    }
+
+    #[test]
+    fn overlong_lines_are_skipped() {
+        let mut stream = format!(
+            r#"{{"event":"case","file":"f","name":"{}","outcome":"passed"}}"#,
+            "x".repeat(MAX_LINE_BYTES as usize)
+        );
+        stream.push('\n');
+        stream.push_str(r#"{"event":"case","file":"f","name":"ok","outcome":"passed"}"#);
+        stream.push('\n');
+        let events = parse(stream.as_bytes());
+        assert_eq!(events.cases.len(), 1);
+        assert_eq!(events.cases[0].name, "ok");
+    }
+}

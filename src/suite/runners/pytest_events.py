@@ -1,0 +1,162 @@
+"""pitcrew's pytest reporter: one JSON object per line, written to the file
+named by PITCREW_EVENTS as the tests run (the format of pitcrew's
+`runners/events.rs`).
+
+Why not pytest's JUnit: with xunit1 a testcase's `file` is where the test
+method is *defined* (a base class in tests/mixins.py), not the module it was
+collected from; xunit2 drops `file` altogether; and a JUnit file is written
+only at exit, so a timeout loses every result and `-x`/`--maxfail` leaves no
+trace of the tests that never ran. Here every test is named by its node id
+(the collected module's path, its classes, its name), every collected test
+is listed as `planned`, and each result is written when the test finishes.
+"""
+
+import json
+import os
+
+_MAX_DETAILS = 64 * 1024
+
+
+class _Reporter:
+    def __init__(self, path, start, rootdir):
+        self.out = open(path, "a", encoding="utf-8")
+        self.start = start
+        self.rootdir = rootdir
+        self.names = {}
+        self.phases = {}
+
+    def write(self, record):
+        self.out.write(json.dumps(record) + "\n")
+        self.out.flush()
+
+    def identity(self, item):
+        return self.identity_of(item.nodeid, str(item.path))
+
+    def identity_of(self, nodeid, path):
+        """file, describe path (module dotted plus classes) and name."""
+        try:
+            relative = os.path.relpath(path, self.start)
+        except ValueError:
+            relative = path
+        relative = relative.replace(os.sep, "/")
+        # As pytest's JUnit does: parameters may contain "::".
+        address, bracket, params = nodeid.partition("[")
+        parts = address.split("::")
+        parts[-1] += bracket + params
+        module = relative[:-3] if relative.endswith(".py") else relative
+        classes = [p for p in parts[1:-1] if p and p != "()"]
+        classname = ".".join([module.replace("/", ".")] + classes)
+        return {"file": relative, "path": [classname], "name": parts[-1]}
+
+    def planned(self, items):
+        for item in items:
+            names = self.identity(item)
+            self.names[item.nodeid] = names
+            self.write(dict(event="planned", **names))
+
+    def names_of(self, nodeid):
+        names = self.names.get(nodeid)
+        if names is None and "::" in nodeid:
+            # Not collected here (pytest-xdist collects in its workers):
+            # the node id's path is relative to the rootdir.
+            path = os.path.join(self.rootdir, nodeid.partition("::")[0])
+            names = self.names[nodeid] = self.identity_of(nodeid, path)
+        return names
+
+    def logstart(self, nodeid):
+        names = self.names_of(nodeid)
+        if names:
+            self.write(dict(event="start", **names))
+
+    def logreport(self, report):
+        self.phases.setdefault(report.nodeid, []).append(report)
+
+    def logfinish(self, nodeid):
+        names = self.names_of(nodeid)
+        reports = self.phases.pop(nodeid, [])
+        if not names:
+            return
+        self.write(dict(event="end", **names))
+        record = dict(event="case", **names)
+        record.update(_outcome(reports))
+        self.write(record)
+
+
+def _outcome(reports):
+    time = sum(getattr(r, "duration", 0.0) or 0.0 for r in reports)
+    outcome, deciding = "passed", None
+    for r in reports:
+        xfail = hasattr(r, "wasxfail")
+        if r.failed and r.when != "call":
+            outcome, deciding = "errored", r
+            break
+        if r.failed:
+            outcome, deciding = "failed", r
+        elif r.skipped and outcome == "passed":
+            outcome, deciding = "skipped", r
+        elif xfail and r.passed and outcome == "passed":
+            # xpass (not strict): pytest's JUnit calls it passed.
+            pass
+    record = {"outcome": outcome, "time": time}
+    if deciding is not None:
+        line = getattr(deciding, "location", None)
+        if line and isinstance(line[1], int):
+            record["line"] = line[1]
+        message, details = _why(deciding)
+        if message:
+            record["message"] = message
+        if details:
+            record["details"] = details[:_MAX_DETAILS]
+        if outcome in ("failed", "errored"):
+            record["type"] = "setup" if deciding.when == "setup" else (
+                "teardown" if deciding.when == "teardown" else "failure")
+    return record
+
+
+def _why(report):
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]), None
+    if hasattr(report, "wasxfail") and report.skipped:
+        return "xfail: " + str(report.wasxfail), None
+    crash = getattr(longrepr, "reprcrash", None)
+    message = getattr(crash, "message", None)
+    try:
+        details = report.longreprtext
+    except Exception:  # noqa: BLE001 - a report we can't render is still a result
+        details = str(longrepr)
+    if not message and details:
+        message = details.strip().splitlines()[-1] if details.strip() else None
+    return message, details
+
+
+_reporter = None
+
+
+def pytest_configure(config):
+    global _reporter
+    path = os.environ.get("PITCREW_EVENTS")
+    if path and _reporter is None and not hasattr(config, "workerinput"):
+        _reporter = _Reporter(
+            path, str(config.invocation_params.dir), str(config.rootpath)
+        )
+
+
+def pytest_collection_finish(session):
+    if _reporter is not None:
+        _reporter.planned(session.items)
+
+
+def pytest_runtest_logstart(nodeid, location):
+    if _reporter is not None:
+        _reporter.logstart(nodeid)
+
+
+def pytest_runtest_logreport(report):
+    if _reporter is not None:
+        _reporter.logreport(report)
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    if _reporter is not None:
+        _reporter.logfinish(nodeid)

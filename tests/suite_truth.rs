@@ -1,0 +1,467 @@
+//! "Every test counted exactly once, and a failure is never hidden", on
+//! real runners: same-named tests, tests that never ran, inherited tests,
+//! a hung test under --timeout, and shard results that disagree.
+//!
+//! A runner that is missing skips its test here, except where CI names it
+//! in `PITCREW_REQUIRE_RUNNERS`: then the test fails.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn pitcrew(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("PITCREW_LOG")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("pitcrew runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Whether a runner is installed; a missing one named in
+/// `PITCREW_REQUIRE_RUNNERS` fails the test instead of skipping it.
+fn runner_available(name: &str, program: &str, args: &[&str]) -> bool {
+    let found = Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    assert!(
+        found || !required.split(',').any(|r| r == name),
+        "{name} is required (PITCREW_REQUIRE_RUNNERS) but not available"
+    );
+    if !found {
+        eprintln!("skipped: {name} is not installed");
+    }
+    found
+}
+
+fn has_node() -> bool {
+    runner_available("node", "node", &["--version"])
+}
+
+fn has_pytest() -> bool {
+    runner_available("pytest", "python3", &["-m", "pytest", "--version"])
+}
+
+/// `pitcrew test` in `dir`, and the merged results it wrote.
+fn local_test(dir: &Path, args: &[&str]) -> (Output, Value) {
+    let mut all = vec!["test", "--shards", "1"];
+    all.extend_from_slice(args);
+    let out = pitcrew(&all, dir);
+    let merged = fs::read_to_string(dir.join("pitcrew-results.json"))
+        .unwrap_or_else(|e| panic!("no pitcrew-results.json ({e})\n{}", text(&out)));
+    (
+        out,
+        serde_json::from_str(&merged).expect("results are JSON"),
+    )
+}
+
+fn summary(merged: &Value) -> (u64, u64, u64, u64) {
+    let s = &merged["summary"];
+    let n = |k: &str| s[k].as_u64().unwrap_or(u64::MAX);
+    (n("tests"), n("passed"), n("failed"), n("flaky"))
+}
+
+/// (classname, name, outcome) of every test.
+fn tests(merged: &Value) -> Vec<(String, String, String)> {
+    merged["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            (
+                t["key"]["classname"].as_str().unwrap_or("").to_owned(),
+                t["key"]["name"].as_str().unwrap_or("").to_owned(),
+                t["outcome"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn outcome_of(merged: &Value, name: &str) -> Vec<String> {
+    tests(merged)
+        .into_iter()
+        .filter(|t| t.1 == name)
+        .map(|t| t.2)
+        .collect()
+}
+
+const SAME_NAMES: &str = "import { describe, it } from 'node:test';\n\
+import assert from 'node:assert';\n\
+describe('users', () => { it('returns 200', () => {}); });\n\
+describe('orders', () => { it('returns 200', () => { assert.equal(500, 200); }); });\n\
+for (let i = 0; i < 3; i++) it('in a loop', () => {});\n\
+it('tab\\there', () => {});\n\
+it('tab here', () => {});\n";
+
+#[test]
+fn node_same_names_in_describe_blocks_and_loops_are_distinct_tests() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("test")).unwrap();
+    fs::write(dir.path().join("test/api.test.mjs"), SAME_NAMES).unwrap();
+    let node = Command::new("node")
+        .args(["--test", "test/"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(node.status.code(), Some(1), "node itself fails");
+
+    // Without retries: the failure is a failure, not "flaky".
+    let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 6, 1, 0), "{}", merged["tests"]);
+    assert!(
+        tests(&merged).contains(&("orders".into(), "returns 200".into(), "failed".into())),
+        "the describe path is part of the identity: {}",
+        merged["tests"]
+    );
+    // Names that differ only in a tab stay apart.
+    assert_eq!(outcome_of(&merged, "tab\there"), ["passed"]);
+    assert_eq!(outcome_of(&merged, "tab here"), ["passed"]);
+    assert_eq!(outcome_of(&merged, "in a loop").len(), 3);
+
+    // With retries, the re-run fails again: still failed, never flaky.
+    let (out, merged) = local_test(dir.path(), &["--retries", "2", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 6, 1, 0), "{}", merged["tests"]);
+}
+
+#[test]
+fn node_only_a_real_rerun_makes_a_test_flaky() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/flaky.test.mjs"),
+        "import { describe, it } from 'node:test';\n\
+         describe('a', () => { it('same', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('ECONNRESET'); }); });\n\
+         describe('b', () => { it('same', () => {}); });\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+    assert!(tests(&merged).contains(&("a".into(), "same".into(), "flaky".into())));
+}
+
+#[test]
+fn node_a_hung_test_is_named_and_the_rest_is_kept() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/a_hang.test.mjs"),
+        "import { it } from 'node:test';\n\
+         it('quick', () => {});\n\
+         it('hangs', async () => { await new Promise((r) => setTimeout(r, 600000)); });\n\
+         it('after', () => {});\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("test/b_fine.test.mjs"),
+        "import { it } from 'node:test';\n\
+         for (let i = 0; i < 5; i++) it('fine ' + i, () => {});\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "0", "--timeout", "5", "--", "node", "--test"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    // 5 fine + quick pass; hangs timed out; after never ran.
+    assert_eq!(summary(&merged), (8, 6, 2, 0), "{}", merged["tests"]);
+    let hung = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"]["name"] == "hangs")
+        .expect("the hung test is named");
+    assert_eq!(hung["failure"]["failure_type"], "timeout", "{hung}");
+    let after = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"]["name"] == "after")
+        .expect("the test after it is named");
+    assert_eq!(after["failure"]["failure_type"], "never-ran", "{after}");
+    // Only a test is blamed, not the whole shard.
+    assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
+}
+
+fn pytest_project(dir: &Path, files: &[(&str, &str)]) {
+    fs::create_dir_all(dir.join("tests")).unwrap();
+    fs::write(dir.join("tests/__init__.py"), "").unwrap();
+    for (name, body) in files {
+        fs::write(dir.join(name), body).unwrap();
+    }
+}
+
+const FIVE: &str = "import os\n\
+def test_1(): pass\n\
+def test_2_flaky():\n    assert os.environ.get('PITCREW_ATTEMPT') != '1'\n\
+def test_3(): pass\n\
+def test_4_bug(): assert 1 == 2\n\
+def test_5(): pass\n";
+
+#[test]
+fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
+    if !has_pytest() {
+        return;
+    }
+    for stop in [&["-x"][..], &["--maxfail", "1"][..], &[][..]] {
+        let dir = tempfile::tempdir().unwrap();
+        pytest_project(dir.path(), &[("tests/test_five.py", FIVE)]);
+        let mut cmd = vec!["--retries", "1", "--", "python3", "-m", "pytest"];
+        if stop.is_empty() {
+            // In the project's own settings.
+            fs::write(dir.path().join("pytest.ini"), "[pytest]\naddopts = -x\n").unwrap();
+        }
+        cmd.extend_from_slice(stop);
+        let (out, merged) = local_test(dir.path(), &cmd);
+        assert_eq!(out.status.code(), Some(1), "{stop:?}: {}", text(&out));
+        assert_eq!(
+            summary(&merged).0,
+            5,
+            "{stop:?}: every test counted: {}",
+            merged["tests"]
+        );
+        assert_eq!(outcome_of(&merged, "test_4_bug"), ["failed"], "{stop:?}");
+        assert_eq!(outcome_of(&merged, "test_2_flaky"), ["flaky"], "{stop:?}");
+        // test_5 comes after the real bug: with -x it never runs.
+        let five = merged["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"]["name"] == "test_5")
+            .expect("test_5 is named");
+        assert_eq!(five["failure"]["failure_type"], "never-ran", "{five}");
+    }
+}
+
+#[test]
+fn pytest_inherited_tests_belong_to_the_module_that_collects_them() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/mixins.py",
+                "import os\nclass Mixin:\n    def test_inherited(self):\n        pass\n    def test_flaky(self):\n        assert os.environ.get('PITCREW_ATTEMPT') != '1'\n",
+            ),
+            (
+                "tests/test_alpha.py",
+                "from tests.mixins import Mixin\nclass TestAlpha(Mixin):\n    pass\n",
+            ),
+            ("tests/test_beta.py", "def test_b(): pass\n"),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
+    for test in merged["tests"].as_array().unwrap() {
+        assert_ne!(test["key"]["file"], "tests/mixins.py", "{test}");
+    }
+    assert_eq!(merged["problems"], json!([]));
+}
+
+#[test]
+fn pytest_the_users_junit_flavour_is_left_alone() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_a.py",
+            "def test_a(): pass\ndef test_b(): pass\n",
+        )],
+    );
+    // pytest's default flavour (xunit2) and the user's own report path.
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "--junitxml=mine.xml",
+            "-o",
+            "junit_family=xunit2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 2, 0, 0));
+    let mine = fs::read_to_string(dir.path().join("mine.xml")).expect("the user's report");
+    assert!(mine.contains("test_b"), "{mine}");
+}
+
+#[test]
+fn pytest_a_hung_test_is_named_and_the_rest_is_kept() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_hang.py",
+                "import time\ndef test_quick(): pass\ndef test_hangs(): time.sleep(600)\ndef test_after(): pass\n",
+            ),
+            (
+                "tests/test_ok.py",
+                "def test_1(): pass\ndef test_2(): pass\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--timeout",
+            "5",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcome_of(&merged, "test_hangs"), ["failed"]);
+    assert_eq!(outcome_of(&merged, "test_quick"), ["passed"]);
+    let hung = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"]["name"] == "test_hangs")
+        .unwrap();
+    assert_eq!(hung["failure"]["failure_type"], "timeout");
+}
+
+/// A shard result, as `pitcrew run` writes it.
+fn shard_result(plan: &str, shard: u64, total: Value, outcome: &str) -> Value {
+    json!({
+        "format": "pitcrew-shard-result/1",
+        "plan_sha256": plan,
+        "shard": shard,
+        "total": total,
+        "runner": "node",
+        "items": [{"id": format!("t{shard}.test.mjs"), "tests": 1, "duration_seconds": 0.1}],
+        "tests": [{
+            "key": {"file": format!("t{shard}.test.mjs"), "classname": "", "name": "t"},
+            "outcome": outcome,
+            "attempts": 1,
+            "duration_seconds": 0.1,
+            "failure": null
+        }],
+        "counts": {"cases": 1, "failures": u64::from(outcome == "failed"), "errors": 0, "skipped": 0},
+        "error": null,
+        "duration_seconds": 0.2
+    })
+}
+
+fn report(dir: &Path, files: &[&str]) -> (Output, Value) {
+    let mut args = vec!["report", "--format", "json", "--no-classify"];
+    args.extend_from_slice(files);
+    let out = pitcrew(&args, dir);
+    let merged =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{}", text(&out)));
+    (out, merged)
+}
+
+#[test]
+fn report_a_conflicting_duplicate_shard_fails_loudly() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = "a".repeat(64);
+    let write = |name: &str, value: Value| fs::write(dir.path().join(name), value.to_string());
+    write("s1.json", shard_result(&plan, 1, json!(2), "passed")).unwrap();
+    write("s2.json", shard_result(&plan, 2, json!(2), "passed")).unwrap();
+    write("s2-again.json", shard_result(&plan, 2, json!(2), "passed")).unwrap();
+    write("s2-failed.json", shard_result(&plan, 2, json!(2), "failed")).unwrap();
+
+    // The same result twice folds.
+    let (out, merged) = report(dir.path(), &["s1.json", "s2.json", "s2-again.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(merged["summary"]["tests"], 2);
+
+    // A second, different result for shard 2 is never dropped silently,
+    // in either order.
+    for files in [
+        ["s1.json", "s2.json", "s2-failed.json"],
+        ["s1.json", "s2-failed.json", "s2.json"],
+    ] {
+        let (out, merged) = report(dir.path(), &files);
+        assert_eq!(out.status.code(), Some(1), "{files:?}: {}", text(&out));
+        let problems = merged["problems"].to_string();
+        assert!(
+            problems.contains("shard 2/2") && problems.contains("different results"),
+            "{problems}"
+        );
+        assert!(problems.contains("s2-failed.json"), "{problems}");
+    }
+}
+
+#[test]
+fn report_bounds_counts_and_lets_no_file_pick_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = "a".repeat(64);
+    let other = "b".repeat(64);
+    let write = |name: &str, value: Value| fs::write(dir.path().join(name), value.to_string());
+    write(
+        "huge.json",
+        shard_result(&plan, 1, json!(1_000_000_000_000u64), "passed"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (out, merged) = report(dir.path(), &["huge.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let problems = merged["problems"].to_string();
+    assert!(
+        problems.contains("huge.json") && problems.contains("total"),
+        "{problems}"
+    );
+    assert!(started.elapsed().as_secs() < 60, "bounded, not iterated");
+
+    // Two plans without --plan: a problem naming both, whichever comes first.
+    write("p1.json", shard_result(&plan, 1, json!(1), "passed")).unwrap();
+    write("p2.json", shard_result(&other, 1, json!(1), "failed")).unwrap();
+    for files in [["p1.json", "p2.json"], ["p2.json", "p1.json"]] {
+        let (out, merged) = report(dir.path(), &files);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let problems = merged["problems"].to_string();
+        assert!(
+            problems.contains("2 different plans")
+                && problems.contains("p1.json")
+                && problems.contains("p2.json"),
+            "{files:?}: {problems}"
+        );
+    }
+}
