@@ -234,6 +234,18 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
             print(f"  (see {d / 'direct.log'})", file=sys.stderr)
             return 2
         direct_rc = read_text(d / "direct.rc")
+        if kind == "node":
+            # Our reporter and node's junit reporter pick leaves the same way.
+            try:
+                cases = sum(1 for _ in ET.parse(d / "direct.xml").getroot().iter("testcase"))
+            except (OSError, ET.ParseError):
+                cases = None
+            if cases != len(direct):
+                bad = True
+                notes.append(
+                    f"{suite}: the reference has {len(direct)} tests, node's own junit "
+                    f"reporter {cases}: the reference is not trustworthy"
+                )
         if direct_rc not in ("0", "1"):
             # pytest 2-5, node's crashes: the reference itself is broken.
             bad = True

@@ -99,6 +99,7 @@ log() { printf '%s\n' "real-suites: $*" >&2; }
 suite_info() {
     test_pins=()
     npm_deps=()
+    npm_self=0
     case $1 in
     more-itertools)
         kind=python version=10.7.0 dist=more_itertools ;;
@@ -108,7 +109,8 @@ suite_info() {
         test_pins=(freezegun==1.5.1 hypothesis==6.131.9 six==1.17.0 pytest-cov==6.1.1) ;;
     jinja2)
         kind=python version=3.1.6 dist=jinja2
-        test_pins=(MarkupSafe==3.0.2) ;;
+        # trio: tests/test_async*.py import it at module level.
+        test_pins=(MarkupSafe==3.0.2 trio==0.30.0) ;;
     attrs)
         kind=python version=25.3.0 dist=attrs
         test_pins=(hypothesis==6.131.9 cloudpickle==3.1.1 Pympler==1.1) ;;
@@ -119,7 +121,9 @@ suite_info() {
         npm_deps=(fast-deep-equal@3.1.3 fast-querystring@1.1.2 safe-regex2@5.0.0
             proxyquire@2.1.3 rfdc@1.4.1) ;;
     fast-json-stringify)
-        kind=node version=6.0.1
+        # Its standalone-mode tests load the package by its own name (its
+        # devDependencies list itself as "."): a link does the same.
+        kind=node version=6.0.1 npm_self=1
         npm_deps=(@fastify/merge-json-schemas@0.2.1 ajv@8.17.1 ajv-formats@3.0.1
             fast-uri@3.0.6 json-schema-ref-resolver@2.0.1 rfdc@1.4.1
             @sinclair/typebox@0.34.33 is-my-json-valid@2.20.6 webpack@5.99.9) ;;
@@ -133,7 +137,7 @@ suite_info() {
 prepare() {
     local name=$1 tree="$cache/$1-$version"
     # The marker holds what was installed: other pins, a fresh tree.
-    local recipe="${pytest_pins[*]} ${test_pins[*]} ${npm_deps[*]}"
+    local recipe="${pytest_pins[*]} ${test_pins[*]} ${npm_deps[*]} self=$npm_self"
     if [ -f "$tree/.prepared" ] && [ "$(cat "$tree/.prepared")" = "$recipe" ]; then
         printf '%s\n' "$tree"
         return
@@ -170,6 +174,9 @@ with open(path, "w") as f:
 EOF
         (cd "$tree" && npm install --silent --no-save --no-package-lock --ignore-scripts \
             --no-audit --no-fund "${npm_deps[@]}" >&2)
+        if [ "$npm_self" = 1 ]; then
+            ln -s .. "$tree/node_modules/$name"
+        fi
         (cd "$tree" && npm ls --depth=0 >"$tree/.versions" 2>&1 || true)
     fi
     printf '%s\n' "$recipe" >"$tree/.prepared"

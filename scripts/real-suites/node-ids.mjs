@@ -7,47 +7,37 @@
 // Why not node's junit reporter: it names no file and (in Node 20) puts
 // every test under classname="test", so it cannot be the reference.
 //
-// Events of a file arrive in completion order: a parent's test:pass or
-// test:fail comes after its children's, so the children waiting one level
-// deeper belong to it.
+// Node reports in tree order: test:start of a test, then its subtests'
+// events, then its own test:pass or test:fail (node's junit and spec
+// reporters rely on the same order). `file` is the file of the outermost
+// test: a subtest's own `data.file` is where it was declared, which can be
+// a helper module (fast-json-stringify's test/json-schema-test-suite/util.js).
 export default async function* nodeIds(source) {
-  const pending = new Map(); // file -> Map(nesting -> [node])
+  const stack = []; // {name, file, children}, one per open nesting level
   for await (const event of source) {
-    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const data = event.data;
-    const file = data.file ?? '';
-    let levels = pending.get(file);
-    if (!levels) pending.set(file, (levels = new Map()));
-    const children = levels.get(data.nesting + 1) ?? [];
-    levels.delete(data.nesting + 1);
-    const details = data.details ?? {};
+    if (event.type === 'test:start') {
+      stack.length = data.nesting;
+      if (data.nesting > 0 && stack[data.nesting - 1]) stack[data.nesting - 1].children += 1;
+      stack.push({ name: data.name, file: data.file ?? '', children: 0 });
+      continue;
+    }
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    const open = stack[data.nesting];
+    if (open && open.name === data.name && open.children > 0) continue; // not a leaf
     let outcome = event.type === 'test:pass' ? 'passed' : 'failed';
     if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
-    const node = {
+    const ancestors = stack.slice(0, data.nesting);
+    // A test that reported without a test:start of its own (a file that
+    // failed to load) still counts, under the names node gave it.
+    const own = open?.name === data.name ? open : undefined;
+    const file = (ancestors[0] ?? own)?.file ?? data.file ?? '';
+    yield JSON.stringify({
+      file,
+      path: ancestors.map((a) => a.name),
       name: data.name,
       outcome,
-      seconds: (details.duration_ms ?? 0) / 1000,
-      children,
-    };
-    if (data.nesting === 0) {
-      yield* lines(file, [], node);
-    } else {
-      if (!levels.has(data.nesting)) levels.set(data.nesting, []);
-      levels.get(data.nesting).push(node);
-    }
+      seconds: (data.details?.duration_ms ?? 0) / 1000,
+    }) + '\n';
   }
-  // Children whose parent never reported (a crash): still tests that ran.
-  for (const [file, levels] of pending) {
-    for (const nodes of levels.values()) {
-      for (const node of nodes) yield* lines(file, ['<orphan>'], node);
-    }
-  }
-}
-
-function* lines(file, path, node) {
-  if (node.children.length === 0) {
-    yield JSON.stringify({ file, path, name: node.name, outcome: node.outcome, seconds: node.seconds }) + '\n';
-    return;
-  }
-  for (const child of node.children) yield* lines(file, [...path, node.name], child);
 }
