@@ -3,7 +3,8 @@
 # compared test by test (scripts/compare-suites.py does the comparing).
 #
 #   scripts/real-suites.sh [--pitcrew PATH] [--suites a,b | --quick]
-#                          [--shards N] [--bench [--reps R]] [--out DIR]
+#                          [--shards N] [--split-args 'ARGS'] [--bench [--reps R]]
+#                          [--out DIR]
 #
 # Each suite is a pinned release from its registry (PyPI sdist or npm
 # tarball, both ship their tests), prepared once under the cache
@@ -17,8 +18,11 @@
 #            name), since node's junit reporter names no file and no
 #            describe path;
 #   test     pitcrew test --shards N --retries 0 -- CMD   (pitcrew-results.json)
-#   flow     pitcrew split --runner R --shards N, then pitcrew run for each
-#            shard one after the other, then pitcrew report --plan --format json
+#   flow     pitcrew split --runner R --shards N [ARGS], then pitcrew run for
+#            each shard one after the other, then pitcrew report --plan
+#            --format json. --split-args adds words to split, e.g. the
+#            README's own --tests 'tests/**/*.py' (default: none, so
+#            pitcrew's own discovery).
 #
 # and the comparer prints one table: tests counted on each side, missing,
 # extra, ids that differ, outcome mismatches, exit codes (the runner's
@@ -54,12 +58,14 @@ shards=2
 bench=0
 reps=1
 out=""
+split_args=()
 while [ $# -gt 0 ]; do
     case $1 in
     --pitcrew) pitcrew=${2:?--pitcrew needs a path}; shift 2 ;;
     --suites) suites=${2:?--suites needs a list}; shift 2 ;;
     --quick) suites=$quick_suites; shift ;;
     --shards) shards=${2:?--shards needs a number}; shift 2 ;;
+    --split-args) read -r -a split_args <<<"${2?--split-args needs words}"; shift 2 ;;
     --bench) bench=1; shift ;;
     --reps) reps=${2:?--reps needs a number}; shift 2 ;;
     --out) out=${2:?--out needs a directory}; shift 2 ;;
@@ -246,11 +252,12 @@ run_compare() {
     timed "$tree" test "$pitcrew" test --shards "$shards" --retries 0 -- "${base[@]}"
     cp "$tree/pitcrew-results.json" "$dest/test.json" 2>/dev/null || true
 
-    log "$name: pitcrew split --runner $runner --shards $shards, run x$shards, report"
+    log "$name: pitcrew split --runner $runner --shards $shards ${split_args[*]}, run x$shards, report"
     clean "$tree"
     local start end rc=0 k
     start=$(now)
-    (cd "$tree" && "$pitcrew" split --runner "$runner" --shards "$shards" -o "$dest/flow/plan.json") \
+    (cd "$tree" && "$pitcrew" split --runner "$runner" --shards "$shards" "${split_args[@]}" \
+        -o "$dest/flow/plan.json") \
         >"$dest/flow/split.log" 2>&1 || rc=$?
     echo "$rc" >"$dest/flow/split.rc"
     if [ "$rc" = 0 ]; then
