@@ -215,7 +215,7 @@ def ratio(a: float | None, b: float | None) -> str:
 
 def compare_mode(out: Path, suites: list[str], shards: int) -> int:
     header = (
-        f"{'suite':<22} {'run':<17} {'tests':>6} {'missing':>7} {'extra':>6} "
+        f"{'suite':<28} {'run':<17} {'tests':>6} {'missing':>7} {'extra':>6} "
         f"{'id diff':>7} {'outcome':>7} {'exit':>5} {'agree':>5} {'wall s':>7} {'ratio':>6}"
     )
     rows, notes = [header, "-" * len(header)], []
@@ -255,7 +255,7 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
             )
         direct_secs = secs(d / "direct.secs")
         rows.append(
-            f"{label:<22} {'direct':<17} {len(direct):>6} {'':>7} {'':>6} {'':>7} {'':>7} "
+            f"{label:<28} {'direct':<17} {len(direct):>6} {'':>7} {'':>6} {'':>7} {'':>7} "
             f"{direct_rc:>5} {'':>5} {fmt_secs(direct_secs):>7} {'1.00x':>6}"
         )
         for mode, title in (("test", f"test --shards {shards}"), ("flow", "split/run/report")):
@@ -267,7 +267,7 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
             except (OSError, ValueError, KeyError, TypeError) as e:
                 bad = True
                 rows.append(
-                    f"{'':<22} {title:<17} {'none':>6}  no results ({type(e).__name__}); "
+                    f"{'':<28} {title:<17} {'none':>6}  no results ({type(e).__name__}); "
                     f"exit {rc}, see {d / mode}*.log"
                 )
                 continue
@@ -276,7 +276,7 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
             if any(counts) or not agree:
                 bad = True
             rows.append(
-                f"{'':<22} {title:<17} {len(via):>6} {counts[0]:>7} {counts[1]:>6} {counts[2]:>7} "
+                f"{'':<28} {title:<17} {len(via):>6} {counts[0]:>7} {counts[1]:>6} {counts[2]:>7} "
                 f"{counts[3]:>7} {rc:>5} {'yes' if agree else 'NO':>5} {fmt_secs(wall):>7} "
                 f"{ratio(wall, direct_secs) if mode == 'test' else 'serial':>6}"
             )
@@ -328,19 +328,20 @@ def bench_mode(out: Path, suites: list[str]) -> int:
         ("pitcrew-history", "pitcrew test (history)"),
     ]
     header = (
-        f"{'suite':<26} {'variant':<24} {'median s':>8} {'runs':>4} {'exit':>5} "
+        f"{'suite':<28} {'variant':<24} {'median s':>8} {'min-max s':>11} {'runs':>4} {'exit':>5} "
         f"{'/ serial':>8} {'/ best':>7}"
     )
     rows = [header, "-" * len(header)]
     for suite in suites:
         d = out / suite
         label = f"{suite} {read_text(d / 'version')}"
-        medians, codes, runs = {}, {}, {}
+        medians, codes, runs, spread = {}, {}, {}, {}
         for name, _ in variants:
             times = sorted(d.glob(f"{name}.*.secs"))
             values = [v for v in (secs(p) for p in times) if v is not None]
             medians[name] = statistics.median(values) if values else None
             runs[name] = len(values)
+            spread[name] = f"{min(values):.1f}-{max(values):.1f}" if values else "?"
             codes[name] = ",".join(
                 sorted({read_text(p) for p in d.glob(f"{name}.*.rc")})
             ) or "?"
@@ -348,7 +349,7 @@ def bench_mode(out: Path, suites: list[str]) -> int:
         best = min(plain) if plain else None
         for name, title in variants:
             rows.append(
-                f"{label:<26} {title:<24} {fmt_secs(medians[name]):>8} {runs[name]:>4} "
+                f"{label:<28} {title:<24} {fmt_secs(medians[name]):>8} {spread[name]:>11} {runs[name]:>4} "
                 f"{codes[name]:>5} {ratio(medians[name], medians['serial']):>8} "
                 f"{ratio(medians[name], best):>7}"
             )

@@ -154,7 +154,7 @@ prepare() {
         log "$name $version: pip download (sdist) and a venv"
         pip download --quiet --no-deps --no-binary :all: -d "$cache/downloads" "$dist==$version" >&2
         local sdist
-        sdist=$(ls "$cache/downloads"/*.tar.gz | grep -i -- "/${dist//-/[-_]}-$version.tar.gz$" | head -1)
+        sdist=$(ls "$cache/downloads"/*.tar.gz | grep -i -- "/${dist//-/[-_]}-$version.tar.gz$" | head -1 || true)
         [ -n "$sdist" ] || { log "$name: no sdist for $version in $cache/downloads"; exit 2; }
         tar xzf "$sdist" -C "$tree" --strip-components=1
         python3 -m venv "$tree/.venv" >&2
