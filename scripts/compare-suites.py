@@ -320,6 +320,23 @@ def details(title: str, diff: Diff, problems: list[str]) -> list[str]:
     return lines
 
 
+def bench_counts(d: Path, name: str) -> list[int]:
+    """Tests each repetition of a variant counted: JUnit test cases for the
+    plain runner, pitcrew's own results for pitcrew."""
+    found = []
+    for path in d.glob(f"{name}.*.xml"):
+        try:
+            found.append(sum(1 for _ in ET.parse(path).getroot().iter("testcase")))
+        except ET.ParseError:
+            pass
+    for path in d.glob(f"{name}.*.json"):
+        try:
+            found.append(len(json.loads(path.read_text()).get("tests", [])))
+        except (OSError, ValueError):
+            pass
+    return found
+
+
 def bench_mode(out: Path, suites: list[str]) -> int:
     variants = [
         ("serial", "serial runner"),
@@ -328,20 +345,21 @@ def bench_mode(out: Path, suites: list[str]) -> int:
         ("pitcrew-history", "pitcrew test (history)"),
     ]
     header = (
-        f"{'suite':<28} {'variant':<24} {'median s':>8} {'min-max s':>11} {'runs':>4} {'exit':>5} "
+        f"{'suite':<28} {'variant':<24} {'tests':>6} {'median s':>8} {'min-max s':>11} {'runs':>4} {'exit':>5} "
         f"{'/ serial':>8} {'/ best':>7}"
     )
     rows = [header, "-" * len(header)]
     for suite in suites:
         d = out / suite
         label = f"{suite} {read_text(d / 'version')}"
-        medians, codes, runs, spread = {}, {}, {}, {}
+        medians, codes, runs, spread, counts = {}, {}, {}, {}, {}
         for name, _ in variants:
             times = sorted(d.glob(f"{name}.*.secs"))
             values = [v for v in (secs(p) for p in times) if v is not None]
             medians[name] = statistics.median(values) if values else None
             runs[name] = len(values)
             spread[name] = f"{min(values):.1f}-{max(values):.1f}" if values else "?"
+            counts[name] = "/".join(sorted({str(n) for n in bench_counts(d, name)})) or "?"
             codes[name] = ",".join(
                 sorted({read_text(p) for p in d.glob(f"{name}.*.rc")})
             ) or "?"
@@ -349,7 +367,8 @@ def bench_mode(out: Path, suites: list[str]) -> int:
         best = min(plain) if plain else None
         for name, title in variants:
             rows.append(
-                f"{label:<28} {title:<24} {fmt_secs(medians[name]):>8} {spread[name]:>11} {runs[name]:>4} "
+                f"{label:<28} {title:<24} {counts[name]:>6} {fmt_secs(medians[name]):>8} "
+                f"{spread[name]:>11} {runs[name]:>4} "
                 f"{codes[name]:>5} {ratio(medians[name], medians['serial']):>8} "
                 f"{ratio(medians[name], best):>7}"
             )
@@ -357,8 +376,9 @@ def bench_mode(out: Path, suites: list[str]) -> int:
     print("\n".join(rows))
     print()
     print(
-        "median of the repetitions (order rotated each time); / best: against the faster of "
-        "the serial runner and its own parallelism (target: <= 1.00x)"
+        "tests: counted per repetition (JUnit test cases; pitcrew's results), several values "
+        "when they differ; median of the repetitions (order rotated each time); / best: "
+        "against the faster of the serial runner and its own parallelism (target: <= 1.00x)"
     )
     return 0
 

@@ -154,7 +154,12 @@ prepare() {
         log "$name $version: pip download (sdist) and a venv"
         pip download --quiet --no-deps --no-binary :all: -d "$cache/downloads" "$dist==$version" >&2
         local sdist
-        sdist=$(ls "$cache/downloads"/*.tar.gz | grep -i -- "/${dist//-/[-_]}-$version.tar.gz$" | head -1 || true)
+        local sdist="" candidate
+        for candidate in "$cache/downloads"/*-"$version".tar.gz; do
+            case ${candidate##*/} in
+            "$dist-$version.tar.gz" | "${dist//-/_}-$version.tar.gz") sdist=$candidate ;;
+            esac
+        done
         [ -n "$sdist" ] || { log "$name: no sdist for $version in $cache/downloads"; exit 2; }
         tar xzf "$sdist" -C "$tree" --strip-components=1
         python3 -m venv "$tree/.venv" >&2
@@ -210,6 +215,17 @@ commands() {
             "--test-reporter=$here/real-suites/node-ids.mjs" "--test-reporter-destination=$ref/direct.jsonl")
         serial=(node --test --test-concurrency=1)
         parallel=(node --test --test-concurrency=2)
+    fi
+}
+
+# junit_args FILE: sets `junit` to the words that make the runner also
+# write JUnit to FILE (node: its default spec output kept on stdout).
+junit_args() {
+    if [ "$kind" = python ]; then
+        junit=("--junitxml=$1")
+    else
+        junit=(--test-reporter=spec --test-reporter-destination=stdout
+            --test-reporter=junit "--test-reporter-destination=$1")
     fi
 }
 
@@ -291,14 +307,22 @@ run_bench() {
         for variant in "${variants[@]}"; do
             log "$name: bench rep $rep: $variant"
             case $variant in
-            serial) clean "$tree"; timed "$tree" "serial.$rep" "${serial[@]}" ;;
-            parallel) clean "$tree"; timed "$tree" "parallel.$rep" "${parallel[@]}" ;;
+            serial | parallel)
+                # JUnit too, so the table shows how many tests each variant
+                # ran: a faster run that ran fewer tests is no win.
+                local cmd=("${serial[@]}")
+                [ "$variant" = parallel ] && cmd=("${parallel[@]}")
+                junit_args "$dest/$variant.$rep.xml"
+                clean "$tree"
+                timed "$tree" "$variant.$rep" "${cmd[@]}" "${junit[@]}" ;;
             pitcrew)
                 # jobs = shards = cores, pitcrew's own default, fresh history;
                 # then again with the history the first run recorded.
                 clean "$tree"
                 timed "$tree" "pitcrew.$rep" "$pitcrew" test --retries 0 -- "${base[@]}"
+                cp "$tree/pitcrew-results.json" "$dest/pitcrew.$rep.json" 2>/dev/null || true
                 timed "$tree" "pitcrew-history.$rep" "$pitcrew" test --retries 0 -- "${base[@]}"
+                cp "$tree/pitcrew-results.json" "$dest/pitcrew-history.$rep.json" 2>/dev/null || true
                 clean "$tree" ;;
             esac
         done
