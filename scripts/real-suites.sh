@@ -35,6 +35,11 @@
 # (first run with no history, then a second one with the history the first
 # left), and prints ratios against the faster of serial and parallel.
 #
+# --pitcrew defaults to $CARGO_TARGET_DIR/debug/pitcrew; when several
+# worktrees share that target dir, copy the binary you built and pass the
+# copy. Direct dependencies are pinned; what they pull in is resolved when a
+# suite is prepared and recorded in its tree's .versions file.
+#
 # Network: only PyPI (pip) and npm (npm), at pinned versions.
 set -euo pipefail
 
@@ -85,7 +90,7 @@ if [ ! -x "$pitcrew" ]; then
     exit 2
 fi
 pitcrew=$(cd "$(dirname "$pitcrew")" && pwd)/$(basename "$pitcrew")
-for tool in python3 node npm pip; do
+for tool in python3 node npm; do
     command -v "$tool" >/dev/null || {
         echo "real-suites: $tool is not on PATH" >&2
         exit 2
@@ -152,7 +157,7 @@ prepare() {
     mkdir -p "$tree"
     if [ "$kind" = python ]; then
         log "$name $version: pip download (sdist) and a venv"
-        pip download --quiet --no-deps --no-binary :all: -d "$cache/downloads" "$dist==$version" >&2
+        python3 -m pip download --quiet --no-deps --no-binary :all: -d "$cache/downloads" "$dist==$version" >&2
         local sdist
         local sdist="" candidate
         for candidate in "$cache/downloads"/*-"$version".tar.gz; do
