@@ -40,6 +40,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 
 use super::spec::{self, Framework, Spec, WorkerReport};
+use crate::error::{ErrorKind, HasKind};
 
 /// How many times the calibration command runs (`docs/plan-spec.md`).
 pub const DEFAULT_RUNS: u32 = 3;
@@ -72,7 +73,7 @@ pub struct GatherOptions<'a> {
     pub name: &'a str,
     /// The calibration command line, run with `sh -c` (see the module
     /// docs). Required: without it there is no throughput to report.
-    pub calibrate: Option<&'a str>,
+    pub calibrate: &'a str,
     /// How many times to run `calibrate` ([`DEFAULT_RUNS`]); the median is
     /// reported. At least 1.
     pub runs: u32,
@@ -94,9 +95,6 @@ pub enum GatherError {
         quote(.0)
     )]
     InvalidName(String),
-    /// No calibration command was given.
-    #[error("--calibrate is required to measure throughput")]
-    CalibrateRequired,
     /// `runs` was 0.
     #[error("calibration: the number of runs must be at least 1")]
     NoRuns,
@@ -121,6 +119,21 @@ pub enum GatherError {
         runs: u32,
         failure: CalibrationFailure,
     },
+}
+
+impl HasKind for GatherError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            // What the user gave: a name, a count, the spec's files, and
+            // the calibration command (it failed or printed no number).
+            GatherError::InvalidName(_)
+            | GatherError::NoRuns
+            | GatherError::Hash { .. }
+            | GatherError::Calibration { .. } => ErrorKind::Input,
+            // The system would not tell us.
+            GatherError::Memory(_) | GatherError::Disk { .. } => ErrorKind::Internal,
+        }
+    }
 }
 
 /// Why one calibration run failed.
@@ -175,7 +188,7 @@ pub fn gather(spec: &Spec, options: &GatherOptions) -> Result<WorkerReport, Gath
     if !is_clean(options.name) {
         return Err(GatherError::InvalidName(options.name.to_string()));
     }
-    let command = options.calibrate.ok_or(GatherError::CalibrateRequired)?;
+    let command = options.calibrate;
     if options.runs == 0 {
         return Err(GatherError::NoRuns);
     }
@@ -714,7 +727,7 @@ mod tests {
     const ABC_SHA: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
     const EMPTY_SHA: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    fn options(calibrate: Option<&str>) -> GatherOptions<'_> {
+    fn options(calibrate: &str) -> GatherOptions<'_> {
         GatherOptions {
             name: "studio-1",
             calibrate,
@@ -1186,7 +1199,7 @@ os = "linux"
         let (dir, spec) = spec_dir("mlx");
         let report = gather(
             &spec,
-            &options(Some("echo warming up; echo examples_per_second=12.5")),
+            &options("echo warming up; echo examples_per_second=12.5"),
         )
         .unwrap();
         assert_eq!(report.name, "studio-1");
@@ -1212,7 +1225,7 @@ os = "linux"
     fn a_job_file_missing_on_this_node_is_left_out() {
         let (dir, spec) = spec_dir("other");
         fs::remove_file(dir.path().join("model.py")).unwrap();
-        let report = gather(&spec, &options(Some("echo 2"))).unwrap();
+        let report = gather(&spec, &options("echo 2")).unwrap();
         assert_eq!(report.files.keys().collect::<Vec<_>>(), ["train.py"]);
         assert_eq!(report.throughput, 2.0);
         // `other` has no framework version to ask for.
@@ -1222,12 +1235,7 @@ os = "linux"
     #[test]
     fn gather_refuses_what_it_cannot_report() {
         let (_dir, spec) = spec_dir("torch");
-        let err = gather(&spec, &options(None)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "--calibrate is required to measure throughput"
-        );
-        let mut bad_name = options(Some("echo 1"));
+        let mut bad_name = options("echo 1");
         bad_name.name = "studio\n1";
         let err = gather(&spec, &bad_name).unwrap_err().to_string();
         assert_one_line(&err);
@@ -1240,7 +1248,7 @@ os = "linux"
             gather(&spec, &bad_name),
             Err(GatherError::InvalidName(_))
         ));
-        let mut no_runs = options(Some("echo 1"));
+        let mut no_runs = options("echo 1");
         no_runs.runs = 0;
         assert_eq!(
             gather(&spec, &no_runs).unwrap_err().to_string(),
@@ -1251,7 +1259,7 @@ os = "linux"
     #[test]
     fn a_missing_python_is_not_an_error() {
         let (_dir, spec) = spec_dir("jax");
-        let mut opts = options(Some("echo 1.5"));
+        let mut opts = options("echo 1.5");
         opts.python = "/nonexistent/python3";
         let report = gather(&spec, &opts).unwrap();
         assert!(report.versions.is_empty(), "{report:?}");

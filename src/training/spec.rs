@@ -76,6 +76,13 @@ impl fmt::Display for SpecError {
     }
 }
 
+impl crate::error::HasKind for SpecError {
+    /// Every spec or report problem is the user's input.
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
 /// Escapes control characters so untrusted text stays on one line and
 /// cannot drive the terminal (Rust's debug escapes, as in spec messages).
 fn one_line(text: &str) -> Cow<'_, str> {
