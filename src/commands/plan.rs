@@ -23,9 +23,7 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<u8> {
     let spec = spec::load(&args.spec).classified()?;
     let config = config(global)?;
     let runtime = runtime(&config)?;
-    let now_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now_unix = crate::time::now_unix();
     let facts = facts::gather(
         &spec,
         &facts::FactOptions {

@@ -28,19 +28,15 @@
 //!   with whole-second precision (`YYYY-MM-DDTHH:MM:SSZ`).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-use sha2::{Digest, Sha256};
+use std::process::{Command, ExitStatus};
+use std::time::{Duration, Instant};
 
 use super::spec::{self, Framework, Spec, WorkerReport};
 use crate::error::{ErrorKind, HasKind};
+use crate::process::{self, describe_status};
 
 /// How many times the calibration command runs (`docs/plan-spec.md`).
 pub const DEFAULT_RUNS: u32 = 3;
@@ -57,10 +53,6 @@ const EXPECTED: &str = "expected examples_per_second=<float>";
 const STDOUT_TAIL_BYTES: usize = 64 * 1024;
 /// Bytes of a command's stderr kept, for error messages.
 const STDERR_TAIL_BYTES: usize = 8 * 1024;
-/// How long to wait for a command's output to drain after it exits.
-const DRAIN_GRACE: Duration = Duration::from_secs(2);
-/// How often a running command is polled.
-const POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// Untrusted text quoted in a message is cut to this many characters.
 const QUOTE_CHARS: usize = 200;
 
@@ -199,7 +191,7 @@ pub fn gather(spec: &Spec, options: &GatherOptions) -> Result<WorkerReport, Gath
     let throughput = calibrate(command, options.runs, options.timeout, &spec.dir)?;
     Ok(WorkerReport {
         name: options.name.to_string(),
-        timestamp: now_rfc3339_utc(),
+        timestamp: crate::time::now_rfc3339_utc(),
         throughput,
         memory_bytes,
         free_disk_bytes,
@@ -207,57 +199,6 @@ pub fn gather(spec: &Spec, options: &GatherOptions) -> Result<WorkerReport, Gath
         versions,
         files,
     })
-}
-
-/// The current time as RFC 3339 UTC with whole seconds,
-/// `2025-01-02T03:04:05Z`: what [`spec::parse_rfc3339_utc`] reads back.
-pub fn now_rfc3339_utc() -> String {
-    let unix = match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        // A clock before 1970: round down to the whole second before.
-        Err(before) => {
-            let before = before.duration();
-            let secs = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
-            -secs - i64::from(before.subsec_nanos() > 0)
-        }
-    };
-    format_rfc3339_utc(unix)
-}
-
-/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`, the inverse of
-/// [`spec::parse_rfc3339_utc`] for the years 0000 to 9999 (a clock outside
-/// them gives a timestamp `plan` refuses, which is the right outcome).
-pub fn format_rfc3339_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let second_of_day = unix.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        second_of_day / 3_600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01
-/// (H. Hinnant's `civil_from_days`, the inverse of the spec's
-/// `days_from_civil`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 // ---------------------------------------------------------------- files
@@ -288,34 +229,11 @@ fn hash_job_files(spec: &Spec) -> Result<BTreeMap<String, String>, GatherError> 
 /// exist. Anything but a regular file is an error (opening a FIFO would
 /// block).
 fn hash_file(path: &Path) -> io::Result<Option<String>> {
-    let metadata = match fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    if !metadata.is_file() {
-        return Err(io::Error::other("not a regular file"));
+    match crate::hash::sha256_file(path) {
+        Ok(hash) => Ok(Some(hash)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
-    let mut file = fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(&buffer[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(Some(hex(&hasher.finalize())))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 // ---------------------------------------------------------------- versions
@@ -578,106 +496,23 @@ impl RunError {
     }
 }
 
-/// Runs `command` with stdin closed until it exits or `timeout` passes,
-/// keeping the tails of its stdout and stderr. On Unix it gets a process
-/// group of its own, killed on timeout and again once it has exited, so
-/// neither a timed-out pipeline nor a background process it leaves behind
-/// outlives the run or holds its output open.
-fn run(mut command: Command, timeout: Duration) -> Result<Finished, RunError> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut group = crate::process_group::spawn(&mut command).map_err(RunError::Spawn)?;
-    let child = &mut group.child;
-    let stdout = child
-        .stdout
-        .take()
-        .map(|pipe| read_tail(pipe, STDOUT_TAIL_BYTES));
-    let stderr = child
-        .stderr
-        .take()
-        .map(|pipe| read_tail(pipe, STDERR_TAIL_BYTES));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if Instant::now() >= deadline => break Err(RunError::TimedOut),
-            Ok(None) => thread::sleep(POLL_INTERVAL),
-            Err(e) => break Err(RunError::Wait(e)),
-        }
+/// Runs `command` ([`process::run`]: stdin closed, its own process group,
+/// killed at the deadline and once it exited) with this module's output
+/// tails; here a command that outlives `timeout` did not answer.
+fn run(command: Command, timeout: Duration) -> Result<Finished, RunError> {
+    let tails = process::Tails {
+        stdout: STDOUT_TAIL_BYTES,
+        stderr: STDERR_TAIL_BYTES,
     };
-    // Before reaping on a timeout, so the group id cannot have been reused.
-    group.kill();
-    if status.is_err() {
-        let _ = group.child.wait();
-    }
-    let status = status?;
+    let finished = process::run(command, timeout, tails).map_err(|e| match e {
+        process::RunError::Spawn(e) => RunError::Spawn(e),
+        process::RunError::Wait(e) => RunError::Wait(e),
+    })?;
     Ok(Finished {
-        status,
-        stdout: stdout.map(Tail::finish).unwrap_or_default(),
-        stderr: stderr.map(Tail::finish).unwrap_or_default(),
+        status: finished.status.ok_or(RunError::TimedOut)?,
+        stdout: finished.stdout,
+        stderr: finished.stderr,
     })
-}
-
-/// The last bytes of a pipe, read by a thread. Shared rather than
-/// returned, so that a pipe held open by a process that escaped the kill
-/// cannot block us: after [`DRAIN_GRACE`] we take what has arrived.
-struct Tail {
-    bytes: Arc<Mutex<Vec<u8>>>,
-    reader: thread::JoinHandle<()>,
-}
-
-fn read_tail(mut pipe: impl Read + Send + 'static, cap: usize) -> Tail {
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let shared = Arc::clone(&bytes);
-    let reader = thread::spawn(move || {
-        let mut chunk = vec![0u8; 8 * 1024];
-        loop {
-            match pipe.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => {
-                    let mut tail = lock(&shared);
-                    tail.extend_from_slice(&chunk[..n]);
-                    if tail.len() > cap {
-                        let excess = tail.len() - cap;
-                        tail.drain(..excess);
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-    });
-    Tail { bytes, reader }
-}
-
-impl Tail {
-    /// What was read, once the pipe is closed or the grace period is over.
-    fn finish(self) -> String {
-        let deadline = Instant::now() + DRAIN_GRACE;
-        while !self.reader.is_finished() && Instant::now() < deadline {
-            thread::sleep(POLL_INTERVAL);
-        }
-        let bytes = lock(&self.bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
-}
-
-/// `exited with code 3`, `was killed by signal 9`.
-fn describe_status(status: ExitStatus) -> String {
-    if let Some(code) = status.code() {
-        return format!("exited with code {code}");
-    }
-    #[cfg(unix)]
-    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-        return format!("was killed by signal {signal}");
-    }
-    format!("ended with {status}")
 }
 
 // ---------------------------------------------------------------- text
@@ -792,7 +627,7 @@ os = "linux"
         fs::write(&big, &content).unwrap();
         assert_eq!(
             hash_file(&big).unwrap().unwrap(),
-            hex(&Sha256::digest(&content))
+            crate::hash::sha256_hex(&content)
         );
         let err = hash_file(dir.path()).unwrap_err();
         assert!(err.to_string().contains("not a regular file"), "{err}");
@@ -980,7 +815,7 @@ os = "linux"
             err.to_string(),
             "calibration run 1/1: timed out after 0.2 s"
         );
-        thread::sleep(Duration::from_millis(1_500));
+        std::thread::sleep(Duration::from_millis(1_500));
         assert!(
             !dir.path().join("late").exists(),
             "the pipeline outlived the kill"
@@ -1149,49 +984,6 @@ os = "linux"
         );
     }
 
-    // ------------------------------------------------------------ timestamps
-
-    #[test]
-    fn formats_known_times() {
-        assert_eq!(format_rfc3339_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_rfc3339_utc(-1), "1969-12-31T23:59:59Z");
-        assert_eq!(format_rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_rfc3339_utc(1_735_787_045), "2025-01-02T03:04:05Z");
-        assert_eq!(format_rfc3339_utc(253_402_300_799), "9999-12-31T23:59:59Z");
-        assert_eq!(format_rfc3339_utc(-62_167_219_200), "0000-01-01T00:00:00Z");
-    }
-
-    #[test]
-    fn timestamps_round_trip_through_the_spec_parser() {
-        let first = spec::parse_rfc3339_utc("0000-01-01T00:00:00Z").unwrap();
-        let last = spec::parse_rfc3339_utc("9999-12-31T23:59:59Z").unwrap();
-        // Every day boundary ± 1 s for 4 centuries around the epoch (leap
-        // days, the 1900 and 2100 non-leap years, 2000), then the whole
-        // range with an odd stride.
-        let four_centuries = (-73_000..73_000i64).flat_map(|d| [d * 86_400 - 1, d * 86_400]);
-        let whole_range = (first..=last).step_by(9_999_991);
-        for unix in four_centuries.chain(whole_range).chain([first, last]) {
-            let text = format_rfc3339_utc(unix);
-            assert_eq!(spec::parse_rfc3339_utc(&text), Some(unix), "{text}");
-        }
-    }
-
-    #[test]
-    fn now_is_now() {
-        let before = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let now = now_rfc3339_utc();
-        let after = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        assert!(now.ends_with('Z') && now.len() == 20, "{now}");
-        let parsed = u64::try_from(spec::parse_rfc3339_utc(&now).unwrap()).unwrap();
-        assert!((before..=after).contains(&parsed), "{now}");
-    }
-
     // ------------------------------------------------------------ gather
 
     #[test]
@@ -1214,7 +1006,7 @@ os = "linux"
         assert_eq!(files, [("model.py", EMPTY_SHA), ("train.py", ABC_SHA)]);
         assert!(report.versions.contains_key("python"), "{report:?}");
         assert!(!report.versions.contains_key("mlx"), "{report:?}");
-        assert!(spec::parse_rfc3339_utc(&report.timestamp).is_some());
+        assert!(crate::time::parse_rfc3339_utc(&report.timestamp).is_some());
         // Written and read back the way `plan` reads it: valid, unchanged.
         let path = dir.path().join("studio-1.json");
         fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
