@@ -269,33 +269,45 @@ fn versions(python: &str, framework: Framework, dir: &Path) -> BTreeMap<String, 
     versions
 }
 
-/// Runs `python -c code` in `dir` and returns the last line it printed,
-/// or why there is none, as a phrase for a warning.
-fn probe(python: &str, code: &str, dir: &Path) -> Result<String, String> {
+/// Why a version probe gave no version; a phrase for a warning.
+#[derive(Debug, thiserror::Error)]
+enum ProbeError {
+    #[error("cannot be started: {0}")]
+    Spawn(io::Error),
+    #[error("cannot be waited for: {0}")]
+    Wait(io::Error),
+    #[error("did not answer within {} s", PROBE_TIMEOUT.as_secs_f64())]
+    TimedOut,
+    #[error("{status}{}", stderr_suffix(.stderr_last_line))]
+    Failed {
+        status: String,
+        stderr_last_line: Option<String>,
+    },
+    #[error("printed an unusable version {}", quote(.0))]
+    Unusable(String),
+    #[error("printed no version")]
+    Nothing,
+}
+
+/// Runs `python -c code` in `dir` and returns the last line it printed.
+fn probe(python: &str, code: &str, dir: &Path) -> Result<String, ProbeError> {
     let mut command = Command::new(python);
     command.arg("-c").arg(code).current_dir(dir);
-    let finished = match run(command, PROBE_TIMEOUT) {
-        Ok(finished) => finished,
-        Err(RunError::Spawn(e)) => return Err(format!("cannot be started: {e}")),
-        Err(RunError::Wait(e)) => return Err(format!("cannot be waited for: {e}")),
-        Err(RunError::TimedOut) => {
-            return Err(format!(
-                "did not answer within {} s",
-                PROBE_TIMEOUT.as_secs_f64()
-            ));
-        }
-    };
+    let finished = run(command, PROBE_TIMEOUT).map_err(|e| match e {
+        RunError::Spawn(e) => ProbeError::Spawn(e),
+        RunError::Wait(e) => ProbeError::Wait(e),
+        RunError::TimedOut => ProbeError::TimedOut,
+    })?;
     if !finished.status.success() {
-        return Err(format!(
-            "{}{}",
-            describe_status(finished.status),
-            stderr_suffix(&last_line(&finished.stderr).map(str::to_string))
-        ));
+        return Err(ProbeError::Failed {
+            status: describe_status(finished.status),
+            stderr_last_line: last_line(&finished.stderr).map(str::to_string),
+        });
     }
     match last_line(&finished.stdout) {
         Some(line) if is_clean(line) && line.chars().count() <= QUOTE_CHARS => Ok(line.to_string()),
-        Some(line) => Err(format!("printed an unusable version {}", quote(line))),
-        None => Err("printed no version".to_string()),
+        Some(line) => Err(ProbeError::Unusable(line.to_string())),
+        None => Err(ProbeError::Nothing),
     }
 }
 
@@ -925,14 +937,19 @@ os = "linux"
             "import no_such_module_for_pitcrew",
             dir.path(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             why.starts_with("exited with code 1 (stderr: \"ModuleNotFoundError"),
             "{why}"
         );
-        let why = probe(DEFAULT_PYTHON, "print('a\\x1bb')", dir.path()).unwrap_err();
+        let why = probe(DEFAULT_PYTHON, "print('a\\x1bb')", dir.path())
+            .unwrap_err()
+            .to_string();
         assert_eq!(why, r#"printed an unusable version "a\u{1b}b""#);
-        let why = probe(DEFAULT_PYTHON, "pass", dir.path()).unwrap_err();
+        let why = probe(DEFAULT_PYTHON, "pass", dir.path())
+            .unwrap_err()
+            .to_string();
         assert_eq!(why, "printed no version");
     }
 
