@@ -51,17 +51,26 @@ pub fn parse_jsonl(text: &str) -> Parsed {
             }),
             Err(reason) => parsed.bad.push(BadLine {
                 number,
-                reason: control_chars(&reason).into_owned(),
+                reason: control_chars(&reason.to_string()).into_owned(),
             }),
         }
     }
     parsed
 }
 
-fn parse_line(line: &str) -> Result<Line, String> {
-    let parsed: Line = serde_json::from_str(line).map_err(|e| without_position(&e))?;
+/// Why one line is not a failure.
+#[derive(Debug, thiserror::Error)]
+enum LineError {
+    #[error("{}", without_position(.0))]
+    Json(#[from] serde_json::Error),
+    #[error("`test_name` is empty")]
+    EmptyTestName,
+}
+
+fn parse_line(line: &str) -> Result<Line, LineError> {
+    let parsed: Line = serde_json::from_str(line)?;
     if parsed.test_name.trim().is_empty() {
-        return Err("`test_name` is empty".into());
+        return Err(LineError::EmptyTestName);
     }
     Ok(parsed)
 }
