@@ -34,6 +34,12 @@ pub struct ConfigError {
     pub message: String,
 }
 
+impl crate::error::HasKind for ConfigError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The file this came from, if any.

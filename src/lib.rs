@@ -11,11 +11,14 @@ pub mod config;
 pub mod error;
 pub mod escape;
 pub mod github;
+pub mod hash;
 pub mod host;
 pub mod output;
 pub mod pipeline;
+pub mod process;
 pub mod process_group;
 pub mod suite;
+pub mod time;
 pub mod training;
 pub mod triage;
 

@@ -1,8 +1,9 @@
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser;
 use pitcrew::cli::Cli;
-use pitcrew::error::{exit, is_input_error};
+use pitcrew::error::{exit_code, is_broken_pipe};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -11,13 +12,13 @@ fn main() -> ExitCode {
     match pitcrew::commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            // One line: the chain joined, as ripgrep and cargo do.
-            eprintln!("error: {err:#}");
-            ExitCode::from(if is_input_error(&err) {
-                exit::INPUT
-            } else {
-                exit::FAILED
-            })
+            // A closed pipe (`| head`) is the reader saying "enough": no
+            // message (exit_code makes it 0).
+            if !is_broken_pipe(&err) {
+                // One line: the chain joined, as ripgrep and cargo do.
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::from(exit_code(&err))
         }
     }
 }
@@ -36,6 +37,8 @@ fn init_logging(verbose: u8, quiet: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour only for a terminal: in a pipe or a CI log it is noise.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .without_time()
         .init();

@@ -91,6 +91,15 @@ pub enum PipelineError {
     Required { phase: String, reason: String },
 }
 
+impl crate::error::HasKind for PipelineError {
+    /// The phases' own declarations conflict, or a required phase could
+    /// not run: pitcrew cannot make the document, which is not the same as
+    /// a document that blocks (exit 1).
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Plugin
+    }
+}
+
 /// The result of a run.
 #[derive(Debug)]
 pub struct Outcome {

@@ -253,15 +253,136 @@ fn classify_the_example_failures() {
 }
 
 #[test]
-fn classify_bad_input_names_the_line() {
+fn classify_skips_a_bad_line_names_it_and_classifies_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     std::fs::write(
         &input,
-        "{\"test_name\":\"a\",\"message\":\"m\"}\n{\"message\":\"m\"}\n",
+        "{\"id\":\"a\",\"test_name\":\"a\",\"message\":\"AssertionError: 1 != 2\"}\n\
+         {\"test_name\":\"b\",\"message\":\"m\",\"x\\u001b[31m\":1}\n\
+         {\"id\":\"c\",\"test_name\":\"c\",\"message\":\"ECONNREFUSED 127.0.0.1:5432\"}\n\
+         {\"id\":\"d\",\"test_name\":\"d\",\"mess",
     )
     .unwrap();
     let output = pitcrew(&["classify", input.to_str().unwrap()], dir.path());
-    assert_input_error(&output, "in.jsonl:2: missing field `test_name`");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "stderr: {err}");
+    let ids: Vec<String> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
+        .collect();
+    assert_eq!(ids, ["\"a\"", "\"c\""], "the good lines are classified");
+    assert!(
+        err.contains("in.jsonl:2: unknown field `x\\u{1b}[31m`"),
+        "{err}"
+    );
+    assert!(err.contains("in.jsonl:4: EOF while parsing"), "{err}");
+    assert!(!err.contains('\u{1b}'), "escaped: {err:?}");
+    assert_eq!(err.lines().count(), 2, "one line per bad line: {err}");
+}
+
+#[test]
+fn classify_with_no_usable_line_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"test_name\":\"\",\"message\":\"m\"}\n{\"message\":\"m\"}\nnot json\n",
+    )
+    .unwrap();
+    let output = pitcrew(&["classify", input.to_str().unwrap()], dir.path());
+    assert_input_error(
+        &output,
+        "in.jsonl: no usable line: line 1: `test_name` is empty (2 more bad lines)",
+    );
     assert!(stdout(&output).is_empty(), "nothing partial written");
+}
+
+/// A plugin pitcrew needs but cannot load is pitcrew unable to do its job
+/// (3): not bad input (2), not failed tests (1).
+#[test]
+fn a_required_plugin_that_cannot_be_loaded_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = repo().join("examples/failures.jsonl");
+    for (config, needle) in [
+        (
+            format!(
+                "[plugins.classifier]\nsource = {:?}\n",
+                pitcrew_fixtures::HOSTILE
+            ),
+            "slot needs a classifier plugin",
+        ),
+        (
+            format!(
+                "[plugins.router]\nsource = {:?}\nsha256 = \"{}\"\n",
+                pitcrew_fixtures::HOSTILE,
+                "ab".repeat(32)
+            ),
+            "sha256 mismatch",
+        ),
+    ] {
+        std::fs::write(dir.path().join("pitcrew.toml"), config).unwrap();
+        let output = pitcrew(&["classify", input.to_str().unwrap()], dir.path());
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(3), "stderr: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.contains(needle), "{needle:?} not in {err}");
+        assert!(stdout(&output).is_empty());
+    }
+}
+
+/// `pitcrew … | head`: the reader going away is not an error.
+#[test]
+fn a_closed_pipe_is_exit_0_and_silent() {
+    let input = repo().join("examples/failures.jsonl");
+    let spec = repo().join("examples/training/healthy/spec.toml");
+    for args in [
+        vec!["classify", input.to_str().unwrap()],
+        vec!["plan", spec.to_str().unwrap()],
+    ] {
+        // The reading end is closed before pitcrew starts, so its first
+        // write fails with EPIPE, every time.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+            .args(&args)
+            .current_dir(repo())
+            .env("PITCREW_NO_CACHE", "1")
+            .env_remove("PITCREW_LOG")
+            .stdout(writer)
+            .output()
+            .expect("pitcrew runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+}
+
+/// A duration no run measures, in the history `test` keeps: one line
+/// naming the file and the field, exit 2, before any test runs.
+#[test]
+fn a_negative_duration_in_the_timing_history_names_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("test")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".pitcrew")).unwrap();
+    std::fs::write(
+        dir.path().join("test/a.test.mjs"),
+        "import test from 'node:test';\ntest('a', () => {});\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".pitcrew/timings.json"),
+        r#"{"files":{"test/a.test.mjs":1.0},"tests":{"test/a.test.mjs":[{"classname":"c","name":"a","seconds":-3}]}}"#,
+    )
+    .unwrap();
+    let output = pitcrew(&["test", "--", "node", "--test"], dir.path());
+    assert_input_error(
+        &output,
+        ".pitcrew/timings.json: tests[\"test/a.test.mjs\"][0].seconds: -3 is not a non-negative number of seconds",
+    );
+    assert!(!dir.path().join(".pitcrew/plan.json").exists());
 }

@@ -198,12 +198,36 @@ fn pre_flight_is_required() {
         &["plan", spec.to_str().unwrap(), "-o", "plan.json"],
         dir.path(),
     );
-    assert_eq!(output.status.code(), Some(1));
+    // pitcrew could not make a plan (3), which is not a plan that blocks (1).
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("required phase `pre-flight` failed"),
         "{}",
         stderr(&output)
     );
+    assert!(!dir.path().join("plan.json").exists(), "no plan written");
+}
+
+#[test]
+fn a_refused_required_plugin_exits_3_not_1() {
+    let (dir, spec) = copy_example("healthy");
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        format!(
+            "[phases.pre-flight]\nsource = {:?}\nsha256 = \"{}\"\n",
+            pitcrew_fixtures::HOSTILE,
+            "ab".repeat(32)
+        ),
+    )
+    .unwrap();
+    let output = pitcrew(
+        &["plan", spec.to_str().unwrap(), "-o", "plan.json"],
+        dir.path(),
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("sha256 mismatch"), "{err}");
     assert!(!dir.path().join("plan.json").exists(), "no plan written");
 }
 
@@ -383,4 +407,26 @@ fn worker_report_writes_what_plan_reads() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn worker_report_without_calibrate_is_bad_usage() {
+    let (dir, spec) = copy_example("healthy");
+    let output = pitcrew(
+        &[
+            "worker-report",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--name",
+            "studio-3",
+            "-o",
+            "report.json",
+        ],
+        dir.path(),
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: --calibrate: required"), "{err}");
+    assert!(!dir.path().join("report.json").exists());
 }

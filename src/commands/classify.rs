@@ -8,14 +8,14 @@ use anyhow::Context as _;
 use super::{config, runtime};
 use crate::InputError;
 use crate::cli::{ClassifyArgs, ClassifyFormat, GlobalArgs};
-use crate::error::exit;
+use crate::error::{ResultExt as _, exit};
 use crate::escape::control_chars;
-use crate::host::{Plugin, World};
+use crate::host::{Plugin, World, types};
 use crate::triage::{classify, failures};
 
 pub fn run(global: &GlobalArgs, args: &ClassifyArgs) -> anyhow::Result<u8> {
     let (text, origin) = read_input(args)?;
-    let failures = failures::parse_jsonl(&text, &origin)?;
+    let failures = usable_failures(&text, &origin)?;
     let config = config(global)?;
     let runtime = runtime(&config)?;
     let classifier = Plugin::load(
@@ -24,15 +24,17 @@ pub fn run(global: &GlobalArgs, args: &ClassifyArgs) -> anyhow::Result<u8> {
         "classifier",
         Some(World::Classifier),
     )
+    .classified()
     .context("loading the classifier")?;
     let router = match args.no_route {
         true => None,
         false => Some(
             Plugin::load(&runtime, &config.router, "router", Some(World::Router))
+                .classified()
                 .context("loading the router")?,
         ),
     };
-    let triaged = classify::triage(&classifier, router.as_ref(), &failures)?;
+    let triaged = classify::triage(&classifier, router.as_ref(), &failures).classified()?;
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
@@ -65,6 +67,41 @@ pub fn run(global: &GlobalArgs, args: &ClassifyArgs) -> anyhow::Result<u8> {
     }
     out.flush()?;
     Ok(exit::SUCCESS)
+}
+
+/// Bad lines shown one by one; past this, a count (a broken file of a
+/// million lines must not flood the terminal).
+const BAD_LINES_SHOWN: usize = 20;
+
+/// The usable failures of the input. Each bad line is a warning naming its
+/// number, and the rest are classified; only when lines were given and none
+/// was usable is it an input error (exit 2).
+fn usable_failures(text: &str, origin: &str) -> anyhow::Result<Vec<types::Failure>> {
+    let parsed = failures::parse_jsonl(text);
+    let origin = control_chars(origin);
+    if let Some(first) = parsed.bad.first()
+        && parsed.failures.is_empty()
+    {
+        let others = match parsed.bad.len() - 1 {
+            0 => String::new(),
+            n => format!(" ({n} more bad lines)"),
+        };
+        return Err(InputError::new(format!(
+            "{origin}: no usable line: line {}: {}{others}",
+            first.number, first.reason
+        ))
+        .into());
+    }
+    for bad in parsed.bad.iter().take(BAD_LINES_SHOWN) {
+        tracing::warn!("{origin}:{}: {}; line skipped", bad.number, bad.reason);
+    }
+    if parsed.bad.len() > BAD_LINES_SHOWN {
+        tracing::warn!(
+            "{origin}: {} more bad lines skipped",
+            parsed.bad.len() - BAD_LINES_SHOWN
+        );
+    }
+    Ok(parsed.failures)
 }
 
 fn read_input(args: &ClassifyArgs) -> anyhow::Result<(String, String)> {

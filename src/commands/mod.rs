@@ -14,6 +14,7 @@ use anyhow::Context as _;
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::Config;
+use crate::error::ResultExt as _;
 use crate::host::Runtime;
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -31,7 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 
 /// The configuration with the command line's overrides applied.
 fn config(global: &GlobalArgs) -> anyhow::Result<Config> {
-    let mut config = Config::load(global.config.as_deref())?;
+    let mut config = Config::load(global.config.as_deref()).classified()?;
     config.apply_overrides(global.no_cache);
     Ok(config)
 }

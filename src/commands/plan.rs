@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{config, runtime};
 use crate::InputError;
 use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
-use crate::error::exit;
+use crate::error::{ResultExt as _, exit};
 use crate::escape::control_chars;
 use crate::output::write_atomic;
 use crate::pipeline::{self, Check, Status};
@@ -20,12 +20,10 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<u8> {
     if !(args.max_report_age_hours.is_finite() && args.max_report_age_hours > 0.0) {
         return Err(InputError::new("--max-report-age-hours: must be a positive number").into());
     }
-    let spec = spec::load(&args.spec)?;
+    let spec = spec::load(&args.spec).classified()?;
     let config = config(global)?;
     let runtime = runtime(&config)?;
-    let now_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now_unix = crate::time::now_unix();
     let facts = facts::gather(
         &spec,
         &facts::FactOptions {
@@ -35,7 +33,9 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<u8> {
         },
     );
     let (slots, plugins) = plan::slots(&runtime, &config);
-    let outcome = pipeline::run(&slots, &facts).context("the plan pipeline failed")?;
+    let outcome = pipeline::run(&slots, &facts)
+        .classified()
+        .context("the plan pipeline failed")?;
     let document = plan::document(&outcome, plugins);
     let json = serde_json::to_string_pretty(&document)?;
     if let Some(path) = &args.output {

@@ -16,7 +16,7 @@ use super::report::{by_category, publish, verdict};
 use super::run::{exit_code, shard_result, timeout};
 use super::suite;
 use crate::cli::{FlakyPolicy, GlobalArgs, ReportFormat, TestArgs};
-use crate::error::exit;
+use crate::error::{ResultExt as _, exit};
 use crate::host::cache::sha256_hex;
 use crate::output::write_atomic;
 use crate::suite::exec::{self, ShardRun};
@@ -38,7 +38,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");
     let files = suite::files(&args.suite, Some(runner))?;
-    let history = Timings::load(&history_path);
+    let history = Timings::load(&history_path).classified()?;
     let items = history.estimate(&files);
     let fallback = Some(jobs.min(files.len()).max(1));
     let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;

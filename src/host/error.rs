@@ -85,6 +85,20 @@ pub enum LoadError {
     Describe(#[from] CallError),
 }
 
+// Every plugin failure that reaches a command is one pitcrew cannot work
+// around (an optional plugin's failure never gets that far): exit 3.
+impl crate::error::HasKind for CallError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Plugin
+    }
+}
+
+impl crate::error::HasKind for LoadError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Plugin
+    }
+}
+
 /// The one line of a wasmtime error that says what happened: its root
 /// cause (a trap, a validation error), without the wasm backtrace wasmtime
 /// puts in front of it.

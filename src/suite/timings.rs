@@ -32,6 +32,21 @@ pub struct TestTiming {
     pub seconds: f64,
 }
 
+/// A duration in the history that no measurement gives.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}: {seconds} is not a non-negative number of seconds", crate::escape::control_chars(.file), crate::escape::control_chars(.field))]
+pub struct TimingsError {
+    pub file: String,
+    pub field: String,
+    pub seconds: f64,
+}
+
+impl crate::error::HasKind for TimingsError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
 impl Timings {
     /// Adds folded results: each test's mean attempt counts towards its
     /// file, and is remembered as the test's own duration.
@@ -66,12 +81,35 @@ impl Timings {
 
     /// Reads the history; a missing file is an empty history, a corrupt one
     /// is logged and ignored (it only makes the next split less balanced).
-    pub fn load(path: &Path) -> Self {
-        match std::fs::read(path) {
-            Err(_) => Self::default(),
+    /// A duration that is negative is an error naming the file and field:
+    /// it would otherwise stop the split with no hint where it came from.
+    pub fn load(path: &Path) -> Result<Self, TimingsError> {
+        let timings: Self = match std::fs::read(path) {
+            Err(_) => return Ok(Self::default()),
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
                 tracing::warn!("{}: ignoring the timing history: {e}", path.display());
                 Self::default()
+            }),
+        };
+        let files = timings
+            .files
+            .iter()
+            .map(|(f, s)| (format!("files[{f:?}]"), *s));
+        let tests = timings.tests.iter().flat_map(|(f, tests)| {
+            let at = move |(i, t): (usize, &TestTiming)| {
+                (format!("tests[{f:?}][{i}].seconds"), t.seconds)
+            };
+            tests.iter().enumerate().map(at)
+        });
+        match files
+            .chain(tests)
+            .find(|(_, s)| !(s.is_finite() && *s >= 0.0))
+        {
+            None => Ok(timings),
+            Some((field, seconds)) => Err(TimingsError {
+                file: path.display().to_string(),
+                field,
+                seconds,
             }),
         }
     }
@@ -188,8 +226,22 @@ mod tests {
         let path = dir.path().join("t.json");
         let history = timings(&[("a", 1.25)]);
         history.save(&path).unwrap();
-        assert_eq!(Timings::load(&path), history);
+        assert_eq!(Timings::load(&path).unwrap(), history);
         std::fs::write(&path, "{not json").unwrap();
-        assert_eq!(Timings::load(&path), Timings::default());
+        assert_eq!(Timings::load(&path).unwrap(), Timings::default());
+        // A duration no run measures names its file and field.
+        std::fs::write(
+            &path,
+            r#"{"files":{"a":1},"tests":{"a":[{"classname":"c","name":"t","seconds":-1}]}}"#,
+        )
+        .unwrap();
+        let err = Timings::load(&path).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "{}: tests[\"a\"][0].seconds: -1 is not a non-negative number of seconds",
+                path.display()
+            )
+        );
     }
 }

@@ -9,10 +9,12 @@ use serde_json::{Value, json};
 
 use super::spec::{Spec, SpecPath};
 use crate::escape::control_chars;
-use crate::suite::process::{self, Sink};
+use crate::process::{self, Tails};
 
 /// Lines of the sync script's output kept in the facts.
 const SYNC_TAIL_LINES: usize = 20;
+/// Bytes of its output kept to find them in (an rsync can print a lot).
+const SYNC_TAIL_BYTES: usize = 64 * 1024;
 
 pub struct FactOptions {
     /// A report older than this is stale (a warning).
@@ -95,50 +97,43 @@ fn run_sync(dir: &Path, script: &SpecPath, timeout_s: u64, run: bool) -> Value {
     if !script.exists || !run {
         return merge(base, json!({"ran": false}));
     }
-    let log = match tempfile::NamedTempFile::new() {
-        Ok(log) => log,
-        Err(e) => {
-            return merge(
-                base,
-                json!({"ran": false, "output_tail": format!("cannot create a log file: {e}")}),
-            );
-        }
+    // `2>&1` inside the shell keeps stdout and stderr in the order the
+    // script wrote them, as a user reading its log would see them.
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg("exec sh \"$0\" 2>&1")
+        .arg(&script.resolved)
+        .current_dir(dir);
+    let tails = Tails {
+        stdout: SYNC_TAIL_BYTES,
+        stderr: SYNC_TAIL_BYTES,
     };
     let started = std::time::Instant::now();
-    let finished = process::run(
-        "sh",
-        &[script.resolved.display().to_string()],
-        &[],
-        dir,
-        &Sink::File(log.path().to_path_buf()),
-        None,
-        Some(Duration::from_secs(timeout_s.max(1))),
-    );
-    let output = std::fs::read_to_string(log.path()).unwrap_or_default();
-    let tail: Vec<String> = output
-        .lines()
-        .rev()
-        .take(SYNC_TAIL_LINES)
-        .map(|l| control_chars(l).into_owned())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    match finished {
+    let timeout = Duration::from_secs(timeout_s.max(1));
+    match process::run(command, timeout, tails) {
         Err(e) => merge(
             base,
-            json!({"ran": false, "output_tail": control_chars(&e.to_string())}),
+            json!({"ran": false, "output_tail": control_chars(&format!("sh {e}"))}),
         ),
-        Ok(finished) => merge(
-            base,
-            json!({
-                "ran": true,
-                "exit_code": finished.status.and_then(|s| s.code()),
-                "timed_out": finished.timed_out,
-                "duration_s": started.elapsed().as_secs_f64(),
-                "output_tail": tail.join("\n"),
-            }),
-        ),
+        Ok(finished) => {
+            let lines: Vec<&str> = finished.stdout.lines().collect();
+            let from = lines.len().saturating_sub(SYNC_TAIL_LINES);
+            let tail: Vec<String> = lines[from..]
+                .iter()
+                .map(|l| control_chars(l).into_owned())
+                .collect();
+            merge(
+                base,
+                json!({
+                    "ran": true,
+                    "exit_code": finished.status.and_then(|s| s.code()),
+                    "timed_out": finished.timed_out(),
+                    "duration_s": started.elapsed().as_secs_f64(),
+                    "output_tail": tail.join("\n"),
+                }),
+            )
+        }
     }
 }
 
@@ -170,4 +165,51 @@ fn checkpoint(dir: &SpecPath) -> Value {
         "writable": writable,
         "free_disk_bytes": free,
     })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn script(dir: &Path, text: &str) -> SpecPath {
+        let path = dir.join("sync.sh");
+        std::fs::write(&path, text).unwrap();
+        SpecPath {
+            as_written: "sync.sh".into(),
+            resolved: path,
+            exists: true,
+        }
+    }
+
+    #[test]
+    fn the_sync_script_s_output_is_kept_in_order_and_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let sync = script(
+            dir.path(),
+            "for i in $(seq 1 30); do echo out$i; echo err$i >&2; done\nprintf '\\033[31mred\\n'\nexit 4\n",
+        );
+        let facts = run_sync(dir.path(), &sync, 60, true);
+        assert_eq!(facts["ran"], true);
+        assert_eq!(facts["exit_code"], 4);
+        assert_eq!(facts["timed_out"], false);
+        let tail = facts["output_tail"].as_str().unwrap();
+        let lines: Vec<&str> = tail.lines().collect();
+        assert_eq!(lines.len(), SYNC_TAIL_LINES, "{tail}");
+        assert_eq!(
+            lines[lines.len() - 3..],
+            ["out30", "err30", "\\u{1b}[31mred"]
+        );
+    }
+
+    #[test]
+    fn a_sync_script_past_its_timeout_is_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let sync = script(dir.path(), "echo starting\nsleep 30\n");
+        let started = std::time::Instant::now();
+        let facts = run_sync(dir.path(), &sync, 1, true);
+        assert_eq!(facts["timed_out"], true);
+        assert_eq!(facts["exit_code"], Value::Null);
+        assert_eq!(facts["output_tail"], "starting");
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
 }

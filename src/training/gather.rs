@@ -28,18 +28,15 @@
 //!   with whole-second precision (`YYYY-MM-DDTHH:MM:SSZ`).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-use sha2::{Digest, Sha256};
+use std::process::{Command, ExitStatus};
+use std::time::{Duration, Instant};
 
 use super::spec::{self, Framework, Spec, WorkerReport};
+use crate::error::{ErrorKind, HasKind};
+use crate::process::{self, describe_status};
 
 /// How many times the calibration command runs (`docs/plan-spec.md`).
 pub const DEFAULT_RUNS: u32 = 3;
@@ -56,10 +53,6 @@ const EXPECTED: &str = "expected examples_per_second=<float>";
 const STDOUT_TAIL_BYTES: usize = 64 * 1024;
 /// Bytes of a command's stderr kept, for error messages.
 const STDERR_TAIL_BYTES: usize = 8 * 1024;
-/// How long to wait for a command's output to drain after it exits.
-const DRAIN_GRACE: Duration = Duration::from_secs(2);
-/// How often a running command is polled.
-const POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// Untrusted text quoted in a message is cut to this many characters.
 const QUOTE_CHARS: usize = 200;
 
@@ -72,7 +65,7 @@ pub struct GatherOptions<'a> {
     pub name: &'a str,
     /// The calibration command line, run with `sh -c` (see the module
     /// docs). Required: without it there is no throughput to report.
-    pub calibrate: Option<&'a str>,
+    pub calibrate: &'a str,
     /// How many times to run `calibrate` ([`DEFAULT_RUNS`]); the median is
     /// reported. At least 1.
     pub runs: u32,
@@ -94,9 +87,6 @@ pub enum GatherError {
         quote(.0)
     )]
     InvalidName(String),
-    /// No calibration command was given.
-    #[error("--calibrate is required to measure throughput")]
-    CalibrateRequired,
     /// `runs` was 0.
     #[error("calibration: the number of runs must be at least 1")]
     NoRuns,
@@ -121,6 +111,21 @@ pub enum GatherError {
         runs: u32,
         failure: CalibrationFailure,
     },
+}
+
+impl HasKind for GatherError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            // What the user gave: a name, a count, the spec's files, and
+            // the calibration command (it failed or printed no number).
+            GatherError::InvalidName(_)
+            | GatherError::NoRuns
+            | GatherError::Hash { .. }
+            | GatherError::Calibration { .. } => ErrorKind::Input,
+            // The system would not tell us.
+            GatherError::Memory(_) | GatherError::Disk { .. } => ErrorKind::Internal,
+        }
+    }
 }
 
 /// Why one calibration run failed.
@@ -175,7 +180,7 @@ pub fn gather(spec: &Spec, options: &GatherOptions) -> Result<WorkerReport, Gath
     if !is_clean(options.name) {
         return Err(GatherError::InvalidName(options.name.to_string()));
     }
-    let command = options.calibrate.ok_or(GatherError::CalibrateRequired)?;
+    let command = options.calibrate;
     if options.runs == 0 {
         return Err(GatherError::NoRuns);
     }
@@ -186,7 +191,7 @@ pub fn gather(spec: &Spec, options: &GatherOptions) -> Result<WorkerReport, Gath
     let throughput = calibrate(command, options.runs, options.timeout, &spec.dir)?;
     Ok(WorkerReport {
         name: options.name.to_string(),
-        timestamp: now_rfc3339_utc(),
+        timestamp: crate::time::now_rfc3339_utc(),
         throughput,
         memory_bytes,
         free_disk_bytes,
@@ -194,57 +199,6 @@ pub fn gather(spec: &Spec, options: &GatherOptions) -> Result<WorkerReport, Gath
         versions,
         files,
     })
-}
-
-/// The current time as RFC 3339 UTC with whole seconds,
-/// `2025-01-02T03:04:05Z`: what [`spec::parse_rfc3339_utc`] reads back.
-pub fn now_rfc3339_utc() -> String {
-    let unix = match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        // A clock before 1970: round down to the whole second before.
-        Err(before) => {
-            let before = before.duration();
-            let secs = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
-            -secs - i64::from(before.subsec_nanos() > 0)
-        }
-    };
-    format_rfc3339_utc(unix)
-}
-
-/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`, the inverse of
-/// [`spec::parse_rfc3339_utc`] for the years 0000 to 9999 (a clock outside
-/// them gives a timestamp `plan` refuses, which is the right outcome).
-pub fn format_rfc3339_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let second_of_day = unix.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        second_of_day / 3_600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01
-/// (H. Hinnant's `civil_from_days`, the inverse of the spec's
-/// `days_from_civil`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 // ---------------------------------------------------------------- files
@@ -275,34 +229,11 @@ fn hash_job_files(spec: &Spec) -> Result<BTreeMap<String, String>, GatherError> 
 /// exist. Anything but a regular file is an error (opening a FIFO would
 /// block).
 fn hash_file(path: &Path) -> io::Result<Option<String>> {
-    let metadata = match fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    if !metadata.is_file() {
-        return Err(io::Error::other("not a regular file"));
+    match crate::hash::sha256_file(path) {
+        Ok(hash) => Ok(Some(hash)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
-    let mut file = fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(&buffer[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(Some(hex(&hasher.finalize())))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 // ---------------------------------------------------------------- versions
@@ -338,33 +269,45 @@ fn versions(python: &str, framework: Framework, dir: &Path) -> BTreeMap<String, 
     versions
 }
 
-/// Runs `python -c code` in `dir` and returns the last line it printed,
-/// or why there is none, as a phrase for a warning.
-fn probe(python: &str, code: &str, dir: &Path) -> Result<String, String> {
+/// Why a version probe gave no version; a phrase for a warning.
+#[derive(Debug, thiserror::Error)]
+enum ProbeError {
+    #[error("cannot be started: {0}")]
+    Spawn(io::Error),
+    #[error("cannot be waited for: {0}")]
+    Wait(io::Error),
+    #[error("did not answer within {} s", PROBE_TIMEOUT.as_secs_f64())]
+    TimedOut,
+    #[error("{status}{}", stderr_suffix(.stderr_last_line))]
+    Failed {
+        status: String,
+        stderr_last_line: Option<String>,
+    },
+    #[error("printed an unusable version {}", quote(.0))]
+    Unusable(String),
+    #[error("printed no version")]
+    Nothing,
+}
+
+/// Runs `python -c code` in `dir` and returns the last line it printed.
+fn probe(python: &str, code: &str, dir: &Path) -> Result<String, ProbeError> {
     let mut command = Command::new(python);
     command.arg("-c").arg(code).current_dir(dir);
-    let finished = match run(command, PROBE_TIMEOUT) {
-        Ok(finished) => finished,
-        Err(RunError::Spawn(e)) => return Err(format!("cannot be started: {e}")),
-        Err(RunError::Wait(e)) => return Err(format!("cannot be waited for: {e}")),
-        Err(RunError::TimedOut) => {
-            return Err(format!(
-                "did not answer within {} s",
-                PROBE_TIMEOUT.as_secs_f64()
-            ));
-        }
-    };
+    let finished = run(command, PROBE_TIMEOUT).map_err(|e| match e {
+        RunError::Spawn(e) => ProbeError::Spawn(e),
+        RunError::Wait(e) => ProbeError::Wait(e),
+        RunError::TimedOut => ProbeError::TimedOut,
+    })?;
     if !finished.status.success() {
-        return Err(format!(
-            "{}{}",
-            describe_status(finished.status),
-            stderr_suffix(&last_line(&finished.stderr).map(str::to_string))
-        ));
+        return Err(ProbeError::Failed {
+            status: describe_status(finished.status),
+            stderr_last_line: last_line(&finished.stderr).map(str::to_string),
+        });
     }
     match last_line(&finished.stdout) {
         Some(line) if is_clean(line) && line.chars().count() <= QUOTE_CHARS => Ok(line.to_string()),
-        Some(line) => Err(format!("printed an unusable version {}", quote(line))),
-        None => Err("printed no version".to_string()),
+        Some(line) => Err(ProbeError::Unusable(line.to_string())),
+        None => Err(ProbeError::Nothing),
     }
 }
 
@@ -565,106 +508,23 @@ impl RunError {
     }
 }
 
-/// Runs `command` with stdin closed until it exits or `timeout` passes,
-/// keeping the tails of its stdout and stderr. On Unix it gets a process
-/// group of its own, killed on timeout and again once it has exited, so
-/// neither a timed-out pipeline nor a background process it leaves behind
-/// outlives the run or holds its output open.
-fn run(mut command: Command, timeout: Duration) -> Result<Finished, RunError> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut group = crate::process_group::spawn(&mut command).map_err(RunError::Spawn)?;
-    let child = &mut group.child;
-    let stdout = child
-        .stdout
-        .take()
-        .map(|pipe| read_tail(pipe, STDOUT_TAIL_BYTES));
-    let stderr = child
-        .stderr
-        .take()
-        .map(|pipe| read_tail(pipe, STDERR_TAIL_BYTES));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if Instant::now() >= deadline => break Err(RunError::TimedOut),
-            Ok(None) => thread::sleep(POLL_INTERVAL),
-            Err(e) => break Err(RunError::Wait(e)),
-        }
+/// Runs `command` ([`process::run`]: stdin closed, its own process group,
+/// killed at the deadline and once it exited) with this module's output
+/// tails; here a command that outlives `timeout` did not answer.
+fn run(command: Command, timeout: Duration) -> Result<Finished, RunError> {
+    let tails = process::Tails {
+        stdout: STDOUT_TAIL_BYTES,
+        stderr: STDERR_TAIL_BYTES,
     };
-    // Before reaping on a timeout, so the group id cannot have been reused.
-    group.kill();
-    if status.is_err() {
-        let _ = group.child.wait();
-    }
-    let status = status?;
+    let finished = process::run(command, timeout, tails).map_err(|e| match e {
+        process::RunError::Spawn(e) => RunError::Spawn(e),
+        process::RunError::Wait(e) => RunError::Wait(e),
+    })?;
     Ok(Finished {
-        status,
-        stdout: stdout.map(Tail::finish).unwrap_or_default(),
-        stderr: stderr.map(Tail::finish).unwrap_or_default(),
+        status: finished.status.ok_or(RunError::TimedOut)?,
+        stdout: finished.stdout,
+        stderr: finished.stderr,
     })
-}
-
-/// The last bytes of a pipe, read by a thread. Shared rather than
-/// returned, so that a pipe held open by a process that escaped the kill
-/// cannot block us: after [`DRAIN_GRACE`] we take what has arrived.
-struct Tail {
-    bytes: Arc<Mutex<Vec<u8>>>,
-    reader: thread::JoinHandle<()>,
-}
-
-fn read_tail(mut pipe: impl Read + Send + 'static, cap: usize) -> Tail {
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let shared = Arc::clone(&bytes);
-    let reader = thread::spawn(move || {
-        let mut chunk = vec![0u8; 8 * 1024];
-        loop {
-            match pipe.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => {
-                    let mut tail = lock(&shared);
-                    tail.extend_from_slice(&chunk[..n]);
-                    if tail.len() > cap {
-                        let excess = tail.len() - cap;
-                        tail.drain(..excess);
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-    });
-    Tail { bytes, reader }
-}
-
-impl Tail {
-    /// What was read, once the pipe is closed or the grace period is over.
-    fn finish(self) -> String {
-        let deadline = Instant::now() + DRAIN_GRACE;
-        while !self.reader.is_finished() && Instant::now() < deadline {
-            thread::sleep(POLL_INTERVAL);
-        }
-        let bytes = lock(&self.bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
-}
-
-/// `exited with code 3`, `was killed by signal 9`.
-fn describe_status(status: ExitStatus) -> String {
-    if let Some(code) = status.code() {
-        return format!("exited with code {code}");
-    }
-    #[cfg(unix)]
-    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-        return format!("was killed by signal {signal}");
-    }
-    format!("ended with {status}")
 }
 
 // ---------------------------------------------------------------- text
@@ -714,7 +574,7 @@ mod tests {
     const ABC_SHA: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
     const EMPTY_SHA: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    fn options(calibrate: Option<&str>) -> GatherOptions<'_> {
+    fn options(calibrate: &str) -> GatherOptions<'_> {
         GatherOptions {
             name: "studio-1",
             calibrate,
@@ -779,7 +639,7 @@ os = "linux"
         fs::write(&big, &content).unwrap();
         assert_eq!(
             hash_file(&big).unwrap().unwrap(),
-            hex(&Sha256::digest(&content))
+            crate::hash::sha256_hex(&content)
         );
         let err = hash_file(dir.path()).unwrap_err();
         assert!(err.to_string().contains("not a regular file"), "{err}");
@@ -967,7 +827,7 @@ os = "linux"
             err.to_string(),
             "calibration run 1/1: timed out after 0.2 s"
         );
-        thread::sleep(Duration::from_millis(1_500));
+        std::thread::sleep(Duration::from_millis(1_500));
         assert!(
             !dir.path().join("late").exists(),
             "the pipeline outlived the kill"
@@ -1077,14 +937,19 @@ os = "linux"
             "import no_such_module_for_pitcrew",
             dir.path(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             why.starts_with("exited with code 1 (stderr: \"ModuleNotFoundError"),
             "{why}"
         );
-        let why = probe(DEFAULT_PYTHON, "print('a\\x1bb')", dir.path()).unwrap_err();
+        let why = probe(DEFAULT_PYTHON, "print('a\\x1bb')", dir.path())
+            .unwrap_err()
+            .to_string();
         assert_eq!(why, r#"printed an unusable version "a\u{1b}b""#);
-        let why = probe(DEFAULT_PYTHON, "pass", dir.path()).unwrap_err();
+        let why = probe(DEFAULT_PYTHON, "pass", dir.path())
+            .unwrap_err()
+            .to_string();
         assert_eq!(why, "printed no version");
     }
 
@@ -1136,49 +1001,6 @@ os = "linux"
         );
     }
 
-    // ------------------------------------------------------------ timestamps
-
-    #[test]
-    fn formats_known_times() {
-        assert_eq!(format_rfc3339_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_rfc3339_utc(-1), "1969-12-31T23:59:59Z");
-        assert_eq!(format_rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_rfc3339_utc(1_735_787_045), "2025-01-02T03:04:05Z");
-        assert_eq!(format_rfc3339_utc(253_402_300_799), "9999-12-31T23:59:59Z");
-        assert_eq!(format_rfc3339_utc(-62_167_219_200), "0000-01-01T00:00:00Z");
-    }
-
-    #[test]
-    fn timestamps_round_trip_through_the_spec_parser() {
-        let first = spec::parse_rfc3339_utc("0000-01-01T00:00:00Z").unwrap();
-        let last = spec::parse_rfc3339_utc("9999-12-31T23:59:59Z").unwrap();
-        // Every day boundary ± 1 s for 4 centuries around the epoch (leap
-        // days, the 1900 and 2100 non-leap years, 2000), then the whole
-        // range with an odd stride.
-        let four_centuries = (-73_000..73_000i64).flat_map(|d| [d * 86_400 - 1, d * 86_400]);
-        let whole_range = (first..=last).step_by(9_999_991);
-        for unix in four_centuries.chain(whole_range).chain([first, last]) {
-            let text = format_rfc3339_utc(unix);
-            assert_eq!(spec::parse_rfc3339_utc(&text), Some(unix), "{text}");
-        }
-    }
-
-    #[test]
-    fn now_is_now() {
-        let before = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let now = now_rfc3339_utc();
-        let after = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        assert!(now.ends_with('Z') && now.len() == 20, "{now}");
-        let parsed = u64::try_from(spec::parse_rfc3339_utc(&now).unwrap()).unwrap();
-        assert!((before..=after).contains(&parsed), "{now}");
-    }
-
     // ------------------------------------------------------------ gather
 
     #[test]
@@ -1186,7 +1008,7 @@ os = "linux"
         let (dir, spec) = spec_dir("mlx");
         let report = gather(
             &spec,
-            &options(Some("echo warming up; echo examples_per_second=12.5")),
+            &options("echo warming up; echo examples_per_second=12.5"),
         )
         .unwrap();
         assert_eq!(report.name, "studio-1");
@@ -1201,7 +1023,7 @@ os = "linux"
         assert_eq!(files, [("model.py", EMPTY_SHA), ("train.py", ABC_SHA)]);
         assert!(report.versions.contains_key("python"), "{report:?}");
         assert!(!report.versions.contains_key("mlx"), "{report:?}");
-        assert!(spec::parse_rfc3339_utc(&report.timestamp).is_some());
+        assert!(crate::time::parse_rfc3339_utc(&report.timestamp).is_some());
         // Written and read back the way `plan` reads it: valid, unchanged.
         let path = dir.path().join("studio-1.json");
         fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
@@ -1212,7 +1034,7 @@ os = "linux"
     fn a_job_file_missing_on_this_node_is_left_out() {
         let (dir, spec) = spec_dir("other");
         fs::remove_file(dir.path().join("model.py")).unwrap();
-        let report = gather(&spec, &options(Some("echo 2"))).unwrap();
+        let report = gather(&spec, &options("echo 2")).unwrap();
         assert_eq!(report.files.keys().collect::<Vec<_>>(), ["train.py"]);
         assert_eq!(report.throughput, 2.0);
         // `other` has no framework version to ask for.
@@ -1222,12 +1044,7 @@ os = "linux"
     #[test]
     fn gather_refuses_what_it_cannot_report() {
         let (_dir, spec) = spec_dir("torch");
-        let err = gather(&spec, &options(None)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "--calibrate is required to measure throughput"
-        );
-        let mut bad_name = options(Some("echo 1"));
+        let mut bad_name = options("echo 1");
         bad_name.name = "studio\n1";
         let err = gather(&spec, &bad_name).unwrap_err().to_string();
         assert_one_line(&err);
@@ -1240,7 +1057,7 @@ os = "linux"
             gather(&spec, &bad_name),
             Err(GatherError::InvalidName(_))
         ));
-        let mut no_runs = options(Some("echo 1"));
+        let mut no_runs = options("echo 1");
         no_runs.runs = 0;
         assert_eq!(
             gather(&spec, &no_runs).unwrap_err().to_string(),
@@ -1251,7 +1068,7 @@ os = "linux"
     #[test]
     fn a_missing_python_is_not_an_error() {
         let (_dir, spec) = spec_dir("jax");
-        let mut opts = options(Some("echo 1.5"));
+        let mut opts = options("echo 1.5");
         opts.python = "/nonexistent/python3";
         let report = gather(&spec, &opts).unwrap();
         assert!(report.versions.is_empty(), "{report:?}");

@@ -76,6 +76,13 @@ impl fmt::Display for SpecError {
     }
 }
 
+impl crate::error::HasKind for SpecError {
+    /// Every spec or report problem is the user's input.
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
 /// Escapes control characters so untrusted text stays on one line and
 /// cannot drive the terminal (Rust's debug escapes, as in spec messages).
 fn one_line(text: &str) -> Cow<'_, str> {
@@ -276,7 +283,9 @@ impl WorkerFacts {
 
     /// The timestamp as Unix seconds, for computing the report's age.
     pub fn timestamp_unix(&self) -> Option<i64> {
-        self.timestamp.as_deref().and_then(parse_rfc3339_utc)
+        self.timestamp
+            .as_deref()
+            .and_then(crate::time::parse_rfc3339_utc)
     }
 }
 
@@ -1007,7 +1016,7 @@ fn report_from_loose(at: &At, loose: LooseReport) -> Result<WorkerReport, SpecEr
     let name = json_string(at, "name", loose.name)?;
     clean_text(at, "name", &name)?;
     let timestamp = json_string(at, "timestamp", loose.timestamp)?;
-    if parse_rfc3339_utc(&timestamp).is_none() {
+    if crate::time::parse_rfc3339_utc(&timestamp).is_none() {
         return Err(at.invalid(
             "timestamp",
             format!("{timestamp:?} is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)"),
@@ -1086,75 +1095,6 @@ fn json_map(at: &At, field: &str, value: Value) -> Result<BTreeMap<String, Strin
             Ok((key, v))
         })
         .collect()
-}
-
-// ---------------------------------------------------------------- time
-
-/// Unix seconds for an RFC 3339 timestamp in UTC:
-/// `YYYY-MM-DDTHH:MM:SS[.fraction]` followed by `Z` or `+00:00` (`T` and
-/// `Z` may be lowercase, as RFC 3339 allows). Other offsets are refused:
-/// reports are written in UTC so their ages compare without time zones.
-/// The fraction is ignored; a leap second (`23:59:60`) counts as the next
-/// midnight. `None` for anything else.
-pub fn parse_rfc3339_utc(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    let year = digits(b, 0, 4)?;
-    let month = digits(b, 5, 2)?;
-    let day = digits(b, 8, 2)?;
-    let hour = digits(b, 11, 2)?;
-    let minute = digits(b, 14, 2)?;
-    let second = digits(b, 17, 2)?;
-    let separators_ok = b.get(4) == Some(&b'-')
-        && b.get(7) == Some(&b'-')
-        && matches!(b.get(10), Some(b'T' | b't'))
-        && b.get(13) == Some(&b':')
-        && b.get(16) == Some(&b':');
-    let zone = skip_fraction(b.get(19..)?)?;
-    let utc = matches!(zone, b"Z" | b"z" | b"+00:00");
-    let time_ok = hour <= 23
-        && minute <= 59
-        && (second <= 59 || (second == 60 && hour == 23 && minute == 59));
-    let date_ok = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
-    (separators_ok && utc && time_ok && date_ok)
-        .then(|| days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
-}
-
-/// The decimal number in `b[start..start + len]`, all ASCII digits.
-fn digits(b: &[u8], start: usize, len: usize) -> Option<i64> {
-    b.get(start..start + len)?.iter().try_fold(0i64, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
-    })
-}
-
-/// Skips `.` and at least one digit, if present.
-fn skip_fraction(rest: &[u8]) -> Option<&[u8]> {
-    let Some(after_dot) = rest.strip_prefix(b".") else {
-        return Some(rest);
-    };
-    let count = after_dot.iter().take_while(|c| c.is_ascii_digit()).count();
-    (count > 0).then(|| &after_dot[count..])
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]
@@ -2210,70 +2150,6 @@ files = { "train.py" = "HASH", "model.py" = "HASH" }
         );
         let err = fx.error(&base());
         assert!(err.message.contains("larger than"), "{err}");
-    }
-
-    // ------------------------------------------------------------ time
-
-    #[test]
-    fn rfc3339_utc_forms() {
-        assert_eq!(parse_rfc3339_utc("1970-01-01T00:00:00Z"), Some(0));
-        // 2000-03-01: 30 years (7 leap: 72..96) = 10957 days to 2000-01-01,
-        // + 31 (Jan) + 29 (Feb, leap) = 11017 days × 86400 = 951868800.
-        assert_eq!(parse_rfc3339_utc("2000-03-01T00:00:00Z"), Some(951_868_800));
-        // 2024-02-29T12:34:56: 19723 days to 2024-01-01, + 31 (Jan) + 28
-        // (Feb 1..28) = 19782 days → 1709164800 s, + 12h34m56s = 45296 s
-        // → 1709210096.
-        assert_eq!(
-            parse_rfc3339_utc("2024-02-29T12:34:56Z"),
-            Some(1_709_210_096)
-        );
-        assert_eq!(
-            parse_rfc3339_utc("2024-02-29T12:34:56.789Z"),
-            Some(1_709_210_096)
-        );
-        assert_eq!(
-            parse_rfc3339_utc("2024-02-29T12:34:56+00:00"),
-            Some(1_709_210_096)
-        );
-        assert_eq!(
-            parse_rfc3339_utc("2024-02-29t12:34:56.1z"),
-            Some(1_709_210_096)
-        );
-        assert_eq!(parse_rfc3339_utc("1969-12-31T23:59:59Z"), Some(-1));
-        assert_eq!(
-            parse_rfc3339_utc("2016-12-31T23:59:60Z"),
-            parse_rfc3339_utc("2017-01-01T00:00:00Z"),
-            "a leap second counts as the next midnight"
-        );
-    }
-
-    #[test]
-    fn rfc3339_rejects_everything_else() {
-        for bad in [
-            "",
-            "2024-02-29",
-            "2024-02-29T12:34:56",
-            "2024-02-29T12:34:56+01:00",
-            "2024-02-29T12:34:56-00:00",
-            "2024-02-29T12:34:56.Z",
-            "2024-02-29T12:34:56ZZ",
-            "2023-02-29T00:00:00Z",
-            "1900-02-29T00:00:00Z",
-            "2024-04-31T00:00:00Z",
-            "2024-00-10T00:00:00Z",
-            "2024-01-00T00:00:00Z",
-            "2024-01-01T24:00:00Z",
-            "2024-01-01T23:60:00Z",
-            "2024-01-01T12:00:60Z",
-            "2024-01-01 00:00:00Z",
-            "2024/01/01T00:00:00Z",
-            "+024-01-01T00:00:00Z",
-            "２024-01-01T00:00:00Z",
-            "2024-01-01T00:00:00Zé",
-        ] {
-            assert_eq!(parse_rfc3339_utc(bad), None, "{bad:?}");
-        }
-        assert_eq!(parse_rfc3339_utc("2000-02-29T00:00:00Z"), Some(951_782_400));
     }
 
     // ------------------------------------------------------------ schema and docs

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::InputError;
+use crate::escape::control_chars;
 use crate::host::types::Failure;
 
 #[derive(Deserialize)]
@@ -16,31 +16,63 @@ struct Line {
     details: String,
 }
 
-/// Parses every line (blank lines skipped). A bad line is an error naming
-/// the file, the line and what is wrong with it; nothing is returned then.
-pub fn parse_jsonl(text: &str, origin: &str) -> Result<Vec<Failure>, InputError> {
-    let mut failures = Vec::new();
+/// A line that could not be used: its number (from 1) and why, one line
+/// with control characters escaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadLine {
+    pub number: usize,
+    pub reason: String,
+}
+
+/// What a JSON Lines text held: the usable failures, and the lines that
+/// were not (blank lines are neither).
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub failures: Vec<Failure>,
+    pub bad: Vec<BadLine>,
+}
+
+/// Parses every line on its own, so one malformed or incomplete line (a
+/// truncated last line, say) costs that line and not the batch.
+pub fn parse_jsonl(text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
     for (index, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let number = index + 1;
-        let parsed: Line = serde_json::from_str(line)
-            .map_err(|e| InputError::new(format!("{origin}:{number}: {}", without_position(&e))))?;
-        if parsed.test_name.trim().is_empty() {
-            return Err(InputError::new(format!(
-                "{origin}:{number}: `test_name` is empty"
-            )));
+        match parse_line(line) {
+            Ok(line) => parsed.failures.push(Failure {
+                id: line.id.unwrap_or_else(|| number.to_string()),
+                test_name: line.test_name,
+                file: line.file,
+                message: line.message,
+                details: line.details,
+            }),
+            Err(reason) => parsed.bad.push(BadLine {
+                number,
+                reason: control_chars(&reason.to_string()).into_owned(),
+            }),
         }
-        failures.push(Failure {
-            id: parsed.id.unwrap_or_else(|| number.to_string()),
-            test_name: parsed.test_name,
-            file: parsed.file,
-            message: parsed.message,
-            details: parsed.details,
-        });
     }
-    Ok(failures)
+    parsed
+}
+
+/// Why one line is not a failure.
+#[derive(Debug, thiserror::Error)]
+enum LineError {
+    #[error("{}", without_position(.0))]
+    Json(#[from] serde_json::Error),
+    #[error("`test_name` is empty")]
+    EmptyTestName,
+}
+
+fn parse_line(line: &str) -> Result<Line, LineError> {
+    let parsed: Line = serde_json::from_str(line)?;
+    if parsed.test_name.trim().is_empty() {
+        return Err(LineError::EmptyTestName);
+    }
+    Ok(parsed)
 }
 
 /// serde_json appends " at line 1 column 7"; within one JSON line the
@@ -60,7 +92,9 @@ mod tests {
     #[test]
     fn parses_lines_and_numbers_missing_ids() {
         let text = "{\"test_name\":\"a\",\"message\":\"m\"}\n\n{\"id\":\"x\",\"test_name\":\"b\",\"file\":\"b.py\",\"message\":\"m\",\"details\":\"d\"}\n";
-        let failures = parse_jsonl(text, "f.jsonl").unwrap();
+        let parsed = parse_jsonl(text);
+        assert!(parsed.bad.is_empty());
+        let failures = parsed.failures;
         assert_eq!(failures.len(), 2);
         assert_eq!(failures[0].id, "1");
         assert_eq!(failures[1].id, "x");
@@ -68,26 +102,36 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_file_line_and_field() {
-        let err = parse_jsonl(
-            "{\"test_name\":\"a\",\"message\":\"m\"}\n{\"test_name\":\"a\"}\n",
-            "f.jsonl",
-        )
-        .unwrap_err();
-        assert_eq!(err.to_string(), "f.jsonl:2: missing field `message`");
-        let err = parse_jsonl(
-            "{\"test_name\":\"a\",\"message\":\"m\",\"colour\":1}",
-            "f.jsonl",
-        )
-        .unwrap_err();
+    fn a_bad_line_is_named_and_the_rest_is_kept() {
+        let text = "{\"test_name\":\" \",\"message\":\"m\"}\n\
+                    {\"test_name\":\"a\",\"message\":\"m\"}\n\
+                    {\"test_name\":\"a\"}\n\
+                    {\"test_name\":\"a\",\"message\":\"m\",\"colo\\u001bur\":1}\n\
+                    not json\n\
+                    {\"test_name\":\"b\",\"message\":\"m\"}\n\
+                    {\"test_name\":\"c\",\"mess";
+        let parsed = parse_jsonl(text);
+        let ids: Vec<&str> = parsed.failures.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["2", "6"]);
+        let numbers: Vec<usize> = parsed.bad.iter().map(|b| b.number).collect();
+        assert_eq!(numbers, [1, 3, 4, 5, 7]);
+        assert_eq!(parsed.bad[0].reason, "`test_name` is empty");
+        assert_eq!(parsed.bad[1].reason, "missing field `message`");
+        let unknown = &parsed.bad[2].reason;
         assert!(
-            err.to_string()
-                .starts_with("f.jsonl:1: unknown field `colour`"),
-            "{err}"
+            unknown.starts_with("unknown field `colo\\u{1b}ur`"),
+            "{unknown}"
         );
-        let err = parse_jsonl("not json", "f.jsonl").unwrap_err();
-        assert!(err.to_string().starts_with("f.jsonl:1: expected"), "{err}");
-        let err = parse_jsonl("{\"test_name\":\" \",\"message\":\"m\"}", "-").unwrap_err();
-        assert_eq!(err.to_string(), "-:1: `test_name` is empty");
+        assert!(!unknown.contains('\u{1b}'), "escaped: {unknown}");
+        assert!(
+            parsed.bad[3].reason.starts_with("expected"),
+            "{:?}",
+            parsed.bad[3]
+        );
+        assert!(
+            parsed.bad[4].reason.starts_with("EOF"),
+            "{:?}",
+            parsed.bad[4]
+        );
     }
 }

@@ -8,7 +8,6 @@ use super::test_support::argv;
 use super::{Invocation, JunitSource, Selection, TestRef, by_name};
 use crate::suite::junit::Outcome;
 
-/// Whether `program args…` runs and exits successfully.
 /// Whether the runner is installed. CI sets `PITCREW_REQUIRE_RUNNERS` to
 /// the programs it installs, so a missing one fails there instead of
 /// quietly skipping its tests.
@@ -20,16 +19,23 @@ fn available(program: &str, args: &[&str]) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
     let name = args
         .iter()
         .find(|a| !a.starts_with('-'))
         .unwrap_or(&program);
     assert!(
-        found || !required.split(',').any(|r| r == *name || r == program),
+        found || !(required(name) || required(program)),
         "{program} {args:?} is required (PITCREW_REQUIRE_RUNNERS) but not available"
     );
     found
+}
+
+/// Whether CI listed `name` in `PITCREW_REQUIRE_RUNNERS`.
+fn required(name: &str) -> bool {
+    std::env::var("PITCREW_REQUIRE_RUNNERS")
+        .unwrap_or_default()
+        .split(',')
+        .any(|r| r == name)
 }
 
 fn run_in(invocation: &Invocation, dir: &Path) -> Output {
@@ -426,18 +432,22 @@ fn nextest_end_to_end() {
 
 /// The `node_modules` directory holding jest, jest-junit, vitest and
 /// @playwright/test, from `PITCREW_JS_MODULES`; the JavaScript end-to-end
-/// tests are skipped without it (they need packages from the npm registry).
+/// tests are skipped without it (they need packages from the npm registry),
+/// unless `PITCREW_REQUIRE_RUNNERS` names `tool`: then they fail.
 fn js_modules(tool: &str) -> Option<std::path::PathBuf> {
-    let Some(dir) = std::env::var_os("PITCREW_JS_MODULES") else {
+    let dir = std::env::var_os("PITCREW_JS_MODULES").map(std::path::PathBuf::from);
+    let found = dir
+        .as_ref()
+        .is_some_and(|dir| dir.join(".bin").join(tool).exists());
+    assert!(
+        found || !required(tool),
+        "{tool} is required (PITCREW_REQUIRE_RUNNERS) but PITCREW_JS_MODULES ({dir:?}) has no .bin/{tool}"
+    );
+    if !found || !available("node", &["--version"]) {
         eprintln!("skipped: set PITCREW_JS_MODULES to a node_modules with {tool}");
         return None;
-    };
-    let dir = std::path::PathBuf::from(dir);
-    if !dir.join(".bin").join(tool).exists() || !available("node", &["--version"]) {
-        eprintln!("skipped: no {tool} in {}", dir.display());
-        return None;
     }
-    Some(dir)
+    dir
 }
 
 /// A temporary project with `modules` linked in as its `node_modules`.
@@ -649,5 +659,90 @@ fn playwright_end_to_end() {
     assert!(
         !xml.contains("stays green") && !xml.contains("other passes"),
         "{xml}"
+    );
+}
+
+#[test]
+fn go_end_to_end() {
+    if !available("go", &["version"]) {
+        eprintln!("skipped: go is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("go.mod"), "module example.com/probe\n\ngo 1.18\n").unwrap();
+    std::fs::create_dir_all(root.join("calc")).unwrap();
+    std::fs::write(
+        root.join("calc/calc_test.go"),
+        "package calc\n\nimport \"testing\"\n\n\
+         func TestAdds(t *testing.T) {}\n\n\
+         func TestBreaks(t *testing.T) { t.Fatal(\"boom <&>\") }\n\n\
+         func TestTable(t *testing.T) {\n\
+         \tt.Run(\"ok case\", func(t *testing.T) {})\n\
+         \tt.Run(\"bad [x]\", func(t *testing.T) { t.Error(\"nope\") })\n\
+         }\n",
+    )
+    .unwrap();
+    let go = by_name("go").unwrap();
+    let base = argv(&["go", "test"]);
+    let junit = root.join("out/go.xml");
+    // Go's caches stay inside the test's directory.
+    let env = |cmd: &mut Command| {
+        cmd.current_dir(root)
+            .env("GOCACHE", root.join(".gocache"))
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOTOOLCHAIN", "local")
+            .stdin(Stdio::null());
+    };
+    let run = |invocation: &Invocation| {
+        assert!(matches!(invocation.junit, JunitSource::ConvertGoJson));
+        let mut cmd = invocation.command();
+        env(&mut cmd);
+        let output = cmd.output().unwrap();
+        let mut xml = Vec::new();
+        super::go_json_to_junit(output.stdout.as_slice(), &mut xml).unwrap_or_else(|e| {
+            panic!("{e}\nstderr:\n{}", String::from_utf8_lossy(&output.stderr))
+        });
+        (output, String::from_utf8(xml).unwrap())
+    };
+
+    let invocation = go
+        .invocation(&base, &Selection::Files(&argv(&["./calc"])), &junit)
+        .unwrap();
+    let (output, xml) = run(&invocation);
+    assert!(
+        !output.status.success(),
+        "a test fails, so go test must fail"
+    );
+    for expected in [
+        r#"classname="example.com/probe/calc" name="TestAdds""#,
+        r#"name="TestBreaks""#,
+        r#"name="TestTable/ok_case""#,
+        r#"name="TestTable/bad_[x]""#,
+    ] {
+        assert!(xml.contains(expected), "{expected} missing from\n{xml}");
+    }
+
+    // Re-run the failures by name, as read back from that report.
+    let failed = [
+        TestRef {
+            file: None,
+            classname: "example.com/probe/calc".into(),
+            name: "TestBreaks".into(),
+        },
+        TestRef {
+            file: None,
+            classname: "example.com/probe/calc".into(),
+            name: "TestTable/bad_[x]".into(),
+        },
+    ];
+    let rerun = go.rerun(&base, &failed, &junit).unwrap().unwrap();
+    let (output, xml) = run(&rerun);
+    assert!(!output.status.success());
+    assert!(xml.contains(r#"name="TestTable/bad_[x]""#), "{xml}");
+    assert!(xml.contains(r#"name="TestBreaks""#), "{xml}");
+    assert!(
+        !xml.contains("TestAdds") && !xml.contains("ok_case"),
+        "only the failures re-run:\n{xml}"
     );
 }
