@@ -94,8 +94,27 @@ fn checklist(document: &Value, checks: &[Check]) -> String {
         if blocked {
             "✗ launch blocked: a blocking check failed".to_string()
         } else {
-            format!("✓ ready to launch (pre-flight: {verdict})")
+            // A third-party gate writes this status: it is plugin text.
+            format!("✓ ready to launch (pre-flight: {})", control_chars(verdict))
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gates_status_is_escaped_in_the_verdict() {
+        let document = serde_json::json!({
+            "pre_flight_checklist": {"overall_status": "\u{1b}[2Jready\r\n::error::x"},
+            "pitcrew": {"blocked": false},
+        });
+        let table = checklist(&document, &[]);
+        let verdict = table.lines().last().expect("a verdict line");
+        assert!(verdict.starts_with("✓ ready to launch (pre-flight: "), "{verdict}");
+        assert!(!table.contains('\u{1b}') && !table.contains('\r'), "{table:?}");
+        assert!(!table.contains("\n::error"), "{table:?}");
+    }
 }

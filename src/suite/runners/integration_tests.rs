@@ -93,6 +93,7 @@ fn report(invocation: &Invocation, output: &Output) -> String {
 }
 
 /// Whether the report has no testcase `name`, or only a skipped one.
+#[cfg(unix)]
 fn not_run(xml: &str, name: &str) -> bool {
     let needle = format!(r#"name="{name}""#);
     xml.match_indices(&needle).all(|(at, _)| {
@@ -434,6 +435,7 @@ fn nextest_end_to_end() {
 /// @playwright/test, from `PITCREW_JS_MODULES`; the JavaScript end-to-end
 /// tests are skipped without it (they need packages from the npm registry),
 /// unless `PITCREW_REQUIRE_RUNNERS` names `tool`: then they fail.
+#[cfg(unix)]
 fn js_modules(tool: &str) -> Option<std::path::PathBuf> {
     let dir = std::env::var_os("PITCREW_JS_MODULES").map(std::path::PathBuf::from);
     let found = dir
