@@ -461,6 +461,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
                 file: Some(file.clone()),
                 classname: format!("{file} > describe"),
                 name: format!("test {i} adds an item"),
+                occurrence: 0,
             },
             outcome,
             attempts: 1,

@@ -589,8 +589,9 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
                 Some(f) => f,
                 None => String::new(),
             };
-            // A report that names no file (node) gets the item it ran from.
-            if case.file.is_none() && !item.is_empty() && item != case.classname {
+            // A report that names no file (vitest, go) gets the item it ran
+            // from, as its re-runs do: one key across attempts.
+            if case.file.is_none() && !item.is_empty() {
                 case.file = Some(item.clone());
             }
             (item, case)
