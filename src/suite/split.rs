@@ -263,6 +263,29 @@ pub fn auto(
     Ok(choose(&suite, target_minutes, shard_overhead_s, max_shards).0)
 }
 
+/// The fewest shards, at most `max_shards`, past which one more shard
+/// shortens the predicted wall time by no more than `startup` seconds (what
+/// one more runner process costs): a short suite runs in one shard, or few,
+/// rather than paying start-ups it cannot win back.
+pub fn worthwhile(items: &[Item], max_shards: usize, startup: f64) -> Result<usize, SplitError> {
+    check_shard_count(max_shards.max(1))?;
+    let suite = Prepared::new(items)?;
+    let margin = if startup.is_finite() {
+        startup.max(MIN_GAIN_SECONDS)
+    } else {
+        MIN_GAIN_SECONDS
+    };
+    let span = |n: usize| suite.plan(&suite.assign(n)).makespan_seconds();
+    let (mut best, mut best_span) = (1, span(1));
+    for n in 2..=max_shards.min(items.len()) {
+        let this = span(n);
+        if best_span - this > margin {
+            (best, best_span) = (n, this);
+        }
+    }
+    Ok(best)
+}
+
 /// [`auto`] after validation; also returns how many shard counts it had to
 /// evaluate (for tests and the timing harness).
 fn choose(
