@@ -196,6 +196,10 @@ pub struct RunArgs {
     /// The shard result to write [default: pitcrew-shard-K.json].
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the shard's tests (retries folded) as JUnit here. A
+    /// `--junitxml=FILE` in a pytest command gets the same report.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// The test command, e.g. `-- npx jest`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<String>,
@@ -217,6 +221,13 @@ pub struct ReportArgs {
     /// Don't group failures by category with the classifier plugin.
     #[arg(long)]
     pub no_classify: bool,
+    /// Also write the merged results as one JUnit report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write what each file cost (wall time in its shard, start-up
+    /// included) as a timing file for the next `split --timings`.
+    #[arg(long, value_name = "FILE")]
+    pub timings_out: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -125,6 +125,7 @@ pub fn collect(
 }
 
 /// A finished collection command and what it printed.
+#[derive(Debug)]
 struct Ran {
     command: String,
     stdout: String,
@@ -577,7 +578,8 @@ mod tests {
             "node_modules/x/test/g.js",
             "lib/testing.js",
         ]);
-        let found = node(&argv(&["node", "--test"]), dir.path()).unwrap();
+        let mut found = node(&argv(&["node", "--test"]), dir.path()).unwrap();
+        found.sort();
         assert_eq!(
             found,
             [

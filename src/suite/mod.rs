@@ -6,6 +6,7 @@ pub mod discover;
 pub mod exec;
 pub mod fold;
 pub mod junit;
+pub mod junit_write;
 pub mod merge;
 pub mod plan;
 pub mod process;
