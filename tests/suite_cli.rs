@@ -675,7 +675,7 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
     pytest_file(
         root,
         "test_slow.py",
-        &[("test_a", 1.5), ("test_b", 1.2), ("test_c", 0.0)],
+        &[("test_a", 2.4), ("test_b", 2.0), ("test_c", 0.0)],
     );
     pytest_file(root, "test_one.py", &[("test_x", 0.05)]);
     pytest_file(root, "test_two.py", &[("test_y", 0.05)]);
@@ -727,8 +727,8 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
         root,
         "test_slow.py",
         &[
-            ("test_a", 1.5),
-            ("test_b", 1.2),
+            ("test_a", 2.4),
+            ("test_b", 2.0),
             ("test_c", 0.0),
             ("test_new", 0.0),
         ],
@@ -754,7 +754,7 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
     pytest_file(
         root,
         "test_slow.py",
-        &[("test_a", 1.5), ("test_c", 0.0), ("test_new", 0.0)],
+        &[("test_a", 2.4), ("test_c", 0.0), ("test_new", 0.0)],
     );
     let (third, results, _) = test();
     assert_eq!(third.status.code(), Some(0), "{}", stdout(&third));

@@ -348,6 +348,14 @@ fn the_timing_loop_closes_from_a_first_run_with_no_history() {
         root,
     );
     assert_eq!(report.status.code(), Some(0), "{}", text(&report.stdout));
+    // The summary line says both what the run took and the tests' own time.
+    let summary = text(&report.stdout);
+    assert!(
+        summary.contains("3 tests: 3 passed")
+            && summary.contains(" s wall (")
+            && summary.contains(" s of test time)"),
+        "{summary}"
+    );
 
     // The merged JUnit reads back: split knows the 300 ms file is the long one.
     let from_junit = ok(&pitcrew(

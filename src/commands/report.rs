@@ -108,7 +108,18 @@ pub fn publish(
             .append(true)
             .create(true)
             .open(&summary)?;
-        file.write_all(md.as_bytes())?;
+        let pointer = match markdown {
+            Some(path) => format!("the full report is {}", path.display()),
+            None => "the full report: `pitcrew report --markdown FILE` (or the job log)".into(),
+        };
+        let capped = render::cap_markdown(&md, render::STEP_SUMMARY_LIMIT, &pointer);
+        if capped.len() < md.len() {
+            tracing::warn!(
+                "the step summary is {} KiB, over GitHub's 1 MiB: cut, with a notice",
+                md.len() / 1024
+            );
+        }
+        file.write_all(capped.as_bytes())?;
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
