@@ -246,6 +246,52 @@ mod tests {
         assert_eq!(history.files["b"], 9.0);
     }
 
+    fn shard(runner: &str, wall: f64, items: &[(&str, f64)]) -> ShardResult {
+        use crate::suite::result::{FORMAT, ItemResult};
+        ShardResult {
+            format: FORMAT.into(),
+            plan_sha256: String::new(),
+            shard: 1,
+            total: 1,
+            runner: runner.into(),
+            items: items
+                .iter()
+                .map(|(id, s)| ItemResult {
+                    id: (*id).into(),
+                    test_of: None,
+                    tests: 1,
+                    duration_seconds: *s,
+                })
+                .collect(),
+            tests: items.iter().map(|(id, s)| test(id, "t", *s, 1)).collect(),
+            counts: Default::default(),
+            error: None,
+            duration_seconds: wall,
+        }
+    }
+
+    #[test]
+    fn files_cost_their_wall_time_and_start_up_is_per_runner() {
+        // pytest, one process a shard: 1 s outside tests in the lighter
+        // shard is the start-up; the other shard's extra 2 s outside tests
+        // is spread over its two files.
+        let a = shard("pytest", 2.0, &[("a.py", 1.0)]);
+        let b = shard("pytest", 6.0, &[("b.py", 1.0), ("c.py", 2.0)]);
+        let t = Timings::from_shards([&a, &b]);
+        assert_eq!(t.startup_of("pytest"), 1.0);
+        assert_eq!(t.files["a.py"], 1.0);
+        assert_eq!(t.files["b.py"], 2.0);
+        assert_eq!(t.files["c.py"], 3.0);
+        assert_eq!(t.tests["c.py"][0].seconds, 2.0, "tests keep their own time");
+        // node, one process a file: each file carries its own start-up.
+        let n = shard("node", 7.0, &[("x.mjs", 0.1), ("y.mjs", 0.9)]);
+        let t = Timings::from_shards([&n]);
+        assert_eq!(t.startup_of("node"), 3.0);
+        assert_eq!(t.files["x.mjs"], 3.1);
+        assert_eq!(t.files["y.mjs"], 3.9);
+        assert_eq!(Timings::default().startup_of("node"), 0.0);
+    }
+
     #[test]
     fn unknown_files_get_the_median_and_deleted_ones_are_dropped() {
         let history = timings(&[("a", 1.0), ("b", 3.0), ("c", 10.0), ("deleted", 99.0)]);
