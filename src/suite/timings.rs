@@ -40,6 +40,10 @@ pub struct Timings {
     pub startup: BTreeMap<String, f64>,
 }
 
+/// One shard's result, the (file, seconds in tests) of the items that ran,
+/// its runner processes and its seconds outside tests.
+type ShardCost<'a> = (&'a ShardResult, Vec<(&'a str, f64)>, f64, f64);
+
 /// One test's duration, named as in its JUnit testcase.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct TestTiming {
@@ -93,7 +97,7 @@ impl Timings {
         let results: Vec<&ShardResult> = results.into_iter().collect();
         let mut fresh = Timings::default();
         // Per shard: its ran items' (file, test seconds), processes, outside time.
-        let shards: Vec<(&ShardResult, Vec<(&str, f64)>, f64, f64)> = results
+        let shards: Vec<ShardCost<'_>> = results
             .iter()
             .map(|r| {
                 let ran: Vec<(&str, f64)> = r
