@@ -8,7 +8,7 @@ const EXAMPLES: &str = "\
 Examples:
   pitcrew plan examples/training/healthy/spec.toml --format table
   pitcrew test -- node --test                    split, run shards in parallel, report (local)
-  pitcrew split --tests 'tests/**/*.py' --timings 'junit/*.xml' --shards auto --format matrix
+  pitcrew split --timings 'timings/*.json' --shards auto --format matrix -- pytest
   pitcrew run --shard 2/4 --plan plan.json --retries 2 -- pytest
   pitcrew report --plan plan.json results/*.json
   pitcrew classify examples/failures.jsonl       classify failures and route them to models
@@ -90,10 +90,13 @@ pub struct ClassifyArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct SuiteArgs {
-    /// Test files, as globs relative to --root (`!glob` excludes). Default:
-    /// the runner's usual test file names.
-    #[arg(long, num_args = 1.., value_name = "GLOB")]
-    pub tests: Vec<String>,
+    /// Test files as globs relative to --root (`!glob` excludes; `*` stays
+    /// within a folder, `**` crosses folders), instead of asking the runner.
+    /// `--tests` alone: the runner's usual test file names. Default: the
+    /// runner lists its own tests (`pytest --collect-only`, `jest
+    /// --listTests`, `vitest list`, node's own patterns, …).
+    #[arg(long, num_args = 0.., value_name = "GLOB")]
+    pub tests: Option<Vec<String>>,
     /// A file listing test files, one per line, instead of --tests.
     #[arg(long, value_name = "FILE", conflicts_with = "tests")]
     pub test_list: Option<PathBuf>,
@@ -135,7 +138,9 @@ pub struct SplitArgs {
     pub suite: SuiteArgs,
     #[command(flatten)]
     pub count: ShardCountArgs,
-    /// Earlier JUnit reports to take durations from (globs).
+    /// Timing history (globs): JUnit reports, pitcrew shard results, or the
+    /// timing file `report --timings-out` writes. Matching nothing is "no
+    /// history yet" (a notice, and files are assumed equal).
     #[arg(long, num_args = 1.., value_name = "GLOB")]
     pub timings: Vec<String>,
     #[arg(long, value_enum, default_value_t = SplitFormat::Json)]
@@ -143,6 +148,11 @@ pub struct SplitArgs {
     /// Also write the plan (always JSON) to this file.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The test command the shards will run (e.g. `-- pytest -q`): the
+    /// runner lists its tests with it. Default: the runner's usual command
+    /// (`--runner pytest` lists with `pytest`).
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,6 +196,10 @@ pub struct RunArgs {
     /// The shard result to write [default: pitcrew-shard-K.json].
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the shard's tests (retries folded) as JUnit here. A
+    /// `--junitxml=FILE` in a pytest command gets the same report.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// The test command, e.g. `-- npx jest`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<String>,
@@ -207,6 +221,13 @@ pub struct ReportArgs {
     /// Don't group failures by category with the classifier plugin.
     #[arg(long)]
     pub no_classify: bool,
+    /// Also write the merged results as one JUnit report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write what each file cost (wall time in its shard, start-up
+    /// included) as a timing file for the next `split --timings`.
+    #[arg(long, value_name = "FILE")]
+    pub timings_out: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -677,7 +677,7 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
     pytest_file(
         root,
         "test_slow.py",
-        &[("test_a", 0.6), ("test_b", 0.5), ("test_c", 0.0)],
+        &[("test_a", 2.4), ("test_b", 2.0), ("test_c", 0.0)],
     );
     pytest_file(root, "test_one.py", &[("test_x", 0.05)]);
     pytest_file(root, "test_two.py", &[("test_y", 0.05)]);
@@ -729,8 +729,8 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
         root,
         "test_slow.py",
         &[
-            ("test_a", 0.6),
-            ("test_b", 0.5),
+            ("test_a", 2.4),
+            ("test_b", 2.0),
             ("test_c", 0.0),
             ("test_new", 0.0),
         ],
@@ -756,7 +756,7 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
     pytest_file(
         root,
         "test_slow.py",
-        &[("test_a", 0.6), ("test_c", 0.0), ("test_new", 0.0)],
+        &[("test_a", 2.4), ("test_c", 0.0), ("test_new", 0.0)],
     );
     let (third, results, _) = test();
     assert_eq!(third.status.code(), Some(0), "{}", stdout(&third));

@@ -12,15 +12,18 @@ use crate::host::{Plugin, World, types};
 use crate::output::write_atomic;
 use crate::suite::fold::{FinalOutcome, Folder, TestResult};
 use crate::suite::junit;
+use crate::suite::junit_write;
 use crate::suite::merge::{self, Inputs, Merged};
 use crate::suite::plan::PlanFile;
 use crate::suite::render::{self, Groups};
 use crate::suite::result::ShardResult;
+use crate::suite::timings::Timings;
 use crate::triage::classify::{category_name, classify_all};
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
     let (inputs, problems) = read_inputs(&args.inputs)?;
+    let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));
     let mut merged = merge::merge(inputs, plan.as_ref().map(|(p, h)| (p, h.as_str())));
     merged.problems.splice(0..0, problems);
     let groups = if args.no_classify {
@@ -28,8 +31,26 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     } else {
         by_category(global, &merged)
     };
+    if let Some(path) = &args.junit {
+        write_atomic(path, junit_write::junit(&merged).as_bytes())?;
+    }
+    if let (Some(path), Some(timings)) = (&args.timings_out, timings) {
+        timings.save(path)?;
+    }
     publish(&merged, &groups, args.format, args.markdown.as_deref())?;
     Ok(verdict(&merged))
+}
+
+/// What the inputs say each file costs: shard results' wall times, and
+/// JUnit files' test times where no shard result covers the file.
+fn input_timings(inputs: &Inputs) -> Timings {
+    let mut timings = Timings::default();
+    timings.add_tests(inputs.junit_tests.iter().filter_map(|t| {
+        let file = t.key.file.as_deref()?;
+        Some((file.strip_prefix("./").unwrap_or(file), t))
+    }));
+    timings.update(Timings::from_shards(inputs.shards.iter().map(|(_, r)| r)));
+    timings
 }
 
 /// 1 when a test failed or the merge found a problem.
@@ -87,7 +108,18 @@ pub fn publish(
             .append(true)
             .create(true)
             .open(&summary)?;
-        file.write_all(md.as_bytes())?;
+        let pointer = match markdown {
+            Some(path) => format!("the full report is {}", path.display()),
+            None => "the full report: `pitcrew report --markdown FILE` (or the job log)".into(),
+        };
+        let capped = render::cap_markdown(&md, render::STEP_SUMMARY_LIMIT, &pointer);
+        if capped.len() < md.len() {
+            tracing::warn!(
+                "the step summary is {} KiB, over GitHub's 1 MiB: cut, with a notice",
+                md.len() / 1024
+            );
+        }
+        file.write_all(capped.as_bytes())?;
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {

@@ -10,6 +10,7 @@ use crate::error::exit;
 use crate::output::write_atomic;
 use crate::suite::exec::{self, ShardOutcome, ShardRun};
 use crate::suite::fold::FinalOutcome;
+use crate::suite::junit_write;
 use crate::suite::plan::PlanFile;
 use crate::suite::process::Sink;
 use crate::suite::result::{FORMAT, ShardResult};
@@ -45,6 +46,10 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         sink: Sink::Inherit,
     });
     let code = exit_code(&outcome, args.retry.flaky);
+    let junit = junit_write::of_tests(&outcome.tests);
+    for path in args.junit.iter().cloned().chain(users_junit(&args.command)) {
+        write_atomic(&path, junit.as_bytes())?;
+    }
     let result = shard_result(plan_sha256, index, total, runner.name(), outcome);
     let output = args
         .output
@@ -53,6 +58,24 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     write_atomic(&output, serde_json::to_string_pretty(&result)?.as_bytes())?;
     eprintln!("{}", one_line(&result));
     Ok(code)
+}
+
+/// The report path a pytest command asks for (`--junitxml=F`,
+/// `--junit-xml F`): pitcrew points pytest at its own scratch report, so the
+/// user's path gets the shard's folded report instead of nothing.
+fn users_junit(command: &[String]) -> Option<PathBuf> {
+    let mut words = command.iter();
+    while let Some(word) = words.next() {
+        for flag in ["--junitxml", "--junit-xml"] {
+            if word == flag {
+                return words.next().map(PathBuf::from);
+            }
+            if let Some(path) = word.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+                return Some(PathBuf::from(path));
+            }
+        }
+    }
+    None
 }
 
 pub fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
@@ -134,4 +157,23 @@ pub fn one_line(result: &ShardResult) -> String {
         ));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_users_junit_path_is_found() {
+        let argv = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            users_junit(&argv(&["pytest", "--junitxml=out/j.xml", "-q"])),
+            Some(PathBuf::from("out/j.xml"))
+        );
+        assert_eq!(
+            users_junit(&argv(&["pytest", "--junit-xml", "j.xml"])),
+            Some(PathBuf::from("j.xml"))
+        );
+        assert_eq!(users_junit(&argv(&["pytest", "-q"])), None);
+    }
 }

@@ -15,12 +15,12 @@ use crate::suite::plan::PlanFile;
 const MAX_JOB_OUTPUT: usize = 1_000_000;
 
 pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
-    let runner = match &args.suite.runner {
-        Some(name) => Some(suite::runner(Some(name), &[])?),
-        None => None,
+    let runner = match (&args.suite.runner, args.command.is_empty()) {
+        (None, true) => None,
+        (name, _) => Some(suite::runner(name.as_deref(), &args.command)?),
     };
-    let files = suite::files(&args.suite, runner)?;
-    let timings = suite::junit_timings(&args.timings)?;
+    let files = suite::files(&args.suite, runner, &args.command)?;
+    let timings = suite::timings(&args.timings)?;
     let items = timings.estimate(&files);
     let plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
     let plan_json = serde_json::to_string_pretty(&plan)?;

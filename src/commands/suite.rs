@@ -6,10 +6,12 @@ use std::path::Path;
 
 use crate::InputError;
 use crate::cli::{ShardCountArgs, SuiteArgs};
-use crate::suite::discover::discover;
+use crate::suite::collect;
+use crate::suite::discover::{discover, matching};
 use crate::suite::fold::Folder;
 use crate::suite::junit;
 use crate::suite::plan::PlanFile;
+use crate::suite::result::ShardResult;
 use crate::suite::runners::{self, Runner};
 use crate::suite::slow_files::split_slow_files;
 use crate::suite::split::{self, Item, Plan};
@@ -33,7 +35,8 @@ pub fn runner(name: Option<&str>, command: &[String]) -> Result<&'static dyn Run
     })
 }
 
-/// Test file globs a runner finds by default.
+/// Test file globs for `--tests` given alone: the runner's usual names.
+/// Used only when asked; by default the runner lists its own tests.
 pub fn default_globs(runner: &str) -> &'static [&'static str] {
     match runner {
         "pytest" => &["**/test_*.py", "**/*_test.py"],
@@ -42,14 +45,26 @@ pub fn default_globs(runner: &str) -> &'static [&'static str] {
             "**/*.spec.{js,jsx,ts,tsx,mjs,cjs}",
         ],
         "playwright" => &["**/*.spec.{js,ts,mjs}"],
-        "node" => &["**/*.test.{js,mjs,cjs}", "**/test-*.{js,mjs,cjs}"],
+        "node" => collect::NODE_DEFAULT_PATTERNS,
         _ => &[],
     }
 }
 
-/// The suite's test files: `--test-list`, else `--tests`, else the runner's
-/// default globs (go's items are packages: `./...` patterns must be given).
-pub fn files(args: &SuiteArgs, runner: Option<&dyn Runner>) -> Result<Vec<String>, InputError> {
+/// Files no runner runs as tests although globs like `tests/**/*.py`
+/// match them: pytest's `conftest.py` and package `__init__.py`.
+fn never_a_test(runner: &str, file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    runner == "pytest" && matches!(name, "conftest.py" | "__init__.py")
+}
+
+/// The suite's test files: `--test-list`, else `--tests` globs, else what
+/// the runner lists when asked with `command` (go's items are packages,
+/// nextest's binary ids).
+pub fn files(
+    args: &SuiteArgs,
+    runner: Option<&dyn Runner>,
+    command: &[String],
+) -> Result<Vec<String>, InputError> {
     if let Some(list) = &args.test_list {
         let text = std::fs::read_to_string(list)
             .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", list.display())))?;
@@ -67,39 +82,124 @@ pub fn files(args: &SuiteArgs, runner: Option<&dyn Runner>) -> Result<Vec<String
         }
         return Ok(files);
     }
-    let patterns: Vec<String> = if args.tests.is_empty() {
-        let name = runner.map_or("generic", |r| r.name());
+    let name = runner.map_or("generic", |r| r.name());
+    let Some(tests) = &args.tests else {
+        let Some(runner) = runner else {
+            return Err(InputError::new(
+                "cannot list the tests: give the test command after `--` (e.g. `-- pytest`) or --runner NAME, or pass --tests GLOB",
+            ));
+        };
+        let default;
+        let command = if command.is_empty() {
+            default = collect::default_command(name).unwrap_or_default();
+            default.as_slice()
+        } else {
+            command
+        };
+        let files = collect::collect(runner, command, &args.root)
+            .map_err(|e| InputError::new(e.to_string()))?;
+        tracing::info!("{} test files, as listed by the {name} runner", files.len());
+        return Ok(files);
+    };
+    let patterns: Vec<String> = if tests.is_empty() {
         let defaults = default_globs(name);
         if defaults.is_empty() {
             return Err(InputError::new(format!(
-                "--tests: required for the {name} runner"
+                "--tests: give the globs; the {name} runner has no usual test file names"
             )));
         }
         defaults.iter().map(|g| g.to_string()).collect()
     } else {
-        args.tests.clone()
+        tests.clone()
     };
-    discover(&args.root, &patterns)
+    let mut files = discover(&args.root, &patterns)?;
+    files.retain(|f| {
+        let keep = !never_a_test(name, f);
+        if !keep {
+            tracing::info!(
+                "{}: not a test file for {name}, left out",
+                crate::escape::control_chars(f)
+            );
+        }
+        keep
+    });
+    if files.is_empty() {
+        return Err(InputError::new(format!(
+            "--tests: no test file matches {}",
+            patterns.join(" ")
+        )));
+    }
+    Ok(files)
 }
 
-/// Durations per file from JUnit reports matching `globs`.
-pub fn junit_timings(globs: &[String]) -> Result<Timings, InputError> {
+/// The timing history in the files matching `globs`: JUnit reports,
+/// pitcrew shard results and pitcrew timing files, read in name order,
+/// later ones replacing earlier ones file by file. No match is "no history
+/// yet" (the first CI run), said in a notice: files are then assumed equal.
+pub fn timings(globs: &[String]) -> Result<Timings, InputError> {
     let mut timings = Timings::default();
     if globs.is_empty() {
         return Ok(timings);
     }
-    for path in discover(Path::new("."), globs)
-        .map_err(|e| InputError::new(e.to_string().replace("--tests", "--timings")))?
-    {
-        let mut folder = Folder::default();
-        junit::parse_file(Path::new(&path), |case| folder.add(case))
-            .map_err(|e| InputError::new(e.to_string()))?;
-        let (_, _, tests) = folder.finish();
-        timings.add_tests(tests.iter().filter_map(|t| {
-            let file = t.key.file.as_deref()?;
-            Some((file.strip_prefix("./").unwrap_or(file), t))
-        }));
+    let paths = matching(Path::new("."), globs)
+        .map_err(|e| InputError::new(e.to_string().replace("--tests", "--timings")))?;
+    if paths.is_empty() {
+        tracing::warn!(
+            "--timings: nothing matches {} yet (a first run?): files are planned as equally long",
+            crate::escape::control_chars(&globs.join(" "))
+        );
+        return Ok(timings);
     }
+    let mut shards = Vec::new();
+    for path in paths {
+        let path = Path::new(&path);
+        let bytes = std::fs::read(path)
+            .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", path.display())))?;
+        if !ShardResult::sniff(&bytes) {
+            timings.update(junit_timings(path)?);
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            InputError::new(format!(
+                "{}: --timings: not valid JSON: {e}",
+                path.display()
+            ))
+        })?;
+        if value.get("format").is_some() {
+            let text = String::from_utf8_lossy(&bytes);
+            shards.push(ShardResult::parse(&text, &path.display().to_string())?);
+        } else if value.get("files").is_some() {
+            let file: Timings = serde_json::from_value(value).map_err(|e| {
+                InputError::new(format!(
+                    "{}: not a pitcrew timing file: {e}",
+                    path.display()
+                ))
+            })?;
+            timings.update(file);
+        } else {
+            return Err(InputError::new(format!(
+                "{}: --timings: not JUnit XML, a pitcrew shard result or a pitcrew timing file",
+                path.display()
+            )));
+        }
+    }
+    if !shards.is_empty() {
+        timings.update(Timings::from_shards(&shards));
+    }
+    Ok(timings)
+}
+
+/// Durations per file from one JUnit report (test time only: JUnit says
+/// nothing of the time between tests).
+fn junit_timings(path: &Path) -> Result<Timings, InputError> {
+    let mut timings = Timings::default();
+    let mut folder = Folder::default();
+    junit::parse_file(path, |case| folder.add(case)).map_err(|e| InputError::new(e.to_string()))?;
+    let (_, _, tests) = folder.finish();
+    timings.add_tests(tests.iter().filter_map(|t| {
+        let file = t.key.file.as_deref()?;
+        Some((file.strip_prefix("./").unwrap_or(file), t))
+    }));
     Ok(timings)
 }
 
@@ -107,7 +207,10 @@ pub fn junit_timings(globs: &[String]) -> Result<Timings, InputError> {
 /// file longer than the ideal shard time split into its tests, where the
 /// runner can select and leave out single tests and `timings` knows them.
 /// With `--shards auto` the count can change with the items, so this is
-/// repeated (at most three times) until the split files settle.
+/// repeated (at most three times) until the split files settle. Each split
+/// file's tests run in processes of their own, so the split is kept only
+/// when it shortens the predicted wall time by more than the runner's
+/// measured start-up cost.
 pub fn plan_file(
     files: &[Item],
     timings: &Timings,
@@ -115,7 +218,9 @@ pub fn plan_file(
     count: &ShardCountArgs,
     fallback: Option<usize>,
 ) -> Result<PlanFile, InputError> {
-    let mut planned = plan(files, count, fallback)?;
+    let startup = runner.map_or(0.0, |r| timings.startup_of(r.name()));
+    let whole = plan(files, count, fallback, startup)?;
+    let mut planned = whole.clone();
     let mut split_files = BTreeMap::new();
     if let Some(runner) = runner.filter(|_| !count.whole_files) {
         for _ in 0..3 {
@@ -123,9 +228,17 @@ pub fn plan_file(
             if expansion.split_files == split_files {
                 break;
             }
-            planned = plan(&expansion.items, count, fallback)?;
+            planned = plan(&expansion.items, count, fallback, startup)?;
             split_files = expansion.split_files;
         }
+    }
+    let gain = whole.makespan_seconds() - planned.makespan_seconds();
+    if !split_files.is_empty() && gain <= startup {
+        tracing::info!(
+            "splitting slow files would save {gain:.2} s, no more than a runner start-up ({startup:.2} s): whole files"
+        );
+        planned = whole;
+        split_files.clear();
     }
     for (file, tests) in &split_files {
         tracing::info!(
@@ -143,11 +256,13 @@ pub fn plan_file(
 
 /// The plan for `items`: a fixed shard count, or the cheapest within the
 /// target. `fallback` is the count used when `--shards` is not given and
-/// `auto` is not the default.
+/// `auto` is not the default. `startup` (a runner process's start-up, in
+/// seconds) is part of each job's overhead.
 pub fn plan(
     items: &[Item],
     count: &ShardCountArgs,
     fallback: Option<usize>,
+    startup: f64,
 ) -> Result<Plan, InputError> {
     let requested = match (&count.shards, fallback) {
         (Some(text), _) => text.clone(),
@@ -171,7 +286,7 @@ pub fn plan(
         let choice = split::auto(
             items,
             count.target_minutes,
-            count.shard_overhead_s,
+            count.shard_overhead_s + startup,
             count.max_shards,
         )
         .map_err(|e| InputError::new(e.to_string()))?;

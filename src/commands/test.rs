@@ -3,7 +3,6 @@
 //! with a progress line each, merge with integrity, report, and remember
 //! the timings so the next split balances better.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::Mutex;
@@ -24,6 +23,7 @@ use crate::suite::merge::{self, Inputs};
 use crate::suite::plan::PlanFile;
 use crate::suite::process::Sink;
 use crate::suite::result::ShardResult;
+use crate::suite::split;
 use crate::suite::timings::Timings;
 
 pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
@@ -37,10 +37,14 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let root = args.suite.root.as_path();
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");
-    let files = suite::files(&args.suite, Some(runner))?;
+    let files = suite::files(&args.suite, Some(runner), &args.command)?;
     let history = Timings::load(&history_path).classified()?;
     let items = history.estimate(&files);
-    let fallback = Some(jobs.min(files.len()).max(1));
+    // Without --shards: as many shards as pay for their runner's start-up.
+    let fallback = Some(
+        split::worthwhile(&items, jobs, history.startup_of(runner.name()))
+            .map_err(|e| crate::InputError::new(e.to_string()))?,
+    );
     let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
@@ -135,30 +139,14 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     Ok(if flaky_fails { exit::FAILED } else { code })
 }
 
-/// This run's durations replace the history's, file by file: each test's
-/// (per attempt) for files whose reports name them, else the file's items'.
+/// This run's costs replace the history's, file by file (see
+/// [`Timings::from_shards`]).
 fn remember_timings(
     path: &Path,
     mut history: Timings,
     results: &[(String, ShardResult)],
 ) -> anyhow::Result<()> {
-    let mut by_items: BTreeMap<&str, f64> = BTreeMap::new();
-    for (_, result) in results {
-        for item in result.items.iter().filter(|i| i.tests > 0) {
-            let file = item.test_of.as_deref().unwrap_or(&item.id);
-            *by_items.entry(file).or_default() += item.duration_seconds;
-        }
-    }
-    let mut fresh = Timings::default();
-    fresh.add_tests(results.iter().flat_map(|(_, r)| &r.tests).filter_map(|t| {
-        let file = t.key.file.as_deref()?;
-        let file = file.strip_prefix("./").unwrap_or(file);
-        by_items.contains_key(file).then_some((file, t))
-    }));
-    for (file, seconds) in by_items {
-        fresh.files.entry(file.to_owned()).or_insert(seconds);
-    }
-    history.update(fresh);
+    history.update(Timings::from_shards(results.iter().map(|(_, r)| r)));
     history.save(path)
 }
 

@@ -1,9 +1,12 @@
-//! Finding test files: glob patterns relative to a root, walked with walkdir
-//! and matched with globset. `!pattern` excludes.
+//! Finding test files by glob, when the user asks for globs (`--tests`):
+//! patterns relative to a root, walked with walkdir and matched with
+//! globset. `!pattern` excludes. As in a shell, `*` stays within one folder
+//! and `**` crosses folders, so `**/test_*.py` does not make every file
+//! under a package folder named `test_something/` a test file.
 
 use std::path::Path;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use crate::InputError;
@@ -24,6 +27,19 @@ const SKIPPED_DIRS: &[&str] = &[
 /// sorted relative paths with `/` separators. No match is an error: a split
 /// over nothing is always a mistake.
 pub fn discover(root: &Path, patterns: &[String]) -> Result<Vec<String>, InputError> {
+    let files = matching(root, patterns)?;
+    if files.is_empty() {
+        return Err(InputError::new(format!(
+            "--tests: no file under {} matches {}",
+            root.display(),
+            patterns.join(" ")
+        )));
+    }
+    Ok(files)
+}
+
+/// Files under `root` matching `patterns`, possibly none.
+pub fn matching(root: &Path, patterns: &[String]) -> Result<Vec<String>, InputError> {
     let (include, exclude) = compile(patterns)?;
     let mut files = Vec::new();
     let walker = WalkDir::new(root).follow_links(false).sort_by_file_name();
@@ -45,13 +61,6 @@ pub fn discover(root: &Path, patterns: &[String]) -> Result<Vec<String>, InputEr
             files.push(relative);
         }
     }
-    if files.is_empty() {
-        return Err(InputError::new(format!(
-            "--tests: no file under {} matches {}",
-            root.display(),
-            patterns.join(" ")
-        )));
-    }
     Ok(files)
 }
 
@@ -64,7 +73,9 @@ fn compile(patterns: &[String]) -> Result<(GlobSet, GlobSet), InputError> {
             None => (&mut include, pattern.as_str()),
         };
         let text = text.strip_prefix("./").unwrap_or(text);
-        let glob = Glob::new(text)
+        let glob = GlobBuilder::new(text)
+            .literal_separator(true)
+            .build()
             .map_err(|e| InputError::new(format!("--tests: invalid pattern `{pattern}`: {e}")))?;
         builder.add(glob);
     }
@@ -102,6 +113,18 @@ mod tests {
         ]);
         let found = discover(dir.path(), &["**/*.test.js".into(), "!skip.test.js".into()]).unwrap();
         assert_eq!(found, ["a/c.test.js", "b.test.js"]);
+    }
+
+    #[test]
+    fn a_star_does_not_cross_folders() {
+        let dir = tree(&[
+            "tests/test_a.py",
+            "tests/test_pkg/__init__.py",
+            "tests/test_pkg/helpers.py",
+            "tests/test_pkg/test_b.py",
+        ]);
+        let found = discover(dir.path(), &["**/test_*.py".into()]).unwrap();
+        assert_eq!(found, ["tests/test_a.py", "tests/test_pkg/test_b.py"]);
     }
 
     #[test]

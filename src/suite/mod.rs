@@ -1,10 +1,12 @@
 //! Distributed testing: JUnit in, shard plans out, shards run with retries,
 //! results merged without losing a test.
 
+pub mod collect;
 pub mod discover;
 pub mod exec;
 pub mod fold;
 pub mod junit;
+pub mod junit_write;
 pub mod merge;
 pub mod plan;
 pub mod process;

@@ -8,6 +8,61 @@ use super::fold::{FinalOutcome, TestResult};
 use super::merge::Merged;
 use crate::escape::{control_chars, markdown_code_block, markdown_inline};
 
+/// GitHub drops a step summary larger than 1 MiB.
+pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// `md` cut to at most `limit` bytes at a line boundary, with an open code
+/// block and `<details>` closed, and a notice saying where the full report
+/// is (`pointer`). Unchanged when it fits.
+pub fn cap_markdown(md: &str, limit: usize, pointer: &str) -> String {
+    if md.len() <= limit {
+        return md.to_owned();
+    }
+    let notice = format!(
+        "\n\n**Truncated**: this summary is cut at {} KiB (GitHub's limit); {}\n",
+        limit / 1024,
+        markdown_inline(pointer)
+    );
+    // Room for the notice and for closing what is open (a fence is at most
+    // as long as the text it fences, so bounded by the cut).
+    let mut kept = String::new();
+    let mut fence: Option<String> = None;
+    let mut open_details = 0usize;
+    for line in md.split_inclusive('\n') {
+        let closing = fence.as_ref().map_or(0, |f| f.len() + 1) + open_details * 12;
+        if kept.len() + line.len() + closing + notice.len() > limit {
+            break;
+        }
+        kept.push_str(line);
+        let bare = line.trim_end_matches('\n');
+        match &fence {
+            Some(f) if bare == f => fence = None,
+            Some(_) => {}
+            None => {
+                let ticks = bare.len() - bare.trim_start_matches('`').len();
+                if ticks >= 3 {
+                    fence = Some(bare[..ticks].to_owned());
+                } else {
+                    open_details += bare.matches("<details>").count();
+                    open_details = open_details.saturating_sub(bare.matches("</details>").count());
+                }
+            }
+        }
+    }
+    if let Some(f) = fence {
+        if !kept.ends_with('\n') {
+            kept.push('\n');
+        }
+        kept.push_str(&f);
+        kept.push('\n');
+    }
+    for _ in 0..open_details {
+        kept.push_str("</details>\n");
+    }
+    kept.push_str(&notice);
+    kept
+}
+
 /// Failures grouped by a label (the classifier's category), largest first.
 pub struct Groups<'a>(pub Vec<(String, Vec<&'a TestResult>)>);
 
@@ -51,18 +106,36 @@ pub fn balance(merged: &Merged) -> Option<f64> {
     (times.len() > 1 && mean > 0.0).then(|| max / mean)
 }
 
+/// `9.0 s wall (12.9 s of test time)`: the slowest shard is what the run
+/// took; the tests' own times add up to something else. Without shard
+/// results (JUnit only) only the test time is known.
+pub fn durations(merged: &Merged) -> String {
+    let test_time = merged.summary.duration_seconds;
+    let wall = merged
+        .shards
+        .iter()
+        .map(|s| s.duration_seconds)
+        .fold(None, |max: Option<f64>, s| {
+            Some(max.map_or(s, |m| m.max(s)))
+        });
+    match wall {
+        Some(wall) => format!("{wall:.1} s wall ({test_time:.1} s of test time)"),
+        None => format!("{test_time:.1} s of test time"),
+    }
+}
+
 pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
     let s = &merged.summary;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} tests: {} passed, {} failed, {} flaky, {} skipped in {:.1} s",
+        "{} tests: {} passed, {} failed, {} flaky, {} skipped in {}",
         s.tests,
         s.passed,
         s.failed,
         s.flaky,
         s.tests - s.passed - s.failed - s.flaky,
-        s.duration_seconds
+        durations(merged)
     );
     if !groups.0.is_empty() {
         let _ = writeln!(out, "\nFailures by category:");
@@ -131,12 +204,12 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
     let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
     let _ = writeln!(
         out,
-        "| {} | {} | {} | {} | {:.1} s |\n",
+        "| {} | {} | {} | {} | {} |\n",
         s.passed,
         s.failed,
         s.flaky,
         s.tests - s.passed - s.failed - s.flaky,
-        s.duration_seconds
+        durations(merged)
     );
     for problem in &merged.problems {
         let _ = writeln!(out, "- ❌ {}", markdown_inline(problem));
@@ -193,4 +266,36 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use super::*;
+
+    #[test]
+    fn a_long_summary_is_cut_closed_and_pointed_elsewhere() {
+        let mut md = String::from("### header\n\n");
+        for i in 0..5000 {
+            md.push_str(&format!(
+                "<details><summary>g{i}</summary>\n\n```text\nline {i}\nmore\n```\n</details>\n\n"
+            ));
+        }
+        let limit = 10_000;
+        let capped = cap_markdown(&md, limit, "the full report is pitcrew-report.md");
+        assert!(capped.len() <= limit, "{}", capped.len());
+        assert!(capped.starts_with("### header"));
+        assert!(capped.contains("report.md"), "the pointer is kept");
+        assert!(capped.contains("**Truncated**"));
+        assert_eq!(
+            capped.matches("<details>").count(),
+            capped.matches("</details>").count()
+        );
+        assert_eq!(capped.matches("```").count() % 2, 0);
+        assert_eq!(cap_markdown("short", limit, "x"), "short");
+        // Cut in the middle of a code block: it is closed.
+        let block = format!("```text\n{}```\n", "x\n".repeat(1000));
+        let capped = cap_markdown(&block, 500, "see the log");
+        assert!(capped.len() <= 500);
+        assert_eq!(capped.matches("```").count(), 2, "{capped}");
+    }
 }

@@ -263,6 +263,30 @@ pub fn auto(
     Ok(choose(&suite, target_minutes, shard_overhead_s, max_shards).0)
 }
 
+/// The shard count, at most `max_shards`, chosen so that every shard beyond
+/// the first shortens the predicted wall time by more than `startup`
+/// seconds (what one more runner process costs): a short suite runs in one
+/// shard, or few, rather than paying start-ups it cannot win back.
+pub fn worthwhile(items: &[Item], max_shards: usize, startup: f64) -> Result<usize, SplitError> {
+    check_shard_count(max_shards.max(1))?;
+    let suite = Prepared::new(items)?;
+    let margin = if startup.is_finite() {
+        startup.max(MIN_GAIN_SECONDS)
+    } else {
+        MIN_GAIN_SECONDS
+    };
+    let span = |n: usize| suite.plan(&suite.assign(n)).makespan_seconds();
+    let (mut best, mut best_span) = (1, span(1));
+    for n in 2..=max_shards.min(items.len()) {
+        let this = span(n);
+        // Each shard beyond the best so far must win back its start-up.
+        if best_span - this > margin * (n - best) as f64 {
+            (best, best_span) = (n, this);
+        }
+    }
+    Ok(best)
+}
+
 /// [`auto`] after validation; also returns how many shard counts it had to
 /// evaluate (for tests and the timing harness).
 fn choose(
@@ -1769,5 +1793,31 @@ mod comparison {
                 (r.0, r.1, false)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod worthwhile_tests {
+    use super::*;
+
+    #[test]
+    fn a_shard_is_added_only_when_it_saves_more_than_a_start_up() {
+        let short: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 0.1)).collect();
+        assert_eq!(
+            worthwhile(&short, 4, 0.5).unwrap(),
+            1,
+            "0.8 s of tests: one shard"
+        );
+        assert_eq!(
+            worthwhile(&short, 4, 0.0).unwrap(),
+            4,
+            "free start-ups: all"
+        );
+        let long: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
+        assert_eq!(worthwhile(&long, 4, 0.5).unwrap(), 4);
+        // 3 shards save nothing over 2 with 4 equal files.
+        let four: Vec<Item> = (0..4).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
+        assert_eq!(worthwhile(&four, 3, 0.5).unwrap(), 2);
+        assert_eq!(worthwhile(&[], 4, 0.5).unwrap(), 1);
     }
 }

@@ -1,7 +1,16 @@
 //! Durations per test file, and per test within each file, from earlier
-//! JUnit reports or from the local history pitcrew keeps in
-//! `.pitcrew/timings.json`. The per-test durations are what a slow file is
-//! split by ([`super::slow_files`]).
+//! JUnit reports, pitcrew shard results, or the timing file pitcrew writes
+//! (`.pitcrew/timings.json` locally, `report --timings-out` in CI). The
+//! per-test durations are what a slow file is split by
+//! ([`super::slow_files`]).
+//!
+//! What a file costs is its wall time in the shard, not the sum of its
+//! tests: imports, collection and fixtures outside the tests often cost
+//! more than the tests (a node file of 0.12 s of tests took 3.26 s). From
+//! shard results ([`Timings::from_shards`]) the time a shard spent outside
+//! tests is spread evenly over its files, after taking out the runner's
+//! start-up cost, which is remembered per runner and charged once per
+//! runner process when planning.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,6 +18,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::fold::TestResult;
+use super::result::ShardResult;
+use super::runners;
 use super::split::Item;
 
 /// Used when nothing is known at all.
@@ -22,7 +33,16 @@ pub struct Timings {
     /// order first seen.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tests: BTreeMap<String, Vec<TestTiming>>,
+    /// Seconds a runner process costs before its first test (start-up,
+    /// plugins), by runner name: the smallest time outside tests per
+    /// process any shard showed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub startup: BTreeMap<String, f64>,
 }
+
+/// One shard's result, the (file, seconds in tests) of the items that ran,
+/// its runner processes and its seconds outside tests.
+type ShardCost<'a> = (&'a ShardResult, Vec<(&'a str, f64)>, f64, f64);
 
 /// One test's duration, named as in its JUnit testcase.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -77,6 +97,82 @@ impl Timings {
         }
         self.files.extend(newer.files);
         self.tests.extend(newer.tests);
+        self.startup.extend(newer.startup);
+    }
+
+    /// What shards really cost, from their results: each test's time (for
+    /// splitting slow files), each file's wall time in its shard, and each
+    /// runner's start-up cost. Per shard, the time outside tests is
+    /// `wall − Σ test time`; the runner's start-up is the smallest such time
+    /// per process over the shards (one process per shard, or per file for
+    /// runners whose JUnit names no file); what remains is spread evenly
+    /// over the shard's files, and a file run in a process of its own also
+    /// carries its start-up.
+    pub fn from_shards<'a>(results: impl IntoIterator<Item = &'a ShardResult>) -> Timings {
+        let results: Vec<&ShardResult> = results.into_iter().collect();
+        let mut fresh = Timings::default();
+        // Per shard: its ran items' (file, test seconds), processes, outside time.
+        let shards: Vec<ShardCost<'_>> = results
+            .iter()
+            .map(|r| {
+                let ran: Vec<(&str, f64)> = r
+                    .items
+                    .iter()
+                    .filter(|i| i.tests > 0)
+                    .map(|i| (i.test_of.as_deref().unwrap_or(&i.id), i.duration_seconds))
+                    .collect();
+                let per_file = runners::by_name(&r.runner).is_some_and(|x| !x.junit_names_files());
+                let processes = if per_file { ran.len().max(1) } else { 1 } as f64;
+                let inside: f64 = ran.iter().map(|(_, s)| s).sum();
+                let outside = (r.duration_seconds - inside).max(0.0);
+                (*r, ran, processes, outside)
+            })
+            .collect();
+        for (result, ran, processes, outside) in &shards {
+            if ran.is_empty() || !outside.is_finite() {
+                continue;
+            }
+            // A process's time outside tests is its start-up plus its
+            // files' imports and collection, which one shard cannot tell
+            // apart: the start-up is taken as one more file's share, so
+            // that an import-heavy suite does not pass for a slow start.
+            let files_per_process = ran.len() as f64 / processes;
+            let per_process = outside / processes / (files_per_process + 1.0);
+            let known = fresh
+                .startup
+                .entry(result.runner.clone())
+                .or_insert(per_process);
+            *known = known.min(per_process);
+        }
+        fresh.add_tests(results.iter().flat_map(|r| &r.tests).filter_map(|t| {
+            let file = t.key.file.as_deref()?;
+            Some((file.strip_prefix("./").unwrap_or(file), t))
+        }));
+        let mut costs: BTreeMap<String, f64> = BTreeMap::new();
+        for (result, ran, processes, outside) in &shards {
+            let startup = fresh.startup.get(&result.runner).copied().unwrap_or(0.0);
+            let spread = (outside - startup * processes).max(0.0) / ran.len().max(1) as f64;
+            let own_process = if *processes > 1.0 { startup } else { 0.0 };
+            for (file, seconds) in ran {
+                let file = file.strip_prefix("./").unwrap_or(file);
+                *costs.entry(file.to_owned()).or_default() += seconds + spread + own_process;
+            }
+        }
+        // Only files a shard ran as items: a test attributed to any other
+        // file says nothing about what that file costs.
+        fresh.files = costs.into_iter().filter(|(_, c)| c.is_finite()).collect();
+        let files = &fresh.files;
+        fresh.tests.retain(|file, _| files.contains_key(file));
+        fresh
+    }
+
+    /// The start-up cost of `runner` per process, when measured.
+    pub fn startup_of(&self, runner: &str) -> f64 {
+        self.startup
+            .get(runner)
+            .copied()
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .unwrap_or(0.0)
     }
 
     /// Reads the history; a missing file is an empty history, a corrupt one
@@ -154,7 +250,7 @@ mod tests {
     fn timings(pairs: &[(&str, f64)]) -> Timings {
         Timings {
             files: pairs.iter().map(|(f, s)| (f.to_string(), *s)).collect(),
-            tests: BTreeMap::new(),
+            ..Timings::default()
         }
     }
 
@@ -196,6 +292,53 @@ mod tests {
         history.update(timings(&[("b", 9.0)]));
         assert!(!history.tests.contains_key("b"));
         assert_eq!(history.files["b"], 9.0);
+    }
+
+    fn shard(runner: &str, wall: f64, items: &[(&str, f64)]) -> ShardResult {
+        use crate::suite::result::{FORMAT, ItemResult};
+        ShardResult {
+            format: FORMAT.into(),
+            plan_sha256: String::new(),
+            shard: 1,
+            total: 1,
+            runner: runner.into(),
+            items: items
+                .iter()
+                .map(|(id, s)| ItemResult {
+                    id: (*id).into(),
+                    test_of: None,
+                    tests: 1,
+                    duration_seconds: *s,
+                })
+                .collect(),
+            tests: items.iter().map(|(id, s)| test(id, "t", *s, 1)).collect(),
+            counts: Default::default(),
+            error: None,
+            duration_seconds: wall,
+        }
+    }
+
+    #[test]
+    fn files_cost_their_wall_time_and_start_up_is_per_runner() {
+        // pytest, one process a shard: the lighter shard's 2 s outside
+        // tests is its start-up and its one file's imports, 1 s each; the
+        // other shard's outside time less a start-up is spread over its
+        // two files.
+        let a = shard("pytest", 3.0, &[("a.py", 1.0)]);
+        let b = shard("pytest", 8.0, &[("b.py", 1.0), ("c.py", 2.0)]);
+        let t = Timings::from_shards([&a, &b]);
+        assert_eq!(t.startup_of("pytest"), 1.0);
+        assert_eq!(t.files["a.py"], 2.0);
+        assert_eq!(t.files["b.py"], 3.0);
+        assert_eq!(t.files["c.py"], 4.0);
+        assert_eq!(t.tests["c.py"][0].seconds, 2.0, "tests keep their own time");
+        // node, one process a file: each file carries its own start-up.
+        let n = shard("node", 7.0, &[("x.mjs", 0.1), ("y.mjs", 0.9)]);
+        let t = Timings::from_shards([&n]);
+        assert_eq!(t.startup_of("node"), 1.5);
+        assert_eq!(t.files["x.mjs"], 3.1);
+        assert_eq!(t.files["y.mjs"], 3.9);
+        assert_eq!(Timings::default().startup_of("node"), 0.0);
     }
 
     #[test]

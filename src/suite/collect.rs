@@ -1,0 +1,697 @@
+//! Asking the runner what its tests are. The runner's own configuration
+//! (pytest's `testpaths`, `python_files`, `addopts -m` deselection, jest's
+//! `testMatch`, vitest's `include`, playwright's `testDir`, go's packages,
+//! nextest's binaries) decides which files are tests; pitcrew only plans
+//! what the runner would run. Globs are used only when the user asks for
+//! them (`--tests`, see [`super::discover`]).
+//!
+//! | runner | how |
+//! |---|---|
+//! | pytest | `--collect-only -q` with a tiny plugin of ours writing each item's node id |
+//! | jest | `--listTests` |
+//! | vitest | `vitest list --json` |
+//! | playwright | `playwright test --list --reporter=json` |
+//! | go | `go list` of the packages with test files |
+//! | nextest | `cargo nextest list --message-format json` |
+//! | node | node's own default patterns (node ≥ 20), or the paths given after `--test` |
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+use super::runners::Runner;
+use crate::escape::control_chars;
+
+/// Why the runner could not say what its tests are.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// The runner's program could not be started.
+    #[error(
+        "cannot run `{command}` to list the tests: {source} (install the runner, or pass --tests GLOB)"
+    )]
+    Spawn { command: String, source: io::Error },
+    /// The runner ran and failed: a collection error, a bad config.
+    #[error("`{command}` failed to list the tests (exit {code}): {line}")]
+    Failed {
+        command: String,
+        code: String,
+        line: String,
+    },
+    /// The runner listed no test at all.
+    #[error("`{command}` lists no test file")]
+    Empty { command: String },
+    /// The runner's answer could not be read.
+    #[error("`{command}`: cannot read its list of tests: {reason}")]
+    Output { command: String, reason: String },
+    /// A runner with no way to list its tests (the generic one).
+    #[error("the {runner} runner cannot list its tests; pass --tests GLOB or --test-list FILE")]
+    Unsupported { runner: &'static str },
+    #[error("cannot prepare the collection: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// The command a runner is run with when the user gave none (`split
+/// --runner NAME` without `-- CMD`).
+pub fn default_command(runner: &str) -> Option<Vec<String>> {
+    let words: &[&str] = match runner {
+        "pytest" => &["pytest"],
+        "jest" => &["npx", "jest"],
+        "vitest" => &["npx", "vitest"],
+        "playwright" => &["npx", "playwright", "test"],
+        "go" => &["go", "test", "./..."],
+        "nextest" => &["cargo", "nextest", "run"],
+        "node" => &["node", "--test"],
+        _ => return None,
+    };
+    Some(words.iter().map(|w| (*w).to_owned()).collect())
+}
+
+/// The test files (for go, the packages; for nextest, the binary ids) the
+/// runner would run with `base` in `root`, sorted, without duplicates.
+pub fn collect(
+    runner: &dyn Runner,
+    base: &[String],
+    root: &Path,
+) -> Result<Vec<String>, CollectError> {
+    let files = match runner.name() {
+        "pytest" => pytest(base, root)?,
+        "jest" => {
+            let out = run(with_args(base, &["--listTests"]), root, &[])?;
+            relative_lines(&out.stdout, root)
+        }
+        "vitest" => {
+            let out = run(vitest_list(base), root, &[])?;
+            parse_vitest(&out.stdout, root).map_err(|reason| out.unreadable(reason))?
+        }
+        "playwright" => {
+            let out = run(with_args(base, &["--list", "--reporter=json"]), root, &[])?;
+            parse_playwright(&out.stdout, root).map_err(|reason| out.unreadable(reason))?
+        }
+        "go" => {
+            let out = run(go_list(base), root, &[])?;
+            out.stdout
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        }
+        "nextest" => {
+            let out = run(nextest_list(base), root, &[])?;
+            parse_nextest(&out.stdout).map_err(|reason| out.unreadable(reason))?
+        }
+        "node" => node(base, root)?,
+        _ => {
+            return Err(CollectError::Unsupported {
+                runner: runner.name(),
+            });
+        }
+    };
+    let files: Vec<String> = files
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if files.is_empty() {
+        return Err(CollectError::Empty {
+            command: shown(base),
+        });
+    }
+    Ok(files)
+}
+
+/// A finished collection command and what it printed.
+#[derive(Debug)]
+struct Ran {
+    command: String,
+    stdout: String,
+}
+
+impl Ran {
+    fn unreadable(&self, reason: String) -> CollectError {
+        CollectError::Output {
+            command: self.command.clone(),
+            reason,
+        }
+    }
+}
+
+fn shown(argv: &[String]) -> String {
+    control_chars(&argv.join(" ")).into_owned()
+}
+
+/// Runs `argv` in `root` and returns its standard output, or the error
+/// with the line of its output that says why.
+fn run(argv: Vec<String>, root: &Path, env: &[(&str, &str)]) -> Result<Ran, CollectError> {
+    let command = shown(&argv);
+    let Some((program, args)) = argv.split_first() else {
+        return Err(CollectError::Unsupported { runner: "empty" });
+    };
+    tracing::debug!("listing the tests: {command}");
+    let output = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|source| CollectError::Spawn {
+            command: command.clone(),
+            source,
+        })?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(CollectError::Failed {
+            command,
+            code: output
+                .status
+                .code()
+                .map_or_else(|| "by a signal".into(), |c| c.to_string()),
+            line: control_chars(&why(&stdout, &stderr)).into_owned(),
+        });
+    }
+    Ok(Ran { command, stdout })
+}
+
+/// The most telling line of a failed collection: pytest's `ERROR …` or
+/// `E   …` lines first, else the last line of stderr, else of stdout.
+fn why(stdout: &str, stderr: &str) -> String {
+    let all = || stdout.lines().chain(stderr.lines()).map(str::trim);
+    let error = all().find(|l| l.starts_with("ERROR "));
+    let detail = all().find(|l| l.starts_with("E "));
+    let line = match (error, detail) {
+        (Some(e), Some(d)) if e != d => format!("{e}: {}", d.trim_start_matches('E').trim()),
+        (Some(e), _) => e.to_owned(),
+        _ => stderr
+            .lines()
+            .chain(stdout.lines())
+            .map(str::trim)
+            .rfind(|l| !l.is_empty())
+            .unwrap_or("(no output)")
+            .to_owned(),
+    };
+    line.chars().take(300).collect()
+}
+
+fn with_args(base: &[String], extra: &[&str]) -> Vec<String> {
+    let mut argv = base.to_vec();
+    argv.extend(extra.iter().map(|a| (*a).to_owned()));
+    argv
+}
+
+/// Where a runner's own word is: the first word whose program name (no
+/// directory, no `.js`/`.cmd` suffix) is `name`.
+fn word_index(base: &[String], name: &str) -> Option<usize> {
+    base.iter().position(|word| {
+        let file = word.rsplit(['/', '\\']).next().unwrap_or(word);
+        let stem = file
+            .strip_suffix(".js")
+            .or_else(|| file.strip_suffix(".mjs"))
+            .or_else(|| file.strip_suffix(".cmd"))
+            .unwrap_or(file);
+        stem == name
+    })
+}
+
+// ---------------------------------------------------------------------------
+// pytest
+
+/// A pytest plugin of ours: writes every collected item (after `-m`/`-k`
+/// deselection) as a JSON line `[file, node id]`, the file relative to the
+/// current directory. A file beats parsing `-q` output, which `-v` in
+/// `addopts` or a `print` in a conftest would change.
+const PYTEST_PLUGIN: &str = r#"
+import json, os
+
+def pytest_collection_finish(session):
+    rootdir = str(session.config.rootpath)
+    here = os.getcwd()
+    with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
+        for item in session.items:
+            module = item.nodeid.split("::", 1)[0]
+            path = os.path.relpath(os.path.join(rootdir, module), here)
+            out.write(json.dumps([path.replace(os.sep, "/"), item.nodeid]) + "\n")
+"#;
+
+const PYTEST_PLUGIN_NAME: &str = "pitcrew_collect";
+
+fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
+    let scratch = tempfile::tempdir()?;
+    std::fs::write(
+        scratch.path().join(format!("{PYTEST_PLUGIN_NAME}.py")),
+        PYTEST_PLUGIN,
+    )?;
+    let out_path = scratch.path().join("collected.jsonl");
+    let mut python_path = scratch.path().as_os_str().to_owned();
+    if let Some(existing) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
+        python_path.push(if cfg!(windows) { ";" } else { ":" });
+        python_path.push(existing);
+    }
+    let (Some(python_path), Some(out)) = (python_path.to_str(), out_path.to_str()) else {
+        return Err(CollectError::Io(io::Error::other(
+            "the temporary directory's path is not UTF-8",
+        )));
+    };
+    let argv = with_args(base, &["--collect-only", "-q", "-p", PYTEST_PLUGIN_NAME]);
+    let ran = match run(
+        argv,
+        root,
+        &[("PYTHONPATH", python_path), ("PITCREW_COLLECT_OUT", out)],
+    ) {
+        // 5: no test collected, which the empty list reports better.
+        Err(CollectError::Failed { code, command, .. }) if code == "5" => {
+            return Err(CollectError::Empty { command });
+        }
+        other => other?,
+    };
+    let text = std::fs::read_to_string(&out_path).map_err(|e| {
+        ran.unreadable(format!(
+            "the collection plugin wrote nothing ({e}); does the command run pytest?"
+        ))
+    })?;
+    parse_pytest(&text).map_err(|reason| ran.unreadable(reason))
+}
+
+/// The files of the plugin's JSON lines.
+fn parse_pytest(text: &str) -> Result<Vec<String>, String> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let (file, _id): (String, String) =
+                serde_json::from_str(line).map_err(|e| e.to_string())?;
+            Ok(file.strip_prefix("./").unwrap_or(&file).to_owned())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// jest, vitest, playwright
+
+/// Absolute paths, one a line, made relative to `root` (paths outside it
+/// are kept as printed).
+fn relative_lines(text: &str, root: &Path) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && (l.starts_with('/') || Path::new(l).is_absolute()))
+        .map(|l| relative(Path::new(l), root))
+        .collect()
+}
+
+fn relative(path: &Path, root: &Path) -> String {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let relative = path
+        .strip_prefix(&root)
+        .or_else(|_| path.strip_prefix(&canonical_root))
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| {
+            path.canonicalize()
+                .ok()
+                .and_then(|p| p.strip_prefix(&canonical_root).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| path.to_path_buf())
+        });
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+/// `vitest list --json` from `npx vitest [run] …`: `list` in place of the
+/// subcommand (or after `vitest`).
+fn vitest_list(base: &[String]) -> Vec<String> {
+    let mut argv = base.to_vec();
+    match word_index(&argv, "vitest") {
+        Some(i) => match argv.get(i + 1).map(String::as_str) {
+            Some("run" | "watch" | "dev" | "related" | "list") => argv[i + 1] = "list".into(),
+            _ => argv.insert(i + 1, "list".into()),
+        },
+        None => argv.push("list".into()),
+    }
+    argv.push("--json".into());
+    argv
+}
+
+/// `[{"name": …, "file": "/abs/a.test.ts"}, …]`.
+fn parse_vitest(text: &str, root: &Path) -> Result<Vec<String>, String> {
+    let start = text.find('[').ok_or("no JSON list in its output")?;
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(text[start..].trim()).map_err(|e| e.to_string())?;
+    entries
+        .iter()
+        .map(|entry| {
+            entry["file"]
+                .as_str()
+                .map(|f| relative(Path::new(f), root))
+                .ok_or_else(|| "an entry without `file`".to_owned())
+        })
+        .collect()
+}
+
+/// The JSON reporter's suites: each top-level suite is a file, relative to
+/// `config.rootDir`.
+fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, String> {
+    let start = text.find('{').ok_or("no JSON object in its output")?;
+    let report: serde_json::Value =
+        serde_json::from_str(text[start..].trim()).map_err(|e| e.to_string())?;
+    let dir = report["config"]["rootDir"]
+        .as_str()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.to_path_buf());
+    let suites = report["suites"]
+        .as_array()
+        .ok_or("no `suites` in the report")?;
+    Ok(suites
+        .iter()
+        .filter_map(|s| s["file"].as_str())
+        .map(|file| relative(&dir.join(file), root))
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// go, nextest
+
+/// `go list` over the packages the command names (`./...` when none), only
+/// those with test files, as import paths (the adapter's items, and the
+/// classnames in go's converted JUnit).
+fn go_list(base: &[String]) -> Vec<String> {
+    let program = base.first().cloned().unwrap_or_else(|| "go".into());
+    let after_test = word_index(base, "go")
+        .and_then(|i| (base.get(i + 1).map(String::as_str) == Some("test")).then_some(i + 2))
+        .unwrap_or(base.len());
+    let mut packages: Vec<String> = base[after_test.min(base.len())..]
+        .iter()
+        .take_while(|a| a.as_str() != "--" && a.as_str() != "-args")
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
+    if packages.is_empty() {
+        packages.push("./...".into());
+    }
+    let mut argv = vec![
+        program,
+        "list".into(),
+        "-f".into(),
+        "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}".into(),
+    ];
+    argv.extend(packages);
+    argv
+}
+
+/// `cargo nextest list --message-format json` from `cargo nextest run …`.
+fn nextest_list(base: &[String]) -> Vec<String> {
+    let mut argv = base.to_vec();
+    match word_index(&argv, "nextest") {
+        Some(i) if argv.get(i + 1).map(String::as_str) == Some("run") => {
+            argv[i + 1] = "list".into()
+        }
+        Some(i) => argv.insert(i + 1, "list".into()),
+        None => argv.push("list".into()),
+    }
+    argv.extend(["--message-format".into(), "json".into()]);
+    argv
+}
+
+/// The binary ids with at least one test case.
+fn parse_nextest(text: &str) -> Result<Vec<String>, String> {
+    let start = text.find('{').ok_or("no JSON object in its output")?;
+    let list: serde_json::Value =
+        serde_json::from_str(text[start..].trim()).map_err(|e| e.to_string())?;
+    let suites = list["rust-suites"]
+        .as_object()
+        .ok_or("no `rust-suites` in the list")?;
+    Ok(suites
+        .iter()
+        .filter(|(_, suite)| {
+            suite["testcases"]
+                .as_object()
+                .is_some_and(|cases| !cases.is_empty())
+        })
+        .map(|(id, _)| id.clone())
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// node
+
+/// What `node --test` runs when given no path (node 20's rules): in any
+/// directory named `test`, every `.js`, `.cjs` and `.mjs` file; elsewhere
+/// files named `test.*`, `test-*.*`, `*.test.*`, `*-test.*` or `*_test.*`
+/// with those extensions. `node_modules` is never searched.
+pub const NODE_DEFAULT_PATTERNS: &[&str] = &[
+    "**/*.test.{js,mjs,cjs}",
+    "**/*-test.{js,mjs,cjs}",
+    "**/*_test.{js,mjs,cjs}",
+    "**/test-*.{js,mjs,cjs}",
+    "**/test.{js,mjs,cjs}",
+    "**/test/**/*.{js,mjs,cjs}",
+];
+
+/// Node's test files: the paths given after `--test` (files as they are,
+/// directories searched with node's defaults, anything else a glob), or
+/// node's defaults under `root`.
+fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
+    let defaults = glob_set(NODE_DEFAULT_PATTERNS)?;
+    let given = node_paths(base);
+    if given.is_empty() {
+        return Ok(walk(root, root, &defaults));
+    }
+    let mut files = Vec::new();
+    for path in given {
+        let full = root.join(&path);
+        if full.is_file() {
+            files.push(path.strip_prefix("./").unwrap_or(&path).to_owned());
+        } else if full.is_dir() {
+            files.extend(walk(root, &full, &defaults));
+        } else {
+            files.extend(walk(root, root, &glob_set(&[path.as_str()])?));
+        }
+    }
+    Ok(files)
+}
+
+/// The positional arguments of a `node --test` command: words after
+/// `node` that are not options (nor the values of the options that take
+/// one as a separate word).
+fn node_paths(base: &[String]) -> Vec<String> {
+    const TAKES_VALUE: &[&str] = &[
+        "--test-reporter",
+        "--test-reporter-destination",
+        "--test-name-pattern",
+        "--test-skip-pattern",
+        "--test-concurrency",
+        "--test-timeout",
+        "--test-shard",
+        "--import",
+        "--require",
+        "-r",
+        "--loader",
+        "--experimental-loader",
+        "--env-file",
+        "--conditions",
+        "-C",
+    ];
+    let Some(start) = word_index(base, "node") else {
+        return Vec::new();
+    };
+    let mut paths = Vec::new();
+    let mut words = base[start + 1..].iter();
+    while let Some(word) = words.next() {
+        if TAKES_VALUE.contains(&word.as_str()) {
+            words.next();
+        } else if !word.starts_with('-') {
+            paths.push(word.clone());
+        }
+    }
+    paths
+}
+
+fn glob_set(patterns: &[&str]) -> Result<GlobSet, CollectError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let text = pattern.strip_prefix("./").unwrap_or(pattern);
+        let glob = GlobBuilder::new(text)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| CollectError::Io(io::Error::other(e.to_string())))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| CollectError::Io(io::Error::other(e.to_string())))
+}
+
+/// Files under `dir` matching `set`, relative to `root`; `node_modules`
+/// and hidden directories are skipped, as node skips them.
+fn walk(root: &Path, dir: &Path, set: &GlobSet) -> Vec<String> {
+    WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_dir()
+                    && (e.file_name() == "node_modules"
+                        || e.file_name().to_string_lossy().starts_with('.')))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let relative = e.path().strip_prefix(root).ok()?;
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            set.is_match(&relative).then_some(relative)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn argv(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    fn tree(files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for file in files {
+            let path = dir.path().join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn node_defaults_follow_node_not_a_guess() {
+        let dir = tree(&[
+            "a.test.mjs",
+            "lib/b-test.cjs",
+            "lib/c_test.js",
+            "lib/test-d.js",
+            "test.js",
+            "test/helpers/e.mjs",
+            "test/f.js",
+            "lib/index.js",
+            "lib/test.ts",
+            "node_modules/x/test/g.js",
+            "lib/testing.js",
+        ]);
+        let mut found = node(&argv(&["node", "--test"]), dir.path()).unwrap();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "a.test.mjs",
+                "lib/b-test.cjs",
+                "lib/c_test.js",
+                "lib/test-d.js",
+                "test.js",
+                "test/f.js",
+                "test/helpers/e.mjs",
+            ]
+        );
+        // Paths after --test: a directory searched, a file as it is.
+        let given = node(
+            &argv(&[
+                "node",
+                "--test-reporter",
+                "spec",
+                "--test",
+                "lib",
+                "test/f.js",
+            ]),
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(
+            given,
+            [
+                "lib/b-test.cjs",
+                "lib/c_test.js",
+                "lib/test-d.js",
+                "test/f.js"
+            ]
+        );
+    }
+
+    #[test]
+    fn runner_commands_become_list_commands() {
+        assert_eq!(
+            vitest_list(&argv(&["npx", "vitest", "run", "--coverage"])),
+            argv(&["npx", "vitest", "list", "--coverage", "--json"])
+        );
+        assert_eq!(
+            vitest_list(&argv(&["node_modules/.bin/vitest"])),
+            argv(&["node_modules/.bin/vitest", "list", "--json"])
+        );
+        assert_eq!(
+            nextest_list(&argv(&["cargo", "nextest", "run", "-p", "x"])),
+            argv(&[
+                "cargo",
+                "nextest",
+                "list",
+                "-p",
+                "x",
+                "--message-format",
+                "json"
+            ])
+        );
+        assert_eq!(
+            go_list(&argv(&["go", "test", "-race", "./pkg/..."]))[4..],
+            argv(&["./pkg/..."])
+        );
+        assert_eq!(go_list(&argv(&["go", "test"]))[4..], argv(&["./..."]));
+    }
+
+    #[test]
+    fn runner_answers_are_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let abs = |p: &str| root.join(p).to_string_lossy().into_owned();
+        let vitest = format!(
+            "[{{\"name\":\"a > b\",\"file\":\"{}\"}},{{\"name\":\"c\",\"file\":\"{}\"}}]",
+            abs("src/a.test.ts"),
+            abs("src/c.test.ts")
+        );
+        assert_eq!(
+            parse_vitest(&vitest, root).unwrap(),
+            ["src/a.test.ts", "src/c.test.ts"]
+        );
+        let playwright = format!(
+            "{{\"config\":{{\"rootDir\":\"{}\"}},\"suites\":[{{\"file\":\"login.spec.ts\"}}]}}",
+            abs("e2e")
+        );
+        assert_eq!(
+            parse_playwright(&playwright, root).unwrap(),
+            ["e2e/login.spec.ts"]
+        );
+        let nextest =
+            r#"{"rust-suites":{"crate::bin/a":{"testcases":{"t":{}}},"crate":{"testcases":{}}}}"#;
+        assert_eq!(parse_nextest(nextest).unwrap(), ["crate::bin/a"]);
+        assert_eq!(
+            relative_lines(&format!("{}\nnot a path\n", abs("x.test.js")), root),
+            ["x.test.js"]
+        );
+        assert_eq!(
+            parse_pytest("[\"./tests/test_a.py\", \"tests/test_a.py::t\"]\n").unwrap(),
+            ["tests/test_a.py"]
+        );
+        assert!(parse_pytest("not json").is_err());
+        assert!(parse_nextest("{}").is_err());
+    }
+
+    #[test]
+    fn a_failed_collection_names_its_error() {
+        let stdout = "ERROR tests/test_a.py\nE   ModuleNotFoundError: No module named 'x'\n";
+        assert_eq!(
+            why(stdout, ""),
+            "ERROR tests/test_a.py: ModuleNotFoundError: No module named 'x'"
+        );
+        assert_eq!(why("", "first\nlast words\n"), "last words");
+        let err = run(argv(&["pitcrew-no-such-runner"]), Path::new("."), &[]).unwrap_err();
+        assert!(matches!(err, CollectError::Spawn { .. }), "{err}");
+        assert!(err.to_string().contains("pass --tests GLOB"), "{err}");
+    }
+}

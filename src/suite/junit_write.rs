@@ -1,0 +1,154 @@
+//! The merged results as one JUnit report (`pitcrew report --junit`), for
+//! tools that read JUnit and as timing history `pitcrew split --timings`
+//! reads back. One `<testsuite>` per file; a flaky test is a passed
+//! testcase with Surefire's `<flakyFailure>`, so it reads back as flaky;
+//! `time` is one attempt's, as timings count it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::fold::{FinalOutcome, TestResult};
+use super::merge::Merged;
+use super::runners::xml::{escape_attr, escape_text};
+
+pub fn junit(merged: &Merged) -> String {
+    of_tests(&merged.tests)
+}
+
+/// `tests` as one JUnit report.
+pub fn of_tests(tests: &[TestResult]) -> String {
+    let mut by_file: BTreeMap<&str, Vec<&TestResult>> = BTreeMap::new();
+    for test in tests {
+        by_file
+            .entry(test.key.file.as_deref().unwrap_or(""))
+            .or_default()
+            .push(test);
+    }
+    let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"pitcrew\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
+        tests.len(),
+        count(FinalOutcome::Failed),
+        count(FinalOutcome::Skipped),
+        tests.iter().map(one_attempt).sum::<f64>()
+    );
+    for (file, tests) in by_file {
+        let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
+        let time: f64 = tests.iter().map(|t| one_attempt(t)).sum();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{time:.3}\">",
+            escape_attr(if file.is_empty() { "pitcrew" } else { file }),
+            tests.len(),
+            count(FinalOutcome::Failed),
+            count(FinalOutcome::Skipped),
+        );
+        for test in tests {
+            testcase(&mut out, test);
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn one_attempt(test: &TestResult) -> f64 {
+    test.duration_seconds / f64::from(test.attempts.max(1))
+}
+
+fn testcase(out: &mut String, test: &TestResult) {
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\"",
+        escape_attr(&test.key.classname),
+        escape_attr(&test.key.name)
+    );
+    if let Some(file) = &test.key.file {
+        let _ = write!(out, " file=\"{}\"", escape_attr(file));
+    }
+    let _ = write!(out, " time=\"{:.3}\"", one_attempt(test));
+    let failure = test.failure.as_ref();
+    let message = failure.and_then(|f| f.message.as_deref()).unwrap_or("");
+    let kind = failure
+        .and_then(|f| f.failure_type.as_deref())
+        .unwrap_or("");
+    let details = failure.and_then(|f| f.details.as_deref()).unwrap_or("");
+    let element = match test.outcome {
+        FinalOutcome::Passed => None,
+        FinalOutcome::Skipped => {
+            out.push_str(">\n      <skipped/>\n    </testcase>\n");
+            return;
+        }
+        FinalOutcome::Failed => Some("failure"),
+        FinalOutcome::Flaky => Some("flakyFailure"),
+    };
+    match element {
+        None => out.push_str("/>\n"),
+        Some(tag) => {
+            let _ = write!(
+                out,
+                ">\n      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>\n    </testcase>\n",
+                escape_attr(message),
+                escape_attr(kind),
+                escape_text(details)
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::fold::Folder;
+    use crate::suite::junit;
+
+    #[test]
+    fn merged_results_read_back_as_the_same_tests() {
+        let xml = r#"<testsuite name="s">
+<testcase classname="c" name="passes &quot;quoted&quot;" file="a.py" time="1.5"/>
+<testcase classname="c" name="fails" file="a.py" time="2"><failure message="1 != 2" type="AssertionError">trace &lt;here&gt;</failure></testcase>
+<testcase classname="c" name="flaky" file="b.py" time="1"><failure message="boom"/></testcase>
+<testcase classname="c" name="flaky" file="b.py" time="3"/>
+<testcase classname="c" name="skipped" file="b.py" time="0"><skipped/></testcase>
+</testsuite>"#;
+        let fold = |text: &str| {
+            let mut folder = Folder::default();
+            junit::parse_reader(text.as_bytes(), "t.xml", |case| folder.add(case)).unwrap();
+            folder.finish().2
+        };
+        let tests = fold(xml);
+        let inputs = crate::suite::merge::Inputs {
+            junit_tests: tests.clone(),
+            ..Default::default()
+        };
+        let merged = crate::suite::merge::merge(inputs, None);
+        let again = fold(&junit(&merged));
+        let view = |tests: &[TestResult]| -> Vec<(String, String, FinalOutcome, String)> {
+            let mut v: Vec<_> = tests
+                .iter()
+                .map(|t| {
+                    (
+                        t.key.file.clone().unwrap_or_default(),
+                        t.key.name.clone(),
+                        t.outcome,
+                        format!("{:.3}", one_attempt(t)),
+                    )
+                })
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+            v
+        };
+        assert_eq!(view(&again), view(&tests));
+        let failed = again.iter().find(|t| t.key.name == "fails").unwrap();
+        let failure = failed.failure.as_ref().unwrap();
+        assert_eq!(failure.message.as_deref(), Some("1 != 2"));
+        assert_eq!(failure.details.as_deref(), Some("trace <here>"));
+        assert!(
+            again
+                .iter()
+                .any(|t| t.key.name == "flaky" && t.outcome == FinalOutcome::Flaky)
+        );
+    }
+}

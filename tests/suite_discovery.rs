@@ -1,0 +1,443 @@
+//! Discovery as the runner sees it, and the timing loop closing, against
+//! real runners (pytest, node --test). A runner named in
+//! `PITCREW_REQUIRE_RUNNERS` must be installed: its tests fail, not skip.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn pitcrew(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("PITCREW_LOG")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("pitcrew runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&output.stdout)))
+}
+
+fn runner_available(name: &str, program: &str, args: &[&str]) -> bool {
+    let found = Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    assert!(
+        found || !required.split(',').any(|r| r.trim() == name),
+        "{name} is required (PITCREW_REQUIRE_RUNNERS) but not available"
+    );
+    found
+}
+
+fn write(root: &Path, file: &str, content: &str) {
+    let path = root.join(file);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, content).unwrap();
+}
+
+fn items(plan: &Value) -> Vec<String> {
+    let mut all: Vec<String> = plan["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap().clone())
+        .map(|i| i.as_str().unwrap().to_owned())
+        .collect();
+    all.sort();
+    all
+}
+
+/// testpaths, python_files and `-m "not slow"` in addopts; a package folder
+/// named `test_pkg/` with `__init__.py` and a helper; a `bench/` folder
+/// with a test-like file outside testpaths; a conftest.
+fn pytest_project(root: &Path) {
+    write(
+        root,
+        "pytest.ini",
+        "[pytest]\ntestpaths = tests\npython_files = check_*.py test_*.py\naddopts = -m \"not slow\" -p no:cacheprovider\nmarkers =\n    slow: slow tests\n",
+    );
+    write(root, "tests/__init__.py", "");
+    write(root, "tests/conftest.py", "");
+    write(root, "tests/test_pkg/__init__.py", "");
+    write(
+        root,
+        "tests/test_pkg/helpers.py",
+        "def helper():\n    return 1\n",
+    );
+    write(
+        root,
+        "tests/test_pkg/test_inside.py",
+        "from .helpers import helper\n\ndef test_h():\n    assert helper() == 1\n",
+    );
+    write(root, "tests/check_alpha.py", "def test_a():\n    pass\n");
+    write(
+        root,
+        "tests/test_only_slow.py",
+        "import pytest\n\n@pytest.mark.slow\ndef test_s():\n    pass\n",
+    );
+    write(
+        root,
+        "tests/test_mixed.py",
+        "import pytest\n\n@pytest.mark.slow\ndef test_s():\n    pass\n\ndef test_fast():\n    pass\n",
+    );
+    write(
+        root,
+        "bench/test_bench.py",
+        "raise SystemExit('not a test suite')\n",
+    );
+}
+
+const PYTEST: &[&str] = &["python3", "-m", "pytest"];
+
+fn has_pytest() -> bool {
+    runner_available("pytest", "python3", &["-m", "pytest", "--version"])
+}
+
+fn has_node() -> bool {
+    runner_available("node", "node", &["--version"])
+}
+
+#[test]
+fn pytest_plans_what_pytest_would_run_and_nothing_else() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    pytest_project(root);
+    let mut args = vec!["split", "--shards", "2", "--"];
+    args.extend(PYTEST);
+    let plan = ok(&pitcrew(&args, root));
+    assert_eq!(
+        items(&plan),
+        [
+            "tests/check_alpha.py",
+            "tests/test_mixed.py",
+            "tests/test_pkg/test_inside.py"
+        ],
+        "{plan}"
+    );
+
+    // Globs only when asked; `*` stays in its folder and conftest.py or
+    // __init__.py are never planned.
+    let globbed = ok(&pitcrew(
+        &[
+            "split",
+            "--runner",
+            "pytest",
+            "--tests",
+            "tests/**/*.py",
+            "--shards",
+            "1",
+        ],
+        root,
+    ));
+    let globbed = items(&globbed);
+    assert!(
+        !globbed
+            .iter()
+            .any(|f| f.ends_with("__init__.py") || f.ends_with("conftest.py")),
+        "{globbed:?}"
+    );
+    let defaults = ok(&pitcrew(
+        &["split", "--runner", "pytest", "--tests", "--shards", "1"],
+        root,
+    ));
+    assert!(
+        !items(&defaults).contains(&"tests/test_pkg/helpers.py".to_owned()),
+        "{defaults}"
+    );
+
+    // The whole flow: every collected test counted, no file reported as
+    // "produced no test case" for its deselected tests.
+    let mut args = vec!["test", "--shards", "2", "--jobs", "2", "--"];
+    args.extend(PYTEST);
+    let run = pitcrew(&args, root);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["summary"]["tests"], 3, "{results}");
+    assert_eq!(results["summary"]["passed"], 3, "{results}");
+    assert!(
+        results["problems"].as_array().unwrap().is_empty(),
+        "{results}"
+    );
+}
+
+#[test]
+fn a_collection_that_fails_is_one_line_and_exit_2() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    pytest_project(root);
+    write(root, "tests/test_broken.py", "import no_such_module_here\n");
+    let mut args = vec!["split", "--"];
+    args.extend(PYTEST);
+    let out = pitcrew(&args, root);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("failed to list the tests")
+            && stderr.contains("ERROR tests/test_broken.py")
+            && stderr.contains("no_such_module_here"),
+        "{stderr}"
+    );
+
+    let missing = pitcrew(&["split", "--", "pitcrew-no-such-pytest"], root);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing.stderr));
+    let missing = pitcrew(
+        &["split", "--runner", "jest", "--", "pitcrew-no-such-jest"],
+        root,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = text(&missing.stderr);
+    assert!(
+        stderr.contains("cannot run `pitcrew-no-such-jest --listTests`"),
+        "{stderr}"
+    );
+    let nothing = pitcrew(&["split"], root);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(text(&nothing.stderr).contains("give the test command"));
+}
+
+/// A node suite: `.mjs` files under `test/` (which `node --test` runs
+/// whatever their names), one `*.test.mjs` at the top, and a helper.
+fn node_project(root: &Path) {
+    let test = |title: &str, ms: u32| {
+        format!(
+            "import test from 'node:test';\ntest('{title}', async () => {{ await new Promise((r) => setTimeout(r, {ms})); }});\n"
+        )
+    };
+    write(root, "test/unit/alpha.mjs", &test("alpha", 300));
+    write(root, "test/unit/beta.mjs", &test("beta", 10));
+    write(root, "gamma.test.mjs", &test("gamma", 10));
+    write(root, "helper.mjs", "export const x = 1;\n");
+    write(root, "lib/index.js", "module.exports = 1;\n");
+}
+
+#[test]
+fn node_plans_its_own_default_files_including_mjs_under_test() {
+    if !has_node() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    node_project(root);
+    let plan = ok(&pitcrew(
+        &["split", "--shards", "2", "--", "node", "--test"],
+        root,
+    ));
+    assert_eq!(
+        items(&plan),
+        [
+            "gamma.test.mjs",
+            "test/unit/alpha.mjs",
+            "test/unit/beta.mjs"
+        ],
+        "{plan}"
+    );
+    let run = pitcrew(
+        &[
+            "test", "--shards", "2", "--jobs", "2", "--", "node", "--test",
+        ],
+        root,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["summary"]["tests"], 3, "{results}");
+}
+
+#[test]
+fn the_timing_loop_closes_from_a_first_run_with_no_history() {
+    if !has_node() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    node_project(root);
+    // First CI run: the history glob matches nothing.
+    let first = pitcrew(
+        &[
+            "split",
+            "--timings",
+            "timings/*.json",
+            "--shards",
+            "2",
+            "-o",
+            "plan.json",
+            "--",
+            "node",
+            "--test",
+        ],
+        root,
+    );
+    let plan = ok(&first);
+    assert!(
+        text(&first.stderr).contains("nothing matches timings/*.json yet"),
+        "{}",
+        text(&first.stderr)
+    );
+    assert_eq!(
+        plan["shards"][0]["estimated_seconds"], 2.0,
+        "no history: files equal"
+    );
+    for k in ["1", "2"] {
+        let run = pitcrew(
+            &[
+                "run",
+                "--shard",
+                &format!("{k}/2"),
+                "--plan",
+                "plan.json",
+                "-o",
+                &format!("results/shard-{k}.json"),
+                "--",
+                "node",
+                "--test",
+            ],
+            root,
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    }
+    let report = pitcrew(
+        &[
+            "report",
+            "--plan",
+            "plan.json",
+            "--junit",
+            "merged.xml",
+            "--timings-out",
+            "timings/pitcrew-timings.json",
+            "results/shard-1.json",
+            "results/shard-2.json",
+        ],
+        root,
+    );
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report.stdout));
+    // The summary line says both what the run took and the tests' own time.
+    let summary = text(&report.stdout);
+    assert!(
+        summary.contains("3 tests: 3 passed")
+            && summary.contains(" s wall (")
+            && summary.contains(" s of test time)"),
+        "{summary}"
+    );
+
+    // The merged JUnit reads back: split knows the 300 ms file is the long one.
+    let from_junit = ok(&pitcrew(
+        &[
+            "split",
+            "--timings",
+            "merged.xml",
+            "--shards",
+            "2",
+            "--",
+            "node",
+            "--test",
+        ],
+        root,
+    ));
+    let long = from_junit["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["items"] == serde_json::json!(["test/unit/alpha.mjs"]));
+    assert!(
+        long.is_some(),
+        "the slow file alone in a shard: {from_junit}"
+    );
+    let junit = fs::read_to_string(root.join("merged.xml")).unwrap();
+    assert_eq!(junit.matches("<testcase ").count(), 3, "{junit}");
+
+    // The timing file: what files really cost, start-up included, so the
+    // estimates exceed the time inside the tests, and the runner's
+    // start-up is remembered.
+    let history: Value = serde_json::from_str(
+        &fs::read_to_string(root.join("timings/pitcrew-timings.json")).unwrap(),
+    )
+    .unwrap();
+    let alpha = history["files"]["test/unit/alpha.mjs"].as_f64().unwrap();
+    assert!(alpha > 0.3, "wall time, not only the test's: {history}");
+    assert!(
+        history["startup"]["node"].as_f64().unwrap() > 0.0,
+        "{history}"
+    );
+    let second = ok(&pitcrew(
+        &[
+            "split",
+            "--timings",
+            "timings/*.json",
+            "--shards",
+            "2",
+            "--",
+            "node",
+            "--test",
+        ],
+        root,
+    ));
+    let predicted: Vec<f64> = second["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["estimated_seconds"].as_f64().unwrap())
+        .collect();
+    assert!(predicted.iter().all(|s| *s > 0.0 && *s != 1.0), "{second}");
+
+    // A shard result is timing history too.
+    let from_results = pitcrew(
+        &[
+            "split",
+            "--timings",
+            "results/*.json",
+            "--shards",
+            "2",
+            "--",
+            "node",
+            "--test",
+        ],
+        root,
+    );
+    ok(&from_results);
+    // Anything else is named, exit 2.
+    write(root, "bogus.json", "{\"x\": 1}");
+    let bogus = pitcrew(
+        &["split", "--timings", "bogus.json", "--", "node", "--test"],
+        root,
+    );
+    assert_eq!(bogus.status.code(), Some(2));
+    assert!(text(&bogus.stderr).contains("bogus.json"));
+}
