@@ -113,8 +113,14 @@ mod tests {
         });
         let table = checklist(&document, &[]);
         let verdict = table.lines().last().expect("a verdict line");
-        assert!(verdict.starts_with("✓ ready to launch (pre-flight: "), "{verdict}");
-        assert!(!table.contains('\u{1b}') && !table.contains('\r'), "{table:?}");
+        assert!(
+            verdict.starts_with("✓ ready to launch (pre-flight: "),
+            "{verdict}"
+        );
+        assert!(
+            !table.contains('\u{1b}') && !table.contains('\r'),
+            "{table:?}"
+        );
         assert!(!table.contains("\n::error"), "{table:?}");
     }
 }
