@@ -14,6 +14,7 @@ fn pitcrew(args: &[&str], dir: &Path) -> Output {
         .env("PITCREW_NO_CACHE", "1")
         .env_remove("PITCREW_LOG")
         .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_OUTPUT")
         .output()
         .expect("pitcrew runs")
 }
@@ -765,5 +766,54 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
     assert!(
         warnings.contains("tests/test_slow.py::test_b") && warnings.contains("no longer exists"),
         "{results}"
+    );
+}
+
+#[test]
+fn report_sets_the_step_outputs_in_github_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.xml"),
+        r#"<testsuite name="s">
+  <testcase classname="c" name="ok" time="1"/>
+  <testcase classname="c" name="also ok" time="1"/>
+  <testcase classname="c" name="broken" time="1"><failure message="x"/></testcase>
+</testsuite>"#,
+    )
+    .unwrap();
+    let outputs = dir.path().join("github_output");
+    fs::write(&outputs, "matrix<<X\n{}\nX\n").unwrap();
+    let report = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args([
+            "report",
+            "--no-classify",
+            "--markdown",
+            "report.md",
+            "a.xml",
+        ])
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("GITHUB_OUTPUT", &outputs)
+        .output()
+        .unwrap();
+    assert_eq!(report.status.code(), Some(1), "{}", stderr(&report));
+    let text = fs::read_to_string(&outputs).unwrap();
+    // name<<DELIMITER, the value, DELIMITER: the runner's multi-line form.
+    let mut values = std::collections::BTreeMap::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let (name, delimiter) = line.split_once("<<").expect("multi-line form");
+        let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delimiter).collect();
+        values.insert(name.to_owned(), value.join("\n"));
+    }
+    assert_eq!(values["matrix"], "{}", "earlier outputs are kept");
+    assert_eq!(values["passed"], "2");
+    assert_eq!(values["failed"], "1");
+    assert_eq!(values["flaky"], "0");
+    assert_eq!(values["report-path"], "report.md");
+    assert!(
+        values["summary"].starts_with("3 tests: 2 passed, 1 failed, 0 flaky, 0 skipped in "),
+        "{values:?}"
     );
 }

@@ -4,6 +4,8 @@
 use std::io::{Read as _, Write as _};
 use std::path::Path;
 
+use anyhow::Context as _;
+
 use super::{config, runtime};
 use crate::InputError;
 use crate::cli::{GlobalArgs, ReportArgs, ReportFormat};
@@ -121,6 +123,17 @@ pub fn publish(
         }
         file.write_all(capped.as_bytes())?;
     }
+    let s = &merged.summary;
+    let mut outputs = vec![
+        ("passed", s.passed.to_string()),
+        ("failed", s.failed.to_string()),
+        ("flaky", s.flaky.to_string()),
+        ("summary", render::summary_line(merged)),
+    ];
+    if let Some(path) = markdown {
+        outputs.push(("report-path", path.display().to_string()));
+    }
+    crate::github::output::write_to_env(&outputs).context("writing $GITHUB_OUTPUT")?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         ReportFormat::Terminal => write!(out, "{}", render::terminal(merged, groups))?,

@@ -109,8 +109,7 @@ mod tests {
         let xml = r#"<testsuite name="s">
 <testcase classname="c" name="passes &quot;quoted&quot;" file="a.py" time="1.5"/>
 <testcase classname="c" name="fails" file="a.py" time="2"><failure message="1 != 2" type="AssertionError">trace &lt;here&gt;</failure></testcase>
-<testcase classname="c" name="flaky" file="b.py" time="1"><failure message="boom"/></testcase>
-<testcase classname="c" name="flaky" file="b.py" time="3"/>
+<testcase classname="c" name="flaky" file="b.py" time="3"><flakyFailure message="boom"/></testcase>
 <testcase classname="c" name="skipped" file="b.py" time="0"><skipped/></testcase>
 </testsuite>"#;
         let fold = |text: &str| {

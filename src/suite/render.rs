@@ -124,11 +124,11 @@ pub fn durations(merged: &Merged) -> String {
     }
 }
 
-pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
+/// `26 tests: 25 passed, 0 failed, 1 flaky, 0 skipped in 9.0 s wall (…)`:
+/// the terminal report's first line and the Action's `summary` output.
+pub fn summary_line(merged: &Merged) -> String {
     let s = &merged.summary;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
+    format!(
         "{} tests: {} passed, {} failed, {} flaky, {} skipped in {}",
         s.tests,
         s.passed,
@@ -136,7 +136,12 @@ pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
         s.flaky,
         s.tests - s.passed - s.failed - s.flaky,
         durations(merged)
-    );
+    )
+}
+
+pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", summary_line(merged));
     if !groups.0.is_empty() {
         let _ = writeln!(out, "\nFailures by category:");
         for (label, tests) in &groups.0 {
