@@ -17,7 +17,8 @@ Examples:
   pitcrew plugin list --format json
   pitcrew plugin check my-classifier.wasm        what a component implements, and why not
 
-Exit codes: 0 success; 1 tests failed or plan blocked; 2 invalid input or usage.
+Exit codes: 0 success; 1 tests failed or plan blocked; 2 invalid input or usage;
+3 pitcrew could not do its job (a required plugin failed to load or crashed).
 Configuration: ./pitcrew.toml (optional; see docs/configuration.md).";
 
 #[derive(Parser, Debug)]
