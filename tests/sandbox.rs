@@ -360,6 +360,7 @@ fn report_peak(attack_fn: impl FnOnce() -> String) {
 }
 
 /// Set in the child process of a peak-memory test.
+#[cfg(target_os = "linux")]
 fn is_child() -> bool {
     std::env::var_os("PITCREW_PEAK_CHILD").is_some()
 }

@@ -468,6 +468,7 @@ fn report_bounds_counts_and_lets_no_file_pick_the_plan() {
 
 /// The `node_modules` with vitest that `PITCREW_JS_MODULES` names; a
 /// missing one fails when CI requires vitest.
+#[cfg(unix)] // its one user links node_modules with a Unix symlink
 fn vitest_modules() -> Option<std::path::PathBuf> {
     let dir = std::env::var_os("PITCREW_JS_MODULES").map(std::path::PathBuf::from);
     let found = dir
