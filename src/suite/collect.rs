@@ -547,21 +547,9 @@ fn walk(root: &Path, dir: &Path, set: &GlobSet) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
 
-    fn argv(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| (*w).to_owned()).collect()
-    }
-
-    fn tree(files: &[&str]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for file in files {
-            let path = dir.path().join(file);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, "").unwrap();
-        }
-        dir
-    }
+    use crate::suite::discover::tests::tree;
+    use crate::suite::runners::test_support::argv;
 
     #[test]
     fn node_defaults_follow_node_not_a_guess() {

@@ -88,11 +88,12 @@ fn compile(patterns: &[String]) -> Result<(GlobSet, GlobSet), InputError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::fs;
 
-    fn tree(files: &[&str]) -> tempfile::TempDir {
+    /// A temporary folder holding empty `files` (paths with folders).
+    pub(crate) fn tree(files: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for file in files {
             let path = dir.path().join(file);
