@@ -18,6 +18,24 @@
 //   when it failed on its own (a hook, its body), not because a test in it
 //   failed. A file that fails before any test ran reports one case named by
 //   the file.
+//
+// Which file a test belongs to: the test file that ran it, not node's
+// `data.file`, which is where the test was declared and can be a helper
+// module the test file calls (fast-json-stringify's util.js declares the
+// tests of draft4.test.js and draft6.test.js). `node --test` runs each file
+// in a child process and reports the children's events file by file, in
+// the order the files were enqueued (a file's events are buffered until
+// the files before it have reported), so the events of one file form one
+// block and the blocks come in file order. A block ends at its file's
+// `test:complete` when its events were reported live, at the file's own
+// `test:pass`/`test:fail` when it reported no tests, and otherwise (its
+// events were buffered, so its complete came first) where the next block
+// begins with a top-level test declared in a later test file.
+//
+// A test file that declares no tests (a helper under test/ that node runs
+// too): node counts it as one passing test (its JUnit has a testcase named
+// by the file), so this reporter writes one passed case named by the file,
+// and pitcrew counts what node counts.
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -63,20 +81,87 @@ export default async function* pitcrewReporter(source) {
   };
   const line = (record) => JSON.stringify(record) + '\n';
 
+  // The test files in the order node enqueued them, and the one whose
+  // block of events is being reported (see the header).
+  const files = [];
+  const index = new Map(); // file -> position in `files`
+  const state = []; // per file: { seen, completed, done }
+  let head = 0;
+  const advance = () => {
+    while (head < files.length && state[head].done) head += 1;
+  };
+  const finish = (at) => {
+    if (at === undefined) return;
+    state[at].done = true;
+    advance();
+  };
+  // The test file a test reported by a child process belongs to.
+  const owner = (type, data, declaredIn) => {
+    if (head >= files.length) return declaredIn;
+    if (type === 'test:enqueue' && data.nesting === 0) {
+      // A top-level test declared in a later test file starts that file's
+      // block once the head's block may be over (buffered, complete seen).
+      const at = index.get(declaredIn);
+      if (at !== undefined && at > head && state[head].seen && state[head].completed) {
+        for (let i = head; i < at; i += 1) state[i].done = true;
+        advance();
+      }
+    }
+    state[head].seen = true;
+    return files[head];
+  };
+
   for await (const { type, data } of source) {
     if (!data || typeof data !== 'object') continue;
-    const file = fileOf(data);
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
     const name = String(data.name ?? '');
+    if (isFileWrapper(data)) {
+      const file = fileOf(data);
+      const at = index.get(file);
+      switch (type) {
+        case 'test:enqueue':
+          if (at === undefined) {
+            index.set(file, files.length);
+            files.push(file);
+            state.push({ seen: false, completed: false, done: false });
+          }
+          break;
+        case 'test:complete':
+          if (at !== undefined) {
+            state[at].completed = true;
+            // Its events were reported live: its block is over.
+            if (at === head && state[at].seen) finish(at);
+          }
+          break;
+        case 'test:pass':
+        case 'test:fail': {
+          // Node reports a file as a test of its own only when it reported
+          // no tests: failed to load, or declares none (counted as passed).
+          const details = data.details ?? {};
+          const time = Number(details.duration_ms ?? 0) / 1000;
+          const record = { event: 'case', file, path: [], name: file, outcome: 'passed', time, line: data.line };
+          if (type === 'test:fail') {
+            Object.assign(record, { outcome: 'failed' }, failure(details.error));
+            delete record.failureType;
+          }
+          yield line(record);
+          finish(at);
+          break;
+        }
+        default:
+          break;
+      }
+      continue;
+    }
+    if (!['test:enqueue', 'test:dequeue', 'test:complete', 'test:start', 'test:pass', 'test:fail'].includes(type)) continue;
+    const file = owner(type, data, fileOf(data));
     switch (type) {
       case 'test:enqueue': {
-        if (isFileWrapper(data)) break;
         const path = stack(running, file).slice(0, nesting);
         yield line({ event: 'planned', file, path, name });
         break;
       }
       case 'test:dequeue': {
-        if (isFileWrapper(data)) break;
         const live = stack(running, file);
         live.length = nesting;
         const path = live.slice();
@@ -85,13 +170,11 @@ export default async function* pitcrewReporter(source) {
         break;
       }
       case 'test:complete': {
-        if (isFileWrapper(data)) break;
         const path = stack(running, file).slice(0, nesting);
         yield line({ event: 'end', file, path, name });
         break;
       }
       case 'test:start': {
-        if (isFileWrapper(data)) break;
         const names = stack(declared, file);
         names.length = nesting;
         names.push(name);
@@ -101,14 +184,6 @@ export default async function* pitcrewReporter(source) {
       case 'test:fail': {
         const details = data.details ?? {};
         const time = Number(details.duration_ms ?? 0) / 1000;
-        if (isFileWrapper(data)) {
-          if (type === 'test:fail') {
-            const record = { event: 'case', file, path: [], name: file, outcome: 'failed', time, line: data.line, ...failure(details.error) };
-            delete record.failureType;
-            yield line(record);
-          }
-          break;
-        }
         const path = stack(declared, file).slice(0, nesting);
         const error = failure(details.error);
         if (details.type === 'suite' && (type === 'test:pass' || error.failureType === 'subtestsFailed')) break;
