@@ -513,7 +513,8 @@ fn vitest_same_named_tests_in_a_loop_are_distinct_tests() {
 }
 
 /// Tests declared by a helper module that the test files call: node reports
-/// them with the helper's file, yet they belong to the file that ran them.
+/// them with the helper's file, yet they belong to the file that ran them;
+/// and what is counted is what node's JUnit counts.
 #[test]
 fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
     if !has_node() {
@@ -530,7 +531,14 @@ fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
          };\n",
     )
     .unwrap();
-    fs::write(test_dir.join("x.test.js"), "require('./helper.js')();\n").unwrap();
+    // A test with subtests is, for node's JUnit, a suite: only its
+    // subtests are cases.
+    fs::write(
+        test_dir.join("x.test.js"),
+        "require('./helper.js')();\n\
+         require('node:test')('parent', async (t) => { await t.test('child', () => {}); });\n",
+    )
+    .unwrap();
     fs::write(test_dir.join("y.test.js"), "require('./helper.js')();\n").unwrap();
 
     // Node's own count: its JUnit has one case per test, and one for the
@@ -544,7 +552,7 @@ fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
     let node_cases = String::from_utf8_lossy(&node.stdout)
         .matches("<testcase ")
         .count() as u64;
-    assert_eq!(node_cases, 5);
+    assert_eq!(node_cases, 6);
 
     let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -575,6 +583,7 @@ fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
         ids,
         [
             "test/helper.js > test/helper.js",
+            "test/x.test.js > parent > child",
             "test/x.test.js > required > a",
             "test/x.test.js > required > b",
             "test/y.test.js > required > a",

@@ -14,9 +14,9 @@
 //   execution order;
 // - `case`: a test's result, with `path` (its describe blocks, outermost
 //   first), `outcome` (passed, failed, skipped), `time` in seconds, and for
-//   failures `message`, `type` and `details`. A suite reports a case only
-//   when it failed on its own (a hook, its body), not because a test in it
-//   failed. A file that fails before any test ran reports one case named by
+//   failures `message`, `type` and `details`. A suite, or a test with
+//   subtests, reports a case only when it failed on its own (a hook, its
+//   body), not because a test in it failed: node's JUnit counts leaves. A file that fails before any test ran reports one case named by
 //   the file.
 //
 // Which file a test belongs to: the test file that ran it, not node's
@@ -70,8 +70,8 @@ function failure(error) {
 }
 
 export default async function* pitcrewReporter(source) {
-  // Per file: the names of the tests being declared (test:start, in
-  // definition order) and being executed (test:dequeue, execution order),
+  // Per file: the tests being declared (test:start, in definition order,
+  // each with its number of subtests) and being executed (test:dequeue, execution order),
   // by nesting level.
   const declared = new Map();
   const running = new Map();
@@ -175,18 +175,24 @@ export default async function* pitcrewReporter(source) {
         break;
       }
       case 'test:start': {
-        const names = stack(declared, file);
-        names.length = nesting;
-        names.push(name);
+        const open = stack(declared, file);
+        open.length = nesting;
+        if (nesting > 0 && open[nesting - 1]) open[nesting - 1].children += 1;
+        open.push({ name, children: 0 });
         break;
       }
       case 'test:pass':
       case 'test:fail': {
         const details = data.details ?? {};
         const time = Number(details.duration_ms ?? 0) / 1000;
-        const path = stack(declared, file).slice(0, nesting);
+        const open = stack(declared, file);
+        const path = open.slice(0, nesting).map((t) => t.name);
         const error = failure(details.error);
-        if (details.type === 'suite' && (type === 'test:pass' || error.failureType === 'subtestsFailed')) break;
+        // A test with subtests is, like a suite, not a case of its own
+        // (node's JUnit writes it as a testsuite) unless it failed itself.
+        const own = open[nesting]?.name === name ? open[nesting] : undefined;
+        const parent = details.type === 'suite' || (own !== undefined && own.children > 0);
+        if (parent && (type === 'test:pass' || error.failureType === 'subtestsFailed')) break;
         let outcome = type === 'test:pass' ? 'passed' : 'failed';
         // Node counts neither a skipped test nor a failing todo as failed.
         if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
