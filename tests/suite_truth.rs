@@ -593,3 +593,73 @@ fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
         merged["tests"]
     );
 }
+
+/// The same with files run in parallel: a file that finished while an
+/// earlier one still ran has its events reported from node's buffer, after
+/// its own `test:complete`; two such files in a row stay apart.
+#[test]
+fn node_helper_declared_tests_stay_with_their_file_when_files_run_in_parallel() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let test_dir = dir.path().join("test");
+    fs::create_dir(&test_dir).unwrap();
+    fs::write(
+        test_dir.join("helper.js"),
+        "const { describe, test } = require('node:test');\n\
+         module.exports = function run(ms) {\n\
+         describe('required', () => {\n\
+         test('a', async () => { await new Promise((r) => setTimeout(r, ms)); });\n\
+         test('b', () => {});\n\
+         });\n\
+         };\n",
+    )
+    .unwrap();
+    // x runs long enough that y and z (usually) finish before it reports.
+    fs::write(
+        test_dir.join("x.test.js"),
+        "require('./helper.js')(2000);\n",
+    )
+    .unwrap();
+    fs::write(test_dir.join("y.test.js"), "require('./helper.js')(0);\n").unwrap();
+    fs::write(test_dir.join("z.test.js"), "require('./helper.js')(0);\n").unwrap();
+
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--",
+            "node",
+            "--test",
+            "--test-concurrency=4",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 7, 0, 0), "{}", merged["tests"]);
+    let mut per_file: Vec<(String, String)> = merged["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            let k = &t["key"];
+            let file = k["file"].as_str().unwrap_or("").to_owned();
+            (file, k["name"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    per_file.sort();
+    let expected: Vec<(String, String)> = [
+        ("test/helper.js", "test/helper.js"),
+        ("test/x.test.js", "a"),
+        ("test/x.test.js", "b"),
+        ("test/y.test.js", "a"),
+        ("test/y.test.js", "b"),
+        ("test/z.test.js", "a"),
+        ("test/z.test.js", "b"),
+    ]
+    .iter()
+    .map(|(f, n)| ((*f).to_owned(), (*n).to_owned()))
+    .collect();
+    assert_eq!(per_file, expected, "{}", merged["tests"]);
+}

@@ -29,8 +29,13 @@
 // block and the blocks come in file order. A block ends at its file's
 // `test:complete` when its events were reported live, at the file's own
 // `test:pass`/`test:fail` when it reported no tests, and otherwise (its
-// events were buffered, so its complete came first) where the next block
-// begins with a top-level test declared in a later test file.
+// child had exited, its complete came first, its events come from node's
+// buffer) where a top-level test's `test:complete` carries testNumber 1
+// (node numbers each file's top-level tests from 1 there) after the file
+// already had one: that test, held until then, begins the next block.
+// Limit: such a held test is written only at its complete, so a later file
+// whose first top-level test hangs right after an earlier, already
+// finished file is reported is not named as running.
 //
 // A test file that declares no tests (a helper under test/ that node runs
 // too): node counts it as one passing test (its JUnit has a testcase named
@@ -85,7 +90,7 @@ export default async function* pitcrewReporter(source) {
   // block of events is being reported (see the header).
   const files = [];
   const index = new Map(); // file -> position in `files`
-  const state = []; // per file: { seen, completed, done }
+  const state = []; // per file: { seen, completed, done, top-level tests }
   let head = 0;
   const advance = () => {
     while (head < files.length && state[head].done) head += 1;
@@ -96,65 +101,21 @@ export default async function* pitcrewReporter(source) {
     advance();
   };
   // The test file a test reported by a child process belongs to.
-  const owner = (type, data, declaredIn) => {
+  const owner = (declaredIn) => {
     if (head >= files.length) return declaredIn;
-    if (type === 'test:enqueue' && data.nesting === 0) {
-      // A top-level test declared in a later test file starts that file's
-      // block once the head's block may be over (buffered, complete seen).
-      const at = index.get(declaredIn);
-      if (at !== undefined && at > head && state[head].seen && state[head].completed) {
-        for (let i = head; i < at; i += 1) state[i].done = true;
-        advance();
-      }
-    }
     state[head].seen = true;
     return files[head];
   };
+  // Events of a top-level test reported from a buffer (its file's child
+  // process had exited): held until its own test:complete says whether it
+  // is the first top-level test of its file (see the header).
+  let held = null;
+  const RELEVANT = ['test:enqueue', 'test:dequeue', 'test:complete', 'test:start', 'test:pass', 'test:fail'];
 
-  for await (const { type, data } of source) {
-    if (!data || typeof data !== 'object') continue;
+  // One event of a test a child process reported, in `file`.
+  function* handle(type, data, file) {
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
     const name = String(data.name ?? '');
-    if (isFileWrapper(data)) {
-      const file = fileOf(data);
-      const at = index.get(file);
-      switch (type) {
-        case 'test:enqueue':
-          if (at === undefined) {
-            index.set(file, files.length);
-            files.push(file);
-            state.push({ seen: false, completed: false, done: false });
-          }
-          break;
-        case 'test:complete':
-          if (at !== undefined) {
-            state[at].completed = true;
-            // Its events were reported live: its block is over.
-            if (at === head && state[at].seen) finish(at);
-          }
-          break;
-        case 'test:pass':
-        case 'test:fail': {
-          // Node reports a file as a test of its own only when it reported
-          // no tests: failed to load, or declares none (counted as passed).
-          const details = data.details ?? {};
-          const time = Number(details.duration_ms ?? 0) / 1000;
-          const record = { event: 'case', file, path: [], name: file, outcome: 'passed', time, line: data.line };
-          if (type === 'test:fail') {
-            Object.assign(record, { outcome: 'failed' }, failure(details.error));
-            delete record.failureType;
-          }
-          yield line(record);
-          finish(at);
-          break;
-        }
-        default:
-          break;
-      }
-      continue;
-    }
-    if (!['test:enqueue', 'test:dequeue', 'test:complete', 'test:start', 'test:pass', 'test:fail'].includes(type)) continue;
-    const file = owner(type, data, fileOf(data));
     switch (type) {
       case 'test:enqueue': {
         const path = stack(running, file).slice(0, nesting);
@@ -206,5 +167,72 @@ export default async function* pitcrewReporter(source) {
       default:
         break;
     }
+  }
+
+  for await (const { type, data } of source) {
+    if (!data || typeof data !== 'object') continue;
+    const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
+    const name = String(data.name ?? '');
+    if (isFileWrapper(data)) {
+      const file = fileOf(data);
+      const at = index.get(file);
+      switch (type) {
+        case 'test:enqueue':
+          if (at === undefined) {
+            index.set(file, files.length);
+            files.push(file);
+            state.push({ seen: false, completed: false, done: false, tops: 0 });
+          }
+          break;
+        case 'test:complete':
+          if (at !== undefined) {
+            state[at].completed = true;
+            // Its events were reported live: its block is over.
+            if (at === head && state[at].seen) finish(at);
+          }
+          break;
+        case 'test:pass':
+        case 'test:fail': {
+          // Node reports a file as a test of its own only when it reported
+          // no tests: failed to load, or declares none (counted as passed).
+          const details = data.details ?? {};
+          const time = Number(details.duration_ms ?? 0) / 1000;
+          const record = { event: 'case', file, path: [], name: file, outcome: 'passed', time, line: data.line };
+          if (type === 'test:fail') {
+            Object.assign(record, { outcome: 'failed' }, failure(details.error));
+            delete record.failureType;
+          }
+          yield line(record);
+          finish(at);
+          break;
+        }
+        default:
+          break;
+      }
+      continue;
+    }
+    if (!RELEVANT.includes(type)) continue;
+    if (held === null && type === 'test:enqueue' && nesting === 0 && head < files.length && state[head].completed) {
+      held = [];
+    }
+    if (held !== null) {
+      held.push({ type, data });
+      if (type !== 'test:complete' || nesting !== 0) continue;
+      // node numbers a file's top-level tests from 1 in test:complete: a
+      // first test after the head's own tests begins the next file's block.
+      if (data.testNumber === 1 && state[head].tops > 0) finish(head);
+      const file = owner(fileOf(data));
+      for (const event of held) yield* handle(event.type, event.data, file);
+      held = null;
+      if (head < files.length) state[head].tops += 1;
+      continue;
+    }
+    const file = owner(fileOf(data));
+    if (type === 'test:complete' && nesting === 0 && head < files.length) state[head].tops += 1;
+    yield* handle(type, data, file);
+  }
+  if (held !== null) {
+    const file = owner(fileOf(held[0].data));
+    for (const event of held) yield* handle(event.type, event.data, file);
   }
 }
