@@ -104,8 +104,14 @@ def direct_node(path: Path, root: str) -> list[Test]:
                 continue
             row = json.loads(line)
             file = rel(row["file"], root)
-            parts = [file, *row["path"], row["name"]]
-            tests.append(Test(" > ".join(parts), (file, row["name"]), row["outcome"]))
+            name = row["name"]
+            # A file node reports as a test of its own (it declares no tests,
+            # or failed to load) is named by its absolute path; ids use
+            # paths relative to the suite root, on both sides.
+            if not row["path"] and name == row["file"]:
+                name = file
+            parts = [file, *row["path"], name]
+            tests.append(Test(" > ".join(parts), (file, name), row["outcome"]))
     return tests
 
 

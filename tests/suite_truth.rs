@@ -511,3 +511,155 @@ fn vitest_same_named_tests_in_a_loop_are_distinct_tests() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (5, 4, 1, 0), "{}", merged["tests"]);
 }
+
+/// Tests declared by a helper module that the test files call: node reports
+/// them with the helper's file, yet they belong to the file that ran them;
+/// and what is counted is what node's JUnit counts.
+#[test]
+fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let test_dir = dir.path().join("test");
+    fs::create_dir(&test_dir).unwrap();
+    fs::write(
+        test_dir.join("helper.js"),
+        "const { describe, test } = require('node:test');\n\
+         module.exports = function run() {\n\
+         describe('required', () => { test('a', () => {}); test('b', () => {}); });\n\
+         };\n",
+    )
+    .unwrap();
+    // A test with subtests is, for node's JUnit, a suite: only its
+    // subtests are cases.
+    fs::write(
+        test_dir.join("x.test.js"),
+        "require('./helper.js')();\n\
+         require('node:test')('parent', async (t) => { await t.test('child', () => {}); });\n",
+    )
+    .unwrap();
+    fs::write(test_dir.join("y.test.js"), "require('./helper.js')();\n").unwrap();
+
+    // Node's own count: its JUnit has one case per test, and one for the
+    // helper, which it runs as a test file that declares no tests.
+    let node = Command::new("node")
+        .args(["--test", "--test-reporter=junit"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(node.status.code(), Some(0), "node itself passes");
+    let node_cases = String::from_utf8_lossy(&node.stdout)
+        .matches("<testcase ")
+        .count() as u64;
+    assert_eq!(node_cases, 6);
+
+    let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        summary(&merged),
+        (node_cases, node_cases, 0, 0),
+        "{}",
+        merged["tests"]
+    );
+    let mut ids: Vec<String> = merged["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            let k = &t["key"];
+            let file = k["file"].as_str().unwrap_or("");
+            let class = k["classname"].as_str().unwrap_or("");
+            let name = k["name"].as_str().unwrap_or("");
+            [file, class, name]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" > ")
+        })
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "test/helper.js > test/helper.js",
+            "test/x.test.js > parent > child",
+            "test/x.test.js > required > a",
+            "test/x.test.js > required > b",
+            "test/y.test.js > required > a",
+            "test/y.test.js > required > b",
+        ],
+        "{}",
+        merged["tests"]
+    );
+}
+
+/// The same with files run in parallel: a file that finished while an
+/// earlier one still ran has its events reported from node's buffer, after
+/// its own `test:complete`; two such files in a row stay apart.
+#[test]
+fn node_helper_declared_tests_stay_with_their_file_when_files_run_in_parallel() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let test_dir = dir.path().join("test");
+    fs::create_dir(&test_dir).unwrap();
+    fs::write(
+        test_dir.join("helper.js"),
+        "const { describe, test } = require('node:test');\n\
+         module.exports = function run(ms) {\n\
+         describe('required', () => {\n\
+         test('a', async () => { await new Promise((r) => setTimeout(r, ms)); });\n\
+         test('b', () => {});\n\
+         });\n\
+         };\n",
+    )
+    .unwrap();
+    // x runs long enough that y and z (usually) finish before it reports.
+    fs::write(
+        test_dir.join("x.test.js"),
+        "require('./helper.js')(2000);\n",
+    )
+    .unwrap();
+    fs::write(test_dir.join("y.test.js"), "require('./helper.js')(0);\n").unwrap();
+    fs::write(test_dir.join("z.test.js"), "require('./helper.js')(0);\n").unwrap();
+
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--",
+            "node",
+            "--test",
+            "--test-concurrency=4",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 7, 0, 0), "{}", merged["tests"]);
+    let mut per_file: Vec<(String, String)> = merged["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| {
+            let k = &t["key"];
+            let file = k["file"].as_str().unwrap_or("").to_owned();
+            (file, k["name"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    per_file.sort();
+    let expected: Vec<(String, String)> = [
+        ("test/helper.js", "test/helper.js"),
+        ("test/x.test.js", "a"),
+        ("test/x.test.js", "b"),
+        ("test/y.test.js", "a"),
+        ("test/y.test.js", "b"),
+        ("test/z.test.js", "a"),
+        ("test/z.test.js", "b"),
+    ]
+    .iter()
+    .map(|(f, n)| ((*f).to_owned(), (*n).to_owned()))
+    .collect();
+    assert_eq!(per_file, expected, "{}", merged["tests"]);
+}

@@ -14,10 +14,33 @@
 //   execution order;
 // - `case`: a test's result, with `path` (its describe blocks, outermost
 //   first), `outcome` (passed, failed, skipped), `time` in seconds, and for
-//   failures `message`, `type` and `details`. A suite reports a case only
-//   when it failed on its own (a hook, its body), not because a test in it
-//   failed. A file that fails before any test ran reports one case named by
+//   failures `message`, `type` and `details`. A suite, or a test with
+//   subtests, reports a case only when it failed on its own (a hook, its
+//   body), not because a test in it failed: node's JUnit counts leaves. A file that fails before any test ran reports one case named by
 //   the file.
+//
+// Which file a test belongs to: the test file that ran it, not node's
+// `data.file`, which is where the test was declared and can be a helper
+// module the test file calls (fast-json-stringify's util.js declares the
+// tests of draft4.test.js and draft6.test.js). `node --test` runs each file
+// in a child process and reports the children's events file by file, in
+// the order the files were enqueued (a file's events are buffered until
+// the files before it have reported), so the events of one file form one
+// block and the blocks come in file order. A block ends at its file's
+// `test:complete` when its events were reported live, at the file's own
+// `test:pass`/`test:fail` when it reported no tests, and otherwise (its
+// child had exited, its complete came first, its events come from node's
+// buffer) where a top-level test's `test:complete` carries testNumber 1
+// (node numbers each file's top-level tests from 1 there) after the file
+// already had one: that test, held until then, begins the next block.
+// Limit: such a held test is written only at its complete, so a later file
+// whose first top-level test hangs right after an earlier, already
+// finished file is reported is not named as running.
+//
+// A test file that declares no tests (a helper under test/ that node runs
+// too): node counts it as one passing test (its JUnit has a testcase named
+// by the file), so this reporter writes one passed case named by the file,
+// and pitcrew counts what node counts.
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -52,8 +75,8 @@ function failure(error) {
 }
 
 export default async function* pitcrewReporter(source) {
-  // Per file: the names of the tests being declared (test:start, in
-  // definition order) and being executed (test:dequeue, execution order),
+  // Per file: the tests being declared (test:start, in definition order,
+  // each with its number of subtests) and being executed (test:dequeue, execution order),
   // by nesting level.
   const declared = new Map();
   const running = new Map();
@@ -63,20 +86,43 @@ export default async function* pitcrewReporter(source) {
   };
   const line = (record) => JSON.stringify(record) + '\n';
 
-  for await (const { type, data } of source) {
-    if (!data || typeof data !== 'object') continue;
-    const file = fileOf(data);
+  // The test files in the order node enqueued them, and the one whose
+  // block of events is being reported (see the header).
+  const files = [];
+  const index = new Map(); // file -> position in `files`
+  const state = []; // per file: { seen, completed, done, top-level tests }
+  let head = 0;
+  const advance = () => {
+    while (head < files.length && state[head].done) head += 1;
+  };
+  const finish = (at) => {
+    if (at === undefined) return;
+    state[at].done = true;
+    advance();
+  };
+  // The test file a test reported by a child process belongs to.
+  const owner = (declaredIn) => {
+    if (head >= files.length) return declaredIn;
+    state[head].seen = true;
+    return files[head];
+  };
+  // Events of a top-level test reported from a buffer (its file's child
+  // process had exited): held until its own test:complete says whether it
+  // is the first top-level test of its file (see the header).
+  let held = null;
+  const RELEVANT = ['test:enqueue', 'test:dequeue', 'test:complete', 'test:start', 'test:pass', 'test:fail'];
+
+  // One event of a test a child process reported, in `file`.
+  function* handle(type, data, file) {
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
     const name = String(data.name ?? '');
     switch (type) {
       case 'test:enqueue': {
-        if (isFileWrapper(data)) break;
         const path = stack(running, file).slice(0, nesting);
         yield line({ event: 'planned', file, path, name });
         break;
       }
       case 'test:dequeue': {
-        if (isFileWrapper(data)) break;
         const live = stack(running, file);
         live.length = nesting;
         const path = live.slice();
@@ -85,33 +131,29 @@ export default async function* pitcrewReporter(source) {
         break;
       }
       case 'test:complete': {
-        if (isFileWrapper(data)) break;
         const path = stack(running, file).slice(0, nesting);
         yield line({ event: 'end', file, path, name });
         break;
       }
       case 'test:start': {
-        if (isFileWrapper(data)) break;
-        const names = stack(declared, file);
-        names.length = nesting;
-        names.push(name);
+        const open = stack(declared, file);
+        open.length = nesting;
+        if (nesting > 0 && open[nesting - 1]) open[nesting - 1].children += 1;
+        open.push({ name, children: 0 });
         break;
       }
       case 'test:pass':
       case 'test:fail': {
         const details = data.details ?? {};
         const time = Number(details.duration_ms ?? 0) / 1000;
-        if (isFileWrapper(data)) {
-          if (type === 'test:fail') {
-            const record = { event: 'case', file, path: [], name: file, outcome: 'failed', time, line: data.line, ...failure(details.error) };
-            delete record.failureType;
-            yield line(record);
-          }
-          break;
-        }
-        const path = stack(declared, file).slice(0, nesting);
+        const open = stack(declared, file);
+        const path = open.slice(0, nesting).map((t) => t.name);
         const error = failure(details.error);
-        if (details.type === 'suite' && (type === 'test:pass' || error.failureType === 'subtestsFailed')) break;
+        // A test with subtests is, like a suite, not a case of its own
+        // (node's JUnit writes it as a testsuite) unless it failed itself.
+        const own = open[nesting]?.name === name ? open[nesting] : undefined;
+        const parent = details.type === 'suite' || (own !== undefined && own.children > 0);
+        if (parent && (type === 'test:pass' || error.failureType === 'subtestsFailed')) break;
         let outcome = type === 'test:pass' ? 'passed' : 'failed';
         // Node counts neither a skipped test nor a failing todo as failed.
         if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
@@ -125,5 +167,72 @@ export default async function* pitcrewReporter(source) {
       default:
         break;
     }
+  }
+
+  for await (const { type, data } of source) {
+    if (!data || typeof data !== 'object') continue;
+    const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
+    const name = String(data.name ?? '');
+    if (isFileWrapper(data)) {
+      const file = fileOf(data);
+      const at = index.get(file);
+      switch (type) {
+        case 'test:enqueue':
+          if (at === undefined) {
+            index.set(file, files.length);
+            files.push(file);
+            state.push({ seen: false, completed: false, done: false, tops: 0 });
+          }
+          break;
+        case 'test:complete':
+          if (at !== undefined) {
+            state[at].completed = true;
+            // Its events were reported live: its block is over.
+            if (at === head && state[at].seen) finish(at);
+          }
+          break;
+        case 'test:pass':
+        case 'test:fail': {
+          // Node reports a file as a test of its own only when it reported
+          // no tests: failed to load, or declares none (counted as passed).
+          const details = data.details ?? {};
+          const time = Number(details.duration_ms ?? 0) / 1000;
+          const record = { event: 'case', file, path: [], name: file, outcome: 'passed', time, line: data.line };
+          if (type === 'test:fail') {
+            Object.assign(record, { outcome: 'failed' }, failure(details.error));
+            delete record.failureType;
+          }
+          yield line(record);
+          finish(at);
+          break;
+        }
+        default:
+          break;
+      }
+      continue;
+    }
+    if (!RELEVANT.includes(type)) continue;
+    if (held === null && type === 'test:enqueue' && nesting === 0 && head < files.length && state[head].completed) {
+      held = [];
+    }
+    if (held !== null) {
+      held.push({ type, data });
+      if (type !== 'test:complete' || nesting !== 0) continue;
+      // node numbers a file's top-level tests from 1 in test:complete: a
+      // first test after the head's own tests begins the next file's block.
+      if (data.testNumber === 1 && state[head].tops > 0) finish(head);
+      const file = owner(fileOf(data));
+      for (const event of held) yield* handle(event.type, event.data, file);
+      held = null;
+      if (head < files.length) state[head].tops += 1;
+      continue;
+    }
+    const file = owner(fileOf(data));
+    if (type === 'test:complete' && nesting === 0 && head < files.length) state[head].tops += 1;
+    yield* handle(type, data, file);
+  }
+  if (held !== null) {
+    const file = owner(fileOf(held[0].data));
+    for (const event of held) yield* handle(event.type, event.data, file);
   }
 }
