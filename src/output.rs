@@ -24,10 +24,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// A temporary file with the mode any new file gets (0666 less the umask),
 /// not tempfile's private 0600: a plan or a report is for the team to read.
 fn new_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    builder.tempfile_in(dir)
+    return tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(dir);
+    #[cfg(not(unix))]
+    tempfile::NamedTempFile::new_in(dir)
 }
 
 #[cfg(all(test, unix))]
