@@ -7,17 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn pitcrew(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .args(args)
-        .current_dir(dir)
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("PITCREW_LOG")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT")
-        .output()
-        .expect("pitcrew runs")
-}
+mod common;
+use common::cli::{has_node, has_pytest, pitcrew};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -30,26 +21,6 @@ fn stderr(output: &Output) -> String {
 fn json(output: &Output) -> Value {
     serde_json::from_str(&stdout(output))
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(output), stderr(output)))
-}
-
-/// Whether a runner is installed; CI lists the ones it installs in
-/// `PITCREW_REQUIRE_RUNNERS`, so a missing one fails there instead of
-/// quietly skipping its tests.
-fn runner_available(name: &str, program: &str, args: &[&str]) -> bool {
-    let found = Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
-    assert!(
-        found || !required.split(',').any(|r| r == name),
-        "{name} is required (PITCREW_REQUIRE_RUNNERS) but not available"
-    );
-    found
-}
-
-fn has_node() -> bool {
-    runner_available("node", "node", &["--version"])
 }
 
 /// A test: its title, how long it sleeps (ms), and `pass`, `fail` or `flaky`.
@@ -651,10 +622,6 @@ fn split_gives_a_slow_files_longest_tests_items_of_their_own() {
         assert!(whole.get("split_files").is_none(), "{whole}");
         assert_eq!(whole["lower_bound_seconds"], 51.0);
     }
-}
-
-fn has_pytest() -> bool {
-    runner_available("pytest", "python3", &["-m", "pytest", "--version"])
 }
 
 /// A pytest file whose tests sleep the given seconds.

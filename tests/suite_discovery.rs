@@ -4,20 +4,12 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn pitcrew(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .args(args)
-        .current_dir(dir)
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("PITCREW_LOG")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("pitcrew runs")
-}
+mod common;
+use common::cli::{has_node, has_pytest, pitcrew};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -32,19 +24,6 @@ fn ok(output: &Output) -> Value {
     );
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", text(&output.stdout)))
-}
-
-fn runner_available(name: &str, program: &str, args: &[&str]) -> bool {
-    let found = Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
-    assert!(
-        found || !required.split(',').any(|r| r.trim() == name),
-        "{name} is required (PITCREW_REQUIRE_RUNNERS) but not available"
-    );
-    found
 }
 
 fn write(root: &Path, file: &str, content: &str) {
@@ -106,14 +85,6 @@ fn pytest_project(root: &Path) {
 }
 
 const PYTEST: &[&str] = &["python3", "-m", "pytest"];
-
-fn has_pytest() -> bool {
-    runner_available("pytest", "python3", &["-m", "pytest", "--version"])
-}
-
-fn has_node() -> bool {
-    runner_available("node", "node", &["--version"])
-}
 
 #[test]
 fn pytest_plans_what_pytest_would_run_and_nothing_else() {

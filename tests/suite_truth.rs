@@ -11,16 +11,8 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-fn pitcrew(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .args(args)
-        .current_dir(dir)
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("PITCREW_LOG")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("pitcrew runs")
-}
+mod common;
+use common::cli::{has_node, has_pytest, pitcrew};
 
 fn text(output: &Output) -> String {
     format!(
@@ -28,32 +20,6 @@ fn text(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
-}
-
-/// Whether a runner is installed; a missing one named in
-/// `PITCREW_REQUIRE_RUNNERS` fails the test instead of skipping it.
-fn runner_available(name: &str, program: &str, args: &[&str]) -> bool {
-    let found = Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
-    assert!(
-        found || !required.split(',').any(|r| r == name),
-        "{name} is required (PITCREW_REQUIRE_RUNNERS) but not available"
-    );
-    if !found {
-        eprintln!("skipped: {name} is not installed");
-    }
-    found
-}
-
-fn has_node() -> bool {
-    runner_available("node", "node", &["--version"])
-}
-
-fn has_pytest() -> bool {
-    runner_available("pytest", "python3", &["-m", "pytest", "--version"])
 }
 
 /// `pitcrew test` in `dir`, and the merged results it wrote.
