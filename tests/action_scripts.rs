@@ -1,10 +1,18 @@
 //! The Action's own scripts, run by bash as the runner runs them: installing
 //! a release (checksum, tool cache, fallback to a source build) and turning
 //! inputs into one pitcrew command line without ever evaluating them.
+//!
+//! Releases are served over HTTP on 127.0.0.1 the way GitHub serves them: the
+//! release URL answers with a 302 to another host (another port here) that
+//! holds the bytes, and every request both hosts see is recorded.
 
+use std::collections::HashMap;
 use std::fs;
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
 
 fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,10 +28,119 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A runner's world: tool cache, temp, GITHUB_PATH, and a release folder
-/// served over file:// with one Linux x64 asset for `tag`.
+/// One request as a server saw it: the path and the headers (names lowercased).
+#[derive(Debug, Clone)]
+struct Seen {
+    path: String,
+    headers: HashMap<String, String>,
+}
+
+type Handler = dyn Fn(&str) -> (u16, Vec<(String, String)>, Vec<u8>) + Send + Sync;
+
+/// A minimal HTTP/1.1 server on 127.0.0.1: one connection at a time (curl
+/// makes one request per connection here), `Connection: close`.
+struct HttpServer {
+    base: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl HttpServer {
+    fn start(handler: Box<Handler>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        // The thread ends with the test process; a test that is done simply
+        // stops connecting.
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                if let Some(request) = serve(stream, &*handler) {
+                    log.lock().expect("request log").push(request);
+                }
+            }
+        });
+        Self { base, seen }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().expect("request log").clone()
+    }
+}
+
+fn serve(stream: TcpStream, handler: &Handler) -> Option<Seen> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_owned();
+    let mut headers = HashMap::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 || header.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
+        }
+    }
+    let (status, extra, body) = handler(&path);
+    let mut out = stream;
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    out.write_all(head.as_bytes()).ok()?;
+    out.write_all(&body).ok()?;
+    Some(Seen { path, headers })
+}
+
+/// GitHub's two release hosts: `github` answers
+/// `/OWNER/NAME/releases/download/TAG/ASSET` with a 302 to `objects`, which
+/// serves the file from `root` (404 when it isn't there).
+struct ReleaseHost {
+    github: HttpServer,
+    objects: HttpServer,
+}
+
+impl ReleaseHost {
+    fn start(root: PathBuf) -> Self {
+        let objects = HttpServer::start(Box::new(move |path: &str| {
+            let file = path.split('?').next().unwrap_or_default();
+            match fs::read(root.join(file.trim_start_matches('/'))) {
+                Ok(bytes) => (200, Vec::new(), bytes),
+                Err(_) => (404, Vec::new(), b"Not Found".to_vec()),
+            }
+        }));
+        let target = objects.base.clone();
+        let github = HttpServer::start(Box::new(move |path: &str| {
+            match path.strip_prefix("/pitcrew/pitcrew/releases/download/") {
+                Some(rest) => (
+                    302,
+                    vec![(
+                        "Location".to_owned(),
+                        format!("{target}/{rest}?X-Amz-Signature=signed"),
+                    )],
+                    Vec::new(),
+                ),
+                None => (404, Vec::new(), b"Not Found".to_vec()),
+            }
+        }));
+        Self { github, objects }
+    }
+
+    fn download_base(&self) -> String {
+        format!("{}/pitcrew/pitcrew/releases/download", self.github.base)
+    }
+}
+
+/// A runner's world: tool cache, temp, GITHUB_PATH, and a release host on
+/// 127.0.0.1 serving the `releases` folder.
 struct Runner {
     dir: tempfile::TempDir,
+    host: ReleaseHost,
 }
 
 impl Runner {
@@ -34,7 +151,8 @@ impl Runner {
         }
         fs::write(dir.path().join("action/Cargo.lock"), "lock").expect("lockfile");
         fs::write(dir.path().join("github_path"), "").expect("GITHUB_PATH");
-        Self { dir }
+        let host = ReleaseHost::start(dir.path().join("releases"));
+        Self { dir, host }
     }
 
     fn path(&self, sub: &str) -> PathBuf {
@@ -87,12 +205,11 @@ impl Runner {
             .env("RUNNER_TOOL_CACHE", self.path("toolcache"))
             .env("RUNNER_TEMP", self.path("temp"))
             .env("GITHUB_PATH", self.path("github_path"))
+            // A token in the step's environment must stay there.
+            .env("GITHUB_TOKEN", "ghs_secret-token")
             .env("PITCREW_ACTION_PATH", self.path("action"))
             .env("PITCREW_REPOSITORY", "pitcrew/pitcrew")
-            .env(
-                "PITCREW_RELEASE_URL",
-                format!("file://{}", self.path("releases").display()),
-            );
+            .env("PITCREW_RELEASE_URL", self.host.download_base());
         for (key, value) in env {
             command.env(key, value);
         }
@@ -129,6 +246,31 @@ fn a_release_is_checked_installed_in_the_tool_cache_and_reused() {
     );
     assert!(runner.path("toolcache/pitcrew/1.2.3/X64.complete").exists());
 
+    // GitHub's path: the release URL, then its redirect to the download
+    // host, for the asset and the checksums; no credential to either host.
+    let github: Vec<String> = runner
+        .host
+        .github
+        .seen()
+        .into_iter()
+        .map(|s| s.path)
+        .collect();
+    assert_eq!(
+        github,
+        [
+            "/pitcrew/pitcrew/releases/download/v1.2.3/pitcrew-v1.2.3-x86_64-unknown-linux-gnu.tar.gz",
+            "/pitcrew/pitcrew/releases/download/v1.2.3/SHA256SUMS",
+        ]
+    );
+    let objects = runner.host.objects.seen();
+    assert_eq!(objects.len(), 2, "{objects:?}");
+    for seen in runner.host.github.seen().iter().chain(&objects) {
+        assert!(
+            !seen.headers.contains_key("authorization"),
+            "no token sent: {seen:?}"
+        );
+    }
+
     // The second job on this runner downloads nothing: the release is gone
     // and the cached binary still answers.
     fs::remove_dir_all(runner.path("releases/v1.2.3")).expect("unpublish");
@@ -138,6 +280,36 @@ fn a_release_is_checked_installed_in_the_tool_cache_and_reused() {
         line_value(&stdout(&again), "path"),
         Some(exe.to_string_lossy().into_owned())
     );
+    assert_eq!(
+        runner.host.github.seen().len(),
+        2,
+        "no request the second time"
+    );
+}
+
+#[test]
+fn plain_http_is_refused_for_anything_but_this_machine() {
+    let runner = Runner::new();
+    runner.publish("v1.2.3", "released", None);
+    // The same server under a name the script does not know as loopback
+    // (curl reads 127.1 as 127.0.0.1): curl must refuse the protocol before
+    // connecting, and the step builds from source.
+    let base = runner.host.download_base().replace("127.0.0.1", "127.1");
+    let output = runner.install(
+        "download",
+        &[
+            ("PITCREW_ACTION_REF", "v1.2.3"),
+            ("PITCREW_RELEASE_URL", &base),
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        line_value(&stdout(&output), "installed").as_deref(),
+        Some("false")
+    );
+    assert!(runner.host.github.seen().is_empty(), "never connected");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Protocol"), "{stderr}");
 }
 
 #[test]

@@ -89,8 +89,14 @@ publish() {
   echo "path=$(native_path "$dir/$(exe_name)")"
 }
 
+# curl with retries; -L follows GitHub's redirect to its download host, and
+# no credential is ever given to it.
+fetch() {
+  curl -fsSL --retry 3 --connect-timeout 20 --proto "$1" --proto-redir "$1" -o "$3" "$2"
+}
+
 download() {
-  local tag target cache dir asset base work expected actual
+  local tag target cache dir asset base work expected actual protocols
   tag="$(release_tag)"
   # What a source build is cached by: the lockfile.
   echo "cache-key=$(sha256_of "$(unix_path "${PITCREW_ACTION_PATH:?}")/Cargo.lock")"
@@ -117,8 +123,14 @@ download() {
   asset="pitcrew-$tag-$target.tar.gz"
   base="${PITCREW_RELEASE_URL:-${GITHUB_SERVER_URL:-https://github.com}/${PITCREW_REPOSITORY:?}/releases/download}"
   work="$(mktemp -d "$(unix_path "${RUNNER_TEMP:-/tmp}")/pitcrew-install.XXXXXX")"
-  if ! curl -fsSL --retry 3 --proto '=https,file' -o "$work/$asset" "$base/$tag/$asset" ||
-    ! curl -fsSL --retry 3 --proto '=https,file' -o "$work/SHA256SUMS" "$base/$tag/SHA256SUMS"; then
+  # HTTPS only, redirects included; plain HTTP only to this machine (a local
+  # mirror, or the tests' release server on 127.0.0.1).
+  protocols='=https'
+  case "$base" in
+    http://127.0.0.1[:/]* | http://localhost[:/]*) protocols='=https,http' ;;
+  esac
+  if ! fetch "$protocols" "$base/$tag/$asset" "$work/$asset" ||
+    ! fetch "$protocols" "$base/$tag/SHA256SUMS" "$work/SHA256SUMS"; then
     note "no release asset $asset for $tag: building pitcrew from source"
     echo "installed=false"
     return
