@@ -16,7 +16,7 @@ use super::run::{exit_code, shard_result, timeout};
 use super::suite;
 use crate::cli::{FlakyPolicy, GlobalArgs, ReportFormat, TestArgs};
 use crate::error::{ResultExt as _, exit};
-use crate::host::cache::sha256_hex;
+use crate::hash::sha256_hex;
 use crate::output::write_atomic;
 use crate::suite::exec::{self, ShardRun};
 use crate::suite::merge::{self, Inputs};

@@ -27,6 +27,8 @@ use wasmtime::component::Component;
 
 pub use key::{KEY_ENV, default_key_path};
 
+use crate::hash::hex;
+
 type HmacSha256 = Hmac<Sha256>;
 
 const TAG: usize = 32;
@@ -252,20 +254,6 @@ fn private_dir(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 /// Feeds `Hash` output into sha256, for a key that is stable across runs
 /// (std's `DefaultHasher` promises no such thing).
 #[derive(Default)]
@@ -331,13 +319,5 @@ mod tests {
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(dir.path().join("new"), &link).unwrap();
         assert!(private_dir(&link).is_err(), "a symlink is refused");
-    }
-
-    #[test]
-    fn sha256_is_lowercase_hex() {
-        assert_eq!(
-            sha256_hex(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::slow_files::PlannedTest;
 use super::split::Plan;
 use crate::InputError;
-use crate::host::cache::sha256_hex;
+use crate::hash::sha256_hex;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PlanFile {
