@@ -8,11 +8,11 @@ use crate::InputError;
 use crate::cli::{FlakyPolicy, GlobalArgs, RetryArgs, RunArgs};
 use crate::error::exit;
 use crate::output::write_atomic;
+use crate::process::logged::Sink;
 use crate::suite::exec::{self, ShardOutcome, ShardRun};
 use crate::suite::fold::FinalOutcome;
 use crate::suite::junit_write;
 use crate::suite::plan::PlanFile;
-use crate::suite::process::Sink;
 use crate::suite::result::{FORMAT, ShardResult};
 
 pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {

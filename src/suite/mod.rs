@@ -9,7 +9,6 @@ pub mod junit;
 pub mod junit_write;
 pub mod merge;
 pub mod plan;
-pub mod process;
 pub mod render;
 pub mod result;
 pub mod runners;

@@ -1,4 +1,10 @@
-//! Running a command with a deadline, below every domain module.
+//! Running a command with a deadline, below every domain module: the one
+//! home for child processes (the platform layer, process groups and job
+//! objects, is [`crate::process_group`]).
+//!
+//! [`run`] keeps the tails of a command's output (probes, job scripts);
+//! [`logged::run`] sends a test runner's output to a log or our terminal
+//! and keeps its last lines of stderr.
 //!
 //! The command runs with stdin closed, in a process group of its own
 //! ([`crate::process_group`]): at the deadline the whole group is killed
@@ -8,6 +14,8 @@
 //! chatty command cannot fill memory, and they are read by threads that
 //! are given up after a grace period, so a pipe held open by a process that
 //! escaped the group cannot block the caller.
+
+pub mod logged;
 
 use std::io::{self, Read};
 use std::process::{Command, ExitStatus, Stdio};
