@@ -6,7 +6,6 @@ mod plugin;
 mod report;
 mod run;
 mod split;
-mod suite;
 mod test;
 mod worker_report;
 

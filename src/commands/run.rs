@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::suite;
 use crate::InputError;
 use crate::cli::{FlakyPolicy, GlobalArgs, RetryArgs, RunArgs};
 use crate::error::exit;
@@ -13,6 +12,7 @@ use crate::suite::exec::{self, ShardOutcome, ShardRun};
 use crate::suite::fold::FinalOutcome;
 use crate::suite::junit_write;
 use crate::suite::plan::PlanFile;
+use crate::suite::planning as suite;
 use crate::suite::result::{FORMAT, ShardResult};
 
 pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {

@@ -13,7 +13,6 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::report::{by_category, publish, verdict};
 use super::run::{exit_code, shard_result, timeout};
-use super::suite;
 use crate::cli::{FlakyPolicy, GlobalArgs, ReportFormat, TestArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::hash::sha256_hex;
@@ -22,6 +21,7 @@ use crate::process::logged::Sink;
 use crate::suite::exec::{self, ShardRun};
 use crate::suite::merge::{self, Inputs};
 use crate::suite::plan::PlanFile;
+use crate::suite::planning as suite;
 use crate::suite::result::ShardResult;
 use crate::suite::split;
 use crate::suite::timings::Timings;

@@ -9,6 +9,7 @@ pub mod junit;
 pub mod junit_write;
 pub mod merge;
 pub mod plan;
+pub mod planning;
 pub mod render;
 pub mod result;
 pub mod runners;

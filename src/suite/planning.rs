@@ -1,5 +1,6 @@
-//! What `split`, `run`, `report` and `test` share: finding the runner and
-//! the test files, choosing the shard count, reading JUnit timings.
+//! Planning a suite, as `split`, `run` and `test` share it: finding the
+//! runner and the test files, reading the timing history, choosing the
+//! shard count and splitting slow files.
 
 use std::collections::BTreeMap;
 use std::path::Path;
