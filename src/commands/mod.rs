@@ -9,9 +9,12 @@ mod split;
 mod test;
 mod worker_report;
 
+use std::time::Duration;
+
 use anyhow::Context as _;
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::InputError;
+use crate::cli::{Cli, Command, GlobalArgs, RetryArgs};
 use crate::config::Config;
 use crate::error::ResultExt as _;
 use crate::host::Runtime;
@@ -38,4 +41,15 @@ fn config(global: &GlobalArgs) -> anyhow::Result<Config> {
 
 fn runtime(config: &Config) -> anyhow::Result<Runtime> {
     Runtime::new(&config.cache).context("starting the plugin runtime")
+}
+
+/// `--timeout`, for `run` and `test`.
+fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
+    match args.timeout {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(InputError::new(format!(
+            "--timeout: {s} is not a positive number of seconds"
+        ))),
+    }
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::report::{by_category, publish, verdict};
-use super::run::{exit_code, shard_result, timeout};
+use super::timeout;
 use crate::cli::{FlakyPolicy, GlobalArgs, ReportFormat, TestArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::hash::sha256_hex;
@@ -23,6 +23,7 @@ use crate::suite::merge::{self, Inputs};
 use crate::suite::plan::PlanFile;
 use crate::suite::planning as suite;
 use crate::suite::result::ShardResult;
+use crate::suite::shard::{exit_code, shard_result};
 use crate::suite::split;
 use crate::suite::timings::Timings;
 
@@ -198,7 +199,7 @@ impl Progress {
     }
 
     fn finish(&self, i: usize, result: &ShardResult) {
-        let line = super::run::one_line(result);
+        let line = crate::suite::shard::one_line(result);
         let first = line.lines().next().unwrap_or_default();
         self.bars[i].finish_with_message(
             first

@@ -13,6 +13,7 @@ pub mod planning;
 pub mod render;
 pub mod result;
 pub mod runners;
+pub mod shard;
 pub mod slow_files;
 pub mod split;
 pub mod timings;
