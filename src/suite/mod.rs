@@ -4,12 +4,14 @@
 pub mod collect;
 pub mod discover;
 pub mod exec;
+pub mod executor;
 pub mod fold;
 pub mod junit;
 pub mod junit_write;
 pub mod merge;
 pub mod plan;
 pub mod planning;
+pub mod progress;
 pub mod render;
 pub mod result;
 pub mod runners;
