@@ -17,7 +17,9 @@ use crate::InputError;
 use crate::cli::{Cli, Command, GlobalArgs, RetryArgs};
 use crate::config::Config;
 use crate::error::ResultExt as _;
-use crate::host::Runtime;
+use crate::host::{Plugin, Runtime, World};
+use crate::suite::merge::Merged;
+use crate::suite::render::Groups;
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
@@ -41,6 +43,21 @@ fn config(global: &GlobalArgs) -> anyhow::Result<Config> {
 
 fn runtime(config: &Config) -> anyhow::Result<Runtime> {
     Runtime::new(&config.cache).context("starting the plugin runtime")
+}
+
+/// Failures grouped by the configured classifier, for `report` and `test`
+/// (see [`crate::triage::group::by_category`]).
+fn by_category<'a>(global: &GlobalArgs, merged: &'a Merged) -> Groups<'a> {
+    crate::triage::group::by_category(merged, || {
+        let config = config(global)?;
+        let runtime = runtime(&config)?;
+        Ok(Plugin::load(
+            &runtime,
+            &config.classifier,
+            "classifier",
+            Some(World::Classifier),
+        )?)
+    })
 }
 
 /// `--timeout`, for `run` and `test`.

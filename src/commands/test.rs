@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-use super::report::{by_category, publish, verdict};
-use super::timeout;
+use super::{by_category, timeout};
 use crate::cli::{FlakyPolicy, GlobalArgs, ReportFormat, TestArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::hash::sha256_hex;
@@ -14,6 +13,7 @@ use crate::output::write_atomic;
 use crate::suite::executor::{self, Local, Ran};
 use crate::suite::merge::{self, Inputs};
 use crate::suite::planning as suite;
+use crate::suite::publish::{publish, verdict};
 use crate::suite::result::ShardResult;
 use crate::suite::split;
 use crate::suite::timings::Timings;

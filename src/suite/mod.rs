@@ -12,6 +12,7 @@ pub mod merge;
 pub mod plan;
 pub mod planning;
 pub mod progress;
+pub mod publish;
 pub mod render;
 pub mod result;
 pub mod runners;
