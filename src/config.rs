@@ -71,6 +71,12 @@ impl crate::error::HasKind for ConfigError {
     }
 }
 
+impl crate::error::HasKind for ConfigProblem {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The file this came from, if any.
@@ -447,6 +453,17 @@ mod tests {
             err.starts_with("cache.dir: the cache location cannot be set in pitcrew.toml"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn every_configuration_problem_is_bad_input() {
+        use crate::error::{ErrorKind, HasKind as _};
+        assert_eq!(
+            parse("[cache]\ndir = \"c\"\n").unwrap_err().kind(),
+            ErrorKind::Input
+        );
+        let err = Config::from_file(Path::new("/nonexistent/pitcrew.toml")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Input);
     }
 
     #[test]

@@ -134,6 +134,14 @@ pub struct JunitError {
     pub message: String,
 }
 
+/// A report that cannot be read is the user's input (exit 2) wherever it
+/// ends a command; `report` lists it as a problem of the run instead.
+impl crate::error::HasKind for JunitError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
 /// Parses a JUnit XML report from `path`; see [`parse_reader`].
 pub fn parse_file(path: &Path, on_case: impl FnMut(TestCase)) -> Result<ParseStats, JunitError> {
     let origin = path.display().to_string();
