@@ -70,3 +70,23 @@ fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
         ))),
     }
 }
+
+// The domain's own enums, from the flags that choose them.
+impl From<crate::cli::FlakyPolicy> for crate::suite::shard::FlakyPolicy {
+    fn from(flag: crate::cli::FlakyPolicy) -> Self {
+        match flag {
+            crate::cli::FlakyPolicy::Pass => Self::Pass,
+            crate::cli::FlakyPolicy::Fail => Self::Fail,
+        }
+    }
+}
+
+impl From<crate::cli::ReportFormat> for crate::suite::publish::Format {
+    fn from(flag: crate::cli::ReportFormat) -> Self {
+        match flag {
+            crate::cli::ReportFormat::Terminal => Self::Terminal,
+            crate::cli::ReportFormat::Json => Self::Json,
+            crate::cli::ReportFormat::Markdown => Self::Markdown,
+        }
+    }
+}

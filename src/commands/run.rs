@@ -43,7 +43,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         scratch: scratch.path(),
         sink: Sink::Inherit,
     });
-    let code = exit_code(&outcome, args.retry.flaky);
+    let code = exit_code(&outcome, args.retry.flaky.into());
     let junit = junit_write::of_tests(&outcome.tests);
     for path in args.junit.iter().cloned().chain(users_junit(&args.command)) {
         write_atomic(&path, junit.as_bytes())?;

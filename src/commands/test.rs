@@ -6,14 +6,14 @@
 use std::path::Path;
 
 use super::{by_category, timeout};
-use crate::cli::{FlakyPolicy, GlobalArgs, ReportFormat, TestArgs};
+use crate::cli::{FlakyPolicy, GlobalArgs, TestArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::hash::sha256_hex;
 use crate::output::write_atomic;
 use crate::suite::executor::{self, Local, Ran};
 use crate::suite::merge::{self, Inputs};
 use crate::suite::planning as suite;
-use crate::suite::publish::{publish, verdict};
+use crate::suite::publish::{Format, publish, verdict};
 use crate::suite::result::ShardResult;
 use crate::suite::split;
 use crate::suite::timings::Timings;
@@ -51,7 +51,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         plan_sha256: &plan_sha256,
         retries: args.retry.retries,
         timeout,
-        flaky: args.retry.flaky,
+        flaky: args.retry.flaky.into(),
         jobs,
         root,
         logs: &state.join("logs"),
@@ -77,7 +77,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     publish(
         &merged,
         &groups,
-        ReportFormat::Terminal,
+        Format::Terminal,
         Some(&root.join("pitcrew-report.md")),
     )?;
     let flaky_fails = args.retry.flaky == FlakyPolicy::Fail && merged.summary.flaky > 0;

@@ -7,7 +7,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::cli::FlakyPolicy;
 use crate::error::exit;
 use crate::process::logged::Sink;
 use crate::suite::exec::{self, ShardRun};
@@ -15,7 +14,7 @@ use crate::suite::plan::PlanFile;
 use crate::suite::progress::Progress;
 use crate::suite::result::ShardResult;
 use crate::suite::runners::Runner;
-use crate::suite::shard::{exit_code, shard_result};
+use crate::suite::shard::{FlakyPolicy, exit_code, shard_result};
 
 /// What to run, and how.
 pub struct Local<'a> {

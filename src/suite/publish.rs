@@ -7,7 +7,6 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::cli::ReportFormat;
 use crate::error::exit;
 use crate::output::write_atomic;
 use crate::suite::merge::Merged;
@@ -22,10 +21,20 @@ pub fn verdict(merged: &Merged) -> u8 {
     }
 }
 
+/// How the report is printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Terminal,
+    Json,
+    Markdown,
+}
+
+/// Writes the markdown report (when asked), the GitHub step summary and
+/// outputs (in Actions), and prints the report in `format`.
 pub fn publish(
     merged: &Merged,
     groups: &Groups<'_>,
-    format: ReportFormat,
+    format: impl Into<Format>,
     markdown: Option<&Path>,
 ) -> anyhow::Result<()> {
     let md = render::markdown(merged, groups);
@@ -62,10 +71,10 @@ pub fn publish(
     }
     crate::github::output::write_to_env(&outputs).context("writing $GITHUB_OUTPUT")?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match format {
-        ReportFormat::Terminal => write!(out, "{}", render::terminal(merged, groups))?,
-        ReportFormat::Markdown => write!(out, "{md}")?,
-        ReportFormat::Json => {
+    match format.into() {
+        Format::Terminal => write!(out, "{}", render::terminal(merged, groups))?,
+        Format::Markdown => write!(out, "{md}")?,
+        Format::Json => {
             serde_json::to_writer_pretty(&mut out, merged)?;
             writeln!(out)?;
         }

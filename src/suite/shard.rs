@@ -2,11 +2,17 @@
 //! summary, as `run` (one shard in CI) and `test` (every shard here) share
 //! them.
 
-use crate::cli::FlakyPolicy;
 use crate::error::exit;
 use crate::suite::exec::ShardOutcome;
 use crate::suite::fold::FinalOutcome;
 use crate::suite::result::{FORMAT, ShardResult};
+
+/// Whether a flaky test (failed, then passed on a retry) fails the shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlakyPolicy {
+    Pass,
+    Fail,
+}
 
 /// 0 when every test passed (flaky ones too, unless `--flaky fail`); 1 on
 /// any failed test or shard error.
