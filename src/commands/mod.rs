@@ -1,4 +1,7 @@
-//! One module per subcommand; each is thin and returns the exit code.
+//! One module per subcommand, each thin: it reads its flags, calls the
+//! domain modules and returns the exit code. What several share (the
+//! configuration, the runtime, the classifier, `--timeout`, the flags'
+//! domain values) is here; no command imports another.
 
 mod classify;
 mod plan;
