@@ -93,3 +93,25 @@ impl From<crate::cli::ReportFormat> for crate::suite::publish::Format {
         }
     }
 }
+
+impl From<&crate::cli::SuiteArgs> for crate::suite::planning::Sources {
+    fn from(args: &crate::cli::SuiteArgs) -> Self {
+        Self {
+            tests: args.tests.clone(),
+            test_list: args.test_list.clone(),
+            root: args.root.clone(),
+        }
+    }
+}
+
+impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
+    fn from(args: &crate::cli::ShardCountArgs) -> Self {
+        Self {
+            whole_files: args.whole_files,
+            shards: args.shards.clone(),
+            target_minutes: args.target_minutes,
+            shard_overhead_s: args.shard_overhead_s,
+            max_shards: args.max_shards,
+        }
+    }
+}
