@@ -26,15 +26,52 @@ pub const PHASE_SLOTS: &[(&str, &str)] = &[
     ("summary", "summary"),
 ];
 
-/// A problem in the configuration: `{file}: {message}`, one line.
+/// A problem in the configuration: `{file}: {problem}`, one line.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}: {message}")]
+#[error("{file}: {problem}")]
 pub struct ConfigError {
     pub file: String,
-    pub message: String,
+    pub problem: ConfigProblem,
+}
+
+/// What is wrong in a configuration, naming the key (the file is named by
+/// [`ConfigError`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error("cannot read it: {0}")]
+    Read(std::io::Error),
+    /// Not TOML, an unknown key or a wrong type: `line N (`key`): message`.
+    #[error("{0}")]
+    Toml(String),
+    #[error(
+        "cache.dir: the cache location cannot be set in pitcrew.toml \
+         (a repository must not choose where compiled code is loaded from); \
+         set PITCREW_CACHE_DIR instead"
+    )]
+    CacheDir,
+    #[error("{key}: no such phase (phases: {known})")]
+    UnknownPhase { key: String, known: String },
+    #[error("{key}.enabled: only phases can be disabled")]
+    NotAPhase { key: String },
+    #[error("{key}.source: {reason}")]
+    Source { key: String, reason: SourceProblem },
+    #[error("{key}.sha256: `{pin}` is not 64 hexadecimal digits")]
+    Pin { key: String, pin: String },
+    #[error("{key}.{field}: {reason}")]
+    Limit {
+        key: String,
+        field: &'static str,
+        reason: &'static str,
+    },
 }
 
 impl crate::error::HasKind for ConfigError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
+impl crate::error::HasKind for ConfigProblem {
     fn kind(&self) -> crate::error::ErrorKind {
         crate::error::ErrorKind::Input
     }
@@ -135,15 +172,16 @@ impl Config {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             file: file.clone(),
-            message: format!("cannot read it: {e}"),
+            problem: ConfigProblem::Read(e),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Self::parse(&text, base).map_err(|message| ConfigError { file, message })
+        Self::parse(&text, base).map_err(|problem| ConfigError { file, problem })
     }
 
     /// Parses a configuration whose relative paths are relative to `base`.
-    pub fn parse(text: &str, base: &Path) -> Result<Self, String> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    pub fn parse(text: &str, base: &Path) -> Result<Self, ConfigProblem> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| ConfigProblem::Toml(toml_error(text, &e)))?;
         let mut config = Config::default();
         let defaults = raw.limits.unwrap_or_default();
         let limits = limits("limits", &defaults, Limits::default())?;
@@ -157,12 +195,7 @@ impl Config {
             // The file usually comes with the repository; a cache directory
             // it chose could hold compiled code it ships.
             if cache.dir.is_some() {
-                return Err(
-                    "cache.dir: the cache location cannot be set in pitcrew.toml \
-                     (a repository must not choose where compiled code is loaded from); \
-                     set PITCREW_CACHE_DIR instead"
-                        .into(),
-                );
+                return Err(ConfigProblem::CacheDir);
             }
             if cache.enabled == Some(false) {
                 config.cache = CacheSetting::Disabled;
@@ -179,10 +212,10 @@ impl Config {
             let key = format!("phases.{name}");
             let Some(current) = config.phases.get(&name) else {
                 let known: Vec<&str> = PHASE_SLOTS.iter().map(|(slot, _)| *slot).collect();
-                return Err(format!(
-                    "{key}: no such phase (phases: {})",
-                    known.join(", ")
-                ));
+                return Err(ConfigProblem::UnknownPhase {
+                    key,
+                    known: known.join(", "),
+                });
             };
             let setting = PhaseSetting {
                 spec: spec(&key, &slot, &current.spec, base)?,
@@ -211,13 +244,16 @@ fn spec(
     slot: &RawSlot,
     current: &PluginSpec,
     base: &Path,
-) -> Result<PluginSpec, String> {
+) -> Result<PluginSpec, ConfigProblem> {
     if key.starts_with("plugins.") && slot.enabled.is_some() {
-        return Err(format!("{key}.enabled: only phases can be disabled"));
+        return Err(ConfigProblem::NotAPhase { key: key.into() });
     }
     let source = match &slot.source {
         None => current.source.clone(),
-        Some(text) => parse_source(text, base).map_err(|e| format!("{key}.source: {e}"))?,
+        Some(text) => parse_source(text, base).map_err(|reason| ConfigProblem::Source {
+            key: key.into(),
+            reason,
+        })?,
     };
     let sha256 = match &slot.sha256 {
         None => None,
@@ -225,9 +261,10 @@ fn spec(
             Some(pin.to_ascii_lowercase())
         }
         Some(pin) => {
-            return Err(format!(
-                "{key}.sha256: `{pin}` is not 64 hexadecimal digits"
-            ));
+            return Err(ConfigProblem::Pin {
+                key: key.into(),
+                pin: pin.clone(),
+            });
         }
     };
     let own = RawLimits {
@@ -242,40 +279,52 @@ fn spec(
     })
 }
 
-fn parse_source(text: &str, base: &Path) -> Result<Source, String> {
+/// Why a plugin's `source` is not one (the caller names the key).
+#[derive(Debug, thiserror::Error)]
+pub enum SourceProblem {
+    #[error("`builtin:` needs a plugin name, e.g. `builtin:classifier-default`")]
+    NoBuiltinName,
+    #[error("empty; use `builtin:NAME` or a path to a .wasm file")]
+    Empty,
+    #[error("`{}` does not exist or is not a file", .0.display())]
+    NotAFile(PathBuf),
+}
+
+fn parse_source(text: &str, base: &Path) -> Result<Source, SourceProblem> {
     if let Some(name) = text.strip_prefix("builtin:") {
         if name.is_empty() {
-            return Err("`builtin:` needs a plugin name, e.g. `builtin:classifier-default`".into());
+            return Err(SourceProblem::NoBuiltinName);
         }
         return Ok(Source::Builtin(name.to_string()));
     }
     if text.is_empty() {
-        return Err("empty; use `builtin:NAME` or a path to a .wasm file".into());
+        return Err(SourceProblem::Empty);
     }
     let path = base.join(text);
     if !path.is_file() {
-        return Err(format!(
-            "`{}` does not exist or is not a file",
-            path.display()
-        ));
+        return Err(SourceProblem::NotAFile(path));
     }
     Ok(Source::File(path))
 }
 
-fn limits(key: &str, raw: &RawLimits, base: Limits) -> Result<Limits, String> {
-    let positive = |field: &str, value: Option<u64>| -> Result<Option<u64>, String> {
-        match value {
-            Some(0) => Err(format!("{key}.{field}: must be greater than 0")),
-            other => Ok(other),
-        }
+fn limits(key: &str, raw: &RawLimits, base: Limits) -> Result<Limits, ConfigProblem> {
+    let positive = |field: &'static str, value: Option<u64>| match value {
+        Some(0) => Err(ConfigProblem::Limit {
+            key: key.into(),
+            field,
+            reason: "must be greater than 0",
+        }),
+        other => Ok(other),
     };
     let memory = positive("memory_mib", raw.memory_mib)?;
     let cpu = positive("cpu_time_ms", raw.cpu_time_ms)?;
     let output = positive("output_mib", raw.output_mib)?;
     if memory.is_some_and(|m| m > 4096) {
-        return Err(format!(
-            "{key}.memory_mib: at most 4096 (a 32-bit wasm memory)"
-        ));
+        return Err(ConfigProblem::Limit {
+            key: key.into(),
+            field: "memory_mib",
+            reason: "at most 4096 (a 32-bit wasm memory)",
+        });
     }
     Ok(Limits {
         memory_bytes: memory.map_or(base.memory_bytes, |m| m * MIB),
@@ -305,7 +354,7 @@ fn toml_error(text: &str, err: &toml::de::Error) -> String {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Config, String> {
+    fn parse(text: &str) -> Result<Config, ConfigProblem> {
         Config::parse(text, Path::new("/nonexistent-base"))
     }
 
@@ -332,18 +381,22 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_named_with_their_line() {
-        let err = parse("[limits]\nmemry_mib = 3\n").unwrap_err();
+        let err = parse("[limits]\nmemry_mib = 3\n").unwrap_err().to_string();
         assert!(
             err.starts_with("line 2 (`memry_mib`): unknown field `memry_mib`"),
             "{err}"
         );
-        let err = parse("[plugins.linter]\nsource = \"x\"\n").unwrap_err();
+        let err = parse("[plugins.linter]\nsource = \"x\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field `linter`"), "{err}");
     }
 
     #[test]
     fn wrong_types_are_named() {
-        let err = parse("[limits]\nmemory_mib = \"64\"\n").unwrap_err();
+        let err = parse("[limits]\nmemory_mib = \"64\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("line 2 (`memory_mib`): invalid type"),
             "{err}"
@@ -352,25 +405,37 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_key() {
-        let err = parse("[limits]\ncpu_time_ms = 0\n").unwrap_err();
+        let err = parse("[limits]\ncpu_time_ms = 0\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "limits.cpu_time_ms: must be greater than 0");
-        let err = parse("[plugins.classifier]\nsha256 = \"abc\"\n").unwrap_err();
+        let err = parse("[plugins.classifier]\nsha256 = \"abc\"\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "plugins.classifier.sha256: `abc` is not 64 hexadecimal digits"
         );
-        let err = parse("[plugins.classifier]\nsource = \"missing.wasm\"\n").unwrap_err();
+        let err = parse("[plugins.classifier]\nsource = \"missing.wasm\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with(
                 "plugins.classifier.source: `/nonexistent-base/missing.wasm` does not exist"
             ),
             "{err}"
         );
-        let err = parse("[phases.nope]\nenabled = false\n").unwrap_err();
+        let err = parse("[phases.nope]\nenabled = false\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("phases.nope: no such phase"), "{err}");
-        let err = parse("[plugins.router]\nenabled = false\n").unwrap_err();
+        let err = parse("[plugins.router]\nenabled = false\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "plugins.router.enabled: only phases can be disabled");
-        let err = parse("[plugins.router]\nsource = \"builtin:\"\n").unwrap_err();
+        let err = parse("[plugins.router]\nsource = \"builtin:\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("plugins.router.source: `builtin:` needs a plugin name"),
             "{err}"
@@ -383,11 +448,22 @@ mod tests {
             parse("[phases.summary]\nenabled = false\n[cache]\nenabled = false\n").unwrap();
         assert!(!config.phases["summary"].enabled);
         assert_eq!(config.cache, CacheSetting::Disabled);
-        let err = parse("[cache]\ndir = \"c\"\n").unwrap_err();
+        let err = parse("[cache]\ndir = \"c\"\n").unwrap_err().to_string();
         assert!(
             err.starts_with("cache.dir: the cache location cannot be set in pitcrew.toml"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn every_configuration_problem_is_bad_input() {
+        use crate::error::{ErrorKind, HasKind as _};
+        assert_eq!(
+            parse("[cache]\ndir = \"c\"\n").unwrap_err().kind(),
+            ErrorKind::Input
+        );
+        let err = Config::from_file(Path::new("/nonexistent/pitcrew.toml")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Input);
     }
 
     #[test]

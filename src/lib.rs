@@ -1,9 +1,12 @@
 //! pitcrew: distributed testing and training pre-flight, composed from
 //! sandboxed WebAssembly plugins.
 //!
-//! Dependencies point one way: [`commands`] → domain modules ([`pipeline`],
-//! [`suite`], [`training`], [`triage`], [`config`]) → [`host`], the WebAssembly runtime. Plugins know
-//! only the WIT contract in `wit/`.
+//! Dependencies point one way: [`cli`] and [`commands`] → domain modules
+//! ([`pipeline`], [`suite`], [`training`], [`triage`], [`config`]) →
+//! [`host`], the WebAssembly runtime, with the infrastructure ([`error`],
+//! [`escape`], [`hash`], [`time`], [`process`], [`process_group`],
+//! [`output`]) below all of them. Plugins know only the WIT contract in
+//! `wit/`.
 
 pub mod cli;
 pub mod commands;

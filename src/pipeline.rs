@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::escape;
-use crate::host::{Plugin, types};
+use crate::host::{CallError, LoadError, Plugin, types};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -59,8 +59,25 @@ pub struct PhaseOutput {
 
 /// A phase implementation: a plugin, or native code in tests.
 pub trait Phase {
-    /// One-line reason on failure, already naming the phase's plugin.
-    fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, String>;
+    /// On failure, a one-line reason that already names the phase's plugin.
+    fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, PhaseError>;
+}
+
+/// Why a phase gave no usable output. Each message is one line naming the
+/// phase's plugin or configuration key.
+#[derive(Debug, thiserror::Error)]
+pub enum PhaseError {
+    /// Not configured or disabled: the reason names the configuration key.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Call(#[from] CallError),
+    #[error("wrote undeclared key(s) `{0}`; its output was rejected")]
+    UndeclaredKeys(String),
+    #[error("cannot encode the document for the phase: {0}")]
+    Encode(#[from] serde_json::Error),
 }
 
 /// A place in a pipeline, filled or not.
@@ -72,10 +89,10 @@ pub struct Slot {
     pub after: Vec<String>,
     pub required: bool,
     /// `Err(reason)` when missing, disabled or not loadable.
-    pub phase: Result<Box<dyn Phase>, String>,
+    pub phase: Result<Box<dyn Phase>, PhaseError>,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
     #[error("phases {0} depend on each other in a cycle")]
     Cycle(String),
@@ -128,14 +145,15 @@ pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
         let slot = &slots[index];
         let started = Instant::now();
         let result = match &slot.phase {
-            Err(reason) => Err(reason.clone()),
+            Err(reason) => Err(reason.to_string()),
             Ok(phase) => phase
                 .run(&PhaseInput {
                     facts: &facts,
                     document: &document,
                     checks: &checks,
                 })
-                .and_then(|output| accept(slot, output)),
+                .and_then(|output| accept(slot, output))
+                .map_err(|e| e.to_string()),
         };
         timings.push((slot.name.clone(), started.elapsed()));
         match result {
@@ -175,7 +193,7 @@ pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
 }
 
 /// A phase may write only the keys it owns.
-fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, String> {
+fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, PhaseError> {
     let undeclared: Vec<&str> = output
         .keys
         .keys()
@@ -184,9 +202,7 @@ fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, String> {
         .collect();
     if !undeclared.is_empty() {
         let keys = escape::control_chars(&undeclared.join("`, `")).into_owned();
-        return Err(format!(
-            "wrote undeclared key(s) `{keys}`; its output was rejected"
-        ));
+        return Err(PhaseError::UndeclaredKeys(keys));
     }
     Ok(output)
 }
@@ -253,24 +269,24 @@ fn check_key_owners(slots: &[Slot]) -> Result<(), PipelineError> {
 
 /// A phase plugin as a pipeline phase: JSON across the boundary.
 impl Phase for Plugin {
-    fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, String> {
+    fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, PhaseError> {
         let request = types::PhaseInput {
             facts: input.facts.to_string(),
-            document: serde_json::to_string(input.document).map_err(|e| e.to_string())?,
+            document: serde_json::to_string(input.document)?,
             checks: input.checks.iter().map(to_wit).collect(),
         };
-        let output = self.run_phase(&request).map_err(|e| e.to_string())?;
+        let output = self.run_phase(&request)?;
         let keys = match serde_json::from_str(&output.keys) {
             Ok(Value::Object(keys)) => keys,
             Ok(_) => {
                 return Err(self
                     .contract("run", "returned keys that are not a JSON object".into())
-                    .to_string());
+                    .into());
             }
             Err(e) => {
                 return Err(self
                     .contract("run", format!("returned keys that are not JSON: {e}"))
-                    .to_string());
+                    .into());
             }
         };
         let checks = output.checks.into_iter().map(from_wit).collect();
@@ -323,12 +339,12 @@ mod tests {
     }
 
     impl Phase for Fake {
-        fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, String> {
+        fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, PhaseError> {
             self.seen
                 .borrow_mut()
                 .extend(input.document.keys().cloned());
             if let Some(reason) = self.fail {
-                return Err(reason.into());
+                return Err(PhaseError::Unavailable(reason.into()));
             }
             Ok(PhaseOutput {
                 keys: self.keys.as_object().cloned().unwrap_or_default(),
@@ -350,7 +366,7 @@ mod tests {
         name: &str,
         owns: &[&str],
         after: &[&str],
-        phase: Result<Box<dyn Phase>, String>,
+        phase: Result<Box<dyn Phase>, PhaseError>,
     ) -> Slot {
         Slot {
             name: name.into(),
@@ -407,10 +423,10 @@ mod tests {
             slot("b", &["b"], &["a"], Ok(fake(json!({})))),
             slot("c", &["c"], &[], Ok(fake(json!({})))),
         ];
-        assert_eq!(
-            run(&slots, &json!({})).unwrap_err(),
-            PipelineError::Cycle("`a`, `b`".into())
-        );
+        assert!(matches!(
+            run(&slots, &json!({})),
+            Err(PipelineError::Cycle(phases)) if phases == "`a`, `b`"
+        ));
     }
 
     #[test]
@@ -462,7 +478,7 @@ mod tests {
                 "missing",
                 &["m1", "m2"],
                 &[],
-                Err("disabled in pitcrew.toml".into()),
+                Err(PhaseError::Unavailable("disabled in pitcrew.toml".into())),
             ),
             slot("failing", &["f"], &[], Ok(failing)),
             slot(
@@ -494,7 +510,12 @@ mod tests {
 
     #[test]
     fn a_failing_required_phase_fails_the_run() {
-        let mut required = slot("gate", &["g"], &[], Err("not found".into()));
+        let mut required = slot(
+            "gate",
+            &["g"],
+            &[],
+            Err(PhaseError::Unavailable("not found".into())),
+        );
         required.required = true;
         assert_eq!(
             run(&[required], &json!({})).unwrap_err().to_string(),

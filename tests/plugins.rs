@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 
 use common::{fixture, runtime};
-use pitcrew::host::cache::sha256_hex;
+use pitcrew::hash::sha256_hex;
 use pitcrew::host::{CacheSetting, LoadError, Plugin, PluginSpec, Runtime, World, types};
 use pitcrew::pipeline::{self, Slot, Status};
 use serde_json::json;

@@ -1,4 +1,7 @@
-//! One module per subcommand; each is thin and returns the exit code.
+//! One module per subcommand, each thin: it reads its flags, calls the
+//! domain modules and returns the exit code. What several share (the
+//! configuration, the runtime, the classifier, `--timeout`, the flags'
+//! domain values) is here; no command imports another.
 
 mod classify;
 mod plan;
@@ -6,16 +9,20 @@ mod plugin;
 mod report;
 mod run;
 mod split;
-mod suite;
 mod test;
 mod worker_report;
 
+use std::time::Duration;
+
 use anyhow::Context as _;
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::InputError;
+use crate::cli::{Cli, Command, GlobalArgs, RetryArgs};
 use crate::config::Config;
 use crate::error::ResultExt as _;
-use crate::host::Runtime;
+use crate::host::{Plugin, Runtime, World};
+use crate::suite::merge::Merged;
+use crate::suite::render::Groups;
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
@@ -39,4 +46,72 @@ fn config(global: &GlobalArgs) -> anyhow::Result<Config> {
 
 fn runtime(config: &Config) -> anyhow::Result<Runtime> {
     Runtime::new(&config.cache).context("starting the plugin runtime")
+}
+
+/// Failures grouped by the configured classifier, for `report` and `test`
+/// (see [`crate::triage::group::by_category`]).
+fn by_category<'a>(global: &GlobalArgs, merged: &'a Merged) -> Groups<'a> {
+    crate::triage::group::by_category(merged, || {
+        let config = config(global)?;
+        let runtime = runtime(&config)?;
+        Ok(Plugin::load(
+            &runtime,
+            &config.classifier,
+            "classifier",
+            Some(World::Classifier),
+        )?)
+    })
+}
+
+/// `--timeout`, for `run` and `test`.
+fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
+    match args.timeout {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(InputError::new(format!(
+            "--timeout: {s} is not a positive number of seconds"
+        ))),
+    }
+}
+
+// The domain's own enums, from the flags that choose them.
+impl From<crate::cli::FlakyPolicy> for crate::suite::shard::FlakyPolicy {
+    fn from(flag: crate::cli::FlakyPolicy) -> Self {
+        match flag {
+            crate::cli::FlakyPolicy::Pass => Self::Pass,
+            crate::cli::FlakyPolicy::Fail => Self::Fail,
+        }
+    }
+}
+
+impl From<crate::cli::ReportFormat> for crate::suite::publish::Format {
+    fn from(flag: crate::cli::ReportFormat) -> Self {
+        match flag {
+            crate::cli::ReportFormat::Terminal => Self::Terminal,
+            crate::cli::ReportFormat::Json => Self::Json,
+            crate::cli::ReportFormat::Markdown => Self::Markdown,
+        }
+    }
+}
+
+impl From<&crate::cli::SuiteArgs> for crate::suite::planning::Sources {
+    fn from(args: &crate::cli::SuiteArgs) -> Self {
+        Self {
+            tests: args.tests.clone(),
+            test_list: args.test_list.clone(),
+            root: args.root.clone(),
+        }
+    }
+}
+
+impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
+    fn from(args: &crate::cli::ShardCountArgs) -> Self {
+        Self {
+            whole_files: args.whole_files,
+            shards: args.shards.clone(),
+            target_minutes: args.target_minutes,
+            shard_overhead_s: args.shard_overhead_s,
+            max_shards: args.max_shards,
+        }
+    }
 }

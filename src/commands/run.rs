@@ -1,19 +1,17 @@
 //! `pitcrew run --shard K/N --plan PLAN -- CMD…`: one shard, in CI.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use super::suite;
+use super::timeout;
 use crate::InputError;
-use crate::cli::{FlakyPolicy, GlobalArgs, RetryArgs, RunArgs};
-use crate::error::exit;
+use crate::cli::{GlobalArgs, RunArgs};
 use crate::output::write_atomic;
-use crate::suite::exec::{self, ShardOutcome, ShardRun};
-use crate::suite::fold::FinalOutcome;
+use crate::process::logged::Sink;
+use crate::suite::exec::{self, ShardRun};
 use crate::suite::junit_write;
 use crate::suite::plan::PlanFile;
-use crate::suite::process::Sink;
-use crate::suite::result::{FORMAT, ShardResult};
+use crate::suite::planning as suite;
+use crate::suite::shard::{exit_code, one_line, shard_result};
 
 pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let (index, total) = suite::parse_shard(&args.shard)?;
@@ -45,7 +43,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         scratch: scratch.path(),
         sink: Sink::Inherit,
     });
-    let code = exit_code(&outcome, args.retry.flaky);
+    let code = exit_code(&outcome, args.retry.flaky.into());
     let junit = junit_write::of_tests(&outcome.tests);
     for path in args.junit.iter().cloned().chain(users_junit(&args.command)) {
         write_atomic(&path, junit.as_bytes())?;
@@ -76,87 +74,6 @@ fn users_junit(command: &[String]) -> Option<PathBuf> {
         }
     }
     None
-}
-
-pub fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
-    match args.timeout {
-        None => Ok(None),
-        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-        Some(s) => Err(InputError::new(format!(
-            "--timeout: {s} is not a positive number of seconds"
-        ))),
-    }
-}
-
-/// 0 when every test passed (flaky ones too, unless `--flaky fail`); 1 on
-/// any failed test or shard error.
-pub fn exit_code(outcome: &ShardOutcome, flaky: FlakyPolicy) -> u8 {
-    let failed = outcome.tests.iter().any(|t| match t.outcome {
-        FinalOutcome::Failed => true,
-        FinalOutcome::Flaky => flaky == FlakyPolicy::Fail,
-        _ => false,
-    });
-    if outcome.error.is_some() || failed {
-        exit::FAILED
-    } else {
-        exit::SUCCESS
-    }
-}
-
-pub fn shard_result(
-    plan_sha256: String,
-    shard: usize,
-    total: usize,
-    runner: &str,
-    outcome: ShardOutcome,
-) -> ShardResult {
-    ShardResult {
-        format: FORMAT.into(),
-        plan_sha256,
-        shard,
-        total,
-        runner: runner.into(),
-        items: outcome.items,
-        tests: outcome.tests,
-        counts: outcome.counts,
-        error: outcome.error,
-        duration_seconds: outcome.duration.as_secs_f64(),
-    }
-}
-
-/// `shard 2/4: 31 tests, 30 passed, 1 failed, 2 flaky in 12.3 s`, loudly
-/// naming flaky tests (they pass by default, and shouldn't pass silently).
-pub fn one_line(result: &ShardResult) -> String {
-    let count = |o: FinalOutcome| result.tests.iter().filter(|t| t.outcome == o).count();
-    let mut line = format!(
-        "shard {}/{}: {} tests, {} passed, {} failed, {} flaky in {:.1} s",
-        result.shard,
-        result.total,
-        result.tests.len(),
-        count(FinalOutcome::Passed),
-        count(FinalOutcome::Failed),
-        count(FinalOutcome::Flaky),
-        result.duration_seconds
-    );
-    for test in result
-        .tests
-        .iter()
-        .filter(|t| t.outcome == FinalOutcome::Flaky)
-    {
-        line.push_str(&format!(
-            "\n  FLAKY: {} (passed after {} attempts)",
-            crate::escape::control_chars(&crate::suite::render::display_name(test)),
-            test.attempts
-        ));
-    }
-    if let Some(error) = &result.error {
-        line.push_str(&format!(
-            "\n  shard error ({}): {}",
-            error.kind,
-            crate::escape::control_chars(&error.message)
-        ));
-    }
-    line
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@ use std::io::Write as _;
 
 use serde_json::json;
 
-use super::suite;
 use crate::cli::{GlobalArgs, SplitArgs, SplitFormat};
 use crate::error::exit;
 use crate::output::write_atomic;
 use crate::suite::plan::PlanFile;
+use crate::suite::planning as suite;
 
 /// A job output holds at most 1 MB; above that the matrix carries only
 /// shard indices and jobs read their items from the plan file.

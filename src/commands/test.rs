@@ -3,25 +3,17 @@
 //! with a progress line each, merge with integrity, report, and remember
 //! the timings so the next split balances better.
 
-use std::io::IsTerminal as _;
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use super::report::{by_category, publish, verdict};
-use super::run::{exit_code, shard_result, timeout};
-use super::suite;
-use crate::cli::{FlakyPolicy, GlobalArgs, ReportFormat, TestArgs};
+use super::{by_category, timeout};
+use crate::cli::{FlakyPolicy, GlobalArgs, TestArgs};
 use crate::error::{ResultExt as _, exit};
-use crate::host::cache::sha256_hex;
+use crate::hash::sha256_hex;
 use crate::output::write_atomic;
-use crate::suite::exec::{self, ShardRun};
+use crate::suite::executor::{self, Local, Ran};
 use crate::suite::merge::{self, Inputs};
-use crate::suite::plan::PlanFile;
-use crate::suite::process::Sink;
+use crate::suite::planning as suite;
+use crate::suite::publish::{Format, publish, verdict};
 use crate::suite::result::ShardResult;
 use crate::suite::split;
 use crate::suite::timings::Timings;
@@ -49,67 +41,21 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
-    std::fs::create_dir_all(state.join("logs"))?;
-    let scratch = tempfile::tempdir()?;
-
-    let total = plan.plan.shards.len();
-    let progress = Progress::new(&plan);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
-    let worst = AtomicUsize::new(exit::SUCCESS as usize);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.min(total) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(shard) = plan.plan.shards.get(i) else {
-                        break;
-                    };
-                    let shard_scratch = scratch.path().join(shard.index.to_string());
-                    let log = state
-                        .join("logs")
-                        .join(format!("shard-{}.log", shard.index));
-                    let _ = std::fs::remove_file(&log);
-                    if std::fs::create_dir_all(&shard_scratch).is_err() {
-                        break;
-                    }
-                    progress.start(i, shard.items.len());
-                    let outcome = exec::run(&ShardRun {
-                        runner,
-                        base: &args.command,
-                        items: &shard.items,
-                        split_files: &plan.split_files,
-                        retries: args.retry.retries,
-                        timeout,
-                        dir: root,
-                        scratch: &shard_scratch,
-                        sink: Sink::File(log),
-                    });
-                    worst.fetch_max(
-                        usize::from(exit_code(&outcome, args.retry.flaky)),
-                        Ordering::SeqCst,
-                    );
-                    let result = shard_result(
-                        plan_sha256.clone(),
-                        shard.index,
-                        total,
-                        runner.name(),
-                        outcome,
-                    );
-                    progress.finish(i, &result);
-                    let origin = format!(".pitcrew/results/shard-{}.json", shard.index);
-                    results
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push((origin, result));
-                }
-            });
-        }
-    });
-    progress.done();
-
-    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
-    results.sort_by_key(|(_, r)| r.shard);
+    let Ran {
+        results,
+        worst_exit,
+    } = executor::run(&Local {
+        runner,
+        command: &args.command,
+        plan: &plan,
+        plan_sha256: &plan_sha256,
+        retries: args.retry.retries,
+        timeout,
+        flaky: args.retry.flaky.into(),
+        jobs,
+        root,
+        logs: &state.join("logs"),
+    })?;
     for (origin, result) in &results {
         write_atomic(
             &root.join(origin),
@@ -131,11 +77,11 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     publish(
         &merged,
         &groups,
-        ReportFormat::Terminal,
+        Format::Terminal,
         Some(&root.join("pitcrew-report.md")),
     )?;
     let flaky_fails = args.retry.flaky == FlakyPolicy::Fail && merged.summary.flaky > 0;
-    let code = verdict(&merged).max(worst.load(Ordering::SeqCst) as u8);
+    let code = verdict(&merged).max(worst_exit);
     Ok(if flaky_fails { exit::FAILED } else { code })
 }
 
@@ -148,71 +94,4 @@ fn remember_timings(
 ) -> anyhow::Result<()> {
     history.update(Timings::from_shards(results.iter().map(|(_, r)| r)));
     history.save(path)
-}
-
-/// One line per shard plus a total, on a terminal; plain lines otherwise.
-struct Progress {
-    bars: Vec<ProgressBar>,
-    total: ProgressBar,
-    plain: bool,
-}
-
-impl Progress {
-    fn new(plan: &PlanFile) -> Self {
-        let plain = !std::io::stderr().is_terminal();
-        let multi = MultiProgress::with_draw_target(if plain {
-            ProgressDrawTarget::hidden()
-        } else {
-            ProgressDrawTarget::stderr()
-        });
-        let style = ProgressStyle::with_template("{spinner} {prefix:>10} {wide_msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner());
-        let count = plan.plan.shards.len();
-        let bars = plan
-            .plan
-            .shards
-            .iter()
-            .map(|s| {
-                let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
-                bar.set_prefix(format!("shard {}/{count}", s.index));
-                bar.set_message(format!(
-                    "waiting ({} items, ~{:.1} s)",
-                    s.items.len(),
-                    s.estimated_seconds
-                ));
-                bar
-            })
-            .collect();
-        let total_style =
-            ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} shards, {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
-        let total =
-            multi.add(ProgressBar::new(count as u64).with_style(total_style.progress_chars("=> ")));
-        total.set_prefix("total");
-        Self { bars, total, plain }
-    }
-
-    fn start(&self, i: usize, items: usize) {
-        self.bars[i].set_message(format!("running {items} items"));
-        self.bars[i].enable_steady_tick(Duration::from_millis(120));
-    }
-
-    fn finish(&self, i: usize, result: &ShardResult) {
-        let line = super::run::one_line(result);
-        let first = line.lines().next().unwrap_or_default();
-        self.bars[i].finish_with_message(
-            first
-                .split_once(": ")
-                .map_or(first, |(_, rest)| rest)
-                .to_string(),
-        );
-        self.total.inc(1);
-        if self.plain {
-            eprintln!("{line}");
-        }
-    }
-
-    fn done(&self) {
-        self.total.finish();
-    }
 }

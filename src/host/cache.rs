@@ -17,7 +17,7 @@ mod key;
 
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::io::{Read as _, Write as _};
+use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, Mac};
@@ -25,7 +25,9 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-pub use key::{KEY_ENV, default_key_path};
+pub use key::{KEY_ENV, KeyError, default_key_path};
+
+use crate::hash::hex;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -77,9 +79,24 @@ pub enum CacheRefused {
     #[error("no cache directory or key location could be determined")]
     NoLocation,
     #[error("cache directory {0}: {1}")]
-    Dir(String, String),
+    Dir(String, DirError),
     #[error("cache key {0}: {1}")]
-    Key(String, String),
+    Key(String, KeyError),
+}
+
+/// Why a cache directory is not one for compiled code; the caller names it.
+#[derive(Debug, thiserror::Error)]
+pub enum DirError {
+    #[error("cannot create it: {0}")]
+    Create(io::Error),
+    #[error("cannot read it: {0}")]
+    Read(io::Error),
+    #[error("is not a directory (a symlink or a file)")]
+    NotADirectory,
+    #[error("is owned by uid {owner}, not by this user (uid {uid})")]
+    NotOurs { owner: u32, uid: u32 },
+    #[error("is writable by group or others (mode {0:o}); run `chmod go-w` on it")]
+    Shared(u32),
 }
 
 pub struct Cache {
@@ -103,10 +120,10 @@ impl Cache {
         if key_path.starts_with(&root) {
             return Err(CacheRefused::Key(
                 key_path.display().to_string(),
-                "lies inside the cache directory; it must be kept outside it".into(),
+                KeyError::InsideCache,
             ));
         }
-        let dir_err = |path: &Path, why: String| CacheRefused::Dir(path.display().to_string(), why);
+        let dir_err = |path: &Path, why| CacheRefused::Dir(path.display().to_string(), why);
         for path in [&root, &dir] {
             private_dir(path).map_err(|why| dir_err(path, why))?;
         }
@@ -220,50 +237,31 @@ fn read_regular(path: &Path) -> Option<Vec<u8>> {
 /// owned by this user and writable by nobody else: otherwise someone else
 /// could plant or swap entries (they would fail the MAC, but a shared
 /// directory is not where compiled code belongs).
-fn private_dir(path: &Path) -> Result<(), String> {
+fn private_dir(path: &Path) -> Result<(), DirError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(path)
-        .map_err(|e| format!("cannot create it: {e}"))?;
-    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    builder.create(path).map_err(DirError::Create)?;
+    let meta = fs::symlink_metadata(path).map_err(DirError::Read)?;
     if !meta.is_dir() {
-        return Err("is not a directory (a symlink or a file)".into());
+        return Err(DirError::NotADirectory);
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
         let uid = rustix::process::getuid().as_raw();
         if meta.uid() != uid {
-            return Err(format!(
-                "is owned by uid {}, not by this user (uid {uid})",
-                meta.uid()
-            ));
+            return Err(DirError::NotOurs {
+                owner: meta.uid(),
+                uid,
+            });
         }
         if meta.mode() & 0o022 != 0 {
-            return Err(format!(
-                "is writable by group or others (mode {:o}); run `chmod go-w` on it",
-                meta.mode() & 0o777
-            ));
+            return Err(DirError::Shared(meta.mode() & 0o777));
         }
     }
     Ok(())
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// Feeds `Hash` output into sha256, for a key that is stable across runs
@@ -325,19 +323,11 @@ mod tests {
         let shared = dir.path().join("shared");
         fs::create_dir(&shared).unwrap();
         fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
-        let err = private_dir(&shared).unwrap_err();
+        let err = private_dir(&shared).unwrap_err().to_string();
         assert!(err.starts_with("is writable by group or others"), "{err}");
         assert!(private_dir(&dir.path().join("new")).is_ok());
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(dir.path().join("new"), &link).unwrap();
         assert!(private_dir(&link).is_err(), "a symlink is refused");
-    }
-
-    #[test]
-    fn sha256_is_lowercase_hex() {
-        assert_eq!(
-            sha256_hex(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
     }
 }

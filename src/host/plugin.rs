@@ -15,13 +15,13 @@ use super::bindings::v0_1::phase::PhasePre;
 use super::bindings::v0_1::router::RouterPre;
 use super::bindings::v0_1::{self, types};
 use super::builtin;
-use super::cache::sha256_hex;
 use super::error::{CallError, LoadError, first_line};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
 use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
 use super::sandbox::HostState;
 use crate::escape;
+use crate::hash::sha256_hex;
 
 /// Where a plugin's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]

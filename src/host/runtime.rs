@@ -10,10 +10,11 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
 use super::bindings::v0_1::{self, phase::Phase};
-use super::cache::{Cache, CacheSetting, sha256_hex};
+use super::cache::{Cache, CacheSetting};
 use super::clock::Clocks;
 use super::error::{LoadError, first_line};
 use super::sandbox::HostState;
+use crate::hash::sha256_hex;
 
 /// Time limits are counted in ticks of this length.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);

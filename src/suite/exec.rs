@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use super::fold::{Counts, FinalOutcome, Folder, TestResult};
 use super::junit::{self, Outcome, TestCase};
-use super::process::{self, Sink};
 use super::result::{ItemResult, ShardError};
 use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events};
 use super::slow_files::PlannedTest;
+use crate::process::logged::{self as process, Sink};
 
 pub struct ShardRun<'a> {
     pub runner: &'static dyn Runner,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::slow_files::PlannedTest;
 use super::split::Plan;
 use crate::InputError;
-use crate::host::cache::sha256_hex;
+use crate::hash::sha256_hex;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PlanFile {
@@ -22,6 +22,15 @@ pub struct PlanFile {
     /// own item then runs the file without them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub split_files: BTreeMap<String, Vec<PlannedTest>>,
+}
+
+/// A split file, or a test split out of it, that no shard runs (names
+/// escaped: they come from the file).
+#[derive(Debug, thiserror::Error)]
+#[error("split_files.{file}: `{id}` is not an item of any shard")]
+struct UnplannedSplit {
+    file: String,
+    id: String,
 }
 
 impl PlanFile {
@@ -54,7 +63,7 @@ impl PlanFile {
 
     /// Every split file and every test split out of it must be an item,
     /// or the tests would run nowhere.
-    fn check_split_files(&self) -> Result<(), String> {
+    fn check_split_files(&self) -> Result<(), UnplannedSplit> {
         let items: BTreeSet<&str> = self
             .plan
             .shards
@@ -66,11 +75,10 @@ impl PlanFile {
                 .chain(tests.iter().map(|t| t.id.as_str()))
                 .find(|id| !items.contains(id));
             if let Some(id) = missing {
-                return Err(format!(
-                    "split_files.{}: `{}` is not an item of any shard",
-                    crate::escape::control_chars(file),
-                    crate::escape::control_chars(id)
-                ));
+                return Err(UnplannedSplit {
+                    file: crate::escape::control_chars(file).into_owned(),
+                    id: crate::escape::control_chars(id).into_owned(),
+                });
             }
         }
         Ok(())

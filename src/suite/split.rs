@@ -1418,6 +1418,7 @@ mod comparison {
 
     use super::tests::SplitMix64;
     use super::*;
+    use crate::hash::hex;
 
     /// A faithful re-implementation of pytest-split's `least_duration`
     /// (`src/pytest_split/algorithms.py`): `sorted()` by nodeid, then a stable
@@ -1552,10 +1553,6 @@ mod comparison {
             chunk.copy_from_slice(&v.to_be_bytes());
         }
         out
-    }
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     #[test]

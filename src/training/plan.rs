@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::config::Config;
 use crate::host::{Plugin, Runtime, World};
-use crate::pipeline::{Outcome, Slot};
+use crate::pipeline::{Outcome, PhaseError, Slot};
 
 /// A plan phase slot: name, the keys it owns, the phases it runs after,
 /// and whether the plan can go on without it.
@@ -82,12 +82,14 @@ pub fn slots(runtime: &Runtime, config: &Config) -> (Vec<Slot>, Vec<Value>) {
         .map(|def| {
             let key = format!("phases.{}", def.name);
             let phase = match config.phases.get(def.name) {
-                None => Err(format!("no plugin configured for `{key}`")),
-                Some(setting) if !setting.enabled => Err(format!(
+                None => Err(PhaseError::Unavailable(format!(
+                    "no plugin configured for `{key}`"
+                ))),
+                Some(setting) if !setting.enabled => Err(PhaseError::Unavailable(format!(
                     "disabled in pitcrew.toml (`{key}.enabled = false`)"
-                )),
+                ))),
                 Some(setting) => Plugin::load(runtime, &setting.spec, &key, Some(World::Phase))
-                    .map_err(|e| e.to_string()),
+                    .map_err(PhaseError::from),
             };
             let (owns, after) =
                 match &phase {

@@ -22,9 +22,36 @@ pub fn default_key_path() -> Option<PathBuf> {
     dirs::data_local_dir().map(|dir| dir.join("pitcrew").join("cache.key"))
 }
 
+/// Why the key cannot be used; the caller names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("lies inside the cache directory; it must be kept outside it")]
+    InsideCache,
+    #[error("cannot create its directory: {0}")]
+    CreateDir(std::io::Error),
+    #[error("no randomness for a new key: {0}")]
+    NoRandomness(getrandom::Error),
+    #[error("cannot create it: {0}")]
+    Create(std::io::Error),
+    #[error("cannot write it: {0}")]
+    Write(std::io::Error),
+    #[error("vanished while being created")]
+    Vanished,
+    #[error("cannot read it: {0}")]
+    Read(std::io::Error),
+    #[error("is not a regular file")]
+    NotAFile,
+    #[error("is owned by uid {0}, not this user")]
+    NotOurs(u32),
+    #[error("is readable or writable by others (mode {0:o}); it must be 0600")]
+    NotPrivate(u32),
+    #[error("is not a {KEY_BYTES}-byte key")]
+    NotAKey,
+}
+
 /// Reads the key, creating it (0600, in a 0700 directory) the first time.
 /// Two processes racing to create it agree: the loser reads the winner's.
-pub fn load_or_create(path: &Path) -> Result<[u8; KEY_BYTES], String> {
+pub fn load_or_create(path: &Path) -> Result<[u8; KEY_BYTES], KeyError> {
     match read(path) {
         Ok(Some(key)) => return Ok(key),
         Ok(None) => {}
@@ -38,59 +65,50 @@ pub fn load_or_create(path: &Path) -> Result<[u8; KEY_BYTES], String> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(parent)
-        .map_err(|e| format!("cannot create its directory: {e}"))?;
+    builder.create(parent).map_err(KeyError::CreateDir)?;
     let mut key = [0u8; KEY_BYTES];
-    getrandom::fill(&mut key).map_err(|e| format!("no randomness for a new key: {e}"))?;
+    getrandom::fill(&mut key).map_err(KeyError::NoRandomness)?;
     // tempfile creates its files 0600 on unix.
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(parent).map_err(|e| format!("cannot create it: {e}"))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(KeyError::Create)?;
     tmp.write_all(&key)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("cannot write it: {e}"))?;
+        .map_err(KeyError::Write)?;
     match tmp.persist_noclobber(path) {
         Ok(_) => Ok(key),
         Err(err) if err.error.kind() == std::io::ErrorKind::AlreadyExists => {
-            read(path)?.ok_or_else(|| "vanished while being created".to_string())
+            read(path)?.ok_or(KeyError::Vanished)
         }
-        Err(err) => Err(format!("cannot create it: {}", err.error)),
+        Err(err) => Err(KeyError::Create(err.error)),
     }
 }
 
 /// The key, `None` when there is no file yet; an error when the file is not
 /// one only this user can read and write, or is not a key.
-fn read(path: &Path) -> Result<Option<[u8; KEY_BYTES]>, String> {
+fn read(path: &Path) -> Result<Option<[u8; KEY_BYTES]>, KeyError> {
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read it: {e}")),
+        Err(e) => return Err(KeyError::Read(e)),
     };
     if !meta.file_type().is_file() {
-        return Err("is not a regular file".into());
+        return Err(KeyError::NotAFile);
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
         let uid = rustix::process::getuid().as_raw();
         if meta.uid() != uid {
-            return Err(format!("is owned by uid {}, not this user", meta.uid()));
+            return Err(KeyError::NotOurs(meta.uid()));
         }
         if meta.mode() & 0o077 != 0 {
-            return Err(format!(
-                "is readable or writable by others (mode {:o}); it must be 0600",
-                meta.mode() & 0o777
-            ));
+            return Err(KeyError::NotPrivate(meta.mode() & 0o777));
         }
     }
     let mut bytes = Vec::with_capacity(KEY_BYTES);
     fs::File::open(path)
         .and_then(|f| f.take(KEY_BYTES as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read it: {e}"))?;
-    bytes
-        .try_into()
-        .map(Some)
-        .map_err(|_| format!("is not a {KEY_BYTES}-byte key"))
+        .map_err(KeyError::Read)?;
+    bytes.try_into().map(Some).map_err(|_| KeyError::NotAKey)
 }
 
 #[cfg(test)]
@@ -110,7 +128,7 @@ mod tests {
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
             fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-            let err = load_or_create(&path).unwrap_err();
+            let err = load_or_create(&path).unwrap_err().to_string();
             assert!(
                 err.starts_with("is readable or writable by others"),
                 "{err}"
@@ -128,6 +146,9 @@ mod tests {
             use std::os::unix::fs::PermissionsExt as _;
             fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         }
-        assert_eq!(load_or_create(&path).unwrap_err(), "is not a 32-byte key");
+        assert_eq!(
+            load_or_create(&path).unwrap_err().to_string(),
+            "is not a 32-byte key"
+        );
     }
 }

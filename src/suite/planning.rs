@@ -1,11 +1,11 @@
-//! What `split`, `run`, `report` and `test` share: finding the runner and
-//! the test files, choosing the shard count, reading JUnit timings.
+//! Planning a suite, as `split`, `run` and `test` share it: finding the
+//! runner and the test files, reading the timing history, choosing the
+//! shard count and splitting slow files.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::InputError;
-use crate::cli::{ShardCountArgs, SuiteArgs};
 use crate::suite::collect;
 use crate::suite::discover::{discover, matching};
 use crate::suite::fold::Folder;
@@ -16,6 +16,28 @@ use crate::suite::runners::{self, Runner};
 use crate::suite::slow_files::split_slow_files;
 use crate::suite::split::{self, Item, Plan};
 use crate::suite::timings::Timings;
+
+/// Where the suite's test files come from: `--test-list`, else `--tests`
+/// globs (empty: the runner's usual names), else the runner's own listing;
+/// `root` is the project. (The errors name the flags these come from.)
+#[derive(Clone, Debug)]
+pub struct Sources {
+    pub tests: Option<Vec<String>>,
+    pub test_list: Option<PathBuf>,
+    pub root: PathBuf,
+}
+
+/// How many shards: `shards` (a number, or `auto`: the cheapest count that
+/// meets `target_minutes`, each shard costing `shard_overhead_s`, at most
+/// `max_shards`); `whole_files` keeps slow files whole.
+#[derive(Clone, Debug)]
+pub struct ShardCount {
+    pub whole_files: bool,
+    pub shards: Option<String>,
+    pub target_minutes: f64,
+    pub shard_overhead_s: f64,
+    pub max_shards: usize,
+}
 
 /// The runner named by `--runner` (or the plan), else the one the command
 /// shows.
@@ -61,10 +83,11 @@ fn never_a_test(runner: &str, file: &str) -> bool {
 /// the runner lists when asked with `command` (go's items are packages,
 /// nextest's binary ids).
 pub fn files(
-    args: &SuiteArgs,
+    args: impl Into<Sources>,
     runner: Option<&dyn Runner>,
     command: &[String],
 ) -> Result<Vec<String>, InputError> {
+    let args = &args.into();
     if let Some(list) = &args.test_list {
         let text = std::fs::read_to_string(list)
             .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", list.display())))?;
@@ -215,9 +238,10 @@ pub fn plan_file(
     files: &[Item],
     timings: &Timings,
     runner: Option<&dyn Runner>,
-    count: &ShardCountArgs,
+    count: impl Into<ShardCount>,
     fallback: Option<usize>,
 ) -> Result<PlanFile, InputError> {
+    let count = &count.into();
     let startup = runner.map_or(0.0, |r| timings.startup_of(r.name()));
     let whole = plan(files, count, fallback, startup)?;
     let mut planned = whole.clone();
@@ -260,7 +284,7 @@ pub fn plan_file(
 /// seconds) is part of each job's overhead.
 pub fn plan(
     items: &[Item],
-    count: &ShardCountArgs,
+    count: &ShardCount,
     fallback: Option<usize>,
     startup: f64,
 ) -> Result<Plan, InputError> {

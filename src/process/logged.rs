@@ -13,14 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::wait::{Waited, drain, lock, wait};
+use crate::process_group::{self, Group};
+
 /// Lines of stderr kept for the error message of a failed shard.
 const TAIL_LINES: usize = 20;
-
-/// After the runner's group is gone, how long its stderr may take to
-/// close (a process that left the group with `setsid` can hold it open).
-const DRAIN_GRACE: Duration = Duration::from_secs(2);
-
-use crate::process_group::{self, Group};
 
 /// Where a runner's output goes.
 #[derive(Clone, Debug)]
@@ -87,16 +84,16 @@ pub fn run(
     };
     let mut group = process_group::spawn(&mut command).map_err(spawn_error)?;
     let tail = forward_stderr(&mut group, log);
-    let (status, timed_out) = wait(&mut group, timeout);
+    let (status, timed_out) = match wait(&mut group, timeout.map(|t| Instant::now() + t)) {
+        Waited::Exited(status) => (Some(status), false),
+        Waited::TimedOut => (None, true),
+        Waited::Failed(_) => (None, false),
+    };
     Ok(Finished {
         status,
         timed_out,
         stderr_tail: tail.finish(),
     })
-}
-
-fn lock(file: &Arc<Mutex<File>>) -> std::sync::MutexGuard<'_, File> {
-    file.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
 /// The last lines of stderr, shared with the thread that reads them, so a
@@ -108,11 +105,8 @@ struct Tail {
 
 impl Tail {
     fn finish(self) -> String {
-        let deadline = Instant::now() + DRAIN_GRACE;
-        while !self.reader.is_finished() && Instant::now() < deadline {
-            thread::sleep(Duration::from_millis(10));
-        }
-        let lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        drain(&self.reader);
+        let lines = lock(&self.lines);
         lines.iter().cloned().collect::<Vec<_>>().join("\n")
     }
 }
@@ -143,7 +137,7 @@ fn forward_stderr(group: &mut Group, log: Option<Arc<Mutex<File>>>) -> Tail {
                     let _ = std::io::stderr().write_all(&line);
                 }
             }
-            let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+            let mut tail = lock(&tail);
             if tail.len() == TAIL_LINES {
                 tail.pop_front();
             }
@@ -151,31 +145,6 @@ fn forward_stderr(group: &mut Group, log: Option<Arc<Mutex<File>>>) -> Tail {
         }
     });
     Tail { lines, reader }
-}
-
-/// Waits for the runner until `timeout`; either way its group is killed
-/// (before reaping on a timeout, so the group id cannot have been reused).
-fn wait(group: &mut Group, timeout: Option<Duration>) -> (Option<ExitStatus>, bool) {
-    let deadline = timeout.map(|t| Instant::now() + t);
-    loop {
-        match group.child.try_wait() {
-            Ok(Some(status)) => {
-                group.kill();
-                return (Some(status), false);
-            }
-            Ok(None) => {}
-            Err(_) => {
-                group.kill();
-                return (None, false);
-            }
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            group.kill();
-            let _ = group.child.wait();
-            return (None, true);
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[cfg(test)]

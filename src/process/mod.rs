@@ -1,4 +1,10 @@
-//! Running a command with a deadline, below every domain module.
+//! Running a command with a deadline, below every domain module: the one
+//! home for child processes (the platform layer, process groups and job
+//! objects, is [`crate::process_group`]).
+//!
+//! [`run`] keeps the tails of a command's output (probes, job scripts);
+//! [`logged::run`] sends a test runner's output to a log or our terminal
+//! and keeps its last lines of stderr.
 //!
 //! The command runs with stdin closed, in a process group of its own
 //! ([`crate::process_group`]): at the deadline the whole group is killed
@@ -9,16 +15,16 @@
 //! are given up after a grace period, so a pipe held open by a process that
 //! escaped the group cannot block the caller.
 
+pub mod logged;
+mod wait;
+
 use std::io::{self, Read};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How long to wait for a command's output to drain after it is gone.
-const DRAIN_GRACE: Duration = Duration::from_secs(2);
-/// How often a running command is polled.
-const POLL_INTERVAL: Duration = Duration::from_millis(10);
+use wait::{Waited, drain, lock, wait};
 
 /// How much of each output stream is kept: its last bytes.
 #[derive(Clone, Copy, Debug)]
@@ -61,32 +67,23 @@ pub fn run(mut command: Command, timeout: Duration, tails: Tails) -> Result<Fini
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut group = crate::process_group::spawn(&mut command).map_err(RunError::Spawn)?;
-    let child = &mut group.child;
-    let stdout = child
+    let stdout = group
+        .child
         .stdout
         .take()
         .map(|pipe| read_tail(pipe, tails.stdout));
-    let stderr = child
+    let stderr = group
+        .child
         .stderr
         .take()
         .map(|pipe| read_tail(pipe, tails.stderr));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(Some(status)),
-            Ok(None) if Instant::now() >= deadline => break Ok(None),
-            Ok(None) => thread::sleep(POLL_INTERVAL),
-            Err(e) => break Err(RunError::Wait(e)),
-        }
+    let status = match wait(&mut group, Some(Instant::now() + timeout)) {
+        Waited::Exited(status) => Some(status),
+        Waited::TimedOut => None,
+        Waited::Failed(e) => return Err(RunError::Wait(e)),
     };
-    // Before reaping a command that did not exit, so the group id cannot
-    // have been reused.
-    group.kill();
-    if !matches!(status, Ok(Some(_))) {
-        let _ = group.child.wait();
-    }
     Ok(Finished {
-        status: status?,
+        status,
         stdout: stdout.map(Tail::finish).unwrap_or_default(),
         stderr: stderr.map(Tail::finish).unwrap_or_default(),
     })
@@ -106,7 +103,7 @@ pub fn describe_status(status: ExitStatus) -> String {
 
 /// The last bytes of a pipe, read by a thread. Shared rather than
 /// returned, so that a pipe held open by a process that escaped the kill
-/// cannot block us: after [`DRAIN_GRACE`] we take what has arrived.
+/// cannot block us ([`drain`]).
 struct Tail {
     bytes: Arc<Mutex<Vec<u8>>>,
     reader: thread::JoinHandle<()>,
@@ -139,17 +136,10 @@ fn read_tail(mut pipe: impl Read + Send + 'static, cap: usize) -> Tail {
 impl Tail {
     /// What was read, once the pipe is closed or the grace period is over.
     fn finish(self) -> String {
-        let deadline = Instant::now() + DRAIN_GRACE;
-        while !self.reader.is_finished() && Instant::now() < deadline {
-            thread::sleep(POLL_INTERVAL);
-        }
+        drain(&self.reader);
         let bytes = lock(&self.bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
 #[cfg(all(test, unix))]

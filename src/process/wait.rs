@@ -1,0 +1,63 @@
+//! What both ways of running a command share: waiting for it until a
+//! deadline and then killing its group, and giving up on output readers
+//! after a grace period. One copy, so a fix to either lands for both.
+
+use std::io;
+use std::process::ExitStatus;
+use std::sync::{Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::process_group::Group;
+
+/// How long a command's output may take to close after its group is gone
+/// (a process that left the group with `setsid` can hold a pipe open).
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
+/// How often a running command is polled.
+const POLL_INTERVAL: Duration = Duration::from_millis(10);
+
+/// How waiting for a command ended.
+#[derive(Debug)]
+pub enum Waited {
+    Exited(ExitStatus),
+    /// Killed at its deadline.
+    TimedOut,
+    /// The system could not tell us; the group was killed.
+    Failed(io::Error),
+}
+
+/// Waits for the group's command until `deadline` (`None`: for ever).
+/// Either way its group is then killed, so nothing it started in the
+/// background keeps running; a command that did not exit is killed before
+/// it is reaped, so its group id cannot have been reused.
+pub fn wait(group: &mut Group, deadline: Option<Instant>) -> Waited {
+    let waited = loop {
+        match group.child.try_wait() {
+            Ok(Some(status)) => break Waited::Exited(status),
+            Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => break Waited::TimedOut,
+            Ok(None) => thread::sleep(POLL_INTERVAL),
+            Err(e) => break Waited::Failed(e),
+        }
+    };
+    group.kill();
+    if !matches!(waited, Waited::Exited(_)) {
+        let _ = group.child.wait();
+    }
+    waited
+}
+
+/// Waits for an output reader to finish, at most [`DRAIN_GRACE`]: a pipe
+/// held open by a process that escaped the kill cannot block us, we take
+/// what has arrived.
+pub fn drain(reader: &thread::JoinHandle<()>) {
+    let deadline = Instant::now() + DRAIN_GRACE;
+    while !reader.is_finished() && Instant::now() < deadline {
+        thread::sleep(POLL_INTERVAL);
+    }
+}
+
+/// A lock that a panicked reader thread does not poison for us: the bytes
+/// it kept are still the best we have.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
+}

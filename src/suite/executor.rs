@@ -1,0 +1,120 @@
+//! The local parallel executor behind `pitcrew test`: the plan's shards
+//! run as processes, `jobs` at a time, each with its own log and scratch
+//! directory, with a progress line each.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use crate::error::exit;
+use crate::process::logged::Sink;
+use crate::suite::exec::{self, ShardRun};
+use crate::suite::plan::PlanFile;
+use crate::suite::progress::Progress;
+use crate::suite::result::ShardResult;
+use crate::suite::runners::Runner;
+use crate::suite::shard::{FlakyPolicy, exit_code, shard_result};
+
+/// What to run, and how.
+pub struct Local<'a> {
+    pub runner: &'static dyn Runner,
+    /// The user's command, e.g. `["npx", "jest"]`.
+    pub command: &'a [String],
+    pub plan: &'a PlanFile,
+    /// The sha256 of the plan file, which each shard result carries.
+    pub plan_sha256: &'a str,
+    pub retries: u32,
+    pub timeout: Option<Duration>,
+    pub flaky: FlakyPolicy,
+    /// How many shards run at once.
+    pub jobs: usize,
+    /// Where the runner runs (the project).
+    pub root: &'a Path,
+    /// Where each shard's output goes, `shard-K.log`.
+    pub logs: &'a Path,
+}
+
+/// The shards' results, by shard, each with the path it is to be saved
+/// under (relative to the project), and the worst shard's exit code.
+pub struct Ran {
+    pub results: Vec<(String, ShardResult)>,
+    pub worst_exit: u8,
+}
+
+/// Runs every shard of the plan. Errors only when the log or scratch
+/// directories cannot be made; a shard that fails is in its result.
+pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
+    let &Local {
+        runner,
+        command,
+        plan,
+        plan_sha256,
+        retries,
+        timeout,
+        flaky,
+        jobs,
+        root,
+        logs,
+    } = local;
+    std::fs::create_dir_all(logs)?;
+    let scratch = tempfile::tempdir()?;
+
+    let total = plan.plan.shards.len();
+    let progress = Progress::new(plan);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
+    let worst = AtomicUsize::new(exit::SUCCESS as usize);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(total) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(shard) = plan.plan.shards.get(i) else {
+                        break;
+                    };
+                    let shard_scratch = scratch.path().join(shard.index.to_string());
+                    let log = logs.join(format!("shard-{}.log", shard.index));
+                    let _ = std::fs::remove_file(&log);
+                    if std::fs::create_dir_all(&shard_scratch).is_err() {
+                        break;
+                    }
+                    progress.start(i, shard.items.len());
+                    let outcome = exec::run(&ShardRun {
+                        runner,
+                        base: command,
+                        items: &shard.items,
+                        split_files: &plan.split_files,
+                        retries,
+                        timeout,
+                        dir: root,
+                        scratch: &shard_scratch,
+                        sink: Sink::File(log),
+                    });
+                    worst.fetch_max(usize::from(exit_code(&outcome, flaky)), Ordering::SeqCst);
+                    let result = shard_result(
+                        plan_sha256.to_string(),
+                        shard.index,
+                        total,
+                        runner.name(),
+                        outcome,
+                    );
+                    progress.finish(i, &result);
+                    let origin = format!(".pitcrew/results/shard-{}.json", shard.index);
+                    results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((origin, result));
+                }
+            });
+        }
+    });
+    progress.done();
+
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by_key(|(_, r)| r.shard);
+    Ok(Ran {
+        results,
+        worst_exit: worst.load(Ordering::SeqCst) as u8,
+    })
+}
