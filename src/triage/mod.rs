@@ -1,6 +1,9 @@
 //! Triage of test failures: classification and routing through plugins.
-//! (Fingerprinting, the model client and fix verification come later.)
+//! Secrets are redacted (`redact`) before the model client (`model`) sends
+//! anything. (Fingerprinting, the triage command and fixes come later.)
 
 pub mod classify;
 pub mod failures;
 pub mod group;
+pub mod model;
+pub mod redact;

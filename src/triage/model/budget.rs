@@ -1,0 +1,233 @@
+//! Per-run limits on model use: calls, tokens and an estimated cost, checked
+//! before each call.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+/// The limits of one run; `None` is unlimited.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Chat-completion requests, retries included (model listings are free).
+    pub max_calls: Option<u64>,
+    /// Input plus output tokens, as the endpoints report them in `usage`.
+    pub max_tokens: Option<u64>,
+    /// The estimated cost in US dollars, from the price table.
+    pub max_cost_usd: Option<f64>,
+}
+
+/// US dollars per million tokens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub input_per_million: f64,
+    pub output_per_million: f64,
+}
+
+impl Price {
+    pub fn cost(&self, input_tokens: u64, output_tokens: u64) -> f64 {
+        (input_tokens as f64 * self.input_per_million
+            + output_tokens as f64 * self.output_per_million)
+            / 1_000_000.0
+    }
+}
+
+/// Prices by model name (as sent in requests, e.g. `openai/gpt-4.1-mini`).
+pub type PriceTable = HashMap<String, Price>;
+
+/// Token counts of one response.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    /// The endpoint sent no `usage`: counted from the text (4 bytes a token).
+    pub estimated: bool,
+}
+
+/// What this run has used so far.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Spent {
+    pub calls: u64,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cost_usd: f64,
+    /// Successful calls to a paid endpoint whose model has no price: their
+    /// cost is missing from `cost_usd`.
+    pub unpriced_calls: u64,
+}
+
+impl Spent {
+    pub fn tokens(&self) -> u64 {
+        self.input_tokens + self.output_tokens
+    }
+}
+
+/// Which limit ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    Calls,
+    Tokens,
+    Cost,
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Limit::Calls => "calls",
+            Limit::Tokens => "tokens",
+            Limit::Cost => "cost",
+        })
+    }
+}
+
+/// The run's budget and what it has spent; shared by concurrent calls.
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    budget: Budget,
+    spent: Mutex<Spent>,
+}
+
+impl Ledger {
+    pub fn new(budget: Budget) -> Self {
+        Self {
+            budget,
+            spent: Mutex::default(),
+        }
+    }
+
+    /// Takes one call from the budget, or says which limit is used up. Calls
+    /// are counted here, before the request, so concurrent calls never exceed
+    /// `max_calls`; tokens and cost are known only after a response, so they
+    /// can overshoot by what the calls in flight use.
+    pub fn reserve_call(&self) -> Result<(), (Limit, Spent)> {
+        let mut spent = self.lock();
+        let out = if self
+            .budget
+            .max_tokens
+            .is_some_and(|max| spent.tokens() >= max)
+        {
+            Some(Limit::Tokens)
+        } else if self
+            .budget
+            .max_cost_usd
+            .is_some_and(|max| spent.cost_usd >= max)
+        {
+            Some(Limit::Cost)
+        } else if self.budget.max_calls.is_some_and(|max| spent.calls >= max) {
+            Some(Limit::Calls)
+        } else {
+            None
+        };
+        match out {
+            Some(limit) => Err((limit, spent.clone())),
+            None => {
+                spent.calls += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds a response's usage; `price` is `None` for an unpriced paid model.
+    pub fn record(&self, usage: Usage, price: Option<Price>) {
+        let mut spent = self.lock();
+        spent.input_tokens += usage.input_tokens;
+        spent.output_tokens += usage.output_tokens;
+        match price {
+            Some(price) => spent.cost_usd += price.cost(usage.input_tokens, usage.output_tokens),
+            None => spent.unpriced_calls += 1,
+        }
+    }
+
+    pub fn spent(&self) -> Spent {
+        self.lock().clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Spent> {
+        // The guarded data is plain counters: a panic elsewhere cannot leave them torn.
+        self.spent.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(input: u64, output: u64) -> Usage {
+        Usage {
+            input_tokens: input,
+            output_tokens: output,
+            estimated: false,
+        }
+    }
+
+    #[test]
+    fn unlimited_by_default() {
+        let ledger = Ledger::new(Budget::default());
+        for _ in 0..1000 {
+            ledger.reserve_call().unwrap();
+        }
+        assert_eq!(ledger.spent().calls, 1000);
+    }
+
+    #[test]
+    fn calls_stop_at_the_limit() {
+        let ledger = Ledger::new(Budget {
+            max_calls: Some(2),
+            ..Budget::default()
+        });
+        ledger.reserve_call().unwrap();
+        ledger.reserve_call().unwrap();
+        let (limit, spent) = ledger.reserve_call().unwrap_err();
+        assert_eq!((limit, spent.calls), (Limit::Calls, 2));
+    }
+
+    #[test]
+    fn tokens_and_cost_stop_once_reached() {
+        let ledger = Ledger::new(Budget {
+            max_tokens: Some(100),
+            ..Budget::default()
+        });
+        ledger.reserve_call().unwrap();
+        ledger.record(usage(60, 39), None);
+        ledger.reserve_call().unwrap();
+        ledger.record(usage(1, 0), None);
+        assert_eq!(ledger.reserve_call().unwrap_err().0, Limit::Tokens);
+
+        let price = Price {
+            input_per_million: 2.0,
+            output_per_million: 8.0,
+        };
+        assert!((price.cost(1_000_000, 500_000) - 6.0).abs() < 1e-9);
+        let ledger = Ledger::new(Budget {
+            max_cost_usd: Some(0.01),
+            ..Budget::default()
+        });
+        ledger.reserve_call().unwrap();
+        ledger.record(usage(1000, 1000), Some(price));
+        assert!((ledger.spent().cost_usd - 0.01).abs() < 1e-12);
+        assert_eq!(ledger.reserve_call().unwrap_err().0, Limit::Cost);
+    }
+
+    #[test]
+    fn unpriced_calls_are_counted_apart() {
+        let ledger = Ledger::new(Budget::default());
+        ledger.record(usage(10, 10), None);
+        ledger.record(usage(10, 10), Some(Price::default()));
+        let spent = ledger.spent();
+        assert_eq!(
+            (spent.unpriced_calls, spent.tokens(), spent.cost_usd),
+            (1, 40, 0.0)
+        );
+    }
+
+    #[test]
+    fn budget_reads_from_toml() {
+        let budget: Budget = toml::from_str("max_calls = 50\nmax_cost_usd = 0.5").unwrap();
+        assert_eq!(budget.max_calls, Some(50));
+        assert!(toml::from_str::<Budget>("max_call = 5").is_err());
+    }
+}
