@@ -128,7 +128,7 @@ test('talks to the server', async () => {
 """)
 jest("fetch-refused", "network", "general", """
 test('gets the health endpoint', async () => {
-  const res = await fetch('http://127.0.0.1:9/health');
+  const res = await fetch('http://127.0.0.1:45999/health');
   expect(res.status).toBe(200);
 });
 """)
@@ -229,7 +229,7 @@ import { test, expect } from 'vitest';
 import { price } from './pricing';
 test('prices', () => { expect(price(1)).toBe(2); });
 """)
-vitest("syntax", "compile", "general", """
+vitest("syntax", "compile", "typescript", """
 import { test, expect } from 'vitest';
 import { f } from './broken';
 test('f', () => { expect(f()).toBe(1); });
@@ -237,7 +237,7 @@ test('f', () => { expect(f()).toBe(1); });
 vitest("fetch-refused", "network", "general", """
 import { test, expect } from 'vitest';
 test('pings the api', async () => {
-  const res = await fetch('http://127.0.0.1:9/ping');
+  const res = await fetch('http://127.0.0.1:45999/ping');
   expect(res.ok).toBe(true);
 });
 """)
@@ -584,7 +584,8 @@ case("oom/python-ulimit", "python", "resource", "general", "python",
      "ulimit -v 400000; python3 load.py", shown_cmd="python load.py")
 case("oom/killed", "bash", "resource", "general", "python",
      {"train.py": "import os, signal\nbuf = bytearray(10 * 1024 * 1024)\nos.kill(os.getpid(), signal.SIGKILL)\n"},
-     "python3 train.py", shown_cmd="python train.py")
+     # Not the shell's last command, so that it reports the kill as CI shows it.
+     "python3 train.py; exit $?", shown_cmd="python train.py")
 case("oom/java-heap", "java", "resource", "general", "java",
      {"Main.java": "import java.util.*;\npublic class Main { public static void main(String[] a) {\n"
       "  List<long[]> l = new ArrayList<>(); while (true) l.add(new long[1 << 20]); } }\n"},

@@ -34,7 +34,11 @@ import cases as case_table
 
 # Where a GitHub-hosted runner checks the repository out: temp paths become it.
 WORKSPACE = "/home/runner/work/app/app"
+# Where setup-python installs Python there: the tools' venv becomes it.
+PYTHON_HOME = "/opt/hostedtoolcache/Python/3.11.9/x64"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+# Where the tools are installed (set by main).
+TOOLS = ""
 # The most a pasted record keeps: people paste the end of a long log.
 MAX_LINES = 150
 
@@ -44,7 +48,17 @@ def split_of(case_id):
 
 
 def normalise(text, tmp):
+    """Plain text with the machine's paths replaced by a CI runner's: the
+    checkout for the temp dir, the checkout's node_modules for the tools."""
     text = ANSI.sub("", text).replace("\r\n", "\n")
+    tools_modules = os.path.join(TOOLS, "node_modules")
+    for path in {tools_modules, os.path.realpath(tools_modules)}:
+        text = text.replace(path, WORKSPACE + "/node_modules")
+        text = text.replace(os.path.relpath(path, tmp), "node_modules")
+    venv = os.path.join(TOOLS, "venv")
+    for path in {venv, os.path.realpath(venv)}:
+        text = text.replace(path, PYTHON_HOME)
+        text = text.replace(os.path.relpath(path, tmp), PYTHON_HOME)
     for path in {tmp, os.path.realpath(tmp)}:
         text = text.replace(path, WORKSPACE)
     lines = text.rstrip().split("\n")
@@ -88,7 +102,7 @@ def junit_records(path, tmp):
             if node is None:
                 continue
             cls, name = tc.get("classname", ""), tc.get("name", "")
-            test_name = f"{cls} > {name}" if cls and cls != name else name
+            test_name = normalise(f"{cls} > {name}" if cls and cls != name else name, tmp)
             message = normalise(node.get("message", ""), tmp)
             details = normalise(node.text or "", tmp)
             file = tc.get("file")
@@ -189,6 +203,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--only", help="run only the cases whose id contains this")
     args = ap.parse_args()
+    global TOOLS
+    TOOLS = os.path.abspath(args.tools)
     selected = [c for c in case_table.CASES if not args.only or args.only in c["id"]]
     records, broken = [], []
     for case in selected:
