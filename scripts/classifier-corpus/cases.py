@@ -731,3 +731,187 @@ case("python/filenotfound", "python", "runtime", "general", "python",
 case("python/version", "python", "config", "general", "python",
      {"app.py": "import sys\nif sys.version_info < (3, 99):\n    sys.exit('This project requires Python 3.99 or newer; unsupported version ' + sys.version.split()[0])\n"},
      "python3 app.py", shown_cmd="python app.py")
+
+# --- second batch: more shapes of the same kinds ----------------------------
+jest("snapshot-not-written", "snapshot", "test", """
+test('renders the invoice', () => { expect({ id: 7, lines: 2 }).toMatchSnapshot(); });
+""")
+jest("tohaveproperty", "assertion", "test", """
+test('has an id', () => { expect({ name: 'a' }).toHaveProperty('id', 1); });
+""")
+jest("tomatch", "assertion", "test", """
+test('formats the date', () => { expect('2024/05/01').toMatch(/^\\d{4}-\\d{2}-\\d{2}$/); });
+""")
+jest("rejects", "runtime", "general", """
+class PaymentDeclined extends Error { constructor(m) { super(m); this.name = 'PaymentDeclined'; } }
+async function charge() { throw new PaymentDeclined('card declined: insufficient funds'); }
+test('charges the card', async () => { await charge(); });
+""")
+vitest("called-with", "assertion", "test", """
+import { test, expect, vi } from 'vitest';
+test('logs the user in', () => {
+  const login = vi.fn();
+  login('ada', 'secret');
+  expect(login).toHaveBeenCalledWith('ada', 'hunter2');
+});
+""")
+vitest("tothrow", "assertion", "test", """
+import { test, expect } from 'vitest';
+test('validates', () => { expect(() => JSON.parse('{}')).toThrowError(/Unexpected/); });
+""")
+vitest("range-error", "runtime", "general", """
+import { test } from 'vitest';
+test('allocates', () => { new Array(-1); });
+""")
+nodetest("throws", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert/strict';
+test('rejects empty names', () => { assert.throws(() => String(''), /empty/); });
+""")
+nodetest("match", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert/strict';
+test('prints the version', () => { assert.match('version 1.2', /^v\\d+/); });
+""")
+tsc("ts2741", "compile", "typescript",
+    "interface Cfg { host: string; port: number }\nexport const c: Cfg = { host: 'x' };\n")
+tsc("ts2554", "compile", "typescript",
+    "function f(a: number, b: number) { return a + b; }\nexport const x = f(1);\n", pretty=True)
+tsc("ts2551", "compile", "typescript",
+    "const user = { firstName: 'a' };\nexport const n = user.firstname;\n")
+tsc("ts18046", "compile", "typescript",
+    "export function f(e: unknown) { return e.message; }\n")
+tsc("ts6133", "compile", "typescript", "export function f() { const unused = 1; return 2; }\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true,"noUnusedLocals":true},"include":["src"]}\n')
+pytest("unittest-style", "assertion", "test", """
+import unittest
+
+class TestCart(unittest.TestCase):
+    def test_total(self):
+        self.assertEqual(sum([1, 2]), 4)
+""")
+pytest("assert-msg", "assertion", "test", """
+def test_status():
+    status = "pending"
+    assert status == "done", f"order should be done, is {status}"
+""")
+pytest("xpass-strict", "assertion", "test", """
+import pytest
+
+@pytest.mark.xfail(strict=True, reason="bug 12")
+def test_known_bug():
+    assert 1 + 1 == 2
+""")
+pytest("asyncio-timeout", "timeout", "test", """
+import asyncio
+
+def test_job():
+    async def job():
+        await asyncio.sleep(10)
+    asyncio.run(asyncio.wait_for(job(), timeout=0.2))
+""")
+pytest("subprocess-timeout", "timeout", "test", """
+import subprocess
+
+def test_cli():
+    subprocess.run(["sleep", "10"], timeout=0.5, check=True)
+""")
+pytest("syrupy-missing", "snapshot", "test", """
+def test_invoice(snapshot):
+    assert {"id": 7} == snapshot
+""", {"tests/__snapshots__/test_app.ambr": "# serializer version: 1\n"})
+pytest("too-many-files", "resource", "general", """
+import resource, tempfile
+
+def test_open_many():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    files = [tempfile.TemporaryFile() for _ in range(200)]
+    assert files
+""")
+pytest("dns-urlopen", "network", "general", """
+import urllib.request
+
+def test_api():
+    urllib.request.urlopen("http://api.example.invalid/v1/ping", timeout=5)
+""")
+case("python/unittest-error", "python -m unittest", "runtime", "general", "python",
+     {"test_app.py": "import unittest\n\nclass T(unittest.TestCase):\n    def test_parse(self):\n        int('x1')\n"},
+     "python3 -m unittest -v test_app", shown_cmd="python -m unittest")
+case("python/unittest-fail", "python -m unittest", "assertion", "test", "python",
+     {"test_app.py": "import unittest\n\nclass T(unittest.TestCase):\n    def test_items(self):\n        self.assertIn('eve', ['ada', 'bob'])\n"},
+     "python3 -m unittest -v test_app", shown_cmd="python -m unittest")
+case("mypy/union-attr", "mypy", "compile", "general", "python",
+     {"app.py": "def f(s: str | None) -> str:\n    return s.upper()\n"}, "mypy app.py")
+case("mypy/call-arg", "mypy", "compile", "general", "python",
+     {"app.py": "def f(a: int) -> int:\n    return a\n\nf(1, 2)\n"}, "mypy --pretty app.py")
+case("ruff/none-compare", "ruff", "lint", "general", "python",
+     {"app.py": "def f(x):\n    return x == None\n"}, "ruff check --no-cache --select E711 app.py")
+case("flake8/blank-lines", "flake8", "lint", "general", "python",
+     {"app.py": "import sys\ndef main():\n    return sys.argv\n"}, "flake8 app.py")
+case("pip/conflict", "pip", "dependency", "general", "python", {},
+     "python -m venv v && v/bin/pip install --disable-pip-version-check --dry-run 'pytest==8.0.0' 'pluggy==0.13.0'",
+     shown_cmd="pip install -r requirements.txt", timeout=180)
+case("npm/ejsonparse", "npm", "config", "general", "javascript",
+     {"package.json": '{"name": "app", "version": "1.0.0",}\n'}, "npm install --no-audit --no-fund", timeout=60)
+case("npm/ci-no-lock", "npm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0"}\n'}, "npm ci", timeout=60)
+case("node/esm-missing", "node", "dependency", "general", "javascript",
+     {"main.mjs": "import { parse } from './lib/parse.mjs';\nparse();\n"}, "node main.mjs", shown_cmd="node main.mjs")
+case("node/import-outside-module", "node", "config", "general", "javascript",
+     # CommonJS in an ES module (node 20.19+ detects ESM syntax in .js itself).
+     {"main.mjs": "const fs = require('fs');\nconsole.log(fs.existsSync('x'));\n"},
+     "node main.mjs", shown_cmd="npm start")
+case("node/syntax", "node", "compile", "general", "javascript",
+     {"main.js": "function f( {\n  return 1;\n}\n"}, "node main.js", shown_cmd="npm start")
+case("node/unhandled-rejection", "node", "runtime", "general", "javascript",
+     {"main.js": "async function main() { const cfg = undefined; return cfg.db.host; }\nmain();\n"},
+     "node main.js", shown_cmd="npm start")
+case("node/enospc", "node", "resource", "general", "javascript",
+     {"main.js": "require('fs').writeFileSync('/dev/full', 'x'.repeat(100));\n"}, "node main.js",
+     shown_cmd="npm run build")
+case("node/http-refused", "node", "network", "general", "javascript",
+     {"main.js": "require('http').get('http://127.0.0.1:45999/', (r) => console.log(r.statusCode));\n"},
+     "node main.js", shown_cmd="npm run seed")
+rust("e0599", "compile", "general", "pub fn f(v: Vec<i32>) -> usize { v.size() }\n", cmd="cargo build --offline")
+rust("e0061", "compile", "general", "fn g(a: i32) -> i32 { a }\npub fn f() -> i32 { g(1, 2) }\n",
+     cmd="cargo build --offline")
+rust("e0382", "compile", "general",
+     "pub fn f() -> usize { let s = String::new(); let t = s; s.len() + t.len() }\n", cmd="cargo build --offline")
+rust("env-missing", "config", "general", "pub const URL: &str = env!(\"PITCREW_CORPUS_DATABASE_URL\");\n",
+     cmd="cargo build --offline")
+rust("should-panic", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    #[should_panic]\n    fn rejects() { let _ = 1 + 1; }\n}\n")
+rust("overflow", "runtime", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { let x: u8 = 250; let y = std::hint::black_box(10u8); let _ = x + y; }\n}\n")
+rust("refused", "network", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn connects() { std::net::TcpStream::connect(\"127.0.0.1:45999\").unwrap(); }\n}\n")
+go("unused-import", "compile", "general",
+   {"main.go": "package main\n\nimport \"os\"\n\nfunc main() {}\n"}, cmd="go build ./...")
+go("unused-var", "compile", "general",
+   {"main.go": "package main\n\nfunc main() {\n\tx := 1\n}\n"}, cmd="go vet ./...")
+go("deepequal", "assertion", "test",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"reflect\"\n\t\"testing\"\n)\n\nfunc TestSplit(t *testing.T) {\n"
+    "\tgot := []string{\"a\", \"b\"}\n\twant := []string{\"a\", \"c\"}\n\tif !reflect.DeepEqual(got, want) {\n"
+    "\t\tt.Errorf(\"Split() = %v, want %v\", got, want)\n\t}\n}\n"})
+go("panic-custom", "runtime", "general",
+   {"calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestLoad(t *testing.T) {\n\tpanic(\"unexpected state: cache not loaded\")\n}\n"})
+go("deadlock", "runtime", "general",
+   {"main.go": "package main\n\nfunc main() {\n\tc := make(chan int)\n\tc <- 1\n}\n"}, cmd="go run .")
+go("test-refused", "network", "general",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"net/http\"\n\t\"testing\"\n)\n\nfunc TestAPI(t *testing.T) {\n"
+    "\tif _, err := http.Get(\"http://127.0.0.1:45999/\"); err != nil {\n\t\tt.Fatal(err)\n\t}\n}\n"})
+go("proxy-off", "dependency", "general",
+   {"go.mod": GOMOD + "\nrequire github.com/acme/missing v1.2.3\n",
+    "main.go": "package main\n\nimport _ \"github.com/acme/missing\"\n\nfunc main() {}\n"}, cmd="go build ./...")
+case("java/missing-semicolon", "javac", "compile", "general", "java",
+     {"src/App.java": "public class App {\n  public static void main(String[] a) {\n    int x = 1\n  }\n}\n"},
+     "javac -d out src/App.java", shown_cmd="mvn -B -q compile")
+case("java/unreported", "javac", "compile", "general", "java",
+     {"src/App.java": "public class App { static void f() { throw new Exception(\"x\"); } }\n"},
+     "javac -d out src/App.java", shown_cmd="gradle compileJava")
+case("java/aioobe", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) { int[] xs = new int[2]; System.out.println(xs[a.length + 3]); } }\n"},
+     "java Main.java", shown_cmd="java -jar app.jar")
+case("java/stackoverflow", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { static int f(int n) { return f(n + 1) + 1; } public static void main(String[] a) { f(0); } }\n"},
+     "java -Xss256k Main.java 2>&1 | head -20; exit 1", shown_cmd="java -jar app.jar")

@@ -377,6 +377,14 @@ enum Check {
     ErrorHeader,
     /// Followed by an ASCII uppercase letter (`(reading 'useState')`).
     UpperAfter,
+    /// `.py:` followed by `line:column: ` and a pycodestyle/pyflakes code
+    /// (`app.py:2:1: E302 …`, flake8's and ruff's concise format).
+    PyLintCode,
+    /// A Go test log line: only `name_test.go:12: ` before it on its line.
+    GoTestLog,
+    /// A JavaScript stack frame: `at ` alone at the start of its line, the
+    /// line ending in `:line:column` or `:line:column)`.
+    JsFrame,
     /// Lowercase `error: ` starting a word, with `expected` later on the line
     /// (javac `error: ';' expected`, rustc/gcc `error: expected …`).
     CompilerExpected,
@@ -619,6 +627,17 @@ const RULES: &[Rule] = &[
     )
     .lang(L_JS),
     r("ERR_REQUIRE_ESM", C::Config, 0.88).lang(L_JS),
+    r("is not defined in ES module scope", C::Config, 0.9).lang(L_JS),
+    r("EJSONPARSE", C::Config, 0.92)
+        .check(Check::Code)
+        .lang(L_JS),
+    r("EUSAGE", C::Config, 0.85).check(Check::Code).lang(L_JS),
+    r(
+        "can only install with an existing package-lock",
+        C::Config,
+        0.9,
+    )
+    .lang(L_JS),
     r("ERR_UNKNOWN_FILE_EXTENSION", C::Config, 0.85).lang(L_JS),
     r("Unsupported engine", C::Config, 0.9).lang(L_JS),
     r("EBADENGINE", C::Config, 0.92)
@@ -673,6 +692,7 @@ const RULES: &[Rule] = &[
         .check(Check::Code)
         .lang(L_JS),
     r("No matching version found", C::Dependency, 0.9).lang(L_JS),
+    r("module lookup disabled", C::Dependency, 0.9).lang(L_GO),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
@@ -740,6 +760,9 @@ const RULES: &[Rule] = &[
     r("lint", C::Lint, 0.55).check(Check::Word),
     // ruff, flake8 and eslint summaries and messages.
     r("fixable with the", C::Lint, 0.88),
+    r("fix available with", C::Lint, 0.85),
+    r("fixes available with", C::Lint, 0.85),
+    r(".py:", C::Lint, 0.85).check(Check::PyLintCode).lang(L_PY),
     r("imported but unused", C::Lint, 0.85).lang(L_PY),
     r("Undefined name ", C::Lint, 0.8)
         .check(Check::ExactCase)
@@ -901,6 +924,12 @@ const RULES: &[Rule] = &[
     r("; want ", C::Assertion, 0.78),
     r("want", C::Assertion, 0.75).check(Check::GotBefore),
     r("Lists differ", C::Assertion, 0.85).lang(L_PY),
+    r("[XPASS(strict)]", C::Assertion, 0.88).lang(L_PY),
+    r("did not panic as expected", C::Assertion, 0.9).lang(L_RS),
+    // Go's convention, `Split() = [a b], want [a c]`, in a test log line.
+    r(", want ", C::Assertion, 0.82)
+        .check(Check::GoTestLog)
+        .lang(L_GO),
     r("DID NOT RAISE", C::Assertion, 0.92).lang(L_PY),
     // --- runtime ----------------------------------------------------------
     r("TypeError", C::Runtime, 0.75).check(Check::WordStart),
@@ -959,6 +988,9 @@ const RULES: &[Rule] = &[
     // `Error: boom` / `QuotaError: …` heading a line: an error thrown by the
     // code, when nothing more specific matched.
     r("Error: ", C::Runtime, 0.6).check(Check::ErrorHeader),
+    // A thrown value with a JavaScript stack (`PaymentDeclined: …` then
+    // `    at charge (src/pay.js:3:33)`), when nothing more specific matched.
+    r("at ", C::Runtime, 0.5).check(Check::JsFrame),
     // --- weak -------------------------------------------------------------
     r("secret", C::Config, 0.3)
         .tier(Tier::Weak)
@@ -1271,6 +1303,61 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && !contains_ignore_case(&t[end..le], b"Process completed with exit code")
         }
         Check::UpperAfter => t.get(end).is_some_and(u8::is_ascii_uppercase),
+        Check::PyLintCode => {
+            let rest = &t[end..t.len().min(end + 24)];
+            let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let rest = &rest[line..];
+            let column = rest
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if line == 0 || column == 0 || rest.first() != Some(&b':') {
+                return false;
+            }
+            let Some(code) = rest[1 + column..].strip_prefix(b": ") else {
+                return false;
+            };
+            let letters = code.iter().take_while(|b| b.is_ascii_uppercase()).count();
+            let digits = code[letters..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (1..=3).contains(&letters)
+                && (3..=4).contains(&digits)
+                && code.get(letters + digits) == Some(&b' ')
+        }
+        Check::GoTestLog => {
+            let (ls, _) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let line = t[ls..start].trim_ascii_start();
+            let Some(colon) = line.windows(9).position(|w| w == b"_test.go:") else {
+                return false;
+            };
+            let name = &line[..colon];
+            let rest = &line[colon + 9..];
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            !name.is_empty()
+                && !name.contains(&b' ')
+                && digits > 0
+                && rest[digits..].starts_with(b": ")
+        }
+        Check::JsFrame => {
+            let (ls, le) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let line = t[ls..le].trim_ascii_end();
+            let line = line.strip_suffix(b")").unwrap_or(line);
+            let column = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let rest = &line[..line.len() - column];
+            let number = rest.strip_suffix(b":").map_or(0, |r| {
+                r.iter().rev().take_while(|b| b.is_ascii_digit()).count()
+            });
+            t.get(start..end) == Some(b"at ".as_slice())
+                && t[ls..start].iter().all(u8::is_ascii_whitespace)
+                && start > ls
+                && column > 0
+                && number > 0
+        }
         Check::CompilerExpected => {
             let (_, le) = line_bounds(t, start, end);
             t.get(start..end) == Some(rule.pat.as_bytes())
@@ -2695,5 +2782,48 @@ mod tests {
             Category::Dependency
         );
         assert_eq!(cat("[PARSE_ERROR] Unexpected token"), Category::Compile);
+    }
+
+    #[test]
+    fn javascript_stacks_make_an_unnamed_throw_runtime() {
+        let text = "PaymentDeclined: card declined\n    at charge (/w/src/pay.js:3:33)\n    at Object.charge (/w/src/pay.test.js:4:46)";
+        let c = classify(&failure(text, ""));
+        assert_eq!(c.category, Category::Runtime);
+        assert!(c.confidence < 0.8);
+        // Not a frame: prose with "at ".
+        assert_eq!(cat("look at this: 12:3"), Category::Unknown);
+    }
+
+    #[test]
+    fn more_tool_shapes() {
+        assert_eq!(
+            cat("app.py:2:1: E302 expected 2 blank lines, found 0"),
+            Category::Lint
+        );
+        assert_eq!(cat("app.py:2:1: not a code"), Category::Unknown);
+        assert_eq!(
+            cat("--- FAIL: TestSplit (0.00s)\n    calc_test.go:12: Split() = [a b], want [a c]"),
+            Category::Assertion
+        );
+        assert_eq!(cat("prices: 3, want more"), Category::Unknown);
+        assert_eq!(
+            cat("note: test did not panic as expected at src/lib.rs:5:8"),
+            Category::Assertion
+        );
+        assert_eq!(cat("[XPASS(strict)] bug 12"), Category::Assertion);
+        assert_eq!(
+            cat("main.go:3:8: module lookup disabled by GOPROXY=off"),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat("npm error code EJSONPARSE\nnpm error JSON.parse Invalid package.json"),
+            Category::Config
+        );
+        assert_eq!(
+            cat(
+                "ReferenceError: require is not defined in ES module scope, you can use import instead"
+            ),
+            Category::Config
+        );
     }
 }
