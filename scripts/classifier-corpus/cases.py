@@ -915,3 +915,58 @@ case("java/aioobe", "java", "runtime", "general", "java",
 case("java/stackoverflow", "java", "runtime", "general", "java",
      {"Main.java": "public class Main { static int f(int n) { return f(n + 1) + 1; } public static void main(String[] a) { f(0); } }\n"},
      "java -Xss256k Main.java 2>&1 | head -20; exit 1", shown_cmd="java -jar app.jar")
+
+# --- third batch (ids b3-…): bundlers, more snapshot and type-check shapes ---
+vitest("b3-snapshot-missing-ci", "snapshot", "test", """
+import { test, expect } from 'vitest';
+test('renders the receipt', () => { expect({ id: 9, paid: true }).toMatchSnapshot(); });
+""")
+vitest("b3-snapshot-props", "snapshot", "test", """
+import { test, expect } from 'vitest';
+test('stores the event', () => {
+  expect({ at: 5, kind: 'click' }).toMatchInlineSnapshot({ at: expect.any(Number) }, `
+    {
+      "at": Any<Number>,
+      "kind": "scroll",
+    }
+  `);
+});
+""")
+jest("b3-ts-without-transform", "config", "general", """
+const { f } = require('./util');
+test('f', () => { expect(f()).toBe(1); });
+""", {"src/util.ts": "export const f = (): number => 1;\n"}, language="typescript")
+VITE_PKG = '{"name":"app","private":true,"type":"module","scripts":{"build":"vite build"}}\n'
+case("vite/b3-syntax", "vite", "compile", "general", "javascript",
+     {"package.json": VITE_PKG, "index.html": '<script type="module" src="/src/main.js"></script>\n',
+      "src/main.js": "export function f() {\n  return (1 + ;\n}\nf();\n"},
+     "vite build", node_modules=True, shown_cmd="npm run build", timeout=120)
+case("vite/b3-missing-import", "vite", "dependency", "general", "javascript",
+     {"package.json": VITE_PKG, "index.html": '<script type="module" src="/src/main.js"></script>\n',
+      "src/main.js": "import { chart } from 'chartkit-nonexistent';\nchart();\n"},
+     "vite build", node_modules=True, shown_cmd="npm run build", timeout=120)
+case("vite/b3-missing-relative", "vite", "dependency", "general", "typescript",
+     {"package.json": VITE_PKG, "index.html": '<script type="module" src="/src/main.ts"></script>\n',
+      "src/main.ts": "import { api } from './api/client';\napi();\n"},
+     "vite build", node_modules=True, shown_cmd="npm run build", timeout=120)
+tsc("b3-two-errors", "compile", "typescript",
+    "export const a: string = 1;\nexport const b: number = 'x';\n")
+pytest("b3-collect-import", "dependency", "general", """
+from app.services import billing
+
+def test_bill():
+    assert billing
+""", {"app/__init__.py": ""})
+pytest("b3-unittest-mock", "assertion", "test", """
+from unittest import mock
+
+def test_notify():
+    send = mock.Mock()
+    send("a")
+    send.assert_called_once_with("b")
+""")
+rust("b3-debug-format", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn renders() { assert_eq!(format!(\"{:?}\", vec![1, 2]), \"[1, 3]\"); }\n}\n")
+go("b3-vet-copylocks", "compile", "general",
+   {"main.go": "package main\n\nimport \"sync\"\n\ntype S struct{ mu sync.Mutex }\n\nfunc f(s S) {}\n\nfunc main() { f(S{}) }\n"},
+   cmd="go vet ./...")

@@ -364,7 +364,9 @@ enum Check {
     /// `: error:` right after `Foo<ext>:12` (javac's `Foo.java:12: error:`,
     /// mypy's `app.py:4: error:`).
     FileLineError(&'static [u8]),
-    /// Babel's position after a syntax error: `(12:5)` follows.
+    /// Babel's position after a syntax error: `(12:5)` follows, and the file
+    /// is not TypeScript (Babel failing on a `.ts` file means Jest has no
+    /// TypeScript transform: configuration).
     BabelPosition,
     /// `.go:` followed by `line:column: ` (a Go compiler or vet diagnostic;
     /// test logs and panics print only a line).
@@ -693,6 +695,8 @@ const RULES: &[Rule] = &[
         .lang(L_JS),
     r("No matching version found", C::Dependency, 0.9).lang(L_JS),
     r("module lookup disabled", C::Dependency, 0.9).lang(L_GO),
+    r("failed to resolve import", C::Dependency, 0.9),
+    r("UNRESOLVED_IMPORT", C::Dependency, 0.9).check(Check::Code),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
@@ -1248,6 +1252,18 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                     .is_some_and(|f| ends_with_ignore_case_bytes(f, ext))
         }
         Check::BabelPosition => {
+            let lo = start.saturating_sub(300);
+            let path_start = t[lo..start]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(lo, |i| lo + i + 1);
+            let path = &t[path_start..start];
+            if [b".ts".as_slice(), b".tsx", b".mts", b".cts"]
+                .iter()
+                .any(|ext| ends_with_ignore_case_bytes(path, ext))
+            {
+                return false;
+            }
             let rest = &t[end..t.len().min(end + 16)];
             let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
             let rest = &rest[line..];
@@ -2824,6 +2840,28 @@ mod tests {
                 "ReferenceError: require is not defined in ES module scope, you can use import instead"
             ),
             Category::Config
+        );
+    }
+
+    #[test]
+    fn babel_failing_on_typescript_is_configuration() {
+        let text = "Jest encountered an unexpected token\n\n    SyntaxError: /w/src/util.ts: Unexpected token (1:17)\n";
+        assert_eq!(cat(text), Category::Config);
+    }
+
+    #[test]
+    fn bundlers_failing_to_resolve_an_import() {
+        assert_eq!(
+            cat(
+                "error during build:\nError: [vite]: Rolldown failed to resolve import \"chartkit\" from \"src/main.js\"."
+            ),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat(
+                "Build failed with 1 error:\n\n[UNRESOLVED_IMPORT] Could not resolve './api/client' in src/main.ts"
+            ),
+            Category::Dependency
         );
     }
 }
