@@ -344,7 +344,7 @@ enum Check {
     Code,
     /// `error[E` + four digits + `]` (rustc).
     RustCode,
-    /// `error TS` + exactly four digits (tsc).
+    /// `error TS` + four or five digits (tsc).
     TscCode,
     /// Not followed by a digit (`code 137` but not `code 1370`).
     NoDigitAfter,
@@ -361,8 +361,32 @@ enum Check {
     ExpectedBefore,
     /// A word-start `want` with `got` earlier on the same line.
     GotBefore,
-    /// `: error:` right after `Foo.java:12` (javac).
-    JavacLine,
+    /// `: error:` right after `Foo<ext>:12` (javac's `Foo.java:12: error:`,
+    /// mypy's `app.py:4: error:`).
+    FileLineError(&'static [u8]),
+    /// Babel's position after a syntax error: `(12:5)` follows, and the file
+    /// is not TypeScript (Babel failing on a `.ts` file means Jest has no
+    /// TypeScript transform: configuration).
+    BabelPosition,
+    /// `.go:` followed by `line:column: ` (a Go compiler or vet diagnostic;
+    /// test logs and panics print only a line).
+    GoPosition,
+    /// A file extension: preceded by a name character, not followed by one.
+    Extension,
+    /// An error header at the start of a line: only whitespace and an
+    /// identifier (`TypeError`, `QuotaError`) before `Error: `, and not
+    /// GitHub Actions' `Error: Process completed with exit code`.
+    ErrorHeader,
+    /// Followed by an ASCII uppercase letter (`(reading 'useState')`).
+    UpperAfter,
+    /// `.py:` followed by `line:column: ` and a pycodestyle/pyflakes code
+    /// (`app.py:2:1: E302 …`, flake8's and ruff's concise format).
+    PyLintCode,
+    /// A Go test log line: only `name_test.go:12: ` before it on its line.
+    GoTestLog,
+    /// A JavaScript stack frame: `at ` alone at the start of its line, the
+    /// line ending in `:line:column` or `:line:column)`.
+    JsFrame,
     /// Lowercase `error: ` starting a word, with `expected` later on the line
     /// (javac `error: ';' expected`, rustc/gcc `error: expected …`).
     CompilerExpected,
@@ -605,6 +629,17 @@ const RULES: &[Rule] = &[
     )
     .lang(L_JS),
     r("ERR_REQUIRE_ESM", C::Config, 0.88).lang(L_JS),
+    r("is not defined in ES module scope", C::Config, 0.9).lang(L_JS),
+    r("EJSONPARSE", C::Config, 0.92)
+        .check(Check::Code)
+        .lang(L_JS),
+    r("EUSAGE", C::Config, 0.85).check(Check::Code).lang(L_JS),
+    r(
+        "can only install with an existing package-lock",
+        C::Config,
+        0.9,
+    )
+    .lang(L_JS),
     r("ERR_UNKNOWN_FILE_EXTENSION", C::Config, 0.85).lang(L_JS),
     r("Unsupported engine", C::Config, 0.9).lang(L_JS),
     r("EBADENGINE", C::Config, 0.92)
@@ -652,6 +687,16 @@ const RULES: &[Rule] = &[
     )
     .lang(L_PY),
     r("ResolutionImpossible", C::Dependency, 0.92).lang(L_PY),
+    r("[import-not-found]", C::Dependency, 0.92).lang(L_PY),
+    r("[import-untyped]", C::Dependency, 0.85).lang(L_PY),
+    r("library stub for module", C::Dependency, 0.9).lang(L_PY),
+    r("ETARGET", C::Dependency, 0.9)
+        .check(Check::Code)
+        .lang(L_JS),
+    r("No matching version found", C::Dependency, 0.9).lang(L_JS),
+    r("module lookup disabled", C::Dependency, 0.9).lang(L_GO),
+    r("failed to resolve import", C::Dependency, 0.9),
+    r("UNRESOLVED_IMPORT", C::Dependency, 0.9).check(Check::Code),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
@@ -663,8 +708,18 @@ const RULES: &[Rule] = &[
     r("TypeCheckError", C::Compile, 0.9).lang(L_TSC),
     r("cannot find symbol", C::Compile, 0.9).lang(L_JAVA),
     r(": error:", C::Compile, 0.9)
-        .check(Check::JavacLine)
+        .check(Check::FileLineError(b".java"))
         .lang(L_JAVA),
+    // mypy is a type checker: its errors are compile errors.
+    r(": error:", C::Compile, 0.85)
+        .check(Check::FileLineError(b".py"))
+        .lang(L_PY),
+    // Babel (Jest's transform) on a syntax error in a project file: the
+    // cause of Jest's `unexpected token` banner (config) when present.
+    r(": Unexpected token (", C::Compile, 0.9)
+        .tier(Tier::Config)
+        .check(Check::BabelPosition),
+    r("PARSE_ERROR", C::Compile, 0.85).check(Check::Code),
     r("error: ", C::Compile, 0.8).check(Check::CompilerExpected),
     r("undefined: ", C::Compile, 0.85)
         .check(Check::GoUndefined)
@@ -707,6 +762,18 @@ const RULES: &[Rule] = &[
     r("would reformat", C::Lint, 0.9).lang(L_PY),
     r("would be reformatted", C::Lint, 0.9).lang(L_PY),
     r("lint", C::Lint, 0.55).check(Check::Word),
+    // ruff, flake8 and eslint summaries and messages.
+    r("fixable with the", C::Lint, 0.88),
+    r("fix available with", C::Lint, 0.85),
+    r("fixes available with", C::Lint, 0.85),
+    r(".py:", C::Lint, 0.85).check(Check::PyLintCode).lang(L_PY),
+    r("imported but unused", C::Lint, 0.85).lang(L_PY),
+    r("Undefined name ", C::Lint, 0.8)
+        .check(Check::ExactCase)
+        .lang(L_PY),
+    r("line too long (", C::Lint, 0.88),
+    r("problems (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
+    r("problem (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
     // --- build banners (compile, after lint) ------------------------------
     r("could not compile", C::Compile, 0.8)
         .tier(Tier::Build)
@@ -720,6 +787,12 @@ const RULES: &[Rule] = &[
         .tier(Tier::Build)
         .check(Check::ExactCase),
     r("Compilation failed", C::Compile, 0.75).tier(Tier::Build),
+    r("Transform failed with", C::Compile, 0.8).tier(Tier::Build),
+    // `x.go:3:2: …`: after lint, as golangci-lint prints the same shape.
+    r(".go:", C::Compile, 0.75)
+        .tier(Tier::Build)
+        .check(Check::GoPosition)
+        .lang(L_GO),
     r("compilation error", C::Compile, 0.72).tier(Tier::Build),
     // --- selector ---------------------------------------------------------
     r("strict mode violation", C::Selector, 0.95),
@@ -777,6 +850,8 @@ const RULES: &[Rule] = &[
     r("snapshot assertion", C::Snapshot, 0.9).lang(L_RS),
     r("[- snapshot]", C::Snapshot, 0.92).lang(L_PY),
     r("- Snapshot", C::Snapshot, 0.8).check(Check::ExactCase),
+    // Vitest: Snapshot `name 1` mismatched.
+    r("mismatched", C::Snapshot, 0.93).check(Check::LineHasAny(&["snapshot"])),
     // --- timeout ----------------------------------------------------------
     r("Exceeded timeout of", C::Timeout, 0.95),
     r("panic: test timed out", C::Timeout, 0.97).lang(L_GO),
@@ -809,6 +884,9 @@ const RULES: &[Rule] = &[
     react("changing a controlled input", 0.85),
     react("Element type is invalid", 0.9),
     react("React will try to recreate this component tree", 0.88),
+    // A hook called outside a component, as React 18 reports it without the
+    // `Invalid hook call` warning: `Cannot read properties of null (reading 'useState')`.
+    react("(reading 'use", 0.8).check(Check::UpperAfter),
     // --- assertion --------------------------------------------------------
     r("AssertionError", C::Assertion, 0.9),
     r("AssertionFailedError", C::Assertion, 0.92).lang(L_JAVA),
@@ -850,6 +928,13 @@ const RULES: &[Rule] = &[
     r("; want ", C::Assertion, 0.78),
     r("want", C::Assertion, 0.75).check(Check::GotBefore),
     r("Lists differ", C::Assertion, 0.85).lang(L_PY),
+    r("[XPASS(strict)]", C::Assertion, 0.88).lang(L_PY),
+    r("did not panic as expected", C::Assertion, 0.9).lang(L_RS),
+    // Go's convention, `Split() = [a b], want [a c]`, in a test log line.
+    r(", want ", C::Assertion, 0.82)
+        .check(Check::GoTestLog)
+        .lang(L_GO),
+    r("DID NOT RAISE", C::Assertion, 0.92).lang(L_PY),
     // --- runtime ----------------------------------------------------------
     r("TypeError", C::Runtime, 0.75).check(Check::WordStart),
     r("ReferenceError", C::Runtime, 0.8).lang(L_JS),
@@ -904,29 +989,39 @@ const RULES: &[Rule] = &[
     r("SIGABRT", C::Runtime, 0.8).check(Check::Code),
     r("core dumped", C::Runtime, 0.8),
     r("Exception", C::Runtime, 0.35),
+    // `Error: boom` / `QuotaError: …` heading a line: an error thrown by the
+    // code, when nothing more specific matched.
+    r("Error: ", C::Runtime, 0.6).check(Check::ErrorHeader),
+    // A thrown value with a JavaScript stack (`PaymentDeclined: …` then
+    // `    at charge (src/pay.js:3:33)`), when nothing more specific matched.
+    r("at ", C::Runtime, 0.5).check(Check::JsFrame),
     // --- weak -------------------------------------------------------------
     r("secret", C::Config, 0.3)
         .tier(Tier::Weak)
         .check(Check::WordStart),
     // --- language markers -------------------------------------------------
     lang(".py\", line", L_PY),
-    lang(".py:", L_PY),
-    lang(".rs:", L_RS),
+    lang(".py", L_PY).check(Check::Extension),
+    lang(".rs", L_RS).check(Check::Extension),
     lang("goroutine ", L_GO),
-    lang(".go:", L_GO),
-    lang(".java:", L_JAVA),
+    lang(".go", L_GO).check(Check::Extension),
+    lang(".java", L_JAVA).check(Check::Extension),
     lang("at com.", L_JAVA).check(Check::WordStart),
     lang("at org.", L_JAVA).check(Check::WordStart),
     lang("at java.", L_JAVA).check(Check::WordStart),
-    lang(".ts:", L_TS),
-    lang(".tsx:", L_TS),
-    lang(".mts:", L_TS),
-    lang(".cts:", L_TS),
-    lang(".js:", L_JS),
-    lang(".jsx:", L_JS),
-    lang(".mjs:", L_JS),
-    lang(".cjs:", L_JS),
+    lang(".ts", L_TS).check(Check::Extension),
+    lang(".tsx", L_TS).check(Check::Extension),
+    lang(".mts", L_TS).check(Check::Extension),
+    lang(".cts", L_TS).check(Check::Extension),
+    lang(".js", L_JS).check(Check::Extension),
+    lang(".jsx", L_JS).check(Check::Extension),
+    lang(".mjs", L_JS).check(Check::Extension),
+    lang(".cjs", L_JS).check(Check::Extension),
     lang("node_modules", L_JS),
+    lang("ERR_TEST_FAILURE", L_JS),
+    lang("npm ERR!", L_JS),
+    lang("npm error", L_JS),
+    lang("dial tcp", L_GO),
 ];
 
 const RULE_WORDS: usize = RULES.len().div_ceil(64);
@@ -1031,7 +1126,9 @@ fn scan_range(
             continue;
         };
         let (start, end) = (from + m.start, from + m.end);
-        if !passes(rule, bytes, start, end) {
+        if !passes(rule, bytes, start, end)
+            || (rule.category.is_some() && in_code_frame(bytes, start, end))
+        {
             continue;
         }
         scan.seen[word] |= bit;
@@ -1099,9 +1196,13 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             code.is_some_and(|c| c[..4].iter().all(u8::is_ascii_digit) && c[4] == b']')
         }
         Check::TscCode => {
-            let digits = t.get(end..end + 4);
-            digits.is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-                && !t.get(end + 4).is_some_and(u8::is_ascii_digit)
+            // Four digits (TS2322) or five (TS18048).
+            let digits = t[end.min(t.len())..]
+                .iter()
+                .take(6)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            digits == 4 || digits == 5
         }
         Check::NoDigitAfter => !t.get(end).is_some_and(u8::is_ascii_digit),
         Check::LineHasAny(words) => {
@@ -1113,15 +1214,19 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::DiffLabel => {
             let (ls, le) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
             t[ls..start].iter().all(u8::is_ascii_whitespace)
                 && t[end..le.min(end + 40)].contains(&b':')
         }
         Check::PytestAssert => {
+            // Not after `>` or indentation alone: those are source lines
+            // (pytest's failing line, a traceback's), whatever failed there.
             let (ls, _) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
             let before = &t[ls..start];
-            before
-                .iter()
-                .all(|b| b.is_ascii_whitespace() || *b == b'E' || *b == b'>')
+            before.is_empty()
+                || (before.contains(&b'E')
+                    && before.iter().all(|b| b.is_ascii_whitespace() || *b == b'E'))
                 || (before.ends_with(b" - ") && contains_ignore_case(before, b"::"))
         }
         Check::ExpectedBefore => {
@@ -1132,16 +1237,142 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let (ls, _) = line_bounds(t, start, end);
             word_start(t, start) && contains_ignore_case(&t[ls..start], b"got")
         }
-        Check::JavacLine => {
+        Check::FileLineError(ext) => {
             let before = &t[start.saturating_sub(32)..start];
             let digits = before
                 .iter()
                 .rev()
                 .take_while(|b| b.is_ascii_digit())
                 .count();
+            let file = &before[..before.len() - digits];
             digits > 0
                 && t.get(start..end) == Some(b": error:".as_slice())
-                && ends_with_ignore_case_bytes(&before[..before.len() - digits], b".java")
+                && file
+                    .strip_suffix(b":")
+                    .is_some_and(|f| ends_with_ignore_case_bytes(f, ext))
+        }
+        Check::BabelPosition => {
+            let lo = start.saturating_sub(300);
+            let path_start = t[lo..start]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(lo, |i| lo + i + 1);
+            let path = &t[path_start..start];
+            if [b".ts".as_slice(), b".tsx", b".mts", b".cts"]
+                .iter()
+                .any(|ext| ends_with_ignore_case_bytes(path, ext))
+            {
+                return false;
+            }
+            let rest = &t[end..t.len().min(end + 16)];
+            let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let rest = &rest[line..];
+            let column = rest
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            line > 0
+                && rest.first() == Some(&b':')
+                && column > 0
+                && rest.get(1 + column) == Some(&b')')
+        }
+        Check::GoPosition => {
+            let rest = &t[end..t.len().min(end + 16)];
+            let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let rest = &rest[line..];
+            let column = rest
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            line > 0
+                && column > 0
+                && rest.first() == Some(&b':')
+                && rest[1 + column..].starts_with(b": ")
+        }
+        Check::Extension => {
+            let name_char = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-';
+            // The path holding it, back to a space, quote or parenthesis: a
+            // file under node_modules is a tool's (Babel's sources are
+            // TypeScript), not the project's.
+            let lo = start.saturating_sub(200);
+            let path_start = t[lo..start]
+                .iter()
+                .rposition(|b| b.is_ascii_whitespace() || b"(\"'".contains(b))
+                .map_or(lo, |i| lo + i + 1);
+            start
+                .checked_sub(1)
+                .and_then(|i| t.get(i))
+                .is_some_and(name_char)
+                && !t.get(end).is_some_and(|b| name_char(b) || *b == b'.')
+                && !contains_ignore_case(&t[path_start..start], b"node_modules")
+        }
+        Check::ErrorHeader => {
+            let (ls, le) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let before = t[ls..start].trim_ascii_start();
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && before
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                && !contains_ignore_case(&t[end..le], b"Process completed with exit code")
+        }
+        Check::UpperAfter => t.get(end).is_some_and(u8::is_ascii_uppercase),
+        Check::PyLintCode => {
+            let rest = &t[end..t.len().min(end + 24)];
+            let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let rest = &rest[line..];
+            let column = rest
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if line == 0 || column == 0 || rest.first() != Some(&b':') {
+                return false;
+            }
+            let Some(code) = rest[1 + column..].strip_prefix(b": ") else {
+                return false;
+            };
+            let letters = code.iter().take_while(|b| b.is_ascii_uppercase()).count();
+            let digits = code[letters..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (1..=3).contains(&letters)
+                && (3..=4).contains(&digits)
+                && code.get(letters + digits) == Some(&b' ')
+        }
+        Check::GoTestLog => {
+            let (ls, _) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let line = t[ls..start].trim_ascii_start();
+            let Some(colon) = line.windows(9).position(|w| w == b"_test.go:") else {
+                return false;
+            };
+            let name = &line[..colon];
+            let rest = &line[colon + 9..];
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            !name.is_empty()
+                && !name.contains(&b' ')
+                && digits > 0
+                && rest[digits..].starts_with(b": ")
+        }
+        Check::JsFrame => {
+            let (ls, le) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let line = t[ls..le].trim_ascii_end();
+            let line = line.strip_suffix(b")").unwrap_or(line);
+            let column = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let rest = &line[..line.len() - column];
+            let number = rest.strip_suffix(b":").map_or(0, |r| {
+                r.iter().rev().take_while(|b| b.is_ascii_digit()).count()
+            });
+            t.get(start..end) == Some(b"at ".as_slice())
+                && t[ls..start].iter().all(u8::is_ascii_whitespace)
+                && start > ls
+                && column > 0
+                && number > 0
         }
         Check::CompilerExpected => {
             let (_, le) = line_bounds(t, start, end);
@@ -1158,7 +1389,8 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && &t[start - 2..start] == b": "
         }
         Check::GoBuildHeader => {
-            if start > 0 && t[start - 1] != b'\n' {
+            let (ls, _) = line_bounds(t, start, end);
+            if content_start(t, ls, start) != start {
                 return false;
             }
             let (_, le) = line_bounds(t, start, end);
@@ -1186,10 +1418,42 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             }
             let after_ok = t.get(end).is_none_or(u8::is_ascii_whitespace);
             let (ls, _) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
             let before = t[ls..start].trim_ascii_end();
             after_ok && before.last().is_none_or(u8::is_ascii_digit)
         }
     }
+}
+
+/// Where a line's content starts: after the timestamp GitHub Actions puts
+/// before every log line (`2024-05-01T12:00:00.1234567Z `), when there is
+/// one before `limit`.
+fn content_start(t: &[u8], line_start: usize, limit: usize) -> usize {
+    let line = &t[line_start..limit.max(line_start)];
+    let stamp = line.len() >= 21
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && line[4] == b'-'
+        && line[10] == b'T'
+        && line[13] == b':';
+    if !stamp {
+        return line_start;
+    }
+    match line.iter().take(40).position(|&b| b == b' ') {
+        Some(space) if line[space - 1] == b'Z' => line_start + space + 1,
+        _ => line_start,
+    }
+}
+
+/// A line of a code frame (`> 12 | expect(x).toBe(1)`, ` 3| …`, ` 2 │ …`):
+/// source shown for context, whose words say nothing about the failure.
+fn in_code_frame(t: &[u8], start: usize, end: usize) -> bool {
+    let (ls, _) = line_bounds(t, start, end);
+    let ls = content_start(t, ls, start);
+    let line = t[ls..start].trim_ascii_start();
+    let line = line.strip_prefix(b">").unwrap_or(line).trim_ascii_start();
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = line[digits..].trim_ascii_start();
+    digits > 0 && (rest.starts_with(b"|") || rest.starts_with("\u{2502}".as_bytes()))
 }
 
 fn word_start(t: &[u8], start: usize) -> bool {
@@ -2356,5 +2620,248 @@ mod tests {
         let three = classify(&failure("AssertionError: x\nExpected: 1\nReceived: 2", ""));
         assert!(three.confidence > one.confidence);
         assert!(three.confidence <= 0.99);
+    }
+
+    // --- found by the corpus of real tool output (tests/corpus/classifier) --
+
+    #[test]
+    fn tsc_codes_of_five_digits_are_compile_errors() {
+        let c = classify(&failure(
+            "src/index.ts(1,59): error TS18048: 'xs' is possibly 'undefined'.",
+            "",
+        ));
+        assert_eq!(c.category, Category::Compile);
+        assert_eq!(c.specialty, Specialty::Typescript);
+        assert_eq!(cat("error TS180481: no"), Category::Unknown);
+    }
+
+    #[test]
+    fn javac_and_mypy_file_line_errors_are_compile_errors() {
+        let c = classify(&failure(
+            "src/Main.java:1: error: incompatible types: String cannot be converted to int",
+            "",
+        ));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Compile, Language::Java)
+        );
+        let c = classify(&failure(
+            "app.py:4: error: Argument 1 to \"pad\" has incompatible type \"int\"  [arg-type]",
+            "",
+        ));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Compile, Language::Python)
+        );
+        assert_eq!(
+            cat(
+                "app.py:1: error: Cannot find implementation or library stub for module named \"yaml\"  [import-not-found]"
+            ),
+            Category::Dependency
+        );
+        // Not a file and line before it: nothing.
+        assert_eq!(cat("note: error: something"), Category::Unknown);
+    }
+
+    #[test]
+    fn code_frames_are_source_not_evidence() {
+        // Jest prints the failing line of a test; the error is a TypeError.
+        let text = "  ● reads the name\n\n    TypeError: Cannot read properties of undefined (reading 'name')\n\n      1 | const { getUser } = require('./users');\n    > 2 | test('reads', () => { expect(getUser(7).name).toBe('x'); });\n        |                                           ^\n";
+        assert_eq!(cat(text), Category::Runtime);
+        // The same words outside a frame still count.
+        assert_eq!(
+            cat("expect(received).toBe(expected)\n\nExpected: 7\nReceived: 6"),
+            Category::Assertion
+        );
+    }
+
+    #[test]
+    fn pytest_source_lines_are_not_assertions() {
+        let text = "    def test_mean():\n>       assert mean([]) == 0\n\nE       ZeroDivisionError: division by zero\n";
+        assert_eq!(cat(text), Category::Runtime);
+        assert_eq!(
+            cat(">       assert total([1]) == 2\nE       assert 1 == 2"),
+            Category::Assertion
+        );
+        assert_eq!(
+            cat("assert 6 == 7\n +  where 6 = total()"),
+            Category::Assertion
+        );
+        assert_eq!(
+            cat("E       Failed: DID NOT RAISE <class 'ValueError'>"),
+            Category::Assertion
+        );
+    }
+
+    #[test]
+    fn github_actions_timestamps_do_not_hide_line_starts() {
+        let text = "2026-11-30T14:01:02.1234567Z # example.com/app/calc\n2026-11-30T14:01:02.2234567Z calc/calc.go:3:41: cannot use \"x\" (untyped string constant) as int value in return statement";
+        let c = classify(&failure(text, ""));
+        assert_eq!((c.category, c.language), (Category::Compile, Language::Go));
+        assert_eq!(
+            cat("2026-11-30T14:01:02.1234567Z bash: line 1:  4242 Killed   python train.py"),
+            Category::Resource
+        );
+    }
+
+    #[test]
+    fn snapshot_mismatches_of_vitest() {
+        let c = classify(&failure("Error: Snapshot `greets 1` mismatched", ""));
+        assert_eq!(
+            (c.category, c.specialty),
+            (Category::Snapshot, Specialty::Test)
+        );
+        assert_eq!(cat("the types mismatched"), Category::Unknown);
+    }
+
+    #[test]
+    fn thrown_errors_heading_a_line_are_runtime() {
+        assert_eq!(cat("QuotaError: upload quota exceeded"), Category::Runtime);
+        assert_eq!(
+            cat("Error: invalid state: path is empty\n    at load (src/a.js:2:3)"),
+            Category::Runtime
+        );
+        assert!(classify(&failure("Error: boom", "")).confidence < 0.8);
+        // GitHub Actions' own line is not the code's error.
+        assert_eq!(
+            cat("Error: Process completed with exit code 1."),
+            Category::Unknown
+        );
+        assert_eq!(cat("some text Error: inside"), Category::Unknown);
+    }
+
+    #[test]
+    fn babel_syntax_errors_behind_jests_banner_are_compile_errors() {
+        let text = "Jest encountered an unexpected token\n\nDetails:\n\n    SyntaxError: /home/runner/work/app/app/src/broken.js: Unexpected token (2:14)\n";
+        let c = classify(&failure(text, ""));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Compile, Language::Javascript)
+        );
+        // The banner alone stays a configuration problem.
+        assert_eq!(
+            cat("Jest encountered an unexpected token\n\nSyntaxError: Unexpected token 'export'"),
+            Category::Config
+        );
+    }
+
+    #[test]
+    fn tool_files_under_node_modules_do_not_set_the_language() {
+        let text = "SyntaxError: /w/src/broken.js: Unexpected token (2:14)\n      at constructor (node_modules/@babel/parser/src/parse-error.ts:96:45)";
+        assert_eq!(classify(&failure(text, "")).language, Language::Javascript);
+        assert_eq!(
+            classify(&failure("FAIL src/app.test.ts\n  x", "")).language,
+            Language::Typescript
+        );
+        assert_eq!(
+            classify(&failure("see config.json", "")).language,
+            Language::Other
+        );
+    }
+
+    #[test]
+    fn hooks_called_outside_a_component_are_react() {
+        let c = classify(&failure(
+            "TypeError: Cannot read properties of null (reading 'useState')",
+            "",
+        ));
+        assert_eq!(c.specialty, Specialty::React);
+        let c = classify(&failure(
+            "TypeError: Cannot read properties of null (reading 'user')",
+            "",
+        ));
+        assert_eq!(c.specialty, Specialty::General);
+    }
+
+    #[test]
+    fn linter_summaries_and_registry_misses() {
+        assert_eq!(
+            cat(
+                "/w/src/app.js\n  1:24  error  'x' is not defined  no-undef\n\n✖ 1 problem (1 error, 0 warnings)"
+            ),
+            Category::Lint
+        );
+        assert_eq!(
+            cat(
+                "F401 [*] `os` imported but unused\nFound 1 error.\n[*] 1 fixable with the `--fix` option."
+            ),
+            Category::Lint
+        );
+        assert_eq!(
+            cat("app.py:1:80: E501 line too long (109 > 79 characters)"),
+            Category::Lint
+        );
+        assert_eq!(
+            cat(
+                "npm error code ETARGET\nnpm error notarget No matching version found for left-pad@99.0.0."
+            ),
+            Category::Dependency
+        );
+        assert_eq!(cat("[PARSE_ERROR] Unexpected token"), Category::Compile);
+    }
+
+    #[test]
+    fn javascript_stacks_make_an_unnamed_throw_runtime() {
+        let text = "PaymentDeclined: card declined\n    at charge (/w/src/pay.js:3:33)\n    at Object.charge (/w/src/pay.test.js:4:46)";
+        let c = classify(&failure(text, ""));
+        assert_eq!(c.category, Category::Runtime);
+        assert!(c.confidence < 0.8);
+        // Not a frame: prose with "at ".
+        assert_eq!(cat("look at this: 12:3"), Category::Unknown);
+    }
+
+    #[test]
+    fn more_tool_shapes() {
+        assert_eq!(
+            cat("app.py:2:1: E302 expected 2 blank lines, found 0"),
+            Category::Lint
+        );
+        assert_eq!(cat("app.py:2:1: not a code"), Category::Unknown);
+        assert_eq!(
+            cat("--- FAIL: TestSplit (0.00s)\n    calc_test.go:12: Split() = [a b], want [a c]"),
+            Category::Assertion
+        );
+        assert_eq!(cat("prices: 3, want more"), Category::Unknown);
+        assert_eq!(
+            cat("note: test did not panic as expected at src/lib.rs:5:8"),
+            Category::Assertion
+        );
+        assert_eq!(cat("[XPASS(strict)] bug 12"), Category::Assertion);
+        assert_eq!(
+            cat("main.go:3:8: module lookup disabled by GOPROXY=off"),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat("npm error code EJSONPARSE\nnpm error JSON.parse Invalid package.json"),
+            Category::Config
+        );
+        assert_eq!(
+            cat(
+                "ReferenceError: require is not defined in ES module scope, you can use import instead"
+            ),
+            Category::Config
+        );
+    }
+
+    #[test]
+    fn babel_failing_on_typescript_is_configuration() {
+        let text = "Jest encountered an unexpected token\n\n    SyntaxError: /w/src/util.ts: Unexpected token (1:17)\n";
+        assert_eq!(cat(text), Category::Config);
+    }
+
+    #[test]
+    fn bundlers_failing_to_resolve_an_import() {
+        assert_eq!(
+            cat(
+                "error during build:\nError: [vite]: Rolldown failed to resolve import \"chartkit\" from \"src/main.js\"."
+            ),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat(
+                "Build failed with 1 error:\n\n[UNRESOLVED_IMPORT] Could not resolve './api/client' in src/main.ts"
+            ),
+            Category::Dependency
+        );
     }
 }

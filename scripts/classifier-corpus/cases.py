@@ -1,0 +1,972 @@
+"""The corpus cases: small broken inputs, the real tool that fails on them,
+and the expected labels under the taxonomy of DESIGN.md.
+
+Labels say what the failure IS, not what the classifier says: a root cause
+before its symptom (a refused connection that fails a test is `network`), a
+type checker's errors are `compile`, a linter's are `lint`.
+"""
+
+CASES = []
+
+
+def case(id, tool, category, specialty, language, files, cmd, **extra):
+    CASES.append(dict(id=id, tool=tool, category=category, specialty=specialty,
+                      language=language, files=files, cmd=cmd, **extra))
+
+
+# --- jest (JavaScript, node environment) -----------------------------------
+JEST_PKG = '{"name":"app","private":true,"jest":{"testEnvironment":"node"}}\n'
+JEST_CMD = "jest --ci --json --outputFile=report.json"
+
+
+def jest(id, category, specialty, test, extra_files=None, language="javascript", **kw):
+    files = {"package.json": JEST_PKG, "src/app.test.js": test, **(extra_files or {})}
+    case("jest/" + id, "jest", category, specialty, language, files, JEST_CMD,
+         node_modules=True, report=("jest", "report.json"), shown_cmd="npx jest --ci", **kw)
+
+
+jest("tobe", "assertion", "test", """
+const { total } = require('./cart');
+test('adds the prices', () => { expect(total([1, 2, 3])).toBe(7); });
+""", {"src/cart.js": "exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\n"})
+jest("toequal-object", "assertion", "test", """
+test('builds the user', () => {
+  const user = { name: 'Ada', roles: ['admin'], active: true };
+  expect(user).toEqual({ name: 'Ada', roles: ['user'], active: true });
+});
+""")
+jest("called-times", "assertion", "test", """
+test('notifies once', () => {
+  const send = jest.fn();
+  [1, 2].forEach(() => send('x'));
+  expect(send).toHaveBeenCalledTimes(1);
+});
+""")
+jest("tothrow", "assertion", "test", """
+function parse(s) { return Number(s); }
+test('rejects garbage', () => { expect(() => parse('abc')).toThrow('not a number'); });
+""")
+jest("assertions-count", "assertion", "test", """
+test('calls back', async () => {
+  expect.assertions(2);
+  await Promise.resolve(1).then((v) => expect(v).toBe(1));
+});
+""")
+jest("snapshot", "snapshot", "test", """
+test('renders the user', () => {
+  expect({ name: 'Ada', role: 'user', tags: ['a'] }).toMatchSnapshot();
+});
+""", {"src/__snapshots__/app.test.js.snap": """// Jest Snapshot v1, https://jestjs.io/docs/snapshot-testing
+
+exports[`renders the user 1`] = `
+{
+  "name": "Ada",
+  "role": "admin",
+  "tags": [
+    "a",
+  ],
+}
+`;
+"""})
+jest("inline-snapshot", "snapshot", "test", """
+test('formats the price', () => {
+  expect(`${(12.5).toFixed(1)} EUR`).toMatchInlineSnapshot(`"12.50 EUR"`);
+});
+""")
+jest("timeout", "timeout", "test", """
+test('waits for the queue', async () => {
+  await new Promise(() => {});
+}, 200);
+""")
+jest("done-timeout", "timeout", "test", """
+test('emits the event', (done) => {
+  setTimeout(() => {}, 10);
+}, 200);
+""")
+jest("typeerror", "runtime", "general", """
+const { getUser } = require('./users');
+test('reads the name', () => { expect(getUser(7).name).toBe('x'); });
+""", {"src/users.js": "exports.getUser = (id) => undefined;\n"})
+jest("not-a-function", "runtime", "general", """
+const api = require('./api');
+test('fetches', () => { expect(api.fetchAll()).toEqual([]); });
+""", {"src/api.js": "exports.fetchall = () => [];\n"})
+jest("referenceerror", "runtime", "general", """
+test('sums', () => { expect(sumAll([1])).toBe(1); });
+""")
+jest("thrown-error", "runtime", "general", """
+function load(cfg) { if (!cfg.path) throw new Error('invalid state: path is empty'); }
+test('loads', () => { load({}); });
+""")
+jest("stack-overflow", "runtime", "general", """
+const walk = (n) => walk(n + 1) + 1;
+test('walks', () => { walk(0); });
+""")
+jest("json-parse", "runtime", "general", """
+test('parses the payload', () => { JSON.parse('{"a": 1,}'); });
+""")
+jest("missing-module", "dependency", "general", """
+const left = require('left-pad-extra');
+test('pads', () => { expect(left('1', 2)).toBe(' 1'); });
+""")
+jest("missing-relative", "dependency", "general", """
+const { util } = require('./helpers/format');
+test('formats', () => { expect(util(1)).toBe('1'); });
+""")
+jest("syntax-error", "compile", "general", """
+const { f } = require('./broken');
+test('f', () => { expect(f()).toBe(1); });
+""", {"src/broken.js": "exports.f = () => {\n  return (1 + ;\n};\n"})
+jest("econnrefused", "network", "general", """
+const net = require('net');
+test('talks to the server', async () => {
+  await new Promise((resolve, reject) => {
+    const s = net.connect(1, '127.0.0.1', resolve);
+    s.on('error', reject);
+  });
+});
+""")
+jest("fetch-refused", "network", "general", """
+test('gets the health endpoint', async () => {
+  const res = await fetch('http://127.0.0.1:45999/health');
+  expect(res.status).toBe(200);
+});
+""")
+jest("enotfound", "network", "general", """
+const dns = require('dns').promises;
+test('resolves the api host', async () => { await dns.lookup('api.example.invalid'); });
+""")
+jest("env-missing", "config", "general", """
+function db() {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL environment variable is not set');
+  return url;
+}
+test('connects', () => { expect(db()).toContain('postgres'); });
+""")
+
+# --- vitest (TypeScript; React with jsdom) ---------------------------------
+VITEST_CMD = "vitest run --reporter=default --reporter=junit --outputFile.junit=report.xml"
+VITEST_CFG = "export default { test: { environment: 'jsdom' } };\n"
+
+
+def vitest(id, category, specialty, test, extra_files=None, name="src/app.test.ts", language="typescript", **kw):
+    files = {"package.json": '{"name":"app","private":true,"type":"module"}\n', name: test,
+             **(extra_files or {})}
+    case("vitest/" + id, "vitest", category, specialty, language, files, VITEST_CMD,
+         node_modules=True, report=("junit", "report.xml"), shown_cmd="npx vitest run", **kw)
+
+
+vitest("tobe", "assertion", "test", """
+import { test, expect } from 'vitest';
+const discount = (p: number): number => p * 0.8;
+test('applies the discount', () => { expect(discount(100)).toBe(90); });
+""")
+vitest("toequal", "assertion", "test", """
+import { test, expect } from 'vitest';
+test('maps the rows', () => {
+  expect([1, 2, 3].map((x) => ({ id: x }))).toEqual([{ id: 1 }, { id: 2 }, { id: 4 }]);
+});
+""")
+vitest("tocontain", "assertion", "test", """
+import { test, expect } from 'vitest';
+test('lists the admins', () => { expect(['ada', 'bob']).toContain('eve'); });
+""")
+vitest("snapshot", "snapshot", "test", """
+import { test, expect } from 'vitest';
+test('serialises the order', () => {
+  expect({ id: 1, items: ['tea'], total: 4 }).toMatchSnapshot();
+});
+""", {"src/__snapshots__/app.test.ts.snap": """// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html
+
+exports[`serialises the order 1`] = `
+{
+  "id": 1,
+  "items": [
+    "tea",
+  ],
+  "total": 3,
+}
+`;
+"""})
+vitest("inline-snapshot", "snapshot", "test", """
+import { test, expect } from 'vitest';
+test('greets', () => { expect(`hello ${'bob'}`).toMatchInlineSnapshot(`"hello ada"`); });
+""")
+vitest("file-snapshot", "snapshot", "test", """
+import { test, expect } from 'vitest';
+test('renders the page', async () => {
+  await expect('<h1>Hi</h1>\\n').toMatchFileSnapshot('./__snapshots__/page.html');
+});
+""", {"src/__snapshots__/page.html": "<h1>Hello</h1>\n"})
+vitest("timeout", "timeout", "test", """
+import { test } from 'vitest';
+test('waits for the job', async () => { await new Promise(() => {}); }, 200);
+""")
+vitest("hook-timeout", "timeout", "test", """
+import { test, beforeAll, expect } from 'vitest';
+beforeAll(async () => { await new Promise(() => {}); }, 200);
+test('uses the db', () => { expect(1).toBe(1); });
+""")
+vitest("typeerror", "runtime", "general", """
+import { test, expect } from 'vitest';
+type User = { profile?: { email: string } };
+const email = (u: User) => u.profile!.email.toLowerCase();
+test('reads the email', () => { expect(email({})).toBe('a@b.c'); });
+""")
+vitest("thrown", "runtime", "general", """
+import { test } from 'vitest';
+class QuotaError extends Error {}
+test('uploads', () => { throw new QuotaError('upload quota exceeded for bucket "media"'); });
+""")
+vitest("missing-import", "dependency", "general", """
+import { test, expect } from 'vitest';
+import { slugify } from '@acme/strings';
+test('slugs', () => { expect(slugify('A B')).toBe('a-b'); });
+""")
+vitest("missing-relative", "dependency", "general", """
+import { test, expect } from 'vitest';
+import { price } from './pricing';
+test('prices', () => { expect(price(1)).toBe(2); });
+""")
+vitest("syntax", "compile", "typescript", """
+import { test, expect } from 'vitest';
+import { f } from './broken';
+test('f', () => { expect(f()).toBe(1); });
+""", {"src/broken.ts": "export const f = (): number => {\n  return (1 + ;\n};\n"})
+vitest("fetch-refused", "network", "general", """
+import { test, expect } from 'vitest';
+test('pings the api', async () => {
+  const res = await fetch('http://127.0.0.1:45999/ping');
+  expect(res.ok).toBe(true);
+});
+""")
+vitest("react-child", "runtime", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render } from '@testing-library/react';
+const Card = ({ user }: { user: any }) => React.createElement('div', null, user);
+test('renders the card', () => { render(React.createElement(Card, { user: { name: 'Ada' } })); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("invalid-hook", "runtime", "react", """
+import { useState } from 'react';
+import { test } from 'vitest';
+function useCounter() { return useState(0); }
+test('counts', () => { useCounter(); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("too-many-renders", "runtime", "react", """
+import React, { useState } from 'react';
+import { test } from 'vitest';
+import { render } from '@testing-library/react';
+function Loop() { const [n, setN] = useState(0); setN(n + 1); return React.createElement('p', null, n); }
+test('renders', () => { render(React.createElement(Loop)); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("element-type", "runtime", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render } from '@testing-library/react';
+import * as widgets from './widgets';
+test('renders the widget', () => { render(React.createElement((widgets as any).Button)); });
+""", {"vitest.config.mjs": VITEST_CFG, "src/widgets.ts": "export const button = 1;\n"})
+vitest("getbytext", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Form = () => React.createElement('button', null, 'Send');
+test('submits', () => { render(React.createElement(Form)); screen.getByText('Submit'); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("getbyrole", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Nav = () => React.createElement('nav', null, React.createElement('a', { href: '/' }, 'Home'));
+test('has a login button', () => { render(React.createElement(Nav)); screen.getByRole('button', { name: /log in/i }); });
+""", {"vitest.config.mjs": VITEST_CFG})
+
+# --- node --test ----------------------------------------------------------
+NODE_CMD = "node --test --test-reporter=spec --test-reporter-destination=stdout " \
+           "--test-reporter=junit --test-reporter-destination=report.xml"
+
+
+def nodetest(id, category, specialty, test, **kw):
+    case("node-test/" + id, "node --test", category, specialty, "javascript",
+         {"test/app.test.mjs": test}, NODE_CMD + " test/", report=("junit", "report.xml"),
+         shown_cmd="node --test test/", **kw)
+
+
+nodetest("strict-equal", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert/strict';
+test('counts the words', () => { assert.equal('a b c'.split(' ').length, 4); });
+""")
+nodetest("deep-equal", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert/strict';
+test('parses the query', () => {
+  assert.deepEqual(Object.fromEntries(new URLSearchParams('a=1&b=2')), { a: '1', b: '3' });
+});
+""")
+nodetest("ok", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert';
+test('is valid', () => { assert.ok([].length > 0, 'expected at least one item'); });
+""")
+nodetest("timeout", "timeout", "test", """
+import test from 'node:test';
+test('finishes the import', { timeout: 100 }, async () => { await new Promise(() => setTimeout(() => {}, 5000)); });
+""")
+nodetest("typeerror", "runtime", "general", """
+import test from 'node:test';
+test('reads the config', () => { const cfg = null; return cfg.port; });
+""")
+nodetest("econnrefused", "network", "general", """
+import test from 'node:test';
+import net from 'node:net';
+test('connects to redis', async () => {
+  await new Promise((resolve, reject) => { net.connect(6390, '127.0.0.1', resolve).on('error', reject); });
+});
+""")
+nodetest("missing-module", "dependency", "general", """
+import test from 'node:test';
+import { marked } from 'marked-nonexistent-pkg';
+test('renders markdown', () => { marked('# hi'); });
+""")
+
+# --- tsc ------------------------------------------------------------------
+TSCONFIG = '{"compilerOptions":{"strict":true,"noEmit":true,"target":"es2022","module":"nodenext"},"include":["src"]}\n'
+
+
+def tsc(id, category, specialty, source, pretty=False, tsconfig=TSCONFIG, name="src/index.ts", **kw):
+    flag = "--pretty" if pretty else "--pretty false"
+    case("tsc/" + id, "tsc", category, specialty, "typescript",
+         {"tsconfig.json": tsconfig, name: source}, f"tsc -p . {flag}", node_modules=True,
+         shown_cmd="npx tsc --noEmit", **kw)
+
+
+tsc("ts2322", "compile", "typescript", "const port: number = process.env.PORT ?? '3000';\nexport { port };\n")
+tsc("ts2322-pretty", "compile", "typescript",
+    "interface User { id: number; name: string }\nexport const u: User = { id: '1', name: 'a' };\n", pretty=True)
+tsc("ts2339", "compile", "typescript",
+    "type Order = { total: number };\nexport const t = (o: Order) => o.totl;\n")
+tsc("ts2345", "compile", "typescript",
+    "function pad(s: string, n: number) { return s.padStart(n); }\nexport const x = pad(5, 2);\n")
+tsc("ts2304", "compile", "typescript", "export const now = currentTime();\n")
+tsc("ts7006", "compile", "typescript", "export function sum(xs) { return xs.reduce((a, b) => a + b, 0); }\n",
+    pretty=True)
+tsc("ts1005", "compile", "typescript", "export const f = (a: number => a * 2;\n")
+tsc("ts2532", "compile", "typescript",
+    "export function first(xs: string[] | undefined) { return xs.length; }\n")
+tsc("ts2307", "dependency", "general", "import { z } from 'zod-missing';\nexport const s = z;\n")
+tsc("ts5023", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true,"strictNullChecksX":true},"include":["src"]}\n')
+tsc("tsx-props", "compile", "typescript",
+    "type P = { title: string };\nexport function H(p: P) { return p.title; }\nexport const e = H({ titel: 'x' });\n",
+    name="src/header.tsx")
+
+# --- eslint ---------------------------------------------------------------
+ESLINT_CFG = """import js from '@eslint/js';
+export default [js.configs.recommended, { rules: { eqeqeq: 'error' },
+  languageOptions: { globals: { console: 'readonly', process: 'readonly' } } }];
+"""
+
+
+def eslint(id, category, specialty, source, config=ESLINT_CFG, **kw):
+    case("eslint/" + id, "eslint", category, specialty, "javascript",
+         {"eslint.config.mjs": config, "src/app.js": source,
+          "package.json": '{"name":"app","type":"module"}\n'}, "eslint src", node_modules=True,
+         shown_cmd="npx eslint .", **kw)
+
+
+eslint("unused-vars", "lint", "general", "const unused = 1;\nexport const f = () => 2;\n")
+eslint("no-undef", "lint", "general", "export const f = () => fetchUser(1);\n")
+eslint("eqeqeq", "lint", "general", "export const same = (a, b) => a == b;\n")
+eslint("parse-error", "compile", "general", "export const f = () => {\n  return (1 + ;\n};\n")
+eslint("bad-config", "config", "general", "export const a = 1;\n",
+       config="export default [{ rules: { 'no-unused-vars': 'sometimes' } }];\n")
+
+# --- pytest ---------------------------------------------------------------
+PYTEST_CMD = "python -m pytest -q -p no:cacheprovider --junitxml=report.xml"
+
+
+def pytest(id, category, specialty, test, extra_files=None, args="", prefix="", **kw):
+    files = {"tests/test_app.py": test, **(extra_files or {})}
+    case("pytest/" + id, "pytest", category, specialty, "python", files,
+         f"{prefix}{PYTEST_CMD} {args} tests", report=("junit", "report.xml"), shown_cmd="pytest", **kw)
+
+
+pytest("assert-eq", "assertion", "test", """
+def total(xs):
+    return sum(xs)
+
+def test_total():
+    assert total([1, 2, 3]) == 7
+""")
+pytest("assert-dict", "assertion", "test", """
+def test_user():
+    user = {"name": "ada", "roles": ["admin"], "active": True}
+    assert user == {"name": "ada", "roles": ["user"], "active": True}
+""")
+pytest("assert-in", "assertion", "test", """
+def test_admins():
+    assert "eve" in ["ada", "bob"], "eve should be an admin"
+""")
+pytest("raises", "assertion", "test", """
+import pytest
+
+def test_rejects():
+    with pytest.raises(ValueError):
+        int("42")
+""")
+pytest("approx", "assertion", "test", """
+import pytest
+
+def test_mean():
+    assert sum([0.1, 0.2]) / 2 == pytest.approx(0.2)
+""")
+pytest("syrupy", "snapshot", "test", """
+def test_order(snapshot):
+    assert {"id": 1, "total": 4} == snapshot
+""", {"tests/__snapshots__/test_app.ambr": """# serializer version: 1
+# name: test_order
+  dict({
+    'id': 1,
+    'total': 3,
+  })
+# ---
+"""})
+pytest("timeout", "timeout", "test", """
+import time
+
+def test_sync():
+    time.sleep(5)
+""", args="--timeout=1")
+pytest("keyerror", "runtime", "general", """
+def test_price():
+    prices = {"tea": 3}
+    assert prices["coffee"] == 4
+""")
+pytest("attributeerror", "runtime", "general", """
+class Cart:
+    items = []
+
+def test_cart():
+    assert Cart().total() == 0
+""")
+pytest("zerodivision", "runtime", "general", """
+def mean(xs):
+    return sum(xs) / len(xs)
+
+def test_mean():
+    assert mean([]) == 0
+""")
+pytest("typeerror", "runtime", "general", """
+def test_concat():
+    assert "n=" + 3 == "n=3"
+""")
+pytest("recursion", "runtime", "general", """
+def depth(n):
+    return depth(n + 1)
+
+def test_depth():
+    depth(0)
+""")
+pytest("syntaxerror", "compile", "general", """
+from app import f
+
+def test_f():
+    assert f() == 1
+""", {"app.py": "def f(:\n    return 1\n", "conftest.py": ""})
+pytest("indentation", "compile", "general", """
+def test_f():
+    x = 1
+      assert x == 1
+""")
+pytest("module-missing", "dependency", "general", """
+import requests_mock_nonexistent
+
+def test_x():
+    assert requests_mock_nonexistent
+""")
+pytest("import-name", "dependency", "general", """
+from json import loads_fast
+
+def test_x():
+    assert loads_fast("1") == 1
+""")
+pytest("conn-refused", "network", "general", """
+import urllib.request
+
+def test_health():
+    assert urllib.request.urlopen("http://127.0.0.1:9/health", timeout=5).status == 200
+""")
+pytest("dns", "network", "general", """
+import socket
+
+def test_resolve():
+    socket.getaddrinfo("db.internal.invalid", 5432)
+""")
+pytest("socket-refused", "network", "general", """
+import socket
+
+def test_redis():
+    socket.create_connection(("127.0.0.1", 6390), timeout=5)
+""")
+pytest("env-missing", "config", "general", """
+import os
+
+def test_token():
+    token = os.environ["API_TOKEN"]
+    assert token
+""")
+pytest("memoryerror", "resource", "general", """
+def test_big():
+    blob = bytearray(8 * 1024 ** 3)
+    assert blob
+""", args="-p no:faulthandler", prefix="ulimit -v 1000000; ")
+
+# --- mypy, ruff, flake8 ---------------------------------------------------
+case("mypy/arg-type", "mypy", "compile", "general", "python",
+     {"app.py": "def pad(s: str, n: int) -> str:\n    return s.rjust(n)\n\npad(5, 2)\n"}, "mypy app.py")
+case("mypy/return", "mypy", "compile", "general", "python",
+     {"app.py": "def name(u: dict[str, str]) -> int:\n    return u['name']\n"}, "mypy --pretty app.py")
+case("mypy/attr", "mypy", "compile", "general", "python",
+     {"app.py": "class A:\n    x: int = 1\n\nprint(A().y)\n"}, "mypy app.py")
+case("mypy/import", "mypy", "dependency", "general", "python",
+     {"app.py": "import yaml_nonexistent\n"}, "mypy app.py")
+case("ruff/unused-import", "ruff", "lint", "general", "python",
+     {"app.py": "import os\nimport sys\n\nprint(sys.argv)\n"}, "ruff check --no-cache app.py")
+case("ruff/undefined", "ruff", "lint", "general", "python",
+     {"app.py": "def f():\n    return undefined_thing\n"}, "ruff check --no-cache --output-format=full app.py")
+case("ruff/format", "ruff", "lint", "general", "python",
+     {"app.py": "x = {  'a':1,'b' :2}\n"}, "ruff format --check --no-cache --diff app.py")
+case("flake8/style", "flake8", "lint", "general", "python",
+     {"app.py": "import os\ndef f( x ):\n    return x==1\n"}, "flake8 app.py")
+case("flake8/long-line", "flake8", "lint", "general", "python",
+     {"app.py": "VALUE = '" + "x" * 100 + "'\n"}, "flake8 app.py")
+
+# --- pip, npm installs ----------------------------------------------------
+case("pip/no-such-package", "pip", "dependency", "general", "python", {},
+     "python -m venv v && v/bin/pip install --disable-pip-version-check pitcrew-corpus-no-such-package-xyz==1.0",
+     shown_cmd="pip install -r requirements.txt", timeout=120)
+case("pip/bad-version", "pip", "dependency", "general", "python", {},
+     "python -m venv v && v/bin/pip install --disable-pip-version-check 'pytest==0.0.999'",
+     shown_cmd="pip install pytest==0.0.999", timeout=120)
+case("pip/index-refused", "pip", "network", "general", "python", {},
+     "python -m venv v && v/bin/pip install --disable-pip-version-check --retries 1 --timeout 3 "
+     "--index-url http://127.0.0.1:9/simple requests",
+     shown_cmd="pip install requests", timeout=120)
+case("npm/e404", "npm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"pitcrew-corpus-no-such-package-xyz":"^1.0.0"}}\n'},
+     "npm install --no-audit --no-fund", timeout=120)
+case("npm/no-version", "npm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"left-pad":"99.0.0"}}\n'},
+     "npm install --no-audit --no-fund", timeout=120)
+case("npm/eresolve", "npm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"eslint":"9.0.0","@eslint/js":"10.0.1"}}\n'},
+     "npm install --no-audit --no-fund --dry-run", timeout=120)
+case("npm/registry-refused", "npm", "network", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"left-pad":"1.3.0"}}\n'},
+     "npm install --no-audit --no-fund --registry http://127.0.0.1:9/ --fetch-retries 0 --prefer-online",
+     shown_cmd="npm ci", timeout=120)
+case("npm/missing-script", "npm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"jest"}}\n'},
+     "npm run build", timeout=60)
+case("npm/engine", "npm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","engines":{"node":">=99"}}\n', ".npmrc": "engine-strict=true\n"},
+     "npm install --no-audit --no-fund", timeout=60)
+
+# --- resources: memory, killed ---------------------------------------------
+case("oom/node-heap", "node", "resource", "general", "javascript",
+     {"build.js": "const a = []; for (;;) a.push(new Array(1e5).fill({ x: 1 }));\n"},
+     "node --max-old-space-size=32 build.js", shown_cmd="node build.js")
+case("oom/python-ulimit", "python", "resource", "general", "python",
+     {"load.py": "rows = []\nwhile True:\n    rows.append(bytearray(50 * 1024 * 1024))\n"},
+     "ulimit -v 400000; python3 load.py", shown_cmd="python load.py")
+case("oom/killed", "bash", "resource", "general", "python",
+     {"train.py": "import os, signal\nbuf = bytearray(10 * 1024 * 1024)\nos.kill(os.getpid(), signal.SIGKILL)\n"},
+     # Not the shell's last command, so that it reports the kill as CI shows it.
+     "python3 train.py; exit $?", shown_cmd="python train.py")
+case("oom/java-heap", "java", "resource", "general", "java",
+     {"Main.java": "import java.util.*;\npublic class Main { public static void main(String[] a) {\n"
+      "  List<long[]> l = new ArrayList<>(); while (true) l.add(new long[1 << 20]); } }\n"},
+     "java -Xmx32m Main.java", shown_cmd="java Main")
+case("oom/rust-alloc", "rust", "resource", "general", "rust",
+     {"main.rs": "fn main() { let v = vec![1u8; 1 << 34]; println!(\"{}\", v[v.len() - 1]); }\n"},
+     "rustc -O main.rs -o main 2>/dev/null && ulimit -v 200000 && ./main", shown_cmd="cargo run --release")
+case("disk/enospc", "python", "resource", "general", "python",
+     {"w.py": "with open('/dev/full', 'w') as f:\n    f.write('x' * 10)\n"}, "python3 w.py",
+     shown_cmd="python scripts/export.py")
+
+# --- network outside tests --------------------------------------------------
+case("net/node-dns", "node", "network", "general", "javascript",
+     {"sync.mjs": "const r = await fetch('https://registry.example.invalid/v1/sync');\nconsole.log(r.status);\n"},
+     "node sync.mjs", shown_cmd="node scripts/sync.mjs")
+case("net/python-requests-refused", "python", "network", "general", "python",
+     {"c.py": "import http.client\nc = http.client.HTTPConnection('127.0.0.1', 9, timeout=5)\n"
+      "c.request('GET', '/')\nprint(c.getresponse().status)\n"}, "python3 c.py", shown_cmd="python scripts/seed.py")
+case("net/go-refused", "go", "network", "general", "go",
+     {"go.mod": "module app\n\ngo 1.19\n", "main.go": "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)\n\n"
+      "func main() {\n\tif _, err := http.Get(\"http://127.0.0.1:9/\"); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n"},
+     "go run .")
+case("net/go-dns", "go", "network", "general", "go",
+     {"go.mod": "module app\n\ngo 1.19\n", "main.go": "package main\n\nimport (\n\t\"log\"\n\t\"net\"\n)\n\n"
+      "func main() {\n\tif _, err := net.Dial(\"tcp\", \"cache.example.invalid:6379\"); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n"},
+     "go run .")
+case("net/java-refused", "java", "network", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) throws Exception {\n"
+      "  new java.net.Socket(\"127.0.0.1\", 9); } }\n"}, "java Main.java", shown_cmd="mvn -q exec:java")
+case("net/java-dns", "java", "network", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) throws Exception {\n"
+      "  java.net.InetAddress.getByName(\"db.example.invalid\"); } }\n"}, "java Main.java", shown_cmd="mvn -q exec:java")
+
+# --- go ---------------------------------------------------------------------
+GOMOD = "module example.com/app\n\ngo 1.19\n"
+
+
+def go(id, category, specialty, files, cmd="go test ./...", **kw):
+    case("go/" + id, "go", category, specialty, "go", {"go.mod": GOMOD, **files}, cmd, **kw)
+
+
+go("undefined", "compile", "general", {"calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + c }\n"},
+   cmd="go build ./...")
+go("type-mismatch", "compile", "general",
+   {"calc/calc.go": "package calc\n\nfunc Name() int { return \"x\" }\n"}, cmd="go build ./...")
+go("test-build-failed", "compile", "general",
+   {"calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+    "calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2, 3) != 6 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n"})
+go("vet", "compile", "general",
+   {"calc/calc.go": "package calc\n\nimport \"fmt\"\n\nfunc Show(n int) string { return fmt.Sprintf(\"%s\", n) }\n"},
+   cmd="go vet ./...")
+go("errorf", "assertion", "test",
+   {"calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a - b }\n",
+    "calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif got := Add(2, 2); got != 4 {\n\t\tt.Errorf(\"Add(2, 2) = %d; want 4\", got)\n\t}\n}\n"})
+go("table", "assertion", "test",
+   {"calc/calc.go": "package calc\n\nimport \"strings\"\n\nfunc Up(s string) string { return strings.ToLower(s) }\n",
+    "calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestUp(t *testing.T) {\n\tfor _, c := range []struct{ in, want string }{{\"a\", \"A\"}} {\n"
+    "\t\tif got := Up(c.in); got != c.want {\n\t\t\tt.Fatalf(\"Up(%q): got %q, want %q\", c.in, got, c.want)\n\t\t}\n\t}\n}\n"})
+go("nil-map", "runtime", "general",
+   {"calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestMap(t *testing.T) {\n\tvar m map[string]int\n\tm[\"a\"] = 1\n}\n"})
+go("nil-pointer", "runtime", "general",
+   {"calc/calc_test.go": "package calc\n\nimport \"testing\"\n\ntype U struct{ N string }\n\nfunc TestU(t *testing.T) {\n\tvar u *U\n\t_ = u.N\n}\n"})
+go("index", "runtime", "general",
+   {"calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestIdx(t *testing.T) {\n\txs := []int{1}\n\ti := 3\n\t_ = xs[i]\n}\n"})
+go("timeout", "timeout", "test",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\nfunc TestSlow(t *testing.T) {\n\ttime.Sleep(10 * time.Second)\n}\n"},
+   cmd="go test -timeout 1s ./...")
+go("missing-module", "dependency", "general",
+   {"main.go": "package main\n\nimport \"github.com/acme/nonexistent/v2/log\"\n\nfunc main() { log.Print() }\n"},
+   cmd="go build ./...")
+go("gofmt", "lint", "general",
+   {"main.go": "package main\nfunc main()  {\nprintln( \"x\" )\n}\n"},
+   cmd="test -z \"$(gofmt -l .)\" || { echo 'gofmt: these files are not formatted:'; gofmt -d .; exit 1; }",
+   shown_cmd="gofmt -l . | tee /dev/stderr | (! read)")
+
+# --- rust -------------------------------------------------------------------
+CARGO_TOML = '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+
+
+def rust(id, category, specialty, lib, cmd="cargo test --offline -q", toml=CARGO_TOML, **kw):
+    case("rust/" + id, "cargo", category, specialty, "rust",
+         {"Cargo.toml": toml, "src/lib.rs": lib}, cmd, timeout=300, **kw)
+
+
+rust("e0308", "compile", "general", "pub fn port() -> u16 { \"8080\" }\n", cmd="cargo build --offline")
+rust("e0425", "compile", "general", "pub fn f() -> i32 { missing_value + 1 }\n", cmd="cargo build --offline")
+rust("borrow", "compile", "general",
+     "pub fn f() -> usize { let mut v = vec![1]; let first = &v[0]; v.push(2); *first }\n",
+     cmd="cargo build --offline")
+rust("syntax", "compile", "general", "pub fn f() -> i32 { let x = ; x }\n", cmd="cargo build --offline")
+rust("unresolved-crate", "dependency", "general", "use serde_json::Value;\npub fn f(_: Value) {}\n",
+     cmd="cargo build --offline")
+rust("assert-eq", "assertion", "test",
+     "pub fn add(a: i32, b: i32) -> i32 { a - b }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { assert_eq!(super::add(2, 2), 4); }\n}\n")
+rust("assert-msg", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn sorted() { let v = vec![3, 1]; assert!(v.windows(2).all(|w| w[0] <= w[1]), \"not sorted: {:?}\", v); }\n}\n")
+rust("unwrap-none", "runtime", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn finds() { let v: Vec<i32> = vec![]; let _ = v.first().unwrap(); }\n}\n")
+rust("unwrap-err", "runtime", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn parses() { let _n: u32 = \"12a\".parse().unwrap(); }\n}\n")
+rust("index", "runtime", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn idx() { let v = vec![1]; let i = v.len() + 2; let _ = v[i]; }\n}\n")
+rust("clippy", "lint", "general", "pub fn f(v: &Vec<i32>) -> usize { v.len() }\n",
+     cmd="cargo clippy --offline -q -- -D warnings")
+rust("fmt", "lint", "general", "pub fn f( )->i32{1}\n", cmd="cargo fmt --check")
+rust("no-such-crate", "dependency", "general", "pub fn f() {}\n", cmd="cargo build",
+     toml=CARGO_TOML + 'pitcrew-corpus-no-such-crate-xyz = "1"\n')
+
+# --- java -------------------------------------------------------------------
+case("java/cannot-find-symbol", "javac", "compile", "general", "java",
+     {"src/Main.java": "public class Main { public static void main(String[] a) { System.out.println(count); } }\n"},
+     "javac -d out src/Main.java", shown_cmd="mvn -B compile")
+case("java/incompatible", "javac", "compile", "general", "java",
+     {"src/Main.java": "public class Main { static int n() { return \"x\"; } }\n"},
+     "javac -d out src/Main.java", shown_cmd="mvn -B compile")
+case("java/expected", "javac", "compile", "general", "java",
+     {"src/Main.java": "public class Main { static int n() { return 1 } }\n"},
+     "javac -d out src/Main.java", shown_cmd="gradle build")
+case("java/npe", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) { String s = a.length > 5 ? \"x\" : null; System.out.println(s.length()); } }\n"},
+     "java Main.java", shown_cmd="java -jar app.jar")
+case("java/assert", "java", "assertion", "test", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) { int total = 3; assert total == 4 : \"expected total 4 but was \" + total; } }\n"},
+     "java -ea Main.java", shown_cmd="java -ea CartTest")
+case("java/class-not-found", "java", "dependency", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) throws Exception { Class.forName(\"org.postgresql.Driver\"); } }\n"},
+     "java Main.java", shown_cmd="java -cp app.jar Main")
+case("java/number-format", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) { Integer.parseInt(\"12a\"); } }\n"},
+     "java Main.java", shown_cmd="java -jar app.jar")
+
+# --- python scripts outside tests -------------------------------------------
+case("python/syntax", "python", "compile", "general", "python",
+     {"app.py": "def main(:\n    pass\n"}, "python3 app.py", shown_cmd="python app.py")
+case("python/import", "python", "dependency", "general", "python",
+     {"app.py": "import numpy_nonexistent as np\n"}, "python3 app.py", shown_cmd="python app.py")
+case("python/valueerror", "python", "runtime", "general", "python",
+     {"app.py": "import json\nrows = json.loads('[1, 2')\n"}, "python3 app.py", shown_cmd="python app.py")
+case("python/env", "python", "config", "general", "python",
+     {"app.py": "import os\nkey = os.environ['STRIPE_SECRET_KEY']\n"}, "python3 app.py", shown_cmd="python app.py")
+case("python/filenotfound", "python", "runtime", "general", "python",
+     {"app.py": "open('data/fixtures.csv').read()\n"}, "python3 app.py", shown_cmd="python app.py")
+case("python/version", "python", "config", "general", "python",
+     {"app.py": "import sys\nif sys.version_info < (3, 99):\n    sys.exit('This project requires Python 3.99 or newer; unsupported version ' + sys.version.split()[0])\n"},
+     "python3 app.py", shown_cmd="python app.py")
+
+# --- second batch: more shapes of the same kinds ----------------------------
+jest("snapshot-not-written", "snapshot", "test", """
+test('renders the invoice', () => { expect({ id: 7, lines: 2 }).toMatchSnapshot(); });
+""")
+jest("tohaveproperty", "assertion", "test", """
+test('has an id', () => { expect({ name: 'a' }).toHaveProperty('id', 1); });
+""")
+jest("tomatch", "assertion", "test", """
+test('formats the date', () => { expect('2024/05/01').toMatch(/^\\d{4}-\\d{2}-\\d{2}$/); });
+""")
+jest("rejects", "runtime", "general", """
+class PaymentDeclined extends Error { constructor(m) { super(m); this.name = 'PaymentDeclined'; } }
+async function charge() { throw new PaymentDeclined('card declined: insufficient funds'); }
+test('charges the card', async () => { await charge(); });
+""")
+vitest("called-with", "assertion", "test", """
+import { test, expect, vi } from 'vitest';
+test('logs the user in', () => {
+  const login = vi.fn();
+  login('ada', 'secret');
+  expect(login).toHaveBeenCalledWith('ada', 'hunter2');
+});
+""")
+vitest("tothrow", "assertion", "test", """
+import { test, expect } from 'vitest';
+test('validates', () => { expect(() => JSON.parse('{}')).toThrowError(/Unexpected/); });
+""")
+vitest("range-error", "runtime", "general", """
+import { test } from 'vitest';
+test('allocates', () => { new Array(-1); });
+""")
+nodetest("throws", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert/strict';
+test('rejects empty names', () => { assert.throws(() => String(''), /empty/); });
+""")
+nodetest("match", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert/strict';
+test('prints the version', () => { assert.match('version 1.2', /^v\\d+/); });
+""")
+tsc("ts2741", "compile", "typescript",
+    "interface Cfg { host: string; port: number }\nexport const c: Cfg = { host: 'x' };\n")
+tsc("ts2554", "compile", "typescript",
+    "function f(a: number, b: number) { return a + b; }\nexport const x = f(1);\n", pretty=True)
+tsc("ts2551", "compile", "typescript",
+    "const user = { firstName: 'a' };\nexport const n = user.firstname;\n")
+tsc("ts18046", "compile", "typescript",
+    "export function f(e: unknown) { return e.message; }\n")
+tsc("ts6133", "compile", "typescript", "export function f() { const unused = 1; return 2; }\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true,"noUnusedLocals":true},"include":["src"]}\n')
+pytest("unittest-style", "assertion", "test", """
+import unittest
+
+class TestCart(unittest.TestCase):
+    def test_total(self):
+        self.assertEqual(sum([1, 2]), 4)
+""")
+pytest("assert-msg", "assertion", "test", """
+def test_status():
+    status = "pending"
+    assert status == "done", f"order should be done, is {status}"
+""")
+pytest("xpass-strict", "assertion", "test", """
+import pytest
+
+@pytest.mark.xfail(strict=True, reason="bug 12")
+def test_known_bug():
+    assert 1 + 1 == 2
+""")
+pytest("asyncio-timeout", "timeout", "test", """
+import asyncio
+
+def test_job():
+    async def job():
+        await asyncio.sleep(10)
+    asyncio.run(asyncio.wait_for(job(), timeout=0.2))
+""")
+pytest("subprocess-timeout", "timeout", "test", """
+import subprocess
+
+def test_cli():
+    subprocess.run(["sleep", "10"], timeout=0.5, check=True)
+""")
+pytest("syrupy-missing", "snapshot", "test", """
+def test_invoice(snapshot):
+    assert {"id": 7} == snapshot
+""", {"tests/__snapshots__/test_app.ambr": "# serializer version: 1\n"})
+pytest("too-many-files", "resource", "general", """
+import resource, tempfile
+
+def test_open_many():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    files = [tempfile.TemporaryFile() for _ in range(200)]
+    assert files
+""")
+pytest("dns-urlopen", "network", "general", """
+import urllib.request
+
+def test_api():
+    urllib.request.urlopen("http://api.example.invalid/v1/ping", timeout=5)
+""")
+case("python/unittest-error", "python -m unittest", "runtime", "general", "python",
+     {"test_app.py": "import unittest\n\nclass T(unittest.TestCase):\n    def test_parse(self):\n        int('x1')\n"},
+     "python3 -m unittest -v test_app", shown_cmd="python -m unittest")
+case("python/unittest-fail", "python -m unittest", "assertion", "test", "python",
+     {"test_app.py": "import unittest\n\nclass T(unittest.TestCase):\n    def test_items(self):\n        self.assertIn('eve', ['ada', 'bob'])\n"},
+     "python3 -m unittest -v test_app", shown_cmd="python -m unittest")
+case("mypy/union-attr", "mypy", "compile", "general", "python",
+     {"app.py": "def f(s: str | None) -> str:\n    return s.upper()\n"}, "mypy app.py")
+case("mypy/call-arg", "mypy", "compile", "general", "python",
+     {"app.py": "def f(a: int) -> int:\n    return a\n\nf(1, 2)\n"}, "mypy --pretty app.py")
+case("ruff/none-compare", "ruff", "lint", "general", "python",
+     {"app.py": "def f(x):\n    return x == None\n"}, "ruff check --no-cache --select E711 app.py")
+case("flake8/blank-lines", "flake8", "lint", "general", "python",
+     {"app.py": "import sys\ndef main():\n    return sys.argv\n"}, "flake8 app.py")
+case("pip/conflict", "pip", "dependency", "general", "python", {},
+     "python -m venv v && v/bin/pip install --disable-pip-version-check --dry-run 'pytest==8.0.0' 'pluggy==0.13.0'",
+     shown_cmd="pip install -r requirements.txt", timeout=180)
+case("npm/ejsonparse", "npm", "config", "general", "javascript",
+     {"package.json": '{"name": "app", "version": "1.0.0",}\n'}, "npm install --no-audit --no-fund", timeout=60)
+case("npm/ci-no-lock", "npm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0"}\n'}, "npm ci", timeout=60)
+case("node/esm-missing", "node", "dependency", "general", "javascript",
+     {"main.mjs": "import { parse } from './lib/parse.mjs';\nparse();\n"}, "node main.mjs", shown_cmd="node main.mjs")
+case("node/import-outside-module", "node", "config", "general", "javascript",
+     # CommonJS in an ES module (node 20.19+ detects ESM syntax in .js itself).
+     {"main.mjs": "const fs = require('fs');\nconsole.log(fs.existsSync('x'));\n"},
+     "node main.mjs", shown_cmd="npm start")
+case("node/syntax", "node", "compile", "general", "javascript",
+     {"main.js": "function f( {\n  return 1;\n}\n"}, "node main.js", shown_cmd="npm start")
+case("node/unhandled-rejection", "node", "runtime", "general", "javascript",
+     {"main.js": "async function main() { const cfg = undefined; return cfg.db.host; }\nmain();\n"},
+     "node main.js", shown_cmd="npm start")
+case("node/enospc", "node", "resource", "general", "javascript",
+     {"main.js": "require('fs').writeFileSync('/dev/full', 'x'.repeat(100));\n"}, "node main.js",
+     shown_cmd="npm run build")
+case("node/http-refused", "node", "network", "general", "javascript",
+     {"main.js": "require('http').get('http://127.0.0.1:45999/', (r) => console.log(r.statusCode));\n"},
+     "node main.js", shown_cmd="npm run seed")
+rust("e0599", "compile", "general", "pub fn f(v: Vec<i32>) -> usize { v.size() }\n", cmd="cargo build --offline")
+rust("e0061", "compile", "general", "fn g(a: i32) -> i32 { a }\npub fn f() -> i32 { g(1, 2) }\n",
+     cmd="cargo build --offline")
+rust("e0382", "compile", "general",
+     "pub fn f() -> usize { let s = String::new(); let t = s; s.len() + t.len() }\n", cmd="cargo build --offline")
+rust("env-missing", "config", "general", "pub const URL: &str = env!(\"PITCREW_CORPUS_DATABASE_URL\");\n",
+     cmd="cargo build --offline")
+rust("should-panic", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    #[should_panic]\n    fn rejects() { let _ = 1 + 1; }\n}\n")
+rust("overflow", "runtime", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { let x: u8 = 250; let y = std::hint::black_box(10u8); let _ = x + y; }\n}\n")
+rust("refused", "network", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn connects() { std::net::TcpStream::connect(\"127.0.0.1:45999\").unwrap(); }\n}\n")
+go("unused-import", "compile", "general",
+   {"main.go": "package main\n\nimport \"os\"\n\nfunc main() {}\n"}, cmd="go build ./...")
+go("unused-var", "compile", "general",
+   {"main.go": "package main\n\nfunc main() {\n\tx := 1\n}\n"}, cmd="go vet ./...")
+go("deepequal", "assertion", "test",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"reflect\"\n\t\"testing\"\n)\n\nfunc TestSplit(t *testing.T) {\n"
+    "\tgot := []string{\"a\", \"b\"}\n\twant := []string{\"a\", \"c\"}\n\tif !reflect.DeepEqual(got, want) {\n"
+    "\t\tt.Errorf(\"Split() = %v, want %v\", got, want)\n\t}\n}\n"})
+go("panic-custom", "runtime", "general",
+   {"calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestLoad(t *testing.T) {\n\tpanic(\"unexpected state: cache not loaded\")\n}\n"})
+go("deadlock", "runtime", "general",
+   {"main.go": "package main\n\nfunc main() {\n\tc := make(chan int)\n\tc <- 1\n}\n"}, cmd="go run .")
+go("test-refused", "network", "general",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"net/http\"\n\t\"testing\"\n)\n\nfunc TestAPI(t *testing.T) {\n"
+    "\tif _, err := http.Get(\"http://127.0.0.1:45999/\"); err != nil {\n\t\tt.Fatal(err)\n\t}\n}\n"})
+go("proxy-off", "dependency", "general",
+   {"go.mod": GOMOD + "\nrequire github.com/acme/missing v1.2.3\n",
+    "main.go": "package main\n\nimport _ \"github.com/acme/missing\"\n\nfunc main() {}\n"}, cmd="go build ./...")
+case("java/missing-semicolon", "javac", "compile", "general", "java",
+     {"src/App.java": "public class App {\n  public static void main(String[] a) {\n    int x = 1\n  }\n}\n"},
+     "javac -d out src/App.java", shown_cmd="mvn -B -q compile")
+case("java/unreported", "javac", "compile", "general", "java",
+     {"src/App.java": "public class App { static void f() { throw new Exception(\"x\"); } }\n"},
+     "javac -d out src/App.java", shown_cmd="gradle compileJava")
+case("java/aioobe", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) { int[] xs = new int[2]; System.out.println(xs[a.length + 3]); } }\n"},
+     "java Main.java", shown_cmd="java -jar app.jar")
+case("java/stackoverflow", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { static int f(int n) { return f(n + 1) + 1; } public static void main(String[] a) { f(0); } }\n"},
+     "java -Xss256k Main.java 2>&1 | head -20; exit 1", shown_cmd="java -jar app.jar")
+
+# --- third batch (ids b3-…): bundlers, more snapshot and type-check shapes ---
+vitest("b3-snapshot-missing-ci", "snapshot", "test", """
+import { test, expect } from 'vitest';
+test('renders the receipt', () => { expect({ id: 9, paid: true }).toMatchSnapshot(); });
+""")
+vitest("b3-snapshot-props", "snapshot", "test", """
+import { test, expect } from 'vitest';
+test('stores the event', () => {
+  expect({ at: 5, kind: 'click' }).toMatchInlineSnapshot({ at: expect.any(Number) }, `
+    {
+      "at": Any<Number>,
+      "kind": "scroll",
+    }
+  `);
+});
+""")
+jest("b3-ts-without-transform", "config", "general", """
+const { f } = require('./util');
+test('f', () => { expect(f()).toBe(1); });
+""", {"src/util.ts": "export const f = (): number => 1;\n"}, language="typescript")
+VITE_PKG = '{"name":"app","private":true,"type":"module","scripts":{"build":"vite build"}}\n'
+case("vite/b3-syntax", "vite", "compile", "general", "javascript",
+     {"package.json": VITE_PKG, "index.html": '<script type="module" src="/src/main.js"></script>\n',
+      "src/main.js": "export function f() {\n  return (1 + ;\n}\nf();\n"},
+     "vite build", node_modules=True, shown_cmd="npm run build", timeout=120)
+case("vite/b3-missing-import", "vite", "dependency", "general", "javascript",
+     {"package.json": VITE_PKG, "index.html": '<script type="module" src="/src/main.js"></script>\n',
+      "src/main.js": "import { chart } from 'chartkit-nonexistent';\nchart();\n"},
+     "vite build", node_modules=True, shown_cmd="npm run build", timeout=120)
+case("vite/b3-missing-relative", "vite", "dependency", "general", "typescript",
+     {"package.json": VITE_PKG, "index.html": '<script type="module" src="/src/main.ts"></script>\n',
+      "src/main.ts": "import { api } from './api/client';\napi();\n"},
+     "vite build", node_modules=True, shown_cmd="npm run build", timeout=120)
+tsc("b3-two-errors", "compile", "typescript",
+    "export const a: string = 1;\nexport const b: number = 'x';\n")
+pytest("b3-collect-import", "dependency", "general", """
+from app.services import billing
+
+def test_bill():
+    assert billing
+""", {"app/__init__.py": ""})
+pytest("b3-unittest-mock", "assertion", "test", """
+from unittest import mock
+
+def test_notify():
+    send = mock.Mock()
+    send("a")
+    send.assert_called_once_with("b")
+""")
+rust("b3-debug-format", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn renders() { assert_eq!(format!(\"{:?}\", vec![1, 2]), \"[1, 3]\"); }\n}\n")
+go("b3-vet-copylocks", "compile", "general",
+   {"main.go": "package main\n\nimport \"sync\"\n\ntype S struct{ mu sync.Mutex }\n\nfunc f(s S) {}\n\nfunc main() { f(S{}) }\n"},
+   cmd="go vet ./...")

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Regenerates tests/corpus/classifier/corpus.jsonl by running real tools on
+# small broken inputs (see cases.py). Installs the tools it needs, pinned, into
+# a cache directory from the package registries only (npm, PyPI); go, javac,
+# cargo and node come from the machine (apt: golang-go, default-jdk-headless).
+# Re-runnable: the same cases give the same records, up to durations and pids.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+tools="${CORPUS_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/pitcrew-classifier-corpus-tools}"
+mkdir -p "$tools"
+if [ ! -x "$tools/node_modules/.bin/vitest" ]; then
+  (cd "$tools" && [ -f package.json ] || (cd "$tools" && npm init -y >/dev/null))
+  (cd "$tools" && npm install --no-audit --no-fund \
+    typescript@5 jest@30.5.2 vitest@4.1.12 eslint@9 @eslint/js@9 \
+    react@18 react-dom@18 @testing-library/react@16 @testing-library/dom@10 jsdom@26)
+fi
+if [ ! -x "$tools/venv/bin/ruff" ]; then
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install -q pytest pytest-timeout syrupy ruff flake8 mypy
+fi
+exec python3 "$here/generate.py" --tools "$tools" --out "$repo/tests/corpus/classifier/corpus.jsonl" "$@"
