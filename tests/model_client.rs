@@ -518,6 +518,11 @@ fn concurrency_is_bounded() {
         max >= 2,
         "requests ran one at a time: the bound is not concurrency"
     );
+    assert_eq!(
+        server.listings(),
+        1,
+        "concurrent requests share one model listing"
+    );
 }
 
 #[test]
