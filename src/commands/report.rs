@@ -9,7 +9,9 @@ use anyhow::Context as _;
 use super::{config, runtime};
 use crate::InputError;
 use crate::cli::{GlobalArgs, ReportArgs, ReportFormat};
-use crate::error::exit;
+use crate::error::{ResultExt as _, exit};
+use crate::github::context::Context;
+use crate::github::workflow_commands;
 use crate::host::{Plugin, World, types};
 use crate::output::write_atomic;
 use crate::suite::fold::{FinalOutcome, Folder, TestResult};
@@ -20,7 +22,7 @@ use crate::suite::plan::PlanFile;
 use crate::suite::render::{self, Groups};
 use crate::suite::result::ShardResult;
 use crate::suite::timings::Timings;
-use crate::triage::classify::{category_name, classify_all};
+use crate::triage::classify::{category_name, classify_all, specialty_name};
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
@@ -28,19 +30,118 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));
     let mut merged = merge::merge(inputs, plan.as_ref().map(|(p, h)| (p, h.as_str())));
     merged.problems.splice(0..0, problems);
-    let groups = if args.no_classify {
-        by_message(&merged)
+    let (groups, specialties) = if args.no_classify {
+        (by_message(&merged), Vec::new())
     } else {
-        by_category(global, &merged)
+        triage_groups(global, &merged)
     };
+    // Bad GitHub context is bad input: exit 2 before anything is written.
+    let github = github_target(args)?;
     if let Some(path) = &args.junit {
         write_atomic(path, junit_write::junit(&merged).as_bytes())?;
     }
     if let (Some(path), Some(timings)) = (&args.timings_out, timings) {
         timings.save(path)?;
     }
+    if github.is_some() {
+        write_atomic(&args.results_out, junit_write::junit(&merged).as_bytes())?;
+    }
     publish(&merged, &groups, args.format, args.markdown.as_deref())?;
+    // Every local output is written: only now the network.
+    if let Some((context, token)) = github {
+        let report = crate::github::markdown::Report {
+            merged: &merged,
+            groups: &groups,
+            specialties: &specialties,
+            run_url: context.run_url(),
+            cost_line: None,
+        };
+        github_publish(&context, &token, &report, args)?;
+    }
     Ok(verdict(&merged))
+}
+
+/// The GitHub context and token when this report is published to GitHub:
+/// `--github`, or GITHUB_ACTIONS=true with a token; never with
+/// `--no-github`. A bad context (event payload, variables) is an input
+/// error.
+fn github_target(args: &ReportArgs) -> anyhow::Result<Option<(Context, String)>> {
+    if args.no_github {
+        return Ok(None);
+    }
+    let token = crate::github::client::token(None);
+    let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
+    if !args.github && !(actions && token.is_some()) {
+        return Ok(None);
+    }
+    let context = Context::from_env(args.pr).classified()?;
+    match token {
+        Some(token) => Ok(Some((context, token))),
+        None => {
+            report_failure(
+                args,
+                "--github: GITHUB_TOKEN is not set; nothing is published",
+            )?;
+            Ok(None)
+        }
+    }
+}
+
+/// Publishes, and says what happened: a read-only token is one notice; any
+/// other failure a warning (an error with `--strict-report`).
+fn github_publish(
+    context: &Context,
+    token: &str,
+    report: &crate::github::markdown::Report<'_>,
+    args: &ReportArgs,
+) -> anyhow::Result<()> {
+    use crate::github::publish::{READ_ONLY_NOTICE, Settings, publish};
+    let settings = Settings {
+        comment: args.comment,
+        check_name: args.check_name.clone(),
+        check_run: !args.no_check_run,
+    };
+    let published = match publish(context, token, report, &settings) {
+        Ok(published) => published,
+        Err(err) => return report_failure(args, &format!("publishing to GitHub: {err}")),
+    };
+    if published.read_only {
+        tracing::warn!("{READ_ONLY_NOTICE}");
+        if context.actions {
+            print_stdout(&workflow_commands::warning("pitcrew", READ_ONLY_NOTICE))?;
+        }
+    }
+    if let Some((id, annotations)) = published.check_run {
+        tracing::info!("check run {id} with {annotations} annotations");
+    }
+    if let Some(outcome) = &published.comment {
+        tracing::info!("PR comment: {outcome:?}");
+    }
+    let errors: Vec<String> = published.errors.iter().map(ToString::to_string).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        report_failure(
+            args,
+            &format!("publishing to GitHub: {}", errors.join("; ")),
+        )
+    }
+}
+
+/// A reporting failure: a warning, or with `--strict-report` an error.
+fn report_failure(args: &ReportArgs, message: &str) -> anyhow::Result<()> {
+    if args.strict_report {
+        anyhow::bail!("{message} (--strict-report)");
+    }
+    tracing::warn!("{message}; the exit code stays the tests' outcome");
+    Ok(())
+}
+
+fn print_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// What the inputs say each file costs: shard results' wall times, and
@@ -134,17 +235,22 @@ pub fn publish(
         outputs.push(("report-path", path.display().to_string()));
     }
     crate::github::output::write_to_env(&outputs).context("writing $GITHUB_OUTPUT")?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match format {
-        ReportFormat::Terminal => write!(out, "{}", render::terminal(merged, groups))?,
-        ReportFormat::Markdown => write!(out, "{md}")?,
+    let text = match format {
+        ReportFormat::Terminal => render::terminal(merged, groups),
+        ReportFormat::Markdown => md,
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, merged)?;
-            writeln!(out)?;
+            let mut json = serde_json::to_string_pretty(merged)?;
+            json.push('\n');
+            json
         }
+    };
+    // In GitHub Actions, nothing a test wrote can be read as a workflow
+    // command: the report goes between stop-commands lines.
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        print_stdout(&workflow_commands::guarded(&text))
+    } else {
+        print_stdout(&text)
     }
-    out.flush()?;
-    Ok(())
 }
 
 fn failed(merged: &Merged) -> Vec<&TestResult> {
@@ -158,18 +264,52 @@ fn failed(merged: &Merged) -> Vec<&TestResult> {
 /// Failures grouped by the classifier's category. Without a working
 /// classifier the report still comes out, grouped as `unclassified`.
 pub fn by_category<'a>(global: &GlobalArgs, merged: &'a Merged) -> Groups<'a> {
+    triage_groups(global, merged).0
+}
+
+/// Failures grouped by category, with each group's specialty (the one
+/// most of its failures have), in the groups' order.
+fn triage_groups<'a>(global: &GlobalArgs, merged: &'a Merged) -> (Groups<'a>, Vec<String>) {
     let failed = failed(merged);
     if failed.is_empty() {
-        return Groups(Vec::new());
+        return (Groups(Vec::new()), Vec::new());
     }
     let labels = match classify(global, &failed) {
         Ok(labels) => labels,
         Err(err) => {
             tracing::warn!("failures are not grouped by category: {err:#}");
-            vec!["unclassified".to_string(); failed.len()]
+            vec![("unclassified".to_string(), String::new()); failed.len()]
         }
     };
-    group(failed.into_iter().zip(labels))
+    let specialty_of = labels.clone();
+    let groups = group(
+        failed
+            .into_iter()
+            .zip(labels.into_iter().map(|(category, _)| category)),
+    );
+    let specialties = groups
+        .0
+        .iter()
+        .map(|(category, _)| most_common(&specialty_of, category))
+        .collect();
+    (groups, specialties)
+}
+
+/// The specialty most failures of `category` have ("" when unknown).
+fn most_common(labels: &[(String, String)], category: &str) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (_, specialty) in labels.iter().filter(|(c, _)| c == category) {
+        match counts.iter_mut().find(|(s, _)| s == specialty) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((specialty, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(s, _)| !s.is_empty())
+        .max_by_key(|(_, n)| *n)
+        .map(|(s, _)| s.to_owned())
+        .unwrap_or_default()
 }
 
 fn by_message(merged: &Merged) -> Groups<'_> {
@@ -192,7 +332,8 @@ fn group<'a>(pairs: impl IntoIterator<Item = (&'a TestResult, String)>) -> Group
     Groups(groups)
 }
 
-fn classify(global: &GlobalArgs, tests: &[&TestResult]) -> anyhow::Result<Vec<String>> {
+/// (category, specialty) of each failure.
+fn classify(global: &GlobalArgs, tests: &[&TestResult]) -> anyhow::Result<Vec<(String, String)>> {
     let config = config(global)?;
     let runtime = runtime(&config)?;
     let classifier = Plugin::load(
@@ -222,6 +363,11 @@ fn classify(global: &GlobalArgs, tests: &[&TestResult]) -> anyhow::Result<Vec<St
         .collect();
     Ok(classify_all(&classifier, &failures)?
         .into_iter()
-        .map(|c| category_name(c.category).to_string())
+        .map(|c| {
+            (
+                category_name(c.category).to_string(),
+                specialty_name(c.specialty).to_string(),
+            )
+        })
         .collect())
 }
