@@ -188,10 +188,12 @@ pub fn line_in(text: &str, path: &str) -> Option<u32> {
 }
 
 fn clip(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((i, _)) => format!("{}…", &text[..i.saturating_sub(3)]),
-        None => text.to_owned(),
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
     }
+    let mut clipped: String = text.chars().take(max_chars - 1).collect();
+    clipped.push('…');
+    clipped
 }
 
 #[cfg(test)]
