@@ -71,7 +71,8 @@ fn github_target(args: &ReportArgs) -> anyhow::Result<Option<(Context, String)>>
     }
     let token = crate::github::client::token(None);
     let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
-    if !args.github && !(actions && token.is_some()) {
+    let wanted = args.github || (actions && token.is_some());
+    if !wanted {
         return Ok(None);
     }
     let context = Context::from_env(args.pr).classified()?;
