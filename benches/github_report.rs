@@ -38,55 +38,71 @@ fn main() {
     .expect("payload");
     let binary =
         std::env::var("PITCREW_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_pitcrew").into());
-    let mut times = Vec::new();
-    for run in 0..RUNS {
-        api.clear_requests();
-        let started = Instant::now();
-        let out = Command::new(&binary)
-            .arg("report")
-            .arg("--no-classify")
-            .arg("--format")
-            .arg("json")
-            .args(&inputs)
-            .current_dir(dir.path())
-            .env("PITCREW_NO_CACHE", "1")
-            .env("GITHUB_ACTIONS", "true")
-            .env("GITHUB_TOKEN", "bench-token")
-            .env("GITHUB_REPOSITORY", "acme/widgets")
-            .env("GITHUB_API_URL", &api.url)
-            .env("GITHUB_EVENT_NAME", "pull_request")
-            .env("GITHUB_EVENT_PATH", &payload)
-            .env("GITHUB_SHA", "merge")
-            .env("GITHUB_RUN_ID", "1")
-            .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
-            .env("GITHUB_OUTPUT", dir.path().join("output.txt"))
-            .env_remove("PITCREW_LOG")
-            .output()
-            .expect("pitcrew runs");
-        let elapsed = started.elapsed();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let requests = api.requests();
-        let annotated: usize = api.check_runs().last().map_or(0, |r| r.annotations.len());
-        assert_eq!(annotated, 1000, "{}", String::from_utf8_lossy(&out.stderr));
-        println!(
-            "run {run}: {:.2} s, {} GitHub requests, {} bytes of stdout",
-            elapsed.as_secs_f64(),
-            requests.len(),
-            out.stdout.len()
-        );
-        times.push(elapsed);
-    }
-    times.sort();
-    let median = times[RUNS / 2];
+    // The same report without GitHub, to show what publishing adds.
+    let median = |github: bool| {
+        let mut times = Vec::new();
+        for run in 0..RUNS {
+            api.clear_requests();
+            let started = Instant::now();
+            let mut command = Command::new(&binary);
+            command
+                .arg("report")
+                .arg("--no-classify")
+                .args(&inputs)
+                .current_dir(dir.path())
+                .env("PITCREW_NO_CACHE", "1")
+                .env("GITHUB_ACTIONS", "true")
+                .env("GITHUB_TOKEN", "bench-token")
+                .env("GITHUB_REPOSITORY", "acme/widgets")
+                .env("GITHUB_API_URL", &api.url)
+                .env("GITHUB_EVENT_NAME", "pull_request")
+                .env("GITHUB_EVENT_PATH", &payload)
+                .env("GITHUB_SHA", "merge")
+                .env("GITHUB_RUN_ID", "1")
+                .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
+                .env("GITHUB_OUTPUT", dir.path().join("output.txt"))
+                .env(
+                    "PITCREW_LOG",
+                    std::env::var("PITCREW_BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+                );
+            if !github {
+                command.arg("--no-github");
+            }
+            let out = command.output().expect("pitcrew runs");
+            let elapsed = started.elapsed();
+            if std::env::var_os("PITCREW_BENCH_LOG").is_some() {
+                eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+            }
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let requests = api.requests().len();
+            if github {
+                let annotated = api.check_runs().last().map_or(0, |r| r.annotations.len());
+                assert_eq!(annotated, 1000, "{}", String::from_utf8_lossy(&out.stderr));
+            } else {
+                assert_eq!(requests, 0);
+            }
+            println!(
+                "{} run {run}: {:.2} s, {requests} GitHub requests",
+                if github { "github" } else { "--no-github" },
+                elapsed.as_secs_f64()
+            );
+            times.push(elapsed);
+        }
+        times.sort();
+        times[RUNS / 2]
+    };
+    let local = median(false);
+    let github = median(true);
     println!(
-        "github_report: median {:.2} s over {RUNS} runs (target ≤ 3 s){}",
-        median.as_secs_f64(),
-        if median <= Duration::from_secs(3) {
+        "github_report: median {:.2} s with GitHub, {:.2} s without, over {RUNS} runs each (target ≤ 3 s){}",
+        github.as_secs_f64(),
+        local.as_secs_f64(),
+        if github <= Duration::from_secs(3) {
             ""
         } else {
             "  OVER TARGET"
