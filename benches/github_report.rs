@@ -25,6 +25,12 @@ const RUNS: usize = 5;
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let inputs = write_shards(dir.path());
+    if let Some(keep) = std::env::var_os("PITCREW_BENCH_KEEP") {
+        // The inputs stay for profiling by hand.
+        for name in &inputs {
+            std::fs::copy(dir.path().join(name), Path::new(&keep).join(name)).expect("keep");
+        }
+    }
     let api = Server::start();
     for i in 0..300 {
         api.add_comment(12, "reviewer", &format!("comment {i}"));
