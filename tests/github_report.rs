@@ -688,3 +688,39 @@ fn a_bad_event_payload_is_one_line_and_exit_2_with_nothing_written() {
     assert!(!dir.path().join("summary.md").exists());
     assert!(!dir.path().join("output.txt").exists());
 }
+
+#[test]
+fn workflow_run_reports_on_the_pr_given_and_the_triggering_commit() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    failing_suite(dir.path());
+    // A fork's PR: GitHub lists no pull request in the payload.
+    let payload = json!({
+        "repository": { "full_name": "acme/widgets", "default_branch": "main" },
+        "workflow_run": { "id": 99, "head_sha": "fork-head",
+            "head_repository": { "full_name": "eve/widgets" }, "pull_requests": [] }
+    });
+    let env = actions_env(dir.path(), &api, "workflow_run", &payload);
+    let out = report(dir.path(), &["--no-classify", "results.xml"], &env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(api.comments(11).is_empty(), "no PR without --pr");
+    let out = report(
+        dir.path(),
+        &["--no-classify", "--pr", "11", "results.xml"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(api.comments(11).len(), 1);
+    assert!(
+        api.check_runs()
+            .iter()
+            .all(|r| r.fields["head_sha"] == "fork-head")
+    );
+    // `--pr` takes a positive number only.
+    let out = report(
+        dir.path(),
+        &["--no-classify", "--pr", "0", "results.xml"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
