@@ -229,6 +229,34 @@ pub struct ReportArgs {
     /// included) as a timing file for the next `split --timings`.
     #[arg(long, value_name = "FILE")]
     pub timings_out: Option<PathBuf>,
+    /// Publish to GitHub (check run, PR comment) even outside GitHub
+    /// Actions. Default: when GITHUB_ACTIONS=true and GITHUB_TOKEN is set.
+    #[arg(long, conflicts_with = "no_github")]
+    pub github: bool,
+    /// Don't publish to GitHub (no network call at all).
+    #[arg(long)]
+    pub no_github: bool,
+    /// The pull request to comment on, for `workflow_run` workflows whose
+    /// event does not name one (fork PRs).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub pr: Option<u64>,
+    /// When to create or update the sticky PR comment.
+    #[arg(long, value_enum, default_value_t = crate::github::comment::CommentMode::Always)]
+    pub comment: crate::github::comment::CommentMode,
+    /// The check run's name.
+    #[arg(long, value_name = "NAME", default_value = "pitcrew")]
+    pub check_name: String,
+    /// Don't create a check run.
+    #[arg(long)]
+    pub no_check_run: bool,
+    /// Where the merged results go as JUnit when publishing to GitHub
+    /// (upload it as an artifact for the `workflow_run` pattern).
+    #[arg(long, value_name = "FILE", default_value = "pitcrew-results.xml")]
+    pub results_out: PathBuf,
+    /// A failure to publish to GitHub fails the command (exit 3) instead
+    /// of being a warning.
+    #[arg(long)]
+    pub strict_report: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

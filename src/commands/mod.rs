@@ -51,7 +51,12 @@ fn runtime(config: &Config) -> anyhow::Result<Runtime> {
 /// Failures grouped by the configured classifier, for `report` and `test`
 /// (see [`crate::triage::group::by_category`]).
 fn by_category<'a>(global: &GlobalArgs, merged: &'a Merged) -> Groups<'a> {
-    crate::triage::group::by_category(merged, || {
+    with_specialties(global, merged).0
+}
+
+/// Failures grouped by category, with each group's specialty.
+fn with_specialties<'a>(global: &GlobalArgs, merged: &'a Merged) -> (Groups<'a>, Vec<String>) {
+    crate::triage::group::with_specialties(merged, || {
         let config = config(global)?;
         let runtime = runtime(&config)?;
         Ok(Plugin::load(

@@ -1,3 +1,10 @@
 //! GitHub: what pitcrew hands back to a workflow.
 
+pub mod check_run;
+pub mod client;
+pub mod comment;
+pub mod context;
+pub mod markdown;
 pub mod output;
+pub mod publish;
+pub mod workflow_commands;

@@ -70,15 +70,24 @@ pub fn publish(
         outputs.push(("report-path", path.display().to_string()));
     }
     crate::github::output::write_to_env(&outputs).context("writing $GITHUB_OUTPUT")?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match format.into() {
-        Format::Terminal => write!(out, "{}", render::terminal(merged, groups))?,
-        Format::Markdown => write!(out, "{md}")?,
+    let text = match format.into() {
+        Format::Terminal => render::terminal(merged, groups),
+        Format::Markdown => md,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, merged)?;
-            writeln!(out)?;
+            let mut json = serde_json::to_string_pretty(merged)?;
+            json.push('\n');
+            json
         }
-    }
+    };
+    // In GitHub Actions, nothing a test wrote can be read as a workflow
+    // command: the report goes between stop-commands lines.
+    let text = if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        crate::github::workflow_commands::guarded(&text)
+    } else {
+        text
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
 }

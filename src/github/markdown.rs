@@ -1,0 +1,420 @@
+//! The sticky PR comment and the check run's text, in Markdown. Every name
+//! and message is made inert with [`crate::escape`] (mentions, `#123`,
+//! HTML, Markdown, fences), and every text fits GitHub's limits.
+
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
+use crate::escape::{markdown_code_block, markdown_inline};
+use crate::suite::fold::{FinalOutcome, TestResult};
+use crate::suite::merge::Merged;
+use crate::suite::render::{self, Groups};
+
+/// GitHub refuses a comment longer than this (characters).
+pub const COMMENT_LIMIT: usize = 65_536;
+/// GitHub refuses a check run summary or text longer than this (characters).
+pub const CHECK_TEXT_LIMIT: usize = 65_535;
+
+/// The hidden marker that finds our comment again; the digest after it
+/// says what the comment reported (for `--comment changes`).
+pub const MARKER: &str = "<!-- pitcrew:report";
+
+/// Tests listed per failure group and in the flaky list before "N more".
+const LISTED: usize = 20;
+
+/// What the comment and check run show, beyond the merged results.
+pub struct Report<'a> {
+    pub merged: &'a Merged,
+    pub groups: &'a Groups<'a>,
+    /// The specialty the classifier gave each group (same order), when it ran.
+    pub specialties: &'a [String],
+    pub run_url: Option<String>,
+    /// The cost estimate line (`≈ $0.42 at …`), from the price table.
+    /// The seam the budget work plugs into; `None` leaves it out.
+    pub cost_line: Option<String>,
+}
+
+/// What the results were, in 16 hex digits: counts, then the failing and
+/// flaky tests' names. Two runs with the same digest reported the same.
+pub fn digest(merged: &Merged) -> String {
+    let s = &merged.summary;
+    let mut names: Vec<String> = merged
+        .tests
+        .iter()
+        .filter(|t| matches!(t.outcome, FinalOutcome::Failed | FinalOutcome::Flaky))
+        .map(|t| format!("{:?} {}", t.outcome, render::display_name(t)))
+        .collect();
+    names.sort_unstable();
+    let mut hash = Sha256::new();
+    hash.update(format!(
+        "{} {} {} {} {}\n",
+        s.tests,
+        s.passed,
+        s.failed,
+        s.flaky,
+        merged.problems.len()
+    ));
+    for name in names {
+        hash.update(name.as_bytes());
+        hash.update(b"\n");
+    }
+    hash.finalize()[..8]
+        .iter()
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+/// The marker line for `digest`.
+pub fn marker(digest: &str) -> String {
+    format!("{MARKER} digest={digest} -->")
+}
+
+/// The digest a comment body's marker carries, if it is ours.
+pub fn marker_digest(body: &str) -> Option<&str> {
+    let rest = body.strip_prefix(MARKER)?;
+    let rest = rest.strip_prefix(" digest=")?;
+    let end = rest.find(' ')?;
+    Some(&rest[..end]).filter(|d| d.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The sticky comment: the marker, then the report, at most
+/// [`COMMENT_LIMIT`] characters.
+pub fn comment(report: &Report<'_>) -> String {
+    let marker = marker(&digest(report.merged));
+    let body = body(report, true);
+    let pointer = match &report.run_url {
+        Some(url) => format!("the full report is in the run's step summary: {url}"),
+        None => "the full report is in the run's step summary".into(),
+    };
+    // cap_markdown counts bytes, which are never fewer than characters.
+    let capped = render::cap_markdown(&body, COMMENT_LIMIT - marker.len() - 1, &pointer);
+    format!("{marker}\n{capped}")
+}
+
+/// The check run's title, summary and text.
+pub fn check_output(report: &Report<'_>, notice: Option<&str>) -> (String, String, String) {
+    let title = headline(report.merged);
+    let mut summary = counts_table(report.merged);
+    if let Some(notice) = notice {
+        let _ = write!(summary, "\n{notice}\n");
+    }
+    let text = body(report, false);
+    let pointer = "the full report is in the run's step summary";
+    (
+        title,
+        render::cap_markdown(&summary, CHECK_TEXT_LIMIT, pointer),
+        render::cap_markdown(&text, CHECK_TEXT_LIMIT, pointer),
+    )
+}
+
+/// `3 failed, 120 passed, 2 flaky, 1 skipped (126 tests)`.
+pub fn headline(merged: &Merged) -> String {
+    let s = &merged.summary;
+    let skipped = s.tests - s.passed - s.failed - s.flaky;
+    let mut line = format!(
+        "{} failed, {} passed, {} flaky, {skipped} skipped ({} tests)",
+        s.failed, s.passed, s.flaky, s.tests
+    );
+    if !merged.problems.is_empty() {
+        let _ = write!(line, ", {} integrity problems", merged.problems.len());
+    }
+    line
+}
+
+fn counts_table(merged: &Merged) -> String {
+    let s = &merged.summary;
+    let skipped = s.tests - s.passed - s.failed - s.flaky;
+    format!(
+        "| tests | passed | failed | flaky | skipped |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {skipped} |\n",
+        s.tests, s.passed, s.failed, s.flaky
+    )
+}
+
+fn body(report: &Report<'_>, with_heading: bool) -> String {
+    let merged = report.merged;
+    let mut md = String::new();
+    if with_heading {
+        let icon = if merged.summary.failed > 0 || !merged.problems.is_empty() {
+            "❌"
+        } else {
+            "✅"
+        };
+        let _ = writeln!(md, "## {icon} pitcrew: {}\n", headline(merged));
+        md.push_str(&counts_table(merged));
+        md.push('\n');
+    }
+    problems(&mut md, merged);
+    failures(&mut md, report);
+    flaky(&mut md, merged);
+    shards(&mut md, merged);
+    minutes(&mut md, merged, report.cost_line.as_deref());
+    if let Some(url) = &report.run_url {
+        // Our own URL (from GITHUB_SERVER_URL and the run id): no user text.
+        let _ = writeln!(md, "\n[The run]({url})");
+    }
+    md
+}
+
+fn problems(md: &mut String, merged: &Merged) {
+    if merged.problems.is_empty() {
+        return;
+    }
+    md.push_str("### Integrity problems\n\n");
+    for problem in merged.problems.iter().take(LISTED) {
+        let _ = writeln!(md, "- {}", markdown_inline(problem));
+    }
+    more(md, merged.problems.len());
+    md.push('\n');
+}
+
+fn failures(md: &mut String, report: &Report<'_>) {
+    if report.groups.0.is_empty() {
+        return;
+    }
+    md.push_str("### Failures\n\n");
+    for (i, (category, tests)) in report.groups.0.iter().enumerate() {
+        let specialty = report
+            .specialties
+            .get(i)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" · specialty: {}", markdown_inline(s)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "<details><summary><b>{}</b>{specialty}: {} failed</summary>\n",
+            markdown_inline(category),
+            tests.len()
+        );
+        for test in tests.iter().take(LISTED) {
+            let _ = writeln!(md, "- {}", markdown_inline(&render::display_name(test)));
+            if let Some(message) = message(test) {
+                let _ = writeln!(md, "\n{}\n", indent(&markdown_code_block(message)));
+            }
+        }
+        more(md, tests.len());
+        md.push_str("\n</details>\n\n");
+    }
+}
+
+fn flaky(md: &mut String, merged: &Merged) {
+    let flaky: Vec<&TestResult> = merged
+        .tests
+        .iter()
+        .filter(|t| t.outcome == FinalOutcome::Flaky)
+        .collect();
+    if flaky.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "### Flaky ({})\n", flaky.len());
+    for test in flaky.iter().take(LISTED) {
+        let _ = writeln!(
+            md,
+            "- {} ({} attempts)",
+            markdown_inline(&render::display_name(test)),
+            test.attempts
+        );
+    }
+    more(md, flaky.len());
+    md.push('\n');
+}
+
+fn shards(md: &mut String, merged: &Merged) {
+    if merged.shards.is_empty() {
+        return;
+    }
+    let times = merged.shards.iter().map(|s| s.duration_seconds);
+    let slowest = times.clone().fold(0.0, f64::max);
+    let fastest = times.fold(f64::INFINITY, f64::min);
+    let _ = write!(
+        md,
+        "### Shards\n\n{} shards, slowest {slowest:.1} s, fastest {fastest:.1} s",
+        merged.shards.len()
+    );
+    if let Some(balance) = render::balance(merged) {
+        let _ = write!(
+            md,
+            ", balance {balance:.2} (slowest / mean; 1.00 is perfect)"
+        );
+    }
+    md.push_str("\n\n");
+}
+
+/// Billed minutes: each shard job rounded up to whole minutes, as GitHub
+/// bills (the report's own job not included).
+pub fn billed_minutes(merged: &Merged) -> u64 {
+    merged
+        .shards
+        .iter()
+        .map(|s| ((s.duration_seconds / 60.0).ceil() as u64).max(1))
+        .sum()
+}
+
+fn minutes(md: &mut String, merged: &Merged, cost_line: Option<&str>) {
+    md.push_str("### Time\n\n");
+    let _ = writeln!(md, "{}", markdown_inline(&render::durations(merged)));
+    if !merged.shards.is_empty() {
+        let wall = merged
+            .shards
+            .iter()
+            .map(|s| s.duration_seconds)
+            .fold(0.0, f64::max);
+        let _ = writeln!(
+            md,
+            "\nWall: {:.1} min · billed: {} min ({} shard jobs, each rounded up to whole minutes)",
+            wall / 60.0,
+            billed_minutes(merged),
+            merged.shards.len()
+        );
+    }
+    if let Some(line) = cost_line {
+        let _ = writeln!(md, "\n{line}");
+    }
+}
+
+fn more(md: &mut String, total: usize) {
+    if total > LISTED {
+        let _ = writeln!(md, "- … and {} more", total - LISTED);
+    }
+}
+
+fn message(test: &TestResult) -> Option<&str> {
+    let failure = test.failure.as_ref()?;
+    let text = failure
+        .message
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+        .or(failure.details.as_deref())?;
+    // The first lines say what went wrong; the full text is in the summary.
+    let end = text
+        .char_indices()
+        .filter(|(_, c)| *c == '\n')
+        .nth(9)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text.floor_char_boundary(end.min(2000));
+    Some(&text[..end])
+}
+
+fn indent(block: &str) -> String {
+    block
+        .lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::fold::{FailureInfo, TestKey};
+
+    fn test(name: &str, outcome: FinalOutcome, message: &str) -> TestResult {
+        TestResult {
+            key: TestKey {
+                file: Some("tests/a.py".into()),
+                classname: String::new(),
+                name: name.into(),
+                occurrence: 0,
+            },
+            outcome,
+            attempts: 1,
+            duration_seconds: 0.1,
+            failure: Some(FailureInfo {
+                message: Some(message.into()),
+                failure_type: None,
+                details: None,
+            }),
+        }
+    }
+
+    fn merged(tests: Vec<TestResult>) -> Merged {
+        let mut m = Merged {
+            summary: Default::default(),
+            tests: Vec::new(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            shards: Vec::new(),
+        };
+        m.summary.tests = tests.len() as u64;
+        m.summary.failed = tests
+            .iter()
+            .filter(|t| t.outcome == FinalOutcome::Failed)
+            .count() as u64;
+        m.tests = tests;
+        m
+    }
+
+    #[test]
+    fn hostile_names_and_messages_are_inert() {
+        let m = merged(vec![test(
+            "@admin <img src=x> #12 [x](http://e) ``` ",
+            FinalOutcome::Failed,
+            "boom ```` </details> @team",
+        )]);
+        let failed: Vec<&TestResult> = m.tests.iter().collect();
+        let groups = Groups(vec![("assertion".into(), failed)]);
+        let report = Report {
+            merged: &m,
+            groups: &groups,
+            specialties: &["backend".into()],
+            run_url: None,
+            cost_line: None,
+        };
+        let body = comment(&report);
+        assert!(body.starts_with(MARKER));
+        assert!(!body.contains("@admin"), "{body}");
+        // Every `<img` is backslash-escaped: text, not HTML.
+        assert_eq!(
+            body.matches("<img").count(),
+            body.matches("\\<img").count(),
+            "{body}"
+        );
+        assert!(body.contains("\\#12"), "{body}");
+        assert!(
+            body.contains("`````text\n"),
+            "a fence longer than any run: {body}"
+        );
+        assert!(body.contains("specialty: backend"));
+        assert_eq!(marker_digest(&body), Some(digest(&m).as_str()));
+    }
+
+    #[test]
+    fn the_digest_follows_what_failed() {
+        let a = merged(vec![test("x", FinalOutcome::Failed, "m")]);
+        let b = merged(vec![test("y", FinalOutcome::Failed, "m")]);
+        let a2 = merged(vec![test("x", FinalOutcome::Failed, "other message")]);
+        assert_ne!(digest(&a), digest(&b));
+        assert_eq!(digest(&a), digest(&a2));
+        assert_eq!(marker_digest("not ours"), None);
+    }
+
+    #[test]
+    fn a_huge_report_fits_the_comment_limit() {
+        let tests: Vec<TestResult> = (0..5000)
+            .map(|i| test(&format!("t{i}"), FinalOutcome::Failed, &"x".repeat(3000)))
+            .collect();
+        let m = merged(tests);
+        let groups = Groups(
+            m.tests
+                .chunks(10)
+                .enumerate()
+                .map(|(i, c)| (format!("g{i}"), c.iter().collect()))
+                .collect(),
+        );
+        let report = Report {
+            merged: &m,
+            groups: &groups,
+            specialties: &[],
+            run_url: Some("https://github.com/o/r/actions/runs/1".into()),
+            cost_line: None,
+        };
+        let body = comment(&report);
+        assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());
+        assert!(body.contains("**Truncated**"));
+        let (_, summary, text) = check_output(&report, Some("note"));
+        assert!(summary.chars().count() <= CHECK_TEXT_LIMIT);
+        assert!(text.chars().count() <= CHECK_TEXT_LIMIT);
+    }
+}

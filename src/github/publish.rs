@@ -1,0 +1,74 @@
+//! Publishing a report to GitHub: the check run, then the sticky comment.
+//!
+//! Called after every local output is written. A read-only token (a fork's
+//! PR, or a workflow without `checks: write` / `pull-requests: write`)
+//! stops publishing with one notice pointing at the `workflow_run` pattern;
+//! any other failure is collected and returned, for the caller to warn
+//! about (or fail on, with `--strict-report`).
+
+use super::check_run;
+use super::client::{ApiError, Client, RetryPolicy};
+use super::comment::{self, CommentMode};
+use super::context::Context;
+use super::markdown::{self, Report};
+
+pub struct Settings {
+    pub comment: CommentMode,
+    /// The check run's name.
+    pub check_name: String,
+    /// Create a check run at all.
+    pub check_run: bool,
+}
+
+/// What was published.
+#[derive(Debug, Default)]
+pub struct Published {
+    pub check_run: Option<(u64, usize)>,
+    pub comment: Option<comment::Outcome>,
+    /// The token could not write: nothing more was tried.
+    pub read_only: bool,
+    /// Calls that failed (other than read-only).
+    pub errors: Vec<ApiError>,
+}
+
+/// The notice for a read-only token, shown once.
+pub const READ_ONLY_NOTICE: &str = "The GitHub token is read-only here (a pull request from a fork, \
+or a workflow without `checks: write` and `pull-requests: write`): no check run or PR comment. \
+The results are in the step summary and the results file; publish them from a `workflow_run` \
+workflow with `pitcrew report --pr N` (see docs/github.md).";
+
+pub fn publish(
+    context: &Context,
+    token: &str,
+    report: &Report<'_>,
+    settings: &Settings,
+) -> Result<Published, ApiError> {
+    let client = Client::new(context, token, RetryPolicy::from_env())?;
+    let mut published = Published::default();
+    let note = |published: &mut Published, err: ApiError| {
+        if err.is_read_only() {
+            published.read_only = true;
+        } else {
+            published.errors.push(err);
+        }
+    };
+    if settings.check_run {
+        match check_run::publish(&client, context, &settings.check_name, report) {
+            Ok(done) => published.check_run = Some(done),
+            Err(err) => note(&mut published, err),
+        }
+    }
+    if published.read_only {
+        return Ok(published);
+    }
+    if let Some(pr) = &context.pull_request {
+        let s = &report.merged.summary;
+        let failed = s.failed > 0 || !report.merged.problems.is_empty();
+        let body = markdown::comment(report);
+        match comment::publish(&client, context, pr.number, &body, failed, settings.comment) {
+            Ok(outcome) => published.comment = Some(outcome),
+            Err(err) => note(&mut published, err),
+        }
+    }
+    Ok(published)
+}

@@ -1,0 +1,88 @@
+//! Workflow commands (`::warning::…`) on stdout, and keeping untrusted
+//! text from being read as one.
+//!
+//! The runner reads any stdout line that starts with `::` (after leading
+//! blanks) as a command. Untrusted output (test names, messages) is printed
+//! between `::stop-commands::TOKEN` and `::TOKEN::`, with a random token the
+//! text cannot know, so no line inside is a command whatever it says.
+
+use std::fmt::Write as _;
+
+/// `text` between stop-commands and resume lines, with a fresh random token.
+pub fn guarded(text: &str) -> String {
+    let mut token = random_token();
+    while text.contains(&token) {
+        token = random_token();
+    }
+    let mut out = String::with_capacity(text.len() + 100);
+    let _ = writeln!(out, "::stop-commands::{token}");
+    out.push_str(text);
+    if !text.ends_with('\n') {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "::{token}::");
+    out
+}
+
+/// A `::warning title=…::message` line; both are escaped as the runner
+/// expects, so a newline in them cannot start another command.
+pub fn warning(title: &str, message: &str) -> String {
+    format!(
+        "::warning title={}::{}\n",
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    // Without randomness, a token from the clock and pid is still unknown
+    // to text that was written before this run.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        bytes[..16].copy_from_slice(&(nanos ^ u128::from(std::process::id())).to_le_bytes());
+    }
+    bytes.iter().fold(String::from("pitcrew-"), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_lines_sit_between_stop_and_resume() {
+        let text = "::error::forged\n  ::set-output name=x::y\n";
+        let out = guarded(text);
+        let lines: Vec<&str> = out.lines().collect();
+        let token = lines[0].strip_prefix("::stop-commands::").expect("stop");
+        assert_eq!(lines.last(), Some(&format!("::{token}::").as_str()));
+        assert_eq!(
+            &lines[1..3],
+            ["::error::forged", "  ::set-output name=x::y"]
+        );
+        assert_ne!(guarded(text), out, "a fresh token each time");
+    }
+
+    #[test]
+    fn warnings_cannot_smuggle_a_second_command() {
+        let line = warning("a:b,c", "x\n::error::y 100%");
+        assert_eq!(line, "::warning title=a%3Ab%2Cc::x%0A::error::y 100%25\n");
+        assert_eq!(line.lines().count(), 1);
+    }
+}
