@@ -432,52 +432,6 @@ fn report_bounds_counts_and_lets_no_file_pick_the_plan() {
     }
 }
 
-/// The `node_modules` with vitest that `PITCREW_JS_MODULES` names; a
-/// missing one fails when CI requires vitest.
-#[cfg(unix)] // its one user links node_modules with a Unix symlink
-fn vitest_modules() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("PITCREW_JS_MODULES").map(std::path::PathBuf::from);
-    let found = dir
-        .as_ref()
-        .filter(|d| d.join(".bin/vitest").exists() && has_node());
-    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
-    assert!(
-        found.is_some() || !required.split(',').any(|r| r == "vitest"),
-        "vitest is required (PITCREW_REQUIRE_RUNNERS) but PITCREW_JS_MODULES has none"
-    );
-    if found.is_none() {
-        eprintln!("skipped: set PITCREW_JS_MODULES to a node_modules with vitest");
-    }
-    found.cloned()
-}
-
-#[cfg(unix)]
-#[test]
-fn vitest_same_named_tests_in_a_loop_are_distinct_tests() {
-    let Some(modules) = vitest_modules() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(modules, dir.path().join("node_modules")).unwrap();
-    fs::write(
-        dir.path().join("package.json"),
-        r#"{"name":"probe","type":"module","private":true}"#,
-    )
-    .unwrap();
-    fs::create_dir(dir.path().join("test")).unwrap();
-    fs::write(
-        dir.path().join("test/api.test.js"),
-        "import { describe, it, expect } from 'vitest';\n\
-         describe('users', () => { it('returns 200', () => {}); });\n\
-         describe('orders', () => { it('returns 200', () => { expect(500).toBe(200); }); });\n\
-         for (let i = 0; i < 3; i++) it('in a loop', () => {});\n",
-    )
-    .unwrap();
-    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "npx", "vitest"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(summary(&merged), (5, 4, 1, 0), "{}", merged["tests"]);
-}
-
 /// Tests declared by a helper module that the test files call: node reports
 /// them with the helper's file, yet they belong to the file that ran them;
 /// and what is counted is what node's JUnit counts.
