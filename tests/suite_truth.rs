@@ -583,3 +583,57 @@ fn node_helper_declared_tests_stay_with_their_file_when_files_run_in_parallel() 
     .collect();
     assert_eq!(per_file, expected, "{}", merged["tests"]);
 }
+
+/// Tests in the timing history that no longer exist (a file deleted, a
+/// test renamed) are a warning that counts them, once: never a failure,
+/// never dropped without a word.
+#[test]
+fn tests_deleted_since_the_history_are_a_warning_not_a_failure() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_keep.py",
+                "def test_a(): pass\ndef test_b(): pass\n",
+            ),
+            (
+                "tests/test_gone.py",
+                "def test_x(): pass\ndef test_y(): pass\n",
+            ),
+        ],
+    );
+    let cmd = ["--retries", "0", "--", "python3", "-m", "pytest"];
+    let (out, _) = local_test(dir.path(), &cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("no longer exist"), "{}", text(&out));
+
+    fs::remove_file(dir.path().join("tests/test_gone.py")).unwrap();
+    fs::write(
+        dir.path().join("tests/test_keep.py"),
+        "def test_a(): pass\ndef test_b_renamed(): pass\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 2, 0, 0), "{}", merged["tests"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2 tests in the timing history no longer exist")
+            && stderr.contains("tests/test_gone.py"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 test in the timing history no longer exist")
+            && stderr.contains("tests/test_keep.py"),
+        "{stderr}"
+    );
+
+    // Said once: the history has forgotten them.
+    let (out, _) = local_test(dir.path(), &cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("no longer exist"), "{}", text(&out));
+}
