@@ -432,52 +432,6 @@ fn report_bounds_counts_and_lets_no_file_pick_the_plan() {
     }
 }
 
-/// The `node_modules` with vitest that `PITCREW_JS_MODULES` names; a
-/// missing one fails when CI requires vitest.
-#[cfg(unix)] // its one user links node_modules with a Unix symlink
-fn vitest_modules() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("PITCREW_JS_MODULES").map(std::path::PathBuf::from);
-    let found = dir
-        .as_ref()
-        .filter(|d| d.join(".bin/vitest").exists() && has_node());
-    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
-    assert!(
-        found.is_some() || !required.split(',').any(|r| r == "vitest"),
-        "vitest is required (PITCREW_REQUIRE_RUNNERS) but PITCREW_JS_MODULES has none"
-    );
-    if found.is_none() {
-        eprintln!("skipped: set PITCREW_JS_MODULES to a node_modules with vitest");
-    }
-    found.cloned()
-}
-
-#[cfg(unix)]
-#[test]
-fn vitest_same_named_tests_in_a_loop_are_distinct_tests() {
-    let Some(modules) = vitest_modules() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(modules, dir.path().join("node_modules")).unwrap();
-    fs::write(
-        dir.path().join("package.json"),
-        r#"{"name":"probe","type":"module","private":true}"#,
-    )
-    .unwrap();
-    fs::create_dir(dir.path().join("test")).unwrap();
-    fs::write(
-        dir.path().join("test/api.test.js"),
-        "import { describe, it, expect } from 'vitest';\n\
-         describe('users', () => { it('returns 200', () => {}); });\n\
-         describe('orders', () => { it('returns 200', () => { expect(500).toBe(200); }); });\n\
-         for (let i = 0; i < 3; i++) it('in a loop', () => {});\n",
-    )
-    .unwrap();
-    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "npx", "vitest"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(summary(&merged), (5, 4, 1, 0), "{}", merged["tests"]);
-}
-
 /// Tests declared by a helper module that the test files call: node reports
 /// them with the helper's file, yet they belong to the file that ran them;
 /// and what is counted is what node's JUnit counts.
@@ -628,4 +582,58 @@ fn node_helper_declared_tests_stay_with_their_file_when_files_run_in_parallel() 
     .map(|(f, n)| ((*f).to_owned(), (*n).to_owned()))
     .collect();
     assert_eq!(per_file, expected, "{}", merged["tests"]);
+}
+
+/// Tests in the timing history that no longer exist (a file deleted, a
+/// test renamed) are a warning that counts them, once: never a failure,
+/// never dropped without a word.
+#[test]
+fn tests_deleted_since_the_history_are_a_warning_not_a_failure() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_keep.py",
+                "def test_a(): pass\ndef test_b(): pass\n",
+            ),
+            (
+                "tests/test_gone.py",
+                "def test_x(): pass\ndef test_y(): pass\n",
+            ),
+        ],
+    );
+    let cmd = ["--retries", "0", "--", "python3", "-m", "pytest"];
+    let (out, _) = local_test(dir.path(), &cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("no longer exist"), "{}", text(&out));
+
+    fs::remove_file(dir.path().join("tests/test_gone.py")).unwrap();
+    fs::write(
+        dir.path().join("tests/test_keep.py"),
+        "def test_a(): pass\ndef test_b_renamed(): pass\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 2, 0, 0), "{}", merged["tests"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2 tests in the timing history no longer exist")
+            && stderr.contains("tests/test_gone.py"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 test in the timing history no longer exist")
+            && stderr.contains("tests/test_keep.py"),
+        "{stderr}"
+    );
+
+    // Said once: the history has forgotten them.
+    let (out, _) = local_test(dir.path(), &cmd);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("no longer exist"), "{}", text(&out));
 }

@@ -30,7 +30,11 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");
     let files = suite::files(&args.suite, Some(runner), &args.command)?;
-    let history = Timings::load(&history_path).classified()?;
+    let mut history = Timings::load(&history_path).classified()?;
+    let deleted = history.forget_missing(&files, |f| root.join(f).exists());
+    if let Some(warning) = deleted.warning("deleted or renamed files") {
+        tracing::warn!("{warning}");
+    }
     let items = history.estimate(&files);
     // Without --shards: as many shards as pay for their runner's start-up.
     let fallback = Some(
@@ -92,6 +96,10 @@ fn remember_timings(
     mut history: Timings,
     results: &[(String, ShardResult)],
 ) -> anyhow::Result<()> {
-    history.update(Timings::from_shards(results.iter().map(|(_, r)| r)));
+    let fresh = Timings::from_shards(results.iter().map(|(_, r)| r));
+    if let Some(warning) = history.gone_tests(&fresh).warning("deleted or renamed in") {
+        tracing::warn!("{warning}");
+    }
+    history.update(fresh);
     history.save(path)
 }

@@ -231,17 +231,26 @@ fn first_run(
                 let found = attribute(found, &files);
                 let timed_out = found.iter().any(|(_, c)| is_timed_out(c));
                 // Node reports a file's results only after the files before
-                // it: files that finished behind a hung one lost theirs, so
-                // they run again (in a process of their own, same timeout).
+                // it, and a runner running files one after the other (jest
+                // in band, pytest) never starts those behind a hung one: a
+                // file with no result but "never ran" runs again (in a
+                // process of its own, same timeout).
                 let unreported: Vec<String> = files
                     .iter()
-                    .filter(|f| !found.iter().any(|(item, _)| item == *f))
+                    .filter(|f| !found.iter().any(|(item, c)| item == *f && !is_never_ran(c)))
                     .cloned()
                     .collect();
-                claimed.extend(found);
-                if !timed_out || unreported.is_empty() || unreported.len() == files.len() {
+                let again = timed_out && !unreported.is_empty() && unreported.len() < files.len();
+                if !again {
+                    claimed.extend(found);
                     break;
                 }
+                // Their placeholders give way to the results of the re-run.
+                claimed.extend(
+                    found
+                        .into_iter()
+                        .filter(|(item, _)| !unreported.contains(item)),
+                );
                 files = unreported;
             }
             Ok(claimed)
@@ -503,7 +512,7 @@ fn attempt(
         cases.extend(found.never_started.into_iter().map(|case| {
             never_ran(
                 case,
-                "the runner stopped before it (-x or --maxfail, or a crash)",
+                "the runner stopped before it (-x, --maxfail, --bail, or a crash)",
             )
         }));
     } else {
@@ -551,6 +560,10 @@ fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
 
 fn is_timed_out(case: &TestCase) -> bool {
     case.failure_type.as_deref() == Some(TIMED_OUT)
+}
+
+fn is_never_ran(case: &TestCase) -> bool {
+    case.failure_type.as_deref() == Some(NEVER_RAN)
 }
 
 /// A placeholder for a test that was queued and never ran.

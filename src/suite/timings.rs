@@ -44,6 +44,44 @@ pub struct Timings {
 /// its runner processes and its seconds outside tests.
 type ShardCost<'a> = (&'a ShardResult, Vec<(&'a str, f64)>, f64, f64);
 
+/// What the timing history knows that no longer exists: a warning, never
+/// a failure (the history only balances shards).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Stale {
+    /// The files concerned (deleted, or holding deleted or renamed tests).
+    pub files: Vec<String>,
+    /// How many of their tests the history knew.
+    pub tests: usize,
+}
+
+impl Stale {
+    /// One line for the user, or None when nothing is stale; names are
+    /// escaped (they come from the suite).
+    pub fn warning(&self, what: &str) -> Option<String> {
+        if self.tests == 0 && self.files.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = self
+            .files
+            .iter()
+            .take(5)
+            .map(|f| crate::escape::control_chars(f).into_owned())
+            .collect();
+        let more = self.files.len().saturating_sub(shown.len());
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let tests = if self.tests == 1 { "test" } else { "tests" };
+        Some(format!(
+            "{} {tests} in the timing history no longer exist ({what}: {}{tail})",
+            self.tests,
+            shown.join(", ")
+        ))
+    }
+}
+
 /// One test's duration, named as in its JUnit testcase.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct TestTiming {
@@ -86,6 +124,55 @@ impl Timings {
                 });
         }
         self.update(fresh);
+    }
+
+    /// The history's files that no longer exist: not among the suite's
+    /// `files` and, by `exists`, not on disk either (a narrower run leaves
+    /// the others alone), taken out of the history and counted with their
+    /// tests, so that a deleted or renamed file is said once, not dropped
+    /// silently nor repeated on every run.
+    pub fn forget_missing(&mut self, files: &[String], exists: impl Fn(&str) -> bool) -> Stale {
+        let current: std::collections::BTreeSet<&str> = files.iter().map(String::as_str).collect();
+        let gone: Vec<String> = self
+            .files
+            .keys()
+            .filter(|f| !current.contains(f.as_str()) && !exists(f))
+            .cloned()
+            .collect();
+        let mut stale = Stale::default();
+        for file in gone {
+            self.files.remove(&file);
+            let tests = self.tests.remove(&file).map_or(1, |t| t.len().max(1));
+            stale.tests = stale.tests.saturating_add(tests);
+            stale.files.push(file);
+        }
+        stale
+    }
+
+    /// The tests the history knows for the files `newer` measured anew
+    /// that `newer` no longer has (deleted or renamed since): what
+    /// [`Timings::update`] is about to replace. Files measured without
+    /// per-test durations say nothing about their tests.
+    pub fn gone_tests(&self, newer: &Timings) -> Stale {
+        let mut stale = Stale::default();
+        for (file, fresh) in &newer.tests {
+            let Some(old) = self.tests.get(file) else {
+                continue;
+            };
+            let now: std::collections::BTreeSet<(&str, &str)> = fresh
+                .iter()
+                .map(|t| (t.classname.as_str(), t.name.as_str()))
+                .collect();
+            let gone = old
+                .iter()
+                .filter(|t| !now.contains(&(t.classname.as_str(), t.name.as_str())))
+                .count();
+            if gone > 0 {
+                stale.tests = stale.tests.saturating_add(gone);
+                stale.files.push(file.clone());
+            }
+        }
+        stale
     }
 
     /// Newer measurements replace older ones file by file; files the newer
@@ -292,6 +379,50 @@ mod tests {
         history.update(timings(&[("b", 9.0)]));
         assert!(!history.tests.contains_key("b"));
         assert_eq!(history.files["b"], 9.0);
+    }
+
+    #[test]
+    fn deleted_files_and_renamed_tests_are_counted_once_not_dropped_silently() {
+        let (a1, a2, b) = (
+            test("a", "t1", 1.0, 1),
+            test("a", "t2", 1.0, 1),
+            test("b", "t", 1.0, 1),
+        );
+        let mut history = Timings::default();
+        history.add_tests([("a", &a1), ("a", &a2), ("b", &b)]);
+        history.files.insert("on-disk-only".into(), 1.0);
+        history.files.insert("gone-no-tests".into(), 1.0);
+
+        // `b` was deleted; `on-disk-only` is merely outside this run.
+        let files = vec!["a".to_owned()];
+        let stale = history.forget_missing(&files, |f| f == "on-disk-only");
+        assert_eq!(stale.files, ["b", "gone-no-tests"]);
+        assert_eq!(stale.tests, 2);
+        assert_eq!(
+            stale.warning("deleted or renamed files").as_deref(),
+            Some(
+                "2 tests in the timing history no longer exist (deleted or renamed files: b, gone-no-tests)"
+            )
+        );
+        assert!(!history.files.contains_key("b") && !history.tests.contains_key("b"));
+        assert!(history.files.contains_key("on-disk-only"));
+        // Said once: the history no longer has them.
+        assert_eq!(history.forget_missing(&files, |_| false).tests, 1);
+
+        // `t2` renamed to `t3`: one test gone from `a`.
+        let t3 = test("a", "t3", 1.0, 1);
+        let mut newer = Timings::default();
+        newer.add_tests([("a", &a1), ("a", &t3)]);
+        let gone = history.gone_tests(&newer);
+        assert_eq!((gone.files.clone(), gone.tests), (vec!["a".to_owned()], 1));
+        assert!(gone.warning("x").unwrap().starts_with("1 test in"));
+        assert_eq!(Stale::default().warning("x"), None);
+        // Escaped: names come from the suite.
+        let odd = Stale {
+            files: vec!["a\x1b[31m".into()],
+            tests: 1,
+        };
+        assert!(!odd.warning("x").unwrap().contains('\x1b'));
     }
 
     fn shard(runner: &str, wall: f64, items: &[(&str, f64)]) -> ShardResult {

@@ -1,5 +1,6 @@
 //! Results from pitcrew's own runner reporters: one JSON object per line,
-//! written while the tests run (see `node_reporter.mjs`).
+//! written while the tests run (see `node_reporter.mjs`,
+//! `jest_reporter.cjs`, `vitest_reporter.mjs` and `pytest_events.py`).
 //!
 //! Unlike a JUnit file written at exit, the events survive a timeout: the
 //! tests that finished keep their results, the test that was still running
@@ -37,7 +38,8 @@ pub struct Events {
     /// Tests (or suites, when a hook hung) started and not finished: at a
     /// timeout, the ones that were running. Innermost only.
     pub running: Vec<TestCase>,
-    /// Tests queued and neither started nor finished.
+    /// Tests queued and neither started nor finished, and tests the runner
+    /// said it cancelled (`unrun`).
     pub never_started: Vec<TestCase>,
 }
 
@@ -87,6 +89,8 @@ pub fn parse(mut reader: impl BufRead) -> Events {
     let mut started: BTreeMap<Names, u32> = BTreeMap::new();
     let mut live: BTreeMap<Names, u32> = BTreeMap::new();
     let mut reported: BTreeMap<Names, u32> = BTreeMap::new();
+    // Cancelled before they ran, as the runner said (vitest's `--bail`).
+    let mut unrun = Vec::new();
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -117,6 +121,13 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 count(&mut live);
             }
             "end" => take_one(&mut live, &record.names()),
+            "unrun" => {
+                take_one(&mut live, &record.names());
+                count(&mut reported);
+                if unrun.len() < MAX_TRACKED {
+                    unrun.push(bare_case(record.names()));
+                }
+            }
             "case" => {
                 count(&mut reported);
                 events.cases.push(record.into_case());
@@ -127,13 +138,13 @@ pub fn parse(mut reader: impl BufRead) -> Events {
     events.running = innermost(&live).map(|n| bare_case(n.clone())).collect();
     // A test a hook cancelled is reported without having started.
     let get = |map: &BTreeMap<Names, u32>, names: &Names| map.get(names).copied().unwrap_or(0);
-    events.never_started = planned
-        .iter()
-        .flat_map(|(names, &count)| {
+    events.never_started = unrun;
+    events
+        .never_started
+        .extend(planned.iter().flat_map(|(names, &count)| {
             let accounted = get(&started, names).max(get(&reported, names));
             (accounted..count).map(move |_| bare_case(names.clone()))
-        })
-        .collect();
+        }));
     events
 }
 
@@ -292,6 +303,44 @@ mod tests {
         // The second loop iteration was running; `after` never started.
         assert_eq!(names(&events.running), ["loop"]);
         assert_eq!(names(&events.never_started), ["after"]);
+    }
+
+    #[test]
+    fn cancelled_tests_never_ran_even_when_started() {
+        let stream = concat!(
+            r#"{"event":"planned","file":"f","path":[],"name":"f"}"#,
+            "\n",
+            r#"{"event":"planned","file":"g","path":[],"name":"g"}"#,
+            "\n",
+            r#"{"event":"start","file":"f","path":[],"name":"f"}"#,
+            "\n",
+            r#"{"event":"end","file":"f","path":[],"name":"f"}"#,
+            "\n",
+            r#"{"event":"planned","file":"f","path":[],"name":"a"}"#,
+            "\n",
+            r#"{"event":"planned","file":"f","path":[],"name":"b"}"#,
+            "\n",
+            r#"{"event":"start","file":"f","path":[],"name":"a"}"#,
+            "\n",
+            r#"{"event":"start","file":"f","path":[],"name":"b"}"#,
+            "\n",
+            r#"{"event":"end","file":"f","path":[],"name":"a"}"#,
+            "\n",
+            r#"{"event":"case","file":"f","path":[],"name":"a","outcome":"failed"}"#,
+            "\n",
+            r#"{"event":"unrun","file":"f","path":[],"name":"b"}"#,
+            "\n",
+        );
+        let events = parse(stream.as_bytes());
+        assert_eq!(events.cases.len(), 1);
+        assert!(events.running.is_empty(), "{:?}", events.running);
+        let never: Vec<_> = events
+            .never_started
+            .iter()
+            .map(|c| (c.file.as_deref(), c.name.as_str()))
+            .collect();
+        // `b` was cancelled; file `g` was never started (`--bail`).
+        assert_eq!(never, [(Some("f"), "b"), (Some("g"), "g")]);
     }
 
     #[test]

@@ -1,31 +1,41 @@
-//! Jest with the `jest-junit` reporter.
+//! Jest with pitcrew's own reporter (`jest_reporter.cjs`).
 //!
 //! Plain positional arguments are regexes to Jest, so files are passed with
-//! `--runTestsByPath` (exact paths). The report comes from
-//! `--reporters=default --reporters=jest-junit`, configured through
-//! jest-junit's environment variables (which take precedence over its
-//! `package.json` and reporter options): the output path, a `file` attribute
-//! on each testcase, `classname` = the enclosing `describe` titles and
-//! `name` = the test's own title, joined with a single space as Jest does for
-//! `--testNamePattern`. Single tests are selected with an anchored, escaped
-//! alternation of full names in `--testNamePattern` (matched
-//! case-insensitively by Jest, so it can select a superset, never a subset);
-//! a file's rest leaves them out with a negative lookahead over the same
-//! pattern (which, case-insensitive too, may leave out more: the executor
-//! keeps whatever the tests' own run selects beyond its tests).
+//! `--runTestsByPath` (exact paths). Results come from our reporter, written
+//! next to the report and added with `--reporters=<its path>`, as events
+//! ([`super::events`]): each test's file, `ancestorTitles` (the
+//! `classname`, joined with ` > `) and exact title, tabs and newlines
+//! included, written as the tests run, so a timeout keeps what finished and
+//! names the test that hung, and files `--bail` never started are named.
+//! Jest's own output stays: `--reporters=default` is added unless the
+//! user's command names reporters of its own, which are kept (reporters
+//! set only in the Jest config are replaced by these, as any
+//! `--reporters` on the command line does).
+//!
+//! Single tests are selected with an anchored, escaped alternation of full
+//! names in `--testNamePattern` (matched case-insensitively by Jest, so it
+//! can select a superset, never a subset); a file's rest leaves them out
+//! with a negative lookahead over the same pattern (which, case-insensitive
+//! too, may leave out more: the executor keeps whatever the tests' own run
+//! selects beyond its tests).
 
 use std::path::Path;
 
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    file_attribute, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
-    js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
+    EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
+    dedup, events_path, file_attribute, file_scoped_id, files_and_pattern, finish, full_name_regex,
+    insert_before_terminator, path_arg, path_name, path_str, rerun_unless_unlocatable, sets_option,
+    split_base, write_reporter,
 };
 
 /// The Jest adapter.
 pub(super) struct Jest;
 
 const NAME: &str = "jest";
+
+/// The reporter's source and the file name it is written under.
+const REPORTER: &str = include_str!("jest_reporter.cjs");
+const REPORTER_FILE: &str = "pitcrew-jest-reporter.cjs";
 
 impl Runner for Jest {
     fn name(&self) -> &'static str {
@@ -48,12 +58,14 @@ impl Runner for Jest {
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
         let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
-        let (junit, junit_text) = absolute_junit(junit_path)?;
-        let mut ours = vec![
-            "--ci".to_owned(),
-            "--reporters=default".to_owned(),
-            "--reporters=jest-junit".to_owned(),
-        ];
+        let (junit, _) = absolute_junit(junit_path)?;
+        let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
+        let events = events_path(&junit);
+        let mut ours = vec!["--ci".to_owned()];
+        if !sets_option(args, "--reporters") {
+            ours.push("--reporters=default".to_owned());
+        }
+        ours.push(format!("--reporters={reporter}"));
         if let Some(filter) = pattern {
             ours.push(format!("--testNamePattern={}", filter.js_regex()));
         }
@@ -61,31 +73,8 @@ impl Runner for Jest {
         ours.push("--runTestsByPath".to_owned());
         ours.extend(files.iter().map(|f| path_arg(f)));
         let args = insert_before_terminator(args, &["--"], ours);
-
-        let dir = junit
-            .parent()
-            .and_then(Path::to_str)
-            .unwrap_or("/")
-            .to_owned();
-        let file_name = junit
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("junit.xml")
-            .to_owned();
-        let env = vec![
-            // jest-junit >= 12.1 reads the full path; older ones the pair below.
-            ("JEST_JUNIT_OUTPUT_FILE".to_owned(), junit_text),
-            ("JEST_JUNIT_OUTPUT_DIR".to_owned(), dir),
-            ("JEST_JUNIT_OUTPUT_NAME".to_owned(), file_name),
-            (
-                "JEST_JUNIT_ADD_FILE_ATTRIBUTE".to_owned(),
-                "true".to_owned(),
-            ),
-            ("JEST_JUNIT_CLASSNAME".to_owned(), "{classname}".to_owned()),
-            ("JEST_JUNIT_TITLE".to_owned(), "{title}".to_owned()),
-            ("JEST_JUNIT_ANCESTOR_SEPARATOR".to_owned(), " ".to_owned()),
-        ];
-        finish(program, args, env, JunitSource::File(junit))
+        let env = vec![(EVENTS_ENV.to_owned(), path_str(&events)?.to_owned())];
+        finish(program, args, env, JunitSource::Events(events))
     }
 
     fn rerun(
@@ -97,25 +86,16 @@ impl Runner for Jest {
         rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
     }
 
-    /// `file::full name` (the `describe` titles and the test title).
+    /// `file::describe > path > title`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
-        file_scoped_id(test.file.as_deref(), &full_name(test))
+        file_scoped_id(test.file.as_deref(), &path_name(test))
     }
 }
 
-/// The name Jest matches `--testNamePattern` against: the `describe` titles
-/// and the test title, joined with spaces.
-fn full_name(test: &TestRef) -> String {
-    if test.classname.is_empty() {
-        test.name.clone()
-    } else {
-        format!("{} {}", test.classname, test.name)
-    }
-}
-
-/// `^(?:a|b)$` over the escaped full names.
+/// `^(?:a|b)$` over the escaped full names: Jest matches the pattern
+/// against the `describe` titles and the test title joined with spaces.
 fn name_pattern(tests: &[TestRef]) -> String {
-    let names = dedup(tests.iter().map(|t| js_regex_escape(&full_name(t))));
+    let names = dedup(tests.iter().map(full_name_regex));
     format!("^(?:{})$", names.join("|"))
 }
 
@@ -130,15 +110,19 @@ mod tests {
     }
 
     #[test]
-    fn files_run_by_path_with_jest_junit() {
+    fn files_run_by_path_with_our_reporter() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("r/junit.xml");
         let files = argv(&["src/a.test.js", "src/(group)/b [1].test.ts"]);
         let inv = runner()
             .invocation(
                 &argv(&["npx", "jest", "--silent"]),
                 &Selection::Files(&files),
-                Path::new("/tmp/r/junit.xml"),
+                &junit,
             )
             .unwrap();
+        let reporter = dir.path().join("r/pitcrew-jest-reporter.cjs");
+        let events = dir.path().join("r/junit.events.jsonl");
         assert_eq!(inv.program, "npx");
         assert_eq!(
             inv.args,
@@ -147,36 +131,69 @@ mod tests {
                 "--silent",
                 "--ci",
                 "--reporters=default",
-                "--reporters=jest-junit",
+                &format!("--reporters={}", reporter.display()),
                 "--runTestsByPath",
                 "src/a.test.js",
                 "src/(group)/b [1].test.ts",
             ])
         );
+        assert_eq!(std::fs::read_to_string(&reporter).unwrap(), REPORTER);
         assert_eq!(
-            env_of(&inv, "JEST_JUNIT_OUTPUT_FILE"),
-            Some("/tmp/r/junit.xml")
+            env_of(&inv, EVENTS_ENV),
+            Some(events.to_str().unwrap()),
+            "{:?}",
+            inv.env
         );
-        assert_eq!(env_of(&inv, "JEST_JUNIT_OUTPUT_DIR"), Some("/tmp/r"));
-        assert_eq!(env_of(&inv, "JEST_JUNIT_OUTPUT_NAME"), Some("junit.xml"));
-        assert_eq!(env_of(&inv, "JEST_JUNIT_ADD_FILE_ATTRIBUTE"), Some("true"));
-        assert_eq!(env_of(&inv, "JEST_JUNIT_CLASSNAME"), Some("{classname}"));
-        assert_eq!(env_of(&inv, "JEST_JUNIT_TITLE"), Some("{title}"));
-        assert_eq!(env_of(&inv, "JEST_JUNIT_ANCESTOR_SEPARATOR"), Some(" "));
-        assert_eq!(inv.junit, JunitSource::File("/tmp/r/junit.xml".into()));
+        assert_eq!(inv.junit, JunitSource::Events(events));
+    }
+
+    #[test]
+    fn the_users_own_reporters_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = argv(&["a.test.js"]);
+        for base in [
+            argv(&["jest", "--reporters=jest-junit"]),
+            argv(&["jest", "--reporters", "jest-junit"]),
+        ] {
+            let inv = runner()
+                .invocation(&base, &Selection::Files(&files), &dir.path().join("j.xml"))
+                .unwrap();
+            assert!(!inv.args.contains(&"--reporters=default".to_owned()));
+            assert!(inv.args.iter().any(|a| a.contains("jest-junit")));
+            let ours = inv
+                .args
+                .iter()
+                .filter(|a| a.ends_with(REPORTER_FILE))
+                .count();
+            assert_eq!(ours, 1, "{:?}", inv.args);
+        }
+        // After `--`, the words are not jest's options.
+        let inv = runner()
+            .invocation(
+                &argv(&["jest", "--", "--reporters=x"]),
+                &Selection::Files(&files),
+                &dir.path().join("j.xml"),
+            )
+            .unwrap();
+        assert!(inv.args.contains(&"--reporters=default".to_owned()));
     }
 
     #[test]
     fn rerun_selects_failed_tests_by_escaped_full_name() {
+        let dir = tempfile::tempdir().unwrap();
         let failed = [
             test_ref(Some("src/a.test.js"), "math (basic)", "adds 1 + 2 = 3?"),
             test_ref(Some("src/a.test.js"), "", "top-level [x] $5 ^ \\ {y} | z"),
-            test_ref(Some("src/b.test.js"), "ünïcode \"quoted\"", "it's fine"),
+            test_ref(
+                Some("src/b.test.js"),
+                "ünïcode \"quoted\" > inner",
+                "it's\tfine",
+            ),
             // Duplicate: deduplicated in both files and pattern.
             test_ref(Some("src/a.test.js"), "math (basic)", "adds 1 + 2 = 3?"),
         ];
         let inv = runner()
-            .rerun(&argv(&["jest"]), &failed, Path::new("/j.xml"))
+            .rerun(&argv(&["jest"]), &failed, &dir.path().join("j.xml"))
             .unwrap()
             .unwrap();
         let pattern = inv
@@ -186,12 +203,13 @@ mod tests {
             .unwrap();
         assert_eq!(
             pattern,
-            r#"^(?:math \(basic\) adds 1 \+ 2 = 3\?|top-level \[x\] \$5 \^ \\ \{y\} \| z|ünïcode "quoted" it's fine)$"#
+            "^(?:math \\(basic\\)(?: > | )adds 1 \\+ 2 = 3\\?|top-level \\[x\\] \\$5 \\^ \\\\ \\{y\\} \\| z|ünïcode \"quoted\"(?: > | )inner(?: > | )it's\tfine)$"
         );
+        // Jest's full names: the titles joined with spaces.
         for name in [
             "math (basic) adds 1 + 2 = 3?",
             "top-level [x] $5 ^ \\ {y} | z",
-            "ünïcode \"quoted\" it's fine",
+            "ünïcode \"quoted\" inner it's\tfine",
         ] {
             assert!(regex_matches(pattern, name), "{name}");
         }
@@ -199,6 +217,7 @@ mod tests {
             "math (basic) adds 1 + 2 = 3? more",
             "top-level",
             "adds 1 + 2 = 3?",
+            "ünïcode \"quoted\" inner it's fine",
         ] {
             assert!(!regex_matches(pattern, other), "{other}");
         }
@@ -208,28 +227,26 @@ mod tests {
 
     #[test]
     fn tests_need_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
         let err = runner()
             .invocation(
                 &argv(&["jest"]),
                 &Selection::Tests(&[test_ref(None, "suite", "t")]),
-                Path::new("/j.xml"),
+                &junit,
             )
             .unwrap_err();
         assert!(matches!(err, RunnerError::MissingFile { .. }), "{err}");
         // A re-run that cannot locate a failure leaves it to the caller.
         let failed = [test_ref(None, "suite", "t")];
-        assert!(
-            runner()
-                .rerun(&argv(&["jest"]), &failed, Path::new("/j.xml"))
-                .is_none()
-        );
+        assert!(runner().rerun(&argv(&["jest"]), &failed, &junit).is_none());
     }
 
     #[test]
     fn test_ids() {
         assert_eq!(
-            runner().test_id(&test_ref(Some("a.test.js"), "outer inner", "works")),
-            Some("a.test.js::outer inner works".to_owned())
+            runner().test_id(&test_ref(Some("a.test.js"), "outer > inner", "works")),
+            Some("a.test.js::outer > inner > works".to_owned())
         );
         assert_eq!(runner().test_id(&test_ref(None, "outer", "works")), None);
     }

@@ -410,6 +410,56 @@ fn js_regex_escape(text: &str) -> String {
     out
 }
 
+/// The variable that tells pitcrew's reporters (pytest, jest, vitest)
+/// where to write their events.
+const EVENTS_ENV: &str = "PITCREW_EVENTS";
+
+/// The events path for a report path (`x.xml` → `x.events.jsonl`).
+fn events_path(junit: &Path) -> PathBuf {
+    junit.with_extension("events.jsonl")
+}
+
+/// Writes one of pitcrew's reporters as `file_name` next to the report
+/// (creating its directory) and returns its absolute path, which runners
+/// load it from whatever their working directory.
+fn write_reporter(report: &Path, file_name: &str, source: &str) -> Result<String, RunnerError> {
+    create_parent_dir(report)?;
+    let dir = report.parent().unwrap_or(Path::new("/"));
+    let path = dir.join(file_name);
+    std::fs::write(&path, source)
+        .map_err(|e| RunnerError::io(format!("cannot write {}", path.display()), e))?;
+    Ok(path_str(&path)?.to_owned())
+}
+
+/// Whether the user's own arguments (before a `--`) set `option`, as
+/// `--option value` or `--option=value`.
+fn sets_option(args: &[String], option: &str) -> bool {
+    args.iter()
+        .take_while(|arg| *arg != "--")
+        .any(|arg| arg == option || arg.strip_prefix(option).is_some_and(|v| v.starts_with('=')))
+}
+
+/// A test's describe path and name as one string, `a > b > name`, the way
+/// pitcrew's reporters separate them ([`events::PATH_SEPARATOR`]).
+fn path_name(test: &TestRef) -> String {
+    if test.classname.is_empty() {
+        test.name.clone()
+    } else {
+        format!("{}{}{}", test.classname, events::PATH_SEPARATOR, test.name)
+    }
+}
+
+/// A runner's full name for `test` as an escaped regex, where each of
+/// pitcrew's path separators matches either itself or the one space the
+/// runner (jest, vitest before 5) joins titles with.
+fn full_name_regex(test: &TestRef) -> String {
+    path_name(test)
+        .split(events::PATH_SEPARATOR)
+        .map(js_regex_escape)
+        .collect::<Vec<_>>()
+        .join("(?: > | )")
+}
+
 /// A test's `file` attribute, when the report has one.
 fn file_attribute(test: &TestRef) -> Option<&str> {
     test.file.as_deref().filter(|f| !f.is_empty())
@@ -679,7 +729,8 @@ mod tests {
 
     #[test]
     fn a_file_without_some_tests_where_runners_allow_it() {
-        let junit = Path::new("/tmp/j.xml");
+        let dir = tempfile::tempdir().unwrap();
+        let junit = &dir.path().join("j.xml");
         let left_out = [
             test_ref(Some("src/slow.test.ts"), "math", "adds (1+1)"),
             test_ref(Some("src/slow.test.ts"), "math", "subtracts"),
@@ -700,7 +751,7 @@ mod tests {
         let jest = args("jest", &["npx", "jest"]);
         assert!(
             jest.contains(
-                &r"--testNamePattern=^(?![\s\S]*(?:^(?:math adds \(1\+1\)|math subtracts)$))"
+                &r"--testNamePattern=^(?![\s\S]*(?:^(?:math(?: > | )adds \(1\+1\)|math(?: > | )subtracts)$))"
                     .to_owned()
             ),
             "{jest:?}"
@@ -709,7 +760,7 @@ mod tests {
         let vitest = args("vitest", &["npx", "vitest"]);
         assert!(
             vitest.iter().any(|a| a.starts_with(
-                r"--testNamePattern=^(?![\s\S]*(?:(?:^| )(?:adds \(1\+1\)|subtracts)$))"
+                r"--testNamePattern=^(?![\s\S]*(?:(?:^| )(?:math(?: > | )adds \(1\+1\)|math(?: > | )subtracts)$))"
             )),
             "{vitest:?}"
         );
@@ -721,7 +772,7 @@ mod tests {
         );
         assert!(!playwright.iter().any(|a| a.starts_with("--grep=")));
         // The positive pattern, negated, rejects exactly what it matched.
-        let pattern = r"^(?:math adds \(1\+1\)|math subtracts)$";
+        let pattern = r"^(?:math(?: > | )adds \(1\+1\)|math(?: > | )subtracts)$";
         assert!(regex_matches(pattern, "math subtracts"));
         assert!(!regex_matches(pattern, "math subtracts more"));
 
@@ -856,19 +907,20 @@ mod tests {
 
     #[test]
     fn relative_junit_paths_become_absolute() {
-        // Jest writes nothing before it runs (pytest and node write their
-        // reporters next to the report, which would litter the crate).
-        let files = argv(&["t.test.js"]);
-        let inv = by_name("jest")
+        // Playwright writes nothing before it runs (the other JavaScript
+        // runners and pytest write their reporters next to the report,
+        // which would litter the crate).
+        let files = argv(&["t.spec.js"]);
+        let inv = by_name("playwright")
             .unwrap()
             .invocation(
-                &argv(&["npx", "jest"]),
+                &argv(&["npx", "playwright", "test"]),
                 &Selection::Files(&files),
                 Path::new("out/j.xml"),
             )
             .unwrap();
         let JunitSource::File(path) = &inv.junit else {
-            panic!("jest writes a file");
+            panic!("playwright writes a file");
         };
         assert!(path.is_absolute());
         assert!(path.ends_with("out/j.xml"));

@@ -24,8 +24,8 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    create_parent_dir, dedup, detect, events, file_attribute, file_scoped_id, files_and_pattern,
-    finish, js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
+    dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
+    js_regex_escape, path_arg, path_name, rerun_unless_unlocatable, split_base, write_reporter,
 };
 
 /// The `node --test` adapter.
@@ -33,7 +33,9 @@ pub(super) struct Node;
 
 const NAME: &str = "node";
 
-/// The reporter's source and the file name it is written under.
+/// The reporter's source and the file name it is written under (node
+/// resolves a reporter given as a path from the working directory, so it
+/// is passed absolute).
 const REPORTER: &str = include_str!("node_reporter.mjs");
 const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 
@@ -55,9 +57,8 @@ impl Runner for Node {
         let (program, _) = split_base(base)?;
         let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
         let (junit, _) = absolute_junit(junit_path)?;
-        create_parent_dir(&junit)?;
-        let reporter = write_reporter(&junit)?;
-        let events = junit.with_extension("events.jsonl");
+        let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
+        let events = events_path(&junit);
         let mut options = vec![
             format!("--test-reporter={reporter}"),
             format!("--test-reporter-destination={}", super::path_str(&events)?),
@@ -107,23 +108,8 @@ impl Runner for Node {
 
     /// `file::describe > path > name`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
-        let full = if test.classname.is_empty() {
-            test.name.clone()
-        } else {
-            format!("{}{}{}", test.classname, events::PATH_SEPARATOR, test.name)
-        };
-        file_scoped_id(test.file.as_deref(), &full)
+        file_scoped_id(test.file.as_deref(), &path_name(test))
     }
-}
-
-/// Writes the reporter next to the report and returns its absolute path
-/// (node resolves a reporter given as a path from the working directory).
-fn write_reporter(report: &Path) -> Result<String, RunnerError> {
-    let dir = report.parent().unwrap_or(Path::new("/"));
-    let path = dir.join(REPORTER_FILE);
-    std::fs::write(&path, REPORTER)
-        .map_err(|e| RunnerError::io(format!("cannot write {}", path.display()), e))?;
-    Ok(super::path_str(&path)?.to_owned())
 }
 
 /// `(?:^| )(?:a|b)$`: a name on its own, or at the end of its ancestors'.

@@ -19,19 +19,19 @@
 use std::path::Path;
 
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    create_parent_dir, finish, insert_before_terminator, path_arg, rerun_unless_unlocatable,
-    split_base,
+    EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
+    create_parent_dir, events_path, finish, insert_before_terminator, path_arg,
+    rerun_unless_unlocatable, split_base,
 };
 
 /// The plugin's source, its module name and the variable naming its list.
 const PLUGIN: &str = include_str!("pytest_deselect.py");
 const PLUGIN_MODULE: &str = "pitcrew_deselect";
 const DESELECT_ENV: &str = "PITCREW_DESELECT";
-/// The reporter's source, its module name and the variable naming its file.
+/// The reporter's source and its module name (its file is named by
+/// [`EVENTS_ENV`]).
 const REPORTER: &str = include_str!("pytest_events.py");
 const REPORTER_MODULE: &str = "pitcrew_pytest";
-const EVENTS_ENV: &str = "PITCREW_EVENTS";
 
 /// The pytest adapter.
 pub(super) struct Pytest;
@@ -75,7 +75,7 @@ impl Runner for Pytest {
         if items.iter().all(String::is_empty) {
             return Err(RunnerError::EmptySelection { runner: NAME });
         }
-        let events = junit.with_extension("events.jsonl");
+        let events = events_path(&junit);
         let env = plugins(&junit, &events, deselect.as_deref())?;
         ours.extend(items);
         let args = insert_before_terminator(args, &["--"], ours);

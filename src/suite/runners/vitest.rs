@@ -1,10 +1,16 @@
-//! Vitest with its built-in JUnit reporter.
+//! Vitest with pitcrew's own reporter (`vitest_reporter.mjs`).
 //!
-//! `vitest run --reporter=default --reporter=junit --outputFile.junit=PATH`
-//! plus the files as filters (the `run` subcommand is added after the
-//! `vitest` word unless a subcommand is already there). Vitest's JUnit
-//! testcases have `classname` = the file path (relative to the project
-//! root) and `name` = the suite titles and test title joined with `" > "`.
+//! `vitest run --reporter=default --reporter=<our reporter>` plus the files
+//! as filters (the `run` subcommand is added after the `vitest` word unless
+//! a subcommand is already there). Our reporter, written next to the report,
+//! writes events ([`super::events`]): each test's file, describe path (the
+//! `classname`, joined with ` > `) and exact name, tabs and newlines
+//! included; every collected test as planned, so the tests a timeout or
+//! `--bail` left unrun are named; results as the tests finish, so a timeout
+//! keeps them. `--reporter=default` is added unless the user's command
+//! names reporters of its own, which are kept, and the user's
+//! `--outputFile` is left alone.
+//!
 //! Single tests are selected with `--testNamePattern`, which Vitest matches
 //! against the full name: joined with `" > "` since Vitest 5 and with a space
 //! before, so the pattern accepts either separator. A file's rest leaves
@@ -13,15 +19,20 @@
 use std::path::Path;
 
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    detect, file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
-    js_regex_escape, path_arg, rerun_unless_unlocatable, split_base,
+    EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
+    dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
+    full_name_regex, insert_before_terminator, path_arg, path_name, path_str,
+    rerun_unless_unlocatable, sets_option, split_base, write_reporter,
 };
 
 /// The Vitest adapter.
 pub(super) struct Vitest;
 
 const NAME: &str = "vitest";
+
+/// The reporter's source and the file name it is written under.
+const REPORTER: &str = include_str!("vitest_reporter.mjs");
+const REPORTER_FILE: &str = "pitcrew-vitest-reporter.mjs";
 
 /// Vitest's subcommands; without one, `run` is added.
 const SUBCOMMANDS: &[&str] = &["run", "watch", "dev", "related", "bench", "list", "init"];
@@ -46,8 +57,10 @@ impl Runner for Vitest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
-        let (files, pattern) = files_and_pattern(NAME, selection, file_or_classname, name_pattern)?;
-        let (junit, junit_text) = absolute_junit(junit_path)?;
+        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
+        let (junit, _) = absolute_junit(junit_path)?;
+        let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
+        let events = events_path(&junit);
 
         // Add `run` right after the `vitest` word (a subcommand must be the
         // first positional) unless one is there already.
@@ -58,17 +71,18 @@ impl Runner for Vitest {
                 words.insert(found.index + 1, "run".to_owned());
             }
         }
-        let mut ours = vec![
-            "--reporter=default".to_owned(),
-            "--reporter=junit".to_owned(),
-            format!("--outputFile.junit={junit_text}"),
-        ];
+        let mut ours = Vec::new();
+        if !sets_option(&words[1..], "--reporter") {
+            ours.push("--reporter=default".to_owned());
+        }
+        ours.push(format!("--reporter={reporter}"));
         if let Some(filter) = pattern {
             ours.push(format!("--testNamePattern={}", filter.js_regex()));
         }
         ours.extend(files.iter().map(|f| path_arg(f)));
         let args = insert_before_terminator(&words[1..], &["--"], ours);
-        finish(program, args, Vec::new(), JunitSource::File(junit))
+        let env = vec![(EVENTS_ENV.to_owned(), path_str(&events)?.to_owned())];
+        finish(program, args, env, JunitSource::Events(events))
     }
 
     fn rerun(
@@ -82,28 +96,22 @@ impl Runner for Vitest {
 
     /// `file::suite > test`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
-        file_scoped_id(file_or_classname(test), &test.name)
+        file_scoped_id(test.file.as_deref(), &path_name(test))
     }
 }
 
-/// `(?:^| )(?:a|b)$`, where each name's `" > "` separators match either
-/// `" > "` or `" "`. Unanchored at the start (beyond a word boundary) in case
-/// a Vitest version prefixes the full name.
+/// `(?:^| )(?:a|b)$`, where each describe-path separator matches either
+/// `" > "` or `" "`. Unanchored at the start (beyond a word boundary) in
+/// case a Vitest version prefixes the full name.
 fn name_pattern(tests: &[TestRef]) -> String {
-    let names = dedup(tests.iter().map(|t| {
-        t.name
-            .split(" > ")
-            .map(js_regex_escape)
-            .collect::<Vec<_>>()
-            .join("(?: > | )")
-    }));
+    let names = dedup(tests.iter().map(full_name_regex));
     format!("(?:^| )(?:{})$", names.join("|"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::by_name;
-    use super::super::test_support::{argv, regex_matches, test_ref};
+    use super::super::test_support::{argv, env_of, regex_matches, test_ref};
     use super::*;
 
     fn runner() -> &'static dyn Runner {
@@ -112,6 +120,10 @@ mod tests {
 
     #[test]
     fn run_is_added_after_the_vitest_word() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("r/j.xml");
+        let reporter = dir.path().join("r/pitcrew-vitest-reporter.mjs");
+        let events = dir.path().join("r/j.events.jsonl");
         let files = argv(&["src/a.test.ts"]);
         let cases = [
             (argv(&["npx", "vitest"]), argv(&["vitest", "run"])),
@@ -124,7 +136,7 @@ mod tests {
         ];
         for (base, head) in cases {
             let inv = runner()
-                .invocation(&base, &Selection::Files(&files), Path::new("/r/j.xml"))
+                .invocation(&base, &Selection::Files(&files), &junit)
                 .unwrap();
             assert_eq!(inv.program, base[0]);
             assert_eq!(&inv.args[..head.len()], &head[..], "{base:?}");
@@ -132,24 +144,50 @@ mod tests {
                 &inv.args[head.len()..],
                 &argv(&[
                     "--reporter=default",
-                    "--reporter=junit",
-                    "--outputFile.junit=/r/j.xml",
+                    &format!("--reporter={}", reporter.display()),
                     "src/a.test.ts",
                 ])[..],
                 "{base:?}"
             );
-            assert_eq!(inv.junit, JunitSource::File("/r/j.xml".into()));
+            assert_eq!(env_of(&inv, EVENTS_ENV), events.to_str());
+            assert_eq!(inv.junit, JunitSource::Events(events.clone()));
         }
+        assert_eq!(std::fs::read_to_string(&reporter).unwrap(), REPORTER);
+    }
+
+    #[test]
+    fn the_users_own_reporters_and_output_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = argv(&["a.test.ts"]);
+        let base = argv(&[
+            "vitest",
+            "run",
+            "--reporter=junit",
+            "--outputFile.junit=mine.xml",
+        ]);
+        let inv = runner()
+            .invocation(&base, &Selection::Files(&files), &dir.path().join("j.xml"))
+            .unwrap();
+        assert!(!inv.args.contains(&"--reporter=default".to_owned()));
+        assert!(inv.args.contains(&"--reporter=junit".to_owned()));
+        assert!(inv.args.contains(&"--outputFile.junit=mine.xml".to_owned()));
+        assert!(
+            !inv.args
+                .iter()
+                .any(|a| a.starts_with("--outputFile.junit=/"))
+        );
     }
 
     #[test]
     fn rerun_uses_files_and_an_escaped_pattern() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
         let failed = [
-            test_ref(None, "src/a.test.ts", "math > adds (1 + 2)"),
-            test_ref(Some("src/b.test.ts"), "src/b.test.ts", "top [x] | y*"),
+            test_ref(Some("src/a.test.ts"), "math", "adds (1 + 2)"),
+            test_ref(Some("src/b.test.ts"), "", "top [x] | y*"),
         ];
         let inv = runner()
-            .rerun(&argv(&["vitest", "run"]), &failed, Path::new("/j.xml"))
+            .rerun(&argv(&["vitest", "run"]), &failed, &junit)
             .unwrap()
             .unwrap();
         let pattern = inv
@@ -175,16 +213,16 @@ mod tests {
             .invocation(
                 &argv(&["vitest"]),
                 &Selection::Tests(&[test_ref(None, "", "t")]),
-                Path::new("/j.xml"),
+                &junit,
             )
             .unwrap_err();
         assert!(matches!(err, RunnerError::MissingFile { .. }));
     }
 
     #[test]
-    fn test_ids_fall_back_to_the_classname_path() {
+    fn test_ids_join_the_describe_path() {
         assert_eq!(
-            runner().test_id(&test_ref(None, "src/a.test.ts", "math > adds")),
+            runner().test_id(&test_ref(Some("src/a.test.ts"), "math", "adds")),
             Some("src/a.test.ts::math > adds".to_owned())
         );
         assert_eq!(runner().test_id(&test_ref(None, "", "x")), None);

@@ -1,0 +1,150 @@
+// pitcrew's reporter for Vitest (the reporter API of Vitest 3 and later):
+// one JSON object per line (the records `events.rs` reads, as
+// node_reporter.mjs writes them) to the file named by PITCREW_EVENTS,
+// written as results arrive, so what finished before a timeout is kept and
+// the test that was running can be named.
+//
+// Why not Vitest's JUnit: it puts the file in `classname` and the describe
+// path and title, joined with " > ", in `name`, so a title containing " > "
+// is ambiguous, and XML turns tabs and newlines in names into spaces, so
+// tests whose names differ only there looked like one test run twice. Here
+// a test is its file, its describe path and its exact name.
+//
+// Records (`event`):
+// - `planned`: a test file of the run (`path` [], `name` the file) and,
+//   once it is collected, each of its tests; a planned test that never
+//   reports (a timeout, a crash, `--bail`) is named by pitcrew;
+// - `start` / `end`: a test (or the file, when collected) began / finished;
+// - `unrun`: a test that was collected, perhaps started, and cancelled
+//   before it ran (`--bail`);
+// - `case`: a test's result: `outcome` (passed, failed, skipped), `time` in
+//   seconds, and for failures `message`, `type` and `details`. A file that
+//   failed outside its tests (an import, a hook) is one failed case named by
+//   the file.
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+
+const DETAILS_MAX = 64 * 1024;
+
+function fileOf(module) {
+  return relative(process.cwd(), module.moduleId).split(sep).join('/');
+}
+
+function names(test) {
+  const path = [];
+  for (let at = test.parent; at && at.type === 'suite'; at = at.parent) path.unshift(String(at.name));
+  return { file: fileOf(test.module), path, name: String(test.name) };
+}
+
+function failureOf(errors) {
+  const first = (errors || [])[0];
+  if (!first) return {};
+  const message = String(first.message ?? first);
+  const details = (errors || [])
+    .map((e) => String(e.stack ?? e.message ?? e))
+    .join('\n\n')
+    .slice(0, DETAILS_MAX);
+  const record = { message, details };
+  if (typeof first.name === 'string') record.type = first.name;
+  return record;
+}
+
+export default class PitcrewVitestReporter {
+  constructor() {
+    this.out = process.env.PITCREW_EVENTS;
+    // Tests whose result was written, so a module's end adds only the
+    // others (tests Vitest never reported one by one).
+    this.done = new Set();
+    this.planned = new Set();
+    if (this.out) writeFileSync(this.out, '');
+  }
+
+  write(record) {
+    if (this.out) appendFileSync(this.out, JSON.stringify(record) + '\n');
+  }
+
+  fileRecord(event, module) {
+    const file = fileOf(module);
+    this.write({ event, file, path: [], name: file });
+  }
+
+  // Every file of the run, before any runs: a file `--bail` never starts
+  // is never queued, yet it is named.
+  onTestRunStart(specifications) {
+    for (const spec of specifications || []) this.plan(spec);
+  }
+
+  onTestModuleQueued(module) {
+    this.plan(module);
+  }
+
+  plan(module) {
+    const file = fileOf(module);
+    if (this.planned.has(file)) return;
+    this.planned.add(file);
+    this.write({ event: 'planned', file, path: [], name: file });
+  }
+
+  onTestModuleCollected(module) {
+    this.fileRecord('start', module);
+    this.fileRecord('end', module);
+    for (const test of module.children.allTests()) this.write({ event: 'planned', ...names(test) });
+  }
+
+  onTestCaseReady(test) {
+    this.write({ event: 'start', ...names(test) });
+  }
+
+  onTestCaseResult(test) {
+    const result = test.result();
+    if (result.state === 'pending') return;
+    this.write({ event: 'end', ...names(test) });
+    this.caseOf(test, result);
+  }
+
+  caseOf(test, result) {
+    if (this.done.has(test.id)) return;
+    this.done.add(test.id);
+    const outcome = result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped';
+    const diagnostic = test.diagnostic();
+    const record = {
+      event: 'case',
+      ...names(test),
+      outcome,
+      time: Number(diagnostic?.duration ?? 0) / 1000,
+    };
+    if (test.location && Number.isInteger(test.location.line)) record.line = test.location.line;
+    if (outcome === 'failed') Object.assign(record, failureOf(result.errors));
+    else if (outcome === 'skipped' && typeof result.note === 'string') record.message = result.note;
+    this.write(record);
+  }
+
+  onTestModuleEnd(module) {
+    this.settle(module);
+    const errors = module.errors();
+    if (errors.length > 0) {
+      const file = fileOf(module);
+      this.write({ event: 'case', file, path: [], name: file, outcome: 'failed', time: 0, ...failureOf(errors) });
+    }
+  }
+
+  // A module's tests without a written result: a result Vitest did not
+  // report one by one is written; a test still pending once its module (or
+  // the run) is over never ran (`--bail` cancelled it): `unrun`.
+  settle(module) {
+    for (const test of module.children.allTests()) {
+      if (this.done.has(test.id)) continue;
+      const result = test.result();
+      if (result.state !== 'pending') {
+        this.caseOf(test, result);
+      } else {
+        this.done.add(test.id);
+        this.write({ event: 'unrun', ...names(test) });
+      }
+    }
+  }
+
+  onTestRunEnd(modules) {
+    for (const module of modules || []) this.settle(module);
+  }
+}

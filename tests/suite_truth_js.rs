@@ -1,0 +1,285 @@
+//! "Every test counted exactly once, and a failure is never hidden", on
+//! Jest and Vitest: same-named tests in describe blocks and `test.each`
+//! loops, names that differ only in a tab or a newline, a hung test under
+//! `--timeout`, and the tests `--bail` never ran.
+//!
+//! They need jest and vitest from the npm registry, in the `node_modules`
+//! that `PITCREW_JS_MODULES` names; without it they are skipped, unless CI
+//! names the runner in `PITCREW_REQUIRE_RUNNERS`: then they fail.
+#![cfg(unix)] // node_modules is linked in with a Unix symlink
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::{Value, json};
+
+mod common;
+use common::cli::{has_node, pitcrew};
+
+fn text(output: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The `node_modules` with `tool` that `PITCREW_JS_MODULES` names.
+fn modules(tool: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("PITCREW_JS_MODULES").map(PathBuf::from);
+    let found = dir
+        .as_ref()
+        .filter(|d| d.join(".bin").join(tool).exists() && has_node());
+    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    assert!(
+        found.is_some() || !required.split(',').any(|r| r == tool),
+        "{tool} is required (PITCREW_REQUIRE_RUNNERS) but PITCREW_JS_MODULES has none"
+    );
+    if found.is_none() {
+        eprintln!("skipped: set PITCREW_JS_MODULES to a node_modules with {tool}");
+    }
+    found.cloned()
+}
+
+/// One of the two runners: how its test files start and how it is run.
+struct Js {
+    tool: &'static str,
+    /// What a test file needs before its tests (Vitest imports its API).
+    prelude: &'static str,
+    package: &'static str,
+    command: &'static [&'static str],
+}
+
+const JEST: Js = Js {
+    tool: "jest",
+    prelude: "",
+    package: r#"{"name":"probe","private":true}"#,
+    command: &["npx", "jest"],
+};
+
+const VITEST: Js = Js {
+    tool: "vitest",
+    prelude: "import { describe, it, test, expect } from 'vitest';\n",
+    package: r#"{"name":"probe","type":"module","private":true}"#,
+    command: &["npx", "vitest"],
+};
+
+/// A project for `js` with `files` (each given its prelude), or None when
+/// the runner is not installed.
+fn project(js: &Js, files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
+    let modules = modules(js.tool)?;
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(modules, dir.path().join("node_modules")).unwrap();
+    fs::write(dir.path().join("package.json"), js.package).unwrap();
+    for (name, body) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, format!("{}{body}", js.prelude)).unwrap();
+    }
+    Some(dir)
+}
+
+/// `pitcrew test --shards 1 ARGS -- COMMAND EXTRA` in `dir`, and the
+/// merged results it wrote.
+fn local_test(dir: &Path, js: &Js, args: &[&str], extra: &[&str]) -> (Output, Value) {
+    let mut all = vec!["test", "--shards", "1"];
+    all.extend_from_slice(args);
+    all.push("--");
+    all.extend_from_slice(js.command);
+    all.extend_from_slice(extra);
+    let out = pitcrew(&all, dir);
+    let merged = fs::read_to_string(dir.join("pitcrew-results.json"))
+        .unwrap_or_else(|e| panic!("no pitcrew-results.json ({e})\n{}", text(&out)));
+    (
+        out,
+        serde_json::from_str(&merged).expect("results are JSON"),
+    )
+}
+
+fn summary(merged: &Value) -> (u64, u64, u64, u64) {
+    let s = &merged["summary"];
+    let n = |k: &str| s[k].as_u64().unwrap_or(u64::MAX);
+    (n("tests"), n("passed"), n("failed"), n("flaky"))
+}
+
+fn all_tests(merged: &Value) -> &Vec<Value> {
+    merged["tests"].as_array().expect("tests")
+}
+
+/// The outcomes of the tests called `name` (any file, any describe path).
+fn outcomes(merged: &Value, classname: &str, name: &str) -> Vec<String> {
+    all_tests(merged)
+        .iter()
+        .filter(|t| t["key"]["classname"] == classname && t["key"]["name"] == name)
+        .map(|t| t["outcome"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// The failure type of the test called `name`.
+fn failure_type(merged: &Value, name: &str) -> Option<String> {
+    all_tests(merged)
+        .iter()
+        .find(|t| t["key"]["name"] == name)
+        .map(|t| {
+            t["failure"]["failure_type"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
+}
+
+const SAME_NAMES: &str = "describe('users', () => { it('returns 200', () => {}); });\n\
+describe('orders', () => { it('returns 200', () => { expect(500).toBe(200); }); });\n\
+test.each([1, 2, 3])('in a loop', () => {});\n\
+it('tab\\there', () => {});\n\
+it('tab here', () => {});\n\
+it('new\\nline', () => {});\n\
+it('new line', () => {});\n";
+
+fn same_names_are_distinct_tests(js: &Js) {
+    let Some(dir) = project(js, &[("test/api.test.js", SAME_NAMES)]) else {
+        return;
+    };
+    for retries in ["0", "2"] {
+        let (out, merged) = local_test(dir.path(), js, &["--retries", retries], &[]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        // The failure is a failure, not "flaky", with or without re-runs.
+        assert_eq!(summary(&merged), (9, 8, 1, 0), "{}", merged["tests"]);
+        assert_eq!(outcomes(&merged, "orders", "returns 200"), ["failed"]);
+        assert_eq!(outcomes(&merged, "users", "returns 200"), ["passed"]);
+        assert_eq!(outcomes(&merged, "", "in a loop").len(), 3);
+        for name in ["tab\there", "tab here", "new\nline", "new line"] {
+            assert_eq!(outcomes(&merged, "", name), ["passed"], "{name:?}");
+        }
+        let files: Vec<&Value> = all_tests(&merged)
+            .iter()
+            .map(|t| &t["key"]["file"])
+            .collect();
+        assert!(files.iter().all(|f| *f == "test/api.test.js"), "{files:?}");
+    }
+}
+
+#[test]
+fn jest_same_names_in_describe_blocks_loops_and_whitespace_are_distinct_tests() {
+    same_names_are_distinct_tests(&JEST);
+}
+
+#[test]
+fn vitest_same_names_in_describe_blocks_loops_and_whitespace_are_distinct_tests() {
+    same_names_are_distinct_tests(&VITEST);
+}
+
+const HANGS: &str = "test('quick', () => {});\n\
+test('hangs', async () => { await new Promise((r) => setTimeout(r, 600000)); });\n\
+test('after', () => {});\n";
+
+const FINE: &str = "for (let i = 0; i < 5; i++) test('fine ' + i, () => {});\n";
+
+/// A hung test is named as timed out and the finished tests are kept (the
+/// timeout is generous: the runner must start and reach the hang on a
+/// loaded machine);
+/// `after_known`: whether the runner lists a file's tests before it runs
+/// them (Vitest does, Jest doesn't), so `after` is named as never ran.
+fn a_hung_test_is_named(js: &Js, extra: &[&str], after_known: bool) {
+    let Some(dir) = project(js, &[("test/a.test.js", HANGS), ("test/b.test.js", FINE)]) else {
+        return;
+    };
+    let (out, merged) = local_test(
+        dir.path(),
+        js,
+        &["--retries", "0", "--timeout", "45"],
+        extra,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        failure_type(&merged, "hangs").as_deref(),
+        Some("timeout"),
+        "{}",
+        merged["tests"]
+    );
+    assert_eq!(
+        outcomes(&merged, "", "quick"),
+        ["passed"],
+        "{}",
+        merged["tests"]
+    );
+    for i in 0..5 {
+        assert_eq!(outcomes(&merged, "", &format!("fine {i}")), ["passed"]);
+    }
+    if after_known {
+        assert_eq!(failure_type(&merged, "after").as_deref(), Some("never-ran"));
+        assert_eq!(summary(&merged), (8, 6, 2, 0), "{}", merged["tests"]);
+    } else {
+        assert_eq!(summary(&merged), (7, 6, 1, 0), "{}", merged["tests"]);
+    }
+    // Only a test is blamed, not the whole shard.
+    assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
+}
+
+#[test]
+fn jest_a_hung_test_is_named_and_the_rest_is_kept() {
+    a_hung_test_is_named(&JEST, &["--testTimeout=600000"], false);
+}
+
+#[test]
+fn vitest_a_hung_test_is_named_and_the_rest_is_kept() {
+    a_hung_test_is_named(&VITEST, &["--testTimeout=600000"], true);
+}
+
+/// With `--bail`, the runner stops after the first failure: what it never
+/// ran is named as never ran and fails the run, whichever order it chose.
+fn bail_names_what_never_ran(js: &Js, extra: &[&str]) {
+    // The failing file is the largest: without history, both runners
+    // start with the largest file.
+    let failing = format!(
+        "test('bug', () => {{ expect(1).toBe(2); }});\n\
+         test('after the bug', () => {{}});\n// {}\n",
+        "x".repeat(4000)
+    );
+    let files = [
+        ("test/a.test.js", failing.as_str()),
+        ("test/b.test.js", "test('b ok', () => {});\n"),
+        ("test/c.test.js", "test('c ok', () => {});\n"),
+    ];
+    let Some(dir) = project(js, &files) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), js, &["--retries", "0"], extra);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        outcomes(&merged, "", "bug"),
+        ["failed"],
+        "{}",
+        merged["tests"]
+    );
+    // Every file is accounted for: by its tests, or named as never ran.
+    let never: Vec<&Value> = all_tests(&merged)
+        .iter()
+        .filter(|t| t["failure"]["failure_type"] == "never-ran")
+        .collect();
+    assert!(!never.is_empty(), "{}", merged["tests"]);
+    for file in ["test/b.test.js", "test/c.test.js"] {
+        let of_file: Vec<&Value> = all_tests(&merged)
+            .iter()
+            .filter(|t| t["key"]["file"] == file)
+            .collect();
+        assert!(!of_file.is_empty(), "{file}: {}", merged["tests"]);
+        for test in of_file {
+            assert!(
+                test["outcome"] == "passed" || test["failure"]["failure_type"] == "never-ran",
+                "{test}"
+            );
+        }
+    }
+}
+
+#[test]
+fn jest_bail_names_the_files_it_never_ran() {
+    bail_names_what_never_ran(&JEST, &["--bail", "-i"]);
+}
+
+#[test]
+fn vitest_bail_names_the_tests_it_never_ran() {
+    bail_names_what_never_ran(&VITEST, &["--bail=1", "--no-file-parallelism"]);
+}
