@@ -643,7 +643,7 @@ mod cache {
                 meta.len()
             ));
         }
-        Some(crate::host::cache::sha256_hex(text.as_bytes()))
+        Some(crate::hash::sha256_hex(text.as_bytes()))
     }
 
     pub(super) fn read(root: &Path, key: &str) -> Option<Vec<String>> {
