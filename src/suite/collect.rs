@@ -18,13 +18,15 @@
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use super::runners::Runner;
 use crate::escape::control_chars;
+use crate::process::{RunError, Tails};
 
 /// Why the runner could not say what its tests are.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,11 @@ pub enum CollectError {
     /// The runner listed no test at all.
     #[error("`{command}` lists no test file")]
     Empty { command: String },
+    /// The runner did not finish listing within its deadline.
+    #[error(
+        "`{command}` did not list the tests within {seconds} s (PITCREW_COLLECT_TIMEOUT): its group was killed"
+    )]
+    TimedOut { command: String, seconds: u64 },
     /// The runner's answer could not be read.
     #[error("`{command}`: cannot read its list of tests: {reason}")]
     Output { command: String, reason: String },
@@ -163,34 +170,77 @@ fn shown(argv: &[String]) -> String {
 /// Runs `argv` in `root` and returns its standard output, or the error
 /// with the line of its output that says why.
 fn run(argv: Vec<String>, root: &Path, env: &[(&str, &str)]) -> Result<Ran, CollectError> {
+    run_until(argv, root, env, collect_timeout())
+}
+
+fn run_until(
+    argv: Vec<String>,
+    root: &Path,
+    env: &[(&str, &str)],
+    seconds: u64,
+) -> Result<Ran, CollectError> {
     let command = shown(&argv);
     let Some((program, args)) = argv.split_first() else {
         return Err(CollectError::Unsupported { runner: "empty" });
     };
     tracing::debug!("listing the tests: {command}");
-    let output = Command::new(program)
+    let mut runner = Command::new(program);
+    runner
         .args(args)
         .envs(env.iter().copied())
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|source| CollectError::Spawn {
-            command: command.clone(),
-            source,
+        .current_dir(root);
+    // Through the one process runner: a deadline, the whole group killed at
+    // it and after, and bounded output. A listing that hangs or leaves a
+    // background process behind cannot hang `split` or `test`.
+    let tails = Tails {
+        stdout: LISTING_LIMIT,
+        stderr: 64 * 1024,
+    };
+    let output =
+        crate::process::run(runner, Duration::from_secs(seconds), tails).map_err(|error| {
+            CollectError::Spawn {
+                command: command.clone(),
+                source: match error {
+                    RunError::Spawn(e) | RunError::Wait(e) => e,
+                },
+            }
         })?;
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    let Some(status) = output.status else {
+        return Err(CollectError::TimedOut { command, seconds });
+    };
+    if !status.success() {
         return Err(CollectError::Failed {
             command,
-            code: output
-                .status
+            code: status
                 .code()
                 .map_or_else(|| "by a signal".into(), |c| c.to_string()),
-            line: control_chars(&why(&stdout, &stderr)).into_owned(),
+            line: control_chars(&why(&output.stdout, &output.stderr)).into_owned(),
         });
     }
-    Ok(Ran { command, stdout })
+    // Only the tail is kept: a listing that filled it may have lost its
+    // start, and a partial list would silently drop tests.
+    if output.stdout.len() >= LISTING_LIMIT {
+        return Err(CollectError::Output {
+            command,
+            reason: format!("its list is {} MiB or more", LISTING_LIMIT >> 20),
+        });
+    }
+    Ok(Ran {
+        command,
+        stdout: output.stdout,
+    })
+}
+
+/// The most a runner's list of tests may be (a million long test ids fit).
+const LISTING_LIMIT: usize = 256 << 20;
+
+/// The listing's deadline: `PITCREW_COLLECT_TIMEOUT` seconds, default 600.
+fn collect_timeout() -> u64 {
+    std::env::var("PITCREW_COLLECT_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|s: &u64| *s > 0)
+        .unwrap_or(600)
 }
 
 /// The most telling line of a failed collection: pytest's `ERROR …` or
@@ -852,5 +902,26 @@ mod tests {
         let err = run(argv(&["pitcrew-no-such-runner"]), Path::new("."), &[]).unwrap_err();
         assert!(matches!(err, CollectError::Spawn { .. }), "{err}");
         assert!(err.to_string().contains("pass --tests GLOB"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_listing_that_hangs_is_killed_at_its_deadline() {
+        let started = std::time::Instant::now();
+        // A background sleeper holding stdout open, and a foreground one.
+        let err = run_until(
+            argv(&["sh", "-c", "sleep 60 & sleep 60"]),
+            Path::new("."),
+            &[],
+            1,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, CollectError::TimedOut { seconds: 1, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("PITCREW_COLLECT_TIMEOUT"), "{err}");
+        // Generous: the deadline, the kill and the drain grace, on a busy machine.
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
     }
 }
