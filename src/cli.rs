@@ -133,12 +133,29 @@ pub struct ShardCountArgs {
     pub max_shards: usize,
 }
 
+#[derive(Args, Debug, Clone, Default)]
+pub struct ChangedArgs {
+    /// Run the tests of changed files first, within each shard (shards stay
+    /// as balanced as they were): a changed test file, or one named after a
+    /// changed file (`src/foo.py` → `test_foo.py`, `foo.ts` → `foo.test.ts`).
+    /// The changes: --changed-files, else the pull request's files from the
+    /// GitHub API (in GitHub Actions, with GITHUB_TOKEN).
+    #[arg(long)]
+    pub changed_first: bool,
+    /// The changed paths, one per line (e.g. `git diff --name-only
+    /// origin/main > changed.txt`), instead of asking GitHub.
+    #[arg(long, value_name = "FILE", requires = "changed_first")]
+    pub changed_files: Option<PathBuf>,
+}
+
 #[derive(Args, Debug)]
 pub struct SplitArgs {
     #[command(flatten)]
     pub suite: SuiteArgs,
     #[command(flatten)]
     pub count: ShardCountArgs,
+    #[command(flatten)]
+    pub changed: ChangedArgs,
     /// Timing history (globs): JUnit reports, pitcrew shard results, or the
     /// timing file `report --timings-out` writes. Matching nothing is "no
     /// history yet" (a notice, and files are assumed equal).
@@ -194,6 +211,8 @@ pub struct RunArgs {
     pub retry: RetryArgs,
     #[arg(long, value_name = "NAME")]
     pub runner: Option<String>,
+    #[command(flatten)]
+    pub changed: ChangedArgs,
     /// The shard result to write [default: pitcrew-shard-K.json].
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -246,12 +265,42 @@ pub struct TestArgs {
     pub count: ShardCountArgs,
     #[command(flatten)]
     pub retry: RetryArgs,
+    #[command(flatten)]
+    pub changed: ChangedArgs,
     /// Shards run at once [default: the number of cores].
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
     /// The test command, e.g. `-- node --test`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Prices: GitHub's per-minute rates for standard and larger runners, by OS and
+size read from each job's runner labels; override them in pitcrew.toml
+[cost] or with --prices FILE (JSON or TOML; see docs/github.md). Needs a
+token: GITHUB_TOKEN or GH_TOKEN.")]
+pub struct CostArgs {
+    /// The repository [default: $GITHUB_REPOSITORY].
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// The month [default: the current month, UTC].
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// The workflow: its file name (`ci.yml`) or id [default: the running
+    /// workflow's, from $GITHUB_WORKFLOW_REF; else every workflow].
+    #[arg(long, value_name = "W")]
+    pub workflow: Option<String>,
+    /// Monthly budget in US dollars: a `::warning::` once the estimate
+    /// reaches 80% of it.
+    #[arg(long, value_name = "USD")]
+    pub budget_usd: Option<f64>,
+    /// Runner prices (JSON or TOML), over the defaults and pitcrew.toml's.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]

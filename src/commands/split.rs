@@ -22,7 +22,9 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
     let files = suite::files(&args.suite, runner, &args.command)?;
     let timings = suite::timings(&args.timings)?;
     let items = timings.estimate(&files);
-    let plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
+    let mut plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
+    let changes = crate::github::changes::for_ordering(&args.changed)?;
+    crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;
     if let Some(path) = &args.output {
         write_atomic(path, plan_json.as_bytes())?;

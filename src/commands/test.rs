@@ -45,7 +45,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         split::worthwhile(&items, jobs, history.startup_of(runner.name()))
             .map_err(|e| crate::InputError::new(e.to_string()))?,
     );
-    let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
+    let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
+    let changes = crate::github::changes::for_ordering(&args.changed)?;
+    let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
@@ -61,10 +63,11 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         for _ in 0..jobs.min(total) {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(shard) = plan.plan.shards.get(i) else {
+                    let position = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&i) = start_order.get(position) else {
                         break;
                     };
+                    let shard = &plan.plan.shards[i];
                     let shard_scratch = scratch.path().join(shard.index.to_string());
                     let log = state
                         .join("logs")

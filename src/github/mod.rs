@@ -1,3 +1,5 @@
 //! GitHub: what pitcrew hands back to a workflow.
 
+pub mod changes;
+pub mod cost;
 pub mod output;
