@@ -4,7 +4,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 /// Runs pitcrew in `dir` with no compilation cache and none of the GitHub
-/// Actions files a CI host may have set (step summary, step outputs).
+/// Actions files a CI host may have set (step summary, step outputs), nor
+/// what would make `report` publish to the real GitHub (token, Actions).
 pub fn pitcrew(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pitcrew"))
         .args(args)
@@ -13,6 +14,8 @@ pub fn pitcrew(args: &[&str], dir: &Path) -> Output {
         .env_remove("PITCREW_LOG")
         .env_remove("GITHUB_STEP_SUMMARY")
         .env_remove("GITHUB_OUTPUT")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_TOKEN")
         .output()
         .expect("pitcrew runs")
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod github_server;
 
 use std::io::Write;
 use std::path::PathBuf;
