@@ -72,6 +72,9 @@ pub enum Command {
     /// Inspect and validate plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Month-to-date GitHub Actions spend of a workflow, from the runs and
+    /// jobs API and a runner price table.
+    Cost(CostArgs),
 }
 
 #[derive(Args, Debug)]
@@ -161,6 +164,11 @@ pub struct SplitArgs {
     /// history yet" (a notice, and files are assumed equal).
     #[arg(long, num_args = 1.., value_name = "GLOB")]
     pub timings: Vec<String>,
+    /// Without timings, in GitHub Actions with GITHUB_TOKEN: the artifact of
+    /// the last successful default-branch run of this workflow to read them
+    /// from.
+    #[arg(long, value_name = "NAME", default_value = crate::github::history::ARTIFACT_NAME)]
+    pub history_artifact: String,
     #[arg(long, value_enum, default_value_t = SplitFormat::Json)]
     pub format: SplitFormat,
     /// Also write the plan (always JSON) to this file.
@@ -267,6 +275,11 @@ pub struct TestArgs {
     pub retry: RetryArgs,
     #[command(flatten)]
     pub changed: ChangedArgs,
+    /// Without local history (.pitcrew/timings.json), in GitHub Actions with
+    /// GITHUB_TOKEN: the artifact of the last successful default-branch run
+    /// of this workflow to read timings from.
+    #[arg(long, value_name = "NAME", default_value = crate::github::history::ARTIFACT_NAME)]
+    pub history_artifact: String,
     /// Shards run at once [default: the number of cores].
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,

@@ -1,6 +1,7 @@
 //! One module per subcommand; each is thin and returns the exit code.
 
 mod classify;
+mod cost;
 mod plan;
 mod plugin;
 mod report;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report::run(&cli.global, &args),
         Command::Classify(args) => classify::run(&cli.global, &args),
         Command::Plugin(command) => plugin::run(&cli.global, command),
+        Command::Cost(args) => cost::run(&cli.global, &args),
     }
 }
 

@@ -21,6 +21,7 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
     };
     let files = suite::files(&args.suite, runner, &args.command)?;
     let timings = suite::timings(&args.timings)?;
+    let timings = crate::github::history::or_last_run(timings, &args.history_artifact);
     let items = timings.estimate(&files);
     let mut plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
     let changes = crate::github::changes::for_ordering(&args.changed)?;

@@ -39,6 +39,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let history_path = state.join("timings.json");
     let files = suite::files(&args.suite, Some(runner), &args.command)?;
     let history = Timings::load(&history_path).classified()?;
+    let history = crate::github::history::or_last_run(history, &args.history_artifact);
     let items = history.estimate(&files);
     // Without --shards: as many shards as pay for their runner's start-up.
     let fallback = Some(

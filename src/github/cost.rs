@@ -15,6 +15,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::client::{ApiError, Client};
+use super::history::encode;
+
 /// GitHub's per-minute list prices (USD) by billing SKU, from 2026-01-01.
 pub const DEFAULT_PRICES: &[(&str, f64)] = &[
     ("linux_slim", 0.002),
@@ -390,6 +393,74 @@ pub fn month_bounds(month: &str) -> Option<(i64, i64)> {
 /// The current month, UTC, as `YYYY-MM`.
 pub fn current_month() -> String {
     crate::time::format_rfc3339_utc(crate::time::now_unix())[..7].to_string()
+}
+
+/// The runs API answers at most this many runs for one filtered query.
+const MAX_RUNS_PER_QUERY: usize = 1_000;
+
+#[derive(Deserialize)]
+struct RunRef {
+    id: u64,
+}
+
+/// The month-to-date estimate of `workflow` (a file name such as `ci.yml`,
+/// or an id; `None`: every workflow) in `month` (`YYYY-MM`): every job of
+/// every attempt of every run created that month, each rounded up to whole
+/// minutes and priced by its runner labels. Runs still going count the
+/// jobs finished so far.
+pub fn month_estimate(
+    client: &Client,
+    repo: &str,
+    workflow: Option<&str>,
+    month: &str,
+    prices: &PriceTable,
+) -> Result<Estimate, ApiError> {
+    let (start, end) = month_bounds(month)
+        .ok_or_else(|| ApiError::Refused(format!("`{month}` is not a month (YYYY-MM)")))?;
+    let runs_path = match workflow {
+        Some(w) => format!("/repos/{repo}/actions/workflows/{}/runs", encode(w)),
+        None => format!("/repos/{repo}/actions/runs"),
+    };
+    let day = |t: i64| crate::time::format_rfc3339_utc(t)[..10].to_string();
+    let list = |from: i64, to: i64| -> Result<Vec<RunRef>, ApiError> {
+        let path = format!(
+            "{runs_path}?created={}..{}&per_page=100",
+            day(from),
+            day(to)
+        );
+        client.paginate(&path, Some("workflow_runs"), MAX_RUNS_PER_QUERY)
+    };
+    let mut runs = list(start, end - 1)?;
+    if runs.len() >= MAX_RUNS_PER_QUERY {
+        // The API stops at 1,000 runs per query: ask day by day instead.
+        runs.clear();
+        for from in (start..end).step_by(86_400) {
+            let day_runs = list(from, from)?;
+            if day_runs.len() >= MAX_RUNS_PER_QUERY {
+                tracing::warn!(
+                    "{} has {MAX_RUNS_PER_QUERY} runs or more on {}: the API lists no more, so the estimate is low",
+                    crate::escape::control_chars(repo),
+                    day(from)
+                );
+            }
+            runs.extend(day_runs);
+        }
+    }
+    runs.sort_by_key(|r| r.id);
+    runs.dedup_by_key(|r| r.id);
+    let mut estimate = Estimate::default();
+    for run in &runs {
+        let path = format!(
+            "/repos/{repo}/actions/runs/{}/jobs?filter=all&per_page=100",
+            run.id
+        );
+        let jobs: Vec<Job> = client.paginate(&path, Some("jobs"), usize::MAX)?;
+        for job in &jobs {
+            estimate.add_job(job, prices);
+        }
+        estimate.runs += 1;
+    }
+    Ok(estimate)
 }
 
 #[cfg(test)]

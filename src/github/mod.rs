@@ -4,4 +4,5 @@ pub mod changes;
 pub mod client;
 pub mod context;
 pub mod cost;
+pub mod history;
 pub mod output;
