@@ -72,6 +72,9 @@ pub enum Command {
     /// Inspect and validate plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Month-to-date GitHub Actions spend of a workflow, from the runs and
+    /// jobs API and a runner price table.
+    Cost(CostArgs),
 }
 
 #[derive(Args, Debug)]
@@ -133,17 +136,39 @@ pub struct ShardCountArgs {
     pub max_shards: usize,
 }
 
+#[derive(Args, Debug, Clone, Default)]
+pub struct ChangedArgs {
+    /// Run the tests of changed files first, within each shard (shards stay
+    /// as balanced as they were): a changed test file, or one named after a
+    /// changed file (`src/foo.py` → `test_foo.py`, `foo.ts` → `foo.test.ts`).
+    /// The changes: --changed-files, else the pull request's files from the
+    /// GitHub API (in GitHub Actions, with GITHUB_TOKEN).
+    #[arg(long)]
+    pub changed_first: bool,
+    /// The changed paths, one per line (e.g. `git diff --name-only
+    /// origin/main > changed.txt`), instead of asking GitHub.
+    #[arg(long, value_name = "FILE", requires = "changed_first")]
+    pub changed_files: Option<PathBuf>,
+}
+
 #[derive(Args, Debug)]
 pub struct SplitArgs {
     #[command(flatten)]
     pub suite: SuiteArgs,
     #[command(flatten)]
     pub count: ShardCountArgs,
+    #[command(flatten)]
+    pub changed: ChangedArgs,
     /// Timing history (globs): JUnit reports, pitcrew shard results, or the
     /// timing file `report --timings-out` writes. Matching nothing is "no
     /// history yet" (a notice, and files are assumed equal).
     #[arg(long, num_args = 1.., value_name = "GLOB")]
     pub timings: Vec<String>,
+    /// Without timings, in GitHub Actions with GITHUB_TOKEN: the artifact of
+    /// the last successful default-branch run of this workflow to read them
+    /// from.
+    #[arg(long, value_name = "NAME", default_value = crate::github::history::ARTIFACT_NAME)]
+    pub history_artifact: String,
     #[arg(long, value_enum, default_value_t = SplitFormat::Json)]
     pub format: SplitFormat,
     /// Also write the plan (always JSON) to this file.
@@ -194,6 +219,8 @@ pub struct RunArgs {
     pub retry: RetryArgs,
     #[arg(long, value_name = "NAME")]
     pub runner: Option<String>,
+    #[command(flatten)]
+    pub changed: ChangedArgs,
     /// The shard result to write [default: pitcrew-shard-K.json].
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -274,12 +301,47 @@ pub struct TestArgs {
     pub count: ShardCountArgs,
     #[command(flatten)]
     pub retry: RetryArgs,
+    #[command(flatten)]
+    pub changed: ChangedArgs,
+    /// Without local history (.pitcrew/timings.json), in GitHub Actions with
+    /// GITHUB_TOKEN: the artifact of the last successful default-branch run
+    /// of this workflow to read timings from.
+    #[arg(long, value_name = "NAME", default_value = crate::github::history::ARTIFACT_NAME)]
+    pub history_artifact: String,
     /// Shards run at once [default: the number of cores].
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
     /// The test command, e.g. `-- node --test`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Prices: GitHub's per-minute rates for standard and larger runners, by OS and
+size read from each job's runner labels; override them in pitcrew.toml
+[cost] or with --prices FILE (JSON or TOML; see docs/github.md). Needs a
+token: GITHUB_TOKEN or GH_TOKEN.")]
+pub struct CostArgs {
+    /// The repository [default: $GITHUB_REPOSITORY].
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// The month [default: the current month, UTC].
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// The workflow: its file name (`ci.yml`) or id [default: the running
+    /// workflow's, from $GITHUB_WORKFLOW_REF; else every workflow].
+    #[arg(long, value_name = "W")]
+    pub workflow: Option<String>,
+    /// Monthly budget in US dollars: a `::warning::` once the estimate
+    /// reaches 80% of it.
+    #[arg(long, value_name = "USD")]
+    pub budget_usd: Option<f64>,
+    /// Runner prices (JSON or TOML), over the defaults and pitcrew.toml's.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::github::cost::{PriceOverrides, PriceTable};
 use crate::host::limits::MIB;
 use crate::host::{CacheSetting, Limits, PluginSpec, Source};
 
@@ -63,6 +64,9 @@ pub enum ConfigProblem {
         field: &'static str,
         reason: &'static str,
     },
+    /// `[cost]`: a price or a runner label that names no price.
+    #[error(transparent)]
+    Cost(#[from] crate::github::cost::PriceError),
 }
 
 impl crate::error::HasKind for ConfigError {
@@ -85,6 +89,8 @@ pub struct Config {
     pub classifier: PluginSpec,
     pub router: PluginSpec,
     pub phases: BTreeMap<String, PhaseSetting>,
+    /// Runner prices for cost estimates: the defaults with `[cost]` applied.
+    pub prices: PriceTable,
 }
 
 #[derive(Clone, Debug)]
@@ -101,6 +107,7 @@ struct RawConfig {
     plugins: Option<RawPlugins>,
     #[serde(default)]
     phases: BTreeMap<String, RawSlot>,
+    cost: Option<PriceOverrides>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +161,7 @@ impl Default for Config {
                     (slot.to_string(), setting)
                 })
                 .collect(),
+            prices: PriceTable::default(),
         }
     }
 }
@@ -222,6 +230,9 @@ impl Config {
                 enabled: slot.enabled.unwrap_or(true),
             };
             config.phases.insert(name, setting);
+        }
+        if let Some(cost) = raw.cost {
+            config.prices.apply(&cost, "cost")?;
         }
         Ok(config)
     }
@@ -448,6 +459,15 @@ mod tests {
             parse("[phases.summary]\nenabled = false\n[cache]\nenabled = false\n").unwrap();
         assert!(!config.phases["summary"].enabled);
         assert_eq!(config.cache, CacheSetting::Disabled);
+        let config = parse("[cost.prices]\nlinux = 0.008\n").unwrap();
+        assert_eq!(config.prices.price(&["ubuntu-latest".into()]).1, 0.008);
+        let err = parse("[cost.labels]\nbig = \"nope\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("cost.labels.big: no price for the SKU `nope`"),
+            "{err}"
+        );
         let err = parse("[cache]\ndir = \"c\"\n").unwrap_err().to_string();
         assert!(
             err.starts_with("cache.dir: the cache location cannot be set in pitcrew.toml"),

@@ -40,6 +40,12 @@ fn schema_and_parser_agree() {
             true,
         ),
         ("[phases.summary]\nenabled = false\n", true),
+        (
+            "[cost.prices]\nlinux = 0.008\nbox = 0.5\n[cost.labels]\nbig = \"box\"\n",
+            true,
+        ),
+        ("[cost.prices]\nlinux = -1\n", false),
+        ("[cost]\nprice = 1\n", false),
         ("[limits]\nmemory = 3\n", false),
         ("[limits]\nmemory_mib = 0\n", false),
         ("[limits]\nmemory_mib = 5000\n", false),

@@ -4,6 +4,7 @@
 //! domain values) is here; no command imports another.
 
 mod classify;
+mod cost;
 mod plan;
 mod plugin;
 mod report;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report::run(&cli.global, &args),
         Command::Classify(args) => classify::run(&cli.global, &args),
         Command::Plugin(command) => plugin::run(&cli.global, command),
+        Command::Cost(args) => cost::run(&cli.global, &args),
     }
 }
 

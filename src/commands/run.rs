@@ -30,7 +30,9 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         &args.command,
     )?;
     let timeout = timeout(&args.retry)?;
+    let changes = crate::github::changes::for_ordering(&args.changed)?;
     let items = plan.items(index).unwrap_or_default();
+    let items = &crate::suite::changed::shard_items(items, &plan.split_files, changes.as_ref());
     let scratch = tempfile::tempdir()?;
     let outcome = exec::run(&ShardRun {
         runner,

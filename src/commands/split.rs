@@ -21,8 +21,11 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
     };
     let files = suite::files(&args.suite, runner, &args.command)?;
     let timings = suite::timings(&args.timings)?;
+    let timings = crate::github::history::or_last_run(timings, &args.history_artifact);
     let items = timings.estimate(&files);
-    let plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
+    let mut plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
+    let changes = crate::github::changes::for_ordering(&args.changed)?;
+    crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;
     if let Some(path) = &args.output {
         write_atomic(path, plan_json.as_bytes())?;

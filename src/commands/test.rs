@@ -30,7 +30,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");
     let files = suite::files(&args.suite, Some(runner), &args.command)?;
-    let mut history = Timings::load(&history_path).classified()?;
+    let history = Timings::load(&history_path).classified()?;
+    let mut history = crate::github::history::or_last_run(history, &args.history_artifact);
     let deleted = history.forget_missing(&files, |f| root.join(f).exists());
     if let Some(warning) = deleted.warning("deleted or renamed files") {
         tracing::warn!("{warning}");
@@ -41,7 +42,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         split::worthwhile(&items, jobs, history.startup_of(runner.name()))
             .map_err(|e| crate::InputError::new(e.to_string()))?,
     );
-    let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
+    let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
+    let changes = crate::github::changes::for_ordering(&args.changed)?;
+    let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
@@ -59,6 +62,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         jobs,
         root,
         logs: &state.join("logs"),
+        start_order: &start_order,
     })?;
     for (origin, result) in &results {
         write_atomic(

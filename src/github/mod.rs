@@ -1,9 +1,12 @@
 //! GitHub: what pitcrew hands back to a workflow.
 
+pub mod changes;
 pub mod check_run;
 pub mod client;
 pub mod comment;
 pub mod context;
+pub mod cost;
+pub mod history;
 pub mod markdown;
 pub mod output;
 pub mod publish;

@@ -33,6 +33,9 @@ pub struct Local<'a> {
     pub root: &'a Path,
     /// Where each shard's output goes, `shard-K.log`.
     pub logs: &'a Path,
+    /// The order the shards start in (indices into the plan's shards):
+    /// with `--changed-first`, those with the most touched tests first.
+    pub start_order: &'a [usize],
 }
 
 /// The shards' results, by shard, each with the path it is to be saved
@@ -56,6 +59,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         jobs,
         root,
         logs,
+        start_order,
     } = local;
     std::fs::create_dir_all(logs)?;
     let scratch = tempfile::tempdir()?;
@@ -69,7 +73,10 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         for _ in 0..jobs.min(total) {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let position = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&i) = start_order.get(position) else {
+                        break;
+                    };
                     let Some(shard) = plan.plan.shards.get(i) else {
                         break;
                     };

@@ -1,6 +1,7 @@
 //! Distributed testing: JUnit in, shard plans out, shards run with retries,
 //! results merged without losing a test.
 
+pub mod changed;
 pub mod collect;
 pub mod discover;
 pub mod exec;
