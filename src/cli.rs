@@ -256,6 +256,13 @@ pub struct ReportArgs {
     /// included) as a timing file for the next `split --timings`.
     #[arg(long, value_name = "FILE")]
     pub timings_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub publishing: GithubArgs,
+}
+
+/// Publishing to GitHub, for `report` and `test`.
+#[derive(Args, Debug)]
+pub struct GithubArgs {
     /// Publish to GitHub (check run, PR comment) even outside GitHub
     /// Actions. Default: when GITHUB_ACTIONS=true and GITHUB_TOKEN is set.
     #[arg(long, conflicts_with = "no_github")]
@@ -284,6 +291,10 @@ pub struct ReportArgs {
     /// of being a warning.
     #[arg(long)]
     pub strict_report: bool,
+    /// The workflow's monthly Actions budget in USD: the PR comment shows
+    /// the month's estimated spend, and from 80% a warning annotation.
+    #[arg(long, value_name = "USD")]
+    pub budget_usd: Option<f64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -311,6 +322,8 @@ pub struct TestArgs {
     /// Shards run at once [default: the number of cores].
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub publishing: GithubArgs,
     /// The test command, e.g. `-- node --test`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<String>,

@@ -518,7 +518,12 @@ fn each_command_gets_its_inputs() {
     );
 
     let Step { argv, .. } = run_action(
-        &[("PITCREW_COMMAND", "report"), ("PITCREW_PLAN", "plan.json")],
+        &[
+            ("PITCREW_COMMAND", "report"),
+            ("PITCREW_PLAN", "plan.json"),
+            ("PITCREW_COMMENT", "failures"),
+            ("PITCREW_BUDGET_USD", "50"),
+        ],
         0,
     );
     assert_eq!(
@@ -527,6 +532,10 @@ fn each_command_gets_its_inputs() {
             "report",
             "--plan",
             "plan.json",
+            "--comment",
+            "failures",
+            "--budget-usd",
+            "50",
             "pitcrew-shard-1.json",
             "pitcrew-shard-2.json"
         ]

@@ -724,3 +724,84 @@ fn workflow_run_reports_on_the_pr_given_and_the_triggering_commit() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn pitcrew_test_publishes_the_comment_with_the_run_cost_and_the_budget() {
+    if !common::cli::has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    // The month so far: one run of ci.yml, one Linux job of 59 min 30 s
+    // (60 billed minutes).
+    api.route_paged(
+        "/repos/acme/widgets/actions/workflows/ci.yml/runs",
+        vec![json!({"id": 1})],
+        Some("workflow_runs"),
+    );
+    api.route_paged(
+        "/repos/acme/widgets/actions/runs/1/jobs",
+        vec![json!({
+            "name": "tests",
+            "status": "completed",
+            "started_at": "2026-11-02T00:00:00Z",
+            "completed_at": "2026-11-02T00:59:30Z",
+            "labels": ["ubuntu-latest"],
+        })],
+        Some("jobs"),
+    );
+    std::fs::create_dir_all(dir.path().join("test")).expect("test dir");
+    std::fs::write(
+        dir.path().join("test/cart.test.mjs"),
+        "import test from 'node:test';\nimport assert from 'node:assert';\n\
+         test('total', () => assert.strictEqual(3, 4));\ntest('empty', () => {});\n",
+    )
+    .expect("test file");
+    let mut env = actions_env(dir.path(), &api, "pull_request", &pr_payload(7));
+    env.push((
+        "GITHUB_WORKFLOW_REF",
+        "acme/widgets/.github/workflows/ci.yml@refs/pull/7/merge".into(),
+    ));
+    env.push(("RUNNER_OS", "Linux".into()));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pitcrew"));
+    command
+        .args([
+            "test",
+            "--shards",
+            "1",
+            "--retries",
+            "0",
+            "--budget-usd",
+            "0.40",
+            "--",
+            "node",
+            "--test",
+        ])
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .env("PITCREW_GITHUB_MAX_WAIT_MS", "10");
+    for (name, _) in std::env::vars() {
+        if name.starts_with("GITHUB_") {
+            command.env_remove(name);
+        }
+    }
+    for (name, value) in &env {
+        command.env(name, value);
+    }
+    let out = command.output().expect("pitcrew runs");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let comments = api.comments(7);
+    assert_eq!(comments.len(), 1, "one sticky comment");
+    let body = &comments[0].body;
+    assert!(body.contains("1 failed, 1 passed"), "{body}");
+    assert!(body.contains("Estimated cost: $"), "{body}");
+    assert!(body.contains("1 min ×"), "{body}");
+    // 60 minutes at Linux's price, over 80% of a $0.40 budget.
+    assert!(body.contains("monthly budget"), "{body}");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("::warning title=pitcrew budget::"),
+        "{stdout}"
+    );
+    assert_eq!(api.check_runs().len(), 1);
+}

@@ -41,6 +41,13 @@ plan="${PITCREW_PLAN:-}"
 argv=()
 if [ -n "${PITCREW_CONFIG_FILE:-}" ]; then argv+=(--config "$PITCREW_CONFIG_FILE"); fi
 
+# The publishing inputs of `test` and `report`: the PR comment mode and the
+# monthly budget (the token reaches pitcrew as GITHUB_TOKEN).
+publishing() {
+  if [ -n "${PITCREW_COMMENT:-}" ]; then argv+=(--comment "$PITCREW_COMMENT"); fi
+  if [ -n "${PITCREW_BUDGET_USD:-}" ]; then argv+=(--budget-usd "$PITCREW_BUDGET_USD"); fi
+}
+
 needs_test_command() {
   [ "${#test_command[@]}" -gt 0 ] || die "input 'test-command' is required for command '$command'"
 }
@@ -54,6 +61,7 @@ case "$command" in
     needs_test_command
     argv+=(test)
     if [ -n "${PITCREW_SHARDS:-}" ]; then argv+=(--shards "$PITCREW_SHARDS"); fi
+    publishing
     argv+=("${extra[@]}" -- "${test_command[@]}")
     ;;
   split)
@@ -71,6 +79,7 @@ case "$command" in
   report | triage)
     argv+=("$command")
     if [ "$command" = report ] && [ -n "$plan" ]; then argv+=(--plan "$plan"); fi
+    if [ "$command" = report ]; then publishing; fi
     argv+=("${extra[@]}")
     # Result globs are expanded here, by bash, and only these.
     shopt -s nullglob

@@ -7,6 +7,7 @@ mod classify;
 mod cost;
 mod plan;
 mod plugin;
+mod publishing;
 mod report;
 mod run;
 mod split;
@@ -50,13 +51,8 @@ fn runtime(config: &Config) -> anyhow::Result<Runtime> {
     Runtime::new(&config.cache).context("starting the plugin runtime")
 }
 
-/// Failures grouped by the configured classifier, for `report` and `test`
-/// (see [`crate::triage::group::by_category`]).
-fn by_category<'a>(global: &GlobalArgs, merged: &'a Merged) -> Groups<'a> {
-    with_specialties(global, merged).0
-}
-
-/// Failures grouped by category, with each group's specialty.
+/// Failures grouped by the configured classifier, with each group's
+/// specialty, for `report` and `test` (see [`crate::triage::group`]).
 fn with_specialties<'a>(global: &GlobalArgs, merged: &'a Merged) -> (Groups<'a>, Vec<String>) {
     crate::triage::group::with_specialties(merged, || {
         let config = config(global)?;

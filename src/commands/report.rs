@@ -1,14 +1,11 @@
 //! `pitcrew report FILES…`: merge shard results and JUnit files, check
 //! integrity, group failures with the classifier, print and publish.
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 
-use super::with_specialties;
+use super::{publishing, with_specialties};
 use crate::InputError;
 use crate::cli::{GlobalArgs, ReportArgs};
-use crate::error::ResultExt as _;
-use crate::github::context::Context;
-use crate::github::workflow_commands;
 use crate::output::write_atomic;
 use crate::suite::fold::Folder;
 use crate::suite::junit;
@@ -32,7 +29,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
         with_specialties(global, &merged)
     };
     // Bad GitHub context is bad input: exit 2 before anything is written.
-    let github = github_target(args)?;
+    let github = publishing::target(&args.publishing)?;
     if let Some(path) = &args.junit {
         write_atomic(path, junit_write::junit(&merged).as_bytes())?;
     }
@@ -40,105 +37,24 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
         timings.save(path)?;
     }
     if github.is_some() {
-        write_atomic(&args.results_out, junit_write::junit(&merged).as_bytes())?;
+        write_atomic(
+            &args.publishing.results_out,
+            junit_write::junit(&merged).as_bytes(),
+        )?;
     }
     publish(&merged, &groups, args.format, args.markdown.as_deref())?;
     // Every local output is written: only now the network.
-    if let Some((context, token)) = github {
-        let report = crate::github::markdown::Report {
-            merged: &merged,
-            groups: &groups,
-            specialties: &specialties,
-            run_url: context.run_url(),
-            cost_line: None,
-        };
-        github_publish(&context, &token, &report, args)?;
+    if let Some(target) = github {
+        publishing::publish(
+            global,
+            &target,
+            &merged,
+            &groups,
+            &specialties,
+            &args.publishing,
+        )?;
     }
     Ok(verdict(&merged))
-}
-
-/// The GitHub context and token when this report is published to GitHub:
-/// `--github`, or GITHUB_ACTIONS=true with a token; never with
-/// `--no-github`. A bad context (event payload, variables) is an input
-/// error.
-fn github_target(args: &ReportArgs) -> anyhow::Result<Option<(Context, String)>> {
-    if args.no_github {
-        return Ok(None);
-    }
-    let token = crate::github::client::token(None);
-    let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
-    let wanted = args.github || (actions && token.is_some());
-    if !wanted {
-        return Ok(None);
-    }
-    let context = Context::from_env(args.pr).classified()?;
-    match token {
-        Some(token) => Ok(Some((context, token))),
-        None => {
-            report_failure(
-                args,
-                "--github: GITHUB_TOKEN is not set; nothing is published",
-            )?;
-            Ok(None)
-        }
-    }
-}
-
-/// Publishes, and says what happened: a read-only token is one notice; any
-/// other failure a warning (an error with `--strict-report`).
-fn github_publish(
-    context: &Context,
-    token: &str,
-    report: &crate::github::markdown::Report<'_>,
-    args: &ReportArgs,
-) -> anyhow::Result<()> {
-    use crate::github::publish::{READ_ONLY_NOTICE, Settings, publish};
-    let settings = Settings {
-        comment: args.comment,
-        check_name: args.check_name.clone(),
-        check_run: !args.no_check_run,
-    };
-    let published = match publish(context, token, report, &settings) {
-        Ok(published) => published,
-        Err(err) => return report_failure(args, &format!("publishing to GitHub: {err}")),
-    };
-    if published.read_only {
-        tracing::warn!("{READ_ONLY_NOTICE}");
-        if context.actions {
-            print_stdout(&workflow_commands::warning("pitcrew", READ_ONLY_NOTICE))?;
-        }
-    }
-    if let Some((id, annotations)) = published.check_run {
-        tracing::info!("check run {id} with {annotations} annotations");
-    }
-    if let Some(outcome) = &published.comment {
-        tracing::info!("PR comment: {outcome:?}");
-    }
-    let errors: Vec<String> = published.errors.iter().map(ToString::to_string).collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        report_failure(
-            args,
-            &format!("publishing to GitHub: {}", errors.join("; ")),
-        )
-    }
-}
-
-/// A reporting failure: a warning, or with `--strict-report` an error.
-fn report_failure(args: &ReportArgs, message: &str) -> anyhow::Result<()> {
-    if args.strict_report {
-        anyhow::bail!("{message} (--strict-report)");
-    }
-    tracing::warn!("{message}; the exit code stays the tests' outcome");
-    Ok(())
-}
-
-fn print_stdout(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
 }
 
 /// What the inputs say each file costs: shard results' wall times, and

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{by_category, timeout};
+use super::{publishing, timeout, with_specialties};
 use crate::cli::{FlakyPolicy, GlobalArgs, TestArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::hash::sha256_hex;
@@ -26,6 +26,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         Some(j) => j,
         None => std::thread::available_parallelism().map_or(2, |n| n.get()),
     };
+    // Bad GitHub context is bad input: exit 2 before anything runs.
+    let github = publishing::target(&args.publishing)?;
     let root = args.suite.root.as_path();
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");
@@ -77,17 +79,34 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         ..Inputs::default()
     };
     let merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
-    let groups = by_category(global, &merged);
+    let (groups, specialties) = with_specialties(global, &merged);
     write_atomic(
         &root.join("pitcrew-results.json"),
         serde_json::to_string_pretty(&merged)?.as_bytes(),
     )?;
+    if github.is_some() {
+        write_atomic(
+            &args.publishing.results_out,
+            crate::suite::junit_write::junit(&merged).as_bytes(),
+        )?;
+    }
     publish(
         &merged,
         &groups,
         Format::Terminal,
         Some(&root.join("pitcrew-report.md")),
     )?;
+    // Every local output is written: only now the network.
+    if let Some(target) = github {
+        publishing::publish(
+            global,
+            &target,
+            &merged,
+            &groups,
+            &specialties,
+            &args.publishing,
+        )?;
+    }
     let flaky_fails = args.retry.flaky == FlakyPolicy::Fail && merged.summary.flaky > 0;
     let code = verdict(&merged).max(worst_exit);
     Ok(if flaky_fails { exit::FAILED } else { code })

@@ -1,0 +1,182 @@
+//! Publishing a merged run to GitHub, for `report` and `test`: when to
+//! publish, the check run and the PR comment with the run's cost and the
+//! month's budget, and what a failure to publish means (a warning, or exit 3
+//! with `--strict-report`). Local outputs are the caller's and come first.
+
+use std::io::Write as _;
+
+use crate::cli::{GithubArgs, GlobalArgs};
+use crate::error::ResultExt as _;
+use crate::github::client::{Client, RetryPolicy};
+use crate::github::context::Context;
+use crate::github::cost::{self, BudgetCheck, PriceTable};
+use crate::github::markdown::{Report, billed_minutes};
+use crate::github::workflow_commands;
+use crate::suite::merge::Merged;
+use crate::suite::render::Groups;
+
+/// Where a run is published: the context and the token.
+pub struct Target {
+    context: Context,
+    token: String,
+}
+
+/// The GitHub context and token when the run is published to GitHub:
+/// `--github`, or GITHUB_ACTIONS=true with a token; never with
+/// `--no-github`. A bad context (event payload, variables) is an input
+/// error, found before anything is written.
+pub fn target(args: &GithubArgs) -> anyhow::Result<Option<Target>> {
+    if args.no_github {
+        return Ok(None);
+    }
+    if let Some(budget) = args.budget_usd.filter(|b| !(b.is_finite() && *b > 0.0)) {
+        return Err(crate::InputError::new(format!(
+            "--budget-usd: {budget} is not a positive number of dollars"
+        ))
+        .into());
+    }
+    let token = crate::github::client::token(None);
+    let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
+    let wanted = args.github || (actions && token.is_some());
+    if !wanted {
+        return Ok(None);
+    }
+    let context = Context::from_env(args.pr).classified()?;
+    match token {
+        Some(token) => Ok(Some(Target { context, token })),
+        None => {
+            failure(
+                args,
+                "--github: GITHUB_TOKEN is not set; nothing is published",
+            )?;
+            Ok(None)
+        }
+    }
+}
+
+/// Publishes the check run and the PR comment, and says what happened: a
+/// read-only token is one notice; any other failure a warning (an error
+/// with `--strict-report`).
+pub fn publish(
+    global: &GlobalArgs,
+    target: &Target,
+    merged: &Merged,
+    groups: &Groups<'_>,
+    specialties: &[String],
+    args: &GithubArgs,
+) -> anyhow::Result<()> {
+    use crate::github::publish::{READ_ONLY_NOTICE, Settings, publish};
+    let Target { context, token } = target;
+    let prices = match super::config(global) {
+        Ok(config) => config.prices,
+        Err(err) => {
+            tracing::warn!("no price table from pitcrew.toml ({err:#}): GitHub's prices are used");
+            PriceTable::default()
+        }
+    };
+    let mut lines: Vec<String> = run_cost(merged, &prices).into_iter().collect();
+    if let Some(budget) = args.budget_usd {
+        match budget_check(context, token, &prices, budget) {
+            Ok((check, month, workflow)) => {
+                lines.push(check.comment_line(&month));
+                if let Some(annotation) = check.annotation(&workflow, &month) {
+                    print_stdout(&format!("{annotation}\n"))?;
+                }
+            }
+            Err(err) => tracing::warn!("no budget estimate: {err:#}"),
+        }
+    }
+    let report = Report {
+        merged,
+        groups,
+        specialties,
+        run_url: context.run_url(),
+        cost_line: (!lines.is_empty()).then(|| lines.join("\n\n")),
+    };
+    let settings = Settings {
+        comment: args.comment,
+        check_name: args.check_name.clone(),
+        check_run: !args.no_check_run,
+    };
+    let published = match publish(context, token, &report, &settings) {
+        Ok(published) => published,
+        Err(err) => return failure(args, &format!("publishing to GitHub: {err}")),
+    };
+    if published.read_only {
+        tracing::warn!("{READ_ONLY_NOTICE}");
+        if context.actions {
+            print_stdout(&workflow_commands::warning("pitcrew", READ_ONLY_NOTICE))?;
+        }
+    }
+    if let Some((id, annotations)) = published.check_run {
+        tracing::info!("check run {id} with {annotations} annotations");
+    }
+    if let Some(outcome) = &published.comment {
+        tracing::info!("PR comment: {outcome:?}");
+    }
+    let errors: Vec<String> = published.errors.iter().map(ToString::to_string).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        failure(
+            args,
+            &format!("publishing to GitHub: {}", errors.join("; ")),
+        )
+    }
+}
+
+/// The run's estimated cost: its billed minutes (each shard job rounded up)
+/// at the price of this runner's kind (RUNNER_OS; larger runners are not
+/// visible from inside a job, so this is the standard runner's price).
+fn run_cost(merged: &Merged, prices: &PriceTable) -> Option<String> {
+    let minutes = billed_minutes(merged);
+    if minutes == 0 {
+        return None;
+    }
+    let label = match std::env::var("RUNNER_OS").as_deref() {
+        Ok("Windows") => "windows-latest",
+        Ok("macOS") => "macos-latest",
+        _ => "ubuntu-latest",
+    };
+    let (sku, usd) = prices.price(&[label.to_owned()]);
+    Some(format!(
+        "Estimated cost: ${:.2} ({minutes} min × ${usd}/min, `{sku}` runners; prices from `[cost]` in pitcrew.toml or GitHub's list)",
+        minutes as f64 * usd
+    ))
+}
+
+/// The month-to-date spend of this workflow against `budget` (runs and
+/// jobs API), with the month and the workflow's name.
+fn budget_check(
+    context: &Context,
+    token: &str,
+    prices: &PriceTable,
+    budget: f64,
+) -> anyhow::Result<(BudgetCheck, String, String)> {
+    let client = Client::new(context, token, RetryPolicy::from_env())?;
+    let workflow = std::env::var("GITHUB_WORKFLOW_REF")
+        .ok()
+        .as_deref()
+        .and_then(crate::github::history::workflow_file);
+    let month = cost::current_month();
+    let repo = context.repo.to_string();
+    let estimate = cost::month_estimate(&client, &repo, workflow.as_deref(), &month, prices)?;
+    let name = workflow.unwrap_or(repo);
+    Ok((BudgetCheck::new(estimate.usd, budget), month, name))
+}
+
+/// A publishing failure: a warning, or with `--strict-report` an error.
+fn failure(args: &GithubArgs, message: &str) -> anyhow::Result<()> {
+    if args.strict_report {
+        anyhow::bail!("{message} (--strict-report)");
+    }
+    tracing::warn!("{message}; the exit code stays the tests' outcome");
+    Ok(())
+}
+
+fn print_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
