@@ -426,7 +426,7 @@ async fn send_with_retries(
                 transport(&method, &url, "timed out"),
                 Next::Retry(policy.backoff(retry)),
             ),
-            Ok(Err(reason)) => (
+            Ok(Err(SendError(reason))) => (
                 transport(&method, &url, &reason),
                 Next::Retry(policy.backoff(retry)),
             ),
@@ -447,16 +447,21 @@ async fn send_with_retries(
     }
 }
 
+/// A request that got no HTTP answer: the whole error chain, which becomes
+/// the reason of an [`ApiError::Transport`] (and is retried).
+#[derive(Debug)]
+struct SendError(String);
+
 async fn send_once(
     octo: &Octocrab,
     method: Method,
     uri: Uri,
     body: Option<serde_json::Value>,
-) -> Result<Response, String> {
+) -> Result<Response, SendError> {
     let builder = http::Request::builder().method(method).uri(uri);
     let request = octo
         .build_request(builder, body.as_ref())
-        .map_err(|e| e.to_string())?;
+        .map_err(error_chain)?;
     let response = octo.execute(request).await.map_err(error_chain)?;
     let (parts, body) = response.into_parts();
     let body = body.collect().await.map_err(error_chain)?.to_bytes();
@@ -468,7 +473,7 @@ async fn send_once(
 }
 
 /// octocrab's errors say little at the top ("Service error"): the chain.
-fn error_chain(err: impl std::error::Error) -> String {
+fn error_chain(err: impl std::error::Error) -> SendError {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
@@ -476,7 +481,7 @@ fn error_chain(err: impl std::error::Error) -> String {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    text
+    SendError(text)
 }
 
 fn after_status(response: &Response, policy: &RetryPolicy, retry: u32) -> Next {

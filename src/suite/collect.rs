@@ -61,6 +61,18 @@ pub enum CollectError {
     Io(#[from] io::Error),
 }
 
+/// Why a runner's list of tests could not be read (inside
+/// [`CollectError::Output`], which names the command).
+#[derive(Debug, thiserror::Error)]
+enum ListingError {
+    #[error("no JSON {0} in its output")]
+    NoJson(&'static str),
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    #[error("{0}")]
+    Missing(&'static str),
+}
+
 /// The command a runner is run with when the user gave none (`split
 /// --runner NAME` without `-- CMD`).
 pub fn default_command(runner: &str) -> Option<Vec<String>> {
@@ -108,11 +120,12 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
         }
         "vitest" => {
             let out = run(vitest_list(base), root, &[])?;
-            parse_vitest(&out.stdout, root).map_err(|reason| out.unreadable(reason))?
+            parse_vitest(&out.stdout, root).map_err(|reason| out.unreadable(reason.to_string()))?
         }
         "playwright" => {
             let out = run(with_args(base, &["--list", "--reporter=json"]), root, &[])?;
-            parse_playwright(&out.stdout, root).map_err(|reason| out.unreadable(reason))?
+            parse_playwright(&out.stdout, root)
+                .map_err(|reason| out.unreadable(reason.to_string()))?
         }
         "go" => {
             let out = run(go_list(base), root, &[])?;
@@ -125,7 +138,7 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
         }
         "nextest" => {
             let out = run(nextest_list(base), root, &[])?;
-            parse_nextest(&out.stdout).map_err(|reason| out.unreadable(reason))?
+            parse_nextest(&out.stdout).map_err(|reason| out.unreadable(reason.to_string()))?
         }
         "node" => node(base, root)?,
         _ => {
@@ -339,16 +352,15 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
             "the collection plugin wrote nothing ({e}); does the command run pytest?"
         ))
     })?;
-    parse_pytest(&text).map_err(|reason| ran.unreadable(reason))
+    parse_pytest(&text).map_err(|reason| ran.unreadable(reason.to_string()))
 }
 
 /// The files of the plugin's JSON lines.
-fn parse_pytest(text: &str) -> Result<Vec<String>, String> {
+fn parse_pytest(text: &str) -> Result<Vec<String>, ListingError> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|line| {
-            let (file, _id): (String, String) =
-                serde_json::from_str(line).map_err(|e| e.to_string())?;
+            let (file, _id): (String, String) = serde_json::from_str(line)?;
             Ok(file.strip_prefix("./").unwrap_or(&file).to_owned())
         })
         .collect()
@@ -399,34 +411,32 @@ fn vitest_list(base: &[String]) -> Vec<String> {
 }
 
 /// `[{"name": …, "file": "/abs/a.test.ts"}, …]`.
-fn parse_vitest(text: &str, root: &Path) -> Result<Vec<String>, String> {
-    let start = text.find('[').ok_or("no JSON list in its output")?;
-    let entries: Vec<serde_json::Value> =
-        serde_json::from_str(text[start..].trim()).map_err(|e| e.to_string())?;
+fn parse_vitest(text: &str, root: &Path) -> Result<Vec<String>, ListingError> {
+    let start = text.find('[').ok_or(ListingError::NoJson("list"))?;
+    let entries: Vec<serde_json::Value> = serde_json::from_str(text[start..].trim())?;
     entries
         .iter()
         .map(|entry| {
             entry["file"]
                 .as_str()
                 .map(|f| relative(Path::new(f), root))
-                .ok_or_else(|| "an entry without `file`".to_owned())
+                .ok_or(ListingError::Missing("an entry without `file`"))
         })
         .collect()
 }
 
 /// The JSON reporter's suites: each top-level suite is a file, relative to
 /// `config.rootDir`.
-fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, String> {
-    let start = text.find('{').ok_or("no JSON object in its output")?;
-    let report: serde_json::Value =
-        serde_json::from_str(text[start..].trim()).map_err(|e| e.to_string())?;
+fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError> {
+    let start = text.find('{').ok_or(ListingError::NoJson("object"))?;
+    let report: serde_json::Value = serde_json::from_str(text[start..].trim())?;
     let dir = report["config"]["rootDir"]
         .as_str()
         .map(PathBuf::from)
         .unwrap_or_else(|| root.to_path_buf());
     let suites = report["suites"]
         .as_array()
-        .ok_or("no `suites` in the report")?;
+        .ok_or(ListingError::Missing("no `suites` in the report"))?;
     Ok(suites
         .iter()
         .filter_map(|s| s["file"].as_str())
@@ -479,13 +489,12 @@ fn nextest_list(base: &[String]) -> Vec<String> {
 }
 
 /// The binary ids with at least one test case.
-fn parse_nextest(text: &str) -> Result<Vec<String>, String> {
-    let start = text.find('{').ok_or("no JSON object in its output")?;
-    let list: serde_json::Value =
-        serde_json::from_str(text[start..].trim()).map_err(|e| e.to_string())?;
+fn parse_nextest(text: &str) -> Result<Vec<String>, ListingError> {
+    let start = text.find('{').ok_or(ListingError::NoJson("object"))?;
+    let list: serde_json::Value = serde_json::from_str(text[start..].trim())?;
     let suites = list["rust-suites"]
         .as_object()
-        .ok_or("no `rust-suites` in the list")?;
+        .ok_or(ListingError::Missing("no `rust-suites` in the list"))?;
     Ok(suites
         .iter()
         .filter(|(_, suite)| {

@@ -471,7 +471,7 @@ fn attempt(
     };
     let junit_path = match (&invocation.junit, stdout_capture) {
         (JunitSource::ConvertGoJson, Some(json)) => {
-            convert_go(&json).map_err(|e| shard_error("bad-junit", e, tail.clone()))?
+            convert_go(&json).map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?
         }
         (JunitSource::File(path) | JunitSource::Events(path), _) => path.clone(),
         // The capture path is always set for go's JSON source above.
@@ -574,15 +574,30 @@ fn never_ran(mut case: TestCase, why: &str) -> TestCase {
     case
 }
 
-fn convert_go(json: &Path) -> Result<PathBuf, String> {
+/// Why go's `-json` stream could not become JUnit.
+#[derive(Debug, thiserror::Error)]
+enum GoConvertError {
+    #[error("{path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Convert(#[from] super::runners::RunnerError),
+}
+
+fn convert_go(json: &Path) -> Result<PathBuf, GoConvertError> {
     let xml = json.with_extension("xml");
-    let input = std::fs::File::open(json).map_err(|e| format!("{}: {e}", json.display()))?;
-    let output = std::fs::File::create(&xml).map_err(|e| format!("{}: {e}", xml.display()))?;
+    let file_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| GoConvertError::File { path, source }
+    };
+    let input = std::fs::File::open(json).map_err(file_error(json))?;
+    let output = std::fs::File::create(&xml).map_err(file_error(&xml))?;
     super::runners::go_json_to_junit(
         std::io::BufReader::new(input),
         std::io::BufWriter::new(output),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     Ok(xml)
 }
 
