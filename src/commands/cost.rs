@@ -26,12 +26,7 @@ pub fn run(global: &GlobalArgs, args: &CostArgs) -> anyhow::Result<u8> {
         ))
         .into());
     }
-    if let Some(budget) = args.budget_usd.filter(|b| !(b.is_finite() && *b > 0.0)) {
-        return Err(InputError::new(format!(
-            "--budget-usd: {budget} is not a positive number of dollars"
-        ))
-        .into());
-    }
+    super::budget(args.budget_usd)?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let context = Context::from_vars(
         |name| match (name, &args.repo) {

@@ -66,6 +66,16 @@ fn with_specialties<'a>(global: &GlobalArgs, merged: &'a Merged) -> (Groups<'a>,
     })
 }
 
+/// `--budget-usd`, for `cost`, `report` and `test`: a positive amount.
+fn budget(usd: Option<f64>) -> Result<Option<f64>, InputError> {
+    match usd {
+        Some(b) if !(b.is_finite() && b > 0.0) => Err(InputError::new(format!(
+            "--budget-usd: {b} is not a positive number of dollars"
+        ))),
+        usd => Ok(usd),
+    }
+}
+
 /// `--timeout`, for `run` and `test`.
 fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
     match args.timeout {

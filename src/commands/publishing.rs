@@ -29,12 +29,7 @@ pub fn target(args: &GithubArgs) -> anyhow::Result<Option<Target>> {
     if args.no_github {
         return Ok(None);
     }
-    if let Some(budget) = args.budget_usd.filter(|b| !(b.is_finite() && *b > 0.0)) {
-        return Err(crate::InputError::new(format!(
-            "--budget-usd: {budget} is not a positive number of dollars"
-        ))
-        .into());
-    }
+    super::budget(args.budget_usd)?;
     let token = crate::github::client::token(None);
     let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
     let wanted = args.github || (actions && token.is_some());
@@ -52,6 +47,23 @@ pub fn target(args: &GithubArgs) -> anyhow::Result<Option<Target>> {
             Ok(None)
         }
     }
+}
+
+/// When publishing, the merged results as one JUnit file (`--results-out`):
+/// what a `workflow_run` workflow reports from when this token cannot
+/// write. A local output, written before any network call.
+pub fn write_results_file(
+    target: Option<&Target>,
+    args: &GithubArgs,
+    merged: &Merged,
+) -> anyhow::Result<()> {
+    if target.is_some() {
+        crate::output::write_atomic(
+            &args.results_out,
+            crate::suite::junit_write::junit(merged).as_bytes(),
+        )?;
+    }
+    Ok(())
 }
 
 /// Publishes the check run and the PR comment, and says what happened: a

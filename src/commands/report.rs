@@ -36,12 +36,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     if let (Some(path), Some(timings)) = (&args.timings_out, timings) {
         timings.save(path)?;
     }
-    if github.is_some() {
-        write_atomic(
-            &args.publishing.results_out,
-            junit_write::junit(&merged).as_bytes(),
-        )?;
-    }
+    publishing::write_results_file(github.as_ref(), &args.publishing, &merged)?;
     publish(&merged, &groups, args.format, args.markdown.as_deref())?;
     // Every local output is written: only now the network.
     if let Some(target) = github {

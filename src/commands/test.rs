@@ -84,12 +84,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         &root.join("pitcrew-results.json"),
         serde_json::to_string_pretty(&merged)?.as_bytes(),
     )?;
-    if github.is_some() {
-        write_atomic(
-            &args.publishing.results_out,
-            crate::suite::junit_write::junit(&merged).as_bytes(),
-        )?;
-    }
+    publishing::write_results_file(github.as_ref(), &args.publishing, &merged)?;
     publish(
         &merged,
         &groups,
