@@ -7,6 +7,7 @@
 //! See `docs/selector-healing.md` for the rules and their reasons.
 
 mod aria;
+mod attachment;
 mod context;
 mod element;
 mod html;
@@ -17,6 +18,7 @@ mod propose;
 mod similarity;
 mod source;
 
+pub use attachment::{locate as locate_error_context, named as named_error_context};
 pub use element::Element;
 pub use locator::{Found, Kind, Locator, Pattern, find_all as find_locators};
 pub use similarity::dice;
