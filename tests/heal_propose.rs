@@ -232,3 +232,20 @@ fn elements_in_an_iframe_are_out_of_reach() {
     let err = heal(&failure(ROLE_DETAILS, SPEC, Snapshot::Aria(snapshot))).unwrap_err();
     assert!(matches!(err, HealError::NothingClose { .. }), "{err}");
 }
+
+/// A label's text and the field it labels carry the same words; the old
+/// locator's kind says which one it meant (found on a real page).
+#[test]
+fn a_label_goes_to_the_field_and_a_text_to_the_text() {
+    let snapshot = "- text: Email address\n- textbox \"Email address\"\n";
+    let source = "x\n  await page.getByLabel('E-mail').fill('a');\n  await page.getByText('E-mail').click();\n";
+    let label = "Locator: getByLabel('E-mail')\n  at tests/save.spec.js:2:1";
+    let c = best(heal(&failure(label, source, Snapshot::Aria(snapshot))));
+    assert_eq!(
+        c.new_locator,
+        "getByRole('textbox', { name: 'Email address' })"
+    );
+    let text = "Locator: getByText('E-mail')\n  at tests/save.spec.js:3:1";
+    let c = best(heal(&failure(text, source, Snapshot::Aria(snapshot))));
+    assert_eq!(c.new_locator, "getByText('Email address')");
+}

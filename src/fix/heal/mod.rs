@@ -68,7 +68,8 @@ pub struct HealCandidate {
     /// The element it reaches (role and name), escaped for display.
     pub element: String,
     /// Closeness to the old locator's intent: text similarity (Dice, 0–1)
-    /// plus [`propose::ROLE_BONUS`] for the same role.
+    /// plus [`propose::SAME_KIND_BONUS`] when it is reached the
+    /// way the old locator reached its element (same role, a label…).
     pub score: f64,
 }
 

@@ -10,15 +10,19 @@ use super::similarity::dice;
 /// Below this text similarity an element is not taken for the old one:
 /// "Save" → "Save changes" is 0.43, "Save" → "Cancel" 0.
 pub const MIN_SIMILARITY: f64 = 0.3;
-/// Added when the element has the role the old locator asked for, so of
-/// two equally named elements the button wins for a `getByRole('button')`.
-pub const ROLE_BONUS: f64 = 0.25;
+/// Added when the element can be reached the way the old locator reached
+/// its own: the role a `getByRole` asked for, a label for a `getByLabel`,
+/// a placeholder, a test id, text. So of a label's text and the field it
+/// labels, both named "Email", a `getByLabel` goes to the field and a
+/// `getByText` to the text.
+pub const SAME_KIND_BONUS: f64 = 0.25;
 /// Proposals per failure: verification re-runs the tests for each.
 pub const MAX_PROPOSALS: usize = 3;
 
 /// What the old locator was after.
 #[derive(Debug, Default, PartialEq)]
 pub struct Intent {
+    pub kind: Option<Kind>,
     pub role: Option<String>,
     pub words: String,
 }
@@ -26,7 +30,8 @@ pub struct Intent {
 pub fn intent(locator: &Locator) -> Intent {
     match locator.kind {
         Kind::Css => css_intent(locator.text().unwrap_or_default()),
-        _ => Intent {
+        kind => Intent {
+            kind: Some(kind),
             role: (locator.kind == Kind::Role).then(|| locator.role.clone()),
             words: locator.text().map(regex_words).unwrap_or_default(),
         },
@@ -80,6 +85,7 @@ fn css_intent(selector: &str) -> Intent {
         }
     }
     Intent {
+        kind: role.map(|_| Kind::Role),
         role: role.map(str::to_string),
         words: words.join(" "),
     }
@@ -102,8 +108,8 @@ pub fn rank(intent: &Intent, elements: &[Element]) -> Vec<(usize, f64)> {
             if similarity < MIN_SIMILARITY {
                 return None;
             }
-            let bonus = if intent.role.as_deref() == Some(e.role.as_str()) {
-                ROLE_BONUS
+            let bonus = if same_kind(intent, e) {
+                SAME_KIND_BONUS
             } else {
                 0.0
             };
@@ -112,6 +118,17 @@ pub fn rank(intent: &Intent, elements: &[Element]) -> Vec<(usize, f64)> {
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked
+}
+
+fn same_kind(intent: &Intent, element: &Element) -> bool {
+    match intent.kind {
+        Some(Kind::Role) => intent.role.as_deref() == Some(element.role.as_str()),
+        Some(Kind::Label) => element.label.is_some(),
+        Some(Kind::Placeholder) => element.placeholder.is_some(),
+        Some(Kind::TestId) => element.test_id.is_some(),
+        Some(Kind::Text) => element.visible_text().is_some(),
+        _ => false,
+    }
 }
 
 /// The most preferred locator that matches `element` and nothing else.
