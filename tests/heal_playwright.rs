@@ -2,7 +2,9 @@
 //! renamed, real Playwright tests failing on it in a real Chromium, the
 //! error contexts Playwright wrote read back through its JUnit report, the
 //! edits applied to a copy, and Playwright re-run on the copy: the healed
-//! tests pass. A test with two equally close buttons is not healed.
+//! tests pass. A test with two equally close buttons is not healed. A
+//! lost test id heals from the ARIA snapshot to the role, and from the
+//! saved DOM (an HTML snapshot a hook wrote) to the new test id.
 //!
 //! Needs `@playwright/test` in the `node_modules` that `PITCREW_JS_MODULES`
 //! names and a Chromium (`PITCREW_CHROMIUM`, else `/usr/bin/chromium`).
@@ -35,8 +37,16 @@ const PAGE: &str = r#"<!doctype html>
 
 /// Tests written against the page before the change.
 const SPEC: &str = r#"const { test, expect } = require('@playwright/test');
+const fs = require('fs');
 const path = require('path');
 const url = 'file://' + path.join(__dirname, '..', 'page.html');
+
+// The saved DOM next to the error context: the snapshot with test ids.
+test.afterEach(async ({ page }, info) => {
+  if (info.status !== info.expectedStatus) {
+    fs.writeFileSync(info.outputPath('dom.html'), await page.content());
+  }
+});
 
 test('orders', async ({ page }) => {
   await page.goto(url);
@@ -136,17 +146,24 @@ fn playwright(dir: &Path, args: &[&str]) -> (Output, Vec<TestCase>) {
 }
 
 /// What `pitcrew triage --fix` will do with a failed Playwright case.
-fn heal_case(dir: &Path, case: &TestCase, spec: &str) -> Result<Vec<Edit>, HealError> {
+/// With `dom`, from the saved DOM the test's hook wrote next to it.
+fn heal_case(dir: &Path, case: &TestCase, spec: &str, dom: bool) -> Result<Vec<Edit>, HealError> {
     let details = case.details.as_deref().unwrap_or_default();
     let context = locate_error_context(details, dir, TEST_FILE)
         .unwrap_or_else(|| panic!("{}: no error context in {details}", case.name));
-    let markdown = fs::read_to_string(context).unwrap();
+    let text = match dom {
+        false => fs::read_to_string(&context).unwrap(),
+        true => fs::read_to_string(context.with_file_name("dom.html")).unwrap(),
+    };
     let candidates = heal(&Failure {
         message: case.message.as_deref().unwrap_or_default(),
         details,
         test_file: TEST_FILE,
         test_source: spec,
-        snapshot: Snapshot::ErrorContext(&markdown),
+        snapshot: match dom {
+            false => Snapshot::ErrorContext(&text),
+            true => Snapshot::Html(&text),
+        },
     })?;
     Ok(candidates.into_iter().map(|c| c.edit).collect())
 }
@@ -174,7 +191,21 @@ fn renamed_controls_heal_and_the_healed_tests_pass_in_a_real_chromium() {
     let mut healed = SPEC.to_string();
     let mut healed_names = Vec::new();
     for case in &failed {
-        match (case.name.as_str(), heal_case(before.path(), case, SPEC)) {
+        // `saves` lost its test id: the ARIA snapshot has none and heals
+        // to the role; the saved DOM heals to the new test id, preferred.
+        let dom = case.name == "saves";
+        if dom {
+            let aria = heal_case(before.path(), case, SPEC, false).unwrap();
+            assert!(
+                aria[0]
+                    .replace
+                    .contains("getByRole('button', { name: 'Save settings' })")
+            );
+        }
+        match (
+            case.name.as_str(),
+            heal_case(before.path(), case, SPEC, dom),
+        ) {
             ("removes", Err(HealError::Ambiguous { first, second, .. })) => {
                 assert_eq!(
                     (first.as_str(), second.as_str()),
@@ -193,7 +224,7 @@ fn renamed_controls_heal_and_the_healed_tests_pass_in_a_real_chromium() {
     assert_eq!(healed_names, ["fills the address", "orders", "saves"]);
     for locator in [
         "page.getByRole('button', { name: 'Place order' }).click()",
-        "page.getByRole('button', { name: 'Save settings' }).click()",
+        "page.getByTestId('save-settings').click()",
         "page.getByRole('textbox', { name: 'Email address' }).fill('a@b.org')",
         "page.getByRole('button', { name: 'Remove', exact: true })",
     ] {
