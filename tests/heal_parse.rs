@@ -247,7 +247,7 @@ fn html_roles_names_labels_test_ids_and_hidden_elements() {
 
 #[test]
 fn locators_in_messages_and_test_lines() {
-    let table: &[(&str, &[(Kind, &str, Pattern)])] = &[
+    let table: &[(&str, &[Expected])] = &[
         (
             "waiting for getByRole('button', { name: 'Save', exact: true })",
             &[(Kind::Role, "button", text("Save", true))],
@@ -305,6 +305,9 @@ fn locators_in_messages_and_test_lines() {
         assert_eq!(got, want, "{line}");
     }
 }
+
+/// A locator as found: kind, role, pattern.
+type Expected = (Kind, &'static str, Pattern);
 
 fn text(text: &str, exact: bool) -> Pattern {
     Pattern::Text {

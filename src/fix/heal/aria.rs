@@ -116,10 +116,9 @@ fn split_item(item: &str) -> Option<(String, Option<String>)> {
             None => (item.to_string(), ""),
         }
     };
-    let value = match rest.strip_prefix(':') {
-        Some(value) => Some(unquote_value(value.trim())),
-        None => None,
-    };
+    let value = rest
+        .strip_prefix(':')
+        .map(|value| unquote_value(value.trim()));
     Some((key, value))
 }
 
