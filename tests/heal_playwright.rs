@@ -16,7 +16,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use pitcrew::fix::heal::{Edit, Failure, HealError, Snapshot, heal, locate_error_context};
+use pitcrew::fix::heal::{
+    Edit, Failure, HealError, Snapshot, heal, heal_failure, locate_error_context,
+};
 use pitcrew::suite::junit::{self, Outcome, TestCase};
 
 mod common;
@@ -146,24 +148,18 @@ fn playwright(dir: &Path, args: &[&str]) -> (Output, Vec<TestCase>) {
 }
 
 /// What `pitcrew triage --fix` will do with a failed Playwright case.
-/// With `dom`, from the saved DOM the test's hook wrote next to it.
-fn heal_case(dir: &Path, case: &TestCase, spec: &str, dom: bool) -> Result<Vec<Edit>, HealError> {
+/// The ARIA snapshot alone (no saved DOM): what `heal` makes of it.
+fn heal_from_aria(dir: &Path, case: &TestCase) -> Result<Vec<Edit>, HealError> {
     let details = case.details.as_deref().unwrap_or_default();
     let context = locate_error_context(details, dir, TEST_FILE)
         .unwrap_or_else(|| panic!("{}: no error context in {details}", case.name));
-    let text = match dom {
-        false => fs::read_to_string(&context).unwrap(),
-        true => fs::read_to_string(context.with_file_name("dom.html")).unwrap(),
-    };
+    let markdown = fs::read_to_string(context).unwrap();
     let candidates = heal(&Failure {
         message: case.message.as_deref().unwrap_or_default(),
         details,
         test_file: TEST_FILE,
-        test_source: spec,
-        snapshot: match dom {
-            false => Snapshot::ErrorContext(&text),
-            true => Snapshot::Html(&text),
-        },
+        test_source: SPEC,
+        snapshot: Snapshot::ErrorContext(&markdown),
     })?;
     Ok(candidates.into_iter().map(|c| c.edit).collect())
 }
@@ -192,20 +188,23 @@ fn renamed_controls_heal_and_the_healed_tests_pass_in_a_real_chromium() {
     let mut healed_names = Vec::new();
     for case in &failed {
         // `saves` lost its test id: the ARIA snapshot has none and heals
-        // to the role; the saved DOM heals to the new test id, preferred.
-        let dom = case.name == "saves";
-        if dom {
-            let aria = heal_case(before.path(), case, SPEC, false).unwrap();
+        // to the role; the saved DOM beside it heals to the new test id,
+        // which `heal_failure` puts first.
+        if case.name == "saves" {
+            let aria = heal_from_aria(before.path(), case).unwrap();
             assert!(
                 aria[0]
                     .replace
                     .contains("getByRole('button', { name: 'Save settings' })")
             );
         }
-        match (
-            case.name.as_str(),
-            heal_case(before.path(), case, SPEC, dom),
-        ) {
+        // As the fix engine calls it: the JUnit case, the test file found
+        // from the stack (Playwright's JUnit has no `file`).
+        let message = case.message.as_deref().unwrap_or_default();
+        let details = case.details.as_deref().unwrap_or_default();
+        let healed_case = heal_failure(before.path(), message, details, None)
+            .map(|c| c.into_iter().map(|c| c.edit).collect::<Vec<_>>());
+        match (case.name.as_str(), healed_case) {
             ("removes", Err(HealError::Ambiguous { first, second, .. })) => {
                 assert_eq!(
                     (first.as_str(), second.as_str()),
@@ -214,6 +213,7 @@ fn renamed_controls_heal_and_the_healed_tests_pass_in_a_real_chromium() {
             }
             ("removes", other) => panic!("two equal buttons must not heal: {other:?}"),
             (name, Ok(edits)) => {
+                assert_eq!(edits[0].file, TEST_FILE, "found from the stack");
                 healed = apply(&healed, &edits[0]);
                 healed_names.push(name.to_string());
             }

@@ -14,6 +14,7 @@ mod html;
 mod js;
 mod locator;
 mod matching;
+mod project;
 mod propose;
 mod similarity;
 mod source;
@@ -21,6 +22,7 @@ mod source;
 pub use attachment::{locate as locate_error_context, named as named_error_context};
 pub use element::Element;
 pub use locator::{Found, Kind, Locator, Pattern, find_all as find_locators};
+pub use project::heal_failure;
 pub use similarity::dice;
 
 use crate::escape::control_chars;
@@ -75,8 +77,16 @@ pub struct HealCandidate {
 
 /// Why nothing could be healed. Texts from the page or the test are
 /// escaped and shortened, so the message is safe to show as is.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq)]
 pub enum HealError {
+    #[error("no test file: the results name none and no stack frame is in the project")]
+    NoTestFile,
+    #[error(
+        "the failure names no error context Playwright wrote (`Error Context: …`) in the project"
+    )]
+    NoErrorContext,
+    #[error("cannot read {file}: {reason}")]
+    Unreadable { file: String, reason: String },
     #[error("the error context holds no page snapshot")]
     NoSnapshot,
     #[error("the page snapshot has no elements")]
@@ -138,7 +148,9 @@ pub fn heal(failure: &Failure<'_>) -> Result<Vec<HealCandidate>, HealError> {
     let line_text = line_of(failure.test_source, line).unwrap_or_default();
     let quote = quote_of(&line_text[found.start..found.end]);
     let mut candidates = Vec::new();
-    for (index, score) in ranked {
+    // Each try counts matches over the whole page: a bounded number keeps
+    // a huge page of near-duplicates linear.
+    for (index, score) in ranked.into_iter().take(propose::MAX_TRIED) {
         if candidates.len() == propose::MAX_PROPOSALS {
             break;
         }

@@ -18,6 +18,8 @@ pub const MIN_SIMILARITY: f64 = 0.3;
 pub const SAME_KIND_BONUS: f64 = 0.25;
 /// Proposals per failure: verification re-runs the tests for each.
 pub const MAX_PROPOSALS: usize = 3;
+/// Closest elements tried for a unique locator before giving up.
+pub const MAX_TRIED: usize = 20;
 
 /// What the old locator was after.
 #[derive(Debug, Default, PartialEq)]

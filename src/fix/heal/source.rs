@@ -16,28 +16,25 @@ fn stack_line(details: &str, file: &str) -> Option<usize> {
     if want.is_empty() {
         return None;
     }
-    for line in details.lines() {
-        let Some(at) = line.trim_start().strip_prefix("at ") else {
-            continue;
-        };
-        // `at fn (path:line:col)` or `at path:line:col`.
+    frames(details)
+        .find(|(path, _)| components(path).ends_with(&want))
+        .map(|(_, line)| line)
+}
+
+/// The (path, line) of every stack frame: `at fn (path:line:col)` or
+/// `at path:line:col`, a `file://` URL as a path.
+pub fn frames(details: &str) -> impl Iterator<Item = (&str, usize)> {
+    details.lines().filter_map(|line| {
+        let at = line.trim_start().strip_prefix("at ")?;
         let location = at
             .rsplit_once('(')
             .map_or(at, |(_, l)| l)
             .trim_end_matches(')');
         let mut parts = location.rsplitn(3, ':');
-        let (Some(_column), Some(number), Some(path)) = (parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
+        let (_column, number, path) = (parts.next()?, parts.next()?, parts.next()?);
         let path = path.strip_prefix("file://").unwrap_or(path);
-        if components(path).ends_with(&want)
-            && let Ok(number) = number.parse::<usize>()
-        {
-            return Some(number);
-        }
-    }
-    None
+        Some((path, number.parse().ok()?))
+    })
 }
 
 fn components(path: &str) -> Vec<&str> {
