@@ -249,3 +249,18 @@ fn a_label_goes_to_the_field_and_a_text_to_the_text() {
     let c = best(heal(&failure(text, source, Snapshot::Aria(snapshot))));
     assert_eq!(c.new_locator, "getByText('Email address')");
 }
+
+/// A page of 50,000 elements, many of them near the old name: healing
+/// stays bounded (the closest 20 are tried, each a linear count).
+#[test]
+fn a_huge_page_of_near_duplicates_is_healed_in_bounded_work() {
+    let mut snapshot = String::new();
+    for i in 0..49_999 {
+        snapshot.push_str(&format!("- button \"Save changes {i}\"\n"));
+    }
+    snapshot.push_str("- button \"Save\u{a0}it\"\n");
+    let started = std::time::Instant::now();
+    let result = heal(&failure(ROLE_DETAILS, SPEC, Snapshot::Aria(&snapshot)));
+    eprintln!("healed 50,000 elements in {:?}", started.elapsed());
+    assert!(result.is_ok(), "{result:?}");
+}

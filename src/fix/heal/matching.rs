@@ -20,10 +20,19 @@ pub fn count(locator: &Locator, elements: &[Element], has_test_ids: bool) -> Opt
         ),
         _ => None,
     };
+    // The wanted text normalised once, not once per element.
+    let want = match &locator.pattern {
+        Pattern::Text { text, exact: true } => collapse(text),
+        Pattern::Text { text, exact: false } => collapse(text).to_lowercase(),
+        _ => String::new(),
+    };
     let matches = |text: Option<&str>| match (&locator.pattern, text) {
         (Pattern::Any, _) => true,
         (_, None) => false,
-        (Pattern::Text { text: want, exact }, Some(have)) => text_matches(want, have, *exact),
+        (Pattern::Text { exact: true, .. }, Some(have)) => collapse(have) == want,
+        (Pattern::Text { exact: false, .. }, Some(have)) => {
+            collapse(have).to_lowercase().contains(&want)
+        }
         (Pattern::Regex { .. }, Some(have)) => regex.as_ref().is_some_and(|r| r.is_match(have)),
     };
     let field: fn(&Element) -> Option<&str> = match locator.kind {
@@ -42,16 +51,6 @@ pub fn count(locator: &Locator, elements: &[Element], has_test_ids: bool) -> Opt
         .filter(|e| matches(field(e)))
         .count();
     Some(n)
-}
-
-fn text_matches(want: &str, have: &str, exact: bool) -> bool {
-    let want = collapse(want);
-    let have = collapse(have);
-    if exact {
-        want == have
-    } else {
-        have.to_lowercase().contains(&want.to_lowercase())
-    }
 }
 
 /// Whitespace runs as one space, trimmed: how Playwright compares text.
