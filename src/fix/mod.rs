@@ -1,0 +1,3 @@
+//! The fix engine: candidate edits that the tests verify.
+
+pub mod heal;
