@@ -107,8 +107,9 @@ pub struct Promise {
     pub check: Box<dyn Fn(&Value) -> Result<(), String>>,
 }
 
-/// A place in a pipeline, filled or not.
-pub struct Slot {
+/// A place in a pipeline, filled or not. `'a`: a native phase may borrow
+/// the data it decides over (the test pipeline's verdict, the merged results).
+pub struct Slot<'a> {
     pub name: String,
     /// The document keys this slot writes (from the plugin's `describe`
     /// when loaded, else from the pipeline's definition).
@@ -116,7 +117,7 @@ pub struct Slot {
     pub after: Vec<String>,
     pub required: bool,
     /// `Err(reason)` when missing, disabled or not loadable.
-    pub phase: Result<Box<dyn Phase>, PhaseError>,
+    pub phase: Result<Box<dyn Phase + 'a>, PhaseError>,
     /// Sections the slot promises, checked on every run of its phase.
     pub promises: Vec<Promise>,
 }
@@ -165,7 +166,7 @@ impl Outcome {
 }
 
 /// Runs `slots` over `facts`.
-pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
+pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> {
     let (order, degraded) = order(slots)?;
     let owners = check_key_owners(slots)?;
     let facts = facts.to_string();
@@ -227,7 +228,7 @@ pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
 /// A phase may write only the keys it owns (a key another phase owns is
 /// named with its owner), and what it writes must keep its slot's promises.
 fn accept(
-    slot: &Slot,
+    slot: &Slot<'_>,
     owners: &HashMap<&str, &str>,
     output: PhaseOutput,
 ) -> Result<PhaseOutput, PhaseError> {
@@ -276,7 +277,7 @@ fn accept(
 /// required slot after a missing phase, is an error.
 type Order = (Vec<usize>, Vec<Option<String>>);
 
-fn order(slots: &[Slot]) -> Result<Order, PipelineError> {
+fn order(slots: &[Slot<'_>]) -> Result<Order, PipelineError> {
     let index: HashMap<&str, usize> = slots
         .iter()
         .enumerate()
@@ -373,7 +374,7 @@ fn on_cycles(depends: &[Vec<usize>], done: &[bool]) -> Vec<usize> {
 pub const RESERVED_KEYS: &[&str] = &["pitcrew"];
 
 /// Every key has one owner: the map from key to the phase that owns it.
-fn check_key_owners(slots: &[Slot]) -> Result<HashMap<&str, &str>, PipelineError> {
+fn check_key_owners<'s>(slots: &'s [Slot<'_>]) -> Result<HashMap<&'s str, &'s str>, PipelineError> {
     let mut owners: HashMap<&str, &str> = HashMap::new();
     for slot in slots {
         for key in &slot.owns {
@@ -495,7 +496,7 @@ mod tests {
         owns: &[&str],
         after: &[&str],
         phase: Result<Box<dyn Phase>, PhaseError>,
-    ) -> Slot {
+    ) -> Slot<'static> {
         Slot {
             name: name.into(),
             owns: owns.iter().map(|s| s.to_string()).collect(),
@@ -506,7 +507,7 @@ mod tests {
         }
     }
 
-    fn required(mut slot: Slot) -> Slot {
+    fn required(mut slot: Slot<'static>) -> Slot<'static> {
         slot.required = true;
         slot
     }

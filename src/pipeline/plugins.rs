@@ -28,7 +28,7 @@ pub fn slot(
     fallback: Fallback,
     extra_after: &[String],
     required: bool,
-) -> (Slot, Option<Value>) {
+) -> (Slot<'static>, Option<Value>) {
     let phase = spec
         .map_err(PhaseError::Unavailable)
         .and_then(|spec| Ok(Plugin::load(runtime, spec, key, Some(World::Phase))?));
@@ -74,7 +74,7 @@ pub fn added(
     phases: &[AddedPhase],
     runs_after: &[String],
     used: &mut Vec<Value>,
-) -> Vec<Slot> {
+) -> Vec<Slot<'static>> {
     phases
         .iter()
         .map(|phase| {

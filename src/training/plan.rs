@@ -80,10 +80,10 @@ pub fn sections() -> impl Iterator<Item = &'static str> {
 /// with its schema from `schemas/plan.schema.json`: a replacement must write
 /// what its slot promises (the gate: the checklist), and an optional one
 /// that writes a malformed section degrades.
-pub fn slots(runtime: &Runtime, config: &Config) -> (Vec<Slot>, Vec<Value>) {
+pub fn slots(runtime: &Runtime, config: &Config) -> (Vec<Slot<'static>>, Vec<Value>) {
     let mut used = Vec::new();
     let schema = schema::Sections::plan();
-    let mut slots: Vec<Slot> = PHASES
+    let mut slots: Vec<Slot<'static>> = PHASES
         .iter()
         .map(|def| {
             let key = format!("phases.{}", def.name);
