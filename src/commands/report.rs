@@ -58,6 +58,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
             &merged,
             &groups,
             &specialties,
+            &phases.outcome,
             &args.publishing,
         )?;
     }

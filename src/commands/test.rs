@@ -100,6 +100,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             &merged,
             &groups,
             &specialties,
+            &phases.outcome,
             &args.publishing,
         )?;
     }

@@ -33,6 +33,9 @@ pub struct Report<'a> {
     /// The cost estimate line (`≈ $0.42 at …`), from the price table.
     /// The seam the budget work plugs into; `None` leaves it out.
     pub cost_line: Option<String>,
+    /// The test pipeline's checks and added sections, as Markdown
+    /// (escaped by `suite::phases::markdown`); empty when nothing to say.
+    pub phases: String,
 }
 
 /// What the results were, in 16 hex digits: counts, then the failing and
@@ -149,6 +152,7 @@ fn body(report: &Report<'_>, with_heading: bool) -> String {
     problems(&mut md, merged);
     failures(&mut md, report);
     flaky(&mut md, merged);
+    md.push_str(&report.phases);
     shards(&mut md, merged);
     minutes(&mut md, merged, report.cost_line.as_deref());
     if let Some(url) = &report.run_url {
@@ -361,6 +365,7 @@ mod tests {
             specialties: &["backend".into()],
             run_url: None,
             cost_line: None,
+            phases: String::new(),
         };
         let body = comment(&report);
         assert!(body.starts_with(MARKER));
@@ -409,6 +414,7 @@ mod tests {
             specialties: &[],
             run_url: Some("https://github.com/o/r/actions/runs/1".into()),
             cost_line: None,
+            phases: String::new(),
         };
         let body = comment(&report);
         assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());
