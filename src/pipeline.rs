@@ -188,9 +188,23 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
                 .and_then(|output| accept(slot, &owners, output))
                 .map_err(|e| e.to_string()),
         };
-        timings.push((slot.name.clone(), started.elapsed()));
+        let took = started.elapsed();
+        tracing::debug!(
+            "phase `{}` ran in {:.1} ms",
+            slot.name,
+            took.as_secs_f64() * 1e3
+        );
+        timings.push((slot.name.clone(), took));
         match result {
             Ok(output) => {
+                tracing::trace!(
+                    "phase `{}` wrote [{}] and {} check(s)",
+                    slot.name,
+                    escape::control_chars(
+                        &output.keys.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                    output.checks.len()
+                );
                 document.extend(output.keys);
                 checks.extend(output.checks);
             }
