@@ -97,6 +97,9 @@ pub enum PhaseError {
     Encode(#[from] serde_json::Error),
 }
 
+/// Checks a section's value: `Err(one line)` when it does not match.
+pub type SectionCheck = Box<dyn Fn(&Value) -> Result<(), String>>;
+
 /// A section a slot promises: whatever fills the slot must write `key`
 /// with a value that passes `check` (the section's JSON Schema).
 pub struct Promise {
@@ -104,7 +107,7 @@ pub struct Promise {
     /// Where the schema lives, named in the error (e.g. `schemas/plan.schema.json`).
     pub schema: &'static str,
     /// `Err(one line)` when the value does not match.
-    pub check: Box<dyn Fn(&Value) -> Result<(), String>>,
+    pub check: SectionCheck,
 }
 
 /// A place in a pipeline, filled or not. `'a`: a native phase may borrow
