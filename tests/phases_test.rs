@@ -176,3 +176,55 @@ fn a_broken_pitcrew_toml_is_bad_input_for_report() {
         "{err}"
     );
 }
+
+/// `pitcrew test -- node --test` over one file with a passing test and a
+/// known-broken one, with `config` as pitcrew.toml.
+fn local_test(config: &str) -> Option<Output> {
+    if Command::new("node").arg("--version").output().is_err() {
+        eprintln!("skipped: node is not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/cart.test.mjs"),
+        "import test from 'node:test';\n\
+         test('fine', () => {});\n\
+         test('known_broken total', () => { throw new Error('expected 1 to equal 2'); });\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("pitcrew.toml"), config).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args([
+            "test",
+            "--no-github",
+            "--shards",
+            "1",
+            "--",
+            "node",
+            "--test",
+        ])
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_OUTPUT")
+        .output()
+        .unwrap();
+    Some(output)
+}
+
+#[test]
+fn pitcrew_test_runs_the_same_pipeline() {
+    let Some(output) = local_test("") else { return };
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let Some(output) = local_test(&quarantine()) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
+    assert!(
+        text.contains("⚠ tests.waived 1 known failure(s) waived"),
+        "{text}"
+    );
+}
