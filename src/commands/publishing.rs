@@ -106,6 +106,7 @@ pub fn publish(
         run_url: context.run_url(),
         cost_line: (!lines.is_empty()).then(|| lines.join("\n\n")),
         phases: crate::suite::phases::markdown(phases),
+        blocked: phases.blocked(),
     };
     let settings = Settings {
         comment: args.comment,

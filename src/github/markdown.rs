@@ -36,6 +36,9 @@ pub struct Report<'a> {
     /// The test pipeline's checks and added sections, as Markdown
     /// (escaped by `suite::phases::markdown`); empty when nothing to say.
     pub phases: String,
+    /// The test pipeline's verdict: a blocking check failed (exit 1). A
+    /// failure a phase waived does not block.
+    pub blocked: bool,
 }
 
 /// What the results were, in 16 hex digits: counts, then the failing and
@@ -140,11 +143,7 @@ fn body(report: &Report<'_>, with_heading: bool) -> String {
     let merged = report.merged;
     let mut md = String::new();
     if with_heading {
-        let icon = if merged.summary.failed > 0 || !merged.problems.is_empty() {
-            "❌"
-        } else {
-            "✅"
-        };
+        let icon = if report.blocked { "❌" } else { "✅" };
         let _ = writeln!(md, "## {icon} pitcrew: {}\n", headline(merged));
         md.push_str(&counts_table(merged));
         md.push('\n');
@@ -366,6 +365,7 @@ mod tests {
             run_url: None,
             cost_line: None,
             phases: String::new(),
+            blocked: m.summary.failed > 0 || !m.problems.is_empty(),
         };
         let body = comment(&report);
         assert!(body.starts_with(MARKER));
@@ -415,6 +415,7 @@ mod tests {
             run_url: Some("https://github.com/o/r/actions/runs/1".into()),
             cost_line: None,
             phases: String::new(),
+            blocked: m.summary.failed > 0 || !m.problems.is_empty(),
         };
         let body = comment(&report);
         assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());
