@@ -27,6 +27,10 @@ pub const PHASE_SLOTS: &[(&str, &str)] = &[
     ("summary", "summary"),
 ];
 
+/// Built-in phases that cannot be disabled: without them a pipeline has no
+/// verdict (`verdict` is native and not configurable).
+pub const REQUIRED_PHASES: &[&str] = &["pre-flight", "verdict"];
+
 /// A problem in the configuration: `{file}: {problem}`, one line.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {problem}")]
@@ -54,6 +58,12 @@ pub enum ConfigProblem {
     UnknownPhase { key: String, known: String },
     #[error("{key}.enabled: only phases can be disabled")]
     NotAPhase { key: String },
+    #[error("{key}.enabled: a required phase cannot be disabled{hint}")]
+    RequiredDisabled { key: String, hint: &'static str },
+    #[error("{key}.name: {reason}")]
+    PhaseName { key: String, reason: String },
+    #[error("{key}.source: missing; an added phase needs `builtin:NAME` or a path to a .wasm file")]
+    NoSource { key: String },
     #[error("{key}.source: {reason}")]
     Source { key: String, reason: SourceProblem },
     #[error("{key}.sha256: `{pin}` is not 64 hexadecimal digits")]
@@ -89,6 +99,9 @@ pub struct Config {
     pub classifier: PluginSpec,
     pub router: PluginSpec,
     pub phases: BTreeMap<String, PhaseSetting>,
+    /// Phases added to the pipelines (`[[plan.phases]]`, `[[test.phases]]`),
+    /// in the file's order.
+    pub added: AddedPhases,
     /// Runner prices for cost estimates: the defaults with `[cost]` applied.
     pub prices: PriceTable,
 }
@@ -99,6 +112,47 @@ pub struct PhaseSetting {
     pub enabled: bool,
 }
 
+/// Phases a pipeline runs besides its built-ins.
+#[derive(Clone, Debug, Default)]
+pub struct AddedPhases {
+    pub plan: Vec<AddedPhase>,
+    pub test: Vec<AddedPhase>,
+}
+
+/// One added phase: its plugin, the phases it runs after (besides those its
+/// plugin declares), and whether the run fails without it.
+#[derive(Clone, Debug)]
+pub struct AddedPhase {
+    pub name: String,
+    pub spec: PluginSpec,
+    pub after: Vec<String>,
+    pub required: bool,
+    pub enabled: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPipeline {
+    #[serde(default)]
+    phases: Vec<RawAdded>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdded {
+    name: String,
+    #[serde(default)]
+    after: Vec<String>,
+    required: Option<bool>,
+    // A slot's fields (serde's `flatten` cannot deny unknown fields).
+    source: Option<String>,
+    sha256: Option<String>,
+    enabled: Option<bool>,
+    memory_mib: Option<u64>,
+    cpu_time_ms: Option<u64>,
+    output_mib: Option<u64>,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -107,6 +161,8 @@ struct RawConfig {
     plugins: Option<RawPlugins>,
     #[serde(default)]
     phases: BTreeMap<String, RawSlot>,
+    plan: Option<RawPipeline>,
+    test: Option<RawPipeline>,
     cost: Option<PriceOverrides>,
 }
 
@@ -161,6 +217,7 @@ impl Default for Config {
                     (slot.to_string(), setting)
                 })
                 .collect(),
+            added: AddedPhases::default(),
             prices: PriceTable::default(),
         }
     }
@@ -229,7 +286,24 @@ impl Config {
                 spec: spec(&key, &slot, &current.spec, base)?,
                 enabled: slot.enabled.unwrap_or(true),
             };
+            if !setting.enabled && REQUIRED_PHASES.contains(&name.as_str()) {
+                return Err(ConfigProblem::RequiredDisabled {
+                    key,
+                    hint: " (replace it with `source` instead)",
+                });
+            }
             config.phases.insert(name, setting);
+        }
+        let default_spec = PluginSpec {
+            limits,
+            ..PluginSpec::builtin("")
+        };
+        for (pipeline, raw) in [("plan", raw.plan), ("test", raw.test)] {
+            let added = added_phases(pipeline, raw.unwrap_or_default(), &default_spec, base)?;
+            match pipeline {
+                "plan" => config.added.plan = added,
+                _ => config.added.test = added,
+            }
         }
         if let Some(cost) = raw.cost {
             config.prices.apply(&cost, "cost")?;
@@ -248,6 +322,72 @@ impl Config {
             self.cache = CacheSetting::Dir(PathBuf::from(dir));
         }
     }
+}
+
+/// `[[PIPELINE.phases]]`: each needs a new kebab-case name (not a built-in
+/// slot's, not given twice) and a source; a required one cannot be disabled.
+fn added_phases(
+    pipeline: &str,
+    raw: RawPipeline,
+    default: &PluginSpec,
+    base: &Path,
+) -> Result<Vec<AddedPhase>, ConfigProblem> {
+    let mut added: Vec<AddedPhase> = Vec::with_capacity(raw.phases.len());
+    for (i, phase) in raw.phases.into_iter().enumerate() {
+        let name_problem = |reason: String| ConfigProblem::PhaseName {
+            key: format!("{pipeline}.phases[{i}]"),
+            reason,
+        };
+        let name = phase.name;
+        let kebab = !name.is_empty()
+            && name.len() <= 64
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !kebab {
+            return Err(name_problem(format!(
+                "`{}` is not a kebab-case name of at most 64 characters (e.g. `quarantine`)",
+                crate::escape::control_chars(&name)
+            )));
+        }
+        if PHASE_SLOTS.iter().any(|(slot, _)| *slot == name) || REQUIRED_PHASES.contains(&&*name) {
+            return Err(name_problem(format!(
+                "`{name}` is a built-in phase; replace it with `[phases.{name}]`"
+            )));
+        }
+        if added.iter().any(|a| a.name == name) {
+            return Err(name_problem(format!("`{name}` is added twice")));
+        }
+        let key = format!("{pipeline}.phases.{name}");
+        let slot = RawSlot {
+            source: phase.source,
+            sha256: phase.sha256,
+            enabled: phase.enabled,
+            memory_mib: phase.memory_mib,
+            cpu_time_ms: phase.cpu_time_ms,
+            output_mib: phase.output_mib,
+        };
+        if slot.source.is_none() {
+            return Err(ConfigProblem::NoSource { key });
+        }
+        let required = phase.required.unwrap_or(false);
+        let enabled = slot.enabled.unwrap_or(true);
+        if required && !enabled {
+            return Err(ConfigProblem::RequiredDisabled {
+                key,
+                hint: " (set `required = false` or remove it)",
+            });
+        }
+        added.push(AddedPhase {
+            spec: spec(&key, &slot, default, base)?,
+            name,
+            after: phase.after,
+            required,
+            enabled,
+        });
+    }
+    Ok(added)
 }
 
 fn spec(
@@ -483,6 +623,70 @@ mod tests {
             ErrorKind::Input
         );
         let err = Config::from_file(Path::new("/nonexistent/pitcrew.toml")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Input);
+    }
+
+    #[test]
+    fn phases_are_added_per_pipeline_in_order() {
+        let config = Config::parse(
+            "[[plan.phases]]\nname = \"audit\"\nsource = \"builtin:summary\"\nafter = [\"pre-flight\"]\n\
+             [[plan.phases]]\nname = \"license\"\nsource = \"builtin:summary\"\nrequired = true\ncpu_time_ms = 50\n\
+             [[test.phases]]\nname = \"quarantine\"\nsource = \"builtin:summary\"\nenabled = false\n",
+            Path::new("."),
+        )
+        .unwrap();
+        let names: Vec<&str> = config.added.plan.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["audit", "license"]);
+        assert_eq!(config.added.plan[0].after, ["pre-flight"]);
+        assert!(config.added.plan[1].required);
+        assert_eq!(
+            config.added.plan[1].spec.limits.cpu_time,
+            Duration::from_millis(50)
+        );
+        assert!(!config.added.test[0].enabled && !config.added.test[0].required);
+    }
+
+    #[test]
+    fn bad_added_phases_name_their_key() {
+        let cases = [
+            (
+                "[[plan.phases]]\nname = \"pre-flight\"\nsource = \"builtin:x\"\n",
+                "plan.phases[0].name: `pre-flight` is a built-in phase; replace it with `[phases.pre-flight]`",
+            ),
+            (
+                "[[test.phases]]\nname = \"Bad Name\"\nsource = \"builtin:x\"\n",
+                "test.phases[0].name: `Bad Name` is not a kebab-case name of at most 64 characters (e.g. `quarantine`)",
+            ),
+            (
+                "[[test.phases]]\nname = \"q\"\nsource = \"builtin:x\"\n[[test.phases]]\nname = \"q\"\nsource = \"builtin:x\"\n",
+                "test.phases[1].name: `q` is added twice",
+            ),
+            (
+                "[[plan.phases]]\nname = \"audit\"\n",
+                "plan.phases.audit.source: missing; an added phase needs `builtin:NAME` or a path to a .wasm file",
+            ),
+            (
+                "[[plan.phases]]\nname = \"audit\"\nsource = \"builtin:x\"\nrequired = true\nenabled = false\n",
+                "plan.phases.audit.enabled: a required phase cannot be disabled (set `required = false` or remove it)",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text).unwrap_err().to_string(), expected, "{text}");
+        }
+        let err = parse("[[plan.phases]]\nname = \"a\"\nsource = \"builtin:x\"\nowns = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `owns`"), "{err}");
+    }
+
+    #[test]
+    fn the_required_gate_cannot_be_disabled() {
+        let err = parse("[phases.pre-flight]\nenabled = false\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "phases.pre-flight.enabled: a required phase cannot be disabled (replace it with `source` instead)"
+        );
+        use crate::error::{ErrorKind, HasKind as _};
         assert_eq!(err.kind(), ErrorKind::Input);
     }
 

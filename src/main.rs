@@ -24,14 +24,14 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr. `PITCREW_LOG` (an `EnvFilter` directive) wins over
-/// `-v`/`-q`.
+/// `-v`/`-q`. As `--help` says: `-v` is debug, `-vv` trace, for pitcrew and
+/// its plugins; libraries stay at warnings (their debug output is noise).
 fn init_logging(verbose: u8, quiet: bool) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
-        (false, 1) => "info",
-        (false, 2) => "debug",
-        (false, _) => "trace",
+        (false, 1) => "warn,pitcrew=debug",
+        (false, _) => "warn,pitcrew=trace",
     };
     let filter = EnvFilter::try_from_env("PITCREW_LOG").unwrap_or_else(|_| EnvFilter::new(level));
     tracing_subscriber::fmt()

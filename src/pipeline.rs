@@ -1,15 +1,19 @@
 //! Phase composition: ordered phases over one JSON document.
 //!
-//! Phases are ordered by the phases they declare to run after (a cycle is an
-//! error; ties keep the pipeline's order, so runs are deterministic). Each
-//! phase sees the facts, the document so far and the checks so far, and
-//! returns the keys it owns plus its checks. A phase that writes a key it
-//! did not declare is rejected. An optional phase that is missing, disabled
-//! or fails leaves `{"status":"unavailable","reason":…}` in its keys and a
-//! warning check, and the run goes on; a required one ends the run with an
-//! error. Any failed blocking check blocks the run (exit code 1).
+//! Phases are ordered by the phases they declare to run after (ties keep the
+//! pipeline's order, so runs are deterministic). An optional phase that runs
+//! after a phase not in the pipeline, or sits in a cycle, is degraded; a
+//! cycle of required phases alone, or a required phase after a missing one,
+//! is an error. Each phase sees the facts, the document so far and the checks
+//! so far, and returns the keys it owns plus its checks. A phase that writes
+//! a key it did not declare is rejected, naming the phase that owns the key.
+//! A slot may promise sections (a key and its schema): the value written must
+//! pass, and a required slot must write it. An optional phase that is
+//! missing, disabled or fails leaves `{"status":"unavailable","reason":…}` in
+//! its keys and a warning check, and the run goes on; a required one ends the
+//! run with an error. Any failed blocking check blocks the run (exit code 1).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +21,9 @@ use serde_json::{Map, Value, json};
 
 use crate::escape;
 use crate::host::{CallError, LoadError, Plugin, types};
+
+pub mod plugins;
+pub mod schema;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -76,12 +83,36 @@ pub enum PhaseError {
     Call(#[from] CallError),
     #[error("wrote undeclared key(s) `{0}`; its output was rejected")]
     UndeclaredKeys(String),
+    #[error("wrote `{key}`, which phase `{owner}` owns; its output was rejected")]
+    OthersKey { key: String, owner: String },
+    #[error("did not write `{0}`, which its slot promises")]
+    MissingSection(String),
+    #[error("wrote a `{key}` that breaks its schema ({schema}): {reason}")]
+    BrokenSection {
+        key: String,
+        schema: &'static str,
+        reason: String,
+    },
     #[error("cannot encode the document for the phase: {0}")]
     Encode(#[from] serde_json::Error),
 }
 
-/// A place in a pipeline, filled or not.
-pub struct Slot {
+/// Checks a section's value: `Err(one line)` when it does not match.
+pub type SectionCheck = Box<dyn Fn(&Value) -> Result<(), String>>;
+
+/// A section a slot promises: whatever fills the slot must write `key`
+/// with a value that passes `check` (the section's JSON Schema).
+pub struct Promise {
+    pub key: String,
+    /// Where the schema lives, named in the error (e.g. `schemas/plan.schema.json`).
+    pub schema: &'static str,
+    /// `Err(one line)` when the value does not match.
+    pub check: SectionCheck,
+}
+
+/// A place in a pipeline, filled or not. `'a`: a native phase may borrow
+/// the data it decides over (the test pipeline's verdict, the merged results).
+pub struct Slot<'a> {
     pub name: String,
     /// The document keys this slot writes (from the plugin's `describe`
     /// when loaded, else from the pipeline's definition).
@@ -89,7 +120,9 @@ pub struct Slot {
     pub after: Vec<String>,
     pub required: bool,
     /// `Err(reason)` when missing, disabled or not loadable.
-    pub phase: Result<Box<dyn Phase>, PhaseError>,
+    pub phase: Result<Box<dyn Phase + 'a>, PhaseError>,
+    /// Sections the slot promises, checked on every run of its phase.
+    pub promises: Vec<Promise>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +139,8 @@ pub enum PipelineError {
     },
     #[error("required phase `{phase}` failed: {reason}")]
     Required { phase: String, reason: String },
+    #[error("phase `{phase}` claims the key `{key}`, which pitcrew writes itself")]
+    Reserved { phase: String, key: String },
 }
 
 impl crate::error::HasKind for PipelineError {
@@ -134,9 +169,9 @@ impl Outcome {
 }
 
 /// Runs `slots` over `facts`.
-pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
-    let order = order(slots)?;
-    check_key_owners(slots)?;
+pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> {
+    let (order, degraded) = order(slots)?;
+    let owners = check_key_owners(slots)?;
     let facts = facts.to_string();
     let mut document = Map::new();
     let mut checks: Vec<Check> = Vec::new();
@@ -144,20 +179,35 @@ pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
     for index in order {
         let slot = &slots[index];
         let started = Instant::now();
-        let result = match &slot.phase {
-            Err(reason) => Err(reason.to_string()),
-            Ok(phase) => phase
+        let result = match (&degraded[index], &slot.phase) {
+            (Some(reason), _) => Err(reason.clone()),
+            (None, Err(reason)) => Err(reason.to_string()),
+            (None, Ok(phase)) => phase
                 .run(&PhaseInput {
                     facts: &facts,
                     document: &document,
                     checks: &checks,
                 })
-                .and_then(|output| accept(slot, output))
+                .and_then(|output| accept(slot, &owners, output))
                 .map_err(|e| e.to_string()),
         };
-        timings.push((slot.name.clone(), started.elapsed()));
+        let took = started.elapsed();
+        tracing::debug!(
+            "phase `{}` ran in {:.1} ms",
+            slot.name,
+            took.as_secs_f64() * 1e3
+        );
+        timings.push((slot.name.clone(), took));
         match result {
             Ok(output) => {
+                tracing::trace!(
+                    "phase `{}` wrote [{}] and {} check(s)",
+                    slot.name,
+                    escape::control_chars(
+                        &output.keys.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                    output.checks.len()
+                );
                 document.extend(output.keys);
                 checks.extend(output.checks);
             }
@@ -192,69 +242,165 @@ pub fn run(slots: &[Slot], facts: &Value) -> Result<Outcome, PipelineError> {
     })
 }
 
-/// A phase may write only the keys it owns.
-fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, PhaseError> {
+/// A phase may write only the keys it owns (a key another phase owns is
+/// named with its owner), and what it writes must keep its slot's promises.
+fn accept(
+    slot: &Slot<'_>,
+    owners: &HashMap<&str, &str>,
+    output: PhaseOutput,
+) -> Result<PhaseOutput, PhaseError> {
     let undeclared: Vec<&str> = output
         .keys
         .keys()
         .filter(|key| !slot.owns.contains(key))
         .map(String::as_str)
         .collect();
+    if let Some(owner) = undeclared.iter().find_map(|key| owners.get(key)) {
+        let key = undeclared
+            .iter()
+            .find(|key| owners.contains_key(*key))
+            .copied()
+            .unwrap_or_default();
+        return Err(PhaseError::OthersKey {
+            key: escape::control_chars(key).into_owned(),
+            owner: (*owner).to_string(),
+        });
+    }
     if !undeclared.is_empty() {
         let keys = escape::control_chars(&undeclared.join("`, `")).into_owned();
         return Err(PhaseError::UndeclaredKeys(keys));
+    }
+    for promise in &slot.promises {
+        match output.keys.get(&promise.key) {
+            Some(value) => (promise.check)(value).map_err(|reason| PhaseError::BrokenSection {
+                key: promise.key.clone(),
+                schema: promise.schema,
+                reason: escape::control_chars(&reason).into_owned(),
+            })?,
+            None if slot.required => {
+                return Err(PhaseError::MissingSection(promise.key.clone()));
+            }
+            None => {}
+        }
     }
     Ok(output)
 }
 
 /// Kahn's algorithm, always taking the earliest ready slot in pipeline
-/// order, so the same pipeline always runs in the same order.
-fn order(slots: &[Slot]) -> Result<Vec<usize>, PipelineError> {
+/// order, so the same pipeline always runs in the same order. Returns the
+/// order and, per slot, why it is degraded: an optional slot that runs after
+/// a phase not in the pipeline, or that sits in a cycle, is released with a
+/// reason instead of failing the run. A cycle of required slots alone, or a
+/// required slot after a missing phase, is an error.
+type Order = (Vec<usize>, Vec<Option<String>>);
+
+fn order(slots: &[Slot<'_>]) -> Result<Order, PipelineError> {
     let index: HashMap<&str, usize> = slots
         .iter()
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
+    let mut degraded: Vec<Option<String>> = vec![None; slots.len()];
     let mut pending = vec![0usize; slots.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); slots.len()];
+    let mut depends: Vec<Vec<usize>> = vec![Vec::new(); slots.len()];
     for (i, slot) in slots.iter().enumerate() {
+        if let Some(after) = slot.after.iter().find(|a| !index.contains_key(a.as_str())) {
+            if slot.required {
+                return Err(PipelineError::UnknownDependency {
+                    phase: slot.name.clone(),
+                    after: after.clone(),
+                });
+            }
+            degraded[i] = Some(format!(
+                "runs after `{}`, which is not in the pipeline",
+                escape::control_chars(after)
+            ));
+            continue;
+        }
         for after in &slot.after {
-            let &dep =
-                index
-                    .get(after.as_str())
-                    .ok_or_else(|| PipelineError::UnknownDependency {
-                        phase: slot.name.clone(),
-                        after: after.clone(),
-                    })?;
+            let dep = index[after.as_str()];
             pending[i] += 1;
             dependents[dep].push(i);
+            depends[i].push(dep);
         }
     }
     let mut ready: BTreeSet<usize> = (0..slots.len()).filter(|&i| pending[i] == 0).collect();
+    let mut done = vec![false; slots.len()];
     let mut order = Vec::with_capacity(slots.len());
-    while let Some(next) = ready.pop_first() {
+    while order.len() < slots.len() {
+        let Some(next) = ready.pop_first() else {
+            // Stuck: every slot left waits on a cycle. Release the optional
+            // slots on cycles (degraded); their dependents then run.
+            let cyclic = on_cycles(&depends, &done);
+            let names: Vec<String> = cyclic
+                .iter()
+                .map(|&i| format!("`{}`", slots[i].name))
+                .collect();
+            let optional: Vec<usize> = cyclic
+                .iter()
+                .copied()
+                .filter(|&i| !slots[i].required)
+                .collect();
+            if optional.is_empty() {
+                return Err(PipelineError::Cycle(names.join(", ")));
+            }
+            for i in optional {
+                degraded[i] = Some(format!("in a cycle of phases {}", names.join(", ")));
+                pending[i] = 0;
+                ready.insert(i);
+            }
+            continue;
+        };
+        done[next] = true;
         order.push(next);
         for &dependent in &dependents[next] {
-            pending[dependent] -= 1;
-            if pending[dependent] == 0 {
-                ready.insert(dependent);
+            if pending[dependent] > 0 {
+                pending[dependent] -= 1;
+                if pending[dependent] == 0 {
+                    ready.insert(dependent);
+                }
             }
         }
     }
-    if order.len() < slots.len() {
-        let stuck: Vec<String> = (0..slots.len())
-            .filter(|&i| pending[i] > 0)
-            .map(|i| format!("`{}`", slots[i].name))
-            .collect();
-        return Err(PipelineError::Cycle(stuck.join(", ")));
-    }
-    Ok(order)
+    Ok((order, degraded))
 }
 
-fn check_key_owners(slots: &[Slot]) -> Result<(), PipelineError> {
+/// The slots not yet run that can reach themselves through their
+/// dependencies (members of a cycle, not merely waiting on one), in order.
+fn on_cycles(depends: &[Vec<usize>], done: &[bool]) -> Vec<usize> {
+    (0..depends.len())
+        .filter(|&start| !done[start])
+        .filter(|&start| {
+            let mut seen = HashSet::new();
+            let mut stack: Vec<usize> = depends[start].clone();
+            while let Some(node) = stack.pop() {
+                if node == start {
+                    return true;
+                }
+                if !done[node] && seen.insert(node) {
+                    stack.extend(&depends[node]);
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+/// Keys of every output document that the host writes (its metadata).
+pub const RESERVED_KEYS: &[&str] = &["pitcrew"];
+
+/// Every key has one owner: the map from key to the phase that owns it.
+fn check_key_owners<'s>(slots: &'s [Slot<'_>]) -> Result<HashMap<&'s str, &'s str>, PipelineError> {
     let mut owners: HashMap<&str, &str> = HashMap::new();
     for slot in slots {
         for key in &slot.owns {
+            if RESERVED_KEYS.contains(&key.as_str()) {
+                return Err(PipelineError::Reserved {
+                    phase: slot.name.clone(),
+                    key: key.clone(),
+                });
+            }
             if let Some(first) = owners.insert(key, &slot.name) {
                 return Err(PipelineError::SharedKey {
                     key: key.clone(),
@@ -264,7 +410,7 @@ fn check_key_owners(slots: &[Slot]) -> Result<(), PipelineError> {
             }
         }
     }
-    Ok(())
+    Ok(owners)
 }
 
 /// A phase plugin as a pipeline phase: JSON across the boundary.
@@ -367,13 +513,33 @@ mod tests {
         owns: &[&str],
         after: &[&str],
         phase: Result<Box<dyn Phase>, PhaseError>,
-    ) -> Slot {
+    ) -> Slot<'static> {
         Slot {
             name: name.into(),
             owns: owns.iter().map(|s| s.to_string()).collect(),
             after: after.iter().map(|s| s.to_string()).collect(),
             required: false,
             phase,
+            promises: Vec::new(),
+        }
+    }
+
+    fn required(mut slot: Slot<'static>) -> Slot<'static> {
+        slot.required = true;
+        slot
+    }
+
+    /// A promise that the key is written with a number.
+    fn number(key: &str) -> Promise {
+        Promise {
+            key: key.into(),
+            schema: "test.schema.json",
+            check: Box::new(|value| {
+                value
+                    .is_number()
+                    .then_some(())
+                    .ok_or_else(|| format!("{value} is not a number"))
+            }),
         }
     }
 
@@ -417,10 +583,44 @@ mod tests {
     }
 
     #[test]
-    fn a_cycle_is_an_error_naming_its_phases() {
+    fn a_cycle_of_optional_phases_degrades_them_and_the_rest_runs() {
         let slots = vec![
-            slot("a", &["a"], &["b"], Ok(fake(json!({})))),
-            slot("b", &["b"], &["a"], Ok(fake(json!({})))),
+            slot("a", &["a"], &["b"], Ok(fake(json!({"a": 1})))),
+            slot("b", &["b"], &["a"], Ok(fake(json!({"b": 2})))),
+            slot("c", &["c"], &[], Ok(fake(json!({"c": 3})))),
+            slot("d", &["d"], &["a"], Ok(fake(json!({"d": 4})))),
+        ];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(outcome.document["c"], 3);
+        assert_eq!(outcome.document["d"], 4);
+        for key in ["a", "b"] {
+            assert_eq!(outcome.document[key]["status"], "unavailable");
+            assert_eq!(
+                outcome.document[key]["reason"],
+                "in a cycle of phases `a`, `b`"
+            );
+        }
+        let warned: Vec<&str> = outcome.checks.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(warned, ["a.available", "b.available"]);
+        assert!(!outcome.blocked());
+    }
+
+    #[test]
+    fn a_cycle_through_a_required_phase_degrades_only_the_optional_ones() {
+        let slots = vec![
+            required(slot("gate", &["g"], &["x"], Ok(fake(json!({"g": 1}))))),
+            slot("x", &["x"], &["gate"], Ok(fake(json!({"x": 1})))),
+        ];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(outcome.document["g"], 1);
+        assert_eq!(outcome.document["x"]["status"], "unavailable");
+    }
+
+    #[test]
+    fn a_cycle_of_required_phases_is_an_error_naming_them() {
+        let slots = vec![
+            required(slot("a", &["a"], &["b"], Ok(fake(json!({}))))),
+            required(slot("b", &["b"], &["a"], Ok(fake(json!({}))))),
             slot("c", &["c"], &[], Ok(fake(json!({})))),
         ];
         assert!(matches!(
@@ -430,20 +630,75 @@ mod tests {
     }
 
     #[test]
-    fn unknown_dependencies_and_shared_keys_are_errors() {
-        let slots = vec![slot("a", &["a"], &["ghost"], Ok(fake(json!({}))))];
+    fn an_unknown_dependency_degrades_an_optional_phase_and_fails_a_required_one() {
+        let slots = vec![slot("a", &["a"], &["ghost"], Ok(fake(json!({"a": 1}))))];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(
+            outcome.document["a"]["reason"],
+            "runs after `ghost`, which is not in the pipeline"
+        );
+        let slots = vec![required(slot("a", &["a"], &["ghost"], Ok(fake(json!({})))))];
         assert!(matches!(
             run(&slots, &json!({})),
             Err(PipelineError::UnknownDependency { .. })
         ));
+    }
+
+    #[test]
+    fn shared_keys_are_an_error_naming_both_phases() {
         let slots = vec![
             slot("a", &["k"], &[], Ok(fake(json!({})))),
             slot("b", &["k"], &[], Ok(fake(json!({})))),
         ];
-        assert!(matches!(
-            run(&slots, &json!({})),
-            Err(PipelineError::SharedKey { .. })
-        ));
+        assert_eq!(
+            run(&slots, &json!({})).unwrap_err().to_string(),
+            "phases `a` and `b` both claim the key `k`"
+        );
+    }
+
+    #[test]
+    fn writing_another_phases_key_names_the_owner() {
+        let slots = vec![
+            slot("gate", &["g"], &[], Ok(fake(json!({"g": 1})))),
+            slot("sneak", &["s"], &["gate"], Ok(fake(json!({"g": 2})))),
+        ];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(outcome.document["g"], 1);
+        assert_eq!(
+            outcome.checks[0].message,
+            "phase `sneak` unavailable: wrote `g`, which phase `gate` owns; its output was rejected"
+        );
+    }
+
+    #[test]
+    fn a_required_slot_must_write_its_promised_sections() {
+        let mut gate = required(slot("gate", &[], &[], Ok(fake(json!({})))));
+        gate.promises.push(number("g"));
+        assert_eq!(
+            run(&[gate], &json!({})).unwrap_err().to_string(),
+            "required phase `gate` failed: did not write `g`, which its slot promises"
+        );
+        let mut gate = required(slot("gate", &["g"], &[], Ok(fake(json!({"g": "yes"})))));
+        gate.promises.push(number("g"));
+        assert_eq!(
+            run(&[gate], &json!({})).unwrap_err().to_string(),
+            "required phase `gate` failed: wrote a `g` that breaks its schema (test.schema.json): \"yes\" is not a number"
+        );
+        let mut gate = required(slot("gate", &["g"], &[], Ok(fake(json!({"g": 1})))));
+        gate.promises.push(number("g"));
+        assert_eq!(run(&[gate], &json!({})).unwrap().document["g"], 1);
+    }
+
+    #[test]
+    fn an_optional_slot_that_breaks_its_promise_degrades() {
+        let mut optional = slot("o", &["o"], &[], Ok(fake(json!({"o": []}))));
+        optional.promises.push(number("o"));
+        let outcome = run(&[optional], &json!({})).unwrap();
+        assert_eq!(outcome.document["o"]["status"], "unavailable");
+        let mut silent = slot("o", &["o"], &[], Ok(fake(json!({}))));
+        silent.promises.push(number("o"));
+        let outcome = run(&[silent], &json!({})).unwrap();
+        assert!(outcome.document.is_empty() && outcome.checks.is_empty());
     }
 
     #[test]
@@ -510,15 +765,15 @@ mod tests {
 
     #[test]
     fn a_failing_required_phase_fails_the_run() {
-        let mut required = slot(
+        let mut required_slot = slot(
             "gate",
             &["g"],
             &[],
             Err(PhaseError::Unavailable("not found".into())),
         );
-        required.required = true;
+        required_slot.required = true;
         assert_eq!(
-            run(&[required], &json!({})).unwrap_err().to_string(),
+            run(&[required_slot], &json!({})).unwrap_err().to_string(),
             "required phase `gate` failed: not found"
         );
     }

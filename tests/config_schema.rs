@@ -56,6 +56,34 @@ fn schema_and_parser_agree() {
         ("[phases.nope]\nenabled = true\n", false),
         ("[phases.summary]\ncolour = \"red\"\n", false),
         ("colour = 1\n", false),
+        ("[phases.pre-flight]\nenabled = false\n", false),
+        ("[phases.pre-flight]\nenabled = true\n", true),
+        (
+            "[[plan.phases]]\nname = \"audit\"\nsource = \"builtin:summary\"\nafter = [\"pre-flight\"]\nrequired = true\n",
+            true,
+        ),
+        (
+            "[[test.phases]]\nname = \"quarantine\"\nsource = \"builtin:x\"\nenabled = false\ncpu_time_ms = 9\n",
+            true,
+        ),
+        ("[[test.phases]]\nname = \"q\"\n", false),
+        (
+            "[[test.phases]]\nname = \"summary\"\nsource = \"builtin:x\"\n",
+            false,
+        ),
+        (
+            "[[test.phases]]\nname = \"Q\"\nsource = \"builtin:x\"\n",
+            false,
+        ),
+        (
+            "[[plan.phases]]\nname = \"a\"\nsource = \"builtin:x\"\nrequired = true\nenabled = false\n",
+            false,
+        ),
+        (
+            "[[plan.phases]]\nname = \"a\"\nsource = \"builtin:x\"\nowns = []\n",
+            false,
+        ),
+        ("[plan]\nextra = 1\n", false),
     ];
     for (text, valid) in samples {
         let text = if text.ends_with("sha256 = \"") {

@@ -198,10 +198,13 @@ fn pre_flight_is_required() {
         &["plan", spec.to_str().unwrap(), "-o", "plan.json"],
         dir.path(),
     );
-    // pitcrew could not make a plan (3), which is not a plan that blocks (1).
-    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    // Disabling the gate is a configuration mistake (2), found before any
+    // work: neither a plan that blocks (1) nor a pitcrew failure (3).
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("required phase `pre-flight` failed"),
+        stderr(&output).contains(
+            "pitcrew.toml: phases.pre-flight.enabled: a required phase cannot be disabled"
+        ),
         "{}",
         stderr(&output)
     );

@@ -354,6 +354,7 @@ fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
             after: decl(&hostile).after,
             required: false,
             phase: Ok(Box::new(hostile)),
+            promises: Vec::new(),
         },
         Slot {
             name: "summary".into(),
@@ -361,6 +362,7 @@ fn a_pipeline_of_wasm_phases_merges_keys_checks_and_degrades() {
             after: vec!["hostile".into()],
             required: true,
             phase: Ok(Box::new(summary)),
+            promises: Vec::new(),
         },
     ];
 

@@ -66,6 +66,25 @@ fn with_specialties<'a>(global: &GlobalArgs, merged: &'a Merged) -> (Groups<'a>,
     })
 }
 
+/// The test pipeline over the merged results, for `report` and `test`:
+/// its phases' sections and checks decide the exit code.
+fn test_phases(
+    global: &GlobalArgs,
+    merged: &Merged,
+    flaky: crate::suite::shard::FlakyPolicy,
+    changed_files: Option<Vec<String>>,
+) -> anyhow::Result<crate::suite::phases::Phases> {
+    let config = config(global)?;
+    let context = crate::suite::phases::Context {
+        flaky,
+        changed_files,
+        config: &config,
+    };
+    crate::suite::phases::run(&runtime(&config)?, merged, &context)
+        .classified()
+        .context("the test pipeline failed")
+}
+
 /// `--budget-usd`, for `cost`, `report` and `test`: a positive amount.
 fn budget(usd: Option<f64>) -> Result<Option<f64>, InputError> {
     match usd {

@@ -84,6 +84,25 @@ fn checklist(document: &Value, checks: &[Check]) -> String {
             );
         }
     }
+    // Sections of phases added in pitcrew.toml: one line each, cut.
+    let added: Vec<(&String, &Value)> = document
+        .as_object()
+        .map(|map| plan::added_sections(map).collect())
+        .unwrap_or_default();
+    if !added.is_empty() {
+        let _ = writeln!(out, "added sections");
+        for (key, value) in added {
+            let text = value.to_string();
+            let cut: String = text.chars().take(100).collect();
+            let more = if cut.len() < text.len() { "…" } else { "" };
+            let _ = writeln!(
+                out,
+                "  {:<26} {}{more}",
+                control_chars(key),
+                control_chars(&cut)
+            );
+        }
+    }
     let verdict = document["pre_flight_checklist"]["overall_status"]
         .as_str()
         .unwrap_or("unknown");

@@ -75,6 +75,7 @@ pub fn publish(
     merged: &Merged,
     groups: &Groups<'_>,
     specialties: &[String],
+    phases: &crate::pipeline::Outcome,
     args: &GithubArgs,
 ) -> anyhow::Result<()> {
     use crate::github::publish::{READ_ONLY_NOTICE, Settings, publish};
@@ -104,6 +105,8 @@ pub fn publish(
         specialties,
         run_url: context.run_url(),
         cost_line: (!lines.is_empty()).then(|| lines.join("\n\n")),
+        phases: crate::suite::phases::markdown(phases),
+        blocked: phases.blocked(),
     };
     let settings = Settings {
         comment: args.comment,

@@ -3,7 +3,7 @@
 
 use std::io::Read as _;
 
-use super::{publishing, with_specialties};
+use super::{publishing, test_phases, with_specialties};
 use crate::InputError;
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::output::write_atomic;
@@ -12,7 +12,7 @@ use crate::suite::junit;
 use crate::suite::junit_write;
 use crate::suite::merge::{self, Inputs};
 use crate::suite::plan::PlanFile;
-use crate::suite::publish::{publish, verdict};
+use crate::suite::publish::publish;
 use crate::suite::result::ShardResult;
 use crate::suite::timings::Timings;
 use crate::triage::group::by_message;
@@ -30,6 +30,12 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     };
     // Bad GitHub context is bad input: exit 2 before anything is written.
     let github = publishing::target(&args.publishing)?;
+    let phases = test_phases(
+        global,
+        &merged,
+        crate::suite::shard::FlakyPolicy::Pass,
+        None,
+    )?;
     if let Some(path) = &args.junit {
         write_atomic(path, junit_write::junit(&merged).as_bytes())?;
     }
@@ -37,7 +43,13 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
         timings.save(path)?;
     }
     publishing::write_results_file(github.as_ref(), &args.publishing, &merged)?;
-    publish(&merged, &groups, args.format, args.markdown.as_deref())?;
+    publish(
+        &merged,
+        &groups,
+        &phases.outcome,
+        args.format,
+        args.markdown.as_deref(),
+    )?;
     // Every local output is written: only now the network.
     if let Some(target) = github {
         publishing::publish(
@@ -46,10 +58,11 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
             &merged,
             &groups,
             &specialties,
+            &phases.outcome,
             &args.publishing,
         )?;
     }
-    Ok(verdict(&merged))
+    Ok(phases.exit_code())
 }
 
 /// What the inputs say each file costs: shard results' wall times, and

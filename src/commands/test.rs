@@ -5,15 +5,15 @@
 
 use std::path::Path;
 
-use super::{publishing, timeout, with_specialties};
-use crate::cli::{FlakyPolicy, GlobalArgs, TestArgs};
-use crate::error::{ResultExt as _, exit};
+use super::{publishing, test_phases, timeout, with_specialties};
+use crate::cli::{GlobalArgs, TestArgs};
+use crate::error::ResultExt as _;
 use crate::hash::sha256_hex;
 use crate::output::write_atomic;
 use crate::suite::executor::{self, Local, Ran};
 use crate::suite::merge::{self, Inputs};
 use crate::suite::planning as suite;
-use crate::suite::publish::{Format, publish, verdict};
+use crate::suite::publish::{Format, publish};
 use crate::suite::result::ShardResult;
 use crate::suite::split;
 use crate::suite::timings::Timings;
@@ -50,10 +50,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
-    let Ran {
-        results,
-        worst_exit,
-    } = executor::run(&Local {
+    // A failed shard is a failed test or an integrity problem: the verdict's.
+    let Ran { results, .. } = executor::run(&Local {
         runner,
         command: &args.command,
         plan: &plan,
@@ -80,6 +78,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     };
     let merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
     let (groups, specialties) = with_specialties(global, &merged);
+    let changed = changes.map(|c| c.paths().map(String::from).collect());
+    let phases = test_phases(global, &merged, args.retry.flaky.into(), changed)?;
     write_atomic(
         &root.join("pitcrew-results.json"),
         serde_json::to_string_pretty(&merged)?.as_bytes(),
@@ -88,6 +88,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     publish(
         &merged,
         &groups,
+        &phases.outcome,
         Format::Terminal,
         Some(&root.join("pitcrew-report.md")),
     )?;
@@ -99,12 +100,11 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             &merged,
             &groups,
             &specialties,
+            &phases.outcome,
             &args.publishing,
         )?;
     }
-    let flaky_fails = args.retry.flaky == FlakyPolicy::Fail && merged.summary.flaky > 0;
-    let code = verdict(&merged).max(worst_exit);
-    Ok(if flaky_fails { exit::FAILED } else { code })
+    Ok(phases.exit_code())
 }
 
 /// This run's costs replace the history's, file by file (see

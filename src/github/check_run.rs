@@ -86,7 +86,7 @@ pub fn publish(
 
 fn conclusion(report: &Report<'_>) -> &'static str {
     let s = &report.merged.summary;
-    if s.failed > 0 || !report.merged.problems.is_empty() {
+    if report.blocked {
         "failure"
     } else if s.passed + s.flaky == 0 {
         "neutral"
@@ -213,6 +213,35 @@ fn clip(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_conclusion_is_the_pipelines_verdict() {
+        let merged = crate::suite::merge::Merged {
+            summary: crate::suite::merge::Summary {
+                tests: 2,
+                passed: 1,
+                failed: 1,
+                ..Default::default()
+            },
+            tests: Vec::new(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            shards: Vec::new(),
+        };
+        let groups = crate::suite::render::Groups(Vec::new());
+        let report = |blocked| Report {
+            merged: &merged,
+            groups: &groups,
+            specialties: &[],
+            run_url: None,
+            cost_line: None,
+            phases: String::new(),
+            blocked,
+        };
+        assert_eq!(conclusion(&report(true)), "failure");
+        // A failure a quarantine phase waived: the run passed.
+        assert_eq!(conclusion(&report(false)), "success");
+    }
 
     #[test]
     fn lines_come_from_the_stack_of_each_language() {

@@ -33,6 +33,12 @@ pub struct Report<'a> {
     /// The cost estimate line (`≈ $0.42 at …`), from the price table.
     /// The seam the budget work plugs into; `None` leaves it out.
     pub cost_line: Option<String>,
+    /// The test pipeline's checks and added sections, as Markdown
+    /// (escaped by `suite::phases::markdown`); empty when nothing to say.
+    pub phases: String,
+    /// The test pipeline's verdict: a blocking check failed (exit 1). A
+    /// failure a phase waived does not block.
+    pub blocked: bool,
 }
 
 /// What the results were, in 16 hex digits: counts, then the failing and
@@ -137,11 +143,7 @@ fn body(report: &Report<'_>, with_heading: bool) -> String {
     let merged = report.merged;
     let mut md = String::new();
     if with_heading {
-        let icon = if merged.summary.failed > 0 || !merged.problems.is_empty() {
-            "❌"
-        } else {
-            "✅"
-        };
+        let icon = if report.blocked { "❌" } else { "✅" };
         let _ = writeln!(md, "## {icon} pitcrew: {}\n", headline(merged));
         md.push_str(&counts_table(merged));
         md.push('\n');
@@ -149,6 +151,7 @@ fn body(report: &Report<'_>, with_heading: bool) -> String {
     problems(&mut md, merged);
     failures(&mut md, report);
     flaky(&mut md, merged);
+    md.push_str(&report.phases);
     shards(&mut md, merged);
     minutes(&mut md, merged, report.cost_line.as_deref());
     if let Some(url) = &report.run_url {
@@ -362,6 +365,8 @@ mod tests {
             specialties: &["backend".into()],
             run_url: None,
             cost_line: None,
+            phases: String::new(),
+            blocked: m.summary.failed > 0 || !m.problems.is_empty(),
         };
         let body = comment(&report);
         assert!(body.starts_with(MARKER));
@@ -410,6 +415,8 @@ mod tests {
             specialties: &[],
             run_url: Some("https://github.com/o/r/actions/runs/1".into()),
             cost_line: None,
+            phases: String::new(),
+            blocked: m.summary.failed > 0 || !m.problems.is_empty(),
         };
         let body = comment(&report);
         assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());

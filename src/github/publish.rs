@@ -62,8 +62,7 @@ pub fn publish(
         return Ok(published);
     }
     if let Some(pr) = &context.pull_request {
-        let s = &report.merged.summary;
-        let failed = s.failed > 0 || !report.merged.problems.is_empty();
+        let failed = report.blocked;
         let body = markdown::comment(report);
         match comment::publish(&client, context, pr.number, &body, failed, settings.comment) {
             Ok(outcome) => published.comment = Some(outcome),

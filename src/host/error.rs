@@ -99,6 +99,33 @@ impl crate::error::HasKind for LoadError {
     }
 }
 
+/// What a plugin's imports can be satisfied with: the one pitcrew import,
+/// and WASI 0.2 with every capability withheld (see `sandbox.rs`).
+pub const SANDBOX_GRANTS: &str = "pitcrew:plugin/log and WASI 0.2 (clocks, random, \
+     stdout/stderr to the log; no files, environment, sockets or HTTP: pitcrew does the I/O \
+     and hands the plugin facts)";
+
+/// Why a component could not be linked, in one line: the import wasmtime
+/// could not satisfy (its name is in the error's context, which
+/// [`first_line`] would drop), the root cause, and what the sandbox grants.
+pub(crate) fn link_reason(err: &wasmtime::Error) -> String {
+    let root = first_line(err);
+    let import = err.chain().find_map(|cause| {
+        let text = cause.to_string();
+        let rest = text.strip_prefix("component imports ")?;
+        let (kind, rest) = rest.split_once(" `")?;
+        let (name, _) = rest.split_once('`')?;
+        Some(format!("{kind} `{name}`"))
+    });
+    match import {
+        Some(import) => format!(
+            "it imports {}, which the sandbox does not grant ({root}); plugins get only {SANDBOX_GRANTS}",
+            crate::escape::control_chars(&import)
+        ),
+        None => root,
+    }
+}
+
 /// The one line of a wasmtime error that says what happened: its root
 /// cause (a trap, a validation error), without the wasm backtrace wasmtime
 /// puts in front of it.

@@ -15,7 +15,7 @@ use super::bindings::v0_1::phase::PhasePre;
 use super::bindings::v0_1::router::RouterPre;
 use super::bindings::v0_1::{self, types};
 use super::builtin;
-use super::error::{CallError, LoadError, first_line};
+use super::error::{CallError, LoadError, first_line, link_reason};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
 use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
@@ -163,7 +163,7 @@ impl Plugin {
         }
         let link = |e: wasmtime::Error| LoadError::Link {
             origin: origin.clone(),
-            reason: first_line(&e),
+            reason: link_reason(&e),
         };
         let instance_pre = runtime.linker().instantiate_pre(&component).map_err(link)?;
         let pre = match world {

@@ -73,6 +73,11 @@ impl Changes {
         Ok(Self::new(text.lines().map(str::trim)))
     }
 
+    /// The changed paths, normalised and sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.paths.iter().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.paths.len()
     }

@@ -10,6 +10,7 @@ pub mod fold;
 pub mod junit;
 pub mod junit_write;
 pub mod merge;
+pub mod phases;
 pub mod plan;
 pub mod planning;
 pub mod progress;

@@ -5,12 +5,18 @@
 use std::io::Write as _;
 use std::path::Path;
 
+use std::collections::HashMap;
+
 use anyhow::Context as _;
+use serde_json::{Map, Value, json};
 
 use crate::error::exit;
 use crate::output::write_atomic;
+use crate::pipeline::{Check, Outcome, Phase, PhaseError, PhaseInput, PhaseOutput, Status};
+use crate::suite::fold::FinalOutcome;
 use crate::suite::merge::Merged;
 use crate::suite::render::{self, Groups};
+use crate::suite::shard::FlakyPolicy;
 
 /// 1 when a test failed or the merge found a problem.
 pub fn verdict(merged: &Merged) -> u8 {
@@ -19,6 +25,162 @@ pub fn verdict(merged: &Merged) -> u8 {
     } else {
         exit::SUCCESS
     }
+}
+
+/// The test pipeline's built-in `verdict` phase: the failed tests (less
+/// those a phase before it waived), the merge's integrity problems and the
+/// flaky policy, as blocking checks; its section says what decided.
+///
+/// A phase waives a failed test by listing it in its own section:
+/// `{"waived": [{"test": ID, "reason": "…"}]}` (a quarantine list). A waived
+/// failure is a warning naming the section; a waiver never covers an
+/// integrity problem or a flaky test.
+pub struct Verdict<'a> {
+    pub merged: &'a Merged,
+    pub flaky: FlakyPolicy,
+}
+
+/// How many names a check message lists before `(+N more)`.
+const NAMED: usize = 5;
+
+impl Phase for Verdict<'_> {
+    fn run(&self, input: &PhaseInput<'_>) -> Result<PhaseOutput, PhaseError> {
+        let waivers = waivers(input.document);
+        let (mut failed, mut waived) = (Vec::new(), Vec::new());
+        let mut flaky = Vec::new();
+        for test in &self.merged.tests {
+            match test.outcome {
+                FinalOutcome::Failed => {
+                    let id = render::display_name(test);
+                    match waivers.get(id.as_str()) {
+                        Some((by, reason)) => waived.push(json!({
+                            "test": id, "by": by, "reason": reason,
+                        })),
+                        None => failed.push(id),
+                    }
+                }
+                FinalOutcome::Flaky => flaky.push(render::display_name(test)),
+                _ => {}
+            }
+        }
+        let problems = &self.merged.problems;
+        let flaky_fails = self.flaky == FlakyPolicy::Fail && !flaky.is_empty();
+        let mut checks = vec![
+            check(
+                "tests.failed",
+                failed.is_empty(),
+                true,
+                if failed.is_empty() {
+                    format!("no test failed ({} passed)", self.merged.summary.passed)
+                } else {
+                    format!("{} test(s) failed: {}", failed.len(), named(&failed))
+                },
+            ),
+            check(
+                "results.integrity",
+                problems.is_empty(),
+                true,
+                match problems.first() {
+                    None => "every planned shard and item reported".into(),
+                    Some(first) => format!("{} integrity problem(s): {first}", problems.len()),
+                },
+            ),
+        ];
+        if !flaky.is_empty() {
+            let policy = if flaky_fails { "fail" } else { "pass" };
+            let mut flaky_check = check(
+                "tests.flaky",
+                !flaky_fails,
+                true,
+                format!(
+                    "{} flaky test(s) (--flaky {policy}): {}",
+                    flaky.len(),
+                    named(&flaky)
+                ),
+            );
+            if !flaky_fails {
+                flaky_check.status = Status::Warn;
+            }
+            checks.push(flaky_check);
+        }
+        if !waived.is_empty() {
+            let names: Vec<String> = waived
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{} (by `{}`)",
+                        w["test"].as_str().unwrap_or(""),
+                        w["by"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            let mut waived_check = check(
+                "tests.waived",
+                true,
+                false,
+                format!(
+                    "{} known failure(s) waived: {}",
+                    waived.len(),
+                    named(&names)
+                ),
+            );
+            waived_check.status = Status::Warn;
+            checks.push(waived_check);
+        }
+        let blocked = checks.iter().any(Check::blocks);
+        let section = json!({
+            "status": if blocked { "fail" } else { "pass" },
+            "failed": failed,
+            "waived": waived,
+            "flaky": flaky,
+            "flaky_policy": if self.flaky == FlakyPolicy::Fail { "fail" } else { "pass" },
+            "problems": problems,
+        });
+        let mut keys = Map::new();
+        keys.insert(VERDICT_KEY.into(), section);
+        Ok(PhaseOutput { keys, checks })
+    }
+}
+
+/// The key the verdict phase owns.
+pub const VERDICT_KEY: &str = "verdict";
+
+/// Failed tests waived by a section: test id → (section, reason).
+fn waivers(document: &Map<String, Value>) -> HashMap<&str, (&str, &str)> {
+    let mut waivers = HashMap::new();
+    for (section, value) in document {
+        for waiver in value["waived"].as_array().into_iter().flatten() {
+            if let Some(test) = waiver["test"].as_str() {
+                let reason = waiver["reason"].as_str().unwrap_or("");
+                waivers.entry(test).or_insert((section.as_str(), reason));
+            }
+        }
+    }
+    waivers
+}
+
+fn check(id: &str, pass: bool, blocking: bool, message: String) -> Check {
+    Check {
+        id: id.into(),
+        layer: "verdict".into(),
+        status: if pass { Status::Pass } else { Status::Fail },
+        message,
+        blocking,
+    }
+}
+
+/// `a, b, c (+2 more)`.
+fn named(names: &[String]) -> String {
+    let mut text = names
+        .iter()
+        .take(NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > NAMED {
+        text.push_str(&format!(" (+{} more)", names.len() - NAMED));
+    }
+    text
 }
 
 /// How the report is printed on stdout.
@@ -30,14 +192,16 @@ pub enum Format {
 }
 
 /// Writes the markdown report (when asked), the GitHub step summary and
-/// outputs (in Actions), and prints the report in `format`.
+/// outputs (in Actions), and prints the report in `format`; each view with
+/// the test pipeline's checks and sections (`phases`).
 pub fn publish(
     merged: &Merged,
     groups: &Groups<'_>,
+    phases: &Outcome,
     format: impl Into<Format>,
     markdown: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let md = render::markdown(merged, groups);
+    let md = render::markdown(merged, groups) + &super::phases::markdown(phases);
     if let Some(path) = markdown {
         write_atomic(path, md.as_bytes())?;
     }
@@ -71,10 +235,10 @@ pub fn publish(
     }
     crate::github::output::write_to_env(&outputs).context("writing $GITHUB_OUTPUT")?;
     let text = match format.into() {
-        Format::Terminal => render::terminal(merged, groups),
+        Format::Terminal => render::terminal(merged, groups) + &super::phases::terminal(phases),
         Format::Markdown => md,
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(merged)?;
+            let mut json = serde_json::to_string_pretty(&super::phases::json(merged, phases)?)?;
             json.push('\n');
             json
         }
@@ -90,4 +254,116 @@ pub fn publish(
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::fold::{FailureInfo, TestKey, TestResult};
+    use crate::suite::merge::Summary;
+
+    fn test(name: &str, outcome: FinalOutcome) -> TestResult {
+        TestResult {
+            key: TestKey {
+                file: Some("t.py".into()),
+                classname: String::new(),
+                name: name.into(),
+                occurrence: 0,
+            },
+            outcome,
+            attempts: 1,
+            duration_seconds: 0.1,
+            failure: Some(FailureInfo::default()),
+        }
+    }
+
+    fn merged(tests: Vec<TestResult>, problems: &[&str]) -> Merged {
+        Merged {
+            summary: Summary::default(),
+            tests,
+            problems: problems.iter().map(|p| p.to_string()).collect(),
+            warnings: Vec::new(),
+            shards: Vec::new(),
+        }
+    }
+
+    fn decide(merged: &Merged, flaky: FlakyPolicy, document: Value) -> PhaseOutput {
+        let document = document.as_object().cloned().unwrap_or_default();
+        Verdict { merged, flaky }
+            .run(&PhaseInput {
+                facts: "{}",
+                document: &document,
+                checks: &[],
+            })
+            .unwrap()
+    }
+
+    fn blocked(output: &PhaseOutput) -> Vec<&str> {
+        output
+            .checks
+            .iter()
+            .filter(|c| c.blocks())
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn failures_and_integrity_problems_block() {
+        let run = merged(
+            vec![test("a", FinalOutcome::Failed)],
+            &["shard 2/2: missing"],
+        );
+        let output = decide(&run, FlakyPolicy::Pass, json!({}));
+        assert_eq!(blocked(&output), ["tests.failed", "results.integrity"]);
+        assert_eq!(output.keys["verdict"]["status"], "fail");
+        assert_eq!(output.keys["verdict"]["failed"], json!(["t.py > a"]));
+    }
+
+    #[test]
+    fn flaky_tests_warn_or_block_by_policy() {
+        let run = merged(vec![test("f", FinalOutcome::Flaky)], &[]);
+        let output = decide(&run, FlakyPolicy::Pass, json!({}));
+        assert!(blocked(&output).is_empty());
+        let flaky = output
+            .checks
+            .iter()
+            .find(|c| c.id == "tests.flaky")
+            .unwrap();
+        assert_eq!(flaky.status, Status::Warn);
+        let output = decide(&run, FlakyPolicy::Fail, json!({}));
+        assert_eq!(blocked(&output), ["tests.flaky"]);
+    }
+
+    #[test]
+    fn a_waiver_covers_only_the_failures_it_names() {
+        let run = merged(
+            vec![
+                test("known", FinalOutcome::Failed),
+                test("new", FinalOutcome::Failed),
+            ],
+            &[],
+        );
+        let waivers =
+            json!({"q": {"waived": [{"test": "t.py > known", "reason": "r"}, {"test": 3}]}});
+        let output = decide(&run, FlakyPolicy::Pass, waivers);
+        assert_eq!(blocked(&output), ["tests.failed"]);
+        assert_eq!(
+            output.keys["verdict"]["waived"],
+            json!([{"test": "t.py > known", "by": "q", "reason": "r"}])
+        );
+        let run = merged(vec![test("known", FinalOutcome::Failed)], &["bad shard"]);
+        let waivers = json!({"q": {"waived": [{"test": "t.py > known"}]}});
+        let output = decide(&run, FlakyPolicy::Pass, waivers);
+        assert_eq!(
+            blocked(&output),
+            ["results.integrity"],
+            "no waiver for integrity"
+        );
+    }
+
+    #[test]
+    fn long_lists_are_cut() {
+        let names: Vec<String> = (0..7).map(|i| i.to_string()).collect();
+        assert_eq!(named(&names), "0, 1, 2, 3, 4 (+2 more)");
+    }
 }

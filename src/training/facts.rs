@@ -16,6 +16,10 @@ const SYNC_TAIL_LINES: usize = 20;
 /// Bytes of its output kept to find them in (an rsync can print a lot).
 const SYNC_TAIL_BYTES: usize = 64 * 1024;
 
+/// The version of the facts' shape (`schemas/facts/plan-facts.schema.json`):
+/// additions keep it, a change of meaning or a removal bumps it.
+pub const FACTS_VERSION: u32 = 1;
+
 pub struct FactOptions {
     /// A report older than this is stale (a warning).
     pub max_report_age_s: u64,
@@ -58,6 +62,7 @@ pub fn gather(spec: &Spec, options: &FactOptions) -> Value {
         })
         .collect();
     json!({
+        "version": FACTS_VERSION,
         "job": {
             "script": job.script.as_written,
             "extra_files": job.extra_files.iter().map(|f| f.as_written.clone()).collect::<Vec<_>>(),

@@ -4,8 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::config::Config;
-use crate::host::{Plugin, Runtime, World};
-use crate::pipeline::{Outcome, PhaseError, Slot};
+use crate::host::Runtime;
+use crate::pipeline::schema;
+use crate::pipeline::{Outcome, Slot, plugins};
 
 /// A plan phase slot: name, the keys it owns, the phases it runs after,
 /// and whether the plan can go on without it.
@@ -73,54 +74,51 @@ pub fn sections() -> impl Iterator<Item = &'static str> {
     PHASES.iter().flat_map(|p| p.owns.iter().copied())
 }
 
-/// Loads each slot's plugin. A disabled or unloadable optional phase
-/// becomes a slot with the reason, so the plan degrades instead of failing.
-pub fn slots(runtime: &Runtime, config: &Config) -> (Vec<Slot>, Vec<Value>) {
+/// Loads each slot's plugin, then the phases added in `[[plan.phases]]`. A
+/// disabled or unloadable optional phase becomes a slot with the reason, so
+/// the plan degrades instead of failing. Every built-in section is promised
+/// with its schema from `schemas/plan.schema.json`: a replacement must write
+/// what its slot promises (the gate: the checklist), and an optional one
+/// that writes a malformed section degrades.
+pub fn slots(runtime: &Runtime, config: &Config) -> (Vec<Slot<'static>>, Vec<Value>) {
     let mut used = Vec::new();
-    let slots = PHASES
+    let schema = schema::Sections::plan();
+    let mut slots: Vec<Slot<'static>> = PHASES
         .iter()
         .map(|def| {
             let key = format!("phases.{}", def.name);
-            let phase = match config.phases.get(def.name) {
-                None => Err(PhaseError::Unavailable(format!(
-                    "no plugin configured for `{key}`"
-                ))),
-                Some(setting) if !setting.enabled => Err(PhaseError::Unavailable(format!(
+            let spec = match config.phases.get(def.name) {
+                None => Err(format!("no plugin configured for `{key}`")),
+                Some(setting) if !setting.enabled => Err(format!(
                     "disabled in pitcrew.toml (`{key}.enabled = false`)"
-                ))),
-                Some(setting) => Plugin::load(runtime, &setting.spec, &key, Some(World::Phase))
-                    .map_err(PhaseError::from),
+                )),
+                Some(setting) => Ok(&setting.spec),
             };
-            let (owns, after) =
-                match &phase {
-                    Ok(plugin) => {
-                        used.push(json!({
-                            "slot": key, "name": plugin.info.name, "version": plugin.info.version,
-                            "source": plugin.source.to_string(), "sha256": plugin.sha256,
-                        }));
-                        let decl = plugin.phase.clone().unwrap_or_else(|| {
-                            crate::host::plugin::PhaseDecl {
-                                owns: Vec::new(),
-                                after: Vec::new(),
-                            }
-                        });
-                        (decl.owns, decl.after)
-                    }
-                    Err(_) => (
-                        def.owns.iter().map(|s| s.to_string()).collect(),
-                        def.after.iter().map(|s| s.to_string()).collect(),
-                    ),
-                };
-            Slot {
-                name: def.name.to_string(),
-                owns,
-                after,
-                required: def.required,
-                phase: phase.map(|p| Box::new(p) as Box<dyn crate::pipeline::Phase>),
-            }
+            let fallback = plugins::Fallback {
+                owns: def.owns.iter().map(|s| s.to_string()).collect(),
+                after: def.after.iter().map(|s| s.to_string()).collect(),
+            };
+            let (mut slot, plugin) =
+                plugins::slot(runtime, def.name, &key, spec, fallback, &[], def.required);
+            used.extend(plugin);
+            slot.promises = def.owns.iter().map(|key| schema.promise(key)).collect();
+            slot
         })
         .collect();
+    let mut added = plugins::added(runtime, "plan", &config.added.plan, &[], &mut used);
+    for slot in &mut added {
+        slot.promises = slot.owns.iter().map(|key| schema.promise(key)).collect();
+    }
+    slots.extend(added);
     (slots, used)
+}
+
+/// The keys phases added in `pitcrew.toml` wrote, in the order they ran.
+pub fn added_sections(document: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
+    let builtin: Vec<&str> = sections().collect();
+    document
+        .iter()
+        .filter(move |(key, _)| !builtin.contains(&key.as_str()) && key.as_str() != "pitcrew")
 }
 
 /// The plan: every section in document order, then `pitcrew` metadata.
@@ -131,6 +129,10 @@ pub fn document(outcome: &Outcome, plugins: Vec<Value>) -> Value {
             || json!({"status": "unavailable", "reason": "no phase wrote this section"}),
         );
         plan.insert(key.to_string(), value);
+    }
+    // Sections of added phases follow the built-ins, before the metadata.
+    for (key, value) in added_sections(&outcome.document) {
+        plan.insert(key.clone(), value.clone());
     }
     let timings: Map<String, Value> = outcome
         .timings
@@ -152,4 +154,21 @@ pub fn document(outcome: &Outcome, plugins: Vec<Value>) -> Value {
         }),
     );
     Value::Object(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configuration_knows_which_plan_phases_are_required() {
+        for def in PHASES {
+            assert_eq!(
+                crate::config::REQUIRED_PHASES.contains(&def.name),
+                def.required,
+                "{}",
+                def.name
+            );
+        }
+    }
 }
