@@ -201,7 +201,7 @@ fn accept(slot: &Slot, output: PhaseOutput) -> Result<PhaseOutput, PhaseError> {
         .map(String::as_str)
         .collect();
     if !undeclared.is_empty() {
-        let keys = escape::control_chars(&undeclared.join("`, `")).into_owned();
+        let keys = escape::bounded_line(&undeclared.join("`, `"), escape::MAX_MESSAGE_BYTES);
         return Err(PhaseError::UndeclaredKeys(keys));
     }
     Ok(output)

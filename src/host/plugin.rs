@@ -406,6 +406,9 @@ impl Plugin {
         if state.clock.overslept {
             return self.limit(call, time_limit);
         }
+        if super::limits::is_resource_table_full(err) {
+            return self.limit(call, Limit::Resources(super::limits::MAX_RESOURCES));
+        }
         if is_hostcall_fuel_exhausted(err) {
             return self.limit(call, Limit::Output(self.limits.output_bytes));
         }
@@ -445,7 +448,7 @@ impl Plugin {
                 types::ErrorKind::Unsupported => "unsupported",
                 types::ErrorKind::Internal => "internal",
             },
-            message: escape::control_chars(&err.message).into_owned(),
+            message: escape::bounded_line(&err.message, escape::MAX_MESSAGE_BYTES),
         })
     }
 

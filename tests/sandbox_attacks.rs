@@ -1,0 +1,372 @@
+//! A second round of attacks on the sandbox, from outside, with plugins
+//! written to break it (`tests/fixtures/plugins/breaker` and
+//! `rude-classifier`): size bombs through every channel a plugin has, host
+//! resources it can make the host hold, capabilities it must not have, and
+//! classifier answers out of range, order and count. Each attack must end
+//! contained: bounded time and host memory, one clear line, nothing
+//! unescaped, and the plugin answering the next call.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{capture_logs, fixture, runtime};
+use pitcrew::host::{CallError, Limits, Plugin, PluginSpec, Runtime, World, types};
+use pitcrew::pipeline::{self, Slot};
+use serde_json::{Value, json};
+
+fn breaker(runtime: &Runtime, limits: Limits) -> Plugin {
+    let spec = PluginSpec {
+        limits,
+        ..fixture(pitcrew_fixtures::BREAKER)
+    };
+    Plugin::load(runtime, &spec, "phases.breaker", Some(World::Phase)).expect("breaker loads")
+}
+
+/// Runs the breaker with `facts`; the answer is what it wrote under its
+/// `breaker` key.
+fn hit(plugin: &Plugin, facts: Value) -> Result<String, CallError> {
+    let output = plugin.run_phase(&types::PhaseInput {
+        facts: facts.to_string(),
+        document: "{}".into(),
+        checks: Vec::new(),
+    })?;
+    let keys: Value = serde_json::from_str(&output.keys).expect("breaker returns JSON");
+    Ok(keys["breaker"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| keys["breaker"].to_string()))
+}
+
+fn error_of(result: Result<String, CallError>) -> String {
+    match result {
+        Ok(answer) => panic!("expected the call to fail, the plugin answered {answer:?}"),
+        Err(err) => err.to_string(),
+    }
+}
+
+fn still_healthy(plugin: &Plugin) {
+    assert_eq!(hit(plugin, json!({"do": "ok"})).unwrap(), "ok");
+}
+
+/// One line, short enough to read, nothing a terminal would act on.
+fn assert_one_clear_line(err: &str, max: usize) {
+    assert!(err.len() <= max, "{} bytes: {}…", err.len(), &err[..200]);
+    assert!(
+        !err.chars().any(pitcrew::escape::is_unsafe),
+        "unescaped: {err:?}"
+    );
+}
+
+#[test]
+fn a_huge_error_message_is_cut_to_one_short_line() {
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    // 4 MiB of control characters: 24 MiB once escaped.
+    let err = error_of(hit(&plugin, json!({"do": "error-bomb", "n": "4194304"})));
+    assert!(
+        err.starts_with("plugin breaker 0.1.0: run: returned an error (internal): \\u{1}\\u{1}"),
+        "{}",
+        &err[..200]
+    );
+    assert_one_clear_line(&err, 4096);
+    still_healthy(&plugin);
+}
+
+#[test]
+fn a_huge_panic_message_is_cut_to_one_short_line() {
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    let (result, _) = capture_logs(|| hit(&plugin, json!({"do": "panic-bomb", "n": "2000000"})));
+    let err = error_of(result);
+    assert!(
+        err.starts_with("plugin breaker 0.1.0: run: crashed: "),
+        "{}",
+        &err[..200]
+    );
+    assert_one_clear_line(&err, 4096);
+    still_healthy(&plugin);
+}
+
+/// The breaker as the one optional phase of a pipeline, owning 64 keys.
+fn pipeline_with(plugin: Plugin) -> Vec<Slot> {
+    vec![Slot {
+        name: "breaker".into(),
+        owns: plugin.phase.as_ref().expect("a phase").owns.clone(),
+        after: Vec::new(),
+        required: false,
+        phase: Ok(Box::new(plugin)),
+    }]
+}
+
+#[test]
+fn a_failing_optional_phase_cannot_blow_up_the_document() {
+    let runtime = runtime();
+    for facts in [
+        json!({"do": "error-bomb", "n": "4194304"}),
+        json!({"do": "undeclared", "n": "300000"}),
+    ] {
+        let slots = pipeline_with(breaker(&runtime, Limits::default()));
+        let (outcome, _) = capture_logs(|| pipeline::run(&slots, &facts).expect("optional"));
+        let document = serde_json::to_string(&outcome.document).unwrap();
+        assert_eq!(outcome.document.len(), 64, "every owned key is unavailable");
+        assert!(
+            document.len() < 64 * 8192,
+            "{facts}: the document is {} bytes",
+            document.len()
+        );
+        let warning = &outcome.checks[0].message;
+        assert_one_clear_line(warning, 8192);
+    }
+}
+
+#[test]
+fn a_flood_of_empty_lines_is_cut_to_the_line_budget() {
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    // 1 MiB of newlines on stdout and on stderr: two million log lines.
+    let (result, logs) = capture_logs(|| hit(&plugin, json!({"do": "newlines", "n": "1048576"})));
+    assert_eq!(result.unwrap(), "printed");
+    let lines = logs.lines().count();
+    assert!(lines <= 2 * 2000 + 10, "{lines} log lines");
+    assert!(
+        logs.contains("lines dropped"),
+        "{}",
+        &logs[logs.len().saturating_sub(400)..]
+    );
+}
+
+#[test]
+fn leaked_host_resources_are_bounded() {
+    let runtime = runtime();
+    let limits = Limits {
+        cpu_time: Duration::from_secs(20),
+        ..Limits::default()
+    };
+    let plugin = breaker(&runtime, limits);
+    for attack in ["pollables", "streams"] {
+        let started = Instant::now();
+        let (result, _) = capture_logs(|| hit(&plugin, json!({"do": attack, "n": "3000000"})));
+        let err = error_of(result);
+        assert!(
+            err.starts_with("plugin breaker 0.1.0: run: exceeded its ")
+                && err.contains("host resources"),
+            "{attack}: {err}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{attack}: {:?}",
+            started.elapsed()
+        );
+        still_healthy(&plugin);
+    }
+    // A few are fine.
+    assert_eq!(
+        hit(&plugin, json!({"do": "pollables", "n": "100"})).unwrap(),
+        "leaked"
+    );
+}
+
+/// WASI's default let one call make the host generate 64 MiB (and take
+/// seconds doing it, past the time limit, which only wasm code checks).
+#[test]
+fn random_bytes_are_bounded_per_call() {
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    assert_eq!(
+        hit(&plugin, json!({"do": "random", "n": "4096"})).unwrap(),
+        "got 4096 random bytes"
+    );
+    for n in ["67108864", "4000000000"] {
+        let started = Instant::now();
+        let err = error_of(hit(&plugin, json!({"do": "random", "n": n})));
+        assert_eq!(
+            err,
+            format!("plugin breaker 0.1.0: run: crashed: requested len {n} exceeds limit 1048576"),
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{n}: {:?}",
+            started.elapsed()
+        );
+    }
+    still_healthy(&plugin);
+}
+
+#[test]
+fn a_tight_loop_of_host_calls_hits_the_cpu_limit() {
+    let runtime = runtime();
+    let plugin = breaker(
+        &runtime,
+        Limits {
+            cpu_time: Duration::from_millis(300),
+            ..Limits::default()
+        },
+    );
+    let started = Instant::now();
+    let err = error_of(hit(&plugin, json!({"do": "log-loop"})));
+    assert_eq!(
+        err,
+        "plugin breaker 0.1.0: run: exceeded its 300 ms CPU limit"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+    still_healthy(&plugin);
+}
+
+#[test]
+fn one_huge_memory_grow_is_the_memory_limit() {
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    let err = error_of(hit(&plugin, json!({"do": "grow", "n": "65535"})));
+    assert_eq!(
+        err,
+        "plugin breaker 0.1.0: run: exceeded its 64 MiB memory limit"
+    );
+    assert_eq!(
+        hit(&plugin, json!({"do": "grow", "n": "1"})).unwrap().len() > 7,
+        true
+    );
+    still_healthy(&plugin);
+}
+
+#[test]
+fn deep_json_is_a_contract_error_not_a_host_stack_overflow() {
+    let runtime = runtime();
+    let slots = pipeline_with(breaker(&runtime, Limits::default()));
+    let facts = json!({"do": "deep-json", "n": "1000000"});
+    let (outcome, _) = capture_logs(|| pipeline::run(&slots, &facts).expect("optional"));
+    let warning = &outcome.checks[0].message;
+    assert!(
+        warning.contains("returned keys that are not JSON: recursion limit exceeded"),
+        "{warning}"
+    );
+    assert_one_clear_line(warning, 8192);
+}
+
+#[test]
+fn names_sockets_and_udp_are_refused() {
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    for attack in ["resolve", "udp"] {
+        let answer = hit(&plugin, json!({"do": attack})).unwrap();
+        assert!(answer.starts_with("denied: "), "{attack}: {answer}");
+    }
+}
+
+#[test]
+fn secrets_and_private_files_are_out_of_reach() {
+    // SAFETY: only this test reads it, through the plugin it must not reach.
+    unsafe { std::env::set_var("GITHUB_TOKEN", "ghp_attacktoken") };
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    let answer = hit(&plugin, json!({"do": "env"})).unwrap();
+    assert_eq!(answer, "vars=0 token=None ");
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    for path in [
+        "/proc/self/environ".to_string(),
+        "/proc/1/cmdline".to_string(),
+        format!("{home}/.ssh/id_rsa"),
+        format!("{home}/.gitconfig"),
+        "/dev/zero".to_string(),
+    ] {
+        let answer = hit(&plugin, json!({"do": "read", "path": path})).unwrap();
+        assert!(answer.starts_with("denied: "), "{path}: {answer}");
+    }
+}
+
+// ---- the classifier's answers ----
+
+fn rude_classifier(runtime: &Runtime) -> Plugin {
+    Plugin::load(
+        runtime,
+        &fixture(pitcrew_fixtures::RUDE_CLASSIFIER),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .expect("rude classifier loads")
+}
+
+fn batch(mode: &str) -> Vec<types::Failure> {
+    (0..3)
+        .map(|i| types::Failure {
+            id: i.to_string(),
+            test_name: format!("t{i}"),
+            file: None,
+            message: if i == 0 { mode.into() } else { "x".into() },
+            details: String::new(),
+        })
+        .collect()
+}
+
+fn classify_err(plugin: &Plugin, mode: &str) -> String {
+    match pitcrew::triage::classify::classify_all(plugin, &batch(mode)) {
+        Ok(answer) => panic!("{mode}: accepted {answer:?}"),
+        Err(err) => err.to_string(),
+    }
+}
+
+#[test]
+fn a_classifier_answering_out_of_count_breaks_the_contract() {
+    let runtime = runtime();
+    let plugin = rude_classifier(&runtime);
+    assert_eq!(
+        classify_err(&plugin, "fewer"),
+        "plugin rude-classifier 0.1.0: classify: broke the contract: returned 2 classifications for 3 failures"
+    );
+    assert_eq!(
+        classify_err(&plugin, "more"),
+        "plugin rude-classifier 0.1.0: classify: broke the contract: returned 4 classifications for 3 failures"
+    );
+    assert_eq!(
+        pitcrew::triage::classify::classify_all(&plugin, &batch("fine"))
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn a_classifier_answering_out_of_order_breaks_the_contract() {
+    let runtime = runtime();
+    let plugin = rude_classifier(&runtime);
+    for mode in ["reversed", "wrong-id"] {
+        let err = classify_err(&plugin, mode);
+        assert!(
+            err.starts_with(
+                "plugin rude-classifier 0.1.0: classify: broke the contract: answered id `"
+            ),
+            "{mode}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_confidence_outside_0_to_1_breaks_the_contract() {
+    let runtime = runtime();
+    let plugin = rude_classifier(&runtime);
+    for (mode, shown) in [
+        ("nan", "NaN"),
+        ("negative", "-0.5"),
+        ("huge", "7"),
+        ("infinite", "inf"),
+    ] {
+        assert_eq!(
+            classify_err(&plugin, mode),
+            format!(
+                "plugin rude-classifier 0.1.0: classify: broke the contract: returned a confidence of {shown} for failure `0` (it must be from 0 to 1)"
+            ),
+        );
+    }
+}
+
+#[test]
+fn an_enum_value_out_of_range_is_one_clear_line() {
+    let runtime = runtime();
+    let plugin = rude_classifier(&runtime);
+    let err = classify_err(&plugin, "enum");
+    assert!(
+        err.starts_with("plugin rude-classifier 0.1.0: classify: crashed: "),
+        "{err}"
+    );
+    assert_one_clear_line(&err, 512);
+}
