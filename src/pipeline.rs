@@ -289,9 +289,43 @@ impl Phase for Plugin {
                     .into());
             }
         };
+        check_checks(self, &output.checks)?;
         let checks = output.checks.into_iter().map(from_wit).collect();
         Ok(PhaseOutput { keys, checks })
     }
+}
+
+/// Checks a phase may return per run. Every later phase is handed all the
+/// checks so far: 100,000 from one optional phase made each later phase,
+/// the required `pre-flight` included, run past its time limit (exit 3).
+pub const MAX_CHECKS: usize = 1000;
+/// A check's id and layer are names; its message is one line.
+pub const MAX_CHECK_NAME_BYTES: usize = crate::host::plugin::MAX_NAME_BYTES;
+pub const MAX_CHECK_MESSAGE_BYTES: usize = 4096;
+
+fn check_checks(plugin: &Plugin, checks: &[types::Check]) -> Result<(), PhaseError> {
+    let refuse = |reason: String| Err(plugin.contract("run", reason).into());
+    if checks.len() > MAX_CHECKS {
+        return refuse(format!(
+            "returned {} checks (at most {MAX_CHECKS})",
+            checks.len()
+        ));
+    }
+    for check in checks {
+        for (what, text, max) in [
+            ("an id", &check.id, MAX_CHECK_NAME_BYTES),
+            ("a layer", &check.layer, MAX_CHECK_NAME_BYTES),
+            ("a message", &check.message, MAX_CHECK_MESSAGE_BYTES),
+        ] {
+            if text.len() > max {
+                return refuse(format!(
+                    "returned a check with {what} of {} bytes (at most {max})",
+                    text.len()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn to_wit(check: &Check) -> types::Check {

@@ -370,3 +370,51 @@ fn an_enum_value_out_of_range_is_one_clear_line() {
     );
     assert_one_clear_line(&err, 512);
 }
+
+/// `pitcrew plan` with an optional slot filled by a plugin that returns
+/// 100,000 checks: before, every later phase was handed them all and ran
+/// past its time limit, the required `pre-flight` too (exit 3, no plan).
+#[test]
+fn a_flood_of_checks_from_an_optional_phase_leaves_the_plan_standing() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/training/healthy");
+    copy_dir(&example, dir.path());
+    std::fs::write(
+        dir.path().join("pitcrew.toml"),
+        format!(
+            "[phases.strategy]\nsource = {:?}\n",
+            pitcrew_fixtures::MANY_CHECKS
+        ),
+    )
+    .unwrap();
+    let output = common::cli::pitcrew(&["plan", "spec.toml", "--format", "json"], dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{stderr}");
+    assert!(
+        stderr.contains("phase `strategy` unavailable: plugin breaker 0.1.0: run: broke the contract: returned 100000 checks (at most 1000)"),
+        "{stderr}"
+    );
+    let plan: Value = serde_json::from_slice(&output.stdout).expect("a plan");
+    assert!(
+        plan["pre_flight_checklist"]["checks"].is_array(),
+        "{plan:#}"
+    );
+    assert!(
+        output.stdout.len() < 1 << 20,
+        "{} bytes of plan",
+        output.stdout.len()
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
