@@ -243,6 +243,31 @@ fn deep_json_is_a_contract_error_not_a_host_stack_overflow() {
     assert_one_clear_line(warning, 8192);
 }
 
+/// 16 MB of `[],[],…` (within the 16 MiB output limit) parsed into five
+/// million values: a 430 MiB host peak, handed on to every later phase.
+#[test]
+fn json_with_millions_of_values_is_refused_before_parsing() {
+    let runtime = runtime();
+    let slots = pipeline_with(breaker(&runtime, Limits::default()));
+    let facts = json!({"do": "wide-json", "n": "16000000"});
+    let (outcome, _) = capture_logs(|| pipeline::run(&slots, &facts).expect("optional"));
+    let warning = &outcome.checks[0].message;
+    assert!(
+        warning.ends_with(
+            "broke the contract: returned keys with 10666660 JSON values (at most 1000000)"
+        ),
+        "{warning}"
+    );
+    // A few hundred thousand are fine.
+    let facts = json!({"do": "wide-json", "n": "600000"});
+    let (outcome, _) = capture_logs(|| pipeline::run(&slots, &facts).expect("optional"));
+    assert!(outcome.checks.is_empty(), "{:?}", outcome.checks);
+    assert_eq!(
+        outcome.document["breaker"].as_array().map(Vec::len),
+        Some(199_996)
+    );
+}
+
 #[test]
 fn names_sockets_and_udp_are_refused() {
     let runtime = runtime();
