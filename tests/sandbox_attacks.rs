@@ -443,3 +443,212 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+// ---- the command line, on hostile files and directories ----
+
+/// Runs the binary in `dir` with `env`, killed past 60 s (a hang is a
+/// failure): exit code, stdout, stderr.
+fn cli(args: &[&str], dir: &std::path::Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .envs(env.iter().copied())
+        .env_remove("PITCREW_LOG")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("pitcrew {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn plugin_check_on_hostile_files_is_one_line_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    // 2 GiB, sparse: refused by its size, never read.
+    let huge = std::fs::File::create(path("huge.wasm")).unwrap();
+    huge.set_len(2 << 30).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", path("zero.wasm")).unwrap();
+    std::fs::create_dir(path("dir.wasm")).unwrap();
+    std::fs::write(path("text.wasm"), "#!/bin/sh\necho not wasm\n").unwrap();
+    for (file, expected) in [
+        (
+            "huge.wasm",
+            "cannot read it: larger than 256 MiB, more than any plugin",
+        ),
+        ("zero.wasm", "cannot read it: not a regular file (a device)"),
+        (
+            "dir.wasm",
+            "cannot read it: not a regular file (a directory)",
+        ),
+        (
+            "text.wasm",
+            "not a WebAssembly component pitcrew can load: ",
+        ),
+    ] {
+        let started = Instant::now();
+        let (code, _, stderr) = cli(&["plugin", "check", &path(file)], dir.path(), &[]);
+        assert_eq!(code, 2, "{file}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{file}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: {}: {expected}", path(file))),
+            "{file}: {stderr}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(30), "{file}");
+    }
+}
+
+/// A repository's pitcrew.toml may name a file whose name carries a
+/// terminal escape and a GitHub workflow command on a line of its own.
+#[cfg(unix)]
+#[test]
+fn a_plugin_path_with_escapes_is_escaped_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "p\u{1b}[2J\n::error::forged.wasm";
+    std::fs::write(dir.path().join(name), "not wasm").unwrap();
+    std::fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[phases.summary]\nsource = \"p\\u001b[2J\\n::error::forged.wasm\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = cli(&["plugin", "list"], dir.path(), &[]);
+    assert_eq!(code, 2, "{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(!text.lines().any(|l| l.starts_with("::")), "{text:?}");
+    }
+    assert!(
+        stdout.contains("p\\u{1b}[2J\\n::error::forged.wasm"),
+        "{stdout}"
+    );
+}
+
+/// The cache directory a symlink, or its entry replaced by a FIFO or a
+/// symlink to /dev/zero: not used, never a hang, and the plugins still
+/// load.
+#[cfg(unix)]
+#[test]
+fn a_hostile_cache_directory_is_not_used_and_never_hangs() {
+    let (work, cache, key) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let key_file = key.path().join("cache.key");
+    let real = cache.path().join("real");
+    let link = cache.path().join("link");
+    std::fs::create_dir(&real).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let key_env = ("PITCREW_CACHE_KEY", key_file.to_str().unwrap());
+    let (code, stdout, stderr) = cli(
+        &["plugin", "list"],
+        work.path(),
+        &[
+            ("PITCREW_NO_CACHE", ""),
+            ("PITCREW_CACHE_DIR", link.to_str().unwrap()),
+            key_env,
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("classifier-default"), "{stdout}");
+    assert!(
+        stderr.contains("not using the compilation cache"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read_dir(&real).unwrap().next().is_none(),
+        "nothing written through the link"
+    );
+
+    // A real cache, filled; then every entry swapped for a FIFO or a link.
+    let env = [
+        ("PITCREW_NO_CACHE", ""),
+        ("PITCREW_CACHE_DIR", real.to_str().unwrap()),
+        key_env,
+    ];
+    let (code, _, stderr) = cli(&["plugin", "list"], work.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    let version_dir = std::fs::read_dir(&real)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let entries: Vec<_> = std::fs::read_dir(&version_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(entries.len() >= 3, "{entries:?}");
+    for (i, entry) in entries.iter().enumerate() {
+        std::fs::remove_file(entry).unwrap();
+        if i % 2 == 0 {
+            let made = std::process::Command::new("mkfifo").arg(entry).status();
+            assert!(made.unwrap().success(), "mkfifo");
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", entry).unwrap();
+        }
+    }
+    let (code, stdout, stderr) = cli(&["plugin", "list"], work.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("classifier-default"), "{stdout}");
+}
+
+/// `pitcrew classify --format table` with a classifier whose evidence
+/// drives a terminal, and one whose confidence is NaN (exit 3, one line).
+#[test]
+fn classify_shows_a_rude_classifiers_answers_escaped_or_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pitcrew.toml"),
+        format!(
+            "[plugins.classifier]\nsource = {:?}\n",
+            pitcrew_fixtures::RUDE_CLASSIFIER
+        ),
+    )
+    .unwrap();
+    let input = |message: &str| {
+        let path = dir.path().join(format!("{message}.jsonl"));
+        std::fs::write(
+            &path,
+            json!({"test_name": "t", "message": message}).to_string(),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let evidence = input("evidence");
+    let (code, stdout, stderr) = cli(
+        &["classify", &evidence, "--no-route", "--format", "table"],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("evidence: \\u{1b}[2J\\r\\n::error::forged\\u{202e}"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(['\u{1b}', '\r', '\u{202e}']), "{stdout:?}");
+    let nan = input("nan");
+    let (code, stdout, stderr) = cli(&["classify", &nan, "--no-route"], dir.path(), &[]);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("returned a confidence of NaN"), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+}

@@ -34,7 +34,9 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Builtin(name) => write!(f, "builtin:{name}"),
-            Source::File(path) => write!(f, "{}", path.display()),
+            // A path often comes from a repository's pitcrew.toml, and it
+            // names every error about the plugin: escaped like plugin text.
+            Source::File(path) => f.write_str(&escape::control_chars(&path.display().to_string())),
         }
     }
 }
