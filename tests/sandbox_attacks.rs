@@ -222,10 +222,10 @@ fn one_huge_memory_grow_is_the_memory_limit() {
         err,
         "plugin breaker 0.1.0: run: exceeded its 64 MiB memory limit"
     );
-    assert_eq!(
-        hit(&plugin, json!({"do": "grow", "n": "1"})).unwrap().len() > 7,
-        true
-    );
+    // One page more is fine: the answer is the old size in pages.
+    let grew = hit(&plugin, json!({"do": "grow", "n": "1"})).unwrap();
+    let pages: u32 = grew.strip_prefix("grew: ").unwrap().parse().unwrap();
+    assert!(pages > 0 && pages < 1024, "{grew}");
     still_healthy(&plugin);
 }
 
@@ -233,7 +233,7 @@ fn one_huge_memory_grow_is_the_memory_limit() {
 fn deep_json_is_a_contract_error_not_a_host_stack_overflow() {
     let runtime = runtime();
     let slots = pipeline_with(breaker(&runtime, Limits::default()));
-    let facts = json!({"do": "deep-json", "n": "1000000"});
+    let facts = json!({"do": "deep-json", "n": "100000"});
     let (outcome, _) = capture_logs(|| pipeline::run(&slots, &facts).expect("optional"));
     let warning = &outcome.checks[0].message;
     assert!(
@@ -651,4 +651,80 @@ fn classify_shows_a_rude_classifiers_answers_escaped_or_refuses_them() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("returned a confidence of NaN"), "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
+}
+
+/// A measurement, not a guard (there is no compile-time limit to assert):
+/// a component wrapping one core module of `PROBE_F` functions of
+/// `PROBE_N` bytes of `i32.const 0; drop` each, compiled once; prints the
+/// time and the process's peak RSS. Run by hand:
+/// `PROBE_N=7000000 PROBE_F=4 cargo test --test sandbox_attacks
+/// probe_compile_bomb -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn probe_compile_bomb() {
+    let var = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let module = bomb_module(var("PROBE_N", 7_000_000), var("PROBE_F", 1));
+    let mut component = b"\0asm\x0d\x00\x01\x00".to_vec();
+    component.push(1); // a core module section
+    leb(module.len() as u32, &mut component);
+    component.extend(module);
+    let started = Instant::now();
+    let result = runtime().compile_bytes("bomb", &component).map(drop);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("");
+    eprintln!(
+        "{} bytes: {:?} in {:?}, {peak}",
+        component.len(),
+        result.err().map(|e| e.to_string()),
+        started.elapsed()
+    );
+}
+
+fn leb(mut n: u32, out: &mut Vec<u8>) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// A core module of `funcs` functions `[] -> []`, each a body of about
+/// `body_bytes` bytes.
+fn bomb_module(body_bytes: usize, funcs: usize) -> Vec<u8> {
+    let section = |id: u8, body: Vec<u8>, out: &mut Vec<u8>| {
+        out.push(id);
+        leb(body.len() as u32, out);
+        out.extend(body);
+    };
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+    section(1, vec![1, 0x60, 0, 0], &mut out);
+    let mut declared = Vec::new();
+    leb(funcs as u32, &mut declared);
+    declared.extend(std::iter::repeat_n(0u8, funcs));
+    section(3, declared, &mut out);
+    let mut body = vec![0u8]; // no locals
+    while body.len() + 3 < body_bytes {
+        body.extend([0x41, 0x00, 0x1a]); // i32.const 0; drop
+    }
+    body.push(0x0b);
+    let mut code = Vec::new();
+    leb(funcs as u32, &mut code);
+    for _ in 0..funcs {
+        leb(body.len() as u32, &mut code);
+        code.extend(&body);
+    }
+    section(10, code, &mut out);
+    out
 }
