@@ -15,17 +15,43 @@ pub fn control_chars(text: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_unsafe(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
+        push_escaped(&mut out, c);
     }
     Cow::Owned(out)
+}
+
+/// How long one message from a plugin (an error value, a panic message)
+/// may be in a one-line error. The WIT asks for one line; a plugin could
+/// send 16 MiB, 6x that once escaped, and the host copies a failed phase's
+/// reason into every key it owns.
+pub const MAX_MESSAGE_BYTES: usize = 1024;
+
+/// Untrusted text as one bounded line: escaped as [`control_chars`] does,
+/// and cut once the escaped text reaches `max` bytes, saying how many bytes
+/// of the original were cut. Only the part that is kept is escaped, so the
+/// cost does not depend on the length of the text.
+pub fn bounded_line(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 32);
+    for (at, c) in text.char_indices() {
+        if out.len() >= max {
+            let _ = write!(out, " … ({} bytes cut)", text.len() - at);
+            return out;
+        }
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_unsafe(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
 }
 
 /// Control characters (newlines, tabs, ANSI escapes, C1), the Unicode
@@ -112,6 +138,16 @@ mod tests {
         // A right-to-left override would display `test_exe.py` reversed.
         assert_eq!(control_chars("test_\u{202e}yp.exe"), "test_\\u{202e}yp.exe");
         assert_eq!(control_chars("a\u{2066}b\u{200f}"), "a\\u{2066}b\\u{200f}");
+    }
+
+    #[test]
+    fn a_bounded_line_is_escaped_and_cut() {
+        assert_eq!(bounded_line("a\nb", 100), "a\\nb");
+        let long = "\u{1}".repeat(1000);
+        let line = bounded_line(&long, 30);
+        // Six escapes of 5 bytes reach 30; the other 994 bytes are cut.
+        assert_eq!(line, format!("{} … (994 bytes cut)", "\\u{1}".repeat(6)));
+        assert_eq!(bounded_line("héllo", 2), "hé … (3 bytes cut)");
     }
 
     #[test]

@@ -267,7 +267,7 @@ fn accept(
         });
     }
     if !undeclared.is_empty() {
-        let keys = escape::control_chars(&undeclared.join("`, `")).into_owned();
+        let keys = escape::bounded_line(&undeclared.join("`, `"), escape::MAX_MESSAGE_BYTES);
         return Err(PhaseError::UndeclaredKeys(keys));
     }
     for promise in &slot.promises {
@@ -422,6 +422,15 @@ impl Phase for Plugin {
             checks: input.checks.iter().map(to_wit).collect(),
         };
         let output = self.run_phase(&request)?;
+        let values = json_values_upper_bound(&output.keys);
+        if values > MAX_JSON_VALUES {
+            return Err(self
+                .contract(
+                    "run",
+                    format!("returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"),
+                )
+                .into());
+        }
         let keys = match serde_json::from_str(&output.keys) {
             Ok(Value::Object(keys)) => keys,
             Ok(_) => {
@@ -435,9 +444,67 @@ impl Phase for Plugin {
                     .into());
             }
         };
+        check_checks(self, &output.checks)?;
         let checks = output.checks.into_iter().map(from_wit).collect();
         Ok(PhaseOutput { keys, checks })
     }
+}
+
+/// JSON values (and object keys) a phase's keys may hold. Each parsed
+/// value takes 32 bytes and more in the host: 16 MiB of `[],[],…` within
+/// the output limit was 5 million values, a 430 MiB peak, handed on to
+/// every later phase. Counted on the text, before anything is parsed.
+pub const MAX_JSON_VALUES: usize = 1_000_000;
+
+/// At least the number of values and object keys in JSON text: each one
+/// but the first follows a `[`, `,` or `:` outside a string.
+fn json_values_upper_bound(text: &str) -> usize {
+    let (mut count, mut in_string, mut escaped) = (1usize, false, false);
+    for byte in text.bytes() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b',' | b':') => count += 1,
+            (false, _, _) => {}
+        }
+    }
+    count
+}
+
+/// Checks a phase may return per run. Every later phase is handed all the
+/// checks so far: 100,000 from one optional phase made each later phase,
+/// the required `pre-flight` included, run past its time limit (exit 3).
+pub const MAX_CHECKS: usize = 1000;
+/// A check's id and layer are names; its message is one line.
+pub const MAX_CHECK_NAME_BYTES: usize = crate::host::plugin::MAX_NAME_BYTES;
+pub const MAX_CHECK_MESSAGE_BYTES: usize = 4096;
+
+fn check_checks(plugin: &Plugin, checks: &[types::Check]) -> Result<(), PhaseError> {
+    let refuse = |reason: String| Err(plugin.contract("run", reason).into());
+    if checks.len() > MAX_CHECKS {
+        return refuse(format!(
+            "returned {} checks (at most {MAX_CHECKS})",
+            checks.len()
+        ));
+    }
+    for check in checks {
+        for (what, text, max) in [
+            ("an id", &check.id, MAX_CHECK_NAME_BYTES),
+            ("a layer", &check.layer, MAX_CHECK_NAME_BYTES),
+            ("a message", &check.message, MAX_CHECK_MESSAGE_BYTES),
+        ] {
+            if text.len() > max {
+                return refuse(format!(
+                    "returned a check with {what} of {} bytes (at most {max})",
+                    text.len()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn to_wit(check: &Check) -> types::Check {
@@ -551,6 +618,16 @@ mod tests {
             message: "m".into(),
             blocking,
         }
+    }
+
+    #[test]
+    fn json_values_are_counted_outside_strings() {
+        assert_eq!(json_values_upper_bound("{}"), 1);
+        assert_eq!(
+            json_values_upper_bound(r#"{"a": [1, 2], "b": "x,[:\"y"}"#),
+            6
+        );
+        assert!(json_values_upper_bound(&"[],".repeat(1000)) > 1000);
     }
 
     #[test]

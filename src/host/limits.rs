@@ -41,6 +41,8 @@ pub enum Limit {
     Stack(usize),
     /// The time all plugin calls of one command may take together.
     PluginBudget(Duration),
+    /// Host objects (pollables, streams) the plugin holds at once.
+    Resources(usize),
 }
 
 impl fmt::Display for Limit {
@@ -50,6 +52,7 @@ impl fmt::Display for Limit {
             Limit::CpuTime(time) => write!(f, "{} CPU limit", human_duration(time)),
             Limit::Output(bytes) => write!(f, "{} output limit", human_bytes(bytes)),
             Limit::Stack(bytes) => write!(f, "{} stack limit", human_bytes(bytes as u64)),
+            Limit::Resources(count) => write!(f, "limit of {count} host resources"),
             Limit::PluginBudget(time) => write!(
                 f,
                 "share of the command's {} plugin-time budget",
@@ -125,6 +128,24 @@ impl MemoryLimiter {
 /// What wasmtime stores per table element: one pointer (a `funcref` or an
 /// `externref`), whatever the element type.
 pub const TABLE_ELEMENT_BYTES: u64 = size_of::<usize>() as u64;
+
+/// Host objects a call may hold at once: the pollables, streams and other
+/// WASI resources the host keeps on the plugin's behalf, outside its
+/// memory. A plugin needs a handful (its stdio streams, a pollable while it
+/// waits); without a bound, one that never drops them made the host hold
+/// a million of them (300 MiB) under a 64 MiB memory limit.
+pub const MAX_RESOURCES: usize = 4096;
+
+/// Whether a call failed because the host's resource table was full.
+pub fn is_resource_table_full(err: &wasmtime::Error) -> bool {
+    use wasmtime::component::ResourceTableError;
+    err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<ResourceTableError>(),
+            Some(ResourceTableError::Full)
+        )
+    })
+}
 
 /// A plugin is one component: a Rust, C or Go one has a handful of core
 /// instances (its module plus the canonical-ABI shims), one or two memories

@@ -34,7 +34,9 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Builtin(name) => write!(f, "builtin:{name}"),
-            Source::File(path) => write!(f, "{}", path.display()),
+            // A path often comes from a repository's pitcrew.toml, and it
+            // names every error about the plugin: escaped like plugin text.
+            Source::File(path) => f.write_str(&escape::control_chars(&path.display().to_string())),
         }
     }
 }
@@ -406,6 +408,9 @@ impl Plugin {
         if state.clock.overslept {
             return self.limit(call, time_limit);
         }
+        if super::limits::is_resource_table_full(err) {
+            return self.limit(call, Limit::Resources(super::limits::MAX_RESOURCES));
+        }
         if is_hostcall_fuel_exhausted(err) {
             return self.limit(call, Limit::Output(self.limits.output_bytes));
         }
@@ -445,7 +450,7 @@ impl Plugin {
                 types::ErrorKind::Unsupported => "unsupported",
                 types::ErrorKind::Internal => "internal",
             },
-            message: escape::control_chars(&err.message).into_owned(),
+            message: escape::bounded_line(&err.message, escape::MAX_MESSAGE_BYTES),
         })
     }
 

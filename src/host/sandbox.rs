@@ -11,12 +11,22 @@ use super::bindings::v0_1::{log, types};
 use super::clock::{CallClock, ClockView};
 use super::limits::MemoryLimiter;
 use super::log::LogBuffer;
-use super::stdio::Capture;
+use super::stdio::{Capture, Captured};
 use crate::escape;
 
 /// How much of a plugin's stdout, and of its stderr, one call keeps for the
 /// log; the rest is dropped and the drop is logged.
 pub const STDIO_CAPACITY: usize = 1024 * 1024;
+
+/// How many lines of each of stdout and stderr reach the log per call: a
+/// MiB of newlines would be a million log lines (more than 40 MiB of
+/// output, prefixes included). Room for a MiB of 512-byte lines.
+pub const STDIO_LINES: usize = 2000;
+
+/// Random bytes one `get-random-bytes` call may ask for. The host makes
+/// them before the plugin's memory limit sees them (WASI's default allows
+/// 64 MiB a call); nothing a plugin decides needs more than a few.
+pub const MAX_RANDOM_BYTES: u64 = 1024 * 1024;
 
 pub struct HostState {
     wasi: WasiCtx,
@@ -46,10 +56,13 @@ impl HostState {
             .allow_udp(false)
             .allow_ip_name_lookup(false)
             .socket_addr_check(|_, _| Box::pin(async { false }))
+            .max_random_size(MAX_RANDOM_BYTES)
             .build();
+        let mut table = ResourceTable::new();
+        table.set_max_capacity(super::limits::MAX_RESOURCES);
         Self {
             wasi,
-            table: ResourceTable::new(),
+            table,
             limiter: MemoryLimiter::new(memory_bytes),
             clock: CallClock::new(deadline),
             log: LogBuffer::default(),
@@ -66,25 +79,37 @@ impl HostState {
         let label = &*self.label;
         self.log.flush(label);
         let stdout = self.stdout.lock();
-        for line in String::from_utf8_lossy(&stdout.bytes).lines() {
-            tracing::info!(target: "pitcrew::plugin", "[{label}] {}", escape::control_chars(line));
-        }
-        if stdout.dropped > 0 {
-            tracing::warn!(target: "pitcrew::plugin", "[{label}] stdout truncated: {} bytes dropped past {STDIO_CAPACITY}", stdout.dropped);
-        }
+        log_lines(label, "stdout", &stdout, |line| {
+            tracing::info!(target: "pitcrew::plugin", "[{label}] {line}");
+        });
         let stderr = self.stderr.lock();
-        let mut last = None;
-        for line in String::from_utf8_lossy(&stderr.bytes).lines() {
-            tracing::warn!(target: "pitcrew::plugin", "[{label}] {}", escape::control_chars(line));
-            let line = line.trim();
-            if !line.is_empty() && !line.starts_with("note: ") {
-                last = Some(escape::control_chars(line).into_owned());
-            }
-        }
-        if stderr.dropped > 0 {
-            tracing::warn!(target: "pitcrew::plugin", "[{label}] stderr truncated: {} bytes dropped past {STDIO_CAPACITY}", stderr.dropped);
-        }
-        last
+        log_lines(label, "stderr", &stderr, |line| {
+            tracing::warn!(target: "pitcrew::plugin", "[{label}] {line}");
+        });
+        // The panic message, for the one-line error.
+        String::from_utf8_lossy(&stderr.bytes)
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with("note: "))
+            .map(|line| escape::bounded_line(line, escape::MAX_MESSAGE_BYTES))
+    }
+}
+
+/// Sends the first [`STDIO_LINES`] lines of a captured stream to `emit`,
+/// escaped and cut like `log` messages, then says what was dropped.
+fn log_lines(label: &str, stream: &str, captured: &Captured, emit: impl Fn(&str)) {
+    let text = String::from_utf8_lossy(&captured.bytes);
+    let mut lines = text.lines();
+    for line in lines.by_ref().take(STDIO_LINES) {
+        emit(&escape::bounded_line(line, super::log::MAX_MESSAGE_BYTES));
+    }
+    let more = lines.count();
+    if more > 0 {
+        tracing::warn!(target: "pitcrew::plugin", "[{label}] {stream}: {more} more lines dropped past {STDIO_LINES}");
+    }
+    if captured.dropped > 0 {
+        tracing::warn!(target: "pitcrew::plugin", "[{label}] {stream} truncated: {} bytes dropped past {STDIO_CAPACITY}", captured.dropped);
     }
 }
 

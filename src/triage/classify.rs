@@ -37,9 +37,45 @@ pub fn classify_all(
 ) -> Result<Vec<types::Classification>, CallError> {
     let mut out = Vec::with_capacity(failures.len());
     for batch in failures.chunks(BATCH) {
-        out.extend(classifier.classify(batch)?);
+        let answers = classifier.classify(batch)?;
+        check_answers(classifier, batch, &answers)?;
+        out.extend(answers);
     }
     Ok(out)
+}
+
+/// Answers are matched to failures by position, so each must echo its
+/// failure's id (a reordered batch would label every failure wrongly), and
+/// a confidence is a number from 0 to 1 (NaN would print as `null`).
+fn check_answers(
+    classifier: &Plugin,
+    batch: &[types::Failure],
+    answers: &[types::Classification],
+) -> Result<(), CallError> {
+    use crate::escape::bounded_line;
+    for (failure, answer) in batch.iter().zip(answers) {
+        if answer.id != failure.id {
+            return Err(classifier.contract(
+                "classify",
+                format!(
+                    "answered id `{}` where failure `{}` was asked (answers must follow the batch's order)",
+                    bounded_line(&answer.id, 64),
+                    bounded_line(&failure.id, 64)
+                ),
+            ));
+        }
+        if !(0.0..=1.0).contains(&answer.confidence) {
+            return Err(classifier.contract(
+                "classify",
+                format!(
+                    "returned a confidence of {} for failure `{}` (it must be from 0 to 1)",
+                    answer.confidence,
+                    bounded_line(&failure.id, 64)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Classifies, then routes each failure (when a router is given). The group
