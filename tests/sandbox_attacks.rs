@@ -89,13 +89,14 @@ fn a_huge_panic_message_is_cut_to_one_short_line() {
 }
 
 /// The breaker as the one optional phase of a pipeline, owning 64 keys.
-fn pipeline_with(plugin: Plugin) -> Vec<Slot> {
+fn pipeline_with(plugin: Plugin) -> Vec<Slot<'static>> {
     vec![Slot {
         name: "breaker".into(),
         owns: plugin.phase.as_ref().expect("a phase").owns.clone(),
         after: Vec::new(),
         required: false,
         phase: Ok(Box::new(plugin)),
+        promises: Vec::new(),
     }]
 }
 
