@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod escape;
+pub mod fix;
 pub mod github;
 pub mod hash;
 pub mod host;
