@@ -4,5 +4,6 @@
 //! failing tests must pass and no passing test may fail.
 
 pub mod edit;
+pub mod parse;
 
 pub use edit::Edit;
