@@ -3,6 +3,7 @@
 //! identical answers, and applied to a separate copy of the tree, where the
 //! failing tests must pass and no passing test may fail.
 
+pub mod apply;
 pub mod edit;
 pub mod parse;
 
