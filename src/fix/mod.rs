@@ -6,5 +6,6 @@
 pub mod apply;
 pub mod edit;
 pub mod parse;
+pub mod reject;
 
 pub use edit::Edit;
