@@ -4,6 +4,7 @@
 //! failing tests must pass and no passing test may fail.
 
 pub mod apply;
+pub mod consensus;
 pub mod edit;
 pub mod parse;
 pub mod reject;
