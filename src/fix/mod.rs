@@ -7,6 +7,8 @@ pub mod apply;
 pub mod consensus;
 pub mod edit;
 pub mod parse;
+pub mod prompt;
 pub mod reject;
+pub mod request;
 
 pub use edit::Edit;
