@@ -10,5 +10,6 @@ pub mod parse;
 pub mod prompt;
 pub mod reject;
 pub mod request;
+pub mod sandbox;
 
 pub use edit::Edit;
