@@ -158,7 +158,7 @@ pub fn suggest_fixes(
                     .iter()
                     .map(|v| Suggestion::new(Status::Unverified, &why, v)),
             );
-            return ordered(suggestions);
+            return ordered(suggestions, options);
         }
     };
     // Checked before anything runs; only what passes needs a sandbox.
@@ -173,7 +173,7 @@ pub fn suggest_fixes(
         }
     }
     if to_verify.is_empty() {
-        return ordered(suggestions);
+        return ordered(suggestions, options);
     }
     let mut verifier = match Verifier::new(request, options, deadline) {
         Ok(verifier) => verifier,
@@ -183,7 +183,7 @@ pub fn suggest_fixes(
                     .iter()
                     .map(|v| Suggestion::new(Status::Unverified, &why, v)),
             );
-            return ordered(suggestions);
+            return ordered(suggestions, options);
         }
     };
     let mut seen: Vec<_> = answers.iter().map(|(key, _)| key.clone()).collect();
@@ -238,7 +238,7 @@ pub fn suggest_fixes(
         suggestions.push(suggestion);
     }
     tracing::info!(runs = verifier.runs(), "fix candidates verified");
-    ordered(suggestions)
+    ordered(suggestions, options)
 }
 
 fn chat(models: Vec<ModelRef>, messages: Vec<Message>, options: &FixOptions) -> ChatRequest {
@@ -303,8 +303,14 @@ fn judge(verifier: &mut Verifier<'_>, voted: &Voted) -> Suggestion {
     suggestion
 }
 
-/// Verified first, then by votes (stable: otherwise as judged).
-fn ordered(mut suggestions: Vec<Suggestion>) -> Vec<Suggestion> {
+/// Verified first, then by votes (stable: otherwise as judged); reasons
+/// quote test output, so they are redacted as prompts are.
+fn ordered(mut suggestions: Vec<Suggestion>, options: &FixOptions) -> Vec<Suggestion> {
+    for suggestion in &mut suggestions {
+        if let std::borrow::Cow::Owned(redacted) = options.redactor.redact(&suggestion.reason) {
+            suggestion.reason = redacted;
+        }
+    }
     suggestions.sort_by(|a, b| {
         let verified = |s: &Suggestion| s.status != Status::Verified;
         verified(a)

@@ -1,5 +1,6 @@
 //! The fix prompt: the failure (redacted), the relevant source (the failing
-//! tests' files and the in-project files in their stacks, bounded in size),
+//! tests' files, the in-project files in their stacks, then the files the
+//! change touched, bounded in size),
 //! and the instruction to answer with minimal SEARCH/REPLACE blocks only.
 
 use std::fmt::Write as _;
@@ -94,12 +95,14 @@ pub fn follow_up(
     messages
 }
 
-/// The failing tests' files first, then their stacks' files, each once.
+/// The failing tests' files first, then their stacks' files, then the
+/// files the change touched (an assertion's stack often ends in the test:
+/// the code it calls is where the change is), each once.
 fn source_files(request: &FixRequest) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
     let tests = request.failing.iter().map(|f| &f.file);
     let stacks = request.failing.iter().flat_map(|f| &f.stack_files);
-    for file in tests.chain(stacks) {
+    for file in tests.chain(stacks).chain(&request.changed_files) {
         let file = file.trim_start_matches("./").to_string();
         if !files.contains(&file) {
             files.push(file);
@@ -183,7 +186,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("tests/test_calc.py"), "x = 1\n".repeat(100)).unwrap();
-        std::fs::write(dir.path().join("src/unrelated.py"), "SECRET_PLACE\n").unwrap();
+        std::fs::write(dir.path().join("src/unrelated.py"), "CHANGED_PLACE\n").unwrap();
         let options = FixOptions {
             max_file_bytes: 200,
             redactor: Redactor::new(),
@@ -213,8 +216,8 @@ mod tests {
             "{user}"
         );
         assert_eq!(user.matches("tests/test_calc.py\n```").count(), 1);
-        // Files the change touched may be edited, but are not stack context.
-        assert!(!user.contains("SECRET_PLACE"));
+        // The files the change touched come last.
+        assert!(user.find("CHANGED_PLACE").unwrap() > user.find("src/calc.py\n```").unwrap());
     }
 
     #[test]
