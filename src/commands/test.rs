@@ -78,7 +78,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         shards: results,
         ..Inputs::default()
     };
-    let merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
+    let mut merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
+    (merged.runner, merged.command) = (Some(runner.name().into()), Some(args.command.clone()));
     let (groups, specialties) = with_specialties(global, &merged);
     write_atomic(
         &root.join("pitcrew-results.json"),

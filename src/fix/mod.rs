@@ -33,7 +33,7 @@ use serde::Serialize;
 
 pub use edit::Edit;
 pub use land::{LandError, apply_verified};
-pub use request::{FailingTest, FixOptions, FixRequest, stack_files};
+pub use request::{FailingTest, FixOptions, FixRequest, recorded_command, stack_files};
 pub use verify::Tested;
 
 use self::consensus::{Candidate, Voted};

@@ -105,6 +105,20 @@ impl Default for FixOptions {
     }
 }
 
+/// The test command and runner a results file (`pitcrew-results.json`)
+/// recorded, for verification without `-- CMD`: `(command, runner)`, each
+/// `None` when not recorded (older files, `report` of plain JUnit).
+pub fn recorded_command(results: &serde_json::Value) -> (Option<Vec<String>>, Option<String>) {
+    let command = results["command"].as_array().and_then(|argv| {
+        argv.iter()
+            .map(|a| a.as_str().map(str::to_string))
+            .collect::<Option<Vec<String>>>()
+            .filter(|argv| !argv.is_empty())
+    });
+    let runner = results["runner"].as_str().map(str::to_string);
+    (command, runner)
+}
+
 /// The in-project files a failure's text mentions (Python `File "…"`
 /// frames and pytest's `path:line:` lines, node's `at … (path:line:col)`
 /// and `file://` URLs, Go's and Rust's `path:line`), relative to `root`,
@@ -153,6 +167,27 @@ static SOURCE_PATH: LazyLock<Regex> = LazyLock::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_recorded_command_is_read_back() {
+        let results =
+            serde_json::json!({"runner": "pytest", "command": ["python3", "-m", "pytest"]});
+        assert_eq!(
+            recorded_command(&results),
+            (
+                Some(vec!["python3".into(), "-m".into(), "pytest".into()]),
+                Some("pytest".into())
+            )
+        );
+        assert_eq!(
+            recorded_command(&serde_json::json!({"summary": {}})),
+            (None, None)
+        );
+        assert_eq!(
+            recorded_command(&serde_json::json!({"command": [1]})).0,
+            None
+        );
+    }
 
     #[test]
     fn stack_files_are_the_in_project_files_a_trace_names() {
