@@ -164,7 +164,10 @@ pub fn suggest_fixes(
     // Checked before anything runs; only what passes needs a sandbox.
     let mut to_verify = Vec::new();
     for mut voted in voted {
-        match scope.check(&voted.edits) {
+        match scope
+            .check(&voted.edits)
+            .and_then(|edits| applies(&request.root, &edits).map(|_| edits))
+        {
             Ok(edits) => {
                 voted.edits = edits;
                 to_verify.push(voted);
@@ -281,6 +284,19 @@ fn ask_again(
     let text = completion.texts.into_iter().next().unwrap_or_default();
     let edits = edits_of(&text).map_err(|e| e.to_string())?;
     Ok((text, completion.served_by, edits))
+}
+
+/// Whether `edits` apply to the files at `root` (each SEARCH matching
+/// once), checked on the user's files before any sandbox is made.
+fn applies(root: &std::path::Path, edits: &[Edit]) -> Result<(), Rejection> {
+    let mut originals = std::collections::BTreeMap::new();
+    for edit in edits {
+        if let Ok(text) = std::fs::read_to_string(root.join(&edit.file)) {
+            originals.insert(edit.file.clone(), text);
+        }
+    }
+    apply::apply_all(&originals, edits)?;
+    Ok(())
 }
 
 fn rejected(voted: &Voted, rejection: Rejection) -> Suggestion {
