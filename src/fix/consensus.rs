@@ -14,6 +14,10 @@ pub struct Candidate {
     pub model: String,
 }
 
+/// What makes candidates identical ([`key`]): (file, search, replace) per
+/// edit, normalised and sorted.
+pub type Key = Vec<(String, String, String)>;
+
 /// Identical candidates merged.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Voted {
@@ -27,7 +31,7 @@ pub struct Voted {
 /// Merges identical candidates; the result is ordered by votes, most
 /// first, ties in order of first appearance.
 pub fn merge(candidates: Vec<Candidate>) -> Vec<Voted> {
-    let mut merged: Vec<(Vec<(String, String, String)>, Voted)> = Vec::new();
+    let mut merged: Vec<(Key, Voted)> = Vec::new();
     for candidate in candidates {
         let key = key(&candidate.edits);
         match merged.iter_mut().find(|(k, _)| *k == key) {
@@ -49,15 +53,15 @@ pub fn merge(candidates: Vec<Candidate>) -> Vec<Voted> {
     }
     let mut voted: Vec<Voted> = merged.into_iter().map(|(_, v)| v).collect();
     // Stable: ties keep their order of appearance.
-    voted.sort_by(|a, b| b.votes.cmp(&a.votes));
+    voted.sort_by_key(|v| std::cmp::Reverse(v.votes));
     voted
 }
 
 /// What makes two candidates the same: each edit's normalised path and
 /// texts, in a fixed order (the order edits to different places are
 /// written in does not change what they do).
-pub fn key(edits: &[Edit]) -> Vec<(String, String, String)> {
-    let mut key: Vec<(String, String, String)> = edits
+pub fn key(edits: &[Edit]) -> Key {
+    let mut key: Key = edits
         .iter()
         .map(|e| {
             let file = normalise(&e.file).unwrap_or_else(|_| e.file.clone());

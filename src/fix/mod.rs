@@ -116,7 +116,7 @@ pub fn suggest_fixes(
         .collect();
     let mut suggestions = Vec::new();
     let mut candidates = Vec::new();
-    let mut answers: Vec<(Vec<(String, String, String)>, Answer)> = Vec::new();
+    let mut answers: Vec<(consensus::Key, Answer)> = Vec::new();
     for result in client.complete_all(asks) {
         match result {
             Ok(completion) => {

@@ -107,7 +107,7 @@ impl<'a> Verifier<'a> {
             passed_before: BTreeSet::new(),
             runs: 0,
         };
-        let wanted: Vec<TestRef> = request.failing.iter().map(|f| with_file(f)).collect();
+        let wanted: Vec<TestRef> = request.failing.iter().map(with_file).collect();
         let baseline = verifier.run(&Selection::Files)?;
         if let Some(error) = &baseline.error
             && baseline.tests.is_empty()
