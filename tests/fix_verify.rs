@@ -197,6 +197,10 @@ fn when_verification_cannot_tell_every_candidate_is_unverified_with_why() {
         "{why}"
     );
 
+    // No command at all (none recorded, none given).
+    let why = unverified(suggest(&server, &request(broken.path(), &[]), &options(1)));
+    assert_eq!(why, "no test command: give one after `--`");
+
     // No time left for the tests.
     let hurried = FixOptions {
         time_limit: Duration::from_millis(1),

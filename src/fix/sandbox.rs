@@ -113,10 +113,26 @@ impl Drop for Sandbox {
 
 /// The interrupt cleanup: every live sandbox.
 fn remove_all() {
-    // try_lock: an interrupt while this thread holds the lock must not hang.
-    let entries = match LIVE.try_lock() {
-        Ok(entries) => entries.clone(),
-        Err(_) => return,
+    // try_lock, a few times: the lock is only ever held for a push or a
+    // retain, and a handler that hangs on it would never exit.
+    let mut entries = None;
+    for _ in 0..100 {
+        match LIVE.try_lock() {
+            Ok(live) => {
+                entries = Some(live.clone());
+                break;
+            }
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                entries = Some(p.into_inner().clone());
+                break;
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+        }
+    }
+    let Some(entries) = entries else {
+        return;
     };
     for (base, top) in &entries {
         remove(base, top.as_deref());

@@ -74,6 +74,9 @@ impl<'a> Verifier<'a> {
         options: &FixOptions,
         deadline: Instant,
     ) -> Result<Self, String> {
+        if request.command.is_empty() {
+            return Err("no test command: give one after `--`".into());
+        }
         let runner = match &request.runner {
             Some(name) => runners::by_name(name)
                 .ok_or_else(|| format!("no runner adapter called `{name}`"))?,
@@ -81,9 +84,6 @@ impl<'a> Verifier<'a> {
                 "no runner adapter recognises the test command (give the runner's name)".to_string()
             })?,
         };
-        if request.command.is_empty() {
-            return Err("no test command: give one after `--`".into());
-        }
         let sandbox =
             Sandbox::create(&request.root).map_err(|e| format!("no copy of the tree: {e}"))?;
         let scratch = tempfile::Builder::new()
