@@ -143,6 +143,7 @@ fn write_shards(dir: &Path) -> Vec<String> {
                 "AssertionError: expected {i} to equal {}\n    at Object.<anonymous> ({file}:22:31)",
                 i + 1
             )),
+            line: None,
         });
         shard.tests.push(TestResult {
             key: TestKey {

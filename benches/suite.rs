@@ -450,6 +450,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
                         "AssertionError: expected {i} to equal {}\n    at Object.<anonymous> ({file}:22:31)\n    at Promise.then.completed (node_modules/jest-circus/build/utils.js:298:28)",
                         i + 1
                     )),
+                    line: None,
                 }),
             ),
             4..7 => (FinalOutcome::Skipped, None),

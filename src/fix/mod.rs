@@ -15,10 +15,14 @@
 //! The user's tree is only ever changed by [`land::apply_verified`] (the
 //! CLI's `--apply`), and only with a verified suggestion whose files are
 //! still what was tested.
+//!
+//! Selector healing ([`heal`]) proposes model-free edits for Playwright
+//! locators that no longer resolve.
 
 pub mod apply;
 pub mod consensus;
 pub mod edit;
+pub mod heal;
 pub mod land;
 pub mod parse;
 pub mod prompt;

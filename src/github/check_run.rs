@@ -117,6 +117,7 @@ fn annotation(test: &TestResult, level: &'static str) -> Option<Annotation> {
     let details = failure.and_then(|f| f.details.as_deref()).unwrap_or("");
     let line = line_in(details, &path)
         .or_else(|| line_in(message, &path))
+        .or_else(|| failure.and_then(|f| junit_line(f.line?, &path)))
         .unwrap_or(1);
     let mut text = if details.trim().is_empty() {
         message.to_owned()
@@ -140,6 +141,19 @@ fn annotation(test: &TestResult, level: &'static str) -> Option<Annotation> {
         ),
         message: clip(&text, 4000),
     })
+}
+
+/// The report's own `line` attribute as a 1-based line of `path`. pytest,
+/// the one Python runner that writes it, writes it 0-based (its xunit1
+/// `line` is the item's location, counted from 0); other writers (Surefire,
+/// mocha reporters) count from 1.
+fn junit_line(line: u32, path: &str) -> Option<u32> {
+    let line = if path.ends_with(".py") {
+        line + 1
+    } else {
+        line
+    };
+    (line > 0).then_some(line)
 }
 
 /// The first line number the stack gives for `path`: `path:LINE` (JS,
@@ -223,6 +237,38 @@ mod tests {
             None
         );
         assert_eq!(line_in("no line here", "a.py"), None);
+    }
+
+    #[test]
+    fn without_a_line_in_the_stack_the_reports_line_attribute_is_used() {
+        use crate::suite::fold::{FailureInfo, TestKey};
+        let failed = |file: &str, details: &str, line: Option<u32>| TestResult {
+            key: TestKey {
+                file: Some(file.into()),
+                classname: String::new(),
+                name: "t".into(),
+                occurrence: 0,
+            },
+            outcome: FinalOutcome::Failed,
+            attempts: 1,
+            duration_seconds: 0.0,
+            failure: Some(FailureInfo {
+                message: Some("boom".into()),
+                details: Some(details.into()),
+                line,
+                ..FailureInfo::default()
+            }),
+        };
+        let line_of = |t: TestResult| annotation(&t, "failure").map(|a| a.start_line);
+        // Surefire and JS writers count from 1; pytest from 0.
+        assert_eq!(line_of(failed("src/A.java", "boom", Some(12))), Some(12));
+        assert_eq!(line_of(failed("tests/test_a.py", "", Some(41))), Some(42));
+        // The stack wins over the attribute (it names the failing line).
+        let stack = "at (/w/src/a.test.js:7:3)";
+        assert_eq!(line_of(failed("src/a.test.js", stack, Some(2))), Some(7));
+        // Neither: line 1, so the annotation still lands in the file.
+        assert_eq!(line_of(failed("src/b.test.js", "", None)), Some(1));
+        assert_eq!(line_of(failed("src/b.test.js", "", Some(0))), Some(1));
     }
 
     #[test]

@@ -325,6 +325,7 @@ mod tests {
                 message: Some(message.into()),
                 failure_type: None,
                 details: None,
+                line: None,
             }),
         }
     }

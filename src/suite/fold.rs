@@ -97,6 +97,10 @@ pub struct FailureInfo {
     pub failure_type: Option<String>,
     /// The element's text, capped by the parser.
     pub details: Option<String>,
+    /// The testcase's `line` attribute as written, where the report has one
+    /// (a fallback for annotations when the stack names no line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// One test, attempts folded.
@@ -179,6 +183,7 @@ impl Folder {
             classname,
             name,
             file,
+            line,
             time_seconds,
             outcome,
             message,
@@ -194,6 +199,7 @@ impl Folder {
                 message,
                 failure_type,
                 details,
+                line,
             },
             last_rerun: reruns.into_iter().last(),
         };
@@ -505,6 +511,7 @@ mod tests {
                 message: Some("second".into()),
                 failure_type: None,
                 details: None,
+                line: None,
             })
         );
     }
