@@ -11,8 +11,9 @@
 //!
 //! A process outside our group no longer gets the terminal's Ctrl-C, so
 //! the first [`spawn`] installs a handler for Ctrl-C and termination that kills
-//! every live group and exits with 130, as an interrupted shell command
-//! would. Output files are written atomically, so nothing partial is left.
+//! every live group, runs the cleanups registered with [`at_interrupt`], and
+//! exits with 130, as an interrupted shell command would. Output files are
+//! written atomically, so nothing partial is left.
 
 use std::process::{Child, Command};
 use std::sync::{Mutex, MutexGuard, Once};
@@ -28,18 +29,12 @@ pub struct Group {
     handle: os::Handle,
 }
 
+/// Cleanups the interrupt handler runs after killing the groups.
+static AT_INTERRUPT: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
+
 /// Spawns `command` in a new group of its own.
 pub fn spawn(command: &mut Command) -> std::io::Result<Group> {
-    HANDLER.call_once(|| {
-        if let Err(e) = ctrlc::set_handler(|| {
-            for handle in live().iter() {
-                os::kill(handle);
-            }
-            std::process::exit(130);
-        }) {
-            tracing::debug!("no interrupt handler: {e}");
-        }
-    });
+    install_handler();
     os::prepare(command);
     let child = command.spawn()?;
     let handle = os::adopt(&child)?;
@@ -64,6 +59,35 @@ impl Drop for Group {
         live().retain(|live| *live != self.handle);
         os::release(&self.handle);
     }
+}
+
+/// Runs `cleanup` when Ctrl-C or termination ends the process, after every
+/// live group is killed (so nothing still writes where it cleans): for what
+/// must not be left behind, such as temporary worktrees. Installs the
+/// handler now if no child was spawned yet.
+pub fn at_interrupt(cleanup: fn()) {
+    install_handler();
+    AT_INTERRUPT
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(cleanup);
+}
+
+fn install_handler() {
+    HANDLER.call_once(|| {
+        if let Err(e) = ctrlc::set_handler(|| {
+            for handle in live().iter() {
+                os::kill(handle);
+            }
+            let hooks = AT_INTERRUPT.lock().unwrap_or_else(|p| p.into_inner());
+            for cleanup in hooks.iter() {
+                cleanup();
+            }
+            std::process::exit(130);
+        }) {
+            tracing::debug!("no interrupt handler: {e}");
+        }
+    });
 }
 
 fn live() -> MutexGuard<'static, Vec<os::Handle>> {

@@ -512,6 +512,9 @@ fn local_test_mode_runs_merges_reports_and_remembers() {
         serde_json::from_str(&fs::read_to_string(dir.path().join("pitcrew-results.json")).unwrap())
             .unwrap();
     assert_eq!(results["summary"]["tests"], 4);
+    // Recorded so that fix verification can re-run the tests.
+    assert_eq!(results["runner"], "node");
+    assert_eq!(results["command"], serde_json::json!(["node", "--test"]));
     assert!(
         fs::read_to_string(dir.path().join("pitcrew-report.md"))
             .unwrap()

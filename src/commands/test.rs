@@ -76,7 +76,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         shards: results,
         ..Inputs::default()
     };
-    let merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
+    let mut merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
+    (merged.runner, merged.command) = (Some(runner.name().into()), Some(args.command.clone()));
     let (groups, specialties) = with_specialties(global, &merged);
     let changed = changes.map(|c| c.paths().map(String::from).collect());
     let phases = test_phases(global, &merged, args.retry.flaky.into(), changed)?;

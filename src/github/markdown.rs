@@ -340,6 +340,8 @@ mod tests {
             problems: Vec::new(),
             warnings: Vec::new(),
             shards: Vec::new(),
+            runner: None,
+            command: None,
         };
         m.summary.tests = tests.len() as u64;
         m.summary.failed = tests

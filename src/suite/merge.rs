@@ -52,6 +52,14 @@ pub struct Merged {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     pub shards: Vec<ShardStat>,
+    /// The runner adapter's name, when known: `test` records it, and
+    /// `report` when every shard result names the same one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner: Option<String>,
+    /// The test command (argv), when known (`test` records it): what fix
+    /// verification re-runs when no `-- CMD` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
 }
 
 /// What `report` was given: shard results (with their file names) and
@@ -112,6 +120,8 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
         problems,
         warnings,
         shards: stats,
+        runner: common_runner(&shards),
+        command: None,
     }
 }
 
@@ -305,6 +315,13 @@ fn fold_into(tests: &mut BTreeMap<TestKey, TestResult>, test: TestResult) {
     }
 }
 
+/// The runner every shard result names, if they all name one.
+fn common_runner(shards: &[(&str, &ShardResult)]) -> Option<String> {
+    let first = &shards.first()?.1.runner;
+    let same = shards.iter().all(|(_, r)| r.runner == *first);
+    (same && !first.is_empty()).then(|| first.clone())
+}
+
 fn combine(a: FinalOutcome, b: FinalOutcome) -> FinalOutcome {
     use FinalOutcome::*;
     match (a, b) {
@@ -319,6 +336,29 @@ fn combine(a: FinalOutcome, b: FinalOutcome) -> FinalOutcome {
 mod tests {
     use super::*;
     use FinalOutcome::*;
+
+    #[test]
+    fn the_runner_is_known_when_every_shard_names_the_same() {
+        let shard = |runner: &str| ShardResult {
+            format: crate::suite::result::FORMAT.into(),
+            plan_sha256: String::new(),
+            shard: 1,
+            total: 1,
+            runner: runner.into(),
+            items: Vec::new(),
+            tests: Vec::new(),
+            counts: Counts::default(),
+            error: None,
+            duration_seconds: 0.0,
+        };
+        let (a, b) = (shard("pytest"), shard("jest"));
+        assert_eq!(
+            common_runner(&[("1", &a), ("2", &a)]).as_deref(),
+            Some("pytest")
+        );
+        assert_eq!(common_runner(&[("1", &a), ("2", &b)]), None);
+        assert_eq!(common_runner(&[]), None);
+    }
 
     #[test]
     fn a_failure_in_one_input_is_never_hidden_by_another() {

@@ -100,6 +100,8 @@ impl Seen {
 struct State {
     /// (method, path, model or "") → replies.
     scripts: Mutex<HashMap<(String, String, String), VecDeque<Reply>>>,
+    /// (text a chat body contains, replies): checked before `scripts`.
+    matching: Mutex<Vec<(String, VecDeque<Reply>)>>,
     seen: Mutex<Vec<Seen>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -139,6 +141,18 @@ impl Server {
     /// Replies to `POST /v1/chat/completions` for one model.
     pub fn chat_for(&self, model: &str, replies: Vec<Reply>) -> &Self {
         self.script("POST", "/v1/chat/completions", model, replies)
+    }
+
+    /// Replies to `POST /v1/chat/completions` whose body contains `needle`
+    /// (a follow-up question, say), before any other script.
+    pub fn chat_matching(&self, needle: &str, replies: Vec<Reply>) -> &Self {
+        assert!(!replies.is_empty(), "a script needs a reply");
+        self.state
+            .matching
+            .lock()
+            .unwrap()
+            .push((needle.to_string(), replies.into()));
+        self
     }
 
     /// Replies to `GET /v1/models` (unscripted, it answers 404: "not listed").
@@ -210,6 +224,19 @@ fn serve(stream: TcpStream, state: &State) {
 }
 
 fn next_reply(state: &State, seen: &Seen) -> Reply {
+    if seen.path.ends_with("/chat/completions") {
+        let mut matching = state.matching.lock().unwrap();
+        if let Some((_, replies)) = matching
+            .iter_mut()
+            .find(|(needle, _)| seen.body.contains(needle.as_str()))
+        {
+            return if replies.len() > 1 {
+                replies.pop_front().unwrap()
+            } else {
+                replies[0].clone()
+            };
+        }
+    }
     let mut scripts = state.scripts.lock().unwrap();
     let model = seen.model().unwrap_or_default();
     let specific = (seen.method.clone(), seen.path.clone(), model);

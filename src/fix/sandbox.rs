@@ -1,0 +1,307 @@
+//! A separate copy of the tree as it was tested, where candidate edits are
+//! applied and the tests re-run: the user's working tree is never touched.
+//!
+//! In a git repository: a temporary `git worktree add --detach` at HEAD,
+//! plus the uncommitted changes (`git diff HEAD --binary | git apply`) and
+//! the untracked, not ignored files. Ignored dependency directories the
+//! tests need (`node_modules`, `.venv`, `venv` at the project root) are
+//! linked, not copied. Without git: a plain copy of the project.
+//!
+//! The copy is removed when its [`Sandbox`] is dropped (panics included) and
+//! on Ctrl-C or termination, by a cleanup registered with the process-group
+//! interrupt handler ([`crate::process_group::at_interrupt`]).
+
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, Once};
+
+/// Ignored directories linked into the copy, at the project root.
+const LINKED_DEPENDENCIES: [&str; 3] = ["node_modules", ".venv", "venv"];
+
+/// Why a sandbox could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot copy the tree: {context}: {source}")]
+    Io { context: String, source: io::Error },
+    #[error("cannot copy the tree: `git {args}` failed: {stderr}")]
+    Git { args: String, stderr: String },
+}
+
+fn io_error(context: impl Into<String>) -> impl FnOnce(io::Error) -> SandboxError {
+    let context = context.into();
+    move |source| SandboxError::Io { context, source }
+}
+
+/// Sandboxes alive in this process: (temporary directory, repository top
+/// level when it holds a worktree), for the interrupt cleanup.
+static LIVE: Mutex<Vec<(PathBuf, Option<PathBuf>)>> = Mutex::new(Vec::new());
+static CLEANUP: Once = Once::new();
+
+fn live() -> std::sync::MutexGuard<'static, Vec<(PathBuf, Option<PathBuf>)>> {
+    LIVE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A temporary copy of the project. Removed on drop.
+#[derive(Debug)]
+pub struct Sandbox {
+    /// The temporary directory everything lives under.
+    base: PathBuf,
+    /// Where the project root is in the copy.
+    root: PathBuf,
+    /// The user's repository top level, when the copy is a worktree of it.
+    git_top: Option<PathBuf>,
+}
+
+impl Sandbox {
+    /// A copy of the project at `root` as it is now, committed or not.
+    pub fn create(root: &Path) -> Result<Sandbox, SandboxError> {
+        CLEANUP.call_once(|| crate::process_group::at_interrupt(remove_all));
+        let root = root
+            .canonicalize()
+            .map_err(io_error(format!("{}", root.display())))?;
+        let base = tempfile::Builder::new()
+            .prefix("pitcrew-fix-")
+            .tempdir()
+            .map_err(io_error("a temporary directory"))?
+            .keep();
+        let tree = base.join("tree");
+        let top = git_top(&root);
+        // Registered before anything is made, so an interrupt now still cleans up.
+        live().push((base.clone(), top.clone()));
+        let mut sandbox = Sandbox {
+            root: base.clone(),
+            base,
+            git_top: None,
+        };
+        match top {
+            Some(top) if has_head(&top) => {
+                sandbox.git_top = Some(top.clone());
+                worktree(&top, &tree)?;
+                sandbox.root = match root.strip_prefix(&top) {
+                    Ok(prefix) if !prefix.as_os_str().is_empty() => tree.join(prefix),
+                    _ => tree,
+                };
+                link_dependencies(&root, &sandbox.root)?;
+            }
+            _ => {
+                copy_tree(&root, &tree)?;
+                sandbox.root = tree;
+            }
+        }
+        tracing::debug!(copy = %sandbox.root.display(), "sandbox ready");
+        Ok(sandbox)
+    }
+
+    /// The project root in the copy: where the tests run.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether the copy is a git worktree (else a plain copy).
+    pub fn is_worktree(&self) -> bool {
+        self.git_top.is_some()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        remove(&self.base, self.git_top.as_deref());
+        live().retain(|(base, _)| *base != self.base);
+    }
+}
+
+/// The interrupt cleanup: every live sandbox.
+fn remove_all() {
+    // try_lock, a few times: the lock is only ever held for a push or a
+    // retain, and a handler that hangs on it would never exit.
+    let mut entries = None;
+    for _ in 0..100 {
+        match LIVE.try_lock() {
+            Ok(live) => {
+                entries = Some(live.clone());
+                break;
+            }
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                entries = Some(p.into_inner().clone());
+                break;
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+        }
+    }
+    let Some(entries) = entries else {
+        return;
+    };
+    for (base, top) in &entries {
+        remove(base, top.as_deref());
+    }
+}
+
+fn remove(base: &Path, git_top: Option<&Path>) {
+    if let Some(top) = git_top {
+        let tree = base.join("tree");
+        if tree.exists() {
+            let _ = git(
+                top,
+                &["worktree", "remove", "--force", "--force"],
+                Some(&tree),
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(base);
+    if let Some(top) = git_top {
+        // The worktree's administrative entry, should its removal have failed.
+        let _ = git(top, &["worktree", "prune"], None);
+    }
+}
+
+/// Runs git in `dir`; its stdout, or the failure.
+fn git(dir: &Path, args: &[&str], path_arg: Option<&Path>) -> Result<Vec<u8>, SandboxError> {
+    let mut command = Command::new("git");
+    command.arg("-C").arg(dir).args(args);
+    if let Some(path) = path_arg {
+        command.arg(path);
+    }
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(io_error("cannot run git"))?;
+    if !output.status.success() {
+        return Err(SandboxError::Git {
+            args: args.join(" "),
+            stderr: crate::escape::control_chars(String::from_utf8_lossy(&output.stderr).trim())
+                .into_owned(),
+        });
+    }
+    Ok(output.stdout)
+}
+
+fn git_top(root: &Path) -> Option<PathBuf> {
+    let out = git(root, &["rev-parse", "--show-toplevel"], None).ok()?;
+    let top = String::from_utf8(out).ok()?;
+    PathBuf::from(top.trim()).canonicalize().ok()
+}
+
+fn has_head(top: &Path) -> bool {
+    git(top, &["rev-parse", "--verify", "--quiet", "HEAD"], None).is_ok()
+}
+
+/// A detached worktree at HEAD in `tree`, plus the uncommitted changes and
+/// the untracked files of `top`.
+fn worktree(top: &Path, tree: &Path) -> Result<(), SandboxError> {
+    // With no commit named, `worktree add` checks out HEAD.
+    git(top, &["worktree", "add", "--detach", "--quiet"], Some(tree))?;
+    let diff = git(top, &["diff", "HEAD", "--binary"], None)?;
+    if !diff.is_empty() {
+        let mut apply = Command::new("git")
+            .arg("-C")
+            .arg(tree)
+            .args(["apply", "--whitespace=nowarn", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(io_error("cannot run git apply"))?;
+        if let Some(mut stdin) = apply.stdin.take() {
+            stdin
+                .write_all(&diff)
+                .map_err(io_error("writing the uncommitted changes to git apply"))?;
+        }
+        let output = apply
+            .wait_with_output()
+            .map_err(io_error("waiting for git apply"))?;
+        if !output.status.success() {
+            return Err(SandboxError::Git {
+                args: "apply (the uncommitted changes)".into(),
+                stderr: crate::escape::control_chars(
+                    String::from_utf8_lossy(&output.stderr).trim(),
+                )
+                .into_owned(),
+            });
+        }
+    }
+    let untracked = git(
+        top,
+        &["ls-files", "--others", "--exclude-standard", "-z"],
+        None,
+    )?;
+    for name in untracked.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let Ok(name) = std::str::from_utf8(name) else {
+            continue;
+        };
+        copy_entry(&top.join(name), &tree.join(name))?;
+    }
+    Ok(())
+}
+
+/// Links the ignored dependency directories of `root` into `copy`.
+fn link_dependencies(root: &Path, copy: &Path) -> Result<(), SandboxError> {
+    for name in LINKED_DEPENDENCIES {
+        let (from, to) = (root.join(name), copy.join(name));
+        if from.is_dir() && std::fs::symlink_metadata(&to).is_err() {
+            symlink(&from, &to).map_err(io_error(format!("linking {name}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// A plain recursive copy (symlinks stay symlinks); `.git` is skipped.
+fn copy_tree(from: &Path, to: &Path) -> Result<(), SandboxError> {
+    for entry in walkdir::WalkDir::new(from)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+    {
+        let entry = entry.map_err(|e| SandboxError::Io {
+            context: format!("reading {}", from.display()),
+            source: e.into(),
+        })?;
+        let relative = entry.path().strip_prefix(from).unwrap_or(Path::new(""));
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)
+                .map_err(io_error(format!("creating {}", target.display())))?;
+        } else {
+            copy_entry(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies one file or symlink, creating its directory.
+fn copy_entry(from: &Path, to: &Path) -> Result<(), SandboxError> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(io_error(format!("creating {}", parent.display())))?;
+    }
+    let meta =
+        std::fs::symlink_metadata(from).map_err(io_error(format!("reading {}", from.display())))?;
+    if meta.file_type().is_symlink() {
+        let target =
+            std::fs::read_link(from).map_err(io_error(format!("reading {}", from.display())))?;
+        symlink(&target, to).map_err(io_error(format!("linking {}", to.display())))?;
+    } else if meta.is_file() {
+        std::fs::copy(from, to).map_err(io_error(format!("copying {}", from.display())))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn symlink(target: &Path, link: &Path) -> io::Result<()> {
+    if target.is_dir() {
+        std::os::windows::fs::symlink_dir(target, link)
+    } else {
+        std::os::windows::fs::symlink_file(target, link)
+    }
+}
+
+#[cfg(test)]
+#[path = "sandbox_tests.rs"]
+mod tests;
