@@ -227,6 +227,8 @@ mod tests {
             problems: Vec::new(),
             warnings: Vec::new(),
             shards: Vec::new(),
+            runner: None,
+            command: None,
         };
         let groups = crate::suite::render::Groups(Vec::new());
         let report = |blocked| Report {

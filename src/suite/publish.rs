@@ -284,6 +284,8 @@ mod tests {
             problems: problems.iter().map(|p| p.to_string()).collect(),
             warnings: Vec::new(),
             shards: Vec::new(),
+            runner: None,
+            command: None,
         }
     }
 

@@ -26,15 +26,7 @@ pub use project::heal_failure;
 pub use similarity::dice;
 
 use crate::escape::control_chars;
-
-/// A candidate edit: replace `search` (exact lines of `file`, occurring
-/// once) with `replace`. Same shape as the fix engine's `Edit`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    pub file: String,
-    pub search: String,
-    pub replace: String,
-}
+pub use crate::fix::Edit;
 
 /// The page as the failed test left it.
 #[derive(Clone, Copy, Debug)]
