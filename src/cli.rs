@@ -16,6 +16,7 @@ Examples:
   pitcrew plugin list                            which plugin fills each slot
   pitcrew plugin list --format json
   pitcrew plugin check my-classifier.wasm        what a component implements, and why not
+  pitcrew plugin run my.wasm --input input.json  one call, its answer and its log
 
 Exit codes: 0 success; 1 tests failed or plan blocked; 2 invalid input or usage;
 3 pitcrew could not do its job (a required plugin failed to load or crashed).
@@ -424,6 +425,27 @@ pub enum PluginCommand {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Call one plugin on one input and print its answer and its log as
+    /// JSON (for authors' tests). The input is the world's record: a phase
+    /// input `{"facts": {}, "document": {}}`, a list of failures, or a route
+    /// request. Exits 1 when the call fails, 2 when the input is not one.
+    Run {
+        /// Path to a `.wasm` component.
+        file: PathBuf,
+        /// JSON file with the input.
+        #[arg(long, value_name = "INPUT.json")]
+        input: PathBuf,
+    },
+    /// Print the plugin contract (WIT), or write it as DIR/plugin.wit.
+    #[command(disable_version_flag = true)]
+    Wit {
+        /// A supported contract version [default: the newest].
+        #[arg(long, value_name = "V")]
+        version: Option<String>,
+        /// Write DIR/plugin.wit instead of printing it.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
     },
 }
 

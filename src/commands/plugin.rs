@@ -1,4 +1,7 @@
-//! `pitcrew plugin list` and `pitcrew plugin check`.
+//! `pitcrew plugin list`, `check`, `run` and `wit`.
+
+mod run;
+mod wit;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -17,6 +20,8 @@ pub fn run(global: &GlobalArgs, command: PluginCommand) -> anyhow::Result<u8> {
     match command {
         PluginCommand::List { format } => list(global, format),
         PluginCommand::Check { file, format } => check(global, &file, format),
+        PluginCommand::Run { file, input } => run::run(global, &file, &input),
+        PluginCommand::Wit { version, output } => wit::run(version.as_deref(), output.as_deref()),
     }
 }
 
