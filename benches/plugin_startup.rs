@@ -116,8 +116,8 @@ fn startup(c: &mut Criterion) {
     ];
     let mut group = c.benchmark_group("plugin_startup");
     group
-        .sample_size(20)
-        .measurement_time(Duration::from_secs(8));
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3));
     for (label, args) in COMMANDS {
         for setup in &setups {
             group.bench_function(format!("{label} ({})", setup.name), |b| {
@@ -131,7 +131,7 @@ fn startup(c: &mut Criterion) {
 
 /// Medians of interleaved runs, so both sides see the same machine load.
 fn summary(setups: &[Setup; 2]) {
-    const RUNS: usize = 30;
+    const RUNS: usize = 20;
     for (label, args) in COMMANDS {
         let mut times = [Vec::new(), Vec::new()];
         for _ in 0..RUNS {

@@ -17,6 +17,7 @@ Examples:
   pitcrew plugin list --format json
   pitcrew plugin check my-classifier.wasm        what a component implements, and why not
   pitcrew plugin run my.wasm --input input.json  one call, its answer and its log
+  pitcrew plugin new --world classifier --lang python my-classifier
 
 Exit codes: 0 success; 1 tests failed or plan blocked; 2 invalid input or usage;
 3 pitcrew could not do its job (a required plugin failed to load or crashed).
@@ -437,6 +438,19 @@ pub enum PluginCommand {
         #[arg(long, value_name = "INPUT.json")]
         input: PathBuf,
     },
+    /// Write a new plugin project (Rust, Python or JavaScript) that builds
+    /// with one command and passes its own test.
+    New {
+        #[arg(long, value_enum)]
+        world: PluginWorld,
+        #[arg(long, value_enum)]
+        lang: crate::scaffold::Lang,
+        /// The plugin's name: lowercase letters, digits and dashes.
+        name: String,
+        /// Where to write it [default: ./NAME]; must not exist.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Print the plugin contract (WIT), or write it as DIR/plugin.wit.
     #[command(disable_version_flag = true)]
     Wit {
@@ -447,6 +461,24 @@ pub enum PluginCommand {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+}
+
+/// The world of a new plugin (`plugin new --world`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluginWorld {
+    Phase,
+    Classifier,
+    Router,
+}
+
+impl From<PluginWorld> for crate::host::World {
+    fn from(world: PluginWorld) -> Self {
+        match world {
+            PluginWorld::Phase => Self::Phase,
+            PluginWorld::Classifier => Self::Classifier,
+            PluginWorld::Router => Self::Router,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

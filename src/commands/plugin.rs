@@ -1,5 +1,6 @@
 //! `pitcrew plugin list`, `check`, `run` and `wit`.
 
+mod new;
 mod run;
 mod wit;
 
@@ -21,6 +22,12 @@ pub fn run(global: &GlobalArgs, command: PluginCommand) -> anyhow::Result<u8> {
         PluginCommand::List { format } => list(global, format),
         PluginCommand::Check { file, format } => check(global, &file, format),
         PluginCommand::Run { file, input } => run::run(global, &file, &input),
+        PluginCommand::New {
+            world,
+            lang,
+            name,
+            dir,
+        } => new::run(world.into(), lang, &name, dir),
         PluginCommand::Wit { version, output } => wit::run(version.as_deref(), output.as_deref()),
     }
 }
