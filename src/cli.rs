@@ -16,6 +16,8 @@ Examples:
   pitcrew plugin list                            which plugin fills each slot
   pitcrew plugin list --format json
   pitcrew plugin check my-classifier.wasm        what a component implements, and why not
+  pitcrew plugin run my.wasm --input input.json  one call, its answer and its log
+  pitcrew plugin new --world classifier --lang python my-classifier
 
 Exit codes: 0 success; 1 tests failed or plan blocked; 2 invalid input or usage;
 3 pitcrew could not do its job (a required plugin failed to load or crashed).
@@ -425,6 +427,58 @@ pub enum PluginCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Call one plugin on one input and print its answer and its log as
+    /// JSON (for authors' tests). The input is the world's record: a phase
+    /// input `{"facts": {}, "document": {}}`, a list of failures, or a route
+    /// request. Exits 1 when the call fails, 2 when the input is not one.
+    Run {
+        /// Path to a `.wasm` component.
+        file: PathBuf,
+        /// JSON file with the input.
+        #[arg(long, value_name = "INPUT.json")]
+        input: PathBuf,
+    },
+    /// Write a new plugin project (Rust, Python or JavaScript) that builds
+    /// with one command and passes its own test.
+    New {
+        #[arg(long, value_enum)]
+        world: PluginWorld,
+        #[arg(long, value_enum)]
+        lang: crate::scaffold::Lang,
+        /// The plugin's name: lowercase letters, digits and dashes.
+        name: String,
+        /// Where to write it [default: ./NAME]; must not exist.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print the plugin contract (WIT), or write it as DIR/plugin.wit.
+    #[command(disable_version_flag = true)]
+    Wit {
+        /// A supported contract version [default: the newest].
+        #[arg(long, value_name = "V")]
+        version: Option<String>,
+        /// Write DIR/plugin.wit instead of printing it.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// The world of a new plugin (`plugin new --world`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluginWorld {
+    Phase,
+    Classifier,
+    Router,
+}
+
+impl From<PluginWorld> for crate::host::World {
+    fn from(world: PluginWorld) -> Self {
+        match world {
+            PluginWorld::Phase => Self::Phase,
+            PluginWorld::Classifier => Self::Classifier,
+            PluginWorld::Router => Self::Router,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,6 +21,7 @@ pub mod output;
 pub mod pipeline;
 pub mod process;
 pub mod process_group;
+pub mod scaffold;
 pub mod suite;
 pub mod time;
 pub mod training;

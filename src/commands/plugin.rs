@@ -1,4 +1,8 @@
-//! `pitcrew plugin list` and `pitcrew plugin check`.
+//! `pitcrew plugin list`, `check`, `run` and `wit`.
+
+mod new;
+mod run;
+mod wit;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -17,6 +21,14 @@ pub fn run(global: &GlobalArgs, command: PluginCommand) -> anyhow::Result<u8> {
     match command {
         PluginCommand::List { format } => list(global, format),
         PluginCommand::Check { file, format } => check(global, &file, format),
+        PluginCommand::Run { file, input } => run::run(global, &file, &input),
+        PluginCommand::New {
+            world,
+            lang,
+            name,
+            dir,
+        } => new::run(world.into(), lang, &name, dir),
+        PluginCommand::Wit { version, output } => wit::run(version.as_deref(), output.as_deref()),
     }
 }
 

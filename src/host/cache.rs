@@ -13,6 +13,7 @@
 //! warning). Its location comes from the environment or the user's cache
 //! directory, never from a repository's `pitcrew.toml`.
 
+mod identity;
 mod key;
 
 use std::fs;
@@ -25,9 +26,10 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+pub use identity::{FileId, SETTLE};
 pub use key::{KEY_ENV, KeyError, default_key_path};
 
-use crate::hash::hex;
+use crate::hash::{hex, sha256_hex};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -35,6 +37,12 @@ const TAG: usize = 32;
 
 /// No compiled component comes near this; a bigger file is not read.
 const MAX_ENTRY_BYTES: u64 = 1 << 30;
+
+/// An identity record is a few lines; anything bigger is not one.
+const MAX_RECORD_BYTES: u64 = 4096;
+
+/// What an entry's identity record says once its MAC was verified.
+const VERIFIED: &str = "authentic";
 
 /// Where the cache lives, and whether to use it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,22 +165,37 @@ impl Cache {
     }
 
     /// The cached component, or `None` when absent, stale, or not proven to
-    /// be ours (anything that fails the MAC is never deserialized).
+    /// be ours (anything that fails the MAC is never deserialized). An entry
+    /// whose MAC was verified before, and whose identity has not changed
+    /// since (see [`identity`]), is not verified again.
     pub fn load(&self, engine: &Engine, sha256: &str) -> Option<Component> {
         let path = self.entry(sha256);
-        let bytes = read_regular(&path)?;
-        let Some(artifact) = self.authentic(sha256, &bytes) else {
-            tracing::warn!(
-                "compilation cache entry {} is not authentic (copied, crafted or corrupt); recompiling",
-                path.display()
-            );
-            return None;
+        let read = read_regular(&path, MAX_ENTRY_BYTES)?;
+        let split = read.bytes.len().checked_sub(TAG)?;
+        let known = FileId::of(&read.before)
+            .is_some_and(|id| self.recall("entry", sha256, id).as_deref() == Some(VERIFIED));
+        let artifact = if known {
+            &read.bytes[..split]
+        } else {
+            let Some(artifact) = self.authentic(sha256, &read.bytes) else {
+                tracing::warn!(
+                    "compilation cache entry {} is not authentic (copied, crafted or corrupt); recompiling",
+                    path.display()
+                );
+                return None;
+            };
+            if let Some(id) = FileId::settled(&read.before, &read.after) {
+                self.remember("entry", sha256, id, VERIFIED);
+            }
+            artifact
         };
         // SAFETY: the MAC proves these bytes were written by `store` below,
         // from `Component::serialize` of this component on this engine
         // configuration, by someone holding this user's key (kept outside the
-        // cache, 0600). Wasmtime still checks the header and refuses
-        // artifacts of another version or configuration.
+        // cache, 0600); or an identity record under that key proves this very
+        // file passed that check and has not been written to since. Wasmtime
+        // still checks the header and refuses artifacts of another version or
+        // configuration.
         match unsafe { Component::deserialize(engine, artifact) } {
             Ok(component) => Some(component),
             Err(err) => {
@@ -182,6 +205,70 @@ impl Cache {
                 );
                 None
             }
+        }
+    }
+
+    /// The sha256 of the component file at `path`, when this cache hashed
+    /// it before and the file's identity has not changed since.
+    pub fn known_sha256(&self, path: &Path) -> Option<String> {
+        let id = FileId::of(&fs::metadata(path).ok()?)?;
+        self.recall("source", &format!("{path:?}"), id)
+    }
+
+    /// Records the sha256 of a component file read in full, for
+    /// [`Cache::known_sha256`].
+    pub fn remember_sha256(&self, path: &Path, id: FileId, sha256: &str) {
+        self.remember("source", &format!("{path:?}"), id, sha256);
+    }
+
+    fn record_path(&self, kind: &str, subject: &str) -> PathBuf {
+        let name = sha256_hex(format!("{kind}\0{subject}").as_bytes());
+        self.dir.join(format!("{}.id", &name[..32]))
+    }
+
+    fn record_body(kind: &str, subject: &str, id: FileId) -> String {
+        format!("{kind}\n{subject}\n{}\n", id.encode())
+    }
+
+    /// The MAC of an identity record: another domain than the entries', so
+    /// neither can pass for the other.
+    fn record_mac(&self, body: &[u8]) -> HmacSha256 {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(b"pitcrew file identity v1\0");
+        mac.update(self.engine_key.as_bytes());
+        mac.update(b"\0");
+        mac.update(body);
+        mac
+    }
+
+    /// The value recorded for this file, if an authentic record names this
+    /// very identity.
+    fn recall(&self, kind: &str, subject: &str, id: FileId) -> Option<String> {
+        let read = read_regular(&self.record_path(kind, subject), MAX_RECORD_BYTES)?;
+        let split = read.bytes.len().checked_sub(TAG)?;
+        let (body, tag) = read.bytes.split_at(split);
+        self.record_mac(body).verify_slice(tag).ok()?;
+        let body = std::str::from_utf8(body).ok()?;
+        let value = body.strip_prefix(&Self::record_body(kind, subject, id))?;
+        Some(value.strip_suffix('\n')?.to_string())
+    }
+
+    /// Best effort, like `store`: a record not written costs a full check.
+    fn remember(&self, kind: &str, subject: &str, id: FileId, value: &str) {
+        let mut record = Self::record_body(kind, subject, id);
+        record.push_str(value);
+        record.push('\n');
+        let tag = self.record_mac(record.as_bytes()).finalize().into_bytes();
+        let mut bytes = record.into_bytes();
+        bytes.extend_from_slice(&tag);
+        let written = tempfile::NamedTempFile::new_in(&self.dir).and_then(|mut tmp| {
+            tmp.write_all(&bytes)?;
+            tmp.persist(self.record_path(kind, subject))?;
+            Ok(())
+        });
+        if let Err(err) = written {
+            tracing::debug!("could not write a cache identity record: {err}");
         }
     }
 
@@ -217,20 +304,33 @@ impl Cache {
     }
 }
 
+/// A file read in full, with its metadata before and after the read.
+struct Read {
+    bytes: Vec<u8>,
+    before: fs::Metadata,
+    after: fs::Metadata,
+}
+
 /// A regular file's bytes, bounded; anything else (absent, a FIFO, a
 /// device, huge) is a miss.
-fn read_regular(path: &Path) -> Option<Vec<u8>> {
+fn read_regular(path: &Path, max: u64) -> Option<Read> {
     let meta = fs::symlink_metadata(path).ok()?;
-    if !meta.file_type().is_file() || meta.len() > MAX_ENTRY_BYTES {
+    if !meta.file_type().is_file() || meta.len() > max {
         return None;
     }
-    let mut bytes = Vec::new();
-    fs::File::open(path)
-        .ok()?
-        .take(MAX_ENTRY_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
+    let file = fs::File::open(path).ok()?;
+    let before = file.metadata().ok()?;
+    if !before.file_type().is_file() || before.len() > max {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(before.len() as usize);
+    (&file).take(max).read_to_end(&mut bytes).ok()?;
+    let after = file.metadata().ok()?;
+    Some(Read {
+        bytes,
+        before,
+        after,
+    })
 }
 
 /// Creates `path` (0700) if needed, then checks that it is a real directory

@@ -15,6 +15,7 @@ use super::bindings::v0_1::phase::PhasePre;
 use super::bindings::v0_1::router::RouterPre;
 use super::bindings::v0_1::{self, types};
 use super::builtin;
+use super::cache::FileId;
 use super::error::{CallError, LoadError, first_line, link_reason};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
@@ -96,6 +97,7 @@ impl Plugin {
         expected: Option<World>,
     ) -> Result<Self, LoadError> {
         let origin = spec.source.to_string();
+        let mut settled = None;
         let bytes: std::borrow::Cow<'static, [u8]> = match &spec.source {
             Source::Builtin(name) => {
                 builtin::get(name)
@@ -106,12 +108,24 @@ impl Plugin {
                     })?
             }
             Source::File(path) => {
-                super::read::component_file(path)
-                    .map(Into::into)
+                // A big component (an interpreter: tens of MB) already
+                // hashed and compiled is neither read nor hashed again.
+                if let Some(sha256) = runtime.known_sha256(path)
+                    && spec
+                        .sha256
+                        .as_ref()
+                        .is_none_or(|pin| pin.eq_ignore_ascii_case(&sha256))
+                    && let Some(component) = runtime.cached(&sha256)
+                {
+                    return Self::from_component(runtime, component, spec, sha256, slot, expected);
+                }
+                let (bytes, before, after) = super::read::component_file_with_metadata(path)
                     .map_err(|error| LoadError::Read {
                         origin: origin.clone(),
                         error,
-                    })?
+                    })?;
+                settled = FileId::settled(&before, &after).map(|id| (path, id));
+                bytes.into()
             }
         };
         let sha256 = sha256_hex(&bytes);
@@ -125,6 +139,9 @@ impl Plugin {
             });
         }
         let component = runtime.compile(&origin, &bytes, &sha256)?;
+        if let Some((path, id)) = settled {
+            runtime.remember_sha256(path, id, &sha256);
+        }
         Self::from_component(runtime, component, spec, sha256, slot, expected)
     }
 

@@ -11,6 +11,14 @@ use std::path::Path;
 pub const MAX_COMPONENT_BYTES: u64 = 256 * 1024 * 1024;
 
 pub fn component_file(path: &Path) -> io::Result<Vec<u8>> {
+    component_file_with_metadata(path).map(|(bytes, ..)| bytes)
+}
+
+/// The bytes, and the opened file's metadata before and after reading them
+/// (the compilation cache remembers a file that did not change meanwhile).
+pub fn component_file_with_metadata(
+    path: &Path,
+) -> io::Result<(Vec<u8>, fs::Metadata, fs::Metadata)> {
     let file = open_nonblocking(path)?;
     // The opened file's own type: no window between a check and the open.
     let meta = file.metadata()?;
@@ -24,11 +32,14 @@ pub fn component_file(path: &Path) -> io::Result<Vec<u8>> {
         return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_COMPONENT_BYTES + 1).read_to_end(&mut bytes)?;
+    (&file)
+        .take(MAX_COMPONENT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_COMPONENT_BYTES {
         return Err(too_big());
     }
-    Ok(bytes)
+    let after = file.metadata()?;
+    Ok((bytes, meta, after))
 }
 
 fn too_big() -> io::Error {

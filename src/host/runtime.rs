@@ -10,7 +10,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
 use super::bindings::v0_1::{self, phase::Phase};
-use super::cache::{Cache, CacheSetting};
+use super::cache::{Cache, CacheSetting, FileId};
 use super::clock::Clocks;
 use super::error::{LoadError, first_line};
 use super::sandbox::HostState;
@@ -95,30 +95,47 @@ impl Runtime {
         bytes: &[u8],
         sha256: &str,
     ) -> Result<Component, LoadError> {
-        if let Some(component) = self.memo().get(sha256) {
-            return Ok(component.clone());
+        if let Some(component) = self.cached(sha256) {
+            return Ok(component);
         }
-        let cached = self
-            .inner
-            .cache
-            .as_ref()
-            .and_then(|c| c.load(&self.inner.engine, sha256));
-        let component = match cached {
-            Some(component) => component,
-            None => {
-                let component =
-                    Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
-                        origin: origin.to_string(),
-                        reason: first_line(&e),
-                    })?;
-                if let Some(cache) = &self.inner.cache {
-                    cache.store(sha256, &component);
-                }
-                component
-            }
-        };
+        let component =
+            Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
+                origin: origin.to_string(),
+                reason: first_line(&e),
+            })?;
+        if let Some(cache) = &self.inner.cache {
+            cache.store(sha256, &component);
+        }
         self.memo().insert(sha256.to_string(), component.clone());
         Ok(component)
+    }
+
+    /// The component with this sha256 if this process or the disk cache
+    /// already has it compiled; the bytes are not needed then.
+    pub fn cached(&self, sha256: &str) -> Option<Component> {
+        if let Some(component) = self.memo().get(sha256) {
+            return Some(component.clone());
+        }
+        let component = self
+            .inner
+            .cache
+            .as_ref()?
+            .load(&self.inner.engine, sha256)?;
+        self.memo().insert(sha256.to_string(), component.clone());
+        Some(component)
+    }
+
+    /// The sha256 of a component file hashed by an earlier run, if the file
+    /// has not changed since (see `cache::identity`). `None` without a cache.
+    pub fn known_sha256(&self, path: &std::path::Path) -> Option<String> {
+        self.inner.cache.as_ref()?.known_sha256(path)
+    }
+
+    /// Remembers a component file's sha256 for [`Runtime::known_sha256`].
+    pub fn remember_sha256(&self, path: &std::path::Path, id: FileId, sha256: &str) {
+        if let Some(cache) = &self.inner.cache {
+            cache.remember_sha256(path, id, sha256);
+        }
     }
 
     /// Compiles bytes that have no pin to check, computing their hash.
