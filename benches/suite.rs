@@ -433,6 +433,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             counts: Counts::default(),
             error: None,
             duration_seconds: 0.0,
+            cpu_seconds: None,
         })
         .collect();
     for i in 0..TESTS {

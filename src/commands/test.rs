@@ -15,8 +15,7 @@ use crate::suite::merge::{self, Inputs};
 use crate::suite::planning as suite;
 use crate::suite::publish::{Format, publish, verdict};
 use crate::suite::result::ShardResult;
-use crate::suite::split;
-use crate::suite::timings::Timings;
+use crate::suite::timings::{RunObservation, Timings};
 
 pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let runner = suite::runner(args.suite.runner.as_deref(), &args.command)?;
@@ -40,10 +39,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     }
     let items = history.estimate(&files);
     // Without --shards: as many shards as pay for their runner's start-up.
-    let fallback = Some(
-        split::worthwhile(&items, jobs, history.startup_of(runner.name()))
-            .map_err(|e| crate::InputError::new(e.to_string()))?,
-    );
+    let fallback = Some(suite::local_shards(&items, &history, runner, jobs)?);
     let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());
@@ -53,6 +49,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let Ran {
         results,
         worst_exit,
+        observed,
     } = executor::run(&Local {
         runner,
         command: &args.command,
@@ -72,7 +69,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             serde_json::to_string_pretty(result)?.as_bytes(),
         )?;
     }
-    remember_timings(&history_path, history, &results)?;
+    remember_timings(&history_path, history, &results, &observed)?;
 
     let inputs = Inputs {
         shards: results,
@@ -108,13 +105,14 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
 }
 
 /// This run's costs replace the history's, file by file (see
-/// [`Timings::from_shards`]).
+/// [`Timings::from_run`]).
 fn remember_timings(
     path: &Path,
     mut history: Timings,
     results: &[(String, ShardResult)],
+    observed: &RunObservation,
 ) -> anyhow::Result<()> {
-    let fresh = Timings::from_shards(results.iter().map(|(_, r)| r));
+    let fresh = Timings::from_run(results.iter().map(|(_, r)| r), Some(observed), &history);
     if let Some(warning) = history.gone_tests(&fresh).warning("deleted or renamed in") {
         tracing::warn!("{warning}");
     }

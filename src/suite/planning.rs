@@ -279,9 +279,10 @@ pub fn plan_file(
 }
 
 /// The plan for `items`: a fixed shard count, or the cheapest within the
-/// target. `fallback` is the count used when `--shards` is not given and
-/// `auto` is not the default. `startup` (a runner process's start-up, in
-/// seconds) is part of each job's overhead.
+/// target. `fallback` is the count that pays off on this machine
+/// ([`local_shards`], for `test`): used when `--shards` is not given, and
+/// for `auto`, since billed minutes mean nothing here. `startup` (a runner
+/// process's start-up, in seconds) is part of each job's overhead.
 pub fn plan(
     items: &[Item],
     count: &ShardCount,
@@ -289,6 +290,7 @@ pub fn plan(
     startup: f64,
 ) -> Result<Plan, InputError> {
     let requested = match (&count.shards, fallback) {
+        (Some(text), Some(n)) if text == "auto" => n.to_string(),
         (Some(text), _) => text.clone(),
         (None, Some(n)) => n.to_string(),
         (None, None) => "auto".into(),
@@ -334,6 +336,29 @@ pub fn plan(
             ))
         })?;
     split::split(items, shards).map_err(|e| InputError::new(e.to_string()))
+}
+
+/// How many of `items`' shards to run on this machine, `jobs` at once:
+/// as many as pay for their runner's start-up and for sharing the cores
+/// the last run found free ([`split::worthwhile`]).
+pub fn local_shards(
+    items: &[Item],
+    history: &Timings,
+    runner: &dyn Runner,
+    jobs: usize,
+) -> Result<usize, InputError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let machine = history.machine(runner.name(), jobs, cores);
+    let shards = split::worthwhile(items, &machine).map_err(|e| InputError::new(e.to_string()))?;
+    tracing::info!(
+        "{shards} shard(s): {:.1} cores free at the last run, {:.2} busy per {} shard, {:.2} s start-up; {:.1}x slower each when {jobs} share them",
+        machine.cores,
+        machine.rate,
+        runner.name(),
+        machine.startup,
+        machine.slowdown(jobs)
+    );
+    Ok(shards)
 }
 
 /// `K/N` with 1 ≤ K ≤ N.

@@ -27,6 +27,12 @@ pub struct ShardResult {
     /// Why the shard's results can't be trusted, when they can't.
     pub error: Option<ShardError>,
     pub duration_seconds: f64,
+    /// The CPU time (user and system) of the shard's runner processes and
+    /// of what they waited for; absent in results of older versions and
+    /// where the platform does not say. Against `duration_seconds` it tells
+    /// how much the shard was held back by a busy machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_seconds: Option<f64>,
 }
 
 /// One planned item (a file, or a single test) and what it produced.
@@ -81,6 +87,11 @@ impl ShardResult {
             return Err(InputError::new(format!(
                 "{origin}: duration_seconds: {} is not a duration",
                 result.duration_seconds
+            )));
+        }
+        if let Some(cpu) = result.cpu_seconds.filter(|s| bad_seconds(*s)) {
+            return Err(InputError::new(format!(
+                "{origin}: cpu_seconds: {cpu} is not a duration"
             )));
         }
         if let Some(test) = result

@@ -47,6 +47,7 @@ pub fn shard_result(
         counts: outcome.counts,
         error: outcome.error,
         duration_seconds: outcome.duration.as_secs_f64(),
+        cpu_seconds: outcome.cpu.map(|c| c.as_secs_f64()),
     }
 }
 

@@ -263,25 +263,70 @@ pub fn auto(
     Ok(choose(&suite, target_minutes, shard_overhead_s, max_shards).0)
 }
 
-/// The shard count, at most `max_shards`, chosen so that every shard beyond
-/// the first shortens the predicted wall time by more than `startup`
-/// seconds (what one more runner process costs): a short suite runs in one
-/// shard, or few, rather than paying start-ups it cannot win back.
-pub fn worthwhile(items: &[Item], max_shards: usize, startup: f64) -> Result<usize, SplitError> {
-    check_shard_count(max_shards.max(1))?;
+/// How shards running at once share this machine, for choosing how many
+/// to run here ([`worthwhile`]). Item seconds are what each item takes in a
+/// shard that runs alone on the machine as busy as it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Machine {
+    /// At most this many shards run at once.
+    pub jobs: usize,
+    /// The cores the shards can have in all: those not busy with other work.
+    pub cores: f64,
+    /// The cores one shard keeps busy when it has them (its CPU seconds per
+    /// wall second): about 1 for a runner that is one busy process, less
+    /// for tests that wait, more for a runner with workers of its own.
+    pub rate: f64,
+    /// Seconds one runner process costs before its first test.
+    pub startup: f64,
+}
+
+impl Machine {
+    /// How many times longer each of `n` shards running at once takes than
+    /// one shard alone: together they want `n × rate` cores; alone one gets
+    /// `min(rate, cores)`, among `n` each gets `min(rate, cores / n)`. Two
+    /// CPU-bound shards on two free cores: 1; on one: 2, and splitting can
+    /// only lose.
+    pub fn slowdown(&self, n: usize) -> f64 {
+        let n = n.clamp(1, self.jobs.max(1)) as f64;
+        let positive = |x: f64, default: f64| if x.is_finite() && x > 0.0 { x } else { default };
+        let cores = positive(self.cores, self.jobs.max(1) as f64);
+        let rate = positive(self.rate, 1.0);
+        (rate.min(cores) / rate.min(cores / n)).max(1.0)
+    }
+
+    /// The predicted wall time of `n` shards whose longest holds `makespan`
+    /// seconds of items: each shard also pays a runner start-up, and all of
+    /// it runs [`Machine::slowdown`] times slower for sharing the cores.
+    pub fn wall(&self, makespan: f64, n: usize) -> f64 {
+        let startup = if self.startup.is_finite() {
+            self.startup.max(0.0)
+        } else {
+            0.0
+        };
+        self.slowdown(n) * (makespan + startup)
+    }
+}
+
+/// The shard count, at most `machine.jobs`, chosen so that every shard
+/// beyond the first shortens the predicted wall time ([`Machine::wall`])
+/// by more than a runner start-up: a short suite, or a machine without
+/// cores to spare, runs in one shard, or few, rather than paying start-ups
+/// or competing for cores it cannot win back.
+pub fn worthwhile(items: &[Item], machine: &Machine) -> Result<usize, SplitError> {
+    check_shard_count(machine.jobs.max(1))?;
     let suite = Prepared::new(items)?;
-    let margin = if startup.is_finite() {
-        startup.max(MIN_GAIN_SECONDS)
+    let margin = if machine.startup.is_finite() {
+        machine.startup.max(MIN_GAIN_SECONDS)
     } else {
         MIN_GAIN_SECONDS
     };
-    let span = |n: usize| suite.plan(&suite.assign(n)).makespan_seconds();
-    let (mut best, mut best_span) = (1, span(1));
-    for n in 2..=max_shards.min(items.len()) {
-        let this = span(n);
+    let wall = |n: usize| machine.wall(suite.plan(&suite.assign(n)).makespan_seconds(), n);
+    let (mut best, mut best_wall) = (1, wall(1));
+    for n in 2..=machine.jobs.min(items.len()) {
+        let this = wall(n);
         // Each shard beyond the best so far must win back its start-up.
-        if best_span - this > margin * (n - best) as f64 {
-            (best, best_span) = (n, this);
+        if best_wall - this > margin * (n - best) as f64 {
+            (best, best_wall) = (n, this);
         }
     }
     Ok(best)
@@ -1797,24 +1842,60 @@ mod comparison {
 mod worthwhile_tests {
     use super::*;
 
+    fn machine(jobs: usize, cores: f64, rate: f64, startup: f64) -> Machine {
+        Machine {
+            jobs,
+            cores,
+            rate,
+            startup,
+        }
+    }
+
     #[test]
     fn a_shard_is_added_only_when_it_saves_more_than_a_start_up() {
+        let free = |startup| machine(4, 4.0, 1.0, startup);
         let short: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 0.1)).collect();
         assert_eq!(
-            worthwhile(&short, 4, 0.5).unwrap(),
+            worthwhile(&short, &free(0.5)).unwrap(),
             1,
             "0.8 s of tests: one shard"
         );
         assert_eq!(
-            worthwhile(&short, 4, 0.0).unwrap(),
+            worthwhile(&short, &free(0.0)).unwrap(),
             4,
             "free start-ups: all"
         );
         let long: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
-        assert_eq!(worthwhile(&long, 4, 0.5).unwrap(), 4);
+        assert_eq!(worthwhile(&long, &free(0.5)).unwrap(), 4);
         // 3 shards save nothing over 2 with 4 equal files.
         let four: Vec<Item> = (0..4).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
-        assert_eq!(worthwhile(&four, 3, 0.5).unwrap(), 2);
-        assert_eq!(worthwhile(&[], 4, 0.5).unwrap(), 1);
+        assert_eq!(worthwhile(&four, &machine(3, 3.0, 1.0, 0.5)).unwrap(), 2);
+        assert_eq!(worthwhile(&[], &free(0.5)).unwrap(), 1);
+    }
+
+    #[test]
+    fn shards_that_would_share_too_few_cores_are_not_added() {
+        // 80 s of CPU-bound files, 2 jobs, a 1 s start-up.
+        let long: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
+        // Two free cores: each shard has one.
+        assert_eq!(worthwhile(&long, &machine(2, 2.0, 1.0, 1.0)).unwrap(), 2);
+        // One core free (the other busy with other work): two shards each
+        // get half of it, 2 × (40 + 1) s against 81 s.
+        let busy = machine(2, 1.0, 1.0, 1.0);
+        assert_eq!(busy.slowdown(2), 2.0);
+        assert_eq!(worthwhile(&long, &busy).unwrap(), 1);
+        // 1.5 cores: 4/3 × 41 s = 54.7 s against 81 s, still worth it.
+        assert_eq!(worthwhile(&long, &machine(2, 1.5, 1.0, 1.0)).unwrap(), 2);
+        // Tests that mostly wait (a fifth of a core each) share one core
+        // well.
+        let waiting = machine(2, 1.0, 0.2, 1.0);
+        assert_eq!(waiting.slowdown(2), 1.0);
+        assert_eq!(worthwhile(&long, &waiting).unwrap(), 2);
+        // A runner with workers of its own already uses both cores.
+        assert_eq!(worthwhile(&long, &machine(2, 2.0, 2.0, 1.0)).unwrap(), 1);
+        // Nonsense measurements fall back to free cores and a busy process.
+        let odd = machine(2, f64::NAN, -1.0, f64::INFINITY);
+        assert_eq!(odd.slowdown(2), 1.0);
+        assert_eq!(odd.wall(10.0, 2), 10.0);
     }
 }

@@ -11,6 +11,17 @@
 //! tests is spread evenly over its files, after taking out the runner's
 //! start-up cost, which is remembered per runner and charged once per
 //! runner process when planning.
+//!
+//! Shards that ran at once on one machine competed for its cores: two
+//! CPU-bound shards on a machine with one core to spare each took twice
+//! as long as alone. Their wall times would make every file look twice as
+//! long and splitting look worthwhile for ever, so a local run
+//! ([`Timings::from_run`]) also weighs each shard's CPU time against its
+//! wall time and the cores the machine left idle: when no core was idle,
+//! the shards were held back, and their times are scaled to what one shard
+//! alone would have taken. What the run showed (the cores there were, the
+//! cores one shard keeps busy) is remembered for choosing the next shard
+//! count ([`Timings::machine`], [`super::split::Machine`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,10 +31,22 @@ use serde::{Deserialize, Serialize};
 use super::fold::TestResult;
 use super::result::ShardResult;
 use super::runners;
-use super::split::Item;
+use super::split::{Item, Machine};
 
 /// Used when nothing is known at all.
 const DEFAULT_SECONDS: f64 = 1.0;
+
+/// A run during which the machine had fewer idle cores than this on
+/// average kept its shards waiting for a core.
+const STARVED_IDLE_CORES: f64 = 0.25;
+
+/// Shards whose CPU time per second of the run reaches this fraction of
+/// the cores allowed had them all busy.
+const FULL: f64 = 0.9;
+
+/// The cores one shard keeps busy, until measured: a runner that is one
+/// busy process.
+const DEFAULT_RATE: f64 = 1.0;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Timings {
@@ -38,11 +61,40 @@ pub struct Timings {
     /// process any shard showed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub startup: BTreeMap<String, f64>,
+    /// The cores one shard of a runner keeps busy when it has them (CPU
+    /// seconds per wall second), by runner name, from shards that were not
+    /// short of cores.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cpu_rate: BTreeMap<String, f64>,
+    /// The cores the last local run had in all: what its shards used plus
+    /// what the machine left idle (fewer than it has when other work keeps
+    /// it busy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cores: Option<f64>,
+}
+
+/// What a local run of shards showed about the machine.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunObservation {
+    /// Seconds from the first shard's start to the last one's end.
+    pub wall_seconds: f64,
+    /// The machine's idle cores, on average, meanwhile (`None`: it does not
+    /// say).
+    pub idle_cores: Option<f64>,
+    /// The cores pitcrew may use.
+    pub cores_allowed: f64,
 }
 
 /// One shard's result, the (file, seconds in tests) of the items that ran,
-/// its runner processes and its seconds outside tests.
-type ShardCost<'a> = (&'a ShardResult, Vec<(&'a str, f64)>, f64, f64);
+/// its runner processes, its seconds outside tests, and the factor that
+/// turns its seconds into what it would have taken alone.
+struct ShardCost<'a> {
+    result: &'a ShardResult,
+    ran: Vec<(&'a str, f64)>,
+    processes: f64,
+    outside: f64,
+    alone: f64,
+}
 
 /// What the timing history knows that no longer exists: a warning, never
 /// a failure (the history only balances shards).
@@ -109,9 +161,18 @@ impl Timings {
     /// Adds folded results: each test's mean attempt counts towards its
     /// file, and is remembered as the test's own duration.
     pub fn add_tests<'a>(&mut self, tests: impl IntoIterator<Item = (&'a str, &'a TestResult)>) {
+        self.add_scaled_tests(tests, 1.0);
+    }
+
+    /// [`Timings::add_tests`] with every duration times `scale`.
+    fn add_scaled_tests<'a>(
+        &mut self,
+        tests: impl IntoIterator<Item = (&'a str, &'a TestResult)>,
+        scale: f64,
+    ) {
         let mut fresh = Timings::default();
         for (file, test) in tests {
-            let seconds = test.duration_seconds / f64::from(test.attempts.max(1));
+            let seconds = scale * test.duration_seconds / f64::from(test.attempts.max(1));
             *fresh.files.entry(file.to_string()).or_default() += seconds;
             fresh
                 .tests
@@ -185,6 +246,8 @@ impl Timings {
         self.files.extend(newer.files);
         self.tests.extend(newer.tests);
         self.startup.extend(newer.startup);
+        self.cpu_rate.extend(newer.cpu_rate);
+        self.cores = newer.cores.or(self.cores);
     }
 
     /// What shards really cost, from their results: each test's time (for
@@ -194,11 +257,30 @@ impl Timings {
     /// per process over the shards (one process per shard, or per file for
     /// runners whose JUnit names no file); what remains is spread evenly
     /// over the shard's files, and a file run in a process of its own also
-    /// carries its start-up.
+    /// carries its start-up. Shards run on machines of their own (CI) are
+    /// taken as they are; see [`Timings::from_run`] for shards that shared one.
     pub fn from_shards<'a>(results: impl IntoIterator<Item = &'a ShardResult>) -> Timings {
+        Self::from_run(results, None, &Timings::default())
+    }
+
+    /// [`Timings::from_shards`] for shards that ran at once on this machine
+    /// (`observed`), with `history` known before. A shard's CPU rate is its
+    /// CPU time over its wall time. When the machine had no idle core, the
+    /// shards were held back: alone, one would have run at
+    /// `min(rate, cores)` (its runner's rate, from `history`, and the cores
+    /// the run had: the shards' CPU per second plus the idle cores), so its
+    /// times are scaled by its rate over that. Otherwise its times stand,
+    /// and its rate is its runner's. The run's cores are remembered.
+    pub fn from_run<'a>(
+        results: impl IntoIterator<Item = &'a ShardResult>,
+        observed: Option<&RunObservation>,
+        history: &Timings,
+    ) -> Timings {
         let results: Vec<&ShardResult> = results.into_iter().collect();
         let mut fresh = Timings::default();
-        // Per shard: its ran items' (file, test seconds), processes, outside time.
+        let cores = observed.and_then(|o| run_cores(o, &results));
+        let starved = observed.is_some_and(|o| starved(o, &results));
+        fresh.cores = cores;
         let shards: Vec<ShardCost<'_>> = results
             .iter()
             .map(|r| {
@@ -212,37 +294,71 @@ impl Timings {
                 let processes = if per_file { ran.len().max(1) } else { 1 } as f64;
                 let inside: f64 = ran.iter().map(|(_, s)| s).sum();
                 let outside = (r.duration_seconds - inside).max(0.0);
-                (*r, ran, processes, outside)
+                let alone = match (starved, cpu_rate(r), cores) {
+                    (true, Some(rate), Some(cores)) => {
+                        let alone_rate = history.rate_of(&r.runner).min(cores);
+                        (rate / alone_rate).clamp(f64::MIN_POSITIVE, 1.0)
+                    }
+                    _ => 1.0,
+                };
+                ShardCost {
+                    result: r,
+                    ran,
+                    processes,
+                    outside,
+                    alone,
+                }
             })
             .collect();
-        for (result, ran, processes, outside) in &shards {
-            if ran.is_empty() || !outside.is_finite() {
+        fresh.cpu_rate = rates(&results);
+        if starved {
+            // Held back, a shard shows less than its runner's rate, never
+            // more: only a higher rate is news.
+            fresh
+                .cpu_rate
+                .retain(|runner, rate| *rate > history.rate_of(runner));
+        }
+        for shard in &shards {
+            if shard.ran.is_empty() || !shard.outside.is_finite() {
                 continue;
             }
             // A process's time outside tests is its start-up plus its
             // files' imports and collection, which one shard cannot tell
             // apart: the start-up is taken as one more file's share, so
             // that an import-heavy suite does not pass for a slow start.
-            let files_per_process = ran.len() as f64 / processes;
-            let per_process = outside / processes / (files_per_process + 1.0);
+            let files_per_process = shard.ran.len() as f64 / shard.processes;
+            let per_process =
+                shard.alone * shard.outside / shard.processes / (files_per_process + 1.0);
             let known = fresh
                 .startup
-                .entry(result.runner.clone())
+                .entry(shard.result.runner.clone())
                 .or_insert(per_process);
             *known = known.min(per_process);
         }
-        fresh.add_tests(results.iter().flat_map(|r| &r.tests).filter_map(|t| {
-            let file = t.key.file.as_deref()?;
-            Some((file.strip_prefix("./").unwrap_or(file), t))
-        }));
+        for shard in &shards {
+            fresh.add_scaled_tests(
+                shard.result.tests.iter().filter_map(|t| {
+                    let file = t.key.file.as_deref()?;
+                    Some((file.strip_prefix("./").unwrap_or(file), t))
+                }),
+                shard.alone,
+            );
+        }
         let mut costs: BTreeMap<String, f64> = BTreeMap::new();
-        for (result, ran, processes, outside) in &shards {
-            let startup = fresh.startup.get(&result.runner).copied().unwrap_or(0.0);
-            let spread = (outside - startup * processes).max(0.0) / ran.len().max(1) as f64;
-            let own_process = if *processes > 1.0 { startup } else { 0.0 };
-            for (file, seconds) in ran {
+        for shard in &shards {
+            let startup = fresh
+                .startup
+                .get(&shard.result.runner)
+                .copied()
+                .unwrap_or(0.0);
+            let outside = shard.alone * shard.outside;
+            let spread =
+                (outside - startup * shard.processes).max(0.0) / shard.ran.len().max(1) as f64;
+            let own_process = if shard.processes > 1.0 { startup } else { 0.0 };
+            for (file, seconds) in &shard.ran {
                 let file = file.strip_prefix("./").unwrap_or(file);
-                *costs.entry(file.to_owned()).or_default() += seconds + spread + own_process;
+                *costs.entry(file.to_owned()).or_default() +=
+                    shard.alone * seconds + spread + own_process;
             }
         }
         // Only files a shard ran as items: a test attributed to any other
@@ -251,6 +367,31 @@ impl Timings {
         let files = &fresh.files;
         fresh.tests.retain(|file, _| files.contains_key(file));
         fresh
+    }
+
+    /// The cores one shard of `runner` keeps busy, as measured, else 1.
+    pub fn rate_of(&self, runner: &str) -> f64 {
+        self.cpu_rate
+            .get(runner)
+            .copied()
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .unwrap_or(DEFAULT_RATE)
+    }
+
+    /// How shards of `runner` share this machine, `jobs` at once, with
+    /// `cores_allowed` cores: the cores the last local run had (else all
+    /// allowed), the runner's rate and start-up.
+    pub fn machine(&self, runner: &str, jobs: usize, cores_allowed: f64) -> Machine {
+        let cores = self
+            .cores
+            .filter(|c| c.is_finite() && *c > 0.0)
+            .map_or(cores_allowed, |c| c.min(cores_allowed));
+        Machine {
+            jobs,
+            cores,
+            rate: self.rate_of(runner),
+            startup: self.startup_of(runner),
+        }
     }
 
     /// The start-up cost of `runner` per process, when measured.
@@ -328,6 +469,52 @@ impl Timings {
             })
             .collect()
     }
+}
+
+/// A shard's CPU seconds per wall second, when measured.
+fn cpu_rate(result: &ShardResult) -> Option<f64> {
+    let cpu = result.cpu_seconds?;
+    let rate = cpu / result.duration_seconds;
+    (rate.is_finite() && rate > 0.0).then_some(rate)
+}
+
+/// Whether a run's shards were kept waiting for cores: the machine had
+/// almost none idle, or they used nearly all those allowed.
+fn starved(observed: &RunObservation, results: &[&ShardResult]) -> bool {
+    let busy = results.iter().filter_map(|r| r.cpu_seconds).sum::<f64>() / observed.wall_seconds;
+    observed
+        .idle_cores
+        .is_some_and(|idle| idle < STARVED_IDLE_CORES)
+        || busy >= FULL * observed.cores_allowed
+}
+
+/// The cores a run had: its shards' CPU seconds per second of the run plus
+/// the idle cores, at most those allowed. `None` when the machine or any
+/// shard did not say.
+fn run_cores(observed: &RunObservation, results: &[&ShardResult]) -> Option<f64> {
+    let idle = observed.idle_cores?;
+    let cpu: f64 = results.iter().map(|r| r.cpu_seconds).sum::<Option<f64>>()?;
+    let cores = (cpu / observed.wall_seconds + idle).min(observed.cores_allowed);
+    (cores.is_finite() && cores > 0.0).then_some(cores)
+}
+
+/// Each runner's CPU rate over its shards (their CPU time over their wall
+/// time), where every one of them was measured.
+fn rates(results: &[&ShardResult]) -> BTreeMap<String, f64> {
+    let mut sums: BTreeMap<&str, Option<(f64, f64)>> = BTreeMap::new();
+    for result in results {
+        let sum = sums.entry(&result.runner).or_insert(Some((0.0, 0.0)));
+        *sum = sum
+            .zip(result.cpu_seconds)
+            .map(|((cpu, wall), more)| (cpu + more, wall + result.duration_seconds));
+    }
+    sums.into_iter()
+        .filter_map(|(runner, sum)| {
+            let (cpu, wall) = sum?;
+            let rate = cpu / wall;
+            (rate.is_finite() && rate > 0.0).then(|| (runner.to_owned(), rate))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -446,6 +633,7 @@ mod tests {
             counts: Default::default(),
             error: None,
             duration_seconds: wall,
+            cpu_seconds: None,
         }
     }
 
@@ -471,6 +659,100 @@ mod tests {
         assert_eq!(t.files["x.mjs"], 2.1);
         assert_eq!(t.files["y.mjs"], 2.9);
         assert_eq!(Timings::default().startup_of("node"), 0.0);
+    }
+
+    fn with_cpu(mut result: ShardResult, cpu: f64) -> ShardResult {
+        result.cpu_seconds = Some(cpu);
+        result
+    }
+
+    fn observed(wall: f64, idle: Option<f64>, allowed: f64) -> RunObservation {
+        RunObservation {
+            wall_seconds: wall,
+            idle_cores: idle,
+            cores_allowed: allowed,
+        }
+    }
+
+    #[test]
+    fn shards_held_back_by_a_busy_machine_are_costed_as_if_alone() {
+        // Two CPU-bound pytest shards, 10 s each but 5 s of CPU each: the
+        // machine had one core for them and none idle.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 2.0)]), 5.0);
+        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 1.0), ("c.py", 1.0)]), 5.0);
+        let busy = observed(10.0, Some(0.0), 2.0);
+        let t = Timings::from_run([&a, &b], Some(&busy), &Timings::default());
+        assert_eq!(t.cores, Some(1.0));
+        // Alone, one would have had the whole core: half the time.
+        let total: f64 = t.files.values().sum::<f64>() + 2.0 * t.startup_of("pytest");
+        assert!((total - 10.0).abs() < 1e-9, "{t:?}");
+        assert_eq!(t.tests["a.py"][0].seconds, 0.5 * 2.0);
+        // A held-back rate says nothing of the runner's own.
+        assert!(t.cpu_rate.is_empty(), "{:?}", t.cpu_rate);
+        // So the next plan keeps one shard: two would only share the core.
+        let machine = t.machine("pytest", 2, 2.0);
+        assert_eq!(machine.slowdown(2), 2.0);
+        let items = t.estimate(&["a.py".into(), "b.py".into(), "c.py".into()]);
+        assert_eq!(
+            crate::suite::split::worthwhile(&items, &machine).unwrap(),
+            1
+        );
+        // What the wall times alone said: 20 s of files, two shards.
+        let walls = Timings::from_shards([&a, &b]);
+        let items = walls.estimate(&["a.py".into(), "b.py".into(), "c.py".into()]);
+        let free = walls.machine("pytest", 2, 2.0);
+        assert_eq!(crate::suite::split::worthwhile(&items, &free).unwrap(), 2);
+    }
+
+    #[test]
+    fn shards_with_cores_to_spare_keep_their_times_and_teach_the_rate() {
+        // Tests that wait: half a core each, one core idle throughout.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 5.0);
+        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 9.0)]), 5.0);
+        let quiet = observed(10.0, Some(1.0), 2.0);
+        let t = Timings::from_run([&a, &b], Some(&quiet), &Timings::default());
+        assert_eq!(t.cpu_rate["pytest"], 0.5);
+        assert_eq!(t.cores, Some(2.0));
+        assert_eq!(t.files, Timings::from_shards([&a, &b]).files);
+        assert_eq!(t.machine("pytest", 2, 2.0).slowdown(2), 1.0);
+        // Both cores busy with our two shards: each had its own, nothing
+        // to scale, and the rate is a floor for the runner's.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 10.0);
+        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 9.0)]), 10.0);
+        let full = observed(10.0, Some(0.0), 2.0);
+        let t = Timings::from_run([&a, &b], Some(&full), &Timings::default());
+        assert_eq!(t.files, Timings::from_shards([&a, &b]).files);
+        assert!(t.cpu_rate.is_empty(), "1.0 is no news");
+        // Unmeasured CPU (an older result, another platform): as before.
+        let a = shard("pytest", 10.0, &[("a.py", 9.0)]);
+        let t = Timings::from_run([&a], Some(&full), &Timings::default());
+        assert_eq!(t.files, Timings::from_shards([&a]).files);
+        assert_eq!((t.cores, t.cpu_rate.len()), (None, 0));
+    }
+
+    #[test]
+    fn the_machine_is_remembered_and_old_files_still_load() {
+        let mut history = timings(&[("a", 1.0)]);
+        let newer = Timings {
+            cores: Some(1.5),
+            cpu_rate: [("node".to_owned(), 1.8)].into(),
+            ..Timings::default()
+        };
+        history.update(newer);
+        history.update(timings(&[("b", 2.0)]));
+        assert_eq!((history.cores, history.rate_of("node")), (Some(1.5), 1.8));
+        assert_eq!(history.rate_of("pytest"), 1.0);
+        // At most the cores allowed now.
+        assert_eq!(history.machine("node", 4, 1.0).cores, 1.0);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.json");
+        history.save(&path).unwrap();
+        assert_eq!(Timings::load(&path).unwrap(), history);
+        // A file written before these fields existed.
+        std::fs::write(&path, r#"{"files":{"a":1.5},"startup":{"pytest":0.5}}"#).unwrap();
+        let old = Timings::load(&path).unwrap();
+        assert_eq!((old.cores, old.cpu_rate.len()), (None, 0));
+        assert_eq!(old.machine("pytest", 2, 2.0).cores, 2.0);
     }
 
     #[test]
