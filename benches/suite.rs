@@ -434,6 +434,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             error: None,
             duration_seconds: 0.0,
             cpu_seconds: None,
+            cpu_share: None,
         })
         .collect();
     for i in 0..TESTS {

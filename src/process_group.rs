@@ -17,8 +17,11 @@
 //! A group also says what its command cost in CPU time ([`Group::cpu`]):
 //! the user and system time of the command and of every descendant it
 //! waited for (Unix: the `rusage` of `wait4`; Windows: the job's
-//! accounting, every process that ever ran in it). The shard planner
-//! weighs wall time against it to tell how much a run competed for cores.
+//! accounting, every process that ever ran in it), and, on Linux, how
+//! long the command's own process was on a core against how long it was
+//! ready to run but waiting for one ([`Group::schedule`], from
+//! `/proc/PID/schedstat`, read as it is polled, last as a zombie). The
+//! shard planner weighs these to tell how busy the machine was.
 
 use std::process::{Child, Command, ExitStatus};
 use std::sync::{Mutex, MutexGuard, Once};
@@ -36,6 +39,36 @@ pub struct Group {
     /// Set once the child is reaped (by [`Group::try_wait`] or
     /// [`Group::wait`]), with its CPU time where the platform says.
     exited: Option<(ExitStatus, Option<Duration>)>,
+    /// The command's own process's schedule, as last read.
+    schedule: Option<Schedule>,
+}
+
+/// How a process shared the cores: the time it ran on one, and the time it
+/// was ready to run but waited for one (other work had them all).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Schedule {
+    pub running: Duration,
+    pub waiting: Duration,
+}
+
+impl Schedule {
+    /// The fraction of the time it was ready to run that it ran; `None`
+    /// when it never was.
+    pub fn share(&self) -> Option<f64> {
+        let ready = (self.running + self.waiting).as_secs_f64();
+        (ready > 0.0).then(|| self.running.as_secs_f64() / ready)
+    }
+}
+
+impl std::ops::Add for Schedule {
+    type Output = Schedule;
+
+    fn add(self, other: Schedule) -> Schedule {
+        Schedule {
+            running: self.running + other.running,
+            waiting: self.waiting + other.waiting,
+        }
+    }
 }
 
 /// Spawns `command` in a new group of its own.
@@ -58,6 +91,7 @@ pub fn spawn(command: &mut Command) -> std::io::Result<Group> {
         child,
         handle,
         exited: None,
+        schedule: None,
     })
 }
 
@@ -77,6 +111,8 @@ impl Group {
     /// is where the CPU time is read.
     pub fn try_wait(&mut self) -> std::io::Result<Option<ExitStatus>> {
         if self.exited.is_none() {
+            // Read while it runs, and as a zombie, before it is reaped.
+            self.schedule = os::schedule(&self.child).or(self.schedule);
             self.exited = os::reap(&mut self.child, &self.handle, false)?;
         }
         Ok(self.exited.map(|(status, _)| status))
@@ -88,6 +124,7 @@ impl Group {
             if let Some((status, _)) = self.exited {
                 return Ok(status);
             }
+            self.schedule = os::schedule(&self.child).or(self.schedule);
             self.exited = os::reap(&mut self.child, &self.handle, true)?;
         }
     }
@@ -97,6 +134,12 @@ impl Group {
     /// the platform does not tell.
     pub fn cpu(&self) -> Option<Duration> {
         self.exited.and_then(|(_, cpu)| cpu)
+    }
+
+    /// How the command's own process shared the cores, as last read (its
+    /// children's are not included); `None` where the platform does not say.
+    pub fn schedule(&self) -> Option<Schedule> {
+        self.schedule
     }
 }
 
@@ -178,6 +221,24 @@ mod os {
                 }
             }
         }
+    }
+
+    /// `/proc/PID/schedstat`: nanoseconds on a core, nanoseconds waiting
+    /// for one, timeslices.
+    #[cfg(target_os = "linux")]
+    pub fn schedule(child: &Child) -> Option<super::Schedule> {
+        let text = std::fs::read_to_string(format!("/proc/{}/schedstat", child.id())).ok()?;
+        let mut fields = text.split_whitespace().map(str::parse::<u64>);
+        let (running, waiting) = (fields.next()?.ok()?, fields.next()?.ok()?);
+        Some(super::Schedule {
+            running: Duration::from_nanos(running),
+            waiting: Duration::from_nanos(waiting),
+        })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn schedule(_: &Child) -> Option<super::Schedule> {
+        None
     }
 
     fn seconds(time: libc::timeval) -> f64 {
@@ -274,6 +335,10 @@ mod os {
         Ok(status.map(|status| (status, job_cpu(handle))))
     }
 
+    pub fn schedule(_: &Child) -> Option<super::Schedule> {
+        None
+    }
+
     fn job_cpu(handle: &Handle) -> Option<Duration> {
         let mut info = JOBOBJECT_BASIC_ACCOUNTING_INFORMATION::default();
         let size = u32::try_from(std::mem::size_of_val(&info)).ok()?;
@@ -310,6 +375,10 @@ mod os {
     pub fn kill(_: &Handle) {}
 
     pub fn release(_: &Handle) {}
+
+    pub fn schedule(_: &Child) -> Option<super::Schedule> {
+        None
+    }
 
     pub fn reap(
         child: &mut Child,

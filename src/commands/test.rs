@@ -112,7 +112,7 @@ fn remember_timings(
     results: &[(String, ShardResult)],
     observed: &RunObservation,
 ) -> anyhow::Result<()> {
-    let fresh = Timings::from_run(results.iter().map(|(_, r)| r), Some(observed), &history);
+    let fresh = Timings::from_run(results.iter().map(|(_, r)| r), Some(observed));
     if let Some(warning) = history.gone_tests(&fresh).warning("deleted or renamed in") {
         tracing::warn!("{warning}");
     }

@@ -36,6 +36,8 @@ pub struct Finished {
     /// The CPU time the runner and the processes it waited for used
     /// (`None` where the platform does not say).
     pub cpu: Option<Duration>,
+    /// How the runner's own process shared the cores.
+    pub schedule: Option<crate::process_group::Schedule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +99,7 @@ pub fn run(
         timed_out,
         stderr_tail: tail.finish(),
         cpu: group.cpu(),
+        schedule: group.schedule(),
     })
 }
 
@@ -209,8 +212,15 @@ mod tests {
             busy <= wall + Duration::from_millis(50),
             "{busy:?} in {wall:?}"
         );
-        let idle = cost("sleep 0.5").cpu.expect("Unix says");
+        let sleeping = cost("sleep 0.5");
+        let idle = sleeping.cpu.expect("Unix says");
         assert!(idle < Duration::from_millis(250), "{idle:?}");
+        #[cfg(target_os = "linux")]
+        {
+            let schedule = sleeping.schedule.expect("Linux says");
+            let share = schedule.share().expect("it ran");
+            assert!(share > 0.0 && share <= 1.0, "{schedule:?}");
+        }
         // Killed at the deadline: still reaped, still measured.
         let killed = run(
             "sh",

@@ -23,6 +23,7 @@ use super::result::{ItemResult, ShardError};
 use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events};
 use super::slow_files::PlannedTest;
 use crate::process::logged::{self as process, Sink};
+use crate::process_group::Schedule;
 
 pub struct ShardRun<'a> {
     pub runner: &'static dyn Runner,
@@ -51,6 +52,8 @@ pub struct ShardOutcome {
     /// The CPU time of every runner process the shard started (and of what
     /// they waited for); `None` when any of them went unmeasured.
     pub cpu: Option<Duration>,
+    /// How the runner processes shared the cores (their own process each).
+    pub schedule: Option<Schedule>,
     pub attempts: u32,
 }
 
@@ -59,6 +62,7 @@ pub struct ShardOutcome {
 struct Running<'a, 'b> {
     run: &'b ShardRun<'a>,
     cpu: Cell<Option<Duration>>,
+    schedule: Cell<Option<Schedule>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -72,9 +76,14 @@ impl<'a> std::ops::Deref for Running<'a, '_> {
 impl Running<'_, '_> {
     /// Counts one finished process's CPU time; one unmeasured process
     /// makes the shard's unknown.
-    fn add_cpu(&self, cpu: Option<Duration>) {
+    fn add_cpu(&self, cpu: Option<Duration>, schedule: Option<Schedule>) {
         self.cpu
             .set(self.cpu.get().zip(cpu).map(|(sum, more)| sum + more));
+        let sum = match (self.schedule.get(), schedule) {
+            (Some(sum), Some(more)) => Some(sum + more),
+            (sum, more) => sum.or(more),
+        };
+        self.schedule.set(sum);
     }
 }
 
@@ -100,6 +109,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     let shard = &Running {
         run: shard,
         cpu: Cell::new(Some(Duration::ZERO)),
+        schedule: Cell::new(None),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -145,6 +155,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         error,
         duration: started.elapsed(),
         cpu: shard.cpu.get(),
+        schedule: shard.schedule.get(),
         attempts,
     }
 }
@@ -476,7 +487,7 @@ fn attempt(
         shard.timeout,
     )
     .map_err(|e| shard_error("spawn", e.to_string(), String::new()))?;
-    shard.add_cpu(finished.cpu);
+    shard.add_cpu(finished.cpu, finished.schedule);
     let tail = finished.stderr_tail;
     if finished.timed_out {
         let limit = shard

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::exit;
 use crate::process::cpu::IdleMeter;
@@ -73,7 +73,6 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
     let worst = AtomicUsize::new(exit::SUCCESS as usize);
-    let started = Instant::now();
     let idle = IdleMeter::start();
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(total) {
@@ -123,7 +122,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         }
     });
     let observed = RunObservation {
-        wall_seconds: started.elapsed().as_secs_f64(),
+        shards_at_once: jobs.min(total),
         idle_cores: idle.idle_cores(),
         cores_allowed: std::thread::available_parallelism().map_or(1, |n| n.get()) as f64,
     };

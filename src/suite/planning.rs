@@ -351,12 +351,12 @@ pub fn local_shards(
     let machine = history.machine(runner.name(), jobs, cores);
     let shards = split::worthwhile(items, &machine).map_err(|e| InputError::new(e.to_string()))?;
     tracing::info!(
-        "{shards} shard(s): {:.1} cores free at the last run, {:.2} busy per {} shard, {:.2} s start-up; {:.1}x slower each when {jobs} share them",
-        machine.cores,
-        machine.rate,
+        "{shards} shard(s): {:.1} of {cores} cores per shard with {:.1} other processes wanting them, {} shards busy {:.0}% of the time, {:.2} s start-up",
+        machine.share(shards),
+        machine.waiting,
         runner.name(),
+        100.0 * machine.busy,
         machine.startup,
-        machine.slowdown(jobs)
     );
     Ok(shards)
 }

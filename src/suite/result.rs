@@ -33,6 +33,10 @@ pub struct ShardResult {
     /// how much the shard was held back by a busy machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_seconds: Option<f64>,
+    /// Of the time the runner's own process was ready to run, the fraction
+    /// it had a core (1: never waited for one); where the platform says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_share: Option<f64>,
 }
 
 /// One planned item (a file, or a single test) and what it produced.
@@ -92,6 +96,11 @@ impl ShardResult {
         if let Some(cpu) = result.cpu_seconds.filter(|s| bad_seconds(*s)) {
             return Err(InputError::new(format!(
                 "{origin}: cpu_seconds: {cpu} is not a duration"
+            )));
+        }
+        if let Some(share) = result.cpu_share.filter(|s| !(0.0..=1.0).contains(s)) {
+            return Err(InputError::new(format!(
+                "{origin}: cpu_share: {share} is not within 0..=1"
             )));
         }
         if let Some(test) = result

@@ -48,6 +48,7 @@ pub fn shard_result(
         error: outcome.error,
         duration_seconds: outcome.duration.as_secs_f64(),
         cpu_seconds: outcome.cpu.map(|c| c.as_secs_f64()),
+        cpu_share: outcome.schedule.and_then(|s| s.share()),
     }
 }
 

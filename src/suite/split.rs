@@ -265,33 +265,47 @@ pub fn auto(
 
 /// How shards running at once share this machine, for choosing how many
 /// to run here ([`worthwhile`]). Item seconds are what each item takes in a
-/// shard that runs alone on the machine as busy as it is.
+/// shard that has a core to itself.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Machine {
     /// At most this many shards run at once.
     pub jobs: usize,
-    /// The cores the shards can have in all: those not busy with other work.
+    /// The cores pitcrew may use.
     pub cores: f64,
-    /// The cores one shard keeps busy when it has them (its CPU seconds per
-    /// wall second): about 1 for a runner that is one busy process, less
-    /// for tests that wait, more for a runner with workers of its own.
-    pub rate: f64,
+    /// The fraction of its time a shard keeps a core busy when it has one
+    /// (1 for CPU-bound tests, less for tests that wait).
+    pub busy: f64,
+    /// Other work ready to run meanwhile, in processes that each want a
+    /// core (0 on a quiet machine).
+    pub waiting: f64,
     /// Seconds one runner process costs before its first test.
     pub startup: f64,
 }
 
 impl Machine {
-    /// How many times longer each of `n` shards running at once takes than
-    /// one shard alone: together they want `n × rate` cores; alone one gets
-    /// `min(rate, cores)`, among `n` each gets `min(rate, cores / n)`. Two
-    /// CPU-bound shards on two free cores: 1; on one: 2, and splitting can
-    /// only lose.
-    pub fn slowdown(&self, n: usize) -> f64 {
+    /// The share of a core each of `n` shards running at once gets while
+    /// it wants one: the cores go round the other work and the shards,
+    /// each of which wants one `busy` of the time.
+    pub fn share(&self, n: usize) -> f64 {
         let n = n.clamp(1, self.jobs.max(1)) as f64;
-        let positive = |x: f64, default: f64| if x.is_finite() && x > 0.0 { x } else { default };
-        let cores = positive(self.cores, self.jobs.max(1) as f64);
-        let rate = positive(self.rate, 1.0);
-        (rate.min(cores) / rate.min(cores / n)).max(1.0)
+        let cores = positive(self.cores, 1.0);
+        let waiting = if self.waiting.is_finite() {
+            self.waiting.max(0.0)
+        } else {
+            0.0
+        };
+        (cores / (waiting + n * self.busy())).min(1.0)
+    }
+
+    /// How many times longer each of `n` shards running at once takes than
+    /// with a core to itself: its busy part runs at [`Machine::share`], the
+    /// time it waits for other things does not change. Two CPU-bound
+    /// shards on two quiet cores: 1; on one: 2, and splitting can only
+    /// lose; on two cores busy with other work, each shard has its turn
+    /// as a process among them, and two shards get twice the turns.
+    pub fn slowdown(&self, n: usize) -> f64 {
+        let busy = self.busy();
+        1.0 - busy + busy / self.share(n)
     }
 
     /// The predicted wall time of `n` shards whose longest holds `makespan`
@@ -305,6 +319,17 @@ impl Machine {
         };
         self.slowdown(n) * (makespan + startup)
     }
+
+    fn busy(&self) -> f64 {
+        positive(self.busy, 1.0).clamp(MIN_BUSY, 1.0)
+    }
+}
+
+/// A shard is taken to want a core at least this fraction of its time.
+pub const MIN_BUSY: f64 = 0.05;
+
+fn positive(x: f64, default: f64) -> f64 {
+    if x.is_finite() && x > 0.0 { x } else { default }
 }
 
 /// The shard count, at most `machine.jobs`, chosen so that every shard
@@ -1842,18 +1867,19 @@ mod comparison {
 mod worthwhile_tests {
     use super::*;
 
-    fn machine(jobs: usize, cores: f64, rate: f64, startup: f64) -> Machine {
+    fn machine(jobs: usize, cores: f64, waiting: f64, startup: f64) -> Machine {
         Machine {
             jobs,
             cores,
-            rate,
+            busy: 1.0,
+            waiting,
             startup,
         }
     }
 
     #[test]
     fn a_shard_is_added_only_when_it_saves_more_than_a_start_up() {
-        let free = |startup| machine(4, 4.0, 1.0, startup);
+        let free = |startup| machine(4, 4.0, 0.0, startup);
         let short: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 0.1)).collect();
         assert_eq!(
             worthwhile(&short, &free(0.5)).unwrap(),
@@ -1869,7 +1895,7 @@ mod worthwhile_tests {
         assert_eq!(worthwhile(&long, &free(0.5)).unwrap(), 4);
         // 3 shards save nothing over 2 with 4 equal files.
         let four: Vec<Item> = (0..4).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
-        assert_eq!(worthwhile(&four, &machine(3, 3.0, 1.0, 0.5)).unwrap(), 2);
+        assert_eq!(worthwhile(&four, &machine(3, 3.0, 0.0, 0.5)).unwrap(), 2);
         assert_eq!(worthwhile(&[], &free(0.5)).unwrap(), 1);
     }
 
@@ -1877,25 +1903,40 @@ mod worthwhile_tests {
     fn shards_that_would_share_too_few_cores_are_not_added() {
         // 80 s of CPU-bound files, 2 jobs, a 1 s start-up.
         let long: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
-        // Two free cores: each shard has one.
-        assert_eq!(worthwhile(&long, &machine(2, 2.0, 1.0, 1.0)).unwrap(), 2);
-        // One core free (the other busy with other work): two shards each
-        // get half of it, 2 × (40 + 1) s against 81 s.
-        let busy = machine(2, 1.0, 1.0, 1.0);
-        assert_eq!(busy.slowdown(2), 2.0);
-        assert_eq!(worthwhile(&long, &busy).unwrap(), 1);
-        // 1.5 cores: 4/3 × 41 s = 54.7 s against 81 s, still worth it.
-        assert_eq!(worthwhile(&long, &machine(2, 1.5, 1.0, 1.0)).unwrap(), 2);
-        // Tests that mostly wait (a fifth of a core each) share one core
-        // well.
-        let waiting = machine(2, 1.0, 0.2, 1.0);
+        // Two quiet cores: each shard has one.
+        let quiet = machine(2, 2.0, 0.0, 1.0);
+        assert_eq!(quiet.slowdown(2), 1.0);
+        assert_eq!(worthwhile(&long, &quiet).unwrap(), 2);
+        // One core allowed (a container's quota, an affinity mask): two
+        // shards each get half of it, 2 × (40 + 1) s against 81 s.
+        let one = machine(2, 1.0, 0.0, 1.0);
+        assert_eq!(one.slowdown(2), 2.0);
+        assert_eq!(worthwhile(&long, &one).unwrap(), 1);
+        // One of two cores busy with other work: 4/3 × 41 s = 54.7 s
+        // against 81 s, still worth it.
+        let half = machine(2, 2.0, 1.0, 1.0);
+        assert!((half.slowdown(2) - 1.5).abs() < 1e-12);
+        assert_eq!(worthwhile(&long, &half).unwrap(), 2);
+        // Tests that mostly wait (a fifth of the time on a core) share one
+        // core well.
+        let waiting = Machine { busy: 0.2, ..one };
         assert_eq!(waiting.slowdown(2), 1.0);
         assert_eq!(worthwhile(&long, &waiting).unwrap(), 2);
-        // A runner with workers of its own already uses both cores.
-        assert_eq!(worthwhile(&long, &machine(2, 2.0, 2.0, 1.0)).unwrap(), 1);
-        // Nonsense measurements fall back to free cores and a busy process.
-        let odd = machine(2, f64::NAN, -1.0, f64::INFINITY);
-        assert_eq!(odd.slowdown(2), 1.0);
-        assert_eq!(odd.wall(10.0, 2), 10.0);
+        // Two cores crowded by 14 other processes: one shard gets 2/15 of a
+        // core, two get 2/16 each, nearly twice the turns in all.
+        let crowded = machine(2, 2.0, 14.0, 1.0);
+        assert!((crowded.slowdown(1) - 7.5).abs() < 1e-12);
+        assert_eq!(worthwhile(&long, &crowded).unwrap(), 2);
+        // Nonsense measurements fall back to a quiet machine and CPU-bound
+        // shards.
+        let odd = Machine {
+            jobs: 2,
+            cores: f64::NAN,
+            busy: -1.0,
+            waiting: f64::INFINITY,
+            startup: f64::INFINITY,
+        };
+        assert_eq!(odd.slowdown(1), 1.0);
+        assert_eq!(odd.wall(10.0, 1), 10.0);
     }
 }

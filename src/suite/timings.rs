@@ -12,16 +12,16 @@
 //! start-up cost, which is remembered per runner and charged once per
 //! runner process when planning.
 //!
-//! Shards that ran at once on one machine competed for its cores: two
-//! CPU-bound shards on a machine with one core to spare each took twice
-//! as long as alone. Their wall times would make every file look twice as
-//! long and splitting look worthwhile for ever, so a local run
-//! ([`Timings::from_run`]) also weighs each shard's CPU time against its
-//! wall time and the cores the machine left idle: when no core was idle,
-//! the shards were held back, and their times are scaled to what one shard
-//! alone would have taken. What the run showed (the cores there were, the
-//! cores one shard keeps busy) is remembered for choosing the next shard
-//! count ([`Timings::machine`], [`super::split::Machine`]).
+//! Shards that ran on a busy machine waited for its cores: a CPU-bound
+//! shard that had half a core took twice as long as with one. Its wall
+//! time would make every file look twice as long, and splitting look
+//! worthwhile for ever, so each shard's CPU time and the share of a core
+//! its runner had while it was ready to run ([`ShardResult::cpu_share`])
+//! turn its times into what they would be with a core to itself
+//! ([`Timings::from_run`]). What a local run showed (how busy a shard
+//! keeps a core, how much other work wanted the cores) is remembered for
+//! choosing the next shard count ([`Timings::machine`],
+//! [`super::split::Machine`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,13 +40,12 @@ const DEFAULT_SECONDS: f64 = 1.0;
 /// average kept its shards waiting for a core.
 const STARVED_IDLE_CORES: f64 = 0.25;
 
-/// Shards whose CPU time per second of the run reaches this fraction of
-/// the cores allowed had them all busy.
-const FULL: f64 = 0.9;
+/// A shard whose runner had at least this share of a core while ready to
+/// run did not wait for one to speak of.
+const UNHINDERED_SHARE: f64 = 0.95;
 
-/// The cores one shard keeps busy, until measured: a runner that is one
-/// busy process.
-const DEFAULT_RATE: f64 = 1.0;
+/// How busy a shard keeps a core, until measured: CPU-bound tests.
+const DEFAULT_BUSY: f64 = 1.0;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Timings {
@@ -61,23 +60,21 @@ pub struct Timings {
     /// process any shard showed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub startup: BTreeMap<String, f64>,
-    /// The cores one shard of a runner keeps busy when it has them (CPU
-    /// seconds per wall second), by runner name, from shards that were not
-    /// short of cores.
+    /// The fraction of its time a shard of a runner keeps a core busy when
+    /// it has one (CPU time over that time), by runner name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub cpu_rate: BTreeMap<String, f64>,
-    /// The cores the last local run had in all: what its shards used plus
-    /// what the machine left idle (fewer than it has when other work keeps
-    /// it busy).
+    pub busy: BTreeMap<String, f64>,
+    /// At the last local run, the other work that wanted the machine's
+    /// cores, in processes that each want one (0: a quiet machine).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cores: Option<f64>,
+    pub waiting: Option<f64>,
 }
 
 /// What a local run of shards showed about the machine.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunObservation {
-    /// Seconds from the first shard's start to the last one's end.
-    pub wall_seconds: f64,
+    /// How many shards ran at once.
+    pub shards_at_once: usize,
     /// The machine's idle cores, on average, meanwhile (`None`: it does not
     /// say).
     pub idle_cores: Option<f64>,
@@ -93,7 +90,10 @@ struct ShardCost<'a> {
     ran: Vec<(&'a str, f64)>,
     processes: f64,
     outside: f64,
+    /// Its seconds with a core to itself, per second it took.
     alone: f64,
+    /// The share of a core its runner had while ready to run.
+    share: Option<f64>,
 }
 
 /// What the timing history knows that no longer exists: a warning, never
@@ -246,8 +246,8 @@ impl Timings {
         self.files.extend(newer.files);
         self.tests.extend(newer.tests);
         self.startup.extend(newer.startup);
-        self.cpu_rate.extend(newer.cpu_rate);
-        self.cores = newer.cores.or(self.cores);
+        self.busy.extend(newer.busy);
+        self.waiting = newer.waiting.or(self.waiting);
     }
 
     /// What shards really cost, from their results: each test's time (for
@@ -260,27 +260,26 @@ impl Timings {
     /// carries its start-up. Shards run on machines of their own (CI) are
     /// taken as they are; see [`Timings::from_run`] for shards that shared one.
     pub fn from_shards<'a>(results: impl IntoIterator<Item = &'a ShardResult>) -> Timings {
-        Self::from_run(results, None, &Timings::default())
+        Self::from_run(results, None)
     }
 
     /// [`Timings::from_shards`] for shards that ran at once on this machine
-    /// (`observed`), with `history` known before. A shard's CPU rate is its
-    /// CPU time over its wall time. When the machine had no idle core, the
-    /// shards were held back: alone, one would have run at
-    /// `min(rate, cores)` (its runner's rate, from `history`, and the cores
-    /// the run had: the shards' CPU per second plus the idle cores), so its
-    /// times are scaled by its rate over that. Otherwise its times stand,
-    /// and its rate is its runner's. The run's cores are remembered.
+    /// (`observed`). Each shard's times are scaled to what they would be
+    /// with a core to itself: of its wall time `W`, its CPU time `C` ran at
+    /// the share of a core `g` its runner had while ready to run, so it
+    /// spent `C / g` busy and `W − C / g` waiting for other things, and
+    /// with a core to itself it takes `W − C / g + C`. Where the share is
+    /// not measured it is 1 when the machine had cores idle, else the
+    /// shard's CPU time over its wall time (all of it busy). The other work
+    /// that wanted the cores is what makes the shares: `cores / g − shards
+    /// × busy` processes.
     pub fn from_run<'a>(
         results: impl IntoIterator<Item = &'a ShardResult>,
         observed: Option<&RunObservation>,
-        history: &Timings,
     ) -> Timings {
         let results: Vec<&ShardResult> = results.into_iter().collect();
         let mut fresh = Timings::default();
-        let cores = observed.and_then(|o| run_cores(o, &results));
-        let starved = observed.is_some_and(|o| starved(o, &results));
-        fresh.cores = cores;
+        let idle = observed.and_then(|o| o.idle_cores);
         let shards: Vec<ShardCost<'_>> = results
             .iter()
             .map(|r| {
@@ -294,29 +293,21 @@ impl Timings {
                 let processes = if per_file { ran.len().max(1) } else { 1 } as f64;
                 let inside: f64 = ran.iter().map(|(_, s)| s).sum();
                 let outside = (r.duration_seconds - inside).max(0.0);
-                let alone = match (starved, cpu_rate(r), cores) {
-                    (true, Some(rate), Some(cores)) => {
-                        let alone_rate = history.rate_of(&r.runner).min(cores);
-                        (rate / alone_rate).clamp(f64::MIN_POSITIVE, 1.0)
-                    }
-                    _ => 1.0,
-                };
+                let share = share(r, idle);
+                let alone = alone_seconds(r, share).map_or(1.0, |a| a / r.duration_seconds);
                 ShardCost {
                     result: r,
                     ran,
                     processes,
                     outside,
-                    alone,
+                    alone: if alone.is_finite() { alone } else { 1.0 },
+                    share,
                 }
             })
             .collect();
-        fresh.cpu_rate = rates(&results);
-        if starved {
-            // Held back, a shard shows less than its runner's rate, never
-            // more: only a higher rate is news.
-            fresh
-                .cpu_rate
-                .retain(|runner, rate| *rate > history.rate_of(runner));
+        fresh.busy = busy(&shards);
+        if let Some(observed) = observed {
+            fresh.waiting = waiting(&shards, observed, &fresh.busy);
         }
         for shard in &shards {
             if shard.ran.is_empty() || !shard.outside.is_finite() {
@@ -369,27 +360,27 @@ impl Timings {
         fresh
     }
 
-    /// The cores one shard of `runner` keeps busy, as measured, else 1.
-    pub fn rate_of(&self, runner: &str) -> f64 {
-        self.cpu_rate
+    /// How busy a shard of `runner` keeps a core, as measured, else 1.
+    pub fn busy_of(&self, runner: &str) -> f64 {
+        self.busy
             .get(runner)
             .copied()
-            .filter(|r| r.is_finite() && *r > 0.0)
-            .unwrap_or(DEFAULT_RATE)
+            .filter(|b| b.is_finite() && *b > 0.0)
+            .unwrap_or(DEFAULT_BUSY)
     }
 
     /// How shards of `runner` share this machine, `jobs` at once, with
-    /// `cores_allowed` cores: the cores the last local run had (else all
-    /// allowed), the runner's rate and start-up.
+    /// `cores_allowed` cores: as busy as the runner's shards were, among
+    /// as much other work as the last local run met.
     pub fn machine(&self, runner: &str, jobs: usize, cores_allowed: f64) -> Machine {
-        let cores = self
-            .cores
-            .filter(|c| c.is_finite() && *c > 0.0)
-            .map_or(cores_allowed, |c| c.min(cores_allowed));
         Machine {
             jobs,
-            cores,
-            rate: self.rate_of(runner),
+            cores: cores_allowed,
+            busy: self.busy_of(runner),
+            waiting: self
+                .waiting
+                .filter(|w| w.is_finite() && *w >= 0.0)
+                .unwrap_or(0.0),
             startup: self.startup_of(runner),
         }
     }
@@ -471,50 +462,73 @@ impl Timings {
     }
 }
 
-/// A shard's CPU seconds per wall second, when measured.
-fn cpu_rate(result: &ShardResult) -> Option<f64> {
-    let cpu = result.cpu_seconds?;
-    let rate = cpu / result.duration_seconds;
-    (rate.is_finite() && rate > 0.0).then_some(rate)
+/// The share of a core a shard's runner had while ready to run: measured,
+/// else 1 when the machine had cores idle, else its CPU time over its wall
+/// time (as if it was busy throughout); `None` when nothing says.
+fn share(result: &ShardResult, idle_cores: Option<f64>) -> Option<f64> {
+    let measured = result.cpu_share.filter(|s| *s > 0.0 && *s <= 1.0);
+    let idle = idle_cores.filter(|i| *i >= STARVED_IDLE_CORES).map(|_| 1.0);
+    let rate = || {
+        let rate = result.cpu_seconds? / result.duration_seconds;
+        (rate.is_finite() && rate > 0.0).then_some(rate.min(1.0))
+    };
+    measured.or(idle).or_else(|| idle_cores.and(rate()))
 }
 
-/// Whether a run's shards were kept waiting for cores: the machine had
-/// almost none idle, or they used nearly all those allowed.
-fn starved(observed: &RunObservation, results: &[&ShardResult]) -> bool {
-    let busy = results.iter().filter_map(|r| r.cpu_seconds).sum::<f64>() / observed.wall_seconds;
-    observed
-        .idle_cores
-        .is_some_and(|idle| idle < STARVED_IDLE_CORES)
-        || busy >= FULL * observed.cores_allowed
+/// A shard's seconds with a core to itself: the time it was not busy, plus
+/// its CPU time (see [`Timings::from_run`]); at most its wall time.
+fn alone_seconds(result: &ShardResult, share: Option<f64>) -> Option<f64> {
+    let (wall, cpu) = (result.duration_seconds, result.cpu_seconds?);
+    let busy = cpu / share?;
+    let alone = ((wall - busy).max(0.0) + cpu).min(wall);
+    (alone.is_finite() && wall > 0.0).then_some(alone)
 }
 
-/// The cores a run had: its shards' CPU seconds per second of the run plus
-/// the idle cores, at most those allowed. `None` when the machine or any
-/// shard did not say.
-fn run_cores(observed: &RunObservation, results: &[&ShardResult]) -> Option<f64> {
-    let idle = observed.idle_cores?;
-    let cpu: f64 = results.iter().map(|r| r.cpu_seconds).sum::<Option<f64>>()?;
-    let cores = (cpu / observed.wall_seconds + idle).min(observed.cores_allowed);
-    (cores.is_finite() && cores > 0.0).then_some(cores)
-}
-
-/// Each runner's CPU rate over its shards (their CPU time over their wall
-/// time), where every one of them was measured.
-fn rates(results: &[&ShardResult]) -> BTreeMap<String, f64> {
+/// How busy each runner's shards keep a core: their CPU time over their
+/// time with a core to themselves, where every one was measured.
+fn busy(shards: &[ShardCost<'_>]) -> BTreeMap<String, f64> {
     let mut sums: BTreeMap<&str, Option<(f64, f64)>> = BTreeMap::new();
-    for result in results {
-        let sum = sums.entry(&result.runner).or_insert(Some((0.0, 0.0)));
+    for shard in shards {
+        let r = shard.result;
+        let sum = sums.entry(&r.runner).or_insert(Some((0.0, 0.0)));
         *sum = sum
-            .zip(result.cpu_seconds)
-            .map(|((cpu, wall), more)| (cpu + more, wall + result.duration_seconds));
+            .zip(r.cpu_seconds)
+            .map(|((cpu, alone), more)| (cpu + more, alone + shard.alone * r.duration_seconds));
     }
     sums.into_iter()
         .filter_map(|(runner, sum)| {
-            let (cpu, wall) = sum?;
-            let rate = cpu / wall;
-            (rate.is_finite() && rate > 0.0).then(|| (runner.to_owned(), rate))
+            let (cpu, alone) = sum?;
+            let busy = (cpu / alone).min(1.0);
+            (busy.is_finite() && busy > 0.0).then(|| (runner.to_owned(), busy))
         })
         .collect()
+}
+
+/// The other work that wanted the cores during a local run, in processes:
+/// with `c` cores, `k` shards at once each busy `b` of the time and a
+/// share `g` each, `c / g − k × b` (none when every shard had a core);
+/// the mean over the shards whose share is known.
+fn waiting(
+    shards: &[ShardCost<'_>],
+    observed: &RunObservation,
+    busy: &BTreeMap<String, f64>,
+) -> Option<f64> {
+    let estimates: Vec<f64> = shards
+        .iter()
+        .filter_map(|shard| {
+            let share = shard.share?;
+            if share >= UNHINDERED_SHARE {
+                return Some(0.0);
+            }
+            let b = busy
+                .get(&shard.result.runner)
+                .copied()
+                .unwrap_or(DEFAULT_BUSY);
+            let others = observed.cores_allowed / share - observed.shards_at_once as f64 * b;
+            others.is_finite().then(|| others.max(0.0))
+        })
+        .collect();
+    (!estimates.is_empty()).then(|| estimates.iter().sum::<f64>() / estimates.len() as f64)
 }
 
 #[cfg(test)]
@@ -634,6 +648,7 @@ mod tests {
             error: None,
             duration_seconds: wall,
             cpu_seconds: None,
+            cpu_share: None,
         }
     }
 
@@ -661,89 +676,108 @@ mod tests {
         assert_eq!(Timings::default().startup_of("node"), 0.0);
     }
 
-    fn with_cpu(mut result: ShardResult, cpu: f64) -> ShardResult {
+    fn with_cpu(mut result: ShardResult, cpu: f64, share: Option<f64>) -> ShardResult {
         result.cpu_seconds = Some(cpu);
+        result.cpu_share = share;
         result
     }
 
-    fn observed(wall: f64, idle: Option<f64>, allowed: f64) -> RunObservation {
+    fn observed(shards: usize, idle: Option<f64>, allowed: f64) -> RunObservation {
         RunObservation {
-            wall_seconds: wall,
+            shards_at_once: shards,
             idle_cores: idle,
             cores_allowed: allowed,
         }
     }
 
+    fn sum(t: &Timings, runner: &str, shards: f64) -> f64 {
+        t.files.values().sum::<f64>() + shards * t.startup_of(runner)
+    }
+
     #[test]
-    fn shards_held_back_by_a_busy_machine_are_costed_as_if_alone() {
-        // Two CPU-bound pytest shards, 10 s each but 5 s of CPU each: the
-        // machine had one core for them and none idle.
-        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 2.0)]), 5.0);
-        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 1.0), ("c.py", 1.0)]), 5.0);
-        let busy = observed(10.0, Some(0.0), 2.0);
-        let t = Timings::from_run([&a, &b], Some(&busy), &Timings::default());
-        assert_eq!(t.cores, Some(1.0));
-        // Alone, one would have had the whole core: half the time.
-        let total: f64 = t.files.values().sum::<f64>() + 2.0 * t.startup_of("pytest");
-        assert!((total - 10.0).abs() < 1e-9, "{t:?}");
+    fn shards_held_back_by_a_busy_machine_are_costed_as_with_a_core_each() {
+        // Two CPU-bound pytest shards on the one core allowed: 10 s each,
+        // 5 s of CPU each, half a core whenever they were ready to run.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 2.0)]), 5.0, Some(0.5));
+        let b = with_cpu(
+            shard("pytest", 10.0, &[("b.py", 1.0), ("c.py", 1.0)]),
+            5.0,
+            Some(0.5),
+        );
+        let t = Timings::from_run([&a, &b], Some(&observed(2, Some(0.0), 1.0)));
+        // With a core each, half the time.
+        assert!((sum(&t, "pytest", 2.0) - 10.0).abs() < 1e-9, "{t:?}");
         assert_eq!(t.tests["a.py"][0].seconds, 0.5 * 2.0);
-        // A held-back rate says nothing of the runner's own.
-        assert!(t.cpu_rate.is_empty(), "{:?}", t.cpu_rate);
+        assert_eq!(t.busy["pytest"], 1.0);
+        // The shards alone explain the shares: nothing else wanted the core.
+        assert_eq!(t.waiting, Some(0.0));
         // So the next plan keeps one shard: two would only share the core.
-        let machine = t.machine("pytest", 2, 2.0);
-        assert_eq!(machine.slowdown(2), 2.0);
-        let items = t.estimate(&["a.py".into(), "b.py".into(), "c.py".into()]);
+        let files = ["a.py".to_owned(), "b.py".into(), "c.py".into()];
+        let one_core = t.machine("pytest", 2, 1.0);
+        assert_eq!(one_core.slowdown(2), 2.0);
+        let items = t.estimate(&files);
         assert_eq!(
-            crate::suite::split::worthwhile(&items, &machine).unwrap(),
+            crate::suite::split::worthwhile(&items, &one_core).unwrap(),
             1
         );
         // What the wall times alone said: 20 s of files, two shards.
-        let walls = Timings::from_shards([&a, &b]);
-        let items = walls.estimate(&["a.py".into(), "b.py".into(), "c.py".into()]);
+        let walls = Timings::from_shards([
+            &shard("pytest", 10.0, &[("a.py", 2.0)]),
+            &shard("pytest", 10.0, &[("b.py", 1.0), ("c.py", 1.0)]),
+        ]);
+        assert!((sum(&walls, "pytest", 2.0) - 20.0).abs() < 1e-9);
+        let items = walls.estimate(&files);
         let free = walls.machine("pytest", 2, 2.0);
         assert_eq!(crate::suite::split::worthwhile(&items, &free).unwrap(), 2);
     }
 
     #[test]
-    fn shards_with_cores_to_spare_keep_their_times_and_teach_the_rate() {
-        // Tests that wait: half a core each, one core idle throughout.
-        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 5.0);
-        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 9.0)]), 5.0);
-        let quiet = observed(10.0, Some(1.0), 2.0);
-        let t = Timings::from_run([&a, &b], Some(&quiet), &Timings::default());
-        assert_eq!(t.cpu_rate["pytest"], 0.5);
-        assert_eq!(t.cores, Some(2.0));
-        assert_eq!(t.files, Timings::from_shards([&a, &b]).files);
-        assert_eq!(t.machine("pytest", 2, 2.0).slowdown(2), 1.0);
-        // Both cores busy with our two shards: each had its own, nothing
-        // to scale, and the rate is a floor for the runner's.
-        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 10.0);
-        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 9.0)]), 10.0);
-        let full = observed(10.0, Some(0.0), 2.0);
-        let t = Timings::from_run([&a, &b], Some(&full), &Timings::default());
-        assert_eq!(t.files, Timings::from_shards([&a, &b]).files);
-        assert!(t.cpu_rate.is_empty(), "1.0 is no news");
-        // Unmeasured CPU (an older result, another platform): as before.
-        let a = shard("pytest", 10.0, &[("a.py", 9.0)]);
-        let t = Timings::from_run([&a], Some(&full), &Timings::default());
-        assert_eq!(t.files, Timings::from_shards([&a]).files);
-        assert_eq!((t.cores, t.cpu_rate.len()), (None, 0));
+    fn waiting_for_other_things_is_not_scaled_and_other_work_is_counted() {
+        // Tests that sleep: 1 s of CPU in 10 s, at half a core when ready,
+        // so 2 s busy, 8 s asleep; alone 9 s.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 1.0, Some(0.5));
+        let t = Timings::from_run([&a], Some(&observed(1, Some(0.0), 2.0)));
+        assert!((sum(&t, "pytest", 1.0) - 9.0).abs() < 1e-9, "{t:?}");
+        assert!((t.busy["pytest"] - 1.0 / 9.0).abs() < 1e-9);
+        // Two cores crowded: each shard had an eighth of a core, so 14
+        // other processes wanted them.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 1.25, Some(0.125));
+        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 9.0)]), 1.25, Some(0.125));
+        let t = Timings::from_run([&a, &b], Some(&observed(2, Some(0.0), 2.0)));
+        assert_eq!(t.waiting, Some(14.0));
+        assert!((sum(&t, "pytest", 2.0) - 2.5).abs() < 1e-9, "{t:?}");
+        // Where the share is not measured: cores idle mean none was
+        // waited for; none idle, that the shard was busy throughout.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 5.0, None);
+        let quiet = Timings::from_run([&a], Some(&observed(1, Some(1.0), 2.0)));
+        assert_eq!(quiet.files, Timings::from_shards([&a]).files);
+        assert_eq!(quiet.waiting, Some(0.0));
+        let busy = Timings::from_run([&a], Some(&observed(1, Some(0.0), 2.0)));
+        assert!((sum(&busy, "pytest", 1.0) - 5.0).abs() < 1e-9, "{busy:?}");
+        // Nothing measured (an older result, another platform): as before.
+        let old = shard("pytest", 10.0, &[("a.py", 9.0)]);
+        let t = Timings::from_run([&old], Some(&observed(1, Some(0.0), 2.0)));
+        assert_eq!(t.files, Timings::from_shards([&old]).files);
+        assert_eq!((t.waiting, t.busy.len()), (None, 0));
     }
 
     #[test]
     fn the_machine_is_remembered_and_old_files_still_load() {
         let mut history = timings(&[("a", 1.0)]);
         let newer = Timings {
-            cores: Some(1.5),
-            cpu_rate: [("node".to_owned(), 1.8)].into(),
+            waiting: Some(3.5),
+            busy: [("node".to_owned(), 0.4)].into(),
             ..Timings::default()
         };
         history.update(newer);
         history.update(timings(&[("b", 2.0)]));
-        assert_eq!((history.cores, history.rate_of("node")), (Some(1.5), 1.8));
-        assert_eq!(history.rate_of("pytest"), 1.0);
-        // At most the cores allowed now.
-        assert_eq!(history.machine("node", 4, 1.0).cores, 1.0);
+        assert_eq!((history.waiting, history.busy_of("node")), (Some(3.5), 0.4));
+        assert_eq!(history.busy_of("pytest"), 1.0);
+        let machine = history.machine("node", 4, 2.0);
+        assert_eq!(
+            (machine.cores, machine.waiting, machine.busy),
+            (2.0, 3.5, 0.4)
+        );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.json");
         history.save(&path).unwrap();
@@ -751,8 +785,8 @@ mod tests {
         // A file written before these fields existed.
         std::fs::write(&path, r#"{"files":{"a":1.5},"startup":{"pytest":0.5}}"#).unwrap();
         let old = Timings::load(&path).unwrap();
-        assert_eq!((old.cores, old.cpu_rate.len()), (None, 0));
-        assert_eq!(old.machine("pytest", 2, 2.0).cores, 2.0);
+        assert_eq!((old.waiting, old.busy.len()), (None, 0));
+        assert_eq!(old.machine("pytest", 2, 2.0).waiting, 0.0);
     }
 
     #[test]
