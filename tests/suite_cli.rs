@@ -135,6 +135,8 @@ fn split_balances_by_timings_and_is_deterministic() {
 fn split_bad_input_exits_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.test.js"), "").unwrap();
+    fs::write(dir.path().join("empty.txt"), "\n").unwrap();
+    fs::write(dir.path().join("other.json"), r#"{"x": 1}"#).unwrap();
     for (args, needle) in [
         (
             vec!["split", "--tests", "*.test.js", "--shards", "0"],
@@ -147,7 +149,27 @@ fn split_bad_input_exits_2_with_one_line() {
         (vec!["split", "--tests", "*.nope"], "--tests: no file"),
         (
             vec!["split", "--tests", "*.test.js", "--target-minutes=-1"],
-            "--target-minutes",
+            "--target-minutes: -1 is not a positive number",
+        ),
+        (
+            vec!["split", "--tests", "*.test.js", "--runner", "nope"],
+            "--runner: unknown runner `nope` (runners: ",
+        ),
+        (
+            vec!["split", "--tests", "*.test.js", "--timings", "other.json"],
+            "--timings: other.json: not JUnit XML",
+        ),
+        (
+            vec!["split", "--test-list", "empty.txt"],
+            "--test-list: empty.txt names no test",
+        ),
+        (
+            vec!["split", "--tests", "*.test.js", "--", "make", "check"],
+            "cannot tell the test runner from `make check`; pass --runner NAME",
+        ),
+        (
+            vec!["run", "--shard", "3/2", "--plan", "plan.json", "--", "node"],
+            "--shard: `3/2` is not K/N",
         ),
     ] {
         let output = pitcrew(&args, dir.path());

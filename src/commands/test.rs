@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{publishing, timeout, with_specialties};
+use super::{planning, publishing, timeout, with_specialties};
 use crate::cli::{FlakyPolicy, GlobalArgs, TestArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::hash::sha256_hex;
@@ -18,7 +18,7 @@ use crate::suite::result::ShardResult;
 use crate::suite::timings::{RunObservation, Timings};
 
 pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
-    let runner = suite::runner(args.suite.runner.as_deref(), &args.command)?;
+    let runner = suite::runner(args.suite.runner.as_deref(), &args.command).map_err(planning)?;
     let timeout = timeout(&args.retry)?;
     let jobs = match args.jobs {
         Some(0) => return Err(crate::InputError::new("--jobs: must be at least 1").into()),
@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let root = args.suite.root.as_path();
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");
-    let files = suite::files(&args.suite, Some(runner), &args.command)?;
+    let files = suite::files(&args.suite, Some(runner), &args.command).map_err(planning)?;
     let history = Timings::load(&history_path).classified()?;
     let mut history = crate::github::history::or_last_run(history, &args.history_artifact);
     let deleted = history.forget_missing(&files, |f| root.join(f).exists());
@@ -39,8 +39,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     }
     let items = history.estimate(&files);
     // Without --shards: as many shards as pay for their runner's start-up.
-    let fallback = Some(suite::local_shards(&items, &history, runner, jobs)?);
-    let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
+    let fallback = Some(suite::local_shards(&items, &history, runner, jobs).map_err(planning)?);
+    let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)
+        .map_err(planning)?;
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;
