@@ -44,6 +44,10 @@ const STARVED_IDLE_CORES: f64 = 0.25;
 /// run did not wait for one to speak of.
 const UNHINDERED_SHARE: f64 = 0.95;
 
+/// A shard's busy time (CPU time over share) may exceed its wall time by
+/// this factor (the two clocks' rounding) and still be believed.
+const CONSISTENT: f64 = 1.1;
+
 /// How busy a shard keeps a core, until measured: CPU-bound tests.
 const DEFAULT_BUSY: f64 = 1.0;
 
@@ -269,8 +273,8 @@ impl Timings {
     /// the share of a core `g` its runner had while ready to run, so it
     /// spent `C / g` busy and `W − C / g` waiting for other things, and
     /// with a core to itself it takes `W − C / g + C`. Where the share is
-    /// not measured it is 1 when the machine had cores idle, else the
-    /// shard's CPU time over its wall time (all of it busy). The other work
+    /// not measured it is 1 when the machine had cores idle, else unknown,
+    /// and the shard's times stand. The other work
     /// that wanted the cores is what makes the shares: `cores / g − shards
     /// × busy` processes.
     pub fn from_run<'a>(
@@ -294,7 +298,10 @@ impl Timings {
                 let inside: f64 = ran.iter().map(|(_, s)| s).sum();
                 let outside = (r.duration_seconds - inside).max(0.0);
                 let share = share(r, idle);
-                let alone = alone_seconds(r, share).map_or(1.0, |a| a / r.duration_seconds);
+                let alone = alone_seconds(r, share).map(|a| a / r.duration_seconds);
+                // A share its CPU time contradicts says nothing of the machine.
+                let share = share.filter(|_| alone.is_some() || r.cpu_seconds.is_none());
+                let alone = alone.unwrap_or(1.0);
                 ShardCost {
                     result: r,
                     ran,
@@ -463,23 +470,26 @@ impl Timings {
 }
 
 /// The share of a core a shard's runner had while ready to run: measured,
-/// else 1 when the machine had cores idle, else its CPU time over its wall
-/// time (as if it was busy throughout); `None` when nothing says.
+/// else 1 when the machine had cores idle; `None` when nothing says (then
+/// its times stand: a busy machine alone does not tell CPU-bound tests
+/// held back from tests that sleep).
 fn share(result: &ShardResult, idle_cores: Option<f64>) -> Option<f64> {
     let measured = result.cpu_share.filter(|s| *s > 0.0 && *s <= 1.0);
     let idle = idle_cores.filter(|i| *i >= STARVED_IDLE_CORES).map(|_| 1.0);
-    let rate = || {
-        let rate = result.cpu_seconds? / result.duration_seconds;
-        (rate.is_finite() && rate > 0.0).then_some(rate.min(1.0))
-    };
-    measured.or(idle).or_else(|| idle_cores.and(rate()))
+    measured.or(idle)
 }
 
 /// A shard's seconds with a core to itself: the time it was not busy, plus
-/// its CPU time (see [`Timings::from_run`]); at most its wall time.
+/// its CPU time (see [`Timings::from_run`]); at most its wall time. `None`
+/// when its busy time would exceed its wall time: then its CPU ran in
+/// several processes at once, or the runner's own process (whose share is
+/// measured) mostly waited for workers, and the share says nothing of them.
 fn alone_seconds(result: &ShardResult, share: Option<f64>) -> Option<f64> {
     let (wall, cpu) = (result.duration_seconds, result.cpu_seconds?);
     let busy = cpu / share?;
+    if busy > wall * CONSISTENT {
+        return None;
+    }
     let alone = ((wall - busy).max(0.0) + cpu).min(wall);
     (alone.is_finite() && wall > 0.0).then_some(alone)
 }
@@ -753,7 +763,16 @@ mod tests {
         assert_eq!(quiet.files, Timings::from_shards([&a]).files);
         assert_eq!(quiet.waiting, Some(0.0));
         let busy = Timings::from_run([&a], Some(&observed(1, Some(0.0), 2.0)));
-        assert!((sum(&busy, "pytest", 1.0) - 5.0).abs() < 1e-9, "{busy:?}");
+        assert_eq!(busy.files, Timings::from_shards([&a]).files);
+        assert_eq!(busy.waiting, None);
+        // A runner whose own process had a small share while its workers
+        // did the work (node's files run in processes of their own): 3 s
+        // of CPU at a tenth of a core would be 30 s busy in 10 s. Not
+        // believed: its times stand, and it says nothing of other work.
+        let node = with_cpu(shard("node", 10.0, &[("x.mjs", 9.0)]), 3.0, Some(0.1));
+        let t = Timings::from_run([&node], Some(&observed(1, Some(0.0), 2.0)));
+        assert_eq!(t.files, Timings::from_shards([&node]).files);
+        assert_eq!(t.waiting, None);
         // Nothing measured (an older result, another platform): as before.
         let old = shard("pytest", 10.0, &[("a.py", 9.0)]);
         let t = Timings::from_run([&old], Some(&observed(1, Some(0.0), 2.0)));
