@@ -247,7 +247,7 @@ pub fn timings(globs: &[String]) -> Result<Timings, PlanningError> {
     })?;
     if paths.is_empty() {
         tracing::warn!(
-            "no timing history matches {} yet (a first run?): files are planned as equally long",
+            "timing history: nothing matches {} yet (a first run?): files are planned as equally long",
             crate::escape::control_chars(&globs.join(" "))
         );
         return Ok(timings);
