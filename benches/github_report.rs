@@ -130,6 +130,8 @@ fn write_shards(dir: &Path) -> Vec<String> {
             counts: Counts::default(),
             error: None,
             duration_seconds: 0.0,
+            cpu_seconds: None,
+            cpu_share: None,
         })
         .collect();
     for i in 0..TESTS {

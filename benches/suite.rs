@@ -433,6 +433,8 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             counts: Counts::default(),
             error: None,
             duration_seconds: 0.0,
+            cpu_seconds: None,
+            cpu_share: None,
         })
         .collect();
     for i in 0..TESTS {

@@ -14,9 +14,19 @@
 //! every live group, runs the cleanups registered with [`at_interrupt`], and
 //! exits with 130, as an interrupted shell command would. Output files are
 //! written atomically, so nothing partial is left.
+//!
+//! A group also says what its command cost in CPU time ([`Group::cpu`]):
+//! the user and system time of the command and of every descendant it
+//! waited for (Unix: the `rusage` of `wait4`; Windows: the job's
+//! accounting, every process that ever ran in it), and, on Linux, how
+//! long the command's own process was on a core against how long it was
+//! ready to run but waiting for one ([`Group::schedule`], from
+//! `/proc/PID/schedstat`, read as it is polled, last as a zombie). The
+//! shard planner weighs these to tell how busy the machine was.
 
-use std::process::{Child, Command};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::{Mutex, MutexGuard, Once};
+use std::time::Duration;
 
 /// The groups of children still running, for the interrupt handler.
 static LIVE: Mutex<Vec<os::Handle>> = Mutex::new(Vec::new());
@@ -27,6 +37,39 @@ static HANDLER: Once = Once::new();
 pub struct Group {
     pub child: Child,
     handle: os::Handle,
+    /// Set once the child is reaped (by [`Group::try_wait`] or
+    /// [`Group::wait`]), with its CPU time where the platform says.
+    exited: Option<(ExitStatus, Option<Duration>)>,
+    /// The command's own process's schedule, as last read.
+    schedule: Option<Schedule>,
+}
+
+/// How a process shared the cores: the time it ran on one, and the time it
+/// was ready to run but waited for one (other work had them all).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Schedule {
+    pub running: Duration,
+    pub waiting: Duration,
+}
+
+impl Schedule {
+    /// The fraction of the time it was ready to run that it ran; `None`
+    /// when it never was.
+    pub fn share(&self) -> Option<f64> {
+        let ready = (self.running + self.waiting).as_secs_f64();
+        (ready > 0.0).then(|| self.running.as_secs_f64() / ready)
+    }
+}
+
+impl std::ops::Add for Schedule {
+    type Output = Schedule;
+
+    fn add(self, other: Schedule) -> Schedule {
+        Schedule {
+            running: self.running + other.running,
+            waiting: self.waiting + other.waiting,
+        }
+    }
 }
 
 /// Cleanups the interrupt handler runs after killing the groups.
@@ -39,7 +82,12 @@ pub fn spawn(command: &mut Command) -> std::io::Result<Group> {
     let child = command.spawn()?;
     let handle = os::adopt(&child)?;
     live().push(handle.clone());
-    Ok(Group { child, handle })
+    Ok(Group {
+        child,
+        handle,
+        exited: None,
+        schedule: None,
+    })
 }
 
 impl Group {
@@ -51,6 +99,42 @@ impl Group {
         os::kill(&self.handle);
         #[cfg(not(any(unix, windows)))]
         let _ = self.child.kill();
+    }
+
+    /// The child's exit status once it has exited, without blocking. Use
+    /// this (or [`Group::wait`]), not the child's own `try_wait`: reaping
+    /// is where the CPU time is read.
+    pub fn try_wait(&mut self) -> std::io::Result<Option<ExitStatus>> {
+        if self.exited.is_none() {
+            // Read while it runs, and as a zombie, before it is reaped.
+            self.schedule = os::schedule(&self.child).or(self.schedule);
+            self.exited = os::reap(&mut self.child, &self.handle, false)?;
+        }
+        Ok(self.exited.map(|(status, _)| status))
+    }
+
+    /// Waits for the child to exit.
+    pub fn wait(&mut self) -> std::io::Result<ExitStatus> {
+        loop {
+            if let Some((status, _)) = self.exited {
+                return Ok(status);
+            }
+            self.schedule = os::schedule(&self.child).or(self.schedule);
+            self.exited = os::reap(&mut self.child, &self.handle, true)?;
+        }
+    }
+
+    /// The CPU time (user and system) the command and the descendants it
+    /// waited for used, once it has been reaped; `None` before, or where
+    /// the platform does not tell.
+    pub fn cpu(&self) -> Option<Duration> {
+        self.exited.and_then(|(_, cpu)| cpu)
+    }
+
+    /// How the command's own process shared the cores, as last read (its
+    /// children's are not included); `None` where the platform does not say.
+    pub fn schedule(&self) -> Option<Schedule> {
+        self.schedule
     }
 }
 
@@ -96,7 +180,8 @@ fn live() -> MutexGuard<'static, Vec<os::Handle>> {
 
 #[cfg(unix)]
 mod os {
-    use std::process::{Child, Command};
+    use std::process::{Child, Command, ExitStatus};
+    use std::time::Duration;
 
     /// The group's id: its leader's pid.
     #[derive(Clone, PartialEq, Eq)]
@@ -120,19 +205,84 @@ mod os {
     }
 
     pub fn release(_: &Handle) {}
+
+    /// Reaps the child with `wait4`, which also returns its resource usage
+    /// (its own and that of the descendants it waited for); `block: false`
+    /// returns `None` while it runs. The standard library's `try_wait` is
+    /// never called after this has reaped the child.
+    pub fn reap(
+        child: &mut Child,
+        _: &Handle,
+        block: bool,
+    ) -> std::io::Result<Option<(ExitStatus, Option<Duration>)>> {
+        use std::os::unix::process::ExitStatusExt;
+        let pid = libc::pid_t::try_from(child.id())
+            .map_err(|_| std::io::Error::other("process id out of range"))?;
+        let flags = if block { 0 } else { libc::WNOHANG };
+        loop {
+            let mut status: libc::c_int = 0;
+            // SAFETY: an all-zero `rusage` is a valid value of this plain C
+            // struct; `wait4` writes both out-parameters, which live here.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: `pid` is our own child, not yet reaped (the caller
+            // stops calling once it has been), and the pointers are valid.
+            let reaped = unsafe { libc::wait4(pid, &raw mut status, flags, &raw mut usage) };
+            match reaped {
+                0 => return Ok(None),
+                -1 => {
+                    let error = std::io::Error::last_os_error();
+                    if error.kind() == std::io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    return Err(error);
+                }
+                _ => {
+                    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+                    return Ok(Some((
+                        ExitStatus::from_raw(status),
+                        Some(Duration::from_secs_f64(cpu)),
+                    )));
+                }
+            }
+        }
+    }
+
+    /// `/proc/PID/schedstat`: nanoseconds on a core, nanoseconds waiting
+    /// for one, timeslices.
+    #[cfg(target_os = "linux")]
+    pub fn schedule(child: &Child) -> Option<super::Schedule> {
+        let text = std::fs::read_to_string(format!("/proc/{}/schedstat", child.id())).ok()?;
+        let mut fields = text.split_whitespace().map(str::parse::<u64>);
+        let (running, waiting) = (fields.next()?.ok()?, fields.next()?.ok()?);
+        Some(super::Schedule {
+            running: Duration::from_nanos(running),
+            waiting: Duration::from_nanos(waiting),
+        })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn schedule(_: &Child) -> Option<super::Schedule> {
+        None
+    }
+
+    fn seconds(time: libc::timeval) -> f64 {
+        (time.tv_sec as f64 + time.tv_usec as f64 / 1e6).max(0.0)
+    }
 }
 
 #[cfg(windows)]
 mod os {
     use std::os::windows::io::AsRawHandle;
     use std::os::windows::process::CommandExt;
-    use std::process::{Child, Command};
+    use std::process::{Child, Command, ExitStatus};
+    use std::time::Duration;
 
     use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
     use windows_sys::Win32::System::JobObjects::{
         AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
-        JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
-        SetInformationJobObject, TerminateJobObject,
+        JOBOBJECT_BASIC_ACCOUNTING_INFORMATION, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
+        JobObjectBasicAccountingInformation, JobObjectExtendedLimitInformation,
+        QueryInformationJobObject, SetInformationJobObject, TerminateJobObject,
     };
     use windows_sys::Win32::System::Threading::CREATE_NEW_PROCESS_GROUP;
 
@@ -193,6 +343,44 @@ mod os {
             CloseHandle(handle.raw());
         }
     }
+
+    /// The child's exit, with the CPU time of every process that ran in
+    /// its job (the job's accounting, read once the child has exited).
+    pub fn reap(
+        child: &mut Child,
+        handle: &Handle,
+        block: bool,
+    ) -> std::io::Result<Option<(ExitStatus, Option<Duration>)>> {
+        let status = if block {
+            Some(child.wait()?)
+        } else {
+            child.try_wait()?
+        };
+        Ok(status.map(|status| (status, job_cpu(handle))))
+    }
+
+    pub fn schedule(_: &Child) -> Option<super::Schedule> {
+        None
+    }
+
+    fn job_cpu(handle: &Handle) -> Option<Duration> {
+        let mut info = JOBOBJECT_BASIC_ACCOUNTING_INFORMATION::default();
+        let size = u32::try_from(std::mem::size_of_val(&info)).ok()?;
+        // SAFETY: the handle is a live job until `release`; `info` is a
+        // plain struct of the size given.
+        let ok = unsafe {
+            QueryInformationJobObject(
+                handle.raw(),
+                JobObjectBasicAccountingInformation,
+                (&raw mut info).cast(),
+                size,
+                std::ptr::null_mut(),
+            )
+        } != 0;
+        // In units of 100 ns.
+        let ticks = info.TotalUserTime.checked_add(info.TotalKernelTime)?;
+        (ok && ticks >= 0).then(|| Duration::from_nanos(ticks as u64 * 100))
+    }
 }
 
 #[cfg(not(any(unix, windows)))]
@@ -211,4 +399,21 @@ mod os {
     pub fn kill(_: &Handle) {}
 
     pub fn release(_: &Handle) {}
+
+    pub fn schedule(_: &Child) -> Option<super::Schedule> {
+        None
+    }
+
+    pub fn reap(
+        child: &mut Child,
+        _: &Handle,
+        block: bool,
+    ) -> std::io::Result<Option<(std::process::ExitStatus, Option<std::time::Duration>)>> {
+        let status = if block {
+            Some(child.wait()?)
+        } else {
+            child.try_wait()?
+        };
+        Ok(status.map(|status| (status, None)))
+    }
 }

@@ -135,6 +135,8 @@ fn split_balances_by_timings_and_is_deterministic() {
 fn split_bad_input_exits_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.test.js"), "").unwrap();
+    fs::write(dir.path().join("empty.txt"), "\n").unwrap();
+    fs::write(dir.path().join("other.json"), r#"{"x": 1}"#).unwrap();
     for (args, needle) in [
         (
             vec!["split", "--tests", "*.test.js", "--shards", "0"],
@@ -147,7 +149,27 @@ fn split_bad_input_exits_2_with_one_line() {
         (vec!["split", "--tests", "*.nope"], "--tests: no file"),
         (
             vec!["split", "--tests", "*.test.js", "--target-minutes=-1"],
-            "--target-minutes",
+            "--target-minutes: -1 is not a positive number",
+        ),
+        (
+            vec!["split", "--tests", "*.test.js", "--runner", "nope"],
+            "--runner: unknown runner `nope` (runners: ",
+        ),
+        (
+            vec!["split", "--tests", "*.test.js", "--timings", "other.json"],
+            "--timings: other.json: not JUnit XML",
+        ),
+        (
+            vec!["split", "--test-list", "empty.txt"],
+            "--test-list: empty.txt names no test",
+        ),
+        (
+            vec!["split", "--tests", "*.test.js", "--", "make", "check"],
+            "cannot tell the test runner from `make check`; pass --runner NAME",
+        ),
+        (
+            vec!["run", "--shard", "3/2", "--plan", "plan.json", "--", "node"],
+            "--shard: `3/2` is not K/N",
         ),
     ] {
         let output = pitcrew(&args, dir.path());
@@ -789,4 +811,129 @@ fn report_sets_the_step_outputs_in_github_actions() {
         values["summary"].starts_with("3 tests: 2 passed, 1 failed, 0 flaky, 0 skipped in "),
         "{values:?}"
     );
+}
+
+/// A pytest file whose one test keeps a core busy for `cpu` seconds.
+fn cpu_bound_pytest_file(dir: &Path, name: &str, cpu: f64) {
+    let text = format!(
+        "import time\n\ndef test_busy():\n    start = time.process_time()\n    while time.process_time() - start < {cpu}:\n        pass\n"
+    );
+    fs::create_dir_all(dir.join("tests")).unwrap();
+    fs::write(dir.join("tests").join(name), text).unwrap();
+}
+
+/// Two CPU-bound shards on one core: each had half of it, so the history
+/// must not record twice the time, and the next run must not split again.
+#[cfg(target_os = "linux")]
+#[test]
+fn shards_sharing_one_core_are_costed_by_cpu_and_not_split_again() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let on_one_core = Command::new("taskset")
+        .args(["-c", "0", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !on_one_core {
+        eprintln!("skipped: taskset cannot pin to core 0 here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in ["test_a.py", "test_b.py", "test_c.py", "test_d.py"] {
+        cpu_bound_pytest_file(root, name, 0.4);
+    }
+    let test = |shards: &[&str]| {
+        let mut args = vec![
+            "-c",
+            "0",
+            env!("CARGO_BIN_EXE_pitcrew"),
+            "-v",
+            "test",
+            "--jobs",
+            "2",
+        ];
+        args.extend_from_slice(shards);
+        args.extend([
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ]);
+        let out = Command::new("taskset")
+            .args(&args)
+            .current_dir(root)
+            .env("PITCREW_NO_CACHE", "1")
+            .env_remove("PITCREW_LOG")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("GITHUB_OUTPUT")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITHUB_TOKEN")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let plan: Value =
+            serde_json::from_str(&fs::read_to_string(root.join(".pitcrew/plan.json")).unwrap())
+                .unwrap();
+        let chosen = stderr(&out)
+            .lines()
+            .find(|l| l.contains("shard(s):"))
+            .unwrap_or_default()
+            .to_owned();
+        (plan["shards"].as_array().unwrap().len(), chosen)
+    };
+    assert_eq!(test(&["--shards", "2"]).0, 2);
+    let results: Vec<Value> = (1..=2)
+        .map(|k| {
+            let path = root.join(format!(".pitcrew/results/shard-{k}.json"));
+            serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+        })
+        .collect();
+    let walls: f64 = results
+        .iter()
+        .map(|r| r["duration_seconds"].as_f64().unwrap())
+        .sum();
+    for result in &results {
+        assert!(result["cpu_seconds"].as_f64().unwrap() > 0.3, "{result}");
+        let share = result["cpu_share"].as_f64().unwrap();
+        assert!(share > 0.0 && share <= 1.0, "{result}");
+    }
+    let history_path = root.join(".pitcrew/timings.json");
+    let history: Value = serde_json::from_str(&fs::read_to_string(&history_path).unwrap()).unwrap();
+    let files: f64 = history["files"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s.as_f64().unwrap())
+        .sum();
+    // Each shard had at most half the core: what the files cost with a
+    // core to themselves is about half the two shards' wall time, not all
+    // of it (generous bounds).
+    assert!(
+        files < 0.75 * walls,
+        "{files} s of files in {walls} s: {history}"
+    );
+    assert!(
+        history["busy"]["pytest"].as_f64().unwrap() > 0.5,
+        "{history}"
+    );
+    // How much other work there will be is the machine's business (this
+    // one is shared): say it will be quiet, so that only the one core
+    // decides. Two CPU-bound shards on it would only share it.
+    let quiet = || {
+        let mut history: Value =
+            serde_json::from_str(&fs::read_to_string(&history_path).unwrap()).unwrap();
+        history["waiting"] = 0.0.into();
+        fs::write(&history_path, history.to_string()).unwrap();
+    };
+    for count in [&[][..], &["--shards", "auto"]] {
+        quiet();
+        let before = fs::read_to_string(&history_path).unwrap();
+        let (shards, chosen) = test(count);
+        assert_eq!(shards, 1, "{count:?}: {chosen}\n{before}");
+    }
 }

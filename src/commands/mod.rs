@@ -95,6 +95,37 @@ fn budget(usd: Option<f64>) -> Result<Option<f64>, InputError> {
     }
 }
 
+/// A planning error (for `split`, `run` and `test`) as the user sees it:
+/// the flag its setting came from in front, or how to give what is missing.
+fn planning(error: crate::suite::planning::PlanningError) -> anyhow::Error {
+    use crate::suite::planning::{PlanningError, Setting};
+    let flag = |setting| match setting {
+        Setting::Runner => "--runner",
+        Setting::TestList => "--test-list",
+        Setting::Tests => "--tests",
+        Setting::Timings => "--timings",
+        Setting::Shards => "--shards",
+        Setting::TargetMinutes => "--target-minutes",
+        Setting::ShardOverhead => "--shard-overhead-s",
+        Setting::MaxShards => "--max-shards",
+        Setting::Shard => "--shard",
+    };
+    match error {
+        PlanningError::Bad { setting, .. } => Err::<(), _>(error)
+            .classified()
+            .context(flag(setting))
+            .unwrap_err(),
+        PlanningError::NoRunner { .. } => {
+            InputError::new(format!("{error}; pass --runner NAME")).into()
+        }
+        PlanningError::NoListing => InputError::new(
+            "cannot list the tests: give the test command after `--` (e.g. `-- pytest`) or --runner NAME, or pass --tests GLOB",
+        )
+        .into(),
+        PlanningError::Input(error) => error.into(),
+    }
+}
+
 /// `--timeout`, for `run` and `test`.
 fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
     match args.timeout {

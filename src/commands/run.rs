@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::timeout;
+use super::{planning, timeout};
 use crate::InputError;
 use crate::cli::{GlobalArgs, RunArgs};
 use crate::output::write_atomic;
@@ -14,7 +14,7 @@ use crate::suite::planning as suite;
 use crate::suite::shard::{exit_code, one_line, shard_result};
 
 pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
-    let (index, total) = suite::parse_shard(&args.shard)?;
+    let (index, total) = suite::parse_shard(&args.shard).map_err(planning)?;
     let (plan, plan_sha256) = PlanFile::read(&args.plan)?;
     if plan.plan.shards.len() != total {
         return Err(InputError::new(format!(
@@ -28,7 +28,8 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let runner = suite::runner(
         args.runner.as_deref().or(plan.runner.as_deref()),
         &args.command,
-    )?;
+    )
+    .map_err(planning)?;
     let timeout = timeout(&args.retry)?;
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let items = plan.items(index).unwrap_or_default();

@@ -4,6 +4,7 @@ use std::io::Write as _;
 
 use serde_json::json;
 
+use super::planning;
 use crate::cli::{GlobalArgs, SplitArgs, SplitFormat};
 use crate::error::exit;
 use crate::output::write_atomic;
@@ -17,13 +18,14 @@ const MAX_JOB_OUTPUT: usize = 1_000_000;
 pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
     let runner = match (&args.suite.runner, args.command.is_empty()) {
         (None, true) => None,
-        (name, _) => Some(suite::runner(name.as_deref(), &args.command)?),
+        (name, _) => Some(suite::runner(name.as_deref(), &args.command).map_err(planning)?),
     };
-    let files = suite::files(&args.suite, runner, &args.command)?;
-    let timings = suite::timings(&args.timings)?;
+    let files = suite::files(&args.suite, runner, &args.command).map_err(planning)?;
+    let timings = suite::timings(&args.timings).map_err(planning)?;
     let timings = crate::github::history::or_last_run(timings, &args.history_artifact);
     let items = timings.estimate(&files);
-    let mut plan = suite::plan_file(&items, &timings, runner, &args.count, None)?;
+    let mut plan =
+        suite::plan_file(&items, &timings, runner, &args.count, None).map_err(planning)?;
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;

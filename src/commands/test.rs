@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{publishing, test_phases, timeout, with_specialties};
+use super::{planning, publishing, test_phases, timeout, with_specialties};
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
 use crate::hash::sha256_hex;
@@ -15,11 +15,10 @@ use crate::suite::merge::{self, Inputs};
 use crate::suite::planning as suite;
 use crate::suite::publish::{Format, publish};
 use crate::suite::result::ShardResult;
-use crate::suite::split;
-use crate::suite::timings::Timings;
+use crate::suite::timings::{RunObservation, Timings};
 
 pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
-    let runner = suite::runner(args.suite.runner.as_deref(), &args.command)?;
+    let runner = suite::runner(args.suite.runner.as_deref(), &args.command).map_err(planning)?;
     let timeout = timeout(&args.retry)?;
     let jobs = match args.jobs {
         Some(0) => return Err(crate::InputError::new("--jobs: must be at least 1").into()),
@@ -31,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let root = args.suite.root.as_path();
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");
-    let files = suite::files(&args.suite, Some(runner), &args.command)?;
+    let files = suite::files(&args.suite, Some(runner), &args.command).map_err(planning)?;
     let history = Timings::load(&history_path).classified()?;
     let mut history = crate::github::history::or_last_run(history, &args.history_artifact);
     let deleted = history.forget_missing(&files, |f| root.join(f).exists());
@@ -40,18 +39,18 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     }
     let items = history.estimate(&files);
     // Without --shards: as many shards as pay for their runner's start-up.
-    let fallback = Some(
-        split::worthwhile(&items, jobs, history.startup_of(runner.name()))
-            .map_err(|e| crate::InputError::new(e.to_string()))?,
-    );
-    let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)?;
+    let fallback = Some(suite::local_shards(&items, &history, runner, jobs).map_err(planning)?);
+    let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)
+        .map_err(planning)?;
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
     // A failed shard is a failed test or an integrity problem: the verdict's.
-    let Ran { results, .. } = executor::run(&Local {
+    let Ran {
+        results, observed, ..
+    } = executor::run(&Local {
         runner,
         command: &args.command,
         plan: &plan,
@@ -70,7 +69,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             serde_json::to_string_pretty(result)?.as_bytes(),
         )?;
     }
-    remember_timings(&history_path, history, &results)?;
+    remember_timings(&history_path, history, &results, &observed)?;
 
     let inputs = Inputs {
         shards: results,
@@ -109,13 +108,14 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
 }
 
 /// This run's costs replace the history's, file by file (see
-/// [`Timings::from_shards`]).
+/// [`Timings::from_run`]).
 fn remember_timings(
     path: &Path,
     mut history: Timings,
     results: &[(String, ShardResult)],
+    observed: &RunObservation,
 ) -> anyhow::Result<()> {
-    let fresh = Timings::from_shards(results.iter().map(|(_, r)| r));
+    let fresh = Timings::from_run(results.iter().map(|(_, r)| r), Some(observed));
     if let Some(warning) = history.gone_tests(&fresh).warning("deleted or renamed in") {
         tracing::warn!("{warning}");
     }

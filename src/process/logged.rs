@@ -33,6 +33,11 @@ pub struct Finished {
     pub status: Option<ExitStatus>,
     pub timed_out: bool,
     pub stderr_tail: String,
+    /// The CPU time the runner and the processes it waited for used
+    /// (`None` where the platform does not say).
+    pub cpu: Option<Duration>,
+    /// How the runner's own process shared the cores.
+    pub schedule: Option<crate::process_group::Schedule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +98,8 @@ pub fn run(
         status,
         timed_out,
         stderr_tail: tail.finish(),
+        cpu: group.cpu(),
+        schedule: group.schedule(),
     })
 }
 
@@ -176,6 +183,57 @@ mod tests {
         assert!(finished.stderr_tail.ends_with("line30"));
         let text = std::fs::read_to_string(log).unwrap();
         assert!(text.contains("out\n") && text.contains("line1\n"), "{text}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn says_what_the_runner_and_its_children_cost_in_cpu() {
+        let dir = tempfile::tempdir().unwrap();
+        // A child of the shell burns CPU; an idle sleep costs none.
+        let busy = "sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'";
+        let cost = |script: &str| {
+            run(
+                "sh",
+                &["-c".into(), script.into()],
+                &[],
+                dir.path(),
+                &Sink::File(dir.path().join("log")),
+                None,
+                None,
+            )
+            .unwrap()
+        };
+        let started = Instant::now();
+        let busy = cost(busy).cpu.expect("Unix says");
+        let wall = started.elapsed();
+        assert!(busy > Duration::from_millis(20), "{busy:?}");
+        // CPU time is no more than the wall time: one process at a time.
+        assert!(
+            busy <= wall + Duration::from_millis(50),
+            "{busy:?} in {wall:?}"
+        );
+        let sleeping = cost("sleep 0.5");
+        let idle = sleeping.cpu.expect("Unix says");
+        assert!(idle < Duration::from_millis(250), "{idle:?}");
+        #[cfg(target_os = "linux")]
+        {
+            let schedule = sleeping.schedule.expect("Linux says");
+            let share = schedule.share().expect("it ran");
+            assert!(share > 0.0 && share <= 1.0, "{schedule:?}");
+        }
+        // Killed at the deadline: still reaped, still measured.
+        let killed = run(
+            "sh",
+            &["-c".into(), "while :; do :; done".into()],
+            &[],
+            dir.path(),
+            &Sink::File(dir.path().join("log")),
+            None,
+            Some(Duration::from_millis(300)),
+        )
+        .unwrap();
+        assert!(killed.timed_out);
+        assert!(killed.cpu.is_some());
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! are given up after a grace period, so a pipe held open by a process that
 //! escaped the group cannot block the caller.
 
+pub mod cpu;
 pub mod logged;
 mod wait;
 

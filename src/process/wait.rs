@@ -32,7 +32,7 @@ pub enum Waited {
 /// it is reaped, so its group id cannot have been reused.
 pub fn wait(group: &mut Group, deadline: Option<Instant>) -> Waited {
     let waited = loop {
-        match group.child.try_wait() {
+        match group.try_wait() {
             Ok(Some(status)) => break Waited::Exited(status),
             Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => break Waited::TimedOut,
             Ok(None) => thread::sleep(POLL_INTERVAL),
@@ -41,7 +41,7 @@ pub fn wait(group: &mut Group, deadline: Option<Instant>) -> Waited {
     };
     group.kill();
     if !matches!(waited, Waited::Exited(_)) {
-        let _ = group.child.wait();
+        let _ = group.wait();
     }
     waited
 }

@@ -12,6 +12,7 @@
 //! skipped bystanders but keeps anything else its pattern caught, so a
 //! test no pattern was meant for is never lost.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ use super::result::{ItemResult, ShardError};
 use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events};
 use super::slow_files::PlannedTest;
 use crate::process::logged::{self as process, Sink};
+use crate::process_group::Schedule;
 
 pub struct ShardRun<'a> {
     pub runner: &'static dyn Runner,
@@ -47,7 +49,42 @@ pub struct ShardOutcome {
     pub items: Vec<ItemResult>,
     pub error: Option<ShardError>,
     pub duration: Duration,
+    /// The CPU time of every runner process the shard started (and of what
+    /// they waited for); `None` when any of them went unmeasured.
+    pub cpu: Option<Duration>,
+    /// How the runner processes shared the cores (their own process each).
+    pub schedule: Option<Schedule>,
     pub attempts: u32,
+}
+
+/// A shard being run: what to run, and the CPU time its processes have
+/// used so far.
+struct Running<'a, 'b> {
+    run: &'b ShardRun<'a>,
+    cpu: Cell<Option<Duration>>,
+    schedule: Cell<Option<Schedule>>,
+}
+
+impl<'a> std::ops::Deref for Running<'a, '_> {
+    type Target = ShardRun<'a>;
+
+    fn deref(&self) -> &ShardRun<'a> {
+        self.run
+    }
+}
+
+impl Running<'_, '_> {
+    /// Counts one finished process's CPU time; one unmeasured process
+    /// makes the shard's unknown.
+    fn add_cpu(&self, cpu: Option<Duration>, schedule: Option<Schedule>) {
+        self.cpu
+            .set(self.cpu.get().zip(cpu).map(|(sum, more)| sum + more));
+        let sum = match (self.schedule.get(), schedule) {
+            (Some(sum), Some(more)) => Some(sum + more),
+            (sum, more) => sum.or(more),
+        };
+        self.schedule.set(sum);
+    }
 }
 
 /// One process's worth of a shard's items.
@@ -69,6 +106,11 @@ enum Group<'a> {
 
 pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     let started = Instant::now();
+    let shard = &Running {
+        run: shard,
+        cpu: Cell::new(Some(Duration::ZERO)),
+        schedule: Cell::new(None),
+    };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
     let mut sequence = 0;
@@ -78,7 +120,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     };
 
     let test_files = test_files(shard.split_files);
-    for group in groups(shard, &test_files) {
+    for group in groups(shard.run, &test_files) {
         match first_run(shard, &group, &mut junit_path) {
             Ok(found) => cases.extend(found),
             Err(e) => error = error.or(Some(e)),
@@ -112,6 +154,8 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         items,
         error,
         duration: started.elapsed(),
+        cpu: shard.cpu.get(),
+        schedule: shard.schedule.get(),
         attempts,
     }
 }
@@ -218,7 +262,7 @@ fn retry_groups(
 /// test when one id is not found) does not take the others down; a test
 /// that then reports nothing is left with no case, which the merge names.
 fn first_run(
-    shard: &ShardRun<'_>,
+    shard: &Running<'_, '_>,
     group: &Group<'_>,
     junit_path: &mut impl FnMut() -> PathBuf,
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
@@ -290,7 +334,7 @@ fn first_run(
 
 /// Runs one selection on its first attempt.
 fn run_selection(
-    shard: &ShardRun<'_>,
+    shard: &Running<'_, '_>,
     selection: &Selection<'_>,
     junit_path: &Path,
 ) -> Result<Vec<TestCase>, ShardError> {
@@ -362,7 +406,7 @@ fn cannot_start(error: RunnerError) -> ShardError {
 /// else their files) and returns the re-run tests' own results, each with
 /// the item it failed in.
 fn retry(
-    shard: &ShardRun<'_>,
+    shard: &Running<'_, '_>,
     test_files: &TestFiles<'_>,
     failed: &[(String, TestRef)],
     junit_path: &Path,
@@ -415,7 +459,7 @@ fn is_retried(test: &TestRef, case: &TestCase) -> bool {
 
 /// Runs one invocation and returns the cases of its JUnit.
 fn attempt(
-    shard: &ShardRun<'_>,
+    shard: &Running<'_, '_>,
     invocation: &Invocation,
     attempt: u32,
 ) -> Result<Vec<TestCase>, ShardError> {
@@ -443,6 +487,7 @@ fn attempt(
         shard.timeout,
     )
     .map_err(|e| shard_error("spawn", e.to_string(), String::new()))?;
+    shard.add_cpu(finished.cpu, finished.schedule);
     let tail = finished.stderr_tail;
     if finished.timed_out {
         let limit = shard

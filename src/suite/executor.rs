@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::error::exit;
+use crate::process::cpu::IdleMeter;
 use crate::process::logged::Sink;
 use crate::suite::exec::{self, ShardRun};
 use crate::suite::plan::PlanFile;
@@ -15,6 +16,7 @@ use crate::suite::progress::Progress;
 use crate::suite::result::ShardResult;
 use crate::suite::runners::Runner;
 use crate::suite::shard::{FlakyPolicy, exit_code, shard_result};
+use crate::suite::timings::RunObservation;
 
 /// What to run, and how.
 pub struct Local<'a> {
@@ -43,6 +45,8 @@ pub struct Local<'a> {
 pub struct Ran {
     pub results: Vec<(String, ShardResult)>,
     pub worst_exit: u8,
+    /// How long the shards took together, and how busy the machine was.
+    pub observed: RunObservation,
 }
 
 /// Runs every shard of the plan. Errors only when the log or scratch
@@ -69,6 +73,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
     let worst = AtomicUsize::new(exit::SUCCESS as usize);
+    let idle = IdleMeter::start();
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(total) {
             scope.spawn(|| {
@@ -116,6 +121,11 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
             });
         }
     });
+    let observed = RunObservation {
+        shards_at_once: jobs.min(total),
+        idle_cores: idle.idle_cores(),
+        cores_allowed: std::thread::available_parallelism().map_or(1, |n| n.get()) as f64,
+    };
     progress.done();
 
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -123,5 +133,6 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     Ok(Ran {
         results,
         worst_exit: worst.load(Ordering::SeqCst) as u8,
+        observed,
     })
 }

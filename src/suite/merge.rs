@@ -350,6 +350,8 @@ mod tests {
             counts: Counts::default(),
             error: None,
             duration_seconds: 0.0,
+            cpu_seconds: None,
+            cpu_share: None,
         };
         let (a, b) = (shard("pytest"), shard("jest"));
         assert_eq!(

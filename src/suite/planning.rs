@@ -1,6 +1,9 @@
 //! Planning a suite, as `split`, `run` and `test` share it: finding the
 //! runner and the test files, reading the timing history, choosing the
 //! shard count and splitting slow files.
+//!
+//! Errors say what is wrong with which setting ([`Setting`]), not which
+//! flag or field it came from: the command layer names that.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,9 +20,75 @@ use crate::suite::slow_files::split_slow_files;
 use crate::suite::split::{self, Item, Plan};
 use crate::suite::timings::Timings;
 
-/// Where the suite's test files come from: `--test-list`, else `--tests`
-/// globs (empty: the runner's usual names), else the runner's own listing;
-/// `root` is the project. (The errors name the flags these come from.)
+/// What the user set that planning could not use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// The runner's name.
+    Runner,
+    /// A file listing the test files.
+    TestList,
+    /// Test file globs.
+    Tests,
+    /// Where the timing history is.
+    Timings,
+    /// The shard count.
+    Shards,
+    /// For an automatic shard count: the wall time to stay within,
+    TargetMinutes,
+    /// each job's fixed cost,
+    ShardOverhead,
+    /// and the most shards.
+    MaxShards,
+    /// One shard of several (`K/N`).
+    Shard,
+}
+
+/// Why a suite could not be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanningError {
+    /// A setting's value is wrong; the message says how (the caller names
+    /// the setting).
+    #[error("{message}")]
+    Bad { setting: Setting, message: String },
+    /// No runner named, and the command does not show one.
+    #[error("cannot tell the test runner from `{command}`")]
+    NoRunner { command: String },
+    /// Neither a test list, nor globs, nor a runner to ask.
+    #[error("cannot list the tests: no test list, globs, test command or runner")]
+    NoListing,
+    /// A file, or the runner's listing, that could not be used (the
+    /// message is complete: it names the file).
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
+
+impl PlanningError {
+    fn bad(setting: Setting, message: impl Into<String>) -> Self {
+        Self::Bad {
+            setting,
+            message: message.into(),
+        }
+    }
+
+    /// The setting at fault, when one is.
+    pub fn setting(&self) -> Option<Setting> {
+        match self {
+            Self::Bad { setting, .. } => Some(*setting),
+            Self::NoRunner { .. } => Some(Setting::Runner),
+            Self::NoListing | Self::Input(_) => None,
+        }
+    }
+}
+
+impl crate::error::HasKind for PlanningError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Input
+    }
+}
+
+/// Where the suite's test files come from: a test list, else globs
+/// (empty: the runner's usual names), else the runner's own listing;
+/// `root` is the project.
 #[derive(Clone, Debug)]
 pub struct Sources {
     pub tests: Option<Vec<String>>,
@@ -39,21 +108,25 @@ pub struct ShardCount {
     pub max_shards: usize,
 }
 
-/// The runner named by `--runner` (or the plan), else the one the command
+/// The runner named (by the user or the plan), else the one the command
 /// shows.
-pub fn runner(name: Option<&str>, command: &[String]) -> Result<&'static dyn Runner, InputError> {
+pub fn runner(
+    name: Option<&str>,
+    command: &[String],
+) -> Result<&'static dyn Runner, PlanningError> {
     if let Some(name) = name {
         return runners::by_name(name).ok_or_else(|| {
-            InputError::new(format!(
-                "--runner: unknown runner `{name}` (runners: pytest, jest, vitest, playwright, go, nextest, node, generic)"
-            ))
+            PlanningError::bad(
+                Setting::Runner,
+                format!(
+                    "unknown runner `{}` (runners: pytest, jest, vitest, playwright, go, nextest, node, generic)",
+                    crate::escape::control_chars(name)
+                ),
+            )
         });
     }
-    runners::detect(command).ok_or_else(|| {
-        InputError::new(format!(
-            "cannot tell the test runner from `{}`; pass --runner NAME",
-            crate::escape::control_chars(&command.join(" "))
-        ))
+    runners::detect(command).ok_or_else(|| PlanningError::NoRunner {
+        command: crate::escape::control_chars(&command.join(" ")).into_owned(),
     })
 }
 
@@ -79,14 +152,14 @@ fn never_a_test(runner: &str, file: &str) -> bool {
     runner == "pytest" && matches!(name, "conftest.py" | "__init__.py")
 }
 
-/// The suite's test files: `--test-list`, else `--tests` globs, else what
-/// the runner lists when asked with `command` (go's items are packages,
-/// nextest's binary ids).
+/// The suite's test files: the test list, else globs, else what the runner
+/// lists when asked with `command` (go's items are packages, nextest's
+/// binary ids).
 pub fn files(
     args: impl Into<Sources>,
     runner: Option<&dyn Runner>,
     command: &[String],
-) -> Result<Vec<String>, InputError> {
+) -> Result<Vec<String>, PlanningError> {
     let args = &args.into();
     if let Some(list) = &args.test_list {
         let text = std::fs::read_to_string(list)
@@ -98,19 +171,17 @@ pub fn files(
             .map(String::from)
             .collect();
         if files.is_empty() {
-            return Err(InputError::new(format!(
-                "{}: --test-list names no test",
-                list.display()
-            )));
+            return Err(PlanningError::bad(
+                Setting::TestList,
+                format!("{} names no test", list.display()),
+            ));
         }
         return Ok(files);
     }
     let name = runner.map_or("generic", |r| r.name());
     let Some(tests) = &args.tests else {
         let Some(runner) = runner else {
-            return Err(InputError::new(
-                "cannot list the tests: give the test command after `--` (e.g. `-- pytest`) or --runner NAME, or pass --tests GLOB",
-            ));
+            return Err(PlanningError::NoListing);
         };
         let default;
         let command = if command.is_empty() {
@@ -127,9 +198,10 @@ pub fn files(
     let patterns: Vec<String> = if tests.is_empty() {
         let defaults = default_globs(name);
         if defaults.is_empty() {
-            return Err(InputError::new(format!(
-                "--tests: give the globs; the {name} runner has no usual test file names"
-            )));
+            return Err(PlanningError::bad(
+                Setting::Tests,
+                format!("give the globs; the {name} runner has no usual test file names"),
+            ));
         }
         defaults.iter().map(|g| g.to_string()).collect()
     } else {
@@ -147,10 +219,13 @@ pub fn files(
         keep
     });
     if files.is_empty() {
-        return Err(InputError::new(format!(
-            "--tests: no test file matches {}",
-            patterns.join(" ")
-        )));
+        return Err(PlanningError::bad(
+            Setting::Tests,
+            format!(
+                "no test file matches {}",
+                crate::escape::control_chars(&patterns.join(" "))
+            ),
+        ));
     }
     Ok(files)
 }
@@ -159,16 +234,20 @@ pub fn files(
 /// pitcrew shard results and pitcrew timing files, read in name order,
 /// later ones replacing earlier ones file by file. No match is "no history
 /// yet" (the first CI run), said in a notice: files are then assumed equal.
-pub fn timings(globs: &[String]) -> Result<Timings, InputError> {
+pub fn timings(globs: &[String]) -> Result<Timings, PlanningError> {
     let mut timings = Timings::default();
     if globs.is_empty() {
         return Ok(timings);
     }
-    let paths = matching(Path::new("."), globs)
-        .map_err(|e| InputError::new(e.to_string().replace("--tests", "--timings")))?;
+    // The glob matcher names the globs it is usually given, test files.
+    let paths = matching(Path::new("."), globs).map_err(|e| {
+        let message = e.to_string();
+        let message = message.strip_prefix("--tests: ").unwrap_or(&message);
+        PlanningError::bad(Setting::Timings, message)
+    })?;
     if paths.is_empty() {
         tracing::warn!(
-            "--timings: nothing matches {} yet (a first run?): files are planned as equally long",
+            "timing history: nothing matches {} yet (a first run?): files are planned as equally long",
             crate::escape::control_chars(&globs.join(" "))
         );
         return Ok(timings);
@@ -183,10 +262,10 @@ pub fn timings(globs: &[String]) -> Result<Timings, InputError> {
             continue;
         }
         let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-            InputError::new(format!(
-                "{}: --timings: not valid JSON: {e}",
-                path.display()
-            ))
+            PlanningError::bad(
+                Setting::Timings,
+                format!("{}: not valid JSON: {e}", path.display()),
+            )
         })?;
         if value.get("format").is_some() {
             let text = String::from_utf8_lossy(&bytes);
@@ -200,10 +279,13 @@ pub fn timings(globs: &[String]) -> Result<Timings, InputError> {
             })?;
             timings.update(file);
         } else {
-            return Err(InputError::new(format!(
-                "{}: --timings: not JUnit XML, a pitcrew shard result or a pitcrew timing file",
-                path.display()
-            )));
+            return Err(PlanningError::bad(
+                Setting::Timings,
+                format!(
+                    "{}: not JUnit XML, a pitcrew shard result or a pitcrew timing file",
+                    path.display()
+                ),
+            ));
         }
     }
     if !shards.is_empty() {
@@ -240,7 +322,7 @@ pub fn plan_file(
     runner: Option<&dyn Runner>,
     count: impl Into<ShardCount>,
     fallback: Option<usize>,
-) -> Result<PlanFile, InputError> {
+) -> Result<PlanFile, PlanningError> {
     let count = &count.into();
     let startup = runner.map_or(0.0, |r| timings.startup_of(r.name()));
     let whole = plan(files, count, fallback, startup)?;
@@ -279,32 +361,42 @@ pub fn plan_file(
 }
 
 /// The plan for `items`: a fixed shard count, or the cheapest within the
-/// target. `fallback` is the count used when `--shards` is not given and
-/// `auto` is not the default. `startup` (a runner process's start-up, in
-/// seconds) is part of each job's overhead.
+/// target. `fallback` is the count that pays off on this machine
+/// ([`local_shards`], for `test`): used when `--shards` is not given, and
+/// for `auto`, since billed minutes mean nothing here. `startup` (a runner
+/// process's start-up, in seconds) is part of each job's overhead.
 pub fn plan(
     items: &[Item],
     count: &ShardCount,
     fallback: Option<usize>,
     startup: f64,
-) -> Result<Plan, InputError> {
+) -> Result<Plan, PlanningError> {
     let requested = match (&count.shards, fallback) {
+        (Some(text), Some(n)) if text == "auto" => n.to_string(),
         (Some(text), _) => text.clone(),
         (None, Some(n)) => n.to_string(),
         (None, None) => "auto".into(),
     };
     if requested == "auto" {
         if !(count.target_minutes.is_finite() && count.target_minutes > 0.0) {
-            return Err(InputError::new(
-                "--target-minutes: must be a positive number",
+            return Err(PlanningError::bad(
+                Setting::TargetMinutes,
+                format!("{} is not a positive number", count.target_minutes),
             ));
         }
         if !(count.shard_overhead_s.is_finite() && count.shard_overhead_s >= 0.0) {
-            return Err(InputError::new("--shard-overhead-s: must be zero or more"));
+            return Err(PlanningError::bad(
+                Setting::ShardOverhead,
+                format!("{} is not zero or more", count.shard_overhead_s),
+            ));
         }
         if count.max_shards == 0 || count.max_shards > 256 {
-            return Err(InputError::new(
-                "--max-shards: must be within 1..=256 (the matrix limit)",
+            return Err(PlanningError::bad(
+                Setting::MaxShards,
+                format!(
+                    "{} is not within 1..=256 (the matrix limit)",
+                    count.max_shards
+                ),
             ));
         }
         let choice = split::auto(
@@ -329,19 +421,50 @@ pub fn plan(
         .ok()
         .filter(|n| (1..=256).contains(n))
         .ok_or_else(|| {
-            InputError::new(format!(
-                "--shards: `{requested}` is not `auto` or a number within 1..=256"
-            ))
+            PlanningError::bad(
+                Setting::Shards,
+                format!(
+                    "`{}` is not `auto` or a number within 1..=256",
+                    crate::escape::control_chars(&requested)
+                ),
+            )
         })?;
-    split::split(items, shards).map_err(|e| InputError::new(e.to_string()))
+    split::split(items, shards).map_err(|e| InputError::new(e.to_string()).into())
+}
+
+/// How many of `items`' shards to run on this machine, `jobs` at once:
+/// as many as pay for their runner's start-up and for sharing the cores
+/// the last run found free ([`split::worthwhile`]).
+pub fn local_shards(
+    items: &[Item],
+    history: &Timings,
+    runner: &dyn Runner,
+    jobs: usize,
+) -> Result<usize, PlanningError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let machine = history.machine(runner.name(), jobs, cores);
+    let shards = split::worthwhile(items, &machine).map_err(|e| InputError::new(e.to_string()))?;
+    tracing::info!(
+        "{shards} shard(s): {:.1} of {cores} cores per shard with {:.1} other processes wanting them, {} shards busy {:.0}% of the time, {:.2} s start-up",
+        machine.share(shards),
+        machine.waiting,
+        runner.name(),
+        100.0 * machine.busy,
+        machine.startup,
+    );
+    Ok(shards)
 }
 
 /// `K/N` with 1 ≤ K ≤ N.
-pub fn parse_shard(text: &str) -> Result<(usize, usize), InputError> {
+pub fn parse_shard(text: &str) -> Result<(usize, usize), PlanningError> {
     let bad = || {
-        InputError::new(format!(
-            "--shard: `{text}` is not K/N with 1 <= K <= N (e.g. 2/4)"
-        ))
+        PlanningError::bad(
+            Setting::Shard,
+            format!(
+                "`{}` is not K/N with 1 <= K <= N (e.g. 2/4)",
+                crate::escape::control_chars(text)
+            ),
+        )
     };
     let (k, n) = text.split_once('/').ok_or_else(bad)?;
     let (k, n): (usize, usize) = (
@@ -362,13 +485,48 @@ mod tests {
     fn shard_spec_is_validated() {
         assert_eq!(parse_shard("2/4").unwrap(), (2, 4));
         for bad in ["0/4", "5/4", "x", "2/", "/4", "-1/4"] {
-            assert!(
-                parse_shard(bad)
-                    .unwrap_err()
-                    .to_string()
-                    .starts_with("--shard: "),
-                "{bad}"
+            let err = parse_shard(bad).unwrap_err();
+            assert_eq!(err.setting(), Some(Setting::Shard), "{bad}");
+            assert_eq!(
+                err.to_string(),
+                format!("`{bad}` is not K/N with 1 <= K <= N (e.g. 2/4)")
             );
         }
+    }
+
+    #[test]
+    fn errors_name_the_setting_not_a_flag() {
+        let count = |shards: &str, target: f64| ShardCount {
+            whole_files: false,
+            shards: Some(shards.into()),
+            target_minutes: target,
+            shard_overhead_s: 0.0,
+            max_shards: 4,
+        };
+        let items = [Item::new("a", 1.0)];
+        let errors = [
+            plan(&items, &count("x", 1.0), None, 0.0).unwrap_err(),
+            plan(&items, &count("auto", -1.0), None, 0.0).unwrap_err(),
+            runner(Some("nope"), &[]).err().unwrap(),
+            runner(None, &["make".into(), "check".into()])
+                .err()
+                .unwrap(),
+        ];
+        let settings: Vec<Option<Setting>> = errors.iter().map(|e| e.setting()).collect();
+        assert_eq!(
+            settings,
+            [
+                Some(Setting::Shards),
+                Some(Setting::TargetMinutes),
+                Some(Setting::Runner),
+                Some(Setting::Runner)
+            ]
+        );
+        for err in &errors {
+            assert!(!err.to_string().contains("--"), "{err}");
+        }
+        // `auto` means the local choice where there is one.
+        let local = plan(&items, &count("auto", 1.0), Some(1), 0.0).unwrap();
+        assert_eq!(local.shards.len(), 1);
     }
 }

@@ -27,6 +27,16 @@ pub struct ShardResult {
     /// Why the shard's results can't be trusted, when they can't.
     pub error: Option<ShardError>,
     pub duration_seconds: f64,
+    /// The CPU time (user and system) of the shard's runner processes and
+    /// of what they waited for; absent in results of older versions and
+    /// where the platform does not say. Against `duration_seconds` it tells
+    /// how much the shard was held back by a busy machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_seconds: Option<f64>,
+    /// Of the time the runner's own process was ready to run, the fraction
+    /// it had a core (1: never waited for one); where the platform says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_share: Option<f64>,
 }
 
 /// One planned item (a file, or a single test) and what it produced.
@@ -81,6 +91,16 @@ impl ShardResult {
             return Err(InputError::new(format!(
                 "{origin}: duration_seconds: {} is not a duration",
                 result.duration_seconds
+            )));
+        }
+        if let Some(cpu) = result.cpu_seconds.filter(|s| bad_seconds(*s)) {
+            return Err(InputError::new(format!(
+                "{origin}: cpu_seconds: {cpu} is not a duration"
+            )));
+        }
+        if let Some(share) = result.cpu_share.filter(|s| !(0.0..=1.0).contains(s)) {
+            return Err(InputError::new(format!(
+                "{origin}: cpu_share: {share} is not within 0..=1"
             )));
         }
         if let Some(test) = result

@@ -36,6 +36,7 @@ pub fn shard_result(
     runner: &str,
     outcome: ShardOutcome,
 ) -> ShardResult {
+    let cpu_share = runner_share(&outcome);
     ShardResult {
         format: FORMAT.into(),
         plan_sha256,
@@ -47,7 +48,21 @@ pub fn shard_result(
         counts: outcome.counts,
         error: outcome.error,
         duration_seconds: outcome.duration.as_secs_f64(),
+        cpu_seconds: outcome.cpu.map(|c| c.as_secs_f64()),
+        cpu_share,
     }
+}
+
+/// The share of a core the runner's own process had while ready to run,
+/// when that process did most of the shard's CPU work: a runner whose
+/// workers do the work (node's files in processes of their own) mostly
+/// waits for them, and its share says nothing of theirs.
+fn runner_share(outcome: &ShardOutcome) -> Option<f64> {
+    let schedule = outcome.schedule?;
+    let cpu = outcome.cpu?;
+    (schedule.running.as_secs_f64() >= 0.5 * cpu.as_secs_f64())
+        .then(|| schedule.share())
+        .flatten()
 }
 
 /// `shard 2/4: 31 tests, 30 passed, 1 failed, 2 flaky in 12.3 s`, loudly

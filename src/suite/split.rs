@@ -263,25 +263,95 @@ pub fn auto(
     Ok(choose(&suite, target_minutes, shard_overhead_s, max_shards).0)
 }
 
-/// The shard count, at most `max_shards`, chosen so that every shard beyond
-/// the first shortens the predicted wall time by more than `startup`
-/// seconds (what one more runner process costs): a short suite runs in one
-/// shard, or few, rather than paying start-ups it cannot win back.
-pub fn worthwhile(items: &[Item], max_shards: usize, startup: f64) -> Result<usize, SplitError> {
-    check_shard_count(max_shards.max(1))?;
+/// How shards running at once share this machine, for choosing how many
+/// to run here ([`worthwhile`]). Item seconds are what each item takes in a
+/// shard that has a core to itself.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Machine {
+    /// At most this many shards run at once.
+    pub jobs: usize,
+    /// The cores pitcrew may use.
+    pub cores: f64,
+    /// The fraction of its time a shard keeps a core busy when it has one
+    /// (1 for CPU-bound tests, less for tests that wait).
+    pub busy: f64,
+    /// Other work ready to run meanwhile, in processes that each want a
+    /// core (0 on a quiet machine).
+    pub waiting: f64,
+    /// Seconds one runner process costs before its first test.
+    pub startup: f64,
+}
+
+impl Machine {
+    /// The share of a core each of `n` shards running at once gets while
+    /// it wants one: the cores go round the other work and the shards,
+    /// each of which wants one `busy` of the time.
+    pub fn share(&self, n: usize) -> f64 {
+        let n = n.clamp(1, self.jobs.max(1)) as f64;
+        let cores = positive(self.cores, 1.0);
+        let waiting = if self.waiting.is_finite() {
+            self.waiting.max(0.0)
+        } else {
+            0.0
+        };
+        (cores / (waiting + n * self.busy())).min(1.0)
+    }
+
+    /// How many times longer each of `n` shards running at once takes than
+    /// with a core to itself: its busy part runs at [`Machine::share`], the
+    /// time it waits for other things does not change. Two CPU-bound
+    /// shards on two quiet cores: 1; on one: 2, and splitting can only
+    /// lose; on two cores busy with other work, each shard has its turn
+    /// as a process among them, and two shards get twice the turns.
+    pub fn slowdown(&self, n: usize) -> f64 {
+        let busy = self.busy();
+        1.0 - busy + busy / self.share(n)
+    }
+
+    /// The predicted wall time of `n` shards whose longest holds `makespan`
+    /// seconds of items: each shard also pays a runner start-up, and all of
+    /// it runs [`Machine::slowdown`] times slower for sharing the cores.
+    pub fn wall(&self, makespan: f64, n: usize) -> f64 {
+        let startup = if self.startup.is_finite() {
+            self.startup.max(0.0)
+        } else {
+            0.0
+        };
+        self.slowdown(n) * (makespan + startup)
+    }
+
+    fn busy(&self) -> f64 {
+        positive(self.busy, 1.0).clamp(MIN_BUSY, 1.0)
+    }
+}
+
+/// A shard is taken to want a core at least this fraction of its time.
+pub const MIN_BUSY: f64 = 0.05;
+
+fn positive(x: f64, default: f64) -> f64 {
+    if x.is_finite() && x > 0.0 { x } else { default }
+}
+
+/// The shard count, at most `machine.jobs`, chosen so that every shard
+/// beyond the first shortens the predicted wall time ([`Machine::wall`])
+/// by more than a runner start-up: a short suite, or a machine without
+/// cores to spare, runs in one shard, or few, rather than paying start-ups
+/// or competing for cores it cannot win back.
+pub fn worthwhile(items: &[Item], machine: &Machine) -> Result<usize, SplitError> {
+    check_shard_count(machine.jobs.max(1))?;
     let suite = Prepared::new(items)?;
-    let margin = if startup.is_finite() {
-        startup.max(MIN_GAIN_SECONDS)
+    let margin = if machine.startup.is_finite() {
+        machine.startup.max(MIN_GAIN_SECONDS)
     } else {
         MIN_GAIN_SECONDS
     };
-    let span = |n: usize| suite.plan(&suite.assign(n)).makespan_seconds();
-    let (mut best, mut best_span) = (1, span(1));
-    for n in 2..=max_shards.min(items.len()) {
-        let this = span(n);
+    let wall = |n: usize| machine.wall(suite.plan(&suite.assign(n)).makespan_seconds(), n);
+    let (mut best, mut best_wall) = (1, wall(1));
+    for n in 2..=machine.jobs.min(items.len()) {
+        let this = wall(n);
         // Each shard beyond the best so far must win back its start-up.
-        if best_span - this > margin * (n - best) as f64 {
-            (best, best_span) = (n, this);
+        if best_wall - this > margin * (n - best) as f64 {
+            (best, best_wall) = (n, this);
         }
     }
     Ok(best)
@@ -1797,24 +1867,76 @@ mod comparison {
 mod worthwhile_tests {
     use super::*;
 
+    fn machine(jobs: usize, cores: f64, waiting: f64, startup: f64) -> Machine {
+        Machine {
+            jobs,
+            cores,
+            busy: 1.0,
+            waiting,
+            startup,
+        }
+    }
+
     #[test]
     fn a_shard_is_added_only_when_it_saves_more_than_a_start_up() {
+        let free = |startup| machine(4, 4.0, 0.0, startup);
         let short: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 0.1)).collect();
         assert_eq!(
-            worthwhile(&short, 4, 0.5).unwrap(),
+            worthwhile(&short, &free(0.5)).unwrap(),
             1,
             "0.8 s of tests: one shard"
         );
         assert_eq!(
-            worthwhile(&short, 4, 0.0).unwrap(),
+            worthwhile(&short, &free(0.0)).unwrap(),
             4,
             "free start-ups: all"
         );
         let long: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
-        assert_eq!(worthwhile(&long, 4, 0.5).unwrap(), 4);
+        assert_eq!(worthwhile(&long, &free(0.5)).unwrap(), 4);
         // 3 shards save nothing over 2 with 4 equal files.
         let four: Vec<Item> = (0..4).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
-        assert_eq!(worthwhile(&four, 3, 0.5).unwrap(), 2);
-        assert_eq!(worthwhile(&[], 4, 0.5).unwrap(), 1);
+        assert_eq!(worthwhile(&four, &machine(3, 3.0, 0.0, 0.5)).unwrap(), 2);
+        assert_eq!(worthwhile(&[], &free(0.5)).unwrap(), 1);
+    }
+
+    #[test]
+    fn shards_that_would_share_too_few_cores_are_not_added() {
+        // 80 s of CPU-bound files, 2 jobs, a 1 s start-up.
+        let long: Vec<Item> = (0..8).map(|i| Item::new(format!("f{i}"), 10.0)).collect();
+        // Two quiet cores: each shard has one.
+        let quiet = machine(2, 2.0, 0.0, 1.0);
+        assert_eq!(quiet.slowdown(2), 1.0);
+        assert_eq!(worthwhile(&long, &quiet).unwrap(), 2);
+        // One core allowed (a container's quota, an affinity mask): two
+        // shards each get half of it, 2 × (40 + 1) s against 81 s.
+        let one = machine(2, 1.0, 0.0, 1.0);
+        assert_eq!(one.slowdown(2), 2.0);
+        assert_eq!(worthwhile(&long, &one).unwrap(), 1);
+        // One of two cores busy with other work: 4/3 × 41 s = 54.7 s
+        // against 81 s, still worth it.
+        let half = machine(2, 2.0, 1.0, 1.0);
+        assert!((half.slowdown(2) - 1.5).abs() < 1e-12);
+        assert_eq!(worthwhile(&long, &half).unwrap(), 2);
+        // Tests that mostly wait (a fifth of the time on a core) share one
+        // core well.
+        let waiting = Machine { busy: 0.2, ..one };
+        assert_eq!(waiting.slowdown(2), 1.0);
+        assert_eq!(worthwhile(&long, &waiting).unwrap(), 2);
+        // Two cores crowded by 14 other processes: one shard gets 2/15 of a
+        // core, two get 2/16 each, nearly twice the turns in all.
+        let crowded = machine(2, 2.0, 14.0, 1.0);
+        assert!((crowded.slowdown(1) - 7.5).abs() < 1e-12);
+        assert_eq!(worthwhile(&long, &crowded).unwrap(), 2);
+        // Nonsense measurements fall back to a quiet machine and CPU-bound
+        // shards.
+        let odd = Machine {
+            jobs: 2,
+            cores: f64::NAN,
+            busy: -1.0,
+            waiting: f64::INFINITY,
+            startup: f64::INFINITY,
+        };
+        assert_eq!(odd.slowdown(1), 1.0);
+        assert_eq!(odd.wall(10.0, 1), 10.0);
     }
 }

@@ -11,6 +11,17 @@
 //! tests is spread evenly over its files, after taking out the runner's
 //! start-up cost, which is remembered per runner and charged once per
 //! runner process when planning.
+//!
+//! Shards that ran on a busy machine waited for its cores: a CPU-bound
+//! shard that had half a core took twice as long as with one. Its wall
+//! time would make every file look twice as long, and splitting look
+//! worthwhile for ever, so each shard's CPU time and the share of a core
+//! its runner had while it was ready to run ([`ShardResult::cpu_share`])
+//! turn its times into what they would be with a core to itself
+//! ([`Timings::from_run`]). What a local run showed (how busy a shard
+//! keeps a core, how much other work wanted the cores) is remembered for
+//! choosing the next shard count ([`Timings::machine`],
+//! [`super::split::Machine`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,10 +31,25 @@ use serde::{Deserialize, Serialize};
 use super::fold::TestResult;
 use super::result::ShardResult;
 use super::runners;
-use super::split::Item;
+use super::split::{Item, Machine};
 
 /// Used when nothing is known at all.
 const DEFAULT_SECONDS: f64 = 1.0;
+
+/// A run during which the machine had fewer idle cores than this on
+/// average kept its shards waiting for a core.
+const STARVED_IDLE_CORES: f64 = 0.25;
+
+/// A shard whose runner had at least this share of a core while ready to
+/// run did not wait for one to speak of.
+const UNHINDERED_SHARE: f64 = 0.95;
+
+/// A shard's busy time (CPU time over share) may exceed its wall time by
+/// this factor (the two clocks' rounding) and still be believed.
+const CONSISTENT: f64 = 1.1;
+
+/// How busy a shard keeps a core, until measured: CPU-bound tests.
+const DEFAULT_BUSY: f64 = 1.0;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Timings {
@@ -38,11 +64,41 @@ pub struct Timings {
     /// process any shard showed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub startup: BTreeMap<String, f64>,
+    /// The fraction of its time a shard of a runner keeps a core busy when
+    /// it has one (CPU time over that time), by runner name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub busy: BTreeMap<String, f64>,
+    /// At the last local run, the other work that wanted the machine's
+    /// cores, in processes that each want one (0: a quiet machine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<f64>,
+}
+
+/// What a local run of shards showed about the machine.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunObservation {
+    /// How many shards ran at once.
+    pub shards_at_once: usize,
+    /// The machine's idle cores, on average, meanwhile (`None`: it does not
+    /// say).
+    pub idle_cores: Option<f64>,
+    /// The cores pitcrew may use.
+    pub cores_allowed: f64,
 }
 
 /// One shard's result, the (file, seconds in tests) of the items that ran,
-/// its runner processes and its seconds outside tests.
-type ShardCost<'a> = (&'a ShardResult, Vec<(&'a str, f64)>, f64, f64);
+/// its runner processes, its seconds outside tests, and the factor that
+/// turns its seconds into what it would have taken alone.
+struct ShardCost<'a> {
+    result: &'a ShardResult,
+    ran: Vec<(&'a str, f64)>,
+    processes: f64,
+    outside: f64,
+    /// Its seconds with a core to itself, per second it took.
+    alone: f64,
+    /// The share of a core its runner had while ready to run.
+    share: Option<f64>,
+}
 
 /// What the timing history knows that no longer exists: a warning, never
 /// a failure (the history only balances shards).
@@ -109,9 +165,18 @@ impl Timings {
     /// Adds folded results: each test's mean attempt counts towards its
     /// file, and is remembered as the test's own duration.
     pub fn add_tests<'a>(&mut self, tests: impl IntoIterator<Item = (&'a str, &'a TestResult)>) {
+        self.add_scaled_tests(tests, 1.0);
+    }
+
+    /// [`Timings::add_tests`] with every duration times `scale`.
+    fn add_scaled_tests<'a>(
+        &mut self,
+        tests: impl IntoIterator<Item = (&'a str, &'a TestResult)>,
+        scale: f64,
+    ) {
         let mut fresh = Timings::default();
         for (file, test) in tests {
-            let seconds = test.duration_seconds / f64::from(test.attempts.max(1));
+            let seconds = scale * test.duration_seconds / f64::from(test.attempts.max(1));
             *fresh.files.entry(file.to_string()).or_default() += seconds;
             fresh
                 .tests
@@ -185,6 +250,8 @@ impl Timings {
         self.files.extend(newer.files);
         self.tests.extend(newer.tests);
         self.startup.extend(newer.startup);
+        self.busy.extend(newer.busy);
+        self.waiting = newer.waiting.or(self.waiting);
     }
 
     /// What shards really cost, from their results: each test's time (for
@@ -194,11 +261,29 @@ impl Timings {
     /// per process over the shards (one process per shard, or per file for
     /// runners whose JUnit names no file); what remains is spread evenly
     /// over the shard's files, and a file run in a process of its own also
-    /// carries its start-up.
+    /// carries its start-up. Shards run on machines of their own (CI) are
+    /// taken as they are; see [`Timings::from_run`] for shards that shared one.
     pub fn from_shards<'a>(results: impl IntoIterator<Item = &'a ShardResult>) -> Timings {
+        Self::from_run(results, None)
+    }
+
+    /// [`Timings::from_shards`] for shards that ran at once on this machine
+    /// (`observed`). Each shard's times are scaled to what they would be
+    /// with a core to itself: of its wall time `W`, its CPU time `C` ran at
+    /// the share of a core `g` its runner had while ready to run, so it
+    /// spent `C / g` busy and `W − C / g` waiting for other things, and
+    /// with a core to itself it takes `W − C / g + C`. Where the share is
+    /// not measured it is 1 when the machine had cores idle, else unknown,
+    /// and the shard's times stand. The other work
+    /// that wanted the cores is what makes the shares: `cores / g − shards
+    /// × busy` processes.
+    pub fn from_run<'a>(
+        results: impl IntoIterator<Item = &'a ShardResult>,
+        observed: Option<&RunObservation>,
+    ) -> Timings {
         let results: Vec<&ShardResult> = results.into_iter().collect();
         let mut fresh = Timings::default();
-        // Per shard: its ran items' (file, test seconds), processes, outside time.
+        let idle = observed.and_then(|o| o.idle_cores);
         let shards: Vec<ShardCost<'_>> = results
             .iter()
             .map(|r| {
@@ -212,37 +297,66 @@ impl Timings {
                 let processes = if per_file { ran.len().max(1) } else { 1 } as f64;
                 let inside: f64 = ran.iter().map(|(_, s)| s).sum();
                 let outside = (r.duration_seconds - inside).max(0.0);
-                (*r, ran, processes, outside)
+                let share = share(r, idle);
+                let alone = alone_seconds(r, share).map(|a| a / r.duration_seconds);
+                // A share its CPU time contradicts says nothing of the machine.
+                let share = share.filter(|_| alone.is_some() || r.cpu_seconds.is_none());
+                let alone = alone.unwrap_or(1.0);
+                ShardCost {
+                    result: r,
+                    ran,
+                    processes,
+                    outside,
+                    alone: if alone.is_finite() { alone } else { 1.0 },
+                    share,
+                }
             })
             .collect();
-        for (result, ran, processes, outside) in &shards {
-            if ran.is_empty() || !outside.is_finite() {
+        fresh.busy = busy(&shards);
+        if let Some(observed) = observed {
+            fresh.waiting = waiting(&shards, observed, &fresh.busy);
+        }
+        for shard in &shards {
+            if shard.ran.is_empty() || !shard.outside.is_finite() {
                 continue;
             }
             // A process's time outside tests is its start-up plus its
             // files' imports and collection, which one shard cannot tell
             // apart: the start-up is taken as one more file's share, so
             // that an import-heavy suite does not pass for a slow start.
-            let files_per_process = ran.len() as f64 / processes;
-            let per_process = outside / processes / (files_per_process + 1.0);
+            let files_per_process = shard.ran.len() as f64 / shard.processes;
+            let per_process =
+                shard.alone * shard.outside / shard.processes / (files_per_process + 1.0);
             let known = fresh
                 .startup
-                .entry(result.runner.clone())
+                .entry(shard.result.runner.clone())
                 .or_insert(per_process);
             *known = known.min(per_process);
         }
-        fresh.add_tests(results.iter().flat_map(|r| &r.tests).filter_map(|t| {
-            let file = t.key.file.as_deref()?;
-            Some((file.strip_prefix("./").unwrap_or(file), t))
-        }));
+        for shard in &shards {
+            fresh.add_scaled_tests(
+                shard.result.tests.iter().filter_map(|t| {
+                    let file = t.key.file.as_deref()?;
+                    Some((file.strip_prefix("./").unwrap_or(file), t))
+                }),
+                shard.alone,
+            );
+        }
         let mut costs: BTreeMap<String, f64> = BTreeMap::new();
-        for (result, ran, processes, outside) in &shards {
-            let startup = fresh.startup.get(&result.runner).copied().unwrap_or(0.0);
-            let spread = (outside - startup * processes).max(0.0) / ran.len().max(1) as f64;
-            let own_process = if *processes > 1.0 { startup } else { 0.0 };
-            for (file, seconds) in ran {
+        for shard in &shards {
+            let startup = fresh
+                .startup
+                .get(&shard.result.runner)
+                .copied()
+                .unwrap_or(0.0);
+            let outside = shard.alone * shard.outside;
+            let spread =
+                (outside - startup * shard.processes).max(0.0) / shard.ran.len().max(1) as f64;
+            let own_process = if shard.processes > 1.0 { startup } else { 0.0 };
+            for (file, seconds) in &shard.ran {
                 let file = file.strip_prefix("./").unwrap_or(file);
-                *costs.entry(file.to_owned()).or_default() += seconds + spread + own_process;
+                *costs.entry(file.to_owned()).or_default() +=
+                    shard.alone * seconds + spread + own_process;
             }
         }
         // Only files a shard ran as items: a test attributed to any other
@@ -251,6 +365,31 @@ impl Timings {
         let files = &fresh.files;
         fresh.tests.retain(|file, _| files.contains_key(file));
         fresh
+    }
+
+    /// How busy a shard of `runner` keeps a core, as measured, else 1.
+    pub fn busy_of(&self, runner: &str) -> f64 {
+        self.busy
+            .get(runner)
+            .copied()
+            .filter(|b| b.is_finite() && *b > 0.0)
+            .unwrap_or(DEFAULT_BUSY)
+    }
+
+    /// How shards of `runner` share this machine, `jobs` at once, with
+    /// `cores_allowed` cores: as busy as the runner's shards were, among
+    /// as much other work as the last local run met.
+    pub fn machine(&self, runner: &str, jobs: usize, cores_allowed: f64) -> Machine {
+        Machine {
+            jobs,
+            cores: cores_allowed,
+            busy: self.busy_of(runner),
+            waiting: self
+                .waiting
+                .filter(|w| w.is_finite() && *w >= 0.0)
+                .unwrap_or(0.0),
+            startup: self.startup_of(runner),
+        }
     }
 
     /// The start-up cost of `runner` per process, when measured.
@@ -328,6 +467,78 @@ impl Timings {
             })
             .collect()
     }
+}
+
+/// The share of a core a shard's runner had while ready to run: measured,
+/// else 1 when the machine had cores idle; `None` when nothing says (then
+/// its times stand: a busy machine alone does not tell CPU-bound tests
+/// held back from tests that sleep).
+fn share(result: &ShardResult, idle_cores: Option<f64>) -> Option<f64> {
+    let measured = result.cpu_share.filter(|s| *s > 0.0 && *s <= 1.0);
+    let idle = idle_cores.filter(|i| *i >= STARVED_IDLE_CORES).map(|_| 1.0);
+    measured.or(idle)
+}
+
+/// A shard's seconds with a core to itself: the time it was not busy, plus
+/// its CPU time (see [`Timings::from_run`]); at most its wall time. `None`
+/// when its busy time would exceed its wall time: then its CPU ran in
+/// several processes at once, or the runner's own process (whose share is
+/// measured) mostly waited for workers, and the share says nothing of them.
+fn alone_seconds(result: &ShardResult, share: Option<f64>) -> Option<f64> {
+    let (wall, cpu) = (result.duration_seconds, result.cpu_seconds?);
+    let busy = cpu / share?;
+    if busy > wall * CONSISTENT {
+        return None;
+    }
+    let alone = ((wall - busy).max(0.0) + cpu).min(wall);
+    (alone.is_finite() && wall > 0.0).then_some(alone)
+}
+
+/// How busy each runner's shards keep a core: their CPU time over their
+/// time with a core to themselves, where every one was measured.
+fn busy(shards: &[ShardCost<'_>]) -> BTreeMap<String, f64> {
+    let mut sums: BTreeMap<&str, Option<(f64, f64)>> = BTreeMap::new();
+    for shard in shards {
+        let r = shard.result;
+        let sum = sums.entry(&r.runner).or_insert(Some((0.0, 0.0)));
+        *sum = sum
+            .zip(r.cpu_seconds)
+            .map(|((cpu, alone), more)| (cpu + more, alone + shard.alone * r.duration_seconds));
+    }
+    sums.into_iter()
+        .filter_map(|(runner, sum)| {
+            let (cpu, alone) = sum?;
+            let busy = (cpu / alone).min(1.0);
+            (busy.is_finite() && busy > 0.0).then(|| (runner.to_owned(), busy))
+        })
+        .collect()
+}
+
+/// The other work that wanted the cores during a local run, in processes:
+/// with `c` cores, `k` shards at once each busy `b` of the time and a
+/// share `g` each, `c / g − k × b` (none when every shard had a core);
+/// the mean over the shards whose share is known.
+fn waiting(
+    shards: &[ShardCost<'_>],
+    observed: &RunObservation,
+    busy: &BTreeMap<String, f64>,
+) -> Option<f64> {
+    let estimates: Vec<f64> = shards
+        .iter()
+        .filter_map(|shard| {
+            let share = shard.share?;
+            if share >= UNHINDERED_SHARE {
+                return Some(0.0);
+            }
+            let b = busy
+                .get(&shard.result.runner)
+                .copied()
+                .unwrap_or(DEFAULT_BUSY);
+            let others = observed.cores_allowed / share - observed.shards_at_once as f64 * b;
+            others.is_finite().then(|| others.max(0.0))
+        })
+        .collect();
+    (!estimates.is_empty()).then(|| estimates.iter().sum::<f64>() / estimates.len() as f64)
 }
 
 #[cfg(test)]
@@ -446,6 +657,8 @@ mod tests {
             counts: Default::default(),
             error: None,
             duration_seconds: wall,
+            cpu_seconds: None,
+            cpu_share: None,
         }
     }
 
@@ -471,6 +684,128 @@ mod tests {
         assert_eq!(t.files["x.mjs"], 2.1);
         assert_eq!(t.files["y.mjs"], 2.9);
         assert_eq!(Timings::default().startup_of("node"), 0.0);
+    }
+
+    fn with_cpu(mut result: ShardResult, cpu: f64, share: Option<f64>) -> ShardResult {
+        result.cpu_seconds = Some(cpu);
+        result.cpu_share = share;
+        result
+    }
+
+    fn observed(shards: usize, idle: Option<f64>, allowed: f64) -> RunObservation {
+        RunObservation {
+            shards_at_once: shards,
+            idle_cores: idle,
+            cores_allowed: allowed,
+        }
+    }
+
+    fn sum(t: &Timings, runner: &str, shards: f64) -> f64 {
+        t.files.values().sum::<f64>() + shards * t.startup_of(runner)
+    }
+
+    #[test]
+    fn shards_held_back_by_a_busy_machine_are_costed_as_with_a_core_each() {
+        // Two CPU-bound pytest shards on the one core allowed: 10 s each,
+        // 5 s of CPU each, half a core whenever they were ready to run.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 2.0)]), 5.0, Some(0.5));
+        let b = with_cpu(
+            shard("pytest", 10.0, &[("b.py", 1.0), ("c.py", 1.0)]),
+            5.0,
+            Some(0.5),
+        );
+        let t = Timings::from_run([&a, &b], Some(&observed(2, Some(0.0), 1.0)));
+        // With a core each, half the time.
+        assert!((sum(&t, "pytest", 2.0) - 10.0).abs() < 1e-9, "{t:?}");
+        assert_eq!(t.tests["a.py"][0].seconds, 0.5 * 2.0);
+        assert_eq!(t.busy["pytest"], 1.0);
+        // The shards alone explain the shares: nothing else wanted the core.
+        assert_eq!(t.waiting, Some(0.0));
+        // So the next plan keeps one shard: two would only share the core.
+        let files = ["a.py".to_owned(), "b.py".into(), "c.py".into()];
+        let one_core = t.machine("pytest", 2, 1.0);
+        assert_eq!(one_core.slowdown(2), 2.0);
+        let items = t.estimate(&files);
+        assert_eq!(
+            crate::suite::split::worthwhile(&items, &one_core).unwrap(),
+            1
+        );
+        // What the wall times alone said: 20 s of files, two shards.
+        let walls = Timings::from_shards([
+            &shard("pytest", 10.0, &[("a.py", 2.0)]),
+            &shard("pytest", 10.0, &[("b.py", 1.0), ("c.py", 1.0)]),
+        ]);
+        assert!((sum(&walls, "pytest", 2.0) - 20.0).abs() < 1e-9);
+        let items = walls.estimate(&files);
+        let free = walls.machine("pytest", 2, 2.0);
+        assert_eq!(crate::suite::split::worthwhile(&items, &free).unwrap(), 2);
+    }
+
+    #[test]
+    fn waiting_for_other_things_is_not_scaled_and_other_work_is_counted() {
+        // Tests that sleep: 1 s of CPU in 10 s, at half a core when ready,
+        // so 2 s busy, 8 s asleep; alone 9 s.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 1.0, Some(0.5));
+        let t = Timings::from_run([&a], Some(&observed(1, Some(0.0), 2.0)));
+        assert!((sum(&t, "pytest", 1.0) - 9.0).abs() < 1e-9, "{t:?}");
+        assert!((t.busy["pytest"] - 1.0 / 9.0).abs() < 1e-9);
+        // Two cores crowded: each shard had an eighth of a core, so 14
+        // other processes wanted them.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 1.25, Some(0.125));
+        let b = with_cpu(shard("pytest", 10.0, &[("b.py", 9.0)]), 1.25, Some(0.125));
+        let t = Timings::from_run([&a, &b], Some(&observed(2, Some(0.0), 2.0)));
+        assert_eq!(t.waiting, Some(14.0));
+        assert!((sum(&t, "pytest", 2.0) - 2.5).abs() < 1e-9, "{t:?}");
+        // Where the share is not measured: cores idle mean none was
+        // waited for; none idle, that the shard was busy throughout.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 9.0)]), 5.0, None);
+        let quiet = Timings::from_run([&a], Some(&observed(1, Some(1.0), 2.0)));
+        assert_eq!(quiet.files, Timings::from_shards([&a]).files);
+        assert_eq!(quiet.waiting, Some(0.0));
+        let busy = Timings::from_run([&a], Some(&observed(1, Some(0.0), 2.0)));
+        assert_eq!(busy.files, Timings::from_shards([&a]).files);
+        assert_eq!(busy.waiting, None);
+        // A runner whose own process had a small share while its workers
+        // did the work (node's files run in processes of their own): 3 s
+        // of CPU at a tenth of a core would be 30 s busy in 10 s. Not
+        // believed: its times stand, and it says nothing of other work.
+        let node = with_cpu(shard("node", 10.0, &[("x.mjs", 9.0)]), 3.0, Some(0.1));
+        let t = Timings::from_run([&node], Some(&observed(1, Some(0.0), 2.0)));
+        assert_eq!(t.files, Timings::from_shards([&node]).files);
+        assert_eq!(t.waiting, None);
+        // Nothing measured (an older result, another platform): as before.
+        let old = shard("pytest", 10.0, &[("a.py", 9.0)]);
+        let t = Timings::from_run([&old], Some(&observed(1, Some(0.0), 2.0)));
+        assert_eq!(t.files, Timings::from_shards([&old]).files);
+        assert_eq!((t.waiting, t.busy.len()), (None, 0));
+    }
+
+    #[test]
+    fn the_machine_is_remembered_and_old_files_still_load() {
+        let mut history = timings(&[("a", 1.0)]);
+        let newer = Timings {
+            waiting: Some(3.5),
+            busy: [("node".to_owned(), 0.4)].into(),
+            ..Timings::default()
+        };
+        history.update(newer);
+        history.update(timings(&[("b", 2.0)]));
+        assert_eq!((history.waiting, history.busy_of("node")), (Some(3.5), 0.4));
+        assert_eq!(history.busy_of("pytest"), 1.0);
+        let machine = history.machine("node", 4, 2.0);
+        assert_eq!(
+            (machine.cores, machine.waiting, machine.busy),
+            (2.0, 3.5, 0.4)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.json");
+        history.save(&path).unwrap();
+        assert_eq!(Timings::load(&path).unwrap(), history);
+        // A file written before these fields existed.
+        std::fs::write(&path, r#"{"files":{"a":1.5},"startup":{"pytest":0.5}}"#).unwrap();
+        let old = Timings::load(&path).unwrap();
+        assert_eq!((old.waiting, old.busy.len()), (None, 0));
+        assert_eq!(old.machine("pytest", 2, 2.0).waiting, 0.0);
     }
 
     #[test]
