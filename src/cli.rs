@@ -246,9 +246,13 @@ pub struct ReportArgs {
     /// Also write the Markdown report here (and to $GITHUB_STEP_SUMMARY when set).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
-    /// Don't group failures by category with the classifier plugin.
+    /// Group failures by root cause without the classifier plugin
+    /// (categories are `unclassified`).
     #[arg(long)]
     pub no_classify: bool,
+    /// Don't triage: no root causes, the failures in one list.
+    #[arg(long)]
+    pub no_triage: bool,
     /// Also write the merged results as one JUnit report here.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -322,6 +326,9 @@ pub struct TestArgs {
     /// Shards run at once [default: the number of cores].
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
+    /// Don't triage: no root causes, the failures in one list.
+    #[arg(long)]
+    pub no_triage: bool,
     #[command(flatten)]
     pub publishing: GithubArgs,
     /// The test command, e.g. `-- node --test`.

@@ -23,8 +23,9 @@ use crate::cli::{Cli, Command, GlobalArgs, RetryArgs};
 use crate::config::Config;
 use crate::error::ResultExt as _;
 use crate::host::{Plugin, Runtime, World};
+use crate::suite::changed::Changes;
 use crate::suite::merge::Merged;
-use crate::suite::render::Groups;
+use crate::triage::group::Groups;
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
@@ -51,19 +52,28 @@ fn runtime(config: &Config) -> anyhow::Result<Runtime> {
     Runtime::new(&config.cache).context("starting the plugin runtime")
 }
 
-/// Failures grouped by the configured classifier, with each group's
-/// specialty, for `report` and `test` (see [`crate::triage::group`]).
-fn with_specialties<'a>(global: &GlobalArgs, merged: &'a Merged) -> (Groups<'a>, Vec<String>) {
-    crate::triage::group::with_specialties(merged, || {
-        let config = config(global)?;
-        let runtime = runtime(&config)?;
-        Ok(Plugin::load(
-            &runtime,
-            &config.classifier,
-            "classifier",
-            Some(World::Classifier),
-        )?)
-    })
+/// The root causes of the failures, labelled by the configured classifier
+/// and ranked (see [`crate::triage::group`]), for `report`, `test` and
+/// `triage`.
+fn root_causes<'a>(
+    global: &GlobalArgs,
+    merged: &'a Merged,
+    changes: Option<&Changes>,
+) -> Groups<'a> {
+    crate::triage::group::root_causes(
+        merged,
+        || {
+            let config = config(global)?;
+            let runtime = runtime(&config)?;
+            Ok(Plugin::load(
+                &runtime,
+                &config.classifier,
+                "classifier",
+                Some(World::Classifier),
+            )?)
+        },
+        changes,
+    )
 }
 
 /// `--budget-usd`, for `cost`, `report` and `test`: a positive amount.

@@ -3,7 +3,7 @@
 
 use std::io::Read as _;
 
-use super::{publishing, with_specialties};
+use super::{publishing, root_causes};
 use crate::InputError;
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::output::write_atomic;
@@ -15,7 +15,7 @@ use crate::suite::plan::PlanFile;
 use crate::suite::publish::{publish, verdict};
 use crate::suite::result::ShardResult;
 use crate::suite::timings::Timings;
-use crate::triage::group::by_message;
+use crate::triage::group::{self, Groups};
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
@@ -23,10 +23,12 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));
     let mut merged = merge::merge(inputs, plan.as_ref().map(|(p, h)| (p, h.as_str())));
     merged.problems.splice(0..0, problems);
-    let (groups, specialties) = if args.no_classify {
-        (by_message(&merged), Vec::new())
+    let groups = if args.no_triage {
+        Groups::untriaged(&merged)
+    } else if args.no_classify {
+        group::unclassified(&merged, None)
     } else {
-        with_specialties(global, &merged)
+        root_causes(global, &merged, None)
     };
     // Bad GitHub context is bad input: exit 2 before anything is written.
     let github = publishing::target(&args.publishing)?;
@@ -40,14 +42,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     publish(&merged, &groups, args.format, args.markdown.as_deref())?;
     // Every local output is written: only now the network.
     if let Some(target) = github {
-        publishing::publish(
-            global,
-            &target,
-            &merged,
-            &groups,
-            &specialties,
-            &args.publishing,
-        )?;
+        publishing::publish(global, &target, &merged, &groups, &args.publishing)?;
     }
     Ok(verdict(&merged))
 }

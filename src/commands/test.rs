@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{publishing, timeout, with_specialties};
+use super::{publishing, root_causes, timeout};
 use crate::cli::{FlakyPolicy, GlobalArgs, TestArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::hash::sha256_hex;
@@ -79,7 +79,10 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         ..Inputs::default()
     };
     let merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
-    let (groups, specialties) = with_specialties(global, &merged);
+    let groups = match args.no_triage {
+        true => crate::triage::group::Groups::untriaged(&merged),
+        false => root_causes(global, &merged, changes.as_ref()),
+    };
     write_atomic(
         &root.join("pitcrew-results.json"),
         serde_json::to_string_pretty(&merged)?.as_bytes(),
@@ -93,14 +96,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     )?;
     // Every local output is written: only now the network.
     if let Some(target) = github {
-        publishing::publish(
-            global,
-            &target,
-            &merged,
-            &groups,
-            &specialties,
-            &args.publishing,
-        )?;
+        publishing::publish(global, &target, &merged, &groups, &args.publishing)?;
     }
     let flaky_fails = args.retry.flaky == FlakyPolicy::Fail && merged.summary.flaky > 0;
     let code = verdict(&merged).max(worst_exit);

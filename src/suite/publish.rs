@@ -10,7 +10,8 @@ use anyhow::Context as _;
 use crate::error::exit;
 use crate::output::write_atomic;
 use crate::suite::merge::Merged;
-use crate::suite::render::{self, Groups};
+use crate::suite::render;
+use crate::triage::group::Groups;
 
 /// 1 when a test failed or the merge found a problem.
 pub fn verdict(merged: &Merged) -> u8 {

@@ -7,4 +7,5 @@ pub mod failures;
 pub mod fingerprint;
 pub mod group;
 pub mod model;
+pub mod priority;
 pub mod redact;
