@@ -5,6 +5,7 @@
 
 mod classify;
 mod cost;
+mod inputs;
 mod plan;
 mod plugin;
 mod publishing;
@@ -12,6 +13,7 @@ mod report;
 mod run;
 mod split;
 mod test;
+mod triage;
 mod worker_report;
 
 use std::time::Duration;
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Classify(args) => classify::run(&cli.global, &args),
         Command::Plugin(command) => plugin::run(&cli.global, command),
         Command::Cost(args) => cost::run(&cli.global, &args),
+        Command::Triage(args) => triage::run(&cli.global, &args),
     }
 }
 

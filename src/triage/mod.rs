@@ -2,10 +2,15 @@
 //! Secrets are redacted (`redact`) before the model client (`model`) sends
 //! anything. Fingerprints (`fingerprint`) group failures by root cause.
 
+pub mod changes;
 pub mod classify;
+pub mod document;
 pub mod failures;
 pub mod fingerprint;
 pub mod group;
 pub mod model;
 pub mod priority;
 pub mod redact;
+pub mod route;
+pub mod settings;
+pub mod suggest;
