@@ -90,8 +90,8 @@ pub fn error_line(text: &str) -> Option<String> {
     let lines = || text.lines().map(clean_line);
     if text.contains("Traceback (most recent call last)") {
         let exception = lines()
-            .filter(|l| PY_EXCEPTION.is_match(l))
-            .last()
+            .rev()
+            .find(|l| PY_EXCEPTION.is_match(l))
             .map(str::to_owned);
         if exception.is_some() {
             return exception;

@@ -128,6 +128,10 @@ pub struct Asked {
     pub suggestion: Suggestion,
 }
 
+/// A routed group: its request's index and the models dropped before
+/// asking, or why it is not asked.
+type Plan = Result<(usize, Vec<String>), Asked>;
+
 /// Asks each routed group (`None`: not routed) once, concurrently within
 /// the client's bound; answers come back in the groups' order. `context`
 /// is appended to each group's prompt (the tests it breaks).
@@ -138,7 +142,7 @@ pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Opt
         .map(|e| e.name().to_string())
         .unwrap_or_default();
     let mut requests = Vec::new();
-    let mut plans: Vec<Option<Result<(usize, Vec<String>), Asked>>> = Vec::new();
+    let mut plans: Vec<Option<Plan>> = Vec::new();
     for route in routes {
         let Some((routed, context)) = route else {
             plans.push(None);
