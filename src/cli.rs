@@ -38,6 +38,37 @@ pub struct Cli {
     pub command: Command,
 }
 
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Models: [models] and [router] in pitcrew.toml (docs/triage.md); by default the
+local Ollama preset. With no model reachable, triage still groups and ranks,
+and says why suggestions are off.")]
+pub struct TriageArgs {
+    /// `pitcrew-results.json`, shard results and/or JUnit XML files.
+    #[arg(required = true, value_name = "RESULTS")]
+    pub inputs: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Terminal)]
+    pub format: ReportFormat,
+    /// Write the triage here (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The change under test, one path a line: groups it touched rank higher.
+    #[arg(long, value_name = "FILE", conflicts_with = "base")]
+    pub changed_files: Option<PathBuf>,
+    /// The change under test is what differs from this git revision.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Ask this OpenAI-compatible endpoint (overrides pitcrew.toml).
+    #[arg(long, value_name = "URL")]
+    pub model_url: Option<String>,
+    /// Ask this model for every group (overrides the router and pitcrew.toml).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Don't ask models: group, rank and route only.
+    #[arg(long)]
+    pub no_suggest: bool,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// More log output (-v debug, -vv trace). Plugin log lines included.
@@ -77,6 +108,9 @@ pub enum Command {
     /// Month-to-date GitHub Actions spend of a workflow, from the runs and
     /// jobs API and a runner price table.
     Cost(CostArgs),
+    /// Root causes of the failures by priority, each routed to a model that
+    /// is asked for a diagnosis.
+    Triage(TriageArgs),
 }
 
 #[derive(Args, Debug)]
@@ -248,9 +282,13 @@ pub struct ReportArgs {
     /// Also write the Markdown report here (and to $GITHUB_STEP_SUMMARY when set).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
-    /// Don't group failures by category with the classifier plugin.
+    /// Group failures by root cause without the classifier plugin
+    /// (categories are `unclassified`).
     #[arg(long)]
     pub no_classify: bool,
+    /// Don't triage: no root causes, the failures in one list.
+    #[arg(long)]
+    pub no_triage: bool,
     /// Also write the merged results as one JUnit report here.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -324,6 +362,9 @@ pub struct TestArgs {
     /// Shards run at once [default: the number of cores].
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
+    /// Don't triage: no root causes, the failures in one list.
+    #[arg(long)]
+    pub no_triage: bool,
     #[command(flatten)]
     pub publishing: GithubArgs,
     /// The test command, e.g. `-- node --test`.

@@ -77,6 +77,9 @@ pub enum ConfigProblem {
     /// `[cost]`: a price or a runner label that names no price.
     #[error(transparent)]
     Cost(#[from] crate::github::cost::PriceError),
+    /// `[models]` or `[router]`: a key that names nothing, an empty list.
+    #[error(transparent)]
+    Triage(#[from] crate::triage::settings::SettingsError),
 }
 
 impl crate::error::HasKind for ConfigError {
@@ -104,6 +107,10 @@ pub struct Config {
     pub added: AddedPhases,
     /// Runner prices for cost estimates: the defaults with `[cost]` applied.
     pub prices: PriceTable,
+    /// `[models]`: where triage asks models, and the run's budget.
+    pub models: crate::triage::settings::ModelSettings,
+    /// `[router]`: model lists replacing the router plugin's choice.
+    pub router_overrides: crate::triage::settings::RouterOverrides,
 }
 
 #[derive(Clone, Debug)]
@@ -164,6 +171,8 @@ struct RawConfig {
     plan: Option<RawPipeline>,
     test: Option<RawPipeline>,
     cost: Option<PriceOverrides>,
+    models: Option<crate::triage::settings::ModelSettings>,
+    router: Option<crate::triage::settings::RouterOverrides>,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +228,8 @@ impl Default for Config {
                 .collect(),
             added: AddedPhases::default(),
             prices: PriceTable::default(),
+            models: Default::default(),
+            router_overrides: Default::default(),
         }
     }
 }
@@ -307,6 +318,14 @@ impl Config {
         }
         if let Some(cost) = raw.cost {
             config.prices.apply(&cost, "cost")?;
+        }
+        if let Some(models) = raw.models {
+            models.validate()?;
+            config.models = models;
+        }
+        if let Some(router) = raw.router {
+            router.validate()?;
+            config.router_overrides = router;
         }
         Ok(config)
     }

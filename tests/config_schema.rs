@@ -84,6 +84,26 @@ fn schema_and_parser_agree() {
             false,
         ),
         ("[plan]\nextra = 1\n", false),
+        (
+            "[models]\nendpoint = \"ollama\"\nmax_calls = 3\nmax_cost_usd = 0.5\nconcurrency = 2\nsecret_env = [\"DB_URL\"]\n[models.prices.\"m\"]\ninput_per_million = 1.0\noutput_per_million = 2.0\n",
+            true,
+        ),
+        (
+            "[models]\nurl = \"http://127.0.0.1:9/v1\"\ntoken_env = \"T\"\n",
+            true,
+        ),
+        ("[models]\ntoken_env = \"T\"\n", false),
+        ("[models]\nendpoint = \"olama\"\n", false),
+        ("[models]\nconcurrency = 0\n", false),
+        ("[models]\ncolour = 1\n", false),
+        (
+            "[router.category]\ncompile = [\"a\", \"b\"]\n[router.language]\npython = [\"c\"]\n[router.specialty]\ntest = [\"d\"]\n",
+            true,
+        ),
+        ("[router.category]\ncompil = [\"a\"]\n", false),
+        ("[router.specialty]\ntest = []\n", false),
+        ("[router.specialty]\ntest = [\" \"]\n", false),
+        ("[router]\nmodel = \"x\"\n", false),
     ];
     for (text, valid) in samples {
         let text = if text.ends_with("sha256 = \"") {

@@ -5,6 +5,7 @@
 
 mod classify;
 mod cost;
+mod inputs;
 mod plan;
 mod plugin;
 mod publishing;
@@ -12,6 +13,7 @@ mod report;
 mod run;
 mod split;
 mod test;
+mod triage;
 mod worker_report;
 
 use std::time::Duration;
@@ -23,8 +25,9 @@ use crate::cli::{Cli, Command, GlobalArgs, RetryArgs};
 use crate::config::Config;
 use crate::error::ResultExt as _;
 use crate::host::{Plugin, Runtime, World};
+use crate::suite::changed::Changes;
 use crate::suite::merge::Merged;
-use crate::suite::render::Groups;
+use crate::triage::group::Groups;
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
@@ -37,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Classify(args) => classify::run(&cli.global, &args),
         Command::Plugin(command) => plugin::run(&cli.global, command),
         Command::Cost(args) => cost::run(&cli.global, &args),
+        Command::Triage(args) => triage::run(&cli.global, &args),
     }
 }
 
@@ -51,19 +55,28 @@ fn runtime(config: &Config) -> anyhow::Result<Runtime> {
     Runtime::new(&config.cache).context("starting the plugin runtime")
 }
 
-/// Failures grouped by the configured classifier, with each group's
-/// specialty, for `report` and `test` (see [`crate::triage::group`]).
-fn with_specialties<'a>(global: &GlobalArgs, merged: &'a Merged) -> (Groups<'a>, Vec<String>) {
-    crate::triage::group::with_specialties(merged, || {
-        let config = config(global)?;
-        let runtime = runtime(&config)?;
-        Ok(Plugin::load(
-            &runtime,
-            &config.classifier,
-            "classifier",
-            Some(World::Classifier),
-        )?)
-    })
+/// The root causes of the failures, labelled by the configured classifier
+/// and ranked (see [`crate::triage::group`]), for `report`, `test` and
+/// `triage`.
+fn root_causes<'a>(
+    global: &GlobalArgs,
+    merged: &'a Merged,
+    changes: Option<&Changes>,
+) -> Groups<'a> {
+    crate::triage::group::root_causes(
+        merged,
+        || {
+            let config = config(global)?;
+            let runtime = runtime(&config)?;
+            Ok(Plugin::load(
+                &runtime,
+                &config.classifier,
+                "classifier",
+                Some(World::Classifier),
+            )?)
+        },
+        changes,
+    )
 }
 
 /// The test pipeline over the merged results, for `report` and `test`:

@@ -13,7 +13,7 @@ use crate::github::cost::{self, BudgetCheck, PriceTable};
 use crate::github::markdown::{Report, billed_minutes};
 use crate::github::workflow_commands;
 use crate::suite::merge::Merged;
-use crate::suite::render::Groups;
+use crate::triage::group::Groups;
 
 /// Where a run is published: the context and the token.
 pub struct Target {
@@ -74,7 +74,6 @@ pub fn publish(
     target: &Target,
     merged: &Merged,
     groups: &Groups<'_>,
-    specialties: &[String],
     phases: &crate::pipeline::Outcome,
     args: &GithubArgs,
 ) -> anyhow::Result<()> {
@@ -102,7 +101,6 @@ pub fn publish(
     let report = Report {
         merged,
         groups,
-        specialties,
         run_url: context.run_url(),
         cost_line: (!lines.is_empty()).then(|| lines.join("\n\n")),
         phases: crate::suite::phases::markdown(phases),

@@ -1,21 +1,16 @@
 //! `pitcrew report FILES…`: merge shard results and JUnit files, check
 //! integrity, group failures with the classifier, print and publish.
 
-use std::io::Read as _;
-
-use super::{publishing, test_phases, with_specialties};
-use crate::InputError;
+use super::inputs::read_inputs;
+use super::{publishing, root_causes, test_phases};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::output::write_atomic;
-use crate::suite::fold::Folder;
-use crate::suite::junit;
 use crate::suite::junit_write;
 use crate::suite::merge::{self, Inputs};
 use crate::suite::plan::PlanFile;
 use crate::suite::publish::publish;
-use crate::suite::result::ShardResult;
 use crate::suite::timings::Timings;
-use crate::triage::group::by_message;
+use crate::triage::group::{self, Groups};
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
@@ -23,10 +18,12 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));
     let mut merged = merge::merge(inputs, plan.as_ref().map(|(p, h)| (p, h.as_str())));
     merged.problems.splice(0..0, problems);
-    let (groups, specialties) = if args.no_classify {
-        (by_message(&merged), Vec::new())
+    let groups = if args.no_triage {
+        Groups::untriaged(&merged)
+    } else if args.no_classify {
+        group::unclassified(&merged, None)
     } else {
-        with_specialties(global, &merged)
+        root_causes(global, &merged, None)
     };
     // Bad GitHub context is bad input: exit 2 before anything is written.
     let github = publishing::target(&args.publishing)?;
@@ -57,7 +54,6 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
             &target,
             &merged,
             &groups,
-            &specialties,
             &phases.outcome,
             &args.publishing,
         )?;
@@ -75,35 +71,4 @@ fn input_timings(inputs: &Inputs) -> Timings {
     }));
     timings.update(Timings::from_shards(inputs.shards.iter().map(|(_, r)| r)));
     timings
-}
-
-/// Reads every input. A missing file is bad input (exit 2); invalid XML is
-/// a problem named in the report, and the other files are still processed.
-pub fn read_inputs(paths: &[std::path::PathBuf]) -> Result<(Inputs, Vec<String>), InputError> {
-    let mut inputs = Inputs::default();
-    let mut problems = Vec::new();
-    let mut folder = Folder::default();
-    for path in paths {
-        let mut head = [0u8; 64];
-        let read = std::fs::File::open(path)
-            .and_then(|mut f| f.read(&mut head))
-            .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", path.display())))?;
-        if ShardResult::sniff(&head[..read]) {
-            match ShardResult::read(path) {
-                Ok(result) => inputs.shards.push((path.display().to_string(), result)),
-                Err(e) => problems.push(e.to_string()),
-            }
-            continue;
-        }
-        // Folded as parsed: memory follows the unique tests, not the file.
-        // A file that turns out invalid keeps what was read before the
-        // error, and the error fails the run.
-        if let Err(e) = junit::parse_file(path, |case| folder.add(case)) {
-            problems.push(e.to_string());
-        }
-    }
-    let (counts, _, tests) = folder.finish();
-    inputs.junit_counts = counts;
-    inputs.junit_tests = tests;
-    Ok((inputs, problems))
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{planning, publishing, test_phases, timeout, with_specialties};
+use super::{planning, publishing, root_causes, test_phases, timeout};
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
 use crate::hash::sha256_hex;
@@ -77,7 +77,10 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     };
     let mut merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
     (merged.runner, merged.command) = (Some(runner.name().into()), Some(args.command.clone()));
-    let (groups, specialties) = with_specialties(global, &merged);
+    let groups = match args.no_triage {
+        true => crate::triage::group::Groups::untriaged(&merged),
+        false => root_causes(global, &merged, changes.as_ref()),
+    };
     let changed = changes.map(|c| c.paths().map(String::from).collect());
     let phases = test_phases(global, &merged, args.retry.flaky.into(), changed)?;
     write_atomic(
@@ -99,7 +102,6 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             &target,
             &merged,
             &groups,
-            &specialties,
             &phases.outcome,
             &args.publishing,
         )?;

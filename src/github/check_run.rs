@@ -230,11 +230,10 @@ mod tests {
             runner: None,
             command: None,
         };
-        let groups = crate::suite::render::Groups(Vec::new());
+        let groups = crate::triage::group::Groups(Vec::new());
         let report = |blocked| Report {
             merged: &merged,
             groups: &groups,
-            specialties: &[],
             run_url: None,
             cost_line: None,
             phases: String::new(),

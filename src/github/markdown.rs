@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use crate::escape::{markdown_code_block, markdown_inline};
 use crate::suite::fold::{FinalOutcome, TestResult};
 use crate::suite::merge::Merged;
-use crate::suite::render::{self, Groups};
+use crate::suite::render;
+use crate::triage::group::Groups;
 
 /// GitHub refuses a comment longer than this (characters).
 pub const COMMENT_LIMIT: usize = 65_536;
@@ -26,9 +27,8 @@ const LISTED: usize = 20;
 /// What the comment and check run show, beyond the merged results.
 pub struct Report<'a> {
     pub merged: &'a Merged,
+    /// The root causes, highest priority first.
     pub groups: &'a Groups<'a>,
-    /// The specialty the classifier gave each group (same order), when it ran.
-    pub specialties: &'a [String],
     pub run_url: Option<String>,
     /// The cost estimate line (`≈ $0.42 at …`), from the price table.
     /// The seam the budget work plugs into; `None` leaves it out.
@@ -177,27 +177,22 @@ fn failures(md: &mut String, report: &Report<'_>) {
     if report.groups.0.is_empty() {
         return;
     }
-    md.push_str("### Failures\n\n");
-    for (i, (category, tests)) in report.groups.0.iter().enumerate() {
-        let specialty = report
-            .specialties
-            .get(i)
-            .filter(|s| !s.is_empty())
-            .map(|s| format!(" · specialty: {}", markdown_inline(s)))
-            .unwrap_or_default();
+    let _ = writeln!(md, "### {}, by priority\n", report.groups.headline());
+    for group in &report.groups.0 {
         let _ = writeln!(
             md,
-            "<details><summary><b>{}</b>{specialty}: {} failed</summary>\n",
-            markdown_inline(category),
-            tests.len()
+            "<details><summary><b>{}</b>: {}</summary>\n",
+            markdown_inline(&render::group_heading(group)),
+            markdown_inline(&group.why.join("; "))
         );
-        for test in tests.iter().take(LISTED) {
+        let _ = writeln!(md, "{}\n", markdown_code_block(group.message()));
+        for test in group.tests.iter().take(LISTED) {
             let _ = writeln!(md, "- {}", markdown_inline(&render::display_name(test)));
             if let Some(message) = message(test) {
                 let _ = writeln!(md, "\n{}\n", indent(&markdown_code_block(message)));
             }
         }
-        more(md, tests.len());
+        more(md, group.tests.len());
         md.push_str("\n</details>\n\n");
     }
 }
@@ -333,6 +328,21 @@ mod tests {
         }
     }
 
+    /// The failures of `m` grouped, each labelled `category(test)`, specialty `backend`.
+    fn labelled<'a>(m: &'a Merged, category: impl Fn(&TestResult) -> &str) -> Groups<'a> {
+        let failed = crate::triage::group::failed(m);
+        let labels = failed
+            .iter()
+            .map(|t| crate::triage::group::Label {
+                category: category(t).into(),
+                specialty: "backend".into(),
+                language: String::new(),
+                classification: None,
+            })
+            .collect();
+        crate::triage::group::group(failed, labels, None)
+    }
+
     fn merged(tests: Vec<TestResult>) -> Merged {
         let mut m = Merged {
             summary: Default::default(),
@@ -359,12 +369,10 @@ mod tests {
             FinalOutcome::Failed,
             "boom ```` </details> @team",
         )]);
-        let failed: Vec<&TestResult> = m.tests.iter().collect();
-        let groups = Groups(vec![("assertion".into(), failed)]);
+        let groups = labelled(&m, |_| "assertion");
         let report = Report {
             merged: &m,
             groups: &groups,
-            specialties: &["backend".into()],
             run_url: None,
             cost_line: None,
             phases: String::new(),
@@ -384,7 +392,8 @@ mod tests {
             body.contains("`````text\n"),
             "a fence longer than any run: {body}"
         );
-        assert!(body.contains("specialty: backend"));
+        assert!(body.contains("#1 assertion · backend · 1 test"), "{body}");
+        assert!(body.contains("1 failure, 1 root cause"), "{body}");
         assert_eq!(marker_digest(&body), Some(digest(&m).as_str()));
     }
 
@@ -401,20 +410,18 @@ mod tests {
     #[test]
     fn a_huge_report_fits_the_comment_limit() {
         let tests: Vec<TestResult> = (0..5000)
-            .map(|i| test(&format!("t{i}"), FinalOutcome::Failed, &"x".repeat(3000)))
+            .map(|i| {
+                // A word per test (numbers are parameterised): 5000 root causes.
+                let word: String = i.to_string().bytes().map(|d| (d + 55) as char).collect();
+                let message = format!("Error {word} {}", "x".repeat(3000));
+                test(&format!("t{i}"), FinalOutcome::Failed, &message)
+            })
             .collect();
         let m = merged(tests);
-        let groups = Groups(
-            m.tests
-                .chunks(10)
-                .enumerate()
-                .map(|(i, c)| (format!("g{i}"), c.iter().collect()))
-                .collect(),
-        );
+        let groups = labelled(&m, |_| "runtime");
         let report = Report {
             merged: &m,
             groups: &groups,
-            specialties: &[],
             run_url: Some("https://github.com/o/r/actions/runs/1".into()),
             cost_line: None,
             phases: String::new(),

@@ -15,8 +15,9 @@ use crate::output::write_atomic;
 use crate::pipeline::{Check, Outcome, Phase, PhaseError, PhaseInput, PhaseOutput, Status};
 use crate::suite::fold::FinalOutcome;
 use crate::suite::merge::Merged;
-use crate::suite::render::{self, Groups};
+use crate::suite::render;
 use crate::suite::shard::FlakyPolicy;
+use crate::triage::group::Groups;
 
 /// 1 when a test failed or the merge found a problem.
 pub fn verdict(merged: &Merged) -> u8 {

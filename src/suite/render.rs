@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::fold::{FinalOutcome, TestResult};
 use super::merge::Merged;
 use crate::escape::{control_chars, markdown_code_block, markdown_inline};
+use crate::triage::group::{Group, Groups};
 
 /// GitHub drops a step summary larger than 1 MiB.
 pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
@@ -63,8 +64,8 @@ pub fn cap_markdown(md: &str, limit: usize, pointer: &str) -> String {
     kept
 }
 
-/// Failures grouped by a label (the classifier's category), largest first.
-pub struct Groups<'a>(pub Vec<(String, Vec<&'a TestResult>)>);
+/// Tests listed per root cause in the terminal before "N more".
+const LISTED: usize = 20;
 
 /// A test's display name: `file > classname > name` without repeats.
 pub fn display_name(test: &TestResult) -> String {
@@ -81,13 +82,18 @@ pub fn display_name(test: &TestResult) -> String {
     parts.join(" > ")
 }
 
-fn first_line(test: &TestResult) -> &str {
-    test.failure
-        .as_ref()
-        .and_then(|f| f.message.as_deref().or(f.details.as_deref()))
-        .and_then(|m| m.lines().find(|l| !l.trim().is_empty()))
-        .map(str::trim)
-        .unwrap_or("(no message)")
+/// `#1 compile · typescript · 3 tests`: a root cause's heading, unescaped
+/// (its parts are the classifier's fixed names and numbers).
+pub fn group_heading(group: &Group<'_>) -> String {
+    let mut parts = vec![format!("#{} {}", group.priority, group.category)];
+    if !group.specialty.is_empty() {
+        parts.push(group.specialty.clone());
+    }
+    parts.push(match group.tests.len() {
+        1 => "1 test".into(),
+        n => format!("{n} tests"),
+    });
+    parts.join(" · ")
 }
 
 fn flaky(merged: &Merged) -> Vec<&TestResult> {
@@ -143,12 +149,21 @@ pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary_line(merged));
     if !groups.0.is_empty() {
-        let _ = writeln!(out, "\nFailures by category:");
-        for (label, tests) in &groups.0 {
-            let _ = writeln!(out, "  {label} ({})", tests.len());
-            for test in tests {
+        let _ = writeln!(out, "\n{}, by priority:", groups.headline());
+        for group in &groups.0 {
+            let _ = writeln!(
+                out,
+                "  {} [{}] ({})",
+                group_heading(group),
+                group.fingerprint.id,
+                group.why.join("; ")
+            );
+            let _ = writeln!(out, "      {}", control_chars(group.message()));
+            for test in group.tests.iter().take(LISTED) {
                 let _ = writeln!(out, "    ✗ {}", control_chars(&display_name(test)));
-                let _ = writeln!(out, "      {}", control_chars(first_line(test)));
+            }
+            if group.tests.len() > LISTED {
+                let _ = writeln!(out, "    … and {} more", group.tests.len() - LISTED);
             }
         }
     }
@@ -225,14 +240,17 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
     if !merged.problems.is_empty() || !merged.warnings.is_empty() {
         out.push('\n');
     }
-    for (label, tests) in &groups.0 {
+    if !groups.0.is_empty() {
+        let _ = writeln!(out, "**{}**, by priority:\n", groups.headline());
+    }
+    for group in &groups.0 {
         let _ = writeln!(
             out,
             "<details><summary>{} ({})</summary>\n",
-            markdown_inline(label),
-            tests.len()
+            markdown_inline(&group_heading(group)),
+            markdown_inline(&group.why.join("; "))
         );
-        for test in tests {
+        for test in &group.tests {
             let _ = writeln!(out, "**{}**\n", markdown_inline(&display_name(test)));
             let details = test
                 .failure

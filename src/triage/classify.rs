@@ -1,11 +1,13 @@
-//! Classify failures with the classifier plugin, then route each with the
-//! router plugin.
+//! Classify failures with the classifier plugin, fingerprint and rank them
+//! (see [`crate::triage::priority`]), then route each with the router plugin.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::host::{CallError, Plugin, types};
+use crate::triage::fingerprint::fingerprint;
+use crate::triage::priority::{self, Facts};
 
 /// Failures per classifier call: one boundary crossing per batch, while the
 /// batch stays well inside the plugin's time and output limits.
@@ -20,6 +22,10 @@ pub struct Triaged {
     pub specialty: &'static str,
     pub confidence: f32,
     pub evidence: String,
+    /// The root cause's fingerprint: failures with one fingerprint are one group.
+    pub fingerprint: String,
+    /// The rank of the failure's group among this input's groups (1 = first).
+    pub priority: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<RouteSummary>,
 }
@@ -78,29 +84,46 @@ fn check_answers(
     Ok(())
 }
 
-/// Classifies, then routes each failure (when a router is given). The group
-/// size a router sees is the number of failures with the same category and
-/// message: a stand-in for fingerprints until triage grows them.
+/// Classifies, fingerprints and ranks, then routes each failure (when a
+/// router is given). The group size a router sees is the number of failures
+/// with the same fingerprint.
 pub fn triage(
     classifier: &Plugin,
     router: Option<&Plugin>,
     failures: &[types::Failure],
 ) -> Result<Vec<Triaged>, CallError> {
     let classifications = classify_all(classifier, failures)?;
-    let mut groups: HashMap<(&str, &str), u32> = HashMap::new();
-    for (failure, class) in failures.iter().zip(&classifications) {
-        *groups
-            .entry((category_name(class.category), failure.message.as_str()))
-            .or_default() += 1;
+    let prints: Vec<String> = failures
+        .iter()
+        .map(|f| fingerprint(&f.message, &f.details, &f.test_name).id)
+        .collect();
+    // Each fingerprint's size and category (its first failure's).
+    let mut groups: HashMap<&str, (u32, &'static str)> = HashMap::new();
+    for (print, class) in prints.iter().zip(&classifications) {
+        groups
+            .entry(print.as_str())
+            .or_insert((0, category_name(class.category)))
+            .0 += 1;
     }
+    let keys: Vec<&str> = groups.keys().copied().collect();
+    let facts: Vec<Facts<'_>> = keys
+        .iter()
+        .map(|key| Facts {
+            fingerprint: key,
+            category: groups[key].1,
+            reach: groups[key].0 as usize,
+            touched: false,
+        })
+        .collect();
+    let ranks: HashMap<&str, usize> = keys.iter().copied().zip(priority::ranks(&facts)).collect();
     let mut out = Vec::with_capacity(failures.len());
-    for (failure, class) in failures.iter().zip(classifications) {
+    for ((failure, class), print) in failures.iter().zip(classifications).zip(&prints) {
         let route = match router {
             None => None,
             Some(router) => {
                 let request = types::RouteRequest {
                     failure: failure.clone(),
-                    group_size: groups[&(category_name(class.category), failure.message.as_str())],
+                    group_size: groups[print.as_str()].0,
                     classification: class.clone(),
                 };
                 let route = router.route(&request)?;
@@ -119,6 +142,8 @@ pub fn triage(
             specialty: specialty_name(class.specialty),
             confidence: class.confidence,
             evidence: class.evidence,
+            fingerprint: print.clone(),
+            priority: ranks[print.as_str()],
             route,
         });
     }

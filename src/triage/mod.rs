@@ -1,9 +1,16 @@
 //! Triage of test failures: classification and routing through plugins.
 //! Secrets are redacted (`redact`) before the model client (`model`) sends
-//! anything. (Fingerprinting, the triage command and fixes come later.)
+//! anything. Fingerprints (`fingerprint`) group failures by root cause.
 
+pub mod changes;
 pub mod classify;
+pub mod document;
 pub mod failures;
+pub mod fingerprint;
 pub mod group;
 pub mod model;
+pub mod priority;
 pub mod redact;
+pub mod route;
+pub mod settings;
+pub mod suggest;

@@ -205,6 +205,10 @@ fn serve(stream: TcpStream, state: &State) {
     let reply = next_reply(state, &seen);
     state.seen.lock().unwrap().push(seen);
     thread::sleep(reply.delay);
+    // Out of flight before the answer is written: once the client has read
+    // it, it may start the next request before this thread runs again, and
+    // that request must not count this one (a race on a loaded machine).
+    state.in_flight.fetch_sub(1, Ordering::SeqCst);
     let mut head = format!(
         "HTTP/1.1 {} Scripted\r\nContent-Length: {}\r\nConnection: close\r\n",
         reply.status,
@@ -220,7 +224,6 @@ fn serve(stream: TcpStream, state: &State) {
         .write_all(head.as_bytes())
         .and_then(|_| stream.write_all(reply.body.as_bytes()));
     let _ = stream.flush();
-    state.in_flight.fetch_sub(1, Ordering::SeqCst);
 }
 
 fn next_reply(state: &State, seen: &Seen) -> Reply {

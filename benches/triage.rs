@@ -1,0 +1,170 @@
+//! Triage throughput (figures in the README's Performance section): classify
+//! and fingerprint 100,000 failures through the built-in WebAssembly
+//! classifier (target: 1 s), against the same classifier compiled natively;
+//! and what holds the WebAssembly path back, measured apart:
+//!
+//! - `contract only`: a classifier that answers without reading
+//!   (`echo-classifier`, a test fixture) over the same batches: the cost of
+//!   the boundary (instantiation per call, every string lowered into the
+//!   guest and lifted into Rust strings, the answers lifted back);
+//! - `classifier, wasm` and `classifier, native`: the classifier's own work
+//!   is the wasm figure minus the contract's, next to the native figure;
+//! - batch sizes 100, 1,000 (`BATCH`) and 10,000: the per-call overhead;
+//! - `fingerprint`: the host's fingerprinting alone.
+//!
+//! `cargo bench --bench triage -- --sample-size 10`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pitcrew::host::{CacheSetting, Plugin, PluginSpec, Runtime, Source, World, types};
+use pitcrew::triage::classify::{BATCH, classify_all};
+use pitcrew::triage::fingerprint::fingerprint;
+
+const N: usize = 100_000;
+
+/// Messages with the parts that differ between occurrences: ports, temp
+/// dirs, durations, addresses, counts.
+fn message(i: usize) -> String {
+    let n = i % 9973;
+    match i % 10 {
+        0 => format!(
+            "src/cart.ts({},{}): error TS2322: Type 'string' is not assignable to type 'number'.",
+            n % 300,
+            n % 40
+        ),
+        1 => format!(
+            "expect(received).toBe(expected) // Object.is equality\n\nExpected: {n}\nReceived: {}",
+            n + 1
+        ),
+        2 => {
+            "Warning: An update to Checkout inside a test was not wrapped in act(...).".to_string()
+        }
+        3 => format!("AssertionError: assert {n} == {}", n + 2),
+        4 => format!(
+            "requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port={}): Max retries exceeded",
+            30000 + n
+        ),
+        5 => format!("ModuleNotFoundError: No module named 'pkg_{}'", n % 50),
+        6 => format!(
+            "thread 'parser::tests::case_{n}' panicked at src/parser.rs:{}:9:\nassertion `left == right` failed",
+            n % 500
+        ),
+        7 => format!("panic: test timed out after {}m0s", n % 30),
+        8 => format!(
+            "Error: ENOENT: no such file or directory, open '/tmp/jest_{n:x}/fixture.json' (after {}ms)",
+            n % 1000
+        ),
+        _ => format!(
+            "java.lang.NullPointerException at 0x{:012x}: Cannot invoke \"Order.total()\"",
+            n * 7919
+        ),
+    }
+}
+
+fn details(i: usize) -> String {
+    let root = [
+        "/home/runner/work/shop/shop",
+        "/builds/shop",
+        "/Users/me/shop",
+    ][i % 3];
+    format!(
+        "    at Cart.total ({root}/src/cart.ts:{}:11)\n    at Object.<anonymous> ({root}/src/cart.test.ts:12:3)\n    at Promise.then.completed ({root}/node_modules/jest-circus/build/utils.js:298:28)\n    at new Promise (<anonymous>)\n    at callAsyncCircusFn ({root}/node_modules/jest-circus/build/utils.js:231:10)",
+        20 + i % 5
+    )
+}
+
+fn failures() -> Vec<classifier_default::Failure> {
+    (0..N)
+        .map(|i| classifier_default::Failure {
+            id: i.to_string(),
+            test_name: format!("suite {} > case {i}", i % 97),
+            file: Some(["src/cart.test.ts", "tests/test_api.py", "parser.rs"][i % 3].to_string()),
+            message: message(i),
+            details: details(i),
+        })
+        .collect()
+}
+
+fn to_wit(failures: &[classifier_default::Failure]) -> Vec<types::Failure> {
+    failures
+        .iter()
+        .map(|f| types::Failure {
+            id: f.id.clone(),
+            test_name: f.test_name.clone(),
+            file: f.file.clone(),
+            message: f.message.clone(),
+            details: f.details.clone(),
+        })
+        .collect()
+}
+
+fn fingerprint_all(failures: &[types::Failure]) -> usize {
+    failures
+        .iter()
+        .map(|f| fingerprint(&f.message, &f.details, &f.test_name).id.len())
+        .sum()
+}
+
+fn in_batches(plugin: &Plugin, failures: &[types::Failure], size: usize) -> usize {
+    failures
+        .chunks(size)
+        .map(|batch| plugin.classify(batch).expect("classifies").len())
+        .sum()
+}
+
+fn triage(c: &mut Criterion) {
+    let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+    let load = |spec: &PluginSpec, name: &str| {
+        Plugin::load(&runtime, spec, name, Some(World::Classifier)).expect("loads")
+    };
+    let classifier = load(&PluginSpec::builtin("classifier-default"), "classifier");
+    let echo = load(
+        &PluginSpec {
+            source: Source::File(pitcrew_fixtures::ECHO_CLASSIFIER.into()),
+            ..PluginSpec::builtin("echo-classifier")
+        },
+        "echo",
+    );
+    let native = failures();
+    let wit = to_wit(&native);
+
+    let mut group = c.benchmark_group("triage 100k");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("classify + fingerprint, wasm", |b| {
+        b.iter(|| {
+            let classes = classify_all(&classifier, black_box(&wit)).unwrap();
+            black_box((classes.len(), fingerprint_all(&wit)))
+        })
+    });
+    group.bench_function("classify + fingerprint, native", |b| {
+        b.iter(|| {
+            let classes = classifier_default::classify_batch(black_box(&native));
+            black_box((classes.len(), fingerprint_all(&wit)))
+        })
+    });
+    group.bench_function("classifier, wasm", |b| {
+        b.iter(|| black_box(in_batches(&classifier, black_box(&wit), BATCH)))
+    });
+    group.bench_function("classifier, native", |b| {
+        b.iter(|| black_box(classifier_default::classify_batch(black_box(&native))))
+    });
+    group.bench_function("contract only (echo), wasm", |b| {
+        b.iter(|| black_box(in_batches(&echo, black_box(&wit), BATCH)))
+    });
+    for size in [100, 10_000] {
+        group.bench_function(format!("classifier, wasm, batch {size}"), |b| {
+            b.iter(|| black_box(in_batches(&classifier, black_box(&wit), size)))
+        });
+    }
+    group.bench_function("fingerprint", |b| {
+        b.iter(|| black_box(fingerprint_all(black_box(&wit))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, triage);
+criterion_main!(benches);

@@ -1,0 +1,89 @@
+//! What `report` and `triage` read: shard results, JUnit files and a
+//! merged `pitcrew-results.json` (what `pitcrew test` writes).
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use crate::InputError;
+use crate::suite::fold::{Folder, TestResult};
+use crate::suite::junit;
+use crate::suite::merge::Inputs;
+use crate::suite::result::ShardResult;
+
+/// Reads every input. A missing file is bad input (exit 2); an invalid one
+/// is a problem named in the report, and the other files are still processed.
+pub fn read_inputs(paths: &[PathBuf]) -> Result<(Inputs, Vec<String>), InputError> {
+    let mut inputs = Inputs::default();
+    let mut problems = Vec::new();
+    let mut folder = Folder::default();
+    for path in paths {
+        let mut head = [0u8; 64];
+        let read = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", path.display())))?;
+        if ShardResult::sniff(&head[..read]) {
+            match read_json(path) {
+                Ok(Json::Shard(result)) => {
+                    inputs.shards.push((path.display().to_string(), *result))
+                }
+                Ok(Json::Results(tests)) => inputs.junit_tests.extend(tests),
+                Err(e) => problems.push(e.to_string()),
+            }
+            continue;
+        }
+        // Folded as parsed: memory follows the unique tests, not the file.
+        // A file that turns out invalid keeps what was read before the
+        // error, and the error fails the run.
+        if let Err(e) = junit::parse_file(path, |case| folder.add(case)) {
+            problems.push(e.to_string());
+        }
+    }
+    let (counts, _, tests) = folder.finish();
+    inputs.junit_counts = counts;
+    inputs.junit_tests.extend(tests);
+    Ok((inputs, problems))
+}
+
+/// A JSON input: a shard result, or merged results.
+enum Json {
+    Shard(Box<ShardResult>),
+    Results(Vec<TestResult>),
+}
+
+/// Only the keys that tell the two apart.
+#[derive(Deserialize)]
+struct Probe {
+    format: Option<IgnoredAny>,
+    summary: Option<IgnoredAny>,
+}
+
+/// `pitcrew-results.json`: only its tests are read (the summary is
+/// recomputed from them).
+#[derive(Deserialize)]
+struct ResultsFile {
+    tests: Vec<TestResult>,
+}
+
+fn read_json(path: &Path) -> Result<Json, InputError> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(format!("{origin}: cannot read it: {e}")))?;
+    let probe: Result<Probe, _> = serde_json::from_str(&text);
+    match probe {
+        Ok(Probe {
+            format: None,
+            summary: Some(_),
+        }) => serde_json::from_str::<ResultsFile>(&text)
+            .map(|r| Json::Results(r.tests))
+            .map_err(|e| {
+                InputError::new(format!(
+                    "{origin}: not a pitcrew-results.json: {}",
+                    crate::escape::control_chars(&e.to_string())
+                ))
+            }),
+        _ => ShardResult::parse(&text, &origin).map(|r| Json::Shard(Box::new(r))),
+    }
+}

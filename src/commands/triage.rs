@@ -1,0 +1,86 @@
+//! `pitcrew triage RESULTS…`: the failures' root causes by priority, each
+//! routed, with a model's diagnosis when one can be asked. Exit 0 when
+//! triage ran (whatever the tests did), 2 on bad input.
+
+use std::io::Write as _;
+
+use super::inputs::read_inputs;
+use super::{config, root_causes, runtime};
+use crate::InputError;
+use crate::cli::{GlobalArgs, ReportFormat, TriageArgs};
+use crate::error::exit;
+use crate::host::{Plugin, World};
+use crate::output::write_atomic;
+use crate::suite::changed::Changes;
+use crate::suite::merge;
+use crate::triage::document::{self, Options};
+use crate::triage::suggest::ModelSetup;
+
+pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
+    let (inputs, problems) = read_inputs(&args.inputs)?;
+    // Triage of half-read results would mislead: an unreadable file is bad input.
+    if let Some(problem) = problems.first() {
+        return Err(InputError::new(problem.clone()).into());
+    }
+    let changes = match (&args.changed_files, &args.base) {
+        (Some(path), _) => Some(Changes::read(path)?),
+        (None, Some(base)) => Some(crate::triage::changes::since(
+            base,
+            std::path::Path::new("."),
+        )?),
+        (None, None) => None,
+    };
+    let config = config(global)?;
+    let merged = merge::merge(inputs, None);
+    let groups = root_causes(global, &merged, changes.as_ref());
+    let router = runtime(&config)
+        .and_then(|runtime| {
+            Ok(Plugin::load(
+                &runtime,
+                &config.router,
+                "router",
+                Some(World::Router),
+            )?)
+        })
+        .map_err(|e| crate::escape::control_chars(&format!("{e:#}")).into_owned());
+    if let Err(why) = &router {
+        tracing::warn!("groups are not routed: {why}");
+    }
+    let options = Options {
+        overrides: &config.router_overrides,
+        forced_model: args.model.as_deref(),
+        models: match args.no_suggest {
+            true => Err("--no-suggest".into()),
+            false => Ok(ModelSetup {
+                settings: &config.models,
+                url: args.model_url.as_deref(),
+            }),
+        },
+    };
+    let triage = document::build(&groups, router.as_ref().map_err(Clone::clone), &options);
+    let text = match args.format {
+        ReportFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&triage)?;
+            json.push('\n');
+            json
+        }
+        ReportFormat::Terminal => document::terminal(&triage, &groups),
+        ReportFormat::Markdown => document::markdown(&triage, &groups),
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes())?,
+        None => {
+            // In GitHub Actions nothing a test or a model wrote may read as
+            // a workflow command.
+            let text = if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+                crate::github::workflow_commands::guarded(&text)
+            } else {
+                text
+            };
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,324 @@
+//! The triage document (`pitcrew triage`, `schemas/triage.schema.json`):
+//! the root causes by priority, each with its labels, tests, one
+//! representative message, its route and the models' suggestions; and how
+//! it reads in a terminal and in Markdown (every text from tests or models
+//! escaped for where it goes).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::escape::{control_chars, markdown_code_block, markdown_inline};
+use crate::host::Plugin;
+use crate::suite::render::{display_name, group_heading};
+use crate::triage::group::{Group, Groups};
+use crate::triage::route::{Routed, route};
+use crate::triage::settings::RouterOverrides;
+use crate::triage::suggest::{Asked, ModelSetup, Suggestion, ask, off_reason};
+
+/// What `pitcrew triage` prints with `--format json`.
+#[derive(Debug, Serialize)]
+pub struct Triage {
+    /// Failed tests.
+    pub failures: usize,
+    pub root_causes: usize,
+    /// `37 failures, 3 root causes`.
+    pub headline: String,
+    /// Highest priority first.
+    pub groups: Vec<GroupReport>,
+    /// `on`, or `off: <why>`.
+    pub suggestions: String,
+    /// What else the reader must know (a budget that ran out).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupReport {
+    pub fingerprint: String,
+    pub category: String,
+    pub specialty: String,
+    pub language: String,
+    /// 1 = fix first.
+    pub priority: usize,
+    pub why: Vec<String>,
+    pub touched: bool,
+    /// The failed tests' ids (`file > class > name`).
+    pub tests: Vec<String>,
+    /// The first test's first message line, as written.
+    pub message: String,
+    /// What the fingerprint was made of.
+    pub signature: Signature,
+    pub route: RouteReport,
+    pub suggestions: Vec<Suggestion>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Signature {
+    pub line: String,
+    pub frames: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RouteReport {
+    /// The route's first choice (`null` when the group could not be routed).
+    pub model: Option<String>,
+    /// Every model in order, first choice included.
+    pub models: Vec<String>,
+    pub chosen_by: Option<String>,
+    /// `model@endpoint` that answered, `null` when none did.
+    pub served_by: Option<String>,
+    /// Why that model served, or why none did.
+    pub reason: String,
+}
+
+/// How suggestions are asked for.
+pub struct Options<'a> {
+    pub overrides: &'a RouterOverrides,
+    /// `--model`.
+    pub forced_model: Option<&'a str>,
+    /// `None`: suggestions are off, for this reason.
+    pub models: Result<ModelSetup<'a>, String>,
+}
+
+/// Tests named in a prompt's context.
+const PROMPT_TESTS: usize = 10;
+
+/// Routes every group and, when models can be asked, asks each once.
+pub fn build(
+    groups: &Groups<'_>,
+    router: Result<&Plugin, String>,
+    options: &Options<'_>,
+) -> Triage {
+    let routes: Vec<Result<Routed, String>> = groups
+        .0
+        .iter()
+        .map(|g| match &router {
+            Ok(router) => route(router, g, options.overrides, options.forced_model)
+                .map_err(|e| format!("not routed: {e}")),
+            Err(why) => Err(format!("not routed: {why}")),
+        })
+        .collect();
+    let (suggestions, asked) = suggestions(groups, &routes, &router, options);
+    let mut notes = Vec::new();
+    let budget_skips = asked
+        .iter()
+        .flatten()
+        .filter(|a| matches!(&a.suggestion, Suggestion::Skipped { reason } if reason.contains("budget exhausted")))
+        .count();
+    if budget_skips > 0 {
+        notes.push(format!(
+            "the model budget ran out: {budget_skips} of {} root causes have no suggestion",
+            groups.0.len()
+        ));
+    }
+    let reports = groups
+        .0
+        .iter()
+        .zip(routes)
+        .zip(asked)
+        .map(|((group, routed), asked)| report(group, routed, asked, &suggestions))
+        .collect();
+    Triage {
+        failures: groups.failures(),
+        root_causes: groups.0.len(),
+        headline: groups.headline(),
+        groups: reports,
+        suggestions,
+        notes,
+    }
+}
+
+/// `on` and what each group's models said, or `off: <why>` and nothing.
+fn suggestions(
+    groups: &Groups<'_>,
+    routes: &[Result<Routed, String>],
+    router: &Result<&Plugin, String>,
+    options: &Options<'_>,
+) -> (String, Vec<Option<Asked>>) {
+    let none = || vec![None; routes.len()];
+    let setup = match (&options.models, router) {
+        (Err(why), _) => return (format!("off: {why}"), none()),
+        (_, Err(why)) => return (format!("off: no router ({why})"), none()),
+        _ if groups.0.is_empty() => return ("off: no failures".into(), none()),
+        (Ok(setup), Ok(_)) => setup,
+    };
+    let client = match setup.client() {
+        Ok(client) => client,
+        Err(e) => return (format!("off: {}", control_chars(&e.to_string())), none()),
+    };
+    if let Some(why) = off_reason(&client) {
+        return (format!("off: {why}"), none());
+    }
+    let requests: Vec<Option<(Routed, String)>> = routes
+        .iter()
+        .zip(&groups.0)
+        .map(|(routed, group)| {
+            let routed = routed.as_ref().ok()?;
+            Some((routed.clone(), context(group)))
+        })
+        .collect();
+    ("on".into(), ask(&client, &requests))
+}
+
+/// The group's reach, for the prompt: the tests it breaks.
+fn context(group: &Group<'_>) -> String {
+    let mut text = format!("This root cause breaks {} test(s):", group.tests.len());
+    for test in group.tests.iter().take(PROMPT_TESTS) {
+        let _ = write!(text, "\n- {}", display_name(test));
+    }
+    if group.tests.len() > PROMPT_TESTS {
+        let _ = write!(text, "\n- … and {} more", group.tests.len() - PROMPT_TESTS);
+    }
+    text
+}
+
+fn report(
+    group: &Group<'_>,
+    routed: Result<Routed, String>,
+    asked: Option<Asked>,
+    suggestions: &str,
+) -> GroupReport {
+    let route = match (routed, &asked) {
+        (Err(why), _) => RouteReport {
+            model: None,
+            models: Vec::new(),
+            chosen_by: None,
+            served_by: None,
+            reason: why,
+        },
+        (Ok(routed), asked) => RouteReport {
+            model: routed.models.first().cloned(),
+            // Why suggestions are off is said once, at the top.
+            reason: asked.as_ref().map_or_else(
+                || match suggestions {
+                    "on" => "not asked".to_string(),
+                    _ => "not asked: suggestions are off".to_string(),
+                },
+                |a| a.reason.clone(),
+            ),
+            served_by: asked.as_ref().and_then(|a| a.served_by.clone()),
+            chosen_by: Some(routed.chosen_by),
+            models: routed.models,
+        },
+    };
+    GroupReport {
+        fingerprint: group.fingerprint.id.clone(),
+        category: group.category.clone(),
+        specialty: group.specialty.clone(),
+        language: group.language.clone(),
+        priority: group.priority,
+        why: group.why.clone(),
+        touched: group.touched,
+        tests: group.tests.iter().map(|t| display_name(t)).collect(),
+        message: group.message().to_string(),
+        signature: Signature {
+            line: group.fingerprint.line.clone(),
+            frames: group.fingerprint.frames.clone(),
+        },
+        route,
+        suggestions: asked.map(|a| a.suggestion).into_iter().collect(),
+    }
+}
+
+/// Tests listed per group before "N more".
+const LISTED: usize = 20;
+
+/// For a terminal: control characters escaped.
+pub fn terminal(triage: &Triage, groups: &Groups<'_>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", triage.headline);
+    let _ = writeln!(out, "Suggestions: {}", control_chars(&triage.suggestions));
+    for note in &triage.notes {
+        let _ = writeln!(out, "⚠ {}", control_chars(note));
+    }
+    for (report, group) in triage.groups.iter().zip(&groups.0) {
+        let _ = writeln!(
+            out,
+            "\n{} [{}] ({})",
+            group_heading(group),
+            report.fingerprint,
+            report.why.join("; ")
+        );
+        let _ = writeln!(out, "  {}", control_chars(&report.message));
+        let _ = writeln!(
+            out,
+            "  route: {}",
+            control_chars(&route_line(&report.route))
+        );
+        for suggestion in &report.suggestions {
+            match suggestion {
+                Suggestion::Advice { text, .. } => {
+                    let _ = writeln!(out, "  suggestion:");
+                    for line in text.lines() {
+                        let _ = writeln!(out, "    {}", control_chars(line));
+                    }
+                }
+                Suggestion::Skipped { reason } => {
+                    let _ = writeln!(out, "  no suggestion: {}", control_chars(reason));
+                }
+            }
+        }
+        for test in report.tests.iter().take(LISTED) {
+            let _ = writeln!(out, "  ✗ {}", control_chars(test));
+        }
+        if report.tests.len() > LISTED {
+            let _ = writeln!(out, "  … and {} more", report.tests.len() - LISTED);
+        }
+    }
+    out
+}
+
+/// `deepseek-coder:6.7b → served by x@y (first choice)`.
+fn route_line(route: &RouteReport) -> String {
+    let model = route.model.as_deref().unwrap_or("-");
+    match &route.served_by {
+        Some(by) => format!("{model} → served by {by} ({})", route.reason),
+        None => format!("{model} ({})", route.reason),
+    }
+}
+
+/// For the step summary or a comment: every text made inert.
+pub fn markdown(triage: &Triage, groups: &Groups<'_>) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "### pitcrew triage: {}\n", triage.headline);
+    let _ = writeln!(
+        md,
+        "Suggestions: {}\n",
+        markdown_inline(&triage.suggestions)
+    );
+    for note in &triage.notes {
+        let _ = writeln!(md, "- ⚠️ {}", markdown_inline(note));
+    }
+    for (report, group) in triage.groups.iter().zip(&groups.0) {
+        let _ = writeln!(
+            md,
+            "\n#### {} ({})\n",
+            markdown_inline(&group_heading(group)),
+            markdown_inline(&report.why.join("; "))
+        );
+        let _ = writeln!(md, "{}\n", markdown_code_block(&report.message));
+        let _ = writeln!(
+            md,
+            "Route: {}\n",
+            markdown_inline(&route_line(&report.route))
+        );
+        for suggestion in &report.suggestions {
+            match suggestion {
+                Suggestion::Advice { text, .. } => {
+                    let _ = writeln!(md, "Suggestion:\n\n{}\n", markdown_code_block(text));
+                }
+                Suggestion::Skipped { reason } => {
+                    let _ = writeln!(md, "No suggestion: {}\n", markdown_inline(reason));
+                }
+            }
+        }
+        for test in report.tests.iter().take(LISTED) {
+            let _ = writeln!(md, "- {}", markdown_inline(test));
+        }
+        if report.tests.len() > LISTED {
+            let _ = writeln!(md, "- … and {} more", report.tests.len() - LISTED);
+        }
+    }
+    md
+}

@@ -1,0 +1,99 @@
+//! A root cause's route: the router plugin's choice for the group's first
+//! failure (model, fallbacks, prompt, limits), with the model list replaced
+//! by `[router]` in `pitcrew.toml` (category, then language, then
+//! specialty) or by `--model` (which beats everything).
+
+use crate::host::{CallError, Plugin, types};
+use crate::triage::group::{Group, to_failure};
+use crate::triage::settings::RouterOverrides;
+
+/// Where a group goes, and how it is asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Routed {
+    /// The models to try, in order (the first is the route's choice).
+    pub models: Vec<String>,
+    /// Who chose the list: `router-default`, `pitcrew.toml router.category.compile`, `--model`.
+    pub chosen_by: String,
+    pub system_prompt: String,
+    pub prompt: String,
+    pub max_tokens: u32,
+    pub temperature: f32,
+}
+
+/// Routes `group` with `router`, then applies the overrides.
+pub fn route(
+    router: &Plugin,
+    group: &Group<'_>,
+    overrides: &RouterOverrides,
+    forced_model: Option<&str>,
+) -> Result<Routed, CallError> {
+    // A group always has a test; an empty one routes as an empty failure.
+    let failure = match group.tests.first() {
+        Some(test) => to_failure(0, test),
+        None => types::Failure {
+            id: "0".into(),
+            test_name: "(no test)".into(),
+            file: None,
+            message: String::new(),
+            details: String::new(),
+        },
+    };
+    let classification = group
+        .classification
+        .clone()
+        .map(|c| types::Classification {
+            id: "0".into(),
+            ..c
+        })
+        .unwrap_or_else(unclassified);
+    let request = types::RouteRequest {
+        failure,
+        classification,
+        group_size: u32::try_from(group.tests.len()).unwrap_or(u32::MAX),
+    };
+    let route = router.route(&request)?;
+    let mut models = vec![route.model];
+    models.extend(route.fallbacks);
+    models.retain(|m| !m.trim().is_empty());
+    let mut chosen_by = router.label().to_string();
+    let configured = overrides.models_for(&group.category, &group.language, &group.specialty);
+    if let Some(list) = configured {
+        models = list.to_vec();
+        chosen_by = format!("pitcrew.toml {}", override_key(overrides, group));
+    }
+    if let Some(model) = forced_model {
+        models = vec![model.to_string()];
+        chosen_by = "--model".into();
+    }
+    Ok(Routed {
+        models,
+        chosen_by,
+        system_prompt: route.system_prompt,
+        prompt: route.prompt,
+        max_tokens: route.max_tokens,
+        temperature: route.temperature,
+    })
+}
+
+/// `router.category.compile`: the table that gave the group's models.
+fn override_key(overrides: &RouterOverrides, group: &Group<'_>) -> String {
+    if overrides.category.contains_key(&group.category) {
+        format!("router.category.{}", group.category)
+    } else if overrides.language.contains_key(&group.language) {
+        format!("router.language.{}", group.language)
+    } else {
+        format!("router.specialty.{}", group.specialty)
+    }
+}
+
+/// What the router is told when the classifier did not answer.
+fn unclassified() -> types::Classification {
+    types::Classification {
+        id: "0".into(),
+        category: types::Category::Unknown,
+        language: types::Language::Other,
+        specialty: types::Specialty::General,
+        confidence: 0.0,
+        evidence: String::new(),
+    }
+}
