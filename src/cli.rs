@@ -67,6 +67,23 @@ pub struct TriageArgs {
     /// Don't ask models: group, rank and route only.
     #[arg(long)]
     pub no_suggest: bool,
+    /// Ask each group's model for N candidate edits (default 3) and verify
+    /// them by re-running the failing tests in a copy of the tree; broken
+    /// Playwright locators are also healed from the page snapshot.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3")]
+    pub fix: Option<u32>,
+    /// Rounds per candidate: 2 lets a failed candidate's new failure go
+    /// back to its model once.
+    #[arg(long, value_name = "K", default_value_t = 2, requires = "fix")]
+    pub iterations: u32,
+    /// Apply each group's best verified fix to the working tree (only if
+    /// its files are still what was tested).
+    #[arg(long, requires = "fix")]
+    pub apply: bool,
+    /// The test command that verifies fixes [default: the one recorded in
+    /// pitcrew-results.json].
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 #[derive(Args, Debug, Clone)]

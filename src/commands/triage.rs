@@ -4,16 +4,21 @@
 
 use std::io::Write as _;
 
+use anyhow::Context as _;
+
 use super::inputs::read_inputs;
 use super::{config, root_causes, runtime};
 use crate::InputError;
 use crate::cli::{GlobalArgs, ReportFormat, TriageArgs};
 use crate::error::exit;
+use crate::fix::FixOptions;
 use crate::host::{Plugin, World};
 use crate::output::write_atomic;
 use crate::suite::changed::Changes;
 use crate::suite::merge;
 use crate::triage::document::{self, Options};
+use crate::triage::fixing::{FixRun, fix_groups};
+use crate::triage::redact::Redactor;
 use crate::triage::suggest::ModelSetup;
 
 pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
@@ -57,7 +62,39 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
             }),
         },
     };
-    let triage = document::build(&groups, router.as_ref().map_err(Clone::clone), &options);
+    let (mut triage, client) =
+        document::build(&groups, router.as_ref().map_err(Clone::clone), &options);
+    if let Some(candidates) = args.fix {
+        let root = std::env::current_dir().context("the current directory")?;
+        let (command, runner) = match args.command.is_empty() {
+            false => (args.command.clone(), None),
+            true => recorded_command(&args.inputs),
+        };
+        let run = FixRun {
+            root: &root,
+            command,
+            runner,
+            changed_files: changes
+                .as_ref()
+                .map(|c| c.paths().map(String::from).collect())
+                .unwrap_or_default(),
+            options: FixOptions {
+                candidates,
+                iterations: args.iterations,
+                redactor: Redactor::from_env(&config.models.secret_env),
+                ..FixOptions::default()
+            },
+            apply: args.apply,
+        };
+        // Applied files are printed on stderr: stdout is the report.
+        fix_groups(
+            &groups,
+            &mut triage,
+            client.as_ref(),
+            &run,
+            &mut std::io::stderr(),
+        );
+    }
     let text = match args.format {
         ReportFormat::Json => {
             let mut json = serde_json::to_string_pretty(&triage)?;
@@ -83,4 +120,21 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::SUCCESS)
+}
+
+/// The test command `pitcrew test` recorded in a results file among the
+/// inputs (empty when none did: fixes are then `unverified`, saying so).
+fn recorded_command(inputs: &[std::path::PathBuf]) -> (Vec<String>, Option<String>) {
+    for path in inputs {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        if let (Some(command), runner) = crate::fix::recorded_command(&json) {
+            return (command, runner);
+        }
+    }
+    (Vec::new(), None)
 }

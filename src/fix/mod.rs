@@ -113,15 +113,48 @@ pub fn suggest_fixes(
     request: &FixRequest,
     options: &FixOptions,
 ) -> Vec<Suggestion> {
+    suggest_and_verify(Some(client), models, request, options, Vec::new())
+}
+
+/// A model-free candidate (selector healing's): its edits and who
+/// proposed them.
+pub struct Seeded {
+    pub edits: Vec<Edit>,
+    pub proposer: String,
+}
+
+/// [`suggest_fixes`] with model-free candidates (`seeded`) judged alongside
+/// the models' answers, under the same rejection rules and verification.
+/// Without a client no model is asked and only `seeded` is judged.
+pub fn suggest_and_verify(
+    client: Option<&ModelClient>,
+    models: &[ModelRef],
+    request: &FixRequest,
+    options: &FixOptions,
+    seeded: Vec<Seeded>,
+) -> Vec<Suggestion> {
     let deadline = Instant::now() + options.time_limit;
     let first = prompt::messages(request, options);
-    let asks: Vec<ChatRequest> = (0..options.candidates.max(1))
-        .map(|_| chat(models.to_vec(), first.clone(), options))
-        .collect();
+    let asks: Vec<ChatRequest> = match client {
+        Some(_) if !models.is_empty() => (0..options.candidates.max(1))
+            .map(|_| chat(models.to_vec(), first.clone(), options))
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut suggestions = Vec::new();
-    let mut candidates = Vec::new();
+    let mut candidates: Vec<Candidate> = seeded
+        .into_iter()
+        .map(|s| Candidate {
+            edits: s.edits,
+            model: s.proposer,
+        })
+        .collect();
     let mut answers: Vec<(consensus::Key, Answer)> = Vec::new();
-    for result in client.complete_all(asks) {
+    let completions = match client {
+        Some(client) if !asks.is_empty() => client.complete_all(asks),
+        _ => Vec::new(),
+    };
+    for result in completions {
         match result {
             Ok(completion) => {
                 for text in completion.texts {
@@ -204,6 +237,8 @@ pub fn suggest_fixes(
             let Some((_, answer)) = answers.iter().find(|(k, _)| *k == key) else {
                 break;
             };
+            // Only a model's answer has a model to ask again.
+            let Some(client) = client else { break };
             let failure = suggestion.reason.clone();
             suggestions.push(suggestion);
             let next = ask_again(client, models, &first, answer, &failure, options);

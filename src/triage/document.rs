@@ -9,9 +9,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::escape::{control_chars, markdown_code_block, markdown_inline};
+use crate::fix;
 use crate::host::Plugin;
 use crate::suite::render::{display_name, group_heading};
 use crate::triage::group::{Group, Groups};
+use crate::triage::model::ModelClient;
 use crate::triage::route::{Routed, route};
 use crate::triage::settings::RouterOverrides;
 use crate::triage::suggest::{Asked, ModelSetup, Suggestion, ask, off_reason};
@@ -50,7 +52,18 @@ pub struct GroupReport {
     /// What the fingerprint was made of.
     pub signature: Signature,
     pub route: RouteReport,
-    pub suggestions: Vec<Suggestion>,
+    /// Fixes first (verified ones leading), then the models' advice.
+    pub suggestions: Vec<Entry>,
+}
+
+/// One entry of a group's `suggestions`: a fix candidate (`--fix`:
+/// `verified`, `failed`, `rejected` or `unverified`, with its edits) or a
+/// model's advice (or why there is none).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Entry {
+    Fix(fix::Suggestion),
+    Note(Suggestion),
 }
 
 #[derive(Debug, Serialize)]
@@ -84,12 +97,13 @@ pub struct Options<'a> {
 /// Tests named in a prompt's context.
 const PROMPT_TESTS: usize = 10;
 
-/// Routes every group and, when models can be asked, asks each once.
+/// Routes every group and, when models can be asked, asks each once; the
+/// client comes back for fixes to use (one budget for the run).
 pub fn build(
     groups: &Groups<'_>,
     router: Result<&Plugin, String>,
     options: &Options<'_>,
-) -> Triage {
+) -> (Triage, Option<ModelClient>) {
     let routes: Vec<Result<Routed, String>> = groups
         .0
         .iter()
@@ -99,7 +113,7 @@ pub fn build(
             Err(why) => Err(format!("not routed: {why}")),
         })
         .collect();
-    let (suggestions, asked) = suggestions(groups, &routes, &router, options);
+    let (suggestions, asked, client) = suggestions(groups, &routes, &router, options);
     let mut notes = Vec::new();
     let budget_skips = asked
         .iter()
@@ -119,14 +133,15 @@ pub fn build(
         .zip(asked)
         .map(|((group, routed), asked)| report(group, routed, asked, &suggestions))
         .collect();
-    Triage {
+    let triage = Triage {
         failures: groups.failures(),
         root_causes: groups.0.len(),
         headline: groups.headline(),
         groups: reports,
         suggestions,
         notes,
-    }
+    };
+    (triage, client)
 }
 
 /// `on` and what each group's models said, or `off: <why>` and nothing.
@@ -135,20 +150,23 @@ fn suggestions(
     routes: &[Result<Routed, String>],
     router: &Result<&Plugin, String>,
     options: &Options<'_>,
-) -> (String, Vec<Option<Asked>>) {
+) -> (String, Vec<Option<Asked>>, Option<ModelClient>) {
     let none = || vec![None; routes.len()];
     let setup = match (&options.models, router) {
-        (Err(why), _) => return (format!("off: {why}"), none()),
-        (_, Err(why)) => return (format!("off: no router ({why})"), none()),
-        _ if groups.0.is_empty() => return ("off: no failures".into(), none()),
+        (Err(why), _) => return (format!("off: {why}"), none(), None),
+        (_, Err(why)) => return (format!("off: no router ({why})"), none(), None),
+        _ if groups.0.is_empty() => return ("off: no failures".into(), none(), None),
         (Ok(setup), Ok(_)) => setup,
     };
     let client = match setup.client() {
         Ok(client) => client,
-        Err(e) => return (format!("off: {}", control_chars(&e.to_string())), none()),
+        Err(e) => {
+            let why = format!("off: {}", control_chars(&e.to_string()));
+            return (why, none(), None);
+        }
     };
     if let Some(why) = off_reason(&client) {
-        return (format!("off: {why}"), none());
+        return (format!("off: {why}"), none(), None);
     }
     let requests: Vec<Option<(Routed, String)>> = routes
         .iter()
@@ -158,7 +176,8 @@ fn suggestions(
             Some((routed.clone(), context(group)))
         })
         .collect();
-    ("on".into(), ask(&client, &requests))
+    let asked = ask(&client, &requests);
+    ("on".into(), asked, Some(client))
 }
 
 /// The group's reach, for the prompt: the tests it breaks.
@@ -217,7 +236,10 @@ fn report(
             frames: group.fingerprint.frames.clone(),
         },
         route,
-        suggestions: asked.map(|a| a.suggestion).into_iter().collect(),
+        suggestions: asked
+            .map(|a| Entry::Note(a.suggestion))
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -248,13 +270,21 @@ pub fn terminal(triage: &Triage, groups: &Groups<'_>) -> String {
         );
         for suggestion in &report.suggestions {
             match suggestion {
-                Suggestion::Advice { text, .. } => {
+                Entry::Fix(fix) => {
+                    let _ = writeln!(out, "  {}", control_chars(&fix_line(fix)));
+                    if fix.status == fix::Status::Verified {
+                        for line in diff(fix).lines() {
+                            let _ = writeln!(out, "    {}", control_chars(line));
+                        }
+                    }
+                }
+                Entry::Note(Suggestion::Advice { text, .. }) => {
                     let _ = writeln!(out, "  suggestion:");
                     for line in text.lines() {
                         let _ = writeln!(out, "    {}", control_chars(line));
                     }
                 }
-                Suggestion::Skipped { reason } => {
+                Entry::Note(Suggestion::Skipped { reason }) => {
                     let _ = writeln!(out, "  no suggestion: {}", control_chars(reason));
                 }
             }
@@ -267,6 +297,37 @@ pub fn terminal(triage: &Triage, groups: &Groups<'_>) -> String {
         }
     }
     out
+}
+
+/// `fix verified (2 votes, m1, m2): the failing tests pass …`.
+fn fix_line(fix: &fix::Suggestion) -> String {
+    let status = match fix.status {
+        fix::Status::Verified => "verified",
+        fix::Status::Failed => "failed",
+        fix::Status::Rejected => "rejected",
+        fix::Status::Unverified => "unverified",
+    };
+    let votes = match fix.votes {
+        1 => "1 vote".to_string(),
+        n => format!("{n} votes"),
+    };
+    format!("fix {status} ({votes}, {}): {}", fix.model, fix.reason)
+}
+
+/// A verified fix's edits as a unified-style diff: `--- file`, then the
+/// SEARCH lines with `-` and the REPLACE lines with `+`.
+fn diff(fix: &fix::Suggestion) -> String {
+    let mut text = String::new();
+    for edit in &fix.edits {
+        let _ = writeln!(text, "--- {}\n+++ {}", edit.file, edit.file);
+        for line in edit.search.lines() {
+            let _ = writeln!(text, "-{line}");
+        }
+        for line in edit.replace.lines() {
+            let _ = writeln!(text, "+{line}");
+        }
+    }
+    text
 }
 
 /// `deepseek-coder:6.7b → served by x@y (first choice)`.
@@ -305,10 +366,16 @@ pub fn markdown(triage: &Triage, groups: &Groups<'_>) -> String {
         );
         for suggestion in &report.suggestions {
             match suggestion {
-                Suggestion::Advice { text, .. } => {
+                Entry::Fix(fix) => {
+                    let _ = writeln!(md, "{}\n", markdown_inline(&fix_line(fix)));
+                    if fix.status == fix::Status::Verified {
+                        let _ = writeln!(md, "{}\n", markdown_code_block(&diff(fix)));
+                    }
+                }
+                Entry::Note(Suggestion::Advice { text, .. }) => {
                     let _ = writeln!(md, "Suggestion:\n\n{}\n", markdown_code_block(text));
                 }
-                Suggestion::Skipped { reason } => {
+                Entry::Note(Suggestion::Skipped { reason }) => {
                     let _ = writeln!(md, "No suggestion: {}\n", markdown_inline(reason));
                 }
             }

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod document;
 pub mod failures;
 pub mod fingerprint;
+pub mod fixing;
 pub mod group;
 pub mod model;
 pub mod priority;

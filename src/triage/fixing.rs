@@ -1,0 +1,150 @@
+//! `pitcrew triage --fix`: each root cause's fix candidates, asked of its
+//! routed models and, for broken Playwright locators, healed from the page
+//! snapshot; all judged by the fix engine (rejection rules, then a re-run
+//! of the failing tests in a copy of the tree). Only `--apply` touches the
+//! working tree, and only with a verified fix.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::fix::{self, FailingTest, FixOptions, FixRequest, Seeded};
+use crate::suite::runners::TestRef;
+use crate::triage::document::{Entry, Triage};
+use crate::triage::group::{Group, Groups};
+use crate::triage::model::{ModelClient, ModelRef};
+
+/// Name shown as the proposer of a healed locator.
+const HEALER: &str = "selector-healing";
+
+/// How fixes are made and checked for this run.
+pub struct FixRun<'a> {
+    /// The project root: where the tests run, what edits are relative to.
+    pub root: &'a Path,
+    /// The test command (`-- CMD`, or the one the results recorded).
+    pub command: Vec<String>,
+    pub runner: Option<String>,
+    /// Files the change under test touched (edits may change them too).
+    pub changed_files: Vec<String>,
+    pub options: FixOptions,
+    /// `--apply`: land each group's best verified fix.
+    pub apply: bool,
+}
+
+/// Adds each group's fix suggestions to `triage` (before its advice) and,
+/// with `--apply`, lands the verified ones, printing each file to `out`.
+/// `client` is `None` when models are off: then only healed locators are
+/// judged.
+pub fn fix_groups(
+    groups: &Groups<'_>,
+    triage: &mut Triage,
+    client: Option<&ModelClient>,
+    run: &FixRun<'_>,
+    out: &mut dyn Write,
+) {
+    for (group, report) in groups.0.iter().zip(&mut triage.groups) {
+        let request = request(group, run);
+        if request.failing.is_empty() {
+            continue;
+        }
+        tracing::debug!(
+            group = %report.fingerprint,
+            allowed = ?request.allowed_files(),
+            "fix candidates may change these files"
+        );
+        let models = available(client, &report.route.models);
+        let seeded = healed(group, run.root);
+        if models.is_empty() && seeded.is_empty() {
+            continue;
+        }
+        let suggestions = fix::suggest_and_verify(client, &models, &request, &run.options, seeded);
+        if run.apply
+            && let Err(e) = fix::apply_verified(run.root, &suggestions, out)
+        {
+            tracing::warn!("fix for {} not applied: {e}", report.fingerprint);
+        }
+        let advice = std::mem::take(&mut report.suggestions);
+        report.suggestions = suggestions.into_iter().map(Entry::Fix).collect();
+        report.suggestions.extend(advice);
+    }
+}
+
+/// The group's failing tests whose file is known (a test without one
+/// cannot be re-run on its own).
+fn request(group: &Group<'_>, run: &FixRun<'_>) -> FixRequest {
+    let failing = group
+        .tests
+        .iter()
+        .filter_map(|t| {
+            let failure = t.failure.as_ref();
+            let message = failure.and_then(|f| f.message.clone()).unwrap_or_default();
+            let details = failure.and_then(|f| f.details.clone()).unwrap_or_default();
+            let stack_files = fix::stack_files(&details, run.root);
+            // Plain JUnit (pytest's default flavour) names no file: the
+            // failure's own stack does.
+            let file = t
+                .key
+                .file
+                .clone()
+                .or_else(|| stack_files.first().cloned())?;
+            Some(FailingTest {
+                test: TestRef {
+                    file: Some(file.clone()),
+                    classname: t.key.classname.clone(),
+                    name: t.key.name.clone(),
+                },
+                stack_files,
+                file,
+                message,
+                details,
+            })
+        })
+        .collect();
+    FixRequest {
+        root: run.root.to_path_buf(),
+        failing,
+        changed_files: run.changed_files.clone(),
+        command: run.command.clone(),
+        runner: run.runner.clone(),
+    }
+}
+
+/// The route's models that the endpoint lists, in the route's order.
+fn available(client: Option<&ModelClient>, models: &[String]) -> Vec<ModelRef> {
+    let Some(client) = client else {
+        return Vec::new();
+    };
+    let Some(endpoint) = client.endpoints().first().map(|e| e.name().to_string()) else {
+        return Vec::new();
+    };
+    models
+        .iter()
+        .map(|m| ModelRef::new(&endpoint, m.as_str()))
+        .filter(|m| client.is_available(m))
+        .collect()
+}
+
+/// For a selector failure: the best healed locator of each test.
+fn healed(group: &Group<'_>, root: &Path) -> Vec<Seeded> {
+    if group.category != "selector" {
+        return Vec::new();
+    }
+    group
+        .tests
+        .iter()
+        .filter_map(|t| {
+            let failure = t.failure.as_ref()?;
+            let message = failure.message.as_deref().unwrap_or("");
+            let details = failure.details.as_deref().unwrap_or("");
+            match fix::heal::heal_failure(root, message, details, t.key.file.as_deref()) {
+                Ok(candidates) => candidates.into_iter().next().map(|c| Seeded {
+                    edits: vec![c.edit],
+                    proposer: HEALER.to_string(),
+                }),
+                Err(why) => {
+                    tracing::debug!("no healed locator: {why}");
+                    None
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,202 @@
+//! `pitcrew triage --fix` end to end through the binary: a real git
+//! repository with a real failing pytest test, its JUnit report, and a
+//! scripted OpenAI-compatible server on 127.0.0.1 that gives a diagnosis,
+//! then fix candidates (the correct one twice, a wrong one, one weakening
+//! the test). Only the correct one is verified, with 2 votes; the tree is
+//! untouched without `--apply` and fixed with it.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::cli::pitcrew;
+use common::openai_server::{Reply, Server};
+use serde_json::Value;
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"))
+}
+
+/// A repository whose last commit made `add` subtract, and its pytest JUnit.
+fn broken_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("calc.py"), "def add(a, b):\n    return a + b\n").unwrap();
+    std::fs::write(
+        root.join("test_calc.py"),
+        "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".gitignore"),
+        "junit.xml\n.pytest_cache/\n__pycache__/\n",
+    )
+    .unwrap();
+    for args in [
+        &["init", "-q"][..],
+        &["add", "."],
+        &[
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-qm",
+            "calc",
+        ],
+    ] {
+        assert!(run(root, "git", args).status.success(), "git {args:?}");
+    }
+    // The change under test breaks `add` (`--base HEAD~1` names it, so a
+    // fix may edit calc.py, which no stack mentions).
+    std::fs::write(root.join("calc.py"), "def add(a, b):\n    return a - b\n").unwrap();
+    let commit = [
+        "-c",
+        "user.email=t@example.com",
+        "-c",
+        "user.name=t",
+        "commit",
+        "-qam",
+        "break add",
+    ];
+    assert!(run(root, "git", &commit).status.success());
+    let pytest = run(
+        root,
+        "python3",
+        &[
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml=junit.xml",
+        ],
+    );
+    assert_eq!(pytest.status.code(), Some(1), "test_add fails for real");
+    dir
+}
+
+fn block(search: &str, replace: &str) -> String {
+    format!("calc.py\n```python\n<<<<<<< SEARCH\n{search}=======\n{replace}>>>>>>> REPLACE\n```\n")
+}
+
+fn scripted_server() -> Server {
+    let server = Server::start();
+    let correct = block("    return a - b\n", "    return a + b\n");
+    let wrong = block("    return a - b\n", "    return 5\n");
+    let weakening = "test_calc.py\n<<<<<<< SEARCH\n    assert add(2, 3) == 5\n=======\n    assert True\n>>>>>>> REPLACE\n";
+    server
+        .models(Reply::models(&["fixer:7b"]))
+        .chat_matching(
+            "SEARCH/REPLACE",
+            vec![
+                Reply::answer(&format!("The operator is wrong.\n\n{correct}")),
+                Reply::answer(&wrong),
+                Reply::answer(weakening),
+                Reply::answer(&correct.replace('\n', "\r\n")),
+            ],
+        )
+        .chat(vec![Reply::answer("`add` subtracts: make it add.")]);
+    server
+}
+
+fn triage(dir: &Path, server: &Server, extra: &[&str]) -> Value {
+    let base = server.base();
+    let mut args = vec![
+        "triage",
+        "junit.xml",
+        "--format",
+        "json",
+        "--model-url",
+        &base,
+        "--model",
+        "fixer:7b",
+        "--fix",
+        "4",
+        "--base",
+        "HEAD~1",
+    ];
+    args.extend(extra);
+    args.extend(["--", "python3", "-m", "pytest", "-p", "no:cacheprovider"]);
+    let out = pitcrew(&args, dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("triage prints JSON")
+}
+
+#[test]
+fn only_the_correct_fix_is_verified_and_lands_only_with_apply() {
+    if !common::cli::has_pytest() {
+        return;
+    }
+    let dir = broken_repository();
+    let root = dir.path();
+    let json = triage(root, &scripted_server(), &[]);
+    let group = &json["groups"][0];
+    let suggestions = group["suggestions"].as_array().unwrap();
+    let verified: Vec<&Value> = suggestions
+        .iter()
+        .filter(|s| s["status"] == "verified")
+        .collect();
+    assert_eq!(verified.len(), 1, "{suggestions:#?}");
+    assert_eq!(verified[0]["votes"], 2);
+    assert_eq!(verified[0]["edits"][0]["replace"], "    return a + b\n");
+    // Fixes come first, verified leading; the diagnosis follows them.
+    assert_eq!(suggestions[0]["status"], "verified");
+    assert_eq!(suggestions.last().unwrap()["status"], "advice");
+    let statuses: Vec<&str> = suggestions
+        .iter()
+        .filter_map(|s| s["status"].as_str())
+        .collect();
+    assert!(
+        statuses.contains(&"failed"),
+        "the wrong fix breaks test_add_zero: {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&"rejected"),
+        "the weakened test is refused: {statuses:?}"
+    );
+    // Without --apply the tree is as it was.
+    assert!(
+        run(root, "git", &["status", "--porcelain"])
+            .stdout
+            .is_empty()
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("calc.py")).unwrap(),
+        "def add(a, b):\n    return a - b\n"
+    );
+
+    let json = triage(root, &scripted_server(), &["--apply"]);
+    assert_eq!(json["groups"][0]["suggestions"][0]["status"], "verified");
+    assert_eq!(
+        std::fs::read_to_string(root.join("calc.py")).unwrap(),
+        "def add(a, b):\n    return a + b\n"
+    );
+    let pytest = run(
+        root,
+        "python3",
+        &["-m", "pytest", "-q", "-p", "no:cacheprovider"],
+    );
+    assert_eq!(
+        pytest.status.code(),
+        Some(0),
+        "the applied fix makes the suite pass"
+    );
+}
+
+#[test]
+fn apply_needs_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pitcrew(&["triage", "junit.xml", "--apply"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
