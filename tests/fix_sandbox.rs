@@ -1,6 +1,8 @@
 //! The fix sandbox is removed even when pitcrew is interrupted: this test
 //! runs itself again as a child that makes a sandbox and waits, interrupts
-//! it, and checks that the temporary worktree is gone.
+//! it, and checks that the temporary worktree is gone. Unix only: the
+//! interrupt is a SIGINT.
+#![cfg(unix)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -34,7 +36,6 @@ fn interrupted_child() {
     unreachable!("the parent interrupts this child");
 }
 
-#[cfg(unix)]
 #[test]
 fn ctrl_c_removes_the_temporary_worktree() {
     let dir = tempfile::tempdir().unwrap();

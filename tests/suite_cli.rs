@@ -813,7 +813,9 @@ fn report_sets_the_step_outputs_in_github_actions() {
     );
 }
 
-/// A pytest file whose one test keeps a core busy for `cpu` seconds.
+/// A pytest file whose one test keeps a core busy for `cpu` seconds (the
+/// pinned-core test that uses it is Linux only).
+#[cfg(target_os = "linux")]
 fn cpu_bound_pytest_file(dir: &Path, name: &str, cpu: f64) {
     let text = format!(
         "import time\n\ndef test_busy():\n    start = time.process_time()\n    while time.process_time() - start < {cpu}:\n        pass\n"
