@@ -106,9 +106,10 @@ fn check_and_run(project: &Path, wasm: &Path, world: &str) {
 fn rust(world: &str) {
     let work = tempfile::tempdir().unwrap();
     let project = scaffold(work.path(), world, "rust");
-    // One target dir for the three projects: the SDK and its dependencies
-    // are built once. Offline: everything comes from the local registry.
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plugin_new_rust");
+    // A target dir per project: the three run in parallel, and in one shared
+    // dir a project's doctest found its SDK rlib replaced by another
+    // project's build. Offline: everything comes from the local registry.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("plugin_new_rust_{world}"));
     let cargo = || {
         let mut cmd = Command::new(env!("CARGO"));
         cmd.current_dir(&project)
