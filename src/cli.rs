@@ -84,6 +84,14 @@ pub struct TriageArgs {
     /// pitcrew-results.json].
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
+    /// Ask this preset endpoint: `github-models` (token from GITHUB_TOKEN)
+    /// or `ollama` (overrides pitcrew.toml's [models] endpoint and url).
+    #[arg(long, value_name = "PRESET", value_parser = ["github-models", "ollama"], conflicts_with = "model_url")]
+    pub model_endpoint: Option<String>,
+    /// The most this run's model calls may cost, in USD (overrides
+    /// [models] max_cost_usd); the groups past it say so.
+    #[arg(long, value_name = "USD")]
+    pub max_cost_usd: Option<f64>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -6,6 +6,8 @@
 //! release URL answers with a 302 to another host (another port here) that
 //! holds the bytes, and every request both hosts see is recorded.
 
+mod common;
+
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead as _, BufReader, Write as _};
@@ -592,4 +594,194 @@ fn a_missing_or_unknown_input_is_one_error_line_and_exit_2() {
         assert!(step.stderr.contains(needle), "{env:?}: {}", step.stderr);
         assert_eq!(step.stderr.lines().count(), 1, "one line: {}", step.stderr);
     }
+}
+
+#[test]
+fn triage_gets_its_model_endpoint_and_budget() {
+    let Step { code, argv, .. } = run_action(
+        &[
+            ("PITCREW_COMMAND", "triage"),
+            ("PITCREW_MODEL", "openai/gpt-4o-mini"),
+            ("PITCREW_MODEL_ENDPOINT", "github-models"),
+            ("PITCREW_BUDGET_USD", "0.50"),
+        ],
+        0,
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        argv,
+        [
+            "triage",
+            "--format",
+            "json",
+            "-o",
+            "pitcrew-triage.json",
+            "--model",
+            "openai/gpt-4o-mini",
+            "--model-endpoint",
+            "github-models",
+            "--max-cost-usd",
+            "0.50",
+            "pitcrew-shard-1.json",
+            "pitcrew-shard-2.json"
+        ]
+    );
+    let Step { argv, .. } = run_action(
+        &[
+            ("PITCREW_COMMAND", "triage"),
+            ("PITCREW_MODEL_ENDPOINT", "http://127.0.0.1:11434/v1"),
+        ],
+        0,
+    );
+    assert_eq!(argv[5..7], ["--model-url", "http://127.0.0.1:11434/v1"]);
+
+    let step = run_action(
+        &[
+            ("PITCREW_COMMAND", "triage"),
+            ("PITCREW_MODEL_ENDPOINT", "$(touch pwned)"),
+        ],
+        0,
+    );
+    assert_eq!(step.code, Some(2));
+    assert!(step.argv.is_empty(), "pitcrew never ran: {:?}", step.argv);
+    assert!(
+        step.stderr.contains("PITCREW_MODEL_ENDPOINT"),
+        "{}",
+        step.stderr
+    );
+    assert_eq!(step.stderr.lines().count(), 1, "one line: {}", step.stderr);
+}
+
+/// Two shards' JUnit: one root cause on both (different ports), one more on
+/// the second; the model's answer is hostile Markdown.
+const TRIAGE_SHARDS: [(&str, &str); 2] = [
+    (
+        "shard-1.xml",
+        r#"<testsuite name="a"><testcase classname="tests.test_db" name="test_a" file="tests/test_db.py"><failure message="ConnectionError: refused at 127.0.0.1:5432">  File "/w/app/db.py", line 3, in connect
+ConnectionError: refused</failure></testcase></testsuite>
+"#,
+    ),
+    (
+        "shard-2.xml",
+        r#"<testsuite name="b"><testcase classname="tests.test_db" name="test_b" file="tests/test_db.py"><failure message="ConnectionError: refused at 127.0.0.1:61000">  File "/w/app/db.py", line 3, in connect
+ConnectionError: refused</failure></testcase>
+<testcase classname="tests.test_cart" name="test_total" file="tests/test_cart.py"><failure message="AssertionError: assert 41 == 42">  File "/w/tests/test_cart.py", line 9, in test_total
+AssertionError: assert 41 == 42</failure></testcase></testsuite>
+"#,
+    ),
+];
+
+/// What one run of run.sh with `command: triage` and the real binary left:
+/// its exit code, $GITHUB_OUTPUT, the step summary and stdout.
+struct Triaged {
+    code: Option<i32>,
+    outputs: String,
+    summary: String,
+    stdout: String,
+}
+
+fn triage_step(dir: &Path, endpoint: &str, budget: &str) -> Triaged {
+    let outputs = dir.join(format!("github_output_{budget}"));
+    let summary = dir.join(format!("step_summary_{budget}"));
+    let output = Command::new("bash")
+        .arg(script("run.sh"))
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .env("PITCREW_BIN", env!("CARGO_BIN_EXE_pitcrew"))
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("PITCREW_COMMAND", "triage")
+        .env("PITCREW_RESULTS", "shard-*.xml")
+        .env("PITCREW_MODEL", "fixer:7b")
+        .env("PITCREW_MODEL_ENDPOINT", endpoint)
+        .env("PITCREW_BUDGET_USD", budget)
+        .output()
+        .expect("bash runs");
+    Triaged {
+        code: output.status.code(),
+        outputs: fs::read_to_string(&outputs).unwrap_or_default(),
+        summary: fs::read_to_string(&summary).unwrap_or_default(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+    }
+}
+
+#[test]
+fn triage_runs_for_real_into_the_step_summary_and_outputs_within_the_budget() {
+    use common::openai_server::{Reply, Server};
+    let server = Server::start();
+    server
+        .models(Reply::models(&["fixer:7b"]))
+        .chat(vec![Reply::answer(
+            "Start the db first.\n```\n::error::owned\n``` <img src=x> @team",
+        )]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, xml) in TRIAGE_SHARDS {
+        fs::write(dir.path().join(name), xml).expect("shard");
+    }
+    // A call costs $1.50 (10 tokens in, 5 out).
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[models.prices.\"fixer:7b\"]\ninput_per_million = 100000.0\noutput_per_million = 100000.0\n",
+    )
+    .expect("config");
+
+    // A budget that is no amount of money is bad input: nothing written.
+    let bad = triage_step(dir.path(), &server.base(), "-1");
+    assert_eq!(bad.code, Some(2), "{}", bad.stdout);
+    assert!(bad.outputs.contains("exit-code=2"), "{}", bad.outputs);
+    assert!(bad.summary.is_empty() && !dir.path().join("pitcrew-triage.json").exists());
+
+    // No budget: no call at all, and the summary says why.
+    let none = triage_step(dir.path(), &server.base(), "0");
+    assert_eq!(none.code, Some(0), "{}", none.stdout);
+    assert!(server.chats().is_empty(), "a $0 budget asks nothing");
+    assert!(
+        none.summary
+            .contains("the model budget ran out: 2 of 2 root causes have no suggestion"),
+        "{}",
+        none.summary
+    );
+
+    let run = triage_step(dir.path(), &server.base(), "5");
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    for (name, value) in [
+        ("failed", "3"),
+        ("summary", "3 failures, 2 root causes"),
+        ("report-path", "pitcrew-triage.json"),
+    ] {
+        assert!(
+            run.outputs.contains(&format!("{name}<<"))
+                && run.outputs.contains(&format!("\n{value}\n")),
+            "{name}={value} in {}",
+            run.outputs
+        );
+    }
+    assert!(run.outputs.ends_with("exit-code=0\n"), "{}", run.outputs);
+    let md = &run.summary;
+    assert!(
+        md.starts_with("### pitcrew triage: 3 failures, 2 root causes"),
+        "{md}"
+    );
+    assert!(!md.contains("budget ran out"), "{md}");
+    // The answer's fence (and its HTML) cannot leave the block it is shown
+    // in: the block's fence is longer than any backtick run inside.
+    assert!(md.contains("````text\nStart the db first.\n```\n"), "{md}");
+    assert!(!run.stdout.lines().any(|l| l.starts_with("::error::owned")));
+
+    let json: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("pitcrew-triage.json")).expect("triage JSON"),
+    )
+    .expect("JSON");
+    assert_eq!(json["suggestions"], "on");
+    assert_eq!(server.chats().len(), 2, "one call per root cause");
+    assert!(
+        server
+            .chats()
+            .iter()
+            .all(|c| c.model().as_deref() == Some("fixer:7b"))
+    );
 }

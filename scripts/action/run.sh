@@ -13,10 +13,21 @@
 #   PITCREW_PLAN          split: where the shard plan goes; run, report: the
 #                         shard plan to read; plan: where the launch plan goes
 #   PITCREW_CONFIG_FILE   a pitcrew.toml
+#   PITCREW_MODEL         triage: the model every root cause goes to (--model)
+#   PITCREW_MODEL_ENDPOINT  triage: where models are asked: `github-models`
+#                         (the job's token, `permissions: models: read`),
+#                         `ollama`, or an OpenAI-compatible base URL such as
+#                         http://127.0.0.1:11434/v1. Not an input: set it as
+#                         the step's `env`. Empty: pitcrew.toml, else Ollama.
+#   PITCREW_BUDGET_USD    test, report: the monthly Actions budget;
+#                         triage: the most the run's model calls may cost
 #   PITCREW_BIN           the binary (from install.sh)
 #
 # Writes `exit-code` (and for split `matrix` and `plan`, for plan `plan`) to
-# $GITHUB_OUTPUT; test and report write their counts there themselves.
+# $GITHUB_OUTPUT; test, report and triage write their counts there
+# themselves (triage: `failed`, `summary`, `report-path` = the triage JSON,
+# pitcrew-triage.json, which `report --triage` reads), and their Markdown to
+# $GITHUB_STEP_SUMMARY.
 # Exits with pitcrew's own exit code. Written for bash 3.2 too (macOS's
 # /bin/bash): no namerefs, no `set -u` (it rejects empty arrays there).
 set -eo pipefail
@@ -46,6 +57,20 @@ if [ -n "${PITCREW_CONFIG_FILE:-}" ]; then argv+=(--config "$PITCREW_CONFIG_FILE
 publishing() {
   if [ -n "${PITCREW_COMMENT:-}" ]; then argv+=(--comment "$PITCREW_COMMENT"); fi
   if [ -n "${PITCREW_BUDGET_USD:-}" ]; then argv+=(--budget-usd "$PITCREW_BUDGET_USD"); fi
+}
+
+# The inputs of `triage`: the JSON document goes to a file (for the report
+# job and artifacts), its Markdown to the step summary.
+triage_inputs() {
+  argv+=(--format json -o pitcrew-triage.json)
+  if [ -n "${PITCREW_MODEL:-}" ]; then argv+=(--model "$PITCREW_MODEL"); fi
+  case "${PITCREW_MODEL_ENDPOINT:-}" in
+    "") ;;
+    http://* | https://*) argv+=(--model-url "$PITCREW_MODEL_ENDPOINT") ;;
+    github-models | ollama) argv+=(--model-endpoint "$PITCREW_MODEL_ENDPOINT") ;;
+    *) die "PITCREW_MODEL_ENDPOINT: not github-models, ollama or an http(s) URL" ;;
+  esac
+  if [ -n "${PITCREW_BUDGET_USD:-}" ]; then argv+=(--max-cost-usd "$PITCREW_BUDGET_USD"); fi
 }
 
 needs_test_command() {
@@ -80,6 +105,7 @@ case "$command" in
     argv+=("$command")
     if [ "$command" = report ] && [ -n "$plan" ]; then argv+=(--plan "$plan"); fi
     if [ "$command" = report ]; then publishing; fi
+    if [ "$command" = triage ]; then triage_inputs; fi
     argv+=("${extra[@]}")
     # Result globs are expanded here, by bash, and only these.
     shopt -s nullglob

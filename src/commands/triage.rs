@@ -35,7 +35,19 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
         )?),
         (None, None) => None,
     };
-    let config = config(global)?;
+    let mut config = config(global)?;
+    if let Some(preset) = &args.model_endpoint {
+        config.models.endpoint = Some(preset.clone());
+        config.models.url = None;
+        config.models.token_env = None;
+    }
+    if let Some(usd) = args.max_cost_usd {
+        if !(usd.is_finite() && usd >= 0.0) {
+            let why = format!("--max-cost-usd: {usd} is not a non-negative number of dollars");
+            return Err(InputError::new(why).into());
+        }
+        config.models.max_cost_usd = Some(usd);
+    }
     let merged = merge::merge(inputs, None);
     let groups = root_causes(global, &merged, changes.as_ref());
     let router = runtime(&config)
@@ -104,20 +116,32 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
         ReportFormat::Terminal => document::terminal(&triage, &groups),
         ReportFormat::Markdown => document::markdown(&triage, &groups),
     };
-    match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes())?,
-        None => {
-            // In GitHub Actions nothing a test or a model wrote may read as
-            // a workflow command.
-            let text = if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
-                crate::github::workflow_commands::guarded(&text)
-            } else {
-                text
-            };
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
+    if let Some(path) = &args.output {
+        write_atomic(path, text.as_bytes())?;
+    }
+    // In GitHub Actions: the Markdown in the step summary, and the outputs.
+    let markdown = || match args.format {
+        ReportFormat::Markdown => text.clone(),
+        _ => document::markdown(&triage, &groups),
+    };
+    crate::github::output::triage(
+        markdown,
+        triage.failures,
+        &triage.headline,
+        args.output.as_deref(),
+    )
+    .context("writing the step summary and $GITHUB_OUTPUT")?;
+    if args.output.is_none() {
+        // In GitHub Actions nothing a test or a model wrote may read as
+        // a workflow command.
+        let text = if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+            crate::github::workflow_commands::guarded(&text)
+        } else {
+            text
+        };
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
     }
     Ok(exit::SUCCESS)
 }

@@ -40,6 +40,54 @@ pub fn format(outputs: &[(&str, String)]) -> String {
     text
 }
 
+/// Appends `markdown` to `$GITHUB_STEP_SUMMARY` when it is set, cut at
+/// GitHub's 1 MiB with a notice naming `pointer` (where the whole text is).
+/// Returns whether it was cut.
+/// `markdown` is only made when there is a step summary.
+pub fn append_step_summary(
+    markdown: impl FnOnce() -> String,
+    pointer: &str,
+) -> std::io::Result<bool> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) else {
+        return Ok(false);
+    };
+    use crate::suite::render::{STEP_SUMMARY_LIMIT, cap_markdown};
+    let markdown = markdown();
+    let capped = cap_markdown(&markdown, STEP_SUMMARY_LIMIT, pointer);
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)?;
+    file.write_all(capped.as_bytes())?;
+    Ok(capped.len() < markdown.len())
+}
+
+/// What `pitcrew triage` hands a workflow (nothing outside GitHub Actions):
+/// its Markdown in the step summary, and the outputs `failed`, `summary`
+/// (the headline) and `report-path` (the `-o` file, when there is one).
+pub fn triage(
+    markdown: impl FnOnce() -> String,
+    failures: usize,
+    headline: &str,
+    written: Option<&Path>,
+) -> std::io::Result<()> {
+    let pointer = match written {
+        Some(path) => format!("the whole triage is {}", path.display()),
+        None => "the whole triage is in the job log".to_string(),
+    };
+    if append_step_summary(markdown, &pointer)? {
+        tracing::warn!("the triage is over GitHub's 1 MiB step summary: cut, with a notice");
+    }
+    let mut outputs = vec![
+        ("failed", failures.to_string()),
+        ("summary", headline.to_string()),
+    ];
+    if let Some(path) = written {
+        outputs.push(("report-path", path.display().to_string()));
+    }
+    write_to_env(&outputs)
+}
+
 fn delimiter_for(value: &str) -> String {
     let hash = Sha256::digest(value.as_bytes());
     let mut delimiter = String::from("pitcrew_");
