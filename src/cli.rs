@@ -360,6 +360,11 @@ pub struct GithubArgs {
     /// the month's estimated spend, and from 80% a warning annotation.
     #[arg(long, value_name = "USD")]
     pub budget_usd: Option<f64>,
+    /// A triage document (`pitcrew triage --fix --format json -o FILE`):
+    /// its fixes go into the PR comment, verified first, as suggestions
+    /// where the edit lies inside the pull request's diff.
+    #[arg(long, value_name = "FILE")]
+    pub triage: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

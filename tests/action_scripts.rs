@@ -635,6 +635,28 @@ fn triage_gets_its_model_endpoint_and_budget() {
     );
     assert_eq!(argv[5..7], ["--model-url", "http://127.0.0.1:11434/v1"]);
 
+    // The test command verifies fixes: after the results, behind `--`.
+    let Step { argv, .. } = run_action(
+        &[
+            ("PITCREW_COMMAND", "triage"),
+            ("PITCREW_ARGS", "--fix 3"),
+            ("PITCREW_TEST_COMMAND", "pytest -q"),
+        ],
+        0,
+    );
+    assert_eq!(
+        argv[5..],
+        [
+            "--fix",
+            "3",
+            "pitcrew-shard-1.json",
+            "pitcrew-shard-2.json",
+            "--",
+            "pytest",
+            "-q"
+        ]
+    );
+
     let step = run_action(
         &[
             ("PITCREW_COMMAND", "triage"),

@@ -805,3 +805,122 @@ fn pitcrew_test_publishes_the_comment_with_the_run_cost_and_the_budget() {
     );
     assert_eq!(api.check_runs().len(), 1);
 }
+
+/// A triage document with a verified fix inside the PR's diff, an
+/// unverified one outside it, and a failed one; the model's text is hostile.
+fn triage_document() -> Value {
+    let fix = |status: &str, search: &str, replace: &str| {
+        json!({"status": status, "reason": "the failing tests pass", "votes": 2, "model": "fixer:7b",
+               "edits": [{"file": "shop/cart.py", "search": search, "replace": replace}]})
+    };
+    json!({
+        "failures": 1, "root_causes": 1, "headline": "1 failure, 1 root cause", "suggestions": "on",
+        "groups": [{
+            "fingerprint": "0123456789abcdef", "category": "assertion", "specialty": "test",
+            "language": "python", "priority": 1, "why": [], "touched": true,
+            "tests": ["tests/test_cart.py > c > test_total"], "message": "assert 3 == 4",
+            "signature": {"line": "assert", "frames": []},
+            "route": {"model": "fixer:7b", "served_by": "fixer:7b@x", "reason": "first choice"},
+            "suggestions": [
+                fix("unverified", "    s = 0\n", "    s = 1\n"),
+                fix("verified", "    return s + 1\n", "    return s\n```\n@team ::error::x\n"),
+                fix("failed", "    return s + 1\n", "    return 4\n"),
+                {"status": "advice", "model": "fixer:7b", "served_by": "fixer:7b@x", "text": "look"}
+            ]
+        }]
+    })
+}
+
+#[test]
+fn verified_fixes_are_suggestions_inside_the_diff_and_diffs_outside() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    failing_suite(dir.path());
+    std::fs::create_dir(dir.path().join("shop")).expect("dir");
+    std::fs::write(
+        dir.path().join("shop/cart.py"),
+        "def total(items):\n    s = 0\n    for i in items:\n        s += i\n    return s + 1\n",
+    )
+    .expect("source");
+    std::fs::write(
+        dir.path().join("triage.json"),
+        triage_document().to_string(),
+    )
+    .expect("triage");
+    // The PR changed lines 4-5 of cart.py (one hunk), and another file.
+    api.route_paged(
+        "/repos/acme/widgets/pulls/7/files",
+        vec![
+            json!({"filename": "README.md", "status": "modified", "patch": "@@ -1 +1 @@\n-a\n+b"}),
+            json!({"filename": "shop/cart.py", "status": "modified",
+                   "patch": "@@ -3,3 +3,3 @@ def total(items):\n     for i in items:\n-        s -= i\n+        s += i\n     return s + 1"}),
+        ],
+        None,
+    );
+    let env = actions_env(dir.path(), &api, "pull_request", &pr_payload(7));
+    let out = report(
+        dir.path(),
+        &["--no-classify", "--triage", "triage.json", "results.xml"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let body = api.comments(7).pop().expect("the comment").body;
+    let verified = body.find("**verified**").expect(&body);
+    let unverified = body.find("**unverified**").expect(&body);
+    assert!(verified < unverified, "verified first: {body}");
+    assert!(
+        body.contains(
+            "**shop/cart.py**, line 5: in this pull request's diff, as a suggestion for those lines:\n\n````suggestion\n    return s\n```\n@team ::error::x\n````"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("line 2, outside this pull request's diff):\n\n```diff\n@@ -2,1 +2,1 @@\n-    s = 0\n+    s = 1\n```"),
+        "{body}"
+    );
+    assert!(
+        body.contains("1 candidate(s) failed verification"),
+        "{body}"
+    );
+    assert!(!body.contains("return 4"), "a failed fix is not suggested");
+    // The check run cannot take suggestions: its text has diffs only.
+    let run = api.check_runs().pop().expect("check run");
+    let check_text = run.fields["output"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        check_text.contains("````diff\n@@ -5,1 +5,3 @@"),
+        "{check_text}"
+    );
+    assert!(!check_text.contains("suggestion\n"), "{check_text}");
+}
+
+#[test]
+fn a_bad_triage_document_is_one_line_naming_the_field_and_exit_2() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    failing_suite(dir.path());
+    let mut doc = triage_document();
+    doc["groups"][0]["suggestions"][1]["edits"][0]
+        .as_object_mut()
+        .expect("edit")
+        .remove("replace");
+    std::fs::write(dir.path().join("triage.json"), doc.to_string()).expect("triage");
+    let env = actions_env(dir.path(), &api, "pull_request", &pr_payload(7));
+    let out = report(
+        dir.path(),
+        &["--no-classify", "--triage", "triage.json", "results.xml"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("triage.json: groups[0].suggestions[1].edits[0].replace: missing"),
+        "{stderr}"
+    );
+    assert!(api.requests().is_empty());
+    assert!(!dir.path().join("summary.md").exists());
+    assert!(!dir.path().join("pitcrew-results.xml").exists());
+}

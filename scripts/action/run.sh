@@ -7,7 +7,8 @@
 #   PITCREW_ARGS          extra arguments, split on whitespace (no globbing)
 #   PITCREW_SHARDS        split, test: number of shards, or `auto`
 #   PITCREW_SHARD         run: this job's shard, `K/N`
-#   PITCREW_TEST_COMMAND  test, split, run: the test command, split on whitespace
+#   PITCREW_TEST_COMMAND  test, split, run: the test command, split on whitespace;
+#                         triage: the command that verifies fixes (`args: --fix`)
 #   PITCREW_TIMINGS       split: timing history globs
 #   PITCREW_RESULTS       report, triage: result file globs
 #   PITCREW_PLAN          split: where the shard plan goes; run, report: the
@@ -119,6 +120,10 @@ case "$command" in
     shopt -u nullglob
     [ "${#results[@]}" -gt 0 ] || die "input 'results': no file matches '${PITCREW_RESULTS:-pitcrew-shard-*.json}'"
     argv+=("${results[@]}")
+    # triage --fix verifies candidate fixes with the test command.
+    if [ "$command" = triage ] && [ "${#test_command[@]}" -gt 0 ]; then
+      argv+=(-- "${test_command[@]}")
+    fi
     ;;
   plan)
     plan="${plan:-pitcrew-plan.json}"

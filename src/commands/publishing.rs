@@ -10,6 +10,7 @@ use crate::error::ResultExt as _;
 use crate::github::client::{Client, RetryPolicy};
 use crate::github::context::Context;
 use crate::github::cost::{self, BudgetCheck, PriceTable};
+use crate::github::fixes::Fixes;
 use crate::github::markdown::{Report, billed_minutes};
 use crate::github::workflow_commands;
 use crate::suite::merge::Merged;
@@ -19,6 +20,8 @@ use crate::triage::group::Groups;
 pub struct Target {
     context: Context,
     token: String,
+    /// `--triage`: the fixes the comment suggests.
+    fixes: Option<Fixes>,
 }
 
 /// The GitHub context and token when the run is published to GitHub:
@@ -26,6 +29,8 @@ pub struct Target {
 /// `--no-github`. A bad context (event payload, variables) is an input
 /// error, found before anything is written.
 pub fn target(args: &GithubArgs) -> anyhow::Result<Option<Target>> {
+    // A bad triage document is bad input, published or not.
+    let fixes = args.triage.as_deref().map(Fixes::read).transpose()?;
     if args.no_github {
         return Ok(None);
     }
@@ -38,7 +43,11 @@ pub fn target(args: &GithubArgs) -> anyhow::Result<Option<Target>> {
     }
     let context = Context::from_env(args.pr).classified()?;
     match token {
-        Some(token) => Ok(Some(Target { context, token })),
+        Some(token) => Ok(Some(Target {
+            context,
+            token,
+            fixes,
+        })),
         None => {
             failure(
                 args,
@@ -78,7 +87,11 @@ pub fn publish(
     args: &GithubArgs,
 ) -> anyhow::Result<()> {
     use crate::github::publish::{READ_ONLY_NOTICE, Settings, publish};
-    let Target { context, token } = target;
+    let Target {
+        context,
+        token,
+        fixes,
+    } = target;
     let prices = match super::config(global) {
         Ok(config) => config.prices,
         Err(err) => {
@@ -105,6 +118,7 @@ pub fn publish(
         cost_line: (!lines.is_empty()).then(|| lines.join("\n\n")),
         phases: crate::suite::phases::markdown(phases),
         blocked: phases.blocked(),
+        fixes: fixes.as_ref(),
     };
     let settings = Settings {
         comment: args.comment,

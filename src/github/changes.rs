@@ -60,11 +60,14 @@ pub fn for_ordering(args: &ChangedArgs) -> Result<Option<Changes>, InputError> {
 }
 
 #[derive(Deserialize)]
-struct PrFile {
-    filename: String,
+pub struct PrFile {
+    pub filename: String,
     /// A renamed file's old path: its tests may still carry the old name.
     #[serde(default)]
-    previous_filename: Option<String>,
+    pub previous_filename: Option<String>,
+    /// The file's diff hunks (absent for a binary file or a large diff).
+    #[serde(default)]
+    pub patch: Option<String>,
 }
 
 /// The paths pull request `number` changes (renames: both paths), as
@@ -72,8 +75,7 @@ struct PrFile {
 /// request at the cap may change more, which GitHub does not list: that is
 /// said in a warning.
 pub fn pr_files(client: &Client, context: &Context, number: u64) -> Result<Vec<String>, ApiError> {
-    let path = format!("/repos/{}/pulls/{number}/files?per_page=100", context.repo);
-    let files: Vec<PrFile> = client.paginate(&path, None, MAX_PR_FILES)?;
+    let files = pr_file_list(client, context, number)?;
     if files.len() >= MAX_PR_FILES {
         tracing::warn!(
             "pull request #{number} changes {MAX_PR_FILES} files or more; GitHub lists only the first {MAX_PR_FILES}, so the others' tests are not moved first"
@@ -83,4 +85,15 @@ pub fn pr_files(client: &Client, context: &Context, number: u64) -> Result<Vec<S
         .into_iter()
         .flat_map(|f| std::iter::once(f.filename).chain(f.previous_filename))
         .collect())
+}
+
+/// The files of pull request `number` as GitHub lists them (100 a page, at
+/// most [`MAX_PR_FILES`]), with their patches.
+pub fn pr_file_list(
+    client: &Client,
+    context: &Context,
+    number: u64,
+) -> Result<Vec<PrFile>, ApiError> {
+    let path = format!("/repos/{}/pulls/{number}/files?per_page=100", context.repo);
+    client.paginate(&path, None, MAX_PR_FILES)
 }

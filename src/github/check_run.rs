@@ -238,6 +238,7 @@ mod tests {
             cost_line: None,
             phases: String::new(),
             blocked,
+            fixes: None,
         };
         assert_eq!(conclusion(&report(true)), "failure");
         // A failure a quarantine phase waived: the run passed.

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
+use super::fixes::{Fixes, Hunks};
 use crate::escape::{markdown_code_block, markdown_inline};
 use crate::suite::fold::{FinalOutcome, TestResult};
 use crate::suite::merge::Merged;
@@ -39,6 +40,8 @@ pub struct Report<'a> {
     /// The test pipeline's verdict: a blocking check failed (exit 1). A
     /// failure a phase waived does not block.
     pub blocked: bool,
+    /// Suggested fixes from a triage document (`report --triage`).
+    pub fixes: Option<&'a Fixes>,
 }
 
 /// What the results were, in 16 hex digits: counts, then the failing and
@@ -88,9 +91,17 @@ pub fn marker_digest(body: &str) -> Option<&str> {
 
 /// The sticky comment: the marker, then the report, at most
 /// [`COMMENT_LIMIT`] characters.
-pub fn comment(report: &Report<'_>) -> String {
-    let marker = marker(&digest(report.merged));
-    let body = body(report, true);
+/// `hunks` are the pull request's: fixes inside them are suggestions.
+pub fn comment(report: &Report<'_>, hunks: Option<&Hunks>) -> String {
+    let fixes = fixes_section(report, hunks);
+    let mut digest = digest(report.merged);
+    if !fixes.is_empty() {
+        // New fixes are a change worth a comment update (`--comment changes`).
+        let hash = Sha256::digest(format!("{digest}\n{fixes}").as_bytes());
+        digest = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    }
+    let marker = marker(&digest);
+    let body = body(report, true, &fixes);
     let pointer = match &report.run_url {
         Some(url) => format!("the full report is in the run's step summary: {url}"),
         None => "the full report is in the run's step summary".into(),
@@ -107,7 +118,7 @@ pub fn check_output(report: &Report<'_>, notice: Option<&str>) -> (String, Strin
     if let Some(notice) = notice {
         let _ = write!(summary, "\n{notice}\n");
     }
-    let text = body(report, false);
+    let text = body(report, false, &fixes_section(report, None));
     let pointer = "the full report is in the run's step summary";
     (
         title,
@@ -139,7 +150,17 @@ fn counts_table(merged: &Merged) -> String {
     )
 }
 
-fn body(report: &Report<'_>, with_heading: bool) -> String {
+/// The "Suggested fixes" section (empty without a triage document).
+fn fixes_section(report: &Report<'_>, hunks: Option<&Hunks>) -> String {
+    // The edited files are read from the checkout pitcrew runs in.
+    let root = std::env::current_dir().unwrap_or_default();
+    report
+        .fixes
+        .map(|f| f.markdown(hunks, &root))
+        .unwrap_or_default()
+}
+
+fn body(report: &Report<'_>, with_heading: bool, fixes: &str) -> String {
     let merged = report.merged;
     let mut md = String::new();
     if with_heading {
@@ -150,6 +171,7 @@ fn body(report: &Report<'_>, with_heading: bool) -> String {
     }
     problems(&mut md, merged);
     failures(&mut md, report);
+    md.push_str(fixes);
     flaky(&mut md, merged);
     md.push_str(&report.phases);
     shards(&mut md, merged);
@@ -377,8 +399,9 @@ mod tests {
             cost_line: None,
             phases: String::new(),
             blocked: m.summary.failed > 0 || !m.problems.is_empty(),
+            fixes: None,
         };
-        let body = comment(&report);
+        let body = comment(&report, None);
         assert!(body.starts_with(MARKER));
         assert!(!body.contains("@admin"), "{body}");
         // Every `<img` is backslash-escaped: text, not HTML.
@@ -426,8 +449,9 @@ mod tests {
             cost_line: None,
             phases: String::new(),
             blocked: m.summary.failed > 0 || !m.problems.is_empty(),
+            fixes: None,
         };
-        let body = comment(&report);
+        let body = comment(&report, None);
         assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());
         assert!(body.contains("**Truncated**"));
         let (_, summary, text) = check_output(&report, Some("note"));

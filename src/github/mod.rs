@@ -6,6 +6,7 @@ pub mod client;
 pub mod comment;
 pub mod context;
 pub mod cost;
+pub mod fixes;
 pub mod history;
 pub mod markdown;
 pub mod output;

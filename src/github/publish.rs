@@ -10,6 +10,7 @@ use super::check_run;
 use super::client::{ApiError, Client, RetryPolicy};
 use super::comment::{self, CommentMode};
 use super::context::Context;
+use super::fixes::Hunks;
 use super::markdown::{self, Report};
 
 pub struct Settings {
@@ -63,7 +64,25 @@ pub fn publish(
     }
     if let Some(pr) = &context.pull_request {
         let failed = report.blocked;
-        let body = markdown::comment(report);
+        // The diff's hunks decide which fixes are suggestions; without
+        // them every fix is a diff (said in a warning).
+        let hunks = match report.fixes.is_some_and(|f| f.any()) {
+            true => match super::changes::pr_file_list(&client, context, pr.number) {
+                Ok(files) => Some(Hunks::from_patches(
+                    files
+                        .iter()
+                        .map(|f| (f.filename.as_str(), f.patch.as_deref())),
+                )),
+                Err(err) => {
+                    tracing::warn!(
+                        "the pull request's diff is unavailable ({err}): fixes are shown as diffs"
+                    );
+                    None
+                }
+            },
+            false => None,
+        };
+        let body = markdown::comment(report, hunks.as_ref());
         match comment::publish(&client, context, pr.number, &body, failed, settings.comment) {
             Ok(outcome) => published.comment = Some(outcome),
             Err(err) => note(&mut published, err),
