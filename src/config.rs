@@ -620,6 +620,10 @@ mod tests {
         assert_eq!(config.cache, CacheSetting::Disabled);
         let config = parse("[cost.prices]\nlinux = 0.008\n").unwrap();
         assert_eq!(config.prices.price(&["ubuntu-latest".into()]).1, 0.008);
+        let config = parse("[cost]\nrunner = [\"self-hosted\", \"gpu\"]\n").unwrap();
+        assert_eq!(config.prices.runner(), ["self-hosted", "gpu"]);
+        let err = parse("[cost]\nrunner = [\" \"]\n").unwrap_err().to_string();
+        assert!(err.starts_with("cost.runner: a label is empty"), "{err}");
         let err = parse("[cost.labels]\nbig = \"nope\"\n")
             .unwrap_err()
             .to_string();

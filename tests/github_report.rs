@@ -353,7 +353,7 @@ fn one_sticky_comment_is_created_then_updated_among_hundreds() {
     // All 261 comments were read, across pages.
     let pages: Vec<_> = requests
         .iter()
-        .filter(|r| r.method == "GET")
+        .filter(|r| r.method == "GET" && r.path.ends_with("/issues/7/comments"))
         .map(|r| r.param("page").unwrap_or("1").to_owned())
         .collect();
     assert_eq!(pages, ["1", "2", "3"]);
@@ -583,9 +583,18 @@ fn a_fork_read_only_token_degrades_to_the_summary_and_keeps_exit_1() {
             .count(),
         1
     );
-    // One refused write, then nothing more.
+    // One refused write, then nothing more (the one read is this run's
+    // jobs, for the cost).
     let requests = api.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
+    let writes: Vec<_> = requests.iter().filter(|r| r.method != "GET").collect();
+    assert_eq!(writes.len(), 1, "{requests:?}");
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.method == "GET")
+            .all(|r| r.path.ends_with("/actions/runs/4242/jobs")),
+        "{requests:?}"
+    );
     assert!(api.comments(5).is_empty());
 }
 
@@ -923,4 +932,40 @@ fn a_bad_triage_document_is_one_line_naming_the_field_and_exit_2() {
     assert!(api.requests().is_empty());
     assert!(!dir.path().join("summary.md").exists());
     assert!(!dir.path().join("pitcrew-results.xml").exists());
+}
+
+#[test]
+fn the_run_cost_prices_each_finished_job_by_its_own_runner() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    failing_suite(dir.path());
+    // This run (GITHUB_RUN_ID 4242): 10 min on an 8-core Linux runner,
+    // 4 min 10 s on Windows (5 billed), and this job, still running.
+    api.route_paged(
+        "/repos/acme/widgets/actions/runs/4242/jobs",
+        vec![
+            json!({"name": "shard 1", "started_at": "2026-11-02T00:00:00Z",
+                   "completed_at": "2026-11-02T00:10:00Z", "labels": ["ubuntu-latest-8-cores"]}),
+            json!({"name": "shard 2", "started_at": "2026-11-02T00:00:00Z",
+                   "completed_at": "2026-11-02T00:04:10Z", "labels": ["windows-latest"]}),
+            json!({"name": "report", "started_at": "2026-11-02T00:11:00Z",
+                   "completed_at": null, "labels": ["ubuntu-latest"]}),
+        ],
+        Some("jobs"),
+    );
+    let env = actions_env(dir.path(), &api, "pull_request", &pr_payload(7));
+    let out = report(dir.path(), &["--no-classify", "results.xml"], &env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let body = api.comments(7).pop().expect("the comment").body;
+    // 10 × $0.022 + 5 × $0.010.
+    assert!(
+        body.contains("Estimated cost of this run: $0.27 (15 billed min in 2 finished jobs: linux\\_8\\_core 10 min × $0.022, windows 5 min × $0.01;"),
+        "{body}"
+    );
+    let jobs = api
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/runs/4242/jobs"))
+        .expect("the jobs were read");
+    assert_eq!(jobs.param("filter"), Some("latest"));
 }

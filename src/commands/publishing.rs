@@ -8,6 +8,7 @@ use std::io::Write as _;
 use crate::cli::{GithubArgs, GlobalArgs};
 use crate::error::ResultExt as _;
 use crate::github::client::{Client, RetryPolicy};
+use crate::github::comment::CommentMode;
 use crate::github::context::Context;
 use crate::github::cost::{self, BudgetCheck, PriceTable};
 use crate::github::fixes::Fixes;
@@ -99,7 +100,17 @@ pub fn publish(
             PriceTable::default()
         }
     };
-    let mut lines: Vec<String> = run_cost(merged, &prices).into_iter().collect();
+    // The cost line goes into the comment and the check run: without
+    // either, no API call for it.
+    let publishes = args.comment != CommentMode::Off || !args.no_check_run;
+    let mut lines: Vec<String> = run_cost(
+        context,
+        publishes.then_some(token.as_str()),
+        merged,
+        &prices,
+    )
+    .into_iter()
+    .collect();
     if let Some(budget) = args.budget_usd {
         match budget_check(context, token, &prices, budget) {
             Ok((check, month, workflow)) => {
@@ -152,23 +163,58 @@ pub fn publish(
     }
 }
 
-/// The run's estimated cost: its billed minutes (each shard job rounded up)
-/// at the price of this runner's kind (RUNNER_OS; larger runners are not
-/// visible from inside a job, so this is the standard runner's price).
-fn run_cost(merged: &Merged, prices: &PriceTable) -> Option<String> {
-    let minutes = billed_minutes(merged);
+/// The run's estimated cost: its finished jobs from the jobs API, each
+/// priced by its runner labels; else (no run id, a `workflow_run` report of
+/// another run, an API failure) the shards' billed minutes at the price of
+/// `[cost] runner`, or of the standard runner of this job's OS.
+fn run_cost(
+    context: &Context,
+    token: Option<&str>,
+    merged: &Merged,
+    prices: &PriceTable,
+) -> Option<String> {
+    let reports_itself = context.event_name.as_deref() != Some("workflow_run");
+    if let (Some(run), Some(token), true) = (context.run_id, token, reports_itself) {
+        let repo = context.repo.to_string();
+        let estimate = Client::new(context, token, RetryPolicy::from_env())
+            .and_then(|client| cost::run_estimate(&client, &repo, run, prices));
+        match estimate {
+            Ok(estimate) if estimate.minutes > 0 => return Some(estimate.comment_line()),
+            Ok(_) => {}
+            Err(err) => tracing::info!(
+                "this run's jobs are unavailable ({err}): the shards' minutes are priced instead"
+            ),
+        }
+    }
+    shard_cost(
+        billed_minutes(merged),
+        prices,
+        std::env::var("RUNNER_OS").ok().as_deref(),
+    )
+}
+
+/// `minutes` of shard jobs at the price of `[cost] runner`, else of the
+/// standard runner of `runner_os` (RUNNER_OS).
+fn shard_cost(minutes: u64, prices: &PriceTable, runner_os: Option<&str>) -> Option<String> {
     if minutes == 0 {
         return None;
     }
-    let label = match std::env::var("RUNNER_OS").as_deref() {
-        Ok("Windows") => "windows-latest",
-        Ok("macOS") => "macos-latest",
-        _ => "ubuntu-latest",
+    let labels = match prices.runner() {
+        [] => vec![
+            match runner_os {
+                Some("Windows") => "windows-latest",
+                Some("macOS") => "macos-latest",
+                _ => "ubuntu-latest",
+            }
+            .to_owned(),
+        ],
+        configured => configured.to_vec(),
     };
-    let (sku, usd) = prices.price(&[label.to_owned()]);
+    let (sku, usd) = prices.price(&labels);
     Some(format!(
-        "Estimated cost: ${:.2} ({minutes} min × ${usd}/min, `{sku}` runners; prices from `[cost]` in pitcrew.toml or GitHub's list)",
-        minutes as f64 * usd
+        "Estimated cost: ${:.2} ({minutes} min × ${usd}/min, {} runners; prices from `[cost]` in pitcrew.toml or GitHub's list)",
+        minutes as f64 * usd,
+        crate::escape::markdown_inline(&sku)
     ))
 }
 
@@ -206,4 +252,31 @@ fn print_stdout(text: &str) -> anyhow::Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::github::cost::PriceOverrides;
+
+    #[test]
+    fn shard_minutes_are_priced_at_the_configured_runner_else_the_os_standard() {
+        let mut prices = PriceTable::default();
+        let line = shard_cost(10, &prices, Some("Windows")).unwrap();
+        assert!(
+            line.starts_with("Estimated cost: $0.10 (10 min × $0.01/min, windows runners"),
+            "{line}"
+        );
+        assert_eq!(shard_cost(0, &prices, None), None);
+        let overrides = PriceOverrides {
+            runner: vec!["ubuntu-latest-16-cores".into()],
+            ..PriceOverrides::default()
+        };
+        prices.apply(&overrides, "cost").unwrap();
+        let line = shard_cost(10, &prices, Some("Windows")).unwrap();
+        assert!(
+            line.starts_with("Estimated cost: $0.42 (10 min × $0.042/min, linux\\_16\\_core runners"),
+            "{line}"
+        );
+    }
 }

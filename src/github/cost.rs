@@ -70,6 +70,11 @@ pub struct PriceOverrides {
     /// size (`[cost.labels] "big-box" = "linux_16_core"`).
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// The labels of the runner the test jobs use (`runs-on`), for a run's
+    /// estimate when its jobs can't be read from the API (default: the
+    /// standard runner of the reporting job's OS).
+    #[serde(default)]
+    pub runner: Vec<String>,
 }
 
 /// A bad price table: one line naming the key.
@@ -87,6 +92,7 @@ impl crate::error::HasKind for PriceError {
 pub struct PriceTable {
     prices: BTreeMap<String, f64>,
     labels: BTreeMap<String, String>,
+    runner: Vec<String>,
 }
 
 impl Default for PriceTable {
@@ -97,6 +103,7 @@ impl Default for PriceTable {
                 .map(|(sku, usd)| (sku.to_string(), *usd))
                 .collect(),
             labels: BTreeMap::new(),
+            runner: Vec::new(),
         }
     }
 }
@@ -122,7 +129,18 @@ impl PriceTable {
             }
             self.labels.insert(label.to_lowercase(), sku.clone());
         }
+        if overrides.runner.iter().any(|l| l.trim().is_empty()) {
+            return Err(PriceError(format!("{origin}.runner: a label is empty")));
+        }
+        if !overrides.runner.is_empty() {
+            self.runner = overrides.runner.clone();
+        }
         Ok(())
+    }
+
+    /// `[cost] runner`: the test jobs' runner labels (empty: not set).
+    pub fn runner(&self) -> &[String] {
+        &self.runner
     }
 
     /// Reads a price file (`.json`, else TOML) over this table.
@@ -450,17 +468,65 @@ pub fn month_estimate(
     runs.dedup_by_key(|r| r.id);
     let mut estimate = Estimate::default();
     for run in &runs {
-        let path = format!(
-            "/repos/{repo}/actions/runs/{}/jobs?filter=all&per_page=100",
-            run.id
-        );
-        let jobs: Vec<Job> = client.paginate(&path, Some("jobs"), usize::MAX)?;
-        for job in &jobs {
+        for job in &run_jobs(client, repo, run.id, "all")? {
             estimate.add_job(job, prices);
         }
         estimate.runs += 1;
     }
     Ok(estimate)
+}
+
+/// The jobs of run `run_id`: of every attempt (`filter` `all`) or of the
+/// latest (`latest`).
+fn run_jobs(client: &Client, repo: &str, run_id: u64, filter: &str) -> Result<Vec<Job>, ApiError> {
+    let path = format!("/repos/{repo}/actions/runs/{run_id}/jobs?filter={filter}&per_page=100");
+    client.paginate(&path, Some("jobs"), usize::MAX)
+}
+
+/// What this run has cost so far: its latest attempt's finished jobs, each
+/// priced by its own runner labels (the job still reporting is not
+/// finished, so not counted).
+pub fn run_estimate(
+    client: &Client,
+    repo: &str,
+    run_id: u64,
+    prices: &PriceTable,
+) -> Result<Estimate, ApiError> {
+    let mut estimate = Estimate {
+        runs: 1,
+        ..Estimate::default()
+    };
+    for job in run_jobs(client, repo, run_id, "latest")? {
+        if job.completed_at.is_some() {
+            estimate.add_job(&job, prices);
+        }
+    }
+    Ok(estimate)
+}
+
+impl Estimate {
+    /// For the PR comment: the total, then each SKU's minutes and price.
+    pub fn comment_line(&self) -> String {
+        let by_sku: Vec<String> = self
+            .by_sku
+            .iter()
+            .map(|(sku, t)| {
+                format!(
+                    "{} {} min × ${}",
+                    crate::escape::markdown_inline(sku),
+                    t.minutes,
+                    t.usd_per_minute
+                )
+            })
+            .collect();
+        format!(
+            "Estimated cost of this run: ${:.2} ({} billed min in {} finished jobs: {}; each job rounded up to whole minutes, priced by its runner labels from `[cost]` in pitcrew.toml or GitHub's list of 2026-01-01)",
+            self.usd,
+            self.minutes,
+            self.jobs,
+            by_sku.join(", ")
+        )
+    }
 }
 
 #[cfg(test)]
