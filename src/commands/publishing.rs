@@ -275,7 +275,9 @@ mod tests {
         prices.apply(&overrides, "cost").unwrap();
         let line = shard_cost(10, &prices, Some("Windows")).unwrap();
         assert!(
-            line.starts_with("Estimated cost: $0.42 (10 min × $0.042/min, linux\\_16\\_core runners"),
+            line.starts_with(
+                "Estimated cost: $0.42 (10 min × $0.042/min, linux\\_16\\_core runners"
+            ),
             "{line}"
         );
     }

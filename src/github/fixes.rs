@@ -100,7 +100,7 @@ impl Fixes {
 
     /// Whether there is any fix with edits to show.
     pub fn any(&self) -> bool {
-        self.groups.iter().flat_map(|g| &g.fixes).any(|f| shown(f))
+        self.groups.iter().flat_map(|g| &g.fixes).any(shown)
     }
 
     /// The "Suggested fixes" section: verified fixes first, then unverified
