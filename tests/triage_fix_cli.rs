@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::cli::pitcrew;
+use common::git::{commit_all, repository};
 use common::openai_server::{Reply, Server};
 use serde_json::Value;
 
@@ -24,47 +25,19 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
 
 /// A repository whose last commit made `add` subtract, and its pytest JUnit.
 fn broken_repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository(&[
+        ("calc.py", "def add(a, b):\n    return a + b\n"),
+        (
+            "test_calc.py",
+            "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n",
+        ),
+        (".gitignore", "junit.xml\n.pytest_cache/\n__pycache__/\n"),
+    ]);
     let root = dir.path();
-    std::fs::write(root.join("calc.py"), "def add(a, b):\n    return a + b\n").unwrap();
-    std::fs::write(
-        root.join("test_calc.py"),
-        "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join(".gitignore"),
-        "junit.xml\n.pytest_cache/\n__pycache__/\n",
-    )
-    .unwrap();
-    for args in [
-        &["init", "-q"][..],
-        &["add", "."],
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "calc",
-        ],
-    ] {
-        assert!(run(root, "git", args).status.success(), "git {args:?}");
-    }
     // The change under test breaks `add` (`--base HEAD~1` names it, so a
     // fix may edit calc.py, which no stack mentions).
     std::fs::write(root.join("calc.py"), "def add(a, b):\n    return a - b\n").unwrap();
-    let commit = [
-        "-c",
-        "user.email=t@example.com",
-        "-c",
-        "user.name=t",
-        "commit",
-        "-qam",
-        "break add",
-    ];
-    assert!(run(root, "git", &commit).status.success());
+    commit_all(root, "break add");
     let pytest = run(
         root,
         "python3",

@@ -12,6 +12,7 @@ use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
 use crate::triage::model::{ModelClient, ModelRef};
+use crate::triage::suggest;
 
 /// Name shown as the proposer of a healed locator.
 const HEALER: &str = "selector-healing";
@@ -110,17 +111,7 @@ fn request(group: &Group<'_>, run: &FixRun<'_>) -> FixRequest {
 
 /// The route's models that the endpoint lists, in the route's order.
 fn available(client: Option<&ModelClient>, models: &[String]) -> Vec<ModelRef> {
-    let Some(client) = client else {
-        return Vec::new();
-    };
-    let Some(endpoint) = client.endpoints().first().map(|e| e.name().to_string()) else {
-        return Vec::new();
-    };
-    models
-        .iter()
-        .map(|m| ModelRef::new(&endpoint, m.as_str()))
-        .filter(|m| client.is_available(m))
-        .collect()
+    client.map_or_else(Vec::new, |c| suggest::available_models(c, models).0)
 }
 
 /// For a selector failure: the best healed locator of each test.

@@ -132,15 +132,38 @@ pub struct Asked {
 /// asking, or why it is not asked.
 type Plan = Result<(usize, Vec<String>), Asked>;
 
+/// The client's endpoint: routes name models, and every model is served by
+/// the one endpoint the client was built with.
+fn endpoint_name(client: &ModelClient) -> String {
+    client
+        .endpoints()
+        .first()
+        .map(|e| e.name().to_string())
+        .unwrap_or_default()
+}
+
+/// Splits routed model names into those the endpoint serves (as references
+/// to ask, in the route's order) and those it does not list.
+pub fn available_models(client: &ModelClient, names: &[String]) -> (Vec<ModelRef>, Vec<String>) {
+    let endpoint = endpoint_name(client);
+    let mut kept = Vec::new();
+    let mut dropped = Vec::new();
+    for name in names {
+        let model = ModelRef::new(&endpoint, name.as_str());
+        if client.is_available(&model) {
+            kept.push(model);
+        } else {
+            dropped.push(name.clone());
+        }
+    }
+    (kept, dropped)
+}
+
 /// Asks each routed group (`None`: not routed) once, concurrently within
 /// the client's bound; answers come back in the groups' order. `context`
 /// is appended to each group's prompt (the tests it breaks).
 pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Option<Asked>> {
-    let endpoint = client
-        .endpoints()
-        .first()
-        .map(|e| e.name().to_string())
-        .unwrap_or_default();
+    let endpoint = endpoint_name(client);
     let mut requests = Vec::new();
     let mut plans: Vec<Option<Plan>> = Vec::new();
     for route in routes {
@@ -148,12 +171,8 @@ pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Opt
             plans.push(None);
             continue;
         };
-        let (kept, dropped): (Vec<&String>, Vec<&String>) = routed
-            .models
-            .iter()
-            .partition(|m| client.is_available(&ModelRef::new(&endpoint, m.as_str())));
-        let dropped: Vec<String> = dropped.into_iter().cloned().collect();
-        if kept.is_empty() {
+        let (models, dropped) = available_models(client, &routed.models);
+        if models.is_empty() {
             let reason = format!(
                 "no routed model is available: {} not in {}'s model list",
                 list(&dropped),
@@ -166,10 +185,6 @@ pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Opt
             })));
             continue;
         }
-        let models = kept
-            .iter()
-            .map(|m| ModelRef::new(&endpoint, m.as_str()))
-            .collect();
         let mut request = ChatRequest::new(
             models,
             vec![
