@@ -6,8 +6,9 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Instant;
 
-use crate::fix::{self, FailingTest, FixOptions, FixRequest, Seeded};
+use crate::fix::{self, FailingTest, FixOptions, FixRequest, Seeded, Status, Suggestion};
 use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
@@ -42,6 +43,9 @@ pub fn fix_groups(
     run: &FixRun<'_>,
     out: &mut dyn Write,
 ) {
+    // `time_limit` bounds the whole run, not each group: a red run with many
+    // groups must still end when the user said.
+    let deadline = Instant::now() + run.options.time_limit;
     for (group, report) in groups.0.iter().zip(&mut triage.groups) {
         let request = request(group, run);
         if request.failing.is_empty() {
@@ -57,7 +61,16 @@ pub fn fix_groups(
         if models.is_empty() && seeded.is_empty() {
             continue;
         }
-        let suggestions = fix::suggest_and_verify(client, &models, &request, &run.options, seeded);
+        let left = deadline.saturating_duration_since(Instant::now());
+        let suggestions = if left.is_zero() {
+            vec![out_of_time(&run.options)]
+        } else {
+            let options = FixOptions {
+                time_limit: left,
+                ..run.options.clone()
+            };
+            fix::suggest_and_verify(client, &models, &request, &options, seeded)
+        };
         if run.apply
             && let Err(e) = fix::apply_verified(run.root, &suggestions, out)
         {
@@ -66,6 +79,22 @@ pub fn fix_groups(
         let advice = std::mem::take(&mut report.suggestions);
         report.suggestions = suggestions.into_iter().map(Entry::Fix).collect();
         report.suggestions.extend(advice);
+    }
+}
+
+/// What a group gets when earlier groups spent the run's fix time: said,
+/// so that no fix is not mistaken for no fix found.
+fn out_of_time(options: &FixOptions) -> Suggestion {
+    Suggestion {
+        status: Status::Unverified,
+        reason: format!(
+            "not tried: the fix time limit ({} s) was spent on groups of higher priority",
+            options.time_limit.as_secs()
+        ),
+        votes: 0,
+        model: String::new(),
+        edits: Vec::new(),
+        tested: Vec::new(),
     }
 }
 
