@@ -83,7 +83,7 @@ pub fn fix_groups(
 }
 
 /// What a group gets when earlier groups spent the run's fix time: said,
-/// so that no fix is not mistaken for no fix found.
+/// so that a group nobody tried is not mistaken for one without a fix.
 fn out_of_time(options: &FixOptions) -> Suggestion {
     Suggestion {
         status: Status::Unverified,
