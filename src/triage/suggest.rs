@@ -13,7 +13,7 @@ use crate::triage::model::{
 };
 use crate::triage::redact::Redactor;
 use crate::triage::route::Routed;
-use crate::triage::settings::ModelSettings;
+use crate::triage::settings::{ModelSettings, split_model};
 
 /// One entry of a group's `suggestions`. Tagged by `status`, so other kinds
 /// (a verified fix, say) can join later.
@@ -44,23 +44,37 @@ impl ModelSetup<'_> {
     /// else `models.endpoint`'s preset (Ollama by default).
     pub fn endpoint(&self) -> Result<Endpoint, EndpointError> {
         if let Some(url) = self.url {
-            return Endpoint::new("model-url", url);
+            return with_token_from(Endpoint::new("model-url", url)?, Some(MODEL_TOKEN_VAR));
         }
         if let Some(url) = &self.settings.url {
             let endpoint = Endpoint::new("models.url", url)?;
-            return match self.settings.token_env.as_deref().and_then(Token::from_env) {
-                Some(token) => endpoint.with_token(token),
-                None => Ok(endpoint),
-            };
+            return with_token_from(endpoint, self.settings.token_env.as_deref());
         }
         Endpoint::preset(self.settings.endpoint.as_deref().unwrap_or("ollama"))
     }
 
-    /// The client for this run: the endpoint, the budget, prices,
-    /// concurrency and the user's secret variables.
+    /// `[models.endpoints.NAME]`, each under its name.
+    fn named_endpoints(&self) -> Result<Vec<Endpoint>, EndpointError> {
+        self.settings
+            .endpoints
+            .iter()
+            .map(|(name, e)| match (&e.preset, &e.url) {
+                (Some(preset), _) => Ok(Endpoint::preset(preset)?.renamed(name)),
+                // Validated: without a preset there is a URL.
+                (None, url) => with_token_from(
+                    Endpoint::new(name, url.as_deref().unwrap_or_default())?,
+                    e.token_env.as_deref(),
+                ),
+            })
+            .collect()
+    }
+
+    /// The client for this run: the endpoints (the default first), the
+    /// budget, prices, concurrency and the user's secret variables.
     pub fn client(&self) -> Result<ModelClient, SetupError> {
-        let endpoint = self.endpoint()?;
-        let mut config = ClientConfig::new(vec![endpoint]);
+        let mut endpoints = vec![self.endpoint()?];
+        endpoints.extend(self.named_endpoints()?);
+        let mut config = ClientConfig::new(endpoints);
         config.budget = self.settings.budget();
         config.prices = self
             .settings
@@ -73,6 +87,18 @@ impl ModelSetup<'_> {
         }
         config.redactor = Redactor::from_env(&self.settings.secret_env);
         Ok(ModelClient::new(config)?)
+    }
+}
+
+/// The variable holding the token for `--model-url`: a one-off endpoint
+/// still may need one, and a token belongs in no command line.
+pub const MODEL_TOKEN_VAR: &str = "PITCREW_MODEL_TOKEN";
+
+/// `endpoint` with the token in the variable `var`, when it is set.
+fn with_token_from(endpoint: Endpoint, var: Option<&str>) -> Result<Endpoint, EndpointError> {
+    match var.and_then(Token::from_env) {
+        Some(token) => endpoint.with_token(token),
+        None => Ok(endpoint),
     }
 }
 
@@ -142,14 +168,18 @@ fn endpoint_name(client: &ModelClient) -> String {
         .unwrap_or_default()
 }
 
-/// Splits routed model names into those the endpoint serves (as references
-/// to ask, in the route's order) and those it does not list.
+/// Splits routed model names into those their endpoint serves (as
+/// references to ask, in the route's order) and those it does not list. A
+/// name is `MODEL@ENDPOINT` for a named endpoint, else it goes to the
+/// default one.
 pub fn available_models(client: &ModelClient, names: &[String]) -> (Vec<ModelRef>, Vec<String>) {
-    let endpoint = endpoint_name(client);
+    let default = endpoint_name(client);
+    let known: Vec<&str> = client.endpoints().iter().map(Endpoint::name).collect();
     let mut kept = Vec::new();
     let mut dropped = Vec::new();
     for name in names {
-        let model = ModelRef::new(&endpoint, name.as_str());
+        let (model, endpoint) = split_model(name, &known, &default);
+        let model = ModelRef::new(endpoint, model);
         if client.is_available(&model) {
             kept.push(model);
         } else {
