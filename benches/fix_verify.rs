@@ -14,58 +14,35 @@
 #[allow(dead_code)]
 mod openai_server;
 
+#[path = "../tests/common/git.rs"]
+#[allow(dead_code)]
+mod git;
+
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use openai_server::{Reply, Server};
 use pitcrew::fix::{self, FailingTest, FixOptions, FixRequest, Status};
 use pitcrew::suite::runners::TestRef;
-use pitcrew::triage::model::{ClientConfig, Endpoint, ModelClient, ModelRef};
+use pitcrew::triage::model::ModelRef;
 use pitcrew::triage::redact::Redactor;
 
 const CALC: &str = "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n";
 const TESTS: &str = "from calc import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\n\
 def test_add_zero():\n    assert add(0, 0) == 0\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n";
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
-
+/// A pytest repository whose `add` subtracts: one failing test, two passing.
 fn repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    git(root, &["init", "-q"]);
-    std::fs::create_dir_all(root.join("tests")).unwrap();
-    std::fs::write(root.join("calc.py"), CALC).unwrap();
-    std::fs::write(root.join("tests/test_calc.py"), TESTS).unwrap();
-    std::fs::write(
-        root.join("tests/conftest.py"),
-        "import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\n",
-    )
-    .unwrap();
-    std::fs::write(root.join(".gitignore"), "__pycache__/\n.pytest_cache/\n").unwrap();
-    git(root, &["add", "."]);
-    git(
-        root,
-        &[
-            "-c",
-            "user.email=b@example.com",
-            "-c",
-            "user.name=b",
-            "commit",
-            "-qm",
-            "init",
-        ],
-    );
-    dir
+    git::repository(&[
+        ("calc.py", CALC),
+        ("tests/test_calc.py", TESTS),
+        (
+            "tests/conftest.py",
+            "import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\n",
+        ),
+        (".gitignore", "__pycache__/\n.pytest_cache/\n"),
+    ])
 }
 
 fn block(replace: &str) -> String {
@@ -127,10 +104,8 @@ fn bench(c: &mut Criterion) {
                 || {
                     let server = Server::start();
                     server.chat(answers(n));
-                    let mut config =
-                        ClientConfig::new(vec![Endpoint::new("local", &server.base()).unwrap()]);
-                    config.redactor = Redactor::new();
-                    (server, ModelClient::new(config).unwrap())
+                    let client = server.client();
+                    (server, client)
                 },
                 |(_server, client)| {
                     let options = FixOptions {

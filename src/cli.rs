@@ -76,6 +76,11 @@ pub struct TriageArgs {
     /// back to its model once.
     #[arg(long, value_name = "K", default_value_t = 2, requires = "fix")]
     pub iterations: u32,
+    /// Seconds that asking for and verifying fixes may take in all; groups
+    /// left when it is spent say so.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, requires = "fix",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub fix_time_limit: u64,
     /// Apply each group's best verified fix to the working tree (only if
     /// its files are still what was tested).
     #[arg(long, requires = "fix")]

@@ -13,58 +13,18 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use common::git::{git, repository};
 use common::openai_server::{Reply, Server};
 use pitcrew::fix::{self, FailingTest, FixOptions, FixRequest, Status, Suggestion};
 use pitcrew::process::logged::Sink;
 use pitcrew::suite::exec::{ShardRun, run};
 use pitcrew::suite::fold::FinalOutcome;
 use pitcrew::suite::runners::{self, TestRef};
-use pitcrew::triage::model::{ClientConfig, Endpoint, ModelClient, ModelRef};
+use pitcrew::triage::model::ModelRef;
 use pitcrew::triage::redact::Redactor;
 
 /// Printed by the failing tests; shaped like a GitHub token, so redacted.
 const SECRET: &str = "ghp_Fix0E2eSecretToken0123456789abcdefABCD";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// A git repository with `files` committed.
-fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    git(root, &["init", "-q"]);
-    for (path, text) in files {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    git(root, &["add", "."]);
-    git(
-        root,
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "init",
-        ],
-    );
-    dir
-}
 
 /// The failing tests of `files`, from a real run in `root` (as `pitcrew
 /// run` would have recorded them).
@@ -104,14 +64,6 @@ fn failures(root: &Path, command: &[String], files: &[String]) -> Vec<FailingTes
             }
         })
         .collect()
-}
-
-fn client(server: &Server) -> ModelClient {
-    let mut config = ClientConfig::new(vec![Endpoint::new("local", &server.base()).unwrap()]);
-    config.backoff = Duration::from_millis(1);
-    config.max_backoff = Duration::from_millis(20);
-    config.redactor = Redactor::new();
-    ModelClient::new(config).unwrap()
 }
 
 fn options() -> FixOptions {
@@ -295,7 +247,7 @@ fn pytest_only_the_correct_fix_is_verified_and_applied_on_request() {
         runner: None,
     };
     let suggestions = fix::suggest_fixes(
-        &client(&server),
+        &server.client(),
         &[ModelRef::new("local", "fixer")],
         &request,
         &options(),
@@ -371,7 +323,7 @@ fn node_test_only_the_correct_fix_is_verified_and_applied_on_request() {
         runner: None,
     };
     let suggestions = fix::suggest_fixes(
-        &client(&server),
+        &server.client(),
         &[ModelRef::new("local", "fixer")],
         &request,
         &options(),

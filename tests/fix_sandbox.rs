@@ -4,25 +4,17 @@
 //! interrupt is a SIGINT.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::git::{git, repository};
 use pitcrew::fix::sandbox::Sandbox;
 
 const CHILD_ENV: &str = "PITCREW_FIX_SANDBOX_CHILD";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}");
-    String::from_utf8(output.stdout).unwrap()
-}
 
 /// The child's side: only when the parent asked for it.
 #[test]
@@ -38,23 +30,8 @@ fn interrupted_child() {
 
 #[test]
 fn ctrl_c_removes_the_temporary_worktree() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository(&[("a.py", "a = 1\n")]);
     let root = dir.path();
-    git(root, &["init", "-q"]);
-    std::fs::write(root.join("a.py"), "a = 1\n").unwrap();
-    git(root, &["add", "."]);
-    git(
-        root,
-        &[
-            "-c",
-            "user.email=t@e",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "init",
-        ],
-    );
 
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([

@@ -6,13 +6,13 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
+use common::git::{commit_all, git, write};
 use common::openai_server::{Reply, Server};
 use pitcrew::fix::{self, FailingTest, FixOptions, FixRequest, Status, Suggestion};
 use pitcrew::suite::runners::TestRef;
-use pitcrew::triage::model::{ClientConfig, Endpoint, ModelClient, ModelRef};
+use pitcrew::triage::model::ModelRef;
 use pitcrew::triage::redact::Redactor;
 
 const GOOD: &str = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n";
@@ -20,44 +20,24 @@ const BUGGY: &str = "def add(a, b):\n    return a - b\n\n\ndef sub(a, b):\n    r
 const TESTS: &str = "from calc import add, sub\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\n\
 def test_sub():\n    assert sub(3, 2) == 1\n";
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}");
-    String::from_utf8(output.stdout).unwrap()
-}
-
 /// Committed with `committed` as calc.py, then calc.py changed to `working`.
 fn repository(committed: &str, working: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q"]);
-    std::fs::create_dir_all(root.join("tests")).unwrap();
-    std::fs::write(root.join("calc.py"), committed).unwrap();
-    std::fs::write(root.join("tests/test_calc.py"), TESTS).unwrap();
-    std::fs::write(
-        root.join("tests/conftest.py"),
-        "import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\n",
-    )
-    .unwrap();
-    std::fs::write(root.join(".gitignore"), "__pycache__/\n.pytest_cache/\n").unwrap();
-    git(root, &["add", "."]);
-    git(
+    write(
         root,
         &[
-            "-c",
-            "user.email=t@e",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "init",
+            ("calc.py", committed),
+            ("tests/test_calc.py", TESTS),
+            (
+                "tests/conftest.py",
+                "import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\n",
+            ),
+            (".gitignore", "__pycache__/\n.pytest_cache/\n"),
         ],
     );
+    commit_all(root, "init");
     std::fs::write(root.join("calc.py"), working).unwrap();
     dir
 }
@@ -82,14 +62,6 @@ fn request(root: &Path, command: &[&str]) -> FixRequest {
     }
 }
 
-fn client(server: &Server) -> ModelClient {
-    let mut config = ClientConfig::new(vec![Endpoint::new("local", &server.base()).unwrap()]);
-    config.backoff = Duration::from_millis(1);
-    config.max_backoff = Duration::from_millis(10);
-    config.redactor = Redactor::new();
-    ModelClient::new(config).unwrap()
-}
-
 fn options(candidates: u32) -> FixOptions {
     FixOptions {
         candidates,
@@ -102,7 +74,7 @@ const FIX: &str = "calc.py\n<<<<<<< SEARCH\ndef add(a, b):\n    return a - b\n==
 
 fn suggest(server: &Server, request: &FixRequest, options: &FixOptions) -> Vec<Suggestion> {
     fix::suggest_fixes(
-        &client(server),
+        &server.client(),
         &[ModelRef::new("local", "fixer")],
         request,
         options,

@@ -4,7 +4,8 @@
 //! edits applied to a copy, and Playwright re-run on the copy: the healed
 //! tests pass. A test with two equally close buttons is not healed. A
 //! lost test id heals from the ARIA snapshot to the role, and from the
-//! saved DOM (an HTML snapshot a hook wrote) to the new test id.
+//! saved DOM (an HTML snapshot a hook wrote) to the new test id. And the
+//! same through the binary: `pitcrew triage --fix --apply` heals and lands.
 //!
 //! Needs `@playwright/test` in the `node_modules` that `PITCREW_JS_MODULES`
 //! names and a Chromium (`PITCREW_CHROMIUM`, else `/usr/bin/chromium`).
@@ -22,7 +23,8 @@ use pitcrew::fix::heal::{
 use pitcrew::suite::junit::{self, Outcome, TestCase};
 
 mod common;
-use common::cli::has_node;
+use common::cli::{has_node, pitcrew};
+use common::git::{commit_all, git};
 
 const TEST_FILE: &str = "tests/heal.spec.js";
 
@@ -73,6 +75,14 @@ test('removes', async ({ page }) => {
   await page.getByRole('button', { name: 'Remove', exact: true }).click();
 });
 "#;
+
+/// The spec's locators once healed; the ambiguous `Remove` stays as it was.
+const HEALED: [&str; 4] = [
+    "page.getByRole('button', { name: 'Place order' }).click()",
+    "page.getByTestId('save-settings').click()",
+    "page.getByRole('textbox', { name: 'Email address' }).fill('a@b.org')",
+    "page.getByRole('button', { name: 'Remove', exact: true })",
+];
 
 fn config(chromium: &Path) -> String {
     format!(
@@ -222,12 +232,7 @@ fn renamed_controls_heal_and_the_healed_tests_pass_in_a_real_chromium() {
     }
     healed_names.sort();
     assert_eq!(healed_names, ["fills the address", "orders", "saves"]);
-    for locator in [
-        "page.getByRole('button', { name: 'Place order' }).click()",
-        "page.getByTestId('save-settings').click()",
-        "page.getByRole('textbox', { name: 'Email address' }).fill('a@b.org')",
-        "page.getByRole('button', { name: 'Remove', exact: true })",
-    ] {
+    for locator in HEALED {
         assert!(healed.contains(locator), "{locator} in\n{healed}");
     }
 
@@ -246,4 +251,63 @@ fn renamed_controls_heal_and_the_healed_tests_pass_in_a_real_chromium() {
         cases.iter().all(|c| c.outcome == Outcome::Passed),
         "{cases:#?}"
     );
+}
+
+#[test]
+fn triage_fix_heals_every_healable_test_of_a_group_and_applies_it() {
+    let Some((modules, chromium)) = tools() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    project(root, &modules, &chromium, SPEC);
+    fs::write(root.join(".gitignore"), "junit.xml\ntest-results/\n").unwrap();
+    git(root, &["init", "-q"]);
+    commit_all(root, "checkout page and its tests");
+    let (output, _) = playwright(root, &[]);
+    assert!(!output.status.success());
+
+    let out = pitcrew(
+        &[
+            "triage",
+            "junit.xml",
+            "--no-suggest",
+            "--fix",
+            "--apply",
+            "--format",
+            "json",
+            "--",
+            "node_modules/.bin/playwright",
+            "test",
+        ],
+        root,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Three tests time out on a click (one root cause), one on a fill.
+    let groups = json["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{json:#}");
+    for group in groups {
+        let best = &group["suggestions"][0];
+        assert_eq!(best["status"], "verified", "{group:#}");
+        assert_eq!(best["model"], "selector-healing");
+    }
+    assert!(
+        stderr.contains(TEST_FILE),
+        "each file applied is named: {stderr}"
+    );
+
+    // Landed: the two clicks and the fill healed, the ambiguous one not.
+    let healed = fs::read_to_string(root.join(TEST_FILE)).unwrap();
+    for locator in HEALED {
+        assert!(healed.contains(locator), "{locator} in\n{healed}");
+    }
+    let (_, cases) = playwright(root, &[]);
+    let failing: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.outcome != Outcome::Passed)
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(failing, ["removes"], "{cases:#?}");
 }

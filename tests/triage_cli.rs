@@ -80,7 +80,11 @@ fn triage_json(dir: &Path, extra: &[&str]) -> Value {
     let mut args = vec!["triage", "--format", "json"];
     args.extend(SHARDS);
     args.extend(extra);
-    let out = pitcrew(&args, dir);
+    triage_output(&pitcrew(&args, dir))
+}
+
+/// A successful `triage --format json`'s document, checked against the schema.
+fn triage_output(out: &std::process::Output) -> Value {
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -236,14 +240,7 @@ fn merged_results_from_report_triage_the_same() {
         ],
         dir.path(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    validate(&json);
+    let json = triage_output(&out);
     assert_eq!(json["headline"], "5 failures, 3 root causes");
 }
 
@@ -424,4 +421,78 @@ fn when_the_budget_runs_out_the_remaining_groups_say_so() {
         "the model budget ran out: 2 of 3 root causes have no suggestion"
     );
     assert_eq!(server.chats().len(), 1);
+}
+
+#[test]
+fn a_route_can_name_another_endpoint_and_each_gets_only_its_own_token() {
+    let local = Server::start();
+    local
+        .models(Reply::models(&["small:1b"]))
+        .chat(vec![Reply::answer("Restart the database first.")]);
+    let gpu = Server::start();
+    gpu.models(Reply::models(&["big:70b"]))
+        .chat(vec![Reply::answer("The fixture starts late.")]);
+    let dir = shards();
+    config(
+        dir.path(),
+        &format!(
+            "[models.endpoints.gpu]\nurl = \"{}\"\ntoken_env = \"PITCREW_TEST_GPU_TOKEN\"\n\
+             [router.language]\npython = [\"big:70b@gpu\", \"small:1b\"]\n",
+            gpu.base()
+        ),
+    );
+    let mut args = vec!["triage", "--format", "json", "--model-url"];
+    let base = local.base();
+    args.push(&base);
+    args.extend(SHARDS);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(&args)
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .env("PITCREW_MODEL_TOKEN", "local-token-0123456789")
+        .env("PITCREW_TEST_GPU_TOKEN", "gpu-token-0123456789")
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .unwrap();
+    let json = triage_output(&out);
+    let db = &groups(&json)[0];
+    assert_eq!(db["route"]["served_by"], "big:70b@gpu", "{json:#}");
+    assert_eq!(db["suggestions"][0]["text"], "The fixture starts late.");
+    assert!(
+        gpu.chats()
+            .iter()
+            .all(|c| c.model().as_deref() == Some("big:70b"))
+    );
+    for (server, token) in [
+        (&gpu, "Bearer gpu-token-0123456789"),
+        (&local, "Bearer local-token-0123456789"),
+    ] {
+        let seen = server.seen();
+        assert!(!seen.is_empty());
+        for request in seen {
+            assert_eq!(
+                request.header("authorization"),
+                Some(token),
+                "{} {}",
+                request.method,
+                request.path
+            );
+        }
+    }
+}
+
+#[test]
+fn a_named_endpoint_without_a_url_or_preset_is_exit_2_naming_it() {
+    let dir = shards();
+    config(dir.path(), "[models.endpoints.gpu]\ntoken_env = \"T\"\n");
+    let mut args = vec!["triage"];
+    args.extend(SHARDS);
+    let out = pitcrew(&args, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("models.endpoints.gpu: set exactly one of `preset` and `url`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pitcrew.toml"), "{stderr}");
 }

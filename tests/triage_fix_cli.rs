@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::cli::pitcrew;
+use common::git::{commit_all, repository};
 use common::openai_server::{Reply, Server};
 use serde_json::Value;
 
@@ -24,47 +25,19 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
 
 /// A repository whose last commit made `add` subtract, and its pytest JUnit.
 fn broken_repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository(&[
+        ("calc.py", "def add(a, b):\n    return a + b\n"),
+        (
+            "test_calc.py",
+            "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n",
+        ),
+        (".gitignore", "junit.xml\n.pytest_cache/\n__pycache__/\n"),
+    ]);
     let root = dir.path();
-    std::fs::write(root.join("calc.py"), "def add(a, b):\n    return a + b\n").unwrap();
-    std::fs::write(
-        root.join("test_calc.py"),
-        "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join(".gitignore"),
-        "junit.xml\n.pytest_cache/\n__pycache__/\n",
-    )
-    .unwrap();
-    for args in [
-        &["init", "-q"][..],
-        &["add", "."],
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "calc",
-        ],
-    ] {
-        assert!(run(root, "git", args).status.success(), "git {args:?}");
-    }
     // The change under test breaks `add` (`--base HEAD~1` names it, so a
     // fix may edit calc.py, which no stack mentions).
     std::fs::write(root.join("calc.py"), "def add(a, b):\n    return a - b\n").unwrap();
-    let commit = [
-        "-c",
-        "user.email=t@example.com",
-        "-c",
-        "user.name=t",
-        "commit",
-        "-qam",
-        "break add",
-    ];
-    assert!(run(root, "git", &commit).status.success());
+    commit_all(root, "break add");
     let pytest = run(
         root,
         "python3",
@@ -199,4 +172,71 @@ fn apply_needs_fix() {
     let dir = tempfile::tempdir().unwrap();
     let out = pitcrew(&["triage", "junit.xml", "--apply"], dir.path());
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_fix_time_limit_bounds_the_whole_run_and_groups_left_say_so() {
+    if !common::cli::has_pytest() {
+        return;
+    }
+    let dir = broken_repository();
+    let root = dir.path();
+    // A second root cause whose test, like test_add, takes longer than the
+    // whole limit: whichever group goes first spends it.
+    std::fs::write(
+        root.join("test_slow.py"),
+        "import time\n\n\ndef test_lookup():\n    time.sleep(1.5)\n    assert {}['missing']\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("test_calc.py"),
+        "import time\nfrom calc import add\n\n\ndef test_add():\n    time.sleep(1.5)\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n",
+    )
+    .unwrap();
+    // Uncommitted, so `--base HEAD~1` still names calc.py as changed.
+    let pytest = run(
+        root,
+        "python3",
+        &[
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml=junit.xml",
+        ],
+    );
+    assert_eq!(pytest.status.code(), Some(1));
+    let json = triage(root, &scripted_server(), &["--fix-time-limit", "1"]);
+    let groups = json["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "two root causes: {json:#}");
+    let suggestions: Vec<&Value> = groups
+        .iter()
+        .flat_map(|g| g["suggestions"].as_array().unwrap())
+        .collect();
+    assert!(
+        suggestions.iter().all(|s| s["status"] != "verified"),
+        "nothing verifies in 1 s: {suggestions:#?}"
+    );
+    let not_tried = suggestions
+        .iter()
+        .filter(|s| {
+            s["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("not tried: the fix time limit (1 s)"))
+        })
+        .count();
+    assert_eq!(not_tried, 1, "{suggestions:#?}");
+}
+
+#[test]
+fn a_zero_fix_time_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pitcrew(
+        &["triage", "junit.xml", "--fix", "--fix-time-limit", "0"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--fix-time-limit"), "{stderr}");
 }

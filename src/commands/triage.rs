@@ -93,6 +93,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
             options: FixOptions {
                 candidates,
                 iterations: args.iterations,
+                time_limit: std::time::Duration::from_secs(args.fix_time_limit),
                 redactor: Redactor::from_env(&config.models.secret_env),
                 ..FixOptions::default()
             },

@@ -6,12 +6,14 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Instant;
 
-use crate::fix::{self, FailingTest, FixOptions, FixRequest, Seeded};
+use crate::fix::{self, FailingTest, FixOptions, FixRequest, Seeded, Status, Suggestion};
 use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
 use crate::triage::model::{ModelClient, ModelRef};
+use crate::triage::suggest;
 
 /// Name shown as the proposer of a healed locator.
 const HEALER: &str = "selector-healing";
@@ -41,6 +43,9 @@ pub fn fix_groups(
     run: &FixRun<'_>,
     out: &mut dyn Write,
 ) {
+    // `time_limit` bounds the whole run, not each group: a red run with many
+    // groups must still end when the user said.
+    let deadline = Instant::now() + run.options.time_limit;
     for (group, report) in groups.0.iter().zip(&mut triage.groups) {
         let request = request(group, run);
         if request.failing.is_empty() {
@@ -52,11 +57,24 @@ pub fn fix_groups(
             "fix candidates may change these files"
         );
         let models = available(client, &report.route.models);
-        let seeded = healed(group, run.root);
-        if models.is_empty() && seeded.is_empty() {
+        let heal = healed(group, run.root, &request);
+        if models.is_empty() && heal.is_none() {
             continue;
         }
-        let suggestions = fix::suggest_and_verify(client, &models, &request, &run.options, seeded);
+        let mut suggestions = Vec::new();
+        if let Some((narrowed, seeded)) = heal {
+            suggestions.extend(within(deadline, &run.options, |options| {
+                fix::suggest_and_verify(None, &[], &narrowed, options, vec![seeded])
+            }));
+        }
+        if !models.is_empty() {
+            suggestions.extend(within(deadline, &run.options, |options| {
+                fix::suggest_and_verify(client, &models, &request, options, Vec::new())
+            }));
+        }
+        // Verified first, whoever proposed them (stable: each call already
+        // ordered its own).
+        suggestions.sort_by_key(|s| s.status != Status::Verified);
         if run.apply
             && let Err(e) = fix::apply_verified(run.root, &suggestions, out)
         {
@@ -65,6 +83,39 @@ pub fn fix_groups(
         let advice = std::mem::take(&mut report.suggestions);
         report.suggestions = suggestions.into_iter().map(Entry::Fix).collect();
         report.suggestions.extend(advice);
+    }
+}
+
+/// Runs `verify` with the time left before `deadline`, or says the time
+/// was spent.
+fn within(
+    deadline: Instant,
+    options: &FixOptions,
+    verify: impl FnOnce(&FixOptions) -> Vec<Suggestion>,
+) -> Vec<Suggestion> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return vec![out_of_time(options)];
+    }
+    verify(&FixOptions {
+        time_limit: left,
+        ..options.clone()
+    })
+}
+
+/// What a group gets when earlier groups spent the run's fix time: said,
+/// so that a group nobody tried is not mistaken for one without a fix.
+fn out_of_time(options: &FixOptions) -> Suggestion {
+    Suggestion {
+        status: Status::Unverified,
+        reason: format!(
+            "not tried: the fix time limit ({} s) was spent on groups of higher priority",
+            options.time_limit.as_secs()
+        ),
+        votes: 0,
+        model: String::new(),
+        edits: Vec::new(),
+        tested: Vec::new(),
     }
 }
 
@@ -110,41 +161,56 @@ fn request(group: &Group<'_>, run: &FixRun<'_>) -> FixRequest {
 
 /// The route's models that the endpoint lists, in the route's order.
 fn available(client: Option<&ModelClient>, models: &[String]) -> Vec<ModelRef> {
-    let Some(client) = client else {
-        return Vec::new();
-    };
-    let Some(endpoint) = client.endpoints().first().map(|e| e.name().to_string()) else {
-        return Vec::new();
-    };
-    models
-        .iter()
-        .map(|m| ModelRef::new(&endpoint, m.as_str()))
-        .filter(|m| client.is_available(m))
-        .collect()
+    client.map_or_else(Vec::new, |c| suggest::available_models(c, models).0)
 }
 
-/// For a selector failure: the best healed locator of each test.
-fn healed(group: &Group<'_>, root: &Path) -> Vec<Seeded> {
+/// For a selector failure: one candidate with the best healed locator of
+/// every test that heals, and the request narrowed to those tests. A page
+/// change breaks several tests at once, and one candidate per test would
+/// fail for the others' sake; a test that does not heal (two equally close
+/// elements) still fails after any edit and must not sink the rest.
+fn healed(group: &Group<'_>, root: &Path, request: &FixRequest) -> Option<(FixRequest, Seeded)> {
     if group.category != "selector" {
-        return Vec::new();
+        return None;
     }
-    group
-        .tests
-        .iter()
-        .filter_map(|t| {
-            let failure = t.failure.as_ref()?;
-            let message = failure.message.as_deref().unwrap_or("");
-            let details = failure.details.as_deref().unwrap_or("");
-            match fix::heal::heal_failure(root, message, details, t.key.file.as_deref()) {
-                Ok(candidates) => candidates.into_iter().next().map(|c| Seeded {
-                    edits: vec![c.edit],
-                    proposer: HEALER.to_string(),
-                }),
-                Err(why) => {
-                    tracing::debug!("no healed locator: {why}");
-                    None
+    let mut edits: Vec<fix::edit::Edit> = Vec::new();
+    let mut tests = Vec::new();
+    for t in &group.tests {
+        let Some(failure) = t.failure.as_ref() else {
+            continue;
+        };
+        let message = failure.message.as_deref().unwrap_or("");
+        let details = failure.details.as_deref().unwrap_or("");
+        match fix::heal::heal_failure(root, message, details, t.key.file.as_deref()) {
+            Ok(candidates) => {
+                let Some(best) = candidates.into_iter().next() else {
+                    continue;
+                };
+                // Two tests with the same broken line heal to one edit.
+                if !edits.contains(&best.edit) {
+                    edits.push(best.edit);
                 }
+                tests.push((t.key.classname.as_str(), t.key.name.as_str()));
             }
-        })
-        .collect()
+            Err(why) => tracing::debug!("no healed locator: {why}"),
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let failing = request
+        .failing
+        .iter()
+        .filter(|f| tests.contains(&(f.test.classname.as_str(), f.test.name.as_str())))
+        .cloned()
+        .collect();
+    let narrowed = FixRequest {
+        failing,
+        ..request.clone()
+    };
+    let seeded = Seeded {
+        edits,
+        proposer: HEALER.to_string(),
+    };
+    Some((narrowed, seeded))
 }

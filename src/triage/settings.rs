@@ -11,6 +11,11 @@
 //! max_calls = 50                   # the run's budget (calls, tokens, USD)
 //! max_cost_usd = 0.50
 //! secret_env = ["DATABASE_URL"]    # values redacted from every prompt
+//! [models.endpoints.gpu]           # more endpoints, named: a route asks
+//! url = "https://gpu.internal/v1"  # one as "MODEL@gpu" (plain names go to
+//! token_env = "GPU_TOKEN"          # the endpoint above)
+//! [models.endpoints.hosted]
+//! preset = "github-models"
 //! [models.prices."openai/gpt-4.1-mini"]
 //! input_per_million = 0.40
 //! output_per_million = 1.60
@@ -77,6 +82,18 @@ pub struct ModelSettings {
     /// USD per million tokens, by model.
     #[serde(default)]
     pub prices: BTreeMap<String, Price>,
+    /// More endpoints, by name; routes name them as `model@name`.
+    #[serde(default)]
+    pub endpoints: BTreeMap<String, NamedEndpoint>,
+}
+
+/// `[models.endpoints.NAME]`: a preset or a URL (with its token's variable).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedEndpoint {
+    pub preset: Option<String>,
+    pub url: Option<String>,
+    pub token_env: Option<String>,
 }
 
 /// `[router]`: ordered model lists that replace the router plugin's.
@@ -110,6 +127,16 @@ pub enum SettingsError {
     Concurrency,
     #[error("models.token_env: set models.url too (a preset knows its own token)")]
     TokenWithoutUrl,
+    #[error(
+        "models.endpoints.{0}: a name is letters, digits, `-` and `_`, and not the default endpoint's"
+    )]
+    EndpointName(String),
+    #[error("models.endpoints.{0}: set exactly one of `preset` and `url`")]
+    EndpointSource(String),
+    #[error("models.endpoints.{name}.preset: `{preset}` is not a preset (ollama, github-models)")]
+    EndpointPreset { name: String, preset: String },
+    #[error("models.endpoints.{0}.token_env: only with `url` (a preset knows its own token)")]
+    EndpointToken(String),
 }
 
 impl ModelSettings {
@@ -140,7 +167,53 @@ impl ModelSettings {
         if self.token_env.is_some() && self.url.is_none() {
             return Err(SettingsError::TokenWithoutUrl);
         }
+        for (name, endpoint) in &self.endpoints {
+            endpoint.validate(name)?;
+        }
         Ok(())
+    }
+}
+
+impl NamedEndpoint {
+    fn validate(&self, name: &str) -> Result<(), SettingsError> {
+        let shown = || crate::escape::control_chars(name).into_owned();
+        let well_formed = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        // A preset's own name is taken by the default endpoint only when
+        // it is the default; refusing all three keeps `@name` unambiguous.
+        if !well_formed || matches!(name, "ollama" | "github-models" | "github" | "model-url") {
+            return Err(SettingsError::EndpointName(shown()));
+        }
+        match (&self.preset, &self.url) {
+            (Some(preset), None) => {
+                if self.token_env.is_some() {
+                    return Err(SettingsError::EndpointToken(shown()));
+                }
+                if !matches!(preset.as_str(), "ollama" | "github-models" | "github") {
+                    return Err(SettingsError::EndpointPreset {
+                        name: shown(),
+                        preset: crate::escape::control_chars(preset).into_owned(),
+                    });
+                }
+                Ok(())
+            }
+            (None, Some(_)) => Ok(()),
+            _ => Err(SettingsError::EndpointSource(shown())),
+        }
+    }
+}
+
+/// A routed model name and the endpoint that serves it: `NAME@ENDPOINT`
+/// when ENDPOINT is one of `endpoints`, else the whole name at `default`
+/// (model ids may hold `@` themselves).
+pub fn split_model<'a>(name: &'a str, endpoints: &[&str], default: &'a str) -> (&'a str, &'a str) {
+    match name.rsplit_once('@') {
+        Some((model, endpoint)) if !model.is_empty() && endpoints.contains(&endpoint) => {
+            (model, endpoint)
+        }
+        _ => (name, default),
     }
 }
 
@@ -233,5 +306,62 @@ mod tests {
         m.validate().unwrap();
         assert_eq!(m.budget().max_calls, Some(3));
         assert!(toml::from_str::<ModelSettings>("colour = 1\n").is_err());
+    }
+
+    #[test]
+    fn named_endpoints_are_checked_and_named_in_errors() {
+        let ok: ModelSettings = toml::from_str(
+            "[endpoints.gpu]\nurl = \"https://gpu.example/v1\"\ntoken_env = \"GPU\"\n[endpoints.hosted]\npreset = \"github-models\"\n",
+        )
+        .unwrap();
+        ok.validate().unwrap();
+        for (text, error) in [
+            (
+                "[endpoints.gpu]\n",
+                "models.endpoints.gpu: set exactly one of `preset` and `url`",
+            ),
+            (
+                "[endpoints.gpu]\npreset = \"ollama\"\nurl = \"http://x\"\n",
+                "models.endpoints.gpu: set exactly one of `preset` and `url`",
+            ),
+            (
+                "[endpoints.gpu]\npreset = \"olama\"\n",
+                "models.endpoints.gpu.preset: `olama` is not a preset (ollama, github-models)",
+            ),
+            (
+                "[endpoints.gpu]\npreset = \"ollama\"\ntoken_env = \"T\"\n",
+                "models.endpoints.gpu.token_env: only with `url` (a preset knows its own token)",
+            ),
+            (
+                "[endpoints.\"a b\"]\npreset = \"ollama\"\n",
+                "models.endpoints.a b: a name is letters, digits, `-` and `_`, and not the default endpoint's",
+            ),
+            (
+                "[endpoints.ollama]\npreset = \"ollama\"\n",
+                "models.endpoints.ollama: a name is letters, digits, `-` and `_`, and not the default endpoint's",
+            ),
+        ] {
+            let m: ModelSettings = toml::from_str(text).unwrap();
+            assert_eq!(m.validate().unwrap_err().to_string(), error, "{text}");
+        }
+        assert!(toml::from_str::<ModelSettings>("[endpoints.gpu]\nurll = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn a_model_names_its_endpoint_only_when_that_endpoint_exists() {
+        let known = ["gpu", "ollama"];
+        assert_eq!(
+            split_model("qwen:7b@gpu", &known, "ollama"),
+            ("qwen:7b", "gpu")
+        );
+        assert_eq!(
+            split_model("qwen:7b", &known, "ollama"),
+            ("qwen:7b", "ollama")
+        );
+        assert_eq!(
+            split_model("org/model@v2", &known, "ollama"),
+            ("org/model@v2", "ollama")
+        );
+        assert_eq!(split_model("@gpu", &known, "ollama"), ("@gpu", "ollama"));
     }
 }

@@ -13,7 +13,7 @@ use crate::triage::model::{
 };
 use crate::triage::redact::Redactor;
 use crate::triage::route::Routed;
-use crate::triage::settings::ModelSettings;
+use crate::triage::settings::{ModelSettings, split_model};
 
 /// One entry of a group's `suggestions`. Tagged by `status`, so other kinds
 /// (a verified fix, say) can join later.
@@ -44,23 +44,37 @@ impl ModelSetup<'_> {
     /// else `models.endpoint`'s preset (Ollama by default).
     pub fn endpoint(&self) -> Result<Endpoint, EndpointError> {
         if let Some(url) = self.url {
-            return Endpoint::new("model-url", url);
+            return with_token_from(Endpoint::new("model-url", url)?, Some(MODEL_TOKEN_VAR));
         }
         if let Some(url) = &self.settings.url {
             let endpoint = Endpoint::new("models.url", url)?;
-            return match self.settings.token_env.as_deref().and_then(Token::from_env) {
-                Some(token) => endpoint.with_token(token),
-                None => Ok(endpoint),
-            };
+            return with_token_from(endpoint, self.settings.token_env.as_deref());
         }
         Endpoint::preset(self.settings.endpoint.as_deref().unwrap_or("ollama"))
     }
 
-    /// The client for this run: the endpoint, the budget, prices,
-    /// concurrency and the user's secret variables.
+    /// `[models.endpoints.NAME]`, each under its name.
+    fn named_endpoints(&self) -> Result<Vec<Endpoint>, EndpointError> {
+        self.settings
+            .endpoints
+            .iter()
+            .map(|(name, e)| match (&e.preset, &e.url) {
+                (Some(preset), _) => Ok(Endpoint::preset(preset)?.renamed(name)),
+                // Validated: without a preset there is a URL.
+                (None, url) => with_token_from(
+                    Endpoint::new(name, url.as_deref().unwrap_or_default())?,
+                    e.token_env.as_deref(),
+                ),
+            })
+            .collect()
+    }
+
+    /// The client for this run: the endpoints (the default first), the
+    /// budget, prices, concurrency and the user's secret variables.
     pub fn client(&self) -> Result<ModelClient, SetupError> {
-        let endpoint = self.endpoint()?;
-        let mut config = ClientConfig::new(vec![endpoint]);
+        let mut endpoints = vec![self.endpoint()?];
+        endpoints.extend(self.named_endpoints()?);
+        let mut config = ClientConfig::new(endpoints);
         config.budget = self.settings.budget();
         config.prices = self
             .settings
@@ -73,6 +87,18 @@ impl ModelSetup<'_> {
         }
         config.redactor = Redactor::from_env(&self.settings.secret_env);
         Ok(ModelClient::new(config)?)
+    }
+}
+
+/// The variable holding the token for `--model-url`: a one-off endpoint
+/// still may need one, and a token belongs in no command line.
+pub const MODEL_TOKEN_VAR: &str = "PITCREW_MODEL_TOKEN";
+
+/// `endpoint` with the token in the variable `var`, when it is set.
+fn with_token_from(endpoint: Endpoint, var: Option<&str>) -> Result<Endpoint, EndpointError> {
+    match var.and_then(Token::from_env) {
+        Some(token) => endpoint.with_token(token),
+        None => Ok(endpoint),
     }
 }
 
@@ -132,15 +158,42 @@ pub struct Asked {
 /// asking, or why it is not asked.
 type Plan = Result<(usize, Vec<String>), Asked>;
 
+/// The client's endpoint: routes name models, and every model is served by
+/// the one endpoint the client was built with.
+fn endpoint_name(client: &ModelClient) -> String {
+    client
+        .endpoints()
+        .first()
+        .map(|e| e.name().to_string())
+        .unwrap_or_default()
+}
+
+/// Splits routed model names into those their endpoint serves (as
+/// references to ask, in the route's order) and those it does not list. A
+/// name is `MODEL@ENDPOINT` for a named endpoint, else it goes to the
+/// default one.
+pub fn available_models(client: &ModelClient, names: &[String]) -> (Vec<ModelRef>, Vec<String>) {
+    let default = endpoint_name(client);
+    let known: Vec<&str> = client.endpoints().iter().map(Endpoint::name).collect();
+    let mut kept = Vec::new();
+    let mut dropped = Vec::new();
+    for name in names {
+        let (model, endpoint) = split_model(name, &known, &default);
+        let model = ModelRef::new(endpoint, model);
+        if client.is_available(&model) {
+            kept.push(model);
+        } else {
+            dropped.push(name.clone());
+        }
+    }
+    (kept, dropped)
+}
+
 /// Asks each routed group (`None`: not routed) once, concurrently within
 /// the client's bound; answers come back in the groups' order. `context`
 /// is appended to each group's prompt (the tests it breaks).
 pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Option<Asked>> {
-    let endpoint = client
-        .endpoints()
-        .first()
-        .map(|e| e.name().to_string())
-        .unwrap_or_default();
+    let endpoint = endpoint_name(client);
     let mut requests = Vec::new();
     let mut plans: Vec<Option<Plan>> = Vec::new();
     for route in routes {
@@ -148,12 +201,8 @@ pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Opt
             plans.push(None);
             continue;
         };
-        let (kept, dropped): (Vec<&String>, Vec<&String>) = routed
-            .models
-            .iter()
-            .partition(|m| client.is_available(&ModelRef::new(&endpoint, m.as_str())));
-        let dropped: Vec<String> = dropped.into_iter().cloned().collect();
-        if kept.is_empty() {
+        let (models, dropped) = available_models(client, &routed.models);
+        if models.is_empty() {
             let reason = format!(
                 "no routed model is available: {} not in {}'s model list",
                 list(&dropped),
@@ -166,10 +215,6 @@ pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Opt
             })));
             continue;
         }
-        let models = kept
-            .iter()
-            .map(|m| ModelRef::new(&endpoint, m.as_str()))
-            .collect();
         let mut request = ChatRequest::new(
             models,
             vec![

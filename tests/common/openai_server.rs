@@ -114,6 +114,18 @@ pub struct Server {
 }
 
 impl Server {
+    /// A model client for this server that retries at once (the tests
+    /// script failures; waiting out real backoff only slows them).
+    pub fn client(&self) -> pitcrew::triage::model::ModelClient {
+        use pitcrew::triage::model::{ClientConfig, Endpoint, ModelClient};
+        let endpoint = Endpoint::new("local", &self.base()).expect("a loopback URL");
+        let mut config = ClientConfig::new(vec![endpoint]);
+        config.backoff = Duration::from_millis(1);
+        config.max_backoff = Duration::from_millis(20);
+        config.redactor = pitcrew::triage::redact::Redactor::new();
+        ModelClient::new(config).expect("client")
+    }
+
     pub fn start() -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();

@@ -119,6 +119,13 @@ impl Endpoint {
         Ok(self)
     }
 
+    /// The same endpoint under another name (a preset configured twice, or
+    /// under the name routes use for it).
+    pub fn renamed(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
     /// Calls cost nothing (a local server): the price table is not consulted.
     pub fn free(mut self) -> Self {
         self.free = true;
