@@ -18,8 +18,10 @@
 #   PITCREW_MODEL_ENDPOINT  triage: where models are asked: `github-models`
 #                         (the job's token, `permissions: models: read`),
 #                         `ollama`, or an OpenAI-compatible base URL such as
-#                         http://127.0.0.1:11434/v1. Not an input: set it as
-#                         the step's `env`. Empty: pitcrew.toml, else Ollama.
+#                         http://127.0.0.1:11434/v1 (its token, if it needs
+#                         one, from PITCREW_MODEL_TOKEN). Not an input: set
+#                         it as the step's `env`. Empty: pitcrew.toml, else
+#                         Ollama.
 #   PITCREW_BUDGET_USD    test, report: the monthly Actions budget;
 #                         triage: the most the run's model calls may cost
 #   PITCREW_BIN           the binary (from install.sh)
