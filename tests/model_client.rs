@@ -717,3 +717,45 @@ fn no_secret_reaches_the_request_body_and_tokens_go_to_their_own_endpoint_only()
         "logs name endpoints:\n{logs}"
     );
 }
+
+#[test]
+fn calls_waiting_for_a_slot_see_what_the_call_before_them_spent() {
+    let server = Server::start();
+    // Slow enough that the second call is queued while the first is out.
+    server.chat(vec![
+        Reply::answer("ok").after(Duration::from_millis(300)),
+        Reply::answer("ok").after(Duration::from_millis(300)),
+    ]);
+    let mut config = config(vec![endpoint("paid", &server)]);
+    // One call costs $0.00004 (10 in, 5 out at 2 and 4 per million): a
+    // budget of less than two calls allows exactly one, however they queue.
+    config.budget.max_cost_usd = Some(0.000_03);
+    config.prices.insert(
+        "m".into(),
+        Price {
+            input_per_million: 2.0,
+            output_per_million: 4.0,
+        },
+    );
+    config.concurrency = 1;
+    let client = client(config);
+    let results = client.complete_all(vec![ask(&[("paid", "m")]), ask(&[("paid", "m")])]);
+    assert_eq!(
+        server.chats().len(),
+        1,
+        "the queued call stopped at the budget"
+    );
+    let stopped = results
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Err(ModelError::BudgetExhausted {
+                    limit: Limit::Cost,
+                    ..
+                })
+            )
+        })
+        .count();
+    assert_eq!(stopped, 1, "{results:?}");
+}

@@ -462,6 +462,11 @@ impl Inner {
         let mut tries = 0;
         loop {
             tries += 1;
+            // A slot first, then the budget, held until the answer is
+            // recorded: checked before waiting for a slot, every call queued
+            // behind the first would see nothing spent yet, and a budget of
+            // one call's cost would let them all through.
+            let permit = self.in_flight.acquire().await;
             self.ledger.reserve_call().map_err(|(limit, spent)| {
                 Stop::Budget(ModelError::BudgetExhausted { limit, spent })
             })?;
@@ -472,11 +477,8 @@ impl Inner {
                 .header(ACCEPT, "application/json")
                 .body(body.clone());
             let request = self.authorized(endpoint, request).map_err(Stop::Next)?;
-            let response = {
-                let _permit = self.in_flight.acquire().await;
-                tracing::debug!(endpoint = %name, model = %control_chars(&model.model), tries, "chat completion");
-                send(request).await
-            };
+            tracing::debug!(endpoint = %name, model = %control_chars(&model.model), tries, "chat completion");
+            let response = send(request).await;
             let (failure, wait) = match response {
                 Ok((status, _, body)) if status.is_success() => {
                     return match protocol::parse_chat(&body, prompt_bytes) {
@@ -536,6 +538,8 @@ impl Inner {
                     self.backoff_for(tries),
                 ),
             };
+            // No slot is held through a backoff.
+            drop(permit);
             let cooling = self.health.failed(endpoint.name());
             if cooling || tries >= self.max_tries {
                 return Err(Stop::Next(failure));
