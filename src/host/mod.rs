@@ -15,8 +15,8 @@ pub mod read;
 pub mod runtime;
 mod sandbox;
 mod stdio;
+pub mod types;
 
-pub use bindings::v0_1::types;
 pub use cache::CacheSetting;
 pub use error::{CallError, LoadError};
 pub use inspect::World;

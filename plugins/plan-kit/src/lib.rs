@@ -16,7 +16,7 @@ macro_rules! phase_component {
     ($plugin:ident) => {
         #[cfg(target_arch = "wasm32")]
         mod component {
-            wit_bindgen::generate!({ path: "../../wit", world: "phase" });
+            wit_bindgen::generate!({ path: "../../wit/0.1.0", world: "phase" });
 
             use pitcrew::plugin::types::{Check, CheckStatus, ErrorKind, PluginInfo};
             use $crate::common;

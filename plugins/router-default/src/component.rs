@@ -2,7 +2,7 @@
 //! Rust types of [`crate::logic`].
 
 wit_bindgen::generate!({
-    path: "../../wit",
+    path: "../../wit/0.1.0",
     world: "router",
 });
 

@@ -1,6 +1,6 @@
 //! The component glue: WIT types in, `summarise` out.
 
-wit_bindgen::generate!({ path: "../../wit", world: "phase" });
+wit_bindgen::generate!({ path: "../../wit/0.1.0", world: "phase" });
 
 use pitcrew::plugin::types::{CheckStatus, PluginInfo};
 

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::v0_1::types;
+use crate::host::types;
 
 /// One failed test (`failure`). `id` defaults to its position in a batch.
 #[derive(Deserialize)]
