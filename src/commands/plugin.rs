@@ -177,6 +177,7 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
         source: Source::File(file.to_path_buf()),
         sha256: None,
         limits: config.classifier.limits,
+        config: None,
     };
     let loaded = Plugin::load(&runtime, &spec, "check", None);
     let report = CheckReport {

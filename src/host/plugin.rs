@@ -16,6 +16,7 @@ use super::cache::FileId;
 use super::error::{CallError, LoadError, first_line, link_reason};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
+use super::plugin_config::{self, PluginConfig};
 use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
 use super::sandbox::HostState;
 use super::types;
@@ -47,6 +48,9 @@ pub struct PluginSpec {
     /// Lowercase hex; checked before the component is even compiled.
     pub sha256: Option<String>,
     pub limits: Limits,
+    /// Its configuration from pitcrew.toml, checked against the schema the
+    /// plugin declares and handed to every call (contract 0.2.0 and later).
+    pub config: Option<PluginConfig>,
 }
 
 impl PluginSpec {
@@ -55,6 +59,7 @@ impl PluginSpec {
             source: Source::Builtin(name.to_string()),
             sha256: None,
             limits: Limits::default(),
+            config: None,
         }
     }
 }
@@ -202,12 +207,42 @@ impl Plugin {
             config: "{}".into(),
         };
         plugin.describe()?;
+        plugin.configure(spec.config.as_ref(), slot)?;
         Ok(plugin)
     }
 
     /// `name version`, escaped, as used in every message about this plugin.
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    /// Checks `config` against the schema the plugin declared (`{}` when
+    /// none is set, so a required setting is named) and keeps it for every
+    /// call. A plugin built for 0.1.0 has no configuration to take.
+    fn configure(&mut self, config: Option<&PluginConfig>, slot: &str) -> Result<(), LoadError> {
+        if self.pre.version() == bindings::v0_1::VERSION {
+            return match config {
+                None => Ok(()),
+                Some(config) => Err(plugin_config::ConfigRefused::NotInContract {
+                    file: config.file.clone(),
+                    key: config.key.clone(),
+                    plugin: self.label.to_string(),
+                    version: bindings::v0_1::VERSION,
+                    current: bindings::current().version,
+                }
+                .into()),
+            };
+        }
+        if let Some(schema) = &self.info.config_schema {
+            let validator = plugin_config::compile_schema(schema)
+                .map_err(|reason| self.contract("describe", reason))?;
+            let default_key = format!("{slot}.config");
+            plugin_config::check(&validator, config, &default_key, &self.label)?;
+        }
+        if let Some(config) = config {
+            self.config = config.value.to_string();
+        }
+        Ok(())
     }
 
     /// The contract version the plugin was built against.

@@ -2,7 +2,7 @@
 //! Rust types of [`crate::logic`].
 
 wit_bindgen::generate!({
-    path: "../../wit/0.1.0",
+    path: "../../wit/0.2.0",
     world: "classifier",
 });
 
@@ -21,10 +21,11 @@ impl Guest for Component {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: env!("CARGO_PKG_DESCRIPTION").to_string(),
+            config_schema: None,
         }
     }
 
-    fn classify(batch: Vec<Failure>) -> Result<Vec<Classification>, PluginError> {
+    fn classify(batch: Vec<Failure>, _config: String) -> Result<Vec<Classification>, PluginError> {
         log(
             Level::Debug,
             &format!("classifying {} failure(s)", batch.len()),

@@ -16,7 +16,7 @@ macro_rules! phase_component {
     ($plugin:ident) => {
         #[cfg(target_arch = "wasm32")]
         mod component {
-            wit_bindgen::generate!({ path: "../../wit/0.1.0", world: "phase" });
+            wit_bindgen::generate!({ path: "../../wit/0.2.0", world: "phase" });
 
             use pitcrew::plugin::types::{Check, CheckStatus, ErrorKind, PluginInfo};
             use $crate::common;
@@ -30,6 +30,7 @@ macro_rules! phase_component {
                             name: env!("CARGO_PKG_NAME").into(),
                             version: env!("CARGO_PKG_VERSION").into(),
                             description: env!("CARGO_PKG_DESCRIPTION").into(),
+                            config_schema: None,
                         },
                         owns: super::OWNS.iter().map(|key| key.to_string()).collect(),
                         after: super::AFTER.iter().map(|phase| phase.to_string()).collect(),
