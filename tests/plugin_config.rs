@@ -173,3 +173,99 @@ fn each_plugin_is_served_by_the_bindings_of_the_contract_it_was_built_for() {
         2
     );
 }
+
+fn cli(args: &[&str], dir: &Path) -> (i32, Value, String) {
+    let out = common::cli::pitcrew(args, dir);
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap(), report, stderr)
+}
+
+#[test]
+fn plugin_check_names_the_contract_and_plugin_run_takes_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, report, stderr) = cli(
+        &[
+            "plugin",
+            "check",
+            pitcrew_fixtures::CONFIG_PHASE,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    // Inspecting is not configuring: the required setting is not asked for.
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["loadable"], true, "{report:#}");
+    assert_eq!(report["plugin"]["contract"], "0.2.0");
+    assert_eq!(
+        report["plugin"]["config_schema"]["required"],
+        json!(["greeting"])
+    );
+    let (_, report, _) = cli(
+        &[
+            "plugin",
+            "check",
+            pitcrew_fixtures::AUDIT_PHASE,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(report["plugin"]["contract"], "0.1.0");
+    assert_eq!(report["plugin"]["config_schema"], Value::Null);
+
+    let input = dir.path().join("input.json");
+    let run = |plugin: &str, input_json: Value| {
+        fs::write(&input, input_json.to_string()).unwrap();
+        cli(
+            &["plugin", "run", plugin, "--input", input.to_str().unwrap()],
+            dir.path(),
+        )
+    };
+    let phase = json!({"facts": {}, "document": {}, "config": {"greeting": "hi"}});
+    let (code, report, stderr) = run(pitcrew_fixtures::CONFIG_PHASE, phase.clone());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report["answer"]["keys"]["configured"]["config"],
+        json!({"greeting": "hi"})
+    );
+    let (code, _, stderr) = run(
+        pitcrew_fixtures::CONFIG_PHASE,
+        json!({"facts": {}, "document": {}, "config": {"greeting": 1}}),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("input.json: config.greeting: 1 is not of type \"string\""),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(pitcrew_fixtures::AUDIT_PHASE, phase);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("was built for pitcrew:plugin@0.1.0, which takes no configuration"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_builtin_without_settings_refuses_a_config_table_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[plugins.classifier.config]\nthreshold = 0.5\n",
+    )
+    .unwrap();
+    let input = dir.path().join("failures.jsonl");
+    fs::write(&input, "{\"test_name\": \"t\", \"message\": \"m\"}\n").unwrap();
+    let (code, _, stderr) = cli(
+        &["classify", input.to_str().unwrap(), "--no-route"],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("pitcrew.toml: plugins.classifier.config: ")
+            && stderr.contains("(config schema of plugin classifier-default "),
+        "{stderr}"
+    );
+}

@@ -236,8 +236,12 @@ impl Plugin {
         if let Some(schema) = &self.info.config_schema {
             let validator = plugin_config::compile_schema(schema)
                 .map_err(|reason| self.contract("describe", reason))?;
-            let default_key = format!("{slot}.config");
-            plugin_config::check(&validator, config, &default_key, &self.label)?;
+            // Inspecting a component is not configuring it: only its
+            // schema is checked.
+            if config.is_some() || slot != INSPECT_SLOT {
+                let default_key = format!("{slot}.config");
+                plugin_config::check(&validator, config, &default_key, &self.label)?;
+            }
         }
         if let Some(config) = config {
             self.config = config.value.to_string();
@@ -506,6 +510,10 @@ impl Plugin {
         )
     }
 }
+
+/// The slot `pitcrew plugin check` loads a component into: its config
+/// schema is checked, but not against an absent configuration.
+pub const INSPECT_SLOT: &str = "check";
 
 /// Bounds on what `describe` and `route` may name.
 pub const MAX_NAME_BYTES: usize = 128;

@@ -30,7 +30,8 @@ macro_rules! phase_component {
                             name: env!("CARGO_PKG_NAME").into(),
                             version: env!("CARGO_PKG_VERSION").into(),
                             description: env!("CARGO_PKG_DESCRIPTION").into(),
-                            config_schema: None,
+                            // No settings yet: a `config` table for it is refused, not ignored.
+                            config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
                         },
                         owns: super::OWNS.iter().map(|key| key.to_string()).collect(),
                         after: super::AFTER.iter().map(|phase| phase.to_string()).collect(),

@@ -21,7 +21,8 @@ impl Guest for Component {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: env!("CARGO_PKG_DESCRIPTION").to_string(),
-            config_schema: None,
+            // No settings yet: a `config` table for it is refused, not ignored.
+            config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
         }
     }
 

@@ -13,7 +13,8 @@ impl Guest for Summary {
                 name: env!("CARGO_PKG_NAME").into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 description: env!("CARGO_PKG_DESCRIPTION").into(),
-                config_schema: None,
+                // No settings yet: a `config` table for it is refused, not ignored.
+                config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
             },
             owns: vec![crate::KEY.into()],
             after: Vec::new(),
