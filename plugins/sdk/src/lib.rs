@@ -25,6 +25,8 @@
 //! [`PhaseInput::config`] in a phase, [`config`] in `classify` and `route`.
 
 /// The `phase` world: `describe() -> phase-info`, `run(phase-input)`.
+// The generated glue passes `phase-input` flattened: 8 core arguments.
+#[allow(clippy::too_many_arguments)]
 pub mod phase {
     wit_bindgen::generate!({
         path: "wit",
