@@ -70,4 +70,86 @@ macro_rules! unchanged_since_0_1 {
     };
 }
 
-pub(crate) use {enum_both_ways, record_into, unchanged_since_0_1};
+/// One contract version's generated bindings: a `bindgen!` per world over
+/// `wit/<version>/` (`types` and `log` generated once, with the phase
+/// world, and shared, so a `Check` is one Rust type whichever world
+/// produced it), and `Pre`, a component linked against that version for
+/// its world, with `describe`, which no version has changed. The calls
+/// that differ between versions are written beside it.
+macro_rules! version_bindings {
+    ($path:tt) => {
+        pub mod phase {
+            wasmtime::component::bindgen!({ path: $path, world: "phase" });
+        }
+
+        pub mod classifier {
+            wasmtime::component::bindgen!({
+                path: $path,
+                world: "classifier",
+                with: {
+                    "pitcrew:plugin/types": super::phase::pitcrew::plugin::types,
+                    "pitcrew:plugin/log": super::phase::pitcrew::plugin::log,
+                },
+            });
+        }
+
+        pub mod router {
+            wasmtime::component::bindgen!({
+                path: $path,
+                world: "router",
+                with: {
+                    "pitcrew:plugin/types": super::phase::pitcrew::plugin::types,
+                    "pitcrew:plugin/log": super::phase::pitcrew::plugin::log,
+                },
+            });
+        }
+
+        pub use phase::pitcrew::plugin::log;
+        pub use phase::pitcrew::plugin::types;
+
+        /// A component linked against this version, ready to instantiate
+        /// for its world.
+        pub enum Pre {
+            Phase(phase::PhasePre<HostState>),
+            Classifier(classifier::ClassifierPre<HostState>),
+            Router(router::RouterPre<HostState>),
+        }
+
+        impl Pre {
+            /// Fails when the component's exports are not this version's.
+            pub fn new(
+                world: World,
+                pre: wasmtime::component::InstancePre<HostState>,
+            ) -> wasmtime::Result<Self> {
+                Ok(match world {
+                    World::Phase => Pre::Phase(phase::PhasePre::new(pre)?),
+                    World::Classifier => Pre::Classifier(classifier::ClassifierPre::new(pre)?),
+                    World::Router => Pre::Router(router::RouterPre::new(pre)?),
+                })
+            }
+
+            pub fn describe(&self, store: &mut Store<HostState>) -> wasmtime::Result<Described> {
+                let (info, phase) = match self {
+                    Pre::Phase(pre) => {
+                        let decl = pre.instantiate(&mut *store)?.call_describe(store)?;
+                        let phase = PhaseDecl {
+                            owns: decl.owns,
+                            after: decl.after,
+                        };
+                        (decl.info, Some(phase))
+                    }
+                    Pre::Classifier(pre) => {
+                        (pre.instantiate(&mut *store)?.call_describe(store)?, None)
+                    }
+                    Pre::Router(pre) => (pre.instantiate(&mut *store)?.call_describe(store)?, None),
+                };
+                Ok(Described {
+                    info: info.into(),
+                    phase,
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use {enum_both_ways, record_into, unchanged_since_0_1, version_bindings};

@@ -6,7 +6,6 @@
 //! a plugin built for it, so the calls below never see one.
 
 use wasmtime::Store;
-use wasmtime::component::InstancePre;
 
 use super::Described;
 use crate::host::World;
@@ -14,37 +13,8 @@ use crate::host::plugin::PhaseDecl;
 use crate::host::sandbox::HostState;
 use crate::host::types as ours;
 
-pub mod phase {
-    wasmtime::component::bindgen!({
-        path: "wit/0.1.0",
-        world: "phase",
-    });
-}
+super::convert::version_bindings!("wit/0.1.0");
 
-pub mod classifier {
-    wasmtime::component::bindgen!({
-        path: "wit/0.1.0",
-        world: "classifier",
-        with: {
-            "pitcrew:plugin/types": super::phase::pitcrew::plugin::types,
-            "pitcrew:plugin/log": super::phase::pitcrew::plugin::log,
-        },
-    });
-}
-
-pub mod router {
-    wasmtime::component::bindgen!({
-        path: "wit/0.1.0",
-        world: "router",
-        with: {
-            "pitcrew:plugin/types": super::phase::pitcrew::plugin::types,
-            "pitcrew:plugin/log": super::phase::pitcrew::plugin::log,
-        },
-    });
-}
-
-pub use phase::pitcrew::plugin::log;
-pub use phase::pitcrew::plugin::types;
 use types as wit;
 
 /// The contract version these bindings implement.
@@ -71,46 +41,7 @@ fn phase_input(input: &ours::PhaseInput) -> wit::PhaseInput {
     }
 }
 
-/// A component linked against 0.1.0, ready to instantiate for its world.
-pub enum Pre {
-    Phase(phase::PhasePre<HostState>),
-    Classifier(classifier::ClassifierPre<HostState>),
-    Router(router::RouterPre<HostState>),
-}
-
 impl Pre {
-    /// Fails when the component's exports are not this version's.
-    pub fn new(world: World, pre: InstancePre<HostState>) -> wasmtime::Result<Self> {
-        Ok(match world {
-            World::Phase => Pre::Phase(phase::PhasePre::new(pre)?),
-            World::Classifier => Pre::Classifier(classifier::ClassifierPre::new(pre)?),
-            World::Router => Pre::Router(router::RouterPre::new(pre)?),
-        })
-    }
-
-    pub fn describe(&self, store: &mut Store<HostState>) -> wasmtime::Result<Described> {
-        Ok(match self {
-            Pre::Phase(pre) => {
-                let decl = pre.instantiate(&mut *store)?.call_describe(store)?;
-                Described {
-                    info: decl.info.into(),
-                    phase: Some(PhaseDecl {
-                        owns: decl.owns,
-                        after: decl.after,
-                    }),
-                }
-            }
-            Pre::Classifier(pre) => Described {
-                info: pre.instantiate(&mut *store)?.call_describe(store)?.into(),
-                phase: None,
-            },
-            Pre::Router(pre) => Described {
-                info: pre.instantiate(&mut *store)?.call_describe(store)?.into(),
-                phase: None,
-            },
-        })
-    }
-
     pub fn run(
         &self,
         store: &mut Store<HostState>,

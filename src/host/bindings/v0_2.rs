@@ -4,7 +4,6 @@
 //! converted by hand; the rest are 0.1.0's (`convert`).
 
 use wasmtime::Store;
-use wasmtime::component::InstancePre;
 
 use super::Described;
 use crate::host::World;
@@ -12,37 +11,8 @@ use crate::host::plugin::PhaseDecl;
 use crate::host::sandbox::HostState;
 use crate::host::types as ours;
 
-pub mod phase {
-    wasmtime::component::bindgen!({
-        path: "wit/0.2.0",
-        world: "phase",
-    });
-}
+super::convert::version_bindings!("wit/0.2.0");
 
-pub mod classifier {
-    wasmtime::component::bindgen!({
-        path: "wit/0.2.0",
-        world: "classifier",
-        with: {
-            "pitcrew:plugin/types": super::phase::pitcrew::plugin::types,
-            "pitcrew:plugin/log": super::phase::pitcrew::plugin::log,
-        },
-    });
-}
-
-pub mod router {
-    wasmtime::component::bindgen!({
-        path: "wit/0.2.0",
-        world: "router",
-        with: {
-            "pitcrew:plugin/types": super::phase::pitcrew::plugin::types,
-            "pitcrew:plugin/log": super::phase::pitcrew::plugin::log,
-        },
-    });
-}
-
-pub use phase::pitcrew::plugin::log;
-pub use phase::pitcrew::plugin::types;
 use types as wit;
 
 /// The contract version these bindings implement.
@@ -70,42 +40,7 @@ fn phase_input(input: &ours::PhaseInput, config: &str) -> wit::PhaseInput {
     }
 }
 
-/// A component linked against 0.2.0, ready to instantiate for its world.
-pub enum Pre {
-    Phase(phase::PhasePre<HostState>),
-    Classifier(classifier::ClassifierPre<HostState>),
-    Router(router::RouterPre<HostState>),
-}
-
 impl Pre {
-    /// Fails when the component's exports are not this version's.
-    pub fn new(world: World, pre: InstancePre<HostState>) -> wasmtime::Result<Self> {
-        Ok(match world {
-            World::Phase => Pre::Phase(phase::PhasePre::new(pre)?),
-            World::Classifier => Pre::Classifier(classifier::ClassifierPre::new(pre)?),
-            World::Router => Pre::Router(router::RouterPre::new(pre)?),
-        })
-    }
-
-    pub fn describe(&self, store: &mut Store<HostState>) -> wasmtime::Result<Described> {
-        let (info, phase) = match self {
-            Pre::Phase(pre) => {
-                let decl = pre.instantiate(&mut *store)?.call_describe(store)?;
-                let phase = PhaseDecl {
-                    owns: decl.owns,
-                    after: decl.after,
-                };
-                (decl.info, Some(phase))
-            }
-            Pre::Classifier(pre) => (pre.instantiate(&mut *store)?.call_describe(store)?, None),
-            Pre::Router(pre) => (pre.instantiate(&mut *store)?.call_describe(store)?, None),
-        };
-        Ok(Described {
-            info: info.into(),
-            phase,
-        })
-    }
-
     pub fn run(
         &self,
         store: &mut Store<HostState>,
