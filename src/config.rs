@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::github::cost::{PriceOverrides, PriceTable};
 use crate::host::limits::MIB;
-use crate::host::{CacheSetting, Limits, PluginSpec, Source};
+use crate::host::{CacheSetting, Limits, PluginConfig, PluginSpec, Source};
 
 pub const FILE_NAME: &str = "pitcrew.toml";
 
@@ -158,6 +158,7 @@ struct RawAdded {
     memory_mib: Option<u64>,
     cpu_time_ms: Option<u64>,
     output_mib: Option<u64>,
+    config: Option<toml::Table>,
 }
 
 #[derive(Deserialize, Default)]
@@ -207,6 +208,8 @@ struct RawSlot {
     memory_mib: Option<u64>,
     cpu_time_ms: Option<u64>,
     output_mib: Option<u64>,
+    /// `[….config]`: the plugin's own settings, handed to it as JSON.
+    config: Option<toml::Table>,
 }
 
 impl Default for Config {
@@ -251,7 +254,17 @@ impl Config {
             problem: ConfigProblem::Read(e),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Self::parse(&text, base).map_err(|problem| ConfigError { file, problem })
+        let mut config = Self::parse(&text, base).map_err(|problem| ConfigError {
+            file: file.clone(),
+            problem,
+        })?;
+        // Plugin configurations name this file when a plugin refuses them.
+        for spec in config.specs_mut() {
+            if let Some(plugin_config) = &mut spec.config {
+                plugin_config.file = file.clone();
+            }
+        }
+        Ok(config)
     }
 
     /// Parses a configuration whose relative paths are relative to `base`.
@@ -330,6 +343,20 @@ impl Config {
         Ok(config)
     }
 
+    /// Every plugin spec: classifier, router, phase slots, added phases.
+    fn specs_mut(&mut self) -> impl Iterator<Item = &mut PluginSpec> {
+        [&mut self.classifier, &mut self.router]
+            .into_iter()
+            .chain(self.phases.values_mut().map(|p| &mut p.spec))
+            .chain(
+                self.added
+                    .plan
+                    .iter_mut()
+                    .chain(self.added.test.iter_mut())
+                    .map(|p| &mut p.spec),
+            )
+    }
+
     /// Applies `--no-cache` and the environment (`PITCREW_NO_CACHE`,
     /// `PITCREW_CACHE_DIR`), which win over the file.
     pub fn apply_overrides(&mut self, no_cache: bool) {
@@ -386,6 +413,7 @@ fn added_phases(
             memory_mib: phase.memory_mib,
             cpu_time_ms: phase.cpu_time_ms,
             output_mib: phase.output_mib,
+            config: phase.config,
         };
         if slot.source.is_none() {
             return Err(ConfigProblem::NoSource { key });
@@ -442,11 +470,38 @@ fn spec(
         cpu_time_ms: slot.cpu_time_ms,
         output_mib: slot.output_mib,
     };
+    let config = match &slot.config {
+        None => current.config.clone(),
+        Some(table) => Some(PluginConfig {
+            value: toml_to_json(table),
+            key: format!("{key}.config"),
+            file: FILE_NAME.to_string(),
+        }),
+    };
     Ok(PluginSpec {
         source,
         sha256,
         limits: limits(key, &own, current.limits)?,
+        config,
     })
+}
+
+/// A TOML table as the JSON object a plugin is handed. Dates and times,
+/// which JSON lacks, become their TOML text.
+fn toml_to_json(table: &toml::Table) -> serde_json::Value {
+    fn value(v: &toml::Value) -> serde_json::Value {
+        match v {
+            toml::Value::String(s) => s.clone().into(),
+            toml::Value::Integer(i) => (*i).into(),
+            toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            toml::Value::Boolean(b) => (*b).into(),
+            toml::Value::Datetime(d) => d.to_string().into(),
+            toml::Value::Array(items) => items.iter().map(value).collect(),
+            toml::Value::Table(t) => toml_to_json(t),
+        }
+    }
+    serde_json::Value::Object(table.iter().map(|(k, v)| (k.clone(), value(v))).collect())
 }
 
 /// Why a plugin's `source` is not one (the caller names the key).
@@ -647,6 +702,41 @@ mod tests {
         );
         let err = Config::from_file(Path::new("/nonexistent/pitcrew.toml")).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Input);
+    }
+
+    #[test]
+    fn a_config_table_becomes_the_plugins_json_named_by_its_key_and_file() {
+        let config = parse(
+            "[plugins.router.config]\nmodel = \"qwen\"\nlimits = [1, 2.5]\n[plugins.router.config.nested]\non = true\n\
+             [phases.summary.config]\nwhen = 1979-05-27\n\
+             [[test.phases]]\nname = \"q\"\nsource = \"builtin:summary\"\n[test.phases.config]\nlist = \"known.txt\"\n",
+        )
+        .unwrap();
+        let router = config.router.config.as_ref().unwrap();
+        assert_eq!(router.key, "plugins.router.config");
+        assert_eq!(router.file, "pitcrew.toml");
+        assert_eq!(
+            router.value,
+            serde_json::json!({"model": "qwen", "limits": [1, 2.5], "nested": {"on": true}})
+        );
+        let summary = config.phases["summary"].spec.config.as_ref().unwrap();
+        assert_eq!(summary.value, serde_json::json!({"when": "1979-05-27"}));
+        let added = config.added.test[0].spec.config.as_ref().unwrap();
+        assert_eq!(added.key, "test.phases.q.config");
+        assert!(config.classifier.config.is_none());
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ci.toml");
+        std::fs::write(&file, "[plugins.classifier.config]\nx = 1\n").unwrap();
+        let loaded = Config::from_file(&file).unwrap();
+        assert_eq!(
+            loaded.classifier.config.unwrap().file,
+            file.display().to_string()
+        );
+        let err = parse("[plugins.router]\nconfig = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`config`"), "{err}");
     }
 
     #[test]

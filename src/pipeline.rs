@@ -141,6 +141,10 @@ pub enum PipelineError {
     Required { phase: String, reason: String },
     #[error("phase `{phase}` claims the key `{key}`, which pitcrew writes itself")]
     Reserved { phase: String, key: String },
+    /// A phase's plugin refused the configuration pitcrew.toml gives it:
+    /// the user's mistake, fatal even for an optional phase (exit 2).
+    #[error("{0}")]
+    Config(String),
 }
 
 impl crate::error::HasKind for PipelineError {
@@ -148,7 +152,10 @@ impl crate::error::HasKind for PipelineError {
     /// not run: pitcrew cannot make the document, which is not the same as
     /// a document that blocks (exit 1).
     fn kind(&self) -> crate::error::ErrorKind {
-        crate::error::ErrorKind::Plugin
+        match self {
+            PipelineError::Config(_) => crate::error::ErrorKind::Input,
+            _ => crate::error::ErrorKind::Plugin,
+        }
     }
 }
 
@@ -170,6 +177,7 @@ impl Outcome {
 
 /// Runs `slots` over `facts`.
 pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> {
+    refused_config(slots)?;
     let (order, degraded) = order(slots)?;
     let owners = check_key_owners(slots)?;
     let facts = facts.to_string();
@@ -411,6 +419,17 @@ fn check_key_owners<'s>(slots: &'s [Slot<'_>]) -> Result<HashMap<&'s str, &'s st
         }
     }
     Ok(owners)
+}
+
+/// A configuration a phase's plugin refused is not a phase that degrades:
+/// the run stops before anything is written.
+fn refused_config(slots: &[Slot<'_>]) -> Result<(), PipelineError> {
+    for slot in slots {
+        if let Err(PhaseError::Load(err @ LoadError::Config(_))) = &slot.phase {
+            return Err(PipelineError::Config(err.to_string()));
+        }
+    }
+    Ok(())
 }
 
 /// A phase plugin as a pipeline phase: JSON across the boundary.

@@ -22,6 +22,7 @@ fn spec(path: &Path, pin: Option<&str>) -> PluginSpec {
         source: Source::File(path.to_path_buf()),
         sha256: pin.map(str::to_string),
         limits: Limits::default(),
+        config: None,
     }
 }
 

@@ -151,8 +151,22 @@ fn plugin_wit_prints_or_writes_the_contract() {
     let out = pitcrew(&["plugin", "wit"], dir.path());
     assert!(out.status.success());
     let printed = String::from_utf8(out.stdout).unwrap();
-    assert!(printed.contains("package pitcrew:plugin@"), "{printed}");
+    // The current contract by default: 0.2.0, with configuration.
+    assert!(
+        printed.contains("package pitcrew:plugin@0.2.0;"),
+        "{printed}"
+    );
     assert!(printed.contains("world classifier"));
+    assert!(printed.contains("config-schema: option<string>"));
+    let out = pitcrew(&["plugin", "wit", "--version", "0.2.0"], dir.path());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), printed);
+    // An older version is printed as it was released: the frozen file.
+    let out = pitcrew(&["plugin", "wit", "--version", "0.1.0"], dir.path());
+    let frozen =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("wit/0.1.0/plugin.wit"))
+            .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), frozen);
+    assert!(!frozen.contains("config-schema"));
 
     let out = pitcrew(
         &["plugin", "wit", "--version", "0.1.0", "-o", "wit"],
@@ -166,7 +180,7 @@ fn plugin_wit_prints_or_writes_the_contract() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("no contract 9.9.9; this pitcrew supports 0.1.0"),
+        stderr.contains("no contract 9.9.9; this pitcrew supports 0.1.0, 0.2.0"),
         "{stderr}"
     );
 }

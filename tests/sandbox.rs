@@ -285,7 +285,7 @@ fn a_component_for_another_contract_version_is_refused() {
     .expect("refused");
     assert!(
         err.to_string()
-            .ends_with("built for pitcrew:plugin@9.0.0, which this pitcrew does not support (it supports pitcrew:plugin@0.1.0)"),
+            .ends_with("built for pitcrew:plugin@9.0.0, which this pitcrew does not support (it supports pitcrew:plugin@0.1.0, pitcrew:plugin@0.2.0)"),
         "{err}"
     );
 }

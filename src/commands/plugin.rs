@@ -160,6 +160,10 @@ struct PluginSummary {
     name: String,
     version: String,
     description: String,
+    /// The contract version whose bindings serve it.
+    contract: &'static str,
+    /// The JSON Schema its configuration must match, if it declares one.
+    config_schema: Option<serde_json::Value>,
 }
 
 fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8> {
@@ -177,8 +181,9 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
         source: Source::File(file.to_path_buf()),
         sha256: None,
         limits: config.classifier.limits,
+        config: None,
     };
-    let loaded = Plugin::load(&runtime, &spec, "check", None);
+    let loaded = Plugin::load(&runtime, &spec, crate::host::plugin::INSPECT_SLOT, None);
     let report = CheckReport {
         file: origin,
         sha256,
@@ -187,6 +192,12 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
             name: control_chars(&p.info.name).into_owned(),
             version: control_chars(&p.info.version).into_owned(),
             description: control_chars(&p.info.description).into_owned(),
+            contract: p.contract_version(),
+            config_schema: p
+                .info
+                .config_schema
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok()),
         }),
         denied,
         loadable: loaded.is_ok(),
@@ -223,6 +234,12 @@ fn print_check(out: &mut impl std::io::Write, report: &CheckReport) -> std::io::
             "plugin:   {} {} — {}",
             plugin.name, plugin.version, plugin.description
         )?;
+        let config = match (&plugin.config_schema, plugin.contract) {
+            (_, "0.1.0") => "none (built for pitcrew:plugin@0.1.0)",
+            (Some(_), _) => "a config schema is declared (see --format json)",
+            (None, _) => "any JSON object (no schema declared)",
+        };
+        writeln!(out, "config:   {config}")?;
     }
     let exports: Vec<_> = report
         .inspection

@@ -83,6 +83,9 @@ pub enum LoadError {
     Link { origin: String, reason: String },
     #[error(transparent)]
     Describe(#[from] CallError),
+    /// The configuration pitcrew.toml gives the plugin is refused.
+    #[error(transparent)]
+    Config(#[from] super::plugin_config::ConfigRefused),
 }
 
 // Every plugin failure that reaches a command is one pitcrew cannot work
@@ -95,7 +98,11 @@ impl crate::error::HasKind for CallError {
 
 impl crate::error::HasKind for LoadError {
     fn kind(&self) -> crate::error::ErrorKind {
-        crate::error::ErrorKind::Plugin
+        match self {
+            // The user's configuration is wrong, not the plugin: exit 2.
+            LoadError::Config(_) => crate::error::ErrorKind::Input,
+            _ => crate::error::ErrorKind::Plugin,
+        }
     }
 }
 

@@ -11,15 +11,17 @@ pub mod inspect;
 pub mod limits;
 mod log;
 pub mod plugin;
+pub mod plugin_config;
 pub mod read;
 pub mod runtime;
 mod sandbox;
 mod stdio;
+pub mod types;
 
-pub use bindings::v0_1::types;
 pub use cache::CacheSetting;
 pub use error::{CallError, LoadError};
 pub use inspect::World;
 pub use limits::{Limit, Limits};
 pub use plugin::{Plugin, PluginSpec, Source};
+pub use plugin_config::PluginConfig;
 pub use runtime::Runtime;

@@ -10,17 +10,16 @@ use std::time::Instant;
 use wasmtime::component::Component;
 use wasmtime::{Store, Trap};
 
-use super::bindings::v0_1::classifier::ClassifierPre;
-use super::bindings::v0_1::phase::PhasePre;
-use super::bindings::v0_1::router::RouterPre;
-use super::bindings::v0_1::{self, types};
+use super::bindings::{self, Pre};
 use super::builtin;
 use super::cache::FileId;
 use super::error::{CallError, LoadError, first_line, link_reason};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
+use super::plugin_config::{self, PluginConfig};
 use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
 use super::sandbox::HostState;
+use super::types;
 use crate::escape;
 use crate::hash::sha256_hex;
 
@@ -49,6 +48,9 @@ pub struct PluginSpec {
     /// Lowercase hex; checked before the component is even compiled.
     pub sha256: Option<String>,
     pub limits: Limits,
+    /// Its configuration from pitcrew.toml, checked against the schema the
+    /// plugin declares and handed to every call (contract 0.2.0 and later).
+    pub config: Option<PluginConfig>,
 }
 
 impl PluginSpec {
@@ -57,6 +59,7 @@ impl PluginSpec {
             source: Source::Builtin(name.to_string()),
             sha256: None,
             limits: Limits::default(),
+            config: None,
         }
     }
 }
@@ -66,12 +69,6 @@ impl PluginSpec {
 pub struct PhaseDecl {
     pub owns: Vec<String>,
     pub after: Vec<String>,
-}
-
-enum Pre {
-    Phase(PhasePre<HostState>),
-    Classifier(ClassifierPre<HostState>),
-    Router(RouterPre<HostState>),
 }
 
 pub struct Plugin {
@@ -85,6 +82,8 @@ pub struct Plugin {
     pub source: Source,
     pub sha256: String,
     pub limits: Limits,
+    /// The configuration handed to every call, as a JSON object.
+    config: String,
 }
 
 impl Plugin {
@@ -155,15 +154,19 @@ impl Plugin {
     ) -> Result<Self, LoadError> {
         let origin = spec.source.to_string();
         let inspection = inspect::inspect(runtime.engine(), &component);
-        if let Some(found) = &inspection.contract_version
-            && !inspect::compatible(found, v0_1::VERSION)
-        {
-            return Err(LoadError::IncompatibleVersion {
-                origin,
-                found: found.clone(),
-                supported: format!("{}@{}", inspect::PACKAGE, v0_1::VERSION),
-            });
-        }
+        let version = match &inspection.contract_version {
+            None => None,
+            Some(found) => match bindings::serving(found) {
+                Some(contract) => Some(contract.version),
+                None => {
+                    return Err(LoadError::IncompatibleVersion {
+                        origin,
+                        found: found.clone(),
+                        supported: bindings::supported(),
+                    });
+                }
+            },
+        };
         let Some(world) = inspection.world else {
             return Err(LoadError::NotAPlugin {
                 origin,
@@ -185,11 +188,7 @@ impl Plugin {
             reason: link_reason(&e),
         };
         let instance_pre = runtime.linker().instantiate_pre(&component).map_err(link)?;
-        let pre = match world {
-            World::Phase => Pre::Phase(PhasePre::new(instance_pre).map_err(link)?),
-            World::Classifier => Pre::Classifier(ClassifierPre::new(instance_pre).map_err(link)?),
-            World::Router => Pre::Router(RouterPre::new(instance_pre).map_err(link)?),
-        };
+        let pre = Pre::new(world, version, instance_pre).map_err(link)?;
         let mut plugin = Self {
             runtime: runtime.clone(),
             pre,
@@ -198,14 +197,17 @@ impl Plugin {
                 name: origin.clone(),
                 version: String::new(),
                 description: String::new(),
+                config_schema: None,
             },
             phase: None,
             world,
             source: spec.source.clone(),
             sha256,
             limits: spec.limits,
+            config: "{}".into(),
         };
         plugin.describe()?;
+        plugin.configure(spec.config.as_ref(), slot)?;
         Ok(plugin)
     }
 
@@ -214,31 +216,47 @@ impl Plugin {
         &self.label
     }
 
-    fn describe(&mut self) -> Result<(), CallError> {
-        let (info, phase) = match &self.pre {
-            Pre::Phase(pre) => {
-                let decl = self.call("describe", |store| {
-                    pre.instantiate(&mut *store)?.call_describe(store)
-                })?;
-                let phase = PhaseDecl {
-                    owns: decl.owns,
-                    after: decl.after,
-                };
-                (decl.info, Some(phase))
+    /// Checks `config` against the schema the plugin declared (`{}` when
+    /// none is set, so a required setting is named) and keeps it for every
+    /// call. A plugin built for 0.1.0 has no configuration to take.
+    fn configure(&mut self, config: Option<&PluginConfig>, slot: &str) -> Result<(), LoadError> {
+        if self.pre.version() == bindings::v0_1::VERSION {
+            return match config {
+                None => Ok(()),
+                Some(config) => Err(plugin_config::ConfigRefused::NotInContract {
+                    file: config.file.clone(),
+                    key: config.key.clone(),
+                    plugin: self.label.to_string(),
+                    version: bindings::v0_1::VERSION,
+                    current: bindings::current().version,
+                }
+                .into()),
+            };
+        }
+        if let Some(schema) = &self.info.config_schema {
+            let validator = plugin_config::compile_schema(schema)
+                .map_err(|reason| self.contract("describe", reason))?;
+            // Inspecting a component is not configuring it: only its
+            // schema is checked.
+            if config.is_some() || slot != INSPECT_SLOT {
+                let default_key = format!("{slot}.config");
+                plugin_config::check(&validator, config, &default_key, &self.label)?;
             }
-            Pre::Classifier(pre) => (
-                self.call("describe", |store| {
-                    pre.instantiate(&mut *store)?.call_describe(store)
-                })?,
-                None,
-            ),
-            Pre::Router(pre) => (
-                self.call("describe", |store| {
-                    pre.instantiate(&mut *store)?.call_describe(store)
-                })?,
-                None,
-            ),
-        };
+        }
+        if let Some(config) = config {
+            self.config = config.value.to_string();
+        }
+        Ok(())
+    }
+
+    /// The contract version the plugin was built against.
+    pub fn contract_version(&self) -> &'static str {
+        self.pre.version()
+    }
+
+    fn describe(&mut self) -> Result<(), CallError> {
+        let bindings::Described { info, phase } =
+            self.call("describe", |store| self.pre.describe(store))?;
         if info.name.trim().is_empty() {
             return Err(self.contract("describe", "returned an empty name".into()));
         }
@@ -280,11 +298,11 @@ impl Plugin {
         &self,
         batch: &[types::Failure],
     ) -> Result<Vec<types::Classification>, CallError> {
-        let Pre::Classifier(pre) = &self.pre else {
+        if self.world != World::Classifier {
             return Err(self.not_this_world("classify"));
-        };
+        }
         let answer = self.call("classify", |store| {
-            pre.instantiate(&mut *store)?.call_classify(store, batch)
+            self.pre.classify(store, batch, &self.config)
         })?;
         let classifications = self.returned("classify", answer)?;
         if classifications.len() != batch.len() {
@@ -301,11 +319,11 @@ impl Plugin {
     }
 
     pub fn route(&self, request: &types::RouteRequest) -> Result<types::Route, CallError> {
-        let Pre::Router(pre) = &self.pre else {
+        if self.world != World::Router {
             return Err(self.not_this_world("route"));
-        };
+        }
         let answer = self.call("route", |store| {
-            pre.instantiate(&mut *store)?.call_route(store, request)
+            self.pre.route(store, request, &self.config)
         })?;
         let route = self.returned("route", answer)?;
         // Model names are shown in tables and logs and sent to endpoints.
@@ -346,12 +364,10 @@ impl Plugin {
     }
 
     pub fn run_phase(&self, input: &types::PhaseInput) -> Result<types::PhaseOutput, CallError> {
-        let Pre::Phase(pre) = &self.pre else {
+        if self.world != World::Phase {
             return Err(self.not_this_world("run"));
-        };
-        let answer = self.call("run", |store| {
-            pre.instantiate(&mut *store)?.call_run(store, input)
-        })?;
+        }
+        let answer = self.call("run", |store| self.pre.run(store, input, &self.config))?;
         self.returned("run", answer)
     }
 
@@ -495,6 +511,10 @@ impl Plugin {
     }
 }
 
+/// The slot `pitcrew plugin check` loads a component into: its config
+/// schema is checked, but not against an absent configuration.
+pub const INSPECT_SLOT: &str = "check";
+
 /// Bounds on what `describe` and `route` may name.
 pub const MAX_NAME_BYTES: usize = 128;
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;
@@ -557,12 +577,19 @@ impl ReturnedBytes for types::PluginInfo {
         self.name.returned_bytes()
             + self.version.returned_bytes()
             + self.description.returned_bytes()
+            + self
+                .config_schema
+                .as_ref()
+                .map_or(0, String::returned_bytes)
     }
 }
 
-impl ReturnedBytes for types::PhaseInfo {
+impl ReturnedBytes for bindings::Described {
     fn returned_bytes(&self) -> u64 {
-        self.info.returned_bytes() + self.owns.returned_bytes() + self.after.returned_bytes()
+        self.info.returned_bytes()
+            + self.phase.as_ref().map_or(0, |decl| {
+                decl.owns.returned_bytes() + decl.after.returned_bytes()
+            })
     }
 }
 

@@ -6,10 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
-use super::bindings::v0_1::{self, phase::Phase};
 use super::cache::{Cache, CacheSetting, FileId};
 use super::clock::Clocks;
 use super::error::{LoadError, first_line};
@@ -193,10 +192,8 @@ fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
         HostState::clock_view,
     )?;
     linker.allow_shadowing(false);
-    // `types` and `log` are shared by all three worlds: one registration.
-    Phase::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    let log_interface = format!("{}/log@{}", super::inspect::PACKAGE, v0_1::VERSION);
-    super::log::shadow_in(&mut linker, &log_interface)?;
+    // Every supported contract version's `log`, shared by its three worlds.
+    super::bindings::add_to_linker(&mut linker)?;
     Ok(linker)
 }
 

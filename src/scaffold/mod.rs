@@ -197,7 +197,7 @@ fn pretty(value: &serde_json::Value) -> String {
 fn test_case(world: World, key: &str) -> (serde_json::Value, serde_json::Value) {
     match world {
         World::Phase => (
-            json!({"facts": {"workers": [], "spec": {}}, "document": {}}),
+            json!({"facts": {"workers": [], "spec": {}}, "document": {}, "config": {"min_facts": 2}}),
             json!({"keys": {key: {"facts": 2}}, "checks": [{"status": "pass"}]}),
         ),
         World::Classifier => (
@@ -211,9 +211,10 @@ fn test_case(world: World, key: &str) -> (serde_json::Value, serde_json::Value) 
             json!({
                 "failure": {"test_name": "adds", "message": "expected 2"},
                 "classification": {"category": "assertion", "language": "other", "specialty": "test"},
-                "group_size": 3
+                "group_size": 3,
+                "config": {"model": "qwen2.5:0.5b"}
             }),
-            json!({"model": "llama3.2:1b", "max_tokens": 1024}),
+            json!({"model": "qwen2.5:0.5b", "max_tokens": 1024}),
         ),
     }
 }

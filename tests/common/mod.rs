@@ -26,6 +26,7 @@ pub fn fixture(path: &str) -> PluginSpec {
         source: Source::File(PathBuf::from(path)),
         sha256: None,
         limits: Limits::default(),
+        config: None,
     }
 }
 

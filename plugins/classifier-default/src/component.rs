@@ -2,7 +2,7 @@
 //! Rust types of [`crate::logic`].
 
 wit_bindgen::generate!({
-    path: "../../wit",
+    path: "../../wit/0.2.0",
     world: "classifier",
 });
 
@@ -21,10 +21,12 @@ impl Guest for Component {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: env!("CARGO_PKG_DESCRIPTION").to_string(),
+            // No settings yet: a `config` table for it is refused, not ignored.
+            config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
         }
     }
 
-    fn classify(batch: Vec<Failure>) -> Result<Vec<Classification>, PluginError> {
+    fn classify(batch: Vec<Failure>, _config: String) -> Result<Vec<Classification>, PluginError> {
         log(
             Level::Debug,
             &format!("classifying {} failure(s)", batch.len()),

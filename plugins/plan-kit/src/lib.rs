@@ -15,8 +15,10 @@ pub mod versions;
 macro_rules! phase_component {
     ($plugin:ident) => {
         #[cfg(target_arch = "wasm32")]
+        // The generated glue passes `phase-input` flattened: 8 core arguments.
+        #[allow(clippy::too_many_arguments)]
         mod component {
-            wit_bindgen::generate!({ path: "../../wit", world: "phase" });
+            wit_bindgen::generate!({ path: "../../wit/0.2.0", world: "phase" });
 
             use pitcrew::plugin::types::{Check, CheckStatus, ErrorKind, PluginInfo};
             use $crate::common;
@@ -30,6 +32,8 @@ macro_rules! phase_component {
                             name: env!("CARGO_PKG_NAME").into(),
                             version: env!("CARGO_PKG_VERSION").into(),
                             description: env!("CARGO_PKG_DESCRIPTION").into(),
+                            // No settings yet: a `config` table for it is refused, not ignored.
+                            config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
                         },
                         owns: super::OWNS.iter().map(|key| key.to_string()).collect(),
                         after: super::AFTER.iter().map(|phase| phase.to_string()).collect(),

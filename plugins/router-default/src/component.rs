@@ -2,7 +2,7 @@
 //! Rust types of [`crate::logic`].
 
 wit_bindgen::generate!({
-    path: "../../wit",
+    path: "../../wit/0.2.0",
     world: "router",
 });
 
@@ -21,10 +21,12 @@ impl Guest for Component {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: env!("CARGO_PKG_DESCRIPTION").to_string(),
+            // No settings yet: a `config` table for it is refused, not ignored.
+            config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
         }
     }
 
-    fn route(request: RouteRequest) -> Result<Route, PluginError> {
+    fn route(request: RouteRequest, _config: String) -> Result<Route, PluginError> {
         let request = from_wit(request);
         // The host may pass overrides later; for now the defaults apply.
         let config = logic::RouterConfig::default();

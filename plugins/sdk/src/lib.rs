@@ -13,11 +13,20 @@
 //! ```
 //!
 //! On top of the generated bindings: [`Check`] constructors, JSON helpers for
-//! a phase's facts, document and keys ([`PhaseInput::facts`],
-//! [`keys`]), [`PluginError`] constructors, and [`log`] functions that work
-//! natively too (so a plugin's logic is tested with plain `cargo test`).
+//! a phase's facts, document, configuration and keys ([`PhaseInput::facts`],
+//! [`PhaseInput::config`], [`config`]), [`PluginError`] constructors, and
+//! [`log`] functions that work natively too (so a plugin's logic is tested
+//! with plain `cargo test`).
+//!
+//! Configuration: declare the JSON Schema of your settings with
+//! [`PluginInfo::with_config_schema`]; pitcrew checks the `config` table of
+//! `pitcrew.toml` against it before your plugin runs (a bad field is an
+//! error naming it) and hands it to every call as JSON: read it with
+//! [`PhaseInput::config`] in a phase, [`config`] in `classify` and `route`.
 
 /// The `phase` world: `describe() -> phase-info`, `run(phase-input)`.
+// The generated glue passes `phase-input` flattened: 8 core arguments.
+#[allow(clippy::too_many_arguments)]
 pub mod phase {
     wit_bindgen::generate!({
         path: "wit",
@@ -31,14 +40,14 @@ pub mod phase {
     pub use self::pitcrew::plugin::types::{Check, CheckStatus, ErrorKind, PluginInfo};
 }
 
-/// The `classifier` world: `describe() -> plugin-info`, `classify(batch)`.
+/// The `classifier` world: `describe() -> plugin-info`, `classify(batch, config)`.
 pub mod classifier {
     wit_bindgen::generate!({
         path: "wit",
         world: "classifier",
         with: {
-            "pitcrew:plugin/types@0.1.0": crate::phase::pitcrew::plugin::types,
-            "pitcrew:plugin/log@0.1.0": crate::phase::pitcrew::plugin::log,
+            "pitcrew:plugin/types@0.2.0": crate::phase::pitcrew::plugin::types,
+            "pitcrew:plugin/log@0.2.0": crate::phase::pitcrew::plugin::log,
         },
         pub_export_macro: true,
         export_macro_name: "export",
@@ -47,14 +56,14 @@ pub mod classifier {
     pub use crate::types::{Category, ErrorKind, Language, Specialty};
 }
 
-/// The `router` world: `describe() -> plugin-info`, `route(request)`.
+/// The `router` world: `describe() -> plugin-info`, `route(request, config)`.
 pub mod router {
     wit_bindgen::generate!({
         path: "wit",
         world: "router",
         with: {
-            "pitcrew:plugin/types@0.1.0": crate::phase::pitcrew::plugin::types,
-            "pitcrew:plugin/log@0.1.0": crate::phase::pitcrew::plugin::log,
+            "pitcrew:plugin/types@0.2.0": crate::phase::pitcrew::plugin::types,
+            "pitcrew:plugin/log@0.2.0": crate::phase::pitcrew::plugin::log,
         },
         pub_export_macro: true,
         export_macro_name: "export",
@@ -68,7 +77,7 @@ pub use phase::pitcrew::plugin::types;
 pub use types::{Check, CheckStatus, ErrorKind, PhaseInput, PhaseOutput, PluginError, PluginInfo};
 
 /// The contract version this SDK implements.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+pub const CONTRACT_VERSION: &str = "0.2.0";
 
 impl PluginInfo {
     /// `name` (short kebab-case), `version`, one line of `description`.
@@ -77,8 +86,23 @@ impl PluginInfo {
             name: name.into(),
             version: version.into(),
             description: description.into(),
+            config_schema: None,
         }
     }
+
+    /// Declares the JSON Schema (as JSON text) the plugin's configuration
+    /// must match.
+    pub fn with_config_schema(mut self, schema: &str) -> Self {
+        self.config_schema = Some(schema.into());
+        self
+    }
+}
+
+/// A configuration (the `config` argument of `classify` and `route`, or
+/// [`PhaseInput::config`]) as any type that deserializes from it. Not what
+/// you expect: an `invalid-input` error naming the problem.
+pub fn config<T: serde::de::DeserializeOwned>(config: &str) -> Result<T, PluginError> {
+    serde_json::from_str(config).map_err(|e| PluginError::invalid_input(format!("config: {e}")))
 }
 
 impl Check {
@@ -142,10 +166,23 @@ impl PhaseInput {
     /// A phase input for tests: `facts` and `document` as JSON values.
     pub fn from_json(facts: serde_json::Value, document: serde_json::Value) -> Self {
         Self {
+            config: "{}".into(),
             facts: facts.to_string(),
             document: document.to_string(),
             checks: Vec::new(),
         }
+    }
+
+    /// The same input with a configuration, for tests.
+    pub fn with_config(mut self, config: serde_json::Value) -> Self {
+        self.config = config.to_string();
+        self
+    }
+
+    /// The phase's configuration (`{}` when none is set), as any type that
+    /// deserializes from it.
+    pub fn config<T: serde::de::DeserializeOwned>(&self) -> Result<T, PluginError> {
+        config(&self.config)
     }
 
     /// The facts, as any type that deserializes from them (a struct of
@@ -228,5 +265,21 @@ mod tests {
         );
         let out = PhaseOutput::new(&serde_json::json!({"k": 1}), vec![check]);
         assert_eq!(out.keys_json()["k"], 1);
+        #[derive(Debug, serde::Deserialize)]
+        struct Settings {
+            #[serde(default)]
+            limit: u32,
+        }
+        assert_eq!(input.config::<Settings>().unwrap().limit, 0);
+        let configured = input.with_config(serde_json::json!({"limit": 4}));
+        assert_eq!(configured.config::<Settings>().unwrap().limit, 4);
+        let err = config::<Settings>(r#"{"limit": "x"}"#).unwrap_err();
+        assert!(
+            err.message.starts_with("config: invalid type"),
+            "{}",
+            err.message
+        );
+        let info = PluginInfo::new("p", "1.0.0", "d").with_config_schema("{}");
+        assert_eq!(info.config_schema.as_deref(), Some("{}"));
     }
 }

@@ -1,6 +1,6 @@
 //! The component glue: WIT types in, `summarise` out.
 
-wit_bindgen::generate!({ path: "../../wit", world: "phase" });
+wit_bindgen::generate!({ path: "../../wit/0.2.0", world: "phase" });
 
 use pitcrew::plugin::types::{CheckStatus, PluginInfo};
 
@@ -13,6 +13,8 @@ impl Guest for Summary {
                 name: env!("CARGO_PKG_NAME").into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 description: env!("CARGO_PKG_DESCRIPTION").into(),
+                // No settings yet: a `config` table for it is refused, not ignored.
+                config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
             },
             owns: vec![crate::KEY.into()],
             after: Vec::new(),

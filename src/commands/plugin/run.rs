@@ -6,6 +6,10 @@
 //! - phase: `{"facts": {…}, "document": {…}, "checks": […]}`
 //! - classifier: a list of failures, `[{"test_name": …, "message": …}]`
 //! - router: `{"failure": {…}, "classification": {…}, "group_size": 1}`
+//!
+//! Any of them may carry the plugin's configuration as `"config": {…}`
+//! (a classifier's batch then goes in `"batch"`), checked against the
+//! plugin's config schema as pitcrew.toml's would be.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -19,7 +23,7 @@ use crate::cli::GlobalArgs;
 use crate::error::exit;
 use crate::escape::control_chars;
 use crate::host::bindings::json;
-use crate::host::{CallError, Plugin, PluginSpec, Source, World, types};
+use crate::host::{CallError, Plugin, PluginConfig, PluginSpec, Source, World, types};
 
 /// The tracing target of everything a plugin says (`log`, stdout, stderr).
 const PLUGIN_LOG_TARGET: &str = "pitcrew::plugin";
@@ -42,12 +46,14 @@ pub fn run(global: &GlobalArgs, file: &Path, input: &Path) -> anyhow::Result<u8>
     let runtime = super::super::runtime(&config)?;
     let text = std::fs::read_to_string(input)
         .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", input.display())))?;
-    let input_json: Value = serde_json::from_str(&text)
+    let mut input_json: Value = serde_json::from_str(&text)
         .map_err(|e| InputError::new(format!("{}: not JSON: {e}", input.display())))?;
+    let plugin_config = take_config(&mut input_json, input)?;
     let spec = PluginSpec {
         source: Source::File(file.to_path_buf()),
         sha256: None,
         limits: config.classifier.limits,
+        config: plugin_config,
     };
     let log = Captured::default();
     let (plugin, answer) = log.during(|| {
@@ -73,6 +79,31 @@ pub fn run(global: &GlobalArgs, file: &Path, input: &Path) -> anyhow::Result<u8>
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     Ok(if failed { exit::FAILED } else { exit::SUCCESS })
+}
+
+/// The input's `config`, taken out of it; a classifier's `{"batch": […],
+/// "config": {…}}` becomes its batch.
+fn take_config(input: &mut Value, origin: &Path) -> Result<Option<PluginConfig>, InputError> {
+    let Some(object) = input.as_object_mut() else {
+        return Ok(None);
+    };
+    let Some(value) = object.remove("config") else {
+        return Ok(None);
+    };
+    if !value.is_object() {
+        return Err(InputError::new(format!(
+            "{}: config: must be a JSON object",
+            origin.display()
+        )));
+    }
+    if let Some(batch) = object.remove("batch") {
+        *input = batch;
+    }
+    Ok(Some(PluginConfig {
+        value,
+        key: "config".into(),
+        file: origin.display().to_string(),
+    }))
 }
 
 enum Failure {

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::v0_1::types;
+use crate::host::types;
 
 /// One failed test (`failure`). `id` defaults to its position in a batch.
 #[derive(Deserialize)]
@@ -265,8 +265,8 @@ impl From<types::Check> for Check {
 }
 
 /// What a phase gets (`phase-input`), with `facts` and `document` as JSON
-/// objects rather than strings; `config` is the phase's configuration
-/// (handed over by contracts that have it).
+/// objects rather than strings (its `config` is taken out before, by
+/// `plugin run`, and handed over as the plugin's configuration).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhaseInput {
@@ -276,8 +276,6 @@ pub struct PhaseInput {
     pub document: Value,
     #[serde(default)]
     checks: Vec<Check>,
-    #[serde(default)]
-    pub config: Option<Value>,
 }
 
 fn empty_object() -> Value {

@@ -7,7 +7,9 @@ export function describe() {
 }
 
 // Returning a value is `ok`; throwing `{ kind, message }` is a plugin-error.
-export function classify(batch) {
+// `config` is this classifier's configuration as JSON ('{}': it declares no
+// settings).
+export function classify(batch, config) {
   log('debug', `classifying ${batch.length} failures`);
   return batch.map((failure) => {
     if (!failure.testName) {

@@ -24,8 +24,11 @@ def classify_one(failure: types.Failure) -> types.Classification:
 
 class WitWorld(wit_world.WitWorld):
     def describe(self) -> types.PluginInfo:
-        return types.PluginInfo(name="{{name}}", version="0.1.0", description="labels timeouts")
+        return types.PluginInfo(name="{{name}}", version="0.1.0", description="labels timeouts",
+                                config_schema=None)
 
-    def classify(self, batch: list[types.Failure]) -> list[types.Classification]:
+    # `config` is this classifier's configuration as JSON ("{}": it declares
+    # no settings).
+    def classify(self, batch: list[types.Failure], config: str) -> list[types.Classification]:
         log.log(log.Level.DEBUG, f"classifying {len(batch)} failures")
         return [classify_one(failure) for failure in batch]

@@ -13,7 +13,9 @@ impl Guest for Plugin {
         PluginInfo::new("{{name}}", "0.1.0", "labels timeouts")
     }
 
-    fn classify(batch: Vec<Failure>) -> Result<Vec<Classification>, PluginError> {
+    /// `config` is this classifier's configuration as JSON (`{}`: it
+    /// declares no settings).
+    fn classify(batch: Vec<Failure>, _config: String) -> Result<Vec<Classification>, PluginError> {
         log::debug(&format!("classifying {} failures", batch.len()));
         batch.into_iter().map(classify_one).collect()
     }
@@ -57,7 +59,7 @@ mod tests {
         let answer = Plugin::classify(vec![
             failure("1", "slow", "Error: Timeout of 2000ms exceeded"),
             failure("2", "math", "expected 2, got 3"),
-        ])
+        ], "{}".into())
         .unwrap();
         assert_eq!(answer[0].category, Category::Timeout);
         assert_eq!(answer[1].category, Category::Unknown);
@@ -66,6 +68,6 @@ mod tests {
 
     #[test]
     fn a_failure_without_a_name_is_invalid_input() {
-        assert!(Plugin::classify(vec![failure("1", "", "x")]).is_err());
+        assert!(Plugin::classify(vec![failure("1", "", "x")], "{}".into()).is_err());
     }
 }

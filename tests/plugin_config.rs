@@ -1,0 +1,271 @@
+//! The versioned contract and plugin configuration, end to end: a plugin
+//! built for the frozen 0.1.0 next to one built for 0.2.0 in one plan;
+//! configuration from pitcrew.toml reaching a 0.2.0 phase; a configuration
+//! the plugin's schema refuses, or one given to a 0.1.0 plugin, refused
+//! with one line and exit 2, nothing written.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{fixture, runtime};
+use pitcrew::host::{LoadError, Plugin, PluginConfig, PluginSpec, World, types};
+use serde_json::{Value, json};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `pitcrew plan -o plan.json` on the healthy example with `config` as
+/// pitcrew.toml.
+fn run_plan(config: &str) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("pitcrew.toml"), config).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .arg("plan")
+        .arg(repo().join("examples/training/healthy/spec.toml"))
+        .args(["-o", "plan.json"])
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("WORLD_SIZE")
+        .output()
+        .unwrap();
+    (dir, output)
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const OLD_AND_NEW: &str = "[[plan.phases]]\nname = \"audit\"\nsource = {audit:?}\n\
+     [[plan.phases]]\nname = \"configured\"\nsource = {configured:?}\n";
+
+fn old_and_new(config: &str) -> String {
+    OLD_AND_NEW
+        .replace("{audit:?}", &format!("{:?}", pitcrew_fixtures::AUDIT_PHASE))
+        .replace(
+            "{configured:?}",
+            &format!("{:?}", pitcrew_fixtures::CONFIG_PHASE),
+        )
+        + config
+}
+
+#[test]
+fn a_0_1_0_and_a_0_2_0_phase_run_in_one_plan_and_the_config_reaches_the_new_one() {
+    let (dir, output) = run_plan(&old_and_new(
+        "[plan.phases.config]\ngreeting = \"hello\"\ntimes = 2\n",
+    ));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("plan.json")).unwrap()).unwrap();
+    // The 0.1.0 phase ran as before.
+    assert!(plan["audit"]["fact_keys"].is_array(), "{plan:#}");
+    // The 0.2.0 phase was handed exactly its table, as JSON.
+    assert_eq!(
+        plan["configured"]["config"],
+        json!({"greeting": "hello", "times": 2})
+    );
+}
+
+#[test]
+fn a_setting_the_schema_refuses_is_one_line_naming_field_plugin_and_file() {
+    let (dir, output) = run_plan(&old_and_new(
+        "[plan.phases.config]\ngreeting = \"hello\"\ntimes = 9\n",
+    ));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("pitcrew.toml: plan.phases.configured.config.times: 9 is greater than the maximum of 3 (config schema of plugin configured 0.2.0)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("plan.json").exists(), "nothing written");
+
+    // No table at all: the required setting is named.
+    let (_dir, output) = run_plan(&old_and_new(""));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("plan.phases.configured.config.greeting: missing, and required"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn configuring_a_0_1_0_plugin_is_refused_naming_its_contract() {
+    let config = format!(
+        "[[plan.phases]]\nname = \"audit\"\nsource = {:?}\n[plan.phases.config]\nlevel = 1\n",
+        pitcrew_fixtures::AUDIT_PHASE
+    );
+    let (dir, output) = run_plan(&config);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("pitcrew.toml: plan.phases.audit.config: plugin audit 0.1.0 was built for pitcrew:plugin@0.1.0, which takes no configuration"),
+        "{err}"
+    );
+    assert!(!dir.path().join("plan.json").exists());
+}
+
+fn configured(path: &str, value: Value) -> PluginSpec {
+    PluginSpec {
+        config: Some(PluginConfig {
+            value,
+            key: "plugins.classifier.config".into(),
+            file: "ci/pitcrew.toml".into(),
+        }),
+        ..fixture(path)
+    }
+}
+
+#[test]
+fn each_plugin_is_served_by_the_bindings_of_the_contract_it_was_built_for() {
+    let runtime = runtime();
+    let old = Plugin::load(
+        &runtime,
+        &fixture(pitcrew_fixtures::ECHO_CLASSIFIER),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .unwrap();
+    assert_eq!(old.contract_version(), "0.1.0");
+    // A 0.1.0 classifier still classifies through the host's own types.
+    let failure = types::Failure {
+        id: "7".into(),
+        test_name: "t".into(),
+        file: None,
+        message: "m".into(),
+        details: String::new(),
+    };
+    let answer = old.classify(std::slice::from_ref(&failure)).unwrap();
+    assert_eq!(answer[0].id, "7");
+
+    let builtin = Plugin::load(
+        &runtime,
+        &PluginSpec::builtin("classifier-default"),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .unwrap();
+    assert_eq!(builtin.contract_version(), "0.2.0");
+
+    // The library refuses a configuration for 0.1.0 as a config error
+    // (exit 2), not a broken plugin (exit 3).
+    let err = Plugin::load(
+        &runtime,
+        &configured(pitcrew_fixtures::ECHO_CLASSIFIER, json!({"x": 1})),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, LoadError::Config(_)), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("ci/pitcrew.toml: plugins.classifier.config: plugin "),
+        "{err}"
+    );
+    assert_eq!(
+        pitcrew::error::exit_code(&anyhow::Error::new(pitcrew::error::Classified::new(err))),
+        2
+    );
+}
+
+fn cli(args: &[&str], dir: &Path) -> (i32, Value, String) {
+    let out = common::cli::pitcrew(args, dir);
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap(), report, stderr)
+}
+
+#[test]
+fn plugin_check_names_the_contract_and_plugin_run_takes_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, report, stderr) = cli(
+        &[
+            "plugin",
+            "check",
+            pitcrew_fixtures::CONFIG_PHASE,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    // Inspecting is not configuring: the required setting is not asked for.
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["loadable"], true, "{report:#}");
+    assert_eq!(report["plugin"]["contract"], "0.2.0");
+    assert_eq!(
+        report["plugin"]["config_schema"]["required"],
+        json!(["greeting"])
+    );
+    let (_, report, _) = cli(
+        &[
+            "plugin",
+            "check",
+            pitcrew_fixtures::AUDIT_PHASE,
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(report["plugin"]["contract"], "0.1.0");
+    assert_eq!(report["plugin"]["config_schema"], Value::Null);
+
+    let input = dir.path().join("input.json");
+    let run = |plugin: &str, input_json: Value| {
+        fs::write(&input, input_json.to_string()).unwrap();
+        cli(
+            &["plugin", "run", plugin, "--input", input.to_str().unwrap()],
+            dir.path(),
+        )
+    };
+    let phase = json!({"facts": {}, "document": {}, "config": {"greeting": "hi"}});
+    let (code, report, stderr) = run(pitcrew_fixtures::CONFIG_PHASE, phase.clone());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report["answer"]["keys"]["configured"]["config"],
+        json!({"greeting": "hi"})
+    );
+    let (code, _, stderr) = run(
+        pitcrew_fixtures::CONFIG_PHASE,
+        json!({"facts": {}, "document": {}, "config": {"greeting": 1}}),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("input.json: config.greeting: 1 is not of type \"string\""),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(pitcrew_fixtures::AUDIT_PHASE, phase);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("was built for pitcrew:plugin@0.1.0, which takes no configuration"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_builtin_without_settings_refuses_a_config_table_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[plugins.classifier.config]\nthreshold = 0.5\n",
+    )
+    .unwrap();
+    let input = dir.path().join("failures.jsonl");
+    fs::write(&input, "{\"test_name\": \"t\", \"message\": \"m\"}\n").unwrap();
+    let (code, _, stderr) = cli(
+        &["classify", input.to_str().unwrap(), "--no-route"],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("pitcrew.toml: plugins.classifier.config: ")
+            && stderr.contains("(config schema of plugin classifier-default "),
+        "{stderr}"
+    );
+}
