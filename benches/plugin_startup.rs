@@ -93,7 +93,8 @@ fn python_component() -> PathBuf {
     }
     std::fs::create_dir_all(dir.join("wit")).expect("create bench dir");
     std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/wit/plugin.wit"),
+        // A 0.1.0 plugin: APP_PY is written against the frozen contract.
+        concat!(env!("CARGO_MANIFEST_DIR"), "/wit/0.1.0/plugin.wit"),
         dir.join("wit/plugin.wit"),
     )
     .expect("copy the WIT");
