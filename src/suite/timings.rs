@@ -101,6 +101,10 @@ struct ShardCost<'a> {
     outside: f64,
     /// Its seconds with a core to itself, per second it took.
     alone: f64,
+    /// Its seconds outside tests with a core to itself.
+    outside_alone: f64,
+    /// Its tests' seconds with a core to itself, per second they took.
+    inside_scale: f64,
     /// The share of a core its runner had while ready to run.
     share: Option<f64>,
     /// Whether its runner runs each file in a process of its own.
@@ -323,13 +327,21 @@ impl Timings {
                 let alone = alone_seconds(r, share).map(|a| a / r.duration_seconds);
                 // A share its CPU time contradicts says nothing of the machine.
                 let share = share.filter(|_| alone.is_some() || r.cpu_seconds.is_none());
-                let alone = alone.unwrap_or(1.0);
+                let alone = alone.filter(|a| a.is_finite()).unwrap_or(1.0);
+                let (outside_alone, inside_scale) = match share {
+                    Some(g) if alone < 1.0 => {
+                        waits_apart(outside, inside, r.duration_seconds * (1.0 - alone), g)
+                    }
+                    _ => (outside, 1.0),
+                };
                 ShardCost {
                     result: r,
                     ran,
                     processes,
                     outside,
-                    alone: if alone.is_finite() { alone } else { 1.0 },
+                    alone,
+                    outside_alone,
+                    inside_scale,
                     share,
                     per_file,
                 }
@@ -365,7 +377,7 @@ impl Timings {
                     let file = t.key.file.as_deref()?;
                     Some((file.strip_prefix("./").unwrap_or(file), t))
                 }),
-                shard.alone,
+                shard.inside_scale,
             );
         }
         let mut costs: BTreeMap<String, f64> = BTreeMap::new();
@@ -375,14 +387,14 @@ impl Timings {
                 .get(&shard.result.runner)
                 .copied()
                 .unwrap_or(0.0);
-            let outside = shard.alone * shard.outside;
+            let outside = shard.outside_alone;
             let spread =
                 (outside - startup * shard.processes).max(0.0) / shard.ran.len().max(1) as f64;
             let own_process = if shard.per_file { startup } else { 0.0 };
             for (file, seconds) in &shard.ran {
                 let file = file.strip_prefix("./").unwrap_or(file);
                 *costs.entry(file.to_owned()).or_default() +=
-                    shard.alone * seconds + spread + own_process;
+                    shard.inside_scale * seconds + spread + own_process;
             }
         }
         // Only files a shard ran as items: a test attributed to any other
@@ -504,7 +516,7 @@ fn ceiling(shards: &[&ShardCost<'_>]) -> Option<f64> {
         .iter()
         .filter(|s| !s.ran.is_empty() && s.outside.is_finite())
         .map(|s| {
-            let outside = s.alone * s.outside / s.processes;
+            let outside = s.outside_alone / s.processes;
             let cpu = s
                 .result
                 .cpu_seconds
@@ -541,6 +553,25 @@ fn run_cost(shards: &[&ShardCost<'_>]) -> Option<RunCost> {
         seconds,
         ceiling,
     })
+}
+
+/// Where a shard waited for a core (`wait` seconds in all, at a share `g`
+/// of a core while ready to run): its time outside tests (start-up,
+/// imports, collection) is CPU work, so it waited `(1 − g)` of that time;
+/// the rest of the wait, if any, was in its tests. Tests that sleep or wait
+/// for I/O are not stretched by a busy machine and are not shrunk here.
+/// Returns its seconds outside tests with a core to itself and the factor
+/// for its tests' seconds.
+fn waits_apart(outside: f64, inside: f64, wait: f64, g: f64) -> (f64, f64) {
+    let wait = wait.max(0.0);
+    let in_outside = wait.min(outside * (1.0 - g).clamp(0.0, 1.0));
+    let in_tests = (wait - in_outside).clamp(0.0, inside);
+    let scale = if inside > 0.0 {
+        (inside - in_tests) / inside
+    } else {
+        1.0
+    };
+    (outside - in_outside, scale)
 }
 
 /// The share of a core a shard's runner had while ready to run: measured,
@@ -873,6 +904,19 @@ mod tests {
             (walls.startup_of("pytest"), t.startup_of("pytest")),
             (8.0, 4.0)
         );
+    }
+
+    #[test]
+    fn tests_that_sleep_are_not_shrunk_for_a_start_up_that_waited_for_a_core() {
+        // 6 s of tests that sleep and 4 s outside them, on a crowded core
+        // (0.15 of it while ready to run): 0.6 s of CPU, all of it the
+        // start-up's, which waited 3.4 s for the core. The sleeps took what
+        // they take on any machine; the start-up costs 0.6 s alone.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 6.0)]), 0.6, Some(0.15));
+        let t = Timings::from_run([&a], Some(&observed(1, Some(0.0), 1.0)));
+        assert!((t.tests["a.py"][0].seconds - 6.0).abs() < 1e-9, "{t:?}");
+        assert!((t.startup_of("pytest") - 0.6).abs() < 1e-9, "{t:?}");
+        assert!((t.files["a.py"] - 6.0).abs() < 1e-9, "{t:?}");
     }
 
     #[test]
