@@ -132,6 +132,7 @@ fn write_shards(dir: &Path) -> Vec<String> {
             duration_seconds: 0.0,
             cpu_seconds: None,
             cpu_share: None,
+            processes: None,
         })
         .collect();
     for i in 0..TESTS {

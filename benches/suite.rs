@@ -435,6 +435,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             duration_seconds: 0.0,
             cpu_seconds: None,
             cpu_share: None,
+            processes: None,
         })
         .collect();
     for i in 0..TESTS {

@@ -4,7 +4,7 @@
 # machine that may be shared (the load changes from minute to minute, so
 # only variants timed in the same round are compared).
 #
-#   scripts/bench-speed.sh --pitcrew PATH [--suites a,b] [--rounds R] [--out DIR]
+#   scripts/bench-speed.sh --pitcrew PATH [--baseline PATH] [--suites a,b] [--rounds R] [--out DIR]
 #
 # Suites are the trees scripts/real-suites.sh prepared (run it once first):
 # python-dateutil, find-my-way, or any other suite it knows. Each round
@@ -14,6 +14,8 @@
 #   parallel   the same with -n 2 (pytest-xdist)   | --test-concurrency=2
 #   first      pitcrew test --retries 0 -- CMD, no history (.pitcrew removed)
 #   history    pitcrew test again, with the history `first` left
+#   first-base, history-base   the same with the --baseline binary (an
+#              older build, compared in the same rounds)
 #
 # and records each one's wall time, exit code and the 1-minute load average
 # before it. The summary gives, per variant, the median wall time and the
@@ -23,10 +25,11 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${PITCREW_REAL_SUITES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pitcrew-real-suites}
-pitcrew="" suites=python-dateutil,find-my-way rounds=5 out=""
+pitcrew="" baseline="" suites=python-dateutil,find-my-way rounds=5 out=""
 while [ $# -gt 0 ]; do
     case $1 in
     --pitcrew) pitcrew=${2:?}; shift 2 ;;
+    --baseline) baseline=${2:?}; shift 2 ;;
     --suites) suites=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
@@ -35,6 +38,10 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$pitcrew" ] || { echo "bench-speed: --pitcrew: not an executable" >&2; exit 2; }
 pitcrew=$(cd "$(dirname "$pitcrew")" && pwd)/$(basename "$pitcrew")
+if [ -n "$baseline" ]; then
+    [ -x "$baseline" ] || { echo "bench-speed: --baseline: not an executable" >&2; exit 2; }
+    baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
+fi
 out=${out:-$(mktemp -d /tmp/pitcrew-bench-speed.XXXXXX)}
 mkdir -p "$out"
 
@@ -68,7 +75,8 @@ for round in $(seq 1 "$rounds"); do
             serial=(node --test --test-concurrency=1) parallel=(node --test --test-concurrency=2)
         fi
         variants=(serial parallel pitcrew)
-        shift_by=$(((round - 1) % 3))
+        [ -n "$baseline" ] && variants+=(baseline)
+        shift_by=$(((round - 1) % ${#variants[@]}))
         variants=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
         for variant in "${variants[@]}"; do
             echo "bench-speed: round $round $suite $variant" >&2
@@ -79,6 +87,11 @@ for round in $(seq 1 "$rounds"); do
                 clean "$tree"
                 timed "$suite" "$round" first "$tree" "$pitcrew" -v test --retries 0 -- "${base[@]}"
                 timed "$suite" "$round" history "$tree" "$pitcrew" -v test --retries 0 -- "${base[@]}"
+                clean "$tree" ;;
+            baseline)
+                clean "$tree"
+                timed "$suite" "$round" first-base "$tree" "$baseline" -v test --retries 0 -- "${base[@]}"
+                timed "$suite" "$round" history-base "$tree" "$baseline" -v test --retries 0 -- "${base[@]}"
                 clean "$tree" ;;
             esac
         done
@@ -109,7 +122,8 @@ for suite in suites:
     rounds = [v for (s, _), v in sorted(by.items()) if s == suite]
     loads = [float(r[v][2]) for r in rounds for v in r if r[v][2] != "?"]
     for variant, title in [("serial", "serial runner"), ("parallel", "runner's parallelism (2)"),
-                           ("first", "pitcrew test, no history"), ("history", "pitcrew test, with history")]:
+                           ("first", "pitcrew test, no history"), ("history", "pitcrew test, with history"),
+                           ("first-base", "baseline, no history"), ("history-base", "baseline, with history")]:
         got = [r for r in rounds if variant in r and "serial" in r and "parallel" in r]
         if not got:
             continue
@@ -118,7 +132,7 @@ for suite in suites:
         vs_best = statistics.median(r[variant][0] / min(r["serial"][0], r["parallel"][0]) for r in got)
         codes = ",".join(sorted({r[variant][1] for r in got}))
         chosen = ""
-        if variant in ("first", "history"):
+        if variant.startswith(("first", "history")):
             counts = collections.Counter(shards(suite, rnd, variant) for (s, rnd) in by if s == suite)
             chosen = " ".join(f"{n}x{c}" for n, c in sorted(counts.items()))
         print(f"{suite:<18} {title:<34} {secs:>8.1f} {vs_serial:>8.2f}x {vs_best:>6.2f}x {len(got):>6} {codes:>5} {chosen}")

@@ -109,15 +109,16 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     Ok(phases.exit_code())
 }
 
-/// This run's costs replace the history's, file by file (see
-/// [`Timings::from_run`]).
+/// This run's costs replace the history's, file by file, and measure the
+/// runner's start-up against the runs before it (see
+/// [`Timings::from_run_after`]).
 fn remember_timings(
     path: &Path,
     mut history: Timings,
     results: &[(String, ShardResult)],
     observed: &RunObservation,
 ) -> anyhow::Result<()> {
-    let fresh = Timings::from_run(results.iter().map(|(_, r)| r), Some(observed));
+    let fresh = Timings::from_run_after(results.iter().map(|(_, r)| r), Some(observed), &history);
     if let Some(warning) = history.gone_tests(&fresh).warning("deleted or renamed in") {
         tracing::warn!("{warning}");
     }

@@ -54,6 +54,9 @@ pub struct ShardOutcome {
     pub cpu: Option<Duration>,
     /// How the runner processes shared the cores (their own process each).
     pub schedule: Option<Schedule>,
+    /// How many runner processes the shard started (retries included):
+    /// each paid the runner's start-up.
+    pub processes: u32,
     pub attempts: u32,
 }
 
@@ -63,6 +66,7 @@ struct Running<'a, 'b> {
     run: &'b ShardRun<'a>,
     cpu: Cell<Option<Duration>>,
     schedule: Cell<Option<Schedule>>,
+    processes: Cell<u32>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -77,6 +81,7 @@ impl Running<'_, '_> {
     /// Counts one finished process's CPU time; one unmeasured process
     /// makes the shard's unknown.
     fn add_cpu(&self, cpu: Option<Duration>, schedule: Option<Schedule>) {
+        self.processes.set(self.processes.get().saturating_add(1));
         self.cpu
             .set(self.cpu.get().zip(cpu).map(|(sum, more)| sum + more));
         let sum = match (self.schedule.get(), schedule) {
@@ -110,6 +115,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         run: shard,
         cpu: Cell::new(Some(Duration::ZERO)),
         schedule: Cell::new(None),
+        processes: Cell::new(0),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -156,6 +162,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         duration: started.elapsed(),
         cpu: shard.cpu.get(),
         schedule: shard.schedule.get(),
+        processes: shard.processes.get(),
         attempts,
     }
 }
@@ -164,11 +171,31 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
 /// one per process when the runner's JUnit names no file), then each split
 /// file's rest, then each file's split-out tests.
 fn groups<'a>(shard: &ShardRun<'a>, test_files: &TestFiles<'a>) -> Vec<Group<'a>> {
+    groups_of(shard.runner, shard.items, shard.split_files, test_files)
+}
+
+/// How many runner processes a shard of `items` starts on its first
+/// attempt (see [`groups`]): each pays the runner's start-up, which the
+/// planner weighs against what splitting a file saves.
+pub fn processes(
+    runner: &dyn Runner,
+    items: &[String],
+    split_files: &BTreeMap<String, Vec<PlannedTest>>,
+) -> usize {
+    groups_of(runner, items, split_files, &test_files(split_files)).len()
+}
+
+fn groups_of<'a>(
+    runner: &dyn Runner,
+    items: &'a [String],
+    split_files: &'a BTreeMap<String, Vec<PlannedTest>>,
+    test_files: &TestFiles<'a>,
+) -> Vec<Group<'a>> {
     let mut whole: Vec<String> = Vec::new();
     let mut rests = Vec::new();
     let mut tests: BTreeMap<&str, Vec<&PlannedTest>> = BTreeMap::new();
-    for item in shard.items {
-        if let Some((file, planned)) = shard.split_files.get_key_value(item) {
+    for item in items {
+        if let Some((file, planned)) = split_files.get_key_value(item) {
             rests.push(Group::Rest {
                 file: file.as_str(),
                 planned: planned.as_slice(),
@@ -180,7 +207,7 @@ fn groups<'a>(shard: &ShardRun<'a>, test_files: &TestFiles<'a>) -> Vec<Group<'a>
         }
     }
     let mut groups: Vec<Group<'a>> = Vec::new();
-    if shard.runner.junit_names_files() {
+    if runner.junit_names_files() {
         if !whole.is_empty() {
             groups.push(Group::Files(whole));
         }
@@ -189,10 +216,7 @@ fn groups<'a>(shard: &ShardRun<'a>, test_files: &TestFiles<'a>) -> Vec<Group<'a>
     }
     groups.extend(rests);
     for (file, tests) in tests {
-        let planned = shard
-            .split_files
-            .get(file)
-            .map_or(&[][..], |p| p.as_slice());
+        let planned = split_files.get(file).map_or(&[][..], |p| p.as_slice());
         groups.push(Group::Tests {
             file,
             tests,

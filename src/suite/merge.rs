@@ -352,6 +352,7 @@ mod tests {
             duration_seconds: 0.0,
             cpu_seconds: None,
             cpu_share: None,
+            processes: None,
         };
         let (a, b) = (shard("pytest"), shard("jest"));
         assert_eq!(

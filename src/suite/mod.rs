@@ -21,4 +21,5 @@ pub mod runners;
 pub mod shard;
 pub mod slow_files;
 pub mod split;
+pub mod startup;
 pub mod timings;

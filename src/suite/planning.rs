@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::InputError;
 use crate::suite::collect;
 use crate::suite::discover::{discover, matching};
+use crate::suite::exec;
 use crate::suite::fold::Folder;
 use crate::suite::junit;
 use crate::suite::plan::PlanFile;
@@ -289,7 +290,9 @@ pub fn timings(globs: &[String]) -> Result<Timings, PlanningError> {
         }
     }
     if !shards.is_empty() {
-        timings.update(Timings::from_shards(&shards));
+        // Earlier runs in timing files measure the start-up with these.
+        let fresh = Timings::from_run_after(&shards, None, &timings);
+        timings.update(fresh);
     }
     Ok(timings)
 }
@@ -313,9 +316,9 @@ fn junit_timings(path: &Path) -> Result<Timings, InputError> {
 /// runner can select and leave out single tests and `timings` knows them.
 /// With `--shards auto` the count can change with the items, so this is
 /// repeated (at most three times) until the split files settle. Each split
-/// file's tests run in processes of their own, so the split is kept only
-/// when it shortens the predicted wall time by more than the runner's
-/// measured start-up cost.
+/// file's rest and tests run in processes of their own, so the split is
+/// kept only when it shortens the predicted wall time, with a start-up for
+/// every process, by more than one more start-up ([`wall`]).
 pub fn plan_file(
     files: &[Item],
     timings: &Timings,
@@ -338,7 +341,9 @@ pub fn plan_file(
             split_files = expansion.split_files;
         }
     }
-    let gain = whole.makespan_seconds() - planned.makespan_seconds();
+    let no_split = BTreeMap::new();
+    let gain =
+        wall(&whole, &no_split, runner, startup) - wall(&planned, &split_files, runner, startup);
     if !split_files.is_empty() && gain <= startup {
         tracing::info!(
             "splitting slow files would save {gain:.2} s, no more than a runner start-up ({startup:.2} s): whole files"
@@ -358,6 +363,27 @@ pub fn plan_file(
         runner: runner.map(|r| r.name().to_string()),
         split_files,
     })
+}
+
+/// The predicted wall time of `plan`: its longest shard, counting a runner
+/// start-up for every process the shard starts (a split file's rest and its
+/// split-out tests each run in one of their own).
+fn wall(
+    plan: &Plan,
+    split_files: &BTreeMap<String, Vec<crate::suite::slow_files::PlannedTest>>,
+    runner: Option<&dyn Runner>,
+    startup: f64,
+) -> f64 {
+    plan.shards
+        .iter()
+        .map(|shard| {
+            let processes = match runner {
+                Some(runner) => exec::processes(runner, &shard.items, split_files),
+                None => usize::from(!shard.items.is_empty()),
+            };
+            shard.estimated_seconds + startup * processes as f64
+        })
+        .fold(0.0, f64::max)
 }
 
 /// The plan for `items`: a fixed shard count, or the cheapest within the
@@ -492,6 +518,59 @@ mod tests {
                 format!("`{bad}` is not K/N with 1 <= K <= N (e.g. 2/4)")
             );
         }
+    }
+
+    /// A slow file of three tests (2.4 s, 2 s, 0.05 s) and two quick
+    /// files, over two shards, with a pytest start-up of `startup` s.
+    fn slow_file_plan(startup: f64) -> PlanFile {
+        let test = |name: &str, seconds: f64| crate::suite::timings::TestTiming {
+            classname: "tests.test_slow".into(),
+            name: name.into(),
+            seconds,
+        };
+        let mut timings = Timings::default();
+        timings.tests.insert(
+            "tests/test_slow.py".into(),
+            vec![
+                test("test_a", 2.4),
+                test("test_b", 2.0),
+                test("test_c", 0.05),
+            ],
+        );
+        timings.startup.insert("pytest".into(), startup);
+        let items = [
+            Item::new("tests/test_slow.py", 4.45),
+            Item::new("tests/test_one.py", 0.05),
+            Item::new("tests/test_two.py", 0.05),
+        ];
+        let count = ShardCount {
+            whole_files: false,
+            shards: Some("2".into()),
+            target_minutes: 1.0,
+            shard_overhead_s: 0.0,
+            max_shards: 4,
+        };
+        let runner = runners::by_name("pytest").unwrap();
+        plan_file(&items, &timings, Some(runner), count, None).unwrap()
+    }
+
+    #[test]
+    fn a_file_is_split_only_when_it_pays_for_every_process_it_adds() {
+        // Split, one shard runs test_a, the other test_b, the file's rest
+        // and the quick files: three processes. With 0.3 s start-ups that
+        // is 3.05 s against 4.75 s whole.
+        let cheap = slow_file_plan(0.3);
+        let split: Vec<&str> = cheap.split_files["tests/test_slow.py"]
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(split, ["test_a", "test_b"]);
+        // With 1 s start-ups: 5.15 s against 5.45 s, less than the one
+        // start-up a split must win back (counting one start-up a shard,
+        // as before, it saved 2.05 s and split).
+        let dear = slow_file_plan(1.0);
+        assert!(dear.split_files.is_empty(), "{:?}", dear.split_files);
+        assert_eq!(dear.plan.shards[0].items, ["tests/test_slow.py"]);
     }
 
     #[test]

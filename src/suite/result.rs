@@ -37,6 +37,10 @@ pub struct ShardResult {
     /// it had a core (1: never waited for one); where the platform says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_share: Option<f64>,
+    /// How many runner processes the shard started, retries included: each
+    /// paid the runner's start-up (absent in older results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<u32>,
 }
 
 /// One planned item (a file, or a single test) and what it produced.

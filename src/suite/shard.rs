@@ -50,6 +50,7 @@ pub fn shard_result(
         duration_seconds: outcome.duration.as_secs_f64(),
         cpu_seconds: outcome.cpu.map(|c| c.as_secs_f64()),
         cpu_share,
+        processes: Some(outcome.processes),
     }
 }
 

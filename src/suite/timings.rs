@@ -32,6 +32,7 @@ use super::fold::TestResult;
 use super::result::ShardResult;
 use super::runners;
 use super::split::{Item, Machine};
+use super::startup::{self, RunCost};
 
 /// Used when nothing is known at all.
 const DEFAULT_SECONDS: f64 = 1.0;
@@ -59,11 +60,15 @@ pub struct Timings {
     /// order first seen.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tests: BTreeMap<String, Vec<TestTiming>>,
-    /// Seconds a runner process costs before its first test (start-up,
-    /// plugins), by runner name: the smallest time outside tests per
-    /// process any shard showed.
+    /// Seconds one more runner process costs (start-up, plugins, imports
+    /// every process repeats), by runner name: measured from runs of the
+    /// same files with different process counts ([`super::startup`]), else
+    /// at most the time outside tests per process a shard showed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub startup: BTreeMap<String, f64>,
+    /// The last runs' costs by runner, which measure the start-up.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub runs: BTreeMap<String, Vec<RunCost>>,
     /// The fraction of its time a shard of a runner keeps a core busy when
     /// it has one (CPU time over that time), by runner name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -96,8 +101,14 @@ struct ShardCost<'a> {
     outside: f64,
     /// Its seconds with a core to itself, per second it took.
     alone: f64,
+    /// Its seconds outside tests with a core to itself.
+    outside_alone: f64,
+    /// Its tests' seconds with a core to itself, per second they took.
+    inside_scale: f64,
     /// The share of a core its runner had while ready to run.
     share: Option<f64>,
+    /// Whether its runner runs each file in a process of its own.
+    per_file: bool,
 }
 
 /// What the timing history knows that no longer exists: a warning, never
@@ -250,6 +261,7 @@ impl Timings {
         self.files.extend(newer.files);
         self.tests.extend(newer.tests);
         self.startup.extend(newer.startup);
+        self.runs.extend(newer.runs);
         self.busy.extend(newer.busy);
         self.waiting = newer.waiting.or(self.waiting);
     }
@@ -257,18 +269,28 @@ impl Timings {
     /// What shards really cost, from their results: each test's time (for
     /// splitting slow files), each file's wall time in its shard, and each
     /// runner's start-up cost. Per shard, the time outside tests is
-    /// `wall − Σ test time`; the runner's start-up is the smallest such time
-    /// per process over the shards (one process per shard, or per file for
-    /// runners whose JUnit names no file); what remains is spread evenly
-    /// over the shard's files, and a file run in a process of its own also
-    /// carries its start-up. Shards run on machines of their own (CI) are
-    /// taken as they are; see [`Timings::from_run`] for shards that shared one.
+    /// `wall − Σ test time`; what is not start-up of it (one per runner
+    /// process the shard started) is spread evenly over the shard's files,
+    /// and a file run in a process of its own also carries its start-up.
+    /// The start-up is measured as [`super::startup`] says, from this run
+    /// and the `earlier` ones the history remembers. Shards run on machines
+    /// of their own (CI) are taken as they are; see [`Timings::from_run`]
+    /// for shards that shared one.
     pub fn from_shards<'a>(results: impl IntoIterator<Item = &'a ShardResult>) -> Timings {
         Self::from_run(results, None)
     }
 
+    /// [`Timings::from_run_after`] with no earlier runs.
+    pub fn from_run<'a>(
+        results: impl IntoIterator<Item = &'a ShardResult>,
+        observed: Option<&RunObservation>,
+    ) -> Timings {
+        Self::from_run_after(results, observed, &Timings::default())
+    }
+
     /// [`Timings::from_shards`] for shards that ran at once on this machine
-    /// (`observed`). Each shard's times are scaled to what they would be
+    /// (`observed`), after the runs `earlier` remembers. Each shard's times
+    /// are scaled to what they would be
     /// with a core to itself: of its wall time `W`, its CPU time `C` ran at
     /// the share of a core `g` its runner had while ready to run, so it
     /// spent `C / g` busy and `W − C / g` waiting for other things, and
@@ -277,9 +299,10 @@ impl Timings {
     /// and the shard's times stand. The other work
     /// that wanted the cores is what makes the shares: `cores / g − shards
     /// × busy` processes.
-    pub fn from_run<'a>(
+    pub fn from_run_after<'a>(
         results: impl IntoIterator<Item = &'a ShardResult>,
         observed: Option<&RunObservation>,
+        earlier: &Timings,
     ) -> Timings {
         let results: Vec<&ShardResult> = results.into_iter().collect();
         let mut fresh = Timings::default();
@@ -294,21 +317,33 @@ impl Timings {
                     .map(|i| (i.test_of.as_deref().unwrap_or(&i.id), i.duration_seconds))
                     .collect();
                 let per_file = runners::by_name(&r.runner).is_some_and(|x| !x.junit_names_files());
-                let processes = if per_file { ran.len().max(1) } else { 1 } as f64;
+                // Counted where the result says (split files add processes);
+                // else one a shard, or one a file.
+                let guessed = if per_file { ran.len().max(1) } else { 1 } as f64;
+                let processes = r.processes.filter(|p| *p > 0).map_or(guessed, f64::from);
                 let inside: f64 = ran.iter().map(|(_, s)| s).sum();
                 let outside = (r.duration_seconds - inside).max(0.0);
                 let share = share(r, idle);
                 let alone = alone_seconds(r, share).map(|a| a / r.duration_seconds);
                 // A share its CPU time contradicts says nothing of the machine.
                 let share = share.filter(|_| alone.is_some() || r.cpu_seconds.is_none());
-                let alone = alone.unwrap_or(1.0);
+                let alone = alone.filter(|a| a.is_finite()).unwrap_or(1.0);
+                let (outside_alone, inside_scale) = match share {
+                    Some(g) if alone < 1.0 => {
+                        waits_apart(outside, inside, r.duration_seconds * (1.0 - alone), g)
+                    }
+                    _ => (outside, 1.0),
+                };
                 ShardCost {
                     result: r,
                     ran,
                     processes,
                     outside,
-                    alone: if alone.is_finite() { alone } else { 1.0 },
+                    alone,
+                    outside_alone,
+                    inside_scale,
                     share,
+                    per_file,
                 }
             })
             .collect();
@@ -316,22 +351,25 @@ impl Timings {
         if let Some(observed) = observed {
             fresh.waiting = waiting(&shards, observed, &fresh.busy);
         }
-        for shard in &shards {
-            if shard.ran.is_empty() || !shard.outside.is_finite() {
-                continue;
+        let runners: std::collections::BTreeSet<&str> =
+            shards.iter().map(|s| s.result.runner.as_str()).collect();
+        for runner in runners {
+            let of_runner: Vec<&ShardCost<'_>> = shards
+                .iter()
+                .filter(|s| s.result.runner == runner)
+                .collect();
+            let mut runs = earlier.runs.get(runner).cloned().unwrap_or_default();
+            let this = run_cost(&of_runner);
+            if let Some(this) = &this {
+                startup::remember(&mut runs, this.clone());
             }
-            // A process's time outside tests is its start-up plus its
-            // files' imports and collection, which one shard cannot tell
-            // apart: the start-up is taken as one more file's share, so
-            // that an import-heavy suite does not pass for a slow start.
-            let files_per_process = shard.ran.len() as f64 / shard.processes;
-            let per_process =
-                shard.alone * shard.outside / shard.processes / (files_per_process + 1.0);
-            let known = fresh
-                .startup
-                .entry(shard.result.runner.clone())
-                .or_insert(per_process);
-            *known = known.min(per_process);
+            let startup = startup::measured(&runs).or_else(|| ceiling(&of_runner));
+            if let Some(startup) = startup {
+                fresh.startup.insert(runner.to_owned(), startup);
+            }
+            if !runs.is_empty() {
+                fresh.runs.insert(runner.to_owned(), runs);
+            }
         }
         for shard in &shards {
             fresh.add_scaled_tests(
@@ -339,7 +377,7 @@ impl Timings {
                     let file = t.key.file.as_deref()?;
                     Some((file.strip_prefix("./").unwrap_or(file), t))
                 }),
-                shard.alone,
+                shard.inside_scale,
             );
         }
         let mut costs: BTreeMap<String, f64> = BTreeMap::new();
@@ -349,14 +387,14 @@ impl Timings {
                 .get(&shard.result.runner)
                 .copied()
                 .unwrap_or(0.0);
-            let outside = shard.alone * shard.outside;
+            let outside = shard.outside_alone;
             let spread =
                 (outside - startup * shard.processes).max(0.0) / shard.ran.len().max(1) as f64;
-            let own_process = if shard.processes > 1.0 { startup } else { 0.0 };
+            let own_process = if shard.per_file { startup } else { 0.0 };
             for (file, seconds) in &shard.ran {
                 let file = file.strip_prefix("./").unwrap_or(file);
                 *costs.entry(file.to_owned()).or_default() +=
-                    shard.alone * seconds + spread + own_process;
+                    shard.inside_scale * seconds + spread + own_process;
             }
         }
         // Only files a shard ran as items: a test attributed to any other
@@ -467,6 +505,73 @@ impl Timings {
             })
             .collect()
     }
+}
+
+/// The most a start-up can have been in these shards of one runner: the
+/// least time outside tests per process any of them showed with a core to
+/// itself, or CPU time per process where that is less (a busy machine
+/// stretches wall time, hardly CPU time). `None` when no shard ran a test.
+fn ceiling(shards: &[&ShardCost<'_>]) -> Option<f64> {
+    shards
+        .iter()
+        .filter(|s| !s.ran.is_empty() && s.outside.is_finite())
+        .map(|s| {
+            let outside = s.outside_alone / s.processes;
+            let cpu = s
+                .result
+                .cpu_seconds
+                .map_or(f64::INFINITY, |c| c / s.processes);
+            outside.min(cpu).max(0.0)
+        })
+        .filter(|c| c.is_finite())
+        .min_by(f64::total_cmp)
+}
+
+/// This run's cost for measuring start-ups: every shard of the runner
+/// counted its processes and none failed to run (a shard error's time says
+/// nothing of its files).
+fn run_cost(shards: &[&ShardCost<'_>]) -> Option<RunCost> {
+    let mut processes: u32 = 0;
+    let mut seconds = 0.0;
+    for shard in shards {
+        let r = shard.result;
+        if r.error.is_some() || shard.ran.is_empty() {
+            return None;
+        }
+        processes = processes.checked_add(r.processes.filter(|p| *p > 0)?)?;
+        seconds += shard.alone * r.duration_seconds;
+    }
+    let files = startup::files_key(
+        shards
+            .iter()
+            .flat_map(|s| s.ran.iter().map(|(f, _)| f.strip_prefix("./").unwrap_or(f))),
+    );
+    let ceiling = ceiling(shards)?;
+    (seconds.is_finite() && processes > 0).then_some(RunCost {
+        files,
+        processes,
+        seconds,
+        ceiling,
+    })
+}
+
+/// Where a shard waited for a core (`wait` seconds in all, at a share `g`
+/// of a core while ready to run): its time outside tests (start-up,
+/// imports, collection) is CPU work, so it waited `(1 − g)` of that time;
+/// the rest of the wait, if any, was in its tests. Tests that sleep or wait
+/// for I/O are not stretched by a busy machine and are not shrunk here.
+/// Returns its seconds outside tests with a core to itself and the factor
+/// for its tests' seconds.
+fn waits_apart(outside: f64, inside: f64, wait: f64, g: f64) -> (f64, f64) {
+    let wait = wait.max(0.0);
+    let in_outside = wait.min(outside * (1.0 - g).clamp(0.0, 1.0));
+    let in_tests = (wait - in_outside).clamp(0.0, inside);
+    let scale = if inside > 0.0 {
+        (inside - in_tests) / inside
+    } else {
+        1.0
+    };
+    (outside - in_outside, scale)
 }
 
 /// The share of a core a shard's runner had while ready to run: measured,
@@ -659,31 +764,90 @@ mod tests {
             duration_seconds: wall,
             cpu_seconds: None,
             cpu_share: None,
+            processes: None,
         }
     }
 
     #[test]
     fn files_cost_their_wall_time_and_start_up_is_per_runner() {
-        // pytest, one process a shard: the lighter shard's 2 s outside
-        // tests is its start-up and its one file's imports, 1 s each; the
-        // other shard's outside time less a start-up is spread over its
-        // two files.
+        // pytest, one process a shard, one run: start-up and imports cannot
+        // be told apart, so the start-up is taken at its most, the least
+        // time outside tests per process (2 s, the lighter shard's); the
+        // other shard's excess is its files', spread evenly.
         let a = shard("pytest", 3.0, &[("a.py", 1.0)]);
         let b = shard("pytest", 8.0, &[("b.py", 1.0), ("c.py", 2.0)]);
         let t = Timings::from_shards([&a, &b]);
-        assert_eq!(t.startup_of("pytest"), 1.0);
-        assert_eq!(t.files["a.py"], 2.0);
-        assert_eq!(t.files["b.py"], 3.0);
-        assert_eq!(t.files["c.py"], 4.0);
+        assert_eq!(t.startup_of("pytest"), 2.0);
+        assert_eq!(t.files["a.py"], 1.0);
+        assert_eq!(t.files["b.py"], 2.5);
+        assert_eq!(t.files["c.py"], 3.5);
         assert_eq!(t.tests["c.py"][0].seconds, 2.0, "tests keep their own time");
         // node, one process a shard too (our reporter names each test's
-        // file): 6 s outside tests, a start-up of one more file's share.
+        // file): 6 s outside tests.
         let n = shard("node", 7.0, &[("x.mjs", 0.1), ("y.mjs", 0.9)]);
         let t = Timings::from_shards([&n]);
-        assert_eq!(t.startup_of("node"), 2.0);
-        assert_eq!(t.files["x.mjs"], 2.1);
-        assert_eq!(t.files["y.mjs"], 2.9);
+        assert_eq!(t.startup_of("node"), 6.0);
+        assert_eq!(t.files["x.mjs"], 0.1);
         assert_eq!(Timings::default().startup_of("node"), 0.0);
+        // CPU time bounds it where a busy machine stretched the wall time.
+        let slow = with_cpu(shard("pytest", 9.0, &[("a.py", 1.0)]), 0.5, None);
+        assert_eq!(Timings::from_shards([&slow]).startup_of("pytest"), 0.5);
+    }
+
+    fn processes(mut result: ShardResult, processes: u32) -> ShardResult {
+        result.processes = Some(processes);
+        result
+    }
+
+    /// Three files with 1 s of tests each, and 3 s outside tests in one
+    /// process: 1.4 s of start-up, and 0.3 s of imports per file in
+    /// whichever process runs it.
+    fn files_run_in(groups: &[&[&str]]) -> Vec<ShardResult> {
+        groups
+            .iter()
+            .map(|files| {
+                let items: Vec<(&str, f64)> = files.iter().map(|f| (*f, 1.0)).collect();
+                let wall = 1.4 + 1.3 * files.len() as f64;
+                processes(shard("pytest", wall, &items), 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_start_up_is_measured_by_runs_with_different_process_counts() {
+        // First run, two shards: the start-up is at most 1.7 s (the
+        // lighter shard's time outside tests).
+        let two = files_run_in(&[&["a.py"], &["b.py", "c.py"]]);
+        let first = Timings::from_run_after(&two, None, &Timings::default());
+        assert!((first.startup_of("pytest") - 1.7).abs() < 1e-9, "{first:?}");
+        // The same files in one process: 1 process less, 1.4 s less.
+        let one = files_run_in(&[&["a.py", "b.py", "c.py"]]);
+        let second = Timings::from_run_after(&one, None, &first);
+        assert!(
+            (second.startup_of("pytest") - 1.4).abs() < 1e-9,
+            "{second:?}"
+        );
+        assert_eq!(second.runs["pytest"].len(), 2);
+        // Kept in the history: a third run like the first still says 1.4 s,
+        // and its files are costed with it.
+        let mut history = first.clone();
+        history.update(second);
+        let third = Timings::from_run_after(&two, None, &history);
+        assert!((third.startup_of("pytest") - 1.4).abs() < 1e-9, "{third:?}");
+        assert!((third.files["a.py"] - 1.3).abs() < 1e-9, "{third:?}");
+        // Another set of files measures nothing with these runs.
+        let other = files_run_in(&[&["a.py", "b.py", "d.py"]]);
+        let fourth = Timings::from_run_after(&other, None, &first);
+        assert!(
+            (fourth.startup_of("pytest") - 2.3).abs() < 1e-9,
+            "{fourth:?}"
+        );
+        // A shard that could not run, or older results without a process
+        // count, are no measurement.
+        let mut broken = one.clone();
+        broken[0].processes = None;
+        let t = Timings::from_run_after(&broken, None, &first);
+        assert_eq!(t.runs["pytest"].len(), 1);
     }
 
     fn with_cpu(mut result: ShardResult, cpu: f64, share: Option<f64>) -> ShardResult {
@@ -730,15 +894,29 @@ mod tests {
             crate::suite::split::worthwhile(&items, &one_core).unwrap(),
             1
         );
-        // What the wall times alone said: 20 s of files, two shards.
+        // What the wall times alone said: 20 s, twice the start-ups.
         let walls = Timings::from_shards([
             &shard("pytest", 10.0, &[("a.py", 2.0)]),
             &shard("pytest", 10.0, &[("b.py", 1.0), ("c.py", 1.0)]),
         ]);
         assert!((sum(&walls, "pytest", 2.0) - 20.0).abs() < 1e-9);
-        let items = walls.estimate(&files);
-        let free = walls.machine("pytest", 2, 2.0);
-        assert_eq!(crate::suite::split::worthwhile(&items, &free).unwrap(), 2);
+        assert_eq!(
+            (walls.startup_of("pytest"), t.startup_of("pytest")),
+            (8.0, 4.0)
+        );
+    }
+
+    #[test]
+    fn tests_that_sleep_are_not_shrunk_for_a_start_up_that_waited_for_a_core() {
+        // 6 s of tests that sleep and 4 s outside them, on a crowded core
+        // (0.15 of it while ready to run): 0.6 s of CPU, all of it the
+        // start-up's, which waited 3.4 s for the core. The sleeps took what
+        // they take on any machine; the start-up costs 0.6 s alone.
+        let a = with_cpu(shard("pytest", 10.0, &[("a.py", 6.0)]), 0.6, Some(0.15));
+        let t = Timings::from_run([&a], Some(&observed(1, Some(0.0), 1.0)));
+        assert!((t.tests["a.py"][0].seconds - 6.0).abs() < 1e-9, "{t:?}");
+        assert!((t.startup_of("pytest") - 0.6).abs() < 1e-9, "{t:?}");
+        assert!((t.files["a.py"] - 6.0).abs() < 1e-9, "{t:?}");
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! How many shards `pitcrew test --shards auto` chooses on a real runner,
+//! from the start-up it measured: a runner process that costs more than a
+//! shard would save is not added.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+mod common;
+use common::cli::{has_pytest, pitcrew};
+
+/// Four test files whose one test sleeps 0.8 s, and a `conftest.py` that
+/// burns `burn` s of CPU in every pytest process (a slow plugin or an
+/// expensive import every process repeats).
+fn project(dir: &Path, burn: f64) {
+    fs::create_dir_all(dir.join("tests")).unwrap();
+    fs::write(
+        dir.join("conftest.py"),
+        format!(
+            "import time\n_end = time.process_time() + {burn}\nwhile time.process_time() < _end:\n    pass\n"
+        ),
+    )
+    .unwrap();
+    for name in ["a", "b", "c", "d"] {
+        fs::write(
+            dir.join(format!("tests/test_{name}.py")),
+            "import time\n\ndef test_it():\n    time.sleep(0.8)\n",
+        )
+        .unwrap();
+    }
+}
+
+/// `pitcrew test --shards auto` in `dir`: its plan's shard count and the
+/// history it left.
+fn auto_run(dir: &Path) -> (usize, Value) {
+    let out = pitcrew(
+        &[
+            "-v",
+            "test",
+            "--shards",
+            "auto",
+            "--jobs",
+            "2",
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        dir,
+    );
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    let read = |path: &str| -> Value {
+        serde_json::from_str(&fs::read_to_string(dir.join(path)).unwrap()).unwrap()
+    };
+    let results = read("pitcrew-results.json");
+    assert_eq!(results["summary"]["tests"], 4, "{results}");
+    assert_eq!(results["summary"]["passed"], 4, "{results}");
+    let plan = read(".pitcrew/plan.json");
+    let shards = plan["shards"].as_array().unwrap().len();
+    (shards, read(".pitcrew/timings.json"))
+}
+
+fn startup(history: &Value) -> f64 {
+    history["startup"]["pytest"].as_f64().unwrap()
+}
+
+#[test]
+fn a_measured_dear_start_up_makes_auto_choose_fewer_shards() {
+    if !has_pytest() {
+        return;
+    }
+    // 3.2 s of tests: two shards save 1.6 s, whatever the machine.
+    // A pytest process that costs 2.5 s of CPU more is not worth it.
+    let dear = tempfile::tempdir().unwrap();
+    project(dear.path(), 2.5);
+    let (first, history) = auto_run(dear.path());
+    assert_eq!(first, 2, "no history: as many shards as jobs");
+    // The old estimate, one file's share of the time outside tests per
+    // process (about 2.9 / 3 s), said a start-up was below 1.6 s, and a
+    // second shard worth it. Measured: at least the 2.5 s burnt.
+    assert!(startup(&history) > 2.0, "{history}");
+    let (second, history) = auto_run(dear.path());
+    assert_eq!(second, 1, "{history}");
+    // The two runs of the same files, with 2 and 1 processes, measure it.
+    let runs: Vec<u64> = history["runs"]["pytest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["processes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(runs, [2, 1], "{history}");
+    assert!(
+        (1.6..25.0).contains(&startup(&history)),
+        "2.5 s of CPU per process, give or take a busy machine: {history}"
+    );
+    let (third, _) = auto_run(dear.path());
+    assert_eq!(third, 1);
+
+    // The same suite with a cheap start-up: the second shard pays.
+    let cheap = tempfile::tempdir().unwrap();
+    project(cheap.path(), 0.0);
+    auto_run(cheap.path());
+    let (second, history) = auto_run(cheap.path());
+    assert!(startup(&history) < 1.6, "{history}");
+    assert_eq!(second, 2, "{history}");
+}
