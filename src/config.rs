@@ -165,6 +165,7 @@ struct RawAdded {
     function_kib: Option<u64>,
     modules: Option<u64>,
     instances: Option<u64>,
+    declarations: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -203,6 +204,7 @@ struct RawLimits {
     function_kib: Option<u64>,
     modules: Option<u64>,
     instances: Option<u64>,
+    declarations: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -228,6 +230,7 @@ struct RawSlot {
     function_kib: Option<u64>,
     modules: Option<u64>,
     instances: Option<u64>,
+    declarations: Option<u64>,
 }
 
 impl Default for Config {
@@ -413,6 +416,7 @@ fn added_phases(
             function_kib: phase.function_kib,
             modules: phase.modules,
             instances: phase.instances,
+            declarations: phase.declarations,
         };
         if slot.source.is_none() {
             return Err(ConfigProblem::NoSource { key });
@@ -474,6 +478,7 @@ fn spec(
         function_kib: slot.function_kib,
         modules: slot.modules,
         instances: slot.instances,
+        declarations: slot.declarations,
     };
     Ok(PluginSpec {
         source,
@@ -538,7 +543,7 @@ fn limits(key: &str, raw: &RawLimits, base: Limits) -> Result<Limits, ConfigProb
 }
 
 /// `component_mib`, `code_mib`, `functions`, `function_kib`, `modules`,
-/// `instances`: each positive, each in its unit.
+/// `instances`, `declarations`: each positive, each in its unit.
 fn compile_limits(
     key: &str,
     raw: &RawLimits,
@@ -565,6 +570,7 @@ fn compile_limits(
         function_bytes: pick("function_kib", raw.function_kib, 1024, base.function_bytes)?,
         modules: pick("modules", raw.modules, 1, base.modules)?,
         instances: pick("instances", raw.instances, 1, base.instances)?,
+        declarations: pick("declarations", raw.declarations, 1, base.declarations)?,
     })
 }
 
@@ -618,7 +624,7 @@ mod tests {
     fn compile_limits_are_set_for_all_then_per_plugin() {
         let config = parse(
             "[limits]\nfunctions = 1000\ncode_mib = 8\n\
-             [plugins.classifier]\nfunction_kib = 64\ncomponent_mib = 2\nmodules = 3\ninstances = 7\n\
+             [plugins.classifier]\nfunction_kib = 64\ncomponent_mib = 2\nmodules = 3\ninstances = 7\ndeclarations = 9\n\
              [[test.phases]]\nname = \"audit\"\nsource = \"builtin:summary\"\nfunctions = 5\n",
         )
         .unwrap();
@@ -627,7 +633,14 @@ mod tests {
         assert_eq!(classifier.code_bytes, 8 * MIB);
         assert_eq!(classifier.function_bytes, 64 * 1024);
         assert_eq!(classifier.component_bytes, 2 * MIB);
-        assert_eq!((classifier.modules, classifier.instances), (3, 7));
+        assert_eq!(
+            (
+                classifier.modules,
+                classifier.instances,
+                classifier.declarations
+            ),
+            (3, 7, 9)
+        );
         let router = config.router.limits.compile;
         assert_eq!(router.functions, 1000);
         assert_eq!(

@@ -34,12 +34,18 @@ pub struct CompileLimits {
     pub modules: u64,
     /// Core and component instances the component declares (`instances`).
     pub instances: u64,
+    /// Imports, exports, aliases, types and canonical functions of the
+    /// component and its modules (`declarations`): each costs the compiler
+    /// type information or a trampoline, about 1.5 KiB of host memory per
+    /// byte of file (100,000 function imports in 1 MB took 160 MiB).
+    pub declarations: u64,
 }
 
 /// The defaults leave a wide margin over real plugins, measured with
 /// `probe_component` in `tests/sandbox_compile.rs`: an 18 MB
 /// componentize-py component (CPython) has 6.3 MiB of code in 15 modules and
-/// components, 13,355 functions, a largest body of 417 KiB and 66 instances;
+/// components, 13,355 functions, a largest body of 417 KiB, 66 instances
+/// and 9,199 declarations;
 /// componentize-js's engine 8.8 MiB of code in 12,584 functions; the
 /// built-ins are far smaller. At the limits a compile still costs seconds
 /// (about 16 s and 640 MiB for 32 MiB of code), not minutes or gigabytes.
@@ -52,6 +58,7 @@ impl Default for CompileLimits {
             function_bytes: 2 * MIB,
             modules: 64,
             instances: 512,
+            declarations: 50_000,
         }
     }
 }
@@ -65,6 +72,7 @@ pub enum Measure {
     FunctionBytes,
     Modules,
     Instances,
+    Declarations,
 }
 
 impl Measure {
@@ -77,6 +85,7 @@ impl Measure {
             Measure::FunctionBytes => "function_kib",
             Measure::Modules => "modules",
             Measure::Instances => "instances",
+            Measure::Declarations => "declarations",
         }
     }
 
@@ -88,6 +97,7 @@ impl Measure {
             Measure::FunctionBytes => limits.function_bytes,
             Measure::Modules => limits.modules,
             Measure::Instances => limits.instances,
+            Measure::Declarations => limits.declarations,
         }
     }
 
@@ -108,6 +118,7 @@ impl fmt::Display for Measure {
             Measure::FunctionBytes => "largest function body",
             Measure::Modules => "core modules and components",
             Measure::Instances => "instances",
+            Measure::Declarations => "declarations (imports, exports, aliases, types)",
         })
     }
 }
@@ -148,6 +159,7 @@ pub struct Measures {
     pub function_bytes: u64,
     pub modules: u64,
     pub instances: u64,
+    pub declarations: u64,
 }
 
 impl Measures {
@@ -159,6 +171,7 @@ impl Measures {
             Measure::FunctionBytes => self.function_bytes,
             Measure::Modules => self.modules,
             Measure::Instances => self.instances,
+            Measure::Declarations => self.declarations,
         }
     }
 
@@ -173,6 +186,7 @@ impl Measures {
             FunctionBytes,
             Modules,
             Instances,
+            Declarations,
         ] {
             let (value, limit) = (self.get(measure), measure.limit(limits));
             if value > limit {
@@ -212,6 +226,25 @@ pub fn check(bytes: &[u8], limits: &CompileLimits) -> Result<Measures, Refusal> 
             Payload::InstanceSection(section) => found.instances += u64::from(section.count()),
             Payload::ComponentInstanceSection(section) => {
                 found.instances += u64::from(section.count());
+            }
+            Payload::TypeSection(section) => found.declarations += u64::from(section.count()),
+            Payload::ImportSection(section) => found.declarations += u64::from(section.count()),
+            Payload::ExportSection(section) => found.declarations += u64::from(section.count()),
+            Payload::CoreTypeSection(section) => found.declarations += u64::from(section.count()),
+            Payload::ComponentTypeSection(section) => {
+                found.declarations += u64::from(section.count());
+            }
+            Payload::ComponentImportSection(section) => {
+                found.declarations += u64::from(section.count());
+            }
+            Payload::ComponentExportSection(section) => {
+                found.declarations += u64::from(section.count());
+            }
+            Payload::ComponentAliasSection(section) => {
+                found.declarations += u64::from(section.count());
+            }
+            Payload::ComponentCanonicalSection(section) => {
+                found.declarations += u64::from(section.count());
             }
             _ => continue,
         }
