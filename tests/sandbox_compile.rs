@@ -135,7 +135,7 @@ fn each_compile_limit_refuses_a_component_over_it_before_compiling() {
                 instances: 8,
                 ..small
             },
-            "instances: 9, over the limit of 8 (`instances` in pitcrew.toml)",
+            "instances (nested components flattened): 9, over the limit of 8 (`instances` in pitcrew.toml)",
         ),
         (
             "declarations",
@@ -311,7 +311,9 @@ fn pairs(found: &Measures, limits: &CompileLimits) -> [(&'static str, u64, u64);
 /// Small files that cost the compiler far more than their size, measured
 /// with `probe_shape` past the limits: 10,000 components nested in each
 /// other (118 KB) took 4.7 s and 2 GiB; 300,000 function imports (3 MB)
-/// 3.1 s and 430 MiB. Refused at once under the default limits, and the
+/// 3.1 s and 430 MiB; twenty levels of components each instantiating the
+/// one inside twice (431 bytes, a million instances once flattened) 3.8 s
+/// and 320 MiB, doubling with each level. Refused at once under the default limits, and the
 /// walk does not recurse (no host stack overflow on deep nesting).
 #[test]
 fn small_components_of_costly_shape_are_refused_at_once() {
@@ -330,7 +332,12 @@ fn small_components_of_costly_shape_are_refused_at_once() {
         (
             "instances",
             10_000,
-            "instances: 10000, over the limit of 512 (`instances` in pitcrew.toml)",
+            "instances (nested components flattened): 10000, over the limit of 512 (`instances` in pitcrew.toml)",
+        ),
+        (
+            "doubling",
+            20,
+            "instances (nested components flattened): 766, over the limit of 512 (`instances` in pitcrew.toml)",
         ),
     ] {
         let bytes = shape(kind, n);
@@ -394,6 +401,29 @@ fn shape(kind: &str, n: u32) -> Vec<u8> {
             inner.finish()
         }
         "instances" => component(&[module(0, 0)], n),
+        "doubling" => {
+            // N levels, each instantiating the level inside it twice: 2^N
+            // core instances once flattened, from 2N declared.
+            let mut inner = Component::new();
+            inner.section(&ModuleSection(&module(0, 0)));
+            let mut core = InstanceSection::new();
+            core.instantiate(0, Vec::<(&str, ModuleArg)>::new());
+            inner.section(&core);
+            for _ in 0..n {
+                let mut outer = Component::new();
+                outer.section(&NestedComponentSection(&inner));
+                let mut twice = wasm_encoder::ComponentInstanceSection::new();
+                for _ in 0..2 {
+                    twice.instantiate(
+                        0,
+                        Vec::<(&str, wasm_encoder::ComponentExportKind, u32)>::new(),
+                    );
+                }
+                outer.section(&twice);
+                inner = outer;
+            }
+            inner.finish()
+        }
         "core-exports" => {
             let mut m = module(1, 4);
             let mut exports = ExportSection::new();
