@@ -246,6 +246,8 @@ fn classify_with_a_compile_bomb_fails_in_one_line_in_bounded_time_and_memory() {
 /// Runs pitcrew (no cache, as `common::cli::pitcrew`) and reaps it with
 /// wait4, for its own peak RSS: exit code, stderr, peak in KiB.
 #[cfg(target_os = "linux")]
+// Reaped by wait4 below (for its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run_measured(args: &[&str], dir: &Path) -> (i32, String, i64) {
     use std::os::unix::process::ExitStatusExt as _;
     let stderr_path = dir.join("stderr.txt");
