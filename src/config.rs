@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::github::cost::{PriceOverrides, PriceTable};
-use crate::host::limits::MIB;
+use crate::host::limits::{CompileLimits, MIB};
 use crate::host::{CacheSetting, Limits, PluginConfig, PluginSpec, Source};
 
 pub const FILE_NAME: &str = "pitcrew.toml";
@@ -159,6 +159,14 @@ struct RawAdded {
     cpu_time_ms: Option<u64>,
     output_mib: Option<u64>,
     config: Option<toml::Table>,
+    // Compile limits (`host::limits::CompileLimits`).
+    component_mib: Option<u64>,
+    code_mib: Option<u64>,
+    functions: Option<u64>,
+    function_kib: Option<u64>,
+    modules: Option<u64>,
+    instances: Option<u64>,
+    declarations: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -190,6 +198,14 @@ struct RawLimits {
     memory_mib: Option<u64>,
     cpu_time_ms: Option<u64>,
     output_mib: Option<u64>,
+    // Compile limits (`host::limits::CompileLimits`).
+    component_mib: Option<u64>,
+    code_mib: Option<u64>,
+    functions: Option<u64>,
+    function_kib: Option<u64>,
+    modules: Option<u64>,
+    instances: Option<u64>,
+    declarations: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -210,6 +226,14 @@ struct RawSlot {
     output_mib: Option<u64>,
     /// `[….config]`: the plugin's own settings, handed to it as JSON.
     config: Option<toml::Table>,
+    // Compile limits (`host::limits::CompileLimits`).
+    component_mib: Option<u64>,
+    code_mib: Option<u64>,
+    functions: Option<u64>,
+    function_kib: Option<u64>,
+    modules: Option<u64>,
+    instances: Option<u64>,
+    declarations: Option<u64>,
 }
 
 impl Default for Config {
@@ -414,6 +438,13 @@ fn added_phases(
             cpu_time_ms: phase.cpu_time_ms,
             output_mib: phase.output_mib,
             config: phase.config,
+            component_mib: phase.component_mib,
+            code_mib: phase.code_mib,
+            functions: phase.functions,
+            function_kib: phase.function_kib,
+            modules: phase.modules,
+            instances: phase.instances,
+            declarations: phase.declarations,
         };
         if slot.source.is_none() {
             return Err(ConfigProblem::NoSource { key });
@@ -469,6 +500,13 @@ fn spec(
         memory_mib: slot.memory_mib,
         cpu_time_ms: slot.cpu_time_ms,
         output_mib: slot.output_mib,
+        component_mib: slot.component_mib,
+        code_mib: slot.code_mib,
+        functions: slot.functions,
+        function_kib: slot.function_kib,
+        modules: slot.modules,
+        instances: slot.instances,
+        declarations: slot.declarations,
     };
     let config = match &slot.config {
         None => current.config.clone(),
@@ -555,6 +593,39 @@ fn limits(key: &str, raw: &RawLimits, base: Limits) -> Result<Limits, ConfigProb
         memory_bytes: memory.map_or(base.memory_bytes, |m| m * MIB),
         cpu_time: cpu.map_or(base.cpu_time, Duration::from_millis),
         output_bytes: output.map_or(base.output_bytes, |m| m.saturating_mul(MIB)),
+        compile: compile_limits(key, raw, base.compile)?,
+    })
+}
+
+/// `component_mib`, `code_mib`, `functions`, `function_kib`, `modules`,
+/// `instances`, `declarations`: each positive, each in its unit.
+fn compile_limits(
+    key: &str,
+    raw: &RawLimits,
+    base: CompileLimits,
+) -> Result<CompileLimits, ConfigProblem> {
+    let pick = |field: &'static str, value: Option<u64>, unit: u64, current: u64| match value {
+        Some(0) => Err(ConfigProblem::Limit {
+            key: key.into(),
+            field,
+            reason: "must be greater than 0",
+        }),
+        Some(n) => Ok(n.saturating_mul(unit)),
+        None => Ok(current),
+    };
+    Ok(CompileLimits {
+        component_bytes: pick(
+            "component_mib",
+            raw.component_mib,
+            MIB,
+            base.component_bytes,
+        )?,
+        code_bytes: pick("code_mib", raw.code_mib, MIB, base.code_bytes)?,
+        functions: pick("functions", raw.functions, 1, base.functions)?,
+        function_bytes: pick("function_kib", raw.function_kib, 1024, base.function_bytes)?,
+        modules: pick("modules", raw.modules, 1, base.modules)?,
+        instances: pick("instances", raw.instances, 1, base.instances)?,
+        declarations: pick("declarations", raw.declarations, 1, base.declarations)?,
     })
 }
 
@@ -602,6 +673,40 @@ mod tests {
         assert_eq!(config.router.limits.memory_bytes, 32 * MIB);
         assert_eq!(config.router.limits.cpu_time, Duration::from_millis(500));
         assert_eq!(config.classifier.limits.cpu_time, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn compile_limits_are_set_for_all_then_per_plugin() {
+        let config = parse(
+            "[limits]\nfunctions = 1000\ncode_mib = 8\n\
+             [plugins.classifier]\nfunction_kib = 64\ncomponent_mib = 2\nmodules = 3\ninstances = 7\ndeclarations = 9\n\
+             [[test.phases]]\nname = \"audit\"\nsource = \"builtin:summary\"\nfunctions = 5\n",
+        )
+        .unwrap();
+        let classifier = config.classifier.limits.compile;
+        assert_eq!(classifier.functions, 1000);
+        assert_eq!(classifier.code_bytes, 8 * MIB);
+        assert_eq!(classifier.function_bytes, 64 * 1024);
+        assert_eq!(classifier.component_bytes, 2 * MIB);
+        assert_eq!(
+            (
+                classifier.modules,
+                classifier.instances,
+                classifier.declarations
+            ),
+            (3, 7, 9)
+        );
+        let router = config.router.limits.compile;
+        assert_eq!(router.functions, 1000);
+        assert_eq!(
+            router.function_bytes,
+            CompileLimits::default().function_bytes
+        );
+        assert_eq!(config.added.test[0].spec.limits.compile.functions, 5);
+        let err = parse("[plugins.router]\nmodules = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "plugins.router.modules: must be greater than 0");
     }
 
     #[test]

@@ -517,6 +517,74 @@ fn plugin_check_on_hostile_files_is_one_line_exit_2() {
     }
 }
 
+/// `classify FILE` used to read any path to its end: a FIFO fed for ever,
+/// or `/dev/zero`, until the host ran out of memory. A named file must be
+/// a regular file (refused at once otherwise), and standard input is read
+/// up to a bound.
+#[cfg(unix)]
+#[test]
+fn classify_reads_regular_files_only_and_bounded_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("failures.jsonl");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo");
+    let fifo = fifo.to_str().unwrap().to_string();
+    // A writer that writes for ever, once anything opens the FIFO.
+    let mut writer = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!("yes '{{\"test_name\":\"t\",\"message\":\"m\"}}' > '{fifo}'"),
+        ])
+        .spawn()
+        .unwrap();
+    for (file, expected) in [
+        (fifo.as_str(), "not a regular file (a FIFO)"),
+        ("/dev/zero", "not a regular file (a device)"),
+    ] {
+        let started = Instant::now();
+        let (code, stdout, stderr) = cli(&["classify", file, "--no-route"], dir.path(), &[]);
+        assert_eq!(code, 2, "{file}: {stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            format!("error: {file}: cannot read it: {expected}")
+        );
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(started.elapsed() < Duration::from_secs(30), "{file}");
+    }
+    writer.kill().ok();
+    writer.wait().ok();
+
+    let started = Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(["classify", "-", "--no-route"])
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("PITCREW_LOG")
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = child;
+    // Killed rather than left to fill the machine's memory, should the
+    // bound ever go.
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("classify read standard input without a bound");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: standard input: cannot read it: larger than 256 MiB"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
 /// A repository's pitcrew.toml may name a file whose name carries a
 /// terminal escape and a GitHub workflow command on a line of its own.
 #[cfg(unix)]

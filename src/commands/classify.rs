@@ -1,7 +1,7 @@
 //! `pitcrew classify`: failures as JSON Lines in, one classification (and
 //! route) per failure out.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 
 use anyhow::Context as _;
 
@@ -10,7 +10,7 @@ use crate::InputError;
 use crate::cli::{ClassifyArgs, ClassifyFormat, GlobalArgs};
 use crate::error::{ResultExt as _, exit};
 use crate::escape::control_chars;
-use crate::host::{Plugin, World, types};
+use crate::host::{Plugin, World, read, types};
 use crate::triage::{classify, failures};
 
 pub fn run(global: &GlobalArgs, args: &ClassifyArgs) -> anyhow::Result<u8> {
@@ -104,20 +104,33 @@ fn usable_failures(text: &str, origin: &str) -> anyhow::Result<Vec<types::Failur
     Ok(parsed.failures)
 }
 
+/// Failures files are JSON Lines of bounded messages: 100,000 failures
+/// weigh tens of MiB. Past this, the input is refused, not read on.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The input's text and its name. A named file must be a regular file (a
+/// FIFO or a device is refused at once, never read); standard input (`-`
+/// or none) is read up to the same bound.
 fn read_input(args: &ClassifyArgs) -> anyhow::Result<(String, String)> {
-    match &args.input {
+    let (bytes, origin) = match &args.input {
         Some(path) if path.as_os_str() != "-" => {
             let origin = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| InputError::new(format!("{origin}: cannot read it: {e}")))?;
-            Ok((text, origin))
+            let read = read::regular_file(path, MAX_INPUT_BYTES).map(|(bytes, ..)| bytes);
+            (read, origin)
         }
-        _ => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| InputError::new(format!("standard input: cannot read it: {e}")))?;
-            Ok((text, "-".into()))
-        }
-    }
+        _ => (
+            read::bounded(std::io::stdin().lock(), MAX_INPUT_BYTES),
+            "standard input".to_string(),
+        ),
+    };
+    let cannot = |why: &dyn std::fmt::Display| {
+        InputError::new(format!("{}: cannot read it: {why}", control_chars(&origin)))
+    };
+    let bytes = bytes.map_err(|e| cannot(&e))?;
+    let text = String::from_utf8(bytes).map_err(|_| cannot(&"not valid UTF-8"))?;
+    let origin = match args.input.as_deref() {
+        Some(path) if path.as_os_str() != "-" => origin,
+        _ => "-".into(),
+    };
+    Ok((text, origin))
 }

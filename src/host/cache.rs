@@ -168,35 +168,21 @@ impl Cache {
     /// be ours (anything that fails the MAC is never deserialized). An entry
     /// whose MAC was verified before, and whose identity has not changed
     /// since (see [`identity`]), is not verified again.
+    ///
+    /// The entry is opened once; what is checked (its identity, its MAC)
+    /// and what is deserialized are the bytes read through that one file
+    /// descriptor, never the path opened again.
     pub fn load(&self, engine: &Engine, sha256: &str) -> Option<Component> {
         let path = self.entry(sha256);
         let read = read_regular(&path, MAX_ENTRY_BYTES)?;
-        let split = read.bytes.len().checked_sub(TAG)?;
-        let known = FileId::of(&read.before)
-            .is_some_and(|id| self.recall("entry", sha256, id).as_deref() == Some(VERIFIED));
-        let artifact = if known {
-            &read.bytes[..split]
-        } else {
-            let Some(artifact) = self.authentic(sha256, &read.bytes) else {
-                tracing::warn!(
-                    "compilation cache entry {} is not authentic (copied, crafted or corrupt); recompiling",
-                    path.display()
-                );
-                return None;
-            };
-            if let Some(id) = FileId::settled(&read.before, &read.after) {
-                self.remember("entry", sha256, id, VERIFIED);
-            }
-            artifact
+        let Some(artifact) = self.verified(sha256, &read) else {
+            tracing::warn!(
+                "compilation cache entry {} is not authentic (copied, crafted, corrupt or changed while read); recompiling",
+                path.display()
+            );
+            return None;
         };
-        // SAFETY: the MAC proves these bytes were written by `store` below,
-        // from `Component::serialize` of this component on this engine
-        // configuration, by someone holding this user's key (kept outside the
-        // cache, 0600); or an identity record under that key proves this very
-        // file passed that check and has not been written to since. Wasmtime
-        // still checks the header and refuses artifacts of another version or
-        // configuration.
-        match unsafe { Component::deserialize(engine, artifact) } {
+        match artifact.deserialize(engine) {
             Ok(component) => Some(component),
             Err(err) => {
                 tracing::debug!(
@@ -206,6 +192,26 @@ impl Cache {
                 None
             }
         }
+    }
+
+    /// The artifact of an entry read in full, if it is proven ours: by its
+    /// MAC over exactly these bytes, or by an identity record naming the
+    /// file as it was both before and after these bytes were read (a write
+    /// in between changes its ctime, so bytes read from a file being
+    /// rewritten are never taken on the record's word).
+    fn verified<'a>(&self, sha256: &str, read: &'a Read) -> Option<Verified<'a>> {
+        let split = read.bytes.len().checked_sub(TAG)?;
+        let unchanged = FileId::of(&read.before).filter(|id| FileId::of(&read.after) == Some(*id));
+        let known = unchanged
+            .is_some_and(|id| self.recall("entry", sha256, id).as_deref() == Some(VERIFIED));
+        if known {
+            return Some(Verified(&read.bytes[..split]));
+        }
+        let artifact = self.authentic(sha256, &read.bytes)?;
+        if let Some(id) = FileId::settled(&read.before, &read.after) {
+            self.remember("entry", sha256, id, VERIFIED);
+        }
+        Some(Verified(artifact))
     }
 
     /// The sha256 of the component file at `path`, when this cache hashed
@@ -304,6 +310,24 @@ impl Cache {
     }
 }
 
+/// An artifact proven to be ours (see [`Cache::verified`]): the only thing
+/// that is ever deserialized.
+struct Verified<'a>(&'a [u8]);
+
+impl Verified<'_> {
+    fn deserialize(&self, engine: &Engine) -> wasmtime::Result<Component> {
+        // SAFETY: `Verified` is only made by `Cache::verified`, from bytes
+        // whose MAC proves they were written by `store`, from
+        // `Component::serialize` of this component on this engine
+        // configuration, by someone holding this user's key (kept outside
+        // the cache, 0600); or from bytes read from a file that an identity
+        // record under that key shows passed that check and was not written
+        // to since, before or during the read. Wasmtime still checks the
+        // header and refuses artifacts of another version or configuration.
+        unsafe { Component::deserialize(engine, self.0) }
+    }
+}
+
 /// A file read in full, with its metadata before and after the read.
 struct Read {
     bytes: Vec<u8>,
@@ -311,18 +335,26 @@ struct Read {
     after: fs::Metadata,
 }
 
-/// A regular file's bytes, bounded; anything else (absent, a FIFO, a
-/// device, huge) is a miss.
+/// A regular file's bytes, bounded; anything else (absent, a symlink, a
+/// FIFO, a device, huge) is a miss. Opened once, without following a
+/// symlink or blocking on a FIFO; its type and size are those of the opened
+/// file, not of a path looked up before.
 fn read_regular(path: &Path, max: u64) -> Option<Read> {
-    let meta = fs::symlink_metadata(path).ok()?;
-    if !meta.file_type().is_file() || meta.len() > max {
-        return None;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags((OFlags::NONBLOCK | OFlags::NOFOLLOW).bits() as i32);
     }
-    let file = fs::File::open(path).ok()?;
+    let file = options.open(path).ok()?;
     let before = file.metadata().ok()?;
     if !before.file_type().is_file() || before.len() > max {
         return None;
     }
+    #[cfg(test)]
+    tests::between_check_and_read(path);
     let mut bytes = Vec::with_capacity(before.len() as usize);
     (&file).take(max).read_to_end(&mut bytes).ok()?;
     let after = file.metadata().ok()?;
@@ -383,6 +415,104 @@ impl Hasher for Sha256Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
+
+    type Hook = Box<dyn FnOnce(&Path)>;
+
+    thread_local! {
+        /// Runs once, in `read_regular`, after the entry was opened and
+        /// checked and before its bytes are read: an attacker's window.
+        static HOOK: RefCell<Option<Hook>> = RefCell::new(None);
+    }
+
+    pub(super) fn between_check_and_read(path: &Path) {
+        if let Some(hook) = HOOK.with(|hook| hook.borrow_mut().take()) {
+            hook(path);
+        }
+    }
+
+    /// An empty component, and one holding an empty core module.
+    const EMPTY: &[u8] = b"\0asm\x0d\x00\x01\x00";
+
+    fn with_a_module() -> Vec<u8> {
+        let mut bytes = EMPTY.to_vec();
+        bytes.extend([1, 8]); // a core module section of 8 bytes
+        bytes.extend(b"\0asm\x01\0\0\0");
+        bytes
+    }
+
+    #[test]
+    fn an_entry_rewritten_between_its_check_and_its_read_is_not_deserialized() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache {
+            dir: dir.path().to_path_buf(),
+            key: [7; 32],
+            engine_key: "e".into(),
+        };
+        let engine = Engine::default();
+        let ours = Component::new(&engine, EMPTY).unwrap();
+        let other = Component::new(&engine, with_a_module()).unwrap();
+        cache.store("aa", &ours);
+        let path = cache.entry("aa");
+        // Recognised as verified, as a settled entry is after its first
+        // check: loaded on the record's word, without a MAC check.
+        let id = FileId::of(&fs::metadata(&path).unwrap()).unwrap();
+        cache.remember("entry", "aa", id, VERIFIED);
+        let loaded = cache.load(&engine, "aa").expect("a known entry loads");
+        assert_eq!(loaded.serialize().unwrap(), ours.serialize().unwrap());
+
+        // Rewritten in place (same inode, so the same file descriptor sees
+        // it) after it was opened and its identity taken: another
+        // component's artifact, which has no valid tag.
+        let mut swapped = other.serialize().unwrap();
+        swapped.extend_from_slice(&[0; TAG]);
+        HOOK.with(|hook| {
+            *hook.borrow_mut() = Some(Box::new(move |path: &Path| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(path)
+                    .and_then(|mut file| file.write_all(&swapped))
+                    .unwrap();
+            }))
+        });
+        assert!(
+            cache.load(&engine, "aa").is_none(),
+            "bytes written during the read were deserialized on the word of the old identity"
+        );
+        assert!(HOOK.with(|hook| hook.borrow().is_none()), "the hook ran");
+
+        // An authentic entry of another component renamed into place is
+        // refused by its MAC (it names the other component's hash).
+        cache.store("bb", &other);
+        fs::rename(cache.entry("bb"), &path).unwrap();
+        assert!(cache.load(&engine, "aa").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_that_is_a_symlink_or_a_fifo_is_a_miss_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache {
+            dir: dir.path().to_path_buf(),
+            key: [7; 32],
+            engine_key: "e".into(),
+        };
+        let engine = Engine::default();
+        cache.store("aa", &Component::new(&engine, EMPTY).unwrap());
+        assert!(cache.load(&engine, "aa").is_some());
+        // The authentic entry, reached through a symlink: not followed.
+        fs::rename(cache.entry("aa"), dir.path().join("real")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real"), cache.entry("aa")).unwrap();
+        assert!(cache.load(&engine, "aa").is_none());
+        // A FIFO: refused without blocking.
+        let made = std::process::Command::new("mkfifo")
+            .arg(cache.entry("bb"))
+            .status();
+        assert!(made.unwrap().success(), "mkfifo");
+        assert!(cache.load(&engine, "bb").is_none());
+    }
 
     fn cache(key: [u8; key::KEY_BYTES]) -> Cache {
         Cache {

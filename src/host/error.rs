@@ -58,6 +58,12 @@ pub enum LoadError {
     },
     #[error("{origin}: not a WebAssembly component pitcrew can load: {reason}")]
     Compile { origin: String, reason: String },
+    /// Over a compile limit: refused before Cranelift spent anything on it.
+    #[error("{origin}: not compiled: {refusal}")]
+    TooBig {
+        origin: String,
+        refusal: super::limits::compile::Refusal,
+    },
     #[error(
         "{origin}: built for pitcrew:plugin@{found}, which this pitcrew does not support (it supports {supported})"
     )]

@@ -1,9 +1,13 @@
 //! Per-plugin resource limits and the limiter that enforces memory.
 
+pub mod compile;
+
 use std::fmt;
 use std::time::Duration;
 
 use wasmtime::ResourceLimiter;
+
+pub use compile::CompileLimits;
 
 pub const MIB: u64 = 1024 * 1024;
 
@@ -18,6 +22,8 @@ pub struct Limits {
     /// Size of the data one call returns (strings and lists, summed), and of
     /// any one piece of data the plugin hands the host during the call.
     pub output_bytes: u64,
+    /// What the component may weigh before it is compiled.
+    pub compile: CompileLimits,
 }
 
 impl Default for Limits {
@@ -26,6 +32,7 @@ impl Default for Limits {
             memory_bytes: 64 * MIB,
             cpu_time: Duration::from_secs(2),
             output_bytes: 16 * MIB,
+            compile: CompileLimits::default(),
         }
     }
 }

@@ -137,7 +137,7 @@ impl Plugin {
                 actual: sha256,
             });
         }
-        let component = runtime.compile(&origin, &bytes, &sha256)?;
+        let component = runtime.compile(&origin, &bytes, &sha256, &spec.limits.compile)?;
         if let Some((path, id)) = settled {
             runtime.remember_sha256(path, id, &sha256);
         }

@@ -1,9 +1,9 @@
-//! Reading a `.wasm` file someone named: a regular file only (a FIFO would
-//! block for ever, `/dev/zero` would never end), and never more than any
-//! real component weighs.
+//! Reading a file someone named (a `.wasm` plugin, a failures file): a
+//! regular file only (a FIFO would block for ever, `/dev/zero` would never
+//! end), and never more than a bound; standard input bounded the same way.
 
 use std::fs::{self, File};
-use std::io::{self, Read as _};
+use std::io::{self, Read};
 use std::path::Path;
 
 /// Interpreters built as components (Python, JavaScript) weigh tens of
@@ -19,6 +19,20 @@ pub fn component_file(path: &Path) -> io::Result<Vec<u8>> {
 pub fn component_file_with_metadata(
     path: &Path,
 ) -> io::Result<(Vec<u8>, fs::Metadata, fs::Metadata)> {
+    regular_file(path, MAX_COMPONENT_BYTES).map_err(|err| match err.kind() {
+        io::ErrorKind::FileTooLarge => io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("{err}, more than any plugin"),
+        ),
+        _ => err,
+    })
+}
+
+/// A regular file's bytes, at most `max` of them, with the opened file's
+/// metadata before and after the read. Anything else (a FIFO, a device, a
+/// directory) is refused without blocking; a bigger file is
+/// `ErrorKind::FileTooLarge`.
+pub fn regular_file(path: &Path, max: u64) -> io::Result<(Vec<u8>, fs::Metadata, fs::Metadata)> {
     let file = open_nonblocking(path)?;
     // The opened file's own type: no window between a check and the open.
     let meta = file.metadata()?;
@@ -28,27 +42,33 @@ pub fn component_file_with_metadata(
             format!("not a regular file ({})", kind(&meta.file_type())),
         ));
     }
-    if meta.len() > MAX_COMPONENT_BYTES {
-        return Err(too_big());
+    if meta.len() > max {
+        return Err(too_big(max));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    (&file)
-        .take(MAX_COMPONENT_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_COMPONENT_BYTES {
-        return Err(too_big());
-    }
+    let bytes = read_at_most(&file, max, meta.len() as usize)?;
     let after = file.metadata()?;
     Ok((bytes, meta, after))
 }
 
-fn too_big() -> io::Error {
+/// All of `reader`, refused past `max` bytes: at most `max + 1` bytes are
+/// ever read (standard input fed from `/dev/zero` ends there).
+pub fn bounded(reader: impl Read, max: u64) -> io::Result<Vec<u8>> {
+    read_at_most(reader, max, 0)
+}
+
+fn read_at_most(reader: impl Read, max: u64, expected: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(expected);
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(max));
+    }
+    Ok(bytes)
+}
+
+fn too_big(max: u64) -> io::Error {
     io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!(
-            "larger than {} MiB, more than any plugin",
-            MAX_COMPONENT_BYTES >> 20
-        ),
+        io::ErrorKind::FileTooLarge,
+        format!("larger than {}", super::limits::human_bytes(max)),
     )
 }
 

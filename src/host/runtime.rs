@@ -12,6 +12,7 @@ use wasmtime::{Config, Engine, OptLevel};
 use super::cache::{Cache, CacheSetting, FileId};
 use super::clock::Clocks;
 use super::error::{LoadError, first_line};
+use super::limits::{CompileLimits, compile};
 use super::sandbox::HostState;
 use crate::hash::sha256_hex;
 
@@ -87,15 +88,27 @@ impl Runtime {
     }
 
     /// The component for these bytes: from this process, from the disk
-    /// cache, or compiled now (and then cached).
+    /// cache, or compiled now (and then cached) if it is within `limits`.
+    /// A component compiled before is not measured again: what the limits
+    /// bound, the compilation, has already been paid.
     pub fn compile(
         &self,
         origin: &str,
         bytes: &[u8],
         sha256: &str,
+        limits: &CompileLimits,
     ) -> Result<Component, LoadError> {
         if let Some(component) = self.cached(sha256) {
             return Ok(component);
+        }
+        // Malformed bytes are left to wasmtime, whose parser (the same
+        // wasmparser) stops at the same place, before compiling anything,
+        // and says why in its own words.
+        if let Err(refusal @ compile::Refusal::Over { .. }) = compile::check(bytes, limits) {
+            return Err(LoadError::TooBig {
+                origin: origin.to_string(),
+                refusal,
+            });
         }
         let component =
             Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
@@ -137,14 +150,16 @@ impl Runtime {
         }
     }
 
-    /// Compiles bytes that have no pin to check, computing their hash.
+    /// Compiles bytes that have no pin to check, computing their hash,
+    /// within the default compile limits.
     pub fn compile_bytes(
         &self,
         origin: &str,
         bytes: &[u8],
     ) -> Result<(Component, String), LoadError> {
         let sha256 = sha256_hex(bytes);
-        Ok((self.compile(origin, bytes, &sha256)?, sha256))
+        let limits = CompileLimits::default();
+        Ok((self.compile(origin, bytes, &sha256, &limits)?, sha256))
     }
 
     /// Sets the total time this runtime's plugin calls may take together.
