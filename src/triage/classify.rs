@@ -2,11 +2,13 @@
 //! (see [`crate::triage::priority`]), then route each with the router plugin.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
 use crate::host::{CallError, Plugin, types};
-use crate::triage::fingerprint::fingerprint;
+use crate::triage::fingerprint::fingerprints;
+use crate::triage::parallel;
 use crate::triage::priority::{self, Facts};
 
 /// Failures per classifier call: one boundary crossing per batch, while the
@@ -37,15 +39,32 @@ pub struct RouteSummary {
     pub max_tokens: u32,
 }
 
+/// The classifier's answers for `failures`, in their order, asked in
+/// batches of [`BATCH`]; the batches are spread over the cores (each call
+/// runs in its own instance). On an error, the first failing batch's error,
+/// as one batch after another would have found it: batches after a failed
+/// one are not asked, batches before it are.
 pub fn classify_all(
     classifier: &Plugin,
     failures: &[types::Failure],
 ) -> Result<Vec<types::Classification>, CallError> {
+    let first_failed = AtomicUsize::new(usize::MAX);
+    let answers = parallel::map_pieces(failures, BATCH, |i, batch| {
+        if i > first_failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let answers = classifier
+            .classify(batch)
+            .and_then(|answers| check_answers(classifier, batch, &answers).map(|()| answers));
+        if answers.is_err() {
+            first_failed.fetch_min(i, Ordering::Relaxed);
+        }
+        Some(answers)
+    });
     let mut out = Vec::with_capacity(failures.len());
-    for batch in failures.chunks(BATCH) {
-        let answers = classifier.classify(batch)?;
-        check_answers(classifier, batch, &answers)?;
-        out.extend(answers);
+    // A batch is skipped only after a failed one, which comes first here.
+    for answers in answers.into_iter().flatten() {
+        out.extend(answers?);
     }
     Ok(out)
 }
@@ -93,9 +112,9 @@ pub fn triage(
     failures: &[types::Failure],
 ) -> Result<Vec<Triaged>, CallError> {
     let classifications = classify_all(classifier, failures)?;
-    let prints: Vec<String> = failures
-        .iter()
-        .map(|f| fingerprint(&f.message, &f.details, &f.test_name).id)
+    let prints: Vec<String> = fingerprints(failures)
+        .into_iter()
+        .map(|print| print.id)
         .collect();
     // Each fingerprint's size and category (its first failure's).
     let mut groups: HashMap<&str, (u32, &'static str)> = HashMap::new();
