@@ -209,3 +209,70 @@ pub fn specialty_name(specialty: types::Specialty) -> &'static str {
         S::General => "general",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::host::{CacheSetting, Limits, PluginSpec, Runtime, Source, World};
+
+    fn fixture(runtime: &Runtime, path: &str) -> Plugin {
+        let spec = PluginSpec {
+            source: Source::File(PathBuf::from(path)),
+            sha256: None,
+            limits: Limits::default(),
+        };
+        Plugin::load(runtime, &spec, "classifier", Some(World::Classifier)).expect("loads")
+    }
+
+    /// `n` failures; the rude classifier misbehaves in a batch whose first
+    /// message names a mode (`modes`: batch index, mode).
+    fn failures(n: usize, modes: &[(usize, &str)]) -> Vec<types::Failure> {
+        (0..n)
+            .map(|i| {
+                let mode = modes.iter().find(|(batch, _)| i == batch * BATCH);
+                types::Failure {
+                    id: format!("f{i}"),
+                    test_name: format!("t{i}"),
+                    file: None,
+                    message: mode.map_or("x", |(_, mode)| mode).to_string(),
+                    details: String::new(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_batches_on_many_cores_answer_in_the_failures_order() {
+        let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+        let echo = fixture(&runtime, pitcrew_fixtures::ECHO_CLASSIFIER);
+        let asked = failures(7 * BATCH + 123, &[]);
+        let answers = classify_all(&echo, &asked).unwrap();
+        let ids: Vec<&str> = answers.iter().map(|a| a.id.as_str()).collect();
+        let want: Vec<&str> = asked.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, want);
+    }
+
+    /// As one batch after another would: the first failing batch's error,
+    /// whichever core found which failure first.
+    #[test]
+    fn the_first_failing_batch_is_the_error() {
+        let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+        let rude = fixture(&runtime, pitcrew_fixtures::RUDE_CLASSIFIER);
+        let asked = failures(6 * BATCH, &[(2, "wrong-id"), (3, "fewer"), (5, "nan")]);
+        for _ in 0..5 {
+            let err = classify_all(&rude, &asked).unwrap_err().to_string();
+            assert!(
+                err.contains("answered id `not-a-failure` where failure `f2000` was asked"),
+                "{err}"
+            );
+        }
+        let asked = failures(4 * BATCH, &[(3, "fewer")]);
+        let err = classify_all(&rude, &asked).unwrap_err().to_string();
+        assert!(
+            err.contains("returned 999 classifications for 1000 failures"),
+            "{err}"
+        );
+    }
+}
