@@ -32,6 +32,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use memchr::memmem;
 use regex::{Captures, Regex};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -144,7 +145,7 @@ pub fn error_line(text: &str) -> Option<String> {
 
 fn first_error_line(text: &str) -> Option<&str> {
     let lines = || text.lines().map(clean_line);
-    if text.contains("Traceback (most recent call last)") {
+    if has(text, &TRACEBACK) {
         let exception = lines().rev().find(|l| PY_EXCEPTION.is_match(l));
         if exception.is_some() {
             return exception;
@@ -157,6 +158,10 @@ fn first_error_line(text: &str) -> Option<&str> {
 
 /// The first `n` characters of `text`.
 fn first_chars(text: &str, n: usize) -> &str {
+    if text.len() <= n {
+        // No more characters than bytes.
+        return text;
+    }
     match text.char_indices().nth(n) {
         Some((at, _)) => &text[..at],
         None => text,
@@ -205,10 +210,12 @@ fn is_noise(line: &str) -> bool {
         || (line.starts_with("File \"") && PY_FRAME.is_match(line))
         || (at && js_frame(line).is_some())
         || (at && may_be_java_frame(line) && JAVA_FRAME.is_match(line))
-        || (at && line.contains(".rs:") && RUST_AT.is_match(line))
-        || line.chars().all(|c| "-=_*~#>. ".contains(c))
+        || (at && may_be_rust_at(line) && RUST_AT.is_match(line))
+        || line
+            .chars()
+            .all(|c| matches!(c, '-' | '=' | '_' | '*' | '~' | '#' | '>' | '.' | ' '))
         || (line.starts_with("thread '") && RUST_PANIC_HEADER.is_match(line))
-        || (line.contains(".go:") && GO_FRAME.is_match(line))
+        || (has(line, &GO_FILE) && GO_FRAME.is_match(line))
         || matches!(line, "FAILED" | "FAIL" | "Error" | "Error:" | "failures:")
 }
 
@@ -363,7 +370,7 @@ fn frame<'t>(line: &'t str, pending: &mut &'t str) -> Option<(&'t str, &'t str)>
     }
     // Before JavaScript's shape, which `at ./src/lib.rs:8:9` also fits.
     if at
-        && line.contains(".rs:")
+        && may_be_rust_at(line)
         && let Some(c) = RUST_AT.captures(line)
     {
         return Some((group(&c, 1), std::mem::take(pending)));
@@ -371,12 +378,12 @@ fn frame<'t>(line: &'t str, pending: &mut &'t str) -> Option<(&'t str, &'t str)>
     if at && let Some((function, file)) = js_frame(line) {
         return Some((file, function));
     }
-    if line.contains("panicked at ")
+    if has(line, &PANICKED_AT)
         && let Some(c) = RUST_PANIC.captures(line)
     {
         return Some((group(&c, 1), ""));
     }
-    let go = line.contains(".go:");
+    let go = has(line, &GO_FILE);
     if go && let Some(c) = GO_FRAME.captures(line) {
         return Some((group(&c, 1), std::mem::take(pending)));
     }
@@ -402,18 +409,57 @@ fn may_be_java_frame(line: &str) -> bool {
     let Some(inner) = line.strip_suffix(')') else {
         return false;
     };
-    let file = match inner.rsplit_once(':') {
-        Some((file, number))
-            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            file
-        }
+    let file = match position_colons(inner) {
+        (_, Some(colon)) => &inner[..colon],
         _ => inner,
     };
     [".java", ".kt", ".scala", ".groovy"]
         .iter()
         .any(|ext| file.ends_with(ext))
 }
+
+/// Whether `line` (which starts with `at `) can be a [`RUST_AT`]: a `.rs`
+/// file before its position.
+fn may_be_rust_at(line: &str) -> bool {
+    let (earlier, last) = position_colons(line);
+    [earlier, last]
+        .into_iter()
+        .flatten()
+        .any(|colon| line[..colon].ends_with(".rs"))
+}
+
+/// Where `text` ends in a position: the colon starting `:line:column` if it
+/// ends so, and the colon starting its last `:number` (ASCII digits, one or
+/// more each).
+fn position_colons(text: &str) -> (Option<usize>, Option<usize>) {
+    let b = text.as_bytes();
+    let digits_before = |end: usize| {
+        b[..end]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let n = digits_before(b.len());
+    if n == 0 || n == b.len() || b[b.len() - n - 1] != b':' {
+        return (None, None);
+    }
+    let last = b.len() - n - 1;
+    let m = digits_before(last);
+    let earlier = (m > 0 && m < last && b[last - m - 1] == b':').then(|| last - m - 1);
+    (earlier, Some(last))
+}
+
+/// Whether `text` contains what `finder` looks for.
+fn has(text: &str, finder: &memmem::Finder<'static>) -> bool {
+    finder.find(text.as_bytes()).is_some()
+}
+
+static TRACEBACK: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("Traceback (most recent call last)"));
+static GO_FILE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(".go:"));
+static PANICKED_AT: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("panicked at "));
 
 /// A JavaScript frame, `(function, file)`: exactly what the pattern
 /// `^at (?:async )?(?:([^\s(]+(?: \[as [^\]]+\])?) \()?([^()\s][^()]*?):\d+(?::\d+)?\)?$`
@@ -470,26 +516,14 @@ fn js_file(text: &str) -> Option<&str> {
     if first.is_whitespace() || first == '(' || first == ')' {
         return None;
     }
-    // The position text: `:digits`, once or twice, then an optional `)`.
+    // The position: `:line[:column]`, then an optional `)`. The shortest
+    // file: the earlier colon if both leave a position.
     let body = text.strip_suffix(')').unwrap_or(text);
-    let numbers = |from: usize| {
-        let tail = &body[from..];
-        let mut parts = tail.split(':').skip(1);
-        let count = tail.split(':').count() - 1;
-        (1..=2).contains(&count)
-            && parts.all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    };
-    // The shortest file: the earliest of the last two colons that leaves a
-    // position, with no parenthesis before it.
-    let mut colons = body
-        .rmatch_indices(':')
-        .map(|(i, _)| i)
-        .take(2)
-        .collect::<Vec<_>>();
-    colons.reverse();
-    let cut = colons
+    let (earlier, last) = position_colons(body);
+    let cut = [earlier, last]
         .into_iter()
-        .find(|&i| i >= first.len_utf8() && numbers(i))?;
+        .flatten()
+        .find(|&colon| colon >= first.len_utf8())?;
     let file = &text[..cut];
     (!file[first.len_utf8()..].contains(['(', ')'])).then_some(file)
 }
@@ -565,7 +599,10 @@ static FOREIGN_PATH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Appends the last two components of a path, without a `file://` scheme.
 fn push_short_path(out: &mut String, path: &str) {
-    let path = path.trim_start_matches("file://");
+    let mut path = path;
+    while let Some(rest) = path.strip_prefix("file://") {
+        path = rest;
+    }
     let path = if path.contains('\\') {
         Cow::Owned(path.replace('\\', "/"))
     } else {
