@@ -12,6 +12,13 @@
 //! - batch sizes 100, 1,000 (`BATCH`) and 10,000: the per-call overhead;
 //! - `fingerprint`: the host's fingerprinting alone.
 //!
+//! Each is measured `before` (one batch after another, and the fingerprints
+//! of `src/triage/fingerprint_reference.rs`, the code before it was made
+//! fast, one failure after another) and `after` (what `pitcrew` runs now:
+//! `classify_all` and `fingerprints`, spread over the cores), side by side
+//! in one run; `serial` is the new code on one core. The group `fingerprint
+//! parts` splits one fingerprint into its error line and its frames.
+//!
 //! `cargo bench --bench triage -- --sample-size 10`
 
 use std::hint::black_box;
@@ -20,7 +27,13 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use pitcrew::host::{CacheSetting, Plugin, PluginSpec, Runtime, Source, World, types};
 use pitcrew::triage::classify::{BATCH, classify_all};
-use pitcrew::triage::fingerprint::fingerprint;
+use pitcrew::triage::fingerprint::{self, error_line, fingerprint, fingerprints, stack_frames};
+use pitcrew::triage::parallel::map_pieces;
+
+/// The fingerprinting before it was made fast, verbatim.
+#[path = "../src/triage/fingerprint_reference.rs"]
+#[allow(dead_code)]
+mod reference;
 
 const N: usize = 100_000;
 
@@ -100,11 +113,39 @@ fn to_wit(failures: &[classifier_default::Failure]) -> Vec<types::Failure> {
         .collect()
 }
 
-fn fingerprint_all(failures: &[types::Failure]) -> usize {
+/// One failure after another, with the code before it was made fast.
+fn fingerprint_before(failures: &[types::Failure]) -> usize {
+    failures
+        .iter()
+        .map(|f| {
+            reference::fingerprint(&f.message, &f.details, &f.test_name)
+                .id
+                .len()
+        })
+        .sum()
+}
+
+/// One failure after another, with the code of now.
+fn fingerprint_serial(failures: &[types::Failure]) -> usize {
     failures
         .iter()
         .map(|f| fingerprint(&f.message, &f.details, &f.test_name).id.len())
         .sum()
+}
+
+/// What `pitcrew` runs: on every core.
+fn fingerprint_after(failures: &[types::Failure]) -> usize {
+    fingerprints(failures).iter().map(|p| p.id.len()).sum()
+}
+
+/// The native classifier in `BATCH`es, spread over the cores like
+/// `classify_all`, for the ratio to the WebAssembly one.
+fn native_on_cores(failures: &[classifier_default::Failure]) -> usize {
+    map_pieces(failures, BATCH, |_, batch| {
+        classifier_default::classify_batch(batch).len()
+    })
+    .into_iter()
+    .sum()
 }
 
 fn in_batches(plugin: &Plugin, failures: &[types::Failure], size: usize) -> usize {
@@ -134,36 +175,95 @@ fn triage(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
-    group.bench_function("classify + fingerprint, wasm", |b| {
+    group.bench_function("classify + fingerprint, wasm, before", |b| {
+        b.iter(|| {
+            let classes = in_batches(&classifier, black_box(&wit), BATCH);
+            black_box((classes, fingerprint_before(&wit)))
+        })
+    });
+    group.bench_function("classify + fingerprint, wasm, after", |b| {
         b.iter(|| {
             let classes = classify_all(&classifier, black_box(&wit)).unwrap();
-            black_box((classes.len(), fingerprint_all(&wit)))
+            black_box((classes.len(), fingerprint_after(&wit)))
         })
     });
-    group.bench_function("classify + fingerprint, native", |b| {
+    group.bench_function("classify + fingerprint, native, before", |b| {
         b.iter(|| {
             let classes = classifier_default::classify_batch(black_box(&native));
-            black_box((classes.len(), fingerprint_all(&wit)))
+            black_box((classes.len(), fingerprint_before(&wit)))
         })
     });
-    group.bench_function("classifier, wasm", |b| {
+    group.bench_function("classify + fingerprint, native, after", |b| {
+        b.iter(|| black_box((native_on_cores(black_box(&native)), fingerprint_after(&wit))))
+    });
+    group.bench_function("classifier, wasm, before", |b| {
         b.iter(|| black_box(in_batches(&classifier, black_box(&wit), BATCH)))
     });
-    group.bench_function("classifier, native", |b| {
+    group.bench_function("classifier, wasm, after", |b| {
+        b.iter(|| black_box(classify_all(&classifier, black_box(&wit)).unwrap().len()))
+    });
+    group.bench_function("classifier, native, before", |b| {
         b.iter(|| black_box(classifier_default::classify_batch(black_box(&native))))
     });
-    group.bench_function("contract only (echo), wasm", |b| {
+    group.bench_function("classifier, native, after", |b| {
+        b.iter(|| black_box(native_on_cores(black_box(&native))))
+    });
+    group.bench_function("contract only (echo), wasm, before", |b| {
         b.iter(|| black_box(in_batches(&echo, black_box(&wit), BATCH)))
+    });
+    group.bench_function("contract only (echo), wasm, after", |b| {
+        b.iter(|| black_box(classify_all(&echo, black_box(&wit)).unwrap().len()))
     });
     for size in [100, 10_000] {
         group.bench_function(format!("classifier, wasm, batch {size}"), |b| {
             b.iter(|| black_box(in_batches(&classifier, black_box(&wit), size)))
         });
     }
-    group.bench_function("fingerprint", |b| {
-        b.iter(|| black_box(fingerprint_all(black_box(&wit))))
+    group.bench_function("fingerprint, before", |b| {
+        b.iter(|| black_box(fingerprint_before(black_box(&wit))))
+    });
+    group.bench_function("fingerprint, serial", |b| {
+        b.iter(|| black_box(fingerprint_serial(black_box(&wit))))
+    });
+    group.bench_function("fingerprint, after", |b| {
+        b.iter(|| black_box(fingerprint_after(black_box(&wit))))
     });
     group.finish();
+
+    // Where one fingerprint's time goes (one core, 100,000 failures).
+    let mut parts = c.benchmark_group("fingerprint parts");
+    parts.sample_size(10);
+    parts.bench_function("error line, before", |b| {
+        b.iter(|| {
+            wit.iter()
+                .filter_map(|f| reference::error_line(&f.message))
+                .map(|l| reference::parameterise(&l).len())
+                .sum::<usize>()
+        })
+    });
+    parts.bench_function("error line, after", |b| {
+        b.iter(|| {
+            wit.iter()
+                .filter_map(|f| error_line(&f.message))
+                .map(|l| fingerprint::parameterise(&l).len())
+                .sum::<usize>()
+        })
+    });
+    parts.bench_function("frames, before", |b| {
+        b.iter(|| {
+            wit.iter()
+                .map(|f| reference::stack_frames(&f.details).count())
+                .sum::<usize>()
+        })
+    });
+    parts.bench_function("frames, after", |b| {
+        b.iter(|| {
+            wit.iter()
+                .map(|f| stack_frames(&f.details).count())
+                .sum::<usize>()
+        })
+    });
+    parts.finish();
 }
 
 criterion_group!(benches, triage);

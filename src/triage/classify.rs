@@ -2,11 +2,13 @@
 //! (see [`crate::triage::priority`]), then route each with the router plugin.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
 use crate::host::{CallError, Plugin, types};
-use crate::triage::fingerprint::fingerprint;
+use crate::triage::fingerprint::fingerprints;
+use crate::triage::parallel;
 use crate::triage::priority::{self, Facts};
 
 /// Failures per classifier call: one boundary crossing per batch, while the
@@ -37,15 +39,32 @@ pub struct RouteSummary {
     pub max_tokens: u32,
 }
 
+/// The classifier's answers for `failures`, in their order, asked in
+/// batches of [`BATCH`]; the batches are spread over the cores (each call
+/// runs in its own instance). On an error, the first failing batch's error,
+/// as one batch after another would have found it: batches after a failed
+/// one are not asked, batches before it are.
 pub fn classify_all(
     classifier: &Plugin,
     failures: &[types::Failure],
 ) -> Result<Vec<types::Classification>, CallError> {
+    let first_failed = AtomicUsize::new(usize::MAX);
+    let answers = parallel::map_pieces(failures, BATCH, |i, batch| {
+        if i > first_failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let answers = classifier
+            .classify(batch)
+            .and_then(|answers| check_answers(classifier, batch, &answers).map(|()| answers));
+        if answers.is_err() {
+            first_failed.fetch_min(i, Ordering::Relaxed);
+        }
+        Some(answers)
+    });
     let mut out = Vec::with_capacity(failures.len());
-    for batch in failures.chunks(BATCH) {
-        let answers = classifier.classify(batch)?;
-        check_answers(classifier, batch, &answers)?;
-        out.extend(answers);
+    // A batch is skipped only after a failed one, which comes first here.
+    for answers in answers.into_iter().flatten() {
+        out.extend(answers?);
     }
     Ok(out)
 }
@@ -93,9 +112,9 @@ pub fn triage(
     failures: &[types::Failure],
 ) -> Result<Vec<Triaged>, CallError> {
     let classifications = classify_all(classifier, failures)?;
-    let prints: Vec<String> = failures
-        .iter()
-        .map(|f| fingerprint(&f.message, &f.details, &f.test_name).id)
+    let prints: Vec<String> = fingerprints(failures)
+        .into_iter()
+        .map(|print| print.id)
         .collect();
     // Each fingerprint's size and category (its first failure's).
     let mut groups: HashMap<&str, (u32, &'static str)> = HashMap::new();
@@ -188,5 +207,72 @@ pub fn specialty_name(specialty: types::Specialty) -> &'static str {
         S::React => "react",
         S::Test => "test",
         S::General => "general",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::host::{CacheSetting, Limits, PluginSpec, Runtime, Source, World};
+
+    fn fixture(runtime: &Runtime, path: &str) -> Plugin {
+        let spec = PluginSpec {
+            source: Source::File(PathBuf::from(path)),
+            sha256: None,
+            limits: Limits::default(),
+        };
+        Plugin::load(runtime, &spec, "classifier", Some(World::Classifier)).expect("loads")
+    }
+
+    /// `n` failures; the rude classifier misbehaves in a batch whose first
+    /// message names a mode (`modes`: batch index, mode).
+    fn failures(n: usize, modes: &[(usize, &str)]) -> Vec<types::Failure> {
+        (0..n)
+            .map(|i| {
+                let mode = modes.iter().find(|(batch, _)| i == batch * BATCH);
+                types::Failure {
+                    id: format!("f{i}"),
+                    test_name: format!("t{i}"),
+                    file: None,
+                    message: mode.map_or("x", |(_, mode)| mode).to_string(),
+                    details: String::new(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_batches_on_many_cores_answer_in_the_failures_order() {
+        let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+        let echo = fixture(&runtime, pitcrew_fixtures::ECHO_CLASSIFIER);
+        let asked = failures(7 * BATCH + 123, &[]);
+        let answers = classify_all(&echo, &asked).unwrap();
+        let ids: Vec<&str> = answers.iter().map(|a| a.id.as_str()).collect();
+        let want: Vec<&str> = asked.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, want);
+    }
+
+    /// As one batch after another would: the first failing batch's error,
+    /// whichever core found which failure first.
+    #[test]
+    fn the_first_failing_batch_is_the_error() {
+        let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+        let rude = fixture(&runtime, pitcrew_fixtures::RUDE_CLASSIFIER);
+        let asked = failures(6 * BATCH, &[(2, "wrong-id"), (3, "fewer"), (5, "nan")]);
+        for _ in 0..5 {
+            let err = classify_all(&rude, &asked).unwrap_err().to_string();
+            assert!(
+                err.contains("answered id `not-a-failure` where failure `f2000` was asked"),
+                "{err}"
+            );
+        }
+        let asked = failures(4 * BATCH, &[(3, "fewer")]);
+        let err = classify_all(&rude, &asked).unwrap_err().to_string();
+        assert!(
+            err.contains("returned 999 classifications for 1000 failures"),
+            "{err}"
+        );
     }
 }

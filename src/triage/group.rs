@@ -12,7 +12,7 @@ use crate::suite::fold::{FinalOutcome, TestResult};
 use crate::suite::merge::Merged;
 use crate::suite::render;
 use crate::triage::classify::{category_name, classify_all, language_name, specialty_name};
-use crate::triage::fingerprint::{Fingerprint, fingerprint};
+use crate::triage::fingerprint::{Fingerprint, fingerprint, fingerprint_each};
 use crate::triage::priority::{self, Facts};
 
 /// One root cause: the failures that share a fingerprint.
@@ -162,8 +162,8 @@ pub fn group<'a>(
 ) -> Groups<'a> {
     let mut groups: Vec<Group<'a>> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (test, label) in tests.into_iter().zip(labels) {
-        let print = fingerprint_of(test);
+    let prints = fingerprint_each(&tests, |test| fingerprint_of(test));
+    for ((test, label), print) in tests.into_iter().zip(labels).zip(prints) {
         match index.get(&print.id) {
             Some(&i) => groups[i].tests.push(test),
             None => {

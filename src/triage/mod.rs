@@ -10,6 +10,7 @@ pub mod fingerprint;
 pub mod fixing;
 pub mod group;
 pub mod model;
+pub mod parallel;
 pub mod priority;
 pub mod redact;
 pub mod route;
