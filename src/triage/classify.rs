@@ -222,6 +222,7 @@ mod tests {
             source: Source::File(PathBuf::from(path)),
             sha256: None,
             limits: Limits::default(),
+            config: None,
         };
         Plugin::load(runtime, &spec, "classifier", Some(World::Classifier)).expect("loads")
     }
