@@ -133,6 +133,7 @@ fn write_shards(dir: &Path) -> Vec<String> {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            command: None,
         })
         .collect();
     for i in 0..TESTS {

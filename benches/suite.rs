@@ -436,6 +436,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            command: None,
         })
         .collect();
     for i in 0..TESTS {

@@ -250,6 +250,7 @@ fn run_report_and_integrity_with_node() {
             serde_json::from_str(&fs::read_to_string(dir.path().join(&out)).unwrap()).unwrap();
         assert_eq!(result["format"], "pitcrew-shard-result/1");
         assert!(result["error"].is_null(), "{result}");
+        assert_eq!(result["command"], serde_json::json!(["node", "--test"]));
     }
     assert!(
         codes.contains(&Some(1)),
@@ -271,6 +272,8 @@ fn run_report_and_integrity_with_node() {
     );
     assert_eq!(report.status.code(), Some(1), "a test failed");
     let merged = json(&report);
+    // What `triage --fix` re-runs when not told: every shard ran this.
+    assert_eq!(merged["command"], serde_json::json!(["node", "--test"]));
     let s = &merged["summary"];
     assert_eq!(
         (

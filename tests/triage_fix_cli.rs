@@ -240,3 +240,79 @@ fn a_zero_fix_time_limit_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--fix-time-limit"), "{stderr}");
 }
+
+#[test]
+fn a_shard_result_tells_triage_how_to_re_run_the_tests() {
+    if !common::cli::has_pytest() {
+        return;
+    }
+    let dir = broken_repository();
+    let root = dir.path();
+    let steps: [&[&str]; 2] = [
+        &[
+            "split",
+            "--runner",
+            "pytest",
+            "--tests",
+            "test_calc.py",
+            "--shards",
+            "1",
+            "-o",
+            "plan.json",
+        ],
+        &[
+            "run",
+            "--shard",
+            "1/1",
+            "--plan",
+            "plan.json",
+            "-o",
+            "shard-1.json",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+        ],
+    ];
+    for step in steps {
+        let out = pitcrew(step, root);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{step:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let server = scripted_server();
+    let base = server.base();
+    // No `-- CMD`: the command comes from the shard result.
+    let out = pitcrew(
+        &[
+            "triage",
+            "shard-1.json",
+            "--format",
+            "json",
+            "--model-url",
+            &base,
+            "--model",
+            "fixer:7b",
+            "--fix",
+            "4",
+            "--base",
+            "HEAD~1",
+        ],
+        root,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["groups"][0]["suggestions"][0]["status"], "verified",
+        "{json:#}"
+    );
+}

@@ -51,7 +51,8 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     for path in args.junit.iter().cloned().chain(users_junit(&args.command)) {
         write_atomic(&path, junit.as_bytes())?;
     }
-    let result = shard_result(plan_sha256, index, total, runner.name(), outcome);
+    let mut result = shard_result(plan_sha256, index, total, runner.name(), outcome);
+    result.command = Some(args.command.clone());
     let output = args
         .output
         .clone()

@@ -121,7 +121,7 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
         warnings,
         shards: stats,
         runner: common_runner(&shards),
-        command: None,
+        command: common_command(&shards),
     }
 }
 
@@ -322,6 +322,15 @@ fn common_runner(shards: &[(&str, &ShardResult)]) -> Option<String> {
     (same && !first.is_empty()).then(|| first.clone())
 }
 
+/// The test command every shard result names, if they all name the same.
+fn common_command(shards: &[(&str, &ShardResult)]) -> Option<Vec<String>> {
+    let first = shards.first()?.1.command.as_ref()?;
+    let same = shards
+        .iter()
+        .all(|(_, r)| r.command.as_ref() == Some(first));
+    (same && !first.is_empty()).then(|| first.clone())
+}
+
 fn combine(a: FinalOutcome, b: FinalOutcome) -> FinalOutcome {
     use FinalOutcome::*;
     match (a, b) {
@@ -353,6 +362,7 @@ mod tests {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            command: None,
         };
         let (a, b) = (shard("pytest"), shard("jest"));
         assert_eq!(
@@ -361,6 +371,18 @@ mod tests {
         );
         assert_eq!(common_runner(&[("1", &a), ("2", &b)]), None);
         assert_eq!(common_runner(&[]), None);
+        // The command likewise: only when every shard ran the same one.
+        let with = |argv: &[&str]| ShardResult {
+            command: Some(argv.iter().map(|a| a.to_string()).collect()),
+            ..shard("pytest")
+        };
+        let (c, d) = (with(&["pytest", "-q"]), with(&["pytest"]));
+        assert_eq!(
+            common_command(&[("1", &c), ("2", &c)]),
+            Some(vec!["pytest".to_string(), "-q".to_string()])
+        );
+        assert_eq!(common_command(&[("1", &c), ("2", &d)]), None);
+        assert_eq!(common_command(&[("1", &c), ("2", &a)]), None);
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub struct ShardResult {
     /// paid the runner's start-up (absent in older results).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processes: Option<u32>,
+    /// The test command `pitcrew run` was given (argv): what `report`
+    /// records, so that `triage --fix` can re-run the tests without being
+    /// told how (absent in older results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
 }
 
 /// One planned item (a file, or a single test) and what it produced.

@@ -51,6 +51,7 @@ pub fn shard_result(
         cpu_seconds: outcome.cpu.map(|c| c.as_secs_f64()),
         cpu_share,
         processes: Some(outcome.processes),
+        command: None,
     }
 }
 

@@ -765,6 +765,7 @@ mod tests {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            command: None,
         }
     }
 
