@@ -78,11 +78,25 @@ fn scripted_server() -> Server {
     server
 }
 
+/// The test command the fixes are verified with.
+const PYTEST: &[&str] = &["python3", "-m", "pytest", "-p", "no:cacheprovider"];
+
 fn triage(dir: &Path, server: &Server, extra: &[&str]) -> Value {
+    triage_of(dir, server, "junit.xml", extra, PYTEST)
+}
+
+/// `triage RESULTS --fix 4 …`, then `-- COMMAND` unless it is empty.
+fn triage_of(
+    dir: &Path,
+    server: &Server,
+    results: &str,
+    extra: &[&str],
+    command: &[&str],
+) -> Value {
     let base = server.base();
     let mut args = vec![
         "triage",
-        "junit.xml",
+        results,
         "--format",
         "json",
         "--model-url",
@@ -95,7 +109,10 @@ fn triage(dir: &Path, server: &Server, extra: &[&str]) -> Value {
         "HEAD~1",
     ];
     args.extend(extra);
-    args.extend(["--", "python3", "-m", "pytest", "-p", "no:cacheprovider"]);
+    if !command.is_empty() {
+        args.push("--");
+        args.extend(command);
+    }
     let out = pitcrew(&args, dir);
     assert_eq!(
         out.status.code(),
@@ -284,33 +301,8 @@ fn a_shard_result_tells_triage_how_to_re_run_the_tests() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let server = scripted_server();
-    let base = server.base();
     // No `-- CMD`: the command comes from the shard result.
-    let out = pitcrew(
-        &[
-            "triage",
-            "shard-1.json",
-            "--format",
-            "json",
-            "--model-url",
-            &base,
-            "--model",
-            "fixer:7b",
-            "--fix",
-            "4",
-            "--base",
-            "HEAD~1",
-        ],
-        root,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = triage_of(root, &scripted_server(), "shard-1.json", &[], &[]);
     assert_eq!(
         json["groups"][0]["suggestions"][0]["status"], "verified",
         "{json:#}"
