@@ -23,6 +23,22 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
         .unwrap_or_else(|e| panic!("{program} runs: {e}"))
 }
 
+/// pytest over the repository, writing `junit.xml`.
+fn pytest_junit(root: &Path) -> std::process::Output {
+    run(
+        root,
+        "python3",
+        &[
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml=junit.xml",
+        ],
+    )
+}
+
 /// A repository whose last commit made `add` subtract, and its pytest JUnit.
 fn broken_repository() -> tempfile::TempDir {
     let dir = repository(&[
@@ -38,18 +54,7 @@ fn broken_repository() -> tempfile::TempDir {
     // fix may edit calc.py, which no stack mentions).
     std::fs::write(root.join("calc.py"), "def add(a, b):\n    return a - b\n").unwrap();
     commit_all(root, "break add");
-    let pytest = run(
-        root,
-        "python3",
-        &[
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--junitxml=junit.xml",
-        ],
-    );
+    let pytest = pytest_junit(root);
     assert_eq!(pytest.status.code(), Some(1), "test_add fails for real");
     dir
 }
@@ -211,18 +216,7 @@ fn the_fix_time_limit_bounds_the_whole_run_and_groups_left_say_so() {
     )
     .unwrap();
     // Uncommitted, so `--base HEAD~1` still names calc.py as changed.
-    let pytest = run(
-        root,
-        "python3",
-        &[
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--junitxml=junit.xml",
-        ],
-    );
+    let pytest = pytest_junit(root);
     assert_eq!(pytest.status.code(), Some(1));
     let json = triage(root, &scripted_server(), &["--fix-time-limit", "1"]);
     let groups = json["groups"].as_array().unwrap();
