@@ -3,31 +3,17 @@
 //! writes nothing (refused), a cycle among optional phases (degraded), key
 //! conflicts (one line naming both phases).
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::cli::plan_with_config;
 use serde_json::Value;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `pitcrew plan` on the healthy example, with `config` as pitcrew.toml.
-fn run_plan(config: &str, args: &[&str]) -> (tempfile::TempDir, Output) {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("pitcrew.toml"), config).unwrap();
-    let spec = repo().join("examples/training/healthy/spec.toml");
-    let output = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .arg("plan")
-        .arg(spec)
-        .args(args)
-        .current_dir(dir.path())
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("WORLD_SIZE")
-        .output()
-        .unwrap();
-    (dir, output)
 }
 
 fn stderr(output: &Output) -> String {
@@ -61,7 +47,7 @@ fn an_added_phase_writes_its_own_section_in_every_view() {
         pitcrew_fixtures::AUDIT_PHASE,
         "after = [\"pre-flight\"]",
     );
-    let (dir, output) = run_plan(&config, &["-o", "plan.json"]);
+    let (dir, output) = plan_with_config(&config, &["-o", "plan.json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let plan = valid_plan(&output);
     // After every built-in section, it saw them all; before the metadata.
@@ -84,7 +70,7 @@ fn an_added_phase_writes_its_own_section_in_every_view() {
         serde_json::from_slice(&fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
     assert_eq!(file["audit"], plan["audit"]);
 
-    let (_dir, output) = run_plan(&config, &["--format", "table"]);
+    let (_dir, output) = plan_with_config(&config, &["--format", "table"]);
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(
         table.contains("audit\n  ⚠ audit.done"),
@@ -104,7 +90,7 @@ fn a_gate_replacement_that_writes_nothing_is_refused() {
         pitcrew_fixtures::SILENT_GATE
     );
     for format in ["json", "table"] {
-        let (dir, output) = run_plan(&config, &["--format", format, "-o", "plan.json"]);
+        let (dir, output) = plan_with_config(&config, &["--format", format, "-o", "plan.json"]);
         let err = stderr(&output);
         assert_eq!(output.status.code(), Some(3), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
@@ -134,7 +120,7 @@ fn a_cycle_among_optional_phases_degrades_them_and_the_plan_goes_on() {
         pitcrew_fixtures::SILENT_GATE,
         "after = [\"nowhere\"]\nenabled = false",
     );
-    let (_dir, output) = run_plan(&config, &[]);
+    let (_dir, output) = plan_with_config(&config, &[]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(
@@ -150,7 +136,7 @@ fn a_cycle_among_optional_phases_degrades_them_and_the_plan_goes_on() {
 
 #[test]
 fn a_bad_after_degrades_an_optional_phase_and_fails_a_required_one() {
-    let (_dir, output) = run_plan(
+    let (_dir, output) = plan_with_config(
         &added(
             "audit",
             pitcrew_fixtures::AUDIT_PHASE,
@@ -163,7 +149,7 @@ fn a_bad_after_degrades_an_optional_phase_and_fails_a_required_one() {
         valid_plan(&output)["audit"]["reason"],
         "runs after `nowhere`, which is not in the pipeline"
     );
-    let (_dir, output) = run_plan(
+    let (_dir, output) = plan_with_config(
         &added(
             "audit",
             pitcrew_fixtures::AUDIT_PHASE,
@@ -181,7 +167,7 @@ fn a_bad_after_degrades_an_optional_phase_and_fails_a_required_one() {
 
 #[test]
 fn an_added_phase_claiming_a_built_in_section_is_one_line_naming_both() {
-    let (_dir, output) = run_plan(&added("sneak", pitcrew_fixtures::SILENT_GATE, ""), &[]);
+    let (_dir, output) = plan_with_config(&added("sneak", pitcrew_fixtures::SILENT_GATE, ""), &[]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -10,29 +10,13 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::cli::plan_with_config;
 use common::{fixture, runtime};
 use pitcrew::host::{LoadError, Plugin, PluginConfig, PluginSpec, World, types};
 use serde_json::{Value, json};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `pitcrew plan -o plan.json` on the healthy example with `config` as
-/// pitcrew.toml.
-fn run_plan(config: &str) -> (tempfile::TempDir, Output) {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("pitcrew.toml"), config).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .arg("plan")
-        .arg(repo().join("examples/training/healthy/spec.toml"))
-        .args(["-o", "plan.json"])
-        .current_dir(dir.path())
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("WORLD_SIZE")
-        .output()
-        .unwrap();
-    (dir, output)
 }
 
 fn stderr(output: &Output) -> String {
@@ -54,9 +38,10 @@ fn old_and_new(config: &str) -> String {
 
 #[test]
 fn a_0_1_0_and_a_0_2_0_phase_run_in_one_plan_and_the_config_reaches_the_new_one() {
-    let (dir, output) = run_plan(&old_and_new(
-        "[plan.phases.config]\ngreeting = \"hello\"\ntimes = 2\n",
-    ));
+    let (dir, output) = plan_with_config(
+        &old_and_new("[plan.phases.config]\ngreeting = \"hello\"\ntimes = 2\n"),
+        &["-o", "plan.json"],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let plan: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("plan.json")).unwrap()).unwrap();
@@ -71,9 +56,10 @@ fn a_0_1_0_and_a_0_2_0_phase_run_in_one_plan_and_the_config_reaches_the_new_one(
 
 #[test]
 fn a_setting_the_schema_refuses_is_one_line_naming_field_plugin_and_file() {
-    let (dir, output) = run_plan(&old_and_new(
-        "[plan.phases.config]\ngreeting = \"hello\"\ntimes = 9\n",
-    ));
+    let (dir, output) = plan_with_config(
+        &old_and_new("[plan.phases.config]\ngreeting = \"hello\"\ntimes = 9\n"),
+        &["-o", "plan.json"],
+    );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let err = stderr(&output);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
@@ -84,7 +70,7 @@ fn a_setting_the_schema_refuses_is_one_line_naming_field_plugin_and_file() {
     assert!(!dir.path().join("plan.json").exists(), "nothing written");
 
     // No table at all: the required setting is named.
-    let (_dir, output) = run_plan(&old_and_new(""));
+    let (_dir, output) = plan_with_config(&old_and_new(""), &["-o", "plan.json"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("plan.phases.configured.config.greeting: missing, and required"),
@@ -99,7 +85,7 @@ fn configuring_a_0_1_0_plugin_is_refused_naming_its_contract() {
         "[[plan.phases]]\nname = \"audit\"\nsource = {:?}\n[plan.phases.config]\nlevel = 1\n",
         pitcrew_fixtures::AUDIT_PHASE
     );
-    let (dir, output) = run_plan(&config);
+    let (dir, output) = plan_with_config(&config, &["-o", "plan.json"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let err = stderr(&output);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");

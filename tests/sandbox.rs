@@ -7,17 +7,10 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use common::{attack, capture_logs, fixture, hostile, runtime};
+use common::{attack, capture_logs, error_of, fixture, hostile, runtime};
 use pitcrew::host::limits::MIB;
 use pitcrew::host::{CallError, Limits, LoadError, Plugin, World};
 use serde_json::json;
-
-fn error_of(result: Result<String, CallError>) -> String {
-    match result {
-        Ok(answer) => panic!("expected the call to fail, the plugin answered {answer:?}"),
-        Err(err) => err.to_string(),
-    }
-}
 
 /// After every attack, the same plugin still answers a healthy call.
 fn still_healthy(plugin: &Plugin) {

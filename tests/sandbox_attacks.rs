@@ -10,39 +10,18 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{capture_logs, fixture, runtime};
-use pitcrew::host::{CallError, Limits, Plugin, PluginSpec, Runtime, World, types};
+use common::cli::pitcrew_bounded as cli;
+use common::{answer, capture_logs, error_of, fixture, load_phase, runtime};
+use pitcrew::host::{CallError, Limits, Plugin, Runtime, World, types};
 use pitcrew::pipeline::{self, Slot};
 use serde_json::{Value, json};
 
 fn breaker(runtime: &Runtime, limits: Limits) -> Plugin {
-    let spec = PluginSpec {
-        limits,
-        ..fixture(pitcrew_fixtures::BREAKER)
-    };
-    Plugin::load(runtime, &spec, "phases.breaker", Some(World::Phase)).expect("breaker loads")
+    load_phase(runtime, pitcrew_fixtures::BREAKER, "breaker", limits)
 }
 
-/// Runs the breaker with `facts`; the answer is what it wrote under its
-/// `breaker` key.
 fn hit(plugin: &Plugin, facts: Value) -> Result<String, CallError> {
-    let output = plugin.run_phase(&types::PhaseInput {
-        facts: facts.to_string(),
-        document: "{}".into(),
-        checks: Vec::new(),
-    })?;
-    let keys: Value = serde_json::from_str(&output.keys).expect("breaker returns JSON");
-    Ok(keys["breaker"]
-        .as_str()
-        .map(str::to_string)
-        .unwrap_or_else(|| keys["breaker"].to_string()))
-}
-
-fn error_of(result: Result<String, CallError>) -> String {
-    match result {
-        Ok(answer) => panic!("expected the call to fail, the plugin answered {answer:?}"),
-        Err(err) => err.to_string(),
-    }
+    answer(plugin, "breaker", facts)
 }
 
 fn still_healthy(plugin: &Plugin) {
@@ -446,38 +425,6 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 }
 
 // ---- the command line, on hostile files and directories ----
-
-/// Runs the binary in `dir` with `env`, killed past 60 s (a hang is a
-/// failure): exit code, stdout, stderr.
-fn cli(args: &[&str], dir: &std::path::Path, env: &[(&str, &str)]) -> (i32, String, String) {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .args(args)
-        .current_dir(dir)
-        .env("PITCREW_NO_CACHE", "1")
-        .envs(env.iter().copied())
-        .env_remove("PITCREW_LOG")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
-            panic!("pitcrew {args:?} hung");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 #[cfg(unix)]
 #[test]

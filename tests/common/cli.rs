@@ -1,7 +1,8 @@
 //! Running the pitcrew binary and the real test runners from CLI tests.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// Runs pitcrew in `dir` with no compilation cache and none of the GitHub
 /// Actions files a CI host may have set (step summary, step outputs), nor
@@ -18,6 +19,57 @@ pub fn pitcrew(args: &[&str], dir: &Path) -> Output {
         .env_remove("GITHUB_TOKEN")
         .output()
         .expect("pitcrew runs")
+}
+
+/// Runs pitcrew in `dir` as [`pitcrew`] does, with `env` added, killed
+/// past 60 s (a hang is a failure): exit code, stdout, stderr.
+pub fn pitcrew_bounded(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(args)
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .envs(env.iter().copied())
+        .env_remove("PITCREW_LOG")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_OUTPUT")
+        .env_remove("GITHUB_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pitcrew starts");
+    let started = Instant::now();
+    while child.try_wait().expect("pitcrew waits").is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("pitcrew {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("pitcrew output");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `pitcrew plan` on the healthy training example with `config` as the
+/// pitcrew.toml of a fresh directory, and `args` after the spec.
+pub fn plan_with_config(config: &str, args: &[&str]) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("pitcrew.toml"), config).expect("pitcrew.toml written");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/training/healthy/spec.toml");
+    let output = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .arg("plan")
+        .arg(spec)
+        .args(args)
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("WORLD_SIZE")
+        .output()
+        .expect("pitcrew runs");
+    (dir, output)
 }
 
 /// Whether a runner is installed; CI lists the ones it installs in

@@ -30,29 +30,52 @@ pub fn fixture(path: &str) -> PluginSpec {
     }
 }
 
-pub fn hostile(runtime: &Runtime, limits: Limits) -> Plugin {
+/// Loads the phase fixture at `path` as `phases.NAME` with `limits`.
+pub fn load_phase(runtime: &Runtime, path: &str, name: &str, limits: Limits) -> Plugin {
     let spec = PluginSpec {
         limits,
-        ..fixture(pitcrew_fixtures::HOSTILE)
+        ..fixture(path)
     };
-    Plugin::load(runtime, &spec, "phases.hostile", Some(World::Phase))
-        .expect("hostile fixture loads")
+    Plugin::load(
+        runtime,
+        &spec,
+        &format!("phases.{name}"),
+        Some(World::Phase),
+    )
+    .unwrap_or_else(|e| panic!("fixture {name} loads: {e}"))
 }
 
-/// Runs the hostile phase with `facts`; the answer is what it wrote under
-/// its `hostile` key.
-pub fn attack(plugin: &Plugin, facts: Value) -> Result<String, CallError> {
+/// Runs a fixture phase with `facts`; the answer is what it wrote under
+/// `key` (the fixtures answer under their own name).
+pub fn answer(plugin: &Plugin, key: &str, facts: Value) -> Result<String, CallError> {
     let input = types::PhaseInput {
         facts: facts.to_string(),
         document: "{}".into(),
         checks: Vec::new(),
     };
     let output = plugin.run_phase(&input)?;
-    let keys: Value = serde_json::from_str(&output.keys).expect("hostile returns JSON");
-    Ok(keys["hostile"]
+    let keys: Value = serde_json::from_str(&output.keys).expect("the fixture returns JSON");
+    Ok(keys[key]
         .as_str()
         .map(str::to_string)
-        .unwrap_or_else(|| keys["hostile"].to_string()))
+        .unwrap_or_else(|| keys[key].to_string()))
+}
+
+/// The error of a call that must fail.
+pub fn error_of(result: Result<String, CallError>) -> String {
+    match result {
+        Ok(answer) => panic!("expected the call to fail, the plugin answered {answer:?}"),
+        Err(err) => err.to_string(),
+    }
+}
+
+pub fn hostile(runtime: &Runtime, limits: Limits) -> Plugin {
+    load_phase(runtime, pitcrew_fixtures::HOSTILE, "hostile", limits)
+}
+
+/// Runs the hostile phase with `facts`.
+pub fn attack(plugin: &Plugin, facts: Value) -> Result<String, CallError> {
+    answer(plugin, "hostile", facts)
 }
 
 /// Collects everything logged through `tracing` while `f` runs.
