@@ -133,6 +133,7 @@ fn write_shards(dir: &Path) -> Vec<String> {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            files_running_seconds: None,
             command: None,
         })
         .collect();

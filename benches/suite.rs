@@ -436,6 +436,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            files_running_seconds: None,
             command: None,
         })
         .collect();

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 mod common;
-use common::cli::{has_pytest, pitcrew};
+use common::cli::{has_node, has_pytest, pitcrew};
 
 /// Four test files whose one test sleeps 0.8 s, and a `conftest.py` that
 /// burns `burn` s of CPU in every pytest process (a slow plugin or an
@@ -31,29 +31,29 @@ fn project(dir: &Path, burn: f64) {
     }
 }
 
-/// `pitcrew test --shards auto` in `dir`: its plan's shard count and the
-/// history it left.
+const PYTEST: &[&str] = &["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"];
+
+/// `pitcrew test --shards auto` of pytest in `dir`: its plan's shard count
+/// and the history it left.
 fn auto_run(dir: &Path) -> (usize, Value) {
-    let out = pitcrew(
-        &[
-            "-v",
-            "test",
-            "--shards",
-            "auto",
-            "--jobs",
-            "2",
-            "--retries",
-            "0",
-            "--",
-            "python3",
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-        ],
-        dir,
-    );
+    auto_run_of(dir, PYTEST)
+}
+
+/// `pitcrew test --shards auto -- COMMAND` in `dir`, four tests that pass.
+fn auto_run_of(dir: &Path, command: &[&str]) -> (usize, Value) {
+    let mut args = vec![
+        "-v",
+        "test",
+        "--shards",
+        "auto",
+        "--jobs",
+        "2",
+        "--retries",
+        "0",
+        "--",
+    ];
+    args.extend_from_slice(command);
+    let out = pitcrew(&args, dir);
     let log = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{log}");
     let read = |path: &str| -> Value {
@@ -109,5 +109,53 @@ fn a_measured_dear_start_up_makes_auto_choose_fewer_shards() {
     auto_run(cheap.path());
     let (second, history) = auto_run(cheap.path());
     assert!(startup(&history) < 1.6, "{history}");
+    assert_eq!(second, 2, "{history}");
+}
+
+/// Four node test files that each burn 1 s of CPU when loaded (heavy
+/// imports) and hold one test that sleeps 0.1 s.
+fn node_project(dir: &Path) {
+    fs::create_dir_all(dir.join("test")).unwrap();
+    for name in ["a", "b", "c", "d"] {
+        fs::write(
+            dir.join(format!("test/{name}.test.mjs")),
+            "import { test } from 'node:test';\n\
+             const cpu = () => process.cpuUsage().user + process.cpuUsage().system;\n\
+             const end = cpu() + 1e6;\n\
+             let x = 0;\n\
+             while (cpu() < end) for (let i = 0; i < 1e6; i++) x += i;\n\
+             test('it', () => new Promise((done) => setTimeout(done, 100)));\n",
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn node_files_loaded_in_processes_of_their_own_are_no_start_up() {
+    if !has_node() {
+        return;
+    }
+    // `node --test` loads each file in a child process: its 1 s is the
+    // file's cost in any shard. Taken for start-up (more than 2 s per
+    // `node --test` process, against 0.2 s of tests a second shard would
+    // save), the second run chose one shard; the time no file ran says
+    // what one more `node --test` costs.
+    let dir = tempfile::tempdir().unwrap();
+    node_project(dir.path());
+    let node = &["node", "--test"];
+    let (first, history) = auto_run_of(dir.path(), node);
+    assert_eq!(first, 2, "no history: as many shards as jobs");
+    let startup = history["startup"]["node"].as_f64().unwrap();
+    let files: f64 = history["files"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s.as_f64().unwrap())
+        .sum();
+    assert!(
+        startup < files / 4.0,
+        "a node process costs less than one of its files: {history}"
+    );
+    let (second, history) = auto_run_of(dir.path(), node);
     assert_eq!(second, 2, "{history}");
 }

@@ -57,6 +57,9 @@ pub struct ShardOutcome {
     /// How many runner processes the shard started (retries included):
     /// each paid the runner's start-up.
     pub processes: u32,
+    /// How long test files ran in those processes (first file's start to
+    /// last one's end, summed), when every one of them said (node).
+    pub files_running: Option<Duration>,
     pub attempts: u32,
 }
 
@@ -67,6 +70,8 @@ struct Running<'a, 'b> {
     cpu: Cell<Option<Duration>>,
     schedule: Cell<Option<Schedule>>,
     processes: Cell<u32>,
+    /// Processes that said how long their test files ran, and the sum.
+    files_running: Cell<(u32, Duration)>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -89,6 +94,22 @@ impl Running<'_, '_> {
             (sum, more) => sum.or(more),
         };
         self.schedule.set(sum);
+    }
+
+    /// Counts how long one process's test files ran, where it said.
+    fn add_files_running(&self, seconds: Option<f64>) {
+        let Some(more) = seconds.and_then(|s| Duration::try_from_secs_f64(s).ok()) else {
+            return;
+        };
+        let (count, sum) = self.files_running.get();
+        self.files_running
+            .set((count.saturating_add(1), sum.saturating_add(more)));
+    }
+
+    /// How long test files ran, when every process said.
+    fn files_running(&self) -> Option<Duration> {
+        let (count, sum) = self.files_running.get();
+        (count > 0 && count == self.processes.get()).then_some(sum)
     }
 }
 
@@ -116,6 +137,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         cpu: Cell::new(Some(Duration::ZERO)),
         schedule: Cell::new(None),
         processes: Cell::new(0),
+        files_running: Cell::new((0, Duration::ZERO)),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -163,6 +185,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         cpu: shard.cpu.get(),
         schedule: shard.schedule.get(),
         processes: shard.processes.get(),
+        files_running: shard.files_running(),
         attempts,
     }
 }
@@ -569,6 +592,7 @@ fn attempt(
                 tail.clone(),
             )
         })?;
+        shard.add_files_running(found.files_running);
         cases = found.cases;
         // Started and never finished: the runner died under it.
         cases.extend(found.running.into_iter().map(|mut case| {

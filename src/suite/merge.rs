@@ -362,6 +362,7 @@ mod tests {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            files_running_seconds: None,
             command: None,
         };
         let (a, b) = (shard("pytest"), shard("jest"));

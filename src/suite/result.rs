@@ -41,6 +41,11 @@ pub struct ShardResult {
     /// paid the runner's start-up (absent in older results).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processes: Option<u32>,
+    /// How long test files ran in those processes, where the runner runs
+    /// each file in a process of its own and says (node): the rest of the
+    /// shard's time is the runner processes' own start-up and exit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_running_seconds: Option<f64>,
     /// The test command `pitcrew run` was given (argv): what `report`
     /// records, so that `triage --fix` can re-run the tests without being
     /// told how (absent in older results).

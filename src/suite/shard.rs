@@ -51,6 +51,7 @@ pub fn shard_result(
         cpu_seconds: outcome.cpu.map(|c| c.as_secs_f64()),
         cpu_share,
         processes: Some(outcome.processes),
+        files_running_seconds: outcome.files_running.map(|d| d.as_secs_f64()),
         command: None,
     }
 }

@@ -9,7 +9,9 @@
 //! ([`RunCost`], the last [`KEPT`] per runner); the start-up is the median
 //! of what every pair of runs of the same files with different process
 //! counts says, bounded by what the runs showed outside tests per process
-//! (nothing else can be start-up). Until two such runs exist, the start-up
+//! (nothing else can be start-up), or, for a runner that loads each file in
+//! a process of its own (node), by the time per process when no file ran.
+//! Until two such runs exist, the start-up
 //! is taken at that bound: pitcrew then prefers fewer shards, and the run
 //! with fewer processes is the second measurement.
 

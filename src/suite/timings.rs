@@ -510,7 +510,12 @@ impl Timings {
 /// The most a start-up can have been in these shards of one runner: the
 /// least time outside tests per process any of them showed with a core to
 /// itself, or CPU time per process where that is less (a busy machine
-/// stretches wall time, hardly CPU time). `None` when no shard ran a test.
+/// stretches wall time, hardly CPU time), or, where the runner runs each
+/// file in a process of its own and said how long its files ran (node),
+/// the time per process when no file ran: a file's own process, imports
+/// and collection are its file's cost whatever the shard, and the runner
+/// process around them is all one more shard adds. `None` when no shard
+/// ran a test.
 fn ceiling(shards: &[&ShardCost<'_>]) -> Option<f64> {
     shards
         .iter()
@@ -521,7 +526,14 @@ fn ceiling(shards: &[&ShardCost<'_>]) -> Option<f64> {
                 .result
                 .cpu_seconds
                 .map_or(f64::INFINITY, |c| c / s.processes);
-            outside.min(cpu).max(0.0)
+            let between_files = s
+                .result
+                .files_running_seconds
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map_or(f64::INFINITY, |f| {
+                    (s.result.duration_seconds - f).max(0.0) / s.processes
+                });
+            outside.min(cpu).min(between_files).max(0.0)
         })
         .filter(|c| c.is_finite())
         .min_by(f64::total_cmp)
@@ -765,6 +777,7 @@ mod tests {
             cpu_seconds: None,
             cpu_share: None,
             processes: None,
+            files_running_seconds: None,
             command: None,
         }
     }
@@ -793,6 +806,30 @@ mod tests {
         // CPU time bounds it where a busy machine stretched the wall time.
         let slow = with_cpu(shard("pytest", 9.0, &[("a.py", 1.0)]), 0.5, None);
         assert_eq!(Timings::from_shards([&slow]).startup_of("pytest"), 0.5);
+    }
+
+    #[test]
+    fn a_runner_that_runs_files_in_processes_of_their_own_starts_up_between_them() {
+        // node: of 7 s, its two files' processes ran 6.7 s; the 6 s outside
+        // tests are the files' own start-ups and imports, not node's.
+        let n = ShardResult {
+            files_running_seconds: Some(6.7),
+            ..shard("node", 7.0, &[("x.mjs", 0.1), ("y.mjs", 0.9)])
+        };
+        let t = Timings::from_shards([&n]);
+        assert!((t.startup_of("node") - 0.3).abs() < 1e-9, "{t:?}");
+        // What is not start-up is the files': 5.7 s spread over the two.
+        assert!((t.files["x.mjs"] - 2.95).abs() < 1e-9, "{t:?}");
+        assert!((t.files["y.mjs"] - 3.75).abs() < 1e-9, "{t:?}");
+        // Per process, with two (a retry); nonsense says nothing.
+        let retried = processes(n.clone(), 2);
+        let t = Timings::from_shards([&retried]);
+        assert!((t.startup_of("node") - 0.15).abs() < 1e-9, "{t:?}");
+        let odd = ShardResult {
+            files_running_seconds: Some(f64::NAN),
+            ..n
+        };
+        assert_eq!(Timings::from_shards([&odd]).startup_of("node"), 6.0);
     }
 
     fn processes(mut result: ShardResult, processes: u32) -> ShardResult {

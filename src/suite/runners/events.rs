@@ -41,6 +41,10 @@ pub struct Events {
     /// Tests queued and neither started nor finished, and tests the runner
     /// said it cancelled (`unrun`).
     pub never_started: Vec<TestCase>,
+    /// Seconds from the first test file's start to the last one's end,
+    /// where the runner runs each file in a process of its own and said
+    /// (`files`, node): the rest of its wall time is its own start-up.
+    pub files_running: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -131,6 +135,9 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             "case" => {
                 count(&mut reported);
                 events.cases.push(record.into_case());
+            }
+            "files" if record.time.is_finite() && record.time >= 0.0 => {
+                events.files_running = Some(events.files_running.unwrap_or(0.0) + record.time);
             }
             _ => {}
         }
@@ -368,6 +375,26 @@ mod tests {
                 (Some("g"), "", "hook hangs")
             ]
         );
+    }
+
+    #[test]
+    fn how_long_files_ran_is_read_where_said() {
+        assert_eq!(parse(STREAM.as_bytes()).files_running, None);
+        let stream = concat!(
+            r#"{"event":"case","file":"f","name":"ok","outcome":"passed","time":0.1}"#,
+            "\n",
+            r#"{"event":"files","time":2.5}"#,
+            "\n",
+            r#"{"event":"files","time":-3}"#,
+            "\n",
+        );
+        let events = parse(stream.as_bytes());
+        assert_eq!(
+            events.files_running,
+            Some(2.5),
+            "a negative time says nothing"
+        );
+        assert_eq!(events.cases.len(), 1, "not a test case");
     }
 
     #[test]

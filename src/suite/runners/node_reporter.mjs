@@ -37,6 +37,12 @@
 // whose first top-level test hangs right after an earlier, already
 // finished file is reported is not named as running.
 //
+// How long test files ran: a last record `files` with `time`, the seconds
+// from the first file's start to the last one's end. Each file runs in a
+// child process of its own, whose start-up is the file's cost whatever the
+// shard; the rest of the runner's wall time (node's own start, this
+// reporter, the exit) is what one more `node --test` process costs.
+//
 // A test file that declares no tests (a helper under test/ that node runs
 // too): node counts it as one passing test (its JUnit has a testcase named
 // by the file), so this reporter writes one passed case named by the file,
@@ -110,6 +116,9 @@ export default async function* pitcrewReporter(source) {
   // process had exited): held until its own test:complete says whether it
   // is the first top-level test of its file (see the header).
   let held = null;
+  // When the first file started and the last one ended (ms, this clock).
+  let firstFileAt = null;
+  let lastFileAt = null;
   const RELEVANT = ['test:enqueue', 'test:dequeue', 'test:complete', 'test:start', 'test:pass', 'test:fail'];
 
   // One event of a test a child process reported, in `file`.
@@ -176,6 +185,9 @@ export default async function* pitcrewReporter(source) {
     if (isFileWrapper(data)) {
       const file = fileOf(data);
       const at = index.get(file);
+      const now = performance.now();
+      if (type === 'test:enqueue' || type === 'test:dequeue') firstFileAt ??= now;
+      if (type === 'test:complete' || type === 'test:pass' || type === 'test:fail') lastFileAt = now;
       switch (type) {
         case 'test:enqueue':
           if (at === undefined) {
@@ -234,5 +246,8 @@ export default async function* pitcrewReporter(source) {
   if (held !== null) {
     const file = owner(fileOf(held[0].data));
     for (const event of held) yield* handle(event.type, event.data, file);
+  }
+  if (firstFileAt !== null && lastFileAt !== null && lastFileAt >= firstFileAt) {
+    yield line({ event: 'files', time: (lastFileAt - firstFileAt) / 1000 });
   }
 }
