@@ -2,11 +2,12 @@
 //! and message is made inert with [`crate::escape`] (mentions, `#123`,
 //! HTML, Markdown, fences), and every text fits GitHub's limits.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::fixes::{Fixes, Hunks};
+use super::fixes::{Fixes, Hunks, Posted};
 use crate::escape::{markdown_code_block, markdown_inline};
 use crate::suite::fold::{FinalOutcome, TestResult};
 use crate::suite::merge::Merged;
@@ -91,9 +92,10 @@ pub fn marker_digest(body: &str) -> Option<&str> {
 
 /// The sticky comment: the marker, then the report, at most
 /// [`COMMENT_LIMIT`] characters.
-/// `hunks` are the pull request's: fixes inside them are suggestions.
-pub fn comment(report: &Report<'_>, hunks: Option<&Hunks>) -> String {
-    let fixes = fixes_section(report, hunks);
+/// `hunks` are the pull request's; `posted` the review suggestions the
+/// comment links to instead of showing those edits as diffs.
+pub fn comment(report: &Report<'_>, hunks: Option<&Hunks>, posted: &Posted) -> String {
+    let fixes = fixes_section(report, hunks, posted);
     let mut digest = digest(report.merged);
     if !fixes.is_empty() {
         // New fixes are a change worth a comment update (`--comment changes`).
@@ -118,7 +120,7 @@ pub fn check_output(report: &Report<'_>, notice: Option<&str>) -> (String, Strin
     if let Some(notice) = notice {
         let _ = write!(summary, "\n{notice}\n");
     }
-    let text = body(report, false, &fixes_section(report, None));
+    let text = body(report, false, &fixes_section(report, None, &Posted::new()));
     let pointer = "the full report is in the run's step summary";
     (
         title,
@@ -150,14 +152,21 @@ fn counts_table(merged: &Merged) -> String {
     )
 }
 
-/// The "Suggested fixes" section (empty without a triage document).
-fn fixes_section(report: &Report<'_>, hunks: Option<&Hunks>) -> String {
+/// The "Suggested fixes" section, then the models' advice on groups the
+/// failures section does not list (empty without a triage document).
+fn fixes_section(report: &Report<'_>, hunks: Option<&Hunks>, posted: &Posted) -> String {
+    let Some(fixes) = report.fixes else {
+        return String::new();
+    };
     // The edited files are read from the checkout pitcrew runs in.
     let root = std::env::current_dir().unwrap_or_default();
-    report
-        .fixes
-        .map(|f| f.markdown(hunks, &root))
-        .unwrap_or_default()
+    let listed: BTreeSet<&str> = report
+        .groups
+        .0
+        .iter()
+        .map(|g| g.fingerprint.id.as_str())
+        .collect();
+    fixes.markdown(hunks, posted, &root) + &fixes.other_advice(&listed)
 }
 
 fn body(report: &Report<'_>, with_heading: bool, fixes: &str) -> String {
@@ -215,6 +224,12 @@ fn failures(md: &mut String, report: &Report<'_>) {
             }
         }
         more(md, group.tests.len());
+        if let Some(fixes) = report.fixes {
+            let advice = fixes.advice_for(&group.fingerprint.id);
+            if !advice.is_empty() {
+                let _ = write!(md, "\n{advice}");
+            }
+        }
         md.push_str("\n</details>\n\n");
     }
 }
@@ -401,7 +416,7 @@ mod tests {
             blocked: m.summary.failed > 0 || !m.problems.is_empty(),
             fixes: None,
         };
-        let body = comment(&report, None);
+        let body = comment(&report, None, &Posted::new());
         assert!(body.starts_with(MARKER));
         assert!(!body.contains("@admin"), "{body}");
         // Every `<img` is backslash-escaped: text, not HTML.
@@ -451,7 +466,7 @@ mod tests {
             blocked: m.summary.failed > 0 || !m.problems.is_empty(),
             fixes: None,
         };
-        let body = comment(&report, None);
+        let body = comment(&report, None, &Posted::new());
         assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());
         assert!(body.contains("**Truncated**"));
         let (_, summary, text) = check_output(&report, Some("note"));
