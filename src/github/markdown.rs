@@ -473,4 +473,57 @@ mod tests {
         assert!(summary.chars().count() <= CHECK_TEXT_LIMIT);
         assert!(text.chars().count() <= CHECK_TEXT_LIMIT);
     }
+
+    #[test]
+    fn model_advice_is_shown_in_its_groups_section() {
+        use crate::github::fixes::{Advice, FixGroup};
+        let m = merged(vec![
+            test("x", FinalOutcome::Failed, "boom"),
+            test("y", FinalOutcome::Failed, "other thing entirely"),
+        ]);
+        let groups = labelled(&m, |t| match t.key.name.as_str() {
+            "x" => "assertion",
+            _ => "runtime",
+        });
+        let advised = |fingerprint: &str, text: &str| FixGroup {
+            fingerprint: fingerprint.into(),
+            priority: 1,
+            category: "assertion".into(),
+            specialty: "test".into(),
+            tests: 1,
+            fixes: Vec::new(),
+            advice: vec![Advice {
+                model: "m".into(),
+                text: text.into(),
+            }],
+        };
+        let first = groups.0[0].fingerprint.id.clone();
+        let fixes = Fixes {
+            groups: vec![
+                advised(&first, "look at <x> @team"),
+                advised("0123456789abcdef", "elsewhere"),
+            ],
+        };
+        let report = Report {
+            merged: &m,
+            groups: &groups,
+            run_url: None,
+            cost_line: None,
+            phases: String::new(),
+            blocked: true,
+            fixes: Some(&fixes),
+        };
+        let body = comment(&report, None, &Posted::new());
+        let advice = body.find("> look at \\<x\\> @\u{200b}team").expect(&body);
+        let sections: Vec<usize> = body.match_indices("<details>").map(|(i, _)| i).collect();
+        let ends: Vec<usize> = body.match_indices("</details>").map(|(i, _)| i).collect();
+        assert!(
+            sections[0] < advice && advice < ends[0],
+            "inside the first group's section: {body}"
+        );
+        assert_eq!(body.matches("look at").count(), 1, "{body}");
+        // A group the report does not list has a section of its own.
+        let other = body.find("### Model advice").expect(&body);
+        assert!(other > ends[ends.len() - 1] && body[other..].contains("> elsewhere"));
+    }
 }
