@@ -881,7 +881,7 @@ fn verified_fixes_are_review_suggestions_inside_the_diff_and_diffs_outside() {
     // (tests/github_review.rs); the comment links to it.
     assert!(
         body.contains(
-            "**shop/cart.py**, line 5: in this pull request's diff, posted as [a review suggestion](https://github.com/acme/widgets/pull/7#pullrequestreview-"
+            "**shop/cart.py**, line 5: in this pull request's diff, posted as [a review suggestion](https://github.com/acme/widgets/pull/7#discussion_r"
         ),
         "{body}"
     );

@@ -163,8 +163,9 @@ fn one_review_carries_the_suggestions_inside_the_diff_and_the_comment_links_to_t
     );
 
     let body = api.comments(7).pop().expect("the sticky comment").body;
+    // Each links to its own review comment.
     let link =
-        "posted as [a review suggestion](https://github.com/acme/widgets/pull/7#pullrequestreview-";
+        "posted as [a review suggestion](https://github.com/acme/widgets/pull/7#discussion_r";
     assert!(
         body.contains(&format!(
             "**shop/cart.py**, line 5: in this pull request's diff, {link}"
@@ -315,4 +316,30 @@ fn the_token_never_follows_a_review_comment_page_to_another_host() {
         body.contains("line 5, in this pull request's diff)"),
         "{body}"
     );
+}
+
+#[test]
+fn a_fork_token_that_can_write_nothing_is_one_notice() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    api.read_only(true);
+    pull_request_with_fixes(dir.path(), &api);
+    // No check run: the review is the first write refused, then the comment.
+    let out = report(
+        dir.path(),
+        &api,
+        &[
+            "--no-check-run",
+            "--no-classify",
+            "--triage",
+            "triage.json",
+            "results.xml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("read-only").count(), 1, "{err}");
+    assert!(!err.contains("cannot write pull request reviews"), "{err}");
+    assert_eq!(posts_to(&api, REVIEWS).len(), 1);
+    assert!(api.review_comments(7).is_empty() && api.comments(7).is_empty());
 }

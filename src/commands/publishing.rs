@@ -160,7 +160,12 @@ pub fn publish(
         );
     }
     let mut errors: Vec<String> = published.errors.iter().map(ToString::to_string).collect();
-    if let Some(err) = &published.review_refused {
+    // A token that could write nothing has had its one notice.
+    if let Some(err) = published
+        .review_refused
+        .as_ref()
+        .filter(|_| !published.read_only)
+    {
         errors.push(format!(
             "{err}: the token cannot write pull request reviews (a fork's pull request, or no \
              `pull-requests: write`), so the verified fixes are diffs in the comment, not review suggestions"

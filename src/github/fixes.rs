@@ -453,15 +453,17 @@ fn array<'a>(value: &'a Value, key: &str, at: &str) -> Result<&'a Vec<Value>, St
 fn edit_markdown(edit: &Edit, hunks: Option<&Hunks>, root: &Path) -> String {
     let file = format!("**{}**", markdown_inline(&edit.file));
     let found = located(root, edit);
-    let place = match &found {
-        Some(at) => {
-            let diff = match hunks.is_some_and(|h| h.contains(&edit.file, at.first, at.last)) {
+    let place = match (&found, hunks) {
+        (Some(at), Some(hunks)) => {
+            let diff = match hunks.contains(&edit.file, at.first, at.last) {
                 true => "in this pull request's diff",
                 false => "outside this pull request's diff",
             };
             format!("{}, {diff}", lines(at.first, at.last))
         }
-        None => "not found once in this checkout".to_string(),
+        // No diff known (the check run): where, not whether in the diff.
+        (Some(at), None) => lines(at.first, at.last),
+        (None, _) => "not found once in this checkout".to_string(),
     };
     let (header, old, new) = match &found {
         Some(at @ Located { new: Some(new), .. }) => {

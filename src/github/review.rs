@@ -106,9 +106,31 @@ pub fn publish(
             "comments": new,
         }),
     )?;
-    let link = review.html_url.as_deref().and_then(safe_url);
-    for value in outcome.links.values_mut().filter(|v| v.is_none()) {
-        *value = link.clone();
+    // Each comment's own link (the same one a later run finds); the
+    // review's when they cannot be read.
+    let fallback = review.html_url.as_deref().and_then(safe_url);
+    let own = client
+        .paginate::<ReviewComment>(
+            &format!(
+                "/repos/{}/{}/pulls/{number}/reviews/{}/comments",
+                repo.owner, repo.name, review.id
+            ),
+            None,
+            MAX_COMMENTS,
+        )
+        .unwrap_or_else(|err| {
+            tracing::debug!("the review's comments are unavailable ({err}): its link is used");
+            Vec::new()
+        });
+    let own: Posted = own
+        .iter()
+        .filter_map(|c| {
+            let key = c.body.as_deref().and_then(marker_key)?;
+            Some((key.to_string(), c.html_url.as_deref().and_then(safe_url)))
+        })
+        .collect();
+    for (key, value) in outcome.links.iter_mut().filter(|(_, v)| v.is_none()) {
+        *value = own.get(key).cloned().flatten().or_else(|| fallback.clone());
     }
     outcome.review = Some(review.id);
     outcome.posted = count;

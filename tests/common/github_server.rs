@@ -415,6 +415,17 @@ fn respond(state: &mut State, request: &Request, base: &str) -> Reply {
                 .collect();
             paged(&items, None, request, base)
         }
+        ("GET", ["repos", _, _, "pulls", n, "reviews", id, "comments"]) => {
+            let pr = n.parse::<u64>().unwrap_or(0);
+            let review = id.parse::<u64>().unwrap_or(0);
+            let items: Vec<Value> = state
+                .review_comments
+                .iter()
+                .filter(|(p, c)| *p == pr && c["pull_request_review_id"] == review)
+                .map(|(_, c)| c.clone())
+                .collect();
+            paged(&items, None, request, base)
+        }
         ("POST", ["repos", _, _, "pulls", n, "reviews"]) => {
             let pr = n.parse::<u64>().unwrap_or(0);
             let review = request.json();
@@ -426,9 +437,9 @@ fn respond(state: &mut State, request: &Request, base: &str) -> Reply {
             for comment in review["comments"].as_array().into_iter().flatten() {
                 state.next_id += 1;
                 let id = state.next_id;
-                state
-                    .review_comments
-                    .push((pr, review_comment_json(pr, id, comment)));
+                let mut comment = review_comment_json(pr, id, comment);
+                comment["pull_request_review_id"] = json!(review_id);
+                state.review_comments.push((pr, comment));
             }
             Reply::json(
                 200,
