@@ -88,9 +88,10 @@ pub fn publish(
         if let Some(link) = on_pr.get(&key) {
             outcome.already += 1;
             outcome.links.insert(key, link.clone());
-        } else if !outcome.links.contains_key(&key) {
-            new.push(comment_json(suggestion, &key));
-            outcome.links.insert(key, None);
+        } else if let std::collections::btree_map::Entry::Vacant(slot) = outcome.links.entry(key) {
+            // One comment per key, even if two fixes make the same edit.
+            new.push(comment_json(suggestion, slot.key()));
+            slot.insert(None);
         }
     }
     if new.is_empty() {
