@@ -841,7 +841,7 @@ fn triage_document() -> Value {
 }
 
 #[test]
-fn verified_fixes_are_suggestions_inside_the_diff_and_diffs_outside() {
+fn verified_fixes_are_review_suggestions_inside_the_diff_and_diffs_outside() {
     let dir = tempfile::tempdir().expect("dir");
     let api = Server::start();
     failing_suite(dir.path());
@@ -877,9 +877,11 @@ fn verified_fixes_are_suggestions_inside_the_diff_and_diffs_outside() {
     let verified = body.find("**verified**").expect(&body);
     let unverified = body.find("**unverified**").expect(&body);
     assert!(verified < unverified, "verified first: {body}");
+    // The verified fix inside the diff is a review suggestion
+    // (tests/github_review.rs); the comment links to it.
     assert!(
         body.contains(
-            "**shop/cart.py**, line 5: in this pull request's diff, as a suggestion for those lines:\n\n````suggestion\n    return s\n```\n@team ::error::x\n````"
+            "**shop/cart.py**, line 5: in this pull request's diff, posted as [a review suggestion](https://github.com/acme/widgets/pull/7#discussion_r"
         ),
         "{body}"
     );

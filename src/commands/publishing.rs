@@ -152,7 +152,25 @@ pub fn publish(
     if let Some(outcome) = &published.comment {
         tracing::info!("PR comment: {outcome:?}");
     }
-    let errors: Vec<String> = published.errors.iter().map(ToString::to_string).collect();
+    if let Some(review) = &published.review {
+        tracing::info!(
+            "review suggestions: {} posted, {} already on the pull request",
+            review.posted,
+            review.already
+        );
+    }
+    let mut errors: Vec<String> = published.errors.iter().map(ToString::to_string).collect();
+    // A token that could write nothing has had its one notice.
+    if let Some(err) = published
+        .review_refused
+        .as_ref()
+        .filter(|_| !published.read_only)
+    {
+        errors.push(format!(
+            "{err}: the token cannot write pull request reviews (a fork's pull request, or no \
+             `pull-requests: write`), so the verified fixes are diffs in the comment, not review suggestions"
+        ));
+    }
     if errors.is_empty() {
         Ok(())
     } else {

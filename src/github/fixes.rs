@@ -1,28 +1,41 @@
-//! Suggested fixes in the sticky comment, from a triage document
-//! (`pitcrew triage --fix … --format json`, given to `report --triage`).
+//! Suggested fixes and the models' advice in the sticky comment, from a
+//! triage document (`pitcrew triage --fix … --format json`, given to
+//! `report --triage`).
 //!
-//! Verified fixes come first. An edit whose lines lie inside one of the
-//! pull request's diff hunks is shown as a ```` ```suggestion ```` block
-//! (the replacement for those lines, as GitHub's review suggestions take
-//! it); any other edit as a ```` ```diff ````. Every text in the document
-//! is untrusted (a model wrote the edits): paths are escaped, and each
-//! block's fence is longer than any backtick run inside it.
+//! Verified fixes come first. A verified edit whose lines lie inside the
+//! pull request's diff is posted as a review suggestion (`review.rs`,
+//! GitHub renders ```` ```suggestion ```` blocks only there) and the
+//! comment links to it; any other edit is a ```` ```diff ````. Every text in
+//! the document is untrusted (a model wrote the edits and the advice):
+//! paths and prose are escaped, and each block's fence is longer than any
+//! backtick run inside it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use serde_json::Value;
 
+pub use super::hunks::Hunks;
+use super::locate::located;
+pub use super::locate::{Located, locate};
 use crate::InputError;
-use crate::escape::markdown_inline;
+use crate::escape::{is_unsafe, markdown_inline};
 
 /// Fixes shown in a comment; the others are counted.
-const SHOWN: usize = 10;
+pub const SHOWN: usize = 10;
 /// An edit longer than this (lines, either side) is cut, and shown as a diff.
-const EDIT_LINES: usize = 120;
+pub const EDIT_LINES: usize = 120;
 /// Longest line kept in a block (bytes).
-const LINE_BYTES: usize = 500;
+pub const LINE_BYTES: usize = 500;
+/// Advice shown per group, and how much of each (bytes, lines).
+const ADVICE_SHOWN: usize = 3;
+const ADVICE_BYTES: usize = 1_500;
+const ADVICE_LINES: usize = 15;
+
+/// Review suggestions already on the pull request, by [`Suggestion::key`]:
+/// the link to each (`None` when GitHub gave none usable).
+pub type Posted = BTreeMap<String, Option<String>>;
 
 /// The fixes of a triage document, by group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32,11 +45,21 @@ pub struct Fixes {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FixGroup {
+    /// The group's fingerprint (matches the report's group of the same failures).
+    pub fingerprint: String,
     pub priority: u64,
     pub category: String,
     pub specialty: String,
     pub tests: usize,
     pub fixes: Vec<Fix>,
+    /// The models' advice: prose, not edits.
+    pub advice: Vec<Advice>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Advice {
+    pub model: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +77,38 @@ pub struct Edit {
     pub file: String,
     pub search: String,
     pub replace: String,
+}
+
+/// A verified edit GitHub can take as a review suggestion: inside one hunk
+/// of the PR's diff, the checkout's lines there equal to the PR head's.
+#[derive(Clone, Debug)]
+pub struct Suggestion<'a> {
+    pub group: &'a FixGroup,
+    pub fix: &'a Fix,
+    pub edit: &'a Edit,
+    pub first: u64,
+    pub last: u64,
+    /// What replaces lines `first..=last` (empty: they are deleted).
+    pub text: String,
+}
+
+impl Suggestion<'_> {
+    /// 16 hex digits of (path, lines, replacement): the same suggestion has
+    /// the same key on every run, so it is posted once.
+    pub fn key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(
+            format!(
+                "{}\0{}\0{}\0{}",
+                self.edit.file, self.first, self.last, self.text
+            )
+            .as_bytes(),
+        );
+        hash[..8].iter().fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+    }
 }
 
 /// The statuses of a fix (`fix::Status`); other entries (advice) are not fixes.
@@ -80,19 +135,27 @@ impl Fixes {
         for (i, group) in groups.iter().enumerate() {
             let at = format!("groups[{i}]");
             let mut fixes = Vec::new();
+            let mut advice = Vec::new();
             for (j, entry) in array(group, "suggestions", &at)?.iter().enumerate() {
                 let at = format!("{at}.suggestions[{j}]");
                 let status = string(entry, "status", &at)?;
                 if FIX_STATUSES.contains(&status.as_str()) {
                     fixes.push(fix(entry, status, &at)?);
+                } else if status == "advice" {
+                    advice.push(Advice {
+                        model: optional_string(entry, "model", &at)?,
+                        text: string(entry, "text", &at)?,
+                    });
                 }
             }
             out.push(FixGroup {
+                fingerprint: optional_string(group, "fingerprint", &at)?,
                 priority: integer(group, "priority", &at)?,
                 category: string(group, "category", &at)?,
                 specialty: string(group, "specialty", &at)?,
                 tests: array(group, "tests", &at)?.len(),
                 fixes,
+                advice,
             });
         }
         Ok(Self { groups: out })
@@ -103,10 +166,9 @@ impl Fixes {
         self.groups.iter().flat_map(|g| &g.fixes).any(shown)
     }
 
-    /// The "Suggested fixes" section: verified fixes first, then unverified
-    /// ones, each group's in priority order. `hunks` are the pull request's
-    /// (none: every edit is a diff); `root` is where the edited files are.
-    pub fn markdown(&self, hunks: Option<&Hunks>, root: &Path) -> String {
+    /// The fixes a comment shows, in order: verified first, then
+    /// unverified, each in priority order; at most [`SHOWN`].
+    fn ordered(&self) -> Vec<(&FixGroup, &Fix)> {
         let mut fixes: Vec<(&FixGroup, &Fix)> = self
             .groups
             .iter()
@@ -115,6 +177,29 @@ impl Fixes {
             .collect();
         // Stable: the document's order (priority, then votes) within a status.
         fixes.sort_by_key(|(g, f)| (f.status != "verified", g.priority));
+        fixes
+    }
+
+    /// The verified edits of the shown fixes that GitHub can take as review
+    /// suggestions on the pull request whose diff is `hunks`.
+    pub fn suggestions(&self, hunks: &Hunks, root: &Path) -> Vec<Suggestion<'_>> {
+        self.ordered()
+            .into_iter()
+            .take(SHOWN)
+            .flat_map(|(group, fix)| {
+                fix.edits
+                    .iter()
+                    .filter_map(move |edit| suggestion(group, fix, edit, hunks, root))
+            })
+            .collect()
+    }
+
+    /// The "Suggested fixes" section: verified fixes first, then unverified
+    /// ones, each group's in priority order. `hunks` are the pull request's
+    /// (none: every edit is a diff); `posted` the review suggestions the
+    /// comment links to instead; `root` is where the edited files are.
+    pub fn markdown(&self, hunks: Option<&Hunks>, posted: &Posted, root: &Path) -> String {
+        let fixes = self.ordered();
         let not_shown = self
             .groups
             .iter()
@@ -138,17 +223,21 @@ impl Fixes {
             };
             let _ = writeln!(
                 md,
-                "**#{} {} · {}** ({} test(s)): **{}** ({votes}; {}): {}\n",
-                group.priority,
-                markdown_inline(&group.category),
-                markdown_inline(&group.specialty),
+                "{} ({} test(s)): **{}** ({votes}; {}): {}\n",
+                group_label(group),
                 group.tests,
                 markdown_inline(&fix.status),
                 markdown_inline(&fix.model),
                 markdown_inline(&fix.reason)
             );
             for edit in &fix.edits {
-                md.push_str(&edit_markdown(edit, hunks, root));
+                let review = hunks
+                    .and_then(|h| suggestion(group, fix, edit, h, root))
+                    .and_then(|s| posted.get(&s.key()).map(|link| (s, link)));
+                match review {
+                    Some((s, link)) => md.push_str(&review_markdown(&s, link.as_deref())),
+                    None => md.push_str(&edit_markdown(edit, hunks, root)),
+                }
             }
         }
         if fixes.len() > SHOWN {
@@ -160,11 +249,143 @@ impl Fixes {
         }
         md
     }
+
+    /// The advice of the groups with `fingerprint`, for that group's
+    /// section (empty when none).
+    pub fn advice_for(&self, fingerprint: &str) -> String {
+        self.groups
+            .iter()
+            .filter(|g| g.fingerprint == fingerprint)
+            .map(advice_markdown)
+            .collect()
+    }
+
+    /// A "Model advice" section for the groups whose fingerprint is not in
+    /// `listed` (the report grouped its failures otherwise).
+    pub fn other_advice(&self, listed: &BTreeSet<&str>) -> String {
+        let groups: Vec<&FixGroup> = self
+            .groups
+            .iter()
+            .filter(|g| !g.advice.is_empty() && !listed.contains(g.fingerprint.as_str()))
+            .collect();
+        if groups.is_empty() {
+            return String::new();
+        }
+        let mut md = String::from("### Model advice\n\n");
+        for group in groups.iter().take(SHOWN) {
+            let _ = writeln!(md, "{} ({} test(s)):\n", group_label(group), group.tests);
+            md.push_str(&advice_markdown(group));
+        }
+        if groups.len() > SHOWN {
+            let _ = writeln!(
+                md,
+                "… and {} more group(s) with advice in the triage.\n",
+                groups.len() - SHOWN
+            );
+        }
+        md
+    }
+}
+
+/// `**#1 assertion · test**`.
+pub fn group_label(group: &FixGroup) -> String {
+    format!(
+        "**#{} {} · {}**",
+        group.priority,
+        markdown_inline(&group.category),
+        markdown_inline(&group.specialty)
+    )
+}
+
+/// A group's advice as quotes: escaped, at most [`ADVICE_SHOWN`] answers
+/// of [`ADVICE_LINES`] lines and [`ADVICE_BYTES`] bytes each.
+fn advice_markdown(group: &FixGroup) -> String {
+    let mut md = String::new();
+    for advice in group.advice.iter().take(ADVICE_SHOWN) {
+        let _ = writeln!(
+            md,
+            "**Model advice** ({}; not verified):\n",
+            markdown_inline(&advice.model)
+        );
+        let text = advice.text.trim();
+        let kept = &text[..text.floor_char_boundary(ADVICE_BYTES)];
+        let lines: Vec<&str> = kept.lines().collect();
+        for line in lines.iter().map(|l| l.trim_end()).take(ADVICE_LINES) {
+            match line.is_empty() {
+                true => md.push_str(">\n"),
+                false => {
+                    let _ = writeln!(md, "> {}", markdown_inline(line));
+                }
+            }
+        }
+        if kept.len() < text.len() || lines.len() > ADVICE_LINES {
+            md.push_str("> … (cut; the triage document has it all)\n");
+        }
+        md.push('\n');
+    }
+    if group.advice.len() > ADVICE_SHOWN {
+        let _ = writeln!(
+            md,
+            "… and {} more answer(s) in the triage.\n",
+            group.advice.len() - ADVICE_SHOWN
+        );
+    }
+    md
 }
 
 /// A fix worth showing: verified or unverified, with edits.
 fn shown(fix: &Fix) -> bool {
     matches!(fix.status.as_str(), "verified" | "unverified") && !fix.edits.is_empty()
+}
+
+/// `edit` as a review suggestion, when it can be one: verified, found once
+/// in the checkout as whole lines GitHub can replace, short, free of
+/// control and direction characters (one click commits it), and inside one
+/// hunk whose lines are the checkout's.
+fn suggestion<'a>(
+    group: &'a FixGroup,
+    fix: &'a Fix,
+    edit: &'a Edit,
+    hunks: &Hunks,
+    root: &Path,
+) -> Option<Suggestion<'a>> {
+    if fix.status != "verified" {
+        return None;
+    }
+    let found = located(root, edit)?;
+    let text = found.new?;
+    let fits =
+        |t: &str| t.lines().count() <= EDIT_LINES && t.lines().all(|l| l.len() <= LINE_BYTES);
+    if !fits(&found.old)
+        || !fits(&text)
+        || text.chars().any(|c| c != '\t' && c != '\n' && is_unsafe(c))
+    {
+        return None;
+    }
+    let head = hunks.lines(&edit.file, found.first, found.last)?;
+    let same = head.len() == found.old.split('\n').count()
+        && head.iter().zip(found.old.split('\n')).all(|(h, o)| h == o);
+    same.then_some(Suggestion {
+        group,
+        fix,
+        edit,
+        first: found.first,
+        last: found.last,
+        text,
+    })
+}
+
+/// The comment's line for an edit posted as a review suggestion.
+fn review_markdown(suggestion: &Suggestion<'_>, link: Option<&str>) -> String {
+    let target = match link {
+        Some(url) => format!("[a review suggestion]({url})"),
+        None => "a review suggestion".to_string(),
+    };
+    format!(
+        "**{}**, {}: in this pull request's diff, posted as {target} (one click commits it).\n\n",
+        markdown_inline(&suggestion.edit.file),
+        lines(suggestion.first, suggestion.last)
+    )
 }
 
 fn fix(entry: &Value, status: String, at: &str) -> Result<Fix, String> {
@@ -200,6 +421,14 @@ fn path(at: &str, key: &str) -> String {
     }
 }
 
+/// A string field that may be absent (`""` then), but not of another type.
+fn optional_string(value: &Value, key: &str, at: &str) -> Result<String, String> {
+    match value.get(key) {
+        None => Ok(String::new()),
+        Some(_) => string(value, key, at),
+    }
+}
+
 fn string(value: &Value, key: &str, at: &str) -> Result<String, String> {
     field(value, key, at)?
         .as_str()
@@ -219,116 +448,51 @@ fn array<'a>(value: &'a Value, key: &str, at: &str) -> Result<&'a Vec<Value>, St
         .ok_or_else(|| format!("{}: not an array", path(at, key)))
 }
 
-/// The pull request's diff hunks: per file, the new side's line ranges
-/// (context lines included: GitHub takes a suggestion on any of them).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Hunks(BTreeMap<String, Vec<(u64, u64)>>);
-
-impl Hunks {
-    /// From the PR files API: each file's name and `patch` (absent for a
-    /// binary file or a diff GitHub finds too large).
-    pub fn from_patches<'a>(files: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Self {
-        let mut hunks = BTreeMap::new();
-        for (file, patch) in files {
-            let ranges: Vec<(u64, u64)> = patch
-                .map(|p| p.lines().filter_map(new_range).collect())
-                .unwrap_or_default();
-            if !ranges.is_empty() {
-                hunks.insert(file.to_string(), ranges);
-            }
-        }
-        Self(hunks)
-    }
-
-    /// Whether lines `first..=last` of `file` lie inside one hunk.
-    pub fn contains(&self, file: &str, first: u64, last: u64) -> bool {
-        self.0.get(file).is_some_and(|ranges| {
-            ranges
-                .iter()
-                .any(|&(start, end)| start <= first && last <= end)
-        })
-    }
-}
-
-/// `@@ -10,4 +12,6 @@ fn x` → lines 12..=17 of the new file.
-fn new_range(line: &str) -> Option<(u64, u64)> {
-    let rest = line.strip_prefix("@@ -")?;
-    let plus = rest.split_once(" +")?.1;
-    let spec = plus.split_once(" @@")?.0;
-    let (start, count) = match spec.split_once(',') {
-        Some((s, c)) => (s.parse::<u64>().ok()?, c.parse::<u64>().ok()?),
-        None => (spec.parse::<u64>().ok()?, 1),
-    };
-    (count > 0).then(|| (start, start + count - 1))
-}
-
-/// Where an edit's SEARCH text is in the checked-out file: its first and
-/// last line, when it occurs exactly once. `None` when the file is not
-/// here (a `workflow_run` job checks nothing out), the path leaves the
-/// tree, or the text is not found once.
-pub fn locate(root: &Path, edit: &Edit) -> Option<(u64, u64)> {
-    let relative = Path::new(&edit.file);
-    let inside = relative
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if !inside || edit.search.trim().is_empty() {
-        return None;
-    }
-    let text = std::fs::read_to_string(root.join(relative)).ok()?;
-    let text = text.replace("\r\n", "\n");
-    let search = edit.search.replace("\r\n", "\n");
-    let mut found = text.match_indices(search.as_str());
-    let (at, _) = found.next()?;
-    if found.next().is_some() {
-        return None;
-    }
-    let first = text[..at].matches('\n').count() as u64 + 1;
-    let last = first + search.trim_end_matches('\n').matches('\n').count() as u64;
-    Some((first, last))
-}
-
+/// An edit as a diff of whole lines where it was found in the checkout,
+/// else of its SEARCH and REPLACE texts.
 fn edit_markdown(edit: &Edit, hunks: Option<&Hunks>, root: &Path) -> String {
     let file = format!("**{}**", markdown_inline(&edit.file));
-    let location = locate(root, edit);
-    let replace_lines = edit.replace.lines().count();
-    // A suggestion is taken whole: one that would be cut is a diff instead.
-    let too_long = [&edit.search, &edit.replace]
-        .iter()
-        .any(|t| t.lines().count() > EDIT_LINES || t.lines().any(|l| l.len() > LINE_BYTES));
-    match location {
-        Some((first, last))
-            if !too_long && hunks.is_some_and(|h| h.contains(&edit.file, first, last)) =>
-        {
-            format!(
-                "{file}, {}: in this pull request's diff, as a suggestion for those lines:\n\n{}\n\n",
-                lines(first, last),
-                fenced(&edit.replace, "suggestion")
+    let found = located(root, edit);
+    let place = match (&found, hunks) {
+        (Some(at), Some(hunks)) => {
+            let diff = match hunks.contains(&edit.file, at.first, at.last) {
+                true => "in this pull request's diff",
+                false => "outside this pull request's diff",
+            };
+            format!("{}, {diff}", lines(at.first, at.last))
+        }
+        // No diff known (the check run): where, not whether in the diff.
+        (Some(at), None) => lines(at.first, at.last),
+        (None, _) => "not found once in this checkout".to_string(),
+    };
+    let (header, old, new) = match &found {
+        Some(at @ Located { new: Some(new), .. }) => {
+            let count = |t: &str| t.split('\n').count() - usize::from(t.is_empty());
+            (
+                format!(
+                    "@@ -{},{} +{},{} @@\n",
+                    at.first,
+                    count(&at.old),
+                    at.first,
+                    count(new)
+                ),
+                at.old.as_str(),
+                new.as_str(),
             )
         }
-        _ => {
-            let (header, place) = match location {
-                Some((first, last)) => (
-                    format!(
-                        "@@ -{first},{} +{first},{replace_lines} @@\n",
-                        last - first + 1
-                    ),
-                    format!("{}, outside this pull request's diff", lines(first, last)),
-                ),
-                None => (String::new(), "not found once in this checkout".to_string()),
-            };
-            let mut diff = header;
-            for (sign, text) in [('-', &edit.search), ('+', &edit.replace)] {
-                for line in text.lines().take(EDIT_LINES) {
-                    let _ = writeln!(diff, "{sign}{}", cut(line));
-                }
-                let more = text.lines().count().saturating_sub(EDIT_LINES);
-                if more > 0 {
-                    let _ = writeln!(diff, "{sign}… {more} more lines");
-                }
-            }
-            format!("{file} ({place}):\n\n{}\n\n", fenced(&diff, "diff"))
+        _ => (String::new(), edit.search.as_str(), edit.replace.as_str()),
+    };
+    let mut diff = header;
+    for (sign, text) in [('-', old), ('+', new)] {
+        for line in text.lines().take(EDIT_LINES) {
+            let _ = writeln!(diff, "{sign}{}", cut(line));
+        }
+        let more = text.lines().count().saturating_sub(EDIT_LINES);
+        if more > 0 {
+            let _ = writeln!(diff, "{sign}… {more} more lines");
         }
     }
+    format!("{file} ({place}):\n\n{}\n\n", fenced(&diff, "diff"))
 }
 
 fn lines(first: u64, last: u64) -> String {
@@ -343,22 +507,31 @@ fn cut(line: &str) -> &str {
 }
 
 /// `text` in a fenced block labelled `info`, its fence longer than any
-/// backtick run in it (so nothing inside can close it), control characters
-/// other than tab made spaces. Lines are kept as written: a suggestion is code.
+/// backtick run in it (so nothing inside can close it); control characters
+/// other than tab, and direction and zero-width characters, made visible
+/// escapes (so the block shows what it holds). Lines are kept as written:
+/// a suggestion is code. An empty text is an empty block (a suggestion
+/// that deletes its lines).
 pub fn fenced(text: &str, info: &str) -> String {
     let cleaned: String = text
         .lines()
         .map(|l| {
             cut(l)
                 .chars()
-                .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+                .map(|c| match c != '\t' && is_unsafe(c) {
+                    true => crate::escape::control_chars(c.encode_utf8(&mut [0; 4])).into_owned(),
+                    false => c.to_string(),
+                })
                 .collect::<String>()
         })
         .collect::<Vec<_>>()
         .join("\n");
     let longest = cleaned.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
-    format!("{fence}{info}\n{cleaned}\n{fence}")
+    match cleaned.is_empty() {
+        true => format!("{fence}{info}\n{fence}"),
+        false => format!("{fence}{info}\n{cleaned}\n{fence}"),
+    }
 }
 
 #[cfg(test)]

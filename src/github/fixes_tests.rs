@@ -20,11 +20,13 @@ fn fix(status: &str, edits: Vec<Edit>) -> Fix {
 
 fn group(priority: u64, fixes: Vec<Fix>) -> FixGroup {
     FixGroup {
+        fingerprint: format!("{priority:016x}"),
         priority,
         category: "assertion".into(),
         specialty: "test".into(),
         tests: 1,
         fixes,
+        advice: Vec::new(),
     }
 }
 
@@ -38,24 +40,6 @@ fn checkout() -> tempfile::TempDir {
     )
     .unwrap();
     dir
-}
-
-#[test]
-fn hunks_are_the_new_sides_ranges() {
-    let hunks = Hunks::from_patches([
-        (
-            "shop/cart.py",
-            Some("@@ -1,3 +1,4 @@ def\n x\n+y\n@@ -20 +30,2 @@\n-a\n+b\n+c"),
-        ),
-        ("logo.png", None),
-        ("gone.py", Some("@@ -1,3 +0,0 @@\n-a\n-b\n-c")),
-    ]);
-    assert!(hunks.contains("shop/cart.py", 1, 4));
-    assert!(hunks.contains("shop/cart.py", 30, 31));
-    assert!(!hunks.contains("shop/cart.py", 4, 5), "across a hunk's end");
-    assert!(!hunks.contains("shop/cart.py", 29, 30));
-    assert!(!hunks.contains("logo.png", 1, 1));
-    assert!(!hunks.contains("gone.py", 1, 1));
 }
 
 #[test]
@@ -104,16 +88,32 @@ fn inside_the_diff_a_suggestion_outside_a_diff_and_verified_first() {
             ),
         ],
     };
-    let hunks = Hunks::from_patches([("shop/cart.py", Some("@@ -3,3 +3,3 @@"))]);
-    let md = fixes.markdown(Some(&hunks), dir.path());
+    let hunks = Hunks::from_patches([("shop/cart.py", Some(CART_PATCH))]);
+    let suggestions = fixes.suggestions(&hunks, dir.path());
+    assert_eq!(suggestions.len(), 1, "the verified edit inside the diff");
+    let s = &suggestions[0];
+    assert_eq!(
+        (s.edit.file.as_str(), s.first, s.last),
+        ("shop/cart.py", 5, 5)
+    );
+    assert_eq!(s.text, "    return s");
+    assert_eq!(s.key().len(), 16);
+
+    // Posted: the comment links to it instead of showing it.
+    let posted = Posted::from([(s.key(), Some("https://github.com/r/pull/7#r1".to_string()))]);
+    let md = fixes.markdown(Some(&hunks), &posted, dir.path());
     let verified = md.find("**verified**").expect(&md);
     let unverified = md.find("**unverified**").expect(&md);
     assert!(verified < unverified, "verified first: {md}");
     assert!(
         md.contains(
-            "**shop/cart.py**, line 5: in this pull request's diff, as a suggestion for those lines:\n\n```suggestion\n    return s\n```"
+            "**shop/cart.py**, line 5: in this pull request's diff, posted as [a review suggestion](https://github.com/r/pull/7#r1) (one click commits it)."
         ),
         "{md}"
+    );
+    assert!(
+        !md.contains("suggestion\n"),
+        "no suggestion block in the comment: {md}"
     );
     assert!(
         md.contains("line 2, outside this pull request's diff):\n\n```diff\n@@ -2,1 +2,1 @@\n-    s = 0\n+    s = 1\n```"),
@@ -125,41 +125,118 @@ fn inside_the_diff_a_suggestion_outside_a_diff_and_verified_first() {
         "failed fixes are only counted: {md}"
     );
 
-    // Without the PR's hunks (the check run), every edit is a diff.
-    let md = fixes.markdown(None, dir.path());
-    assert!(!md.contains("suggestion\n"), "{md}");
+    // Not posted (the review was refused): a diff, said to be in the diff.
+    let md = fixes.markdown(Some(&hunks), &Posted::new(), dir.path());
+    assert!(
+        md.contains("line 5, in this pull request's diff):\n\n```diff\n@@ -5,1 +5,1 @@\n-    return s + 1\n+    return s\n```"),
+        "{md}"
+    );
+}
+
+/// Lines 3-5 of `checkout()`'s cart.py, line 4 changed.
+const CART_PATCH: &str = "@@ -3,3 +3,3 @@ def total(items):\n     for i in items:\n-        s -= i\n+        s += i\n     return s + 1";
+
+#[test]
+fn only_verified_whole_line_edits_matching_the_head_are_suggestions() {
+    let dir = checkout();
+    let verified = |search: &str, replace: &str| {
+        group(
+            1,
+            vec![fix("verified", vec![edit("shop/cart.py", search, replace)])],
+        )
+    };
+    let hunks = Hunks::from_patches([("shop/cart.py", Some(CART_PATCH))]);
+    let count = |g: FixGroup| {
+        Fixes { groups: vec![g] }
+            .suggestions(&hunks, dir.path())
+            .len()
+    };
+    assert_eq!(
+        count(verified(
+            "        s += i\n    return",
+            "        s += 2 * i\n    return"
+        )),
+        1
+    );
+    assert_eq!(
+        count(verified("    s = 0\n", "    s = 1\n")),
+        0,
+        "outside the diff"
+    );
+    assert_eq!(
+        count(verified("    return s + 1\n", "    return s\u{202e}\n")),
+        0,
+        "a direction override"
+    );
+    assert_eq!(
+        count(verified("    return s + 1\n", "    return s")),
+        0,
+        "joins two lines"
+    );
+    // The PR head's line 5 differs from the checkout's (a merge commit).
+    let moved = Hunks::from_patches([(
+        "shop/cart.py",
+        Some(
+            "@@ -3,3 +3,3 @@\n     for i in items:\n-        s -= i\n+        s += i\n     return s + 2",
+        ),
+    )]);
+    let fixes = Fixes {
+        groups: vec![verified("    return s + 1\n", "    return s\n")],
+    };
+    assert!(fixes.suggestions(&moved, dir.path()).is_empty());
+    // A multi-line suggestion keeps its range; deleting lines is an empty one.
+    let fixes = Fixes {
+        groups: vec![verified("    for i in items:\n        s += i\n", "")],
+    };
+    let s = fixes.suggestions(&hunks, dir.path());
+    assert_eq!((s[0].first, s[0].last, s[0].text.as_str()), (3, 4, ""));
+    assert_eq!(fenced(&s[0].text, "suggestion"), "```suggestion\n```");
 }
 
 #[test]
 fn a_fence_inside_a_fix_cannot_close_its_block() {
-    let dir = checkout();
     let hostile = "    return s\n```\n@team <img src=x> ::error::x\n````";
-    let fixes = Fixes {
-        groups: vec![group(
-            1,
-            vec![fix(
-                "verified",
-                vec![edit("shop/cart.py", "    return s + 1\n", hostile)],
-            )],
-        )],
-    };
-    let hunks = Hunks::from_patches([("shop/cart.py", Some("@@ -1,6 +1,6 @@"))]);
-    let md = fixes.markdown(Some(&hunks), dir.path());
-    assert!(
-        md.contains(
-            "`````suggestion\n    return s\n```\n@team <img src=x> ::error::x\n````\n`````"
-        ),
-        "{md}"
+    let block = fenced(hostile, "suggestion");
+    assert_eq!(
+        block,
+        "`````suggestion\n    return s\n```\n@team <img src=x> ::error::x\n````\n`````"
     );
-    let lines: Vec<&str> = md.lines().collect();
-    let open = lines.iter().position(|l| *l == "`````suggestion").unwrap();
-    let close = lines.iter().rposition(|l| *l == "`````").unwrap();
+    let lines: Vec<&str> = block.lines().collect();
     assert!(
-        lines[open + 1..close]
+        lines[1..lines.len() - 1]
             .iter()
-            .all(|l| !l.starts_with("`````")),
+            .all(|l| !l.starts_with("`````"))
+    );
+    assert_eq!(
+        fenced("a\u{202e}b\u{1b}", "diff"),
+        "```diff\na\\u{202e}b\\u{1b}\n```"
+    );
+}
+
+#[test]
+fn advice_is_escaped_bounded_and_shown_by_group() {
+    let mut g = group(1, Vec::new());
+    g.advice = vec![Advice {
+        model: "m@x".into(),
+        text: format!("Check `total` @team <img src=x>\n\n{}", "more\n".repeat(40)),
+    }];
+    let fixes = Fixes { groups: vec![g] };
+    let md = fixes.advice_for("0000000000000001");
+    assert!(md.starts_with("**Model advice** (m@\u{200b}x; not verified):\n\n> Check \\`total\\` @\u{200b}team \\<img src=x\\>\n>\n> more\n"), "{md}");
+    assert!(
+        md.contains("> … (cut; the triage document has it all)"),
         "{md}"
     );
+    assert!(md.lines().count() < 25, "{md}");
+    assert_eq!(fixes.advice_for("ffffffffffffffff"), "");
+    let other = fixes.other_advice(&Default::default());
+    assert!(
+        other.starts_with(
+            "### Model advice\n\n**#1 assertion · test** (1 test(s)):\n\n**Model advice**"
+        ),
+        "{other}"
+    );
+    assert_eq!(fixes.other_advice(&["0000000000000001"].into()), "");
 }
 
 #[test]
@@ -202,7 +279,7 @@ fn many_fixes_are_bounded() {
             })
             .collect(),
     };
-    let md = fixes.markdown(None, dir.path());
+    let md = fixes.markdown(None, &Posted::new(), dir.path());
     assert!(md.contains("… and 20 more fix(es)"), "{}", &md[..2000]);
     assert!(md.len() < 10 * (EDIT_LINES + 2) * 100, "{}", md.len());
 }

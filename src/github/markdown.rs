@@ -2,11 +2,12 @@
 //! and message is made inert with [`crate::escape`] (mentions, `#123`,
 //! HTML, Markdown, fences), and every text fits GitHub's limits.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::fixes::{Fixes, Hunks};
+use super::fixes::{Fixes, Hunks, Posted};
 use crate::escape::{markdown_code_block, markdown_inline};
 use crate::suite::fold::{FinalOutcome, TestResult};
 use crate::suite::merge::Merged;
@@ -91,9 +92,10 @@ pub fn marker_digest(body: &str) -> Option<&str> {
 
 /// The sticky comment: the marker, then the report, at most
 /// [`COMMENT_LIMIT`] characters.
-/// `hunks` are the pull request's: fixes inside them are suggestions.
-pub fn comment(report: &Report<'_>, hunks: Option<&Hunks>) -> String {
-    let fixes = fixes_section(report, hunks);
+/// `hunks` are the pull request's; `posted` the review suggestions the
+/// comment links to instead of showing those edits as diffs.
+pub fn comment(report: &Report<'_>, hunks: Option<&Hunks>, posted: &Posted) -> String {
+    let fixes = fixes_section(report, hunks, posted);
     let mut digest = digest(report.merged);
     if !fixes.is_empty() {
         // New fixes are a change worth a comment update (`--comment changes`).
@@ -118,7 +120,7 @@ pub fn check_output(report: &Report<'_>, notice: Option<&str>) -> (String, Strin
     if let Some(notice) = notice {
         let _ = write!(summary, "\n{notice}\n");
     }
-    let text = body(report, false, &fixes_section(report, None));
+    let text = body(report, false, &fixes_section(report, None, &Posted::new()));
     let pointer = "the full report is in the run's step summary";
     (
         title,
@@ -150,14 +152,21 @@ fn counts_table(merged: &Merged) -> String {
     )
 }
 
-/// The "Suggested fixes" section (empty without a triage document).
-fn fixes_section(report: &Report<'_>, hunks: Option<&Hunks>) -> String {
+/// The "Suggested fixes" section, then the models' advice on groups the
+/// failures section does not list (empty without a triage document).
+fn fixes_section(report: &Report<'_>, hunks: Option<&Hunks>, posted: &Posted) -> String {
+    let Some(fixes) = report.fixes else {
+        return String::new();
+    };
     // The edited files are read from the checkout pitcrew runs in.
     let root = std::env::current_dir().unwrap_or_default();
-    report
-        .fixes
-        .map(|f| f.markdown(hunks, &root))
-        .unwrap_or_default()
+    let listed: BTreeSet<&str> = report
+        .groups
+        .0
+        .iter()
+        .map(|g| g.fingerprint.id.as_str())
+        .collect();
+    fixes.markdown(hunks, posted, &root) + &fixes.other_advice(&listed)
 }
 
 fn body(report: &Report<'_>, with_heading: bool, fixes: &str) -> String {
@@ -215,6 +224,12 @@ fn failures(md: &mut String, report: &Report<'_>) {
             }
         }
         more(md, group.tests.len());
+        if let Some(fixes) = report.fixes {
+            let advice = fixes.advice_for(&group.fingerprint.id);
+            if !advice.is_empty() {
+                let _ = write!(md, "\n{advice}");
+            }
+        }
         md.push_str("\n</details>\n\n");
     }
 }
@@ -401,7 +416,7 @@ mod tests {
             blocked: m.summary.failed > 0 || !m.problems.is_empty(),
             fixes: None,
         };
-        let body = comment(&report, None);
+        let body = comment(&report, None, &Posted::new());
         assert!(body.starts_with(MARKER));
         assert!(!body.contains("@admin"), "{body}");
         // Every `<img` is backslash-escaped: text, not HTML.
@@ -451,11 +466,64 @@ mod tests {
             blocked: m.summary.failed > 0 || !m.problems.is_empty(),
             fixes: None,
         };
-        let body = comment(&report, None);
+        let body = comment(&report, None, &Posted::new());
         assert!(body.chars().count() <= COMMENT_LIMIT, "{}", body.len());
         assert!(body.contains("**Truncated**"));
         let (_, summary, text) = check_output(&report, Some("note"));
         assert!(summary.chars().count() <= CHECK_TEXT_LIMIT);
         assert!(text.chars().count() <= CHECK_TEXT_LIMIT);
+    }
+
+    #[test]
+    fn model_advice_is_shown_in_its_groups_section() {
+        use crate::github::fixes::{Advice, FixGroup};
+        let m = merged(vec![
+            test("x", FinalOutcome::Failed, "boom"),
+            test("y", FinalOutcome::Failed, "other thing entirely"),
+        ]);
+        let groups = labelled(&m, |t| match t.key.name.as_str() {
+            "x" => "assertion",
+            _ => "runtime",
+        });
+        let advised = |fingerprint: &str, text: &str| FixGroup {
+            fingerprint: fingerprint.into(),
+            priority: 1,
+            category: "assertion".into(),
+            specialty: "test".into(),
+            tests: 1,
+            fixes: Vec::new(),
+            advice: vec![Advice {
+                model: "m".into(),
+                text: text.into(),
+            }],
+        };
+        let first = groups.0[0].fingerprint.id.clone();
+        let fixes = Fixes {
+            groups: vec![
+                advised(&first, "look at <x> @team"),
+                advised("0123456789abcdef", "elsewhere"),
+            ],
+        };
+        let report = Report {
+            merged: &m,
+            groups: &groups,
+            run_url: None,
+            cost_line: None,
+            phases: String::new(),
+            blocked: true,
+            fixes: Some(&fixes),
+        };
+        let body = comment(&report, None, &Posted::new());
+        let advice = body.find("> look at \\<x\\> @\u{200b}team").expect(&body);
+        let sections: Vec<usize> = body.match_indices("<details>").map(|(i, _)| i).collect();
+        let ends: Vec<usize> = body.match_indices("</details>").map(|(i, _)| i).collect();
+        assert!(
+            sections[0] < advice && advice < ends[0],
+            "inside the first group's section: {body}"
+        );
+        assert_eq!(body.matches("look at").count(), 1, "{body}");
+        // A group the report does not list has a section of its own.
+        let other = body.find("### Model advice").expect(&body);
+        assert!(other > ends[ends.len() - 1] && body[other..].contains("> elsewhere"));
     }
 }

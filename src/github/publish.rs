@@ -1,4 +1,5 @@
-//! Publishing a report to GitHub: the check run, then the sticky comment.
+//! Publishing a report to GitHub: the check run, the review suggestions
+//! (verified fixes inside the PR's diff), then the sticky comment.
 //!
 //! Called after every local output is written. A read-only token (a fork's
 //! PR, or a workflow without `checks: write` / `pull-requests: write`)
@@ -10,8 +11,9 @@ use super::check_run;
 use super::client::{ApiError, Client, RetryPolicy};
 use super::comment::{self, CommentMode};
 use super::context::Context;
-use super::fixes::Hunks;
+use super::fixes::{Hunks, Posted};
 use super::markdown::{self, Report};
+use super::review;
 
 pub struct Settings {
     pub comment: CommentMode,
@@ -26,8 +28,13 @@ pub struct Settings {
 pub struct Published {
     pub check_run: Option<(u64, usize)>,
     pub comment: Option<comment::Outcome>,
+    pub review: Option<review::Outcome>,
     /// The token could not write: nothing more was tried.
     pub read_only: bool,
+    /// The review suggestions could not be posted (a token that may write
+    /// the check run and the comment but not pull request reviews): they
+    /// are diffs in the comment.
+    pub review_refused: Option<ApiError>,
     /// Calls that failed (other than read-only).
     pub errors: Vec<ApiError>,
 }
@@ -82,11 +89,60 @@ pub fn publish(
             },
             false => None,
         };
-        let body = markdown::comment(report, hunks.as_ref());
+        let posted = match (&hunks, settings.comment) {
+            (Some(hunks), mode) if mode != CommentMode::Off => {
+                suggest(&client, context, report, hunks, &mut published)
+            }
+            _ => Posted::new(),
+        };
+        let body = markdown::comment(report, hunks.as_ref(), &posted);
         match comment::publish(&client, context, pr.number, &body, failed, settings.comment) {
             Ok(outcome) => published.comment = Some(outcome),
             Err(err) => note(&mut published, err),
         }
     }
     Ok(published)
+}
+
+/// Posts the verified fixes inside the diff as review suggestions, and
+/// returns the links the comment shows instead of those diffs. A failure
+/// leaves them diffs in the comment.
+fn suggest(
+    client: &Client,
+    context: &Context,
+    report: &Report<'_>,
+    hunks: &Hunks,
+    published: &mut Published,
+) -> Posted {
+    let (Some(fixes), Some(pr)) = (report.fixes, &context.pull_request) else {
+        return Posted::new();
+    };
+    // The edited files are read from the checkout pitcrew runs in.
+    let root = std::env::current_dir().unwrap_or_default();
+    let suggestions = fixes.suggestions(hunks, &root);
+    if suggestions.is_empty() {
+        return Posted::new();
+    }
+    let Some(head) = pr.head_sha.as_deref() else {
+        tracing::warn!(
+            "the pull request's head commit is unknown (no event payload): {} fix(es) are shown as diffs, not review suggestions",
+            suggestions.len()
+        );
+        return Posted::new();
+    };
+    match review::publish(client, context, pr.number, head, &suggestions) {
+        Ok(outcome) => {
+            let links = outcome.links.clone();
+            published.review = Some(outcome);
+            links
+        }
+        Err(err) if err.is_read_only() => {
+            published.review_refused = Some(err);
+            Posted::new()
+        }
+        Err(err) => {
+            published.errors.push(err);
+            Posted::new()
+        }
+    }
 }

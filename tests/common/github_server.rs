@@ -6,7 +6,8 @@
 //! the tests, and nothing hidden between the client and what we assert.
 //!
 //! Built in: issue comments (list with `Link` pagination, create, update),
-//! check runs (create, update; annotations appended, at most 50 per request
+//! pull request reviews (create, with GitHub's checks on each comment's
+//! anchor) and review comments (list with `Link` pagination), check runs (create, update; annotations appended, at most 50 per request
 //! as GitHub enforces), and GitHub's 422 on oversized bodies. Anything else:
 //! [`Server::route`] (a fixed reply, or a paginated list) and
 //! [`Server::fail_next`] (queued faults before the real reply: 5xx, 403 with
@@ -123,6 +124,8 @@ pub struct State {
     /// Comments per issue number.
     pub comments: Vec<(u64, Comment)>,
     pub check_runs: Vec<CheckRun>,
+    /// Review comments per pull request number, as GitHub lists them.
+    pub review_comments: Vec<(u64, Value)>,
     pub read_only: bool,
     next_id: u64,
     routes: Vec<(String, String, Route)>,
@@ -194,6 +197,26 @@ impl Server {
             .comments
             .iter()
             .filter(|(i, _)| *i == issue)
+            .map(|(_, c)| c.clone())
+            .collect()
+    }
+
+    /// Adds a review comment to pull request `pr` (a reviewer's, or ours
+    /// from an earlier run).
+    pub fn add_review_comment(&self, pr: u64, body: &str) -> u64 {
+        let mut state = self.state();
+        state.next_id += 1;
+        let id = state.next_id;
+        let comment = review_comment_json(pr, id, &json!({"path": "x", "line": 1, "body": body}));
+        state.review_comments.push((pr, comment));
+        id
+    }
+
+    pub fn review_comments(&self, pr: u64) -> Vec<Value> {
+        self.state()
+            .review_comments
+            .iter()
+            .filter(|(p, _)| *p == pr)
             .map(|(_, c)| c.clone())
             .collect()
     }
@@ -382,6 +405,52 @@ fn respond(state: &mut State, request: &Request, base: &str) -> Reply {
                 None => Reply::message(404, "Not Found"),
             }
         }
+        ("GET", ["repos", _, _, "pulls", n, "comments"]) => {
+            let pr = n.parse::<u64>().unwrap_or(0);
+            let items: Vec<Value> = state
+                .review_comments
+                .iter()
+                .filter(|(p, _)| *p == pr)
+                .map(|(_, c)| c.clone())
+                .collect();
+            paged(&items, None, request, base)
+        }
+        ("GET", ["repos", _, _, "pulls", n, "reviews", id, "comments"]) => {
+            let pr = n.parse::<u64>().unwrap_or(0);
+            let review = id.parse::<u64>().unwrap_or(0);
+            let items: Vec<Value> = state
+                .review_comments
+                .iter()
+                .filter(|(p, c)| *p == pr && c["pull_request_review_id"] == review)
+                .map(|(_, c)| c.clone())
+                .collect();
+            paged(&items, None, request, base)
+        }
+        ("POST", ["repos", _, _, "pulls", n, "reviews"]) => {
+            let pr = n.parse::<u64>().unwrap_or(0);
+            let review = request.json();
+            if let Err(reply) = check_review(&review) {
+                return reply;
+            }
+            state.next_id += 1;
+            let review_id = state.next_id;
+            for comment in review["comments"].as_array().into_iter().flatten() {
+                state.next_id += 1;
+                let id = state.next_id;
+                let mut comment = review_comment_json(pr, id, comment);
+                comment["pull_request_review_id"] = json!(review_id);
+                state.review_comments.push((pr, comment));
+            }
+            Reply::json(
+                200,
+                json!({
+                    "id": review_id,
+                    "state": "COMMENTED",
+                    "commit_id": review["commit_id"],
+                    "html_url": format!("https://github.com/acme/widgets/pull/{pr}#pullrequestreview-{review_id}"),
+                }),
+            )
+        }
         ("POST", ["repos", _, _, "check-runs"]) => {
             let Value::Object(fields) = request.json() else {
                 return Reply::message(422, "Validation Failed");
@@ -469,6 +538,46 @@ fn apply_check_run(
         }
     }
     Ok(())
+}
+
+/// GitHub's 422s on a review: an event, a commit, and each comment's
+/// path, body, `line` and `side`, with `start_line` before `line`.
+fn check_review(review: &Value) -> Result<(), Reply> {
+    let invalid = |what: &str| Err(Reply::message(422, &format!("Validation Failed: {what}")));
+    if !matches!(
+        review["event"].as_str(),
+        Some("COMMENT" | "APPROVE" | "REQUEST_CHANGES")
+    ) {
+        return invalid("event");
+    }
+    if review["commit_id"].as_str().is_none() || review["body"].as_str().is_none() {
+        return invalid("commit_id and body");
+    }
+    for c in review["comments"].as_array().into_iter().flatten() {
+        let line = c["line"].as_u64().unwrap_or(0);
+        if c["path"].as_str().is_none() || c["body"].as_str().is_none() || line == 0 {
+            return invalid("comments: path, body and line");
+        }
+        if !matches!(c["side"].as_str(), Some("RIGHT" | "LEFT")) {
+            return invalid("comments: side");
+        }
+        if c.get("start_line")
+            .is_some_and(|s| s.as_u64().is_none_or(|s| s == 0 || s >= line))
+        {
+            return invalid("comments: start_line must precede line");
+        }
+    }
+    Ok(())
+}
+
+fn review_comment_json(pr: u64, id: u64, comment: &Value) -> Value {
+    let mut value = comment.clone();
+    value["id"] = json!(id);
+    value["html_url"] = json!(format!(
+        "https://github.com/acme/widgets/pull/{pr}#discussion_r{id}"
+    ));
+    value["user"] = json!({ "login": "github-actions[bot]", "type": "Bot" });
+    value
 }
 
 fn comment_json(c: &Comment) -> Value {
