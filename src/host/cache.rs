@@ -13,6 +13,7 @@
 //! warning). Its location comes from the environment or the user's cache
 //! directory, never from a repository's `pitcrew.toml`.
 
+mod described;
 mod identity;
 mod key;
 mod mapped;
@@ -27,6 +28,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+pub use described::DescribedRecord;
 pub use identity::{FileId, SETTLE};
 pub use key::{KEY_ENV, KeyError, default_key_path};
 
@@ -153,10 +155,7 @@ impl Cache {
     /// compiled from and to this engine, so an authentic entry renamed to
     /// another component's hash is refused too.
     fn mac(&self, sha256: &str, artifact: &[u8]) -> HmacSha256 {
-        // `new_from_slice` accepts keys of any length; 32 bytes is fine.
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        mac.update(b"pitcrew compiled component v1\0");
+        let mut mac = self.keyed(b"pitcrew compiled component v1\0");
         mac.update(sha256.as_bytes());
         mac.update(b"\0");
         mac.update(self.engine_key.as_bytes());
@@ -256,9 +255,7 @@ impl Cache {
     /// The MAC of an identity record: another domain than the entries', so
     /// neither can pass for the other.
     fn record_mac(&self, body: &[u8]) -> HmacSha256 {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        mac.update(b"pitcrew file identity v1\0");
+        let mut mac = self.keyed(b"pitcrew file identity v1\0");
         mac.update(self.engine_key.as_bytes());
         mac.update(b"\0");
         mac.update(body);
@@ -285,12 +282,7 @@ impl Cache {
         let tag = self.record_mac(record.as_bytes()).finalize().into_bytes();
         let mut bytes = record.into_bytes();
         bytes.extend_from_slice(&tag);
-        let written = tempfile::NamedTempFile::new_in(&self.dir).and_then(|mut tmp| {
-            tmp.write_all(&bytes)?;
-            tmp.persist(self.record_path(kind, subject))?;
-            Ok(())
-        });
-        if let Err(err) = written {
+        if let Err(err) = self.write_atomically(&self.record_path(kind, subject), &bytes) {
             tracing::debug!("could not write a cache identity record: {err}");
         }
     }
@@ -320,9 +312,26 @@ impl Cache {
         let mut artifact = component.serialize().map_err(|e| anyhow::anyhow!("{e}"))?;
         let tag = self.mac(sha256, &artifact).finalize().into_bytes();
         artifact.extend_from_slice(&tag);
+        self.write_atomically(&self.entry(sha256), &artifact)?;
+        Ok(())
+    }
+
+    /// An HMAC under this user's key, starting with `domain` so that no
+    /// kind of record can pass for another.
+    fn keyed(&self, domain: &[u8]) -> HmacSha256 {
+        // `new_from_slice` accepts keys of any length; 32 bytes is fine.
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(domain);
+        mac
+    }
+
+    /// Writes a file of the cache whole or not at all (a temp file, 0600,
+    /// renamed into place): a reader sees the old file or the new one.
+    fn write_atomically(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(&artifact)?;
-        tmp.persist(self.entry(sha256))?;
+        tmp.write_all(bytes)?;
+        tmp.persist(path).map_err(|err| err.error)?;
         Ok(())
     }
 }
