@@ -250,6 +250,12 @@ impl Plugin {
         Ok(self.pre.get_or_init(|| pre))
     }
 
+    /// Links the plugin now if it was loaded from a recorded description
+    /// (a call does it anyway): to learn at once whether it still loads.
+    pub fn link(&self) -> Result<(), CallError> {
+        self.pre("link").map(drop)
+    }
+
     /// `name version`, escaped, as used in every message about this plugin.
     pub fn label(&self) -> &str {
         &self.label
