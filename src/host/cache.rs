@@ -386,7 +386,7 @@ fn open_regular(path: &Path, max: u64) -> Option<(fs::File, fs::Metadata)> {
 /// metadata after the read.
 fn read_opened(file: &fs::File, before: fs::Metadata, max: u64) -> Option<Read> {
     let mut bytes = Vec::with_capacity(before.len() as usize);
-    (&*file).take(max).read_to_end(&mut bytes).ok()?;
+    file.take(max).read_to_end(&mut bytes).ok()?;
     let after = file.metadata().ok()?;
     Some(Read {
         bytes,

@@ -117,17 +117,15 @@ impl Plugin {
             });
         }
         if let Some(record) = runtime.described(&sha256)
-            && let Some(plugin) = Self::from_record(runtime, spec, &sha256, record)
+            && let Some(mut plugin) = Self::from_record(runtime, spec, &sha256, record)
         {
             plugin.check_world(slot, expected)?;
-            let mut plugin = plugin;
             plugin.configure(spec.config.as_ref(), slot)?;
             return Ok(plugin);
         }
         let component = compiled(runtime, spec, &sha256, bytes.as_deref())?;
         let (world, pre) = link(runtime, &component, &origin, slot, expected)?;
-        let plugin = Self::new(runtime, spec, sha256, world, pre.version());
-        let mut plugin = plugin;
+        let mut plugin = Self::new(runtime, spec, sha256, world, pre.version());
         plugin.pre.get_or_init(|| pre);
         let described = plugin.call("describe", |pre, store| pre.describe(store))?;
         plugin.accept(described)?;
@@ -559,14 +557,14 @@ impl Plugin {
     }
 }
 
+/// A component's bytes: embedded (a built-in) or read from its file.
+type Bytes = Cow<'static, [u8]>;
+
 /// The component's sha256, and its bytes if they had to be read for it: a
 /// component file unchanged since it was last hashed (see
 /// `cache::identity`) is not read again, unless its recorded hash is not
 /// the one pinned (then it is read and hashed, and the pin judged on that).
-fn identify(
-    runtime: &Runtime,
-    spec: &PluginSpec,
-) -> Result<(String, Option<Cow<'static, [u8]>>), LoadError> {
+fn identify(runtime: &Runtime, spec: &PluginSpec) -> Result<(String, Option<Bytes>), LoadError> {
     if let Source::File(path) = &spec.source
         && let Some(sha256) = runtime.known_sha256(path)
         && spec
@@ -586,7 +584,7 @@ fn identify(
 
 /// The bytes of a plugin's component, and for a file its identity if it
 /// is settled and did not change while read.
-fn source_bytes(spec: &PluginSpec) -> Result<(Cow<'static, [u8]>, Option<FileId>), LoadError> {
+fn source_bytes(spec: &PluginSpec) -> Result<(Bytes, Option<FileId>), LoadError> {
     match &spec.source {
         Source::Builtin(name) => builtin::get(name)
             .map(|bytes| (bytes.into(), None))
