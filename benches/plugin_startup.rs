@@ -6,7 +6,9 @@
 //!
 //! The Python component is built once with `componentize-py` (pip) into the
 //! bench's temp dir, or taken from `$PITCREW_BENCH_PY_COMPONENT`. After the
-//! criterion groups, a summary prints the medians and the differences.
+//! criterion groups, a summary prints the medians and the differences; with
+//! `$PITCREW_BENCH_BASELINE` naming another pitcrew binary (an older build),
+//! it is measured in the same interleaved runs, side by side.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -38,11 +40,16 @@ const FAILURES: &str =
 /// and key, and a failures file.
 struct Setup {
     name: &'static str,
+    bin: PathBuf,
     dir: tempfile::TempDir,
 }
 
 impl Setup {
     fn new(name: &'static str, classifier: Option<&Path>) -> Self {
+        Self::with_bin(name, env!("CARGO_BIN_EXE_pitcrew").into(), classifier)
+    }
+
+    fn with_bin(name: &'static str, bin: PathBuf, classifier: Option<&Path>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let toml = match classifier {
             Some(path) => format!(
@@ -53,7 +60,7 @@ impl Setup {
         };
         std::fs::write(dir.path().join("pitcrew.toml"), toml).expect("write pitcrew.toml");
         std::fs::write(dir.path().join("failures.jsonl"), FAILURES).expect("write failures");
-        let setup = Self { name, dir };
+        let setup = Self { name, bin, dir };
         // Fill the cache (and whatever a warm start relies on).
         for _ in 0..3 {
             setup.run(&["plugin", "list"]);
@@ -62,7 +69,7 @@ impl Setup {
     }
 
     fn run(&self, args: &[&str]) {
-        let status = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        let status = Command::new(&self.bin)
             .args(args)
             .current_dir(self.dir.path())
             .env("PITCREW_CACHE_DIR", self.dir.path().join("cache"))
@@ -127,11 +134,23 @@ fn startup(c: &mut Criterion) {
         }
     }
     group.finish();
-    summary(&setups);
+    summary(&setups, "");
+    if let Some(old) = std::env::var_os("PITCREW_BENCH_BASELINE") {
+        let old = PathBuf::from(old);
+        let baseline = [
+            Setup::with_bin("builtin", old.clone(), None),
+            Setup::with_bin("python", old, Some(&python)),
+        ];
+        // Rounds alternating with this build's, so both see the same load.
+        for _ in 0..2 {
+            summary(&baseline, "baseline: ");
+            summary(&setups, "this build: ");
+        }
+    }
 }
 
 /// Medians of interleaved runs, so both sides see the same machine load.
-fn summary(setups: &[Setup; 2]) {
+fn summary(setups: &[Setup; 2], prefix: &str) {
     const RUNS: usize = 20;
     for (label, args) in COMMANDS {
         let mut times = [Vec::new(), Vec::new()];
@@ -147,7 +166,7 @@ fn summary(setups: &[Setup; 2]) {
             t[t.len() / 2]
         });
         println!(
-            "{label}: builtin {:.1} ms, python {:.1} ms, difference {:+.1} ms, ratio {:.2}",
+            "{prefix}{label}: builtin {:.1} ms, python {:.1} ms, difference {:+.1} ms, ratio {:.2}",
             ms(builtin),
             ms(python),
             ms(python) - ms(builtin),

@@ -64,8 +64,12 @@ fn a_recognised_file_or_entry_that_changes_is_checked_again() {
         "nothing fresh is recorded"
     );
     settle();
-    // Second run: hashed and MAC-checked in full, both recorded.
-    load(&setting, &spec(&wasm, Some(&pin))).unwrap();
+    // Second run: hashed and MAC-checked in full, both recorded (the
+    // entry when the plugin is linked: its description is recorded).
+    load(&setting, &spec(&wasm, Some(&pin)))
+        .unwrap()
+        .link()
+        .unwrap();
     assert_eq!(
         files(cache.path(), ".id").len(),
         2,
@@ -94,10 +98,9 @@ fn a_recognised_file_or_entry_that_changes_is_checked_again() {
         .find(|p| *p != entry)
         .unwrap();
     fs::copy(&router_entry, &entry).unwrap();
-    assert_eq!(
-        load(&setting, &spec(&wasm, None)).unwrap().info.name,
-        "summary"
-    );
+    let plugin = load(&setting, &spec(&wasm, None)).unwrap();
+    assert_eq!(plugin.info.name, "summary");
+    plugin.link().unwrap();
     assert_eq!(
         fs::read(&entry).unwrap(),
         genuine,
@@ -135,7 +138,10 @@ fn a_record_from_another_key_is_ignored() {
     let theirs_setting = setting(cache.path(), theirs.path());
     load(&theirs_setting, &spec(&wasm, None)).unwrap();
     settle();
-    load(&theirs_setting, &spec(&wasm, None)).unwrap();
+    load(&theirs_setting, &spec(&wasm, None))
+        .unwrap()
+        .link()
+        .unwrap();
     let records = files(cache.path(), ".id");
     assert_eq!(records.len(), 2);
     let before: Vec<Vec<u8>> = records.iter().map(|p| fs::read(p).unwrap()).collect();
@@ -148,9 +154,93 @@ fn a_record_from_another_key_is_ignored() {
         "summary"
     );
     settle();
-    load(&mine_setting, &spec(&wasm, None)).unwrap();
+    load(&mine_setting, &spec(&wasm, None))
+        .unwrap()
+        .link()
+        .unwrap();
     let after: Vec<Vec<u8>> = records.iter().map(|p| fs::read(p).unwrap()).collect();
     assert_ne!(before, after, "rewritten under my key");
+}
+
+#[test]
+fn a_described_plugin_is_linked_at_its_first_call_and_only_if_unchanged() {
+    let (cache, key, work) = (tempdir(), tempdir(), tempdir());
+    let setting = setting(cache.path(), key.path());
+    let wasm = work.path().join("plugin.wasm");
+    let summary = pitcrew::host::builtin::get("summary").unwrap();
+    fs::write(&wasm, summary).unwrap();
+    settle();
+    let first = load(&setting, &spec(&wasm, None)).unwrap();
+    assert_eq!(files(cache.path(), ".describe").len(), 1, "described once");
+
+    // From the record: the same plugin, and it links.
+    let again = load(&setting, &spec(&wasm, None)).unwrap();
+    assert_eq!(again.info, first.info);
+    assert_eq!(again.phase, first.phase);
+    assert_eq!(again.contract_version(), first.contract_version());
+    again.link().unwrap();
+
+    // Its compiled entry gone and the file replaced after it was loaded:
+    // the first call compiles what is there now, which is not what it
+    // described, and refuses it.
+    let stale = load(&setting, &spec(&wasm, None)).unwrap();
+    for entry in files(cache.path(), ".cwasm") {
+        fs::remove_file(entry).unwrap();
+    }
+    fs::write(
+        &wasm,
+        pitcrew::host::builtin::get("router-default").unwrap(),
+    )
+    .unwrap();
+    let err = stale.link().unwrap_err().to_string();
+    assert!(
+        err.contains("cannot be loaded") && err.contains("sha256"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_describe_record_not_written_for_this_component_is_not_believed() {
+    let (cache, key, work) = (tempdir(), tempdir(), tempdir());
+    let ours = setting(cache.path(), key.path());
+    let summary = work.path().join("summary.wasm");
+    let router = work.path().join("router.wasm");
+    fs::write(&summary, pitcrew::host::builtin::get("summary").unwrap()).unwrap();
+    fs::write(
+        &router,
+        pitcrew::host::builtin::get("router-default").unwrap(),
+    )
+    .unwrap();
+    load(&ours, &spec(&summary, None)).unwrap();
+    let summary_record = files(cache.path(), ".describe").remove(0);
+    load(&ours, &spec(&router, None)).unwrap();
+    let router_record = files(cache.path(), ".describe")
+        .into_iter()
+        .find(|p| *p != summary_record)
+        .unwrap();
+
+    // The router's authentic record copied over the summary's: it names
+    // another component, so the summary is described again.
+    fs::copy(&router_record, &summary_record).unwrap();
+    let plugin = load(&ours, &spec(&summary, None)).unwrap();
+    assert_eq!(plugin.info.name, "summary");
+    assert_eq!(plugin.world, pitcrew::host::World::Phase);
+
+    // A record written under another key (another machine, a restored
+    // cache), claiming another name: not believed either.
+    let theirs = tempdir();
+    load(&setting(cache.path(), theirs.path()), &spec(&summary, None)).unwrap();
+    let mut crafted = fs::read(&summary_record).unwrap();
+    let at = crafted
+        .windows(9)
+        .position(|w| w == b"\"summary\"")
+        .unwrap();
+    crafted[at + 1] = b'S';
+    fs::write(&summary_record, &crafted).unwrap();
+    assert_eq!(
+        load(&ours, &spec(&summary, None)).unwrap().info.name,
+        "summary"
+    );
 }
 
 fn tempdir() -> tempfile::TempDir {

@@ -167,28 +167,15 @@ fn the_cache_is_reused_and_survives_corruption() {
         dir: dir.path().to_path_buf(),
         key: key.path().join("cache.key"),
     };
-    let spec = PluginSpec::builtin("summary");
     // First process: compiles and writes the entry.
-    Plugin::load(
-        &Runtime::new(&setting).unwrap(),
-        &spec,
-        "phases.summary",
-        None,
-    )
-    .unwrap();
+    load_summary(&setting);
     let entries: Vec<_> = walk(dir.path());
     assert_eq!(entries.len(), 1, "one cache entry: {entries:?}");
     let entry = &entries[0];
     let written = fs::read(entry).unwrap();
 
     // Second process: loads from the cache, entry untouched.
-    Plugin::load(
-        &Runtime::new(&setting).unwrap(),
-        &spec,
-        "phases.summary",
-        None,
-    )
-    .unwrap();
+    load_summary(&setting);
     assert_eq!(fs::read(entry).unwrap(), written);
 
     // Corrupt it: the next process recompiles and rewrites it.
@@ -196,13 +183,7 @@ fn the_cache_is_reused_and_survives_corruption() {
     let middle = corrupt.len() / 2;
     corrupt[middle] ^= 0xff;
     fs::write(entry, &corrupt).unwrap();
-    let plugin = Plugin::load(
-        &Runtime::new(&setting).unwrap(),
-        &spec,
-        "phases.summary",
-        None,
-    )
-    .unwrap();
+    let plugin = load_summary(&setting);
     assert_eq!(plugin.info.name, "summary");
     assert_eq!(
         fs::read(entry).unwrap(),
@@ -212,13 +193,7 @@ fn the_cache_is_reused_and_survives_corruption() {
 
     // Truncated to nothing: same.
     fs::write(entry, b"").unwrap();
-    Plugin::load(
-        &Runtime::new(&setting).unwrap(),
-        &spec,
-        "phases.summary",
-        None,
-    )
-    .unwrap();
+    load_summary(&setting);
     assert_eq!(fs::read(entry).unwrap(), written);
 }
 
@@ -229,14 +204,18 @@ fn keyed(dir: &std::path::Path, key: &std::path::Path) -> CacheSetting {
     }
 }
 
+/// The summary phase loaded and linked (a plugin loaded from its recorded
+/// description is only linked, and its cache entry read, when used).
 fn load_summary(setting: &CacheSetting) -> Plugin {
-    Plugin::load(
+    let plugin = Plugin::load(
         &Runtime::new(setting).unwrap(),
         &PluginSpec::builtin("summary"),
         "phases.summary",
         None,
     )
-    .unwrap()
+    .unwrap();
+    plugin.link().unwrap();
+    plugin
 }
 
 /// The attack of the issue: an entry replaced by other compiled code (here
@@ -328,13 +307,14 @@ fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
+/// The compiled entries of a cache (not its identity and describe records).
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         if path.is_dir() {
             files.extend(walk(&path));
-        } else {
+        } else if path.extension().is_some_and(|ext| ext == "cwasm") {
             files.push(path);
         }
     }
@@ -594,6 +574,22 @@ fn plugin_list_treats_a_forged_cache_entry_as_a_miss() {
     forged.extend_from_slice(&sha2::Sha256::digest(artifact));
     fs::write(entry, &forged).unwrap();
 
+    // `plugin list` now shows described plugins from their records without
+    // touching their entries: it runs no compiled code at all.
+    let (code, stdout, stderr) = pitcrew_cli_with(&["plugin", "list"], work.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("phases.summary               summary "),
+        "{stdout}"
+    );
+    assert_eq!(fs::read(entry).unwrap(), forged, "not even read");
+
+    // Without the records, it loads the entries: the forged one is a miss.
+    for entry in walkdir::WalkDir::new(cache.path()).into_iter().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "describe") {
+            fs::remove_file(entry.path()).unwrap();
+        }
+    }
     let (code, stdout, stderr) = pitcrew_cli_with(&["plugin", "list"], work.path(), &env);
     assert_eq!(code, 0, "{stderr}");
     assert!(

@@ -13,8 +13,10 @@
 //! warning). Its location comes from the environment or the user's cache
 //! directory, never from a repository's `pitcrew.toml`.
 
+mod described;
 mod identity;
 mod key;
+mod mapped;
 
 use std::fs;
 use std::hash::{Hash, Hasher};
@@ -26,6 +28,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+pub use described::DescribedRecord;
 pub use identity::{FileId, SETTLE};
 pub use key::{KEY_ENV, KeyError, default_key_path};
 
@@ -152,10 +155,7 @@ impl Cache {
     /// compiled from and to this engine, so an authentic entry renamed to
     /// another component's hash is refused too.
     fn mac(&self, sha256: &str, artifact: &[u8]) -> HmacSha256 {
-        // `new_from_slice` accepts keys of any length; 32 bytes is fine.
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        mac.update(b"pitcrew compiled component v1\0");
+        let mut mac = self.keyed(b"pitcrew compiled component v1\0");
         mac.update(sha256.as_bytes());
         mac.update(b"\0");
         mac.update(self.engine_key.as_bytes());
@@ -167,14 +167,30 @@ impl Cache {
     /// The cached component, or `None` when absent, stale, or not proven to
     /// be ours (anything that fails the MAC is never deserialized). An entry
     /// whose MAC was verified before, and whose identity has not changed
-    /// since (see [`identity`]), is not verified again.
+    /// since (see [`identity`]), is not verified again: it is mapped from
+    /// the file (see [`mapped`]) instead of read and copied.
     ///
     /// The entry is opened once; what is checked (its identity, its MAC)
-    /// and what is deserialized are the bytes read through that one file
-    /// descriptor, never the path opened again.
+    /// and what is deserialized are the file behind that one descriptor,
+    /// never the path opened again.
     pub fn load(&self, engine: &Engine, sha256: &str) -> Option<Component> {
         let path = self.entry(sha256);
-        let read = read_regular(&path, MAX_ENTRY_BYTES)?;
+        let (file, before) = open_regular(&path, MAX_ENTRY_BYTES)?;
+        #[cfg(test)]
+        tests::between_check_and_read(&path);
+        if let Some(id) = FileId::of(&before)
+            && mapped::mappable(&before)
+            && self.recall("entry", sha256, id).as_deref() == Some(VERIFIED)
+        {
+            return match mapped::deserialize(engine, &file, id) {
+                Ok(component) => Some(component),
+                Err(why) => {
+                    tracing::debug!("cache entry {} not mapped: {why}", path.display());
+                    None
+                }
+            };
+        }
+        let read = read_opened(&file, before, MAX_ENTRY_BYTES)?;
         let Some(artifact) = self.verified(sha256, &read) else {
             tracing::warn!(
                 "compilation cache entry {} is not authentic (copied, crafted, corrupt or changed while read); recompiling",
@@ -239,9 +255,7 @@ impl Cache {
     /// The MAC of an identity record: another domain than the entries', so
     /// neither can pass for the other.
     fn record_mac(&self, body: &[u8]) -> HmacSha256 {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        mac.update(b"pitcrew file identity v1\0");
+        let mut mac = self.keyed(b"pitcrew file identity v1\0");
         mac.update(self.engine_key.as_bytes());
         mac.update(b"\0");
         mac.update(body);
@@ -268,12 +282,7 @@ impl Cache {
         let tag = self.record_mac(record.as_bytes()).finalize().into_bytes();
         let mut bytes = record.into_bytes();
         bytes.extend_from_slice(&tag);
-        let written = tempfile::NamedTempFile::new_in(&self.dir).and_then(|mut tmp| {
-            tmp.write_all(&bytes)?;
-            tmp.persist(self.record_path(kind, subject))?;
-            Ok(())
-        });
-        if let Err(err) = written {
+        if let Err(err) = self.write_atomically(&self.record_path(kind, subject), &bytes) {
             tracing::debug!("could not write a cache identity record: {err}");
         }
     }
@@ -303,9 +312,26 @@ impl Cache {
         let mut artifact = component.serialize().map_err(|e| anyhow::anyhow!("{e}"))?;
         let tag = self.mac(sha256, &artifact).finalize().into_bytes();
         artifact.extend_from_slice(&tag);
+        self.write_atomically(&self.entry(sha256), &artifact)?;
+        Ok(())
+    }
+
+    /// An HMAC under this user's key, starting with `domain` so that no
+    /// kind of record can pass for another.
+    fn keyed(&self, domain: &[u8]) -> HmacSha256 {
+        // `new_from_slice` accepts keys of any length; 32 bytes is fine.
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(domain);
+        mac
+    }
+
+    /// Writes a file of the cache whole or not at all (a temp file, 0600,
+    /// renamed into place): a reader sees the old file or the new one.
+    fn write_atomically(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(&artifact)?;
-        tmp.persist(self.entry(sha256))?;
+        tmp.write_all(bytes)?;
+        tmp.persist(path).map_err(|err| err.error)?;
         Ok(())
     }
 }
@@ -335,11 +361,11 @@ struct Read {
     after: fs::Metadata,
 }
 
-/// A regular file's bytes, bounded; anything else (absent, a symlink, a
-/// FIFO, a device, huge) is a miss. Opened once, without following a
-/// symlink or blocking on a FIFO; its type and size are those of the opened
-/// file, not of a path looked up before.
-fn read_regular(path: &Path, max: u64) -> Option<Read> {
+/// A regular file, opened once without following a symlink or blocking on
+/// a FIFO, with the opened file's metadata; anything else (absent, a
+/// symlink, a FIFO, a device, bigger than `max`) is a miss. Its type and
+/// size are those of the opened file, not of a path looked up before.
+fn open_regular(path: &Path, max: u64) -> Option<(fs::File, fs::Metadata)> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -353,16 +379,26 @@ fn read_regular(path: &Path, max: u64) -> Option<Read> {
     if !before.file_type().is_file() || before.len() > max {
         return None;
     }
-    #[cfg(test)]
-    tests::between_check_and_read(path);
+    Some((file, before))
+}
+
+/// The bytes of a file opened by [`open_regular`], bounded, with its
+/// metadata after the read.
+fn read_opened(file: &fs::File, before: fs::Metadata, max: u64) -> Option<Read> {
     let mut bytes = Vec::with_capacity(before.len() as usize);
-    (&file).take(max).read_to_end(&mut bytes).ok()?;
+    file.take(max).read_to_end(&mut bytes).ok()?;
     let after = file.metadata().ok()?;
     Some(Read {
         bytes,
         before,
         after,
     })
+}
+
+/// A small regular file read in full (see [`open_regular`]).
+fn read_regular(path: &Path, max: u64) -> Option<Read> {
+    let (file, before) = open_regular(path, max)?;
+    read_opened(&file, before, max)
 }
 
 /// Creates `path` (0700) if needed, then checks that it is a real directory
@@ -459,7 +495,12 @@ mod tests {
         let id = FileId::of(&fs::metadata(&path).unwrap()).unwrap();
         cache.remember("entry", "aa", id, VERIFIED);
         let loaded = cache.load(&engine, "aa").expect("a known entry loads");
-        assert_eq!(loaded.serialize().unwrap(), ours.serialize().unwrap());
+        // Mapped from the file, so its image is the whole entry, tag included.
+        let image = loaded.serialize().unwrap();
+        assert!(
+            image.starts_with(&ours.serialize().unwrap()),
+            "another artifact"
+        );
 
         // Rewritten in place (same inode, so the same file descriptor sees
         // it) after it was opened and its identity taken: another
@@ -487,6 +528,83 @@ mod tests {
         // refused by its MAC (it names the other component's hash).
         cache.store("bb", &other);
         fs::rename(cache.entry("bb"), &path).unwrap();
+        assert!(cache.load(&engine, "aa").is_none());
+    }
+
+    /// A cache in a temp dir holding `component`'s entry as "aa", recorded
+    /// as verified (as a settled entry is after its first full check).
+    fn known_entry(component: &Component) -> (tempfile::TempDir, Cache) {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache {
+            dir: dir.path().to_path_buf(),
+            key: [7; 32],
+            engine_key: "e".into(),
+        };
+        cache.store("aa", component);
+        let id = FileId::of(&fs::metadata(cache.entry("aa")).unwrap()).unwrap();
+        cache.remember("entry", "aa", id, VERIFIED);
+        (dir, cache)
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_verified_entry_swapped_after_its_check_is_a_miss_or_the_opened_file() {
+        let engine = Engine::default();
+        let ours = Component::new(&engine, EMPTY).unwrap();
+        let (_dir, cache) = known_entry(&ours);
+        // After the entry was opened and its record matched, an authentic
+        // entry of another component is renamed over the path: what is
+        // loaded is still the file that was opened and checked.
+        let other = Component::new(&engine, with_a_module()).unwrap();
+        let mut swapped = other.serialize().unwrap();
+        let tag = cache.mac("aa", &swapped).finalize().into_bytes();
+        swapped.extend_from_slice(&tag);
+        let dir = cache.dir.clone();
+        HOOK.with(|hook| {
+            *hook.borrow_mut() = Some(Box::new(move |path: &Path| {
+                fs::write(dir.join("swap"), &swapped).unwrap();
+                fs::rename(dir.join("swap"), path).unwrap();
+            }))
+        });
+        let loaded = cache.load(&engine, "aa");
+        assert!(HOOK.with(|hook| hook.borrow().is_none()), "the hook ran");
+        // The rename changes the opened file's ctime (one link less) unless
+        // it falls in the same timestamp tick: then a miss, else the opened
+        // file mapped through its descriptor. Never the swapped-in entry.
+        if let Some(loaded) = loaded {
+            let image = loaded.serialize().unwrap();
+            assert_eq!(image.len(), ours.serialize().unwrap().len() + TAG, "mapped");
+            assert!(
+                image.starts_with(&ours.serialize().unwrap()),
+                "the opened file"
+            );
+        }
+        // The swapped-in entry, authentic, loads on its own MAC next time.
+        let next = cache.load(&engine, "aa").expect("an authentic entry loads");
+        assert_eq!(next.serialize().unwrap(), other.serialize().unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_others_can_write_is_never_mapped_but_read_and_checked() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let engine = Engine::default();
+        let ours = Component::new(&engine, EMPTY).unwrap();
+        let (_dir, cache) = known_entry(&ours);
+        let path = cache.entry("aa");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+        let id = FileId::of(&fs::metadata(&path).unwrap()).unwrap();
+        cache.remember("entry", "aa", id, VERIFIED);
+        // Its MAC still holds, so it loads, from the checked bytes alone.
+        let loaded = cache.load(&engine, "aa").expect("an authentic entry loads");
+        assert_eq!(loaded.serialize().unwrap(), ours.serialize().unwrap());
+        // Rewritten by someone else, without a valid tag: refused.
+        let mut forged = Component::new(&engine, with_a_module())
+            .unwrap()
+            .serialize()
+            .unwrap();
+        forged.extend_from_slice(&[0; TAG]);
+        fs::write(&path, &forged).unwrap();
         assert!(cache.load(&engine, "aa").is_none());
     }
 

@@ -35,6 +35,14 @@ pub enum CallError {
         call: &'static str,
         reason: String,
     },
+    /// A plugin loaded from its recorded description whose component could
+    /// not be loaded at its first call (changed or gone since).
+    #[error("plugin {plugin}: {call}: cannot be loaded: {reason}")]
+    Unloadable {
+        plugin: Arc<str>,
+        call: &'static str,
+        reason: String,
+    },
 }
 
 /// A plugin that could not be loaded. `origin` is `builtin:NAME` or the

@@ -7,7 +7,9 @@ use wasmtime::Engine;
 use wasmtime::component::Component;
 
 /// The three plugin worlds of the contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum World {
     Phase,

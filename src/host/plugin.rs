@@ -2,9 +2,10 @@
 //! it is, and the calls of its world. Every call gets a fresh `Store`, so a
 //! trap never leaves a broken instance behind.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use wasmtime::component::Component;
@@ -12,7 +13,7 @@ use wasmtime::{Store, Trap};
 
 use super::bindings::{self, Pre};
 use super::builtin;
-use super::cache::FileId;
+use super::cache::{DescribedRecord, FileId};
 use super::error::{CallError, LoadError, first_line, link_reason};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
@@ -73,7 +74,11 @@ pub struct PhaseDecl {
 
 pub struct Plugin {
     runtime: Runtime,
-    pre: Pre,
+    /// Linked on the first call when the plugin was loaded from a recorded
+    /// description (see `cache::described`), at load otherwise.
+    pre: OnceLock<Pre>,
+    /// The contract version whose bindings serve it.
+    contract: &'static str,
     /// `name version`, as the plugin describes itself.
     label: Arc<str>,
     pub info: types::PluginInfo,
@@ -89,6 +94,11 @@ pub struct Plugin {
 impl Plugin {
     /// Reads, verifies, compiles, links and describes a plugin. `slot` and
     /// `expected` say where it is going, so a wrong world is refused early.
+    ///
+    /// A component described before (an authentic record for its sha256)
+    /// is neither compiled, deserialized nor instantiated here: it is
+    /// linked on its first call. `plugin list` of a big plugin then costs
+    /// what reading two small records costs.
     pub fn load(
         runtime: &Runtime,
         spec: &PluginSpec,
@@ -96,38 +106,7 @@ impl Plugin {
         expected: Option<World>,
     ) -> Result<Self, LoadError> {
         let origin = spec.source.to_string();
-        let mut settled = None;
-        let bytes: std::borrow::Cow<'static, [u8]> = match &spec.source {
-            Source::Builtin(name) => {
-                builtin::get(name)
-                    .map(Into::into)
-                    .ok_or_else(|| LoadError::UnknownBuiltin {
-                        name: name.clone(),
-                        available: builtin::names().collect::<Vec<_>>().join(", "),
-                    })?
-            }
-            Source::File(path) => {
-                // A big component (an interpreter: tens of MB) already
-                // hashed and compiled is neither read nor hashed again.
-                if let Some(sha256) = runtime.known_sha256(path)
-                    && spec
-                        .sha256
-                        .as_ref()
-                        .is_none_or(|pin| pin.eq_ignore_ascii_case(&sha256))
-                    && let Some(component) = runtime.cached(&sha256)
-                {
-                    return Self::from_component(runtime, component, spec, sha256, slot, expected);
-                }
-                let (bytes, before, after) = super::read::component_file_with_metadata(path)
-                    .map_err(|error| LoadError::Read {
-                        origin: origin.clone(),
-                        error,
-                    })?;
-                settled = FileId::settled(&before, &after).map(|id| (path, id));
-                bytes.into()
-            }
-        };
-        let sha256 = sha256_hex(&bytes);
+        let (sha256, bytes) = identify(runtime, spec)?;
         if let Some(expected) = &spec.sha256
             && !expected.eq_ignore_ascii_case(&sha256)
         {
@@ -137,64 +116,39 @@ impl Plugin {
                 actual: sha256,
             });
         }
-        let component = runtime.compile(&origin, &bytes, &sha256, &spec.limits.compile)?;
-        if let Some((path, id)) = settled {
-            runtime.remember_sha256(path, id, &sha256);
+        if let Some(record) = runtime.described(&sha256)
+            && let Some(mut plugin) = Self::from_record(runtime, spec, &sha256, record)
+        {
+            plugin.check_world(slot, expected)?;
+            plugin.configure(spec.config.as_ref(), slot)?;
+            return Ok(plugin);
         }
-        Self::from_component(runtime, component, spec, sha256, slot, expected)
+        let component = compiled(runtime, spec, &sha256, bytes.as_deref())?;
+        let (world, pre) = link(runtime, &component, &origin, slot, expected)?;
+        let mut plugin = Self::new(runtime, spec, sha256, world, pre.version());
+        plugin.pre.get_or_init(|| pre);
+        let described = plugin.call("describe", |pre, store| pre.describe(store))?;
+        plugin.accept(described)?;
+        runtime.remember_described(&plugin.sha256, &plugin.record());
+        plugin.configure(spec.config.as_ref(), slot)?;
+        Ok(plugin)
     }
 
-    fn from_component(
+    fn new(
         runtime: &Runtime,
-        component: Component,
         spec: &PluginSpec,
         sha256: String,
-        slot: &str,
-        expected: Option<World>,
-    ) -> Result<Self, LoadError> {
+        world: World,
+        contract: &'static str,
+    ) -> Self {
         let origin = spec.source.to_string();
-        let inspection = inspect::inspect(runtime.engine(), &component);
-        let version = match &inspection.contract_version {
-            None => None,
-            Some(found) => match bindings::serving(found) {
-                Some(contract) => Some(contract.version),
-                None => {
-                    return Err(LoadError::IncompatibleVersion {
-                        origin,
-                        found: found.clone(),
-                        supported: bindings::supported(),
-                    });
-                }
-            },
-        };
-        let Some(world) = inspection.world else {
-            return Err(LoadError::NotAPlugin {
-                origin,
-                exports: inspection.exports.join(", "),
-            });
-        };
-        if let Some(expected) = expected
-            && expected != world
-        {
-            return Err(LoadError::WrongWorld {
-                origin,
-                slot: slot.to_string(),
-                found: world,
-                expected,
-            });
-        }
-        let link = |e: wasmtime::Error| LoadError::Link {
-            origin: origin.clone(),
-            reason: link_reason(&e),
-        };
-        let instance_pre = runtime.linker().instantiate_pre(&component).map_err(link)?;
-        let pre = Pre::new(world, version, instance_pre).map_err(link)?;
-        let mut plugin = Self {
+        Self {
             runtime: runtime.clone(),
-            pre,
+            pre: OnceLock::new(),
+            contract,
             label: Arc::from(origin.as_str()),
             info: types::PluginInfo {
-                name: origin.clone(),
+                name: origin,
                 version: String::new(),
                 description: String::new(),
                 config_schema: None,
@@ -205,10 +159,99 @@ impl Plugin {
             sha256,
             limits: spec.limits,
             config: "{}".into(),
+        }
+    }
+
+    /// A plugin as a record says it described itself, not yet linked;
+    /// `None` (describe it again) when the record names a contract this
+    /// build no longer serves or says what `describe` may not say.
+    fn from_record(
+        runtime: &Runtime,
+        spec: &PluginSpec,
+        sha256: &str,
+        record: DescribedRecord,
+    ) -> Option<Self> {
+        let contract = bindings::contract(&record.contract)?.version;
+        let mut plugin = Self::new(runtime, spec, sha256.to_string(), record.world, contract);
+        let described = bindings::Described {
+            info: types::PluginInfo {
+                name: record.name,
+                version: record.version,
+                description: record.description,
+                config_schema: record.config_schema,
+            },
+            phase: record.phase.map(|(owns, after)| PhaseDecl { owns, after }),
         };
-        plugin.describe()?;
-        plugin.configure(spec.config.as_ref(), slot)?;
-        Ok(plugin)
+        plugin.accept(described).ok()?;
+        Some(plugin)
+    }
+
+    /// What a record keeps of this plugin (see [`Plugin::from_record`]).
+    fn record(&self) -> DescribedRecord {
+        DescribedRecord {
+            world: self.world,
+            contract: self.contract.to_string(),
+            name: self.info.name.clone(),
+            version: self.info.version.clone(),
+            description: self.info.description.clone(),
+            config_schema: self.info.config_schema.clone(),
+            phase: self
+                .phase
+                .as_ref()
+                .map(|decl| (decl.owns.clone(), decl.after.clone())),
+        }
+    }
+
+    fn check_world(&self, slot: &str, expected: Option<World>) -> Result<(), LoadError> {
+        match expected {
+            Some(expected) if expected != self.world => Err(LoadError::WrongWorld {
+                origin: self.source.to_string(),
+                slot: slot.to_string(),
+                found: self.world,
+                expected,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The linked component: at hand, or (a plugin loaded from a record)
+    /// found in the cache or compiled again now, and linked. It must be
+    /// what the record described: the same sha256 (the source is hashed
+    /// again if it has to be read), world and contract.
+    fn pre(&self, call: &'static str) -> Result<&Pre, CallError> {
+        if let Some(pre) = self.pre.get() {
+            return Ok(pre);
+        }
+        let origin = self.source.to_string();
+        let spec = PluginSpec {
+            source: self.source.clone(),
+            sha256: None,
+            limits: self.limits,
+            config: None,
+        };
+        let unloadable = |reason: String| CallError::Unloadable {
+            plugin: self.label.clone(),
+            call,
+            reason,
+        };
+        let (world, pre) = compiled(&self.runtime, &spec, &self.sha256, None)
+            .and_then(|component| link(&self.runtime, &component, &origin, call, None))
+            .map_err(|err| unloadable(err.to_string()))?;
+        if world != self.world || pre.version() != self.contract {
+            return Err(unloadable(format!(
+                "it is now a {world} plugin of contract {}, not the {} plugin of {} it described itself as",
+                pre.version(),
+                self.world,
+                self.contract
+            )));
+        }
+        Ok(self.pre.get_or_init(|| pre))
+    }
+
+    /// Links the plugin now if it was loaded from a recorded description
+    /// (a call does it anyway): to learn at once whether it still loads.
+    pub fn link(&self) -> Result<(), CallError> {
+        self.pre("link").map(drop)
     }
 
     /// `name version`, escaped, as used in every message about this plugin.
@@ -220,7 +263,7 @@ impl Plugin {
     /// none is set, so a required setting is named) and keeps it for every
     /// call. A plugin built for 0.1.0 has no configuration to take.
     fn configure(&mut self, config: Option<&PluginConfig>, slot: &str) -> Result<(), LoadError> {
-        if self.pre.version() == bindings::v0_1::VERSION {
+        if self.contract == bindings::v0_1::VERSION {
             return match config {
                 None => Ok(()),
                 Some(config) => Err(plugin_config::ConfigRefused::NotInContract {
@@ -251,12 +294,13 @@ impl Plugin {
 
     /// The contract version the plugin was built against.
     pub fn contract_version(&self) -> &'static str {
-        self.pre.version()
+        self.contract
     }
 
-    fn describe(&mut self) -> Result<(), CallError> {
-        let bindings::Described { info, phase } =
-            self.call("describe", |store| self.pre.describe(store))?;
+    /// Takes what `describe` said (now, or in a record), if the contract
+    /// allows it.
+    fn accept(&mut self, described: bindings::Described) -> Result<(), CallError> {
+        let bindings::Described { info, phase } = described;
         if info.name.trim().is_empty() {
             return Err(self.contract("describe", "returned an empty name".into()));
         }
@@ -301,8 +345,8 @@ impl Plugin {
         if self.world != World::Classifier {
             return Err(self.not_this_world("classify"));
         }
-        let answer = self.call("classify", |store| {
-            self.pre.classify(store, batch, &self.config)
+        let answer = self.call("classify", |pre, store| {
+            pre.classify(store, batch, &self.config)
         })?;
         let classifications = self.returned("classify", answer)?;
         if classifications.len() != batch.len() {
@@ -322,8 +366,8 @@ impl Plugin {
         if self.world != World::Router {
             return Err(self.not_this_world("route"));
         }
-        let answer = self.call("route", |store| {
-            self.pre.route(store, request, &self.config)
+        let answer = self.call("route", |pre, store| {
+            pre.route(store, request, &self.config)
         })?;
         let route = self.returned("route", answer)?;
         // Model names are shown in tables and logs and sent to endpoints.
@@ -367,7 +411,7 @@ impl Plugin {
         if self.world != World::Phase {
             return Err(self.not_this_world("run"));
         }
-        let answer = self.call("run", |store| self.pre.run(store, input, &self.config))?;
+        let answer = self.call("run", |pre, store| pre.run(store, input, &self.config))?;
         self.returned("run", answer)
     }
 
@@ -376,8 +420,10 @@ impl Plugin {
     fn call<R: ReturnedBytes>(
         &self,
         call: &'static str,
-        f: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R>,
+        f: impl FnOnce(&Pre, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R, CallError> {
+        // Linking a plugin loaded from a record is not the call's time.
+        let pre = self.pre(call)?;
         // The call's own limit, or what is left of the command's budget
         // for plugin work, whichever ends first.
         let budget = self.runtime.plugin_budget();
@@ -402,7 +448,7 @@ impl Plugin {
         // default. Twice the output limit leaves room for the host's
         // per-element bookkeeping, and running out is our output limit.
         store.set_hostcall_fuel(hostcall_fuel(self.limits));
-        let result = f(&mut store);
+        let result = f(pre, &mut store);
         // A call stopped at its deadline used all of its time, even if the
         // epoch ticked it out a little early.
         let timed_out = store.data().clock.overslept
@@ -509,6 +555,135 @@ impl Plugin {
             format!("is a {} plugin, it has no `{call}`", self.world),
         )
     }
+}
+
+/// A component's bytes: embedded (a built-in) or read from its file.
+type Bytes = Cow<'static, [u8]>;
+
+/// The component's sha256, and its bytes if they had to be read for it: a
+/// component file unchanged since it was last hashed (see
+/// `cache::identity`) is not read again, unless its recorded hash is not
+/// the one pinned (then it is read and hashed, and the pin judged on that).
+fn identify(runtime: &Runtime, spec: &PluginSpec) -> Result<(String, Option<Bytes>), LoadError> {
+    if let Source::File(path) = &spec.source
+        && let Some(sha256) = runtime.known_sha256(path)
+        && spec
+            .sha256
+            .as_ref()
+            .is_none_or(|pin| pin.eq_ignore_ascii_case(&sha256))
+    {
+        return Ok((sha256, None));
+    }
+    let (bytes, settled) = source_bytes(spec)?;
+    let sha256 = sha256_hex(&bytes);
+    if let (Source::File(path), Some(id)) = (&spec.source, settled) {
+        runtime.remember_sha256(path, id, &sha256);
+    }
+    Ok((sha256, Some(bytes)))
+}
+
+/// The bytes of a plugin's component, and for a file its identity if it
+/// is settled and did not change while read.
+fn source_bytes(spec: &PluginSpec) -> Result<(Bytes, Option<FileId>), LoadError> {
+    match &spec.source {
+        Source::Builtin(name) => builtin::get(name)
+            .map(|bytes| (bytes.into(), None))
+            .ok_or_else(|| LoadError::UnknownBuiltin {
+                name: name.clone(),
+                available: builtin::names().collect::<Vec<_>>().join(", "),
+            }),
+        Source::File(path) => {
+            let (bytes, before, after) =
+                super::read::component_file_with_metadata(path).map_err(|error| {
+                    LoadError::Read {
+                        origin: spec.source.to_string(),
+                        error,
+                    }
+                })?;
+            Ok((bytes.into(), FileId::settled(&before, &after)))
+        }
+    }
+}
+
+/// The compiled component with this sha256: from the process or the disk
+/// cache, else compiled from `bytes`, or from the source read again (which
+/// must still hash to `sha256`: it may have changed since it was hashed).
+fn compiled(
+    runtime: &Runtime,
+    spec: &PluginSpec,
+    sha256: &str,
+    bytes: Option<&[u8]>,
+) -> Result<Component, LoadError> {
+    if let Some(component) = runtime.cached(sha256) {
+        return Ok(component);
+    }
+    let origin = spec.source.to_string();
+    let read;
+    let bytes = match bytes {
+        Some(bytes) => bytes,
+        None => {
+            read = source_bytes(spec)?.0;
+            let actual = sha256_hex(&read);
+            if actual != sha256 {
+                return Err(LoadError::Sha256Mismatch {
+                    origin,
+                    expected: sha256.to_string(),
+                    actual,
+                });
+            }
+            &read
+        }
+    };
+    runtime.compile(&origin, bytes, sha256, &spec.limits.compile)
+}
+
+/// Which world a component implements and its bindings, linked against
+/// the sandbox; refused if it is no plugin, of a contract not served, or
+/// not of the `expected` world.
+fn link(
+    runtime: &Runtime,
+    component: &Component,
+    origin: &str,
+    slot: &str,
+    expected: Option<World>,
+) -> Result<(World, Pre), LoadError> {
+    let inspection = inspect::inspect(runtime.engine(), component);
+    let version = match &inspection.contract_version {
+        None => None,
+        Some(found) => match bindings::serving(found) {
+            Some(contract) => Some(contract.version),
+            None => {
+                return Err(LoadError::IncompatibleVersion {
+                    origin: origin.to_string(),
+                    found: found.clone(),
+                    supported: bindings::supported(),
+                });
+            }
+        },
+    };
+    let Some(world) = inspection.world else {
+        return Err(LoadError::NotAPlugin {
+            origin: origin.to_string(),
+            exports: inspection.exports.join(", "),
+        });
+    };
+    if let Some(expected) = expected
+        && expected != world
+    {
+        return Err(LoadError::WrongWorld {
+            origin: origin.to_string(),
+            slot: slot.to_string(),
+            found: world,
+            expected,
+        });
+    }
+    let link = |e: wasmtime::Error| LoadError::Link {
+        origin: origin.to_string(),
+        reason: link_reason(&e),
+    };
+    let instance_pre = runtime.linker().instantiate_pre(component).map_err(link)?;
+    let pre = Pre::new(world, version, instance_pre).map_err(link)?;
+    Ok((world, pre))
 }
 
 /// The slot `pitcrew plugin check` loads a component into: its config

@@ -9,7 +9,7 @@ use std::time::Duration;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
-use super::cache::{Cache, CacheSetting, FileId};
+use super::cache::{Cache, CacheSetting, DescribedRecord, FileId};
 use super::clock::Clocks;
 use super::error::{LoadError, first_line};
 use super::limits::{CompileLimits, compile};
@@ -147,6 +147,20 @@ impl Runtime {
     pub fn remember_sha256(&self, path: &std::path::Path, id: FileId, sha256: &str) {
         if let Some(cache) = &self.inner.cache {
             cache.remember_sha256(path, id, sha256);
+        }
+    }
+
+    /// What the component with this sha256 said in `describe` when it was
+    /// last loaded, if an authentic record keeps it (see
+    /// `cache::described`). `None` without a cache.
+    pub fn described(&self, sha256: &str) -> Option<DescribedRecord> {
+        self.inner.cache.as_ref()?.described(sha256)
+    }
+
+    /// Records what a component said in `describe`, for [`Runtime::described`].
+    pub fn remember_described(&self, sha256: &str, record: &DescribedRecord) {
+        if let Some(cache) = &self.inner.cache {
+            cache.remember_described(sha256, record);
         }
     }
 
