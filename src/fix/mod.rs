@@ -118,6 +118,7 @@ pub fn suggest_fixes(
 
 /// A model-free candidate (selector healing's): its edits and who
 /// proposed them.
+#[derive(Clone, Debug)]
 pub struct Seeded {
     pub edits: Vec<Edit>,
     pub proposer: String,

@@ -13,7 +13,7 @@ use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
 use crate::triage::model::{ModelClient, ModelRef};
-use crate::triage::suggest;
+use crate::triage::{parallel, suggest};
 
 /// Name shown as the proposer of a healed locator.
 const HEALER: &str = "selector-healing";
@@ -30,12 +30,30 @@ pub struct FixRun<'a> {
     pub options: FixOptions,
     /// `--apply`: land each group's best verified fix.
     pub apply: bool,
+    /// Groups verified at once, each in its own copy of the tree (at least 1).
+    pub concurrency: usize,
+}
+
+/// One group's fix work, prepared before any group is verified.
+struct Job {
+    /// Its index in the triage's groups.
+    index: usize,
+    fingerprint: String,
+    request: FixRequest,
+    models: Vec<ModelRef>,
+    heal: Option<(FixRequest, Seeded)>,
 }
 
 /// Adds each group's fix suggestions to `triage` (before its advice) and,
 /// with `--apply`, lands the verified ones, printing each file to `out`.
 /// `client` is `None` when models are off: then only healed locators are
 /// judged.
+///
+/// Groups are verified `run.concurrency` at a time, started in priority
+/// order, each in its own copy of the tree as it is now; the results are
+/// then taken (and, with `--apply`, landed) in priority order, so the
+/// report is the same whatever finished first. The model client bounds
+/// the model requests and spends one budget across all of them.
 pub fn fix_groups(
     groups: &Groups<'_>,
     triage: &mut Triage,
@@ -46,32 +64,32 @@ pub fn fix_groups(
     // `time_limit` bounds the whole run, not each group: a red run with many
     // groups must still end when the user said.
     let deadline = Instant::now() + run.options.time_limit;
-    for (group, report) in groups.0.iter().zip(&mut triage.groups) {
-        let request = request(group, run);
-        if request.failing.is_empty() {
-            continue;
-        }
-        tracing::debug!(
-            group = %report.fingerprint,
-            allowed = ?request.allowed_files(),
-            "fix candidates may change these files"
-        );
-        let models = available(client, &report.route.models);
-        let heal = healed(group, run.root, &request);
-        if models.is_empty() && heal.is_none() {
-            continue;
-        }
-        let mut suggestions = Vec::new();
-        if let Some((narrowed, seeded)) = heal {
-            suggestions.extend(within(deadline, &run.options, |options| {
-                fix::suggest_and_verify(None, &[], &narrowed, options, vec![seeded])
-            }));
-        }
-        if !models.is_empty() {
-            suggestions.extend(within(deadline, &run.options, |options| {
-                fix::suggest_and_verify(client, &models, &request, options, Vec::new())
-            }));
-        }
+    let jobs: Vec<Job> = groups
+        .0
+        .iter()
+        .zip(&triage.groups)
+        .enumerate()
+        .filter_map(|(index, (group, report))| {
+            prepare(
+                index,
+                group,
+                &report.fingerprint,
+                &report.route.models,
+                client,
+                run,
+            )
+        })
+        .collect();
+    tracing::debug!(
+        groups = jobs.len(),
+        at_once = run.concurrency.max(1),
+        "verifying fix candidates"
+    );
+    let verified = parallel::map_bounded(&jobs, run.concurrency.max(1), |_, job| {
+        verify(job, client, deadline, &run.options)
+    });
+    for (job, mut suggestions) in jobs.iter().zip(verified) {
+        let report = &mut triage.groups[job.index];
         // Verified first, whoever proposed them (stable: each call already
         // ordered its own).
         suggestions.sort_by_key(|s| s.status != Status::Verified);
@@ -84,6 +102,71 @@ pub fn fix_groups(
         report.suggestions = suggestions.into_iter().map(Entry::Fix).collect();
         report.suggestions.extend(advice);
     }
+}
+
+/// The group's request, models and healed locators; `None` when there is
+/// nothing to verify (no test with a file, no model and nothing healed).
+fn prepare(
+    index: usize,
+    group: &Group<'_>,
+    fingerprint: &str,
+    routed: &[String],
+    client: Option<&ModelClient>,
+    run: &FixRun<'_>,
+) -> Option<Job> {
+    let request = request(group, run);
+    if request.failing.is_empty() {
+        return None;
+    }
+    tracing::debug!(
+        group = %fingerprint,
+        allowed = ?request.allowed_files(),
+        "fix candidates may change these files"
+    );
+    let models = available(client, routed);
+    let heal = healed(group, run.root, &request);
+    if models.is_empty() && heal.is_none() {
+        return None;
+    }
+    Some(Job {
+        index,
+        fingerprint: fingerprint.to_string(),
+        request,
+        models,
+        heal,
+    })
+}
+
+/// One group's candidates, healed and asked, each judged.
+fn verify(
+    job: &Job,
+    client: Option<&ModelClient>,
+    deadline: Instant,
+    options: &FixOptions,
+) -> Vec<Suggestion> {
+    // Groups verified at once must not write their runs' logs over each other's.
+    let options = &FixOptions {
+        log_dir: options.log_dir.as_ref().map(|dir| {
+            let dir = dir.join(format!("group-{}-{}", job.index + 1, job.fingerprint));
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                tracing::warn!("no log directory {}: {e}", dir.display());
+            }
+            dir
+        }),
+        ..options.clone()
+    };
+    let mut suggestions = Vec::new();
+    if let Some((narrowed, seeded)) = &job.heal {
+        suggestions.extend(within(deadline, options, |options| {
+            fix::suggest_and_verify(None, &[], narrowed, options, vec![seeded.clone()])
+        }));
+    }
+    if !job.models.is_empty() {
+        suggestions.extend(within(deadline, options, |options| {
+            fix::suggest_and_verify(client, &job.models, &job.request, options, Vec::new())
+        }));
+    }
+    suggestions
 }
 
 /// Runs `verify` with the time left before `deadline`, or says the time
@@ -103,8 +186,9 @@ fn within(
     })
 }
 
-/// What a group gets when earlier groups spent the run's fix time: said,
-/// so that a group nobody tried is not mistaken for one without a fix.
+/// What a group gets when the groups started before it spent the run's fix
+/// time: said, so that a group nobody tried is not mistaken for one
+/// without a fix.
 fn out_of_time(options: &FixOptions) -> Suggestion {
     Suggestion {
         status: Status::Unverified,
