@@ -98,7 +98,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
                 ..FixOptions::default()
             },
             apply: args.apply,
-            concurrency: verify_concurrency(config.models.concurrency),
+            concurrency: crate::triage::fixing::concurrency(config.models.concurrency),
         };
         // Applied files are printed on stderr: stdout is the report.
         fix_groups(
@@ -146,19 +146,6 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
         out.flush()?;
     }
     Ok(exit::SUCCESS)
-}
-
-/// Groups verified at once: the model client's bound (`[models]
-/// concurrency`, 4 by default), and no more than the cores, but at least 2.
-/// Each verification runs the tests, which want a core; yet much of a
-/// group's time is spent waiting (for a model's answer, a copy of the tree,
-/// a runner starting up), so even on one core a second group overlaps the
-/// first's waits.
-fn verify_concurrency(models: Option<usize>) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    // The client's own default, from the one place that sets it.
-    let default = || crate::triage::model::ClientConfig::new(Vec::new()).concurrency;
-    models.unwrap_or_else(default).min(cores.max(2)).max(1)
 }
 
 /// The test command `pitcrew test` recorded in a results file among the
