@@ -6,6 +6,9 @@
 //! lost test id heals from the ARIA snapshot to the role, and from the
 //! saved DOM (an HTML snapshot a hook wrote) to the new test id. And the
 //! same through the binary: `pitcrew triage --fix --apply` heals and lands.
+//! A locator kept in a page object (`pages/login.js`) heals there, where
+//! the stack says it is, and is verified by re-running the test that
+//! called it.
 //!
 //! Needs `@playwright/test` in the `node_modules` that `PITCREW_JS_MODULES`
 //! names and a Chromium (`PITCREW_CHROMIUM`, else `/usr/bin/chromium`).
@@ -310,4 +313,147 @@ fn triage_fix_heals_every_healable_test_of_a_group_and_applies_it() {
         .map(|c| c.name.as_str())
         .collect();
     assert_eq!(failing, ["removes"], "{cases:#?}");
+}
+
+/// The login page after the change: "Login" became "Log in".
+const LOGIN_PAGE: &str = r#"<!doctype html>
+<html><head><title>Welcome</title></head><body>
+<h1>Welcome back</h1>
+<button onclick="document.title='signed in'">Log in</button>
+<button onclick="document.title='help'">Help</button>
+</body></html>
+"#;
+
+const PAGE_OBJECT: &str = "pages/login.js";
+
+/// The page object, written against the page before the change.
+const LOGIN_OBJECT: &str = r#"const path = require('path');
+
+class LoginPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open() {
+    await this.page.goto('file://' + path.join(__dirname, '..', 'login.html'));
+  }
+
+  async submit() {
+    await this.page.getByRole('button', { name: 'Login' }).click();
+  }
+}
+
+module.exports = { LoginPage };
+"#;
+
+const LOGIN_SPEC_FILE: &str = "tests/login.spec.js";
+
+const LOGIN_SPEC: &str = r#"const { test, expect } = require('@playwright/test');
+const { LoginPage } = require('../pages/login');
+
+test('signs in', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.submit();
+  await expect(page).toHaveTitle('signed in');
+});
+"#;
+
+/// A git repository whose test reaches the button through a page object.
+fn page_object_project(dir: &Path, modules: &Path, chromium: &Path) {
+    fs::create_dir_all(dir.join("tests")).unwrap();
+    fs::create_dir_all(dir.join("pages")).unwrap();
+    std::os::unix::fs::symlink(modules, dir.join("node_modules")).unwrap();
+    fs::write(
+        dir.join("package.json"),
+        r#"{"name":"login","private":true}"#,
+    )
+    .unwrap();
+    fs::write(dir.join("playwright.config.js"), config(chromium)).unwrap();
+    fs::write(dir.join("login.html"), LOGIN_PAGE).unwrap();
+    fs::write(dir.join(PAGE_OBJECT), LOGIN_OBJECT).unwrap();
+    fs::write(dir.join(LOGIN_SPEC_FILE), LOGIN_SPEC).unwrap();
+    fs::write(dir.join(".gitignore"), "junit.xml\ntest-results/\n").unwrap();
+    git(dir, &["init", "-q"]);
+    commit_all(dir, "login page, its page object and its test");
+}
+
+#[test]
+fn a_locator_in_a_page_object_heals_in_the_page_object_and_verifies() {
+    let Some((modules, chromium)) = tools() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    page_object_project(root, &modules, &chromium);
+    let (output, cases) = playwright(root, &[]);
+    assert!(!output.status.success());
+    assert_eq!(cases.len(), 1, "{cases:#?}");
+    let case = &cases[0];
+    let (message, details) = (
+        case.message.as_deref().unwrap_or_default(),
+        case.details.as_deref().unwrap_or_default(),
+    );
+    // The test file's stack line (`await login.submit()`) holds no
+    // locator: the page object's does. Whether the results name the test
+    // file or not, the edit is the page object's.
+    for named in [Some(LOGIN_SPEC_FILE), None] {
+        let candidates = heal_failure(root, message, details, named)
+            .unwrap_or_else(|e| panic!("{named:?}: {e}\n{details}"));
+        let edit = &candidates[0].edit;
+        assert_eq!(edit.file, PAGE_OBJECT, "{named:?}");
+        assert_eq!(
+            edit.search,
+            "    await this.page.getByRole('button', { name: 'Login' }).click();"
+        );
+        assert_eq!(
+            edit.replace,
+            "    await this.page.getByRole('button', { name: 'Log in' }).click();"
+        );
+    }
+
+    // Through the binary: healed, verified by re-running the test in a
+    // copy of the tree, and landed in the page object.
+    let out = pitcrew(
+        &[
+            "triage",
+            "junit.xml",
+            "--no-suggest",
+            "--fix",
+            "--apply",
+            "--format",
+            "json",
+            "--",
+            "node_modules/.bin/playwright",
+            "test",
+        ],
+        root,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let best = &json["groups"][0]["suggestions"][0];
+    assert_eq!(best["status"], "verified", "{json:#}");
+    assert_eq!(best["model"], "selector-healing");
+    assert_eq!(best["edits"][0]["file"], PAGE_OBJECT);
+    assert!(
+        stderr.contains(PAGE_OBJECT),
+        "the file applied is named: {stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join(LOGIN_SPEC_FILE)).unwrap(),
+        LOGIN_SPEC,
+        "the test itself is untouched"
+    );
+    let healed = fs::read_to_string(root.join(PAGE_OBJECT)).unwrap();
+    assert!(
+        healed.contains("getByRole('button', { name: 'Log in' })"),
+        "{healed}"
+    );
+    let (output, cases) = playwright(root, &[]);
+    assert!(
+        output.status.success(),
+        "{}\n{cases:#?}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }

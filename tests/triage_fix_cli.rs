@@ -215,6 +215,9 @@ fn the_fix_time_limit_bounds_the_whole_run_and_groups_left_say_so() {
         "import time\nfrom calc import add\n\n\ndef test_add():\n    time.sleep(1.5)\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n",
     )
     .unwrap();
+    // One group at a time (`[models] concurrency` bounds the groups
+    // verified at once): the second starts only when the first is done.
+    std::fs::write(root.join("pitcrew.toml"), "[models]\nconcurrency = 1\n").unwrap();
     // Uncommitted, so `--base HEAD~1` still names calc.py as changed.
     let pytest = pytest_junit(root);
     assert_eq!(pytest.status.code(), Some(1));

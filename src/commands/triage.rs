@@ -98,6 +98,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
                 ..FixOptions::default()
             },
             apply: args.apply,
+            concurrency: crate::triage::fixing::concurrency(config.models.concurrency),
         };
         // Applied files are printed on stderr: stdout is the report.
         fix_groups(

@@ -37,7 +37,9 @@ use serde::Serialize;
 
 pub use edit::Edit;
 pub use land::{LandError, apply_verified};
-pub use request::{FailingTest, FixOptions, FixRequest, recorded_command, stack_files};
+pub use request::{
+    FailingTest, FixOptions, FixRequest, recorded_command, stack_files, test_file_of,
+};
 pub use verify::Tested;
 
 use self::consensus::{Candidate, Voted};
@@ -118,6 +120,7 @@ pub fn suggest_fixes(
 
 /// A model-free candidate (selector healing's): its edits and who
 /// proposed them.
+#[derive(Clone, Debug)]
 pub struct Seeded {
     pub edits: Vec<Edit>,
     pub proposer: String,

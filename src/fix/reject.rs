@@ -160,7 +160,9 @@ fn leads_out(root: &Path, file: &str) -> bool {
     }
 }
 
-fn looks_like_test_file(file: &str) -> bool {
+/// Whether `file` is named like a test file (in a test directory, or a
+/// runner's naming: `test_x.py`, `x_test.go`, `x.test.ts`, `x.spec.js`…).
+pub fn looks_like_test_file(file: &str) -> bool {
     let name = file.rsplit('/').next().unwrap_or(file);
     let in_test_dir = file
         .split('/')

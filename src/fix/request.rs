@@ -157,6 +157,29 @@ pub fn stack_files(details: &str, root: &Path) -> Vec<String> {
     files
 }
 
+/// The test's own file among its stack's files (as [`stack_files`] gives
+/// them), for a report that names none (Playwright's and pytest's JUnit):
+/// the one whose path ends with the test's `classname` read as a path
+/// (Playwright's classname is the file, relative to the test directory),
+/// else the first named like a test file, else the first. The first frame
+/// alone is not it: a page object or helper the test called comes before it.
+pub fn test_file_of(stack_files: &[String], classname: &str) -> Option<String> {
+    let named = |file: &&String| {
+        let want: Vec<&str> = classname.split('/').filter(|c| !c.is_empty()).collect();
+        !want.is_empty() && file.split('/').collect::<Vec<_>>().ends_with(&want)
+    };
+    stack_files
+        .iter()
+        .find(named)
+        .or_else(|| {
+            stack_files
+                .iter()
+                .find(|f| super::reject::looks_like_test_file(f))
+        })
+        .or_else(|| stack_files.first())
+        .cloned()
+}
+
 static SOURCE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?:file://)?[A-Za-z0-9_./@+-]*[A-Za-z0-9_]\.(?:py|pyi|js|mjs|cjs|jsx|ts|tsx|mts|cts|go|rs|java|kt|rb|php|cs|swift|vue|svelte)\b",
@@ -187,6 +210,29 @@ mod tests {
             recorded_command(&serde_json::json!({"command": [1]})).0,
             None
         );
+    }
+
+    #[test]
+    fn the_test_file_is_the_stack_file_its_classname_names_not_the_first_frame() {
+        let stack = ["pages/login.js", "lib/util.js", "e2e/login.spec.js"].map(String::from);
+        // Playwright: the classname is the file under the test directory.
+        assert_eq!(
+            test_file_of(&stack, "login.spec.js").as_deref(),
+            Some("e2e/login.spec.js")
+        );
+        // pytest: a dotted classname; the file named like a test.
+        let stack = ["src/calc.py", "tests/test_calc.py"].map(String::from);
+        assert_eq!(
+            test_file_of(&stack, "tests.test_calc").as_deref(),
+            Some("tests/test_calc.py")
+        );
+        // Nothing named like a test: the first frame, as before.
+        let stack = ["checks/verify.py", "src/calc.py"].map(String::from);
+        assert_eq!(
+            test_file_of(&stack, "").as_deref(),
+            Some("checks/verify.py")
+        );
+        assert_eq!(test_file_of(&[], "x"), None);
     }
 
     #[test]

@@ -98,6 +98,14 @@ impl Sandbox {
         &self.root
     }
 
+    /// A directory for the runs' reports and logs beside the copy (not in
+    /// it: the tests must not see them), removed with it.
+    pub fn scratch(&self) -> io::Result<PathBuf> {
+        let dir = self.base.join("runs");
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+
     /// Whether the copy is a git worktree (else a plain copy).
     pub fn is_worktree(&self) -> bool {
         self.git_top.is_some()

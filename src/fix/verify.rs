@@ -54,7 +54,9 @@ pub struct Verifier<'a> {
     runner: &'static dyn Runner,
     command: &'a [String],
     sandbox: Sandbox,
-    scratch: tempfile::TempDir,
+    /// The runs' reports and logs, inside the sandbox's temporary directory
+    /// (removed with it, on Ctrl-C too).
+    scratch: PathBuf,
     log_dir: PathBuf,
     deadline: Instant,
     /// The group's tests that fail in the baseline.
@@ -86,14 +88,10 @@ impl<'a> Verifier<'a> {
         };
         let sandbox =
             Sandbox::create(&request.root).map_err(|e| format!("no copy of the tree: {e}"))?;
-        let scratch = tempfile::Builder::new()
-            .prefix("pitcrew-fix-runs-")
-            .tempdir()
+        let scratch = sandbox
+            .scratch()
             .map_err(|e| format!("no scratch directory: {e}"))?;
-        let log_dir = options
-            .log_dir
-            .clone()
-            .unwrap_or_else(|| scratch.path().to_path_buf());
+        let log_dir = options.log_dir.clone().unwrap_or_else(|| scratch.clone());
         let files: BTreeSet<String> = request.failing.iter().map(|f| f.file.clone()).collect();
         let mut verifier = Verifier {
             runner,
@@ -282,7 +280,7 @@ impl<'a> Verifier<'a> {
         }
         self.runs += 1;
         let log = self.log_dir.join(format!("fix-run-{}.log", self.runs));
-        let scratch = self.scratch.path().join(format!("run-{}", self.runs));
+        let scratch = self.scratch.join(format!("run-{}", self.runs));
         std::fs::create_dir_all(&scratch).map_err(|e| format!("no scratch directory: {e}"))?;
         let (items, split_files) = match selection {
             Selection::Files => (self.files.clone(), BTreeMap::new()),

@@ -13,7 +13,7 @@ use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
 use crate::triage::model::{ModelClient, ModelRef};
-use crate::triage::suggest;
+use crate::triage::{parallel, suggest};
 
 /// Name shown as the proposer of a healed locator.
 const HEALER: &str = "selector-healing";
@@ -30,12 +30,44 @@ pub struct FixRun<'a> {
     pub options: FixOptions,
     /// `--apply`: land each group's best verified fix.
     pub apply: bool,
+    /// Groups verified at once, each in its own copy of the tree (at least 1).
+    pub concurrency: usize,
+}
+
+/// Groups verified at once: the model client's bound (`models`, from
+/// `[models] concurrency`; 4 by default), and no more than the cores, but
+/// at least 2 (fewer only when the bound is 1).
+/// Each verification runs the tests, which want a core; yet much of a
+/// group's time is spent waiting (for a model's answer, a copy of the tree,
+/// a runner starting up), so even on one core a second group overlaps the
+/// first's waits.
+pub fn concurrency(models: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // The client's own default, from the one place that sets it.
+    let default = || crate::triage::model::ClientConfig::new(Vec::new()).concurrency;
+    models.unwrap_or_else(default).min(cores.max(2)).max(1)
+}
+
+/// One group's fix work, prepared before any group is verified.
+struct Job {
+    /// Its index in the triage's groups.
+    index: usize,
+    fingerprint: String,
+    request: FixRequest,
+    models: Vec<ModelRef>,
+    heal: Option<(FixRequest, Seeded)>,
 }
 
 /// Adds each group's fix suggestions to `triage` (before its advice) and,
 /// with `--apply`, lands the verified ones, printing each file to `out`.
 /// `client` is `None` when models are off: then only healed locators are
 /// judged.
+///
+/// Groups are verified `run.concurrency` at a time, started in priority
+/// order, each in its own copy of the tree as it is now; the results are
+/// then taken (and, with `--apply`, landed) in priority order, so the
+/// report is the same whatever finished first. The model client bounds
+/// the model requests and spends one budget across all of them.
 pub fn fix_groups(
     groups: &Groups<'_>,
     triage: &mut Triage,
@@ -46,44 +78,162 @@ pub fn fix_groups(
     // `time_limit` bounds the whole run, not each group: a red run with many
     // groups must still end when the user said.
     let deadline = Instant::now() + run.options.time_limit;
-    for (group, report) in groups.0.iter().zip(&mut triage.groups) {
-        let request = request(group, run);
-        if request.failing.is_empty() {
-            continue;
-        }
-        tracing::debug!(
-            group = %report.fingerprint,
-            allowed = ?request.allowed_files(),
-            "fix candidates may change these files"
-        );
-        let models = available(client, &report.route.models);
-        let heal = healed(group, run.root, &request);
-        if models.is_empty() && heal.is_none() {
-            continue;
-        }
-        let mut suggestions = Vec::new();
-        if let Some((narrowed, seeded)) = heal {
-            suggestions.extend(within(deadline, &run.options, |options| {
-                fix::suggest_and_verify(None, &[], &narrowed, options, vec![seeded])
-            }));
-        }
-        if !models.is_empty() {
-            suggestions.extend(within(deadline, &run.options, |options| {
-                fix::suggest_and_verify(client, &models, &request, options, Vec::new())
-            }));
-        }
+    let jobs: Vec<Job> = groups
+        .0
+        .iter()
+        .zip(&triage.groups)
+        .enumerate()
+        .filter_map(|(index, (group, report))| {
+            prepare(
+                index,
+                group,
+                &report.fingerprint,
+                &report.route.models,
+                client,
+                run,
+            )
+        })
+        .collect();
+    tracing::debug!(
+        groups = jobs.len(),
+        at_once = run.concurrency.max(1),
+        "verifying fix candidates"
+    );
+    let verified = parallel::map_bounded(&jobs, run.concurrency.max(1), |_, job| {
+        verify(job, client, deadline, &run.options)
+    });
+    // Whether a fix has landed in this run: the groups after it were
+    // verified on the tree without it.
+    let mut landed = false;
+    for (job, mut suggestions) in jobs.iter().zip(verified) {
         // Verified first, whoever proposed them (stable: each call already
         // ordered its own).
         suggestions.sort_by_key(|s| s.status != Status::Verified);
-        if run.apply
-            && let Err(e) = fix::apply_verified(run.root, &suggestions, out)
-        {
-            tracing::warn!("fix for {} not applied: {e}", report.fingerprint);
+        if run.apply {
+            if landed {
+                suggestions = verified_again(job, suggestions, deadline, &run.options);
+            }
+            match fix::apply_verified(run.root, &suggestions, out) {
+                Ok(files) => landed |= !files.is_empty(),
+                Err(e) => tracing::warn!("fix for {} not applied: {e}", job.fingerprint),
+            }
         }
+        let report = &mut triage.groups[job.index];
         let advice = std::mem::take(&mut report.suggestions);
         report.suggestions = suggestions.into_iter().map(Entry::Fix).collect();
         report.suggestions.extend(advice);
     }
+}
+
+/// The group's request, models and healed locators; `None` when there is
+/// nothing to verify (no test with a file, no model and nothing healed).
+fn prepare(
+    index: usize,
+    group: &Group<'_>,
+    fingerprint: &str,
+    routed: &[String],
+    client: Option<&ModelClient>,
+    run: &FixRun<'_>,
+) -> Option<Job> {
+    let request = request(group, run);
+    if request.failing.is_empty() {
+        return None;
+    }
+    tracing::debug!(
+        group = %fingerprint,
+        allowed = ?request.allowed_files(),
+        "fix candidates may change these files"
+    );
+    let models = available(client, routed);
+    let heal = healed(group, run.root, &request);
+    if models.is_empty() && heal.is_none() {
+        return None;
+    }
+    Some(Job {
+        index,
+        fingerprint: fingerprint.to_string(),
+        request,
+        models,
+        heal,
+    })
+}
+
+/// One group's candidates, healed and asked, each judged.
+fn verify(
+    job: &Job,
+    client: Option<&ModelClient>,
+    deadline: Instant,
+    options: &FixOptions,
+) -> Vec<Suggestion> {
+    // Groups verified at once must not write their runs' logs over each other's.
+    let options = &FixOptions {
+        log_dir: options.log_dir.as_ref().map(|dir| {
+            let dir = dir.join(format!("group-{}-{}", job.index + 1, job.fingerprint));
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                tracing::warn!("no log directory {}: {e}", dir.display());
+            }
+            dir
+        }),
+        ..options.clone()
+    };
+    let mut suggestions = Vec::new();
+    if let Some((narrowed, seeded)) = &job.heal {
+        suggestions.extend(within(deadline, options, |options| {
+            fix::suggest_and_verify(None, &[], narrowed, options, vec![seeded.clone()])
+        }));
+    }
+    if !job.models.is_empty() {
+        suggestions.extend(within(deadline, options, |options| {
+            fix::suggest_and_verify(client, &job.models, &job.request, options, Vec::new())
+        }));
+    }
+    suggestions
+}
+
+/// With `--apply`, after an earlier group's fix landed: the group's
+/// verified candidates judged again, in order, on the tree as it is now
+/// (a copy of it, as always), until one still verifies. So every fix that
+/// lands was verified on the tree it lands on, as when groups were
+/// verified one after another. No model is asked again.
+fn verified_again(
+    job: &Job,
+    suggestions: Vec<Suggestion>,
+    deadline: Instant,
+    options: &FixOptions,
+) -> Vec<Suggestion> {
+    let mut done = false;
+    let mut judged: Vec<Suggestion> = suggestions
+        .into_iter()
+        .map(|suggestion| {
+            if done || suggestion.status != Status::Verified {
+                return suggestion;
+            }
+            // A healed candidate was verified on the tests that heal only.
+            let request = match &job.heal {
+                Some((narrowed, _)) if suggestion.model == HEALER => narrowed,
+                _ => &job.request,
+            };
+            let seeded = Seeded {
+                edits: suggestion.edits.clone(),
+                proposer: suggestion.model.clone(),
+            };
+            let again = within(deadline, options, |options| {
+                fix::suggest_and_verify(None, &[], request, options, vec![seeded])
+            });
+            let Some(mut again) = again.into_iter().next() else {
+                return suggestion;
+            };
+            done = again.status == Status::Verified;
+            again.votes = suggestion.votes;
+            again.reason = format!(
+                "judged again after a fix of a higher priority was applied: {}",
+                again.reason
+            );
+            again
+        })
+        .collect();
+    judged.sort_by_key(|s| s.status != Status::Verified);
+    judged
 }
 
 /// Runs `verify` with the time left before `deadline`, or says the time
@@ -103,8 +253,9 @@ fn within(
     })
 }
 
-/// What a group gets when earlier groups spent the run's fix time: said,
-/// so that a group nobody tried is not mistaken for one without a fix.
+/// What a group gets when the groups started before it spent the run's fix
+/// time: said, so that a group nobody tried is not mistaken for one
+/// without a fix.
 fn out_of_time(options: &FixOptions) -> Suggestion {
     Suggestion {
         status: Status::Unverified,
@@ -130,13 +281,13 @@ fn request(group: &Group<'_>, run: &FixRun<'_>) -> FixRequest {
             let message = failure.and_then(|f| f.message.clone()).unwrap_or_default();
             let details = failure.and_then(|f| f.details.clone()).unwrap_or_default();
             let stack_files = fix::stack_files(&details, run.root);
-            // Plain JUnit (pytest's default flavour) names no file: the
-            // failure's own stack does.
+            // Plain JUnit (pytest's default flavour, Playwright's) names no
+            // file: the failure's own stack does.
             let file = t
                 .key
                 .file
                 .clone()
-                .or_else(|| stack_files.first().cloned())?;
+                .or_else(|| fix::test_file_of(&stack_files, &t.key.classname))?;
             Some(FailingTest {
                 test: TestRef {
                     file: Some(file.clone()),
@@ -175,13 +326,17 @@ fn healed(group: &Group<'_>, root: &Path, request: &FixRequest) -> Option<(FixRe
     }
     let mut edits: Vec<fix::edit::Edit> = Vec::new();
     let mut tests = Vec::new();
-    for t in &group.tests {
-        let Some(failure) = t.failure.as_ref() else {
-            continue;
-        };
-        let message = failure.message.as_deref().unwrap_or("");
-        let details = failure.details.as_deref().unwrap_or("");
-        match fix::heal::heal_failure(root, message, details, t.key.file.as_deref()) {
+    for failing in &request.failing {
+        // The test's file as the request found it (Playwright's JUnit names
+        // none); the healer looks for the locator there, then in the files
+        // of the stack (a page object).
+        let healed = fix::heal::heal_failure(
+            root,
+            &failing.message,
+            &failing.details,
+            Some(&failing.file),
+        );
+        match healed {
             Ok(candidates) => {
                 let Some(best) = candidates.into_iter().next() else {
                     continue;
@@ -190,7 +345,7 @@ fn healed(group: &Group<'_>, root: &Path, request: &FixRequest) -> Option<(FixRe
                 if !edits.contains(&best.edit) {
                     edits.push(best.edit);
                 }
-                tests.push((t.key.classname.as_str(), t.key.name.as_str()));
+                tests.push((failing.test.classname.as_str(), failing.test.name.as_str()));
             }
             Err(why) => tracing::debug!("no healed locator: {why}"),
         }

@@ -1,5 +1,7 @@
 //! Work spread over the cores, for triage's per-failure work (fingerprints,
-//! classifier batches), which is independent from one failure to the next.
+//! classifier batches), which is independent from one failure to the next;
+//! and over a given number of workers, for fix verification (one group per
+//! worker, each in its own copy of the tree).
 //!
 //! Plain `std::thread::scope` rather than a thread-pool crate: two call
 //! sites, each a single map over a slice, do not need one. The slice is cut
@@ -21,28 +23,40 @@ pub fn map_pieces<T: Sync, R: Send>(
     work: impl Fn(usize, &[T]) -> R + Sync,
 ) -> Vec<R> {
     let pieces: Vec<&[T]> = items.chunks(piece_len.max(1)).collect();
-    let threads = cores().min(pieces.len());
+    map_bounded(&pieces, cores(), |i, piece| work(i, piece))
+}
+
+/// `work(index, item)` for each item, on at most `workers` threads (the
+/// calling thread one of them), in the input's order. Runs on the calling
+/// thread alone when there is a single item or a single worker. A panic in
+/// `work` is raised again on the calling thread.
+pub fn map_bounded<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    work: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = workers.min(items.len());
     if threads <= 1 {
-        return pieces
-            .into_iter()
+        return items
+            .iter()
             .enumerate()
-            .map(|(i, piece)| work(i, piece))
+            .map(|(i, item)| work(i, item))
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let take_pieces = || {
+    let take_items = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(piece) = pieces.get(i) else {
+            let Some(item) = items.get(i) else {
                 return done;
             };
-            done.push((i, work(i, piece)));
+            done.push((i, work(i, item)));
         }
     };
     let mut done = thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take_pieces)).collect();
-        let mut done = take_pieces();
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take_items)).collect();
+        let mut done = take_items();
         for helper in helpers {
             match helper.join() {
                 Ok(theirs) => done.extend(theirs),
@@ -75,6 +89,24 @@ mod tests {
             assert_eq!(flat, items, "{piece_len}");
         }
         assert!(map_pieces(&[] as &[u8], 4, |_, p| p.len()).is_empty());
+    }
+
+    #[test]
+    fn at_most_the_bound_runs_at_once_and_results_keep_their_order() {
+        use std::sync::atomic::AtomicUsize;
+        let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let items: Vec<usize> = (0..40).collect();
+        let out = map_bounded(&items, 3, |i, item| {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            thread::yield_now();
+            running.fetch_sub(1, Ordering::SeqCst);
+            (i, *item * 2)
+        });
+        assert_eq!(out, (0..40).map(|i| (i, i * 2)).collect::<Vec<_>>());
+        assert!(most.load(Ordering::SeqCst) <= 3);
+        assert!(map_bounded(&[] as &[u8], 4, |_, b| *b).is_empty());
+        assert_eq!(map_bounded(&[7u8], 0, |_, b| *b), [7]);
     }
 
     #[test]

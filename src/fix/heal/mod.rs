@@ -109,12 +109,7 @@ pub enum HealError {
 /// first (at most [`propose::MAX_PROPOSALS`]), or why there are none.
 pub fn heal(failure: &Failure<'_>) -> Result<Vec<HealCandidate>, HealError> {
     let (elements, has_test_ids) = elements(failure.snapshot)?;
-    let line = source::failing_line(failure.details, failure.test_file)
-        .or_else(|| source::failing_line(failure.message, failure.test_file))
-        .ok_or_else(|| HealError::NoLine {
-            file: shown(failure.test_file),
-        })?;
-    let found = failing_call(failure, line)?;
+    let (line, found) = located(failure)?;
     let old = &found.locator;
     let old_text = shown(&old.render('\''));
     if matching::count(old, &elements, has_test_ids) == Some(1) {
@@ -193,6 +188,30 @@ fn elements(snapshot: Snapshot<'_>) -> Result<(Vec<Element>, bool), HealError> {
         return Err(HealError::EmptySnapshot);
     }
     Ok((elements, has_test_ids))
+}
+
+/// The failing line of `failure.test_file` (from the stack) and the
+/// locator call on it that failed.
+fn located(failure: &Failure<'_>) -> Result<(usize, Found), HealError> {
+    let line = source::failing_line(failure.details, failure.test_file)
+        .or_else(|| source::failing_line(failure.message, failure.test_file))
+        .ok_or_else(|| HealError::NoLine {
+            file: shown(failure.test_file),
+        })?;
+    Ok((line, failing_call(failure, line)?))
+}
+
+/// Whether the stack's line in `file` (with its text `source`) holds a
+/// locator call: where a page object's locator is found.
+fn holds_locator(message: &str, details: &str, file: &str, source: &str) -> bool {
+    let failure = Failure {
+        message,
+        details,
+        test_file: file,
+        test_source: source,
+        snapshot: Snapshot::Aria(""),
+    };
+    source::stack_line(details, file).is_some() && located(&failure).is_ok()
 }
 
 /// The locator call on `line` of the test that failed: the one equal to

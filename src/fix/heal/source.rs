@@ -11,7 +11,8 @@ pub fn failing_line(details: &str, file: &str) -> Option<usize> {
     stack_line(details, file).or_else(|| marked_line(details))
 }
 
-fn stack_line(details: &str, file: &str) -> Option<usize> {
+/// The line of the first stack frame in `file`.
+pub fn stack_line(details: &str, file: &str) -> Option<usize> {
     let want: Vec<&str> = components(file);
     if want.is_empty() {
         return None;
