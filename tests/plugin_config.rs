@@ -8,16 +8,12 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::cli::plan_with_config;
 use common::{fixture, runtime};
 use pitcrew::host::{LoadError, Plugin, PluginConfig, PluginSpec, World, types};
 use serde_json::{Value, json};
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::{attack, capture_logs, error_of, fixture, hostile, runtime};
 use pitcrew::host::limits::MIB;
-use pitcrew::host::{CallError, Limits, LoadError, Plugin, World};
+use pitcrew::host::{Limits, LoadError, Plugin, World};
 use serde_json::json;
 
 /// After every attack, the same plugin still answers a healthy call.
