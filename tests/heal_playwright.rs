@@ -270,24 +270,7 @@ fn triage_fix_heals_every_healable_test_of_a_group_and_applies_it() {
     let (output, _) = playwright(root, &[]);
     assert!(!output.status.success());
 
-    let out = pitcrew(
-        &[
-            "triage",
-            "junit.xml",
-            "--no-suggest",
-            "--fix",
-            "--apply",
-            "--format",
-            "json",
-            "--",
-            "node_modules/.bin/playwright",
-            "test",
-        ],
-        root,
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, stderr) = heal_and_apply(root);
     // Three tests time out on a click (one root cause), one on a fill.
     let groups = json["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 2, "{json:#}");
@@ -414,24 +397,7 @@ fn a_locator_in_a_page_object_heals_in_the_page_object_and_verifies() {
 
     // Through the binary: healed, verified by re-running the test in a
     // copy of the tree, and landed in the page object.
-    let out = pitcrew(
-        &[
-            "triage",
-            "junit.xml",
-            "--no-suggest",
-            "--fix",
-            "--apply",
-            "--format",
-            "json",
-            "--",
-            "node_modules/.bin/playwright",
-            "test",
-        ],
-        root,
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, stderr) = heal_and_apply(root);
     let best = &json["groups"][0]["suggestions"][0];
     assert_eq!(best["status"], "verified", "{json:#}");
     assert_eq!(best["model"], "selector-healing");
@@ -456,4 +422,29 @@ fn a_locator_in_a_page_object_heals_in_the_page_object_and_verifies() {
         "{}\n{cases:#?}",
         String::from_utf8_lossy(&output.stdout)
     );
+}
+
+/// `pitcrew triage junit.xml --no-suggest --fix --apply` re-running
+/// Playwright in `root`: exit 0, the triage as JSON, and what it printed
+/// on stderr.
+fn heal_and_apply(root: &Path) -> (serde_json::Value, String) {
+    let out = pitcrew(
+        &[
+            "triage",
+            "junit.xml",
+            "--no-suggest",
+            "--fix",
+            "--apply",
+            "--format",
+            "json",
+            "--",
+            "node_modules/.bin/playwright",
+            "test",
+        ],
+        root,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (json, stderr)
 }
