@@ -533,6 +533,7 @@ mod tests {
 
     /// A cache in a temp dir holding `component`'s entry as "aa", recorded
     /// as verified (as a settled entry is after its first full check).
+    #[cfg(unix)]
     fn known_entry(component: &Component) -> (tempfile::TempDir, Cache) {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache {

@@ -40,10 +40,13 @@ use super::FileId;
 /// Why a verified entry was not mapped (it is then a miss).
 #[derive(Debug, thiserror::Error)]
 pub enum MapError {
+    #[cfg(target_os = "linux")]
     #[error("it changed since it was opened")]
     Changed,
+    #[cfg(target_os = "linux")]
     #[error("/proc/self/fd does not name the opened file")]
     NoProc,
+    #[cfg(target_os = "linux")]
     #[error("stale or unreadable: {0}")]
     Deserialize(String),
     #[cfg(not(target_os = "linux"))]
