@@ -81,15 +81,6 @@ impl Runner for Generic {
         finish(&program, out, env, JunitSource::File(junit))
     }
 
-    fn rerun(
-        &self,
-        _base: &[String],
-        _failed: &[TestRef],
-        _junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        None
-    }
-
     fn test_id(&self, _test: &TestRef) -> Option<String> {
         None
     }

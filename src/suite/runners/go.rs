@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, dedup, finish,
-    insert_before_terminator, rerun_unless_unlocatable, split_base,
+    insert_before_terminator, split_base,
 };
 
 /// The `go test` adapter.
@@ -26,10 +26,6 @@ const NAME: &str = "go";
 impl Runner for Go {
     fn name(&self) -> &'static str {
         NAME
-    }
-
-    fn selects_tests(&self) -> bool {
-        true
     }
 
     fn invocation(
@@ -59,15 +55,6 @@ impl Runner for Go {
         // `-args` hands everything after it to the test binaries.
         let args = insert_before_terminator(args, &["-args", "--args"], ours);
         finish(program, args, Vec::new(), JunitSource::ConvertGoJson)
-    }
-
-    fn rerun(
-        &self,
-        base: &[String],
-        failed: &[TestRef],
-        junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
     }
 
     /// `package::TestName` (subtests as `TestName/sub`).

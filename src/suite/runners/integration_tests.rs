@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use super::test_support::argv;
-use super::{Invocation, JunitSource, Selection, TestRef, by_name};
+use super::{Invocation, JunitSource, Runner, Selection, TestRef, by_name};
 use crate::suite::junit::Outcome;
 
 /// Whether the runner is installed. CI sets `PITCREW_REQUIRE_RUNNERS` to
@@ -472,6 +472,35 @@ fn js_project(modules: &Path, files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// Re-runs the two failures of the jest/vitest project above: exactly
+/// those two run (and fail again), the passing test beside them and the
+/// other file do not.
+#[cfg(unix)]
+fn reruns_only_the_two_failures(runner: &dyn Runner, base: &[String], dir: &Path, file: &str) {
+    let failed = [
+        TestRef {
+            file: Some(file.into()),
+            classname: "math (basic)".into(),
+            name: "adds 1 + 2 = 3?".into(),
+        },
+        TestRef {
+            file: Some(file.into()),
+            classname: String::new(),
+            name: "top-level [x] $5 | z ü".into(),
+        },
+    ];
+    let rerun = runner
+        .rerun(base, &failed, &dir.join("out/rerun.xml"))
+        .unwrap()
+        .unwrap();
+    let output = run_in(&rerun, dir);
+    assert!(!output.status.success());
+    let xml = report(&rerun, &output);
+    assert!(xml.contains(r#"failures="2""#), "{xml}");
+    assert!(!xml.contains("other passes"), "{xml}");
+    assert!(not_run(&xml, "stays green"), "{xml}");
+}
+
 #[cfg(unix)]
 #[test]
 fn jest_end_to_end() {
@@ -510,26 +539,7 @@ fn jest_end_to_end() {
     ] {
         assert!(xml.contains(expected), "{expected} missing from\n{xml}");
     }
-    let failed = [
-        TestRef {
-            file: Some("src/math (basic).test.js".into()),
-            classname: "math (basic)".into(),
-            name: "adds 1 + 2 = 3?".into(),
-        },
-        TestRef {
-            file: Some("src/math (basic).test.js".into()),
-            classname: String::new(),
-            name: "top-level [x] $5 | z ü".into(),
-        },
-    ];
-    let rerun_junit = dir.path().join("out/rerun.xml");
-    let rerun = jest.rerun(&base, &failed, &rerun_junit).unwrap().unwrap();
-    let output = run_in(&rerun, dir.path());
-    assert!(!output.status.success());
-    let xml = report(&rerun, &output);
-    assert!(xml.contains(r#"failures="2""#), "{xml}");
-    assert!(!xml.contains("other passes"), "{xml}");
-    assert!(not_run(&xml, "stays green"), "{xml}");
+    reruns_only_the_two_failures(jest, &base, dir.path(), "src/math (basic).test.js");
 }
 
 #[cfg(unix)]
@@ -573,26 +583,7 @@ fn vitest_end_to_end() {
     ] {
         assert!(xml.contains(expected), "{expected} missing from\n{xml}");
     }
-    let failed = [
-        TestRef {
-            file: Some("src/math (basic).test.mjs".into()),
-            classname: "math (basic)".into(),
-            name: "adds 1 + 2 = 3?".into(),
-        },
-        TestRef {
-            file: Some("src/math (basic).test.mjs".into()),
-            classname: String::new(),
-            name: "top-level [x] $5 | z ü".into(),
-        },
-    ];
-    let rerun_junit = dir.path().join("out/rerun.xml");
-    let rerun = vitest.rerun(&base, &failed, &rerun_junit).unwrap().unwrap();
-    let output = run_in(&rerun, dir.path());
-    assert!(!output.status.success());
-    let xml = report(&rerun, &output);
-    assert!(xml.contains(r#"failures="2""#), "{xml}");
-    assert!(!xml.contains("other passes"), "{xml}");
-    assert!(not_run(&xml, "stays green"), "{xml}");
+    reruns_only_the_two_failures(vitest, &base, dir.path(), "src/math (basic).test.mjs");
 }
 
 #[cfg(unix)]

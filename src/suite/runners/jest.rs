@@ -24,8 +24,8 @@ use std::path::Path;
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, events_path, file_attribute, file_scoped_id, files_and_pattern, finish, full_name_regex,
-    insert_before_terminator, path_arg, path_name, path_str, rerun_unless_unlocatable, sets_option,
-    split_base, write_reporter,
+    insert_before_terminator, path_arg, path_name, path_str, sets_option, split_base,
+    write_reporter,
 };
 
 /// The Jest adapter.
@@ -40,10 +40,6 @@ const REPORTER_FILE: &str = "pitcrew-jest-reporter.cjs";
 impl Runner for Jest {
     fn name(&self) -> &'static str {
         NAME
-    }
-
-    fn selects_tests(&self) -> bool {
-        true
     }
 
     fn excludes_tests(&self) -> bool {
@@ -75,15 +71,6 @@ impl Runner for Jest {
         let args = insert_before_terminator(args, &["--"], ours);
         let env = vec![(EVENTS_ENV.to_owned(), path_str(&events)?.to_owned())];
         finish(program, args, env, JunitSource::Events(events))
-    }
-
-    fn rerun(
-        &self,
-        base: &[String],
-        failed: &[TestRef],
-        junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
     }
 
     /// `file::describe > path > title`.

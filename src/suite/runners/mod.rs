@@ -189,7 +189,10 @@ pub trait Runner: Send + Sync {
     /// The adapter's name, as [`by_name`] knows it.
     fn name(&self) -> &'static str;
     /// Whether single tests can be selected (to re-run only failed tests).
-    fn selects_tests(&self) -> bool;
+    /// Every adapter but the generic one can.
+    fn selects_tests(&self) -> bool {
+        true
+    }
     /// Whether a file can also be run without some of its tests
     /// ([`Selection::FileExcept`]). Splitting a slow file into its tests
     /// needs both: its slow tests become items of their own, and one more
@@ -213,13 +216,22 @@ pub trait Runner: Send + Sync {
     /// The invocation that re-runs only `failed` (None when the runner can't,
     /// in which case the caller re-runs their files). None also when a failed
     /// test cannot be selected because its report did not say where it lives
-    /// (e.g. node's reports name no file).
+    /// (e.g. node's reports name no file). By default the invocation that
+    /// selects exactly those tests, when the runner selects tests at all.
     fn rerun(
         &self,
         base: &[String],
         failed: &[TestRef],
         junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>>;
+    ) -> Option<Result<Invocation, RunnerError>> {
+        if !self.selects_tests() {
+            return None;
+        }
+        match self.invocation(base, &Selection::Tests(failed), junit_path) {
+            Err(RunnerError::MissingFile { .. }) => None,
+            other => Some(other),
+        }
+    }
     /// The selection id for a test as this runner names it (e.g. pytest node
     /// id `tests/test_a.py::TestX::test_y`), used in shard plans when a slow
     /// file is split into tests. A stable, human-readable key; only pytest's
@@ -547,17 +559,6 @@ fn files_of(
         files.push(file.to_owned());
     }
     Ok(dedup(files))
-}
-
-/// A re-run invocation, or None when a test could not be located (the
-/// caller then re-runs the files).
-fn rerun_unless_unlocatable(
-    result: Result<Invocation, RunnerError>,
-) -> Option<Result<Invocation, RunnerError>> {
-    match result {
-        Err(RunnerError::MissingFile { .. }) => None,
-        other => Some(other),
-    }
 }
 
 /// `file::name` when the file is known.

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    finish, insert_before_terminator, rerun_unless_unlocatable, split_base,
+    finish, insert_before_terminator, split_base,
 };
 
 /// The cargo-nextest adapter.
@@ -35,10 +35,6 @@ const PROFILE: &str = "pitcrew";
 impl Runner for Nextest {
     fn name(&self) -> &'static str {
         NAME
-    }
-
-    fn selects_tests(&self) -> bool {
-        true
     }
 
     fn invocation(
@@ -86,15 +82,6 @@ impl Runner for Nextest {
         ];
         let args = insert_before_terminator(&args, &["--"], ours);
         finish(program, args, Vec::new(), JunitSource::File(junit))
-    }
-
-    fn rerun(
-        &self,
-        base: &[String],
-        failed: &[TestRef],
-        junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
     }
 
     /// `binary_id test_name`, as nextest itself prints a test.

@@ -25,7 +25,7 @@ use std::path::Path;
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    js_regex_escape, path_arg, path_name, rerun_unless_unlocatable, split_base, write_reporter,
+    js_regex_escape, path_arg, path_name, split_base, write_reporter,
 };
 
 /// The `node --test` adapter.
@@ -42,10 +42,6 @@ const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 impl Runner for Node {
     fn name(&self) -> &'static str {
         NAME
-    }
-
-    fn selects_tests(&self) -> bool {
-        true
     }
 
     fn invocation(
@@ -97,15 +93,6 @@ impl Runner for Node {
 
     /// Needs every failed test's file; None otherwise (node's own report
     /// never names it, so the caller must fill it in).
-    fn rerun(
-        &self,
-        base: &[String],
-        failed: &[TestRef],
-        junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
-    }
-
     /// `file::describe > path > name`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(test.file.as_deref(), &path_name(test))

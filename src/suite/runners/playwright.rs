@@ -17,7 +17,7 @@ use std::path::Path;
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
-    js_regex_escape, rerun_unless_unlocatable, split_base,
+    js_regex_escape, split_base,
 };
 
 /// The Playwright adapter.
@@ -28,10 +28,6 @@ const NAME: &str = "playwright";
 impl Runner for Playwright {
     fn name(&self) -> &'static str {
         NAME
-    }
-
-    fn selects_tests(&self) -> bool {
-        true
     }
 
     fn excludes_tests(&self) -> bool {
@@ -63,15 +59,6 @@ impl Runner for Playwright {
             ("PLAYWRIGHT_JUNIT_OUTPUT_NAME".to_owned(), junit_text),
         ];
         finish(program, args, env, JunitSource::File(junit))
-    }
-
-    fn rerun(
-        &self,
-        base: &[String],
-        failed: &[TestRef],
-        junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
     }
 
     /// `file::describe › test`.

@@ -20,8 +20,7 @@ use std::path::Path;
 
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    create_parent_dir, events_path, finish, insert_before_terminator, path_arg,
-    rerun_unless_unlocatable, split_base,
+    create_parent_dir, events_path, finish, insert_before_terminator, path_arg, split_base,
 };
 
 /// The plugin's source, its module name and the variable naming its list.
@@ -41,10 +40,6 @@ const NAME: &str = "pytest";
 impl Runner for Pytest {
     fn name(&self) -> &'static str {
         NAME
-    }
-
-    fn selects_tests(&self) -> bool {
-        true
     }
 
     fn excludes_tests(&self) -> bool {
@@ -80,15 +75,6 @@ impl Runner for Pytest {
         ours.extend(items);
         let args = insert_before_terminator(args, &["--"], ours);
         finish(program, args, env, JunitSource::Events(events))
-    }
-
-    fn rerun(
-        &self,
-        base: &[String],
-        failed: &[TestRef],
-        junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        rerun_unless_unlocatable(self.invocation(base, &Selection::Tests(failed), junit_path))
     }
 
     fn test_id(&self, test: &TestRef) -> Option<String> {
