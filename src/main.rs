@@ -9,7 +9,9 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose, cli.global.quiet);
-    match pitcrew::commands::run(cli) {
+    let result = pitcrew::commands::run(cli);
+    pitcrew::process_group::wait_if_interrupted();
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // A closed pipe (`| head`) is the reader saying "enough": no

@@ -13,7 +13,9 @@
 //! the first [`spawn`] installs a handler for Ctrl-C and termination that kills
 //! every live group, runs the cleanups registered with [`at_interrupt`], and
 //! exits with 130, as an interrupted shell command would. Output files are
-//! written atomically, so nothing partial is left.
+//! written atomically, so nothing partial is left. From the interrupt on,
+//! no new command starts, and `main` waits for the handler's exit rather
+//! than report the "success" of work whose commands were killed.
 //!
 //! A group also says what its command cost in CPU time ([`Group::cpu`]):
 //! the user and system time of the command and of every descendant it
@@ -25,12 +27,15 @@
 //! shard planner weighs these to tell how busy the machine was.
 
 use std::process::{Child, Command, ExitStatus};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::Duration;
 
 /// The groups of children still running, for the interrupt handler.
 static LIVE: Mutex<Vec<os::Handle>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
+/// Set by the interrupt handler before it kills anything.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// A child in its own group, killed with its group by [`Group::kill`] and
 /// forgotten by the interrupt handler when dropped.
@@ -79,9 +84,19 @@ static AT_INTERRUPT: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
 pub fn spawn(command: &mut Command) -> std::io::Result<Group> {
     install_handler();
     os::prepare(command);
+    // Spawned and listed under the lock the interrupt handler takes first,
+    // so every child is either killed by it or never started.
+    let mut live = live();
+    if interrupted() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "interrupted: no new command is started",
+        ));
+    }
     let child = command.spawn()?;
     let handle = os::adopt(&child)?;
-    live().push(handle.clone());
+    live.push(handle.clone());
+    drop(live);
     Ok(Group {
         child,
         handle,
@@ -160,9 +175,12 @@ pub fn at_interrupt(cleanup: fn()) {
 fn install_handler() {
     HANDLER.call_once(|| {
         if let Err(e) = ctrlc::set_handler(|| {
-            for handle in live().iter() {
+            let live = live();
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            for handle in live.iter() {
                 os::kill(handle);
             }
+            drop(live);
             let hooks = AT_INTERRUPT.lock().unwrap_or_else(|p| p.into_inner());
             for cleanup in hooks.iter() {
                 cleanup();
@@ -172,6 +190,22 @@ fn install_handler() {
             tracing::debug!("no interrupt handler: {e}");
         }
     });
+}
+
+/// Whether an interrupt is being handled: the process is about to exit
+/// with 130 once the cleanups ran.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// For `main`, before it exits with its own code: once an interrupt is
+/// being handled, the handler's exit (130, after its cleanups) must be the
+/// process's, not the "success" of work that ended because its commands
+/// were killed. So this waits for it.
+pub fn wait_if_interrupted() {
+    while interrupted() {
+        std::thread::park();
+    }
 }
 
 fn live() -> MutexGuard<'static, Vec<os::Handle>> {
