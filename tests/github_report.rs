@@ -380,6 +380,41 @@ fn one_sticky_comment_is_created_then_updated_among_hundreds() {
 }
 
 #[test]
+fn a_sticky_marker_in_someone_elses_comment_is_neither_ours_nor_edited() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    failing_suite(dir.path());
+    let env = actions_env(dir.path(), &api, "pull_request", &pr_payload(7));
+    let args = ["--no-classify", "results.xml"];
+    let first = report(dir.path(), &args, &env);
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first.stderr));
+    let ours = api.comments(7).pop().expect("our comment");
+    // A PR author copies our comment, marker included, after ours.
+    let theirs = api.add_comment(7, "mallory", &ours.body);
+
+    api.clear_requests();
+    let second = report(dir.path(), &args, &env);
+    assert_eq!(second.status.code(), Some(1), "{}", text(&second.stderr));
+    let patched: Vec<_> = api
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.path.contains("/issues/comments/"))
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        patched,
+        [format!("/repos/acme/widgets/issues/comments/{}", ours.id)],
+        "ours updated, theirs ({theirs}) untouched"
+    );
+    assert_eq!(api.comments(7).len(), 2, "nothing duplicated");
+    assert!(
+        text(&second.stderr).contains("1 comment(s) carry pitcrew's marker but were not written"),
+        "{}",
+        text(&second.stderr)
+    );
+}
+
+#[test]
 fn comment_modes_changes_and_failures() {
     let dir = tempfile::tempdir().expect("dir");
     let api = Server::start();

@@ -203,7 +203,7 @@ fn a_second_run_finds_its_suggestions_on_page_two_and_posts_nothing_new() {
     let dir = tempfile::tempdir().expect("dir");
     let api = Server::start();
     for i in 0..100 {
-        api.add_review_comment(7, &format!("nit {i}"));
+        api.add_review_comment(7, "reviewer", &format!("nit {i}"));
     }
     pull_request_with_fixes(dir.path(), &api);
     let first = report(dir.path(), &api, ARGS);
@@ -342,4 +342,51 @@ fn a_fork_token_that_can_write_nothing_is_one_notice() {
     assert!(!err.contains("cannot write pull request reviews"), "{err}");
     assert_eq!(posts_to(&api, REVIEWS).len(), 1);
     assert!(api.review_comments(7).is_empty() && api.comments(7).is_empty());
+}
+
+/// The bodies of the suggestions a first run posts on PR 7.
+fn suggestion_bodies() -> Vec<String> {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    pull_request_with_fixes(dir.path(), &api);
+    let out = report(dir.path(), &api, ARGS);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let bodies: Vec<String> = api
+        .review_comments(7)
+        .iter()
+        .filter_map(|c| c["body"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    bodies
+}
+
+/// A run on PR 7 whose review comments already hold `bodies`, written by
+/// `author`: how many suggestions it posts.
+fn posted_with_earlier(bodies: &[String], author: &str, token_login: Option<&str>) -> usize {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    if let Some(login) = token_login {
+        api.route("GET", "/user", Reply::json(200, json!({ "login": login })));
+    }
+    for body in bodies {
+        api.add_review_comment(7, author, body);
+    }
+    pull_request_with_fixes(dir.path(), &api);
+    let out = report(dir.path(), &api, ARGS);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    api.review_comments(7).len() - bodies.len()
+}
+
+#[test]
+fn a_marker_copied_by_someone_else_keeps_no_suggestion_off_the_pr() {
+    let bodies = suggestion_bodies();
+    // The workflow's token (GET /user: 403): only a bot's comments are ours.
+    assert_eq!(posted_with_earlier(&bodies, "github-actions[bot]", None), 0);
+    assert_eq!(posted_with_earlier(&bodies, "mallory", None), 2);
+    // A personal token: only its own login's comments are ours.
+    assert_eq!(posted_with_earlier(&bodies, "octo", Some("octo")), 0);
+    assert_eq!(
+        posted_with_earlier(&bodies, "github-actions[bot]", Some("octo")),
+        2
+    );
 }

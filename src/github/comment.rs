@@ -1,9 +1,11 @@
 //! The one sticky PR comment: found again by its hidden marker among all
-//! the PR's comments (every page), updated in place, never duplicated.
+//! the PR's comments (every page) written by pitcrew's token (see
+//! [`super::author`]), updated in place, never duplicated.
 
 use serde::Deserialize;
 use serde_json::json;
 
+use super::author::{self, Listed};
 use super::client::{ApiError, Client};
 use super::context::Context;
 use super::markdown;
@@ -32,11 +34,11 @@ pub enum Outcome {
 }
 
 #[derive(Deserialize)]
-struct Comment {
+struct Id {
     id: u64,
-    #[serde(default)]
-    body: Option<String>,
 }
+
+type Comment = Listed<Id>;
 
 /// Most comments read looking for ours (GitHub lists oldest first).
 const MAX_COMMENTS: usize = 10_000;
@@ -63,13 +65,9 @@ pub fn publish(
         None,
         MAX_COMMENTS,
     )?;
-    // Ours: the body starts with the marker. The latest wins if a past
-    // race left two.
-    let existing = comments.iter().rev().find(|c| {
-        c.body
-            .as_deref()
-            .is_some_and(|b| b.starts_with(markdown::MARKER))
-    });
+    // Ours: the body starts with the marker and we wrote it. The latest
+    // wins if a past race left two.
+    let existing = author::ours(client, &comments, |b| b.starts_with(markdown::MARKER)).pop();
     match (mode, existing) {
         (CommentMode::Failures, None) if !failed => {
             return Ok(Outcome::Skipped("no failures (--comment failures)"));
@@ -89,14 +87,14 @@ pub fn publish(
                 http::Method::PATCH,
                 &format!(
                     "/repos/{}/{}/issues/comments/{}",
-                    repo.owner, repo.name, c.id
+                    repo.owner, repo.name, c.extra.id
                 ),
                 Some(&payload),
             )?;
-            Ok(Outcome::Updated(c.id))
+            Ok(Outcome::Updated(c.extra.id))
         }
         None => {
-            let created: Comment = client.post_json(
+            let created: Id = client.post_json(
                 &format!(
                     "/repos/{}/{}/issues/{number}/comments",
                     repo.owner, repo.name

@@ -1,5 +1,6 @@
 //! GitHub: what pitcrew hands back to a workflow.
 
+pub mod author;
 pub mod changes;
 pub mod check_run;
 pub mod client;

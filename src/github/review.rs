@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::author::{self, Listed};
 use super::client::{ApiError, Client};
 use super::context::Context;
 use super::fixes::{Posted, Suggestion, fenced, group_label};
@@ -37,12 +38,12 @@ pub struct Outcome {
 }
 
 #[derive(Deserialize)]
-struct ReviewComment {
-    #[serde(default)]
-    body: Option<String>,
+struct Link {
     #[serde(default)]
     html_url: Option<String>,
 }
+
+type ReviewComment = Listed<Link>;
 
 #[derive(Deserialize)]
 struct Review {
@@ -73,15 +74,9 @@ pub fn publish(
         None,
         MAX_COMMENTS,
     )?;
-    let mut on_pr = Posted::new();
-    for comment in &existing {
-        if let Some(key) = comment.body.as_deref().and_then(marker_key) {
-            on_pr.insert(
-                key.to_string(),
-                comment.html_url.as_deref().and_then(safe_url),
-            );
-        }
-    }
+    // Ours: marked and written by us, so a comment by anyone else that
+    // copies a marker can't keep a suggestion off the PR.
+    let on_pr = posted(author::ours(client, &existing, |b| marker_key(b).is_some()));
     let mut new = Vec::new();
     for suggestion in suggestions {
         let key = suggestion.key();
@@ -123,13 +118,8 @@ pub fn publish(
             tracing::debug!("the review's comments are unavailable ({err}): its link is used");
             Vec::new()
         });
-    let own: Posted = own
-        .iter()
-        .filter_map(|c| {
-            let key = c.body.as_deref().and_then(marker_key)?;
-            Some((key.to_string(), c.html_url.as_deref().and_then(safe_url)))
-        })
-        .collect();
+    // The review just posted is ours whoever GitHub says wrote it.
+    let own = posted(&own);
     for (key, value) in outcome.links.iter_mut().filter(|(_, v)| v.is_none()) {
         *value = own.get(key).cloned().flatten().or_else(|| fallback.clone());
     }
@@ -141,6 +131,20 @@ pub fn publish(
 /// The marker line for `key`.
 pub fn marker(key: &str) -> String {
     format!("{MARKER}{key} -->")
+}
+
+/// Each marked comment's key, with its link.
+fn posted<'a>(comments: impl IntoIterator<Item = &'a ReviewComment>) -> Posted {
+    comments
+        .into_iter()
+        .filter_map(|c| {
+            let key = c.body.as_deref().and_then(marker_key)?;
+            Some((
+                key.to_string(),
+                c.extra.html_url.as_deref().and_then(safe_url),
+            ))
+        })
+        .collect()
 }
 
 /// The key of a comment body that starts with our marker. Only the start

@@ -201,13 +201,15 @@ impl Server {
             .collect()
     }
 
-    /// Adds a review comment to pull request `pr` (a reviewer's, or ours
-    /// from an earlier run).
-    pub fn add_review_comment(&self, pr: u64, body: &str) -> u64 {
+    /// Adds a review comment by `login` to pull request `pr` (a reviewer's,
+    /// or ours from an earlier run: `github-actions[bot]`).
+    pub fn add_review_comment(&self, pr: u64, login: &str, body: &str) -> u64 {
         let mut state = self.state();
         state.next_id += 1;
         let id = state.next_id;
-        let comment = review_comment_json(pr, id, &json!({"path": "x", "line": 1, "body": body}));
+        let mut comment =
+            review_comment_json(pr, id, &json!({"path": "x", "line": 1, "body": body}));
+        comment["user"] = user_json(login);
         state.review_comments.push((pr, comment));
         id
     }
@@ -351,6 +353,9 @@ fn respond(state: &mut State, request: &Request, base: &str) -> Reply {
     }
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
     match (m, segments.as_slice()) {
+        // What the workflow's GITHUB_TOKEN answers; a test stands in for a
+        // personal token with a route.
+        ("GET", ["user"]) => Reply::message(403, "Resource not accessible by integration"),
         ("GET", ["repos", _, _, "issues", n, "comments"]) => {
             let Ok(issue) = n.parse::<u64>() else {
                 return Reply::message(404, "Not Found");
@@ -576,8 +581,18 @@ fn review_comment_json(pr: u64, id: u64, comment: &Value) -> Value {
     value["html_url"] = json!(format!(
         "https://github.com/acme/widgets/pull/{pr}#discussion_r{id}"
     ));
-    value["user"] = json!({ "login": "github-actions[bot]", "type": "Bot" });
+    value["user"] = user_json("github-actions[bot]");
     value
+}
+
+/// A user as GitHub lists one: apps' accounts end in `[bot]`.
+fn user_json(login: &str) -> Value {
+    let kind = if login.ends_with("[bot]") {
+        "Bot"
+    } else {
+        "User"
+    };
+    json!({ "login": login, "type": kind })
 }
 
 fn comment_json(c: &Comment) -> Value {
@@ -585,7 +600,7 @@ fn comment_json(c: &Comment) -> Value {
         "id": c.id,
         "node_id": format!("IC_{}", c.id),
         "body": c.body,
-        "user": { "login": c.login, "type": if c.login.ends_with("[bot]") { "Bot" } else { "User" } },
+        "user": user_json(&c.login),
         "html_url": format!("https://github.com/o/r/issues/1#issuecomment-{}", c.id),
     })
 }
