@@ -24,6 +24,10 @@ use crate::escape::{is_unsafe, markdown_inline};
 
 /// Fixes shown in a comment; the others are counted.
 pub const SHOWN: usize = 10;
+/// Review suggestions offered per run, the most pressing first. More than
+/// the comment shows: a suggestion is one click in the diff, whereas the
+/// comment must stay readable. Bounded so a run can't flood a review.
+pub const SUGGESTED: usize = 50;
 /// An edit longer than this (lines, either side) is cut, and shown as a diff.
 pub const EDIT_LINES: usize = 120;
 /// Longest line kept in a block (bytes).
@@ -180,17 +184,18 @@ impl Fixes {
         fixes
     }
 
-    /// The verified edits of the shown fixes that GitHub can take as review
-    /// suggestions on the pull request whose diff is `hunks`.
+    /// The verified edits that GitHub can take as review suggestions on the
+    /// pull request whose diff is `hunks`, in priority order, at most
+    /// [`SUGGESTED`] (whether or not the comment shows their fix).
     pub fn suggestions(&self, hunks: &Hunks, root: &Path) -> Vec<Suggestion<'_>> {
         self.ordered()
             .into_iter()
-            .take(SHOWN)
             .flat_map(|(group, fix)| {
                 fix.edits
                     .iter()
                     .filter_map(move |edit| suggestion(group, fix, edit, hunks, root))
             })
+            .take(SUGGESTED)
             .collect()
     }
 

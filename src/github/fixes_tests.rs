@@ -283,3 +283,33 @@ fn many_fixes_are_bounded() {
     assert!(md.contains("… and 20 more fix(es)"), "{}", &md[..2000]);
     assert!(md.len() < 10 * (EDIT_LINES + 2) * 100, "{}", md.len());
 }
+
+#[test]
+fn every_verified_fix_in_the_diff_is_suggested_not_only_the_shown_ones() {
+    let dir = checkout();
+    let hunks = Hunks::from_patches([("shop/cart.py", Some(CART_PATCH))]);
+    let with = |groups: u64| Fixes {
+        groups: (1..=groups)
+            .map(|p| {
+                let replace = format!("    return s + {p}\n");
+                group(
+                    p,
+                    vec![fix(
+                        "verified",
+                        vec![edit("shop/cart.py", "    return s + 1\n", &replace)],
+                    )],
+                )
+            })
+            .collect(),
+    };
+    let twelve = with(12);
+    let suggestions = twelve.suggestions(&hunks, dir.path());
+    assert_eq!(
+        suggestions.len(),
+        12,
+        "beyond the {SHOWN} the comment shows"
+    );
+    assert_eq!(suggestions[11].text, "    return s + 12", "priority order");
+    let many = with(SUGGESTED as u64 + 5);
+    assert_eq!(many.suggestions(&hunks, dir.path()).len(), SUGGESTED);
+}
