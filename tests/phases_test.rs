@@ -131,6 +131,45 @@ fn a_quarantine_phase_turns_a_known_failure_into_a_warning() {
     assert!(text.contains("quarantine: {\"waived\":[{"), "{text}");
 }
 
+/// An added test phase built for 0.2.0 with `settings` as its config table.
+fn configured(settings: &str) -> String {
+    format!(
+        "[[test.phases]]\nname = \"configured\"\nsource = {:?}\n[test.phases.config]\n{settings}\n",
+        pitcrew_fixtures::CONFIG_PHASE
+    )
+}
+
+#[test]
+fn an_added_test_phase_gets_its_config_table_and_a_refused_setting_is_exit_2() {
+    let (_dir, output) = run_report(
+        &configured("greeting = \"hi\"\ntimes = 2"),
+        &[],
+        &["--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        json(&output)["phases"]["configured"]["config"],
+        serde_json::json!({"greeting": "hi", "times": 2})
+    );
+
+    let (dir, output) = run_report(
+        &configured("greeting = \"hi\"\ntimes = 9"),
+        &[],
+        &["--format", "json", "--markdown", "report.md"],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "pitcrew.toml: test.phases.configured.config.times: 9 is greater than the maximum of 3"
+        ),
+        "{err}"
+    );
+    assert!(output.stdout.is_empty(), "nothing printed");
+    assert!(!dir.path().join("report.md").exists(), "nothing written");
+}
+
 #[test]
 fn a_failure_the_quarantine_does_not_know_still_fails() {
     let (_dir, output) = run_report(

@@ -251,3 +251,86 @@ fn a_builtin_without_settings_refuses_a_config_table_and_exits_2() {
         "{stderr}"
     );
 }
+
+/// `classify` of one Python assertion failure (specialty `test`) with
+/// `pitcrew.toml` holding `toml`: exit code, the route, stderr.
+fn routed_with(toml: &str) -> (i32, Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("pitcrew.toml"), toml).unwrap();
+    let input = dir.path().join("failures.jsonl");
+    fs::write(
+        &input,
+        "{\"test_name\": \"t\", \"file\": \"tests/test_a.py\", \"message\": \"AssertionError: assert 1 == 2\"}\n",
+    )
+    .unwrap();
+    let (code, answer, stderr) = cli(&["classify", input.to_str().unwrap()], dir.path());
+    (code, answer["route"].clone(), stderr)
+}
+
+#[test]
+fn the_builtin_router_takes_its_models_and_limits_from_pitcrew_toml() {
+    let (code, route, stderr) = routed_with("");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(route["model"], "deepseek-coder:1.3b", "the default mapping");
+
+    let (code, route, stderr) =
+        routed_with("[plugins.router.config]\nmodel = \"qwen2.5-coder:7b\"\nmax_tokens = 300\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(route["model"], "qwen2.5-coder:7b", "{route}");
+    assert_eq!(route["max_tokens"], 300, "{route}");
+
+    let (code, route, stderr) = routed_with(
+        "[plugins.router.config]\nmodel = \"qwen2.5-coder:7b\"\n\
+         [plugins.router.config.models]\ntest = \"qwen2.5-coder:1.5b\"\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(route["model"], "qwen2.5-coder:1.5b", "{route}");
+    assert_eq!(route["fallbacks"], json!(["qwen2.5-coder:7b"]), "{route}");
+
+    for (toml, field) in [
+        ("temperature = 5", "plugins.router.config.temperature"),
+        ("modle = \"x\"", "plugins.router.config"),
+        ("models = { rust = \"x\" }", "plugins.router.config.models"),
+        (
+            "max_tokens = { test = 0 }",
+            "plugins.router.config.max_tokens",
+        ),
+    ] {
+        let (code, _, stderr) = routed_with(&format!("[plugins.router.config]\n{toml}\n"));
+        assert_eq!(code, 2, "{toml}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{toml}: {stderr}");
+        assert!(
+            stderr.contains(&format!("pitcrew.toml: {field}"))
+                && stderr.contains("(config schema of plugin router-default "),
+            "{toml}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn report_refuses_a_bad_classifier_setting_before_writing_anything() {
+    for junit in [
+        r#"<testsuite><testcase classname="c" name="t"><failure message="boom"/></testcase></testsuite>"#,
+        r#"<testsuite><testcase classname="c" name="t"/></testsuite>"#,
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("pitcrew.toml"),
+            "[plugins.classifier.config]\nthreshold = 0.5\n",
+        )
+        .unwrap();
+        fs::write(dir.path().join("results.xml"), junit).unwrap();
+        let out = common::cli::pitcrew(
+            &["report", "results.xml", "--junit", "merged.xml"],
+            dir.path(),
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("pitcrew.toml: plugins.classifier.config: "),
+            "{err}"
+        );
+        assert!(!dir.path().join("merged.xml").exists(), "nothing written");
+    }
+}

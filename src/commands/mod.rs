@@ -55,6 +55,31 @@ fn runtime(config: &Config) -> anyhow::Result<Runtime> {
     Runtime::new(&config.cache).context("starting the plugin runtime")
 }
 
+/// Settings written for the classifier or the router (`[plugins.NAME.config]`)
+/// checked before any work, for `report`, `test` and `triage`: a setting
+/// the plugin's schema refuses is bad input (exit 2, nothing written), not a
+/// plugin failure that degrades to a warning once the failures are
+/// labelled. Without such a table nothing is loaded here.
+fn check_plugin_settings(global: &GlobalArgs) -> anyhow::Result<()> {
+    let config = config(global)?;
+    let slots = [
+        (&config.classifier, "classifier", World::Classifier),
+        (&config.router, "router", World::Router),
+    ];
+    for (spec, name, world) in slots {
+        if spec.config.is_none() {
+            continue;
+        }
+        // Any other trouble is the plugin's, reported where it is used.
+        if let Err(err @ crate::host::LoadError::Config(_)) =
+            Plugin::load(&runtime(&config)?, spec, name, Some(world))
+        {
+            return Err(crate::error::Classified::new(err).into());
+        }
+    }
+    Ok(())
+}
+
 /// The root causes of the failures, labelled by the configured classifier
 /// and ranked (see [`crate::triage::group`]), for `report`, `test` and
 /// `triage`.

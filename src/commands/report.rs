@@ -2,7 +2,7 @@
 //! integrity, group failures with the classifier, print and publish.
 
 use super::inputs::read_inputs;
-use super::{publishing, root_causes, test_phases};
+use super::{check_plugin_settings, publishing, root_causes, test_phases};
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::output::write_atomic;
 use crate::suite::junit_write;
@@ -13,6 +13,9 @@ use crate::suite::timings::Timings;
 use crate::triage::group::{self, Groups};
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
+    if !args.no_triage && !args.no_classify {
+        check_plugin_settings(global)?;
+    }
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
     let (inputs, problems) = read_inputs(&args.inputs)?;
     let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{planning, publishing, root_causes, test_phases, timeout};
+use super::{check_plugin_settings, planning, publishing, root_causes, test_phases, timeout};
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
 use crate::hash::sha256_hex;
@@ -27,6 +27,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     };
     // Bad GitHub context is bad input: exit 2 before anything runs.
     let github = publishing::target(&args.publishing)?;
+    if !args.no_triage {
+        check_plugin_settings(global)?;
+    }
     let root = args.suite.root.as_path();
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");

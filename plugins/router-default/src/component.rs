@@ -21,16 +21,15 @@ impl Guest for Component {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             description: env!("CARGO_PKG_DESCRIPTION").to_string(),
-            // No settings yet: a `config` table for it is refused, not ignored.
-            config_schema: Some(r#"{"type": "object", "additionalProperties": false}"#.into()),
+            config_schema: Some(crate::settings::SCHEMA.into()),
         }
     }
 
-    fn route(request: RouteRequest, _config: String) -> Result<Route, PluginError> {
+    fn route(request: RouteRequest, config: String) -> Result<Route, PluginError> {
         let request = from_wit(request);
-        // The host may pass overrides later; for now the defaults apply.
-        let config = logic::RouterConfig::default();
-        match logic::route(&request, &config) {
+        let routed = logic::RouterConfig::from_json(&config)
+            .and_then(|config| logic::route(&request, &config));
+        match routed {
             Ok(route) => {
                 log(
                     Level::Debug,

@@ -211,7 +211,7 @@ pub struct RouteError {
 }
 
 impl RouteError {
-    fn invalid(message: impl Into<String>) -> RouteError {
+    pub(crate) fn invalid(message: impl Into<String>) -> RouteError {
         RouteError {
             kind: ErrorKind::InvalidInput,
             message: message.into(),
@@ -309,7 +309,7 @@ impl RouterConfig {
         for (specialty, max_tokens) in self.max_tokens.iter() {
             if *max_tokens == 0 {
                 return Err(RouteError::invalid(format!(
-                    "router config: max-tokens.{} is 0",
+                    "router config: max_tokens.{} is 0",
                     specialty.as_str()
                 )));
             }
@@ -322,7 +322,7 @@ impl RouterConfig {
         }
         if self.prompt_chars < MIN_PROMPT_CHARS {
             return Err(RouteError::invalid(format!(
-                "router config: prompt-chars {} is below {MIN_PROMPT_CHARS}",
+                "router config: prompt_chars {} is below {MIN_PROMPT_CHARS}",
                 self.prompt_chars
             )));
         }
