@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use super::test_support::argv;
-use super::{Invocation, JunitSource, Runner, Selection, TestRef, by_name};
+use super::{Invocation, JunitSource, Selection, TestRef, by_name};
 use crate::suite::junit::Outcome;
 
 /// Whether the runner is installed. CI sets `PITCREW_REQUIRE_RUNNERS` to
@@ -476,7 +476,12 @@ fn js_project(modules: &Path, files: &[(&str, &str)]) -> tempfile::TempDir {
 /// those two run (and fail again), the passing test beside them and the
 /// other file do not.
 #[cfg(unix)]
-fn reruns_only_the_two_failures(runner: &dyn Runner, base: &[String], dir: &Path, file: &str) {
+fn reruns_only_the_two_failures(
+    runner: &dyn super::Runner,
+    base: &[String],
+    dir: &Path,
+    file: &str,
+) {
     let failed = [
         TestRef {
             file: Some(file.into()),
