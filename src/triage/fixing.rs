@@ -12,7 +12,7 @@ use crate::fix::{self, FailingTest, FixOptions, FixRequest, Seeded, Status, Sugg
 use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
-use crate::triage::model::{ModelClient, ModelRef};
+use crate::triage::model::{Demand, ModelClient, ModelRef, Share};
 use crate::triage::{parallel, suggest};
 
 /// Name shown as the proposer of a healed locator.
@@ -67,7 +67,9 @@ struct Job {
 /// order, each in its own copy of the tree as it is now; the results are
 /// then taken (and, with `--apply`, landed) in priority order, so the
 /// report is the same whatever finished first. The model client bounds
-/// the model requests and spends one budget across all of them.
+/// the model requests; the run's budget is shared out among the groups in
+/// priority order before they start, so the same groups get it on every
+/// run.
 pub fn fix_groups(
     groups: &Groups<'_>,
     triage: &mut Triage,
@@ -99,8 +101,9 @@ pub fn fix_groups(
         at_once = run.concurrency.max(1),
         "verifying fix candidates"
     );
-    let verified = parallel::map_bounded(&jobs, run.concurrency.max(1), |_, job| {
-        verify(job, client, deadline, &run.options)
+    let shares = share_budget(&jobs, client, &run.options);
+    let verified = parallel::map_bounded(&jobs, run.concurrency.max(1), |i, job| {
+        verify(job, client, deadline, &run.options, shares.get(i))
     });
     // Whether a fix has landed in this run: the groups after it were
     // verified on the tree without it.
@@ -158,12 +161,34 @@ fn prepare(
     })
 }
 
-/// One group's candidates, healed and asked, each judged.
+/// The model budget left, shared out among the jobs in priority order
+/// before any starts: each group gets what its fixes may need, the first
+/// groups first. Groups verified at once then spend their own shares, so
+/// which groups the budget covers does not depend on which reaches the
+/// model first (one empty list when models are off).
+fn share_budget(jobs: &[Job], client: Option<&ModelClient>, options: &FixOptions) -> Vec<Share> {
+    let Some(client) = client else {
+        return Vec::new();
+    };
+    let demands: Vec<Demand> = jobs
+        .iter()
+        .map(|job| fix::budget::demand(client, &job.models, &job.request, options))
+        .collect();
+    let shares = client.shares(&demands);
+    for (job, share) in jobs.iter().zip(&shares) {
+        tracing::debug!(group = %job.fingerprint, limits = ?share.limits(), "model budget share");
+    }
+    shares
+}
+
+/// One group's candidates, healed and asked, each judged; its model
+/// questions limited by its `share` of the budget.
 fn verify(
     job: &Job,
     client: Option<&ModelClient>,
     deadline: Instant,
     options: &FixOptions,
+    share: Option<&Share>,
 ) -> Vec<Suggestion> {
     // Groups verified at once must not write their runs' logs over each other's.
     let options = &FixOptions {
@@ -174,6 +199,7 @@ fn verify(
             }
             dir
         }),
+        share: share.cloned(),
         ..options.clone()
     };
     let mut suggestions = Vec::new();
