@@ -9,7 +9,7 @@
 //! right. The second needs one and gets its answer at once, so asked first
 //! come, first served it would take a call while the first group is still
 //! running its tests, and the first group's second try would find the
-//! budget spent.
+//! budget spent. And what a group leaves of its share goes to the next.
 
 mod common;
 
@@ -57,9 +57,15 @@ fn block(file: &str, search: &str, replace: &str) -> String {
     format!("{file}\n<<<<<<< SEARCH\n{search}=======\n{replace}>>>>>>> REPLACE\n")
 }
 
-/// Advice for every group; for `beta` a wrong edit, then (asked again with
-/// the failure it caused) the right one; for `alpha` the right one.
-fn scripted_server() -> Server {
+/// Advice for every group; for `beta` a wrong edit (unless `beta_right`),
+/// then (asked again with the failure it caused) the right one; for
+/// `alpha` the right one.
+fn scripted_server(beta_right: bool) -> Server {
+    let first_beta = if beta_right {
+        "    return 2\n"
+    } else {
+        "    return 3\n"
+    };
     let server = Server::start();
     server
         .models(Reply::models(&["fixer:7b"]))
@@ -80,7 +86,7 @@ fn scripted_server() -> Server {
             vec![Reply::answer(&block(
                 "beta.py",
                 "    return 0\n",
-                "    return 3\n",
+                first_beta,
             ))],
         )
         .chat_matching(
@@ -135,7 +141,7 @@ fn a_budget_for_one_group_goes_to_the_first_group_on_every_run() {
     let dir = two_broken_groups();
     let root = dir.path();
     for run in 1..=2 {
-        let server = scripted_server();
+        let server = scripted_server(false);
         let json = triage(root, &server);
         let groups = json["groups"].as_array().unwrap();
         assert_eq!(groups.len(), 2, "{json:#}");
@@ -166,4 +172,30 @@ fn a_budget_for_one_group_goes_to_the_first_group_on_every_run() {
         );
         assert_eq!(server.chats().len(), 4, "run {run}: the budget held");
     }
+}
+
+#[test]
+fn what_a_group_leaves_of_its_share_goes_to_the_next() {
+    if !common::cli::has_pytest() {
+        return;
+    }
+    let dir = two_broken_groups();
+    let root = dir.path();
+    // The first group's first answer is right: one of its two calls is
+    // left, and the second group, asked after it, gets it.
+    let server = scripted_server(true);
+    let json = triage(root, &server);
+    let groups = json["groups"].as_array().unwrap();
+    for group in groups {
+        assert_eq!(group["suggestions"][0]["status"], "verified", "{json:#}");
+    }
+    assert_eq!(groups[0]["suggestions"][0]["edits"][0]["file"], "beta.py");
+    assert_eq!(groups[1]["suggestions"][0]["edits"][0]["file"], "alpha.py");
+    let fixes: Vec<bool> = server
+        .chats()
+        .iter()
+        .filter(|c| c.body.contains(FIX_PROMPT))
+        .map(|c| c.body.contains("test_alpha"))
+        .collect();
+    assert_eq!(fixes, [false, true], "beta's question, then alpha's");
 }

@@ -1,11 +1,12 @@
-//! What one group's fixes may spend of the run's model budget, so the
-//! budget can be shared out in priority order before groups are verified
-//! at once (`triage::fixing`): the groups of higher priority are covered
-//! first, whichever group reaches the model first.
+//! What one group's fixes may spend of the run's model budget, and the
+//! groups run in rounds on shares of it handed out in priority order, so
+//! that the groups of higher priority are covered first whichever group
+//! reaches the model first, and what a group leaves goes to the next.
 
 use super::prompt;
 use super::request::{FixOptions, FixRequest};
-use crate::triage::model::{Demand, ModelClient, ModelRef};
+use crate::triage::model::{Demand, ModelClient, ModelRef, Share};
+use crate::triage::parallel;
 
 /// Room for the follow-up's own words around the failure it quotes.
 const FOLLOW_UP_WORDS: u64 = 64;
@@ -49,4 +50,57 @@ pub fn demand(
         tokens: input + output,
         cost_usd,
     }
+}
+
+/// `work(i, share)` for every demand, on at most `workers` threads, the
+/// results in the demands' order. Without a client, in one round and
+/// without shares. With one, in rounds: what is left of the budget is
+/// shared out among the waiting items in order ([`ModelClient::shares`]);
+/// the items it covers whole run at once; when it covers none, all the
+/// waiting ones run on the shares they got (the first takes what is left).
+/// A round starts when the one before has ended, so what an item spends
+/// depends on the items before it alone, never on which thread asks first;
+/// and what an item did not use goes to the items after it.
+pub fn in_priority_rounds<R: Send>(
+    client: Option<&ModelClient>,
+    demands: &[Demand],
+    workers: usize,
+    work: impl Fn(usize, Option<&Share>) -> R + Sync,
+) -> Vec<R> {
+    let mut results: Vec<Option<R>> = demands.iter().map(|_| None).collect();
+    let mut waiting: Vec<usize> = (0..demands.len()).collect();
+    while !waiting.is_empty() {
+        let round: Vec<(usize, Option<Share>)> = match client {
+            None => waiting.iter().map(|&i| (i, None)).collect(),
+            Some(client) => {
+                let wanted: Vec<Demand> = waiting.iter().map(|&i| demands[i]).collect();
+                let shares = client.shares(&wanted);
+                let covered: Vec<(usize, Option<Share>)> = waiting
+                    .iter()
+                    .zip(&shares)
+                    .filter(|(i, share)| share.covers(&demands[**i]))
+                    .map(|(i, share)| (*i, Some(share.clone())))
+                    .collect();
+                match covered.is_empty() {
+                    true => waiting
+                        .iter()
+                        .copied()
+                        .zip(shares.into_iter().map(Some))
+                        .collect(),
+                    false => covered,
+                }
+            }
+        };
+        tracing::debug!(
+            items = ?round.iter().map(|(i, _)| i).collect::<Vec<_>>(),
+            "a round on the model budget's shares"
+        );
+        let done = parallel::map_bounded(&round, workers, |_, (i, share)| work(*i, share.as_ref()));
+        for ((i, _), result) in round.iter().zip(done) {
+            results[*i] = Some(result);
+        }
+        waiting.retain(|i| results[*i].is_none());
+    }
+    // Every item ran in some round: a round runs at least one waiting item.
+    results.into_iter().flatten().collect()
 }

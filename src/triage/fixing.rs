@@ -13,7 +13,7 @@ use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
 use crate::triage::model::{Demand, ModelClient, ModelRef, Share};
-use crate::triage::{parallel, suggest};
+use crate::triage::suggest;
 
 /// Name shown as the proposer of a healed locator.
 const HEALER: &str = "selector-healing";
@@ -68,8 +68,9 @@ struct Job {
 /// then taken (and, with `--apply`, landed) in priority order, so the
 /// report is the same whatever finished first. The model client bounds
 /// the model requests; the run's budget is shared out among the groups in
-/// priority order before they start, so the same groups get it on every
-/// run.
+/// priority order before they start (in rounds, so what a group leaves
+/// goes to the next: [`fix::budget::in_priority_rounds`]), so the same
+/// groups get it on every run.
 pub fn fix_groups(
     groups: &Groups<'_>,
     triage: &mut Triage,
@@ -101,10 +102,19 @@ pub fn fix_groups(
         at_once = run.concurrency.max(1),
         "verifying fix candidates"
     );
-    let shares = share_budget(&jobs, client, &run.options);
-    let verified = parallel::map_bounded(&jobs, run.concurrency.max(1), |i, job| {
-        verify(job, client, deadline, &run.options, shares.get(i))
-    });
+    // The model budget goes to the groups in priority order, whichever
+    // reaches the model first: shared out before they start.
+    let demands: Vec<Demand> = match client {
+        Some(client) => jobs
+            .iter()
+            .map(|job| fix::budget::demand(client, &job.models, &job.request, &run.options))
+            .collect(),
+        None => vec![Demand::default(); jobs.len()],
+    };
+    let verified =
+        fix::budget::in_priority_rounds(client, &demands, run.concurrency.max(1), |i, share| {
+            verify(&jobs[i], client, deadline, &run.options, share)
+        });
     // Whether a fix has landed in this run: the groups after it were
     // verified on the tree without it.
     let mut landed = false;
@@ -159,26 +169,6 @@ fn prepare(
         models,
         heal,
     })
-}
-
-/// The model budget left, shared out among the jobs in priority order
-/// before any starts: each group gets what its fixes may need, the first
-/// groups first. Groups verified at once then spend their own shares, so
-/// which groups the budget covers does not depend on which reaches the
-/// model first (one empty list when models are off).
-fn share_budget(jobs: &[Job], client: Option<&ModelClient>, options: &FixOptions) -> Vec<Share> {
-    let Some(client) = client else {
-        return Vec::new();
-    };
-    let demands: Vec<Demand> = jobs
-        .iter()
-        .map(|job| fix::budget::demand(client, &job.models, &job.request, options))
-        .collect();
-    let shares = client.shares(&demands);
-    for (job, share) in jobs.iter().zip(&shares) {
-        tracing::debug!(group = %job.fingerprint, limits = ?share.limits(), "model budget share");
-    }
-    shares
 }
 
 /// One group's candidates, healed and asked, each judged; its model

@@ -222,6 +222,15 @@ impl Share {
     pub fn spent(&self) -> Spent {
         self.0.spent()
     }
+
+    /// Whether it gives all of `demand` (a limit the run does not set
+    /// gives all there is).
+    pub fn covers(&self, demand: &Demand) -> bool {
+        let limits = self.limits();
+        limits.max_calls.is_none_or(|max| max >= demand.calls)
+            && limits.max_tokens.is_none_or(|max| max >= demand.tokens)
+            && limits.max_cost_usd.is_none_or(|max| max >= demand.cost_usd)
+    }
 }
 
 #[cfg(test)]
@@ -332,5 +341,15 @@ mod tests {
         assert_eq!(shares[0].max_cost_usd, Some(0.5));
         assert_eq!(shares[1].max_cost_usd, Some(0.0));
         assert_eq!(shares[1].max_calls, None);
+        let share = |budget: &Budget| Share(Arc::new(Ledger::new(budget.clone())));
+        // Only cost is limited: any number of calls and tokens at $0.50.
+        let many = Demand {
+            cost_usd: 0.5,
+            ..demand(1_000, 1_000_000)
+        };
+        assert!(share(&shares[0]).covers(&many));
+        assert!(!share(&shares[0]).covers(&demand(1, 1)));
+        assert!(!share(&shares[1]).covers(&demand(1, 1)));
+        assert!(share(&shares[1]).covers(&Demand::default()));
     }
 }
