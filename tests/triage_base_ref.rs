@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::git::{commit_all, git, repository, write};
 use serde_json::Value;
@@ -48,18 +48,12 @@ fn triage(root: &Path, base: Option<&str>, extra: &[&str]) -> Output {
 
 /// [`triage`] in this `--format`.
 fn triage_as(root: &Path, base: Option<&str>, format: &str, extra: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pitcrew"));
+    let mut command = common::cli::command(root);
     command
         .args(["triage", "junit.xml", "--no-suggest", "--format", format])
         .args(extra)
-        .current_dir(root)
-        .env("PITCREW_NO_CACHE", "1")
         .env("GITHUB_ACTIONS", "true")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("PITCREW_LOG")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_TOKEN");
+        .env_remove("GITHUB_BASE_REF");
     if let Some(base) = base {
         command.env("GITHUB_BASE_REF", base);
     }

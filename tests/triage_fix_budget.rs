@@ -14,9 +14,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::git::{commit_all, repository};
+use common::fix_repo::{block, broken_python};
 use common::openai_server::{Reply, Server};
 use serde_json::Value;
 
@@ -28,34 +27,25 @@ const TEST_BETA: &str = "from beta import beta\n\n\ndef test_beta():\n    if bet
 /// `alpha` and `beta` broken by the last commit, pytest's JUnit report of
 /// that, and a budget of 4 model calls.
 fn two_broken_groups() -> tempfile::TempDir {
-    let dir = repository(&[
-        ("alpha.py", "def alpha():\n    return 1\n"),
-        ("beta.py", "def beta():\n    return 2\n"),
-        ("test_alpha.py", TEST_ALPHA),
-        ("test_beta.py", TEST_BETA),
-        ("pitcrew.toml", "[models]\nmax_calls = 4\nconcurrency = 4\n"),
-        (".gitignore", "junit.xml\n.pytest_cache/\n__pycache__/\n"),
-    ]);
-    let root = dir.path();
-    std::fs::write(root.join("alpha.py"), "def alpha():\n    return 0\n").unwrap();
-    std::fs::write(root.join("beta.py"), "def beta():\n    return 0\n").unwrap();
-    commit_all(root, "break alpha and beta");
-    let pytest = Command::new("python3")
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        .arg("--junitxml=junit.xml")
-        .current_dir(root)
-        .output()
-        .expect("pytest runs");
-    assert_eq!(pytest.status.code(), Some(1), "both tests fail for real");
-    dir
+    broken_python(
+        &[
+            ("alpha.py", "def alpha():\n    return 1\n"),
+            ("beta.py", "def beta():\n    return 2\n"),
+            ("test_alpha.py", TEST_ALPHA),
+            ("test_beta.py", TEST_BETA),
+            ("pitcrew.toml", "[models]\nmax_calls = 4\nconcurrency = 4\n"),
+            (".gitignore", "junit.xml\n.pytest_cache/\n__pycache__/\n"),
+        ],
+        &[
+            ("alpha.py", "def alpha():\n    return 0\n"),
+            ("beta.py", "def beta():\n    return 0\n"),
+        ],
+        &[],
+    )
 }
 
 /// How the fix prompt starts (the advice prompts show edits too).
 const FIX_PROMPT: &str = "You fix failing tests";
-
-fn block(file: &str, search: &str, replace: &str) -> String {
-    format!("{file}\n<<<<<<< SEARCH\n{search}=======\n{replace}>>>>>>> REPLACE\n")
-}
 
 /// Advice for every group; for `beta` a wrong edit (unless `beta_right`),
 /// then (asked again with the failure it caused) the right one; for
@@ -101,19 +91,12 @@ fn scripted_server(beta_right: bool) -> Server {
 }
 
 fn triage(root: &Path, server: &Server) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+    let out = common::cli::command(root)
         .args(["triage", "junit.xml", "--format", "json", "--model-url"])
         .arg(server.base())
         .args(["--model", "fixer:7b", "--fix", "1", "--iterations", "2"])
         .args(["--base", "HEAD~1", "--"])
         .args(["python3", "-m", "pytest", "-p", "no:cacheprovider"])
-        .current_dir(root)
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("PITCREW_LOG")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_TOKEN")
         .output()
         .expect("pitcrew runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
