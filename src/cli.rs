@@ -56,6 +56,8 @@ pub struct TriageArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "base")]
     pub changed_files: Option<PathBuf>,
     /// The change under test is what differs from this git revision.
+    /// With neither this nor --changed-files, in a GitHub Actions pull
+    /// request: origin/$GITHUB_BASE_REF (check out with `fetch-depth: 0`).
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
     /// Ask this OpenAI-compatible endpoint (overrides pitcrew.toml).

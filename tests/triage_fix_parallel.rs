@@ -11,7 +11,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::git::{commit_all, git, repository};
+use common::fix_repo::{block, broken_python};
+use common::git::git;
 use common::openai_server::{Reply, Server};
 use serde_json::Value;
 
@@ -47,31 +48,21 @@ def test_beta():\n    rendezvous(\"beta\", \"alpha\")\n    if beta() != 2:\n    
 /// Two root causes: the last commit broke `alpha` and `beta` (an assertion
 /// and a ValueError), and pytest's JUnit report of that.
 fn two_broken_groups() -> tempfile::TempDir {
-    let dir = repository(&[
-        ("alpha.py", "def alpha():\n    return 1\n"),
-        ("beta.py", "def beta():\n    return 2\n"),
-        ("rendezvous.py", RENDEZVOUS),
-        ("test_alpha.py", TEST_ALPHA),
-        ("test_beta.py", TEST_BETA),
-        (".gitignore", "junit.xml\n.pytest_cache/\n__pycache__/\n"),
-    ]);
-    let root = dir.path();
-    std::fs::write(root.join("alpha.py"), "def alpha():\n    return 0\n").unwrap();
-    std::fs::write(root.join("beta.py"), "def beta():\n    return 0\n").unwrap();
-    commit_all(root, "break alpha and beta");
-    let pytest = Command::new("python3")
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        .arg("--junitxml=junit.xml")
-        .current_dir(root)
-        .env_remove(MEETING)
-        .output()
-        .expect("pytest runs");
-    assert_eq!(pytest.status.code(), Some(1), "both tests fail for real");
-    dir
-}
-
-fn block(file: &str, search: &str, replace: &str) -> String {
-    format!("{file}\n<<<<<<< SEARCH\n{search}=======\n{replace}>>>>>>> REPLACE\n")
+    broken_python(
+        &[
+            ("alpha.py", "def alpha():\n    return 1\n"),
+            ("beta.py", "def beta():\n    return 2\n"),
+            ("rendezvous.py", RENDEZVOUS),
+            ("test_alpha.py", TEST_ALPHA),
+            ("test_beta.py", TEST_BETA),
+            (".gitignore", "junit.xml\n.pytest_cache/\n__pycache__/\n"),
+        ],
+        &[
+            ("alpha.py", "def alpha():\n    return 0\n"),
+            ("beta.py", "def beta():\n    return 0\n"),
+        ],
+        &[MEETING],
+    )
 }
 
 /// Each group's prompt names its test: it gets its own fix.
@@ -102,22 +93,15 @@ fn fixing_server() -> Server {
 /// `pitcrew triage junit.xml --fix 1 …` in `root`, its temporary files in
 /// `tmp`, the tests meeting in `meeting`.
 fn triage(root: &Path, server: &Server, tmp: &Path, meeting: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pitcrew"));
+    let mut command = common::cli::command(root);
     command
         .args(["triage", "junit.xml", "--format", "json", "--model-url"])
         .arg(server.base())
         .args(["--model", "fixer:7b", "--fix", "1", "--iterations", "1"])
         .args(["--base", "HEAD~1", "--"])
         .args(["python3", "-m", "pytest", "-p", "no:cacheprovider"])
-        .current_dir(root)
         .env("TMPDIR", tmp)
-        .env(MEETING, meeting)
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("PITCREW_LOG")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_TOKEN");
+        .env(MEETING, meeting);
     command
 }
 

@@ -14,7 +14,6 @@ use crate::error::exit;
 use crate::fix::FixOptions;
 use crate::host::{Plugin, World};
 use crate::output::write_atomic;
-use crate::suite::changed::Changes;
 use crate::suite::merge;
 use crate::triage::document::{self, Options};
 use crate::triage::fixing::{FixRun, fix_groups};
@@ -27,14 +26,15 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     if let Some(problem) = problems.first() {
         return Err(InputError::new(problem.clone()).into());
     }
-    let changes = match (&args.changed_files, &args.base) {
-        (Some(path), _) => Some(Changes::read(path)?),
-        (None, Some(base)) => Some(crate::triage::changes::since(
-            base,
-            std::path::Path::new("."),
-        )?),
-        (None, None) => None,
-    };
+    // In a GitHub Actions pull request, with neither flag, the change is
+    // what differs from the pull request's base branch.
+    let (changes, change_source) = crate::triage::changes::resolve(
+        args.changed_files.as_deref(),
+        args.base.as_deref(),
+        crate::triage::changes::github_base_ref().as_deref(),
+        std::path::Path::new("."),
+    )?
+    .unzip();
     let mut config = config(global)?;
     if let Some(preset) = &args.model_endpoint {
         config.models.endpoint = Some(preset.clone());
@@ -76,6 +76,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     };
     let (mut triage, client) =
         document::build(&groups, router.as_ref().map_err(Clone::clone), &options);
+    triage.changed_files = change_source;
     if let Some(candidates) = args.fix {
         let root = std::env::current_dir().context("the current directory")?;
         let (command, runner) = match args.command.is_empty() {

@@ -20,6 +20,7 @@
 //! locators that no longer resolve.
 
 pub mod apply;
+pub mod budget;
 pub mod consensus;
 pub mod edit;
 pub mod heal;
@@ -290,6 +291,7 @@ fn chat(models: Vec<ModelRef>, messages: Vec<Message>, options: &FixOptions) -> 
     let mut request = ChatRequest::new(models, messages);
     request.temperature = options.temperature;
     request.max_tokens = options.max_tokens;
+    request.share = options.share.clone();
     request
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use regex::Regex;
 
 use crate::suite::runners::TestRef;
+use crate::triage::model::Share;
 use crate::triage::redact::Redactor;
 
 /// One failing test of the group.
@@ -85,6 +86,9 @@ pub struct FixOptions {
     /// Where the runner's output goes (a log file per run in this
     /// directory); a temporary directory when `None`.
     pub log_dir: Option<PathBuf>,
+    /// The group's part of the run's model budget, when it was shared out
+    /// in priority order; `None`: the run's budget, first come first served.
+    pub share: Option<Share>,
 }
 
 impl Default for FixOptions {
@@ -101,6 +105,7 @@ impl Default for FixOptions {
             max_source_bytes: 48 << 10,
             redactor: Redactor::from_env(&[]),
             log_dir: None,
+            share: None,
         }
     }
 }

@@ -33,6 +33,10 @@ pub struct Triage {
     /// What else the reader must know (a budget that ran out).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Where the change under test (which ranks groups it touched higher)
+    /// came from; absent when none is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_files: Option<crate::triage::changes::ChangeSource>,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,6 +144,7 @@ pub fn build(
         groups: reports,
         suggestions,
         notes,
+        changed_files: None,
     };
     (triage, client)
 }
@@ -254,6 +259,9 @@ pub fn terminal(triage: &Triage, groups: &Groups<'_>) -> String {
     for note in &triage.notes {
         let _ = writeln!(out, "⚠ {}", control_chars(note));
     }
+    if let Some(source) = &triage.changed_files {
+        let _ = writeln!(out, "Change under test: {}", source.describe());
+    }
     for (report, group) in triage.groups.iter().zip(&groups.0) {
         let _ = writeln!(
             out,
@@ -350,6 +358,13 @@ pub fn markdown(triage: &Triage, groups: &Groups<'_>) -> String {
     );
     for note in &triage.notes {
         let _ = writeln!(md, "- ⚠️ {}", markdown_inline(note));
+    }
+    if let Some(source) = &triage.changed_files {
+        let _ = writeln!(
+            md,
+            "Change under test: {}\n",
+            markdown_inline(&source.describe())
+        );
     }
     for (report, group) in triage.groups.iter().zip(&groups.0) {
         let _ = writeln!(

@@ -12,8 +12,8 @@ use crate::fix::{self, FailingTest, FixOptions, FixRequest, Seeded, Status, Sugg
 use crate::suite::runners::TestRef;
 use crate::triage::document::{Entry, Triage};
 use crate::triage::group::{Group, Groups};
-use crate::triage::model::{ModelClient, ModelRef};
-use crate::triage::{parallel, suggest};
+use crate::triage::model::{Demand, ModelClient, ModelRef, Share};
+use crate::triage::suggest;
 
 /// Name shown as the proposer of a healed locator.
 const HEALER: &str = "selector-healing";
@@ -67,7 +67,10 @@ struct Job {
 /// order, each in its own copy of the tree as it is now; the results are
 /// then taken (and, with `--apply`, landed) in priority order, so the
 /// report is the same whatever finished first. The model client bounds
-/// the model requests and spends one budget across all of them.
+/// the model requests; the run's budget is shared out among the groups in
+/// priority order before they start (in rounds, so what a group leaves
+/// goes to the next: [`fix::budget::in_priority_rounds`]), so the same
+/// groups get it on every run.
 pub fn fix_groups(
     groups: &Groups<'_>,
     triage: &mut Triage,
@@ -99,9 +102,19 @@ pub fn fix_groups(
         at_once = run.concurrency.max(1),
         "verifying fix candidates"
     );
-    let verified = parallel::map_bounded(&jobs, run.concurrency.max(1), |_, job| {
-        verify(job, client, deadline, &run.options)
-    });
+    // The model budget goes to the groups in priority order, whichever
+    // reaches the model first: shared out before they start.
+    let demands: Vec<Demand> = match client {
+        Some(client) => jobs
+            .iter()
+            .map(|job| fix::budget::demand(client, &job.models, &job.request, &run.options))
+            .collect(),
+        None => vec![Demand::default(); jobs.len()],
+    };
+    let verified =
+        fix::budget::in_priority_rounds(client, &demands, run.concurrency.max(1), |i, share| {
+            verify(&jobs[i], client, deadline, &run.options, share)
+        });
     // Whether a fix has landed in this run: the groups after it were
     // verified on the tree without it.
     let mut landed = false;
@@ -158,12 +171,14 @@ fn prepare(
     })
 }
 
-/// One group's candidates, healed and asked, each judged.
+/// One group's candidates, healed and asked, each judged; its model
+/// questions limited by its `share` of the budget.
 fn verify(
     job: &Job,
     client: Option<&ModelClient>,
     deadline: Instant,
     options: &FixOptions,
+    share: Option<&Share>,
 ) -> Vec<Suggestion> {
     // Groups verified at once must not write their runs' logs over each other's.
     let options = &FixOptions {
@@ -174,6 +189,7 @@ fn verify(
             }
             dir
         }),
+        share: share.cloned(),
         ..options.clone()
     };
     let mut suggestions = Vec::new();

@@ -8,17 +8,21 @@ use std::time::{Duration, Instant};
 /// Actions files a CI host may have set (step summary, step outputs), nor
 /// what would make `report` publish to the real GitHub (token, Actions).
 pub fn pitcrew(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .args(args)
+    command(dir).args(args).output().expect("pitcrew runs")
+}
+
+/// The pitcrew command [`pitcrew`] runs, to add arguments and variables to.
+pub fn command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pitcrew"));
+    command
         .current_dir(dir)
         .env("PITCREW_NO_CACHE", "1")
         .env_remove("PITCREW_LOG")
         .env_remove("GITHUB_STEP_SUMMARY")
         .env_remove("GITHUB_OUTPUT")
         .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_TOKEN")
-        .output()
-        .expect("pitcrew runs")
+        .env_remove("GITHUB_TOKEN");
+    command
 }
 
 /// Runs pitcrew in `dir` as [`pitcrew`] does, with `env` added, killed

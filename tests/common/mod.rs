@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod fix_repo;
 pub mod git;
 pub mod github_server;
 pub mod openai_server;

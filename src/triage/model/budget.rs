@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -146,9 +146,90 @@ impl Ledger {
         self.lock().clone()
     }
 
+    /// Counts a call that a [`Share`] of this budget let through: the
+    /// share, cut from what was left here, is what limits it.
+    pub fn count_call(&self) {
+        self.lock().calls += 1;
+    }
+
+    /// What is left of the budget, cut into one budget per demand, in the
+    /// demands' order: each takes what it may need of every limit the run
+    /// sets, or what is left of it. So the first demands are covered whole
+    /// before a later one gets anything, whatever order they then spend in.
+    /// A limit the run does not set is not set in any share.
+    pub fn shares(&self, demands: &[Demand]) -> Vec<Budget> {
+        let spent = self.spent();
+        let mut calls = self
+            .budget
+            .max_calls
+            .map(|max| max.saturating_sub(spent.calls));
+        let mut tokens = self
+            .budget
+            .max_tokens
+            .map(|max| max.saturating_sub(spent.tokens()));
+        let mut cost = self
+            .budget
+            .max_cost_usd
+            .map(|max| (max - spent.cost_usd).max(0.0));
+        demands
+            .iter()
+            .map(|demand| Budget {
+                max_calls: calls.as_mut().map(|left| take(left, demand.calls)),
+                max_tokens: tokens.as_mut().map(|left| take(left, demand.tokens)),
+                max_cost_usd: cost.as_mut().map(|left| {
+                    let share = demand.cost_usd.min(*left);
+                    *left -= share;
+                    share
+                }),
+            })
+            .collect()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Spent> {
         // The guarded data is plain counters: a panic elsewhere cannot leave them torn.
         self.spent.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn take(left: &mut u64, wanted: u64) -> u64 {
+    let share = wanted.min(*left);
+    *left -= share;
+    share
+}
+
+/// The most one user of the run's budget (a root cause's fixes, say) may
+/// spend, for [`Ledger::shares`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Demand {
+    pub calls: u64,
+    pub tokens: u64,
+    pub cost_usd: f64,
+}
+
+/// One user's part of the run's budget ([`crate::triage::model::ModelClient::shares`]):
+/// a request that carries it is limited by it alone, and what it spends
+/// counts in the run's total too.
+#[derive(Clone, Debug)]
+pub struct Share(pub(crate) Arc<Ledger>);
+
+impl Share {
+    /// Its limits.
+    pub fn limits(&self) -> &Budget {
+        &self.0.budget
+    }
+
+    /// What requests carrying it have spent.
+    pub fn spent(&self) -> Spent {
+        self.0.spent()
+    }
+
+    /// Whether it gives all of `demand` (a limit the run does not set
+    /// gives all there is).
+    pub fn covers(&self, demand: &Demand) -> bool {
+        let limits = self.limits();
+        limits.max_calls.is_none_or(|max| max >= demand.calls)
+            && limits.max_tokens.is_none_or(|max| max >= demand.tokens)
+            && limits.max_cost_usd.is_none_or(|max| max >= demand.cost_usd)
     }
 }
 
@@ -229,5 +310,46 @@ mod tests {
         let budget: Budget = toml::from_str("max_calls = 50\nmax_cost_usd = 0.5").unwrap();
         assert_eq!(budget.max_calls, Some(50));
         assert!(toml::from_str::<Budget>("max_call = 5").is_err());
+    }
+
+    #[test]
+    fn shares_cover_the_first_demands_whole_whatever_is_spent_later() {
+        let ledger = Ledger::new(Budget {
+            max_calls: Some(7),
+            max_tokens: Some(1_000),
+            max_cost_usd: None,
+        });
+        ledger.reserve_call().unwrap();
+        ledger.record(usage(100, 0), Some(Price::default()));
+        let demand = |calls, tokens| Demand {
+            calls,
+            tokens,
+            cost_usd: 1.0,
+        };
+        let shares = ledger.shares(&[demand(4, 500), demand(4, 500), demand(1, 1)]);
+        let calls: Vec<_> = shares.iter().map(|s| s.max_calls).collect();
+        let tokens: Vec<_> = shares.iter().map(|s| s.max_tokens).collect();
+        assert_eq!(calls, [Some(4), Some(2), Some(0)]);
+        assert_eq!(tokens, [Some(500), Some(400), Some(0)]);
+        // No cost limit for the run: none in any share.
+        assert!(shares.iter().all(|s| s.max_cost_usd.is_none()));
+        let cost = Ledger::new(Budget {
+            max_cost_usd: Some(0.5),
+            ..Budget::default()
+        });
+        let shares = cost.shares(&[demand(1, 1), demand(1, 1)]);
+        assert_eq!(shares[0].max_cost_usd, Some(0.5));
+        assert_eq!(shares[1].max_cost_usd, Some(0.0));
+        assert_eq!(shares[1].max_calls, None);
+        let share = |budget: &Budget| Share(Arc::new(Ledger::new(budget.clone())));
+        // Only cost is limited: any number of calls and tokens at $0.50.
+        let many = Demand {
+            cost_usd: 0.5,
+            ..demand(1_000, 1_000_000)
+        };
+        assert!(share(&shares[0]).covers(&many));
+        assert!(!share(&shares[0]).covers(&demand(1, 1)));
+        assert!(!share(&shares[1]).covers(&demand(1, 1)));
+        assert!(share(&shares[1]).covers(&Demand::default()));
     }
 }

@@ -16,7 +16,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AF
 use serde::Serialize;
 use tokio::sync::{OnceCell, Semaphore};
 
-use super::budget::{Budget, Ledger, Price, PriceTable, Spent, Usage};
+use super::budget::{Budget, Demand, Ledger, Price, PriceTable, Share, Spent, Usage};
 use super::endpoint::Endpoint;
 use super::error::{Attempt, Failure, ModelError, whole_seconds};
 use super::health::Health;
@@ -66,6 +66,9 @@ pub struct ChatRequest {
     pub max_tokens: u32,
     /// Answers wanted (`n`); endpoints that ignore it return one.
     pub candidates: u32,
+    /// The part of the run's budget this request may spend, when the budget
+    /// was shared out ([`ModelClient::shares`]); `None`: the run's budget.
+    pub share: Option<Share>,
 }
 
 impl ChatRequest {
@@ -77,6 +80,7 @@ impl ChatRequest {
             temperature: 0.2,
             max_tokens: 1024,
             candidates: 1,
+            share: None,
         }
     }
 }
@@ -310,6 +314,26 @@ impl ModelClient {
         self.inner.ledger.spent()
     }
 
+    /// What is left of the run's budget, shared out in the demands' order
+    /// (see [`Ledger::shares`]): requests that carry a share spend it
+    /// alone, so which of them get the budget does not depend on which
+    /// asks first.
+    pub fn shares(&self, demands: &[Demand]) -> Vec<Share> {
+        self.inner
+            .ledger
+            .shares(demands)
+            .into_iter()
+            .map(|budget| Share(Arc::new(Ledger::new(budget))))
+            .collect()
+    }
+
+    /// The price of `model` per million tokens: free on a local endpoint,
+    /// from the price table otherwise (`None`: unpriced, or no such endpoint).
+    pub fn price(&self, model: &ModelRef) -> Option<Price> {
+        let endpoint = self.inner.endpoint(&model.endpoint)?;
+        self.inner.price(endpoint, &model.model)
+    }
+
     pub fn endpoints(&self) -> &[Endpoint] {
         &self.inner.endpoints
     }
@@ -361,7 +385,8 @@ impl Inner {
                 stream: false,
             };
             let body = serde_json::to_vec(&body).map_err(|e| ModelError::Setup(e.to_string()))?;
-            match self.ask(endpoint, model, body, prompt_bytes).await {
+            let share = request.share.as_ref();
+            match self.ask(endpoint, model, body, prompt_bytes, share).await {
                 Ok((texts, usage)) => {
                     let reason = if skipped.is_empty() {
                         "first choice".to_string()
@@ -457,6 +482,7 @@ impl Inner {
         model: &ModelRef,
         body: Vec<u8>,
         prompt_bytes: usize,
+        share: Option<&Share>,
     ) -> Result<(Vec<String>, Usage), Stop> {
         let name = control_chars(endpoint.name()).into_owned();
         let mut tries = 0;
@@ -467,9 +493,7 @@ impl Inner {
             // behind the first would see nothing spent yet, and a budget of
             // one call's cost would let them all through.
             let permit = self.in_flight.acquire().await;
-            self.ledger.reserve_call().map_err(|(limit, spent)| {
-                Stop::Budget(ModelError::BudgetExhausted { limit, spent })
-            })?;
+            self.reserve_call(share).map_err(Stop::Budget)?;
             let request = self
                 .http
                 .post(endpoint.url("chat/completions"))
@@ -484,8 +508,11 @@ impl Inner {
                     return match protocol::parse_chat(&body, prompt_bytes) {
                         Ok((texts, usage)) => {
                             self.health.succeeded(endpoint.name());
-                            self.ledger
-                                .record(usage, self.price(endpoint, &model.model));
+                            let price = self.price(endpoint, &model.model);
+                            self.ledger.record(usage, price);
+                            if let Some(share) = share {
+                                share.0.record(usage, price);
+                            }
                             Ok((texts, usage))
                         }
                         Err(detail) => {
@@ -567,6 +594,25 @@ impl Inner {
             })?;
         value.set_sensitive(true);
         Ok(request.header(AUTHORIZATION, value))
+    }
+
+    /// One call taken from the request's share, when it has one (the run's
+    /// total counts it too), else from the run's budget.
+    fn reserve_call(&self, share: Option<&Share>) -> Result<(), ModelError> {
+        match share {
+            Some(share) => {
+                share
+                    .0
+                    .reserve_call()
+                    .map_err(|(limit, spent)| ModelError::ShareSpent { limit, spent })?;
+                self.ledger.count_call();
+                Ok(())
+            }
+            None => self
+                .ledger
+                .reserve_call()
+                .map_err(|(limit, spent)| ModelError::BudgetExhausted { limit, spent }),
+        }
     }
 
     fn price(&self, endpoint: &Endpoint, model: &str) -> Option<Price> {

@@ -108,6 +108,13 @@ pub enum ModelError {
         spent.calls, spent.tokens(), spent.cost_usd
     )]
     BudgetExhausted { limit: Limit, spent: Spent },
+    /// The request's share of the run's budget is used up; the rest of the
+    /// budget was set aside for the requests that come first.
+    #[error(
+        "model budget exhausted ({limit}: this share of the run's budget is spent, {} calls, {} tokens, ${:.4}; the rest went to root causes of higher priority)",
+        spent.calls, spent.tokens(), spent.cost_usd
+    )]
+    ShareSpent { limit: Limit, spent: Spent },
     #[error("no model to ask (the request's model list is empty)")]
     NoModels,
     /// Every model in the request's list failed or was skipped.
@@ -120,7 +127,10 @@ pub enum ModelError {
 impl ModelError {
     /// Whether the run's budget ran out (later requests will fail the same way).
     pub fn is_budget_exhausted(&self) -> bool {
-        matches!(self, ModelError::BudgetExhausted { .. })
+        matches!(
+            self,
+            ModelError::BudgetExhausted { .. } | ModelError::ShareSpent { .. }
+        )
     }
 }
 

@@ -28,7 +28,7 @@ mod error;
 mod health;
 mod protocol;
 
-pub use budget::{Budget, Limit, Price, PriceTable, Spent, Usage};
+pub use budget::{Budget, Demand, Limit, Price, PriceTable, Share, Spent, Usage};
 pub use client::{Availability, ChatRequest, ClientConfig, Completion, ModelClient, ModelRef};
 pub use endpoint::{
     Endpoint, EndpointError, GITHUB_MODELS_URL, GITHUB_TOKEN_VAR, OLLAMA_URL, Token,
