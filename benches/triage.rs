@@ -14,15 +14,19 @@
 //!
 //! Each is measured `before` (one batch after another, and the fingerprints
 //! of `src/triage/fingerprint_reference.rs`, the code before it was made
-//! fast, one failure after another) and `after` (what `pitcrew` runs now:
-//! `classify_all` and `fingerprints`, spread over the cores), side by side
-//! in one run; `serial` is the new code on one core. The group `fingerprint
+//! fast, one failure after another) and `after` (what `pitcrew` runs now,
+//! spread over the cores: `classify_all`, `fingerprints`, and for both
+//! `classify_and_fingerprint`, which fingerprints each batch on the core
+//! that classified it), side by side in one run; `serial` is the new code on
+//! one core. The group `fingerprint
 //! parts` splits one fingerprint into its error line and its frames.
 //!
 //! With `PITCREW_BENCH_BASELINE_CLASSIFIER=/path/to/classifier_default.wasm`
 //! (an older build's component, from its target dir's
 //! `wasm-plugins/wasm32-wasip2/plugin/`), the same work runs through it as
-//! `baseline`, side by side with `after` in one run.
+//! `baseline`, side by side with `after` in one run; its `classify +
+//! fingerprint` is the previous pipeline (`classify_all`, then
+//! `fingerprints`).
 //!
 //! The group `triage 100k, cpu time` measures the main figures again in
 //! CPU time (every thread of the process, user and system), which a shared
@@ -37,7 +41,7 @@ use std::time::Duration;
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pitcrew::host::{CacheSetting, Plugin, PluginSpec, Runtime, Source, World, types};
-use pitcrew::triage::classify::{BATCH, classify_all};
+use pitcrew::triage::classify::{BATCH, classify_all, classify_and_fingerprint};
 use pitcrew::triage::fingerprint::{self, error_line, fingerprint, fingerprints, stack_frames};
 use pitcrew::triage::parallel::map_pieces;
 
@@ -149,6 +153,13 @@ fn fingerprint_after(failures: &[types::Failure]) -> usize {
     fingerprints(failures).iter().map(|p| p.id.len()).sum()
 }
 
+/// What `pitcrew classify` runs: each batch classified, then fingerprinted
+/// on the same core.
+fn one_pass(classifier: &Plugin, failures: &[types::Failure]) -> usize {
+    let (classes, prints) = classify_and_fingerprint(classifier, failures).unwrap();
+    classes.len() + prints.iter().map(|p| p.id.len()).sum::<usize>()
+}
+
 /// The native classifier in `BATCH`es, spread over the cores like
 /// `classify_all`, for the ratio to the WebAssembly one.
 fn native_on_cores(failures: &[classifier_default::Failure]) -> usize {
@@ -234,10 +245,7 @@ fn triage(c: &mut Criterion) {
         })
     });
     group.bench_function("classify + fingerprint, wasm, after", |b| {
-        b.iter(|| {
-            let classes = classify_all(&classifier, black_box(&wit)).unwrap();
-            black_box((classes.len(), fingerprint_after(&wit)))
-        })
+        b.iter(|| black_box(one_pass(classifier, black_box(wit))))
     });
     if let Some(baseline) = &baseline {
         group.bench_function("classify + fingerprint, wasm, baseline", |b| {
@@ -394,13 +402,18 @@ fn triage_cpu(c: &mut Criterion<CpuTime>) {
         Some(("after", &setup.classifier)),
         setup.baseline.as_ref().map(|b| ("baseline", b)),
     ];
-    for (name, classifier) in classifiers.into_iter().flatten() {
-        group.bench_function(format!("classify + fingerprint, wasm, {name}"), |b| {
+    group.bench_function("classify + fingerprint, wasm, after", |b| {
+        b.iter(|| black_box(one_pass(&setup.classifier, black_box(wit))))
+    });
+    if let Some(baseline) = &setup.baseline {
+        group.bench_function("classify + fingerprint, wasm, baseline", |b| {
             b.iter(|| {
-                let classes = classify_all(classifier, black_box(wit)).unwrap();
+                let classes = classify_all(baseline, black_box(wit)).unwrap();
                 black_box((classes.len(), fingerprint_after(wit)))
             })
         });
+    }
+    for (name, classifier) in classifiers.into_iter().flatten() {
         group.bench_function(format!("classifier, wasm, {name}"), |b| {
             b.iter(|| black_box(classify_all(classifier, black_box(wit)).unwrap().len()))
         });
