@@ -14,19 +14,34 @@
 //!
 //! Each is measured `before` (one batch after another, and the fingerprints
 //! of `src/triage/fingerprint_reference.rs`, the code before it was made
-//! fast, one failure after another) and `after` (what `pitcrew` runs now:
-//! `classify_all` and `fingerprints`, spread over the cores), side by side
-//! in one run; `serial` is the new code on one core. The group `fingerprint
+//! fast, one failure after another) and `after` (what `pitcrew` runs now,
+//! spread over the cores: `classify_all`, `fingerprints`, and for both
+//! `classify_and_fingerprint`, which fingerprints each batch on the core
+//! that classified it), side by side in one run; `serial` is the new code on
+//! one core. The group `fingerprint
 //! parts` splits one fingerprint into its error line and its frames.
+//!
+//! With `PITCREW_BENCH_BASELINE_CLASSIFIER=/path/to/classifier_default.wasm`
+//! (an older build's component, from its target dir's
+//! `wasm-plugins/wasm32-wasip2/plugin/`), the same work runs through it as
+//! `baseline`, side by side with `after` in one run; its `classify +
+//! fingerprint` is the previous pipeline (`classify_all`, then
+//! `fingerprints`).
+//!
+//! The group `triage 100k, cpu time` measures the main figures again in
+//! CPU time (every thread of the process, user and system), which a shared
+//! machine's load inflates far less than wall time: on two otherwise idle
+//! cores the wall time is about half of it.
 //!
 //! `cargo bench --bench triage -- --sample-size 10`
 
 use std::hint::black_box;
 use std::time::Duration;
 
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, criterion_group, criterion_main};
 use pitcrew::host::{CacheSetting, Plugin, PluginSpec, Runtime, Source, World, types};
-use pitcrew::triage::classify::{BATCH, classify_all};
+use pitcrew::triage::classify::{BATCH, classify_all, classify_and_fingerprint};
 use pitcrew::triage::fingerprint::{self, error_line, fingerprint, fingerprints, stack_frames};
 use pitcrew::triage::parallel::map_pieces;
 
@@ -138,6 +153,13 @@ fn fingerprint_after(failures: &[types::Failure]) -> usize {
     fingerprints(failures).iter().map(|p| p.id.len()).sum()
 }
 
+/// What `pitcrew classify` runs: each batch classified, then fingerprinted
+/// on the same core.
+fn one_pass(classifier: &Plugin, failures: &[types::Failure]) -> usize {
+    let (classes, prints) = classify_and_fingerprint(classifier, failures).unwrap();
+    classes.len() + prints.iter().map(|p| p.id.len()).sum::<usize>()
+}
+
 /// The native classifier in `BATCH`es, spread over the cores like
 /// `classify_all`, for the ratio to the WebAssembly one.
 fn native_on_cores(failures: &[classifier_default::Failure]) -> usize {
@@ -155,22 +177,63 @@ fn in_batches(plugin: &Plugin, failures: &[types::Failure], size: usize) -> usiz
         .sum()
 }
 
-fn triage(c: &mut Criterion) {
-    let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
-    let load = |spec: &PluginSpec, name: &str| {
-        Plugin::load(&runtime, spec, name, Some(World::Classifier)).expect("loads")
-    };
-    let classifier = load(&PluginSpec::builtin("classifier-default"), "classifier");
-    let echo = load(
-        &PluginSpec {
-            source: Source::File(pitcrew_fixtures::ECHO_CLASSIFIER.into()),
-            ..PluginSpec::builtin("echo-classifier")
-        },
-        "echo",
-    );
-    let native = failures();
-    let wit = to_wit(&native);
+/// The plugins and the failures every group works on.
+struct Setup {
+    /// Kept alive for the plugins.
+    _runtime: Runtime,
+    classifier: Plugin,
+    echo: Plugin,
+    /// An older build's classifier (`PITCREW_BENCH_BASELINE_CLASSIFIER`).
+    baseline: Option<Plugin>,
+    native: Vec<classifier_default::Failure>,
+    wit: Vec<types::Failure>,
+}
 
+impl Setup {
+    fn new() -> Setup {
+        let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+        let load = |spec: &PluginSpec, name: &str| {
+            Plugin::load(&runtime, spec, name, Some(World::Classifier)).expect("loads")
+        };
+        let classifier = load(&PluginSpec::builtin("classifier-default"), "classifier");
+        let echo = load(
+            &PluginSpec {
+                source: Source::File(pitcrew_fixtures::ECHO_CLASSIFIER.into()),
+                ..PluginSpec::builtin("echo-classifier")
+            },
+            "echo",
+        );
+        let baseline = std::env::var_os("PITCREW_BENCH_BASELINE_CLASSIFIER").map(|path| {
+            load(
+                &PluginSpec {
+                    source: Source::File(path.into()),
+                    ..PluginSpec::builtin("classifier-default")
+                },
+                "baseline",
+            )
+        });
+        let native = failures();
+        let wit = to_wit(&native);
+        Setup {
+            _runtime: runtime,
+            classifier,
+            echo,
+            baseline,
+            native,
+            wit,
+        }
+    }
+}
+
+fn triage(c: &mut Criterion) {
+    let Setup {
+        classifier,
+        echo,
+        baseline,
+        native,
+        wit,
+        ..
+    } = &Setup::new();
     let mut group = c.benchmark_group("triage 100k");
     group
         .sample_size(10)
@@ -182,11 +245,19 @@ fn triage(c: &mut Criterion) {
         })
     });
     group.bench_function("classify + fingerprint, wasm, after", |b| {
-        b.iter(|| {
-            let classes = classify_all(&classifier, black_box(&wit)).unwrap();
-            black_box((classes.len(), fingerprint_after(&wit)))
-        })
+        b.iter(|| black_box(one_pass(classifier, black_box(wit))))
     });
+    if let Some(baseline) = &baseline {
+        group.bench_function("classify + fingerprint, wasm, baseline", |b| {
+            b.iter(|| {
+                let classes = classify_all(baseline, black_box(&wit)).unwrap();
+                black_box((classes.len(), fingerprint_after(&wit)))
+            })
+        });
+        group.bench_function("classifier, wasm, baseline", |b| {
+            b.iter(|| black_box(classify_all(baseline, black_box(&wit)).unwrap().len()))
+        });
+    }
     group.bench_function("classify + fingerprint, native, before", |b| {
         b.iter(|| {
             let classes = classifier_default::classify_batch(black_box(&native));
@@ -266,5 +337,108 @@ fn triage(c: &mut Criterion) {
     parts.finish();
 }
 
+/// The CPU time of the whole process (all its threads, user and system).
+struct CpuTime;
+
+/// Durations are shown as the wall-clock measurement shows them.
+static DURATIONS: WallTime = WallTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = Duration;
+    type Value = Duration;
+    fn start(&self) -> Duration {
+        process_cpu_time()
+    }
+    fn end(&self, start: Duration) -> Duration {
+        process_cpu_time().saturating_sub(start)
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        DURATIONS.formatter()
+    }
+}
+
+#[cfg(unix)]
+fn process_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for the call to fill.
+    let failed = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) } != 0;
+    assert!(
+        !failed,
+        "CLOCK_PROCESS_CPUTIME_ID is always there on Linux and macOS"
+    );
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+/// Elsewhere the wall clock (the group's figures are then wall times).
+#[cfg(not(unix))]
+fn process_cpu_time() -> Duration {
+    use std::sync::LazyLock;
+    use std::time::Instant;
+    static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+    START.elapsed()
+}
+
+/// The main figures in CPU time (see the module docs).
+fn triage_cpu(c: &mut Criterion<CpuTime>) {
+    let setup = Setup::new();
+    let mut group = c.benchmark_group("triage 100k, cpu time");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    let wit = &setup.wit;
+    let classifiers = [
+        Some(("after", &setup.classifier)),
+        setup.baseline.as_ref().map(|b| ("baseline", b)),
+    ];
+    group.bench_function("classify + fingerprint, wasm, after", |b| {
+        b.iter(|| black_box(one_pass(&setup.classifier, black_box(wit))))
+    });
+    if let Some(baseline) = &setup.baseline {
+        group.bench_function("classify + fingerprint, wasm, baseline", |b| {
+            b.iter(|| {
+                let classes = classify_all(baseline, black_box(wit)).unwrap();
+                black_box((classes.len(), fingerprint_after(wit)))
+            })
+        });
+    }
+    for (name, classifier) in classifiers.into_iter().flatten() {
+        group.bench_function(format!("classifier, wasm, {name}"), |b| {
+            b.iter(|| black_box(classify_all(classifier, black_box(wit)).unwrap().len()))
+        });
+    }
+    group.bench_function("classify + fingerprint, native, after", |b| {
+        b.iter(|| {
+            black_box((
+                native_on_cores(black_box(&setup.native)),
+                fingerprint_after(wit),
+            ))
+        })
+    });
+    group.bench_function("contract only (echo), wasm, after", |b| {
+        b.iter(|| black_box(classify_all(&setup.echo, black_box(wit)).unwrap().len()))
+    });
+    group.bench_function("fingerprint, after", |b| {
+        b.iter(|| black_box(fingerprint_after(black_box(wit))))
+    });
+    group.finish();
+}
+
 criterion_group!(benches, triage);
-criterion_main!(benches);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = triage_cpu
+}
+criterion_main!(benches, cpu);

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 use crate::host::{CallError, Plugin, types};
-use crate::triage::fingerprint::fingerprints;
+use crate::triage::fingerprint::{Fingerprint, fingerprint};
 use crate::triage::parallel;
 use crate::triage::priority::{self, Facts};
 
@@ -48,6 +48,45 @@ pub fn classify_all(
     classifier: &Plugin,
     failures: &[types::Failure],
 ) -> Result<Vec<types::Classification>, CallError> {
+    let mut out = Vec::with_capacity(failures.len());
+    for (answers, ()) in classify_batches(classifier, failures, |_| ())? {
+        out.extend(answers);
+    }
+    Ok(out)
+}
+
+/// [`classify_all`] and the failures' fingerprints (as
+/// [`fingerprints`](crate::triage::fingerprint::fingerprints) gives them) in one pass over the
+/// cores: each batch is fingerprinted on the core that classified it, right
+/// after the classifier answered, while its text is still in that core's
+/// cache, and the cores are shared out once rather than twice.
+pub fn classify_and_fingerprint(
+    classifier: &Plugin,
+    failures: &[types::Failure],
+) -> Result<(Vec<types::Classification>, Vec<Fingerprint>), CallError> {
+    let batches = classify_batches(classifier, failures, |batch| {
+        batch
+            .iter()
+            .map(|f| fingerprint(&f.message, &f.details, &f.test_name))
+            .collect::<Vec<_>>()
+    })?;
+    let mut answers = Vec::with_capacity(failures.len());
+    let mut prints = Vec::with_capacity(failures.len());
+    for (batch_answers, batch_prints) in batches {
+        answers.extend(batch_answers);
+        prints.extend(batch_prints);
+    }
+    Ok((answers, prints))
+}
+
+/// Each batch's answers and `also(batch)`, computed after the answers on
+/// the same core (not for a batch the classifier failed), with
+/// [`classify_all`]'s order and errors.
+fn classify_batches<R: Send>(
+    classifier: &Plugin,
+    failures: &[types::Failure],
+    also: impl Fn(&[types::Failure]) -> R + Sync,
+) -> Result<Vec<(Vec<types::Classification>, R)>, CallError> {
     let first_failed = AtomicUsize::new(usize::MAX);
     let answers = parallel::map_pieces(failures, BATCH, |i, batch| {
         if i > first_failed.load(Ordering::Relaxed) {
@@ -59,14 +98,10 @@ pub fn classify_all(
         if answers.is_err() {
             first_failed.fetch_min(i, Ordering::Relaxed);
         }
-        Some(answers)
+        Some(answers.map(|answers| (answers, also(batch))))
     });
-    let mut out = Vec::with_capacity(failures.len());
     // A batch is skipped only after a failed one, which comes first here.
-    for answers in answers.into_iter().flatten() {
-        out.extend(answers?);
-    }
-    Ok(out)
+    answers.into_iter().flatten().collect()
 }
 
 /// Answers are matched to failures by position, so each must echo its
@@ -111,11 +146,8 @@ pub fn triage(
     router: Option<&Plugin>,
     failures: &[types::Failure],
 ) -> Result<Vec<Triaged>, CallError> {
-    let classifications = classify_all(classifier, failures)?;
-    let prints: Vec<String> = fingerprints(failures)
-        .into_iter()
-        .map(|print| print.id)
-        .collect();
+    let (classifications, prints) = classify_and_fingerprint(classifier, failures)?;
+    let prints: Vec<String> = prints.into_iter().map(|print| print.id).collect();
     // Each fingerprint's size and category (its first failure's).
     let mut groups: HashMap<&str, (u32, &'static str)> = HashMap::new();
     for (print, class) in prints.iter().zip(&classifications) {
@@ -253,6 +285,49 @@ mod tests {
         let ids: Vec<&str> = answers.iter().map(|a| a.id.as_str()).collect();
         let want: Vec<&str> = asked.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, want);
+    }
+
+    /// One pass gives what the two passes give, in the failures' order, and
+    /// the same first error.
+    #[test]
+    fn classifying_and_fingerprinting_at_once_is_both_apart() {
+        let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+        let classifier = Plugin::load(
+            &runtime,
+            &PluginSpec::builtin("classifier-default"),
+            "classifier",
+            Some(World::Classifier),
+        )
+        .expect("loads");
+        let texts = [
+            "error TS2322: Type 'string' is not assignable to type 'number'.",
+            "AssertionError: assert 3 == 4",
+            "Error: connect ECONNREFUSED 127.0.0.1:5432",
+        ];
+        let asked: Vec<types::Failure> = (0..3 * BATCH + 17)
+            .map(|i| types::Failure {
+                id: format!("f{i}"),
+                test_name: format!("t{}", i % 5),
+                file: Some(["a.ts", "test_b.py", "c.js"][i % 3].to_string()),
+                message: format!("{} (#{})", texts[i % 3], i % 7),
+                details: format!("    at run (/tmp/w{i}/src/app.js:{}:3)", i % 11),
+            })
+            .collect();
+        let (answers, prints) = classify_and_fingerprint(&classifier, &asked).unwrap();
+        assert_eq!(answers, classify_all(&classifier, &asked).unwrap());
+        assert_eq!(prints, crate::triage::fingerprint::fingerprints(&asked));
+        assert_eq!(answers.len(), asked.len());
+        assert_eq!(category_name(answers[1].category), "assertion");
+
+        let rude = fixture(&runtime, pitcrew_fixtures::RUDE_CLASSIFIER);
+        let asked = failures(6 * BATCH, &[(2, "wrong-id"), (3, "fewer")]);
+        let err = classify_and_fingerprint(&rude, &asked)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("answered id `not-a-failure` where failure `f2000` was asked"),
+            "{err}"
+        );
     }
 
     /// As one batch after another would: the first failing batch's error,
