@@ -110,11 +110,7 @@ impl Runtime {
                 refusal,
             });
         }
-        let component =
-            Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
-                origin: origin.to_string(),
-                reason: first_line(&e),
-            })?;
+        let component = super::compiler::compile(&self.inner.engine, origin, bytes, limits)?;
         if let Some(cache) = &self.inner.cache {
             cache.store(sha256, &component);
         }
@@ -226,7 +222,7 @@ fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
     Ok(linker)
 }
 
-fn engine_config() -> Config {
+pub(crate) fn engine_config() -> Config {
     let mut config = Config::new();
     config
         .wasm_component_model(true)
