@@ -2,7 +2,10 @@
 //! gigabytes compiling them before any call limit applies. Each measure
 //! (size, code, functions, largest body, modules, instances) has a limit,
 //! checked before Cranelift sees the component; the built-ins, and what a
-//! Python component weighs, pass with room to spare.
+//! Python component weighs, pass with room to spare. What a component
+//! within those measures still costs to compile is bounded too: it compiles
+//! in a child process (`pitcrew __compile`), stopped at `compile_seconds`
+//! and confined to `compile_mib`.
 
 mod common;
 
@@ -382,6 +385,8 @@ fn unlimited() -> CompileLimits {
         modules: u64::MAX,
         instances: u64::MAX,
         declarations: u64::MAX,
+        time: Duration::MAX,
+        memory_bytes: u64::MAX,
     }
 }
 
@@ -481,5 +486,230 @@ fn probe_shape() {
         bytes.len(),
         result.err().map(|e| e.to_string()),
         started.elapsed()
+    );
+}
+
+/// A core module of one function of about `body_bytes` bytes that costs
+/// the compiler far more than its size: a block per step, each adding two
+/// of 100 `i64` locals into a third and branching on it, so every local is
+/// live across every block. 1 MB (within every default measure) took 25 s
+/// and 215 MiB to compile in process in a debug build on a loaded 2-core
+/// machine; it is one function, so more cores do not make it faster.
+fn branchy(body_bytes: usize) -> Module {
+    let mut types = TypeSection::new();
+    types.ty().function([], []);
+    let mut declared = FunctionSection::new();
+    declared.function(0);
+    let mut body = vec![1, 100, 0x7e]; // one run of 100 i64 locals
+    let mut step = 0usize;
+    while body.len() < body_bytes {
+        let local = |k: usize, j: usize| ((step * k + j) % 100) as u8;
+        let (a, b, c) = (local(7, 0), local(13, 1), local(31, 2));
+        // block; a + b -> c; br_if 0 (c as i32); end
+        body.extend([
+            0x02, 0x40, 0x20, a, 0x20, b, 0x7c, 0x21, c, 0x20, c, 0xa7, 0x0d, 0x00, 0x0b,
+        ]);
+        step += 1;
+    }
+    body.push(0x0b);
+    let mut code = CodeSection::new();
+    code.raw(&body);
+    let mut module = Module::new();
+    module.section(&types).section(&declared).section(&code);
+    module
+}
+
+/// A directory with failures to classify and a `pitcrew.toml` naming
+/// `classifier.wasm` (these bytes) as the classifier, with `settings`.
+#[cfg(target_os = "linux")]
+fn classifier_project(component: &[u8], settings: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "classifier.wasm", component);
+    let failures = r#"{"test_name":"t","message":"AssertionError: 1 != 2"}"#;
+    write(dir.path(), "failures.jsonl", failures.as_bytes());
+    let toml = format!("[plugins.classifier]\nsource = \"classifier.wasm\"\n{settings}\n");
+    write(dir.path(), "pitcrew.toml", toml.as_bytes());
+    dir
+}
+
+/// Runs `pitcrew classify` in `dir` (no cache unless `env` sets one) and
+/// follows the host's own peak RSS: `VmHWM` in `/proc/PID/status`, read
+/// every 10 ms until it exits, so the compiling child's memory is not in
+/// it (a `wait4` rusage would fold it in). Exit code, stdout, stderr, peak.
+#[cfg(target_os = "linux")]
+fn classify_watched(dir: &Path, env: &[(&str, &str)]) -> (i32, String, String, u64) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pitcrew"));
+    command
+        .args(["classify", "failures.jsonl", "--no-route"])
+        .current_dir(dir)
+        .env("PITCREW_NO_CACHE", "1")
+        .env_remove("PITCREW_LOG")
+        .stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
+        .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("pitcrew runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        // Read before reaping: a zombie has no memory to report.
+        let hwm = std::fs::read_to_string(&status_file)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse().ok());
+        peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    (
+        status.code().unwrap_or(-1),
+        read("stdout.txt"),
+        read("stderr.txt"),
+        peak_kib,
+    )
+}
+
+/// The host's own peak while it refuses a plugin: its start, the config,
+/// the file, the built-ins it also loads. Compiling the branchy component
+/// in process alone took 215 MiB; the host measured 35 MiB.
+#[cfg(target_os = "linux")]
+const HOST_PEAK_KIB: u64 = 100 * 1024;
+
+/// A component within every measure that compiles for 25 s: stopped at its
+/// `compile_seconds` (1 s here) in one line, exit 3, the host's memory
+/// untouched by the compilation; the same project with a healthy
+/// third-party classifier then answers, compiled in a child too.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_compile_over_its_time_limit_is_stopped_in_one_line() {
+    let bytes = component(&[branchy(1_000_000)], 0);
+    compile::check(&bytes, &CompileLimits::default()).expect("within every measure");
+    let dir = classifier_project(&bytes, "compile_seconds = 1");
+    let started = Instant::now();
+    let (code, _, stderr, peak_kib) = classify_watched(dir.path(), &[]);
+    let elapsed = started.elapsed();
+    eprintln!("refused in {elapsed:?}, host peak RSS {peak_kib} KiB");
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("classifier.wasm: not compiled: compile time: over the limit of 1 s (`compile_seconds` in pitcrew.toml)"),
+        "{stderr}"
+    );
+    // About a second; generous for a loaded machine, far under the 25 s
+    // the compile takes.
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
+    assert!(peak_kib < HOST_PEAK_KIB, "host peak {peak_kib} KiB");
+
+    healthy_classifier_answers(dir.path());
+}
+
+/// The same component under a `compile_mib` of 100: the child runs out of
+/// its memory and the plugin is refused as over that limit.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_compile_over_its_memory_limit_is_stopped_in_one_line() {
+    let bytes = component(&[branchy(1_000_000)], 0);
+    let dir = classifier_project(&bytes, "compile_mib = 100");
+    let started = Instant::now();
+    let (code, _, stderr, peak_kib) = classify_watched(dir.path(), &[]);
+    let elapsed = started.elapsed();
+    eprintln!("refused in {elapsed:?}, host peak RSS {peak_kib} KiB");
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("classifier.wasm: not compiled: compile memory: over the limit of 100 MiB (`compile_mib` in pitcrew.toml)"),
+        "{stderr}"
+    );
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+    assert!(peak_kib < HOST_PEAK_KIB, "host peak {peak_kib} KiB");
+
+    healthy_classifier_answers(dir.path());
+}
+
+/// The project's classifier replaced by the echo fixture: it compiles in a
+/// child and answers.
+#[cfg(target_os = "linux")]
+fn healthy_classifier_answers(dir: &Path) {
+    std::fs::copy(
+        pitcrew_fixtures::ECHO_CLASSIFIER,
+        dir.join("classifier.wasm"),
+    )
+    .unwrap();
+    let (code, stdout, stderr, _) = classify_watched(dir, &[("PITCREW_LOG", "pitcrew=debug")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("classifier.wasm: compiled in a child process"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("\"test_name\":\"t\""), "{stdout}");
+}
+
+/// With the cache on, a third-party plugin is compiled in a child once,
+/// its artifact stored under the cache's MAC; the next run loads it from
+/// the cache and starts no child.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_cached_plugin_is_not_compiled_again() {
+    let fixture = std::fs::read(pitcrew_fixtures::ECHO_CLASSIFIER).unwrap();
+    let dir = classifier_project(&fixture, "");
+    let cache = dir.path().join("cache");
+    let key = dir.path().join("key/cache.key");
+    let env = [
+        ("PITCREW_NO_CACHE", "0"),
+        ("PITCREW_CACHE_DIR", cache.to_str().unwrap()),
+        ("PITCREW_CACHE_KEY", key.to_str().unwrap()),
+        ("PITCREW_LOG", "pitcrew=debug"),
+    ];
+    let (code, first, stderr, _) = classify_watched(dir.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("compiled in a child process"), "{stderr}");
+    let (code, second, stderr, _) = classify_watched(dir.path(), &env);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("compiled in a child process"), "{stderr}");
+    assert_eq!(first, second);
+}
+
+/// What compiling in a child adds to a cold compile: the same component
+/// compiled in process and in a child, best of five each. Run by hand:
+/// `PROBE_COMPONENT=path.wasm cargo test --test sandbox_compile
+/// probe_child_overhead -- --ignored --nocapture` (default: the echo
+/// classifier fixture).
+#[cfg(unix)]
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn probe_child_overhead() {
+    use pitcrew::host::compiler;
+    let path = std::env::var("PROBE_COMPONENT")
+        .unwrap_or_else(|_| pitcrew_fixtures::ECHO_CLASSIFIER.to_string());
+    let bytes = std::fs::read(&path).unwrap();
+    let runtime = runtime();
+    let best = |compile: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                compile();
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let engine = runtime.engine();
+    let limits = CompileLimits::default();
+    let in_process = best(&|| {
+        compiler::compile(engine, "probe", &bytes, &limits).unwrap();
+    });
+    compiler::use_child_compiler(PathBuf::from(env!("CARGO_BIN_EXE_pitcrew")));
+    let in_child = best(&|| {
+        compiler::compile(engine, "probe", &bytes, &limits).unwrap();
+    });
+    eprintln!(
+        "{path}: {} bytes, in process {in_process:?}, in a child {in_child:?} ({:.2}x)",
+        bytes.len(),
+        in_child.as_secs_f64() / in_process.as_secs_f64()
     );
 }

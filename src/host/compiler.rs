@@ -104,3 +104,19 @@ pub use child::child_main;
 pub fn child_main() -> std::process::ExitCode {
     std::process::ExitCode::from(2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_embedded_bytes_of_a_built_in_count_as_one() {
+        let name = builtin::names().next().expect("a built-in");
+        let embedded = builtin::get(name).expect("its bytes");
+        assert!(is_builtin(embedded));
+        // The same bytes read from a file (a copy): third-party.
+        assert!(!is_builtin(&embedded.to_vec()));
+        // A prefix of the embedded slice is not the built-in either.
+        assert!(!is_builtin(&embedded[..embedded.len() - 1]));
+    }
+}
