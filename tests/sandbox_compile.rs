@@ -675,8 +675,8 @@ fn a_cached_plugin_is_not_compiled_again() {
 }
 
 /// What compiling in a child adds to a cold compile: the same component
-/// compiled in process and in a child, best of five each. Run by hand:
-/// `PROBE_COMPONENT=path.wasm cargo test --test sandbox_compile
+/// compiled in process and in a child, best of `PROBE_RUNS` (5) each. Run
+/// by hand: `PROBE_COMPONENT=path.wasm cargo test --test sandbox_compile
 /// probe_child_overhead -- --ignored --nocapture` (default: the echo
 /// classifier fixture).
 #[cfg(unix)]
@@ -688,8 +688,12 @@ fn probe_child_overhead() {
         .unwrap_or_else(|_| pitcrew_fixtures::ECHO_CLASSIFIER.to_string());
     let bytes = std::fs::read(&path).unwrap();
     let runtime = runtime();
+    let runs = std::env::var("PROBE_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let best = |compile: &dyn Fn()| {
-        (0..5)
+        (0..runs)
             .map(|_| {
                 let started = Instant::now();
                 compile();
