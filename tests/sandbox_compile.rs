@@ -590,8 +590,9 @@ fn a_compile_over_its_time_limit_is_stopped_in_one_line() {
     let bytes = component(&[branchy(1_000_000)], 0);
     compile::check(&bytes, &CompileLimits::default()).expect("within every measure");
     let dir = classifier_project(&bytes, "compile_seconds = 1");
+    let cache = CacheEnv::new(dir.path());
     let started = Instant::now();
-    let (code, _, stderr, peak_kib) = classify_watched(dir.path(), &[]);
+    let (code, _, stderr, peak_kib) = classify_watched(dir.path(), &cache.env());
     let elapsed = started.elapsed();
     eprintln!("refused in {elapsed:?}, host peak RSS {peak_kib} KiB");
     assert_eq!(code, 3, "{stderr}");
@@ -604,6 +605,8 @@ fn a_compile_over_its_time_limit_is_stopped_in_one_line() {
     // the compile takes.
     assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
     assert!(peak_kib < HOST_PEAK_KIB, "host peak {peak_kib} KiB");
+    // Nothing of the stopped compile in the cache, not even a temp file.
+    assert_eq!(cache.entries(), Vec::<String>::new());
 
     healthy_classifier_answers(dir.path());
 }
@@ -649,29 +652,144 @@ fn healthy_classifier_answers(dir: &Path) {
     assert!(stdout.contains("\"test_name\":\"t\""), "{stdout}");
 }
 
+/// A compilation cache of a test's own, under `dir`.
+#[cfg(target_os = "linux")]
+struct CacheEnv {
+    dir: PathBuf,
+    key: PathBuf,
+}
+
+#[cfg(target_os = "linux")]
+impl CacheEnv {
+    fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.join("cache"),
+            key: dir.join("key/cache.key"),
+        }
+    }
+
+    fn env(&self) -> [(&str, &str); 3] {
+        [
+            ("PITCREW_NO_CACHE", "0"),
+            ("PITCREW_CACHE_DIR", self.dir.to_str().unwrap()),
+            ("PITCREW_CACHE_KEY", self.key.to_str().unwrap()),
+        ]
+    }
+
+    /// The compiled entries and temp files in the cache, by name.
+    fn entries(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut dirs = vec![self.dir.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.path().is_dir() {
+                    dirs.push(entry.path());
+                } else if name.ends_with(".cwasm") || name.starts_with(".tmp") {
+                    found.push(name);
+                }
+            }
+        }
+        found
+    }
+}
+
 /// With the cache on, a third-party plugin is compiled in a child once,
-/// its artifact stored under the cache's MAC; the next run loads it from
-/// the cache and starts no child.
+/// its artifact stored as one entry under the cache's MAC; the next runs
+/// load it from the cache (read and checked, then mapped once its check is
+/// recorded) and start no child.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_cached_plugin_is_not_compiled_again() {
     let fixture = std::fs::read(pitcrew_fixtures::ECHO_CLASSIFIER).unwrap();
     let dir = classifier_project(&fixture, "");
-    let cache = dir.path().join("cache");
-    let key = dir.path().join("key/cache.key");
-    let env = [
-        ("PITCREW_NO_CACHE", "0"),
-        ("PITCREW_CACHE_DIR", cache.to_str().unwrap()),
-        ("PITCREW_CACHE_KEY", key.to_str().unwrap()),
-        ("PITCREW_LOG", "pitcrew=debug"),
-    ];
+    let cache = CacheEnv::new(dir.path());
+    let mut env = cache.env().to_vec();
+    env.push(("PITCREW_LOG", "pitcrew=debug"));
     let (code, first, stderr, _) = classify_watched(dir.path(), &env);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("compiled in a child process"), "{stderr}");
-    let (code, second, stderr, _) = classify_watched(dir.path(), &env);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(!stderr.contains("compiled in a child process"), "{stderr}");
-    assert_eq!(first, second);
+    assert_eq!(cache.entries().len(), 1, "{:?}", cache.entries());
+    for _ in 0..2 {
+        let (code, again, stderr, _) = classify_watched(dir.path(), &env);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stderr.contains("compiled in a child process"), "{stderr}");
+        assert_eq!(first, again);
+    }
+}
+
+/// The compiling child, seen from outside while it works: confined to
+/// `compile_mib` of data and no core file, and killed with its parent
+/// (`PR_SET_PDEATHSIG`), not left compiling for `compile_seconds`.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_compiling_child_is_confined_and_dies_with_its_parent() {
+    let bytes = component(&[branchy(1_000_000)], 0);
+    let dir = classifier_project(&bytes, "compile_seconds = 600\ncompile_mib = 512");
+    let mut parent = std::process::Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+        .args(["classify", "failures.jsonl", "--no-route"])
+        .current_dir(dir.path())
+        .env("PITCREW_NO_CACHE", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("pitcrew runs");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let child = loop {
+        if let Some(pid) = compiling_child_of(parent.id()) {
+            break pid;
+        }
+        assert!(Instant::now() < deadline, "no compiling child appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let limits = std::fs::read_to_string(format!("/proc/{child}/limits")).unwrap();
+    let limit = |name: &str| {
+        limits
+            .lines()
+            .find(|line| line.starts_with(name))
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    let data = 512 * 1024 * 1024;
+    assert_eq!(
+        limit("Max data size"),
+        format!("Max data size {data} {data} bytes")
+    );
+    assert_eq!(limit("Max core file size"), "Max core file size 0 0 bytes");
+
+    parent.kill().unwrap();
+    parent.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive(child) {
+        assert!(Instant::now() < deadline, "the child outlived its parent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The pid of a `pitcrew __compile` whose parent is `parent`.
+#[cfg(target_os = "linux")]
+fn compiling_child_of(parent: u32) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // The fields after the command name, which is in parentheses.
+            let ppid: u32 = stat.rsplit_once(") ")?.1.split(' ').nth(1)?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            (ppid == parent && cmdline.split(|b| *b == 0).nth(1) == Some(b"__compile"))
+                .then_some(pid)
+        })
+}
+
+/// Whether a process still runs (a zombie, dead but not reaped, does not).
+#[cfg(target_os = "linux")]
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| Some(stat.rsplit_once(") ")?.1.starts_with('Z')))
+        == Some(false)
 }
 
 /// What compiling in a child adds to a cold compile: the same component
@@ -679,7 +797,6 @@ fn a_cached_plugin_is_not_compiled_again() {
 /// by hand: `PROBE_COMPONENT=path.wasm cargo test --test sandbox_compile
 /// probe_child_overhead -- --ignored --nocapture` (default: the echo
 /// classifier fixture).
-#[cfg(unix)]
 #[test]
 #[ignore = "a measurement, run by hand"]
 fn probe_child_overhead() {
@@ -704,13 +821,13 @@ fn probe_child_overhead() {
     };
     let engine = runtime.engine();
     let limits = CompileLimits::default();
-    let in_process = best(&|| {
-        compiler::compile(engine, "probe", &bytes, &limits).unwrap();
-    });
+    let compile = || match compiler::compile(engine, "probe", &bytes, &limits).unwrap() {
+        compiler::Compiled::InProcess(component) => component,
+        compiler::Compiled::InChild(artifact) => artifact.deserialize(engine, "probe").unwrap(),
+    };
+    let in_process = best(&|| drop(compile()));
     compiler::use_child_compiler(PathBuf::from(env!("CARGO_BIN_EXE_pitcrew")));
-    let in_child = best(&|| {
-        compiler::compile(engine, "probe", &bytes, &limits).unwrap();
-    });
+    let in_child = best(&|| drop(compile()));
     eprintln!(
         "{path}: {} bytes, in process {in_process:?}, in a child {in_child:?} ({:.2}x)",
         bytes.len(),

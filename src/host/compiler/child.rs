@@ -1,43 +1,42 @@
-//! Both ends of `pitcrew __compile`: the parent that spawns, confines,
-//! feeds, times and reads the child, and the child's `main`.
+//! The parent's end of `pitcrew __compile`: spawns the child, confines,
+//! feeds, times and reads it, and says why it failed.
 
 use std::io::{self, Read, Write as _};
-use std::os::unix::process::CommandExt as _;
 use std::path::Path;
-use std::process::{Command, ExitCode, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use wasmtime::Engine;
-use wasmtime::component::Component;
-
-use super::SUBCOMMAND;
-use crate::host::error::{LoadError, first_line};
+use super::{Artifact, SUBCOMMAND, confine};
+use crate::host::error::LoadError;
 use crate::host::limits::CompileLimits;
 use crate::host::limits::compile::Refusal;
 use crate::process::describe_status;
 use crate::process::wait::{Waited, wait};
 
 /// The child's exit codes besides 0 (the artifact is on stdout).
-const EXIT_INVALID: u8 = 1;
-const EXIT_USAGE: u8 = 2;
-const EXIT_NO_MEMORY: u8 = 4;
+pub(super) const EXIT_INVALID: u8 = 1;
+pub(super) const EXIT_USAGE: u8 = 2;
+pub(super) const EXIT_NO_MEMORY: u8 = 4;
 
 /// What std prints when an allocation fails, just before it aborts.
 const ALLOCATION_FAILED: &str = "memory allocation of";
 
-/// The child's stderr kept: one reason line.
+/// The child's stderr kept (the rest is read and dropped, so a child that
+/// writes a lot never blocks on a full pipe).
 const MAX_STDERR: u64 = 4096;
+
+/// The longest reason shown from the child's stderr, once escaped.
+const MAX_REASON: usize = 300;
 
 /// Compiles `bytes` in a child of `exe`, within `limits`' time and memory.
 pub fn compile(
     exe: &Path,
-    engine: &Engine,
     origin: &str,
     bytes: &[u8],
     limits: &CompileLimits,
-) -> Result<Component, LoadError> {
+) -> Result<Artifact, LoadError> {
     let refused = |refusal| LoadError::TooBig {
         origin: origin.to_string(),
         refusal,
@@ -54,7 +53,8 @@ pub fn compile(
         ))
     })?;
     tracing::debug!(
-        "{origin}: compiled in a child process in {:?}",
+        "{}: compiled in a child process in {:?}",
+        crate::escape::control_chars(origin),
         started.elapsed()
     );
     let status = match waited {
@@ -69,39 +69,34 @@ pub fn compile(
     let reason = || {
         let text = String::from_utf8_lossy(&stderr);
         let line = text.lines().next().unwrap_or("").trim();
-        crate::escape::control_chars(line).into_owned()
+        crate::escape::bounded_line(line, MAX_REASON)
     };
     match status.code().and_then(|code| u8::try_from(code).ok()) {
         Some(0) => {}
         Some(EXIT_INVALID) => return Err(failed(reason())),
         Some(EXIT_NO_MEMORY) => return Err(refused(Refusal::Memory(limits.memory_bytes))),
-        _ if out_of_cpu(status) => return Err(refused(Refusal::Time(limits.time))),
+        _ if confine::out_of_cpu(status) => return Err(refused(Refusal::Time(limits.time))),
         _ if reason().starts_with(ALLOCATION_FAILED) => {
             return Err(refused(Refusal::Memory(limits.memory_bytes)));
         }
-        _ => {
-            return Err(failed(format!(
-                "the compiler process {} ({})",
-                describe_status(status),
-                reason()
-            )));
-        }
+        _ => return Err(failed(unexpected(status, &reason()))),
     }
-    let Some(artifact) = artifact else {
+    match artifact {
+        Some(artifact) => Ok(Artifact(artifact)),
         // More than the child may hold: it cannot have come from the
         // compiler under its memory limit.
-        return Err(refused(Refusal::Memory(limits.memory_bytes)));
-    };
-    // SAFETY: these bytes are the whole of what the child wrote on its
-    // stdout, a pipe whose write end only the child held, and the child
-    // exited 0, which it does only after `Engine::precompile_component`
-    // succeeded and its artifact was written in full. They are the output
-    // of wasmtime's compiler for this component on an engine configured as
-    // ours (`runtime::engine_config`): what `Component::new` would have
-    // compiled and run in this process, unchecked, had it compiled here.
-    // Wasmtime still checks the header and refuses an artifact of another
-    // version or configuration.
-    unsafe { Component::deserialize(engine, &artifact) }.map_err(|e| failed(first_line(&e)))
+        None => Err(refused(Refusal::Memory(limits.memory_bytes))),
+    }
+}
+
+fn unexpected(status: ExitStatus, reason: &str) -> String {
+    match reason {
+        "" => format!("the compiler process {}", describe_status(status)),
+        reason => format!(
+            "the compiler process {} ({reason})",
+            describe_status(status)
+        ),
+    }
 }
 
 /// Spawns the child, writes `bytes` to it, reads its stdout (at most the
@@ -115,40 +110,39 @@ fn run(
     let mut command = Command::new(exe);
     command
         .arg(SUBCOMMAND)
-        .env_clear()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let memory = limits.memory_bytes;
-    let cpu = cpu_backstop(limits.time);
-    // SAFETY: `confine` only makes system calls (getrlimit, setrlimit,
-    // prctl), which are async-signal-safe, and allocates nothing.
-    unsafe {
-        command.pre_exec(move || confine(memory, cpu));
-    }
+    confine::prepare(&mut command, limits);
     // No deadline at all for a limit too far to represent (`Duration::MAX`).
     let deadline = Instant::now().checked_add(limits.time);
     let mut group = crate::process_group::spawn(&mut command)?;
+    // The child is confined before it has anything to compile: it reads
+    // its stdin to the end first.
     let stdin = group.child.stdin.take();
     let stdout = group.child.stdout.take();
     let stderr = group.child.stderr.take();
+    let memory = limits.memory_bytes;
     Ok(thread::scope(|scope| {
         scope.spawn(move || {
-            // The child reads all of it before compiling; a child that died
-            // first makes this fail (EPIPE), which its status explains.
+            // A child that died first makes this fail (EPIPE), which its
+            // status explains.
             if let Some(mut stdin) = stdin {
                 let _ = stdin.write_all(bytes);
             }
         });
         let (done, finished) = mpsc::channel();
         let artifact = scope.spawn(move || {
-            let read = stdout.and_then(|pipe| read_capped(pipe, memory));
+            let read = stdout
+                .and_then(|pipe| read_capped(pipe, memory).ok())
+                .and_then(|(bytes, whole)| whole.then_some(bytes));
             let _ = done.send(());
             read
         });
         let stderr = scope.spawn(move || {
             stderr
-                .and_then(|pipe| read_capped(pipe, MAX_STDERR))
+                .and_then(|pipe| read_capped(pipe, MAX_STDERR).ok())
+                .map(|(kept, _)| kept)
                 .unwrap_or_default()
         });
         // The child's stdout closes as it exits: wake then, not a poll later.
@@ -169,133 +163,25 @@ fn run(
     }))
 }
 
-/// All of a pipe, or `None` once it held more than `cap` bytes (or failed).
-fn read_capped(pipe: impl Read, cap: u64) -> Option<Vec<u8>> {
-    let mut bytes = Vec::new();
-    pipe.take(cap.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .ok()?;
-    (bytes.len() as u64 <= cap).then_some(bytes)
+/// The first `cap` bytes of a pipe, read to its end (the rest is dropped,
+/// so the writer never blocks on a full pipe), and whether they were all
+/// of it.
+fn read_capped(mut pipe: impl Read, cap: u64) -> io::Result<(Vec<u8>, bool)> {
+    let mut kept = Vec::new();
+    (&mut pipe).take(cap).read_to_end(&mut kept)?;
+    let more = io::copy(&mut pipe, &mut io::sink())?;
+    Ok((kept, more == 0))
 }
 
-/// CPU seconds for `RLIMIT_CPU`: a backstop for a child whose parent could
-/// not kill it. The compiler runs on every core, so a wall-clock limit of
-/// `time` allows up to `time` of CPU per core.
-fn cpu_backstop(time: Duration) -> u64 {
-    let cores = thread::available_parallelism().map_or(1, usize::from) as u64;
-    time.as_secs().saturating_add(1).saturating_mul(cores)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Whether the kernel stopped the child for its CPU time (`SIGXCPU` at the
-/// soft limit; the hard one, a second later, is a `SIGKILL` that could as
-/// well be the OOM killer's, so it is not taken for a time limit).
-fn out_of_cpu(status: ExitStatus) -> bool {
-    use std::os::unix::process::ExitStatusExt as _;
-    status.signal() == Some(libc::SIGXCPU)
-}
-
-/// In the child, between fork and exec: its memory (`RLIMIT_DATA`) and CPU
-/// (`RLIMIT_CPU`) limits, no core file, and death with its parent.
-fn confine(memory: u64, cpu_seconds: u64) -> io::Result<()> {
-    limit(libc::RLIMIT_DATA, memory, memory)?;
-    limit(libc::RLIMIT_CPU, cpu_seconds, cpu_seconds.saturating_add(1))?;
-    limit(libc::RLIMIT_CORE, 0, 0)?;
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with an integer argument; no memory is passed.
-    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) } != 0 {
-        return Err(io::Error::last_os_error());
+    #[test]
+    fn a_pipe_over_its_cap_is_read_to_the_end_and_kept_in_part() {
+        let (kept, whole) = read_capped(&b"0123456789"[..], 4).unwrap();
+        assert_eq!((kept.as_slice(), whole), (&b"0123"[..], false));
+        let (kept, whole) = read_capped(&b"0123"[..], 4).unwrap();
+        assert_eq!((kept.as_slice(), whole), (&b"0123"[..], true));
     }
-    Ok(())
-}
-
-/// The type of `RLIMIT_*`: glibc's own, an int elsewhere.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-type Resource = libc::__rlimit_resource_t;
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-type Resource = libc::c_int;
-
-/// Lowers a resource limit (never above the hard limit already set: the
-/// user's own limits stand).
-fn limit(resource: Resource, soft: u64, hard: u64) -> io::Result<()> {
-    let mut current = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `current` is a valid rlimit for getrlimit to fill in.
-    if unsafe { libc::getrlimit(resource, &mut current) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let max = current.rlim_max;
-    let clamp = |value: u64| {
-        let value = value as libc::rlim_t;
-        if max == libc::RLIM_INFINITY {
-            value
-        } else {
-            value.min(max)
-        }
-    };
-    let new = libc::rlimit {
-        rlim_cur: clamp(soft),
-        rlim_max: clamp(hard),
-    };
-    // SAFETY: `new` is a valid rlimit, read by setrlimit.
-    if unsafe { libc::setrlimit(resource, &new) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-/// `pitcrew __compile`: the component on stdin, the artifact on stdout.
-/// Exit 0 after the whole artifact was written; 1 when wasmtime refuses
-/// the component (its reason on stderr, one line); 4 when memory ran out
-/// in a way wasmtime reported (an allocation that fails in Rust aborts,
-/// with std's message on stderr); 2 when stdin or stdout failed.
-pub fn child_main() -> ExitCode {
-    let mut bytes = Vec::new();
-    if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
-        eprintln!("cannot read the component: {e}");
-        return ExitCode::from(EXIT_USAGE);
-    }
-    let engine = match Engine::new(&crate::host::runtime::engine_config()) {
-        Ok(engine) => engine,
-        Err(e) => {
-            eprintln!("cannot start the engine: {}", first_line(&e));
-            return ExitCode::from(if is_out_of_memory(&e) {
-                EXIT_NO_MEMORY
-            } else {
-                EXIT_USAGE
-            });
-        }
-    };
-    match engine.precompile_component(&bytes) {
-        Ok(artifact) => {
-            drop(bytes);
-            let mut stdout = io::stdout().lock();
-            match stdout.write_all(&artifact).and_then(|()| stdout.flush()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("cannot write the artifact: {e}");
-                    ExitCode::from(EXIT_USAGE)
-                }
-            }
-        }
-        Err(e) if is_out_of_memory(&e) => {
-            eprintln!("{}", first_line(&e));
-            ExitCode::from(EXIT_NO_MEMORY)
-        }
-        Err(e) => {
-            eprintln!("{}", first_line(&e));
-            ExitCode::from(EXIT_INVALID)
-        }
-    }
-}
-
-/// An error caused by a failed mapping or allocation (ENOMEM), such as
-/// wasmtime's code memory refused under `RLIMIT_DATA`.
-fn is_out_of_memory(err: &wasmtime::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.raw_os_error() == Some(libc::ENOMEM))
-    }) || err.root_cause().to_string().contains("os error 12")
 }
