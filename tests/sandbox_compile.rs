@@ -495,6 +495,7 @@ fn probe_shape() {
 /// live across every block. 1 MB (within every default measure) took 25 s
 /// and 215 MiB to compile in process in a debug build on a loaded 2-core
 /// machine; it is one function, so more cores do not make it faster.
+#[cfg(target_os = "linux")]
 fn branchy(body_bytes: usize) -> Module {
     let mut types = TypeSection::new();
     types.ty().function([], []);

@@ -156,7 +156,8 @@ mod tests {
         let embedded = builtin::get(name).expect("its bytes");
         assert!(is_builtin(embedded));
         // The same bytes read from a file (a copy): third-party.
-        assert!(!is_builtin(&embedded.to_vec()));
+        let copy: Vec<u8> = embedded.to_vec();
+        assert!(!is_builtin(&copy));
         // A prefix of the embedded slice is not the built-in either.
         assert!(!is_builtin(&embedded[..embedded.len() - 1]));
     }

@@ -118,7 +118,7 @@ impl Runtime {
                 }
                 component
             }
-            Compiled::InChild(artifact) => self.from_child(origin, sha256, &artifact)?,
+            Compiled::InChild(artifact) => self.load_child_artifact(origin, sha256, &artifact)?,
         };
         self.memo().insert(sha256.to_string(), component.clone());
         Ok(component)
@@ -128,7 +128,7 @@ impl Runtime {
     /// compiled here would be (under its MAC), then loaded back through the
     /// cache's checks; deserialized as it came only without a cache, or if
     /// the entry could not be written or read back.
-    fn from_child(
+    fn load_child_artifact(
         &self,
         origin: &str,
         sha256: &str,
