@@ -210,8 +210,9 @@ fn compile_bombs_are_refused_at_once_under_the_default_limits() {
 }
 
 /// Through the binary: a repository's `pitcrew.toml` naming a bomb as its
-/// classifier. One line, exit 3, bounded time and host memory (measured
-/// with wait4 on the child); the built-in answers afterwards.
+/// classifier. One line, exit 3, bounded time and host memory (its own
+/// peak, not that of the test process it was spawned from, which a wait4
+/// rusage folds in); the built-in answers afterwards.
 #[cfg(target_os = "linux")]
 #[test]
 fn classify_with_a_compile_bomb_fails_in_one_line_in_bounded_time_and_memory() {
@@ -227,8 +228,7 @@ fn classify_with_a_compile_bomb_fails_in_one_line_in_bounded_time_and_memory() {
     write(dir.path(), "pitcrew.toml", toml.as_bytes());
 
     let started = Instant::now();
-    let (code, stderr, peak_kib) =
-        run_measured(&["classify", "failures.jsonl", "--no-route"], dir.path());
+    let (code, _, stderr, peak_kib) = classify_watched(dir.path(), &[]);
     let elapsed = started.elapsed();
     eprintln!("refused in {elapsed:?}, peak RSS {peak_kib} KiB");
     assert_eq!(code, 3, "{stderr}");
@@ -243,39 +243,8 @@ fn classify_with_a_compile_bomb_fails_in_one_line_in_bounded_time_and_memory() {
     assert!(peak_kib < 300 * 1024, "peak {peak_kib} KiB");
 
     std::fs::remove_file(dir.path().join("pitcrew.toml")).unwrap();
-    let (code, stderr, _) = run_measured(&["classify", "failures.jsonl", "--no-route"], dir.path());
+    let (code, _, stderr, _) = classify_watched(dir.path(), &[]);
     assert_eq!(code, 0, "{stderr}");
-}
-
-/// Runs pitcrew (no cache, as `common::cli::pitcrew`) and reaps it with
-/// wait4, for its own peak RSS: exit code, stderr, peak in KiB.
-#[cfg(target_os = "linux")]
-// Reaped by wait4 below (for its rusage), which clippy cannot see.
-#[allow(clippy::zombie_processes)]
-fn run_measured(args: &[&str], dir: &Path) -> (i32, String, i64) {
-    use std::os::unix::process::ExitStatusExt as _;
-    let stderr_path = dir.join("stderr.txt");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_pitcrew"))
-        .args(args)
-        .current_dir(dir)
-        .env("PITCREW_NO_CACHE", "1")
-        .env_remove("PITCREW_LOG")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .expect("pitcrew runs");
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, reaping it; `child` is not waited
-    // on again.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32, "wait4");
-    let code = std::process::ExitStatus::from_raw(status)
-        .code()
-        .unwrap_or(-1);
-    let stderr = std::fs::read_to_string(&stderr_path).unwrap();
-    (code, stderr, usage.ru_maxrss)
 }
 
 #[test]
@@ -653,6 +622,38 @@ fn healthy_classifier_answers(dir: &Path) {
     assert!(stdout.contains("\"test_name\":\"t\""), "{stdout}");
 }
 
+/// A component the compiler refuses (a core module whose function body
+/// does not type-check, which the measures before it do not look at): the
+/// child says why, and the host shows that in one line, exit 3, and caches
+/// nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_component_the_child_refuses_is_one_line_with_its_reason() {
+    let mut types = TypeSection::new();
+    types.ty().function([], []);
+    let mut declared = FunctionSection::new();
+    declared.function(0);
+    let mut code = CodeSection::new();
+    // No locals; `i32.const 0` left on the stack of a `[] -> []` function.
+    code.raw(&[0, 0x41, 0x00, 0x0b]);
+    let mut invalid = Module::new();
+    invalid.section(&types).section(&declared).section(&code);
+    let bytes = component(&[invalid], 0);
+    compile::check(&bytes, &CompileLimits::default()).expect("within every measure");
+    let dir = classifier_project(&bytes, "");
+    let cache = CacheEnv::new(dir.path());
+    let (code, _, stderr, _) = classify_watched(dir.path(), &cache.env());
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "classifier.wasm: not a WebAssembly component pitcrew can load: Invalid input WebAssembly code at offset 35: type mismatch"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(cache.entries(), Vec::<String>::new());
+}
+
 /// A compilation cache of a test's own, under `dir`.
 #[cfg(target_os = "linux")]
 struct CacheEnv {
@@ -720,7 +721,8 @@ fn a_cached_plugin_is_not_compiled_again() {
 }
 
 /// The compiling child, seen from outside while it works: confined to
-/// `compile_mib` of data and no core file, and killed with its parent
+/// `compile_mib` of data, no core file, an environment of its own, and
+/// killed with its parent
 /// (`PR_SET_PDEATHSIG`), not left compiling for `compile_seconds`.
 #[cfg(target_os = "linux")]
 #[test]
@@ -757,6 +759,15 @@ fn the_compiling_child_is_confined_and_dies_with_its_parent() {
         format!("Max data size {data} {data} bytes")
     );
     assert_eq!(limit("Max core file size"), "Max core file size 0 0 bytes");
+    // Nothing of the parent's environment; its compile threads capped.
+    let environ = std::fs::read(format!("/proc/{child}/environ")).unwrap();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    assert_eq!(
+        String::from_utf8_lossy(&environ),
+        format!("RAYON_NUM_THREADS={threads}\0")
+    );
 
     parent.kill().unwrap();
     parent.wait().unwrap();

@@ -66,11 +66,7 @@ pub fn compile(
             )));
         }
     };
-    let reason = || {
-        let text = String::from_utf8_lossy(&stderr);
-        let line = text.lines().next().unwrap_or("").trim();
-        crate::escape::bounded_line(line, MAX_REASON)
-    };
+    let reason = || reason_line(&stderr);
     match status.code().and_then(|code| u8::try_from(code).ok()) {
         Some(0) => {}
         Some(EXIT_INVALID) => return Err(failed(reason())),
@@ -87,6 +83,14 @@ pub fn compile(
         // compiler under its memory limit.
         None => Err(refused(Refusal::Memory(limits.memory_bytes))),
     }
+}
+
+/// The first line of the child's stderr, escaped and cut: what the
+/// compiler (or std, when an allocation failed) said, shown in the error.
+fn reason_line(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let line = text.lines().next().unwrap_or("").trim();
+    crate::escape::bounded_line(line, MAX_REASON)
 }
 
 fn unexpected(status: ExitStatus, reason: &str) -> String {
@@ -183,5 +187,20 @@ mod tests {
         assert_eq!((kept.as_slice(), whole), (&b"0123"[..], false));
         let (kept, whole) = read_capped(&b"0123"[..], 4).unwrap();
         assert_eq!((kept.as_slice(), whole), (&b"0123"[..], true));
+    }
+
+    #[test]
+    fn the_reason_shown_is_one_escaped_bounded_line() {
+        let mut stderr = "bad \x1b[31mred\x1b[0m\r\u{202e}".as_bytes().to_vec();
+        stderr.extend(b" x".repeat(5000));
+        stderr.extend(b"\nsecond line");
+        let reason = reason_line(&stderr);
+        assert!(
+            reason.starts_with("bad \\u{1b}[31mred\\u{1b}[0m\\r\\u{202e} x x"),
+            "{reason}"
+        );
+        assert!(reason.ends_with("bytes cut)"), "{reason}");
+        assert!(reason.len() < MAX_REASON + 40, "{}", reason.len());
+        assert!(!reason.contains("second"));
     }
 }

@@ -48,7 +48,8 @@ pub struct CompileLimits {
     /// deadline (see `host::compiler`).
     pub time: Duration,
     /// Memory the compiling process may map writable (`compile_mib`): its
-    /// `RLIMIT_DATA`, heap, thread stacks and the artifact included.
+    /// `RLIMIT_DATA` on Unix (heap, thread stacks and the artifact
+    /// included); not applied on Windows.
     pub memory_bytes: u64,
 }
 
