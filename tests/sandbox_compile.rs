@@ -722,13 +722,15 @@ fn a_cached_plugin_is_not_compiled_again() {
 
 /// The compiling child, seen from outside while it works: confined to
 /// `compile_mib` of data, no core file, an environment of its own, and
-/// killed with its parent
-/// (`PR_SET_PDEATHSIG`), not left compiling for `compile_seconds`.
+/// killed with its parent (`PR_SET_PDEATHSIG`), not left compiling for
+/// `compile_seconds`. (2 GiB, as under 1 GiB this component runs out of
+/// its data limit within seconds, and so would end soon anyway: without
+/// the death signal it then outlives its parent and this test fails.)
 #[cfg(target_os = "linux")]
 #[test]
 fn the_compiling_child_is_confined_and_dies_with_its_parent() {
     let bytes = component(&[branchy(1_000_000)], 0);
-    let dir = classifier_project(&bytes, "compile_seconds = 600\ncompile_mib = 512");
+    let dir = classifier_project(&bytes, "compile_seconds = 600\ncompile_mib = 2048");
     let mut parent = std::process::Command::new(env!("CARGO_BIN_EXE_pitcrew"))
         .args(["classify", "failures.jsonl", "--no-route"])
         .current_dir(dir.path())
@@ -745,6 +747,13 @@ fn the_compiling_child_is_confined_and_dies_with_its_parent() {
         assert!(Instant::now() < deadline, "no compiling child appeared");
         std::thread::sleep(Duration::from_millis(20));
     };
+    // Compiling, not still reading its input (a parent killed then would
+    // leave it a truncated component, refused at once): half a second of
+    // CPU, of the 25 s this one takes.
+    while cpu_ticks(child) < 50 {
+        assert!(Instant::now() < deadline, "the child never compiled");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let limits = std::fs::read_to_string(format!("/proc/{child}/limits")).unwrap();
     let limit = |name: &str| {
         limits
@@ -753,21 +762,27 @@ fn the_compiling_child_is_confined_and_dies_with_its_parent() {
             .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_default()
     };
-    let data = 512 * 1024 * 1024;
+    let data: u64 = 2048 * 1024 * 1024;
     assert_eq!(
         limit("Max data size"),
         format!("Max data size {data} {data} bytes")
     );
     assert_eq!(limit("Max core file size"), "Max core file size 0 0 bytes");
     // Nothing of the parent's environment; its compile threads capped.
-    let environ = std::fs::read(format!("/proc/{child}/environ")).unwrap();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(8);
-    assert_eq!(
-        String::from_utf8_lossy(&environ),
-        format!("RAYON_NUM_THREADS={threads}\0")
-    );
+    // (Not dumpable, its environment is hidden from other processes of the
+    // same user; root still sees it.)
+    match std::fs::read(format!("/proc/{child}/environ")) {
+        Ok(environ) => {
+            let threads = std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .min(8);
+            assert_eq!(
+                String::from_utf8_lossy(&environ),
+                format!("RAYON_NUM_THREADS={threads}\0")
+            );
+        }
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied, "{e}"),
+    }
 
     parent.kill().unwrap();
     parent.wait().unwrap();
@@ -793,6 +808,25 @@ fn compiling_child_of(parent: u32) -> Option<u32> {
             (ppid == parent && cmdline.split(|b| *b == 0).nth(1) == Some(b"__compile"))
                 .then_some(pid)
         })
+}
+
+/// The CPU time a process has used, user and system, in clock ticks.
+#[cfg(target_os = "linux")]
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let Some((_, fields)) = stat.rsplit_once(") ") else {
+        return 0;
+    };
+    // utime and stime, the 14th and 15th fields (the 12th and 13th after
+    // the command name).
+    let fields: Vec<&str> = fields.split(' ').collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    tick(11) + tick(12)
 }
 
 /// Whether a process still runs (a zombie, dead but not reaped, does not).
