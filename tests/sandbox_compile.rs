@@ -723,7 +723,7 @@ fn a_cached_plugin_is_not_compiled_again() {
 /// The compiling child, seen from outside while it works: confined to
 /// `compile_mib` of data, no core file, an environment of its own, and
 /// killed with its parent (`PR_SET_PDEATHSIG`), not left compiling for
-/// `compile_seconds`. (2 GiB, as under 1 GiB this component runs out of
+/// `compile_seconds`. (2 GiB, as at 512 MiB this component runs out of
 /// its data limit within seconds, and so would end soon anyway: without
 /// the death signal it then outlives its parent and this test fails.)
 #[cfg(target_os = "linux")]
