@@ -167,6 +167,8 @@ struct RawAdded {
     modules: Option<u64>,
     instances: Option<u64>,
     declarations: Option<u64>,
+    compile_seconds: Option<u64>,
+    compile_mib: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -206,6 +208,8 @@ struct RawLimits {
     modules: Option<u64>,
     instances: Option<u64>,
     declarations: Option<u64>,
+    compile_seconds: Option<u64>,
+    compile_mib: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -234,6 +238,8 @@ struct RawSlot {
     modules: Option<u64>,
     instances: Option<u64>,
     declarations: Option<u64>,
+    compile_seconds: Option<u64>,
+    compile_mib: Option<u64>,
 }
 
 impl Default for Config {
@@ -445,6 +451,8 @@ fn added_phases(
             modules: phase.modules,
             instances: phase.instances,
             declarations: phase.declarations,
+            compile_seconds: phase.compile_seconds,
+            compile_mib: phase.compile_mib,
         };
         if slot.source.is_none() {
             return Err(ConfigProblem::NoSource { key });
@@ -507,6 +515,8 @@ fn spec(
         modules: slot.modules,
         instances: slot.instances,
         declarations: slot.declarations,
+        compile_seconds: slot.compile_seconds,
+        compile_mib: slot.compile_mib,
     };
     let config = match &slot.config {
         None => current.config.clone(),
@@ -598,7 +608,8 @@ fn limits(key: &str, raw: &RawLimits, base: Limits) -> Result<Limits, ConfigProb
 }
 
 /// `component_mib`, `code_mib`, `functions`, `function_kib`, `modules`,
-/// `instances`, `declarations`: each positive, each in its unit.
+/// `instances`, `declarations`, `compile_seconds`, `compile_mib`: each
+/// positive, each in its unit.
 fn compile_limits(
     key: &str,
     raw: &RawLimits,
@@ -626,6 +637,11 @@ fn compile_limits(
         modules: pick("modules", raw.modules, 1, base.modules)?,
         instances: pick("instances", raw.instances, 1, base.instances)?,
         declarations: pick("declarations", raw.declarations, 1, base.declarations)?,
+        time: match pick("compile_seconds", raw.compile_seconds, 1, 0)? {
+            0 => base.time,
+            seconds => Duration::from_secs(seconds),
+        },
+        memory_bytes: pick("compile_mib", raw.compile_mib, MIB, base.memory_bytes)?,
     })
 }
 
@@ -707,6 +723,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert_eq!(err, "plugins.router.modules: must be greater than 0");
+    }
+
+    #[test]
+    fn compile_time_and_memory_are_set_for_all_then_per_plugin() {
+        let config =
+            parse("[limits]\ncompile_seconds = 30\n[plugins.classifier]\ncompile_mib = 256\n")
+                .unwrap();
+        let (classifier, router) = (
+            config.classifier.limits.compile,
+            config.router.limits.compile,
+        );
+        assert_eq!(classifier.time, Duration::from_secs(30));
+        assert_eq!(classifier.memory_bytes, 256 * MIB);
+        assert_eq!(router.time, Duration::from_secs(30));
+        assert_eq!(router.memory_bytes, CompileLimits::default().memory_bytes);
+        let err = parse("[plugins.router]\ncompile_seconds = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "plugins.router.compile_seconds: must be greater than 0"
+        );
     }
 
     #[test]

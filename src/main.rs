@@ -4,9 +4,18 @@ use std::process::ExitCode;
 use clap::Parser;
 use pitcrew::cli::Cli;
 use pitcrew::error::{exit_code, is_broken_pipe};
+use pitcrew::host::compiler;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    // `pitcrew __compile` (hidden): compile a plugin for a parent pitcrew,
+    // bounded by the limits it set (see `host::compiler`). No clap, no logs.
+    if std::env::args_os().nth(1).as_deref() == Some(compiler::SUBCOMMAND.as_ref()) {
+        return compiler::child_main();
+    }
+    if let Some(exe) = compiler::this_executable() {
+        compiler::use_child_compiler(exe);
+    }
     let cli = Cli::parse();
     init_logging(cli.global.verbose, cli.global.quiet);
     let result = pitcrew::commands::run(cli);

@@ -282,7 +282,7 @@ impl Cache {
         let tag = self.record_mac(record.as_bytes()).finalize().into_bytes();
         let mut bytes = record.into_bytes();
         bytes.extend_from_slice(&tag);
-        if let Err(err) = self.write_atomically(&self.record_path(kind, subject), &bytes) {
+        if let Err(err) = self.write_atomically(&self.record_path(kind, subject), &[&bytes]) {
             tracing::debug!("could not write a cache identity record: {err}");
         }
     }
@@ -309,11 +309,27 @@ impl Cache {
     }
 
     fn try_store(&self, sha256: &str, component: &Component) -> anyhow::Result<()> {
-        let mut artifact = component.serialize().map_err(|e| anyhow::anyhow!("{e}"))?;
-        let tag = self.mac(sha256, &artifact).finalize().into_bytes();
-        artifact.extend_from_slice(&tag);
-        self.write_atomically(&self.entry(sha256), &artifact)?;
+        let artifact = component.serialize().map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.try_store_artifact(sha256, &artifact)?;
         Ok(())
+    }
+
+    /// Writes an entry for an artifact compiled elsewhere (by a
+    /// `pitcrew __compile` child: the output of
+    /// `Engine::precompile_component`, what `Component::serialize` gives),
+    /// under the same MAC as [`Cache::store`]. Best effort, like it.
+    pub fn store_artifact(&self, sha256: &str, artifact: &[u8]) {
+        if let Err(err) = self.try_store_artifact(sha256, artifact) {
+            tracing::debug!(
+                "could not write the compilation cache in {}: {err}",
+                self.dir.display()
+            );
+        }
+    }
+
+    fn try_store_artifact(&self, sha256: &str, artifact: &[u8]) -> io::Result<()> {
+        let tag = self.mac(sha256, artifact).finalize().into_bytes();
+        self.write_atomically(&self.entry(sha256), &[artifact, &tag])
     }
 
     /// An HMAC under this user's key, starting with `domain` so that no
@@ -328,9 +344,11 @@ impl Cache {
 
     /// Writes a file of the cache whole or not at all (a temp file, 0600,
     /// renamed into place): a reader sees the old file or the new one.
-    fn write_atomically(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    fn write_atomically(&self, path: &Path, parts: &[&[u8]]) -> io::Result<()> {
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(bytes)?;
+        for part in parts {
+            tmp.write_all(part)?;
+        }
         tmp.persist(path).map_err(|err| err.error)?;
         Ok(())
     }

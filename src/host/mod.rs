@@ -6,6 +6,7 @@ pub mod bindings;
 pub mod builtin;
 pub mod cache;
 mod clock;
+pub mod compiler;
 pub mod error;
 pub mod inspect;
 pub mod limits;

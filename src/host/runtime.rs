@@ -11,6 +11,7 @@ use wasmtime::{Config, Engine, OptLevel};
 
 use super::cache::{Cache, CacheSetting, DescribedRecord, FileId};
 use super::clock::Clocks;
+use super::compiler::{self, Artifact, Compiled};
 use super::error::{LoadError, first_line};
 use super::limits::{CompileLimits, compile};
 use super::sandbox::HostState;
@@ -110,16 +111,36 @@ impl Runtime {
                 refusal,
             });
         }
-        let component =
-            Component::new(&self.inner.engine, bytes).map_err(|e| LoadError::Compile {
-                origin: origin.to_string(),
-                reason: first_line(&e),
-            })?;
-        if let Some(cache) = &self.inner.cache {
-            cache.store(sha256, &component);
-        }
+        let component = match compiler::compile(&self.inner.engine, origin, bytes, limits)? {
+            Compiled::InProcess(component) => {
+                if let Some(cache) = &self.inner.cache {
+                    cache.store(sha256, &component);
+                }
+                component
+            }
+            Compiled::InChild(artifact) => self.load_child_artifact(origin, sha256, &artifact)?,
+        };
         self.memo().insert(sha256.to_string(), component.clone());
         Ok(component)
+    }
+
+    /// The component a child compiled: stored in the disk cache as one
+    /// compiled here would be (under its MAC), then loaded back through the
+    /// cache's checks; deserialized as it came only without a cache, or if
+    /// the entry could not be written or read back.
+    fn load_child_artifact(
+        &self,
+        origin: &str,
+        sha256: &str,
+        artifact: &Artifact,
+    ) -> Result<Component, LoadError> {
+        if let Some(cache) = &self.inner.cache {
+            cache.store_artifact(sha256, artifact.bytes());
+            if let Some(component) = cache.load(&self.inner.engine, sha256) {
+                return Ok(component);
+            }
+        }
+        artifact.deserialize(&self.inner.engine, origin)
     }
 
     /// The component with this sha256 if this process or the disk cache
@@ -226,7 +247,7 @@ fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
     Ok(linker)
 }
 
-fn engine_config() -> Config {
+pub(crate) fn engine_config() -> Config {
     let mut config = Config::new();
     config
         .wasm_component_model(true)

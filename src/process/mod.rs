@@ -17,7 +17,7 @@
 
 pub mod cpu;
 pub mod logged;
-mod wait;
+pub(crate) mod wait;
 
 use std::io::{self, Read};
 use std::process::{Command, ExitStatus, Stdio};

@@ -79,7 +79,7 @@ impl Cache {
         }
         let tag = self.described_mac(sha256, &bytes).finalize().into_bytes();
         bytes.extend_from_slice(&tag);
-        if let Err(err) = self.write_atomically(&self.described_path(sha256), &bytes) {
+        if let Err(err) = self.write_atomically(&self.described_path(sha256), &[&bytes]) {
             tracing::debug!("could not write a describe record: {err}");
         }
     }

@@ -12,10 +12,11 @@
 //! 18 MB Python component), and refused when any measure is over its limit.
 
 use std::fmt;
+use std::time::Duration;
 
 use wasmparser::{ComponentInstance, Encoding, Parser, Payload};
 
-use super::{MIB, human_bytes};
+use super::{MIB, human_bytes, human_duration};
 
 /// What a plugin's component may weigh before it is compiled.
 /// Configurable per plugin in `pitcrew.toml`, like the call limits.
@@ -42,6 +43,14 @@ pub struct CompileLimits {
     /// type information or a trampoline, about 1.5 KiB of host memory per
     /// byte of file (100,000 function imports in 1 MB took 160 MiB).
     pub declarations: u64,
+    /// Wall-clock time the compilation itself may take (`compile_seconds`),
+    /// enforced by compiling in a child process that is killed at the
+    /// deadline (see `host::compiler`).
+    pub time: Duration,
+    /// Memory the compiling process may map writable (`compile_mib`): its
+    /// `RLIMIT_DATA` on Unix (heap, thread stacks and the artifact
+    /// included); not applied on Windows.
+    pub memory_bytes: u64,
 }
 
 /// The defaults leave a wide margin over real plugins, measured with
@@ -52,6 +61,13 @@ pub struct CompileLimits {
 /// componentize-js's engine 8.8 MiB of code in 12,584 functions; the
 /// built-ins are far smaller. At the limits a compile still costs seconds
 /// (about 16 s and 640 MiB for 32 MiB of code), not minutes or gigabytes.
+///
+/// The time and memory of the compilation itself are bounded too: the
+/// componentize-py component above took 8 to 26 s of wall time (16 s of
+/// CPU) in a release build on a quiet and on a loaded 2-core machine, 41 s
+/// in a debug build, and peaked at 360 MiB RSS (refused at a `compile_mib`
+/// of 320, compiled at 512);
+/// 120 s and 1 GiB leave it room on a slow runner.
 impl Default for CompileLimits {
     fn default() -> Self {
         Self {
@@ -62,6 +78,8 @@ impl Default for CompileLimits {
             modules: 64,
             instances: 512,
             declarations: 50_000,
+            time: Duration::from_secs(120),
+            memory_bytes: 1024 * MIB,
         }
     }
 }
@@ -140,6 +158,18 @@ pub enum Refusal {
     },
     #[error("not a WebAssembly component: {0}")]
     Malformed(String),
+    /// Compiling went on past `compile_seconds` and was stopped.
+    #[error(
+        "compile time: over the limit of {} (`compile_seconds` in pitcrew.toml)",
+        human_duration(*.0)
+    )]
+    Time(Duration),
+    /// Compiling needed more memory than `compile_mib` and was stopped.
+    #[error(
+        "compile memory: over the limit of {} (`compile_mib` in pitcrew.toml)",
+        human_bytes(*.0)
+    )]
+    Memory(u64),
 }
 
 fn over(measure: Measure, value: u64, limit: u64) -> String {
