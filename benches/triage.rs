@@ -240,8 +240,8 @@ fn triage(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(20));
     group.bench_function("classify + fingerprint, wasm, before", |b| {
         b.iter(|| {
-            let classes = in_batches(&classifier, black_box(&wit), BATCH);
-            black_box((classes, fingerprint_before(&wit)))
+            let classes = in_batches(classifier, black_box(wit), BATCH);
+            black_box((classes, fingerprint_before(wit)))
         })
     });
     group.bench_function("classify + fingerprint, wasm, after", |b| {
@@ -250,54 +250,54 @@ fn triage(c: &mut Criterion) {
     if let Some(baseline) = &baseline {
         group.bench_function("classify + fingerprint, wasm, baseline", |b| {
             b.iter(|| {
-                let classes = classify_all(baseline, black_box(&wit)).unwrap();
-                black_box((classes.len(), fingerprint_after(&wit)))
+                let classes = classify_all(baseline, black_box(wit)).unwrap();
+                black_box((classes.len(), fingerprint_after(wit)))
             })
         });
         group.bench_function("classifier, wasm, baseline", |b| {
-            b.iter(|| black_box(classify_all(baseline, black_box(&wit)).unwrap().len()))
+            b.iter(|| black_box(classify_all(baseline, black_box(wit)).unwrap().len()))
         });
     }
     group.bench_function("classify + fingerprint, native, before", |b| {
         b.iter(|| {
-            let classes = classifier_default::classify_batch(black_box(&native));
-            black_box((classes.len(), fingerprint_before(&wit)))
+            let classes = classifier_default::classify_batch(black_box(native));
+            black_box((classes.len(), fingerprint_before(wit)))
         })
     });
     group.bench_function("classify + fingerprint, native, after", |b| {
-        b.iter(|| black_box((native_on_cores(black_box(&native)), fingerprint_after(&wit))))
+        b.iter(|| black_box((native_on_cores(black_box(native)), fingerprint_after(wit))))
     });
     group.bench_function("classifier, wasm, before", |b| {
-        b.iter(|| black_box(in_batches(&classifier, black_box(&wit), BATCH)))
+        b.iter(|| black_box(in_batches(classifier, black_box(wit), BATCH)))
     });
     group.bench_function("classifier, wasm, after", |b| {
-        b.iter(|| black_box(classify_all(&classifier, black_box(&wit)).unwrap().len()))
+        b.iter(|| black_box(classify_all(classifier, black_box(wit)).unwrap().len()))
     });
     group.bench_function("classifier, native, before", |b| {
-        b.iter(|| black_box(classifier_default::classify_batch(black_box(&native))))
+        b.iter(|| black_box(classifier_default::classify_batch(black_box(native))))
     });
     group.bench_function("classifier, native, after", |b| {
-        b.iter(|| black_box(native_on_cores(black_box(&native))))
+        b.iter(|| black_box(native_on_cores(black_box(native))))
     });
     group.bench_function("contract only (echo), wasm, before", |b| {
-        b.iter(|| black_box(in_batches(&echo, black_box(&wit), BATCH)))
+        b.iter(|| black_box(in_batches(echo, black_box(wit), BATCH)))
     });
     group.bench_function("contract only (echo), wasm, after", |b| {
-        b.iter(|| black_box(classify_all(&echo, black_box(&wit)).unwrap().len()))
+        b.iter(|| black_box(classify_all(echo, black_box(wit)).unwrap().len()))
     });
     for size in [100, 10_000] {
         group.bench_function(format!("classifier, wasm, batch {size}"), |b| {
-            b.iter(|| black_box(in_batches(&classifier, black_box(&wit), size)))
+            b.iter(|| black_box(in_batches(classifier, black_box(wit), size)))
         });
     }
     group.bench_function("fingerprint, before", |b| {
-        b.iter(|| black_box(fingerprint_before(black_box(&wit))))
+        b.iter(|| black_box(fingerprint_before(black_box(wit))))
     });
     group.bench_function("fingerprint, serial", |b| {
-        b.iter(|| black_box(fingerprint_serial(black_box(&wit))))
+        b.iter(|| black_box(fingerprint_serial(black_box(wit))))
     });
     group.bench_function("fingerprint, after", |b| {
-        b.iter(|| black_box(fingerprint_after(black_box(&wit))))
+        b.iter(|| black_box(fingerprint_after(black_box(wit))))
     });
     group.finish();
 
