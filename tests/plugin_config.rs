@@ -334,3 +334,38 @@ fn report_refuses_a_bad_classifier_setting_before_writing_anything() {
         assert!(!dir.path().join("merged.xml").exists(), "nothing written");
     }
 }
+
+#[test]
+fn triage_refuses_a_bad_router_setting_before_writing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[plugins.router.config]\ntemperature = 5\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("results.xml"),
+        r#"<testsuite><testcase classname="c" name="t"><failure message="boom"/></testcase></testsuite>"#,
+    )
+    .unwrap();
+    let out = common::cli::pitcrew(
+        &[
+            "triage",
+            "results.xml",
+            "--format",
+            "json",
+            "--output",
+            "triage.json",
+            "--no-suggest",
+        ],
+        dir.path(),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("pitcrew.toml: plugins.router.config.temperature"),
+        "{err}"
+    );
+    assert!(!dir.path().join("triage.json").exists(), "nothing written");
+}

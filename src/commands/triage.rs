@@ -7,7 +7,7 @@ use std::io::Write as _;
 use anyhow::Context as _;
 
 use super::inputs::read_inputs;
-use super::{config, root_causes, runtime};
+use super::{check_plugin_settings, config, root_causes, runtime};
 use crate::InputError;
 use crate::cli::{GlobalArgs, ReportFormat, TriageArgs};
 use crate::error::exit;
@@ -26,6 +26,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     if let Some(problem) = problems.first() {
         return Err(InputError::new(problem.clone()).into());
     }
+    check_plugin_settings(global)?;
     // In a GitHub Actions pull request, with neither flag, the change is
     // what differs from the pull request's base branch.
     let (changes, change_source) = crate::triage::changes::resolve(
