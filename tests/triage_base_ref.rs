@@ -2,7 +2,8 @@
 //! `--changed-files` nor `--base`, the change under test is what differs
 //! from `origin/$GITHUB_BASE_REF`, and the report says so. A base missing
 //! from a shallow checkout, or a name that is no branch, is one warning and
-//! no changes, never a failed run and never an option for git.
+//! no changes, never a failed run and never an option for git. `report`
+//! ranks its groups by the same change, quietly without it.
 
 mod common;
 
@@ -194,4 +195,41 @@ fn a_hostile_base_branch_is_refused_in_one_escaped_line() {
         assert!(!warning[0].starts_with("::"), "{:?}", warning[0]);
         assert!(!root.join("pwned").exists(), "{hostile:?} reached git");
     }
+}
+
+/// Where each group's test appears in `report`'s terminal output, in
+/// GitHub Actions with `GITHUB_BASE_REF` set to `base`: (cart, orders).
+fn report_positions(root: &Path, base: Option<&str>) -> (usize, usize, String) {
+    let mut command = common::cli::command(root);
+    command
+        .args(["report", "junit.xml", "--no-github"])
+        .env("GITHUB_ACTIONS", "true")
+        .env_remove("GITHUB_BASE_REF");
+    if let Some(base) = base {
+        command.env("GITHUB_BASE_REF", base);
+    }
+    let out = command.output().expect("pitcrew runs");
+    assert_eq!(out.status.code(), Some(1), "two failures");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let at = |test: &str| {
+        stdout
+            .find(test)
+            .unwrap_or_else(|| panic!("{test} not listed: {stdout}"))
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (at("test_add"), at("test_total"), stderr)
+}
+
+#[test]
+fn report_ranks_the_group_the_pull_request_touched_first_and_is_quiet_without_the_base() {
+    let dir = pull_request_checkout();
+    let root = dir.path();
+    let (cart, orders, _) = report_positions(root, None);
+    assert!(orders < cart, "without the change, the results' order");
+    let (cart, orders, _) = report_positions(root, Some("main"));
+    assert!(cart < orders, "the touched group leads");
+    // A shallow checkout without the base: the same order, no warning.
+    let (cart, orders, stderr) = report_positions(root, Some("develop"));
+    assert!(orders < cart);
+    assert!(!stderr.contains("GITHUB_BASE_REF"), "{stderr}");
 }

@@ -21,12 +21,17 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));
     let mut merged = merge::merge(inputs, plan.as_ref().map(|(p, h)| (p, h.as_str())));
     merged.problems.splice(0..0, problems);
+    // In a pull request, groups the change touched rank higher.
+    let changes = match args.no_triage {
+        true => None,
+        false => crate::triage::changes::in_pull_request(std::path::Path::new(".")),
+    };
     let groups = if args.no_triage {
         Groups::untriaged(&merged)
     } else if args.no_classify {
-        group::unclassified(&merged, None)
+        group::unclassified(&merged, changes.as_ref())
     } else {
-        root_causes(global, &merged, None)
+        root_causes(global, &merged, changes.as_ref())
     };
     // Bad GitHub context is bad input: exit 2 before anything is written.
     let github = publishing::target(&args.publishing)?;
@@ -34,7 +39,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
         global,
         &merged,
         crate::suite::shard::FlakyPolicy::Pass,
-        None,
+        changes.map(|c| c.paths().map(String::from).collect()),
     )?;
     if let Some(path) = &args.junit {
         write_atomic(path, junit_write::junit(&merged).as_bytes())?;

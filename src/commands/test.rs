@@ -80,6 +80,13 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     };
     let mut merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
     (merged.runner, merged.command) = (Some(runner.name().into()), Some(args.command.clone()));
+    // Groups the change touched rank higher: the changes ordered by, else
+    // in a pull request those since its base branch.
+    let changes = changes.or_else(|| {
+        (!args.no_triage)
+            .then(|| crate::triage::changes::in_pull_request(std::path::Path::new(".")))
+            .flatten()
+    });
     let groups = match args.no_triage {
         true => crate::triage::group::Groups::untriaged(&merged),
         false => root_causes(global, &merged, changes.as_ref()),

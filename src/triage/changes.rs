@@ -79,6 +79,29 @@ pub fn resolve(
     }
 }
 
+/// The change under test for `report` and `test`, which rank their failure
+/// groups by it without having been asked to: in a GitHub Actions pull
+/// request, what differs from `origin/$GITHUB_BASE_REF` when the checkout
+/// has it. actions/checkout is shallow by default, so a missing base is
+/// said at info level only (`triage` warns: there it is the default the
+/// user relies on).
+pub fn in_pull_request(dir: &Path) -> Option<Changes> {
+    let name = github_base_ref()?;
+    match from_base_branch(&name, dir) {
+        Ok((since, changes)) => {
+            tracing::info!(
+                "the change under test: {} changed file(s) since {since} (GITHUB_BASE_REF)",
+                changes.len()
+            );
+            Some(changes)
+        }
+        Err(why) => {
+            tracing::info!("{why}");
+            None
+        }
+    }
+}
+
 /// `GITHUB_BASE_REF` when running in GitHub Actions and set (GitHub sets it
 /// on pull request events only).
 pub fn github_base_ref() -> Option<String> {
