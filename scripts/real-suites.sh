@@ -46,7 +46,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cache=${PITCREW_REAL_SUITES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pitcrew-real-suites}
-all_suites=more-itertools,python-dateutil,jinja2,attrs,find-my-way,fast-json-stringify
+all_suites=more-itertools,python-dateutil,jinja2,attrs,packaging,toolz,cachetools,find-my-way,fast-json-stringify,process-warning
 quick_suites=python-dateutil,find-my-way
 
 # Test tooling, the same in every Python venv.
@@ -125,6 +125,24 @@ suite_info() {
     attrs)
         kind=python version=25.3.0 dist=attrs
         test_pins=(hypothesis==6.131.9 cloudpickle==3.1.1 Pympler==1.1) ;;
+    packaging)
+        # tests/ at the root; 26948 parametrized ids, thousands holding
+        # quotes, braces and spaces, some escaped control characters and
+        # non-ASCII (pytest writes \t, \xe1); skips by platform (none on
+        # Linux). The sdist ships a stale tests/.pytest_cache. Of
+        # tests/requirements.txt only pretend is imported (coverage and
+        # pip are not).
+        kind=python version=25.0 dist=packaging
+        test_pins=(pretend==1.0.9) ;;
+    toolz)
+        # Tests inside the package (toolz/tests, no __init__.py), doctests
+        # driven from a test module, no test dependencies.
+        kind=python version=1.0.0 dist=toolz ;;
+    cachetools)
+        # unittest.TestCase classes sharing mixins: one test method defined
+        # once, collected under many classes (xunit1 names the class);
+        # test_fifo.py and test_lru.py both name their class LRUCacheTest.
+        kind=python version=5.5.2 dist=cachetools ;;
     find-my-way)
         # What its tests require (runtime dependencies plus the two
         # devDependencies the tests load); linters, tsd and borp left out.
@@ -138,6 +156,12 @@ suite_info() {
         npm_deps=(@fastify/merge-json-schemas@0.2.1 ajv@8.17.1 ajv-formats@3.0.1
             fast-uri@3.0.6 json-schema-ref-resolver@2.0.1 rfdc@1.4.1
             @sinclair/typebox@0.34.33 is-my-json-valid@2.20.6 webpack@5.99.9) ;;
+    process-warning)
+        # `node --test` with no file arguments, as its own script runs it:
+        # node's default patterns also pick test/jest.test.js (declares no
+        # node test: reported as a test of its own) and test/promise.js (a
+        # helper, likewise). No dependencies.
+        kind=node version=5.0.0 ;;
     *)
         echo "real-suites: --suites: unknown suite \`$1\` (known: $all_suites)" >&2
         exit 2 ;;
