@@ -2,9 +2,12 @@
 //! tree (a runner's workers, the command a shell started), not only the
 //! direct child, and nothing left behind holds our pipes open.
 //!
-//! On Unix a group is a process group, killed with SIGKILL. On Windows it is
+//! On Unix a group is a process group, killed with SIGKILL (or first asked
+//! to stop with SIGTERM, for a runner that then writes its report). On
+//! Windows it is
 //! a job object: every process the child starts joins it, `TerminateJobObject`
-//! ends them all, and the job is created kill-on-close, so even a pitcrew
+//! ends them all (CTRL_BREAK to the child's console group asks them to
+//! stop), and the job is created kill-on-close, so even a pitcrew
 //! that dies leaves nothing running. (A child could start a process in the
 //! instant between its spawn and its assignment to the job; the standard
 //! library does not expose the suspended start that would close that gap.)
@@ -114,6 +117,14 @@ impl Group {
         os::kill(&self.handle);
         #[cfg(not(any(unix, windows)))]
         let _ = self.child.kill();
+    }
+
+    /// Asks every process of the group to stop (SIGTERM; on Windows
+    /// CTRL_BREAK to the child's console group), for a runner that then
+    /// writes its report of what finished. Nothing is waited for: call
+    /// [`Group::kill`] when it does not stop in time.
+    pub fn ask_to_stop(&self) {
+        os::ask_to_stop(&self.child);
     }
 
     /// The child's exit status once it has exited, without blocking. Use
@@ -238,6 +249,15 @@ mod os {
         }
     }
 
+    pub fn ask_to_stop(child: &Child) {
+        if let Some(pid) = i32::try_from(child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::TERM);
+        }
+    }
+
     pub fn release(_: &Handle) {}
 
     /// Reaps the child with `wait4`, which also returns its resource usage
@@ -312,6 +332,7 @@ mod os {
     use std::time::Duration;
 
     use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
+    use windows_sys::Win32::System::Console::{CTRL_BREAK_EVENT, GenerateConsoleCtrlEvent};
     use windows_sys::Win32::System::JobObjects::{
         AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
@@ -367,6 +388,15 @@ mod os {
         // SAFETY: the handle is a live job until `release`.
         unsafe {
             TerminateJobObject(handle.raw(), 1);
+        }
+    }
+
+    pub fn ask_to_stop(child: &Child) {
+        // The child leads a console process group of its own (`prepare`),
+        // whose id is its process id; CTRL_C cannot be sent to a group.
+        // SAFETY: a plain Win32 call with no pointers.
+        unsafe {
+            GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, child.id());
         }
     }
 
@@ -431,6 +461,8 @@ mod os {
     }
 
     pub fn kill(_: &Handle) {}
+
+    pub fn ask_to_stop(_: &Child) {}
 
     pub fn release(_: &Handle) {}
 

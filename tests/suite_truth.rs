@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 mod common;
-use common::cli::{has_node, has_pytest, pitcrew};
+use common::cli::{has_nextest, has_node, has_pytest, pitcrew};
 
 fn text(output: &Output) -> String {
     format!(
@@ -330,6 +330,67 @@ fn pytest_a_hung_test_is_named_and_the_rest_is_kept() {
         .find(|t| t["key"]["name"] == "test_hangs")
         .unwrap();
     assert_eq!(hung["failure"]["failure_type"], "timeout");
+}
+
+/// nextest writes no JUnit until it exits, so a shard killed at its
+/// timeout used to lose every test. Asked to stop first, nextest reports
+/// what finished and the test it stopped, which is the one timed out.
+#[test]
+fn nextest_a_hung_test_is_named_and_the_rest_is_kept() {
+    if !has_nextest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"hangs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    fs::create_dir(root.join("src")).unwrap();
+    fs::write(
+        root.join("src/lib.rs"),
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn quick() {}\n    #[test]\n    fn also_quick() {}\n    #[test]\n    fn hangs() {\n        std::thread::sleep(std::time::Duration::from_secs(600));\n    }\n}\n",
+    )
+    .unwrap();
+    let target = root.join("target");
+    let command = || {
+        let mut command = common::cli::command(root);
+        command.env("CARGO_TARGET_DIR", &target);
+        command
+    };
+    // Built before the timed shard, so the time limit is the tests'.
+    let built = Command::new("cargo")
+        .args(["nextest", "run", "--no-run"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built));
+    let out = command()
+        .args(["test", "--shards", "1", "--retries", "0", "--timeout", "10"])
+        .args(["--", "cargo", "nextest", "run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        outcome_of(&merged, "tests::quick"),
+        ["passed"],
+        "{merged:#}"
+    );
+    assert_eq!(outcome_of(&merged, "tests::also_quick"), ["passed"]);
+    assert_eq!(outcome_of(&merged, "tests::hangs"), ["failed"]);
+    let hung = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"]["name"] == "tests::hangs")
+        .unwrap();
+    assert_eq!(hung["failure"]["failure_type"], "timeout", "{hung:#}");
+    assert_eq!(summary(&merged).0, 3, "{merged:#}");
 }
 
 /// A shard result, as `pitcrew run` writes it.

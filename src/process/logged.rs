@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::wait::{Waited, drain, lock, wait};
+use super::wait::{Waited, drain, lock, wait_then_stop};
 use crate::process_group::{self, Group};
 
 /// Lines of stderr kept for the error message of a failed shard.
@@ -47,9 +47,19 @@ pub struct SpawnError {
     pub error: std::io::Error,
 }
 
+/// A runner's time limit, and how it is ended there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timeout {
+    pub after: Duration,
+    /// Asked to stop at the limit and given this long to write its report
+    /// before it is killed; `None`: killed at once.
+    pub grace: Option<Duration>,
+}
+
 /// Runs `program args` in `dir` with `env`, until it exits or `timeout`
-/// passes (then it is killed). When `capture_stdout` is given, stdout goes
-/// there instead of the sink (for runners whose stdout is data).
+/// passes (then it is ended as the timeout says). When `capture_stdout` is
+/// given, stdout goes there instead of the sink (for runners whose stdout
+/// is data).
 pub fn run(
     program: &str,
     args: &[String],
@@ -57,7 +67,7 @@ pub fn run(
     dir: &Path,
     sink: &Sink,
     capture_stdout: Option<&Path>,
-    timeout: Option<Duration>,
+    timeout: Option<Timeout>,
 ) -> Result<Finished, SpawnError> {
     let spawn_error = |error| SpawnError {
         program: program.to_string(),
@@ -89,7 +99,9 @@ pub fn run(
     };
     let mut group = process_group::spawn(&mut command).map_err(spawn_error)?;
     let tail = forward_stderr(&mut group, log);
-    let (status, timed_out) = match wait(&mut group, timeout.map(|t| Instant::now() + t)) {
+    let deadline = timeout.map(|t| Instant::now() + t.after);
+    let grace = timeout.and_then(|t| t.grace);
+    let (status, timed_out) = match wait_then_stop(&mut group, deadline, grace) {
         Waited::Exited(status) => (Some(status), false),
         Waited::TimedOut => (None, true),
         Waited::Failed(_) => (None, false),
@@ -157,6 +169,13 @@ fn forward_stderr(group: &mut Group, log: Option<Arc<Mutex<File>>>) -> Tail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kill_after(millis: u64) -> Option<Timeout> {
+        Some(Timeout {
+            after: Duration::from_millis(millis),
+            grace: None,
+        })
+    }
 
     #[test]
     fn keeps_the_stderr_tail_and_the_exit_code() {
@@ -229,7 +248,7 @@ mod tests {
             dir.path(),
             &Sink::File(dir.path().join("log")),
             None,
-            Some(Duration::from_millis(300)),
+            kill_after(300),
         )
         .unwrap();
         assert!(killed.timed_out);
@@ -247,7 +266,7 @@ mod tests {
             dir.path(),
             &Sink::File(dir.path().join("log")),
             None,
-            Some(Duration::from_millis(200)),
+            kill_after(200),
         )
         .unwrap();
         assert!(finished.timed_out);
@@ -268,7 +287,7 @@ mod tests {
             dir.path(),
             &Sink::File(dir.path().join("log")),
             None,
-            Some(Duration::from_millis(200)),
+            kill_after(200),
         )
         .unwrap();
         assert!(finished.timed_out);
@@ -289,6 +308,47 @@ mod tests {
             started.elapsed() < Duration::from_secs(20),
             "{:?}",
             started.elapsed()
+        );
+    }
+
+    /// Asked to stop at the timeout, a runner that writes its report on
+    /// SIGTERM does so and is still reported as timed out; one that
+    /// ignores the request is killed when its grace runs out.
+    #[cfg(unix)]
+    #[test]
+    fn a_runner_asked_to_stop_writes_its_report_and_one_that_ignores_it_is_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stop = |script: &str| {
+            run(
+                "sh",
+                &["-c".into(), script.into()],
+                &[],
+                dir.path(),
+                &Sink::File(dir.path().join("log")),
+                None,
+                Some(Timeout {
+                    after: Duration::from_millis(300),
+                    grace: Some(Duration::from_secs(1)),
+                }),
+            )
+            .unwrap()
+        };
+        let polite = "trap 'echo written > report; exit 1' TERM; while :; do sleep 0.05; done";
+        let finished = stop(polite);
+        assert!(finished.timed_out);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("report")).unwrap(),
+            "written\n"
+        );
+        let started = Instant::now();
+        let deaf = "trap '' TERM; while :; do sleep 0.05; done";
+        let finished = stop(deaf);
+        assert!(finished.timed_out);
+        assert!(finished.status.is_none());
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_millis(1300) && took < Duration::from_secs(10),
+            "{took:?}"
         );
     }
 

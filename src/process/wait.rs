@@ -31,19 +31,43 @@ pub enum Waited {
 /// background keeps running; a command that did not exit is killed before
 /// it is reaped, so its group id cannot have been reused.
 pub fn wait(group: &mut Group, deadline: Option<Instant>) -> Waited {
-    let waited = loop {
-        match group.try_wait() {
-            Ok(Some(status)) => break Waited::Exited(status),
-            Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => break Waited::TimedOut,
-            Ok(None) => thread::sleep(POLL_INTERVAL),
-            Err(e) => break Waited::Failed(e),
-        }
-    };
+    wait_then_stop(group, deadline, None)
+}
+
+/// [`wait`], but at the deadline the group is first asked to stop
+/// ([`Group::ask_to_stop`]) and given `grace` to exit, for a runner that
+/// then writes its report of what finished; killed when it takes longer.
+/// It counts as timed out either way.
+pub fn wait_then_stop(
+    group: &mut Group,
+    deadline: Option<Instant>,
+    grace: Option<Duration>,
+) -> Waited {
+    let mut waited = poll(group, deadline);
+    if let (Waited::TimedOut, Some(grace)) = (&waited, grace) {
+        group.ask_to_stop();
+        waited = match poll(group, Some(Instant::now() + grace)) {
+            Waited::Exited(_) => Waited::TimedOut,
+            other => other,
+        };
+    }
     group.kill();
     if !matches!(waited, Waited::Exited(_)) {
         let _ = group.wait();
     }
     waited
+}
+
+/// Polls the group's command until it exits or `deadline` passes.
+fn poll(group: &mut Group, deadline: Option<Instant>) -> Waited {
+    loop {
+        match group.try_wait() {
+            Ok(Some(status)) => return Waited::Exited(status),
+            Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => return Waited::TimedOut,
+            Ok(None) => thread::sleep(POLL_INTERVAL),
+            Err(e) => return Waited::Failed(e),
+        }
+    }
 }
 
 /// Waits for an output reader to finish, at most [`DRAIN_GRACE`]: a pipe

@@ -22,7 +22,7 @@ use super::junit::{self, Outcome, TestCase};
 use super::result::{ItemResult, ShardError};
 use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events};
 use super::slow_files::PlannedTest;
-use crate::process::logged::{self as process, Sink};
+use crate::process::logged::{self as process, Sink, Timeout};
 use crate::process_group::Schedule;
 
 pub struct ShardRun<'a> {
@@ -270,6 +270,10 @@ const NO_TESTS: &str = "no-tests";
 /// The failure type of the test that was running when the shard's timeout
 /// killed the runner. It is not retried: it had the whole timeout.
 pub const TIMED_OUT: &str = "timeout";
+
+/// How long a runner asked to stop at the timeout may take to write its
+/// report before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(10);
 
 /// The failure type of a test the runner had queued and never ran (killed
 /// at a timeout, or stopped early by `-x`/`--maxfail`). It is retried like a
@@ -524,6 +528,10 @@ fn attempt(
     if let JunitSource::File(path) | JunitSource::Events(path) = &invocation.junit {
         let _ = std::fs::remove_file(path);
     }
+    let timeout = shard.timeout.map(|after| Timeout {
+        after,
+        grace: shard.runner.reports_when_stopped().then_some(STOP_GRACE),
+    });
     let finished = process::run(
         &invocation.program,
         &invocation.args,
@@ -531,7 +539,7 @@ fn attempt(
         shard.dir,
         &shard.sink,
         stdout_capture.as_deref(),
-        shard.timeout,
+        timeout,
     )
     .map_err(|e| shard_error("spawn", e.to_string(), String::new()))?;
     shard.add_cpu(finished.cpu, finished.schedule);
@@ -545,6 +553,11 @@ fn attempt(
         // running is the one that timed out.
         if let JunitSource::Events(path) = &invocation.junit
             && let Some(cases) = timed_out_events(path, &limit)
+        {
+            return Ok(cases);
+        }
+        if let JunitSource::File(path) = &invocation.junit
+            && let Some(cases) = stopped_report(shard.runner, path, &limit)
         {
             return Ok(cases);
         }
@@ -649,6 +662,29 @@ fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
             .map(|case| never_ran(case, "the runner was killed at the timeout before it ran")),
     );
     Some(cases)
+}
+
+/// The report a runner asked to stop at the timeout wrote
+/// ([`Runner::reports_when_stopped`]): every finished test stands, and the
+/// ones it stopped are timed out. None when it names no stopped test: then
+/// nothing says which test hung (or the time went before any test, to a
+/// build), and the shard is a timeout as a whole.
+fn stopped_report(runner: &dyn Runner, path: &Path, limit: &str) -> Option<Vec<TestCase>> {
+    if !runner.reports_when_stopped() || !path.is_file() {
+        return None;
+    }
+    let mut cases = Vec::new();
+    junit::parse_file(path, |case| cases.push(case)).ok()?;
+    let mut stopped = 0;
+    for case in cases.iter_mut().filter(|c| runner.was_stopped(c)) {
+        stopped += 1;
+        case.outcome = Outcome::Errored;
+        case.failure_type = Some(TIMED_OUT.to_owned());
+        case.message = Some(format!(
+            "timed out: still running when the runner was stopped after {limit}"
+        ));
+    }
+    (stopped > 0).then_some(cases)
 }
 
 fn is_timed_out(case: &TestCase) -> bool {

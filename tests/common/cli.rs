@@ -102,3 +102,7 @@ pub fn has_node() -> bool {
 pub fn has_pytest() -> bool {
     runner_available("pytest", "python3", &["-m", "pytest", "--version"])
 }
+
+pub fn has_nextest() -> bool {
+    runner_available("nextest", "cargo", &["nextest", "--version"])
+}

@@ -243,6 +243,19 @@ pub trait Runner: Send + Sync {
     fn junit_names_files(&self) -> bool {
         true
     }
+    /// Whether, asked to stop at the shard's timeout (SIGTERM; CTRL_BREAK
+    /// on Windows), the runner still writes its JUnit file: the tests that
+    /// finished, and the one it stopped, which [`Runner::was_stopped`]
+    /// recognises. Such a shard keeps what finished instead of losing it
+    /// all. `false`: killed at once.
+    fn reports_when_stopped(&self) -> bool {
+        false
+    }
+    /// In a report written after the request to stop, whether `case` is a
+    /// test that was running and was stopped by it.
+    fn was_stopped(&self, _case: &crate::suite::junit::TestCase) -> bool {
+        false
+    }
 }
 
 static PYTEST: pytest::Pytest = pytest::Pytest;

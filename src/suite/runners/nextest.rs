@@ -23,6 +23,7 @@ use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
     finish, insert_before_terminator, split_base,
 };
+use crate::suite::junit::{Outcome, TestCase};
 
 /// The cargo-nextest adapter.
 pub(super) struct Nextest;
@@ -35,6 +36,22 @@ const PROFILE: &str = "pitcrew";
 impl Runner for Nextest {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    /// On SIGTERM nextest stops the running tests and still writes its
+    /// JUnit: the finished tests, and each stopped one as a `test abort`
+    /// failure "process aborted with signal 15 (SIGTERM)" (nextest 0.9).
+    fn reports_when_stopped(&self) -> bool {
+        true
+    }
+
+    fn was_stopped(&self, case: &TestCase) -> bool {
+        case.outcome == Outcome::Failed
+            && case.failure_type.as_deref() == Some("test abort")
+            && case
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("SIGTERM"))
     }
 
     fn invocation(
