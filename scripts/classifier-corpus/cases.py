@@ -21,8 +21,9 @@ JEST_CMD = "jest --ci --json --outputFile=report.json"
 
 def jest(id, category, specialty, test, extra_files=None, language="javascript", **kw):
     files = {"package.json": JEST_PKG, "src/app.test.js": test, **(extra_files or {})}
+    kw.setdefault("report", ("jest", "report.json"))
     case("jest/" + id, "jest", category, specialty, language, files, JEST_CMD,
-         node_modules=True, report=("jest", "report.json"), shown_cmd="npx jest --ci", **kw)
+         node_modules=True, shown_cmd="npx jest --ci", **kw)
 
 
 jest("tobe", "assertion", "test", """
@@ -153,8 +154,9 @@ VITEST_CFG = "export default { test: { environment: 'jsdom' } };\n"
 def vitest(id, category, specialty, test, extra_files=None, name="src/app.test.ts", language="typescript", **kw):
     files = {"package.json": '{"name":"app","private":true,"type":"module"}\n', name: test,
              **(extra_files or {})}
+    kw.setdefault("report", ("junit", "report.xml"))
     case("vitest/" + id, "vitest", category, specialty, language, files, VITEST_CMD,
-         node_modules=True, report=("junit", "report.xml"), shown_cmd="npx vitest run", **kw)
+         node_modules=True, shown_cmd="npx vitest run", **kw)
 
 
 vitest("tobe", "assertion", "test", """
@@ -390,8 +392,9 @@ PYTEST_CMD = "python -m pytest -q -p no:cacheprovider --junitxml=report.xml"
 
 def pytest(id, category, specialty, test, extra_files=None, args="", prefix="", **kw):
     files = {"tests/test_app.py": test, **(extra_files or {})}
+    kw.setdefault("report", ("junit", "report.xml"))
     case("pytest/" + id, "pytest", category, specialty, "python", files,
-         f"{prefix}{PYTEST_CMD} {args} tests", report=("junit", "report.xml"), shown_cmd="pytest", **kw)
+         f"{prefix}{PYTEST_CMD} {args} tests", shown_cmd="pytest", **kw)
 
 
 pytest("assert-eq", "assertion", "test", """
@@ -970,3 +973,300 @@ rust("b3-debug-format", "assertion", "test",
 go("b3-vet-copylocks", "compile", "general",
    {"main.go": "package main\n\nimport \"sync\"\n\ntype S struct{ mu sync.Mutex }\n\nfunc f(s S) {}\n\nfunc main() { f(S{}) }\n"},
    cmd="go vet ./...")
+
+# --- fourth batch (ids b4-…): families the corpus lacked or had few of: tool
+# configuration errors, timeouts of more runners, package-manager scripts and
+# lifecycle errors, more snapshot and selector shapes, Rust panics and
+# asserts with messages, type errors, missing modules, memory and kills ------
+
+# Tool configuration errors.
+tsc("b4-tsconfig-bad-json", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true,}\n  "include": ["src"]\n}\n')
+tsc("b4-bad-target", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true,"target":"es2099"},"include":["src"]}\n')
+tsc("b4-no-inputs", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true},"include":["lib/**/*"]}\n')
+tsc("b4-bundler-resolution", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"noEmit":true,"module":"commonjs","moduleResolution":"bundler"},"include":["src"]}\n')
+case("eslint/b4-no-config", "eslint", "config", "general", "javascript",
+     {"src/app.js": "export const a = 1;\n", "package.json": '{"name":"app","type":"module"}\n'},
+     "eslint src", node_modules=True, shown_cmd="npx eslint .")
+eslint("b4-plugin-missing", "dependency", "general", "export const a = 1;\n",
+       config="import js from '@eslint/js';\nimport react from 'eslint-plugin-react-nonexistent';\n"
+              "export default [js.configs.recommended, { plugins: { react } }];\n")
+eslint("b4-unknown-rule", "config", "general", "export const a = 1;\n",
+       config="export default [{ rules: { 'no-unused-variables': 'error' } }];\n")
+jest("b4-env-not-found", "config", "general", """
+test('renders', () => { expect(1).toBe(1); });
+""", {"package.json": '{"name":"app","private":true,"jest":{"testEnvironment":"jsdom-nonexistent"}}\n'},
+     report=None)
+jest("b4-no-tests", "config", "general", "", {"package.json":
+     '{"name":"app","private":true,"jest":{"testEnvironment":"node","testMatch":["**/*.spec.js"]}}\n'},
+     report=None)
+vitest("b4-missing-env", "dependency", "general", """
+import { test, expect } from 'vitest';
+test('renders', () => { expect(1).toBe(1); });
+""", {"vitest.config.mjs": "export default { test: { environment: 'happy-dom' } };\n"}, report=None)
+vitest("b4-no-tests", "config", "general", "export const a = 1;\n", name="src/app.ts",
+       report=None)
+pytest("b4-bad-addopts", "config", "general", """
+def test_ok():
+    assert True
+""", {"pytest.ini": "[pytest]\naddopts = --strict-markerz\n"}, report=None)
+pytest("b4-strict-markers", "config", "general", """
+import pytest
+
+@pytest.mark.slow
+def test_big():
+    assert True
+""", {"pytest.ini": "[pytest]\naddopts = --strict-markers\nmarkers =\n    integration: talks to services\n"})
+pytest("b4-conftest-import", "dependency", "general", """
+def test_ok(client):
+    assert client
+""", {"tests/conftest.py": "import pytest\nfrom fastapi_nonexistent.testclient import TestClient\n\n"
+      "@pytest.fixture\ndef client():\n    return TestClient(None)\n"}, report=None)
+pytest("b4-ini-bad-timeout", "config", "general", """
+def test_ok():
+    assert True
+""", {"pytest.ini": "[pytest]\ntimeout = soon\n"}, report=None)
+case("mypy/b4-config-file-missing", "mypy", "config", "general", "python",
+     {"app.py": "x: int = 1\n"}, "mypy --config-file mypy-ci.ini app.py", shown_cmd="mypy .")
+case("mypy/b4-bad-python-version", "mypy", "config", "general", "python",
+     {"app.py": "x: int = 1\n", "mypy.ini": "[mypy]\npython_version = 2.7\n"},
+     "mypy app.py && exit 1", shown_cmd="mypy .")
+rust("b4-manifest-parse", "config", "general", "pub fn f() {}\n", cmd="cargo build --offline",
+     toml='[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n[dependencies\n')
+rust("b4-bad-edition", "config", "general", "pub fn f() {}\n", cmd="cargo build --offline",
+     toml='[package]\nname = "app"\nversion = "0.1.0"\nedition = "2099"\n')
+case("go/b4-gomod-syntax", "go", "config", "general", "go",
+     {"go.mod": "module example.com/app\n\ngo 1.19\n\nrequire github.com/acme/x\n",
+      "main.go": "package main\n\nfunc main() {}\n"}, "go build ./...")
+case("go/b4-no-gomod", "go", "config", "general", "go",
+     {"main.go": "package main\n\nfunc main() {}\n", "cmd/tool/main.go": "package main\n\nfunc main() {}\n"},
+     "go build ./...", env={"GO111MODULE": "on"})
+
+# Timeouts of more runners.
+pytest("b4-timeout-thread", "timeout", "test", """
+import time
+
+def test_sync_orders():
+    time.sleep(5)
+""", args="--timeout=1 --timeout-method=thread", report=None)
+pytest("b4-timeout-fixture", "timeout", "test", """
+import time
+import pytest
+
+@pytest.fixture
+def db():
+    time.sleep(5)
+    yield 1
+
+def test_query(db):
+    assert db
+""", args="--timeout=1")
+jest("b4-hook-timeout", "timeout", "test", """
+beforeAll(async () => { await new Promise(() => {}); }, 200);
+test('reads the rows', () => { expect(1).toBe(1); });
+""")
+jest("b4-config-timeout", "timeout", "test", """
+test('syncs the catalogue', async () => { await new Promise((r) => setTimeout(r, 2000)); });
+""", {"package.json": '{"name":"app","private":true,"jest":{"testEnvironment":"node","testTimeout":300}}\n'})
+vitest("b4-config-timeout", "timeout", "test", """
+import { test, expect } from 'vitest';
+test('uploads the file', async () => { await new Promise((r) => setTimeout(r, 2000)); expect(1).toBe(1); });
+""", {"vitest.config.mjs": "export default { test: { testTimeout: 300 } };\n"})
+nodetest("b4-suite-timeout", "timeout", "test", """
+import { describe, it } from 'node:test';
+describe('importer', { timeout: 150 }, () => {
+  it('reads every row', async () => { await new Promise((r) => setTimeout(r, 3000)); });
+});
+""")
+go("b4-context-deadline", "timeout", "test",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"context\"\n\t\"testing\"\n\t\"time\"\n)\n\n"
+    "func TestFetch(t *testing.T) {\n\tctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)\n"
+    "\tdefer cancel()\n\tselect {\n\tcase <-time.After(time.Second):\n\tcase <-ctx.Done():\n\t\tt.Fatalf(\"fetch: %v\", ctx.Err())\n\t}\n}\n"})
+MOCHA_PKG = '{"name":"app","private":true}\n'
+
+
+def mocha(id, category, specialty, test, **kw):
+    case("mocha/" + id, "mocha", category, specialty, "javascript",
+         {"package.json": MOCHA_PKG, "test/app.test.js": test}, "mocha --reporter spec",
+         node_modules=True, shown_cmd="npx mocha", **kw)
+
+
+mocha("b4-timeout", "timeout", "test", """
+describe('mailer', function () {
+  this.timeout(200);
+  it('sends the digest', function (done) { setTimeout(() => {}, 10); });
+});
+""")
+mocha("b4-assert", "assertion", "test", """
+const assert = require('assert');
+describe('cart', () => {
+  it('totals the lines', () => { assert.strictEqual([2, 3].reduce((a, b) => a + b), 6); });
+});
+""")
+mocha("b4-typeerror", "runtime", "general", """
+describe('profile', () => {
+  it('reads the avatar', () => { const user = {}; return user.avatar.url; });
+});
+""")
+mocha("b4-missing-module", "dependency", "general", """
+const sinon = require('sinon-nonexistent');
+describe('clock', () => { it('ticks', () => { sinon.useFakeTimers(); }); });
+""")
+
+# Package managers: scripts and lifecycle errors.
+case("npm/b4-postinstall", "npm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"native-thing":"file:./native-thing"}}\n',
+      "native-thing/package.json": '{"name":"native-thing","version":"1.0.0","scripts":{"postinstall":"node install.js"}}\n',
+      "native-thing/install.js": "console.error('native-thing: no prebuilt binary for ' + process.platform + '-' + process.arch);\n"
+      "console.error('gyp ERR! build error');\nprocess.exit(1);\n"},
+     "npm install --no-audit --no-fund --foreground-scripts", timeout=120)
+case("npm/b4-build-tsc", "npm", "compile", "typescript", "typescript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"build":"tsc -p ."}}\n',
+      "tsconfig.json": TSCONFIG, "src/index.ts": "export const n: number = 'one';\n"},
+     "npm run build", node_modules=True, timeout=60)
+case("npm/b4-default-test", "npm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}\n'},
+     "npm test", timeout=60)
+case("npm/b4-bin-not-found", "npm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"build":"webpack-nonexistent --mode production"}}\n'},
+     "npm run build", timeout=60)
+case("pnpm/b4-missing-script", "pnpm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"jest"}}\n'},
+     "pnpm run lint", node_modules=False, timeout=60)
+case("pnpm/b4-e404", "pnpm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"pitcrew-corpus-no-such-package-xyz":"^1.0.0"}}\n'},
+     "pnpm install --store-dir .pnpm-store", timeout=120)
+case("yarn/b4-missing-script", "yarn", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"jest"}}\n'},
+     "yarn run build", timeout=60)
+case("yarn/b4-script-fails", "yarn", "runtime", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"seed":"node seed.js"}}\n',
+      "seed.js": "const rows = JSON.parse('[]');\nif (!rows.length) throw new Error('seed: no fixtures were loaded');\n"},
+     "yarn run seed", timeout=60)
+
+# More snapshot and selector shapes.
+vitest("b4-dom-getbytext", "selector", "general", """
+import { test } from 'vitest';
+import { getByText } from '@testing-library/dom';
+test('shows the banner', () => {
+  document.body.innerHTML = '<div><p>Welcome back</p></div>';
+  getByText(document.body, 'Sign in');
+});
+""", {"vitest.config.mjs": VITEST_CFG}, name="src/app.test.js", language="javascript")
+vitest("b4-findbytext", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const List = () => React.createElement('ul', null, React.createElement('li', null, 'Loading'));
+test('loads the rows', async () => {
+  render(React.createElement(List));
+  await screen.findByText('3 rows', {}, { timeout: 200 });
+});
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b4-multiple", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Bar = () => React.createElement('div', null,
+  React.createElement('button', null, 'Save'), React.createElement('button', null, 'Cancel'));
+test('saves', () => { render(React.createElement(Bar)); screen.getByRole('button'); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b4-getbylabel", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Form = () => React.createElement('form', null, React.createElement('input', { name: 'email' }));
+test('fills the email', () => { render(React.createElement(Form)); screen.getByLabelText('Email'); });
+""", {"vitest.config.mjs": VITEST_CFG})
+jest("b4-snapshot-multi", "snapshot", "test", """
+const render = (items) => items.map((i) => `- ${i.name}: ${i.qty}`).join('\\n');
+test('prints the list', () => {
+  expect(render([{ name: 'tea', qty: 2 }, { name: 'milk', qty: 1 }])).toMatchSnapshot();
+});
+""", {"src/__snapshots__/app.test.js.snap": """// Jest Snapshot v1, https://jestjs.io/docs/snapshot-testing
+
+exports[`prints the list 1`] = `
+"- tea: 2
+- milk: 2"
+`;
+"""})
+pytest("b4-syrupy-unused", "snapshot", "test", """
+def test_order(snapshot):
+    assert {"id": 1} == snapshot
+""", {"tests/__snapshots__/test_app.ambr": """# serializer version: 1
+# name: test_order
+  dict({
+    'id': 1,
+  })
+# ---
+# name: test_refund
+  dict({
+    'id': 2,
+  })
+# ---
+"""}, report=None)
+
+# Rust panics and asserts with messages.
+rust("b4-assert-eq-msg", "assertion", "test",
+     "pub fn tax(c: u32) -> u32 { c / 10 }\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+     "    fn taxes() { let c = 250; assert_eq!(super::tax(c), 30, \"tax on {} cents\", c); }\n}\n")
+rust("b4-assert-ne", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn ids_differ() { let a = 7u64; let b = 7u64; assert_ne!(a, b); }\n}\n")
+rust("b4-assert-plain", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn non_empty() { let v: Vec<u8> = Vec::new(); assert!(!v.is_empty()); }\n}\n")
+rust("b4-expect-err", "runtime", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn port() { let _p: u16 = \"80a\".parse().expect(\"port must be a number\"); }\n}\n")
+rust("b4-panic-msg", "runtime", "general",
+     "pub fn state(n: u8) -> &'static str { match n { 0 => \"idle\", _ => panic!(\"unknown state {n}\") } }\n"
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn names() { assert_eq!(super::state(3), \"busy\"); }\n}\n")
+
+# Type errors.
+case("mypy/b4-assignment", "mypy", "compile", "general", "python",
+     {"app.py": "count: int = 0\ncount = 'many'\n"}, "mypy app.py")
+case("mypy/b4-strict-untyped", "mypy", "compile", "general", "python",
+     {"app.py": "def total(xs):\n    return sum(xs)\n"}, "mypy --strict app.py")
+case("mypy/b4-index", "mypy", "compile", "general", "python",
+     {"app.py": "from typing import Optional\n\ndef first(xs: Optional[list[int]]) -> int:\n    return xs[0]\n"},
+     "mypy --pretty app.py")
+tsc("b4-ts2769", "compile", "typescript",
+    "export const s = 'abc'.replace(1, 2);\n")
+tsc("b4-ts2366", "compile", "typescript",
+    "export function grade(n: number): string { if (n > 5) { return 'A'; } }\n", pretty=True)
+tsc("b4-ts7053", "compile", "typescript",
+    "const prices = { tea: 3, milk: 1 };\nexport const p = (k: string) => prices[k];\n")
+
+# Missing modules in more languages.
+go("b4-local-package", "dependency", "general",
+   {"main.go": "package main\n\nimport \"example.com/app/internal/nothere\"\n\nfunc main() { nothere.Run() }\n"},
+   cmd="go build ./...")
+case("java/b4-package-missing", "javac", "dependency", "general", "java",
+     {"src/AppTest.java": "import org.junit.jupiter.api.Test;\npublic class AppTest { @Test void ok() {} }\n"},
+     "javac -d out src/AppTest.java", shown_cmd="mvn -B test-compile")
+case("node/b4-require-missing", "node", "dependency", "general", "javascript",
+     {"server.js": "const express = require('express-nonexistent');\nexpress().listen(3000);\n"},
+     "node server.js", shown_cmd="npm start")
+case("python/b4-from-import", "python", "dependency", "general", "python",
+     {"app.py": "from collections import OrderedDefaultDict\n"}, "python3 app.py", shown_cmd="python app.py")
+
+# Out of memory and killed processes.
+case("oom/b4-worker-heap", "node", "resource", "general", "javascript",
+     {"run.js": "const { Worker } = require('worker_threads');\n"
+      "const w = new Worker('const a = []; for (;;) a.push(new Array(1e5).fill(1));', "
+      "{ eval: true, resourceLimits: { maxOldGenerationSizeMb: 16 } });\n"
+      "w.on('error', (e) => { console.error(e); process.exit(1); });\n"},
+     "node run.js", shown_cmd="node scripts/build-index.js")
+case("oom/b4-go-alloc", "go", "resource", "general", "go",
+     {"go.mod": GOMOD, "main.go": "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar bufs [][]byte\n"
+      "\tfor {\n\t\tb := make([]byte, 16<<20)\n\t\tfor i := range b {\n\t\t\tb[i] = 1\n\t\t}\n"
+      "\t\tbufs = append(bufs, b)\n\t\tfmt.Print(\"\")\n\t}\n}\n"},
+     "go build -o app . && ulimit -v 1500000 && ./app", shown_cmd="go run .")
+case("oom/b4-node-killed", "bash", "resource", "general", "javascript",
+     {"build.js": "const big = Buffer.alloc(8 * 1024 * 1024);\nprocess.kill(process.pid, 'SIGKILL');\n"},
+     "node build.js; exit $?", shown_cmd="npm run build")
+# Not the shell's last command, so that it reports the kill as CI shows it.
+case("pytest/b4-killed", "pytest", "resource", "general", "python",
+     {"tests/test_app.py": "import os, signal\n\ndef test_train():\n    os.kill(os.getpid(), signal.SIGKILL)\n"},
+     PYTEST_CMD + " -v tests; exit $?", shown_cmd="pytest")
