@@ -22,8 +22,8 @@
 //! |---|---|---|
 //! | 1 | resource | OOM, killed (137), disk full end everything else; a compile or test that was killed is a resource failure |
 //! | 2 | network | a refused connection or DNS failure makes tests time out and installs fail |
-//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; includes JS module-format errors (`Cannot use import statement outside a module`) |
-//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors |
+//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; includes JS module-format errors (`Cannot use import statement outside a module`) and a tool's own configuration: tsc errors located in tsconfig or about options (TS5xxx), config files not found, runners' option validation, no test files matched, missing package scripts, unparsable manifests (Cargo.toml, go.mod), ESLint's crash banner (at the compile tier, below dependency) |
+//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors; so are javac's `package … does not exist`, failed install scripts and a script's command not found |
 //! | 5 | compile | distinctive compiler diagnostics (`error[E0308]`, `error TS2322`, javac, go build, Python `SyntaxError`); JSON parse errors (`SyntaxError: … in JSON`) are runtime at this tier |
 //! | 6 | lint | linters and formatters, before the generic build banners they trigger |
 //! | 7 | build | generic build banners (`Failed to compile`, `could not compile`, `Build failed`) → compile |
@@ -346,6 +346,12 @@ enum Check {
     RustCode,
     /// `error TS` + four or five digits (tsc).
     TscCode,
+    /// A `.json` file followed by a position (`(2,3)` or `:2:3`) on a line
+    /// with a tsc error code: tsc located the error in its configuration.
+    TscJsonLocation,
+    /// `error TS5` + three more digits: tsc's compiler-option errors
+    /// (TS5023 unknown option, TS5095 incompatible options, …).
+    TscOptionCode,
     /// Not followed by a digit (`code 137` but not `code 1370`).
     NoDigitAfter,
     /// The line holding the match contains one of these (lowercase) words.
@@ -513,6 +519,25 @@ const ENV_MISSING: &[&str] = &[
     "not configured",
 ];
 
+/// Words that say a configuration file or option is broken or missing.
+const CONFIG_BROKEN: &[&str] = &[
+    "invalid",
+    "cannot",
+    "can't",
+    "could not",
+    "couldn't",
+    "not found",
+    "cannot be found",
+    "failed to",
+    "unknown",
+    "no inputs",
+    "missing",
+    "malformed",
+    "unable to",
+    "must be",
+    "not supported",
+];
+
 const SECRET_MISSING: &[&str] = &[
     "not set",
     "missing",
@@ -653,6 +678,53 @@ const RULES: &[Rule] = &[
     r("requires rustc", C::Config, 0.85).lang(L_RS),
     r("requires a different Python", C::Config, 0.9).lang(L_PY),
     r("requires go >=", C::Config, 0.88).lang(L_GO),
+    // A tool's own configuration is wrong: a tsc error located in a JSON
+    // file (`tsconfig.json(2,3): error TS1005`), tsc's option errors
+    // (TS5xxx), a config file that cannot be found or read, a runner's
+    // validation of its options, arguments a command line refuses.
+    r(".json", C::Config, 0.93)
+        .check(Check::TscJsonLocation)
+        .lang(L_TSC),
+    r("error TS5", C::Config, 0.93)
+        .check(Check::TscOptionCode)
+        .lang(L_TSC),
+    r("config file", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
+    r("configuration option", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
+    r("unrecognized arguments", C::Config, 0.88),
+    // Jest validates its configuration before running anything.
+    r("Validation Error:", C::Config, 0.9)
+        .check(Check::ExactCase)
+        .lang(L_JS),
+    // Jest, Vitest: no test file matched, so the patterns or paths are wrong.
+    r("found, exiting with code", C::Config, 0.88)
+        .check(Check::LineHasAny(&["no test"]))
+        .lang(L_JS),
+    // Package managers: a script that is not there (yarn, pnpm), or the
+    // placeholder `npm init` writes.
+    r("Command \"", C::Config, 0.88)
+        .check(Check::LineHasAny(&["not found"]))
+        .lang(L_JS),
+    r("Error: no test specified", C::Config, 0.9).lang(L_JS),
+    // ESLint stops with this banner when its configuration is broken (no
+    // config file, a rule or plugin it cannot find, a bad option); below
+    // dependency, so that a plugin that is not installed stays a missing
+    // dependency.
+    r("Oops! Something went wrong!", C::Config, 0.85)
+        .tier(Tier::Compile)
+        .lang(L_JS),
+    // Manifests: Cargo.toml that cargo cannot parse or read, go.mod.
+    r("Cargo.toml", C::Config, 0.9)
+        .check(Check::LineHasAny(&[
+            "failed to parse",
+            "failed to read",
+            "failed to load",
+            "--> ",
+        ]))
+        .lang(L_RS),
+    r("go.mod", C::Config, 0.9)
+        .check(Check::LineHasAny(&["errors parsing", "file not found"]))
+        .lang(L_GO),
+    r("does not contain main module", C::Config, 0.9).lang(L_GO),
     // --- dependency -------------------------------------------------------
     r("Cannot find module", C::Dependency, 0.9),
     r("Module not found", C::Dependency, 0.9),
@@ -696,6 +768,16 @@ const RULES: &[Rule] = &[
     r("No matching version found", C::Dependency, 0.9).lang(L_JS),
     r("module lookup disabled", C::Dependency, 0.9).lang(L_GO),
     r("failed to resolve import", C::Dependency, 0.9),
+    // Javac: an imported package is not on the classpath.
+    r("error: package ", C::Dependency, 0.92)
+        .check(Check::LineHasAny(&["does not exist"]))
+        .lang(L_JAVA),
+    // An install script failed: native builds, downloads of binaries.
+    r("gyp ERR!", C::Dependency, 0.88).lang(L_JS),
+    r("postinstall", C::Dependency, 0.75).check(Check::Word),
+    // A command a script runs is not installed (dash's `sh: 1: webpack: not
+    // found`, bash's `line 1: protoc: command not found`).
+    r("not found", C::Dependency, 0.8).check(Check::LineHasAny(&["sh: ", "command not found"])),
     r("UNRESOLVED_IMPORT", C::Dependency, 0.9).check(Check::Code),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
@@ -849,6 +931,8 @@ const RULES: &[Rule] = &[
     r("obsolete snapshot", C::Snapshot, 0.9),
     r("snapshot assertion", C::Snapshot, 0.9).lang(L_RS),
     r("[- snapshot]", C::Snapshot, 0.92).lang(L_PY),
+    // syrupy's advice after failed or unused snapshots (it fails on both).
+    r("--snapshot-update", C::Snapshot, 0.85).lang(L_PY),
     r("- Snapshot", C::Snapshot, 0.8).check(Check::ExactCase),
     // Vitest: Snapshot `name 1` mismatched.
     r("mismatched", C::Snapshot, 0.93).check(Check::LineHasAny(&["snapshot"])),
@@ -858,6 +942,7 @@ const RULES: &[Rule] = &[
     r("timeout of", C::Timeout, 0.9).check(Check::LineHasAny(&["exceeded"])),
     r("Async callback was not invoked", C::Timeout, 0.9),
     r("Timeout >", C::Timeout, 0.9).lang(L_PY),
+    r("from pytest-timeout", C::Timeout, 0.95).lang(L_PY),
     r("timed out", C::Timeout, 0.8),
     r("deadline exceeded", C::Timeout, 0.82),
     r("DEADLINE_EXCEEDED", C::Timeout, 0.82),
@@ -1022,6 +1107,7 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    lang("mypy", L_PY).check(Check::Word),
 ];
 
 const RULE_WORDS: usize = RULES.len().div_ceil(64);
@@ -1203,6 +1289,22 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 .take_while(|b| b.is_ascii_digit())
                 .count();
             digits == 4 || digits == 5
+        }
+        Check::TscJsonLocation => {
+            t.get(end).is_some_and(|b| *b == b'(' || *b == b':')
+                && t.get(end + 1).is_some_and(u8::is_ascii_digit)
+                && {
+                    let (ls, le) = line_bounds(t, start, end);
+                    contains_ignore_case(&t[ls..le], b"error ts")
+                }
+        }
+        Check::TscOptionCode => {
+            let digits = t[end.min(t.len())..]
+                .iter()
+                .take(4)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            digits == 3 && t.get(start..end) == Some(rule.pat.as_bytes())
         }
         Check::NoDigitAfter => !t.get(end).is_some_and(u8::is_ascii_digit),
         Check::LineHasAny(words) => {
@@ -2872,6 +2974,90 @@ mod tests {
                 "Build failed with 1 error:\n\n[UNRESOLVED_IMPORT] Could not resolve './api/client' in src/main.ts"
             ),
             Category::Dependency
+        );
+    }
+
+    #[test]
+    fn tool_configuration_errors_are_config() {
+        for text in [
+            "tsconfig.build.json(4,5): error TS5023: Unknown compiler option 'strictNul'.",
+            "tsconfig.json:3:7 - error TS1005: ',' expected.",
+            "error TS5069: Option 'declarationMap' cannot be specified without specifying option 'declaration'.",
+            "error TS18003: No inputs were found in config file '/w/tsconfig.json'.",
+            "mypy: error: Cannot find config file 'setup.cfg'",
+            "ERROR: usage: pytest [options]\npytest: error: unrecognized arguments: --covv",
+            "'integration' not found in `markers` configuration option",
+            "\u{25cf} Validation Error:\n\n  Preset ts-jest was not found.",
+            "No tests found, exiting with code 1\nRun with `--passWithNoTests` to exit with code 0",
+            "No test files found, exiting with code 1",
+            " ERR_PNPM_NO_SCRIPT  Missing script: e2e\n\nCommand \"e2e\" not found.",
+            "error Command \"typecheck\" not found.",
+            "error: failed to parse manifest at `/w/crates/core/Cargo.toml`",
+            "error: invalid TOML value, did you mean to use a quoted string?\n --> Cargo.toml:9:11",
+            "go: errors parsing go.mod:\n/w/go.mod:7: unknown directive: requires",
+            "go: go.mod file not found in current directory or any parent directory; see 'go help modules'",
+            "\nOops! Something went wrong! :(\n\nESLint: 9.1.0\n\nTypeError: Key \"rules\": Key \"react/jsx-key\": Could not find plugin \"react\".",
+        ] {
+            assert_eq!(cat(text), Category::Config, "{text}");
+        }
+        // A type error that mentions tsconfig in its advice stays a type error.
+        assert_eq!(
+            cat(
+                "src/a.ts(1,1): error TS2591: Cannot find name 'require'. Try `npm i --save-dev @types/node` and then add 'node' to the types field in your tsconfig."
+            ),
+            Category::Compile
+        );
+        // TS6133 (unused) is not an option error.
+        assert_eq!(
+            cat("src/a.ts(2,9): error TS6133: 'x' is declared but its value is never read."),
+            Category::Compile
+        );
+        // ESLint's banner over a plugin that is not installed: a dependency.
+        assert_eq!(
+            cat(
+                "Oops! Something went wrong! :(\n\nESLint: 9.1.0\n\nError [ERR_MODULE_NOT_FOUND]: Cannot find package 'eslint-plugin-vue' imported from /w/eslint.config.js"
+            ),
+            Category::Dependency
+        );
+    }
+
+    #[test]
+    fn install_scripts_and_missing_commands_are_dependencies() {
+        for text in [
+            "> sharp@0.33.0 install\n> node install/check\n\ngyp ERR! find Python\nnpm error command failed",
+            "> husky-like@1.0.0 postinstall\n> node ./setup.js\n\nnpm error code 1\nnpm error command failed",
+            "> app@1.0.0 build\n> vite build\n\nsh: 1: vite: not found",
+            "/home/runner/work/_temp/abc.sh: line 1: protoc: command not found",
+            "src/main/java/App.java:3: error: package com.google.gson does not exist\nimport com.google.gson.Gson;",
+        ] {
+            assert_eq!(cat(text), Category::Dependency, "{text}");
+        }
+    }
+
+    #[test]
+    fn more_timeouts_and_snapshot_summaries() {
+        assert_eq!(
+            cat("E       Failed: Timeout (>2.0s) from pytest-timeout."),
+            Category::Timeout
+        );
+        assert_eq!(
+            cat(
+                "1 snapshot passed. 2 snapshots unused.\n\nRe-run pytest with --snapshot-update to delete unused snapshots."
+            ),
+            Category::Snapshot
+        );
+    }
+
+    #[test]
+    fn tool_names_and_runtimes_hint_at_the_language() {
+        let lang = |text: &str| classify(&failure(text, "")).language;
+        assert_eq!(
+            lang("mypy: error: Cannot find config file 'x.ini'"),
+            Language::Python
+        );
+        assert_eq!(
+            lang(" ERR_PNPM_NO_SCRIPT  Missing script: x\n\nCommand \"x\" not found."),
+            Language::Javascript
         );
     }
 }
