@@ -1270,3 +1270,191 @@ case("oom/b4-node-killed", "bash", "resource", "general", "javascript",
 case("pytest/b4-killed", "pytest", "resource", "general", "python",
      {"tests/test_app.py": "import os, signal\n\ndef test_train():\n    os.kill(os.getpid(), signal.SIGKILL)\n"},
      PYTEST_CMD + " -v tests; exit $?", shown_cmd="pytest")
+
+# --- fifth batch (ids b5-…): everyday failures in more shapes, added after
+# the b4 rules to check them on failures they were not written for ---------
+pytest("b5-fixture-plugin-missing", "dependency", "general", """
+def test_sends(mocker):
+    send = mocker.patch("smtplib.SMTP")
+    assert send
+""")
+pytest("b5-async-no-plugin", "dependency", "general", """
+async def test_fetch():
+    assert 1 == 1
+""")
+pytest("b5-missing-arg", "runtime", "general", """
+def price(item, qty):
+    return item * qty
+
+def test_price():
+    assert price(3) == 3
+""")
+pytest("b5-called-process", "runtime", "general", """
+import subprocess
+
+def test_migrate():
+    subprocess.run(["bash", "-c", "echo 'migration 0042 failed' >&2; exit 3"], check=True)
+""")
+pytest("b5-assertraises", "assertion", "test", """
+import unittest
+
+class TestParse(unittest.TestCase):
+    def test_rejects(self):
+        with self.assertRaises(ValueError):
+            int("7")
+""")
+pytest("b5-unicode", "runtime", "general", """
+def test_reads_legacy_file(tmp_path):
+    p = tmp_path / "legacy.csv"
+    p.write_bytes("café".encode("latin-1"))
+    assert p.read_text(encoding="utf-8") == "café"
+""")
+case("mypy/b5-missing-return", "mypy", "compile", "general", "python",
+     {"app.py": "def sign(n: int) -> str:\n    if n > 0:\n        return '+'\n"}, "mypy app.py")
+case("mypy/b5-attr-defined", "mypy", "compile", "general", "python",
+     {"app.py": "import os\n\nprint(os.getenvironment('HOME'))\n"}, "mypy --pretty app.py")
+case("ruff/b5-unused-variable", "ruff", "lint", "general", "python",
+     {"app.py": "def f():\n    result = 1\n    return 2\n"}, "ruff check --no-cache app.py")
+case("ruff/b5-isort", "ruff", "lint", "general", "python",
+     {"app.py": "import sys\nimport os\n\nprint(os.sep, sys.argv)\n"}, "ruff check --no-cache --select I app.py")
+jest("b5-called-with", "assertion", "test", """
+test('saves the order', () => {
+  const save = jest.fn();
+  save({ id: 1, total: 3 });
+  expect(save).toHaveBeenCalledWith({ id: 1, total: 4 });
+});
+""")
+jest("b5-each", "assertion", "test", """
+const slug = (s) => s.toLowerCase().replace(/ /g, '-');
+test.each([['A B', 'a-b'], ['C  D', 'c-d']])('slug(%s)', (input, want) => {
+  expect(slug(input)).toBe(want);
+});
+""")
+jest("b5-rejects", "assertion", "test", """
+test('refuses an empty cart', async () => {
+  const checkout = async (items) => items.length;
+  await expect(checkout([])).rejects.toThrow('empty cart');
+});
+""")
+jest("b5-esm-import", "config", "general", """
+import { total } from './cart.js';
+test('totals', () => { expect(total([1])).toBe(1); });
+""", {"src/cart.js": "export const total = (xs) => xs.reduce((a, b) => a + b, 0);\n"})
+vitest("b5-tomatchobject", "assertion", "test", """
+import { test, expect } from 'vitest';
+test('returns the invoice', () => {
+  expect({ id: 4, status: 'open', lines: 2 }).toMatchObject({ status: 'paid' });
+});
+""")
+vitest("b5-getbytestid", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Cart = () => React.createElement('section', { 'data-testid': 'cart' }, 'Empty');
+test('shows the total', () => { render(React.createElement(Cart)); screen.getByTestId('cart-total'); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b5-waitfor", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
+const Status = () => React.createElement('p', null, 'Pending');
+test('shows the paid status', async () => {
+  render(React.createElement(Status));
+  await waitFor(() => screen.getByText('Paid'), { timeout: 200 });
+});
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b5-react-snapshot", "snapshot", "test", """
+import React from 'react';
+import { test, expect } from 'vitest';
+import { render } from '@testing-library/react';
+const Badge = ({ n }: { n: number }) => React.createElement('span', { className: 'badge' }, n);
+test('renders the badge', () => {
+  const { container } = render(React.createElement(Badge, { n: 3 }));
+  expect(container.innerHTML).toMatchSnapshot();
+});
+""", {"vitest.config.mjs": VITEST_CFG, "src/__snapshots__/app.test.ts.snap": """// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html
+
+exports[`renders the badge 1`] = `"<span class=\\"badge\\">2</span>"`;
+"""})
+case("tsc/b5-ts2305", "tsc", "compile", "typescript", "typescript",
+     {"tsconfig.json": TSCONFIG, "src/money.ts": "export const formatCents = (n: number) => `${n}`;\n",
+      "src/index.ts": "import { formatPrice } from './money.js';\nexport const p = formatPrice(1);\n"},
+     "tsc -p . --pretty false", node_modules=True, shown_cmd="npx tsc --noEmit")
+tsc("b5-ts2353", "compile", "typescript",
+    "type Opts = { retries: number };\nexport const o: Opts = { retries: 1, backoff: 2 };\n", pretty=True)
+eslint("b5-prefer-const", "lint", "general", "let n = 1;\nexport const f = () => n;\n",
+       config="export default [{ rules: { 'prefer-const': 'error', 'no-console': 'error' } }];\n")
+eslint("b5-no-console", "lint", "general", "export const f = () => { console.log('x'); };\n",
+       config="export default [{ rules: { 'no-console': 'error' } }];\n")
+nodetest("b5-describe-assert", "assertion", "test", """
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+describe('tax', () => {
+  it('rounds to cents', () => { assert.equal(Math.round(1.005 * 100) / 100, 1.01); });
+});
+""")
+nodetest("b5-invalid-arg", "runtime", "general", """
+import test from 'node:test';
+import { readFileSync } from 'node:fs';
+test('reads the fixture', () => { readFileSync(42n); });
+""")
+mocha("b5-hook-timeout", "timeout", "test", """
+describe('db', function () {
+  before(function (done) { this.timeout(150); });
+  it('queries', () => {});
+});
+""")
+mocha("b5-deep-equal", "assertion", "test", """
+const assert = require('assert');
+describe('parser', () => {
+  it('splits the header', () => { assert.deepStrictEqual('a;b'.split(';'), ['a', 'c']); });
+});
+""")
+go("b5-import-cycle", "compile", "general",
+   {"a/a.go": "package a\n\nimport \"example.com/app/b\"\n\nfunc A() { b.B() }\n",
+    "b/b.go": "package b\n\nimport \"example.com/app/a\"\n\nfunc B() { a.A() }\n"}, cmd="go build ./...")
+go("b5-multi-value", "compile", "general",
+   {"main.go": "package main\n\nimport \"strconv\"\n\nfunc main() {\n\tn := strconv.Atoi(\"1\")\n\t_ = n\n}\n"},
+   cmd="go build ./...")
+go("b5-goroutine-panic", "runtime", "general",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"sync\"\n\t\"testing\"\n)\n\nfunc TestWorkers(t *testing.T) {\n"
+    "\tvar wg sync.WaitGroup\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tvar jobs []int\n\t\t_ = jobs[len(jobs)+1]\n\t}()\n\twg.Wait()\n}\n"})
+go("b5-fatalf-err", "assertion", "test",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\nfunc TestTitle(t *testing.T) {\n"
+    "\tgot := strings.ToUpper(\"go\")\n\tif got != \"Go\" {\n\t\tt.Fatalf(\"Title(%q) = %q, expected %q\", \"go\", got, \"Go\")\n\t}\n}\n"})
+rust("b5-todo", "runtime", "general",
+     "pub fn refund(_c: u32) -> u32 { todo!() }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn refunds() { assert_eq!(super::refund(3), 3); }\n}\n")
+rust("b5-div-zero", "runtime", "general",
+     "pub fn avg(s: u32, n: u32) -> u32 { s / n }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn empty() { assert_eq!(super::avg(0, std::hint::black_box(0)), 0); }\n}\n")
+rust("b5-test-compile-error", "compile", "general",
+     "pub fn add(a: i32, b: i32) -> i32 { a + b }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { assert_eq!(super::add(1, \"2\"), 3); }\n}\n")
+rust("b5-missing-feature", "config", "general", "pub fn f() {}\n", cmd="cargo build --offline --features simd")
+case("java/b5-missing-return", "javac", "compile", "general", "java",
+     {"src/Price.java": "public class Price { static int cents(String s) { if (s.isEmpty()) { return 0; } } }\n"},
+     "javac -d out src/Price.java", shown_cmd="mvn -B compile")
+case("java/b5-arithmetic", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) { int n = a.length; System.out.println(10 / n); } }\n"},
+     "java Main.java", shown_cmd="java -jar app.jar")
+case("java/b5-bad-release", "javac", "config", "general", "java",
+     {"src/App.java": "public class App {}\n"}, "javac --release 99 -d out src/App.java", shown_cmd="mvn -B compile")
+case("npm/b5-run-lint", "npm", "lint", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","type":"module","scripts":{"lint":"eslint src"}}\n',
+      "eslint.config.mjs": ESLINT_CFG, "src/app.js": "const unused = 1;\nexport const f = () => 2;\n"},
+     "npm run lint", node_modules=True, timeout=60)
+case("npm/b5-test-node", "npm", "assertion", "test", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"node --test"}}\n',
+      "test/cart.test.js": "const test = require('node:test');\nconst assert = require('node:assert');\n"
+      "test('totals', () => { assert.strictEqual(1 + 1, 3); });\n"},
+     "npm test", timeout=60)
+case("pnpm/b5-build-tsc", "pnpm", "compile", "typescript", "typescript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"build":"tsc -p ."}}\n',
+      "tsconfig.json": TSCONFIG, "src/index.ts": "export const id: string = 42;\n"},
+     "pnpm run build", node_modules=True, timeout=60)
+case("node/b5-emfile", "node", "resource", "general", "javascript",
+     {"open.js": "const fs = require('fs');\nconst fds = [];\nfor (let i = 0; i < 100; i++) fds.push(fs.openSync(__filename, 'r'));\n"},
+     "ulimit -n 30; node open.js", shown_cmd="node scripts/index.js")
+# As an unprivileged user, as a CI job's user is (the generator runs as root).
+case("python/b5-permission", "python", "config", "general", "python",
+     {"w.py": "with open('/var/log/app.log', 'a') as log:\n    log.write('started\\n')\n"},
+     "chmod 755 . && setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 w.py",
+     shown_cmd="python scripts/serve.py")
