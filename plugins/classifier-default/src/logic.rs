@@ -346,12 +346,16 @@ enum Check {
     RustCode,
     /// `error TS` + four or five digits (tsc).
     TscCode,
-    /// A `.json` file followed by a position (`(2,3)` or `:2:3`) on a line
-    /// with a tsc error code: tsc located the error in its configuration.
-    TscJsonLocation,
-    /// `error TS5` + three more digits: tsc's compiler-option errors
-    /// (TS5023 unknown option, TS5095 incompatible options, …).
-    TscOptionCode,
+    /// `error TS` + a code that is about the configuration: a compiler-option
+    /// error (TS5xxx: unknown option, incompatible options, …), or any code
+    /// located in a `.json` file (`tsconfig.json(2,3): error TS1005`).
+    TscConfigError,
+    /// `_test.go:` in a Go test log line (`calc_test.go:12: …`) that states
+    /// a wanted or expected value (`got 3, want 4`, `= "GO", expected "Go"`).
+    GoTestLogExpect,
+    /// Followed by 429, 502, 503 or 504 and no further digit (`status code
+    /// 503`): another service is down or limits the rate.
+    HttpStatusFromAnotherService,
     /// Not followed by a digit (`code 137` but not `code 1370`).
     NoDigitAfter,
     /// The line holding the match contains one of these (lowercase) words.
@@ -388,8 +392,6 @@ enum Check {
     /// `.py:` followed by `line:column: ` and a pycodestyle/pyflakes code
     /// (`app.py:2:1: E302 …`, flake8's and ruff's concise format).
     PyLintCode,
-    /// A Go test log line: only `name_test.go:12: ` before it on its line.
-    GoTestLog,
     /// A JavaScript stack frame: `at ` alone at the start of its line, the
     /// line ending in `:line:column` or `:line:column)`.
     JsFrame,
@@ -621,10 +623,7 @@ const RULES: &[Rule] = &[
     r("504 Gateway Time", C::Network, 0.88),
     r("429 Too Many Requests", C::Network, 0.88),
     r("Too Many Requests", C::Network, 0.75),
-    r("status code 502", C::Network, 0.82),
-    r("status code 503", C::Network, 0.82),
-    r("status code 504", C::Network, 0.82),
-    r("status code 429", C::Network, 0.82),
+    r("status code ", C::Network, 0.82).check(Check::HttpStatusFromAnotherService),
     r("rate limit exceeded", C::Network, 0.7),
     r("Network Error", C::Network, 0.7),
     r("500 Internal Server Error", C::Network, 0.7),
@@ -682,19 +681,12 @@ const RULES: &[Rule] = &[
     // file (`tsconfig.json(2,3): error TS1005`), tsc's option errors
     // (TS5xxx), a config file that cannot be found or read, a runner's
     // validation of its options, arguments a command line refuses.
-    r(".json", C::Config, 0.93)
-        .check(Check::TscJsonLocation)
-        .lang(L_TSC),
-    r("error TS5", C::Config, 0.93)
-        .check(Check::TscOptionCode)
+    r("error TS", C::Config, 0.93)
+        .check(Check::TscConfigError)
         .lang(L_TSC),
     r("config file", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
     r("configuration option", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
     r("unrecognized arguments", C::Config, 0.88),
-    // Jest validates its configuration before running anything.
-    r("Validation Error:", C::Config, 0.9)
-        .check(Check::ExactCase)
-        .lang(L_JS),
     // Jest, Vitest: no test file matched, so the patterns or paths are wrong.
     r("found, exiting with code", C::Config, 0.88)
         .check(Check::LineHasAny(&["no test"]))
@@ -724,7 +716,15 @@ const RULES: &[Rule] = &[
     r("go.mod", C::Config, 0.9)
         .check(Check::LineHasAny(&["errors parsing", "file not found"]))
         .lang(L_GO),
-    r("does not contain main module", C::Config, 0.9).lang(L_GO),
+    r("main module", C::Config, 0.9)
+        .check(Check::LineHasAny(&["does not contain"]))
+        .lang(L_GO),
+    // javac --release newer than the JDK: the wrong runtime version.
+    r("release version", C::Config, 0.88)
+        .check(Check::LineHasAny(&["not supported"]))
+        .lang(L_JAVA),
+    // CommonJS loading an ES module (Jest without an ESM transform).
+    r("Must use import to load ES Module", C::Config, 0.88).lang(L_JS),
     // --- dependency -------------------------------------------------------
     r("Cannot find module", C::Dependency, 0.9),
     r("Module not found", C::Dependency, 0.9),
@@ -768,6 +768,18 @@ const RULES: &[Rule] = &[
     r("No matching version found", C::Dependency, 0.9).lang(L_JS),
     r("module lookup disabled", C::Dependency, 0.9).lang(L_GO),
     r("failed to resolve import", C::Dependency, 0.9),
+    // pytest: an async test with no async plugin installed, and a fixture
+    // that nothing provides (most often a plugin's, such as `mocker`; a
+    // guess, so below the confident level).
+    r(
+        "async def functions are not natively supported",
+        C::Dependency,
+        0.85,
+    )
+    .lang(L_PY),
+    r("fixture '", C::Dependency, 0.6)
+        .check(Check::LineHasAny(&["' not found"]))
+        .lang(L_PY),
     // Javac: an imported package is not on the classpath.
     r("error: package ", C::Dependency, 0.92)
         .check(Check::LineHasAny(&["does not exist"]))
@@ -810,6 +822,7 @@ const RULES: &[Rule] = &[
         .check(Check::GoBuildHeader)
         .lang(L_GO),
     r("[build failed]", C::Compile, 0.9).lang(L_GO),
+    r("import cycle not allowed", C::Compile, 0.9).lang(L_GO),
     r("[setup failed]", C::Compile, 0.7).lang(L_GO),
     r("SyntaxError", C::Compile, 0.85).check(Check::WordStart),
     r("IndentationError", C::Compile, 0.92).lang(L_PY),
@@ -845,7 +858,7 @@ const RULES: &[Rule] = &[
     r("would be reformatted", C::Lint, 0.9).lang(L_PY),
     r("lint", C::Lint, 0.55).check(Check::Word),
     // ruff, flake8 and eslint summaries and messages.
-    r("fixable with the", C::Lint, 0.88),
+    r("fixable with", C::Lint, 0.88),
     r("fix available with", C::Lint, 0.85),
     r("fixes available with", C::Lint, 0.85),
     r(".py:", C::Lint, 0.85).check(Check::PyLintCode).lang(L_PY),
@@ -926,9 +939,7 @@ const RULES: &[Rule] = &[
     r("snapshot mismatch", C::Snapshot, 0.92),
     r("snapshot does not match", C::Snapshot, 0.9),
     r("does not match snapshot", C::Snapshot, 0.9),
-    r("snapshot obsolete", C::Snapshot, 0.9),
-    r("snapshots obsolete", C::Snapshot, 0.9),
-    r("obsolete snapshot", C::Snapshot, 0.9),
+    r("obsolete", C::Snapshot, 0.9).check(Check::LineHasAny(&["snapshot"])),
     r("snapshot assertion", C::Snapshot, 0.9).lang(L_RS),
     r("[- snapshot]", C::Snapshot, 0.92).lang(L_PY),
     // syrupy's advice after failed or unused snapshots (it fails on both).
@@ -1015,9 +1026,10 @@ const RULES: &[Rule] = &[
     r("Lists differ", C::Assertion, 0.85).lang(L_PY),
     r("[XPASS(strict)]", C::Assertion, 0.88).lang(L_PY),
     r("did not panic as expected", C::Assertion, 0.9).lang(L_RS),
-    // Go's convention, `Split() = [a b], want [a c]`, in a test log line.
-    r(", want ", C::Assertion, 0.82)
-        .check(Check::GoTestLog)
+    // Go's conventions, `Split() = [a b], want [a c]` or `expected 4, got
+    // 5`, in a test log line.
+    r("_test.go:", C::Assertion, 0.82)
+        .check(Check::GoTestLogExpect)
         .lang(L_GO),
     r("DID NOT RAISE", C::Assertion, 0.92).lang(L_PY),
     // --- runtime ----------------------------------------------------------
@@ -1062,6 +1074,8 @@ const RULES: &[Rule] = &[
     r("UnboundLocalError", C::Runtime, 0.8).lang(L_PY),
     r("ZeroDivisionError", C::Runtime, 0.85).lang(L_PY),
     r("RecursionError", C::Runtime, 0.82).lang(L_PY),
+    // UnicodeDecodeError, UnicodeEncodeError: `'utf-8' codec can't decode …`.
+    r("codec can't", C::Runtime, 0.8).lang(L_PY),
     r("RuntimeError", C::Runtime, 0.75).check(Check::WordStart),
     r("NotImplementedError", C::Runtime, 0.75).lang(L_PY),
     r("FileNotFoundError", C::Runtime, 0.75).lang(L_PY),
@@ -1107,6 +1121,8 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    // Python tools named in their own usage errors (`pytest: error: …`).
+    lang("pytest", L_PY).check(Check::Word),
     lang("mypy", L_PY).check(Check::Word),
 ];
 
@@ -1290,21 +1306,38 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 .count();
             digits == 4 || digits == 5
         }
-        Check::TscJsonLocation => {
-            t.get(end).is_some_and(|b| *b == b'(' || *b == b':')
-                && t.get(end + 1).is_some_and(u8::is_ascii_digit)
-                && {
-                    let (ls, le) = line_bounds(t, start, end);
-                    contains_ignore_case(&t[ls..le], b"error ts")
-                }
-        }
-        Check::TscOptionCode => {
-            let digits = t[end.min(t.len())..]
+        Check::TscConfigError => {
+            let code = &t[end.min(t.len())..];
+            let digits = code
                 .iter()
-                .take(4)
+                .take(6)
                 .take_while(|b| b.is_ascii_digit())
                 .count();
-            digits == 3 && t.get(start..end) == Some(rule.pat.as_bytes())
+            let (ls, _) = line_bounds(t, start, end);
+            (digits == 4 && code[0] == b'5')
+                || (digits >= 4
+                    && t[ls..start].windows(6).any(|w| {
+                        w[..5].eq_ignore_ascii_case(b".json") && (w[5] == b'(' || w[5] == b':')
+                    }))
+        }
+        Check::GoTestLogExpect => {
+            let (ls, le) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let name = t[ls..start].trim_ascii_start();
+            let rest = &t[end..le];
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let message = &rest[digits..];
+            !name.is_empty()
+                && !name.contains(&b' ')
+                && digits > 0
+                && message.starts_with(b": ")
+                && (contains_ignore_case(message, b", want ")
+                    || contains_ignore_case(message, b" expected "))
+        }
+        Check::HttpStatusFromAnotherService => {
+            let code = t.get(end..end + 3);
+            code.is_some_and(|c| matches!(c, b"429" | b"502" | b"503" | b"504"))
+                && !t.get(end + 3).is_some_and(u8::is_ascii_digit)
         }
         Check::NoDigitAfter => !t.get(end).is_some_and(u8::is_ascii_digit),
         Check::LineHasAny(words) => {
@@ -1444,21 +1477,6 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             (1..=3).contains(&letters)
                 && (3..=4).contains(&digits)
                 && code.get(letters + digits) == Some(&b' ')
-        }
-        Check::GoTestLog => {
-            let (ls, _) = line_bounds(t, start, end);
-            let ls = content_start(t, ls, start);
-            let line = t[ls..start].trim_ascii_start();
-            let Some(colon) = line.windows(9).position(|w| w == b"_test.go:") else {
-                return false;
-            };
-            let name = &line[..colon];
-            let rest = &line[colon + 9..];
-            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-            !name.is_empty()
-                && !name.contains(&b' ')
-                && digits > 0
-                && rest[digits..].starts_with(b": ")
         }
         Check::JsFrame => {
             let (ls, le) = line_bounds(t, start, end);
@@ -2987,7 +3005,9 @@ mod tests {
             "mypy: error: Cannot find config file 'setup.cfg'",
             "ERROR: usage: pytest [options]\npytest: error: unrecognized arguments: --covv",
             "'integration' not found in `markers` configuration option",
-            "\u{25cf} Validation Error:\n\n  Preset ts-jest was not found.",
+            "src/a.test.js\n  \u{25cf} Test suite failed to run\n\n    Must use import to load ES Module: /w/src/a.test.js",
+            "error: release version 21 not supported",
+            "main module (example.com/app) does not contain package example.com/app/cmd/x",
             "No tests found, exiting with code 1\nRun with `--passWithNoTests` to exit with code 0",
             "No test files found, exiting with code 1",
             " ERR_PNPM_NO_SCRIPT  Missing script: e2e\n\nCommand \"e2e\" not found.",
@@ -3035,6 +3055,58 @@ mod tests {
     }
 
     #[test]
+    fn pytest_plugins_that_are_missing_and_decode_errors() {
+        assert_eq!(
+            cat(
+                "E       fixture 'benchmark' not found\n>       available fixtures: cache, capfd, tmp_path"
+            ),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat(
+                "Failed: async def functions are not natively supported.\nYou need to install a suitable plugin for your async framework"
+            ),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat(
+                "E   UnicodeEncodeError: 'ascii' codec can't encode character '\\xe9' in position 3"
+            ),
+            Category::Runtime
+        );
+        assert_eq!(
+            cat("requests.exceptions.HTTPError: 503 Server Error: status code 503 from the api"),
+            Category::Network
+        );
+        assert_ne!(cat("status code 5030 from the api"), Category::Network);
+        assert_ne!(cat("status code 500 from the api"), Category::Network);
+    }
+
+    #[test]
+    fn go_test_logs_that_state_an_expectation_are_assertions() {
+        for text in [
+            "--- FAIL: TestTitle (0.00s)\n    title_test.go:11: Title(\"go\") = \"GO\", expected \"Go\"",
+            "--- FAIL: TestSum (0.00s)\n    sum_test.go:9: expected 4, got 5",
+            "--- FAIL: TestSplit (0.00s)\n    split_test.go:14: Split() = [a b], want [a c]",
+        ] {
+            assert_eq!(cat(text), Category::Assertion, "{text}");
+        }
+        // A test that logs an error it got is not an assertion for that.
+        assert_eq!(
+            cat(
+                "--- FAIL: TestAPI (0.01s)\n    api_test.go:10: Get \"http://127.0.0.1:9/\": dial tcp 127.0.0.1:9: connect: connection refused"
+            ),
+            Category::Network
+        );
+        assert_eq!(
+            cat(
+                "package example.com/app/a\n\timports example.com/app/b\n\timports example.com/app/a: import cycle not allowed"
+            ),
+            Category::Compile
+        );
+    }
+
+    #[test]
     fn more_timeouts_and_snapshot_summaries() {
         assert_eq!(
             cat("E       Failed: Timeout (>2.0s) from pytest-timeout."),
@@ -3053,6 +3125,10 @@ mod tests {
         let lang = |text: &str| classify(&failure(text, "")).language;
         assert_eq!(
             lang("mypy: error: Cannot find config file 'x.ini'"),
+            Language::Python
+        );
+        assert_eq!(
+            lang("pytest: error: unrecognized arguments: --x"),
             Language::Python
         );
         assert_eq!(
