@@ -21,8 +21,9 @@ JEST_CMD = "jest --ci --json --outputFile=report.json"
 
 def jest(id, category, specialty, test, extra_files=None, language="javascript", **kw):
     files = {"package.json": JEST_PKG, "src/app.test.js": test, **(extra_files or {})}
+    kw.setdefault("report", ("jest", "report.json"))
     case("jest/" + id, "jest", category, specialty, language, files, JEST_CMD,
-         node_modules=True, report=("jest", "report.json"), shown_cmd="npx jest --ci", **kw)
+         node_modules=True, shown_cmd="npx jest --ci", **kw)
 
 
 jest("tobe", "assertion", "test", """
@@ -153,8 +154,9 @@ VITEST_CFG = "export default { test: { environment: 'jsdom' } };\n"
 def vitest(id, category, specialty, test, extra_files=None, name="src/app.test.ts", language="typescript", **kw):
     files = {"package.json": '{"name":"app","private":true,"type":"module"}\n', name: test,
              **(extra_files or {})}
+    kw.setdefault("report", ("junit", "report.xml"))
     case("vitest/" + id, "vitest", category, specialty, language, files, VITEST_CMD,
-         node_modules=True, report=("junit", "report.xml"), shown_cmd="npx vitest run", **kw)
+         node_modules=True, shown_cmd="npx vitest run", **kw)
 
 
 vitest("tobe", "assertion", "test", """
@@ -390,8 +392,9 @@ PYTEST_CMD = "python -m pytest -q -p no:cacheprovider --junitxml=report.xml"
 
 def pytest(id, category, specialty, test, extra_files=None, args="", prefix="", **kw):
     files = {"tests/test_app.py": test, **(extra_files or {})}
+    kw.setdefault("report", ("junit", "report.xml"))
     case("pytest/" + id, "pytest", category, specialty, "python", files,
-         f"{prefix}{PYTEST_CMD} {args} tests", report=("junit", "report.xml"), shown_cmd="pytest", **kw)
+         f"{prefix}{PYTEST_CMD} {args} tests", shown_cmd="pytest", **kw)
 
 
 pytest("assert-eq", "assertion", "test", """
@@ -970,3 +973,488 @@ rust("b3-debug-format", "assertion", "test",
 go("b3-vet-copylocks", "compile", "general",
    {"main.go": "package main\n\nimport \"sync\"\n\ntype S struct{ mu sync.Mutex }\n\nfunc f(s S) {}\n\nfunc main() { f(S{}) }\n"},
    cmd="go vet ./...")
+
+# --- fourth batch (ids b4-…): families the corpus lacked or had few of: tool
+# configuration errors, timeouts of more runners, package-manager scripts and
+# lifecycle errors, more snapshot and selector shapes, Rust panics and
+# asserts with messages, type errors, missing modules, memory and kills ------
+
+# Tool configuration errors.
+tsc("b4-tsconfig-bad-json", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true,}\n  "include": ["src"]\n}\n')
+tsc("b4-bad-target", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true,"target":"es2099"},"include":["src"]}\n')
+tsc("b4-no-inputs", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"strict":true,"noEmit":true},"include":["lib/**/*"]}\n')
+tsc("b4-bundler-resolution", "config", "general", "export const a = 1;\n",
+    tsconfig='{"compilerOptions":{"noEmit":true,"module":"commonjs","moduleResolution":"bundler"},"include":["src"]}\n')
+case("eslint/b4-no-config", "eslint", "config", "general", "javascript",
+     {"src/app.js": "export const a = 1;\n", "package.json": '{"name":"app","type":"module"}\n'},
+     "eslint src", node_modules=True, shown_cmd="npx eslint .")
+eslint("b4-plugin-missing", "dependency", "general", "export const a = 1;\n",
+       config="import js from '@eslint/js';\nimport react from 'eslint-plugin-react-nonexistent';\n"
+              "export default [js.configs.recommended, { plugins: { react } }];\n")
+eslint("b4-unknown-rule", "config", "general", "export const a = 1;\n",
+       config="export default [{ rules: { 'no-unused-variables': 'error' } }];\n")
+jest("b4-env-not-found", "config", "general", """
+test('renders', () => { expect(1).toBe(1); });
+""", {"package.json": '{"name":"app","private":true,"jest":{"testEnvironment":"jsdom-nonexistent"}}\n'},
+     report=None)
+jest("b4-no-tests", "config", "general", "", {"package.json":
+     '{"name":"app","private":true,"jest":{"testEnvironment":"node","testMatch":["**/*.spec.js"]}}\n'},
+     report=None)
+vitest("b4-missing-env", "dependency", "general", """
+import { test, expect } from 'vitest';
+test('renders', () => { expect(1).toBe(1); });
+""", {"vitest.config.mjs": "export default { test: { environment: 'happy-dom' } };\n"}, report=None)
+vitest("b4-no-tests", "config", "general", "export const a = 1;\n", name="src/app.ts",
+       report=None)
+pytest("b4-bad-addopts", "config", "general", """
+def test_ok():
+    assert True
+""", {"pytest.ini": "[pytest]\naddopts = --strict-markerz\n"}, report=None)
+pytest("b4-strict-markers", "config", "general", """
+import pytest
+
+@pytest.mark.slow
+def test_big():
+    assert True
+""", {"pytest.ini": "[pytest]\naddopts = --strict-markers\nmarkers =\n    integration: talks to services\n"})
+pytest("b4-conftest-import", "dependency", "general", """
+def test_ok(client):
+    assert client
+""", {"tests/conftest.py": "import pytest\nfrom fastapi_nonexistent.testclient import TestClient\n\n"
+      "@pytest.fixture\ndef client():\n    return TestClient(None)\n"}, report=None)
+pytest("b4-ini-bad-timeout", "config", "general", """
+def test_ok():
+    assert True
+""", {"pytest.ini": "[pytest]\ntimeout = soon\n"}, report=None)
+case("mypy/b4-config-file-missing", "mypy", "config", "general", "python",
+     {"app.py": "x: int = 1\n"}, "mypy --config-file mypy-ci.ini app.py", shown_cmd="mypy .")
+case("mypy/b4-bad-python-version", "mypy", "config", "general", "python",
+     {"app.py": "x: int = 1\n", "mypy.ini": "[mypy]\npython_version = 2.7\n"},
+     "mypy app.py && exit 1", shown_cmd="mypy .")
+rust("b4-manifest-parse", "config", "general", "pub fn f() {}\n", cmd="cargo build --offline",
+     toml='[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n[dependencies\n')
+rust("b4-bad-edition", "config", "general", "pub fn f() {}\n", cmd="cargo build --offline",
+     toml='[package]\nname = "app"\nversion = "0.1.0"\nedition = "2099"\n')
+case("go/b4-gomod-syntax", "go", "config", "general", "go",
+     {"go.mod": "module example.com/app\n\ngo 1.19\n\nrequire github.com/acme/x\n",
+      "main.go": "package main\n\nfunc main() {}\n"}, "go build ./...")
+case("go/b4-no-gomod", "go", "config", "general", "go",
+     {"main.go": "package main\n\nfunc main() {}\n", "cmd/tool/main.go": "package main\n\nfunc main() {}\n"},
+     "go build ./...", env={"GO111MODULE": "on"})
+
+# Timeouts of more runners.
+pytest("b4-timeout-thread", "timeout", "test", """
+import time
+
+def test_sync_orders():
+    time.sleep(5)
+""", args="--timeout=1 --timeout-method=thread", report=None)
+pytest("b4-timeout-fixture", "timeout", "test", """
+import time
+import pytest
+
+@pytest.fixture
+def db():
+    time.sleep(5)
+    yield 1
+
+def test_query(db):
+    assert db
+""", args="--timeout=1")
+jest("b4-hook-timeout", "timeout", "test", """
+beforeAll(async () => { await new Promise(() => {}); }, 200);
+test('reads the rows', () => { expect(1).toBe(1); });
+""")
+jest("b4-config-timeout", "timeout", "test", """
+test('syncs the catalogue', async () => { await new Promise((r) => setTimeout(r, 2000)); });
+""", {"package.json": '{"name":"app","private":true,"jest":{"testEnvironment":"node","testTimeout":300}}\n'})
+vitest("b4-config-timeout", "timeout", "test", """
+import { test, expect } from 'vitest';
+test('uploads the file', async () => { await new Promise((r) => setTimeout(r, 2000)); expect(1).toBe(1); });
+""", {"vitest.config.mjs": "export default { test: { testTimeout: 300 } };\n"})
+nodetest("b4-suite-timeout", "timeout", "test", """
+import { describe, it } from 'node:test';
+describe('importer', { timeout: 150 }, () => {
+  it('reads every row', async () => { await new Promise((r) => setTimeout(r, 3000)); });
+});
+""")
+go("b4-context-deadline", "timeout", "test",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"context\"\n\t\"testing\"\n\t\"time\"\n)\n\n"
+    "func TestFetch(t *testing.T) {\n\tctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)\n"
+    "\tdefer cancel()\n\tselect {\n\tcase <-time.After(time.Second):\n\tcase <-ctx.Done():\n\t\tt.Fatalf(\"fetch: %v\", ctx.Err())\n\t}\n}\n"})
+MOCHA_PKG = '{"name":"app","private":true}\n'
+
+
+def mocha(id, category, specialty, test, **kw):
+    case("mocha/" + id, "mocha", category, specialty, "javascript",
+         {"package.json": MOCHA_PKG, "test/app.test.js": test}, "mocha --reporter spec",
+         node_modules=True, shown_cmd="npx mocha", **kw)
+
+
+mocha("b4-timeout", "timeout", "test", """
+describe('mailer', function () {
+  this.timeout(200);
+  it('sends the digest', function (done) { setTimeout(() => {}, 10); });
+});
+""")
+mocha("b4-assert", "assertion", "test", """
+const assert = require('assert');
+describe('cart', () => {
+  it('totals the lines', () => { assert.strictEqual([2, 3].reduce((a, b) => a + b), 6); });
+});
+""")
+mocha("b4-typeerror", "runtime", "general", """
+describe('profile', () => {
+  it('reads the avatar', () => { const user = {}; return user.avatar.url; });
+});
+""")
+mocha("b4-missing-module", "dependency", "general", """
+const sinon = require('sinon-nonexistent');
+describe('clock', () => { it('ticks', () => { sinon.useFakeTimers(); }); });
+""")
+
+# Package managers: scripts and lifecycle errors.
+case("npm/b4-postinstall", "npm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"native-thing":"file:./native-thing"}}\n',
+      "native-thing/package.json": '{"name":"native-thing","version":"1.0.0","scripts":{"postinstall":"node install.js"}}\n',
+      "native-thing/install.js": "console.error('native-thing: no prebuilt binary for ' + process.platform + '-' + process.arch);\n"
+      "console.error('gyp ERR! build error');\nprocess.exit(1);\n"},
+     "npm install --no-audit --no-fund --foreground-scripts", timeout=120)
+case("npm/b4-build-tsc", "npm", "compile", "typescript", "typescript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"build":"tsc -p ."}}\n',
+      "tsconfig.json": TSCONFIG, "src/index.ts": "export const n: number = 'one';\n"},
+     "npm run build", node_modules=True, timeout=60)
+case("npm/b4-default-test", "npm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}\n'},
+     "npm test", timeout=60)
+case("npm/b4-bin-not-found", "npm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"build":"webpack-nonexistent --mode production"}}\n'},
+     "npm run build", timeout=60)
+case("pnpm/b4-missing-script", "pnpm", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"jest"}}\n'},
+     "pnpm run lint", node_modules=False, timeout=60)
+case("pnpm/b4-e404", "pnpm", "dependency", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"pitcrew-corpus-no-such-package-xyz":"^1.0.0"}}\n'},
+     "pnpm install --store-dir .pnpm-store", timeout=120)
+case("yarn/b4-missing-script", "yarn", "config", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"jest"}}\n'},
+     "yarn run build", timeout=60)
+case("yarn/b4-script-fails", "yarn", "runtime", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"seed":"node seed.js"}}\n',
+      "seed.js": "const rows = JSON.parse('[]');\nif (!rows.length) throw new Error('seed: no fixtures were loaded');\n"},
+     "yarn run seed", timeout=60)
+
+# More snapshot and selector shapes.
+vitest("b4-dom-getbytext", "selector", "general", """
+import { test } from 'vitest';
+import { getByText } from '@testing-library/dom';
+test('shows the banner', () => {
+  document.body.innerHTML = '<div><p>Welcome back</p></div>';
+  getByText(document.body, 'Sign in');
+});
+""", {"vitest.config.mjs": VITEST_CFG}, name="src/app.test.js", language="javascript")
+vitest("b4-findbytext", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const List = () => React.createElement('ul', null, React.createElement('li', null, 'Loading'));
+test('loads the rows', async () => {
+  render(React.createElement(List));
+  await screen.findByText('3 rows', {}, { timeout: 200 });
+});
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b4-multiple", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Bar = () => React.createElement('div', null,
+  React.createElement('button', null, 'Save'), React.createElement('button', null, 'Cancel'));
+test('saves', () => { render(React.createElement(Bar)); screen.getByRole('button'); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b4-getbylabel", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Form = () => React.createElement('form', null, React.createElement('input', { name: 'email' }));
+test('fills the email', () => { render(React.createElement(Form)); screen.getByLabelText('Email'); });
+""", {"vitest.config.mjs": VITEST_CFG})
+jest("b4-snapshot-multi", "snapshot", "test", """
+const render = (items) => items.map((i) => `- ${i.name}: ${i.qty}`).join('\\n');
+test('prints the list', () => {
+  expect(render([{ name: 'tea', qty: 2 }, { name: 'milk', qty: 1 }])).toMatchSnapshot();
+});
+""", {"src/__snapshots__/app.test.js.snap": """// Jest Snapshot v1, https://jestjs.io/docs/snapshot-testing
+
+exports[`prints the list 1`] = `
+"- tea: 2
+- milk: 2"
+`;
+"""})
+pytest("b4-syrupy-unused", "snapshot", "test", """
+def test_order(snapshot):
+    assert {"id": 1} == snapshot
+""", {"tests/__snapshots__/test_app.ambr": """# serializer version: 1
+# name: test_order
+  dict({
+    'id': 1,
+  })
+# ---
+# name: test_refund
+  dict({
+    'id': 2,
+  })
+# ---
+"""}, report=None)
+
+# Rust panics and asserts with messages.
+rust("b4-assert-eq-msg", "assertion", "test",
+     "pub fn tax(c: u32) -> u32 { c / 10 }\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+     "    fn taxes() { let c = 250; assert_eq!(super::tax(c), 30, \"tax on {} cents\", c); }\n}\n")
+rust("b4-assert-ne", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn ids_differ() { let a = 7u64; let b = 7u64; assert_ne!(a, b); }\n}\n")
+rust("b4-assert-plain", "assertion", "test",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn non_empty() { let v: Vec<u8> = Vec::new(); assert!(!v.is_empty()); }\n}\n")
+rust("b4-expect-err", "runtime", "general",
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn port() { let _p: u16 = \"80a\".parse().expect(\"port must be a number\"); }\n}\n")
+rust("b4-panic-msg", "runtime", "general",
+     "pub fn state(n: u8) -> &'static str { match n { 0 => \"idle\", _ => panic!(\"unknown state {n}\") } }\n"
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    fn names() { assert_eq!(super::state(3), \"busy\"); }\n}\n")
+
+# Type errors.
+case("mypy/b4-assignment", "mypy", "compile", "general", "python",
+     {"app.py": "count: int = 0\ncount = 'many'\n"}, "mypy app.py")
+case("mypy/b4-strict-untyped", "mypy", "compile", "general", "python",
+     {"app.py": "def total(xs):\n    return sum(xs)\n"}, "mypy --strict app.py")
+case("mypy/b4-index", "mypy", "compile", "general", "python",
+     {"app.py": "from typing import Optional\n\ndef first(xs: Optional[list[int]]) -> int:\n    return xs[0]\n"},
+     "mypy --pretty app.py")
+tsc("b4-ts2769", "compile", "typescript",
+    "export const s = 'abc'.replace(1, 2);\n")
+tsc("b4-ts2366", "compile", "typescript",
+    "export function grade(n: number): string { if (n > 5) { return 'A'; } }\n", pretty=True)
+tsc("b4-ts7053", "compile", "typescript",
+    "const prices = { tea: 3, milk: 1 };\nexport const p = (k: string) => prices[k];\n")
+
+# Missing modules in more languages.
+go("b4-local-package", "dependency", "general",
+   {"main.go": "package main\n\nimport \"example.com/app/internal/nothere\"\n\nfunc main() { nothere.Run() }\n"},
+   cmd="go build ./...")
+case("java/b4-package-missing", "javac", "dependency", "general", "java",
+     {"src/AppTest.java": "import org.junit.jupiter.api.Test;\npublic class AppTest { @Test void ok() {} }\n"},
+     "javac -d out src/AppTest.java", shown_cmd="mvn -B test-compile")
+case("node/b4-require-missing", "node", "dependency", "general", "javascript",
+     {"server.js": "const express = require('express-nonexistent');\nexpress().listen(3000);\n"},
+     "node server.js", shown_cmd="npm start")
+case("python/b4-from-import", "python", "dependency", "general", "python",
+     {"app.py": "from collections import OrderedDefaultDict\n"}, "python3 app.py", shown_cmd="python app.py")
+
+# Out of memory and killed processes.
+case("oom/b4-worker-heap", "node", "resource", "general", "javascript",
+     {"run.js": "const { Worker } = require('worker_threads');\n"
+      "const w = new Worker('const a = []; for (;;) a.push(new Array(1e5).fill(1));', "
+      "{ eval: true, resourceLimits: { maxOldGenerationSizeMb: 16 } });\n"
+      "w.on('error', (e) => { console.error(e); process.exit(1); });\n"},
+     "node run.js", shown_cmd="node scripts/build-index.js")
+case("oom/b4-go-alloc", "go", "resource", "general", "go",
+     {"go.mod": GOMOD, "main.go": "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar bufs [][]byte\n"
+      "\tfor {\n\t\tb := make([]byte, 16<<20)\n\t\tfor i := range b {\n\t\t\tb[i] = 1\n\t\t}\n"
+      "\t\tbufs = append(bufs, b)\n\t\tfmt.Print(\"\")\n\t}\n}\n"},
+     "go build -o app . && ulimit -v 1500000 && ./app", shown_cmd="go run .")
+case("oom/b4-node-killed", "bash", "resource", "general", "javascript",
+     {"build.js": "const big = Buffer.alloc(8 * 1024 * 1024);\nprocess.kill(process.pid, 'SIGKILL');\n"},
+     "node build.js; exit $?", shown_cmd="npm run build")
+# Not the shell's last command, so that it reports the kill as CI shows it.
+case("pytest/b4-killed", "pytest", "resource", "general", "python",
+     {"tests/test_app.py": "import os, signal\n\ndef test_train():\n    os.kill(os.getpid(), signal.SIGKILL)\n"},
+     PYTEST_CMD + " -v tests; exit $?", shown_cmd="pytest")
+
+# --- fifth batch (ids b5-…): everyday failures in more shapes, added after
+# the b4 rules to check them on failures they were not written for ---------
+pytest("b5-fixture-plugin-missing", "dependency", "general", """
+def test_sends(mocker):
+    send = mocker.patch("smtplib.SMTP")
+    assert send
+""")
+pytest("b5-async-no-plugin", "dependency", "general", """
+async def test_fetch():
+    assert 1 == 1
+""")
+pytest("b5-missing-arg", "runtime", "general", """
+def price(item, qty):
+    return item * qty
+
+def test_price():
+    assert price(3) == 3
+""")
+pytest("b5-called-process", "runtime", "general", """
+import subprocess
+
+def test_migrate():
+    subprocess.run(["bash", "-c", "echo 'migration 0042 failed' >&2; exit 3"], check=True)
+""")
+pytest("b5-assertraises", "assertion", "test", """
+import unittest
+
+class TestParse(unittest.TestCase):
+    def test_rejects(self):
+        with self.assertRaises(ValueError):
+            int("7")
+""")
+pytest("b5-unicode", "runtime", "general", """
+def test_reads_legacy_file(tmp_path):
+    p = tmp_path / "legacy.csv"
+    p.write_bytes("café".encode("latin-1"))
+    assert p.read_text(encoding="utf-8") == "café"
+""")
+case("mypy/b5-missing-return", "mypy", "compile", "general", "python",
+     {"app.py": "def sign(n: int) -> str:\n    if n > 0:\n        return '+'\n"}, "mypy app.py")
+case("mypy/b5-attr-defined", "mypy", "compile", "general", "python",
+     {"app.py": "import os\n\nprint(os.getenvironment('HOME'))\n"}, "mypy --pretty app.py")
+case("ruff/b5-unused-variable", "ruff", "lint", "general", "python",
+     {"app.py": "def f():\n    result = 1\n    return 2\n"}, "ruff check --no-cache app.py")
+case("ruff/b5-isort", "ruff", "lint", "general", "python",
+     {"app.py": "import sys\nimport os\n\nprint(os.sep, sys.argv)\n"}, "ruff check --no-cache --select I app.py")
+jest("b5-called-with", "assertion", "test", """
+test('saves the order', () => {
+  const save = jest.fn();
+  save({ id: 1, total: 3 });
+  expect(save).toHaveBeenCalledWith({ id: 1, total: 4 });
+});
+""")
+jest("b5-each", "assertion", "test", """
+const slug = (s) => s.toLowerCase().replace(/ /g, '-');
+test.each([['A B', 'a-b'], ['C  D', 'c-d']])('slug(%s)', (input, want) => {
+  expect(slug(input)).toBe(want);
+});
+""")
+jest("b5-rejects", "assertion", "test", """
+test('refuses an empty cart', async () => {
+  const checkout = async (items) => items.length;
+  await expect(checkout([])).rejects.toThrow('empty cart');
+});
+""")
+jest("b5-esm-import", "config", "general", """
+import { total } from './cart.js';
+test('totals', () => { expect(total([1])).toBe(1); });
+""", {"src/cart.js": "export const total = (xs) => xs.reduce((a, b) => a + b, 0);\n"})
+vitest("b5-tomatchobject", "assertion", "test", """
+import { test, expect } from 'vitest';
+test('returns the invoice', () => {
+  expect({ id: 4, status: 'open', lines: 2 }).toMatchObject({ status: 'paid' });
+});
+""")
+vitest("b5-getbytestid", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen } from '@testing-library/react';
+const Cart = () => React.createElement('section', { 'data-testid': 'cart' }, 'Empty');
+test('shows the total', () => { render(React.createElement(Cart)); screen.getByTestId('cart-total'); });
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b5-waitfor", "selector", "react", """
+import React from 'react';
+import { test } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
+const Status = () => React.createElement('p', null, 'Pending');
+test('shows the paid status', async () => {
+  render(React.createElement(Status));
+  await waitFor(() => screen.getByText('Paid'), { timeout: 200 });
+});
+""", {"vitest.config.mjs": VITEST_CFG})
+vitest("b5-react-snapshot", "snapshot", "test", """
+import React from 'react';
+import { test, expect } from 'vitest';
+import { render } from '@testing-library/react';
+const Badge = ({ n }: { n: number }) => React.createElement('span', { className: 'badge' }, n);
+test('renders the badge', () => {
+  const { container } = render(React.createElement(Badge, { n: 3 }));
+  expect(container.innerHTML).toMatchSnapshot();
+});
+""", {"vitest.config.mjs": VITEST_CFG, "src/__snapshots__/app.test.ts.snap": """// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html
+
+exports[`renders the badge 1`] = `"<span class=\\"badge\\">2</span>"`;
+"""})
+case("tsc/b5-ts2305", "tsc", "compile", "typescript", "typescript",
+     {"tsconfig.json": TSCONFIG, "src/money.ts": "export const formatCents = (n: number) => `${n}`;\n",
+      "src/index.ts": "import { formatPrice } from './money.js';\nexport const p = formatPrice(1);\n"},
+     "tsc -p . --pretty false", node_modules=True, shown_cmd="npx tsc --noEmit")
+tsc("b5-ts2353", "compile", "typescript",
+    "type Opts = { retries: number };\nexport const o: Opts = { retries: 1, backoff: 2 };\n", pretty=True)
+eslint("b5-prefer-const", "lint", "general", "let n = 1;\nexport const f = () => n;\n",
+       config="export default [{ rules: { 'prefer-const': 'error', 'no-console': 'error' } }];\n")
+eslint("b5-no-console", "lint", "general", "export const f = () => { console.log('x'); };\n",
+       config="export default [{ rules: { 'no-console': 'error' } }];\n")
+nodetest("b5-describe-assert", "assertion", "test", """
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+describe('tax', () => {
+  it('rounds to cents', () => { assert.equal(Math.round(1.005 * 100) / 100, 1.01); });
+});
+""")
+nodetest("b5-invalid-arg", "runtime", "general", """
+import test from 'node:test';
+import { readFileSync } from 'node:fs';
+test('reads the fixture', () => { readFileSync(42n); });
+""")
+mocha("b5-hook-timeout", "timeout", "test", """
+describe('db', function () {
+  before(function (done) { this.timeout(150); });
+  it('queries', () => {});
+});
+""")
+mocha("b5-deep-equal", "assertion", "test", """
+const assert = require('assert');
+describe('parser', () => {
+  it('splits the header', () => { assert.deepStrictEqual('a;b'.split(';'), ['a', 'c']); });
+});
+""")
+go("b5-import-cycle", "compile", "general",
+   {"a/a.go": "package a\n\nimport \"example.com/app/b\"\n\nfunc A() { b.B() }\n",
+    "b/b.go": "package b\n\nimport \"example.com/app/a\"\n\nfunc B() { a.A() }\n"}, cmd="go build ./...")
+go("b5-multi-value", "compile", "general",
+   {"main.go": "package main\n\nimport \"strconv\"\n\nfunc main() {\n\tn := strconv.Atoi(\"1\")\n\t_ = n\n}\n"},
+   cmd="go build ./...")
+go("b5-goroutine-panic", "runtime", "general",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"sync\"\n\t\"testing\"\n)\n\nfunc TestWorkers(t *testing.T) {\n"
+    "\tvar wg sync.WaitGroup\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tvar jobs []int\n\t\t_ = jobs[len(jobs)+1]\n\t}()\n\twg.Wait()\n}\n"})
+go("b5-fatalf-err", "assertion", "test",
+   {"calc/calc_test.go": "package calc\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\nfunc TestTitle(t *testing.T) {\n"
+    "\tgot := strings.ToUpper(\"go\")\n\tif got != \"Go\" {\n\t\tt.Fatalf(\"Title(%q) = %q, expected %q\", \"go\", got, \"Go\")\n\t}\n}\n"})
+rust("b5-todo", "runtime", "general",
+     "pub fn refund(_c: u32) -> u32 { todo!() }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn refunds() { assert_eq!(super::refund(3), 3); }\n}\n")
+rust("b5-div-zero", "runtime", "general",
+     "pub fn avg(s: u32, n: u32) -> u32 { s / n }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn empty() { assert_eq!(super::avg(0, std::hint::black_box(0)), 0); }\n}\n")
+rust("b5-test-compile-error", "compile", "general",
+     "pub fn add(a: i32, b: i32) -> i32 { a + b }\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { assert_eq!(super::add(1, \"2\"), 3); }\n}\n")
+rust("b5-missing-feature", "config", "general", "pub fn f() {}\n", cmd="cargo build --offline --features simd")
+case("java/b5-missing-return", "javac", "compile", "general", "java",
+     {"src/Price.java": "public class Price { static int cents(String s) { if (s.isEmpty()) { return 0; } } }\n"},
+     "javac -d out src/Price.java", shown_cmd="mvn -B compile")
+case("java/b5-arithmetic", "java", "runtime", "general", "java",
+     {"Main.java": "public class Main { public static void main(String[] a) { int n = a.length; System.out.println(10 / n); } }\n"},
+     "java Main.java", shown_cmd="java -jar app.jar")
+case("java/b5-bad-release", "javac", "config", "general", "java",
+     {"src/App.java": "public class App {}\n"}, "javac --release 99 -d out src/App.java", shown_cmd="mvn -B compile")
+case("npm/b5-run-lint", "npm", "lint", "general", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","type":"module","scripts":{"lint":"eslint src"}}\n',
+      "eslint.config.mjs": ESLINT_CFG, "src/app.js": "const unused = 1;\nexport const f = () => 2;\n"},
+     "npm run lint", node_modules=True, timeout=60)
+case("npm/b5-test-node", "npm", "assertion", "test", "javascript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"test":"node --test"}}\n',
+      "test/cart.test.js": "const test = require('node:test');\nconst assert = require('node:assert');\n"
+      "test('totals', () => { assert.strictEqual(1 + 1, 3); });\n"},
+     "npm test", timeout=60)
+case("pnpm/b5-build-tsc", "pnpm", "compile", "typescript", "typescript",
+     {"package.json": '{"name":"app","version":"1.0.0","scripts":{"build":"tsc -p ."}}\n',
+      "tsconfig.json": TSCONFIG, "src/index.ts": "export const id: string = 42;\n"},
+     "pnpm run build", node_modules=True, timeout=60)
+case("node/b5-emfile", "node", "resource", "general", "javascript",
+     {"open.js": "const fs = require('fs');\nconst fds = [];\nfor (let i = 0; i < 100; i++) fds.push(fs.openSync(__filename, 'r'));\n"},
+     "ulimit -n 30; node open.js", shown_cmd="node scripts/index.js")
+# As an unprivileged user, as a CI job's user is (the generator runs as root).
+case("python/b5-permission", "python", "config", "general", "python",
+     {"w.py": "with open('/var/log/app.log', 'a') as log:\n    log.write('started\\n')\n"},
+     "chmod 755 . && setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 w.py",
+     shown_cmd="python scripts/serve.py")

@@ -15,6 +15,9 @@ if [ ! -x "$tools/node_modules/.bin/vitest" ]; then
     typescript@5 jest@30.5.2 vitest@4.1.12 eslint@9 @eslint/js@9 \
     react@18 react-dom@18 @testing-library/react@16 @testing-library/dom@10 jsdom@26)
 fi
+if [ ! -x "$tools/node_modules/.bin/mocha" ]; then
+  (cd "$tools" && npm install --no-audit --no-fund mocha@12.0.3 pnpm@9.15.9 yarn@1.22.22)
+fi
 if [ ! -x "$tools/venv/bin/ruff" ]; then
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install -q pytest pytest-timeout syrupy ruff flake8 mypy

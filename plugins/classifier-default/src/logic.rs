@@ -22,8 +22,8 @@
 //! |---|---|---|
 //! | 1 | resource | OOM, killed (137), disk full end everything else; a compile or test that was killed is a resource failure |
 //! | 2 | network | a refused connection or DNS failure makes tests time out and installs fail |
-//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; includes JS module-format errors (`Cannot use import statement outside a module`) |
-//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors |
+//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; includes JS module-format errors (`Cannot use import statement outside a module`) and a tool's own configuration: tsc errors located in tsconfig or about options (TS5xxx), config files not found, runners' option validation, no test files matched, missing package scripts, unparsable manifests (Cargo.toml, go.mod), ESLint's crash banner (at the compile tier, below dependency) |
+//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors; so are javac's `package … does not exist`, failed install scripts and a script's command not found |
 //! | 5 | compile | distinctive compiler diagnostics (`error[E0308]`, `error TS2322`, javac, go build, Python `SyntaxError`); JSON parse errors (`SyntaxError: … in JSON`) are runtime at this tier |
 //! | 6 | lint | linters and formatters, before the generic build banners they trigger |
 //! | 7 | build | generic build banners (`Failed to compile`, `could not compile`, `Build failed`) → compile |
@@ -346,6 +346,16 @@ enum Check {
     RustCode,
     /// `error TS` + four or five digits (tsc).
     TscCode,
+    /// `error TS` + a code that is about the configuration: a compiler-option
+    /// error (TS5xxx: unknown option, incompatible options, …), or any code
+    /// located in a `.json` file (`tsconfig.json(2,3): error TS1005`).
+    TscConfigError,
+    /// `_test.go:` in a Go test log line (`calc_test.go:12: …`) that states
+    /// a wanted or expected value (`got 3, want 4`, `= "GO", expected "Go"`).
+    GoTestLogExpect,
+    /// Followed by 429, 502, 503 or 504 and no further digit (`status code
+    /// 503`): another service is down or limits the rate.
+    HttpStatusFromAnotherService,
     /// Not followed by a digit (`code 137` but not `code 1370`).
     NoDigitAfter,
     /// The line holding the match contains one of these (lowercase) words.
@@ -382,8 +392,6 @@ enum Check {
     /// `.py:` followed by `line:column: ` and a pycodestyle/pyflakes code
     /// (`app.py:2:1: E302 …`, flake8's and ruff's concise format).
     PyLintCode,
-    /// A Go test log line: only `name_test.go:12: ` before it on its line.
-    GoTestLog,
     /// A JavaScript stack frame: `at ` alone at the start of its line, the
     /// line ending in `:line:column` or `:line:column)`.
     JsFrame,
@@ -513,6 +521,25 @@ const ENV_MISSING: &[&str] = &[
     "not configured",
 ];
 
+/// Words that say a configuration file or option is broken or missing.
+const CONFIG_BROKEN: &[&str] = &[
+    "invalid",
+    "cannot",
+    "can't",
+    "could not",
+    "couldn't",
+    "not found",
+    "cannot be found",
+    "failed to",
+    "unknown",
+    "no inputs",
+    "missing",
+    "malformed",
+    "unable to",
+    "must be",
+    "not supported",
+];
+
 const SECRET_MISSING: &[&str] = &[
     "not set",
     "missing",
@@ -596,10 +623,7 @@ const RULES: &[Rule] = &[
     r("504 Gateway Time", C::Network, 0.88),
     r("429 Too Many Requests", C::Network, 0.88),
     r("Too Many Requests", C::Network, 0.75),
-    r("status code 502", C::Network, 0.82),
-    r("status code 503", C::Network, 0.82),
-    r("status code 504", C::Network, 0.82),
-    r("status code 429", C::Network, 0.82),
+    r("status code ", C::Network, 0.82).check(Check::HttpStatusFromAnotherService),
     r("rate limit exceeded", C::Network, 0.7),
     r("Network Error", C::Network, 0.7),
     r("500 Internal Server Error", C::Network, 0.7),
@@ -653,6 +677,54 @@ const RULES: &[Rule] = &[
     r("requires rustc", C::Config, 0.85).lang(L_RS),
     r("requires a different Python", C::Config, 0.9).lang(L_PY),
     r("requires go >=", C::Config, 0.88).lang(L_GO),
+    // A tool's own configuration is wrong: a tsc error located in a JSON
+    // file (`tsconfig.json(2,3): error TS1005`), tsc's option errors
+    // (TS5xxx), a config file that cannot be found or read, a runner's
+    // validation of its options, arguments a command line refuses.
+    r("error TS", C::Config, 0.93)
+        .check(Check::TscConfigError)
+        .lang(L_TSC),
+    r("config file", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
+    r("configuration option", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
+    r("unrecognized arguments", C::Config, 0.88),
+    // Jest, Vitest: no test file matched, so the patterns or paths are wrong.
+    r("found, exiting with code", C::Config, 0.88)
+        .check(Check::LineHasAny(&["no test"]))
+        .lang(L_JS),
+    // Package managers: a script that is not there (yarn, pnpm), or the
+    // placeholder `npm init` writes.
+    r("Command \"", C::Config, 0.88)
+        .check(Check::LineHasAny(&["not found"]))
+        .lang(L_JS),
+    r("Error: no test specified", C::Config, 0.9).lang(L_JS),
+    // ESLint stops with this banner when its configuration is broken (no
+    // config file, a rule or plugin it cannot find, a bad option); below
+    // dependency, so that a plugin that is not installed stays a missing
+    // dependency.
+    r("Oops! Something went wrong!", C::Config, 0.85)
+        .tier(Tier::Compile)
+        .lang(L_JS),
+    // Manifests: Cargo.toml that cargo cannot parse or read, go.mod.
+    r("Cargo.toml", C::Config, 0.9)
+        .check(Check::LineHasAny(&[
+            "failed to parse",
+            "failed to read",
+            "failed to load",
+            "--> ",
+        ]))
+        .lang(L_RS),
+    r("go.mod", C::Config, 0.9)
+        .check(Check::LineHasAny(&["errors parsing", "file not found"]))
+        .lang(L_GO),
+    r("main module", C::Config, 0.9)
+        .check(Check::LineHasAny(&["does not contain"]))
+        .lang(L_GO),
+    // javac --release newer than the JDK: the wrong runtime version.
+    r("release version", C::Config, 0.88)
+        .check(Check::LineHasAny(&["not supported"]))
+        .lang(L_JAVA),
+    // CommonJS loading an ES module (Jest without an ESM transform).
+    r("Must use import to load ES Module", C::Config, 0.88).lang(L_JS),
     // --- dependency -------------------------------------------------------
     r("Cannot find module", C::Dependency, 0.9),
     r("Module not found", C::Dependency, 0.9),
@@ -696,6 +768,28 @@ const RULES: &[Rule] = &[
     r("No matching version found", C::Dependency, 0.9).lang(L_JS),
     r("module lookup disabled", C::Dependency, 0.9).lang(L_GO),
     r("failed to resolve import", C::Dependency, 0.9),
+    // pytest: an async test with no async plugin installed, and a fixture
+    // that nothing provides (most often a plugin's, such as `mocker`; a
+    // guess, so below the confident level).
+    r(
+        "async def functions are not natively supported",
+        C::Dependency,
+        0.85,
+    )
+    .lang(L_PY),
+    r("fixture '", C::Dependency, 0.6)
+        .check(Check::LineHasAny(&["' not found"]))
+        .lang(L_PY),
+    // Javac: an imported package is not on the classpath.
+    r("error: package ", C::Dependency, 0.92)
+        .check(Check::LineHasAny(&["does not exist"]))
+        .lang(L_JAVA),
+    // An install script failed: native builds, downloads of binaries.
+    r("gyp ERR!", C::Dependency, 0.88).lang(L_JS),
+    r("postinstall", C::Dependency, 0.75).check(Check::Word),
+    // A command a script runs is not installed (dash's `sh: 1: webpack: not
+    // found`, bash's `line 1: protoc: command not found`).
+    r("not found", C::Dependency, 0.8).check(Check::LineHasAny(&["sh: ", "command not found"])),
     r("UNRESOLVED_IMPORT", C::Dependency, 0.9).check(Check::Code),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
@@ -728,6 +822,7 @@ const RULES: &[Rule] = &[
         .check(Check::GoBuildHeader)
         .lang(L_GO),
     r("[build failed]", C::Compile, 0.9).lang(L_GO),
+    r("import cycle not allowed", C::Compile, 0.9).lang(L_GO),
     r("[setup failed]", C::Compile, 0.7).lang(L_GO),
     r("SyntaxError", C::Compile, 0.85).check(Check::WordStart),
     r("IndentationError", C::Compile, 0.92).lang(L_PY),
@@ -763,7 +858,7 @@ const RULES: &[Rule] = &[
     r("would be reformatted", C::Lint, 0.9).lang(L_PY),
     r("lint", C::Lint, 0.55).check(Check::Word),
     // ruff, flake8 and eslint summaries and messages.
-    r("fixable with the", C::Lint, 0.88),
+    r("fixable with", C::Lint, 0.88),
     r("fix available with", C::Lint, 0.85),
     r("fixes available with", C::Lint, 0.85),
     r(".py:", C::Lint, 0.85).check(Check::PyLintCode).lang(L_PY),
@@ -844,11 +939,11 @@ const RULES: &[Rule] = &[
     r("snapshot mismatch", C::Snapshot, 0.92),
     r("snapshot does not match", C::Snapshot, 0.9),
     r("does not match snapshot", C::Snapshot, 0.9),
-    r("snapshot obsolete", C::Snapshot, 0.9),
-    r("snapshots obsolete", C::Snapshot, 0.9),
-    r("obsolete snapshot", C::Snapshot, 0.9),
+    r("obsolete", C::Snapshot, 0.9).check(Check::LineHasAny(&["snapshot"])),
     r("snapshot assertion", C::Snapshot, 0.9).lang(L_RS),
     r("[- snapshot]", C::Snapshot, 0.92).lang(L_PY),
+    // syrupy's advice after failed or unused snapshots (it fails on both).
+    r("--snapshot-update", C::Snapshot, 0.85).lang(L_PY),
     r("- Snapshot", C::Snapshot, 0.8).check(Check::ExactCase),
     // Vitest: Snapshot `name 1` mismatched.
     r("mismatched", C::Snapshot, 0.93).check(Check::LineHasAny(&["snapshot"])),
@@ -858,6 +953,7 @@ const RULES: &[Rule] = &[
     r("timeout of", C::Timeout, 0.9).check(Check::LineHasAny(&["exceeded"])),
     r("Async callback was not invoked", C::Timeout, 0.9),
     r("Timeout >", C::Timeout, 0.9).lang(L_PY),
+    r("from pytest-timeout", C::Timeout, 0.95).lang(L_PY),
     r("timed out", C::Timeout, 0.8),
     r("deadline exceeded", C::Timeout, 0.82),
     r("DEADLINE_EXCEEDED", C::Timeout, 0.82),
@@ -930,9 +1026,10 @@ const RULES: &[Rule] = &[
     r("Lists differ", C::Assertion, 0.85).lang(L_PY),
     r("[XPASS(strict)]", C::Assertion, 0.88).lang(L_PY),
     r("did not panic as expected", C::Assertion, 0.9).lang(L_RS),
-    // Go's convention, `Split() = [a b], want [a c]`, in a test log line.
-    r(", want ", C::Assertion, 0.82)
-        .check(Check::GoTestLog)
+    // Go's conventions, `Split() = [a b], want [a c]` or `expected 4, got
+    // 5`, in a test log line.
+    r("_test.go:", C::Assertion, 0.82)
+        .check(Check::GoTestLogExpect)
         .lang(L_GO),
     r("DID NOT RAISE", C::Assertion, 0.92).lang(L_PY),
     // --- runtime ----------------------------------------------------------
@@ -977,6 +1074,8 @@ const RULES: &[Rule] = &[
     r("UnboundLocalError", C::Runtime, 0.8).lang(L_PY),
     r("ZeroDivisionError", C::Runtime, 0.85).lang(L_PY),
     r("RecursionError", C::Runtime, 0.82).lang(L_PY),
+    // UnicodeDecodeError, UnicodeEncodeError: `'utf-8' codec can't decode …`.
+    r("codec can't", C::Runtime, 0.8).lang(L_PY),
     r("RuntimeError", C::Runtime, 0.75).check(Check::WordStart),
     r("NotImplementedError", C::Runtime, 0.75).lang(L_PY),
     r("FileNotFoundError", C::Runtime, 0.75).lang(L_PY),
@@ -1022,6 +1121,9 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    // Python tools named in their own usage errors (`pytest: error: …`).
+    lang("pytest", L_PY).check(Check::Word),
+    lang("mypy", L_PY).check(Check::Word),
 ];
 
 const RULE_WORDS: usize = RULES.len().div_ceil(64);
@@ -1204,6 +1306,39 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 .count();
             digits == 4 || digits == 5
         }
+        Check::TscConfigError => {
+            let code = &t[end.min(t.len())..];
+            let digits = code
+                .iter()
+                .take(6)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let (ls, _) = line_bounds(t, start, end);
+            (digits == 4 && code[0] == b'5')
+                || (digits >= 4
+                    && t[ls..start].windows(6).any(|w| {
+                        w[..5].eq_ignore_ascii_case(b".json") && (w[5] == b'(' || w[5] == b':')
+                    }))
+        }
+        Check::GoTestLogExpect => {
+            let (ls, le) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let name = t[ls..start].trim_ascii_start();
+            let rest = &t[end..le];
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let message = &rest[digits..];
+            !name.is_empty()
+                && !name.contains(&b' ')
+                && digits > 0
+                && message.starts_with(b": ")
+                && (contains_ignore_case(message, b", want ")
+                    || contains_ignore_case(message, b" expected "))
+        }
+        Check::HttpStatusFromAnotherService => {
+            let code = t.get(end..end + 3);
+            code.is_some_and(|c| matches!(c, b"429" | b"502" | b"503" | b"504"))
+                && !t.get(end + 3).is_some_and(u8::is_ascii_digit)
+        }
         Check::NoDigitAfter => !t.get(end).is_some_and(u8::is_ascii_digit),
         Check::LineHasAny(words) => {
             let (ls, le) = line_bounds(t, start, end);
@@ -1342,21 +1477,6 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             (1..=3).contains(&letters)
                 && (3..=4).contains(&digits)
                 && code.get(letters + digits) == Some(&b' ')
-        }
-        Check::GoTestLog => {
-            let (ls, _) = line_bounds(t, start, end);
-            let ls = content_start(t, ls, start);
-            let line = t[ls..start].trim_ascii_start();
-            let Some(colon) = line.windows(9).position(|w| w == b"_test.go:") else {
-                return false;
-            };
-            let name = &line[..colon];
-            let rest = &line[colon + 9..];
-            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-            !name.is_empty()
-                && !name.contains(&b' ')
-                && digits > 0
-                && rest[digits..].starts_with(b": ")
         }
         Check::JsFrame => {
             let (ls, le) = line_bounds(t, start, end);
@@ -2872,6 +2992,148 @@ mod tests {
                 "Build failed with 1 error:\n\n[UNRESOLVED_IMPORT] Could not resolve './api/client' in src/main.ts"
             ),
             Category::Dependency
+        );
+    }
+
+    #[test]
+    fn tool_configuration_errors_are_config() {
+        for text in [
+            "tsconfig.build.json(4,5): error TS5023: Unknown compiler option 'strictNul'.",
+            "tsconfig.json:3:7 - error TS1005: ',' expected.",
+            "error TS5069: Option 'declarationMap' cannot be specified without specifying option 'declaration'.",
+            "error TS18003: No inputs were found in config file '/w/tsconfig.json'.",
+            "mypy: error: Cannot find config file 'setup.cfg'",
+            "ERROR: usage: pytest [options]\npytest: error: unrecognized arguments: --covv",
+            "'integration' not found in `markers` configuration option",
+            "src/a.test.js\n  \u{25cf} Test suite failed to run\n\n    Must use import to load ES Module: /w/src/a.test.js",
+            "error: release version 21 not supported",
+            "main module (example.com/app) does not contain package example.com/app/cmd/x",
+            "No tests found, exiting with code 1\nRun with `--passWithNoTests` to exit with code 0",
+            "No test files found, exiting with code 1",
+            " ERR_PNPM_NO_SCRIPT  Missing script: e2e\n\nCommand \"e2e\" not found.",
+            "error Command \"typecheck\" not found.",
+            "error: failed to parse manifest at `/w/crates/core/Cargo.toml`",
+            "error: invalid TOML value, did you mean to use a quoted string?\n --> Cargo.toml:9:11",
+            "go: errors parsing go.mod:\n/w/go.mod:7: unknown directive: requires",
+            "go: go.mod file not found in current directory or any parent directory; see 'go help modules'",
+            "\nOops! Something went wrong! :(\n\nESLint: 9.1.0\n\nTypeError: Key \"rules\": Key \"react/jsx-key\": Could not find plugin \"react\".",
+        ] {
+            assert_eq!(cat(text), Category::Config, "{text}");
+        }
+        // A type error that mentions tsconfig in its advice stays a type error.
+        assert_eq!(
+            cat(
+                "src/a.ts(1,1): error TS2591: Cannot find name 'require'. Try `npm i --save-dev @types/node` and then add 'node' to the types field in your tsconfig."
+            ),
+            Category::Compile
+        );
+        // TS6133 (unused) is not an option error.
+        assert_eq!(
+            cat("src/a.ts(2,9): error TS6133: 'x' is declared but its value is never read."),
+            Category::Compile
+        );
+        // ESLint's banner over a plugin that is not installed: a dependency.
+        assert_eq!(
+            cat(
+                "Oops! Something went wrong! :(\n\nESLint: 9.1.0\n\nError [ERR_MODULE_NOT_FOUND]: Cannot find package 'eslint-plugin-vue' imported from /w/eslint.config.js"
+            ),
+            Category::Dependency
+        );
+    }
+
+    #[test]
+    fn install_scripts_and_missing_commands_are_dependencies() {
+        for text in [
+            "> sharp@0.33.0 install\n> node install/check\n\ngyp ERR! find Python\nnpm error command failed",
+            "> husky-like@1.0.0 postinstall\n> node ./setup.js\n\nnpm error code 1\nnpm error command failed",
+            "> app@1.0.0 build\n> vite build\n\nsh: 1: vite: not found",
+            "/home/runner/work/_temp/abc.sh: line 1: protoc: command not found",
+            "src/main/java/App.java:3: error: package com.google.gson does not exist\nimport com.google.gson.Gson;",
+        ] {
+            assert_eq!(cat(text), Category::Dependency, "{text}");
+        }
+    }
+
+    #[test]
+    fn pytest_plugins_that_are_missing_and_decode_errors() {
+        assert_eq!(
+            cat(
+                "E       fixture 'benchmark' not found\n>       available fixtures: cache, capfd, tmp_path"
+            ),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat(
+                "Failed: async def functions are not natively supported.\nYou need to install a suitable plugin for your async framework"
+            ),
+            Category::Dependency
+        );
+        assert_eq!(
+            cat(
+                "E   UnicodeEncodeError: 'ascii' codec can't encode character '\\xe9' in position 3"
+            ),
+            Category::Runtime
+        );
+        assert_eq!(
+            cat("requests.exceptions.HTTPError: 503 Server Error: status code 503 from the api"),
+            Category::Network
+        );
+        assert_ne!(cat("status code 5030 from the api"), Category::Network);
+        assert_ne!(cat("status code 500 from the api"), Category::Network);
+    }
+
+    #[test]
+    fn go_test_logs_that_state_an_expectation_are_assertions() {
+        for text in [
+            "--- FAIL: TestTitle (0.00s)\n    title_test.go:11: Title(\"go\") = \"GO\", expected \"Go\"",
+            "--- FAIL: TestSum (0.00s)\n    sum_test.go:9: expected 4, got 5",
+            "--- FAIL: TestSplit (0.00s)\n    split_test.go:14: Split() = [a b], want [a c]",
+        ] {
+            assert_eq!(cat(text), Category::Assertion, "{text}");
+        }
+        // A test that logs an error it got is not an assertion for that.
+        assert_eq!(
+            cat(
+                "--- FAIL: TestAPI (0.01s)\n    api_test.go:10: Get \"http://127.0.0.1:9/\": dial tcp 127.0.0.1:9: connect: connection refused"
+            ),
+            Category::Network
+        );
+        assert_eq!(
+            cat(
+                "package example.com/app/a\n\timports example.com/app/b\n\timports example.com/app/a: import cycle not allowed"
+            ),
+            Category::Compile
+        );
+    }
+
+    #[test]
+    fn more_timeouts_and_snapshot_summaries() {
+        assert_eq!(
+            cat("E       Failed: Timeout (>2.0s) from pytest-timeout."),
+            Category::Timeout
+        );
+        assert_eq!(
+            cat(
+                "1 snapshot passed. 2 snapshots unused.\n\nRe-run pytest with --snapshot-update to delete unused snapshots."
+            ),
+            Category::Snapshot
+        );
+    }
+
+    #[test]
+    fn tool_names_and_runtimes_hint_at_the_language() {
+        let lang = |text: &str| classify(&failure(text, "")).language;
+        assert_eq!(
+            lang("mypy: error: Cannot find config file 'x.ini'"),
+            Language::Python
+        );
+        assert_eq!(
+            lang("pytest: error: unrecognized arguments: --x"),
+            Language::Python
+        );
+        assert_eq!(
+            lang(" ERR_PNPM_NO_SCRIPT  Missing script: x\n\nCommand \"x\" not found."),
+            Language::Javascript
         );
     }
 }
