@@ -65,7 +65,7 @@ impl Sandbox {
             .tempdir()
             .map_err(io_error("a temporary directory"))?
             .keep();
-        let tree = base.join("tree");
+        let tree = tree_in(&base);
         let top = git_top(&root);
         // Registered before anything is made, so an interrupt now still cleans up.
         live().push((base.clone(), top.clone()));
@@ -147,9 +147,42 @@ fn remove_all() {
     }
 }
 
+/// Where the copy goes in the sandbox's directory. Named after that
+/// (unique) directory, because git names a worktree's administrative entry
+/// (`.git/worktrees/NAME`) after its last path component: copies made at
+/// the same time for groups verified at once must not reach for the same
+/// name (`failed to read .git/worktrees/tree/commondir` in CI).
+fn tree_in(base: &Path) -> PathBuf {
+    let name = base
+        .file_name()
+        .map_or_else(|| "tree".into(), |n| n.to_string_lossy().into_owned());
+    base.join(name)
+}
+
+/// Held while git changes the repository's list of worktrees (`add`,
+/// `remove`, `prune`): two at once race in `.git/worktrees`, and a `prune`
+/// can take the entry of a worktree another thread is still adding.
+static WORKTREES: Mutex<()> = Mutex::new(());
+
+/// [`WORKTREES`], waited for at most 5 s: the interrupt cleanup must not
+/// hang on it (what holds it is a git command that ends by itself).
+fn worktrees_lock() -> Option<std::sync::MutexGuard<'static, ()>> {
+    for _ in 0..500 {
+        match WORKTREES.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+        }
+    }
+    None
+}
+
 fn remove(base: &Path, git_top: Option<&Path>) {
+    let _worktrees = git_top.and_then(|_| worktrees_lock());
     if let Some(top) = git_top {
-        let tree = base.join("tree");
+        let tree = tree_in(base);
         if tree.exists() {
             let _ = git(
                 top,
@@ -200,7 +233,10 @@ fn has_head(top: &Path) -> bool {
 /// the untracked files of `top`.
 fn worktree(top: &Path, tree: &Path) -> Result<(), SandboxError> {
     // With no commit named, `worktree add` checks out HEAD.
-    git(top, &["worktree", "add", "--detach", "--quiet"], Some(tree))?;
+    {
+        let _worktrees = worktrees_lock();
+        git(top, &["worktree", "add", "--detach", "--quiet"], Some(tree))?;
+    }
     let diff = git(top, &["diff", "HEAD", "--binary"], None)?;
     if !diff.is_empty() {
         let mut apply = Command::new("git")

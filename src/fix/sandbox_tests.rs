@@ -117,11 +117,14 @@ fn a_panic_still_removes_the_copy() {
 fn a_project_below_the_repository_top_maps_to_the_same_place() {
     let dir = repo();
     let sandbox = Sandbox::create(&dir.path().join("app")).unwrap();
+    // The copy of the top level, then the project's place in it.
+    let copy = sandbox.root().parent().unwrap();
     assert!(
-        sandbox.root().ends_with("tree/app"),
+        sandbox.root().ends_with("app"),
         "{}",
         sandbox.root().display()
     );
+    assert_eq!(copy.file_name(), copy.parent().unwrap().file_name());
     assert!(sandbox.root().join("calc.py").is_file());
 }
 
@@ -139,4 +142,32 @@ fn without_git_it_is_a_plain_copy() {
     let copy = sandbox.root().to_path_buf();
     drop(sandbox);
     assert!(!copy.exists());
+}
+
+/// Groups are verified at once, each in its own copy: copies made and
+/// removed at the same time, again and again, all succeed, each with the
+/// tree as tested, and leave no worktree behind. (With every copy at
+/// `…/tree`, git gave two of them one administrative entry: "failed to
+/// read .git/worktrees/tree/commondir".)
+#[test]
+fn copies_made_at_the_same_time_are_separate_and_all_removed() {
+    let dir = repo();
+    let root = dir.path();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    for _ in 0..6 {
+                        let sandbox = Sandbox::create(root).expect("a copy");
+                        let calc = std::fs::read_to_string(sandbox.root().join("app/calc.py"));
+                        assert_eq!(calc.unwrap(), "x = 2\n");
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+    });
+    assert_eq!(worktrees(root), 1);
 }
