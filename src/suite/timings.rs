@@ -510,11 +510,12 @@ impl Timings {
 /// The most a start-up can have been in these shards of one runner: the
 /// least time outside tests per process any of them showed with a core to
 /// itself, or CPU time per process where that is less (a busy machine
-/// stretches wall time, hardly CPU time), or, where the runner runs each
-/// file in a process of its own and said how long its files ran (node),
-/// the time per process when no file ran: a file's own process, imports
-/// and collection are its file's cost whatever the shard, and the runner
-/// process around them is all one more shard adds. `None` when no shard
+/// stretches wall time, hardly CPU time), or, where the runner said how
+/// long its files ran (node: each file in a process of its own; pytest:
+/// collection and the tests), the time per process when no file ran: a
+/// file's own process, imports and collection are its file's cost whatever
+/// the shard, and the runner process around them is all one more shard
+/// adds. `None` when no shard
 /// ran a test.
 fn ceiling(shards: &[&ShardCost<'_>]) -> Option<f64> {
     shards

@@ -41,9 +41,11 @@ pub struct Events {
     /// Tests queued and neither started nor finished, and tests the runner
     /// said it cancelled (`unrun`).
     pub never_started: Vec<TestCase>,
-    /// Seconds from the first test file's start to the last one's end,
-    /// where the runner runs each file in a process of its own and said
-    /// (`files`, node): the rest of its wall time is its own start-up.
+    /// Seconds from the first test file's start to the last one's end
+    /// (`files`): node, which runs each file in a process of its own, and
+    /// pytest, from the start of collection (the test modules' imports) to
+    /// the end of the session. The rest of the wall time is the runner
+    /// process's own start-up and exit.
     pub files_running: Option<f64>,
 }
 

@@ -249,11 +249,26 @@ fn pytest_end_to_end() {
     let invocation = pytest
         .invocation(&base, &Selection::Files(&files), &junit)
         .unwrap();
+    let started = std::time::Instant::now();
     let output = run_in(&invocation, dir.path());
+    let wall = started.elapsed().as_secs_f64();
     assert_eq!(
         output.status.code(),
         Some(1),
         "pytest reports test failures"
+    );
+    // How long collecting and running the files took: within the process's
+    // wall time, which also holds pytest's own start (the start-up bound).
+    let JunitSource::Events(events) = &invocation.junit else {
+        panic!("pytest reports through our events");
+    };
+    let files_running = super::events::read(events)
+        .unwrap()
+        .files_running
+        .expect("the reporter says how long the files ran");
+    assert!(
+        files_running > 0.0 && files_running < wall,
+        "{files_running} s of {wall} s"
     );
     let xml = report(&invocation, &output);
     for expected in [

@@ -9,10 +9,18 @@ only at exit, so a timeout loses every result and `-x`/`--maxfail` leaves no
 trace of the tests that never ran. Here every test is named by its node id
 (the collected module's path, its classes, its name), every collected test
 is listed as `planned`, and each result is written when the test finishes.
+
+How long the test files ran: a last record `files` with `time`, the seconds
+from the start of collection (where the test modules are imported) to the
+end of the session. Collecting and running a file is that file's cost in
+any shard; the rest of the process's wall time (the interpreter, pytest and
+the plugins it loads at start, the exit) is what one more pytest process
+costs, and pitcrew bounds the runner's start-up by it.
 """
 
 import json
 import os
+import time
 
 _MAX_DETAILS = 64 * 1024
 
@@ -24,6 +32,7 @@ class _Reporter:
         self.rootdir = rootdir
         self.names = {}
         self.phases = {}
+        self.collecting = None
 
     def write(self, record):
         self.out.write(json.dumps(record) + "\n")
@@ -139,6 +148,18 @@ def pytest_configure(config):
     if path and _reporter is None and not hasattr(config, "workerinput"):
         _reporter = _Reporter(
             path, str(config.invocation_params.dir), str(config.rootpath)
+        )
+
+
+def pytest_collectstart(collector):
+    if _reporter is not None and _reporter.collecting is None:
+        _reporter.collecting = time.monotonic()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _reporter is not None and _reporter.collecting is not None:
+        _reporter.write(
+            dict(event="files", time=time.monotonic() - _reporter.collecting)
         )
 
 
