@@ -283,3 +283,42 @@ fn jest_bail_names_the_files_it_never_ran() {
 fn vitest_bail_names_the_tests_it_never_ran() {
     bail_names_what_never_ran(&VITEST, &["--bail=1", "--no-file-parallelism"]);
 }
+
+/// `vitest list` imports every test file, so one that cannot import failed
+/// the whole listing and pitcrew ran nothing (exit 2), though `vitest run`
+/// runs the other files and fails that one. Now the files are listed
+/// without importing them, and the run says what vitest says.
+#[test]
+fn vitest_a_test_file_that_cannot_import_fails_in_the_run_not_the_listing() {
+    let Some(dir) = project(
+        &VITEST,
+        &[
+            ("ok.test.js", "test('ok', () => {});\n"),
+            (
+                "broken.test.js",
+                "import 'missing-package-pitcrew';\ntest('never', () => {});\n",
+            ),
+        ],
+    ) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "0"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let ok: Vec<&Value> = all_tests(&merged)
+        .iter()
+        .filter(|t| t["key"]["name"] == "ok")
+        .collect();
+    assert_eq!(ok.len(), 1, "{merged:#}");
+    assert_eq!(ok[0]["outcome"], "passed", "{merged:#}");
+    let failed: Vec<&Value> = all_tests(&merged)
+        .iter()
+        .filter(|t| t["outcome"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{merged:#}");
+    assert!(
+        failed[0]["key"]["file"]
+            .as_str()
+            .is_some_and(|f| f.contains("broken.test.js")),
+        "{merged:#}"
+    );
+}

@@ -9,7 +9,7 @@
 //! |---|---|
 //! | pytest | `--collect-only -q` with a tiny plugin of ours writing each item's node id |
 //! | jest | `--listTests` |
-//! | vitest | `vitest list --json` |
+//! | vitest | `vitest list --json` (then `--filesOnly` if a file cannot import) |
 //! | playwright | `playwright test --list --reporter=json` |
 //! | go | `go list` of the packages with test files |
 //! | nextest | `cargo nextest list --message-format json` |
@@ -119,7 +119,23 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
             relative_lines(&out.stdout, root)
         }
         "vitest" => {
-            let out = run(vitest_list(base), root, &[])?;
+            // `list` imports every test file to find its tests: one file
+            // that cannot import fails the whole listing, though `vitest
+            // run` runs the others and reports that file as failed. Then
+            // the files alone (`--filesOnly`, vitest ≥ 2.1, imports
+            // nothing), so the run goes on and the broken file fails in it.
+            let out = match run(vitest_list(base), root, &[]) {
+                Err(failed @ CollectError::Failed { .. }) => {
+                    let mut files_only = vitest_list(base);
+                    files_only.push("--filesOnly".into());
+                    let out = run(files_only, root, &[]).map_err(|_| failed)?;
+                    tracing::warn!(
+                        "`vitest list` failed (a test file that cannot be imported?): planning from the test files alone"
+                    );
+                    out
+                }
+                other => other?,
+            };
             parse_vitest(&out.stdout, root).map_err(|reason| out.unreadable(reason.to_string()))?
         }
         "playwright" => {
