@@ -57,6 +57,17 @@ fn tests(merged: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The test called `name` is named as the one the timeout stopped.
+fn assert_timed_out(merged: &Value, name: &str) {
+    let hung = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"]["name"] == name)
+        .unwrap_or_else(|| panic!("the hung test {name} is named: {merged:#}"));
+    assert_eq!(hung["failure"]["failure_type"], "timeout", "{hung:#}");
+}
+
 fn outcome_of(merged: &Value, name: &str) -> Vec<String> {
     tests(merged)
         .into_iter()
@@ -156,13 +167,7 @@ fn node_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     // 5 fine + quick pass; hangs timed out; after never ran.
     assert_eq!(summary(&merged), (8, 6, 2, 0), "{}", merged["tests"]);
-    let hung = merged["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["key"]["name"] == "hangs")
-        .expect("the hung test is named");
-    assert_eq!(hung["failure"]["failure_type"], "timeout", "{hung}");
+    assert_timed_out(&merged, "hangs");
     let after = merged["tests"]
         .as_array()
         .unwrap()
@@ -323,13 +328,7 @@ fn pytest_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(outcome_of(&merged, "test_hangs"), ["failed"]);
     assert_eq!(outcome_of(&merged, "test_quick"), ["passed"]);
-    let hung = merged["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["key"]["name"] == "test_hangs")
-        .unwrap();
-    assert_eq!(hung["failure"]["failure_type"], "timeout");
+    assert_timed_out(&merged, "test_hangs");
 }
 
 /// nextest writes no JUnit until it exits, so a shard killed at its
@@ -383,13 +382,7 @@ fn nextest_a_hung_test_is_named_and_the_rest_is_kept() {
     );
     assert_eq!(outcome_of(&merged, "tests::also_quick"), ["passed"]);
     assert_eq!(outcome_of(&merged, "tests::hangs"), ["failed"]);
-    let hung = merged["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["key"]["name"] == "tests::hangs")
-        .unwrap();
-    assert_eq!(hung["failure"]["failure_type"], "timeout", "{hung:#}");
+    assert_timed_out(&merged, "tests::hangs");
     assert_eq!(summary(&merged).0, 3, "{merged:#}");
 }
 
