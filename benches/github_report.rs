@@ -134,6 +134,7 @@ fn write_shards(dir: &Path) -> Vec<String> {
             cpu_share: None,
             processes: None,
             files_running_seconds: None,
+            workers: None,
             command: None,
         })
         .collect();

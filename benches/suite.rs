@@ -437,6 +437,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
             cpu_share: None,
             processes: None,
             files_running_seconds: None,
+            workers: None,
             command: None,
         })
         .collect();

@@ -104,11 +104,14 @@ import collections, os, re, statistics, sys
 out = os.path.dirname(sys.argv[1])
 
 def shards(suite, rnd, variant):
-    """The shard count pitcrew chose (its -v line), or "-"."""
+    """The shard count pitcrew chose (its -v line), "1(pool N)" for one runner process running N files at a time, or "-"."""
     try:
         text = open(os.path.join(out, f"{suite}.{rnd}.{variant}.log"), errors="replace").read()
     except OSError:
         return "-"
+    pool = re.search(r"one \S+ process running (\d+) files at a time", text)
+    if pool:
+        return f"1(pool {pool.group(1)})"
     found = re.search(r"(\d+) shard\(s\):", text) or re.search(r"shard \d+/(\d+):", text)
     return found.group(1) if found else "-"
 

@@ -264,7 +264,11 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
             f"{label:<28} {'direct':<17} {len(direct):>6} {'':>7} {'':>6} {'':>7} {'':>7} "
             f"{direct_rc:>5} {'':>5} {fmt_secs(direct_secs):>7} {'1.00x':>6}"
         )
-        for mode, title in (("test", f"test --shards {shards}"), ("flow", "split/run/report")):
+        for mode, title in (
+            ("test", f"test --shards {shards}"),
+            ("auto", "test (its choice)"),
+            ("flow", "split/run/report"),
+        ):
             rc = read_text(d / f"{mode}.rc")
             wall = secs(d / f"{mode}.secs")
             agree = rc != "?" and direct_rc != "?" and (rc == "0") == (direct_rc == "0")
@@ -284,7 +288,7 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
             rows.append(
                 f"{'':<28} {title:<17} {len(via):>6} {counts[0]:>7} {counts[1]:>6} {counts[2]:>7} "
                 f"{counts[3]:>7} {rc:>5} {'yes' if agree else 'NO':>5} {fmt_secs(wall):>7} "
-                f"{ratio(wall, direct_secs) if mode == 'test' else 'serial':>6}"
+                f"{'serial' if mode == 'flow' else ratio(wall, direct_secs):>6}"
             )
             notes.extend(details(f"{suite} / {title}", diff, problems_of(d / f"{mode}.json")))
     print("\n".join(rows))

@@ -18,6 +18,8 @@
 #            name), since node's junit reporter names no file and no
 #            describe path;
 #   test     pitcrew test --shards N --retries 0 -- CMD   (pitcrew-results.json)
+#   auto     pitcrew test --retries 0 -- CMD: pitcrew's own choice of shards
+#            (for node, one process running files with node's own pool)
 #   flow     pitcrew split --runner R --shards N [ARGS], then pitcrew run for
 #            each shard one after the other, then pitcrew report --plan
 #            --format json. --split-args adds words to split, e.g. the
@@ -296,6 +298,12 @@ run_compare() {
     clean "$tree"
     timed "$tree" test "$pitcrew" test --shards "$shards" --retries 0 -- "${base[@]}"
     cp "$tree/pitcrew-results.json" "$dest/test.json" 2>/dev/null || true
+
+    # As a user runs it: pitcrew chooses (node: one process, node's own pool).
+    log "$name: pitcrew test --retries 0 -- ${base[*]}"
+    clean "$tree"
+    timed "$tree" auto "$pitcrew" test --retries 0 -- "${base[@]}"
+    cp "$tree/pitcrew-results.json" "$dest/auto.json" 2>/dev/null || true
 
     log "$name: pitcrew split --runner $runner --shards $shards ${split_args[*]}, run x$shards, report"
     clean "$tree"

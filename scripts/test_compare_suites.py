@@ -96,6 +96,7 @@ class CompareTests(unittest.TestCase):
         suite.direct(NODE_REFERENCE, direct_rc)
         suite.via("test", via, rc)
         suite.via("flow", NODE_EXACT, 1)
+        suite.via("auto", NODE_EXACT, 1)
         return run_compare(self.out, "s")
 
     def test_exact_results_pass_whichever_field_holds_the_describe_path(self):
@@ -132,6 +133,7 @@ class CompareTests(unittest.TestCase):
         suite.direct(NODE_REFERENCE.replace('"failed"', '"passed"'), 0)
         suite.via("test", passing, 1)
         suite.via("flow", passing, 0)
+        suite.via("auto", passing, 0)
         code, text = run_compare(self.out, "s")
         self.assertEqual(code, 1)
 
@@ -152,6 +154,7 @@ class CompareTests(unittest.TestCase):
         ]
         suite.via("test", good, 1)
         suite.via("flow", good[:2], 1)
+        suite.via("auto", good[:2], 1)
         code, text = run_compare(self.out, "p")
         self.assertEqual(code, 1)
         rows = [line for line in text.splitlines() if "test --shards" in line or "split/run" in line]
@@ -164,6 +167,7 @@ class CompareTests(unittest.TestCase):
         suite.direct('<testsuite><testcase classname="c" name="n"/></testsuite>', rc=3)
         suite.via("test", [pitcrew_test("f", "c", "n")], 3)
         suite.via("flow", [pitcrew_test("f", "c", "n")], 3)
+        suite.via("auto", [pitcrew_test("f", "c", "n")], 3)
         code, text = run_compare(self.out, "p")
         self.assertEqual(code, 1)
         self.assertIn("reference is not a test run", text)
@@ -173,6 +177,7 @@ class CompareTests(unittest.TestCase):
         suite.direct(NODE_REFERENCE, 1, junit_cases=5)
         suite.via("test", NODE_EXACT, 1)
         suite.via("flow", NODE_EXACT, 1)
+        suite.via("auto", NODE_EXACT, 1)
         code, text = run_compare(self.out, "s")
         self.assertEqual(code, 1)
         self.assertIn("node's own junit reporter 5", text)
@@ -181,10 +186,22 @@ class CompareTests(unittest.TestCase):
         suite = Suite(self.out, "s", "node")
         suite.direct(NODE_REFERENCE, 1)
         suite.via("test", NODE_EXACT, 1)
+        suite.via("auto", NODE_EXACT, 1)
         (self.out / "s" / "flow.rc").write_text("2\n")
         code, text = run_compare(self.out, "s")
         self.assertEqual(code, 1)
         self.assertIn("no results", text)
+
+    def test_pitcrews_own_choice_is_compared_too(self):
+        suite = Suite(self.out, "s", "node")
+        suite.direct(NODE_REFERENCE, 1)
+        suite.via("test", NODE_EXACT, 1)
+        suite.via("flow", NODE_EXACT, 1)
+        suite.via("auto", NODE_EXACT[:3], 1)
+        code, text = run_compare(self.out, "s")
+        self.assertEqual(code, 1)
+        row = next(line for line in text.splitlines() if "its choice" in line)
+        self.assertEqual(row.split()[3:5], ["3", "1"], row)
 
     def test_names_are_escaped_before_they_are_printed(self):
         code, text = self.node_suite(

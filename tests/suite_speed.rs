@@ -56,15 +56,27 @@ fn auto_run_of(dir: &Path, command: &[&str]) -> (usize, Value) {
     let out = pitcrew(&args, dir);
     let log = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{log}");
-    let read = |path: &str| -> Value {
-        serde_json::from_str(&fs::read_to_string(dir.join(path)).unwrap()).unwrap()
-    };
+    let read = |path: &str| read_json(dir, path);
     let results = read("pitcrew-results.json");
     assert_eq!(results["summary"]["tests"], 4, "{results}");
     assert_eq!(results["summary"]["passed"], 4, "{results}");
     let plan = read(".pitcrew/plan.json");
     let shards = plan["shards"].as_array().unwrap().len();
     (shards, read(".pitcrew/timings.json"))
+}
+
+fn read_json(dir: &Path, path: &str) -> Value {
+    serde_json::from_str(&fs::read_to_string(dir.join(path)).unwrap()).unwrap()
+}
+
+/// The seconds all files cost, by the history.
+fn files_seconds(history: &Value) -> f64 {
+    history["files"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s.as_f64().unwrap())
+        .sum()
 }
 
 fn startup(history: &Value) -> f64 {
@@ -139,23 +151,75 @@ fn node_files_loaded_in_processes_of_their_own_are_no_start_up() {
     // file's cost in any shard. Taken for start-up (more than 2 s per
     // `node --test` process, against 0.2 s of tests a second shard would
     // save), the second run chose one shard; the time no file ran says
-    // what one more `node --test` costs.
+    // what one more `node --test` costs. (Node's own pool set by the
+    // user: shards, not one process with a pool.)
     let dir = tempfile::tempdir().unwrap();
     node_project(dir.path());
-    let node = &["node", "--test"];
+    let node = &["node", "--test", "--test-concurrency=1"];
     let (first, history) = auto_run_of(dir.path(), node);
     assert_eq!(first, 2, "no history: as many shards as jobs");
     let startup = history["startup"]["node"].as_f64().unwrap();
-    let files: f64 = history["files"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|s| s.as_f64().unwrap())
-        .sum();
+    let files = files_seconds(&history);
     assert!(
         startup < files / 4.0,
         "a node process costs less than one of its files: {history}"
     );
     let (second, history) = auto_run_of(dir.path(), node);
     assert_eq!(second, 2, "{history}");
+}
+
+#[test]
+fn node_shards_of_whole_files_become_one_node_running_as_many_files_at_once() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    node_project(dir.path());
+    let node = &["node", "--test"];
+    for run in ["first", "second"] {
+        let (shards, history) = auto_run_of(dir.path(), node);
+        assert_eq!(shards, 1, "{run} run: one node process: {history}");
+        let result = read_json(dir.path(), ".pitcrew/results/shard-1.json");
+        assert_eq!(result["workers"], 2, "{run} run: {result}");
+        assert_eq!(result["processes"], 1, "{run} run: {result}");
+        let log = fs::read_to_string(dir.path().join(".pitcrew/logs/shard-1.log")).unwrap();
+        assert!(!log.is_empty());
+        // Each file burns 1 s of CPU: the files cost the two workers' time,
+        // not the one process's wall time (about half of it).
+        let files = files_seconds(&history);
+        assert!(files > 3.5, "{run} run: {history}");
+        // Two cores' time is no measure of a shard's start-up or busyness.
+        assert!(
+            history.get("runs").is_none_or(|r| r.get("node").is_none()),
+            "{history}"
+        );
+        assert!(
+            history.get("busy").is_none_or(|b| b.get("node").is_none()),
+            "{history}"
+        );
+    }
+    // With a shard count asked for, shards it is.
+    let out = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "2",
+            "--retries",
+            "0",
+            "--",
+            "node",
+            "--test",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = read_json(dir.path(), ".pitcrew/plan.json");
+    assert_eq!(plan["shards"].as_array().unwrap().len(), 2);
+    let result = read_json(dir.path(), ".pitcrew/results/shard-1.json");
+    assert!(result.get("workers").is_none(), "{result}");
 }

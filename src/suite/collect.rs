@@ -565,30 +565,13 @@ fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
 /// `node` that are not options (nor the values of the options that take
 /// one as a separate word).
 fn node_paths(base: &[String]) -> Vec<String> {
-    const TAKES_VALUE: &[&str] = &[
-        "--test-reporter",
-        "--test-reporter-destination",
-        "--test-name-pattern",
-        "--test-skip-pattern",
-        "--test-concurrency",
-        "--test-timeout",
-        "--test-shard",
-        "--import",
-        "--require",
-        "-r",
-        "--loader",
-        "--experimental-loader",
-        "--env-file",
-        "--conditions",
-        "-C",
-    ];
     let Some(start) = word_index(base, "node") else {
         return Vec::new();
     };
     let mut paths = Vec::new();
     let mut words = base[start + 1..].iter();
     while let Some(word) = words.next() {
-        if TAKES_VALUE.contains(&word.as_str()) {
+        if super::runners::NODE_VALUE_OPTIONS.contains(&word.as_str()) {
             words.next();
         } else if !word.starts_with('-') {
             paths.push(word.clone());

@@ -21,8 +21,11 @@ use crate::suite::timings::RunObservation;
 /// What to run, and how.
 pub struct Local<'a> {
     pub runner: &'static dyn Runner,
-    /// The user's command, e.g. `["npx", "jest"]`.
+    /// The command the shards run: the user's, e.g. `["npx", "jest"]`, or
+    /// with the runner's own pool set ([`Local::workers`]).
     pub command: &'a [String],
+    /// The runner's own pool size `command` sets, if pitcrew set one.
+    pub workers: Option<usize>,
     pub plan: &'a PlanFile,
     /// The sha256 of the plan file, which each shard result carries.
     pub plan_sha256: &'a str,
@@ -55,6 +58,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     let &Local {
         runner,
         command,
+        workers,
         plan,
         plan_sha256,
         retries,
@@ -104,13 +108,14 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         sink: Sink::File(log),
                     });
                     worst.fetch_max(usize::from(exit_code(&outcome, flaky)), Ordering::SeqCst);
-                    let result = shard_result(
+                    let mut result = shard_result(
                         plan_sha256.to_string(),
                         shard.index,
                         total,
                         runner.name(),
                         outcome,
                     );
+                    result.workers = workers.and_then(|w| u32::try_from(w).ok());
                     progress.finish(i, &result);
                     let origin = format!(".pitcrew/results/shard-{}.json", shard.index);
                     results

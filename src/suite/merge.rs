@@ -363,6 +363,7 @@ mod tests {
             cpu_share: None,
             processes: None,
             files_running_seconds: None,
+            workers: None,
             command: None,
         };
         let (a, b) = (shard("pytest"), shard("jest"));

@@ -481,6 +481,26 @@ pub fn local_shards(
     Ok(shards)
 }
 
+/// On one machine, shards of whole files for a runner with a pool of its
+/// own ([`Runner::with_workers`]) run better as one shard with that pool
+/// as large as the shard count: the command that sets it and the pool's
+/// size, when the count was left to pitcrew (`--shards` absent or `auto`),
+/// more than one shard pays, and no slow file is split (a pool runs whole
+/// files; only shards can share one file's tests out).
+pub fn local_pool(
+    runner: &dyn Runner,
+    command: &[String],
+    count: &ShardCount,
+    plan: &PlanFile,
+) -> Option<(Vec<String>, usize)> {
+    let automatic = count.shards.as_deref().is_none_or(|s| s == "auto");
+    let shards = plan.plan.shards.len();
+    if !automatic || shards < 2 || !plan.split_files.is_empty() {
+        return None;
+    }
+    runner.with_workers(command, shards).map(|c| (c, shards))
+}
+
 /// `K/N` with 1 ≤ K ≤ N.
 pub fn parse_shard(text: &str) -> Result<(usize, usize), PlanningError> {
     let bad = || {
@@ -506,6 +526,46 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), PlanningError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pool_replaces_shards_of_whole_files_only_when_the_count_was_left_to_pitcrew() {
+        let node = runners::by_name("node").unwrap();
+        let items = [Item::new("a.test.js", 1.0), Item::new("b.test.js", 1.0)];
+        let command: Vec<String> = ["node", "--test"].map(String::from).to_vec();
+        let count = |shards: Option<&str>| ShardCount {
+            whole_files: false,
+            shards: shards.map(Into::into),
+            target_minutes: 1.0,
+            shard_overhead_s: 0.0,
+            max_shards: 4,
+        };
+        let plan = |c: &ShardCount, fallback| {
+            plan_file(&items, &Timings::default(), Some(node), c.clone(), fallback).unwrap()
+        };
+        for asked in [None, Some("auto")] {
+            let c = count(asked);
+            let (pooled, workers) = local_pool(node, &command, &c, &plan(&c, Some(2))).unwrap();
+            assert_eq!(workers, 2);
+            assert!(
+                pooled.contains(&"--test-concurrency=2".to_owned()),
+                "{pooled:?}"
+            );
+        }
+        let two = count(Some("2"));
+        assert_eq!(local_pool(node, &command, &two, &plan(&two, Some(2))), None);
+        let c = count(None);
+        assert_eq!(local_pool(node, &command, &c, &plan(&c, Some(1))), None);
+        let pytest = runners::by_name("pytest").unwrap();
+        let pytest_command = ["pytest".to_owned()];
+        assert_eq!(
+            local_pool(pytest, &pytest_command, &c, &plan(&c, Some(2))),
+            None
+        );
+        // A split file needs shards: a pool runs whole files.
+        let mut split = plan(&c, Some(2));
+        split.split_files.insert("a.test.js".into(), Vec::new());
+        assert_eq!(local_pool(node, &command, &c, &split), None);
+    }
 
     #[test]
     fn shard_spec_is_validated() {

@@ -46,6 +46,12 @@ pub struct ShardResult {
     /// shard's time is the runner processes' own start-up and exit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files_running_seconds: Option<f64>,
+    /// How many files the runner ran at once in each of its processes,
+    /// when pitcrew set it (`pitcrew test` hands a node shard's parallelism
+    /// to node's own pool): the shard then kept that many cores busy, and
+    /// its time is not one core's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
     /// The test command `pitcrew run` was given (argv): what `report`
     /// records, so that `triage --fix` can re-run the tests without being
     /// told how (absent in older results).

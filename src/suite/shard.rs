@@ -52,6 +52,7 @@ pub fn shard_result(
         cpu_share,
         processes: Some(outcome.processes),
         files_running_seconds: outcome.files_running.map(|d| d.as_secs_f64()),
+        workers: None,
         command: None,
     }
 }

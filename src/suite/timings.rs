@@ -109,6 +109,10 @@ struct ShardCost<'a> {
     share: Option<f64>,
     /// Whether its runner runs each file in a process of its own.
     per_file: bool,
+    /// Whether it ran a pool of workers ([`ShardResult::workers`]): its
+    /// CPU time and wall time are several cores', so they tell neither how
+    /// busy a shard keeps a core nor, against shards, a start-up.
+    pooled: bool,
 }
 
 /// What the timing history knows that no longer exists: a warning, never
@@ -322,8 +326,12 @@ impl Timings {
                 let guessed = if per_file { ran.len().max(1) } else { 1 } as f64;
                 let processes = r.processes.filter(|p| *p > 0).map_or(guessed, f64::from);
                 let inside: f64 = ran.iter().map(|(_, s)| s).sum();
-                let outside = (r.duration_seconds - inside).max(0.0);
-                let share = share(r, idle);
+                // A pool of workers kept that many cores busy: its files'
+                // time is the workers' time, and how a shard shares a core
+                // says nothing of it.
+                let pool = r.workers.filter(|w| *w > 1).map(f64::from);
+                let outside = (pool.unwrap_or(1.0) * r.duration_seconds - inside).max(0.0);
+                let share = if pool.is_some() { None } else { share(r, idle) };
                 let alone = alone_seconds(r, share).map(|a| a / r.duration_seconds);
                 // A share its CPU time contradicts says nothing of the machine.
                 let share = share.filter(|_| alone.is_some() || r.cpu_seconds.is_none());
@@ -344,6 +352,7 @@ impl Timings {
                     inside_scale,
                     share,
                     per_file,
+                    pooled: pool.is_some(),
                 }
             })
             .collect();
@@ -548,7 +557,7 @@ fn run_cost(shards: &[&ShardCost<'_>]) -> Option<RunCost> {
     let mut seconds = 0.0;
     for shard in shards {
         let r = shard.result;
-        if r.error.is_some() || shard.ran.is_empty() {
+        if r.error.is_some() || shard.ran.is_empty() || shard.pooled {
             return None;
         }
         processes = processes.checked_add(r.processes.filter(|p| *p > 0)?)?;
@@ -616,7 +625,7 @@ fn alone_seconds(result: &ShardResult, share: Option<f64>) -> Option<f64> {
 /// time with a core to themselves, where every one was measured.
 fn busy(shards: &[ShardCost<'_>]) -> BTreeMap<String, f64> {
     let mut sums: BTreeMap<&str, Option<(f64, f64)>> = BTreeMap::new();
-    for shard in shards {
+    for shard in shards.iter().filter(|s| !s.pooled) {
         let r = shard.result;
         let sum = sums.entry(&r.runner).or_insert(Some((0.0, 0.0)));
         *sum = sum
@@ -779,6 +788,7 @@ mod tests {
             cpu_share: None,
             processes: None,
             files_running_seconds: None,
+            workers: None,
             command: None,
         }
     }
@@ -831,6 +841,41 @@ mod tests {
             ..n
         };
         assert_eq!(Timings::from_shards([&odd]).startup_of("node"), 6.0);
+    }
+
+    #[test]
+    fn a_pool_of_workers_costs_its_files_the_workers_time_and_says_nothing_of_shards() {
+        // One node process, two files at a time: of 5 s, files ran 4.6 s
+        // (0.4 s is node's own start-up), and the two workers spent 10 s,
+        // 1 s of it in tests. Its CPU time (9 s) is two cores'.
+        let pooled = ShardResult {
+            files_running_seconds: Some(4.6),
+            workers: Some(2),
+            cpu_seconds: Some(9.0),
+            cpu_share: Some(0.5),
+            ..processes(shard("node", 5.0, &[("x.mjs", 0.5), ("y.mjs", 0.5)]), 1)
+        };
+        let observed = RunObservation {
+            shards_at_once: 1,
+            idle_cores: Some(0.0),
+            cores_allowed: 2.0,
+        };
+        let t = Timings::from_run(std::iter::once(&pooled), Some(&observed));
+        assert!((t.startup_of("node") - 0.4).abs() < 1e-9, "{t:?}");
+        // Its tests, and the workers' 9 s outside tests less the start-up,
+        // spread (one process's time would have given them 2.1 s).
+        for file in ["x.mjs", "y.mjs"] {
+            assert!((t.files[file] - (0.5 + 4.3)).abs() < 1e-9, "{t:?}");
+        }
+        assert!(
+            t.runs.is_empty(),
+            "no start-up measured against shards: {t:?}"
+        );
+        assert!(
+            t.busy.is_empty(),
+            "two cores' CPU is not one shard's: {t:?}"
+        );
+        assert_eq!(t.waiting, None, "{t:?}");
     }
 
     fn processes(mut result: ShardResult, processes: u32) -> ShardResult {

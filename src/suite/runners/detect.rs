@@ -201,7 +201,7 @@ const UV_VALUE_OPTIONS: &[&str] = &[
 ];
 
 /// Options of `node` that take a separate value.
-const NODE_VALUE_OPTIONS: &[&str] = &[
+pub(crate) const NODE_VALUE_OPTIONS: &[&str] = &[
     "-r",
     "--require",
     "--import",
@@ -212,6 +212,13 @@ const NODE_VALUE_OPTIONS: &[&str] = &[
     "--env-file",
     "--title",
     "--stack-size",
+    "--test-reporter",
+    "--test-reporter-destination",
+    "--test-name-pattern",
+    "--test-skip-pattern",
+    "--test-concurrency",
+    "--test-timeout",
+    "--test-shard",
 ];
 
 /// Global options of `cargo` that take a separate value.

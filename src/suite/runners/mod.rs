@@ -34,6 +34,7 @@ pub mod xml;
 #[cfg(test)]
 mod integration_tests;
 
+pub(crate) use detect::NODE_VALUE_OPTIONS;
 pub use generic::JUNIT_ENV;
 pub use go_json::go_json_to_junit;
 
@@ -242,6 +243,17 @@ pub trait Runner: Send + Sync {
     /// can still be attributed to its file.
     fn junit_names_files(&self) -> bool {
         true
+    }
+    /// `base` with the runner's own pool set to `workers`: for a runner
+    /// that runs a process's test files that many at a time and still
+    /// attributes every result to its file (node's `--test-concurrency`).
+    /// On one machine such a pool beats shards of whole files: it hands
+    /// the next file to whichever worker is free, where shards are
+    /// balanced by predictions, and it starts one runner instead of one a
+    /// shard. `None`: no such pool, or `base` sets it already (the user's
+    /// choice stands).
+    fn with_workers(&self, _base: &[String], _workers: usize) -> Option<Vec<String>> {
+        None
     }
     /// Whether, asked to stop at the shard's timeout (SIGTERM; CTRL_BREAK
     /// on Windows), the runner still writes its JUnit file: the tests that

@@ -39,6 +39,9 @@ const NAME: &str = "node";
 const REPORTER: &str = include_str!("node_reporter.mjs");
 const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 
+/// How many test files node runs at once.
+const CONCURRENCY: &str = "--test-concurrency";
+
 impl Runner for Node {
     fn name(&self) -> &'static str {
         NAME
@@ -91,6 +94,25 @@ impl Runner for Node {
         )
     }
 
+    /// `--test-concurrency=N` where node's own options end (Node ≥ 20.10).
+    fn with_workers(&self, base: &[String], workers: usize) -> Option<Vec<String>> {
+        let node_at = detect::locate(base)
+            .filter(|f| f.kind == detect::Kind::Node)?
+            .index;
+        let at = detect::node_options_end(base, node_at);
+        let set = base[node_at + 1..at].iter().any(|w| {
+            w == CONCURRENCY
+                || w.strip_prefix(CONCURRENCY)
+                    .is_some_and(|v| v.starts_with('='))
+        });
+        if set || workers == 0 {
+            return None;
+        }
+        let mut words = base.to_vec();
+        words.insert(at, format!("{CONCURRENCY}={workers}"));
+        Some(words)
+    }
+
     /// Needs every failed test's file; None otherwise (node's own report
     /// never names it, so the caller must fill it in).
     /// `file::describe > path > name`.
@@ -123,6 +145,65 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("node").unwrap()
+    }
+
+    #[test]
+    fn the_pool_is_set_where_nodes_options_end_unless_the_user_set_it() {
+        let pooled = |base: &[&str]| runner().with_workers(&argv(base), 3);
+        assert_eq!(
+            pooled(&["node", "--import", "tsx", "--test", "test/a.test.js"]),
+            Some(argv(&[
+                "node",
+                "--import",
+                "tsx",
+                "--test",
+                "--test-concurrency=3",
+                "test/a.test.js"
+            ]))
+        );
+        assert_eq!(
+            pooled(&["env", "A=1", "node", "--test"]),
+            Some(argv(&[
+                "env",
+                "A=1",
+                "node",
+                "--test",
+                "--test-concurrency=3"
+            ]))
+        );
+        for set in [
+            &["node", "--test", "--test-concurrency=1"][..],
+            &[
+                "node",
+                "--test-concurrency",
+                "1",
+                "--test",
+                "test/a.test.js",
+            ],
+        ] {
+            assert_eq!(pooled(set), None, "{set:?}");
+        }
+        // A file named like the option is not the option.
+        assert!(pooled(&["node", "--test", "--test-concurrency-x"]).is_some());
+        assert_eq!(pooled(&["npm", "test"]), None);
+        assert_eq!(runner().with_workers(&argv(&["node", "--test"]), 0), None);
+    }
+
+    #[test]
+    fn a_separate_concurrency_value_is_not_taken_for_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = argv(&["test/a.test.js"]);
+        let inv = runner()
+            .invocation(
+                &argv(&["node", "--test-concurrency", "2", "--test"]),
+                &Selection::Files(&files),
+                &dir.path().join("node.xml"),
+            )
+            .unwrap();
+        assert_eq!(
+            &inv.args[..3],
+            &argv(&["--test-concurrency", "2", "--test"])[..]
+        );
     }
 
     #[test]
