@@ -20,6 +20,50 @@ pub fn control_chars(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Removes terminal escape sequences (colours, cursor moves: `ESC [ … final`;
+/// titles and links: `ESC ] … BEL` or `ESC ] … ESC \\`; and two-byte
+/// `ESC x`) from text a tool wrote for a terminal, so that a line of it
+/// quoted in an error reads as the tool meant it. What is left still
+/// needs [`control_chars`]: a stray ESC or other control is not removed.
+pub fn strip_ansi(text: &str) -> Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            // CSI: parameters and intermediates, then one final byte.
+            Some('[') => {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC: up to BEL or ST (ESC \\).
+            Some(']') => {
+                chars.next();
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            Some(c) if ('\u{40}'..='\u{5f}').contains(c) => {
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// How long one message from a plugin (an error value, a panic message)
 /// may be in a one-line error. The WIT asks for one line; a plugin could
 /// send 16 MiB, 6x that once escaped, and the host copies a failed phase's
@@ -111,6 +155,25 @@ pub fn markdown_code_block(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_sequences_are_removed_and_nothing_else() {
+        assert_eq!(
+            strip_ansi("\u{1b}[31mFAIL\u{1b}[39m src/a.test.ts \u{1b}[2m>\u{1b}[22m x"),
+            "FAIL src/a.test.ts > x"
+        );
+        assert_eq!(
+            strip_ansi("\u{1b}]8;;https://x\u{7}link\u{1b}]8;;\u{1b}\\ done\u{1b}M"),
+            "link done"
+        );
+        assert!(matches!(strip_ansi("plain"), Cow::Borrowed(_)));
+        // A lone ESC at the end, or before something that is no sequence,
+        // stays for control_chars to show.
+        assert_eq!(strip_ansi("a\u{1b}"), "a\u{1b}");
+        assert_eq!(strip_ansi("a\u{1b}\u{1}b"), "a\u{1b}\u{1}b");
+        // An unterminated sequence ends the text, it does not loop.
+        assert_eq!(strip_ansi("a\u{1b}[12"), "a");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -275,6 +275,13 @@ fn collect_timeout() -> u64 {
 /// The most telling line of a failed collection: pytest's `ERROR …` or
 /// `E   …` lines first, else the last line of stderr, else of stdout.
 fn why(stdout: &str, stderr: &str) -> String {
+    // Colours would be shown escaped, and a colour code alone looks like a
+    // line of output.
+    let (stdout, stderr) = (
+        crate::escape::strip_ansi(stdout),
+        crate::escape::strip_ansi(stderr),
+    );
+    let (stdout, stderr) = (stdout.as_ref(), stderr.as_ref());
     let all = || stdout.lines().chain(stderr.lines()).map(str::trim);
     let error = all().find(|l| l.starts_with("ERROR "));
     let detail = all().find(|l| l.starts_with("E "));
@@ -907,6 +914,15 @@ mod tests {
             "ERROR tests/test_a.py: ModuleNotFoundError: No module named 'x'"
         );
         assert_eq!(why("", "first\nlast words\n"), "last words");
+        // vitest colours its errors even into a pipe; a colour reset alone
+        // on the last line is not the error.
+        assert_eq!(
+            why(
+                "",
+                "\u{1b}[31mError: Failed to load url ./x\u{1b}[39m\n\u{1b}[0m\n"
+            ),
+            "Error: Failed to load url ./x"
+        );
         let err = run(argv(&["pitcrew-no-such-runner"]), Path::new("."), &[]).unwrap_err();
         assert!(matches!(err, CollectError::Spawn { .. }), "{err}");
         assert!(err.to_string().contains("pass --tests GLOB"), "{err}");
