@@ -404,6 +404,12 @@ enum Check {
     GoBuildHeader,
     /// A shell's `Killed` line: exact case, at line start or after a pid.
     ShellKilled,
+    /// ruff's full format: `--> ` then `file.py:line:column` on its line,
+    /// and a rule code (`E722 `, `F401 `) starting the line before.
+    RuffFull,
+    /// `at ` starting its line (after indentation or a timestamp), the line
+    /// the same as the one before and the one after.
+    RepeatedFrame,
 }
 
 /// The React flag: the marker is raised by React itself.
@@ -600,6 +606,10 @@ const RULES: &[Rule] = &[
     r("Connection timed out", C::Network, 0.85),
     r("Read timed out", C::Network, 0.8),
     r("Could not resolve host", C::Network, 0.92),
+    // curl and other clients: `Failed to connect to db port 5432 after 0 ms:
+    // Couldn't connect to server`.
+    r("Couldn't connect to server", C::Network, 0.88),
+    r("Failed to connect to", C::Network, 0.8),
     r("Name or service not known", C::Network, 0.9),
     r("Temporary failure in name resolution", C::Network, 0.92),
     r("no such host", C::Network, 0.88),
@@ -641,6 +651,25 @@ const RULES: &[Rule] = &[
     r("401 Unauthorized", C::Config, 0.72),
     r("EPERM", C::Config, 0.75).check(Check::Code),
     r("invalid config", C::Config, 0.85),
+    // A CI step's environment: `set -u` and a variable that is not set,
+    // a make target that does not exist, a checkout without the history,
+    // tags or branch the step expects, a requirements file that is not there,
+    // a package script that is not there, a lockfile out of date.
+    r("unbound variable", C::Config, 0.85),
+    r("No rule to make target", C::Config, 0.85),
+    r("not a git repository", C::Config, 0.85),
+    r("cannot describe anything", C::Config, 0.85),
+    r("did not match any file(s) known to git", C::Config, 0.85),
+    r("Could not open requirements file", C::Config, 0.9).lang(L_PY),
+    r("externally-managed-environment", C::Config, 0.88).lang(L_PY),
+    r("Missing script:", C::Config, 0.9).lang(L_JS),
+    r("lockfile", C::Config, 0.82).check(Check::LineHasAny(&[
+        "not up to date",
+        "needs to be updated",
+        "out of date",
+    ])),
+    // Node 17+ running an old webpack: the runtime version is wrong.
+    r("ERR_OSSL_EVP_UNSUPPORTED", C::Config, 0.85).lang(L_JS),
     r("configuration error", C::Config, 0.8),
     r("misconfigured", C::Config, 0.8),
     r("Invalid options object", C::Config, 0.85).lang(L_JS),
@@ -791,6 +820,24 @@ const RULES: &[Rule] = &[
     // found`, bash's `line 1: protoc: command not found`).
     r("not found", C::Dependency, 0.8).check(Check::LineHasAny(&["sh: ", "command not found"])),
     r("UNRESOLVED_IMPORT", C::Dependency, 0.9).check(Check::Code),
+    // Exit status 127 is the shell's "command not found": make's `Error
+    // 127`, a CI step's `exit code 127`.
+    r("Error 127", C::Dependency, 0.8).check(Check::NoDigitAfter),
+    r("exit code 127", C::Dependency, 0.8).check(Check::NoDigitAfter),
+    r("exit status 127", C::Dependency, 0.8).check(Check::NoDigitAfter),
+    // Native libraries and headers that are not installed: the linker's
+    // `unable to find library -lssl` (lld), `cannot find -lssl` (GNU ld),
+    // a C compiler's `fatal error: Python.h: No such file or directory`,
+    // pkg-config through a build script, the linker itself.
+    r("unable to find library -l", C::Dependency, 0.88),
+    r("cannot find -l", C::Dependency, 0.85),
+    r(".h: No such file or directory", C::Dependency, 0.88),
+    r("could not find system library", C::Dependency, 0.9).lang(L_RS),
+    r("linker `cc` not found", C::Dependency, 0.9).lang(L_RS),
+    // pip building a package from source, and pkg_resources.
+    r("Failed building wheel for", C::Dependency, 0.85).lang(L_PY),
+    r("subprocess-exited-with-error", C::Dependency, 0.8).lang(L_PY),
+    r("DistributionNotFound", C::Dependency, 0.9).lang(L_PY),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
@@ -862,6 +909,9 @@ const RULES: &[Rule] = &[
     r("fix available with", C::Lint, 0.85),
     r("fixes available with", C::Lint, 0.85),
     r(".py:", C::Lint, 0.85).check(Check::PyLintCode).lang(L_PY),
+    // ruff's full format: `E722 Do not use bare `except`` then
+    // ` --> app.py:4:5`.
+    r("--> ", C::Lint, 0.85).check(Check::RuffFull).lang(L_PY),
     r("imported but unused", C::Lint, 0.85).lang(L_PY),
     r("Undefined name ", C::Lint, 0.8)
         .check(Check::ExactCase)
@@ -959,6 +1009,10 @@ const RULES: &[Rule] = &[
     r("DEADLINE_EXCEEDED", C::Timeout, 0.82),
     r("TimeoutError", C::Timeout, 0.78),
     r("TimeoutException", C::Timeout, 0.78),
+    // A GitHub Actions job over its `timeout-minutes`.
+    r("exceeded the maximum execution time", C::Timeout, 0.92),
+    // node --test: a test still running when its parent ended.
+    r("did not finish before its parent", C::Timeout, 0.8).lang(L_JS),
     // --- React (runtime) --------------------------------------------------
     react("not wrapped in act(", 0.9),
     react("Invalid hook call", 0.95),
@@ -1057,6 +1111,11 @@ const RULES: &[Rule] = &[
     r("index out of range", C::Runtime, 0.82),
     r("fatal error:", C::Runtime, 0.6),
     r("deadlock", C::Runtime, 0.75),
+    // Go's race detector (and ThreadSanitizer's `WARNING: ThreadSanitizer:
+    // data race`).
+    r("DATA RACE", C::Runtime, 0.88).check(Check::ExactCase),
+    r("race detected during execution of test", C::Runtime, 0.9).lang(L_GO),
+    r("StackOverflowError", C::Runtime, 0.88).lang(L_JAVA),
     r("Traceback (most recent call last)", C::Runtime, 0.55).lang(L_PY),
     r("KeyError", C::Runtime, 0.8)
         .check(Check::WordStart)
@@ -1094,6 +1153,9 @@ const RULES: &[Rule] = &[
     // A thrown value with a JavaScript stack (`PaymentDeclined: …` then
     // `    at charge (src/pay.js:3:33)`), when nothing more specific matched.
     r("at ", C::Runtime, 0.5).check(Check::JsFrame),
+    // The same stack frame three times in a row: a runaway recursion whose
+    // error line was cut off the top of a long paste (Java, JavaScript).
+    r("at ", C::Runtime, 0.55).check(Check::RepeatedFrame),
     // --- weak -------------------------------------------------------------
     r("secret", C::Config, 0.3)
         .tier(Tier::Weak)
@@ -1121,6 +1183,8 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    // Node's own frames (`at … (node:internal/modules/cjs/loader:1228:15)`).
+    lang("node:internal", L_JS),
     // Python tools named in their own usage errors (`pytest: error: …`).
     lang("pytest", L_PY).check(Check::Word),
     lang("mypy", L_PY).check(Check::Word),
@@ -1542,6 +1606,55 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let before = t[ls..start].trim_ascii_end();
             after_ok && before.last().is_none_or(u8::is_ascii_digit)
         }
+        Check::RuffFull => {
+            let (ls, le) = line_bounds(t, start, end);
+            let cs = content_start(t, ls, start);
+            if ls == 0 || !t[cs..start].iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
+            // `app.py:4:5`
+            let path = t[end..le].trim_ascii_end();
+            let column = path.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let path = &path[..path.len() - column];
+            let Some(path) = path.strip_suffix(b":") else {
+                return false;
+            };
+            let line = path.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let path = &path[..path.len() - line];
+            if column == 0 || line == 0 || !path.ends_with(b".py:") && !path.ends_with(b".pyi:") {
+                return false;
+            }
+            // `E722 Do not use bare `except`` or `F401 [*] `os` imported but unused`.
+            let (pls, ple) = line_bounds(t, ls - 1, ls - 1);
+            let prev = t[content_start(t, pls, ple)..ple].trim_ascii_start();
+            let letters = prev.iter().take_while(|b| b.is_ascii_uppercase()).count();
+            let digits = prev[letters..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (1..=3).contains(&letters)
+                && (3..=4).contains(&digits)
+                && prev.get(letters + digits) == Some(&b' ')
+        }
+        Check::RepeatedFrame => {
+            if t.get(start..end) != Some(b"at ".as_slice())
+                || start
+                    .checked_sub(1)
+                    .is_some_and(|i| !matches!(t[i], b' ' | b'\t'))
+            {
+                return false;
+            }
+            let (ls, le) = line_bounds(t, start, end);
+            let cs = content_start(t, ls, start);
+            if ls == 0 || le >= t.len() || !t[cs..start].iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
+            let content = |a: usize, b: usize| t[content_start(t, a, b)..b].trim_ascii();
+            let frame = content(ls, le);
+            let (pls, ple) = line_bounds(t, ls - 1, ls - 1);
+            let (nls, nle) = line_bounds(t, le + 1, le + 1);
+            frame.len() > 3 && content(pls, ple) == frame && content(nls, nle) == frame
+        }
     }
 }
 
@@ -1743,7 +1856,7 @@ mod tests {
 
     #[test]
     fn rule_table_is_small_and_builds() {
-        assert!(RULES.len() <= 400, "{} rules", RULES.len());
+        assert!(RULES.len() <= 440, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -3117,6 +3230,103 @@ mod tests {
                 "1 snapshot passed. 2 snapshots unused.\n\nRe-run pytest with --snapshot-update to delete unused snapshots."
             ),
             Category::Snapshot
+        );
+    }
+
+    #[test]
+    fn ci_steps_shell_git_make_and_curl() {
+        use Category as C;
+        for (text, want) in [
+            (
+                "release.sh: line 3: REGISTRY_URL: unbound variable",
+                C::Config,
+            ),
+            (
+                "make: *** No rule to make target 'build'.  Stop.",
+                C::Config,
+            ),
+            (
+                "fatal: not a git repository (or any of the parent directories): .git",
+                C::Config,
+            ),
+            (
+                "fatal: No names found, cannot describe anything.",
+                C::Config,
+            ),
+            (
+                "error: pathspec 'v2' did not match any file(s) known to git",
+                C::Config,
+            ),
+            (
+                "ERROR: Could not open requirements file: [Errno 2] No such file or directory: 'r.txt'",
+                C::Config,
+            ),
+            ("npm error Missing script: \"build\"", C::Config),
+            (
+                " ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up to date with package.json",
+                C::Config,
+            ),
+            (
+                "curl: (7) Failed to connect to localhost port 8080 after 0 ms: Couldn't connect to server",
+                C::Network,
+            ),
+            (
+                "make: mkdocs: No such file or directory\nmake: *** [Makefile:2: docs] Error 127",
+                C::Dependency,
+            ),
+            (
+                "##[error]Process completed with exit code 127.",
+                C::Dependency,
+            ),
+            (
+                "  = note: rust-lld: error: unable to find library -lssl",
+                C::Dependency,
+            ),
+            (
+                "/usr/bin/ld: cannot find -lpq: No such file or directory",
+                C::Dependency,
+            ),
+            (
+                "src/ext.c:1:10: fatal error: Python.h: No such file or directory",
+                C::Dependency,
+            ),
+            (
+                "The job running on runner GitHub Actions 2 has exceeded the maximum execution time of 10 minutes.",
+                C::Timeout,
+            ),
+            (
+                "WARNING: DATA RACE\nRead at 0x00c0000b4158 by goroutine 9:",
+                C::Runtime,
+            ),
+        ] {
+            assert_cat(text, "", want);
+        }
+        // Exit code 1270 is not 127.
+        assert_ne!(cat("exit code 1270"), C::Dependency);
+        // A lockfile flag in a command line is not a stale lockfile.
+        assert_eq!(cat("Run yarn install --frozen-lockfile"), C::Unknown);
+    }
+
+    #[test]
+    fn ruff_full_format_and_repeated_frames() {
+        let ruff = "E722 Do not use bare `except`\n --> app.py:4:5\n  |\n4 |     except:\n  |     ^^^^^^\n\nFound 1 error.";
+        let c = classify(&failure(ruff, ""));
+        assert_eq!((c.category, c.language), (Category::Lint, Language::Python));
+        // rustc's location line is not ruff's.
+        let rustc = "error: unused variable\n --> src/lib.rs:1:5";
+        assert_ne!(cat(rustc), Category::Lint);
+        // The top of a stack overflow cut off a long paste.
+        let frames = "\tat Main.depth(Main.java:1)\n".repeat(5);
+        let c = classify(&failure(&frames, ""));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Runtime, Language::Java)
+        );
+        assert!(c.confidence < 0.8);
+        // Two different frames are a stack, not a recursion.
+        assert_eq!(
+            cat("\tat A.f(A.java:1)\n\tat B.g(B.java:2)\n\tat C.h(C.java:3)\n"),
+            Category::Unknown
         );
     }
 
