@@ -583,6 +583,7 @@ const RULES: &[Rule] = &[
     r("Killed", C::Resource, 0.75).check(Check::ShellKilled),
     r("No space left on device", C::Resource, 0.96),
     r("ENOSPC", C::Resource, 0.95).check(Check::Code),
+    r("ENOMEM", C::Resource, 0.88).check(Check::Code),
     r("Disk quota exceeded", C::Resource, 0.9),
     r("Too many open files", C::Resource, 0.95),
     r("EMFILE", C::Resource, 0.9).check(Check::Code),
@@ -648,6 +649,9 @@ const RULES: &[Rule] = &[
     r("could not read Username", C::Config, 0.85),
     r("terminal prompts disabled", C::Config, 0.85),
     r("Bad credentials", C::Config, 0.8),
+    // git over HTTPS without a usable token; a job without a Docker daemon.
+    r("Authentication failed for", C::Config, 0.85),
+    r("Is the docker daemon running", C::Config, 0.85),
     r("401 Unauthorized", C::Config, 0.72),
     r("EPERM", C::Config, 0.75).check(Check::Code),
     r("invalid config", C::Config, 0.85),
@@ -704,6 +708,10 @@ const RULES: &[Rule] = &[
     r("unsupported runtime", C::Config, 0.8),
     r("unsupported version", C::Config, 0.7),
     r("requires rustc", C::Config, 0.85).lang(L_RS),
+    r("could not find `Cargo.toml`", C::Config, 0.88).lang(L_RS),
+    // cargo --locked: `the lock file …/Cargo.lock needs to be updated`.
+    r("lock file", C::Config, 0.82)
+        .check(Check::LineHasAny(&["needs to be updated", "out of date"])),
     r("requires a different Python", C::Config, 0.9).lang(L_PY),
     r("requires go >=", C::Config, 0.88).lang(L_GO),
     // A tool's own configuration is wrong: a tsc error located in a JSON
@@ -773,6 +781,16 @@ const RULES: &[Rule] = &[
     r("NoClassDefFoundError", C::Dependency, 0.9).lang(L_JAVA),
     r("Could not find artifact", C::Dependency, 0.9).lang(L_JAVA),
     r("Could not resolve dependencies", C::Dependency, 0.9),
+    // Gradle: `Could not resolve all files for configuration ':app:…'`.
+    r("Could not resolve all", C::Dependency, 0.88).lang(L_JAVA),
+    // Composer (PHP) and Bundler (Ruby), whose failures are language other.
+    r(
+        "could not be resolved to an installable set",
+        C::Dependency,
+        0.9,
+    ),
+    r("Could not find gem", C::Dependency, 0.88),
+    r("cannot load such file", C::Dependency, 0.85),
     r("unresolved import", C::Dependency, 0.85),
     r("can't find crate", C::Dependency, 0.9).lang(L_RS),
     r("use of undeclared crate", C::Dependency, 0.75).lang(L_RS),
@@ -1043,6 +1061,8 @@ const RULES: &[Rule] = &[
     r("ComparisonFailure", C::Assertion, 0.9).lang(L_JAVA),
     r("expected:<", C::Assertion, 0.9),
     r("but was:<", C::Assertion, 0.85),
+    // JUnit 5 puts a space after the colon: `expected: <1> but was: <2>`.
+    r("but was: <", C::Assertion, 0.85).lang(L_JAVA),
     r("Expecting actual", C::Assertion, 0.88).lang(L_JAVA),
     r("assertion failed", C::Assertion, 0.9),
     r("assertion `left", C::Assertion, 0.95).lang(L_RS),
@@ -3298,6 +3318,48 @@ mod tests {
                 "WARNING: DATA RACE\nRead at 0x00c0000b4158 by goroutine 9:",
                 C::Runtime,
             ),
+        ] {
+            assert_cat(text, "", want);
+        }
+        for (text, want) in [
+            ("Error: spawn ENOMEM", C::Resource),
+            (
+                "fatal: Authentication failed for 'https://github.com/acme/app.git/'",
+                C::Config,
+            ),
+            (
+                "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+                C::Config,
+            ),
+            (
+                "error: could not find `Cargo.toml` in `/home/runner/work/app/app` or any parent directory",
+                C::Config,
+            ),
+            (
+                "error: the lock file /home/runner/work/app/app/Cargo.lock needs to be updated but --locked was passed to prevent this",
+                C::Config,
+            ),
+            (
+                "Could not resolve all files for configuration ':app:debugCompileClasspath'.",
+                C::Dependency,
+            ),
+            (
+                "Your requirements could not be resolved to an installable set of packages.",
+                C::Dependency,
+            ),
+            (
+                "Could not find gem 'rails (~> 7.1)' in locally installed gems.",
+                C::Dependency,
+            ),
+            (
+                "<internal:/usr/lib/ruby/3.1.0/rubygems/core_ext/kernel_require.rb>:85:in `require': cannot load such file -- nokogiri (LoadError)",
+                C::Dependency,
+            ),
+            (
+                "org.opentest4j.AssertionFailedError: expected: <3> but was: <4>",
+                C::Assertion,
+            ),
+            ("expected: <3> but was: <4>", C::Assertion),
         ] {
             assert_cat(text, "", want);
         }
