@@ -284,7 +284,10 @@ fn the_classifier_meets_the_bar_on_the_development_corpus() {
     for (name, scored) in [
         ("development before b6", part(&dev, &|r| !b6(r))),
         ("development, batch b6", part(&dev, &b6)),
-        ("held-out before b6 (never tuned on)", part(&held, &|r| !b6(r))),
+        (
+            "held-out before b6 (never tuned on)",
+            part(&held, &|r| !b6(r)),
+        ),
         ("held-out, batch b6 (never tuned on)", part(&held, &b6)),
         ("held-out, all (never tuned on)", score(&held)),
     ] {
