@@ -17,6 +17,12 @@ The split is fixed by a rule decided before any tuning: a case is held out
 when the SHA-256 of its id, read as a number, is divisible by 5. All shapes of
 one case share its split, so a held-out failure is never seen in another
 shape.
+
+A case may name the marker its output must contain (``expect``, a regular
+expression written before the case is first run): a case whose tool fails
+without it failed for another reason than the one its label says, and is
+refused like a case that passes. A held-out case's output is never printed,
+not even when the case is broken.
 """
 
 import argparse
