@@ -22,8 +22,8 @@
 //! |---|---|---|
 //! | 1 | resource | OOM, killed (137), disk full end everything else; a compile or test that was killed is a resource failure |
 //! | 2 | network | a refused connection or DNS failure makes tests time out and installs fail |
-//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; includes JS module-format errors (`Cannot use import statement outside a module`) and a tool's own configuration: tsc errors located in tsconfig or about options (TS5xxx), config files not found, runners' option validation, no test files matched, missing package scripts, unparsable manifests (Cargo.toml, go.mod), ESLint's crash banner (at the compile tier, below dependency) |
-//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors; so are javac's `package … does not exist`, failed install scripts and a script's command not found |
+//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; a CI step's environment (`set -u`'s unbound variable, a make target or git branch that is not there, a missing requirements file or package script, a stale lockfile); includes JS module-format errors (`Cannot use import statement outside a module`) and a tool's own configuration: tsc errors located in tsconfig or about options (TS5xxx), config files not found, runners' option validation, no test files matched, missing package scripts, unparsable manifests (Cargo.toml, go.mod), ESLint's crash banner (at the compile tier, below dependency) |
+//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors; so are javac's `package … does not exist`, failed install scripts, a script's command not found (and exit status 127), native libraries and headers the linker or C compiler cannot find |
 //! | 5 | compile | distinctive compiler diagnostics (`error[E0308]`, `error TS2322`, javac, go build, Python `SyntaxError`); JSON parse errors (`SyntaxError: … in JSON`) are runtime at this tier |
 //! | 6 | lint | linters and formatters, before the generic build banners they trigger |
 //! | 7 | build | generic build banners (`Failed to compile`, `could not compile`, `Build failed`) → compile |
@@ -33,7 +33,7 @@
 //! | 11 | assertion | a test expectation failed (a React warning printed next to it makes the specialty react, not the category runtime) |
 //! | 12 | React | errors and warnings raised by React itself → runtime, before the generic errors they come with |
 //! | 13 | runtime | exceptions, panics, crashes; generic `Exception` is last here, with low confidence |
-//! | 14 | weak | a bare mention of a secret → config, only when nothing else matched |
+//! | 14 | weak | a bare mention of a secret, git's `not a git repository` and `cannot describe anything` (often a version lookup's noise) → config, only when nothing else matched |
 //!
 //! Matches in the test name count only when the message and details decide
 //! nothing, and then with halved confidence (at most 0.4). Nothing at all →
@@ -661,8 +661,10 @@ const RULES: &[Rule] = &[
     // a package script that is not there, a lockfile out of date.
     r("unbound variable", C::Config, 0.85),
     r("No rule to make target", C::Config, 0.85),
-    r("not a git repository", C::Config, 0.85),
-    r("cannot describe anything", C::Config, 0.85),
+    // These two are often harmless noise (a version lookup in a build that
+    // failed for another reason): they decide only when nothing else does.
+    r("not a git repository", C::Config, 0.8).tier(Tier::Weak),
+    r("cannot describe anything", C::Config, 0.8).tier(Tier::Weak),
     r("did not match any file(s) known to git", C::Config, 0.85),
     r("Could not open requirements file", C::Config, 0.9).lang(L_PY),
     r("externally-managed-environment", C::Config, 0.88).lang(L_PY),
@@ -3363,6 +3365,13 @@ mod tests {
         ] {
             assert_cat(text, "", want);
         }
+        // A version lookup's noise does not hide the failure.
+        assert_eq!(
+            cat(
+                "fatal: not a git repository (or any of the parent directories): .git\nAssertionError: expected 3 to equal 4"
+            ),
+            C::Assertion
+        );
         // Exit code 1270 is not 127.
         assert_ne!(cat("exit code 1270"), C::Dependency);
         // A lockfile flag in a command line is not a stale lockfile.
