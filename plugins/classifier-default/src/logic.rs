@@ -392,9 +392,11 @@ enum Check {
     /// `.py:` followed by `line:column: ` and a pycodestyle/pyflakes code
     /// (`app.py:2:1: E302 …`, flake8's and ruff's concise format).
     PyLintCode,
-    /// A JavaScript stack frame: `at ` alone at the start of its line, the
-    /// line ending in `:line:column` or `:line:column)`.
-    JsFrame,
+    /// A stack frame: `at ` alone at the start of its line (after
+    /// indentation or a timestamp), and either the line ends in
+    /// `:line:column` or `:line:column)` (JavaScript), or it is the same as
+    /// the two lines before it (any language's frame, repeated: a recursion).
+    StackFrame,
     /// Lowercase `error: ` starting a word, with `expected` later on the line
     /// (javac `error: ';' expected`, rustc/gcc `error: expected …`).
     CompilerExpected,
@@ -407,9 +409,6 @@ enum Check {
     /// ruff's full format: `--> ` then `file.py:line:column` on its line,
     /// and a rule code (`E722 `, `F401 `) starting the line before.
     RuffFull,
-    /// `at ` starting its line (after indentation or a timestamp), the line
-    /// the same as the one before and the one after.
-    RepeatedFrame,
 }
 
 /// The React flag: the marker is raised by React itself.
@@ -1173,11 +1172,11 @@ const RULES: &[Rule] = &[
     // code, when nothing more specific matched.
     r("Error: ", C::Runtime, 0.6).check(Check::ErrorHeader),
     // A thrown value with a JavaScript stack (`PaymentDeclined: …` then
-    // `    at charge (src/pay.js:3:33)`), when nothing more specific matched.
-    r("at ", C::Runtime, 0.5).check(Check::JsFrame),
-    // The same stack frame three times in a row: a runaway recursion whose
-    // error line was cut off the top of a long paste (Java, JavaScript).
-    r("at ", C::Runtime, 0.55).check(Check::RepeatedFrame),
+    // `    at charge (src/pay.js:3:33)`), or the same frame three times in a
+    // row (a runaway recursion whose error line was cut off the top of a
+    // long paste, in Java as in JavaScript), when nothing more specific
+    // matched.
+    r("at ", C::Runtime, 0.5).check(Check::StackFrame),
     // --- weak -------------------------------------------------------------
     r("secret", C::Config, 0.3)
         .tier(Tier::Weak)
@@ -1564,9 +1563,19 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && (3..=4).contains(&digits)
                 && code.get(letters + digits) == Some(&b' ')
         }
-        Check::JsFrame => {
-            let (ls, le) = line_bounds(t, start, end);
-            let ls = content_start(t, ls, start);
+        Check::StackFrame => {
+            if t.get(start..end) != Some(b"at ".as_slice())
+                || start
+                    .checked_sub(1)
+                    .is_some_and(|i| !matches!(t[i], b' ' | b'\t'))
+            {
+                return false;
+            }
+            let (line_start, le) = line_bounds(t, start, end);
+            let ls = content_start(t, line_start, start);
+            if start == ls || !t[ls..start].iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
             let line = t[ls..le].trim_ascii_end();
             let line = line.strip_suffix(b")").unwrap_or(line);
             let column = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
@@ -1574,11 +1583,8 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let number = rest.strip_suffix(b":").map_or(0, |r| {
                 r.iter().rev().take_while(|b| b.is_ascii_digit()).count()
             });
-            t.get(start..end) == Some(b"at ".as_slice())
-                && t[ls..start].iter().all(u8::is_ascii_whitespace)
-                && start > ls
-                && column > 0
-                && number > 0
+            (column > 0 && number > 0)
+                || repeats_above(t, line_start, t[start..le].trim_ascii_end())
         }
         Check::CompilerExpected => {
             let (_, le) = line_bounds(t, start, end);
@@ -1658,31 +1664,41 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && (3..=4).contains(&digits)
                 && prev.get(letters + digits) == Some(&b' ')
         }
-        Check::RepeatedFrame => {
-            if t.get(start..end) != Some(b"at ".as_slice())
-                || start
-                    .checked_sub(1)
-                    .is_some_and(|i| !matches!(t[i], b' ' | b'\t'))
-            {
-                return false;
-            }
-            let (ls, le) = line_bounds(t, start, end);
-            let cs = content_start(t, ls, start);
-            if ls == 0 || le >= t.len() || !t[cs..start].iter().all(u8::is_ascii_whitespace) {
-                return false;
-            }
-            let content = |a: usize, b: usize| t[content_start(t, a, b)..b].trim_ascii();
-            let frame = content(ls, le);
-            let (pls, ple) = line_bounds(t, ls - 1, ls - 1);
-            let (nls, nle) = line_bounds(t, le + 1, le + 1);
-            frame.len() > 3 && content(pls, ple) == frame && content(nls, nle) == frame
-        }
     }
 }
 
 /// Where a line's content starts: after the timestamp GitHub Actions puts
 /// before every log line (`2024-05-01T12:00:00.1234567Z `), when there is
 /// one before `limit`.
+/// Whether the two lines above the one starting at `line_start` end with
+/// `frame`, after nothing but their own indentation or timestamp. Compared
+/// from their ends, so that a frame unlike the one before it (nearly all)
+/// costs a few bytes.
+fn repeats_above(t: &[u8], line_start: usize, frame: &[u8]) -> bool {
+    let mut above = line_start;
+    for _ in 0..2 {
+        let Some(before) = above.checked_sub(1).map(|nl| t[..nl].trim_ascii_end()) else {
+            return false;
+        };
+        let Some(rest) = before.strip_suffix(frame) else {
+            return false;
+        };
+        let window = &rest[rest.len().saturating_sub(64)..];
+        match window.iter().rposition(|&b| b == b'\n') {
+            Some(nl) if window[nl + 1..].last().is_none_or(u8::is_ascii_whitespace) => {
+                above = rest.len() - window.len() + nl + 1;
+            }
+            None if window.len() == rest.len()
+                && window.last().is_none_or(u8::is_ascii_whitespace) =>
+            {
+                above = 0;
+            }
+            _ => return false,
+        }
+    }
+    frame.len() > 3
+}
+
 fn content_start(t: &[u8], line_start: usize, limit: usize) -> usize {
     let line = &t[line_start..limit.max(line_start)];
     let stamp = line.len() >= 21
@@ -3394,6 +3410,11 @@ mod tests {
             (Category::Runtime, Language::Java)
         );
         assert!(c.confidence < 0.8);
+        // The same in a GitHub Actions log, each line with its own timestamp.
+        let stamped: String = (0..4)
+            .map(|i| format!("2026-11-30T14:0{i}:00.000000{i}Z \tat Main.depth(Main.java:1)\n"))
+            .collect();
+        assert_eq!(cat(&stamped), Category::Runtime);
         // Two different frames are a stack, not a recursion.
         assert_eq!(
             cat("\tat A.f(A.java:1)\n\tat B.g(B.java:2)\n\tat C.h(C.java:3)\n"),
