@@ -17,6 +17,12 @@ The split is fixed by a rule decided before any tuning: a case is held out
 when the SHA-256 of its id, read as a number, is divisible by 5. All shapes of
 one case share its split, so a held-out failure is never seen in another
 shape.
+
+A case may name the marker its output must contain (``expect``, a regular
+expression written before the case is first run): a case whose tool fails
+without it failed for another reason than the one its label says, and is
+refused like a case that passes. A held-out case's output is never printed,
+not even when the case is broken.
 """
 
 import argparse
@@ -55,10 +61,12 @@ def normalise(text, tmp):
     for path in {tools_modules, os.path.realpath(tools_modules)}:
         text = text.replace(path, WORKSPACE + "/node_modules")
         text = text.replace(os.path.relpath(path, tmp), "node_modules")
-    venv = os.path.join(TOOLS, "venv")
-    for path in {venv, os.path.realpath(venv)}:
-        text = text.replace(path, PYTHON_HOME)
-        text = text.replace(os.path.relpath(path, tmp), PYTHON_HOME)
+    # venv-plugins first: venv is a prefix of it.
+    for name in ("venv-plugins", "venv"):
+        venv = os.path.join(TOOLS, name)
+        for path in {venv, os.path.realpath(venv)}:
+            text = text.replace(path, PYTHON_HOME)
+            text = text.replace(os.path.relpath(path, tmp), PYTHON_HOME)
     for path in {tmp, os.path.realpath(tmp)}:
         text = text.replace(path, WORKSPACE)
     lines = text.rstrip().split("\n")
@@ -152,6 +160,7 @@ def run_case(case, tools):
         env["GOPATH"] = os.path.join(tools, "gopath")
         env["GOCACHE"] = os.path.join(tools, "gocache")
         env["GOPROXY"] = "off"
+        env["PLUGINS_VENV"] = os.path.join(tools, "venv-plugins")
         env.update(case.get("env", {}))
         try:
             proc = subprocess.run(
@@ -161,8 +170,14 @@ def run_case(case, tools):
             output, code = proc.stdout + proc.stderr, proc.returncode
         except subprocess.TimeoutExpired as e:
             return None, f"timed out: {e}"
+        # A held-out case's output is never shown, not even when it is broken.
+        shown = output[-2000:] if split_of(case["id"]) == "dev" else "(held out: output not shown)"
         if code == 0:
-            return None, "the tool succeeded: the case is broken\n" + output[-2000:]
+            return None, "the tool succeeded: the case is broken\n" + shown
+        # The marker written with the case before it was first run: the tool
+        # must have failed for the intended reason.
+        if case.get("expect") and not re.search(case["expect"], ANSI.sub("", output)):
+            return None, f"exit {code} without the expected marker /{case['expect']}/\n" + shown
         text = normalise(output, tmp)
         structured = []
         report = case.get("report")
@@ -171,7 +186,7 @@ def run_case(case, tools):
             path = os.path.join(tmp, name)
             structured = junit_records(path, tmp) if kind == "junit" else jest_records(path, tmp)
             if not structured:
-                return None, f"no failed test case in the {kind} report {name}\n" + text[-2000:]
+                return None, f"no failed test case in the {kind} report {name}\n" + shown
         return (text, code, structured), None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -22,4 +22,10 @@ if [ ! -x "$tools/venv/bin/ruff" ]; then
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install -q pytest pytest-timeout syrupy ruff flake8 mypy
 fi
+if [ ! -x "$tools/venv-plugins/bin/pytest" ]; then
+  # pytest with plugins, for the b6 cases only: installed beside the other
+  # pytest so that its plugins do not change the other cases' output.
+  python3 -m venv "$tools/venv-plugins"
+  "$tools/venv-plugins/bin/pip" install -q pytest==9.2.0 hypothesis==6.170.17 pytest-asyncio==1.5.0
+fi
 exec python3 "$here/generate.py" --tools "$tools" --out "$repo/tests/corpus/classifier/corpus.jsonl" "$@"

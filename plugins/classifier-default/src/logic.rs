@@ -22,8 +22,8 @@
 //! |---|---|---|
 //! | 1 | resource | OOM, killed (137), disk full end everything else; a compile or test that was killed is a resource failure |
 //! | 2 | network | a refused connection or DNS failure makes tests time out and installs fail |
-//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; includes JS module-format errors (`Cannot use import statement outside a module`) and a tool's own configuration: tsc errors located in tsconfig or about options (TS5xxx), config files not found, runners' option validation, no test files matched, missing package scripts, unparsable manifests (Cargo.toml, go.mod), ESLint's crash banner (at the compile tier, below dependency) |
-//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors; so are javac's `package … does not exist`, failed install scripts and a script's command not found |
+//! | 3 | config | a missing variable, bad config or wrong runtime version breaks builds and tests downstream; a CI step's environment (`set -u`'s unbound variable, a make target or git branch that is not there, a missing requirements file or package script, a stale lockfile); includes JS module-format errors (`Cannot use import statement outside a module`) and a tool's own configuration: tsc errors located in tsconfig or about options (TS5xxx), config files not found, runners' option validation, no test files matched, missing package scripts, unparsable manifests (Cargo.toml, go.mod), ESLint's crash banner (at the compile tier, below dependency) |
+//! | 4 | dependency | `error TS2307: Cannot find module` and `error[E0432]: unresolved import` are missing dependencies, not type errors; so are javac's `package … does not exist`, failed install scripts, a script's command not found (and exit status 127), native libraries and headers the linker or C compiler cannot find |
 //! | 5 | compile | distinctive compiler diagnostics (`error[E0308]`, `error TS2322`, javac, go build, Python `SyntaxError`); JSON parse errors (`SyntaxError: … in JSON`) are runtime at this tier |
 //! | 6 | lint | linters and formatters, before the generic build banners they trigger |
 //! | 7 | build | generic build banners (`Failed to compile`, `could not compile`, `Build failed`) → compile |
@@ -33,7 +33,7 @@
 //! | 11 | assertion | a test expectation failed (a React warning printed next to it makes the specialty react, not the category runtime) |
 //! | 12 | React | errors and warnings raised by React itself → runtime, before the generic errors they come with |
 //! | 13 | runtime | exceptions, panics, crashes; generic `Exception` is last here, with low confidence |
-//! | 14 | weak | a bare mention of a secret → config, only when nothing else matched |
+//! | 14 | weak | a bare mention of a secret, git's `not a git repository` and `cannot describe anything` (often a version lookup's noise) → config, only when nothing else matched |
 //!
 //! Matches in the test name count only when the message and details decide
 //! nothing, and then with halved confidence (at most 0.4). Nothing at all →
@@ -392,9 +392,11 @@ enum Check {
     /// `.py:` followed by `line:column: ` and a pycodestyle/pyflakes code
     /// (`app.py:2:1: E302 …`, flake8's and ruff's concise format).
     PyLintCode,
-    /// A JavaScript stack frame: `at ` alone at the start of its line, the
-    /// line ending in `:line:column` or `:line:column)`.
-    JsFrame,
+    /// A stack frame: `at ` alone at the start of its line (after
+    /// indentation or a timestamp), and either the line ends in
+    /// `:line:column` or `:line:column)` (JavaScript), or it is the same as
+    /// the two lines before it (any language's frame, repeated: a recursion).
+    StackFrame,
     /// Lowercase `error: ` starting a word, with `expected` later on the line
     /// (javac `error: ';' expected`, rustc/gcc `error: expected …`).
     CompilerExpected,
@@ -404,6 +406,9 @@ enum Check {
     GoBuildHeader,
     /// A shell's `Killed` line: exact case, at line start or after a pid.
     ShellKilled,
+    /// ruff's full format: `--> ` then `file.py:line:column` on its line,
+    /// and a rule code (`E722 `, `F401 `) starting the line before.
+    RuffFull,
 }
 
 /// The React flag: the marker is raised by React itself.
@@ -577,6 +582,7 @@ const RULES: &[Rule] = &[
     r("Killed", C::Resource, 0.75).check(Check::ShellKilled),
     r("No space left on device", C::Resource, 0.96),
     r("ENOSPC", C::Resource, 0.95).check(Check::Code),
+    r("ENOMEM", C::Resource, 0.88).check(Check::Code),
     r("Disk quota exceeded", C::Resource, 0.9),
     r("Too many open files", C::Resource, 0.95),
     r("EMFILE", C::Resource, 0.9).check(Check::Code),
@@ -600,6 +606,10 @@ const RULES: &[Rule] = &[
     r("Connection timed out", C::Network, 0.85),
     r("Read timed out", C::Network, 0.8),
     r("Could not resolve host", C::Network, 0.92),
+    // curl and other clients: `Failed to connect to db port 5432 after 0 ms:
+    // Couldn't connect to server`.
+    r("Couldn't connect to server", C::Network, 0.88),
+    r("Failed to connect to", C::Network, 0.8),
     r("Name or service not known", C::Network, 0.9),
     r("Temporary failure in name resolution", C::Network, 0.92),
     r("no such host", C::Network, 0.88),
@@ -638,9 +648,33 @@ const RULES: &[Rule] = &[
     r("could not read Username", C::Config, 0.85),
     r("terminal prompts disabled", C::Config, 0.85),
     r("Bad credentials", C::Config, 0.8),
+    // git over HTTPS without a usable token; a job without a Docker daemon.
+    r("Authentication failed for", C::Config, 0.85),
+    r("Is the docker daemon running", C::Config, 0.85),
     r("401 Unauthorized", C::Config, 0.72),
     r("EPERM", C::Config, 0.75).check(Check::Code),
     r("invalid config", C::Config, 0.85),
+    // A CI step's environment: `set -u` and a variable that is not set,
+    // a make target that does not exist, a checkout without the history,
+    // tags or branch the step expects, a requirements file that is not there,
+    // a package script that is not there, a lockfile out of date.
+    r("unbound variable", C::Config, 0.85),
+    r("No rule to make target", C::Config, 0.85),
+    // These two are often harmless noise (a version lookup in a build that
+    // failed for another reason): they decide only when nothing else does.
+    r("not a git repository", C::Config, 0.8).tier(Tier::Weak),
+    r("cannot describe anything", C::Config, 0.8).tier(Tier::Weak),
+    r("did not match any file(s) known to git", C::Config, 0.85),
+    r("Could not open requirements file", C::Config, 0.9).lang(L_PY),
+    r("externally-managed-environment", C::Config, 0.88).lang(L_PY),
+    r("Missing script:", C::Config, 0.9).lang(L_JS),
+    r("lockfile", C::Config, 0.82).check(Check::LineHasAny(&[
+        "not up to date",
+        "needs to be updated",
+        "out of date",
+    ])),
+    // Node 17+ running an old webpack: the runtime version is wrong.
+    r("ERR_OSSL_EVP_UNSUPPORTED", C::Config, 0.85).lang(L_JS),
     r("configuration error", C::Config, 0.8),
     r("misconfigured", C::Config, 0.8),
     r("Invalid options object", C::Config, 0.85).lang(L_JS),
@@ -675,6 +709,10 @@ const RULES: &[Rule] = &[
     r("unsupported runtime", C::Config, 0.8),
     r("unsupported version", C::Config, 0.7),
     r("requires rustc", C::Config, 0.85).lang(L_RS),
+    r("could not find `Cargo.toml`", C::Config, 0.88).lang(L_RS),
+    // cargo --locked: `the lock file …/Cargo.lock needs to be updated`.
+    r("lock file", C::Config, 0.82)
+        .check(Check::LineHasAny(&["needs to be updated", "out of date"])),
     r("requires a different Python", C::Config, 0.9).lang(L_PY),
     r("requires go >=", C::Config, 0.88).lang(L_GO),
     // A tool's own configuration is wrong: a tsc error located in a JSON
@@ -744,6 +782,16 @@ const RULES: &[Rule] = &[
     r("NoClassDefFoundError", C::Dependency, 0.9).lang(L_JAVA),
     r("Could not find artifact", C::Dependency, 0.9).lang(L_JAVA),
     r("Could not resolve dependencies", C::Dependency, 0.9),
+    // Gradle: `Could not resolve all files for configuration ':app:…'`.
+    r("Could not resolve all", C::Dependency, 0.88).lang(L_JAVA),
+    // Composer (PHP) and Bundler (Ruby), whose failures are language other.
+    r(
+        "could not be resolved to an installable set",
+        C::Dependency,
+        0.9,
+    ),
+    r("Could not find gem", C::Dependency, 0.88),
+    r("cannot load such file", C::Dependency, 0.85),
     r("unresolved import", C::Dependency, 0.85),
     r("can't find crate", C::Dependency, 0.9).lang(L_RS),
     r("use of undeclared crate", C::Dependency, 0.75).lang(L_RS),
@@ -791,6 +839,24 @@ const RULES: &[Rule] = &[
     // found`, bash's `line 1: protoc: command not found`).
     r("not found", C::Dependency, 0.8).check(Check::LineHasAny(&["sh: ", "command not found"])),
     r("UNRESOLVED_IMPORT", C::Dependency, 0.9).check(Check::Code),
+    // Exit status 127 is the shell's "command not found": make's `Error
+    // 127`, a CI step's `exit code 127`.
+    r("Error 127", C::Dependency, 0.8).check(Check::NoDigitAfter),
+    r("exit code 127", C::Dependency, 0.8).check(Check::NoDigitAfter),
+    r("exit status 127", C::Dependency, 0.8).check(Check::NoDigitAfter),
+    // Native libraries and headers that are not installed: the linker's
+    // `unable to find library -lssl` (lld), `cannot find -lssl` (GNU ld),
+    // a C compiler's `fatal error: Python.h: No such file or directory`,
+    // pkg-config through a build script, the linker itself.
+    r("unable to find library -l", C::Dependency, 0.88),
+    r("cannot find -l", C::Dependency, 0.85),
+    r(".h: No such file or directory", C::Dependency, 0.88),
+    r("could not find system library", C::Dependency, 0.9).lang(L_RS),
+    r("linker `cc` not found", C::Dependency, 0.9).lang(L_RS),
+    // pip building a package from source, and pkg_resources.
+    r("Failed building wheel for", C::Dependency, 0.85).lang(L_PY),
+    r("subprocess-exited-with-error", C::Dependency, 0.8).lang(L_PY),
+    r("DistributionNotFound", C::Dependency, 0.9).lang(L_PY),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
@@ -862,6 +928,9 @@ const RULES: &[Rule] = &[
     r("fix available with", C::Lint, 0.85),
     r("fixes available with", C::Lint, 0.85),
     r(".py:", C::Lint, 0.85).check(Check::PyLintCode).lang(L_PY),
+    // ruff's full format: `E722 Do not use bare `except`` then
+    // ` --> app.py:4:5`.
+    r("--> ", C::Lint, 0.85).check(Check::RuffFull).lang(L_PY),
     r("imported but unused", C::Lint, 0.85).lang(L_PY),
     r("Undefined name ", C::Lint, 0.8)
         .check(Check::ExactCase)
@@ -959,6 +1028,10 @@ const RULES: &[Rule] = &[
     r("DEADLINE_EXCEEDED", C::Timeout, 0.82),
     r("TimeoutError", C::Timeout, 0.78),
     r("TimeoutException", C::Timeout, 0.78),
+    // A GitHub Actions job over its `timeout-minutes`.
+    r("exceeded the maximum execution time", C::Timeout, 0.92),
+    // node --test: a test still running when its parent ended.
+    r("did not finish before its parent", C::Timeout, 0.8).lang(L_JS),
     // --- React (runtime) --------------------------------------------------
     react("not wrapped in act(", 0.9),
     react("Invalid hook call", 0.95),
@@ -989,6 +1062,8 @@ const RULES: &[Rule] = &[
     r("ComparisonFailure", C::Assertion, 0.9).lang(L_JAVA),
     r("expected:<", C::Assertion, 0.9),
     r("but was:<", C::Assertion, 0.85),
+    // JUnit 5 puts a space after the colon: `expected: <1> but was: <2>`.
+    r("but was: <", C::Assertion, 0.85).lang(L_JAVA),
     r("Expecting actual", C::Assertion, 0.88).lang(L_JAVA),
     r("assertion failed", C::Assertion, 0.9),
     r("assertion `left", C::Assertion, 0.95).lang(L_RS),
@@ -1057,6 +1132,11 @@ const RULES: &[Rule] = &[
     r("index out of range", C::Runtime, 0.82),
     r("fatal error:", C::Runtime, 0.6),
     r("deadlock", C::Runtime, 0.75),
+    // Go's race detector (and ThreadSanitizer's `WARNING: ThreadSanitizer:
+    // data race`).
+    r("DATA RACE", C::Runtime, 0.88).check(Check::ExactCase),
+    r("race detected during execution of test", C::Runtime, 0.9).lang(L_GO),
+    r("StackOverflowError", C::Runtime, 0.88).lang(L_JAVA),
     r("Traceback (most recent call last)", C::Runtime, 0.55).lang(L_PY),
     r("KeyError", C::Runtime, 0.8)
         .check(Check::WordStart)
@@ -1092,8 +1172,11 @@ const RULES: &[Rule] = &[
     // code, when nothing more specific matched.
     r("Error: ", C::Runtime, 0.6).check(Check::ErrorHeader),
     // A thrown value with a JavaScript stack (`PaymentDeclined: …` then
-    // `    at charge (src/pay.js:3:33)`), when nothing more specific matched.
-    r("at ", C::Runtime, 0.5).check(Check::JsFrame),
+    // `    at charge (src/pay.js:3:33)`), or the same frame three times in a
+    // row (a runaway recursion whose error line was cut off the top of a
+    // long paste, in Java as in JavaScript), when nothing more specific
+    // matched.
+    r("at ", C::Runtime, 0.5).check(Check::StackFrame),
     // --- weak -------------------------------------------------------------
     r("secret", C::Config, 0.3)
         .tier(Tier::Weak)
@@ -1121,6 +1204,8 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    // Node's own frames (`at … (node:internal/modules/cjs/loader:1228:15)`).
+    lang("node:internal", L_JS),
     // Python tools named in their own usage errors (`pytest: error: …`).
     lang("pytest", L_PY).check(Check::Word),
     lang("mypy", L_PY).check(Check::Word),
@@ -1478,9 +1563,19 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && (3..=4).contains(&digits)
                 && code.get(letters + digits) == Some(&b' ')
         }
-        Check::JsFrame => {
-            let (ls, le) = line_bounds(t, start, end);
-            let ls = content_start(t, ls, start);
+        Check::StackFrame => {
+            if t.get(start..end) != Some(b"at ".as_slice())
+                || start
+                    .checked_sub(1)
+                    .is_some_and(|i| !matches!(t[i], b' ' | b'\t'))
+            {
+                return false;
+            }
+            let (line_start, le) = line_bounds(t, start, end);
+            let ls = content_start(t, line_start, start);
+            if start == ls || !t[ls..start].iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
             let line = t[ls..le].trim_ascii_end();
             let line = line.strip_suffix(b")").unwrap_or(line);
             let column = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
@@ -1488,11 +1583,8 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let number = rest.strip_suffix(b":").map_or(0, |r| {
                 r.iter().rev().take_while(|b| b.is_ascii_digit()).count()
             });
-            t.get(start..end) == Some(b"at ".as_slice())
-                && t[ls..start].iter().all(u8::is_ascii_whitespace)
-                && start > ls
-                && column > 0
-                && number > 0
+            (column > 0 && number > 0)
+                || repeats_above(t, line_start, t[start..le].trim_ascii_end())
         }
         Check::CompilerExpected => {
             let (_, le) = line_bounds(t, start, end);
@@ -1542,12 +1634,71 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let before = t[ls..start].trim_ascii_end();
             after_ok && before.last().is_none_or(u8::is_ascii_digit)
         }
+        Check::RuffFull => {
+            let (ls, le) = line_bounds(t, start, end);
+            let cs = content_start(t, ls, start);
+            if ls == 0 || !t[cs..start].iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
+            // `app.py:4:5`
+            let path = t[end..le].trim_ascii_end();
+            let column = path.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let path = &path[..path.len() - column];
+            let Some(path) = path.strip_suffix(b":") else {
+                return false;
+            };
+            let line = path.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let path = &path[..path.len() - line];
+            if column == 0 || line == 0 || !path.ends_with(b".py:") && !path.ends_with(b".pyi:") {
+                return false;
+            }
+            // `E722 Do not use bare `except`` or `F401 [*] `os` imported but unused`.
+            let (pls, ple) = line_bounds(t, ls - 1, ls - 1);
+            let prev = t[content_start(t, pls, ple)..ple].trim_ascii_start();
+            let letters = prev.iter().take_while(|b| b.is_ascii_uppercase()).count();
+            let digits = prev[letters..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (1..=3).contains(&letters)
+                && (3..=4).contains(&digits)
+                && prev.get(letters + digits) == Some(&b' ')
+        }
     }
 }
 
 /// Where a line's content starts: after the timestamp GitHub Actions puts
 /// before every log line (`2024-05-01T12:00:00.1234567Z `), when there is
 /// one before `limit`.
+/// Whether the two lines above the one starting at `line_start` end with
+/// `frame`, after nothing but their own indentation or timestamp. Compared
+/// from their ends, so that a frame unlike the one before it (nearly all)
+/// costs a few bytes.
+fn repeats_above(t: &[u8], line_start: usize, frame: &[u8]) -> bool {
+    let mut above = line_start;
+    for _ in 0..2 {
+        let Some(before) = above.checked_sub(1).map(|nl| t[..nl].trim_ascii_end()) else {
+            return false;
+        };
+        let Some(rest) = before.strip_suffix(frame) else {
+            return false;
+        };
+        let window = &rest[rest.len().saturating_sub(64)..];
+        match window.iter().rposition(|&b| b == b'\n') {
+            Some(nl) if window[nl + 1..].last().is_none_or(u8::is_ascii_whitespace) => {
+                above = rest.len() - window.len() + nl + 1;
+            }
+            None if window.len() == rest.len()
+                && window.last().is_none_or(u8::is_ascii_whitespace) =>
+            {
+                above = 0;
+            }
+            _ => return false,
+        }
+    }
+    frame.len() > 3
+}
+
 fn content_start(t: &[u8], line_start: usize, limit: usize) -> usize {
     let line = &t[line_start..limit.max(line_start)];
     let stamp = line.len() >= 21
@@ -1743,7 +1894,13 @@ mod tests {
 
     #[test]
     fn rule_table_is_small_and_builds() {
-        assert!(RULES.len() <= 400, "{} rules", RULES.len());
+        // 400 until batch b6's rules (439). At 439 the wasm classifier's
+        // CPU time on `cargo bench --bench triage` was that of the 399-rule
+        // build beside it within 3% (PITCREW_BENCH_BASELINE_CLASSIFIER, three
+        // runs on a shared machine: 297.9 against 297.9 ms, 285.9 against
+        // 288.2 ms, 295.0 against 286.1 ms), and the native scan of the
+        // corpus took 0.9% more instructions (callgrind).
+        assert!(RULES.len() <= 440, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -3117,6 +3274,157 @@ mod tests {
                 "1 snapshot passed. 2 snapshots unused.\n\nRe-run pytest with --snapshot-update to delete unused snapshots."
             ),
             Category::Snapshot
+        );
+    }
+
+    #[test]
+    fn ci_steps_shell_git_make_and_curl() {
+        use Category as C;
+        for (text, want) in [
+            (
+                "release.sh: line 3: REGISTRY_URL: unbound variable",
+                C::Config,
+            ),
+            (
+                "make: *** No rule to make target 'build'.  Stop.",
+                C::Config,
+            ),
+            (
+                "fatal: not a git repository (or any of the parent directories): .git",
+                C::Config,
+            ),
+            (
+                "fatal: No names found, cannot describe anything.",
+                C::Config,
+            ),
+            (
+                "error: pathspec 'v2' did not match any file(s) known to git",
+                C::Config,
+            ),
+            (
+                "ERROR: Could not open requirements file: [Errno 2] No such file or directory: 'r.txt'",
+                C::Config,
+            ),
+            ("npm error Missing script: \"build\"", C::Config),
+            (
+                " ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up to date with package.json",
+                C::Config,
+            ),
+            (
+                "curl: (7) Failed to connect to localhost port 8080 after 0 ms: Couldn't connect to server",
+                C::Network,
+            ),
+            (
+                "make: mkdocs: No such file or directory\nmake: *** [Makefile:2: docs] Error 127",
+                C::Dependency,
+            ),
+            (
+                "##[error]Process completed with exit code 127.",
+                C::Dependency,
+            ),
+            (
+                "  = note: rust-lld: error: unable to find library -lssl",
+                C::Dependency,
+            ),
+            (
+                "/usr/bin/ld: cannot find -lpq: No such file or directory",
+                C::Dependency,
+            ),
+            (
+                "src/ext.c:1:10: fatal error: Python.h: No such file or directory",
+                C::Dependency,
+            ),
+            (
+                "The job running on runner GitHub Actions 2 has exceeded the maximum execution time of 10 minutes.",
+                C::Timeout,
+            ),
+            (
+                "WARNING: DATA RACE\nRead at 0x00c0000b4158 by goroutine 9:",
+                C::Runtime,
+            ),
+        ] {
+            assert_cat(text, "", want);
+        }
+        for (text, want) in [
+            ("Error: spawn ENOMEM", C::Resource),
+            (
+                "fatal: Authentication failed for 'https://github.com/acme/app.git/'",
+                C::Config,
+            ),
+            (
+                "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+                C::Config,
+            ),
+            (
+                "error: could not find `Cargo.toml` in `/home/runner/work/app/app` or any parent directory",
+                C::Config,
+            ),
+            (
+                "error: the lock file /home/runner/work/app/app/Cargo.lock needs to be updated but --locked was passed to prevent this",
+                C::Config,
+            ),
+            (
+                "Could not resolve all files for configuration ':app:debugCompileClasspath'.",
+                C::Dependency,
+            ),
+            (
+                "Your requirements could not be resolved to an installable set of packages.",
+                C::Dependency,
+            ),
+            (
+                "Could not find gem 'rails (~> 7.1)' in locally installed gems.",
+                C::Dependency,
+            ),
+            (
+                "<internal:/usr/lib/ruby/3.1.0/rubygems/core_ext/kernel_require.rb>:85:in `require': cannot load such file -- nokogiri (LoadError)",
+                C::Dependency,
+            ),
+            (
+                "org.opentest4j.AssertionFailedError: expected: <3> but was: <4>",
+                C::Assertion,
+            ),
+            ("expected: <3> but was: <4>", C::Assertion),
+        ] {
+            assert_cat(text, "", want);
+        }
+        // A version lookup's noise does not hide the failure.
+        assert_eq!(
+            cat(
+                "fatal: not a git repository (or any of the parent directories): .git\nAssertionError: expected 3 to equal 4"
+            ),
+            C::Assertion
+        );
+        // Exit code 1270 is not 127.
+        assert_ne!(cat("exit code 1270"), C::Dependency);
+        // A lockfile flag in a command line is not a stale lockfile.
+        assert_eq!(cat("Run yarn install --frozen-lockfile"), C::Unknown);
+    }
+
+    #[test]
+    fn ruff_full_format_and_repeated_frames() {
+        let ruff = "E722 Do not use bare `except`\n --> app.py:4:5\n  |\n4 |     except:\n  |     ^^^^^^\n\nFound 1 error.";
+        let c = classify(&failure(ruff, ""));
+        assert_eq!((c.category, c.language), (Category::Lint, Language::Python));
+        // rustc's location line is not ruff's.
+        let rustc = "error: unused variable\n --> src/lib.rs:1:5";
+        assert_ne!(cat(rustc), Category::Lint);
+        // The top of a stack overflow cut off a long paste.
+        let frames = "\tat Main.depth(Main.java:1)\n".repeat(5);
+        let c = classify(&failure(&frames, ""));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Runtime, Language::Java)
+        );
+        assert!(c.confidence < 0.8);
+        // The same in a GitHub Actions log, each line with its own timestamp.
+        let stamped: String = (0..4)
+            .map(|i| format!("2026-11-30T14:0{i}:00.000000{i}Z \tat Main.depth(Main.java:1)\n"))
+            .collect();
+        assert_eq!(cat(&stamped), Category::Runtime);
+        // Two different frames are a stack, not a recursion.
+        assert_eq!(
+            cat("\tat A.f(A.java:1)\n\tat B.g(B.java:2)\n\tat C.h(C.java:3)\n"),
+            Category::Unknown
         );
     }
 
