@@ -1798,3 +1798,172 @@ case("ruff/b6-bare-except", "ruff", "lint", "general", "python",
      "ruff check --no-cache app.py", expect=r"E722")
 case("flake8/b6-undefined", "flake8", "lint", "general", "python",
      {"app.py": "def f():\n    return undefined_total + 1\n"}, "flake8 app.py", expect=r"F821")
+
+# --- seventh batch (ids b7-…): C and C++ builds, the families the rules did
+# not recognise at all: gcc and g++ diagnostics, the linker, AddressSanitizer,
+# LeakSanitizer and UndefinedBehaviorSanitizer, crashes and uncaught C++
+# exceptions, make, CMake and CTest, and a Python C extension failing to build
+# inside `pip install`. Language `other` (the taxonomy has no C or C++), except
+# the pip cases (`python`: a Python package's install step, like every pip
+# case). Labels, as in b6: a compiler's error is `compile`, a missing header
+# or library is `dependency`, a sanitizer's report or a crash is `runtime`, a
+# failed check in a test program is `assertion`/`test`. Each case names its
+# marker, written before it was first run. gcc 12, GNU make 4.3, CMake 3.25
+# (apt), setuptools from the Python install (pip --no-build-isolation).
+def cc(id, tool, category, files, cmd, expect, shown_cmd=None, specialty="general", language="other", **kw):
+    script(id, tool, category, specialty, language, files, cmd, expect, shown_cmd=shown_cmd, **kw)
+
+
+# gcc: compile errors.
+cc("c/b7-gcc-undeclared", "gcc", "compile",
+   {"src/count.c": "int total(const int *xs, int n) {\n    for (int i = 0; i < n; i++)\n        count += xs[i];\n    return count;\n}\n"},
+   "gcc -c src/count.c -o count.o", r"undeclared", shown_cmd="gcc -Wall -c src/count.c")
+cc("c/b7-gcc-missing-semicolon", "gcc", "compile",
+   {"src/main.c": "#include <stdio.h>\nint main(void) {\n    int port = 8080\n    printf(\"%d\\n\", port);\n    return 0;\n}\n"},
+   "gcc src/main.c -o app", r"expected .*;", shown_cmd="gcc -o app src/main.c")
+cc("c/b7-gcc-incompatible-types", "gcc", "compile",
+   {"src/cfg.c": "struct cfg { int port; };\nstruct cfg load(void);\nint port(void) {\n    int c = load();\n    return c;\n}\n"},
+   "gcc -c src/cfg.c", r"incompatible types", shown_cmd="gcc -c src/cfg.c")
+cc("c/b7-gcc-werror-unused", "gcc", "compile",
+   {"src/util.c": "int scale(int x) {\n    int unused_factor = 3;\n    return x * 2;\n}\n"},
+   "gcc -Wall -Werror -c src/util.c", r"unused-variable", shown_cmd="gcc -Wall -Werror -c src/util.c")
+cc("c/b7-gcc-implicit-decl", "gcc", "compile",
+   {"src/main.c": "int main(void) {\n    return parse_args(3);\n}\n"},
+   "gcc -Werror=implicit-function-declaration -c src/main.c", r"implicit declaration",
+   shown_cmd="gcc -std=c99 -Werror -c src/main.c")
+cc("c/b7-gcc-too-few-args", "gcc", "compile",
+   {"src/net.c": "int connect_to(const char *host, int port);\nint run(void) {\n    return connect_to(\"db\");\n}\n"},
+   "gcc -c src/net.c", r"too few arguments", shown_cmd="gcc -c src/net.c")
+cc("c/b7-gcc-conflicting-types", "gcc", "compile",
+   {"src/log.c": "int log_line(const char *s);\nvoid log_line(const char *s) { (void)s; }\n"},
+   "gcc -c src/log.c", r"conflicting types", shown_cmd="gcc -c src/log.c")
+cc("c/b7-gcc-missing-header", "gcc", "dependency",
+   {"src/http.c": "#include <curl/curl.h>\nint fetch(void) { return curl_global_init(0); }\n"},
+   "gcc -c src/http.c", r"curl/curl\.h: No such file", shown_cmd="gcc -c src/http.c")
+# The linker.
+cc("c/b7-ld-undefined-lib", "ld", "dependency",
+   {"src/main.c": "#include <zlib.h>\n#include <stdio.h>\nint main(void) { printf(\"%s\\n\", zlibVersion()); return 0; }\n"},
+   "gcc src/main.c -o app", r"undefined reference to", shown_cmd="gcc -o app src/main.c")
+cc("c/b7-ld-cannot-find-lib", "ld", "dependency",
+   {"src/main.c": "int main(void) { return 0; }\n"},
+   "gcc src/main.c -o app -lpitcrewcrypto", r"cannot find -lpitcrewcrypto", shown_cmd="gcc -o app src/main.c -lssl3")
+cc("c/b7-ld-multiple-definition", "ld", "compile",
+   {"src/a.c": "int verbose = 1;\nint a(void) { return verbose; }\n",
+    "src/b.c": "int verbose = 0;\nint main(void) { return verbose; }\n"},
+   "gcc src/a.c src/b.c -o app", r"multiple definition of", shown_cmd="gcc -o app src/a.c src/b.c")
+# g++.
+cc("cpp/b7-gpp-no-member", "g++", "compile",
+   {"src/user.cpp": "#include <string>\nstruct User { std::string name; };\nstd::string greet(const User& u) { return \"hi \" + u.nmae; }\n"},
+   "g++ -std=c++17 -c src/user.cpp", r"has no member named", shown_cmd="g++ -std=c++17 -c src/user.cpp")
+cc("cpp/b7-gpp-not-declared", "g++", "compile",
+   {"src/main.cpp": "#include <vector>\nint main() {\n    std::vector<int> v{3, 1, 2};\n    sort(v.begin(), v.end());\n    return v[0];\n}\n"},
+   "g++ -std=c++17 src/main.cpp -o app", r"not declared in this scope", shown_cmd="g++ -std=c++17 -o app src/main.cpp")
+cc("cpp/b7-gpp-no-matching", "g++", "compile",
+   {"src/shape.cpp": "#include <string>\nstruct Shape { Shape(int w, int h) : w(w), h(h) {} int w, h; };\nShape make() { return Shape(std::string(\"3\")); }\n"},
+   "g++ -std=c++17 -c src/shape.cpp", r"no matching function", shown_cmd="g++ -std=c++17 -c src/shape.cpp")
+cc("cpp/b7-gpp-uncaught", "g++", "runtime",
+   {"src/main.cpp": "#include <stdexcept>\nint main() { throw std::runtime_error(\"config file missing: app.toml\"); }\n"},
+   "g++ src/main.cpp -o app && ./app", r"terminate called after throwing", shown_cmd="./build/app")
+cc("cpp/b7-gpp-out-of-range", "g++", "runtime",
+   {"src/main.cpp": "#include <vector>\n#include <cstdio>\nint main() { std::vector<int> v(3); std::printf(\"%d\\n\", v.at(7)); }\n"},
+   "g++ src/main.cpp -o app && ./app", r"out_of_range", shown_cmd="./build/app")
+# Sanitizers.
+cc("asan/b7-heap-overflow", "asan", "runtime",
+   {"src/main.c": "#include <stdlib.h>\nint main(void) { int *xs = malloc(4 * sizeof *xs); xs[4] = 1; int r = xs[0]; free(xs); return r; }\n"},
+   "gcc -g -fsanitize=address src/main.c -o app && ./app", r"heap-buffer-overflow", shown_cmd="./build/app")
+cc("asan/b7-use-after-free", "asan", "runtime",
+   {"src/main.c": "#include <stdlib.h>\n#include <string.h>\nint main(void) { char *s = malloc(16); strcpy(s, \"hello\"); free(s); return s[1]; }\n"},
+   "gcc -g -fsanitize=address src/main.c -o app && ./app", r"heap-use-after-free", shown_cmd="./build/app")
+cc("asan/b7-stack-overflow", "asan", "runtime",
+   {"src/main.c": "int get(int i) { int xs[4] = {1, 2, 3, 4}; return xs[i]; }\nint main(int argc, char **argv) { (void)argv; return get(argc + 4); }\n"},
+   "gcc -g -O0 -fsanitize=address src/main.c -o app && ./app", r"stack-buffer-overflow", shown_cmd="./build/app")
+cc("asan/b7-leak", "lsan", "runtime",
+   {"src/main.c": "#include <stdlib.h>\n#include <string.h>\nchar *keep;\nint main(void) { char *s = malloc(64); strcpy(s, \"leak\"); s = 0; return 0; }\n"},
+   "gcc -g -fsanitize=address src/main.c -o app && ./app", r"detected memory leaks", shown_cmd="./build/app")
+cc("ubsan/b7-signed-overflow", "ubsan", "runtime",
+   {"src/main.c": "#include <limits.h>\nint add(int a, int b) { return a + b; }\nint main(int argc, char **argv) { (void)argv; return add(INT_MAX, argc) > 0; }\n"},
+   "gcc -g -fsanitize=undefined -fno-sanitize-recover=all src/main.c -o app && ./app", r"runtime error: signed integer overflow",
+   shown_cmd="./build/app")
+cc("ubsan/b7-shift", "ubsan", "runtime",
+   {"src/main.cpp": "#include <cstdio>\nint main(int argc, char**) { int bits = 40 + argc; std::printf(\"%d\\n\", 1 << bits); }\n"},
+   "g++ -g -fsanitize=undefined -fno-sanitize-recover=all src/main.cpp -o app && ./app", r"runtime error: shift exponent",
+   shown_cmd="./build/app")
+# Crashes and checks in test programs.
+cc("c/b7-segfault", "bash", "runtime",
+   {"src/main.c": "#include <stdio.h>\nstruct node { int v; struct node *next; };\nint main(void) { struct node *n = 0; printf(\"%d\\n\", n->next->v); return 0; }\n"},
+   "gcc -O0 src/main.c -o app && bash -c './app; exit $?'", r"Segmentation fault", shown_cmd="./build/app")
+cc("c/b7-assert", "gcc", "assertion",
+   {"tests/test_parse.c": "#include <assert.h>\n#include <stdlib.h>\nint main(void) { int port = atoi(\"80a80\"); assert(port == 8080); return 0; }\n"},
+   "gcc tests/test_parse.c -o test_parse && ./test_parse", r"Assertion .* failed", shown_cmd="./build/test_parse",
+   specialty="test")
+# make.
+MAKE_C = "CFLAGS = -Wall\napp: main.o\n\t$(CC) -o $@ $^ $(LDLIBS)\nmain.o: main.c\n\t$(CC) $(CFLAGS) -c -o $@ $<\n"
+cc("make/b7-compile-error", "make", "compile",
+   {"Makefile": MAKE_C, "main.c": "int main(void) {\n    return undefined_flag ? 1 : 0;\n}\n"},
+   "make", r"Error 1", shown_cmd="make -j4")
+cc("make/b7-link-error", "make", "dependency",
+   {"Makefile": MAKE_C, "main.c": "#include <zlib.h>\nint main(void) { return zlibVersion()[0] == '1'; }\n"},
+   "make", r"undefined reference", shown_cmd="make")
+cc("make/b7-missing-separator", "make", "config",
+   {"Makefile": "app: main.c\n    $(CC) -o app main.c\n", "main.c": "int main(void) { return 0; }\n"},
+   "make", r"missing separator", shown_cmd="make")
+cc("make/b7-check-fails", "make", "assertion",
+   {"Makefile": "check: test_add\n\t./test_add\ntest_add: test_add.c\n\t$(CC) -o $@ $<\n",
+    "test_add.c": "#include <stdio.h>\nint add(int a, int b) { return a + b + (a == 2); }\n"
+    "int main(void) { int got = add(2, 2); if (got != 4) { fprintf(stderr, \"FAIL test_add: expected 4, got %d\\n\", got); return 1; }\n"
+    "  puts(\"PASS test_add\"); return 0; }\n"},
+   "make check", r"FAIL test_add", shown_cmd="make check", specialty="test")
+# CMake and CTest.
+CMAKE_HEAD = "cmake_minimum_required(VERSION 3.16)\nproject(app C)\n"
+cc("cmake/b7-find-package", "cmake", "dependency",
+   {"CMakeLists.txt": CMAKE_HEAD + "find_package(Protobuf 3.21 REQUIRED)\nadd_executable(app main.c)\n",
+    "main.c": "int main(void) { return 0; }\n"},
+   "cmake -S . -B build", r"Could NOT find Protobuf|Could not find", shown_cmd="cmake -S . -B build")
+cc("cmake/b7-config-module", "cmake", "dependency",
+   {"CMakeLists.txt": CMAKE_HEAD + "find_package(fmt 10 CONFIG REQUIRED)\nadd_executable(app main.c)\n",
+    "main.c": "int main(void) { return 0; }\n"},
+   "cmake -S . -B build", r"fmtConfig\.cmake|fmt-config\.cmake", shown_cmd="cmake -S . -B build -DCMAKE_BUILD_TYPE=Release")
+cc("cmake/b7-no-cmakelists", "cmake", "config",
+   {"src/main.c": "int main(void) { return 0; }\n"},
+   "cmake -S . -B build", r"does not appear to contain CMakeLists\.txt", shown_cmd="cmake -S . -B build")
+cc("cmake/b7-unknown-command", "cmake", "config",
+   {"CMakeLists.txt": CMAKE_HEAD + "add_exectuable(app main.c)\n", "main.c": "int main(void) { return 0; }\n"},
+   "cmake -S . -B build", r"Unknown CMake command", shown_cmd="cmake -S . -B build")
+cc("cmake/b7-missing-source", "cmake", "config",
+   {"CMakeLists.txt": CMAKE_HEAD + "add_executable(app src/main.c src/cli.c)\n", "src/main.c": "int main(void) { return 0; }\n"},
+   "cmake -S . -B build", r"Cannot find source file", shown_cmd="cmake -S . -B build")
+cc("cmake/b7-build-error", "cmake", "compile",
+   {"CMakeLists.txt": CMAKE_HEAD + "add_executable(app main.c)\n",
+    "main.c": "#include <stdio.h>\nint main(void) {\n    printf(\"%s\\n\", VERSION_STRING);\n    return 0;\n}\n"},
+   "cmake -S . -B build >/dev/null && cmake --build build", r"VERSION_STRING", shown_cmd="cmake --build build --parallel")
+CTEST_LISTS = CMAKE_HEAD + "enable_testing()\nadd_executable(test_math test_math.c)\nadd_test(NAME math COMMAND test_math)\n"
+cc("ctest/b7-test-fails", "ctest", "assertion",
+   {"CMakeLists.txt": CTEST_LISTS,
+    "test_math.c": "#include <stdio.h>\nint mul(int a, int b) { return a * b + 1; }\n"
+    "int main(void) { if (mul(3, 4) != 12) { printf(\"test_math.c:3: mul(3, 4) expected 12 but was %d\\n\", mul(3, 4)); return 1; } return 0; }\n"},
+   "cmake -S . -B build >/dev/null && cmake --build build >/dev/null && cd build && ctest --output-on-failure",
+   r"tests failed", shown_cmd="ctest --test-dir build --output-on-failure", specialty="test")
+cc("ctest/b7-segfault", "ctest", "runtime",
+   {"CMakeLists.txt": CTEST_LISTS,
+    "test_math.c": "#include <string.h>\nint main(int argc, char **argv) { (void)argv; char *p = argc > 5 ? \"x\" : 0; return (int)strlen(p); }\n"},
+   "cmake -S . -B build >/dev/null && cmake --build build >/dev/null && cd build && ctest --output-on-failure",
+   r"SEGFAULT", shown_cmd="ctest --test-dir build --output-on-failure")
+cc("ctest/b7-timeout", "ctest", "timeout",
+   {"CMakeLists.txt": CTEST_LISTS + "set_tests_properties(math PROPERTIES TIMEOUT 2)\n",
+    "test_math.c": "#include <unistd.h>\nint main(void) { sleep(30); return 0; }\n"},
+   "cmake -S . -B build >/dev/null && cmake --build build >/dev/null && cd build && ctest --output-on-failure",
+   r"Timeout", shown_cmd="ctest --test-dir build --output-on-failure", specialty="test", timeout=120)
+# A Python C extension failing to build inside pip.
+SETUP_EXT = ("from setuptools import setup, Extension\n"
+             "setup(name='fastcsv', version='0.1.0', ext_modules=[Extension('fastcsv', ['src/fastcsv.c'])])\n")
+cc("pip/b7-cext-compile-error", "pip", "compile",
+   {"setup.py": SETUP_EXT,
+    "src/fastcsv.c": "#include <Python.h>\nstatic PyObject *count(PyObject *self, PyObject *args) {\n"
+    "    return PyLong_FromLong(rows);\n}\n"},
+   "python3 -m venv .venv && .venv/bin/pip install -q wheel==0.45.1 && .venv/bin/pip install --no-build-isolation .",
+   r"error: .rows. undeclared", shown_cmd="pip install .", language="python", timeout=240)
+cc("pip/b7-cext-missing-header", "pip", "dependency",
+   {"setup.py": SETUP_EXT,
+    "src/fastcsv.c": "#include <Python.h>\n#include <libxml/parser.h>\nPyMODINIT_FUNC PyInit_fastcsv(void) { return NULL; }\n"},
+   "python3 -m venv .venv && .venv/bin/pip install -q wheel==0.45.1 && .venv/bin/pip install --no-build-isolation .",
+   r"libxml/parser\.h: No such file", shown_cmd="pip install .", language="python", timeout=240)
