@@ -25,7 +25,7 @@ use std::path::Path;
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    js_regex_escape, path_arg, path_name, split_base, write_reporter,
+    js_regex_escape, path_arg, path_name, sets_option, split_base, write_reporter,
 };
 
 /// The `node --test` adapter.
@@ -100,12 +100,7 @@ impl Runner for Node {
             .filter(|f| f.kind == detect::Kind::Node)?
             .index;
         let at = detect::node_options_end(base, node_at);
-        let set = base[node_at + 1..at].iter().any(|w| {
-            w == CONCURRENCY
-                || w.strip_prefix(CONCURRENCY)
-                    .is_some_and(|v| v.starts_with('='))
-        });
-        if set || workers == 0 {
+        if sets_option(&base[node_at + 1..at], CONCURRENCY) || workers == 0 {
             return None;
         }
         let mut words = base.to_vec();
