@@ -43,26 +43,17 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let items = history.estimate(&files);
     // Without --shards: as many shards as pay for their runner's start-up.
     let fallback = Some(suite::local_shards(&items, &history, runner, jobs).map_err(planning)?);
-    let mut plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)
+    let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)
         .map_err(planning)?;
-    let count = suite::ShardCount::from(&args.count);
-    let pool = suite::local_pool(runner, &args.command, &count, &plan);
-    if let Some((_, workers)) = &pool {
-        tracing::info!(
-            "{workers} shards of whole files: one {} process running {workers} files at a time instead",
-            runner.name()
-        );
-        let one = suite::ShardCount {
-            shards: Some("1".into()),
-            whole_files: true,
-            ..count
-        };
-        plan = suite::plan_file(&items, &history, Some(runner), one, None).map_err(planning)?;
-    }
-    let (command, workers) = match pool {
-        Some((command, workers)) => (command, Some(workers)),
-        None => (args.command.clone(), None),
-    };
+    let (mut plan, command, workers) = suite::with_local_pool(
+        plan,
+        &items,
+        &history,
+        runner,
+        &args.command,
+        &(&args.count).into(),
+    )
+    .map_err(planning)?;
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;

@@ -501,6 +501,33 @@ pub fn local_pool(
     runner.with_workers(command, shards).map(|c| (c, shards))
 }
 
+/// What `pitcrew test` runs, from its `plan` for `items`: that plan and
+/// the user's `command`, or where [`local_pool`] says so, one shard of
+/// whole files and the command setting the runner's pool, with its size.
+pub fn with_local_pool(
+    plan: PlanFile,
+    items: &[Item],
+    timings: &Timings,
+    runner: &dyn Runner,
+    command: &[String],
+    count: &ShardCount,
+) -> Result<(PlanFile, Vec<String>, Option<usize>), PlanningError> {
+    let Some((pooled, workers)) = local_pool(runner, command, count, &plan) else {
+        return Ok((plan, command.to_vec(), None));
+    };
+    tracing::info!(
+        "{workers} shards of whole files: one {} process running {workers} files at a time instead",
+        runner.name()
+    );
+    let one = ShardCount {
+        shards: Some("1".into()),
+        whole_files: true,
+        ..count.clone()
+    };
+    let plan = plan_file(items, timings, Some(runner), one, None)?;
+    Ok((plan, pooled, Some(workers)))
+}
+
 /// `K/N` with 1 ≤ K ≤ N.
 pub fn parse_shard(text: &str) -> Result<(usize, usize), PlanningError> {
     let bad = || {
