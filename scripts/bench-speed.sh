@@ -7,11 +7,14 @@
 #   scripts/bench-speed.sh --pitcrew PATH [--baseline PATH] [--suites a,b] [--rounds R] [--out DIR]
 #
 # Suites are the trees scripts/real-suites.sh prepared (run it once first):
-# python-dateutil, find-my-way, or any other suite it knows. Each round
+# python-dateutil, find-my-way, zod (vitest), jest-mock-extended (jest), or
+# any other suite it knows. Each round
 # runs, in an order rotated every round:
 #
 #   serial     pytest -p no:cacheprovider -q       | node --test --test-concurrency=1
+#              | vitest run --no-file-parallelism   | jest --runInBand
 #   parallel   the same with -n 2 (pytest-xdist)   | --test-concurrency=2
+#              | vitest run --maxWorkers=2          | jest --maxWorkers=2
 #   first      pitcrew test --retries 0 -- CMD, no history (.pitcrew removed)
 #   history    pitcrew test again, with the history `first` left
 #   first-base, history-base   the same with the --baseline binary (an
@@ -66,14 +69,24 @@ for round in $(seq 1 "$rounds"); do
     for suite in "${chosen[@]}"; do
         tree=$(ls -d "$cache/$suite"-[0-9]* 2>/dev/null | head -1)
         [ -d "$tree" ] || { echo "bench-speed: $suite: not prepared (scripts/real-suites.sh)" >&2; exit 2; }
-        if [ -d "$tree/.venv" ]; then
+        kind=node
+        [ -d "$tree/.venv" ] && kind=python
+        [ -f "$tree/.kind" ] && kind=$(cat "$tree/.kind")
+        case $kind in
+        python)
             export PATH="$tree/.venv/bin:$PATH"
             base=(pytest -p no:cacheprovider -q)
-            serial=("${base[@]}") parallel=("${base[@]}" -n 2)
-        else
+            serial=("${base[@]}") parallel=("${base[@]}" -n 2) ;;
+        node)
             base=(node --test)
-            serial=(node --test --test-concurrency=1) parallel=(node --test --test-concurrency=2)
-        fi
+            serial=(node --test --test-concurrency=1) parallel=(node --test --test-concurrency=2) ;;
+        vitest)
+            base=(node_modules/.bin/vitest run)
+            serial=("${base[@]}" --no-file-parallelism) parallel=("${base[@]}" --maxWorkers=2) ;;
+        jest)
+            base=(node_modules/.bin/jest)
+            serial=("${base[@]}" --runInBand) parallel=("${base[@]}" --maxWorkers=2) ;;
+        esac
         variants=(serial parallel pitcrew)
         [ -n "$baseline" ] && variants+=(baseline)
         shift_by=$(((round - 1) % ${#variants[@]}))

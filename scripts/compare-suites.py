@@ -14,6 +14,8 @@ Test identity, normalised the same way on both sides:
           `junit_family=xunit1` pitcrew asks for, so both sides derive it from
           one pytest code path; `file` is ignored (xunit1 gives the file where
           a method is defined, not the test's).
+  jest,   the same `FILE > DESCRIBE > ... > NAME`; the direct side from the
+  vitest  runner's own JSON report (`ancestorTitles` and `title`).
   node    `FILE > DESCRIBE > ... > NAME`, FILE relative to the suite root. The
           direct side comes from node's own reporter events (our reporter,
           real-suites/node-ids.mjs: the file and the enclosing describe blocks
@@ -112,6 +114,25 @@ def direct_node(path: Path, root: str) -> list[Test]:
                 name = file
             parts = [file, *row["path"], name]
             tests.append(Test(" > ".join(parts), (file, name), row["outcome"]))
+    return tests
+
+
+def direct_json_report(path: Path, root: str) -> list[Test]:
+    """Jest's `--json` report, or vitest's `--reporter=json` (the same
+    shape): per test file its assertion results, each with the describe
+    path (`ancestorTitles`), the title and a status."""
+    with open(path, encoding="utf-8") as f:
+        report = json.load(f)
+    statuses = {"passed": "passed", "failed": "failed"}
+    tests = []
+    for result in report["testResults"]:
+        file = rel(result["name"], root)
+        for case in result["assertionResults"]:
+            name = case["title"]
+            parts = [file, *case.get("ancestorTitles", []), name]
+            # skipped, pending, todo, disabled: not run
+            outcome = statuses.get(case["status"], "skipped")
+            tests.append(Test(" > ".join(parts), (file, name), outcome))
     return tests
 
 
@@ -233,9 +254,11 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
         try:
             if kind == "python":
                 direct = direct_pytest(d / "direct.xml")
+            elif kind in ("jest", "vitest"):
+                direct = direct_json_report(d / "direct.json", root)
             else:
                 direct = direct_node(d / "direct.jsonl", root)
-        except (OSError, ValueError, ET.ParseError) as e:
+        except (OSError, ValueError, KeyError, TypeError, ET.ParseError) as e:
             print(f"compare-suites: {suite}: no reference from the direct run: {e}", file=sys.stderr)
             print(f"  (see {d / 'direct.log'})", file=sys.stderr)
             return 2
@@ -341,9 +364,13 @@ def bench_counts(d: Path, name: str) -> list[int]:
             pass
     for path in d.glob(f"{name}.*.json"):
         try:
-            found.append(len(json.loads(path.read_text()).get("tests", [])))
+            report = json.loads(path.read_text())
         except (OSError, ValueError):
-            pass
+            continue
+        if "testResults" in report:  # jest's or vitest's own JSON report
+            found.append(sum(len(r.get("assertionResults", [])) for r in report["testResults"]))
+        else:
+            found.append(len(report.get("tests", [])))
     return found
 
 

@@ -48,7 +48,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cache=${PITCREW_REAL_SUITES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pitcrew-real-suites}
-all_suites=more-itertools,python-dateutil,jinja2,attrs,packaging,toolz,cachetools,find-my-way,fast-json-stringify,process-warning
+all_suites=more-itertools,python-dateutil,jinja2,attrs,packaging,toolz,cachetools,find-my-way,fast-json-stringify,process-warning,zod,jest-mock-extended
 quick_suites=python-dateutil,find-my-way
 
 # Test tooling, the same in every Python venv.
@@ -164,6 +164,19 @@ suite_info() {
         # node test: reported as a test of its own) and test/promise.js (a
         # helper, likewise). No dependencies.
         kind=node version=5.0.0 ;;
+    zod)
+        # Vitest: 196 TypeScript test files, no config (vitest's defaults).
+        # The runner is installed into the tree; the tests import zod by its
+        # own name (the package's exports resolve it), and four files need
+        # a test dependency of their own.
+        kind=vitest version=4.6.7
+        npm_deps=(vitest@4.1.12 esbuild@0.28.2 ts-morph@28.0.0 recheck@4.5.0
+            @web-std/file@3.0.3 @seriousme/openapi-schema-validator@2.11.0) ;;
+    jest-mock-extended)
+        # Jest: the compiled specs in lib/ (the tarball's .spec.js), jest's
+        # default testMatch, no config; a short suite of two files.
+        kind=jest version=4.0.1
+        npm_deps=(jest@30.5.2 @jest/globals@30.5.2 lodash.isequal@4.5.0) ;;
     *)
         echo "real-suites: --suites: unknown suite \`$1\` (known: $all_suites)" >&2
         exit 2 ;;
@@ -221,6 +234,7 @@ EOF
         fi
         (cd "$tree" && npm ls --depth=0 >"$tree/.versions" 2>&1 || true)
     fi
+    printf '%s\n' "$kind" >"$tree/.kind"
     printf '%s\n' "$recipe" >"$tree/.prepared"
     printf '%s\n' "$tree"
 }
@@ -232,32 +246,51 @@ EOF
 # parallel commands.
 commands() {
     local ref=$1
-    if [ "$kind" = python ]; then
+    case $kind in
+    python)
         runner=pytest
         base=(pytest -p no:cacheprovider -q)
         direct=("${base[@]}" "--junitxml=$ref/direct.xml" -o junit_family=xunit1)
         serial=("${base[@]}")
-        parallel=("${base[@]}" -n 2)
-    else
+        parallel=("${base[@]}" -n 2) ;;
+    node)
         runner=node
         base=(node --test)
         direct=(node --test
             --test-reporter=junit "--test-reporter-destination=$ref/direct.xml"
             "--test-reporter=$here/real-suites/node-ids.mjs" "--test-reporter-destination=$ref/direct.jsonl")
         serial=(node --test --test-concurrency=1)
-        parallel=(node --test --test-concurrency=2)
-    fi
+        parallel=(node --test --test-concurrency=2) ;;
+    vitest)
+        # The reference is vitest's own JSON report (file, describe path,
+        # title, status per test).
+        runner=vitest
+        base=(node_modules/.bin/vitest run)
+        direct=("${base[@]}" --reporter=json "--outputFile=$ref/direct.json")
+        serial=("${base[@]}" --no-file-parallelism)
+        parallel=("${base[@]}" --maxWorkers=2) ;;
+    jest)
+        runner=jest
+        base=(node_modules/.bin/jest)
+        direct=("${base[@]}" --json "--outputFile=$ref/direct.json")
+        serial=("${base[@]}" --runInBand)
+        parallel=("${base[@]}" --maxWorkers=2) ;;
+    esac
 }
 
 # junit_args FILE: sets `junit` to the words that make the runner also
-# write JUnit to FILE (node: its default spec output kept on stdout).
+# write JUnit to FILE (node: its default spec output kept on stdout), or for
+# jest and vitest their JSON report beside it.
 junit_args() {
-    if [ "$kind" = python ]; then
-        junit=("--junitxml=$1")
-    else
+    case $kind in
+    python) junit=("--junitxml=$1") ;;
+    node)
         junit=(--test-reporter=spec --test-reporter-destination=stdout
-            --test-reporter=junit "--test-reporter-destination=$1")
-    fi
+            --test-reporter=junit "--test-reporter-destination=$1") ;;
+    # The runner's JSON report instead (FILE with .json for .xml).
+    vitest) junit=(--reporter=default --reporter=json "--outputFile.json=${1%.xml}.json") ;;
+    jest) junit=(--json "--outputFile=${1%.xml}.json") ;;
+    esac
 }
 
 # Leaves nothing of an earlier pitcrew run in the tree.

@@ -203,6 +203,39 @@ class CompareTests(unittest.TestCase):
         row = next(line for line in text.splitlines() if "its choice" in line)
         self.assertEqual(row.split()[3:5], ["3", "1"], row)
 
+    def test_jest_and_vitest_references_are_their_own_json_reports(self):
+        report = {
+            "testResults": [
+                {
+                    "name": f"{ROOT}/src/a.test.ts",
+                    "assertionResults": [
+                        {"ancestorTitles": ["outer", "inner"], "title": "same", "status": "passed"},
+                        {"ancestorTitles": [], "title": "same", "status": "failed"},
+                        {"ancestorTitles": ["outer"], "title": "later", "status": "todo"},
+                    ],
+                }
+            ]
+        }
+        exact = [
+            pitcrew_test("src/a.test.ts", "outer > inner", "same"),
+            pitcrew_test("src/a.test.ts", "", "same", "failed"),
+            pitcrew_test("src/a.test.ts", "outer", "later", "skipped"),
+        ]
+        for kind in ("jest", "vitest"):
+            suite = Suite(self.out / kind, "j", kind)
+            (suite.dir / "direct.json").write_text(json.dumps(report))
+            (suite.dir / "direct.rc").write_text("1\n")
+            (suite.dir / "direct.secs").write_text("2.0\n")
+            suite.via("test", exact, 1)
+            suite.via("auto", exact, 1)
+            # The describe path dropped: an id difference, not a match.
+            suite.via("flow", [pitcrew_test("src/a.test.ts", "", "same")] + exact[1:], 1)
+            code, text = run_compare(self.out / kind, "j")
+            self.assertEqual(code, 1, text)
+            rows = [line for line in text.splitlines() if "test --shards" in line or "split/run" in line]
+            self.assertEqual(rows[0].split()[3:8], ["3", "0", "0", "0", "0"], rows[0])
+            self.assertEqual(rows[1].split()[1:6], ["3", "0", "0", "1", "0"], rows[1])
+
     def test_names_are_escaped_before_they_are_printed(self):
         code, text = self.node_suite(
             NODE_EXACT + [pitcrew_test("test/a.test.js", "test", "evil\x1b[2J\nname")]
