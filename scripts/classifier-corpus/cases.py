@@ -2010,8 +2010,8 @@ cc("c/b8-clang-static-assert", "clang", "compile",
     "_Static_assert(sizeof(struct header) == 7, \"header must be packed to 7 bytes\");\n"},
    "clang -std=c11 -c src/abi.c", r"static_assert failed|static assertion failed", shown_cmd="clang -std=c11 -c src/abi.c")
 cc("c/b8-clang-fatal-header", "clang", "dependency",
-   {"src/tls.c": "#include <openssl/ssl.h>\nint init(void) { return SSL_library_init(); }\n"},
-   "clang -c src/tls.c", r"'openssl/ssl\.h' file not found", shown_cmd="clang -c src/tls.c")
+   {"src/tls.c": "#include <sodium.h>\nint init(void) { return sodium_init(); }\n"},
+   "clang -c src/tls.c", r"'sodium\.h' file not found", shown_cmd="clang -c src/tls.c")
 cc("cpp/b8-clangxx-fatal-header", "clang++", "dependency",
    {"src/server.cpp": "#include <boost/asio.hpp>\nint main() { boost::asio::io_context io; io.run(); }\n"},
    "clang++ -std=c++17 -c src/server.cpp", r"'boost/asio\.hpp' file not found", shown_cmd="clang++ -std=c++17 -c src/server.cpp")
@@ -2038,7 +2038,7 @@ cc("cpp/b8-clangxx-no-member", "clang++", "compile",
    "clang++ -std=c++17 -c src/user.cpp", r"no member named 'emial'", shown_cmd="clang++ -std=c++17 -c src/user.cpp")
 cc("cpp/b8-clangxx-no-matching", "clang++", "compile",
    {"src/rect.cpp": "struct Rect { Rect(int w, int h) : w(w), h(h) {} int w, h; };\nRect square(int s) { return Rect(s); }\n"},
-   "clang++ -std=c++17 -c src/rect.cpp", r"no matching constructor", shown_cmd="clang++ -std=c++17 -c src/rect.cpp")
+   "clang++ -std=c++17 -c src/rect.cpp", r"no matching (constructor|conversion)", shown_cmd="clang++ -std=c++17 -c src/rect.cpp")
 cc("cpp/b8-clangxx-no-template", "clang++", "compile",
    {"src/find.cpp": "#include <string>\nstd::optional<std::string> find_user(int id) { return {}; }\n"},
    "clang++ -std=c++17 -c src/find.cpp", r"no template named 'optional'", shown_cmd="clang++ -std=c++17 -c src/find.cpp")
@@ -2048,7 +2048,7 @@ cc("cpp/b8-clangxx-cannot-initialize", "clang++", "compile",
 cc("cpp/b8-clangxx-override", "clang++", "compile",
    {"src/shape.cpp": "struct Shape { virtual double area() const = 0; virtual ~Shape() = default; };\n"
     "struct Circle : Shape { double r = 1; double area() override { return 3.14 * r * r; } };\n"},
-   "clang++ -std=c++17 -c src/shape.cpp", r"marked 'override' but does not override", shown_cmd="clang++ -std=c++17 -c src/shape.cpp")
+   "clang++ -std=c++17 -c src/shape.cpp", r"marked 'override'", shown_cmd="clang++ -std=c++17 -c src/shape.cpp")
 # Sanitizers through clang, and ThreadSanitizer through gcc.
 RACE_C = ("#include <pthread.h>\n#include <stdio.h>\nstatic long hits;\n"
           "static void *worker(void *arg) { (void)arg; for (int i = 0; i < 100000; i++) hits++; return 0; }\n"
@@ -2212,7 +2212,7 @@ cs("b8-mcs-cs0103", "compile",
    CS_MAIN + "class Program {\n    static int Total(int[] xs) {\n        foreach (var x in xs) sum += x;\n        return sum;\n    }\n"
    "    static void Main() { Console.WriteLine(Total(new[] { 1, 2 })); }\n}\n", r"error CS0103")
 cs("b8-mcs-cs1002", "compile",
-   CS_MAIN + "class Program {\n    static void Main() {\n        var port = 8080\n        Console.WriteLine(port);\n    }\n}\n", r"error CS1002")
+   CS_MAIN + "class Program {\n    static void Main() {\n        var port = 8080\n        Console.WriteLine(port);\n    }\n}\n", r"error CS1002|error CS1525")
 cs("b8-mcs-cs0029", "compile",
    CS_MAIN + "class Program {\n    static void Main(string[] args) {\n        int port = \"8080\";\n        Console.WriteLine(port);\n    }\n}\n", r"error CS0029")
 cs("b8-mcs-cs1061", "compile",
@@ -2275,7 +2275,7 @@ mono("b8-mono-exit-code", "assertion",
 mono("b8-mono-debug-assert", "assertion",
      "using System;\nusing System.Diagnostics;\nclass Program {\n    static int Total(int[] xs) { int s = 1; foreach (var x in xs) s += x; return s; }\n"
      "    static int Main() {\n        int got = Total(new[] { 1, 2, 3 });\n        Debug.Assert(got == 6, \"Total of 1, 2, 3 should be 6\");\n"
-     "        return got == 6 ? 0 : 1;\n    }\n}\n", r"(?i)assert", specialty="test",
+     "        return got == 6 ? 0 : 1;\n    }\n}\n", r"(?i)assert", specialty="test", env={"MONO_TRACE_LISTENER": "Console.Error"},
      cmd="mcs -debug -d:DEBUG -out:tests.exe Program.cs && mono --debug tests.exe", shown_cmd="mono bin/Debug/tests.exe")
 mono("b8-mono-missing-assembly", "dependency",
      "using System;\nclass Program {\n    static void Main() { Console.WriteLine(Greeter.Hello(\"ci\")); }\n}\n",
