@@ -2014,6 +2014,9 @@ mod tests {
         // b7's rules (456): the wasm classifier's time beside the 439-rule
         // build (`triage 100k/classifier, wasm`, two runs on a shared
         // machine) was 153.2 against 148.5 ms and 145.5 against 147.0 ms.
+        // 480 from batch b8's rules (471): one noisy run on a loaded machine,
+        // 1.305 s against the 456-rule build's 1.135 s (see the corpus
+        // README; to be measured again).
         assert!(RULES.len() <= 480, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
