@@ -1967,3 +1967,318 @@ cc("pip/b7-cext-missing-header", "pip", "dependency",
     "src/fastcsv.c": "#include <Python.h>\n#include <libxml/parser.h>\nPyMODINIT_FUNC PyInit_fastcsv(void) { return NULL; }\n"},
    "python3 -m venv .venv && .venv/bin/pip install -q wheel==0.45.1 && .venv/bin/pip install --no-build-isolation .",
    r"libxml/parser\.h: No such file", shown_cmd="pip install .", language="python", timeout=240)
+
+# --- eighth batch (ids b8-…): families no rule recognised when it was added:
+# clang and clang++ 14 diagnostics and the linker through clang,
+# ThreadSanitizer (clang and gcc's libtsan), MemorySanitizer, valgrind 3.19's
+# memcheck, PHP 8.2 CLI scripts and PHPUnit 9.6, C# compiled by mono's mcs
+# and run by mono 6.8 (all from Debian's packages). The taxonomy has no C,
+# C++, PHP or C# language: every case is `other`. Labels as in b6 and b7: a
+# compiler's error (also a warning under -Werror/-warnaserror) is `compile`, a
+# missing header, library, assembly or package is `dependency`, a sanitizer's
+# or valgrind's report and an uncaught exception are `runtime`, a failed check
+# in a test (assert(), PHPUnit, a test program's own check) is
+# `assertion`/`test`, a build tool's wrong flag or input file `config`, PHP's
+# memory limit `resource` and its time limit `timeout`/`test`. Each case names
+# its marker, written with its label before it was first run.
+
+# clang: compile errors.
+cc("c/b8-clang-undeclared", "clang", "compile",
+   {"src/count.c": "int total(const int *xs, int n) {\n    for (int i = 0; i < n; i++)\n        sum += xs[i];\n    return sum;\n}\n"},
+   "clang -c src/count.c", r"use of undeclared identifier", shown_cmd="clang -Wall -c src/count.c")
+cc("c/b8-clang-missing-semicolon", "clang", "compile",
+   {"src/main.c": "#include <stdio.h>\nint main(void) {\n    int retries = 3\n    printf(\"%d\\n\", retries);\n    return 0;\n}\n"},
+   "clang src/main.c -o app", r"expected ';'", shown_cmd="clang -o app src/main.c")
+cc("c/b8-clang-incompatible-pointer", "clang", "compile",
+   {"src/buf.c": "void fill(int *out);\nvoid run(void) {\n    long slots[4];\n    fill(slots);\n}\n"},
+   "clang -Werror -c src/buf.c", r"incompatible pointer types", shown_cmd="clang -Werror -c src/buf.c")
+cc("c/b8-clang-werror-unused", "clang", "compile",
+   {"src/util.c": "int scale(int x) {\n    int unused_factor = 3;\n    return x * 2;\n}\n"},
+   "clang -Wall -Werror -c src/util.c", r"Werror,-Wunused-variable", shown_cmd="clang -Wall -Werror -c src/util.c")
+cc("c/b8-clang-implicit-function", "clang", "compile",
+   {"src/main.c": "int main(void) {\n    return load_config(\"app.toml\");\n}\n"},
+   "clang -Werror=implicit-function-declaration -c src/main.c", r"implicit declaration of function",
+   shown_cmd="clang -std=c99 -Werror -c src/main.c")
+cc("c/b8-clang-return-type", "clang", "compile",
+   {"src/sign.c": "int sign(int n) {\n    if (n > 0)\n        return 1;\n    if (n < 0)\n        return -1;\n}\n"},
+   "clang -Werror=return-type -c src/sign.c", r"does not return a value", shown_cmd="clang -Wall -Werror -c src/sign.c")
+cc("c/b8-clang-format-werror", "clang", "compile",
+   {"src/log.c": "#include <stdio.h>\nvoid show(const char *name) { printf(\"user %d\\n\", name); }\n"},
+   "clang -Wformat -Werror -c src/log.c", r"format specifies type", shown_cmd="clang -Wall -Werror -c src/log.c")
+cc("c/b8-clang-static-assert", "clang", "compile",
+   {"src/abi.c": "#include <stdint.h>\nstruct header { uint32_t magic; uint16_t version; uint8_t flags; };\n"
+    "_Static_assert(sizeof(struct header) == 7, \"header must be packed to 7 bytes\");\n"},
+   "clang -std=c11 -c src/abi.c", r"static_assert failed|static assertion failed", shown_cmd="clang -std=c11 -c src/abi.c")
+cc("c/b8-clang-fatal-header", "clang", "dependency",
+   {"src/tls.c": "#include <sodium.h>\nint init(void) { return sodium_init(); }\n"},
+   "clang -c src/tls.c", r"'sodium\.h' file not found", shown_cmd="clang -c src/tls.c")
+cc("cpp/b8-clangxx-fatal-header", "clang++", "dependency",
+   {"src/server.cpp": "#include <boost/asio.hpp>\nint main() { boost::asio::io_context io; io.run(); }\n"},
+   "clang++ -std=c++17 -c src/server.cpp", r"'boost/asio\.hpp' file not found", shown_cmd="clang++ -std=c++17 -c src/server.cpp")
+# The linker through clang, and clang's own errors.
+cc("c/b8-clang-link-undefined", "clang", "dependency",
+   {"src/main.c": "void *curl_easy_init(void);\nint main(void) { return curl_easy_init() == 0; }\n"},
+   "clang src/main.c -o app", r"undefined reference to .curl_easy_init", shown_cmd="clang -o app src/main.c")
+cc("c/b8-clang-cannot-find-lib", "clang", "dependency",
+   {"src/main.c": "int main(void) { return 0; }\n"},
+   "clang src/main.c -o app -lpitcrewyaml", r"cannot find -lpitcrewyaml", shown_cmd="clang -o app src/main.c -lyaml")
+cc("c/b8-clang-multiple-definition", "clang", "compile",
+   {"src/a.c": "int debug_level = 1;\nint a(void) { return debug_level; }\n",
+    "src/b.c": "int debug_level = 2;\nint main(void) { return debug_level; }\n"},
+   "clang src/a.c src/b.c -o app", r"multiple definition of", shown_cmd="clang -o app src/a.c src/b.c")
+cc("c/b8-clang-no-input", "clang", "config",
+   {"src/main.c": "int main(void) { return 0; }\n"},
+   "clang src/main.c src/cli.c -o app", r"no such file or directory: 'src/cli\.c'", shown_cmd="clang -o app src/main.c src/cli.c")
+cc("c/b8-clang-unknown-argument", "clang", "config",
+   {"src/main.c": "int main(void) { return 0; }\n"},
+   "clang -fpitcrew-fast-math src/main.c -o app", r"unknown argument", shown_cmd="clang -O2 -fstrict-vtable-ptrs src/main.c -o app")
+# clang++.
+cc("cpp/b8-clangxx-no-member", "clang++", "compile",
+   {"src/user.cpp": "#include <string>\nstruct User { std::string email; };\nstd::string domain(const User& u) { return u.emial.substr(1); }\n"},
+   "clang++ -std=c++17 -c src/user.cpp", r"no member named 'emial'", shown_cmd="clang++ -std=c++17 -c src/user.cpp")
+cc("cpp/b8-clangxx-no-matching", "clang++", "compile",
+   {"src/rect.cpp": "struct Rect { Rect(int w, int h) : w(w), h(h) {} int w, h; };\nRect square(int s) { return Rect(s); }\n"},
+   "clang++ -std=c++17 -c src/rect.cpp", r"no matching (constructor|conversion)", shown_cmd="clang++ -std=c++17 -c src/rect.cpp")
+cc("cpp/b8-clangxx-no-template", "clang++", "compile",
+   {"src/find.cpp": "#include <string>\nstd::optional<std::string> find_user(int id) { return {}; }\n"},
+   "clang++ -std=c++17 -c src/find.cpp", r"no template named 'optional'", shown_cmd="clang++ -std=c++17 -c src/find.cpp")
+cc("cpp/b8-clangxx-cannot-initialize", "clang++", "compile",
+   {"src/port.cpp": "#include <string>\nint port() {\n    std::string raw = \"8080\";\n    int p = raw;\n    return p;\n}\n"},
+   "clang++ -std=c++17 -c src/port.cpp", r"no viable conversion|cannot initialize", shown_cmd="clang++ -std=c++17 -c src/port.cpp")
+cc("cpp/b8-clangxx-override", "clang++", "compile",
+   {"src/shape.cpp": "struct Shape { virtual double area() const = 0; virtual ~Shape() = default; };\n"
+    "struct Circle : Shape { double r = 1; double area() override { return 3.14 * r * r; } };\n"},
+   "clang++ -std=c++17 -c src/shape.cpp", r"marked 'override'", shown_cmd="clang++ -std=c++17 -c src/shape.cpp")
+# Sanitizers through clang, and ThreadSanitizer through gcc.
+RACE_C = ("#include <pthread.h>\n#include <stdio.h>\nstatic long hits;\n"
+          "static void *worker(void *arg) { (void)arg; for (int i = 0; i < 100000; i++) hits++; return 0; }\n"
+          "int main(void) { pthread_t a, b; pthread_create(&a, 0, worker, 0); pthread_create(&b, 0, worker, 0);\n"
+          "  pthread_join(a, 0); pthread_join(b, 0); printf(\"%ld\\n\", hits); return 0; }\n")
+cc("tsan/b8-clang-data-race", "tsan", "runtime",
+   {"src/counter.c": RACE_C},
+   "clang -g -fsanitize=thread src/counter.c -o counter && ./counter", r"ThreadSanitizer: data race",
+   shown_cmd="./build/counter")
+cc("tsan/b8-gcc-data-race", "tsan", "runtime",
+   {"src/counter.c": RACE_C},
+   "gcc -g -fsanitize=thread src/counter.c -o counter -lpthread && ./counter", r"ThreadSanitizer: data race",
+   shown_cmd="make test CFLAGS=-fsanitize=thread")
+cc("tsan/b8-clangxx-std-thread-race", "tsan", "runtime",
+   {"src/cache.cpp": "#include <thread>\n#include <string>\n#include <cstdio>\nstd::string last_key;\n"
+    "void put(const char *k) { for (int i = 0; i < 1000; i++) last_key = k; }\n"
+    "int main() { std::thread a(put, \"alpha\"), b(put, \"beta\"); a.join(); b.join(); std::printf(\"%s\\n\", last_key.c_str()); }\n"},
+   "clang++ -std=c++17 -g -fsanitize=thread src/cache.cpp -o cache && ./cache", r"data race",
+   shown_cmd="ctest --test-dir build-tsan --output-on-failure")
+cc("tsan/b8-clang-lock-order", "tsan", "runtime",
+   {"src/bank.c": "#include <pthread.h>\nstatic pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;\n"
+    "static void *ab(void *x) { (void)x; pthread_mutex_lock(&a); pthread_mutex_lock(&b); pthread_mutex_unlock(&b); pthread_mutex_unlock(&a); return 0; }\n"
+    "static void *ba(void *x) { (void)x; pthread_mutex_lock(&b); pthread_mutex_lock(&a); pthread_mutex_unlock(&a); pthread_mutex_unlock(&b); return 0; }\n"
+    "int main(void) { pthread_t t; pthread_create(&t, 0, ab, 0); pthread_join(t, 0);\n"
+    "  pthread_create(&t, 0, ba, 0); pthread_join(t, 0); return 0; }\n"},
+   "clang -g -fsanitize=thread src/bank.c -o bank && ./bank", r"lock-order-inversion",
+   shown_cmd="./build/bank")
+cc("msan/b8-clang-uninit", "msan", "runtime",
+   {"src/main.c": "#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char **argv) { (void)argv;\n"
+    "  int *flags = malloc(4 * sizeof *flags); flags[0] = argc;\n  if (flags[2] > 0) puts(\"verbose\");\n  free(flags); return 0; }\n"},
+   "clang -g -fsanitize=memory src/main.c -o app && ./app", r"MemorySanitizer: use-of-uninitialized-value",
+   shown_cmd="./build/app")
+cc("asan/b8-clang-global-overflow", "asan", "runtime",
+   {"src/table.c": "static int table[8];\nint lookup(int i) { return table[i]; }\nint main(int argc, char **argv) { (void)argv; return lookup(argc + 7); }\n"},
+   "clang -g -O0 -fsanitize=address src/table.c -o table && ./table", r"global-buffer-overflow",
+   shown_cmd="./build/table")
+cc("ubsan/b8-clang-index", "ubsan", "runtime",
+   {"src/main.c": "int pick(int i) { int xs[5] = {1, 2, 3, 4, 5}; return xs[i]; }\n"
+    "int main(int argc, char **argv) { (void)argv; return pick(argc + 4); }\n"},
+   "clang -g -fsanitize=undefined -fno-sanitize-recover=all src/main.c -o app && ./app", r"out of bounds",
+   shown_cmd="./build/app")
+# valgrind's memcheck.
+VG = "valgrind --error-exitcode=1 "
+cc("valgrind/b8-invalid-read", "valgrind", "runtime",
+   {"src/main.c": "#include <stdlib.h>\nint main(void) { int *xs = malloc(4 * sizeof *xs); for (int i = 0; i < 4; i++) xs[i] = i;\n"
+    "  int r = xs[4]; free(xs); return r > 100; }\n"},
+   "gcc -g -O0 src/main.c -o app && " + VG + "./app", r"Invalid read of size 4", shown_cmd="valgrind --error-exitcode=1 ./build/app")
+cc("valgrind/b8-invalid-write", "valgrind", "runtime",
+   {"src/name.c": "#include <stdlib.h>\n#include <string.h>\nint main(void) { char *name = malloc(5); strcpy(name, \"alice\"); free(name); return 0; }\n"},
+   "gcc -g -O0 -fno-builtin src/name.c -o name && " + VG + "./name", r"Invalid write of size", shown_cmd="valgrind --error-exitcode=1 ./name")
+cc("valgrind/b8-leak", "valgrind", "runtime",
+   {"src/main.c": "#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s) { char *d = malloc(strlen(s) + 1); strcpy(d, s); return d; }\n"
+    "int main(void) { for (int i = 0; i < 3; i++) dup(\"session-token\"); return 0; }\n"},
+   "gcc -g -O0 src/main.c -o app && " + VG + "--leak-check=full ./app", r"definitely lost",
+   shown_cmd="valgrind --leak-check=full --error-exitcode=1 ./build/app")
+cc("valgrind/b8-uninit-cond", "valgrind", "runtime",
+   {"src/main.c": "#include <stdio.h>\nint main(void) { int limit; int n = 0;\n  for (int i = 0; i < 10; i++) if (i < limit) n++;\n  printf(\"%d\\n\", n); return 0; }\n"},
+   "gcc -g -O0 src/main.c -o app && " + VG + "./app", r"depends on uninitialised value", shown_cmd="valgrind --error-exitcode=1 ./build/app")
+cc("valgrind/b8-double-free", "valgrind", "runtime",
+   {"src/main.c": "#include <stdlib.h>\nvoid release(char *p) { free(p); }\nint main(void) { char *buf = malloc(32); release(buf); release(buf); return 0; }\n"},
+   "gcc -g -O0 src/main.c -o app && " + VG + "./app", r"Invalid free", shown_cmd="valgrind --error-exitcode=1 ./build/app")
+cc("valgrind/b8-mismatched-delete", "valgrind", "runtime",
+   {"src/main.cpp": "int main() { int *xs = new int[8]; xs[0] = 1; int r = xs[0]; delete xs; return r - 1; }\n"},
+   "g++ -g -O0 src/main.cpp -o app && " + VG + "./app", r"Mismatched free", shown_cmd="valgrind --error-exitcode=1 ./build/app")
+cc("valgrind/b8-syscall-uninit", "valgrind", "runtime",
+   {"src/main.c": "#include <unistd.h>\n#include <stdlib.h>\nint main(void) { char *buf = malloc(16); buf[0] = 'x'; write(1, buf, 16); free(buf); return 0; }\n"},
+   "gcc -g -O0 src/main.c -o app && " + VG + "./app", r"Syscall param write", shown_cmd="valgrind --error-exitcode=1 ./build/app")
+cc("valgrind/b8-make-memcheck", "make", "runtime",
+   {"Makefile": "CFLAGS = -g -O0\ncheck: test_list\n\tvalgrind -q --error-exitcode=2 ./test_list\ntest_list: test_list.c\n\t$(CC) $(CFLAGS) -o $@ $<\n",
+    "test_list.c": "#include <stdlib.h>\nstruct node { int v; struct node *next; };\n"
+    "int main(void) { struct node *n = malloc(sizeof *n); n->v = 1; n->next = 0; free(n); return n->v - 1; }\n"},
+   "make check", r"Invalid read", shown_cmd="make check")
+# PHP 8.2 scripts.
+cc("php/b8-parse-error", "php", "compile",
+   {"src/Cart.php": "<?php\nfunction total(array $items): int {\n    $sum = 0\n    foreach ($items as $i) { $sum += $i; }\n    return $sum;\n}\necho total([1, 2]);\n"},
+   "php src/Cart.php", r"Parse error: +syntax error", shown_cmd="php src/Cart.php")
+cc("php/b8-lint", "php", "compile",
+   {"src/Router.php": "<?php\nclass Router {\n    public function match(string $path) {\n        return match($path) {\n            '/' => 'home',\n            default => 'notfound'\n        \n    }\n}\n"},
+   "php -l src/Router.php", r"Parse error|Errors parsing", shown_cmd="find src -name '*.php' -exec php -l {} \\;")
+cc("php/b8-undefined-function", "php", "runtime",
+   {"app.php": "<?php\nfunction price(int $cents): string { return number_format($cents / 100, 2); }\necho formatPrice(1250), \"\\n\";\n"},
+   "php app.php", r"Call to undefined function formatPrice", shown_cmd="php app.php")
+cc("php/b8-undefined-method", "php", "runtime",
+   {"app.php": "<?php\nclass Cart { private array $items = []; public function add(int $p): void { $this->items[] = $p; }\n"
+    "  public function total(): int { return array_sum($this->items); } }\n$c = new Cart();\n$c->add(3);\necho $c->totl(), \"\\n\";\n"},
+   "php app.php", r"Call to undefined method Cart::totl", shown_cmd="php app.php")
+cc("php/b8-type-error", "php", "runtime",
+   {"app.php": "<?php\ndeclare(strict_types=1);\nfunction add(int $a, int $b): int { return $a + $b; }\necho add(\"2\", 3), \"\\n\";\n"},
+   "php app.php", r"TypeError", shown_cmd="php app.php")
+cc("php/b8-uncaught-exception", "php", "runtime",
+   {"app.php": "<?php\nfunction reserve(int $qty): void {\n    if ($qty <= 0) { throw new InvalidArgumentException(\"quantity must be positive, got $qty\"); }\n}\nreserve(0);\n"},
+   "php app.php", r"Uncaught InvalidArgumentException", shown_cmd="php bin/console app:reserve")
+cc("php/b8-assert", "php", "assertion",
+   {"tests/cart_test.php": "<?php\nfunction total(array $xs): int { return array_sum($xs) + 1; }\nassert(total([1, 2, 3]) === 6);\necho \"ok\\n\";\n"},
+   "php -d zend.assertions=1 -d assert.exception=1 tests/cart_test.php", r"AssertionError", shown_cmd="php tests/cart_test.php",
+   specialty="test")
+cc("php/b8-require-autoload", "php", "dependency",
+   {"app.php": "<?php\nrequire __DIR__ . '/vendor/autoload.php';\n$app = new App\\Kernel();\n"},
+   "php app.php", r"vendor/autoload\.php", shown_cmd="php app.php")
+cc("php/b8-class-not-found", "php", "dependency",
+   {"app.php": "<?php\nuse Monolog\\Logger;\n$log = new Logger('app');\n$log->info('started');\n"},
+   "php app.php", r'Class "Monolog\\Logger" not found', shown_cmd="php app.php")
+cc("php/b8-warning-as-exception", "php", "runtime",
+   {"app.php": "<?php\nset_error_handler(function (int $no, string $msg, string $file, int $line) {\n"
+    "    throw new ErrorException($msg, 0, $no, $file, $line);\n});\nfunction subtotal(array $xs): int { foreach ($xs as $x) { $sum += $x; } return $sum; }\necho subtotal([1, 2]), \"\\n\";\n"},
+   "php app.php", r"Undefined variable", shown_cmd="php app.php")
+cc("php/b8-division-by-zero", "php", "runtime",
+   {"app.php": "<?php\nfunction average(array $xs): int { return intdiv(array_sum($xs), count($xs)); }\necho average([]), \"\\n\";\n"},
+   "php app.php", r"DivisionByZeroError", shown_cmd="php app.php")
+cc("php/b8-memory-limit", "php", "resource",
+   {"app.php": "<?php\n$rows = [];\nfor ($i = 0; ; $i++) { $rows[] = str_repeat('x', 1024) . $i; }\n"},
+   "php -d memory_limit=8M app.php", r"Allowed memory size of", shown_cmd="php app.php")
+cc("php/b8-time-limit", "php", "timeout",
+   {"app.php": "<?php\nset_time_limit(1);\n$n = 0;\nwhile (true) { $n = ($n * 31 + 7) % 1000003; }\n"},
+   "php app.php", r"Maximum execution time", shown_cmd="php bin/import.php", specialty="test", timeout=60)
+cc("php/b8-readonly", "php", "runtime",
+   {"app.php": "<?php\nclass User { public function __construct(public readonly int $id) {} }\n$u = new User(7);\n$u->id = 8;\n"},
+   "php app.php", r"Cannot modify readonly property", shown_cmd="php app.php")
+cc("php/b8-json-exception", "php", "runtime",
+   {"app.php": "<?php\n$raw = \"{'port': 8080}\";\n$cfg = json_decode($raw, true, 512, JSON_THROW_ON_ERROR);\necho $cfg['port'], \"\\n\";\n"},
+   "php app.php", r"JsonException", shown_cmd="php app.php")
+# PHPUnit 9.6 (Debian's phpunit package), with its JUnit report.
+PHPUNIT_CMD = "phpunit --log-junit report.xml tests"
+
+
+def phpunit(id, category, test, expect, specialty="general", extra=None):
+    cc("phpunit/" + id, "phpunit", category, {"tests/CartTest.php": test, **(extra or {})}, PHPUNIT_CMD, expect,
+       shown_cmd="vendor/bin/phpunit", specialty=specialty, report=("junit", "report.xml"))
+
+
+CART_PHP = "<?php\nfunction cart_total(array $xs): int { return array_sum($xs) + (count($xs) > 2 ? 1 : 0); }\n"
+phpunit("b8-assert-same", "assertion",
+        "<?php\nuse PHPUnit\\Framework\\TestCase;\nrequire __DIR__ . '/../src/cart.php';\n"
+        "final class CartTest extends TestCase {\n    public function testTotal(): void { $this->assertSame(6, cart_total([1, 2, 3])); }\n}\n",
+        r"Failed asserting that 7 is identical to 6", specialty="test", extra={"src/cart.php": CART_PHP})
+phpunit("b8-assert-equals-array", "assertion",
+        "<?php\nuse PHPUnit\\Framework\\TestCase;\n"
+        "final class CartTest extends TestCase {\n    public function testItems(): void {\n"
+        "        $items = ['apple' => 2, 'pear' => 1];\n        $this->assertEquals(['apple' => 2, 'pear' => 3], $items);\n    }\n}\n",
+        r"Failed asserting that two arrays are equal", specialty="test")
+phpunit("b8-expect-exception", "assertion",
+        "<?php\nuse PHPUnit\\Framework\\TestCase;\nrequire __DIR__ . '/../src/cart.php';\n"
+        "final class CartTest extends TestCase {\n    public function testRejectsEmpty(): void {\n"
+        "        $this->expectException(InvalidArgumentException::class);\n        cart_total([]);\n    }\n}\n",
+        r"Failed asserting that exception of type", specialty="test", extra={"src/cart.php": CART_PHP})
+phpunit("b8-error-in-test", "runtime",
+        "<?php\nuse PHPUnit\\Framework\\TestCase;\n"
+        "final class CartTest extends TestCase {\n    public function testDiscount(): void {\n"
+        "        $cart = null;\n        $this->assertSame(10, $cart->discount());\n    }\n}\n",
+        r"Call to a member function discount\(\) on null")
+# C#: mcs (mono 6.8) compile errors.
+CS_MAIN = "using System;\n"
+
+
+def cs(id, category, source, expect, cmd="mcs -out:app.exe Program.cs", shown_cmd="mcs Program.cs", **kw):
+    cc("csharp/" + id, kw.pop("tool", "mcs"), category, {"Program.cs": source, **kw.pop("files", {})}, cmd, expect,
+       shown_cmd=shown_cmd, **kw)
+
+
+cs("b8-mcs-cs0103", "compile",
+   CS_MAIN + "class Program {\n    static int Total(int[] xs) {\n        foreach (var x in xs) sum += x;\n        return sum;\n    }\n"
+   "    static void Main() { Console.WriteLine(Total(new[] { 1, 2 })); }\n}\n", r"error CS0103")
+cs("b8-mcs-cs1002", "compile",
+   CS_MAIN + "class Program {\n    static void Main() {\n        var port = 8080\n        Console.WriteLine(port);\n    }\n}\n", r"error CS1002|error CS1525")
+cs("b8-mcs-cs0029", "compile",
+   CS_MAIN + "class Program {\n    static void Main(string[] args) {\n        int port = \"8080\";\n        Console.WriteLine(port);\n    }\n}\n", r"error CS0029")
+cs("b8-mcs-cs1061", "compile",
+   CS_MAIN + "class User { public string Name = \"ada\"; }\nclass Program {\n    static void Main() {\n"
+   "        var u = new User();\n        Console.WriteLine(u.Nmae);\n    }\n}\n", r"error CS1061")
+cs("b8-mcs-cs0161", "compile",
+   CS_MAIN + "class Program {\n    static string Sign(int n) {\n        if (n > 0) return \"+\";\n        if (n < 0) return \"-\";\n    }\n"
+   "    static void Main() { Console.WriteLine(Sign(1)); }\n}\n", r"error CS0161")
+cs("b8-mcs-warnaserror", "compile",
+   CS_MAIN + "class Program {\n    static void Main() {\n        int retries = 3;\n        Console.WriteLine(\"start\");\n    }\n}\n",
+   r"error CS0219", cmd="mcs -warnaserror -out:app.exe Program.cs", shown_cmd="mcs -warnaserror Program.cs")
+cs("b8-mcs-cs0246", "dependency",
+   "using System;\nusing Newtonsoft.Json;\nclass Program {\n    static void Main() {\n"
+   "        Console.WriteLine(JsonConvert.SerializeObject(new { port = 8080 }));\n    }\n}\n", r"error CS0246")
+cs("b8-mcs-cs0006", "dependency",
+   CS_MAIN + "class Program { static void Main() { Console.WriteLine(\"hi\"); } }\n", r"error CS0006",
+   cmd="mcs -r:lib/Serilog.dll -out:app.exe Program.cs", shown_cmd="mcs -r:lib/Serilog.dll Program.cs")
+cs("b8-mcs-cs0117", "compile",
+   CS_MAIN + "class Program {\n    static void Main() {\n        Console.WriteLin(\"starting\");\n    }\n}\n", r"error CS0117")
+# C# run by mono: unhandled exceptions, a failed check, a missing assembly.
+RUN = "mcs -debug -out:app.exe Program.cs && mono --debug app.exe"
+
+
+def mono(id, category, source, expect, **kw):
+    kw.setdefault("shown_cmd", "mono bin/Release/app.exe")
+    cs(id, category, source, expect, cmd=kw.pop("cmd", RUN), tool="mono", **kw)
+
+
+mono("b8-mono-nullref", "runtime",
+     CS_MAIN + "class User { public string Email; }\nclass Program {\n    static string Domain(User u) { return u.Email.Split('@')[1]; }\n"
+     "    static void Main() { Console.WriteLine(Domain(new User())); }\n}\n", r"NullReferenceException")
+mono("b8-mono-index", "runtime",
+     CS_MAIN + "class Program {\n    static void Main(string[] args) {\n        var parts = \"a,b\".Split(',');\n"
+     "        Console.WriteLine(parts[2]);\n    }\n}\n", r"IndexOutOfRangeException")
+mono("b8-mono-key-not-found", "runtime",
+     "using System;\nusing System.Collections.Generic;\nclass Program {\n    static void Main() {\n"
+     "        var cfg = new Dictionary<string, string> { [\"zone\"] = \"b\" };\n        Console.WriteLine(cfg[\"region\"]);\n    }\n}\n",
+     r"KeyNotFoundException")
+mono("b8-mono-format", "runtime",
+     CS_MAIN + "class Program {\n    static void Main() {\n        int port = int.Parse(\"80a80\");\n        Console.WriteLine(port);\n    }\n}\n",
+     r"FormatException")
+mono("b8-mono-invalid-cast", "runtime",
+     CS_MAIN + "class Program {\n    static void Main() {\n        object o = \"42\";\n        int n = (int)o;\n        Console.WriteLine(n);\n    }\n}\n",
+     r"InvalidCastException")
+mono("b8-mono-argument-null", "runtime",
+     "using System;\nusing System.IO;\nclass Program {\n    static string Home() { return Environment.GetEnvironmentVariable(\"PITCREW_NO_SUCH_HOME\"); }\n"
+     "    static void Main() { Console.WriteLine(Path.Combine(Home(), \"cache\")); }\n}\n", r"ArgumentNullException")
+mono("b8-mono-divide-by-zero", "runtime",
+     CS_MAIN + "class Program {\n    static int Average(int[] xs) { int s = 0; foreach (var x in xs) s += x; return s / xs.Length; }\n"
+     "    static void Main() { Console.WriteLine(Average(new int[0])); }\n}\n", r"DivideByZeroException")
+mono("b8-mono-invalid-operation", "runtime",
+     "using System;\nusing System.Linq;\nclass Program {\n    static void Main() {\n"
+     "        var admins = new[] { \"ada\", \"bob\" }.Where(n => n.StartsWith(\"z\"));\n        Console.WriteLine(admins.First());\n    }\n}\n",
+     r"InvalidOperationException")
+mono("b8-mono-exit-code", "assertion",
+     CS_MAIN + "class Program {\n    static int Add(int a, int b) { return a + b + (a == 2 ? 1 : 0); }\n"
+     "    static int Main() {\n        int got = Add(2, 2);\n        if (got != 4) { Console.Error.WriteLine(\"FAIL AddTest: expected 4 but was \" + got); return 1; }\n"
+     "        Console.WriteLine(\"PASS AddTest\");\n        return 0;\n    }\n}\n", r"FAIL AddTest", specialty="test",
+     shown_cmd="mono bin/Debug/tests.exe")
+mono("b8-mono-debug-assert", "assertion",
+     "using System;\nusing System.Diagnostics;\nclass Program {\n    static int Total(int[] xs) { int s = 1; foreach (var x in xs) s += x; return s; }\n"
+     "    static int Main() {\n        int got = Total(new[] { 1, 2, 3 });\n        Debug.Assert(got == 6, \"Total of 1, 2, 3 should be 6\");\n"
+     "        return got == 6 ? 0 : 1;\n    }\n}\n", r"(?i)assert", specialty="test", env={"MONO_TRACE_LISTENER": "Console.Error"},
+     cmd="mcs -debug -d:DEBUG -out:tests.exe Program.cs && mono --debug tests.exe", shown_cmd="mono bin/Debug/tests.exe")
+mono("b8-mono-missing-assembly", "dependency",
+     "using System;\nclass Program {\n    static void Main() { Console.WriteLine(Greeter.Hello(\"ci\")); }\n}\n",
+     r"Could not load file or assembly",
+     files={"lib/Greeter.cs": "public static class Greeter { public static string Hello(string n) { return \"hi \" + n; } }\n"},
+     cmd="mcs -target:library -out:Greeter.dll lib/Greeter.cs && mcs -r:Greeter.dll -out:app.exe Program.cs && rm Greeter.dll && mono app.exe")

@@ -113,7 +113,8 @@ def junit_records(path, tmp):
             test_name = normalise(f"{cls} > {name}" if cls and cls != name else name, tmp)
             message = normalise(node.get("message", ""), tmp)
             details = normalise(node.text or "", tmp)
-            file = tc.get("file")
+            # PHPUnit writes the absolute path: the checkout's, like the text.
+            file = tc.get("file") and normalise(tc.get("file"), tmp)
             found.append((test_name, file, message, details))
             break
     return found
