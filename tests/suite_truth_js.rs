@@ -284,6 +284,33 @@ fn vitest_bail_names_the_tests_it_never_ran() {
     bail_names_what_never_ran(&VITEST, &["--bail=1", "--no-file-parallelism"]);
 }
 
+/// Only files are planned, so the listing asks for files alone: a plain
+/// `vitest list` imports every test file (on zod, about as long as the
+/// run itself). Each file's top level runs once: in the run.
+#[test]
+fn vitest_the_listing_imports_no_test_file() {
+    let importing =
+        "import { appendFileSync } from 'node:fs';\nappendFileSync('imports.log', 'x\\n');\n";
+    let Some(dir) = project(
+        &VITEST,
+        &[
+            ("a.test.js", &format!("{importing}test('a', () => {{}});\n")),
+            ("b.test.js", &format!("{importing}test('b', () => {{}});\n")),
+        ],
+    ) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "0"], &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged).0, 2, "{merged:#}");
+    let imports = fs::read_to_string(dir.path().join("imports.log")).unwrap();
+    assert_eq!(
+        imports.lines().count(),
+        2,
+        "each file imported once: {imports:?}"
+    );
+}
+
 /// `vitest list` imports every test file, so one that cannot import failed
 /// the whole listing and pitcrew ran nothing (exit 2), though `vitest run`
 /// runs the other files and fails that one. Now the files are listed

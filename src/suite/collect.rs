@@ -9,7 +9,7 @@
 //! |---|---|
 //! | pytest | `--collect-only -q` with a tiny plugin of ours writing each item's node id |
 //! | jest | `--listTests` |
-//! | vitest | `vitest list --json` (then `--filesOnly` if a file cannot import) |
+//! | vitest | `vitest list --json --filesOnly` (the plain listing for vitest < 2.1) |
 //! | playwright | `playwright test --list --reporter=json` |
 //! | go | `go list` of the packages with test files |
 //! | nextest | `cargo nextest list --message-format json` |
@@ -119,20 +119,21 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
             relative_lines(&out.stdout, root)
         }
         "vitest" => {
-            // `list` imports every test file to find its tests: one file
-            // that cannot import fails the whole listing, though `vitest
-            // run` runs the others and reports that file as failed. Then
-            // the files alone (`--filesOnly`, vitest ≥ 2.1, imports
-            // nothing), so the run goes on and the broken file fails in it.
-            let out = match run(vitest_list(base), root, &[]) {
-                Err(failed @ CollectError::Failed { .. }) => {
-                    let mut files_only = vitest_list(base);
-                    files_only.push("--filesOnly".into());
-                    let out = run(files_only, root, &[]).map_err(|_| failed)?;
-                    tracing::warn!(
-                        "`vitest list` failed (a test file that cannot be imported?): planning from the test files alone"
+            // Only the files are planned, so only the files are asked for
+            // (`--filesOnly`, vitest ≥ 2.1): a plain `list` imports every
+            // test file to find its tests, which on zod's 196 files cost
+            // about as much as running them, and one file that cannot
+            // import fails the whole listing, where `vitest run` runs the
+            // others and fails that one. An older vitest that refuses the
+            // option is asked the plain way.
+            let mut files_only = vitest_list(base);
+            files_only.push("--filesOnly".into());
+            let out = match run(files_only, root, &[]) {
+                Err(CollectError::Failed { line, .. }) => {
+                    tracing::debug!(
+                        "`vitest list --filesOnly` failed ({line}): listing the tests instead"
                     );
-                    out
+                    run(vitest_list(base), root, &[])?
                 }
                 other => other?,
             };
