@@ -23,10 +23,13 @@ use std::path::Path;
 
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    dedup, events_path, file_attribute, file_scoped_id, files_and_pattern, finish, full_name_regex,
-    insert_before_terminator, path_arg, path_name, path_str, sets_option, split_base,
-    write_reporter,
+    dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
+    full_name_regex, insert_before_terminator, path_arg, path_name, path_str, sets_option,
+    split_base, with_pool_option, write_reporter,
 };
+
+/// The options that decide how many files Jest runs at once.
+const POOL_SETTINGS: &[&str] = &["--maxWorkers", "-w", "--runInBand", "-i"];
 
 /// The Jest adapter.
 pub(super) struct Jest;
@@ -73,6 +76,19 @@ impl Runner for Jest {
         finish(program, args, env, JunitSource::Events(events))
     }
 
+    /// `--maxWorkers=N`: Jest runs N files at a time in its workers (or
+    /// in band, where it judges the files too quick for workers). Not
+    /// when the command sizes the pool or runs in band.
+    fn with_workers(&self, base: &[String], workers: usize) -> Option<Vec<String>> {
+        with_pool_option(
+            base,
+            detect::Kind::Jest,
+            "--maxWorkers",
+            POOL_SETTINGS,
+            workers,
+        )
+    }
+
     /// `file::describe > path > title`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(test.file.as_deref(), &path_name(test))
@@ -94,6 +110,25 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("jest").unwrap()
+    }
+
+    #[test]
+    fn the_pool_is_sized_unless_the_command_decides_it() {
+        let pooled = |base: &[&str]| runner().with_workers(&argv(base), 2);
+        assert_eq!(
+            pooled(&["npx", "jest", "--ci", "--", "x"]),
+            Some(argv(&["npx", "jest", "--ci", "--maxWorkers=2", "--", "x"]))
+        );
+        for set in [
+            &["jest", "--maxWorkers", "1"][..],
+            &["jest", "--maxWorkers=50%"],
+            &["jest", "-w", "1"],
+            &["jest", "--runInBand"],
+            &["npx", "jest", "-i"],
+        ] {
+            assert_eq!(pooled(set), None, "{set:?}");
+        }
+        assert_eq!(pooled(&["vitest"]), None);
     }
 
     #[test]

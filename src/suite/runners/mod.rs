@@ -468,6 +468,32 @@ fn write_reporter(report: &Path, file_name: &str, source: &str) -> Result<String
     Ok(path_str(&path)?.to_owned())
 }
 
+/// `base` with `option=workers` added before any `--`, for a runner whose
+/// word [`detect::locate`] finds as `kind`: the size of the runner's own
+/// pool of workers ([`Runner::with_workers`]). `None` when the arguments
+/// after that word already decide it (any of `settings`: the user's
+/// choice stands), or for no workers.
+fn with_pool_option(
+    base: &[String],
+    kind: detect::Kind,
+    option: &str,
+    settings: &[&str],
+    workers: usize,
+) -> Option<Vec<String>> {
+    let at = detect::locate(base).filter(|f| f.kind == kind)?.index;
+    let own = &base[at + 1..];
+    if workers == 0 || settings.iter().any(|s| sets_option(own, s)) {
+        return None;
+    }
+    let mut words = base[..=at].to_vec();
+    words.extend(insert_before_terminator(
+        own,
+        &["--"],
+        vec![format!("{option}={workers}")],
+    ));
+    Some(words)
+}
+
 /// Whether the user's own arguments (before a `--`) set `option`, as
 /// `--option value` or `--option=value`.
 fn sets_option(args: &[String], option: &str) -> bool {

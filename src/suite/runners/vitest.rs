@@ -22,7 +22,7 @@ use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
     full_name_regex, insert_before_terminator, path_arg, path_name, path_str, sets_option,
-    split_base, write_reporter,
+    split_base, with_pool_option, write_reporter,
 };
 
 /// The Vitest adapter.
@@ -33,6 +33,18 @@ const NAME: &str = "vitest";
 /// The reporter's source and the file name it is written under.
 const REPORTER: &str = include_str!("vitest_reporter.mjs");
 const REPORTER_FILE: &str = "pitcrew-vitest-reporter.mjs";
+
+/// The options that decide how many files Vitest runs at once.
+const POOL_SETTINGS: &[&str] = &[
+    "--maxWorkers",
+    "--minWorkers",
+    "--fileParallelism",
+    "--no-file-parallelism",
+    "--poolOptions.threads.maxThreads",
+    "--poolOptions.forks.maxForks",
+    "--poolOptions.threads.singleThread",
+    "--poolOptions.forks.singleFork",
+];
 
 /// Vitest's subcommands; without one, `run` is added.
 const SUBCOMMANDS: &[&str] = &["run", "watch", "dev", "related", "bench", "list", "init"];
@@ -81,6 +93,18 @@ impl Runner for Vitest {
         finish(program, args, env, JunitSource::Events(events))
     }
 
+    /// `--maxWorkers=N`: Vitest runs N files at a time in its pool. Not
+    /// when the command sizes the pool or turns file parallelism off.
+    fn with_workers(&self, base: &[String], workers: usize) -> Option<Vec<String>> {
+        with_pool_option(
+            base,
+            detect::Kind::Vitest,
+            "--maxWorkers",
+            POOL_SETTINGS,
+            workers,
+        )
+    }
+
     /// `file::suite > test`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(test.file.as_deref(), &path_name(test))
@@ -103,6 +127,39 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("vitest").unwrap()
+    }
+
+    #[test]
+    fn the_pool_is_sized_unless_the_command_decides_it() {
+        let pooled = |base: &[&str]| runner().with_workers(&argv(base), 2);
+        assert_eq!(
+            pooled(&["npx", "vitest", "run", "--", "extra"]),
+            Some(argv(&[
+                "npx",
+                "vitest",
+                "run",
+                "--maxWorkers=2",
+                "--",
+                "extra"
+            ]))
+        );
+        assert_eq!(
+            pooled(&["vitest"]),
+            Some(argv(&["vitest", "--maxWorkers=2"]))
+        );
+        for set in [
+            &["vitest", "--maxWorkers", "1"][..],
+            &["vitest", "run", "--maxWorkers=50%"],
+            &["vitest", "--no-file-parallelism"],
+            &["vitest", "--fileParallelism=false"],
+            &["vitest", "--poolOptions.forks.singleFork"],
+        ] {
+            assert_eq!(pooled(set), None, "{set:?}");
+        }
+        // The same word after `--` is not the option; another runner has none.
+        assert!(pooled(&["vitest", "--", "--maxWorkers=1"]).is_some());
+        assert_eq!(pooled(&["jest"]), None);
+        assert_eq!(runner().with_workers(&argv(&["vitest"]), 0), None);
     }
 
     #[test]
