@@ -524,18 +524,27 @@ impl Timings {
 /// collection and the tests), the time per process when no file ran: a
 /// file's own process, imports and collection are its file's cost whatever
 /// the shard, and the runner process around them is all one more shard
-/// adds. `None` when no shard
-/// ran a test.
+/// adds; for a pool of workers, only that last. `None` when no shard
+/// ran a test or none says.
 fn ceiling(shards: &[&ShardCost<'_>]) -> Option<f64> {
     shards
         .iter()
         .filter(|s| !s.ran.is_empty() && s.outside.is_finite())
         .map(|s| {
-            let outside = s.outside_alone / s.processes;
-            let cpu = s
-                .result
-                .cpu_seconds
-                .map_or(f64::INFINITY, |c| c / s.processes);
+            // A pool's workers' time outside tests and its CPU time are
+            // several cores' (on zod, vitest's 140 s of CPU was taken for a
+            // start-up, and the next run chose one shard of one worker):
+            // only the time no file ran says what its start-up was.
+            let (outside, cpu) = if s.pooled {
+                (f64::INFINITY, f64::INFINITY)
+            } else {
+                (
+                    s.outside_alone / s.processes,
+                    s.result
+                        .cpu_seconds
+                        .map_or(f64::INFINITY, |c| c / s.processes),
+                )
+            };
             let between_files = s
                 .result
                 .files_running_seconds
@@ -876,6 +885,23 @@ mod tests {
             "two cores' CPU is not one shard's: {t:?}"
         );
         assert_eq!(t.waiting, None, "{t:?}");
+    }
+
+    #[test]
+    fn a_pool_that_does_not_say_when_its_files_ran_measures_no_start_up() {
+        // vitest with two workers: 110 s of wall, 140 s of CPU, 24 s in
+        // tests, and no time when no file ran. None of it is a start-up.
+        let pooled = ShardResult {
+            workers: Some(2),
+            cpu_seconds: Some(140.0),
+            ..processes(shard("vitest", 110.0, &[("a.ts", 12.0), ("b.ts", 12.0)]), 1)
+        };
+        let t = Timings::from_shards([&pooled]);
+        assert!(!t.startup.contains_key("vitest"), "{t:?}");
+        // The workers' 220 s, less 24 s of tests, spread over the files.
+        for file in ["a.ts", "b.ts"] {
+            assert!((t.files[file] - (12.0 + 98.0)).abs() < 1e-9, "{t:?}");
+        }
     }
 
     fn processes(mut result: ShardResult, processes: u32) -> ShardResult {
