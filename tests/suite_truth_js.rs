@@ -349,3 +349,59 @@ fn vitest_a_test_file_that_cannot_import_fails_in_the_run_not_the_listing() {
         "{merged:#}"
     );
 }
+
+/// Left to pitcrew, shards of whole files run as one runner with a pool
+/// of that many workers (`--maxWorkers`); asked for shards, shards.
+fn shards_become_one_pool(js: &Js) {
+    // Each file burns 1 s of CPU before its test: two shards pay on two
+    // cores, so the pool replaces them.
+    let burn = "const cpu = () => process.cpuUsage().user + process.cpuUsage().system;\n\
+                const end = cpu() + 1e6;\n\
+                let x = 0;\n\
+                while (cpu() < end) for (let i = 0; i < 1e6; i++) x += i;\n\
+                test('it', () => {});\n";
+    let names: Vec<String> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|n| format!("{n}.test.js"))
+        .collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), burn)).collect();
+    let Some(dir) = project(js, &files) else {
+        return;
+    };
+    let mut args = vec!["-v", "test", "--retries", "0", "--"];
+    args.extend_from_slice(js.command);
+    let out = pitcrew(&args, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!(
+            "one {} process running 2 files at a time",
+            js.tool
+        )),
+        "{}",
+        text(&out)
+    );
+    let read = |path: &str| -> Value {
+        serde_json::from_str(&fs::read_to_string(dir.path().join(path)).unwrap()).unwrap()
+    };
+    let plan = read(".pitcrew/plan.json");
+    assert_eq!(plan["shards"].as_array().unwrap().len(), 1, "{plan}");
+    let shard = read(".pitcrew/results/shard-1.json");
+    assert_eq!(shard["workers"], 2, "{shard}");
+    assert_eq!(summary(&read("pitcrew-results.json")), (4, 4, 0, 0));
+
+    let (out, merged) = local_test(dir.path(), js, &["--retries", "0"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (4, 4, 0, 0));
+    let shard = read(".pitcrew/results/shard-1.json");
+    assert!(shard.get("workers").is_none(), "{shard}");
+}
+
+#[test]
+fn jest_shards_of_whole_files_become_one_jest_with_as_many_workers() {
+    shards_become_one_pool(&JEST);
+}
+
+#[test]
+fn vitest_shards_of_whole_files_become_one_vitest_with_as_many_workers() {
+    shards_become_one_pool(&VITEST);
+}
