@@ -2457,9 +2457,11 @@ case("tsc/b9-build-references", "tsc", "compile", "typescript", "typescript",
       "packages/app/src/main.ts": "import { Price } from '../../core/src/index';\nexport const p: Price = { amount: '12', currency: 'EUR' };\n"},
      "tsc --build --pretty false", node_modules=True, shown_cmd="npx tsc -b", expect=r"TS2322")
 case("tsc/b9-build-not-composite", "tsc", "config", "general", "typescript",
-     {"tsconfig.json": '{"files":[],"references":[{"path":"packages/core"}]}\n',
+     {"tsconfig.json": '{"files":[],"references":[{"path":"packages/app"}]}\n',
       "packages/core/tsconfig.json": '{"compilerOptions":{"strict":true,"outDir":"dist"}}\n',
-      "packages/core/index.ts": "export const a = 1;\n"},
+      "packages/core/index.ts": "export const a = 1;\n",
+      "packages/app/tsconfig.json": '{"compilerOptions":{"strict":true,"composite":true,"outDir":"dist"},"references":[{"path":"../core"}]}\n',
+      "packages/app/main.ts": "import { a } from '../core/index';\nexport const b = a + 1;\n"},
      "tsc --build --pretty false", node_modules=True, shown_cmd="npx tsc -b", expect=r"TS6306")
 case("jest/b9-ts-jest-diagnostic", "jest", "compile", "typescript", "typescript",
      {"package.json": JEST_TS_PKG, "tsconfig.json": TS_TSCONFIG,
@@ -2665,7 +2667,7 @@ cc("ubsan/b9-null-member", "ubsan", "runtime",
    shown_cmd="./build/app")
 cc("valgrind/b9-overlap", "valgrind", "runtime",
    {"src/main.c": "#include <string.h>\n#include <stdio.h>\nint main(void) {\n    char s[32] = \"abcdefghijklmnop\";\n"
-    "    memcpy(s + 2, s, 10);\n    puts(s);\n    return 0;\n}\n"},
+    "    strncpy(s + 2, s, 10);\n    puts(s);\n    return 0;\n}\n"},
    "gcc -g -O0 -fno-builtin src/main.c -o app && " + VG + "./app", r"overlap", shown_cmd="valgrind --error-exitcode=1 ./build/app")
 cc("valgrind/b9-segv", "valgrind", "runtime",
    {"src/main.c": "#include <stdio.h>\nstruct cfg { const char *name; };\nint main(int argc, char **argv) {\n    (void)argv;\n"
