@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates tests/corpus/classifier/corpus.jsonl by running real tools on
 # small broken inputs (see cases.py). Installs the tools it needs, pinned, into
-# a cache directory from the package registries only (npm, PyPI); go, javac,
-# cargo and node come from the machine (apt: golang-go, default-jdk-headless).
+# a cache directory from the package registries only (npm, PyPI; crates.io for
+# the insta cases); go, javac, cargo, node, ruby (with ruby-rspec and
+# ruby-minitest) and perl come from the machine (apt: golang-go,
+# default-jdk-headless, ruby, ruby-rspec, ruby-minitest).
 # Re-runnable: the same cases give the same records, up to durations and pids.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,7 +22,13 @@ if [ ! -x "$tools/node_modules/.bin/mocha" ]; then
 fi
 if [ ! -x "$tools/venv/bin/ruff" ]; then
   python3 -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install -q pytest pytest-timeout syrupy ruff flake8 mypy
+  "$tools/venv/bin/pip" install -q pytest pytest-timeout syrupy==7.0.2 ruff flake8 mypy
+fi
+if [ ! -x "$tools/node_modules/.bin/tsx" ]; then
+  # For the b9 cases: ts-jest inside jest, esbuild and tsx transforms, React's
+  # and jest's types for tsc.
+  (cd "$tools" && npm install --no-audit --no-fund ts-jest@29.4.15 tsx@4.23.15 esbuild@0.28.2 \
+    @types/react@18.3.32 @types/jest@30.0.0)
 fi
 if [ ! -x "$tools/venv-plugins/bin/pytest" ]; then
   # pytest with plugins, for the b6 cases only: installed beside the other
