@@ -343,6 +343,61 @@ fn the_classifier_meets_the_bar_on_the_development_corpus() {
     );
 }
 
+/// The fallback guess for failures no rule recognises, measured alone on
+/// every development record as if no rule existed: that is what it meets on
+/// a tool the rules have never seen. It must be right far more often than
+/// not, or an `unknown` would be the better answer. `GUESS_DEBUG=1` prints
+/// its wrong answers (development records only).
+#[test]
+fn the_guess_alone_is_right_far_more_often_than_not_on_the_development_corpus() {
+    let records = load();
+    let dev: Vec<&Record> = records.iter().filter(|r| r.split == "dev").collect();
+    let mut answered = 0usize;
+    let mut right = 0usize;
+    let mut by_category: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in &dev {
+        let Some(g) = classifier_default::guess::guess([&r.message, &r.details]) else {
+            continue;
+        };
+        answered += 1;
+        let ok = g.category.as_str() == r.expected.category;
+        right += usize::from(ok);
+        if !ok && std::env::var_os("GUESS_DEBUG").is_some() {
+            let text = if g.field == 0 { &r.message } else { &r.details };
+            let line: String = text[g.line_start..g.line_end].chars().take(150).collect();
+            println!(
+                "WRONG {} -> {} | {} | {line}",
+                r.expected.category,
+                g.category.as_str(),
+                r.id
+            );
+        }
+        let entry = by_category.entry(g.category.as_str()).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(ok);
+    }
+    let precision = right as f64 / answered.max(1) as f64;
+    println!(
+        "guess alone on the development part: answers {answered} of {} records, right {right} ({:.1}%)",
+        dev.len(),
+        100.0 * precision
+    );
+    for (category, (n, ok)) in &by_category {
+        println!(
+            "  guessed {category:<10} {n:>4}, right {ok:>4} ({:.1}%)",
+            100.0 * *ok as f64 / *n as f64
+        );
+    }
+    assert!(
+        answered >= dev.len() / 2,
+        "the guess answers only {answered}"
+    );
+    assert!(
+        precision >= 0.6,
+        "the guess is right on {precision:.3} of its answers"
+    );
+}
+
 #[test]
 fn every_record_is_labelled_with_the_taxonomy() {
     const CATEGORIES: &[&str] = &[

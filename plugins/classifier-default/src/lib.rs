@@ -5,6 +5,7 @@
 //! On `wasm32` the `component` module wraps it as a WebAssembly component that
 //! implements the `classifier` world of `pitcrew:plugin@0.1.0`.
 
+pub mod guess;
 pub mod logic;
 mod matcher;
 

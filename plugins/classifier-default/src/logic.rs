@@ -65,6 +65,7 @@
 //! Each field is scanned up to its first and last 128 KiB, so a gigabyte of
 //! log cannot stall a call. No input makes this module panic.
 
+use crate::guess::guess;
 use crate::matcher::{Match, Matcher};
 
 /// One failed test, as normalised by the host.
@@ -228,11 +229,20 @@ impl Scratch {
     /// Classifies one failure, leaving the answer's `id` empty for the caller
     /// to fill (by moving it, in the plugin).
     pub(crate) fn classify(&mut self, failure: &Failure) -> Classification {
-        decide(failure, &mut self.matches)
+        decide(failure, &mut self.matches, true)
     }
 }
 
-fn decide(failure: &Failure, matches: &mut Vec<Match>) -> Classification {
+/// What the rules alone answer, without [`guess`]'s fallback: for tests that
+/// a rule does not fire.
+#[cfg(test)]
+fn classify_by_rules(failure: &Failure) -> Classification {
+    decide(failure, &mut Vec::new(), false)
+}
+
+/// The rules' answer; when no rule matched and `guessing`, a guess from the
+/// shapes every tool's output shares (see [`crate::guess`]), else `unknown`.
+fn decide(failure: &Failure, matches: &mut Vec<Match>, guessing: bool) -> Classification {
     let mut scan = Scan::default();
     scan_field(matches, Field::Message, &failure.message, &mut scan);
     scan_field(matches, Field::Details, &failure.details, &mut scan);
@@ -264,14 +274,31 @@ fn decide(failure: &Failure, matches: &mut Vec<Match>) -> Classification {
                 evidence_line(text, hit.start, hit.end),
             )
         }
-        None => {
-            let text = [&*failure.message, &*failure.details, &*failure.test_name]
-                .into_iter()
-                .find(|text| !text.trim().is_empty());
-            let evidence = text.map(first_line_evidence).unwrap_or_default();
-            let confidence = if text.is_some() { 0.1 } else { 0.0 };
-            (Category::Unknown, confidence, evidence)
-        }
+        None => match guessing
+            .then(|| guess([&failure.message, &failure.details]))
+            .flatten()
+        {
+            Some(g) => {
+                let text = if g.field == 0 {
+                    &failure.message
+                } else {
+                    &failure.details
+                };
+                (
+                    g.category,
+                    g.confidence,
+                    evidence_line(text, g.line_start, g.line_end),
+                )
+            }
+            None => {
+                let text = [&*failure.message, &*failure.details, &*failure.test_name]
+                    .into_iter()
+                    .find(|text| !text.trim().is_empty());
+                let evidence = text.map(first_line_evidence).unwrap_or_default();
+                let confidence = if text.is_some() { 0.1 } else { 0.0 };
+                (Category::Unknown, confidence, evidence)
+            }
+        },
     };
 
     let react_file = failure.file.as_deref().is_some_and(|file| {
@@ -3612,7 +3639,10 @@ mod tests {
             Category::Compile,
         );
         // The position must be a C or C++ file with line and column.
-        assert_cat("app.rb:3:9: error: nope", "", Category::Unknown);
+        assert_eq!(
+            classify_by_rules(&failure("app.rb:3:9: error: nope", "")).category,
+            Category::Unknown
+        );
         // A C extension failing to compile inside pip is a compile error.
         assert_cat(
             "src/fastcsv.c:3:28: error: 'rows' undeclared\n\
@@ -3752,7 +3782,7 @@ mod tests {
         // An expectation's own class, or a line that says more, is not that.
         assert_ne!(cat("     AssertionError:\n       x"), Category::Runtime);
         assert_eq!(
-            cat("Failure/Error: boom\n  see ArgumentError:"),
+            classify_by_rules(&failure("Failure/Error: boom\n  see ArgumentError:", "")).category,
             Category::Unknown
         );
         // Ruby's NameError is not Python's.
