@@ -388,12 +388,13 @@ fn the_guess_alone_is_right_far_more_often_than_not_on_the_development_corpus() 
             100.0 * *ok as f64 / *n as f64
         );
     }
+    // Measured when it was written: 694 of 1,048 answered, 92.7% right.
     assert!(
-        answered >= dev.len() / 2,
+        answered * 10 >= dev.len() * 6,
         "the guess answers only {answered}"
     );
     assert!(
-        precision >= 0.6,
+        precision >= 0.9,
         "the guess is right on {precision:.3} of its answers"
     );
 }
