@@ -36,8 +36,10 @@
 //! | 14 | weak | a bare mention of a secret, git's `not a git repository` and `cannot describe anything` (often a version lookup's noise) → config, only when nothing else matched |
 //!
 //! Matches in the test name count only when the message and details decide
-//! nothing, and then with halved confidence (at most 0.4). Nothing at all →
-//! `unknown` with confidence 0.1 (0.0 for a failure with no text).
+//! nothing, and then with halved confidence (at most 0.4). No rule at all →
+//! a guess from the shapes all tools' output shares ([`crate::guess`], at
+//! most 0.4), else `unknown` with confidence 0.1 (0.0 for a failure with no
+//! text).
 //!
 //! **Confidence** is the winning rule's strength (distinctive markers such as
 //! `error[E0308]` ≈ 0.95, generic words such as `Exception` ≈ 0.35), plus 0.03
