@@ -1,6 +1,7 @@
 //! Classify failures with the classifier plugin, fingerprint and rank them
 //! (see [`crate::triage::priority`]), then route each with the router plugin.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -14,6 +15,22 @@ use crate::triage::priority::{self, Facts};
 /// Failures per classifier call: one boundary crossing per batch, while the
 /// batch stays well inside the plugin's time and output limits.
 pub const BATCH: usize = 1000;
+
+/// Bytes of failure text per classifier call, at most (a batch holds fewer
+/// than [`BATCH`] failures when their text is long). Every string of a
+/// batch is copied into the plugin's memory (64 MiB by default) and lifted
+/// into the plugin's own strings there: 1,000 failures with 140 KB of
+/// output each ran out of it, and classification failed for the whole run.
+pub const BATCH_BYTES: usize = 8 << 20;
+
+/// What the classifier is shown of a long message, details or test name:
+/// its first [`FIELD_HEAD`] and last [`FIELD_TAIL`] bytes, with a line
+/// saying how much was left out between them. What decides a category is
+/// near an error's start (the error line) or its end (a summary, a kill):
+/// a megabyte of log in between adds nothing but the copy. Fingerprints
+/// are still made from the whole text, on the host.
+pub const FIELD_HEAD: usize = 96 << 10;
+pub const FIELD_TAIL: usize = 32 << 10;
 
 #[derive(Debug, Serialize)]
 pub struct Triaged {
@@ -88,12 +105,15 @@ fn classify_batches<R: Send>(
     also: impl Fn(&[types::Failure]) -> R + Sync,
 ) -> Result<Vec<(Vec<types::Classification>, R)>, CallError> {
     let first_failed = AtomicUsize::new(usize::MAX);
-    let answers = parallel::map_pieces(failures, BATCH, |i, batch| {
+    let pieces = batches(failures);
+    let answers = parallel::map_bounded(&pieces, parallel::cores(), |i, batch| {
+        let batch: &[types::Failure] = batch;
         if i > first_failed.load(Ordering::Relaxed) {
             return None;
         }
+        let shown = shown(batch);
         let answers = classifier
-            .classify(batch)
+            .classify(&shown)
             .and_then(|answers| check_answers(classifier, batch, &answers).map(|()| answers));
         if answers.is_err() {
             first_failed.fetch_min(i, Ordering::Relaxed);
@@ -102,6 +122,76 @@ fn classify_batches<R: Send>(
     });
     // A batch is skipped only after a failed one, which comes first here.
     answers.into_iter().flatten().collect()
+}
+
+/// `failures` cut into batches of at most [`BATCH`] failures and
+/// [`BATCH_BYTES`] bytes of what the classifier is shown, in order; a batch
+/// always holds at least one failure.
+fn batches(failures: &[types::Failure]) -> Vec<&[types::Failure]> {
+    let mut out = Vec::with_capacity(failures.len() / BATCH + 1);
+    let (mut start, mut bytes) = (0, 0);
+    for (i, failure) in failures.iter().enumerate() {
+        let size = shown_len(failure);
+        if i > start && (i - start == BATCH || bytes + size > BATCH_BYTES) {
+            out.push(&failures[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < failures.len() {
+        out.push(&failures[start..]);
+    }
+    out
+}
+
+/// Bytes of a failure the classifier is shown (see [`FIELD_HEAD`]).
+fn shown_len(failure: &types::Failure) -> usize {
+    let field = |text: &str| text.len().min(FIELD_HEAD + FIELD_TAIL + 64);
+    failure.id.len()
+        + failure.file.as_deref().map_or(0, str::len)
+        + field(&failure.test_name)
+        + field(&failure.message)
+        + field(&failure.details)
+}
+
+/// The batch as the classifier is shown it: borrowed when no field is
+/// longer than [`FIELD_HEAD`] + [`FIELD_TAIL`], else with those fields cut.
+fn shown(batch: &[types::Failure]) -> Cow<'_, [types::Failure]> {
+    let long = |text: &str| text.len() > FIELD_HEAD + FIELD_TAIL;
+    if !batch
+        .iter()
+        .any(|f| long(&f.message) || long(&f.details) || long(&f.test_name))
+    {
+        return Cow::Borrowed(batch);
+    }
+    Cow::Owned(
+        batch
+            .iter()
+            .map(|f| types::Failure {
+                id: f.id.clone(),
+                test_name: head_and_tail(&f.test_name),
+                file: f.file.clone(),
+                message: head_and_tail(&f.message),
+                details: head_and_tail(&f.details),
+            })
+            .collect(),
+    )
+}
+
+/// `text`, or its first [`FIELD_HEAD`] and last [`FIELD_TAIL`] bytes (at
+/// character boundaries) around a line that says how much is left out.
+fn head_and_tail(text: &str) -> String {
+    if text.len() <= FIELD_HEAD + FIELD_TAIL {
+        return text.to_owned();
+    }
+    let head = text.floor_char_boundary(FIELD_HEAD);
+    let tail = text.ceil_char_boundary(text.len() - FIELD_TAIL);
+    format!(
+        "{}\n[pitcrew: {} bytes left out]\n{}",
+        &text[..head],
+        tail - head,
+        &text[tail..]
+    )
 }
 
 /// Answers are matched to failures by position, so each must echo its
@@ -259,6 +349,16 @@ mod tests {
         Plugin::load(runtime, &spec, "classifier", Some(World::Classifier)).expect("loads")
     }
 
+    fn builtin(runtime: &Runtime) -> Plugin {
+        Plugin::load(
+            runtime,
+            &PluginSpec::builtin("classifier-default"),
+            "classifier",
+            Some(World::Classifier),
+        )
+        .expect("loads")
+    }
+
     /// `n` failures; the rude classifier misbehaves in a batch whose first
     /// message names a mode (`modes`: batch index, mode).
     fn failures(n: usize, modes: &[(usize, &str)]) -> Vec<types::Failure> {
@@ -292,13 +392,7 @@ mod tests {
     #[test]
     fn classifying_and_fingerprinting_at_once_is_both_apart() {
         let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
-        let classifier = Plugin::load(
-            &runtime,
-            &PluginSpec::builtin("classifier-default"),
-            "classifier",
-            Some(World::Classifier),
-        )
-        .expect("loads");
+        let classifier = builtin(&runtime);
         let texts = [
             "error TS2322: Type 'string' is not assignable to type 'number'.",
             "AssertionError: assert 3 == 4",
@@ -328,6 +422,107 @@ mod tests {
             err.contains("answered id `not-a-failure` where failure `f2000` was asked"),
             "{err}"
         );
+    }
+
+    fn sized(i: usize, bytes: usize) -> types::Failure {
+        types::Failure {
+            id: format!("f{i}"),
+            test_name: format!("t{i}"),
+            file: None,
+            message: "x".repeat(bytes),
+            details: String::new(),
+        }
+    }
+
+    #[test]
+    fn batches_hold_at_most_a_batch_of_failures_and_of_bytes_in_order() {
+        assert!(batches(&[]).is_empty());
+        let small: Vec<_> = (0..2 * BATCH + 5).map(|i| sized(i, 10)).collect();
+        let lens: Vec<usize> = batches(&small).iter().map(|b| b.len()).collect();
+        assert_eq!(lens, [BATCH, BATCH, 5]);
+        // 1 MiB each, of which 128 KiB are shown: 63 of them fill 8 MiB.
+        let big: Vec<_> = (0..100).map(|i| sized(i, 1 << 20)).collect();
+        let pieces = batches(&big);
+        assert_eq!(pieces.iter().map(|b| b.len()).collect::<Vec<_>>(), [63, 37]);
+        let ids: Vec<&str> = pieces
+            .iter()
+            .flat_map(|b| b.iter().map(|f| f.id.as_str()))
+            .collect();
+        let want: Vec<String> = (0..100).map(|i| format!("f{i}")).collect();
+        assert_eq!(ids, want);
+        for piece in &pieces {
+            assert!(piece.iter().map(shown_len).sum::<usize>() <= BATCH_BYTES);
+        }
+        // One failure larger than a batch's bytes is a batch of its own.
+        let one = vec![types::Failure {
+            file: Some("a".repeat(BATCH_BYTES + 1)),
+            ..sized(0, 1)
+        }];
+        assert_eq!(batches(&one).len(), 1);
+    }
+
+    #[test]
+    fn a_long_field_is_shown_by_its_head_and_tail_at_character_boundaries() {
+        assert_eq!(head_and_tail("short"), "short");
+        let text = format!(
+            "{}{}{}",
+            "é".repeat(FIELD_HEAD),
+            "middle",
+            "ü".repeat(FIELD_TAIL)
+        );
+        let shown = head_and_tail(&text);
+        assert!(shown.len() < FIELD_HEAD + FIELD_TAIL + 64);
+        assert!(shown.starts_with('é') && shown.ends_with('ü'));
+        assert!(!shown.contains("middle"));
+        let left_out: usize = shown
+            .split("[pitcrew: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert_eq!(
+            shown.len() - left_out.to_string().len(),
+            text.len() - left_out + "\n[pitcrew:  bytes left out]\n".len()
+        );
+    }
+
+    /// 120 failures of 600 KB each (72 MB, more than the plugin's 64 MiB):
+    /// every one is answered, in order, and what decides is still seen at
+    /// either end of a long text.
+    #[test]
+    fn failures_with_long_output_are_all_classified() {
+        let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+        let classifier = builtin(&runtime);
+        let noise = "INFO worker 3 finished step 12 in 4 ms\n".repeat(300_000 / 40);
+        let asked: Vec<types::Failure> = (0..120)
+            .map(|i| types::Failure {
+                id: format!("f{i}"),
+                test_name: format!("t{i}"),
+                file: None,
+                message: if i % 2 == 0 {
+                    format!("error TS2322: Type 'string' is not assignable to type 'number'.\n{noise}")
+                } else {
+                    noise.clone()
+                },
+                details: if i % 2 == 0 {
+                    noise.clone()
+                } else {
+                    format!("{noise}\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory")
+                },
+            })
+            .collect();
+        let bytes: usize = asked
+            .iter()
+            .map(|f| f.message.len() + f.details.len())
+            .sum();
+        assert!(bytes > 64 << 20, "{bytes}");
+        let answers = classify_all(&classifier, &asked).expect("every batch fits the plugin");
+        assert_eq!(answers.len(), 120);
+        for (i, answer) in answers.iter().enumerate() {
+            assert_eq!(answer.id, format!("f{i}"));
+            let want = if i % 2 == 0 { "compile" } else { "resource" };
+            assert_eq!(category_name(answer.category), want, "f{i}");
+        }
     }
 
     /// As one batch after another would: the first failing batch's error,

@@ -70,7 +70,7 @@ pub fn map_bounded<T: Sync, R: Send>(
 }
 
 /// The cores this process may use (1 when unknown).
-fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
