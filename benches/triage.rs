@@ -435,7 +435,57 @@ fn triage_cpu(c: &mut Criterion<CpuTime>) {
     group.finish();
 }
 
-criterion_group!(benches, triage);
+/// 1,000 failures whose message and details are 70 KB each of text no rule
+/// matches (half one long line, half short log lines): the classifier then
+/// also runs its guess (`guess.rs`), and the host cuts each field to its
+/// head and tail and the batches to 8 MiB (`BATCH_BYTES`).
+fn long_texts(c: &mut Criterion) {
+    let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
+    let classifier = Plugin::load(
+        &runtime,
+        &PluginSpec::builtin("classifier-default"),
+        "classifier",
+        Some(World::Classifier),
+    )
+    .expect("loads");
+    let one_line = "x".repeat(70_000);
+    let log_lines = "INFO 12:00:01 worker started job 42 ok\n".repeat(1_800);
+    let native: Vec<classifier_default::Failure> = (0..1_000)
+        .map(|i| {
+            let text = if i % 2 == 0 { &one_line } else { &log_lines };
+            classifier_default::Failure {
+                id: format!("f{i}"),
+                test_name: format!("t{i}"),
+                file: None,
+                message: text.clone(),
+                details: text.clone(),
+            }
+        })
+        .collect();
+    let wit = to_wit(&native);
+    let mut group = c.benchmark_group("long texts, 1,000 failures");
+    group.sample_size(10);
+    group.bench_function("classifier, wasm", |b| {
+        b.iter(|| black_box(classify_all(&classifier, black_box(&wit)).unwrap().len()))
+    });
+    if let Some(path) = std::env::var_os("PITCREW_BENCH_BASELINE_CLASSIFIER") {
+        let spec = PluginSpec {
+            source: Source::File(path.into()),
+            ..PluginSpec::builtin("classifier-default")
+        };
+        let baseline =
+            Plugin::load(&runtime, &spec, "baseline", Some(World::Classifier)).expect("loads");
+        group.bench_function("classifier, wasm, baseline", |b| {
+            b.iter(|| black_box(classify_all(&baseline, black_box(&wit)).unwrap().len()))
+        });
+    }
+    group.bench_function("classifier, native", |b| {
+        b.iter(|| black_box(classifier_default::classify_batch(black_box(&native)).len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, triage, long_texts);
 criterion_group! {
     name = cpu;
     config = Criterion::default().with_measurement(CpuTime);
