@@ -127,6 +127,11 @@ fn shape_of(line: &[u8]) -> Option<Shape> {
     let has =
         |word: &str| pairs.may_hold(word.as_bytes()) && find(&lower, word.as_bytes()).is_some();
     let any = |words: &[&str]| words.iter().any(|w| has(w));
+    let any_word = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| pairs.may_hold(w.as_bytes()) && word(&lower, w.as_bytes()))
+    };
     let position = pairs
         .may_hold(b"error")
         .then(|| compile_position(line, &lower))
@@ -165,17 +170,14 @@ fn shape_of(line: &[u8]) -> Option<Shape> {
         "could not resolve host",
         "temporary failure in name resolution",
         "fetch failed",
-    ]) || ["econnrefused", "econnreset", "enotfound"]
-        .iter()
-        .any(|w| pairs.may_hold(w.as_bytes()) && word(&lower, w.as_bytes()))
+    ]) || any_word(&["econnrefused", "econnreset", "enotfound"])
     {
         Some(Shape::Network)
-    } else if position.as_deref().is_some_and(config_file)
-        || (has("invalid") && mentions_config_file(&lower))
+    } else if position.is_some_and(config_file) || (has("invalid") && mentions_config_file(&lower))
     {
         Some(Shape::Config)
     } else if missing
-        && ([
+        && (any_word(&[
             "module",
             "package",
             "class",
@@ -186,10 +188,7 @@ fn shape_of(line: &[u8]) -> Option<Shape> {
             "dependency",
             "command",
             "tool",
-        ]
-        .iter()
-        .any(|w| pairs.may_hold(w.as_bytes()) && word(&lower, w.as_bytes()))
-            || (has("fatal error") && (has(".h") || has("include"))))
+        ]) || (has("fatal error") && (has(".h") || has("include"))))
     {
         Some(Shape::Dependency)
     } else if position.is_some()
@@ -326,7 +325,7 @@ fn mentions_config_file(lower: &[u8]) -> bool {
 
 /// `name.ext:3`, `name.ext:3:9` or `name.ext(3,9)` then, after a `:` or a
 /// `)`, the word `error` (`fatal error` too): the file's name, if so.
-fn compile_position(line: &[u8], lower: &[u8]) -> Option<Vec<u8>> {
+fn compile_position<'a>(line: &'a [u8], lower: &[u8]) -> Option<&'a [u8]> {
     let mut from = 0;
     while let Some(at) = find(&lower[from..], b"error").map(|i| from + i) {
         from = at + 5;
@@ -342,7 +341,7 @@ fn compile_position(line: &[u8], lower: &[u8]) -> Option<Vec<u8>> {
             continue;
         }
         if let Some(file) = file_before_position(paren.unwrap_or(before)) {
-            return Some(file.to_vec());
+            return Some(file);
         }
     }
     None

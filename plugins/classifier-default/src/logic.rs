@@ -259,48 +259,42 @@ fn decide(failure: &Failure, matches: &mut Vec<Match>, guessing: bool) -> Classi
         .or(scan.language.map(|(language, _)| language))
         .unwrap_or(Language::Other);
 
-    let (category, confidence, evidence) = match in_text.or(scan.best) {
-        Some(hit) => {
-            let rule = &RULES[hit.rule];
-            let confidence = if hit.field == Field::TestName {
-                (rule.conf * 0.5).min(0.4)
-            } else {
-                // Other distinct rules of the same category corroborate.
-                let others = scan.matched[hit.category as usize].saturating_sub(1).min(2);
-                rule.conf + 0.03 * f32::from(others)
-            };
-            let text = field_text(failure, hit.field);
-            (
-                hit.category,
-                confidence.clamp(0.0, 0.99),
-                evidence_line(text, hit.start, hit.end),
-            )
-        }
-        None => match guessing
-            .then(|| guess([&failure.message, &failure.details]))
-            .flatten()
-        {
-            Some(g) => {
-                let text = if g.field == 0 {
-                    &failure.message
-                } else {
-                    &failure.details
-                };
-                (
-                    g.category,
-                    g.confidence,
-                    evidence_line(text, g.line_start, g.line_end),
-                )
-            }
-            None => {
-                let text = [&*failure.message, &*failure.details, &*failure.test_name]
-                    .into_iter()
-                    .find(|text| !text.trim().is_empty());
-                let evidence = text.map(first_line_evidence).unwrap_or_default();
-                let confidence = if text.is_some() { 0.1 } else { 0.0 };
-                (Category::Unknown, confidence, evidence)
-            }
-        },
+    let (category, confidence, evidence) = if let Some(hit) = in_text.or(scan.best) {
+        let rule = &RULES[hit.rule];
+        let confidence = if hit.field == Field::TestName {
+            (rule.conf * 0.5).min(0.4)
+        } else {
+            // Other distinct rules of the same category corroborate.
+            let others = scan.matched[hit.category as usize].saturating_sub(1).min(2);
+            rule.conf + 0.03 * f32::from(others)
+        };
+        let text = field_text(failure, hit.field);
+        (
+            hit.category,
+            confidence.clamp(0.0, 0.99),
+            evidence_line(text, hit.start, hit.end),
+        )
+    } else if let Some(g) = guessing
+        .then(|| guess([&failure.message, &failure.details]))
+        .flatten()
+    {
+        let text = if g.field == 0 {
+            &failure.message
+        } else {
+            &failure.details
+        };
+        (
+            g.category,
+            g.confidence,
+            evidence_line(text, g.line_start, g.line_end),
+        )
+    } else {
+        let text = [&*failure.message, &*failure.details, &*failure.test_name]
+            .into_iter()
+            .find(|text| !text.trim().is_empty());
+        let evidence = text.map(first_line_evidence).unwrap_or_default();
+        let confidence = if text.is_some() { 0.1 } else { 0.0 };
+        (Category::Unknown, confidence, evidence)
     };
 
     let react_file = failure.file.as_deref().is_some_and(|file| {
