@@ -157,10 +157,9 @@ fn shown_len(failure: &types::Failure) -> usize {
 /// The batch as the classifier is shown it: borrowed when no field is
 /// longer than [`FIELD_HEAD`] + [`FIELD_TAIL`], else with those fields cut.
 fn shown(batch: &[types::Failure]) -> Cow<'_, [types::Failure]> {
-    let long = |text: &str| text.len() > FIELD_HEAD + FIELD_TAIL;
     if !batch
         .iter()
-        .any(|f| long(&f.message) || long(&f.details) || long(&f.test_name))
+        .any(|f| is_long(&f.message) || is_long(&f.details) || is_long(&f.test_name))
     {
         return Cow::Borrowed(batch);
     }
@@ -178,10 +177,15 @@ fn shown(batch: &[types::Failure]) -> Cow<'_, [types::Failure]> {
     )
 }
 
+/// Whether the classifier is shown only the head and tail of `text`.
+fn is_long(text: &str) -> bool {
+    text.len() > FIELD_HEAD + FIELD_TAIL
+}
+
 /// `text`, or its first [`FIELD_HEAD`] and last [`FIELD_TAIL`] bytes (at
 /// character boundaries) around a line that says how much is left out.
 fn head_and_tail(text: &str) -> String {
-    if text.len() <= FIELD_HEAD + FIELD_TAIL {
+    if !is_long(text) {
         return text.to_owned();
     }
     let head = text.floor_char_boundary(FIELD_HEAD);
