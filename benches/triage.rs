@@ -189,8 +189,18 @@ struct Setup {
     wit: Vec<types::Failure>,
 }
 
-impl Setup {
-    fn new() -> Setup {
+/// The classifiers the groups compare, loaded once per group.
+struct Classifiers {
+    /// Kept alive for the plugins.
+    runtime: Runtime,
+    classifier: Plugin,
+    echo: Plugin,
+    /// An older build's classifier (`PITCREW_BENCH_BASELINE_CLASSIFIER`).
+    baseline: Option<Plugin>,
+}
+
+impl Classifiers {
+    fn load() -> Classifiers {
         let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
         let load = |spec: &PluginSpec, name: &str| {
             Plugin::load(&runtime, spec, name, Some(World::Classifier)).expect("loads")
@@ -212,6 +222,23 @@ impl Setup {
                 "baseline",
             )
         });
+        Classifiers {
+            runtime,
+            classifier,
+            echo,
+            baseline,
+        }
+    }
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let Classifiers {
+            runtime,
+            classifier,
+            echo,
+            baseline,
+        } = Classifiers::load();
         let native = failures();
         let wit = to_wit(&native);
         Setup {
@@ -440,14 +467,11 @@ fn triage_cpu(c: &mut Criterion<CpuTime>) {
 /// also runs its guess (`guess.rs`), and the host cuts each field to its
 /// head and tail and the batches to 8 MiB (`BATCH_BYTES`).
 fn long_texts(c: &mut Criterion) {
-    let runtime = Runtime::new(&CacheSetting::Disabled).unwrap();
-    let classifier = Plugin::load(
-        &runtime,
-        &PluginSpec::builtin("classifier-default"),
-        "classifier",
-        Some(World::Classifier),
-    )
-    .expect("loads");
+    let Classifiers {
+        classifier,
+        baseline,
+        ..
+    } = &Classifiers::load();
     let one_line = "x".repeat(70_000);
     let log_lines = "INFO 12:00:01 worker started job 42 ok\n".repeat(1_800);
     let native: Vec<classifier_default::Failure> = (0..1_000)
@@ -466,17 +490,11 @@ fn long_texts(c: &mut Criterion) {
     let mut group = c.benchmark_group("long texts, 1,000 failures");
     group.sample_size(10);
     group.bench_function("classifier, wasm", |b| {
-        b.iter(|| black_box(classify_all(&classifier, black_box(&wit)).unwrap().len()))
+        b.iter(|| black_box(classify_all(classifier, black_box(&wit)).unwrap().len()))
     });
-    if let Some(path) = std::env::var_os("PITCREW_BENCH_BASELINE_CLASSIFIER") {
-        let spec = PluginSpec {
-            source: Source::File(path.into()),
-            ..PluginSpec::builtin("classifier-default")
-        };
-        let baseline =
-            Plugin::load(&runtime, &spec, "baseline", Some(World::Classifier)).expect("loads");
+    if let Some(baseline) = baseline {
         group.bench_function("classifier, wasm, baseline", |b| {
-            b.iter(|| black_box(classify_all(&baseline, black_box(&wit)).unwrap().len()))
+            b.iter(|| black_box(classify_all(baseline, black_box(&wit)).unwrap().len()))
         });
     }
     group.bench_function("classifier, native", |b| {
