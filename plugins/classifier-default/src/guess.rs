@@ -30,6 +30,7 @@
 //! development corpus (`tests/classifier_corpus.rs`: the guess alone, on
 //! every record, as if no rule existed).
 
+use crate::lines::is_quoted_source;
 use crate::logic::Category;
 
 /// No guess is more confident than this.
@@ -119,7 +120,7 @@ pub fn guess(texts: [&str; 2]) -> Option<Guess> {
 
 /// The strongest shape of one line.
 fn shape_of(line: &[u8]) -> Option<Shape> {
-    if quoted_source(line) {
+    if is_quoted_source(line) {
         return None;
     }
     let lower = line.to_ascii_lowercase();
@@ -277,20 +278,6 @@ impl Pairs {
             _ => true,
         }
     }
-}
-
-/// Source shown for context: pytest's `>       assert x == 1`, a code
-/// frame's `> 12 | expect(x)` or ` 3 | …`.
-fn quoted_source(line: &[u8]) -> bool {
-    let line = line.trim_ascii_start();
-    if let Some(rest) = line.strip_prefix(b">")
-        && rest.starts_with(b"   ")
-    {
-        return true;
-    }
-    let line = line.strip_prefix(b">").unwrap_or(line).trim_ascii_start();
-    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
-    digits > 0 && line[digits..].trim_ascii_start().starts_with(b"|")
 }
 
 /// A file that configures a tool rather than holds code.

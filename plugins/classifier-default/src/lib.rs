@@ -6,6 +6,7 @@
 //! implements the `classifier` world of `pitcrew:plugin@0.1.0`.
 
 pub mod guess;
+mod lines;
 pub mod logic;
 mod matcher;
 

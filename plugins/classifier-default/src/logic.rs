@@ -68,6 +68,7 @@
 //! log cannot stall a call. No input makes this module panic.
 
 use crate::guess::guess;
+use crate::lines::{is_code_frame, timestamp_len};
 use crate::matcher::{Match, Matcher};
 
 /// One failed test, as normalised by the host.
@@ -1894,32 +1895,17 @@ fn repeats_above(t: &[u8], line_start: usize, frame: &[u8]) -> bool {
     frame.len() > 3
 }
 
+/// Where a line's text starts after its GitHub Actions timestamp, reading
+/// no further than `limit`.
 fn content_start(t: &[u8], line_start: usize, limit: usize) -> usize {
-    let line = &t[line_start..limit.max(line_start)];
-    let stamp = line.len() >= 21
-        && line[..4].iter().all(u8::is_ascii_digit)
-        && line[4] == b'-'
-        && line[10] == b'T'
-        && line[13] == b':';
-    if !stamp {
-        return line_start;
-    }
-    match line.iter().take(40).position(|&b| b == b' ') {
-        Some(space) if line[space - 1] == b'Z' => line_start + space + 1,
-        _ => line_start,
-    }
+    line_start + timestamp_len(&t[line_start..limit.max(line_start)])
 }
 
-/// A line of a code frame (`> 12 | expect(x).toBe(1)`, ` 3| …`, ` 2 │ …`):
-/// source shown for context, whose words say nothing about the failure.
+/// Whether the match at `start..end` is in a line of a code frame: source
+/// shown for context, whose words say nothing about the failure.
 fn in_code_frame(t: &[u8], start: usize, end: usize) -> bool {
     let (ls, _) = line_bounds(t, start, end);
-    let ls = content_start(t, ls, start);
-    let line = t[ls..start].trim_ascii_start();
-    let line = line.strip_prefix(b">").unwrap_or(line).trim_ascii_start();
-    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
-    let rest = line[digits..].trim_ascii_start();
-    digits > 0 && (rest.starts_with(b"|") || rest.starts_with("\u{2502}".as_bytes()))
+    is_code_frame(&t[content_start(t, ls, start)..start])
 }
 
 fn word_start(t: &[u8], start: usize) -> bool {

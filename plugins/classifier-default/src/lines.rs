@@ -1,0 +1,82 @@
+//! What a line of a failure's text is, apart from its words: a GitHub
+//! Actions log line's timestamp, and source quoted for context.
+//!
+//! The rules (`logic.rs`) and the guess (`guess.rs`) both skip source a
+//! tool quotes to show where it failed: its words say what ran, not what
+//! went wrong. One definition keeps the two agreeing on what that is.
+
+/// The length of the GitHub Actions timestamp that starts `line`
+/// (`2024-05-01T10:00:00.1234567Z `, the space included), else 0.
+pub fn timestamp_len(line: &[u8]) -> usize {
+    let stamp = line.len() >= 21
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && line[4] == b'-'
+        && line[10] == b'T'
+        && line[13] == b':';
+    if !stamp {
+        return 0;
+    }
+    match line.iter().take(40).position(|&b| b == b' ') {
+        Some(space) if line[space - 1] == b'Z' => space + 1,
+        _ => 0,
+    }
+}
+
+/// A line of a code frame, its timestamp removed: `> 12 | expect(x)`,
+/// ` 3| …`, ` 2 │ …` (a line number, then a bar). Only the start of the
+/// line is read, so a line's prefix up to a match will do.
+pub fn is_code_frame(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    let line = line.strip_prefix(b">").unwrap_or(line).trim_ascii_start();
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = line[digits..].trim_ascii_start();
+    digits > 0 && (rest.starts_with(b"|") || rest.starts_with("\u{2502}".as_bytes()))
+}
+
+/// Source quoted for context, in a whole line that may carry a timestamp:
+/// a code frame's line, or pytest's `>       assert x == 1`.
+pub fn is_quoted_source(line: &[u8]) -> bool {
+    let line = &line[timestamp_len(line)..];
+    let pytest = line
+        .trim_ascii_start()
+        .strip_prefix(b">")
+        .is_some_and(|rest| rest.starts_with(b"   "));
+    pytest || is_code_frame(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timestamp_is_read_only_at_the_start_of_a_line() {
+        let line = b"2024-05-01T10:00:00.1234567Z error: x";
+        assert_eq!(&line[timestamp_len(line)..], b"error: x");
+        assert_eq!(timestamp_len(b"error at 2024-05-01T10:00:00.1234567Z x"), 0);
+        // A date with no `Z` before the space is a message's, not the log's.
+        assert_eq!(timestamp_len(b"2024-05-01T10:00:00+02:00 started"), 0);
+        assert_eq!(timestamp_len(b"2024"), 0);
+    }
+
+    #[test]
+    fn code_frames_and_pytest_quotes_are_quoted_source() {
+        for line in [
+            &b"> 12 | expect(x).toBe(1)"[..],
+            b"   3| const a = 1",
+            " 2 \u{2502} let x = y;".as_bytes(),
+            b">       assert add(1, 2) == 4",
+            b"2024-05-01T10:00:00.1234567Z >       assert x",
+            b"2024-05-01T10:00:00.1234567Z   > 7 | foo()",
+        ] {
+            assert!(is_quoted_source(line), "{}", String::from_utf8_lossy(line));
+        }
+        for line in [
+            &b"E       assert 3 == 4"[..],
+            b"> build failed",
+            b"12 errors",
+            b"src/a.ts(3,9): error TS2322",
+        ] {
+            assert!(!is_quoted_source(line), "{}", String::from_utf8_lossy(line));
+        }
+    }
+}
