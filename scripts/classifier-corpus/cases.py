@@ -2784,7 +2784,7 @@ test('offers checkout', async ({ page }) => {
 pw("b10-goto-refused", "network", "general", """import { test, expect } from '@playwright/test';
 
 test('loads the dashboard', async ({ page }) => {
-  await page.goto('http://127.0.0.1:9/dashboard');
+  await page.goto('http://127.0.0.1:45999/dashboard');
   await expect(page).toHaveTitle(/Dashboard/);
 });
 """, r"ERR_CONNECTION_REFUSED")
@@ -3035,9 +3035,6 @@ UGLY_PY = "import os,sys\ndef main( argv ):\n  x = {'a':1,\n  'b':2}\n  return x
 script("black/b10-check", "black", "lint", "general", "python",
        {"src/app/main.py": UGLY_PY, "src/app/__init__.py": ""},
        B10 + "black --check src", r"would reformat", shown_cmd="black --check .")
-script("black/b10-cannot-parse", "black", "compile", "general", "python",
-       {"scripts/migrate.py": "def run(db):\n    print 'migrating', db\n    return 0\n"},
-       B10 + "black --check scripts", r"cannot format", shown_cmd="black --check .")
 script("isort/b10-check", "isort", "lint", "general", "python",
        {"app.py": "import sys\nimport os\nfrom collections import OrderedDict\nimport json\n\nprint(os, sys, OrderedDict, json)\n"},
        B10 + "isort --check-only app.py", r"incorrectly sorted", shown_cmd="isort --check-only .")
@@ -3074,7 +3071,8 @@ case("jest/b10-coverage-threshold", "jest", "assertion", "test", "javascript",
       "src/math.js": "exports.add = (a, b) => a + b;\nexports.sub = (a, b) => a - b;\n"
       "exports.clamp = (x, lo, hi) => {\n  if (x < lo) return lo;\n  if (x > hi) return hi;\n  return x;\n};\n",
       "src/math.test.js": "const { add } = require('./math');\ntest('adds', () => { expect(add(1, 2)).toBe(3); });\n"},
-     "jest --ci", node_modules=True, shown_cmd="npx jest --ci --coverage", expect=r"coverage threshold")
+     "jest --ci", node_modules=True, shown_cmd="npx jest --ci --coverage",
+     expect=r"coverage threshold|does not meet \"global\" threshold")
 
 # Python environment managers.
 script("pip/b10-resolution-impossible", "pip", "dependency", "general", "python",
@@ -3138,7 +3136,8 @@ script("webpack/b10-parse-error", "webpack", "compile", "general", "javascript",
        "npm run build", r"Module parse failed", node_modules=True, shown_cmd="npm run build", timeout=180)
 script("webpack/b10-no-ts-loader", "webpack", "config", "general", "typescript",
        {"package.json": WP_PKG, "webpack.config.js": WP_CFG.replace("./src/index.js", "./src/index.ts"),
-        "src/index.ts": "interface User { name: string }\nconst u: User = { name: 'ada' };\nconsole.log(u.name);\n"},
+        "src/index.ts": "import logo from './logo.svg';\ninterface User { name: string }\nconst u: User = { name: 'ada' };\nconsole.log(u.name, logo);\n",
+        "src/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>\n'},
        "webpack", r"appropriate loader", node_modules=True, shown_cmd="npx webpack", timeout=180)
 script("webpack/b10-invalid-config", "webpack", "config", "general", "javascript",
        {"package.json": WP_PKG, "webpack.config.js": WP_CFG.replace("  output:", "  outputs:"),
