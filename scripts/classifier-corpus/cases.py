@@ -2710,3 +2710,538 @@ mono("b9-mono-not-implemented", "runtime",
 mono("b9-mono-file-not-found", "runtime",
      "using System;\nusing System.IO;\nclass Program {\n    static void Main() { Console.WriteLine(File.ReadAllText(\"fixtures/orders.json\")); }\n}\n",
      r"FileNotFoundException|DirectoryNotFoundException")
+
+# --- tenth batch (ids b10-…): families that CI logs pasted in issues show
+# often and no case covered: Playwright Test 1.65.1 (npm, with Debian's
+# chromium 156 through `launchOptions.executablePath`; pages set with
+# `page.setContent`, so no server is needed), Django 5.2's test runner and
+# management commands, formatters and coverage gates (black 26.10.1, isort
+# 9.0.2, prettier 3.10.1, coverage 7.17.5, pytest-cov 7.1.0, jest's
+# coverageThreshold), Python environment managers (pip's resolver, uv 0.13.9,
+# tox 4.67.15, nox 2026.10.20), webpack 5.113.0 with webpack-cli 6.0.1, bats
+# 1.8.2 and Elixir 1.14's ExUnit (Debian's packages). The Python tools live in
+# a venv of their own (`venv-b10`, `$B10_VENV`), so that pytest-cov does not
+# change the other pytest cases. Labels as in b6-b9, and: a formatter's
+# complaint is `lint`, but a file it cannot parse is `compile`; a coverage
+# gate that fails (coverage's fail-under, pytest-cov, jest's threshold) is
+# `assertion`/`test` (the suite's own expectation on itself failed, and the
+# fix is a test); Playwright's element not found or not actionable is
+# `selector`, its wrong text, title or count `assertion`, its screenshot
+# mismatch or missing baseline `snapshot`, its browser not installed
+# `dependency`; Django's migrations out of date (`makemigrations --check`, a
+# table that no migration creates) and its ImproperlyConfigured are `config`,
+# like a stale lockfile; a Python too old for a package (`Requires-Python`)
+# is `config` (unsupported runtime version); webpack without a loader for
+# `.ts` is `config`; bats and Elixir are `other`. Each case's label and
+# marker were written, and committed, before its first run.
+B10 = 'PATH="$B10_VENV/bin:$PATH" '
+
+# Playwright Test.
+PW_PKG = '{"name":"app","private":true}\n'
+PW_CFG = """const { defineConfig } = require('@playwright/test');
+module.exports = defineConfig({
+  testDir: 'tests',
+  timeout: 10000,
+  workers: 1,
+  retries: 0,
+  expect: { timeout: 1000 },
+  reporter: [['list'], ['junit', { outputFile: 'report.xml' }]],
+  use: { actionTimeout: 1000, launchOptions: { executablePath: '/usr/lib/chromium/chromium' } },
+});
+"""
+
+
+def pw(id, category, specialty, test, expect, name="tests/app.spec.ts", cfg=PW_CFG, cmd="playwright test", **kw):
+    language = "typescript" if name.endswith(".ts") else "javascript"
+    kw.setdefault("report", ("junit", "report.xml"))
+    case("playwright/" + id, "playwright", category, specialty, language,
+         {"package.json": PW_PKG, "playwright.config.js": cfg, name: test}, cmd,
+         node_modules=True, shown_cmd="npx playwright test", expect=expect, timeout=240, **kw)
+
+
+pw("b10-click-timeout", "selector", "general", """import { test } from '@playwright/test';
+
+test('submits the search', async ({ page }) => {
+  await page.setContent('<form><input name="q"><button type="button">Go</button></form>');
+  await page.fill('input[name="q"]', 'shoes');
+  await page.locator('#submit').click();
+});
+""", r"waiting for locator")
+pw("b10-to-have-text", "assertion", "test", """import { test, expect } from '@playwright/test';
+
+test('shows the greeting', async ({ page }) => {
+  await page.setContent('<main><h1>Hello, guest</h1></main>');
+  await expect(page.locator('h1')).toHaveText('Welcome back, Ada');
+});
+""", r"toHaveText")
+pw("b10-to-be-visible-missing", "selector", "general", """import { test, expect } from '@playwright/test';
+
+test('offers checkout', async ({ page }) => {
+  await page.setContent('<nav><a href="#cart">Cart (2)</a></nav>');
+  await expect(page.getByRole('button', { name: 'Checkout' })).toBeVisible();
+});
+""", r"element\(s\) not found")
+pw("b10-goto-refused", "network", "general", """import { test, expect } from '@playwright/test';
+
+test('loads the dashboard', async ({ page }) => {
+  await page.goto('http://127.0.0.1:45999/dashboard');
+  await expect(page).toHaveTitle(/Dashboard/);
+});
+""", r"ERR_CONNECTION_REFUSED")
+pw("b10-screenshot-diff", "snapshot", "test", """import { test, expect } from '@playwright/test';
+
+test('renders the pricing card', async ({ page }) => {
+  const price = process.env.VARIANT === 'b' ? '$12' : '$9';
+  await page.setContent(`<div style="font: 32px sans-serif; padding: 20px; background: #eef">Pro plan: ${price}/month</div>`);
+  await expect(page).toHaveScreenshot('pricing.png');
+});
+""", r"Screenshot comparison failed|pixels", cmd="VARIANT=a playwright test --update-snapshots >/dev/null 2>&1; VARIANT=b playwright test")
+pw("b10-screenshot-missing", "snapshot", "test", """const { test, expect } = require('@playwright/test');
+
+test('renders the header', async ({ page }) => {
+  await page.setContent('<header style="font: 24px sans-serif">Acme Store</header>');
+  await expect(page.locator('header')).toHaveScreenshot('header.png');
+});
+""", r"doesn't exist", name="tests/header.spec.js")
+pw("b10-test-timeout", "timeout", "test", """import { test } from '@playwright/test';
+
+test('waits for the export', async ({ page }) => {
+  test.setTimeout(2000);
+  await page.setContent('<p id="status">pending</p>');
+  await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', null, { timeout: 0 });
+});
+""", r"Test timeout of 2000ms exceeded")
+pw("b10-browser-missing", "dependency", "general", """import { test, expect } from '@playwright/test';
+
+test('has a title', async ({ page }) => {
+  await page.setContent('<title>Acme</title>');
+  await expect(page).toHaveTitle('Acme');
+});
+""", r"Executable doesn't exist",
+   cfg=PW_CFG.replace("launchOptions: { executablePath: '/usr/lib/chromium/chromium' }", "browserName: 'chromium'"),
+   env={"PLAYWRIGHT_BROWSERS_PATH": "/home/runner/.cache/ms-playwright"})
+pw("b10-strict-mode", "selector", "general", """const { test } = require('@playwright/test');
+
+test('deletes the row', async ({ page }) => {
+  await page.setContent('<table><tr><td>a</td><td><button>Delete</button></td></tr><tr><td>b</td><td><button>Delete</button></td></tr></table>');
+  await page.getByRole('button', { name: 'Delete' }).click();
+});
+""", r"strict mode violation", name="tests/table.spec.js")
+pw("b10-to-have-title", "assertion", "test", """const { test, expect } = require('@playwright/test');
+
+test('sets the page title', async ({ page }) => {
+  await page.setContent('<title>Acme - Home</title><h1>Home</h1>');
+  await expect(page).toHaveTitle('Acme - Orders');
+});
+""", r"toHaveTitle", name="tests/title.spec.js")
+pw("b10-evaluate-error", "runtime", "general", """import { test, expect } from '@playwright/test';
+
+test('counts the cart items', async ({ page }) => {
+  await page.setContent('<script>window.store = {};</script>');
+  const n = await page.evaluate(() => (window as any).store.cart.items.length);
+  expect(n).toBe(2);
+});
+""", r"page\.evaluate: TypeError")
+pw("b10-to-have-count", "assertion", "test", """import { test, expect } from '@playwright/test';
+
+test('lists the orders', async ({ page }) => {
+  await page.setContent('<ul class="orders"><li>#1</li><li>#2</li></ul>');
+  await expect(page.locator('ul.orders > li')).toHaveCount(3);
+});
+""", r"toHaveCount")
+pw("b10-fill-disabled", "selector", "general", """import { test } from '@playwright/test';
+
+test('changes the email', async ({ page }) => {
+  await page.setContent('<form><label>Email <input id="email" disabled></label></form>');
+  await page.fill('#email', 'ada@example.com');
+});
+""", r"not enabled|not editable")
+pw("b10-no-tests", "config", "general", """module.exports = { login: async (page) => page.goto('/login') };
+""", r"No tests found", name="tests/helpers.js", report=None)
+
+# Django's test runner and management commands (python manage.py …).
+DJ_SETTINGS = """SECRET_KEY = 'ci-only-not-secret'
+DEBUG = True
+ALLOWED_HOSTS = ['*']
+INSTALLED_APPS = ['django.contrib.contenttypes', 'django.contrib.auth', 'shop']
+DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}}
+ROOT_URLCONF = 'proj.urls'
+MIDDLEWARE = []
+USE_TZ = True
+DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
+"""
+DJ_MANAGE = """import os
+import sys
+
+if __name__ == '__main__':
+    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')
+    from django.core.management import execute_from_command_line
+    execute_from_command_line(sys.argv)
+"""
+DJ_URLS = """from django.urls import path
+
+from shop import views
+
+urlpatterns = [
+    path('', views.home),
+    path('orders/<int:pk>/', views.order),
+    path('orders/', views.orders),
+]
+"""
+DJ_MODELS = """from django.db import models
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    total = models.IntegerField(default=0)
+"""
+DJ_VIEWS = """from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+
+from shop.models import Order
+
+
+def home(request):
+    return HttpResponse('<h1>Hello</h1>')
+
+
+def order(request, pk):
+    o = get_object_or_404(Order, pk=pk)
+    return JsonResponse({'number': o.number, 'total': o.total})
+
+
+def orders(request):
+    page = int(request.GET['page'])
+    return JsonResponse({'page': page, 'orders': []})
+"""
+DJ_TEST = B10 + "python manage.py makemigrations shop -v 0 && " + B10 + "python manage.py test"
+
+
+def django(id, category, specialty, tests, expect, extra=None, cmd=DJ_TEST, shown_cmd="python manage.py test", **kw):
+    files = {"manage.py": DJ_MANAGE, "proj/__init__.py": "", "proj/settings.py": DJ_SETTINGS, "proj/urls.py": DJ_URLS,
+             "shop/__init__.py": "", "shop/models.py": DJ_MODELS, "shop/views.py": DJ_VIEWS,
+             "shop/migrations/__init__.py": "", "shop/tests.py": tests, **(extra or {})}
+    case("django/" + id, "django", category, specialty, "python", files, cmd, shown_cmd=shown_cmd,
+         expect=expect, timeout=180, **kw)
+
+
+django("b10-assert-equal", "assertion", "test", """from django.test import TestCase
+
+from shop.models import Order
+
+
+class OrderTests(TestCase):
+    def test_totals(self):
+        Order.objects.create(number='A-1', total=2)
+        Order.objects.create(number='A-2', total=3)
+        self.assertEqual(sum(o.total for o in Order.objects.all()), 6)
+""", r"AssertionError: 5 != 6")
+django("b10-status-code", "assertion", "test", """from django.test import TestCase
+
+
+class OrderViewTests(TestCase):
+    def test_detail(self):
+        response = self.client.get('/orders/7/')
+        self.assertEqual(response.status_code, 200)
+""", r"AssertionError: 404 != 200")
+django("b10-assert-contains", "assertion", "test", """from django.test import TestCase
+
+
+class HomeTests(TestCase):
+    def test_welcome(self):
+        response = self.client.get('/')
+        self.assertContains(response, 'Welcome')
+""", r"Couldn't find 'Welcome'")
+django("b10-no-such-table", "config", "general", """from django.test import TestCase
+
+from shop.models import Order
+
+
+class OrderTests(TestCase):
+    def test_create(self):
+        Order.objects.create(number='A-1', total=2)
+        self.assertEqual(Order.objects.count(), 1)
+""", r"no such table", cmd=B10 + "python manage.py test")
+django("b10-makemigrations-check", "config", "general", """from django.test import TestCase
+""", r"Migrations for 'shop'", extra={
+    "shop/models.py": DJ_MODELS + "    note = models.CharField(max_length=200, blank=True)\n",
+    "shop/migrations/0001_initial.py": """from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(
+            name='Order',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(max_length=20, unique=True)),
+                ('total', models.IntegerField(default=0)),
+            ],
+        ),
+    ]
+"""}, cmd=B10 + "python manage.py makemigrations --check --dry-run", shown_cmd="python manage.py makemigrations --check --dry-run")
+django("b10-settings-not-configured", "config", "general", """from django.test import TestCase
+""", r"settings are not configured", cmd=B10 + "django-admin test shop", shown_cmd="django-admin test shop")
+django("b10-databases-empty", "config", "general", """from django.test import TestCase
+
+from shop.models import Order
+
+
+class OrderTests(TestCase):
+    def test_empty(self):
+        self.assertEqual(Order.objects.count(), 0)
+""", r"improperly configured|ImproperlyConfigured",
+       extra={"proj/settings.py": DJ_SETTINGS.replace(
+           "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}}",
+           "DATABASES = {'default': {}}")})
+django("b10-app-not-installed", "config", "general", """from django.test import TestCase
+
+from billing.models import Invoice
+
+
+class InvoiceTests(TestCase):
+    def test_due(self):
+        self.assertEqual(Invoice(amount=3).amount, 3)
+""", r"isn't in an application in INSTALLED_APPS",
+       extra={"billing/__init__.py": "", "billing/models.py":
+              "from django.db import models\n\n\nclass Invoice(models.Model):\n    amount = models.IntegerField()\n"})
+django("b10-missing-app-package", "dependency", "general", """from django.test import TestCase
+""", r"No module named 'rest_framework'",
+       extra={"proj/settings.py": DJ_SETTINGS.replace("'shop']", "'rest_framework', 'shop']")})
+django("b10-view-key-error", "runtime", "general", """from django.test import TestCase
+
+
+class OrdersTests(TestCase):
+    def test_list(self):
+        response = self.client.get('/orders/')
+        self.assertEqual(response.json()['orders'], [])
+""", r"MultiValueDictKeyError")
+django("b10-integrity-error", "runtime", "general", """from django.test import TestCase
+
+from shop.models import Order
+
+
+class OrderTests(TestCase):
+    def test_import_twice(self):
+        for row in [('A-1', 2), ('A-2', 3), ('A-1', 2)]:
+            Order.objects.create(number=row[0], total=row[1])
+        self.assertEqual(Order.objects.count(), 2)
+""", r"UNIQUE constraint failed")
+
+# Formatters and coverage gates.
+UGLY_PY = "import os,sys\ndef main( argv ):\n  x = {'a':1,\n  'b':2}\n  return x[ 'a' ]\n"
+script("black/b10-check", "black", "lint", "general", "python",
+       {"src/app/main.py": UGLY_PY, "src/app/__init__.py": ""},
+       B10 + "black --check src", r"would reformat", shown_cmd="black --check .")
+script("isort/b10-check", "isort", "lint", "general", "python",
+       {"app.py": "import sys\nimport os\nfrom collections import OrderedDict\nimport json\n\nprint(os, sys, OrderedDict, json)\n"},
+       B10 + "isort --check-only app.py", r"incorrectly sorted", shown_cmd="isort --check-only .")
+script("isort/b10-diff", "isort", "lint", "general", "python",
+       {"src/svc/api.py": "from .models import User\nimport requests\nimport os\n\nprint(User, requests, os)\n",
+        "src/svc/__init__.py": "", "src/svc/models.py": "User = object\n"},
+       B10 + "isort --check-only --diff --profile black src", r"incorrectly sorted|\+import os",
+       shown_cmd="isort --check-only --diff --profile black src")
+script("prettier/b10-check-js", "prettier", "lint", "general", "javascript",
+       {"src/app.js": "const total = (xs)=>{ return xs.reduce((a,b)=>a+b,0) }\nmodule.exports = {total}\n"},
+       "prettier --check src", r"Code style issues|\[warn\]", node_modules=True, shown_cmd="npx prettier --check .")
+script("prettier/b10-check-ts", "prettier", "lint", "general", "typescript",
+       {"src/user.ts": "export interface User {name:string,\n  email : string}\nexport const greet=(u:User)=>`hi ${u.name}`\n"},
+       "prettier --check 'src/**/*.ts'", r"Code style issues|\[warn\]", node_modules=True,
+       shown_cmd="npx prettier --check \"src/**/*.ts\"")
+script("prettier/b10-syntax", "prettier", "compile", "general", "javascript",
+       {"src/cart.js": "export function total(xs) {\n  return xs.reduce((a, b) => a + b, 0;\n}\n"},
+       "prettier --check src", r"SyntaxError", node_modules=True, shown_cmd="npx prettier --check .")
+COV_APP = ("def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n\n\n"
+           "def mul(a, b):\n    if a == 0:\n        return 0\n    return a * b\n\n\n"
+           "def div(a, b):\n    if b == 0:\n        raise ZeroDivisionError('b')\n    return a / b\n")
+script("coverage/b10-fail-under", "coverage", "assertion", "test", "python",
+       {"app.py": COV_APP, "test_app.py": "import unittest\n\nimport app\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_add(self):\n        self.assertEqual(app.add(1, 2), 3)\n"},
+       B10 + "coverage run -m unittest -q && " + B10 + "coverage report --fail-under=90", r"Coverage failure",
+       shown_cmd="coverage report --fail-under=90")
+script("pytest/b10-cov-fail-under", "pytest", "assertion", "test", "python",
+       {"app.py": COV_APP, "tests/test_app.py": "import app\n\n\ndef test_add():\n    assert app.add(1, 2) == 3\n"},
+       B10 + "python -m pytest -q -p no:cacheprovider --cov=app --cov-fail-under=90 tests",
+       r"Required test coverage of 90%", shown_cmd="pytest --cov=app --cov-fail-under=90")
+case("jest/b10-coverage-threshold", "jest", "assertion", "test", "javascript",
+     {"package.json": '{"name":"app","private":true,"jest":{"testEnvironment":"node","collectCoverage":true,'
+      '"coverageThreshold":{"global":{"lines":90,"branches":90}}}}\n',
+      "src/math.js": "exports.add = (a, b) => a + b;\nexports.sub = (a, b) => a - b;\n"
+      "exports.clamp = (x, lo, hi) => {\n  if (x < lo) return lo;\n  if (x > hi) return hi;\n  return x;\n};\n",
+      "src/math.test.js": "const { add } = require('./math');\ntest('adds', () => { expect(add(1, 2)).toBe(3); });\n"},
+     "jest --ci", node_modules=True, shown_cmd="npx jest --ci --coverage",
+     expect=r"coverage threshold|does not meet \"global\" threshold")
+
+# Python environment managers.
+script("pip/b10-resolution-impossible", "pip", "dependency", "general", "python",
+       {"requirements.txt": "requests==2.31.0\nurllib3<1.21\n"},
+       B10 + "pip install --dry-run --no-cache-dir -r requirements.txt", r"ResolutionImpossible",
+       shown_cmd="pip install -r requirements.txt", timeout=240)
+script("pip/b10-requires-python", "pip", "config", "general", "python",
+       {"requirements.txt": "django>=6.0\n"},
+       B10 + "pip install --dry-run --no-cache-dir -r requirements.txt", r"[Rr]equires-[Pp]ython|different python version",
+       shown_cmd="pip install -r requirements.txt", timeout=240)
+script("uv/b10-no-solution", "uv", "dependency", "general", "python",
+       {"requirements.txt": "requests==2.31.0\nurllib3<1.21\n"},
+       B10 + "uv pip install --dry-run --python \"$B10_VENV/bin/python\" -r requirements.txt", r"No solution found",
+       shown_cmd="uv pip install -r requirements.txt", timeout=240)
+script("uv/b10-no-version", "uv", "dependency", "general", "python",
+       {"pyproject.toml": '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["requests==99.0.0"]\n'},
+       B10 + "uv lock", r"no version of requests|unsatisfiable", shown_cmd="uv lock", timeout=240)
+script("uv/b10-python-too-old", "uv", "config", "general", "python",
+       {"pyproject.toml": '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.14"\ndependencies = []\n'},
+       B10 + "uv sync", r"3\.14", shown_cmd="uv sync", env={"UV_PYTHON_DOWNLOADS": "never"}, timeout=240)
+script("uv/b10-lock-stale", "uv", "config", "general", "python",
+       {"pyproject.toml": '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = []\n'},
+       B10 + "uv lock -q && sed -i 's/^dependencies = \\[\\]/dependencies = [\"iniconfig\"]/' pyproject.toml && "
+       + B10 + "uv lock --locked", r"needs to be updated", shown_cmd="uv sync --locked", timeout=240)
+TOX_TEST = ("import unittest\n\n\nclass CartTest(unittest.TestCase):\n    def test_total(self):\n"
+            "        self.assertEqual(sum([2, 2]), 5)\n")
+script("tox/b10-commands-failed", "tox", "assertion", "test", "python",
+       {"tox.ini": "[tox]\nenv_list = py\n\n[testenv]\nskip_install = true\ncommands = python -m unittest -v\n",
+        "test_cart.py": TOX_TEST},
+       B10 + "tox -e py", r"AssertionError: 4 != 5", shown_cmd="tox", timeout=240)
+script("tox/b10-env-not-found", "tox", "config", "general", "python",
+       {"tox.ini": "[tox]\nenv_list = py\n\n[testenv]\nskip_install = true\ncommands = python -m unittest -v\n",
+        "test_cart.py": TOX_TEST},
+       B10 + "tox -e lint", r"lint", shown_cmd="tox -e lint", timeout=240)
+script("tox/b10-missing-dep", "tox", "dependency", "general", "python",
+       {"tox.ini": "[tox]\nenv_list = py\n\n[testenv]\nskip_install = true\ncommands = python -m unittest -v\n",
+        "test_cfg.py": "import unittest\n\nimport yaml\n\n\nclass CfgTest(unittest.TestCase):\n    def test_load(self):\n"
+        "        self.assertEqual(yaml.safe_load('a: 1'), {'a': 1})\n"},
+       B10 + "tox -e py", r"No module named 'yaml'", shown_cmd="tox", timeout=240)
+NOXFILE = "import nox\n\n\n@nox.session(python=False)\ndef tests(session):\n    session.run('python', '-m', 'unittest', '-v')\n"
+script("nox/b10-session-failed", "nox", "assertion", "test", "python",
+       {"noxfile.py": NOXFILE, "test_cart.py": TOX_TEST},
+       B10 + "nox -s tests", r"Session tests failed", shown_cmd="nox -s tests", timeout=240)
+script("nox/b10-session-not-found", "nox", "config", "general", "python",
+       {"noxfile.py": NOXFILE, "test_cart.py": TOX_TEST},
+       B10 + "nox -s lint", r"[Ss]essions? not found|lint", shown_cmd="nox -s lint", timeout=240)
+
+# webpack 5 with webpack-cli.
+WP_PKG = '{"name":"app","private":true,"scripts":{"build":"webpack"}}\n'
+WP_CFG = ("const path = require('path');\nmodule.exports = {\n  mode: 'production',\n  entry: './src/index.js',\n"
+          "  output: { path: path.resolve(__dirname, 'dist'), filename: 'bundle.js' },\n};\n")
+script("webpack/b10-module-not-found", "webpack", "dependency", "general", "javascript",
+       {"package.json": WP_PKG, "webpack.config.js": WP_CFG,
+        "src/index.js": "import { debounce } from 'lodash-es-nonexistent';\nimport { render } from './ui/render';\nrender(debounce);\n",
+        "src/ui/render.js": "export const render = (f) => console.log(typeof f);\n"},
+       "npm run build", r"Module not found", node_modules=True, shown_cmd="npm run build", timeout=180)
+script("webpack/b10-parse-error", "webpack", "compile", "general", "javascript",
+       {"package.json": WP_PKG, "webpack.config.js": WP_CFG,
+        "src/index.js": "import { total } from './cart';\nconsole.log(total([1, 2]));\n",
+        "src/cart.js": "export function total(xs) {\n  return xs.reduce((a, b) => a + b, 0;\n}\n"},
+       "npm run build", r"Module parse failed", node_modules=True, shown_cmd="npm run build", timeout=180)
+script("webpack/b10-no-ts-loader", "webpack", "config", "general", "typescript",
+       {"package.json": WP_PKG, "webpack.config.js": WP_CFG.replace("./src/index.js", "./src/index.ts"),
+        "src/index.ts": "import logo from './logo.svg';\ninterface User { name: string }\nconst u: User = { name: 'ada' };\nconsole.log(u.name, logo);\n",
+        "src/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>\n'},
+       "webpack", r"appropriate loader", node_modules=True, shown_cmd="npx webpack", timeout=180)
+script("webpack/b10-invalid-config", "webpack", "config", "general", "javascript",
+       {"package.json": WP_PKG, "webpack.config.js": WP_CFG.replace("  output:", "  outputs:"),
+        "src/index.js": "console.log('hi');\n"},
+       "webpack", r"Invalid configuration object", node_modules=True, shown_cmd="npx webpack", timeout=180)
+
+# bats (Bash Automated Testing System): language `other`.
+BATS_CMD = "bats --report-formatter junit --output . test"
+
+
+def bats(id, category, specialty, test, expect, extra=None, cmd=BATS_CMD, **kw):
+    kw.setdefault("report", ("junit", "report.xml"))
+    cc("bats/" + id, "bats", category, {"test/app.bats": test, **(extra or {})}, cmd, expect,
+       shown_cmd="bats test", specialty=specialty, **kw)
+
+
+bats("b10-output", "assertion", "test", """setup() {
+  GREET="$BATS_TEST_DIRNAME/../bin/greet"
+}
+
+@test "greets the user" {
+  run bash "$GREET" ada
+  [ "$status" -eq 0 ]
+  [ "$output" = "Hello, ada!" ]
+}
+""", r"not ok 1 greets the user", extra={"bin/greet": "#!/bin/sh\necho \"Hi, $1\"\n"})
+bats("b10-status", "assertion", "test", """@test "deploys to staging" {
+  run bash scripts/deploy.sh --env staging
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"deployed"* ]]
+}
+""", r"not ok 1 deploys to staging",
+     extra={"scripts/deploy.sh": "#!/bin/bash\nif [ \"$2\" != production ]; then\n  echo \"unknown environment: $2\" >&2\n  exit 2\nfi\necho deployed\n"})
+bats("b10-command-not-found", "dependency", "general", """@test "reads the port from the config" {
+  port="$(yq-b10 '.server.port' config.yml)"
+  [ "$port" = "8080" ]
+}
+""", r"command not found", extra={"config.yml": "server:\n  port: 8080\n"})
+bats("b10-syntax", "compile", "general", """@test "builds the archive" {
+  if [ -d dist ]; then
+    tar czf out.tgz dist
+  [ -f out.tgz ]
+}
+""", r"syntax error", report=None)
+bats("b10-timeout", "timeout", "test", """@test "waits for the queue to drain" {
+  while [ ! -f queue.empty ]; do sleep 0.2; done
+}
+""", r"timeout", env={"BATS_TEST_TIMEOUT": "2"})
+
+# Elixir's ExUnit under mix (Debian's elixir 1.14): language `other`.
+MIX_EXS = ("defmodule App.MixProject do\n  use Mix.Project\n\n"
+           "  def project, do: [app: :app, version: \"0.1.0\", elixir: \"~> 1.14\", deps: []]\nend\n")
+CART_EX = ("defmodule Cart do\n  def total(items), do: Enum.reduce(items, 0, fn i, acc -> acc + i.price * i.qty end)\n\n"
+           "  def parse(\"\" <> s) do\n    case Integer.parse(s) do\n      {n, \"\"} -> {:ok, n}\n      _ -> {:error, :invalid}\n    end\n  end\nend\n")
+
+
+def exunit(id, category, specialty, test, expect, lib=CART_EX, **kw):
+    cc("exunit/" + id, "exunit", category,
+       {"mix.exs": MIX_EXS, "lib/cart.ex": lib, "test/test_helper.exs": "ExUnit.start()\n", "test/cart_test.exs": test},
+       "mix test", expect, shown_cmd="mix test", specialty=specialty, timeout=240, **kw)
+
+
+exunit("b10-assert", "assertion", "test", """defmodule CartTest do
+  use ExUnit.Case
+
+  test "sums price times quantity" do
+    assert Cart.total([%{price: 2, qty: 3}, %{price: 1, qty: 1}]) == 8
+  end
+end
+""", r"Assertion with == failed")
+exunit("b10-key-error", "runtime", "general", """defmodule CartTest do
+  use ExUnit.Case
+
+  test "sums items without a quantity" do
+    assert Cart.total([%{price: 2}]) == 2
+  end
+end
+""", r"KeyError")
+exunit("b10-match-error", "runtime", "general", """defmodule CartTest do
+  use ExUnit.Case
+
+  test "parses the quantity" do
+    {:ok, n} = Cart.parse("3 ")
+    assert n == 3
+  end
+end
+""", r"MatchError")
+exunit("b10-timeout", "timeout", "test", """defmodule CartTest do
+  use ExUnit.Case
+
+  @tag timeout: 300
+  test "waits for the price service" do
+    receive do
+      {:price, p} -> assert p > 0
+    end
+  end
+end
+""", r"timed out after 300ms")
+exunit("b10-compile-error", "compile", "general", """defmodule CartTest do
+  use ExUnit.Case
+
+  test "totals" do
+    assert Cart.total([]) == 0
+  end
+end
+""", r"undefined function|CompileError",
+       lib="defmodule Cart do\n  def total(items), do: sum_items(items, 0)\n\n  defp sum_item([], acc), do: acc\nend\n")

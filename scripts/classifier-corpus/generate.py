@@ -61,8 +61,8 @@ def normalise(text, tmp):
     for path in {tools_modules, os.path.realpath(tools_modules)}:
         text = text.replace(path, WORKSPACE + "/node_modules")
         text = text.replace(os.path.relpath(path, tmp), "node_modules")
-    # venv-plugins first: venv is a prefix of it.
-    for name in ("venv-plugins", "venv"):
+    # venv-plugins and venv-b10 first: venv is a prefix of them.
+    for name in ("venv-plugins", "venv-b10", "venv"):
         venv = os.path.join(TOOLS, name)
         for path in {venv, os.path.realpath(venv)}:
             text = text.replace(path, PYTHON_HOME)
@@ -162,6 +162,7 @@ def run_case(case, tools):
         env["GOCACHE"] = os.path.join(tools, "gocache")
         env["GOPROXY"] = "off"
         env["PLUGINS_VENV"] = os.path.join(tools, "venv-plugins")
+        env["B10_VENV"] = os.path.join(tools, "venv-b10")
         env.update(case.get("env", {}))
         try:
             proc = subprocess.run(

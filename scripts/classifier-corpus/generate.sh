@@ -4,7 +4,8 @@
 # a cache directory from the package registries only (npm, PyPI; crates.io for
 # the insta cases); go, javac, cargo, node, ruby (with ruby-rspec and
 # ruby-minitest) and perl come from the machine (apt: golang-go,
-# default-jdk-headless, ruby, ruby-rspec, ruby-minitest).
+# default-jdk-headless, ruby, ruby-rspec, ruby-minitest; for b10 chromium,
+# bats and elixir).
 # Re-runnable: the same cases give the same records, up to durations and pids.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -35,5 +36,18 @@ if [ ! -x "$tools/venv-plugins/bin/pytest" ]; then
   # pytest so that its plugins do not change the other cases' output.
   python3 -m venv "$tools/venv-plugins"
   "$tools/venv-plugins/bin/pip" install -q pytest==9.2.0 hypothesis==6.170.17 pytest-asyncio==1.5.0
+fi
+if [ ! -x "$tools/node_modules/.bin/playwright" ]; then
+  # For the b10 cases: Playwright Test (run with the machine's chromium, apt
+  # `chromium`; no browser download), prettier, webpack.
+  (cd "$tools" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund \
+    @playwright/test@1.65.1 prettier@3.10.1 webpack@5.113.0 webpack-cli@6.0.1)
+fi
+if [ ! -x "$tools/venv-b10/bin/uv" ]; then
+  # The b10 Python tools, in a venv of their own so that pytest-cov does not
+  # change the other pytest cases.
+  python3 -m venv "$tools/venv-b10"
+  "$tools/venv-b10/bin/pip" install -q django==5.2.19 black==26.10.1 isort==9.0.2 coverage==7.17.5 \
+    pytest==9.2.0 pytest-cov==7.1.0 tox==4.67.15 nox==2026.10.20 uv==0.13.9
 fi
 exec python3 "$here/generate.py" --tools "$tools" --out "$repo/tests/corpus/classifier/corpus.jsonl" "$@"
