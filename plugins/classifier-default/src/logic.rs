@@ -1016,6 +1016,13 @@ const RULES: &[Rule] = &[
     r(": Unexpected token (", C::Compile, 0.9)
         .tier(Tier::Config)
         .check(Check::BabelPosition),
+    // webpack's parser on a module it could not read (`ERROR in
+    // ./src/cart.js 2:40` then `Module parse failed: Unexpected token
+    // (2:40)`): a syntax error, unless no loader handles the module's type
+    // (the loader hint, above, is more confident in the same tier).
+    r("Module parse failed: ", C::Compile, 0.9)
+        .tier(Tier::Config)
+        .lang(L_JS),
     r("PARSE_ERROR", C::Compile, 0.85).check(Check::Code),
     r("error: ", C::Compile, 0.8).check(Check::CompilerExpected),
     r("undefined: ", C::Compile, 0.85)
@@ -1763,6 +1770,20 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 .rposition(u8::is_ascii_whitespace)
                 .map_or(lo, |i| lo + i + 1);
             let path = &t[path_start..start];
+            // Babel names the file (`/w/src/broken.js: Unexpected token`);
+            // a word is some other tool's message (webpack's `Module parse
+            // failed: Unexpected token`, which its own rule reads).
+            let name = path
+                .rsplit(|&b| b == b'/' || b == b'\\')
+                .next()
+                .unwrap_or(path);
+            let extension = name
+                .iter()
+                .rposition(|&b| b == b'.')
+                .is_some_and(|dot| dot > 0 && dot + 1 < name.len());
+            if !extension {
+                return false;
+            }
             if [b".ts".as_slice(), b".tsx", b".mts", b".cts"]
                 .iter()
                 .any(|ext| ends_with_ignore_case_bytes(path, ext))
@@ -2180,7 +2201,8 @@ mod tests {
         // the 456-rule build's 1.190 s of CPU in one run.
         // 490 for MSVC's four rules (482), after the 478 rules had cost
         // what the 456-rule build costs (above).
-        // 505 for batch b10's 19 rules (482 → 501).
+        // 505 for batch b10's 19 rules (482 → 501) and webpack's parse
+        // error (502).
         assert!(RULES.len() <= 505, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
@@ -3977,6 +3999,18 @@ mod tests {
             Category::Config
         );
         assert_ne!(cat(hint), Category::Config);
+        // The parse error is webpack's, not Babel's: the word before
+        // `: Unexpected token (` is no file.
+        let parse = classify(&failure(
+            "ERROR in ./src/cart.js 2:40\nModule parse failed: Unexpected token (2:40)",
+            "",
+        ));
+        assert_eq!(
+            (parse.category, parse.specialty, parse.language),
+            (Category::Compile, Specialty::General, Language::Javascript)
+        );
+        // Another tool's look-alike is no confident Babel answer.
+        assert!(classify(&failure("Parser failed: Unexpected token (3:4)", "")).confidence < 0.8);
         // bats: a failing check is an assertion, unless the test's output
         // says more.
         let bats = "not ok 1 greets\n# (in test file test/app.bats, line 8)\n#   `[ \"$output\" = \"Hello\" ]' failed";
