@@ -21,7 +21,8 @@
 //!
 //! The order is the rules' tiers (`logic.rs`): root causes before the
 //! symptoms they bring. Source quoted for context (pytest's `>   assert …`,
-//! a code frame's `12 | …`) says what ran, not what failed, and is skipped.
+//! a code frame's `12 | …`, the line under a Python traceback's `File "…",
+//! line 3`) says what ran, not what failed, and is skipped.
 //!
 //! The first shape in that order decides, wherever it is in the text (a
 //! compile error explains the exception that follows it, not the reverse).
@@ -30,7 +31,7 @@
 //! development corpus (`tests/classifier_corpus.rs`: the guess alone, on
 //! every record, as if no rule existed).
 
-use crate::lines::is_quoted_source;
+use crate::lines::{indent_of, is_python_frame, is_quoted_source};
 use crate::logic::Category;
 
 /// No guess is more confident than this.
@@ -38,13 +39,27 @@ pub const MAX_CONFIDENCE: f32 = 0.4;
 // Confident answers (0.8 and up) are the rules' alone.
 const _: () = assert!(MAX_CONFIDENCE < 0.8);
 
-/// Bytes of each field that are read. The shapes a guess reads are in an
-/// error's first lines, and the guess searches each line for each of its
+/// Bytes read at each end of each field. The shapes a guess reads are in
+/// an error's first lines or its last ones, and the guess searches each line for each of its
 /// words: over 64 KiB that cost about 40 ms per failure natively, so a batch
 /// of 1,000 such failures would have run into the plugin's CPU limit. With
-/// 2 KiB per field and [`Pairs`], a failure of two 70 KB fields that match
+/// 2 KiB per field (now at each end: twice that) and [`Pairs`], a failure of two 70 KB fields that match
 /// nothing costs 31 µs (one long line) to 71 µs (short lines), release build.
 const READ_LIMIT: usize = 2 * 1024;
+
+/// The parts of a field that are read: its first [`READ_LIMIT`] bytes and,
+/// beyond them, its last (from a line's start): an error's first lines say
+/// what failed, and a Python traceback or a runner's summary says it last.
+fn read_ranges(text: &[u8]) -> impl Iterator<Item = (usize, usize)> {
+    let head = text.len().min(READ_LIMIT);
+    let tail = text.len().saturating_sub(READ_LIMIT).max(head);
+    let tail = text[tail..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .filter(|_| tail > head && text[tail - 1] != b'\n')
+        .map_or(tail, |newline| tail + newline + 1);
+    std::iter::once((0, head)).chain((tail < text.len()).then_some((tail, text.len())))
+}
 
 /// What a guess found: the category, its confidence and where the deciding
 /// line is in the text (`field`, byte range).
@@ -94,16 +109,27 @@ impl Shape {
 pub fn guess(texts: [&str; 2]) -> Option<Guess> {
     let mut best: Option<(Shape, usize, usize, usize)> = None;
     for (field, text) in texts.into_iter().enumerate() {
-        let text = &text.as_bytes()[..text.len().min(READ_LIMIT)];
-        let mut start = 0;
-        for line in text.split(|&b| b == b'\n') {
-            let end = start + line.len();
-            if let Some(shape) = shape_of(line)
-                && best.is_none_or(|(b, ..)| shape < b)
-            {
-                best = Some((shape, field, start, end));
+        let text = text.as_bytes();
+        for (from, to) in read_ranges(text) {
+            // The line after a Python frame (`  File "app.py", line 3, in
+            // f`), indented deeper, is its source, quoted (a frame with no
+            // source, `<frozen importlib._bootstrap>`'s, is followed by
+            // another frame or by the exception, indented no deeper).
+            let mut frame_indent = None;
+            let mut start = from;
+            for line in text[from..to].split(|&b| b == b'\n') {
+                let end = start + line.len();
+                let indent = indent_of(line);
+                let quoted = frame_indent.is_some_and(|frame| indent > frame);
+                frame_indent = is_python_frame(line).then_some(indent);
+                if !quoted
+                    && let Some(shape) = shape_of(line)
+                    && best.is_none_or(|(b, ..)| shape < b)
+                {
+                    best = Some((shape, field, start, end));
+                }
+                start = end + 1;
             }
-            start = end + 1;
         }
     }
     best.map(|(shape, field, line_start, line_end)| {
@@ -174,7 +200,15 @@ fn shape_of(line: &[u8]) -> Option<Shape> {
     ]) || any_word(&["econnrefused", "econnreset", "enotfound"])
     {
         Some(Shape::Network)
-    } else if position.is_some_and(config_file) || (has("invalid") && mentions_config_file(&lower))
+    } else if position.is_some_and(config_file)
+        || (has("invalid") && mentions_config_file(&lower))
+        || any(&[
+            "improperly configured",
+            "misconfigured",
+            "configurationerror",
+            "invalid configuration",
+            "configuration error",
+        ])
     {
         Some(Shape::Config)
     } else if missing
@@ -207,7 +241,28 @@ fn shape_of(line: &[u8]) -> Option<Shape> {
     {
         Some(Shape::Compile)
     } else if any(&["element", "locator", "selector"])
-        && (missing || any(&["unable to find", "found multiple", "multiple elements"]))
+        && (missing
+            || any(&[
+                "unable to find",
+                "found multiple",
+                "multiple elements",
+                "waiting for selector",
+                "never found",
+                "not visible",
+                "not enabled",
+                "not editable",
+                "not interactable",
+                "not clickable",
+                "detached",
+                "stale element",
+            ]))
+        // A browser test's action on an element that timed out
+        // (`locator.click: Timeout 1000ms exceeded`): the element was never
+        // there, or never actionable. (An expectation's call log says
+        // `waiting for locator` too, so that alone says nothing.)
+        || (any(&["locator.", "page.", "element."])
+            && has("timeout")
+            && any(&["click", "fill", "check", "hover", "press", "type", "tap", "select"]))
     {
         Some(Shape::Selector)
     } else if has("snapshot")
@@ -624,8 +679,21 @@ mod tests {
     }
 
     #[test]
-    fn long_texts_are_read_only_so_far() {
-        let text = format!("{}\nfoo.c:1: error: x", "a".repeat(READ_LIMIT));
-        assert_eq!(category(&text), None);
+    fn long_texts_are_read_at_their_start_and_end_only() {
+        let filler = "a".repeat(READ_LIMIT);
+        // In the middle: not read.
+        let middle = format!("{filler}\nfoo.c:1: error: x\n{filler}");
+        assert_eq!(category(&middle), None);
+        // Last, as Python's exception is: read.
+        let last = format!("{filler}\n{filler}\nfoo.c:1: error: x");
+        assert_eq!(category(&last), Some(Category::Compile));
+        let g = guess([&last, ""]).unwrap();
+        assert_eq!(&last[g.line_start..g.line_end], "foo.c:1: error: x");
+        // The tail starts at a line's start: half a line is not a line.
+        let cut = format!("{filler}\nxx{}\nok", "b".repeat(READ_LIMIT - 4));
+        let ranges: Vec<_> = read_ranges(cut.as_bytes()).collect();
+        assert_eq!(ranges, [(0, READ_LIMIT), (cut.len() - 2, cut.len())]);
+        // Short texts are read once.
+        assert_eq!(read_ranges(b"short").collect::<Vec<_>>(), [(0, 5)]);
     }
 }

@@ -44,6 +44,22 @@ pub fn is_quoted_source(line: &[u8]) -> bool {
     pytest || is_code_frame(line)
 }
 
+/// The blanks that start a line, after its timestamp.
+pub fn indent_of(line: &[u8]) -> usize {
+    let line = &line[timestamp_len(line)..];
+    line.iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count()
+}
+
+/// A Python traceback's frame (`  File "app/models.py", line 12, in save`),
+/// in a whole line that may carry a timestamp: the line after it quotes
+/// the frame's source.
+pub fn is_python_frame(line: &[u8]) -> bool {
+    let line = line[timestamp_len(line)..].trim_ascii_start();
+    line.starts_with(b"File \"") && line.windows(8).any(|w| w == b"\", line ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +72,18 @@ mod tests {
         // A date with no `Z` before the space is a message's, not the log's.
         assert_eq!(timestamp_len(b"2024-05-01T10:00:00+02:00 started"), 0);
         assert_eq!(timestamp_len(b"2024"), 0);
+    }
+
+    #[test]
+    fn a_python_frame_is_its_file_and_line() {
+        assert!(is_python_frame(
+            b"  File \"/w/app/models.py\", line 12, in save"
+        ));
+        assert!(is_python_frame(
+            b"2024-05-01T10:00:00.1234567Z   File \"x.py\", line 1, in <module>"
+        ));
+        assert!(!is_python_frame(b"  File not found: x.py, line 1"));
+        assert!(!is_python_frame(b"    self.assertEqual(a, b)"));
     }
 
     #[test]
