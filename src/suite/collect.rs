@@ -25,6 +25,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use super::runners::Runner;
+use super::runners::go_args::GoTestArgs;
 use crate::escape::control_chars;
 use crate::process::{RunError, Tails};
 
@@ -479,21 +480,18 @@ fn go_list(base: &[String]) -> Vec<String> {
     let after_test = word_index(base, "go")
         .and_then(|i| (base.get(i + 1).map(String::as_str) == Some("test")).then_some(i + 2))
         .unwrap_or(base.len());
-    let mut packages: Vec<String> = base[after_test.min(base.len())..]
-        .iter()
-        .take_while(|a| a.as_str() != "--" && a.as_str() != "-args")
-        .filter(|a| !a.starts_with('-'))
-        .cloned()
-        .collect();
+    let args = GoTestArgs::parse(&base[after_test.min(base.len())..]);
+    let mut packages = args.packages.clone();
     if packages.is_empty() {
         packages.push("./...".into());
     }
-    let mut argv = vec![
-        program,
-        "list".into(),
+    let mut argv = vec![program, "list".into()];
+    // `-tags` and the module flags decide which files and packages exist.
+    argv.extend(args.listing_flags());
+    argv.extend([
         "-f".into(),
         "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}".into(),
-    ];
+    ]);
     argv.extend(packages);
     argv
 }
@@ -512,7 +510,9 @@ fn nextest_list(base: &[String]) -> Vec<String> {
     argv
 }
 
-/// The binary ids with at least one test case.
+/// The binary ids with at least one test case the command selects: a
+/// binary whose tests are all filtered out (by name, by a filterset, or
+/// ignored) runs none, and is not planned.
 fn parse_nextest(text: &str) -> Result<Vec<String>, ListingError> {
     let start = text.find('{').ok_or(ListingError::NoJson("object"))?;
     let list: serde_json::Value = serde_json::from_str(text[start..].trim())?;
@@ -522,9 +522,14 @@ fn parse_nextest(text: &str) -> Result<Vec<String>, ListingError> {
     Ok(suites
         .iter()
         .filter(|(_, suite)| {
-            suite["testcases"]
-                .as_object()
-                .is_some_and(|cases| !cases.is_empty())
+            suite["testcases"].as_object().is_some_and(|cases| {
+                cases.values().any(|case| {
+                    // nextest before `filter-match` selected every case listed.
+                    case["filter-match"]["status"]
+                        .as_str()
+                        .is_none_or(|status| status == "matches")
+                })
+            })
         })
         .map(|(id, _)| id.clone())
         .collect())
@@ -868,6 +873,20 @@ mod tests {
             argv(&["./pkg/..."])
         );
         assert_eq!(go_list(&argv(&["go", "test"]))[4..], argv(&["./..."]));
+        // A flag's value is no package, and `-tags` decides which test
+        // files exist (`//go:build integ`).
+        assert_eq!(
+            go_list(&argv(&["go", "test", "-count", "1", "-tags", "integ"])),
+            argv(&[
+                "go",
+                "list",
+                "-tags",
+                "integ",
+                "-f",
+                "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}",
+                "./...",
+            ])
+        );
     }
 
     #[test]
@@ -895,6 +914,12 @@ mod tests {
         let nextest =
             r#"{"rust-suites":{"crate::bin/a":{"testcases":{"t":{}}},"crate":{"testcases":{}}}}"#;
         assert_eq!(parse_nextest(nextest).unwrap(), ["crate::bin/a"]);
+        // A binary whose every test is filtered out (a name filter, `-E`,
+        // ignored) runs nothing: nextest's `filter-match` says so.
+        let filtered = r#"{"rust-suites":{
+            "a":{"testcases":{"t":{"filter-match":{"status":"matches"}},"u":{"filter-match":{"status":"mismatch","reason":"string"}}}},
+            "b":{"testcases":{"only_ignored":{"filter-match":{"status":"mismatch","reason":"ignored"}}}}}}"#;
+        assert_eq!(parse_nextest(filtered).unwrap(), ["a"]);
         assert_eq!(
             relative_lines(&format!("{}\nnot a path\n", abs("x.test.js")), root),
             ["x.test.js"]

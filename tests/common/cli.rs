@@ -106,3 +106,7 @@ pub fn has_pytest() -> bool {
 pub fn has_nextest() -> bool {
     runner_available("nextest", "cargo", &["nextest", "--version"])
 }
+
+pub fn has_go() -> bool {
+    runner_available("go", "go", &["version"])
+}

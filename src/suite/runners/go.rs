@@ -13,9 +13,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use super::go_args::GoTestArgs;
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, dedup, finish,
-    insert_before_terminator, split_base,
+    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, dedup, finish, split_base,
 };
 
 /// The `go test` adapter.
@@ -51,10 +51,12 @@ impl Runner for Go {
         if let Some(run) = run {
             ours.push(format!("-run={run}"));
         }
-        ours.extend(packages);
-        // `-args` hands everything after it to the test binaries.
-        let args = insert_before_terminator(args, &["-args", "--args"], ours);
-        finish(program, args, Vec::new(), JunitSource::ConvertGoJson)
+        // The shard's packages replace the user's: beside them, every
+        // shard ran all of the user's (each test once per shard).
+        let after_test = args.iter().position(|a| a == "test").map_or(0, |i| i + 1);
+        let mut words = args[..after_test].to_vec();
+        words.extend(GoTestArgs::parse(&args[after_test..]).with_packages(ours, packages));
+        finish(program, words, Vec::new(), JunitSource::ConvertGoJson)
     }
 
     /// `package::TestName` (subtests as `TestName/sub`).
@@ -137,7 +139,9 @@ mod tests {
         let packages = argv(&["./pkg/a/...", "example.com/m/b"]);
         let inv = runner()
             .invocation(
-                &argv(&["go", "test", "-race", "-args", "-flag"]),
+                &argv(&[
+                    "go", "test", "-race", "./...", "-count", "1", "-args", "-flag",
+                ]),
                 &Selection::Files(&packages),
                 Path::new("/unused.xml"),
             )
@@ -148,12 +152,15 @@ mod tests {
             argv(&[
                 "test",
                 "-race",
+                "-count",
+                "1",
                 "-json",
                 "./pkg/a/...",
                 "example.com/m/b",
                 "-args",
                 "-flag",
-            ])
+            ]),
+            "the user's `./...` is replaced by the shard's packages"
         );
         assert_eq!(inv.junit, JunitSource::ConvertGoJson);
     }

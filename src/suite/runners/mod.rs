@@ -22,6 +22,7 @@ mod detect;
 pub mod events;
 mod generic;
 mod go;
+pub mod go_args;
 mod go_json;
 mod jest;
 mod nextest;

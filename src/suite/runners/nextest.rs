@@ -78,6 +78,15 @@ impl Runner for Nextest {
         }
         let (junit, junit_text) = absolute_junit(junit_path)?;
         let (args, user_profile) = take_profile(args);
+        // nextest runs the union of its `-E` filtersets: the user's beside
+        // ours ran every test of the shard's binaries and every test of the
+        // user's set, in every shard. Ours must narrow theirs.
+        let (args, users) = take_filtersets(&args);
+        let filterset = if users.is_empty() {
+            filterset
+        } else {
+            format!("(({})) & ({filterset})", users.join(") | ("))
+        };
 
         let config_path = config_path(&junit);
         let config_text = config_path
@@ -148,10 +157,24 @@ fn filterset_string(value: &str) -> String {
 }
 
 /// The arguments without a `--profile`/`-P` option (before any `--`), and
-/// the profile it named.
+/// the profile it named (the last, as nextest takes).
 fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
+    let (args, mut profiles) = take_option(args, &["--profile"], "-P");
+    (args, profiles.pop())
+}
+
+/// The arguments without the user's filtersets (`-E`, `--filterset`, or
+/// the older `--filter-expr`, before any `--`), and the filtersets.
+fn take_filtersets(args: &[String]) -> (Vec<String>, Vec<String>) {
+    take_option(args, &["--filterset", "--filter-expr"], "-E")
+}
+
+/// The arguments without an option (before any `--`, after which they are
+/// the test binaries'), and its values in order: `--long VALUE`,
+/// `--long=VALUE`, `-S VALUE`, `-SVALUE` or `-S=VALUE`.
+fn take_option(args: &[String], long: &[&str], short: &str) -> (Vec<String>, Vec<String>) {
     let mut out = Vec::with_capacity(args.len());
-    let mut profile = None;
+    let mut values = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         if arg == "--" {
@@ -159,17 +182,20 @@ fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
             out.extend(rest.by_ref().cloned());
             break;
         }
-        if arg == "--profile" || arg == "-P" {
-            profile = rest.next().cloned();
-        } else if let Some(value) = arg.strip_prefix("--profile=") {
-            profile = Some(value.to_owned());
-        } else if let Some(value) = arg.strip_prefix("-P").filter(|v| !v.is_empty()) {
-            profile = Some(value.strip_prefix('=').unwrap_or(value).to_owned());
+        if arg == short || long.contains(&arg.as_str()) {
+            values.extend(rest.next().cloned());
+        } else if let Some(value) = long
+            .iter()
+            .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
+        {
+            values.push(value.to_owned());
+        } else if let Some(value) = arg.strip_prefix(short).filter(|v| !v.is_empty()) {
+            values.push(value.strip_prefix('=').unwrap_or(value).to_owned());
         } else {
             out.push(arg.clone());
         }
     }
-    (out, profile)
+    (out, values)
 }
 
 /// `<junit file>.nextest.toml`, next to the report.
@@ -245,6 +271,50 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("nextest").unwrap()
+    }
+
+    #[test]
+    fn the_users_filtersets_are_narrowed_by_the_shards_not_added_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let binaries = argv(&["a", "b"]);
+        let inv = runner()
+            .invocation(
+                &argv(&[
+                    "cargo",
+                    "nextest",
+                    "run",
+                    "-E",
+                    "test(unit)",
+                    "--filterset=package(x)",
+                    "-Ekind(lib)",
+                    "--",
+                    "-E",
+                ]),
+                &Selection::Files(&binaries),
+                &dir.path().join("junit.xml"),
+            )
+            .unwrap();
+        let sets: Vec<&String> = inv
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i > 0 && inv.args[i - 1] == "-E")
+            .map(|(_, a)| a)
+            .collect();
+        // One `-E` of ours before `--`; the `-E` after `--` is the test
+        // binaries' and stays as it was.
+        assert_eq!(
+            sets[0],
+            "((test(unit)) | (package(x)) | (kind(lib))) & (binary_id(=a) | binary_id(=b))"
+        );
+        assert_eq!(
+            inv.args.iter().filter(|a| *a == "-E").count(),
+            2,
+            "{:?}",
+            inv.args
+        );
+        assert_eq!(inv.args.last().unwrap(), "-E");
+        assert!(!inv.args.iter().any(|a| a.contains("--filterset")));
     }
 
     #[test]

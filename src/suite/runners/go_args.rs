@@ -1,0 +1,220 @@
+//! The words of a `go test` command, read as go reads them: its flags
+//! (a flag that takes a value may have it in the next word: `-count 1`,
+//! `-tags integ`), its packages (every other word before `-args`), and what
+//! follows `-args` (the test binaries' own arguments).
+//!
+//! pitcrew gives each shard its packages, so the user's packages must be
+//! taken out of the command, not run beside them (`go test ./...` in every
+//! shard ran every test once per shard), and the listing must see the
+//! flags that decide which files exist (`-tags`).
+
+/// Flags of `go test` (`go help build`, `go help testflag`) that take a
+/// value, which may be the next word. Bool flags take none.
+const VALUE_FLAGS: &[&str] = &[
+    // build flags
+    "C",
+    "p",
+    "asmflags",
+    "buildmode",
+    "compiler",
+    "gccgoflags",
+    "gcflags",
+    "installsuffix",
+    "ldflags",
+    "mod",
+    "modfile",
+    "overlay",
+    "pgo",
+    "pkgdir",
+    "tags",
+    "toolexec",
+    "o",
+    "covermode",
+    "coverpkg",
+    "exec",
+    "vet",
+    // test flags
+    "bench",
+    "benchtime",
+    "blockprofile",
+    "blockprofilerate",
+    "count",
+    "coverprofile",
+    "cpu",
+    "cpuprofile",
+    "fuzz",
+    "fuzzminimizetime",
+    "fuzztime",
+    "list",
+    "memprofile",
+    "memprofilerate",
+    "mutexprofile",
+    "mutexprofilefraction",
+    "outputdir",
+    "parallel",
+    "run",
+    "skip",
+    "shuffle",
+    "timeout",
+    "trace",
+];
+
+/// Flags that decide which packages and files there are: `go list` needs
+/// them to list what `go test` would build.
+const LISTING_FLAGS: &[&str] = &["C", "tags", "mod", "modfile", "overlay"];
+
+/// A `go test` command's words after `test`, apart.
+#[derive(Debug, Default, PartialEq)]
+pub struct GoTestArgs {
+    /// Each flag with its value, as written (`["-count", "1"]`, `["-v"]`).
+    pub flags: Vec<Vec<String>>,
+    /// The packages named (none: the current directory's package).
+    pub packages: Vec<String>,
+    /// `-args` and everything after it.
+    pub tail: Vec<String>,
+}
+
+impl GoTestArgs {
+    /// Reads the words that follow `go test`.
+    pub fn parse(words: &[String]) -> Self {
+        let mut parsed = Self::default();
+        let mut i = 0;
+        while i < words.len() {
+            let word = &words[i];
+            if matches!(word.as_str(), "-args" | "--args") {
+                parsed.tail = words[i..].to_vec();
+                break;
+            }
+            match flag_name(word) {
+                Some(name) => {
+                    let takes_next = !word.contains('=') && VALUE_FLAGS.contains(&name);
+                    let end = if takes_next {
+                        (i + 2).min(words.len())
+                    } else {
+                        i + 1
+                    };
+                    parsed.flags.push(words[i..end].to_vec());
+                    i = end;
+                }
+                None => {
+                    parsed.packages.push(word.clone());
+                    i += 1;
+                }
+            }
+        }
+        parsed
+    }
+
+    /// The flags `go list` needs to see the packages and files `go test`
+    /// builds (`-C` first, as go requires).
+    pub fn listing_flags(&self) -> Vec<String> {
+        let mut flags: Vec<&Vec<String>> = self
+            .flags
+            .iter()
+            .filter(|f| flag_name(&f[0]).is_some_and(|n| LISTING_FLAGS.contains(&n)))
+            .collect();
+        flags.sort_by_key(|f| flag_name(&f[0]) != Some("C"));
+        flags.into_iter().flatten().cloned().collect()
+    }
+
+    /// The command's words with `packages` in place of the user's, and
+    /// `ours` (pitcrew's flags) after the user's flags.
+    pub fn with_packages(&self, ours: Vec<String>, packages: Vec<String>) -> Vec<String> {
+        let mut words: Vec<String> = self.flags.iter().flatten().cloned().collect();
+        words.extend(ours);
+        words.extend(packages);
+        words.extend(self.tail.iter().cloned());
+        words
+    }
+}
+
+/// `count` for `-count`, `--count=1` or `-test.count`; `None` for a word
+/// that is no flag (`-` alone is none either).
+fn flag_name(word: &str) -> Option<&str> {
+    let name = word.strip_prefix("--").or_else(|| word.strip_prefix('-'))?;
+    let name = name.split('=').next().unwrap_or(name);
+    let name = name.strip_prefix("test.").unwrap_or(name);
+    (!name.is_empty()).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::runners::test_support::argv;
+
+    #[test]
+    fn values_in_the_next_word_are_values_not_packages() {
+        let parsed = GoTestArgs::parse(&argv(&[
+            "-count",
+            "1",
+            "-v",
+            "./...",
+            "-tags",
+            "integ",
+            "-timeout=5s",
+            "--run",
+            "TestA",
+            "-test.parallel",
+            "4",
+            "example.com/m/b",
+            "-args",
+            "-flag",
+            "x",
+        ]));
+        assert_eq!(parsed.packages, argv(&["./...", "example.com/m/b"]));
+        assert_eq!(
+            parsed.flags,
+            [
+                argv(&["-count", "1"]),
+                argv(&["-v"]),
+                argv(&["-tags", "integ"]),
+                argv(&["-timeout=5s"]),
+                argv(&["--run", "TestA"]),
+                argv(&["-test.parallel", "4"]),
+            ]
+        );
+        assert_eq!(parsed.tail, argv(&["-args", "-flag", "x"]));
+    }
+
+    #[test]
+    fn the_users_packages_are_replaced_and_listing_flags_kept() {
+        let parsed = GoTestArgs::parse(&argv(&[
+            "-race",
+            "./...",
+            "-tags=integ",
+            "-mod",
+            "vendor",
+            "-C",
+            "sub",
+            "-args",
+            "-x",
+        ]));
+        assert_eq!(
+            parsed.with_packages(argv(&["-json"]), argv(&["example.com/m/a"])),
+            argv(&[
+                "-race",
+                "-tags=integ",
+                "-mod",
+                "vendor",
+                "-C",
+                "sub",
+                "-json",
+                "example.com/m/a",
+                "-args",
+                "-x",
+            ])
+        );
+        assert_eq!(
+            parsed.listing_flags(),
+            argv(&["-C", "sub", "-tags=integ", "-mod", "vendor"])
+        );
+    }
+
+    #[test]
+    fn a_value_flag_at_the_end_keeps_what_there_is() {
+        let parsed = GoTestArgs::parse(&argv(&["./a", "-count"]));
+        assert_eq!(parsed.packages, argv(&["./a"]));
+        assert_eq!(parsed.flags, [argv(&["-count"])]);
+        assert_eq!(GoTestArgs::parse(&[]), GoTestArgs::default());
+    }
+}

@@ -1,0 +1,169 @@
+//! The user's own selection in the runner's command (go packages and
+//! flags, nextest's filtersets and name filters) decides what runs; the
+//! shards only divide it. Beside the shard's own selection it used to be
+//! added to it: `go test ./...` ran every test once per shard, and a
+//! nextest `-E` ran the union of the user's set and the shard's.
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+mod common;
+use common::cli::{has_go, has_nextest};
+
+fn text(output: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// `pitcrew test ARGS -- COMMAND` in `root` with `env`: its exit code and
+/// the merged results' test names, sorted.
+fn run(root: &Path, env: &[(&str, &Path)], args: &[&str], command: &[&str]) -> (i32, Vec<String>) {
+    let mut cmd = common::cli::command(root);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let out = cmd
+        .arg("test")
+        .args(args)
+        .arg("--")
+        .args(command)
+        .output()
+        .unwrap();
+    let results = fs::read_to_string(root.join("pitcrew-results.json"))
+        .unwrap_or_else(|e| panic!("{e}\n{}", text(&out)));
+    let merged: Value = serde_json::from_str(&results).unwrap();
+    let mut names: Vec<String> = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    (out.status.code().unwrap_or(-1), names)
+}
+
+/// A module with packages `a` (TestA) and `b` (TestB, and TestTagged
+/// behind the `integ` build tag).
+fn go_module(root: &Path) {
+    fs::write(root.join("go.mod"), "module example.com/sel\n\ngo 1.18\n").unwrap();
+    for (dir, file, body) in [
+        (
+            "a",
+            "a_test.go",
+            "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n",
+        ),
+        (
+            "b",
+            "b_test.go",
+            "package b\n\nimport \"testing\"\n\nfunc TestB(t *testing.T) {}\n",
+        ),
+        (
+            "b",
+            "tagged_test.go",
+            "//go:build integ\n\npackage b\n\nimport \"testing\"\n\nfunc TestTagged(t *testing.T) {}\n",
+        ),
+    ] {
+        fs::create_dir_all(root.join(dir)).unwrap();
+        fs::write(root.join(dir).join(file), body).unwrap();
+    }
+}
+
+#[test]
+fn go_packages_and_flags_of_the_command_are_the_users_selection() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    go_module(root);
+    let cache = root.join(".gocache");
+    let env: &[(&str, &Path)] = &[("GOCACHE", &cache)];
+    let shards = ["--shards", "2", "--retries", "0"];
+    // Packages named: each test once, not once per shard.
+    let (code, names) = run(root, env, &shards, &["go", "test", "./..."]);
+    assert_eq!((code, names), (0, vec!["TestA".into(), "TestB".into()]));
+    // A flag's value in the next word is no package.
+    let (code, names) = run(
+        root,
+        env,
+        &shards,
+        &["go", "test", "-count", "1", "./a", "./b"],
+    );
+    assert_eq!((code, names), (0, vec!["TestA".into(), "TestB".into()]));
+    // `-tags` reaches the listing and the run: the tagged test runs.
+    let (code, names) = run(
+        root,
+        env,
+        &shards,
+        &["go", "test", "-tags", "integ", "./..."],
+    );
+    assert_eq!(
+        (code, names),
+        (0, vec!["TestA".into(), "TestB".into(), "TestTagged".into()])
+    );
+}
+
+#[test]
+fn nextest_filtersets_and_ignored_binaries_are_the_users_selection() {
+    if !has_nextest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"sel\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::create_dir_all(root.join("tests")).unwrap();
+    fs::write(
+        root.join("src/lib.rs"),
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn unit_one() {}\n    #[test]\n    fn other() {}\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("tests/more.rs"),
+        "#[test]\nfn unit_two() {}\n#[test]\nfn more() {}\n",
+    )
+    .unwrap();
+    // A binary whose one test is ignored: nextest runs nothing of it.
+    fs::write(
+        root.join("tests/slow.rs"),
+        "#[test]\n#[ignore]\nfn only_ignored() {}\n",
+    )
+    .unwrap();
+    let target = root.join("target");
+    let env: &[(&str, &Path)] = &[("CARGO_TARGET_DIR", &target)];
+    let shards = ["--shards", "2", "--retries", "0"];
+    let (code, names) = run(root, env, &shards, &["cargo", "nextest", "run"]);
+    assert_eq!(
+        (code, names),
+        (
+            0,
+            vec![
+                "more".into(),
+                "tests::other".into(),
+                "tests::unit_one".into(),
+                "unit_two".into()
+            ]
+        ),
+        "the binary with only an ignored test is not planned"
+    );
+    let (code, names) = run(
+        root,
+        env,
+        &shards,
+        &["cargo", "nextest", "run", "-E", "test(unit)"],
+    );
+    assert_eq!(
+        (code, names),
+        (0, vec!["tests::unit_one".into(), "unit_two".into()])
+    );
+}
