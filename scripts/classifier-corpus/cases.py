@@ -3512,7 +3512,7 @@ test('rejects garbage', (t) => {
 ava("b11-timeout", "timeout", "test", """import test from 'ava';
 
 test('waits for the queue', async (t) => {
-  await new Promise(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 60000));
   t.pass();
 });
 """, r"[Tt]imed out", args="--timeout=2s")
@@ -3546,7 +3546,7 @@ script("node/b11-require-esm", "node", "dependency", "general", "javascript",
        {"index.js": "const fetch = require('node-fetch-esm');\nfetch('http://localhost').catch(() => {});\n",
         "node_modules/node-fetch-esm/package.json": '{"name":"node-fetch-esm","version":"3.3.2","type":"module","main":"src/index.js"}\n',
         "node_modules/node-fetch-esm/src/index.js": "export default async function fetch(url) { return url; }\n"},
-       "node index.js", r"ERR_REQUIRE_ESM", shown_cmd="node index.js")
+       "node --no-experimental-require-module index.js", r"ERR_REQUIRE_ESM", shown_cmd="node index.js")
 script("node/b11-not-exported", "node", "dependency", "general", "javascript",
        {"index.js": "const { parse } = require('uuidish/lib/parse.js');\nconsole.log(parse('x'));\n",
         "node_modules/uuidish/package.json": '{"name":"uuidish","version":"9.0.0","exports":{".":"./index.js"}}\n',
