@@ -3594,10 +3594,11 @@ NEXTEST_CFG = ("[profile.ci]\nfail-fast = false\nslow-timeout = { period = \"1s\
 
 
 def nextest(id, category, specialty, lib, expect, **kw):
+    kw.setdefault("report", ("junit", "target/nextest/ci/junit.xml"))
     case("nextest/" + id, "cargo-nextest", category, specialty, "rust",
          {"Cargo.toml": CARGO_TOML, "src/lib.rs": lib, ".config/nextest.toml": NEXTEST_CFG},
          "cargo nextest run --offline --profile ci", env={"CARGO_TARGET_DIR": "target"},
-         report=("junit", "target/nextest/ci/junit.xml"), shown_cmd="cargo nextest run --profile ci",
+         shown_cmd="cargo nextest run --profile ci",
          expect=expect, timeout=300, **kw)
 
 
@@ -3613,7 +3614,7 @@ nextest("b11-should-panic", "assertion", "test",
         "    fn rejects_negative() {\n        super::check(-1);\n    }\n}\n", r"should panic")
 nextest("b11-timeout", "timeout", "test",
         "#[cfg(test)]\nmod tests {\n    #[test]\n    fn waits() {\n        std::thread::sleep(std::time::Duration::from_secs(30));\n    }\n}\n",
-        r"TIMEOUT")
+        r"TIMEOUT", report=None)
 rust("b11-doctest-fails", "assertion", "test",
      "/// Adds two numbers.\n///\n/// ```\n/// assert_eq!(app::add(2, 2), 4);\n/// ```\npub fn add(a: i32, b: i32) -> i32 { a * b + 1 }\n",
      cmd="cargo test --offline --doc", expect=r"FAILED|failures")

@@ -115,7 +115,11 @@ def junit_records(path, tmp):
             details = normalise(node.text or "", tmp)
             # PHPUnit writes the absolute path: the checkout's, like the text.
             file = tc.get("file") and normalise(tc.get("file"), tmp)
-            found.append((test_name, file, message, details))
+            # A failure with no text (nextest's timeout: only `type="test
+            # timeout"`, which pitcrew keeps apart) gives the classifier
+            # nothing but a name: no record.
+            if message or details:
+                found.append((test_name, file, message, details))
             break
     return found
 
