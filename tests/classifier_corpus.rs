@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use classifier_default::{classify, Failure};
+use classifier_default::{Failure, classify};
 use serde::Deserialize;
 
 const CORPUS: &str = concat!(
