@@ -3245,3 +3245,379 @@ exunit("b10-compile-error", "compile", "general", """defmodule CartTest do
 end
 """, r"undefined function|CompileError",
        lib="defmodule Cart do\n  def total(items), do: sum_items(items, 0)\n\n  defp sum_item([], acc), do: acc\nend\n")
+
+# --- eleventh batch (ids b11-…): families that CI logs pasted in GitHub
+# issues show and no case covered: pylint (errors, a syntax error and its
+# score gate `--fail-under`), pyright's type errors on Python, pytest
+# fixtures (not found, errors in setup and teardown, `ScopeMismatch`),
+# pytest-xdist (a worker that crashes, a failure inside a worker), Hypothesis
+# (a failed health check, a deadline exceeded), warnings turned into errors
+# (`-W error`, `filterwarnings = error`), stylelint (a rule, a CSS syntax
+# error, no configuration), ava (an assertion, `t.throws`, a timeout, an
+# error, no test files), TypeScript project references under `tsc -p` with
+# the referenced project not built, node's module-system errors
+# (`ERR_REQUIRE_ESM`, `ERR_PACKAGE_PATH_NOT_EXPORTED`,
+# `ERR_UNKNOWN_FILE_EXTENSION`), Go (`missing go.sum entry`, `go mod tidy`
+# leaving a diff, more vet checks, vet inside `go test`), Rust (cargo-nextest
+# with its JUnit report: an assertion, a panic, a `#[should_panic]` test that
+# did not panic, a timeout; doc-tests that fail and that do not compile).
+# The Python tools live in a venv of their own (`venv-b11`, `$B11_VENV`), so
+# that pytest-xdist and pylint do not change the other cases. Labels as in
+# b6-b10, and: a linter's error is `lint`, also pylint's E-codes and its
+# score gate, but a file it cannot parse is `compile`; pyright's errors are
+# `compile` (a type checker), its unresolved import `dependency` (like
+# mypy's); a fixture that no conftest in scope defines and a fixture scope
+# mismatch are `config` (the suite's own wiring); an error in a fixture's
+# setup or teardown is the error's own kind; a crashed xdist worker is
+# `runtime`; a Hypothesis health check is `config` (the strategy's settings),
+# its deadline `timeout`/`test`; a warning turned into an error is
+# `runtime`; stylelint is language `other` (CSS); node running a `.ts` file
+# it has no loader for is `config`; a package that is ESM-only under
+# `require()` or that does not export a path is `dependency`; `go mod tidy`
+# leaving a diff is `config` (a stale lockfile), a missing `go.sum` entry
+# `dependency`. Each case's label and marker were written, and committed,
+# before its first run.
+B11 = 'PATH="$B11_VENV/bin:$PATH" '
+B11_PYTEST = B11 + "python -m pytest -q -p no:cacheprovider --junitxml=report.xml"
+
+
+def b11_pytest(id, category, specialty, test, expect, extra=None, args="", **kw):
+    kw.setdefault("report", ("junit", "report.xml"))
+    case("pytest/" + id, "pytest", category, specialty, "python", {"tests/test_app.py": test, **(extra or {})},
+         f"{B11_PYTEST} {args} tests", shown_cmd=f"pytest {args}".strip(), expect=expect, **kw)
+
+
+# pylint.
+script("pylint/b11-errors", "pylint", "lint", "general", "python",
+       {"app/__init__.py": "", "app/orders.py": "import os\n\n\nclass Order:\n    def __init__(self, total):\n"
+        "        self.total = total\n\n\ndef describe(order):\n    return order.totl + tax_rate\n\n\n"
+        "def main():\n    print(describe(Order(3)), os.sep)\n"},
+       B11 + "pylint --disable=C,R app", r"E0602|undefined-variable", shown_cmd="pylint app")
+script("pylint/b11-fail-under", "pylint", "lint", "general", "python",
+       {"src/report.py": "import json,sys\ndef Render(Data):\n  x=[]\n  for k in Data: x.append(str(k))\n"
+        "  return ','.join(x)\nclass writer:\n  def w(self,a,b,c,d,e,f,g): pass\n"},
+       B11 + "pylint --fail-under=9 src/report.py", r"rated at", shown_cmd="pylint --fail-under=9 src")
+script("pylint/b11-no-member", "pylint", "lint", "general", "python",
+       {"svc.py": "import collections\n\n\ndef counts(words):\n    c = collections.Counter(words)\n"
+        "    return c.most_comon(3)\n\n\nprint(counts(['a']), collections.OrderDict())\n"},
+       B11 + "pylint --disable=C,R,W svc.py", r"E1101|no-member", shown_cmd="pylint svc.py")
+script("pylint/b11-syntax", "pylint", "compile", "general", "python",
+       {"pkg/__init__.py": "", "pkg/util.py": "def parse(s):\n    if s.startswith('#')\n        return None\n    return s\n"},
+       B11 + "pylint pkg", r"E0001|syntax-error", shown_cmd="pylint pkg")
+
+# pyright (npm) on Python.
+PYRIGHT = "pyright --pythonpath \"$B11_VENV/bin/python\" "
+script("pyright/b11-arg-type", "pyright", "compile", "general", "python",
+       {"app.py": "def scale(n: int, factor: float) -> float:\n    return n * factor\n\n\nprint(scale('3', 2.0))\n"},
+       PYRIGHT + "app.py", r"reportArgumentType|is not assignable", node_modules=True, shown_cmd="npx pyright")
+script("pyright/b11-attribute", "pyright", "compile", "general", "python",
+       {"src/models.py": "from dataclasses import dataclass\n\n\n@dataclass\nclass User:\n    name: str\n    email: str\n\n\n"
+        "def label(u: User) -> str:\n    return u.name + ' <' + u.mail + '>'\n"},
+       PYRIGHT + "src", r"reportAttributeAccessIssue|Cannot access attribute", node_modules=True, shown_cmd="npx pyright src")
+script("pyright/b11-optional-member", "pyright", "compile", "general", "python",
+       {"app.py": "import re\n\n\ndef version(tag: str) -> str:\n    m = re.match(r'v(\\d+)', tag)\n    return m.group(1)\n"},
+       PYRIGHT + "app.py", r"reportOptionalMemberAccess|is not a known attribute of \"None\"", node_modules=True,
+       shown_cmd="npx pyright")
+script("pyright/b11-missing-import", "pyright", "dependency", "general", "python",
+       {"app.py": "import httpx_retry_nonexistent\n\nprint(httpx_retry_nonexistent.__name__)\n"},
+       PYRIGHT + "app.py", r"reportMissingImports|could not be resolved", node_modules=True, shown_cmd="npx pyright")
+script("pyright/b11-return-type", "pyright", "compile", "general", "python",
+       {"lib/prices.py": "def cents(amount: float) -> int:\n    return f'{amount * 100:.0f}'\n"},
+       PYRIGHT + "lib", r"reportReturnType|is not assignable to return type", node_modules=True, shown_cmd="npx pyright lib")
+
+# pytest fixtures, xdist, hypothesis, warnings as errors.
+b11_pytest("b11-fixture-not-found", "config", "general", """def test_orders_are_listed(db):
+    assert db.query('select 1') == [(1,)]
+""", r"fixture 'db' not found", extra={"tests/integration/conftest.py":
+       "import pytest\n\n\n@pytest.fixture\ndef db():\n    return object()\n"})
+b11_pytest("b11-setup-refused", "network", "general", """import socket
+
+import pytest
+
+
+@pytest.fixture
+def cache():
+    sock = socket.create_connection(("127.0.0.1", 6391), timeout=2)
+    yield sock
+    sock.close()
+
+
+def test_cache_hit(cache):
+    assert cache.recv(1) == b"+"
+""", r"ConnectionRefusedError")
+b11_pytest("b11-teardown-error", "runtime", "general", """import pytest
+
+
+class Pool:
+    def __init__(self):
+        self.open = 1
+
+    def close(self):
+        if self.open:
+            raise RuntimeError(f"pool closed with {self.open} connection(s) still checked out")
+
+
+@pytest.fixture
+def pool():
+    p = Pool()
+    yield p
+    p.close()
+
+
+def test_checkout(pool):
+    assert pool.open == 1
+""", r"error at teardown|ERROR at teardown")
+b11_pytest("b11-scope-mismatch", "config", "general", """import pytest
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path):
+    return tmp_path / "work"
+
+
+def test_writes(workdir):
+    assert workdir.name == "work"
+""", r"ScopeMismatch")
+b11_pytest("b11-setup-keyerror", "runtime", "general", """import pytest
+
+
+@pytest.fixture
+def settings():
+    cfg = {"db": {"host": "localhost"}}
+    return {"dsn": "postgres://" + cfg["db"]["host"] + ":" + cfg["db"]["port"]}
+
+
+def test_dsn(settings):
+    assert settings["dsn"].startswith("postgres://")
+""", r"KeyError: 'port'")
+b11_pytest("b11-xdist-crash", "runtime", "general", """import ctypes
+
+
+def test_parses_header():
+    assert b"GIF8"[:3] == b"GIF"
+
+
+def test_native_decoder():
+    ctypes.string_at(0)
+""", r"crashed|node down|Not properly terminated", args="-n 2")
+b11_pytest("b11-xdist-assert", "assertion", "test", """import pytest
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_even(n):
+    assert n % 2 == 0, f"{n} is odd"
+""", r"\[gw\d\]|gw\d", args="-n 2")
+b11_pytest("b11-xdist-abort", "runtime", "general", """import os
+
+
+def test_worker_exits():
+    os.abort()
+""", r"crashed|node down|Not properly terminated", args="-n 1")
+b11_pytest("b11-hypothesis-health", "config", "general", """from hypothesis import given, strategies as st
+
+
+@given(st.integers().filter(lambda n: n % 1000 == 7))
+def test_tail(n):
+    assert n % 10 == 7
+""", r"FailedHealthCheck|filter_too_much")
+b11_pytest("b11-hypothesis-deadline", "timeout", "test", """import time
+
+from hypothesis import given, settings, strategies as st
+
+
+@settings(deadline=50)
+@given(st.integers(min_value=0, max_value=10))
+def test_slow_sum(n):
+    time.sleep(0.2)
+    assert n >= 0
+""", r"DeadlineExceeded")
+b11_pytest("b11-warning-error", "runtime", "general", """import warnings
+
+
+def legacy_total(xs):
+    warnings.warn("legacy_total is deprecated, use total", DeprecationWarning, stacklevel=2)
+    return sum(xs)
+
+
+def test_total():
+    assert legacy_total([1, 2]) == 3
+""", r"DeprecationWarning", args="-W error::DeprecationWarning")
+b11_pytest("b11-filterwarnings-error", "runtime", "general", """import warnings
+
+
+def load(path):
+    warnings.warn(f"{path}: unknown key 'colour' ignored", UserWarning)
+    return {}
+
+
+def test_load():
+    assert load("app.toml") == {}
+""", r"UserWarning", extra={"pytest.ini": "[pytest]\nfilterwarnings =\n    error\n"})
+script("python/b11-warning-error", "python", "runtime", "general", "python",
+       {"app.py": "import warnings\n\n\ndef fetch(url, verify=True):\n    if not verify:\n"
+        "        warnings.warn('Unverified HTTPS request is being made', RuntimeWarning)\n    return url\n\n\n"
+        "print(fetch('https://api.internal', verify=False))\n"},
+       "python3 -W error app.py", r"RuntimeWarning", shown_cmd="python -W error app.py")
+
+# stylelint (CSS: language other).
+SL_CFG = '{"extends": "stylelint-config-standard"}\n'
+script("stylelint/b11-rules", "stylelint", "lint", "general", "other",
+       {".stylelintrc.json": SL_CFG,
+        "src/app.css": ".button {\n  color: #ffg;\n  margin: 0px;\n}\n\n.card {}\n"},
+       "stylelint 'src/**/*.css'", r"color-no-invalid-hex|block-no-empty|✖", node_modules=True,
+       shown_cmd="npx stylelint \"src/**/*.css\"")
+script("stylelint/b11-syntax", "stylelint", "compile", "general", "other",
+       {".stylelintrc.json": SL_CFG, "src/theme.css": ".header {\n  color: red;\n\n.footer {\n  color: blue;\n}\n"},
+       "stylelint 'src/**/*.css'", r"CssSyntaxError|Unclosed block", node_modules=True,
+       shown_cmd="npx stylelint \"src/**/*.css\"")
+script("stylelint/b11-no-config", "stylelint", "config", "general", "other",
+       {"src/app.css": ".a {\n  color: red;\n}\n"},
+       "stylelint 'src/**/*.css'", r"No configuration provided", node_modules=True,
+       shown_cmd="npx stylelint \"src/**/*.css\"")
+script("stylelint/b11-unknown-property", "stylelint", "lint", "general", "other",
+       {".stylelintrc.json": SL_CFG, "styles/layout.css": ".grid {\n  display: grid;\n  grid-gap-size: 4px;\n}\n"},
+       "stylelint 'styles/*.css'", r"property-no-unknown", node_modules=True, shown_cmd="npx stylelint \"styles/*.css\"")
+
+# ava.
+AVA_PKG = '{"name":"app","private":true,"type":"module","ava":{"files":["test/**/*.js"]}}\n'
+
+
+def ava(id, category, specialty, test, expect, args="", extra=None, **kw):
+    case("ava/" + id, "ava", category, specialty, "javascript",
+         {"package.json": AVA_PKG, "test/app.test.js": test, **(extra or {})}, f"ava {args}".strip(),
+         node_modules=True, shown_cmd="npx ava", expect=expect, timeout=120, **kw)
+
+
+ava("b11-is", "assertion", "test", """import test from 'ava';
+import { total } from '../src/cart.js';
+
+test('sums the cart', (t) => {
+  t.is(total([1, 2, 3]), 7);
+});
+""", r"Difference|sums the cart", extra={"src/cart.js": "export const total = (xs) => xs.reduce((a, b) => a + b, 0);\n"})
+ava("b11-deep-equal", "assertion", "test", """import test from 'ava';
+
+test('builds the user', (t) => {
+  t.deepEqual({ name: 'Ada', roles: ['user'] }, { name: 'Ada', roles: ['admin'] });
+});
+""", r"Difference|builds the user")
+ava("b11-throws", "assertion", "test", """import test from 'ava';
+
+const parse = (s) => Number(s);
+
+test('rejects garbage', (t) => {
+  t.throws(() => parse('abc'), { message: 'not a number' });
+});
+""", r"did not throw|rejects garbage")
+ava("b11-timeout", "timeout", "test", """import test from 'ava';
+
+test('waits for the queue', async (t) => {
+  await new Promise((resolve) => setTimeout(resolve, 60000));
+  t.pass();
+});
+""", r"[Tt]imed out", args="--timeout=2s")
+ava("b11-error", "runtime", "general", """import test from 'ava';
+
+test('reads the user', (t) => {
+  const user = undefined;
+  t.is(user.name, 'Ada');
+});
+""", r"TypeError")
+ava("b11-no-files", "config", "general", """export const x = 1;
+""", r"[Cc]ouldn.t find any files to test", extra={"package.json": '{"name":"app","private":true,"type":"module","ava":{"files":["spec/**/*.spec.js"]}}\n'})
+
+# TypeScript project references: a referenced project not built.
+script("tsc/b11-reference-not-built", "tsc", "compile", "typescript", "typescript",
+       {"packages/core/tsconfig.json": '{"compilerOptions":{"composite":true,"outDir":"dist","rootDir":"src","strict":true},"include":["src"]}\n',
+        "packages/core/src/index.ts": "export const add = (a: number, b: number): number => a + b;\n",
+        "packages/app/tsconfig.json": '{"compilerOptions":{"outDir":"dist","rootDir":"src","strict":true},"include":["src"],"references":[{"path":"../core"}]}\n',
+        "packages/app/src/main.ts": "import { add } from '../../core/src/index';\nconsole.log(add(1, 2));\n"},
+       "tsc -p packages/app", r"TS6305|has not been built", node_modules=True, shown_cmd="npx tsc -p packages/app")
+script("tsc/b11-build-type-error", "tsc", "compile", "typescript", "typescript",
+       {"tsconfig.json": '{"files":[],"references":[{"path":"./packages/core"},{"path":"./packages/app"}]}\n',
+        "packages/core/tsconfig.json": '{"compilerOptions":{"composite":true,"outDir":"dist","rootDir":"src","strict":true},"include":["src"]}\n',
+        "packages/core/src/index.ts": "export interface Order { id: string; total: number }\nexport const make = (id: string): Order => ({ id, total: 0 });\n",
+        "packages/app/tsconfig.json": '{"compilerOptions":{"composite":true,"outDir":"dist","rootDir":"src","strict":true},"include":["src"],"references":[{"path":"../core"}]}\n',
+        "packages/app/src/main.ts": "import { make } from '../../core/src/index';\nconst o = make(42);\nconsole.log(o.totl);\n"},
+       "tsc -b", r"error TS\d+", node_modules=True, shown_cmd="npx tsc -b")
+
+# node's module system.
+script("node/b11-require-esm", "node", "dependency", "general", "javascript",
+       {"index.js": "const fetch = require('node-fetch-esm');\nfetch('http://localhost').catch(() => {});\n",
+        "node_modules/node-fetch-esm/package.json": '{"name":"node-fetch-esm","version":"3.3.2","type":"module","main":"src/index.js"}\n',
+        "node_modules/node-fetch-esm/src/index.js": "export default async function fetch(url) { return url; }\n"},
+       "node --no-experimental-require-module index.js", r"ERR_REQUIRE_ESM", shown_cmd="node index.js")
+script("node/b11-not-exported", "node", "dependency", "general", "javascript",
+       {"index.js": "const { parse } = require('uuidish/lib/parse.js');\nconsole.log(parse('x'));\n",
+        "node_modules/uuidish/package.json": '{"name":"uuidish","version":"9.0.0","exports":{".":"./index.js"}}\n',
+        "node_modules/uuidish/index.js": "module.exports = {};\n",
+        "node_modules/uuidish/lib/parse.js": "exports.parse = (s) => s;\n"},
+       "node index.js", r"ERR_PACKAGE_PATH_NOT_EXPORTED", shown_cmd="node index.js")
+script("node/b11-ts-extension", "node", "config", "general", "typescript",
+       {"package.json": '{"name":"app","private":true,"type":"module"}\n',
+        "src/server.ts": "const port: number = Number(process.env.PORT ?? 3000);\nconsole.log(`listening on ${port}`);\n"},
+       "node src/server.ts", r"ERR_UNKNOWN_FILE_EXTENSION", shown_cmd="node src/server.ts")
+script("node/b11-esm-named-export", "node", "runtime", "general", "javascript",
+       {"package.json": '{"name":"app","private":true,"type":"module"}\n',
+        "index.js": "import { readConfig } from './config.js';\nconsole.log(readConfig());\n",
+        "config.js": "export function loadConfig() { return {}; }\n"},
+       "node index.js", r"does not provide an export named", shown_cmd="node index.js")
+
+# Go modules and vet.
+GO11 = "module example.com/app\n\ngo 1.19\n"
+script("go/b11-missing-go-sum", "go", "dependency", "general", "go",
+       {"go.mod": GO11 + "\nrequire github.com/google/uuid v1.3.0\n",
+        "main.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/google/uuid\"\n)\n\nfunc main() { fmt.Println(uuid.NewString()) }\n"},
+       "go build ./...", r"missing go\.sum entry", env={"GOFLAGS": "-mod=readonly"}, shown_cmd="go build ./...")
+script("go/b11-mod-tidy-diff", "go", "config", "general", "go",
+       {"go.mod": "module example.com/app\n", "main.go": "package main\n\nfunc main() {}\n"},
+       "git init -q && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm init && "
+       "go mod tidy && git diff --exit-code -- go.mod go.sum",
+       r"\+go 1\.", shown_cmd="go mod tidy && git diff --exit-code -- go.mod go.sum")
+script("go/b11-vet-structtag", "go", "compile", "general", "go",
+       {"go.mod": GO11, "api/user.go": "package api\n\ntype User struct {\n\tName  string `json:\"name\"`\n\tEmail string `json:email`\n}\n"},
+       "go vet ./...", r"struct field tag|structtag|not compatible with reflect", shown_cmd="go vet ./...")
+script("go/b11-vet-unusedresult", "go", "compile", "general", "go",
+       {"go.mod": GO11, "log/log.go": "package log\n\nimport \"fmt\"\n\nfunc Line(msg string) string {\n\tfmt.Sprintf(\"[app] %s\", msg)\n\treturn msg\n}\n"},
+       "go vet ./...", r"result of fmt\.Sprintf call not used", shown_cmd="go vet ./...")
+script("go/b11-vet-self-assign", "go", "compile", "general", "go",
+       {"go.mod": GO11, "cfg/cfg.go": "package cfg\n\ntype Config struct{ Port int }\n\nfunc (c *Config) SetPort(port int) {\n\tport = port\n}\n"},
+       "go vet ./...", r"self-assignment", shown_cmd="go vet ./...")
+script("go/b11-test-vet-printf", "go", "compile", "general", "go",
+       {"go.mod": GO11, "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif got := Add(2, 2); got != 4 {\n\t\tt.Errorf(\"Add(2, 2) = %s; want 4\", got)\n\t}\n}\n"},
+       "go test ./...", r"wrong type|%s", shown_cmd="go test ./...")
+
+# Rust: cargo-nextest (with its JUnit report) and doc-tests.
+NEXTEST_CFG = ("[profile.ci]\nfail-fast = false\nslow-timeout = { period = \"1s\", terminate-after = 2 }\n\n"
+               "[profile.ci.junit]\npath = \"junit.xml\"\n")
+
+
+def nextest(id, category, specialty, lib, expect, **kw):
+    kw.setdefault("report", ("junit", "target/nextest/ci/junit.xml"))
+    case("nextest/" + id, "cargo-nextest", category, specialty, "rust",
+         {"Cargo.toml": CARGO_TOML, "src/lib.rs": lib, ".config/nextest.toml": NEXTEST_CFG},
+         "cargo nextest run --offline --profile ci", env={"CARGO_TARGET_DIR": "target"},
+         shown_cmd="cargo nextest run --profile ci",
+         expect=expect, timeout=300, **kw)
+
+
+nextest("b11-assert-eq", "assertion", "test",
+        "pub fn add(a: i32, b: i32) -> i32 { a - b }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+        "    fn adds() {\n        assert_eq!(super::add(2, 2), 4);\n    }\n\n    #[test]\n    fn zero() {\n"
+        "        assert_eq!(super::add(0, 0), 0);\n    }\n}\n", r"assertion `left == right` failed|FAIL")
+nextest("b11-unwrap", "runtime", "general",
+        "pub fn port(s: &str) -> u16 { s.parse().unwrap() }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+        "    fn reads_port() {\n        assert_eq!(super::port(\"80a\"), 80);\n    }\n}\n", r"called `Result::unwrap\(\)` on an `Err`")
+nextest("b11-should-panic", "assertion", "test",
+        "pub fn check(n: i32) -> i32 { n }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    #[should_panic(expected = \"negative\")]\n"
+        "    fn rejects_negative() {\n        super::check(-1);\n    }\n}\n", r"should panic")
+nextest("b11-timeout", "timeout", "test",
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn waits() {\n        std::thread::sleep(std::time::Duration::from_secs(30));\n    }\n}\n",
+        r"TIMEOUT", report=None)
+rust("b11-doctest-fails", "assertion", "test",
+     "/// Adds two numbers.\n///\n/// ```\n/// assert_eq!(app::add(2, 2), 4);\n/// ```\npub fn add(a: i32, b: i32) -> i32 { a * b + 1 }\n",
+     cmd="cargo test --offline --doc", expect=r"FAILED|failures")
+rust("b11-doctest-compile", "compile", "general",
+     "/// Parses a port.\n///\n/// ```\n/// let p: u16 = app::port(\"80\");\n/// assert_eq!(p, 80);\n/// ```\npub fn port(s: &str) -> Option<u16> { s.parse().ok() }\n",
+     cmd="cargo test --offline --doc", expect=r"error\[E0308\]|mismatched types")

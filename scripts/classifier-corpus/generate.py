@@ -61,8 +61,8 @@ def normalise(text, tmp):
     for path in {tools_modules, os.path.realpath(tools_modules)}:
         text = text.replace(path, WORKSPACE + "/node_modules")
         text = text.replace(os.path.relpath(path, tmp), "node_modules")
-    # venv-plugins and venv-b10 first: venv is a prefix of them.
-    for name in ("venv-plugins", "venv-b10", "venv"):
+    # venv-plugins, venv-b10 and venv-b11 first: venv is a prefix of them.
+    for name in ("venv-plugins", "venv-b10", "venv-b11", "venv"):
         venv = os.path.join(TOOLS, name)
         for path in {venv, os.path.realpath(venv)}:
             text = text.replace(path, PYTHON_HOME)
@@ -115,7 +115,11 @@ def junit_records(path, tmp):
             details = normalise(node.text or "", tmp)
             # PHPUnit writes the absolute path: the checkout's, like the text.
             file = tc.get("file") and normalise(tc.get("file"), tmp)
-            found.append((test_name, file, message, details))
+            # A failure with no text (nextest's timeout: only `type="test
+            # timeout"`, which pitcrew keeps apart) gives the classifier
+            # nothing but a name: no record.
+            if message or details:
+                found.append((test_name, file, message, details))
             break
     return found
 
@@ -163,6 +167,7 @@ def run_case(case, tools):
         env["GOPROXY"] = "off"
         env["PLUGINS_VENV"] = os.path.join(tools, "venv-plugins")
         env["B10_VENV"] = os.path.join(tools, "venv-b10")
+        env["B11_VENV"] = os.path.join(tools, "venv-b11")
         env.update(case.get("env", {}))
         try:
             proc = subprocess.run(

@@ -50,4 +50,17 @@ if [ ! -x "$tools/venv-b10/bin/uv" ]; then
   "$tools/venv-b10/bin/pip" install -q django==5.2.19 black==26.10.1 isort==9.0.2 coverage==7.17.5 \
     pytest==9.2.0 pytest-cov==7.1.0 tox==4.67.15 nox==2026.10.20 uv==0.13.9
 fi
+if [ ! -x "$tools/node_modules/.bin/pyright" ]; then
+  # For the b11 cases: pyright on Python, stylelint, ava.
+  (cd "$tools" && npm install --no-audit --no-fund pyright@1.1.414 stylelint@17.16.0 \
+    stylelint-config-standard@40.0.0 ava@7.0.0)
+fi
+if [ ! -x "$tools/venv-b11/bin/pylint" ]; then
+  # The b11 Python tools, in a venv of their own so that pytest-xdist and
+  # pylint do not change the other cases. cargo-nextest (0.9.143 here) comes
+  # from the machine (`cargo install cargo-nextest --locked`).
+  python3 -m venv "$tools/venv-b11"
+  "$tools/venv-b11/bin/pip" install -q pytest==9.2.0 pylint==4.1.4 pytest-xdist==3.8.0 \
+    hypothesis==6.170.17 pytest-timeout==2.4.0
+fi
 exec python3 "$here/generate.py" --tools "$tools" --out "$repo/tests/corpus/classifier/corpus.jsonl" "$@"

@@ -441,6 +441,9 @@ enum Check {
     CFamilyPosition,
     /// `# some/pkg` alone at the start of a line, and `.go:` on the next line.
     GoBuildHeader,
+    /// ` - error: ` right after `file<ext>:12:5` (pyright's diagnostic
+    /// position: `app.py:5:13 - error: Argument of type …`).
+    DashErrorPosition(&'static [u8]),
     /// A shell's `Killed` line: exact case, at line start or after a pid.
     ShellKilled,
     /// ruff's full format: `--> ` then `file.py:line:column` on its line,
@@ -473,6 +476,10 @@ const L_GO: LangHint = (Language::Go, 3);
 const L_JAVA: LangHint = (Language::Java, 4);
 const L_TS: LangHint = (Language::Typescript, 5);
 const L_JS: LangHint = (Language::Javascript, 6);
+/// A type checker's position in a Python file (pyright's `app.py:5:13 -
+/// error:`): as strong as tsc's code, since pyright words its messages as
+/// tsc does (`is not assignable to`), and printed before them.
+const L_PYRIGHT: LangHint = (Language::Python, 0);
 /// A Ruby source position (`app.rb:2:in …`): Ruby shares exception names
 /// with Python (`NameError`), so its marker is the strongest.
 const L_RUBY: LangHint = (Language::Other, 0);
@@ -856,6 +863,20 @@ const RULES: &[Rule] = &[
     r("No tests found", C::Config, 0.85).lang(L_JS),
     // uv: no Python that the project's `requires-python` allows.
     r("No interpreter found for Python", C::Config, 0.88).lang(L_PY),
+    // pytest's fixture wiring (`ScopeMismatch: You tried to access the
+    // function scoped fixture tmp_path with a session scoped request
+    // object`), Hypothesis's health checks on a strategy's settings
+    // (`FailedHealthCheck: … filtering out a lot of inputs`), a linter run
+    // with no configuration (stylelint's `No configuration provided for`),
+    // ava's `Couldn’t find any files to test`.
+    r("ScopeMismatch", C::Config, 0.9)
+        .check(Check::ExactCase)
+        .lang(L_PY),
+    r("FailedHealthCheck", C::Config, 0.9)
+        .check(Check::ExactCase)
+        .lang(L_PY),
+    r("No configuration provided for", C::Config, 0.88),
+    r("find any files to test", C::Config, 0.85).lang(L_JS),
     // --- dependency -------------------------------------------------------
     r("Cannot find module", C::Dependency, 0.9),
     r("Module not found", C::Dependency, 0.9),
@@ -994,6 +1015,15 @@ const RULES: &[Rule] = &[
         .check(Check::CFamilyPosition),
     // GNU ld: the same symbol defined in two objects of the project.
     r("multiple definition of", C::Compile, 0.85),
+    // A package's `exports` that do not include the path imported
+    // (`Error [ERR_PACKAGE_PATH_NOT_EXPORTED]: Package subpath './lib/x.js'
+    // is not defined by "exports"`), pyright's unresolved import (`Import
+    // "x" could not be resolved (reportMissingImports)`).
+    r("ERR_PACKAGE_PATH_NOT_EXPORTED", C::Dependency, 0.9)
+        .check(Check::Code)
+        .lang(L_JS),
+    r("(reportMissingImports)", C::Dependency, 0.9).lang(L_PY),
+    r("(reportMissingModuleSource)", C::Dependency, 0.85).lang(L_PY),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
@@ -1011,6 +1041,20 @@ const RULES: &[Rule] = &[
     r(": error:", C::Compile, 0.85)
         .check(Check::FileLineError(b".py"))
         .lang(L_PY),
+    // pyright is a type checker: `app.py:5:13 - error: …`.
+    r(" - error: ", C::Compile, 0.88)
+        .check(Check::DashErrorPosition(b".py"))
+        .lang(L_PYRIGHT),
+    // A linter that cannot parse the file: pylint's `E0001: Parsing failed:
+    // … (syntax-error)`, stylelint's `Unclosed block  CssSyntaxError`.
+    r("(syntax-error)", C::Compile, 0.9).lang(L_PY),
+    r("CssSyntaxError", C::Compile, 0.9).check(Check::ExactCase),
+    // An ES module importing a name the other module does not export: a
+    // `SyntaxError` at link time, raised when the program runs (runtime at
+    // this tier, as a JSON parser's `SyntaxError`).
+    r("does not provide an export named", C::Runtime, 0.9)
+        .tier(Tier::Compile)
+        .lang(L_JS),
     // Babel (Jest's transform) on a syntax error in a project file: the
     // cause of Jest's `unexpected token` banner (config) when present.
     r(": Unexpected token (", C::Compile, 0.9)
@@ -1195,6 +1239,11 @@ const RULES: &[Rule] = &[
     r("did not finish before its parent", C::Timeout, 0.8).lang(L_JS),
     // bats past BATS_TEST_TIMEOUT: `` `sleep 5' failed due to timeout ``.
     r("failed due to timeout", C::Timeout, 0.9),
+    // Hypothesis's per-example deadline (`DeadlineExceeded: Test took
+    // 203.05ms, which exceeds the deadline of 50.00ms`).
+    r("DeadlineExceeded", C::Timeout, 0.9)
+        .check(Check::ExactCase)
+        .lang(L_PY),
     // --- React (runtime) --------------------------------------------------
     react("not wrapped in act(", 0.9),
     react("Invalid hook call", 0.95),
@@ -1301,6 +1350,9 @@ const RULES: &[Rule] = &[
     // 8)` then `` `[ "$output" = "Hello" ]' failed ``; most often a `[ … ]`
     // check, so an assertion unless a rule says more (a command not found).
     r("(in test file ", C::Assertion, 0.7),
+    // ava's diff of a failed comparison (`Difference (- actual, +
+    // expected):`).
+    r("Difference (- actual, + expected)", C::Assertion, 0.88).lang(L_JS),
     // --- runtime ----------------------------------------------------------
     r("TypeError", C::Runtime, 0.75).check(Check::WordStart),
     r("ReferenceError", C::Runtime, 0.8).lang(L_JS),
@@ -1391,10 +1443,43 @@ const RULES: &[Rule] = &[
     // long paste, in Java as in JavaScript), when nothing more specific
     // matched.
     r("at ", C::Runtime, 0.5).check(Check::StackFrame),
+    // pytest-xdist's worker that died under a test (`[gw0] node down: Not
+    // properly terminated`, `worker 'gw0' crashed while running …`).
+    r("crashed while running", C::Runtime, 0.85).lang(L_PY),
+    r("node down: Not properly terminated", C::Runtime, 0.8).lang(L_PY),
+    // A Python warning turned into an error (`-W error`, `filterwarnings =
+    // error`): the warning's class where pytest names the error (`E
+    // DeprecationWarning: …`, the short summary) or a traceback ends.
+    r("DeprecationWarning: ", C::Runtime, 0.75)
+        .check(Check::PytestAssert)
+        .lang(L_PY),
+    r("UserWarning: ", C::Runtime, 0.75)
+        .check(Check::PytestAssert)
+        .lang(L_PY),
+    r("RuntimeWarning: ", C::Runtime, 0.75)
+        .check(Check::PytestAssert)
+        .lang(L_PY),
+    r("FutureWarning: ", C::Runtime, 0.75)
+        .check(Check::PytestAssert)
+        .lang(L_PY),
+    r("ResourceWarning: ", C::Runtime, 0.75)
+        .check(Check::PytestAssert)
+        .lang(L_PY),
     // --- weak -------------------------------------------------------------
     r("secret", C::Config, 0.3)
         .tier(Tier::Weak)
         .check(Check::WordStart),
+    // ava's failed test (`✘ [fail]: builds the user`): an assertion unless
+    // a rule says more (a `TypeError` inside the test).
+    r("[fail]: ", C::Assertion, 0.6).tier(Tier::Weak).lang(L_JS),
+    // A module file left changed by `go mod tidy` (`git diff --exit-code`
+    // after it): the lockfile is stale.
+    r("+++ b/go.mod", C::Config, 0.7)
+        .tier(Tier::Weak)
+        .lang(L_GO),
+    r("+++ b/go.sum", C::Config, 0.7)
+        .tier(Tier::Weak)
+        .lang(L_GO),
     // --- language markers -------------------------------------------------
     lang(".py\", line", L_PY),
     lang(".py", L_PY).check(Check::Extension),
@@ -1420,6 +1505,8 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    // cargo-nextest's banner (`Nextest run ID … with nextest profile: ci`).
+    lang("Nextest run ID", L_RS),
     // Node's own frames (`at … (node:internal/modules/cjs/loader:1228:15)`).
     lang("node:internal", L_JS),
     // Python tools named in their own usage errors (`pytest: error: …`).
@@ -1702,6 +1789,24 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && file
                     .strip_suffix(b":")
                     .is_some_and(|f| ends_with_ignore_case_bytes(f, ext))
+        }
+        Check::DashErrorPosition(ext) => {
+            if t.get(start..end) != Some(b" - error: ".as_slice()) {
+                return false;
+            }
+            let mut rest = &t[start.saturating_sub(300)..start];
+            for _ in 0..2 {
+                let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                if digits == 0 {
+                    return false;
+                }
+                rest = &rest[..rest.len() - digits];
+                match rest.strip_suffix(b":") {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            }
+            ends_with_ignore_case_bytes(rest, ext)
         }
         Check::CFamilyPosition => {
             if t.get(start..end) != Some(b": error:".as_slice()) {
@@ -2203,7 +2308,8 @@ mod tests {
         // what the 456-rule build costs (above).
         // 505 for batch b10's 19 rules (482 → 501) and webpack's parse
         // error (502).
-        assert!(RULES.len() <= 505, "{} rules", RULES.len());
+        // 530 for batch b11's rules (502 → 526).
+        assert!(RULES.len() <= 530, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -3977,6 +4083,43 @@ mod tests {
             "\u{2718} [ERROR] Could not resolve \"money-fmt\"",
             "",
             Category::Dependency,
+        );
+    }
+
+    #[test]
+    fn pyright_pytest_wiring_and_warnings_shapes_of_batch_b11() {
+        // pyright words its errors as tsc does; its position says Python.
+        let pyright = classify(&failure(
+            "  /w/app.py:5:13 - error: Argument of type \"Literal['3']\" cannot be assigned to parameter \"n\"\n    \"Literal['3']\" is not assignable to \"int\" (reportArgumentType)",
+            "",
+        ));
+        assert_eq!(
+            (pyright.category, pyright.specialty, pyright.language),
+            (Category::Compile, Specialty::General, Language::Python)
+        );
+        // A position in another file type is no pyright error.
+        assert_ne!(cat("src/a.txt:5:13 - error: bad"), Category::Compile);
+        assert_cat(
+            "app.py:1:8 - error: Import \"x\" could not be resolved (reportMissingImports)",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
+            "E       DeprecationWarning: legacy_total is deprecated",
+            "",
+            Category::Runtime,
+        );
+        // A warnings summary line (a path before the class) is no error.
+        assert_ne!(
+            cat("  /w/tests/test_app.py:5: DeprecationWarning: legacy_total is deprecated"),
+            Category::Runtime
+        );
+        // ava's failed test is an assertion unless its error says more.
+        assert_cat("  ✘ [fail]: builds the user", "", Category::Assertion);
+        assert_cat(
+            "  ✘ [fail]: reads the user\n  TypeError: Cannot read properties of undefined (reading 'name')",
+            "",
+            Category::Runtime,
         );
     }
 
