@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 mod common;
-use common::cli::{has_nextest, has_node, has_pytest, pitcrew};
+use common::cli::{has_go, has_nextest, has_node, has_pytest, pitcrew};
 
 fn text(output: &Output) -> String {
     format!(
@@ -383,6 +383,57 @@ fn nextest_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(outcome_of(&merged, "tests::also_quick"), ["passed"]);
     assert_eq!(outcome_of(&merged, "tests::hangs"), ["failed"]);
     assert_timed_out(&merged, "tests::hangs");
+    assert_eq!(summary(&merged).0, 3, "{merged:#}");
+}
+
+/// go streams its JSON as tests end, but a shard killed at its timeout
+/// threw it away: every finished test lost, the hung one not named.
+#[test]
+fn go_a_hung_test_is_named_and_the_rest_is_kept() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("go.mod"), "module example.com/hang\n\ngo 1.18\n").unwrap();
+    for (package, body) in [
+        (
+            "a",
+            "package a\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\n\
+             func TestQuick(t *testing.T) {}\n\n\
+             func TestZHangs(t *testing.T) { time.Sleep(time.Hour) }\n",
+        ),
+        (
+            "b",
+            "package b\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) {}\n",
+        ),
+    ] {
+        fs::create_dir_all(root.join(package)).unwrap();
+        fs::write(root.join(package).join("x_test.go"), body).unwrap();
+    }
+    let cache = root.join(".gocache");
+    // Built before the timed shard, so the time limit is the tests'.
+    let built = Command::new("go")
+        .args(["test", "-count=1", "-run", "^$", "./..."])
+        .current_dir(root)
+        .env("GOCACHE", &cache)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built));
+    let out = common::cli::command(root)
+        .env("GOCACHE", &cache)
+        .args(["test", "--shards", "1", "--retries", "0", "--timeout", "15"])
+        .args(["--", "go", "test", "./..."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    assert_eq!(outcome_of(&merged, "TestQuick"), ["passed"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "TestOther"), ["passed"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "TestZHangs"), ["failed"], "{merged:#}");
+    assert_timed_out(&merged, "TestZHangs");
     assert_eq!(summary(&merged).0, 3, "{merged:#}");
 }
 

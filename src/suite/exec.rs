@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 use super::fold::{Counts, FinalOutcome, Folder, TestResult};
 use super::junit::{self, Outcome, TestCase};
 use super::result::{ItemResult, ShardError};
-use super::runners::{Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events};
+use super::runners::{
+    GO_INCOMPLETE, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events,
+};
 use super::slow_files::PlannedTest;
 use crate::process::logged::{self as process, Sink, Timeout};
 use crate::process_group::Schedule;
@@ -561,6 +563,11 @@ fn attempt(
         {
             return Ok(cases);
         }
+        if let Some(json) = stdout_capture.as_deref()
+            && let Some(cases) = timed_out_go(json, &limit)
+        {
+            return Ok(cases);
+        }
         return Err(shard_error(
             "timeout",
             format!("`{}` was killed after {limit}", invocation.program),
@@ -648,11 +655,7 @@ fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
     }
     let mut cases = events.cases;
     cases.extend(events.running.into_iter().map(|mut case| {
-        case.outcome = Outcome::Errored;
-        case.failure_type = Some(TIMED_OUT.to_owned());
-        case.message = Some(format!(
-            "timed out: still running when the runner was killed after {limit}"
-        ));
+        mark_timed_out(&mut case, "the runner was killed", limit);
         case
     }));
     cases.extend(
@@ -664,6 +667,17 @@ fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
     Some(cases)
 }
 
+/// The results of `go test` killed at the timeout, from the JSON it had
+/// streamed: every finished test stands, and the tests that had started and
+/// not finished (the converter's `incomplete`) are timed out. None when no
+/// test was left unfinished: then nothing says which one hung (or the time
+/// went to a build), and the shard is a timeout as a whole.
+fn timed_out_go(json: &Path, limit: &str) -> Option<Vec<TestCase>> {
+    let xml = convert_go(json).ok()?;
+    let unfinished = |case: &TestCase| case.failure_type.as_deref() == Some(GO_INCOMPLETE);
+    report_with_timed_out(&xml, unfinished, "go test was killed", limit)
+}
+
 /// The report a runner asked to stop at the timeout wrote
 /// ([`Runner::reports_when_stopped`]): every finished test stands, and the
 /// ones it stopped are timed out. None when it names no stopped test: then
@@ -673,18 +687,34 @@ fn stopped_report(runner: &dyn Runner, path: &Path, limit: &str) -> Option<Vec<T
     if !runner.reports_when_stopped() || !path.is_file() {
         return None;
     }
+    let stopped = |case: &TestCase| runner.was_stopped(case);
+    report_with_timed_out(path, stopped, "the runner was stopped", limit)
+}
+
+/// The cases of the JUnit report at `path`, those `hung` says were still
+/// running timed out; None when it names none (or cannot be read).
+fn report_with_timed_out(
+    path: &Path,
+    hung: impl Fn(&TestCase) -> bool,
+    how: &str,
+    limit: &str,
+) -> Option<Vec<TestCase>> {
     let mut cases = Vec::new();
     junit::parse_file(path, |case| cases.push(case)).ok()?;
-    let mut stopped = 0;
-    for case in cases.iter_mut().filter(|c| runner.was_stopped(c)) {
-        stopped += 1;
-        case.outcome = Outcome::Errored;
-        case.failure_type = Some(TIMED_OUT.to_owned());
-        case.message = Some(format!(
-            "timed out: still running when the runner was stopped after {limit}"
-        ));
+    let mut any = false;
+    for case in cases.iter_mut().filter(|c| hung(c)) {
+        any = true;
+        mark_timed_out(case, how, limit);
     }
-    (stopped > 0).then_some(cases)
+    any.then_some(cases)
+}
+
+/// A test still running when its runner was killed (or stopped) at the
+/// timeout: the one that timed out.
+fn mark_timed_out(case: &mut TestCase, how: &str, limit: &str) {
+    case.outcome = Outcome::Errored;
+    case.failure_type = Some(TIMED_OUT.to_owned());
+    case.message = Some(format!("timed out: still running when {how} after {limit}"));
 }
 
 fn is_timed_out(case: &TestCase) -> bool {

@@ -266,6 +266,10 @@ impl Stream {
     }
 }
 
+/// The failure type of a test that started and never finished (the test
+/// binary crashed, was killed, or exited early).
+pub const INCOMPLETE: &str = "incomplete";
+
 /// Converts a `go test -json` event stream (one JSON object per line) into a
 /// JUnit XML document written to `out`.
 ///
@@ -474,7 +478,7 @@ fn render_package<'a>(
                     ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                     escape_attr(&message),
                     if case.outcome.is_none() {
-                        "incomplete"
+                        INCOMPLETE
                     } else {
                         "failure"
                     },
