@@ -96,6 +96,14 @@ fn go_packages_and_flags_of_the_command_are_the_users_selection() {
         &["go", "test", "-count", "1", "./a", "./b"],
     );
     assert_eq!((code, names), (0, vec!["TestA".into(), "TestB".into()]));
+    // A package in which `-run` selects nothing ran, and is no problem.
+    let (code, names) = run(
+        root,
+        env,
+        &shards,
+        &["go", "test", "-run", "TestA", "./..."],
+    );
+    assert_eq!((code, names), (0, vec!["TestA".into()]));
     // `-tags` reaches the listing and the run: the tagged test runs.
     let (code, names) = run(
         root,

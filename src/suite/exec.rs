@@ -74,6 +74,8 @@ struct Running<'a, 'b> {
     processes: Cell<u32>,
     /// Processes that said how long their test files ran, and the sum.
     files_running: Cell<(u32, Duration)>,
+    /// Items the runner said ran and selected no test.
+    ran_no_test: std::cell::RefCell<BTreeSet<String>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -140,6 +142,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         schedule: Cell::new(None),
         processes: Cell::new(0),
         files_running: Cell::new((0, Duration::ZERO)),
+        ran_no_test: Default::default(),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -176,7 +179,12 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     }
 
     let first_attempt = &cases[..starts.get(1).copied().unwrap_or(cases.len())];
-    let items = item_results(shard.items, &test_files, first_attempt);
+    let items = item_results(
+        shard.items,
+        &test_files,
+        first_attempt,
+        &shard.ran_no_test.borrow(),
+    );
     let (counts, _, tests) = fold(&cases, &starts).finish();
     ShardOutcome {
         tests,
@@ -583,6 +591,12 @@ fn attempt(
     };
     let junit_path = match (&invocation.junit, stdout_capture) {
         (JunitSource::ConvertGoJson, Some(json)) => {
+            if let Ok(file) = std::fs::File::open(&json)
+                && let Ok(packages) =
+                    super::runners::packages_that_ran_no_test(std::io::BufReader::new(file))
+            {
+                shard.ran_no_test.borrow_mut().extend(packages);
+            }
             convert_go(&json).map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?
         }
         (JunitSource::File(path) | JunitSource::Events(path), _) => path.clone(),
@@ -873,6 +887,7 @@ fn item_results(
     items: &[String],
     test_files: &TestFiles<'_>,
     cases: &[(String, TestCase)],
+    ran_no_test: &BTreeSet<String>,
 ) -> Vec<ItemResult> {
     let mut results: BTreeMap<&str, ItemResult> = items
         .iter()
@@ -882,6 +897,7 @@ fn item_results(
                 test_of: test_files.get(id.as_str()).map(|f| f.0.to_owned()),
                 tests: 0,
                 duration_seconds: 0.0,
+                selected_none: false,
             };
             (id.as_str(), result)
         })
@@ -897,6 +913,10 @@ fn item_results(
     items
         .iter()
         .filter_map(|id| results.remove(id.as_str()))
+        .map(|mut result| {
+            result.selected_none = result.tests == 0 && ran_no_test.contains(&result.id);
+            result
+        })
         .collect()
 }
 
@@ -1021,7 +1041,7 @@ mod tests {
                 "tests slow.py: slow.py::test_b"
             ]
         );
-        let results = item_results(&items, &test_files, &[]);
+        let results = item_results(&items, &test_files, &[], &BTreeSet::new());
         assert_eq!(results[2].test_of.as_deref(), Some("slow.py"));
         assert_eq!(results[0].test_of, None);
     }

@@ -205,7 +205,12 @@ fn check_shards<'a>(
                 ));
                 continue;
             }
-            if item.tests == 0 {
+            if item.tests == 0 && item.selected_none {
+                tracing::info!(
+                    "item `{}` (shard {index}/{total}) ran and its runner selected no test in it",
+                    control_chars(&item.id)
+                );
+            } else if item.tests == 0 {
                 problems.push(format!(
                     "item `{}` (shard {index}/{total}) produced no test case",
                     control_chars(&item.id)

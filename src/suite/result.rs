@@ -69,6 +69,10 @@ pub struct ItemResult {
     /// Test cases attributed to this item; 0 means it ran nothing.
     pub tests: u32,
     pub duration_seconds: f64,
+    /// It ran and the runner said it selected no test (a go package where
+    /// the command's `-run` matches none): no test case, and no problem.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub selected_none: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]

@@ -787,6 +787,7 @@ mod tests {
                     test_of: None,
                     tests: 1,
                     duration_seconds: *s,
+                    selected_none: false,
                 })
                 .collect(),
             tests: items.iter().map(|(id, s)| test(id, "t", *s, 1)).collect(),

@@ -284,6 +284,19 @@ pub fn go_json_to_junit(json_lines: impl BufRead, mut out: impl Write) -> Result
         .map_err(|e| RunnerError::io("cannot write the JUnit report", e))
 }
 
+/// The packages of a `go test -json` stream that passed without running a
+/// test: `-run` or `-skip` selected none of theirs, or they hold only
+/// benchmarks, fuzz targets or helpers. They ran, and go says so.
+pub fn packages_that_ran_no_test(json_lines: impl BufRead) -> Result<Vec<String>, RunnerError> {
+    let stream = read_stream(json_lines)?;
+    Ok(stream
+        .packages
+        .into_iter()
+        .filter(|p| matches!(p.outcome, Some(Outcome::Pass)) && p.cases.is_empty())
+        .map(|p| p.name)
+        .collect())
+}
+
 fn read_stream(mut input: impl BufRead) -> Result<Stream, RunnerError> {
     let mut stream = Stream::default();
     let mut line = Vec::new();
@@ -660,6 +673,28 @@ FAIL	example.com/m/new [build failed]
 </testsuites>
 "##;
         assert_eq!(xml, expected);
+    }
+
+    #[test]
+    fn packages_that_passed_with_no_test_ran_and_selected_none() {
+        let stream = concat!(
+            r#"{"Action":"output","Package":"p","Output":"testing: warning: no tests to run\n"}"#,
+            "\n",
+            r#"{"Action":"pass","Package":"p","Elapsed":0.01}"#,
+            "\n",
+            r#"{"Action":"run","Package":"q","Test":"TestQ"}"#,
+            "\n",
+            r#"{"Action":"pass","Package":"q","Test":"TestQ"}"#,
+            "\n",
+            r#"{"Action":"pass","Package":"q"}"#,
+            "\n",
+            r#"{"Action":"fail","Package":"r"}"#,
+            "\n",
+            r#"{"Action":"output","Package":"s","Output":"still building\n"}"#,
+            "\n",
+        );
+        // q ran a test; r failed; s never finished: only p selected none.
+        assert_eq!(packages_that_ran_no_test(stream.as_bytes()).unwrap(), ["p"]);
     }
 
     #[test]
