@@ -492,6 +492,7 @@ fn shard_results() -> Vec<(String, ShardResult)> {
                 test_of: None,
                 tests: 1,
                 duration_seconds: seconds,
+                selected_none: false,
             }),
         }
         // A retry of the same test reported by another shard.
