@@ -176,6 +176,7 @@ fn write_shards(dir: &Path) -> Vec<String> {
                 test_of: None,
                 tests: 20,
                 duration_seconds: 1.0,
+                selected_none: false,
             });
         }
     }
