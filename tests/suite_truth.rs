@@ -437,6 +437,50 @@ fn go_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(summary(&merged).0, 3, "{merged:#}");
 }
 
+/// go before 1.24 prints compile errors on stderr only: the package's
+/// failure carries them, not just `[build failed]`.
+#[test]
+fn go_a_compile_error_is_shown_in_the_packages_failure() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("go.mod"),
+        "module example.com/broken\n\ngo 1.18\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("a")).unwrap();
+    fs::write(
+        root.join("a/a_test.go"),
+        "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) { missingHelper() }\n",
+    )
+    .unwrap();
+    let out = common::cli::command(root)
+        .env("GOCACHE", root.join(".gocache"))
+        .args(["test", "--shards", "1", "--retries", "0", "--no-triage"])
+        .args(["--", "go", "test", "./..."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    let failure = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["outcome"] == "failed")
+        .unwrap_or_else(|| panic!("{merged:#}"))["failure"]
+        .clone();
+    let details = failure["details"].as_str().unwrap_or_default();
+    assert!(
+        details.contains("a_test.go:5") && details.contains("missingHelper"),
+        "{failure:#}"
+    );
+}
+
 /// A shard result, as `pitcrew run` writes it.
 fn shard_result(plan: &str, shard: u64, total: Value, outcome: &str) -> Value {
     json!({

@@ -645,6 +645,9 @@ fn attempt(
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
+        if matches!(invocation.junit, JunitSource::ConvertGoJson) {
+            with_build_errors(&mut cases, &tail);
+        }
     }
     if cases.is_empty() && !status.success() {
         return Err(shard_error(
@@ -657,6 +660,32 @@ fn attempt(
         ));
     }
     Ok(cases)
+}
+
+/// go before 1.24 prints a package's compile and vet errors on stderr, not
+/// in its JSON, which says only `[build failed]` (or names no package at
+/// all): the failure then gets the end of stderr, where those errors are (`a.go:3:9:
+/// undefined: x`), so that the report and triage see what failed.
+fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
+    let tail = stderr_tail.trim();
+    if tail.is_empty() {
+        return;
+    }
+    let build_failed = |c: &TestCase| {
+        c.message.as_deref() == Some("build failed")
+            || c.details
+                .as_deref()
+                .is_some_and(|d| d.contains("[build failed]"))
+    };
+    for case in cases.iter_mut().filter(|c| build_failed(c)) {
+        let details = case.details.get_or_insert_with(String::new);
+        if !details.contains(tail) {
+            if !details.is_empty() {
+                details.push('\n');
+            }
+            details.push_str(tail);
+        }
+    }
 }
 
 /// The results of a runner killed at the timeout, from its events: every
