@@ -68,6 +68,11 @@ fn assert_timed_out(merged: &Value, name: &str) {
     assert_eq!(hung["failure"]["failure_type"], "timeout", "{hung:#}");
 }
 
+/// The merged results `pitcrew test` wrote in `root`.
+fn merged_results(root: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap()).unwrap()
+}
+
 fn outcome_of(merged: &Value, name: &str) -> Vec<String> {
     tests(merged)
         .into_iter()
@@ -372,9 +377,7 @@ fn nextest_a_hung_test_is_named_and_the_rest_is_kept() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let merged: Value =
-        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
-            .unwrap();
+    let merged = merged_results(root);
     assert_eq!(
         outcome_of(&merged, "tests::quick"),
         ["passed"],
@@ -427,9 +430,7 @@ fn go_a_hung_test_is_named_and_the_rest_is_kept() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let merged: Value =
-        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
-            .unwrap();
+    let merged = merged_results(root);
     assert_eq!(outcome_of(&merged, "TestQuick"), ["passed"], "{merged:#}");
     assert_eq!(outcome_of(&merged, "TestOther"), ["passed"], "{merged:#}");
     assert_eq!(outcome_of(&merged, "TestZHangs"), ["failed"], "{merged:#}");
@@ -464,9 +465,7 @@ fn go_a_compile_error_is_shown_in_the_packages_failure() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let merged: Value =
-        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
-            .unwrap();
+    let merged = merged_results(root);
     let failure = merged["tests"]
         .as_array()
         .unwrap()
