@@ -591,13 +591,10 @@ fn attempt(
     };
     let junit_path = match (&invocation.junit, stdout_capture) {
         (JunitSource::ConvertGoJson, Some(json)) => {
-            if let Ok(file) = std::fs::File::open(&json)
-                && let Ok(packages) =
-                    super::runners::packages_that_ran_no_test(std::io::BufReader::new(file))
-            {
-                shard.ran_no_test.borrow_mut().extend(packages);
-            }
-            convert_go(&json).map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?
+            let (xml, ran_no_test) = convert_go(&json)
+                .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
+            shard.ran_no_test.borrow_mut().extend(ran_no_test);
+            xml
         }
         (JunitSource::File(path) | JunitSource::Events(path), _) => path.clone(),
         // The capture path is always set for go's JSON source above.
@@ -716,7 +713,7 @@ fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
 /// test was left unfinished: then nothing says which one hung (or the time
 /// went to a build), and the shard is a timeout as a whole.
 fn timed_out_go(json: &Path, limit: &str) -> Option<Vec<TestCase>> {
-    let xml = convert_go(json).ok()?;
+    let (xml, _) = convert_go(json).ok()?;
     let unfinished = |case: &TestCase| case.failure_type.as_deref() == Some(GO_INCOMPLETE);
     report_with_timed_out(&xml, unfinished, "go test was killed", limit)
 }
@@ -788,7 +785,9 @@ enum GoConvertError {
     Convert(#[from] super::runners::RunnerError),
 }
 
-fn convert_go(json: &Path) -> Result<PathBuf, GoConvertError> {
+/// go's JSON at `json` as JUnit beside it: the report's path, and the
+/// packages that ran and selected no test.
+fn convert_go(json: &Path) -> Result<(PathBuf, Vec<String>), GoConvertError> {
     let xml = json.with_extension("xml");
     let file_error = |path: &Path| {
         let path = path.to_path_buf();
@@ -796,11 +795,11 @@ fn convert_go(json: &Path) -> Result<PathBuf, GoConvertError> {
     };
     let input = std::fs::File::open(json).map_err(file_error(json))?;
     let output = std::fs::File::create(&xml).map_err(file_error(&xml))?;
-    super::runners::go_json_to_junit(
+    let ran_no_test = super::runners::go_json_to_junit(
         std::io::BufReader::new(input),
         std::io::BufWriter::new(output),
     )?;
-    Ok(xml)
+    Ok((xml, ran_no_test))
 }
 
 /// Pairs each case with the item it belongs to: its file when the JUnit

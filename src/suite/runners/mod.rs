@@ -37,7 +37,7 @@ mod integration_tests;
 
 pub(crate) use detect::NODE_VALUE_OPTIONS;
 pub use generic::JUNIT_ENV;
-pub use go_json::{INCOMPLETE as GO_INCOMPLETE, go_json_to_junit, packages_that_ran_no_test};
+pub use go_json::{INCOMPLETE as GO_INCOMPLETE, go_json_to_junit};
 
 /// What to run.
 #[derive(Debug, Clone, Copy)]
