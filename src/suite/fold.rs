@@ -109,10 +109,10 @@ pub struct TestResult {
     pub key: TestKey,
     /// The verdict; see [`FinalOutcome`].
     pub outcome: FinalOutcome,
-    /// `<testcase>` elements seen for this test (reruns recorded inside an
-    /// element are not counted: they did not get elements of their own).
+    /// Runs of this test: its `<testcase>` elements and the failed reruns
+    /// recorded inside them (nextest's and Surefire's own retries).
     pub attempts: u32,
-    /// Sum over attempts.
+    /// Sum over attempts, reruns recorded inside an element included.
     pub duration_seconds: f64,
     /// Set for failed and flaky tests only.
     pub failure: Option<FailureInfo>,
@@ -150,6 +150,8 @@ struct Attempt {
     failure: FailureInfo,
     /// The last failed rerun recorded inside the element, if any.
     last_rerun: Option<Rerun>,
+    /// How many reruns the element recorded (at most `MAX_RERUNS`).
+    reruns: u32,
 }
 
 /// What a test's attempts so far add up to.
@@ -178,7 +180,8 @@ impl Folder {
     /// case's strings move into the key and the failure; nothing is copied.
     pub fn add(&mut self, case: TestCase) {
         self.count(case.outcome);
-        self.duration_seconds += case.time_seconds;
+        let rerun_seconds: f64 = case.reruns.iter().map(|r| r.time_seconds).sum();
+        self.duration_seconds += case.time_seconds + rerun_seconds;
         let TestCase {
             classname,
             name,
@@ -193,7 +196,8 @@ impl Folder {
             ..
         } = case;
         let attempt = Attempt {
-            time_seconds,
+            time_seconds: time_seconds + rerun_seconds,
+            reruns: u32::try_from(reruns.len()).unwrap_or(u32::MAX),
             outcome,
             failure: FailureInfo {
                 message,
@@ -272,7 +276,7 @@ impl Folder {
 
 impl Attempts {
     fn record(&mut self, attempt: Attempt) {
-        self.count = self.count.saturating_add(1);
+        self.count = self.count.saturating_add(1).saturating_add(attempt.reruns);
         self.duration_seconds += attempt.time_seconds;
         match attempt.outcome {
             Outcome::Passed => self.record_pass(attempt.last_rerun),
@@ -361,6 +365,7 @@ mod tests {
             outcome: Outcome::Failed,
             flaky,
             message: Some(message.into()),
+            time_seconds: 0.25,
         }
     }
 
@@ -504,7 +509,9 @@ mod tests {
         let mut passed = case("t", Outcome::Passed, 0.5);
         passed.reruns = vec![rerun(true, "first"), rerun(true, "second")];
         let result = only(vec![passed]);
-        assert_eq!((result.outcome, result.attempts), (FinalOutcome::Flaky, 1));
+        // Three runs: the two failed reruns and the pass, and their times.
+        assert_eq!((result.outcome, result.attempts), (FinalOutcome::Flaky, 3));
+        assert_eq!(result.duration_seconds, 1.0);
         assert_eq!(
             result.failure,
             Some(FailureInfo {

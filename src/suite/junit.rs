@@ -79,6 +79,9 @@ pub struct Rerun {
     /// The `message` attribute or, when it has none, the first non-blank line
     /// of its text (a rerun has no other place to keep why it failed).
     pub message: Option<String>,
+    /// Its `time` attribute (nextest and Surefire write one); 0 without.
+    #[serde(default)]
+    pub time_seconds: f64,
 }
 
 /// One `<testcase>` element.
@@ -933,8 +936,8 @@ impl<F: FnMut(TestCase)> State<'_, F> {
             "rerunError" => (Outcome::Errored, "rerunError", Some(false)),
             _ => return Ok(Frame::new(Kind::Other, TextTo::Discard, "")),
         };
-        let [message, kind] =
-            read_attrs(e, ["message", "type"]).map_err(|m| self.error(line, m.to_string()))?;
+        let [message, kind, time] = read_attrs(e, ["message", "type", "time"])
+            .map_err(|m| self.error(line, m.to_string()))?;
         let message = message
             .filter(|m| !m.is_empty())
             .map(|m| cap_str(m, MAX_MESSAGE_BYTES));
@@ -943,7 +946,10 @@ impl<F: FnMut(TestCase)> State<'_, F> {
             .map(|t| cap_str(t, MAX_MESSAGE_BYTES));
         Ok(match flaky {
             None => self.begin_outcome(outcome, name, message, kind),
-            Some(flaky) => self.begin_rerun(outcome, name, flaky, message),
+            Some(flaky) => {
+                let time_seconds = time.map_or(0.0, |t| parse_time(&t));
+                self.begin_rerun(outcome, name, flaky, message, time_seconds)
+            }
         })
     }
 
@@ -977,6 +983,7 @@ impl<F: FnMut(TestCase)> State<'_, F> {
         name: &'static str,
         flaky: bool,
         message: Option<String>,
+        time_seconds: f64,
     ) -> Frame {
         let Some(case) = self.case.as_mut().filter(|c| c.reruns.len() < MAX_RERUNS) else {
             return Frame::new(Kind::Other, TextTo::Discard, name);
@@ -990,6 +997,7 @@ impl<F: FnMut(TestCase)> State<'_, F> {
             outcome,
             flaky,
             message,
+            time_seconds,
         });
         self.rerun_text.clear();
         Frame::new(Kind::Rerun, text, name)
@@ -1670,12 +1678,14 @@ FAIL\tgithub.com/shop/orders\t0.012s]]></system-out>
                     outcome: Outcome::Failed,
                     flaky: true,
                     message: Some("expected: <90> but was: <100>".into()),
+                    time_seconds: 0.0,
                 },
                 // No message attribute: the stack trace's first line stands in.
                 Rerun {
                     outcome: Outcome::Errored,
                     flaky: true,
                     message: Some("java.lang.IllegalStateException: pool closed".into()),
+                    time_seconds: 0.0,
                 },
             ]
         );
@@ -1966,6 +1976,7 @@ FAIL\tgithub.com/shop/orders\t0.012s]]></system-out>
                     "thread 'suite::retries_flaky' panicked at tests/integration/suite.rs:88:5:"
                         .into()
                 ),
+                time_seconds: 0.020,
             }]
         );
         let failed = case(&cases, "suite::times_out");
@@ -1979,6 +1990,7 @@ FAIL\tgithub.com/shop/orders\t0.012s]]></system-out>
                 outcome: Outcome::Failed,
                 flaky: false,
                 message: None,
+                time_seconds: 60.001,
             }]
         );
     }

@@ -87,9 +87,15 @@ fn testcase(out: &mut String, test: &TestResult) {
     match element {
         None => out.push_str("/>\n"),
         Some(tag) => {
+            // A flaky test's failed run is an attempt of its own, with a
+            // time, as nextest writes it: read back, the attempts add up.
+            let time = match test.outcome {
+                FinalOutcome::Flaky => format!(" time=\"{:.3}\"", one_attempt(test)),
+                _ => String::new(),
+            };
             let _ = write!(
                 out,
-                ">\n      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>\n    </testcase>\n",
+                ">\n      <{tag} message=\"{}\" type=\"{}\"{time}>{}</{tag}>\n    </testcase>\n",
                 escape_attr(message),
                 escape_attr(kind),
                 escape_text(details)
