@@ -133,7 +133,7 @@ fn nextest_filtersets_and_ignored_binaries_are_the_users_selection() {
     fs::create_dir_all(root.join("tests")).unwrap();
     fs::write(
         root.join("src/lib.rs"),
-        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn unit_one() {}\n    #[test]\n    fn other() {}\n}\n",
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn unit_one() {}\n    #[test]\n    fn other() {}\n    #[test]\n    #[ignore]\n    fn unit_ignored() {}\n}\n",
     )
     .unwrap();
     fs::write(
@@ -158,12 +158,24 @@ fn nextest_filtersets_and_ignored_binaries_are_the_users_selection() {
             vec![
                 "more".into(),
                 "tests::other".into(),
+                "tests::unit_ignored".into(),
                 "tests::unit_one".into(),
                 "unit_two".into()
             ]
         ),
         "the binary with only an ignored test is not planned"
     );
+    // An ignored test is a skipped test, as nextest counts it.
+    let merged: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    let ignored = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"]["name"] == "tests::unit_ignored")
+        .unwrap();
+    assert_eq!(ignored["outcome"], "skipped", "{ignored}");
     let (code, names) = run(
         root,
         env,
@@ -172,6 +184,14 @@ fn nextest_filtersets_and_ignored_binaries_are_the_users_selection() {
     );
     assert_eq!(
         (code, names),
-        (0, vec!["tests::unit_one".into(), "unit_two".into()])
+        (
+            0,
+            // The ignored test matches the user's filterset: skipped, counted.
+            vec![
+                "tests::unit_ignored".into(),
+                "tests::unit_one".into(),
+                "unit_two".into()
+            ]
+        )
     );
 }

@@ -95,7 +95,11 @@ impl Runner for Nextest {
                 path: config_path.clone(),
             })?
             .to_owned();
-        write_config(&config_path, &junit_text, user_profile.as_deref())?;
+        // Ignored tests are skipped tests, as nextest counts them; nextest
+        // writes them only when asked. Not for a selection of tests: those
+        // of a binary split over shards would be written by every shard.
+        let skipped = matches!(selection, Selection::Files(_));
+        write_config(&config_path, &junit_text, user_profile.as_deref(), skipped)?;
 
         let ours = vec![
             "--no-fail-fast".to_owned(),
@@ -169,6 +173,58 @@ fn take_filtersets(args: &[String]) -> (Vec<String>, Vec<String>) {
     take_option(args, &["--filterset", "--filter-expr"], "-E")
 }
 
+/// Options of `cargo nextest run` that `cargo nextest list` refuses (nextest
+/// 0.9.143's two `--help`s compared), with a value…
+const RUN_ONLY_WITH_VALUE: &[(&[&str], &str)] = &[
+    (&["--test-threads"], "-j"),
+    (&["--rerun"], "-R"),
+    (&["--retries"], ""),
+    (&["--max-fail"], ""),
+    (&["--no-tests"], ""),
+    (&["--flaky-result"], ""),
+    (&["--failure-output"], ""),
+    (&["--success-output"], ""),
+    (&["--status-level"], ""),
+    (&["--final-status-level"], ""),
+    (&["--max-progress-running"], ""),
+    (&["--stress-count"], ""),
+    (&["--stress-duration"], ""),
+    (&["--debugger"], ""),
+    (&["--tracer"], ""),
+    // `run`'s formats (libtest-json) are not `list`'s; the listing sets its own.
+    (&["--message-format"], ""),
+    (&["--message-format-version"], ""),
+];
+
+/// …and without one.
+const RUN_ONLY_FLAGS: &[&str] = &[
+    "--fail-fast",
+    "--no-fail-fast",
+    "--no-capture",
+    "--nocapture",
+    "--no-run",
+    "--hide-progress-bar",
+    "--no-input-handler",
+    "--no-output-indent",
+];
+
+/// The arguments of `cargo nextest run` that `cargo nextest list` takes
+/// too: the build, the filters and the profile, without what only running
+/// needs (`--retries 2` made the listing fail, exit 2).
+pub fn listing_args(args: &[String]) -> Vec<String> {
+    let mut args = args.to_vec();
+    for (long, short) in RUN_ONLY_WITH_VALUE {
+        args = take_option(&args, long, short).0;
+    }
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let mut index = 0;
+    args.retain(|arg| {
+        index += 1;
+        index > end || !RUN_ONLY_FLAGS.contains(&arg.as_str())
+    });
+    args
+}
+
 /// The arguments without an option (before any `--`, after which they are
 /// the test binaries'), and its values in order: `--long VALUE`,
 /// `--long=VALUE`, `-S VALUE`, `-SVALUE` or `-S=VALUE`.
@@ -182,14 +238,17 @@ fn take_option(args: &[String], long: &[&str], short: &str) -> (Vec<String>, Vec
             out.extend(rest.by_ref().cloned());
             break;
         }
-        if arg == short || long.contains(&arg.as_str()) {
+        if (!short.is_empty() && arg == short) || long.contains(&arg.as_str()) {
             values.extend(rest.next().cloned());
         } else if let Some(value) = long
             .iter()
             .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
         {
             values.push(value.to_owned());
-        } else if let Some(value) = arg.strip_prefix(short).filter(|v| !v.is_empty()) {
+        } else if let Some(value) = arg
+            .strip_prefix(short)
+            .filter(|v| !short.is_empty() && !v.is_empty())
+        {
             values.push(value.strip_prefix('=').unwrap_or(value).to_owned());
         } else {
             out.push(arg.clone());
@@ -208,8 +267,13 @@ fn config_path(junit: &Path) -> PathBuf {
     junit.with_file_name(name)
 }
 
-fn write_config(path: &Path, junit: &str, inherits: Option<&str>) -> Result<(), RunnerError> {
-    let text = config_toml(junit, inherits);
+fn write_config(
+    path: &Path,
+    junit: &str,
+    inherits: Option<&str>,
+    skipped: bool,
+) -> Result<(), RunnerError> {
+    let text = config_toml(junit, inherits, skipped);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| {
             RunnerError::io(format!("cannot create the directory {}", dir.display()), e)
@@ -223,7 +287,10 @@ fn write_config(path: &Path, junit: &str, inherits: Option<&str>) -> Result<(), 
     })
 }
 
-fn config_toml(junit: &str, inherits: Option<&str>) -> String {
+/// The tool config: a `pitcrew` profile writing JUnit to `junit`, with the
+/// tests nextest skipped for their ignore status when `skipped` (nextest
+/// 0.9.143 has it; older ones warn of an unknown key and go on).
+fn config_toml(junit: &str, inherits: Option<&str>, skipped: bool) -> String {
     let mut text =
         String::from("# Written by pitcrew for one run: a profile that records a JUnit report.\n");
     let inherits = inherits.filter(|p| *p != "default" && *p != PROFILE);
@@ -239,6 +306,9 @@ fn config_toml(junit: &str, inherits: Option<&str>) -> String {
     text.push_str("fail-fast = false\n\n");
     let _ = writeln!(text, "[profile.{PROFILE}.junit]");
     let _ = writeln!(text, "path = {}", toml_string(junit));
+    if skipped {
+        text.push_str("report-skipped = \"ignored\"\n");
+    }
     text
 }
 
@@ -354,10 +424,23 @@ mod tests {
             toml,
             format!(
                 "# Written by pitcrew for one run: a profile that records a JUnit report.\n\
-                 [profile.pitcrew]\nfail-fast = false\n\n[profile.pitcrew.junit]\npath = \"{}\"\n",
+                 [profile.pitcrew]\nfail-fast = false\n\n[profile.pitcrew.junit]\npath = \"{}\"\n\
+                 report-skipped = \"ignored\"\n",
                 junit.display()
             )
         );
+        // A selection of tests never asks: a binary split over shards
+        // would have its ignored tests written by each of them.
+        let tests = [test_ref(None, "my-crate", "t")];
+        runner()
+            .invocation(
+                &argv(&["cargo", "nextest", "run"]),
+                &Selection::Tests(&tests),
+                &junit,
+            )
+            .unwrap();
+        let toml = std::fs::read_to_string(&config).unwrap();
+        assert!(!toml.contains("report-skipped"), "{toml}");
     }
 
     #[test]
