@@ -24,8 +24,8 @@ use std::time::Duration;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
-use super::runners::Runner;
 use super::runners::go_args::GoTestArgs;
+use super::runners::{Runner, nextest_listing_args};
 use crate::escape::control_chars;
 use crate::process::{RunError, Tails};
 
@@ -290,6 +290,7 @@ fn why(stdout: &str, stderr: &str) -> String {
     let line = match (error, detail) {
         (Some(e), Some(d)) if e != d => format!("{e}: {}", d.trim_start_matches('E').trim()),
         (Some(e), _) => e.to_owned(),
+        _ if let Some(compile) = compiler_error(stderr) => compile,
         _ => stderr
             .lines()
             .chain(stdout.lines())
@@ -299,6 +300,33 @@ fn why(stdout: &str, stderr: &str) -> String {
             .to_owned(),
     };
     line.chars().take(300).collect()
+}
+
+/// rustc's first error and where it is, with cargo's count: cargo's own
+/// last line (`error: command … cargo test --no-run … exited with code
+/// 101`) says only that the build failed.
+fn compiler_error(stderr: &str) -> Option<String> {
+    let mut lines = stderr.lines().map(str::trim);
+    let error = lines.by_ref().find(|l| {
+        (l.starts_with("error[E") || l.starts_with("error: "))
+            && !l.starts_with("error: could not compile")
+            && !l.starts_with("error: command ")
+            && !l.starts_with("error: aborting")
+    })?;
+    let mut found = error.to_owned();
+    if let Some(at) = lines.next().and_then(|l| l.strip_prefix("--> ")) {
+        found.push_str(" at ");
+        found.push_str(at);
+    }
+    if let Some(cargo) = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error: could not compile "))
+    {
+        found.push_str(" (could not compile ");
+        found.push_str(cargo);
+        found.push(')');
+    }
+    Some(found)
 }
 
 fn with_args(base: &[String], extra: &[&str]) -> Vec<String> {
@@ -496,9 +524,10 @@ fn go_list(base: &[String]) -> Vec<String> {
     argv
 }
 
-/// `cargo nextest list --message-format json` from `cargo nextest run …`.
+/// `cargo nextest list --message-format json` from `cargo nextest run …`,
+/// without the options only `run` takes.
 fn nextest_list(base: &[String]) -> Vec<String> {
-    let mut argv = base.to_vec();
+    let mut argv = nextest_listing_args(base);
     match word_index(&argv, "nextest") {
         Some(i) if argv.get(i + 1).map(String::as_str) == Some("run") => {
             argv[i + 1] = "list".into()
@@ -506,7 +535,9 @@ fn nextest_list(base: &[String]) -> Vec<String> {
         Some(i) => argv.insert(i + 1, "list".into()),
         None => argv.push("list".into()),
     }
-    argv.extend(["--message-format".into(), "json".into()]);
+    // Before any `--`: after it, words are the test binaries'.
+    let at = argv.iter().position(|a| a == "--").unwrap_or(argv.len());
+    argv.splice(at..at, ["--message-format".into(), "json".into()]);
     argv
 }
 
@@ -868,6 +899,36 @@ mod tests {
                 "json"
             ])
         );
+        // What only running takes is not asked of the listing.
+        assert_eq!(
+            nextest_list(&argv(&[
+                "cargo",
+                "nextest",
+                "run",
+                "--retries",
+                "2",
+                "-j4",
+                "--no-fail-fast",
+                "--message-format=libtest-json",
+                "--max-fail",
+                "3",
+                "-E",
+                "test(a)",
+                "--",
+                "--no-capture",
+            ])),
+            argv(&[
+                "cargo",
+                "nextest",
+                "list",
+                "-E",
+                "test(a)",
+                "--message-format",
+                "json",
+                "--",
+                "--no-capture",
+            ])
+        );
         assert_eq!(
             go_list(&argv(&["go", "test", "-race", "./pkg/..."]))[4..],
             argv(&["./pkg/..."])
@@ -940,6 +1001,18 @@ mod tests {
             "ERROR tests/test_a.py: ModuleNotFoundError: No module named 'x'"
         );
         assert_eq!(why("", "first\nlast words\n"), "last words");
+        // A crate that does not compile: rustc's error, not cargo's last
+        // line about the command that failed.
+        let cargo = "   Compiling nxt v0.1.0 (/tmp/nxt)\n\
+                     error[E0308]: mismatched types\n \
+                     --> src/lib.rs:3:36\n  |\n3 |  let x: u32 = \"s\";\n\n\
+                     error: could not compile `nxt` (lib test) due to 1 previous error\n\
+                     error: command `cargo test --no-run` exited with code 101\n";
+        assert_eq!(
+            why("", cargo),
+            "error[E0308]: mismatched types at src/lib.rs:3:36 \
+             (could not compile `nxt` (lib test) due to 1 previous error)"
+        );
         // vitest colours its errors even into a pipe; a colour reset alone
         // on the last line is not the error.
         assert_eq!(
