@@ -176,11 +176,23 @@ fn nextest_filtersets_and_ignored_binaries_are_the_users_selection() {
         .find(|t| t["key"]["name"] == "tests::unit_ignored")
         .unwrap();
     assert_eq!(ignored["outcome"], "skipped", "{ignored}");
+    // Options only `run` takes (`--retries`, `-j`) are no listing's: with
+    // them, `cargo nextest list` refused to run and so did pitcrew.
     let (code, names) = run(
         root,
         env,
         &shards,
-        &["cargo", "nextest", "run", "-E", "test(unit)"],
+        &[
+            "cargo",
+            "nextest",
+            "run",
+            "--retries",
+            "1",
+            "-j",
+            "1",
+            "-E",
+            "test(unit)",
+        ],
     );
     assert_eq!(
         (code, names),
