@@ -21,7 +21,8 @@ use super::fold::{Counts, FinalOutcome, Folder, TestResult};
 use super::junit::{self, Outcome, TestCase};
 use super::result::{ItemResult, ShardError};
 use super::runners::{
-    GO_INCOMPLETE, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, events,
+    GO_BUILD_FAILED, GO_INCOMPLETE, Invocation, JunitSource, Runner, RunnerError, Selection,
+    TestRef, events,
 };
 use super::slow_files::PlannedTest;
 use crate::process::logged::{self as process, Sink, Timeout};
@@ -668,12 +669,7 @@ fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
     if tail.is_empty() {
         return;
     }
-    let build_failed = |c: &TestCase| {
-        c.message.as_deref() == Some("build failed")
-            || c.details
-                .as_deref()
-                .is_some_and(|d| d.contains("[build failed]"))
-    };
+    let build_failed = |c: &TestCase| c.message.as_deref() == Some(GO_BUILD_FAILED);
     for case in cases.iter_mut().filter(|c| build_failed(c)) {
         let details = case.details.get_or_insert_with(String::new);
         if !details.contains(tail) {

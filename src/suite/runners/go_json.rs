@@ -270,6 +270,9 @@ impl Stream {
 /// binary crashed, was killed, or exited early).
 pub const INCOMPLETE: &str = "incomplete";
 
+/// The message of a package that did not compile (or failed `go vet`).
+pub const BUILD_FAILED: &str = "build failed";
+
 /// Converts a `go test -json` event stream (one JSON object per line) into a
 /// JUnit XML document written to `out`, and returns the packages that
 /// passed without running a test: `-run` or `-skip` selected none of
@@ -404,7 +407,7 @@ fn render(stream: &Stream) -> String {
             escape_attr(name),
             counts.attributes()
         );
-        suites.push_str(&error_case(name, name, "build failed", &text));
+        suites.push_str(&error_case(name, name, BUILD_FAILED, &text));
         suites.push_str("  </testsuite>\n");
     }
 
@@ -421,12 +424,14 @@ fn render(stream: &Stream) -> String {
             r#"  <testsuite name="go test" {}>"#,
             counts.attributes()
         );
-        suites.push_str(&error_case(
-            "go test",
-            "go test",
-            "go test reported no package results",
-            &stream.stray.render(),
-        ));
+        let stray = stream.stray.render();
+        // go before 1.24 names a package that did not compile only here.
+        let message = if stray.contains("[build failed]") {
+            BUILD_FAILED
+        } else {
+            "go test reported no package results"
+        };
+        suites.push_str(&error_case("go test", "go test", message, &stray));
         suites.push_str("  </testsuite>\n");
     }
 
@@ -527,7 +532,7 @@ fn render_package<'a>(
         }
         text.push_str(&package_output);
         let message = if build_failed {
-            "build failed"
+            BUILD_FAILED
         } else if package_output.contains("[setup failed]") {
             "setup failed"
         } else if package.outcome.is_none() {
