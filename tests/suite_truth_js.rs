@@ -83,7 +83,14 @@ fn project(js: &Js, files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
 /// `pitcrew test --shards 1 ARGS -- COMMAND EXTRA` in `dir`, and the
 /// merged results it wrote.
 fn local_test(dir: &Path, js: &Js, args: &[&str], extra: &[&str]) -> (Output, Value) {
-    let mut all = vec!["test", "--shards", "1"];
+    let mut all = vec!["--shards", "1"];
+    all.extend_from_slice(args);
+    pitcrew_test(dir, js, &all, extra)
+}
+
+/// `pitcrew test ARGS -- COMMAND EXTRA` in `dir`, and the merged results.
+fn pitcrew_test(dir: &Path, js: &Js, args: &[&str], extra: &[&str]) -> (Output, Value) {
+    let mut all = vec!["test"];
     all.extend_from_slice(args);
     all.push("--");
     all.extend_from_slice(js.command);
@@ -229,7 +236,8 @@ fn vitest_a_hung_test_is_named_and_the_rest_is_kept() {
 
 /// With `--bail`, the runner stops after the first failure: what it never
 /// ran is named as never ran and fails the run, whichever order it chose.
-fn bail_names_what_never_ran(js: &Js, extra: &[&str]) {
+/// `shards` empty: a first run, where the runner finds its own files.
+fn bail_names_what_never_ran(js: &Js, shards: &[&str], extra: &[&str]) {
     // The failing file is the largest: without history, both runners
     // start with the largest file.
     let failing = format!(
@@ -245,8 +253,16 @@ fn bail_names_what_never_ran(js: &Js, extra: &[&str]) {
     let Some(dir) = project(js, &files) else {
         return;
     };
-    let (out, merged) = local_test(dir.path(), js, &["--retries", "0"], extra);
+    let mut args = vec!["--retries", "0"];
+    args.extend_from_slice(shards);
+    let (out, merged) = pitcrew_test(dir.path(), js, &args, extra);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let plan = fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap();
+    assert_eq!(
+        plan.contains("\"discovered\": true"),
+        shards.is_empty(),
+        "{plan}"
+    );
     assert_eq!(
         outcomes(&merged, "", "bug"),
         ["failed"],
@@ -276,12 +292,26 @@ fn bail_names_what_never_ran(js: &Js, extra: &[&str]) {
 
 #[test]
 fn jest_bail_names_the_files_it_never_ran() {
-    bail_names_what_never_ran(&JEST, &["--bail", "-i"]);
+    bail_names_what_never_ran(&JEST, &["--shards", "1"], &["--bail", "-i"]);
 }
 
 #[test]
 fn vitest_bail_names_the_tests_it_never_ran() {
-    bail_names_what_never_ran(&VITEST, &["--bail=1", "--no-file-parallelism"]);
+    let extra = ["--bail=1", "--no-file-parallelism"];
+    bail_names_what_never_ran(&VITEST, &["--shards", "1"], &extra);
+}
+
+/// A first run leaves the runner to find its own files: jest counts them
+/// before any runs, and the listing names those `--bail` never started.
+#[test]
+fn jest_left_to_find_its_files_still_names_those_it_never_ran() {
+    bail_names_what_never_ran(&JEST, &[], &["--bail", "-i"]);
+}
+
+/// vitest names every file it found before any runs.
+#[test]
+fn vitest_left_to_find_its_files_still_names_what_it_never_ran() {
+    bail_names_what_never_ran(&VITEST, &[], &["--bail=1", "--no-file-parallelism"]);
 }
 
 /// Only files are planned, so the listing asks for files alone: a plain
@@ -350,8 +380,10 @@ fn vitest_a_test_file_that_cannot_import_fails_in_the_run_not_the_listing() {
     );
 }
 
-/// Left to pitcrew, shards of whole files run as one runner with a pool
-/// of that many workers (`--maxWorkers`); asked for shards, shards.
+/// Left to pitcrew, a first run is one runner finding its own files with
+/// a pool as large as the cores; later, shards of whole files run as one
+/// runner with a pool of that many workers (`--maxWorkers`); asked for
+/// shards, shards.
 fn shards_become_one_pool(js: &Js) {
     // Each file burns 1 s of CPU before its test: two shards pay on two
     // cores, so the pool replaces them.
@@ -368,8 +400,35 @@ fn shards_become_one_pool(js: &Js) {
     let Some(dir) = project(js, &files) else {
         return;
     };
-    let mut args = vec!["-v", "test", "--retries", "0", "--"];
+    let mut args = vec!["-v", "test", "--retries", "0", "--jobs", "2", "--"];
     args.extend_from_slice(js.command);
+    let read = |path: &str| -> Value {
+        serde_json::from_str(&fs::read_to_string(dir.path().join(path)).unwrap()).unwrap()
+    };
+    // The first run: no listing, the runner's own files, 2 at a time.
+    let out = pitcrew(&args, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!(
+            "no timing history: {} finds its own test files and runs 2 at a time",
+            js.tool
+        )),
+        "{}",
+        text(&out)
+    );
+    let plan = read(".pitcrew/plan.json");
+    assert_eq!(plan["discovered"], true, "{plan}");
+    let shard = read(".pitcrew/results/shard-1.json");
+    assert_eq!(shard["workers"], 2, "{shard}");
+    let items: Vec<&str> = shard["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(items, names, "{shard}");
+    assert_eq!(summary(&read("pitcrew-results.json")), (4, 4, 0, 0));
+    // With the history it left: listed, planned, and the shards a pool.
     let out = pitcrew(&args, dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
@@ -380,11 +439,9 @@ fn shards_become_one_pool(js: &Js) {
         "{}",
         text(&out)
     );
-    let read = |path: &str| -> Value {
-        serde_json::from_str(&fs::read_to_string(dir.path().join(path)).unwrap()).unwrap()
-    };
     let plan = read(".pitcrew/plan.json");
     assert_eq!(plan["shards"].as_array().unwrap().len(), 1, "{plan}");
+    assert!(plan.get("discovered").is_none(), "{plan}");
     let shard = read(".pitcrew/results/shard-1.json");
     assert_eq!(shard["workers"], 2, "{shard}");
     assert_eq!(summary(&read("pitcrew-results.json")), (4, 4, 0, 0));

@@ -40,6 +40,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         base: &args.command,
         items,
         split_files: &plan.split_files,
+        discover: plan.discovered,
         retries: args.retry.retries,
         timeout,
         dir: std::path::Path::new("."),

@@ -291,6 +291,7 @@ impl<'a> Verifier<'a> {
             base: self.command,
             items: &items,
             split_files: &split_files,
+            discover: false,
             retries: 0,
             timeout: Some(left),
             dir: self.sandbox.root(),

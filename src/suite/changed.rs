@@ -337,6 +337,7 @@ mod tests {
                     name: "test_x".into(),
                 }],
             )]),
+            discovered: false,
         };
         let before = plan.clone();
         let identity = order_plan(&mut plan.clone(), None);

@@ -37,6 +37,9 @@ pub struct ShardRun<'a> {
     pub items: &'a [String],
     /// The plan's split files and their split-out tests (every shard's).
     pub split_files: &'a BTreeMap<String, Vec<PlannedTest>>,
+    /// The runner finds the shard's tests itself ([`Selection::Discovered`]):
+    /// `items` is empty, and the files that report are the items.
+    pub discover: bool,
     pub retries: u32,
     pub timeout: Option<Duration>,
     /// Where the runner runs (the project).
@@ -127,6 +130,8 @@ enum Group<'a> {
         file: &'a str,
         planned: &'a [PlannedTest],
     },
+    /// Whatever the runner finds by itself.
+    Discovered,
     /// This shard's tests split out of one file.
     Tests {
         file: &'a str,
@@ -180,8 +185,18 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     }
 
     let first_attempt = &cases[..starts.get(1).copied().unwrap_or(cases.len())];
+    // Found by the runner: its items are the files that reported.
+    let found: Vec<String> = match shard.discover {
+        true => first_attempt
+            .iter()
+            .map(|(item, _)| item.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        false => Vec::new(),
+    };
     let items = item_results(
-        shard.items,
+        if shard.discover { &found } else { shard.items },
         &test_files,
         first_attempt,
         &shard.ran_no_test.borrow(),
@@ -205,6 +220,9 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
 /// one per process when the runner's JUnit names no file), then each split
 /// file's rest, then each file's split-out tests.
 fn groups<'a>(shard: &ShardRun<'a>, test_files: &TestFiles<'a>) -> Vec<Group<'a>> {
+    if shard.discover {
+        return vec![Group::Discovered];
+    }
     groups_of(shard.runner, shard.items, shard.split_files, test_files)
 }
 
@@ -360,6 +378,10 @@ fn first_run(
                 files = unreported;
             }
             Ok(claimed)
+        }
+        Group::Discovered => {
+            let found = run_selection(shard, &Selection::Discovered, &junit_path())?;
+            Ok(attribute(found, &[]))
         }
         Group::Rest { file, planned } => {
             let refs: Vec<TestRef> = planned.iter().map(|t| t.test_ref(file)).collect();
@@ -640,6 +662,9 @@ fn attempt(
                 "the runner stopped before it (-x, --maxfail, --bail, or a crash)",
             )
         }));
+        if let Some(count) = found.files_found {
+            cases.extend(unreported_found_files(shard, &cases, count, &tail)?);
+        }
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
@@ -762,6 +787,46 @@ fn is_never_ran(case: &TestCase) -> bool {
 }
 
 /// A placeholder for a test that was queued and never ran.
+/// The files a runner left to find its own said it found (`count`) and
+/// never reported on (jest's `--bail`), named by its listing, as never run.
+/// Listed only when fewer than `count` files reported, which a run that
+/// went to the end never does.
+fn unreported_found_files(
+    shard: &Running<'_, '_>,
+    cases: &[TestCase],
+    count: u64,
+    tail: &str,
+) -> Result<Vec<TestCase>, ShardError> {
+    let reported: BTreeSet<String> = cases
+        .iter()
+        .filter_map(|c| c.file.as_deref().map(normalise))
+        .collect();
+    if reported.len() as u64 >= count {
+        return Ok(Vec::new());
+    }
+    let listed = super::collect::collect(shard.runner, shard.base, shard.dir).map_err(|e| {
+        shard_error(
+            NEVER_RAN,
+            format!(
+                "the runner found {count} test files and reported on {}; naming the others failed: {e}",
+                reported.len()
+            ),
+            tail.to_owned(),
+        )
+    })?;
+    Ok(listed
+        .into_iter()
+        .filter(|file| !reported.contains(file))
+        .map(|file| {
+            let case = events::bare_case((Some(file.clone()), String::new(), file));
+            never_ran(
+                case,
+                "the runner found it and stopped before it (--bail, or a crash)",
+            )
+        })
+        .collect())
+}
+
 fn never_ran(mut case: TestCase, why: &str) -> TestCase {
     case.outcome = Outcome::Errored;
     case.failure_type = Some(NEVER_RAN.to_owned());
@@ -1039,6 +1104,7 @@ mod tests {
             base: &[],
             items: &items,
             split_files: &split,
+            discover: false,
             retries: 0,
             timeout: None,
             dir: scratch,
@@ -1051,6 +1117,7 @@ mod tests {
             .map(|g| match g {
                 Group::Files(files) => format!("files {}", files.join(" ")),
                 Group::Rest { file, planned } => format!("rest {file} -{}", planned.len()),
+                Group::Discovered => "discovered".to_owned(),
                 Group::Tests { file, tests, .. } => {
                     let ids: Vec<&str> = tests.iter().map(|t| t.id.as_str()).collect();
                     format!("tests {file}: {}", ids.join(" "))

@@ -101,6 +101,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         base: command,
                         items: &shard.items,
                         split_files: &plan.split_files,
+                        discover: plan.discovered,
                         retries,
                         timeout,
                         dir: root,

@@ -22,6 +22,12 @@ pub struct PlanFile {
     /// own item then runs the file without them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub split_files: BTreeMap<String, Vec<PlannedTest>>,
+    /// One shard, no item: the runner finds its test files itself and the
+    /// files that report are its items (`pitcrew test`'s first run of a
+    /// runner whose reporter says what it found; see
+    /// `Runner::reports_discovery`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discovered: bool,
 }
 
 /// A split file, or a test split out of it, that no shard runs (names
@@ -55,6 +61,13 @@ impl PlanFile {
                     i + 1
                 )));
             }
+        }
+        if plan.discovered && (plan.plan.shards.len() != 1 || !plan.plan.shards[0].items.is_empty())
+        {
+            return Err(InputError::new(format!(
+                "{}: discovered: a plan the runner fills itself has one shard and no item",
+                path.display()
+            )));
         }
         plan.check_split_files()
             .map_err(|e| InputError::new(format!("{}: {e}", path.display())))?;
@@ -90,5 +103,37 @@ impl PlanFile {
             .shards
             .get(index.checked_sub(1)?)
             .map(|s| s.items.as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_the_runner_fills_has_one_empty_shard() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let read = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            PlanFile::read(&path).map(|(plan, _)| plan.discovered)
+        };
+        let shard = |index: usize, items: &str| {
+            format!(r#"{{"index": {index}, "items": [{items}], "estimated_seconds": 0}}"#)
+        };
+        let plan = |shards: &[String]| {
+            format!(
+                r#"{{"shards": [{}], "lower_bound_seconds": 0, "discovered": true}}"#,
+                shards.join(", ")
+            )
+        };
+        assert!(read(&plan(&[shard(1, "")])).unwrap());
+        for bad in [
+            plan(&[shard(1, r#""a.test.js""#)]),
+            plan(&[shard(1, ""), shard(2, "")]),
+        ] {
+            let err = read(&bad).unwrap_err().to_string();
+            assert!(err.contains("discovered: "), "{err}");
+        }
     }
 }

@@ -362,6 +362,7 @@ pub fn plan_file(
         plan: planned,
         runner: runner.map(|r| r.name().to_string()),
         split_files,
+        discovered: false,
     })
 }
 
@@ -501,6 +502,53 @@ pub fn local_pool(
     runner.with_workers(command, shards).map(|c| (c, shards))
 }
 
+/// `pitcrew test`'s first run of a runner whose reporter says what it
+/// found ([`Runner::reports_discovery`]: jest, vitest), when pitcrew
+/// chooses the shards and finds no file of its own (no `--tests`, no
+/// `--test-list`) and the history knows no test file yet: one shard that
+/// the runner fills itself, with its pool as large as `jobs`, and the
+/// command that sets it. With no history, a pool is what pitcrew would
+/// choose anyway, and the listing it would pay for first (`jest
+/// --listTests`: a whole Jest start-up, 1 s of a 1.6 s suite) plans
+/// nothing a pool needs. The next run plans from what each file cost.
+pub fn discovered(
+    runner: &dyn Runner,
+    command: &[String],
+    sources: &Sources,
+    count: &ShardCount,
+    timings: &Timings,
+    jobs: usize,
+) -> Option<(PlanFile, Vec<String>, Option<usize>)> {
+    let automatic = count.shards.as_deref().is_none_or(|s| s == "auto");
+    let chosen = sources.tests.is_some() || sources.test_list.is_some();
+    if !runner.reports_discovery() || !automatic || chosen || !timings.files.is_empty() {
+        return None;
+    }
+    let (command, workers) = match runner.with_workers(command, jobs).filter(|_| jobs > 1) {
+        Some(pooled) => (pooled, Some(jobs)),
+        None => (command.to_vec(), None),
+    };
+    tracing::info!(
+        "no timing history: {} finds its own test files and runs {} at a time; the next run plans from what they cost",
+        runner.name(),
+        workers.unwrap_or(1)
+    );
+    let plan = PlanFile {
+        plan: Plan {
+            shards: vec![split::Shard {
+                index: 1,
+                items: Vec::new(),
+                estimated_seconds: 0.0,
+            }],
+            lower_bound_seconds: 0.0,
+        },
+        runner: Some(runner.name().to_owned()),
+        split_files: BTreeMap::new(),
+        discovered: true,
+    };
+    Some((plan, command, workers))
+}
+
 /// What `pitcrew test` runs, from its `plan` for `items`: that plan and
 /// the user's `command`, or where [`local_pool`] says so, one shard of
 /// whole files and the command setting the runner's pool, with its size.
@@ -554,18 +602,82 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), PlanningError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_pool_replaces_shards_of_whole_files_only_when_the_count_was_left_to_pitcrew() {
-        let node = runners::by_name("node").unwrap();
-        let items = [Item::new("a.test.js", 1.0), Item::new("b.test.js", 1.0)];
-        let command: Vec<String> = ["node", "--test"].map(String::from).to_vec();
-        let count = |shards: Option<&str>| ShardCount {
+    /// `--shards` as given (None: absent), up to 4.
+    fn count(shards: Option<&str>) -> ShardCount {
+        ShardCount {
             whole_files: false,
             shards: shards.map(Into::into),
             target_minutes: 1.0,
             shard_overhead_s: 0.0,
             max_shards: 4,
+        }
+    }
+
+    #[test]
+    fn a_first_run_leaves_the_files_to_a_runner_that_reports_them() {
+        let jest = runners::by_name("jest").unwrap();
+        let command: Vec<String> = ["npx", "jest"].map(String::from).to_vec();
+        let sources = |tests: Option<Vec<String>>| Sources {
+            tests,
+            test_list: None,
+            root: PathBuf::from("."),
         };
+        let none = Timings::default();
+        let (plan, pooled, workers) =
+            discovered(jest, &command, &sources(None), &count(None), &none, 2).unwrap();
+        assert!(plan.discovered);
+        assert_eq!(plan.plan.shards.len(), 1);
+        assert!(plan.plan.shards[0].items.is_empty());
+        assert_eq!(workers, Some(2));
+        assert!(pooled.contains(&"--maxWorkers=2".to_owned()), "{pooled:?}");
+        // One job: no pool, the command as it is.
+        let (_, one, workers) = discovered(
+            jest,
+            &command,
+            &sources(None),
+            &count(Some("auto")),
+            &none,
+            1,
+        )
+        .unwrap();
+        assert_eq!((one, workers), (command.clone(), None));
+        // The user chose the shards or the files, the history knows files,
+        // or the runner cannot say what it found: listed and planned.
+        let known = Timings {
+            files: [("a.test.js".to_owned(), 1.0)].into(),
+            ..Timings::default()
+        };
+        let globs = Some(vec!["**/*.test.js".to_owned()]);
+        for (runner, sources, count, timings) in [
+            (jest, sources(None), count(Some("2")), &none),
+            (jest, sources(globs), count(None), &none),
+            (jest, sources(None), count(None), &known),
+            (
+                runners::by_name("node").unwrap(),
+                sources(None),
+                count(None),
+                &none,
+            ),
+            (
+                runners::by_name("pytest").unwrap(),
+                sources(None),
+                count(None),
+                &none,
+            ),
+        ] {
+            assert!(
+                discovered(runner, &command, &sources, &count, timings, 2).is_none(),
+                "{}",
+                runner.name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_pool_replaces_shards_of_whole_files_only_when_the_count_was_left_to_pitcrew() {
+        let node = runners::by_name("node").unwrap();
+        let items = [Item::new("a.test.js", 1.0), Item::new("b.test.js", 1.0)];
+        let command: Vec<String> = ["node", "--test"].map(String::from).to_vec();
         let plan = |c: &ShardCount, fallback| {
             plan_file(&items, &Timings::default(), Some(node), c.clone(), fallback).unwrap()
         };

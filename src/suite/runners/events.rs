@@ -47,6 +47,10 @@ pub struct Events {
     /// the end of the session. The rest of the wall time is the runner
     /// process's own start-up and exit.
     pub files_running: Option<f64>,
+    /// How many test files the runner found, said before any ran (`found`:
+    /// jest left to find its own files, whose reporter can count them but
+    /// not name them). Fewer files reporting means some never ran.
+    pub files_found: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +69,7 @@ struct Record {
     #[serde(rename = "type")]
     failure_type: Option<String>,
     details: Option<String>,
+    count: Option<u64>,
 }
 
 /// A test's names, as the key of the bookkeeping maps.
@@ -138,6 +143,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 count(&mut reported);
                 events.cases.push(record.into_case());
             }
+            "found" => events.files_found = record.count,
             "files" if record.time.is_finite() && record.time >= 0.0 => {
                 events.files_running = Some(events.files_running.unwrap_or(0.0) + record.time);
             }
@@ -199,7 +205,8 @@ fn innermost(started: &BTreeMap<Names, u32>) -> impl Iterator<Item = &Names> {
     })
 }
 
-fn bare_case((file, classname, name): Names) -> TestCase {
+/// A case with names only (errored, no message): the caller says why.
+pub fn bare_case((file, classname, name): Names) -> TestCase {
     TestCase {
         suite: String::new(),
         classname,

@@ -49,6 +49,9 @@ impl Runner for Generic {
             Selection::Tests(_) | Selection::FileExcept { .. } => {
                 return Err(RunnerError::TestsUnsupported { runner: NAME });
             }
+            Selection::Discovered => {
+                return Err(RunnerError::DiscoveryUnsupported { runner: NAME });
+            }
         };
         if program.contains(FILES) {
             return Err(RunnerError::FilesPlaceholderNotAlone {

@@ -43,6 +43,9 @@ impl Runner for Go {
             Selection::FileExcept { .. } => {
                 return Err(RunnerError::ExclusionUnsupported { runner: NAME });
             }
+            Selection::Discovered => {
+                return Err(RunnerError::DiscoveryUnsupported { runner: NAME });
+            }
         };
         if packages.is_empty() {
             return Err(RunnerError::EmptySelection { runner: NAME });

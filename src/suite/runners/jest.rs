@@ -45,6 +45,12 @@ impl Runner for Jest {
         NAME
     }
 
+    /// Its reporter counts the files the run found before any runs (Jest's
+    /// `numTotalTestSuites`): when fewer report, the listing names them.
+    fn reports_discovery(&self) -> bool {
+        true
+    }
+
     fn excludes_tests(&self) -> bool {
         true
     }
@@ -56,7 +62,11 @@ impl Runner for Jest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
-        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
+        let (files, pattern) = match selection {
+            // No file: the runner's own configuration finds them.
+            Selection::Discovered => (Vec::new(), None),
+            _ => files_and_pattern(NAME, selection, file_attribute, name_pattern)?,
+        };
         let (junit, _) = absolute_junit(junit_path)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
@@ -68,9 +78,11 @@ impl Runner for Jest {
         if let Some(filter) = pattern {
             ours.push(format!("--testNamePattern={}", filter.js_regex()));
         }
-        // Last before the paths, so nothing can read a path as its value.
-        ours.push("--runTestsByPath".to_owned());
-        ours.extend(files.iter().map(|f| path_arg(f)));
+        if !files.is_empty() {
+            // Last before the paths, so nothing can read a path as its value.
+            ours.push("--runTestsByPath".to_owned());
+            ours.extend(files.iter().map(|f| path_arg(f)));
+        }
         let args = insert_before_terminator(args, &["--"], ours);
         let env = vec![(EVENTS_ENV.to_owned(), path_str(&events)?.to_owned())];
         finish(program, args, env, JunitSource::Events(events))

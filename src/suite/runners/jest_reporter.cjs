@@ -13,6 +13,9 @@
 // - `planned`: a test file asked for by path (its tests are not known
 //   before it runs), `path` [] and `name` the file; `start` follows when it
 //   reports anything, so a file that never ran (`--bail`) is named;
+// - `found`: left to find its own files (no --runTestsByPath), how many it
+//   found (`count`), before any runs: Jest names a file only when it
+//   starts, so pitcrew lists the files when fewer report;
 // - `start` / `end`: a test began / finished;
 // - `case`: a test's result: `outcome` (passed, failed, skipped), `time` in
 //   seconds, and for failures `message` and `details`. A file that failed
@@ -52,13 +55,19 @@ class PitcrewJestReporter {
     if (this.out) fs.writeFileSync(this.out, '');
     // The files asked for by path (pitcrew passes them after
     // --runTestsByPath), so that those `--bail` never started are named.
-    if (globalConfig && globalConfig.runTestsByPath) {
+    this.byPath = Boolean(globalConfig && globalConfig.runTestsByPath);
+    if (this.byPath) {
       for (const arg of globalConfig.nonFlagArgs || []) {
         const file = path.resolve(String(arg));
         if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
         this.write({ event: 'planned', file: fileOf({ path: file }), path: [], name: fileOf({ path: file }) });
       }
     }
+  }
+
+  onRunStart(aggregated) {
+    const count = aggregated && aggregated.numTotalTestSuites;
+    if (!this.byPath && Number.isInteger(count)) this.write({ event: 'found', count });
   }
 
   write(record) {

@@ -59,6 +59,11 @@ pub enum Selection<'a> {
         /// The tests not to run (all in `file`).
         tests: &'a [TestRef],
     },
+    /// Every test the runner finds by itself, its own configuration
+    /// deciding: no file named. Only runners whose reporter names every
+    /// file it found ([`Runner::reports_discovery`]) accept it, so that a
+    /// file found and never run is still caught.
+    Discovered,
 }
 
 /// A test as identified in JUnit, used to re-run or select single tests.
@@ -118,6 +123,13 @@ pub enum RunnerError {
     /// The selection named nothing; running would run the whole suite.
     #[error("nothing to run: the {runner} selection is empty")]
     EmptySelection {
+        /// The runner's name.
+        runner: &'static str,
+    },
+    /// [`Selection::Discovered`] was asked of a runner whose reporter does
+    /// not say what it found.
+    #[error("the {runner} runner cannot be left to find its tests on its own")]
+    DiscoveryUnsupported {
         /// The runner's name.
         runner: &'static str,
     },
@@ -201,6 +213,12 @@ pub trait Runner: Send + Sync {
     /// needs both: its slow tests become items of their own, and one more
     /// item runs the rest of the file, new tests included.
     fn excludes_tests(&self) -> bool {
+        false
+    }
+    /// Whether [`Selection::Discovered`] works: the runner, given no file,
+    /// runs what its configuration says, and pitcrew's reporter names each
+    /// file it found, or at least counts them (jest), before any runs.
+    fn reports_discovery(&self) -> bool {
         false
     }
     /// The invocation for `selection`, given the user's base command (e.g.
@@ -578,6 +596,8 @@ fn files_and_pattern(
             vec![(*file).to_owned()],
             (!tests.is_empty()).then(|| NameFilter::Except(pattern(tests))),
         ),
+        // Runners that report their discovery take it before asking here.
+        Selection::Discovered => return Err(RunnerError::DiscoveryUnsupported { runner }),
     };
     if files.iter().all(|f| f.is_empty()) {
         return Err(RunnerError::EmptySelection { runner });

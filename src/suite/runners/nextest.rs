@@ -71,6 +71,9 @@ impl Runner for Nextest {
             Selection::FileExcept { .. } => {
                 return Err(RunnerError::ExclusionUnsupported { runner: NAME });
             }
+            Selection::Discovered => {
+                return Err(RunnerError::DiscoveryUnsupported { runner: NAME });
+            }
         }
         .join(" | ");
         if filterset.is_empty() {

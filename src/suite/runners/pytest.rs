@@ -66,6 +66,10 @@ impl Runner for Pytest {
                 }
                 vec![path_arg(file)]
             }
+            // pytest runs as shards of listed files, never as one pool.
+            Selection::Discovered => {
+                return Err(RunnerError::DiscoveryUnsupported { runner: NAME });
+            }
         };
         if items.iter().all(String::is_empty) {
             return Err(RunnerError::EmptySelection { runner: NAME });

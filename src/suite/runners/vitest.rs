@@ -54,6 +54,12 @@ impl Runner for Vitest {
         NAME
     }
 
+    /// Its reporter names every file the run found before any runs
+    /// (`onTestRunStart`), so one that never starts is named.
+    fn reports_discovery(&self) -> bool {
+        true
+    }
+
     fn excludes_tests(&self) -> bool {
         true
     }
@@ -65,7 +71,11 @@ impl Runner for Vitest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
-        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
+        let (files, pattern) = match selection {
+            // No file: the runner's own configuration finds them.
+            Selection::Discovered => (Vec::new(), None),
+            _ => files_and_pattern(NAME, selection, file_attribute, name_pattern)?,
+        };
         let (junit, _) = absolute_junit(junit_path)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
