@@ -234,6 +234,59 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
     }
 }
 
+/// pytest fails a run whose tests all passed when a check of its own
+/// fails (`--cov-fail-under`, a hook setting the exit status): that
+/// verdict stands, with every test still counted. A re-run of the flaky
+/// test alone is not judged (a coverage threshold fails any part).
+#[test]
+fn pytest_a_failing_run_whose_tests_passed_still_fails() {
+    if !has_pytest() {
+        return;
+    }
+    let gate = "import os
+def pytest_sessionfinish(session, exitstatus):
+        if exitstatus == 0 and not session.config.option.collectonly and os.environ.get('PITCREW_ATTEMPT') == '1':
+            session.exitstatus = 1
+";
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_ok.py",
+                "def test_ok(): pass
+",
+            ),
+            ("conftest.py", gate),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--", "python3", "-m", "pytest"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("though every test it reported passed"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(summary(&merged), (1, 1, 0, 0));
+    // The gate only on a retry: the first run passed, so does pitcrew.
+    let retry_gate = gate.replace("== '1'", "== '2'");
+    fs::write(dir.path().join("conftest.py"), retry_gate).unwrap();
+    fs::write(
+        dir.path().join("tests/test_flaky.py"),
+        "import os
+def test_flaky():
+    assert os.environ.get('PITCREW_ATTEMPT') != '1'
+",
+    )
+    .unwrap();
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1));
+}
+
 #[test]
 fn pytest_inherited_tests_belong_to_the_module_that_collects_them() {
     if !has_pytest() {

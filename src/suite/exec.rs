@@ -80,6 +80,9 @@ struct Running<'a, 'b> {
     files_running: Cell<(u32, Duration)>,
     /// Items the runner said ran and selected no test.
     ran_no_test: std::cell::RefCell<BTreeSet<String>>,
+    /// A first attempt whose runner failed though every test it reported
+    /// passed (a coverage threshold, a session hook): its verdict stands.
+    runner_failed: std::cell::RefCell<Option<ShardError>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -149,6 +152,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         processes: Cell::new(0),
         files_running: Cell::new((0, Duration::ZERO)),
         ran_no_test: Default::default(),
+        runner_failed: Default::default(),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -202,6 +206,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         &shard.ran_no_test.borrow(),
     );
     let (counts, _, tests) = fold(&cases, &starts).finish();
+    let error = error.or_else(|| shard.runner_failed.take());
     ShardOutcome {
         tests,
         counts,
@@ -308,6 +313,10 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 /// at a timeout, or stopped early by `-x`/`--maxfail`). It is retried like a
 /// failure; when no attempt runs it, it stays an error, named.
 pub const NEVER_RAN: &str = "never-ran";
+
+/// The kind of the shard error of a runner that exited nonzero though every
+/// test it reported passed.
+pub const RUNNER_FAILED: &str = "runner-failed";
 
 fn shard_error(kind: &str, message: String, stderr_tail: String) -> ShardError {
     ShardError {
@@ -681,6 +690,23 @@ fn attempt(
             ),
             tail,
         ));
+    }
+    // The runner failed the run, and no test says why: a check of its own
+    // (`--cov-fail-under`, a hook setting the exit status). A re-run of
+    // some tests is no whole run, so only the first attempt is judged.
+    let failed = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
+    if !status.success() && attempt == 1 && !cases.iter().any(failed) {
+        let mut verdict = shard.runner_failed.borrow_mut();
+        verdict.get_or_insert_with(|| {
+            shard_error(
+                RUNNER_FAILED,
+                format!(
+                    "`{}` failed ({status}) though every test it reported passed: a check of its own (a coverage threshold, a hook); its output is in the shard's log",
+                    invocation.program
+                ),
+                tail,
+            )
+        });
     }
     Ok(cases)
 }
