@@ -287,6 +287,49 @@ def test_flaky():
     assert_eq!(summary(&merged), (2, 1, 0, 1));
 }
 
+/// A conftest that collects the integration tests only when asked by a
+/// variable: pitcrew's kept list of test files, made without it, must not
+/// stand for a run with it (the failing integration test never ran).
+#[test]
+fn pytest_the_kept_test_list_is_not_reused_under_another_environment() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let conftest = "import os
+collect_ignore = [] if os.environ.get('PITCREW_PROBE_INTEGRATION') else ['tests/test_integration.py']
+";
+    pytest_project(
+        dir.path(),
+        &[
+            ("conftest.py", conftest),
+            (
+                "tests/test_unit.py",
+                "def test_unit(): pass
+",
+            ),
+            (
+                "tests/test_integration.py",
+                "def test_integration(): assert False
+",
+            ),
+        ],
+    );
+    let run = |integration: bool| {
+        let mut cmd = common::cli::command(dir.path());
+        cmd.args(["test", "--retries", "0", "--", "python3", "-m", "pytest"]);
+        if integration {
+            cmd.env("PITCREW_PROBE_INTEGRATION", "1");
+        } else {
+            cmd.env_remove("PITCREW_PROBE_INTEGRATION");
+        }
+        let out = cmd.output().unwrap();
+        (out.status.code(), summary(&merged_results(dir.path())))
+    };
+    assert_eq!(run(false), (Some(0), (1, 1, 0, 0)));
+    assert_eq!(run(true), (Some(1), (2, 1, 1, 0)));
+}
+
 #[test]
 fn pytest_inherited_tests_belong_to_the_module_that_collects_them() {
     if !has_pytest() {

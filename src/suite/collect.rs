@@ -682,14 +682,26 @@ mod cache {
     const SKIPPED: &[&str] = &["node_modules", "__pycache__", "target", "venv"];
     /// Most files fingerprinted; a bigger tree is always collected.
     const MAX_FILES: usize = 200_000;
-    const ENV: &[&str] = &[
-        "PYTEST_ADDOPTS",
-        "PYTHONPATH",
-        "NODE_OPTIONS",
-        "NODE_ENV",
-        "JEST_CONFIG",
-        "VITEST_MODE",
+    /// Variables that change between two runs in one shell and decide no
+    /// test; every other one is in the key, since a `conftest.py` or a
+    /// config may read any (`RUN_INTEGRATION=1` adding test files kept a
+    /// list without them, and a failing test never ran).
+    const VOLATILE_ENV: &[&str] = &["_", "OLDPWD", "SHLVL", "PWD", "PITCREW_ATTEMPT"];
+    /// Configuration the runners read from the folders above the project
+    /// (pytest's rootdir and conftest files, a workspace's package.json).
+    const ANCESTOR_CONFIG: &[&str] = &[
+        "pytest.ini",
+        ".pytest.ini",
+        "pyproject.toml",
+        "tox.ini",
+        "setup.cfg",
+        "conftest.py",
+        "package.json",
+        "tsconfig.json",
+        "babel.config.js",
     ];
+    /// Prefixes of config file names, any extension.
+    const ANCESTOR_CONFIG_PREFIXES: &[&str] = &["jest.config.", "vitest.", "vite.config."];
 
     #[derive(Serialize, Deserialize)]
     struct Cached {
@@ -706,9 +718,37 @@ mod cache {
             text.push_str(word);
             text.push('\0');
         }
-        for name in ENV {
-            let value = std::env::var(name).unwrap_or_default();
+        let mut env: Vec<(String, String)> = std::env::vars_os()
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.to_string_lossy().into_owned(),
+                )
+            })
+            .filter(|(k, _)| !VOLATILE_ENV.contains(&k.as_str()))
+            .collect();
+        env.sort();
+        for (name, value) in env {
             text.push_str(&format!("{name}={value}\0"));
+        }
+        let root_abs = std::fs::canonicalize(root).ok()?;
+        for folder in root_abs.ancestors().skip(1) {
+            let Ok(entries) = std::fs::read_dir(folder) else {
+                continue;
+            };
+            let mut configs: Vec<String> = Vec::new();
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let config = ANCESTOR_CONFIG.contains(&name.as_str())
+                    || ANCESTOR_CONFIG_PREFIXES.iter().any(|p| name.starts_with(p));
+                if !config {
+                    continue;
+                }
+                let Ok(meta) = entry.metadata() else { continue };
+                configs.push(format!("{name}\0{}\0{}", meta.len(), modified(&meta)));
+            }
+            configs.sort();
+            text.push_str(&format!("{}/\0{}\0", folder.display(), configs.join("\0")));
         }
         let walk = WalkDir::new(root)
             .sort_by_file_name()
@@ -733,19 +773,23 @@ mod cache {
                 continue;
             }
             let meta = entry.metadata().ok()?;
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
             let path = entry.path().strip_prefix(root).unwrap_or(entry.path());
             text.push_str(&format!(
-                "{}\0{}\0{modified}\0",
+                "{}\0{}\0{}\0",
                 path.to_string_lossy(),
-                meta.len()
+                meta.len(),
+                modified(&meta)
             ));
         }
         Some(crate::hash::sha256_hex(text.as_bytes()))
+    }
+
+    /// Nanoseconds since the epoch of the last change; 0 when unknown.
+    fn modified(meta: &std::fs::Metadata) -> u128 {
+        meta.modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos())
     }
 
     pub(super) fn read(root: &Path, key: &str) -> Option<Vec<String>> {
@@ -781,7 +825,7 @@ mod cache_tests {
     #[test]
     fn the_list_is_reused_until_a_project_file_changes() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let root = &dir.path().join("project");
         fs::create_dir_all(root.join("tests")).unwrap();
         fs::write(root.join("tests/test_a.py"), "def test_a(): pass\n").unwrap();
         let base = vec!["pytest".to_owned()];
@@ -812,6 +856,17 @@ mod cache_tests {
         let third = key(&base);
         fs::write(root.join("pytest.ini"), "[pytest]\n").unwrap();
         assert_ne!(key(&base), third);
+        // So does a config above the project, which pytest reads too; any
+        // other file there does not.
+        let fourth = key(&base);
+        fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        assert_eq!(key(&base), fourth);
+        fs::write(
+            dir.path().join("pytest.ini"),
+            "[pytest]\npython_files = check_*.py\n",
+        )
+        .unwrap();
+        assert_ne!(key(&base), fourth);
         // Runners whose list depends on a build are always asked.
         assert_eq!(cache::key("nextest", &base, root), None);
     }
