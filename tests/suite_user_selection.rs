@@ -207,3 +207,52 @@ fn nextest_filtersets_and_ignored_binaries_are_the_users_selection() {
         )
     );
 }
+
+/// The test paths in a pytest command (a file, a folder, node ids) scope
+/// what runs; each shard runs its part of them. Beside them, a shard ran
+/// the user's file and its own (each test twice), and a node id's whole
+/// file.
+#[test]
+fn pytest_paths_and_node_ids_are_the_users_selection() {
+    if !common::cli::has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("tests")).unwrap();
+    fs::write(
+        root.join("tests/test_a.py"),
+        "def test_x(): pass\ndef test_y(): assert 0\ndef test_z(): pass\n",
+    )
+    .unwrap();
+    fs::write(root.join("tests/test_b.py"), "def test_b(): pass\n").unwrap();
+    let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    for shards in ["1", "2"] {
+        let args = ["--shards", shards, "--retries", "0"];
+        let pytest = |paths: &[&str]| {
+            let mut command = vec!["python3", "-m", "pytest", "-q"];
+            command.extend_from_slice(paths);
+            run(root, &[], &args, &command)
+        };
+        assert_eq!(
+            pytest(&["tests/test_a.py::test_x"]),
+            (0, names(&["test_x"])),
+            "{shards} shard(s)"
+        );
+        assert_eq!(
+            pytest(&["tests/test_a.py"]),
+            (1, names(&["test_x", "test_y", "test_z"])),
+            "{shards} shard(s)"
+        );
+        assert_eq!(
+            pytest(&["tests/test_a.py::test_x", "tests/test_b.py"]),
+            (0, names(&["test_b", "test_x"])),
+            "{shards} shard(s)"
+        );
+        assert_eq!(
+            pytest(&["tests/"]),
+            (1, names(&["test_b", "test_x", "test_y", "test_z"])),
+            "{shards} shard(s)"
+        );
+    }
+}

@@ -29,6 +29,7 @@ mod nextest;
 mod node;
 mod playwright;
 mod pytest;
+mod pytest_args;
 mod vitest;
 pub mod xml;
 

@@ -1,4 +1,6 @@
-//! pytest: items are files or node ids, appended as arguments.
+//! pytest: items are files or node ids, appended as arguments in place of
+//! the user's own test paths ([`super::pytest_args`]), which scoped the
+//! listing.
 //!
 //! Results come from a small plugin of ours (`pytest_events.py`, loaded
 //! with `-p pitcrew_pytest`, found through `PYTHONPATH`), not from pytest's
@@ -18,6 +20,7 @@
 
 use std::path::Path;
 
+use super::pytest_args;
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     create_parent_dir, events_path, finish, insert_before_terminator, path_arg, split_base,
@@ -53,18 +56,26 @@ impl Runner for Pytest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
+        // The user's test paths scoped the listing; the shard's files (or
+        // the user's tests in them) take their place.
+        let (args, user_paths) = pytest_args::split_test_paths(args);
         let (junit, _) = absolute_junit(junit_path)?;
         let mut ours = vec!["-p".to_owned(), REPORTER_MODULE.to_owned()];
         let mut deselect = None;
+        let scoped = |file: &str| pytest_args::scoped(file, &user_paths);
         let items: Vec<String> = match selection {
-            Selection::Files(files) => files.iter().map(|f| path_arg(f)).collect(),
+            Selection::Files(files) => files
+                .iter()
+                .flat_map(|f| scoped(f))
+                .map(|f| path_arg(&f))
+                .collect(),
             Selection::Tests(tests) => node_ids(tests)?.iter().map(|id| path_arg(id)).collect(),
             Selection::FileExcept { file, tests } => {
                 if !tests.is_empty() {
                     deselect = Some(node_ids(tests)?);
                     ours.extend(["-p".to_owned(), PLUGIN_MODULE.to_owned()]);
                 }
-                vec![path_arg(file)]
+                scoped(file).iter().map(|f| path_arg(f)).collect()
             }
             // pytest runs as shards of listed files, never as one pool.
             Selection::Discovered => {
@@ -77,7 +88,7 @@ impl Runner for Pytest {
         let events = events_path(&junit);
         let env = plugins(&junit, &events, deselect.as_deref())?;
         ours.extend(items);
-        let args = insert_before_terminator(args, &["--"], ours);
+        let args = insert_before_terminator(&args, &["--"], ours);
         finish(program, args, env, JunitSource::Events(events))
     }
 
