@@ -314,6 +314,50 @@ fn vitest_left_to_find_its_files_still_names_what_it_never_ran() {
     bail_names_what_never_ran(&VITEST, &[], &["--bail=1", "--no-file-parallelism"]);
 }
 
+/// The user's own `-t` and path pattern stay the selection: a retry of the
+/// flaky test keeps to it (beside ours, jest ran none of it and the test
+/// stayed failed), and a named file runs once, not once more per shard.
+fn the_users_name_and_path_patterns_stay_the_selection(js: &Js) {
+    let flaky = "test('keep flaky', () => { expect(process.env.PITCREW_ATTEMPT).toBe('2'); });
+                 test('keep too', () => {});
+                 test('drop me', () => {});
+";
+    let Some(dir) = project(
+        js,
+        &[
+            ("a.test.js", flaky),
+            (
+                "b.test.js",
+                "test('keep b', () => {});
+",
+            ),
+        ],
+    ) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), js, &["--retries", "1"], &["-t", "keep"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "keep flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "", "keep too"), ["passed"], "{merged:#}");
+    let (out, merged) = local_test(dir.path(), js, &["--retries", "0"], &["b.test.js"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let files: Vec<&str> = all_tests(&merged)
+        .iter()
+        .map(|t| t["key"]["file"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(files, ["b.test.js"], "{merged:#}");
+}
+
+#[test]
+fn jest_the_users_name_and_path_patterns_stay_the_selection() {
+    the_users_name_and_path_patterns_stay_the_selection(&JEST);
+}
+
+#[test]
+fn vitest_the_users_name_and_path_patterns_stay_the_selection() {
+    the_users_name_and_path_patterns_stay_the_selection(&VITEST);
+}
+
 /// Only files are planned, so the listing asks for files alone: a plain
 /// `vitest list` imports every test file (on zod, about as long as the
 /// run itself). Each file's top level runs once: in the run.

@@ -25,8 +25,90 @@ use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
     full_name_regex, insert_before_terminator, path_arg, path_name, path_str, sets_option,
-    split_base, with_pool_option, write_reporter,
+    split_base, take_name_patterns, with_pool_option, write_reporter,
 };
+
+/// Jest's options whose value may be the next word (those taking a list
+/// take one word here).
+const VALUE_OPTIONS: &[&str] = &[
+    "-c",
+    "--config",
+    "-t",
+    "--testNamePattern",
+    "-w",
+    "--maxWorkers",
+    "--changedSince",
+    "--collectCoverageFrom",
+    "--coverageDirectory",
+    "--coveragePathIgnorePatterns",
+    "--coverageProvider",
+    "--coverageReporters",
+    "--coverageThreshold",
+    "--env",
+    "--testEnvironment",
+    "--testEnvironmentOptions",
+    "--filter",
+    "--globalSetup",
+    "--globalTeardown",
+    "--globals",
+    "--ignoreProjects",
+    "--maxConcurrency",
+    "--moduleDirectories",
+    "--moduleFileExtensions",
+    "--moduleNameMapper",
+    "--modulePathIgnorePatterns",
+    "--modulePaths",
+    "--notifyMode",
+    "--outputFile",
+    "--preset",
+    "--projects",
+    "--reporters",
+    "--resolver",
+    "--rootDir",
+    "--roots",
+    "--runner",
+    "--seed",
+    "--selectProjects",
+    "--setupFiles",
+    "--setupFilesAfterEnv",
+    "--shard",
+    "--snapshotSerializers",
+    "--testMatch",
+    "--testPathIgnorePatterns",
+    "--testPathPatterns",
+    "--testPathPattern",
+    "--testRegex",
+    "--testResultsProcessor",
+    "--testRunner",
+    "--testSequencer",
+    "--testTimeout",
+    "--transform",
+    "--transformIgnorePatterns",
+    "--unmockedModulePathPatterns",
+    "--watchPathIgnorePatterns",
+    "--workerIdleMemoryLimit",
+];
+
+/// The arguments without positional words (Jest's path patterns), up to a
+/// `--`.
+fn without_path_patterns(args: &[String]) -> Vec<String> {
+    let mut kept = Vec::with_capacity(args.len());
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        if word == "--" {
+            kept.push(word.clone());
+            kept.extend(words.by_ref().cloned());
+            break;
+        }
+        if VALUE_OPTIONS.contains(&word.as_str()) {
+            kept.push(word.clone());
+            kept.extend(words.next().cloned());
+        } else if word.starts_with('-') {
+            kept.push(word.clone());
+        }
+    }
+    kept
+}
 
 /// The options that decide how many files Jest runs at once.
 const POOL_SETTINGS: &[&str] = &["--maxWorkers", "-w", "--runInBand", "-i"];
@@ -75,15 +157,30 @@ impl Runner for Jest {
             ours.push("--reporters=default".to_owned());
         }
         ours.push(format!("--reporters={reporter}"));
+        let mut args = args.to_vec();
         if let Some(filter) = pattern {
-            ours.push(format!("--testNamePattern={}", filter.js_regex()));
+            let users;
+            (args, users) = take_name_patterns(&args);
+            ours.push(format!(
+                "--testNamePattern={}",
+                filter.js_regex_within(&users)
+            ));
         }
         if !files.is_empty() {
+            // The user's path patterns scoped the listing; with
+            // --runTestsByPath they would run as paths beside the shard's.
+            // After jest's own word (`npx jest`: `jest` is npx's argument).
+            let own = detect::locate(base)
+                .filter(|f| f.kind == detect::Kind::Jest)
+                .map_or(0, |f| f.index);
+            let mut kept = args[..own.min(args.len())].to_vec();
+            kept.extend(without_path_patterns(&args[own.min(args.len())..]));
+            args = kept;
             // Last before the paths, so nothing can read a path as its value.
             ours.push("--runTestsByPath".to_owned());
             ours.extend(files.iter().map(|f| path_arg(f)));
         }
-        let args = insert_before_terminator(args, &["--"], ours);
+        let args = insert_before_terminator(&args, &["--"], ours);
         let env = vec![(EVENTS_ENV.to_owned(), path_str(&events)?.to_owned())];
         finish(program, args, env, JunitSource::Events(events))
     }

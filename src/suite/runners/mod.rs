@@ -575,6 +575,28 @@ impl NameFilter {
             NameFilter::Except(pattern) => format!(r"^(?![\s\S]*(?:{pattern}))"),
         }
     }
+
+    /// [`Self::js_regex`] within the user's own name patterns (`-t`), which
+    /// it replaces on the command line: beside it, jest matched the user's
+    /// alone and a retry ran none of its tests. A name matches when some
+    /// part of it matches each of the user's, and ours matches it.
+    fn js_regex_within(&self, users: &[String]) -> String {
+        let ours = self.js_regex();
+        if users.is_empty() {
+            return ours;
+        }
+        let theirs: String = users
+            .iter()
+            .map(|u| format!(r"(?=[\s\S]*?(?:{u}))"))
+            .collect();
+        format!(r"^{theirs}[\s\S]*?(?:{ours})")
+    }
+}
+
+/// The user's `-t`/`--testNamePattern` values (jest, vitest) and the
+/// arguments without them.
+fn take_name_patterns(args: &[String]) -> (Vec<String>, Vec<String>) {
+    take_option(args, &["--testNamePattern"], "-t")
 }
 
 /// What runners that select tests by file plus a name pattern run: the
@@ -604,6 +626,38 @@ fn files_and_pattern(
         return Err(RunnerError::EmptySelection { runner });
     }
     Ok((files, filter))
+}
+
+/// The arguments without an option (before any `--`, after which they are
+/// the test binaries'), and its values in order: `--long VALUE`,
+/// `--long=VALUE`, `-S VALUE`, `-SVALUE` or `-S=VALUE`.
+fn take_option(args: &[String], long: &[&str], short: &str) -> (Vec<String>, Vec<String>) {
+    let mut out = Vec::with_capacity(args.len());
+    let mut values = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--" {
+            out.push(arg.clone());
+            out.extend(rest.by_ref().cloned());
+            break;
+        }
+        if (!short.is_empty() && arg == short) || long.contains(&arg.as_str()) {
+            values.extend(rest.next().cloned());
+        } else if let Some(value) = long
+            .iter()
+            .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
+        {
+            values.push(value.to_owned());
+        } else if let Some(value) = arg
+            .strip_prefix(short)
+            .filter(|v| !short.is_empty() && !v.is_empty())
+        {
+            values.push(value.strip_prefix('=').unwrap_or(value).to_owned());
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    (out, values)
 }
 
 /// The distinct values of `items`, in first-seen order.

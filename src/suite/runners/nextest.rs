@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    finish, insert_before_terminator, split_base,
+    finish, insert_before_terminator, split_base, take_option,
 };
 use crate::suite::junit::{Outcome, TestCase};
 
@@ -226,38 +226,6 @@ pub fn listing_args(args: &[String]) -> Vec<String> {
         index > end || !RUN_ONLY_FLAGS.contains(&arg.as_str())
     });
     args
-}
-
-/// The arguments without an option (before any `--`, after which they are
-/// the test binaries'), and its values in order: `--long VALUE`,
-/// `--long=VALUE`, `-S VALUE`, `-SVALUE` or `-S=VALUE`.
-fn take_option(args: &[String], long: &[&str], short: &str) -> (Vec<String>, Vec<String>) {
-    let mut out = Vec::with_capacity(args.len());
-    let mut values = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        if arg == "--" {
-            out.push(arg.clone());
-            out.extend(rest.by_ref().cloned());
-            break;
-        }
-        if (!short.is_empty() && arg == short) || long.contains(&arg.as_str()) {
-            values.extend(rest.next().cloned());
-        } else if let Some(value) = long
-            .iter()
-            .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
-        {
-            values.push(value.to_owned());
-        } else if let Some(value) = arg
-            .strip_prefix(short)
-            .filter(|v| !short.is_empty() && !v.is_empty())
-        {
-            values.push(value.strip_prefix('=').unwrap_or(value).to_owned());
-        } else {
-            out.push(arg.clone());
-        }
-    }
-    (out, values)
 }
 
 /// `<junit file>.nextest.toml`, next to the report.

@@ -22,7 +22,7 @@ use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
     full_name_regex, insert_before_terminator, path_arg, path_name, path_str, sets_option,
-    split_base, with_pool_option, write_reporter,
+    split_base, take_name_patterns, with_pool_option, write_reporter,
 };
 
 /// The Vitest adapter.
@@ -94,11 +94,17 @@ impl Runner for Vitest {
             ours.push("--reporter=default".to_owned());
         }
         ours.push(format!("--reporter={reporter}"));
+        let mut args = words[1..].to_vec();
         if let Some(filter) = pattern {
-            ours.push(format!("--testNamePattern={}", filter.js_regex()));
+            let users;
+            (args, users) = take_name_patterns(&args);
+            ours.push(format!(
+                "--testNamePattern={}",
+                filter.js_regex_within(&users)
+            ));
         }
         ours.extend(files.iter().map(|f| path_arg(f)));
-        let args = insert_before_terminator(&words[1..], &["--"], ours);
+        let args = insert_before_terminator(&args, &["--"], ours);
         let env = vec![(EVENTS_ENV.to_owned(), path_str(&events)?.to_owned())];
         finish(program, args, env, JunitSource::Events(events))
     }
