@@ -116,7 +116,7 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
     let files = match runner.name() {
         "pytest" => pytest(base, root)?,
         "jest" => {
-            let out = run(with_args(base, &["--listTests"]), root, &[])?;
+            let out = run(jest_list(base), root, &[])?;
             relative_lines(&out.stdout, root)
         }
         "vitest" => {
@@ -521,6 +521,32 @@ fn go_list(base: &[String]) -> Vec<String> {
         "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}".into(),
     ]);
     argv.extend(packages);
+    argv
+}
+
+/// `jest --listTests` without the user's `--json` and `--outputFile`: with
+/// them Jest wrote the list as JSON into the user's file, printed nothing,
+/// and pitcrew found no test file (exit 2).
+fn jest_list(base: &[String]) -> Vec<String> {
+    let mut argv = Vec::with_capacity(base.len() + 1);
+    let mut words = base.iter();
+    while let Some(word) = words.next() {
+        if word == "--" {
+            argv.push(word.clone());
+            argv.extend(words.by_ref().cloned());
+            break;
+        }
+        match word.as_str() {
+            "--json" => {}
+            "--outputFile" => {
+                words.next();
+            }
+            w if w.starts_with("--outputFile=") || w.starts_with("--json=") => {}
+            _ => argv.push(word.clone()),
+        }
+    }
+    let at = argv.iter().position(|a| a == "--").unwrap_or(argv.len());
+    argv.insert(at, "--listTests".into());
     argv
 }
 
@@ -937,6 +963,19 @@ mod tests {
         assert_eq!(
             vitest_list(&argv(&["npx", "vitest", "run", "--coverage"])),
             argv(&["npx", "vitest", "list", "--coverage", "--json"])
+        );
+        assert_eq!(
+            jest_list(&argv(&[
+                "npx",
+                "jest",
+                "--json",
+                "--outputFile",
+                "r.json",
+                "-t",
+                "a",
+                "--outputFile=s.json"
+            ])),
+            argv(&["npx", "jest", "-t", "a", "--listTests"])
         );
         assert_eq!(
             vitest_list(&argv(&["node_modules/.bin/vitest"])),
