@@ -70,6 +70,17 @@ struct Record {
     failure_type: Option<String>,
     details: Option<String>,
     count: Option<u64>,
+    /// Failed runs of the test before this one in the same process
+    /// (pytest-rerunfailures).
+    #[serde(default)]
+    reruns: Vec<RerunRecord>,
+}
+
+#[derive(Deserialize)]
+struct RerunRecord {
+    message: Option<String>,
+    #[serde(default)]
+    time: f64,
 }
 
 /// A test's names, as the key of the bookkeeping maps.
@@ -252,7 +263,23 @@ impl Record {
             details: self
                 .details
                 .map(|d| junit::cap_text(d, junit::DETAILS_HEAD_BYTES + junit::DETAILS_TAIL_BYTES)),
-            reruns: Vec::new(),
+            reruns: self
+                .reruns
+                .into_iter()
+                .take(junit::MAX_RERUNS)
+                .map(|r| junit::Rerun {
+                    outcome: Outcome::Failed,
+                    flaky: outcome == Outcome::Passed,
+                    message: r
+                        .message
+                        .map(|m| junit::cap_text(m, junit::MAX_MESSAGE_BYTES)),
+                    time_seconds: if r.time.is_finite() && r.time >= 0.0 {
+                        r.time
+                    } else {
+                        0.0
+                    },
+                })
+                .collect(),
         }
     }
 }
@@ -357,6 +384,31 @@ mod tests {
             .collect();
         // `b` was cancelled; file `g` was never started (`--bail`).
         assert_eq!(never, [(Some("f"), "b"), (Some("g"), "g")]);
+    }
+
+    /// pytest-rerunfailures' failed runs come with the test's last run: a
+    /// pass after them is flaky, and neither is a test of its own.
+    #[test]
+    fn reruns_in_the_same_process_are_runs_of_one_test() {
+        let stream = concat!(
+            r#"{"event":"case","file":"t.py","path":["t"],"name":"flaky","outcome":"passed","time":0.5,"reruns":[{"message":"first run fails","time":0.25}]}"#,
+            "\n",
+            r#"{"event":"case","file":"t.py","path":["t"],"name":"bug","outcome":"failed","reruns":[{"message":"x","time":-1}]}"#,
+            "\n",
+        );
+        let cases = parse(stream.as_bytes()).cases;
+        assert_eq!(cases.len(), 2);
+        assert_eq!(
+            cases[0].reruns,
+            [junit::Rerun {
+                outcome: Outcome::Failed,
+                flaky: true,
+                message: Some("first run fails".into()),
+                time_seconds: 0.25,
+            }]
+        );
+        assert!(!cases[1].reruns[0].flaky);
+        assert_eq!(cases[1].reruns[0].time_seconds, 0.0);
     }
 
     #[test]

@@ -32,6 +32,10 @@ class _Reporter:
         self.rootdir = rootdir
         self.names = {}
         self.phases = {}
+        # pytest-rerunfailures runs a failed test again in the same session,
+        # each run ending with logfinish: the failed runs ("rerun") are kept
+        # here and go with the last run's case, as runs of one test.
+        self.reruns = {}
         self.collecting = None
 
     def write(self, record):
@@ -86,8 +90,16 @@ class _Reporter:
         if not names:
             return
         self.write(dict(event="end", **names))
+        if any(r.outcome == "rerun" for r in reports):
+            message, _ = _why(next(r for r in reports if r.outcome == "rerun"))
+            time = sum(getattr(r, "duration", 0.0) or 0.0 for r in reports)
+            self.reruns.setdefault(nodeid, []).append({"message": message, "time": time})
+            return
         record = dict(event="case", **names)
         record.update(_outcome(reports))
+        reruns = self.reruns.pop(nodeid, None)
+        if reruns:
+            record["reruns"] = reruns
         self.write(record)
 
 
