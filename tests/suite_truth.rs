@@ -392,6 +392,37 @@ fn pytest_the_users_junit_flavour_is_left_alone() {
     assert_eq!(summary(&merged), (2, 2, 0, 0));
     let mine = fs::read_to_string(dir.path().join("mine.xml")).expect("the user's report");
     assert!(mine.contains("test_b"), "{mine}");
+    // Over shards, each pytest wrote it over the last one's: it now holds
+    // the whole run's tests.
+    fs::write(
+        dir.path().join("tests/test_c.py"),
+        "def test_c(): pass\ndef test_d(): assert 0\n",
+    )
+    .unwrap();
+    let out = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "2",
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+        ]
+        .iter()
+        .chain(&["--junitxml=mine.xml"])
+        .copied()
+        .collect::<Vec<_>>(),
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let mine = fs::read_to_string(dir.path().join("mine.xml")).expect("the user's report");
+    for name in ["test_a", "test_b", "test_c", "test_d"] {
+        assert!(mine.contains(&format!("name=\"{name}\"")), "{name}: {mine}");
+    }
+    assert!(mine.contains("<failure"), "{mine}");
 }
 
 #[test]

@@ -216,3 +216,22 @@ impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
         }
     }
 }
+
+/// The report path a pytest command asks for (`--junitxml=F`,
+/// `--junit-xml F`): every pytest process of a run writes it, the last one
+/// winning, so pitcrew writes it again with the tests of the whole shard
+/// (`run`) or run (`test`), retries folded.
+pub(super) fn users_junit(command: &[String]) -> Option<std::path::PathBuf> {
+    let mut words = command.iter();
+    while let Some(word) = words.next() {
+        for flag in ["--junitxml", "--junit-xml"] {
+            if word == flag {
+                return words.next().map(std::path::PathBuf::from);
+            }
+            if let Some(path) = word.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+                return Some(std::path::PathBuf::from(path));
+            }
+        }
+    }
+    None
+}

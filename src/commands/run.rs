@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{planning, timeout};
+use super::{planning, timeout, users_junit};
 use crate::InputError;
 use crate::cli::{GlobalArgs, RunArgs};
 use crate::output::write_atomic;
@@ -61,24 +61,6 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     write_atomic(&output, serde_json::to_string_pretty(&result)?.as_bytes())?;
     eprintln!("{}", one_line(&result));
     Ok(code)
-}
-
-/// The report path a pytest command asks for (`--junitxml=F`,
-/// `--junit-xml F`): pitcrew points pytest at its own scratch report, so the
-/// user's path gets the shard's folded report instead of nothing.
-fn users_junit(command: &[String]) -> Option<PathBuf> {
-    let mut words = command.iter();
-    while let Some(word) = words.next() {
-        for flag in ["--junitxml", "--junit-xml"] {
-            if word == flag {
-                return words.next().map(PathBuf::from);
-            }
-            if let Some(path) = word.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
-                return Some(PathBuf::from(path));
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]

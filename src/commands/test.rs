@@ -5,12 +5,15 @@
 
 use std::path::Path;
 
-use super::{check_plugin_settings, planning, publishing, root_causes, test_phases, timeout};
+use super::{
+    check_plugin_settings, planning, publishing, root_causes, test_phases, timeout, users_junit,
+};
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
 use crate::hash::sha256_hex;
 use crate::output::write_atomic;
 use crate::suite::executor::{self, Local, Ran};
+use crate::suite::junit_write;
 use crate::suite::merge::{self, Inputs};
 use crate::suite::planning as suite;
 use crate::suite::publish::{Format, publish};
@@ -109,6 +112,10 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         &root.join("pitcrew-results.json"),
         serde_json::to_string_pretty(&merged)?.as_bytes(),
     )?;
+    // Each shard's pytest wrote the user's report over the last one's.
+    if let Some(path) = users_junit(&args.command) {
+        write_atomic(&root.join(path), junit_write::junit(&merged).as_bytes())?;
+    }
     publishing::write_results_file(github.as_ref(), &args.publishing, &merged)?;
     publish(
         &merged,
