@@ -222,6 +222,14 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
             merged["tests"]
         );
         assert_eq!(outcome_of(&merged, "test_4_bug"), ["failed"], "{stop:?}");
+        // The line of its `def`, counted from 1 as annotations count.
+        let bug = merged["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"]["name"] == "test_4_bug")
+            .unwrap();
+        assert_eq!(bug["failure"]["line"], 6, "{bug}");
         assert_eq!(outcome_of(&merged, "test_2_flaky"), ["flaky"], "{stop:?}");
         // test_5 comes after the real bug: with -x it never runs.
         let five = merged["tests"]

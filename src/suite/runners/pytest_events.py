@@ -122,7 +122,7 @@ def _outcome(reports):
     if deciding is not None:
         line = getattr(deciding, "location", None)
         if line and isinstance(line[1], int):
-            record["line"] = line[1]
+            record["line"] = line[1] + 1  # pytest counts from 0
         message, details = _why(deciding)
         if message:
             record["message"] = message
