@@ -135,13 +135,17 @@ fn node_only_a_real_rerun_makes_a_test_flaky() {
         dir.path().join("test/flaky.test.mjs"),
         "import { describe, it } from 'node:test';\n\
          describe('a', () => { it('same', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('ECONNRESET'); }); });\n\
-         describe('b', () => { it('same', () => {}); });\n",
+         describe('b', () => { it('same', () => {}); });\n\
+         import { test } from 'node:test';\n\
+         test('parent', async (t) => { await t.test('child', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('x'); }); });\n",
     )
     .unwrap();
     let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+    assert_eq!(summary(&merged), (3, 1, 0, 2), "{}", merged["tests"]);
     assert!(tests(&merged).contains(&("a".into(), "same".into(), "flaky".into())));
+    // A subtest runs only when its parent does: its retry runs both.
+    assert!(tests(&merged).contains(&("parent".into(), "child".into(), "flaky".into())));
 }
 
 #[test]

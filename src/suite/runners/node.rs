@@ -117,8 +117,19 @@ impl Runner for Node {
 }
 
 /// `(?:^| )(?:a|b)$`: a name on its own, or at the end of its ancestors'.
+///
+/// The names of the test's ancestors are alternatives too: Node 20 matches
+/// a test's own name only, and a subtest (`t.test` inside a test) runs only
+/// when its parent runs, so without them a flaky subtest was never retried.
 fn name_pattern(tests: &[TestRef]) -> String {
-    let names = dedup(tests.iter().map(|t| name_regex(&t.name)));
+    let names = dedup(tests.iter().flat_map(|t| {
+        t.classname
+            .split(super::events::PATH_SEPARATOR)
+            .filter(|a| !a.is_empty())
+            .chain(std::iter::once(t.name.as_str()))
+            .map(name_regex)
+            .collect::<Vec<_>>()
+    }));
     format!("(?:^| )(?:{})$", names.join("|"))
 }
 
@@ -274,8 +285,9 @@ mod tests {
     #[test]
     fn rerun_needs_files_and_escapes_names() {
         let failed = [
-            test_ref(Some("a.test.mjs"), "test", "fails &quot;q&quot; (x) [y]"),
-            test_ref(Some("a.test.mjs"), "test", "inner bad"),
+            test_ref(Some("a.test.mjs"), "", "fails &quot;q&quot; (x) [y]"),
+            // A subtest: its parent must run for it to run (Node 20).
+            test_ref(Some("a.test.mjs"), "parent", "inner bad"),
         ];
         let inv = runner()
             .rerun(
@@ -292,9 +304,14 @@ mod tests {
             .unwrap();
         assert_eq!(
             pattern,
-            r#"(?:^| )(?:fails (?:"|&quot;)q(?:"|&quot;) \(x\) \[y\]|inner bad)$"#
+            r#"(?:^| )(?:fails (?:"|&quot;)q(?:"|&quot;) \(x\) \[y\]|parent|inner bad)$"#
         );
-        for name in ["fails \"q\" (x) [y]", "inner bad", "suite one inner bad"] {
+        for name in [
+            "fails \"q\" (x) [y]",
+            "inner bad",
+            "suite one inner bad",
+            "parent",
+        ] {
             assert!(regex_matches(pattern, name), "{name}");
         }
         assert!(!regex_matches(pattern, "inner badly"));
