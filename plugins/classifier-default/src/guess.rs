@@ -31,7 +31,7 @@
 //! development corpus (`tests/classifier_corpus.rs`: the guess alone, on
 //! every record, as if no rule existed).
 
-use crate::lines::{indent_of, is_python_frame, is_quoted_source};
+use crate::lines::{indent_of, is_python_frame, is_quoted_source, without_timestamp};
 use crate::logic::Category;
 
 /// No guess is more confident than this.
@@ -121,11 +121,13 @@ pub fn guess(texts: [&str; 2]) -> Option<Guess> {
             let mut start = from;
             for line in text[from..to].split(|&b| b == b'\n') {
                 let end = start + line.len();
-                let indent = indent_of(line);
+                // The timestamp, stripped once for every test of the line.
+                let body = without_timestamp(line);
+                let indent = indent_of(body);
                 let quoted = frame_indent.is_some_and(|frame| indent > frame);
-                frame_indent = is_python_frame(line).then_some(indent);
+                frame_indent = is_python_frame(body).then_some(indent);
                 if !quoted
-                    && let Some(shape) = shape_of(line)
+                    && let Some(shape) = shape_of(body)
                     && best.is_none_or(|(b, ..)| shape < b)
                 {
                     best = Some((shape, field, start, end));
@@ -146,7 +148,7 @@ pub fn guess(texts: [&str; 2]) -> Option<Guess> {
     })
 }
 
-/// The strongest shape of one line.
+/// The strongest shape of one line, its timestamp removed.
 fn shape_of(line: &[u8]) -> Option<Shape> {
     if is_quoted_source(line) {
         return None;
