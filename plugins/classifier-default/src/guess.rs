@@ -52,13 +52,18 @@ const READ_LIMIT: usize = 2 * 1024;
 /// The parts of a field that are read: its first [`READ_LIMIT`] bytes and,
 /// beyond them, its last (from a line's start): an error's first lines say
 /// what failed, and a Python traceback or a runner's summary says it last.
+/// A field no longer than both is read whole, in one range: two ranges that
+/// touch or overlap would split the line across their boundary in two.
 fn read_ranges(text: &[u8]) -> impl Iterator<Item = (usize, usize)> {
-    let head = text.len().min(READ_LIMIT);
-    let tail = text.len().saturating_sub(READ_LIMIT).max(head);
+    if text.len() <= 2 * READ_LIMIT {
+        return std::iter::once((0, text.len())).chain(None);
+    }
+    let head = READ_LIMIT;
+    let tail = text.len() - READ_LIMIT;
     let tail = text[tail..]
         .iter()
         .position(|&b| b == b'\n')
-        .filter(|_| tail > head && text[tail - 1] != b'\n')
+        .filter(|_| text[tail - 1] != b'\n')
         .map_or(tail, |newline| tail + newline + 1);
     std::iter::once((0, head)).chain((tail < text.len()).then_some((tail, text.len())))
 }
@@ -699,5 +704,19 @@ mod tests {
         assert_eq!(ranges, [(0, READ_LIMIT), (cut.len() - 2, cut.len())]);
         // Short texts are read once.
         assert_eq!(read_ranges(b"short").collect::<Vec<_>>(), [(0, 5)]);
+        // Up to twice the limit, whole: the line across the first range's
+        // end is read as one line, not as two halves.
+        let across = format!(
+            "{}\nfoo.c:1: error: x\n{}",
+            "a".repeat(READ_LIMIT - 8),
+            "b".repeat(READ_LIMIT / 2)
+        );
+        assert!(across.len() <= 2 * READ_LIMIT);
+        let ranges: Vec<_> = read_ranges(across.as_bytes()).collect();
+        assert_eq!(ranges, [(0, across.len())]);
+        assert_eq!(category(&across), Some(Category::Compile));
+        let exactly = "a".repeat(2 * READ_LIMIT);
+        let ranges: Vec<_> = read_ranges(exactly.as_bytes()).collect();
+        assert_eq!(ranges, [(0, exactly.len())]);
     }
 }
