@@ -31,7 +31,7 @@
 //! development corpus (`tests/classifier_corpus.rs`: the guess alone, on
 //! every record, as if no rule existed).
 
-use crate::lines::{indent_of, is_python_frame, is_quoted_source};
+use crate::lines::{indent_of, is_python_frame, is_quoted_source, without_timestamp};
 use crate::logic::Category;
 
 /// No guess is more confident than this.
@@ -52,13 +52,18 @@ const READ_LIMIT: usize = 2 * 1024;
 /// The parts of a field that are read: its first [`READ_LIMIT`] bytes and,
 /// beyond them, its last (from a line's start): an error's first lines say
 /// what failed, and a Python traceback or a runner's summary says it last.
+/// A field no longer than both is read whole, in one range: two ranges that
+/// touch or overlap would split the line across their boundary in two.
 fn read_ranges(text: &[u8]) -> impl Iterator<Item = (usize, usize)> {
-    let head = text.len().min(READ_LIMIT);
-    let tail = text.len().saturating_sub(READ_LIMIT).max(head);
+    if text.len() <= 2 * READ_LIMIT {
+        return std::iter::once((0, text.len())).chain(None);
+    }
+    let head = READ_LIMIT;
+    let tail = text.len() - READ_LIMIT;
     let tail = text[tail..]
         .iter()
         .position(|&b| b == b'\n')
-        .filter(|_| tail > head && text[tail - 1] != b'\n')
+        .filter(|_| text[tail - 1] != b'\n')
         .map_or(tail, |newline| tail + newline + 1);
     std::iter::once((0, head)).chain((tail < text.len()).then_some((tail, text.len())))
 }
@@ -121,11 +126,13 @@ pub fn guess(texts: [&str; 2]) -> Option<Guess> {
             let mut start = from;
             for line in text[from..to].split(|&b| b == b'\n') {
                 let end = start + line.len();
-                let indent = indent_of(line);
+                // The timestamp, stripped once for every test of the line.
+                let body = without_timestamp(line);
+                let indent = indent_of(body);
                 let quoted = frame_indent.is_some_and(|frame| indent > frame);
-                frame_indent = is_python_frame(line).then_some(indent);
+                frame_indent = is_python_frame(body).then_some(indent);
                 if !quoted
-                    && let Some(shape) = shape_of(line)
+                    && let Some(shape) = shape_of(body)
                     && best.is_none_or(|(b, ..)| shape < b)
                 {
                     best = Some((shape, field, start, end));
@@ -146,7 +153,7 @@ pub fn guess(texts: [&str; 2]) -> Option<Guess> {
     })
 }
 
-/// The strongest shape of one line.
+/// The strongest shape of one line, its timestamp removed.
 fn shape_of(line: &[u8]) -> Option<Shape> {
     if is_quoted_source(line) {
         return None;
@@ -697,5 +704,19 @@ mod tests {
         assert_eq!(ranges, [(0, READ_LIMIT), (cut.len() - 2, cut.len())]);
         // Short texts are read once.
         assert_eq!(read_ranges(b"short").collect::<Vec<_>>(), [(0, 5)]);
+        // Up to twice the limit, whole: the line across the first range's
+        // end is read as one line, not as two halves.
+        let across = format!(
+            "{}\nfoo.c:1: error: x\n{}",
+            "a".repeat(READ_LIMIT - 8),
+            "b".repeat(READ_LIMIT / 2)
+        );
+        assert!(across.len() <= 2 * READ_LIMIT);
+        let ranges: Vec<_> = read_ranges(across.as_bytes()).collect();
+        assert_eq!(ranges, [(0, across.len())]);
+        assert_eq!(category(&across), Some(Category::Compile));
+        let exactly = "a".repeat(2 * READ_LIMIT);
+        let ranges: Vec<_> = read_ranges(exactly.as_bytes()).collect();
+        assert_eq!(ranges, [(0, exactly.len())]);
     }
 }

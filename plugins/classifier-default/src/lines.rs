@@ -22,6 +22,13 @@ pub fn timestamp_len(line: &[u8]) -> usize {
     }
 }
 
+/// `line` without the GitHub Actions timestamp that may start it: what
+/// the functions below read. A caller strips it once per line and passes
+/// the rest to each of them.
+pub fn without_timestamp(line: &[u8]) -> &[u8] {
+    &line[timestamp_len(line)..]
+}
+
 /// A line of a code frame, its timestamp removed: `> 12 | expect(x)`,
 /// ` 3| …`, ` 2 │ …` (a line number, then a bar). Only the start of the
 /// line is read, so a line's prefix up to a match will do.
@@ -33,10 +40,10 @@ pub fn is_code_frame(line: &[u8]) -> bool {
     digits > 0 && (rest.starts_with(b"|") || rest.starts_with("\u{2502}".as_bytes()))
 }
 
-/// Source quoted for context, in a whole line that may carry a timestamp:
-/// a code frame's line, or pytest's `>       assert x == 1`.
+/// Source quoted for context, in a line whose timestamp is removed
+/// ([`without_timestamp`]): a code frame's line, or pytest's `>       assert
+/// x == 1`.
 pub fn is_quoted_source(line: &[u8]) -> bool {
-    let line = &line[timestamp_len(line)..];
     let pytest = line
         .trim_ascii_start()
         .strip_prefix(b">")
@@ -44,19 +51,18 @@ pub fn is_quoted_source(line: &[u8]) -> bool {
     pytest || is_code_frame(line)
 }
 
-/// The blanks that start a line, after its timestamp.
+/// The blanks that start a line whose timestamp is removed.
 pub fn indent_of(line: &[u8]) -> usize {
-    let line = &line[timestamp_len(line)..];
     line.iter()
         .take_while(|b| matches!(b, b' ' | b'\t'))
         .count()
 }
 
 /// A Python traceback's frame (`  File "app/models.py", line 12, in save`),
-/// in a whole line that may carry a timestamp: the line after it quotes
-/// the frame's source.
+/// in a line whose timestamp is removed: the line after it quotes the
+/// frame's source.
 pub fn is_python_frame(line: &[u8]) -> bool {
-    let line = line[timestamp_len(line)..].trim_ascii_start();
+    let line = line.trim_ascii_start();
     line.starts_with(b"File \"") && line.windows(8).any(|w| w == b"\", line ")
 }
 
@@ -79,9 +85,9 @@ mod tests {
         assert!(is_python_frame(
             b"  File \"/w/app/models.py\", line 12, in save"
         ));
-        assert!(is_python_frame(
+        assert!(is_python_frame(without_timestamp(
             b"2024-05-01T10:00:00.1234567Z   File \"x.py\", line 1, in <module>"
-        ));
+        )));
         assert!(!is_python_frame(b"  File not found: x.py, line 1"));
         assert!(!is_python_frame(b"    self.assertEqual(a, b)"));
     }
@@ -96,7 +102,11 @@ mod tests {
             b"2024-05-01T10:00:00.1234567Z >       assert x",
             b"2024-05-01T10:00:00.1234567Z   > 7 | foo()",
         ] {
-            assert!(is_quoted_source(line), "{}", String::from_utf8_lossy(line));
+            assert!(
+                is_quoted_source(without_timestamp(line)),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
         }
         for line in [
             &b"E       assert 3 == 4"[..],
@@ -104,7 +114,11 @@ mod tests {
             b"12 errors",
             b"src/a.ts(3,9): error TS2322",
         ] {
-            assert!(!is_quoted_source(line), "{}", String::from_utf8_lossy(line));
+            assert!(
+                !is_quoted_source(without_timestamp(line)),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
         }
     }
 }

@@ -44,7 +44,18 @@
 //! **Confidence** is the winning rule's strength (distinctive markers such as
 //! `error[E0308]` ≈ 0.95, generic words such as `Exception` ≈ 0.35), plus 0.03
 //! for each other distinct rule of the same category that matched (at most
-//! +0.06), capped at 0.99.
+//! +0.06), capped at 0.99. A *contested* answer is capped at [`CONTESTED`],
+//! below what counts as confident (0.8): one whose rule won by its tier
+//! alone over a stronger rule of another category that matched on another
+//! line of the message or details (a stack's `terminate called after
+//! throwing` at 0.9 beside `config file … missing` at 0.85 in the exception's
+//! own message). The tiers put root causes first, and are right far more
+//! often than not, but a rule written for one tool also fires on a look-alike
+//! line of another tool or of a program's own message; when the text holds
+//! stronger evidence of something else, the answer keeps its category and
+//! loses its certainty. A stronger rule on the winner's own line is not a
+//! rival: it reads the same diagnostic (`error TS2307: Cannot find module`
+//! is tsc's code and a missing module; the tiers were written for that).
 //!
 //! **Evidence** is the trimmed line holding the winning match, at most 200
 //! characters (a window around the match when the line is longer), cut on a
@@ -226,13 +237,14 @@ pub fn classify(failure: &Failure) -> Classification {
 #[derive(Default)]
 pub(crate) struct Scratch {
     matches: Vec<Match>,
+    hits: Vec<Hit>,
 }
 
 impl Scratch {
     /// Classifies one failure, leaving the answer's `id` empty for the caller
     /// to fill (by moving it, in the plugin).
     pub(crate) fn classify(&mut self, failure: &Failure) -> Classification {
-        decide(failure, &mut self.matches, true)
+        decide(failure, &mut self.matches, &mut self.hits, true)
     }
 }
 
@@ -240,13 +252,32 @@ impl Scratch {
 /// a rule does not fire.
 #[cfg(test)]
 fn classify_by_rules(failure: &Failure) -> Classification {
-    decide(failure, &mut Vec::new(), false)
+    decide(failure, &mut Vec::new(), &mut Vec::new(), false)
 }
+
+/// What counts as a confident answer: the corpus's scorer counts a wrong
+/// answer at or above it as the worst kind of miss.
+pub const CONFIDENT: f32 = 0.8;
+
+/// The most a contested answer may claim (see the module docs): below
+/// [`CONFIDENT`], since stronger evidence of another category is in the
+/// text; still above the guess's ceiling, since a rule did fire.
+pub const CONTESTED: f32 = 0.7;
+const _: () = assert!(CONTESTED < CONFIDENT && CONTESTED > crate::guess::MAX_CONFIDENCE);
 
 /// The rules' answer; when no rule matched and `guessing`, a guess from the
 /// shapes every tool's output shares (see [`crate::guess`]), else `unknown`.
-fn decide(failure: &Failure, matches: &mut Vec<Match>, guessing: bool) -> Classification {
-    let mut scan = Scan::default();
+fn decide(
+    failure: &Failure,
+    matches: &mut Vec<Match>,
+    hits: &mut Vec<Hit>,
+    guessing: bool,
+) -> Classification {
+    hits.clear();
+    let mut scan = Scan {
+        hits: std::mem::take(hits),
+        ..Scan::default()
+    };
     scan_field(matches, Field::Message, &failure.message, &mut scan);
     scan_field(matches, Field::Details, &failure.details, &mut scan);
     let in_text = scan.best;
@@ -267,7 +298,14 @@ fn decide(failure: &Failure, matches: &mut Vec<Match>, guessing: bool) -> Classi
         } else {
             // Other distinct rules of the same category corroborate.
             let others = scan.matched[hit.category as usize].saturating_sub(1).min(2);
-            rule.conf + 0.03 * f32::from(others)
+            let confidence = rule.conf + 0.03 * f32::from(others);
+            // Only a confident answer can be lowered by a rival: the check
+            // is skipped for the rest.
+            if confidence >= CONFIDENT && contested(failure, &hit, &scan.hits) {
+                confidence.min(CONTESTED)
+            } else {
+                confidence
+            }
         };
         let text = field_text(failure, hit.field);
         (
@@ -297,6 +335,7 @@ fn decide(failure: &Failure, matches: &mut Vec<Match>, guessing: bool) -> Classi
         let confidence = if text.is_some() { 0.1 } else { 0.0 };
         (Category::Unknown, confidence, evidence)
     };
+    *hits = std::mem::take(&mut scan.hits);
 
     let react_file = failure.file.as_deref().is_some_and(|file| {
         let file = file.trim_end();
@@ -466,6 +505,11 @@ const REACT: u8 = 1;
 const TESTING_LIBRARY: u8 = 2;
 /// testing-library for another framework: never React.
 const OTHER_FRAMEWORK: u8 = 4;
+/// A banner: a tool's line saying that a step failed (`could not compile`,
+/// pip's `Failed building wheel for`), not why. The cause is printed
+/// elsewhere, so any rule of another category on another line contests it
+/// (see [`contested`]), however weak that rule is.
+const BANNER: u8 = 8;
 
 /// Language hints with their strength (lower is stronger).
 type LangHint = (Language, u8);
@@ -1004,8 +1048,12 @@ const RULES: &[Rule] = &[
     r("could not find system library", C::Dependency, 0.9).lang(L_RS),
     r("linker `cc` not found", C::Dependency, 0.9).lang(L_RS),
     // pip building a package from source, and pkg_resources.
-    r("Failed building wheel for", C::Dependency, 0.85).lang(L_PY),
-    r("subprocess-exited-with-error", C::Dependency, 0.8).lang(L_PY),
+    r("Failed building wheel for", C::Dependency, 0.85)
+        .lang(L_PY)
+        .flags(BANNER),
+    r("subprocess-exited-with-error", C::Dependency, 0.8)
+        .lang(L_PY)
+        .flags(BANNER),
     r("DistributionNotFound", C::Dependency, 0.9).lang(L_PY),
     // gcc, g++ and clang: `src/x.c:3:5: error: …`. At the dependency tier,
     // above pip's `Failed building wheel` banner: a C extension that does not
@@ -1075,7 +1123,9 @@ const RULES: &[Rule] = &[
     r("# ", C::Compile, 0.8)
         .check(Check::GoBuildHeader)
         .lang(L_GO),
-    r("[build failed]", C::Compile, 0.9).lang(L_GO),
+    r("[build failed]", C::Compile, 0.9)
+        .lang(L_GO)
+        .flags(BANNER),
     r("import cycle not allowed", C::Compile, 0.9).lang(L_GO),
     r("[setup failed]", C::Compile, 0.7).lang(L_GO),
     r("SyntaxError", C::Compile, 0.85).check(Check::WordStart),
@@ -1133,20 +1183,30 @@ const RULES: &[Rule] = &[
     // --- build banners (compile, after lint) ------------------------------
     r("could not compile", C::Compile, 0.8)
         .tier(Tier::Build)
-        .lang(L_RS),
-    r("Failed to compile", C::Compile, 0.8).tier(Tier::Build),
+        .lang(L_RS)
+        .flags(BANNER),
+    r("Failed to compile", C::Compile, 0.8)
+        .tier(Tier::Build)
+        .flags(BANNER),
     r("Build failed", C::Compile, 0.75)
         .tier(Tier::Build)
-        .check(Check::ExactCase),
-    r("error during build", C::Compile, 0.8).tier(Tier::Build),
+        .check(Check::ExactCase)
+        .flags(BANNER),
+    r("error during build", C::Compile, 0.8)
+        .tier(Tier::Build)
+        .flags(BANNER),
     r("ERROR in ./", C::Compile, 0.75)
         .tier(Tier::Build)
         .check(Check::ExactCase),
-    r("Compilation failed", C::Compile, 0.75).tier(Tier::Build),
+    r("Compilation failed", C::Compile, 0.75)
+        .tier(Tier::Build)
+        .flags(BANNER),
     // MSVC's compiler: `app.cpp(10): error C2065: 'x': undeclared
     // identifier`, also `error C2220` for a warning under /WX.
     r("error C", C::Compile, 0.9).check(Check::MsvcCode),
-    r("Transform failed with", C::Compile, 0.8).tier(Tier::Build),
+    r("Transform failed with", C::Compile, 0.8)
+        .tier(Tier::Build)
+        .flags(BANNER),
     // esbuild's error lines (`✘ [ERROR] Expected ")" but found ";"`), after
     // the dependency rules that read its `Could not resolve`.
     r("\u{2718} [ERROR]", C::Compile, 0.8).tier(Tier::Build),
@@ -1155,7 +1215,9 @@ const RULES: &[Rule] = &[
         .tier(Tier::Build)
         .check(Check::GoPosition)
         .lang(L_GO),
-    r("compilation error", C::Compile, 0.72).tier(Tier::Build),
+    r("compilation error", C::Compile, 0.72)
+        .tier(Tier::Build)
+        .flags(BANNER),
     // --- selector ---------------------------------------------------------
     r("strict mode violation", C::Selector, 0.95),
     r("waiting for locator", C::Selector, 0.9),
@@ -1573,6 +1635,9 @@ struct Scan {
     /// after its first success.
     seen: [u64; RULE_WORDS],
     best: Option<Hit>,
+    /// Every category rule matched in the message and details, at its first
+    /// match: the rivals a winner is weighed against (see [`contested`]).
+    hits: Vec<Hit>,
     /// Distinct rules matched per category (message and details only).
     matched: [u8; 12],
     language: Option<LangHint>,
@@ -1645,22 +1710,55 @@ fn scan_range(
                 }
             }
         };
+        let hit = Hit {
+            rule: index,
+            category,
+            tier: rule.tier,
+            conf: rule.conf,
+            field,
+            start,
+            end,
+        };
         if field != Field::TestName {
             let count = &mut scan.matched[category as usize];
             *count = count.saturating_add(1);
+            scan.hits.push(hit);
         }
         if better {
-            scan.best = Some(Hit {
-                rule: index,
-                category,
-                tier: rule.tier,
-                conf: rule.conf,
-                field,
-                start,
-                end,
-            });
+            scan.best = Some(hit);
         }
     }
+}
+
+/// Whether a stronger rule of another category than `winner`'s matched on
+/// another line of the message or details: `winner` then won by its tier
+/// alone, over better evidence of something else (see the module docs).
+/// A banner's strength says how sure it is that a step failed, not why, so
+/// any rule of another category on another line contests it.
+fn contested(failure: &Failure, winner: &Hit, hits: &[Hit]) -> bool {
+    let banner = RULES
+        .get(winner.rule)
+        .is_some_and(|rule| rule.flags & BANNER != 0);
+    // The weak tier's rules (a bare mention of a secret, git's noise) are
+    // written to count only when nothing else matched: they contest nothing.
+    hits.iter().any(|rival| {
+        rival.category != winner.category
+            && rival.tier != Tier::Weak
+            && (banner || rival.conf > winner.conf)
+            && !same_line(failure, winner, rival)
+    })
+}
+
+/// Whether two matches are on one line of one field.
+fn same_line(failure: &Failure, a: &Hit, b: &Hit) -> bool {
+    if a.field != b.field {
+        return false;
+    }
+    let (from, to) = (a.start.min(b.start), a.start.max(b.start));
+    field_text(failure, a.field)
+        .as_bytes()
+        .get(from..to)
+        .is_some_and(|between| !between.contains(&b'\n'))
 }
 
 // ---------------------------------------------------------------------------
@@ -3308,6 +3406,55 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn stronger_evidence_of_another_category_on_another_line_contests_the_answer() {
+        // An uncaught C++ exception whose own message reads like a missing
+        // configuration: the config rule wins by its tier, over a stronger
+        // runtime rule, and keeps its category but not its certainty.
+        let uncaught = classify(&failure(
+            "terminate called after throwing an instance of 'std::runtime_error'\n  what():  config file missing: app.toml",
+            "",
+        ));
+        assert_eq!(uncaught.category, Category::Config);
+        assert!(uncaught.confidence <= CONTESTED, "{uncaught:?}");
+        // Alone, the same line is a confident answer.
+        let alone = classify(&failure("error: config file missing: app.toml", ""));
+        assert!(alone.confidence >= CONFIDENT, "{alone:?}");
+        // A stronger rule on the winner's own line reads the same
+        // diagnostic (tsc's code of a missing module): no rival.
+        let tsc = classify(&failure(
+            "src/a.ts(1,20): error TS2307: Cannot find module 'lodash' or its corresponding type declarations.",
+            "",
+        ));
+        assert_eq!(tsc.category, Category::Dependency);
+        assert!(tsc.confidence >= CONFIDENT, "{tsc:?}");
+    }
+
+    #[test]
+    fn a_banner_is_contested_by_any_other_category_but_the_weak_tier() {
+        let banner = "error: could not compile `app` (lib) due to 1 previous error";
+        let alone = classify(&failure(banner, ""));
+        assert_eq!(alone.category, Category::Compile);
+        assert!(alone.confidence >= CONFIDENT, "{alone:?}");
+        // A build script that panicked: a weaker rule than the banner, of
+        // another category, on another line.
+        let panicked = classify(&failure(
+            &format!("thread 'main' panicked at build.rs:3:5:\nboom\n{banner}"),
+            "",
+        ));
+        assert_eq!(panicked.category, Category::Compile);
+        assert!(panicked.confidence <= CONTESTED, "{panicked:?}");
+        // git's noise (the weak tier) contests nothing.
+        let noise = classify(&failure(
+            &format!(
+                "fatal: not a git repository (or any of the parent directories): .git\n{banner}"
+            ),
+            "",
+        ));
+        assert_eq!(noise.category, Category::Compile);
+        assert!(noise.confidence >= CONFIDENT, "{noise:?}");
     }
 
     #[test]
