@@ -472,6 +472,9 @@ fn shards_become_one_pool(js: &Js) {
         .collect();
     assert_eq!(items, names, "{shard}");
     assert_eq!(summary(&read("pitcrew-results.json")), (4, 4, 0, 0));
+    // Every file it found reported: they are the next run's list.
+    let kept = read(".pitcrew/collected.json");
+    assert_eq!(kept["files"], serde_json::json!(names), "{kept}");
     // With the history it left: listed, planned, and the shards a pool.
     let out = pitcrew(&args, dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

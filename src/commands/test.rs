@@ -88,6 +88,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         )?;
     }
     remember_timings(&history_path, history, &results, &observed)?;
+    if plan.discovered {
+        remember_found_files(runner, &args.command, root, &results);
+    }
 
     let inputs = Inputs {
         shards: results,
@@ -153,4 +156,34 @@ fn remember_timings(
     }
     history.update(fresh);
     history.save(path)
+}
+
+/// After a run that found its own files ([`suite::discovered`]): the files
+/// that reported, as the listing's kept answer, when every file it found
+/// reported (no shard error, no file named as never ran). The next run
+/// then plans from them without asking the runner again.
+fn remember_found_files(
+    runner: &dyn crate::suite::runners::Runner,
+    command: &[String],
+    root: &Path,
+    results: &[(String, ShardResult)],
+) {
+    let never_ran = |r: &ShardResult| {
+        r.tests.iter().any(|t| {
+            t.failure.as_ref().and_then(|f| f.failure_type.as_deref())
+                == Some(crate::suite::exec::NEVER_RAN)
+        })
+    };
+    if results
+        .iter()
+        .any(|(_, r)| r.error.is_some() || never_ran(r))
+    {
+        return;
+    }
+    let files: Vec<String> = results
+        .iter()
+        .flat_map(|(_, r)| r.items.iter().map(|i| i.id.clone()))
+        .filter(|id| !id.is_empty())
+        .collect();
+    crate::suite::collect::remember(runner, command, root, &files);
 }

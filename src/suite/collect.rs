@@ -112,6 +112,19 @@ pub fn collect(
     Ok(files)
 }
 
+/// Keeps `files` as the answer the listing would give for `base` now:
+/// the files a run left to find its own reported, every one it found (a
+/// first run, [`crate::suite::planning::discovered`]), so that the next
+/// run does not pay the listing that run saved.
+pub fn remember(runner: &dyn Runner, base: &[String], root: &Path, files: &[String]) {
+    if files.is_empty() {
+        return;
+    }
+    if let Some(key) = cache::key(runner.name(), base, root) {
+        cache::write(root, &key, files);
+    }
+}
+
 fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
     let files = match runner.name() {
         "pytest" => pytest(base, root)?,
