@@ -342,6 +342,38 @@ collect_ignore = [] if os.environ.get('PITCREW_PROBE_INTEGRATION') else ['tests/
     assert_eq!(run(true), (Some(1), (2, 1, 1, 0)));
 }
 
+/// A test that fails and whose fixture then fails in teardown: the test's
+/// failure is the message (it was the teardown's alone), the teardown's
+/// error goes along in the details.
+#[test]
+fn pytest_a_failure_then_a_teardown_error_keeps_the_failure() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let test = "import pytest\n\
+@pytest.fixture\ndef res():\n    yield 1\n    raise RuntimeError('teardown boom')\n\
+def test_both(res):\n    assert res == 2, 'the assertion'\n";
+    pytest_project(dir.path(), &[("tests/test_td.py", test)]);
+    let (out, merged) = local_test(dir.path(), &["--", "python3", "-m", "pytest"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let failure = &merged["tests"][0]["failure"];
+    assert!(
+        failure["message"]
+            .as_str()
+            .unwrap()
+            .contains("the assertion"),
+        "{failure}"
+    );
+    assert!(
+        failure["details"]
+            .as_str()
+            .unwrap()
+            .contains("teardown boom"),
+        "{failure}"
+    );
+}
+
 #[test]
 fn pytest_inherited_tests_belong_to_the_module_that_collects_them() {
     if !has_pytest() {

@@ -106,9 +106,15 @@ class _Reporter:
 def _outcome(reports):
     time = sum(getattr(r, "duration", 0.0) or 0.0 for r in reports)
     outcome, deciding = "passed", None
+    also = None
     for r in reports:
         xfail = hasattr(r, "wasxfail")
         if r.failed and r.when != "call":
+            if outcome == "failed":
+                # The test failed, then its teardown: the test's failure is
+                # the news, the teardown's goes along in the details.
+                also = r
+                break
             outcome, deciding = "errored", r
             break
         if r.failed:
@@ -124,6 +130,10 @@ def _outcome(reports):
         if line and isinstance(line[1], int):
             record["line"] = line[1] + 1  # pytest counts from 0
         message, details = _why(deciding)
+        if also is not None:
+            _, more = _why(also)
+            if more:
+                details = (details or "") + "\n\nthen in teardown:\n" + more
         if message:
             record["message"] = message
         if details:
