@@ -180,17 +180,20 @@ impl Timings {
     /// Adds folded results: each test's mean attempt counts towards its
     /// file, and is remembered as the test's own duration.
     pub fn add_tests<'a>(&mut self, tests: impl IntoIterator<Item = (&'a str, &'a TestResult)>) {
-        self.add_scaled_tests(tests, 1.0);
+        self.add_scaled_tests(tests.into_iter().map(|(file, test)| (file, test, 1.0)));
     }
 
-    /// [`Timings::add_tests`] with every duration times `scale`.
+    /// [`Timings::add_tests`] with each test's duration times its scale.
+    /// One call per run: each file's tests replace the history's, so a file
+    /// split over shards must come in one call (one call a shard kept only
+    /// the last shard's tests, and the next run warned that the others were
+    /// gone).
     fn add_scaled_tests<'a>(
         &mut self,
-        tests: impl IntoIterator<Item = (&'a str, &'a TestResult)>,
-        scale: f64,
+        tests: impl IntoIterator<Item = (&'a str, &'a TestResult, f64)>,
     ) {
         let mut fresh = Timings::default();
-        for (file, test) in tests {
+        for (file, test, scale) in tests {
             let seconds = scale * test.duration_seconds / f64::from(test.attempts.max(1));
             *fresh.files.entry(file.to_string()).or_default() += seconds;
             fresh
@@ -380,15 +383,16 @@ impl Timings {
                 fresh.runs.insert(runner.to_owned(), runs);
             }
         }
-        for shard in &shards {
-            fresh.add_scaled_tests(
-                shard.result.tests.iter().filter_map(|t| {
-                    let file = t.key.file.as_deref()?;
-                    Some((file.strip_prefix("./").unwrap_or(file), t))
-                }),
-                shard.inside_scale,
-            );
-        }
+        fresh.add_scaled_tests(shards.iter().flat_map(|shard| {
+            shard.result.tests.iter().filter_map(|t| {
+                let file = t.key.file.as_deref()?;
+                Some((
+                    file.strip_prefix("./").unwrap_or(file),
+                    t,
+                    shard.inside_scale,
+                ))
+            })
+        }));
         let mut costs: BTreeMap<String, f64> = BTreeMap::new();
         for shard in &shards {
             let startup = fresh
@@ -726,6 +730,25 @@ mod tests {
         history.update(timings(&[("b", 9.0)]));
         assert!(!history.tests.contains_key("b"));
         assert_eq!(history.files["b"], 9.0);
+    }
+
+    /// A slow file split over two shards: the history keeps both shards'
+    /// tests of it (it kept the last shard's, and the next run warned that
+    /// the others no longer existed).
+    #[test]
+    fn a_file_split_over_shards_keeps_every_shards_tests() {
+        let mut one = shard("pytest", 2.0, &[("slow.py", 1.0)]);
+        let mut two = shard("pytest", 2.0, &[("slow.py::t2", 1.0)]);
+        one.tests = vec![test("slow.py", "t1", 1.0, 1)];
+        two.shard = 2;
+        two.items[0].test_of = Some("slow.py".into());
+        two.tests = vec![test("slow.py", "t2", 1.0, 1)];
+        let history = Timings::from_shards([&one, &two]);
+        let names: Vec<&str> = history.tests["slow.py"]
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["t1", "t2"]);
     }
 
     #[test]
