@@ -243,6 +243,12 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
             .find(|t| t["key"]["name"] == "test_5")
             .expect("test_5 is named");
         assert_eq!(five["failure"]["failure_type"], "never-ran", "{five}");
+        // The summary says which failures are tests that never ran.
+        assert!(
+            text(&out).contains("2 failed (1 never ran)"),
+            "{stop:?}: {}",
+            text(&out)
+        );
     }
 }
 

@@ -135,14 +135,32 @@ pub fn durations(merged: &Merged) -> String {
 pub fn summary_line(merged: &Merged) -> String {
     let s = &merged.summary;
     format!(
-        "{} tests: {} passed, {} failed, {} flaky, {} skipped in {}",
+        "{} tests: {} passed, {} failed{}, {} flaky, {} skipped in {}",
         s.tests,
         s.passed,
         s.failed,
+        never_ran(merged),
         s.flaky,
         s.tests - s.passed - s.failed - s.flaky,
         durations(merged)
     )
+}
+
+/// How many of the failed tests never ran (`-x`, `--bail`), as ` (48 never
+/// ran)`, or nothing: one real failure under `-x` is not a bare 49 failed.
+fn never_ran(merged: &Merged) -> String {
+    let never_ran = merged
+        .tests
+        .iter()
+        .filter(|t| {
+            t.failure.as_ref().and_then(|f| f.failure_type.as_deref())
+                == Some(crate::suite::exec::NEVER_RAN)
+        })
+        .count();
+    match never_ran {
+        0 => String::new(),
+        n => format!(" ({n} never ran)"),
+    }
 }
 
 pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
@@ -224,9 +242,10 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
     let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
     let _ = writeln!(
         out,
-        "| {} | {} | {} | {} | {} |\n",
+        "| {} | {}{} | {} | {} | {} |\n",
         s.passed,
         s.failed,
+        never_ran(merged),
         s.flaky,
         s.tests - s.passed - s.failed - s.flaky,
         durations(merged)
