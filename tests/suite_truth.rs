@@ -348,6 +348,33 @@ collect_ignore = [] if os.environ.get('PITCREW_PROBE_INTEGRATION') else ['tests/
     assert_eq!(run(true), (Some(1), (2, 1, 1, 0)));
 }
 
+/// A module skipped as it is collected is one skipped test, as pytest
+/// counts it and names it in its JUnit (no class, the dotted module).
+#[test]
+fn pytest_a_module_skipped_at_collection_is_a_skipped_test() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let skipped = "import pytest\npytest.skip('no db here', allow_module_level=True)\n\
+def test_db(): pass\n";
+    pytest_project(
+        dir.path(),
+        &[
+            ("tests/test_db.py", skipped),
+            ("tests/test_a.py", "def test_a(): pass\n"),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--", "python3", "-m", "pytest"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 0), "{}", merged["tests"]);
+    assert!(
+        tests(&merged).contains(&("".into(), "tests.test_db".into(), "skipped".into())),
+        "{}",
+        merged["tests"]
+    );
+}
+
 /// A test that fails and whose fixture then fails in teardown: the test's
 /// failure is the message (it was the teardown's alone), the teardown's
 /// error goes along in the details.

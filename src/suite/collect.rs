@@ -372,14 +372,23 @@ fn word_index(base: &[String], name: &str) -> Option<usize> {
 const PYTEST_PLUGIN: &str = r#"
 import json, os
 
+_skipped = []
+
+def pytest_collectreport(report):
+    # A module skipped as it is collected is a skipped test to pytest: it
+    # is planned, so that it is counted.
+    if report.skipped and "::" not in report.nodeid and report.nodeid.endswith(".py"):
+        _skipped.append(report.nodeid)
+
 def pytest_collection_finish(session):
     rootdir = str(session.config.rootpath)
     here = os.getcwd()
     with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
-        for item in session.items:
-            module = item.nodeid.split("::", 1)[0]
+        ids = [item.nodeid for item in session.items] + _skipped
+        for nodeid in ids:
+            module = nodeid.split("::", 1)[0]
             path = os.path.relpath(os.path.join(rootdir, module), here)
-            out.write(json.dumps([path.replace(os.sep, "/"), item.nodeid]) + "\n")
+            out.write(json.dumps([path.replace(os.sep, "/"), nodeid]) + "\n")
 "#;
 
 const PYTEST_PLUGIN_NAME: &str = "pitcrew_collect";

@@ -190,6 +190,24 @@ def pytest_collection_finish(session):
         _reporter.planned(session.items)
 
 
+def pytest_collectreport(report):
+    # A module skipped as it is collected (`pytest.skip(...,
+    # allow_module_level=True)`) is one skipped test to pytest, named as its
+    # JUnit names it: no class, the module's dotted path.
+    if _reporter is None or not report.skipped or "::" in report.nodeid:
+        return
+    if not report.nodeid.endswith(".py"):
+        return
+    path = os.path.join(_reporter.rootdir, report.nodeid)
+    names = _reporter.identity_of(report.nodeid, path)
+    module = names["path"][0]
+    record = dict(event="case", file=names["file"], path=[], name=module, outcome="skipped")
+    message, _ = _why(report)
+    if message:
+        record["message"] = message
+    _reporter.write(record)
+
+
 def pytest_runtest_logstart(nodeid, location):
     if _reporter is not None:
         _reporter.logstart(nodeid)
