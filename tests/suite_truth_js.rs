@@ -358,6 +358,34 @@ fn vitest_the_users_name_and_path_patterns_stay_the_selection() {
     the_users_name_and_path_patterns_stay_the_selection(&VITEST);
 }
 
+/// vitest's own JUnit report, written by each shard's vitest over the last
+/// one's, holds the whole run's tests after the merge.
+#[test]
+fn vitest_the_users_junit_report_holds_every_shards_tests() {
+    let files = [
+        ("a.test.js", "test('in a', () => {});\n"),
+        ("b.test.js", "test('in b', () => { expect(1).toBe(2); });\n"),
+    ];
+    let Some(dir) = project(&VITEST, &files) else {
+        return;
+    };
+    let extra = ["run", "--reporter=junit", "--outputFile.junit=out/j.xml"];
+    let (out, _) = pitcrew_test(
+        dir.path(),
+        &VITEST,
+        &["--shards", "2", "--retries", "0"],
+        &extra,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let junit = fs::read_to_string(dir.path().join("out/j.xml")).unwrap();
+    for name in ["in a", "in b"] {
+        assert!(
+            junit.contains(&format!("name=\"{name}\"")),
+            "{name}: {junit}"
+        );
+    }
+}
+
 /// Only files are planned, so the listing asks for files alone: a plain
 /// `vitest list` imports every test file (on zod, about as long as the
 /// run itself). Each file's top level runs once: in the run.

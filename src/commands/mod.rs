@@ -217,21 +217,30 @@ impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
     }
 }
 
-/// The report path a pytest command asks for (`--junitxml=F`,
-/// `--junit-xml F`): every pytest process of a run writes it, the last one
-/// winning, so pitcrew writes it again with the tests of the whole shard
-/// (`run`) or run (`test`), retries folded.
+/// The JUnit report path a command asks for: pytest's `--junitxml=F` or
+/// `--junit-xml F`, vitest's `--outputFile.junit=F`, or its `--outputFile F`
+/// beside `--reporter=junit`. Every runner process of a run writes it, the
+/// last one winning, so pitcrew writes it again with the tests of the whole
+/// shard (`run`) or run (`test`), retries folded.
 pub(super) fn users_junit(command: &[String]) -> Option<std::path::PathBuf> {
-    let mut words = command.iter();
-    while let Some(word) = words.next() {
-        for flag in ["--junitxml", "--junit-xml"] {
-            if word == flag {
-                return words.next().map(std::path::PathBuf::from);
-            }
-            if let Some(path) = word.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
-                return Some(std::path::PathBuf::from(path));
+    let value = |flags: &[&str]| {
+        let mut words = command.iter();
+        while let Some(word) = words.next() {
+            for flag in flags {
+                if word == flag {
+                    return words.next().map(std::path::PathBuf::from);
+                }
+                if let Some(path) = word.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+                    return Some(std::path::PathBuf::from(path));
+                }
             }
         }
-    }
-    None
+        None
+    };
+    let junit_reporter = command
+        .windows(2)
+        .any(|w| w[0] == "--reporter" && w[1] == "junit")
+        || command.iter().any(|w| w == "--reporter=junit");
+    value(&["--junitxml", "--junit-xml", "--outputFile.junit"])
+        .or_else(|| junit_reporter.then(|| value(&["--outputFile"])).flatten())
 }

@@ -79,5 +79,33 @@ mod tests {
             Some(PathBuf::from("j.xml"))
         );
         assert_eq!(users_junit(&argv(&["pytest", "-q"])), None);
+        // vitest's JUnit reporter, with its output named either way.
+        assert_eq!(
+            users_junit(&argv(&[
+                "vitest",
+                "--reporter=junit",
+                "--outputFile.junit=r/j.xml"
+            ])),
+            Some(PathBuf::from("r/j.xml"))
+        );
+        assert_eq!(
+            users_junit(&argv(&[
+                "vitest",
+                "--reporter",
+                "junit",
+                "--outputFile",
+                "j.xml"
+            ])),
+            Some(PathBuf::from("j.xml"))
+        );
+        // An output file for another reporter is no JUnit report.
+        assert_eq!(
+            users_junit(&argv(&["vitest", "--reporter=json", "--outputFile=r.json"])),
+            None
+        );
+        assert_eq!(
+            users_junit(&argv(&["jest", "--json", "--outputFile", "r.json"])),
+            None
+        );
     }
 }
