@@ -168,12 +168,7 @@ fn remember_found_files(
     root: &Path,
     results: &[(String, ShardResult)],
 ) {
-    let never_ran = |r: &ShardResult| {
-        r.tests.iter().any(|t| {
-            t.failure.as_ref().and_then(|f| f.failure_type.as_deref())
-                == Some(crate::suite::exec::NEVER_RAN)
-        })
-    };
+    let never_ran = |r: &ShardResult| r.tests.iter().any(crate::suite::exec::is_never_ran_test);
     if results
         .iter()
         .any(|(_, r)| r.error.is_some() || never_ran(r))

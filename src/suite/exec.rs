@@ -812,6 +812,14 @@ fn is_never_ran(case: &TestCase) -> bool {
     case.failure_type.as_deref() == Some(NEVER_RAN)
 }
 
+/// Whether a folded test is a placeholder for one that never ran.
+pub fn is_never_ran_test(test: &crate::suite::fold::TestResult) -> bool {
+    test.failure
+        .as_ref()
+        .and_then(|f| f.failure_type.as_deref())
+        == Some(NEVER_RAN)
+}
+
 /// A placeholder for a test that was queued and never ran.
 /// The files a runner left to find its own said it found (`count`) and
 /// never reported on (jest's `--bail`), named by its listing, as never run.

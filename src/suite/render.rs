@@ -152,10 +152,7 @@ fn never_ran(merged: &Merged) -> String {
     let never_ran = merged
         .tests
         .iter()
-        .filter(|t| {
-            t.failure.as_ref().and_then(|f| f.failure_type.as_deref())
-                == Some(crate::suite::exec::NEVER_RAN)
-        })
+        .filter(|t| crate::suite::exec::is_never_ran_test(t))
         .count();
     match never_ran {
         0 => String::new(),
