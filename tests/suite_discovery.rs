@@ -170,17 +170,27 @@ fn a_collection_that_fails_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     pytest_project(root);
+    // A test module that cannot be imported is the suite's failure, not a
+    // listing's: it is planned, to fail as a test when it runs.
     write(root, "tests/test_broken.py", "import no_such_module_here\n");
     let mut args = vec!["split", "--"];
     args.extend(PYTEST);
+    let out = pitcrew(&args, root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("tests/test_broken.py"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A conftest that cannot be imported stops pytest before any module.
+    fs::remove_file(root.join("tests/test_broken.py")).unwrap();
+    write(root, "tests/conftest.py", "import no_such_module_here\n");
     let out = pitcrew(&args, root);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("failed to list the tests")
-            && stderr.contains("ERROR tests/test_broken.py")
-            && stderr.contains("no_such_module_here"),
+        stderr.contains("failed to list the tests") && stderr.contains("no_such_module_here"),
         "{stderr}"
     );
 

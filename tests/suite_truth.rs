@@ -191,10 +191,20 @@ fn node_a_hung_test_is_named_and_the_rest_is_kept() {
 fn pytest_project(dir: &Path, files: &[(&str, &str)]) {
     fs::create_dir_all(dir.join("tests")).unwrap();
     fs::write(dir.join("tests/__init__.py"), "").unwrap();
+    write_tree(dir, files);
+}
+
+/// Writes each `(path, text)` under `dir`, making the folders.
+fn write_tree(dir: &Path, files: &[(&str, &str)]) {
     for (name, body) in files {
-        fs::write(dir.join(name), body).unwrap();
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, body).unwrap();
     }
 }
+
+const CRATE_MANIFEST: &str =
+    "[package]\nname = \"broken\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n";
 
 const FIVE: &str = "import os\n\
 def test_1(): pass\n\
@@ -372,6 +382,87 @@ def test_db(): pass\n";
         tests(&merged).contains(&("".into(), "tests.test_db".into(), "skipped".into())),
         "{}",
         merged["tests"]
+    );
+}
+
+/// A test module that cannot be imported: pytest's listing exits 2 after a
+/// collection error, which was "failed to list the tests" and exit 2 with
+/// nothing for the report or triage. The module is planned, its error is a
+/// failed test with pytest's words, the run exits 1, and the other shard's
+/// tests run and pass.
+#[test]
+fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_broken.py",
+                "import not_a_module_pitcrew_knows\ndef test_x(): pass\n",
+            ),
+            (
+                "tests/test_a.py",
+                "def test_a(): pass\ndef test_b(): pass\n",
+            ),
+        ],
+    );
+    let out = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "2",
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+        ],
+        dir.path(),
+    );
+    let merged = merged_results(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 1, 0), "{}", merged["tests"]);
+    let broken = |merged: &Value| {
+        merged["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"]["name"] == "tests.test_broken")
+            .cloned()
+            .unwrap_or_else(|| panic!("the module is a test: {merged:#}"))
+    };
+    let module = broken(&merged);
+    assert_eq!(module["outcome"], "failed", "{module:#}");
+    assert!(
+        module["failure"]
+            .to_string()
+            .contains("not_a_module_pitcrew_knows"),
+        "{module:#}"
+    );
+    // In one shard pytest stops at the error, as it does alone: the other
+    // tests never ran. A retry asks pytest for the module itself (its node
+    // id is the file), and it fails again with the same words.
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("3 failed (2 never ran)"),
+        "{}",
+        text(&out)
+    );
+    let module = broken(&merged);
+    assert_eq!(module["attempts"], 2, "{module:#}");
+    assert!(
+        module["failure"]
+            .to_string()
+            .contains("not_a_module_pitcrew_knows"),
+        "{module:#}"
     );
 }
 
@@ -651,17 +742,16 @@ fn go_a_compile_error_is_shown_in_the_packages_failure() {
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(
-        root.join("go.mod"),
-        "module example.com/broken\n\ngo 1.18\n",
-    )
-    .unwrap();
-    fs::create_dir_all(root.join("a")).unwrap();
-    fs::write(
-        root.join("a/a_test.go"),
-        "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) { missingHelper() }\n",
-    )
-    .unwrap();
+    write_tree(
+        root,
+        &[
+            ("go.mod", "module example.com/broken\n\ngo 1.18\n"),
+            (
+                "a/a_test.go",
+                "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) { missingHelper() }\n",
+            ),
+        ],
+    );
     let out = common::cli::command(root)
         .env("GOCACHE", root.join(".gocache"))
         .args(["test", "--shards", "1", "--retries", "0", "--no-triage"])
@@ -682,6 +772,58 @@ fn go_a_compile_error_is_shown_in_the_packages_failure() {
         details.contains("a_test.go:5") && details.contains("missingHelper"),
         "{failure:#}"
     );
+}
+
+/// A Rust crate that does not compile: the listing could not build the
+/// tests, and pitcrew exited 2 as if its input were wrong, with nothing for
+/// the report or triage. The suite runs in one shard, the failed build is a
+/// failed test with rustc's error and where it is, triage reads it as a
+/// compile error, and the run exits 1.
+#[test]
+fn nextest_a_compile_error_is_a_failed_build_with_rustcs_words() {
+    if !has_nextest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_tree(
+        root,
+        &[
+            ("Cargo.toml", CRATE_MANIFEST),
+            (
+                "src/lib.rs",
+                "pub fn answer() -> u32 {\n    \"42\"\n}\n\n#[test]\nfn it_answers() {\n    assert_eq!(answer(), 42);\n}\n",
+            ),
+        ],
+    );
+    let out = common::cli::command(root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["test", "--retries", "0", "--", "cargo", "nextest", "run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged = merged_results(root);
+    let failed: Vec<&Value> = merged["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["outcome"] == "failed")
+        .collect();
+    assert!(!failed.is_empty(), "{merged:#}");
+    for build in &failed {
+        assert_eq!(build["key"]["name"], "build", "{build:#}");
+        let failure = &build["failure"];
+        let message = failure["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("error[E0308]") && message.contains("src/lib.rs:2"),
+            "{failure:#}"
+        );
+        let details = failure["details"].as_str().unwrap_or_default();
+        assert!(details.contains("expected `u32`"), "{failure:#}");
+    }
+    // Triage leads with it as a compile error.
+    let report = fs::read_to_string(root.join("pitcrew-report.md")).unwrap();
+    assert!(report.contains("compile"), "{report}");
 }
 
 /// A shard result, as `pitcrew run` writes it.

@@ -161,6 +161,7 @@ fn planning(error: crate::suite::planning::PlanningError) -> anyhow::Error {
         )
         .into(),
         PlanningError::Input(error) => error.into(),
+        PlanningError::BuildFailed(why) => InputError::new(why).into(),
     }
 }
 
@@ -223,24 +224,12 @@ impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
 /// last one winning, so pitcrew writes it again with the tests of the whole
 /// shard (`run`) or run (`test`), retries folded.
 pub(super) fn users_junit(command: &[String]) -> Option<std::path::PathBuf> {
-    let value = |flags: &[&str]| {
-        let mut words = command.iter();
-        while let Some(word) = words.next() {
-            for flag in flags {
-                if word == flag {
-                    return words.next().map(std::path::PathBuf::from);
-                }
-                if let Some(path) = word.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
-                    return Some(std::path::PathBuf::from(path));
-                }
-            }
-        }
-        None
-    };
-    let junit_reporter = command
-        .windows(2)
-        .any(|w| w[0] == "--reporter" && w[1] == "junit")
-        || command.iter().any(|w| w == "--reporter=junit");
-    value(&["--junitxml", "--junit-xml", "--outputFile.junit"])
-        .or_else(|| junit_reporter.then(|| value(&["--outputFile"])).flatten())
+    use crate::suite::runners::argv::option_values;
+    let last = |flags: &[&str]| option_values(command, flags).pop();
+    let junit_reporter = option_values(command, &["--reporter"])
+        .iter()
+        .any(|r| r == "junit");
+    last(&["--junitxml", "--junit-xml", "--outputFile.junit"])
+        .or_else(|| junit_reporter.then(|| last(&["--outputFile"])).flatten())
+        .map(std::path::PathBuf::from)
 }

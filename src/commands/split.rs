@@ -20,12 +20,20 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
         (None, true) => None,
         (name, _) => Some(suite::runner(name.as_deref(), &args.command).map_err(planning)?),
     };
-    let files = suite::files(&args.suite, runner, &args.command).map_err(planning)?;
-    let timings = suite::timings(&args.timings).map_err(planning)?;
-    let timings = crate::github::history::or_last_run(timings, &args.history_artifact);
-    let items = timings.estimate(&files);
-    let mut plan =
-        suite::plan_file(&items, &timings, runner, &args.count, None).map_err(planning)?;
+    let mut plan = match (suite::files(&args.suite, runner, &args.command), runner) {
+        // Nothing to split: one job runs the suite, and its failed build
+        // is that job's results.
+        (Err(suite::PlanningError::BuildFailed(why)), Some(runner)) => {
+            suite::build_failed(runner, &why)
+        }
+        (files, _) => {
+            let files = files.map_err(planning)?;
+            let timings = suite::timings(&args.timings).map_err(planning)?;
+            let timings = crate::github::history::or_last_run(timings, &args.history_artifact);
+            let items = timings.estimate(&files);
+            suite::plan_file(&items, &timings, runner, &args.count, None).map_err(planning)?
+        }
+    };
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     crate::suite::changed::order_plan(&mut plan, changes.as_ref());
     let plan_json = serde_json::to_string_pretty(&plan)?;

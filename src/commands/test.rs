@@ -43,21 +43,29 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let discovered = suite::discovered(runner, &args.command, &sources, &count, &history, jobs);
     let (mut plan, command, workers) = match discovered {
         Some(discovered) => discovered,
-        None => {
-            let files = suite::files(sources, Some(runner), &args.command).map_err(planning)?;
-            let deleted = history.forget_missing(&files, |f| root.join(f).exists());
-            if let Some(warning) = deleted.warning("deleted or renamed files") {
-                tracing::warn!("{warning}");
+        None => match suite::files(sources, Some(runner), &args.command) {
+            // Nothing to split: the build's errors are the run's results.
+            Err(suite::PlanningError::BuildFailed(why)) => (
+                suite::build_failed(runner, &why),
+                args.command.clone(),
+                None,
+            ),
+            files => {
+                let files = files.map_err(planning)?;
+                let deleted = history.forget_missing(&files, |f| root.join(f).exists());
+                if let Some(warning) = deleted.warning("deleted or renamed files") {
+                    tracing::warn!("{warning}");
+                }
+                let items = history.estimate(&files);
+                // Without --shards: as many shards as pay for their runner's start-up.
+                let fallback =
+                    Some(suite::local_shards(&items, &history, runner, jobs).map_err(planning)?);
+                let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)
+                    .map_err(planning)?;
+                suite::with_local_pool(plan, &items, &history, runner, &args.command, &count)
+                    .map_err(planning)?
             }
-            let items = history.estimate(&files);
-            // Without --shards: as many shards as pay for their runner's start-up.
-            let fallback =
-                Some(suite::local_shards(&items, &history, runner, jobs).map_err(planning)?);
-            let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)
-                .map_err(planning)?;
-            suite::with_local_pool(plan, &items, &history, runner, &args.command, &count)
-                .map_err(planning)?
-        }
+        },
     };
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());

@@ -16,8 +16,11 @@ use std::time::{Duration, Instant};
 use super::wait::{Waited, drain, lock, wait_then_stop};
 use crate::process_group::{self, Group};
 
-/// Lines of stderr kept for the error message of a failed shard.
-const TAIL_LINES: usize = 20;
+/// Lines of stderr kept for the error message of a failed shard, and for
+/// what a failed build said (a compiler's errors run to dozens of lines),
+/// and the most bytes they may hold.
+const TAIL_LINES: usize = 100;
+const TAIL_BYTES: usize = 32 * 1024;
 
 /// Where a runner's output goes.
 #[derive(Clone, Debug)]
@@ -118,7 +121,8 @@ pub fn run(
 /// The last lines of stderr, shared with the thread that reads them, so a
 /// pipe held open by an escaped process cannot block us.
 struct Tail {
-    lines: Arc<Mutex<VecDeque<String>>>,
+    /// The lines, and how many bytes they hold.
+    lines: Arc<Mutex<(VecDeque<String>, usize)>>,
     reader: thread::JoinHandle<()>,
 }
 
@@ -126,14 +130,14 @@ impl Tail {
     fn finish(self) -> String {
         drain(&self.reader);
         let lines = lock(&self.lines);
-        lines.iter().cloned().collect::<Vec<_>>().join("\n")
+        lines.0.iter().cloned().collect::<Vec<_>>().join("\n")
     }
 }
 
 /// Copies stderr to the sink line by line, keeping its last lines.
 fn forward_stderr(group: &mut Group, log: Option<Arc<Mutex<File>>>) -> Tail {
     let stderr = group.child.stderr.take();
-    let lines = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
+    let lines = Arc::new(Mutex::new((VecDeque::with_capacity(TAIL_LINES), 0)));
     let tail = Arc::clone(&lines);
     let reader = thread::spawn(move || {
         let Some(stderr) = stderr else {
@@ -157,10 +161,13 @@ fn forward_stderr(group: &mut Group, log: Option<Arc<Mutex<File>>>) -> Tail {
                 }
             }
             let mut tail = lock(&tail);
-            if tail.len() == TAIL_LINES {
-                tail.pop_front();
+            let (lines, bytes) = &mut *tail;
+            let text = String::from_utf8_lossy(&line).trim_end().to_string();
+            *bytes += text.len();
+            lines.push_back(text);
+            while lines.len() > TAIL_LINES || (*bytes > TAIL_BYTES && lines.len() > 1) {
+                *bytes -= lines.pop_front().map_or(0, |l| l.len());
             }
-            tail.push_back(String::from_utf8_lossy(&line).trim_end().to_string());
         }
     });
     Tail { lines, reader }
@@ -181,7 +188,7 @@ mod tests {
     fn keeps_the_stderr_tail_and_the_exit_code() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("log");
-        let script = "for i in $(seq 1 30); do echo line$i >&2; done; echo out; exit 3";
+        let script = "for i in $(seq 1 130); do echo line$i >&2; done; echo out; exit 3";
         let finished = run(
             "sh",
             &["-c".into(), script.into()],
@@ -195,13 +202,34 @@ mod tests {
         assert_eq!(finished.status.and_then(|s| s.code()), Some(3));
         assert!(!finished.timed_out);
         assert!(
-            finished.stderr_tail.starts_with("line11\n"),
+            finished.stderr_tail.starts_with("line31\n"),
             "{}",
             finished.stderr_tail
         );
-        assert!(finished.stderr_tail.ends_with("line30"));
+        assert!(finished.stderr_tail.ends_with("line130"));
         let text = std::fs::read_to_string(log).unwrap();
         assert!(text.contains("out\n") && text.contains("line1\n"), "{text}");
+    }
+
+    #[test]
+    fn the_stderr_tail_is_bounded_in_bytes_too() {
+        let dir = tempfile::tempdir().unwrap();
+        // 50 lines of 2 KiB: 100 KiB, of which the last 32 KiB are kept.
+        let script = "for i in $(seq 1 50); do printf \"%02048d\\n\" $i >&2; done";
+        let finished = run(
+            "sh",
+            &["-c".into(), script.into()],
+            &[],
+            dir.path(),
+            &Sink::File(dir.path().join("log")),
+            None,
+            None,
+        )
+        .unwrap();
+        let tail = &finished.stderr_tail;
+        assert!(tail.len() <= TAIL_BYTES + TAIL_LINES, "{}", tail.len());
+        assert!(tail.len() >= TAIL_BYTES - 2 * 2048, "{}", tail.len());
+        assert!(tail.ends_with("50"), "the last line is kept");
     }
 
     #[cfg(unix)]

@@ -25,7 +25,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use super::runners::go_args::GoTestArgs;
-use super::runners::{Runner, nextest_listing_args};
+use super::runners::{Runner, argv, nextest_listing_args};
 use crate::escape::control_chars;
 use crate::process::{RunError, Tails};
 
@@ -44,6 +44,10 @@ pub enum CollectError {
         code: String,
         line: String,
     },
+    /// The runner could not build the tests it would list (cargo: a
+    /// compile error). A run of the suite says the same, as results.
+    #[error("`{command}` could not build the tests: {line}")]
+    BuildFailed { command: String, line: String },
     /// The runner listed no test at all.
     #[error("`{command}` lists no test file")]
     Empty { command: String },
@@ -168,7 +172,15 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
                 .collect()
         }
         "nextest" => {
-            let out = run(nextest_list(base), root, &[])?;
+            // 101: cargo nextest's "build failed".
+            let out = match run(nextest_list(base), root, &[]) {
+                Err(CollectError::Failed {
+                    command,
+                    code,
+                    line,
+                }) if code == "101" => return Err(CollectError::BuildFailed { command, line }),
+                other => other?,
+            };
             parse_nextest(&out.stdout).map_err(|reason| out.unreadable(reason.to_string()))?
         }
         "node" => node(base, root)?,
@@ -303,7 +315,7 @@ fn why(stdout: &str, stderr: &str) -> String {
     let line = match (error, detail) {
         (Some(e), Some(d)) if e != d => format!("{e}: {}", d.trim_start_matches('E').trim()),
         (Some(e), _) => e.to_owned(),
-        _ if let Some(compile) = compiler_error(stderr) => compile,
+        _ if let Some(compile) = super::runners::rustc::first_error(stderr) => compile,
         _ => stderr
             .lines()
             .chain(stdout.lines())
@@ -313,33 +325,6 @@ fn why(stdout: &str, stderr: &str) -> String {
             .to_owned(),
     };
     line.chars().take(300).collect()
-}
-
-/// rustc's first error and where it is, with cargo's count: cargo's own
-/// last line (`error: command … cargo test --no-run … exited with code
-/// 101`) says only that the build failed.
-fn compiler_error(stderr: &str) -> Option<String> {
-    let mut lines = stderr.lines().map(str::trim);
-    let error = lines.by_ref().find(|l| {
-        (l.starts_with("error[E") || l.starts_with("error: "))
-            && !l.starts_with("error: could not compile")
-            && !l.starts_with("error: command ")
-            && !l.starts_with("error: aborting")
-    })?;
-    let mut found = error.to_owned();
-    if let Some(at) = lines.next().and_then(|l| l.strip_prefix("--> ")) {
-        found.push_str(" at ");
-        found.push_str(at);
-    }
-    if let Some(cargo) = stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("error: could not compile "))
-    {
-        found.push_str(" (could not compile ");
-        found.push_str(cargo);
-        found.push(')');
-    }
-    Some(found)
 }
 
 fn with_args(base: &[String], extra: &[&str]) -> Vec<String> {
@@ -368,27 +353,33 @@ fn word_index(base: &[String], name: &str) -> Option<usize> {
 /// A pytest plugin of ours: writes every collected item (after `-m`/`-k`
 /// deselection) as a JSON line `[file, node id]`, the file relative to the
 /// current directory. A file beats parsing `-q` output, which `-v` in
-/// `addopts` or a `print` in a conftest would change.
+/// `addopts` or a `print` in a conftest would change. A module that could
+/// not be collected is a line `[file, node id, "error"]`.
 const PYTEST_PLUGIN: &str = r#"
 import json, os
 
-_skipped = []
+_modules = []
 
 def pytest_collectreport(report):
-    # A module skipped as it is collected is a skipped test to pytest: it
-    # is planned, so that it is counted.
-    if report.skipped and "::" not in report.nodeid and report.nodeid.endswith(".py"):
-        _skipped.append(report.nodeid)
+    # A module skipped as it is collected is a skipped test to pytest, and
+    # one that cannot be collected a failed one: both are planned, so that
+    # they are counted.
+    if "::" in report.nodeid or not report.nodeid.endswith(".py"):
+        return
+    if report.skipped:
+        _modules.append([report.nodeid])
+    elif report.failed:
+        _modules.append([report.nodeid, "error"])
 
 def pytest_collection_finish(session):
     rootdir = str(session.config.rootpath)
     here = os.getcwd()
     with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
-        ids = [item.nodeid for item in session.items] + _skipped
-        for nodeid in ids:
+        ids = [[item.nodeid] for item in session.items] + _modules
+        for nodeid, *error in ids:
             module = nodeid.split("::", 1)[0]
             path = os.path.relpath(os.path.join(rootdir, module), here)
-            out.write(json.dumps([path.replace(os.sep, "/"), nodeid]) + "\n")
+            out.write(json.dumps([path.replace(os.sep, "/"), nodeid] + error) + "\n")
 "#;
 
 const PYTEST_PLUGIN_NAME: &str = "pitcrew_collect";
@@ -411,34 +402,81 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
         )));
     };
     let argv = with_args(base, &["--collect-only", "-q", "-p", PYTEST_PLUGIN_NAME]);
-    let ran = match run(
+    let listed = |ran: &Ran| {
+        let text = std::fs::read_to_string(&out_path).map_err(|e| {
+            ran.unreadable(format!(
+                "the collection plugin wrote nothing ({e}); does the command run pytest?"
+            ))
+        })?;
+        parse_pytest(&text).map_err(|reason| ran.unreadable(reason.to_string()))
+    };
+    match run(
         argv,
         root,
         &[("PYTHONPATH", python_path), ("PITCREW_COLLECT_OUT", out)],
     ) {
+        Ok(ran) => Ok(listed(&ran)?.files),
         // 5: no test collected, which the empty list reports better.
         Err(CollectError::Failed { code, command, .. }) if code == "5" => {
-            return Err(CollectError::Empty { command });
+            Err(CollectError::Empty { command })
         }
-        other => other?,
-    };
-    let text = std::fs::read_to_string(&out_path).map_err(|e| {
-        ran.unreadable(format!(
-            "the collection plugin wrote nothing ({e}); does the command run pytest?"
-        ))
-    })?;
-    parse_pytest(&text).map_err(|reason| ran.unreadable(reason.to_string()))
+        // 2 after collection errors: the modules that failed are planned
+        // with the rest, and fail as they run, where pytest's own words
+        // (an import or syntax error) become a failed test that the
+        // report and triage read. Refusing to plan would leave nothing to
+        // read but a line of pitcrew's.
+        Err(CollectError::Failed {
+            code,
+            command,
+            line,
+        }) if code == "2" => {
+            let ran = Ran {
+                command: command.clone(),
+                stdout: String::new(),
+            };
+            match listed(&ran) {
+                Ok(list) if !list.errors.is_empty() => {
+                    tracing::warn!(
+                        "pytest could not collect {}: planned, to fail as it runs",
+                        control_chars(&list.errors.join(", "))
+                    );
+                    Ok(list.files)
+                }
+                _ => Err(CollectError::Failed {
+                    command,
+                    code,
+                    line,
+                }),
+            }
+        }
+        Err(other) => Err(other),
+    }
 }
 
-/// The files of the plugin's JSON lines.
-fn parse_pytest(text: &str) -> Result<Vec<String>, ListingError> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let (file, _id): (String, String) = serde_json::from_str(line)?;
-            Ok(file.strip_prefix("./").unwrap_or(&file).to_owned())
-        })
-        .collect()
+/// What the collection plugin listed: the files, and the modules that
+/// could not be collected.
+#[derive(Debug, Default, PartialEq)]
+struct PytestListing {
+    files: Vec<String>,
+    errors: Vec<String>,
+}
+
+/// The plugin's JSON lines: `[file, node id]`, or `[file, node id,
+/// "error"]` for a module that could not be collected.
+fn parse_pytest(text: &str) -> Result<PytestListing, ListingError> {
+    let mut listing = PytestListing::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<String> = serde_json::from_str(line)?;
+        let [file, id, rest @ ..] = fields.as_slice() else {
+            return Err(ListingError::Missing("a file and a node id on each line"));
+        };
+        let file = file.strip_prefix("./").unwrap_or(file).to_owned();
+        if rest.iter().any(|r| r == "error") {
+            listing.errors.push(id.clone());
+        }
+        listing.files.push(file);
+    }
+    Ok(listing)
 }
 
 // ---------------------------------------------------------------------------
@@ -550,26 +588,11 @@ fn go_list(base: &[String]) -> Vec<String> {
 /// them Jest wrote the list as JSON into the user's file, printed nothing,
 /// and pitcrew found no test file (exit 2).
 fn jest_list(base: &[String]) -> Vec<String> {
-    let mut argv = Vec::with_capacity(base.len() + 1);
-    let mut words = base.iter();
-    while let Some(word) = words.next() {
-        if word == "--" {
-            argv.push(word.clone());
-            argv.extend(words.by_ref().cloned());
-            break;
-        }
-        match word.as_str() {
-            "--json" => {}
-            "--outputFile" => {
-                words.next();
-            }
-            w if w.starts_with("--outputFile=") || w.starts_with("--json=") => {}
-            _ => argv.push(word.clone()),
-        }
-    }
-    let at = argv.iter().position(|a| a == "--").unwrap_or(argv.len());
-    argv.insert(at, "--listTests".into());
-    argv
+    let (words, _) = argv::take_option(base, &["--outputFile"], "");
+    let mut words = argv::without_flags(&words, &["--json"]);
+    let at = words.iter().position(|a| a == "--").unwrap_or(words.len());
+    words.insert(at, "--listTests".into());
+    words
 }
 
 /// `cargo nextest list --message-format json` from `cargo nextest run …`,
@@ -1102,10 +1125,18 @@ mod tests {
             ["x.test.js"]
         );
         assert_eq!(
-            parse_pytest("[\"./tests/test_a.py\", \"tests/test_a.py::t\"]\n").unwrap(),
-            ["tests/test_a.py"]
+            parse_pytest(concat!(
+                "[\"./tests/test_a.py\", \"tests/test_a.py::t\"]\n",
+                "[\"tests/test_b.py\", \"tests/test_b.py\", \"error\"]\n"
+            ))
+            .unwrap(),
+            PytestListing {
+                files: vec!["tests/test_a.py".into(), "tests/test_b.py".into()],
+                errors: vec!["tests/test_b.py".into()],
+            }
         );
         assert!(parse_pytest("not json").is_err());
+        assert!(parse_pytest("[\"only a file\"]").is_err());
         assert!(parse_nextest("{}").is_err());
     }
 

@@ -633,6 +633,13 @@ fn attempt(
         (JunitSource::ConvertGoJson, None) => PathBuf::new(),
     };
     if !junit_path.is_file() {
+        // A build that failed (a Rust compile error) is what failed, in the
+        // compiler's words: results, not a shard that could not run.
+        if !status.success()
+            && let Some(cases) = shard.runner.build_failures(&tail)
+        {
+            return Ok(cases);
+        }
         return Err(shard_error(
             "no-junit",
             format!(

@@ -57,6 +57,10 @@ pub enum PlanningError {
     /// Neither a test list, nor globs, nor a runner to ask.
     #[error("cannot list the tests: no test list, globs, test command or runner")]
     NoListing,
+    /// The runner could not build the tests to list them (a compile
+    /// error): [`build_failed`] plans the run that reports it.
+    #[error("{0}")]
+    BuildFailed(String),
     /// A file, or the runner's listing, that could not be used (the
     /// message is complete: it names the file).
     #[error(transparent)]
@@ -76,7 +80,7 @@ impl PlanningError {
         match self {
             Self::Bad { setting, .. } => Some(*setting),
             Self::NoRunner { .. } => Some(Setting::Runner),
-            Self::NoListing | Self::Input(_) => None,
+            Self::NoListing | Self::Input(_) | Self::BuildFailed(_) => None,
         }
     }
 }
@@ -191,8 +195,10 @@ pub fn files(
         } else {
             command
         };
-        let files = collect::collect(runner, command, &args.root)
-            .map_err(|e| InputError::new(e.to_string()))?;
+        let files = collect::collect(runner, command, &args.root).map_err(|e| match e {
+            collect::CollectError::BuildFailed { .. } => PlanningError::BuildFailed(e.to_string()),
+            e => InputError::new(e.to_string()).into(),
+        })?;
         tracing::info!("{} test files, as listed by the {name} runner", files.len());
         return Ok(files);
     };
@@ -533,7 +539,24 @@ pub fn discovered(
         runner.name(),
         workers.unwrap_or(1)
     );
-    let plan = PlanFile {
+    Some((runner_fills_one_shard(runner), command, workers))
+}
+
+/// The plan when the runner could not build its tests to list them (a
+/// compile error): one shard running the user's command as it is, so that
+/// the build fails there and its errors become the run's failed results,
+/// which the report and triage read. `why` is the listing's one line.
+pub fn build_failed(runner: &dyn Runner, why: &str) -> PlanFile {
+    tracing::warn!(
+        "{}; running the whole suite in one shard to report it",
+        crate::escape::control_chars(why)
+    );
+    runner_fills_one_shard(runner)
+}
+
+/// One shard of no item that the runner fills with what its command runs.
+fn runner_fills_one_shard(runner: &dyn Runner) -> PlanFile {
+    PlanFile {
         plan: Plan {
             shards: vec![split::Shard {
                 index: 1,
@@ -545,8 +568,7 @@ pub fn discovered(
         runner: Some(runner.name().to_owned()),
         split_files: BTreeMap::new(),
         discovered: true,
-    };
-    Some((plan, command, workers))
+    }
 }
 
 /// What `pitcrew test` runs, from its `plan` for `items`: that plan and

@@ -18,6 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod argv;
 mod detect;
 pub mod events;
 mod generic;
@@ -30,6 +31,7 @@ mod node;
 mod playwright;
 mod pytest;
 mod pytest_args;
+pub mod rustc;
 mod vitest;
 pub mod xml;
 
@@ -215,6 +217,13 @@ pub trait Runner: Send + Sync {
     /// item runs the rest of the file, new tests included.
     fn excludes_tests(&self) -> bool {
         false
+    }
+    /// The results a run that failed to build its tests stands for, read
+    /// from the end of the runner's stderr (cargo: a failed case per crate
+    /// that did not compile), or None where the runner's failure is not a
+    /// build's. Go reports its own in its JSON.
+    fn build_failures(&self, _stderr_tail: &str) -> Option<Vec<crate::suite::junit::TestCase>> {
+        None
     }
     /// Whether [`Selection::Discovered`] works: the runner, given no file,
     /// runs what its configuration says, and pitcrew's reporter names each
@@ -596,7 +605,7 @@ impl NameFilter {
 /// The user's `-t`/`--testNamePattern` values (jest, vitest) and the
 /// arguments without them.
 fn take_name_patterns(args: &[String]) -> (Vec<String>, Vec<String>) {
-    take_option(args, &["--testNamePattern"], "-t")
+    argv::take_option(args, &["--testNamePattern"], "-t")
 }
 
 /// What runners that select tests by file plus a name pattern run: the
@@ -626,38 +635,6 @@ fn files_and_pattern(
         return Err(RunnerError::EmptySelection { runner });
     }
     Ok((files, filter))
-}
-
-/// The arguments without an option (before any `--`, after which they are
-/// the test binaries'), and its values in order: `--long VALUE`,
-/// `--long=VALUE`, `-S VALUE`, `-SVALUE` or `-S=VALUE`.
-fn take_option(args: &[String], long: &[&str], short: &str) -> (Vec<String>, Vec<String>) {
-    let mut out = Vec::with_capacity(args.len());
-    let mut values = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        if arg == "--" {
-            out.push(arg.clone());
-            out.extend(rest.by_ref().cloned());
-            break;
-        }
-        if (!short.is_empty() && arg == short) || long.contains(&arg.as_str()) {
-            values.extend(rest.next().cloned());
-        } else if let Some(value) = long
-            .iter()
-            .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
-        {
-            values.push(value.to_owned());
-        } else if let Some(value) = arg
-            .strip_prefix(short)
-            .filter(|v| !short.is_empty() && !v.is_empty())
-        {
-            values.push(value.strip_prefix('=').unwrap_or(value).to_owned());
-        } else {
-            out.push(arg.clone());
-        }
-    }
-    (out, values)
 }
 
 /// The distinct values of `items`, in first-seen order.

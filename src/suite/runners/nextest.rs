@@ -20,8 +20,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, dedup,
-    finish, insert_before_terminator, split_base, take_option,
+    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit, argv, dedup,
+    finish, insert_before_terminator, split_base,
 };
 use crate::suite::junit::{Outcome, TestCase};
 
@@ -71,12 +71,14 @@ impl Runner for Nextest {
             Selection::FileExcept { .. } => {
                 return Err(RunnerError::ExclusionUnsupported { runner: NAME });
             }
-            Selection::Discovered => {
-                return Err(RunnerError::DiscoveryUnsupported { runner: NAME });
-            }
+            // What the user's command selects: the whole run, planned
+            // when the listing could not build the tests (a compile error,
+            // which the run then reports as failed builds).
+            Selection::Discovered => Vec::new(),
         }
         .join(" | ");
-        if filterset.is_empty() {
+        let discovered = matches!(selection, Selection::Discovered);
+        if filterset.is_empty() && !discovered {
             return Err(RunnerError::EmptySelection { runner: NAME });
         }
         let (junit, junit_text) = absolute_junit(junit_path)?;
@@ -85,10 +87,10 @@ impl Runner for Nextest {
         // ours ran every test of the shard's binaries and every test of the
         // user's set, in every shard. Ours must narrow theirs.
         let (args, users) = take_filtersets(&args);
-        let filterset = if users.is_empty() {
-            filterset
-        } else {
-            format!("(({})) & ({filterset})", users.join(") | ("))
+        let filterset = match (users.is_empty(), discovered) {
+            (true, _) => filterset,
+            (false, true) => format!("({})", users.join(") | (")),
+            (false, false) => format!("(({})) & ({filterset})", users.join(") | (")),
         };
 
         let config_path = config_path(&junit);
@@ -104,17 +106,24 @@ impl Runner for Nextest {
         let skipped = matches!(selection, Selection::Files(_));
         write_config(&config_path, &junit_text, user_profile.as_deref(), skipped)?;
 
-        let ours = vec![
+        let mut ours = vec![
             "--no-fail-fast".to_owned(),
             "--profile".to_owned(),
             PROFILE.to_owned(),
             "--tool-config-file".to_owned(),
             format!("{PROFILE}:{config_text}"),
-            "-E".to_owned(),
-            filterset,
         ];
+        if !filterset.is_empty() {
+            ours.extend(["-E".to_owned(), filterset]);
+        }
         let args = insert_before_terminator(&args, &["--"], ours);
         finish(program, args, Vec::new(), JunitSource::File(junit))
+    }
+
+    /// A build that failed: one errored case per crate target that did
+    /// not compile, with rustc's words.
+    fn build_failures(&self, stderr_tail: &str) -> Option<Vec<TestCase>> {
+        super::rustc::build_failures(stderr_tail)
     }
 
     /// `binary_id test_name`, as nextest itself prints a test.
@@ -166,14 +175,14 @@ fn filterset_string(value: &str) -> String {
 /// The arguments without a `--profile`/`-P` option (before any `--`), and
 /// the profile it named (the last, as nextest takes).
 fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
-    let (args, mut profiles) = take_option(args, &["--profile"], "-P");
+    let (args, mut profiles) = argv::take_option(args, &["--profile"], "-P");
     (args, profiles.pop())
 }
 
 /// The arguments without the user's filtersets (`-E`, `--filterset`, or
 /// the older `--filter-expr`, before any `--`), and the filtersets.
 fn take_filtersets(args: &[String]) -> (Vec<String>, Vec<String>) {
-    take_option(args, &["--filterset", "--filter-expr"], "-E")
+    argv::take_option(args, &["--filterset", "--filter-expr"], "-E")
 }
 
 /// Options of `cargo nextest run` that `cargo nextest list` refuses (nextest
@@ -217,7 +226,7 @@ const RUN_ONLY_FLAGS: &[&str] = &[
 pub fn listing_args(args: &[String]) -> Vec<String> {
     let mut args = args.to_vec();
     for (long, short) in RUN_ONLY_WITH_VALUE {
-        args = take_option(&args, long, short).0;
+        args = argv::take_option(&args, long, short).0;
     }
     let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
     let mut index = 0;

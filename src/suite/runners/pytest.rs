@@ -173,6 +173,11 @@ pub(super) fn node_id(test: &TestRef) -> Option<String> {
         let file = file.strip_prefix("./").unwrap_or(file);
         let dotted = file.replace('/', ".");
         let module = dotted.strip_suffix(".py").unwrap_or(&dotted);
+        // A module's own result (skipped or not collected) is named as the
+        // dotted module, in no class: its node id is the file.
+        if classname.is_empty() && name == module {
+            return Some(file.to_owned());
+        }
         let classes = classes_after_module(classname, module).unwrap_or_default();
         return Some(join_node_id(file, &classes, name));
     }
@@ -438,6 +443,11 @@ mod tests {
             (
                 test_ref(Some("./tests/test_a.py"), "tests.test_a", "test_z"),
                 "tests/test_a.py::test_z",
+            ),
+            // The module's own result: it failed to import, or skipped.
+            (
+                test_ref(Some("tests/test_a.py"), "", "tests.test_a"),
+                "tests/test_a.py",
             ),
         ];
         for (test, expected) in cases {

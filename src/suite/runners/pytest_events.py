@@ -192,19 +192,29 @@ def pytest_collection_finish(session):
 
 def pytest_collectreport(report):
     # A module skipped as it is collected (`pytest.skip(...,
-    # allow_module_level=True)`) is one skipped test to pytest, named as its
-    # JUnit names it: no class, the module's dotted path.
-    if _reporter is None or not report.skipped or "::" in report.nodeid:
+    # allow_module_level=True)`) is one skipped test to pytest, and one that
+    # cannot be collected (an import or syntax error) one errored test:
+    # both named as its JUnit names them, no class, the module's dotted
+    # path. The collection error is what failed, so it is what triage reads.
+    if _reporter is None or "::" in report.nodeid or not report.nodeid:
         return
-    if not report.nodeid.endswith(".py"):
+    if report.skipped and report.nodeid.endswith(".py"):
+        outcome = "skipped"
+    elif report.failed:
+        outcome = "errored"
+    else:
         return
     path = os.path.join(_reporter.rootdir, report.nodeid)
     names = _reporter.identity_of(report.nodeid, path)
     module = names["path"][0]
-    record = dict(event="case", file=names["file"], path=[], name=module, outcome="skipped")
-    message, _ = _why(report)
+    record = dict(event="case", file=names["file"], path=[], name=module, outcome=outcome)
+    message, details = _why(report)
     if message:
         record["message"] = message
+    if outcome == "errored":
+        record["type"] = "collection"
+        if details:
+            record["details"] = details[:_MAX_DETAILS]
     _reporter.write(record)
 
 
