@@ -115,6 +115,23 @@ fn go_packages_and_flags_of_the_command_are_the_users_selection() {
         (code, names),
         (0, vec!["TestA".into(), "TestB".into(), "TestTagged".into()])
     );
+    // `go test` alone tests the current folder's package, as go does: in
+    // a/, TestA only (it was the module's every package).
+    let (code, names) = run(&root.join("a"), env, &shards, &["go", "test"]);
+    assert_eq!((code, names), (0, vec!["TestA".into()]));
+    // At the module's root, whose package has no test, it says so and why.
+    fs::write(root.join("doc.go"), "package m\n").unwrap();
+    let out = common::cli::command(root)
+        .env("GOCACHE", &cache)
+        .args(["test", "--", "go", "test"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("`go test ./...` tests them all"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]

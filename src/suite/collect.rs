@@ -49,8 +49,8 @@ pub enum CollectError {
     #[error("`{command}` could not build the tests: {line}")]
     BuildFailed { command: String, line: String },
     /// The runner listed no test at all.
-    #[error("`{command}` lists no test file")]
-    Empty { command: String },
+    #[error("`{command}` lists no test file{hint}")]
+    Empty { command: String, hint: &'static str },
     /// The runner did not finish listing within its deadline.
     #[error(
         "`{command}` did not list the tests within {seconds} s (PITCREW_COLLECT_TIMEOUT): its group was killed"
@@ -196,8 +196,14 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
         .into_iter()
         .collect();
     if files.is_empty() {
+        let alone = runner.name() == "go" && go_list(base).last().is_some_and(|p| p == ".");
         return Err(CollectError::Empty {
             command: shown(base),
+            hint: if alone {
+                " in this folder (`go test` alone tests the current folder's package; `go test ./...` tests them all)"
+            } else {
+                ""
+            },
         });
     }
     Ok(files)
@@ -418,7 +424,7 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
         Ok(ran) => Ok(listed(&ran)?.files),
         // 5: no test collected, which the empty list reports better.
         Err(CollectError::Failed { code, command, .. }) if code == "5" => {
-            Err(CollectError::Empty { command })
+            Err(CollectError::Empty { command, hint: "" })
         }
         // 2 after collection errors: the modules that failed are planned
         // with the rest, and fail as they run, where pytest's own words
@@ -570,8 +576,10 @@ fn go_list(base: &[String]) -> Vec<String> {
         .unwrap_or(base.len());
     let args = GoTestArgs::parse(&base[after_test.min(base.len())..]);
     let mut packages = args.packages.clone();
+    // As go reads it: `go test` alone tests the package in the current
+    // folder, not the module's every package (`./...`).
     if packages.is_empty() {
-        packages.push("./...".into());
+        packages.push(".".into());
     }
     let mut argv = vec![program, "list".into()];
     // `-tags` and the module flags decide which files and packages exist.
@@ -1072,7 +1080,7 @@ mod tests {
             go_list(&argv(&["go", "test", "-race", "./pkg/..."]))[4..],
             argv(&["./pkg/..."])
         );
-        assert_eq!(go_list(&argv(&["go", "test"]))[4..], argv(&["./..."]));
+        assert_eq!(go_list(&argv(&["go", "test"]))[4..], argv(&["."]));
         // A flag's value is no package, and `-tags` decides which test
         // files exist (`//go:build integ`).
         assert_eq!(
@@ -1084,7 +1092,7 @@ mod tests {
                 "integ",
                 "-f",
                 "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}",
-                "./...",
+                ".",
             ])
         );
     }
