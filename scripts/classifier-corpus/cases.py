@@ -3621,3 +3621,491 @@ rust("b11-doctest-fails", "assertion", "test",
 rust("b11-doctest-compile", "compile", "general",
      "/// Parses a port.\n///\n/// ```\n/// let p: u16 = app::port(\"80\");\n/// assert_eq!(p, 80);\n/// ```\npub fn port(s: &str) -> Option<u16> { s.parse().ok() }\n",
      cmd="cargo test --offline --doc", expect=r"error\[E0308\]|mismatched types")
+
+# --- twelfth batch (ids b12-…): failure families the corpus was thin on, the
+# ones a CI job hits outside its code as much as in it: a disk that is full
+# (cp, tar, node, a test writing a file), a process killed by signal 9 (a
+# shell's and make's `Killed`), Python's `MemoryError`, too many open files
+# (Python and node); crashes and exception families (a segfault under
+# Python, `RecursionError` inside json, `UnicodeDecodeError`, a locale that
+# is not installed, node's call stack exceeded and an unhandled rejection,
+# Java's `StackOverflowError`, Rust's overflow, division by zero, stack
+# overflow, a panic with a backtrace, a doc-test that unwraps an error);
+# flaky networks (a socket hang up and a reset connection, a read timeout, a
+# server that closes without answering, TLS: a self-signed certificate under
+# Python, node and curl, https to a plain-HTTP port; HTTP 503 and 429 from a
+# service; Maven's central repository unreachable; a pytest fixture whose
+# database refuses connections); permissions (a script without its execute
+# bit, node's `EACCES`); environment and configuration (docker without a
+# daemon, a Maven POM that does not parse, cargo's `--locked` with a stale
+# `Cargo.lock` and an unknown feature, `npm ci` with a lockfile out of sync,
+# pytest's `--strict-markers` and a parametrize naming no argument);
+# installs (`pip check` on a broken environment, a hash that does not match,
+# apt's unknown package, tsx and vitest importing what is not there); pytest
+# (a conftest that does not import or parse, pytest-timeout 2.4.0's signal
+# and thread methods, `pytest.raises` with a `match` that fails and with no
+# exception raised, exception families inside a test); vitest 4.1.12 (a hook
+# timeout, `toHaveBeenCalledWith`, `rejects`); and JUnit 5 (Debian's junit5
+# 5.9.2 console launcher, with its XML report: `assertEquals`,
+# `assertThrows`, an exception in a test, `@Timeout`). Labels per DESIGN.md:
+# a full disk, a kill by signal 9, `MemoryError` and too many open files are
+# `resource`; a crash or an exception of the code `runtime`; a reset, timed
+# out, refused, TLS-failed or 5xx/429 connection to another service
+# `network` (also when the client's own timeout ends it, and when it fails a
+# test's fixture); a permission denied, a missing daemon, a locale not
+# installed, a stale lockfile and a runner's option or marker error `config`;
+# a missing or conflicting package or a hash mismatch `dependency`. The
+# Python tools live in a venv of their own (`venv-b12`, `$B12_VENV`). Each
+# case's label and marker were written, and committed, before its first run.
+B12 = 'PATH="$B12_VENV/bin:$PATH" '
+B12_PYTEST = B12 + "python -m pytest -q -p no:cacheprovider --junitxml=report.xml"
+
+
+def b12_pytest(id, category, specialty, test, expect, extra=None, args="", **kw):
+    kw.setdefault("report", ("junit", "report.xml"))
+    case("pytest/" + id, "pytest", category, specialty, "python", {"tests/test_app.py": test, **(extra or {})},
+         f"{B12_PYTEST} {args} tests", shown_cmd=f"pytest {args}".strip(), expect=expect, **kw)
+
+
+# A server in the background for a client to fail against: `serve` is run
+# with python, the client's status is the case's.
+def with_server(server_cmd, client_cmd):
+    return f"{server_cmd} & srv=$!; sleep 1; {client_cmd}; rc=$?; kill $srv 2>/dev/null; exit $rc"
+
+
+SELF_SIGNED = ("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 "
+               "-subj /CN=localhost 2>/dev/null")
+TLS_SERVER = """import http.server, ssl
+srv = http.server.HTTPServer(('127.0.0.1', 8443), http.server.SimpleHTTPRequestHandler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain('cert.pem', 'key.pem')
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()
+"""
+# Accepts, then never answers (read timeouts).
+SILENT_SERVER = """import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', 8081)); s.listen(8)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+"""
+# Accepts, reads the request, then resets the connection (SO_LINGER 0).
+RESET_SERVER = """import socket, struct
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', 8082)); s.listen(8)
+while True:
+    c, _ = s.accept(); c.recv(4096)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0)); c.close()
+"""
+# Accepts, reads the request, closes without an answer.
+CLOSE_SERVER = """import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', 8083)); s.listen(8)
+while True:
+    c, _ = s.accept(); c.recv(4096); c.close()
+"""
+# Answers every request with one status.
+STATUS_SERVER = """import http.server, sys
+code = int(sys.argv[1])
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(code); self.send_header('Retry-After', '30'); self.end_headers()
+        self.wfile.write(b'{"error": "try again later"}')
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(('127.0.0.1', 8084), H).serve_forever()
+"""
+
+# Resources: a full disk, a kill by signal 9, memory, open files.
+script("disk/b12-cp-enospc", "bash", "resource", "general", "other",
+       {"dist/app.tar": "x" * 20000},
+       "cp dist/app.tar /dev/full", r"No space left on device", shown_cmd="cp dist/app.tar /mnt/cache/")
+script("disk/b12-tar-enospc", "bash", "resource", "general", "other",
+       {"build/index.html": "<html></html>\n" * 500, "build/app.js": "console.log(1);\n" * 500},
+       "tar -cf /dev/full build", r"No space left on device", shown_cmd="tar -cf /mnt/artifacts/build.tar build")
+script("disk/b12-node-enospc", "node", "resource", "general", "javascript",
+       {"scripts/bundle.js": "const fs = require('fs');\nconst out = 'x'.repeat(1 << 16);\n"
+        "fs.writeFileSync(process.argv[2], out);\nconsole.log('bundle written');\n"},
+       "node scripts/bundle.js /dev/full", r"ENOSPC", shown_cmd="node scripts/bundle.js dist/bundle.js")
+b12_pytest("b12-enospc-in-test", "resource", "general", """
+def test_exports_report(tmp_path):
+    with open('/dev/full', 'w') as f:
+        f.write('id,total\\n' * 1000)
+""", r"No space left on device")
+script("oom/b12-node-killed", "node", "resource", "general", "javascript",
+       {"scripts/build.js": "const rows = [];\nfor (let i = 0; i < 1000; i++) rows.push('x'.repeat(1000));\n"
+        "process.kill(process.pid, 'SIGKILL');\n"},
+       "node scripts/build.js; exit $?", r"Killed", shown_cmd="node scripts/build.js")
+script("oom/b12-make-killed", "make", "resource", "general", "other",
+       {"Makefile": "build:\n\tsh -c 'echo linking app; kill -9 $$$$'\n"},
+       "make build", r"Killed", shown_cmd="make build")
+script("oom/b12-python-memoryerror", "python", "resource", "general", "python",
+       {"etl/load.py": "def load(n):\n    return [0] * n\n\n\nrows = load(10 ** 13)\nprint(len(rows))\n"},
+       "python3 etl/load.py", r"MemoryError", shown_cmd="python etl/load.py")
+script("resource/b12-python-emfile", "python", "resource", "general", "python",
+       {"scan.py": "import os\n\nhandles = []\nfor i in range(500):\n    handles.append(open(__file__))\n"},
+       "ulimit -n 64; python3 scan.py", r"Too many open files", shown_cmd="python scan.py")
+script("resource/b12-node-emfile", "node", "resource", "general", "javascript",
+       {"scan.js": "const fs = require('fs');\nconst fds = [];\nfor (let i = 0; i < 500; i++) fds.push(fs.openSync(__filename, 'r'));\n"},
+       "ulimit -n 64; node scan.js", r"EMFILE", shown_cmd="node scan.js")
+
+# Crashes and exception families.
+script("python/b12-segfault", "python", "runtime", "general", "python",
+       {"native.py": "import ctypes\n\nprint('loading native module')\nctypes.string_at(0)\n"},
+       "python3 native.py; exit $?", r"Segmentation fault", shown_cmd="python native.py")
+script("python/b12-recursion-json", "python", "runtime", "general", "python",
+       {"dump.py": "import json\n\ntree = []\nnode = tree\nfor _ in range(5000):\n    child = []\n    node.append(child)\n    node = child\n"
+        "print(json.dumps(tree))\n"},
+       "python3 dump.py", r"RecursionError", shown_cmd="python dump.py")
+script("python/b12-unicode-decode", "python", "runtime", "general", "python",
+       {"read.py": "with open('data/customers.csv', encoding='utf-8') as f:\n    rows = f.read().splitlines()\nprint(len(rows))\n"},
+       "mkdir -p data && printf 'id,name\\n1,M\\xfcller\\n' > data/customers.csv && python3 read.py",
+       r"UnicodeDecodeError", shown_cmd="python read.py")
+script("python/b12-locale", "python", "config", "general", "python",
+       {"report.py": "import locale\n\nlocale.setlocale(locale.LC_ALL, 'de_DE.UTF-8')\nprint(locale.currency(1234.5))\n"},
+       "python3 report.py", r"unsupported locale setting", shown_cmd="python report.py")
+script("node/b12-call-stack", "node", "runtime", "general", "javascript",
+       {"tree.js": "function depth(node) { return 1 + depth({ parent: node }); }\nconsole.log(depth({}));\n"},
+       "node tree.js", r"Maximum call stack size exceeded", shown_cmd="node tree.js")
+script("node/b12-unhandled-rejection", "node", "runtime", "general", "javascript",
+       {"worker.js": "async function connect() {\n  await new Promise((r) => setTimeout(r, 10));\n  return Promise.reject('queue closed');\n}\n"
+        "connect();\n"},
+       "node worker.js", r"UnhandledPromiseRejection|unhandled", shown_cmd="node worker.js")
+script("java/b12-stackoverflow", "java", "runtime", "general", "java",
+       {"Tree.java": "public class Tree {\n  static int depth(int n) { return depth(n + 1) + 1; }\n"
+        "  public static void main(String[] a) { System.out.println(depth(0)); }\n}\n"},
+       "java -Xss512k Tree.java", r"StackOverflowError", shown_cmd="java -jar app.jar")
+rust("b12-overflow", "runtime", "general",
+     "pub fn total(xs: &[u8]) -> u8 { xs.iter().fold(0, |a, b| a + b) }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+     "    fn totals() {\n        assert_eq!(super::total(&[200, 100]), 44);\n    }\n}\n", expect=r"attempt to add with overflow")
+rust("b12-divide-zero", "runtime", "general",
+     "pub fn mean(xs: &[u32]) -> u32 { xs.iter().sum::<u32>() / xs.len() as u32 }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+     "    fn empty_mean() {\n        assert_eq!(super::mean(&[]), 0);\n    }\n}\n", expect=r"attempt to divide by zero")
+rust("b12-stack-overflow", "runtime", "general",
+     "pub fn depth(n: u64) -> u64 { if n == u64::MAX { 0 } else { 1 + depth(n + 1) } }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n"
+     "    fn deep() {\n        assert!(super::depth(0) > 0);\n    }\n}\n", expect=r"has overflowed its stack")
+rust("b12-panic-backtrace", "runtime", "general",
+     "pub struct Ledger { balance: i64 }\n\nimpl Ledger {\n    pub fn withdraw(&mut self, n: i64) {\n"
+     "        if n > self.balance {\n            panic!(\"invariant violated: balance {} below withdrawal {}\", self.balance, n);\n"
+     "        }\n        self.balance -= n;\n    }\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn withdraws() {\n"
+     "        let mut l = super::Ledger { balance: 5 };\n        l.withdraw(10);\n    }\n}\n",
+     cmd="RUST_BACKTRACE=1 cargo test --offline -q", shown_cmd="cargo test", expect=r"stack backtrace")
+rust("b12-doctest-unwrap", "runtime", "general",
+     "/// Reads a port.\n///\n/// ```\n/// let p = app::port(\"http\").unwrap();\n/// assert_eq!(p, 80);\n/// ```\n"
+     "pub fn port(s: &str) -> Result<u16, std::num::ParseIntError> { s.parse() }\n",
+     cmd="cargo test --offline --doc", expect=r"called `Result::unwrap\(\)` on an `Err`")
+
+# Networks that fail.
+script("net/b12-node-socket-hang-up", "node", "network", "general", "javascript",
+       {"serve.py": CLOSE_SERVER, "ping.js": "const http = require('http');\n"
+        "http.get('http://127.0.0.1:8083/health', (res) => console.log(res.statusCode)).on('error', (e) => { throw e; });\n"},
+       with_server("python3 serve.py", "node ping.js"), r"socket hang up", shown_cmd="node scripts/ping.js")
+script("net/b12-node-econnreset", "node", "network", "general", "javascript",
+       {"serve.py": RESET_SERVER, "sync.mjs": "const res = await fetch('http://127.0.0.1:8082/v1/sync');\nconsole.log(await res.json());\n"},
+       with_server("python3 serve.py", "node sync.mjs"), r"ECONNRESET|other side closed", shown_cmd="node scripts/sync.mjs")
+script("net/b12-node-fetch-timeout", "node", "network", "general", "javascript",
+       {"serve.py": SILENT_SERVER, "sync.mjs": "const res = await fetch('http://127.0.0.1:8081/v1/sync', { signal: AbortSignal.timeout(1000) });\n"
+        "console.log(res.status);\n"},
+       with_server("python3 serve.py", "node sync.mjs"), r"TimeoutError|aborted due to timeout", shown_cmd="node scripts/sync.mjs")
+script("net/b12-python-read-timeout", "python", "network", "general", "python",
+       {"serve.py": SILENT_SERVER, "fetch.py": "from urllib.request import urlopen\n\n"
+        "print(urlopen('http://127.0.0.1:8081/api/rates', timeout=1).read())\n"},
+       with_server("python3 serve.py", "python3 fetch.py"), r"timed out", shown_cmd="python scripts/fetch_rates.py")
+script("net/b12-python-connreset", "python", "network", "general", "python",
+       {"serve.py": RESET_SERVER, "fetch.py": "import http.client\n\nc = http.client.HTTPConnection('127.0.0.1', 8082, timeout=5)\n"
+        "c.request('GET', '/api/rates')\nprint(c.getresponse().read())\n"},
+       with_server("python3 serve.py", "python3 fetch.py"), r"ConnectionResetError|Connection reset by peer",
+       shown_cmd="python scripts/fetch_rates.py")
+script("net/b12-python-remote-disconnected", "python", "network", "general", "python",
+       {"serve.py": CLOSE_SERVER, "fetch.py": "from urllib.request import urlopen\n\n"
+        "print(urlopen('http://127.0.0.1:8083/api/rates', timeout=5).read())\n"},
+       with_server("python3 serve.py", "python3 fetch.py"), r"RemoteDisconnected|closed connection without response",
+       shown_cmd="python scripts/fetch_rates.py")
+script("net/b12-python-tls-self-signed", "python", "network", "general", "python",
+       {"serve.py": TLS_SERVER, "fetch.py": "from urllib.request import urlopen\n\n"
+        "print(urlopen('https://localhost:8443/', timeout=5).status)\n"},
+       SELF_SIGNED + " && " + with_server("python3 serve.py", "python3 fetch.py"), r"CERTIFICATE_VERIFY_FAILED",
+       shown_cmd="python scripts/healthcheck.py")
+script("net/b12-python-tls-wrong-version", "python", "network", "general", "python",
+       {"serve.py": "import http.server\nhttp.server.HTTPServer(('127.0.0.1', 8085), http.server.SimpleHTTPRequestHandler).serve_forever()\n",
+        "fetch.py": "from urllib.request import urlopen\n\nprint(urlopen('https://127.0.0.1:8085/', timeout=5).status)\n"},
+       with_server("python3 serve.py", "python3 fetch.py"), r"WRONG_VERSION_NUMBER|wrong version number|record layer failure",
+       shown_cmd="python scripts/healthcheck.py")
+script("net/b12-node-tls-self-signed", "node", "network", "general", "javascript",
+       {"serve.py": TLS_SERVER, "ping.mjs": "const res = await fetch('https://localhost:8443/');\nconsole.log(res.status);\n"},
+       SELF_SIGNED + " && " + with_server("python3 serve.py", "node ping.mjs"), r"self[- ]signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT",
+       shown_cmd="node scripts/ping.mjs")
+script("net/b12-curl-tls-self-signed", "curl", "network", "general", "other",
+       {"serve.py": TLS_SERVER},
+       SELF_SIGNED + " && " + with_server("python3 serve.py", "curl -sS --fail https://localhost:8443/ -o /dev/null"),
+       r"SSL certificate problem", shown_cmd="curl -sS --fail https://artifacts.internal/build.tar -o build.tar")
+script("net/b12-curl-503", "curl", "network", "general", "other",
+       {"serve.py": STATUS_SERVER},
+       with_server("python3 serve.py 503", "curl -sS --fail http://127.0.0.1:8084/api/deploy -o /dev/null"),
+       r"returned error: 503", shown_cmd="curl -sS --fail https://deploy.example.com/api/deploy")
+script("net/b12-python-429", "python", "network", "general", "python",
+       {"serve.py": STATUS_SERVER, "publish.py": "from urllib.request import urlopen\n\n"
+        "print(urlopen('http://127.0.0.1:8084/v2/releases', timeout=5).read())\n"},
+       with_server("python3 serve.py 429", "python3 publish.py"), r"HTTP Error 429", shown_cmd="python scripts/publish.py")
+script("mvn/b12-central-unreachable", "mvn", "network", "general", "java",
+       {"pom.xml": "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n"
+        "  <groupId>com.example</groupId>\n  <artifactId>app</artifactId>\n  <version>1.0.0</version>\n"
+        "  <properties><maven.compiler.release>17</maven.compiler.release></properties>\n</project>\n",
+        "src/main/java/com/example/App.java": "package com.example;\npublic class App {}\n"},
+       "mvn -B -Dmaven.repo.local=$PWD/.m2 compile", r"Could not transfer|Unknown host|resolve", shown_cmd="mvn -B compile",
+       timeout=240)
+b12_pytest("b12-fixture-db-refused", "network", "general", """
+import socket
+
+import pytest
+
+
+@pytest.fixture
+def db():
+    conn = socket.create_connection(('127.0.0.1', 5432), timeout=3)
+    yield conn
+    conn.close()
+
+
+def test_saves_order(db):
+    assert db
+""", r"ConnectionRefusedError|Connection refused")
+
+# Permissions, environment, configuration.
+script("bash/b12-not-executable", "bash", "config", "general", "other",
+       {"scripts/deploy.sh": "#!/usr/bin/env bash\necho deploying\n"},
+       "chmod 644 scripts/deploy.sh && ./scripts/deploy.sh", r"Permission denied", shown_cmd="./scripts/deploy.sh")
+script("node/b12-eacces", "node", "config", "general", "javascript",
+       {"scripts/cache.js": "const fs = require('fs');\nfs.mkdirSync('/var/cache/app', { recursive: true });\n"
+        "fs.writeFileSync('/var/cache/app/index.json', '{}');\n"},
+       "chmod -R 755 . && setpriv --reuid=65534 --regid=65534 --clear-groups node scripts/cache.js", r"EACCES",
+       shown_cmd="node scripts/cache.js")
+script("docker/b12-no-daemon", "docker", "config", "general", "other",
+       {"Dockerfile": "FROM python:3.11-slim\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"},
+       "DOCKER_HOST=unix:///tmp/no-docker.sock docker build -t app:ci .", r"[Dd]ocker daemon|docker API|docker\.sock",
+       shown_cmd="docker build -t app:ci .")
+script("mvn/b12-bad-pom", "mvn", "config", "general", "java",
+       {"pom.xml": "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n"
+        "  <groupId>com.example</groupId>\n  <artifactId>app</artifactId>\n  <version>1.0.0</version>\n"
+        "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
+        "    </dependency>\n  </dependencies\n</project>\n"},
+       "mvn -B -o -Dmaven.repo.local=$PWD/.m2 validate", r"Non-parseable POM|Malformed POM|ProjectBuildingException",
+       shown_cmd="mvn -B verify", timeout=240)
+rust("b12-locked-stale", "config", "general", "pub fn f() {}\n",
+     cmd="printf '# This file is automatically @generated by Cargo.\\nversion = 3\\n\\n[[package]]\\nname = \"app\"\\nversion = \"0.0.9\"\\n' > Cargo.lock && cargo build --offline --locked",
+     shown_cmd="cargo build --locked", expect=r"--locked")
+rust("b12-unknown-feature", "config", "general", "pub fn f() {}\n",
+     cmd="cargo build --offline --features tls", shown_cmd="cargo build --features tls",
+     expect=r"does not contain this feature|none of the selected packages contains these features|feature")
+script("npm/b12-ci-out-of-sync", "npm", "config", "general", "javascript",
+       {"package.json": '{"name":"app","version":"1.0.0","dependencies":{"left-pad":"^1.3.0"}}\n',
+        "package-lock.json": '{"name":"app","version":"1.0.0","lockfileVersion":3,"requires":true,'
+        '"packages":{"":{"name":"app","version":"1.0.0"}}}\n'},
+       "npm ci --no-audit --no-fund", r"in sync|Missing: left-pad", shown_cmd="npm ci", timeout=120)
+b12_pytest("b12-strict-markers", "config", "general", """
+import pytest
+
+
+@pytest.mark.slow
+def test_full_import():
+    assert True
+""", r"not found in `markers` configuration option", args="--strict-markers", report=None)
+b12_pytest("b12-parametrize-argname", "config", "general", """
+import pytest
+
+
+@pytest.mark.parametrize('amount', [1, 2])
+def test_rounds(value):
+    assert round(value) == value
+""", r"uses no argument|not found|fixture 'value' not found")
+
+# Installs and missing modules.
+script("pip/b12-check", "pip", "dependency", "general", "python", {},
+       "python3 -m venv v && v/bin/pip install -q --disable-pip-version-check --no-deps pytest==8.3.3 && "
+       "v/bin/pip check --disable-pip-version-check", r"which is not installed", shown_cmd="pip check", timeout=180)
+script("pip/b12-hash-mismatch", "pip", "dependency", "general", "python",
+       {"requirements.txt": "iniconfig==2.0.0 --hash=sha256:" + "0" * 64 + "\n"},
+       "python3 -m venv v && v/bin/pip install --disable-pip-version-check --require-hashes -r requirements.txt",
+       r"DO NOT MATCH THE HASHES", shown_cmd="pip install --require-hashes -r requirements.txt", timeout=180)
+script("apt/b12-unable-to-locate", "apt-get", "dependency", "general", "other", {},
+       "apt-get install -s -y libpitcrew-corpus-nonexistent-dev", r"Unable to locate package",
+       shown_cmd="sudo apt-get install -y libpitcrew-corpus-nonexistent-dev")
+script("tsx/b12-missing-package", "tsx", "dependency", "general", "typescript",
+       {"package.json": '{"name":"app","private":true,"type":"module"}\n',
+        "src/env.ts": "import { z } from 'zod';\n\nexport const Env = z.object({ PORT: z.string() }).parse(process.env);\n"},
+       "tsx src/env.ts", r"Cannot find package 'zod'|ERR_MODULE_NOT_FOUND", node_modules=True, shown_cmd="npx tsx src/env.ts")
+vitest("b12-missing-import", "dependency", "general", """
+import { test, expect } from 'vitest';
+import { price } from './pricing';
+test('prices the cart', () => { expect(price([1, 2])).toBe(3); });
+""", expect=r"Failed to (load|resolve)|Cannot find module|does the file exist")
+
+# pytest.
+b12_pytest("b12-conftest-import", "dependency", "general", """
+def test_upload(s3):
+    assert s3
+""", r"ImportError while loading conftest|No module named", extra={"conftest.py":
+"import pytest\nimport boto3\n\n\n@pytest.fixture\ndef s3():\n    return boto3.client('s3')\n"}, report=None)
+b12_pytest("b12-conftest-syntax", "compile", "general", """
+def test_total(cart):
+    assert cart == []
+""", r"SyntaxError", extra={"tests/conftest.py":
+"import pytest\n\n\n@pytest.fixture\ndef cart()\n    return []\n"}, report=None)
+b12_pytest("b12-timeout-signal", "timeout", "test", """
+import time
+
+
+def test_waits_for_queue():
+    time.sleep(30)
+""", r"Timeout", args="--timeout=2")
+b12_pytest("b12-timeout-thread", "timeout", "test", """
+import time
+
+
+def test_waits_for_worker():
+    time.sleep(30)
+""", r"Timeout", args="--timeout=2 --timeout-method=thread", report=None)
+b12_pytest("b12-raises-match", "assertion", "test", """
+import pytest
+
+
+def parse_port(s):
+    raise ValueError(f'bad port: {s!r}')
+
+
+def test_rejects_port():
+    with pytest.raises(ValueError, match='port must be a number'):
+        parse_port('http')
+""", r"Regex pattern did not match|does not match")
+b12_pytest("b12-did-not-raise", "assertion", "test", """
+import pytest
+
+
+def withdraw(balance, n):
+    return balance - n
+
+
+def test_overdraft():
+    with pytest.raises(ValueError):
+        withdraw(5, 10)
+""", r"DID NOT RAISE")
+b12_pytest("b12-recursion", "runtime", "general", """
+def flatten(xs):
+    return [y for x in xs for y in (flatten(x) if isinstance(x, list) else [x])] + flatten(xs[1:]) if xs else []
+
+
+def test_flatten():
+    assert flatten([1, [2, 3]]) == [1, 2, 3]
+""", r"RecursionError")
+b12_pytest("b12-memoryerror", "resource", "general", """
+def test_preallocates():
+    buf = bytearray(10 ** 14)
+    assert len(buf)
+""", r"MemoryError")
+b12_pytest("b12-unicode-decode", "runtime", "general", """
+def test_reads_legacy_export(tmp_path):
+    path = tmp_path / 'export.csv'
+    path.write_bytes('name\\nJos\\xe9\\n'.encode('latin-1'))
+    assert path.read_text(encoding='utf-8').splitlines()[1] == 'Jos\\xe9'
+""", r"UnicodeDecodeError")
+
+# vitest.
+vitest("b12-hook-timeout", "timeout", "test", """
+import { beforeAll, test, expect } from 'vitest';
+beforeAll(async () => { await new Promise(() => {}); }, 300);
+test('reads the queue', () => { expect(1).toBe(1); });
+""", expect=r"Hook timed out")
+vitest("b12-called-with", "assertion", "test", """
+import { test, expect, vi } from 'vitest';
+const notify = (send: (to: string, body: string) => void) => send('ops@example.com', 'deploy done');
+test('notifies the team', () => {
+  const send = vi.fn();
+  notify(send);
+  expect(send).toHaveBeenCalledWith('team@example.com', 'deploy done');
+});
+""", expect=r"toHaveBeenCalledWith|to have been called with")
+vitest("b12-rejects", "assertion", "test", """
+import { test, expect } from 'vitest';
+const load = async (id: string) => ({ id });
+test('rejects an unknown id', async () => {
+  await expect(load('nope')).rejects.toThrow('not found');
+});
+""", expect=r"resolved|instead of rejecting")
+
+# JUnit 5 through its console launcher, with its XML report.
+JUNIT5 = "/usr/share/java/junit-platform-console-standalone.jar"
+
+
+def junit5(id, category, specialty, test, expect, main=None, **kw):
+    files = {"src/test/java/com/example/CartTest.java": test}
+    if main:
+        files["src/main/java/com/example/Cart.java"] = main
+    kw.setdefault("report", ("junit", "reports/TEST-junit-jupiter.xml"))
+    case("junit5/" + id, "junit5", category, specialty, "java", files,
+         f"javac -d out -cp {JUNIT5} $(find src -name '*.java') && "
+         f"java -jar {JUNIT5} -cp out --select-class com.example.CartTest --reports-dir=reports --disable-banner",
+         shown_cmd="mvn -B test", expect=expect, timeout=180, **kw)
+
+
+CART_JAVA = ("package com.example;\n\nimport java.util.List;\n\npublic class Cart {\n"
+             "  public static int total(List<Integer> prices) {\n    int t = 0;\n"
+             "    for (int i = 1; i < prices.size(); i++) t += prices.get(i);\n    return t;\n  }\n}\n")
+junit5("b12-assert-equals", "assertion", "test", """package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CartTest {
+  @Test
+  void totalsThePrices() {
+    assertEquals(6, Cart.total(List.of(1, 2, 3)));
+  }
+}
+""", r"AssertionFailedError|expected: <6>", main=CART_JAVA)
+junit5("b12-assert-throws", "assertion", "test", """package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CartTest {
+  @Test
+  void rejectsNull() {
+    assertThrows(IllegalArgumentException.class, () -> Cart.total(List.of()));
+  }
+}
+""", r"Expected java\.lang\.IllegalArgumentException to be thrown", main=CART_JAVA)
+junit5("b12-npe", "runtime", "general", """package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CartTest {
+  @Test
+  void readsTheCoupon() {
+    Map<String, String> coupons = Map.of("SPRING", "10");
+    String code = coupons.get("SUMMER");
+    assertEquals(6, code.length());
+  }
+}
+""", r"NullPointerException")
+junit5("b12-timeout", "timeout", "test", """package com.example;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class CartTest {
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.SECONDS)
+  void checksOutQuickly() throws Exception {
+    Thread.sleep(5000);
+  }
+}
+""", r"timed out after")

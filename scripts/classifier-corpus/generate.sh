@@ -5,7 +5,7 @@
 # the insta cases); go, javac, cargo, node, ruby (with ruby-rspec and
 # ruby-minitest) and perl come from the machine (apt: golang-go,
 # default-jdk-headless, ruby, ruby-rspec, ruby-minitest; for b10 chromium,
-# bats and elixir).
+# bats and elixir; for b12 junit5, maven and openssl).
 # Re-runnable: the same cases give the same records, up to durations and pids.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -62,5 +62,12 @@ if [ ! -x "$tools/venv-b11/bin/pylint" ]; then
   python3 -m venv "$tools/venv-b11"
   "$tools/venv-b11/bin/pip" install -q pytest==9.2.0 pylint==4.1.4 pytest-xdist==3.8.0 \
     hypothesis==6.170.17 pytest-timeout==2.4.0
+fi
+if [ ! -x "$tools/venv-b12/bin/pytest" ]; then
+  # The b12 Python tools, in a venv of their own so that pytest-timeout does
+  # not change the other cases. JUnit 5's console launcher comes from the
+  # machine (apt: junit5), docker's client, openssl and mvn too.
+  python3 -m venv "$tools/venv-b12"
+  "$tools/venv-b12/bin/pip" install -q pytest==9.2.0 pytest-timeout==2.4.0
 fi
 exec python3 "$here/generate.py" --tools "$tools" --out "$repo/tests/corpus/classifier/corpus.jsonl" "$@"
