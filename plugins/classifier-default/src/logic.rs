@@ -483,7 +483,8 @@ enum Check {
     /// ` - error: ` right after `file<ext>:12:5` (pyright's diagnostic
     /// position: `app.py:5:13 - error: Argument of type …`).
     DashErrorPosition(&'static [u8]),
-    /// A shell's `Killed` line: exact case, at line start or after a pid.
+    /// A shell's `Killed` line: exact case, at line start or after a pid;
+    /// or make's verdict on a recipe killed (`*** [Makefile:2: build] Killed`).
     ShellKilled,
     /// ruff's full format: `--> ` then `file.py:line:column` on its line,
     /// and a rule code (`E722 `, `F401 `) starting the line before.
@@ -689,6 +690,9 @@ const RULES: &[Rule] = &[
     r("Disk quota exceeded", C::Resource, 0.9),
     r("Too many open files", C::Resource, 0.95),
     r("EMFILE", C::Resource, 0.9).check(Check::Code),
+    // make's verdict on a recipe killed by signal 9 (`make: *** [Makefile:2:
+    // build] Error 137`; the `Killed` form is the shell check's).
+    r("] Error 137", C::Resource, 0.85).check(Check::NoDigitAfter),
     // --- network ----------------------------------------------------------
     r("ECONNREFUSED", C::Network, 0.95).check(Check::Code),
     r("connection refused", C::Network, 0.9),
@@ -743,6 +747,31 @@ const RULES: &[Rule] = &[
     r("rate limit exceeded", C::Network, 0.7),
     r("Network Error", C::Network, 0.7),
     r("500 Internal Server Error", C::Network, 0.7),
+    // A client's read or connect timeout, a server that hung up: Python's
+    // socket timeout (`TimeoutError: timed out`, `socket.timeout`), urllib's
+    // `<urlopen error …>` around any network failure, requests' and httpx's
+    // `ReadTimeout`/`ConnectTimeout`, http.client's `RemoteDisconnected`,
+    // requests' `Connection aborted.`; node's fetch (undici): a timeout
+    // signal, its socket and timeout codes, `other side closed`; curl's
+    // `--fail` on a 5xx or 429, an empty reply, its own timeout.
+    r("TimeoutError: timed out", C::Network, 0.85).lang(L_PY),
+    r("socket.timeout", C::Network, 0.85).lang(L_PY),
+    r("urlopen error", C::Network, 0.85).lang(L_PY),
+    r("ReadTimeout", C::Network, 0.85).check(Check::ExactCase),
+    r("ConnectTimeout", C::Network, 0.85).check(Check::ExactCase),
+    r("RemoteDisconnected", C::Network, 0.9).check(Check::ExactCase),
+    r("closed connection without response", C::Network, 0.9),
+    r("Connection aborted.", C::Network, 0.85),
+    r("aborted due to timeout", C::Network, 0.85),
+    r("UND_ERR_CONNECT_TIMEOUT", C::Network, 0.9).check(Check::Code),
+    r("UND_ERR_HEADERS_TIMEOUT", C::Network, 0.9).check(Check::Code),
+    r("UND_ERR_BODY_TIMEOUT", C::Network, 0.9).check(Check::Code),
+    r("UND_ERR_SOCKET", C::Network, 0.9).check(Check::Code),
+    r("other side closed", C::Network, 0.85),
+    r("The requested URL returned error: ", C::Network, 0.85)
+        .check(Check::HttpStatusFromAnotherService),
+    r("Empty reply from server", C::Network, 0.85),
+    r("Operation timed out after", C::Network, 0.8),
     // --- config -----------------------------------------------------------
     r("environment variable", C::Config, 0.85).check(Check::LineHasAny(ENV_MISSING)),
     r("env var", C::Config, 0.8).check(Check::LineHasAny(ENV_MISSING)),
@@ -921,7 +950,21 @@ const RULES: &[Rule] = &[
         .lang(L_PY),
     r("No configuration provided for", C::Config, 0.88),
     r("find any files to test", C::Config, 0.85).lang(L_JS),
+    // A locale the machine does not have (Python's `locale.Error`, bash's
+    // `setlocale` warning, perl's).
+    r("unsupported locale setting", C::Config, 0.9).lang(L_PY),
+    r("cannot change locale", C::Config, 0.85),
+    r("Setting locale failed", C::Config, 0.8),
+    // A stale `Cargo.lock` under `--locked` (`cannot update the lock file …
+    // because --locked was passed to prevent this`).
+    r("--locked was passed to prevent this", C::Config, 0.9).lang(L_RS),
+    // pytest's parametrize naming an argument the test does not take.
+    r("function uses no argument", C::Config, 0.9).lang(L_PY),
+    r("function uses no fixture", C::Config, 0.9).lang(L_PY),
     // --- dependency -------------------------------------------------------
+    // apt's missing package.
+    r("Unable to locate package", C::Dependency, 0.9),
+    r("has no installation candidate", C::Dependency, 0.88),
     r("Cannot find module", C::Dependency, 0.9),
     r("Module not found", C::Dependency, 0.9),
     r("Can't resolve", C::Dependency, 0.85),
@@ -1286,6 +1329,8 @@ const RULES: &[Rule] = &[
     r("Async callback was not invoked", C::Timeout, 0.9),
     r("Timeout >", C::Timeout, 0.9).lang(L_PY),
     r("from pytest-timeout", C::Timeout, 0.95).lang(L_PY),
+    // pytest-timeout's thread method (`+++++ Timeout +++++`, then stacks).
+    r("+ Timeout +", C::Timeout, 0.9).lang(L_PY),
     r("timed out", C::Timeout, 0.8),
     // CTest's verdict on a test past its TIMEOUT property.
     r("***Timeout", C::Timeout, 0.9),
@@ -1571,6 +1616,14 @@ const RULES: &[Rule] = &[
     lang("Nextest run ID", L_RS),
     // Node's own frames (`at … (node:internal/modules/cjs/loader:1228:15)`).
     lang("node:internal", L_JS),
+    // Node's crash footer (`Node.js v20.20.2`), Maven's banner and
+    // packages, Cargo's files, cargo's doc-test header.
+    lang("Node.js v", L_JS).check(Check::ExactCase),
+    lang("[INFO] BUILD FAILURE", L_JAVA),
+    lang("org.apache.maven", L_JAVA),
+    lang("Cargo.lock", L_RS),
+    lang("Cargo.toml", L_RS),
+    lang("Doc-tests ", L_RS).check(Check::ExactCase),
     // Python tools named in their own usage errors (`pytest: error: …`).
     lang("pytest", L_PY).check(Check::Word),
     lang("mypy", L_PY).check(Check::Word),
@@ -2141,7 +2194,10 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let (ls, _) = line_bounds(t, start, end);
             let ls = content_start(t, ls, start);
             let before = t[ls..start].trim_ascii_end();
-            after_ok && before.last().is_none_or(u8::is_ascii_digit)
+            // After a pid (`line 1:  4242 Killed`), or make's verdict on a
+            // recipe (`make: *** [Makefile:2: build] Killed`).
+            let make = before.last() == Some(&b']') && before.windows(5).any(|w| w == b"*** [");
+            after_ok && (before.last().is_none_or(u8::is_ascii_digit) || make)
         }
         Check::RuffFull => {
             let (ls, le) = line_bounds(t, start, end);
@@ -2407,7 +2463,8 @@ mod tests {
         // 505 for batch b10's 19 rules (482 → 501) and webpack's parse
         // error (502).
         // 530 for batch b11's rules (502 → 526).
-        assert!(RULES.len() <= 530, "{} rules", RULES.len());
+        // 560 for batch b12's rules (526 → 559).
+        assert!(RULES.len() <= 560, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -2537,6 +2594,12 @@ mod tests {
         assert_eq!(c.category, Category::Timeout);
         assert_eq!(c.specialty, Specialty::Test);
         assert!(c.confidence >= 0.9);
+        // pytest-timeout's thread method, after the stacks it dumps.
+        assert_cat(
+            "    time.sleep(30)\n+++++++++++++++++++ Timeout +++++++++++++++++++",
+            "",
+            Category::Timeout,
+        );
         let go = classify(&failure(
             "panic: test timed out after 10m0s",
             "goroutine 7 [running]:",
@@ -2636,6 +2699,11 @@ mod tests {
             Category::Dependency,
         );
         assert_cat(
+            "Reading package lists...\nE: Unable to locate package libfoo-dev",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
             "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree",
             "",
             Category::Dependency,
@@ -2694,6 +2762,21 @@ mod tests {
             Category::Resource,
         );
         assert_cat("E   MemoryError", "", Category::Resource);
+        // make's verdict on a recipe killed by signal 9, in both forms.
+        assert_cat(
+            "linking app\nmake: *** [Makefile:2: build] Killed",
+            "",
+            Category::Resource,
+        );
+        assert_cat(
+            "make[1]: *** [Makefile:7: test] Error 137",
+            "",
+            Category::Resource,
+        );
+        assert_ne!(
+            cat("make: *** [Makefile:7: test] Error 1370"),
+            Category::Resource
+        );
         // Not resource: a word, not the shell's line; a longer number.
         assert_ne!(cat("the worker was killed by the test"), Category::Resource);
         assert_ne!(cat("exit code 1370"), Category::Resource);
@@ -2727,6 +2810,43 @@ mod tests {
         );
         assert_cat("HTTP 502 Bad Gateway", "", Category::Network);
         assert_cat("429 Too Many Requests", "", Category::Network);
+        // Clients' timeouts and servers that hung up: a client's own
+        // timeout is the other service's failure, not a test's time limit.
+        assert_cat(
+            "  File \"/usr/lib/python3.11/socket.py\", line 706, in readinto\n    return self._sock.recv_into(b)\nTimeoutError: timed out",
+            "",
+            Category::Network,
+        );
+        assert_cat(
+            "http.client.RemoteDisconnected: Remote end closed connection without response",
+            "",
+            Category::Network,
+        );
+        assert_cat(
+            "requests.exceptions.ReadTimeout: HTTPConnectionPool(host='api', port=80): Read timed out. (read timeout=5)",
+            "",
+            Category::Network,
+        );
+        assert_cat(
+            "DOMException [TimeoutError]: The operation was aborted due to timeout\n    at node:internal/deps/undici/undici:14976:13",
+            "",
+            Category::Network,
+        );
+        assert_cat(
+            "TypeError: fetch failed\n  [cause]: SocketError: other side closed\n    code: 'UND_ERR_SOCKET'",
+            "",
+            Category::Network,
+        );
+        assert_cat(
+            "curl: (22) The requested URL returned error: 503",
+            "",
+            Category::Network,
+        );
+        // A client error is not another service's failure.
+        assert_ne!(
+            cat("curl: (22) The requested URL returned error: 404"),
+            Category::Network
+        );
     }
 
     // --- lint ------------------------------------------------------------
@@ -3010,6 +3130,23 @@ mod tests {
         assert_eq!(classify(&f).language, Language::Python);
         f.test_name = "src/cart.test.mjs > adds".into();
         assert_eq!(classify(&f).language, Language::Javascript);
+        // Maven's banner, Cargo's lockfile, node's crash footer.
+        assert_eq!(
+            classify(&failure("[INFO] BUILD FAILURE\n[ERROR] boom", "")).language,
+            Language::Java
+        );
+        assert_eq!(
+            classify(&failure(
+                "error: cannot update the lock file /w/Cargo.lock",
+                ""
+            ))
+            .language,
+            Language::Rust
+        );
+        assert_eq!(
+            classify(&failure("Error: boom\n\nNode.js v20.20.2", "")).language,
+            Language::Javascript
+        );
         assert_eq!(
             classify(&with_file("x", "", "Cart.java:12")).language,
             Language::Java
@@ -3730,6 +3867,9 @@ mod tests {
             "go: errors parsing go.mod:\n/w/go.mod:7: unknown directive: requires",
             "go: go.mod file not found in current directory or any parent directory; see 'go help modules'",
             "\nOops! Something went wrong! :(\n\nESLint: 9.1.0\n\nTypeError: Key \"rules\": Key \"react/jsx-key\": Could not find plugin \"react\".",
+            "error: cannot update the lock file /w/Cargo.lock because --locked was passed to prevent this",
+            "In tests/test_app.py::test_rounds: function uses no argument 'amount'",
+            "  File \"/w/report.py\", line 3, in <module>\nlocale.Error: unsupported locale setting",
         ] {
             assert_eq!(cat(text), Category::Config, "{text}");
         }
