@@ -56,6 +56,9 @@
 //! loses its certainty. A stronger rule on the winner's own line is not a
 //! rival: it reads the same diagnostic (`error TS2307: Cannot find module`
 //! is tsc's code and a missing module; the tiers were written for that).
+//! A banner (a tool's line saying that a step failed, not why: `could not
+//! compile`, `Failed building wheel for`) that no other rule of its category
+//! corroborates is capped the same way.
 //!
 //! **Evidence** is the trimmed line holding the winning match, at most 200
 //! characters (a window around the match when the line is longer), cut on a
@@ -299,9 +302,14 @@ fn decide(
             // Other distinct rules of the same category corroborate.
             let others = scan.matched[hit.category as usize].saturating_sub(1).min(2);
             let confidence = rule.conf + 0.03 * f32::from(others);
+            // A banner says that a step failed, not why: alone, with no
+            // other rule of its category to say why, it is not confident.
+            let uncorroborated_banner = rule.flags & BANNER != 0 && others == 0;
             // Only a confident answer can be lowered by a rival: the check
             // is skipped for the rest.
-            if confidence >= CONFIDENT && contested(failure, &hit, &scan.hits) {
+            if confidence >= CONFIDENT
+                && (uncorroborated_banner || contested(failure, &hit, &scan.hits))
+            {
                 confidence.min(CONTESTED)
             } else {
                 confidence
@@ -3572,9 +3580,16 @@ mod tests {
     #[test]
     fn a_banner_is_contested_by_any_other_category_but_the_weak_tier() {
         let banner = "error: could not compile `app` (lib) due to 1 previous error";
+        // Alone, a banner says that a step failed, not why: not confident.
         let alone = classify(&failure(banner, ""));
         assert_eq!(alone.category, Category::Compile);
-        assert!(alone.confidence >= CONFIDENT, "{alone:?}");
+        assert!(alone.confidence <= CONTESTED, "{alone:?}");
+        // Corroborated by another rule of its category, it is.
+        let two =
+            "error: could not compile `app` (lib) due to 1 previous error\nerror during build";
+        let corroborated = classify(&failure(two, ""));
+        assert_eq!(corroborated.category, Category::Compile);
+        assert!(corroborated.confidence >= CONFIDENT, "{corroborated:?}");
         // A build script that panicked: a weaker rule than the banner, of
         // another category, on another line.
         let panicked = classify(&failure(
@@ -3585,9 +3600,7 @@ mod tests {
         assert!(panicked.confidence <= CONTESTED, "{panicked:?}");
         // git's noise (the weak tier) contests nothing.
         let noise = classify(&failure(
-            &format!(
-                "fatal: not a git repository (or any of the parent directories): .git\n{banner}"
-            ),
+            &format!("fatal: not a git repository (or any of the parent directories): .git\n{two}"),
             "",
         ));
         assert_eq!(noise.category, Category::Compile);
