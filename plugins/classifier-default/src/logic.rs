@@ -701,6 +701,11 @@ const RULES: &[Rule] = &[
     // make's verdict on a recipe killed by signal 9 (`make: *** [Makefile:2:
     // build] Error 137`; the `Killed` form is the shell check's).
     r("] Error 137", C::Resource, 0.85).check(Check::NoDigitAfter),
+    // A compiler or linker killed by the OOM killer (gcc's `Killed signal
+    // terminated program cc1plus`, `collect2: fatal error: ld terminated with
+    // signal 9 [Killed]`).
+    r("Killed signal terminated program", C::Resource, 0.9),
+    r("terminated with signal 9", C::Resource, 0.85).check(Check::NoDigitAfter),
     // --- network ----------------------------------------------------------
     r("ECONNREFUSED", C::Network, 0.95).check(Check::Code),
     r("connection refused", C::Network, 0.9),
@@ -780,6 +785,11 @@ const RULES: &[Rule] = &[
         .check(Check::HttpStatusFromAnotherService),
     r("Empty reply from server", C::Network, 0.85),
     r("Operation timed out after", C::Network, 0.8),
+    // Java's TLS failures (Maven, Gradle, any JVM client), node's protocol
+    // error on a TLS handshake.
+    r("SSLHandshakeException", C::Network, 0.9).lang(L_JAVA),
+    r("PKIX path building failed", C::Network, 0.9).lang(L_JAVA),
+    r("EPROTO", C::Network, 0.8).check(Check::Code),
     // --- config -----------------------------------------------------------
     r("environment variable", C::Config, 0.85).check(Check::LineHasAny(ENV_MISSING)),
     r("env var", C::Config, 0.8).check(Check::LineHasAny(ENV_MISSING)),
@@ -973,6 +983,8 @@ const RULES: &[Rule] = &[
     // apt's missing package.
     r("Unable to locate package", C::Dependency, 0.9),
     r("has no installation candidate", C::Dependency, 0.88),
+    // npm's tarball that does not match its lockfile's hash.
+    r("EINTEGRITY", C::Dependency, 0.9).check(Check::Code),
     r("Cannot find module", C::Dependency, 0.9),
     r("Module not found", C::Dependency, 0.9),
     r("Can't resolve", C::Dependency, 0.85),
@@ -2471,8 +2483,8 @@ mod tests {
         // 505 for batch b10's 19 rules (482 → 501) and webpack's parse
         // error (502).
         // 530 for batch b11's rules (502 → 526).
-        // 560 for batch b12's rules (526 → 559).
-        assert!(RULES.len() <= 560, "{} rules", RULES.len());
+        // 570 for batch b12's rules (526 → 565).
+        assert!(RULES.len() <= 570, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -2712,6 +2724,11 @@ mod tests {
             Category::Dependency,
         );
         assert_cat(
+            "npm error code EINTEGRITY\nnpm error sha512-abc integrity checksum failed when using sha512",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
             "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree",
             "",
             Category::Dependency,
@@ -2785,6 +2802,16 @@ mod tests {
             cat("make: *** [Makefile:7: test] Error 1370"),
             Category::Resource
         );
+        assert_cat(
+            "c++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.",
+            "",
+            Category::Resource,
+        );
+        assert_cat(
+            "collect2: fatal error: ld terminated with signal 9 [Killed]",
+            "",
+            Category::Resource,
+        );
         // Not resource: a word, not the shell's line; a longer number.
         assert_ne!(cat("the worker was killed by the test"), Category::Resource);
         assert_ne!(cat("exit code 1370"), Category::Resource);
@@ -2847,6 +2874,11 @@ mod tests {
         );
         assert_cat(
             "curl: (22) The requested URL returned error: 503",
+            "",
+            Category::Network,
+        );
+        assert_cat(
+            "javax.net.ssl.SSLHandshakeException: PKIX path building failed: unable to find valid certification path to requested target",
             "",
             Category::Network,
         );
