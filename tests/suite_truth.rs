@@ -464,6 +464,21 @@ fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
             .contains("not_a_module_pitcrew_knows"),
         "{module:#}"
     );
+    // Where the user asks pytest to go on past it, the other tests run.
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "--continue-on-collection-errors",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 1, 0), "{}", merged["tests"]);
 }
 
 /// A test that fails and whose fixture then fails in teardown: the test's

@@ -426,7 +426,8 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
         Err(CollectError::Failed { code, command, .. }) if code == "5" => {
             Err(CollectError::Empty { command, hint: "" })
         }
-        // 2 after collection errors: the modules that failed are planned
+        // 2 after collection errors (1 under --continue-on-collection-errors,
+        // which counts them as failures): the modules that failed are planned
         // with the rest, and fail as they run, where pytest's own words
         // (an import or syntax error) become a failed test that the
         // report and triage read. Refusing to plan would leave nothing to
@@ -435,7 +436,7 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
             code,
             command,
             line,
-        }) if code == "2" => {
+        }) if code == "2" || code == "1" => {
             let ran = Ran {
                 command: command.clone(),
                 stdout: String::new(),
