@@ -98,6 +98,16 @@ def direct_pytest(path: Path) -> list[Test]:
     return tests
 
 
+def direct_nextest(path: Path) -> list[Test]:
+    """nextest's JUnit: each case's classname is its test binary's id
+    (`semver::test_version`), its name the test's path in the binary."""
+    tests = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        binary, name = case.get("classname", ""), case.get("name", "")
+        tests.append(Test(f"{binary} {name}", (binary, name), junit_outcome(case)))
+    return tests
+
+
 def direct_node(path: Path, root: str) -> list[Test]:
     tests = []
     with open(path, encoding="utf-8") as f:
@@ -150,6 +160,8 @@ def pitcrew_tests(path: Path, kind: str, root: str) -> list[Test]:
         outcome = test.get("outcome", "?")
         if kind == "python":
             tests.append(Test(f"{classname}::{name}", ("", name), outcome))
+        elif kind == "rust":
+            tests.append(Test(f"{classname} {name}", (classname, name), outcome))
         else:
             file = rel(key.get("file") or "", root)
             parts = [file] + ([classname] if classname not in ("", "test") else []) + [name]
@@ -256,6 +268,8 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
                 direct = direct_pytest(d / "direct.xml")
             elif kind in ("jest", "vitest"):
                 direct = direct_json_report(d / "direct.json", root)
+            elif kind == "rust":
+                direct = direct_nextest(d / "direct.xml")
             else:
                 direct = direct_node(d / "direct.jsonl", root)
         except (OSError, ValueError, KeyError, TypeError, ET.ParseError) as e:
@@ -275,12 +289,15 @@ def compare_mode(out: Path, suites: list[str], shards: int) -> int:
                     f"{suite}: the reference has {len(direct)} tests, node's own junit "
                     f"reporter {cases}: the reference is not trustworthy"
                 )
-        if direct_rc not in ("0", "1"):
-            # pytest 2-5, node's crashes: the reference itself is broken.
+        # A test run's codes: 0, or a test failed (nextest: 100).
+        ran = ("0", "100") if kind == "rust" else ("0", "1")
+        if direct_rc not in ran:
+            # pytest 2-5, node's crashes, nextest's build failure: the
+            # reference itself is broken.
             bad = True
             notes.append(
-                f"{suite}: the direct run exited {direct_rc} (not 0 or 1): the reference is "
-                f"not a test run; see {d / 'direct.log'}"
+                f"{suite}: the direct run exited {direct_rc} (not {' or '.join(ran)}): the "
+                f"reference is not a test run; see {d / 'direct.log'}"
             )
         direct_secs = secs(d / "direct.secs")
         rows.append(

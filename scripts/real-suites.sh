@@ -6,8 +6,8 @@
 #                          [--shards N] [--split-args 'ARGS'] [--bench [--reps R]]
 #                          [--out DIR]
 #
-# Each suite is a pinned release from its registry (PyPI sdist or npm
-# tarball, both ship their tests), prepared once under the cache
+# Each suite is a pinned release from its registry (PyPI sdist, npm
+# tarball or crates.io crate, all ship their tests), prepared once under the cache
 # ($PITCREW_REAL_SUITES_CACHE, default ~/.cache/pitcrew-real-suites): a venv
 # per Python suite with pinned test dependencies, `npm install` of pinned
 # dependencies for a node suite. Then, per suite, in its prepared tree:
@@ -42,14 +42,15 @@
 # copy. Direct dependencies are pinned; what they pull in is resolved when a
 # suite is prepared and recorded in its tree's .versions file.
 #
-# Network: only PyPI (pip) and npm (npm), at pinned versions.
+# Network: only PyPI (pip), npm (npm) and crates.io (curl, cargo), at
+# pinned versions.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cache=${PITCREW_REAL_SUITES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pitcrew-real-suites}
-all_suites=more-itertools,python-dateutil,jinja2,attrs,packaging,toolz,cachetools,find-my-way,fast-json-stringify,process-warning,zod,jest-mock-extended
-quick_suites=python-dateutil,find-my-way
+all_suites=more-itertools,python-dateutil,jinja2,attrs,packaging,toolz,cachetools,find-my-way,fast-json-stringify,process-warning,zod,jest-mock-extended,semver
+quick_suites=python-dateutil,find-my-way,semver
 
 # Test tooling, the same in every Python venv.
 pytest_pins=(pytest==8.3.5 pytest-xdist==3.6.1)
@@ -177,6 +178,10 @@ suite_info() {
         # default testMatch, no config; a short suite of two files.
         kind=jest version=4.0.1
         npm_deps=(jest@30.5.2 @jest/globals@30.5.2 lodash.isequal@4.5.0) ;;
+    semver)
+        # cargo nextest: five test binaries (the library's unit tests and
+        # tests/*.rs), no dependency; the crate as crates.io serves it.
+        kind=rust version=1.0.26 ;;
     *)
         echo "real-suites: --suites: unknown suite \`$1\` (known: $all_suites)" >&2
         exit 2 ;;
@@ -210,6 +215,17 @@ prepare() {
         "$tree/.venv/bin/pip" install --quiet "${pytest_pins[@]}" "${test_pins[@]}" >&2
         "$tree/.venv/bin/pip" install --quiet --no-deps "$tree" >&2
         "$tree/.venv/bin/pip" freeze >"$tree/.versions"
+    elif [ "$kind" = rust ]; then
+        log "$name $version: the crate from crates.io"
+        local crate="$cache/downloads/$name-$version.crate"
+        [ -f "$crate" ] || curl -sSfL -o "$crate" "https://static.crates.io/crates/$name/$name-$version.crate"
+        tar xzf "$crate" -C "$tree" --strip-components=1
+        # The direct run's JUnit (under target/nextest/reference/); pitcrew
+        # uses a profile of its own.
+        mkdir -p "$tree/.config"
+        printf '[profile.reference.junit]\npath = "junit.xml"\n' >"$tree/.config/nextest.toml"
+        (cd "$tree" && CARGO_TARGET_DIR="$tree/target" cargo fetch --locked --quiet >&2)
+        { cargo --version; cargo nextest --version | head -n 1; } >"$tree/.versions"
     else
         log "$name $version: npm pack and npm install"
         (cd "$cache/downloads" && npm pack --silent "$name@$version" >/dev/null)
@@ -269,6 +285,15 @@ commands() {
         direct=("${base[@]}" --reporter=json "--outputFile=$ref/direct.json")
         serial=("${base[@]}" --no-file-parallelism)
         parallel=("${base[@]}" --maxWorkers=2) ;;
+    rust)
+        # nextest writes JUnit only under its target dir: the direct run
+        # copies it to the reference.
+        runner=nextest
+        base=(cargo nextest run)
+        direct=(bash -c 'cargo nextest run --no-fail-fast --profile reference; rc=$?
+            cp target/nextest/reference/junit.xml "$0" && exit $rc' "$ref/direct.xml")
+        serial=("${base[@]}" -j 1)
+        parallel=("${base[@]}" -j 2) ;;
     jest)
         runner=jest
         base=(node_modules/.bin/jest)
@@ -290,6 +315,8 @@ junit_args() {
     # The runner's JSON report instead (FILE with .json for .xml).
     vitest) junit=(--reporter=default --reporter=json "--outputFile.json=${1%.xml}.json") ;;
     jest) junit=(--json "--outputFile=${1%.xml}.json") ;;
+    # nextest writes JUnit only under its target dir: no count in the bench.
+    rust) junit=() ;;
     esac
 }
 
@@ -411,11 +438,16 @@ for name in "${chosen[@]}"; do
     suite_info "$name"
     tree=$(prepare "$name")
     export PATH="$tree/.venv/bin:$PATH"
+    # A crate builds into its own tree, not into a CARGO_TARGET_DIR set for
+    # pitcrew's own build (the direct run reads its JUnit there).
+    saved_target=${CARGO_TARGET_DIR-}
+    export CARGO_TARGET_DIR="$tree/target"
     if [ "$bench" = 1 ]; then
         run_bench "$name" "$tree"
     else
         run_compare "$name" "$tree"
     fi
+    if [ -n "$saved_target" ]; then export CARGO_TARGET_DIR=$saved_target; else unset CARGO_TARGET_DIR; fi
     export PATH=${PATH#"$tree/.venv/bin:"}
 done
 
