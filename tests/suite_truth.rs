@@ -839,6 +839,36 @@ fn nextest_a_compile_error_is_a_failed_build_with_rustcs_words() {
     // Triage leads with it as a compile error.
     let report = fs::read_to_string(root.join("pitcrew-report.md")).unwrap();
     assert!(report.contains("compile"), "{report}");
+    // In CI's flow: split plans the one job, whose run reports the build.
+    let cargo = |args: &[&str]| {
+        common::cli::command(root)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let split = cargo(&["split", "-o", "plan.json", "--", "cargo", "nextest", "run"]);
+    assert_eq!(split.status.code(), Some(0), "{}", text(&split));
+    let plan: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["discovered"], true, "{plan:#}");
+    assert_eq!(plan["shards"].as_array().map(Vec::len), Some(1), "{plan:#}");
+    let run = cargo(&[
+        "run",
+        "--shard",
+        "1/1",
+        "--plan",
+        "plan.json",
+        "-o",
+        "shard.json",
+        "--",
+        "cargo",
+        "nextest",
+        "run",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let shard = fs::read_to_string(root.join("shard.json")).unwrap();
+    assert!(shard.contains("error[E0308]"), "{shard}");
 }
 
 /// A shard result, as `pitcrew run` writes it.
