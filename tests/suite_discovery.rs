@@ -182,6 +182,22 @@ fn a_collection_that_fails_is_one_line_and_exit_2() {
         "{}",
         text(&out.stdout)
     );
+    // A folder's conftest that cannot be imported is no test module: the
+    // listing fails, the broken module beside it or not.
+    write(
+        root,
+        "tests/sub/conftest.py",
+        "import no_such_module_here\n",
+    );
+    write(root, "tests/sub/test_s.py", "def test_s(): pass\n");
+    let out = pitcrew(&args, root);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("no_such_module_here"),
+        "{}",
+        text(&out.stderr)
+    );
+    fs::remove_dir_all(root.join("tests/sub")).unwrap();
     // A conftest that cannot be imported stops pytest before any module.
     fs::remove_file(root.join("tests/test_broken.py")).unwrap();
     write(root, "tests/conftest.py", "import no_such_module_here\n");

@@ -443,19 +443,16 @@ fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
             .contains("not_a_module_pitcrew_knows"),
         "{module:#}"
     );
-    // In one shard pytest stops at the error, as it does alone: the other
-    // tests never ran. A retry asks pytest for the module itself (its node
-    // id is the file), and it fails again with the same words.
+    // In one shard too the other module's tests run (pytest alone would
+    // stop at the error, and its retries with it). A retry asks pytest for
+    // the module itself (its node id is the file), and it fails again with
+    // the same words.
     let (out, merged) = local_test(
         dir.path(),
         &["--retries", "1", "--", "python3", "-m", "pytest"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        text(&out).contains("3 failed (2 never ran)"),
-        "{}",
-        text(&out)
-    );
+    assert_eq!(summary(&merged), (3, 2, 1, 0), "{}", merged["tests"]);
     let module = broken(&merged);
     assert_eq!(module["attempts"], 2, "{module:#}");
     assert!(
@@ -464,6 +461,14 @@ fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
             .contains("not_a_module_pitcrew_knows"),
         "{module:#}"
     );
+    // Under -x the listing still sees every module (pytest stops collecting
+    // at the first error there): all three tests are planned and counted.
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "0", "--", "python3", "-m", "pytest", "-x"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged).0, 3, "{}", merged["tests"]);
     // Where the user asks pytest to go on past it, the other tests run.
     let (out, merged) = local_test(
         dir.path(),
@@ -813,7 +818,9 @@ fn nextest_a_compile_error_is_a_failed_build_with_rustcs_words() {
     );
     let out = common::cli::command(root)
         .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(["test", "--retries", "0", "--", "cargo", "nextest", "run"])
+        // As Rust workflows set it: cargo's errors in colour.
+        .env("CARGO_TERM_COLOR", "always")
+        .args(["test", "--retries", "1", "--", "cargo", "nextest", "run"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -824,9 +831,17 @@ fn nextest_a_compile_error_is_a_failed_build_with_rustcs_words() {
         .iter()
         .filter(|t| t["outcome"] == "failed")
         .collect();
-    assert!(!failed.is_empty(), "{merged:#}");
+    // One failure for the crate, not retried (the tree fails to build
+    // again), and nothing else gone wrong.
+    assert_eq!(failed.len(), 1, "{merged:#}");
+    assert!(
+        merged["problems"].as_array().unwrap().is_empty(),
+        "{merged:#}"
+    );
     for build in &failed {
         assert_eq!(build["key"]["name"], "build", "{build:#}");
+        assert_eq!(build["key"]["classname"], "broken", "{build:#}");
+        assert_eq!(build["attempts"], 1, "{build:#}");
         let failure = &build["failure"];
         let message = failure["message"].as_str().unwrap_or_default();
         assert!(
@@ -869,6 +884,11 @@ fn nextest_a_compile_error_is_a_failed_build_with_rustcs_words() {
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     let shard = fs::read_to_string(root.join("shard.json")).unwrap();
     assert!(shard.contains("error[E0308]"), "{shard}");
+    // cargo's other errors (exit 101 too) are no build of the tests: a
+    // mistyped package is one line and exit 2, as before.
+    let typo = cargo(&["test", "--", "cargo", "nextest", "run", "-p", "nope"]);
+    assert_eq!(typo.status.code(), Some(2), "{}", text(&typo));
+    assert!(text(&typo).contains("nope"), "{}", text(&typo));
 }
 
 /// A shard result, as `pitcrew run` writes it.

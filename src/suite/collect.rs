@@ -172,15 +172,7 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
                 .collect()
         }
         "nextest" => {
-            // 101: cargo nextest's "build failed".
-            let out = match run(nextest_list(base), root, &[]) {
-                Err(CollectError::Failed {
-                    command,
-                    code,
-                    line,
-                }) if code == "101" => return Err(CollectError::BuildFailed { command, line }),
-                other => other?,
-            };
+            let out = run(nextest_list(base), root, &[])?;
             parse_nextest(&out.stdout).map_err(|reason| out.unreadable(reason.to_string()))?
         }
         "node" => node(base, root)?,
@@ -196,7 +188,7 @@ fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>,
         .into_iter()
         .collect();
     if files.is_empty() {
-        let alone = runner.name() == "go" && go_list(base).last().is_some_and(|p| p == ".");
+        let alone = runner.name() == "go" && go_names_no_package(base);
         return Err(CollectError::Empty {
             command: shown(base),
             hint: if alone {
@@ -271,12 +263,18 @@ fn run_until(
         return Err(CollectError::TimedOut { command, seconds });
     };
     if !status.success() {
+        let line = control_chars(&why(&output.stdout, &output.stderr)).into_owned();
+        // The tests did not compile (cargo's listing builds them): the
+        // project's failure, which a run reports as failed builds.
+        if super::runners::rustc::is_build_failure(&output.stderr) {
+            return Err(CollectError::BuildFailed { command, line });
+        }
         return Err(CollectError::Failed {
             command,
             code: status
                 .code()
                 .map_or_else(|| "by a signal".into(), |c| c.to_string()),
-            line: control_chars(&why(&output.stdout, &output.stderr)).into_owned(),
+            line,
         });
     }
     // Only the tail is kept: a listing that filled it may have lost its
@@ -305,6 +303,16 @@ fn collect_timeout() -> u64 {
         .unwrap_or(600)
 }
 
+/// The first error of a JSON report's `errors` (Playwright's listing,
+/// when a test file cannot be loaded: `SyntaxError: …/b.spec.js:
+/// Unexpected token (1:66)`), on one line.
+fn json_report_error(stdout: &str) -> Option<String> {
+    let start = stdout.find('{')?;
+    let report: serde_json::Value = serde_json::from_str(stdout[start..].trim()).ok()?;
+    let message = report["errors"].as_array()?.first()?["message"].as_str()?;
+    Some(message.lines().next().unwrap_or(message).trim().to_owned())
+}
+
 /// The most telling line of a failed collection: pytest's `ERROR …` or
 /// `E   …` lines first, else the last line of stderr, else of stdout.
 fn why(stdout: &str, stderr: &str) -> String {
@@ -321,6 +329,7 @@ fn why(stdout: &str, stderr: &str) -> String {
     let line = match (error, detail) {
         (Some(e), Some(d)) if e != d => format!("{e}: {}", d.trim_start_matches('E').trim()),
         (Some(e), _) => e.to_owned(),
+        _ if let Some(load) = json_report_error(stdout) => load,
         _ if let Some(compile) = super::runners::rustc::first_error(stderr) => compile,
         _ => stderr
             .lines()
@@ -360,22 +369,29 @@ fn word_index(base: &[String], name: &str) -> Option<usize> {
 /// deselection) as a JSON line `[file, node id]`, the file relative to the
 /// current directory. A file beats parsing `-q` output, which `-v` in
 /// `addopts` or a `print` in a conftest would change. A module that could
-/// not be collected is a line `[file, node id, "error"]`.
+/// not be collected is a line `[file, node id, "error"]`; anything else
+/// that could not (a folder's conftest) `["", node id, "fatal"]`.
 const PYTEST_PLUGIN: &str = r#"
 import json, os
 
 _modules = []
+_seen = set()
 
 def pytest_collectreport(report):
     # A module skipped as it is collected is a skipped test to pytest, and
     # one that cannot be collected a failed one: both are planned, so that
-    # they are counted.
-    if "::" in report.nodeid or not report.nodeid.endswith(".py"):
+    # they are counted. Anything else that fails (a folder's conftest)
+    # fails the listing.
+    if "::" in report.nodeid or report.nodeid in _seen:
         return
-    if report.skipped:
+    module = report.nodeid.endswith(".py")
+    if report.skipped and module:
         _modules.append([report.nodeid])
     elif report.failed:
-        _modules.append([report.nodeid, "error"])
+        _modules.append([report.nodeid, "error" if module else "fatal"])
+    else:
+        return
+    _seen.add(report.nodeid)
 
 def pytest_collection_finish(session):
     rootdir = str(session.config.rootpath)
@@ -383,6 +399,9 @@ def pytest_collection_finish(session):
     with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
         ids = [[item.nodeid] for item in session.items] + _modules
         for nodeid, *error in ids:
+            if error == ["fatal"]:
+                out.write(json.dumps(["", nodeid, "fatal"]) + "\n")
+                continue
             module = nodeid.split("::", 1)[0]
             path = os.path.relpath(os.path.join(rootdir, module), here)
             out.write(json.dumps([path.replace(os.sep, "/"), nodeid] + error) + "\n")
@@ -407,7 +426,19 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
             "the temporary directory's path is not UTF-8",
         )));
     };
-    let argv = with_args(base, &["--collect-only", "-q", "-p", PYTEST_PLUGIN_NAME]);
+    // `--maxfail=0` after the user's `-x` (command line or addopts): pytest
+    // stops collecting at the first error under it, and the plan would
+    // hold that module alone.
+    let argv = with_args(
+        base,
+        &[
+            "--collect-only",
+            "-q",
+            "--maxfail=0",
+            "-p",
+            PYTEST_PLUGIN_NAME,
+        ],
+    );
     let listed = |ran: &Ran| {
         let text = std::fs::read_to_string(&out_path).map_err(|e| {
             ran.unreadable(format!(
@@ -442,7 +473,7 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
                 stdout: String::new(),
             };
             match listed(&ran) {
-                Ok(list) if !list.errors.is_empty() => {
+                Ok(list) if !list.errors.is_empty() && !list.fatal => {
                     tracing::warn!(
                         "pytest could not collect {}: planned, to fail as it runs",
                         control_chars(&list.errors.join(", "))
@@ -466,6 +497,9 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
 struct PytestListing {
     files: Vec<String>,
     errors: Vec<String>,
+    /// Something other than a test module failed (a folder's conftest):
+    /// no list to plan from.
+    fatal: bool,
 }
 
 /// The plugin's JSON lines: `[file, node id]`, or `[file, node id,
@@ -477,6 +511,10 @@ fn parse_pytest(text: &str) -> Result<PytestListing, ListingError> {
         let [file, id, rest @ ..] = fields.as_slice() else {
             return Err(ListingError::Missing("a file and a node id on each line"));
         };
+        if rest.iter().any(|r| r == "fatal") {
+            listing.fatal = true;
+            continue;
+        }
         let file = file.strip_prefix("./").unwrap_or(file).to_owned();
         if rest.iter().any(|r| r == "error") {
             listing.errors.push(id.clone());
@@ -572,10 +610,7 @@ fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError
 /// classnames in go's converted JUnit).
 fn go_list(base: &[String]) -> Vec<String> {
     let program = base.first().cloned().unwrap_or_else(|| "go".into());
-    let after_test = word_index(base, "go")
-        .and_then(|i| (base.get(i + 1).map(String::as_str) == Some("test")).then_some(i + 2))
-        .unwrap_or(base.len());
-    let args = GoTestArgs::parse(&base[after_test.min(base.len())..]);
+    let args = go_test_args(base);
     let mut packages = args.packages.clone();
     // As go reads it: `go test` alone tests the package in the current
     // folder, not the module's every package (`./...`).
@@ -591,6 +626,19 @@ fn go_list(base: &[String]) -> Vec<String> {
     ]);
     argv.extend(packages);
     argv
+}
+
+/// What follows `go test` in `base`.
+fn go_test_args(base: &[String]) -> GoTestArgs {
+    let after_test = word_index(base, "go")
+        .and_then(|i| (base.get(i + 1).map(String::as_str) == Some("test")).then_some(i + 2))
+        .unwrap_or(base.len());
+    GoTestArgs::parse(&base[after_test.min(base.len())..])
+}
+
+/// `go test` naming no package: go's current folder.
+fn go_names_no_package(base: &[String]) -> bool {
+    go_test_args(base).packages.is_empty()
 }
 
 /// `jest --listTests` without the user's `--json` and `--outputFile`: with
@@ -1142,7 +1190,13 @@ mod tests {
             PytestListing {
                 files: vec!["tests/test_a.py".into(), "tests/test_b.py".into()],
                 errors: vec!["tests/test_b.py".into()],
+                fatal: false,
             }
+        );
+        assert!(
+            parse_pytest("[\"\", \"tests/sub\", \"fatal\"]\n")
+                .unwrap()
+                .fatal
         );
         assert!(parse_pytest("not json").is_err());
         assert!(parse_pytest("[\"only a file\"]").is_err());

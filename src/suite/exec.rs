@@ -723,7 +723,17 @@ fn attempt(
 /// all): the failure then gets the end of stderr, where those errors are (`a.go:3:9:
 /// undefined: x`), so that the report and triage see what failed.
 fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
-    let tail = stderr_tail.trim();
+    // The last 8 KiB: the tail holds every package's errors, and each
+    // failed package gets a copy.
+    const MOST: usize = 8 * 1024;
+    let mut tail = stderr_tail.trim();
+    if tail.len() > MOST {
+        let mut at = tail.len() - MOST;
+        while !tail.is_char_boundary(at) {
+            at += 1;
+        }
+        tail = &tail[at..];
+    }
     if tail.is_empty() {
         return;
     }
@@ -951,10 +961,14 @@ fn failed_tests(
     let (_, _, tests) = fold(cases, starts).finish();
     let failed: Vec<(String, TestRef)> = tests
         .into_iter()
-        // A test that hung was given the whole timeout once already.
+        // A test that hung was given the whole timeout once already; a
+        // build that failed fails again on the same tree (and its case
+        // names no test a runner could select).
         .filter(|t| {
+            let kind = t.failure.as_ref().and_then(|f| f.failure_type.as_deref());
             t.outcome == FinalOutcome::Failed
-                && t.failure.as_ref().and_then(|f| f.failure_type.as_deref()) != Some(TIMED_OUT)
+                && kind != Some(TIMED_OUT)
+                && kind != Some(super::runners::rustc::COMPILE)
         })
         .map(|t| {
             let item = items

@@ -35,9 +35,23 @@ pub fn take_option(args: &[String], long: &[&str], short: &str) -> (Vec<String>,
 }
 
 /// The values of an option that takes one (`--long VALUE`,
-/// `--long=VALUE`), in order; the runner's last one is the one it uses.
+/// `--long=VALUE`) anywhere in a command, a `--` included (`uv run --
+/// pytest --junitxml=F`), in order; the runner's last one is the one it
+/// uses.
 pub fn option_values(args: &[String], long: &[&str]) -> Vec<String> {
-    take_option(args, long, "").1
+    let mut values = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if long.contains(&arg.as_str()) {
+            values.extend(rest.next().cloned());
+        } else if let Some(value) = long
+            .iter()
+            .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
+        {
+            values.push(value.to_owned());
+        }
+    }
+    values
 }
 
 /// The arguments without the flags `names` (`--json`, or `--json=…`).
@@ -84,7 +98,7 @@ mod tests {
         assert_eq!(rest, ["--", "--profile", "d"]);
         assert_eq!(
             option_values(
-                &argv(&["--junitxml", "a.xml", "--junitxml=b.xml"]),
+                &argv(&["--junitxml", "a.xml", "--", "--junitxml=b.xml"]),
                 &["--junitxml"]
             ),
             ["a.xml", "b.xml"]

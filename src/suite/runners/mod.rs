@@ -225,9 +225,12 @@ pub trait Runner: Send + Sync {
     fn build_failures(&self, _stderr_tail: &str) -> Option<Vec<crate::suite::junit::TestCase>> {
         None
     }
-    /// Whether [`Selection::Discovered`] works: the runner, given no file,
-    /// runs what its configuration says, and pitcrew's reporter names each
-    /// file it found, or at least counts them (jest), before any runs.
+    /// Whether a first run may leave the runner to find its own files
+    /// ([`Selection::Discovered`]): given no file, it runs what its
+    /// configuration says, and pitcrew's reporter names each file it found,
+    /// or at least counts them (jest), before any runs. (nextest takes
+    /// that selection too, only where its listing could not build the
+    /// tests: the run then reports the failed build.)
     fn reports_discovery(&self) -> bool {
         false
     }

@@ -60,7 +60,15 @@ impl Runner for Pytest {
         // the user's tests in them) take their place.
         let (args, user_paths) = pytest_args::split_test_paths(args);
         let (junit, _) = absolute_junit(junit_path)?;
-        let mut ours = vec!["-p".to_owned(), REPORTER_MODULE.to_owned()];
+        // A module that cannot be imported is one failed test (planned, see
+        // the listing): the shard's other modules still run, where pytest
+        // would stop its whole process at the collection error and leave
+        // them as never run, again at every retry.
+        let mut ours = vec![
+            "-p".to_owned(),
+            REPORTER_MODULE.to_owned(),
+            "--continue-on-collection-errors".to_owned(),
+        ];
         let mut deselect = None;
         let scoped = |file: &str| pytest_args::scoped(file, &user_paths);
         let items: Vec<String> = match selection {
@@ -272,6 +280,7 @@ mod tests {
                 "-q",
                 "-p",
                 "pitcrew_pytest",
+                "--continue-on-collection-errors",
                 "tests/test_a.py",
                 "tests/dir with space/test_b.py",
                 "./-odd.py",
@@ -313,6 +322,7 @@ mod tests {
                 "pytest",
                 "-p",
                 "pitcrew_pytest",
+                "--continue-on-collection-errors",
                 "t.py",
                 "--",
                 "-k",
@@ -348,6 +358,7 @@ mod tests {
             &argv(&[
                 "-p",
                 "pitcrew_pytest",
+                "--continue-on-collection-errors",
                 "-p",
                 "pitcrew_deselect",
                 "tests/test_slow.py"
@@ -495,7 +506,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            &inv.args[2..],
+            &inv.args[3..],
             &argv(&[
                 "tests/test_a.py::TestX::test_y",
                 "tests/test_b.py::test_p[a b-(c)|d]",

@@ -37,6 +37,8 @@ class _Reporter:
         # here and go with the last run's case, as runs of one test.
         self.reruns = {}
         self.collecting = None
+        # The modules whose own result (skipped, not collected) is written.
+        self.modules = set()
 
     def write(self, record):
         self.out.write(json.dumps(record) + "\n")
@@ -196,7 +198,11 @@ def pytest_collectreport(report):
     # cannot be collected (an import or syntax error) one errored test:
     # both named as its JUnit names them, no class, the module's dotted
     # path. The collection error is what failed, so it is what triage reads.
+    # Once per module: pytest collects a module twice when it is named and
+    # doctested (`--doctest-modules`), and reports each.
     if _reporter is None or "::" in report.nodeid or not report.nodeid:
+        return
+    if report.nodeid in _reporter.modules:
         return
     if report.skipped and report.nodeid.endswith(".py"):
         outcome = "skipped"
@@ -204,6 +210,7 @@ def pytest_collectreport(report):
         outcome = "errored"
     else:
         return
+    _reporter.modules.add(report.nodeid)
     path = os.path.join(_reporter.rootdir, report.nodeid)
     names = _reporter.identity_of(report.nodeid, path)
     module = names["path"][0]

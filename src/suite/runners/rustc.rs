@@ -38,44 +38,45 @@ fn is_compiler_error(line: &str) -> bool {
         && !line.starts_with("error: aborting")
 }
 
-/// One errored case per crate cargo could not compile (`error: could not
-/// compile `foo` (lib test) …`), named by the crate and its target, with
-/// the first error as the message and the compiler's output, from its
-/// first error on, as the details. None when `stderr` shows no compile
-/// error (a runner that failed otherwise keeps its own error).
-pub fn build_failures(stderr: &str) -> Option<Vec<TestCase>> {
-    // rustc's own codes, or cargo saying a crate did not compile (a linker
-    // error): not any `error:` (`no such command: nextest` is no build).
-    let compiled = stderr
+/// Whether `stderr` shows a build that failed: rustc's own codes, or cargo
+/// saying a crate did not compile (a linker error, a build script), not any
+/// cargo `error:` (`no such command: nextest`, a mistyped `-p`, a stale
+/// lock file under `--locked` are no build of the tests). Colours
+/// (`CARGO_TERM_COLOR=always`, usual in CI) are ignored.
+pub fn is_build_failure(stderr: &str) -> bool {
+    crate::escape::strip_ansi(stderr)
         .lines()
         .map(str::trim)
-        .any(|l| l.starts_with("error[E") || l.starts_with("error: could not compile `"));
-    if !compiled {
+        .any(|l| l.starts_with("error[E") || l.starts_with("error: could not compile `"))
+}
+
+/// One errored case per crate cargo could not compile (`error: could not
+/// compile `foo` (lib test) …`: the crate, whatever its targets, so that
+/// one error is one failure however far cargo got), with the first error
+/// as the message and the compiler's output, from its first error on, as
+/// the details. None when [`is_build_failure`] says no (a runner that
+/// failed otherwise keeps its own error).
+pub fn build_failures(stderr: &str) -> Option<Vec<TestCase>> {
+    if !is_build_failure(stderr) {
         return None;
     }
-    let message = first_error(stderr)?;
+    let stderr = crate::escape::strip_ansi(stderr);
+    let message = first_error(&stderr)?;
     let start = stderr
         .lines()
         .position(|l| is_compiler_error(l.trim()))
         .unwrap_or(0);
     let details: String = stderr.lines().skip(start).collect::<Vec<_>>().join("\n");
-    let mut crates: Vec<String> = stderr
+    let mut crates: Vec<String> = Vec::new();
+    for name in stderr
         .lines()
         .filter_map(|l| l.trim().strip_prefix("error: could not compile `"))
-        .filter_map(|rest| {
-            let (name, rest) = rest.split_once('`')?;
-            let target = rest
-                .trim_start()
-                .strip_prefix('(')
-                .and_then(|r| r.split_once(')'))
-                .map(|(t, _)| t);
-            Some(match target {
-                Some(target) => format!("{name} ({target})"),
-                None => name.to_owned(),
-            })
-        })
-        .collect();
-    crates.dedup();
+        .filter_map(|rest| rest.split_once('`').map(|(name, _)| name))
+    {
+        if !crates.iter().any(|c| c == name) {
+            crates.push(name.to_owned());
+        }
+    }
     if crates.is_empty() {
         crates.push("cargo".to_owned());
     }
@@ -88,12 +89,16 @@ pub fn build_failures(stderr: &str) -> Option<Vec<TestCase>> {
         time_seconds: 0.0,
         outcome: Outcome::Errored,
         message: Some(message.clone()),
-        failure_type: Some("compile".to_owned()),
+        failure_type: Some(COMPILE.to_owned()),
         details: Some(details.clone()),
         reruns: Vec::new(),
     };
     Some(crates.into_iter().map(case).collect())
 }
+
+/// The failure type of a failed build's case: not retried, since a build
+/// that failed does not pass on a second try of the same tree.
+pub const COMPILE: &str = "compile";
 
 #[cfg(test)]
 mod tests {
@@ -134,7 +139,8 @@ error: command `/usr/bin/cargo test --no-run --message-format json-render-diagno
     fn a_failed_build_is_an_errored_case_per_crate_target() {
         let cases = build_failures(TYPE_ERROR).unwrap();
         let names: Vec<_> = cases.iter().map(|c| c.classname.as_str()).collect();
-        assert_eq!(names, ["demo (lib)", "demo (lib test)"]);
+        // One case for the crate, whichever of its targets cargo reached.
+        assert_eq!(names, ["demo"]);
         let case = &cases[0];
         assert_eq!(case.name, BUILD);
         assert_eq!(case.outcome, Outcome::Errored);
@@ -152,7 +158,7 @@ error: command `/usr/bin/cargo test --no-run --message-format json-render-diagno
         let linker = "error: linking with `cc` failed: exit status: 1\n\
                       error: could not compile `demo` (test \"api\") due to 1 previous error\n";
         let cases = build_failures(linker).unwrap();
-        assert_eq!(cases[0].classname, "demo (test \"api\")");
+        assert_eq!(cases[0].classname, "demo");
         assert_eq!(
             cases[0].message.as_deref().unwrap().split(" (").next(),
             Some("error: linking with `cc` failed: exit status: 1")
@@ -161,6 +167,20 @@ error: command `/usr/bin/cargo test --no-run --message-format json-render-diagno
         let cases = build_failures("error[E0425]: cannot find value `x`\n").unwrap();
         assert_eq!(cases[0].classname, "cargo");
         assert!(build_failures("error: no such command: `nextest`\n").is_none());
+        assert!(!is_build_failure(
+            "error: package ID specification `nope` did not match any packages\n"
+        ));
+        // In colour, as CARGO_TERM_COLOR=always prints it.
+        let coloured = "\u{1b}[1m\u{1b}[91merror[E0308]\u{1b}[0m\u{1b}[1m: mismatched types\u{1b}[0m\n \u{1b}[1m\u{1b}[94m--> \u{1b}[0msrc/lib.rs:2:5\n\u{1b}[1m\u{1b}[91merror\u{1b}[0m\u{1b}[1m:\u{1b}[0m could not compile `demo` (lib) due to 1 previous error\n";
+        let cases = build_failures(coloured).unwrap();
+        assert_eq!(cases[0].classname, "demo");
+        assert_eq!(
+            cases[0].message.as_deref(),
+            Some(
+                "error[E0308]: mismatched types at src/lib.rs:2:5 (could not compile `demo` (lib) due to 1 previous error)"
+            )
+        );
+        assert!(!cases[0].details.as_deref().unwrap().contains('\u{1b}'));
         assert!(build_failures("some other failure\n").is_none());
     }
 }
