@@ -167,6 +167,42 @@ fn same_names_are_distinct_tests(js: &Js) {
     }
 }
 
+/// Jest's own retries (`jest.retryTimes`) report each attempt of a test as
+/// it ends: every attempt was a test of its own, so a test that passed on
+/// Jest's retry failed a green run and one that always failed counted three
+/// times. They are attempts of one test: a pass after them is flaky.
+#[test]
+fn jest_retry_times_attempts_are_runs_of_one_test() {
+    let flaky = "const fs = require('fs');\n\
+jest.retryTimes(2);\n\
+test('flaky once', () => {\n\
+  const first = !fs.existsSync('marker');\n\
+  fs.writeFileSync('marker', 'x');\n\
+  expect(first).toBe(false);\n\
+});\n\
+describe('same', () => { test('name', () => {}); test('name', () => {}); });\n";
+    let always = "jest.retryTimes(2);\ntest('always fails', () => { expect(1).toBe(2); });\n\
+test('passes', () => {});\n";
+    let Some(dir) = project(&JEST, &[("test/flaky.test.js", flaky)]) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "0"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
+    assert_eq!(outcomes(&merged, "", "flaky once"), ["flaky"]);
+    assert_eq!(outcomes(&merged, "same", "name"), ["passed", "passed"]);
+    fs::write(dir.path().join("test/always.test.js"), always).unwrap();
+    fs::remove_file(dir.path().join("marker")).unwrap();
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "0"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (5, 3, 1, 1), "{}", merged["tests"]);
+    let failed = all_tests(&merged)
+        .iter()
+        .find(|t| t["key"]["name"] == "always fails")
+        .unwrap();
+    assert_eq!(failed["attempts"], 3, "{failed:#}");
+}
+
 #[test]
 fn jest_same_names_in_describe_blocks_loops_and_whitespace_are_distinct_tests() {
     same_names_are_distinct_tests(&JEST);

@@ -20,7 +20,8 @@
 // - `case`: a test's result: `outcome` (passed, failed, skipped), `time` in
 //   seconds, and for failures `message` and `details`. A file that failed
 //   outside its tests (an import, a hook) is one failed case named by the
-//   file.
+//   file. Attempts of a test that `jest.retryTimes` retried go with its
+//   last one as `reruns` (`message`, `time`): they are runs of one test.
 'use strict';
 
 const fs = require('node:fs');
@@ -52,6 +53,12 @@ class PitcrewJestReporter {
     // file's final result adds only those that were not (skipped tests).
     this.written = new Map();
     this.begun = new Set();
+    // Per file, the failed attempts not written yet: Jest reports each
+    // attempt of a test under `jest.retryTimes` as it ends (`invocations`
+    // 1, 2, …), its retries after the file's other tests, and says nothing
+    // before whether one follows. A failed attempt waits for the next
+    // attempt of that test, or for the file's end.
+    this.held = new Map();
     if (this.out) fs.writeFileSync(this.out, '');
     // The files asked for by path (pitcrew passes them after
     // --runTestsByPath), so that those `--bail` never started are named.
@@ -91,15 +98,37 @@ class PitcrewJestReporter {
     const file = fileOf(test);
     this.fileBegins(file);
     const names = { file, path: result.ancestorTitles || [], name: String(result.title) };
+    // Each attempt starts and ends; only its result may wait.
     this.write({ event: 'end', ...names });
-    this.caseOf(names, result);
     const key = JSON.stringify([names.path, names.name]);
+    const record = this.recordOf(names, result);
+    const invocation = Number(result.invocations) || 1;
+    if (!this.held.has(file)) this.held.set(file, new Map());
+    const held = this.held.get(file);
+    const before = held.get(key);
+    held.delete(key);
+    if (before && invocation > before.invocation) {
+      // An attempt after a failed one: that one was a run of this test.
+      record.reruns = [...(before.record.reruns || []), { message: before.record.message || 'failed', time: before.record.time }];
+    } else if (before) {
+      this.finish(file, key, before.record); // another test of the same name
+    }
+    if (record.outcome === 'failed') {
+      held.set(key, { record, invocation });
+    } else {
+      this.finish(file, key, record);
+    }
+  }
+
+  // Writes a test's result, once its attempts are over.
+  finish(file, key, record) {
+    this.write(record);
     if (!this.written.has(file)) this.written.set(file, new Map());
     const seen = this.written.get(file);
     seen.set(key, (seen.get(key) || 0) + 1);
   }
 
-  caseOf(names, result) {
+  recordOf(names, result) {
     const record = {
       event: 'case',
       ...names,
@@ -108,12 +137,14 @@ class PitcrewJestReporter {
     };
     if (result.location && Number.isInteger(result.location.line)) record.line = result.location.line;
     if (record.outcome === 'failed') Object.assign(record, failureOf(result.failureMessages));
-    this.write(record);
+    return record;
   }
 
   onTestResult(test, fileResult) {
     const file = fileOf(test);
     this.fileBegins(file);
+    for (const [key, { record }] of this.held.get(file) || new Map()) this.finish(file, key, record);
+    this.held.delete(file);
     const seen = this.written.get(file) || new Map();
     for (const result of fileResult.testResults || []) {
       const names = { file, path: result.ancestorTitles || [], name: String(result.title) };
@@ -123,7 +154,7 @@ class PitcrewJestReporter {
         seen.set(key, live - 1);
         continue;
       }
-      this.caseOf(names, result);
+      this.write(this.recordOf(names, result));
     }
     // The file failed outside its tests: it could not be loaded, or a
     // hook outside every test failed. Jest fails the run for it.
