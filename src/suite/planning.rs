@@ -119,8 +119,8 @@ pub fn runner(
     name: Option<&str>,
     command: &[String],
 ) -> Result<&'static dyn Runner, PlanningError> {
-    if let Some(name) = name {
-        return runners::by_name(name).ok_or_else(|| {
+    let runner = match name {
+        Some(name) => runners::by_name(name).ok_or_else(|| {
             PlanningError::bad(
                 Setting::Runner,
                 format!(
@@ -128,11 +128,31 @@ pub fn runner(
                     crate::escape::control_chars(name)
                 ),
             )
-        });
+        })?,
+        None => runners::detect(command).ok_or_else(|| PlanningError::NoRunner {
+            command: crate::escape::control_chars(&command.join(" ")).into_owned(),
+        })?,
+    };
+    refuse_own_sharding(runner, command)?;
+    Ok(runner)
+}
+
+/// The runner's own `--shard K/N` (jest, vitest, playwright) in the
+/// command: each of pitcrew's shards would run only its K-th part of
+/// pitcrew's share, and the rest would never run (a green suite failed,
+/// tests went uncounted). pitcrew does the sharding.
+fn refuse_own_sharding(runner: &dyn Runner, command: &[String]) -> Result<(), PlanningError> {
+    if !matches!(runner.name(), "jest" | "vitest" | "playwright") {
+        return Ok(());
     }
-    runners::detect(command).ok_or_else(|| PlanningError::NoRunner {
-        command: crate::escape::control_chars(&command.join(" ")).into_owned(),
-    })
+    match runners::argv::option_values(command, &["--shard"]).first() {
+        None => Ok(()),
+        Some(shard) => Err(InputError::new(format!(
+            "the command's `--shard {}`: pitcrew shards the suite itself; leave it out and use `pitcrew test --shards N`, or `pitcrew split` and `pitcrew run --shard K/N` in CI jobs",
+            crate::escape::control_chars(shard)
+        ))
+        .into()),
+    }
 }
 
 /// Test file globs for `--tests` given alone: the runner's usual names.
@@ -792,6 +812,26 @@ mod tests {
         let dear = slow_file_plan(1.0);
         assert!(dear.split_files.is_empty(), "{:?}", dear.split_files);
         assert_eq!(dear.plan.shards[0].items, ["tests/test_slow.py"]);
+    }
+
+    #[test]
+    fn the_runners_own_shard_option_is_refused() {
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        for command in [
+            &["npx", "vitest", "run", "--shard", "1/2"][..],
+            &["npx", "jest", "--shard=2/3"],
+            &["npx", "playwright", "test", "--shard", "1/4"],
+        ] {
+            let err = runner(None, &words(command)).err().expect("refused");
+            assert!(
+                err.to_string().contains("pitcrew shards the suite itself"),
+                "{err}"
+            );
+        }
+        // A named runner too, and only the runners that have the option.
+        assert!(runner(Some("jest"), &words(&["yarn", "test", "--shard", "1/2"])).is_err());
+        assert!(runner(None, &words(&["npx", "vitest", "run"])).is_ok());
+        assert!(runner(None, &words(&["pytest", "--shard", "x"])).is_ok());
     }
 
     #[test]
