@@ -774,12 +774,17 @@ fn go_a_compile_error_is_shown_in_the_packages_failure() {
     );
     let out = common::cli::command(root)
         .env("GOCACHE", root.join(".gocache"))
-        .args(["test", "--shards", "1", "--retries", "0", "--no-triage"])
+        .args(["test", "--shards", "1", "--retries", "1", "--no-triage"])
         .args(["--", "go", "test", "./..."])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let merged = merged_results(root);
+    // Not retried (a retry named no package go knows: a problem of its own).
+    assert!(
+        merged["problems"].as_array().unwrap().is_empty(),
+        "{merged:#}"
+    );
     let failure = merged["tests"]
         .as_array()
         .unwrap()
@@ -790,6 +795,12 @@ fn go_a_compile_error_is_shown_in_the_packages_failure() {
     let details = failure["details"].as_str().unwrap_or_default();
     assert!(
         details.contains("a_test.go:5") && details.contains("missingHelper"),
+        "{failure:#}"
+    );
+    // The one line the report shows names the error too.
+    let message = failure["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("build failed: ") && message.contains("a_test.go:5"),
         "{failure:#}"
     );
 }

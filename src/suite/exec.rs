@@ -738,6 +738,14 @@ fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
         return;
     }
     let build_failed = |c: &TestCase| c.message.as_deref() == Some(GO_BUILD_FAILED);
+    // The first compiler or vet line (`./a_test.go:5:2: undefined: x`)
+    // says more than "build failed" where the report shows one line.
+    let first = tail.lines().map(str::trim).find(|l| {
+        l.contains(".go:")
+            && l.split(".go:")
+                .nth(1)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    });
     for case in cases.iter_mut().filter(|c| build_failed(c)) {
         let details = case.details.get_or_insert_with(String::new);
         if !details.contains(tail) {
@@ -745,6 +753,9 @@ fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
                 details.push('\n');
             }
             details.push_str(tail);
+        }
+        if let Some(first) = first {
+            case.message = Some(format!("{GO_BUILD_FAILED}: {first}"));
         }
     }
 }
@@ -966,9 +977,11 @@ fn failed_tests(
         // names no test a runner could select).
         .filter(|t| {
             let kind = t.failure.as_ref().and_then(|f| f.failure_type.as_deref());
+            let message = t.failure.as_ref().and_then(|f| f.message.as_deref());
             t.outcome == FinalOutcome::Failed
                 && kind != Some(TIMED_OUT)
                 && kind != Some(super::runners::rustc::COMPILE)
+                && !message.is_some_and(|m| m.starts_with(GO_BUILD_FAILED))
         })
         .map(|t| {
             let item = items

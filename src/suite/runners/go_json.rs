@@ -257,9 +257,18 @@ impl Stream {
         let case = package.case(&event.test);
         match event.action.as_str() {
             "output" => case.output.push(&event.output),
+            // `-count=N` runs a test N times in one process: a failure in
+            // any run is the test's (the last run's pass hid it, and the
+            // package's failure was pinned on no test), and its time is
+            // all of them.
             _ if outcome.is_some() => {
-                case.outcome = outcome;
-                case.elapsed = event.elapsed;
+                if case.outcome != Some(Outcome::Fail) {
+                    case.outcome = outcome;
+                }
+                case.elapsed = match (case.elapsed, event.elapsed) {
+                    (Some(before), Some(now)) => Some(before + now),
+                    (before, now) => now.or(before),
+                };
             }
             _ => {}
         }
@@ -755,6 +764,28 @@ FAIL	example.com/m/new [build failed]
             xml.contains(r#"<testsuites name="go test" tests="3" failures="0" errors="3""#),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn a_test_run_n_times_fails_when_any_run_failed() {
+        // `go test -count=3`: the middle run fails, the last one passes.
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestFlaky"}
+{"Action":"pass","Package":"p","Test":"TestFlaky","Elapsed":0.5}
+{"Action":"run","Package":"p","Test":"TestFlaky"}
+{"Action":"output","Package":"p","Test":"TestFlaky","Output":"    x_test.go:9: boom\n"}
+{"Action":"fail","Package":"p","Test":"TestFlaky","Elapsed":0.25}
+{"Action":"run","Package":"p","Test":"TestFlaky"}
+{"Action":"pass","Package":"p","Test":"TestFlaky","Elapsed":0.25}
+{"Action":"fail","Package":"p","Elapsed":1.1}
+"#;
+        let xml = convert(stream);
+        assert!(
+            xml.contains(r#"<testcase classname="p" name="TestFlaky" time="1.000""#),
+            "{xml}"
+        );
+        assert!(xml.contains("x_test.go:9: boom"), "{xml}");
+        assert!(xml.contains(r#"failures="1""#), "{xml}");
+        assert!(!xml.contains("outside of any test"), "{xml}");
     }
 
     #[test]
