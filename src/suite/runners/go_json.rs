@@ -452,6 +452,26 @@ fn render(stream: &Stream) -> String {
     xml
 }
 
+/// The verdict go printed for a test that test2json did not read as one:
+/// go before 1.20 misses `--- PASS: TestX (0.00s)` when the test's own
+/// output ended without a newline (`fmt.Print("100%")`) and the verdict
+/// followed on that line. Only go's own words, and only for a test with no
+/// result otherwise (it would be failed as crashed).
+fn verdict_in_output(case: &Case) -> Option<Outcome> {
+    let output = case.output.render();
+    [
+        ("--- PASS: ", Outcome::Pass),
+        ("--- FAIL: ", Outcome::Fail),
+        ("--- SKIP: ", Outcome::Skip),
+    ]
+    .into_iter()
+    .find(|(verdict, _)| {
+        let marker = format!("{verdict}{} (", case.name);
+        output.lines().any(|line| line.contains(&marker))
+    })
+    .map(|(_, outcome)| outcome)
+}
+
 fn render_package<'a>(
     stream: &'a Stream,
     package: &'a Package,
@@ -475,7 +495,7 @@ fn render_package<'a>(
             escape_attr(&case.name),
             seconds(time)
         );
-        match case.outcome {
+        match case.outcome.or_else(|| verdict_in_output(case)) {
             Some(Outcome::Pass) => body.push_str("/>\n"),
             Some(Outcome::Skip) => {
                 counts.skipped += 1;
@@ -762,6 +782,22 @@ FAIL	example.com/m/new [build failed]
         );
         assert!(
             xml.contains(r#"<testsuites name="go test" tests="3" failures="0" errors="3""#),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn a_verdict_glued_to_a_tests_output_is_read() {
+        // go 1.19's test2json after `fmt.Print("progress: 100%")`.
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestNoNewline"}
+{"Action":"output","Package":"p","Test":"TestNoNewline","Output":"=== RUN   TestNoNewline\n"}
+{"Action":"output","Package":"p","Test":"TestNoNewline","Output":"progress: 100%--- PASS: TestNoNewline (0.00s)\n"}
+{"Action":"output","Package":"p","Output":"PASS\n"}
+{"Action":"pass","Package":"p","Elapsed":0.01}
+"#;
+        let xml = convert(stream);
+        assert!(
+            xml.contains(r#"<testsuites name="go test" tests="1" failures="0" errors="0""#),
             "{xml}"
         );
     }
