@@ -203,6 +203,35 @@ test('passes', () => {});\n";
     assert_eq!(failed["attempts"], 3, "{failed:#}");
 }
 
+/// Vitest's own retries (`--retry`) ran a test again in its process: the
+/// test passed after a failure, and pitcrew said passed in 1 attempt.
+#[test]
+fn vitest_retry_attempts_make_a_test_flaky() {
+    let flaky = "import fs from 'node:fs';\n\
+test('flaky once', () => {\n\
+  const first = !fs.existsSync('marker');\n\
+  fs.writeFileSync('marker', 'x');\n\
+  expect(first).toBe(false);\n\
+});\n\
+test('always fails', () => { expect(1).toBe(2); });\n";
+    let Some(dir) = project(&VITEST, &[("test/flaky.test.js", flaky)]) else {
+        return;
+    };
+    let (out, merged) = local_test(
+        dir.path(),
+        &VITEST,
+        &["--retries", "0"],
+        &["run", "--retry", "2"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 0, 1, 1), "{}", merged["tests"]);
+    let failed = all_tests(&merged)
+        .iter()
+        .find(|t| t["key"]["name"] == "always fails")
+        .unwrap();
+    assert_eq!(failed["attempts"], 3, "{failed:#}");
+}
+
 #[test]
 fn jest_same_names_in_describe_blocks_loops_and_whitespace_are_distinct_tests() {
     same_names_are_distinct_tests(&JEST);

@@ -114,6 +114,13 @@ export default class PitcrewVitestReporter {
       time: Number(diagnostic?.duration ?? 0) / 1000,
     };
     if (test.location && Number.isInteger(test.location.line)) record.line = test.location.line;
+    // Vitest's own retries (`--retry N`, `retry` in the config or a test's
+    // options) ran the test again in this process: runs of one test, so a
+    // pass after them is flaky. Vitest keeps only the last run's errors.
+    const retries = Number(diagnostic?.retryCount ?? 0);
+    if (outcome !== 'skipped' && retries > 0) {
+      record.reruns = Array.from({ length: retries }, () => ({ message: 'failed, then retried by vitest', time: 0 }));
+    }
     if (outcome === 'failed') Object.assign(record, failureOf(result.errors));
     else if (outcome === 'skipped' && typeof result.note === 'string') record.message = result.note;
     this.write(record);
