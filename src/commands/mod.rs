@@ -220,16 +220,28 @@ impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
 
 /// The JUnit report path a command asks for: pytest's `--junitxml=F` or
 /// `--junit-xml F`, vitest's `--outputFile.junit=F`, or its `--outputFile F`
-/// beside `--reporter=junit`. Every runner process of a run writes it, the
-/// last one winning, so pitcrew writes it again with the tests of the whole
-/// shard (`run`) or run (`test`), retries folded.
+/// beside `--reporter=junit`, node's `--test-reporter-destination F` paired
+/// (by position, as node pairs them) with `--test-reporter=junit`. Every
+/// runner process of a run writes it, the last one winning, so pitcrew
+/// writes it again with the tests of the whole shard (`run`) or run
+/// (`test`), retries folded.
 pub(super) fn users_junit(command: &[String]) -> Option<std::path::PathBuf> {
     use crate::suite::runners::argv::option_values;
     let last = |flags: &[&str]| option_values(command, flags).pop();
     let junit_reporter = option_values(command, &["--reporter"])
         .iter()
         .any(|r| r == "junit");
+    let node_junit = || {
+        let reporters = option_values(command, &["--test-reporter"]);
+        let destinations = option_values(command, &["--test-reporter-destination"]);
+        let at = reporters.iter().position(|r| r == "junit")?;
+        destinations
+            .get(at)
+            .filter(|d| !matches!(d.as_str(), "stdout" | "stderr"))
+            .cloned()
+    };
     last(&["--junitxml", "--junit-xml", "--outputFile.junit"])
         .or_else(|| junit_reporter.then(|| last(&["--outputFile"])).flatten())
+        .or_else(node_junit)
         .map(std::path::PathBuf::from)
 }

@@ -107,5 +107,28 @@ mod tests {
             users_junit(&argv(&["jest", "--json", "--outputFile", "r.json"])),
             None
         );
+        // node pairs reporters and destinations by position.
+        assert_eq!(
+            users_junit(&argv(&[
+                "node",
+                "--test",
+                "--test-reporter=spec",
+                "--test-reporter-destination=stdout",
+                "--test-reporter",
+                "junit",
+                "--test-reporter-destination",
+                "out/junit.xml",
+            ])),
+            Some(PathBuf::from("out/junit.xml"))
+        );
+        assert_eq!(
+            users_junit(&argv(&[
+                "node",
+                "--test",
+                "--test-reporter=junit",
+                "--test-reporter-destination=stdout",
+            ])),
+            None
+        );
     }
 }
