@@ -58,6 +58,8 @@ fn go_module(root: &Path) {
             "a_test.go",
             "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n",
         ),
+        ("a", "a.go", "package a\n\nfunc A() int { return 1 }\n"),
+        ("b", "b.go", "package b\n\nfunc B() int { return 2 }\n"),
         (
             "b",
             "b_test.go",
@@ -115,6 +117,32 @@ fn go_packages_and_flags_of_the_command_are_the_users_selection() {
         (code, names),
         (0, vec!["TestA".into(), "TestB".into(), "TestTagged".into()])
     );
+    // A coverage profile holds every shard's packages: each go process
+    // wrote it over the last (one shard's packages, or lines interleaved).
+    let (code, _) = run(
+        root,
+        env,
+        &shards,
+        &["go", "test", "-coverprofile=c.out", "./..."],
+    );
+    assert_eq!(code, 0);
+    let profile = fs::read_to_string(root.join("c.out")).unwrap();
+    assert!(profile.starts_with("mode: set\n"), "{profile}");
+    assert_eq!(profile.matches("mode:").count(), 1, "{profile}");
+    for package in ["example.com/sel/a/a.go", "example.com/sel/b/b.go"] {
+        assert!(profile.contains(package), "{package}: {profile}");
+    }
+    let parts = fs::read_dir(root)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".pitcrew-")
+        })
+        .count();
+    assert_eq!(parts, 0, "the parts are merged away");
     // `go test` alone tests the current folder's package, as go does: in
     // a/, TestA only (it was the module's every package).
     let (code, names) = run(&root.join("a"), env, &shards, &["go", "test"]);

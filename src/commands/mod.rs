@@ -218,6 +218,32 @@ impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
     }
 }
 
+/// go's `-coverprofile=F`: each go process of the run wrote a part beside
+/// F; F becomes their merge (see `runners::go_cover`).
+pub(super) fn merge_go_coverage(
+    runner: &dyn crate::suite::runners::Runner,
+    command: &[String],
+    root: &std::path::Path,
+) -> anyhow::Result<()> {
+    use crate::suite::runners::go_cover;
+    if runner.name() != "go" {
+        return Ok(());
+    }
+    let after_test = command
+        .iter()
+        .position(|w| w == "test")
+        .map_or(0, |i| i + 1);
+    if let Some(profile) = go_cover::users_profile(&command[after_test..]) {
+        go_cover::merge(root, &profile).with_context(|| {
+            format!(
+                "-coverprofile {}: cannot merge the runs' parts",
+                crate::escape::control_chars(&profile)
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// The JUnit report path a command asks for: pytest's `--junitxml=F` or
 /// `--junit-xml F`, vitest's `--outputFile.junit=F`, or its `--outputFile F`
 /// beside `--reporter=junit`, node's `--test-reporter-destination F` paired

@@ -49,6 +49,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     });
     let code = exit_code(&outcome, args.retry.flaky.into());
     let junit = junit_write::of_tests(&outcome.tests);
+    super::merge_go_coverage(runner, &args.command, std::path::Path::new("."))?;
     for path in args.junit.iter().cloned().chain(users_junit(&args.command)) {
         write_atomic(&path, junit.as_bytes())?;
     }

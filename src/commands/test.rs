@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use super::{
-    check_plugin_settings, planning, publishing, root_causes, test_phases, timeout, users_junit,
+    check_plugin_settings, merge_go_coverage, planning, publishing, root_causes, test_phases,
+    timeout, users_junit,
 };
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
@@ -123,6 +124,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         &root.join("pitcrew-results.json"),
         serde_json::to_string_pretty(&merged)?.as_bytes(),
     )?;
+    merge_go_coverage(runner, &args.command, root)?;
     // Each shard's pytest wrote the user's report over the last one's.
     if let Some(path) = users_junit(&args.command) {
         write_atomic(&root.join(path), junit_write::junit(&merged).as_bytes())?;

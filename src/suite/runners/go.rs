@@ -32,7 +32,7 @@ impl Runner for Go {
         &self,
         base: &[String],
         selection: &Selection<'_>,
-        _junit_path: &Path,
+        junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
         let (packages, run) = match selection {
@@ -58,7 +58,14 @@ impl Runner for Go {
         // shard ran all of the user's (each test once per shard).
         let after_test = args.iter().position(|a| a == "test").map_or(0, |i| i + 1);
         let mut words = args[..after_test].to_vec();
-        words.extend(GoTestArgs::parse(&args[after_test..]).with_packages(ours, packages));
+        let mut test_args = GoTestArgs::parse(&args[after_test..]);
+        // Every process writes its own part of the coverage profile, which
+        // the run merges (see go_cover).
+        if let Some(profile) = test_args.flag_value("coverprofile") {
+            let part = super::go_cover::part_of(&profile, junit_path);
+            test_args.set_flag_value("coverprofile", &part);
+        }
+        words.extend(test_args.with_packages(ours, packages));
         finish(program, words, Vec::new(), JunitSource::ConvertGoJson)
     }
 

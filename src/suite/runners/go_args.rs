@@ -117,6 +117,30 @@ impl GoTestArgs {
         flags.into_iter().flatten().cloned().collect()
     }
 
+    /// The value of the flag `name` (its last, as go reads it).
+    pub fn flag_value(&self, name: &str) -> Option<String> {
+        self.flags
+            .iter()
+            .filter(|f| flag_name(&f[0]) == Some(name))
+            .filter_map(|f| match f.as_slice() {
+                [word] => word.split_once('=').map(|(_, v)| v.to_owned()),
+                [_, value, ..] => Some(value.clone()),
+                [] => None,
+            })
+            .next_back()
+    }
+
+    /// The flag `name` given `value` in place of the user's.
+    pub fn set_flag_value(&mut self, name: &str, value: &str) {
+        for flag in self
+            .flags
+            .iter_mut()
+            .filter(|f| flag_name(&f[0]) == Some(name))
+        {
+            *flag = vec![format!("-{name}={value}")];
+        }
+    }
+
     /// The command's words with `packages` in place of the user's, and
     /// `ours` (pitcrew's flags) after the user's flags.
     pub fn with_packages(&self, ours: Vec<String>, packages: Vec<String>) -> Vec<String> {

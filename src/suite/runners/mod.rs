@@ -24,6 +24,7 @@ pub mod events;
 mod generic;
 mod go;
 pub mod go_args;
+pub mod go_cover;
 mod go_json;
 mod jest;
 mod nextest;
