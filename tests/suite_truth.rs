@@ -57,14 +57,19 @@ fn tests(merged: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The test called `name` is named as the one the timeout stopped.
-fn assert_timed_out(merged: &Value, name: &str) {
-    let hung = merged["tests"]
+/// The test called `name` (the first of that name); it must be there.
+fn test_named<'a>(merged: &'a Value, name: &str) -> &'a Value {
+    merged["tests"]
         .as_array()
         .unwrap()
         .iter()
         .find(|t| t["key"]["name"] == name)
-        .unwrap_or_else(|| panic!("the hung test {name} is named: {merged:#}"));
+        .unwrap_or_else(|| panic!("no test named {name:?}: {merged:#}"))
+}
+
+/// The test called `name` is named as the one the timeout stopped.
+fn assert_timed_out(merged: &Value, name: &str) {
+    let hung = test_named(merged, name);
     assert_eq!(hung["failure"]["failure_type"], "timeout", "{hung:#}");
 }
 
@@ -177,12 +182,7 @@ fn node_a_hung_test_is_named_and_the_rest_is_kept() {
     // 5 fine + quick pass; hangs timed out; after never ran.
     assert_eq!(summary(&merged), (8, 6, 2, 0), "{}", merged["tests"]);
     assert_timed_out(&merged, "hangs");
-    let after = merged["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["key"]["name"] == "after")
-        .expect("the test after it is named");
+    let after = test_named(&merged, "after");
     assert_eq!(after["failure"]["failure_type"], "never-ran", "{after}");
     // Only a test is blamed, not the whole shard.
     assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
@@ -237,21 +237,11 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
         );
         assert_eq!(outcome_of(&merged, "test_4_bug"), ["failed"], "{stop:?}");
         // The line of its `def`, counted from 1 as annotations count.
-        let bug = merged["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["key"]["name"] == "test_4_bug")
-            .unwrap();
+        let bug = test_named(&merged, "test_4_bug");
         assert_eq!(bug["failure"]["line"], 6, "{bug}");
         assert_eq!(outcome_of(&merged, "test_2_flaky"), ["flaky"], "{stop:?}");
         // test_5 comes after the real bug: with -x it never runs.
-        let five = merged["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["key"]["name"] == "test_5")
-            .expect("test_5 is named");
+        let five = test_named(&merged, "test_5");
         assert_eq!(five["failure"]["failure_type"], "never-ran", "{five}");
         // The summary says which failures are tests that never ran.
         assert!(
@@ -426,16 +416,7 @@ fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
     let merged = merged_results(dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (3, 2, 1, 0), "{}", merged["tests"]);
-    let broken = |merged: &Value| {
-        merged["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["key"]["name"] == "tests.test_broken")
-            .cloned()
-            .unwrap_or_else(|| panic!("the module is a test: {merged:#}"))
-    };
-    let module = broken(&merged);
+    let module = test_named(&merged, "tests.test_broken");
     assert_eq!(module["outcome"], "failed", "{module:#}");
     assert!(
         module["failure"]
@@ -453,7 +434,7 @@ fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (3, 2, 1, 0), "{}", merged["tests"]);
-    let module = broken(&merged);
+    let module = test_named(&merged, "tests.test_broken");
     assert_eq!(module["attempts"], 2, "{module:#}");
     assert!(
         module["failure"]

@@ -123,6 +123,14 @@ fn outcomes(merged: &Value, classname: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The test called `name` (the first of that name); it must be there.
+fn test_named<'a>(merged: &'a Value, name: &str) -> &'a Value {
+    all_tests(merged)
+        .iter()
+        .find(|t| t["key"]["name"] == name)
+        .unwrap_or_else(|| panic!("no test named {name:?}: {merged:#}"))
+}
+
 /// The failure type of the test called `name`.
 fn failure_type(merged: &Value, name: &str) -> Option<String> {
     all_tests(merged)
@@ -196,10 +204,7 @@ test('passes', () => {});\n";
     let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "0"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (5, 3, 1, 1), "{}", merged["tests"]);
-    let failed = all_tests(&merged)
-        .iter()
-        .find(|t| t["key"]["name"] == "always fails")
-        .unwrap();
+    let failed = test_named(&merged, "always fails");
     assert_eq!(failed["attempts"], 3, "{failed:#}");
 }
 
@@ -225,10 +230,7 @@ test('always fails', () => { expect(1).toBe(2); });\n";
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (2, 0, 1, 1), "{}", merged["tests"]);
-    let failed = all_tests(&merged)
-        .iter()
-        .find(|t| t["key"]["name"] == "always fails")
-        .unwrap();
+    let failed = test_named(&merged, "always fails");
     assert_eq!(failed["attempts"], 3, "{failed:#}");
 }
 

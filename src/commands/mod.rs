@@ -229,11 +229,7 @@ pub(super) fn merge_go_coverage(
     if runner.name() != "go" {
         return Ok(());
     }
-    let after_test = command
-        .iter()
-        .position(|w| w == "test")
-        .map_or(0, |i| i + 1);
-    if let Some(profile) = go_cover::users_profile(&command[after_test..]) {
+    if let Some(profile) = go_cover::users_profile(command) {
         go_cover::merge(root, &profile).with_context(|| {
             format!(
                 "-coverprofile {}: cannot merge the runs' parts",

@@ -24,7 +24,7 @@ use std::time::Duration;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
-use super::runners::go_args::GoTestArgs;
+use super::runners::go_args;
 use super::runners::{Runner, argv, nextest_listing_args};
 use crate::escape::control_chars;
 use crate::process::{RunError, Tails};
@@ -439,20 +439,24 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
             PYTEST_PLUGIN_NAME,
         ],
     );
-    let listed = |ran: &Ran| {
+    let listed = |command: &str| {
+        let unreadable = |reason: String| CollectError::Output {
+            command: command.to_owned(),
+            reason,
+        };
         let text = std::fs::read_to_string(&out_path).map_err(|e| {
-            ran.unreadable(format!(
+            unreadable(format!(
                 "the collection plugin wrote nothing ({e}); does the command run pytest?"
             ))
         })?;
-        parse_pytest(&text).map_err(|reason| ran.unreadable(reason.to_string()))
+        parse_pytest(&text).map_err(|reason| unreadable(reason.to_string()))
     };
     match run(
         argv,
         root,
         &[("PYTHONPATH", python_path), ("PITCREW_COLLECT_OUT", out)],
     ) {
-        Ok(ran) => Ok(listed(&ran)?.files),
+        Ok(ran) => Ok(listed(&ran.command)?.files),
         // 5: no test collected, which the empty list reports better.
         Err(CollectError::Failed { code, command, .. }) if code == "5" => {
             Err(CollectError::Empty { command, hint: "" })
@@ -467,26 +471,20 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
             code,
             command,
             line,
-        }) if code == "2" || code == "1" => {
-            let ran = Ran {
-                command: command.clone(),
-                stdout: String::new(),
-            };
-            match listed(&ran) {
-                Ok(list) if !list.errors.is_empty() && !list.fatal => {
-                    tracing::warn!(
-                        "pytest could not collect {}: planned, to fail as it runs",
-                        control_chars(&list.errors.join(", "))
-                    );
-                    Ok(list.files)
-                }
-                _ => Err(CollectError::Failed {
-                    command,
-                    code,
-                    line,
-                }),
+        }) if code == "2" || code == "1" => match listed(&command) {
+            Ok(list) if !list.errors.is_empty() && !list.fatal => {
+                tracing::warn!(
+                    "pytest could not collect {}: planned, to fail as it runs",
+                    control_chars(&list.errors.join(", "))
+                );
+                Ok(list.files)
             }
-        }
+            _ => Err(CollectError::Failed {
+                command,
+                code,
+                line,
+            }),
+        },
         Err(other) => Err(other),
     }
 }
@@ -610,7 +608,7 @@ fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError
 /// classnames in go's converted JUnit).
 fn go_list(base: &[String]) -> Vec<String> {
     let program = base.first().cloned().unwrap_or_else(|| "go".into());
-    let args = go_test_args(base);
+    let (_, args) = go_args::after_test(base);
     let mut packages = args.packages.clone();
     // As go reads it: `go test` alone tests the package in the current
     // folder, not the module's every package (`./...`).
@@ -628,17 +626,9 @@ fn go_list(base: &[String]) -> Vec<String> {
     argv
 }
 
-/// What follows `go test` in `base`.
-fn go_test_args(base: &[String]) -> GoTestArgs {
-    let after_test = word_index(base, "go")
-        .and_then(|i| (base.get(i + 1).map(String::as_str) == Some("test")).then_some(i + 2))
-        .unwrap_or(base.len());
-    GoTestArgs::parse(&base[after_test.min(base.len())..])
-}
-
 /// `go test` naming no package: go's current folder.
 fn go_names_no_package(base: &[String]) -> bool {
-    go_test_args(base).packages.is_empty()
+    go_args::after_test(base).1.packages.is_empty()
 }
 
 /// `jest --listTests` without the user's `--json` and `--outputFile`: with

@@ -737,7 +737,7 @@ fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
     if tail.is_empty() {
         return;
     }
-    let build_failed = |c: &TestCase| c.message.as_deref() == Some(GO_BUILD_FAILED);
+    let build_failed = |c: &TestCase| c.failure_type.as_deref() == Some(GO_BUILD_FAILED);
     // The first compiler or vet line (`./a_test.go:5:2: undefined: x`)
     // says more than "build failed" where the report shows one line.
     let first = tail.lines().map(str::trim).find(|l| {
@@ -977,11 +977,8 @@ fn failed_tests(
         // names no test a runner could select).
         .filter(|t| {
             let kind = t.failure.as_ref().and_then(|f| f.failure_type.as_deref());
-            let message = t.failure.as_ref().and_then(|f| f.message.as_deref());
-            t.outcome == FinalOutcome::Failed
-                && kind != Some(TIMED_OUT)
-                && kind != Some(super::runners::rustc::COMPILE)
-                && !message.is_some_and(|m| m.starts_with(GO_BUILD_FAILED))
+            let not_retried = [TIMED_OUT, super::runners::rustc::COMPILE, GO_BUILD_FAILED];
+            t.outcome == FinalOutcome::Failed && !kind.is_some_and(|k| not_retried.contains(&k))
         })
         .map(|t| {
             let item = items

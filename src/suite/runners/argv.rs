@@ -17,10 +17,7 @@ pub fn take_option(args: &[String], long: &[&str], short: &str) -> (Vec<String>,
         }
         if (!short.is_empty() && arg == short) || long.contains(&arg.as_str()) {
             values.extend(rest.next().cloned());
-        } else if let Some(value) = long
-            .iter()
-            .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
-        {
+        } else if let Some(value) = inline_value(arg, long) {
             values.push(value.to_owned());
         } else if let Some(value) = arg
             .strip_prefix(short)
@@ -44,14 +41,17 @@ pub fn option_values(args: &[String], long: &[&str]) -> Vec<String> {
     while let Some(arg) = rest.next() {
         if long.contains(&arg.as_str()) {
             values.extend(rest.next().cloned());
-        } else if let Some(value) = long
-            .iter()
-            .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
-        {
+        } else if let Some(value) = inline_value(arg, long) {
             values.push(value.to_owned());
         }
     }
     values
+}
+
+/// The value of `--long=VALUE` for one of the `long` options.
+fn inline_value<'a>(arg: &'a str, long: &[&str]) -> Option<&'a str> {
+    long.iter()
+        .find_map(|l| arg.strip_prefix(l).and_then(|v| v.strip_prefix('=')))
 }
 
 /// The arguments without the flags `names` (`--json`, or `--json=…`).

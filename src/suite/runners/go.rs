@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::go_args::GoTestArgs;
+use super::go_args;
 use super::{
     Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, dedup, finish, split_base,
 };
@@ -56,9 +56,8 @@ impl Runner for Go {
         }
         // The shard's packages replace the user's: beside them, every
         // shard ran all of the user's (each test once per shard).
-        let after_test = args.iter().position(|a| a == "test").map_or(0, |i| i + 1);
-        let mut words = args[..after_test].to_vec();
-        let mut test_args = GoTestArgs::parse(&args[after_test..]);
+        let (before, mut test_args) = go_args::after_test(args);
+        let mut words = before.to_vec();
         // Every process writes its own part of the coverage profile, which
         // the run merges (see go_cover).
         if let Some(profile) = test_args.flag_value("coverprofile") {

@@ -63,6 +63,17 @@ const VALUE_FLAGS: &[&str] = &[
 /// them to list what `go test` would build.
 const LISTING_FLAGS: &[&str] = &["C", "tags", "mod", "modfile", "overlay"];
 
+/// A `go test` command (`go test …`, or its arguments after the program)
+/// cut after its `test` word: the words up to it, and those after it read
+/// as go reads them.
+pub fn after_test(command: &[String]) -> (&[String], GoTestArgs) {
+    let at = command
+        .iter()
+        .position(|w| w == "test")
+        .map_or(0, |i| i + 1);
+    (&command[..at], GoTestArgs::parse(&command[at..]))
+}
+
 /// A `go test` command's words after `test`, apart.
 #[derive(Debug, Default, PartialEq)]
 pub struct GoTestArgs {

@@ -8,14 +8,14 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::go_args::GoTestArgs;
+use super::go_args;
 
 /// The marker between the user's file name and a part's id.
 const PART: &str = ".pitcrew-";
 
-/// The user's profile path in a `go test` command's words (after `test`).
-pub fn users_profile(words: &[String]) -> Option<String> {
-    GoTestArgs::parse(words).flag_value("coverprofile")
+/// The user's profile path in a `go test` command.
+pub fn users_profile(command: &[String]) -> Option<String> {
+    go_args::after_test(command).1.flag_value("coverprofile")
 }
 
 /// The part this process writes instead of `profile`, named by `unique`
@@ -83,14 +83,25 @@ mod tests {
     #[test]
     fn the_profile_is_found_in_either_form() {
         assert_eq!(
-            users_profile(&argv(&["-coverprofile=c.out", "./..."])).as_deref(),
+            users_profile(&argv(&["go", "test", "-coverprofile=c.out", "./..."])).as_deref(),
             Some("c.out")
         );
         assert_eq!(
-            users_profile(&argv(&["-v", "-coverprofile", "out/c.out", "./..."])).as_deref(),
+            users_profile(&argv(&[
+                "go",
+                "test",
+                "-v",
+                "-coverprofile",
+                "out/c.out",
+                "./..."
+            ]))
+            .as_deref(),
             Some("out/c.out")
         );
-        assert_eq!(users_profile(&argv(&["-cover", "./..."])), None);
+        assert_eq!(
+            users_profile(&argv(&["go", "test", "-cover", "./..."])),
+            None
+        );
         let a = part_of("c.out", Path::new("/s/1/a.xml"));
         assert!(a.starts_with("c.out.pitcrew-"), "{a}");
         assert_ne!(a, part_of("c.out", Path::new("/s/2/a.xml")));

@@ -279,7 +279,8 @@ impl Stream {
 /// binary crashed, was killed, or exited early).
 pub const INCOMPLETE: &str = "incomplete";
 
-/// The message of a package that did not compile (or failed `go vet`).
+/// The message and failure type of a package that did not compile (or
+/// failed `go vet`).
 pub const BUILD_FAILED: &str = "build failed";
 
 /// Converts a `go test -json` event stream (one JSON object per line) into a

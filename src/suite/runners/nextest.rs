@@ -120,8 +120,8 @@ impl Runner for Nextest {
         finish(program, args, Vec::new(), JunitSource::File(junit))
     }
 
-    /// A build that failed: one errored case per crate target that did
-    /// not compile, with rustc's words.
+    /// A build that failed: one errored case per crate that did not
+    /// compile, with rustc's words.
     fn build_failures(&self, stderr_tail: &str) -> Option<Vec<TestCase>> {
         super::rustc::build_failures(stderr_tail)
     }
