@@ -117,10 +117,7 @@ fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     if text.len() <= max {
         return text.into();
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text.floor_char_boundary(max);
     let cut = text[..end].rfind('\n').map_or(end, |i| i + 1);
     format!(
         "{}[… {} more bytes not shown …]\n",

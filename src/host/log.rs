@@ -38,7 +38,7 @@ impl LogBuffer {
             return;
         }
         let room = MAX_MESSAGE_BYTES.min(MAX_BYTES - self.bytes);
-        let cut = floor_char_boundary(text, room);
+        let cut = text.floor_char_boundary(room);
         let mut line = escape::control_chars(&text[..cut]).into_owned();
         let cut_bytes = full_len.saturating_sub(cut);
         if cut_bytes > 0 {
@@ -82,16 +82,6 @@ fn enabled(level: Level) -> bool {
     }
 }
 
-fn floor_char_boundary(text: &str, max: usize) -> usize {
-    if max >= text.len() {
-        return text.len();
-    }
-    (0..=max)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0)
-}
-
 /// Replaces the generated `log` (which copies every message into a
 /// `String` first) with one that reads the message in place.
 pub fn shadow_in(linker: &mut Linker<HostState>, interface: &str) -> wasmtime::Result<()> {
@@ -106,7 +96,7 @@ pub fn shadow_in(linker: &mut Linker<HostState>, interface: &str) -> wasmtime::R
             // part that is kept.
             let text = message.to_str(&store)?;
             let full_len = text.len();
-            let keep = floor_char_boundary(&text, MAX_MESSAGE_BYTES);
+            let keep = text.floor_char_boundary(MAX_MESSAGE_BYTES);
             let kept = text[..keep].to_string();
             store.data_mut().log.push(level, &kept, full_len);
             Ok(())
@@ -137,9 +127,12 @@ mod tests {
     }
 
     #[test]
-    fn cuts_fall_on_character_boundaries() {
-        assert_eq!(floor_char_boundary("héllo", 2), 1);
-        assert_eq!(floor_char_boundary("héllo", 3), 3);
-        assert_eq!(floor_char_boundary("hé", 99), 3);
+    fn a_cut_falls_on_a_character_boundary() {
+        let mut log = LogBuffer::default();
+        // Byte MAX_MESSAGE_BYTES falls inside an "é".
+        let text = format!("a{}", "é".repeat(MAX_MESSAGE_BYTES));
+        log.push(Level::Info, &text, text.len());
+        assert_eq!(log.bytes, MAX_MESSAGE_BYTES - 1);
+        assert!(log.kept[0].1.starts_with("aé"));
     }
 }

@@ -728,11 +728,7 @@ fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
     const MOST: usize = 8 * 1024;
     let mut tail = stderr_tail.trim();
     if tail.len() > MOST {
-        let mut at = tail.len() - MOST;
-        while !tail.is_char_boundary(at) {
-            at += 1;
-        }
-        tail = &tail[at..];
+        tail = &tail[tail.ceil_char_boundary(tail.len() - MOST)..];
     }
     if tail.is_empty() {
         return;

@@ -435,11 +435,7 @@ fn cap_str(s: Cow<'_, str>, max: usize) -> String {
     if s.len() <= max {
         return s.into_owned();
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].to_owned()
+    s[..s.floor_char_boundary(max)].to_owned()
 }
 
 /// Where character data goes.

@@ -80,14 +80,7 @@ pub fn parse(yaml: &str) -> Parsed {
 /// The longest prefix of `text` of at most `max` bytes that ends on a
 /// character boundary.
 pub fn head(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    &text[..text.floor_char_boundary(max)]
 }
 
 fn set_property(element: &mut Element, property: &str, value: String) {

@@ -69,12 +69,12 @@ impl Capped {
         }
         if self.tail.is_empty() && self.omitted == 0 && self.head.len() > Self::HALF {
             // First overflow: move everything past the first half to the tail.
-            let cut = floor_char_boundary(&self.head, Self::HALF);
+            let cut = self.head.floor_char_boundary(Self::HALF);
             self.tail = self.head.split_off(cut);
         }
         self.tail.push_str(text);
         if self.tail.len() > Self::HALF {
-            let cut = ceil_char_boundary(&self.tail, self.tail.len() - Self::HALF);
+            let cut = self.tail.ceil_char_boundary(self.tail.len() - Self::HALF);
             self.omitted += cut;
             self.tail.drain(..cut);
         }
@@ -119,27 +119,10 @@ impl Capped {
                     .any(|frame| line.starts_with(frame))
             })
             .map(|line| {
-                let cut = floor_char_boundary(line, MESSAGE_CAP);
+                let cut = line.floor_char_boundary(MESSAGE_CAP);
                 line[..cut].to_owned()
             })
     }
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    if at >= text.len() {
-        return text.len();
-    }
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
-    while at < text.len() && !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at.min(text.len())
 }
 
 #[derive(Debug)]
