@@ -594,6 +594,86 @@ fn pytest_the_users_junit_flavour_is_left_alone() {
     assert!(mine.contains("<failure"), "{mine}");
 }
 
+/// A `--junitxml` the command does not name (the project's `addopts`,
+/// `PYTEST_ADDOPTS`) is written by every pytest process over the last one's;
+/// pytest's reporter says where, and pitcrew writes the whole run there.
+#[test]
+fn pytest_a_junitxml_in_addopts_gets_the_whole_run() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    pytest_project(
+        root,
+        &[
+            (
+                "pytest.ini",
+                "[pytest]\naddopts = --junitxml=reports/ci.xml\n",
+            ),
+            (
+                "tests/test_a.py",
+                "def test_a(): pass\ndef test_b(): pass\n",
+            ),
+            (
+                "tests/test_c.py",
+                "def test_c(): pass\ndef test_d(): assert 0\n",
+            ),
+        ],
+    );
+    let names = |path: &Path| {
+        let xml = fs::read_to_string(path).expect("the user's report");
+        ["test_a", "test_b", "test_c", "test_d"]
+            .iter()
+            .filter(|n| xml.contains(&format!("name=\"{n}\"")))
+            .count()
+    };
+    let test = |env: &[(&str, &str)]| {
+        common::cli::command(root)
+            .envs(env.iter().copied())
+            .args(["test", "--shards", "2", "--retries", "0", "--"])
+            .args(["python3", "-m", "pytest"])
+            .output()
+            .unwrap()
+    };
+    let out = test(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(names(&root.join("reports/ci.xml")), 4);
+    // PYTEST_ADDOPTS, resolved against pytest's working directory.
+    fs::remove_file(root.join("pytest.ini")).unwrap();
+    let out = test(&[("PYTEST_ADDOPTS", "--junitxml=env.xml")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(names(&root.join("env.xml")), 4);
+    // In CI's flow a job's report holds the job's tests, not its retry's.
+    let pitcrew_in = |args: &[&str]| {
+        common::cli::command(root)
+            .env("PYTEST_ADDOPTS", "--junitxml=job.xml")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let pytest = ["--", "python3", "-m", "pytest"];
+    let split = pitcrew_in(&[&["split", "--shards", "1", "-o", "plan.json"][..], &pytest].concat());
+    assert_eq!(split.status.code(), Some(0), "{}", text(&split));
+    let run = pitcrew_in(
+        &[
+            &[
+                "run",
+                "--shard",
+                "1/1",
+                "--plan",
+                "plan.json",
+                "--retries",
+                "1",
+            ][..],
+            &pytest,
+        ]
+        .concat(),
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert_eq!(names(&root.join("job.xml")), 4);
+}
+
 #[test]
 fn pytest_a_hung_test_is_named_and_the_rest_is_kept() {
     if !has_pytest() {

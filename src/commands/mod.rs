@@ -240,6 +240,28 @@ pub(super) fn merge_go_coverage(
     Ok(())
 }
 
+/// Writes `junit` (the whole shard's or run's tests) to every JUnit report
+/// the user asked the runner for: the one the command names
+/// ([`users_junit`], relative to `root`), and those the runner said it was
+/// writing (pytest's `--junitxml` in `addopts` or `PYTEST_ADDOPTS` too),
+/// where the runner did write one, so that nothing names a file pitcrew
+/// would create on a test's word alone.
+pub(super) fn write_users_junit(
+    command: &[String],
+    root: &std::path::Path,
+    reported: &std::collections::BTreeSet<std::path::PathBuf>,
+    junit: &str,
+) -> anyhow::Result<()> {
+    let named = users_junit(command).map(|p| std::path::absolute(root.join(p)));
+    let named = named.transpose().context("the command's JUnit path")?;
+    let reported = reported.iter().filter(|p| p.is_file()).cloned();
+    let paths: std::collections::BTreeSet<_> = named.into_iter().chain(reported).collect();
+    for path in paths {
+        crate::output::write_atomic(&path, junit.as_bytes())?;
+    }
+    Ok(())
+}
+
 /// The JUnit report path a command asks for: pytest's `--junitxml=F` or
 /// `--junit-xml F`, vitest's `--outputFile.junit=F`, or its `--outputFile F`
 /// beside `--reporter=junit`, node's `--test-reporter-destination F` paired

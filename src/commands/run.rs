@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{planning, timeout, users_junit};
+use super::{planning, timeout};
 use crate::InputError;
 use crate::cli::{GlobalArgs, RunArgs};
 use crate::output::write_atomic;
@@ -50,9 +50,11 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let code = exit_code(&outcome, args.retry.flaky.into());
     let junit = junit_write::of_tests(&outcome.tests);
     super::merge_go_coverage(runner, &args.command, std::path::Path::new("."))?;
-    for path in args.junit.iter().cloned().chain(users_junit(&args.command)) {
-        write_atomic(&path, junit.as_bytes())?;
+    if let Some(path) = &args.junit {
+        write_atomic(path, junit.as_bytes())?;
     }
+    let here = std::path::Path::new(".");
+    super::write_users_junit(&args.command, here, &outcome.user_junit, &junit)?;
     let mut result = shard_result(plan_sha256, index, total, runner.name(), outcome);
     result.command = Some(args.command.clone());
     let output = args
@@ -66,6 +68,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::users_junit;
     use super::*;
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{
     check_plugin_settings, merge_go_coverage, planning, publishing, root_causes, test_phases,
-    timeout, users_junit,
+    timeout, write_users_junit,
 };
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
@@ -75,7 +75,10 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let Ran {
-        results, observed, ..
+        results,
+        observed,
+        user_junit,
+        ..
     } = executor::run(&Local {
         runner,
         command: &command,
@@ -126,9 +129,12 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     )?;
     merge_go_coverage(runner, &args.command, root)?;
     // Each shard's pytest wrote the user's report over the last one's.
-    if let Some(path) = users_junit(&args.command) {
-        write_atomic(&root.join(path), junit_write::junit(&merged).as_bytes())?;
-    }
+    write_users_junit(
+        &args.command,
+        root,
+        &user_junit,
+        &junit_write::junit(&merged),
+    )?;
     publishing::write_results_file(github.as_ref(), &args.publishing, &merged)?;
     publish(
         &merged,

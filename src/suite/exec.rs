@@ -67,6 +67,10 @@ pub struct ShardOutcome {
     /// last one's end, summed), when every one of them said (node).
     pub files_running: Option<Duration>,
     pub attempts: u32,
+    /// JUnit reports the runner said the user asked for (pytest's
+    /// `--junitxml`, wherever it was set), absolute: each of the shard's
+    /// processes wrote its own tests there.
+    pub user_junit: BTreeSet<PathBuf>,
 }
 
 /// A shard being run: what to run, and the CPU time its processes have
@@ -78,6 +82,7 @@ struct Running<'a, 'b> {
     processes: Cell<u32>,
     /// Processes that said how long their test files ran, and the sum.
     files_running: Cell<(u32, Duration)>,
+    user_junit: std::cell::RefCell<BTreeSet<PathBuf>>,
     /// Items the runner said ran and selected no test.
     ran_no_test: std::cell::RefCell<BTreeSet<String>>,
     /// A first attempt whose runner failed though every test it reported
@@ -151,6 +156,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         schedule: Cell::new(None),
         processes: Cell::new(0),
         files_running: Cell::new((0, Duration::ZERO)),
+        user_junit: Default::default(),
         ran_no_test: Default::default(),
         runner_failed: Default::default(),
     };
@@ -218,6 +224,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         processes: shard.processes.get(),
         files_running: shard.files_running(),
         attempts,
+        user_junit: shard.user_junit.take(),
     }
 }
 
@@ -663,6 +670,7 @@ fn attempt(
             )
         })?;
         shard.add_files_running(found.files_running);
+        shard.user_junit.borrow_mut().extend(found.user_junit);
         cases = found.cases;
         // Started and never finished: the runner died under it.
         cases.extend(found.running.into_iter().map(|mut case| {

@@ -2,7 +2,8 @@
 //! run as processes, `jobs` at a time, each with its own log and scratch
 //! directory, with a progress line each.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -50,6 +51,8 @@ pub struct Ran {
     pub worst_exit: u8,
     /// How long the shards took together, and how busy the machine was.
     pub observed: RunObservation,
+    /// The JUnit reports the runner said the user asked for, every shard's.
+    pub user_junit: BTreeSet<PathBuf>,
 }
 
 /// Runs every shard of the plan. Errors only when the log or scratch
@@ -76,6 +79,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     let progress = Progress::new(plan);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
+    let user_junit: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
     let worst = AtomicUsize::new(exit::SUCCESS as usize);
     let idle = IdleMeter::start();
     std::thread::scope(|scope| {
@@ -96,7 +100,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         break;
                     }
                     progress.start(i, shard.items.len());
-                    let outcome = exec::run(&ShardRun {
+                    let mut outcome = exec::run(&ShardRun {
                         runner,
                         base: command,
                         items: &shard.items,
@@ -109,6 +113,10 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         sink: Sink::File(log),
                     });
                     worst.fetch_max(usize::from(exit_code(&outcome, flaky)), Ordering::SeqCst);
+                    user_junit
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .append(&mut outcome.user_junit);
                     let mut result = shard_result(
                         plan_sha256.to_string(),
                         shard.index,
@@ -140,5 +148,6 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         results,
         worst_exit: worst.load(Ordering::SeqCst) as u8,
         observed,
+        user_junit: user_junit.into_inner().unwrap_or_else(|p| p.into_inner()),
     })
 }

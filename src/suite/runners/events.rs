@@ -51,6 +51,10 @@ pub struct Events {
     /// jest left to find its own files, whose reporter can count them but
     /// not name them). Fewer files reporting means some never ran.
     pub files_found: Option<u64>,
+    /// JUnit reports the user asked the runner for (`report`), as absolute
+    /// paths: the runner writes one process's tests there, and pitcrew
+    /// writes the whole run's over it.
+    pub user_junit: Vec<std::path::PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +74,8 @@ struct Record {
     failure_type: Option<String>,
     details: Option<String>,
     count: Option<u64>,
+    /// A `report`'s format.
+    format: Option<String>,
     /// Failed runs of the test before this one in the same process
     /// (pytest-rerunfailures).
     #[serde(default)]
@@ -155,6 +161,14 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 events.cases.push(record.into_case());
             }
             "found" => events.files_found = record.count,
+            "report" if record.format.as_deref() == Some("junit") => {
+                let path = record.file.map(std::path::PathBuf::from);
+                if let Some(path) = path.filter(|p| p.is_absolute())
+                    && !events.user_junit.contains(&path)
+                {
+                    events.user_junit.push(path);
+                }
+            }
             "files" if record.time.is_finite() && record.time >= 0.0 => {
                 events.files_running = Some(events.files_running.unwrap_or(0.0) + record.time);
             }
@@ -456,6 +470,26 @@ mod tests {
             "a negative time says nothing"
         );
         assert_eq!(events.cases.len(), 1, "not a test case");
+    }
+
+    #[test]
+    fn a_users_junit_report_is_read_once_absolute_and_junit_only() {
+        let stream = concat!(
+            r#"{"event":"report","format":"junit","file":"/w/out/j.xml"}"#,
+            "\n",
+            r#"{"event":"report","format":"junit","file":"/w/out/j.xml"}"#,
+            "\n",
+            r#"{"event":"report","format":"junit","file":"relative.xml"}"#,
+            "\n",
+            r#"{"event":"report","format":"json","file":"/w/r.json"}"#,
+            "\n",
+        );
+        let events = parse(stream.as_bytes());
+        assert_eq!(
+            events.user_junit,
+            vec![std::path::PathBuf::from("/w/out/j.xml")]
+        );
+        assert!(events.cases.is_empty());
     }
 
     #[test]

@@ -173,6 +173,16 @@ def pytest_configure(config):
         _reporter = _Reporter(
             path, str(config.invocation_params.dir), str(config.rootpath)
         )
+        # The JUnit report the user asked for, wherever they asked (the
+        # command, addopts, PYTEST_ADDOPTS), resolved as pytest's junitxml
+        # plugin resolves it: every process of the run writes it over the
+        # last one's, so pitcrew writes it again with the whole run.
+        xmlpath = getattr(config.option, "xmlpath", None)
+        if xmlpath:
+            resolved = os.path.expanduser(os.path.expandvars(xmlpath))
+            _reporter.write(
+                dict(event="report", format="junit", file=os.path.abspath(resolved))
+            )
 
 
 def pytest_collectstart(collector):
