@@ -963,6 +963,48 @@ fn nextest_a_compile_error_is_a_failed_build_with_rustcs_words() {
     assert!(text(&typo).contains("nope"), "{}", text(&typo));
 }
 
+/// nextest writes the JUnit report a user's profile asks for under
+/// `target/nextest/<profile>/`; pitcrew's own profile writes elsewhere, so
+/// pitcrew writes the merged tests there (every shard's, retries folded).
+#[test]
+fn nextest_the_users_profile_junit_gets_the_whole_run() {
+    if !has_nextest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_tree(
+        root,
+        &[
+            ("Cargo.toml", CRATE_MANIFEST),
+            (
+                "src/lib.rs",
+                "#[test]\nfn ok() {}\n#[test]\nfn fails() { panic!(\"no\") }\n",
+            ),
+            ("tests/it.rs", "#[test]\nfn it_ok() {}\n"),
+            (
+                ".config/nextest.toml",
+                "[profile.ci.junit]\npath = \"junit.xml\"\n",
+            ),
+        ],
+    );
+    // Elsewhere: nextest's store stays under the workspace root.
+    let target = dir.path().join("elsewhere");
+    let out = common::cli::command(root)
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["test", "--shards", "2", "--retries", "1", "--"])
+        .args(["cargo", "nextest", "run", "--profile", "ci"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let junit = root.join("target/nextest/ci/junit.xml");
+    let xml = fs::read_to_string(&junit).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    for name in ["name=\"ok\"", "name=\"fails\"", "name=\"it_ok\""] {
+        assert_eq!(xml.matches(name).count(), 1, "{name}: {xml}");
+    }
+    assert!(xml.contains("<failure"), "{xml}");
+}
+
 /// A shard result, as `pitcrew run` writes it.
 fn shard_result(plan: &str, shard: u64, total: Value, outcome: &str) -> Value {
     json!({

@@ -242,11 +242,13 @@ pub(super) fn merge_go_coverage(
 
 /// Writes `junit` (the whole shard's or run's tests) to every JUnit report
 /// the user asked the runner for: the one the command names
-/// ([`users_junit`], relative to `root`), and those the runner said it was
-/// writing (pytest's `--junitxml` in `addopts` or `PYTEST_ADDOPTS` too),
+/// ([`users_junit`], relative to `root`), the one the runner's
+/// configuration names (nextest's profile), and those the runner said it
+/// was writing (pytest's `--junitxml` in `addopts` or `PYTEST_ADDOPTS` too)
 /// where the runner did write one, so that nothing names a file pitcrew
 /// would create on a test's word alone.
 pub(super) fn write_users_junit(
+    runner: &dyn crate::suite::runners::Runner,
     command: &[String],
     root: &std::path::Path,
     reported: &std::collections::BTreeSet<std::path::PathBuf>,
@@ -254,8 +256,10 @@ pub(super) fn write_users_junit(
 ) -> anyhow::Result<()> {
     let named = users_junit(command).map(|p| std::path::absolute(root.join(p)));
     let named = named.transpose().context("the command's JUnit path")?;
+    let configured = runner.configured_junit(command, root);
+    let named = named.into_iter().chain(configured);
     let reported = reported.iter().filter(|p| p.is_file()).cloned();
-    let paths: std::collections::BTreeSet<_> = named.into_iter().chain(reported).collect();
+    let paths: std::collections::BTreeSet<_> = named.chain(reported).collect();
     for path in paths {
         crate::output::write_atomic(&path, junit.as_bytes())?;
     }

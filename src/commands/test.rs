@@ -130,6 +130,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     merge_go_coverage(runner, &args.command, root)?;
     // Each shard's pytest wrote the user's report over the last one's.
     write_users_junit(
+        runner,
         &args.command,
         root,
         &user_junit,

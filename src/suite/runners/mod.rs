@@ -28,6 +28,7 @@ pub mod go_cover;
 mod go_json;
 mod jest;
 mod nextest;
+mod nextest_junit;
 mod node;
 mod playwright;
 mod pytest;
@@ -224,6 +225,13 @@ pub trait Runner: Send + Sync {
     /// that did not compile), or None where the runner's failure is not a
     /// build's. Go reports its own in its JSON.
     fn build_failures(&self, _stderr_tail: &str) -> Option<Vec<crate::suite::junit::TestCase>> {
+        None
+    }
+    /// A JUnit report the runner's own configuration asks for, which the
+    /// runner will not write under pitcrew (nextest's `junit.path` of the
+    /// user's profile: pitcrew's profile writes its report elsewhere).
+    /// pitcrew writes the merged tests there. `dir` is where the runner runs.
+    fn configured_junit(&self, _command: &[String], _dir: &Path) -> Option<PathBuf> {
         None
     }
     /// Whether a first run may leave the runner to find its own files

@@ -120,6 +120,11 @@ impl Runner for Nextest {
         finish(program, args, Vec::new(), JunitSource::File(junit))
     }
 
+    /// `target/nextest/<profile>/<junit.path>`, from `.config/nextest.toml`.
+    fn configured_junit(&self, command: &[String], dir: &Path) -> Option<PathBuf> {
+        super::nextest_junit::configured(command, dir)
+    }
+
     /// A build that failed: one errored case per crate that did not
     /// compile, with rustc's words.
     fn build_failures(&self, stderr_tail: &str) -> Option<Vec<TestCase>> {
