@@ -1427,7 +1427,9 @@ const RULES: &[Rule] = &[
     r("assertion `left", C::Assertion, 0.95).lang(L_RS),
     r("assert_eq!", C::Assertion, 0.85).lang(L_RS),
     r("assert_ne!", C::Assertion, 0.85).lang(L_RS),
-    r("expect(received)", C::Assertion, 0.9),
+    // Jest's matcher hint (also through Playwright's `expect`): JavaScript
+    // unless a `.ts` file says TypeScript.
+    r("expect(received)", C::Assertion, 0.9).lang(L_JS),
     r("expect(jest.fn())", C::Assertion, 0.9),
     r(").toBe(", C::Assertion, 0.85),
     r(").toEqual(", C::Assertion, 0.85),
@@ -1647,6 +1649,9 @@ const RULES: &[Rule] = &[
     // Python tools named in their own usage errors (`pytest: error: …`).
     lang("pytest", L_PY).check(Check::Word),
     lang("mypy", L_PY).check(Check::Word),
+    // Python 3's SyntaxError for a Python 2 `print` (a paste of that line
+    // alone names no file).
+    lang("Missing parentheses in call to", L_PY),
 ];
 
 const RULE_WORDS: usize = RULES.len().div_ceil(64);
