@@ -72,7 +72,7 @@ if [ ! -x "$tools/venv-b12/bin/pytest" ]; then
 fi
 if [ ! -x "$tools/node_modules/.bin/vue-tsc" ]; then
   # For the b13 cases: ts-node, ts-loader under webpack, vue-tsc (with vue).
-  (cd "$tools" && npm install --no-audit --no-fund ts-node@10.9.2 ts-loader@9.6.2 vue-tsc@3.3.14 vue@3 @types/node@20)
+  (cd "$tools" && npm install --no-audit --no-fund ts-node@10.9.2 ts-loader@9.6.2 vue-tsc@3.3.14 vue@3.5.45 @types/node@20.19.43)
 fi
 if [ ! -x "$tools/venv-b13/bin/pytest" ]; then
   # The b13 Python tools: syrupy and pytest-snapshot both define a
