@@ -61,8 +61,8 @@ def normalise(text, tmp):
     for path in {tools_modules, os.path.realpath(tools_modules)}:
         text = text.replace(path, WORKSPACE + "/node_modules")
         text = text.replace(os.path.relpath(path, tmp), "node_modules")
-    # venv-plugins, venv-b10, venv-b11 and venv-b12 first: venv is a prefix of them.
-    for name in ("venv-plugins", "venv-b10", "venv-b11", "venv-b12", "venv"):
+    # venv-plugins and venv-b10 to venv-b13 first: venv is a prefix of them.
+    for name in ("venv-plugins", "venv-b10", "venv-b11", "venv-b12", "venv-b13", "venv"):
         venv = os.path.join(TOOLS, name)
         for path in {venv, os.path.realpath(venv)}:
             text = text.replace(path, PYTHON_HOME)
@@ -169,6 +169,7 @@ def run_case(case, tools):
         env["B10_VENV"] = os.path.join(tools, "venv-b10")
         env["B11_VENV"] = os.path.join(tools, "venv-b11")
         env["B12_VENV"] = os.path.join(tools, "venv-b12")
+        env["B13_VENV"] = os.path.join(tools, "venv-b13")
         env.update(case.get("env", {}))
         try:
             proc = subprocess.run(

@@ -70,4 +70,14 @@ if [ ! -x "$tools/venv-b12/bin/pytest" ]; then
   python3 -m venv "$tools/venv-b12"
   "$tools/venv-b12/bin/pip" install -q pytest==9.2.0 pytest-timeout==2.4.0
 fi
+if [ ! -x "$tools/node_modules/.bin/vue-tsc" ]; then
+  # For the b13 cases: ts-node, ts-loader under webpack, vue-tsc (with vue).
+  (cd "$tools" && npm install --no-audit --no-fund ts-node@10.9.2 ts-loader@9.6.2 vue-tsc@3.3.14 vue@3.5.45 @types/node@20.19.43)
+fi
+if [ ! -x "$tools/venv-b13/bin/pytest" ]; then
+  # The b13 Python tools: syrupy and pytest-snapshot both define a
+  # `snapshot` fixture, so each b13 case turns the other one off (`-p no:`).
+  python3 -m venv "$tools/venv-b13"
+  "$tools/venv-b13/bin/pip" install -q pytest==9.2.0 syrupy==7.0.2 pytest-snapshot==0.9.0
+fi
 exec python3 "$here/generate.py" --tools "$tools" --out "$repo/tests/corpus/classifier/corpus.jsonl" "$@"

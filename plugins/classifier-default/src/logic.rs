@@ -1143,6 +1143,11 @@ const RULES: &[Rule] = &[
         .check(Check::TscCode)
         .lang(L_TSC),
     r("is not assignable to", C::Compile, 0.82).lang(L_TSC),
+    // ts-loader under webpack: `[tsl] ERROR in /…/src/index.ts(2,13)` above
+    // `TS2554: Expected 2 arguments, but got 1.` (no `error TS`).
+    r("[tsl] ERROR", C::Compile, 0.92)
+        .check(Check::ExactCase)
+        .lang(L_TSC),
     r("TypeCheckError", C::Compile, 0.9).lang(L_TSC),
     r("cannot find symbol", C::Compile, 0.9).lang(L_JAVA),
     r(": error:", C::Compile, 0.9)
@@ -1427,7 +1432,9 @@ const RULES: &[Rule] = &[
     r("assertion `left", C::Assertion, 0.95).lang(L_RS),
     r("assert_eq!", C::Assertion, 0.85).lang(L_RS),
     r("assert_ne!", C::Assertion, 0.85).lang(L_RS),
-    r("expect(received)", C::Assertion, 0.9),
+    // Jest's matcher hint (also through Playwright's `expect`): JavaScript
+    // unless a `.ts` file says TypeScript.
+    r("expect(received)", C::Assertion, 0.9).lang(L_JS),
     r("expect(jest.fn())", C::Assertion, 0.9),
     r(").toBe(", C::Assertion, 0.85),
     r(").toEqual(", C::Assertion, 0.85),
@@ -1647,6 +1654,9 @@ const RULES: &[Rule] = &[
     // Python tools named in their own usage errors (`pytest: error: …`).
     lang("pytest", L_PY).check(Check::Word),
     lang("mypy", L_PY).check(Check::Word),
+    // Python 3's SyntaxError for a Python 2 `print` (a paste of that line
+    // alone names no file).
+    lang("Missing parentheses in call to", L_PY),
 ];
 
 const RULE_WORDS: usize = RULES.len().div_ceil(64);
@@ -1884,7 +1894,15 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::GoTestLogExpect => {
             let (ls, le) = line_bounds(t, start, end);
-            let ls = content_start(t, ls, start);
+            let mut ls = content_start(t, ls, start);
+            // `go test -json`: the log line is the `Output` field's value.
+            const OUTPUT: &[u8] = b"\"Output\":\"";
+            if let Some(p) = t[ls..start]
+                .windows(OUTPUT.len())
+                .rposition(|w| w == OUTPUT)
+            {
+                ls += p + OUTPUT.len();
+            }
             let name = t[ls..start].trim_ascii_start();
             let rest = &t[end..le];
             let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -2483,7 +2501,8 @@ mod tests {
         // 505 for batch b10's 19 rules (482 → 501) and webpack's parse
         // error (502).
         // 530 for batch b11's rules (502 → 526).
-        // 570 for batch b12's rules (526 → 565).
+        // 570 for batch b12's rules (526 → 565); batch b13's two (565 →
+        // 567) fit under it.
         assert!(RULES.len() <= 570, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
@@ -4521,6 +4540,56 @@ mod tests {
         assert_eq!(
             (c.category, c.language),
             (Category::Runtime, Language::Other)
+        );
+    }
+
+    #[test]
+    fn b13_ts_loader_go_test_json_and_languages_of_short_pastes() {
+        // ts-loader words tsc's codes without `error TS`.
+        let c = classify(&failure(
+            "ERROR in /app/src/index.ts\n2:12-15\n[tsl] ERROR in /app/src/index.ts(2,13)\n      TS2554: Expected 2 arguments, but got 1.",
+            "",
+        ));
+        assert_eq!(
+            (c.category, c.specialty, c.language),
+            (
+                Category::Compile,
+                Specialty::Typescript,
+                Language::Typescript
+            )
+        );
+        // go test -json: the test log line is a JSON string.
+        let c = classify(&failure(
+            "{\"Action\":\"output\",\"Package\":\"example.com/app/calc\",\"Test\":\"TestPercent\",\"Output\":\"    calc_test.go:7: Percent(1, 4) = 20, want 25\\n\"}",
+            "",
+        ));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Assertion, Language::Go)
+        );
+        // A JSON line with spaces before the file is no test log.
+        assert_eq!(
+            cat("{\"Output\":\"see calc_test.go:7: x = 2, want 3\"}"),
+            Category::Unknown
+        );
+        // Jest's matcher hint alone is JavaScript; a `.ts` file wins.
+        let c = classify(&failure(
+            "expect(received).toBe(expected) // Object.is equality\n\nExpected: 2\nReceived: 3",
+            "",
+        ));
+        assert_eq!(c.language, Language::Javascript);
+        let c = classify(&failure(
+            "expect(received).toBe(expected)\n\n      at Object.<anonymous> (src/cart.test.ts:3:28)",
+            "",
+        ));
+        assert_eq!(c.language, Language::Typescript);
+        let c = classify(&failure(
+            "SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?",
+            "",
+        ));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Compile, Language::Python)
         );
     }
 }
