@@ -380,6 +380,37 @@ def test_db(): pass\n";
 /// nothing for the report or triage. The module is planned, its error is a
 /// failed test with pytest's words, the run exits 1, and the other shard's
 /// tests run and pass.
+/// A module that fails to import on the first attempt and imports on the
+/// retry: its error was flaky, and the tests the retry collected count.
+#[test]
+fn pytest_a_module_that_imports_on_a_retry_is_flaky_and_keeps_its_tests() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_flaky_import.py",
+                "import os\nif os.environ.get('PITCREW_ATTEMPT') == '1':\n    raise ImportError('not yet')\ndef test_x(): pass\ndef test_y(): assert 0\n",
+            ),
+            ("tests/test_ok.py", "def test_ok(): pass\n"),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "2", "--", "python3", "-m", "pytest"],
+    );
+    // test_y failed on both attempts that ran it: the run fails.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcome_of(&merged, "tests.test_flaky_import"), ["flaky"]);
+    assert_eq!(outcome_of(&merged, "test_x"), ["passed"]);
+    assert_eq!(outcome_of(&merged, "test_y"), ["failed"]);
+    assert_eq!(outcome_of(&merged, "test_ok"), ["passed"]);
+    assert_eq!(merged["problems"], json!([]), "{merged:#}");
+}
+
 #[test]
 fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
     if !has_pytest() {

@@ -186,8 +186,18 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
         attempts += 1;
         starts.push(cases.len());
+        let stand_ins: Vec<TestCase> = cases
+            .iter()
+            .map(|(_, case)| case)
+            .filter(|case| case.failure_type.as_deref() == Some(COLLECTION_ERROR))
+            .cloned()
+            .collect();
         for group in retry_groups(&failed, shard.runner.junit_names_files()) {
-            match retry(shard, &test_files, &group, &junit_path(), attempts) {
+            let retried = Retried {
+                tests: &group,
+                stand_ins: &stand_ins,
+            };
+            match retry(shard, &test_files, &retried, &junit_path(), attempts) {
                 Ok(found) => cases.extend(found),
                 Err(e) => error = error.or(Some(e)),
             }
@@ -320,6 +330,12 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 /// at a timeout, or stopped early by `-x`/`--maxfail`). It is retried like a
 /// failure; when no attempt runs it, it stays an error, named.
 pub const NEVER_RAN: &str = "never-ran";
+
+/// The failure type of a test file that could not be collected (pytest's
+/// module that does not import), written by our reporter: one failed case
+/// that stands for the file's tests. A re-run that collects the file
+/// reports those tests instead (see [`retry`]).
+pub const COLLECTION_ERROR: &str = "collection";
 
 /// The kind of the shard error of a runner that exited nonzero though every
 /// test it reported passed.
@@ -502,16 +518,26 @@ fn cannot_start(error: RunnerError) -> ShardError {
     shard_error("spawn", error.to_string(), String::new())
 }
 
+/// What a retry re-runs: failed tests with their items, and the cases so
+/// far that stood for a file that could not be collected.
+struct Retried<'a> {
+    tests: &'a [(String, TestRef)],
+    stand_ins: &'a [TestCase],
+}
+
 /// Re-runs `failed` (only those tests where the runner can select them,
 /// else their files) and returns the re-run tests' own results, each with
-/// the item it failed in.
+/// the item it failed in. Where a failed test stood for a file that could
+/// not be collected and the re-run collected it, the file's tests are new
+/// tests and the stand-in passed (it was flaky): they are not lost.
 fn retry(
     shard: &Running<'_, '_>,
     test_files: &TestFiles<'_>,
-    failed: &[(String, TestRef)],
+    retried: &Retried<'_>,
     junit_path: &Path,
     attempt_number: u32,
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let failed = retried.tests;
     let refs: Vec<TestRef> = failed.iter().map(|(_, t)| t.clone()).collect();
     let invocation = match shard.runner.rerun(shard.base, &refs, junit_path) {
         Some(invocation) => invocation,
@@ -529,20 +555,39 @@ fn retry(
     }
     .map_err(cannot_start)?;
     let found = attempt(shard, &invocation, attempt_number)?;
+    let whole_files: Vec<&(String, TestRef)> = failed
+        .iter()
+        .filter(|(_, t)| retried.stand_ins.iter().any(|c| is_retried(t, c)))
+        .collect();
+    let mut collected: BTreeSet<&(String, TestRef)> = BTreeSet::new();
     // Runners list the tests a name pattern excluded as skipped, and a file
     // re-run reports all of its tests: only the failed tests' own results
-    // count.
-    Ok(found
+    // count, and those of a file that now collects.
+    let mut cases: Vec<(String, TestCase)> = found
         .into_iter()
         .filter_map(|case| {
-            let (item, test) = failed.iter().find(|(_, t)| is_retried(t, &case))?;
-            let case = match &test.file {
-                Some(file) => with_file(case, file),
-                None => case,
-            };
-            Some((item.clone(), case))
+            if let Some((item, test)) = failed.iter().find(|(_, t)| is_retried(t, &case)) {
+                let case = match &test.file {
+                    Some(file) => with_file(case, file),
+                    None => case,
+                };
+                return Some((item.clone(), case));
+            }
+            let file = junit::test_file(&case).map(|f| normalise(&f))?;
+            let stand_in = whole_files
+                .iter()
+                .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
+            collected.insert(stand_in);
+            Some((stand_in.0.clone(), case))
         })
-        .collect())
+        .collect();
+    cases.extend(collected.into_iter().map(|(item, test)| {
+        let names = (test.file.clone(), test.classname.clone(), test.name.clone());
+        let mut passed = events::bare_case(names);
+        passed.outcome = Outcome::Passed;
+        (item.clone(), passed)
+    }));
+    Ok(cases)
 }
 
 /// Whether `case` is a result of the failed test `test`: the same names,
