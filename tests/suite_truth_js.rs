@@ -519,6 +519,88 @@ fn vitest_a_test_file_that_cannot_import_fails_in_the_run_not_the_listing() {
     );
 }
 
+const PLAYWRIGHT: Js = Js {
+    tool: "playwright",
+    prelude: "const { test, expect } = require('@playwright/test');\n",
+    package: r#"{"name":"probe","private":true}"#,
+    command: &["npx", "playwright", "test"],
+};
+
+/// Playwright runs no test when one test file cannot be loaded, and its
+/// listing lists none: pitcrew said "bad input" (exit 2). Now the run is
+/// the command as it is, and the file fails as one test with Playwright's
+/// words (exit 1), in `test` and in split/run's flow. No browser is needed.
+#[test]
+fn playwright_a_test_file_that_cannot_load_is_a_failed_test() {
+    let Some(dir) = project(
+        &PLAYWRIGHT,
+        &[
+            (
+                "tests/ok.spec.js",
+                "test('ok', async () => { expect(1).toBe(1); });\n",
+            ),
+            ("tests/broken.spec.js", "test('b', async () => { );\n"),
+        ],
+    ) else {
+        return;
+    };
+    let root = dir.path();
+    fs::write(
+        root.join("playwright.config.js"),
+        "module.exports = { testDir: 'tests' };\n",
+    )
+    .unwrap();
+    let (out, merged) = pitcrew_test(root, &PLAYWRIGHT, &["--retries", "1"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let tests = all_tests(&merged);
+    assert_eq!(tests.len(), 1, "{merged:#}");
+    let broken = &tests[0];
+    assert_eq!(broken["key"]["file"], "tests/broken.spec.js", "{merged:#}");
+    assert_eq!(broken["outcome"], "failed");
+    assert_eq!(broken["attempts"], 1, "a load error is not retried");
+    let message = broken["failure"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("SyntaxError"), "{merged:#}");
+    // In CI's flow: split plans the one job, whose run reports the file.
+    let split = pitcrew(
+        &[
+            "split",
+            "-o",
+            "plan.json",
+            "--",
+            "npx",
+            "playwright",
+            "test",
+        ],
+        root,
+    );
+    assert_eq!(split.status.code(), Some(0), "{}", text(&split));
+    let run = pitcrew(
+        &[
+            "run",
+            "--shard",
+            "1/1",
+            "--plan",
+            "plan.json",
+            "-o",
+            "s.json",
+            "--",
+        ]
+        .iter()
+        .chain(PLAYWRIGHT.command)
+        .copied()
+        .collect::<Vec<_>>(),
+        root,
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let shard = fs::read_to_string(root.join("s.json")).unwrap();
+    assert!(shard.contains("SyntaxError"), "{shard}");
+    // A broken configuration is no test's failure: still one line, exit 2.
+    fs::write(root.join("playwright.config.js"), "module.exports = {;\n").unwrap();
+    fs::remove_file(root.join("tests/broken.spec.js")).unwrap();
+    let out = pitcrew(&["test", "--", "npx", "playwright", "test"], root);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
 /// Left to pitcrew, a first run is one runner finding its own files with
 /// a pool as large as the cores; later, shards of whole files run as one
 /// runner with a pool of that many workers (`--maxWorkers`); asked for

@@ -266,7 +266,11 @@ fn run_until(
         let line = control_chars(&why(&output.stdout, &output.stderr)).into_owned();
         // The tests did not compile (cargo's listing builds them): the
         // project's failure, which a run reports as failed builds.
-        if super::runners::rustc::is_build_failure(&output.stderr) {
+        // So did a test file the runner could not load (Playwright lists
+        // nothing then): a run reports it as a failed test.
+        if super::runners::rustc::is_build_failure(&output.stderr)
+            || json_report_names_a_test_file(&output.stdout)
+        {
             return Err(CollectError::BuildFailed { command, line });
         }
         return Err(CollectError::Failed {
@@ -311,6 +315,26 @@ fn json_report_error(stdout: &str) -> Option<String> {
     let report: serde_json::Value = serde_json::from_str(stdout[start..].trim()).ok()?;
     let message = report["errors"].as_array()?.first()?["message"].as_str()?;
     Some(message.lines().next().unwrap_or(message).trim().to_owned())
+}
+
+/// Whether a JSON report's errors (Playwright's) are all in test files: a
+/// file that does not load, where the configuration did. An error with no
+/// location, or in the configuration, is the listing's own failure.
+fn json_report_names_a_test_file(stdout: &str) -> bool {
+    let Some(start) = stdout.find('{') else {
+        return false;
+    };
+    let Ok(report) = serde_json::from_str::<serde_json::Value>(stdout[start..].trim()) else {
+        return false;
+    };
+    let Some(errors) = report["errors"].as_array().filter(|e| !e.is_empty()) else {
+        return false;
+    };
+    errors.iter().all(|error| {
+        let file = error["location"]["file"].as_str().unwrap_or_default();
+        let name = file.rsplit(['/', '\\']).next().unwrap_or_default();
+        !name.is_empty() && !name.starts_with("playwright.config.")
+    })
 }
 
 /// The most telling line of a failed collection: pytest's `ERROR …` or

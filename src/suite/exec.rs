@@ -737,6 +737,7 @@ fn attempt(
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
+        cases.extend(shard.runner.load_errors(&junit_path, shard.dir));
         if matches!(invocation.junit, JunitSource::ConvertGoJson) {
             with_build_errors(&mut cases, &tail);
         }
@@ -1026,7 +1027,12 @@ fn failed_tests(
         // names no test a runner could select).
         .filter(|t| {
             let kind = t.failure.as_ref().and_then(|f| f.failure_type.as_deref());
-            let not_retried = [TIMED_OUT, super::runners::rustc::COMPILE, GO_BUILD_FAILED];
+            let not_retried = [
+                TIMED_OUT,
+                super::runners::rustc::COMPILE,
+                GO_BUILD_FAILED,
+                super::runners::playwright::LOAD_ERROR,
+            ];
             t.outcome == FinalOutcome::Failed && !kind.is_some_and(|k| not_retried.contains(&k))
         })
         .map(|t| {

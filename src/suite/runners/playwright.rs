@@ -11,19 +11,32 @@
 //! (which Playwright matches against project, file, titles and tags joined
 //! with spaces) together with their files, and a file's rest leaves them out
 //! with `--grep-invert` over the same pattern.
+//!
+//! A test file that cannot be loaded is in no JUnit testcase, and Playwright
+//! then runs no test at all: a reporter of ours (`playwright_errors.cjs`)
+//! writes each such error, and the adapter makes it a failed test named by
+//! the file ([`Runner::load_errors`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
-    js_regex_escape, split_base,
+    js_regex_escape, split_base, write_reporter,
 };
+use crate::suite::junit::{Outcome, TestCase};
 
 /// The Playwright adapter.
 pub(super) struct Playwright;
 
 const NAME: &str = "playwright";
+
+const ERRORS_REPORTER: &str = include_str!("playwright_errors.cjs");
+const ERRORS_REPORTER_FILE: &str = "pitcrew-playwright-errors.cjs";
+
+/// The failure type of a test file Playwright could not load. Such a file
+/// fails the same way on a retry, so it is not retried.
+pub const LOAD_ERROR: &str = "load";
 
 impl Runner for Playwright {
     fn name(&self) -> &'static str {
@@ -41,9 +54,15 @@ impl Runner for Playwright {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, args) = split_base(base)?;
-        let (files, grep) = files_and_pattern(NAME, selection, file_or_classname, grep_pattern)?;
+        // Discovered: the command as it is (a listing that could not load a
+        // file plans one such run, which reports the file's error).
+        let (files, grep) = match selection {
+            Selection::Discovered => (Vec::new(), None),
+            _ => files_and_pattern(NAME, selection, file_or_classname, grep_pattern)?,
+        };
         let (junit, junit_text) = absolute_junit(junit_path)?;
-        let mut ours = vec!["--reporter=junit,list".to_owned()];
+        let errors_reporter = write_reporter(&junit, ERRORS_REPORTER_FILE, ERRORS_REPORTER)?;
+        let mut ours = vec![format!("--reporter=junit,list,{errors_reporter}")];
         match grep {
             Some(NameFilter::Only(grep)) => ours.push(format!("--grep={grep}")),
             Some(NameFilter::Except(grep)) => ours.push(format!("--grep-invert={grep}")),
@@ -57,13 +76,71 @@ impl Runner for Playwright {
                 junit_text.clone(),
             ),
             ("PLAYWRIGHT_JUNIT_OUTPUT_NAME".to_owned(), junit_text),
+            (
+                "PITCREW_PLAYWRIGHT_ERRORS".to_owned(),
+                super::path_str(&errors_path(&junit))?.to_owned(),
+            ),
         ];
         finish(program, args, env, JunitSource::File(junit))
+    }
+
+    /// Each file Playwright could not load, as one failed test named by
+    /// the file (relative to `dir`), with Playwright's message and code
+    /// frame.
+    fn load_errors(&self, junit: &Path, dir: &Path) -> Vec<TestCase> {
+        let Ok(text) = std::fs::read_to_string(errors_path(junit)) else {
+            return Vec::new();
+        };
+        text.lines()
+            .filter_map(|line| serde_json::from_str::<LoadError>(line).ok())
+            .map(|error| load_error_case(error, dir))
+            .collect()
     }
 
     /// `file::describe › test`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(file_or_classname(test), &test.name)
+    }
+}
+
+/// Where the errors reporter writes, beside the JUnit report.
+fn errors_path(junit: &Path) -> PathBuf {
+    junit.with_extension("errors.jsonl")
+}
+
+/// One line of `playwright_errors.cjs`.
+#[derive(serde::Deserialize)]
+struct LoadError {
+    file: String,
+    line: Option<u32>,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    details: String,
+}
+
+fn load_error_case(error: LoadError, dir: &Path) -> TestCase {
+    let path = Path::new(&error.file);
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let file = path
+        .strip_prefix(&dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let message = error.message.lines().next().unwrap_or_default().trim();
+    let details = crate::escape::strip_ansi(&error.details).into_owned();
+    TestCase {
+        suite: String::new(),
+        classname: String::new(),
+        name: file.clone(),
+        file: Some(file),
+        line: error.line,
+        time_seconds: 0.0,
+        outcome: Outcome::Failed,
+        message: Some(message.to_owned()),
+        failure_type: Some(LOAD_ERROR.to_owned()),
+        details: (!details.is_empty()).then_some(details),
+        reruns: Vec::new(),
     }
 }
 
@@ -107,13 +184,19 @@ mod tests {
             "tests/(auth)/a+b [1].spec.ts",
             "-x.spec.ts",
         ]);
+        // Our errors reporter is written beside the report.
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("pw.xml");
         let inv = runner()
             .invocation(
                 &argv(&["npx", "playwright", "test", "--project=chromium"]),
                 &Selection::Files(&files),
-                Path::new("/r/pw.xml"),
+                &junit,
             )
             .unwrap();
+        let reporter = dir.path().join(ERRORS_REPORTER_FILE);
+        assert_eq!(std::fs::read_to_string(&reporter).unwrap(), ERRORS_REPORTER);
+        let junit = junit.to_str().unwrap();
         assert_eq!(inv.program, "npx");
         assert_eq!(
             inv.args,
@@ -121,19 +204,18 @@ mod tests {
                 "playwright",
                 "test",
                 "--project=chromium",
-                "--reporter=junit,list",
+                &format!("--reporter=junit,list,{}", reporter.display()),
                 r"tests/login\.spec\.ts",
                 r"tests/\(auth\)/a\+b \[1\]\.spec\.ts",
                 r"(?:-)x\.spec\.ts",
             ])
         );
+        assert_eq!(env_of(&inv, "PLAYWRIGHT_JUNIT_OUTPUT_FILE"), Some(junit));
+        assert_eq!(env_of(&inv, "PLAYWRIGHT_JUNIT_OUTPUT_NAME"), Some(junit));
+        let errors = junit.replace(".xml", ".errors.jsonl");
         assert_eq!(
-            env_of(&inv, "PLAYWRIGHT_JUNIT_OUTPUT_FILE"),
-            Some("/r/pw.xml")
-        );
-        assert_eq!(
-            env_of(&inv, "PLAYWRIGHT_JUNIT_OUTPUT_NAME"),
-            Some("/r/pw.xml")
+            env_of(&inv, "PITCREW_PLAYWRIGHT_ERRORS"),
+            Some(errors.as_str())
         );
         assert!(regex_matches(
             &inv.args[5],
@@ -142,13 +224,50 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_cannot_load_is_a_failed_test_named_by_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
+        let line = serde_json::json!({
+            "file": dir.path().join("tests/b.spec.js"),
+            "line": 2,
+            "message": "SyntaxError: b.spec.js: Unexpected token (2:44)\nmore",
+            "details": "\u{1b}[31m> 2 |\u{1b}[39m test(",
+        });
+        std::fs::write(errors_path(&junit), format!("{line}\nnot json\n")).unwrap();
+        let cases = runner().load_errors(&junit, dir.path());
+        assert_eq!(cases.len(), 1);
+        let case = &cases[0];
+        assert_eq!(case.file.as_deref(), Some("tests/b.spec.js"));
+        assert_eq!(
+            (case.classname.as_str(), case.name.as_str()),
+            ("", "tests/b.spec.js")
+        );
+        assert_eq!(case.outcome, Outcome::Failed);
+        assert_eq!(case.line, Some(2));
+        assert_eq!(
+            case.message.as_deref(),
+            Some("SyntaxError: b.spec.js: Unexpected token (2:44)")
+        );
+        assert_eq!(case.details.as_deref(), Some("> 2 | test("));
+        assert_eq!(case.failure_type.as_deref(), Some(LOAD_ERROR));
+        // No errors file (an older run, a runner that never started): none.
+        assert!(
+            runner()
+                .load_errors(&dir.path().join("x.xml"), dir.path())
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn rerun_greps_title_paths() {
         let failed = [
             test_ref(None, "login.spec.ts", "auth › logs in (fast)"),
             test_ref(None, "other.spec.ts", "a.b? [c]"),
         ];
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
         let inv = runner()
-            .rerun(&argv(&["playwright", "test"]), &failed, Path::new("/j.xml"))
+            .rerun(&argv(&["playwright", "test"]), &failed, &junit)
             .unwrap()
             .unwrap();
         let grep = inv

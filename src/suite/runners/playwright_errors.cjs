@@ -1,0 +1,34 @@
+// pitcrew's reporter for Playwright Test, beside its JUnit and list ones:
+// Playwright reports a test file that cannot be loaded (a syntax error, a
+// failed import) to no JUnit testcase and runs no test at all, so the run
+// would say only "no test". Each such error with a location is one JSON
+// line here (the file named by PITCREW_PLAYWRIGHT_ERRORS), which pitcrew
+// turns into a failed test named by the file, with Playwright's words.
+const fs = require('node:fs');
+
+const DETAILS_MAX = 64 * 1024;
+
+class PitcrewPlaywrightErrors {
+  constructor() {
+    this.out = process.env.PITCREW_PLAYWRIGHT_ERRORS;
+    if (this.out) fs.writeFileSync(this.out, '');
+  }
+
+  printsToStdio() {
+    return false;
+  }
+
+  onError(error) {
+    const file = error && error.location && error.location.file;
+    if (!this.out || typeof file !== 'string') return;
+    const record = {
+      file,
+      line: Number.isInteger(error.location.line) ? error.location.line : null,
+      message: String(error.message ?? ''),
+      details: [error.stack, error.snippet].filter((s) => typeof s === 'string').join('\n\n').slice(0, DETAILS_MAX),
+    };
+    fs.appendFileSync(this.out, JSON.stringify(record) + '\n');
+  }
+}
+
+module.exports = PitcrewPlaywrightErrors;
