@@ -206,6 +206,45 @@ test('passes', () => {});\n";
     assert_eq!(summary(&merged), (5, 3, 1, 1), "{}", merged["tests"]);
     let failed = test_named(&merged, "always fails");
     assert_eq!(failed["attempts"], 3, "{failed:#}");
+    // Rows of one name (`test.each` without a placeholder): each row's
+    // retry is that row's, not a test of its own, and a row's failure is
+    // never another row's rerun.
+    fs::remove_file(dir.path().join("test/always.test.js")).unwrap();
+    fs::remove_file(dir.path().join("marker")).unwrap();
+    let rows = "const fs = require('fs');\n\
+jest.retryTimes(1);\n\
+test.each([[1], [2], [3]])('adds', (n) => {\n\
+  if (n === 1) { const first = !fs.existsSync('marker'); fs.writeFileSync('marker', 'x'); expect(first).toBe(false); }\n\
+  if (n === 3) expect(n).toBe(0);\n\
+});\n";
+    fs::write(dir.path().join("test/flaky.test.js"), rows).unwrap();
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "0"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 1, 1, 1), "{}", merged["tests"]);
+    let mut adds = outcomes(&merged, "", "adds");
+    adds.sort();
+    assert_eq!(adds, ["failed", "flaky", "passed"]);
+}
+
+/// A failed run that Jest would retry is kept when Jest is stopped before
+/// the retry (a timeout): the test is failed, not lost.
+#[test]
+fn jest_a_failed_run_before_its_retry_is_kept_at_a_timeout() {
+    let file = "jest.retryTimes(2);\n\
+test('fails', () => { throw new Error('first'); });\n\
+test('hangs', () => new Promise(() => {}));\n";
+    let Some(dir) = project(&JEST, &[("test/a.test.js", file)]) else {
+        return;
+    };
+    let (out, merged) = local_test(
+        dir.path(),
+        &JEST,
+        &["--retries", "0", "--timeout", "20"],
+        &["--testTimeout=600000"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "fails"), ["failed"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "", "hangs"), ["failed"], "{merged:#}");
 }
 
 /// Vitest's own retries (`--retry`) ran a test again in its process: the

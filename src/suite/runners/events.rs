@@ -76,6 +76,9 @@ struct Record {
     count: Option<u64>,
     /// A `report`'s format.
     format: Option<String>,
+    /// Which run of the test this is, where the runner retries tests
+    /// itself (jest's `invocations` under `jest.retryTimes`): 1, 2, …
+    invocation: Option<u32>,
     /// Failed runs of the test before this one in the same process
     /// (pytest-rerunfailures).
     #[serde(default)]
@@ -91,6 +94,70 @@ struct RerunRecord {
 
 /// A test's names, as the key of the bookkeeping maps.
 type Names = (Option<String>, String, String);
+
+/// Failed runs of tests that the runner may run again (`attempt` records),
+/// by names, oldest first: two tests of one name (`test.each` rows) each
+/// wait for their own next run, which comes in the same order.
+#[derive(Default)]
+struct Attempts {
+    held: BTreeMap<Names, std::collections::VecDeque<(u32, TestCase)>>,
+    count: usize,
+}
+
+impl Attempts {
+    /// `case` (run `invocation` of the test), with the earlier failed run
+    /// it follows, if one is held, and that one's reruns, as its reruns.
+    fn after(&mut self, names: &Names, invocation: Option<u32>, mut case: TestCase) -> TestCase {
+        let Some(previous) = invocation.filter(|&n| n > 1).map(|n| n - 1) else {
+            return case;
+        };
+        let Some(queue) = self.held.get_mut(names) else {
+            return case;
+        };
+        let Some(at) = queue.iter().position(|(n, _)| *n == previous) else {
+            return case;
+        };
+        let Some((_, before)) = queue.remove(at) else {
+            return case;
+        };
+        self.count -= 1;
+        if queue.is_empty() {
+            self.held.remove(names);
+        }
+        let flaky = case.outcome == Outcome::Passed;
+        let mut reruns = before.reruns;
+        reruns.push(junit::Rerun {
+            outcome: Outcome::Failed,
+            flaky,
+            message: before.message,
+            time_seconds: before.time_seconds,
+        });
+        reruns.extend(std::mem::take(&mut case.reruns));
+        for rerun in &mut reruns {
+            rerun.flaky = flaky;
+        }
+        reruns.truncate(junit::MAX_RERUNS);
+        case.reruns = reruns;
+        case
+    }
+
+    /// Holds `case` for the test's next run; past the bound, gives it back
+    /// as the test's result.
+    fn hold(&mut self, names: Names, invocation: u32, case: TestCase) -> Option<TestCase> {
+        if self.count >= MAX_TRACKED {
+            return Some(case);
+        }
+        self.count += 1;
+        let queue = self.held.entry(names).or_default();
+        queue.push_back((invocation, case));
+        None
+    }
+
+    /// The failed runs no later run followed: each is its test's result.
+    fn left(self) -> impl Iterator<Item = TestCase> {
+        self.held.into_values().flatten().map(|(_, case)| case)
+    }
+}
 
 impl Record {
     fn names(&self) -> Names {
@@ -119,6 +186,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
     let mut reported: BTreeMap<Names, u32> = BTreeMap::new();
     // Cancelled before they ran, as the runner said (vitest's `--bail`).
     let mut unrun = Vec::new();
+    let mut attempts = Attempts::default();
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -158,7 +226,20 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             }
             "case" => {
                 count(&mut reported);
-                events.cases.push(record.into_case());
+                let (names, invocation) = (record.names(), record.invocation);
+                let case = attempts.after(&names, invocation, record.into_case());
+                events.cases.push(case);
+            }
+            // A failed run of a test the runner may run again: the next
+            // run's record takes it as a rerun; one no run follows (the
+            // last allowed, or the runner was stopped) is the test's result.
+            "attempt" => {
+                count(&mut reported);
+                let (names, invocation) = (record.names(), record.invocation.unwrap_or(1));
+                let mut case = record.into_case();
+                case.outcome = Outcome::Failed;
+                let case = attempts.after(&names, Some(invocation), case);
+                events.cases.extend(attempts.hold(names, invocation, case));
             }
             "found" => events.files_found = record.count,
             "report" if record.format.as_deref() == Some("junit") => {
@@ -175,6 +256,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             _ => {}
         }
     }
+    events.cases.extend(attempts.left());
     events.running = innermost(&live).map(|n| bare_case(n.clone())).collect();
     // A test a hook cancelled is reported without having started.
     let get = |map: &BTreeMap<Names, u32>, names: &Names| map.get(names).copied().unwrap_or(0);

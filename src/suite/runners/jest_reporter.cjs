@@ -20,14 +20,22 @@
 // - `case`: a test's result: `outcome` (passed, failed, skipped), `time` in
 //   seconds, and for failures `message` and `details`. A file that failed
 //   outside its tests (an import, a hook) is one failed case named by the
-//   file. Attempts of a test that `jest.retryTimes` retried go with its
-//   last one as `reruns` (`message`, `time`): they are runs of one test.
+//   file;
+// - `attempt`: a failed run of a test, written as it ends. Jest says
+//   nothing of whether `jest.retryTimes` runs it again (its retries come
+//   after the file's other tests), so pitcrew pairs each with the test's
+//   next run (`invocation` one higher, Jest's `invocations`), which takes it
+//   as a rerun; one that no run follows is the test's failed result. Written
+//   at once, a failed run is kept even when Jest is stopped before its
+//   retry.
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 const DETAILS_MAX = 64 * 1024;
+// As pitcrew keeps a message (a longer record line would be skipped).
+const MESSAGE_MAX = 16 * 1024;
 
 function fileOf(test) {
   return path.relative(process.cwd(), test.path).split(path.sep).join('/');
@@ -43,22 +51,17 @@ function failureOf(messages) {
   const text = (messages || []).map(String).join('\n\n');
   if (text === '') return {};
   const message = text.split('\n').find((l) => l.trim() !== '') || text;
-  return { message: message.trim(), details: text.slice(0, DETAILS_MAX) };
+  return { message: message.trim().slice(0, MESSAGE_MAX), details: text.slice(0, DETAILS_MAX) };
 }
 
 class PitcrewJestReporter {
   constructor(globalConfig) {
     this.out = process.env.PITCREW_EVENTS;
-    // Per file, how many results of each test were written live, so the
-    // file's final result adds only those that were not (skipped tests).
+    // Per file, how many tests of each name were written live (their first
+    // run), so the file's final result adds only those that were not
+    // (skipped tests).
     this.written = new Map();
     this.begun = new Set();
-    // Per file, the failed attempts not written yet: Jest reports each
-    // attempt of a test under `jest.retryTimes` as it ends (`invocations`
-    // 1, 2, …), its retries after the file's other tests, and says nothing
-    // before whether one follows. A failed attempt waits for the next
-    // attempt of that test, or for the file's end.
-    this.held = new Map();
     if (this.out) fs.writeFileSync(this.out, '');
     // The files asked for by path (pitcrew passes them after
     // --runTestsByPath), so that those `--bail` never started are named.
@@ -98,34 +101,19 @@ class PitcrewJestReporter {
     const file = fileOf(test);
     this.fileBegins(file);
     const names = { file, path: result.ancestorTitles || [], name: String(result.title) };
-    // Each attempt starts and ends; only its result may wait.
     this.write({ event: 'end', ...names });
-    const key = JSON.stringify([names.path, names.name]);
     const record = this.recordOf(names, result);
     const invocation = Number(result.invocations) || 1;
-    if (!this.held.has(file)) this.held.set(file, new Map());
-    const held = this.held.get(file);
-    const before = held.get(key);
-    held.delete(key);
-    if (before && invocation > before.invocation) {
-      // An attempt after a failed one: that one was a run of this test.
-      record.reruns = [...(before.record.reruns || []), { message: before.record.message || 'failed', time: before.record.time }];
-    } else if (before) {
-      this.finish(file, key, before.record); // another test of the same name
-    }
-    if (record.outcome === 'failed') {
-      held.set(key, { record, invocation });
-    } else {
-      this.finish(file, key, record);
-    }
-  }
-
-  // Writes a test's result, once its attempts are over.
-  finish(file, key, record) {
+    record.invocation = invocation;
+    if (record.outcome === 'failed') record.event = 'attempt';
     this.write(record);
-    if (!this.written.has(file)) this.written.set(file, new Map());
-    const seen = this.written.get(file);
-    seen.set(key, (seen.get(key) || 0) + 1);
+    // A test's later runs are that test again, not another of its name.
+    if (invocation === 1) {
+      const key = JSON.stringify([names.path, names.name]);
+      if (!this.written.has(file)) this.written.set(file, new Map());
+      const seen = this.written.get(file);
+      seen.set(key, (seen.get(key) || 0) + 1);
+    }
   }
 
   recordOf(names, result) {
@@ -143,8 +131,6 @@ class PitcrewJestReporter {
   onTestResult(test, fileResult) {
     const file = fileOf(test);
     this.fileBegins(file);
-    for (const [key, { record }] of this.held.get(file) || new Map()) this.finish(file, key, record);
-    this.held.delete(file);
     const seen = this.written.get(file) || new Map();
     for (const result of fileResult.testResults || []) {
       const names = { file, path: result.ancestorTitles || [], name: String(result.title) };

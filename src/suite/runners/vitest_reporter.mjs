@@ -25,6 +25,10 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
 const DETAILS_MAX = 64 * 1024;
+// As pitcrew keeps a message and its reruns (a longer record line would be
+// skipped).
+const MESSAGE_MAX = 16 * 1024;
+const RERUNS_MAX = 256;
 
 function fileOf(module) {
   return relative(process.cwd(), module.moduleId).split(sep).join('/');
@@ -39,7 +43,7 @@ function names(test) {
 function failureOf(errors) {
   const first = (errors || [])[0];
   if (!first) return {};
-  const message = String(first.message ?? first);
+  const message = String(first.message ?? first).slice(0, MESSAGE_MAX);
   const details = (errors || [])
     .map((e) => String(e.stack ?? e.message ?? e))
     .join('\n\n')
@@ -119,7 +123,8 @@ export default class PitcrewVitestReporter {
     // pass after them is flaky. Vitest keeps only the last run's errors.
     const retries = Number(diagnostic?.retryCount ?? 0);
     if (outcome !== 'skipped' && retries > 0) {
-      record.reruns = Array.from({ length: retries }, () => ({ message: 'failed, then retried by vitest', time: 0 }));
+      const length = Math.min(retries, RERUNS_MAX);
+      record.reruns = Array.from({ length }, () => ({ message: 'failed, then retried by vitest', time: 0 }));
     }
     if (outcome === 'failed') Object.assign(record, failureOf(result.errors));
     else if (outcome === 'skipped' && typeof result.note === 'string') record.message = result.note;
