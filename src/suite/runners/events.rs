@@ -575,6 +575,48 @@ mod tests {
     }
 
     #[test]
+    fn failed_attempts_pair_with_the_next_run_of_their_names_oldest_first() {
+        let line = |event: &str, name: &str, outcome: &str, invocation: u32, message: &str| {
+            format!(
+                r#"{{"event":"{event}","file":"f","name":"{name}","outcome":"{outcome}","invocation":{invocation},"message":"{message}"}}"#
+            ) + "\n"
+        };
+        let stream = [
+            line("attempt", "row", "failed", 1, "row 1, run 1"),
+            line("case", "row", "passed", 1, ""),
+            line("attempt", "row", "failed", 1, "row 3, run 1"),
+            line("case", "row", "passed", 2, ""),
+            line("attempt", "row", "failed", 2, "row 3, run 2"),
+            line("attempt", "stopped", "failed", 1, "before its retry"),
+        ]
+        .concat();
+        let cases = parse(stream.as_bytes()).cases;
+        let summary: Vec<_> = cases
+            .iter()
+            .map(|c| {
+                let reruns: Vec<_> = c.reruns.iter().map(|r| r.message.as_deref()).collect();
+                (c.name.as_str(), c.outcome, c.message.as_deref(), reruns)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("row", Outcome::Passed, Some(""), vec![]),
+                ("row", Outcome::Passed, Some(""), vec![Some("row 1, run 1")]),
+                (
+                    "row",
+                    Outcome::Failed,
+                    Some("row 3, run 2"),
+                    vec![Some("row 3, run 1")]
+                ),
+                ("stopped", Outcome::Failed, Some("before its retry"), vec![]),
+            ]
+        );
+        assert!(cases[1].reruns[0].flaky);
+        assert!(!cases[2].reruns[0].flaky);
+    }
+
+    #[test]
     fn overlong_lines_are_skipped() {
         let mut stream = format!(
             r#"{{"event":"case","file":"f","name":"{}","outcome":"passed"}}"#,
