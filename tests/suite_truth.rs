@@ -845,6 +845,76 @@ fn go_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(summary(&merged).0, 3, "{merged:#}");
 }
 
+/// A package check after the tests (`goleak.VerifyTestMain`) fails the
+/// package though they pass. A flaky test in it failed the first run, which
+/// hid the check; the retry of that test runs the check again, and its
+/// failure stands: exit 1, as `go test`.
+#[test]
+fn go_a_package_check_after_the_tests_is_not_hidden_by_a_flaky_test() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("go.mod"), "module example.com/gl\n\ngo 1.18\n").unwrap();
+    fs::create_dir_all(root.join("p")).unwrap();
+    fs::write(
+        root.join("p/p_test.go"),
+        "package p\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"testing\"\n)\n\n\
+         func TestMain(m *testing.M) {\n\tcode := m.Run()\n\tif code == 0 {\n\t\tfmt.Println(\"leak check: 1 goroutine leaked\")\n\t\tcode = 1\n\t}\n\tos.Exit(code)\n}\n\n\
+         func TestFlaky(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tt.Fatal(\"first attempt\")\n\t}\n}\n\n\
+         func TestOK(t *testing.T) {}\n",
+    )
+    .unwrap();
+    let out = common::cli::command(root)
+        .env("GOCACHE", root.join(".gocache"))
+        .args(["test", "--shards", "1", "--retries", "1"])
+        .args(["--", "go", "test", "./..."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged = merged_results(root);
+    assert_eq!(outcome_of(&merged, "TestFlaky"), ["flaky"], "{merged:#}");
+    assert_eq!(
+        outcome_of(&merged, "example.com/gl/p"),
+        ["failed"],
+        "{merged:#}"
+    );
+}
+
+/// node fails a run for a rejection after a test ended though every test
+/// passed, and says so only in a diagnostic: it is a failed case of the
+/// file (`unhandled error`), not retried, so a flaky test's retry does not
+/// hide it.
+#[test]
+fn node_an_unhandled_rejection_after_a_test_fails_the_run() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "test/a.test.mjs",
+            "import { test } from 'node:test';\n\
+test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });\n\
+test('leaks', () => { setTimeout(() => Promise.reject(new Error('UNHANDLED in the background')), 10); });\n",
+        )],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcome_of(&merged, "flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "leaks"), ["passed"], "{merged:#}");
+    let unhandled = tests(&merged)
+        .into_iter()
+        .filter(|t| t.1 == "unhandled error")
+        .map(|t| t.2)
+        .collect::<Vec<_>>();
+    assert_eq!(unhandled, ["failed"], "{merged:#}");
+    let report = fs::read_to_string(dir.path().join("pitcrew-report.md")).unwrap();
+    assert!(report.contains("UNHANDLED in the background"), "{report}");
+}
+
 /// go before 1.24 prints compile errors on stderr only: the package's
 /// failure carries them, not just `[build failed]`.
 #[test]

@@ -273,6 +273,33 @@ test('always fails', () => { expect(1).toBe(2); });\n";
     assert_eq!(failed["attempts"], 3, "{failed:#}");
 }
 
+/// Vitest fails a run for an error no test caught (a rejection after a
+/// test ended) though every test passed: it is a failed case of the file
+/// (`unhandled error`), not retried, so a flaky test's retry does not
+/// hide it.
+#[test]
+fn vitest_an_unhandled_error_fails_the_run() {
+    let file = "test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });\n\
+test('leaks', () => { Promise.reject(new Error('UNHANDLED in the background')); });\n";
+    let Some(dir) = project(&VITEST, &[("test/a.test.js", file)]) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(
+        outcomes(&merged, "", "unhandled error"),
+        ["failed"],
+        "{merged:#}"
+    );
+    let failure = &test_named(&merged, "unhandled error")["failure"];
+    let message = failure["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("UNHANDLED in the background"),
+        "{failure:#}"
+    );
+}
+
 #[test]
 fn jest_same_names_in_describe_blocks_loops_and_whitespace_are_distinct_tests() {
     same_names_are_distinct_tests(&JEST);

@@ -266,6 +266,10 @@ pub const INCOMPLETE: &str = "incomplete";
 /// failed `go vet`).
 pub const BUILD_FAILED: &str = "build failed";
 
+/// The message and type of a package that failed though none of its tests
+/// did (a `TestMain` check after the tests, an `init` panic).
+pub const PACKAGE_FAILED: &str = "package failed outside of any test";
+
 /// Converts a `go test -json` event stream (one JSON object per line) into a
 /// JUnit XML document written to `out`, and returns the packages that
 /// passed without running a test: `-run` or `-skip` selected none of
@@ -551,7 +555,7 @@ fn render_package<'a>(
         } else if package.outcome.is_none() {
             "package reported no result"
         } else {
-            "package failed outside of any test"
+            PACKAGE_FAILED
         };
         counts.tests += 1;
         counts.errors += 1;

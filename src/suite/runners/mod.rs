@@ -42,8 +42,12 @@ mod integration_tests;
 
 pub(crate) use detect::NODE_VALUE_OPTIONS;
 pub use generic::JUNIT_ENV;
-pub use go_json::{BUILD_FAILED as GO_BUILD_FAILED, INCOMPLETE as GO_INCOMPLETE, go_json_to_junit};
+pub use go_json::{
+    BUILD_FAILED as GO_BUILD_FAILED, INCOMPLETE as GO_INCOMPLETE,
+    PACKAGE_FAILED as GO_PACKAGE_FAILED, go_json_to_junit,
+};
 pub use nextest::listing_args as nextest_listing_args;
+pub use node::FILE_FAILED as NODE_FILE_FAILED;
 
 /// What to run.
 #[derive(Debug, Clone, Copy)]

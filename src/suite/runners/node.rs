@@ -33,6 +33,12 @@ pub(super) struct Node;
 
 const NAME: &str = "node";
 
+/// The failure type our node and vitest reporters give a test file that
+/// failed outside its tests (it did not load, or an error no test caught,
+/// such as a rejection after a test ended): a re-run of some of its tests
+/// would not run what failed, so such a failure is not retried.
+pub const FILE_FAILED: &str = "file failed outside its tests";
+
 /// The reporter's source and the file name it is written under (node
 /// resolves a reporter given as a path from the working directory, so it
 /// is passed absolute).

@@ -119,6 +119,13 @@ export default async function* pitcrewReporter(source) {
   // When the first file started and the last one ended (ms, this clock).
   let firstFileAt = null;
   let lastFileAt = null;
+  // Node's own errors about a file's tests (`Error: Test "x" at f:7:1
+  // generated asynchronous activity after the test ended …`): node fails
+  // the run for them though every test passed, and says so only in such a
+  // diagnostic (and, where no test failed, by failing the file). Each is
+  // one failed case `unhandled error` in the file it names; the file's own
+  // failure that follows is then no second one.
+  let unhandled = 0;
   const RELEVANT = ['test:enqueue', 'test:dequeue', 'test:complete', 'test:start', 'test:pass', 'test:fail'];
 
   // One event of a test a child process reported, in `file`.
@@ -180,6 +187,17 @@ export default async function* pitcrewReporter(source) {
 
   for await (const { type, data } of source) {
     if (!data || typeof data !== 'object') continue;
+    if (type === 'test:diagnostic' && typeof data.message === 'string' && data.message.startsWith('Error: ')) {
+      const named = /^Error: Test .* at (.+?):\d+:\d+ generated asynchronous activity/s.exec(data.message);
+      const file = named ? fileOf({ file: named[1] }) : files[Math.min(head, files.length - 1)];
+      if (file) {
+        unhandled += 1;
+        const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0 };
+        Object.assign(record, { message: data.message.split('\n')[0], type: 'file failed outside its tests', details: data.message.slice(0, DETAILS_MAX) });
+        yield line(record);
+      }
+      continue;
+    }
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
     const name = String(data.name ?? '');
     if (isFileWrapper(data)) {
@@ -213,8 +231,14 @@ export default async function* pitcrewReporter(source) {
           if (type === 'test:fail') {
             Object.assign(record, { outcome: 'failed' }, failure(details.error));
             delete record.failureType;
+            // Failed outside its tests (it did not load, or did something
+            // after a test ended): a re-run of some of its tests would not
+            // do it again, so it is not retried.
+            record.type = 'file failed outside its tests';
           }
-          yield line(record);
+          const explained = type === 'test:fail' && unhandled > 0;
+          unhandled = 0;
+          if (!explained) yield line(record);
           finish(at);
           break;
         }

@@ -20,7 +20,9 @@
 // - `case`: a test's result: `outcome` (passed, failed, skipped), `time` in
 //   seconds, and for failures `message`, `type` and `details`. A file that
 //   failed outside its tests (an import, a hook) is one failed case named by
-//   the file.
+//   the file. An error no test caught (an unhandled rejection after a test
+//   ended), for which Vitest fails the run, is a failed case `unhandled
+//   error` in the file it came from.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
@@ -156,7 +158,17 @@ export default class PitcrewVitestReporter {
     }
   }
 
-  onTestRunEnd(modules) {
+  onTestRunEnd(modules, unhandledErrors) {
     for (const module of modules || []) this.settle(module);
+    const first = (modules || [])[0];
+    for (const error of unhandledErrors || []) {
+      const at = typeof error?.VITEST_TEST_PATH === 'string' ? { moduleId: error.VITEST_TEST_PATH } : first;
+      const file = at ? fileOf(at) : undefined;
+      const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0, ...failureOf([error]) };
+      if (typeof error?.type === 'string') record.message = `${error.type}: ${record.message}`;
+      // A re-run of some tests would not run what raised it: not retried.
+      record.type = 'file failed outside its tests';
+      this.write(record);
+    }
   }
 }
