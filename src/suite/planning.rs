@@ -137,22 +137,37 @@ pub fn runner(
     Ok(runner)
 }
 
-/// The runner's own `--shard K/N` (jest, vitest, playwright) in the
-/// command: each of pitcrew's shards would run only its K-th part of
+/// The runner's own sharding in the command (`--shard K/N` of jest,
+/// vitest and playwright, nextest's `--partition`, node's `--test-shard`,
+/// the options of pytest-split, pytest-shard and pytest-test-groups): each of pitcrew's shards would run only its K-th part of
 /// pitcrew's share, and the rest would never run (a green suite failed,
 /// tests went uncounted). pitcrew does the sharding.
 fn refuse_own_sharding(runner: &dyn Runner, command: &[String]) -> Result<(), PlanningError> {
-    if !matches!(runner.name(), "jest" | "vitest" | "playwright") {
-        return Ok(());
+    let options: &[&str] = match runner.name() {
+        "jest" | "vitest" | "playwright" => &["--shard"],
+        "nextest" => &["--partition"],
+        "node" => &["--test-shard"],
+        // pytest-split, pytest-shard and pytest-test-groups.
+        "pytest" => &[
+            "--splits",
+            "--group",
+            "--shard-id",
+            "--num-shards",
+            "--test-group-count",
+            "--test-group",
+        ],
+        _ => &[],
+    };
+    for option in options {
+        if let Some(value) = runners::argv::option_values(command, &[option]).first() {
+            return Err(InputError::new(format!(
+                "the command's `{option} {}`: pitcrew shards the suite itself; leave it out and use `pitcrew test --shards N`, or `pitcrew split` and `pitcrew run --shard K/N` in CI jobs",
+                crate::escape::control_chars(value)
+            ))
+            .into());
+        }
     }
-    match runners::argv::option_values(command, &["--shard"]).first() {
-        None => Ok(()),
-        Some(shard) => Err(InputError::new(format!(
-            "the command's `--shard {}`: pitcrew shards the suite itself; leave it out and use `pitcrew test --shards N`, or `pitcrew split` and `pitcrew run --shard K/N` in CI jobs",
-            crate::escape::control_chars(shard)
-        ))
-        .into()),
-    }
+    Ok(())
 }
 
 /// Test file globs for `--tests` given alone: the runner's usual names.
@@ -821,6 +836,11 @@ mod tests {
             &["npx", "vitest", "run", "--shard", "1/2"][..],
             &["npx", "jest", "--shard=2/3"],
             &["npx", "playwright", "test", "--shard", "1/4"],
+            &["cargo", "nextest", "run", "--partition", "count:1/2"],
+            &["node", "--test", "--test-shard=1/3"],
+            &["pytest", "--splits", "4", "--group", "1"],
+            &["python", "-m", "pytest", "--shard-id=0", "--num-shards=2"],
+            &["pytest", "--test-group-count", "2", "--test-group=1"],
         ] {
             let err = runner(None, &words(command)).err().expect("refused");
             assert!(
@@ -832,6 +852,7 @@ mod tests {
         assert!(runner(Some("jest"), &words(&["yarn", "test", "--shard", "1/2"])).is_err());
         assert!(runner(None, &words(&["npx", "vitest", "run"])).is_ok());
         assert!(runner(None, &words(&["pytest", "--shard", "x"])).is_ok());
+        assert!(runner(None, &words(&["go", "test", "--partition", "x"])).is_ok());
     }
 
     #[test]

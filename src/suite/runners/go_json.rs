@@ -443,13 +443,23 @@ fn render(stream: &Stream) -> String {
 /// The verdict go printed for a test that test2json did not read as one:
 /// go before 1.20 misses `--- PASS: TestX (0.00s)` when the test's own
 /// output ended without a newline (`fmt.Print("100%")`) and the verdict
-/// followed on that line. Only go's own words, and only for a test with no
-/// result otherwise (it would be failed as crashed).
+/// followed on that line. Only go's own words. A failure found there wins
+/// over any other run's verdict (`-count=N`: a failure in any run is the
+/// test's); a pass or skip stands only for a test with no result otherwise
+/// (it would be failed as crashed).
+fn outcome_of(case: &Case) -> Option<Outcome> {
+    match (case.outcome, verdict_in_output(case)) {
+        (_, Some(Outcome::Fail)) => Some(Outcome::Fail),
+        (Some(recorded), _) => Some(recorded),
+        (None, glued) => glued,
+    }
+}
+
 fn verdict_in_output(case: &Case) -> Option<Outcome> {
     let output = case.output.render();
     [
-        ("--- PASS: ", Outcome::Pass),
         ("--- FAIL: ", Outcome::Fail),
+        ("--- PASS: ", Outcome::Pass),
         ("--- SKIP: ", Outcome::Skip),
     ]
     .into_iter()
@@ -483,7 +493,8 @@ fn render_package<'a>(
             escape_attr(&case.name),
             seconds(time)
         );
-        match case.outcome.or_else(|| verdict_in_output(case)) {
+        let outcome = outcome_of(case);
+        match outcome {
             Some(Outcome::Pass) => body.push_str("/>\n"),
             Some(Outcome::Skip) => {
                 counts.skipped += 1;
@@ -500,7 +511,7 @@ fn render_package<'a>(
             Some(Outcome::Fail) | None => {
                 counts.failures += 1;
                 any_failed = true;
-                let message = if case.outcome.is_none() {
+                let message = if outcome.is_none() {
                     "no result reported: the test binary crashed, timed out or exited early"
                         .to_owned()
                 } else {
@@ -512,7 +523,7 @@ fn render_package<'a>(
                     body,
                     ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                     escape_attr(&message),
-                    if case.outcome.is_none() {
+                    if outcome.is_none() {
                         INCOMPLETE
                     } else {
                         "failure"
@@ -788,6 +799,28 @@ FAIL	example.com/m/new [build failed]
             xml.contains(r#"<testsuites name="go test" tests="1" failures="0" errors="0""#),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn a_glued_failure_in_one_run_wins_over_another_runs_pass() {
+        // go 1.19 under `-count=2`: the first run fails after a
+        // `fmt.Print` without a newline (test2json misses its verdict), the
+        // second passes.
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestGlued"}
+{"Action":"output","Package":"p","Test":"TestGlued","Output":"    x_test.go:9: boom\n"}
+{"Action":"output","Package":"p","Test":"TestGlued","Output":"progress--- FAIL: TestGlued (0.00s)\n"}
+{"Action":"run","Package":"p","Test":"TestGlued"}
+{"Action":"output","Package":"p","Test":"TestGlued","Output":"--- PASS: TestGlued (0.00s)\n"}
+{"Action":"pass","Package":"p","Test":"TestGlued","Elapsed":0}
+{"Action":"fail","Package":"p","Elapsed":0.1}
+"#;
+        let xml = convert(stream);
+        assert!(
+            xml.contains(r#"tests="1" failures="1" errors="0""#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"type="failure""#), "{xml}");
+        assert!(!xml.contains("outside of any test"), "{xml}");
     }
 
     #[test]

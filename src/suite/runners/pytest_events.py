@@ -185,6 +185,15 @@ def pytest_configure(config):
             )
 
 
+def pytest_unconfigure(config):
+    # Closed, not left to the interpreter's exit: under
+    # `-W error::ResourceWarning` an unclosed file is an error of its own.
+    global _reporter
+    if _reporter is not None and not hasattr(config, "workerinput"):
+        _reporter.out.close()
+        _reporter = None
+
+
 def pytest_collectstart(collector):
     if _reporter is not None and _reporter.collecting is None:
         _reporter.collecting = time.monotonic()
