@@ -436,6 +436,54 @@ fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
     );
 }
 
+/// A JUnit report of no test case (a runner that ran none, or stopped
+/// before it wrote any, or that wrote only its declared counts) passed;
+/// it fails the report, named, and the other files still count.
+#[test]
+fn report_a_junit_report_of_no_test_case_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("ok.xml"),
+        r#"<testsuite name="s"><testcase name="t"/></testsuite>"#,
+    )
+    .unwrap();
+    fs::write(dir.path().join("empty.xml"), "<testsuites/>").unwrap();
+    fs::write(
+        dir.path().join("declared.xml"),
+        r#"<testsuite name="s" tests="3" failures="2"></testsuite>"#,
+    )
+    .unwrap();
+    let report = pitcrew(
+        &[
+            "report",
+            "--no-classify",
+            "ok.xml",
+            "empty.xml",
+            "declared.xml",
+        ],
+        dir.path(),
+    );
+    let text = |out: &std::process::Output| {
+        let (stdout, stderr) = (&out.stdout, &out.stderr);
+        String::from_utf8_lossy(stdout).into_owned() + &String::from_utf8_lossy(stderr)
+    };
+    assert_eq!(report.status.code(), Some(1), "{}", text(&report));
+    for file in ["empty.xml", "declared.xml"] {
+        assert!(
+            text(&report).contains(&format!("{file}: a JUnit report with no test case")),
+            "{}",
+            text(&report)
+        );
+    }
+    assert!(
+        text(&report).contains("1 tests: 1 passed"),
+        "{}",
+        text(&report)
+    );
+    let alone = pitcrew(&["report", "--no-classify", "ok.xml"], dir.path());
+    assert_eq!(alone.status.code(), Some(0), "{}", text(&alone));
+}
+
 #[test]
 fn report_counts_junit_files_and_names_invalid_xml() {
     let dir = tempfile::tempdir().unwrap();

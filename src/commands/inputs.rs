@@ -13,11 +13,23 @@ use crate::suite::junit;
 use crate::suite::merge::Inputs;
 use crate::suite::result::ShardResult;
 
+/// What the inputs held, and what was wrong with them.
+pub struct Read {
+    pub inputs: Inputs,
+    /// Files that could not be read as results: each a problem.
+    pub problems: Vec<String>,
+    /// JUnit reports of no test case: a job that ran none, or whose runner
+    /// stopped before it wrote any. A problem for `report`, which must lose
+    /// nothing; nothing to triage for `triage`.
+    pub empty_reports: Vec<String>,
+}
+
 /// Reads every input. A missing file is bad input (exit 2); an invalid one
 /// is a problem named in the report, and the other files are still processed.
-pub fn read_inputs(paths: &[PathBuf]) -> Result<(Inputs, Vec<String>), InputError> {
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
     let mut inputs = Inputs::default();
     let mut problems = Vec::new();
+    let mut empty_reports = Vec::new();
     let mut folder = Folder::default();
     for path in paths {
         let mut head = [0u8; 64];
@@ -37,14 +49,23 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<(Inputs, Vec<String>), InputErro
         // Folded as parsed: memory follows the unique tests, not the file.
         // A file that turns out invalid keeps what was read before the
         // error, and the error fails the run.
-        if let Err(e) = junit::parse_file(path, |case| folder.add(case)) {
-            problems.push(e.to_string());
+        match junit::parse_file(path, |case| folder.add(case)) {
+            Err(e) => problems.push(e.to_string()),
+            Ok(stats) if stats.cases == 0 => empty_reports.push(format!(
+                "{}: a JUnit report with no test case (the runner ran none, or stopped before it wrote any)",
+                crate::escape::control_chars(&path.display().to_string())
+            )),
+            Ok(_) => {}
         }
     }
     let (counts, _, tests) = folder.finish();
     inputs.junit_counts = counts;
     inputs.junit_tests.extend(tests);
-    Ok((inputs, problems))
+    Ok(Read {
+        inputs,
+        problems,
+        empty_reports,
+    })
 }
 
 /// A JSON input: a shard result, or merged results.

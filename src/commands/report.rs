@@ -17,7 +17,10 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
         check_plugin_settings(global)?;
     }
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
-    let (inputs, problems) = read_inputs(&args.inputs)?;
+    let read = read_inputs(&args.inputs)?;
+    let (inputs, mut problems) = (read.inputs, read.problems);
+    // A report of no test at all is never a pass.
+    problems.extend(read.empty_reports);
     let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));
     let mut merged = merge::merge(inputs, plan.as_ref().map(|(p, h)| (p, h.as_str())));
     merged.problems.splice(0..0, problems);

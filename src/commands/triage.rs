@@ -21,9 +21,11 @@ use crate::triage::redact::Redactor;
 use crate::triage::suggest::ModelSetup;
 
 pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
-    let (inputs, problems) = read_inputs(&args.inputs)?;
-    // Triage of half-read results would mislead: an unreadable file is bad input.
-    if let Some(problem) = problems.first() {
+    let read = read_inputs(&args.inputs)?;
+    let inputs = read.inputs;
+    // Triage of half-read results would mislead: an unreadable file is bad
+    // input. A report of no test holds nothing to triage.
+    if let Some(problem) = read.problems.first() {
         return Err(InputError::new(problem.clone()).into());
     }
     check_plugin_settings(global)?;

@@ -41,6 +41,10 @@ pub const DETAILS_TAIL_BYTES: usize = 32 * 1024;
 /// can't grow one case without bound.
 pub const MAX_RERUNS: usize = 256;
 
+/// The name of the case a `<failure>` or `<error>` outside any `<testcase>`
+/// stands for (its class: the suite's name).
+pub const SUITE_FAILURE: &str = "(outside any test case)";
+
 /// Read buffer size, also used by [`parse_file`]'s `BufReader`.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 /// Longest single tag (or declaration) accepted: quick-xml holds a tag whole,
@@ -673,6 +677,10 @@ enum Kind {
     Case,
     /// `<failure>`, `<error>` or `<skipped>`.
     Outcome,
+    /// `<failure>` or `<error>` directly in a `<testsuite>` (Ant's for a
+    /// failed `@BeforeClass` or static initialiser): a failed case of its
+    /// own, named [`SUITE_FAILURE`], ended with the element.
+    SuiteOutcome,
     /// `<flakyFailure>`, `<flakyError>`, `<rerunFailure>`, `<rerunError>`.
     Rerun,
     /// Anything else: `properties`, `system-out`, `stackTrace`, unknown.
@@ -904,12 +912,18 @@ impl<F: FnMut(TestCase)> State<'_, F> {
                     self.begin_case(e, line)?;
                     Ok(Frame::new(Kind::Case, TextTo::Discard, "testcase"))
                 }
+                "failure" | "error" if self.case.is_none() => {
+                    self.begin_suite_outcome();
+                    let mut frame = self.open_case_child(e, name, line)?;
+                    frame.kind = Kind::SuiteOutcome;
+                    Ok(frame)
+                }
                 _ => Ok(Frame::new(Kind::Other, TextTo::Discard, "")),
             },
             Kind::Case => self.open_case_child(e, name, line),
             // `<stackTrace>` inside a rerun (Surefire) carries its text;
             // captured output never does.
-            Kind::Outcome | Kind::Rerun | Kind::Other => Ok(match name {
+            Kind::Outcome | Kind::SuiteOutcome | Kind::Rerun | Kind::Other => Ok(match name {
                 "system-out" | "system-err" => Frame::new(Kind::Other, TextTo::Discard, ""),
                 _ => Frame::new(Kind::Other, parent.text, ""),
             }),
@@ -1016,6 +1030,28 @@ impl<F: FnMut(TestCase)> State<'_, F> {
         Ok(())
     }
 
+    /// The case a suite's own `<failure>` or `<error>` stands for, in the
+    /// suite's name.
+    fn begin_suite_outcome(&mut self) {
+        let suite = self.suites.last();
+        let name = suite.map(|s| s.name.clone()).unwrap_or_default();
+        self.case = Some(TestCase {
+            suite: name.clone(),
+            classname: name,
+            name: SUITE_FAILURE.to_owned(),
+            file: suite.and_then(|s| s.file.clone()),
+            line: None,
+            time_seconds: 0.0,
+            outcome: Outcome::Passed,
+            message: None,
+            failure_type: None,
+            details: None,
+            reruns: Vec::new(),
+        });
+        self.case_todo = false;
+        self.details.clear();
+    }
+
     fn begin_case(&mut self, e: &BytesStart<'_>, line: u64) -> Result<(), JunitError> {
         let [name, classname, class, file, line_attr, time] =
             read_attrs(e, ["name", "classname", "class", "file", "line", "time"])
@@ -1050,7 +1086,7 @@ impl<F: FnMut(TestCase)> State<'_, F> {
             Kind::Suites | Kind::Suite => {
                 self.suites.pop();
             }
-            Kind::Case => self.finish_case(),
+            Kind::Case | Kind::SuiteOutcome => self.finish_case(),
             Kind::Rerun => self.finish_rerun(),
             Kind::Outcome | Kind::Other => {}
         }
@@ -1818,6 +1854,48 @@ FAIL\tgithub.com/shop/orders\t0.012s]]></system-out>
             (bare.outcome, bare.details.as_deref()),
             (Outcome::Skipped, None)
         );
+    }
+
+    #[test]
+    fn a_failure_or_error_outside_any_testcase_is_a_failed_case_of_its_suite() {
+        // Ant's XMLJUnitResultFormatter, a failed @AfterClass: the error is
+        // a child of the suite, after its (passing) testcases.
+        let cases = parse(
+            r#"<testsuite name="com.example.DbTest" errors="1" tests="2">
+  <properties/>
+  <testcase classname="com.example.DbTest" name="testConnect" time="0.01"/>
+  <error message="tearDownClass failed" type="java.lang.IllegalStateException">java.lang.IllegalStateException: tearDownClass failed
+	at com.example.DbTest.tearDownClass(DbTest.java:40)</error>
+  <system-out><![CDATA[]]></system-out>
+</testsuite>"#,
+        );
+        assert_eq!(cases.len(), 2);
+        assert_eq!(cases[0].outcome, Outcome::Passed);
+        let suite = &cases[1];
+        assert_eq!(
+            (suite.classname.as_str(), suite.name.as_str()),
+            ("com.example.DbTest", SUITE_FAILURE)
+        );
+        assert_eq!(suite.outcome, Outcome::Errored);
+        assert_eq!(suite.message.as_deref(), Some("tearDownClass failed"));
+        assert!(
+            suite
+                .details
+                .as_deref()
+                .is_some_and(|d| d.contains("DbTest.java:40")),
+            "{suite:?}"
+        );
+        // A failure inside a testcase is still that case's.
+        let cases = parse(
+            r#"<testsuites><testsuite name="s"><testcase name="t"><failure message="m"/></testcase><failure message="suite"/></testsuite></testsuites>"#,
+        );
+        assert_eq!(cases.len(), 2);
+        assert_eq!(
+            (cases[0].name.as_str(), cases[0].outcome),
+            ("t", Outcome::Failed)
+        );
+        assert_eq!(cases[1].message.as_deref(), Some("suite"));
+        assert_eq!(cases[1].outcome, Outcome::Failed);
     }
 
     #[test]
