@@ -589,9 +589,7 @@ fn retry(
         })
         .collect();
     cases.extend(collected.into_iter().map(|(item, test)| {
-        let names = (test.file.clone(), test.classname.clone(), test.name.clone());
-        let mut passed = events::bare_case(names);
-        passed.outcome = Outcome::Passed;
+        let passed = TestCase::named(test.file.clone(), test.classname.clone(), test.name.clone());
         (item.clone(), passed)
     }));
     Ok(cases)

@@ -119,6 +119,25 @@ pub struct TestCase {
     pub reruns: Vec<Rerun>,
 }
 
+impl TestCase {
+    /// A passed case of these names, with nothing else said.
+    pub fn named(file: Option<String>, classname: String, name: String) -> Self {
+        TestCase {
+            suite: String::new(),
+            classname,
+            name,
+            file,
+            line: None,
+            time_seconds: 0.0,
+            outcome: Outcome::Passed,
+            message: None,
+            failure_type: None,
+            details: None,
+            reruns: Vec::new(),
+        }
+    }
+}
+
 /// What one parse went through.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParseStats {
@@ -1035,19 +1054,10 @@ impl<F: FnMut(TestCase)> State<'_, F> {
     fn begin_suite_outcome(&mut self) {
         let suite = self.suites.last();
         let name = suite.map(|s| s.name.clone()).unwrap_or_default();
-        self.case = Some(TestCase {
-            suite: name.clone(),
-            classname: name,
-            name: SUITE_FAILURE.to_owned(),
-            file: suite.and_then(|s| s.file.clone()),
-            line: None,
-            time_seconds: 0.0,
-            outcome: Outcome::Passed,
-            message: None,
-            failure_type: None,
-            details: None,
-            reruns: Vec::new(),
-        });
+        let file = suite.and_then(|s| s.file.clone());
+        let mut case = TestCase::named(file, name.clone(), SUITE_FAILURE.to_owned());
+        case.suite = name;
+        self.case = Some(case);
         self.case_todo = false;
         self.details.clear();
     }
@@ -1057,21 +1067,18 @@ impl<F: FnMut(TestCase)> State<'_, F> {
             read_attrs(e, ["name", "classname", "class", "file", "line", "time"])
                 .map_err(|m| self.error(line, m.to_string()))?;
         let suite = self.suites.last();
-        self.case = Some(TestCase {
-            suite: suite.map(|s| s.name.clone()).unwrap_or_default(),
-            classname: classname.or(class).map(Cow::into_owned).unwrap_or_default(),
-            name: name.map(Cow::into_owned).unwrap_or_default(),
-            file: file
-                .map(Cow::into_owned)
-                .or_else(|| suite.and_then(|s| s.file.clone())),
-            line: line_attr.and_then(|l| l.trim().parse().ok()),
-            time_seconds: time.map_or(0.0, |t| parse_time(&t)),
-            outcome: Outcome::Passed,
-            message: None,
-            failure_type: None,
-            details: None,
-            reruns: Vec::new(),
-        });
+        let file = file
+            .map(Cow::into_owned)
+            .or_else(|| suite.and_then(|s| s.file.clone()));
+        let mut case = TestCase::named(
+            file,
+            classname.or(class).map(Cow::into_owned).unwrap_or_default(),
+            name.map(Cow::into_owned).unwrap_or_default(),
+        );
+        case.suite = suite.map(|s| s.name.clone()).unwrap_or_default();
+        case.line = line_attr.and_then(|l| l.trim().parse().ok());
+        case.time_seconds = time.map_or(0.0, |t| parse_time(&t));
+        self.case = Some(case);
         self.case_todo = false;
         self.details.clear();
         Ok(())

@@ -315,17 +315,8 @@ fn innermost(started: &BTreeMap<Names, u32>) -> impl Iterator<Item = &Names> {
 /// A case with names only (errored, no message): the caller says why.
 pub fn bare_case((file, classname, name): Names) -> TestCase {
     TestCase {
-        suite: String::new(),
-        classname,
-        name,
-        file,
-        line: None,
-        time_seconds: 0.0,
         outcome: Outcome::Errored,
-        message: None,
-        failure_type: None,
-        details: None,
-        reruns: Vec::new(),
+        ..TestCase::named(file, classname, name)
     }
 }
 

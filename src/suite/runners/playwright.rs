@@ -130,17 +130,12 @@ fn load_error_case(error: LoadError, dir: &Path) -> TestCase {
     let message = error.message.lines().next().unwrap_or_default().trim();
     let details = crate::escape::strip_ansi(&error.details).into_owned();
     TestCase {
-        suite: String::new(),
-        classname: String::new(),
-        name: file.clone(),
-        file: Some(file),
         line: error.line,
-        time_seconds: 0.0,
         outcome: Outcome::Failed,
         message: Some(message.to_owned()),
         failure_type: Some(LOAD_ERROR.to_owned()),
         details: (!details.is_empty()).then_some(details),
-        reruns: Vec::new(),
+        ..TestCase::named(Some(file.clone()), String::new(), file)
     }
 }
 
