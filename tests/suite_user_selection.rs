@@ -143,6 +143,33 @@ fn go_packages_and_flags_of_the_command_are_the_users_selection() {
         })
         .count();
     assert_eq!(parts, 0, "the parts are merged away");
+    // A part an interrupted run left is not merged into the next profile,
+    // and `-outputdir` is where go writes the profile and its parts.
+    fs::create_dir(root.join("out")).unwrap();
+    fs::write(
+        root.join("out/c.out.pitcrew-0000stale"),
+        "mode: set\nexample.com/sel/gone/gone.go:1.1,2.2 1 1\n",
+    )
+    .unwrap();
+    let (code, _) = run(
+        root,
+        env,
+        &shards,
+        &[
+            "go",
+            "test",
+            "-outputdir",
+            "out",
+            "-coverprofile=c.out",
+            "./...",
+        ],
+    );
+    assert_eq!(code, 0);
+    let profile = fs::read_to_string(root.join("out/c.out")).unwrap();
+    assert!(profile.contains("example.com/sel/b/b.go"), "{profile}");
+    assert!(!profile.contains("gone.go"), "{profile}");
+    let left = fs::read_dir(root.join("out")).unwrap().count();
+    assert_eq!(left, 1, "only out/c.out");
     // `go test` alone tests the current folder's package, as go does: in
     // a/, TestA only (it was the module's every package).
     let (code, names) = run(&root.join("a"), env, &shards, &["go", "test"]);

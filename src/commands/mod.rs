@@ -219,25 +219,44 @@ impl From<&crate::cli::ShardCountArgs> for crate::suite::planning::ShardCount {
 }
 
 /// go's `-coverprofile=F`: each go process of the run wrote a part beside
-/// F; F becomes their merge (see `runners::go_cover`).
+/// F; F becomes their merge (see `runners::go_cover`). Called once every
+/// result is written: coverage that cannot be merged is a warning, never
+/// the loss of the run's results or its verdict.
 pub(super) fn merge_go_coverage(
     runner: &dyn crate::suite::runners::Runner,
     command: &[String],
     root: &std::path::Path,
-) -> anyhow::Result<()> {
+) {
     use crate::suite::runners::go_cover;
     if runner.name() != "go" {
-        return Ok(());
+        return;
+    }
+    if let Some(profile) = go_cover::users_profile(command)
+        && let Err(e) = go_cover::merge(root, &profile)
+    {
+        tracing::warn!(
+            "-coverprofile {}: cannot merge the runs' parts: {}",
+            crate::escape::control_chars(&profile),
+            crate::escape::control_chars(&format!("{e:#}"))
+        );
+    }
+}
+
+/// Removes the parts of go's `-coverprofile` that an earlier run left
+/// (interrupted before its merge), so that they are not merged into this
+/// run's profile.
+pub(super) fn clear_go_coverage_parts(
+    runner: &dyn crate::suite::runners::Runner,
+    command: &[String],
+    root: &std::path::Path,
+) {
+    use crate::suite::runners::go_cover;
+    if runner.name() != "go" {
+        return;
     }
     if let Some(profile) = go_cover::users_profile(command) {
-        go_cover::merge(root, &profile).with_context(|| {
-            format!(
-                "-coverprofile {}: cannot merge the runs' parts",
-                crate::escape::control_chars(&profile)
-            )
-        })?;
+        go_cover::remove_parts(root, &profile);
     }
-    Ok(())
 }
 
 /// Writes `junit` (the whole shard's or run's tests) to every JUnit report

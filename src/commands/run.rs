@@ -35,6 +35,8 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let items = plan.items(index).unwrap_or_default();
     let items = &crate::suite::changed::shard_items(items, &plan.split_files, changes.as_ref());
     let scratch = tempfile::tempdir()?;
+    let here = std::path::Path::new(".");
+    super::clear_go_coverage_parts(runner, &args.command, here);
     let outcome = exec::run(&ShardRun {
         runner,
         base: &args.command,
@@ -49,11 +51,9 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     });
     let code = exit_code(&outcome, args.retry.flaky.into());
     let junit = junit_write::of_tests(&outcome.tests);
-    super::merge_go_coverage(runner, &args.command, std::path::Path::new("."))?;
     if let Some(path) = &args.junit {
         write_atomic(path, junit.as_bytes())?;
     }
-    let here = std::path::Path::new(".");
     super::write_users_junit(runner, &args.command, here, &outcome.user_junit, &junit)?;
     let mut result = shard_result(plan_sha256, index, total, runner.name(), outcome);
     result.command = Some(args.command.clone());
@@ -62,6 +62,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("pitcrew-shard-{index}.json")));
     write_atomic(&output, serde_json::to_string_pretty(&result)?.as_bytes())?;
+    super::merge_go_coverage(runner, &args.command, here);
     eprintln!("{}", one_line(&result));
     Ok(code)
 }

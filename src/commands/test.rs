@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use super::{
-    check_plugin_settings, merge_go_coverage, planning, publishing, root_causes, test_phases,
-    timeout, write_users_junit,
+    check_plugin_settings, clear_go_coverage_parts, merge_go_coverage, planning, publishing,
+    root_causes, test_phases, timeout, write_users_junit,
 };
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
@@ -73,6 +73,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
+    clear_go_coverage_parts(runner, &command, root);
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let Ran {
         results,
@@ -127,7 +128,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         &root.join("pitcrew-results.json"),
         serde_json::to_string_pretty(&merged)?.as_bytes(),
     )?;
-    merge_go_coverage(runner, &args.command, root)?;
+    merge_go_coverage(runner, &args.command, root);
     // Each shard's pytest wrote the user's report over the last one's.
     write_users_junit(
         runner,

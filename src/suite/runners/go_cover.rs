@@ -13,27 +13,40 @@ use super::go_args;
 /// The marker between the user's file name and a part's id.
 const PART: &str = ".pitcrew-";
 
-/// The user's profile path in a `go test` command.
+/// The user's profile path in a `go test` command, where go writes it: a
+/// relative path is under `-outputdir` when one is given.
 pub fn users_profile(command: &[String]) -> Option<String> {
-    go_args::after_test(command).1.flag_value("coverprofile")
+    let args = go_args::after_test(command).1;
+    let profile = args.flag_value("coverprofile")?;
+    match args.flag_value("outputdir") {
+        Some(dir) if !Path::new(&profile).is_absolute() => Some(
+            Path::new(&dir)
+                .join(&profile)
+                .to_string_lossy()
+                .into_owned(),
+        ),
+        _ => Some(profile),
+    }
 }
 
-/// The part this process writes instead of `profile`, named by `unique`
-/// (the invocation's own report path, different for every process).
-pub fn part_of(profile: &str, unique: &Path) -> String {
-    let id = crate::hash::sha256_hex(unique.to_string_lossy().as_bytes());
-    format!("{profile}{PART}{}", &id[..16])
+/// Removes every part of `profile` (relative to `dir`); what cannot be
+/// read or removed is left (the merge then says so).
+pub fn remove_parts(dir: &Path, profile: &str) {
+    if let Ok(parts) = parts_of(dir, profile) {
+        for part in parts.1 {
+            let _ = std::fs::remove_file(part);
+        }
+    }
 }
 
-/// Merges the parts of `profile` (relative to `dir`) into it and removes
-/// them. Nothing to merge (no part): `Ok(false)`, the file left alone.
-pub fn merge(dir: &Path, profile: &str) -> anyhow::Result<bool> {
+/// The profile's path and its parts, sorted.
+fn parts_of(dir: &Path, profile: &str) -> io::Result<(PathBuf, Vec<PathBuf>)> {
     let target = dir.join(profile);
     let parent = target
         .parent()
         .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
     let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
-        return Ok(false);
+        return Ok((target, Vec::new()));
     };
     let prefix = format!("{name}{PART}");
     let mut parts: Vec<PathBuf> = match std::fs::read_dir(&parent) {
@@ -46,13 +59,27 @@ pub fn merge(dir: &Path, profile: &str) -> anyhow::Result<bool> {
             })
             .map(|e| e.path())
             .collect(),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e.into()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
     };
+    parts.sort();
+    Ok((target, parts))
+}
+
+/// The part this process writes instead of `profile`, named by `unique`
+/// (the invocation's own report path, different for every process).
+pub fn part_of(profile: &str, unique: &Path) -> String {
+    let id = crate::hash::sha256_hex(unique.to_string_lossy().as_bytes());
+    format!("{profile}{PART}{}", &id[..16])
+}
+
+/// Merges the parts of `profile` (relative to `dir`) into it and removes
+/// them. Nothing to merge (no part): `Ok(false)`, the file left alone.
+pub fn merge(dir: &Path, profile: &str) -> anyhow::Result<bool> {
+    let (target, parts) = parts_of(dir, profile)?;
     if parts.is_empty() {
         return Ok(false);
     }
-    parts.sort();
     let mut mode = None;
     let mut blocks = String::new();
     for part in &parts {
