@@ -632,7 +632,7 @@ fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError
 /// classnames in go's converted JUnit).
 fn go_list(base: &[String]) -> Vec<String> {
     let program = base.first().cloned().unwrap_or_else(|| "go".into());
-    let (_, args) = go_args::after_test(base);
+    let args = go_args::after_test_of_command(base);
     let mut packages = args.packages.clone();
     // As go reads it: `go test` alone tests the package in the current
     // folder, not the module's every package (`./...`).
@@ -652,7 +652,7 @@ fn go_list(base: &[String]) -> Vec<String> {
 
 /// `go test` naming no package: go's current folder.
 fn go_names_no_package(base: &[String]) -> bool {
-    go_args::after_test(base).1.packages.is_empty()
+    go_args::after_test_of_command(base).packages.is_empty()
 }
 
 /// `jest --listTests` without the user's `--json` and `--outputFile`: with

@@ -63,15 +63,29 @@ const VALUE_FLAGS: &[&str] = &[
 /// them to list what `go test` would build.
 const LISTING_FLAGS: &[&str] = &["C", "tags", "mod", "modfile", "overlay"];
 
-/// A `go test` command (`go test …`, or its arguments after the program)
-/// cut after its `test` word: the words up to it, and those after it read
-/// as go reads them.
-pub fn after_test(command: &[String]) -> (&[String], GoTestArgs) {
-    let at = command
-        .iter()
-        .position(|w| w == "test")
-        .map_or(0, |i| i + 1);
-    (&command[..at], GoTestArgs::parse(&command[at..]))
+/// A `go test` command's arguments after the program (`test ./...`, or a
+/// wrapper's `./...`) cut after its `test` word: the words up to it, and
+/// those after it read as go reads them. The directory of `go -C dir` is
+/// no `test` word, even when it is named `test`.
+pub fn after_test(args: &[String]) -> (&[String], GoTestArgs) {
+    let mut at = 0;
+    let mut words = args.iter().enumerate();
+    while let Some((i, word)) = words.next() {
+        if word == "test" {
+            at = i + 1;
+            break;
+        }
+        if matches!(word.as_str(), "-C" | "--C") {
+            words.next();
+        }
+    }
+    (&args[..at], GoTestArgs::parse(&args[at..]))
+}
+
+/// [`after_test`] of a whole command, its program left out (a wrapper
+/// script's path is no package).
+pub fn after_test_of_command(command: &[String]) -> GoTestArgs {
+    after_test(command.get(1..).unwrap_or_default()).1
 }
 
 /// A `go test` command's words after `test`, apart.
@@ -176,6 +190,20 @@ fn flag_name(word: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::suite::runners::test_support::argv;
+
+    #[test]
+    fn the_test_word_is_gos_and_the_program_is_no_package() {
+        let packages = |command: &[&str]| after_test_of_command(&argv(command)).packages;
+        assert_eq!(packages(&["go", "test", "./..."]), argv(&["./..."]));
+        // `go -C test test`: the folder is named `test`.
+        assert_eq!(
+            packages(&["go", "-C", "test", "test", "./a"]),
+            argv(&["./a"])
+        );
+        // A wrapper of go test, run with `--runner go`: its path is no package.
+        assert_eq!(packages(&["./gotest.sh", "./..."]), argv(&["./..."]));
+        assert!(packages(&["go", "test"]).is_empty());
+    }
 
     #[test]
     fn values_in_the_next_word_are_values_not_packages() {

@@ -16,7 +16,7 @@ const PART: &str = ".pitcrew-";
 /// The user's profile path in a `go test` command, where go writes it: a
 /// relative path is under `-outputdir` when one is given.
 pub fn users_profile(command: &[String]) -> Option<String> {
-    let args = go_args::after_test(command).1;
+    let args = go_args::after_test_of_command(command);
     let profile = args.flag_value("coverprofile")?;
     match args.flag_value("outputdir") {
         Some(dir) if !Path::new(&profile).is_absolute() => Some(
