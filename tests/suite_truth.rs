@@ -411,6 +411,51 @@ fn pytest_a_module_that_imports_on_a_retry_is_flaky_and_keeps_its_tests() {
     assert_eq!(merged["problems"], json!([]), "{merged:#}");
 }
 
+/// A class that cannot be collected (`file.py::TestSuite`) failed the
+/// listing (exit 2), or at run time was no test's failure ("the runner
+/// failed though every test passed"). It is one errored test named by its
+/// node id; where a retry collects it, it was flaky and its tests count.
+#[test]
+fn pytest_a_class_that_cannot_be_collected_is_a_failed_test() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let conftest = "import os, pytest\n\
+class Picky(pytest.Class):\n    def collect(self):\n        if os.environ.get('PITCREW_ATTEMPT', 'listing') in os.environ.get('FAIL_ON', '').split(','):\n            raise RuntimeError('cannot collect this class')\n        return super().collect()\n\
+def pytest_pycollect_makeitem(collector, name, obj):\n    if name == 'TestSuite':\n        return Picky.from_parent(collector, name=name)\n";
+    pytest_project(
+        dir.path(),
+        &[
+            ("tests/conftest.py", conftest),
+            (
+                "tests/test_cls.py",
+                "def test_plain(): pass\nclass TestSuite:\n    def test_a(self): pass\n",
+            ),
+        ],
+    );
+    let test = |fail_on: &str| {
+        let out = common::cli::command(dir.path())
+            .env("FAIL_ON", fail_on)
+            .args(["test", "--shards", "1", "--retries", "1", "--"])
+            .args(["python3", "-m", "pytest"])
+            .output()
+            .unwrap();
+        (out.status.code(), merged_results(dir.path()), text(&out))
+    };
+    // In the listing (no attempt number) and every attempt.
+    let (code, merged, out) = test("listing,1,2");
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(outcome_of(&merged, "TestSuite"), ["failed"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_plain"), ["passed"]);
+    assert_eq!(merged["problems"], json!([]), "{merged:#}");
+    // The first attempt only: flaky, and its test counts.
+    let (code, merged, out) = test("1");
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(outcome_of(&merged, "TestSuite"), ["flaky"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_a"), ["passed"], "{merged:#}");
+}
+
 #[test]
 fn pytest_a_module_that_cannot_be_collected_is_a_failed_test() {
     if !has_pytest() {

@@ -403,13 +403,15 @@ _seen = set()
 
 def pytest_collectreport(report):
     # A module skipped as it is collected is a skipped test to pytest, and
-    # one that cannot be collected a failed one: both are planned, so that
-    # they are counted. Anything else that fails (a folder's conftest)
-    # fails the listing.
-    if "::" in report.nodeid or report.nodeid in _seen:
+    # one that cannot be collected a failed one, as is a class in a module
+    # (`file.py::TestSuite`): all are planned (as their file), so that they
+    # are counted. Anything else that fails (a folder's conftest) fails the
+    # listing.
+    if report.nodeid in _seen:
         return
-    module = report.nodeid.endswith(".py")
-    if report.skipped and module:
+    in_module = "::" in report.nodeid
+    module = report.nodeid.split("::", 1)[0].endswith(".py")
+    if report.skipped and module and not in_module:
         _modules.append([report.nodeid])
     elif report.failed:
         _modules.append([report.nodeid, "error" if module else "fatal"])

@@ -219,10 +219,14 @@ def pytest_collectreport(report):
     # path. The collection error is what failed, so it is what triage reads.
     # Once per module: pytest collects a module twice when it is named and
     # doctested (`--doctest-modules`), and reports each.
-    if _reporter is None or "::" in report.nodeid or not report.nodeid:
+    # A class that cannot be collected (`file.py::TestSuite`: a decorator or
+    # a warning raised as an error while pytest reads it) is one errored
+    # test too, named by its node id, or pytest's failure is no test's.
+    if _reporter is None or not report.nodeid:
         return
     if report.nodeid in _reporter.modules:
         return
+    in_module = "::" in report.nodeid
     if report.skipped and report.nodeid.endswith(".py"):
         outcome = "skipped"
     elif report.failed:
@@ -230,10 +234,14 @@ def pytest_collectreport(report):
     else:
         return
     _reporter.modules.add(report.nodeid)
-    path = os.path.join(_reporter.rootdir, report.nodeid)
+    module_id = report.nodeid.split("::")[0]
+    path = os.path.join(_reporter.rootdir, module_id)
     names = _reporter.identity_of(report.nodeid, path)
-    module = names["path"][0]
-    record = dict(event="case", file=names["file"], path=[], name=module, outcome=outcome)
+    if in_module:
+        record = dict(event="case", outcome=outcome, **names)
+    else:
+        module = names["path"][0]
+        record = dict(event="case", file=names["file"], path=[], name=module, outcome=outcome)
     message, details = _why(report)
     if message:
         record["message"] = message
