@@ -239,7 +239,7 @@ test('hangs', () => new Promise(() => {}));\n";
     let (out, merged) = local_test(
         dir.path(),
         &JEST,
-        &["--retries", "0", "--timeout", "20"],
+        &["--retries", "0", "--timeout", "45"],
         &["--testTimeout=600000"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));

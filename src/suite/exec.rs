@@ -798,15 +798,16 @@ fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
         return;
     }
     let build_failed = |c: &TestCase| c.failure_type.as_deref() == Some(GO_BUILD_FAILED);
-    // The first compiler or vet line (`./a_test.go:5:2: undefined: x`)
-    // says more than "build failed" where the report shows one line.
-    let first = tail.lines().map(str::trim).find(|l| {
-        l.contains(".go:")
-            && l.split(".go:")
-                .nth(1)
-                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
-    });
+    let failed_builds = cases.iter().filter(|c| build_failed(c)).count();
     for case in cases.iter_mut().filter(|c| build_failed(c)) {
+        // The first compiler or vet line (`./a_test.go:5:2: undefined: x`)
+        // says more than "build failed" where the report shows one line:
+        // the package's own, under go's `# <package>` header, or where one
+        // package failed, the tail's first.
+        let own = package_section(tail, &case.classname);
+        let first = own
+            .and_then(first_go_error)
+            .or_else(|| (failed_builds == 1).then(|| first_go_error(tail)).flatten());
         let details = case.details.get_or_insert_with(String::new);
         if !details.contains(tail) {
             if !details.is_empty() {
@@ -818,6 +819,41 @@ fn with_build_errors(cases: &mut [TestCase], stderr_tail: &str) {
             case.message = Some(format!("{GO_BUILD_FAILED}: {first}"));
         }
     }
+}
+
+/// The lines go printed under `# <package>` (or `# <package> [<package>.test]`)
+/// up to the next such header.
+fn package_section<'a>(tail: &'a str, package: &str) -> Option<&'a str> {
+    let header = format!("# {package}");
+    let mut start = None;
+    let mut offset = 0;
+    for line in tail.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        let is_header = trimmed.starts_with("# ");
+        if let Some(from) = start
+            && is_header
+        {
+            return Some(&tail[from..offset]);
+        }
+        if start.is_none()
+            && is_header
+            && (trimmed == header || trimmed.starts_with(&format!("{header} ")))
+        {
+            start = Some(offset + line.len());
+        }
+        offset += line.len();
+    }
+    start.map(|from| &tail[from..])
+}
+
+/// The first compiler or vet line in `text` (`./a_test.go:5:2: …`).
+fn first_go_error(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).find(|l| {
+        l.contains(".go:")
+            && l.split(".go:")
+                .nth(1)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    })
 }
 
 /// The results of a runner killed at the timeout, from its events: every
@@ -1158,6 +1194,43 @@ mod tests {
             details: None,
             reruns: Vec::new(),
         }
+    }
+
+    #[test]
+    fn each_failed_go_build_names_its_own_packages_first_error() {
+        let failed = |package: &str| TestCase {
+            failure_type: Some(GO_BUILD_FAILED.to_owned()),
+            ..case(package, package, Outcome::Errored)
+        };
+        let tail = "# example.com/gm/a\n\
+a/a_test.go:3:27: undefined: x\n\
+# example.com/gm/b [example.com/gm/b.test]\n\
+b/b_test.go:4:1: syntax error: unexpected }\n\
+FAIL\texample.com/gm/a [build failed]\n";
+        let mut cases = vec![
+            failed("example.com/gm/a"),
+            failed("example.com/gm/b"),
+            failed("example.com/gm/c"),
+        ];
+        with_build_errors(&mut cases, tail);
+        let messages: Vec<_> = cases.iter().map(|c| c.message.as_deref()).collect();
+        assert_eq!(
+            messages,
+            [
+                Some("build failed: a/a_test.go:3:27: undefined: x"),
+                Some("build failed: b/b_test.go:4:1: syntax error: unexpected }"),
+                // No section of its own among several failed builds: no
+                // other package's error.
+                None,
+            ]
+        );
+        // One failed package takes the tail's first error, header or not.
+        let mut one = vec![failed("example.com/gm/c")];
+        with_build_errors(&mut one, "c/c_test.go:1:1: expected 'package'\n");
+        assert_eq!(
+            one[0].message.as_deref(),
+            Some("build failed: c/c_test.go:1:1: expected 'package'")
+        );
     }
 
     fn planned(name: &str) -> PlannedTest {

@@ -131,6 +131,10 @@ struct Case {
     output: Capped,
     outcome: Option<Outcome>,
     elapsed: Option<f64>,
+    /// Run again (`-count=N`) after a verdict, with no verdict since: the
+    /// run died (a crash, `os.Exit`, the timeout), and an earlier pass is
+    /// not the test's.
+    rerun_pending: bool,
 }
 
 #[derive(Debug, Default)]
@@ -154,6 +158,7 @@ impl Package {
                     output: Capped::default(),
                     outcome: None,
                     elapsed: None,
+                    rerun_pending: false,
                 });
                 self.index.insert(name.to_owned(), self.cases.len() - 1);
                 self.cases.len() - 1
@@ -240,11 +245,13 @@ impl Stream {
         let case = package.case(&event.test);
         match event.action.as_str() {
             "output" => case.output.push(&event.output),
+            "run" if case.outcome.is_some() => case.rerun_pending = true,
             // `-count=N` runs a test N times in one process: a failure in
             // any run is the test's (the last run's pass hid it, and the
             // package's failure was pinned on no test), and its time is
             // all of them.
             _ if outcome.is_some() => {
+                case.rerun_pending = false;
                 if case.outcome != Some(Outcome::Fail) {
                     case.outcome = outcome;
                 }
@@ -448,10 +455,17 @@ fn render(stream: &Stream) -> String {
 /// test's); a pass or skip stands only for a test with no result otherwise
 /// (it would be failed as crashed).
 fn outcome_of(case: &Case) -> Option<Outcome> {
-    match (case.outcome, verdict_in_output(case)) {
+    let recorded = match case.outcome {
+        Some(Outcome::Fail) => Some(Outcome::Fail),
+        // A later run never finished: no earlier pass stands for it.
+        _ if case.rerun_pending => None,
+        recorded => recorded,
+    };
+    match (recorded, verdict_in_output(case)) {
         (_, Some(Outcome::Fail)) => Some(Outcome::Fail),
         (Some(recorded), _) => Some(recorded),
-        (None, glued) => glued,
+        (None, glued) if !case.rerun_pending => glued,
+        (None, _) => None,
     }
 }
 
@@ -820,6 +834,21 @@ FAIL	example.com/m/new [build failed]
             "{xml}"
         );
         assert!(xml.contains(r#"type="failure""#), "{xml}");
+        assert!(!xml.contains("outside of any test"), "{xml}");
+    }
+
+    #[test]
+    fn a_later_run_that_never_finished_is_not_an_earlier_runs_pass() {
+        // `-count=2`: the second run calls os.Exit(1).
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestExits"}
+{"Action":"output","Package":"p","Test":"TestExits","Output":"--- PASS: TestExits (0.00s)\n"}
+{"Action":"pass","Package":"p","Test":"TestExits","Elapsed":0}
+{"Action":"run","Package":"p","Test":"TestExits"}
+{"Action":"output","Package":"p","Output":"FAIL\tp\t0.01s\n"}
+{"Action":"fail","Package":"p","Elapsed":0.01}
+"#;
+        let xml = convert(stream);
+        assert!(xml.contains(r#"type="incomplete""#), "{xml}");
         assert!(!xml.contains("outside of any test"), "{xml}");
     }
 
