@@ -1211,6 +1211,9 @@ fn report_a_conflicting_duplicate_shard_fails_loudly() {
             "{problems}"
         );
         assert!(problems.contains("s2-failed.json"), "{problems}");
+        // And the failing copy's tests are the ones listed, whatever the
+        // order: its failure is named, never hidden behind the pass.
+        assert_eq!(merged["summary"]["failed"], 1, "{files:?}: {merged:#}");
     }
 }
 

@@ -156,7 +156,7 @@ fn check_shards<'a>(
             ));
             continue;
         }
-        if let Some((first, kept_result)) = kept.get(&result.shard) {
+        if let Some(&(first, kept_result)) = kept.get(&result.shard) {
             if same_outcomes(kept_result, result) {
                 tracing::info!(
                     "{origin}: shard {}/{total} was already given by {first} with the same results; folded",
@@ -167,6 +167,12 @@ fn check_shards<'a>(
                     "shard {}/{total}: {first} and {origin} both claim it with different results; pass only one",
                     result.shard
                 ));
+                // Whatever the files' order, the tests listed are those of
+                // the result with more failures: a failure is never hidden
+                // behind a passing copy.
+                if failed_tests(result) > failed_tests(kept_result) {
+                    kept.insert(result.shard, (origin.as_str(), result));
+                }
             }
             continue;
         }
@@ -276,6 +282,12 @@ fn reference(
         described.join("; ")
     ));
     None
+}
+
+/// How many of a shard result's tests failed.
+fn failed_tests(result: &ShardResult) -> usize {
+    let failed = |t: &&TestResult| t.outcome == FinalOutcome::Failed;
+    result.tests.iter().filter(failed).count()
 }
 
 /// Whether two results for one shard say the same: the same items, tests,
