@@ -227,12 +227,8 @@ pub(super) fn merge_go_coverage(
     command: &[String],
     root: &std::path::Path,
 ) {
-    use crate::suite::runners::go_cover;
-    if runner.name() != "go" {
-        return;
-    }
-    if let Some(profile) = go_cover::users_profile(command)
-        && let Err(e) = go_cover::merge(root, &profile)
+    if let Some(profile) = go_profile(runner, command)
+        && let Err(e) = crate::suite::runners::go_cover::merge(root, &profile)
     {
         tracing::warn!(
             "-coverprofile {}: cannot merge the runs' parts: {}",
@@ -250,13 +246,16 @@ pub(super) fn clear_go_coverage_parts(
     command: &[String],
     root: &std::path::Path,
 ) {
-    use crate::suite::runners::go_cover;
-    if runner.name() != "go" {
-        return;
+    if let Some(profile) = go_profile(runner, command) {
+        crate::suite::runners::go_cover::remove_parts(root, &profile);
     }
-    if let Some(profile) = go_cover::users_profile(command) {
-        go_cover::remove_parts(root, &profile);
-    }
+}
+
+/// go's `-coverprofile` in the command, where the runner is go.
+fn go_profile(runner: &dyn crate::suite::runners::Runner, command: &[String]) -> Option<String> {
+    (runner.name() == "go")
+        .then(|| crate::suite::runners::go_cover::users_profile(command))
+        .flatten()
 }
 
 /// Writes `junit` (the whole shard's or run's tests) to every JUnit report

@@ -73,7 +73,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let plan_json = serde_json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
-    clear_go_coverage_parts(runner, &command, root);
+    clear_go_coverage_parts(runner, &args.command, root);
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let Ran {
         results,

@@ -311,23 +311,26 @@ fn collect_timeout() -> u64 {
 /// when a test file cannot be loaded: `SyntaxError: …/b.spec.js:
 /// Unexpected token (1:66)`), on one line.
 fn json_report_error(stdout: &str) -> Option<String> {
-    let start = stdout.find('{')?;
-    let report: serde_json::Value = serde_json::from_str(stdout[start..].trim()).ok()?;
-    let message = report["errors"].as_array()?.first()?["message"].as_str()?;
+    let errors = json_report_errors(stdout)?;
+    let message = errors.first()?["message"].as_str()?;
     Some(message.lines().next().unwrap_or(message).trim().to_owned())
+}
+
+/// The `errors` of a JSON report printed on stdout, where it has any.
+fn json_report_errors(stdout: &str) -> Option<Vec<serde_json::Value>> {
+    let start = stdout.find('{')?;
+    let mut report: serde_json::Value = serde_json::from_str(stdout[start..].trim()).ok()?;
+    match report.get_mut("errors")?.take() {
+        serde_json::Value::Array(errors) if !errors.is_empty() => Some(errors),
+        _ => None,
+    }
 }
 
 /// Whether a JSON report's errors (Playwright's) are all in test files: a
 /// file that does not load, where the configuration did. An error with no
 /// location, or in the configuration, is the listing's own failure.
 fn json_report_names_a_test_file(stdout: &str) -> bool {
-    let Some(start) = stdout.find('{') else {
-        return false;
-    };
-    let Ok(report) = serde_json::from_str::<serde_json::Value>(stdout[start..].trim()) else {
-        return false;
-    };
-    let Some(errors) = report["errors"].as_array().filter(|e| !e.is_empty()) else {
+    let Some(errors) = json_report_errors(stdout) else {
         return false;
     };
     errors.iter().all(|error| {

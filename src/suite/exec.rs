@@ -337,6 +337,18 @@ pub const NEVER_RAN: &str = "never-ran";
 /// reports those tests instead (see [`retry`]).
 pub const COLLECTION_ERROR: &str = "collection";
 
+/// Failure types a retry would only repeat: a test that hung was given the
+/// whole timeout once already; a build that failed, a file that did not
+/// load or failed outside its tests fails again on the same tree (and names
+/// no test a runner could select).
+const NOT_RETRIED: [&str; 5] = [
+    TIMED_OUT,
+    super::runners::rustc::COMPILE,
+    GO_BUILD_FAILED,
+    super::runners::playwright::LOAD_ERROR,
+    super::runners::NODE_FILE_FAILED,
+];
+
 /// The kind of the shard error of a runner that exited nonzero though every
 /// test it reported passed.
 pub const RUNNER_FAILED: &str = "runner-failed";
@@ -1068,19 +1080,10 @@ fn failed_tests(
     let (_, _, tests) = fold(cases, starts).finish();
     let failed: Vec<(String, TestRef)> = tests
         .into_iter()
-        // A test that hung was given the whole timeout once already; a
-        // build that failed fails again on the same tree (and its case
-        // names no test a runner could select).
+        // Not those a retry would only repeat (see NOT_RETRIED).
         .filter(|t| {
             let kind = t.failure.as_ref().and_then(|f| f.failure_type.as_deref());
-            let not_retried = [
-                TIMED_OUT,
-                super::runners::rustc::COMPILE,
-                GO_BUILD_FAILED,
-                super::runners::playwright::LOAD_ERROR,
-                super::runners::NODE_FILE_FAILED,
-            ];
-            t.outcome == FinalOutcome::Failed && !kind.is_some_and(|k| not_retried.contains(&k))
+            t.outcome == FinalOutcome::Failed && !kind.is_some_and(|k| NOT_RETRIED.contains(&k))
         })
         .map(|t| {
             let item = items

@@ -179,7 +179,7 @@ fn filterset_string(value: &str) -> String {
 
 /// The arguments without a `--profile`/`-P` option (before any `--`), and
 /// the profile it named (the last, as nextest takes).
-fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
+pub(super) fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
     let (args, mut profiles) = argv::take_option(args, &["--profile"], "-P");
     (args, profiles.pop())
 }

@@ -21,9 +21,8 @@ const DEFAULT_STORE_DIR: &str = "target/nextest";
 /// a configuration or workspace that cannot be read, which nextest itself
 /// reports when it runs).
 pub fn configured(command: &[String], dir: &Path) -> Option<PathBuf> {
-    let profile = argv::take_option(command, &["--profile"], "-P")
+    let profile = super::nextest::take_profile(command)
         .1
-        .pop()
         .or_else(|| std::env::var("NEXTEST_PROFILE").ok())
         .unwrap_or_else(|| "default".to_owned());
     let config_file = argv::take_option(command, &["--config-file"], "").1.pop();
