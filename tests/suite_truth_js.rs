@@ -667,6 +667,44 @@ fn playwright_a_test_file_that_cannot_load_is_a_failed_test() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
 
+/// Playwright's own `retries` (in its config): its JUnit reported only the
+/// final outcome, so a test that failed and then passed on Playwright's
+/// retry passed without a word. Now each failed run is an attempt: that
+/// test is flaky, and one that fails every time is failed with all its
+/// runs counted, one test each. No browser is needed.
+#[test]
+fn playwright_own_retries_make_a_test_flaky_not_passed() {
+    let Some(dir) = project(
+        &PLAYWRIGHT,
+        &[(
+            "tests/a.spec.js",
+            "test('steady', async () => { expect(1).toBe(1); });\n\
+                 test('first run fails', async ({}, info) => { expect(info.retry).toBe(1); });\n\
+                 test.describe('group', () => {\n\
+                   test('always fails', async () => { expect(1).toBe(2); });\n\
+                 });\n",
+        )],
+    ) else {
+        return;
+    };
+    let root = dir.path();
+    fs::write(
+        root.join("playwright.config.js"),
+        "module.exports = { testDir: 'tests', retries: 1 };\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(root, &PLAYWRIGHT, &["--retries", "0"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 1, 1, 1), "{merged:#}");
+    let flaky = test_named(&merged, "first run fails");
+    assert_eq!(flaky["outcome"], "flaky", "{merged:#}");
+    assert_eq!(flaky["attempts"], 2, "{merged:#}");
+    let failed = test_named(&merged, "group › always fails");
+    assert_eq!(failed["outcome"], "failed", "{merged:#}");
+    assert_eq!(failed["attempts"], 2, "{merged:#}");
+    assert_eq!(test_named(&merged, "steady")["attempts"], 1, "{merged:#}");
+}
+
 /// Left to pitcrew, a first run is one runner finding its own files with
 /// a pool as large as the cores; later, shards of whole files run as one
 /// runner with a pool of that many workers (`--maxWorkers`); asked for

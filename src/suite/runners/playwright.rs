@@ -12,6 +12,12 @@
 //! with spaces) together with their files, and a file's rest leaves them out
 //! with `--grep-invert` over the same pattern.
 //!
+//! Retries of Playwright's own (`retries` in its config) are in the JUnit
+//! report as Surefire's `flakyFailure`/`rerunFailure` elements when
+//! `PLAYWRIGHT_JUNIT_INCLUDE_RETRIES` is set (Playwright >= 1.59; older
+//! ones ignore it and report the last run only), so a test that failed and
+//! then passed there is flaky, as it is under pitcrew's own retries.
+//!
 //! A test file that cannot be loaded is in no JUnit testcase, and Playwright
 //! then runs no test at all: a reporter of ours (`playwright_errors.cjs`)
 //! writes each such error, and the adapter makes it a failed test named by
@@ -76,6 +82,10 @@ impl Runner for Playwright {
                 junit_text.clone(),
             ),
             ("PLAYWRIGHT_JUNIT_OUTPUT_NAME".to_owned(), junit_text),
+            (
+                "PLAYWRIGHT_JUNIT_INCLUDE_RETRIES".to_owned(),
+                "1".to_owned(),
+            ),
             (
                 "PITCREW_PLAYWRIGHT_ERRORS".to_owned(),
                 super::path_str(&errors_path(&junit))?.to_owned(),
@@ -207,6 +217,7 @@ mod tests {
         );
         assert_eq!(env_of(&inv, "PLAYWRIGHT_JUNIT_OUTPUT_FILE"), Some(junit));
         assert_eq!(env_of(&inv, "PLAYWRIGHT_JUNIT_OUTPUT_NAME"), Some(junit));
+        assert_eq!(env_of(&inv, "PLAYWRIGHT_JUNIT_INCLUDE_RETRIES"), Some("1"));
         let errors = junit.replace(".xml", ".errors.jsonl");
         assert_eq!(
             env_of(&inv, "PITCREW_PLAYWRIGHT_ERRORS"),
