@@ -175,6 +175,64 @@ fn same_names_are_distinct_tests(js: &Js) {
     }
 }
 
+/// The user's `--json --outputFile` (jest) or `--reporter=json
+/// --outputFile` (vitest) was written by each runner process, the last one
+/// winning: one shard's tests, or only a retry's. It now holds the whole
+/// run, retries folded: every file, the flaky test passed after two runs.
+fn users_json_report_holds_the_whole_run(js: &Js, flags: &[&str]) {
+    let flaky = "const fs = require('fs');\n\
+describe('pay', () => { test('flaky once', () => {\n\
+  const first = !fs.existsSync('marker');\n\
+  fs.writeFileSync('marker', 'x');\n\
+  expect(first).toBe(false);\n\
+}); });\n";
+    let files = [
+        ("a.test.js", flaky),
+        ("b.test.js", "test('b', () => {});\n"),
+        ("c.test.js", "test('c', () => {});\n"),
+    ];
+    let Some(dir) = project(js, &files) else {
+        return;
+    };
+    let (out, merged) = pitcrew_test(dir.path(), js, &["--shards", "3", "--retries", "1"], flags);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 0, 1), "{merged:#}");
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["numTotalTests"], 3, "{report:#}");
+    assert_eq!(report["numPassedTests"], 3, "{report:#}");
+    assert_eq!(report["success"], true, "{report:#}");
+    let files = report["testResults"].as_array().unwrap();
+    assert_eq!(files.len(), 3, "{report:#}");
+    let a = &files[0]["assertionResults"][0];
+    assert_eq!(
+        a["ancestorTitles"],
+        serde_json::json!(["pay"]),
+        "{report:#}"
+    );
+    assert_eq!(a["title"], "flaky once");
+    assert_eq!(a["invocations"], 2, "{report:#}");
+    assert!(
+        files[0]["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with('/') && n.ends_with("a.test.js")),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn jest_users_json_report_holds_the_whole_run() {
+    users_json_report_holds_the_whole_run(&JEST, &["--json", "--outputFile=r.json"]);
+}
+
+#[test]
+fn vitest_users_json_report_holds_the_whole_run() {
+    users_json_report_holds_the_whole_run(
+        &VITEST,
+        &["run", "--reporter=json", "--outputFile", "r.json"],
+    );
+}
+
 /// Jest's own retries (`jest.retryTimes`) report each attempt of a test as
 /// it ends: every attempt was a test of its own, so a test that passed on
 /// Jest's retry failed a green run and one that always failed counted three

@@ -284,6 +284,51 @@ pub(super) fn write_users_junit(
     Ok(())
 }
 
+/// Writes `tests` (the whole shard's or run's) as jest's JSON results to
+/// the file the command asks jest or vitest for ([`users_json`], relative
+/// to `root`), which each runner process of the run wrote over the last
+/// one's. `success`: the shard's or run's verdict.
+pub(super) fn write_users_json(
+    runner: &dyn crate::suite::runners::Runner,
+    command: &[String],
+    root: &std::path::Path,
+    tests: &[crate::suite::fold::TestResult],
+    success: bool,
+) -> anyhow::Result<()> {
+    let Some(path) = users_json(runner.name(), command) else {
+        return Ok(());
+    };
+    let root = std::path::absolute(root).context("the folder the runner ran in")?;
+    let path = root.join(path);
+    let json = crate::suite::jest_json::of_tests(tests, &root, success);
+    crate::output::write_atomic(&path, json.as_bytes())?;
+    Ok(())
+}
+
+/// The JSON results file a command asks for: jest's `--outputFile F`
+/// beside `--json` (jest writes no file without it), vitest's
+/// `--outputFile.json=F`, or its `--outputFile F` beside `--reporter=json`.
+pub(super) fn users_json(runner: &str, command: &[String]) -> Option<std::path::PathBuf> {
+    use crate::suite::runners::argv::option_values;
+    let last = |flags: &[&str]| option_values(command, flags).pop();
+    let json = match runner {
+        "jest" => command
+            .iter()
+            .any(|a| a == "--json" || a == "--json=true")
+            .then(|| last(&["--outputFile"]))
+            .flatten(),
+        "vitest" => last(&["--outputFile.json"]).or_else(|| {
+            option_values(command, &["--reporter"])
+                .iter()
+                .any(|r| r == "json")
+                .then(|| last(&["--outputFile"]))
+                .flatten()
+        }),
+        _ => None,
+    };
+    json.map(std::path::PathBuf::from)
+}
+
 /// The JUnit report path a command asks for: pytest's `--junitxml=F` or
 /// `--junit-xml F`, vitest's `--outputFile.junit=F`, or its `--outputFile F`
 /// beside `--reporter=junit`, node's `--test-reporter-destination F` paired

@@ -55,6 +55,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         write_atomic(path, junit.as_bytes())?;
     }
     super::write_users_junit(runner, &args.command, here, &outcome.user_junit, &junit)?;
+    super::write_users_json(runner, &args.command, here, &outcome.tests, code == 0)?;
     let mut result = shard_result(plan_sha256, index, total, runner.name(), outcome);
     result.command = Some(args.command.clone());
     let output = args

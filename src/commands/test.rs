@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{
     check_plugin_settings, clear_go_coverage_parts, merge_go_coverage, planning, publishing,
-    root_causes, test_phases, timeout, write_users_junit,
+    root_causes, test_phases, timeout, write_users_json, write_users_junit,
 };
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::error::ResultExt as _;
@@ -136,6 +136,13 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         root,
         &user_junit,
         &junit_write::junit(&merged),
+    )?;
+    write_users_json(
+        runner,
+        &args.command,
+        root,
+        &merged.tests,
+        phases.exit_code() == 0,
     )?;
     publishing::write_results_file(github.as_ref(), &args.publishing, &merged)?;
     publish(
