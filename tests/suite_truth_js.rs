@@ -175,6 +175,37 @@ fn same_names_are_distinct_tests(js: &Js) {
     }
 }
 
+/// A failure message cut by our reporter between the halves of an emoji
+/// was a record no JSON reader takes: the failed test vanished, and the
+/// shard was blamed on "a check of its own". It is a failed test again.
+fn a_message_cut_inside_an_emoji_keeps_its_test(js: &Js, repeat: usize, extra: &[&str]) {
+    let file = format!(
+        "test('huge', () => {{ throw new Error('x'.repeat({repeat}) + '\\u{{1F600}} tail'); }});\ntest('passes', () => {{}});\n"
+    );
+    let Some(dir) = project(js, &[("a.test.js", file.as_str())]) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), js, &["--retries", "0"], extra);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 1, 0), "{merged:#}");
+    assert_eq!(test_named(&merged, "huge")["outcome"], "failed");
+    assert!(
+        merged["problems"].as_array().unwrap().is_empty(),
+        "{merged:#}"
+    );
+}
+
+#[test]
+fn jest_a_message_cut_inside_an_emoji_keeps_its_test() {
+    // "Error: " and 16,376 x's: the emoji's first half is the 16,384th unit.
+    a_message_cut_inside_an_emoji_keeps_its_test(&JEST, 16376, &[]);
+}
+
+#[test]
+fn vitest_a_message_cut_inside_an_emoji_keeps_its_test() {
+    a_message_cut_inside_an_emoji_keeps_its_test(&VITEST, 16383, &["run"]);
+}
+
 /// The user's `--json --outputFile` (jest) or `--reporter=json
 /// --outputFile` (vitest) was written by each runner process, the last one
 /// winning: one shard's tests, or only a retry's. It now holds the whole

@@ -216,7 +216,7 @@ fn failures(md: &mut String, report: &Report<'_>) {
             markdown_inline(&render::group_heading(group)),
             markdown_inline(&group.why.join("; "))
         );
-        let _ = writeln!(md, "{}\n", markdown_code_block(group.message()));
+        let _ = writeln!(md, "{}\n", markdown_code_block(&group.message()));
         for test in group.tests.iter().take(LISTED) {
             let _ = writeln!(md, "- {}", markdown_inline(&render::display_name(test)));
             if let Some(message) = message(test) {

@@ -87,6 +87,7 @@ struct Running<'a, 'b> {
     ran_no_test: std::cell::RefCell<BTreeSet<String>>,
     /// A first attempt whose runner failed though every test it reported
     /// passed (a coverage threshold, a session hook): its verdict stands.
+    /// So does a reporter record that could not be read.
     runner_failed: std::cell::RefCell<Option<ShardError>>,
 }
 
@@ -352,6 +353,9 @@ const NOT_RETRIED: [&str; 5] = [
 /// The kind of the shard error of a runner that exited nonzero though every
 /// test it reported passed.
 pub const RUNNER_FAILED: &str = "runner-failed";
+
+/// The shard error of records of our reporter that could not be read.
+const UNREADABLE_RESULTS: &str = "unreadable-results";
 
 fn shard_error(kind: &str, message: String, stderr_tail: String) -> ShardError {
     ShardError {
@@ -733,6 +737,21 @@ fn attempt(
         })?;
         shard.add_files_running(found.files_running);
         shard.user_junit.borrow_mut().extend(found.user_junit);
+        // A record that can't be read may have been a test's result: the
+        // cases read stand, and the shard fails.
+        if found.unreadable > 0 {
+            shard.runner_failed.borrow_mut().get_or_insert_with(|| {
+                shard_error(
+                    UNREADABLE_RESULTS,
+                    format!(
+                        "{} record(s) of pitcrew's reporter in {} could not be read: a test's result may be missing",
+                        found.unreadable,
+                        path.display()
+                    ),
+                    tail.clone(),
+                )
+            });
+        }
         cases = found.cases;
         // Started and never finished: the runner died under it.
         cases.extend(found.running.into_iter().map(|mut case| {

@@ -173,7 +173,7 @@ pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
                 group.fingerprint.id,
                 group.why.join("; ")
             );
-            let _ = writeln!(out, "      {}", control_chars(group.message()));
+            let _ = writeln!(out, "      {}", control_chars(&group.message()));
             for test in group.tests.iter().take(LISTED) {
                 let _ = writeln!(out, "    ✗ {}", control_chars(&display_name(test)));
             }

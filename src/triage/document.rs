@@ -235,7 +235,7 @@ fn report(
         why: group.why.clone(),
         touched: group.touched,
         tests: group.tests.iter().map(|t| display_name(t)).collect(),
-        message: group.message().to_string(),
+        message: group.message().into_owned(),
         signature: Signature {
             line: group.fingerprint.line.clone(),
             frames: group.fingerprint.frames.clone(),

@@ -36,10 +36,20 @@ pub struct Group<'a> {
     pub touched: bool,
 }
 
+/// Longest representative message shown for a group, in bytes.
+pub const MESSAGE_SHOWN: usize = 500;
+
 impl Group<'_> {
-    /// The first test's first message line, as written (escape it to show it).
-    pub fn message(&self) -> &str {
-        self.tests.first().map_or("(no message)", |t| first_line(t))
+    /// The first test's first message line, as written (escape it to show
+    /// it), cut at [`MESSAGE_SHOWN`] bytes with `…`: the group's one
+    /// representative message, in a terminal, a report and a PR comment,
+    /// where a line of 16 KiB would bury everything after it.
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
+        let line = self.tests.first().map_or("(no message)", |t| first_line(t));
+        if line.len() <= MESSAGE_SHOWN {
+            return line.into();
+        }
+        format!("{}…", &line[..line.floor_char_boundary(MESSAGE_SHOWN)]).into()
     }
 }
 

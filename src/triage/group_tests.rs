@@ -122,3 +122,30 @@ fn a_group_the_change_touched_goes_first() {
         ["the change touched its files", "breaks 1 test"]
     );
 }
+
+/// A 16 KiB message line is cut where a group shows it, on a character
+/// boundary, with a mark that it was cut.
+#[test]
+fn a_groups_message_is_cut_for_showing() {
+    let long = format!(
+        "{}é{}",
+        "x".repeat(MESSAGE_SHOWN - 1),
+        "y".repeat(16 * 1024)
+    );
+    let tests = [failed_test("a.py", "t", &long, "")];
+    let groups = group(tests.iter().collect(), vec![label("assertion")], None);
+    let shown = groups.0[0].message();
+    assert!(shown.ends_with('…'), "{shown}");
+    assert!(
+        shown.len() <= MESSAGE_SHOWN + '…'.len_utf8(),
+        "{}",
+        shown.len()
+    );
+    assert!(
+        !shown.contains('é'),
+        "cut before the character it would split"
+    );
+    let tests = [failed_test("a.py", "t", "short", "")];
+    let groups = group(tests.iter().collect(), vec![label("assertion")], None);
+    assert_eq!(groups.0[0].message(), "short");
+}

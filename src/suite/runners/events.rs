@@ -55,6 +55,11 @@ pub struct Events {
     /// paths: the runner writes one process's tests there, and pitcrew
     /// writes the whole run's over it.
     pub user_junit: Vec<std::path::PathBuf>,
+    /// Complete lines that are no record (over [`MAX_LINE_BYTES`], or not
+    /// JSON even with lone surrogates mended): each may have been a test's
+    /// result, so the shard's results can't be trusted. A last line cut
+    /// off (a killed runner) is not counted.
+    pub unreadable: u32,
 }
 
 #[derive(Deserialize)]
@@ -197,11 +202,18 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
-        if buf.last() != Some(&b'\n') && buf.len() as u64 == MAX_LINE_BYTES {
+        let complete = buf.last() == Some(&b'\n');
+        if !complete && buf.len() as u64 == MAX_LINE_BYTES {
             skip_line(&mut reader);
+            events.unreadable = events.unreadable.saturating_add(1);
             continue;
         }
-        let Ok(record) = serde_json::from_slice::<Record>(&buf) else {
+        let record = serde_json::from_slice::<Record>(&buf)
+            .or_else(|_| serde_json::from_slice::<Record>(&mend_lone_surrogates(&buf)));
+        let Ok(record) = record else {
+            if complete && !buf.trim_ascii().is_empty() {
+                events.unreadable = events.unreadable.saturating_add(1);
+            }
             continue;
         };
         let count = |map: &mut BTreeMap<Names, u32>| {
@@ -268,6 +280,44 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             (accounted..count).map(move |_| bare_case(names.clone()))
         }));
     events
+}
+
+/// `line` with each `\uXXXX` escape of half a surrogate pair that has no
+/// other half replaced by `\ufffd`: JSON writers (JavaScript's
+/// `JSON.stringify`, Python's `json.dumps`) write such halves from strings
+/// cut in the middle of a pair, and a strict reader refuses the line.
+fn mend_lone_surrogates(line: &[u8]) -> Vec<u8> {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = line.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let high = |u: u16| (0xd800..0xdc00).contains(&u);
+    let low = |u: u16| (0xdc00..0xe000).contains(&u);
+    let mut out = Vec::with_capacity(line.len());
+    let mut at = 0;
+    while at < line.len() {
+        if line[at] != b'\\' {
+            out.push(line[at]);
+            at += 1;
+            continue;
+        }
+        match unit(at) {
+            Some(u) if high(u) && unit(at + 6).is_some_and(low) => {
+                out.extend_from_slice(&line[at..at + 12]);
+                at += 12;
+            }
+            Some(u) if high(u) || low(u) => {
+                out.extend_from_slice(b"\\ufffd");
+                at += 6;
+            }
+            // Any other escape, `\\` (a backslash) included: both bytes as they are.
+            _ => {
+                out.extend_from_slice(&line[at..(at + 2).min(line.len())]);
+                at += 2;
+            }
+        }
+    }
+    out
 }
 
 fn skip_line(reader: &mut impl BufRead) {
@@ -619,5 +669,30 @@ mod tests {
         let events = parse(stream.as_bytes());
         assert_eq!(events.cases.len(), 1);
         assert_eq!(events.cases[0].name, "ok");
+    }
+
+    /// A message cut between the halves of a surrogate pair (JavaScript's
+    /// `slice`) is written as a lone `\ud83d`, which serde refuses: the
+    /// record is read with the half replaced, never dropped. A line that
+    /// still is no record is counted; a last line cut off is not.
+    #[test]
+    fn a_lone_surrogate_is_mended_and_an_unreadable_line_counted() {
+        let stream = concat!(
+            r#"{"event":"case","file":"a.js","name":"cut","outcome":"failed","message":"x\ud83d","details":"\\ud83d \ud83d\ude00 \udc00"}"#,
+            "\n",
+            "{\"event\":\"case\",\"file\":\"a.js\",\"name\":\"lost\n",
+            r#"{"event":"case","file":"a.js","name":"ok","outcome":"passed"}"#,
+            "\n",
+            r#"{"event":"case","file":"a.js","name":"killed"#,
+        );
+        let events = parse(stream.as_bytes());
+        let names: Vec<&str> = events.cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["cut", "ok"]);
+        assert_eq!(events.cases[0].message.as_deref(), Some("x\u{fffd}"));
+        assert_eq!(
+            events.cases[0].details.as_deref(),
+            Some("\\ud83d \u{1f600} \u{fffd}")
+        );
+        assert_eq!(events.unreadable, 1);
     }
 }

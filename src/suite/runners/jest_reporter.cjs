@@ -37,6 +37,15 @@ const DETAILS_MAX = 64 * 1024;
 // As pitcrew keeps a message (a longer record line would be skipped).
 const MESSAGE_MAX = 16 * 1024;
 
+// `text` cut to at most `max` UTF-16 units, never between the halves of
+// a surrogate pair: a lone half is written as `\ud83d`, which no strict
+// JSON reader (pitcrew's included) takes, and the record would be lost.
+function cut(text, max) {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 function fileOf(test) {
   return path.relative(process.cwd(), test.path).split(path.sep).join('/');
 }
@@ -51,7 +60,7 @@ function failureOf(messages) {
   const text = (messages || []).map(String).join('\n\n');
   if (text === '') return {};
   const message = text.split('\n').find((l) => l.trim() !== '') || text;
-  return { message: message.trim().slice(0, MESSAGE_MAX), details: text.slice(0, DETAILS_MAX) };
+  return { message: cut(message.trim(), MESSAGE_MAX), details: cut(text, DETAILS_MAX) };
 }
 
 class PitcrewJestReporter {

@@ -52,6 +52,17 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 
 const DETAILS_MAX = 64 * 1024;
+// As pitcrew keeps a message (a longer record line would be skipped).
+const MESSAGE_MAX = 16 * 1024;
+
+// `text` cut to at most `max` UTF-16 units, never between the halves of
+// a surrogate pair: a lone half is written as `\ud83d`, which no strict
+// JSON reader (pitcrew's included) takes, and the record would be lost.
+function cut(text, max) {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
 
 function fileOf(data) {
   let file = data.file;
@@ -68,14 +79,14 @@ function isFileWrapper(data) {
 function failure(error) {
   if (!error) return {};
   const cause = error.cause ?? error;
-  const message = typeof cause?.message === 'string' ? cause.message : String(cause);
+  const message = cut(typeof cause?.message === 'string' ? cause.message : String(cause), MESSAGE_MAX);
   let details;
   try {
     details = inspect(cause, { depth: 4 });
   } catch {
     details = String(cause?.stack ?? cause);
   }
-  if (details.length > DETAILS_MAX) details = details.slice(0, DETAILS_MAX);
+  details = cut(details, DETAILS_MAX);
   const type = error.failureType ?? cause?.name ?? undefined;
   return { message, type, details, failureType: error.failureType };
 }
@@ -193,7 +204,7 @@ export default async function* pitcrewReporter(source) {
       if (file) {
         unhandled += 1;
         const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0 };
-        Object.assign(record, { message: data.message.split('\n')[0], type: 'file failed outside its tests', details: data.message.slice(0, DETAILS_MAX) });
+        Object.assign(record, { message: cut(data.message.split('\n')[0], MESSAGE_MAX), type: 'file failed outside its tests', details: cut(data.message, DETAILS_MAX) });
         yield line(record);
       }
       continue;

@@ -8,6 +8,15 @@ const fs = require('node:fs');
 
 const DETAILS_MAX = 64 * 1024;
 
+// `text` cut to at most `max` UTF-16 units, never between the halves of
+// a surrogate pair: a lone half is written as `\ud83d`, which no strict
+// JSON reader (pitcrew's included) takes, and the record would be lost.
+function cut(text, max) {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 class PitcrewPlaywrightErrors {
   constructor() {
     this.out = process.env.PITCREW_PLAYWRIGHT_ERRORS;
@@ -25,7 +34,7 @@ class PitcrewPlaywrightErrors {
       file,
       line: Number.isInteger(error.location.line) ? error.location.line : null,
       message: String(error.message ?? ''),
-      details: [error.stack, error.snippet].filter((s) => typeof s === 'string').join('\n\n').slice(0, DETAILS_MAX),
+      details: cut([error.stack, error.snippet].filter((s) => typeof s === 'string').join('\n\n'), DETAILS_MAX),
     };
     fs.appendFileSync(this.out, JSON.stringify(record) + '\n');
   }

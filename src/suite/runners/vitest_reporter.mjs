@@ -32,6 +32,15 @@ const DETAILS_MAX = 64 * 1024;
 const MESSAGE_MAX = 16 * 1024;
 const RERUNS_MAX = 256;
 
+// `text` cut to at most `max` UTF-16 units, never between the halves of
+// a surrogate pair: a lone half is written as `\ud83d`, which no strict
+// JSON reader (pitcrew's included) takes, and the record would be lost.
+function cut(text, max) {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 function fileOf(module) {
   return relative(process.cwd(), module.moduleId).split(sep).join('/');
 }
@@ -45,11 +54,11 @@ function names(test) {
 function failureOf(errors) {
   const first = (errors || [])[0];
   if (!first) return {};
-  const message = String(first.message ?? first).slice(0, MESSAGE_MAX);
-  const details = (errors || [])
-    .map((e) => String(e.stack ?? e.message ?? e))
-    .join('\n\n')
-    .slice(0, DETAILS_MAX);
+  const message = cut(String(first.message ?? first), MESSAGE_MAX);
+  const details = cut(
+    (errors || []).map((e) => String(e.stack ?? e.message ?? e)).join('\n\n'),
+    DETAILS_MAX,
+  );
   const record = { message, details };
   if (typeof first.name === 'string') record.type = first.name;
   return record;
