@@ -958,6 +958,17 @@ test('leaks', () => { setTimeout(() => Promise.reject(new Error('UNHANDLED in th
     assert_eq!(unhandled, ["failed"], "{merged:#}");
     let report = fs::read_to_string(dir.path().join("pitcrew-report.md")).unwrap();
     assert!(report.contains("UNHANDLED in the background"), "{report}");
+    // A test's own diagnostic that reads like an error fails nothing, as
+    // under node.
+    fs::write(
+        dir.path().join("test/a.test.mjs"),
+        "import { test } from 'node:test';\n\
+test('says', (t) => { t.diagnostic('Error: retry budget exhausted (expected here)'); });\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(tests(&merged).len(), 1, "{merged:#}");
 }
 
 /// go before 1.24 prints compile errors on stderr only: the package's

@@ -387,6 +387,18 @@ test('leaks', () => { Promise.reject(new Error('UNHANDLED in the background')); 
         message.contains("UNHANDLED in the background"),
         "{failure:#}"
     );
+    // A project that lets them pass (as Vitest then does) passes.
+    fs::write(
+        dir.path().join("vitest.config.mjs"),
+        "export default { test: { dangerouslyIgnoreUnhandledErrors: true } };\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        outcomes(&merged, "", "unhandled error"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]

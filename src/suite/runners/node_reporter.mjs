@@ -54,6 +54,7 @@ import { inspect } from 'node:util';
 const DETAILS_MAX = 64 * 1024;
 // As pitcrew keeps a message (a longer record line would be skipped).
 const MESSAGE_MAX = 16 * 1024;
+const LATE_ACTIVITY = /^Error: Test .* generated asynchronous activity after the test ended/s;
 
 // `text` cut to at most `max` UTF-16 units, never between the halves of
 // a surrogate pair: a lone half is written as `\ud83d`, which no strict
@@ -198,7 +199,9 @@ export default async function* pitcrewReporter(source) {
 
   for await (const { type, data } of source) {
     if (!data || typeof data !== 'object') continue;
-    if (type === 'test:diagnostic' && typeof data.message === 'string' && data.message.startsWith('Error: ')) {
+    // Node's own words for activity after a test ended, which fail the
+    // run (a test's own `t.diagnostic('Error: …')` fails nothing).
+    if (type === 'test:diagnostic' && typeof data.message === 'string' && LATE_ACTIVITY.test(data.message)) {
       const named = /^Error: Test .* at (.+?):\d+:\d+ generated asynchronous activity/s.exec(data.message);
       const file = named ? fileOf({ file: named[1] }) : files[Math.min(head, files.length - 1)];
       if (file) {

@@ -74,6 +74,11 @@ export default class PitcrewVitestReporter {
     if (this.out) writeFileSync(this.out, '');
   }
 
+  onInit(vitest) {
+    // The project lets unhandled errors pass, and so does Vitest's exit.
+    this.ignoreUnhandled = Boolean(vitest?.config?.dangerouslyIgnoreUnhandledErrors);
+  }
+
   write(record) {
     if (this.out) appendFileSync(this.out, JSON.stringify(record) + '\n');
   }
@@ -170,7 +175,7 @@ export default class PitcrewVitestReporter {
   onTestRunEnd(modules, unhandledErrors) {
     for (const module of modules || []) this.settle(module);
     const first = (modules || [])[0];
-    for (const error of unhandledErrors || []) {
+    for (const error of this.ignoreUnhandled ? [] : unhandledErrors || []) {
       const at = typeof error?.VITEST_TEST_PATH === 'string' ? { moduleId: error.VITEST_TEST_PATH } : first;
       const file = at ? fileOf(at) : undefined;
       const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0, ...failureOf([error]) };
