@@ -911,12 +911,15 @@ fn go_a_package_check_after_the_tests_is_not_hidden_by_a_flaky_test() {
          func TestOK(t *testing.T) {}\n",
     )
     .unwrap();
-    let out = common::cli::command(root)
-        .env("GOCACHE", root.join(".gocache"))
-        .args(["test", "--shards", "1", "--retries", "1"])
-        .args(["--", "go", "test", "./..."])
-        .output()
-        .unwrap();
+    let pitcrew_test = || {
+        common::cli::command(root)
+            .env("GOCACHE", root.join(".gocache"))
+            .args(["test", "--shards", "1", "--retries", "1"])
+            .args(["--", "go", "test", "./..."])
+            .output()
+            .unwrap()
+    };
+    let out = pitcrew_test();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let merged = merged_results(root);
     assert_eq!(outcome_of(&merged, "TestFlaky"), ["flaky"], "{merged:#}");
@@ -925,6 +928,21 @@ fn go_a_package_check_after_the_tests_is_not_hidden_by_a_flaky_test() {
         ["failed"],
         "{merged:#}"
     );
+    // A check only a partial run fails (a coverage threshold: the retry
+    // runs one test) is judged on the whole package, which passes it.
+    fs::write(
+        root.join("p/p_test.go"),
+        "package p\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"testing\"\n)\n\n\
+         func TestMain(m *testing.M) {\n\tcode := m.Run()\n\tif code == 0 && os.Getenv(\"PARTIAL\") != \"\" {\n\t\tfmt.Println(\"coverage below the threshold\")\n\t\tcode = 1\n\t}\n\tos.Exit(code)\n}\n\n\
+         func TestFlaky(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tt.Fatal(\"first attempt\")\n\t}\n\tos.Setenv(\"PARTIAL\", \"1\")\n}\n\n\
+         func TestOK(t *testing.T) { os.Unsetenv(\"PARTIAL\") }\n",
+    )
+    .unwrap();
+    let out = pitcrew_test();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let merged = merged_results(root);
+    assert_eq!(outcome_of(&merged, "TestFlaky"), ["flaky"], "{merged:#}");
+    assert_eq!(summary(&merged).0, 2, "{merged:#}");
 }
 
 /// node fails a run for a rejection after a test ended though every test

@@ -608,7 +608,42 @@ fn retry(
         let passed = TestCase::named(test.file.clone(), test.classname.clone(), test.name.clone());
         (item.clone(), passed)
     }));
+    judge_packages_whole(shard, &mut cases, junit_path, attempt_number)?;
     Ok(cases)
+}
+
+/// A go package that failed outside its tests in a re-run of some of them
+/// may fail only because the run was partial (a `TestMain` coverage
+/// threshold), or for a check of its own (a goroutine leak check) that a
+/// failed test hid in the first run. The package runs once more, whole:
+/// its failure stands only where that run fails it outside its tests too.
+fn judge_packages_whole(
+    shard: &Running<'_, '_>,
+    cases: &mut Vec<(String, TestCase)>,
+    junit_path: &Path,
+    attempt_number: u32,
+) -> Result<(), ShardError> {
+    let package_failed = |c: &TestCase| c.failure_type.as_deref() == Some(GO_PACKAGE_FAILED);
+    let packages: BTreeSet<String> = cases
+        .iter()
+        .filter(|(_, c)| package_failed(c))
+        .map(|(item, _)| item.clone())
+        .collect();
+    for package in packages {
+        let whole = [package.clone()];
+        let invocation = shard
+            .runner
+            .invocation(shard.base, &Selection::Files(&whole), junit_path)
+            .map_err(cannot_start)?;
+        let found = attempt(shard, &invocation, attempt_number)?;
+        let fails_whole = found
+            .iter()
+            .any(|c| package_failed(c) && c.classname == package);
+        if !fails_whole {
+            cases.retain(|(item, c)| !(package_failed(c) && *item == package));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `case` is a result of the failed test `test`: the same names,

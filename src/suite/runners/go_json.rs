@@ -469,8 +469,25 @@ fn outcome_of(case: &Case) -> Option<Outcome> {
     }
 }
 
+/// A verdict is glued where test2json missed it: after the test's own
+/// text on one line (at the start of a line, test2json reads it), which is
+/// not `t.Log` output (indented: a test logging a child process's output
+/// holds verdict lines of its own), and which the verdict ends
+/// (`progress--- FAIL: TestX (0.00s)`).
 fn verdict_in_output(case: &Case) -> Option<Outcome> {
     let output = case.output.render();
+    let glued = |line: &str, marker: &str| {
+        if line.starts_with(char::is_whitespace) {
+            return false;
+        }
+        line.match_indices(marker).any(|(at, _)| {
+            let duration = line[at + marker.len()..].trim_end();
+            at > 0
+                && duration.strip_suffix("s)").is_some_and(|seconds| {
+                    !seconds.is_empty() && seconds.chars().all(|c| c.is_ascii_digit() || c == '.')
+                })
+        })
+    };
     [
         ("--- FAIL: ", Outcome::Fail),
         ("--- PASS: ", Outcome::Pass),
@@ -479,7 +496,7 @@ fn verdict_in_output(case: &Case) -> Option<Outcome> {
     .into_iter()
     .find(|(verdict, _)| {
         let marker = format!("{verdict}{} (", case.name);
-        output.lines().any(|line| line.contains(&marker))
+        output.lines().any(|line| glued(line, &marker))
     })
     .map(|(_, outcome)| outcome)
 }
@@ -835,6 +852,26 @@ FAIL	example.com/m/new [build failed]
         );
         assert!(xml.contains(r#"type="failure""#), "{xml}");
         assert!(!xml.contains("outside of any test"), "{xml}");
+    }
+
+    #[test]
+    fn a_verdict_a_test_logs_is_not_its_own() {
+        // A test that runs itself as a child process and logs what the
+        // child printed: go says PASS.
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestCrasher"}
+{"Action":"output","Package":"p","Test":"TestCrasher","Output":"    crash_test.go:20: child said: \"--- FAIL: TestCrasher (0.00s)\\n\"\n"}
+{"Action":"output","Package":"p","Test":"TestCrasher","Output":"    crash_test.go:21: raw:\n"}
+{"Action":"output","Package":"p","Test":"TestCrasher","Output":"        --- FAIL: TestCrasher (0.00s)\n"}
+{"Action":"output","Package":"p","Test":"TestCrasher","Output":"child: --- FAIL: TestCrasher (0.00s) and more\n"}
+{"Action":"output","Package":"p","Test":"TestCrasher","Output":"--- PASS: TestCrasher (0.01s)\n"}
+{"Action":"pass","Package":"p","Test":"TestCrasher","Elapsed":0.01}
+{"Action":"pass","Package":"p","Elapsed":0.02}
+"#;
+        let xml = convert(stream);
+        assert!(
+            xml.contains(r#"tests="1" failures="0" errors="0""#),
+            "{xml}"
+        );
     }
 
     #[test]
