@@ -158,6 +158,19 @@ impl Attempts {
         None
     }
 
+    /// `case`, a run of the test that never finished, with the failed run
+    /// held before it as its rerun: one test, not two.
+    fn before_unfinished(&mut self, names: &Names, case: TestCase) -> TestCase {
+        let last = self
+            .held
+            .get(names)
+            .and_then(|queue| queue.iter().map(|(n, _)| *n).max());
+        match last {
+            Some(n) => self.after(names, Some(n.saturating_add(1)), case),
+            None => case,
+        }
+    }
+
     /// The failed runs no later run followed: each is its test's result.
     fn left(self) -> impl Iterator<Item = TestCase> {
         self.held.into_values().flatten().map(|(_, case)| case)
@@ -268,8 +281,10 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             _ => {}
         }
     }
+    events.running = innermost(&live)
+        .map(|n| attempts.before_unfinished(n, bare_case(n.clone())))
+        .collect();
     events.cases.extend(attempts.left());
-    events.running = innermost(&live).map(|n| bare_case(n.clone())).collect();
     // A test a hook cancelled is reported without having started.
     let get = |map: &BTreeMap<Names, u32>, names: &Names| map.get(names).copied().unwrap_or(0);
     events.never_started = unrun;
@@ -655,6 +670,27 @@ mod tests {
         );
         assert!(cases[1].reruns[0].flaky);
         assert!(!cases[2].reruns[0].flaky);
+    }
+
+    /// jest's `retryTimes`: a failed run, then a retry that hangs until
+    /// the timeout. One test, timed out, with the failed run as its rerun.
+    #[test]
+    fn a_failed_run_before_a_run_that_never_ended_is_its_rerun() {
+        let stream = concat!(
+            r#"{"event":"start","file":"f","path":[],"name":"hangs"}"#,
+            "\n",
+            r#"{"event":"attempt","file":"f","name":"hangs","outcome":"failed","invocation":1,"message":"first run"}"#,
+            "\n",
+            r#"{"event":"start","file":"f","path":[],"name":"hangs"}"#,
+            "\n",
+        );
+        let events = parse(stream.as_bytes());
+        assert!(events.cases.is_empty(), "{:?}", events.cases);
+        assert_eq!(events.running.len(), 1);
+        let reruns = &events.running[0].reruns;
+        assert_eq!(reruns.len(), 1);
+        assert_eq!(reruns[0].message.as_deref(), Some("first run"));
+        assert!(!reruns[0].flaky);
     }
 
     #[test]
