@@ -378,6 +378,8 @@ fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
             "plan.json",
             "--runner",
             "generic",
+            "--junit",
+            "crash.xml",
             "--",
             "sh",
             "-c",
@@ -387,6 +389,14 @@ fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
         dir.path(),
     );
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    // The shard's JUnit says it failed, as an error case of its own.
+    let report = pitcrew(&["report", "--no-classify", "crash.xml"], dir.path());
+    assert_eq!(report.status.code(), Some(1), "{}", stdout(&report));
+    assert!(
+        stdout(&report).contains("pitcrew > shard 1/1"),
+        "{}",
+        stdout(&report)
+    );
     let result: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("pitcrew-shard-1.json")).unwrap())
             .unwrap();
@@ -482,6 +492,44 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
     );
     let alone = pitcrew(&["report", "--no-classify", "ok.xml"], dir.path());
     assert_eq!(alone.status.code(), Some(0), "{}", text(&alone));
+    // `run --junit` of a shard its plan gave no test writes an empty
+    // report that says so: no problem.
+    fs::write(dir.path().join("a.test.sh"), "").unwrap();
+    let split = &[
+        "split",
+        "--tests",
+        "*.test.sh",
+        "--shards",
+        "2",
+        "-o",
+        "plan.json",
+    ];
+    assert_eq!(pitcrew(split, dir.path()).status.code(), Some(0));
+    let run = pitcrew(
+        &[
+            "run",
+            "--shard",
+            "2/2",
+            "--plan",
+            "plan.json",
+            "--runner",
+            "generic",
+            "--junit",
+            "none.xml",
+            "--",
+            "sh",
+            "-c",
+            "exit 0",
+            "{files}",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let report = pitcrew(
+        &["report", "--no-classify", "ok.xml", "none.xml"],
+        dir.path(),
+    );
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report));
 }
 
 #[test]

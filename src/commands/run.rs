@@ -50,7 +50,13 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         sink: Sink::Inherit,
     });
     let code = exit_code(&outcome, args.retry.flaky.into());
-    let junit = junit_write::of_tests(&outcome.tests);
+    let planned_nothing = items.is_empty() && !plan.discovered;
+    let junit = junit_write::of_shard(
+        &outcome.tests,
+        outcome.error.as_ref(),
+        (index, total),
+        planned_nothing,
+    );
     if let Some(path) = &args.junit {
         write_atomic(path, junit.as_bytes())?;
     }

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use super::fold::{FinalOutcome, TestResult};
 use super::merge::Merged;
+use super::result::ShardError;
 use super::runners::xml::{escape_attr, escape_text};
 
 pub fn junit(merged: &Merged) -> String {
@@ -32,7 +33,8 @@ pub fn of_tests(tests: &[TestResult]) -> String {
         tests.len(),
         count(FinalOutcome::Failed),
         count(FinalOutcome::Skipped),
-        tests.iter().map(one_attempt).sum::<f64>()
+        // `+ 0.0`: the sum of no time is -0.0, written "-0.000".
+        tests.iter().map(one_attempt).sum::<f64>() + 0.0
     );
     for (file, tests) in by_file {
         let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
@@ -51,6 +53,38 @@ pub fn of_tests(tests: &[TestResult]) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
+    out
+}
+
+/// The comment in the JUnit report of a shard its plan gave no test
+/// (`run --junit`), which `report` takes as empty on purpose.
+pub const NO_TEST_PLANNED: &str = "pitcrew: the plan gave this shard no test";
+
+/// One shard's JUnit report (`run --junit`): its tests, and where the
+/// shard failed as a whole (a crash, a timeout, results that can't be
+/// trusted) that error as an `<error>` testcase `shard K/N` of classname
+/// `pitcrew`, so that no reader of the JUnit alone takes the shard for
+/// green. A shard its plan gave nothing says so in a comment.
+pub fn of_shard(
+    tests: &[TestResult],
+    error: Option<&ShardError>,
+    (index, total): (usize, usize),
+    planned_nothing: bool,
+) -> String {
+    let mut out = of_tests(tests);
+    if let Some(error) = error {
+        let case = format!(
+            "  <testsuite name=\"pitcrew\" tests=\"1\" errors=\"1\">\n    <testcase classname=\"pitcrew\" name=\"shard {index}/{total}\" time=\"0\">\n      <error type=\"{}\" message=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n",
+            escape_attr(&error.kind),
+            escape_attr(&error.message),
+            escape_text(&error.stderr_tail),
+        );
+        if let Some(end) = out.rfind("</testsuites>") {
+            out.insert_str(end, &case);
+        }
+    } else if planned_nothing && tests.is_empty() {
+        out = out.replacen('\n', &format!("\n<!-- {NO_TEST_PLANNED} -->\n"), 1);
+    }
     out
 }
 
@@ -155,5 +189,32 @@ mod tests {
                 .iter()
                 .any(|t| t.key.name == "flaky" && t.outcome == FinalOutcome::Flaky)
         );
+    }
+
+    /// A shard that failed as a whole is a failed case in its JUnit, so
+    /// `report` over the JUnit files fails too; a shard its plan gave no
+    /// test says so, and `report` reads its empty report as meant.
+    #[test]
+    fn a_shards_error_is_an_error_case_and_a_planned_empty_shard_says_so() {
+        let error = ShardError {
+            kind: "crashed".into(),
+            message: "`pytest` was killed by signal 9 <oom>".into(),
+            stderr_tail: "Killed".into(),
+        };
+        let xml = of_shard(&[], Some(&error), (2, 3), false);
+        let mut cases = Vec::new();
+        junit::parse_reader(xml.as_bytes(), "j.xml", |c| cases.push(c)).unwrap();
+        assert_eq!(cases.len(), 1, "{xml}");
+        assert_eq!(
+            (cases[0].classname.as_str(), cases[0].name.as_str()),
+            ("pitcrew", "shard 2/3")
+        );
+        assert_eq!(cases[0].outcome, junit::Outcome::Errored);
+        assert_eq!(cases[0].message.as_deref(), Some(error.message.as_str()));
+        assert_eq!(cases[0].details.as_deref(), Some("Killed"));
+        let empty = of_shard(&[], None, (3, 3), true);
+        assert!(empty.contains(NO_TEST_PLANNED), "{empty}");
+        assert!(empty.contains(r#"time="0.000""#), "{empty}");
+        assert!(!of_shard(&[], None, (3, 3), false).contains(NO_TEST_PLANNED));
     }
 }
