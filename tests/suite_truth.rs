@@ -1244,6 +1244,33 @@ fn report_a_conflicting_duplicate_shard_fails_loudly() {
         // order: its failure is named, never hidden behind the pass.
         assert_eq!(merged["summary"]["failed"], 1, "{files:?}: {merged:#}");
     }
+
+    // Two copies that each fail another test (as many failures each):
+    // both failures are listed, in either order.
+    let two = |failing: &str| {
+        let mut result = shard_result(&plan, 2, json!(2), "passed");
+        let test = result["tests"][0].clone();
+        let tests = ["x", "y"].map(|name| {
+            let mut test = test.clone();
+            test["key"]["name"] = json!(name);
+            if name == failing {
+                test["outcome"] = json!("failed");
+            }
+            test
+        });
+        result["tests"] = json!(tests);
+        result
+    };
+    write("s2-x.json", two("x")).unwrap();
+    write("s2-y.json", two("y")).unwrap();
+    for files in [
+        ["s1.json", "s2-x.json", "s2-y.json"],
+        ["s1.json", "s2-y.json", "s2-x.json"],
+    ] {
+        let (out, merged) = report(dir.path(), &files);
+        assert_eq!(out.status.code(), Some(1), "{files:?}: {}", text(&out));
+        assert_eq!(merged["summary"]["failed"], 2, "{files:?}: {merged:#}");
+    }
 }
 
 #[test]

@@ -80,7 +80,14 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
         fold_into(&mut tests, test);
     }
 
-    let shards = check_shards(&inputs.shards, plan, &mut problems, &mut warnings);
+    let mut conflicting = BTreeMap::new();
+    let shards = check_shards(
+        &inputs.shards,
+        plan,
+        &mut problems,
+        &mut warnings,
+        &mut conflicting,
+    );
     let mut stats = Vec::new();
     for (_, result) in &shards {
         counts.cases = counts.cases.saturating_add(result.counts.cases);
@@ -92,7 +99,10 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
             tests: result.tests.len() as u64,
             duration_seconds: result.duration_seconds,
         });
-        for test in &result.tests {
+        let others = conflicting
+            .get(&result.shard)
+            .map_or(&[][..], Vec::as_slice);
+        for test in worst_tests(result, others) {
             fold_into(&mut tests, test.clone());
         }
     }
@@ -125,12 +135,15 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
     }
 }
 
-/// Keeps one result per shard index and records every integrity problem.
+/// Keeps one result per shard index and records every integrity problem;
+/// the other results given for a shard with different outcomes go to
+/// `conflicting`, by shard index.
 fn check_shards<'a>(
     shards: &'a [(String, ShardResult)],
     plan: Option<(&PlanFile, &str)>,
     problems: &mut Vec<String>,
     warnings: &mut Vec<String>,
+    conflicting: &mut BTreeMap<usize, Vec<&'a ShardResult>>,
 ) -> Vec<(&'a str, &'a ShardResult)> {
     if shards.is_empty() {
         return Vec::new();
@@ -167,11 +180,16 @@ fn check_shards<'a>(
                     "shard {}/{total}: {first} and {origin} both claim it with different results; pass only one",
                     result.shard
                 ));
-                // Whatever the files' order, the tests listed are those of
-                // the result with more failures: a failure is never hidden
-                // behind a passing copy.
+                // Whatever the files' order, the shard's figures are those
+                // of the result with more failures, and each test is listed
+                // as the worst of the copies say ([`worst_tests`]): a
+                // failure is never hidden behind a passing copy.
+                let others = conflicting.entry(result.shard).or_default();
                 if failed_tests(result) > failed_tests(kept_result) {
                     kept.insert(result.shard, (origin.as_str(), result));
+                    others.push(kept_result);
+                } else {
+                    others.push(result);
                 }
             }
             continue;
@@ -282,6 +300,34 @@ fn reference(
         described.join("; ")
     ));
     None
+}
+
+/// The tests of `kept`, each as the worst that it or one of `others`
+/// (conflicting results for the same shard) says: failed over flaky over
+/// passed over skipped; a test only another copy has is listed too.
+fn worst_tests<'a>(kept: &'a ShardResult, others: &[&'a ShardResult]) -> Vec<&'a TestResult> {
+    if others.is_empty() {
+        return kept.tests.iter().collect();
+    }
+    let rank = |o: FinalOutcome| match o {
+        FinalOutcome::Failed => 3,
+        FinalOutcome::Flaky => 2,
+        FinalOutcome::Passed => 1,
+        FinalOutcome::Skipped => 0,
+    };
+    let mut worst: BTreeMap<&TestKey, &TestResult> =
+        kept.tests.iter().map(|t| (&t.key, t)).collect();
+    for test in others.iter().flat_map(|r| &r.tests) {
+        worst
+            .entry(&test.key)
+            .and_modify(|w| {
+                if rank(test.outcome) > rank(w.outcome) {
+                    *w = test;
+                }
+            })
+            .or_insert(test);
+    }
+    worst.into_values().collect()
 }
 
 /// How many of a shard result's tests failed.
