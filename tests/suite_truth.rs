@@ -252,6 +252,34 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
     }
 }
 
+/// A failure of megabytes (two long lists compared under `-vv`) or with a
+/// lone surrogate in its message (`os.fsdecode` of a name that is not
+/// UTF-8) was a record pitcrew could not read: the test vanished, and
+/// beside a flaky test the run passed. Each is a failed test.
+#[test]
+fn pytest_a_huge_or_undecodable_failure_is_still_a_failed_test() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = "import os\n\
+def test_flaky():\n    assert os.environ.get('PITCREW_ATTEMPT') != '1'\n\
+def test_huge(): assert list(range(100000)) == list(range(1, 100001))\n\
+def test_message(): assert False, 'x' * 1_200_000\n\
+def test_name(): assert False, 'unexpected ' + os.fsdecode(b'report-\\xff.txt')\n\
+def test_ok(): pass\n";
+    pytest_project(dir.path(), &[("tests/test_big.py", file)]);
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest", "-vv"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (5, 1, 3, 1), "{merged:#}");
+    assert_eq!(merged["problems"], json!([]), "{merged:#}");
+    let message = test_named(&merged, "test_name")["failure"]["message"].to_string();
+    assert!(message.contains("report-\u{fffd}.txt"), "{message}");
+}
+
 /// pytest fails a run whose tests all passed when a check of its own
 /// fails (`--cov-fail-under`, a hook setting the exit status): that
 /// verdict stands, with every test still counted. A re-run of the flaky

@@ -23,6 +23,7 @@ import os
 import time
 
 _MAX_DETAILS = 64 * 1024
+_MAX_MESSAGE = 16 * 1024
 
 
 class _Reporter:
@@ -160,7 +161,9 @@ def _why(report):
         details = str(longrepr)
     if not message and details:
         message = details.strip().splitlines()[-1] if details.strip() else None
-    return message, details
+    # As pitcrew keeps a message: a record past its line limit is lost
+    # (an assertion diff of two long lists under -vv is megabytes).
+    return (message[:_MAX_MESSAGE] if message else message), details
 
 
 _reporter = None
