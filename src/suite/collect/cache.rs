@@ -1,0 +1,208 @@
+//! The last collection's answer, kept in `.pitcrew/collected.json` under
+//! a key over the runner, its command, the environment variables that
+//! steer collection, and every project file's path, size and modification
+//! time (outside hidden folders, dependency and cache folders, and
+//! pitcrew's own outputs): a file added, removed, renamed or edited, a
+//! config changed, is a new key and a new collection.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+
+const FILE: &str = ".pitcrew/collected.json";
+/// Runners whose list depends on more than the project's files (a
+/// build, for nextest) are always asked.
+const UNCACHED: &[&str] = &["nextest", "go"];
+/// Folders that hold no test of the project and change on their own.
+const SKIPPED: &[&str] = &["node_modules", "__pycache__", "target", "venv"];
+/// Most files fingerprinted; a bigger tree is always collected.
+const MAX_FILES: usize = 200_000;
+/// Variables that change between two runs in one shell and decide no
+/// test; every other one is in the key, since a `conftest.py` or a
+/// config may read any (`RUN_INTEGRATION=1` adding test files kept a
+/// list without them, and a failing test never ran).
+const VOLATILE_ENV: &[&str] = &["_", "OLDPWD", "SHLVL", "PWD", "PITCREW_ATTEMPT"];
+/// Configuration the runners read from the folders above the project
+/// (pytest's rootdir and conftest files, a workspace's package.json).
+const ANCESTOR_CONFIG: &[&str] = &[
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+    "conftest.py",
+    "package.json",
+    "tsconfig.json",
+    "babel.config.js",
+];
+/// Prefixes of config file names, any extension.
+const ANCESTOR_CONFIG_PREFIXES: &[&str] = &["jest.config.", "vitest.", "vite.config."];
+
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    key: String,
+    files: Vec<String>,
+}
+
+pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> {
+    if UNCACHED.contains(&runner) {
+        return None;
+    }
+    let mut text = format!("pitcrew-collect/1\0{runner}\0");
+    for word in base {
+        text.push_str(word);
+        text.push('\0');
+    }
+    let mut env: Vec<(String, String)> = std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .filter(|(k, _)| !VOLATILE_ENV.contains(&k.as_str()))
+        .collect();
+    env.sort();
+    for (name, value) in env {
+        text.push_str(&format!("{name}={value}\0"));
+    }
+    let root_abs = std::fs::canonicalize(root).ok()?;
+    for folder in root_abs.ancestors().skip(1) {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            continue;
+        };
+        let mut configs: Vec<String> = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let config = ANCESTOR_CONFIG.contains(&name.as_str())
+                || ANCESTOR_CONFIG_PREFIXES.iter().any(|p| name.starts_with(p));
+            if !config {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            configs.push(format!("{name}\0{}\0{}", meta.len(), modified(&meta)));
+        }
+        configs.sort();
+        text.push_str(&format!("{}/\0{}\0", folder.display(), configs.join("\0")));
+    }
+    let walk = WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(name.starts_with('.')
+                    || (e.file_type().is_dir() && SKIPPED.contains(&name.as_ref()))
+                    || name.starts_with("pitcrew-"))
+        });
+    for (count, entry) in walk.enumerate() {
+        if count > MAX_FILES {
+            return None;
+        }
+        let entry = entry.ok()?;
+        // A folder is its path (what it holds is listed); its own
+        // modification time changes with every output written in it.
+        if entry.file_type().is_dir() {
+            let path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            text.push_str(&format!("{}/\0", path.to_string_lossy()));
+            continue;
+        }
+        let meta = entry.metadata().ok()?;
+        let path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        text.push_str(&format!(
+            "{}\0{}\0{}\0",
+            path.to_string_lossy(),
+            meta.len(),
+            modified(&meta)
+        ));
+    }
+    Some(crate::hash::sha256_hex(text.as_bytes()))
+}
+
+/// Nanoseconds since the epoch of the last change; 0 when unknown.
+fn modified(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+pub(super) fn read(root: &Path, key: &str) -> Option<Vec<String>> {
+    let bytes = std::fs::read(root.join(FILE)).ok()?;
+    let cached: Cached = serde_json::from_slice(&bytes).ok()?;
+    (cached.key == key && !cached.files.is_empty()).then_some(cached.files)
+}
+
+/// Best effort: a list that cannot be saved is asked for next time.
+pub(super) fn write(root: &Path, key: &str, files: &[String]) {
+    let cached = Cached {
+        key: key.to_owned(),
+        files: files.to_vec(),
+    };
+    let path = root.join(FILE);
+    let saved = serde_json::to_vec(&cached)
+        .map_err(std::io::Error::other)
+        .and_then(|json| {
+            std::fs::create_dir_all(root.join(".pitcrew"))?;
+            crate::output::write_atomic(&path, &json).map_err(std::io::Error::other)
+        });
+    if let Err(e) = saved {
+        tracing::debug!("{}: cannot keep the test list: {e}", path.display());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super as cache;
+    use std::fs;
+
+    #[test]
+    fn the_list_is_reused_until_a_project_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &dir.path().join("project");
+        fs::create_dir_all(root.join("tests")).unwrap();
+        fs::write(root.join("tests/test_a.py"), "def test_a(): pass\n").unwrap();
+        let base = vec!["pytest".to_owned()];
+        let key = |b: &[String]| cache::key("pytest", b, root).expect("a key");
+        let first = key(&base);
+        cache::write(root, &first, &["tests/test_a.py".to_owned()]);
+        assert_eq!(
+            cache::read(root, &first),
+            Some(vec!["tests/test_a.py".to_owned()])
+        );
+        // pitcrew's outputs, caches and dependencies change nothing.
+        fs::write(root.join("pitcrew-results.json"), "{}").unwrap();
+        fs::create_dir_all(root.join("tests/__pycache__")).unwrap();
+        fs::write(root.join("tests/__pycache__/x.pyc"), "x").unwrap();
+        fs::create_dir_all(root.join("node_modules/x")).unwrap();
+        fs::write(root.join(".pytest_cache"), "x").unwrap();
+        assert_eq!(key(&base), first);
+        // Another command, a new file, a renamed one: a new key.
+        assert_ne!(key(&["pytest".to_owned(), "-m".to_owned()]), first);
+        fs::write(root.join("tests/test_b.py"), "def test_b(): pass\n").unwrap();
+        let second = key(&base);
+        assert_ne!(second, first);
+        assert_eq!(cache::read(root, &second), None);
+        fs::rename(root.join("tests/test_b.py"), root.join("tests/test_c.py")).unwrap();
+        assert_ne!(key(&base), second);
+        // An edited config (same size, later time is not guaranteed on
+        // every file system: a different size is).
+        let third = key(&base);
+        fs::write(root.join("pytest.ini"), "[pytest]\n").unwrap();
+        assert_ne!(key(&base), third);
+        // So does a config above the project, which pytest reads too; any
+        // other file there does not.
+        let fourth = key(&base);
+        fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        assert_eq!(key(&base), fourth);
+        fs::write(
+            dir.path().join("pytest.ini"),
+            "[pytest]\npython_files = check_*.py\n",
+        )
+        .unwrap();
+        assert_ne!(key(&base), fourth);
+        // Runners whose list depends on a build are always asked.
+        assert_eq!(cache::key("nextest", &base, root), None);
+    }
+}
