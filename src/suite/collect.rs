@@ -109,9 +109,10 @@ pub fn collect(
         tracing::debug!("reusing the test list: nothing changed since it was collected");
         return Ok(files);
     }
-    let files = ask(runner, base, root)?;
+    let mut watched = Vec::new();
+    let files = ask(runner, base, root, &mut watched)?;
     if let Some(key) = key {
-        cache::write(root, &key, &files);
+        cache::write(root, &key, &files, &watched);
     }
     Ok(files)
 }
@@ -125,13 +126,20 @@ pub fn remember(runner: &dyn Runner, base: &[String], root: &Path, files: &[Stri
         return;
     }
     if let Some(key) = cache::key(runner.name(), base, root) {
-        cache::write(root, &key, files);
+        cache::write(root, &key, files, &[]);
     }
 }
 
-fn ask(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
+/// The runner's test files; `watched` gets the folders outside the
+/// project its listing read from (pytest's `sys.path`).
+fn ask(
+    runner: &dyn Runner,
+    base: &[String],
+    root: &Path,
+    watched: &mut Vec<PathBuf>,
+) -> Result<Vec<String>, CollectError> {
     let files = match runner.name() {
-        "pytest" => pytest(base, root)?,
+        "pytest" => pytest(base, root, watched)?,
         "jest" => {
             let out = run(jest_list(base), root, &[])?;
             relative_lines(&out.stdout, root)
@@ -399,7 +407,7 @@ fn word_index(base: &[String], name: &str) -> Option<usize> {
 /// not be collected is a line `[file, node id, "error"]`; anything else
 /// that could not (a folder's conftest) `["", node id, "fatal"]`.
 const PYTEST_PLUGIN: &str = r#"
-import json, os
+import json, os, sys
 
 _modules = []
 _seen = set()
@@ -423,6 +431,10 @@ def pytest_collectreport(report):
     _seen.add(report.nodeid)
 
 def pytest_collection_finish(session):
+    # Where the imports came from (site-packages): a package installed
+    # there can change what a conftest collects.
+    with open(os.environ["PITCREW_COLLECT_PATHS"], "w", encoding="utf-8") as out:
+        json.dump(sorted({os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)}), out)
     rootdir = str(session.config.rootpath)
     here = os.getcwd()
     with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
@@ -438,19 +450,26 @@ def pytest_collection_finish(session):
 
 const PYTEST_PLUGIN_NAME: &str = "pitcrew_collect";
 
-fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
+fn pytest(
+    base: &[String],
+    root: &Path,
+    watched: &mut Vec<PathBuf>,
+) -> Result<Vec<String>, CollectError> {
     let scratch = tempfile::tempdir()?;
     std::fs::write(
         scratch.path().join(format!("{PYTEST_PLUGIN_NAME}.py")),
         PYTEST_PLUGIN,
     )?;
     let out_path = scratch.path().join("collected.jsonl");
+    let paths_path = scratch.path().join("paths.json");
     let mut python_path = scratch.path().as_os_str().to_owned();
     if let Some(existing) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
         python_path.push(if cfg!(windows) { ";" } else { ":" });
         python_path.push(existing);
     }
-    let (Some(python_path), Some(out)) = (python_path.to_str(), out_path.to_str()) else {
+    let (Some(python_path), Some(out), Some(paths)) =
+        (python_path.to_str(), out_path.to_str(), paths_path.to_str())
+    else {
         return Err(CollectError::Io(io::Error::other(
             "the temporary directory's path is not UTF-8",
         )));
@@ -480,11 +499,22 @@ fn pytest(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
         })?;
         parse_pytest(&text).map_err(|reason| unreadable(reason.to_string()))
     };
-    match run(
+    let ran = run(
         argv,
         root,
-        &[("PYTHONPATH", python_path), ("PITCREW_COLLECT_OUT", out)],
-    ) {
+        &[
+            ("PYTHONPATH", python_path),
+            ("PITCREW_COLLECT_OUT", out),
+            ("PITCREW_COLLECT_PATHS", paths),
+        ],
+    );
+    let scratch_dir = scratch.path();
+    if let Ok(text) = std::fs::read_to_string(&paths_path)
+        && let Ok(paths) = serde_json::from_str::<Vec<PathBuf>>(&text)
+    {
+        watched.extend(paths.into_iter().filter(|p| !p.starts_with(scratch_dir)));
+    }
+    match ran {
         Ok(ran) => Ok(listed(&ran.command)?.files),
         // 5: no test collected, which the empty list reports better.
         Err(CollectError::Failed { code, command, .. }) if code == "5" => {

@@ -4,8 +4,17 @@
 //! time (outside hidden folders, dependency and cache folders, and
 //! pitcrew's own outputs): a file added, removed, renamed or edited, a
 //! config changed, is a new key and a new collection.
+//!
+//! What the runner reads from outside the project is in the key too, or
+//! watched: files the command names (`--config ../shared/jest.config.js`,
+//! `-c ../ci/pytest.ini`), folders a symlink in the project leads to, the
+//! installed packages (each `node_modules` from the project up, with the
+//! package manager's own record in it; the folders on pytest's `sys.path`
+//! outside the project, which its collection says and the kept list
+//! watches): installing a package that a `conftest.py` or a jest preset
+//! reads is a new collection.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
@@ -39,10 +48,23 @@ const ANCESTOR_CONFIG: &[&str] = &[
 /// Prefixes of config file names, any extension.
 const ANCESTOR_CONFIG_PREFIXES: &[&str] = &["jest.config.", "vitest.", "vite.config."];
 
+/// What a package manager rewrites in `node_modules` at every install.
+const NODE_MODULES_RECORDS: &[&str] = &[
+    ".package-lock.json",
+    ".modules.yaml",
+    ".yarn-state.yml",
+    ".yarn-integrity",
+];
+
 #[derive(Serialize, Deserialize)]
 struct Cached {
     key: String,
     files: Vec<String>,
+    /// Folders outside the project the listing read from (pytest's
+    /// `sys.path`: site-packages), with their modification time then: an
+    /// install or removal in one changes it, and the list is asked again.
+    #[serde(default)]
+    watched: Vec<(PathBuf, u128)>,
 }
 
 pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> {
@@ -68,6 +90,10 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
         text.push_str(&format!("{name}={value}\0"));
     }
     let root_abs = std::fs::canonicalize(root).ok()?;
+    named_files(base, root, &mut text);
+    for folder in root_abs.ancestors() {
+        installed_packages(folder, &mut text);
+    }
     for folder in root_abs.ancestors().skip(1) {
         let Ok(entries) = std::fs::read_dir(folder) else {
             continue;
@@ -86,7 +112,10 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
         configs.sort();
         text.push_str(&format!("{}/\0{}\0", folder.display(), configs.join("\0")));
     }
+    // Through symlinks: a test folder linked from outside the project is
+    // the project's (a link cycle is an error, and no list is kept).
     let walk = WalkDir::new(root)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
@@ -120,6 +149,47 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
     Some(crate::hash::sha256_hex(text.as_bytes()))
 }
 
+/// Each word of the command (or value of `--option=value`) that names a
+/// file, inside the project or outside it: its size and time.
+fn named_files(base: &[String], root: &Path, text: &mut String) {
+    let words = base
+        .iter()
+        .flat_map(|w| [Some(w.as_str()), w.split_once('=').map(|(_, v)| v)])
+        .flatten();
+    for word in words {
+        let Ok(meta) = std::fs::metadata(root.join(word)) else {
+            continue;
+        };
+        if meta.is_file() {
+            text.push_str(&format!(
+                "named\0{word}\0{}\0{}\0",
+                meta.len(),
+                modified(&meta)
+            ));
+        }
+    }
+}
+
+/// `folder`'s `node_modules`, when it has one: its own time (a package
+/// added or removed) and the package manager's record of the install.
+fn installed_packages(folder: &Path, text: &mut String) {
+    let modules = folder.join("node_modules");
+    let Ok(meta) = std::fs::metadata(&modules) else {
+        return;
+    };
+    text.push_str(&format!("{}\0{}\0", modules.display(), modified(&meta)));
+    for record in NODE_MODULES_RECORDS {
+        if let Ok(meta) = std::fs::metadata(modules.join(record)) {
+            text.push_str(&format!("{record}\0{}\0{}\0", meta.len(), modified(&meta)));
+        }
+    }
+}
+
+/// A folder's modification time now; 0 when it is gone.
+fn folder_time(path: &Path) -> u128 {
+    std::fs::metadata(path).map_or(0, |m| modified(&m))
+}
+
 /// Nanoseconds since the epoch of the last change; 0 when unknown.
 fn modified(meta: &std::fs::Metadata) -> u128 {
     meta.modified()
@@ -131,14 +201,26 @@ fn modified(meta: &std::fs::Metadata) -> u128 {
 pub(super) fn read(root: &Path, key: &str) -> Option<Vec<String>> {
     let bytes = std::fs::read(root.join(FILE)).ok()?;
     let cached: Cached = serde_json::from_slice(&bytes).ok()?;
-    (cached.key == key && !cached.files.is_empty()).then_some(cached.files)
+    let unchanged = cached
+        .watched
+        .iter()
+        .all(|(folder, time)| folder_time(folder) == *time);
+    (cached.key == key && unchanged && !cached.files.is_empty()).then_some(cached.files)
 }
 
 /// Best effort: a list that cannot be saved is asked for next time.
-pub(super) fn write(root: &Path, key: &str, files: &[String]) {
+/// `watched`: folders outside the project the listing read from.
+pub(super) fn write(root: &Path, key: &str, files: &[String], watched: &[PathBuf]) {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let watched = watched
+        .iter()
+        .filter(|folder| !folder.starts_with(&root))
+        .map(|folder| (folder.clone(), folder_time(folder)))
+        .collect();
     let cached = Cached {
         key: key.to_owned(),
         files: files.to_vec(),
+        watched,
     };
     let path = root.join(FILE);
     let saved = serde_json::to_vec(&cached)
@@ -163,10 +245,11 @@ mod tests {
         let root = &dir.path().join("project");
         fs::create_dir_all(root.join("tests")).unwrap();
         fs::write(root.join("tests/test_a.py"), "def test_a(): pass\n").unwrap();
+        fs::create_dir_all(root.join("node_modules/x")).unwrap();
         let base = vec!["pytest".to_owned()];
         let key = |b: &[String]| cache::key("pytest", b, root).expect("a key");
         let first = key(&base);
-        cache::write(root, &first, &["tests/test_a.py".to_owned()]);
+        cache::write(root, &first, &["tests/test_a.py".to_owned()], &[]);
         assert_eq!(
             cache::read(root, &first),
             Some(vec!["tests/test_a.py".to_owned()])
@@ -175,7 +258,7 @@ mod tests {
         fs::write(root.join("pitcrew-results.json"), "{}").unwrap();
         fs::create_dir_all(root.join("tests/__pycache__")).unwrap();
         fs::write(root.join("tests/__pycache__/x.pyc"), "x").unwrap();
-        fs::create_dir_all(root.join("node_modules/x")).unwrap();
+        fs::write(root.join("node_modules/x/.cache"), "x").unwrap();
         fs::write(root.join(".pytest_cache"), "x").unwrap();
         assert_eq!(key(&base), first);
         // Another command, a new file, a renamed one: a new key.
@@ -204,5 +287,54 @@ mod tests {
         assert_ne!(key(&base), fourth);
         // Runners whose list depends on a build are always asked.
         assert_eq!(cache::key("nextest", &base, root), None);
+    }
+
+    /// What the runner reads from outside the project: a config the
+    /// command names, a folder a symlink leads to, an install in
+    /// `node_modules`, a folder on pytest's `sys.path`.
+    #[test]
+    fn what_the_listing_read_outside_the_project_is_watched() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &dir.path().join("project");
+        let shared = dir.path().join("shared");
+        fs::create_dir_all(root.join("tests")).unwrap();
+        fs::create_dir_all(&shared).unwrap();
+        fs::write(shared.join("ci.js"), "module.exports = {};\n").unwrap();
+        std::os::unix::fs::symlink(&shared, root.join("tests/shared")).unwrap();
+        fs::create_dir_all(root.join("node_modules/preset")).unwrap();
+        let base: Vec<String> = ["jest", "--config=../shared/ci.js"]
+            .map(String::from)
+            .into();
+        let key = || cache::key("jest", &base, root).expect("a key");
+        let mut last = key();
+        let mut changed = |what: &str, change: &dyn Fn()| {
+            change();
+            let now = key();
+            assert_ne!(now, last, "{what}");
+            last = now;
+        };
+        changed("the named config", &|| {
+            fs::write(shared.join("ci.js"), "module.exports = { x: 1 };\n").unwrap()
+        });
+        changed("a file behind the symlink", &|| {
+            fs::write(shared.join("new.test.js"), "").unwrap()
+        });
+        changed("an install", &|| {
+            fs::write(root.join("node_modules/.package-lock.json"), "{}").unwrap()
+        });
+        // A folder the listing read from, watched by the kept list.
+        let site = dir.path().join("site-packages");
+        fs::create_dir_all(&site).unwrap();
+        let key = key();
+        cache::write(
+            root,
+            &key,
+            &["a.test.js".to_owned()],
+            std::slice::from_ref(&site),
+        );
+        assert!(cache::read(root, &key).is_some());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::create_dir_all(site.join("optional_package")).unwrap();
+        assert_eq!(cache::read(root, &key), None, "an install there");
     }
 }
