@@ -4,7 +4,7 @@
 //! Dependencies point one way: [`cli`] and [`commands`] → domain modules
 //! ([`pipeline`], [`suite`], [`training`], [`triage`], [`config`]) →
 //! [`host`], the WebAssembly runtime, with the infrastructure ([`error`],
-//! [`escape`], [`hash`], [`time`], [`process`], [`process_group`],
+//! [`escape`], [`hash`], [`paths`], [`time`], [`process`], [`process_group`],
 //! [`output`]) below all of them. Plugins know only the WIT contract in
 //! `wit/`.
 
@@ -18,6 +18,7 @@ pub mod github;
 pub mod hash;
 pub mod host;
 pub mod output;
+pub mod paths;
 pub mod pipeline;
 pub mod process;
 pub mod process_group;

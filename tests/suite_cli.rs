@@ -136,6 +136,9 @@ fn split_bad_input_exits_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.test.js"), "").unwrap();
     fs::write(dir.path().join("empty.txt"), "\n").unwrap();
+    // Two spellings of one file, as a list merged from `git ls-files` and
+    // `find .` holds: one file listed twice, not two files.
+    fs::write(dir.path().join("twice.txt"), "a.test.js\n./a.test.js\n").unwrap();
     fs::write(dir.path().join("other.json"), r#"{"x": 1}"#).unwrap();
     for (args, needle) in [
         (
@@ -162,6 +165,10 @@ fn split_bad_input_exits_2_with_one_line() {
         (
             vec!["split", "--test-list", "empty.txt"],
             "--test-list: empty.txt names no test",
+        ),
+        (
+            vec!["split", "--test-list", "twice.txt"],
+            "item `a.test.js` is listed more than once",
         ),
         (
             vec!["split", "--tests", "*.test.js", "--", "make", "check"],

@@ -25,6 +25,7 @@ use std::path::Path;
 use super::plan::PlanFile;
 use super::slow_files::PlannedTest;
 use crate::InputError;
+use crate::paths::normalise;
 
 /// Stems too common to say which tests a change concerns: `__init__.py`
 /// or `conftest.py` would otherwise pull in every test file of that name.
@@ -191,16 +192,6 @@ pub fn order_items(
         items.len()
     );
     items
-}
-
-/// `./a\b.py` → `a/b.py`: the forms a path list or a runner may use.
-fn normalise(path: &str) -> String {
-    let path = path.trim().replace('\\', "/");
-    let mut path = path.as_str();
-    while let Some(rest) = path.strip_prefix("./") {
-        path = rest;
-    }
-    path.trim_end_matches('/').to_string()
 }
 
 /// The name of what a file tests or is: its file name without extensions

@@ -25,6 +25,7 @@ use super::runners::{
     RunnerError, Selection, TestRef, events,
 };
 use super::slow_files::PlannedTest;
+use crate::paths::normalise;
 use crate::process::logged::{self as process, Sink, Timeout};
 use crate::process_group::Schedule;
 
@@ -1111,10 +1112,6 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
             (item, case)
         })
         .collect()
-}
-
-fn normalise(path: &str) -> String {
-    path.trim_start_matches("./").replace('\\', "/")
 }
 
 /// Tests whose attempts so far all failed, with their item. `test_files`

@@ -204,11 +204,12 @@ pub fn files(
     if let Some(list) = &args.test_list {
         let text = std::fs::read_to_string(list)
             .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", list.display())))?;
+        // One spelling per file (`./tests/a.py` is `tests/a.py`): two
+        // spellings of one file are a duplicate, refused as one.
         let files: Vec<String> = text
             .lines()
-            .map(str::trim)
+            .map(crate::paths::normalise)
             .filter(|l| !l.is_empty())
-            .map(String::from)
             .collect();
         if files.is_empty() {
             return Err(PlanningError::bad(
