@@ -147,15 +147,10 @@ fn refuse_own_sharding(runner: &dyn Runner, command: &[String]) -> Result<(), Pl
         "jest" | "vitest" | "playwright" => &["--shard"],
         "nextest" => &["--partition"],
         "node" => &["--test-shard"],
-        // pytest-split, pytest-shard and pytest-test-groups.
-        "pytest" => &[
-            "--splits",
-            "--group",
-            "--shard-id",
-            "--num-shards",
-            "--test-group-count",
-            "--test-group",
-        ],
+        // pytest-split, pytest-shard and pytest-test-groups, by the count
+        // each needs to shard (their `--group`, `--shard-id` and
+        // `--test-group` alone may be a project's own option).
+        "pytest" => &["--splits", "--num-shards", "--test-group-count"],
         _ => &[],
     };
     for option in options {
@@ -853,6 +848,9 @@ mod tests {
         assert!(runner(Some("jest"), &words(&["yarn", "test", "--shard", "1/2"])).is_err());
         assert!(runner(None, &words(&["npx", "vitest", "run"])).is_ok());
         assert!(runner(None, &words(&["pytest", "--shard", "x"])).is_ok());
+        // A project's own `--group` (a conftest option) is no sharding.
+        assert!(runner(None, &words(&["pytest", "--group", "smoke"])).is_ok());
+        assert!(runner(None, &words(&["pytest", "--test-group=db"])).is_ok());
         assert!(runner(None, &words(&["go", "test", "--partition", "x"])).is_ok());
     }
 
