@@ -4728,12 +4728,6 @@ def test_discount_applies():
     "conftest.py": "", "shop/__init__.py": "",
     "shop/cart.py": "class Cart:\n    def __init__(self, prices):\n        self.prices = prices\n\n"
     "    def total(self, discount=0.0):\n        return sum(self.prices) * (1 - discount / 100)\n"})
-case("pytest/b14-head-cut", "pytest", "assertion", "test", "python",
-     {"tests/test_app.py": "def parse_port(s):\n    return int(s) + 1\n\n\ndef test_port():\n    assert parse_port('8080') == 8080\n\n\n"
-      "def test_other_things():\n    values = [parse_port(str(p)) for p in range(100)]\n    assert len(values) == 100\n"},
-     f"{B13}python -m pytest -p no:cacheprovider {NO_PS} tests 2>&1 | head -n 20; exit ${{PIPESTATUS[0]}}",
-     shown_cmd="pytest", expect=r"E\s+assert")
-
 # Rust: multi-line compile errors, colour, a should_panic with another message,
 # insta's file snapshot with colour, the last lines alone.
 rust("b14-e0277-trait-bound", "compile", "general",
