@@ -9,7 +9,8 @@
 //! scanned once: the message, then the details, then the test name. A match
 //! may carry a small local check (word boundary, exact case, "followed by four
 //! digits", "on the same line as …"); checks look at a bounded window around
-//! the match, so the cost stays linear in the size of the input.
+//! the match, so the cost stays linear in the size of the input. A field
+//! holding terminal colour codes (a raw log keeps them) is read without them.
 //!
 //! A matched rule can vote for a category, hint at a language and flag React.
 //!
@@ -251,6 +252,73 @@ impl Scratch {
     }
 }
 
+/// Whether a text holds terminal colour codes: an escape character, or the
+/// reset code `[0m` left behind when a paste lost the escape characters.
+fn has_colour_codes(text: &str) -> bool {
+    text.contains('\x1b') || text.contains("[0m")
+}
+
+/// The text without its terminal escape sequences: CSI sequences (`ESC [`,
+/// parameters, a final byte: colours, cursor moves), OSC sequences (`ESC ]`
+/// up to BEL or `ESC \\`: a terminal's hyperlinks) and other two-byte
+/// escapes. A text that has no escape character but has the reset code `[0m`
+/// was pasted without them: its bare SGR codes (`[`, digits and `;`, `m`)
+/// are dropped instead.
+fn strip_colour_codes(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let bare = !text.contains('\x1b');
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == 0x1b {
+            match bytes.get(i + 1) {
+                Some(b'[') => {
+                    let mut j = i + 2;
+                    while j < bytes.len() && (0x20..0x40).contains(&bytes[j]) {
+                        j += 1;
+                    }
+                    // The final byte, when the text does not end first.
+                    i = if j < bytes.len() && (0x40..0x7f).contains(&bytes[j]) {
+                        j + 1
+                    } else {
+                        j
+                    };
+                }
+                Some(b']') => {
+                    let mut j = i + 2;
+                    while j < bytes.len() && bytes[j] != 0x07 && bytes[j] != 0x1b {
+                        j += 1;
+                    }
+                    i = match bytes.get(j) {
+                        Some(0x07) => j + 1,
+                        Some(_) if bytes.get(j + 1) == Some(&b'\\') => j + 2,
+                        _ => j,
+                    };
+                }
+                Some(next) if next.is_ascii() => i += 2,
+                _ => i += 1,
+            }
+            continue;
+        }
+        if bare && b == b'[' {
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') && j - i <= 16
+            {
+                j += 1;
+            }
+            if j > i + 1 && bytes.get(j) == Some(&b'm') {
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    // Only ASCII bytes were dropped, each whole: the rest is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// What the rules alone answer, without [`guess`]'s fallback: for tests that
 /// a rule does not fire.
 #[cfg(test)]
@@ -276,6 +344,22 @@ fn decide(
     hits: &mut Vec<Hit>,
     guessing: bool,
 ) -> Classification {
+    // A raw log keeps the tools' colour codes, and they split the words the
+    // rules look for (`\x1b[91merror\x1b[0m\x1b[90m TS2322`): the text is
+    // read without them, and the evidence quoted without them.
+    if [&failure.message, &failure.details, &failure.test_name]
+        .into_iter()
+        .any(|text| has_colour_codes(text))
+    {
+        let plain = Failure {
+            id: String::new(),
+            test_name: strip_colour_codes(&failure.test_name),
+            file: failure.file.clone(),
+            message: strip_colour_codes(&failure.message),
+            details: strip_colour_codes(&failure.details),
+        };
+        return decide(&plain, matches, hits, guessing);
+    }
     hits.clear();
     let mut scan = Scan {
         hits: std::mem::take(hits),
@@ -4591,5 +4675,33 @@ mod tests {
             (c.category, c.language),
             (Category::Compile, Language::Python)
         );
+    }
+
+    #[test]
+    fn colour_codes_are_read_past() {
+        // tsc's `--pretty` output as a raw log keeps it: the codes split
+        // `error TS2322`.
+        let tsc = "\x1b[96msrc/index.ts\x1b[0m:\x1b[93m2\x1b[0m:\x1b[93m43\x1b[0m - \x1b[91merror\x1b[0m\x1b[90m TS2322: \x1b[0mType 'string' is not assignable to type 'number'.";
+        let c = classify(&failure(tsc, ""));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Compile, Language::Typescript)
+        );
+        assert!(c.confidence >= 0.95, "{c:?}");
+        assert_eq!(
+            c.evidence,
+            "src/index.ts:2:43 - error TS2322: Type 'string' is not assignable to type 'number'."
+        );
+        // The same pasted without its escape characters.
+        let bare = "[96msrc/index.ts[0m:[93m2[0m:[93m43[0m - [91merror[0m[90m TS2322: [0mType 'string' is not assignable to type 'number'.";
+        assert_eq!(classify(&failure(bare, "")).evidence, c.evidence);
+        // OSC hyperlinks, a sequence cut at the end, text that is not ASCII.
+        assert_eq!(
+            strip_colour_codes("\x1b]8;;file:///a.rs\x07a.rs\x1b]8;;\x1b\\ fails ✘\x1b[1"),
+            "a.rs fails ✘"
+        );
+        // Brackets that are not codes stay when the text has no escape.
+        assert_eq!(strip_colour_codes("[0m x[1] [2m] [m"), " x[1] ] [m");
+        assert!(!has_colour_codes("assert xs[0] == 1"));
     }
 }
