@@ -1151,6 +1151,13 @@ const RULES: &[Rule] = &[
     // A command a script runs is not installed (dash's `sh: 1: webpack: not
     // found`, bash's `line 1: protoc: command not found`).
     r("not found", C::Dependency, 0.8).check(Check::LineHasAny(&["sh: ", "command not found"])),
+    // The same on a Windows runner: cmd's `'jest' is not recognized as an
+    // internal or external command,` and PowerShell's `The term 'jest' is
+    // not recognized as the name of a cmdlet, function, …`.
+    r("is not recognized as ", C::Dependency, 0.85).check(Check::LineHasAny(&[
+        "internal or external command",
+        "of a cmdlet",
+    ])),
     r("UNRESOLVED_IMPORT", C::Dependency, 0.9).check(Check::Code),
     // Exit status 127 is the shell's "command not found": make's `Error
     // 127`, a CI step's `exit code 127`.
@@ -1223,6 +1230,12 @@ const RULES: &[Rule] = &[
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
         .lang(L_RS),
+    // rustc's last lines under its errors (`For more information about this
+    // error, try `rustc --explain E0308`.`), what a log cut to its tail
+    // keeps beside cargo's `could not compile` banner. Weaker than rustc's
+    // unresolved import (dependency, 0.85), which it also follows, so that
+    // it does not contest it.
+    r("rustc --explain E", C::Compile, 0.8).lang(L_RS),
     r("error TS", C::Compile, 0.95)
         .check(Check::TscCode)
         .lang(L_TSC),
@@ -1514,6 +1527,9 @@ const RULES: &[Rule] = &[
         .tier(Tier::Assertion)
         .check(Check::ExceptionClassLine),
     r("assertion `left", C::Assertion, 0.95).lang(L_RS),
+    // A `#[should_panic(expected = …)]` test that panicked with another
+    // message: the test's expectation failed, not the code.
+    r("panic did not contain expected string", C::Assertion, 0.9).lang(L_RS),
     r("assert_eq!", C::Assertion, 0.85).lang(L_RS),
     r("assert_ne!", C::Assertion, 0.85).lang(L_RS),
     // Jest's matcher hint (also through Playwright's `expect`): JavaScript
@@ -2586,7 +2602,7 @@ mod tests {
         // error (502).
         // 530 for batch b11's rules (502 → 526).
         // 570 for batch b12's rules (526 → 565); batch b13's two (565 →
-        // 567) fit under it.
+        // 567) and batch b14's three (567 → 570) fit under it.
         assert!(RULES.len() <= 570, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
@@ -4703,5 +4719,40 @@ mod tests {
         // Brackets that are not codes stay when the text has no escape.
         assert_eq!(strip_colour_codes("[0m x[1] [2m] [m"), " x[1] ] [m");
         assert!(!has_colour_codes("assert xs[0] == 1"));
+    }
+
+    #[test]
+    fn rustc_tail_should_panic_and_windows_command_not_found() {
+        let tail = "For more information about this error, try `rustc --explain E0308`.\nerror: could not compile `app` (lib) due to 1 previous error";
+        let c = classify(&failure(tail, ""));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Compile, Language::Rust)
+        );
+        assert!(c.confidence >= CONFIDENT, "{c:?}");
+        assert_cat(
+            "thread 'tests::refuses' panicked at src/lib.rs:2:33:\ninsufficient funds\nnote: panic did not contain expected string\n      panic message: \"insufficient funds\"\n expected substring: \"overdrawn\"",
+            "",
+            Category::Assertion,
+        );
+        assert_cat(
+            "'jest' is not recognized as an internal or external command,\noperable program or batch file.",
+            "",
+            Category::Dependency,
+        );
+        assert_cat(
+            "jest : The term 'jest' is not recognized as the name of a cmdlet, function, script file, or operable program.",
+            "",
+            Category::Dependency,
+        );
+        // Not a command: a value a program does not recognise.
+        assert_ne!(
+            classify(&failure(
+                "Error: 'fast' is not recognized as a valid mode",
+                ""
+            ))
+            .category,
+            Category::Dependency
+        );
     }
 }
