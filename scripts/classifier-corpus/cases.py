@@ -4515,3 +4515,363 @@ script("node/b13-ts-source-map-stack", "node", "runtime", "general", "typescript
         "src/index.ts": "import { check } from './billing';\ncheck(-3);\n"},
        "tsc -p . && node --enable-source-maps dist/index.js", r"RangeError", shown_cmd="npm start",
        node_modules=True)
+
+
+# --- batch b14: pastes as they reach an issue, beside the tools' clean output
+# The issue's outside set (real failures from many projects) is pasted from
+# logs: colour codes kept (a raw GitHub Actions log keeps them), Windows
+# runners' paths, runners' GitHub Actions annotations (`::error file=…`),
+# logs cut at the head or mid-line, several steps or workspaces interleaved
+# (npm workspaces, make running steps). Also snapshot and TypeScript shapes
+# not yet here: jest's annotations and two inline snapshots in a describe,
+# vitest's file snapshot and a verbose inline string, syrupy under
+# `--tb=line` and with colour, pytest-snapshot under `--tb=native`, insta's
+# file snapshot with colour; TypeScript through tsup 8.5.0 (its declaration
+# build and its esbuild step), vite's missing export, esbuild on `.tsx`,
+# ts-jest on an imported module, `tsc -b --pretty` with colour, tsc cut
+# mid-line; multi-line compile errors of rustc (E0277, E0061, E0106), go
+# (several errors, unused variable and missing return) and javac (several
+# symbols, generic inference); failures of tests that are assertions, not
+# errors (`rejects`, `toHaveProperty`, `pytest.approx`, `should_panic` with
+# another message, JUnit 5's `assertAll`, go's `--- FAIL` lines alone).
+# Generator options (b14): `ansi=True` keeps the colour codes (NO_COLOR
+# unset, FORCE_COLOR=1); `windows=True` turns the run's absolute checkout and
+# Python paths into a Windows runner's (`D:\a\app\app\…`,
+# `C:\hostedtoolcache\windows\Python\…`, backslashes); relative paths stay as
+# printed on Linux. Labels per DESIGN.md and b6-b13. The Python tools are
+# b13's venv; tsup is installed beside the other npm tools. Each case's label
+# and marker were written, and committed, before its first run.
+def b14_pytest(id, category, specialty, test, expect, extra=None, args="", **kw):
+    b13_pytest(id, category, specialty, test, expect, extra=extra, args=args, **kw)
+
+
+# jest.
+jest("b14-snapshot-ansi", "snapshot", "test", """
+test('renders the receipt', () => {
+  expect({ total: 1250, currency: 'EUR', lines: 3 }).toMatchSnapshot();
+});
+""", {"src/__snapshots__/app.test.js.snap": JEST_SNAP_HEAD + """exports[`renders the receipt 1`] = `
+{
+  "currency": "EUR",
+  "lines": 2,
+  "total": 1250,
+}
+`;
+"""}, ansi=True, expect=r"toMatchSnapshot")
+jest("b14-snapshot-windows", "snapshot", "test", """
+const route = (path) => ({ path, auth: path.startsWith('/admin'), cache: 60 });
+test('describes the route', () => {
+  expect(route('/admin/users')).toMatchSnapshot();
+});
+""", {"src/__snapshots__/app.test.js.snap": JEST_SNAP_HEAD + """exports[`describes the route 1`] = `
+{
+  "auth": true,
+  "cache": 30,
+  "path": "/admin/users",
+}
+`;
+"""}, windows=True, expect=r"toMatchSnapshot")
+case("jest/b14-gha-annotation-snapshot", "jest", "snapshot", "test", "javascript",
+     {"package.json": JEST_PKG,
+      "src/app.test.js": "const tags = (s) => s.split(',').map((t) => t.trim());\n"
+      "test('splits the tags', () => {\n  expect(tags('a, b ,c')).toMatchInlineSnapshot(`\n    [\n      \"a\",\n      \"b\",\n      \"d\",\n    ]\n  `);\n});\n"},
+     "jest --ci --reporters=default --reporters=github-actions", node_modules=True, env={"GITHUB_ACTIONS": "true"},
+     shown_cmd="npx jest --ci", expect=r"::error")
+jest("b14-two-inline-describe", "snapshot", "test", """
+const money = (c) => `${(c / 100).toFixed(2)} EUR`;
+describe('money', () => {
+  test('formats cents', () => { expect(money(5)).toMatchInlineSnapshot(`"0.50 EUR"`); });
+  test('formats euros', () => { expect(money(1200)).toMatchInlineSnapshot(`"12 EUR"`); });
+});
+""", expect=r"toMatchInlineSnapshot")
+jest("b14-rejects-resolved", "assertion", "test", """
+const findUser = async (id) => ({ id, name: 'guest' });
+test('rejects an unknown user', async () => {
+  await expect(findUser(404)).rejects.toThrow('user not found');
+});
+""", expect=r"rejects")
+jest("b14-tohaveproperty-ansi", "assertion", "test", """
+const config = () => ({ server: { port: 8080 }, db: { url: 'postgres://localhost/app' } });
+test('has a pool size', () => {
+  expect(config()).toHaveProperty('db.pool.max', 10);
+});
+""", ansi=True, expect=r"toHaveProperty")
+case("jest/b14-head-cut", "jest", "assertion", "test", "javascript",
+     {"package.json": JEST_PKG,
+      "src/app.test.js": "const order = (items) => ({ items, count: items.length, total: items.reduce((a, i) => a + i.price, 0) });\n"
+      "test('builds the order', () => {\n  expect(order([{ price: 3 }, { price: 4 }])).toEqual({\n"
+      "    items: [{ price: 3 }, { price: 4 }],\n    count: 2,\n    total: 8,\n  });\n});\n"},
+     "jest --ci 2>&1 | head -n 12; exit ${PIPESTATUS[0]}", node_modules=True, shown_cmd="npx jest --ci",
+     expect=r"toEqual")
+case("jest/b14-ts-jest-imported-module", "jest", "compile", "typescript", "typescript",
+     {"package.json": JEST_TS_PKG, "tsconfig.json": TS_TSCONFIG,
+      "src/user.ts": "export interface User { id: number; name: string }\n"
+      "export const label = (u: User): string => `${u.name} <${u.email}>`;\n",
+      "src/user.test.ts": "import { label } from './user';\n"
+      "test('labels', () => { expect(label({ id: 1, name: 'Ada' })).toBe('Ada'); });\n"},
+     JEST_CMD, node_modules=True, shown_cmd="npx jest --ci", report=("jest", "report.json"), expect=r"TS2339")
+jest("b14-typeerror-windows", "runtime", "general", """
+const { summary } = require('./report');
+test('summarises the week', () => { expect(summary(undefined)).toBe('0 orders'); });
+""", {"src/report.js": "exports.summary = (week) => `${week.orders.length} orders`;\n"},
+    windows=True, expect=r"TypeError")
+
+# vitest.
+case("vitest/b14-gha-annotation-assertion", "vitest", "assertion", "test", "typescript",
+     {"package.json": '{"name":"app","private":true,"type":"module"}\n',
+      "src/app.test.ts": "import { test, expect } from 'vitest';\n"
+      "const normalise = (email: string) => email.trim();\n"
+      "test('normalises the email', () => {\n  expect(normalise(' Ada@Example.com ')).toEqual('ada@example.com');\n});\n"},
+     "vitest run --reporter=default --reporter=github-actions", node_modules=True, env={"GITHUB_ACTIONS": "true"},
+     shown_cmd="npx vitest run", expect=r"::error")
+vitest("b14-snapshot-ansi", "snapshot", "test", """
+import { test, expect } from 'vitest';
+const headers = (token: string) => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
+test('builds the headers', () => { expect(headers('t0k')).toMatchSnapshot(); });
+""", {"src/__snapshots__/app.test.ts.snap": VITEST_SNAP_HEAD + """exports[`builds the headers 1`] = `
+{
+  "accept": "text/html",
+  "authorization": "Bearer t0k",
+}
+`;
+"""}, ansi=True, expect=r"[Ss]napshot")
+vitest("b14-file-snapshot-mismatch", "snapshot", "test", """
+import { test, expect } from 'vitest';
+const page = (title: string) => `<html>\\n  <title>${title}</title>\\n</html>\\n`;
+test('renders the page', async () => {
+  await expect(page('Orders')).toMatchFileSnapshot('./__snapshots__/page.html');
+});
+""", {"src/__snapshots__/page.html": "<html>\n  <title>Order list</title>\n</html>\n"}, expect=r"[Ss]napshot")
+case("vitest/b14-inline-string-verbose", "vitest", "snapshot", "test", "typescript",
+     {"package.json": '{"name":"app","private":true,"type":"module"}\n',
+      "src/app.test.ts": "import { describe, test, expect } from 'vitest';\n"
+      "const slug = (s: string) => s.toLowerCase().replace(/\\s+/g, '_');\n"
+      "describe('slug', () => {\n  test('joins words', () => {\n    expect(slug('Hello Big World')).toMatchInlineSnapshot(`\"hello-big-world\"`);\n  });\n});\n"},
+     "vitest run --reporter=verbose", node_modules=True, shown_cmd="npx vitest run --reporter=verbose",
+     expect=r"[Ss]napshot")
+vitest("b14-timeout-ansi", "timeout", "test", """
+import { test } from 'vitest';
+test('waits for the webhook', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+}, 300);
+""", ansi=True, expect=r"[Tt]imed out")
+
+# pytest: syrupy, pytest-snapshot and plain assertions in other shapes.
+b14_pytest("b14-syrupy-ansi", "snapshot", "test", """
+def columns(table):
+    return sorted(table)
+
+
+def test_columns(snapshot):
+    assert columns({"id": 1, "email": "a", "created": 2}) == snapshot
+""", r"snapshot", args=f"{NO_PS} --color=yes", ansi=True, extra={"tests/__snapshots__/test_app.ambr": """# serializer version: 1
+# name: test_columns
+  list([
+    'created',
+    'email',
+    'name',
+  ])
+# ---
+"""})
+b14_pytest("b14-syrupy-tb-line", "snapshot", "test", """
+import pytest
+
+
+@pytest.mark.parametrize("code", ["de", "fr"])
+def test_greeting(code, snapshot):
+    greetings = {"de": "Hallo", "fr": "Bonjour"}
+    assert greetings[code] == snapshot
+""", r"snapshot", args=f"{NO_PS} -v --tb=line", extra={"tests/__snapshots__/test_app.ambr": """# serializer version: 1
+# name: test_greeting[de]
+  'Hallo'
+# ---
+# name: test_greeting[fr]
+  'Salut'
+# ---
+"""})
+b14_pytest("b14-pytest-snapshot-tb-native", "snapshot", "test", """
+def csv(rows):
+    return "\\n".join(",".join(str(c) for c in r) for r in rows) + "\\n"
+
+
+def test_export(snapshot):
+    snapshot.snapshot_dir = "tests/snapshots"
+    snapshot.assert_match(csv([["id", "total"], [1, 30], [2, 45]]), "export.csv")
+""", r"snapshot", args=f"{NO_SYRUPY} --tb=native", extra={"tests/snapshots/export.csv": "id,total\n1,30\n2,40\n"})
+b14_pytest("b14-assert-ansi", "assertion", "test", """
+def merge(a, b):
+    return {**b, **a}
+
+
+def test_merge_prefers_override():
+    assert merge({"timeout": 5}, {"timeout": 30, "retries": 3}) == {"timeout": 30, "retries": 3}
+""", r"AssertionError|assert", args="--color=yes", ansi=True)
+b14_pytest("b14-approx", "assertion", "test", """
+import pytest
+
+
+def vat(net):
+    return round(net * 0.19, 1)
+
+
+def test_vat():
+    assert vat(10.55) == pytest.approx(2.0045, rel=1e-3)
+""", r"approx")
+b14_pytest("b14-assert-windows", "assertion", "test", """
+from shop.cart import Cart
+
+
+def test_discount_applies():
+    cart = Cart([40, 60])
+    assert cart.total(discount=0.1) == 90
+""", r"assert", args="--tb=long", windows=True, extra={
+    "conftest.py": "", "shop/__init__.py": "",
+    "shop/cart.py": "class Cart:\n    def __init__(self, prices):\n        self.prices = prices\n\n"
+    "    def total(self, discount=0.0):\n        return sum(self.prices) * (1 - discount / 100)\n"})
+# Rust: multi-line compile errors, colour, a should_panic with another message,
+# insta's file snapshot with colour, the last lines alone.
+rust("b14-e0277-trait-bound", "compile", "general",
+     "use std::collections::HashMap;\n\n#[derive(Debug)]\npub struct Sku(String);\n\n"
+     "pub fn index(items: Vec<(Sku, u32)>) -> HashMap<Sku, u32> {\n    items.into_iter().collect()\n}\n",
+     cmd="cargo build --offline", expect=r"E0277")
+rust("b14-e0061-arguments", "compile", "general",
+     "pub fn charge(account: &str, cents: u64, currency: &str) -> String {\n    format!(\"{account}: {cents} {currency}\")\n}\n\n"
+     "pub fn monthly(account: &str) -> String {\n    charge(account, 900)\n}\n",
+     cmd="cargo build --offline", expect=r"E0061")
+rust("b14-e0106-lifetime", "compile", "general",
+     "pub fn longest(a: &str, b: &str) -> &str {\n    if a.len() >= b.len() { a } else { b }\n}\n",
+     cmd="cargo build --offline", expect=r"E0106")
+rust("b14-e0308-ansi", "compile", "general",
+     "pub struct Config { pub port: u16 }\n\npub fn load(raw: &str) -> Config {\n    Config { port: raw.trim() }\n}\n",
+     cmd="cargo build --offline --color always", ansi=True, expect=r"E0308", shown_cmd="cargo build")
+rust("b14-should-panic-message", "assertion", "test",
+     "pub fn withdraw(balance: u64, amount: u64) -> u64 {\n    balance.checked_sub(amount).expect(\"insufficient funds\")\n}\n\n"
+     "#[cfg(test)]\nmod tests {\n    #[test]\n    #[should_panic(expected = \"overdrawn\")]\n"
+     "    fn refuses_overdraft() {\n        super::withdraw(10, 20);\n    }\n}\n",
+     cmd="cargo test --offline", expect=r"panic did not contain expected string")
+case("rust/b14-insta-file-ansi", "cargo", "snapshot", "test", "rust",
+     {"Cargo.toml": INSTA_TOML,
+      "src/lib.rs": "pub fn greet(name: &str) -> String { format!(\"Hello, {name}!\") }\n\n"
+      "#[cfg(test)]\nmod tests {\n    #[test]\n    fn greets() {\n        insta::assert_snapshot!(\"greeting\", super::greet(\"Ada\"));\n    }\n}\n",
+      "src/snapshots/app__tests__greeting.snap": "---\nsource: src/lib.rs\nexpression: \"super::greet(\\\"Ada\\\")\"\n---\nHello, Ada.\n"},
+     "cargo test --color always", env={"INSTA_UPDATE": "no", "CLICOLOR_FORCE": "1"}, ansi=True,
+     shown_cmd="cargo test", expect=r"snapshot assertion", timeout=300)
+rust("b14-tail-could-not-compile", "compile", "general",
+     "pub fn parse(s: &str) -> u32 { s.parse::<u32>().unwrap_or(\"0\") }\n",
+     cmd="cargo build --offline 2>&1 | tail -n 2; exit ${PIPESTATUS[0]}", expect=r"could not compile",
+     shown_cmd="cargo build")
+
+# Go: several errors at once, the FAIL lines alone, a panic with Windows paths.
+go("b14-build-several", "compile", "general",
+   {"store/store.go": "package store\n\nimport \"strings\"\n\ntype Item struct{ Name string }\n\n"
+    "func Find(items []Item, name string) *Item {\n\tfor _, it := range items {\n\t\tif strings.EqualFold(it.Name, nme) {\n\t\t\treturn &it\n\t\t}\n\t}\n\treturn nil\n}\n",
+    "store/count.go": "package store\n\nfunc Count(items []Item) string {\n\treturn len(items)\n}\n"},
+   cmd="go build ./...", expect=r"undefined: nme")
+go("b14-unused-missing-return", "compile", "general",
+   {"calc/calc.go": "package calc\n\nfunc Sign(n int) int {\n\tlabel := \"sign\"\n\tif n > 0 {\n\t\treturn 1\n\t} else if n < 0 {\n\t\treturn -1\n\t}\n}\n"},
+   cmd="go build ./...", expect=r"declared (and|but) not used|missing return")
+go("b14-fail-lines-only", "assertion", "test",
+   {"calc/calc.go": "package calc\n\nfunc Avg(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s / (len(xs) + 1)\n}\n",
+    "calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestAvg(t *testing.T) {\n\tif got := Avg([]int{2, 4}); got != 3 {\n\t\tt.Errorf(\"Avg = %d, want 3\", got)\n\t}\n}\n"},
+   cmd="go test ./... 2>&1 | grep -E '^(--- FAIL|FAIL|ok)'; exit ${PIPESTATUS[0]}", expect=r"--- FAIL",
+   shown_cmd="go test ./...")
+go("b14-panic-windows", "runtime", "general",
+   {"calc/calc.go": "package calc\n\nfunc Ratio(parts []int, i int) int { return parts[i] * 100 / parts[0] }\n",
+    "calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestRatio(t *testing.T) {\n\tif Ratio([]int{4, 2}, 2) != 50 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n"},
+   windows=True, expect=r"index out of range")
+
+# javac: several errors with their symbol and location lines; generic inference.
+case("java/b14-javac-several", "javac", "compile", "general", "java",
+     {"src/com/example/Invoice.java": "package com.example;\n\nimport java.util.List;\n\npublic class Invoice {\n"
+      "  private final List<Line> lines;\n\n  public Invoice(List<Line> lines) { this.lines = lines; }\n\n"
+      "  public long total() {\n    long t = 0;\n    for (Line l : lines) t += l.price() * l.qty();\n    return totl;\n  }\n\n"
+      "  public String currency() { return Currency.EUR; }\n}\n",
+      "src/com/example/Line.java": "package com.example;\n\npublic record Line(long price, int qty) {}\n"},
+     "javac -d out $(find src -name '*.java')", shown_cmd="mvn -B compile", expect=r"cannot find symbol")
+case("java/b14-javac-inference", "javac", "compile", "general", "java",
+     {"src/com/example/Tags.java": "package com.example;\n\nimport java.util.List;\nimport java.util.stream.Collectors;\n\n"
+      "public class Tags {\n  public static List<String> upper(List<String> tags) {\n"
+      "    List<Integer> out = tags.stream().map(String::toUpperCase).collect(Collectors.toList());\n    return out;\n  }\n}\n"},
+     "javac -d out $(find src -name '*.java')", shown_cmd="./gradlew compileJava", expect=r"incompatible types")
+junit5("b14-assert-all", "assertion", "test", """package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CartTest {
+  @Test
+  void totalsAndCounts() {
+    List<Integer> prices = List.of(5, 7, 9);
+    assertAll("cart",
+        () -> assertEquals(21, Cart.total(prices), "total"),
+        () -> assertEquals(3, prices.size() - 1, "count"));
+  }
+}
+""", r"MultipleFailuresError|Multiple Failures|multiple failures", main=CART_JAVA)
+
+# TypeScript: tsc with colour and cut mid-line, tsup, vite, esbuild on .tsx.
+case("tsc/b14-build-pretty-ansi", "tsc", "compile", "typescript", "typescript",
+     {"tsconfig.json": '{"files":[],"references":[{"path":"packages/core"}]}\n',
+      "packages/core/tsconfig.json": TS_BUILD_BASE,
+      "packages/core/src/index.ts": "export interface Plan { name: string; seats: number }\n"
+      "export const team: Plan = { name: 'team', seats: '10' };\n"},
+     "tsc -b --pretty", node_modules=True, ansi=True, shown_cmd="npx tsc -b", expect=r"TS2322")
+case("tsc/b14-cut-mid-line", "tsc", "compile", "typescript", "typescript",
+     {"tsconfig.json": TSCONFIG,
+      "src/index.ts": "".join(f"export const v{i}: number = 'value number {i} of the generated settings table';\n" for i in range(12))},
+     "tsc -p . --pretty false | head -c 700; exit ${PIPESTATUS[0]}", node_modules=True,
+     shown_cmd="npx tsc --noEmit", expect=r"error TS2322")
+TSUP_PKG = '{"name":"app","private":true,"type":"module","scripts":{"build":"tsup src/index.ts --format esm --dts"}}\n'
+TSUP_TSCONFIG = '{"compilerOptions":{"strict":true,"target":"es2022","module":"esnext","moduleResolution":"bundler","skipLibCheck":true},"include":["src"]}\n'
+script("tsup/b14-dts-type-error", "tsup", "compile", "typescript", "typescript",
+       {"package.json": TSUP_PKG, "tsconfig.json": TSUP_TSCONFIG,
+        "src/index.ts": "export interface Event { kind: 'click' | 'view'; at: number }\n"
+        "export function track(kind: string): Event {\n  return { kind, at: Date.now() };\n}\n"},
+       "tsup src/index.ts --format esm --dts", r"TS2322", shown_cmd="npm run build", node_modules=True, timeout=240)
+script("tsup/b14-syntax", "tsup", "compile", "typescript", "typescript",
+       {"package.json": TSUP_PKG, "tsconfig.json": TSUP_TSCONFIG,
+        "src/index.ts": "export function retry<T>(fn: () => Promise<T>, times = 3): Promise<T> {\n"
+        "  return fn().catch((err) => (times > 0 ? retry(fn, times - 1) : Promise.reject(err));\n}\n"},
+       "tsup src/index.ts --format esm", r"ERROR|Expected|error", shown_cmd="npm run build", node_modules=True,
+       timeout=240)
+script("vite/b14-missing-export", "vite", "compile", "typescript", "typescript",
+       {"package.json": VITE_PKG, "index.html": '<script type="module" src="/src/main.ts"></script>\n',
+        "src/api.ts": "export const baseUrl = '/api';\nexport function get(path: string) { return fetch(baseUrl + path); }\n",
+        "src/main.ts": "import { get, post } from './api';\nget('/me');\npost('/logout');\n"},
+       "vite build", r"MISSING_EXPORT|not exported|is not exported|missing export", shown_cmd="npm run build",
+       node_modules=True, timeout=180)
+script("esbuild/b14-tsx-syntax", "esbuild", "compile", "typescript", "typescript",
+       {"src/app.tsx": "type Props = { name: string };\nexport function Hello({ name }: Props) {\n"
+        "  return <div className=\"hello\"><span>{name}</div>;\n}\n"},
+       "esbuild src/app.tsx --bundle --jsx=automatic --external:react --outfile=dist/app.js", r"ERROR",
+       shown_cmd="npm run build", node_modules=True)
+
+# Several steps or workspaces in one log.
+case("npm/b14-workspaces-jest", "npm", "assertion", "test", "javascript",
+     {"package.json": '{"name":"root","private":true,"workspaces":["packages/*"]}\n',
+      "packages/core/package.json": '{"name":"@app/core","version":"1.0.0","scripts":{"test":"jest --ci"},"jest":{"testEnvironment":"node"}}\n',
+      "packages/core/src/cart.test.js": "const total = (xs) => xs.reduce((a, b) => a + b, 0) * 1.2;\n"
+      "test('totals the cart', () => { expect(total([10, 20])).toBe(30); });\n",
+      "packages/web/package.json": '{"name":"@app/web","version":"1.0.0","scripts":{"test":"node -e \\"console.log(\'web: no tests\')\\""}}\n'},
+     "npm test --workspaces", node_modules=True, shown_cmd="npm test --workspaces", expect=r"Expected: 30",
+     timeout=180)
+case("make/b14-steps-pytest", "make", "assertion", "test", "python",
+     {"Makefile": "check: fmt test\n\nfmt:\n\t@echo '==> formatting check: 3 files ok'\n\n"
+      "test:\n\t@echo '==> running tests'\n\tpython -m pytest -q -p no:cacheprovider -p no:snapshot tests\n",
+      "tests/test_app.py": "def shipping(weight):\n    return 5 if weight < 1 else 9\n\n\ndef test_heavy_parcel():\n    assert shipping(2.5) == 12\n"},
+     B13 + "make check", shown_cmd="make check", expect=r"\*\*\* \[Makefile")
+nodetest("b14-ansi", "assertion", "test", """
+import test from 'node:test';
+import assert from 'node:assert/strict';
+const parse = (q) => Object.fromEntries(new URLSearchParams(q));
+test('parses the query', () => {
+  assert.deepStrictEqual(parse('page=2&sort=name'), { page: 2, sort: 'name' });
+});
+""", ansi=True, expect=r"deepStrictEqual|Expected values")
+script("node/b14-typeerror-windows", "node", "runtime", "general", "javascript",
+       {"src/sync.js": "function lastSeen(user) {\n  return user.sessions.at(-1).endedAt;\n}\n"
+        "console.log(lastSeen({ name: 'ada', sessions: [] }));\n"},
+       "node src/sync.js", r"TypeError", shown_cmd="node src/sync.js", windows=True)

@@ -42,6 +42,12 @@ import cases as case_table
 WORKSPACE = "/home/runner/work/app/app"
 # Where setup-python installs Python there: the tools' venv becomes it.
 PYTHON_HOME = "/opt/hostedtoolcache/Python/3.11.9/x64"
+# A Windows runner's checkout and Python, for a case run with `windows=True`
+# (batch b14): the Linux run's absolute paths under the checkout and the
+# Python install become these, with backslashes. Paths the tool printed
+# relative stay as printed.
+WIN_WORKSPACE = "D:\\a\\app\\app"
+WIN_PYTHON_HOME = "C:\\hostedtoolcache\\windows\\Python\\3.11.9\\x64"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # Where the tools are installed (set by main).
 TOOLS = ""
@@ -53,10 +59,16 @@ def split_of(case_id):
     return "heldout" if int(hashlib.sha256(case_id.encode()).hexdigest(), 16) % 5 == 0 else "dev"
 
 
-def normalise(text, tmp):
+def normalise(text, tmp, case=None):
     """Plain text with the machine's paths replaced by a CI runner's: the
-    checkout for the temp dir, the checkout's node_modules for the tools."""
-    text = ANSI.sub("", text).replace("\r\n", "\n")
+    checkout for the temp dir, the checkout's node_modules for the tools.
+    A case with `ansi=True` keeps its colour codes (a raw log as GitHub
+    Actions stores it); one with `windows=True` gets a Windows runner's
+    paths."""
+    case = case or {}
+    if not case.get("ansi"):
+        text = ANSI.sub("", text)
+    text = text.replace("\r\n", "\n")
     tools_modules = os.path.join(TOOLS, "node_modules")
     for path in {tools_modules, os.path.realpath(tools_modules)}:
         text = text.replace(path, WORKSPACE + "/node_modules")
@@ -69,6 +81,10 @@ def normalise(text, tmp):
             text = text.replace(os.path.relpath(path, tmp), PYTHON_HOME)
     for path in {tmp, os.path.realpath(tmp)}:
         text = text.replace(path, WORKSPACE)
+    if case.get("windows"):
+        for linux, win in ((WORKSPACE, WIN_WORKSPACE), (PYTHON_HOME, WIN_PYTHON_HOME)):
+            text = re.sub(re.escape(linux) + r"((?:/[^\s/:'\"()\[\]`,]+)*)",
+                          lambda m, win=win: win + m.group(1).replace("/", "\\"), text)
     lines = text.rstrip().split("\n")
     if len(lines) > MAX_LINES:
         lines = lines[-MAX_LINES:]
@@ -97,7 +113,7 @@ def gha(text, command, code, seed):
     return "\n".join(out)
 
 
-def junit_records(path, tmp):
+def junit_records(path, tmp, case=None):
     """One (test_name, file, message, details) per failed test case."""
     try:
         root = ET.parse(path).getroot()
@@ -110,11 +126,11 @@ def junit_records(path, tmp):
             if node is None:
                 continue
             cls, name = tc.get("classname", ""), tc.get("name", "")
-            test_name = normalise(f"{cls} > {name}" if cls and cls != name else name, tmp)
-            message = normalise(node.get("message", ""), tmp)
-            details = normalise(node.text or "", tmp)
+            test_name = normalise(f"{cls} > {name}" if cls and cls != name else name, tmp, case)
+            message = normalise(node.get("message", ""), tmp, case)
+            details = normalise(node.text or "", tmp, case)
             # PHPUnit writes the absolute path: the checkout's, like the text.
-            file = tc.get("file") and normalise(tc.get("file"), tmp)
+            file = tc.get("file") and normalise(tc.get("file"), tmp, case)
             # A failure with no text (nextest's timeout: only `type="test
             # timeout"`, which pitcrew keeps apart) gives the classifier
             # nothing but a name: no record.
@@ -124,7 +140,7 @@ def junit_records(path, tmp):
     return found
 
 
-def jest_records(path, tmp):
+def jest_records(path, tmp, case=None):
     try:
         with open(path) as f:
             report = json.load(f)
@@ -135,12 +151,12 @@ def jest_records(path, tmp):
         file = os.path.relpath(suite.get("name", ""), tmp) if suite.get("name") else None
         failed = [a for a in suite.get("assertionResults", []) if a.get("status") == "failed"]
         for a in failed:
-            text = normalise("\n".join(a.get("failureMessages", [])), tmp)
+            text = normalise("\n".join(a.get("failureMessages", [])), tmp, case)
             message, _, details = text.partition("\n")
             found.append((a.get("fullName", ""), file, message, details))
         if not failed and suite.get("message"):
             # A suite that failed to run (syntax, missing module).
-            text = normalise(suite["message"], tmp)
+            text = normalise(suite["message"], tmp, case)
             found.append((file or "", file, text, ""))
     return found
 
@@ -170,6 +186,10 @@ def run_case(case, tools):
         env["B11_VENV"] = os.path.join(tools, "venv-b11")
         env["B12_VENV"] = os.path.join(tools, "venv-b12")
         env["B13_VENV"] = os.path.join(tools, "venv-b13")
+        if case.get("ansi"):
+            # Colour as a terminal, or GitHub Actions with FORCE_COLOR, gets it.
+            del env["NO_COLOR"]
+            env.update(FORCE_COLOR="1", TERM="xterm-256color")
         env.update(case.get("env", {}))
         try:
             proc = subprocess.run(
@@ -187,13 +207,13 @@ def run_case(case, tools):
         # must have failed for the intended reason.
         if case.get("expect") and not re.search(case["expect"], ANSI.sub("", output)):
             return None, f"exit {code} without the expected marker /{case['expect']}/\n" + shown
-        text = normalise(output, tmp)
+        text = normalise(output, tmp, case)
         structured = []
         report = case.get("report")
         if report:
             kind, name = report
             path = os.path.join(tmp, name)
-            structured = junit_records(path, tmp) if kind == "junit" else jest_records(path, tmp)
+            structured = junit_records(path, tmp, case) if kind == "junit" else jest_records(path, tmp, case)
             if not structured:
                 return None, f"no failed test case in the {kind} report {name}\n" + shown
         return (text, code, structured), None

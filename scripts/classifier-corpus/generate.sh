@@ -80,4 +80,9 @@ if [ ! -x "$tools/venv-b13/bin/pytest" ]; then
   python3 -m venv "$tools/venv-b13"
   "$tools/venv-b13/bin/pip" install -q pytest==9.2.0 syrupy==7.0.2 pytest-snapshot==0.9.0
 fi
+if [ ! -x "$tools/node_modules/.bin/tsup" ]; then
+  # For the b14 cases: tsup (its esbuild step and its declaration build). The
+  # b14 Python cases use b13's venv.
+  (cd "$tools" && npm install --no-audit --no-fund tsup@8.5.0)
+fi
 exec python3 "$here/generate.py" --tools "$tools" --out "$repo/tests/corpus/classifier/corpus.jsonl" "$@"
