@@ -206,6 +206,29 @@ fn vitest_a_message_cut_inside_an_emoji_keeps_its_test() {
     a_message_cut_inside_an_emoji_keeps_its_test(&VITEST, 16383, &["run"]);
 }
 
+/// A global setup that throws stops Vitest before any test: the tests that
+/// never ran say why in the runner's words, not only that it stopped.
+#[test]
+fn vitest_a_global_setup_error_is_what_the_tests_that_never_ran_say() {
+    let Some(dir) = project(&VITEST, &[("a.test.js", "test('a', () => {});\n")]) else {
+        return;
+    };
+    fs::write(
+        dir.path().join("setup.js"),
+        "export default () => { throw new Error('DATABASE_URL is not set'); };\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("vitest.config.mjs"),
+        "export default { test: { globalSetup: ['./setup.js'] } };\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "0"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let message = merged.to_string();
+    assert!(message.contains("DATABASE_URL is not set"), "{merged:#}");
+}
+
 /// The user's `--json --outputFile` (jest) or `--reporter=json
 /// --outputFile` (vitest) was written by each runner process, the last one
 /// winning: one shard's tests, or only a retry's. It now holds the whole

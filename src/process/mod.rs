@@ -34,6 +34,28 @@ pub struct Tails {
     pub stderr: usize,
 }
 
+/// The line of a runner's output tail that says what went wrong: the
+/// first that reads as an error (`Error: DATABASE_URL is not set`, a
+/// `…Exception`, `npm ERR!`, `fatal:`), colour codes removed, else the last
+/// line that is not blank. A stack's last frame, which ends most tails,
+/// says nothing. Unescaped: escape it to show it.
+pub fn headline(tail: &str) -> Option<String> {
+    let lines = || {
+        tail.lines()
+            .map(|l| crate::escape::strip_ansi(l).trim().to_owned())
+            .filter(|l| !l.is_empty())
+    };
+    let reads_as_error = |l: &String| {
+        let word = l.split([':', ' ']).next().unwrap_or_default();
+        word.ends_with("Error")
+            || word.ends_with("Exception")
+            || word.eq_ignore_ascii_case("error")
+            || word.eq_ignore_ascii_case("fatal")
+            || l.contains(" ERR! ")
+    };
+    lines().find(reads_as_error).or_else(|| lines().next_back())
+}
+
 /// A command that ended, by itself or at its deadline.
 #[derive(Debug)]
 pub struct Finished {
@@ -213,5 +235,31 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().starts_with("cannot be started: "), "{err}");
+    }
+
+    #[test]
+    fn a_tails_headline_is_its_error_not_its_last_frame() {
+        let jest = "Error: Jest: Got error running globalSetup - gs.js, reason: DATABASE_URL is not set\n    at module.exports (gs.js:2:9)\n    at async Object.run (jest-cli/build/index.js:665:9)\n";
+        assert_eq!(
+            headline(jest).as_deref(),
+            Some(
+                "Error: Jest: Got error running globalSetup - gs.js, reason: DATABASE_URL is not set"
+            )
+        );
+        let vitest = "\n\u{1b}[31m\u{1b}[1mError\u{1b}[22m: DATABASE_URL is not set\u{1b}[39m\n at gs.ts:1\n";
+        assert_eq!(
+            headline(vitest).as_deref(),
+            Some("Error: DATABASE_URL is not set")
+        );
+        assert_eq!(
+            headline("x\nTypeError: y is undefined\n").as_deref(),
+            Some("TypeError: y is undefined")
+        );
+        assert_eq!(
+            headline("npm ERR! code 1\n").as_deref(),
+            Some("npm ERR! code 1")
+        );
+        assert_eq!(headline("compiling\ndone\n\n").as_deref(), Some("done"));
+        assert_eq!(headline("\n  \n"), None);
     }
 }

@@ -797,12 +797,18 @@ fn attempt(
         // Collected and never run: `-x`, `--maxfail` (perhaps in the
         // project's addopts), a crash. Named, retried, and an error when no
         // attempt runs them.
-        cases.extend(found.never_started.into_iter().map(|case| {
-            never_ran(
-                case,
-                "the runner stopped before it (-x, --maxfail, --bail, or a crash)",
-            )
-        }));
+        // A runner that failed says why in its output (a global setup
+        // that threw): the first error line there is the tests' too.
+        let why = match crate::process::headline(&tail).filter(|_| !status.success()) {
+            Some(line) => format!("the runner stopped before it: {line}"),
+            None => "the runner stopped before it (-x, --maxfail, --bail, or a crash)".to_owned(),
+        };
+        cases.extend(
+            found
+                .never_started
+                .into_iter()
+                .map(|case| never_ran(case, &why)),
+        );
         if let Some(count) = found.files_found {
             cases.extend(unreported_found_files(shard, &cases, count, &tail)?);
         }

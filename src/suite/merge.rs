@@ -203,16 +203,13 @@ fn check_shards<'a>(
     }
     for (index, (origin, result)) in &kept {
         if let Some(error) = &result.error {
-            let tail = error.stderr_tail.lines().last().unwrap_or("").trim();
+            let said = crate::process::headline(&error.stderr_tail)
+                .map(|line| format!(" (stderr: {})", control_chars(&line)))
+                .unwrap_or_default();
             problems.push(format!(
-                "shard {index}/{total} ({origin}): {}: {}{}",
+                "shard {index}/{total} ({origin}): {}: {}{said}",
                 error.kind,
                 control_chars(&error.message),
-                if tail.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (stderr: {})", control_chars(tail))
-                }
             ));
         }
         for item in &result.items {
