@@ -971,6 +971,24 @@ fn go_a_package_check_after_the_tests_is_not_hidden_by_a_flaky_test() {
     let merged = merged_results(root);
     assert_eq!(outcome_of(&merged, "TestFlaky"), ["flaky"], "{merged:#}");
     assert_eq!(summary(&merged).0, 2, "{merged:#}");
+    // A leak check that fails every green run, beside a test failing every
+    // other run: the whole run fails that test again, which says nothing
+    // of the check, so the package's failure stands (go fails every run).
+    fs::write(
+        root.join("p/p_test.go"),
+        "package p\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"strings\"\n\t\"testing\"\n)\n\n\
+         func TestMain(m *testing.M) {\n\tcode := m.Run()\n\tif code == 0 {\n\t\tfmt.Println(\"leak check: 1 goroutine leaked\")\n\t\tcode = 1\n\t}\n\tos.Exit(code)\n}\n\n\
+         func TestFlaky(t *testing.T) {\n\tb, _ := os.ReadFile(\"runs\")\n\tos.WriteFile(\"runs\", append(b, 'x'), 0o644)\n\tif len(strings.TrimSpace(string(b)))%2 == 0 {\n\t\tt.Fatal(\"odd run\")\n\t}\n}\n",
+    )
+    .unwrap();
+    let out = pitcrew_test();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged = merged_results(root);
+    assert_eq!(
+        outcome_of(&merged, "example.com/gl/p"),
+        ["failed"],
+        "{merged:#}"
+    );
 }
 
 /// node fails a run for a rejection after a test ended though every test
@@ -1004,6 +1022,23 @@ test('leaks', () => { setTimeout(() => Promise.reject(new Error('UNHANDLED in th
     assert_eq!(unhandled, ["failed"], "{merged:#}");
     let report = fs::read_to_string(dir.path().join("pitcrew-report.md")).unwrap();
     assert!(report.contains("UNHANDLED in the background"), "{report}");
+    // Node's other words, for a rejection no test owns (module scope): "A
+    // resource generated asynchronous activity after the test ended".
+    fs::write(
+        dir.path().join("test/a.test.mjs"),
+        "import { test } from 'node:test';\n\
+test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });\n\
+test('ok', () => {});\n\
+setTimeout(() => Promise.reject(new Error('UNHANDLED from module scope')), 200);\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        outcome_of(&merged, "unhandled error"),
+        ["failed"],
+        "{merged:#}"
+    );
     // A test's own diagnostic that reads like an error fails nothing, as
     // under node.
     fs::write(

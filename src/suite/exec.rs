@@ -617,7 +617,9 @@ fn retry(
 /// may fail only because the run was partial (a `TestMain` coverage
 /// threshold), or for a check of its own (a goroutine leak check) that a
 /// failed test hid in the first run. The package runs once more, whole:
-/// its failure stands only where that run fails it outside its tests too.
+/// its failure is dropped only where that run passes the package, every
+/// test and the check; a test failing there again says nothing of the
+/// check (go counts the package failed either way), so it stands.
 fn judge_packages_whole(
     shard: &Running<'_, '_>,
     cases: &mut Vec<(String, TestCase)>,
@@ -637,10 +639,9 @@ fn judge_packages_whole(
             .invocation(shard.base, &Selection::Files(&whole), junit_path)
             .map_err(cannot_start)?;
         let found = attempt(shard, &invocation, attempt_number)?;
-        let fails_whole = found
-            .iter()
-            .any(|c| package_failed(c) && c.classname == package);
-        if !fails_whole {
+        let failed = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
+        let passes_whole = !found.is_empty() && !found.iter().any(failed);
+        if passes_whole {
             cases.retain(|(item, c)| !(package_failed(c) && *item == package));
         }
     }

@@ -470,19 +470,32 @@ fn outcome_of(case: &Case) -> Option<Outcome> {
 }
 
 /// A verdict is glued where test2json missed it: after the test's own
-/// text on one line (at the start of a line, test2json reads it), which is
-/// not `t.Log` output (indented: a test logging a child process's output
-/// holds verdict lines of its own), and which the verdict ends
-/// (`progress--- FAIL: TestX (0.00s)`).
+/// text on one line (`progress--- FAIL: TestX (0.00s)`, `\t50%--- PASS: …`;
+/// after nothing but blanks, test2json reads it itself), which the verdict
+/// ends, on a line that is not `t.Log` output (`    x_test.go:12: …`, and
+/// its continuation lines, indented further): a test logging a child
+/// process's output holds verdict lines that are not its own.
 fn verdict_in_output(case: &Case) -> Option<Outcome> {
     let output = case.output.render();
-    let glued = |line: &str, marker: &str| {
-        if line.starts_with(char::is_whitespace) {
-            return false;
+    let mut in_log = false;
+    let mut glued_lines = Vec::new();
+    for line in output.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if t_log_line(line) {
+            in_log = true;
+            continue;
         }
+        // A t.Log message's later lines are indented past its first.
+        if in_log && indent >= 8 {
+            continue;
+        }
+        in_log = false;
+        glued_lines.push(line);
+    }
+    let glued = |line: &str, marker: &str| {
         line.match_indices(marker).any(|(at, _)| {
             let duration = line[at + marker.len()..].trim_end();
-            at > 0
+            !line[..at].trim().is_empty()
                 && duration.strip_suffix("s)").is_some_and(|seconds| {
                     !seconds.is_empty() && seconds.chars().all(|c| c.is_ascii_digit() || c == '.')
                 })
@@ -496,9 +509,21 @@ fn verdict_in_output(case: &Case) -> Option<Outcome> {
     .into_iter()
     .find(|(verdict, _)| {
         let marker = format!("{verdict}{} (", case.name);
-        output.lines().any(|line| glued(line, &marker))
+        glued_lines.iter().any(|line| glued(line, &marker))
     })
     .map(|(_, outcome)| outcome)
+}
+
+/// `    name_test.go:12: message`: the first line of a `t.Log`.
+fn t_log_line(line: &str) -> bool {
+    let Some(text) = line.strip_prefix("    ") else {
+        return false;
+    };
+    let Some((file, rest)) = text.trim_start().split_once(".go:") else {
+        return false;
+    };
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
+    !file.is_empty() && !file.contains(' ') && digits > 0 && rest[digits..].starts_with(':')
 }
 
 fn render_package<'a>(
@@ -852,6 +877,22 @@ FAIL	example.com/m/new [build failed]
         );
         assert!(xml.contains(r#"type="failure""#), "{xml}");
         assert!(!xml.contains("outside of any test"), "{xml}");
+    }
+
+    #[test]
+    fn a_verdict_glued_after_output_that_starts_with_a_tab_is_read() {
+        // go 1.19 after `fmt.Print("\t50%")`.
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestProgress"}
+{"Action":"output","Package":"p","Test":"TestProgress","Output":"=== RUN   TestProgress\n"}
+{"Action":"output","Package":"p","Test":"TestProgress","Output":"\t50%--- PASS: TestProgress (0.00s)\n"}
+{"Action":"output","Package":"p","Output":"PASS\n"}
+{"Action":"pass","Package":"p","Elapsed":0.01}
+"#;
+        let xml = convert(stream);
+        assert!(
+            xml.contains(r#"tests="1" failures="0" errors="0""#),
+            "{xml}"
+        );
     }
 
     #[test]

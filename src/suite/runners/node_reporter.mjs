@@ -54,7 +54,7 @@ import { inspect } from 'node:util';
 const DETAILS_MAX = 64 * 1024;
 // As pitcrew keeps a message (a longer record line would be skipped).
 const MESSAGE_MAX = 16 * 1024;
-const LATE_ACTIVITY = /^Error: Test .* generated asynchronous activity after the test ended/s;
+const LATE_ACTIVITY = /^Error: .*generated asynchronous activity after the test ended/s;
 
 // `text` cut to at most `max` UTF-16 units, never between the halves of
 // a surrogate pair: a lone half is written as `\ud83d`, which no strict
