@@ -168,7 +168,7 @@ fn split_bad_input_exits_2_with_one_line() {
         ),
         (
             vec!["split", "--test-list", "twice.txt"],
-            "item `a.test.js` is listed more than once",
+            "--test-list: twice.txt: `a.test.js` and `./a.test.js` are one file",
         ),
         (
             vec!["split", "--tests", "*.test.js", "--", "make", "check"],

@@ -199,13 +199,32 @@ pub fn files(
     if let Some(list) = &args.test_list {
         let text = std::fs::read_to_string(list)
             .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", list.display())))?;
-        // One spelling per file (`./tests/a.py` is `tests/a.py`): two
-        // spellings of one file are a duplicate, refused as one.
         let files: Vec<String> = text
             .lines()
-            .map(crate::paths::normalise)
+            .map(str::trim)
             .filter(|l| !l.is_empty())
+            .map(String::from)
             .collect();
+        // Two spellings of one file (`./tests/a.py`, `tests/a.py`) would
+        // run it twice: refused as an exact duplicate is. Items keep the
+        // list's spelling, which the runner reads (`./p` is a go package
+        // in the folder, `p` one of the standard library).
+        let mut seen = std::collections::BTreeMap::new();
+        for file in &files {
+            if let Some(first) = seen.insert(crate::paths::normalise(file), file)
+                && first != file
+            {
+                return Err(PlanningError::bad(
+                    Setting::TestList,
+                    format!(
+                        "{}: `{}` and `{}` are one file",
+                        list.display(),
+                        crate::escape::control_chars(first),
+                        crate::escape::control_chars(file)
+                    ),
+                ));
+            }
+        }
         if files.is_empty() {
             return Err(PlanningError::bad(
                 Setting::TestList,
