@@ -129,7 +129,17 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
         if count > MAX_FILES {
             return None;
         }
-        let entry = entry.ok()?;
+        // A dangling symlink, a link cycle, a folder that can't be read:
+        // its path is in the key, and the walk goes on.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map(|p| p.strip_prefix(root).unwrap_or(p));
+                let path = path.map(|p| p.to_string_lossy()).unwrap_or_default();
+                text.push_str(&format!("unreadable\0{path}\0"));
+                continue;
+            }
+        };
         // A folder is its path (what it holds is listed); its own
         // modification time changes with every output written in it.
         if entry.file_type().is_dir() {
@@ -318,6 +328,11 @@ mod tests {
         });
         changed("a file behind the symlink", &|| {
             fs::write(shared.join("new.test.js"), "").unwrap()
+        });
+        // A dangling link is in the key, which stays a key (a list to reuse).
+        changed("a dangling link", &|| {
+            std::os::unix::fs::symlink(dir.path().join("gone"), root.join("tests/dangling"))
+                .unwrap()
         });
         changed("an install", &|| {
             fs::write(root.join("node_modules/.package-lock.json"), "{}").unwrap()
