@@ -18,6 +18,36 @@ pub fn junit(merged: &Merged) -> String {
 
 /// `tests` as one JUnit report.
 pub fn of_tests(tests: &[TestResult]) -> String {
+    document(tests, None)
+}
+
+/// The comment in the JUnit report of a shard its plan gave no test
+/// (`run --junit`), which `report` takes as empty on purpose.
+pub const NO_TEST_PLANNED: &str = "pitcrew: the plan gave this shard no test";
+
+/// One shard's JUnit report (`run --junit`): its tests, and where the
+/// shard failed as a whole (a crash, a timeout, results that can't be
+/// trusted) that error as an `<error>` testcase `shard K/N` of classname
+/// `pitcrew`, in a suite of its own and in the root's totals, so that no
+/// reader of the JUnit alone takes the shard for green. A shard its plan
+/// gave nothing says so in a comment.
+pub fn of_shard(
+    tests: &[TestResult],
+    error: Option<&ShardError>,
+    (index, total): (usize, usize),
+    planned_nothing: bool,
+) -> String {
+    let shard = format!("shard {index}/{total}");
+    let out = document(tests, error.map(|e| (e, shard.as_str())));
+    if error.is_none() && planned_nothing && tests.is_empty() {
+        return out.replacen('\n', &format!("\n<!-- {NO_TEST_PLANNED} -->\n"), 1);
+    }
+    out
+}
+
+/// The report: one `<testsuite>` per file, then the shard's error, if any,
+/// as a suite of one errored case named `shard`.
+fn document(tests: &[TestResult], error: Option<(&ShardError, &str)>) -> String {
     let mut by_file: BTreeMap<&str, Vec<&TestResult>> = BTreeMap::new();
     for test in tests {
         by_file
@@ -26,11 +56,12 @@ pub fn of_tests(tests: &[TestResult]) -> String {
             .push(test);
     }
     let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
+    let errors = usize::from(error.is_some());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"pitcrew\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
-        tests.len(),
+        "<testsuites name=\"pitcrew\" tests=\"{}\" failures=\"{}\" errors=\"{errors}\" skipped=\"{}\" time=\"{:.3}\">",
+        tests.len() + errors,
         count(FinalOutcome::Failed),
         count(FinalOutcome::Skipped),
         // `+ 0.0`: the sum of no time is -0.0, written "-0.000".
@@ -52,39 +83,16 @@ pub fn of_tests(tests: &[TestResult]) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
-    out.push_str("</testsuites>\n");
-    out
-}
-
-/// The comment in the JUnit report of a shard its plan gave no test
-/// (`run --junit`), which `report` takes as empty on purpose.
-pub const NO_TEST_PLANNED: &str = "pitcrew: the plan gave this shard no test";
-
-/// One shard's JUnit report (`run --junit`): its tests, and where the
-/// shard failed as a whole (a crash, a timeout, results that can't be
-/// trusted) that error as an `<error>` testcase `shard K/N` of classname
-/// `pitcrew`, so that no reader of the JUnit alone takes the shard for
-/// green. A shard its plan gave nothing says so in a comment.
-pub fn of_shard(
-    tests: &[TestResult],
-    error: Option<&ShardError>,
-    (index, total): (usize, usize),
-    planned_nothing: bool,
-) -> String {
-    let mut out = of_tests(tests);
-    if let Some(error) = error {
-        let case = format!(
-            "  <testsuite name=\"pitcrew\" tests=\"1\" errors=\"1\">\n    <testcase classname=\"pitcrew\" name=\"shard {index}/{total}\" time=\"0\">\n      <error type=\"{}\" message=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n",
+    if let Some((error, shard)) = error {
+        let _ = write!(
+            out,
+            "  <testsuite name=\"pitcrew {shard}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n    <testcase classname=\"pitcrew\" name=\"{shard}\" time=\"0.000\">\n      <error type=\"{}\" message=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n",
             escape_attr(&error.kind),
             escape_attr(&error.message),
             escape_text(&error.stderr_tail),
         );
-        if let Some(end) = out.rfind("</testsuites>") {
-            out.insert_str(end, &case);
-        }
-    } else if planned_nothing && tests.is_empty() {
-        out = out.replacen('\n', &format!("\n<!-- {NO_TEST_PLANNED} -->\n"), 1);
     }
+    out.push_str("</testsuites>\n");
     out
 }
 
@@ -212,6 +220,10 @@ mod tests {
         assert_eq!(cases[0].outcome, junit::Outcome::Errored);
         assert_eq!(cases[0].message.as_deref(), Some(error.message.as_str()));
         assert_eq!(cases[0].details.as_deref(), Some("Killed"));
+        assert!(
+            xml.contains(r#"<testsuites name="pitcrew" tests="1" failures="0" errors="1""#),
+            "{xml}"
+        );
         let empty = of_shard(&[], None, (3, 3), true);
         assert!(empty.contains(NO_TEST_PLANNED), "{empty}");
         assert!(empty.contains(r#"time="0.000""#), "{empty}");
