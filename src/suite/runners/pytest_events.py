@@ -24,6 +24,8 @@ import time
 
 _MAX_DETAILS = 64 * 1024
 _MAX_MESSAGE = 16 * 1024
+# Under pitcrew's line limit (1 MiB), with room for names and reruns.
+_MAX_LINE = 768 * 1024
 
 
 class _Reporter:
@@ -42,7 +44,15 @@ class _Reporter:
         self.modules = set()
 
     def write(self, record):
-        self.out.write(json.dumps(record) + "\n")
+        line = json.dumps(record)
+        # Escaped, a character can take 12 bytes: texts are cut further
+        # until the line fits the reader's limit, so no record is lost.
+        while len(line) > _MAX_LINE and any(record.get(k) for k in ("details", "message")):
+            for key in ("details", "message"):
+                if record.get(key):
+                    record[key] = record[key][: len(record[key]) // 2]
+            line = json.dumps(record)
+        self.out.write(line + "\n")
         self.out.flush()
 
     def identity(self, item):
