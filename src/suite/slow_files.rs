@@ -106,7 +106,10 @@ fn split_file(
     ideal: f64,
 ) -> Vec<(PlannedTest, f64)> {
     let mut candidates: Vec<(PlannedTest, f64)> = Vec::with_capacity(tests.len());
-    let mut ids: HashMap<String, usize> = HashMap::new();
+    // Per name the runner's selection sees: tests that share one are
+    // selected together, so none of them leaves the file.
+    let mut selected_as: HashMap<String, usize> = HashMap::new();
+    let mut selection: Vec<Option<String>> = Vec::with_capacity(tests.len());
     let mut rest: f64 = 0.0;
     for test in tests {
         let seconds = if test.seconds.is_finite() && test.seconds >= 0.0 {
@@ -120,8 +123,12 @@ fn split_file(
             classname: test.classname.clone(),
             name: test.name.clone(),
         };
+        let selected = runner.selection_name(&test_ref);
+        if let Some(name) = &selected {
+            *selected_as.entry(name.clone()).or_default() += 1;
+        }
         if let Some(id) = runner.test_id(&test_ref) {
-            *ids.entry(id.clone()).or_default() += 1;
+            selection.push(selected);
             let planned = PlannedTest {
                 id,
                 classname: test.classname.clone(),
@@ -130,7 +137,11 @@ fn split_file(
             candidates.push((planned, seconds));
         }
     }
-    candidates.retain(|(t, _)| ids.get(&t.id) == Some(&1));
+    let mut selections = selection.into_iter();
+    candidates.retain(|_| {
+        let name = selections.next().flatten();
+        name.is_some_and(|n| selected_as.get(&n) == Some(&1))
+    });
     candidates.sort_by(|(a, sa), (b, sb)| sb.total_cmp(sa).then_with(|| a.id.cmp(&b.id)));
     let mut split = Vec::new();
     for (test, seconds) in candidates {
@@ -268,6 +279,41 @@ mod tests {
         let planned = &expansion.split_files["a.py"];
         assert!(planned.iter().all(|t| t.name != "test_a"), "{expansion:?}");
         assert_eq!(expansion.items[0], Item::new("a.py", 99.0));
+    }
+
+    /// jest selects by the describe titles and the title joined with
+    /// spaces: `a > b` and a top-level `a b` are one selection, run together
+    /// wherever either is selected, so neither leaves its file.
+    #[test]
+    fn tests_one_name_pattern_selects_together_stay_in_their_file() {
+        let mut timings = history("a.test.js", &[]);
+        timings.tests.insert(
+            "a.test.js".into(),
+            [
+                ("a", "b", 50.0),
+                ("", "a b", 40.0),
+                ("", "slow", 45.0),
+                ("", "c", 1.0),
+            ]
+            .iter()
+            .map(|(classname, name, seconds)| TestTiming {
+                classname: (*classname).into(),
+                name: (*name).into(),
+                seconds: *seconds,
+            })
+            .collect(),
+        );
+        let files = [Item::new("a.test.js", 136.0), Item::new("b.test.js", 1.0)];
+        let expansion = split_slow_files(&files, &timings, by_name("jest").unwrap(), 8);
+        let planned: Vec<&str> = expansion.split_files["a.test.js"]
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert!(planned.contains(&"slow"), "{expansion:?}");
+        assert!(
+            !planned.contains(&"b") && !planned.contains(&"a b"),
+            "{expansion:?}"
+        );
     }
 
     #[test]

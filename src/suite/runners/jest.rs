@@ -25,7 +25,7 @@ use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
     full_name_regex, insert_before_terminator, path_arg, path_name, path_str, sets_option,
-    split_base, take_name_patterns, with_pool_option, write_reporter,
+    spaced_full_name, split_base, take_name_patterns, with_pool_option, write_reporter,
 };
 
 /// Jest's options whose value may be the next word (those taking a list
@@ -201,6 +201,10 @@ impl Runner for Jest {
     /// `file::describe > path > title`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(test.file.as_deref(), &path_name(test))
+    }
+
+    fn selection_name(&self, test: &TestRef) -> Option<String> {
+        spaced_full_name(test)
     }
 }
 

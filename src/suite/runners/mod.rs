@@ -290,6 +290,14 @@ pub trait Runner: Send + Sync {
     /// file is split into tests. A stable, human-readable key; only pytest's
     /// is also a valid command-line item.
     fn test_id(&self, test: &TestRef) -> Option<String>;
+    /// What the runner's selection by name sees of a test in its file:
+    /// tests that share it are selected together (jest and vitest match
+    /// the describe titles and the title joined with spaces, so
+    /// `describe('a') > test('b')` is `test('a b')`), and none of them is
+    /// split out of its file. [`Runner::test_id`] by default.
+    fn selection_name(&self, test: &TestRef) -> Option<String> {
+        self.test_id(test)
+    }
     /// Whether the runner's JUnit says which file each test came from. When
     /// it doesn't (node), a shard runs one file per process so every test
     /// can still be attributed to its file.
@@ -562,6 +570,14 @@ fn path_name(test: &TestRef) -> String {
     } else {
         format!("{}{}{}", test.classname, events::PATH_SEPARATOR, test.name)
     }
+}
+
+/// The describe titles and the title joined with one space, as jest and
+/// vitest match a name pattern against them.
+fn spaced_full_name(test: &TestRef) -> Option<String> {
+    let file = test.file.as_deref()?;
+    let name = path_name(test).replace(events::PATH_SEPARATOR, " ");
+    Some(format!("{file}::{name}"))
 }
 
 /// A runner's full name for `test` as an escaped regex, where each of

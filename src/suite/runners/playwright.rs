@@ -111,6 +111,11 @@ impl Runner for Playwright {
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(file_or_classname(test), &test.name)
     }
+
+    /// `--grep` matches the title path with its `›` or with spaces.
+    fn selection_name(&self, test: &TestRef) -> Option<String> {
+        file_scoped_id(file_or_classname(test), &test.name.replace(" › ", " "))
+    }
 }
 
 /// Where the errors reporter writes, beside the JUnit report.
