@@ -309,7 +309,7 @@ def pytest_sessionfinish(session, exitstatus):
     let (out, merged) = local_test(dir.path(), &["--", "python3", "-m", "pytest"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("though every test it reported passed"),
+        text(&out).contains("failed the run outside its tests: a pytest_sessionfinish hook"),
         "{}",
         text(&out)
     );
@@ -331,6 +331,27 @@ def test_flaky():
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(summary(&merged), (2, 1, 0, 1));
+    // A check that fails the session whatever its tests did (a hook
+    // setting the status, a plugin counting a failure no test reported,
+    // as pytest-cov's threshold does), beside the flaky test: pytest's exit
+    // status says 1 either way; pitcrew's reporter tells them apart.
+    for check in [
+        "def pytest_sessionfinish(session, exitstatus):\n    if not session.config.option.collectonly:\n        session.exitstatus = 3\n",
+        "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtestloop(session):\n    yield\n    if not session.config.option.collectonly:\n        session.testsfailed += 1\n",
+    ] {
+        fs::write(dir.path().join("conftest.py"), check).unwrap();
+        let (out, merged) = local_test(
+            dir.path(),
+            &["--retries", "1", "--", "python3", "-m", "pytest"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{check}: {}", text(&out));
+        assert_eq!(summary(&merged), (2, 1, 0, 1), "{check}");
+        assert!(
+            text(&out).contains("failed the run outside its tests"),
+            "{check}: {}",
+            text(&out)
+        );
+    }
 }
 
 /// A conftest that collects the integration tests only when asked by a

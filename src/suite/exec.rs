@@ -774,6 +774,23 @@ fn attempt(
         })?;
         shard.add_files_running(found.files_running);
         shard.user_junit.borrow_mut().extend(found.user_junit);
+        // The runner said it failed the run outside its tests (pytest: a
+        // plugin's check, a hook): on the first attempt, a whole run, that
+        // verdict stands beside any failed test, which a retry may turn
+        // flaky; a re-run of some tests is no whole run.
+        if let Some(why) = found.verdict.as_deref().filter(|_| attempt == 1) {
+            shard.runner_failed.borrow_mut().get_or_insert_with(|| {
+                shard_error(
+                    RUNNER_FAILED,
+                    format!(
+                        "`{}` failed the run outside its tests: {}",
+                        invocation.program,
+                        crate::escape::control_chars(why)
+                    ),
+                    tail.clone(),
+                )
+            });
+        }
         // A record that can't be read may have been a test's result: the
         // cases read stand, and the shard fails.
         if found.unreadable > 0 {

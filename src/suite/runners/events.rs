@@ -60,6 +60,9 @@ pub struct Events {
     /// result, so the shard's results can't be trusted. A last line cut
     /// off (a killed runner) is not counted.
     pub unreadable: u32,
+    /// Why the runner failed its run outside any test (`verdict`: pytest's
+    /// session failed by a plugin's check or a hook), where it says so.
+    pub verdict: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -267,6 +270,9 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 events.cases.extend(attempts.hold(names, invocation, case));
             }
             "found" => events.files_found = record.count,
+            "verdict" => {
+                events.verdict = Some(record.message.clone().unwrap_or_default());
+            }
             "report" if record.format.as_deref() == Some("junit") => {
                 let path = record.file.map(std::path::PathBuf::from);
                 if let Some(path) = path.filter(|p| p.is_absolute())

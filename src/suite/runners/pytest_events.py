@@ -16,11 +16,19 @@ end of the session. Collecting and running a file is that file's cost in
 any shard; the rest of the process's wall time (the interpreter, pytest and
 the plugins it loads at start, the exit) is what one more pytest process
 costs, and pitcrew bounds the runner's start-up by it.
+
+The session's own verdict: a `verdict` record when something other than a
+test failed the session, a plugin counting a failure no test reported
+(pytest-cov's `--cov-fail-under`) or a hook setting the exit status in
+`pytest_sessionfinish`. pytest's exit status is 1 with or without it, so a
+failed test (flaky, passing on its retry) would hide it otherwise.
 """
 
 import json
 import os
 import time
+
+import pytest
 
 _MAX_DETAILS = 64 * 1024
 _MAX_MESSAGE = 16 * 1024
@@ -42,6 +50,13 @@ class _Reporter:
         self.collecting = None
         # The modules whose own result (skipped, not collected) is written.
         self.modules = set()
+        # Reports pytest counts in `session.testsfailed`, counted the same
+        # way (failed, not an expected failure).
+        self.failed_reports = 0
+
+    def count(self, report):
+        if report.failed and not hasattr(report, "wasxfail"):
+            self.failed_reports += 1
 
     def write(self, record):
         line = json.dumps(record)
@@ -212,11 +227,25 @@ def pytest_collectstart(collector):
         _reporter.collecting = time.monotonic()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    if _reporter is not None and _reporter.collecting is not None:
+    # Last of the sessionfinish hooks: a conftest's that set the exit
+    # status has run.
+    if _reporter is None:
+        return
+    if _reporter.collecting is not None:
         _reporter.write(
             dict(event="files", time=time.monotonic() - _reporter.collecting)
         )
+    unreported = session.testsfailed - _reporter.failed_reports
+    final = int(session.exitstatus)
+    if unreported > 0 or (final != int(exitstatus) and final != 0):
+        why = (
+            f"{unreported} failure(s) that no test reported (a plugin's check, as pytest-cov's --cov-fail-under)"
+            if unreported > 0
+            else f"a pytest_sessionfinish hook set the exit status to {final}"
+        )
+        _reporter.write(dict(event="verdict", message=why))
 
 
 def pytest_collection_finish(session):
@@ -235,7 +264,10 @@ def pytest_collectreport(report):
     # A class that cannot be collected (`file.py::TestSuite`: a decorator or
     # a warning raised as an error while pytest reads it) is one errored
     # test too, named by its node id, or pytest's failure is no test's.
-    if _reporter is None or not report.nodeid:
+    if _reporter is None:
+        return
+    _reporter.count(report)
+    if not report.nodeid:
         return
     if report.nodeid in _reporter.modules:
         return
@@ -272,6 +304,7 @@ def pytest_runtest_logstart(nodeid, location):
 
 def pytest_runtest_logreport(report):
     if _reporter is not None:
+        _reporter.count(report)
         _reporter.logreport(report)
 
 
