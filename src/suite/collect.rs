@@ -644,7 +644,14 @@ fn parse_vitest(text: &str, root: &Path) -> Result<Vec<String>, ListingError> {
 /// `config.rootDir`.
 fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError> {
     let start = text.find('{').ok_or(ListingError::NoJson("object"))?;
-    let report: serde_json::Value = serde_json::from_str(text[start..].trim())?;
+    let json = text[start..].trim();
+    // A title holding half a surrogate pair is written as a lone `\ud800`,
+    // which serde refuses: mended, the listing is read.
+    let report: serde_json::Value = serde_json::from_str(json).or_else(|_| {
+        serde_json::from_slice(&super::runners::events::mend_lone_surrogates(
+            json.as_bytes(),
+        ))
+    })?;
     let dir = report["config"]["rootDir"]
         .as_str()
         .map(PathBuf::from)
@@ -1007,6 +1014,16 @@ mod tests {
         );
         assert_eq!(
             parse_playwright(&playwright, root).unwrap(),
+            ["e2e/login.spec.ts"]
+        );
+        // A title with half a surrogate pair (`'\ud800'` in a test name).
+        let lone = playwright.replace(
+            "\"file\":\"login.spec.ts\"",
+            "\"title\":\"x\\ud800\",\"file\":\"login.spec.ts\"",
+        );
+        assert!(lone.contains(r"\ud800"), "{lone}");
+        assert_eq!(
+            parse_playwright(&lone, root).unwrap(),
             ["e2e/login.spec.ts"]
         );
         let nextest =

@@ -307,7 +307,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
 /// other half replaced by `\ufffd`: JSON writers (JavaScript's
 /// `JSON.stringify`, Python's `json.dumps`) write such halves from strings
 /// cut in the middle of a pair, and a strict reader refuses the line.
-fn mend_lone_surrogates(line: &[u8]) -> Vec<u8> {
+pub fn mend_lone_surrogates(line: &[u8]) -> Vec<u8> {
     let unit = |at: usize| -> Option<u16> {
         let hex = line.get(at..at + 6)?.strip_prefix(b"\\u")?;
         u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
