@@ -453,6 +453,60 @@ fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
     );
 }
 
+/// In GitHub Actions `run` lets the runner write straight to the log: a
+/// test printing `::error::` or `::add-mask::` would be read as a workflow
+/// command. Its output goes between stop-commands lines.
+#[test]
+fn run_keeps_the_runners_output_from_being_read_as_workflow_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.test.sh"), "").unwrap();
+    let split = &[
+        "split",
+        "--tests",
+        "*.test.sh",
+        "--shards",
+        "1",
+        "-o",
+        "plan.json",
+    ];
+    assert_eq!(pitcrew(split, dir.path()).status.code(), Some(0));
+    let out = common::cli::command(dir.path())
+        .env("GITHUB_ACTIONS", "true")
+        .args([
+            "run",
+            "--shard",
+            "1/1",
+            "--plan",
+            "plan.json",
+            "--runner",
+            "generic",
+        ])
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "printf '::error::pwned\\n::add-mask::x'",
+            "{files}",
+        ])
+        .output()
+        .unwrap();
+    let stdout = stdout(&out);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let stop = lines
+        .iter()
+        .position(|l| l.starts_with("::stop-commands::"));
+    let error = lines.iter().position(|l| *l == "::error::pwned");
+    let (Some(stop), Some(error)) = (stop, error) else {
+        panic!("{stdout}");
+    };
+    let token = &lines[stop]["::stop-commands::".len()..];
+    let resume = lines.iter().position(|l| *l == format!("::{token}::"));
+    assert!(
+        stop < error && resume.is_some_and(|r| r > error + 1),
+        "{stdout}"
+    );
+}
+
 /// A JUnit report of no test case (a runner that ran none, or stopped
 /// before it wrote any, or that wrote only its declared counts) passed;
 /// it fails the report, named, and the other files still count.

@@ -37,6 +37,9 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let scratch = tempfile::tempdir()?;
     let here = std::path::Path::new(".");
     super::clear_go_coverage_parts(runner, &args.command, here);
+    // The runner's output goes straight to the log: in Actions, none of
+    // its lines is read as a workflow command.
+    let stopped = crate::github::workflow_commands::Stopped::new();
     let outcome = exec::run(&ShardRun {
         runner,
         base: &args.command,
@@ -49,6 +52,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         scratch: scratch.path(),
         sink: Sink::Inherit,
     });
+    drop(stopped);
     let code = exit_code(&outcome, args.retry.flaky.into());
     let planned_nothing = items.is_empty() && !plan.discovered;
     let junit = junit_write::of_shard(

@@ -24,6 +24,45 @@ pub fn guarded(text: &str) -> String {
     out
 }
 
+/// While alive, stdout is not read as workflow commands (in GitHub
+/// Actions; elsewhere it does nothing): for output pitcrew does not see,
+/// a runner's that goes straight to the log (`pitcrew run`). The token is
+/// made after nothing the runner wrote, so no line of it can resume them.
+pub struct Stopped(Option<String>);
+
+impl Stopped {
+    pub fn new() -> Self {
+        if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
+            return Stopped(None);
+        }
+        let token = random_token();
+        print_line(&format!("::stop-commands::{token}"));
+        Stopped(Some(token))
+    }
+}
+
+impl Default for Stopped {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        if let Some(token) = &self.0 {
+            print_line(&format!("::{token}::"));
+        }
+    }
+}
+
+fn print_line(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    // A runner's last line may lack its newline: ours starts a line.
+    let _ = writeln!(out, "\n{line}");
+    let _ = out.flush();
+}
+
 /// A `::warning title=…::message` line; both are escaped as the runner
 /// expects, so a newline in them cannot start another command.
 pub fn warning(title: &str, message: &str) -> String {
