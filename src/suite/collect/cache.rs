@@ -86,11 +86,17 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
         .filter(|(k, _)| !VOLATILE_ENV.contains(&k.as_str()))
         .collect();
     env.sort();
+    // Files a variable names (`PYTEST_ADDOPTS="-c ../ci/pytest.ini"`).
+    let env_words: Vec<String> = env
+        .iter()
+        .flat_map(|(_, value)| value.split_whitespace().map(String::from))
+        .collect();
     for (name, value) in env {
         text.push_str(&format!("{name}={value}\0"));
     }
     let root_abs = std::fs::canonicalize(root).ok()?;
     named_files(base, root, &mut text);
+    named_files(&env_words, root, &mut text);
     for folder in root_abs.ancestors() {
         installed_packages(folder, &mut text);
     }
@@ -155,8 +161,73 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
             meta.len(),
             modified(&meta)
         ));
+        if is_config(&entry.file_name().to_string_lossy()) {
+            referenced_outside(entry.path(), &root_abs, &mut text);
+        }
     }
     Some(crate::hash::sha256_hex(text.as_bytes()))
+}
+
+fn is_config(name: &str) -> bool {
+    ANCESTOR_CONFIG.contains(&name)
+        || ANCESTOR_CONFIG_PREFIXES.iter().any(|p| name.starts_with(p))
+        || name.starts_with("playwright.config.")
+}
+
+/// Most bytes of a config read for paths, and most entries keyed under
+/// the folders they name.
+const CONFIG_READ_BYTES: u64 = 256 * 1024;
+const REFERENCED_ENTRIES: usize = 20_000;
+
+/// What a runner's config names outside the project (`require('../jest.base')`,
+/// `roots: ['<rootDir>/../shared']`, `import '../shared/inc.js'`): each
+/// `../…` in its text that leads out of `root`, a file (JavaScript's
+/// extensions tried) or every file under a folder, by path, size and time.
+fn referenced_outside(config: &Path, root: &Path, text: &mut String) {
+    use std::io::Read as _;
+    let mut body = String::new();
+    let read = std::fs::File::open(config)
+        .and_then(|f| f.take(CONFIG_READ_BYTES).read_to_string(&mut body));
+    let (Ok(_), Some(dir)) = (read, config.parent()) else {
+        return;
+    };
+    let mut from = 0;
+    while let Some(at) = body[from..].find("../").map(|i| from + i) {
+        let end = body[at..]
+            .find(|c: char| c.is_whitespace() || "'\"`,;)]}".contains(c))
+            .map_or(body.len(), |i| at + i);
+        from = end.max(at + 3);
+        let reference = &body[at..end];
+        let candidates = ["", ".js", ".cjs", ".mjs", ".ts", ".json"]
+            .map(|ext| dir.join(format!("{reference}{ext}")));
+        let Some(path) = candidates
+            .iter()
+            .find_map(|p| std::fs::canonicalize(p).ok())
+            .filter(|p| !p.starts_with(root))
+        else {
+            continue;
+        };
+        let walk = WalkDir::new(&path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(name.starts_with('.') || SKIPPED.contains(&name.as_ref()))
+            })
+            .take(REFERENCED_ENTRIES)
+            .flatten();
+        for entry in walk {
+            if let Some(meta) = entry.metadata().ok().filter(|m| m.is_file()) {
+                text.push_str(&format!(
+                    "referenced\0{}\0{}\0{}\0",
+                    entry.path().display(),
+                    meta.len(),
+                    modified(&meta)
+                ));
+            }
+        }
+    }
 }
 
 /// Each word of the command (or value of `--option=value`) that names a
@@ -333,6 +404,23 @@ mod tests {
         changed("a dangling link", &|| {
             std::os::unix::fs::symlink(dir.path().join("gone"), root.join("tests/dangling"))
                 .unwrap()
+        });
+        // A config that reads a file and a folder outside the project (no
+        // link leads there).
+        let common = dir.path().join("common");
+        fs::create_dir_all(common.join("more")).unwrap();
+        changed("a config naming files outside", &|| {
+            fs::write(
+                root.join("jest.config.js"),
+                "module.exports = { ...require('../common/base'), roots: ['<rootDir>/../common/more'] };\n",
+            )
+            .unwrap()
+        });
+        changed("the file it requires", &|| {
+            fs::write(common.join("base.js"), "module.exports = {};\n").unwrap()
+        });
+        changed("a file in the folder it names", &|| {
+            fs::write(common.join("more/x.test.js"), "").unwrap()
         });
         changed("an install", &|| {
             fs::write(root.join("node_modules/.package-lock.json"), "{}").unwrap()
