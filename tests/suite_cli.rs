@@ -591,6 +591,21 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
         dir.path(),
     );
     assert_eq!(report.status.code(), Some(0), "{}", text(&report));
+    // Against the plan, a shard no JUnit report of `run --junit` holds is
+    // missing (a job whose report never came), as with shard results.
+    let checked = &["report", "--no-classify", "--plan", "plan.json", "none.xml"];
+    let report = pitcrew(checked, dir.path());
+    assert_eq!(report.status.code(), Some(1), "{}", text(&report));
+    assert!(
+        text(&report).contains("shard 1/2: missing"),
+        "{}",
+        text(&report)
+    );
+    assert!(
+        !text(&report).contains("shard 2/2: missing"),
+        "{}",
+        text(&report)
+    );
 }
 
 #[test]

@@ -49,9 +49,15 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
         // Folded as parsed: memory follows the unique tests, not the file.
         // A file that turns out invalid keeps what was read before the
         // error, and the error fails the run.
+        let head = head_text(path);
+        if let Some((sha, index, total)) = crate::suite::junit_write::shard_mark(&head) {
+            let origin = path.display().to_string();
+            inputs.junit_shards.push((origin, sha, index, total));
+        }
+        let planned_nothing = head.contains(crate::suite::junit_write::NO_TEST_PLANNED);
         match junit::parse_file(path, |case| folder.add(case)) {
             Err(e) => problems.push(e.to_string()),
-            Ok(stats) if stats.cases == 0 && !planned_nothing(path) => empty_reports.push(format!(
+            Ok(stats) if stats.cases == 0 && !planned_nothing => empty_reports.push(format!(
                 "{}: a JUnit report with no test case (the runner ran none, or stopped before it wrote any)",
                 crate::escape::control_chars(&path.display().to_string())
             )),
@@ -68,15 +74,12 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
     })
 }
 
-/// Whether a JUnit report with no test case is `run`'s for a shard its
-/// plan gave no test: it says so near its top.
-fn planned_nothing(path: &std::path::Path) -> bool {
+/// A JUnit report's first bytes, where `run --junit` writes which shard it
+/// holds, and whether its plan gave that shard no test.
+fn head_text(path: &std::path::Path) -> String {
     let mut head = Vec::with_capacity(512);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(512).read_to_end(&mut head))
-        .is_ok_and(|_| {
-            String::from_utf8_lossy(&head).contains(crate::suite::junit_write::NO_TEST_PLANNED)
-        })
+    let _ = std::fs::File::open(path).and_then(|f| f.take(512).read_to_end(&mut head));
+    String::from_utf8_lossy(&head).into_owned()
 }
 
 /// A JSON input: a shard result, or merged results.

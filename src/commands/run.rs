@@ -58,7 +58,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let junit = junit_write::of_shard(
         &outcome.tests,
         outcome.error.as_ref(),
-        (index, total),
+        (index, total, &plan_sha256),
         planned_nothing,
     );
     if let Some(path) = &args.junit {

@@ -25,6 +25,20 @@ pub fn of_tests(tests: &[TestResult]) -> String {
 /// (`run --junit`), which `report` takes as empty on purpose.
 pub const NO_TEST_PLANNED: &str = "pitcrew: the plan gave this shard no test";
 
+/// The start of the comment that says which shard of which plan a JUnit
+/// report of `run --junit` holds: `pitcrew: shard K/N of plan SHA256`.
+/// `report --plan` over such files names the shards none of them holds.
+pub const SHARD_MARK: &str = "pitcrew: shard ";
+
+/// `(plan sha256, K, N)` of a [`SHARD_MARK`] comment in `head`.
+pub fn shard_mark(head: &str) -> Option<(String, usize, usize)> {
+    let rest = &head[head.find(SHARD_MARK)? + SHARD_MARK.len()..];
+    let rest = &rest[..rest.find(" -->")?];
+    let (shard, plan) = rest.split_once(" of plan ")?;
+    let (index, total) = shard.split_once('/')?;
+    Some((plan.to_owned(), index.parse().ok()?, total.parse().ok()?))
+}
+
 /// One shard's JUnit report (`run --junit`): its tests, and where the
 /// shard failed as a whole (a crash, a timeout, results that can't be
 /// trusted) that error as an `<error>` testcase `shard K/N` of classname
@@ -34,15 +48,16 @@ pub const NO_TEST_PLANNED: &str = "pitcrew: the plan gave this shard no test";
 pub fn of_shard(
     tests: &[TestResult],
     error: Option<&ShardError>,
-    (index, total): (usize, usize),
+    (index, total, plan_sha256): (usize, usize, &str),
     planned_nothing: bool,
 ) -> String {
     let shard = format!("shard {index}/{total}");
     let out = document(tests, error.map(|e| (e, shard.as_str())));
+    let mut marks = format!("\n<!-- {SHARD_MARK}{index}/{total} of plan {plan_sha256} -->\n");
     if error.is_none() && planned_nothing && tests.is_empty() {
-        return out.replacen('\n', &format!("\n<!-- {NO_TEST_PLANNED} -->\n"), 1);
+        marks.push_str(&format!("<!-- {NO_TEST_PLANNED} -->\n"));
     }
-    out
+    out.replacen('\n', &marks, 1)
 }
 
 /// The report: one `<testsuite>` per file, then the shard's error, if any,
@@ -209,7 +224,7 @@ mod tests {
             message: "`pytest` was killed by signal 9 <oom>".into(),
             stderr_tail: "Killed".into(),
         };
-        let xml = of_shard(&[], Some(&error), (2, 3), false);
+        let xml = of_shard(&[], Some(&error), (2, 3, "ab12"), false);
         let mut cases = Vec::new();
         junit::parse_reader(xml.as_bytes(), "j.xml", |c| cases.push(c)).unwrap();
         assert_eq!(cases.len(), 1, "{xml}");
@@ -224,9 +239,10 @@ mod tests {
             xml.contains(r#"<testsuites name="pitcrew" tests="1" failures="0" errors="1""#),
             "{xml}"
         );
-        let empty = of_shard(&[], None, (3, 3), true);
+        let empty = of_shard(&[], None, (3, 3, "ab12"), true);
+        assert_eq!(shard_mark(&empty), Some(("ab12".to_owned(), 3, 3)));
         assert!(empty.contains(NO_TEST_PLANNED), "{empty}");
         assert!(empty.contains(r#"time="0.000""#), "{empty}");
-        assert!(!of_shard(&[], None, (3, 3), false).contains(NO_TEST_PLANNED));
+        assert!(!of_shard(&[], None, (3, 3, "ab12"), false).contains(NO_TEST_PLANNED));
     }
 }

@@ -69,6 +69,9 @@ pub struct Inputs {
     pub shards: Vec<(String, ShardResult)>,
     pub junit_counts: Counts,
     pub junit_tests: Vec<TestResult>,
+    /// The shards JUnit files of `run --junit` say they hold: the file,
+    /// and the plan's sha256, K and N.
+    pub junit_shards: Vec<(String, String, usize, usize)>,
 }
 
 pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
@@ -80,6 +83,9 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
         fold_into(&mut tests, test);
     }
 
+    if inputs.shards.is_empty() {
+        junit_shards(&inputs.junit_shards, plan, &mut problems);
+    }
     let mut conflicting = BTreeMap::new();
     let shards = check_shards(
         &inputs.shards,
@@ -325,6 +331,39 @@ fn worst_tests<'a>(kept: &'a ShardResult, others: &[&'a ShardResult]) -> Vec<&'a
             .or_insert(test);
     }
     worst.into_values().collect()
+}
+
+/// With no shard result, JUnit files of `run --junit` still say which
+/// shard of which plan each holds: against `--plan`, a shard none holds is
+/// missing and a file of another plan foreign. Plain JUnit files say
+/// nothing, and are not checked.
+fn junit_shards(
+    marks: &[(String, String, usize, usize)],
+    plan: Option<(&PlanFile, &str)>,
+    problems: &mut Vec<String>,
+) {
+    let Some((plan, hash)) = plan.filter(|_| !marks.is_empty()) else {
+        return;
+    };
+    let total = plan.plan.shards.len();
+    let mut held = BTreeSet::new();
+    for (origin, sha, index, of) in marks {
+        if sha != hash || *of != total {
+            problems.push(format!(
+                "{}: holds shard {index}/{of} of another plan (sha256 {}…, expected {}…)",
+                control_chars(origin),
+                short(&control_chars(sha)),
+                short(hash)
+            ));
+        } else {
+            held.insert(*index);
+        }
+    }
+    for index in (1..=total).filter(|i| !held.contains(i)) {
+        problems.push(format!(
+            "shard {index}/{total}: missing (no JUnit report of `run --junit` holds it)"
+        ));
+    }
 }
 
 /// How many of a shard result's tests failed.
