@@ -280,6 +280,46 @@ def test_ok(): pass\n";
     assert!(message.contains("report-\u{fffd}.txt"), "{message}");
 }
 
+/// Test files outside pytest's rootdir (`testpaths = . ../shared`): their
+/// node ids are relative to the folder given, and the listing planned
+/// `test_s.py` for `../shared/test_s.py`, which no shard could run (a
+/// green suite failed). A flaky test there is retried where it is.
+#[test]
+fn pytest_test_files_outside_the_rootdir_are_planned_where_they_are() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    write_tree(
+        dir.path(),
+        &[
+            ("proj/pytest.ini", "[pytest]\ntestpaths = . ../shared\n"),
+            ("proj/test_p.py", "def test_p(): pass\n"),
+            (
+                "shared/test_s.py",
+                "import os\ndef test_s():\n    assert os.environ.get('PITCREW_ATTEMPT') != '1'\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(
+        &root,
+        &[
+            "--retries",
+            "1",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_s"), ["flaky"], "{merged:#}");
+}
+
 /// pytest fails a run whose tests all passed when a check of its own
 /// fails (`--cov-fail-under`, a hook setting the exit status): that
 /// verdict stands, with every test still counted. A re-run of the flaky

@@ -438,13 +438,17 @@ def pytest_collection_finish(session):
     rootdir = str(session.config.rootpath)
     here = os.getcwd()
     with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
-        ids = [[item.nodeid] for item in session.items] + _modules
-        for nodeid, *error in ids:
+        # An item's own path: a node id is relative to the rootdir only for
+        # files under it (`testpaths = . ../shared` names others by the
+        # folder given).
+        ids = [[item.nodeid, str(item.path)] for item in session.items]
+        for nodeid, *error in _modules:
+            ids.append([nodeid, os.path.join(rootdir, nodeid.split("::", 1)[0])] + error)
+        for nodeid, where, *error in ids:
             if error == ["fatal"]:
                 out.write(json.dumps(["", nodeid, "fatal"]) + "\n")
                 continue
-            module = nodeid.split("::", 1)[0]
-            path = os.path.relpath(os.path.join(rootdir, module), here)
+            path = os.path.relpath(where, here)
             out.write(json.dumps([path.replace(os.sep, "/"), nodeid] + error) + "\n")
 "#;
 
