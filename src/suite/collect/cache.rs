@@ -60,9 +60,10 @@ const NODE_MODULES_RECORDS: &[&str] = &[
 struct Cached {
     key: String,
     files: Vec<String>,
-    /// Folders outside the project the listing read from (pytest's
-    /// `sys.path`: site-packages), with their modification time then: an
-    /// install or removal in one changes it, and the list is asked again.
+    /// Folders and files outside the project the listing read from
+    /// (pytest's `sys.path`: site-packages; its plugins' own files), with
+    /// their modification time then: an install or removal in a folder, an
+    /// edit to a plugin, changes it, and the list is asked again.
     #[serde(default)]
     watched: Vec<(PathBuf, u128)>,
 }
@@ -266,7 +267,7 @@ fn installed_packages(folder: &Path, text: &mut String) {
     }
 }
 
-/// A folder's modification time now; 0 when it is gone.
+/// A folder's or file's modification time now; 0 when it is gone.
 fn folder_time(path: &Path) -> u128 {
     std::fs::metadata(path).map_or(0, |m| modified(&m))
 }
@@ -373,6 +374,7 @@ mod tests {
     /// What the runner reads from outside the project: a config the
     /// command names, a folder a symlink leads to, an install in
     /// `node_modules`, a folder on pytest's `sys.path`.
+    #[cfg(unix)] // symlinks
     #[test]
     fn what_the_listing_read_outside_the_project_is_watched() {
         let dir = tempfile::tempdir().unwrap();
