@@ -432,9 +432,16 @@ def pytest_collectreport(report):
 
 def pytest_collection_finish(session):
     # Where the imports came from (site-packages): a package installed
-    # there can change what a conftest collects.
+    # there can change what a conftest collects. And each plugin's own
+    # file: one installed editable lives in its source folder, where an
+    # edit changes no folder on sys.path.
+    watched = {os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)}
+    for plugin in session.config.pluginmanager.get_plugins():
+        source = getattr(plugin, "__file__", None)
+        if isinstance(source, str) and os.path.isfile(source):
+            watched.add(os.path.abspath(source))
     with open(os.environ["PITCREW_COLLECT_PATHS"], "w", encoding="utf-8") as out:
-        json.dump(sorted({os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)}), out)
+        json.dump(sorted(watched), out)
     rootdir = str(session.config.rootpath)
     here = os.getcwd()
     with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
