@@ -86,10 +86,10 @@ struct Running<'a, 'b> {
     user_junit: std::cell::RefCell<BTreeSet<PathBuf>>,
     /// Items the runner said ran and selected no test.
     ran_no_test: std::cell::RefCell<BTreeSet<String>>,
-    /// A first attempt whose runner failed though every test it reported
-    /// passed (a coverage threshold, a session hook): its verdict stands.
-    /// So does a reporter record that could not be read.
-    runner_failed: std::cell::RefCell<Option<ShardError>>,
+    /// An error of the shard found while its cases stand (see
+    /// [`Running::hold_error`]): a runner that failed its first attempt
+    /// outside its tests, a reporter record that could not be read.
+    held_error: std::cell::RefCell<Option<ShardError>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -112,6 +112,14 @@ impl Running<'_, '_> {
             (sum, more) => sum.or(more),
         };
         self.schedule.set(sum);
+    }
+
+    /// Fails the shard with this error once its attempts are over, its
+    /// cases kept; the first error held is the one reported.
+    fn hold_error(&self, kind: &str, message: impl FnOnce() -> String, tail: &str) {
+        self.held_error
+            .borrow_mut()
+            .get_or_insert_with(|| shard_error(kind, message(), tail.to_owned()));
     }
 
     /// Counts how long one process's test files ran, where it said.
@@ -160,7 +168,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         files_running: Cell::new((0, Duration::ZERO)),
         user_junit: Default::default(),
         ran_no_test: Default::default(),
-        runner_failed: Default::default(),
+        held_error: Default::default(),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -224,7 +232,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         &shard.ran_no_test.borrow(),
     );
     let (counts, _, tests) = fold(&cases, &starts).finish();
-    let error = error.or_else(|| shard.runner_failed.take());
+    let error = error.or_else(|| shard.held_error.take());
     ShardOutcome {
         tests,
         counts,
@@ -779,32 +787,26 @@ fn attempt(
         // verdict stands beside any failed test, which a retry may turn
         // flaky; a re-run of some tests is no whole run.
         if let Some(why) = found.verdict.as_deref().filter(|_| attempt == 1) {
-            shard.runner_failed.borrow_mut().get_or_insert_with(|| {
-                shard_error(
-                    RUNNER_FAILED,
-                    format!(
-                        "`{}` failed the run outside its tests: {}",
-                        invocation.program,
-                        crate::escape::control_chars(why)
-                    ),
-                    tail.clone(),
+            let message = || {
+                format!(
+                    "`{}` failed the run outside its tests: {}",
+                    invocation.program,
+                    crate::escape::control_chars(why)
                 )
-            });
+            };
+            shard.hold_error(RUNNER_FAILED, message, &tail);
         }
         // A record that can't be read may have been a test's result: the
         // cases read stand, and the shard fails.
         if found.unreadable > 0 {
-            shard.runner_failed.borrow_mut().get_or_insert_with(|| {
-                shard_error(
-                    UNREADABLE_RESULTS,
-                    format!(
-                        "{} record(s) of pitcrew's reporter in {} could not be read: a test's result may be missing",
-                        found.unreadable,
-                        path.display()
-                    ),
-                    tail.clone(),
+            let message = || {
+                format!(
+                    "{} record(s) of pitcrew's reporter in {} could not be read: a test's result may be missing",
+                    found.unreadable,
+                    path.display()
                 )
-            });
+            };
+            shard.hold_error(UNREADABLE_RESULTS, message, &tail);
         }
         cases = found.cases;
         // Started and never finished: the runner died under it.
@@ -817,16 +819,20 @@ fn attempt(
         // attempt runs them.
         // A runner that failed says why in its output (a global setup
         // that threw): the first error line there is the tests' too.
-        let why = match crate::process::headline(&tail).filter(|_| !status.success()) {
-            Some(line) => format!("the runner stopped before it: {line}"),
-            None => "the runner stopped before it (-x, --maxfail, --bail, or a crash)".to_owned(),
-        };
-        cases.extend(
-            found
-                .never_started
-                .into_iter()
-                .map(|case| never_ran(case, &why)),
-        );
+        if !found.never_started.is_empty() {
+            let why = match crate::process::headline(&tail).filter(|_| !status.success()) {
+                Some(line) => format!("the runner stopped before it: {line}"),
+                None => {
+                    "the runner stopped before it (-x, --maxfail, --bail, or a crash)".to_owned()
+                }
+            };
+            cases.extend(
+                found
+                    .never_started
+                    .into_iter()
+                    .map(|case| never_ran(case, &why)),
+            );
+        }
         if let Some(count) = found.files_found {
             cases.extend(unreported_found_files(shard, &cases, count, &tail)?);
         }
@@ -855,20 +861,16 @@ fn attempt(
     // failure may hide such a check, which a retry turning the test flaky
     // does not run again: the runners that say so name the check's failure
     // as a case of its own (go's package, node's and vitest's unhandled
-    // errors); pytest's session hooks do not (a gap, in the README).
+    // errors) or say so (pytest's `verdict`, above).
     let failed = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
     if !status.success() && attempt == 1 && !cases.iter().any(failed) {
-        let mut verdict = shard.runner_failed.borrow_mut();
-        verdict.get_or_insert_with(|| {
-            shard_error(
-                RUNNER_FAILED,
-                format!(
-                    "`{}` failed ({status}) though every test it reported passed: a check of its own (a coverage threshold, a hook); its output is in the shard's log",
-                    invocation.program
-                ),
-                tail,
+        let message = || {
+            format!(
+                "`{}` failed ({status}) though every test it reported passed: a check of its own (a coverage threshold, a hook); its output is in the shard's log",
+                invocation.program
             )
-        });
+        };
+        shard.hold_error(RUNNER_FAILED, message, &tail);
     }
     Ok(cases)
 }
