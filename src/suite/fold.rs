@@ -118,6 +118,13 @@ pub struct TestResult {
     pub failure: Option<FailureInfo>,
 }
 
+impl TestResult {
+    /// What one attempt took: the summed time over the attempts.
+    pub fn one_attempt_seconds(&self) -> f64 {
+        self.duration_seconds / f64::from(self.attempts.max(1))
+    }
+}
+
 /// Folds cases into tests. Cases added in one attempt are distinct tests,
 /// numbered by [`TestKey::occurrence`] when their names repeat; the cases of
 /// a later attempt (after [`Folder::next_attempt`]) with the same key are

@@ -9,7 +9,6 @@
 //! Fields pitcrew does not know are left at what an unused feature gives
 //! (`snapshot` counts, `openHandles`); times are one attempt's.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -24,11 +23,7 @@ pub fn of_tests(tests: &[TestResult], root: &Path, success: bool) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
-    let mut by_file: BTreeMap<&str, Vec<&TestResult>> = BTreeMap::new();
-    for test in tests {
-        let file = test.key.file.as_deref().unwrap_or_default();
-        by_file.entry(file).or_default().push(test);
-    }
+    let by_file = super::junit_write::by_file(tests);
     let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
     let failed_files = by_file
         .values()
@@ -119,7 +114,7 @@ fn assertion(test: &TestResult) -> Value {
 }
 
 fn one_attempt_ms(test: &TestResult) -> f64 {
-    1000.0 * test.duration_seconds / f64::from(test.attempts.max(1))
+    1000.0 * test.one_attempt_seconds()
 }
 
 /// jest's snapshot summary of a run that wrote no snapshot.

@@ -60,16 +60,21 @@ pub fn of_shard(
     out.replacen('\n', &marks, 1)
 }
 
+/// `tests` by their file, in order of the file's name; tests that name no
+/// file under `""`.
+pub(super) fn by_file(tests: &[TestResult]) -> BTreeMap<&str, Vec<&TestResult>> {
+    let mut by_file: BTreeMap<&str, Vec<&TestResult>> = BTreeMap::new();
+    for test in tests {
+        let file = test.key.file.as_deref().unwrap_or_default();
+        by_file.entry(file).or_default().push(test);
+    }
+    by_file
+}
+
 /// The report: one `<testsuite>` per file, then the shard's error, if any,
 /// as a suite of one errored case named `shard`.
 fn document(tests: &[TestResult], error: Option<(&ShardError, &str)>) -> String {
-    let mut by_file: BTreeMap<&str, Vec<&TestResult>> = BTreeMap::new();
-    for test in tests {
-        by_file
-            .entry(test.key.file.as_deref().unwrap_or(""))
-            .or_default()
-            .push(test);
-    }
+    let by_file = by_file(tests);
     let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
     let errors = usize::from(error.is_some());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -80,11 +85,15 @@ fn document(tests: &[TestResult], error: Option<(&ShardError, &str)>) -> String 
         count(FinalOutcome::Failed),
         count(FinalOutcome::Skipped),
         // `+ 0.0`: the sum of no time is -0.0, written "-0.000".
-        tests.iter().map(one_attempt).sum::<f64>() + 0.0
+        tests
+            .iter()
+            .map(TestResult::one_attempt_seconds)
+            .sum::<f64>()
+            + 0.0
     );
     for (file, tests) in by_file {
         let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
-        let time: f64 = tests.iter().map(|t| one_attempt(t)).sum();
+        let time: f64 = tests.iter().map(|t| t.one_attempt_seconds()).sum();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{time:.3}\">",
@@ -111,10 +120,6 @@ fn document(tests: &[TestResult], error: Option<(&ShardError, &str)>) -> String 
     out
 }
 
-fn one_attempt(test: &TestResult) -> f64 {
-    test.duration_seconds / f64::from(test.attempts.max(1))
-}
-
 fn testcase(out: &mut String, test: &TestResult) {
     let _ = write!(
         out,
@@ -125,7 +130,7 @@ fn testcase(out: &mut String, test: &TestResult) {
     if let Some(file) = &test.key.file {
         let _ = write!(out, " file=\"{}\"", escape_attr(file));
     }
-    let _ = write!(out, " time=\"{:.3}\"", one_attempt(test));
+    let _ = write!(out, " time=\"{:.3}\"", test.one_attempt_seconds());
     let failure = test.failure.as_ref();
     let message = failure.and_then(|f| f.message.as_deref()).unwrap_or("");
     let kind = failure
@@ -147,7 +152,7 @@ fn testcase(out: &mut String, test: &TestResult) {
             // A flaky test's failed run is an attempt of its own, with a
             // time, as nextest writes it: read back, the attempts add up.
             let time = match test.outcome {
-                FinalOutcome::Flaky => format!(" time=\"{:.3}\"", one_attempt(test)),
+                FinalOutcome::Flaky => format!(" time=\"{:.3}\"", test.one_attempt_seconds()),
                 _ => String::new(),
             };
             let _ = write!(
@@ -195,7 +200,7 @@ mod tests {
                         t.key.file.clone().unwrap_or_default(),
                         t.key.name.clone(),
                         t.outcome,
-                        format!("{:.3}", one_attempt(t)),
+                        format!("{:.3}", t.one_attempt_seconds()),
                     )
                 })
                 .collect();

@@ -194,7 +194,7 @@ impl Timings {
     ) {
         let mut fresh = Timings::default();
         for (file, test, scale) in tests {
-            let seconds = scale * test.duration_seconds / f64::from(test.attempts.max(1));
+            let seconds = scale * test.one_attempt_seconds();
             *fresh.files.entry(file.to_string()).or_default() += seconds;
             fresh
                 .tests
