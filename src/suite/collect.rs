@@ -658,11 +658,7 @@ fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError
     let json = text[start..].trim();
     // A title holding half a surrogate pair is written as a lone `\ud800`,
     // which serde refuses: mended, the listing is read.
-    let report: serde_json::Value = serde_json::from_str(json).or_else(|_| {
-        serde_json::from_slice(&super::runners::events::mend_lone_surrogates(
-            json.as_bytes(),
-        ))
-    })?;
+    let report: serde_json::Value = super::runners::events::from_json_mending(json.as_bytes())?;
     let dir = report["config"]["rootDir"]
         .as_str()
         .map(PathBuf::from)

@@ -224,9 +224,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             events.unreadable = events.unreadable.saturating_add(1);
             continue;
         }
-        let record = serde_json::from_slice::<Record>(&buf)
-            .or_else(|_| serde_json::from_slice::<Record>(&mend_lone_surrogates(&buf)));
-        let Ok(record) = record else {
+        let Ok(record) = from_json_mending::<Record>(&buf) else {
             if complete && !buf.trim_ascii().is_empty() {
                 events.unreadable = events.unreadable.saturating_add(1);
             }
@@ -303,11 +301,18 @@ pub fn parse(mut reader: impl BufRead) -> Events {
     events
 }
 
+/// `json` read, as written or, where serde refuses it, with its lone
+/// surrogate escapes mended ([`mend_lone_surrogates`]): what the runners'
+/// JSON writers give for a string cut inside a pair.
+pub fn from_json_mending<T: serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice(json).or_else(|_| serde_json::from_slice(&mend_lone_surrogates(json)))
+}
+
 /// `line` with each `\uXXXX` escape of half a surrogate pair that has no
 /// other half replaced by `\ufffd`: JSON writers (JavaScript's
 /// `JSON.stringify`, Python's `json.dumps`) write such halves from strings
 /// cut in the middle of a pair, and a strict reader refuses the line.
-pub fn mend_lone_surrogates(line: &[u8]) -> Vec<u8> {
+fn mend_lone_surrogates(line: &[u8]) -> Vec<u8> {
     let unit = |at: usize| -> Option<u16> {
         let hex = line.get(at..at + 6)?.strip_prefix(b"\\u")?;
         u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
