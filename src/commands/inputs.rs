@@ -32,11 +32,13 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
     let mut empty_reports = Vec::new();
     let mut folder = Folder::default();
     for path in paths {
-        let mut head = [0u8; 64];
-        let read = std::fs::File::open(path)
-            .and_then(|mut f| f.read(&mut head))
+        // Its first bytes, read once: what it is, and for a JUnit report of
+        // `run --junit`, which shard it holds.
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        std::fs::File::open(path)
+            .and_then(|f| f.take(HEAD_BYTES as u64).read_to_end(&mut head))
             .map_err(|e| InputError::new(format!("{}: cannot read it: {e}", path.display())))?;
-        if ShardResult::sniff(&head[..read]) {
+        if ShardResult::sniff(&head[..head.len().min(SNIFF_BYTES)]) {
             match read_json(path) {
                 Ok(Json::Shard(result)) => {
                     inputs.shards.push((path.display().to_string(), *result))
@@ -49,7 +51,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
         // Folded as parsed: memory follows the unique tests, not the file.
         // A file that turns out invalid keeps what was read before the
         // error, and the error fails the run.
-        let head = head_text(path);
+        let head = String::from_utf8_lossy(&head);
         if let Some((sha, index, total)) = crate::suite::junit_write::shard_mark(&head) {
             let origin = path.display().to_string();
             inputs.junit_shards.push((origin, sha, index, total));
@@ -74,13 +76,12 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
     })
 }
 
-/// A JUnit report's first bytes, where `run --junit` writes which shard it
-/// holds, and whether its plan gave that shard no test.
-fn head_text(path: &std::path::Path) -> String {
-    let mut head = Vec::with_capacity(512);
-    let _ = std::fs::File::open(path).and_then(|f| f.take(512).read_to_end(&mut head));
-    String::from_utf8_lossy(&head).into_owned()
-}
+/// How much of an input is read first: enough for the comments `run
+/// --junit` writes after the XML declaration (which shard, of which plan,
+/// planned empty).
+const HEAD_BYTES: usize = 512;
+/// How much of that head tells a JSON input from XML.
+const SNIFF_BYTES: usize = 64;
 
 /// A JSON input: a shard result, or merged results.
 enum Json {

@@ -39,7 +39,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     super::clear_go_coverage_parts(runner, &args.command, here);
     // The runner's output goes straight to the log: in Actions, none of
     // its lines is read as a workflow command.
-    let stopped = crate::github::workflow_commands::Stopped::new();
+    let stopped = crate::github::workflow_commands::Stopped::start();
     let outcome = exec::run(&ShardRun {
         runner,
         base: &args.command,

@@ -31,19 +31,15 @@ pub fn guarded(text: &str) -> String {
 pub struct Stopped(Option<String>);
 
 impl Stopped {
-    pub fn new() -> Self {
+    /// Prints the stop line (in Actions): commands resume when the value
+    /// is dropped.
+    pub fn start() -> Self {
         if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
             return Stopped(None);
         }
         let token = random_token();
         print_line(&format!("::stop-commands::{token}"));
         Stopped(Some(token))
-    }
-}
-
-impl Default for Stopped {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

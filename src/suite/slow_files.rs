@@ -105,11 +105,11 @@ fn split_file(
     runner: &dyn Runner,
     ideal: f64,
 ) -> Vec<(PlannedTest, f64)> {
-    let mut candidates: Vec<(PlannedTest, f64)> = Vec::with_capacity(tests.len());
+    // Each test that has an id, with the name the runner's selection sees.
+    let mut candidates: Vec<(PlannedTest, f64, Option<String>)> = Vec::with_capacity(tests.len());
     // Per name the runner's selection sees: tests that share one are
     // selected together, so none of them leaves the file.
     let mut selected_as: HashMap<String, usize> = HashMap::new();
-    let mut selection: Vec<Option<String>> = Vec::with_capacity(tests.len());
     let mut rest: f64 = 0.0;
     for test in tests {
         let seconds = if test.seconds.is_finite() && test.seconds >= 0.0 {
@@ -128,20 +128,22 @@ fn split_file(
             *selected_as.entry(name.clone()).or_default() += 1;
         }
         if let Some(id) = runner.test_id(&test_ref) {
-            selection.push(selected);
             let planned = PlannedTest {
                 id,
                 classname: test.classname.clone(),
                 name: test.name.clone(),
             };
-            candidates.push((planned, seconds));
+            candidates.push((planned, seconds, selected));
         }
     }
-    let mut selections = selection.into_iter();
-    candidates.retain(|_| {
-        let name = selections.next().flatten();
-        name.is_some_and(|n| selected_as.get(&n) == Some(&1))
-    });
+    let mut candidates: Vec<(PlannedTest, f64)> = candidates
+        .into_iter()
+        .filter(|(_, _, name)| {
+            name.as_ref()
+                .is_some_and(|n| selected_as.get(n) == Some(&1))
+        })
+        .map(|(test, seconds, _)| (test, seconds))
+        .collect();
     candidates.sort_by(|(a, sa), (b, sb)| sb.total_cmp(sa).then_with(|| a.id.cmp(&b.id)));
     let mut split = Vec::new();
     for (test, seconds) in candidates {

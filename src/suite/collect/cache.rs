@@ -108,9 +108,7 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
         let mut configs: Vec<String> = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let config = ANCESTOR_CONFIG.contains(&name.as_str())
-                || ANCESTOR_CONFIG_PREFIXES.iter().any(|p| name.starts_with(p));
-            if !config {
+            if !ancestor_config(&name) {
                 continue;
             }
             let Ok(meta) = entry.metadata() else { continue };
@@ -169,10 +167,14 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
     Some(crate::hash::sha256_hex(text.as_bytes()))
 }
 
+/// A runner's config that a folder above the project can hold.
+fn ancestor_config(name: &str) -> bool {
+    ANCESTOR_CONFIG.contains(&name) || ANCESTOR_CONFIG_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// A runner's config in the project, whose text may name files outside it.
 fn is_config(name: &str) -> bool {
-    ANCESTOR_CONFIG.contains(&name)
-        || ANCESTOR_CONFIG_PREFIXES.iter().any(|p| name.starts_with(p))
-        || name.starts_with("playwright.config.")
+    ancestor_config(name) || name.starts_with("playwright.config.")
 }
 
 /// Most bytes of a config read for paths, and most entries keyed under
