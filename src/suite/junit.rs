@@ -735,6 +735,13 @@ impl Frame {
 struct SuiteInfo {
     name: String,
     file: Option<String>,
+    /// Its `failures` plus `errors` attributes: what the producer counted.
+    declared: u64,
+    /// `<failure>` and `<error>` elements read in its cases and in itself.
+    held: u64,
+    /// Whether a `<testsuite>` is nested in it: a parent's counts add up
+    /// its children's, so only a leaf's are compared with what it holds.
+    has_child: bool,
 }
 
 /// How strongly an outcome element decides the case: failure beats error
@@ -967,6 +974,12 @@ impl<F: FnMut(TestCase)> State<'_, F> {
         };
         let [message, kind, time] = read_attrs(e, ["message", "type", "time"])
             .map_err(|m| self.error(line, m.to_string()))?;
+        if flaky.is_none()
+            && outcome != Outcome::Skipped
+            && let Some(suite) = self.suites.last_mut()
+        {
+            suite.held += 1;
+        }
         let message = message
             .filter(|m| !m.is_empty())
             .map(|m| cap_str(m, MAX_MESSAGE_BYTES));
@@ -1033,10 +1046,20 @@ impl<F: FnMut(TestCase)> State<'_, F> {
     }
 
     fn push_suite(&mut self, e: &BytesStart<'_>, line: u64) -> Result<(), JunitError> {
-        let [name, file] =
-            read_attrs(e, ["name", "file"]).map_err(|m| self.error(line, m.to_string()))?;
+        let [name, file, failures, errors] = read_attrs(e, ["name", "file", "failures", "errors"])
+            .map_err(|m| self.error(line, m.to_string()))?;
+        let count = |n: Option<Cow<'_, str>>| n.and_then(|n| n.trim().parse::<u64>().ok());
+        let declared = count(failures)
+            .unwrap_or(0)
+            .saturating_add(count(errors).unwrap_or(0));
+        if let Some(parent) = self.suites.last_mut() {
+            parent.has_child = true;
+        }
         let parent = self.suites.last();
         let info = SuiteInfo {
+            declared,
+            held: 0,
+            has_child: false,
             name: match name {
                 Some(n) => n.into_owned(),
                 None => parent.map(|p| p.name.clone()).unwrap_or_default(),
@@ -1091,7 +1114,9 @@ impl<F: FnMut(TestCase)> State<'_, F> {
         };
         match frame.kind {
             Kind::Suites | Kind::Suite => {
-                self.suites.pop();
+                if let Some(suite) = self.suites.pop() {
+                    self.check_counts(suite);
+                }
             }
             Kind::Case | Kind::SuiteOutcome => self.finish_case(),
             Kind::Rerun => self.finish_rerun(),
@@ -1110,6 +1135,26 @@ impl<F: FnMut(TestCase)> State<'_, F> {
         if self.case_todo && case.outcome == Outcome::Failed {
             case.outcome = Outcome::Skipped;
         }
+        self.cases += 1;
+        (self.on_case)(case);
+    }
+
+    /// A leaf suite that counts more failures and errors than its elements
+    /// hold lost them: jest-junit writes a test file that failed to load as
+    /// `<testsuite errors="1" tests="0">` with no case at all. That is a
+    /// failed case of its own, so the failure is never read as a pass.
+    fn check_counts(&mut self, suite: SuiteInfo) {
+        if suite.has_child || suite.declared <= suite.held {
+            return;
+        }
+        let mut case = TestCase::named(suite.file, suite.name.clone(), SUITE_FAILURE.to_owned());
+        case.outcome = Outcome::Errored;
+        case.message = Some(format!(
+            "the suite's failures and errors add up to {}, its test cases hold {}: \
+             a failure outside any test case (a file that failed to load?)",
+            suite.declared, suite.held
+        ));
+        case.suite = suite.name;
         self.cases += 1;
         (self.on_case)(case);
     }
@@ -1861,6 +1906,57 @@ FAIL\tgithub.com/shop/orders\t0.012s]]></system-out>
             (bare.outcome, bare.details.as_deref()),
             (Outcome::Skipped, None)
         );
+    }
+
+    #[test]
+    fn a_suite_counting_failures_its_cases_do_not_hold_is_a_failed_case() {
+        // jest-junit, a test file that failed to load: the suite counts the
+        // error, and no case holds it.
+        let cases = parse(
+            r#"<testsuites name="jest tests" tests="1" failures="0" errors="1">
+  <testsuite name="src/broken.test.js" errors="1" failures="0" skipped="0" tests="0" time="0"/>
+  <testsuite name="src/ok.test.js" errors="0" failures="0" tests="1"><testcase classname="ok" name="works"/></testsuite>
+</testsuites>"#,
+        );
+        assert_eq!(cases.len(), 2, "{cases:?}");
+        let lost = &cases[0];
+        assert_eq!(
+            (lost.classname.as_str(), lost.name.as_str(), lost.outcome),
+            ("src/broken.test.js", SUITE_FAILURE, Outcome::Errored)
+        );
+        assert!(
+            lost.message
+                .as_deref()
+                .is_some_and(|m| m.contains("add up to 1,")),
+            "{lost:?}"
+        );
+        assert_eq!(cases[1].outcome, Outcome::Passed);
+
+        // Counts its elements hold add nothing: pytest's failed call and
+        // failed teardown of one test (two elements, one case), node's
+        // failing todo, a suite-level error, Surefire's flaky and rerun
+        // elements, and parents that add up their children.
+        for held in [
+            r#"<testsuite name="pytest" errors="1" failures="1" tests="1"><testcase classname="m" name="t"><failure message="a"/><error message="b"/></testcase></testsuite>"#,
+            r#"<testsuites><testsuite name="d" tests="1" failures="1"><testcase name="todo"><skipped type="todo"/><failure message="x"/></testcase></testsuite></testsuites>"#,
+            r#"<testsuite name="s" errors="1"><error message="class setup"/></testsuite>"#,
+            r#"<testsuite name="s" failures="1" errors="0" flakes="1"><testcase name="a"><flakyFailure message="x"/></testcase><testcase name="b"><failure message="y"/><rerunFailure message="y"/></testcase></testsuite>"#,
+            r#"<testsuites failures="2"><testsuite name="p" failures="2"><testsuite name="c1" failures="1"><testcase name="a"><failure/></testcase></testsuite><testsuite name="c2" failures="1"><testcase name="b"><failure/></testcase></testsuite></testsuite></testsuites>"#,
+            r#"<testsuite name="s" failures="n/a" errors=""><testcase name="a"/></testsuite>"#,
+        ] {
+            let cases = parse(held);
+            assert!(
+                cases
+                    .iter()
+                    .all(|c| c.name != SUITE_FAILURE || held.contains("class setup")),
+                "{held}: {cases:?}"
+            );
+            assert_eq!(
+                cases.iter().filter(|c| c.name == SUITE_FAILURE).count(),
+                usize::from(held.contains("class setup")),
+                "{held}"
+            );
+        }
     }
 
     #[test]
