@@ -18,6 +18,48 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Both streams, for assertion messages.
+fn text(output: &Output) -> String {
+    stdout(output) + &stderr(output)
+}
+
+/// `plan.json`: the `*.test.sh` files in `dir` in two shards.
+fn split_in_two(dir: &Path) {
+    let split = &[
+        "split",
+        "--tests",
+        "*.test.sh",
+        "--shards",
+        "2",
+        "-o",
+        "plan.json",
+    ];
+    assert_eq!(pitcrew(split, dir).status.code(), Some(0));
+}
+
+/// `report --plan plan.json` of `files` in `dir`: exit 0, and its JSON.
+fn passing_report(dir: &Path, files: &[&str]) -> Value {
+    let mut args = vec![
+        "report",
+        "--format",
+        "json",
+        "--no-classify",
+        "--plan",
+        "plan.json",
+    ];
+    args.extend(files);
+    let report = pitcrew(&args, dir);
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report));
+    json(&report)
+}
+
+/// Exit 1, saying `said` and not `unsaid`.
+fn fails_saying(output: &Output, said: &str, unsaid: &str) {
+    let text = text(output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains(said) && !text.contains(unsaid), "{text}");
+}
+
 fn json(output: &Output) -> Value {
     serde_json::from_str(&stdout(output))
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(output), stderr(output)))
@@ -521,7 +563,7 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
     fs::write(dir.path().join("empty.xml"), "<testsuites/>").unwrap();
     fs::write(
         dir.path().join("declared.xml"),
-        r#"<testsuite name="s" tests="3" failures="2"></testsuite>"#,
+        r#"<testsuite name="s" tests="3"></testsuite>"#,
     )
     .unwrap();
     let report = pitcrew(
@@ -534,10 +576,6 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
         ],
         dir.path(),
     );
-    let text = |out: &std::process::Output| {
-        let (stdout, stderr) = (&out.stdout, &out.stderr);
-        String::from_utf8_lossy(stdout).into_owned() + &String::from_utf8_lossy(stderr)
-    };
     assert_eq!(report.status.code(), Some(1), "{}", text(&report));
     for file in ["empty.xml", "declared.xml"] {
         assert!(
@@ -553,19 +591,26 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
     );
     let alone = pitcrew(&["report", "--no-classify", "ok.xml"], dir.path());
     assert_eq!(alone.status.code(), Some(0), "{}", text(&alone));
+    // A report that counts failures no case holds (jest-junit's test file
+    // that failed to load) is a failed case, not an empty report.
+    fs::write(
+        dir.path().join("lost.xml"),
+        r#"<testsuite name="broken.test.js" tests="0" errors="1"></testsuite>"#,
+    )
+    .unwrap();
+    let lost = pitcrew(
+        &["report", "--no-classify", "ok.xml", "lost.xml"],
+        dir.path(),
+    );
+    fails_saying(
+        &lost,
+        "(outside any test case)",
+        "a JUnit report with no test case",
+    );
     // `run --junit` of a shard its plan gave no test writes an empty
     // report that says so: no problem.
     fs::write(dir.path().join("a.test.sh"), "").unwrap();
-    let split = &[
-        "split",
-        "--tests",
-        "*.test.sh",
-        "--shards",
-        "2",
-        "-o",
-        "plan.json",
-    ];
-    assert_eq!(pitcrew(split, dir.path()).status.code(), Some(0));
+    split_in_two(dir.path());
     let run = pitcrew(
         &[
             "run",
@@ -586,11 +631,17 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
         dir.path(),
     );
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    // Its mark says shard 2 of 2: shard 1's report is missing, and
+    // the empty one is no problem.
     let report = pitcrew(
         &["report", "--no-classify", "ok.xml", "none.xml"],
         dir.path(),
     );
-    assert_eq!(report.status.code(), Some(0), "{}", text(&report));
+    fails_saying(
+        &report,
+        "shard 1/2: missing",
+        "none.xml: a JUnit report with no test case",
+    );
     // Against the plan, a shard no JUnit report of `run --junit` holds is
     // missing (a job whose report never came), as with shard results.
     let checked = &["report", "--no-classify", "--plan", "plan.json", "none.xml"];
@@ -603,6 +654,108 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
     );
     assert!(
         !text(&report).contains("shard 2/2: missing"),
+        "{}",
+        text(&report)
+    );
+}
+
+/// A generic runner's command: one passing case per file it is given,
+/// in `$PITCREW_JUNIT`.
+const WRITE_JUNIT: &str = r#"{ echo '<testsuite name="s">'; for f in "$@"; do echo "<testcase file=\"$f\" classname=\"$f\" name=\"t\"/>"; done; echo '</testsuite>'; } > "$PITCREW_JUNIT""#;
+
+#[test]
+fn report_skips_a_junit_copy_of_a_shard_it_holds_as_a_shard_result() {
+    // An artifact folder per job holding both formats, read by one glob:
+    // one run of each test, not two.
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["a.test.sh", "b.test.sh"] {
+        fs::write(dir.path().join(file), "").unwrap();
+    }
+    split_in_two(dir.path());
+    for k in ["1", "2"] {
+        let (shard, json, xml) = (format!("{k}/2"), format!("s{k}.json"), format!("s{k}.xml"));
+        let run = pitcrew(
+            &[
+                "run",
+                "--shard",
+                &shard,
+                "--plan",
+                "plan.json",
+                "--runner",
+                "generic",
+                "-o",
+                &json,
+                "--junit",
+                &xml,
+                "--",
+                "sh",
+                "-c",
+                WRITE_JUNIT,
+                "sh",
+                "{files}",
+            ],
+            dir.path(),
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    }
+    let merged = passing_report(dir.path(), &["s1.json", "s1.xml", "s2.xml", "s2.json"]);
+    let tests = merged["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 2, "{merged}");
+    assert!(tests.iter().all(|t| t["attempts"] == 1), "{merged}");
+    let warnings = merged["warnings"].to_string();
+    for copy in [
+        "s1.xml: skipped, a JUnit copy of shard 1/2, which s1.json holds",
+        "s2.xml: skipped",
+    ] {
+        assert!(warnings.contains(copy), "{copy}: {warnings}");
+    }
+    // A JUnit report of a shard no shard result holds is still read.
+    let merged = passing_report(dir.path(), &["s1.json", "s2.xml"]);
+    assert_eq!(merged["tests"].as_array().unwrap().len(), 2);
+    // Without --plan too: the shard results and the marks agree on one.
+    let mixed = &["report", "--no-classify", "s1.json", "s2.xml"];
+    let report = pitcrew(mixed, dir.path());
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report));
+    // Without --plan, the marks say how many shards there are: a missing
+    // one is named.
+    let report = pitcrew(&["report", "--no-classify", "s1.xml"], dir.path());
+    assert_eq!(report.status.code(), Some(1), "{}", text(&report));
+    assert!(
+        text(&report).contains("shard 2/2: missing"),
+        "{}",
+        text(&report)
+    );
+    // Two identical reports of one shard are one run; different ones are
+    // a problem, and both are read.
+    fs::copy(dir.path().join("s1.xml"), dir.path().join("copy.xml")).unwrap();
+    let twice = &[
+        "report",
+        "--format",
+        "json",
+        "--no-classify",
+        "s1.xml",
+        "copy.xml",
+        "s2.xml",
+    ];
+    let report = pitcrew(twice, dir.path());
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report));
+    let merged = json(&report);
+    assert_eq!(merged["tests"].as_array().unwrap().len(), 2, "{merged}");
+    assert!(
+        merged["warnings"]
+            .to_string()
+            .contains("copy.xml: skipped, the same report of shard 1/2 as s1.xml"),
+        "{merged}"
+    );
+    let other = fs::read_to_string(dir.path().join("s1.xml"))
+        .unwrap()
+        .replace("</testsuites>", "</testsuites>\n");
+    fs::write(dir.path().join("copy.xml"), other).unwrap();
+    let report = pitcrew(twice, dir.path());
+    assert_eq!(report.status.code(), Some(1), "{}", text(&report));
+    assert!(
+        text(&report)
+            .contains("shard 1/2: s1.xml and copy.xml both claim it with different results"),
         "{}",
         text(&report)
     );

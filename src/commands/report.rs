@@ -24,6 +24,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let timings = args.timings_out.as_ref().map(|_| input_timings(&inputs));
     let mut merged = merge::merge(inputs, plan.as_ref().map(|(p, h)| (p, h.as_str())));
     merged.problems.splice(0..0, problems);
+    merged.warnings.splice(0..0, read.skipped);
     // In a pull request, groups the change touched rank higher.
     let changes = match args.no_triage {
         true => None,

@@ -23,6 +23,9 @@ use crate::triage::suggest::ModelSetup;
 pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     let read = read_inputs(&args.inputs)?;
     let inputs = read.inputs;
+    for copy in &read.skipped {
+        tracing::warn!("{copy}");
+    }
     // Triage of half-read results would mislead: an unreadable file is bad
     // input. A report of no test holds nothing to triage.
     if let Some(problem) = read.problems.first() {

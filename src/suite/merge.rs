@@ -83,17 +83,32 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
         fold_into(&mut tests, test);
     }
 
-    if inputs.shards.is_empty() {
-        junit_shards(&inputs.junit_shards, plan, &mut problems);
-    }
+    // The plan every input must come from: `--plan`'s, else the one the
+    // shard results agree on, else the one JUnit reports of `run --junit`
+    // agree on. A shard is held by a shard result or by such a report.
+    let reference = match plan {
+        Some((plan, hash)) => Some((hash.to_owned(), plan.plan.shards.len())),
+        None if !inputs.shards.is_empty() => reference(&inputs.shards, &mut problems),
+        None => marks_reference(&inputs.junit_shards, &mut problems),
+    };
+    let junit_held = reference.as_ref().map_or_else(BTreeSet::new, |reference| {
+        junit_shards(&inputs.junit_shards, reference, &mut problems)
+    });
     let mut conflicting = BTreeMap::new();
-    let shards = check_shards(
-        &inputs.shards,
-        plan,
-        &mut problems,
-        &mut warnings,
-        &mut conflicting,
-    );
+    // Plain JUnit files alone say no shard: nothing to check.
+    let checked = !(inputs.shards.is_empty() && inputs.junit_shards.is_empty());
+    let shards = match &reference {
+        Some(reference) if checked => check_shards(
+            &inputs.shards,
+            reference,
+            &junit_held,
+            plan,
+            &mut problems,
+            &mut warnings,
+            &mut conflicting,
+        ),
+        _ => Vec::new(),
+    };
     let mut stats = Vec::new();
     for (_, result) in &shards {
         counts.cases = counts.cases.saturating_add(result.counts.cases);
@@ -146,18 +161,14 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
 /// `conflicting`, by shard index.
 fn check_shards<'a>(
     shards: &'a [(String, ShardResult)],
+    (expected_hash, total): &(String, usize),
+    junit_held: &BTreeSet<usize>,
     plan: Option<(&PlanFile, &str)>,
     problems: &mut Vec<String>,
     warnings: &mut Vec<String>,
     conflicting: &mut BTreeMap<usize, Vec<&'a ShardResult>>,
 ) -> Vec<(&'a str, &'a ShardResult)> {
-    if shards.is_empty() {
-        return Vec::new();
-    }
-    let Some((expected_hash, total)) = reference(shards, plan, problems) else {
-        return Vec::new();
-    };
-    let expected_hash = expected_hash.as_str();
+    let (expected_hash, total) = (expected_hash.as_str(), *total);
     let mut kept: BTreeMap<usize, (&str, &ShardResult)> = BTreeMap::new();
     for (origin, result) in shards {
         if result.plan_sha256 != expected_hash {
@@ -203,8 +214,12 @@ fn check_shards<'a>(
         kept.insert(result.shard, (origin.as_str(), result));
     }
     for index in 1..=total {
-        if !kept.contains_key(&index) {
-            problems.push(format!("shard {index}/{total}: missing (no result for it)"));
+        if !kept.contains_key(&index) && !junit_held.contains(&index) {
+            let none = match shards.is_empty() {
+                true => "no JUnit report of `run --junit` holds it",
+                false => "no result for it",
+            };
+            problems.push(format!("shard {index}/{total}: missing ({none})"));
         }
     }
     for (index, (origin, result)) in &kept {
@@ -265,24 +280,41 @@ fn short(hash: &str) -> String {
     hash.chars().take(12).collect()
 }
 
-/// The plan every result must come from, and its shard count: `--plan`'s
-/// when given. Without it, the results must agree among themselves; no one
-/// file decides for the others, so results from several plans are a
-/// problem naming each plan and its files, and nothing is merged.
+/// Without `--plan`, the plan every result must come from, and its shard
+/// count: the results must agree among themselves; no one file decides for
+/// the others, so results from several plans are a problem naming each
+/// plan and its files, and nothing is merged.
 fn reference(
     shards: &[(String, ShardResult)],
-    plan: Option<(&PlanFile, &str)>,
     problems: &mut Vec<String>,
 ) -> Option<(String, usize)> {
-    if let Some((plan, hash)) = plan {
-        return Some((hash.to_owned(), plan.plan.shards.len()));
+    let plans = shards
+        .iter()
+        .map(|(origin, r)| (origin.as_str(), r.plan_sha256.as_str(), r.total));
+    agreed_plan(plans, problems)
+}
+
+/// The same for JUnit reports of `run --junit` with no shard result.
+fn marks_reference(
+    marks: &[(String, String, usize, usize)],
+    problems: &mut Vec<String>,
+) -> Option<(String, usize)> {
+    if marks.is_empty() {
+        return None;
     }
+    let plans = marks
+        .iter()
+        .map(|(origin, sha, _, total)| (origin.as_str(), sha.as_str(), *total));
+    agreed_plan(plans, problems)
+}
+
+fn agreed_plan<'a>(
+    files: impl Iterator<Item = (&'a str, &'a str, usize)>,
+    problems: &mut Vec<String>,
+) -> Option<(String, usize)> {
     let mut plans: BTreeMap<(&str, usize), Vec<&str>> = BTreeMap::new();
-    for (origin, result) in shards {
-        plans
-            .entry((result.plan_sha256.as_str(), result.total))
-            .or_default()
-            .push(origin.as_str());
+    for (origin, hash, total) in files {
+        plans.entry((hash, total)).or_default().push(origin);
     }
     if plans.len() == 1 {
         return plans.into_keys().next().map(|(h, t)| (h.to_owned(), t));
@@ -333,22 +365,18 @@ fn worst_tests<'a>(kept: &'a ShardResult, others: &[&'a ShardResult]) -> Vec<&'a
     worst.into_values().collect()
 }
 
-/// With no shard result, JUnit files of `run --junit` still say which
-/// shard of which plan each holds: against `--plan`, a shard none holds is
-/// missing and a file of another plan foreign. Plain JUnit files say
-/// nothing, and are not checked.
+/// JUnit files of `run --junit` say which shard of which plan each holds:
+/// one of another plan is foreign; the shards they hold count as held
+/// (beside shard results, or alone). Plain JUnit files say nothing, and
+/// are not checked.
 fn junit_shards(
     marks: &[(String, String, usize, usize)],
-    plan: Option<(&PlanFile, &str)>,
+    (hash, total): &(String, usize),
     problems: &mut Vec<String>,
-) {
-    let Some((plan, hash)) = plan.filter(|_| !marks.is_empty()) else {
-        return;
-    };
-    let total = plan.plan.shards.len();
+) -> BTreeSet<usize> {
     let mut held = BTreeSet::new();
     for (origin, sha, index, of) in marks {
-        if sha != hash || *of != total {
+        if sha != hash || of != total {
             problems.push(format!(
                 "{}: holds shard {index}/{of} of another plan (sha256 {}…, expected {}…)",
                 control_chars(origin),
@@ -359,11 +387,7 @@ fn junit_shards(
             held.insert(*index);
         }
     }
-    for index in (1..=total).filter(|i| !held.contains(i)) {
-        problems.push(format!(
-            "shard {index}/{total}: missing (no JUnit report of `run --junit` holds it)"
-        ));
-    }
+    held
 }
 
 /// How many of a shard result's tests failed.
