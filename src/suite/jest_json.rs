@@ -24,52 +24,107 @@ pub fn of_tests(tests: &[TestResult], root: &Path, success: bool) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
     let by_file = super::junit_write::by_file(tests);
-    let count = |o: FinalOutcome| tests.iter().filter(|t| t.outcome == o).count();
-    let failed_files = by_file
-        .values()
-        .filter(|tests| tests.iter().any(|t| t.outcome == FinalOutcome::Failed))
-        .count();
-    let pending_files = by_file
-        .values()
-        .filter(|tests| tests.iter().all(|t| t.outcome == FinalOutcome::Skipped))
-        .count();
-    let files: Vec<Value> = by_file
+    let files: Vec<File> = by_file
         .iter()
-        .map(|(file, tests)| file_result(&root.join(file), tests, now))
+        .map(|(file, tests)| File::of(file, tests))
+        .collect();
+    let assertions = || files.iter().flat_map(|f| f.tests.iter());
+    let count = |o: FinalOutcome| assertions().filter(|t| t.outcome == o).count();
+    let failed_files = files.iter().filter(|f| f.failed()).count();
+    let pending_files = files.iter().filter(|f| f.pending()).count();
+    let results: Vec<Value> = files
+        .iter()
+        .map(|file| file.result(&root.join(file.name), now))
         .collect();
     let report = json!({
         "numFailedTestSuites": failed_files,
         "numFailedTests": count(FinalOutcome::Failed),
-        "numPassedTestSuites": by_file.len() - failed_files - pending_files,
+        "numPassedTestSuites": files.len() - failed_files - pending_files,
         "numPassedTests": count(FinalOutcome::Passed) + count(FinalOutcome::Flaky),
         "numPendingTestSuites": pending_files,
         "numPendingTests": count(FinalOutcome::Skipped),
-        "numRuntimeErrorTestSuites": 0,
+        "numRuntimeErrorTestSuites": files.iter().filter(|f| f.runtime_error()).count(),
         "numTodoTests": 0,
-        "numTotalTestSuites": by_file.len(),
-        "numTotalTests": tests.len(),
+        "numTotalTestSuites": files.len(),
+        "numTotalTests": assertions().count(),
         "openHandles": [],
         "snapshot": snapshot(),
         "startTime": now,
         "success": success,
-        "testResults": files,
+        "testResults": results,
         "wasInterrupted": false,
     });
     serde_json::to_string(&report).unwrap_or_default()
 }
 
-/// One test file's entry.
-fn file_result(path: &Path, tests: &[&TestResult], now: u64) -> Value {
-    let failed = tests.iter().any(|t| t.outcome == FinalOutcome::Failed);
-    let millis: f64 = tests.iter().map(|t| one_attempt_ms(t)).sum();
-    json!({
-        "assertionResults": tests.iter().map(|t| assertion(t)).collect::<Vec<_>>(),
-        "endTime": now,
-        "message": "",
-        "name": path.to_string_lossy().replace('\\', "/"),
-        "startTime": now.saturating_sub(millis as u64),
-        "status": if failed { "failed" } else { "passed" },
-        "summary": "",
+/// One test file: its tests, and its failure outside them, which pitcrew's
+/// reporters record as a test named for the file (it could not be loaded,
+/// or a hook outside every test failed) and jest as the file's `message`.
+struct File<'t> {
+    name: &'t str,
+    tests: Vec<&'t TestResult>,
+    error: Option<&'t TestResult>,
+}
+
+impl<'t> File<'t> {
+    fn of(name: &'t str, tests: &[&'t TestResult]) -> Self {
+        let outside = |t: &TestResult| {
+            t.key.classname.is_empty()
+                && t.key.name == name
+                && matches!(t.outcome, FinalOutcome::Failed | FinalOutcome::Flaky)
+        };
+        let error = tests.iter().copied().find(|t| outside(t));
+        let tests = tests.iter().copied().filter(|t| !outside(t)).collect();
+        Self { name, tests, error }
+    }
+
+    /// A flaky file error passed on a retry, as a flaky test does.
+    fn failed(&self) -> bool {
+        self.error
+            .is_some_and(|e| e.outcome == FinalOutcome::Failed)
+            || self.tests.iter().any(|t| t.outcome == FinalOutcome::Failed)
+    }
+
+    /// jest's "test suite failed to run": a file error and no test.
+    fn runtime_error(&self) -> bool {
+        self.failed() && self.tests.is_empty()
+    }
+
+    fn pending(&self) -> bool {
+        !self.failed()
+            && !self.tests.is_empty()
+            && self
+                .tests
+                .iter()
+                .all(|t| t.outcome == FinalOutcome::Skipped)
+    }
+
+    fn result(&self, path: &Path, now: u64) -> Value {
+        let millis: f64 = self.tests.iter().map(|t| one_attempt_ms(t)).sum();
+        let message = self
+            .error
+            .filter(|e| e.outcome == FinalOutcome::Failed)
+            .and_then(why)
+            .unwrap_or_default();
+        json!({
+            "assertionResults": self.tests.iter().map(|t| assertion(t)).collect::<Vec<_>>(),
+            "endTime": now,
+            "message": message,
+            "name": path.to_string_lossy().replace('\\', "/"),
+            "startTime": now.saturating_sub(millis as u64),
+            "status": if self.failed() { "failed" } else { "passed" },
+            "summary": "",
+        })
+    }
+}
+
+/// What a failed run of a test said: its details, else its message.
+fn why(test: &TestResult) -> Option<String> {
+    test.failure.as_ref().map(|f| {
+        f.details
+            .clone()
+            .or_else(|| f.message.clone())
+            .unwrap_or_default()
     })
 }
 
@@ -86,12 +141,7 @@ fn assertion(test: &TestResult) -> Value {
         .chain([test.key.name.as_str()])
         .collect::<Vec<_>>()
         .join(" ");
-    let why = test.failure.as_ref().map(|f| {
-        f.details
-            .clone()
-            .or_else(|| f.message.clone())
-            .unwrap_or_default()
-    });
+    let why = why(test);
     let (status, failures, retries) = match test.outcome {
         FinalOutcome::Passed => ("passed", Vec::new(), Vec::new()),
         FinalOutcome::Flaky => ("passed", Vec::new(), why.into_iter().collect()),
@@ -207,5 +257,37 @@ mod tests {
             report["testResults"][2]["assertionResults"][0]["status"],
             "pending"
         );
+    }
+
+    #[test]
+    fn a_file_that_failed_outside_its_tests_is_the_files_message_not_a_test() {
+        let tests = [
+            test("broken.test.js", "", "broken.test.js", FinalOutcome::Failed),
+            test("hook.test.js", "", "hook.test.js", FinalOutcome::Failed),
+            test("hook.test.js", "", "ran", FinalOutcome::Passed),
+            test("ok.test.js", "", "ok", FinalOutcome::Passed),
+        ];
+        let report: Value =
+            serde_json::from_str(&of_tests(&tests, Path::new("/repo"), false)).unwrap();
+        assert_eq!(report["numTotalTests"], 2, "{report}");
+        assert_eq!(report["numFailedTests"], 0);
+        assert_eq!(report["numPassedTests"], 2);
+        assert_eq!(report["numTotalTestSuites"], 3);
+        assert_eq!(report["numFailedTestSuites"], 2);
+        assert_eq!(report["numPassedTestSuites"], 1);
+        assert_eq!(report["numRuntimeErrorTestSuites"], 1);
+        let broken = &report["testResults"][0];
+        assert_eq!(broken["status"], "failed");
+        assert_eq!(broken["assertionResults"], json!([]));
+        assert!(
+            broken["message"]
+                .as_str()
+                .unwrap()
+                .contains("at a.test.js:3")
+        );
+        let hook = &report["testResults"][1];
+        assert_eq!(hook["status"], "failed");
+        assert_eq!(hook["assertionResults"][0]["title"], "ran");
+        assert_eq!(report["testResults"][2]["message"], "");
     }
 }
