@@ -24,7 +24,14 @@ const FILE: &str = ".pitcrew/collected.json";
 /// build, for nextest) are always asked.
 const UNCACHED: &[&str] = &["nextest", "go"];
 /// Folders that hold no test of the project and change on their own.
-const SKIPPED: &[&str] = &["node_modules", "__pycache__", "target", "venv"];
+const SKIPPED: &[&str] = &["node_modules", "__pycache__"];
+/// What marks a folder as a build's or an environment's, whatever its
+/// name (a `target` or `venv` folder without one can hold tests).
+const TOOL_FOLDER_MARKS: &[&str] = &["CACHEDIR.TAG", "pyvenv.cfg"];
+/// Hidden files a run rewrites (coverage data, lint caches): not in the
+/// key. Every other hidden file is (`.pytest.ini`, `.mocharc.yml`); hidden
+/// folders are not (`.git`, `.venv`, `.pytest_cache`).
+const RUN_OUTPUTS: &[&str] = &[".coverage", ".eslintcache", ".DS_Store", ".pytest_cache"];
 /// Most files fingerprinted; a bigger tree is always collected.
 const MAX_FILES: usize = 200_000;
 /// Variables that change between two runs in one shell and decide no
@@ -37,6 +44,8 @@ const VOLATILE_ENV: &[&str] = &["_", "OLDPWD", "SHLVL", "PWD", "PITCREW_ATTEMPT"
 const ANCESTOR_CONFIG: &[&str] = &[
     "pytest.ini",
     ".pytest.ini",
+    "pytest.toml",
+    ".pytest.toml",
     "pyproject.toml",
     "tox.ini",
     "setup.cfg",
@@ -96,8 +105,10 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
         text.push_str(&format!("{name}={value}\0"));
     }
     let root_abs = std::fs::canonicalize(root).ok()?;
-    named_files(base, root, &mut text);
-    named_files(&env_words, root, &mut text);
+    let mut outside = Outside::new(&root_abs);
+    named_files(base, root, Folders::Keyed, &mut outside, &mut text)?;
+    // Not folders: `HOME=/root` names no test.
+    named_files(&env_words, root, Folders::Left, &mut outside, &mut text)?;
     for folder in root_abs.ancestors() {
         installed_packages(folder, &mut text);
     }
@@ -123,13 +134,7 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || !(name.starts_with('.')
-                    || (e.file_type().is_dir() && SKIPPED.contains(&name.as_ref()))
-                    || name.starts_with("pitcrew-"))
-        });
+        .filter_entry(|e| e.depth() == 0 || !skipped(e));
     for (count, entry) in walk.enumerate() {
         if count > MAX_FILES {
             return None;
@@ -160,11 +165,28 @@ pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> 
             meta.len(),
             modified(&meta)
         ));
-        if is_config(&entry.file_name().to_string_lossy()) {
-            referenced_outside(entry.path(), &root_abs, &mut text);
+        if meta.is_file() && is_config(&entry.file_name().to_string_lossy()) {
+            referenced_outside(entry.path(), &mut outside, &mut text)?;
         }
     }
     Some(crate::hash::sha256_hex(text.as_bytes()))
+}
+
+/// Whether the project's walk leaves an entry out: hidden folders,
+/// dependency and cache folders, pitcrew's outputs, what a run rewrites.
+fn skipped(entry: &walkdir::DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    if name.starts_with("pitcrew-") {
+        return true;
+    }
+    if !entry.file_type().is_dir() {
+        return RUN_OUTPUTS.iter().any(|o| name.starts_with(o));
+    }
+    name.starts_with('.')
+        || SKIPPED.contains(&name.as_ref())
+        || TOOL_FOLDER_MARKS
+            .iter()
+            .any(|mark| entry.path().join(mark).is_file())
 }
 
 /// A runner's config that a folder above the project can hold.
@@ -177,22 +199,67 @@ fn is_config(name: &str) -> bool {
     ancestor_config(name) || name.starts_with("playwright.config.")
 }
 
-/// Most bytes of a config read for paths, and most entries keyed under
-/// the folders they name.
+/// Most bytes of a config read for paths, and most entries keyed outside
+/// the project in all (more, and the list is asked for every time).
 const CONFIG_READ_BYTES: u64 = 256 * 1024;
-const REFERENCED_ENTRIES: usize = 20_000;
+const OUTSIDE_ENTRIES: usize = 20_000;
+
+/// What is keyed outside the project: each folder once, within a budget.
+struct Outside<'r> {
+    root: &'r Path,
+    seen: std::collections::HashSet<PathBuf>,
+    left: usize,
+}
+
+impl<'r> Outside<'r> {
+    fn new(root: &'r Path) -> Self {
+        Self {
+            root,
+            seen: std::collections::HashSet::new(),
+            left: OUTSIDE_ENTRIES,
+        }
+    }
+
+    /// Every file under `path` (or `path` itself), by path, size and time,
+    /// unless it is in the project (walked already) or was keyed before.
+    /// `None`: over the budget.
+    fn key_tree(&mut self, path: &Path, text: &mut String) -> Option<()> {
+        let path = std::fs::canonicalize(path).ok()?;
+        if path.starts_with(self.root) || !self.seen.insert(path.clone()) {
+            return Some(());
+        }
+        let walk = WalkDir::new(&path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !skipped(e))
+            .flatten();
+        for entry in walk {
+            self.left = self.left.checked_sub(1)?;
+            if let Some(meta) = entry.metadata().ok().filter(|m| m.is_file()) {
+                text.push_str(&format!(
+                    "outside\0{}\0{}\0{}\0",
+                    entry.path().display(),
+                    meta.len(),
+                    modified(&meta)
+                ));
+            }
+        }
+        Some(())
+    }
+}
 
 /// What a runner's config names outside the project (`require('../jest.base')`,
 /// `roots: ['<rootDir>/../shared']`, `import '../shared/inc.js'`): each
-/// `../…` in its text that leads out of `root`, a file (JavaScript's
-/// extensions tried) or every file under a folder, by path, size and time.
-fn referenced_outside(config: &Path, root: &Path, text: &mut String) {
+/// `../…` in its text that leads out of the project, a file (JavaScript's
+/// extensions tried) or every file under a folder. `None`: over the budget.
+fn referenced_outside(config: &Path, outside: &mut Outside<'_>, text: &mut String) -> Option<()> {
     use std::io::Read as _;
     let mut body = String::new();
     let read = std::fs::File::open(config)
         .and_then(|f| f.take(CONFIG_READ_BYTES).read_to_string(&mut body));
     let (Ok(_), Some(dir)) = (read, config.parent()) else {
-        return;
+        return Some(());
     };
     let mut from = 0;
     while let Some(at) = body[from..].find("../").map(|i| from + i) {
@@ -203,45 +270,38 @@ fn referenced_outside(config: &Path, root: &Path, text: &mut String) {
         let reference = &body[at..end];
         let candidates = ["", ".js", ".cjs", ".mjs", ".ts", ".json"]
             .map(|ext| dir.join(format!("{reference}{ext}")));
-        let Some(path) = candidates
-            .iter()
-            .find_map(|p| std::fs::canonicalize(p).ok())
-            .filter(|p| !p.starts_with(root))
-        else {
-            continue;
-        };
-        let walk = WalkDir::new(&path)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                let name = e.file_name().to_string_lossy();
-                e.depth() == 0 || !(name.starts_with('.') || SKIPPED.contains(&name.as_ref()))
-            })
-            .take(REFERENCED_ENTRIES)
-            .flatten();
-        for entry in walk {
-            if let Some(meta) = entry.metadata().ok().filter(|m| m.is_file()) {
-                text.push_str(&format!(
-                    "referenced\0{}\0{}\0{}\0",
-                    entry.path().display(),
-                    meta.len(),
-                    modified(&meta)
-                ));
-            }
+        if let Some(path) = candidates.iter().find(|p| p.exists()) {
+            outside.key_tree(path, text)?;
         }
     }
+    Some(())
 }
 
-/// Each word of the command (or value of `--option=value`) that names a
-/// file, inside the project or outside it: its size and time.
-fn named_files(base: &[String], root: &Path, text: &mut String) {
+/// Each word of the command that names a file or folder (`--option=value`
+/// and `-cvalue` too), inside the project or outside it: a file's size and
+/// time, and what it names outside the project if it is a config; every
+/// file of a folder outside the project (`pytest tests ../shared`).
+/// `None`: over the budget.
+fn named_files(
+    base: &[String],
+    root: &Path,
+    folders: Folders,
+    outside: &mut Outside<'_>,
+    text: &mut String,
+) -> Option<()> {
     let words = base
         .iter()
-        .flat_map(|w| [Some(w.as_str()), w.split_once('=').map(|(_, v)| v)])
+        .flat_map(|w| {
+            [
+                Some(w.as_str()),
+                w.split_once('=').map(|(_, v)| v),
+                attached_value(w),
+            ]
+        })
         .flatten();
     for word in words {
-        let Ok(meta) = std::fs::metadata(root.join(word)) else {
+        let path = root.join(word);
+        let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
         if meta.is_file() {
@@ -250,8 +310,26 @@ fn named_files(base: &[String], root: &Path, text: &mut String) {
                 meta.len(),
                 modified(&meta)
             ));
+            referenced_outside(&path, outside, text)?;
+        } else if meta.is_dir() && folders == Folders::Keyed {
+            outside.key_tree(&path, text)?;
         }
     }
+    Some(())
+}
+
+/// A short option's value written on to it: `../ci/pytest.ini` of
+/// `-c../ci/pytest.ini`.
+fn attached_value(word: &str) -> Option<&str> {
+    let attached = word.starts_with('-') && !word.starts_with("--") && word.len() > 2;
+    attached.then(|| word.get(2..)).flatten()
+}
+
+/// Whether a folder a word names is keyed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Folders {
+    Keyed,
+    Left,
 }
 
 /// `folder`'s `node_modules`, when it has one: its own time (a package
@@ -443,5 +521,125 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::create_dir_all(site.join("optional_package")).unwrap();
         assert_eq!(cache::read(root, &key), None, "an install there");
+    }
+
+    /// What changes the tests a runner collects, found by review: hidden
+    /// configs, a `target` folder that is no build's, `pytest.toml` above
+    /// the project, a folder outside it on the command line, `-cPATH`, and
+    /// what a config named on the command line names.
+    #[test]
+    fn more_of_what_decides_collection_is_in_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &dir.path().join("project");
+        let shared = dir.path().join("shared");
+        let ci = dir.path().join("ci");
+        for folder in [root.join("tests/target"), shared.clone(), ci.clone()] {
+            fs::create_dir_all(folder).unwrap();
+        }
+        fs::write(ci.join("pytest.ini"), "[pytest]\n").unwrap();
+        fs::write(
+            ci.join("jest.config.js"),
+            "module.exports = { roots: ['../shared'] };\n",
+        )
+        .unwrap();
+        let commands: [&[&str]; 4] = [
+            &["pytest"],
+            &["pytest", "tests", "../shared"],
+            &["pytest", "-c../ci/pytest.ini"],
+            &["jest", "--config", "../ci/jest.config.js"],
+        ];
+        let keys = || -> Vec<String> {
+            commands
+                .iter()
+                .map(|c| {
+                    let base: Vec<String> = c.iter().map(|w| w.to_string()).collect();
+                    cache::key(c[0], &base, root).expect("a key")
+                })
+                .collect()
+        };
+        let mut last = keys();
+        let mut changed = |what: &str, which: &[usize], change: &dyn Fn()| {
+            change();
+            let now = keys();
+            for (i, (before, after)) in last.iter().zip(&now).enumerate() {
+                assert_eq!(before != after, which.contains(&i), "{what}: command {i}");
+            }
+            last = now;
+        };
+        changed("a hidden config", &[0, 1, 2, 3], &|| {
+            fs::write(
+                root.join(".pytest.ini"),
+                "[pytest]\npython_files = check_*.py\n",
+            )
+            .unwrap()
+        });
+        changed("a test in a target folder", &[0, 1, 2, 3], &|| {
+            fs::write(root.join("tests/target/test_t.py"), "def test_t(): pass\n").unwrap()
+        });
+        changed("pytest.toml above", &[0, 1, 2, 3], &|| {
+            fs::write(dir.path().join("pytest.toml"), "[pytest]\n").unwrap()
+        });
+        changed("a test in a folder named outside", &[1, 3], &|| {
+            fs::write(shared.join("test_new.py"), "def test_new(): pass\n").unwrap()
+        });
+        changed("the config named with -c", &[2], &|| {
+            fs::write(ci.join("pytest.ini"), "[pytest]\naddopts = -x\n").unwrap()
+        });
+        // Run outputs, and a build's own folder, change nothing.
+        changed("coverage data and a build folder", &[], &|| {
+            fs::write(root.join(".coverage"), "x").unwrap();
+            fs::create_dir_all(root.join("target/debug")).unwrap();
+            fs::write(root.join("target/CACHEDIR.TAG"), "Signature").unwrap();
+        });
+        fs::write(root.join("target/debug/x.test.js"), "").unwrap();
+        changed("inside the build folder", &[], &|| {
+            fs::write(root.join("target/debug/y.test.js"), "").unwrap()
+        });
+        // The shared folder is what jest's named config names (command 3
+        // saw it change); another folder it comes to name:
+        let extra = dir.path().join("extra");
+        fs::create_dir_all(&extra).unwrap();
+        changed("what a named config names", &[3], &|| {
+            fs::write(
+                ci.join("jest.config.js"),
+                "module.exports = { roots: ['../shared', '../extra'] };\n",
+            )
+            .unwrap()
+        });
+        changed("a file there", &[3], &|| {
+            fs::write(extra.join("a.test.js"), "").unwrap()
+        });
+    }
+
+    /// Many configs naming one big folder outside: walked once; a tree
+    /// over the budget is never kept.
+    #[test]
+    fn what_lies_outside_is_keyed_once_and_within_a_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &dir.path().join("project");
+        let big = dir.path().join("big");
+        fs::create_dir_all(&big).unwrap();
+        for i in 0..50 {
+            let pkg = root.join(format!("packages/p{i}"));
+            fs::create_dir_all(&pkg).unwrap();
+            fs::write(pkg.join("package.json"), r#"{"x": "../../../big"}"#).unwrap();
+        }
+        for i in 0..100 {
+            fs::write(big.join(format!("f{i}")), "").unwrap();
+        }
+        let base = vec!["jest".to_owned()];
+        let key = cache::key("jest", &base, root).expect("a key");
+        assert_eq!(key.len(), 64);
+        let mut outside = super::Outside::new(dir.path());
+        outside.left = 10;
+        let mut text = String::new();
+        assert_eq!(
+            outside.key_tree(&big, &mut text),
+            Some(()),
+            "inside its root"
+        );
+        let mut outside = super::Outside::new(root);
+        outside.left = 10;
+        assert_eq!(outside.key_tree(&big, &mut text), None, "over the budget");
     }
 }
