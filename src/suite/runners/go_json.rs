@@ -135,6 +135,35 @@ struct Case {
     /// run died (a crash, `os.Exit`, the timeout), and an earlier pass is
     /// not the test's.
     rerun_pending: bool,
+    /// The current run's output (its end, where verdicts are), read for a
+    /// verdict test2json missed when the run ends.
+    run_text: String,
+    /// An earlier run (`-count=N`) ended in a glued `--- FAIL`.
+    glued_fail: bool,
+}
+
+/// How much of a run's output is kept for its glued verdict.
+const RUN_TEXT_CAP: usize = 16 * 1024;
+
+impl Case {
+    fn push_output(&mut self, text: &str) {
+        self.output.push(text);
+        self.run_text.push_str(text);
+        if self.run_text.len() > 2 * RUN_TEXT_CAP {
+            let cut = self
+                .run_text
+                .ceil_char_boundary(self.run_text.len() - RUN_TEXT_CAP);
+            self.run_text.drain(..cut);
+        }
+    }
+
+    /// Another run starts: the one before ended with its output.
+    fn next_run(&mut self) {
+        if verdict_in_output(&self.run_text, &self.name) == Some(Outcome::Fail) {
+            self.glued_fail = true;
+        }
+        self.run_text.clear();
+    }
 }
 
 #[derive(Debug, Default)]
@@ -159,6 +188,8 @@ impl Package {
                     outcome: None,
                     elapsed: None,
                     rerun_pending: false,
+                    run_text: String::new(),
+                    glued_fail: false,
                 });
                 self.index.insert(name.to_owned(), self.cases.len() - 1);
                 self.cases.len() - 1
@@ -244,8 +275,11 @@ impl Stream {
         }
         let case = package.case(&event.test);
         match event.action.as_str() {
-            "output" => case.output.push(&event.output),
-            "run" if case.outcome.is_some() => case.rerun_pending = true,
+            "output" => case.push_output(&event.output),
+            "run" => {
+                case.next_run();
+                case.rerun_pending = case.outcome.is_some();
+            }
             // `-count=N` runs a test N times in one process: a failure in
             // any run is the test's (the last run's pass hid it, and the
             // package's failure was pinned on no test), and its time is
@@ -461,7 +495,11 @@ fn outcome_of(case: &Case) -> Option<Outcome> {
         _ if case.rerun_pending => None,
         recorded => recorded,
     };
-    match (recorded, verdict_in_output(case)) {
+    let glued = match case.glued_fail {
+        true => Some(Outcome::Fail),
+        false => verdict_in_output(&case.run_text, &case.name),
+    };
+    match (recorded, glued) {
         (_, Some(Outcome::Fail)) => Some(Outcome::Fail),
         (Some(recorded), _) => Some(recorded),
         (None, glued) if !case.rerun_pending => glued,
@@ -475,8 +513,7 @@ fn outcome_of(case: &Case) -> Option<Outcome> {
 /// ends, on a line that is not `t.Log` output (`    x_test.go:12: …`, and
 /// its continuation lines, indented further): a test logging a child
 /// process's output holds verdict lines that are not its own.
-fn verdict_in_output(case: &Case) -> Option<Outcome> {
-    let output = case.output.render();
+fn verdict_in_output(output: &str, name: &str) -> Option<Outcome> {
     let mut in_log = false;
     let mut glued_lines = Vec::new();
     for line in output.lines() {
@@ -492,26 +529,34 @@ fn verdict_in_output(case: &Case) -> Option<Outcome> {
         in_log = false;
         glued_lines.push(line);
     }
-    let glued = |line: &str, marker: &str| {
-        line.match_indices(marker).any(|(at, _)| {
+    // Where a verdict of this test stands on a line: glued after text,
+    // or alone (test2json read that one).
+    let verdict_at = |line: &str, marker: &str| {
+        line.match_indices(marker).find_map(|(at, _)| {
             let duration = line[at + marker.len()..].trim_end();
-            !line[..at].trim().is_empty()
-                && duration.strip_suffix("s)").is_some_and(|seconds| {
-                    !seconds.is_empty() && seconds.chars().all(|c| c.is_ascii_digit() || c == '.')
-                })
+            let ends = duration.strip_suffix("s)").is_some_and(|seconds| {
+                !seconds.is_empty() && seconds.chars().all(|c| c.is_ascii_digit() || c == '.')
+            });
+            ends.then(|| !line[..at].trim().is_empty())
         })
     };
-    [
+    let markers = [
         ("--- FAIL: ", Outcome::Fail),
         ("--- PASS: ", Outcome::Pass),
         ("--- SKIP: ", Outcome::Skip),
     ]
-    .into_iter()
-    .find(|(verdict, _)| {
-        let marker = format!("{verdict}{} (", case.name);
-        glued_lines.iter().any(|line| glued(line, &marker))
-    })
-    .map(|(_, outcome)| outcome)
+    .map(|(verdict, outcome)| (format!("{verdict}{name} ("), outcome));
+    // The last verdict line is the test's: a child process's `--- FAIL`
+    // printed before the test's own `--- PASS` line is not (go passed it).
+    let last = glued_lines.iter().rev().find_map(|line| {
+        markers
+            .iter()
+            .find_map(|(marker, outcome)| Some((verdict_at(line, marker)?, *outcome)))
+    });
+    match last {
+        Some((true, outcome)) => Some(outcome),
+        _ => None,
+    }
 }
 
 /// `    name_test.go:12: message`: the first line of a `t.Log`.
@@ -904,6 +949,7 @@ FAIL	example.com/m/new [build failed]
 {"Action":"output","Package":"p","Test":"TestCrasher","Output":"    crash_test.go:21: raw:\n"}
 {"Action":"output","Package":"p","Test":"TestCrasher","Output":"        --- FAIL: TestCrasher (0.00s)\n"}
 {"Action":"output","Package":"p","Test":"TestCrasher","Output":"child: --- FAIL: TestCrasher (0.00s) and more\n"}
+{"Action":"output","Package":"p","Test":"TestCrasher","Output":"child: --- FAIL: TestCrasher (0.00s)\n"}
 {"Action":"output","Package":"p","Test":"TestCrasher","Output":"--- PASS: TestCrasher (0.01s)\n"}
 {"Action":"pass","Package":"p","Test":"TestCrasher","Elapsed":0.01}
 {"Action":"pass","Package":"p","Elapsed":0.02}
