@@ -1113,6 +1113,47 @@ test('says', (t) => { t.diagnostic('Error: retry budget exhausted (expected here
     assert_eq!(tests(&merged).len(), 1, "{merged:#}");
 }
 
+/// Node >= 22's own error diagnostics (a coverage threshold not met under
+/// `--test-coverage-lines`) fail the run beside any failed test: the
+/// reporter makes them a `verdict`, which fails the first attempt. Node 20
+/// has no such option, so the reporter is fed node's events directly.
+#[test]
+fn node_reporter_a_run_error_of_nodes_own_is_a_verdict() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let reporter =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/suite/runners/node_reporter.mjs");
+    let script = format!(
+        "import reporter from {:?};\n\
+const events = [\n\
+  {{ type: 'test:diagnostic', data: {{ nesting: 0, level: 'error', message: 'Error: 50.00% line coverage does not meet threshold of 80%.' }} }},\n\
+  {{ type: 'test:diagnostic', data: {{ nesting: 0, level: 'info', message: 'Error: a test said this' }} }},\n\
+  {{ type: 'test:diagnostic', data: {{ nesting: 0, message: 'tests 1' }} }},\n\
+];\n\
+async function* source() {{ yield* events; }}\n\
+for await (const line of reporter(source())) process.stdout.write(line);\n",
+        format!("file://{}", reporter.display())
+    );
+    fs::write(dir.path().join("feed.mjs"), script).unwrap();
+    let out = Command::new("node")
+        .arg("feed.mjs")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(
+        lines,
+        [
+            r#"{"event":"verdict","message":"Error: 50.00% line coverage does not meet threshold of 80%."}"#
+        ],
+        "{}",
+        text(&out)
+    );
+}
+
 /// go before 1.24 prints compile errors on stderr only: the package's
 /// failure carries them, not just `[build failed]`.
 #[test]

@@ -17,7 +17,9 @@
 //   failures `message`, `type` and `details`. A suite, or a test with
 //   subtests, reports a case only when it failed on its own (a hook, its
 //   body), not because a test in it failed: node's JUnit counts leaves. A file that fails before any test ran reports one case named by
-//   the file.
+//   the file;
+// - `verdict`: node failed the run outside its tests (node >= 22's error
+//   diagnostics: a coverage threshold not met).
 //
 // Which file a test belongs to: the test file that ran it, not node's
 // `data.file`, which is where the test was declared and can be a helper
@@ -210,6 +212,13 @@ export default async function* pitcrewReporter(source) {
         Object.assign(record, { message: cut(data.message.split('\n')[0], MESSAGE_MAX), type: 'file failed outside its tests', details: cut(data.message, DETAILS_MAX) });
         yield line(record);
       }
+      continue;
+    }
+    // Node >= 22's own errors about the run (a coverage threshold not
+    // met, with `--test-coverage-lines`): the run fails beside any test
+    // that failed, and a retry of that test would not see it again.
+    if (type === 'test:diagnostic' && data.level === 'error' && typeof data.message === 'string') {
+      yield line({ event: 'verdict', message: cut(data.message.split('\n')[0], MESSAGE_MAX) });
       continue;
     }
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
