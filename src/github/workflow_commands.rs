@@ -32,22 +32,39 @@ pub struct Stopped(Option<String>);
 
 impl Stopped {
     /// Prints the stop line (in Actions): commands resume when the value
-    /// is dropped.
+    /// is dropped, or when Ctrl-C or termination ends pitcrew first (the
+    /// step's later commands would be ignored otherwise).
     pub fn start() -> Self {
         if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
             return Stopped(None);
         }
         let token = random_token();
         print_line(&format!("::stop-commands::{token}"));
+        *open_token() = Some(token.clone());
+        static AT_INTERRUPT: std::sync::Once = std::sync::Once::new();
+        AT_INTERRUPT.call_once(|| crate::process_group::at_interrupt(resume));
         Stopped(Some(token))
     }
 }
 
 impl Drop for Stopped {
     fn drop(&mut self) {
-        if let Some(token) = &self.0 {
-            print_line(&format!("::{token}::"));
+        if self.0.is_some() {
+            resume();
         }
+    }
+}
+
+/// The token of the stop line printed last and not resumed yet.
+fn open_token() -> std::sync::MutexGuard<'static, Option<String>> {
+    static OPEN: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    OPEN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Resumes commands, once, if they are stopped.
+fn resume() {
+    if let Some(token) = open_token().take() {
+        print_line(&format!("::{token}::"));
     }
 }
 
