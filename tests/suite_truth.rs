@@ -252,6 +252,53 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
     }
 }
 
+/// pytest 9's subtests: a skipped subtest leaves its passing test passed
+/// (pytest says PASSED); a failed one fails its test.
+#[test]
+fn pytest_a_skipped_subtest_leaves_its_test_passed() {
+    if !has_pytest() {
+        return;
+    }
+    let nine = Command::new("python3")
+        .args(["-c", "import _pytest.subtests"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !nine {
+        return; // pytest < 9 has no `subtests` fixture of its own
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_sub.py",
+            "import pytest\n\
+def test_sub_skip(subtests):\n    with subtests.test(msg='skipped one'):\n        pytest.skip('not here')\n\
+def test_sub_fail(subtests):\n    for i in range(3):\n        with subtests.test(i=i):\n            assert i != 1\n\
+def test_skipped():\n    pytest.skip('whole')\n",
+        )],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "0", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        outcome_of(&merged, "test_sub_skip"),
+        ["passed"],
+        "{merged:#}"
+    );
+    assert_eq!(
+        outcome_of(&merged, "test_sub_fail"),
+        ["failed"],
+        "{merged:#}"
+    );
+    assert_eq!(
+        outcome_of(&merged, "test_skipped"),
+        ["skipped"],
+        "{merged:#}"
+    );
+}
+
 /// A failure of megabytes (two long lists compared under `-vv`) or with a
 /// lone surrogate in its message (`os.fsdecode` of a name that is not
 /// UTF-8) was a record pitcrew could not read: the test vanished, and
