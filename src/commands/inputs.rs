@@ -54,8 +54,8 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
             Err(e) => problems.push(e.to_string()),
         }
     }
-    // A JUnit report's shard mark: the first file that held it, and its digest.
-    let mut marked: std::collections::HashMap<(String, usize, usize), (String, Option<String>)> =
+    // A JUnit report's shard mark: the first file that held it.
+    let mut marked: std::collections::HashMap<(String, usize, usize), (String, &PathBuf)> =
         std::collections::HashMap::new();
     for (path, head) in reports {
         let head = String::from_utf8_lossy(&head);
@@ -77,11 +77,11 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
             // Two reports of one shard (`run --junit X` beside the
             // runner's own `--junitxml=Y`, both rewritten by pitcrew): one
             // run when they are the same bytes; different ones are a
-            // problem, and both are read, so no failure is lost.
-            let digest = crate::hash::sha256_file(path).ok();
+            // problem, and both are read, so no failure is lost. Hashed
+            // only when a mark repeats.
             let mark = (sha.clone(), index, total);
-            if let Some((first, first_digest)) = marked.get(&mark) {
-                if digest.is_some() && *first_digest == digest {
+            if let Some((first, first_path)) = marked.get(&mark) {
+                if same_bytes(first_path, path) {
                     skipped.push(format!(
                         "{}: skipped, the same report of shard {index}/{total} as {}",
                         control_chars(&origin),
@@ -95,7 +95,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
                     control_chars(&origin)
                 ));
             } else {
-                marked.insert(mark, (origin.clone(), digest));
+                marked.insert(mark, (origin.clone(), path));
             }
             inputs.junit_shards.push((origin, sha, index, total));
         }
@@ -121,6 +121,15 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Read, InputError> {
         empty_reports,
         skipped,
     })
+}
+
+/// Whether two files hold the same bytes (a file that cannot be read is
+/// not the same as any).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    match (crate::hash::sha256_file(a), crate::hash::sha256_file(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// How much of an input is read first: enough for the comments `run

@@ -28,7 +28,7 @@ pub fn guarded(text: &str) -> String {
 /// Actions; elsewhere it does nothing): for output pitcrew does not see,
 /// a runner's that goes straight to the log (`pitcrew run`). The token is
 /// made after nothing the runner wrote, so no line of it can resume them.
-pub struct Stopped(Option<String>);
+pub struct Stopped(bool);
 
 impl Stopped {
     /// Prints the stop line (in Actions): commands resume when the value
@@ -36,20 +36,20 @@ impl Stopped {
     /// step's later commands would be ignored otherwise).
     pub fn start() -> Self {
         if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
-            return Stopped(None);
+            return Stopped(false);
         }
         let token = random_token();
         print_line(&format!("::stop-commands::{token}"));
-        *open_token() = Some(token.clone());
+        *open_token() = Some(token);
         static AT_INTERRUPT: std::sync::Once = std::sync::Once::new();
         AT_INTERRUPT.call_once(|| crate::process_group::at_interrupt(resume));
-        Stopped(Some(token))
+        Stopped(true)
     }
 }
 
 impl Drop for Stopped {
     fn drop(&mut self) {
-        if self.0.is_some() {
+        if self.0 {
             resume();
         }
     }

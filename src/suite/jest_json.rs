@@ -73,8 +73,13 @@ impl<'t> File<'t> {
                 && t.key.name == name
                 && matches!(t.outcome, FinalOutcome::Failed | FinalOutcome::Flaky)
         };
+        // The first is the file's failure; any other stays a test.
         let error = tests.iter().copied().find(|t| outside(t));
-        let tests = tests.iter().copied().filter(|t| !outside(t)).collect();
+        let tests = tests
+            .iter()
+            .copied()
+            .filter(|t| !error.is_some_and(|e| std::ptr::eq(e, *t)))
+            .collect();
         Self { name, tests, error }
     }
 
@@ -289,5 +294,16 @@ mod tests {
         assert_eq!(hook["status"], "failed");
         assert_eq!(hook["assertionResults"][0]["title"], "ran");
         assert_eq!(report["testResults"][2]["message"], "");
+        // A second failure outside the tests of one file is not dropped.
+        let mut again = test("broken.test.js", "", "broken.test.js", FinalOutcome::Failed);
+        again.key.occurrence = 1;
+        let tests = [tests[0].clone(), again];
+        let report: Value =
+            serde_json::from_str(&of_tests(&tests, Path::new("/repo"), false)).unwrap();
+        assert_eq!(report["numFailedTests"], 1, "{report}");
+        assert_eq!(
+            report["testResults"][0]["assertionResults"][0]["status"],
+            "failed"
+        );
     }
 }
