@@ -252,6 +252,68 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
     }
 }
 
+/// pytest 9 refuses a path with `[` in it as an argument: a planned file in
+/// `tests/[v1]/` still runs, alone, and is retried by node id, while a
+/// broken module beside it stays one failed test, not the shard's error.
+#[test]
+fn pytest_test_files_in_a_bracketed_folder_run_and_retry() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/[v1]/test_x.py",
+                "def test_a(): pass\ndef test_b(): assert 1 == 2\n",
+            ),
+            (
+                "tests/[v1]/test_f.py",
+                "import os\ndef test_flaky():\n    assert os.environ.get('PITCREW_ATTEMPT') != '1'\n",
+            ),
+            ("tests/test_y.py", "def test_c(): pass\n"),
+            (
+                "tests/other/test_broken.py",
+                "import no_such_module_here\ndef test_z(): pass\n",
+            ),
+        ],
+    );
+    for shards in ["1", "3"] {
+        let out = pitcrew(
+            &[
+                "test",
+                "--shards",
+                shards,
+                "--retries",
+                "1",
+                "--",
+                "python3",
+                "-m",
+                "pytest",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let mut got = tests(&merged_results(dir.path()));
+        got.sort();
+        let want = [
+            ("", "tests.other.test_broken", "failed"),
+            ("tests.[v1].test_f", "test_flaky", "flaky"),
+            ("tests.[v1].test_x", "test_a", "passed"),
+            ("tests.[v1].test_x", "test_b", "failed"),
+            ("tests.test_y", "test_c", "passed"),
+        ]
+        .map(|(c, n, o)| (c.to_owned(), n.to_owned(), o.to_owned()));
+        assert_eq!(got, want, "{shards} shards: {}", text(&out));
+        assert!(
+            !text(&out).contains("cannot contain"),
+            "pytest refused an argument: {}",
+            text(&out)
+        );
+    }
+}
+
 /// pytest 9's subtests: a skipped subtest leaves its passing test passed
 /// (pytest says PASSED); a failed one fails its test.
 #[test]

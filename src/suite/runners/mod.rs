@@ -33,6 +33,7 @@ mod node;
 pub mod playwright;
 mod pytest;
 mod pytest_args;
+mod pytest_brackets;
 pub mod rustc;
 mod vitest;
 pub mod xml;

@@ -13,23 +13,27 @@
 //! alone, whatever flavour they choose.
 //!
 //! A file without some of its tests ([`Selection::FileExcept`]) loads a
-//! small plugin (`pytest_deselect.py`, written next to the report and found
+//! small plugin (`pytest_select.py`, written next to the report and found
 //! through `PYTHONPATH`) that deselects exact node ids: pytest's own
 //! `--deselect` matches prefixes, so it would also drop `test_x2` with
-//! `test_x`.
+//! `test_x`. The same plugin narrows a folder named in place of a path
+//! pytest refuses ([`super::pytest_brackets`]).
 
 use std::path::Path;
 
 use super::pytest_args;
+use super::pytest_brackets::{self, Keep};
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     create_parent_dir, events_path, finish, insert_before_terminator, path_arg, split_base,
 };
 
-/// The plugin's source, its module name and the variable naming its list.
-const PLUGIN: &str = include_str!("pytest_deselect.py");
-const PLUGIN_MODULE: &str = "pitcrew_deselect";
+/// The select plugin's source, its module name and the variables naming
+/// its lists.
+const PLUGIN: &str = include_str!("pytest_select.py");
+const PLUGIN_MODULE: &str = "pitcrew_select";
 const DESELECT_ENV: &str = "PITCREW_DESELECT";
+const KEEP_ENV: &str = "PITCREW_KEEP";
 /// The reporter's source and its module name (its file is named by
 /// [`EVENTS_ENV`]).
 const REPORTER: &str = include_str!("pytest_events.py");
@@ -69,21 +73,16 @@ impl Runner for Pytest {
             REPORTER_MODULE.to_owned(),
             "--continue-on-collection-errors".to_owned(),
         ];
-        let mut deselect = None;
+        let mut select = Select::default();
         let scoped = |file: &str| pytest_args::scoped(file, &user_paths);
-        let items: Vec<String> = match selection {
-            Selection::Files(files) => files
-                .iter()
-                .flat_map(|f| scoped(f))
-                .map(|f| path_arg(&f))
-                .collect(),
-            Selection::Tests(tests) => node_ids(tests)?.iter().map(|id| path_arg(id)).collect(),
+        let mut items: Vec<String> = match selection {
+            Selection::Files(files) => files.iter().flat_map(|f| scoped(f)).collect(),
+            Selection::Tests(tests) => node_ids(tests)?,
             Selection::FileExcept { file, tests } => {
                 if !tests.is_empty() {
-                    deselect = Some(node_ids(tests)?);
-                    ours.extend(["-p".to_owned(), PLUGIN_MODULE.to_owned()]);
+                    select.deselect = Some(node_ids(tests)?);
                 }
-                scoped(file).iter().map(|f| path_arg(f)).collect()
+                scoped(file)
             }
             // pytest runs as shards of listed files, never as one pool.
             Selection::Discovered => {
@@ -93,9 +92,16 @@ impl Runner for Pytest {
         if items.iter().all(String::is_empty) {
             return Err(RunnerError::EmptySelection { runner: NAME });
         }
+        if let Some((args, keep)) = pytest_brackets::widen(&items) {
+            items = args;
+            select.keep = Some(keep);
+        }
+        if select.deselect.is_some() || select.keep.is_some() {
+            ours.extend(["-p".to_owned(), PLUGIN_MODULE.to_owned()]);
+        }
         let events = events_path(&junit);
-        let env = plugins(&junit, &events, deselect.as_deref())?;
-        ours.extend(items);
+        let env = plugins(&junit, &events, &select)?;
+        ours.extend(items.iter().map(|i| path_arg(i)));
         let args = insert_before_terminator(&args, &["--"], ours);
         finish(program, args, env, JunitSource::Events(events))
     }
@@ -117,14 +123,23 @@ fn node_ids(tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
         .collect()
 }
 
-/// Writes our plugins next to the report (the deselect plugin and its id
-/// list only when tests are left out) and returns the environment that
+/// What the select plugin is asked to do, when anything.
+#[derive(Default)]
+struct Select {
+    /// Node ids to leave out.
+    deselect: Option<Vec<String>>,
+    /// What a widened argument is narrowed back to.
+    keep: Option<Keep>,
+}
+
+/// Writes our plugins next to the report (the select plugin and its lists
+/// only when it has something to do) and returns the environment that
 /// loads them: the report's directory first on `PYTHONPATH` (ahead of the
-/// user's own entries), the events file and the list's path.
+/// user's own entries), the events file and the lists' paths.
 fn plugins(
     junit: &Path,
     events: &Path,
-    deselect: Option<&[String]>,
+    select: &Select,
 ) -> Result<Vec<(String, String)>, RunnerError> {
     create_parent_dir(junit)?;
     let dir = junit.parent().unwrap_or(Path::new("/"));
@@ -150,15 +165,24 @@ fn plugins(
         ("PYTHONPATH".to_owned(), text(&path)?),
         (EVENTS_ENV.to_owned(), text(events.as_os_str())?),
     ];
-    if let Some(ids) = deselect {
-        write(&dir.join(format!("{PLUGIN_MODULE}.py")), PLUGIN.as_bytes())?;
-        let mut list = junit.as_os_str().to_owned();
-        list.push(".deselect.json");
-        let list = std::path::PathBuf::from(list);
-        let json = serde_json::to_vec(ids)
-            .map_err(|e| RunnerError::io("cannot list the tests", e.into()))?;
-        write(&list, &json)?;
-        env.push((DESELECT_ENV.to_owned(), text(list.as_os_str())?));
+    if select.deselect.is_none() && select.keep.is_none() {
+        return Ok(env);
+    }
+    write(&dir.join(format!("{PLUGIN_MODULE}.py")), PLUGIN.as_bytes())?;
+    let mut list = |suffix: &str, json: serde_json::Result<Vec<u8>>, var: &str| {
+        let mut path = junit.as_os_str().to_owned();
+        path.push(suffix);
+        let path = std::path::PathBuf::from(path);
+        let json = json.map_err(|e| RunnerError::io("cannot list the tests", e.into()))?;
+        write(&path, &json)?;
+        env.push((var.to_owned(), text(path.as_os_str())?));
+        Ok::<_, RunnerError>(())
+    };
+    if let Some(ids) = &select.deselect {
+        list(".deselect.json", serde_json::to_vec(ids), DESELECT_ENV)?;
+    }
+    if let Some(keep) = &select.keep {
+        list(".keep.json", serde_json::to_vec(keep), KEEP_ENV)?;
     }
     Ok(env)
 }
@@ -360,7 +384,7 @@ mod tests {
                 "pitcrew_pytest",
                 "--continue-on-collection-errors",
                 "-p",
-                "pitcrew_deselect",
+                "pitcrew_select",
                 "tests/test_slow.py"
             ])[..]
         );
@@ -381,7 +405,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            std::fs::read_to_string(out.join("pitcrew_deselect.py")).unwrap(),
+            std::fs::read_to_string(out.join("pitcrew_select.py")).unwrap(),
             PLUGIN
         );
         // Nothing to leave out: no plugin.
@@ -395,7 +419,7 @@ mod tests {
                 &junit,
             )
             .unwrap();
-        assert!(!whole.args.contains(&"pitcrew_deselect".to_owned()));
+        assert!(!whole.args.contains(&"pitcrew_select".to_owned()));
         assert_eq!(
             super::super::test_support::env_of(&whole, DESELECT_ENV),
             None

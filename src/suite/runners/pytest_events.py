@@ -80,10 +80,14 @@ class _Reporter:
         except ValueError:
             relative = path
         relative = relative.replace(os.sep, "/")
-        # As pytest's JUnit does: parameters may contain "::".
-        address, bracket, params = nodeid.partition("[")
-        parts = address.split("::")
-        parts[-1] += bracket + params
+        # As pytest's JUnit does: parameters may contain "::". The file's
+        # own path may contain "[" too (`tests/[v1]/test_x.py`).
+        head, sep, rest = nodeid.partition("::")
+        parts = [head]
+        if sep:
+            address, bracket, params = rest.partition("[")
+            parts += address.split("::")
+            parts[-1] += bracket + params
         module = relative[:-3] if relative.endswith(".py") else relative
         classes = [p for p in parts[1:-1] if p and p != "()"]
         classname = ".".join([module.replace("/", ".")] + classes)

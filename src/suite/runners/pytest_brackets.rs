@@ -1,0 +1,165 @@
+//! Planned paths pytest's command line refuses.
+//!
+//! pytest 9 reads a `[` before any `::` in an argument as parametrization
+//! and stops ("path cannot contain [] parametrization"), so a test file in
+//! `tests/[v1]/` that pytest collects from its folder cannot be named. Such
+//! a shard names the nearest bracket-free ancestor folder instead, and a
+//! keep list narrows the collection back to the plan (`pytest_select.py`):
+//! other paths under that folder are not even collected, so their import
+//! errors stay out of the shard.
+
+use serde::Serialize;
+
+/// What the select plugin keeps when the arguments were widened.
+#[derive(Debug, PartialEq, Serialize)]
+pub(super) struct Keep {
+    /// Every planned file (collection stops at every other path).
+    files: Vec<String>,
+    /// Files planned whole.
+    whole: Vec<String>,
+    /// Tests planned by node id.
+    ids: Vec<String>,
+}
+
+/// The arguments that say the same selection as `items`, and the keep list
+/// that narrows them; `None` when pytest takes `items` as they are.
+pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
+    if !items.iter().any(|i| refused(i)) {
+        return None;
+    }
+    let mut keep = Keep {
+        files: Vec::new(),
+        whole: Vec::new(),
+        ids: Vec::new(),
+    };
+    let mut args: Vec<String> = Vec::new();
+    for item in items {
+        let item = item.strip_prefix("./").unwrap_or(item);
+        let (file, id) = match item.split_once("::") {
+            Some((file, _)) => (file, true),
+            None => (item, false),
+        };
+        push_new(&mut keep.files, file);
+        push_new(if id { &mut keep.ids } else { &mut keep.whole }, item);
+        push_new(
+            &mut args,
+            if refused(item) {
+                bracket_free_ancestor(file)
+            } else {
+                item
+            },
+        );
+    }
+    // An argument inside a widened folder is already collected from it;
+    // naming it again would run its tests twice.
+    let folders: Vec<String> = items
+        .iter()
+        .filter(|i| refused(i))
+        .map(|i| bracket_free_ancestor(i).to_owned())
+        .collect();
+    args.retain(|arg| {
+        let path = arg.split_once("::").map_or(arg.as_str(), |(f, _)| f);
+        !folders.iter().any(|folder| inside(path, folder))
+    });
+    Some((args, keep))
+}
+
+/// Whether pytest refuses `item`: a `[` comes before any `::`.
+fn refused(item: &str) -> bool {
+    match item.split_once('[') {
+        Some((before, _)) => !before.contains("::"),
+        None => false,
+    }
+}
+
+/// The folder made of the path's components before the first one with a
+/// `[` (`.` when that is the first).
+fn bracket_free_ancestor(path: &str) -> &str {
+    let path = path.split_once("::").map_or(path, |(f, _)| f);
+    let Some(bracket) = path.find('[') else {
+        return path;
+    };
+    match path[..bracket].rfind('/') {
+        Some(0) => "/",
+        Some(slash) => &path[..slash],
+        None => ".",
+    }
+}
+
+/// Whether `path` lies strictly inside `folder`.
+fn inside(path: &str, folder: &str) -> bool {
+    if path == folder {
+        return false;
+    }
+    if folder == "." {
+        return !path.starts_with('/') && !path.starts_with("../") && path != "..";
+    }
+    std::path::Path::new(path).starts_with(folder)
+}
+
+fn push_new(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|i| i == item) {
+        list.push(item.to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|i| (*i).to_owned()).collect()
+    }
+
+    #[test]
+    fn paths_pytest_takes_are_left_alone() {
+        for items in [
+            &["tests/test_a.py", "tests/test_b.py::test_x[1-[2]]"][..],
+            &["tests/test_a.py::TestK::test_y[a b]"][..],
+            &[][..],
+        ] {
+            assert_eq!(widen(&strings(items)), None, "{items:?}");
+        }
+    }
+
+    #[test]
+    fn a_bracketed_folder_is_named_by_its_bracket_free_ancestor() {
+        let (args, keep) = widen(&strings(&[
+            "tests/[v1]/test_x.py",
+            "./tests/test_y.py",
+            "other/test_z.py",
+            "tests/[v2]/sub/test_w.py::test_p[1]",
+        ]))
+        .unwrap();
+        // tests/test_y.py is collected from `tests`, once.
+        assert_eq!(args, strings(&["tests", "other/test_z.py"]));
+        assert_eq!(
+            keep,
+            Keep {
+                files: strings(&[
+                    "tests/[v1]/test_x.py",
+                    "tests/test_y.py",
+                    "other/test_z.py",
+                    "tests/[v2]/sub/test_w.py",
+                ]),
+                whole: strings(&["tests/[v1]/test_x.py", "tests/test_y.py", "other/test_z.py"]),
+                ids: strings(&["tests/[v2]/sub/test_w.py::test_p[1]"]),
+            }
+        );
+    }
+
+    #[test]
+    fn a_bracket_at_the_top_widens_to_the_start_folder() {
+        let (args, _) = widen(&strings(&[
+            "[v1]/test_x.py",
+            "tests/test_y.py::test_q",
+            "../shared/test_s.py",
+        ]))
+        .unwrap();
+        assert_eq!(args, strings(&[".", "../shared/test_s.py"]));
+        let (args, _) = widen(&strings(&["/abs/[v1]/test_x.py"])).unwrap();
+        assert_eq!(args, strings(&["/abs"]));
+        let (args, _) = widen(&strings(&["/[v1]/test_x.py"])).unwrap();
+        assert_eq!(args, strings(&["/"]));
+    }
+}
