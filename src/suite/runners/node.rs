@@ -85,12 +85,18 @@ impl Runner for Node {
         // Options go where node's own options end; files go last.
         let node_at = detect::locate(base)
             .filter(|f| f.kind == detect::Kind::Node)
-            .map_or(0, |f| f.index);
-        let at = detect::node_options_end(base, node_at);
+            .map(|f| f.index);
+        let at = detect::node_options_end(base, node_at.unwrap_or(0));
         let mut words = Vec::with_capacity(base.len() + options.len() + files.len());
         words.extend_from_slice(&base[..at]);
         words.extend(options);
-        words.extend_from_slice(&base[at..]);
+        // After `node [options] --test`, every word is a test file, folder
+        // or glob of the user's: they scoped the listing, and the shard's
+        // files take their place (kept, node would run all of them in every
+        // shard). Behind a command pitcrew cannot read, they stay.
+        if node_at.is_none() {
+            words.extend_from_slice(&base[at..]);
+        }
         words.extend(files.iter().map(|f| path_arg(f)));
         finish(
             program,
@@ -269,23 +275,31 @@ mod tests {
         );
     }
 
+    /// The user's own files, folders and globs scoped the listing; each
+    /// shard runs its own files only, never all of the user's again.
     #[test]
-    fn options_go_before_positionals_already_in_the_base() {
-        let files = argv(&["t.mjs"]);
-        let inv = runner()
-            .invocation(
-                &argv(&["node", "--test", "setup.mjs"]),
-                &Selection::Files(&files),
-                &std::env::temp_dir().join("pitcrew-node-test/j.xml"),
-            )
-            .unwrap();
-        assert_eq!(inv.args[0], "--test");
-        assert!(
-            inv.args[1].starts_with("--test-reporter=/"),
-            "{:?}",
-            inv.args
-        );
-        assert_eq!(&inv.args[5..], &argv(&["setup.mjs", "t.mjs"])[..]);
+    fn the_users_test_paths_give_way_to_the_shards_files() {
+        let files = argv(&["test/t.mjs"]);
+        for base in [
+            &["node", "--test", "test/a.mjs", "test/t.mjs"][..],
+            &["node", "--test", "test/"][..],
+            &["node", "--test", "--", "test/**/*.mjs"][..],
+        ] {
+            let inv = runner()
+                .invocation(
+                    &argv(base),
+                    &Selection::Files(&files),
+                    &std::env::temp_dir().join("pitcrew-node-test/j.xml"),
+                )
+                .unwrap();
+            assert_eq!(inv.args[0], "--test");
+            assert!(
+                inv.args[1].starts_with("--test-reporter=/"),
+                "{:?}",
+                inv.args
+            );
+            assert_eq!(&inv.args[5..], &argv(&["test/t.mjs"])[..], "{base:?}");
+        }
     }
 
     #[test]
