@@ -129,6 +129,59 @@ fn node_same_names_in_describe_blocks_and_loops_are_distinct_tests() {
     assert_eq!(summary(&merged), (7, 6, 1, 0), "{}", merged["tests"]);
 }
 
+/// `node --test test/a.test.mjs test/b.test.mjs` (or a folder) names the
+/// tests: each shard runs its own files, never all of them again (two
+/// copies of a test holding one port fail where node alone passes).
+#[test]
+fn node_files_named_in_the_command_run_once_each() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let body = |name: &str| {
+        format!(
+            "import {{ test }} from 'node:test';\nimport {{ appendFileSync }} from 'node:fs';\n\
+             test('{name}', () => {{ appendFileSync('runs.log', '{name}\\n'); }});\n"
+        )
+    };
+    write_tree(
+        dir.path(),
+        &[
+            ("test/a.test.mjs", &body("a")),
+            ("test/b.test.mjs", &body("b")),
+        ],
+    );
+    for named in [&["test/a.test.mjs", "test/b.test.mjs"][..], &["test/"][..]] {
+        let _ = fs::remove_file(dir.path().join("runs.log"));
+        let mut args = vec![
+            "test",
+            "--shards",
+            "2",
+            "--retries",
+            "0",
+            "--",
+            "node",
+            "--test",
+        ];
+        args.extend_from_slice(named);
+        let out = pitcrew(&args, dir.path());
+        assert_eq!(out.status.code(), Some(0), "{named:?}: {}", text(&out));
+        let mut runs: Vec<String> = fs::read_to_string(dir.path().join("runs.log"))
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        runs.sort();
+        assert_eq!(
+            runs,
+            ["a", "b"],
+            "{named:?}: each file once: {}",
+            text(&out)
+        );
+        assert_eq!(summary(&merged_results(dir.path())), (2, 2, 0, 0));
+    }
+}
+
 #[test]
 fn node_only_a_real_rerun_makes_a_test_flaky() {
     if !has_node() {
@@ -1086,6 +1139,66 @@ fn go_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(outcome_of(&merged, "TestZHangs"), ["failed"], "{merged:#}");
     assert_timed_out(&merged, "TestZHangs");
     assert_eq!(summary(&merged).0, 3, "{merged:#}");
+}
+
+/// go ends a package at a panic (and after the first failure under
+/// `-failfast`): its later tests never run and go names none of them. A
+/// retry that turns the panicking test flaky must not pass the run: the
+/// tests go never started are named as never ran and run again, where the
+/// real failure among them fails the run.
+#[test]
+fn go_tests_after_a_panic_or_failfast_are_named_and_run_again() {
+    if !has_go() {
+        return;
+    }
+    for (flags, first) in [
+        (&[][..], "panic(\"first run\")"),
+        (&["-failfast"][..], "t.Fatal(\"first run\")"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("go.mod"), "module example.com/pn\n\ngo 1.18\n").unwrap();
+        fs::write(
+            root.join("a_test.go"),
+            format!(
+                "package pn\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n\
+                 func TestAOnce(t *testing.T) {{\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {{\n\t\t{first}\n\t}}\n}}\n\n\
+                 func TestBRealFailure(t *testing.T) {{ t.Fatal(\"a real failure\") }}\n\n\
+                 func TestCPasses(t *testing.T) {{}}\n"
+            ),
+        )
+        .unwrap();
+        let cache = root.join(".gocache");
+        for retries in ["1", "0"] {
+            let out = common::cli::command(root)
+                .env("GOCACHE", &cache)
+                .args(["test", "--shards", "1", "--retries", retries])
+                .args(["--", "go", "test"])
+                .args(flags)
+                .arg("./...")
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{flags:?}: {}", text(&out));
+            let merged = merged_results(root);
+            assert_eq!(summary(&merged).0, 3, "{flags:?}: {merged:#}");
+            assert_eq!(
+                outcome_of(&merged, "TestBRealFailure"),
+                ["failed"],
+                "{flags:?}: {merged:#}"
+            );
+            if retries == "1" {
+                assert_eq!(outcome_of(&merged, "TestAOnce"), ["flaky"], "{merged:#}");
+            }
+            // Under -failfast the retry stops at the real failure again:
+            // TestCPasses never runs, as under go itself, and says so.
+            if retries == "1" && flags.is_empty() {
+                assert_eq!(outcome_of(&merged, "TestCPasses"), ["passed"], "{merged:#}");
+            } else {
+                let never = test_named(&merged, "TestCPasses");
+                assert_eq!(never["failure"]["failure_type"], "never-ran", "{never}");
+            }
+        }
+    }
 }
 
 /// A package check after the tests (`goleak.VerifyTestMain`) fails the

@@ -699,6 +699,60 @@ fn go_list(base: &[String]) -> Vec<String> {
     argv
 }
 
+/// The top-level tests (examples and fuzz targets included, benchmarks
+/// not: they run only under `-bench`) that `go test` would run in each of
+/// `packages` (import paths), by `go test -list` with the command's build
+/// flags and its `-run` (its first element: `-list` sees top-level names
+/// only), as `(package, test)` pairs. None when the command is not `go
+/// test` itself (a wrapper), or names `-skip`, which `-list` does not read.
+pub fn go_tests(
+    base: &[String],
+    root: &Path,
+    packages: &[String],
+) -> Result<Option<Vec<(String, String)>>, CollectError> {
+    let Some((program, rest)) = base.split_first() else {
+        return Ok(None);
+    };
+    let (before, args) = go_args::after_test(rest);
+    if before.last().map(String::as_str) != Some("test") || args.flag_value("skip").is_some() {
+        return Ok(None);
+    }
+    let pattern = args.flag_value("run").map_or_else(
+        || ".".to_owned(),
+        |run| run.split('/').next().unwrap_or_default().to_owned(),
+    );
+    let mut argv = vec![program.clone()];
+    argv.extend(before.iter().cloned());
+    argv.push(format!("-list={pattern}"));
+    argv.extend(args.listing_flags());
+    argv.extend(packages.iter().cloned());
+    let out = run(argv, root, &[])?;
+    Ok(Some(parse_go_test_list(&out.stdout)))
+}
+
+/// `go test -list` output: each package's names, then its `ok  \tpath\t…`
+/// line.
+fn parse_go_test_list(text: &str) -> Vec<(String, String)> {
+    let mut tests = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let mut fields = line.split_whitespace();
+        match (fields.next(), fields.next()) {
+            (Some("ok" | "FAIL" | "?"), Some(package)) => {
+                tests.extend(
+                    names
+                        .drain(..)
+                        .filter(|n| !n.starts_with("Benchmark"))
+                        .map(|n| (package.to_owned(), n.to_owned())),
+                );
+            }
+            (Some(name), None) if !name.is_empty() => names.push(name),
+            _ => {}
+        }
+    }
+    tests
+}
+
 /// `go test` naming no package: go's current folder.
 fn go_names_no_package(base: &[String]) -> bool {
     go_args::after_test_of_command(base).packages.is_empty()
@@ -858,6 +912,22 @@ mod cache;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_test_list_is_read_per_package_without_benchmarks() {
+        let text = "TestA\nExampleB\nBenchmarkC\nFuzzD\nok  \texample.com/m/a\t0.002s\n\
+                    TestE\nok  \texample.com/m/b\t(cached)\n?   \texample.com/m/c\t[no test files]\n";
+        let pair = |p: &str, t: &str| (p.to_owned(), t.to_owned());
+        assert_eq!(
+            parse_go_test_list(text),
+            [
+                pair("example.com/m/a", "TestA"),
+                pair("example.com/m/a", "ExampleB"),
+                pair("example.com/m/a", "FuzzD"),
+                pair("example.com/m/b", "TestE"),
+            ]
+        );
+    }
 
     use crate::suite::discover::tests::tree;
     use crate::suite::runners::test_support::argv;

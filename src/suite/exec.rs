@@ -483,7 +483,19 @@ fn run_selection(
         .runner
         .invocation(shard.base, selection, junit_path)
         .map_err(cannot_start)?;
-    attempt(shard, &invocation, 1)
+    let mut cases = attempt(shard, &invocation, 1)?;
+    if matches!(invocation.junit, JunitSource::ConvertGoJson)
+        && let Selection::Files(packages) = selection
+    {
+        let unrun = super::go_unrun::unrun(shard.base, shard.dir, packages, &cases);
+        cases.extend(unrun.into_iter().map(|(package, test)| {
+            never_ran(
+                events::bare_case((None, package, test)),
+                "its package stopped before it (a panic, -failfast, or the timeout)",
+            )
+        }));
+    }
+    Ok(cases)
 }
 
 /// Whether `case` is `test` (by its testcase names).

@@ -7,6 +7,7 @@ pub mod discover;
 pub mod exec;
 pub mod executor;
 pub mod fold;
+mod go_unrun;
 pub mod jest_json;
 pub mod junit;
 pub mod junit_write;

@@ -508,6 +508,9 @@ enum Check {
     MsvcCode,
     /// `error TS` + four or five digits (tsc).
     TscCode,
+    /// A Go test log line's position: a file name before the pattern, a
+    /// line number and `: ` after it (`main_test.go:8: boom`).
+    GoTestLog,
     /// Four or five digits and `)` after the pattern: the editor's form
     /// of a tsc code (`… does not exist on type 'X'.ts(2551)`).
     TscCodeInParens,
@@ -1658,6 +1661,13 @@ const RULES: &[Rule] = &[
     r("_test.go:", C::Assertion, 0.82)
         .check(Check::GoTestLogExpect)
         .lang(L_GO),
+    // Any other test log line (`main_test.go:8: ABC Failed`, also pasted
+    // flattened onto one line): the test's own `t.Error`, so an assertion,
+    // but only when nothing else says why (a panic beside it is runtime).
+    r("_test.go:", C::Assertion, 0.6)
+        .tier(Tier::Weak)
+        .check(Check::GoTestLog)
+        .lang(L_GO),
     r("DID NOT RAISE", C::Assertion, 0.92).lang(L_PY),
     // Coverage gates: the suite's own expectation on itself (coverage.py's
     // `Coverage failure: total of 59 is less than fail-under=90`, also
@@ -2113,6 +2123,30 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 .take_while(|b| b.is_ascii_digit())
                 .count();
             digits == 4 || digits == 5
+        }
+        Check::GoTestLog => {
+            let name = t[..start]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            let rest = &t[end.min(t.len())..];
+            let digits = rest
+                .iter()
+                .take(7)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            // Go indents log lines: the name starts a line, follows a tab
+            // or two spaces (also on a line flattened by the paste), or
+            // opens a `go test -json` output string; prose (`see
+            // calc_test.go:7: …`) is none of these.
+            let before = &t[..start - name];
+            let indented = before.is_empty()
+                || before.ends_with(b"\n")
+                || before.ends_with(b"\t")
+                || before.ends_with(b"  ")
+                || before.ends_with(b"\"");
+            name > 0 && indented && digits > 0 && rest[digits..].starts_with(b": ")
         }
         Check::TscCodeInParens => {
             let rest = &t[end.min(t.len())..];
@@ -3606,6 +3640,18 @@ mod tests {
             (
                 "warning: error: unable to download 'https://c.org/nar/a.nar.zst': HTTP error 500",
                 Category::Network,
+            ),
+            (
+                "=== RUN   Test_run --- FAIL: Test_run (0.00s)     main_test.go:8: ABC Failed",
+                Category::Assertion,
+            ),
+            (
+                "--- FAIL: TestGet (0.00s)\n    get_test.go:20: dial tcp 127.0.0.1:9: connect: connection refused",
+                Category::Network,
+            ),
+            (
+                "--- FAIL: TestX (0.00s)\n    x_test.go:5: starting\npanic: runtime error: index out of range [3] with length 3",
+                Category::Runtime,
             ),
             (
                 "[ERROR] Failed to execute goal io.x:x-maven-plugin:0.3.0-SNAPSHOT:compile on project demo: Cannot find the plugin org.apache.maven.plugins:maven-compiler-plugin",
