@@ -330,6 +330,14 @@ fn pytest_test_files_in_a_bracketed_folder_run_and_retry() {
                 "tests/other/test_broken.py",
                 "import no_such_module_here\ndef test_z(): pass\n",
             ),
+            // Test data the project keeps out of collection: pytest alone
+            // never loads its conftest, so neither may the shard naming
+            // `tests` in place of `tests/[v1]/…`.
+            ("tests/conftest.py", "collect_ignore = ['testdata']\n"),
+            (
+                "tests/testdata/conftest.py",
+                "raise RuntimeError('an ignored conftest was loaded')\n",
+            ),
         ],
     );
     for shards in ["1", "3"] {
@@ -365,6 +373,56 @@ fn pytest_test_files_in_a_bracketed_folder_run_and_retry() {
             text(&out)
         );
     }
+}
+
+/// The user's own node ids, beside a bracketed folder pitcrew names by its
+/// ancestor, select as pytest's do: a test's every parameter, a class's
+/// every test.
+#[test]
+fn pytest_the_users_ids_beside_a_bracketed_folder_select_as_pytest_does() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_a.py",
+                "import pytest\n@pytest.mark.parametrize('n', [1, 2])\ndef test_one(n): assert n == 1\n\
+                 def test_other(): pass\nclass TestK:\n    def test_m(self): pass\n",
+            ),
+            ("tests/sub/[v1]/test_x.py", "def test_x(): pass\n"),
+        ],
+    );
+    let out = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "1",
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "tests/test_a.py::test_one",
+            "tests/test_a.py::TestK",
+            "tests/sub",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let mut got = tests(&merged_results(dir.path()));
+    got.sort();
+    let want = [
+        ("tests.sub.[v1].test_x", "test_x", "passed"),
+        ("tests.test_a", "test_one[1]", "passed"),
+        ("tests.test_a", "test_one[2]", "failed"),
+        ("tests.test_a.TestK", "test_m", "passed"),
+    ]
+    .map(|(c, n, o)| (c.to_owned(), n.to_owned(), o.to_owned()));
+    assert_eq!(got, want, "{}", text(&out));
 }
 
 /// pytest 9's subtests: a skipped subtest leaves its passing test passed

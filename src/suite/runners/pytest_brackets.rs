@@ -22,9 +22,21 @@ pub(super) struct Keep {
 }
 
 /// The arguments that say the same selection as `items`, and the keep list
-/// that narrows them; `None` when pytest takes `items` as they are.
+/// that narrows them; `None` when pytest takes `items` as they are, or when
+/// a folder to name would lie outside the start folder (`../[v1]/…`): pytest
+/// looks for its configuration and rootdir from its arguments, so such a
+/// folder could change them, and the path is left for pytest to refuse.
 pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
-    if !items.iter().any(|i| refused(i)) {
+    let items: Vec<&str> = items
+        .iter()
+        .map(|i| i.strip_prefix("./").unwrap_or(i))
+        .collect();
+    let folders: Vec<&str> = items
+        .iter()
+        .filter(|i| refused(i))
+        .map(|i| bracket_free_ancestor(i))
+        .collect();
+    if folders.is_empty() || !folders.iter().all(|f| within_start(f)) {
         return None;
     }
     let mut keep = Keep {
@@ -33,8 +45,7 @@ pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
         ids: Vec::new(),
     };
     let mut args: Vec<String> = Vec::new();
-    for item in items {
-        let item = item.strip_prefix("./").unwrap_or(item);
+    for &item in &items {
         let (file, id) = match item.split_once("::") {
             Some((file, _)) => (file, true),
             None => (item, false),
@@ -52,11 +63,6 @@ pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
     }
     // An argument inside a widened folder is already collected from it;
     // naming it again would run its tests twice.
-    let folders: Vec<String> = items
-        .iter()
-        .filter(|i| refused(i))
-        .map(|i| bracket_free_ancestor(i).to_owned())
-        .collect();
     args.retain(|arg| {
         let path = arg.split_once("::").map_or(arg.as_str(), |(f, _)| f);
         !folders.iter().any(|folder| inside(path, folder))
@@ -92,9 +98,20 @@ fn inside(path: &str, folder: &str) -> bool {
         return false;
     }
     if folder == "." {
-        return !path.starts_with('/') && !path.starts_with("../") && path != "..";
+        return within_start(path);
     }
     std::path::Path::new(path).starts_with(folder)
+}
+
+/// Whether a relative `path` stays in the start folder: no root, drive or
+/// `..` (`C:/x` and `/x` do not).
+fn within_start(path: &str) -> bool {
+    use std::path::Component;
+    let drive = path.as_bytes().get(1) == Some(&b':');
+    !drive
+        && std::path::Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 fn push_new(list: &mut Vec<String>, item: &str) {
@@ -157,9 +174,23 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(args, strings(&[".", "../shared/test_s.py"]));
-        let (args, _) = widen(&strings(&["/abs/[v1]/test_x.py"])).unwrap();
-        assert_eq!(args, strings(&["/abs"]));
-        let (args, _) = widen(&strings(&["/[v1]/test_x.py"])).unwrap();
-        assert_eq!(args, strings(&["/"]));
+        let (args, _) = widen(&strings(&["./tests/[v1]/test_x.py", "./tests/test_y.py"])).unwrap();
+        assert_eq!(args, strings(&["tests"]));
+    }
+
+    /// A folder above or outside the start folder could change pytest's
+    /// rootdir and configuration: such a path is left as it is.
+    #[test]
+    fn no_folder_outside_the_start_folder_is_named() {
+        for item in [
+            "/abs/[v1]/test_x.py",
+            "/[v1]/test_x.py",
+            "../[v1]/test_x.py",
+            "../x/[v1]/test_x.py",
+            "C:/[v1]/test_x.py",
+            "tests/../../[v1]/test_x.py",
+        ] {
+            assert_eq!(widen(&strings(&[item, "tests/test_y.py"])), None, "{item}");
+        }
     }
 }
