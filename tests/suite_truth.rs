@@ -682,6 +682,14 @@ def test_db(): pass\n";
         "{}",
         merged["tests"]
     );
+    // Alone in a shard, that module makes pytest exit 5 ("no tests
+    // collected"): the suite is still green.
+    let out = pitcrew(
+        &["test", "--shards", "2", "--", "python3", "-m", "pytest"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged_results(dir.path())), (2, 1, 0, 0));
 }
 
 /// A test module that cannot be imported: pytest's listing exits 2 after a

@@ -875,7 +875,10 @@ fn attempt(
     // as a case of its own (go's package, node's and vitest's unhandled
     // errors) or say so (pytest's `verdict`, above).
     let failed = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
-    if !status.success() && attempt == 1 && !cases.iter().any(failed) {
+    let nothing_to_run = status
+        .code()
+        .is_some_and(|code| shard.runner.nothing_to_run(code, &cases));
+    if !status.success() && attempt == 1 && !cases.iter().any(failed) && !nothing_to_run {
         let message = || {
             format!(
                 "`{}` failed ({status}) though every test it reported passed: a check of its own (a coverage threshold, a hook); its output is in the shard's log",

@@ -324,6 +324,13 @@ pub trait Runner: Send + Sync {
     fn reports_when_stopped(&self) -> bool {
         false
     }
+    /// Whether the runner's exit `code` says only that this shard held no
+    /// test to run, which the cases it reported (all skipped) confirm: a
+    /// shard of one module that skips itself at import (pytest's 5, "no
+    /// tests collected"), which the whole suite run at once would not fail.
+    fn nothing_to_run(&self, _code: i32, _cases: &[crate::suite::junit::TestCase]) -> bool {
+        false
+    }
     /// In a report written after the request to stop, whether `case` is a
     /// test that was running and was stopped by it.
     fn was_stopped(&self, _case: &crate::suite::junit::TestCase) -> bool {
