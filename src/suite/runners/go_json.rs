@@ -357,12 +357,29 @@ fn read_stream(mut input: impl BufRead) -> Result<Stream, RunnerError> {
         match serde_json::from_str::<Event>(trimmed) {
             Ok(event) if !event.action.is_empty() => stream.apply(event),
             _ => {
+                // go before 1.24 names a package that did not compile only
+                // in such a line (`FAIL\tpkg [build failed]`), beside the
+                // other packages' JSON.
+                if let Some(package) = failed_build_line(trimmed)
+                    && !stream.build_failed.iter().any(|p| p == package)
+                {
+                    stream.build_failed.push(package.to_owned());
+                }
                 stream.stray.push(trimmed);
                 stream.stray.push("\n");
             }
         }
     }
     Ok(stream)
+}
+
+/// The package of go's plain `FAIL\t<package> [build failed]` (or `[setup
+/// failed]`) line.
+fn failed_build_line(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("FAIL")?;
+    let rest = rest.strip_prefix(['\t', ' '])?.trim_start();
+    let (package, verdict) = rest.split_once(' ')?;
+    matches!(verdict.trim(), "[build failed]" | "[setup failed]").then_some(package)
 }
 
 /// Counts for a `<testsuite>` or `<testsuites>`.
@@ -450,7 +467,7 @@ fn render(stream: &Stream) -> String {
     }
 
     // A stream with no package at all: keep whatever it said.
-    if stream.packages.is_empty() && !stream.stray.is_empty() {
+    if stream.packages.is_empty() && stream.build_failed.is_empty() && !stream.stray.is_empty() {
         let counts = Counts {
             tests: 1,
             errors: 1,
@@ -1026,6 +1043,31 @@ FAIL	example.com/m/new [build failed]
             xml.contains(r#"tests="0" failures="0" errors="0""#),
             "{xml}"
         );
+    }
+
+    /// go before 1.24: a package that did not compile is only a plain
+    /// line beside the other packages' JSON, and still a failed case.
+    #[test]
+    fn a_plain_build_failure_line_beside_json_is_the_packages_failure() {
+        let stream = "FAIL\texample.com/bf/broken [build failed]\n\
+            {\"Action\":\"run\",\"Package\":\"example.com/bf/ok\",\"Test\":\"TestOK\"}\n\
+            {\"Action\":\"pass\",\"Package\":\"example.com/bf/ok\",\"Test\":\"TestOK\",\"Elapsed\":0}\n\
+            {\"Action\":\"pass\",\"Package\":\"example.com/bf/ok\",\"Elapsed\":0}\n";
+        let xml = convert(stream);
+        assert!(
+            xml.contains(
+                r#"<testsuite name="example.com/bf/broken" tests="1" failures="0" errors="1""#
+            ),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"type="build failed""#), "{xml}");
+        assert!(xml.contains(r#"name="TestOK""#), "{xml}");
+        assert_eq!(
+            failed_build_line("FAIL example.com/x [setup failed]"),
+            Some("example.com/x")
+        );
+        assert_eq!(failed_build_line("FAIL\texample.com/x\t0.01s"), None);
+        assert_eq!(failed_build_line("FAILED x [build failed]"), None);
     }
 
     #[test]
