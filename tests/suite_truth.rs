@@ -659,6 +659,27 @@ collect_ignore = [] if os.environ.get('PITCREW_PROBE_INTEGRATION') else ['tests/
 
 /// A module skipped as it is collected is one skipped test, as pytest
 /// counts it and names it in its JUnit (no class, the dotted module).
+/// A missing fixture's error says so (pytest's words), not only where the
+/// test is.
+#[test]
+fn pytest_a_missing_fixture_says_so() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[("tests/test_fixture.py", "def test_needs(benchmark): pass\n")],
+    );
+    let (out, merged) = local_test(dir.path(), &["--", "python3", "-m", "pytest"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let needs = test_named(&merged, "test_needs");
+    assert_eq!(
+        needs["failure"]["message"], "fixture 'benchmark' not found",
+        "{needs}"
+    );
+}
+
 #[test]
 fn pytest_a_module_skipped_at_collection_is_a_skipped_test() {
     if !has_pytest() {

@@ -190,6 +190,11 @@ def _why(report):
         details = report.longreprtext
     except Exception:  # noqa: BLE001 - a report we can't render is still a result
         details = str(longrepr)
+    # A missing fixture's report has no crash line, and its text ends with
+    # the test's location: pytest's own words are its `errorstring`.
+    errorstring = getattr(longrepr, "errorstring", None)
+    if not message and isinstance(errorstring, str) and errorstring.strip():
+        message = errorstring.strip().splitlines()[0]
     if not message and details:
         message = details.strip().splitlines()[-1] if details.strip() else None
     # As pitcrew keeps a message: a record past its line limit is lost
