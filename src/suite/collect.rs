@@ -680,15 +680,24 @@ fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError
 /// those with test files, as import paths (the adapter's items, and the
 /// classnames in go's converted JUnit).
 fn go_list(base: &[String]) -> Vec<String> {
-    let program = base.first().cloned().unwrap_or_else(|| "go".into());
-    let args = go_args::after_test_of_command(base);
+    let (program, rest) = base
+        .split_first()
+        .map_or(("go", &[][..]), |(p, rest)| (p.as_str(), rest));
+    let (before, args) = go_args::after_test(rest);
+    // go's own flags before `test` (`go -C sub test`) decide where it
+    // lists, as they decide where it tests.
+    let global = before
+        .strip_suffix(&["test".to_owned()])
+        .unwrap_or_default();
     let mut packages = args.packages.clone();
     // As go reads it: `go test` alone tests the package in the current
     // folder, not the module's every package (`./...`).
     if packages.is_empty() {
         packages.push(".".into());
     }
-    let mut argv = vec![program, "list".into()];
+    let mut argv = vec![program.to_owned()];
+    argv.extend(global.iter().cloned());
+    argv.push("list".into());
     // `-tags` and the module flags decide which files and packages exist.
     argv.extend(args.listing_flags());
     argv.extend([
@@ -1055,6 +1064,11 @@ mod tests {
             argv(&["./pkg/..."])
         );
         assert_eq!(go_list(&argv(&["go", "test"]))[4..], argv(&["."]));
+        // `go -C sub test` lists where it tests, as `go test` itself.
+        assert_eq!(
+            go_list(&argv(&["go", "-C", "sub", "test", "./..."]))[..4],
+            argv(&["go", "-C", "sub", "list"])
+        );
         // A flag's value is no package, and `-tags` decides which test
         // files exist (`//go:build integ`).
         assert_eq!(
