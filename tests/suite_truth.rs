@@ -749,6 +749,43 @@ fn pytest_a_module_that_imports_on_a_retry_is_flaky_and_keeps_its_tests() {
     assert_eq!(merged["problems"], json!([]), "{merged:#}");
 }
 
+/// A retry that asks for a node id that is gone (a parameter id that
+/// differs every session) made pytest refuse the whole retry: the other
+/// failed test was never re-run (a flaky test stayed failed), and the
+/// refusal was a shard problem beside the failure.
+#[test]
+fn pytest_a_retry_id_that_is_gone_stays_failed_and_spares_the_others() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_ids.py",
+            "import os, pytest, uuid\n\
+@pytest.mark.parametrize('run', [uuid.uuid4().hex[:8]])\n\
+def test_new_id_each_session(run): assert 0, 'a real failure'\n\
+def test_flaky(): assert os.environ.get('PITCREW_ATTEMPT') != '1'\n\
+def test_ok(): pass\n",
+        )],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcome_of(&merged, "test_flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_ok"), ["passed"]);
+    let gone: Vec<_> = tests(&merged)
+        .into_iter()
+        .filter(|(_, name, _)| name.starts_with("test_new_id_each_session["))
+        .map(|(_, _, outcome)| outcome)
+        .collect();
+    assert_eq!(gone, ["failed"], "{merged:#}");
+    assert_eq!(merged["problems"], json!([]), "{merged:#}");
+}
+
 /// A class that cannot be collected (`file.py::TestSuite`) failed the
 /// listing (exit 2), or at run time was no test's failure ("the runner
 /// failed though every test passed"). It is one errored test named by its

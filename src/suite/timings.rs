@@ -144,9 +144,12 @@ impl Stale {
         } else {
             String::new()
         };
-        let tests = if self.tests == 1 { "test" } else { "tests" };
+        let (tests, exist) = match self.tests {
+            1 => ("test", "exists"),
+            _ => ("tests", "exist"),
+        };
         Some(format!(
-            "{} {tests} in the timing history no longer exist ({what}: {}{tail})",
+            "{} {tests} in the timing history no longer {exist} ({what}: {}{tail})",
             self.tests,
             shown.join(", ")
         ))
