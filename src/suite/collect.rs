@@ -712,8 +712,10 @@ fn go_list(base: &[String]) -> Vec<String> {
 /// not: they run only under `-bench`) that `go test` would run in each of
 /// `packages` (import paths), by `go test -list` with the command's build
 /// flags and its `-run` (its first element: `-list` sees top-level names
-/// only), as `(package, test)` pairs. None when the command is not `go
-/// test` itself (a wrapper), or names `-skip`, which `-list` does not read.
+/// only), as `(package, test)` pairs, without those `-skip` names (which
+/// `-list` does not read). None when the command is not `go test` itself
+/// (a wrapper), or its `-skip` reaches subtests (`A/b`: `A` runs) or is no
+/// pattern this regex engine reads as go's would.
 pub fn go_tests(
     base: &[String],
     root: &Path,
@@ -723,9 +725,17 @@ pub fn go_tests(
         return Ok(None);
     };
     let (before, args) = go_args::after_test(rest);
-    if before.last().map(String::as_str) != Some("test") || args.flag_value("skip").is_some() {
+    if before.last().map(String::as_str) != Some("test") {
         return Ok(None);
     }
+    let skip = match args.flag_value("skip") {
+        None => None,
+        Some(skip) if skip.contains('/') => return Ok(None),
+        Some(skip) => match regex::Regex::new(&skip) {
+            Ok(skip) => Some(skip),
+            Err(_) => return Ok(None),
+        },
+    };
     let pattern = args.flag_value("run").map_or_else(
         || ".".to_owned(),
         |run| run.split('/').next().unwrap_or_default().to_owned(),
@@ -736,7 +746,11 @@ pub fn go_tests(
     argv.extend(args.listing_flags());
     argv.extend(packages.iter().cloned());
     let out = run(argv, root, &[])?;
-    Ok(Some(parse_go_test_list(&out.stdout)))
+    let mut tests = parse_go_test_list(&out.stdout);
+    if let Some(skip) = skip {
+        tests.retain(|(_, name)| !skip.is_match(name));
+    }
+    Ok(Some(tests))
 }
 
 /// `go test -list` output: each package's names, then its `ok  \tpath\t…`
@@ -936,6 +950,40 @@ mod tests {
                 pair("example.com/m/b", "TestE"),
             ]
         );
+    }
+
+    /// `-list` does not read `-skip`: the names it skips are dropped here,
+    /// and a `-skip` reaching subtests (`TestA/b` runs `TestA`) or no regex
+    /// turns the listing off. A fake go prints a fixed listing.
+    #[cfg(unix)]
+    #[test]
+    fn go_tests_drop_what_skip_names() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let go = dir.path().join("go");
+        std::fs::write(
+            &go,
+            "#!/bin/sh\nprintf 'TestKeep\\nTestSlowOne\\nExampleSlow\\nok  \\texample.com/m\\t0.1s\\n'\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let go = go.to_string_lossy().into_owned();
+        let list = |words: &[&str]| {
+            let mut command = vec![go.as_str(), "test"];
+            command.extend_from_slice(words);
+            go_tests(&argv(&command), dir.path(), &["example.com/m".to_owned()]).unwrap()
+        };
+        let names = |words: &[&str]| -> Vec<String> {
+            list(words).unwrap().into_iter().map(|(_, t)| t).collect()
+        };
+        assert_eq!(names(&[]), ["TestKeep", "TestSlowOne", "ExampleSlow"]);
+        assert_eq!(names(&["-skip", "Slow"]), ["TestKeep"]);
+        assert_eq!(
+            names(&["-skip=^TestSlowOne$", "-v"]),
+            ["TestKeep", "ExampleSlow"]
+        );
+        assert_eq!(list(&["-skip", "TestSlowOne/fast"]), None);
+        assert_eq!(list(&["-skip", "(unclosed"]), None);
     }
 
     use crate::suite::discover::tests::tree;
