@@ -585,7 +585,7 @@ fn report_a_junit_report_of_no_test_case_fails_the_run() {
         );
     }
     assert!(
-        text(&report).contains("1 tests: 1 passed"),
+        text(&report).contains("1 test: 1 passed"),
         "{}",
         text(&report)
     );

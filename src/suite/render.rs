@@ -130,13 +130,21 @@ pub fn durations(merged: &Merged) -> String {
     }
 }
 
+/// `1 test`, `26 tests`.
+pub fn tests_count(n: impl Into<u64>) -> String {
+    match n.into() {
+        1 => "1 test".to_owned(),
+        n => format!("{n} tests"),
+    }
+}
+
 /// `26 tests: 25 passed, 0 failed, 1 flaky, 0 skipped in 9.0 s wall (…)`:
 /// the terminal report's first line and the Action's `summary` output.
 pub fn summary_line(merged: &Merged) -> String {
     let s = &merged.summary;
     format!(
-        "{} tests: {} passed, {} failed{}, {} flaky, {} skipped in {}",
-        s.tests,
+        "{}: {} passed, {} failed{}, {} flaky, {} skipped in {}",
+        tests_count(s.tests),
         s.passed,
         s.failed,
         never_ran(merged),
@@ -234,7 +242,7 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
     } else {
         "❌"
     };
-    let _ = writeln!(out, "### {verdict} pitcrew: {} tests\n", s.tests);
+    let _ = writeln!(out, "### {verdict} pitcrew: {}\n", tests_count(s.tests));
     let _ = writeln!(out, "| passed | failed | flaky | skipped | duration |");
     let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
     let _ = writeln!(

@@ -74,10 +74,10 @@ fn runner_share(outcome: &ShardOutcome) -> Option<f64> {
 pub fn one_line(result: &ShardResult) -> String {
     let count = |o: FinalOutcome| result.tests.iter().filter(|t| t.outcome == o).count();
     let mut line = format!(
-        "shard {}/{}: {} tests, {} passed, {} failed, {} flaky in {:.1} s",
+        "shard {}/{}: {}, {} passed, {} failed, {} flaky in {:.1} s",
         result.shard,
         result.total,
-        result.tests.len(),
+        crate::suite::render::tests_count(result.tests.len() as u64),
         count(FinalOutcome::Passed),
         count(FinalOutcome::Failed),
         count(FinalOutcome::Flaky),
