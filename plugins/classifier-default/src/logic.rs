@@ -815,6 +815,8 @@ const RULES: &[Rule] = &[
     // The JVM's own words, also without the exception's name (`(Java heap
     // space)` in a test's output).
     r("Java heap space", C::Resource, 0.9).lang(L_JAVA),
+    // Gradle's daemon: `running out of JVM Metaspace`.
+    r("out of JVM Metaspace", C::Resource, 0.9),
     r("terminated with signal 9", C::Resource, 0.85).check(Check::NoDigitAfter),
     // --- network ----------------------------------------------------------
     r("ECONNREFUSED", C::Network, 0.95).check(Check::Code),
@@ -907,6 +909,25 @@ const RULES: &[Rule] = &[
     r("PKIX path building failed", C::Network, 0.9).lang(L_JAVA),
     r("EPROTO", C::Network, 0.8).check(Check::Code),
     // --- config -----------------------------------------------------------
+    // The JDK the build points at (`JAVA_HOME is set to an invalid
+    // directory`, `JAVA_HOME is not set`).
+    r("JAVA_HOME", C::Config, 0.85)
+        .check(Check::LineHasAny(&[
+            "invalid",
+            "not set",
+            "not defined",
+            "is not",
+            "does not",
+        ]))
+        .lang(L_JAVA),
+    // pydantic's settings class refusing the environment (`1 validation
+    // error for RegistrySettings`); other models' validation is runtime.
+    r("validation error for", C::Config, 0.8)
+        .check(Check::LineHasAny(&["Settings", "Config"]))
+        .lang(L_PY),
+    r("validation errors for", C::Config, 0.8)
+        .check(Check::LineHasAny(&["Settings", "Config"]))
+        .lang(L_PY),
     r("environment variable", C::Config, 0.85).check(Check::LineHasAny(ENV_MISSING)),
     r("env var", C::Config, 0.8).check(Check::LineHasAny(ENV_MISSING)),
     r("os.environ[", C::Config, 0.75).lang(L_PY),
@@ -1457,6 +1478,11 @@ const RULES: &[Rule] = &[
     r("compilation error", C::Compile, 0.72)
         .tier(Tier::Build)
         .flags(BANNER),
+    // maven-compiler-plugin's banner over javac's errors.
+    r("Compilation failure", C::Compile, 0.85)
+        .tier(Tier::Build)
+        .flags(BANNER)
+        .lang(L_JAVA),
     // --- selector ---------------------------------------------------------
     r("strict mode violation", C::Selector, 0.95),
     r("waiting for locator", C::Selector, 0.9),
@@ -1489,6 +1515,7 @@ const RULES: &[Rule] = &[
     r("NoSuchElementException", C::Selector, 0.95),
     r("ElementNotInteractableException", C::Selector, 0.9),
     r("ElementClickInterceptedException", C::Selector, 0.9),
+    r("element click intercepted", C::Selector, 0.9),
     r("StaleElementReferenceException", C::Selector, 0.9),
     r("Expected to find element", C::Selector, 0.95).lang(L_JS),
     // Playwright: the element was found but its value is wrong.
@@ -1498,6 +1525,10 @@ const RULES: &[Rule] = &[
     lang("testing-library/svelte", L_JS).flags(OTHER_FRAMEWORK),
     lang("testing-library/angular", L_TS).flags(OTHER_FRAMEWORK),
     // --- snapshot ---------------------------------------------------------
+    // ApprovalTests (Java, .NET, Ruby, …): a received file against the
+    // approved one.
+    r("Failed Approval", C::Snapshot, 0.9),
+    r("does not match approved", C::Snapshot, 0.9),
     r("toMatchSnapshot", C::Snapshot, 0.95),
     r("toMatchInlineSnapshot", C::Snapshot, 0.95),
     r("toMatchFileSnapshot", C::Snapshot, 0.95),
@@ -1543,6 +1574,12 @@ const RULES: &[Rule] = &[
     r("from pytest-timeout", C::Timeout, 0.95).lang(L_PY),
     // pytest-timeout's thread method (`+++++ Timeout +++++`, then stacks).
     r("+ Timeout +", C::Timeout, 0.9).lang(L_PY),
+    // faulthandler's `dump_traceback_later` (pytest's
+    // `faulthandler_timeout`): `Timeout (0:00:02)!`, then the stacks.
+    r("Timeout (0:", C::Timeout, 0.85).lang(L_PY),
+    // Karma losing the browser: `Disconnected, because no message in
+    // 10000 ms.`
+    r("because no message in", C::Timeout, 0.85).lang(L_JS),
     r("timed out", C::Timeout, 0.8),
     // CTest's verdict on a test past its TIMEOUT property.
     r("***Timeout", C::Timeout, 0.9),
@@ -1588,6 +1625,12 @@ const RULES: &[Rule] = &[
     // `Invalid hook call` warning: `Cannot read properties of null (reading 'useState')`.
     react("(reading 'use", 0.8).check(Check::UpperAfter),
     // --- assertion --------------------------------------------------------
+    // Ginkgo's failed spec (`• Failure [0.001 seconds]`) and its summary
+    // (`[Fail] Handler Validation [It] should …`).
+    r("• Failure [", C::Assertion, 0.8).lang(L_GO),
+    r("[Fail] ", C::Assertion, 0.75)
+        .check(Check::ExactCase)
+        .lang(L_GO),
     r("AssertionError", C::Assertion, 0.9),
     r("AssertionFailedError", C::Assertion, 0.92).lang(L_JAVA),
     r("ComparisonFailure", C::Assertion, 0.9).lang(L_JAVA),
@@ -2801,7 +2844,9 @@ mod tests {
         // failures, the 574-rule build beside this one in one run (debug
         // host, release plugin), took 7.29 against 7.14, 6.50 against 6.36
         // and 6.29 against 6.06 s of CPU (2-4% more, host work included).
-        assert!(RULES.len() <= 640, "{} rules", RULES.len());
+        // 660 for a fourth set's shapes (ApprovalTests, Ginkgo, Karma,
+        // faulthandler, pydantic settings, …: 638 → 651).
+        assert!(RULES.len() <= 660, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -2917,6 +2962,74 @@ mod tests {
             "AssertionError: assert [+ received] == [- snapshot]",
             "",
             Category::Snapshot,
+        );
+    }
+
+    /// Shapes of a fourth set of pasted failures, each with a neighbour
+    /// that must not take them.
+    #[test]
+    fn approval_ginkgo_karma_faulthandler_settings_and_jvm_shapes() {
+        let lang = |message: &str| classify(&failure(message, "")).language;
+        let cases = [
+            (
+                "java.lang.Error: Failed Approval\n  Approved:/w/src/test/java/ATest.t.approved.txt\n  Received:/w/src/test/java/ATest.t.received.txt",
+                Category::Snapshot,
+            ),
+            (
+                "Approvals::ApprovalError:\n  Approval Error: Received file does not match approved: spec/a.received.html",
+                Category::Snapshot,
+            ),
+            (
+                "• Failure [0.001 seconds]\nUserHandler\n      Expected\n          <int>: 2\n      to equal\n          <int>: 3\n\nSummarizing 1 Failure:\n\n[Fail] UserHandler [It] returns 3",
+                Category::Assertion,
+            ),
+            (
+                "Chrome Headless 107.0 (Linux x86_64) ERROR\n  Disconnected , because no message in 120000 ms.",
+                Category::Timeout,
+            ),
+            (
+                "Timeout (0:00:02)!\nThread 0x00007f80 (most recent call first):\n  File \"tests/test_a.py\", line 5 in test_slow",
+                Category::Timeout,
+            ),
+            (
+                "pydantic_core._pydantic_core.ValidationError: 1 validation error for RegistrySettings\nREGISTRY_PW\n  Field required [type=missing]",
+                Category::Config,
+            ),
+            (
+                "ERROR: JAVA_HOME is set to an invalid directory.\nJAVA_HOME = \"/opt/jdk\"",
+                Category::Config,
+            ),
+            (
+                "The Daemon will expire after the build after running out of JVM Metaspace.",
+                Category::Resource,
+            ),
+            (
+                "Message:\"element click intercepted: Element <li> is not clickable at point (10, 20)\"",
+                Category::Selector,
+            ),
+            (
+                "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.3:compile (default-compile) on project app: Compilation failure\n[ERROR] /w/src/main/java/A.java:[13,9] incompatible types: Object cannot be converted to double",
+                Category::Compile,
+            ),
+        ];
+        for (message, expected) in cases {
+            assert_cat(message, "", expected);
+        }
+        assert_eq!(lang(cases[2].0), Language::Go);
+        assert_eq!(lang(cases[4].0), Language::Python);
+        // A model's own validation is no setting; a maven banner defers to
+        // the test failure it reports.
+        assert_ne!(
+            cat(
+                "pydantic_core._pydantic_core.ValidationError: 1 validation error for User\nage\n  Input should be a valid integer"
+            ),
+            Category::Config
+        );
+        assert_eq!(
+            cat(
+                "[ERROR] Tests run: 3, Failures: 1\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.0:test: There are test failures.\norg.opentest4j.AssertionFailedError: expected: <1> but was: <2>"
+            ),
+            Category::Assertion
         );
     }
 
