@@ -749,6 +749,69 @@ fn pytest_a_module_that_imports_on_a_retry_is_flaky_and_keeps_its_tests() {
     assert_eq!(merged["problems"], json!([]), "{merged:#}");
 }
 
+/// pytest rewrites the asserts of every module named on its command line:
+/// a shard that named a library module collected for its doctests made
+/// its `assert` raise pytest's longer message, and a doctest expecting
+/// Python's own failed a green suite (zipp 3.21.0).
+#[test]
+fn pytest_doctest_modules_keep_python_asserts() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let check = "def check(x):\n    \"\"\"\n    >>> check(0)\n    Traceback (most recent call last):\n    ...\n    AssertionError: bad\n    \"\"\"\n    assert x, \"bad\"\n";
+    pytest_project(
+        dir.path(),
+        &[
+            ("pytest.ini", "[pytest]\naddopts = --doctest-modules\n"),
+            ("pkg/__init__.py", ""),
+            ("pkg/lib.py", check),
+            (
+                "pkg/other.py",
+                "def f():\n    \"\"\"\n    >>> 1 + 1\n    2\n    \"\"\"\n",
+            ),
+            ("top.py", check),
+            ("tests/test_a.py", "def test_ok(): pass\n"),
+        ],
+    );
+    for shards in ["1", "2"] {
+        let out = pitcrew(
+            &["test", "--shards", shards, "--", "python3", "-m", "pytest"],
+            dir.path(),
+        );
+        let merged = merged_results(dir.path());
+        assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
+        assert_eq!(summary(&merged), (4, 4, 0, 0), "{merged:#}");
+    }
+}
+
+/// Two test files of one module name and no `__init__.py` fail pytest's
+/// collection every time both are in one run ("import file mismatch"); a
+/// retry of the second alone imported it cleanly and passed the run with
+/// the error "flaky".
+#[test]
+fn pytest_an_import_file_mismatch_is_not_retried_into_a_flaky_pass() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("tests/a/test_x.py", "def test_one(): pass\n"),
+            ("tests/b/test_x.py", "def test_two(): pass\n"),
+            ("tests/test_y.py", "def test_three(): pass\n"),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}\n{merged:#}", text(&out));
+    assert_eq!(merged["summary"]["flaky"], 0, "{merged:#}");
+    assert_eq!(merged["summary"]["failed"], 1, "{merged:#}");
+}
+
 /// A retry that asks for a node id that is gone (a parameter id that
 /// differs every session) made pytest refuse the whole retry: the other
 /// failed test was never re-run (a flaky test stayed failed), and the

@@ -1,12 +1,17 @@
-//! Planned paths pytest's command line refuses.
+//! Planned paths a shard must not name on pytest's command line.
 //!
 //! pytest 9 reads a `[` before any `::` in an argument as parametrization
 //! and stops ("path cannot contain [] parametrization"), so a test file in
-//! `tests/[v1]/` that pytest collects from its folder cannot be named. Such
-//! a shard names the nearest bracket-free ancestor folder instead, and a
-//! keep list narrows the collection back to the plan (`pytest_select.py`):
-//! other paths under that folder are not even collected, so their import
-//! errors stay out of the shard.
+//! `tests/[v1]/` that pytest collects from its folder cannot be named.
+//! And pytest rewrites the `assert` statements of every module named on its
+//! command line: a library module collected for its doctests
+//! (`--doctest-modules`), named, raises pytest's longer `AssertionError`
+//! text, and a doctest that expects Python's own fails a green suite.
+//!
+//! Such a shard names the nearest folder pytest takes instead, and a keep
+//! list narrows the collection back to the plan (`pytest_select.py`): other
+//! paths under that folder are not even collected, so their import errors
+//! stay out of the shard.
 
 use serde::Serialize;
 
@@ -33,8 +38,8 @@ pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
         .collect();
     let folders: Vec<&str> = items
         .iter()
-        .filter(|i| refused(i))
-        .map(|i| bracket_free_ancestor(i))
+        .filter(|i| unnamed(i))
+        .map(|i| folder_for(i))
         .collect();
     if folders.is_empty() || !folders.iter().all(|f| within_start(f)) {
         return None;
@@ -54,8 +59,8 @@ pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
         push_new(if id { &mut keep.ids } else { &mut keep.whole }, item);
         push_new(
             &mut args,
-            if refused(item) {
-                bracket_free_ancestor(file)
+            if unnamed(item) {
+                folder_for(item)
             } else {
                 item
             },
@@ -68,6 +73,41 @@ pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
         !folders.iter().any(|folder| inside(path, folder))
     });
     Some((args, keep))
+}
+
+/// Whether `item` must not be named: pytest refuses it, or would rewrite
+/// a module that a direct run leaves alone.
+fn unnamed(item: &str) -> bool {
+    refused(item) || !test_module_name(item)
+}
+
+/// The folder to name for an item that is [`unnamed`].
+fn folder_for(item: &str) -> &str {
+    if refused(item) {
+        return bracket_free_ancestor(item);
+    }
+    let file = item.split_once("::").map_or(item, |(f, _)| f);
+    match file.rfind('/') {
+        Some(0) => "/",
+        Some(slash) => &file[..slash],
+        None => ".",
+    }
+}
+
+/// Whether the file of `item` is named as pytest's default `python_files`
+/// (`test_*.py`, `*_test.py`) or is no Python module (a `--doctest-glob`
+/// text file): pytest rewrites the first whatever the command line says,
+/// and never the second. Any other `.py` file is a module collected for
+/// its doctests, or a test file of the project's own `python_files`
+/// (`check_*.py`), which pytest rewrites either way: naming its folder
+/// changes nothing for it.
+fn test_module_name(item: &str) -> bool {
+    let file = item.split_once("::").map_or(item, |(f, _)| f);
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let Some(stem) = name.strip_suffix(".py") else {
+        return true;
+    };
+    stem.starts_with("test_") || stem.ends_with("_test")
 }
 
 /// Whether pytest refuses `item`: a `[` comes before any `::`.
@@ -176,6 +216,35 @@ mod tests {
         assert_eq!(args, strings(&[".", "../shared/test_s.py"]));
         let (args, _) = widen(&strings(&["./tests/[v1]/test_x.py", "./tests/test_y.py"])).unwrap();
         assert_eq!(args, strings(&["tests"]));
+    }
+
+    /// A module collected for its doctests is named by its folder: named
+    /// itself, pytest would rewrite its asserts. Test files and text files
+    /// (`--doctest-glob`) are named as they are.
+    #[test]
+    fn a_module_that_is_no_test_file_is_named_by_its_folder() {
+        let (args, keep) = widen(&strings(&[
+            "pkg/lib.py",
+            "tests/test_a.py",
+            "lib_test.py",
+            "docs/usage.txt",
+            "pkg/sub/util.py::pkg.sub.util.f",
+        ]))
+        .unwrap();
+        // pkg/sub/util.py is collected from `pkg`, once.
+        assert_eq!(
+            args,
+            strings(&["pkg", "tests/test_a.py", "lib_test.py", "docs/usage.txt"])
+        );
+        assert_eq!(keep.whole[0], "pkg/lib.py");
+        assert_eq!(keep.ids, strings(&["pkg/sub/util.py::pkg.sub.util.f"]));
+        // A module at the top: the start folder, which holds everything.
+        let (args, _) = widen(&strings(&["top.py", "tests/test_a.py"])).unwrap();
+        assert_eq!(args, strings(&["."]));
+        assert_eq!(
+            widen(&strings(&["tests/test_a.py", "docs/usage.txt"])),
+            None
+        );
     }
 
     /// A folder above or outside the start folder could change pytest's
