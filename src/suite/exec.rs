@@ -359,6 +359,21 @@ const NOT_RETRIED: [&str; 5] = [
     super::runners::NODE_FILE_FAILED,
 ];
 
+/// pytest's collection error of a test file whose module name another test
+/// file took first (`import file mismatch`: `tests/a/test_x.py` and
+/// `tests/b/test_x.py` with no `__init__.py`). It fails every run that
+/// holds both; a retry of the file alone would import it cleanly and call
+/// the failure flaky, so it is not retried.
+fn name_taken(test: &TestResult) -> bool {
+    test.failure.as_ref().is_some_and(|f| {
+        f.failure_type.as_deref() == Some(COLLECTION_ERROR)
+            && [&f.message, &f.details].iter().any(|text| {
+                text.as_deref()
+                    .is_some_and(|t| t.contains("import file mismatch"))
+            })
+    })
+}
+
 /// The kind of the shard error of a runner that exited nonzero though every
 /// test it reported passed.
 pub const RUNNER_FAILED: &str = "runner-failed";
@@ -1211,10 +1226,13 @@ fn failed_tests(
     let (_, _, tests) = fold(cases, starts).finish();
     let failed: Vec<(String, TestRef)> = tests
         .into_iter()
-        // Not those a retry would only repeat (see NOT_RETRIED).
+        // Not those a retry would only repeat (see NOT_RETRIED), nor a
+        // file that another imported under its name first.
         .filter(|t| {
             let kind = t.failure.as_ref().and_then(|f| f.failure_type.as_deref());
-            t.outcome == FinalOutcome::Failed && !kind.is_some_and(|k| NOT_RETRIED.contains(&k))
+            t.outcome == FinalOutcome::Failed
+                && !kind.is_some_and(|k| NOT_RETRIED.contains(&k))
+                && !name_taken(t)
         })
         .map(|t| {
             let item = items
