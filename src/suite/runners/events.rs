@@ -388,6 +388,15 @@ fn innermost(started: &BTreeMap<Names, u32>) -> impl Iterator<Item = &Names> {
     })
 }
 
+/// A runner's text without its colours: `jest --color=true` (and pytest's
+/// `--color=yes`) colour the failure messages they report.
+fn plain(text: String) -> String {
+    match crate::escape::strip_ansi(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(stripped) => stripped,
+    }
+}
+
 /// A case with names only (errored, no message): the caller says why.
 pub fn bare_case((file, classname, name): Names) -> TestCase {
     TestCase {
@@ -419,13 +428,16 @@ impl Record {
             outcome,
             message: self
                 .message
-                .map(|m| junit::cap_text(m, junit::MAX_MESSAGE_BYTES)),
+                .map(|m| junit::cap_text(plain(m), junit::MAX_MESSAGE_BYTES)),
             failure_type: self
                 .failure_type
                 .map(|t| junit::cap_text(t, junit::MAX_MESSAGE_BYTES)),
-            details: self
-                .details
-                .map(|d| junit::cap_text(d, junit::DETAILS_HEAD_BYTES + junit::DETAILS_TAIL_BYTES)),
+            details: self.details.map(|d| {
+                junit::cap_text(
+                    plain(d),
+                    junit::DETAILS_HEAD_BYTES + junit::DETAILS_TAIL_BYTES,
+                )
+            }),
             reruns: self
                 .reruns
                 .into_iter()
@@ -435,7 +447,7 @@ impl Record {
                     flaky: outcome == Outcome::Passed,
                     message: r
                         .message
-                        .map(|m| junit::cap_text(m, junit::MAX_MESSAGE_BYTES)),
+                        .map(|m| junit::cap_text(plain(m), junit::MAX_MESSAGE_BYTES)),
                     time_seconds: if r.time.is_finite() && r.time >= 0.0 {
                         r.time
                     } else {
@@ -502,6 +514,12 @@ mod tests {
         let failed = &events.cases[0];
         assert_eq!(failed.file.as_deref(), Some("a.test.mjs"));
         assert_eq!(failed.message.as_deref(), Some("boom"));
+        // Colours are the runner's, not the message's (`jest --color=true`).
+        let coloured = r#"{"event":"case","file":"a.test.js","name":"x","outcome":"failed","message":"\u001b[2mexpect(\u001b[22mreceived\u001b[2m).toBe(\u001b[22m1)","details":"\u001b[31m- 1\u001b[39m"}
+"#;
+        let case = parse(coloured.as_bytes()).cases.remove(0);
+        assert_eq!(case.message.as_deref(), Some("expect(received).toBe(1)"));
+        assert_eq!(case.details.as_deref(), Some("- 1"));
         assert_eq!(failed.time_seconds, 0.5);
         assert_eq!(events.cases[1].time_seconds, 0.0, "a negative time is 0");
         let names =
