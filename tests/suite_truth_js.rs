@@ -338,6 +338,45 @@ test.each([[1], [2], [3]])('adds', (n) => {\n\
     assert_eq!(adds, ["failed", "flaky", "passed"]);
 }
 
+/// Jest fails a run for an obsolete snapshot outside every test; beside a
+/// test that failed and passed on its retry, the run passed. Without the
+/// obsolete snapshot the same run is green, flaky test and all.
+#[test]
+fn jest_an_obsolete_snapshot_is_not_hidden_by_a_flaky_test() {
+    let flaky = "const fs = require('fs');\n\
+test('flaky', () => {\n\
+  const first = !fs.existsSync('marker');\n\
+  fs.writeFileSync('marker', 'x');\n\
+  expect(first).toBe(false);\n\
+});\n";
+    let snap = "test('snap', () => { expect('x').toMatchSnapshot(); });\n";
+    let Some(dir) = project(
+        &JEST,
+        &[("test/a.test.js", snap), ("test/b.test.js", flaky)],
+    ) else {
+        return;
+    };
+    let snapshots = |extra: &str| {
+        fs::create_dir_all(dir.path().join("test/__snapshots__")).unwrap();
+        fs::write(
+            dir.path().join("test/__snapshots__/a.test.js.snap"),
+            format!("// Jest Snapshot v1, https://jestjs.io/docs/snapshot-testing\n\n{extra}exports[`snap 1`] = `\"x\"`;\n"),
+        )
+        .unwrap();
+        let _ = fs::remove_file(dir.path().join("marker"));
+    };
+    snapshots("");
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "1"], &["--ci"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+    snapshots("exports[`gone 1`] = `\"old\"`;\n\n");
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "1"], &["--ci"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+    let problems = merged["problems"].to_string();
+    assert!(problems.contains("1 obsolete snapshot"), "{problems}");
+}
+
 /// A failed run that Jest would retry is kept when Jest is stopped before
 /// the retry (a timeout): the test is failed, not lost.
 #[test]

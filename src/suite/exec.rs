@@ -920,6 +920,22 @@ fn attempt(
             tail,
         ));
     }
+    // A coverage threshold (jest's, vitest's) failed the run after its
+    // tests: named on the first attempt, a whole run, beside any failed
+    // test that a retry may turn flaky.
+    if attempt == 1
+        && !status.success()
+        && let Some(line) = super::coverage_gate::failed_threshold(&tail)
+    {
+        let message = || {
+            format!(
+                "`{}` failed the run outside its tests: {}",
+                invocation.program,
+                crate::escape::control_chars(&line)
+            )
+        };
+        shard.hold_error(RUNNER_FAILED, message, &tail);
+    }
     // The runner failed the run, and no test says why: a check of its own
     // (`--cov-fail-under`, a hook setting the exit status). A re-run of
     // some tests is no whole run (a coverage threshold fails any part), so

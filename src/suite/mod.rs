@@ -3,6 +3,7 @@
 
 pub mod changed;
 pub mod collect;
+mod coverage_gate;
 pub mod discover;
 pub mod exec;
 pub mod executor;

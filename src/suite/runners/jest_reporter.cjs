@@ -168,6 +168,22 @@ class PitcrewJestReporter {
     }
     this.written.delete(file);
   }
+
+  // Jest fails a run for obsolete snapshots (a test or file that no longer
+  // checks them) outside every test: said as the run's verdict, so that a
+  // failed test that a retry turns flaky does not hide it. Snapshots that
+  // did not match are their tests' failures, not this.
+  onRunComplete(contexts, results) {
+    const snapshot = (results && results.snapshot) || {};
+    if (snapshot.didUpdate) return;
+    const obsolete = Number(snapshot.unchecked) || 0;
+    const files = Number(snapshot.filesRemoved) || 0;
+    if (obsolete === 0 && files === 0) return;
+    const parts = [];
+    if (obsolete > 0) parts.push(`${obsolete} obsolete snapshot(s)`);
+    if (files > 0) parts.push(`${files} obsolete snapshot file(s)`);
+    this.write({ event: 'verdict', message: `${parts.join(', ')} (jest fails the run for them; \`jest -u\` removes them)` });
+  }
 }
 
 module.exports = PitcrewJestReporter;
