@@ -377,6 +377,63 @@ test('flaky', () => {\n\
     assert!(problems.contains("1 obsolete snapshot"), "{problems}");
 }
 
+/// vitest reads a file it is given as a substring of its files' paths: a
+/// shard given `test/server.test.js` also ran
+/// `packages/core/test/server.test.js`, planned in another shard, so that
+/// file ran twice at once (two attempts at `--retries 0`; a fixed port
+/// failed a green suite). Such files are planned in one shard.
+#[test]
+fn vitest_files_one_filter_would_also_run_share_a_shard() {
+    let test = |name: &str| {
+        format!(
+            "test('{name}', async () => {{ await new Promise((r) => setTimeout(r, 300)); }});\n"
+        )
+    };
+    let Some(dir) = project(
+        &VITEST,
+        &[
+            ("test/server.test.js", &test("root")),
+            ("packages/core/test/server.test.js", &test("core")),
+            ("test/other.test.js", &test("other")),
+            ("src/a.test.ts", &test("a")),
+            ("src/a.test.tsx", &test("a x")),
+        ],
+    ) else {
+        return;
+    };
+    let (out, merged) = pitcrew_test(
+        dir.path(),
+        &VITEST,
+        &["--shards", "3", "--jobs", "3", "--retries", "0"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (5, 5, 0, 0), "{}", merged["tests"]);
+    for test in all_tests(&merged) {
+        assert_eq!(test["attempts"], 1, "{test:#}");
+    }
+    let plan: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap())
+            .unwrap();
+    let shard_of = |file: &str| {
+        plan["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|s| s["items"].as_array().unwrap().iter().any(|i| i == file))
+    };
+    assert_eq!(
+        shard_of("test/server.test.js"),
+        shard_of("packages/core/test/server.test.js"),
+        "{plan}"
+    );
+    assert_eq!(
+        shard_of("src/a.test.ts"),
+        shard_of("src/a.test.tsx"),
+        "{plan}"
+    );
+}
+
 /// A failed run that Jest would retry is kept when Jest is stopped before
 /// the retry (a timeout): the test is failed, not lost.
 #[test]

@@ -26,3 +26,4 @@ pub mod slow_files;
 pub mod split;
 pub mod startup;
 pub mod timings;
+mod together;

@@ -384,6 +384,19 @@ pub fn plan_file(
 ) -> Result<PlanFile, PlanningError> {
     let count = &count.into();
     let startup = runner.map_or(0.0, |r| timings.startup_of(r.name()));
+    // Files one filter would also run share a shard (see `together`);
+    // their group is one item, never split into tests.
+    let (grouped, groups);
+    let files = match runner.filter(|r| r.file_filters_match_substrings()) {
+        Some(_) => {
+            (grouped, groups) = super::together::group(files);
+            &grouped[..]
+        }
+        None => {
+            groups = BTreeMap::new();
+            files
+        }
+    };
     let whole = plan(files, count, fallback, startup)?;
     let mut planned = whole.clone();
     let mut split_files = BTreeMap::new();
@@ -414,6 +427,7 @@ pub fn plan_file(
             tests.len()
         );
     }
+    super::together::expand(&mut planned, &groups);
     Ok(PlanFile {
         plan: planned,
         runner: runner.map(|r| r.name().to_string()),

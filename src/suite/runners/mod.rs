@@ -254,6 +254,12 @@ pub trait Runner: Send + Sync {
     fn reports_discovery(&self) -> bool {
         false
     }
+    /// The runner reads each file it is given as a substring of its test
+    /// files' paths (vitest): a file whose path holds another's must be
+    /// planned in that one's shard.
+    fn file_filters_match_substrings(&self) -> bool {
+        false
+    }
     /// The invocation for `selection`, given the user's base command (e.g.
     /// `["npx","jest"]` or `["pytest","-q"]`), writing JUnit under `junit_path`.
     ///

@@ -56,6 +56,10 @@ impl Runner for Vitest {
 
     /// Its reporter names every file the run found before any runs
     /// (`onTestRunStart`), so one that never starts is named.
+    fn file_filters_match_substrings(&self) -> bool {
+        true
+    }
+
     fn reports_discovery(&self) -> bool {
         true
     }
