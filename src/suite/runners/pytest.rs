@@ -92,6 +92,13 @@ impl Runner for Pytest {
         if items.iter().all(String::is_empty) {
             return Err(RunnerError::EmptySelection { runner: NAME });
         }
+        // Checked before any path is widened into the keep list.
+        if let Some(item) = items.iter().find(|i| i.contains('\0')) {
+            return Err(RunnerError::InvalidArgument {
+                what: "a value containing a NUL byte",
+                value: item.clone(),
+            });
+        }
         if let Some((args, keep)) = pytest_brackets::widen(&items) {
             items = args;
             select.keep = Some(keep);
@@ -294,7 +301,7 @@ mod tests {
         let files = argv(&[
             "tests/test_a.py",
             "tests/dir with space/test_b.py",
-            "-odd.py",
+            "-odd_test.py",
         ]);
         let dir = tempfile::tempdir().unwrap();
         let inv = runner()
@@ -315,7 +322,7 @@ mod tests {
                 "--continue-on-collection-errors",
                 "tests/test_a.py",
                 "tests/dir with space/test_b.py",
-                "./-odd.py",
+                "./-odd_test.py",
             ])
         );
         let events = dir.path().join("out/junit.events.jsonl");
@@ -337,7 +344,7 @@ mod tests {
 
     #[test]
     fn python_dash_m_and_double_dash() {
-        let files = argv(&["t.py"]);
+        let files = argv(&["test_t.py"]);
         let dir = tempfile::tempdir().unwrap();
         let inv = runner()
             .invocation(
@@ -355,7 +362,7 @@ mod tests {
                 "-p",
                 "pitcrew_pytest",
                 "--continue-on-collection-errors",
-                "t.py",
+                "test_t.py",
                 "--",
                 "-k",
                 "x",
