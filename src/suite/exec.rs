@@ -449,6 +449,10 @@ fn first_run(
                 );
                 files = unreported;
             }
+            if shard.runner.excludes_tests() {
+                let rest = rest_of_hung_files(shard, &claimed, junit_path)?;
+                claimed.extend(rest);
+            }
             Ok(claimed)
         }
         Group::Discovered => {
@@ -486,6 +490,66 @@ fn first_run(
             }
         }
     }
+}
+
+/// The tests after a hung one in its file, where the runner did not name
+/// them (jest knows a file's tests only as they run): the file runs again
+/// without every test it reported, once more for each further test that
+/// hangs (at most three times). Their results are these tests' first. A
+/// runner that named what it never ran (pytest, vitest) has those retried
+/// instead.
+fn rest_of_hung_files(
+    shard: &Running<'_, '_>,
+    claimed: &[(String, TestCase)],
+    junit_path: &mut impl FnMut() -> PathBuf,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let hung: BTreeSet<&str> = claimed
+        .iter()
+        .filter(|(_, c)| is_timed_out(c))
+        .map(|(item, _)| item.as_str())
+        .collect();
+    let mut more = Vec::new();
+    for file in hung {
+        if claimed
+            .iter()
+            .any(|(item, c)| item == file && is_never_ran(c))
+        {
+            continue;
+        }
+        let reported = |case: &TestCase| TestRef {
+            file: Some(file.to_owned()),
+            classname: case.classname.clone(),
+            name: case.name.clone(),
+        };
+        let mut seen: Vec<TestRef> = claimed
+            .iter()
+            .filter(|(item, _)| item == file)
+            .map(|(_, c)| reported(c))
+            .collect();
+        for _ in 0..3 {
+            let selection = Selection::FileExcept { file, tests: &seen };
+            // Nothing left to run (the hung test was the file's last) is
+            // no error: some runners refuse a selection with no test.
+            let found = match run_selection(shard, &selection, &junit_path()) {
+                Err(e) if e.kind == NO_TESTS => break,
+                found => found?,
+            };
+            let new: Vec<TestCase> = found
+                .into_iter()
+                .filter(|c| !seen.iter().any(|t| is_retried(t, c)))
+                .collect();
+            let hung_again = new.iter().any(is_timed_out);
+            seen.extend(new.iter().map(reported));
+            more.extend(
+                new.into_iter()
+                    .map(|c| (file.to_owned(), with_file(c, file))),
+            );
+            if !hung_again {
+                break;
+            }
+        }
+    }
+    Ok(more)
 }
 
 /// Runs one selection on its first attempt.
