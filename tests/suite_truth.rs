@@ -785,6 +785,39 @@ fn pytest_doctest_modules_keep_python_asserts() {
     }
 }
 
+/// pytest collects a file its command names whatever `python_files` says;
+/// named by its folder instead (as a module collected for its doctests
+/// is), such a file was never collected and failed a green suite.
+#[test]
+fn pytest_a_file_the_user_names_is_collected_as_named() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            ("tests/mytests.py", "def test_mine(): pass\n"),
+            ("tests/test_other.py", "def test_other(): pass\n"),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "tests/mytests.py",
+            "tests/test_other.py",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
+    assert_eq!(summary(&merged), (2, 2, 0, 0), "{merged:#}");
+}
+
 /// Two test files of one module name and no `__init__.py` fail pytest's
 /// collection every time both are in one run ("import file mismatch"); a
 /// retry of the second alone imported it cleanly and passed the run with

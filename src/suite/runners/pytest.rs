@@ -99,7 +99,13 @@ impl Runner for Pytest {
                 value: item.clone(),
             });
         }
-        if let Some((args, keep)) = pytest_brackets::widen(&items) {
+        let named = |file: &str| {
+            user_paths.iter().any(|p| {
+                let p = p.split_once("::").map_or(p.as_str(), |(f, _)| f);
+                p.strip_prefix("./").unwrap_or(p) == file
+            })
+        };
+        if let Some((args, keep)) = pytest_brackets::widen(&items, named) {
             items = args;
             select.keep = Some(keep);
         }

@@ -31,11 +31,19 @@ pub(super) struct Keep {
 /// a folder to name would lie outside the start folder (`../[v1]/…`): pytest
 /// looks for its configuration and rootdir from its arguments, so such a
 /// folder could change them, and the path is left for pytest to refuse.
-pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
+///
+/// `named`: whether the user's command names this file itself. pytest
+/// collects a named file whatever `python_files` and the project's ignore
+/// rules say, which a folder would not: such a file stays named.
+pub(super) fn widen(items: &[String], named: impl Fn(&str) -> bool) -> Option<(Vec<String>, Keep)> {
     let items: Vec<&str> = items
         .iter()
         .map(|i| i.strip_prefix("./").unwrap_or(i))
         .collect();
+    let unnamed = |item: &str| {
+        let file = item.split_once("::").map_or(item, |(f, _)| f);
+        refused(item) || (!test_module_name(item) && !named(file))
+    };
     let folders: Vec<&str> = items
         .iter()
         .filter(|i| unnamed(i))
@@ -75,13 +83,8 @@ pub(super) fn widen(items: &[String]) -> Option<(Vec<String>, Keep)> {
     Some((args, keep))
 }
 
-/// Whether `item` must not be named: pytest refuses it, or would rewrite
-/// a module that a direct run leaves alone.
-fn unnamed(item: &str) -> bool {
-    refused(item) || !test_module_name(item)
-}
-
-/// The folder to name for an item that is [`unnamed`].
+/// The folder to name for an item that must not be named: pytest refuses
+/// it, or would rewrite a module that a direct run leaves alone.
 fn folder_for(item: &str) -> &str {
     if refused(item) {
         return bracket_free_ancestor(item);
@@ -164,6 +167,20 @@ fn push_new(list: &mut Vec<String>, item: &str) {
 mod tests {
     use super::*;
 
+    fn widen_all(items: &[String]) -> Option<(Vec<String>, Keep)> {
+        widen(items, |_| false)
+    }
+
+    /// A file the user's command names stays named: pytest collects it
+    /// whatever `python_files` says, a folder would not.
+    #[test]
+    fn a_file_the_user_names_stays_named() {
+        let items = strings(&["tests/mytests.py", "tests/test_other.py"]);
+        assert_eq!(widen(&items, |f| f == "tests/mytests.py"), None);
+        let (args, _) = widen_all(&items).unwrap();
+        assert_eq!(args, strings(&["tests"]));
+    }
+
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|i| (*i).to_owned()).collect()
     }
@@ -175,13 +192,13 @@ mod tests {
             &["tests/test_a.py::TestK::test_y[a b]"][..],
             &[][..],
         ] {
-            assert_eq!(widen(&strings(items)), None, "{items:?}");
+            assert_eq!(widen_all(&strings(items)), None, "{items:?}");
         }
     }
 
     #[test]
     fn a_bracketed_folder_is_named_by_its_bracket_free_ancestor() {
-        let (args, keep) = widen(&strings(&[
+        let (args, keep) = widen_all(&strings(&[
             "tests/[v1]/test_x.py",
             "./tests/test_y.py",
             "other/test_z.py",
@@ -207,14 +224,15 @@ mod tests {
 
     #[test]
     fn a_bracket_at_the_top_widens_to_the_start_folder() {
-        let (args, _) = widen(&strings(&[
+        let (args, _) = widen_all(&strings(&[
             "[v1]/test_x.py",
             "tests/test_y.py::test_q",
             "../shared/test_s.py",
         ]))
         .unwrap();
         assert_eq!(args, strings(&[".", "../shared/test_s.py"]));
-        let (args, _) = widen(&strings(&["./tests/[v1]/test_x.py", "./tests/test_y.py"])).unwrap();
+        let (args, _) =
+            widen_all(&strings(&["./tests/[v1]/test_x.py", "./tests/test_y.py"])).unwrap();
         assert_eq!(args, strings(&["tests"]));
     }
 
@@ -223,7 +241,7 @@ mod tests {
     /// (`--doctest-glob`) are named as they are.
     #[test]
     fn a_module_that_is_no_test_file_is_named_by_its_folder() {
-        let (args, keep) = widen(&strings(&[
+        let (args, keep) = widen_all(&strings(&[
             "pkg/lib.py",
             "tests/test_a.py",
             "lib_test.py",
@@ -239,10 +257,10 @@ mod tests {
         assert_eq!(keep.whole[0], "pkg/lib.py");
         assert_eq!(keep.ids, strings(&["pkg/sub/util.py::pkg.sub.util.f"]));
         // A module at the top: the start folder, which holds everything.
-        let (args, _) = widen(&strings(&["top.py", "tests/test_a.py"])).unwrap();
+        let (args, _) = widen_all(&strings(&["top.py", "tests/test_a.py"])).unwrap();
         assert_eq!(args, strings(&["."]));
         assert_eq!(
-            widen(&strings(&["tests/test_a.py", "docs/usage.txt"])),
+            widen_all(&strings(&["tests/test_a.py", "docs/usage.txt"])),
             None
         );
     }
@@ -259,7 +277,11 @@ mod tests {
             "C:/[v1]/test_x.py",
             "tests/../../[v1]/test_x.py",
         ] {
-            assert_eq!(widen(&strings(&[item, "tests/test_y.py"])), None, "{item}");
+            assert_eq!(
+                widen_all(&strings(&[item, "tests/test_y.py"])),
+                None,
+                "{item}"
+            );
         }
     }
 }
