@@ -585,6 +585,56 @@ fn a_hung_test_is_named(js: &Js, extra: &[&str], after_known: bool) {
     assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
 }
 
+/// A hook that hangs (`beforeAll`) names no running test: the shard
+/// killed at the timeout passed with the tests after it unseen. And the
+/// re-run of a hung file leaves out the tests it reported by a `-t` that
+/// jest reads ignoring case: `Check` after `check` came back skipped.
+#[test]
+fn jest_a_hang_outside_any_test_fails_and_names_left_out_by_case_still_run() {
+    let hook = "test('t1', () => {});\n\
+describe('d', () => {\n\
+  beforeAll(() => new Promise(() => {}), 600000);\n\
+  test('d1', () => {});\n\
+});\n\
+test('t3', () => { expect(1).toBe(2); });\n";
+    let Some(dir) = project(&JEST, &[("test/a.test.js", hook)]) else {
+        return;
+    };
+    let (out, merged) = local_test(
+        dir.path(),
+        &JEST,
+        &["--retries", "0", "--timeout", "30"],
+        &["--testTimeout=600000"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let problems = merged["problems"].to_string();
+    assert!(problems.contains("no test running"), "{problems}");
+
+    let case = "test('check', () => {});\n\
+test('hangs', async () => { await new Promise((r) => setTimeout(r, 600000)); });\n\
+test('Check', () => { expect(1).toBe(2); });\n";
+    fs::write(dir.path().join("test/a.test.js"), case).unwrap();
+    let (out, merged) = local_test(
+        dir.path(),
+        &JEST,
+        &["--retries", "1", "--timeout", "30"],
+        &["--testTimeout=600000"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        outcomes(&merged, "", "Check"),
+        ["failed"],
+        "{}",
+        merged["tests"]
+    );
+    assert_eq!(
+        outcomes(&merged, "", "check"),
+        ["passed"],
+        "{}",
+        merged["tests"]
+    );
+}
+
 #[test]
 fn jest_a_hung_test_is_named_and_the_rest_is_kept() {
     a_hung_test_is_named(&JEST, &["--testTimeout=600000"], false);

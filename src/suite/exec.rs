@@ -534,9 +534,23 @@ fn rest_of_hung_files(
                 Err(e) if e.kind == NO_TESTS => break,
                 found => found?,
             };
+            // jest matches `-t` ignoring case: leaving out `check` also left
+            // out a later `Check`, reported skipped. Such a test never ran:
+            // it is retried like one.
+            let same_but_case = |c: &TestCase| {
+                c.outcome == Outcome::Skipped
+                    && seen.iter().any(|t| {
+                        t.classname.to_lowercase() == c.classname.to_lowercase()
+                            && t.name.to_lowercase() == c.name.to_lowercase()
+                    })
+            };
             let new: Vec<TestCase> = found
                 .into_iter()
                 .filter(|c| !seen.iter().any(|t| is_retried(t, c)))
+                .map(|c| match same_but_case(&c) {
+                    true => never_ran(c, "left out with a test whose name differs only in case"),
+                    false => c,
+                })
                 .collect();
             let hung_again = new.iter().any(is_timed_out);
             seen.extend(new.iter().map(reported));
@@ -840,16 +854,30 @@ fn attempt(
             .map(|t| format!("{} s", t.as_secs_f64()))
             .unwrap_or_default();
         // What was written as the tests ran stands; the test that was
-        // running is the one that timed out.
+        // running is the one that timed out. Where none was (a hook before
+        // or after the tests hung, or the runner itself), no test is to
+        // blame: the shard is, its results kept.
+        let blamed = |cases: Vec<TestCase>| {
+            if !cases.iter().any(is_timed_out) {
+                let message = || {
+                    format!(
+                        "`{}` was killed after {limit} with no test running: a hook (beforeAll, afterAll, a fixture) or the runner itself hung",
+                        invocation.program
+                    )
+                };
+                shard.hold_error("timeout", message, &tail);
+            }
+            cases
+        };
         if let JunitSource::Events(path) = &invocation.junit
             && let Some(cases) = timed_out_events(path, &limit)
         {
-            return Ok(cases);
+            return Ok(blamed(cases));
         }
         if let JunitSource::File(path) = &invocation.junit
             && let Some(cases) = stopped_report(shard.runner, path, &limit)
         {
-            return Ok(cases);
+            return Ok(blamed(cases));
         }
         if let Some(json) = stdout_capture.as_deref()
             && let Some(cases) = timed_out_go(json, &limit)
