@@ -54,12 +54,13 @@ impl Runner for Vitest {
         NAME
     }
 
-    /// Its reporter names every file the run found before any runs
-    /// (`onTestRunStart`), so one that never starts is named.
+    /// vitest reads a file filter as a substring of its files' paths.
     fn file_filters_match_substrings(&self) -> bool {
         true
     }
 
+    /// Its reporter names every file the run found before any runs
+    /// (`onTestRunStart`), so one that never starts is named.
     fn reports_discovery(&self) -> bool {
         true
     }
