@@ -101,7 +101,7 @@ impl Runner for Pytest {
         }
         let named = |file: &str| {
             user_paths.iter().any(|p| {
-                let p = p.split_once("::").map_or(p.as_str(), |(f, _)| f);
+                let p = pytest_brackets::file_of(p);
                 p.strip_prefix("./").unwrap_or(p) == file
             })
         };

@@ -40,10 +40,7 @@ pub(super) fn widen(items: &[String], named: impl Fn(&str) -> bool) -> Option<(V
         .iter()
         .map(|i| i.strip_prefix("./").unwrap_or(i))
         .collect();
-    let unnamed = |item: &str| {
-        let file = item.split_once("::").map_or(item, |(f, _)| f);
-        refused(item) || (!test_module_name(item) && !named(file))
-    };
+    let unnamed = |item: &str| refused(item) || (!test_module_name(item) && !named(file_of(item)));
     let folders: Vec<&str> = items
         .iter()
         .filter(|i| unnamed(i))
@@ -76,10 +73,7 @@ pub(super) fn widen(items: &[String], named: impl Fn(&str) -> bool) -> Option<(V
     }
     // An argument inside a widened folder is already collected from it;
     // naming it again would run its tests twice.
-    args.retain(|arg| {
-        let path = arg.split_once("::").map_or(arg.as_str(), |(f, _)| f);
-        !folders.iter().any(|folder| inside(path, folder))
-    });
+    args.retain(|arg| !folders.iter().any(|folder| inside(file_of(arg), folder)));
     Some((args, keep))
 }
 
@@ -89,12 +83,7 @@ fn folder_for(item: &str) -> &str {
     if refused(item) {
         return bracket_free_ancestor(item);
     }
-    let file = item.split_once("::").map_or(item, |(f, _)| f);
-    match file.rfind('/') {
-        Some(0) => "/",
-        Some(slash) => &file[..slash],
-        None => ".",
-    }
+    parent(file_of(item))
 }
 
 /// Whether the file of `item` is named as pytest's default `python_files`
@@ -105,7 +94,7 @@ fn folder_for(item: &str) -> &str {
 /// (`check_*.py`), which pytest rewrites either way: naming its folder
 /// changes nothing for it.
 fn test_module_name(item: &str) -> bool {
-    let file = item.split_once("::").map_or(item, |(f, _)| f);
+    let file = file_of(item);
     let name = file.rsplit('/').next().unwrap_or(file);
     let Some(stem) = name.strip_suffix(".py") else {
         return true;
@@ -124,11 +113,21 @@ fn refused(item: &str) -> bool {
 /// The folder made of the path's components before the first one with a
 /// `[` (`.` when that is the first).
 fn bracket_free_ancestor(path: &str) -> &str {
-    let path = path.split_once("::").map_or(path, |(f, _)| f);
-    let Some(bracket) = path.find('[') else {
-        return path;
-    };
-    match path[..bracket].rfind('/') {
+    let path = file_of(path);
+    match path.find('[') {
+        Some(bracket) => parent(&path[..bracket]),
+        None => path,
+    }
+}
+
+/// The file of a planned item: a path, or a node id's part before `::`.
+pub(super) fn file_of(item: &str) -> &str {
+    item.split_once("::").map_or(item, |(file, _)| file)
+}
+
+/// The folder holding `path` (`.` for a path in the start folder).
+fn parent(path: &str) -> &str {
+    match path.rfind('/') {
         Some(0) => "/",
         Some(slash) => &path[..slash],
         None => ".",
