@@ -122,6 +122,17 @@ impl Running<'_, '_> {
             .get_or_insert_with(|| shard_error(kind, message(), tail.to_owned()));
     }
 
+    /// The runner failed its run outside its tests, saying `why`.
+    fn hold_verdict(&self, program: &str, why: &str, tail: &str) {
+        let message = || {
+            format!(
+                "`{program}` failed the run outside its tests: {}",
+                crate::escape::control_chars(why)
+            )
+        };
+        self.hold_error(RUNNER_FAILED, message, tail);
+    }
+
     /// Counts how long one process's test files ran, where it said.
     fn add_files_running(&self, seconds: Option<f64>) {
         let Some(more) = seconds.and_then(|s| Duration::try_from_secs_f64(s).ok()) else {
@@ -742,6 +753,17 @@ fn retry_found(
         Err(e) if e.kind == NO_TESTS => {}
         other => return other,
     }
+    let gone = |missing: usize| {
+        tracing::warn!(
+            "attempt {attempt_number}: the runner no longer found {missing} failed test(s) \
+             (an id that changes between sessions?): they stay failed"
+        );
+    };
+    // One test was asked for alone already.
+    if let [_] = retried.tests {
+        gone(1);
+        return Ok(Vec::new());
+    }
     let mut found = Vec::new();
     let mut missing = 0;
     for one in retried.tests {
@@ -749,19 +771,15 @@ fn retry_found(
             tests: std::slice::from_ref(one),
             ..*retried
         };
-        match retried.tests.len() {
-            1 => missing += 1,
-            _ => match retry(shard, test_files, &alone, &junit_path(), attempt_number) {
-                Ok(cases) => found.extend(cases),
-                Err(e) if e.kind == NO_TESTS => missing += 1,
-                Err(e) => return Err(e),
-            },
+        match retry(shard, test_files, &alone, &junit_path(), attempt_number) {
+            Ok(cases) => found.extend(cases),
+            Err(e) if e.kind == NO_TESTS => missing += 1,
+            Err(e) => return Err(e),
         }
     }
-    tracing::warn!(
-        "attempt {attempt_number}: the runner no longer found {missing} failed test(s) \
-         (an id that changes between sessions?): they stay failed"
-    );
+    if missing > 0 {
+        gone(missing);
+    }
     Ok(found)
 }
 
@@ -945,14 +963,7 @@ fn attempt(
         // verdict stands beside any failed test, which a retry may turn
         // flaky; a re-run of some tests is no whole run.
         if let Some(why) = found.verdict.as_deref().filter(|_| attempt == 1) {
-            let message = || {
-                format!(
-                    "`{}` failed the run outside its tests: {}",
-                    invocation.program,
-                    crate::escape::control_chars(why)
-                )
-            };
-            shard.hold_error(RUNNER_FAILED, message, &tail);
+            shard.hold_verdict(&invocation.program, why, &tail);
         }
         // A record that can't be read may have been a test's result: the
         // cases read stand, and the shard fails.
@@ -1019,14 +1030,7 @@ fn attempt(
         && !status.success()
         && let Some(line) = super::coverage_gate::failed_threshold(&tail)
     {
-        let message = || {
-            format!(
-                "`{}` failed the run outside its tests: {}",
-                invocation.program,
-                crate::escape::control_chars(&line)
-            )
-        };
-        shard.hold_error(RUNNER_FAILED, message, &tail);
+        shard.hold_verdict(&invocation.program, &line, &tail);
     }
     // The runner failed the run, and no test says why: a check of its own
     // (`--cov-fail-under`, a hook setting the exit status). A re-run of
