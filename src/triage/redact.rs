@@ -2,16 +2,27 @@
 //! passes through [`Redactor::redact`] first, and each secret in it becomes
 //! `[REDACTED]`.
 //!
+//! The output is the text **without terminal escapes**: ANSI/VT sequences
+//! (CSI colour codes, OSC strings such as hyperlinks and titles, other `ESC`
+//! sequences) and C1 control characters are removed before the rules run, so
+//! a colour code inside a token or between `password` and `=` can't hide it.
+//!
 //! Two kinds of rule:
 //! - **Values**: the values of environment variables the user lists as secret,
 //!   and of every variable whose name ends in `_TOKEN`, `_SECRET`, `_KEY` or
-//!   `_PASSWORD`, wherever they appear (exact text). Values shorter than
-//!   [`MIN_SECRET_LEN`] are ignored: redacting every `1` or `true` would
-//!   destroy the text and protect nothing.
-//! - **Shapes**: GitHub tokens, AWS access key ids and secret keys, private-key
-//!   blocks, JWTs, `Authorization:` headers and bearer tokens,
-//!   `password=`/`token=`/`secret=`/`api_key=`-style pairs (with `=` or `:`,
-//!   quoted or not, JSON included) and credentials in URLs (the host is kept).
+//!   `_PASSWORD`, wherever they appear: as is, in another (ASCII) letter
+//!   case, URL-encoded, JSON-escaped, base64-encoded (standard and URL-safe,
+//!   the whole value), and, for a multi-line value, each line on its own.
+//!   Values (and lines) shorter than [`MIN_SECRET_LEN`] are ignored:
+//!   redacting every `1` or `true` would destroy the text and protect nothing.
+//! - **Shapes**: GitHub tokens (also wrapped across two lines), Slack tokens,
+//!   AWS access key ids and secret keys, private-key blocks (also cut before
+//!   their END or after their BEGIN line, with timestamps or `\n` escapes),
+//!   JWTs, `Authorization:` headers and bearer tokens, cookies,
+//!   `password=`/`token=`/`secret=`/`api_key=`-style pairs (with `=`, `:`,
+//!   `:=`, `=>`, `==`, quoted or not, JSON, JSON inside JSON, URL-encoded and
+//!   source-code forms included), `--password x` flags, `<password>` XML
+//!   elements, `curl -u user:pass`, and credentials in URLs (the host is kept).
 //!
 //! Every rule is a `regex` (finite automata: linear time in the text, no
 //! backtracking blow-up on hostile logs), compiled once per process. Rules use
@@ -46,10 +57,10 @@ pub struct Redactor {
 enum Values {
     #[default]
     None,
-    /// One alternation, longest first (the regex crate runs it as Aho-Corasick).
+    /// One alternation, longest first (every encoding of every value).
     Matcher(Regex),
-    /// Too many to compile into one automaton: replaced one by one.
-    Each,
+    /// Too many to compile into one automaton: one matcher per value.
+    Each(Vec<Regex>),
 }
 
 impl Redactor {
@@ -76,15 +87,33 @@ impl Redactor {
         if values.is_empty() {
             return Self::default();
         }
-        let alternation = values
+        // Every form of every value (and of each line of a multi-line value),
+        // longest first.
+        let mut forms: Vec<(usize, String)> = values.iter().flat_map(|v| value_forms(v)).collect();
+        forms.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        forms.dedup();
+        let alternation = forms
             .iter()
-            .map(|v| regex::escape(v))
+            .map(|(_, pattern)| pattern.as_str())
             .collect::<Vec<_>>()
             .join("|");
-        let matcher = match RegexBuilder::new(&alternation).size_limit(64 << 20).build() {
-            Ok(regex) => Values::Matcher(regex),
+        let matcher = match value_regex(&alternation) {
+            Some(regex) => Values::Matcher(regex),
             // Never "no redaction": slower, still complete.
-            Err(_) => Values::Each,
+            None => Values::Each(
+                values
+                    .iter()
+                    .map(|v| {
+                        let mut forms = value_forms(v);
+                        forms.sort_by_key(|form| std::cmp::Reverse(form.0));
+                        let pattern = forms.into_iter().map(|(_, p)| p).collect::<Vec<_>>();
+                        value_regex(&pattern.join("|")).unwrap_or_else(|| {
+                            // Too big even alone: the exact value, any case.
+                            value_regex(&regex::escape(v)).expect("a literal compiles")
+                        })
+                    })
+                    .collect(),
+            ),
         };
         Self {
             secrets: values,
@@ -134,16 +163,17 @@ impl Redactor {
 
     /// `text` with every secret replaced by [`REDACTED`]; borrowed when
     /// nothing matched.
+    ///
+    /// Terminal escapes (ANSI/VT sequences, C1 controls) are removed first:
+    /// the output never contains them, even when nothing was redacted.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut text = Cow::Borrowed(text);
+        let mut text = strip_terminal_escapes(text);
         match &self.values {
             Values::None => {}
             Values::Matcher(regex) => replace(&mut text, regex, |_| REDACTED.to_string()),
-            Values::Each => {
-                for value in &self.secrets {
-                    if text.contains(value.as_str()) {
-                        text = Cow::Owned(text.replace(value.as_str(), REDACTED));
-                    }
+            Values::Each(regexes) => {
+                for regex in regexes {
+                    replace(&mut text, regex, |_| REDACTED.to_string());
                 }
             }
         }
@@ -158,108 +188,354 @@ pub fn is_secret_name(name: &str, secret_names: &[String]) -> bool {
         || SECRET_SUFFIXES.iter().any(|suffix| upper.ends_with(suffix))
 }
 
-/// `text` with every secret of a known shape replaced (no literal values).
+/// `text` with every secret of a known shape replaced (no literal values),
+/// and without terminal escapes (see [`Redactor::redact`]).
 pub fn redact(text: &str) -> Cow<'_, str> {
-    redact_shapes(Cow::Borrowed(text))
+    redact_shapes(strip_terminal_escapes(text))
+}
+
+/// `text` without ANSI/VT escape sequences and C1 control characters.
+fn strip_terminal_escapes(text: &str) -> Cow<'_, str> {
+    // Cheap pre-check (memchr): ESC, or the lead byte of U+0080..U+00BF.
+    if !text.as_bytes().contains(&0x1b) && !text.as_bytes().contains(&0xc2) {
+        return Cow::Borrowed(text);
+    }
+    TERMINAL_ESCAPE.replace_all(text, "")
+}
+
+/// Compiles a values alternation: ASCII letters in any case.
+fn value_regex(pattern: &str) -> Option<Regex> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .unicode(false)
+        .size_limit(64 << 20)
+        .dfa_size_limit(16 << 20)
+        .build()
+        .ok()
+}
+
+/// The patterns that match `value`, each with the length of the text it
+/// stands for (for longest-first ordering): the value itself, with every
+/// punctuation character also allowed URL-encoded or JSON-escaped, its
+/// base64 forms, and each line of a multi-line value.
+fn value_forms(value: &str) -> Vec<(usize, String)> {
+    let mut forms = vec![(value.len(), encoded_pattern(value))];
+    for encoded in [
+        base64(value.as_bytes(), STANDARD),
+        base64(value.as_bytes(), URL_SAFE),
+    ] {
+        let unpadded = encoded.trim_end_matches('=');
+        forms.push((encoded.len(), format!("{}=*", regex::escape(unpadded))));
+    }
+    if value.contains('\n') || value.contains('\r') {
+        for line in value.lines().map(str::trim) {
+            if line.chars().count() >= MIN_SECRET_LEN {
+                forms.extend(value_forms(line));
+            }
+        }
+    }
+    forms
+}
+
+/// `value` as a pattern (for a Unicode-off, case-insensitive regex) in which
+/// every character but ASCII letters and digits may also appear
+/// percent-encoded or JSON-escaped, and a line break as `\n`/`\r\n`.
+fn encoded_pattern(value: &str) -> String {
+    let mut pattern = String::new();
+    let mut lines = value.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        for c in line.chars() {
+            if c.is_ascii_alphanumeric() {
+                pattern.push(c);
+                continue;
+            }
+            let mut utf8 = [0; 4];
+            let literal = c.encode_utf8(&mut utf8);
+            let mut alternatives = vec![
+                regex::escape(literal),
+                literal.bytes().map(|b| format!("%{b:02X}")).collect(),
+            ];
+            let mut units = [0; 2];
+            let json = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!(r"\\u{u:04X}"))
+                .collect::<String>();
+            alternatives.push(json);
+            match c {
+                '"' => alternatives.push(r#"\\""#.to_string()),
+                '\\' => alternatives.push(r"\\\\".to_string()),
+                '/' => alternatives.push(r"\\/".to_string()),
+                '\t' => alternatives.push(r"\\t".to_string()),
+                ' ' => alternatives.push(r"\+".to_string()),
+                _ => {}
+            }
+            pattern.push_str(&format!("(?:{})", alternatives.join("|")));
+        }
+        if lines.peek().is_some() {
+            pattern.push_str(r"(?:\r?\n|\\r\\n|\\n|%0D%0A|%0A)");
+        }
+    }
+    pattern
+}
+
+const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in base64 with this alphabet, padded.
+fn base64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(alphabet[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
     // Whole private-key blocks first: their base64 body would otherwise be
     // half-matched by the narrower rules below.
-    replace(&mut text, &PRIVATE_KEY, |_| REDACTED.to_string());
+    if text.contains("-----BEGIN") {
+        replace(&mut text, &PRIVATE_KEY, |_| REDACTED.to_string());
+    }
+    if text.contains("-----END") {
+        replace(&mut text, &PRIVATE_KEY_TAIL, |_| REDACTED.to_string());
+    }
     replace(&mut text, &URL_CREDENTIALS, |c| {
-        format!("{}{REDACTED}@", &c[1])
+        format!("{}{REDACTED}{}", &c[1], &c[2])
     });
     replace(&mut text, &AUTHORIZATION, |c| {
-        let scheme = c
-            .get(2)
-            .map_or(String::new(), |s| format!("{} ", s.as_str()));
+        let scheme = c.get(2).map_or("", |s| s.as_str());
         format!("{}{scheme}{REDACTED}", &c[1])
     });
     replace(&mut text, &BEARER, |c| format!("{}{REDACTED}", &c[1]));
     replace(&mut text, &JWT, |_| REDACTED.to_string());
     replace(&mut text, &GITHUB_TOKEN, |_| REDACTED.to_string());
+    if text.contains("xox") || text.contains("xapp") {
+        replace(&mut text, &SLACK_TOKEN, |_| REDACTED.to_string());
+    }
     replace(&mut text, &AWS_ACCESS_KEY_ID, |_| REDACTED.to_string());
+    replace(&mut text, &AWS_SECRET_KEY, |c| {
+        let key = &c[2];
+        let looks_random = key.bytes().any(|b| b.is_ascii_uppercase())
+            && key.bytes().any(|b| b.is_ascii_lowercase())
+            && key.bytes().any(|b| b.is_ascii_digit())
+            && key.bytes().filter(|&b| b == b'/').count() <= 3;
+        if looks_random {
+            format!("{}{REDACTED}{}", &c[1], &c[3])
+        } else {
+            c[0].to_string()
+        }
+    });
+    replace(&mut text, &AWS_NAMED_SECRET, |c| {
+        format!("{}{REDACTED}", &c[1])
+    });
+    replace(&mut text, &COOKIE, |c| format!("{}{REDACTED}", &c[1]));
+    replace(&mut text, &CLI_SECRET_FLAG, |c| {
+        format!("{}{REDACTED}", &c[1])
+    });
+    if text.contains("curl") || text.contains("wget") || text.contains("--user") {
+        replace(&mut text, &CLI_USER, |c| format!("{}{REDACTED}", &c[1]));
+    }
+    replace(&mut text, &XML_SECRET, |c| format!("{}{REDACTED}<", &c[1]));
     replace(&mut text, &SECRET_PAIR, |c| {
-        let quote = match (c.get(2), c.get(3)) {
-            (Some(_), _) => "\"",
-            (_, Some(_)) => "'",
-            _ => "",
+        let (open, close) = if let Some(open) = c.name("dq") {
+            (open.as_str(), "\"")
+        } else if let Some(open) = c.name("eq") {
+            (open.as_str(), "\\\"")
+        } else if let Some(open) = c.name("sq") {
+            (open.as_str(), "'")
+        } else {
+            ("", "")
         };
-        format!("{}{quote}{REDACTED}{quote}", &c[1])
+        format!("{}{open}{REDACTED}{close}", &c["key"])
     });
     text
 }
 
 /// Replaces every match of `regex` in `text`, allocating only on a match.
 fn replace(text: &mut Cow<'_, str>, regex: &Regex, with: impl Fn(&Captures) -> String) {
-    if let Cow::Owned(replaced) = regex.replace_all(text, |c: &Captures| with(c)) {
+    // A closure may give a match back unchanged: stay borrowed then.
+    if let Cow::Owned(replaced) = regex.replace_all(text, |c: &Captures| with(c))
+        && replaced != **text
+    {
         *text = Cow::Owned(replaced);
     }
 }
 
 fn rule(pattern: &str) -> Regex {
     // The patterns are constants; a typo is caught by every test that redacts.
-    Regex::new(pattern).expect("redaction pattern compiles")
+    RegexBuilder::new(pattern)
+        .size_limit(32 << 20)
+        .build()
+        .expect("redaction pattern compiles")
 }
 
+/// Terminal escapes: CSI (`ESC [` … final byte), OSC/DCS/SOS/PM/APC strings
+/// (through BEL or ST, or the end of the line), other `ESC` sequences, the
+/// 8-bit C1 forms of all of these, and any other C1 control.
+static TERMINAL_ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
+    rule(
+        r"(?:\x1b\[|\x{9b})[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x{90}\x{98}\x{9d}-\x{9f}])[^\x07\x1b\x{9c}\n]*(?:\x07|\x1b\\|\x{9c})?|\x1b[ -/]*[0-~]?|[\x{80}-\x{9f}]",
+    )
+});
+
+/// An optional GitHub Actions timestamp at the start of a log line.
+const TIMESTAMP: &str = r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z[ \t]?)?";
+
 /// `-----BEGIN … PRIVATE KEY-----` through its END line, or through the end
-/// of its base64 body when the log was cut before the END line.
+/// of its body when the log was cut before the END line (bare base64 lines,
+/// lines with Actions timestamps, or a JSON string with `\n` escapes).
 static PRIVATE_KEY: LazyLock<Regex> = LazyLock::new(|| {
     rule(
-        r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:(?s:.)*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\r\n\t :,-]*)",
+        r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:(?s:.)*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\r\n\t :,.\\-]*)",
     )
 });
 
-/// `scheme://user:password@host` and `scheme://token@host`: the userinfo goes,
+/// The tail of a key block whose BEGIN line was cut: full-width (64-char)
+/// base64 lines, then an optional short last line, then the END line.
+static PRIVATE_KEY_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    let line_end = r"[ \t]*(?:\r?\n|\\r\\n|\\n)";
+    rule(&format!(
+        r"(?:{TIMESTAMP}[ \t]*[A-Za-z0-9+/]{{64}}{line_end})+(?:{TIMESTAMP}[ \t]*[A-Za-z0-9+/=]{{1,64}}{line_end})?{TIMESTAMP}[ \t]*-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
+    ))
+});
+
+/// `scheme://user:password@host` and `scheme://token@host`, also JSON-escaped
+/// (`https:\/\/…`) and URL-encoded (`https%3A%2F%2F…%40`): the userinfo goes,
 /// the scheme and host stay.
-static URL_CREDENTIALS: LazyLock<Regex> =
-    LazyLock::new(|| rule(r"((?-u:\b)[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@?#\x22'<>]+@"));
-
-/// An `Authorization` (or `Proxy-Authorization`) header or field: the scheme
-/// stays, the credentials go.
-static AUTHORIZATION: LazyLock<Regex> = LazyLock::new(|| {
+static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
     rule(
-        r#"(?i)(authorization["']?[ \t]*[:=][ \t]*["']?[ \t]*)(?:(bearer|basic|token|digest|negotiate|ntlm)[ \t]+)?[^\s"',;]+"#,
+        r#"((?-u:\b)[A-Za-z][A-Za-z0-9+.-]*(?::|%3[Aa])(?:\\?/|%2[Ff]){2})(?:[^%/\\\s@?#"'<>]|%[013-9A-Fa-f][0-9A-Fa-f]|%2[0-9A-Ea-e])+(@|%40)"#,
     )
 });
 
-/// `Bearer <token>` anywhere (curl lines, config dumps).
-static BEARER: LazyLock<Regex> =
-    LazyLock::new(|| rule(r"(?i)((?-u:\b)bearer[ \t]+)[A-Za-z0-9._~+/-]{8,}=*"));
+/// Separator characters between a key and its value: `:`/`=`, also
+/// URL-encoded, with blanks (also `%20`, `+`, no-break space) around.
+const BLANK: &str = r"(?:[ \t\x{a0}]|%20)";
+
+/// An `Authorization` (or `Proxy-Authorization`) header or field, also
+/// JSON-escaped or URL-encoded: the scheme stays, the credentials go.
+static AUTHORIZATION: LazyLock<Regex> = LazyLock::new(|| {
+    rule(&format!(
+        r#"(?i)(authorization(?:\\?["']|%22|%27)?{BLANK}*(?:[:=]|%3[ad]){BLANK}*(?:\\?["']|%22|%27)?{BLANK}*)((?:bearer|basic|token|digest|negotiate|ntlm)(?:[ \t]+|%20|\+)+)?[^\s"',;\\&]+"#
+    ))
+});
+
+/// `Bearer <token>` anywhere (curl lines, config dumps, URL-encoded).
+static BEARER: LazyLock<Regex> = LazyLock::new(|| {
+    rule(r"(?i)((?:(?-u:\b)|%20|\+)bearer(?:[ \t]+|%20|\+)+)[A-Za-z0-9._~+/-]{8,}=*")
+});
 
 /// A JSON Web Token: base64url header and payload (both JSON objects, so
-/// `eyJ`), and a signature that may be empty (`alg: none`).
+/// `eyJ`), and a signature that may be empty (`alg: none`). No word boundary
+/// before it: `%22eyJ…` and `sid_eyJ…` are tokens too.
 static JWT: LazyLock<Regex> =
-    LazyLock::new(|| rule(r"(?-u:\b)eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"));
+    LazyLock::new(|| rule(r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"));
 
 /// GitHub tokens: personal (ghp_), OAuth (gho_), user-to-server (ghu_),
 /// server-to-server (ghs_), refresh (ghr_) and fine-grained (github_pat_).
 /// Real ones have 36+ characters after the prefix; 20 catches shortened ones.
-static GITHUB_TOKEN: LazyLock<Regex> =
-    LazyLock::new(|| rule(r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"));
+/// A token wrapped at the end of a line (a short head, then a newline, maybe
+/// an Actions timestamp or an indent) takes the next line's first word too.
+static GITHUB_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    rule(&format!(
+        r"(?:gh[pousr]_[A-Za-z0-9]{{4,35}}|github_pat_[A-Za-z0-9_]{{4,81}})[ \t]*\r?\n{TIMESTAMP}[ \t]*[A-Za-z0-9_]+|gh[pousr]_[A-Za-z0-9]{{20,}}|github_pat_[A-Za-z0-9_]{{20,}}"
+    ))
+});
+
+/// Slack tokens (`xoxb-`, `xoxp-`, `xoxa-`, `xoxo-`, `xoxs-`, `xoxr-`) and
+/// app-level tokens (`xapp-`).
+static SLACK_TOKEN: LazyLock<Regex> =
+    LazyLock::new(|| rule(r"(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,}"));
 
 /// AWS access key ids (long-term AKIA, temporary ASIA, and the other
-/// documented prefixes). Secret keys have no prefix of their own: they are
-/// caught by the pair rule (`aws_secret_access_key = …`).
+/// documented prefixes), with no word boundary before them (`%3DAKIA…`).
 static AWS_ACCESS_KEY_ID: LazyLock<Regex> = LazyLock::new(|| {
     rule(
-        r"(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}(?-u:\b)",
+        r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}(?-u:\b)",
     )
+});
+
+/// A standalone AWS secret access key: exactly 40 base64 characters (checked
+/// for mixed case and digits when replaced, so git hashes and paths stay).
+static AWS_SECRET_KEY: LazyLock<Regex> =
+    LazyLock::new(|| rule(r"(^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})($|[^A-Za-z0-9/+=])"));
+
+/// A value of 30 to 44 base64 characters after an `aws…` key (`aws: …`).
+static AWS_NAMED_SECRET: LazyLock<Regex> = LazyLock::new(|| {
+    rule(r#"(?i)((?-u:\b)aws[A-Za-z0-9_.-]*["']?[ \t]*[:=][ \t]*["']?)[A-Za-z0-9/+]{30,44}=*"#)
+});
+
+/// `Cookie:` and `Set-Cookie:` headers: the whole value goes.
+static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
+    rule(
+        r#"(?i)((?-u:\b)(?:set-)?cookie(?:\\?["'])?[ \t]*[:=][ \t]*(?:\\?["'])?)[^\s"'\\][^\n\r"'\\]*"#,
+    )
+});
+
+/// Names that make a value secret (the pair, flag and XML rules).
+const SECRET_WORD: &str = r"(?:password|passwd|passphrase|token|secret|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?)";
+
+/// `--password value` / `-password value` on a command line: the next word.
+static CLI_SECRET_FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    rule(
+        r#"(?i)((?:^|[\s"'])--?[A-Za-z0-9-]*(?:password|passwd|passphrase|token|secret|api-?key|access-?key|private-?key|credentials?)[ \t]+)[^\s"'-][^\s"']*"#,
+    )
+});
+
+/// `curl -u user:password` and `--user user:password`: the user stays.
+static CLI_USER: LazyLock<Regex> = LazyLock::new(|| {
+    rule(r#"((?:(?-u:\b)(?:curl|wget)[^\n]*?[ \t]-u|[ \t]--user)[ \t=]*["']?[^\s"':]*:)[^\s"']+"#)
+});
+
+/// `<password>value</password>` and friends.
+static XML_SECRET: LazyLock<Regex> = LazyLock::new(|| {
+    rule(&format!(
+        r"(?i)(<[A-Za-z0-9_:.-]*{SECRET_WORD}(?:[0-9]+|[_.-][A-Za-z0-9_.-]*)?(?:[ \t][^<>\n]*)?>)[^<\n]+<"
+    ))
 });
 
 /// `key = value` / `key: value` where the key names a secret: `password`,
 /// `passwd`, `passphrase`, `token`, `secret`, `api_key`, `access_key`,
-/// `secret_key`, `private_key`, `credentials`, as the end of a longer name too
-/// (`db_password`, `aws_secret_access_key`, `X-Api-Key`, `"clientSecret"`),
-/// and upper-case environment names ending in `_KEY`/`_TOKEN`/`_SECRET`/`_PASSWORD`.
-/// The value may be double-quoted (JSON, with escapes), single-quoted or bare;
-/// values of 1–3 characters are left alone (`Unexpected token: '<'`), and so
-/// is a value already redacted (which the bare form would half-match).
+/// `secret_key`, `private_key`, `credentials`, inside a longer name too
+/// (`db_password`, `aws_secret_access_key`, `X-Api-Key`, `"clientSecret"`,
+/// `password2`, `ADMIN_PASSWORD_OLD`, `secret_key_base`), and upper-case
+/// environment names ending in `_KEY`/`_TOKEN`/`_SECRET`/`_PASSWORD`.
+///
+/// Separators: `=`, `:`, `:=`, `=>`, `==`, `!=`, also URL-encoded; a type
+/// annotation between (`password: str = …`, `apiKey: string = …`) is skipped.
+/// The value may be double-quoted (JSON, with escapes; also `f"…"`, `b"…"`),
+/// JSON-escaped quoted (`\"…\"`), single-quoted, bare (through the end of the
+/// line, stopping at an unpaired quote, `;`, `&`, or an escaped line break;
+/// a quoted string inside it goes with it), or on the next,
+/// indented line (YAML). Values of 1–3 characters are left alone
+/// (`Unexpected token: '<'`), and so is a value already redacted.
 static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
-    rule(
-        r#"((?:(?i:[A-Za-z0-9_.-]*(?:password|passwd|passphrase|token|secret|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?))|[A-Z0-9_]*_(?:KEY|TOKEN|SECRET|PASSWORD))(?-u:\b)["']?[ \t]*[:=][ \t]*)(?:\[REDACTED\]|"((?:[^"\\\n]|\\.){4,})"|'([^'\n]{4,})'|[^\s"',;&}\])]{4,})"#,
-    )
+    let key = format!(
+        r"(?:(?i:[A-Za-z0-9_.-]*{SECRET_WORD}(?:[0-9]+|[_-][A-Za-z0-9_]*)?)|[A-Z0-9_]*_(?:KEY|TOKEN|SECRET|PASSWORD))"
+    );
+    let quote = r#"(?:\\?["']|%22|%27)?"#;
+    let sep = r"(?:==?=?|!==?|:=|=>|[:=]|%3[AaDd])";
+    let blank = r"(?:[ \t\x{a0}]|%20)";
+    let annotation = r"(?:[A-Za-z_][A-Za-z0-9_.?\[\]<>]*(?:[ \t]*[|,][ \t]*[A-Za-z_][A-Za-z0-9_.?\[\]<>]*)*[ \t]+=[ \t]*)";
+    let next_line = r"(?:[ \t]*\r?\n[ \t]+)";
+    // A quoted string inside a bare value is taken whole: `password=a b
+    // secret="c"` must not leave `"c"` behind once its key has gone.
+    let bare = r#"[^\s"'`<>{}()\[\],;&\\](?:[^\n\r"'`;&\\]|\\[^"nrt\n]|"[^"\n]*"|'[^'\n]*'){3,}"#;
+    rule(&format!(
+        r#"(?P<key>{key}(?-u:\b){quote}{blank}*{sep}(?:{blank}*{annotation}|{next_line}|{blank}*))(?:\[REDACTED\]|(?P<dq>[fFbBrRuU]{{0,2}}")(?:[^"\\\n]|\\.){{4,}}"|(?P<eq>\\")(?:[^"\\\n]|\\[^"\n]){{4,}}\\"|(?P<sq>[fFbBrRuU]{{0,2}}')[^'\n]{{4,}}'|{bare})"#
+    ))
 });
 
 #[cfg(test)]

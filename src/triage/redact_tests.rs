@@ -263,3 +263,393 @@ fn ten_megabytes_of_log_finish_in_linear_time() {
     let one_line = "x".repeat(10 * 1024 * 1024);
     assert_eq!(redact(&one_line).len(), one_line.len());
 }
+
+/// Fails unless every `secret` is gone and something was redacted.
+#[track_caller]
+fn all_gone(text: &str, secrets: &[&str]) {
+    let out = r(text);
+    for secret in secrets {
+        assert!(!out.contains(secret), "{secret:?} survived in {out:?}");
+    }
+    assert!(out.contains(REDACTED), "nothing redacted in {out:?}");
+}
+
+const KEY_LINES: [&str; 4] = [
+    "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB",
+    "aFDrBz9vFqU4yQsmOPzCqcDuT6YRB5p2pYnI8xqtkeL5RMlPFyQl7dYwG1uXyTrm",
+    "xQ3ZhV0sX4mP9bN2cR7tY1uI8oP3aS6dF9gH2jK5lZ8xC1vB4nM7qW0eR3tY6uI9",
+    "oP2aS5dF8gH1jK4lZ7xC0vB3nM6qW9eR2tY5uI8oP1aS4dF7gH0jK3lZ6xC9vB2n",
+];
+
+#[test]
+fn private_key_cut_with_timestamps_or_json_escapes() {
+    // Cut before END, every line with an Actions timestamp.
+    let mut log = String::from("Error: fixture load failed\n");
+    log.push_str("2026-12-02T22:00:00.1234567Z -----BEGIN RSA PRIVATE KEY-----\n");
+    for line in KEY_LINES {
+        log.push_str(&format!("2026-12-02T22:00:00.1234567Z {line}\n"));
+    }
+    all_gone(&log, &KEY_LINES.map(|l| &l[..30]));
+    // Cut before END, as a JSON string with `\n` escapes.
+    let json = format!(
+        "{{\"key\": \"-----BEGIN RSA PRIVATE KEY-----\\n{}\\n\"}}",
+        KEY_LINES.join("\\n")
+    );
+    all_gone(&json, &KEY_LINES.map(|l| &l[..30]));
+}
+
+#[test]
+fn private_key_cut_before_begin() {
+    let tail = format!(
+        "...truncated...\n{}\nAB12cd==\n-----END RSA PRIVATE KEY-----\nafter",
+        KEY_LINES[1..].join("\n")
+    );
+    let out = r(&tail);
+    assert_eq!(out, format!("...truncated...\n{REDACTED}\nafter"));
+    // With timestamps and as a JSON string.
+    let stamped = KEY_LINES
+        .iter()
+        .map(|l| format!("2024-05-01T10:00:00.1234567Z {l}\n"))
+        .collect::<String>()
+        + "2024-05-01T10:00:00.1234567Z -----END PRIVATE KEY-----\n";
+    all_gone(&stamped, &KEY_LINES.map(|l| &l[..30]));
+    let json = format!(
+        "\"{}\\n-----END PRIVATE KEY-----\\n\"",
+        KEY_LINES.join("\\n")
+    );
+    all_gone(&json, &KEY_LINES.map(|l| &l[..30]));
+    // Base64 lines before a public key's END line are not a secret.
+    let public = format!("{}\n-----END PUBLIC KEY-----", KEY_LINES[0]);
+    assert_eq!(r(&public), public);
+}
+
+#[test]
+fn json_inside_a_json_string() {
+    all_gone(
+        r#"request body: "{\"user\": \"bob\", \"password\": \"LEAK1hunter2pass\"}""#,
+        &["LEAK1hunter2pass"],
+    );
+    assert_eq!(
+        r(r#""{\"password\": \"LEAK1hunter2pass\", \"user\": \"bob\"}""#),
+        format!(r#""{{\"password\": \"{REDACTED}\", \"user\": \"bob\"}}""#)
+    );
+    assert_eq!(
+        r(r#"headers: "{\"Authorization\": \"Basic TEVBSzJ1c2VyOnBhc3N3b3Jk\"}""#),
+        format!(r#"headers: "{{\"Authorization\": \"Basic {REDACTED}\"}}""#)
+    );
+    assert_eq!(
+        r(r#"{"db": "https:\/\/bob:LEAK3urlpw@db.internal\/app"}"#),
+        format!(r#"{{"db": "https:\/\/{REDACTED}@db.internal\/app"}}"#)
+    );
+}
+
+#[test]
+fn source_code_assignments() {
+    for (text, secret) in [
+        (r#"    password := "LEAK1go-hunter2""#, "LEAK1go"),
+        (
+            r#"    password: str = "LEAK2pyannot-hunter2""#,
+            "LEAK2pyannot",
+        ),
+        (
+            r#"    const apiKey: string = "LEAK3ts-hunter2";"#,
+            "LEAK3ts",
+        ),
+        (
+            r#"    db.connect(password=f"LEAK4fstr-hunter2")"#,
+            "LEAK4fstr",
+        ),
+        (
+            "    assert settings.password == 'LEAK5eqeq-hunter2'",
+            "LEAK5eqeq",
+        ),
+        (
+            "    $config = ['password' => 'LEAK6arrow-hunter2'];",
+            "LEAK6arrow",
+        ),
+        (
+            r#"    client = Client(token=b"LEAK7bytes-hunter2")"#,
+            "LEAK7bytes",
+        ),
+        (
+            "let token: Option<String> = Some(x); token = \"LEAK8opt\"",
+            "LEAK8opt",
+        ),
+    ] {
+        gone(text, secret);
+    }
+    // The type annotation stays, the value goes.
+    assert_eq!(
+        r(r#"const apiKey: string = "LEAK3ts-hunter2";"#),
+        format!(r#"const apiKey: string = "{REDACTED}";"#)
+    );
+    assert_eq!(
+        r(r#"connect(password=f"LEAK4fstr")"#),
+        format!(r#"connect(password=f"{REDACTED}")"#)
+    );
+}
+
+#[test]
+fn jwt_after_a_word_character() {
+    gone(
+        "GET /cb?state=%7B%22t%22%3A%22eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.LEAK1sigsigsig%22%7D",
+        "LEAK1sigsigsig",
+    );
+    gone(
+        "Set-Cookie: sid_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.LEAK2sigsigsig",
+        "LEAK2sigsigsig",
+    );
+    gone(
+        "x=sid_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.LEAK2sigsigsig",
+        "LEAK2sigsigsig",
+    );
+}
+
+#[test]
+fn url_encoded_pairs_headers_and_key_ids() {
+    gone(
+        "GET /login?next=%2Fhome%26password%3DLEAK1secretvalue",
+        "LEAK1secretvalue",
+    );
+    gone(
+        "proxy forwarded: Authorization%3A%20Bearer%20LEAK2bearertok123",
+        "LEAK2bearertok123",
+    );
+    gone(
+        "form: client_id%3Dabc%26client_secret%3DLEAK3tokval",
+        "LEAK3tokval",
+    );
+    gone(
+        "GET /redirect?to=https%3A%2F%2Fb.s3.amazonaws.com%2Fk%3FX-Amz-Credential%3DAKIAIOSFODNN7LEAK4XX%2F20260101",
+        "AKIAIOSFODNN7LEAK4XX",
+    );
+    gone(
+        "to=https%3A%2F%2Fbob%3ALEAK5pw%40db.internal%2Fapp",
+        "LEAK5pw",
+    );
+}
+
+#[test]
+fn environment_values_in_other_encodings() {
+    let vars = [
+        ("DB_PASSWORD", "p@ss/w0rd:LEAK1!"),
+        ("APP_SECRET", "LEAK2\"quoted\\path"),
+        ("SIGNING_SECRET", "LEAK3-signing-secret-value"),
+        ("HEX_TOKEN", "DEADBEEF0123CAFE4567"),
+        (
+            "SA_KEY",
+            "LEAK4-first-line-of-value\nLEAK5-second-line-of-value",
+        ),
+        ("SPACE_KEY", "LEAK6 with spaces"),
+    ];
+    let redactor = Redactor::from_vars(vars, &[]);
+    let check = |text: &str, secret: &str| {
+        let out = redactor.redact(text);
+        assert!(!out.contains(secret), "{secret:?} survived in {out:?}");
+        assert!(out.contains(REDACTED), "nothing redacted in {out:?}");
+    };
+    // URL-encoded, fully and partly, with either hex case.
+    check("--db-pass p%40ss%2Fw0rd%3ALEAK1%21 x", "LEAK1");
+    check("--db-pass p%40ss/w0rd%3aLEAK1%21 x", "LEAK1");
+    check("q=LEAK6+with+spaces&x", "LEAK6");
+    check("q=LEAK6%20with%20spaces&x", "LEAK6");
+    // JSON-escaped.
+    check(r#"{"app_value": "LEAK2\"quoted\\path"}"#, "LEAK2");
+    check(r#"{"v": "p@ss\/w0rd:LEAK1!"}"#, "LEAK1");
+    check(r#"{"v": "LEAK2\u0022quoted\\path"}"#, "LEAK2");
+    // Base64, standard and URL-safe, padded or not.
+    check(
+        "hmac key (b64): TEVBSzMtc2lnbmluZy1zZWNyZXQtdmFsdWU=",
+        "TEVBSzMtc2lnbmluZy1zZWNyZXQtdmFsdWU",
+    );
+    let urlsafe_value = "a?>?b~~~LEAKsafe"; // Has `+`/`/` in standard base64.
+    let redactor2 = Redactor::with_values([urlsafe_value]);
+    assert_eq!(
+        base64(urlsafe_value.as_bytes(), STANDARD),
+        "YT8+P2J+fn5MRUFLc2FmZQ=="
+    );
+    for encoded in ["YT8+P2J+fn5MRUFLc2FmZQ==", "YT8-P2J-fn5MRUFLc2FmZQ"] {
+        assert_eq!(
+            redactor2.redact(&format!("v={encoded};")),
+            format!("v={REDACTED};")
+        );
+    }
+    // Another letter case.
+    check(
+        "token (as the server logs it): deadbeef0123cafe4567",
+        "deadbeef0123cafe4567",
+    );
+    check("LEAK3-SIGNING-SECRET-VALUE", "SIGNING-SECRET");
+    // One line of a multi-line value, and the whole value with `\n` escapes.
+    check("loaded key material: LEAK5-second-line-of-value", "LEAK5");
+    check("first: LEAK4-first-line-of-value.", "LEAK4");
+    check(
+        r#""LEAK4-first-line-of-value\nLEAK5-second-line-of-value""#,
+        "LEAK5",
+    );
+    // Lines shorter than MIN_SECRET_LEN are not values of their own.
+    let short = Redactor::with_values(["abc\nlong-enough-line"]);
+    assert_eq!(short.redact("abc def"), "abc def");
+    assert_eq!(short.redact("x long-enough-line"), format!("x {REDACTED}"));
+}
+
+#[test]
+fn non_ascii_values_are_literal() {
+    let redactor = Redactor::with_values(["pässwörd-é1"]);
+    assert_eq!(
+        redactor.redact("x pässwörd-é1 y"),
+        format!("x {REDACTED} y")
+    );
+    assert_eq!(
+        redactor.redact("x p%C3%A4sswörd-é1 y"),
+        format!("x {REDACTED} y")
+    );
+    assert_eq!(redactor.redact("x passwörd-é1 y"), "x passwörd-é1 y");
+}
+
+#[test]
+fn github_token_wrapped_across_lines() {
+    let text = "remote: using token ghp_aB3dE5fG7hJ9kL1mN\nIjklmnopqrstuvwxyzABC0123 (wrapped by the terminal at 40 columns)";
+    all_gone(text, &["aB3dE5fG7hJ9kL1mN", "IjklmnopqrstuvwxyzABC0123"]);
+    assert!(r(text).ends_with(" (wrapped by the terminal at 40 columns)"));
+    let stamped = "2024-05-01T10:00:00.1234567Z token ghp_aB3dE5fG7hJ9kL1mN\n2024-05-01T10:00:00.1234567Z   IjklmnopqrstuvwxyzABC0123 end";
+    all_gone(stamped, &["aB3dE5fG7hJ9kL1mN", "IjklmnopqrstuvwxyzABC0123"]);
+    // A whole token at the end of a line leaves the next line alone.
+    assert_eq!(
+        r(&format!("{GHP}\nnext line")),
+        format!("{REDACTED}\nnext line")
+    );
+}
+
+#[test]
+fn whole_pair_values() {
+    assert_eq!(
+        r("password: correct horse LEAK1battery staple"),
+        format!("password: {REDACTED}")
+    );
+    assert_eq!(r("password=abcd,LEAK2tail"), format!("password={REDACTED}"));
+    assert_eq!(
+        r("password:\n  LEAK3nextline-hunter2\nuser: bob"),
+        format!("password:\n  {REDACTED}\nuser: bob")
+    );
+    gone("password:\u{a0}LEAK4nbsp-hunter2", "LEAK4nbsp");
+    // A value ends at its closing quote and at a URL's next parameter.
+    assert_eq!(
+        r(r#"run "--password=hunter22 x" done"#),
+        format!(r#"run "--password={REDACTED}" done"#)
+    );
+    assert_eq!(
+        r("token=abcd1234&next=1"),
+        format!("token={REDACTED}&next=1")
+    );
+}
+
+#[test]
+fn more_shapes() {
+    let cases = [
+        (
+            "+ mysql --password LEAK1flag-hunter2 --host db",
+            "LEAK1flag",
+        ),
+        ("run --token=LEAK1b-tokenvalue", "LEAK1b"),
+        ("<password>LEAK2xml-hunter2</password>", "LEAK2xml"),
+        ("<db:Password type=\"x\">LEAK2b</db:Password>", "LEAK2b"),
+        (
+            "+ curl -u admin:LEAK3curl-hunter2 https://api.internal/",
+            "LEAK3curl",
+        ),
+        ("curl --user admin:LEAK3b-pw https://x", "LEAK3b"),
+        ("secret_key_base: LEAK4skb0123456789abcdef", "LEAK4skb"),
+        (
+            "SLACK: xoxb-123456789012-LEAK5slack-abcdefghijklmnop",
+            "LEAK5slack",
+        ),
+        ("aws: wJalrXUtnFEMIK7MDENGbPxRfiCYLEAK6KEY", "LEAK6KEY"),
+        (
+            "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "bPxRfiCYEXAMPLEKEY",
+        ),
+        ("password2=LEAK7-hunter2", "LEAK7"),
+        ("ADMIN_PASSWORD_OLD=LEAK8-hunter2", "LEAK8"),
+        ("Cookie: sessionid=LEAK9cookievalue; csrftoken=abc", "LEAK9"),
+        (
+            "Set-Cookie: session=LEAK10cookie; Path=/; HttpOnly",
+            "LEAK10",
+        ),
+    ];
+    for (text, secret) in cases {
+        gone(text, secret);
+    }
+    assert_eq!(
+        r("+ curl -u admin:LEAK3curl-hunter2 https://api.internal/"),
+        format!("+ curl -u admin:{REDACTED} https://api.internal/")
+    );
+    // A git hash and a path of 40 characters are not AWS secret keys.
+    for text in [
+        "commit 0123456789abcdef0123456789abcdef01234567",
+        "at org/apache/commons/lang3/StringUtilsAbc",
+        "docker run -u 1000:1000 image",
+    ] {
+        assert_eq!(r(text), text);
+    }
+}
+
+#[test]
+fn terminal_escapes_are_stripped_first() {
+    let coloured = "locals: \x1b[33mpassword\x1b[0m = \x1b[32m'LEAKANSI1-hunter2'\x1b[0m\n";
+    assert_eq!(r(coloured), format!("locals: password = '{REDACTED}'\n"));
+    let split = "auth: ghp_LEAKANSI2abcd\x1b[1mefghijklmnopqrstuvwxyz0123\x1b[0m\n";
+    assert_eq!(r(split), format!("auth: {REDACTED}\n"));
+    let redactor = Redactor::with_values(["hunter2-secret-value"]);
+    assert_eq!(
+        redactor.redact("x hunter2-\x1b[1;31msecret\x1b[0m-value y"),
+        format!("x {REDACTED} y")
+    );
+    // OSC (hyperlink, title), other ESC sequences and C1 controls go too.
+    assert_eq!(
+        r(
+            "\x1b]8;;https://x\x07link\x1b]8;;\x1b\\ \x1b]0;title\x07\x1b(Bok\x1bM\u{9b}31mred\u{85}"
+        ),
+        "link okred"
+    );
+    // Text without escapes is untouched and not copied.
+    assert!(matches!(redact("plain ünïcode text"), Cow::Borrowed(_)));
+}
+
+#[test]
+fn ordinary_text_is_kept() {
+    for text in [
+        "Unexpected token: '<'",
+        "if token.kind == 3 {",
+        "tokenizer: bert-base-uncased",
+        "password_strength_test ... ok",
+        "test tests::test_password_reset ... FAILED",
+        "FAILED tests/test_auth.py::test_password_reset - AssertionError",
+        "we played secret santa at the office",
+        "the token is refreshed hourly",
+        "max_tokens=512 and Authorization header missing",
+        "expected a secret, got none",
+        "see https://github.com/o/r/issues/1",
+        "<tokenizer>bert-base</tokenizer>",
+    ] {
+        assert_eq!(r(text), text, "over-redacted");
+    }
+}
+
+#[test]
+fn new_rules_are_idempotent() {
+    for text in [
+        r#""{\"password\": \"LEAK1hunter2pass\"}" https:\/\/bob:pw12@db\/app"#,
+        "password: str = \"LEAK2pyannot\"\n'password' => 'LEAK6arrow'",
+        "password%3DLEAK1secretvalue Authorization%3A%20Bearer%20LEAK2bearertok123",
+        "token ghp_aB3dE5fG7hJ9kL1mN\nIjklmnopqrstuvwxyzABC0123 x",
+        "password: correct horse\npassword:\n  nextline-hunter2\n",
+        "--password LEAK1flag <password>LEAK2xml</password> curl -u a:LEAK3curl",
+        "Cookie: sessionid=LEAK9; csrftoken=abc\nxoxb-123456789012-LEAK5slack",
+        "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ] {
+        let once = r(text);
+        assert!(once.contains(REDACTED), "{once}");
+        assert_eq!(r(&once), once);
+    }
+}
