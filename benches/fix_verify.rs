@@ -242,6 +242,7 @@ fn bench_groups(c: &mut Criterion) {
                         let groups = group::group(tests, labels, None);
                         assert_eq!(groups.0.len(), n);
                         let options = document::Options {
+                            redactor: &Redactor::new(),
                             overrides: &Default::default(),
                             forced_model: None,
                             models: Err("benchmark: fixes only".into()),

@@ -335,6 +335,67 @@ fn each_root_cause_gets_a_redacted_question_and_an_escaped_answer() {
 }
 
 #[test]
+fn the_router_shortens_text_that_is_already_redacted() {
+    // The router cuts the middle of a long log and the test name at 300
+    // characters: a key whose BEGIN line is cut away, or a secret value cut
+    // in two, would no longer be recognised after the cut.
+    let body: Vec<String> = (0..40)
+        .map(|i| format!("KEYBODY{i:02}{}", "Ab9+/".repeat(11)))
+        .collect();
+    let key = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
+        body.join("\n")
+    );
+    let steps: String = (0..600)
+        .map(|i| format!("    at step {i} (lib/loader.js:{i}:1) while reading fixtures\n"))
+        .collect();
+    let secret = "S3ss10nS3cretValue0123456789abcdefghijklmn";
+    let name = format!("test_login[{}-{secret}]", "x".repeat(270));
+    let xml = format!(
+        r#"<testsuite tests="1" failures="1"><testcase classname="tests.test_a" name="{name}" file="tests/test_a.py"><failure message="Error: fixture load failed">Error: fixture load failed
+{steps}dumping fixture file:
+{key}</failure></testcase></testsuite>"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("r.xml"), xml).unwrap();
+    let server = Server::start();
+    server
+        .models(Reply::models(&["fixer:7b"]))
+        .chat(vec![Reply::answer("Check the fixture.")]);
+    let base = server.base();
+    let mut cmd = common::cli::command(dir.path());
+    cmd.args([
+        "triage",
+        "--format",
+        "json",
+        "r.xml",
+        "--model-url",
+        &base,
+        "--model",
+        "fixer:7b",
+    ])
+    .env("SESSION_SECRET", secret);
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let chats = server.chats();
+    assert_eq!(chats.len(), 1);
+    let sent = &chats[0].body;
+    assert!(
+        !sent.contains("KEYBODY"),
+        "key material reached the model: {sent}"
+    );
+    assert!(
+        !sent.contains("S3ss10n"),
+        "part of a secret reached the model: {sent}"
+    );
+}
+
+#[test]
 fn an_unreachable_endpoint_turns_suggestions_off_and_triage_still_reports() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!(

@@ -69,7 +69,9 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     if let Err(why) = &router {
         tracing::warn!("groups are not routed: {why}");
     }
+    let redactor = Redactor::from_env(&config.models.secret_env);
     let options = Options {
+        redactor: &redactor,
         overrides: &config.router_overrides,
         forced_model: args.model.as_deref(),
         models: match args.no_suggest {
@@ -101,7 +103,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
                 candidates,
                 iterations: args.iterations,
                 time_limit: std::time::Duration::from_secs(args.fix_time_limit),
-                redactor: Redactor::from_env(&config.models.secret_env),
+                redactor: redactor.clone(),
                 ..FixOptions::default()
             },
             apply: args.apply,

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::reject::inside;
 use super::request::{FixOptions, FixRequest};
 use crate::triage::model::Message;
 
@@ -39,26 +40,36 @@ pub fn messages(request: &FixRequest, options: &FixOptions) -> Vec<Message> {
         } else {
             format!("{} > {}", failing.test.classname, failing.test.name)
         };
-        let failure = format!("{}\n{}", failing.message, failing.details);
+        // Redacted whole, then cut: a cut first could take a private key's
+        // `BEGIN` line and leave its body.
+        let failure = redact(&format!("{}\n{}", failing.message, failing.details));
         let failure = bounded(&failure, options.max_file_bytes);
         let _ = writeln!(
             user,
             "## {} ({})\n```\n{}\n```\n",
             redact(&name),
             redact(&failing.file),
-            redact(failure.trim())
+            failure.trim()
         );
     }
     user.push_str("Source:\n\n");
     let mut budget = options.max_source_bytes;
+    let root = request
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| request.root.clone());
     for file in source_files(request) {
-        let Ok(text) = std::fs::read_to_string(request.root.join(&file)) else {
+        let Some(file) = inside(&root, &file) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue;
         };
         if budget == 0 {
             let _ = writeln!(user, "{file} (not shown: the source limit was reached)\n");
             continue;
         }
+        let text = redact(&text);
         let shown = bounded(&text, options.max_file_bytes.min(budget));
         budget = budget.saturating_sub(shown.len());
         let fence = fence_for(&text);
@@ -66,7 +77,7 @@ pub fn messages(request: &FixRequest, options: &FixOptions) -> Vec<Message> {
             user,
             "{file}\n{fence}{}\n{}\n{fence}\n",
             language(&file),
-            redact(shown.trim_end())
+            shown.trim_end()
         );
     }
     vec![Message::system(SYSTEM), Message::user(user)]
@@ -88,9 +99,7 @@ pub fn follow_up(
     messages.push(Message::user(format!(
         "With that edit applied to the original files, the tests still fail:\n```\n{}\n```\n\
          Answer again with corrected SEARCH/REPLACE blocks against the original files.",
-        options
-            .redactor
-            .redact(bounded(failure, options.max_file_bytes).trim())
+        bounded(&options.redactor.redact(failure), options.max_file_bytes).trim()
     )));
     messages
 }
@@ -215,6 +224,49 @@ mod tests {
         assert_eq!(user.matches("tests/test_calc.py\n```").count(), 1);
         // The files the change touched come last.
         assert!(user.find("CHANGED_PLACE").unwrap() > user.find("src/calc.py\n```").unwrap());
+    }
+
+    #[test]
+    fn files_outside_the_repository_are_never_read() {
+        let outer = tempfile::tempdir().unwrap();
+        let root = outer.path().join("repo");
+        std::fs::create_dir_all(root.join("tests")).unwrap();
+        std::fs::write(outer.path().join("outside.txt"), "OUTSIDE-CONTENT\n").unwrap();
+        let absolute = outer.path().join("outside.txt").display().to_string();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outer.path().join("outside.txt"), root.join("tests/link.py"))
+            .unwrap();
+        for file in [
+            absolute.as_str(),
+            "../outside.txt",
+            "tests/link.py",
+            "/proc/self/environ",
+        ] {
+            let mut request = request(&root);
+            request.failing[0].file = file.into();
+            request.failing[0].stack_files = vec![file.into()];
+            request.changed_files = vec![file.into()];
+            let user = &messages(&request, &FixOptions::default())[1].content;
+            assert!(!user.contains("OUTSIDE-CONTENT"), "{file}: {user}");
+            assert!(!user.contains("PATH="), "{file}: {user}");
+        }
+    }
+
+    #[test]
+    fn a_secret_is_redacted_before_the_failure_is_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut request = request(dir.path());
+        // One line: the bound cuts it inside the secret.
+        request.failing[0].details = format!("{}hunter2-secret-value tail", "x".repeat(190));
+        let options = FixOptions {
+            max_file_bytes: 200,
+            redactor: Redactor::with_values(["hunter2-secret-value"]),
+            ..FixOptions::default()
+        };
+        let user = &messages(&request, &options)[1].content;
+        assert!(!user.contains("hunter2"), "{user}");
+        let next = follow_up(&[], "", &request.failing[0].details, &options);
+        assert!(!next[1].content.contains("hunter2"), "{}", next[1].content);
     }
 
     #[test]

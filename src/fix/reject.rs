@@ -145,6 +145,23 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
 /// Whether `file` under `root` resolves, through symlinks, to a place
 /// outside `root` (the deepest existing ancestor is resolved when the file
 /// does not exist yet). `root` is canonical.
+/// `file` as a clean path relative to `root` when it names a regular file
+/// inside it: not absolute, no `..`, not in `.git`, and no symlink leading
+/// out (`root` must be canonical). A report's paths are the tests' own
+/// words, so a report may name `/proc/self/environ` or `../.env`: what is
+/// sent to a model is read only through this.
+pub fn inside(root: &Path, file: &str) -> Option<String> {
+    let file = normalise(file).ok()?;
+    if leads_out(root, &file) {
+        return None;
+    }
+    // A FIFO or a device would block or never end a read.
+    std::fs::metadata(root.join(&file))
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|_| file)
+}
+
 fn leads_out(root: &Path, file: &str) -> bool {
     let mut path = root.join(file);
     loop {

@@ -14,6 +14,7 @@ use crate::host::Plugin;
 use crate::suite::render::{display_name, group_heading};
 use crate::triage::group::{Group, Groups};
 use crate::triage::model::ModelClient;
+use crate::triage::redact::Redactor;
 use crate::triage::route::{Routed, route};
 use crate::triage::settings::RouterOverrides;
 use crate::triage::suggest::{Asked, ModelSetup, Suggestion, ask, off_reason};
@@ -96,6 +97,9 @@ pub struct Options<'a> {
     pub forced_model: Option<&'a str>,
     /// `None`: suggestions are off, for this reason.
     pub models: Result<ModelSetup<'a>, String>,
+    /// What every text bound for a model passes through, before the router
+    /// shortens it.
+    pub redactor: &'a Redactor,
 }
 
 /// Tests named in a prompt's context.
@@ -112,8 +116,14 @@ pub fn build(
         .0
         .iter()
         .map(|g| match &router {
-            Ok(router) => route(router, g, options.overrides, options.forced_model)
-                .map_err(|e| format!("not routed: {e}")),
+            Ok(router) => route(
+                router,
+                g,
+                options.overrides,
+                options.forced_model,
+                options.redactor,
+            )
+            .map_err(|e| format!("not routed: {e}")),
             Err(why) => Err(format!("not routed: {why}")),
         })
         .collect();

@@ -5,6 +5,7 @@
 
 use crate::host::{CallError, Plugin, types};
 use crate::triage::group::{Group, to_failure};
+use crate::triage::redact::Redactor;
 use crate::triage::settings::RouterOverrides;
 
 /// Where a group goes, and how it is asked.
@@ -21,15 +22,21 @@ pub struct Routed {
 }
 
 /// Routes `group` with `router`, then applies the overrides.
+///
+/// The router sees the failure already redacted: it writes the prompt, and
+/// shortens the text to fit it (the middle of a long log goes), so redacting
+/// its prompt afterwards could miss a private key whose `BEGIN` line was cut
+/// away, or a secret value cut in two.
 pub fn route(
     router: &Plugin,
     group: &Group<'_>,
     overrides: &RouterOverrides,
     forced_model: Option<&str>,
+    redactor: &Redactor,
 ) -> Result<Routed, CallError> {
     // A group always has a test; an empty one routes as an empty failure.
     let failure = match group.tests.first() {
-        Some(test) => to_failure(0, test),
+        Some(test) => redacted(to_failure(0, test), redactor),
         None => types::Failure {
             id: "0".into(),
             test_name: "(no test)".into(),
@@ -43,6 +50,7 @@ pub fn route(
         .clone()
         .map(|c| types::Classification {
             id: "0".into(),
+            evidence: redactor.redact(&c.evidence).into_owned(),
             ..c
         })
         .unwrap_or_else(unclassified);
@@ -73,6 +81,18 @@ pub fn route(
         max_tokens: route.max_tokens,
         temperature: route.temperature,
     })
+}
+
+/// `failure` with every text field redacted.
+fn redacted(failure: types::Failure, redactor: &Redactor) -> types::Failure {
+    let redact = |text: &str| redactor.redact(text).into_owned();
+    types::Failure {
+        test_name: redact(&failure.test_name),
+        file: failure.file.as_deref().map(redact),
+        message: redact(&failure.message),
+        details: redact(&failure.details),
+        id: failure.id,
+    }
 }
 
 /// `router.category.compile`: the table that gave the group's models.
