@@ -470,6 +470,42 @@ fn comment_modes_changes_and_failures() {
 }
 
 #[test]
+fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
+    // GitHub masks registered secrets in a workflow's log, not in what the
+    // API is sent: the comment and the check run are redacted here.
+    let dir = tempfile::tempdir().expect("dir");
+    let api = Server::start();
+    let gh = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    let message = format!(
+        "login failed: token {gh} password=hunter2-LEAK and DEPLOY_TOKEN={}",
+        "deploy-value-LEAK"
+    );
+    junit(
+        dir.path(),
+        &[case("tests/test_login.py", "test_login", Some(&message))],
+    );
+    let mut env = actions_env(dir.path(), &api, "pull_request", &pr_payload(5));
+    env.push(("DEPLOY_TOKEN", "deploy-value-LEAK".into()));
+    let out = report(dir.path(), &["--no-classify", "results.xml"], &env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let requests = api.requests();
+    assert!(requests.iter().any(|r| r.path.contains("/check-runs")));
+    assert_eq!(api.comments(5).len(), 1);
+    for request in requests.iter().filter(|r| r.method != "GET") {
+        for secret in [gh, "hunter2-LEAK", "deploy-value-LEAK", TOKEN] {
+            assert!(
+                !request.body.contains(secret),
+                "{secret} reached {} {}:\n{}",
+                request.method,
+                request.path,
+                request.body
+            );
+        }
+    }
+    assert!(api.comments(5)[0].body.contains("[REDACTED]"));
+}
+
+#[test]
 fn annotations_go_50_per_request_up_to_the_cap_with_a_notice() {
     let dir = tempfile::tempdir().expect("dir");
     let api = Server::start();

@@ -42,7 +42,11 @@ pub fn publish(
             "no commit to attach a check run to (GITHUB_SHA is not set)".into(),
         ));
     };
-    let all = annotations(report.merged.tests.iter());
+    let mut all = annotations(report.merged.tests.iter());
+    for annotation in &mut all {
+        annotation.title = client.redact(&annotation.title);
+        annotation.message = client.redact(&annotation.message);
+    }
     let sent = all.len().min(MAX_ANNOTATIONS);
     let notice = (all.len() > sent).then(|| {
         format!(
@@ -51,6 +55,11 @@ pub fn publish(
         )
     });
     let (title, summary, text) = markdown::check_output(report, notice.as_deref());
+    let (title, summary, text) = (
+        client.redact(&title),
+        client.redact(&summary),
+        client.redact(&text),
+    );
     let mut batches = all[..sent].chunks(BATCH);
     let first = batches.next().unwrap_or(&[]);
     let repo = &context.repo;

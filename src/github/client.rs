@@ -25,6 +25,7 @@ use serde::de::DeserializeOwned;
 
 use super::context::Context;
 use crate::error::{ErrorKind, HasKind};
+use crate::triage::redact::Redactor;
 
 /// How many times a request is tried, and how long it may wait between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,6 +181,9 @@ pub struct Client {
     octo: Octocrab,
     base: Uri,
     policy: RetryPolicy,
+    /// The shapes of secrets, the secret-named variables' values and this
+    /// client's token: what [`Client::redact`] takes out of failure text.
+    redactor: Redactor,
     // Last: dropped after the client whose background tasks it runs.
     runtime: tokio::runtime::Runtime,
 }
@@ -209,8 +213,16 @@ impl Client {
             octo,
             base,
             policy,
+            redactor: Redactor::from_env(&[]).and_values([token]),
             runtime,
         })
+    }
+
+    /// `text` with every secret replaced: for failure text bound for a
+    /// comment or a check run (which, unlike the workflow's log, GitHub does
+    /// not mask).
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.redact(text).into_owned()
     }
 
     /// The API base this client talks to.

@@ -95,7 +95,7 @@ pub fn publish(
             }
             _ => Posted::new(),
         };
-        let body = markdown::comment(report, hunks.as_ref(), &posted);
+        let body = client.redact(&markdown::comment(report, hunks.as_ref(), &posted));
         match comment::publish(&client, context, pr.number, &body, failed, settings.comment) {
             Ok(outcome) => published.comment = Some(outcome),
             Err(err) => note(&mut published, err),
