@@ -759,3 +759,95 @@ fn calls_waiting_for_a_slot_see_what_the_call_before_them_spent() {
         .count();
     assert_eq!(stopped, 1, "{results:?}");
 }
+
+// ---------------------------------------------------------------------------
+// A hostile endpoint: what it sends back cannot crash the client, outlast
+// the caller's deadline, or put the key in a report.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_error_body_quoting_the_key_is_redacted() {
+    let server = Server::start();
+    let key = "sk-live-abcdefghijklmnop0123456789";
+    server.chat(vec![Reply::error(
+        400,
+        "invalid_api_key",
+        // The key straddles the 200 characters a message keeps.
+        &format!("{}Incorrect API key provided: {key}.", "x".repeat(150)),
+    )]);
+    let token = Token::new(key).unwrap();
+    let client = client(config(vec![
+        endpoint("local", &server).with_token(token).unwrap(),
+    ]));
+    let attempts = all_failed(client.complete(ask(&[("local", "m")])));
+    let text = attempts[0].to_string();
+    assert!(!text.contains("sk-live"), "{text}");
+    assert!(text.contains("provided: [REDACTED]"), "{text}");
+}
+
+#[test]
+fn a_retry_after_of_centuries_moves_on_without_panicking() {
+    let limited = Server::start();
+    limited.chat(vec![
+        Reply::error(429, "rate_limited", "never").header("Retry-After", "18446744073709551615"),
+    ]);
+    let spare = Server::start();
+    spare.chat(vec![Reply::answer("ok")]);
+    let client = client(config(vec![
+        endpoint("limited", &limited),
+        endpoint("spare", &spare),
+    ]));
+    let answer = client
+        .complete(ask(&[("limited", "m"), ("spare", "m")]))
+        .unwrap();
+    assert_eq!(answer.texts, ["ok"]);
+    assert!(matches!(
+        answer.skipped[0].failure,
+        Failure::RateLimited { .. }
+    ));
+}
+
+#[test]
+fn a_deadline_bounds_every_try_and_no_retry_starts_after_it() {
+    let server = Server::start();
+    server.chat(vec![Reply::answer("late").after(Duration::from_secs(30))]);
+    let client = client(config(vec![endpoint("local", &server)]));
+    let mut request = ask(&[("local", "m")]);
+    request.deadline = Some(Instant::now() + Duration::from_secs(1));
+    let started = Instant::now();
+    let attempts = all_failed(client.complete(request));
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(
+            attempts[0].failure,
+            Failure::Timeout { tries: 1 } | Failure::OutOfTime
+        ),
+        "{attempts:?}"
+    );
+}
+
+#[test]
+fn extra_choices_are_dropped_and_an_answer_is_bounded() {
+    let server = Server::start();
+    let choices: Vec<String> = (0..12)
+        .map(|i| {
+            format!(
+                r#"{{"message":{{"role":"assistant","content":"answer {i} {}"}}}}"#,
+                "y".repeat(200_000)
+            )
+        })
+        .collect();
+    server.chat(vec![Reply::json(
+        200,
+        &format!(r#"{{"choices":[{}]}}"#, choices.join(",")),
+    )]);
+    let client = client(config(vec![endpoint("local", &server)]));
+    let answer = client.complete(ask(&[("local", "m")])).unwrap();
+    assert_eq!(answer.texts.len(), 1, "one candidate was asked for");
+    assert!(answer.texts[0].starts_with("answer 0 "));
+    assert!(answer.texts[0].len() < 20_000, "{}", answer.texts[0].len());
+}

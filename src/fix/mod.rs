@@ -141,7 +141,7 @@ pub fn suggest_and_verify(
     let first = prompt::messages(request, options);
     let asks: Vec<ChatRequest> = match client {
         Some(_) if !models.is_empty() => (0..options.candidates.max(1))
-            .map(|_| chat(models.to_vec(), first.clone(), options))
+            .map(|_| chat(models.to_vec(), first.clone(), options, deadline))
             .collect(),
         _ => Vec::new(),
     };
@@ -245,7 +245,7 @@ pub fn suggest_and_verify(
             let Some(client) = client else { break };
             let failure = suggestion.reason.clone();
             suggestions.push(suggestion);
-            let next = ask_again(client, models, &first, answer, &failure, options);
+            let next = ask_again(client, models, &first, answer, &failure, options, deadline);
             let (text, served_by, edits) = match next {
                 Ok(next) => next,
                 Err(why) => {
@@ -287,8 +287,15 @@ pub fn suggest_and_verify(
     ordered(suggestions, options)
 }
 
-fn chat(models: Vec<ModelRef>, messages: Vec<Message>, options: &FixOptions) -> ChatRequest {
+/// A request that waits for no model past the fix's time limit.
+fn chat(
+    models: Vec<ModelRef>,
+    messages: Vec<Message>,
+    options: &FixOptions,
+    deadline: Instant,
+) -> ChatRequest {
     let mut request = ChatRequest::new(models, messages);
+    request.deadline = Some(deadline);
     request.temperature = options.temperature;
     request.max_tokens = options.max_tokens;
     request.share = options.share.clone();
@@ -318,12 +325,13 @@ fn ask_again(
     answer: &Answer,
     failure: &str,
     options: &FixOptions,
+    deadline: Instant,
 ) -> Result<(String, ModelRef, Vec<Edit>), String> {
     let mut order = vec![answer.served_by.clone()];
     order.extend(models.iter().filter(|m| **m != answer.served_by).cloned());
     let messages = prompt::follow_up(first, &answer.text, failure, options);
     let completion = client
-        .complete(chat(order, messages, options))
+        .complete(chat(order, messages, options, deadline))
         .map_err(|e| format!("no answer to the second try: {e}"))?;
     let text = completion.texts.into_iter().next().unwrap_or_default();
     let edits = edits_of(&text).map_err(|e| e.to_string())?;

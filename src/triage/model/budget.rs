@@ -61,7 +61,7 @@ pub struct Spent {
 
 impl Spent {
     pub fn tokens(&self) -> u64 {
-        self.input_tokens + self.output_tokens
+        self.input_tokens.saturating_add(self.output_tokens)
     }
 }
 
@@ -134,8 +134,10 @@ impl Ledger {
     /// Adds a response's usage; `price` is `None` for an unpriced paid model.
     pub fn record(&self, usage: Usage, price: Option<Price>) {
         let mut spent = self.lock();
-        spent.input_tokens += usage.input_tokens;
-        spent.output_tokens += usage.output_tokens;
+        // The endpoint reports usage: a hostile one may report 2^63 twice.
+        // Saturating keeps a spent budget spent instead of wrapping to 0.
+        spent.input_tokens = spent.input_tokens.saturating_add(usage.input_tokens);
+        spent.output_tokens = spent.output_tokens.saturating_add(usage.output_tokens);
         match price {
             Some(price) => spent.cost_usd += price.cost(usage.input_tokens, usage.output_tokens),
             None => spent.unpriced_calls += 1,
@@ -291,6 +293,19 @@ mod tests {
         ledger.record(usage(1000, 1000), Some(price));
         assert!((ledger.spent().cost_usd - 0.01).abs() < 1e-12);
         assert_eq!(ledger.reserve_call().unwrap_err().0, Limit::Cost);
+    }
+
+    #[test]
+    fn absurd_usage_saturates_and_keeps_the_budget_spent() {
+        let ledger = Ledger::new(Budget {
+            max_tokens: Some(100),
+            ..Budget::default()
+        });
+        ledger.reserve_call().unwrap();
+        ledger.record(usage(1 << 63, 1 << 63), None);
+        ledger.record(usage(u64::MAX, u64::MAX), None);
+        assert_eq!(ledger.spent().tokens(), u64::MAX);
+        assert_eq!(ledger.reserve_call().unwrap_err().0, Limit::Tokens);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
@@ -69,6 +69,9 @@ pub struct ChatRequest {
     /// The part of the run's budget this request may spend, when the budget
     /// was shared out ([`ModelClient::shares`]); `None`: the run's budget.
     pub share: Option<Share>,
+    /// No try starts, and none lasts, past this (`--fix-time-limit`);
+    /// `None`: only the client's timeouts and tries bound the wait.
+    pub deadline: Option<Instant>,
 }
 
 impl ChatRequest {
@@ -81,6 +84,7 @@ impl ChatRequest {
             max_tokens: 1024,
             candidates: 1,
             share: None,
+            deadline: None,
         }
     }
 }
@@ -174,6 +178,8 @@ struct Inner {
     health: Health,
     in_flight: Semaphore,
     redactor: Redactor,
+    /// Also set on the HTTP client; kept to bound a try by a deadline.
+    request_timeout: Duration,
     max_tries: u32,
     backoff: Duration,
     max_backoff: Duration,
@@ -225,6 +231,7 @@ impl ModelClient {
             health: Health::new(config.cooldown_after.max(1), config.cooldown),
             in_flight: Semaphore::new(config.concurrency.max(1)),
             redactor: config.redactor.and_values(tokens),
+            request_timeout: config.request_timeout,
             max_tries: config.max_tries.max(1),
             backoff: config.backoff,
             max_backoff: config.max_backoff,
@@ -386,8 +393,16 @@ impl Inner {
             };
             let body = serde_json::to_vec(&body).map_err(|e| ModelError::Setup(e.to_string()))?;
             let share = request.share.as_ref();
-            match self.ask(endpoint, model, body, prompt_bytes, share).await {
+            match self
+                .ask(endpoint, model, body, prompt_bytes, share, request.deadline)
+                .await
+            {
                 Ok((texts, usage)) => {
+                    let texts = protocol::keep_answers(
+                        texts,
+                        request.candidates.max(1),
+                        request.max_tokens,
+                    );
                     let reason = if skipped.is_empty() {
                         "first choice".to_string()
                     } else {
@@ -483,11 +498,16 @@ impl Inner {
         body: Vec<u8>,
         prompt_bytes: usize,
         share: Option<&Share>,
+        deadline: Option<Instant>,
     ) -> Result<(Vec<String>, Usage), Stop> {
         let name = control_chars(endpoint.name()).into_owned();
         let mut tries = 0;
         loop {
             tries += 1;
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if left == Some(Duration::ZERO) {
+                return Err(Stop::Next(Failure::OutOfTime));
+            }
             // A slot first, then the budget, held until the answer is
             // recorded: checked before waiting for a slot, every call queued
             // behind the first would see nothing spent yet, and a budget of
@@ -499,6 +519,7 @@ impl Inner {
                 .post(endpoint.url("chat/completions"))
                 .header(CONTENT_TYPE, "application/json")
                 .header(ACCEPT, "application/json")
+                .timeout(left.map_or(self.request_timeout, |left| left.min(self.request_timeout)))
                 .body(body.clone());
             let request = self.authorized(endpoint, request).map_err(Stop::Next)?;
             tracing::debug!(endpoint = %name, model = %control_chars(&model.model), tries, "chat completion");
@@ -547,14 +568,19 @@ impl Inner {
                             retry_after_seconds: whole_seconds(after),
                         }));
                     }
-                    let failure = status_failure(status, &body, tries);
+                    let failure = status_failure(status, &body, tries, &self.redactor);
                     (
                         failure,
                         retry_after.unwrap_or_else(|| self.backoff_for(tries)),
                     )
                 }
                 Ok((status, _, body)) => {
-                    return Err(Stop::Next(status_failure(status, &body, tries)));
+                    return Err(Stop::Next(status_failure(
+                        status,
+                        &body,
+                        tries,
+                        &self.redactor,
+                    )));
                 }
                 Err(e) if e.is_timeout() => (Failure::Timeout { tries }, self.backoff_for(tries)),
                 Err(e) => (
@@ -568,7 +594,8 @@ impl Inner {
             // No slot is held through a backoff.
             drop(permit);
             let cooling = self.health.failed(endpoint.name());
-            if cooling || tries >= self.max_tries {
+            let too_late = deadline.is_some_and(|d| Instant::now() + wait >= d);
+            if cooling || tries >= self.max_tries || too_late {
                 return Err(Stop::Next(failure));
             }
             tracing::debug!(endpoint = %name, "retrying in {wait:?} after: {failure}");
@@ -664,10 +691,17 @@ fn is_retryable(status: StatusCode) -> bool {
         )
 }
 
-fn status_failure(status: StatusCode, body: &[u8], tries: u32) -> Failure {
+/// The endpoint's error message is redacted: a server may quote the key it
+/// was sent (`Incorrect API key provided: sk-…`), and the message goes to
+/// the report, the log and the pull request.
+fn status_failure(status: StatusCode, body: &[u8], tries: u32, redactor: &Redactor) -> Failure {
+    // Redacted before the message is cut to its 200 characters: a key cut
+    // in two is no longer the key.
+    let body = redactor.redact(&String::from_utf8_lossy(body)).into_owned();
+    let message = protocol::error_message(body.as_bytes());
     Failure::Status {
         status: status.as_u16(),
-        message: control_chars(&protocol::error_message(body)).into_owned(),
+        message: control_chars(&redactor.redact(&message)).into_owned(),
         tries,
     }
 }

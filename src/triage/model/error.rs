@@ -35,6 +35,8 @@ pub enum Failure {
     },
     /// No response within the request timeout.
     Timeout { tries: u32 },
+    /// The caller's time limit (`--fix-time-limit`) ran out.
+    OutOfTime,
     /// Connection refused, reset, DNS, TLS.
     Transport { detail: String, tries: u32 },
     /// A 2xx response whose body is not a chat completion.
@@ -80,6 +82,7 @@ impl fmt::Display for Failure {
                 Ok(())
             }
             Failure::Timeout { tries } => write!(f, "timed out after {tries} tries"),
+            Failure::OutOfTime => write!(f, "the time limit ran out"),
             Failure::Transport { detail, tries } => write!(f, "{detail} (after {tries} tries)"),
             Failure::Malformed { detail } => write!(f, "malformed response body: {detail}"),
         }

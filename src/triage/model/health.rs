@@ -73,7 +73,13 @@ impl Health {
     pub fn cool_for(&self, endpoint: &str, duration: Duration) {
         let mut states = self.lock();
         let state = states.entry(endpoint.to_string()).or_default();
-        state.cool_until = Some(Instant::now() + duration);
+        // A hostile `Retry-After` may be centuries long: cool "for ever"
+        // (a day, longer than any run) rather than overflow.
+        let now = Instant::now();
+        state.cool_until = Some(
+            now.checked_add(duration)
+                .unwrap_or_else(|| now + Duration::from_secs(86_400)),
+        );
     }
 
     /// The endpoint refused the token: skipped for the rest of the run.
@@ -115,6 +121,13 @@ mod tests {
         assert!(health.failed("a"));
         assert_eq!(health.skip("a"), None);
         health.cool_for("a", Duration::from_secs(5));
+        assert!(health.skip("a").is_some());
+    }
+
+    #[test]
+    fn a_cooldown_of_centuries_does_not_overflow() {
+        let health = Health::new(1, Duration::ZERO);
+        health.cool_for("a", Duration::from_secs(u64::MAX));
         assert!(health.skip("a").is_some());
     }
 

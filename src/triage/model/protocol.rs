@@ -101,6 +101,29 @@ pub(crate) fn parse_chat(body: &[u8], prompt_bytes: usize) -> Result<(Vec<String
     Ok((texts, usage))
 }
 
+/// The answers a request asked for, each as long as its `max_tokens`
+/// allows: an endpoint that sends twelve choices for `n: 1`, or megabytes
+/// for 1,024 tokens, gets the first `n`, each cut at 16 bytes a token (four
+/// times the usual size of a token) with a note of what was left out.
+pub(crate) fn keep_answers(mut texts: Vec<String>, n: u32, max_tokens: u32) -> Vec<String> {
+    texts.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    let max_bytes = usize::try_from(max_tokens)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(16)
+        .max(4096);
+    for text in &mut texts {
+        if text.len() > max_bytes {
+            let cut = text.floor_char_boundary(max_bytes);
+            let left_out = text.len() - cut;
+            text.truncate(cut);
+            text.push_str(&format!(
+                "\n[… {left_out} more bytes of the answer not kept: over its max_tokens …]"
+            ));
+        }
+    }
+    texts
+}
+
 fn estimate_tokens(bytes: usize) -> u64 {
     (bytes as u64).div_ceil(4)
 }
@@ -221,6 +244,22 @@ fn parse_imf_fixdate(value: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_asked_answers_are_kept_and_each_is_bounded() {
+        let texts = vec!["a".repeat(100_000), "b".into(), "c".into()];
+        let kept = keep_answers(texts, 1, 1024);
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].len() < 16 * 1024 + 100, "{}", kept[0].len());
+        assert!(kept[0].ends_with("over its max_tokens …]"));
+        // Cut on a character boundary.
+        let kept = keep_answers(vec!["é".repeat(10_000)], 2, 10);
+        assert!(kept[0].starts_with('é'));
+        assert_eq!(
+            keep_answers(vec!["x".into(), "y".into()], 2, 10),
+            ["x", "y"]
+        );
+    }
 
     #[test]
     fn chat_response_with_and_without_usage() {
