@@ -135,18 +135,20 @@ pub fn markdown_inline(text: &str) -> String {
 }
 
 /// A fenced code block that the text can't close, whatever backticks it
-/// contains. Control characters other than newlines and tabs are escaped.
+/// contains. Control characters other than newlines and tabs become
+/// spaces; direction overrides, separators and zero-width characters are
+/// shown as escapes (`\u{202e}`), so the block reads in the order it was
+/// written.
 pub fn markdown_code_block(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let mut cleaned = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => cleaned.push(c),
+            c if c.is_control() => cleaned.push(' '),
+            c if is_unsafe(c) => push_escaped(&mut cleaned, c),
+            c => cleaned.push(c),
+        }
+    }
     let longest = cleaned.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}text\n{}\n{fence}", cleaned.trim_end())
@@ -155,6 +157,21 @@ pub fn markdown_code_block(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_block_shows_direction_overrides_instead_of_obeying_them() {
+        let block = markdown_code_block("if admin\u{202e} { }\u{2066}\n\tok\u{1b}[31m");
+        assert!(
+            !block
+                .chars()
+                .any(|c| is_unsafe(c) && c != '\n' && c != '\t'),
+            "{block:?}"
+        );
+        assert!(
+            block.contains("admin\\u{202e} { }\\u{2066}\n\tok [31m"),
+            "{block:?}"
+        );
+    }
 
     #[test]
     fn terminal_sequences_are_removed_and_nothing_else() {
