@@ -42,6 +42,7 @@ fn failures(root: &Path, command: &[String], files: &[String]) -> Vec<FailingTes
         dir: root,
         scratch: scratch.path(),
         sink: Sink::File(scratch.path().join("log")),
+        env: Vec::new(),
     });
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
     outcome

@@ -1275,3 +1275,53 @@ fn shards_sharing_one_core_are_costed_by_cpu_and_not_split_again() {
         assert_eq!(shards, 1, "{count:?}: {chosen}\n{before}");
     }
 }
+
+#[test]
+fn shards_side_by_side_each_get_their_own_coverage_file() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    // pytest-cov's end-of-run combine reads every `.coverage.*` beside its
+    // data file: shards sharing one folder would read each other's.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in ["a", "b"] {
+        fs::write(
+            root.join(format!("test_{name}.py")),
+            format!(
+                "import os\ndef test_{name}():\n    open('seen_{name}.txt', 'w').write(os.environ.get('COVERAGE_FILE', ''))\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "2",
+            "--jobs",
+            "2",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        root,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut seen: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|n| fs::read_to_string(root.join(format!("seen_{n}.txt"))).unwrap())
+        .collect();
+    seen.sort();
+    assert_eq!(seen, [".coverage.pitcrew-1", ".coverage.pitcrew-2"]);
+}

@@ -51,6 +51,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         dir: std::path::Path::new("."),
         scratch: scratch.path(),
         sink: Sink::Inherit,
+        env: Vec::new(),
     });
     drop(stopped);
     let code = exit_code(&outcome, args.retry.flaky.into());

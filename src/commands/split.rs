@@ -31,7 +31,11 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
             let timings = suite::timings(&args.timings).map_err(planning)?;
             let timings = crate::github::history::or_last_run(timings, &args.history_artifact);
             let items = timings.estimate(&files);
-            suite::plan_file(&items, &timings, runner, &args.count, None).map_err(planning)?
+            let count = match runner {
+                Some(runner) => suite::whole_files_for(runner, &args.command, (&args.count).into()),
+                None => (&args.count).into(),
+            };
+            suite::plan_file(&items, &timings, runner, count, None).map_err(planning)?
         }
     };
     let changes = crate::github::changes::for_ordering(&args.changed)?;

@@ -39,7 +39,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let history_path = state.join("timings.json");
     let history = Timings::load(&history_path).classified()?;
     let mut history = crate::github::history::or_last_run(history, &args.history_artifact);
-    let count: suite::ShardCount = (&args.count).into();
+    let count = suite::whole_files_for(runner, &args.command, (&args.count).into());
     let sources: suite::Sources = (&args.suite).into();
     let discovered = suite::discovered(runner, &args.command, &sources, &count, &history, jobs);
     let (mut plan, command, workers) = match discovered {
@@ -61,8 +61,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
                 // Without --shards: as many shards as pay for their runner's start-up.
                 let fallback =
                     Some(suite::local_shards(&items, &history, runner, jobs).map_err(planning)?);
-                let plan = suite::plan_file(&items, &history, Some(runner), &args.count, fallback)
-                    .map_err(planning)?;
+                let plan =
+                    suite::plan_file(&items, &history, Some(runner), count.clone(), fallback)
+                        .map_err(planning)?;
                 suite::with_local_pool(plan, &items, &history, runner, &args.command, &count)
                     .map_err(planning)?
             }
@@ -74,6 +75,10 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
     clear_go_coverage_parts(runner, &args.command, root);
+    // Shards side by side in one folder each write pytest's record of what
+    // failed, the last over the others: it is written again after the run.
+    let last_failed = (runner.name() == "pytest" && jobs > 1 && plan.plan.shards.len() > 1)
+        .then(|| crate::suite::pytest_cache::LastFailed::before(root));
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let Ran {
         results,
@@ -129,6 +134,11 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         serde_json::to_string_pretty(&merged)?.as_bytes(),
     )?;
     merge_go_coverage(runner, &args.command, root);
+    if let Some(record) = last_failed
+        && let Err(e) = record.write_after(runner, &merged.tests)
+    {
+        tracing::warn!("pytest's record of failed tests (--lf) is one shard's: {e}");
+    }
     // Each shard's pytest wrote the user's report over the last one's.
     write_users_junit(
         runner,

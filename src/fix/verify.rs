@@ -297,6 +297,7 @@ impl<'a> Verifier<'a> {
             dir: self.sandbox.root(),
             scratch: &scratch,
             sink: Sink::File(log),
+            env: Vec::new(),
         });
         if let Some(error) = &outcome.error
             && error.kind == "timeout"

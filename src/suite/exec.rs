@@ -48,6 +48,9 @@ pub struct ShardRun<'a> {
     /// A scratch directory for JUnit files.
     pub scratch: &'a Path,
     pub sink: Sink,
+    /// Variables for every process of the shard, beside the runner's own
+    /// (shards running side by side in one folder: [`Runner::side_by_side_env`]).
+    pub env: Vec<(String, String)>,
 }
 
 pub struct ShardOutcome {
@@ -836,7 +839,8 @@ fn attempt(
     invocation: &Invocation,
     attempt: u32,
 ) -> Result<Vec<TestCase>, ShardError> {
-    let mut env = invocation.env.clone();
+    let mut env = shard.env.clone();
+    env.extend(invocation.env.iter().cloned());
     // Lets a suite know it is being retried (the bundled example's flaky test uses it).
     env.push(("PITCREW_ATTEMPT".into(), attempt.to_string()));
     let stdout_capture = match &invocation.junit {
@@ -1297,9 +1301,19 @@ fn convert_go(json: &Path) -> Result<(PathBuf, Vec<String>), GoConvertError> {
 
 /// Pairs each case with the item it belongs to: its file when the JUnit
 /// names one of the group's items, else the group's only item, else its
-/// classname when that is an item (go packages).
+/// classname when that is an item (go packages), else the one item whose
+/// path ends in the file the JUnit names (Playwright names files relative
+/// to its `testDir`: `login.spec.ts` for `tests/login.spec.ts`).
 fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> {
     let set: BTreeSet<&str> = group.iter().map(String::as_str).collect();
+    let under = |file: &str| -> Option<String> {
+        let tail = format!("/{}", file.trim_start_matches("./"));
+        let mut found = group.iter().filter(|item| item.ends_with(&tail));
+        match (found.next(), found.next()) {
+            (Some(item), None) => Some(item.clone()),
+            _ => None,
+        }
+    };
     cases
         .into_iter()
         .map(|mut case| {
@@ -1308,8 +1322,14 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
                 Some(f) if set.contains(f.as_str()) => f,
                 _ if group.len() == 1 => group[0].clone(),
                 _ if set.contains(case.classname.as_str()) => case.classname.clone(),
-                Some(f) => f,
-                None => String::new(),
+                Some(f) => match under(&f) {
+                    Some(item) => {
+                        case.file = Some(item.clone());
+                        item
+                    }
+                    None => f,
+                },
+                None => under(&case.classname).unwrap_or_default(),
             };
             // A report that names no file (vitest, go) gets the item it ran
             // from, as its re-runs do: one key across attempts.
@@ -1461,6 +1481,35 @@ mod tests {
     }
 
     #[test]
+    fn a_file_named_relative_to_the_runners_test_dir_is_its_item() {
+        // Playwright's classname is the file relative to `testDir`.
+        let group = ["tests/a.spec.js".to_string(), "tests/b.spec.js".to_string()];
+        let cases = vec![
+            case("a.spec.js", "a test", Outcome::Passed),
+            case("b.spec.js", "b test", Outcome::Passed),
+            case("tests/a.spec.js", "direct", Outcome::Passed),
+        ];
+        let attributed = attribute(cases, &group);
+        let items: Vec<(&str, Option<&str>)> = attributed
+            .iter()
+            .map(|(item, case)| (item.as_str(), case.file.as_deref()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("tests/a.spec.js", Some("tests/a.spec.js")),
+                ("tests/b.spec.js", Some("tests/b.spec.js")),
+                ("tests/a.spec.js", Some("tests/a.spec.js")),
+            ]
+        );
+        // Two items ending in the name: neither is guessed.
+        let group = ["x/a.spec.js".to_string(), "y/a.spec.js".to_string()];
+        let attributed = attribute(vec![case("a.spec.js", "t", Outcome::Passed)], &group);
+        assert_ne!(attributed[0].0, "x/a.spec.js");
+        assert_ne!(attributed[0].0, "y/a.spec.js");
+    }
+
+    #[test]
     fn each_failed_go_build_names_its_own_packages_first_error() {
         let failed = |package: &str| TestCase {
             failure_type: Some(GO_BUILD_FAILED.to_owned()),
@@ -1578,6 +1627,7 @@ FAIL\texample.com/gm/a [build failed]\n";
             dir: scratch,
             scratch,
             sink: Sink::Inherit,
+            env: Vec::new(),
         };
         let test_files = test_files(&split);
         let described: Vec<String> = groups(&shard, &test_files)

@@ -111,6 +111,10 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         dir: root,
                         scratch: &shard_scratch,
                         sink: Sink::File(log),
+                        env: match total > 1 && jobs > 1 {
+                            true => runner.side_by_side_env(shard.index),
+                            false => Vec::new(),
+                        },
                     });
                     worst.fetch_max(usize::from(exit_code(&outcome, flaky)), Ordering::SeqCst);
                     user_junit

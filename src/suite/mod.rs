@@ -18,6 +18,7 @@ pub mod plan;
 pub mod planning;
 pub mod progress;
 pub mod publish;
+pub mod pytest_cache;
 pub mod render;
 pub mod result;
 pub mod runners;

@@ -113,6 +113,23 @@ pub struct ShardCount {
     pub max_shards: usize,
 }
 
+/// `count`, with slow files kept whole when `command` writes files that a
+/// file's tests share (see [`Runner::writes_shared_files`]).
+pub fn whole_files_for(
+    runner: &dyn Runner,
+    command: &[String],
+    mut count: ShardCount,
+) -> ShardCount {
+    if let Some(why) = runner
+        .writes_shared_files(command)
+        .filter(|_| !count.whole_files)
+    {
+        tracing::info!("slow files are not split into tests: {why}");
+        count.whole_files = true;
+    }
+    count
+}
+
 /// The runner named (by the user or the plan), else the one the command
 /// shows.
 pub fn runner(

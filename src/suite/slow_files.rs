@@ -73,7 +73,7 @@ pub fn split_slow_files(
     for file in files {
         let tests = timings.tests.get(&file.id);
         let split = match tests {
-            Some(tests) if can_split && file.seconds > ideal => {
+            Some(tests) if can_split && file.seconds > ideal && !runs_whole(&file.id, runner) => {
                 split_file(&file.id, tests, runner, ideal)
             }
             _ => Vec::new(),
@@ -96,6 +96,27 @@ pub fn split_slow_files(
         expansion.split_files.insert(file.id.clone(), planned);
     }
     expansion
+}
+
+/// Whether `file`'s source says its tests must run together (read from the
+/// working directory, where the runner runs; at most its first 4 MiB).
+fn runs_whole(file: &str, runner: &dyn Runner) -> bool {
+    use std::io::Read as _;
+    let mut source = Vec::new();
+    let read = std::fs::File::open(file).and_then(|f| f.take(4 << 20).read_to_end(&mut source));
+    if read.is_err() {
+        return false;
+    }
+    match runner.must_run_whole(&String::from_utf8_lossy(&source)) {
+        Some(why) => {
+            tracing::info!(
+                "{}: not split into tests: {why}",
+                crate::escape::control_chars(file)
+            );
+            true
+        }
+        None => false,
+    }
 }
 
 /// The tests to take out of `file`, with their seconds.
@@ -136,11 +157,19 @@ fn split_file(
             candidates.push((planned, seconds, selected));
         }
     }
+    // A name whose selection also runs another test's (an unanchored
+    // filter) cannot leave the file either.
+    let names: Vec<&String> = selected_as.keys().collect();
+    let runs_another = |name: &String| {
+        names
+            .iter()
+            .any(|other| *other != name && runner.selection_also_runs(name, other))
+    };
     let mut candidates: Vec<(PlannedTest, f64)> = candidates
         .into_iter()
         .filter(|(_, _, name)| {
             name.as_ref()
-                .is_some_and(|n| selected_as.get(n) == Some(&1))
+                .is_some_and(|n| selected_as.get(n) == Some(&1) && !runs_another(n))
         })
         .map(|(test, seconds, _)| (test, seconds))
         .collect();
@@ -228,6 +257,121 @@ mod tests {
         assert_eq!(
             planned[0].test_ref("tests/test_slow.py").file.as_deref(),
             Some("tests/test_slow.py")
+        );
+    }
+
+    /// `tests` of `file` (classname, name, seconds) as history.
+    fn named_history(file: &str, tests: &[(&str, &str, f64)]) -> Timings {
+        let mut timings = Timings::default();
+        timings
+            .files
+            .insert(file.into(), tests.iter().map(|(_, _, s)| s).sum());
+        let tests = tests
+            .iter()
+            .map(|(classname, name, seconds)| TestTiming {
+                classname: (*classname).into(),
+                name: (*name).into(),
+                seconds: *seconds,
+            })
+            .collect();
+        timings.tests.insert(file.into(), tests);
+        timings
+    }
+
+    fn split_names(expansion: &Expansion, file: &str) -> Vec<String> {
+        let mut names: Vec<String> = expansion
+            .split_files
+            .get(file)
+            .map(|tests| tests.iter().map(|t| t.name.clone()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn tests_that_depend_on_each_other_keep_their_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("test_flow.py").display().to_string();
+        let tests = [
+            ("t", "test_a", 30.0),
+            ("t", "test_b", 30.0),
+            ("t", "test_c", 1.0),
+        ];
+        let timings = named_history(&file, &tests);
+        let files = [Item::new(&file, 61.0), Item::new("b.py", 1.0)];
+        std::fs::write(&file, "def test_a(): pass\n").unwrap();
+        assert!(
+            !split_slow_files(&files, &timings, pytest(), 4)
+                .split_files
+                .is_empty()
+        );
+        std::fs::write(
+            &file,
+            "@pytest.mark.dependency(depends=['test_a'])\ndef test_b(): pass\n",
+        )
+        .unwrap();
+        assert!(
+            split_slow_files(&files, &timings, pytest(), 4)
+                .split_files
+                .is_empty()
+        );
+        // Playwright's serial mode.
+        let spec = dir.path().join("flow.spec.ts").display().to_string();
+        let timings = named_history(&spec, &tests);
+        let files = [Item::new(&spec, 61.0), Item::new("b.spec.ts", 1.0)];
+        let playwright = by_name("playwright").unwrap();
+        std::fs::write(&spec, "test('a', async () => {});\n").unwrap();
+        assert!(
+            !split_slow_files(&files, &timings, playwright, 4)
+                .split_files
+                .is_empty()
+        );
+        std::fs::write(&spec, "test.describe.configure({ mode: 'serial' });\n").unwrap();
+        assert!(
+            split_slow_files(&files, &timings, playwright, 4)
+                .split_files
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn names_a_filter_would_also_select_stay_in_their_file() {
+        let files = [Item::new("a.test.js", 100.0), Item::new("b.test.js", 1.0)];
+        // jest: `-t` ignores case, and a title may hold ` > `.
+        let timings = named_history(
+            "a.test.js",
+            &[
+                ("", "Lock", 20.0),
+                ("", "lock", 20.0),
+                ("", "name with > arrow", 20.0),
+                ("name with", "> arrow", 20.0),
+                ("", "alone", 19.0),
+                ("", "rest", 1.0),
+            ],
+        );
+        let jest = by_name("jest").unwrap();
+        assert_eq!(
+            split_names(&split_slow_files(&files, &timings, jest, 8), "a.test.js"),
+            ["alone", "rest"]
+        );
+        // Playwright: `--grep b` also runs `a › b`; `a › b` runs only itself.
+        let timings = named_history(
+            "a.spec.js",
+            &[
+                ("", "b", 30.0),
+                ("", "a \u{203a} b", 30.0),
+                ("", "c", 30.0),
+                ("", "d", 10.0),
+            ],
+        );
+        let files = [Item::new("a.spec.js", 100.0), Item::new("b.spec.js", 1.0)];
+        let playwright = by_name("playwright").unwrap();
+        assert_eq!(
+            split_names(
+                &split_slow_files(&files, &timings, playwright, 8),
+                "a.spec.js"
+            ),
+            ["a \u{203a} b", "c", "d"]
         );
     }
 

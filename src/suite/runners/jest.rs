@@ -24,8 +24,9 @@ use std::path::Path;
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    full_name_regex, insert_before_terminator, path_arg, path_name, path_str, sets_option,
-    spaced_full_name, split_base, take_name_patterns, with_pool_option, write_reporter,
+    full_name_regex, has_flag, insert_before_terminator, path_arg, path_name, path_str,
+    sets_option, spaced_full_name, split_base, take_name_patterns, with_pool_option,
+    write_reporter,
 };
 
 /// Jest's options whose value may be the next word (those taking a list
@@ -133,6 +134,14 @@ impl Runner for Jest {
         true
     }
 
+    /// `-u` rewrites a file's one `.snap`, and so does `--ci=false` for a
+    /// new snapshot.
+    fn writes_shared_files(&self, command: &[String]) -> Option<&'static str> {
+        let writes = has_flag(command, &["-u", "--updateSnapshot"])
+            || command.iter().any(|a| a == "--ci=false" || a == "--no-ci");
+        writes.then_some("it writes snapshot files, which each of a file's tests shares")
+    }
+
     fn excludes_tests(&self) -> bool {
         true
     }
@@ -152,7 +161,13 @@ impl Runner for Jest {
         let (junit, _) = absolute_junit(junit_path)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
-        let mut ours = vec!["--ci".to_owned()];
+        // --ci: a new snapshot is a failure, not a file written (shards
+        // running parts of one file would overwrite each other's), unless
+        // the user says otherwise (such a command plans whole files).
+        let mut ours = Vec::new();
+        if !sets_option(args, "--ci") && !args.iter().any(|a| a == "--no-ci") {
+            ours.push("--ci".to_owned());
+        }
         if !sets_option(args, "--reporters") {
             ours.push("--reporters=default".to_owned());
         }
@@ -280,6 +295,47 @@ mod tests {
             inv.env
         );
         assert_eq!(inv.junit, JunitSource::Events(events));
+    }
+
+    #[test]
+    fn the_users_own_ci_setting_stays_and_snapshot_writers_run_files_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("junit.xml");
+        let files = argv(&["a.test.js"]);
+        for (base, ci) in [
+            (&["jest", "--ci=false"][..], 0),
+            (&["jest", "--no-ci"][..], 0),
+            (&["jest", "--ci"][..], 0),
+            (&["jest"][..], 1),
+        ] {
+            let inv = runner()
+                .invocation(&argv(base), &Selection::Files(&files), &junit)
+                .unwrap();
+            let ours = inv.args.iter().filter(|a| *a == "--ci").count();
+            let users = base.iter().filter(|a| **a == "--ci").count();
+            assert_eq!(ours - users, ci, "{base:?}: {:?}", inv.args);
+        }
+        for writes in [
+            &["jest", "-u"][..],
+            &["jest", "--updateSnapshot"],
+            &["jest", "--ci=false"],
+        ] {
+            assert!(
+                runner().writes_shared_files(&argv(writes)).is_some(),
+                "{writes:?}"
+            );
+        }
+        assert!(
+            runner()
+                .writes_shared_files(&argv(&["jest", "--ci"]))
+                .is_none()
+        );
+        // After `--`, words are the tests' own.
+        assert!(
+            runner()
+                .writes_shared_files(&argv(&["jest", "--", "-u"]))
+                .is_none()
+        );
     }
 
     #[test]

@@ -255,9 +255,38 @@ pub trait Runner: Send + Sync {
         false
     }
     /// The runner reads each file it is given as a substring of its test
-    /// files' paths (vitest): a file whose path holds another's must be
-    /// planned in that one's shard.
+    /// files' paths (vitest; Playwright reads it as an unanchored regex): a
+    /// file whose path holds another's must be planned in that one's shard.
     fn file_filters_match_substrings(&self) -> bool {
+        false
+    }
+    /// Why a test file whose source is `source` must run whole, never split
+    /// into tests across shards: its tests declare that they depend on each
+    /// other (pytest-dependency's `depends=`, Playwright's serial mode), so
+    /// a test run without the ones before it is skipped or fails.
+    fn must_run_whole(&self, _source: &str) -> Option<&'static str> {
+        None
+    }
+    /// Variables for shard `index` when shards run side by side in one
+    /// folder, so that files a run writes there are not shared: pytest-cov's
+    /// data file (`COVERAGE_FILE`), which another shard's end-of-run combine
+    /// would read half-written or delete.
+    fn side_by_side_env(&self, _index: usize) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// Why `command` must run files whole: it writes files that every test
+    /// of a file shares (`jest -u` rewrites the file's one `.snap`), which
+    /// two shards running parts of one file would overwrite in turn.
+    fn writes_shared_files(&self, _command: &[String]) -> Option<&'static str> {
+        None
+    }
+    /// Whether selecting the test whose [`Runner::selection_name`] is
+    /// `selected` also runs the one named `other` (of the same file): a
+    /// runner whose name filter is not anchored at both ends (Playwright's
+    /// `--grep` over project, file, titles and tags) runs every test whose
+    /// name holds the selected one as whole words. Equal names are always
+    /// selected together.
+    fn selection_also_runs(&self, _selected: &str, _other: &str) -> bool {
         false
     }
     /// The invocation for `selection`, given the user's base command (e.g.
@@ -588,10 +617,33 @@ fn path_name(test: &TestRef) -> String {
 
 /// The describe titles and the title joined with one space, as jest and
 /// vitest match a name pattern against them.
+///
+/// As a key that two tests share whenever their names may select each
+/// other: jest matches `-t` without case, and a title may itself hold
+/// ` > ` (`test('a > b')` and `describe('a') > test('> b')` are both
+/// `a > b` to jest), so case, `>` and runs of blanks are left out.
 fn spaced_full_name(test: &TestRef) -> Option<String> {
     let file = test.file.as_deref()?;
-    let name = path_name(test).replace(events::PATH_SEPARATOR, " ");
-    Some(format!("{file}::{name}"))
+    Some(format!("{file}::{}", selection_key(&path_name(test))))
+}
+
+/// `name` lowercased, without `>` or `›`, its blanks collapsed to one space.
+fn selection_key(name: &str) -> String {
+    name.to_lowercase()
+        .replace(['>', '\u{203a}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `command`'s own arguments (before a `--`) hold one of `flags`,
+/// alone or as `--flag=value`.
+fn has_flag(command: &[String], flags: &[&str]) -> bool {
+    command.iter().take_while(|arg| *arg != "--").any(|arg| {
+        flags
+            .iter()
+            .any(|f| arg == f || arg.strip_prefix(f).is_some_and(|v| v.starts_with('=')))
+    })
 }
 
 /// A runner's full name for `test` as an escaped regex, where each of

@@ -49,6 +49,31 @@ impl Runner for Playwright {
         NAME
     }
 
+    /// Positional files are unanchored regexes over paths.
+    fn file_filters_match_substrings(&self) -> bool {
+        true
+    }
+
+    /// Serial mode: a failed test skips the rest, and each test may need
+    /// the state the ones before it left.
+    fn must_run_whole(&self, source: &str) -> Option<&'static str> {
+        let serial = source.contains("describe.serial")
+            || source.contains("'serial'")
+            || source.contains("\"serial\"")
+            || source.contains("`serial`");
+        serial.then_some("its tests run in serial mode")
+    }
+
+    /// `--grep` is unanchored: `b` also runs `a › b` and `b c`.
+    fn selection_also_runs(&self, selected: &str, other: &str) -> bool {
+        let title = |name: &str| {
+            name.split_once("::")
+                .map_or(name, |(_, t)| t)
+                .to_lowercase()
+        };
+        format!(" {} ", title(other)).contains(&format!(" {} ", title(selected)))
+    }
+
     fn excludes_tests(&self) -> bool {
         true
     }
@@ -114,7 +139,7 @@ impl Runner for Playwright {
 
     /// `--grep` matches the title path with its `›` or with spaces.
     fn selection_name(&self, test: &TestRef) -> Option<String> {
-        file_scoped_id(file_or_classname(test), &test.name.replace(" › ", " "))
+        file_scoped_id(file_or_classname(test), &super::selection_key(&test.name))
     }
 }
 

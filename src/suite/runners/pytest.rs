@@ -49,6 +49,26 @@ impl Runner for Pytest {
         NAME
     }
 
+    /// `.coverage.pitcrew-K` (after `COVERAGE_FILE`, when set): `coverage
+    /// combine` joins the shards' files, as it joins xdist's.
+    fn side_by_side_env(&self, index: usize) -> Vec<(String, String)> {
+        let base = std::env::var("COVERAGE_FILE").unwrap_or_else(|_| ".coverage".into());
+        vec![("COVERAGE_FILE".into(), format!("{base}.pitcrew-{index}"))]
+    }
+
+    /// pytest-dependency skips a test whose `depends=` ran elsewhere.
+    fn must_run_whole(&self, source: &str) -> Option<&'static str> {
+        (source.contains("depends=") && source.contains("dependency"))
+            .then_some("its tests depend on each other (pytest-dependency)")
+    }
+
+    /// syrupy's `--snapshot-update` and pytest-regressions' `--force-regen`
+    /// rewrite one snapshot file per test module.
+    fn writes_shared_files(&self, command: &[String]) -> Option<&'static str> {
+        super::has_flag(command, &["--snapshot-update", "--force-regen"])
+            .then_some("it writes snapshot files, which each of a file's tests shares")
+    }
+
     fn excludes_tests(&self) -> bool {
         true
     }

@@ -21,8 +21,9 @@ use std::path::Path;
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    full_name_regex, insert_before_terminator, path_arg, path_name, path_str, sets_option,
-    spaced_full_name, split_base, take_name_patterns, with_pool_option, write_reporter,
+    full_name_regex, has_flag, insert_before_terminator, path_arg, path_name, path_str,
+    sets_option, spaced_full_name, split_base, take_name_patterns, with_pool_option,
+    write_reporter,
 };
 
 /// The Vitest adapter.
@@ -63,6 +64,11 @@ impl Runner for Vitest {
     /// (`onTestRunStart`), so one that never starts is named.
     fn reports_discovery(&self) -> bool {
         true
+    }
+
+    fn writes_shared_files(&self, command: &[String]) -> Option<&'static str> {
+        has_flag(command, &["-u", "--update"])
+            .then_some("it writes snapshot files, which each of a file's tests shares")
     }
 
     fn excludes_tests(&self) -> bool {
