@@ -105,6 +105,14 @@ impl Runner for Vitest {
             ours.push("--reporter=default".to_owned());
         }
         ours.push(format!("--reporter={reporter}"));
+        // Vitest checks coverage thresholds only on a run whose tests all
+        // passed: beside a test that fails and then passes on its retry, a
+        // threshold that fails would go unseen. Asked to report on failure
+        // too, it says so in the first attempt. (It does not turn coverage
+        // on: without `--coverage` or a config enabling it, nothing runs.)
+        if !sets_option(&words[1..], "--coverage.reportOnFailure") {
+            ours.push("--coverage.reportOnFailure".to_owned());
+        }
         let mut args = words[1..].to_vec();
         if let Some(filter) = pattern {
             let users;
@@ -220,6 +228,7 @@ mod tests {
                 &argv(&[
                     "--reporter=default",
                     &format!("--reporter={}", reporter.display()),
+                    "--coverage.reportOnFailure",
                     "src/a.test.ts",
                 ])[..],
                 "{base:?}"
@@ -228,6 +237,25 @@ mod tests {
             assert_eq!(inv.junit, JunitSource::Events(events.clone()));
         }
         assert_eq!(std::fs::read_to_string(&reporter).unwrap(), REPORTER);
+    }
+
+    #[test]
+    fn the_users_own_report_on_failure_setting_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
+        let files = argv(&["a.test.ts"]);
+        let inv = runner()
+            .invocation(
+                &argv(&["vitest", "--coverage.reportOnFailure=false"]),
+                &Selection::Files(&files),
+                &junit,
+            )
+            .unwrap();
+        let ours = inv
+            .args
+            .iter()
+            .filter(|a| a.starts_with("--coverage.reportOnFailure"));
+        assert_eq!(ours.count(), 1, "{:?}", inv.args);
     }
 
     #[test]
