@@ -821,13 +821,8 @@ fn a_deadline_bounds_every_try_and_no_retry_starts_after_it() {
         "waited {:?}",
         started.elapsed()
     );
-    assert!(
-        matches!(
-            attempts[0].failure,
-            Failure::Timeout { tries: 1 } | Failure::OutOfTime
-        ),
-        "{attempts:?}"
-    );
+    // The deadline's, not the endpoint's: reported as such, no cooldown.
+    assert_eq!(attempts[0].failure, Failure::OutOfTime, "{attempts:?}");
 }
 
 #[test]

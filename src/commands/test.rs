@@ -78,7 +78,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     // Shards side by side in one folder each write pytest's record of what
     // failed, the last over the others: it is written again after the run.
     let last_failed = (runner.name() == "pytest" && jobs > 1 && plan.plan.shards.len() > 1)
-        .then(|| crate::suite::pytest_cache::LastFailed::before(root));
+        .then(|| crate::suite::pytest_cache::LastFailed::before(root, &args.command));
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let Ran {
         results,

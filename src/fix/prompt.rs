@@ -250,6 +250,12 @@ mod tests {
             assert!(!user.contains("OUTSIDE-CONTENT"), "{file}: {user}");
             assert!(!user.contains("PATH="), "{file}: {user}");
         }
+        // An absolute path inside the repository is its file.
+        std::fs::write(root.join("tests/test_calc.py"), "INSIDE-CONTENT\n").unwrap();
+        let mut request = request(&root);
+        request.failing[0].file = root.join("tests/test_calc.py").display().to_string();
+        let user = &messages(&request, &FixOptions::default())[1].content;
+        assert!(user.contains("INSIDE-CONTENT"), "{user}");
     }
 
     #[test]

@@ -151,6 +151,17 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
 /// words, so a report may name `/proc/self/environ` or `../.env`: what is
 /// sent to a model is read only through this.
 pub fn inside(root: &Path, file: &str) -> Option<String> {
+    // A runner may report an absolute path: one under the root is the
+    // same file by its relative name.
+    let path = Path::new(file);
+    let relative;
+    let file = if path.is_absolute() {
+        let real = path.canonicalize().ok()?;
+        relative = real.strip_prefix(root).ok()?.to_str()?.to_owned();
+        relative.as_str()
+    } else {
+        file
+    };
     let file = normalise(file).ok()?;
     if leads_out(root, &file) {
         return None;

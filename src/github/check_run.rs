@@ -55,10 +55,12 @@ pub fn publish(
         )
     });
     let (title, summary, text) = markdown::check_output(report, notice.as_deref());
+    let pointer = "the full report is in the run's step summary";
+    let limit = markdown::CHECK_TEXT_LIMIT;
     let (title, summary, text) = (
         client.redact(&title),
-        client.redact(&summary),
-        client.redact(&text),
+        crate::suite::render::cap_markdown(&client.redact(&summary), limit, pointer),
+        crate::suite::render::cap_markdown(&client.redact(&text), limit, pointer),
     );
     let mut batches = all[..sent].chunks(BATCH);
     let first = batches.next().unwrap_or(&[]);

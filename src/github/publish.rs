@@ -95,7 +95,13 @@ pub fn publish(
             }
             _ => Posted::new(),
         };
-        let body = client.redact(&markdown::comment(report, hunks.as_ref(), &posted));
+        // Redacted after the comment was cut to GitHub's limit: cut again, as
+        // `[REDACTED]` may be longer than what it replaced.
+        let body = crate::suite::render::cap_markdown(
+            &client.redact(&markdown::comment(report, hunks.as_ref(), &posted)),
+            markdown::COMMENT_LIMIT,
+            "the full report is in the run's step summary",
+        );
         match comment::publish(&client, context, pr.number, &body, failed, settings.comment) {
             Ok(outcome) => published.comment = Some(outcome),
             Err(err) => note(&mut published, err),

@@ -10,9 +10,12 @@
 //! left it: the record from before the run, less every test that ran and
 //! did not fail, plus every test that failed.
 //!
-//! Only the default place is kept (`.pytest_cache` in the folder the shards
-//! ran in, which is pytest's rootdir then, so node ids match pitcrew's); a
-//! `cache_dir` set elsewhere, or `-p no:cacheprovider`, is left alone.
+//! Only a record the run wrote is rewritten: one in the default place
+//! (`.pytest_cache` in the folder the shards ran in, which is pytest's
+//! rootdir then, so node ids match pitcrew's) that changed during the run.
+//! A `cache_dir` set elsewhere, `-p no:cacheprovider` or another rootdir
+//! leave it untouched, and so it is left alone. After `--cache-clear` the
+//! record from before the run does not count.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,22 +31,33 @@ const RECORD: &str = ".pytest_cache/v/cache/lastfailed";
 pub struct LastFailed {
     path: PathBuf,
     before: BTreeMap<String, Value>,
+    /// When the record was last written before the run.
+    written: Option<std::time::SystemTime>,
 }
 
 impl LastFailed {
-    /// The record in `root` before a pytest run (empty when there is none).
-    pub fn before(root: &Path) -> Self {
+    /// The record in `root` before a pytest run of `command` (empty when
+    /// there is none, or when the command clears the cache).
+    pub fn before(root: &Path, command: &[String]) -> Self {
         let path = root.join(RECORD);
+        let written = written(&path);
+        let cleared = command.iter().any(|a| a == "--cache-clear");
         let before = std::fs::read(&path)
             .ok()
+            .filter(|_| !cleared)
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        Self { path, before }
+        Self {
+            path,
+            before,
+            written,
+        }
     }
 
     /// Writes the record `tests` leave, when the shards' pytest wrote one.
     pub fn write_after(self, runner: &dyn Runner, tests: &[TestResult]) -> std::io::Result<()> {
-        if !self.path.exists() {
+        let now = written(&self.path);
+        if now.is_none() || now == self.written {
             return Ok(());
         }
         let record = merged(self.before, runner, tests);
@@ -52,6 +66,10 @@ impl LastFailed {
         crate::output::write_atomic(&self.path, json.as_bytes())
             .map_err(|e| std::io::Error::other(format!("{e:#}")))
     }
+}
+
+fn written(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// `before` less every test that ran and did not fail, plus every failed one.
@@ -112,8 +130,10 @@ mod tests {
             r#"{"tests/test_a.py::test_old": true, "tests/test_c.py::test_fixed": true, "tests/test_z.py::test_not_run": true}"#,
         )
         .unwrap();
-        let before = LastFailed::before(dir.path());
-        // The last shard wrote only its own failure.
+        let before = LastFailed::before(dir.path(), &[]);
+        // The last shard wrote only its own failure (a second later: the
+        // file's time says the run wrote it).
+        std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(&path, r#"{"tests/test_b.py::test_b2": true}"#).unwrap();
         let tests = [
             result("tests/test_a.py", "test_a2", FinalOutcome::Failed),
@@ -138,12 +158,21 @@ mod tests {
     }
 
     #[test]
-    fn no_record_is_made_where_pytest_wrote_none() {
+    fn no_record_is_made_or_changed_where_pytest_wrote_none() {
         let dir = tempfile::tempdir().unwrap();
         let tests = [result("tests/test_a.py", "test_a", FinalOutcome::Failed)];
-        LastFailed::before(dir.path())
+        LastFailed::before(dir.path(), &[])
             .write_after(by_name("pytest").unwrap(), &tests)
             .unwrap();
         assert!(!dir.path().join(RECORD).exists());
+        // An old record the run did not touch (`-p no:cacheprovider`, a
+        // cache_dir elsewhere) stays as it was.
+        let path = dir.path().join(RECORD);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "{}").unwrap();
+        LastFailed::before(dir.path(), &[])
+            .write_after(by_name("pytest").unwrap(), &tests)
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
     }
 }

@@ -41,6 +41,9 @@ pub const REDACTED: &str = "[REDACTED]";
 /// Environment values shorter than this are not treated as secrets.
 pub const MIN_SECRET_LEN: usize = 6;
 
+/// A line of a multi-line secret value is matched alone from this length.
+const MULTI_LINE_PART_LEN: usize = 16;
+
 /// Name suffixes that make an environment variable secret (compared without case).
 pub const SECRET_SUFFIXES: [&str; 4] = ["_TOKEN", "_SECRET", "_KEY", "_PASSWORD"];
 
@@ -228,8 +231,10 @@ fn value_forms(value: &str) -> Vec<(usize, String)> {
         forms.push((encoded.len(), format!("{}=*", regex::escape(unpadded))));
     }
     if value.contains('\n') || value.contains('\r') {
+        // A line alone is a secret only when long (a key's body, a token):
+        // a config's `users:` or `- name: admin` is not.
         for line in value.lines().map(str::trim) {
-            if line.chars().count() >= MIN_SECRET_LEN {
+            if line.chars().count() >= MULTI_LINE_PART_LEN {
                 forms.extend(value_forms(line));
             }
         }
@@ -327,10 +332,17 @@ fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
     replace(&mut text, &AWS_ACCESS_KEY_ID, |_| REDACTED.to_string());
     replace(&mut text, &AWS_SECRET_KEY, |c| {
         let key = &c[2];
+        // Random base64 holds about 6 digits in 40 characters and most
+        // often a `+` or `/`; a camelCase name of 40 characters
+        // (`shouldReturn404WhenUserIsNotFoundInCache`) neither.
+        let slashes = key.bytes().filter(|&b| b == b'/').count();
+        let symbol = slashes > 0 || key.contains('+');
+        let digits = key.bytes().filter(u8::is_ascii_digit).count();
         let looks_random = key.bytes().any(|b| b.is_ascii_uppercase())
             && key.bytes().any(|b| b.is_ascii_lowercase())
-            && key.bytes().any(|b| b.is_ascii_digit())
-            && key.bytes().filter(|&b| b == b'/').count() <= 3;
+            && digits > 0
+            && (symbol || digits >= 5)
+            && slashes <= 3;
         if looks_random {
             format!("{}{REDACTED}{}", &c[1], &c[3])
         } else {
@@ -349,6 +361,9 @@ fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
     }
     replace(&mut text, &XML_SECRET, |c| format!("{}{REDACTED}<", &c[1]));
     replace(&mut text, &SECRET_PAIR, |c| {
+        if c.name("bare").is_some() && !bare_value_is_secret(&c["key"], &c["bare"]) {
+            return c[0].to_string();
+        }
         let (open, close) = if let Some(open) = c.name("dq") {
             (open.as_str(), "\"")
         } else if let Some(open) = c.name("eq") {
@@ -361,6 +376,29 @@ fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
         format!("{}{open}{REDACTED}{close}", &c["key"])
     });
     text
+}
+
+/// Whether a pair's unquoted `value` after `key` (which ends in its
+/// separator) is a secret rather than code: after a comparison, an arrow or
+/// `:=` only a quoted literal is (`token == expected_token`, `token =>
+/// token.trim()` are code), and an expression is not (`hash(password)`,
+/// `secret.len()`).
+fn bare_value_is_secret(key: &str, value: &str) -> bool {
+    let separator = key.trim_end().trim_end_matches(['"', '\'', ' ', '\t']);
+    let code_separator = ["==", "!=", "=>", ":=", "%3D%3D"]
+        .iter()
+        .any(|s| separator.ends_with(s));
+    if code_separator {
+        return false;
+    }
+    let word_end = value
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(value.len());
+    let (word, rest) = value.split_at(word_end);
+    let identifier = word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    let call_or_member = rest.starts_with('(')
+        || rest.starts_with('.') && !rest[1..].starts_with(|c: char| c.is_ascii_digit());
+    !(identifier && call_or_member)
 }
 
 /// Replaces every match of `regex` in `text`, allocating only on a match.
@@ -381,12 +419,14 @@ fn rule(pattern: &str) -> Regex {
         .expect("redaction pattern compiles")
 }
 
-/// Terminal escapes: CSI (`ESC [` … final byte), OSC/DCS/SOS/PM/APC strings
-/// (through BEL or ST, or the end of the line), other `ESC` sequences, the
-/// 8-bit C1 forms of all of these, and any other C1 control.
+/// Terminal escapes: CSI (`ESC [` … final byte, or its 8-bit form),
+/// OSC/DCS/SOS/PM/APC strings (through BEL or ST, or the end of the line),
+/// other `ESC` sequences, and any C1 control alone (an 8-bit string
+/// introducer is more often a mis-decoded letter, `ĝ`'s second byte, than a
+/// terminal's: its text stays).
 static TERMINAL_ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
     rule(
-        r"(?:\x1b\[|\x{9b})[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x{90}\x{98}\x{9d}-\x{9f}])[^\x07\x1b\x{9c}\n]*(?:\x07|\x1b\\|\x{9c})?|\x1b[ -/]*[0-~]?|[\x{80}-\x{9f}]",
+        r"(?:\x1b\[|\x{9b})[0-?]*[ -/]*[@-~]?|\x1b[\]PX^_][^\x07\x1b\x{9c}\n]*(?:\x07|\x1b\\|\x{9c})?|\x1b[ -/]*[0-~]?|[\x{80}-\x{9f}]",
     )
 });
 
@@ -534,7 +574,7 @@ static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     // secret="c"` must not leave `"c"` behind once its key has gone.
     let bare = r#"[^\s"'`<>{}()\[\],;&\\](?:[^\n\r"'`;&\\]|\\[^"nrt\n]|"[^"\n]*"|'[^'\n]*'){3,}"#;
     rule(&format!(
-        r#"(?P<key>{key}(?-u:\b){quote}{blank}*{sep}(?:{blank}*{annotation}|{next_line}|{blank}*))(?:\[REDACTED\]|(?P<dq>[fFbBrRuU]{{0,2}}")(?:[^"\\\n]|\\.){{4,}}"|(?P<eq>\\")(?:[^"\\\n]|\\[^"\n]){{4,}}\\"|(?P<sq>[fFbBrRuU]{{0,2}}')[^'\n]{{4,}}'|{bare})"#
+        r#"(?P<key>{key}(?-u:\b){quote}{blank}*{sep}(?:{blank}*{annotation}|{next_line}|{blank}*))(?:\[REDACTED\]|(?P<dq>[fFbBrRuU]{{0,2}}")(?:[^"\\\n]|\\.){{4,}}"|(?P<eq>\\")(?:[^"\\\n]|\\[^"\n]){{4,}}\\"|(?P<sq>[fFbBrRuU]{{0,2}}')[^'\n]{{4,}}'|(?P<bare>{bare}))"#
     ))
 });
 

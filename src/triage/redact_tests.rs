@@ -653,3 +653,39 @@ fn new_rules_are_idempotent() {
         assert_eq!(r(&once), once);
     }
 }
+
+#[test]
+fn code_that_only_mentions_a_secret_stays() {
+    for code in [
+        "if token == expected_token:",
+        "tokens.map(token => token.trim());",
+        "let ok = password === confirmPassword && a;",
+        "password_hash = hash(password)",
+        "let secret_len = secret.len();",
+        "at com.example.UserServiceTest.shouldReturn404WhenUserIsNotFoundInCache(UserServiceTest.java:42)",
+        "café \u{9d} rest of line kept",
+    ] {
+        let out = r(code);
+        assert!(!out.contains(REDACTED), "{code:?} became {out:?}");
+    }
+    // The C1 character itself goes.
+    assert_eq!(r("café \u{9d} rest"), "café  rest");
+    // Literals after the same separators still go.
+    for (code, secret) in [
+        ("if password == \"hunter2-LEAK\":", "hunter2-LEAK"),
+        ("password := \"LEAKgo-secret\"", "LEAKgo-secret"),
+        ("password = hunter2LEAK", "hunter2LEAK"),
+    ] {
+        gone(code, secret);
+    }
+}
+
+#[test]
+fn short_lines_of_a_multi_line_secret_are_not_secrets_alone() {
+    let value = "apiVersion: v1\nusers:\n- name: admin\n  abcdefghijklmnopqrstuvwxyz012345\n";
+    let redactor = Redactor::with_values([value]);
+    let out = redactor.redact("users: 3\n- name: admin\nDEBUG=false");
+    assert_eq!(out, "users: 3\n- name: admin\nDEBUG=false");
+    let out = redactor.redact("saw abcdefghijklmnopqrstuvwxyz012345 in the log");
+    assert!(!out.contains("abcdefghijklmnopqrstuvwxyz012345"), "{out}");
+}

@@ -57,21 +57,26 @@ impl Runner for Playwright {
     /// Serial mode: a failed test skips the rest, and each test may need
     /// the state the ones before it left.
     fn must_run_whole(&self, source: &str) -> Option<&'static str> {
-        let serial = source.contains("describe.serial")
-            || source.contains("'serial'")
-            || source.contains("\"serial\"")
-            || source.contains("`serial`");
+        // `test.describe.serial(…)`, `configure({ mode: 'serial' })` (in any
+        // quotes and spacing); not a locator's `'serial'`.
+        let squeezed: String = source.split_whitespace().collect();
+        let serial = squeezed.contains("describe.serial")
+            || ["mode:'serial'", "mode:\"serial\"", "mode:`serial`"]
+                .iter()
+                .any(|m| squeezed.contains(m));
         serial.then_some("its tests run in serial mode")
     }
 
     /// `--grep` is unanchored: `b` also runs `a › b` and `b c`.
     fn selection_also_runs(&self, selected: &str, other: &str) -> bool {
-        let title = |name: &str| {
-            name.split_once("::")
-                .map_or(name, |(_, t)| t)
-                .to_lowercase()
-        };
-        format!(" {} ", title(other)).contains(&format!(" {} ", title(selected)))
+        // Both are selection names: lowercased already.
+        let strip = |name: &str| -> usize { name.find("::").map_or(0, |i| i + 2) };
+        let (selected, other) = (&selected[strip(selected)..], &other[strip(other)..]);
+        other.match_indices(selected).any(|(at, _)| {
+            let before = other[..at].chars().next_back();
+            let after = other[at + selected.len()..].chars().next();
+            before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+        })
     }
 
     fn excludes_tests(&self) -> bool {

@@ -504,15 +504,16 @@ impl Inner {
         let mut tries = 0;
         loop {
             tries += 1;
+            // A slot first, then the budget, held until the answer is
+            // recorded: checked before waiting for a slot, every call queued
+            // behind the first would see nothing spent yet, and a budget of
+            // one call's cost would let them all through. The time left is
+            // what remains after the wait for the slot.
+            let permit = self.in_flight.acquire().await;
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if left == Some(Duration::ZERO) {
                 return Err(Stop::Next(Failure::OutOfTime));
             }
-            // A slot first, then the budget, held until the answer is
-            // recorded: checked before waiting for a slot, every call queued
-            // behind the first would see nothing spent yet, and a budget of
-            // one call's cost would let them all through.
-            let permit = self.in_flight.acquire().await;
             self.reserve_call(share).map_err(Stop::Budget)?;
             let request = self
                 .http
@@ -581,6 +582,11 @@ impl Inner {
                         tries,
                         &self.redactor,
                     )));
+                }
+                // Cut short by the caller's deadline, not the endpoint's
+                // fault: no cooldown for the groups after this one.
+                Err(e) if e.is_timeout() && deadline.is_some_and(|d| Instant::now() >= d) => {
+                    return Err(Stop::Next(Failure::OutOfTime));
                 }
                 Err(e) if e.is_timeout() => (Failure::Timeout { tries }, self.backoff_for(tries)),
                 Err(e) => (
