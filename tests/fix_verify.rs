@@ -173,17 +173,25 @@ fn when_verification_cannot_tell_every_candidate_is_unverified_with_why() {
     let why = unverified(suggest(&server, &request(broken.path(), &[]), &options(1)));
     assert_eq!(why, "no test command: give one after `--`");
 
-    // No time left for the tests.
+    // No time left: the limit bounds the wait for the model too, so no
+    // model is asked and nothing is verified.
     let hurried = FixOptions {
         time_limit: Duration::from_millis(1),
         ..options(1)
     };
-    let why = unverified(suggest(
+    let suggestions = suggest(
         &server,
         &request(broken.path(), &["python3", "-m", "pytest"]),
         &hurried,
-    ));
-    assert_eq!(why, "the time limit was reached");
+    );
+    let all = reasons(&suggestions);
+    assert_eq!(suggestions.len(), 1, "{all:?}");
+    assert_eq!(
+        (suggestions[0].status, suggestions[0].votes),
+        (Status::Unverified, 0),
+        "{all:?}"
+    );
+    assert!(suggestions[0].reason.contains("time limit"), "{all:?}");
 
     // A model that does not answer: said, with no edits.
     let down = Server::start();
