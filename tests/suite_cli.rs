@@ -1295,6 +1295,8 @@ fn shards_side_by_side_each_get_their_own_coverage_file() {
         )
         .unwrap();
     }
+    // An earlier run with more shards left its third shard's data.
+    fs::write(root.join(".coverage.pitcrew-3"), "stale").unwrap();
     let out = pitcrew(
         &[
             "test",
@@ -1317,6 +1319,10 @@ fn shards_side_by_side_each_get_their_own_coverage_file() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !root.join(".coverage.pitcrew-3").exists(),
+        "a stale shard's data stays"
     );
     let mut seen: Vec<String> = ["a", "b"]
         .iter()

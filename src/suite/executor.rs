@@ -76,6 +76,9 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     let scratch = tempfile::tempdir()?;
 
     let total = plan.plan.shards.len();
+    if total > 1 && jobs > 1 {
+        runner.clear_side_by_side(root);
+    }
     let progress = Progress::new(plan);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());

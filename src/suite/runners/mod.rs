@@ -274,6 +274,9 @@ pub trait Runner: Send + Sync {
     fn side_by_side_env(&self, _index: usize) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Removes in `root` what an earlier side-by-side run left under the
+    /// names [`Runner::side_by_side_env`] gives (before such a run).
+    fn clear_side_by_side(&self, _root: &Path) {}
     /// Why `command` must run files whole: it writes files that every test
     /// of a file shares (`jest -u` rewrites the file's one `.snap`), which
     /// two shards running parts of one file would overwrite in turn.
@@ -639,11 +642,7 @@ fn selection_key(name: &str) -> String {
 /// Whether `command`'s own arguments (before a `--`) hold one of `flags`,
 /// alone or as `--flag=value`.
 fn has_flag(command: &[String], flags: &[&str]) -> bool {
-    command.iter().take_while(|arg| *arg != "--").any(|arg| {
-        flags
-            .iter()
-            .any(|f| arg == f || arg.strip_prefix(f).is_some_and(|v| v.starts_with('=')))
-    })
+    flags.iter().any(|flag| sets_option(command, flag))
 }
 
 /// A runner's full name for `test` as an escaped regex, where each of

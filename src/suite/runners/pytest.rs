@@ -52,8 +52,33 @@ impl Runner for Pytest {
     /// `.coverage.pitcrew-K` (after `COVERAGE_FILE`, when set): `coverage
     /// combine` joins the shards' files, as it joins xdist's.
     fn side_by_side_env(&self, index: usize) -> Vec<(String, String)> {
-        let base = std::env::var("COVERAGE_FILE").unwrap_or_else(|_| ".coverage".into());
-        vec![("COVERAGE_FILE".into(), format!("{base}.pitcrew-{index}"))]
+        vec![(
+            "COVERAGE_FILE".into(),
+            format!("{}{index}", coverage_prefix()),
+        )]
+    }
+
+    /// An earlier run's `.coverage.pitcrew-K` files (one with more shards
+    /// leaves some this one does not rewrite), which `coverage combine`
+    /// would join with this run's.
+    fn clear_side_by_side(&self, root: &Path) {
+        let prefix = root.join(coverage_prefix());
+        let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name()) else {
+            return;
+        };
+        let name = name.to_string_lossy();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let is_ours = entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(name.as_ref());
+            if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// pytest-dependency skips a test whose `depends=` ran elsewhere.
@@ -310,6 +335,13 @@ fn join_node_id(file: &str, classes: &[&str], name: &str) -> String {
     id.push_str("::");
     id.push_str(name);
     id
+}
+
+/// `COVERAGE_FILE` (`.coverage` by default) and `.pitcrew-`: a local
+/// shard's data file is this and its number.
+fn coverage_prefix() -> String {
+    let base = std::env::var("COVERAGE_FILE").unwrap_or_else(|_| ".coverage".into());
+    format!("{base}.pitcrew-")
 }
 
 #[cfg(test)]
