@@ -142,14 +142,12 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
     Ok(parts.join("/"))
 }
 
-/// Whether `file` under `root` resolves, through symlinks, to a place
-/// outside `root` (the deepest existing ancestor is resolved when the file
-/// does not exist yet). `root` is canonical.
 /// `file` as a clean path relative to `root` when it names a regular file
-/// inside it: not absolute, no `..`, not in `.git`, and no symlink leading
-/// out (`root` must be canonical). A report's paths are the tests' own
-/// words, so a report may name `/proc/self/environ` or `../.env`: what is
-/// sent to a model is read only through this.
+/// inside it: an absolute path only when it resolves under `root`, no `..`,
+/// not in `.git`, and no symlink leading out (`root` must be canonical). A
+/// report's paths are the tests' own words, so a report may name
+/// `/proc/self/environ` or `../.env`: what is sent to a model is read only
+/// through this.
 pub fn inside(root: &Path, file: &str) -> Option<String> {
     // A runner may report an absolute path: one under the root is the
     // same file by its relative name.
@@ -173,6 +171,9 @@ pub fn inside(root: &Path, file: &str) -> Option<String> {
         .map(|_| file)
 }
 
+/// Whether `file` under `root` resolves, through symlinks, to a place
+/// outside `root` (the deepest existing ancestor is resolved when the file
+/// does not exist yet). `root` is canonical.
 fn leads_out(root: &Path, file: &str) -> bool {
     let mut path = root.join(file);
     loop {
