@@ -1,8 +1,54 @@
 //! Escaping of untrusted text (plugin output, test output, names) before it
-//! reaches a log line or a terminal.
+//! reaches a log line, a terminal or Markdown, and the redaction of secrets
+//! from text bound for somewhere outside this machine ([`redacting`]).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::rc::Rc;
+
+/// What takes the secrets out of a text: [`crate::triage::redact::Redactor`]
+/// in practice; a function here, so that escaping knows nothing of secrets.
+type Scrub = Rc<dyn for<'a> Fn(&'a str) -> Cow<'a, str>>;
+
+thread_local! {
+    static SCRUB: RefCell<Option<Scrub>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` with every text escaped by [`control_chars`],
+/// [`markdown_inline`] or [`markdown_code_block`] passed through `scrub`
+/// first. ([`bounded_line`], for one-line log messages, is left alone: its
+/// cost must not depend on the length of the text.)
+///
+/// Why here: escaping changes the text (`ghp_x` becomes `ghp\_x`, a line
+/// break becomes `\n`), so a secret can no longer be found in the rendered
+/// report; and every untrusted name and message reaches a PR comment, a
+/// check run or a step summary through one of these functions. Redacting
+/// the rendered text afterwards still catches what was never escaped.
+pub fn redacting<R>(
+    scrub: impl for<'a> Fn(&'a str) -> Cow<'a, str> + 'static,
+    render: impl FnOnce() -> R,
+) -> R {
+    /// Puts back the scope outside this one, even if `render` panics.
+    struct Restore(Option<Scrub>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SCRUB.with(|s| *s.borrow_mut() = self.0.take());
+        }
+    }
+    let outer = SCRUB.with(|s| s.replace(Some(Rc::new(scrub))));
+    let _restore = Restore(outer);
+    render()
+}
+
+/// `text` without its secrets inside [`redacting`]; `text` itself outside.
+fn scrubbed(text: &str) -> Cow<'_, str> {
+    // Cloned out of the cell: the scrub may escape text itself.
+    match SCRUB.with(|s| s.borrow().clone()) {
+        Some(scrub) => scrub(text),
+        None => Cow::Borrowed(text),
+    }
+}
 
 /// Replaces every control character (C0, DEL, C1: newlines, tabs, ANSI
 /// escapes included) and every Unicode direction override with a visible
@@ -10,8 +56,9 @@ use std::fmt::Write as _;
 /// log lines, drive the terminal, nor display as something it is not.
 /// Borrows when there is nothing to escape.
 pub fn control_chars(text: &str) -> Cow<'_, str> {
+    let text = scrubbed(text);
     if !text.chars().any(is_unsafe) {
-        return Cow::Borrowed(text);
+        return text;
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -118,6 +165,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// backslash-escaped, `@mentions` broken so nobody is pinged, and the text
 /// kept to one line.
 pub fn markdown_inline(text: &str) -> String {
+    // control_chars scrubs.
     let text = control_chars(text);
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -140,6 +188,7 @@ pub fn markdown_inline(text: &str) -> String {
 /// shown as escapes (`\u{202e}`), so the block reads in the order it was
 /// written.
 pub fn markdown_code_block(text: &str) -> String {
+    let text = scrubbed(text);
     let mut cleaned = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -190,6 +239,46 @@ mod tests {
         assert_eq!(strip_ansi("a\u{1b}\u{1}b"), "a\u{1b}\u{1}b");
         // An unterminated sequence ends the text, it does not loop.
         assert_eq!(strip_ansi("a\u{1b}[12"), "a");
+    }
+
+    fn hide_secret(text: &str) -> Cow<'_, str> {
+        match text.contains("s3cr_t") {
+            true => Cow::Owned(text.replace("s3cr_t", "[gone]")),
+            false => Cow::Borrowed(text),
+        }
+    }
+
+    #[test]
+    fn inside_redacting_text_is_scrubbed_before_it_is_escaped() {
+        let text = "key s3cr_t\n@x";
+        // Escaped, the secret is no longer the text the scrub looks for.
+        assert!(markdown_inline(text).contains("s3cr\\_t"));
+        let (inline, block, plain) = redacting(hide_secret, || {
+            (
+                markdown_inline(text),
+                markdown_code_block(text),
+                control_chars(text).into_owned(),
+            )
+        });
+        assert_eq!(inline, "key \\[gone\\]\\\\n@\u{200b}x");
+        assert!(block.contains("key [gone]\n@x"), "{block:?}");
+        assert_eq!(plain, "key [gone]\\n@x");
+        // Only inside.
+        assert!(control_chars(text).contains("s3cr_t"));
+    }
+
+    #[test]
+    fn a_redacting_scope_ends_even_when_its_render_panics() {
+        let outer = redacting(hide_secret, || {
+            let inner = std::panic::catch_unwind(|| {
+                redacting(|t| Cow::Borrowed(t), || panic!("render failed"))
+            });
+            assert!(inner.is_err());
+            // The outer scope is back.
+            markdown_inline("s3cr_t")
+        });
+        assert_eq!(outer, "\\[gone\\]");
+        assert_eq!(markdown_inline("s3cr_t"), "s3cr\\_t");
     }
 
     #[test]

@@ -480,9 +480,16 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
         "login failed: token {gh} password=hunter2-LEAK and DEPLOY_TOKEN={}",
         "deploy-value-LEAK"
     );
+    // In a test's name, escaped for Markdown (`ghp\_…`, `deploy\-value…`),
+    // a secret no longer looks like one: names are redacted before.
+    let other = "ghp_ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210";
+    let name = format!("test_with[{other}-deploy-value-LEAK]");
     junit(
         dir.path(),
-        &[case("tests/test_login.py", "test_login", Some(&message))],
+        &[
+            case("tests/test_login.py", "test_login", Some(&message)),
+            case("tests/test_login.py", &name, Some("boom")),
+        ],
     );
     let mut env = actions_env(dir.path(), &api, "pull_request", &pr_payload(5));
     env.push(("DEPLOY_TOKEN", "deploy-value-LEAK".into()));
@@ -491,10 +498,13 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
     let requests = api.requests();
     assert!(requests.iter().any(|r| r.path.contains("/check-runs")));
     assert_eq!(api.comments(5).len(), 1);
+    let secrets = [gh, other, "hunter2-LEAK", "deploy-value-LEAK", TOKEN];
+    // Read as GitHub shows it: without Markdown's backslashes.
+    let unescaped = |text: &str| text.replace('\\', "");
     for request in requests.iter().filter(|r| r.method != "GET") {
-        for secret in [gh, "hunter2-LEAK", "deploy-value-LEAK", TOKEN] {
+        for secret in secrets {
             assert!(
-                !request.body.contains(secret),
+                !unescaped(&request.body).contains(secret),
                 "{secret} reached {} {}:\n{}",
                 request.method,
                 request.path,
@@ -503,6 +513,15 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
         }
     }
     assert!(api.comments(5)[0].body.contains("[REDACTED]"));
+    // The step summary leaves the machine too.
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).expect("summary");
+    assert!(summary.contains("test\\_with"), "{summary}");
+    for secret in secrets {
+        assert!(
+            !unescaped(&summary).contains(secret),
+            "{secret}:\n{summary}"
+        );
+    }
 }
 
 #[test]

@@ -196,6 +196,42 @@ fn the_terminal_and_markdown_lead_with_root_causes_and_write_atomically() {
 }
 
 #[test]
+fn the_step_summary_is_redacted_before_it_is_escaped() {
+    let dir = shards();
+    // A secret in a failing test's name: escaped for Markdown (`ghp\_…`)
+    // it would no longer look like one.
+    let passing = r#"name="test_fine" file="tests/test_ok0.py" time="1"/>"#;
+    let failing = format!(
+        r#"name="test_{SECRET}" file="tests/test_ok0.py" time="1"><failure message="boom"/></testcase>"#
+    );
+    let xml = shard_xml(0);
+    assert!(xml.contains(passing));
+    fs::write(
+        dir.path().join("shard0.xml"),
+        xml.replace(passing, &failing),
+    )
+    .unwrap();
+    let mut args = vec!["triage", "--no-suggest"];
+    args.extend(SHARDS);
+    let summary = dir.path().join("summary.md");
+    let out = common::cli::command(dir.path())
+        .args(&args)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("test\\_\\[REDACTED\\]"), "{md}");
+    assert!(!md.replace('\\', "").contains(&SECRET[4..]), "{md}");
+}
+
+#[test]
 fn bad_input_is_exit_2_naming_the_file_and_nothing_is_written() {
     let dir = shards();
     let out = pitcrew(&["triage", "missing.xml", "-o", "out.json"], dir.path());

@@ -122,21 +122,26 @@ pub fn publish(
             Err(err) => tracing::warn!("no budget estimate: {err:#}"),
         }
     }
-    let report = Report {
-        merged,
-        groups,
-        run_url: context.run_url(),
-        cost_line: (!lines.is_empty()).then(|| lines.join("\n\n")),
-        phases: crate::suite::phases::markdown(phases),
-        blocked: phases.blocked(),
-        fixes: fixes.as_ref(),
-    };
     let settings = Settings {
         comment: args.comment,
         check_name: args.check_name.clone(),
         check_run: !args.no_check_run,
     };
-    let published = match publish(context, token, &report, &settings) {
+    // Every name and message is redacted before it is escaped into
+    // Markdown: escaped, a secret no longer looks like one.
+    let published = crate::github::client::redactor(token).redacting(|| {
+        let report = Report {
+            merged,
+            groups,
+            run_url: context.run_url(),
+            cost_line: (!lines.is_empty()).then(|| lines.join("\n\n")),
+            phases: crate::suite::phases::markdown(phases),
+            blocked: phases.blocked(),
+            fixes: fixes.as_ref(),
+        };
+        publish(context, token, &report, &settings)
+    });
+    let published = match published {
         Ok(published) => published,
         Err(err) => return failure(args, &format!("publishing to GitHub: {err}")),
     };

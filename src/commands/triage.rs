@@ -130,10 +130,12 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     if let Some(path) = &args.output {
         write_atomic(path, text.as_bytes())?;
     }
-    // In GitHub Actions: the Markdown in the step summary, and the outputs.
-    let markdown = || match args.format {
-        ReportFormat::Markdown => text.clone(),
-        _ => document::markdown(&triage, &groups),
+    // In GitHub Actions: the Markdown in the step summary (redacted before
+    // it is escaped, as it leaves the machine), and the outputs.
+    let markdown = || {
+        let redactor = crate::triage::redact::Redactor::from_env(&[]);
+        let md = redactor.redacting(|| document::markdown(&triage, &groups));
+        redactor.redact(&md).into_owned()
     };
     crate::github::output::triage(
         markdown,

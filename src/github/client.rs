@@ -176,6 +176,12 @@ pub fn token(flag: Option<&str>) -> Option<String> {
         .filter(|t| !t.trim().is_empty())
 }
 
+/// What a text bound for GitHub loses: the shapes of secrets, the values of
+/// the secret-named variables, and `token`.
+pub fn redactor(token: &str) -> Redactor {
+    Redactor::from_env(&[]).and_values([token])
+}
+
 /// A synchronous GitHub REST client bound to one API base.
 pub struct Client {
     octo: Octocrab,
@@ -213,7 +219,7 @@ impl Client {
             octo,
             base,
             policy,
-            redactor: Redactor::from_env(&[]).and_values([token]),
+            redactor: redactor(token),
             runtime,
         })
     }

@@ -18,6 +18,7 @@ use crate::suite::merge::Merged;
 use crate::suite::render;
 use crate::suite::shard::FlakyPolicy;
 use crate::triage::group::Groups;
+use crate::triage::redact::Redactor;
 
 /// 1 when a test failed or the merge found a problem.
 pub fn verdict(merged: &Merged) -> u8 {
@@ -202,7 +203,14 @@ pub fn publish(
     format: impl Into<Format>,
     markdown: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let md = render::markdown(merged, groups) + &super::phases::markdown(phases);
+    // The Markdown report is what leaves the machine (the step summary, a
+    // file a workflow uploads): its names and messages are redacted before
+    // they are escaped, and the rendered text once more.
+    let redactor = Redactor::from_env(&[]);
+    let md =
+        redactor.redacting(|| render::markdown(merged, groups) + &super::phases::markdown(phases));
+    let md = redactor.redact(&md).into_owned();
+    let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
     if let Some(path) = markdown {
         write_atomic(path, md.as_bytes())?;
     }
@@ -236,7 +244,14 @@ pub fn publish(
     }
     crate::github::output::write_to_env(&outputs).context("writing $GITHUB_OUTPUT")?;
     let text = match format.into() {
-        Format::Terminal => render::terminal(merged, groups) + &super::phases::terminal(phases),
+        Format::Terminal => {
+            let terminal = || render::terminal(merged, groups) + &super::phases::terminal(phases);
+            // In Actions the terminal is the job's log.
+            match actions {
+                true => redactor.redacting(terminal),
+                false => terminal(),
+            }
+        }
         Format::Markdown => md,
         Format::Json => {
             let mut json = serde_json::to_string_pretty(&super::phases::json(merged, phases)?)?;
@@ -246,7 +261,7 @@ pub fn publish(
     };
     // In GitHub Actions, nothing a test wrote can be read as a workflow
     // command: the report goes between stop-commands lines.
-    let text = if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+    let text = if actions {
         crate::github::workflow_commands::guarded(&text)
     } else {
         text

@@ -159,6 +159,13 @@ impl Redactor {
         Self::from_vars(vars, secret_names)
     }
 
+    /// Runs `render` with every untrusted text it escapes redacted first
+    /// (see [`crate::escape::redacting`]): for reports bound for GitHub.
+    pub fn redacting<R>(&self, render: impl FnOnce() -> R) -> R {
+        let redactor = self.clone();
+        crate::escape::redacting(move |text| redactor.redact(text), render)
+    }
+
     /// How many literal secret values this redactor knows.
     pub fn known_values(&self) -> usize {
         self.secrets.len()
