@@ -1090,6 +1090,37 @@ fn local_mode_splits_a_slow_pytest_file_and_loses_no_test() {
         warnings.contains("tests/test_slow.py::test_b") && warnings.contains("no longer exists"),
         "{results}"
     );
+
+    // The split file stops importing: one failure (not one per part), no
+    // test of it read as deleted, and its history kept for the next run.
+    let source = fs::read_to_string(root.join("tests/test_slow.py")).unwrap();
+    fs::write(
+        root.join("tests/test_slow.py"),
+        format!("import no_such_module_here\n{source}"),
+    )
+    .unwrap();
+    let (fourth, results, plan) = test();
+    assert!(
+        plan["split_files"].get("tests/test_slow.py").is_some(),
+        "{plan}"
+    );
+    assert_eq!(fourth.status.code(), Some(1), "{}", stdout(&fourth));
+    assert_eq!(
+        (&results["summary"]["tests"], &results["summary"]["failed"]),
+        (&Value::from(3), &Value::from(1)),
+        "{results}"
+    );
+    assert!(results.get("warnings").is_none(), "{results}");
+    let history: Value =
+        serde_json::from_str(&fs::read_to_string(root.join(".pitcrew/timings.json")).unwrap())
+            .unwrap();
+    let kept: Vec<&str> = history["tests"]["tests/test_slow.py"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(kept, ["test_a", "test_c", "test_new"], "{history}");
 }
 
 #[test]

@@ -380,7 +380,7 @@ const NOT_RETRIED: [&str; 5] = [
 /// the failure flaky, so it is not retried.
 fn name_taken(test: &TestResult) -> bool {
     test.failure.as_ref().is_some_and(|f| {
-        f.failure_type.as_deref() == Some(COLLECTION_ERROR)
+        f.is_collection_error()
             && [&f.message, &f.details].iter().any(|text| {
                 text.as_deref()
                     .is_some_and(|t| t.contains("import file mismatch"))

@@ -103,6 +103,14 @@ pub struct FailureInfo {
     pub line: Option<u32>,
 }
 
+impl FailureInfo {
+    /// The stand-in for a test file that did not import
+    /// ([`super::exec::COLLECTION_ERROR`]).
+    pub fn is_collection_error(&self) -> bool {
+        self.failure_type.as_deref() == Some(super::exec::COLLECTION_ERROR)
+    }
+}
+
 /// One test, attempts folded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestResult {
@@ -220,6 +228,21 @@ impl Folder {
             name,
             occurrence: 0,
         };
+        // A file that does not import is one failure however many of its
+        // parts ran in this attempt (a split file's tests and its rest each
+        // report its collection error): the first report stands.
+        if attempt.failure.is_collection_error()
+            && self.tests.get(&key).is_some_and(|seen| {
+                seen.count > 0
+                    && seen.last_attempt == self.attempt
+                    && seen
+                        .failure
+                        .as_deref()
+                        .is_some_and(FailureInfo::is_collection_error)
+            })
+        {
+            return;
+        }
         // The first occurrence not yet seen in this attempt: duplicates
         // within an attempt are numbered, a re-run folds in order.
         loop {
@@ -413,6 +436,28 @@ mod tests {
         (0..3).for_each(|_| folder.add(case("loop", Outcome::Passed, 0.1)));
         let (_, merged, _) = folder.finish();
         assert_eq!((merged.tests, merged.passed), (3, 3));
+    }
+
+    #[test]
+    fn a_file_that_does_not_import_is_one_failure_however_many_parts_ran() {
+        use FinalOutcome::*;
+        let uncollected = || TestCase {
+            failure_type: Some(crate::suite::exec::COLLECTION_ERROR.into()),
+            ..failing("tests.test_slow", Outcome::Errored, "ModuleNotFoundError")
+        };
+        // A split file's test and its rest, in one attempt.
+        assert_eq!(
+            fold_once(vec![uncollected(), uncollected()]),
+            [(0, Failed, 1)]
+        );
+        // Other same-named failures stay two tests.
+        assert_eq!(
+            fold_once(vec![
+                uncollected(),
+                failing("tests.test_slow", Outcome::Failed, "x")
+            ]),
+            [(0, Failed, 1), (1, Failed, 1)]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::fold::{Counts, FinalOutcome, TestKey, TestResult};
+use super::fold::{Counts, FailureInfo, FinalOutcome, TestKey, TestResult};
 use super::plan::PlanFile;
 use super::result::ShardResult;
 use crate::escape::control_chars;
@@ -237,9 +237,14 @@ fn check_shards<'a>(
             // A split-out test is selected with the very pattern its file's
             // rest leaves out, so a test that exists runs in one of them:
             // one that reported nothing (in a shard without error) is gone.
+            // Unless its file did not import: that failure is reported,
+            // and says nothing of the tests in it.
             if let Some(file) = item.test_of.as_deref().filter(|_| item.tests == 0)
                 && result.error.is_none()
             {
+                if uncollected(result, file) {
+                    continue;
+                }
                 warnings.push(format!(
                     "test `{}` (shard {index}/{total}) no longer exists in {}: deleted or renamed since the timings were recorded",
                     control_chars(&item.id),
@@ -436,6 +441,16 @@ fn fold_into(tests: &mut BTreeMap<TestKey, TestResult>, test: TestResult) {
             }
         }
     }
+}
+
+/// Whether `result` holds `file`'s collection error (it did not import).
+fn uncollected(result: &ShardResult, file: &str) -> bool {
+    result.tests.iter().any(|t| {
+        t.key.file.as_deref() == Some(file)
+            && t.failure
+                .as_ref()
+                .is_some_and(FailureInfo::is_collection_error)
+    })
 }
 
 /// The runner every shard result names, if they all name one.

@@ -413,9 +413,21 @@ impl Timings {
                     shard.inside_scale * seconds + spread + own_process;
             }
         }
+        // A file that did not import measured nothing of its tests: its
+        // history stands (and none of them reads as deleted).
+        let uncollected: std::collections::BTreeSet<&str> = results
+            .iter()
+            .flat_map(|r| &r.tests)
+            .filter(|t| t.failure.as_ref().is_some_and(|f| f.is_collection_error()))
+            .filter_map(|t| t.key.file.as_deref())
+            .map(|file| file.strip_prefix("./").unwrap_or(file))
+            .collect();
         // Only files a shard ran as items: a test attributed to any other
         // file says nothing about what that file costs.
-        fresh.files = costs.into_iter().filter(|(_, c)| c.is_finite()).collect();
+        fresh.files = costs
+            .into_iter()
+            .filter(|(file, c)| c.is_finite() && !uncollected.contains(file.as_str()))
+            .collect();
         let files = &fresh.files;
         fresh.tests.retain(|file, _| files.contains_key(file));
         fresh
