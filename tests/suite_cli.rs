@@ -1362,3 +1362,78 @@ fn shards_side_by_side_each_get_their_own_coverage_file() {
     seen.sort();
     assert_eq!(seen, [".coverage.pitcrew-1", ".coverage.pitcrew-2"]);
 }
+
+#[test]
+fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
+    if !common::cli::has_pytest_cov() {
+        return;
+    }
+    // Each shard covers one function: only the joined data covers both.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("pkg")).unwrap();
+    fs::write(
+        root.join("pkg/__init__.py"),
+        "def a():\n    return 1\n\n\ndef b():\n    return 2\n",
+    )
+    .unwrap();
+    for name in ["a", "b"] {
+        fs::write(
+            root.join(format!("test_{name}.py")),
+            format!("from pkg import {name}\n\n\ndef test_{name}():\n    assert {name}()\n"),
+        )
+        .unwrap();
+    }
+    // The reports asked for where projects ask: addopts. Each shard alone
+    // covers half: the threshold holds for the whole run only.
+    fs::write(
+        root.join("pytest.ini"),
+        "[pytest]\naddopts = --cov=pkg --cov-report=xml:out/coverage.xml --cov-report=json --cov-fail-under=100\n",
+    )
+    .unwrap();
+    let out = pitcrew(
+        &[
+            "test", "--shards", "2", "--jobs", "2", "--", "python3", "-m", "pytest", "-q",
+        ],
+        root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let xml = fs::read_to_string(root.join("out/coverage.xml")).unwrap();
+    assert!(
+        xml.contains(r#"<coverage version"#) && xml.contains(r#"line-rate="1""#),
+        "{xml}"
+    );
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("coverage.json")).unwrap()).unwrap();
+    assert_eq!(json["totals"]["percent_covered"], 100.0, "{json}");
+    // One data file, as after one pytest run; no shard's part is left.
+    assert!(root.join(".coverage").is_file());
+    let left: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .chain(fs::read_dir(root.join(".pitcrew")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".coverage.") || n.starts_with("coverage-note"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // Code no test runs: the whole run misses the threshold, and says so.
+    let mut source = fs::read_to_string(root.join("pkg/__init__.py")).unwrap();
+    source.push_str("\n\ndef c():\n    return 3\n");
+    fs::write(root.join("pkg/__init__.py"), source).unwrap();
+    let out = pitcrew(
+        &[
+            "test", "--shards", "2", "--jobs", "2", "--", "python3", "-m", "pytest", "-q",
+        ],
+        root,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    let problems = results["problems"].to_string();
+    assert!(
+        problems.contains("pytest-cov: Coverage failure: total of 83 is less than fail-under=100"),
+        "{results}"
+    );
+    assert_eq!(results["summary"]["passed"], 2, "{results}");
+}

@@ -84,6 +84,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         results,
         observed,
         user_junit,
+        problems,
         ..
     } = executor::run(&Local {
         runner,
@@ -116,6 +117,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     };
     let mut merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
     (merged.runner, merged.command) = (Some(runner.name().into()), Some(args.command.clone()));
+    merged.problems.extend(problems);
     // Groups the change touched rank higher: the changes ordered by, else
     // in a pull request those since its base branch.
     let changes = changes.or_else(|| {

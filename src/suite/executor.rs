@@ -53,6 +53,8 @@ pub struct Ran {
     pub observed: RunObservation,
     /// The JUnit reports the runner said the user asked for, every shard's.
     pub user_junit: BTreeSet<PathBuf>,
+    /// What the shards' joined outputs fail ([`Runner::join_side_by_side`]).
+    pub problems: Vec<String>,
 }
 
 /// Runs every shard of the plan. Errors only when the log or scratch
@@ -148,6 +150,13 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         cores_allowed: std::thread::available_parallelism().map_or(1, |n| n.get()) as f64,
     };
     progress.done();
+    let problems = match total > 1 && jobs > 1 {
+        true => runner
+            .join_side_by_side(root, command)
+            .into_iter()
+            .collect(),
+        false => Vec::new(),
+    };
 
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by_key(|(_, r)| r.shard);
@@ -156,5 +165,6 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         worst_exit: worst.load(Ordering::SeqCst) as u8,
         observed,
         user_junit: user_junit.into_inner().unwrap_or_else(|p| p.into_inner()),
+        problems,
     })
 }

@@ -103,6 +103,15 @@ pub fn has_pytest() -> bool {
     runner_available("pytest", "python3", &["-m", "pytest", "--version"])
 }
 
+/// pytest with the pytest-cov plugin (and coverage).
+pub fn has_pytest_cov() -> bool {
+    runner_available(
+        "pytest-cov",
+        "python3",
+        &["-c", "import pytest_cov, coverage"],
+    )
+}
+
 pub fn has_nextest() -> bool {
     runner_available("nextest", "cargo", &["nextest", "--version"])
 }

@@ -316,7 +316,7 @@ fn nextest_run(base: &[String], i: usize) -> Option<Found> {
     })
 }
 
-fn is_python(name: &str) -> bool {
+pub(super) fn is_python(name: &str) -> bool {
     let rest = name
         .strip_prefix("python")
         .or_else(|| name.strip_prefix("pypy"));
@@ -327,7 +327,7 @@ fn is_python(name: &str) -> bool {
 }
 
 /// `KEY=value` with a shell-style variable name.
-fn is_env_assignment(word: &str) -> bool {
+pub(super) fn is_env_assignment(word: &str) -> bool {
     let Some((key, _)) = word.split_once('=') else {
         return false;
     };

@@ -34,6 +34,7 @@ pub mod playwright;
 mod pytest;
 mod pytest_args;
 mod pytest_brackets;
+mod python_env;
 pub mod rustc;
 mod vitest;
 pub mod xml;
@@ -277,6 +278,15 @@ pub trait Runner: Send + Sync {
     /// Removes in `root` what an earlier side-by-side run left under the
     /// names [`Runner::side_by_side_env`] gives (before such a run).
     fn clear_side_by_side(&self, _root: &Path) {}
+    /// After shards of `command` ran side by side in `root`: joins what
+    /// each wrote under the names [`Runner::side_by_side_env`] gave into
+    /// what one run would have written (pytest-cov's data and reports),
+    /// and returns what that whole fails (pytest-cov's threshold, which
+    /// the shards left to it), a problem of the run. What it could not do
+    /// is a warning.
+    fn join_side_by_side(&self, _root: &Path, _command: &[String]) -> Option<String> {
+        None
+    }
     /// Why `command` must run files whole: it writes files that every test
     /// of a file shares (`jest -u` rewrites the file's one `.snap`), which
     /// two shards running parts of one file would overwrite in turn.

@@ -19,7 +19,7 @@
 //! `test_x`. The same plugin narrows a folder named in place of a path
 //! pytest refuses ([`super::pytest_brackets`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::pytest_args;
 use super::pytest_brackets::{self, Keep};
@@ -49,35 +49,79 @@ impl Runner for Pytest {
         NAME
     }
 
-    /// `.coverage.pitcrew-K` (after `COVERAGE_FILE`, when set): `coverage
-    /// combine` joins the shards' files, as it joins xdist's.
+    /// `.coverage.pitcrew-K` (after `COVERAGE_FILE`, when set), and where
+    /// our reporter notes what pytest-cov was asked for: the run's data
+    /// and reports are made from them afterwards ([`Runner::join_side_by_side`]).
     fn side_by_side_env(&self, index: usize) -> Vec<(String, String)> {
-        vec![(
-            "COVERAGE_FILE".into(),
-            format!("{}{index}", coverage_prefix()),
-        )]
+        vec![
+            (
+                "COVERAGE_FILE".into(),
+                format!("{}{index}", coverage_prefix()),
+            ),
+            (
+                COVERAGE_NOTE_ENV.into(),
+                format!("{COVERAGE_NOTE_PREFIX}{index}.json"),
+            ),
+        ]
+    }
+
+    /// pytest-cov's data files joined into the project's (which removes
+    /// them) and its file reports written again from the whole run, in the
+    /// command's own Python; the shards' parts stay if that fails.
+    fn join_side_by_side(&self, root: &Path, command: &[String]) -> Option<String> {
+        let data = side_by_side_files(root);
+        let notes = coverage_notes(root);
+        if data.is_empty() {
+            notes.iter().for_each(|n| drop(std::fs::remove_file(n)));
+            return None;
+        }
+        let python = super::python_env::python_for(command, root)?;
+        let shown = |paths: &[PathBuf]| -> Vec<String> {
+            paths
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect()
+        };
+        let args = serde_json::json!({ "data": shown(&data), "notes": shown(&notes) });
+        let mut combine = std::process::Command::new(&python[0]);
+        combine
+            .args(&python[1..])
+            .args(["-c", COVERAGE_SCRIPT, &args.to_string()])
+            .current_dir(root);
+        let tails = crate::process::Tails {
+            stdout: 16 * 1024,
+            stderr: 64 * 1024,
+        };
+        let why = match crate::process::run(combine, COMBINE_TIMEOUT, tails) {
+            Ok(done) if done.status.is_some_and(|s| s.success()) => {
+                tracing::info!("pytest-cov: {} shards' coverage data joined", data.len());
+                return None;
+            }
+            Ok(done) if done.status.and_then(|s| s.code()) == Some(THRESHOLD_NOT_MET) => {
+                let said = crate::process::headline(&done.stdout).unwrap_or_default();
+                return Some(format!(
+                    "pytest-cov: {} (the whole run's coverage, joined from its shards)",
+                    crate::escape::control_chars(&said)
+                ));
+            }
+            Ok(done) if done.timed_out() => format!("{} s passed", COMBINE_TIMEOUT.as_secs()),
+            Ok(done) => crate::process::headline(&done.stderr).unwrap_or_default(),
+            Err(e) => e.to_string(),
+        };
+        tracing::warn!(
+            "pytest-cov: the shards' coverage data could not be joined ({}): each shard's is in {}*",
+            crate::escape::control_chars(&why),
+            crate::escape::control_chars(&coverage_prefix()),
+        );
+        None
     }
 
     /// An earlier run's `.coverage.pitcrew-K` files (one with more shards
-    /// leaves some this one does not rewrite), which `coverage combine`
-    /// would join with this run's.
+    /// leaves some this one does not rewrite), which would be joined with
+    /// this run's, and its notes.
     fn clear_side_by_side(&self, root: &Path) {
-        let prefix = root.join(coverage_prefix());
-        let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name()) else {
-            return;
-        };
-        let name = name.to_string_lossy();
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let is_ours = entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(name.as_ref());
-            if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) {
-                let _ = std::fs::remove_file(entry.path());
-            }
+        for path in side_by_side_files(root).iter().chain(&coverage_notes(root)) {
+            let _ = std::fs::remove_file(path);
         }
     }
 
@@ -336,6 +380,48 @@ fn join_node_id(file: &str, classes: &[&str], name: &str) -> String {
     id.push_str(name);
     id
 }
+
+/// The files in `root` named as a side-by-side shard's coverage data
+/// (`.coverage.pitcrew-K`, and the parts coverage writes beside it).
+fn side_by_side_files(root: &Path) -> Vec<PathBuf> {
+    files_starting(&root.join(coverage_prefix()))
+}
+
+/// Our reporter's notes of what pytest-cov was asked for, one a shard.
+fn coverage_notes(root: &Path) -> Vec<PathBuf> {
+    files_starting(&root.join(COVERAGE_NOTE_PREFIX))
+}
+
+/// The regular files whose path starts with `prefix`, in its folder.
+fn files_starting(prefix: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name()) else {
+        return Vec::new();
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(name.as_ref()))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Where a side-by-side shard's reporter notes pytest-cov's settings:
+/// this, its number and `.json`, relative to the project's folder.
+const COVERAGE_NOTE_PREFIX: &str = ".pitcrew/coverage-note-";
+/// The variable that tells our reporter where.
+const COVERAGE_NOTE_ENV: &str = "PITCREW_COVERAGE_NOTE";
+/// Joins the shards' coverage data (see the script).
+const COVERAGE_SCRIPT: &str = include_str!("pytest_coverage.py");
+/// The script's exit status when the whole run misses pytest-cov's threshold.
+const THRESHOLD_NOT_MET: i32 = 3;
+/// How long joining coverage data may take.
+const COMBINE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// `COVERAGE_FILE` (`.coverage` by default) and `.pitcrew-`: a local
 /// shard's data file is this and its number.

@@ -216,12 +216,61 @@ def pytest_configure(config):
         # command, addopts, PYTEST_ADDOPTS), resolved as pytest's junitxml
         # plugin resolves it: every process of the run writes it over the
         # last one's, so pitcrew writes it again with the whole run.
+        _note_coverage(config)
         xmlpath = getattr(config.option, "xmlpath", None)
         if xmlpath:
             resolved = os.path.expanduser(os.path.expandvars(xmlpath))
             _reporter.write(
                 dict(event="report", format="junit", file=os.path.abspath(resolved))
             )
+
+
+# pytest-cov's reports that pitcrew writes again from the whole run's data
+# when shards ran side by side (each shard writes them from its own part).
+_COVERAGE_REPORTS = ("xml", "html", "json", "lcov")
+
+
+def _note_coverage(config):
+    """Where pitcrew asks (shards side by side), what pytest-cov was asked
+    for, wherever it was asked (the command, addopts, its configuration):
+    the reports, the configuration file, the sources, the threshold.
+    Written once, by the controller.
+
+    The threshold (`--cov-fail-under`, `fail_under`) is taken from this
+    shard's pytest-cov, which would check it against this shard's part of
+    the run: pitcrew checks it against the whole run's data instead."""
+    path = os.environ.get("PITCREW_COVERAGE_NOTE")
+    option = config.option
+    sources = getattr(option, "cov_source", None)
+    if not path or not sources or getattr(option, "no_cov", False):
+        return
+    reports = getattr(option, "cov_report", None) or {}
+    rcfile = getattr(option, "cov_config", None) or ".coveragerc"
+    # pytest-cov's own options (parsed before this hook, with its
+    # configuration's fail_under filled in): the ones it checks.
+    cov_options = getattr(config.pluginmanager.getplugin("_cov"), "options", None)
+    fail_under = getattr(cov_options, "cov_fail_under", None)
+    if fail_under:
+        cov_options.cov_fail_under = None
+    note = dict(
+        fail_under=fail_under,
+        precision=getattr(cov_options, "cov_precision", None),
+        reports={
+            kind: (os.path.abspath(out) if out else None)
+            for kind, out in reports.items()
+            if kind in _COVERAGE_REPORTS
+        },
+        config=os.path.abspath(rcfile) if os.path.exists(rcfile) else None,
+        sources=[s for s in sources if isinstance(s, str)] or None,
+        append=bool(getattr(option, "cov_append", False)),
+    )
+    # Never the run's failure: without the note pitcrew still joins the data.
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(note, out)
+    except OSError:
+        pass
 
 
 def pytest_unconfigure(config):
