@@ -243,22 +243,41 @@ impl Folder {
         {
             return;
         }
-        // The first occurrence not yet seen in this attempt: duplicates
-        // within an attempt are numbered, a re-run folds in order.
-        loop {
-            match self.tests.get_mut(&key) {
-                Some(seen) if seen.count > 0 && seen.last_attempt == self.attempt => {
-                    key.occurrence = key.occurrence.saturating_add(1);
-                    if key.occurrence == u32::MAX {
-                        break;
-                    }
-                }
-                _ => break,
-            }
-        }
+        key.occurrence = self.occurrence_for(&mut key, attempt.outcome);
         let attempts = self.tests.entry(key).or_default();
         attempts.last_attempt = self.attempt;
         attempts.record(attempt);
+    }
+
+    /// The occurrence of `key`'s name a case with `outcome` is: among those
+    /// not yet seen in this attempt (duplicates within an attempt are
+    /// numbered), in a re-run a failure goes to the first that failed
+    /// before and a pass to the first that did not, else the first. Same
+    /// names (vitest's projects, `describe.concurrent`, jest's
+    /// `test.concurrent`) report in any order: matched by order, a test
+    /// failing every time would take its twin's pass and read as flaky.
+    /// This way a re-run's failures stay with the failed ones.
+    fn occurrence_for(&self, key: &mut TestKey, outcome: Outcome) -> u32 {
+        let mut first_free = None;
+        for occurrence in 0..u32::MAX {
+            key.occurrence = occurrence;
+            let Some(seen) = self.tests.get(key) else {
+                return first_free.unwrap_or(occurrence);
+            };
+            if seen.count > 0 && seen.last_attempt == self.attempt {
+                continue;
+            }
+            let alike = match outcome {
+                Outcome::Failed | Outcome::Errored => seen.failed,
+                Outcome::Passed => !seen.failed,
+                Outcome::Skipped => true,
+            };
+            if alike {
+                return occurrence;
+            }
+            first_free.get_or_insert(occurrence);
+        }
+        first_free.unwrap_or(u32::MAX)
     }
 
     /// Starts the next attempt: the cases added from now on are re-runs of
@@ -458,6 +477,35 @@ mod tests {
             ]),
             [(0, Failed, 1), (1, Failed, 1)]
         );
+    }
+
+    #[test]
+    fn a_rerun_of_same_names_in_another_order_keeps_the_failure() {
+        use FinalOutcome::*;
+        // Two `twin`s run at once; the second fails every time, and the
+        // re-run reports it first.
+        let mut folder = Folder::new();
+        folder.add(case("twin", Outcome::Passed, 0.1));
+        folder.add(failing("twin", Outcome::Failed, "always"));
+        folder.next_attempt();
+        folder.add(failing("twin", Outcome::Failed, "always"));
+        folder.add(case("twin", Outcome::Passed, 0.1));
+        let (_, merged, results) = folder.finish();
+        let summary: Vec<_> = results
+            .iter()
+            .map(|r| (r.key.occurrence, r.outcome, r.attempts))
+            .collect();
+        assert_eq!(summary, [(0, Passed, 2), (1, Failed, 2)]);
+        assert_eq!((merged.failed, merged.flaky), (1, 0));
+        // Both pass on the re-run: the failed one is flaky.
+        let mut folder = Folder::new();
+        folder.add(failing("twin", Outcome::Failed, "once"));
+        folder.add(case("twin", Outcome::Passed, 0.1));
+        folder.next_attempt();
+        folder.add(case("twin", Outcome::Passed, 0.1));
+        folder.add(case("twin", Outcome::Passed, 0.1));
+        let (_, merged, _) = folder.finish();
+        assert_eq!((merged.failed, merged.flaky, merged.passed), (0, 1, 1));
     }
 
     #[test]
