@@ -1360,7 +1360,7 @@ fn shards_side_by_side_each_get_their_own_coverage_file() {
         .map(|n| fs::read_to_string(root.join(format!("seen_{n}.txt"))).unwrap())
         .collect();
     seen.sort();
-    assert_eq!(seen, [".coverage.pitcrew-1", ".coverage.pitcrew-2"]);
+    assert_eq!(seen, [".coverage.pitcrew-1-1", ".coverage.pitcrew-2-1"]);
 }
 
 #[test]
@@ -1384,6 +1384,13 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
         )
         .unwrap();
     }
+    // A flaky test beside `a`'s: its retry is a process of its own, which
+    // must not erase what the first run of that shard covered.
+    let mut with_flaky = fs::read_to_string(root.join("test_a.py")).unwrap();
+    with_flaky.push_str(
+        "\n\ndef test_flaky():\n    import os\n    assert os.environ['PITCREW_ATTEMPT'] != '1'\n",
+    );
+    fs::write(root.join("test_a.py"), with_flaky).unwrap();
     // The reports asked for where projects ask: addopts. Each shard alone
     // covers half: the threshold holds for the whole run only.
     fs::write(
@@ -1393,11 +1400,23 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
     .unwrap();
     let out = pitcrew(
         &[
-            "test", "--shards", "2", "--jobs", "2", "--", "python3", "-m", "pytest", "-q",
+            "test",
+            "--shards",
+            "2",
+            "--jobs",
+            "2",
+            "--retries",
+            "1",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
         ],
         root,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 flaky"), "{}", stdout(&out));
     let xml = fs::read_to_string(root.join("out/coverage.xml")).unwrap();
     assert!(
         xml.contains(r#"<coverage version"#) && xml.contains(r#"line-rate="1""#),
@@ -1416,13 +1435,45 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 
+    // One shard: its retry is still a process of its own.
+    let out = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "1",
+            "--retries",
+            "1",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
+        ],
+        root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("coverage.json")).unwrap()).unwrap();
+    assert_eq!(json["totals"]["percent_covered"], 100.0, "{json}");
+
     // Code no test runs: the whole run misses the threshold, and says so.
     let mut source = fs::read_to_string(root.join("pkg/__init__.py")).unwrap();
     source.push_str("\n\ndef c():\n    return 3\n");
     fs::write(root.join("pkg/__init__.py"), source).unwrap();
     let out = pitcrew(
         &[
-            "test", "--shards", "2", "--jobs", "2", "--", "python3", "-m", "pytest", "-q",
+            "test",
+            "--shards",
+            "2",
+            "--jobs",
+            "2",
+            "--retries",
+            "1",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
         ],
         root,
     );
@@ -1436,4 +1487,5 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
         "{results}"
     );
     assert_eq!(results["summary"]["passed"], 2, "{results}");
+    assert_eq!(results["summary"]["flaky"], 1, "{results}");
 }

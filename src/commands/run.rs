@@ -37,6 +37,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let scratch = tempfile::tempdir()?;
     let here = std::path::Path::new(".");
     super::clear_go_coverage_parts(runner, &args.command, here);
+    runner.clear_side_by_side(here);
     // The runner's output goes straight to the log: in Actions, none of
     // its lines is read as a workflow command.
     let stopped = crate::github::workflow_commands::Stopped::start();
@@ -51,9 +52,21 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         dir: std::path::Path::new("."),
         scratch: scratch.path(),
         sink: Sink::Inherit,
-        env: Vec::new(),
+        env: runner.side_by_side_env(index),
     });
     drop(stopped);
+    // The shard's processes' files joined (pytest-cov's data, reports and
+    // threshold, on the shard's part): what that fails, the shard's error.
+    let mut outcome = outcome;
+    if let Some(problem) = runner.join_side_by_side(here, &args.command)
+        && outcome.error.is_none()
+    {
+        outcome.error = Some(crate::suite::result::ShardError {
+            kind: "coverage".into(),
+            message: problem,
+            stderr_tail: String::new(),
+        });
+    }
     let code = exit_code(&outcome, args.retry.flaky.into());
     let planned_nothing = items.is_empty() && !plan.discovered;
     let junit = junit_write::of_shard(

@@ -355,6 +355,10 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 /// failure; when no attempt runs it, it stays an error, named.
 pub const NEVER_RAN: &str = "never-ran";
 
+/// In a side-by-side variable's value, the number of the shard's runner
+/// process (1, 2, … across its split files' parts and its retries).
+pub const PROCESS_NUMBER: &str = "{process}";
+
 /// The failure type of a test file that could not be collected (pytest's
 /// module that does not import), written by our reporter: one failed case
 /// that stands for the file's tests. A re-run that collects the file
@@ -840,6 +844,14 @@ fn attempt(
     attempt: u32,
 ) -> Result<Vec<TestCase>, ShardError> {
     let mut env = shard.env.clone();
+    // Each runner process of a shard side by side writes its own files:
+    // see `Runner::side_by_side_env`.
+    let process = shard.processes.get().saturating_add(1).to_string();
+    for (_, value) in &mut env {
+        if value.contains(PROCESS_NUMBER) {
+            *value = value.replace(PROCESS_NUMBER, &process);
+        }
+    }
     env.extend(invocation.env.iter().cloned());
     // Lets a suite know it is being retried (the bundled example's flaky test uses it).
     env.push(("PITCREW_ATTEMPT".into(), attempt.to_string()));

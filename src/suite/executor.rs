@@ -78,9 +78,9 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     let scratch = tempfile::tempdir()?;
 
     let total = plan.plan.shards.len();
-    if total > 1 && jobs > 1 {
-        runner.clear_side_by_side(root);
-    }
+    // Even one shard can start several runner processes (a split file's
+    // parts, retries), each writing its files over the last's.
+    runner.clear_side_by_side(root);
     let progress = Progress::new(plan);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
@@ -116,10 +116,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         dir: root,
                         scratch: &shard_scratch,
                         sink: Sink::File(log),
-                        env: match total > 1 && jobs > 1 {
-                            true => runner.side_by_side_env(shard.index),
-                            false => Vec::new(),
-                        },
+                        env: runner.side_by_side_env(shard.index),
                     });
                     worst.fetch_max(usize::from(exit_code(&outcome, flaky)), Ordering::SeqCst);
                     user_junit
@@ -150,13 +147,10 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         cores_allowed: std::thread::available_parallelism().map_or(1, |n| n.get()) as f64,
     };
     progress.done();
-    let problems = match total > 1 && jobs > 1 {
-        true => runner
-            .join_side_by_side(root, command)
-            .into_iter()
-            .collect(),
-        false => Vec::new(),
-    };
+    let problems = runner
+        .join_side_by_side(root, command)
+        .into_iter()
+        .collect();
 
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by_key(|(_, r)| r.shard);

@@ -77,7 +77,7 @@ pub struct ItemResult {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ShardError {
-    /// `spawn`, `crashed`, `no-junit`, `timeout` or `bad-junit`.
+    /// `spawn`, `crashed`, `no-junit`, `timeout`, `bad-junit`, `coverage`, …
     pub kind: String,
     pub message: String,
     /// The last lines the runner wrote to stderr (escaped when shown).

@@ -271,7 +271,10 @@ pub trait Runner: Send + Sync {
     /// Variables for shard `index` when shards run side by side in one
     /// folder, so that files a run writes there are not shared: pytest-cov's
     /// data file (`COVERAGE_FILE`), which another shard's end-of-run combine
-    /// would read half-written or delete.
+    /// would read half-written or delete. `{process}`
+    /// ([`crate::suite::exec::PROCESS_NUMBER`]) in a value becomes the
+    /// number of the shard's runner process, for what each process of a
+    /// shard (a split file's parts, a retry) would write over the last's.
     fn side_by_side_env(&self, _index: usize) -> Vec<(String, String)> {
         Vec::new()
     }

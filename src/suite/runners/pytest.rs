@@ -49,14 +49,20 @@ impl Runner for Pytest {
         NAME
     }
 
-    /// `.coverage.pitcrew-K` (after `COVERAGE_FILE`, when set), and where
-    /// our reporter notes what pytest-cov was asked for: the run's data
-    /// and reports are made from them afterwards ([`Runner::join_side_by_side`]).
+    /// `.coverage.pitcrew-K-P` for process P of shard K (after
+    /// `COVERAGE_FILE`, when set: pytest-cov erases its data file as it
+    /// starts, so a retry would erase the first run's), and where our
+    /// reporter notes what pytest-cov was asked for: the run's data and
+    /// reports are made from them afterwards ([`Runner::join_side_by_side`]).
     fn side_by_side_env(&self, index: usize) -> Vec<(String, String)> {
         vec![
             (
                 "COVERAGE_FILE".into(),
-                format!("{}{index}", coverage_prefix()),
+                format!(
+                    "{}{index}-{}",
+                    coverage_prefix(),
+                    crate::suite::exec::PROCESS_NUMBER
+                ),
             ),
             (
                 COVERAGE_NOTE_ENV.into(),
@@ -116,7 +122,7 @@ impl Runner for Pytest {
         None
     }
 
-    /// An earlier run's `.coverage.pitcrew-K` files (one with more shards
+    /// An earlier run's `.coverage.pitcrew-K-P` files (one with more shards
     /// leaves some this one does not rewrite), which would be joined with
     /// this run's, and its notes.
     fn clear_side_by_side(&self, root: &Path) {
@@ -382,7 +388,7 @@ fn join_node_id(file: &str, classes: &[&str], name: &str) -> String {
 }
 
 /// The files in `root` named as a side-by-side shard's coverage data
-/// (`.coverage.pitcrew-K`, and the parts coverage writes beside it).
+/// (`.coverage.pitcrew-K-P`, and the parts coverage writes beside it).
 fn side_by_side_files(root: &Path) -> Vec<PathBuf> {
     files_starting(&root.join(coverage_prefix()))
 }

@@ -1,5 +1,5 @@
 """After pytest shards ran side by side in one folder, each with its own
-coverage data file (`.coverage.pitcrew-K`): the shards' data joined into the
+coverage data file a process (`.coverage.pitcrew-K-P`): the data joined into the
 data file the project names (`coverage combine`, which removes the parts),
 and pytest-cov's file reports (xml, html, json, lcov) written again from the
 whole run, as each shard wrote them from its own part; then its threshold

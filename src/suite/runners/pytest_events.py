@@ -252,12 +252,21 @@ def _note_coverage(config):
     fail_under = getattr(cov_options, "cov_fail_under", None)
     if fail_under:
         cov_options.cov_fail_under = None
+    # The file reports are written once, from the whole run: shards writing
+    # one `htmlcov` at once could also trip over each other.
+    files = dict(reports)
+    if isinstance(getattr(cov_options, "cov_report", None), dict):
+        cov_options.cov_report = {
+            kind: out
+            for kind, out in cov_options.cov_report.items()
+            if kind not in _COVERAGE_REPORTS
+        }
     note = dict(
         fail_under=fail_under,
         precision=getattr(cov_options, "cov_precision", None),
         reports={
             kind: (os.path.abspath(out) if out else None)
-            for kind, out in reports.items()
+            for kind, out in files.items()
             if kind in _COVERAGE_REPORTS
         },
         config=os.path.abspath(rcfile) if os.path.exists(rcfile) else None,
