@@ -133,8 +133,12 @@ impl Runner for Pytest {
 
     /// pytest-dependency skips a test whose `depends=` ran elsewhere.
     fn must_run_whole(&self, source: &str) -> Option<&'static str> {
-        (source.contains("depends=") && source.contains("dependency"))
-            .then_some("its tests depend on each other (pytest-dependency)")
+        if source.contains("depends=") && source.contains("dependency") {
+            return Some("its tests depend on each other (pytest-dependency)");
+        }
+        // syrupy fails a run that leaves a module's snapshots unused, as
+        // the rest of a split file does with its split-out tests'.
+        takes_snapshot(source).then_some("its tests share a snapshot file (syrupy)")
     }
 
     /// syrupy's `--snapshot-update` and pytest-regressions' `--force-regen`
@@ -387,6 +391,22 @@ fn join_node_id(file: &str, classes: &[&str], name: &str) -> String {
     id
 }
 
+/// Whether a test in `source` takes syrupy's `snapshot` fixture: a
+/// `def test…(…snapshot…)` signature, over lines too.
+fn takes_snapshot(source: &str) -> bool {
+    source.match_indices("def test").any(|(at, _)| {
+        let rest = &source[at..];
+        let Some(open) = rest.find('(') else {
+            return false;
+        };
+        let params = &rest[open + 1..];
+        let params = &params[..params.find(')').unwrap_or(params.len())];
+        params
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == "snapshot")
+    })
+}
+
 /// The files in `root` named as a side-by-side shard's coverage data
 /// (`.coverage.pitcrew-K-P`, and the parts coverage writes beside it).
 fn side_by_side_files(root: &Path) -> Vec<PathBuf> {
@@ -444,6 +464,20 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("pytest").unwrap()
+    }
+
+    #[test]
+    fn a_file_whose_tests_take_syrupys_snapshot_runs_whole() {
+        let whole = |source: &str| runner().must_run_whole(source).is_some();
+        assert!(whole("def test_a(snapshot):\n    assert 1 == snapshot\n"));
+        assert!(whole(
+            "class TestX:\n    def test_b(\n        self,\n        snapshot,\n    ):\n        pass\n"
+        ));
+        assert!(!whole("def test_a(snapshot_dir):\n    pass\n"));
+        assert!(!whole(
+            "def helper(snapshot):\n    pass\ndef test_a():\n    pass\n"
+        ));
+        assert!(!whole("def test_a(tmp_path):\n    snapshot = 1\n"));
     }
 
     #[test]
