@@ -29,6 +29,13 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         Some(j) => j,
         None => std::thread::available_parallelism().map_or(2, |n| n.get()),
     };
+    let jobs = match runner.shares_a_folder(&args.command) {
+        Some(why) if jobs > 1 => {
+            tracing::warn!("shards run one at a time: {why}");
+            1
+        }
+        _ => jobs,
+    };
     // Bad GitHub context is bad input: exit 2 before anything runs.
     let github = publishing::target(&args.publishing)?;
     if !args.no_triage {

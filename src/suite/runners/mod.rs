@@ -290,6 +290,13 @@ pub trait Runner: Send + Sync {
     fn join_side_by_side(&self, _root: &Path, _command: &[String]) -> Option<String> {
         None
     }
+    /// Why shards of `command` can't run side by side in one folder: each
+    /// clears and writes one folder that the others write too (vitest's
+    /// coverage `.tmp`), so a green suite would fail. Local shards of it
+    /// run one at a time.
+    fn shares_a_folder(&self, _command: &[String]) -> Option<&'static str> {
+        None
+    }
     /// Why `command` must run files whole: it writes files that every test
     /// of a file shares (`jest -u` rewrites the file's one `.snap`), which
     /// two shards running parts of one file would overwrite in turn.

@@ -71,6 +71,23 @@ impl Runner for Vitest {
             .then_some("it writes snapshot files, which each of a file's tests shares")
     }
 
+    /// `--coverage`: every vitest clears `coverage/.tmp` as it starts and
+    /// writes its parts there. (Coverage switched on in the configuration
+    /// only is not seen.)
+    fn shares_a_folder(&self, command: &[String]) -> Option<&'static str> {
+        let off = |arg: &String| arg.ends_with("=false");
+        let args = command.iter().take_while(|a| *a != "--");
+        let on = args
+            .filter(|a| {
+                *a == "--coverage"
+                    || a.starts_with("--coverage=")
+                    || a.starts_with("--coverage.enabled")
+            })
+            .last()
+            .is_some_and(|a| !off(a));
+        on.then_some("vitest's coverage clears and writes one folder, coverage/.tmp")
+    }
+
     fn excludes_tests(&self) -> bool {
         true
     }
@@ -166,6 +183,25 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("vitest").unwrap()
+    }
+
+    #[test]
+    fn shards_with_coverage_on_share_its_folder() {
+        let shares = |base: &[&str]| runner().shares_a_folder(&argv(base)).is_some();
+        assert!(shares(&["npx", "vitest", "run", "--coverage"]));
+        assert!(shares(&[
+            "vitest",
+            "--coverage.enabled",
+            "--coverage.provider=v8"
+        ]));
+        assert!(shares(&[
+            "vitest",
+            "--coverage=false",
+            "--coverage.enabled=true"
+        ]));
+        assert!(!shares(&["vitest", "--coverage.enabled=false"]));
+        assert!(!shares(&["vitest", "run", "--coverage.reportsDirectory=x"]));
+        assert!(!shares(&["vitest", "run", "--", "--coverage"]));
     }
 
     #[test]
