@@ -71,6 +71,8 @@ export default class PitcrewVitestReporter {
     // others (tests Vitest never reported one by one).
     this.done = new Set();
     this.planned = new Set();
+    // Modules whose own errors (an import that fails) were written.
+    this.failedModules = new Set();
     if (this.out) writeFileSync(this.out, '');
   }
 
@@ -149,11 +151,18 @@ export default class PitcrewVitestReporter {
 
   onTestModuleEnd(module) {
     this.settle(module);
+    this.moduleErrors(module);
+  }
+
+  // A module's own errors (it did not import) as one failed test named by
+  // its file, once. Vitest 3 ends a module that failed to collect without
+  // `onTestModuleEnd`: the run's end writes it then.
+  moduleErrors(module) {
     const errors = module.errors();
-    if (errors.length > 0) {
-      const file = fileOf(module);
-      this.write({ event: 'case', file, path: [], name: file, outcome: 'failed', time: 0, ...failureOf(errors) });
-    }
+    const file = fileOf(module);
+    if (errors.length === 0 || this.failedModules.has(file)) return;
+    this.failedModules.add(file);
+    this.write({ event: 'case', file, path: [], name: file, outcome: 'failed', time: 0, ...failureOf(errors) });
   }
 
   // A module's tests without a written result: a result Vitest did not
@@ -173,7 +182,10 @@ export default class PitcrewVitestReporter {
   }
 
   onTestRunEnd(modules, unhandledErrors) {
-    for (const module of modules || []) this.settle(module);
+    for (const module of modules || []) {
+      this.settle(module);
+      this.moduleErrors(module);
+    }
     const first = (modules || [])[0];
     for (const error of this.ignoreUnhandled ? [] : unhandledErrors || []) {
       const at = typeof error?.VITEST_TEST_PATH === 'string' ? { moduleId: error.VITEST_TEST_PATH } : first;
