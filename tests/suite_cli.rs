@@ -1364,6 +1364,79 @@ fn shards_side_by_side_each_get_their_own_coverage_file() {
 }
 
 #[test]
+fn a_matrix_shard_keeps_its_coverage_across_a_retry_and_checks_its_threshold() {
+    if !common::cli::has_pytest_cov() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("pkg")).unwrap();
+    fs::write(
+        root.join("pkg/__init__.py"),
+        "def a():\n    return 1\n\n\ndef b():\n    return 2\n",
+    )
+    .unwrap();
+    // The retry runs only the flaky test: a process of its own, which must
+    // not erase what the first run covered.
+    fs::write(
+        root.join("test_a.py"),
+        "import os\nfrom pkg import a\n\n\ndef test_a():\n    assert a()\n\n\n\
+         def test_flaky():\n    assert os.environ['PITCREW_ATTEMPT'] != '1'\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("pytest.ini"),
+        "[pytest]\naddopts = --cov=pkg --cov-report=json --cov-fail-under=100\n",
+    )
+    .unwrap();
+    let pytest = ["--", "python3", "-m", "pytest", "-q"];
+    let shard = |root: &Path| {
+        let split = [&["split", "--shards", "1", "-o", "plan.json"][..], &pytest].concat();
+        assert_eq!(pitcrew(&split, root).status.code(), Some(0));
+        let run = [
+            &[
+                "run",
+                "--shard",
+                "1/1",
+                "--plan",
+                "plan.json",
+                "--retries",
+                "1",
+            ][..],
+            &pytest,
+        ]
+        .concat();
+        let out = pitcrew(&run, root);
+        let result: Value =
+            serde_json::from_str(&fs::read_to_string(root.join("pitcrew-shard-1.json")).unwrap())
+                .unwrap();
+        (out, result)
+    };
+    // `b` is covered by no test: the shard misses the threshold, and says so.
+    let (out, result) = shard(root);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(result["error"]["kind"], "coverage", "{result}");
+    assert!(
+        result["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("total of 75 is less than fail-under=100")),
+        "{result}"
+    );
+    // Covered: a flaky test's retry loses nothing, and the shard passes.
+    fs::write(
+        root.join("test_b.py"),
+        "from pkg import b\n\n\ndef test_b():\n    assert b()\n",
+    )
+    .unwrap();
+    let (out, result) = shard(root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(result.get("error").is_none_or(Value::is_null), "{result}");
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("coverage.json")).unwrap()).unwrap();
+    assert_eq!(json["totals"]["percent_covered"], 100.0, "{json}");
+}
+
+#[test]
 fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
     if !common::cli::has_pytest_cov() {
         return;
