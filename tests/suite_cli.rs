@@ -1363,19 +1363,25 @@ fn shards_side_by_side_each_get_their_own_coverage_file() {
     assert_eq!(seen, [".coverage.pitcrew-1-1", ".coverage.pitcrew-2-1"]);
 }
 
+/// A project whose package `pkg` has two functions, `a` and `b`.
+fn two_function_package() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("pkg")).unwrap();
+    fs::write(
+        dir.path().join("pkg/__init__.py"),
+        "def a():\n    return 1\n\n\ndef b():\n    return 2\n",
+    )
+    .unwrap();
+    dir
+}
+
 #[test]
 fn a_matrix_shard_keeps_its_coverage_across_a_retry_and_checks_its_threshold() {
     if !common::cli::has_pytest_cov() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = two_function_package();
     let root = dir.path();
-    fs::create_dir_all(root.join("pkg")).unwrap();
-    fs::write(
-        root.join("pkg/__init__.py"),
-        "def a():\n    return 1\n\n\ndef b():\n    return 2\n",
-    )
-    .unwrap();
     // The retry runs only the flaky test: a process of its own, which must
     // not erase what the first run covered.
     fs::write(
@@ -1442,14 +1448,8 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
         return;
     }
     // Each shard covers one function: only the joined data covers both.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = two_function_package();
     let root = dir.path();
-    fs::create_dir_all(root.join("pkg")).unwrap();
-    fs::write(
-        root.join("pkg/__init__.py"),
-        "def a():\n    return 1\n\n\ndef b():\n    return 2\n",
-    )
-    .unwrap();
     for name in ["a", "b"] {
         fs::write(
             root.join(format!("test_{name}.py")),
