@@ -133,9 +133,8 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     // In GitHub Actions: the Markdown in the step summary (redacted before
     // it is escaped, as it leaves the machine), and the outputs.
     let markdown = || {
-        let redactor = crate::triage::redact::Redactor::from_env(&[]);
-        let md = redactor.redacting(|| document::markdown(&triage, &groups));
-        redactor.redact(&md).into_owned()
+        crate::triage::redact::Redactor::from_env(&[])
+            .redacted_markdown(|| document::markdown(&triage, &groups))
     };
     crate::github::output::triage(
         markdown,

@@ -127,6 +127,13 @@ pub struct TestResult {
 }
 
 impl TestResult {
+    /// Whether it stands for a test file that did not import.
+    pub fn is_collection_error(&self) -> bool {
+        self.failure
+            .as_ref()
+            .is_some_and(FailureInfo::is_collection_error)
+    }
+
     /// What one attempt took: the summed time over the attempts.
     pub fn one_attempt_seconds(&self) -> f64 {
         self.duration_seconds / f64::from(self.attempts.max(1))
@@ -233,8 +240,7 @@ impl Folder {
         // report its collection error): the first report stands.
         if attempt.failure.is_collection_error()
             && self.tests.get(&key).is_some_and(|seen| {
-                seen.count > 0
-                    && seen.last_attempt == self.attempt
+                seen.seen_in(self.attempt)
                     && seen
                         .failure
                         .as_deref()
@@ -243,13 +249,13 @@ impl Folder {
         {
             return;
         }
-        key.occurrence = self.occurrence_for(&mut key, attempt.outcome);
+        self.place(&mut key, attempt.outcome);
         let attempts = self.tests.entry(key).or_default();
         attempts.last_attempt = self.attempt;
         attempts.record(attempt);
     }
 
-    /// The occurrence of `key`'s name a case with `outcome` is: among those
+    /// Sets `key`'s occurrence to the one a case with `outcome` is: among those
     /// not yet seen in this attempt (duplicates within an attempt are
     /// numbered), in a re-run a failure goes to the first that failed
     /// before and a pass to the first that did not, else the first. Same
@@ -257,14 +263,14 @@ impl Folder {
     /// `test.concurrent`) report in any order: matched by order, a test
     /// failing every time would take its twin's pass and read as flaky.
     /// This way a re-run's failures stay with the failed ones.
-    fn occurrence_for(&self, key: &mut TestKey, outcome: Outcome) -> u32 {
+    fn place(&self, key: &mut TestKey, outcome: Outcome) {
         let mut first_free = None;
         for occurrence in 0..u32::MAX {
             key.occurrence = occurrence;
             let Some(seen) = self.tests.get(key) else {
-                return first_free.unwrap_or(occurrence);
+                break;
             };
-            if seen.count > 0 && seen.last_attempt == self.attempt {
+            if seen.seen_in(self.attempt) {
                 continue;
             }
             let alike = match outcome {
@@ -273,11 +279,14 @@ impl Folder {
                 Outcome::Skipped => true,
             };
             if alike {
-                return occurrence;
+                return;
             }
             first_free.get_or_insert(occurrence);
         }
-        first_free.unwrap_or(u32::MAX)
+        // Else the first free one, or a new occurrence (where the loop stopped).
+        if let Some(free) = first_free {
+            key.occurrence = free;
+        }
     }
 
     /// Starts the next attempt: the cases added from now on are re-runs of
@@ -324,6 +333,11 @@ impl Folder {
 }
 
 impl Attempts {
+    /// Whether a case of this test was added in `attempt` already.
+    fn seen_in(&self, attempt: u32) -> bool {
+        self.count > 0 && self.last_attempt == attempt
+    }
+
     fn record(&mut self, attempt: Attempt) {
         self.count = self.count.saturating_add(1).saturating_add(attempt.reruns);
         self.duration_seconds += attempt.time_seconds;

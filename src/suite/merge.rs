@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::fold::{Counts, FailureInfo, FinalOutcome, TestKey, TestResult};
+use super::fold::{Counts, FinalOutcome, TestKey, TestResult};
 use super::plan::PlanFile;
 use super::result::ShardResult;
 use crate::escape::control_chars;
@@ -445,12 +445,10 @@ fn fold_into(tests: &mut BTreeMap<TestKey, TestResult>, test: TestResult) {
 
 /// Whether `result` holds `file`'s collection error (it did not import).
 fn uncollected(result: &ShardResult, file: &str) -> bool {
-    result.tests.iter().any(|t| {
-        t.key.file.as_deref() == Some(file)
-            && t.failure
-                .as_ref()
-                .is_some_and(FailureInfo::is_collection_error)
-    })
+    result
+        .tests
+        .iter()
+        .any(|t| t.key.file.as_deref() == Some(file) && t.is_collection_error())
 }
 
 /// The runner every shard result names, if they all name one.

@@ -207,9 +207,8 @@ pub fn publish(
     // file a workflow uploads): its names and messages are redacted before
     // they are escaped, and the rendered text once more.
     let redactor = Redactor::from_env(&[]);
-    let md =
-        redactor.redacting(|| render::markdown(merged, groups) + &super::phases::markdown(phases));
-    let md = redactor.redact(&md).into_owned();
+    let md = redactor
+        .redacted_markdown(|| render::markdown(merged, groups) + &super::phases::markdown(phases));
     let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
     if let Some(path) = markdown {
         write_atomic(path, md.as_bytes())?;

@@ -418,7 +418,7 @@ impl Timings {
         let uncollected: std::collections::BTreeSet<&str> = results
             .iter()
             .flat_map(|r| &r.tests)
-            .filter(|t| t.failure.as_ref().is_some_and(|f| f.is_collection_error()))
+            .filter(|t| t.is_collection_error())
             .filter_map(|t| t.key.file.as_deref())
             .map(|file| file.strip_prefix("./").unwrap_or(file))
             .collect();

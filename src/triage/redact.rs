@@ -166,6 +166,13 @@ impl Redactor {
         crate::escape::redacting(move |text| redactor.redact(text), render)
     }
 
+    /// The Markdown `render` writes, rendered [`Redactor::redacting`] and
+    /// redacted once more whole (for what was never escaped).
+    pub fn redacted_markdown(&self, render: impl FnOnce() -> String) -> String {
+        let md = self.redacting(render);
+        self.redact(&md).into_owned()
+    }
+
     /// How many literal secret values this redactor knows.
     pub fn known_values(&self) -> usize {
         self.secrets.len()
