@@ -1471,23 +1471,17 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
         "[pytest]\naddopts = --cov=pkg --cov-report=xml:out/coverage.xml --cov-report=json --cov-fail-under=100\n",
     )
     .unwrap();
-    let out = pitcrew(
-        &[
-            "test",
-            "--shards",
-            "2",
-            "--jobs",
-            "2",
-            "--retries",
-            "1",
-            "--",
-            "python3",
-            "-m",
-            "pytest",
-            "-q",
-        ],
-        root,
-    );
+    let test = |shards: &[&str]| {
+        let after = ["--retries", "1", "--", "python3", "-m", "pytest", "-q"];
+        pitcrew(&[&["test"][..], shards, &after].concat(), root)
+    };
+    // The total pytest-cov's json report gives.
+    let covered = || {
+        let json: Value =
+            serde_json::from_str(&fs::read_to_string(root.join("coverage.json")).unwrap()).unwrap();
+        json["totals"]["percent_covered"].as_f64().unwrap()
+    };
+    let out = test(&["--shards", "2", "--jobs", "2"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("1 flaky"), "{}", stdout(&out));
     let xml = fs::read_to_string(root.join("out/coverage.xml")).unwrap();
@@ -1495,9 +1489,7 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
         xml.contains(r#"<coverage version"#) && xml.contains(r#"line-rate="1""#),
         "{xml}"
     );
-    let json: Value =
-        serde_json::from_str(&fs::read_to_string(root.join("coverage.json")).unwrap()).unwrap();
-    assert_eq!(json["totals"]["percent_covered"], 100.0, "{json}");
+    assert_eq!(covered(), 100.0);
     // One data file, as after one pytest run; no shard's part is left.
     assert!(root.join(".coverage").is_file());
     let left: Vec<String> = fs::read_dir(root)
@@ -1509,47 +1501,15 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
     assert!(left.is_empty(), "{left:?}");
 
     // One shard: its retry is still a process of its own.
-    let out = pitcrew(
-        &[
-            "test",
-            "--shards",
-            "1",
-            "--retries",
-            "1",
-            "--",
-            "python3",
-            "-m",
-            "pytest",
-            "-q",
-        ],
-        root,
-    );
+    let out = test(&["--shards", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let json: Value =
-        serde_json::from_str(&fs::read_to_string(root.join("coverage.json")).unwrap()).unwrap();
-    assert_eq!(json["totals"]["percent_covered"], 100.0, "{json}");
+    assert_eq!(covered(), 100.0);
 
     // Code no test runs: the whole run misses the threshold, and says so.
     let mut source = fs::read_to_string(root.join("pkg/__init__.py")).unwrap();
     source.push_str("\n\ndef c():\n    return 3\n");
     fs::write(root.join("pkg/__init__.py"), source).unwrap();
-    let out = pitcrew(
-        &[
-            "test",
-            "--shards",
-            "2",
-            "--jobs",
-            "2",
-            "--retries",
-            "1",
-            "--",
-            "python3",
-            "-m",
-            "pytest",
-            "-q",
-        ],
-        root,
-    );
+    let out = test(&["--shards", "2", "--jobs", "2"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let results: Value =
         serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
