@@ -520,6 +520,74 @@ test('leaks', () => { Promise.reject(new Error('UNHANDLED in the background')); 
     );
 }
 
+/// Jest's `--coverage` across local shards: each shard covers only its
+/// tests, so a `coverageThreshold` checked per shard failed a green suite
+/// and each shard's reports overwrote the last's. The parts are joined:
+/// the reports hold the whole run, a retry's process (a flaky test) adds
+/// to them, and the threshold is checked on the whole, in Jest's words.
+#[test]
+fn jest_coverage_of_local_shards_is_joined_and_its_threshold_checked_on_the_whole() {
+    let flaky = "const fs = require('fs');\n\
+const { one } = require('../lib');\n\
+test('one', () => expect(one()).toBe(1));\n\
+test('flaky', () => {\n\
+  const first = !fs.existsSync('marker');\n\
+  fs.writeFileSync('marker', 'x');\n\
+  expect(first).toBe(false);\n\
+});\n";
+    let two = "const { two } = require('../lib');\ntest('two', () => expect(two()).toBe(2));\n";
+    let Some(dir) = project(&JEST, &[("test/a.test.js", flaky), ("test/b.test.js", two)]) else {
+        return;
+    };
+    let root = dir.path();
+    let lib = "exports.one = () => 1;\nexports.two = () => 2;\n";
+    fs::write(root.join("lib.js"), lib).unwrap();
+    fs::write(
+        root.join("jest.config.js"),
+        "module.exports = { coverageThreshold: { global: { functions: 100, lines: 100 } },\n\
+         coverageReporters: ['json', 'lcov', 'text'] };\n",
+    )
+    .unwrap();
+    let coverage = &["--coverage"];
+    let (out, merged) = pitcrew_test(root, &JEST, &["--shards", "2", "--retries", "1"], coverage);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
+    let lcov = fs::read_to_string(root.join("coverage/lcov.info")).unwrap();
+    assert!(lcov.contains("FNH:2") && lcov.contains("LH:2"), "{lcov}");
+    let whole = fs::read_to_string(root.join("coverage/coverage-final.json")).unwrap();
+    assert!(whole.contains("lib.js"), "{whole}");
+    let left: Vec<_> = fs::read_dir(root.join(".pitcrew"))
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("jest-coverage-")
+        })
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "the parts are removed: {left:?}");
+
+    // A function no test calls: the whole run misses the threshold, a
+    // problem of the run in Jest's words, its tests still passed.
+    fs::write(
+        root.join("lib.js"),
+        format!("{lib}exports.three = () => 3;\n"),
+    )
+    .unwrap();
+    fs::remove_file(root.join("marker")).unwrap();
+    let (out, merged) = pitcrew_test(root, &JEST, &["--shards", "2", "--retries", "1"], coverage);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
+    let problems = merged["problems"].to_string();
+    assert!(
+        problems.contains(
+            r#"Coverage for functions (66.66%) does not meet \"global\" threshold (100%)"#
+        ),
+        "{problems}"
+    );
+}
+
 #[test]
 fn jest_same_names_in_describe_blocks_loops_and_whitespace_are_distinct_tests() {
     same_names_are_distinct_tests(&JEST);

@@ -63,9 +63,69 @@ function failureOf(messages) {
   return { message: cut(message.trim(), MESSAGE_MAX), details: cut(text, DETAILS_MAX) };
 }
 
+// Where this process's coverage goes when shards run side by side
+// (PITCREW_JEST_COVERAGE, a path without extension): Jest's coverage of one
+// shard is a part, so each process writes it whole as `PREFIX.json` and
+// notes in `PREFIX.note.json` what Jest was asked for (reports, their
+// folder, the threshold); pitcrew joins the parts and makes the reports
+// and the threshold check from the whole run (jest_coverage.cjs). Neither
+// is made here from the part: `coverageThreshold` on a part fails a green
+// suite, and each shard's reports would overwrite the last's.
+//
+// The global configuration is frozen, its `coverageReporters` list and
+// `coverageThreshold` object are not, and Jest's coverage reporter reads
+// them only when the run completes: they are emptied in place. Where that
+// fails, nothing is noted and the shard reports as Jest would.
+function takeCoverage(globalConfig) {
+  const prefix = process.env.PITCREW_JEST_COVERAGE;
+  if (!prefix || !globalConfig || !globalConfig.collectCoverage) return;
+  const reporters = globalConfig.coverageReporters;
+  const threshold = globalConfig.coverageThreshold;
+  if (!Array.isArray(reporters) || Object.isFrozen(reporters)) return;
+  if (threshold && Object.isFrozen(threshold)) return;
+  const libs = istanbulLibraries();
+  if (!libs) return;
+  const part = path.resolve(prefix + '.json');
+  const note = {
+    part,
+    directory: globalConfig.coverageDirectory,
+    reporters: JSON.parse(JSON.stringify(reporters)),
+    threshold: threshold ? JSON.parse(JSON.stringify(threshold)) : null,
+    rootDir: globalConfig.rootDir,
+    libs,
+  };
+  fs.mkdirSync(path.dirname(part), { recursive: true });
+  fs.rmSync(part, { force: true });
+  fs.writeFileSync(path.resolve(prefix + '.note.json'), JSON.stringify(note));
+  // Relative to the coverage folder: istanbul writes no absolute path.
+  const file = path.relative(path.resolve(globalConfig.coverageDirectory || '.'), part);
+  reporters.splice(0, reporters.length, ['json', { file }]);
+  for (const key of Object.keys(threshold || {})) delete threshold[key];
+}
+
+// Where the libraries Jest's own coverage reporter uses are, for the join
+// to read and write what it does: found from the `@jest/reporters` this
+// Jest loaded (its coverage reporter is made before ours).
+function istanbulLibraries() {
+  const { createRequire } = require('node:module');
+  const loaded = Object.keys(require.cache).find((f) => /[\\/]@jest[\\/]reporters[\\/]build[\\/]/.test(f));
+  if (!loaded) return null;
+  const from = createRequire(loaded);
+  const libs = {};
+  for (const name of ['istanbul-lib-coverage', 'istanbul-lib-report', 'istanbul-reports', 'glob']) {
+    try {
+      libs[name] = from.resolve(name);
+    } catch {
+      if (name !== 'glob') return null;
+    }
+  }
+  return libs;
+}
+
 class PitcrewJestReporter {
   constructor(globalConfig) {
     this.out = process.env.PITCREW_EVENTS;
+    takeCoverage(globalConfig);
     // Per file, how many tests of each name were written live (their first
     // run), so the file's final result adds only those that were not
     // (skipped tests).

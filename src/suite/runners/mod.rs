@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod argv;
+mod coverage_join;
 mod detect;
 pub mod events;
 mod generic;

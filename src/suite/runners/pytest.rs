@@ -21,6 +21,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::coverage_join::{self, files_starting, shown};
 use super::pytest_args;
 use super::pytest_brackets::{self, Keep};
 use super::{
@@ -82,44 +83,14 @@ impl Runner for Pytest {
             return None;
         }
         let python = super::python_env::python_for(command, root)?;
-        let shown = |paths: &[PathBuf]| -> Vec<String> {
-            paths
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect()
-        };
         let args = serde_json::json!({ "data": shown(&data), "notes": shown(&notes) });
         let mut combine = std::process::Command::new(&python[0]);
         combine
             .args(&python[1..])
             .args(["-c", COVERAGE_SCRIPT, &args.to_string()])
             .current_dir(root);
-        let tails = crate::process::Tails {
-            stdout: 16 * 1024,
-            stderr: 64 * 1024,
-        };
-        let why = match crate::process::run(combine, COMBINE_TIMEOUT, tails) {
-            Ok(done) if done.status.is_some_and(|s| s.success()) => {
-                tracing::info!("pytest-cov: {} shards' coverage data joined", data.len());
-                return None;
-            }
-            Ok(done) if done.status.and_then(|s| s.code()) == Some(THRESHOLD_NOT_MET) => {
-                let said = crate::process::headline(&done.stdout).unwrap_or_default();
-                return Some(format!(
-                    "pytest-cov: {} (the whole run's coverage, joined from its shards)",
-                    crate::escape::control_chars(&said)
-                ));
-            }
-            Ok(done) if done.timed_out() => format!("{} s passed", COMBINE_TIMEOUT.as_secs()),
-            Ok(done) => crate::process::headline(&done.stderr).unwrap_or_default(),
-            Err(e) => e.to_string(),
-        };
-        tracing::warn!(
-            "pytest-cov: the shards' coverage data could not be joined ({}): each shard's is in {}*",
-            crate::escape::control_chars(&why),
-            crate::escape::control_chars(&coverage_prefix()),
-        );
-        None
+        let kept = format!("{}*", coverage_prefix());
+        coverage_join::run("pytest-cov", combine, data.len(), &kept)
     }
 
     /// An earlier run's `.coverage.pitcrew-K-P` files (one with more shards
@@ -418,25 +389,6 @@ fn coverage_notes(root: &Path) -> Vec<PathBuf> {
     files_starting(&root.join(COVERAGE_NOTE_PREFIX))
 }
 
-/// The regular files whose path starts with `prefix`, in its folder.
-fn files_starting(prefix: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name()) else {
-        return Vec::new();
-    };
-    let name = name.to_string_lossy();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(name.as_ref()))
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .collect();
-    found.sort();
-    found
-}
-
 /// Where a side-by-side shard's reporter notes pytest-cov's settings:
 /// this, its number and `.json`, relative to the project's folder.
 const COVERAGE_NOTE_PREFIX: &str = ".pitcrew/coverage-note-";
@@ -444,11 +396,6 @@ const COVERAGE_NOTE_PREFIX: &str = ".pitcrew/coverage-note-";
 const COVERAGE_NOTE_ENV: &str = "PITCREW_COVERAGE_NOTE";
 /// Joins the shards' coverage data (see the script).
 const COVERAGE_SCRIPT: &str = include_str!("pytest_coverage.py");
-/// The script's exit status when the whole run misses pytest-cov's threshold.
-const THRESHOLD_NOT_MET: i32 = 3;
-/// How long joining coverage data may take.
-const COMBINE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
-
 /// `COVERAGE_FILE` (`.coverage` by default) and `.pitcrew-`: a local
 /// shard's data file is this and its number.
 fn coverage_prefix() -> String {
