@@ -520,36 +520,77 @@ test('leaks', () => { Promise.reject(new Error('UNHANDLED in the background')); 
     );
 }
 
-/// Jest's `--coverage` across local shards: each shard covers only its
-/// tests, so a `coverageThreshold` checked per shard failed a green suite
-/// and each shard's reports overwrote the last's. The parts are joined:
-/// the reports hold the whole run, a retry's process (a flaky test) adds
-/// to them, and the threshold is checked on the whole, in Jest's words.
-#[test]
-fn jest_coverage_of_local_shards_is_joined_and_its_threshold_checked_on_the_whole() {
-    let flaky = "const fs = require('fs');\n\
-const { one } = require('../lib');\n\
-test('one', () => expect(one()).toBe(1));\n\
-test('flaky', () => {\n\
-  const first = !fs.existsSync('marker');\n\
-  fs.writeFileSync('marker', 'x');\n\
-  expect(first).toBe(false);\n\
-});\n";
-    let two = "const { two } = require('../lib');\ntest('two', () => expect(two()).toBe(2));\n";
-    let Some(dir) = project(&JEST, &[("test/a.test.js", flaky), ("test/b.test.js", two)]) else {
+/// How a runner is asked for coverage of `lib` with a threshold of 100%
+/// for functions and lines: (the config file, its text, the `lib` module
+/// of two functions as the runner imports it, and how a test file takes
+/// one of them).
+struct CoverageSetup {
+    config: (&'static str, &'static str),
+    lib: &'static str,
+    third: &'static str,
+    import: fn(&str) -> String,
+    missed: &'static str,
+}
+
+const JEST_COVERAGE: CoverageSetup = CoverageSetup {
+    config: (
+        "jest.config.js",
+        "module.exports = { coverageThreshold: { global: { functions: 100, lines: 100 } },\n\
+         coverageReporters: ['json', 'lcov', 'text'] };\n",
+    ),
+    lib: "exports.one = () => 1;\nexports.two = () => 2;\n",
+    third: "exports.three = () => 3;\n",
+    import: |name| format!("const {{ {name} }} = require('../lib');\n"),
+    missed: r#"Jest: Coverage for functions (66.66%) does not meet \"global\" threshold (100%)"#,
+};
+
+const VITEST_COVERAGE: CoverageSetup = CoverageSetup {
+    config: (
+        "vitest.config.mjs",
+        "export default { test: { coverage: { include: ['lib.js'],\n\
+         thresholds: { functions: 100, lines: 100 }, reporter: ['json', 'lcov', 'text'] } } };\n",
+    ),
+    lib: "export const one = () => 1;\nexport const two = () => 2;\n",
+    third: "export const three = () => 3;\n",
+    import: |name| format!("import {{ {name} }} from '../lib.js';\n"),
+    missed: "ERROR: Coverage for functions (66.66%) does not meet global threshold (100%)",
+};
+
+/// `--coverage` across local shards: each shard covers only its tests, so
+/// a threshold checked per shard failed a green suite and each shard's
+/// reports replaced the last's. The parts are joined: the reports hold the
+/// whole run, a retry's process (a flaky test) adds to them, and the
+/// threshold is checked on the whole, in the runner's words.
+fn coverage_of_local_shards_is_joined(js: &Js, setup: &CoverageSetup, run: &[&str]) {
+    let flaky = format!(
+        "{}test('one', () => expect(one()).toBe(1));\n\
+         test('flaky', () => {{\n\
+           const first = !fs.existsSync('marker');\n\
+           fs.writeFileSync('marker', 'x');\n\
+           expect(first).toBe(false);\n\
+         }});\n",
+        (setup.import)("one"),
+    );
+    let flaky = match js.tool {
+        "jest" => format!("const fs = require('fs');\n{flaky}"),
+        _ => format!("import fs from 'node:fs';\n{flaky}"),
+    };
+    let two = format!(
+        "{}test('two', () => expect(two()).toBe(2));\n",
+        (setup.import)("two")
+    );
+    let files = [
+        ("test/a.test.js", flaky.as_str()),
+        ("test/b.test.js", two.as_str()),
+    ];
+    let Some(dir) = project(js, &files) else {
         return;
     };
     let root = dir.path();
-    let lib = "exports.one = () => 1;\nexports.two = () => 2;\n";
-    fs::write(root.join("lib.js"), lib).unwrap();
-    fs::write(
-        root.join("jest.config.js"),
-        "module.exports = { coverageThreshold: { global: { functions: 100, lines: 100 } },\n\
-         coverageReporters: ['json', 'lcov', 'text'] };\n",
-    )
-    .unwrap();
-    let coverage = &["--coverage"];
-    let (out, merged) = pitcrew_test(root, &JEST, &["--shards", "2", "--retries", "1"], coverage);
+    fs::write(root.join("lib.js"), setup.lib).unwrap();
+    fs::write(root.join(setup.config.0), setup.config.1).unwrap();
+    let args = ["--shards", "2", "--retries", "1"];
+    let (out, merged) = pitcrew_test(root, js, &args, run);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
     let lcov = fs::read_to_string(root.join("coverage/lcov.info")).unwrap();
@@ -559,33 +600,30 @@ test('flaky', () => {\n\
     let left: Vec<_> = fs::read_dir(root.join(".pitcrew"))
         .unwrap()
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("jest-coverage-")
-        })
+        .filter(|e| e.file_name().to_string_lossy().contains("-coverage-"))
         .map(|e| e.file_name())
         .collect();
     assert!(left.is_empty(), "the parts are removed: {left:?}");
 
     // A function no test calls: the whole run misses the threshold, a
-    // problem of the run in Jest's words, its tests still passed.
-    fs::write(
-        root.join("lib.js"),
-        format!("{lib}exports.three = () => 3;\n"),
-    )
-    .unwrap();
+    // problem of the run in the runner's words, its tests still passed.
+    fs::write(root.join("lib.js"), format!("{}{}", setup.lib, setup.third)).unwrap();
     fs::remove_file(root.join("marker")).unwrap();
-    let (out, merged) = pitcrew_test(root, &JEST, &["--shards", "2", "--retries", "1"], coverage);
+    let (out, merged) = pitcrew_test(root, js, &args, run);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
     let problems = merged["problems"].to_string();
-    assert!(
-        problems.contains(
-            r#"Coverage for functions (66.66%) does not meet \"global\" threshold (100%)"#
-        ),
-        "{problems}"
-    );
+    assert!(problems.contains(setup.missed), "{problems}");
+}
+
+#[test]
+fn jest_coverage_of_local_shards_is_joined_and_its_threshold_checked_on_the_whole() {
+    coverage_of_local_shards_is_joined(&JEST, &JEST_COVERAGE, &["--coverage"]);
+}
+
+#[test]
+fn vitest_coverage_of_local_shards_is_joined_and_its_threshold_checked_on_the_whole() {
+    coverage_of_local_shards_is_joined(&VITEST, &VITEST_COVERAGE, &["run", "--coverage"]);
 }
 
 #[test]

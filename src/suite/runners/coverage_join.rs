@@ -51,6 +51,67 @@ pub(super) fn run(tool: &str, join: Command, parts: usize, kept: &str) -> Option
     None
 }
 
+/// The variable that tells our jest and vitest reporters where a runner
+/// process writes its coverage part (`PREFIX.json`) and its note of what
+/// the runner was asked for (`PREFIX.note.json`).
+const NODE_PART_ENV: &str = "PITCREW_COVERAGE_PART";
+/// What ends a note's name.
+const NOTE_SUFFIX: &str = ".note.json";
+/// The script that joins node runners' parts (`coverage_join.cjs`).
+const NODE_SCRIPT: &str = include_str!("coverage_join.cjs");
+
+/// For shard `index` of a node runner: its processes' parts are `prefix`,
+/// the shard's number, `-`, the process's number.
+pub(super) fn node_part_env(prefix: &str, index: usize) -> Vec<(String, String)> {
+    let process = crate::suite::exec::PROCESS_NUMBER;
+    vec![(NODE_PART_ENV.into(), format!("{prefix}{index}-{process}"))]
+}
+
+/// Removes an earlier run's parts and notes under `prefix`.
+pub(super) fn clear_node_parts(root: &Path, prefix: &str) {
+    for path in files_starting(&root.join(prefix)) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Joins the parts a node runner's processes noted under `prefix`
+/// (`coverage_join.cjs`, with the `node` that ran `command`): the reports
+/// written and the threshold checked on the whole run, by the rules the
+/// notes name (Jest's or Vitest's).
+pub(super) fn join_node_parts(
+    tool: &str,
+    root: &Path,
+    command: &[String],
+    prefix: &str,
+) -> Option<String> {
+    let notes: Vec<_> = files_starting(&root.join(prefix))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(NOTE_SUFFIX))
+        .collect();
+    if notes.is_empty() {
+        return None;
+    }
+    let mut join = Command::new(node_of(command));
+    let args = serde_json::json!({ "notes": shown(&notes) });
+    join.args(["-e", NODE_SCRIPT, &args.to_string()])
+        .current_dir(root);
+    run(tool, join, notes.len(), &format!("{prefix}*.json"))
+}
+
+/// The `node` of a command that runs the runner through it (`node
+/// --experimental-vm-modules node_modules/.bin/jest`), else the one on
+/// the `PATH`, as `npx jest` and the runner's own script use.
+fn node_of(command: &[String]) -> String {
+    command
+        .first()
+        .filter(|program| {
+            let name = Path::new(program.as_str()).file_stem();
+            name.is_some_and(|n| n == "node" || n == "nodejs")
+        })
+        .cloned()
+        .unwrap_or_else(|| "node".to_owned())
+}
+
 /// What a script said of a missed threshold: its lines that are not blank,
 /// one after the other (Jest names each measure that missed on a line).
 fn said(stdout: &str) -> String {
@@ -103,6 +164,31 @@ mod tests {
             "Jest: Coverage for lines (50%) does not meet \"global\" threshold (80%); \
              Jest: Coverage for functions (50%) does not meet \"global\" threshold (90%)"
         );
+    }
+
+    #[test]
+    fn node_parts_are_one_a_process_and_joined_with_the_commands_node() {
+        let process = crate::suite::exec::PROCESS_NUMBER;
+        assert_eq!(
+            node_part_env(".pitcrew/jest-coverage-", 3),
+            [(
+                NODE_PART_ENV.to_owned(),
+                format!(".pitcrew/jest-coverage-3-{process}")
+            )]
+        );
+        let node = |command: &[&str]| {
+            let command: Vec<String> = command.iter().map(|s| s.to_string()).collect();
+            node_of(&command)
+        };
+        assert_eq!(node(&["npx", "jest"]), "node");
+        assert_eq!(node(&["vitest", "run"]), "node");
+        let vm = ["/opt/node/bin/node", "--experimental-vm-modules", "jest"];
+        assert_eq!(node(&vm), "/opt/node/bin/node");
+        assert_eq!(node(&[]), "node");
+        // Nothing noted (no coverage asked for): nothing to join.
+        let dir = tempfile::tempdir().unwrap();
+        let none = join_node_parts("jest", dir.path(), &[], ".pitcrew/jest-coverage-");
+        assert_eq!(none, None);
     }
 
     #[test]

@@ -123,16 +123,10 @@ const NAME: &str = "jest";
 const REPORTER: &str = include_str!("jest_reporter.cjs");
 const REPORTER_FILE: &str = "pitcrew-jest-reporter.cjs";
 
-/// The script that joins side-by-side shards' coverage.
-const COVERAGE_SCRIPT: &str = include_str!("jest_coverage.cjs");
-/// The variable that tells our reporter where a process's coverage part
-/// and its note go.
-const COVERAGE_ENV: &str = "PITCREW_JEST_COVERAGE";
-/// That place, relative to the project's folder: this, the shard's number,
-/// `-`, the process's number.
+/// Where our reporter writes a process's coverage part and its note,
+/// relative to the project's folder: this, the shard's number, `-`, the
+/// process's number.
 const COVERAGE_PREFIX: &str = ".pitcrew/jest-coverage-";
-/// What ends a note's name (its part ends in `.json`).
-const NOTE_SUFFIX: &str = ".note.json";
 
 impl Runner for Jest {
     fn name(&self) -> &'static str {
@@ -145,36 +139,17 @@ impl Runner for Jest {
     /// shards side by side, each would check the threshold on its part
     /// and overwrite the last one's reports.
     fn side_by_side_env(&self, index: usize) -> Vec<(String, String)> {
-        let process = crate::suite::exec::PROCESS_NUMBER;
-        vec![(
-            COVERAGE_ENV.into(),
-            format!("{COVERAGE_PREFIX}{index}-{process}"),
-        )]
+        coverage_join::node_part_env(COVERAGE_PREFIX, index)
     }
 
     fn clear_side_by_side(&self, root: &Path) {
-        for path in coverage_join::files_starting(&root.join(COVERAGE_PREFIX)) {
-            let _ = std::fs::remove_file(path);
-        }
+        coverage_join::clear_node_parts(root, COVERAGE_PREFIX);
     }
 
     /// The parts joined, the reports written and the threshold checked on
-    /// the whole run, with the `node` that ran Jest and the libraries
-    /// Jest's coverage reporter uses.
+    /// the whole run, with Jest's rules.
     fn join_side_by_side(&self, root: &Path, command: &[String]) -> Option<String> {
-        let notes: Vec<_> = coverage_join::files_starting(&root.join(COVERAGE_PREFIX))
-            .into_iter()
-            .filter(|p| p.to_string_lossy().ends_with(NOTE_SUFFIX))
-            .collect();
-        if notes.is_empty() {
-            return None;
-        }
-        let mut join = std::process::Command::new(node_of(command));
-        let args = serde_json::json!({ "notes": coverage_join::shown(&notes) });
-        join.args(["-e", COVERAGE_SCRIPT, &args.to_string()])
-            .current_dir(root);
-        let kept = format!("{COVERAGE_PREFIX}*.json");
-        coverage_join::run(NAME, join, notes.len(), &kept)
+        coverage_join::join_node_parts(NAME, root, command, COVERAGE_PREFIX)
     }
 
     /// Its reporter counts the files the run found before any runs (Jest's
@@ -274,20 +249,6 @@ impl Runner for Jest {
 
 /// `^(?:a|b)$` over the escaped full names: Jest matches the pattern
 /// against the `describe` titles and the test title joined with spaces.
-/// The `node` of a command that runs Jest through it (`node
-/// --experimental-vm-modules node_modules/.bin/jest`), else the one on
-/// the `PATH`, as `npx jest` and the `jest` script use.
-fn node_of(command: &[String]) -> String {
-    command
-        .first()
-        .filter(|program| {
-            let name = Path::new(program.as_str()).file_stem();
-            name.is_some_and(|n| n == "node" || n == "nodejs")
-        })
-        .cloned()
-        .unwrap_or_else(|| "node".to_owned())
-}
-
 fn name_pattern(tests: &[TestRef]) -> String {
     let names = dedup(tests.iter().map(full_name_regex));
     format!("^(?:{})$", names.join("|"))
@@ -301,31 +262,6 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("jest").unwrap()
-    }
-
-    #[test]
-    fn coverage_parts_are_one_a_process_and_joined_with_the_commands_node() {
-        let env = runner().side_by_side_env(3);
-        let process = crate::suite::exec::PROCESS_NUMBER;
-        assert_eq!(
-            env,
-            [(
-                COVERAGE_ENV.to_owned(),
-                format!(".pitcrew/jest-coverage-3-{process}")
-            )]
-        );
-        let node = |command: &[&str]| node_of(&argv(command));
-        assert_eq!(node(&["npx", "jest"]), "node");
-        assert_eq!(node(&["jest", "--coverage"]), "node");
-        let vm = ["/opt/node/bin/node", "--experimental-vm-modules", "jest"];
-        assert_eq!(node(&vm), "/opt/node/bin/node");
-        assert_eq!(node(&[]), "node");
-        // Nothing noted (no coverage asked for): nothing to join.
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            runner().join_side_by_side(dir.path(), &argv(&["jest"])),
-            None
-        );
     }
 
     #[test]

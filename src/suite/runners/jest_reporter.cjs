@@ -64,11 +64,11 @@ function failureOf(messages) {
 }
 
 // Where this process's coverage goes when shards run side by side
-// (PITCREW_JEST_COVERAGE, a path without extension): Jest's coverage of one
+// (PITCREW_COVERAGE_PART, a path without extension): Jest's coverage of one
 // shard is a part, so each process writes it whole as `PREFIX.json` and
 // notes in `PREFIX.note.json` what Jest was asked for (reports, their
 // folder, the threshold); pitcrew joins the parts and makes the reports
-// and the threshold check from the whole run (jest_coverage.cjs). Neither
+// and the threshold check from the whole run (coverage_join.cjs). Neither
 // is made here from the part: `coverageThreshold` on a part fails a green
 // suite, and each shard's reports would overwrite the last's.
 //
@@ -77,7 +77,7 @@ function failureOf(messages) {
 // them only when the run completes: they are emptied in place. Where that
 // fails, nothing is noted and the shard reports as Jest would.
 function takeCoverage(globalConfig) {
-  const prefix = process.env.PITCREW_JEST_COVERAGE;
+  const prefix = process.env.PITCREW_COVERAGE_PART;
   if (!prefix || !globalConfig || !globalConfig.collectCoverage) return;
   const reporters = globalConfig.coverageReporters;
   const threshold = globalConfig.coverageThreshold;
@@ -87,6 +87,7 @@ function takeCoverage(globalConfig) {
   if (!libs) return;
   const part = path.resolve(prefix + '.json');
   const note = {
+    rules: 'jest',
     part,
     directory: globalConfig.coverageDirectory,
     reporters: JSON.parse(JSON.stringify(reporters)),

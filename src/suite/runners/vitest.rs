@@ -20,8 +20,8 @@ use std::path::Path;
 
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    full_name_regex, has_flag, insert_before_terminator, path_arg, path_name, path_str,
+    coverage_join, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
+    finish, full_name_regex, has_flag, insert_before_terminator, path_arg, path_name, path_str,
     sets_option, spaced_full_name, split_base, take_name_patterns, with_pool_option,
     write_reporter,
 };
@@ -34,6 +34,10 @@ const NAME: &str = "vitest";
 /// The reporter's source and the file name it is written under.
 const REPORTER: &str = include_str!("vitest_reporter.mjs");
 const REPORTER_FILE: &str = "pitcrew-vitest-reporter.mjs";
+/// Where our reporter writes a process's coverage part and its note,
+/// relative to the project's folder: this, the shard's number, `-`, the
+/// process's number.
+const COVERAGE_PREFIX: &str = ".pitcrew/vitest-coverage-";
 
 /// The options that decide how many files Vitest runs at once.
 const POOL_SETTINGS: &[&str] = &[
@@ -69,6 +73,23 @@ impl Runner for Vitest {
     fn writes_shared_files(&self, command: &[String]) -> Option<&'static str> {
         has_flag(command, &["-u", "--update"])
             .then_some("it writes snapshot files, which each of a file's tests shares")
+    }
+
+    /// Where our reporter writes each process's coverage part, and notes
+    /// the reports and thresholds Vitest was asked for, which it keeps
+    /// Vitest from making from a part (`takeCoverage` in the reporter).
+    fn side_by_side_env(&self, index: usize) -> Vec<(String, String)> {
+        coverage_join::node_part_env(COVERAGE_PREFIX, index)
+    }
+
+    fn clear_side_by_side(&self, root: &Path) {
+        coverage_join::clear_node_parts(root, COVERAGE_PREFIX);
+    }
+
+    /// The parts joined, the reports written and the thresholds checked
+    /// on the whole run, with Vitest's rules.
+    fn join_side_by_side(&self, root: &Path, command: &[String]) -> Option<String> {
+        coverage_join::join_node_parts(NAME, root, command, COVERAGE_PREFIX)
     }
 
     /// `--coverage`: every vitest clears `coverage/.tmp` as it starts and

@@ -23,8 +23,9 @@
 //   the file. An error no test caught (an unhandled rejection after a test
 //   ended), for which Vitest fails the run, is a failed case `unhandled
 //   error` in the file it came from.
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const DETAILS_MAX = 64 * 1024;
 // As pitcrew keeps a message and its reruns (a longer record line would be
@@ -64,6 +65,72 @@ function failureOf(errors) {
   return record;
 }
 
+// Where this process's coverage goes when shards run one after another
+// or side by side (PITCREW_COVERAGE_PART, a path without extension):
+// Vitest's coverage of one shard is a part, so it is written whole as
+// `PREFIX.json`, outside the coverage folder (the next Vitest cleans
+// that), and `PREFIX.note.json` notes what Vitest was asked for (reports,
+// their folder, thresholds); pitcrew joins the parts and makes the
+// reports and the threshold check from the whole run (coverage_join.cjs).
+// Neither is made here from the part: thresholds on a part fail a green
+// suite, and each shard's reports would replace the last's.
+//
+// `onInit` comes after Vitest resolved the coverage options its provider
+// reads when the run ends (the same object): its reporters and thresholds
+// are replaced there. Where the libraries to join with are not found,
+// nothing is noted and Vitest reports as it would.
+function takeCoverage(vitest) {
+  const prefix = process.env.PITCREW_COVERAGE_PART;
+  const options = vitest?.config?.coverage;
+  if (!prefix || !options?.enabled || !Array.isArray(options.reporter)) return;
+  const root = vitest.config.root || process.cwd();
+  const libs = libraries(root, options.provider || 'v8');
+  if (!libs) return;
+  const part = resolve(prefix + '.json');
+  const directory = resolve(root, options.reportsDirectory || 'coverage');
+  const clone = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+  const note = {
+    rules: 'vitest',
+    part,
+    directory,
+    reporters: clone(options.reporter),
+    threshold: clone(options.thresholds),
+    watermarks: clone(options.watermarks),
+    skipFull: Boolean(options.skipFull),
+    root,
+    libs,
+  };
+  mkdirSync(dirname(part), { recursive: true });
+  rmSync(part, { force: true });
+  writeFileSync(resolve(prefix + '.note.json'), JSON.stringify(note));
+  // Relative to the coverage folder: istanbul writes no absolute path.
+  options.reporter = [['json', { file: relative(directory, part) }]];
+  options.thresholds = {};
+}
+
+// Where the istanbul libraries of the project's coverage provider
+// (`@vitest/coverage-v8` or `-istanbul`) are, and Vitest's picomatch (its
+// threshold globs).
+function libraries(root, provider) {
+  if (provider !== 'v8' && provider !== 'istanbul') return null;
+  try {
+    const project = createRequire(join(root, 'package.json'));
+    const from = createRequire(project.resolve(`@vitest/coverage-${provider}/package.json`));
+    const libs = {};
+    for (const name of ['istanbul-lib-coverage', 'istanbul-lib-report', 'istanbul-reports']) {
+      libs[name] = from.resolve(name);
+    }
+    try {
+      libs.picomatch = createRequire(project.resolve('vitest/package.json')).resolve('picomatch');
+    } catch {
+      // Only threshold globs need it; the join says so when one does.
+    }
+    return libs;
+  } catch {
+    return null;
+  }
+}
+
 export default class PitcrewVitestReporter {
   constructor() {
     this.out = process.env.PITCREW_EVENTS;
@@ -77,6 +144,7 @@ export default class PitcrewVitestReporter {
   }
 
   onInit(vitest) {
+    takeCoverage(vitest);
     // The project lets unhandled errors pass, and so does Vitest's exit.
     this.ignoreUnhandled = Boolean(vitest?.config?.dangerouslyIgnoreUnhandledErrors);
   }
