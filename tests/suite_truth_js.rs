@@ -644,7 +644,11 @@ const FINE: &str = "for (let i = 0; i < 5; i++) test('fine ' + i, () => {});\n";
 
 /// A hung test is named as timed out and the finished tests are kept (the
 /// timeout is generous: the runner must start and reach the hang on a
-/// loaded machine, and once in CI Vitest had reported nothing after 45 s);
+/// loaded machine). Vitest 4.1 now and then stalls before its first test
+/// (its main process and fork worker both idle, seen in about 1 run in 15
+/// of this project under pitcrew, in CI too): no test reported anything,
+/// and the run failed as a shard timeout, loudly. That run says nothing
+/// of naming a hung test, so the project runs once more;
 /// `after_known`: whether the runner lists a file's tests before it runs
 /// them (Vitest does, Jest doesn't), so `after` is named as never ran.
 /// Where it does not, the file runs again without the tests it reported,
@@ -653,12 +657,23 @@ fn a_hung_test_is_named(js: &Js, extra: &[&str], after_known: bool) {
     let Some(dir) = project(js, &[("test/a.test.js", HANGS), ("test/b.test.js", FINE)]) else {
         return;
     };
-    let (out, merged) = local_test(
-        dir.path(),
-        js,
-        &["--retries", "0", "--timeout", "90"],
-        extra,
-    );
+    let run = || {
+        local_test(
+            dir.path(),
+            js,
+            &["--retries", "0", "--timeout", "60"],
+            extra,
+        )
+    };
+    let (mut out, mut merged) = run();
+    let problems = merged["problems"].to_string();
+    if all_tests(&merged).is_empty() && problems.contains("timeout: `npx` was killed after 60 s") {
+        eprintln!(
+            "{}: no test reported before the timeout, once more",
+            js.tool
+        );
+        (out, merged) = run();
+    }
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let log = fs::read_to_string(dir.path().join(".pitcrew/logs/shard-1.log")).unwrap_or_default();
     assert_eq!(
