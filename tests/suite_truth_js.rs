@@ -561,7 +561,11 @@ const VITEST_COVERAGE: CoverageSetup = CoverageSetup {
 /// reports replaced the last's. The parts are joined: the reports hold the
 /// whole run, a retry's process (a flaky test) adds to them, and the
 /// threshold is checked on the whole, in the runner's words.
-fn coverage_of_local_shards_is_joined(js: &Js, setup: &CoverageSetup, run: &[&str]) {
+fn coverage_of_local_shards_is_joined(
+    js: &Js,
+    setup: &CoverageSetup,
+    run: &[&str],
+) -> Option<tempfile::TempDir> {
     let flaky = format!(
         "{}test('one', () => expect(one()).toBe(1));\n\
          test('flaky', () => {{\n\
@@ -583,9 +587,7 @@ fn coverage_of_local_shards_is_joined(js: &Js, setup: &CoverageSetup, run: &[&st
         ("test/a.test.js", flaky.as_str()),
         ("test/b.test.js", two.as_str()),
     ];
-    let Some(dir) = project(js, &files) else {
-        return;
-    };
+    let dir = project(js, &files)?;
     let root = dir.path();
     fs::write(root.join("lib.js"), setup.lib).unwrap();
     fs::write(root.join(setup.config.0), setup.config.1).unwrap();
@@ -614,11 +616,30 @@ fn coverage_of_local_shards_is_joined(js: &Js, setup: &CoverageSetup, run: &[&st
     assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
     let problems = merged["problems"].to_string();
     assert!(problems.contains(setup.missed), "{problems}");
+    Some(dir)
 }
 
 #[test]
 fn jest_coverage_of_local_shards_is_joined_and_its_threshold_checked_on_the_whole() {
-    coverage_of_local_shards_is_joined(&JEST, &JEST_COVERAGE, &["--coverage"]);
+    let Some(dir) = coverage_of_local_shards_is_joined(&JEST, &JEST_COVERAGE, &["--coverage"])
+    else {
+        return;
+    };
+    // A report that cannot be written (as Jest, the threshold is still
+    // checked, and still missed).
+    let root = dir.path();
+    fs::write(
+        root.join("jest.config.js"),
+        "module.exports = { coverageThreshold: { global: { functions: 100 } },\n\
+         coverageReporters: ['no-such-reporter', 'json'] };\n",
+    )
+    .unwrap();
+    fs::remove_file(root.join("marker")).unwrap();
+    let args = ["--shards", "2", "--retries", "1"];
+    let (out, merged) = pitcrew_test(root, &JEST, &args, &["--coverage"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let problems = merged["problems"].to_string();
+    assert!(problems.contains(JEST_COVERAGE.missed), "{problems}");
 }
 
 #[test]

@@ -19,8 +19,11 @@ const THRESHOLD_NOT_MET = 3;
 // A process that stopped before its run's end (a timeout, a crash) wrote
 // no part: that shard failed already. The reports are made from the rest,
 // and the threshold is not checked, which would blame coverage for what
-// the failed shard lost.
+// the failed shard lost. The parts stay, for a look.
 const NO_PART = 4;
+// A report the project asked for could not be written (as the runners do,
+// the others are written and the threshold is checked).
+const REPORT_FAILED = 5;
 const MEASURES = ['statements', 'branches', 'lines', 'functions'];
 
 const { notes: notePaths } = JSON.parse(process.argv[1]);
@@ -59,25 +62,35 @@ const context = libReport.createContext({
   dir: first.directory,
   watermarks: vitest ? first.watermarks || libReport.getDefaultWatermarks() : jestWatermarks(threshold),
 });
-// As Vitest passes them to every report; Jest passes none of these.
-const base = vitest ? { skipFull: first.skipFull, projectRoot: first.root } : {};
+// As each runner passes them to every report (Jest's columns: those of
+// a terminal, and no terminal here).
+const base = vitest ? { skipFull: first.skipFull, projectRoot: first.root } : { maxCols: Infinity };
+const failedReports = [];
 for (const entry of first.reporters) {
   const [name, options] = Array.isArray(entry) ? entry : [entry, {}];
   if (printsToTerminal(name, options || {})) continue;
-  reports.create(name, { ...base, ...(options || {}) }).execute(context);
+  try {
+    reports.create(name, { ...base, ...(options || {}) }).execute(context);
+  } catch (error) {
+    failedReports.push(`${name}: ${error.message}`);
+  }
 }
-
-for (const note of notes) fs.rmSync(note.part, { force: true });
-for (const file of notePaths) fs.rmSync(file, { force: true });
 
 if (missing > 0) {
   console.error(`error: ${missing} runner process(es) wrote no coverage: the reports lack it and the threshold is not checked`);
   process.exit(NO_PART);
 }
-const errors = vitest ? vitestCheck(map, threshold, first.root) : jestCheck(map, threshold);
+for (const note of notes) fs.rmSync(note.part, { force: true });
+for (const file of notePaths) fs.rmSync(file, { force: true });
+
+const errors = vitest ? vitestCheck(map, threshold, first.root) : jestCheck(map, threshold, first.libs.jestMajor);
 if (errors.length > 0) {
   console.log(errors.join('\n'));
   process.exit(THRESHOLD_NOT_MET);
+}
+if (failedReports.length > 0) {
+  console.error(`error: coverage reports not written: ${failedReports.join('; ')}`);
+  process.exit(REPORT_FAILED);
 }
 
 function printsToTerminal(name, options) {
@@ -99,9 +112,11 @@ function jestWatermarks(threshold) {
 // `coverageThreshold` other than `global` is a path prefix or a glob (from
 // where Jest ran): files under a path are checked together, files of a
 // glob one by one, and such files leave `global`, which checks the rest
-// (every file when none is left). A path or glob that no covered file
-// matches is an error.
-function jestCheck(map, threshold) {
+// (from Jest 30, every file when none is left; before, nothing). A path or
+// glob that no covered file matches is an error. The messages are those
+// of the project's Jest.
+function jestCheck(map, threshold, major) {
+  const before30 = Number.isInteger(major) && major < 30;
   const groups = Object.keys(threshold);
   const files = map.files();
   const kinds = {};
@@ -110,7 +125,10 @@ function jestCheck(map, threshold) {
   for (const group of groups) {
     if (group === 'global') continue;
     const resolved = path.resolve(group);
-    const trailing = group.endsWith(path.sep) && !resolved.endsWith(path.sep) ? path.sep : '';
+    // From Jest 28 a path key keeps its trailing slash (`src/a/` is not
+    // `src/ab`); before, `path.resolve` dropped it.
+    const keepsSlash = !(Number.isInteger(major) && major < 28);
+    const trailing = keepsSlash && group.endsWith(path.sep) && !resolved.endsWith(path.sep) ? path.sep : '';
     const absolute = resolved + trailing;
     for (const file of files) {
       if (file.startsWith(absolute)) {
@@ -130,15 +148,15 @@ function jestCheck(map, threshold) {
   const summary = (some) =>
     some.map((f) => map.fileCoverageFor(f).toSummary()).reduce((all, next) => (all ? all.merge(next) : next), undefined);
   const check = (name, wanted, actuals) =>
-    measuresMissed(wanted, actuals).map(({ key, actual, uncovered, limit }) =>
-      limit < 0
-        ? `Jest: Uncovered count for ${key} (${uncovered}) exceeds ${name} threshold (${-limit})`
-        : `Jest: Coverage for ${key} (${actual}%) does not meet "${name}" threshold (${limit}%)`,
-    );
+    measuresMissed(wanted, actuals).map(({ key, actual, uncovered, limit }) => {
+      if (limit < 0) return `Jest: Uncovered count for ${key} (${uncovered}) exceeds ${name} threshold (${-limit})`;
+      if (before30) return `Jest: "${name}" coverage threshold for ${key} (${limit}%) not met: ${actual}%`;
+      return `Jest: Coverage for ${key} (${actual}%) does not meet "${name}" threshold (${limit}%)`;
+    });
   let errors = [];
   for (const group of groups) {
     if (group === 'global') {
-      const coverage = summary(globalFiles.length > 0 ? globalFiles : files);
+      const coverage = summary(globalFiles.length > 0 || before30 ? globalFiles : files);
       if (coverage) errors = errors.concat(check(group, threshold[group], coverage));
     } else if (kinds[group] === 'path') {
       errors = errors.concat(check(group, threshold[group], summary(inGroup(group))));

@@ -30,12 +30,12 @@ pub(super) fn run(tool: &str, join: Command, parts: usize, kept: &str) -> Option
     };
     let why = match crate::process::run(join, JOIN_TIMEOUT, tails) {
         Ok(done) if done.status.is_some_and(|s| s.success()) => {
-            tracing::info!("{tool}: {parts} shards' coverage data joined");
+            tracing::info!("{tool}: {parts} coverage parts joined");
             return None;
         }
         Ok(done) if done.status.and_then(|s| s.code()) == Some(THRESHOLD_NOT_MET) => {
             return Some(format!(
-                "{tool}: {} (the whole run's coverage, joined from its shards)",
+                "{tool}: {} (the coverage of this run's runner processes, joined)",
                 crate::escape::control_chars(&said(&done.stdout))
             ));
         }
@@ -91,25 +91,59 @@ pub(super) fn join_node_parts(
     if notes.is_empty() {
         return None;
     }
-    let mut join = Command::new(node_of(command));
+    let (node, options) = node_of(command);
+    let mut join = Command::new(node);
+    join.args(options);
+    // Yarn's Plug'n'Play: the runner's libraries load only through it.
+    let pnp = root.join(".pnp.cjs");
+    if pnp.is_file() {
+        join.arg("--require").arg(pnp);
+    }
     let args = serde_json::json!({ "notes": shown(&notes) });
     join.args(["-e", NODE_SCRIPT, &args.to_string()])
         .current_dir(root);
     run(tool, join, notes.len(), &format!("{prefix}*.json"))
 }
 
-/// The `node` of a command that runs the runner through it (`node
-/// --experimental-vm-modules node_modules/.bin/jest`), else the one on
-/// the `PATH`, as `npx jest` and the runner's own script use.
-fn node_of(command: &[String]) -> String {
-    command
-        .first()
-        .filter(|program| {
-            let name = Path::new(program.as_str()).file_stem();
-            name.is_some_and(|n| n == "node" || n == "nodejs")
-        })
-        .cloned()
-        .unwrap_or_else(|| "node".to_owned())
+/// The `node` of a command that runs the runner through it (`node -r
+/// ./.pnp.cjs node_modules/.bin/jest`) and the options it gives node
+/// before the script (a `--require` may be what loads the libraries),
+/// else the `node` on the `PATH`, as `npx jest` and the runner's own
+/// script use.
+fn node_of(command: &[String]) -> (String, Vec<String>) {
+    let Some(program) = command.first().filter(|program| {
+        let name = Path::new(program.as_str()).file_stem();
+        name.is_some_and(|n| n == "node" || n == "nodejs")
+    }) else {
+        return ("node".to_owned(), Vec::new());
+    };
+    // Options that take the next word as their value.
+    const VALUED: &[&str] = &[
+        "-r",
+        "--require",
+        "--import",
+        "--loader",
+        "--conditions",
+        "-C",
+    ];
+    let mut options = Vec::new();
+    let mut words = command[1..].iter();
+    while let Some(word) = words.next() {
+        if !word.starts_with('-') || word == "-" || word == "--" {
+            break;
+        }
+        // What runs instead of a script is not an option to keep.
+        if ["-e", "--eval", "-p", "--print"].contains(&word.as_str()) {
+            break;
+        }
+        options.push(word.clone());
+        if VALUED.contains(&word.as_str())
+            && let Some(value) = words.next()
+        {
+            options.push(value.clone());
+        }
+    }
+    (program.clone(), options)
 }
 
 /// What a script said of a missed threshold: its lines that are not blank,
@@ -180,11 +214,24 @@ mod tests {
             let command: Vec<String> = command.iter().map(|s| s.to_string()).collect();
             node_of(&command)
         };
-        assert_eq!(node(&["npx", "jest"]), "node");
-        assert_eq!(node(&["vitest", "run"]), "node");
+        let plain = ("node".to_owned(), Vec::<String>::new());
+        assert_eq!(node(&["npx", "jest"]), plain);
+        assert_eq!(node(&["vitest", "run"]), plain);
+        assert_eq!(node(&[]), plain);
         let vm = ["/opt/node/bin/node", "--experimental-vm-modules", "jest"];
-        assert_eq!(node(&vm), "/opt/node/bin/node");
-        assert_eq!(node(&[]), "node");
+        let vm_options = vec!["--experimental-vm-modules".to_owned()];
+        assert_eq!(node(&vm), ("/opt/node/bin/node".to_owned(), vm_options));
+        let pnp = [
+            "node",
+            "-r",
+            "./.pnp.cjs",
+            "--max-old-space-size=4096",
+            "bin/jest",
+            "-r",
+            "x",
+        ];
+        let pnp_options = ["-r", "./.pnp.cjs", "--max-old-space-size=4096"];
+        assert_eq!(node(&pnp).1, pnp_options);
         // Nothing noted (no coverage asked for): nothing to join.
         let dir = tempfile::tempdir().unwrap();
         let none = join_node_parts("jest", dir.path(), &[], ".pitcrew/jest-coverage-");

@@ -113,6 +113,12 @@ function istanbulLibraries() {
   if (!loaded) return null;
   const from = createRequire(loaded);
   const libs = {};
+  // Its major version: Jest 30 changed how `global` is checked.
+  try {
+    libs.jestMajor = parseInt(require(from.resolve('@jest/reporters/package.json')).version, 10);
+  } catch {
+    libs.jestMajor = null;
+  }
   for (const name of ['istanbul-lib-coverage', 'istanbul-lib-report', 'istanbul-reports', 'glob']) {
     try {
       libs[name] = from.resolve(name);
