@@ -87,6 +87,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let last_failed = (runner.name() == "pytest" && jobs > 1 && plan.plan.shards.len() > 1)
         .then(|| crate::suite::pytest_cache::LastFailed::before(root, &args.command));
     // A failed shard is a failed test or an integrity problem: the verdict's.
+    let started = std::time::Instant::now();
     let Ran {
         results,
         observed,
@@ -107,6 +108,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         logs: &state.join("logs"),
         start_order: &start_order,
     })?;
+    let wall_seconds = started.elapsed().as_secs_f64();
     for (origin, result) in &results {
         write_atomic(
             &root.join(origin),
@@ -124,6 +126,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     };
     let mut merged = merge::merge(inputs, Some((&plan, &plan_sha256)));
     (merged.runner, merged.command) = (Some(runner.name().into()), Some(args.command.clone()));
+    merged.wall_seconds = Some(wall_seconds);
     merged.problems.extend(problems);
     // Groups the change touched rank higher: the changes ordered by, else
     // in a pull request those since its base branch.

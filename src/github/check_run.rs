@@ -240,6 +240,7 @@ mod tests {
             shards: Vec::new(),
             runner: None,
             command: None,
+            wall_seconds: None,
         };
         let groups = crate::triage::group::Groups(Vec::new());
         let report = |blocked| Report {

@@ -389,6 +389,7 @@ mod tests {
             shards: Vec::new(),
             runner: None,
             command: None,
+            wall_seconds: None,
         };
         m.summary.tests = tests.len() as u64;
         m.summary.failed = tests

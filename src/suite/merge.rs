@@ -60,6 +60,10 @@ pub struct Merged {
     /// verification re-runs when no `-- CMD` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
+    /// How long the shards took, start to end, when one machine ran them
+    /// all (`test`): with fewer jobs than shards, longer than the slowest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wall_seconds: Option<f64>,
 }
 
 /// What `report` was given: shard results (with their file names) and
@@ -153,6 +157,7 @@ pub fn merge(inputs: Inputs, plan: Option<(&PlanFile, &str)>) -> Merged {
         shards: stats,
         runner: common_runner(&shards),
         command: common_command(&shards),
+        wall_seconds: None,
     }
 }
 

@@ -301,6 +301,7 @@ mod tests {
             shards: Vec::new(),
             runner: None,
             command: None,
+            wall_seconds: None,
         }
     }
 

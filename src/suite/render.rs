@@ -112,18 +112,20 @@ pub fn balance(merged: &Merged) -> Option<f64> {
     (times.len() > 1 && mean > 0.0).then(|| max / mean)
 }
 
-/// `9.0 s wall (12.9 s of test time)`: the slowest shard is what the run
-/// took; the tests' own times add up to something else. Without shard
-/// results (JUnit only) only the test time is known.
+/// `9.0 s wall (12.9 s of test time)`: what the shards took, start to end
+/// where `test` measured it, else the slowest shard (shards side by side
+/// or on machines of their own); the tests' own times add up to something
+/// else. Without shard results (JUnit only) only the test time is known.
 pub fn durations(merged: &Merged) -> String {
     let test_time = merged.summary.duration_seconds;
-    let wall = merged
+    let slowest = merged
         .shards
         .iter()
         .map(|s| s.duration_seconds)
         .fold(None, |max: Option<f64>, s| {
             Some(max.map_or(s, |m| m.max(s)))
         });
+    let wall = merged.wall_seconds.or(slowest);
     match wall {
         Some(wall) => format!("{wall:.1} s wall ({test_time:.1} s of test time)"),
         None => format!("{test_time:.1} s of test time"),
@@ -344,5 +346,39 @@ mod cap_tests {
         let capped = cap_markdown(&block, 500, "see the log");
         assert!(capped.len() <= 500);
         assert_eq!(capped.matches("```").count(), 2, "{capped}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::merge::ShardStat;
+
+    #[test]
+    fn the_wall_is_what_test_measured_else_the_slowest_shard() {
+        let shard = |shard, duration_seconds| ShardStat {
+            shard,
+            tests: 1,
+            duration_seconds,
+        };
+        let mut merged = Merged {
+            summary: Default::default(),
+            tests: Vec::new(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            shards: vec![shard(1, 1.0), shard(2, 1.3)],
+            runner: None,
+            command: None,
+            wall_seconds: None,
+        };
+        merged.summary.duration_seconds = 2.0;
+        // Shards side by side, or on machines of their own.
+        assert_eq!(durations(&merged), "1.3 s wall (2.0 s of test time)");
+        // Run one at a time on one machine: `test` measured 2.4 s.
+        merged.wall_seconds = Some(2.4);
+        assert_eq!(durations(&merged), "2.4 s wall (2.0 s of test time)");
+        merged.shards.clear();
+        merged.wall_seconds = None;
+        assert_eq!(durations(&merged), "2.0 s of test time");
     }
 }
