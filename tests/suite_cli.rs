@@ -1397,22 +1397,7 @@ fn a_matrix_shard_keeps_its_coverage_across_a_retry_and_checks_its_threshold() {
     .unwrap();
     let pytest = ["--", "python3", "-m", "pytest", "-q"];
     let shard = |root: &Path| {
-        let split = [&["split", "--shards", "1", "-o", "plan.json"][..], &pytest].concat();
-        assert_eq!(pitcrew(&split, root).status.code(), Some(0));
-        let run = [
-            &[
-                "run",
-                "--shard",
-                "1/1",
-                "--plan",
-                "plan.json",
-                "--retries",
-                "1",
-            ][..],
-            &pytest,
-        ]
-        .concat();
-        let out = pitcrew(&run, root);
+        let out = common::cli::one_job_matrix(|args| pitcrew(args, root), &pytest);
         let result: Value =
             serde_json::from_str(&fs::read_to_string(root.join("pitcrew-shard-1.json")).unwrap())
                 .unwrap();

@@ -1200,23 +1200,7 @@ fn pytest_a_junitxml_in_addopts_gets_the_whole_run() {
             .unwrap()
     };
     let pytest = ["--", "python3", "-m", "pytest"];
-    let split = pitcrew_in(&[&["split", "--shards", "1", "-o", "plan.json"][..], &pytest].concat());
-    assert_eq!(split.status.code(), Some(0), "{}", text(&split));
-    let run = pitcrew_in(
-        &[
-            &[
-                "run",
-                "--shard",
-                "1/1",
-                "--plan",
-                "plan.json",
-                "--retries",
-                "1",
-            ][..],
-            &pytest,
-        ]
-        .concat(),
-    );
+    let run = common::cli::one_job_matrix(pitcrew_in, &pytest);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert_eq!(names(&root.join("job.xml")), 4);
 }

@@ -25,6 +25,30 @@ pub fn command(dir: &Path) -> Command {
     command
 }
 
+/// A one-job matrix as CI runs it: `split --shards 1 -o plan.json`, then
+/// `run --shard 1/1 --plan plan.json --retries 1`, each of `command`
+/// (`-- PROGRAM ARGS…`) and each through `pitcrew` (which may set the
+/// environment). The split must pass; the run's output is returned.
+pub fn one_job_matrix(pitcrew: impl Fn(&[&str]) -> Output, command: &[&str]) -> Output {
+    let split = pitcrew(&[&["split", "--shards", "1", "-o", "plan.json"][..], command].concat());
+    assert_eq!(
+        split.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&split.stderr)
+    );
+    let run = [
+        "run",
+        "--shard",
+        "1/1",
+        "--plan",
+        "plan.json",
+        "--retries",
+        "1",
+    ];
+    pitcrew(&[&run[..], command].concat())
+}
+
 /// Runs pitcrew in `dir` as [`pitcrew`] does, with `env` added, killed
 /// past 60 s (a hang is a failure): exit code, stdout, stderr.
 pub fn pitcrew_bounded(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (i32, String, String) {

@@ -67,10 +67,11 @@ const context = libReport.createContext({
 const base = vitest ? { skipFull: first.skipFull, projectRoot: first.root } : { maxCols: Infinity };
 const failedReports = [];
 for (const entry of first.reporters) {
-  const [name, options] = Array.isArray(entry) ? entry : [entry, {}];
-  if (printsToTerminal(name, options || {})) continue;
+  const [name, given] = Array.isArray(entry) ? entry : [entry, {}];
+  const options = given || {};
+  if (printsToTerminal(name, options)) continue;
   try {
-    reports.create(name, { ...base, ...(options || {}) }).execute(context);
+    reports.create(name, { ...base, ...options }).execute(context);
   } catch (error) {
     failedReports.push(`${name}: ${error.message}`);
   }

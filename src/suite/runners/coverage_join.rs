@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// The scripts' exit status when the whole run misses the threshold; what
 /// they print on standard output then is the tool's own message.
-pub(super) const THRESHOLD_NOT_MET: i32 = 3;
+const THRESHOLD_NOT_MET: i32 = 3;
 /// How long joining coverage data may take.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(300);
 

@@ -92,7 +92,6 @@ function takeCoverage(globalConfig) {
     directory: globalConfig.coverageDirectory,
     reporters: JSON.parse(JSON.stringify(reporters)),
     threshold: threshold ? JSON.parse(JSON.stringify(threshold)) : null,
-    rootDir: globalConfig.rootDir,
     libs,
   };
   fs.mkdirSync(path.dirname(part), { recursive: true });
