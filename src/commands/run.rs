@@ -41,7 +41,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     // The runner's output goes straight to the log: in Actions, none of
     // its lines is read as a workflow command.
     let stopped = crate::github::workflow_commands::Stopped::start();
-    let outcome = exec::run(&ShardRun {
+    let mut outcome = exec::run(&ShardRun {
         runner,
         base: &args.command,
         items,
@@ -57,7 +57,6 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     drop(stopped);
     // The shard's processes' files joined (pytest-cov's data, reports and
     // threshold, on the shard's part): what that fails, the shard's error.
-    let mut outcome = outcome;
     if let Some(problem) = runner.join_side_by_side(here, &args.command)
         && outcome.error.is_none()
     {
