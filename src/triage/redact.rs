@@ -12,7 +12,8 @@
 //!   and of every variable whose name ends in `_TOKEN`, `_SECRET`, `_KEY` or
 //!   `_PASSWORD`, wherever they appear: as is, in another (ASCII) letter
 //!   case, URL-encoded, JSON-escaped, base64-encoded (standard and URL-safe,
-//!   the whole value), and, for a multi-line value, each line on its own.
+//!   alone or inside a longer encoded text: `echo "token=$X" | base64`),
+//!   and, for a multi-line value, each line on its own.
 //!   Values (and lines) shorter than [`MIN_SECRET_LEN`] are ignored:
 //!   redacting every `1` or `true` would destroy the text and protect nothing.
 //! - **Shapes**: GitHub tokens (also wrapped across two lines), Slack tokens,
@@ -20,7 +21,7 @@
 //!   their END or after their BEGIN line, with timestamps or `\n` escapes),
 //!   JWTs, `Authorization:` headers and bearer tokens, cookies,
 //!   `password=`/`token=`/`secret=`/`api_key=`-style pairs (with `=`, `:`,
-//!   `:=`, `=>`, `==`, quoted or not, JSON, JSON inside JSON, URL-encoded and
+//!   `:=`, `=>`, `==`, quoted or not, JSON, JSON inside JSON (at any depth), URL-encoded and
 //!   source-code forms included), `--password x` flags, `<password>` XML
 //!   elements, `curl -u user:pass`, and credentials in URLs (the host is kept).
 //!
@@ -237,12 +238,12 @@ fn value_regex(pattern: &str) -> Option<Regex> {
 /// base64 forms, and each line of a multi-line value.
 fn value_forms(value: &str) -> Vec<(usize, String)> {
     let mut forms = vec![(value.len(), encoded_pattern(value))];
-    for encoded in [
-        base64(value.as_bytes(), STANDARD),
-        base64(value.as_bytes(), URL_SAFE),
-    ] {
-        let unpadded = encoded.trim_end_matches('=');
-        forms.push((encoded.len(), format!("{}=*", regex::escape(unpadded))));
+    for alphabet in [STANDARD, URL_SAFE] {
+        forms.extend(
+            (0..3)
+                .filter_map(|shift| base64_inside(value.as_bytes(), shift, alphabet))
+                .map(|pattern| (value.len() * 4 / 3, pattern)),
+        );
     }
     if value.contains('\n') || value.contains('\r') {
         // A line alone is a secret only when long (a key's body, a token):
@@ -255,6 +256,58 @@ fn value_forms(value: &str) -> Vec<(usize, String)> {
     }
     forms
 }
+
+/// A pattern for `value` base64-encoded inside a longer text, starting
+/// `shift` bytes into a 3-byte group (`echo "token=$SECRET" | base64`, a
+/// Basic credential, a value with a newline after it): the characters that
+/// hold only the value's bits, the character before them that holds some
+/// (one of the few it can be, whatever came before), and the one after,
+/// with any padding. Values too short to leave [`MIN_BASE64_CORE`] such
+/// characters have none.
+fn base64_inside(value: &[u8], shift: usize, alphabet: &[u8; 64]) -> Option<String> {
+    let (start_bit, end_bit) = (8 * shift, 8 * (shift + value.len()));
+    // Characters wholly inside the value's bits.
+    let first = start_bit.div_ceil(6);
+    let last = (end_bit / 6).checked_sub(1)?;
+    if last + 1 < first + MIN_BASE64_CORE {
+        return None;
+    }
+    let encode = |before: u8, after: Option<u8>| {
+        let mut bytes = vec![0; shift];
+        if let Some(previous) = bytes.last_mut() {
+            *previous = before;
+        }
+        bytes.extend_from_slice(value);
+        bytes.extend(after);
+        base64(&bytes, alphabet).into_bytes()
+    };
+    // Every character a straddling position can take, over the byte beside.
+    let class = |at: usize, vary: &dyn Fn(u8) -> Vec<u8>| {
+        let mut chars: Vec<u8> = (0..=u8::MAX).map(|b| vary(b)[at]).collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let chars: String = chars.into_iter().map(char::from).collect();
+        format!("[{}]", regex::escape(&chars))
+    };
+    let core = encode(0, None);
+    let core = std::str::from_utf8(&core[first..=last]).ok()?;
+    let mut pattern = String::new();
+    if start_bit % 6 != 0 {
+        pattern.push_str(&class(first - 1, &|b| encode(b, None)));
+    }
+    pattern.push_str(&regex::escape(core));
+    if end_bit % 6 != 0 {
+        // Cut right after it, or followed by more bytes.
+        pattern.push_str(&class(last + 1, &|b| encode(0, Some(b))));
+        pattern.push('?');
+    }
+    pattern.push_str("=*");
+    Some(pattern)
+}
+
+/// The fewest characters that stand for a value's bits alone in base64 for
+/// its encoding inside a longer text to be matched.
+const MIN_BASE64_CORE: usize = 6;
 
 /// `value` as a pattern (for a Unicode-off, case-insensitive regex) in which
 /// every character but ASCII letters and digits may also appear
@@ -325,7 +378,7 @@ fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
     // Whole private-key blocks first: their base64 body would otherwise be
     // half-matched by the narrower rules below.
     if text.contains("-----BEGIN") {
-        replace(&mut text, &PRIVATE_KEY, |_| REDACTED.to_string());
+        text = redact_private_keys(text);
     }
     if text.contains("-----END") {
         replace(&mut text, &PRIVATE_KEY_TAIL, |_| REDACTED.to_string());
@@ -381,7 +434,7 @@ fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
         let (open, close) = if let Some(open) = c.name("dq") {
             (open.as_str(), "\"")
         } else if let Some(open) = c.name("eq") {
-            (open.as_str(), "\\\"")
+            (open.as_str(), open.as_str())
         } else if let Some(open) = c.name("sq") {
             (open.as_str(), "'")
         } else {
@@ -447,14 +500,54 @@ static TERMINAL_ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
 /// An optional GitHub Actions timestamp at the start of a log line.
 const TIMESTAMP: &str = r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z[ \t]?)?";
 
-/// `-----BEGIN … PRIVATE KEY-----` through its END line, or through the end
-/// of its body when the log was cut before the END line (bare base64 lines,
-/// lines with Actions timestamps, or a JSON string with `\n` escapes).
-static PRIVATE_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    rule(
-        r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:(?s:.)*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\r\n\t :,.\\-]*)",
-    )
-});
+/// A private key's BEGIN line (`-----BEGIN RSA PRIVATE KEY-----`, …).
+static PRIVATE_KEY_BEGIN: LazyLock<Regex> =
+    LazyLock::new(|| rule(r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"));
+
+/// A private key's END line.
+static PRIVATE_KEY_END: LazyLock<Regex> =
+    LazyLock::new(|| rule(r"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"));
+
+/// The body of a block whose END line was cut: bare base64 lines, lines
+/// with Actions timestamps, or a JSON string with `\n` escapes.
+static PRIVATE_KEY_CUT_BODY: LazyLock<Regex> =
+    LazyLock::new(|| rule(r"^[A-Za-z0-9+/=\r\n\t :,.\\-]*"));
+
+/// Each `-----BEGIN … PRIVATE KEY-----` through its END line, or through the
+/// end of its body when the log was cut before the END line.
+///
+/// By hand rather than one regex: `BEGIN(?s:.)*?END|BEGIN body` keeps the
+/// automaton alive to the end of the text for every BEGIN without an END,
+/// so a hostile log of many BEGIN lines took quadratic time. Here the END
+/// is looked for once per block, and once none is found, never again.
+fn redact_private_keys(text: Cow<'_, str>) -> Cow<'_, str> {
+    let mut out = String::new();
+    let (mut copied, mut from) = (0, 0);
+    let mut ends_left = true;
+    while let Some(begin) = PRIVATE_KEY_BEGIN.find_at(&text, from) {
+        let end = if ends_left {
+            PRIVATE_KEY_END.find_at(&text, begin.end())
+        } else {
+            None
+        };
+        ends_left = end.is_some();
+        let stop = match end {
+            Some(end) => end.end(),
+            None => {
+                let body = PRIVATE_KEY_CUT_BODY.find(&text[begin.end()..]);
+                begin.end() + body.map_or(0, |body| body.end())
+            }
+        };
+        out.push_str(&text[copied..begin.start()]);
+        out.push_str(REDACTED);
+        (copied, from) = (stop, stop);
+    }
+    if copied == 0 {
+        return text;
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
 
 /// The tail of a key block whose BEGIN line was cut: full-width (64-char)
 /// base64 lines, then an optional short last line, then the END line.
@@ -579,7 +672,8 @@ static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     let key = format!(
         r"(?:(?i:[A-Za-z0-9_.-]*{SECRET_WORD}(?:[0-9]+|[_-][A-Za-z0-9_]*)?)|[A-Z0-9_]*_(?:KEY|TOKEN|SECRET|PASSWORD))"
     );
-    let quote = r#"(?:\\?["']|%22|%27)?"#;
+    // A quote, JSON-escaped once or more (JSON in a JSON string in …).
+    let quote = r#"(?:\\*["']|%22|%27)?"#;
     let sep = r"(?:==?=?|!==?|:=|=>|[:=]|%3[AaDd])";
     let blank = r"(?:[ \t\x{a0}]|%20)";
     let annotation = r"(?:[A-Za-z_][A-Za-z0-9_.?\[\]<>]*(?:[ \t]*[|,][ \t]*[A-Za-z_][A-Za-z0-9_.?\[\]<>]*)*[ \t]+=[ \t]*)";
@@ -588,7 +682,7 @@ static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     // secret="c"` must not leave `"c"` behind once its key has gone.
     let bare = r#"[^\s"'`<>{}()\[\],;&\\](?:[^\n\r"'`;&\\]|\\[^"nrt\n]|"[^"\n]*"|'[^'\n]*'){3,}"#;
     rule(&format!(
-        r#"(?P<key>{key}(?-u:\b){quote}{blank}*{sep}(?:{blank}*{annotation}|{next_line}|{blank}*))(?:\[REDACTED\]|(?P<dq>[fFbBrRuU]{{0,2}}")(?:[^"\\\n]|\\.){{4,}}"|(?P<eq>\\")(?:[^"\\\n]|\\[^"\n]){{4,}}\\"|(?P<sq>[fFbBrRuU]{{0,2}}')[^'\n]{{4,}}'|(?P<bare>{bare}))"#
+        r#"(?P<key>{key}(?-u:\b){quote}{blank}*{sep}(?:{blank}*{annotation}|{next_line}|{blank}*))(?:\[REDACTED\]|(?P<dq>[fFbBrRuU]{{0,2}}")(?:[^"\\\n]|\\.){{4,}}"|(?P<eq>\\+")(?:[^"\\\n]|\\[^"\n]){{4,}}\\+"|(?P<sq>[fFbBrRuU]{{0,2}}')[^'\n]{{4,}}'|(?P<bare>{bare}))"#
     ))
 });
 

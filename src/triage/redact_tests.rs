@@ -689,3 +689,69 @@ fn short_lines_of_a_multi_line_secret_are_not_secrets_alone() {
     let out = redactor.redact("saw abcdefghijklmnopqrstuvwxyz012345 in the log");
     assert!(!out.contains("abcdefghijklmnopqrstuvwxyz012345"), "{out}");
 }
+
+#[test]
+fn a_value_base64_encoded_inside_a_longer_text_goes() {
+    let value = "LEAK7-env-token-value";
+    let redactor = Redactor::with_values([value]);
+    // What a shell's `echo "token=$SECRET" | base64` or a Basic credential
+    // looks like: the value starts 0, 1 or 2 bytes into a 3-byte group, with
+    // or without bytes (a newline) after it.
+    for prefix in ["", "u", "user:", "token=", "x\ny"] {
+        for suffix in ["", "\n", "ab", "-and-more"] {
+            for alphabet in [STANDARD, URL_SAFE] {
+                let bytes = [prefix, value, suffix].concat();
+                let encoded = base64(bytes.as_bytes(), alphabet);
+                let out = redactor.redact(&format!("blob {encoded} end")).into_owned();
+                // Every character with a bit of the value goes; those of the
+                // prefix alone stay; what follows is the encoding's own tail.
+                let kept_before = prefix.len() * 8 / 6;
+                let value_chars_end = ((prefix.len() + value.len()) * 8).div_ceil(6);
+                let expected_head = format!("blob {}{REDACTED}", &encoded[..kept_before]);
+                let tail = out
+                    .strip_prefix(&expected_head)
+                    .and_then(|rest| rest.strip_suffix(" end"))
+                    .unwrap_or_else(|| panic!("{prefix:?}+{suffix:?}: {out:?}"));
+                assert!(
+                    encoded[value_chars_end..].ends_with(tail),
+                    "{prefix:?}+{suffix:?}: kept {tail:?} of {encoded:?}"
+                );
+            }
+        }
+    }
+    // Ordinary base64 nearby is kept.
+    let other = base64(b"an ordinary payload of bytes", STANDARD);
+    assert_eq!(redactor.redact(&other), other);
+    // A value too short to leave six characters of its own at every offset
+    // is still matched where it is whole.
+    let short = Redactor::with_values(["LEAK8x"]);
+    assert_eq!(short.redact("v=TEVBSzh4"), format!("v={REDACTED}"));
+}
+
+#[test]
+fn pairs_in_json_nested_three_deep() {
+    // A JSON body logged inside a JSON string inside another.
+    let text = r#"{"log": "{\"request\": \"{\\\"user\\\": \\\"bob\\\", \\\"password\\\": \\\"LEAK1three-deep\\\"}\"}"}"#;
+    let out = r(text);
+    assert!(!out.contains("LEAK1three-deep"), "{out}");
+    // The escaped quotes around it stay balanced.
+    assert!(
+        out.contains(&format!(r#"\\\"password\\\": \\\"{REDACTED}\\\"}}"#)),
+        "{out}"
+    );
+    assert_eq!(r(&out), out);
+}
+
+#[test]
+fn many_private_key_lines_without_an_end_stay_linear() {
+    // Each BEGIN line used to make the block rule scan to the end of the
+    // text looking for an END: quadratic in the number of such lines.
+    let line = "x_ -----BEGIN RSA PRIVATE KEY-----MIIEowIBAAKCAQEA_\n";
+    let text = line.repeat(200_000);
+    let out = r(&text);
+    assert_eq!(out.matches(REDACTED).count(), 200_000);
+    assert!(!out.contains("MIIEow"));
+    // An END later on still closes the first block, whatever lies between.
+    let closed = format!("{text}-----END RSA PRIVATE KEY-----\nafter");
+    assert_eq!(r(&closed), format!("x_ {REDACTED}\nafter"));
+}
