@@ -1127,6 +1127,85 @@ fn playwright_own_retries_make_a_test_flaky_not_passed() {
     assert_eq!(test_named(&merged, "steady")["attempts"], 1, "{merged:#}");
 }
 
+/// Playwright skips the tests of a project whose setup project failed,
+/// and the tests after a failure in serial mode, and its JUnit calls them
+/// "skipped": a setup that failed once and passed on pitcrew's retry left
+/// every test unrun and the run green ("16 skipped", exit 0). Such tests now
+/// never ran: retried, and failed when no attempt runs them. And one test in
+/// two projects is two tests (`[alpha] one`, `[beta] one`), retried in its
+/// own project only. No browser is needed.
+#[test]
+fn playwright_tests_a_failed_setup_kept_from_running_are_retried_not_skipped() {
+    let Some(dir) = project(
+        &PLAYWRIGHT,
+        &[
+            (
+                "tests/global.setup.js",
+                "const marker = require('path').join(__dirname, '..', 'setup-ran');\n\
+                 test('prepare', async () => {\n\
+                   if (!require('fs').existsSync(marker)) {\n\
+                     require('fs').writeFileSync(marker, '');\n\
+                     throw new Error('setup failed once');\n\
+                   }\n\
+                 });\n",
+            ),
+            (
+                "tests/a.spec.js",
+                "const failed = require('path').join(__dirname, '..', 'beta-failed');\n\
+                 test('one', async () => { expect(1).toBe(1); });\n\
+                 test('beta only fails', async ({}, info) => {\n\
+                   if (info.project.name === 'beta' && !require('fs').existsSync(failed)) {\n\
+                     require('fs').writeFileSync(failed, '');\n\
+                     throw new Error('failed once, in beta');\n\
+                   }\n\
+                 });\n\
+                 test.skip('skipped on purpose', async () => {});\n",
+            ),
+        ],
+    ) else {
+        return;
+    };
+    let root = dir.path();
+    fs::write(
+        root.join("playwright.config.js"),
+        "module.exports = { testDir: 'tests', projects: [\n\
+           { name: 'setup', testMatch: /global\\.setup\\.js/ },\n\
+           { name: 'alpha', dependencies: ['setup'], testIgnore: /global\\.setup\\.js/ },\n\
+           { name: 'beta', dependencies: ['setup'], testIgnore: /global\\.setup\\.js/ },\n\
+         ] };\n",
+    )
+    .unwrap();
+    // No retry: the setup fails, and the four tests that expected to run
+    // never ran; the ones skipped on purpose stay skipped.
+    let (out, merged) = local_test(root, &PLAYWRIGHT, &["--retries", "0"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 0, 5, 0), "{merged:#}");
+    for name in ["[alpha] one", "[beta] one", "[beta] beta only fails"] {
+        let test = test_named(&merged, name);
+        assert_eq!(test["outcome"], "failed", "{name}: {merged:#}");
+        let message = test["failure"]["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("never ran"), "{name}: {merged:#}");
+    }
+    assert_eq!(
+        test_named(&merged, "[alpha] skipped on purpose")["outcome"],
+        "skipped"
+    );
+    // With retries: the setup is flaky, and every test ran. `beta only
+    // fails` failed in beta alone (on the first retry, its first run), and
+    // only beta's was run again.
+    fs::remove_file(root.join("setup-ran")).unwrap();
+    let (out, merged) = local_test(root, &PLAYWRIGHT, &["--retries", "2"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 3, 0, 2), "{merged:#}");
+    assert_eq!(test_named(&merged, "[setup] prepare")["outcome"], "flaky");
+    let beta = test_named(&merged, "[beta] beta only fails");
+    assert_eq!(beta["outcome"], "flaky", "{merged:#}");
+    let alpha = test_named(&merged, "[alpha] beta only fails");
+    assert_eq!(alpha["outcome"], "passed", "{merged:#}");
+    let attempts = |test: &Value| test["attempts"].as_u64().unwrap_or(0);
+    assert!(attempts(alpha) < attempts(beta), "{merged:#}");
+}
+
 /// Left to pitcrew, a first run is one runner finding its own files with
 /// a pool as large as the cores; later, shards of whole files run as one
 /// runner with a pool of that many workers (`--maxWorkers`); asked for

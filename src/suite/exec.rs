@@ -1025,6 +1025,17 @@ fn attempt(
         junit::parse_file(&junit_path, |case| cases.push(case))
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
         cases.extend(shard.runner.load_errors(&junit_path, shard.dir));
+        let not_run = shard.runner.did_not_run(&junit_path);
+        for case in cases.iter_mut() {
+            let names = (case.classname.clone(), case.name.clone());
+            if case.outcome == Outcome::Skipped && not_run.contains(&names) {
+                *case = never_ran(
+                    case.clone(),
+                    "the runner skipped it: a test it depends on failed (a setup \
+                     project, serial mode), or the run stopped early",
+                );
+            }
+        }
         if matches!(invocation.junit, JunitSource::ConvertGoJson) {
             with_build_errors(&mut cases, &tail);
         }

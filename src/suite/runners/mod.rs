@@ -240,6 +240,13 @@ pub trait Runner: Send + Sync {
     fn load_errors(&self, _junit: &Path, _dir: &Path) -> Vec<crate::suite::junit::TestCase> {
         Vec::new()
     }
+    /// The (classname, name) of each test its report calls skipped that
+    /// the runner never ran: a test it depends on failed (Playwright's setup
+    /// projects, serial mode) or it stopped early (`--max-failures`). Such
+    /// a test is retried like a failure, never counted as skipped.
+    fn did_not_run(&self, _junit: &Path) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// A JUnit report the runner's own configuration asks for, which the
     /// runner will not write under pitcrew (nextest's `junit.path` of the
     /// user's profile: pitcrew's profile writes its report elsewhere).

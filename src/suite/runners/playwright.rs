@@ -18,10 +18,17 @@
 //! ones ignore it and report the last run only), so a test that failed and
 //! then passed there is flaky, as it is under pitcrew's own retries.
 //!
+//! A named project's tests are named `[project] describe › test`
+//! (`PLAYWRIGHT_JUNIT_INCLUDE_PROJECT_IN_TEST_NAME`): one test in two
+//! projects is two tests, each retried in its own project.
+//!
 //! A test file that cannot be loaded is in no JUnit testcase, and Playwright
 //! then runs no test at all: a reporter of ours (`playwright_errors.cjs`)
 //! writes each such error, and the adapter makes it a failed test named by
-//! the file ([`Runner::load_errors`]).
+//! the file ([`Runner::load_errors`]). The same reporter names the tests
+//! Playwright skipped without running them (a failed setup project or
+//! serial-mode test, `--max-failures`), which its JUnit calls skipped
+//! ([`Runner::did_not_run`]): they never ran, and are retried.
 
 use std::path::{Path, PathBuf};
 
@@ -67,16 +74,17 @@ impl Runner for Playwright {
         serial.then_some("its tests run in serial mode")
     }
 
-    /// `--grep` is unanchored: `b` also runs `a › b` and `b c`.
+    /// `--grep` is unanchored: `b` also runs `a › b` and `b c`; in a
+    /// project, `[p] b` also runs `[p] a › b` (see [`grep_pattern`]).
     fn selection_also_runs(&self, selected: &str, other: &str) -> bool {
         // Both are selection names: lowercased already.
         let strip = |name: &str| -> usize { name.find("::").map_or(0, |i| i + 2) };
         let (selected, other) = (&selected[strip(selected)..], &other[strip(other)..]);
-        other.match_indices(selected).any(|(at, _)| {
-            let before = other[..at].chars().next_back();
-            let after = other[at + selected.len()..].chars().next();
-            before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
-        })
+        let in_project = match (project_and_title(selected), project_and_title(other)) {
+            (Some((p, selected)), Some((q, other))) => p == q && words_within(selected, other),
+            _ => false,
+        };
+        in_project || words_within(selected, other)
     }
 
     fn excludes_tests(&self) -> bool {
@@ -116,6 +124,11 @@ impl Runner for Playwright {
                 "PLAYWRIGHT_JUNIT_INCLUDE_RETRIES".to_owned(),
                 "1".to_owned(),
             ),
+            // One test in two projects is two tests: `[chromium] a › b`.
+            (
+                "PLAYWRIGHT_JUNIT_INCLUDE_PROJECT_IN_TEST_NAME".to_owned(),
+                "1".to_owned(),
+            ),
             (
                 "PITCREW_PLAYWRIGHT_ERRORS".to_owned(),
                 super::path_str(&errors_path(&junit))?.to_owned(),
@@ -137,6 +150,17 @@ impl Runner for Playwright {
             .collect()
     }
 
+    /// The tests the errors reporter found skipped without having run.
+    fn did_not_run(&self, junit: &Path) -> Vec<(String, String)> {
+        let Ok(text) = std::fs::read_to_string(errors_path(junit)) else {
+            return Vec::new();
+        };
+        text.lines()
+            .filter_map(|line| serde_json::from_str::<NotRunLine>(line).ok())
+            .map(|line| (line.not_run.classname, line.not_run.name))
+            .collect()
+    }
+
     /// `file::describe › test`.
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(file_or_classname(test), &test.name)
@@ -146,6 +170,25 @@ impl Runner for Playwright {
     fn selection_name(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(file_or_classname(test), &super::selection_key(&test.name))
     }
+}
+
+/// Whether `words` appear in `text` bounded by spaces or its ends.
+fn words_within(words: &str, text: &str) -> bool {
+    text.match_indices(words).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + words.len()..].chars().next();
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+    })
+}
+
+/// A JUnit name's project and title path: `[chromium] a › b` is
+/// (`chromium`, `a › b`). Playwright names a named project's tests so under
+/// `PLAYWRIGHT_JUNIT_INCLUDE_PROJECT_IN_TEST_NAME`, which keeps one test in
+/// two projects two tests. (A title of its own that starts so, in a run
+/// with no named project, reads the same: its patterns match either way.)
+fn project_and_title(name: &str) -> Option<(&str, &str)> {
+    let (project, title) = name.strip_prefix('[')?.split_once("] ")?;
+    Some((project, title))
 }
 
 /// Where the errors reporter writes, beside the JUnit report.
@@ -162,6 +205,19 @@ struct LoadError {
     message: String,
     #[serde(default)]
     details: String,
+}
+
+/// A line of `playwright_errors.cjs` naming a test it never ran.
+#[derive(serde::Deserialize)]
+struct NotRunLine {
+    #[serde(rename = "notRun")]
+    not_run: NotRun,
+}
+
+#[derive(serde::Deserialize)]
+struct NotRun {
+    classname: String,
+    name: String,
 }
 
 fn load_error_case(error: LoadError, dir: &Path) -> TestCase {
@@ -196,13 +252,23 @@ fn file_filter(file: &str) -> String {
 
 /// ` (?:a|b)(?: |$)`-style: each title path with `" › "` matching a space
 /// (or the `›` form), bounded by spaces or the end (tags follow titles).
+/// Playwright matches ` project file titles…`: a test named `[p] a › b`
+/// is `p`, then anything (the file), then its titles.
 fn grep_pattern(tests: &[TestRef]) -> String {
-    let names = dedup(tests.iter().map(|t| {
-        t.name
-            .split(" › ")
+    let titles = |name: &str| {
+        name.split(" › ")
             .map(js_regex_escape)
             .collect::<Vec<_>>()
             .join("(?: › | )")
+    };
+    let names = dedup(tests.iter().map(|t| match project_and_title(&t.name) {
+        Some((project, title)) => format!(
+            "{} (?:.* )?{}|{}",
+            js_regex_escape(project),
+            titles(title),
+            titles(&t.name)
+        ),
+        None => titles(&t.name),
     }));
     format!("(?:^| )(?:{})(?: |$)", names.join("|"))
 }
@@ -295,6 +361,71 @@ mod tests {
         assert!(
             runner()
                 .load_errors(&dir.path().join("x.xml"), dir.path())
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_test_in_a_named_project_is_grepped_in_that_project() {
+        let failed = [test_ref(None, "a.spec.ts", "[beta] group › two")];
+        let dir = tempfile::tempdir().unwrap();
+        let inv = runner()
+            .rerun(
+                &argv(&["playwright", "test"]),
+                &failed,
+                &dir.path().join("j.xml"),
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            env_of(&inv, "PLAYWRIGHT_JUNIT_INCLUDE_PROJECT_IN_TEST_NAME"),
+            Some("1")
+        );
+        let grep = inv
+            .args
+            .iter()
+            .find_map(|a| a.strip_prefix("--grep="))
+            .unwrap();
+        // `.*` is past the tests' small engine: Rust's reads this the same.
+        let grep = regex::Regex::new(grep).unwrap();
+        for title in [
+            " beta a.spec.ts group two",
+            " beta sub/a.spec.ts group two @tag",
+        ] {
+            assert!(grep.is_match(title), "{title}");
+        }
+        for title in [
+            " alpha a.spec.ts group two",
+            " beta a.spec.ts group twofold",
+        ] {
+            assert!(!grep.is_match(title), "{title}");
+        }
+        // What the grep also runs in that project, and only there.
+        let also = |a: &str, b: &str| runner().selection_also_runs(a, b);
+        assert!(also("f::[beta] two", "f::[beta] group two"));
+        assert!(!also("f::[beta] two", "f::[alpha] group two"));
+        assert!(also("f::two", "f::[alpha] group two"));
+    }
+
+    #[test]
+    fn tests_the_reporter_saw_skipped_unrun_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let junit = dir.path().join("j.xml");
+        let lines = [
+            r#"{"notRun": {"classname": "a.spec.js", "name": "[alpha] one"}}"#,
+            r#"{"file": "/x/b.spec.js", "line": 1, "message": "m"}"#,
+            "not json",
+        ];
+        std::fs::write(errors_path(&junit), lines.join("\n")).unwrap();
+        assert_eq!(
+            runner().did_not_run(&junit),
+            vec![("a.spec.js".to_owned(), "[alpha] one".to_owned())]
+        );
+        // The load error is still read, and is no test that did not run.
+        assert_eq!(runner().load_errors(&junit, dir.path()).len(), 1);
+        assert!(
+            runner()
+                .did_not_run(&dir.path().join("none.xml"))
                 .is_empty()
         );
     }

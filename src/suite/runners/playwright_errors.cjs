@@ -4,6 +4,14 @@
 // would say only "no test". Each such error with a location is one JSON
 // line here (the file named by PITCREW_PLAYWRIGHT_ERRORS), which pitcrew
 // turns into a failed test named by the file, with Playwright's words.
+//
+// And each test that Playwright reports skipped without having run it (a
+// setup project or an earlier test in serial mode failed, `--max-failures`
+// was reached) is one line `{"notRun": {"classname", "name"}}`, named as
+// Playwright's JUnit names it: its JUnit says only "skipped", and a test
+// that never ran must not pass as skipped. A test skipped on purpose
+// (`test.skip`, `fixme`, also at run time) expects to be skipped; these
+// expected to run.
 const fs = require('node:fs');
 
 const DETAILS_MAX = 64 * 1024;
@@ -25,6 +33,25 @@ class PitcrewPlaywrightErrors {
 
   printsToStdio() {
     return false;
+  }
+
+  onBegin(config, suite) {
+    this.suite = suite;
+  }
+
+  onEnd() {
+    if (!this.out || !this.suite) return;
+    const lines = [];
+    for (const test of this.suite.allTests()) {
+      if (test.outcome() !== 'skipped' || test.expectedStatus === 'skipped') continue;
+      // As Playwright's JUnit names it: the file suite's title (root,
+      // project, file, then describes and the test).
+      const path = test.titlePath();
+      const project = path[1] && process.env.PLAYWRIGHT_JUNIT_INCLUDE_PROJECT_IN_TEST_NAME ? `[${path[1]}] ` : '';
+      const notRun = { classname: path[2] ?? '', name: project + path.slice(3).join(' \u203a ') };
+      lines.push(JSON.stringify({ notRun }) + '\n');
+    }
+    if (lines.length) fs.appendFileSync(this.out, lines.join(''));
   }
 
   onError(error) {
