@@ -1204,6 +1204,11 @@ fn playwright_tests_a_failed_setup_kept_from_running_are_retried_not_skipped() {
     assert_eq!(alpha["outcome"], "passed", "{merged:#}");
     let attempts = |test: &Value| test["attempts"].as_u64().unwrap_or(0);
     assert!(attempts(alpha) < attempts(beta), "{merged:#}");
+    // In two shards, the setup runs in both (each needs it) and counts once.
+    let (out, merged) = pitcrew_test(root, &PLAYWRIGHT, &["--shards", "2"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(merged["shards"].as_array().map(Vec::len), Some(2));
+    assert_eq!(summary(&merged), (7, 5, 0, 0), "{merged:#}");
 }
 
 /// Left to pitcrew, a first run is one runner finding its own files with

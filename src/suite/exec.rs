@@ -595,6 +595,9 @@ fn run_selection(
         .invocation(shard.base, selection, junit_path)
         .map_err(cannot_start)?;
     let mut cases = attempt(shard, &invocation, 1)?;
+    if shard.runner.runs_dependencies() {
+        leave_out_dependencies(&mut cases, selection);
+    }
     if matches!(invocation.junit, JunitSource::ConvertGoJson)
         && let Selection::Files(packages) = selection
     {
@@ -607,6 +610,31 @@ fn run_selection(
         }));
     }
     Ok(cases)
+}
+
+/// Leaves out the results of tests outside `selection`'s files that the
+/// runner ran because the selected ones depend on them (a Playwright setup
+/// project runs in every shard that runs its dependents): such a test is
+/// counted where its own file is planned. One that failed stays, so that
+/// the reason its dependents never ran is never lost.
+fn leave_out_dependencies(cases: &mut Vec<TestCase>, selection: &Selection<'_>) {
+    let files: Vec<&str> = match selection {
+        Selection::Files(files) => files.iter().map(String::as_str).collect(),
+        Selection::Tests(tests) => tests.iter().filter_map(|t| t.file.as_deref()).collect(),
+        Selection::FileExcept { file, .. } => vec![file],
+        Selection::Discovered => return,
+    };
+    let selected = |case: &TestCase| {
+        let named = junit::test_file(case).unwrap_or_else(|| case.classname.clone());
+        let named = normalise(&named);
+        let tail = format!("/{}", named.trim_start_matches("./"));
+        files
+            .iter()
+            .any(|f| normalise(f) == named || f.ends_with(&tail))
+    };
+    cases.retain(|case| {
+        matches!(case.outcome, Outcome::Failed | Outcome::Errored) || selected(case)
+    });
 }
 
 /// Whether `case` is `test` (by its testcase names).

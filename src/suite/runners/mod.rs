@@ -240,6 +240,13 @@ pub trait Runner: Send + Sync {
     fn load_errors(&self, _junit: &Path, _dir: &Path) -> Vec<crate::suite::junit::TestCase> {
         Vec::new()
     }
+    /// Whether the runner also runs tests outside the files it was given:
+    /// the tests of the projects the selected ones depend on (Playwright's
+    /// setup projects), named by a classname relative to the project's
+    /// test folder.
+    fn runs_dependencies(&self) -> bool {
+        false
+    }
     /// The (classname, name) of each test its report calls skipped that
     /// the runner never ran: a test it depends on failed (Playwright's setup
     /// projects, serial mode) or it stopped early (`--max-failures`). Such

@@ -150,6 +150,11 @@ impl Runner for Playwright {
             .collect()
     }
 
+    /// A project's `dependencies` run before it, whatever files are given.
+    fn runs_dependencies(&self) -> bool {
+        true
+    }
+
     /// The tests the errors reporter found skipped without having run.
     fn did_not_run(&self, junit: &Path) -> Vec<(String, String)> {
         let Ok(text) = std::fs::read_to_string(errors_path(junit)) else {
