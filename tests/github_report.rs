@@ -477,9 +477,16 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
     let api = Server::start();
     let gh = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
     let message = format!(
-        "login failed: token {gh} password=hunter2-LEAK and DEPLOY_TOKEN={}",
-        "deploy-value-LEAK"
+        "salt {} login failed: token {gh} password=hunter2-LEAK and DEPLOY_TOKEN={}",
+        "salt-value-LEAK", "deploy-value-LEAK"
     );
+    // A variable the configuration lists as secret (for the model's
+    // prompts) is secret in what goes to GitHub too.
+    std::fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[models]\nsecret_env = [\"SIGNING_SALT\"]\n",
+    )
+    .unwrap();
     // In a test's name, escaped for Markdown (`ghp\_…`, `deploy\-value…`),
     // a secret no longer looks like one: names are redacted before.
     let other = "ghp_ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210";
@@ -493,12 +500,20 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
     );
     let mut env = actions_env(dir.path(), &api, "pull_request", &pr_payload(5));
     env.push(("DEPLOY_TOKEN", "deploy-value-LEAK".into()));
+    env.push(("SIGNING_SALT", "salt-value-LEAK".into()));
     let out = report(dir.path(), &["--no-classify", "results.xml"], &env);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let requests = api.requests();
     assert!(requests.iter().any(|r| r.path.contains("/check-runs")));
     assert_eq!(api.comments(5).len(), 1);
-    let secrets = [gh, other, "hunter2-LEAK", "deploy-value-LEAK", TOKEN];
+    let secrets = [
+        gh,
+        other,
+        "hunter2-LEAK",
+        "deploy-value-LEAK",
+        "salt-value-LEAK",
+        TOKEN,
+    ];
     // Read as GitHub shows it: without Markdown's backslashes.
     let unescaped = |text: &str| text.replace('\\', "");
     for request in requests.iter().filter(|r| r.method != "GET") {

@@ -211,6 +211,18 @@ fn the_step_summary_is_redacted_before_it_is_escaped() {
         xml.replace(passing, &failing),
     )
     .unwrap();
+    // A variable the configuration lists as secret, in a failure message.
+    let xml = fs::read_to_string(dir.path().join("shard0.xml")).unwrap();
+    fs::write(
+        dir.path().join("shard0.xml"),
+        xml.replacen(r#"message="boom""#, r#"message="salt-value-LEAK boom""#, 1),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[models]\nsecret_env = [\"SIGNING_SALT\"]\n",
+    )
+    .unwrap();
     let mut args = vec!["triage", "--no-suggest"];
     args.extend(SHARDS);
     let summary = dir.path().join("summary.md");
@@ -218,6 +230,7 @@ fn the_step_summary_is_redacted_before_it_is_escaped() {
         .args(&args)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("SIGNING_SALT", "salt-value-LEAK")
         .output()
         .unwrap();
     assert_eq!(
@@ -229,6 +242,8 @@ fn the_step_summary_is_redacted_before_it_is_escaped() {
     let md = fs::read_to_string(&summary).unwrap();
     assert!(md.contains("test\\_\\[REDACTED\\]"), "{md}");
     assert!(!md.replace('\\', "").contains(&SECRET[4..]), "{md}");
+    assert!(md.replace('\\', "").contains("[REDACTED] boom"), "{md}");
+    assert!(!md.replace('\\', "").contains("salt-value"), "{md}");
 }
 
 #[test]

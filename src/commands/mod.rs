@@ -48,7 +48,19 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 fn config(global: &GlobalArgs) -> anyhow::Result<Config> {
     let mut config = Config::load(global.config.as_deref()).classified()?;
     config.apply_overrides(global.no_cache);
+    // Listed for the prompts, secret everywhere: GitHub-bound text too.
+    crate::triage::redact::configure_secret_names(&config.models.secret_env);
     Ok(config)
+}
+
+/// Reads the configuration for its secret variables alone (see
+/// [`config`]), for a command that may write for GitHub without reading it
+/// otherwise (`--no-triage`). A configuration it cannot read is left to
+/// the commands that need it.
+fn note_secret_names(global: &GlobalArgs) {
+    if let Err(e) = config(global) {
+        tracing::debug!("no secret variables from the configuration: {e:#}");
+    }
 }
 
 fn runtime(config: &Config) -> anyhow::Result<Runtime> {

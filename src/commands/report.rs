@@ -16,6 +16,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     if !args.no_triage && !args.no_classify {
         check_plugin_settings(global)?;
     }
+    super::note_secret_names(global);
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
     let read = read_inputs(&args.inputs)?;
     let (inputs, mut problems) = (read.inputs, read.problems);

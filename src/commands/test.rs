@@ -41,6 +41,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     if !args.no_triage {
         check_plugin_settings(global)?;
     }
+    super::note_secret_names(global);
     let root = args.suite.root.as_path();
     let state = root.join(".pitcrew");
     let history_path = state.join("timings.json");

@@ -153,11 +153,17 @@ impl Redactor {
     }
 
     /// [`Redactor::from_vars`] over this process's environment (variables
-    /// whose name or value is not Unicode are skipped).
+    /// whose name or value is not Unicode are skipped), with the names
+    /// [`configure_secret_names`] was given as secret too.
     pub fn from_env(secret_names: &[String]) -> Self {
         let vars = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
-        Self::from_vars(vars, secret_names)
+        let mut names = secret_names.to_vec();
+        let configured = CONFIGURED_NAMES
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        names.extend(configured.iter().cloned());
+        Self::from_vars(vars, &names)
     }
 
     /// Runs `render` with every untrusted text it escapes redacted first
@@ -196,6 +202,26 @@ impl Redactor {
             }
         }
         redact_shapes(text)
+    }
+}
+
+/// The variables the configuration lists as secret (`[models] secret_env`):
+/// every redactor this process builds from its environment treats them as
+/// secret, so that a value listed for the model's prompts does not reach
+/// GitHub (the comment, the check run, the step summary) either.
+static CONFIGURED_NAMES: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Adds `names` to the variables every [`Redactor::from_env`] treats as
+/// secret (see [`CONFIGURED_NAMES`]).
+pub fn configure_secret_names(names: &[String]) {
+    // A poisoned lock still holds the names added before the panic.
+    let mut configured = CONFIGURED_NAMES
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for name in names {
+        if !configured.contains(name) {
+            configured.push(name.clone());
+        }
     }
 }
 
