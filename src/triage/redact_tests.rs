@@ -244,22 +244,18 @@ fn redaction_is_idempotent() {
 }
 
 #[test]
-fn ten_megabytes_of_log_finish_in_linear_time() {
-    // Hostile-ish: long runs of almost-matches for every rule.
+fn ten_megabytes_of_hostile_log() {
+    // Long runs of almost-matches for every rule: a super-linear rule would
+    // not finish (its speed is measured in `benches/redact.rs`).
     let line = format!(
         "2024-01-01T00:00:00Z ##[error] password token secret eyJ.eyJ ghp_ AKIA -----BEGIN \
          https://host/path Authorization bearer x {GHP} aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
     );
     let text = line.repeat(10 * 1024 * 1024 / line.len() + 1);
     let redactor = Redactor::with_values(["not-present-secret"]);
-    let start = std::time::Instant::now();
     let out = redactor.redact(&text);
-    let elapsed = start.elapsed();
     assert!(!out.contains(GHP));
-    eprintln!("redacted {} bytes in {elapsed:?}", text.len());
-    // Generous on a shared machine (a debug build takes ~1-2 s here);
-    // a super-linear rule would take minutes.
-    assert!(elapsed.as_secs() < 60, "took {elapsed:?}");
+    assert_eq!(out.matches(REDACTED).count(), text.matches(GHP).count());
     let one_line = "x".repeat(10 * 1024 * 1024);
     assert_eq!(redact(&one_line).len(), one_line.len());
 }
