@@ -1059,8 +1059,8 @@ fn attempt(
             if case.outcome == Outcome::Skipped && not_run.contains(&names) {
                 *case = never_ran(
                     case.clone(),
-                    "the runner skipped it: a test it depends on failed (a setup \
-                     project, serial mode), or the run stopped early",
+                    "the runner skipped it without running it (a setup project or \
+                     an earlier test in serial mode failed, or the run stopped early)",
                 );
             }
         }

@@ -257,8 +257,10 @@ fn file_filter(file: &str) -> String {
 
 /// ` (?:a|b)(?: |$)`-style: each title path with `" › "` matching a space
 /// (or the `›` form), bounded by spaces or the end (tags follow titles).
-/// Playwright matches ` project file titles…`: a test named `[p] a › b`
-/// is `p`, then anything (the file), then its titles.
+/// Playwright matches `project file titles…` (1.65 filters each project's
+/// suite before it joins the root, so no root's empty title leads; a space
+/// may): a test named `[p] a › b` is `p` at the start, then anything (the
+/// file), then its titles, so that it runs in no other project.
 fn grep_pattern(tests: &[TestRef]) -> String {
     let titles = |name: &str| {
         name.split(" › ")
@@ -268,14 +270,14 @@ fn grep_pattern(tests: &[TestRef]) -> String {
     };
     let names = dedup(tests.iter().map(|t| match project_and_title(&t.name) {
         Some((project, title)) => format!(
-            "{} (?:.* )?{}|{}",
+            "^ ?{} (?:.* )?{}|(?:^| ){}",
             js_regex_escape(project),
             titles(title),
             titles(&t.name)
         ),
-        None => titles(&t.name),
+        None => format!("(?:^| ){}", titles(&t.name)),
     }));
-    format!("(?:^| )(?:{})(?: |$)", names.join("|"))
+    format!("(?:{})(?: |$)", names.join("|"))
 }
 
 #[cfg(test)]
@@ -394,14 +396,17 @@ mod tests {
         // `.*` is past the tests' small engine: Rust's reads this the same.
         let grep = regex::Regex::new(grep).unwrap();
         for title in [
+            "beta a.spec.ts group two",
             " beta a.spec.ts group two",
-            " beta sub/a.spec.ts group two @tag",
+            "beta sub/a.spec.ts group two @tag",
         ] {
             assert!(grep.is_match(title), "{title}");
         }
         for title in [
-            " alpha a.spec.ts group two",
-            " beta a.spec.ts group twofold",
+            "alpha a.spec.ts group two",
+            "beta a.spec.ts group twofold",
+            // Another project, whose describe is named like this project.
+            "alpha a.spec.ts beta group two",
         ] {
             assert!(!grep.is_match(title), "{title}");
         }
@@ -454,7 +459,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             grep,
-            r"(?:^| )(?:auth(?: › | )logs in \(fast\)|a\.b\? \[c\])(?: |$)"
+            r"(?:(?:^| )auth(?: › | )logs in \(fast\)|(?:^| )a\.b\? \[c\])(?: |$)"
         );
         // What Playwright matches: project, file, titles (and tags), spaced.
         for title in [
