@@ -13,7 +13,7 @@
 //! test no pattern was meant for is never lost.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -1054,9 +1054,12 @@ fn attempt(
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
         cases.extend(shard.runner.load_errors(&junit_path, shard.dir));
         let not_run = shard.runner.did_not_run(&junit_path);
-        for case in cases.iter_mut() {
-            let names = (case.classname.clone(), case.name.clone());
-            if case.outcome == Outcome::Skipped && not_run.contains(&names) {
+        let not_run: HashSet<(&str, &str)> = not_run
+            .iter()
+            .map(|(c, n)| (c.as_str(), n.as_str()))
+            .collect();
+        for case in cases.iter_mut().filter(|c| c.outcome == Outcome::Skipped) {
+            if not_run.contains(&(case.classname.as_str(), case.name.as_str())) {
                 *case = never_ran(
                     case.clone(),
                     "the runner skipped it without running it (a setup project or \
