@@ -13,10 +13,12 @@ use crate::suite::timings::Timings;
 use crate::triage::group::{self, Groups};
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
+    // Either reads the configuration, and with it its secret variables.
     if !args.no_triage && !args.no_classify {
         check_plugin_settings(global)?;
+    } else {
+        super::note_secret_names(global);
     }
-    super::note_secret_names(global);
     let plan = args.plan.as_deref().map(PlanFile::read).transpose()?;
     let read = read_inputs(&args.inputs)?;
     let (inputs, mut problems) = (read.inputs, read.problems);

@@ -627,14 +627,21 @@ fn leave_out_dependencies(cases: &mut Vec<TestCase>, selection: &Selection<'_>) 
     let selected = |case: &TestCase| {
         let named = junit::test_file(case).unwrap_or_else(|| case.classname.clone());
         let named = normalise(&named);
-        let tail = format!("/{}", named.trim_start_matches("./"));
         files
             .iter()
-            .any(|f| normalise(f) == named || f.ends_with(&tail))
+            .any(|f| normalise(f) == named || ends_in(f, &named))
     };
     cases.retain(|case| {
         matches!(case.outcome, Outcome::Failed | Outcome::Errored) || selected(case)
     });
+}
+
+/// Whether the planned `item` is the file a report names relative to some
+/// folder of its own (Playwright's `testDir`: `a.spec.ts` for
+/// `tests/a.spec.ts`).
+fn ends_in(item: &str, file: &str) -> bool {
+    item.strip_suffix(file.trim_start_matches("./"))
+        .is_some_and(|head| head.ends_with('/'))
 }
 
 /// Whether `case` is `test` (by its testcase names).
@@ -1361,8 +1368,7 @@ fn convert_go(json: &Path) -> Result<(PathBuf, Vec<String>), GoConvertError> {
 fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> {
     let set: BTreeSet<&str> = group.iter().map(String::as_str).collect();
     let under = |file: &str| -> Option<String> {
-        let tail = format!("/{}", file.trim_start_matches("./"));
-        let mut found = group.iter().filter(|item| item.ends_with(&tail));
+        let mut found = group.iter().filter(|item| ends_in(item, file));
         match (found.next(), found.next()) {
             (Some(item), None) => Some(item.clone()),
             _ => None,

@@ -548,9 +548,10 @@ static PRIVATE_KEY_CUT_BODY: LazyLock<Regex> =
 /// is looked for once per block, and once none is found, never again.
 fn redact_private_keys(text: Cow<'_, str>) -> Cow<'_, str> {
     let mut out = String::new();
-    let (mut copied, mut from) = (0, 0);
+    // Where the text not yet copied starts: after the last block.
+    let mut copied = 0;
     let mut ends_left = true;
-    while let Some(begin) = PRIVATE_KEY_BEGIN.find_at(&text, from) {
+    while let Some(begin) = PRIVATE_KEY_BEGIN.find_at(&text, copied) {
         let end = if ends_left {
             PRIVATE_KEY_END.find_at(&text, begin.end())
         } else {
@@ -566,7 +567,7 @@ fn redact_private_keys(text: Cow<'_, str>) -> Cow<'_, str> {
         };
         out.push_str(&text[copied..begin.start()]);
         out.push_str(REDACTED);
-        (copied, from) = (stop, stop);
+        copied = stop;
     }
     if copied == 0 {
         return text;
