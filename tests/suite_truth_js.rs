@@ -1142,7 +1142,9 @@ fn playwright_tests_a_failed_setup_kept_from_running_are_retried_not_skipped() {
             (
                 "tests/global.setup.js",
                 "const marker = require('path').join(__dirname, '..', 'setup-ran');\n\
+                 const broken = require('path').join(__dirname, '..', 'setup-broken');\n\
                  test('prepare', async () => {\n\
+                   if (require('fs').existsSync(broken)) throw new Error('setup broken');\n\
                    if (!require('fs').existsSync(marker)) {\n\
                      require('fs').writeFileSync(marker, '');\n\
                      throw new Error('setup failed once');\n\
@@ -1209,6 +1211,14 @@ fn playwright_tests_a_failed_setup_kept_from_running_are_retried_not_skipped() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(merged["shards"].as_array().map(Vec::len), Some(2));
     assert_eq!(summary(&merged), (7, 5, 0, 0), "{merged:#}");
+    // A setup failing in both shards is one failed test, keyed by its own
+    // file in the shard that ran it beside its dependents too.
+    fs::write(root.join("setup-broken"), "").unwrap();
+    let (out, merged) = pitcrew_test(root, &PLAYWRIGHT, &["--shards", "2", "--retries", "0"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 0, 5, 0), "{merged:#}");
+    let setup = test_named(&merged, "[setup] prepare");
+    assert_eq!(setup["key"]["file"], "tests/global.setup.js", "{merged:#}");
 }
 
 /// Left to pitcrew, a first run is one runner finding its own files with

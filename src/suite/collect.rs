@@ -27,6 +27,7 @@ use walkdir::WalkDir;
 use super::runners::go_args;
 use super::runners::{Runner, argv, nextest_listing_args};
 use crate::escape::control_chars;
+use crate::paths::relative;
 use crate::process::{RunError, Tails};
 
 /// Why the runner could not say what its tests are.
@@ -603,22 +604,6 @@ fn relative_lines(text: &str, root: &Path) -> Vec<String> {
         .filter(|l| !l.is_empty() && (l.starts_with('/') || Path::new(l).is_absolute()))
         .map(|l| relative(Path::new(l), root))
         .collect()
-}
-
-fn relative(path: &Path, root: &Path) -> String {
-    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
-    let relative = path
-        .strip_prefix(&root)
-        .or_else(|_| path.strip_prefix(&canonical_root))
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| {
-            path.canonicalize()
-                .ok()
-                .and_then(|p| p.strip_prefix(&canonical_root).ok().map(Path::to_path_buf))
-                .unwrap_or_else(|| path.to_path_buf())
-        });
-    relative.to_string_lossy().replace('\\', "/")
 }
 
 /// `vitest list --json` from `npx vitest [run] …`: `list` in place of the

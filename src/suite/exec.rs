@@ -1059,19 +1059,31 @@ fn attempt(
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
-        cases.extend(shard.runner.load_errors(&junit_path, shard.dir));
-        let not_run = shard.runner.did_not_run(&junit_path);
-        let not_run: HashSet<(&str, &str)> = not_run
+        let notes = shard.runner.reporter_notes(&junit_path, shard.dir);
+        cases.extend(notes.load_errors);
+        fn names((c, n): &(String, String)) -> (&str, &str) {
+            (c.as_str(), n.as_str())
+        }
+        let not_run: HashSet<(&str, &str)> = notes.not_run.iter().map(names).collect();
+        let failed_files: HashMap<(&str, &str), &str> = notes
+            .failed_files
             .iter()
-            .map(|(c, n)| (c.as_str(), n.as_str()))
+            .map(|(test, file)| (names(test), file.as_str()))
             .collect();
-        for case in cases.iter_mut().filter(|c| c.outcome == Outcome::Skipped) {
-            if not_run.contains(&(case.classname.as_str(), case.name.as_str())) {
-                *case = never_ran(
-                    case.clone(),
-                    "the runner skipped it without running it (a setup project or \
-                     an earlier test in serial mode failed, or the run stopped early)",
-                );
+        for case in &mut cases {
+            let key = (case.classname.as_str(), case.name.as_str());
+            match case.outcome {
+                Outcome::Skipped if not_run.contains(&key) => {
+                    *case = never_ran(
+                        case.clone(),
+                        "the runner skipped it without running it (a setup project or \
+                         an earlier test in serial mode failed, or the run stopped early)",
+                    );
+                }
+                Outcome::Failed | Outcome::Errored if case.file.is_none() => {
+                    case.file = failed_files.get(&key).map(|file| (*file).to_owned());
+                }
+                _ => {}
             }
         }
         if matches!(invocation.junit, JunitSource::ConvertGoJson) {

@@ -211,6 +211,25 @@ impl RunnerError {
     }
 }
 
+/// What a runner's own reporter adds to its JUnit report
+/// ([`Runner::reporter_notes`]).
+#[derive(Debug, Default)]
+pub struct ReporterNotes {
+    /// Test files the runner could not load, which its JUnit report leaves
+    /// out, as failed tests named by the file relative to the project.
+    pub load_errors: Vec<crate::suite::junit::TestCase>,
+    /// The (classname, name) of each test its report calls skipped that
+    /// the runner never ran: a test it depends on failed (Playwright's
+    /// setup projects, serial mode) or it stopped early
+    /// (`--max-failures`). Such a test is retried like a failure, never
+    /// counted as skipped.
+    pub not_run: Vec<(String, String)>,
+    /// The file, relative to the project, of each failed test (by
+    /// classname and name) whose report names none: a failed dependency
+    /// run beside a shard's own files is keyed by its own file.
+    pub failed_files: Vec<((String, String), String)>,
+}
+
 /// A test-runner adapter.
 pub trait Runner: Send + Sync {
     /// The adapter's name, as [`by_name`] knows it.
@@ -234,11 +253,10 @@ pub trait Runner: Send + Sync {
     fn build_failures(&self, _stderr_tail: &str) -> Option<Vec<crate::suite::junit::TestCase>> {
         None
     }
-    /// Test files the runner could not load, which its JUnit report (at
-    /// `junit`) leaves out, as failed tests named by the file relative to
-    /// `dir` (Playwright: see `playwright_errors.cjs`).
-    fn load_errors(&self, _junit: &Path, _dir: &Path) -> Vec<crate::suite::junit::TestCase> {
-        Vec::new()
+    /// What the runner's own reporter wrote beside its JUnit report (at
+    /// `junit`), read once (Playwright: see `playwright_errors.cjs`).
+    fn reporter_notes(&self, _junit: &Path, _dir: &Path) -> ReporterNotes {
+        ReporterNotes::default()
     }
     /// Whether the runner also runs tests outside the files it was given:
     /// the tests of the projects the selected ones depend on (Playwright's
@@ -246,13 +264,6 @@ pub trait Runner: Send + Sync {
     /// test folder.
     fn runs_dependencies(&self) -> bool {
         false
-    }
-    /// The (classname, name) of each test its report calls skipped that
-    /// the runner never ran: a test it depends on failed (Playwright's setup
-    /// projects, serial mode) or it stopped early (`--max-failures`). Such
-    /// a test is retried like a failure, never counted as skipped.
-    fn did_not_run(&self, _junit: &Path) -> Vec<(String, String)> {
-        Vec::new()
     }
     /// A JUnit report the runner's own configuration asks for, which the
     /// runner will not write under pitcrew (nextest's `junit.path` of the

@@ -25,17 +25,17 @@
 //! A test file that cannot be loaded is in no JUnit testcase, and Playwright
 //! then runs no test at all: a reporter of ours (`playwright_errors.cjs`)
 //! writes each such error, and the adapter makes it a failed test named by
-//! the file ([`Runner::load_errors`]). The same reporter names the tests
+//! the file ([`Runner::reporter_notes`]). The same reporter names the tests
 //! Playwright skipped without running them (a failed setup project or
 //! serial-mode test, `--max-failures`), which its JUnit calls skipped
-//! ([`Runner::did_not_run`]): they never ran, and are retried.
+//! ([`Runner::reporter_notes`]): they never ran, and are retried.
 
 use std::path::{Path, PathBuf};
 
 use super::{
-    Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    dedup, file_or_classname, file_scoped_id, files_and_pattern, finish, insert_before_terminator,
-    js_regex_escape, split_base, write_reporter,
+    Invocation, JunitSource, NameFilter, ReporterNotes, Runner, RunnerError, Selection, TestRef,
+    absolute_junit, dedup, file_or_classname, file_scoped_id, files_and_pattern, finish,
+    insert_before_terminator, js_regex_escape, split_base, write_reporter,
 };
 use crate::suite::junit::{Outcome, TestCase};
 
@@ -137,33 +137,40 @@ impl Runner for Playwright {
         finish(program, args, env, JunitSource::File(junit))
     }
 
-    /// Each file Playwright could not load, as one failed test named by
-    /// the file (relative to `dir`), with Playwright's message and code
-    /// frame.
-    fn load_errors(&self, junit: &Path, dir: &Path) -> Vec<TestCase> {
+    /// One read of what `playwright_errors.cjs` wrote: each file Playwright
+    /// could not load, as one failed test named by the file (relative to
+    /// `dir`), with Playwright's message and code frame; the tests it
+    /// skipped without running them; the files of the tests that failed.
+    fn reporter_notes(&self, junit: &Path, dir: &Path) -> ReporterNotes {
+        let mut notes = ReporterNotes::default();
         let Ok(text) = std::fs::read_to_string(errors_path(junit)) else {
-            return Vec::new();
+            return notes;
         };
-        text.lines()
-            .filter_map(|line| serde_json::from_str::<LoadError>(line).ok())
-            .map(|error| load_error_case(error, dir))
-            .collect()
+        let lines = text.lines().filter_map(|line| {
+            super::events::from_json_mending::<ErrorsLine>(line.as_bytes()).ok()
+        });
+        for line in lines {
+            match line {
+                ErrorsLine::NotRun { not_run } => {
+                    notes.not_run.push((not_run.classname, not_run.name));
+                }
+                ErrorsLine::Failed { failed } => {
+                    if let Some(file) = failed.file {
+                        let file = crate::paths::relative(Path::new(&file), dir);
+                        notes
+                            .failed_files
+                            .push(((failed.classname, failed.name), file));
+                    }
+                }
+                ErrorsLine::LoadError(error) => notes.load_errors.push(load_error_case(error, dir)),
+            }
+        }
+        notes
     }
 
     /// A project's `dependencies` run before it, whatever files are given.
     fn runs_dependencies(&self) -> bool {
         true
-    }
-
-    /// The tests the errors reporter found skipped without having run.
-    fn did_not_run(&self, junit: &Path) -> Vec<(String, String)> {
-        let Ok(text) = std::fs::read_to_string(errors_path(junit)) else {
-            return Vec::new();
-        };
-        text.lines()
-            .filter_map(|line| serde_json::from_str::<NotRunLine>(line).ok())
-            .map(|line| (line.not_run.classname, line.not_run.name))
-            .collect()
     }
 
     /// `file::describe › test`.
@@ -203,6 +210,20 @@ fn errors_path(junit: &Path) -> PathBuf {
 
 /// One line of `playwright_errors.cjs`.
 #[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ErrorsLine {
+    /// A test it skipped without running it.
+    NotRun {
+        #[serde(rename = "notRun")]
+        not_run: Named,
+    },
+    /// A test that failed, with its file.
+    Failed { failed: Named },
+    /// A file it could not load.
+    LoadError(LoadError),
+}
+
+#[derive(serde::Deserialize)]
 struct LoadError {
     file: String,
     line: Option<u32>,
@@ -212,27 +233,17 @@ struct LoadError {
     details: String,
 }
 
-/// A line of `playwright_errors.cjs` naming a test it never ran.
+/// A test as Playwright's JUnit names it, and its absolute file (for a
+/// failed one).
 #[derive(serde::Deserialize)]
-struct NotRunLine {
-    #[serde(rename = "notRun")]
-    not_run: NotRun,
-}
-
-#[derive(serde::Deserialize)]
-struct NotRun {
+struct Named {
     classname: String,
     name: String,
+    file: Option<String>,
 }
 
 fn load_error_case(error: LoadError, dir: &Path) -> TestCase {
-    let path = Path::new(&error.file);
-    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let file = path
-        .strip_prefix(&dir)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/");
+    let file = crate::paths::relative(Path::new(&error.file), dir);
     let message = error.message.lines().next().unwrap_or_default().trim();
     let details = crate::escape::strip_ansi(&error.details).into_owned();
     TestCase {
@@ -348,7 +359,7 @@ mod tests {
             "details": "\u{1b}[31m> 2 |\u{1b}[39m test(",
         });
         std::fs::write(errors_path(&junit), format!("{line}\nnot json\n")).unwrap();
-        let cases = runner().load_errors(&junit, dir.path());
+        let cases = runner().reporter_notes(&junit, dir.path()).load_errors;
         assert_eq!(cases.len(), 1);
         let case = &cases[0];
         assert_eq!(case.file.as_deref(), Some("tests/b.spec.js"));
@@ -365,11 +376,8 @@ mod tests {
         assert_eq!(case.details.as_deref(), Some("> 2 | test("));
         assert_eq!(case.failure_type.as_deref(), Some(LOAD_ERROR));
         // No errors file (an older run, a runner that never started): none.
-        assert!(
-            runner()
-                .load_errors(&dir.path().join("x.xml"), dir.path())
-                .is_empty()
-        );
+        let none = runner().reporter_notes(&dir.path().join("x.xml"), dir.path());
+        assert!(none.load_errors.is_empty() && none.not_run.is_empty());
     }
 
     #[test]
@@ -418,26 +426,38 @@ mod tests {
     }
 
     #[test]
-    fn tests_the_reporter_saw_skipped_unrun_are_named() {
+    fn tests_the_reporter_saw_skipped_unrun_or_failed_are_named() {
         let dir = tempfile::tempdir().unwrap();
         let junit = dir.path().join("j.xml");
+        let setup = dir.path().join("e2e/global.setup.js");
+        let failed = serde_json::json!({"failed": {
+            "classname": "global.setup.js", "name": "[setup] prepare", "file": setup,
+        }});
         let lines = [
-            r#"{"notRun": {"classname": "a.spec.js", "name": "[alpha] one"}}"#,
-            r#"{"file": "/x/b.spec.js", "line": 1, "message": "m"}"#,
-            "not json",
+            r#"{"notRun": {"classname": "a.spec.js", "name": "[alpha] one"}}"#.to_owned(),
+            r#"{"file": "/x/b.spec.js", "line": 1, "message": "m"}"#.to_owned(),
+            failed.to_string(),
+            // A title cut inside a surrogate pair is still read.
+            r#"{"notRun": {"classname": "a.spec.js", "name": "cut \ud83d"}}"#.to_owned(),
+            "not json".to_owned(),
         ];
         std::fs::write(errors_path(&junit), lines.join("\n")).unwrap();
+        let notes = runner().reporter_notes(&junit, dir.path());
         assert_eq!(
-            runner().did_not_run(&junit),
-            vec![("a.spec.js".to_owned(), "[alpha] one".to_owned())]
+            notes.not_run,
+            [("a.spec.js", "[alpha] one"), ("a.spec.js", "cut \u{fffd}")]
+                .map(|(c, n)| (c.to_owned(), n.to_owned()))
+        );
+        // The failed test's file, relative to the project.
+        assert_eq!(
+            notes.failed_files,
+            [(
+                ("global.setup.js".to_owned(), "[setup] prepare".to_owned()),
+                "e2e/global.setup.js".to_owned()
+            )]
         );
         // The load error is still read, and is no test that did not run.
-        assert_eq!(runner().load_errors(&junit, dir.path()).len(), 1);
-        assert!(
-            runner()
-                .did_not_run(&dir.path().join("none.xml"))
-                .is_empty()
-        );
+        assert_eq!(notes.load_errors.len(), 1);
     }
 
     #[test]

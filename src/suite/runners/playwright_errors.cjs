@@ -12,6 +12,12 @@
 // that never ran must not pass as skipped. A test skipped on purpose
 // (`test.skip`, `fixme`, also at run time) expects to be skipped; these
 // expected to run.
+//
+// And each test that failed is one line `{"failed": {"classname", "name",
+// "file"}}` with its file: Playwright's JUnit names a test by its path
+// relative to the project's `testDir`, which says nothing of the folder,
+// and a failed setup project that ran in a shard beside its dependents
+// must be keyed by its own file, as in the shard that planned it.
 const fs = require('node:fs');
 
 const DETAILS_MAX = 64 * 1024;
@@ -23,6 +29,14 @@ function cut(text, max) {
   if (text.length <= max) return text;
   const last = text.charCodeAt(max - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+// A test as Playwright's JUnit names it: the file suite's title (root,
+// project, file, then describes and the test).
+function junitNames(test) {
+  const path = test.titlePath();
+  const project = path[1] && process.env.PLAYWRIGHT_JUNIT_INCLUDE_PROJECT_IN_TEST_NAME ? `[${path[1]}] ` : '';
+  return { classname: path[2] ?? '', name: project + path.slice(3).join(' \u203a ') };
 }
 
 class PitcrewPlaywrightErrors {
@@ -43,13 +57,13 @@ class PitcrewPlaywrightErrors {
     if (!this.out || !this.suite) return;
     const lines = [];
     for (const test of this.suite.allTests()) {
-      if (test.outcome() !== 'skipped' || test.expectedStatus === 'skipped') continue;
-      // As Playwright's JUnit names it: the file suite's title (root,
-      // project, file, then describes and the test).
-      const path = test.titlePath();
-      const project = path[1] && process.env.PLAYWRIGHT_JUNIT_INCLUDE_PROJECT_IN_TEST_NAME ? `[${path[1]}] ` : '';
-      const notRun = { classname: path[2] ?? '', name: project + path.slice(3).join(' \u203a ') };
-      lines.push(JSON.stringify({ notRun }) + '\n');
+      const outcome = test.outcome();
+      if (outcome === 'skipped' && test.expectedStatus !== 'skipped') {
+        lines.push(JSON.stringify({ notRun: junitNames(test) }) + '\n');
+      } else if (outcome === 'unexpected' || outcome === 'flaky') {
+        const failed = { ...junitNames(test), file: test.location.file };
+        lines.push(JSON.stringify({ failed }) + '\n');
+      }
     }
     if (lines.length) fs.appendFileSync(this.out, lines.join(''));
   }
