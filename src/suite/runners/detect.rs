@@ -60,7 +60,12 @@ pub(super) fn locate(base: &[String]) -> Option<Found> {
                 i = skip_options(base, i + 2, &["-p", "--package", "-c", "--call", "-w"]);
                 i = skip_double_dash(base, i);
             }
-            "yarn" | "pnpm" | "bun" => {
+            // `corepack yarn[@4.1.0] …`: the package manager it pins.
+            "corepack" => match next(base, i).map(program_name).as_deref() {
+                Some("yarn" | "yarnpkg" | "pnpm" | "pnpx" | "npm" | "npx") => i += 1,
+                _ => return None,
+            },
+            "yarn" | "yarnpkg" | "pnpm" | "bun" => {
                 i = skip_options(base, i + 1, &["--cwd", "-C", "--dir", "--filter", "-F"]);
                 match base.get(i).map(String::as_str) {
                     // `bun test` is bun's own runner, not one of ours.
@@ -417,6 +422,10 @@ mod tests {
             (&["pnpm", "exec", "jest"], Kind::Jest),
             (&["pnpm", "--filter", "web", "exec", "jest"], Kind::Jest),
             (&["bunx", "jest"], Kind::Jest),
+            (&["corepack", "yarn", "jest"], Kind::Jest),
+            (&["corepack", "yarn@4.1.0", "run", "jest"], Kind::Jest),
+            (&["corepack", "pnpm", "exec", "vitest", "run"], Kind::Vitest),
+            (&["corepack", "npx", "playwright", "test"], Kind::Playwright),
             (&["npm", "exec", "--", "jest"], Kind::Jest),
             (&["npm", "x", "jest"], Kind::Jest),
             (&["node_modules/.bin/jest"], Kind::Jest),
@@ -509,6 +518,9 @@ mod tests {
             &["npm", "run", "test"],
             &["yarn", "test"],
             &["pnpm", "test"],
+            &["corepack", "yarn", "test"],
+            &["corepack", "enable"],
+            &["corepack"],
             &["bun", "test"],
             &["make", "test"],
             &["go", "build"],
