@@ -1,7 +1,8 @@
 //! Rejecting an edit before anything runs, with the reason:
 //! - outside the repository: an absolute path, a `..`, the `.git`
-//!   directory, or a path that symlinks lead out of the root (resolved on
-//!   the real tree);
+//!   directory (in any case), or a path through a symlink (checked on the
+//!   real tree): a link may point out of the root, at the repository's own
+//!   `.git`, or at the working tree from inside a copy made to verify in;
 //! - unrelated to the failure: only the failing tests' files, the files in
 //!   their stacks and the files the change under test touched may change;
 //! - weakening a test: in a test file, an assertion removed (deleted or
@@ -24,6 +25,8 @@ use super::edit::Edit;
 pub enum Rejection {
     #[error("{file}: outside the repository ({why})")]
     Outside { file: String, why: &'static str },
+    #[error("{file}: private ({why}): never read for a model, never edited")]
+    Private { file: String, why: &'static str },
     #[error(
         "{file}: not related to the failure (only the failing tests' files, the files in their stacks and the files the change touched may change)"
     )]
@@ -88,11 +91,14 @@ impl Scope {
                 file: edit.file.clone(),
                 why,
             })?;
-            if leads_out(&self.root, &file) {
+            if passes_a_symlink(&self.root, &file) {
                 return Err(Rejection::Outside {
                     file,
-                    why: "a symlink leads out of it",
+                    why: "a symlink on its path",
                 });
+            }
+            if let Some(why) = private(&self.root, &file) {
+                return Err(Rejection::Private { file, why });
             }
             if !self.allowed.contains(&file) {
                 return Err(Rejection::Unrelated { file });
@@ -119,7 +125,8 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
         match component {
             Component::Normal(part) => {
                 let part = part.to_str().ok_or("not UTF-8")?;
-                if part == ".git" {
+                // `.GIT` is the same folder on a case-insensitive disk.
+                if part.eq_ignore_ascii_case(".git") {
                     return Err("inside .git");
                 }
                 parts.push(part);
@@ -144,7 +151,7 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
 
 /// `file` as a clean path relative to `root` when it names a regular file
 /// inside it: an absolute path only when it resolves under `root`, no `..`,
-/// not in `.git`, and no symlink leading out (`root` must be canonical). A
+/// not in `.git`, and no symlink on its path (`root` must be canonical). A
 /// report's paths are the tests' own words, so a report may name
 /// `/proc/self/environ` or `../.env`: what is sent to a model is read only
 /// through this.
@@ -161,7 +168,7 @@ pub fn inside(root: &Path, file: &str) -> Option<String> {
         file
     };
     let file = normalise(file).ok()?;
-    if leads_out(root, &file) {
+    if passes_a_symlink(root, &file) || private(root, &file).is_some() {
         return None;
     }
     // A FIFO or a device would block or never end a read.
@@ -171,22 +178,80 @@ pub fn inside(root: &Path, file: &str) -> Option<String> {
         .map(|_| file)
 }
 
-/// Whether `file` under `root` resolves, through symlinks, to a place
-/// outside `root` (the deepest existing ancestor is resolved when the file
-/// does not exist yet). `root` is canonical.
-fn leads_out(root: &Path, file: &str) -> bool {
-    let mut path = root.join(file);
-    loop {
-        match path.canonicalize() {
-            Ok(real) => return !real.starts_with(root),
-            Err(_) => match path.parent() {
-                Some(parent) if parent.starts_with(root) && parent != root => {
-                    path = parent.to_path_buf()
-                }
-                _ => return false,
-            },
+/// Why `file` (normalised, under the canonical `root`) holds what never
+/// leaves the machine, if it does: a credentials file by its name
+/// (`.env`, `.npmrc`, keys, `.ssh/`…), or a file git ignores (local
+/// settings, build output). A report may name any file as a test's or a
+/// frame's, and a model may edit any file it names.
+pub(crate) fn private(root: &Path, file: &str) -> Option<&'static str> {
+    const FILES: &[&str] = &[
+        ".env",
+        ".npmrc",
+        ".yarnrc.yml",
+        ".pypirc",
+        ".netrc",
+        "_netrc",
+        ".git-credentials",
+        ".htpasswd",
+        ".pgpass",
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+    ];
+    const EXTENSIONS: &[&str] = &[
+        ".pem",
+        ".key",
+        ".p12",
+        ".pfx",
+        ".jks",
+        ".keystore",
+        ".kdbx",
+        ".ppk",
+        ".asc",
+        ".gpg",
+    ];
+    const FOLDERS: &[&str] = &[".ssh", ".aws", ".gnupg", ".docker", ".kube", ".azure"];
+    let lower = file.to_ascii_lowercase();
+    let (folders, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let credentials = FILES.contains(&name)
+        || name.starts_with(".env.")
+        || EXTENSIONS.iter().any(|ext| name.ends_with(ext))
+        || folders.split('/').any(|f| FOLDERS.contains(&f));
+    if credentials {
+        return Some("a credentials file");
+    }
+    // `git check-ignore` exits 0 for an ignored path, 1 for one that is
+    // not, 128 outside a repository (then nothing is known to be ignored).
+    let ignored = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["check-ignore", "-q", "--", file])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    ignored.then_some("ignored by git")
+}
+
+/// Whether any part of `file`'s path under `root` (`root` excluded, which
+/// is canonical) is a symlink. One that resolves inside the root is refused
+/// too: it may name the repository's `.git` (`g -> .git`, then `g/config`),
+/// and in a copy made to verify in, an absolute link still points at the
+/// working tree, so a write there lands in the user's files.
+pub(crate) fn passes_a_symlink(root: &Path, file: &str) -> bool {
+    let mut path = root.to_path_buf();
+    for part in file.split('/') {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => return true,
+            Ok(_) => {}
+            // What does not exist yet is no link.
+            Err(_) => return false,
         }
     }
+    false
 }
 
 /// Whether `file` is named like a test file (in a test directory, or a

@@ -260,6 +260,13 @@ impl<'a> Verifier<'a> {
 
     fn write_all(&self, files: &BTreeMap<String, String>) -> Result<(), String> {
         for (file, text) in files {
+            // The tests ran in the copy before this write, and may have left
+            // a link on the way (to the working tree): never written through.
+            if super::reject::passes_a_symlink(self.sandbox.root(), file) {
+                return Err(format!(
+                    "cannot write {file} in the copy: a symlink on its path"
+                ));
+            }
             std::fs::write(self.sandbox.root().join(file), text)
                 .map_err(|e| format!("cannot write {file} in the copy: {e}"))?;
         }

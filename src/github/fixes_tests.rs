@@ -62,6 +62,18 @@ fn an_edit_is_located_only_when_its_text_occurs_once_inside_the_tree() {
         "outside the tree"
     );
     assert_eq!(locate(root, &edit("/etc/passwd", "root", "")), None);
+    // Nothing through a symlink (out of the tree, or to its own `.git`),
+    // nothing in `.git`: what is located is quoted on the pull request.
+    std::fs::create_dir(root.join(".git")).unwrap();
+    std::fs::write(root.join(".git/config"), "[core]\n\tbare = false\n").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/", root.join("sysroot")).unwrap();
+        std::os::unix::fs::symlink(root.join(".git"), root.join("g")).unwrap();
+        assert_eq!(locate(root, &edit("sysroot/etc/passwd", "root", "")), None);
+        assert_eq!(locate(root, &edit("g/config", "bare", "")), None);
+    }
+    assert_eq!(locate(root, &edit(".git/config", "bare", "")), None);
 }
 
 #[test]

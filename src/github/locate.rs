@@ -1,7 +1,7 @@
 //! Where a search/replace edit applies in the checkout, in whole lines:
 //! what a review suggestion replaces (`first..=last`) and puts there.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use super::fixes::Edit;
 
@@ -29,13 +29,14 @@ pub fn locate(root: &Path, edit: &Edit) -> Option<(u64, u64)> {
 /// As [`locate`], with the lines before and after the edit. A SEARCH text
 /// that starts or ends inside a line takes the rest of that line along.
 pub fn located(root: &Path, edit: &Edit) -> Option<Located> {
-    let relative = Path::new(&edit.file);
-    let inside = relative
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if !inside || edit.search.trim().is_empty() {
+    if edit.search.trim().is_empty() {
         return None;
     }
+    // The edit's path is a model's words, from a triage document: read only
+    // a regular file of the checkout, through no symlink and not in `.git`
+    // (what is read is quoted on the pull request).
+    let root = root.canonicalize().ok()?;
+    let relative = crate::fix::reject::inside(&root, &edit.file)?;
     let text = std::fs::read_to_string(root.join(relative)).ok()?;
     let text = text.replace("\r\n", "\n");
     let search = edit.search.replace("\r\n", "\n");
