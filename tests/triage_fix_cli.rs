@@ -118,7 +118,12 @@ fn triage_of(
         args.push("--");
         args.extend(command);
     }
-    let out = pitcrew(&args, dir);
+    // A developer's machine: in CI a recorded command is not run.
+    let out = common::cli::command(dir)
+        .args(&args)
+        .env_remove("CI")
+        .output()
+        .expect("pitcrew runs");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -302,6 +307,38 @@ fn a_shard_result_tells_triage_how_to_re_run_the_tests() {
     let json = triage_of(root, &scripted_server(), "shard-1.json", &[], &[]);
     assert_eq!(
         json["groups"][0]["suggestions"][0]["status"], "verified",
+        "{json:#}"
+    );
+    // In CI a results file may be another job's (a fork's artifact): what
+    // it records is named, never run, and the fixes stay unverified.
+    let server = scripted_server();
+    let base = server.base();
+    let out = common::cli::command(root)
+        .args([
+            "triage",
+            "shard-1.json",
+            "--format",
+            "json",
+            "--model-url",
+            &base,
+        ])
+        .args(["--model", "fixer:7b", "--fix", "4", "--base", "HEAD~1"])
+        .env("CI", "true")
+        .output()
+        .expect("pitcrew runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("in CI the test command recorded with the results (python3 -m pytest"),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("triage prints JSON");
+    let suggestion = &json["groups"][0]["suggestions"][0];
+    assert_eq!(suggestion["status"], "unverified", "{json:#}");
+    assert!(
+        suggestion["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("no test command")),
         "{json:#}"
     );
 }

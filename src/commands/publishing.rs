@@ -37,7 +37,7 @@ pub fn target(args: &GithubArgs) -> anyhow::Result<Option<Target>> {
     }
     super::budget(args.budget_usd)?;
     let token = crate::github::client::token(None);
-    let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
+    let actions = crate::github::context::in_actions();
     let wanted = args.github || (actions && token.is_some());
     if !wanted {
         return Ok(None);

@@ -89,6 +89,20 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
         let root = std::env::current_dir().context("the current directory")?;
         let (command, runner) = match args.command.is_empty() {
             false => (args.command.clone(), None),
+            // A results file there may come from another job (a fork's
+            // artifact): what it records is never run, only named.
+            true if crate::github::context::in_ci() => {
+                if let (command, _) = recorded_command(&args.inputs)
+                    && !command.is_empty()
+                {
+                    tracing::warn!(
+                        "in CI the test command recorded with the results ({}) is not run: \
+                         a results file may come from another job; give the command after `--`",
+                        crate::escape::control_chars(&command.join(" "))
+                    );
+                }
+                (Vec::new(), None)
+            }
             true => recorded_command(&args.inputs),
         };
         let run = FixRun {
@@ -118,17 +132,15 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
             &mut std::io::stderr(),
         );
     }
-    let text = match args.format {
-        ReportFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&triage)?;
-            json.push('\n');
-            json
-        }
-        ReportFormat::Terminal => document::terminal(&triage, &groups),
-        ReportFormat::Markdown => document::markdown(&triage, &groups),
+    let render = || -> anyhow::Result<String> {
+        Ok(match args.format {
+            ReportFormat::Json => serde_json::to_string_pretty(&triage)? + "\n",
+            ReportFormat::Terminal => document::terminal(&triage, &groups),
+            ReportFormat::Markdown => document::markdown(&triage, &groups),
+        })
     };
     if let Some(path) = &args.output {
-        write_atomic(path, text.as_bytes())?;
+        write_atomic(path, render()?.as_bytes())?;
     }
     // In GitHub Actions: the Markdown in the step summary (redacted before
     // it is escaped, as it leaves the machine), and the outputs.
@@ -144,12 +156,15 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     )
     .context("writing the step summary and $GITHUB_OUTPUT")?;
     if args.output.is_none() {
-        // In GitHub Actions nothing a test or a model wrote may read as
-        // a workflow command.
-        let text = if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
-            crate::github::workflow_commands::guarded(&text)
+        // In GitHub Actions standard output is the job's log, which leaves
+        // the machine: redacted like the step summary, and nothing a test
+        // or a model wrote may read as a workflow command.
+        let text = if crate::github::context::in_actions() {
+            let redactor = Redactor::from_env(&config.models.secret_env);
+            let text = redactor.redacting(render)?;
+            crate::github::workflow_commands::guarded(&redactor.redact(&text))
         } else {
-            text
+            render()?
         };
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;

@@ -15,6 +15,18 @@ use serde_json::Value;
 use crate::error::{ErrorKind, HasKind};
 
 /// GitHub.com's defaults, used when the runner does not say otherwise.
+/// Whether this process runs in a GitHub Actions job: its standard output
+/// and error are the job's log, which leaves the machine.
+pub fn in_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true")
+}
+
+/// Whether this process runs in CI (GitHub Actions, or any system that
+/// sets `CI`, as most do): files there may come from other jobs.
+pub fn in_ci() -> bool {
+    in_actions() || std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
 const DEFAULT_API_URL: &str = "https://api.github.com";
 const DEFAULT_SERVER_URL: &str = "https://github.com";
 

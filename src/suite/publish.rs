@@ -209,7 +209,7 @@ pub fn publish(
     let redactor = Redactor::from_env(&[]);
     let md = redactor
         .redacted_markdown(|| render::markdown(merged, groups) + &super::phases::markdown(phases));
-    let actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
+    let actions = crate::github::context::in_actions();
     if let Some(path) = markdown {
         write_atomic(path, md.as_bytes())?;
     }
@@ -255,7 +255,11 @@ pub fn publish(
         Format::Json => {
             let mut json = serde_json::to_string_pretty(&super::phases::json(merged, phases)?)?;
             json.push('\n');
-            json
+            // In Actions the job's log; redacted inside its strings.
+            match actions {
+                true => redactor.redact(&json).into_owned(),
+                false => json,
+            }
         }
     };
     // In GitHub Actions, nothing a test wrote can be read as a workflow
