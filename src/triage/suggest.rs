@@ -96,8 +96,8 @@ pub const MODEL_TOKEN_VAR: &str = "PITCREW_MODEL_TOKEN";
 
 /// `endpoint` with the token in the variable `var`, when it is set.
 fn with_token_from(endpoint: Endpoint, var: Option<&str>) -> Result<Endpoint, EndpointError> {
-    match var.and_then(Token::from_env) {
-        Some(token) => endpoint.with_token(token),
+    match var.and_then(|var| Some((var, Token::from_env(var)?))) {
+        Some((var, token)) => endpoint.with_token_of(var, token),
         None => Ok(endpoint),
     }
 }

@@ -7,6 +7,9 @@ use reqwest::Url;
 
 /// The GitHub Models inference API (the workflow needs `permissions: models: read`).
 pub const GITHUB_MODELS_URL: &str = "https://models.github.ai/inference";
+/// The hosts a GitHub token may be sent to: GitHub Models' (and its
+/// earlier address).
+const GITHUB_MODELS_HOSTS: &[&str] = &["models.github.ai", "models.inference.ai.azure.com"];
 /// Where GitHub Models' token comes from.
 pub const GITHUB_TOKEN_VAR: &str = "GITHUB_TOKEN";
 /// A local Ollama server's OpenAI-compatible API.
@@ -62,6 +65,14 @@ pub enum EndpointError {
         "model endpoint `{name}`: refusing to send a token over plain http to `{host}`; use https (plain http only to loopback)"
     )]
     TokenOverHttp { name: String, host: String },
+    #[error(
+        "model endpoint `{name}`: refusing to send `{var}` (a GitHub token) to `{host}`; it goes to GitHub Models only"
+    )]
+    GithubTokenElsewhere {
+        name: String,
+        var: String,
+        host: String,
+    },
     #[error("unknown model endpoint preset `{0}` (known: github-models, ollama)")]
     UnknownPreset(String),
 }
@@ -117,6 +128,29 @@ impl Endpoint {
         }
         self.token = Some(token);
         Ok(self)
+    }
+
+    /// Sends the token read from the variable `var` to this endpoint, as
+    /// [`Endpoint::with_token`] does; a GitHub token (`GITHUB_TOKEN`,
+    /// `GH_TOKEN`, `GITHUB_…`) only to GitHub Models or loopback: it can
+    /// write to the repository, and a `pitcrew.toml` names where it goes.
+    pub fn with_token_of(self, var: &str, token: Token) -> Result<Self, EndpointError> {
+        let github = ["GITHUB_", "GH_"]
+            .iter()
+            .any(|prefix| var.to_ascii_uppercase().starts_with(prefix));
+        let host = self
+            .base
+            .host_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if github && !self.is_loopback() && !GITHUB_MODELS_HOSTS.contains(&host.as_str()) {
+            return Err(EndpointError::GithubTokenElsewhere {
+                name: self.name,
+                var: var.to_owned(),
+                host,
+            });
+        }
+        self.with_token(token)
     }
 
     /// The same endpoint under another name (a preset configured twice, or
@@ -269,6 +303,37 @@ mod tests {
                 "{ok}"
             );
         }
+    }
+
+    #[test]
+    fn a_github_token_goes_to_github_models_only() {
+        let token = || Token::new("ghs_secret").unwrap();
+        for var in ["GITHUB_TOKEN", "GH_TOKEN", "github_pat"] {
+            let elsewhere = Endpoint::new("e", "https://attacker.example/v1").unwrap();
+            let refused = elsewhere
+                .with_token_of(var, token())
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                refused,
+                format!(
+                    "model endpoint `e`: refusing to send `{var}` (a GitHub token) to `attacker.example`; it goes to GitHub Models only"
+                )
+            );
+        }
+        for ok in [
+            "https://models.github.ai/inference",
+            "http://127.0.0.1:9/v1",
+        ] {
+            let endpoint = Endpoint::new("e", ok).unwrap();
+            assert!(
+                endpoint.with_token_of("GITHUB_TOKEN", token()).is_ok(),
+                "{ok}"
+            );
+        }
+        // Another variable goes where the configuration says.
+        let other = Endpoint::new("e", "https://api.example/v1").unwrap();
+        assert!(other.with_token_of("OPENAI_API_KEY", token()).is_ok());
     }
 
     #[test]
