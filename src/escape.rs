@@ -162,13 +162,29 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// Makes untrusted text inert inline in Markdown (a PR comment, a step
 /// summary): control characters escaped, Markdown and HTML punctuation
-/// backslash-escaped, `@mentions` broken so nobody is pinged, and the text
-/// kept to one line.
+/// backslash-escaped, `@mentions` broken so nobody is pinged, URLs kept
+/// from becoming links (GitHub links a bare `https://…` or `www.…`), and
+/// the text kept to one line.
 pub fn markdown_inline(text: &str) -> String {
     // control_chars scrubs.
     let text = control_chars(text);
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
+        // An escaped `:` of `://` or `.` of `www.` ends the autolink.
+        let autolink = match c {
+            ':' => text[at + 1..].starts_with("//"),
+            '.' => out
+                .as_bytes()
+                .rchunks(3)
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case(b"www")),
+            _ => false,
+        };
+        if autolink {
+            out.push('\\');
+            out.push(c);
+            continue;
+        }
         match c {
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '!'
             | '|' | '<' | '>' | '~' | '&' => {
@@ -180,6 +196,15 @@ pub fn markdown_inline(text: &str) -> String {
         }
     }
     out
+}
+
+/// Makes untrusted text inert inside an HTML block of Markdown (the line
+/// `<details><summary>…</summary>`), where Markdown is not read and a
+/// backslash escapes nothing: HTML's special characters become entities,
+/// control characters are escaped, and `@mentions` are broken.
+pub fn html_inline(text: &str) -> String {
+    let text = control_chars(text);
+    crate::xml::escape_text(&text).replace('@', "@\u{200b}")
 }
 
 /// A fenced code block that the text can't close, whatever backticks it
@@ -206,6 +231,23 @@ pub fn markdown_code_block(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_in_text_are_no_links() {
+        assert_eq!(
+            markdown_inline("see https://evil.example/login or WWW.evil.example"),
+            r"see https\://evil.example/login or WWW\.evil.example"
+        );
+        assert_eq!(markdown_inline("a.b: c ww. éw."), "a.b: c ww. éw.");
+    }
+
+    #[test]
+    fn html_in_a_summary_is_text() {
+        assert_eq!(
+            html_inline("<img src=x onerror='a'> & \"@team\"\n**b**"),
+            "&lt;img src=x onerror=&apos;a&apos;&gt; &amp; &quot;@\u{200b}team&quot;\\n**b**"
+        );
+    }
 
     #[test]
     fn a_code_block_shows_direction_overrides_instead_of_obeying_them() {

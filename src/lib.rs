@@ -4,7 +4,7 @@
 //! Dependencies point one way: [`cli`] and [`commands`] → domain modules
 //! ([`pipeline`], [`suite`], [`training`], [`triage`], [`config`]) →
 //! [`host`], the WebAssembly runtime, with the infrastructure ([`error`],
-//! [`escape`], [`hash`], [`paths`], [`time`], [`process`], [`process_group`],
+//! [`escape`], [`xml`], [`hash`], [`paths`], [`time`], [`process`], [`process_group`],
 //! [`output`]) below all of them. Plugins know only the WIT contract in
 //! `wit/`.
 
@@ -27,5 +27,6 @@ pub mod suite;
 pub mod time;
 pub mod training;
 pub mod triage;
+pub mod xml;
 
 pub use error::InputError;

@@ -26,8 +26,12 @@ fn main() -> ExitCode {
             // A closed pipe (`| head`) is the reader saying "enough": no
             // message (exit_code makes it 0).
             if !is_broken_pipe(&err) {
-                // One line: the chain joined, as ripgrep and cargo do.
-                eprintln!("error: {err:#}");
+                // One line: the chain joined, as ripgrep and cargo do. It may
+                // quote what a file or a plugin said (a config value, a file
+                // name): escaped, it can neither drive the terminal nor
+                // start a workflow command on a line of its own.
+                let message = format!("{err:#}");
+                eprintln!("error: {}", pitcrew::escape::control_chars(&message));
             }
             ExitCode::from(exit_code(&err))
         }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use super::fixes::{Fixes, Hunks, Posted};
-use crate::escape::{markdown_code_block, markdown_inline};
+use crate::escape::{html_inline, markdown_code_block, markdown_inline};
 use crate::suite::fold::{FinalOutcome, TestResult};
 use crate::suite::merge::Merged;
 use crate::suite::render;
@@ -213,8 +213,8 @@ fn failures(md: &mut String, report: &Report<'_>) {
         let _ = writeln!(
             md,
             "<details><summary><b>{}</b>: {}</summary>\n",
-            markdown_inline(&render::group_heading(group)),
-            markdown_inline(&group.why.join("; "))
+            html_inline(&render::group_heading(group)),
+            html_inline(&group.why.join("; "))
         );
         let _ = writeln!(md, "{}\n", markdown_code_block(&group.message()));
         for test in group.tests.iter().take(LISTED) {

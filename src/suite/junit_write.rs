@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use super::fold::{FinalOutcome, TestResult};
 use super::merge::Merged;
 use super::result::ShardError;
-use super::runners::xml::{escape_attr, escape_text};
+use crate::xml::{escape_attr, escape_text};
 
 pub fn junit(merged: &Merged) -> String {
     of_tests(&merged.tests)

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::error::exit;
-use crate::escape::{control_chars, markdown_code_block, markdown_inline};
+use crate::escape::{control_chars, html_inline, markdown_code_block, markdown_inline};
 use crate::host::Runtime;
 use crate::pipeline::schema::Sections;
 use crate::pipeline::{self, Check, Outcome, PipelineError, Slot, Status, plugins};
@@ -242,7 +242,7 @@ pub fn markdown(outcome: &Outcome) -> String {
         let _ = writeln!(
             out,
             "\n<details><summary>{}</summary>\n\n{}\n\n</details>",
-            markdown_inline(key),
+            html_inline(key),
             markdown_code_block(&pretty)
         );
     }

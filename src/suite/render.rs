@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::fold::{FinalOutcome, TestResult};
 use super::merge::Merged;
-use crate::escape::{control_chars, markdown_code_block, markdown_inline};
+use crate::escape::{control_chars, html_inline, markdown_code_block, markdown_inline};
 use crate::triage::group::{Group, Groups};
 
 /// GitHub drops a step summary larger than 1 MiB.
@@ -220,8 +220,9 @@ pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
         }
         let _ = writeln!(out);
     }
+    // They may quote input file names: escaped.
     for warning in &merged.warnings {
-        let _ = writeln!(out, "\n  ⚠ {warning}");
+        let _ = writeln!(out, "\n  ⚠ {}", control_chars(warning));
     }
     if !merged.problems.is_empty() {
         let _ = writeln!(
@@ -230,7 +231,7 @@ pub fn terminal(merged: &Merged, groups: &Groups<'_>) -> String {
             merged.problems.len()
         );
         for problem in &merged.problems {
-            let _ = writeln!(out, "  ✗ {problem}");
+            let _ = writeln!(out, "  ✗ {}", control_chars(problem));
         }
     }
     out
@@ -273,8 +274,8 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
         let _ = writeln!(
             out,
             "<details><summary>{} ({})</summary>\n",
-            markdown_inline(&group_heading(group)),
-            markdown_inline(&group.why.join("; "))
+            html_inline(&group_heading(group)),
+            html_inline(&group.why.join("; "))
         );
         for test in &group.tests {
             let _ = writeln!(out, "**{}**\n", markdown_inline(&display_name(test)));

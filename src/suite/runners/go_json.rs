@@ -22,7 +22,7 @@ use std::io::{BufRead, Write};
 use serde::Deserialize;
 
 use super::RunnerError;
-use super::xml::{escape_attr, escape_text};
+use crate::xml::{escape_attr, escape_text};
 
 /// At most this much of one test's output goes into the report.
 const OUTPUT_CAP: usize = 64 * 1024;

@@ -38,7 +38,6 @@ mod pytest_brackets;
 mod python_env;
 pub mod rustc;
 mod vitest;
-pub mod xml;
 
 #[cfg(test)]
 mod integration_tests;
