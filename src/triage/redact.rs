@@ -188,10 +188,11 @@ impl Redactor {
     /// `text` with every secret replaced by [`REDACTED`]; borrowed when
     /// nothing matched.
     ///
-    /// Terminal escapes (ANSI/VT sequences, C1 controls) are removed first:
-    /// the output never contains them, even when nothing was redacted.
+    /// Terminal escapes (ANSI/VT sequences, C1 controls) and invisible
+    /// characters are removed first: the output never contains them, even
+    /// when nothing was redacted.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut text = strip_terminal_escapes(text);
+        let mut text = strip_invisible(strip_terminal_escapes(text));
         match &self.values {
             Values::None => {}
             Values::Matcher(regex) => replace(&mut text, regex, |_| REDACTED.to_string()),
@@ -235,7 +236,23 @@ pub fn is_secret_name(name: &str, secret_names: &[String]) -> bool {
 /// `text` with every secret of a known shape replaced (no literal values),
 /// and without terminal escapes (see [`Redactor::redact`]).
 pub fn redact(text: &str) -> Cow<'_, str> {
-    redact_shapes(strip_terminal_escapes(text))
+    redact_shapes(strip_invisible(strip_terminal_escapes(text)))
+}
+
+/// `text` without zero-width characters, word joiners and soft hyphens:
+/// invisible, one inside a secret (`ab\u{200b}cd`) would hide it from
+/// every pattern and still read as the secret.
+fn strip_invisible(text: Cow<'_, str>) -> Cow<'_, str> {
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+        )
+    };
+    if !text.contains(invisible) {
+        return text;
+    }
+    Cow::Owned(text.chars().filter(|&c| !invisible(c)).collect())
 }
 
 /// `text` without ANSI/VT escape sequences and C1 control characters.
@@ -246,6 +263,9 @@ fn strip_terminal_escapes(text: &str) -> Cow<'_, str> {
     }
     TERMINAL_ESCAPE.replace_all(text, "")
 }
+
+/// How many bytes Node's `util.inspect` shows of a `Buffer`.
+const NODE_BUFFER_SHOWN: usize = 50;
 
 /// Compiles a values alternation: ASCII letters in any case.
 fn value_regex(pattern: &str) -> Option<Regex> {
@@ -264,6 +284,21 @@ fn value_regex(pattern: &str) -> Option<Regex> {
 /// base64 forms, and each line of a multi-line value.
 fn value_forms(value: &str) -> Vec<(usize, String)> {
     let mut forms = vec![(value.len(), encoded_pattern(value))];
+    // Its bytes in hex, any case, perhaps one separator between bytes
+    // (`xxd -p`, `5a:71`, a Node `<Buffer 5a 71 …>`, which shows a buffer's
+    // first 50 bytes only).
+    let hex = |bytes: &[u8]| {
+        let pairs: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        pairs.join("[ :]?")
+    };
+    forms.push((value.len() * 2, hex(value.as_bytes())));
+    if let Some(first) = value
+        .as_bytes()
+        .get(..NODE_BUFFER_SHOWN)
+        .filter(|_| value.len() > NODE_BUFFER_SHOWN)
+    {
+        forms.push((NODE_BUFFER_SHOWN * 2, hex(first)));
+    }
     for alphabet in [STANDARD, URL_SAFE] {
         forms.extend(
             (0..3)

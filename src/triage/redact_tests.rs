@@ -751,3 +751,40 @@ fn many_private_key_lines_without_an_end_stay_linear() {
     let closed = format!("{text}-----END RSA PRIVATE KEY-----\nafter");
     assert_eq!(r(&closed), format!("x_ {REDACTED}\nafter"));
 }
+
+#[test]
+fn a_value_in_hex_or_with_invisible_characters_inside_goes() {
+    let value = "Zq8vN3pLx7RtY2wK9mB4";
+    let redactor = Redactor::with_values([value]);
+    let hex: String = value.bytes().map(|b| format!("{b:02x}")).collect();
+    let spaced: Vec<String> = value.bytes().map(|b| format!("{b:02x}")).collect();
+    let long = "k".repeat(60) + value;
+    let node_buffer: Vec<String> = long.bytes().take(50).map(|b| format!("{b:02x}")).collect();
+    let long_redactor = Redactor::with_values([long.as_str()]);
+    for (redactor, text) in [
+        (&redactor, format!("digest {hex} end")),
+        (&redactor, format!("digest {} end", hex.to_uppercase())),
+        (&redactor, format!("<Buffer {}>", spaced.join(" "))),
+        (&redactor, format!("mac {}", spaced.join(":"))),
+        (
+            &redactor,
+            "token Zq8vN\u{200b}3pLx7\u{ad}RtY2wK9mB4 end".to_owned(),
+        ),
+        (
+            &long_redactor,
+            format!("<Buffer {} ... 30 more bytes>", node_buffer.join(" ")),
+        ),
+    ] {
+        let out = redactor.redact(&text);
+        assert!(out.contains("[REDACTED]"), "{text} -> {out}");
+        assert!(
+            !out.contains("5a71") && !out.contains("5a 71") && !out.contains("Zq8v"),
+            "{out}"
+        );
+    }
+    // Other hex stays.
+    assert_eq!(
+        redactor.redact("sha 0123456789abcdef"),
+        "sha 0123456789abcdef"
+    );
+}
