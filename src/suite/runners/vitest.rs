@@ -201,9 +201,67 @@ mod tests {
     use super::super::by_name;
     use super::super::test_support::{argv, env_of, regex_matches, test_ref};
     use super::*;
+    use crate::suite::junit::Outcome;
 
     fn runner() -> &'static dyn Runner {
         by_name("vitest").unwrap()
+    }
+
+    /// Vitest may deliver a test's result before its start, or a result
+    /// that reads as pending and is settled at the module's end: each
+    /// such test is one passed test, never one still running.
+    #[test]
+    fn a_result_before_its_start_is_no_test_still_running() {
+        let dir = tempfile::tempdir().unwrap();
+        let reporter = dir.path().join("reporter.mjs");
+        std::fs::write(&reporter, REPORTER).unwrap();
+        let events = dir.path().join("events.jsonl");
+        let script = r#"
+            import { pathToFileURL } from 'node:url';
+            const { default: Reporter } = await import(pathToFileURL(process.env.REPORTER).href);
+            const r = new Reporter();
+            const module = { type: 'module', moduleId: process.cwd() + '/a.test.ts', errors: () => [] };
+            const test = (id, name, state) => ({
+              id, name, type: 'test', parent: module, module, location: { line: 1 },
+              result: () => ({ state, errors: [] }), diagnostic: () => ({ duration: 2 }),
+            });
+            const early = test('1', 'result before start', 'passed');
+            r.onTestCaseResult(early);
+            r.onTestCaseReady(early);
+            const late = test('2', 'pending when it came', 'pending');
+            r.onTestCaseReady(late);
+            r.onTestCaseResult(late);
+            late.result = () => ({ state: 'passed', errors: [] });
+            module.children = { allTests: () => [early, late] };
+            r.onTestModuleEnd(module);
+        "#;
+        let out = std::process::Command::new("node")
+            .args(["--input-type=module", "-e", script])
+            .current_dir(dir.path())
+            .env("REPORTER", &reporter)
+            .env("PITCREW_EVENTS", &events)
+            .output()
+            .expect("node runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let file = std::fs::File::open(&events).unwrap();
+        let parsed = super::super::events::parse(std::io::BufReader::new(file));
+        assert!(parsed.running.is_empty(), "{:?}", parsed.running);
+        let names: Vec<(&str, Outcome)> = parsed
+            .cases
+            .iter()
+            .map(|c| (c.name.as_str(), c.outcome))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("result before start", Outcome::Passed),
+                ("pending when it came", Outcome::Passed)
+            ]
+        );
     }
 
     #[test]

@@ -181,7 +181,11 @@ export default class PitcrewVitestReporter {
     for (const test of module.children.allTests()) this.write({ event: 'planned', ...names(test) });
   }
 
+  // Vitest may handle two batches of its workers' updates at once, so a
+  // test's result can arrive before its start: a start after the result
+  // would read as a test still running when the run ended.
   onTestCaseReady(test) {
+    if (this.done.has(test.id)) return;
     this.write({ event: 'start', ...names(test) });
   }
 
@@ -241,6 +245,8 @@ export default class PitcrewVitestReporter {
       if (this.done.has(test.id)) continue;
       const result = test.result();
       if (result.state !== 'pending') {
+        // Its result read as pending when it came: it started, and ended.
+        this.write({ event: 'end', ...names(test) });
         this.caseOf(test, result);
       } else {
         this.done.add(test.id);
