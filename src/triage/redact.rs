@@ -239,9 +239,13 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     redact_shapes(strip_invisible(strip_terminal_escapes(text)))
 }
 
-/// `text` without zero-width characters, word joiners and soft hyphens:
-/// invisible, one inside a secret (`ab\u{200b}cd`) would hide it from
-/// every pattern and still read as the secret.
+/// `text` without the zero-width characters, word joiners and soft
+/// hyphens that sit between two characters a secret is made of
+/// (`ab\u{200b}cd`): invisible, such a one would hide a value from every
+/// pattern and still read as the value. Others stay: the escapers break
+/// `@mentions` with a zero-width space, an emoji joins with one, and a
+/// file's byte-order mark must reach a model as it is for its edits to
+/// apply.
 fn strip_invisible(text: Cow<'_, str>) -> Cow<'_, str> {
     let invisible = |c: char| {
         matches!(
@@ -249,10 +253,26 @@ fn strip_invisible(text: Cow<'_, str>) -> Cow<'_, str> {
             '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
         )
     };
+    let secret = |c: Option<char>| {
+        c.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-'))
+    };
     if !text.contains(invisible) {
         return text;
     }
-    Cow::Owned(text.chars().filter(|&c| !invisible(c)).collect())
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if invisible(c) && secret(out.chars().next_back()) {
+            // The next visible character decides: skip a run of invisibles.
+            let mut ahead = chars.clone();
+            while ahead.next_if(|&n| invisible(n)).is_some() {}
+            if secret(ahead.peek().copied()) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
 }
 
 /// `text` without ANSI/VT escape sequences and C1 control characters.
@@ -285,11 +305,11 @@ fn value_regex(pattern: &str) -> Option<Regex> {
 fn value_forms(value: &str) -> Vec<(usize, String)> {
     let mut forms = vec![(value.len(), encoded_pattern(value))];
     // Its bytes in hex, any case, perhaps one separator between bytes
-    // (`xxd -p`, `5a:71`, a Node `<Buffer 5a 71 …>`, which shows a buffer's
-    // first 50 bytes only).
+    // (`5a:71`, a Node `<Buffer 5a 71 …>`, which shows a buffer's first 50
+    // bytes only, or `xxd -p`'s line break every 30 bytes).
     let hex = |bytes: &[u8]| {
         let pairs: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        pairs.join("[ :]?")
+        pairs.join(r"(?:[ :]|\r?\n)?")
     };
     forms.push((value.len() * 2, hex(value.as_bytes())));
     if let Some(first) = value

@@ -782,9 +782,28 @@ fn a_value_in_hex_or_with_invisible_characters_inside_goes() {
             "{out}"
         );
     }
+    // `xxd -p` wraps its lines every 30 bytes.
+    let pairs: Vec<String> = long.bytes().map(|b| format!("{b:02x}")).collect();
+    let wrapped = [&pairs[..30], &pairs[30..60], &pairs[60..]]
+        .map(|p| p.concat())
+        .join("\n");
+    assert!(
+        !long_redactor.redact(&wrapped).contains("6b6b"),
+        "{wrapped}"
+    );
     // Other hex stays.
     assert_eq!(
         redactor.redact("sha 0123456789abcdef"),
         "sha 0123456789abcdef"
     );
+    // Invisible characters elsewhere stay: a broken mention, an emoji's
+    // joiner, a byte-order mark.
+    for kept in [
+        "ping @\u{200b}team",
+        "👩\u{200d}💻 dev",
+        "\u{feff}x = 1",
+        "a \u{200b} b",
+    ] {
+        assert_eq!(redactor.redact(kept), kept);
+    }
 }
