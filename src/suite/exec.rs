@@ -750,10 +750,10 @@ fn retry(
         .into_iter()
         .filter_map(|case| {
             if let Some((item, test)) = failed.iter().find(|(_, t)| is_retried(t, &case)) {
-                let case = match &test.file {
-                    Some(file) => with_file(case, file),
-                    None => case,
-                };
+                // Keyed as its first attempt was, whatever file this run's
+                // report names (a reporter may name one the first did not).
+                let mut case = case;
+                case.file = test.file.clone();
                 return Some((item.clone(), case));
             }
             // A package that failed again though its retried tests passed
@@ -1080,8 +1080,13 @@ fn attempt(
                          an earlier test in serial mode failed, or the run stopped early)",
                     );
                 }
+                // The file whose path (relative to a test folder) the
+                // classname is: anything else is not this test's file.
                 Outcome::Failed | Outcome::Errored if case.file.is_none() => {
-                    case.file = failed_files.get(&key).map(|file| (*file).to_owned());
+                    case.file = failed_files
+                        .get(&key)
+                        .filter(|file| **file == key.0 || ends_in(file, key.0))
+                        .map(|file| (*file).to_owned());
                 }
                 _ => {}
             }

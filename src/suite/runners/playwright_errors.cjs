@@ -39,6 +39,16 @@ function junitNames(test) {
   return { classname: path[2] ?? '', name: project + path.slice(3).join(' \u203a ') };
 }
 
+// The spec file a test belongs to: its file suite's. A test's own
+// location is where `test()` was called, which may be a helper that a
+// spec file calls.
+function fileOf(test) {
+  const kind = (suite) => (typeof suite.type === 'function' ? suite.type() : suite.type);
+  let suite = test.parent;
+  while (suite && kind(suite) !== 'file') suite = suite.parent;
+  return suite?.location?.file ?? test.location?.file;
+}
+
 class PitcrewPlaywrightErrors {
   constructor() {
     this.out = process.env.PITCREW_PLAYWRIGHT_ERRORS;
@@ -61,7 +71,7 @@ class PitcrewPlaywrightErrors {
       if (outcome === 'skipped' && test.expectedStatus !== 'skipped') {
         lines.push(JSON.stringify({ notRun: junitNames(test) }) + '\n');
       } else if (outcome === 'unexpected' || outcome === 'flaky') {
-        const failed = { ...junitNames(test), file: test.location.file };
+        const failed = { ...junitNames(test), file: fileOf(test) };
         lines.push(JSON.stringify({ failed }) + '\n');
       }
     }
