@@ -26,6 +26,7 @@ pub mod edit;
 pub mod heal;
 pub mod land;
 pub mod parse;
+pub mod private;
 pub mod prompt;
 pub mod reject;
 pub mod request;

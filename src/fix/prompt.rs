@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::reject::inside;
+use super::reject::readable;
 use super::request::{FixOptions, FixRequest};
 use crate::triage::model::Message;
 
@@ -58,10 +58,7 @@ pub fn messages(request: &FixRequest, options: &FixOptions) -> Vec<Message> {
         .root
         .canonicalize()
         .unwrap_or_else(|_| request.root.clone());
-    for file in source_files(request) {
-        let Some(file) = inside(&root, &file) else {
-            continue;
-        };
+    for file in readable(&root, &source_files(request)) {
         let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue;
         };

@@ -19,6 +19,7 @@ use regex::Regex;
 
 use super::apply::ApplyError;
 use super::edit::Edit;
+use super::private;
 
 /// Why a candidate edit was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -91,14 +92,23 @@ impl Scope {
                 file: edit.file.clone(),
                 why,
             })?;
-            if passes_a_symlink(&self.root, &file) {
+            if private::through_a_foreign_link(&self.root, &file) {
                 return Err(Rejection::Outside {
                     file,
-                    why: "a symlink on its path",
+                    why: "a symlink on its path leads elsewhere",
                 });
             }
-            if let Some(why) = private(&self.root, &file) {
-                return Err(Rejection::Private { file, why });
+            if private::credentials(&file) {
+                return Err(Rejection::Private {
+                    file,
+                    why: "a credentials file",
+                });
+            }
+            if !private::ignored_by_git(&self.root, std::slice::from_ref(&file)).is_empty() {
+                return Err(Rejection::Private {
+                    file,
+                    why: "ignored by git",
+                });
             }
             if !self.allowed.contains(&file) {
                 return Err(Rejection::Unrelated { file });
@@ -125,8 +135,10 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
         match component {
             Component::Normal(part) => {
                 let part = part.to_str().ok_or("not UTF-8")?;
-                // `.GIT` is the same folder on a case-insensitive disk.
-                if part.eq_ignore_ascii_case(".git") {
+                // `.GIT` is the same folder on a case-insensitive disk, and
+                // so are `.git.`, `.git ` and `GIT~1` on Windows.
+                let bare = part.trim_end_matches(['.', ' ']);
+                if bare.eq_ignore_ascii_case(".git") || bare.eq_ignore_ascii_case("git~1") {
                     return Err("inside .git");
                 }
                 parts.push(part);
@@ -143,6 +155,11 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
     {
         return Err("an absolute path");
     }
+    // Windows reads `.git::$INDEX_ALLOCATION` and `.npmrc::$DATA` (streams)
+    // by their `:`.
+    if parts.iter().any(|part| part.contains(':')) {
+        return Err("a `:` in a name");
+    }
     if parts.is_empty() {
         return Err("an empty path");
     }
@@ -151,7 +168,9 @@ pub fn normalise(file: &str) -> Result<String, &'static str> {
 
 /// `file` as a clean path relative to `root` when it names a regular file
 /// inside it: an absolute path only when it resolves under `root`, no `..`,
-/// not in `.git`, and no symlink on its path (`root` must be canonical). A
+/// not in `.git`, no foreign symlink on its path, no credentials file
+/// (`root` must be canonical; [`readable`] also leaves out what git
+/// ignores). A
 /// report's paths are the tests' own words, so a report may name
 /// `/proc/self/environ` or `../.env`: what is sent to a model is read only
 /// through this.
@@ -168,90 +187,26 @@ pub fn inside(root: &Path, file: &str) -> Option<String> {
         file
     };
     let file = normalise(file).ok()?;
-    if passes_a_symlink(root, &file) || private(root, &file).is_some() {
-        return None;
-    }
     // A FIFO or a device would block or never end a read.
-    std::fs::metadata(root.join(&file))
-        .ok()
-        .filter(std::fs::Metadata::is_file)
-        .map(|_| file)
+    let regular = std::fs::metadata(root.join(&file)).is_ok_and(|m| m.is_file());
+    (regular && !private::through_a_foreign_link(root, &file) && !private::credentials(&file))
+        .then_some(file)
 }
 
-/// Why `file` (normalised, under the canonical `root`) holds what never
-/// leaves the machine, if it does: a credentials file by its name
-/// (`.env`, `.npmrc`, keys, `.ssh/`…), or a file git ignores (local
-/// settings, build output). A report may name any file as a test's or a
-/// frame's, and a model may edit any file it names.
-pub(crate) fn private(root: &Path, file: &str) -> Option<&'static str> {
-    const FILES: &[&str] = &[
-        ".env",
-        ".npmrc",
-        ".yarnrc.yml",
-        ".pypirc",
-        ".netrc",
-        "_netrc",
-        ".git-credentials",
-        ".htpasswd",
-        ".pgpass",
-        "id_rsa",
-        "id_dsa",
-        "id_ecdsa",
-        "id_ed25519",
-    ];
-    const EXTENSIONS: &[&str] = &[
-        ".pem",
-        ".key",
-        ".p12",
-        ".pfx",
-        ".jks",
-        ".keystore",
-        ".kdbx",
-        ".ppk",
-        ".asc",
-        ".gpg",
-    ];
-    const FOLDERS: &[&str] = &[".ssh", ".aws", ".gnupg", ".docker", ".kube", ".azure"];
-    let lower = file.to_ascii_lowercase();
-    let (folders, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
-    let credentials = FILES.contains(&name)
-        || name.starts_with(".env.")
-        || EXTENSIONS.iter().any(|ext| name.ends_with(ext))
-        || folders.split('/').any(|f| FOLDERS.contains(&f));
-    if credentials {
-        return Some("a credentials file");
-    }
-    // `git check-ignore` exits 0 for an ignored path, 1 for one that is
-    // not, 128 outside a repository (then nothing is known to be ignored).
-    let ignored = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["check-ignore", "-q", "--", file])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    ignored.then_some("ignored by git")
-}
-
-/// Whether any part of `file`'s path under `root` (`root` excluded, which
-/// is canonical) is a symlink. One that resolves inside the root is refused
-/// too: it may name the repository's `.git` (`g -> .git`, then `g/config`),
-/// and in a copy made to verify in, an absolute link still points at the
-/// working tree, so a write there lands in the user's files.
-pub(crate) fn passes_a_symlink(root: &Path, file: &str) -> bool {
-    let mut path = root.to_path_buf();
-    for part in file.split('/') {
-        path.push(part);
-        match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => return true,
-            Ok(_) => {}
-            // What does not exist yet is no link.
-            Err(_) => return false,
-        }
-    }
-    false
+/// The `files` [`inside`] accepts, each once, in order, without those git
+/// ignores (asked once for all): what may be read for a model.
+pub fn readable(root: &Path, files: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let inside: Vec<String> = files
+        .iter()
+        .filter_map(|file| inside(root, file))
+        .filter(|file| seen.insert(file.clone()))
+        .collect();
+    let ignored = private::ignored_by_git(root, &inside);
+    inside
+        .into_iter()
+        .filter(|f| !ignored.contains(f))
+        .collect()
 }
 
 /// Whether `file` is named like a test file (in a test directory, or a

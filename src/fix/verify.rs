@@ -262,7 +262,7 @@ impl<'a> Verifier<'a> {
         for (file, text) in files {
             // The tests ran in the copy before this write, and may have left
             // a link on the way (to the working tree): never written through.
-            if super::reject::passes_a_symlink(self.sandbox.root(), file) {
+            if super::private::through_a_foreign_link(self.sandbox.root(), file) {
                 return Err(format!(
                     "cannot write {file} in the copy: a symlink on its path"
                 ));

@@ -36,7 +36,7 @@ pub fn located(root: &Path, edit: &Edit) -> Option<Located> {
     // a regular file of the checkout, through no symlink and not in `.git`
     // (what is read is quoted on the pull request).
     let root = root.canonicalize().ok()?;
-    let relative = crate::fix::reject::inside(&root, &edit.file)?;
+    let relative = crate::fix::reject::readable(&root, std::slice::from_ref(&edit.file)).pop()?;
     let text = std::fs::read_to_string(root.join(relative)).ok()?;
     let text = text.replace("\r\n", "\n");
     let search = edit.search.replace("\r\n", "\n");
