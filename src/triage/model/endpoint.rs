@@ -131,13 +131,23 @@ impl Endpoint {
     }
 
     /// Sends the token read from the variable `var` to this endpoint, as
-    /// [`Endpoint::with_token`] does; a GitHub token (`GITHUB_TOKEN`,
-    /// `GH_TOKEN`, `GITHUB_…`) only to GitHub Models or loopback: it can
-    /// write to the repository, and a `pitcrew.toml` names where it goes.
+    /// [`Endpoint::with_token`] does; a GitHub token (from `GITHUB_…` or
+    /// `GH_…`, shaped like one, or the value of `GITHUB_TOKEN`/`GH_TOKEN`)
+    /// only to GitHub Models or loopback: it can write to the repository,
+    /// and a `pitcrew.toml` names where it goes.
     pub fn with_token_of(self, var: &str, token: Token) -> Result<Self, EndpointError> {
+        // By its variable's name, its shape, or its value (a token the
+        // workflow exports under another name).
+        let value = token.expose();
         let github = ["GITHUB_", "GH_"]
             .iter()
-            .any(|prefix| var.to_ascii_uppercase().starts_with(prefix));
+            .any(|prefix| var.to_ascii_uppercase().starts_with(prefix))
+            || ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
+                .iter()
+                .any(|shape| value.starts_with(shape))
+            || ["GITHUB_TOKEN", "GH_TOKEN"]
+                .iter()
+                .any(|name| std::env::var(name).is_ok_and(|v| !v.is_empty() && v.trim() == value));
         let host = self
             .base
             .host_str()
@@ -331,9 +341,13 @@ mod tests {
                 "{ok}"
             );
         }
+        // So does a GitHub token under another name, by its shape.
+        let elsewhere = Endpoint::new("e", "https://attacker.example/v1").unwrap();
+        assert!(elsewhere.with_token_of("RELEASE_TOKEN", token()).is_err());
         // Another variable goes where the configuration says.
         let other = Endpoint::new("e", "https://api.example/v1").unwrap();
-        assert!(other.with_token_of("OPENAI_API_KEY", token()).is_ok());
+        let key = Token::new("sk-proj-abc").unwrap();
+        assert!(other.with_token_of("OPENAI_API_KEY", key).is_ok());
     }
 
     #[test]
