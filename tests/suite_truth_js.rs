@@ -1127,6 +1127,42 @@ fn playwright_own_retries_make_a_test_flaky_not_passed() {
     assert_eq!(test_named(&merged, "steady")["attempts"], 1, "{merged:#}");
 }
 
+/// A test defined in a helper that a spec file calls is the spec's test:
+/// Playwright names where `test()` was called as its location, and a
+/// retry filtered by the helper's file ran nothing, so a flaky test stayed
+/// failed. No browser is needed.
+#[test]
+fn playwright_a_test_defined_in_a_helper_is_its_spec_files() {
+    let Some(dir) = project(
+        &PLAYWRIGHT,
+        &[
+            (
+                "tests/shared.js",
+                "exports.loads = (what) => test(`loads ${what}`, async () => {\n\
+                   expect(process.env.PITCREW_ATTEMPT).toBe('2');\n\
+                 });\n",
+            ),
+            (
+                "tests/about.spec.js",
+                "require('./shared').loads('about');\n",
+            ),
+        ],
+    ) else {
+        return;
+    };
+    let root = dir.path();
+    fs::write(
+        root.join("playwright.config.js"),
+        "module.exports = { testDir: 'tests' };\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(root, &PLAYWRIGHT, &["--retries", "1"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (1, 0, 0, 1), "{merged:#}");
+    let test = test_named(&merged, "loads about");
+    assert_eq!(test["key"]["file"], "tests/about.spec.js", "{merged:#}");
+}
+
 /// Playwright skips the tests of a project whose setup project failed,
 /// and the tests after a failure in serial mode, and its JUnit calls them
 /// "skipped": a setup that failed once and passed on pitcrew's retry left
