@@ -160,7 +160,6 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
         // the machine: redacted like the step summary, and nothing a test
         // or a model wrote may read as a workflow command.
         let text = if crate::github::context::in_actions() {
-            let redactor = Redactor::from_env(&config.models.secret_env);
             let text = redactor.redacting(render)?;
             crate::github::workflow_commands::guarded(&redactor.redact(&text))
         } else {

@@ -28,12 +28,7 @@ fn git_is_asked_once_for_all_files_and_unknown_is_private() {
     let files = ["a.log", "b.py", "build/c.js"].map(String::from);
     // Outside a repository nothing is ignored.
     assert!(ignored_by_git(&root, &files).is_empty());
-    let git = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(&root)
-        .status()
-        .unwrap();
-    assert!(git.success());
+    crate::fix::sandbox::tests::run_git(&root, &["init", "-q"]);
     std::fs::write(root.join(".gitignore"), "*.log\nbuild/\n").unwrap();
     let ignored: Vec<String> = ignored_by_git(&root, &files).into_iter().collect();
     assert_eq!(ignored, ["a.log", "build/c.js"]);

@@ -86,25 +86,22 @@ impl Scope {
 
     /// The edits with their paths normalised, or the first reason to reject them.
     pub fn check(&self, edits: &[Edit]) -> Result<Vec<Edit>, Rejection> {
+        // What git ignores, asked once for every edit's file.
+        let files: Vec<String> = edits
+            .iter()
+            .filter_map(|e| normalise(&e.file).ok())
+            .collect();
+        let ignored = private::ignored_by_git(&self.root, &files);
         let mut checked = Vec::with_capacity(edits.len());
         for edit in edits {
             let file = normalise(&edit.file).map_err(|why| Rejection::Outside {
                 file: edit.file.clone(),
                 why,
             })?;
-            if private::through_a_foreign_link(&self.root, &file) {
-                return Err(Rejection::Outside {
-                    file,
-                    why: "a symlink on its path leads elsewhere",
-                });
+            if let Some(why) = unsafe_path(&self.root, &file) {
+                return Err(why.rejection(file));
             }
-            if private::credentials(&file) {
-                return Err(Rejection::Private {
-                    file,
-                    why: "a credentials file",
-                });
-            }
-            if !private::ignored_by_git(&self.root, std::slice::from_ref(&file)).is_empty() {
+            if ignored.contains(&file) {
                 return Err(Rejection::Private {
                     file,
                     why: "ignored by git",
@@ -189,8 +186,40 @@ pub fn inside(root: &Path, file: &str) -> Option<String> {
     let file = normalise(file).ok()?;
     // A FIFO or a device would block or never end a read.
     let regular = std::fs::metadata(root.join(&file)).is_ok_and(|m| m.is_file());
-    (regular && !private::through_a_foreign_link(root, &file) && !private::credentials(&file))
-        .then_some(file)
+    (regular && unsafe_path(root, &file).is_none()).then_some(file)
+}
+
+/// Why a normalised path may be neither read for a model nor edited,
+/// whatever git says of it.
+enum Unsafe {
+    ForeignLink,
+    Credentials,
+}
+
+impl Unsafe {
+    fn rejection(self, file: String) -> Rejection {
+        match self {
+            Unsafe::ForeignLink => Rejection::Outside {
+                file,
+                why: "a symlink on its path leads elsewhere",
+            },
+            Unsafe::Credentials => Rejection::Private {
+                file,
+                why: "a credentials file",
+            },
+        }
+    }
+}
+
+/// The checks [`inside`] and [`Scope::check`] share.
+fn unsafe_path(root: &Path, file: &str) -> Option<Unsafe> {
+    if private::through_a_foreign_link(root, file) {
+        Some(Unsafe::ForeignLink)
+    } else if private::credentials(file) {
+        Some(Unsafe::Credentials)
+    } else {
+        None
+    }
 }
 
 /// The `files` [`inside`] accepts, each once, in order, without those git

@@ -201,12 +201,7 @@ fn credentials_and_ignored_files_are_never_read_nor_edited() {
         std::fs::write(path, "SECRET=x\n").unwrap();
     }
     std::fs::write(root.join(".gitignore"), "local.cfg\n").unwrap();
-    let git = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(&root)
-        .status()
-        .unwrap();
-    assert!(git.success());
+    crate::fix::sandbox::tests::run_git(&root, &["init", "-q"]);
     for (file, why) in [
         (".env", "a credentials file"),
         ("config/.ssh/config", "a credentials file"),

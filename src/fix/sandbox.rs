@@ -348,4 +348,4 @@ fn symlink(target: &Path, link: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 #[path = "sandbox_tests.rs"]
-mod tests;
+pub(crate) mod tests;
