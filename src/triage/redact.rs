@@ -390,15 +390,36 @@ fn base64_inside(value: &[u8], shift: usize, alphabet: &[u8; 64]) -> Option<Stri
 /// its encoding inside a longer text to be matched.
 const MIN_BASE64_CORE: usize = 6;
 
+/// A line break a log may put inside a value (a paste wrapped at its width,
+/// `fold`), with the next line's Actions timestamp and indent.
+static WRAP: LazyLock<String> = LazyLock::new(|| format!(r"(?:\r?\n{TIMESTAMP}[ \t]*)?"));
+
+/// The name of `c`'s HTML entity, for the characters markup escapes.
+fn html_entity_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "amp",
+        '<' => "lt",
+        '>' => "gt",
+        '"' => "quot",
+        '\'' => "apos",
+        '\u{a0}' => "nbsp",
+        _ => return None,
+    })
+}
+
 /// `value` as a pattern (for a Unicode-off, case-insensitive regex) in which
 /// every character but ASCII letters and digits may also appear
-/// percent-encoded or JSON-escaped, and a line break as `\n`/`\r\n`.
+/// percent-encoded, JSON-escaped or as an HTML entity, a line break as
+/// `\n`/`\r\n`, and a line may be wrapped anywhere (see [`WRAP`]).
 fn encoded_pattern(value: &str) -> String {
     let mut pattern = String::new();
     let mut lines = value.split('\n').peekable();
     while let Some(line) = lines.next() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        for c in line.chars() {
+        for (i, c) in line.chars().enumerate() {
+            if i > 0 {
+                pattern.push_str(&WRAP);
+            }
             if c.is_ascii_alphanumeric() {
                 pattern.push(c);
                 continue;
@@ -416,6 +437,13 @@ fn encoded_pattern(value: &str) -> String {
                 .map(|u| format!(r"\\u{u:04X}"))
                 .collect::<String>();
             alternatives.push(json);
+            // HTML: `&#NN;`, `&#xHH;`, and the named entities of markup.
+            let code = u32::from(c);
+            alternatives.push(format!("&#0*{code};"));
+            alternatives.push(format!("&#x0*{code:x};"));
+            if let Some(name) = html_entity_name(c) {
+                alternatives.push(format!("&{name};"));
+            }
             match c {
                 '"' => alternatives.push(r#"\\""#.to_string()),
                 '\\' => alternatives.push(r"\\\\".to_string()),
@@ -508,10 +536,25 @@ fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
         replace(&mut text, &CLI_USER, |c| format!("{}{REDACTED}", &c[1]));
     }
     replace(&mut text, &XML_SECRET, |c| format!("{}{REDACTED}<", &c[1]));
-    replace(&mut text, &SECRET_PAIR, |c| {
-        if c.name("bare").is_some() && !bare_value_is_secret(&c["key"], &c["bare"]) {
-            return c[0].to_string();
-        }
+    redact_pairs(text)
+}
+
+/// Every [`SECRET_PAIR`] with its value redacted. By hand rather than
+/// `replace_all`: a bare value may go on past a `;` or `&` (see
+/// [`bare_value_tail`]), which the pattern alone can't tell from the start
+/// of the next pair.
+fn redact_pairs(text: Cow<'_, str>) -> Cow<'_, str> {
+    let mut out = String::new();
+    // Where the text not yet copied starts, and where to look next.
+    let (mut copied, mut at) = (0, 0);
+    while let Some(c) = SECRET_PAIR.captures_at(&text, at) {
+        let whole = c.get(0).expect("group 0 is the match");
+        at = whole.end();
+        let value_end = match c.name("bare") {
+            Some(bare) if !bare_value_is_secret(&c["key"], bare.as_str()) => continue,
+            Some(bare) => bare.end() + bare_value_tail(&text[bare.end()..]),
+            None => whole.end(),
+        };
         let (open, close) = if let Some(open) = c.name("dq") {
             (open.as_str(), "\"")
         } else if let Some(open) = c.name("eq") {
@@ -521,9 +564,43 @@ fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
         } else {
             ("", "")
         };
-        format!("{}{open}{REDACTED}{close}", &c["key"])
-    });
-    text
+        let redacted = format!("{}{open}{REDACTED}{close}", &c["key"]);
+        if text[whole.start()..value_end] != redacted {
+            out.push_str(&text[copied..whole.start()]);
+            out.push_str(&redacted);
+            copied = value_end;
+        }
+        at = value_end;
+    }
+    if copied == 0 {
+        return text;
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// How much of `rest`, the text right after a bare value that stopped at a
+/// `;` or `&`, is still the value: `password=ab;cd&ef` is one value, while
+/// `token=x&page=2`, `Password=x;Database=y` (a next pair), `password=x; rm`
+/// and `token=x&&make` (a shell's separators) end it. Each segment is read
+/// once: linear in the text.
+fn bare_value_tail(rest: &str) -> usize {
+    let mut len = 0;
+    loop {
+        let tail = &rest[len..];
+        let Some(segment) = tail.strip_prefix([';', '&']) else {
+            return len;
+        };
+        let segment_len = segment
+            .find(['\n', '\r', '"', '\'', '`', ';', '&', '\\'])
+            .unwrap_or(segment.len());
+        let segment = &segment[..segment_len];
+        let first_word = segment.split([' ', '\t']).next().unwrap_or("");
+        if first_word.is_empty() || first_word.contains('=') {
+            return len;
+        }
+        len += 1 + segment_len;
+    }
 }
 
 /// Whether a pair's unquoted `value` after `key` (which ends in its
@@ -746,7 +823,8 @@ static XML_SECRET: LazyLock<Regex> = LazyLock::new(|| {
 /// annotation between (`password: str = …`, `apiKey: string = …`) is skipped.
 /// The value may be double-quoted (JSON, with escapes; also `f"…"`, `b"…"`),
 /// JSON-escaped quoted (`\"…\"`), single-quoted, bare (through the end of the
-/// line, stopping at an unpaired quote, `;`, `&`, or an escaped line break;
+/// line, stopping at an unpaired quote, an escaped line break, or a `;` or
+/// `&` that starts the next pair or command (see [`bare_value_tail`]);
 /// a quoted string inside it goes with it), or on the next,
 /// indented line (YAML). Values of 1–3 characters are left alone
 /// (`Unexpected token: '<'`), and so is a value already redacted.

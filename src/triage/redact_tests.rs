@@ -807,3 +807,59 @@ fn a_value_in_hex_or_with_invisible_characters_inside_goes() {
         assert_eq!(redactor.redact(kept), kept);
     }
 }
+
+#[test]
+fn a_bare_value_goes_on_past_a_semicolon_or_ampersand_inside_it() {
+    for (text, kept_tail) in [
+        ("password=abcd;ef&LEAK1gh", ""),
+        ("Password=hunter22;Database=prod", ";Database=prod"),
+        (
+            "Server=db;User Id=sa;Password=p@ss;w0rd;LEAK2;Encrypt=true",
+            ";Encrypt=true",
+        ),
+        ("token=abcd1234&next=1", "&next=1"),
+        ("password=hunter22; rm -rf build", "; rm -rf build"),
+        ("token=abcd1234&&make all", "&&make all"),
+        ("token=abcd1234&amp;LEAK3;page=2", ";page=2"),
+    ] {
+        let out = r(text);
+        assert!(out.contains(REDACTED), "{text} -> {out}");
+        assert!(
+            !out.contains("LEAK") && !out.contains("hunter22") && !out.contains("abcd1234"),
+            "{text} -> {out}"
+        );
+        assert!(
+            out.ends_with(&format!("{REDACTED}{kept_tail}")),
+            "{text} -> {out}"
+        );
+        assert_eq!(r(&out), out, "not idempotent on {out:?}");
+    }
+}
+
+#[test]
+fn a_value_as_html_entities_or_wrapped_over_two_lines_goes() {
+    let value = "p&ss<w>rd\"LEAK7'x";
+    let redactor = Redactor::with_values([value]);
+    for text in [
+        "html: p&amp;ss&lt;w&gt;rd&quot;LEAK7&#39;x end",
+        "html: p&#38;ss&#x3C;w&#062;rd&#x22;LEAK7&apos;x end",
+    ] {
+        let out = redactor.redact(text);
+        assert_eq!(out, format!("html: {REDACTED} end"), "{text}");
+    }
+    let wrapped = Redactor::with_values(["Zq8vN3pLx7RtY2wK9mB4"]);
+    for text in [
+        "token Zq8vN3pLx7\nRtY2wK9mB4 end",
+        "token Zq8vN3pLx7RtY2wK\r\n  9mB4 end",
+        "2024-05-01T10:00:00.1234567Z token Zq8v\n2024-05-01T10:00:00.1234567Z N3pLx7RtY2wK9mB4 end",
+    ] {
+        let out = wrapped.redact(text);
+        assert!(
+            out.contains(REDACTED) && !out.contains("Zq8v") && !out.contains("9mB4"),
+            "{text} -> {out}"
+        );
+    }
+    // Only the whole value: a line that ends with its head stays.
+    let kept = "token Zq8vN3pLx7\nsomething else";
+    assert_eq!(wrapped.redact(kept), kept);
+}
