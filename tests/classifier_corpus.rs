@@ -27,6 +27,15 @@ const MIN_ACCURACY: f64 = 0.95;
 const MIN_MACRO_F1: f64 = 0.95;
 const MAX_CONFIDENTLY_WRONG: f64 = 0.01;
 const MIN_LANGUAGE: f64 = 0.90;
+/// The development part's figures as the README publishes them, less half
+/// a point (8 records): a change that costs more is a regression, even
+/// above the bar. (A rule's language hint once moved 38 records from
+/// 99.0% to 96.7% on language unseen, the bar being 90%.)
+const PUBLISHED_FLOOR: [(&str, f64); 3] = [
+    ("category accuracy", 0.988),
+    ("specialty accuracy", 0.992),
+    ("language accuracy", 0.987),
+];
 /// What "confident" means.
 const CONFIDENT: f32 = 0.8;
 
@@ -323,6 +332,12 @@ fn the_classifier_meets_the_bar_on_the_development_corpus() {
     ] {
         if value < bar {
             below.push(format!("{what} {value:.3} < {bar}"));
+        }
+        let floor = PUBLISHED_FLOOR.iter().find(|(name, _)| *name == what);
+        if let Some((_, floor)) = floor.filter(|(_, floor)| value < *floor) {
+            below.push(format!(
+                "{what} {value:.3} < {floor} (the published figure, less half a point)"
+            ));
         }
     }
     let wrong_rate = f.confidently_wrong as f64 / f.n.max(1) as f64;

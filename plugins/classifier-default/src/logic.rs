@@ -606,6 +606,21 @@ enum Check {
     /// with an uppercase letter, not an assertion's class) before the match,
     /// nothing after it on the line.
     ExceptionClassLine,
+    /// Not a Rust binary's own panic: `thread 'main' panicked` is a
+    /// program's invariant breaking (runtime), as a test's thread is named
+    /// after the test, unless the text is a doc-test's, which runs as a
+    /// program of its own.
+    NotMainThreadPanic,
+    /// The module named after the match (`Can't resolve './Button'`,
+    /// `Cannot resolve 'file' or 'directory' ../util`) is, or is not
+    /// (`false`), one of the project's own files: a path that starts with
+    /// `./` or `../` on the rest of the line.
+    RelativeModule(bool),
+    /// A JVM package-qualified class that names an exception or error
+    /// (`com.microsoft.playwright.TimeoutError`,
+    /// `org.junit.ComparisonFailure` not: it must end in `Exception` or
+    /// `Error`), the match being its first segment at a word start.
+    JvmQualifiedException,
 }
 
 /// The React flag: the marker is raised by React itself.
@@ -1167,8 +1182,13 @@ const RULES: &[Rule] = &[
     // code's error (compile, below). At run time (node's `require`), the
     // labellers of two pasted sets disagreed: it stays a dependency.
     r("Cannot find module", C::Dependency, 0.9).check(Check::LocalModule(false)),
-    r("Module not found", C::Dependency, 0.9),
-    r("Can't resolve", C::Dependency, 0.85),
+    // A bundler's missing module: a package, or one of the project's own
+    // files (`./Button`, `../../util`), which the labellers of pasted
+    // failures call compile as often as dependency: not confident then.
+    r("Module not found", C::Dependency, 0.9).check(Check::RelativeModule(false)),
+    r("Module not found", C::Dependency, CONTESTED).check(Check::RelativeModule(true)),
+    r("Can't resolve", C::Dependency, 0.85).check(Check::RelativeModule(false)),
+    r("Can't resolve", C::Dependency, CONTESTED).check(Check::RelativeModule(true)),
     r("ModuleNotFoundError", C::Dependency, 0.95).lang(L_PY),
     // Maven could not resolve a build plugin.
     r("Cannot find the plugin", C::Dependency, 0.85).lang(L_JAVA),
@@ -1645,17 +1665,17 @@ const RULES: &[Rule] = &[
     // Playwright under CI with no baseline image: `A snapshot doesn't exist
     // at …-snapshots/header-linux.png, writing actual.`
     r("snapshot doesn't exist", C::Snapshot, 0.9),
-    // insta's report (cargo insta), and image snapshots
-    // (jest-image-snapshot, cypress-image-snapshot).
-    r("Snapshot Summary", C::Snapshot, 0.92)
-        .check(Check::ExactCase)
-        .lang(L_RS),
+    // insta's report (cargo insta) and jest's, and image snapshots
+    // (jest-image-snapshot, cypress-image-snapshot). No language: jest
+    // prints the same words.
+    r("Snapshot Summary", C::Snapshot, 0.92).check(Check::ExactCase),
     r("different from snapshot", C::Snapshot, 0.9),
     r("the same size as the snapshot", C::Snapshot, 0.9),
     // syrupy: its assertion object in pytest's frames, its summary, and
     // its missing snapshot (`Snapshot does not exist!`).
+    // A whole word: insta's `SnapshotAssertionContext` is Rust's.
     r("SnapshotAssertion", C::Snapshot, 0.93)
-        .check(Check::ExactCase)
+        .check(Check::Code)
         .lang(L_PY),
     r("snapshot failed.", C::Snapshot, 0.9),
     r("Snapshot does not exist", C::Snapshot, 0.9),
@@ -1749,7 +1769,7 @@ const RULES: &[Rule] = &[
     // JUnit 5 puts a space after the colon: `expected: <1> but was: <2>`.
     r("but was: <", C::Assertion, 0.85).lang(L_JAVA),
     r("Expecting actual", C::Assertion, 0.88).lang(L_JAVA),
-    r("assertion failed", C::Assertion, 0.9),
+    r("assertion failed", C::Assertion, 0.9).check(Check::NotMainThreadPanic),
     // C's assert(): `prog: file.c:3: main: Assertion `x == 1' failed.`
     r("Assertion `", C::Assertion, 0.88).check(Check::ExactCase),
     // CTest's verdict on a test program that exited non-zero, and a check
@@ -1769,7 +1789,9 @@ const RULES: &[Rule] = &[
     r("Error:", C::Runtime, 0.85)
         .tier(Tier::Assertion)
         .check(Check::ExceptionClassLine),
-    r("assertion `left", C::Assertion, 0.95).lang(L_RS),
+    r("assertion `left", C::Assertion, 0.95)
+        .check(Check::NotMainThreadPanic)
+        .lang(L_RS),
     // A `#[should_panic(expected = …)]` test that panicked with another
     // message: the test's expectation failed, not the code.
     r("panic did not contain expected string", C::Assertion, 0.9).lang(L_RS),
@@ -1977,6 +1999,16 @@ const RULES: &[Rule] = &[
     lang(".py", L_PY).check(Check::Extension),
     lang(".rs", L_RS).check(Check::Extension),
     lang("goroutine ", L_GO),
+    // Go's runtime panics (`panic: runtime error: index out of range`),
+    // Node's assert (`{ a: 1 } deepEqual { a: 2 }`), ava's verdict,
+    // Gradle's javac task and JVM-qualified exceptions
+    // (`com.microsoft.playwright.TimeoutError`).
+    lang("panic: runtime error:", L_GO),
+    lang("deepEqual", L_JS).check(Check::ExactCase),
+    lang("Rejected promise returned by test", L_JS),
+    lang("JavaWithJavac", L_JAVA),
+    lang("com.", L_JAVA).check(Check::JvmQualifiedException),
+    lang("org.", L_JAVA).check(Check::JvmQualifiedException),
     lang(".go", L_GO).check(Check::Extension),
     lang(".java", L_JAVA).check(Check::Extension),
     lang(".rb", L_RUBY).check(Check::Extension),
@@ -2594,6 +2626,48 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && !contains_ignore_case(&t[end..le], b"Process completed with exit code")
         }
         Check::UpperAfter => t.get(end).is_some_and(u8::is_ascii_uppercase),
+        Check::NotMainThreadPanic => {
+            let has = |word: &[u8]| t.windows(word.len()).any(|w| w == word);
+            !has(b"thread 'main' panicked")
+                || has(b"Doc-tests")
+                || has(b"Test executable failed")
+                || has(b" (line ")
+        }
+        Check::RelativeModule(relative) => {
+            let (_, line_end) = line_bounds(t, start, end);
+            let rest = &t[end.min(line_end)..line_end];
+            // Up to webpack's ` in '/app/src'`, the folder it looked from.
+            let rest = rest
+                .windows(5)
+                .position(|w| w == b" in '")
+                .map_or(rest, |at| &rest[..at]);
+            let found = rest.windows(3).enumerate().any(|(i, w)| {
+                let before = i.checked_sub(1).and_then(|b| rest.get(b));
+                let at_path_start = before.is_none_or(|b| matches!(b, b' ' | b'\'' | b'"' | b'`'));
+                at_path_start && (w == b"../" || w.starts_with(b"./"))
+            });
+            found == relative
+        }
+        Check::JvmQualifiedException => {
+            let word_start_here = start.checked_sub(1).and_then(|b| t.get(b)).is_none_or(|b| {
+                matches!(b, b' ' | b'\t' | b'\n' | b'(' | b'\'' | b'"' | b':' | b'>')
+            });
+            let name_len = t[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$'))
+                .count();
+            let name = &t[start..start + name_len];
+            let mut segments = name.split(|&b| b == b'.');
+            let class = segments.next_back().unwrap_or_default();
+            let packages: Vec<&[u8]> = segments.collect();
+            word_start_here
+                && packages.len() >= 2
+                && packages
+                    .iter()
+                    .all(|p| p.first().is_some_and(u8::is_ascii_lowercase))
+                && class.first().is_some_and(u8::is_ascii_uppercase)
+                && (class.ends_with(b"Exception") || class.ends_with(b"Error"))
+        }
         Check::LocalModule(local) => {
             let rest = &t[end.min(t.len())..];
             let name = rest
@@ -2948,6 +3022,78 @@ mod tests {
             c.category, expected,
             "message {message:?} details {details:?} → {c:?}"
         );
+    }
+
+    #[test]
+    fn blind_set_9_shapes() {
+        // A program's own assert on its main thread is a crash, not a
+        // test's expectation; a doc-test's is (it runs as a program).
+        let tool = "thread 'main' panicked at 'assertion failed: `(left == right)`\n  left: `None`,\n right: `Some(1)`', src/main.rs:211:21";
+        let c = classify(&failure(tool, ""));
+        assert_eq!(
+            (c.category, c.language),
+            (Category::Runtime, Language::Rust),
+            "{c:?}"
+        );
+        assert!(c.confidence < CONFIDENT, "{c:?}");
+        let doctest = "---- src/lib.rs - add (line 5) stdout ----\nTest executable failed (exit status: 101).\n\nstderr:\nthread 'main' panicked at src/lib.rs:7:1:\nassertion `left == right` failed\n  left: 3\n right: 4";
+        assert_cat(doctest, "", Category::Assertion);
+        assert_cat(
+            "thread 'tests::adds' panicked at 'assertion failed: x'",
+            "",
+            Category::Assertion,
+        );
+        // A bundler's missing file of the project's own: not confident.
+        for relative in [
+            "ERROR in ./src/a.js\nModule not found: Error: Cannot resolve 'file' or 'directory' ../../util/Validation-util",
+            "Module not found: Error: Can't resolve './Button' in '/app/src'",
+        ] {
+            let c = classify(&failure(relative, ""));
+            assert!(c.confidence < CONFIDENT, "{c:?}");
+        }
+        let package = classify(&failure(
+            "Module not found: Error: Can't resolve 'lodash' in './src'",
+            "",
+        ));
+        assert_eq!(package.category, Category::Dependency);
+        assert!(package.confidence >= CONFIDENT, "{package:?}");
+        // Language from the runtime's own words.
+        for (text, language) in [
+            (
+                "panic: runtime error: index out of range [0] with length 0",
+                Language::Go,
+            ),
+            (
+                "AssertionError: { a: { b: 1 } } deepEqual { a: { b: 2 } }",
+                Language::Javascript,
+            ),
+            (
+                "com.microsoft.playwright.TimeoutError: Error { message='Timeout 30000ms exceeded.",
+                Language::Java,
+            ),
+            (
+                "Execution failed for task ':app:compileDebugJavaWithJavac'.",
+                Language::Java,
+            ),
+            (
+                "Rejected promise returned by test. Reason:\n  Error (TokenError) {",
+                Language::Javascript,
+            ),
+        ] {
+            assert_eq!(classify(&failure(text, "")).language, language, "{text}");
+        }
+        // Not a JVM class: a host name, a lowercase tail, a single package.
+        for text in [
+            "see example.com.Error here",
+            "got com.foo.bar",
+            "com.Error: x",
+        ] {
+            assert_ne!(
+                classify(&failure(text, "")).language,
+                Language::Java,
+                "{text}"
+            );
+        }
     }
 
     #[test]
