@@ -36,6 +36,7 @@ fn failures(root: &Path, command: &[String], files: &[String]) -> Vec<FailingTes
         base: command,
         items: files,
         split_files: &Default::default(),
+        plan_items: &Default::default(),
         discover: false,
         retries: 0,
         timeout: Some(Duration::from_secs(120)),

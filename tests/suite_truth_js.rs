@@ -1255,6 +1255,17 @@ fn playwright_tests_a_failed_setup_kept_from_running_are_retried_not_skipped() {
     assert_eq!(summary(&merged), (7, 0, 5, 0), "{merged:#}");
     let setup = test_named(&merged, "[setup] prepare");
     assert_eq!(setup["key"]["file"], "tests/global.setup.js", "{merged:#}");
+    // `--tests` globs that leave the setup file out: no shard plans it, so
+    // each shard that ran it keeps its pass, and the merge counts it once.
+    fs::remove_file(root.join("setup-broken")).unwrap();
+    let two = format!("{}test('two', async () => {{}});\n", PLAYWRIGHT.prelude);
+    fs::write(root.join("tests/b.spec.js"), two).unwrap();
+    let globs = ["--shards", "2", "--tests", "tests/*.spec.js"];
+    let (out, merged) = pitcrew_test(root, &PLAYWRIGHT, &globs, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(merged["shards"].as_array().map(Vec::len), Some(2));
+    assert_eq!(summary(&merged), (9, 7, 0, 0), "{merged:#}");
+    assert_eq!(test_named(&merged, "[setup] prepare")["outcome"], "passed");
 }
 
 /// Left to pitcrew, a first run is one runner finding its own files with

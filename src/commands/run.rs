@@ -46,6 +46,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         base: &args.command,
         items,
         split_files: &plan.split_files,
+        plan_items: &plan.all_items(),
         discover: plan.discovered,
         retries: args.retry.retries,
         timeout,

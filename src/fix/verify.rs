@@ -298,6 +298,7 @@ impl<'a> Verifier<'a> {
             base: self.command,
             items: &items,
             split_files: &split_files,
+            plan_items: &std::collections::BTreeSet::new(),
             discover: false,
             retries: 0,
             timeout: Some(left),

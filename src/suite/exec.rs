@@ -38,6 +38,13 @@ pub struct ShardRun<'a> {
     pub items: &'a [String],
     /// The plan's split files and their split-out tests (every shard's).
     pub split_files: &'a BTreeMap<String, Vec<PlannedTest>>,
+    /// Every file item of the plan, every shard's; empty when unknown (a
+    /// fix's verification). A test the runner ran only because the
+    /// shard's tests depend on it (a Playwright setup project) is counted
+    /// by the shard that plans its file, or, planned nowhere (`--tests`
+    /// globs that leave it out), by every shard that ran it: the merge
+    /// folds the copies into one.
+    pub plan_items: &'a BTreeSet<String>,
     /// The runner finds the shard's tests itself ([`Selection::Discovered`]):
     /// `items` is empty, and the files that report are the items.
     pub discover: bool,
@@ -596,7 +603,7 @@ fn run_selection(
         .map_err(cannot_start)?;
     let mut cases = attempt(shard, &invocation, 1)?;
     if shard.runner.runs_dependencies() {
-        leave_out_dependencies(&mut cases, selection);
+        leave_out_dependencies(&mut cases, selection, shard.plan_items, shard.split_files);
     }
     if matches!(invocation.junit, JunitSource::ConvertGoJson)
         && let Selection::Files(packages) = selection
@@ -615,24 +622,38 @@ fn run_selection(
 /// Leaves out the results of tests outside `selection`'s files that the
 /// runner ran because the selected ones depend on them (a Playwright setup
 /// project runs in every shard that runs its dependents): such a test is
-/// counted where its own file is planned. One that failed stays, so that
-/// the reason its dependents never ran is never lost.
-fn leave_out_dependencies(cases: &mut Vec<TestCase>, selection: &Selection<'_>) {
+/// counted where its own file is planned, or, when no shard plans it
+/// (`plan_items` known), in every shard that ran it (the merge counts it
+/// once). One that failed stays, so that the reason its dependents never
+/// ran is never lost.
+fn leave_out_dependencies(
+    cases: &mut Vec<TestCase>,
+    selection: &Selection<'_>,
+    plan_items: &BTreeSet<String>,
+    split_files: &BTreeMap<String, Vec<PlannedTest>>,
+) {
     let files: Vec<&str> = match selection {
         Selection::Files(files) => files.iter().map(String::as_str).collect(),
         Selection::Tests(tests) => tests.iter().filter_map(|t| t.file.as_deref()).collect(),
         Selection::FileExcept { file, .. } => vec![file],
         Selection::Discovered => return,
     };
-    let selected = |case: &TestCase| {
-        let named = junit::test_file(case).unwrap_or_else(|| case.classname.clone());
-        let named = normalise(&named);
-        files
-            .iter()
-            .any(|f| normalise(f) == named || ends_in(f, &named))
+    fn among<'f>(mut files: impl Iterator<Item = &'f String>, named: &str) -> bool {
+        files.any(|f| normalise(f) == named || ends_in(f, named))
+    }
+    let planned_nowhere = |named: &str| {
+        !plan_items.is_empty()
+            && !among(plan_items.iter(), named)
+            && !among(split_files.keys(), named)
     };
     cases.retain(|case| {
-        matches!(case.outcome, Outcome::Failed | Outcome::Errored) || selected(case)
+        let named = junit::test_file(case).unwrap_or_else(|| case.classname.clone());
+        let named = normalise(&named);
+        matches!(case.outcome, Outcome::Failed | Outcome::Errored)
+            || files
+                .iter()
+                .any(|f| normalise(f) == named || ends_in(f, &named))
+            || planned_nowhere(&named)
     });
 }
 
@@ -1065,8 +1086,8 @@ fn attempt(
             (c.as_str(), n.as_str())
         }
         let not_run: HashSet<(&str, &str)> = notes.not_run.iter().map(names).collect();
-        let failed_files: HashMap<(&str, &str), &str> = notes
-            .failed_files
+        let own_files: HashMap<(&str, &str), &str> = notes
+            .own_files
             .iter()
             .map(|(test, file)| (names(test), file.as_str()))
             .collect();
@@ -1082,8 +1103,8 @@ fn attempt(
                 }
                 // The file whose path (relative to a test folder) the
                 // classname is: anything else is not this test's file.
-                Outcome::Failed | Outcome::Errored if case.file.is_none() => {
-                    case.file = failed_files
+                _ if case.file.is_none() => {
+                    case.file = own_files
                         .get(&key)
                         .filter(|file| **file == key.0 || ends_in(file, key.0))
                         .map(|file| (*file).to_owned());
@@ -1698,6 +1719,7 @@ FAIL\texample.com/gm/a [build failed]\n";
             base: &[],
             items: &items,
             split_files: &split,
+            plan_items: &BTreeSet::new(),
             discover: false,
             retries: 0,
             timeout: None,

@@ -81,6 +81,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     // Even one shard can start several runner processes (a split file's
     // parts, retries), each writing its files over the last's.
     runner.clear_side_by_side(root);
+    let plan_items = plan.all_items();
     let progress = Progress::new(plan);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
@@ -110,6 +111,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         base: command,
                         items: &shard.items,
                         split_files: &plan.split_files,
+                        plan_items: &plan_items,
                         discover: plan.discovered,
                         retries,
                         timeout,

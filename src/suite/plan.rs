@@ -97,6 +97,12 @@ impl PlanFile {
         Ok(())
     }
 
+    /// Every shard's items.
+    pub fn all_items(&self) -> std::collections::BTreeSet<String> {
+        let shards = self.plan.shards.iter();
+        shards.flat_map(|s| s.items.iter().cloned()).collect()
+    }
+
     /// The items of shard `index` (1-based).
     pub fn items(&self, index: usize) -> Option<&[String]> {
         self.plan

@@ -223,10 +223,11 @@ pub struct ReporterNotes {
     /// (`--max-failures`). Such a test is retried like a failure, never
     /// counted as skipped.
     pub not_run: Vec<(String, String)>,
-    /// The file, relative to the project, of each failed test (by
-    /// classname and name) whose report names none: a failed dependency
-    /// run beside a shard's own files is keyed by its own file.
-    pub failed_files: Vec<((String, String), String)>,
+    /// The file, relative to the project, of each failed test and of each
+    /// test of a project others depend on (by classname and name), where
+    /// the report names none: a dependency run beside a shard's own files
+    /// is keyed by its own file.
+    pub own_files: Vec<((String, String), String)>,
 }
 
 /// A test-runner adapter.

@@ -140,7 +140,8 @@ impl Runner for Playwright {
     /// One read of what `playwright_errors.cjs` wrote: each file Playwright
     /// could not load, as one failed test named by the file (relative to
     /// `dir`), with Playwright's message and code frame; the tests it
-    /// skipped without running them; the files of the tests that failed.
+    /// skipped without running them; the files of the tests that failed
+    /// and of the tests of projects others depend on.
     fn reporter_notes(&self, junit: &Path, dir: &Path) -> ReporterNotes {
         let mut notes = ReporterNotes::default();
         let Ok(text) = std::fs::read_to_string(errors_path(junit)) else {
@@ -154,12 +155,11 @@ impl Runner for Playwright {
                 ErrorsLine::NotRun { not_run } => {
                     notes.not_run.push((not_run.classname, not_run.name));
                 }
-                ErrorsLine::Failed { failed } => {
-                    if let Some(file) = failed.file {
+                ErrorsLine::Failed { failed: test }
+                | ErrorsLine::Dependency { dependency: test } => {
+                    if let Some(file) = test.file {
                         let file = crate::paths::relative(Path::new(&file), dir);
-                        notes
-                            .failed_files
-                            .push(((failed.classname, failed.name), file));
+                        notes.own_files.push(((test.classname, test.name), file));
                     }
                 }
                 ErrorsLine::LoadError(error) => notes.load_errors.push(load_error_case(error, dir)),
@@ -219,6 +219,8 @@ enum ErrorsLine {
     },
     /// A test that failed, with its file.
     Failed { failed: Named },
+    /// A test of a project others depend on, with its file.
+    Dependency { dependency: Named },
     /// A file it could not load.
     LoadError(LoadError),
 }
@@ -437,6 +439,11 @@ mod tests {
             r#"{"notRun": {"classname": "a.spec.js", "name": "[alpha] one"}}"#.to_owned(),
             r#"{"file": "/x/b.spec.js", "line": 1, "message": "m"}"#.to_owned(),
             failed.to_string(),
+            serde_json::json!({"dependency": {
+                "classname": "auth.setup.js", "name": "[auth] log in",
+                "file": dir.path().join("e2e/auth.setup.js"),
+            }})
+            .to_string(),
             // A title cut inside a surrogate pair is still read.
             r#"{"notRun": {"classname": "a.spec.js", "name": "cut \ud83d"}}"#.to_owned(),
             "not json".to_owned(),
@@ -448,13 +455,17 @@ mod tests {
             [("a.spec.js", "[alpha] one"), ("a.spec.js", "cut \u{fffd}")]
                 .map(|(c, n)| (c.to_owned(), n.to_owned()))
         );
-        // The failed test's file, relative to the project.
+        // The failed test's file and the dependency's, relative to the project.
         assert_eq!(
-            notes.failed_files,
-            [(
-                ("global.setup.js".to_owned(), "[setup] prepare".to_owned()),
-                "e2e/global.setup.js".to_owned()
-            )]
+            notes.own_files,
+            [
+                (
+                    ("global.setup.js", "[setup] prepare"),
+                    "e2e/global.setup.js"
+                ),
+                (("auth.setup.js", "[auth] log in"), "e2e/auth.setup.js"),
+            ]
+            .map(|((c, n), f)| ((c.to_owned(), n.to_owned()), f.to_owned()))
         );
         // The load error is still read, and is no test that did not run.
         assert_eq!(notes.load_errors.len(), 1);

@@ -18,6 +18,11 @@
 // relative to the project's `testDir`, which says nothing of the folder,
 // and a failed setup project that ran in a shard beside its dependents
 // must be keyed by its own file, as in the shard that planned it.
+//
+// And each test of a project that others depend on (a setup or teardown
+// project), whatever its outcome, is one line `{"dependency": {"classname",
+// "name", "file"}}`: run beside a shard's own files, it is counted under
+// its own file, by the shard that plans it or, planned nowhere, once.
 const fs = require('node:fs');
 
 const DETAILS_MAX = 64 * 1024;
@@ -61,6 +66,9 @@ class PitcrewPlaywrightErrors {
 
   onBegin(config, suite) {
     this.suite = suite;
+    this.dependencies = new Set(
+      (config.projects ?? []).flatMap((p) => [...(p.dependencies ?? []), ...(p.teardown ? [p.teardown] : [])]),
+    );
   }
 
   onEnd() {
@@ -73,6 +81,9 @@ class PitcrewPlaywrightErrors {
       } else if (outcome === 'unexpected' || outcome === 'flaky') {
         const failed = { ...junitNames(test), file: fileOf(test) };
         lines.push(JSON.stringify({ failed }) + '\n');
+      } else if (this.dependencies.has(test.parent?.project()?.name)) {
+        const dependency = { ...junitNames(test), file: fileOf(test) };
+        lines.push(JSON.stringify({ dependency }) + '\n');
       }
     }
     if (lines.length) fs.appendFileSync(this.out, lines.join(''));
