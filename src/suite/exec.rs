@@ -207,6 +207,27 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
     }
 
+    // Tests a runner named as never run behind one that hung in their file
+    // never ran: they run now, in the first attempt, whatever `--retries`
+    // says (once more for each further test that hangs, at most three
+    // times), as jest's rest of the file does in `first_run`.
+    for _ in 0..3 {
+        let waiting = behind_hangs(&cases, &test_files);
+        if waiting.is_empty() || error.is_some() {
+            break;
+        }
+        for group in retry_groups(&waiting, shard.runner.junit_names_files()) {
+            let behind = Retried {
+                tests: &group,
+                stand_ins: &[],
+            };
+            match retry_found(shard, &test_files, &behind, &mut junit_path, 1) {
+                Ok(found) => cases.extend(found),
+                Err(e) => error = error.or(Some(e)),
+            }
+        }
+    }
+
     // Where each attempt's cases start in `cases`.
     let mut starts = vec![0];
     let mut attempts = 1;
@@ -1441,6 +1462,43 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
 
 /// Tests whose attempts so far all failed, with their item. `test_files`
 /// gives the file of each split-out test's item.
+/// The tests a runner named as never run behind a test that hung in their
+/// file (pytest, vitest, node and go stop the file there), and which no
+/// later run of the attempt ran.
+fn behind_hangs(
+    cases: &[(String, TestCase)],
+    test_files: &TestFiles<'_>,
+) -> Vec<(String, TestRef)> {
+    let hung: BTreeSet<&str> = cases
+        .iter()
+        .filter(|(_, c)| is_timed_out(c))
+        .map(|(item, _)| item.as_str())
+        .collect();
+    if hung.is_empty() {
+        return Vec::new();
+    }
+    // Those whose last case is still the placeholder: one that a later run
+    // reported (passed, failed, hung) has its result.
+    let mut last: BTreeMap<(&str, &str), bool> = BTreeMap::new();
+    for (_, c) in cases
+        .iter()
+        .filter(|(item, _)| hung.contains(item.as_str()))
+    {
+        last.insert((c.classname.as_str(), c.name.as_str()), is_never_ran(c));
+    }
+    let never_ran: BTreeSet<(&str, &str)> = last
+        .into_iter()
+        .filter_map(|(test, never)| never.then_some(test))
+        .collect();
+    failed_tests(cases, &[0], test_files)
+        .into_iter()
+        .filter(|(item, t)| {
+            hung.contains(item.as_str())
+                && never_ran.contains(&(t.classname.as_str(), t.name.as_str()))
+        })
+        .collect()
+}
+
 fn failed_tests(
     cases: &[(String, TestCase)],
     starts: &[usize],
