@@ -1119,6 +1119,57 @@ fn playwright_own_retries_make_a_test_flaky_not_passed() {
     assert_eq!(test_named(&merged, "steady")["attempts"], 1, "{merged:#}");
 }
 
+/// Playwright writes its JUnit report only at exit: a run killed at
+/// pitcrew's timeout lost every result and named no test, whether the test
+/// awaited forever or blocked its worker (`while (true) {}`). pitcrew's
+/// reporter now writes events as the tests run, from the main process: the
+/// finished tests stand, the one running is named as timed out, and the
+/// test behind it runs in the same attempt. No browser is needed.
+#[test]
+fn playwright_a_hung_test_is_named_even_when_it_blocks_its_worker() {
+    for hang in [
+        "while (true) {}",
+        "await new Promise((r) => setTimeout(r, 600000));",
+    ] {
+        let hangs = format!(
+            "test('quick', async () => {{}});\n\
+             test('hangs', async () => {{ {hang} }});\n\
+             test('after', async () => {{}});\n"
+        );
+        let Some(dir) = project(
+            &PLAYWRIGHT,
+            &[
+                ("tests/a.spec.js", hangs.as_str()),
+                ("tests/b.spec.js", FINE),
+            ],
+        ) else {
+            return;
+        };
+        let root = dir.path();
+        fs::write(
+            root.join("playwright.config.js"),
+            "module.exports = { testDir: 'tests', timeout: 0, workers: 1 };\n",
+        )
+        .unwrap();
+        let (out, merged) = local_test(
+            root,
+            &PLAYWRIGHT,
+            &["--retries", "0", "--timeout", "30"],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{hang}: {}", text(&out));
+        assert_eq!(summary(&merged), (8, 7, 1, 0), "{hang}: {merged:#}");
+        assert_eq!(
+            failure_type(&merged, "hangs").as_deref(),
+            Some("timeout"),
+            "{merged:#}"
+        );
+        let after = test_named(&merged, "after");
+        assert_eq!(after["outcome"], "passed", "{hang}: {merged:#}");
+        assert_eq!(merged["problems"], json!([]), "{hang}: {merged:#}");
+    }
+}
+
 /// A test defined in a helper that a spec file calls is the spec's test:
 /// Playwright names where `test()` was called as its location, and a
 /// retry filtered by the helper's file ran nothing, so a flaky test stayed

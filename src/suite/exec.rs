@@ -990,6 +990,12 @@ fn attempt(
         {
             return Ok(blamed(cases));
         }
+        if let JunitSource::File(path) = &invocation.junit
+            && let Some(events) = shard.runner.live_events(path)
+            && let Some(cases) = timed_out_events(&events, &limit)
+        {
+            return Ok(blamed(cases));
+        }
         if let Some(json) = stdout_capture.as_deref()
             && let Some(cases) = timed_out_go(json, &limit)
         {

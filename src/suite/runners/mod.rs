@@ -258,6 +258,12 @@ pub trait Runner: Send + Sync {
     fn reporter_notes(&self, _junit: &Path, _dir: &Path) -> ReporterNotes {
         ReporterNotes::default()
     }
+    /// Where the runner's reporter writes events in pitcrew's format
+    /// ([`events`]) as the tests run, beside a JUnit report (`junit`)
+    /// written only at exit: what a run killed at the timeout is read from.
+    fn live_events(&self, _junit: &Path) -> Option<PathBuf> {
+        None
+    }
     /// Whether the runner also runs tests outside the files it was given:
     /// the tests of the projects the selected ones depend on (Playwright's
     /// setup projects), named by a classname relative to the project's

@@ -133,6 +133,10 @@ impl Runner for Playwright {
                 "PITCREW_PLAYWRIGHT_ERRORS".to_owned(),
                 super::path_str(&errors_path(&junit))?.to_owned(),
             ),
+            (
+                "PITCREW_PLAYWRIGHT_EVENTS".to_owned(),
+                super::path_str(&events_path(&junit))?.to_owned(),
+            ),
         ];
         finish(program, args, env, JunitSource::File(junit))
     }
@@ -166,6 +170,12 @@ impl Runner for Playwright {
             }
         }
         notes
+    }
+
+    /// Our reporter's events, written as the tests run (the JUnit report
+    /// only at exit).
+    fn live_events(&self, junit: &Path) -> Option<PathBuf> {
+        Some(events_path(junit))
     }
 
     /// A project's `dependencies` run before it, whatever files are given.
@@ -206,6 +216,11 @@ fn project_and_title(name: &str) -> Option<(&str, &str)> {
 /// Where the errors reporter writes, beside the JUnit report.
 fn errors_path(junit: &Path) -> PathBuf {
     junit.with_extension("errors.jsonl")
+}
+
+/// Where the errors reporter writes its events as the tests run.
+fn events_path(junit: &Path) -> PathBuf {
+    junit.with_extension("events.jsonl")
 }
 
 /// One line of `playwright_errors.cjs`.

@@ -23,6 +23,14 @@
 // project), whatever its outcome, is one line `{"dependency": {"classname",
 // "name", "file"}}`: run beside a shard's own files, it is counted under
 // its own file, by the shard that plans it or, planned nowhere, once.
+//
+// And, as the tests run, events in pitcrew's own format (the file named by
+// PITCREW_PLAYWRIGHT_EVENTS, written synchronously): every test planned,
+// each start, end and result. Playwright writes its JUnit report only at
+// exit, so a run killed at pitcrew's timeout would leave nothing: from
+// these, the finished tests keep their results and the test still running
+// is named as the one that hung, even when it hangs its worker (reporters
+// run in the main process).
 const fs = require('node:fs');
 
 const DETAILS_MAX = 64 * 1024;
@@ -54,10 +62,46 @@ function fileOf(test) {
   return suite?.location?.file ?? test.location?.file;
 }
 
+// A test's names in an event: the JUnit classname as its path, so that a
+// result read from the events is the test of the same name in the report.
+function eventNames(test) {
+  const { classname, name } = junitNames(test);
+  return { path: [classname], name };
+}
+
+// A finished run of a test as an event: `attempt` when Playwright will run
+// a failed test again (its own `retries`), else `case`.
+function resultEvent(test, result) {
+  const status = result.status;
+  const outcome =
+    status === 'skipped' ? 'skipped' : status === test.expectedStatus ? 'passed' : 'failed';
+  const again = outcome === 'failed' && result.retry < test.retries;
+  const error = result.error ?? (result.errors ?? [])[0];
+  const record = {
+    event: again ? 'attempt' : 'case',
+    ...eventNames(test),
+    outcome,
+    time: (result.duration ?? 0) / 1000,
+    invocation: result.retry + 1,
+  };
+  if (outcome === 'failed') {
+    record.message = cut(String(error?.message ?? status), 4096);
+    record.details = cut(String(error?.stack ?? ''), DETAILS_MAX);
+  }
+  return record;
+}
+
 class PitcrewPlaywrightErrors {
   constructor() {
     this.out = process.env.PITCREW_PLAYWRIGHT_ERRORS;
     if (this.out) fs.writeFileSync(this.out, '');
+    this.events = process.env.PITCREW_PLAYWRIGHT_EVENTS;
+    if (this.events) fs.writeFileSync(this.events, '');
+  }
+
+  event(...records) {
+    if (!this.events || records.length === 0) return;
+    fs.appendFileSync(this.events, records.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
   printsToStdio() {
@@ -66,9 +110,18 @@ class PitcrewPlaywrightErrors {
 
   onBegin(config, suite) {
     this.suite = suite;
+    this.event(...suite.allTests().map((test) => ({ event: 'planned', ...eventNames(test) })));
     this.dependencies = new Set(
       (config.projects ?? []).flatMap((p) => [...(p.dependencies ?? []), ...(p.teardown ? [p.teardown] : [])]),
     );
+  }
+
+  onTestBegin(test) {
+    this.event({ event: 'start', ...eventNames(test) });
+  }
+
+  onTestEnd(test, result) {
+    this.event({ event: 'end', ...eventNames(test) }, resultEvent(test, result));
   }
 
   onEnd() {
