@@ -100,6 +100,11 @@ struct Running<'a, 'b> {
     /// [`Running::hold_error`]): a runner that failed its first attempt
     /// outside its tests, a reporter record that could not be read.
     held_error: std::cell::RefCell<Option<ShardError>>,
+    /// The dependency tests planned nowhere whose pass this shard kept
+    /// (see [`leave_out_dependencies`]): each runner process of the shard
+    /// (a split file's parts, a re-run) runs them again, and one attempt's
+    /// same-named cases would be distinct tests.
+    kept_dependencies: std::cell::RefCell<BTreeSet<(String, String)>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -190,6 +195,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         user_junit: Default::default(),
         ran_no_test: Default::default(),
         held_error: Default::default(),
+        kept_dependencies: Default::default(),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -216,6 +222,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         if waiting.is_empty() || error.is_some() {
             break;
         }
+        let before = cases.len();
         for group in retry_groups(&waiting, shard.runner.junit_names_files()) {
             let behind = Retried {
                 tests: &group,
@@ -226,6 +233,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
                 Err(e) => error = error.or(Some(e)),
             }
         }
+        give_way(&mut cases, before);
     }
 
     // Where each attempt's cases start in `cases`.
@@ -624,7 +632,14 @@ fn run_selection(
         .map_err(cannot_start)?;
     let mut cases = attempt(shard, &invocation, 1)?;
     if shard.runner.runs_dependencies() {
-        leave_out_dependencies(&mut cases, selection, shard.plan_items, shard.split_files);
+        let kept = &mut shard.kept_dependencies.borrow_mut();
+        leave_out_dependencies(
+            &mut cases,
+            selection,
+            shard.plan_items,
+            shard.split_files,
+            kept,
+        );
     }
     if matches!(invocation.junit, JunitSource::ConvertGoJson)
         && let Selection::Files(packages) = selection
@@ -644,14 +659,15 @@ fn run_selection(
 /// runner ran because the selected ones depend on them (a Playwright setup
 /// project runs in every shard that runs its dependents): such a test is
 /// counted where its own file is planned, or, when no shard plans it
-/// (`plan_items` known), in every shard that ran it (the merge counts it
-/// once). One that failed stays, so that the reason its dependents never
-/// ran is never lost.
+/// (`plan_items` known), in every shard that ran it, once (`kept`: the
+/// ones kept already; the merge counts the shards' copies once). One that
+/// failed stays, so that the reason its dependents never ran is never lost.
 fn leave_out_dependencies(
     cases: &mut Vec<TestCase>,
     selection: &Selection<'_>,
     plan_items: &BTreeSet<String>,
     split_files: &BTreeMap<String, Vec<PlannedTest>>,
+    kept: &mut BTreeSet<(String, String)>,
 ) {
     let files: Vec<&str> = match selection {
         Selection::Files(files) => files.iter().map(String::as_str).collect(),
@@ -674,7 +690,7 @@ fn leave_out_dependencies(
             || files
                 .iter()
                 .any(|f| normalise(f) == named || ends_in(f, &named))
-            || planned_nowhere(&named)
+            || planned_nowhere(&named) && kept.insert((case.classname.clone(), case.name.clone()))
     });
 }
 
@@ -1466,8 +1482,31 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
         .collect()
 }
 
-/// Tests whose attempts so far all failed, with their item. `test_files`
-/// gives the file of each split-out test's item.
+/// Removes, for each case from `from` on, one "never ran" placeholder of
+/// its test (same item and names) before `from`: the run's result stands
+/// in its place, in the attempt and in its item's count.
+fn give_way(cases: &mut Vec<(String, TestCase)>, from: usize) {
+    let mut gone = vec![false; from];
+    for (item, case) in &cases[from..] {
+        let placeholder = (0..from).find(|&i| {
+            let (before_item, before) = &cases[i];
+            !gone[i]
+                && is_never_ran(before)
+                && before_item == item
+                && before.classname == case.classname
+                && before.name == case.name
+        });
+        if let Some(i) = placeholder {
+            gone[i] = true;
+        }
+    }
+    let mut index = 0;
+    cases.retain(|_| {
+        index += 1;
+        !gone.get(index - 1).copied().unwrap_or(false)
+    });
+}
+
 /// The tests a runner named as never run behind a test that hung in their
 /// file (pytest, vitest, node and go stop the file there), and which no
 /// later run of the attempt ran.
@@ -1505,6 +1544,8 @@ fn behind_hangs(
         .collect()
 }
 
+/// Tests whose attempts so far all failed, with their item. `test_files`
+/// gives the file of each split-out test's item.
 fn failed_tests(
     cases: &[(String, TestCase)],
     starts: &[usize],
@@ -1721,6 +1762,35 @@ FAIL\texample.com/gm/a [build failed]\n";
             .iter()
             .map(|(item, c)| (item.as_str(), c.name.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn a_run_of_tests_that_never_ran_takes_their_placeholders_place() {
+        let placeholder =
+            |name: &str| never_ran(case("a", name, Outcome::Errored), "behind a hang");
+        let mut cases: Vec<(String, TestCase)> = vec![
+            ("a.py".into(), case("a", "test_ok", Outcome::Passed)),
+            ("a.py".into(), placeholder("test_after")),
+            ("a.py".into(), placeholder("test_last")),
+            ("b.py".into(), placeholder("test_after")),
+            // The re-run: one ran, one is still behind a second hang.
+            ("a.py".into(), case("a", "test_after", Outcome::Passed)),
+            ("a.py".into(), placeholder("test_last")),
+        ];
+        give_way(&mut cases, 4);
+        let left: Vec<(&str, &str, bool)> = cases
+            .iter()
+            .map(|(item, c)| (item.as_str(), c.name.as_str(), is_never_ran(c)))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                ("a.py", "test_ok", false),
+                ("b.py", "test_after", true),
+                ("a.py", "test_after", false),
+                ("a.py", "test_last", true),
+            ]
+        );
     }
 
     #[test]

@@ -582,25 +582,56 @@ fn redact_pairs(text: Cow<'_, str>) -> Cow<'_, str> {
 /// How much of `rest`, the text right after a bare value that stopped at a
 /// `;` or `&`, is still the value: `password=ab;cd&ef` is one value, while
 /// `token=x&page=2`, `Password=x;Database=y` (a next pair), `password=x; rm`
-/// and `token=x&&make` (a shell's separators) end it. Each segment is read
-/// once: linear in the text.
+/// and `token=x&&make` (a shell's separators) end it. A segment is read as
+/// the bare value is (escapes and quoted strings inside it taken whole);
+/// each is read once: linear in the text.
 fn bare_value_tail(rest: &str) -> usize {
+    let bytes = rest.as_bytes();
     let mut len = 0;
-    loop {
-        let tail = &rest[len..];
-        let Some(segment) = tail.strip_prefix([';', '&']) else {
-            return len;
-        };
-        let segment_len = segment
-            .find(['\n', '\r', '"', '\'', '`', ';', '&', '\\'])
-            .unwrap_or(segment.len());
-        let segment = &segment[..segment_len];
-        let first_word = segment.split([' ', '\t']).next().unwrap_or("");
-        if first_word.is_empty() || first_word.contains('=') {
+    while matches!(bytes.get(len), Some(b';' | b'&')) {
+        let start = len + 1;
+        let mut at = start;
+        while let Some(&b) = bytes.get(at) {
+            match b {
+                b'\n' | b'\r' | b';' | b'&' | b'`' => break,
+                // An escaped quote or line break ends it, as it ends the value.
+                b'\\' => match bytes.get(at + 1) {
+                    None | Some(b'"' | b'n' | b'r' | b't' | b'\n') => break,
+                    Some(_) => at += 2,
+                },
+                b'"' | b'\'' => {
+                    let close = bytes[at + 1..].iter().position(|&c| c == b || c == b'\n');
+                    match close {
+                        Some(p) if bytes[at + 1 + p] == b => at += p + 2,
+                        _ => break,
+                    }
+                }
+                _ => at += 1,
+            }
+        }
+        // Every stop is at an ASCII byte, or the end: a char boundary.
+        let segment = rest.get(start..at).unwrap_or_default();
+        let first_word = segment.split([' ', '\t']).next().unwrap_or_default();
+        if first_word.is_empty() || starts_pair(first_word) {
             return len;
         }
-        len += 1 + segment_len;
+        len = at;
     }
+    len
+}
+
+/// Whether `word` is a `key=value` pair's start (`Database=prod`,
+/// `page=2`), not a value's (`abc==`, base64's padding; `=x`).
+fn starts_pair(word: &str) -> bool {
+    let Some((key, value)) = word.split_once('=') else {
+        return false;
+    };
+    let key_chars = key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key_chars
+        && !value.starts_with('=')
 }
 
 /// Whether a pair's unquoted `value` after `key` (which ends in its

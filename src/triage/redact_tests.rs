@@ -821,6 +821,13 @@ fn a_bare_value_goes_on_past_a_semicolon_or_ampersand_inside_it() {
         ("password=hunter22; rm -rf build", "; rm -rf build"),
         ("token=abcd1234&&make all", "&&make all"),
         ("token=abcd1234&amp;LEAK3;page=2", ";page=2"),
+        // A segment read as the value is: escapes, quoted strings, base64's
+        // padding and a leading `=` are the value's.
+        ("password=abcd;e\\$LEAK4", ""),
+        ("password=abcd;x\"LEAK5\"", ""),
+        ("password=abcd;LEAK6==", ""),
+        ("password=abcd;=LEAK7xx", ""),
+        ("password=abcd;é€LEAK8;next=1", ";next=1"),
     ] {
         let out = r(text);
         assert!(out.contains(REDACTED), "{text} -> {out}");

@@ -329,6 +329,9 @@ fn classify_by_rules(failure: &Failure) -> Classification {
     decide(failure, &mut Vec::new(), &mut Vec::new(), false)
 }
 
+/// How far before a panic a doc-test's own lines are looked for.
+const DOC_TEST_WINDOW: usize = 4096;
+
 /// What counts as a confident answer: the corpus's scorer counts a wrong
 /// answer at or above it as the worst kind of miss.
 pub const CONFIDENT: f32 = 0.8;
@@ -658,6 +661,10 @@ const L_ELIXIR: LangHint = (Language::Other, 0);
 /// projects are TypeScript unless a `.js` file says otherwise, so this is
 /// the weakest hint.
 const L_PLAYWRIGHT: LangHint = (Language::Typescript, 7);
+/// A JVM package-qualified exception (`com.x.y.FooException`): Java, unless
+/// any other hint says otherwise (React Native's
+/// `com.facebook.react.common.JavascriptException` above a `.tsx` frame).
+const L_JVM_NAME: LangHint = (Language::Java, 8);
 /// A Kotlin source position or library (`Main.kt:91`, `kotlinx.`): Kotlin
 /// runs on the JVM and its stacks hold Java's packages, so its marker is
 /// the strongest.
@@ -2007,8 +2014,8 @@ const RULES: &[Rule] = &[
     lang("deepEqual", L_JS).check(Check::ExactCase),
     lang("Rejected promise returned by test", L_JS),
     lang("JavaWithJavac", L_JAVA),
-    lang("com.", L_JAVA).check(Check::JvmQualifiedException),
-    lang("org.", L_JAVA).check(Check::JvmQualifiedException),
+    lang("com.", L_JVM_NAME).check(Check::JvmQualifiedException),
+    lang("org.", L_JVM_NAME).check(Check::JvmQualifiedException),
     lang(".go", L_GO).check(Check::Extension),
     lang(".java", L_JAVA).check(Check::Extension),
     lang(".rb", L_RUBY).check(Check::Extension),
@@ -2627,24 +2634,40 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::UpperAfter => t.get(end).is_some_and(u8::is_ascii_uppercase),
         Check::NotMainThreadPanic => {
-            let has = |word: &[u8]| t.windows(word.len()).any(|w| w == word);
-            !has(b"thread 'main' panicked")
-                || has(b"Doc-tests")
-                || has(b"Test executable failed")
-                || has(b" (line ")
+            // Bounded windows, so that a log of many such lines stays
+            // linear: the panic's line is this one or the one before
+            // (Rust 1.73 and later put the message on a line of its own);
+            // a doc-test's header and verdict come a few lines before it.
+            let (line_start, _) = line_bounds(t, start, end);
+            let previous = line_bounds(
+                t,
+                line_start.saturating_sub(1),
+                line_start.saturating_sub(1),
+            )
+            .0;
+            let has =
+                |from: usize, word: &[u8]| t[from..end].windows(word.len()).any(|w| w == word);
+            let main = has(previous.min(start), b"thread 'main' panicked");
+            let before = start.saturating_sub(DOC_TEST_WINDOW);
+            !main
+                || has(before, b"Doc-tests")
+                || has(before, b"Test executable failed")
+                || has(before, b" (line ")
         }
         Check::RelativeModule(relative) => {
             let (_, line_end) = line_bounds(t, start, end);
             let rest = &t[end.min(line_end)..line_end];
-            // Up to webpack's ` in '/app/src'`, the folder it looked from.
-            let rest = rest
-                .windows(5)
-                .position(|w| w == b" in '")
-                .map_or(rest, |at| &rest[..at]);
-            let found = rest.windows(3).enumerate().any(|(i, w)| {
+            // Up to webpack's ` in '/app/src'` or a bundler's `(from
+            // ./src/a.js)`: the folder or file it looked from.
+            let cut = [&b" in '"[..], b" from ", b"(from "]
+                .iter()
+                .filter_map(|word| rest.windows(word.len()).position(|w| w == *word))
+                .min();
+            let rest = cut.map_or(rest, |at| &rest[..at]);
+            let found = (0..rest.len()).any(|i| {
                 let before = i.checked_sub(1).and_then(|b| rest.get(b));
                 let at_path_start = before.is_none_or(|b| matches!(b, b' ' | b'\'' | b'"' | b'`'));
-                at_path_start && (w == b"../" || w.starts_with(b"./"))
+                at_path_start && (rest[i..].starts_with(b"../") || rest[i..].starts_with(b"./"))
             });
             found == relative
         }
@@ -2656,7 +2679,10 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 .iter()
                 .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$'))
                 .count();
-            let name = &t[start..start + name_len];
+            // A sentence's full stop after the class is not part of it.
+            let name = t[start..start + name_len]
+                .strip_suffix(b".")
+                .unwrap_or(&t[start..start + name_len]);
             let mut segments = name.split(|&b| b == b'.');
             let class = segments.next_back().unwrap_or_default();
             let packages: Vec<&[u8]> = segments.collect();
@@ -3082,6 +3108,19 @@ mod tests {
         ] {
             assert_eq!(classify(&failure(text, "")).language, language, "{text}");
         }
+        // A `.tsx` frame outranks a JVM name (React Native).
+        let rn = "com.facebook.react.common.JavascriptException: TypeError: x is undefined\n    at App (src/App.tsx:12:3)";
+        assert_eq!(classify(&failure(rn, "")).language, Language::Typescript);
+        assert_eq!(
+            classify(&failure("failed: com.foo.BarException.", "")).language,
+            Language::Java
+        );
+        // Not the project's own module: the file it was looked for from.
+        let from = classify(&failure(
+            "Module not found: Can't resolve 'lodash' (from ./src/a.js)",
+            "",
+        ));
+        assert!(from.confidence >= CONFIDENT, "{from:?}");
         // Not a JVM class: a host name, a lowercase tail, a single package.
         for text in [
             "see example.com.Error here",

@@ -63,15 +63,23 @@ function fileOf(test) {
 }
 
 // A test's names in an event: the JUnit classname as its path, so that a
-// result read from the events is the test of the same name in the report.
-function eventNames(test) {
+// result read from the events is the test of the same name in the report;
+// and, for a test of a project others depend on, its file (relative to
+// where the run is, as pitcrew reads the `dependency` lines), so that it is
+// keyed by its own file as in the report.
+function eventNames(test, dependencies) {
   const { classname, name } = junitNames(test);
-  return { path: [classname], name };
+  const names = { path: [classname], name };
+  const file = fileOf(test);
+  if (dependencies?.has(test.parent?.project()?.name) && file) {
+    names.file = require('node:path').relative(process.cwd(), file);
+  }
+  return names;
 }
 
 // A finished run of a test as an event: `attempt` when Playwright will run
 // a failed test again (its own `retries`), else `case`.
-function resultEvent(test, result) {
+function resultEvent(test, result, dependencies) {
   const status = result.status;
   const outcome =
     status === 'skipped' ? 'skipped' : status === test.expectedStatus ? 'passed' : 'failed';
@@ -79,7 +87,7 @@ function resultEvent(test, result) {
   const error = result.error ?? (result.errors ?? [])[0];
   const record = {
     event: again ? 'attempt' : 'case',
-    ...eventNames(test),
+    ...eventNames(test, dependencies),
     outcome,
     time: (result.duration ?? 0) / 1000,
     invocation: result.retry + 1,
@@ -110,18 +118,18 @@ class PitcrewPlaywrightErrors {
 
   onBegin(config, suite) {
     this.suite = suite;
-    this.event(...suite.allTests().map((test) => ({ event: 'planned', ...eventNames(test) })));
     this.dependencies = new Set(
       (config.projects ?? []).flatMap((p) => [...(p.dependencies ?? []), ...(p.teardown ? [p.teardown] : [])]),
     );
+    this.event(...suite.allTests().map((test) => ({ event: 'planned', ...eventNames(test, this.dependencies) })));
   }
 
   onTestBegin(test) {
-    this.event({ event: 'start', ...eventNames(test) });
+    this.event({ event: 'start', ...eventNames(test, this.dependencies) });
   }
 
   onTestEnd(test, result) {
-    this.event({ event: 'end', ...eventNames(test) }, resultEvent(test, result));
+    this.event({ event: 'end', ...eventNames(test, this.dependencies) }, resultEvent(test, result, this.dependencies));
   }
 
   onEnd() {
