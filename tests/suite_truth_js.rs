@@ -80,6 +80,14 @@ fn project(js: &Js, files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
     Some(dir)
 }
 
+/// A Playwright project of `files` (see [`project`]) with this
+/// `playwright.config.js`.
+fn playwright_project(files: &[(&str, &str)], config: &str) -> Option<tempfile::TempDir> {
+    let dir = project(&PLAYWRIGHT, files)?;
+    fs::write(dir.path().join("playwright.config.js"), config).unwrap();
+    Some(dir)
+}
+
 /// `pitcrew test --shards 1 ARGS -- COMMAND EXTRA` in `dir`, and the
 /// merged results it wrote.
 fn local_test(dir: &Path, js: &Js, args: &[&str], extra: &[&str]) -> (Output, Value) {
@@ -1012,8 +1020,7 @@ const PLAYWRIGHT: Js = Js {
 /// words (exit 1), in `test` and in split/run's flow. No browser is needed.
 #[test]
 fn playwright_a_test_file_that_cannot_load_is_a_failed_test() {
-    let Some(dir) = project(
-        &PLAYWRIGHT,
+    let Some(dir) = playwright_project(
         &[
             (
                 "tests/ok.spec.js",
@@ -1021,15 +1028,11 @@ fn playwright_a_test_file_that_cannot_load_is_a_failed_test() {
             ),
             ("tests/broken.spec.js", "test('b', async () => { );\n"),
         ],
+        "module.exports = { testDir: 'tests' };\n",
     ) else {
         return;
     };
     let root = dir.path();
-    fs::write(
-        root.join("playwright.config.js"),
-        "module.exports = { testDir: 'tests' };\n",
-    )
-    .unwrap();
     let (out, merged) = pitcrew_test(root, &PLAYWRIGHT, &["--retries", "1"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let tests = all_tests(&merged);
@@ -1088,8 +1091,7 @@ fn playwright_a_test_file_that_cannot_load_is_a_failed_test() {
 /// runs counted, one test each. No browser is needed.
 #[test]
 fn playwright_own_retries_make_a_test_flaky_not_passed() {
-    let Some(dir) = project(
-        &PLAYWRIGHT,
+    let Some(dir) = playwright_project(
         &[(
             "tests/a.spec.js",
             "test('steady', async () => { expect(1).toBe(1); });\n\
@@ -1098,15 +1100,11 @@ fn playwright_own_retries_make_a_test_flaky_not_passed() {
                    test('always fails', async () => { expect(1).toBe(2); });\n\
                  });\n",
         )],
+        "module.exports = { testDir: 'tests', retries: 1 };\n",
     ) else {
         return;
     };
     let root = dir.path();
-    fs::write(
-        root.join("playwright.config.js"),
-        "module.exports = { testDir: 'tests', retries: 1 };\n",
-    )
-    .unwrap();
     let (out, merged) = local_test(root, &PLAYWRIGHT, &["--retries", "0"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (3, 1, 1, 1), "{merged:#}");
@@ -1136,21 +1134,16 @@ fn playwright_a_hung_test_is_named_even_when_it_blocks_its_worker() {
              test('hangs', async () => {{ {hang} }});\n\
              test('after', async () => {{}});\n"
         );
-        let Some(dir) = project(
-            &PLAYWRIGHT,
+        let Some(dir) = playwright_project(
             &[
                 ("tests/a.spec.js", hangs.as_str()),
                 ("tests/b.spec.js", FINE),
             ],
+            "module.exports = { testDir: 'tests', timeout: 0, workers: 1 };\n",
         ) else {
             return;
         };
         let root = dir.path();
-        fs::write(
-            root.join("playwright.config.js"),
-            "module.exports = { testDir: 'tests', timeout: 0, workers: 1 };\n",
-        )
-        .unwrap();
         let (out, merged) = local_test(
             root,
             &PLAYWRIGHT,
@@ -1176,8 +1169,7 @@ fn playwright_a_hung_test_is_named_even_when_it_blocks_its_worker() {
 /// failed. No browser is needed.
 #[test]
 fn playwright_a_test_defined_in_a_helper_is_its_spec_files() {
-    let Some(dir) = project(
-        &PLAYWRIGHT,
+    let Some(dir) = playwright_project(
         &[
             (
                 "tests/shared.js",
@@ -1190,15 +1182,11 @@ fn playwright_a_test_defined_in_a_helper_is_its_spec_files() {
                 "require('./shared').loads('about');\n",
             ),
         ],
+        "module.exports = { testDir: 'tests' };\n",
     ) else {
         return;
     };
     let root = dir.path();
-    fs::write(
-        root.join("playwright.config.js"),
-        "module.exports = { testDir: 'tests' };\n",
-    )
-    .unwrap();
     let (out, merged) = local_test(root, &PLAYWRIGHT, &["--retries", "1"], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(summary(&merged), (1, 0, 0, 1), "{merged:#}");
@@ -1215,8 +1203,7 @@ fn playwright_a_test_defined_in_a_helper_is_its_spec_files() {
 /// own project only. No browser is needed.
 #[test]
 fn playwright_tests_a_failed_setup_kept_from_running_are_retried_not_skipped() {
-    let Some(dir) = project(
-        &PLAYWRIGHT,
+    let Some(dir) = playwright_project(
         &[
             (
                 "tests/global.setup.js",
@@ -1243,19 +1230,15 @@ fn playwright_tests_a_failed_setup_kept_from_running_are_retried_not_skipped() {
                  test.skip('skipped on purpose', async () => {});\n",
             ),
         ],
-    ) else {
-        return;
-    };
-    let root = dir.path();
-    fs::write(
-        root.join("playwright.config.js"),
         "module.exports = { testDir: 'tests', projects: [\n\
            { name: 'setup', testMatch: /global\\.setup\\.js/ },\n\
            { name: 'alpha', dependencies: ['setup'], testIgnore: /global\\.setup\\.js/ },\n\
            { name: 'beta', dependencies: ['setup'], testIgnore: /global\\.setup\\.js/ },\n\
          ] };\n",
-    )
-    .unwrap();
+    ) else {
+        return;
+    };
+    let root = dir.path();
     // No retry: the setup fails, and the four tests that expected to run
     // never ran; the ones skipped on purpose stay skipped.
     let (out, merged) = local_test(root, &PLAYWRIGHT, &["--retries", "0"], &[]);

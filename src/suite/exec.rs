@@ -675,21 +675,21 @@ fn leave_out_dependencies(
         Selection::FileExcept { file, .. } => vec![file],
         Selection::Discovered => return,
     };
-    fn among<'f>(mut files: impl Iterator<Item = &'f String>, named: &str) -> bool {
-        files.any(|f| normalise(f) == named || ends_in(f, named))
+    /// Whether one of `files` is the file a report names `named`.
+    fn among<S: AsRef<str>>(files: impl IntoIterator<Item = S>, named: &str) -> bool {
+        files.into_iter().any(|f| {
+            let f = f.as_ref();
+            normalise(f) == named || ends_in(f, named)
+        })
     }
     let planned_nowhere = |named: &str| {
-        !plan_items.is_empty()
-            && !among(plan_items.iter(), named)
-            && !among(split_files.keys(), named)
+        !plan_items.is_empty() && !among(plan_items, named) && !among(split_files.keys(), named)
     };
     cases.retain(|case| {
         let named = junit::test_file(case).unwrap_or_else(|| case.classname.clone());
         let named = normalise(&named);
         matches!(case.outcome, Outcome::Failed | Outcome::Errored)
-            || files
-                .iter()
-                .any(|f| normalise(f) == named || ends_in(f, &named))
+            || among(&files, &named)
             || planned_nowhere(&named) && kept.insert((case.classname.clone(), case.name.clone()))
     });
 }
@@ -1486,30 +1486,30 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
 /// its test (same item and names) before `from`: the run's result stands
 /// in its place, in the attempt and in its item's count.
 fn give_way(cases: &mut Vec<(String, TestCase)>, from: usize) {
-    let mut gone = vec![false; from];
+    // The few placeholders, not every case before `from`, are searched.
+    let mut placeholders: Vec<usize> = (0..from).filter(|&i| is_never_ran(&cases[i].1)).collect();
+    let mut gone = BTreeSet::new();
     for (item, case) in &cases[from..] {
-        let placeholder = (0..from).find(|&i| {
+        let same = |&i: &usize| {
             let (before_item, before) = &cases[i];
-            !gone[i]
-                && is_never_ran(before)
-                && before_item == item
-                && before.classname == case.classname
-                && before.name == case.name
-        });
-        if let Some(i) = placeholder {
-            gone[i] = true;
+            before_item == item && before.classname == case.classname && before.name == case.name
+        };
+        if let Some(at) = placeholders.iter().position(same) {
+            gone.insert(placeholders.remove(at));
         }
     }
     let mut index = 0;
     cases.retain(|_| {
         index += 1;
-        !gone.get(index - 1).copied().unwrap_or(false)
+        !gone.contains(&(index - 1))
     });
 }
 
 /// The tests a runner named as never run behind a test that hung in their
 /// file (pytest, vitest, node and go stop the file there), and which no
-/// later run of the attempt ran.
+/// later run of the attempt ran: a run's result took the place of its
+/// placeholder ([`give_way`]), so a placeholder left is a test still
+/// waiting.
 fn behind_hangs(
     cases: &[(String, TestCase)],
     test_files: &TestFiles<'_>,
@@ -1522,18 +1522,10 @@ fn behind_hangs(
     if hung.is_empty() {
         return Vec::new();
     }
-    // Those whose last case is still the placeholder: one that a later run
-    // reported (passed, failed, hung) has its result.
-    let mut last: BTreeMap<(&str, &str), bool> = BTreeMap::new();
-    for (_, c) in cases
+    let never_ran: BTreeSet<(&str, &str)> = cases
         .iter()
-        .filter(|(item, _)| hung.contains(item.as_str()))
-    {
-        last.insert((c.classname.as_str(), c.name.as_str()), is_never_ran(c));
-    }
-    let never_ran: BTreeSet<(&str, &str)> = last
-        .into_iter()
-        .filter_map(|(test, never)| never.then_some(test))
+        .filter(|(item, c)| hung.contains(item.as_str()) && is_never_ran(c))
+        .map(|(_, c)| (c.classname.as_str(), c.name.as_str()))
         .collect();
     failed_tests(cases, &[0], test_files)
         .into_iter()

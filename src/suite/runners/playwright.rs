@@ -251,7 +251,7 @@ struct LoadError {
 }
 
 /// A test as Playwright's JUnit names it, and its absolute file (for a
-/// failed one).
+/// failed one, and one of a project others depend on).
 #[derive(serde::Deserialize)]
 struct Named {
     classname: String,

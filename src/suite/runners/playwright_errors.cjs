@@ -70,9 +70,9 @@ function fileOf(test) {
 function eventNames(test, dependencies) {
   const { classname, name } = junitNames(test);
   const names = { path: [classname], name };
-  const file = fileOf(test);
-  if (dependencies?.has(test.parent?.project()?.name) && file) {
-    names.file = require('node:path').relative(process.cwd(), file);
+  if (dependencies?.has(test.parent?.project()?.name)) {
+    const file = fileOf(test);
+    if (file) names.file = require('node:path').relative(process.cwd(), file);
   }
   return names;
 }
