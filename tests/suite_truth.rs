@@ -244,6 +244,38 @@ fn node_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
 }
 
+/// A promise that never settles ends node's event loop: node cancels every
+/// test still to finish and reports each, and the describe blocks around
+/// them too. Those blocks are no tests: node counts 3 here, not 5.
+#[test]
+fn node_suites_cancelled_with_their_tests_are_not_tests() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "test/a.test.mjs",
+            "import { describe, it } from 'node:test';\n\
+             describe('outer', () => { describe('inner', () => {\n\
+               it('never settles', async () => { await new Promise(() => {}); });\n\
+               it('next', () => {});\n\
+             }); });\n\
+             it('after', () => {});\n",
+        )],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 0, 3, 0), "{}", merged["tests"]);
+    let names: Vec<String> = tests(&merged).into_iter().map(|t| t.1).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        !names.iter().any(|n| n == "outer" || n == "inner"),
+        "{names:?}"
+    );
+}
+
 fn pytest_project(dir: &Path, files: &[(&str, &str)]) {
     fs::create_dir_all(dir.join("tests")).unwrap();
     fs::write(dir.join("tests/__init__.py"), "").unwrap();

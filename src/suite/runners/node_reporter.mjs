@@ -180,10 +180,14 @@ export default async function* pitcrewReporter(source) {
         const path = open.slice(0, nesting).map((t) => t.name);
         const error = failure(details.error);
         // A test with subtests is, like a suite, not a case of its own
-        // (node's JUnit writes it as a testsuite) unless it failed itself.
+        // (node's JUnit writes it as a testsuite) unless it failed itself:
+        // not when a test in it failed, nor when node cancelled it with
+        // its tests (a promise that never settles ends the event loop,
+        // and node cancels every test still to finish, each reported).
         const own = open[nesting]?.name === name ? open[nesting] : undefined;
         const parent = details.type === 'suite' || (own !== undefined && own.children > 0);
-        if (parent && (type === 'test:pass' || error.failureType === 'subtestsFailed')) break;
+        const forItsTests = ['subtestsFailed', 'cancelledByParent'].includes(error.failureType);
+        if (parent && (type === 'test:pass' || forItsTests)) break;
         let outcome = type === 'test:pass' ? 'passed' : 'failed';
         // Node counts neither a skipped test nor a failing todo as failed.
         if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
