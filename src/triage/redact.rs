@@ -552,7 +552,12 @@ fn redact_pairs(text: Cow<'_, str>) -> Cow<'_, str> {
         at = whole.end();
         let value_end = match c.name("bare") {
             Some(bare) if !bare_value_is_secret(&c["key"], bare.as_str()) => continue,
-            Some(bare) => bare.end() + bare_value_tail(&text[bare.end()..]),
+            // A value too short to be a secret (`key=a`) is left, unless it
+            // goes on past a `;` or `&` (`password=a;bcdef`).
+            Some(bare) => match bare.end() + bare_value_tail(&text[bare.end()..]) {
+                end if end - bare.start() < MIN_BARE_VALUE => continue,
+                end => end,
+            },
             None => whole.end(),
         };
         let (open, close) = if let Some(open) = c.name("dq") {
@@ -859,6 +864,10 @@ static XML_SECRET: LazyLock<Regex> = LazyLock::new(|| {
 /// a quoted string inside it goes with it), or on the next,
 /// indented line (YAML). Values of 1–3 characters are left alone
 /// (`Unexpected token: '<'`), and so is a value already redacted.
+/// The shortest bare value taken for a secret, in bytes, its parts past a
+/// `;` or `&` included (see [`redact_pairs`]).
+const MIN_BARE_VALUE: usize = 4;
+
 static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     let key = format!(
         r"(?:(?i:[A-Za-z0-9_.-]*{SECRET_WORD}(?:[0-9]+|[_-][A-Za-z0-9_]*)?)|[A-Z0-9_]*_(?:KEY|TOKEN|SECRET|PASSWORD))"
@@ -871,7 +880,7 @@ static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
     let next_line = r"(?:[ \t]*\r?\n[ \t]+)";
     // A quoted string inside a bare value is taken whole: `password=a b
     // secret="c"` must not leave `"c"` behind once its key has gone.
-    let bare = r#"[^\s"'`<>{}()\[\],;&\\](?:[^\n\r"'`;&\\]|\\[^"nrt\n]|"[^"\n]*"|'[^'\n]*'){3,}"#;
+    let bare = r#"[^\s"'`<>{}()\[\],;&\\](?:[^\n\r"'`;&\\]|\\[^"nrt\n]|"[^"\n]*"|'[^'\n]*')*"#;
     rule(&format!(
         r#"(?P<key>{key}(?-u:\b){quote}{blank}*{sep}(?:{blank}*{annotation}|{next_line}|{blank}*))(?:\[REDACTED\]|(?P<dq>[fFbBrRuU]{{0,2}}")(?:[^"\\\n]|\\.){{4,}}"|(?P<eq>\\+")(?:[^"\\\n]|\\[^"\n]){{4,}}\\+"|(?P<sq>[fFbBrRuU]{{0,2}}')[^'\n]{{4,}}'|(?P<bare>{bare}))"#
     ))

@@ -828,6 +828,9 @@ fn a_bare_value_goes_on_past_a_semicolon_or_ampersand_inside_it() {
         ("password=abcd;LEAK6==", ""),
         ("password=abcd;=LEAK7xx", ""),
         ("password=abcd;é€LEAK8;next=1", ";next=1"),
+        // A first part too short to be a value alone.
+        ("password=a;LEAK9ef", ""),
+        ("secret=ab&LEAK10;x=1", ";x=1"),
     ] {
         let out = r(text);
         assert!(out.contains(REDACTED), "{text} -> {out}");
@@ -840,6 +843,18 @@ fn a_bare_value_goes_on_past_a_semicolon_or_ampersand_inside_it() {
             "{text} -> {out}"
         );
         assert_eq!(r(&out), out, "not idempotent on {out:?}");
+    }
+}
+
+#[test]
+fn a_short_bare_value_alone_stays() {
+    for kept in [
+        "password=a",
+        "token=x&page=2",
+        "key=ab;Database=prod",
+        "secret=1; rm x",
+    ] {
+        assert_eq!(r(kept), kept);
     }
 }
 
