@@ -244,6 +244,49 @@ fn node_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
 }
 
+/// A test that blocks its process (`while (true) {}`) stops it before it
+/// has sent node the results of the tests before it, or the names of the
+/// ones behind: each file's process traces its own test events, which name
+/// the hung test, keep the finished ones, and queue the rest to run again.
+#[test]
+fn node_a_test_that_blocks_its_process_is_named_and_the_rest_is_kept() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a_block.test.mjs",
+                "import { it } from 'node:test';\n\
+                 it('quick', () => {});\n\
+                 it('blocks', () => { while (true) {} });\n\
+                 it('after', () => {});\n\
+                 it('last', () => {});\n",
+            ),
+            (
+                "test/b_fine.test.mjs",
+                "import { it } from 'node:test';\n\
+                 for (let i = 0; i < 5; i++) it('fine ' + i, () => {});\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "0", "--timeout", "5", "--", "node", "--test"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (9, 8, 1, 0), "{}", merged["tests"]);
+    assert_timed_out(&merged, "blocks");
+    for name in ["quick", "after", "last"] {
+        let test = test_named(&merged, name);
+        assert_eq!(test["outcome"], "passed", "{test}");
+        assert_eq!(test["attempts"], 1, "{test}");
+    }
+    assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
+}
+
 /// A promise that never settles ends node's event loop: node cancels every
 /// test still to finish and reports each, and the describe blocks around
 /// them too. Those blocks are no tests: node counts 3 here, not 5.

@@ -997,7 +997,7 @@ fn attempt(
             cases
         };
         if let JunitSource::Events(path) = &invocation.junit
-            && let Some(cases) = timed_out_events(path, &limit)
+            && let Some(cases) = timed_out_events(path, shard.runner.live_events(path), &limit)
         {
             return Ok(blamed(cases));
         }
@@ -1008,7 +1008,7 @@ fn attempt(
         }
         if let JunitSource::File(path) = &invocation.junit
             && let Some(events) = shard.runner.live_events(path)
-            && let Some(cases) = timed_out_events(&events, &limit)
+            && let Some(cases) = timed_out_events(&events, None, &limit)
         {
             return Ok(blamed(cases));
         }
@@ -1276,11 +1276,15 @@ fn first_go_error(text: &str) -> Option<&str> {
     })
 }
 
-/// The results of a runner killed at the timeout, from its events: every
-/// finished test, the test(s) that were running as timed out, and the tests
-/// it had queued as never ran. None when it wrote nothing to go by.
-fn timed_out_events(path: &Path, limit: &str) -> Option<Vec<TestCase>> {
-    let events = events::read(path).ok()?;
+/// The results of a runner killed at the timeout, from its events, filled
+/// in from a trace its workers wrote (`trace`, see [`events::Events::fill_in`]):
+/// every finished test, the test(s) that were running as timed out, and the
+/// tests it had queued as never ran. None when it wrote nothing to go by.
+fn timed_out_events(path: &Path, trace: Option<PathBuf>, limit: &str) -> Option<Vec<TestCase>> {
+    let mut events = events::read(path).unwrap_or_default();
+    if let Some(trace) = trace.and_then(|t| events::read(&t).ok()) {
+        events.fill_in(trace);
+    }
     if events.cases.is_empty() && events.running.is_empty() {
         return None;
     }

@@ -11,7 +11,7 @@
 //! (joined with [`PATH_SEPARATOR`] into the `classname`) and its exact name,
 //! tabs and newlines included.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -299,6 +299,56 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             (accounted..count).map(move |_| bare_case(names.clone()))
         }));
     events
+}
+
+impl Events {
+    /// What a trace written from inside the runner's worker processes
+    /// (`node_trace.mjs`) adds to these events, read from the runner's
+    /// reporter at a timeout: the results the reporter never got (each
+    /// name counted, so a test the reporter reported twice takes two of the
+    /// trace's), the tests still running in a worker, and the tests queued
+    /// behind them; a test the trace saw finish is no longer running, and
+    /// one it saw start or finish no longer queued.
+    pub fn fill_in(&mut self, trace: Events) {
+        let mut reported: BTreeMap<Names, u32> = BTreeMap::new();
+        for case in &self.cases {
+            *reported.entry(names_of(case)).or_default() += 1;
+        }
+        let finished: BTreeSet<Names> = trace.cases.iter().map(names_of).collect();
+        let started: BTreeSet<Names> = trace.running.iter().map(names_of).collect();
+        for case in trace.cases {
+            match reported.get_mut(&names_of(&case)) {
+                Some(n) if *n > 0 => *n -= 1,
+                _ => self.cases.push(case),
+            }
+        }
+        self.running.retain(|c| !finished.contains(&names_of(c)));
+        for case in trace.running {
+            if !self.running.iter().any(|r| names_of(r) == names_of(&case)) {
+                self.running.push(case);
+            }
+        }
+        // A suite the reporter saw start is not what hung when the trace
+        // saw a test in it start.
+        let live: BTreeMap<Names, u32> = self.running.iter().map(|c| (names_of(c), 1)).collect();
+        let inner: BTreeSet<Names> = innermost(&live).cloned().collect();
+        self.running.retain(|c| inner.contains(&names_of(c)));
+        let accounted = |names: &Names| {
+            finished.contains(names) || started.contains(names) || reported.contains_key(names)
+        };
+        self.never_started.retain(|c| !accounted(&names_of(c)));
+        let queued: BTreeSet<Names> = self.never_started.iter().map(names_of).collect();
+        self.never_started.extend(
+            trace
+                .never_started
+                .into_iter()
+                .filter(|c| !accounted(&names_of(c)) && !queued.contains(&names_of(c))),
+        );
+    }
+}
+
+fn names_of(case: &TestCase) -> Names {
+    (case.file.clone(), case.classname.clone(), case.name.clone())
 }
 
 /// `json` read, as written or, where serde refuses it, with its lone
@@ -720,6 +770,61 @@ mod tests {
         assert_eq!(reruns.len(), 1);
         assert_eq!(reruns[0].message.as_deref(), Some("first run"));
         assert!(!reruns[0].flaky);
+    }
+
+    #[test]
+    fn a_trace_fills_in_what_the_reporter_lost() {
+        // The reporter got `a`'s results and saw the suite `g` start; the
+        // worker's trace had `a`, `b` (lost by the reporter) and `g > hangs`
+        // still running. `c` and `d` (which only the trace saw queued) were
+        // queued and never started.
+        let reporter = r#"{"event":"planned","file":"t.js","path":[],"name":"a"}
+{"event":"planned","file":"t.js","path":[],"name":"b"}
+{"event":"planned","file":"t.js","path":[],"name":"c"}
+{"event":"start","file":"t.js","path":[],"name":"a"}
+{"event":"end","file":"t.js","path":[],"name":"a"}
+{"event":"case","file":"t.js","path":[],"name":"a","outcome":"passed"}
+{"event":"start","file":"t.js","path":[],"name":"b"}
+{"event":"start","file":"t.js","path":[],"name":"g"}
+"#;
+        let trace = r#"{"event":"planned","file":"t.js","path":[],"name":"c"}
+{"event":"planned","file":"t.js","path":[],"name":"d"}
+{"event":"start","file":"t.js","path":[],"name":"a"}
+{"event":"end","file":"t.js","path":[],"name":"a"}
+{"event":"case","file":"t.js","path":[],"name":"a","outcome":"passed"}
+{"event":"start","file":"t.js","path":[],"name":"b"}
+{"event":"end","file":"t.js","path":[],"name":"b"}
+{"event":"case","file":"t.js","path":[],"name":"b","outcome":"failed","message":"no"}
+{"event":"start","file":"t.js","path":["g > inner"],"name":"hangs"}
+"#;
+        let mut events = parse(reporter.as_bytes());
+        events.fill_in(parse(trace.as_bytes()));
+        let names = |cases: &[TestCase]| -> Vec<(String, String, Outcome)> {
+            cases
+                .iter()
+                .map(|c| (c.classname.clone(), c.name.clone(), c.outcome))
+                .collect()
+        };
+        // `a` once, `b` from the trace.
+        assert_eq!(
+            names(&events.cases),
+            [
+                (String::new(), "a".into(), Outcome::Passed),
+                (String::new(), "b".into(), Outcome::Failed)
+            ]
+        );
+        // The test in `g` hung, not `g`, nor `b`, which finished.
+        assert_eq!(
+            names(&events.running),
+            [("g > inner".into(), "hangs".into(), Outcome::Errored)]
+        );
+        assert_eq!(
+            names(&events.never_started),
+            [
+                (String::new(), "c".into(), Outcome::Errored),
+                (String::new(), "d".into(), Outcome::Errored)
+            ]
+        );
     }
 
     #[test]

@@ -14,6 +14,12 @@
 //! in one process with node's own concurrency and every result is still
 //! attributed to its file.
 //!
+//! A synchronous hang (`while (true) {}`) stops a test file's process
+//! before it has sent its results to the reporter, so each such process
+//! also loads `node_trace.mjs`, which writes every test's start and result
+//! to a file of its own as it happens; pitcrew reads it only when it killed
+//! the runner at the timeout.
+//!
 //! Single tests are selected with `--test-name-pattern`, which Node
 //! matches against a test's own name and (since Node 22) also against its
 //! ancestors' names and its own joined with spaces; suites whose
@@ -45,6 +51,12 @@ pub const FILE_FAILED: &str = "file failed outside its tests";
 const REPORTER: &str = include_str!("node_reporter.mjs");
 const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 
+/// The module each test file's process loads first (`--import`), and where
+/// it writes (see `node_trace.mjs`).
+const TRACE: &str = include_str!("node_trace.mjs");
+const TRACE_FILE: &str = "pitcrew-node-trace.mjs";
+const TRACE_ENV: &str = "PITCREW_NODE_TRACE";
+
 /// How many test files node runs at once.
 const CONCURRENCY: &str = "--test-concurrency";
 
@@ -64,7 +76,18 @@ impl Runner for Node {
         let (junit, _) = absolute_junit(junit_path)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
+        let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;
+        let trace =
+            url::Url::from_file_path(&trace).map_err(|()| RunnerError::InvalidArgument {
+                what: "a path node can import",
+                value: trace.clone(),
+            })?;
+        let env = vec![(
+            TRACE_ENV.to_owned(),
+            super::path_str(&trace_path(&events))?.to_owned(),
+        )];
         let mut options = vec![
+            format!("--import={trace}"),
             format!("--test-reporter={reporter}"),
             format!("--test-reporter-destination={}", super::path_str(&events)?),
             "--test-reporter=spec".to_owned(),
@@ -101,9 +124,14 @@ impl Runner for Node {
         finish(
             program,
             words.split_off(1),
-            Vec::new(),
+            env,
             JunitSource::Events(events),
         )
+    }
+
+    /// The trace the test files' processes wrote beside the events.
+    fn live_events(&self, events: &Path) -> Option<std::path::PathBuf> {
+        Some(trace_path(events))
     }
 
     /// `--test-concurrency=N` where node's own options end (Node ≥ 20.10).
@@ -126,6 +154,11 @@ impl Runner for Node {
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(test.file.as_deref(), &path_name(test))
     }
+}
+
+/// `x.events.jsonl` → `x.trace.jsonl`.
+fn trace_path(events: &Path) -> std::path::PathBuf {
+    events.with_extension("").with_extension("trace.jsonl")
 }
 
 /// `(?:^| )(?:a|b)$`: a name on its own, or at the end of its ancestors'.
@@ -249,6 +282,11 @@ mod tests {
                 "--test",
                 "--test-concurrency=1",
                 &format!(
+                    "--import={}",
+                    url::Url::from_file_path(dir.path().join("reports/pitcrew-node-trace.mjs"))
+                        .unwrap()
+                ),
+                &format!(
                     "--test-reporter={}",
                     dir.path()
                         .join("reports/pitcrew-node-reporter.mjs")
@@ -264,7 +302,16 @@ mod tests {
                 "test/b c.test.js",
             ])
         );
-        assert!(inv.env.is_empty());
+        // Each test file's process traces its tests beside the events.
+        let trace = dir.path().join("reports/node.trace.jsonl");
+        assert_eq!(
+            inv.env,
+            [(TRACE_ENV.to_owned(), trace.display().to_string())]
+        );
+        assert_eq!(
+            runner().live_events(&dir.path().join("reports/node.events.jsonl")),
+            Some(trace)
+        );
         assert_eq!(
             inv.junit,
             JunitSource::Events(dir.path().join("reports/node.events.jsonl"))
@@ -294,11 +341,16 @@ mod tests {
                 .unwrap();
             assert_eq!(inv.args[0], "--test");
             assert!(
-                inv.args[1].starts_with("--test-reporter=/"),
+                inv.args[1].starts_with("--import=file:///"),
                 "{:?}",
                 inv.args
             );
-            assert_eq!(&inv.args[5..], &argv(&["test/t.mjs"])[..], "{base:?}");
+            assert!(
+                inv.args[2].starts_with("--test-reporter=/"),
+                "{:?}",
+                inv.args
+            );
+            assert_eq!(&inv.args[6..], &argv(&["test/t.mjs"])[..], "{base:?}");
         }
     }
 

@@ -1,0 +1,125 @@
+// pitcrew's trace of `node --test`, loaded (`--import`) into each test
+// file's child process: the child's own test events, in pitcrew's events
+// format (see node_reporter.mjs), written synchronously as they happen.
+//
+// Why, beside the reporter: the reporter runs in node's main process and
+// learns of a child's tests only through the child's standard output,
+// which the child writes asynchronously, and node holds a file's events
+// until the files before it have reported. A test that blocks its process
+// (`while (true) {}`) stops the child before those writes happen, so at a
+// timeout the reporter knows neither the tests that finished in that child,
+// nor the ones queued behind, nor which one hung. This trace does: each
+// record is on disk before the next test's code runs. pitcrew reads it only
+// when it killed the runner at a timeout, to fill in what the reporter lost.
+//
+// How: node's test runner hands every event to a stream of its own (a
+// Readable of `{type, data}` objects) as it happens. Wrapping
+// `Readable.prototype.push` finds that stream at its first event and sees
+// each event as it is pushed. Nothing else changes: no hook is added to
+// the tests (a root-level `beforeEach`, however empty, makes node cancel a
+// subtest its parent does not await), and every push goes on as it came.
+// Should node stop pushing such objects, the trace stays empty and pitcrew
+// knows what it knew without it.
+//
+// Records (`file` is the test file the child runs, as the reporter names
+// it): `planned` (test:enqueue), `start` (test:dequeue), `end`
+// (test:complete), and `case` (test:pass, test:fail) for a test that is no
+// suite and has no subtests, unless it failed on its own.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { Readable } from 'node:stream';
+
+const MESSAGE_MAX = 16 * 1024;
+const trace = process.env.PITCREW_NODE_TRACE;
+// Only in a test file's child (node sets NODE_TEST_CONTEXT there), not in
+// the main process, whose stream carries every child's events.
+const script = process.env.NODE_TEST_CONTEXT && trace ? process.argv[1] : undefined;
+// Processes the tests start do not write to the trace.
+delete process.env.PITCREW_NODE_TRACE;
+
+function open(path) {
+  try {
+    return openSync(path, 'a');
+  } catch {
+    return undefined;
+  }
+}
+
+const fd = script ? open(trace) : undefined;
+
+if (fd !== undefined) {
+  const file = relative(process.cwd(), script).split(sep).join('/');
+  process.once('exit', () => closeSync(fd));
+  const write = (record) => {
+    try {
+      writeSync(fd, JSON.stringify({ event: record.event, file, ...record }) + '\n');
+    } catch {
+      // A trace that cannot be written only loses what it adds at a timeout.
+    }
+  };
+  // Names by nesting: of the tests being executed (execution order), and
+  // of the tests being reported, each with its number of subtests.
+  const running = [];
+  const declared = [];
+  const handle = (type, data) => {
+    const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
+    const name = String(data.name ?? '');
+    switch (type) {
+      case 'test:enqueue':
+        write({ event: 'planned', path: running.slice(0, nesting), name });
+        break;
+      case 'test:dequeue':
+        running.length = nesting;
+        write({ event: 'start', path: running.slice(), name });
+        running.push(name);
+        break;
+      case 'test:complete':
+        write({ event: 'end', path: running.slice(0, nesting), name });
+        break;
+      case 'test:start':
+        declared.length = nesting;
+        if (nesting > 0 && declared[nesting - 1]) declared[nesting - 1].children += 1;
+        declared.push({ name, children: 0 });
+        break;
+      case 'test:pass':
+      case 'test:fail': {
+        const details = data.details ?? {};
+        const error = details.error;
+        const failureType = error?.failureType;
+        const own = declared[nesting]?.name === name ? declared[nesting] : undefined;
+        const parent = details.type === 'suite' || (own !== undefined && own.children > 0);
+        const forItsTests = failureType === 'subtestsFailed' || failureType === 'cancelledByParent';
+        if (parent && (type === 'test:pass' || forItsTests)) break;
+        const skipped = data.skip !== undefined || data.todo !== undefined;
+        const outcome = skipped ? 'skipped' : type === 'test:pass' ? 'passed' : 'failed';
+        const time = Number(details.duration_ms ?? 0) / 1000;
+        const path = declared.slice(0, nesting).map((t) => t.name);
+        const record = { event: 'case', path, name, outcome, time };
+        if (type === 'test:fail' && error) {
+          const cause = error.cause ?? error;
+          record.message = String(cause?.message ?? cause).slice(0, MESSAGE_MAX);
+          record.type = failureType ?? cause?.name;
+        }
+        write(record);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  const push = Readable.prototype.push;
+  let events;
+  Readable.prototype.push = function (chunk, encoding) {
+    if (events === undefined && typeof chunk?.type === 'string' && chunk.type.startsWith('test:')) {
+      events = this;
+    }
+    if (this === events && chunk?.data) {
+      try {
+        handle(chunk.type, chunk.data);
+      } catch {
+        // As above: the trace is an extra, never a reason to fail.
+      }
+    }
+    return push.call(this, chunk, encoding);
+  };
+}
