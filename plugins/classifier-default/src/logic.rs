@@ -825,6 +825,8 @@ const RULES: &[Rule] = &[
     r("code 137", C::Resource, 0.88).check(Check::NoDigitAfter),
     r("code: 137", C::Resource, 0.88).check(Check::NoDigitAfter),
     r("status 137", C::Resource, 0.88).check(Check::NoDigitAfter),
+    // Travis CI's verdict (`The command "ci/run_test.sh" exited with 137.`).
+    r("exited with 137", C::Resource, 0.88).check(Check::NoDigitAfter),
     r("signal: killed", C::Resource, 0.85),
     r("SIGKILL", C::Resource, 0.75).check(Check::Code),
     r("Killed", C::Resource, 0.75).check(Check::ShellKilled),
@@ -878,7 +880,8 @@ const RULES: &[Rule] = &[
     r("ENOTFOUND", C::Network, 0.92).check(Check::Code),
     r("EAI_AGAIN", C::Network, 0.92).check(Check::Code),
     r("getaddrinfo", C::Network, 0.9),
-    r("socket hang up", C::Network, 0.92),
+    // Node's own words for a connection closed mid-request.
+    r("socket hang up", C::Network, 0.92).lang(L_JS),
     r("ETIMEDOUT", C::Network, 0.85).check(Check::Code),
     r("EHOSTUNREACH", C::Network, 0.9).check(Check::Code),
     r("ENETUNREACH", C::Network, 0.9).check(Check::Code),
@@ -1253,6 +1256,9 @@ const RULES: &[Rule] = &[
     )
     .lang(L_PY),
     r("ResolutionImpossible", C::Dependency, 0.92).lang(L_PY),
+    // pipenv's resolver (`[pipenv.exceptions.ResolutionFailure]: Warning:
+    // Your dependencies could not be resolved`).
+    r("ResolutionFailure", C::Dependency, 0.9).lang(L_PY),
     // uv's resolver: `No solution found when resolving dependencies`.
     r("No solution found when resolving", C::Dependency, 0.9).lang(L_PY),
     // Playwright without its browsers (`browserType.launch: Executable
@@ -1513,7 +1519,9 @@ const RULES: &[Rule] = &[
     r("gofmt", C::Lint, 0.85).lang(L_GO),
     r("stylelint", C::Lint, 0.88),
     r("react-hooks/", C::Lint, 0.85).lang(L_JS),
-    r("no-unused-vars", C::Lint, 0.8),
+    // ESLint's core rule (typescript-eslint's is `@typescript-eslint/…`,
+    // whose own hint is stronger).
+    r("no-unused-vars", C::Lint, 0.8).lang(L_JS),
     r("checkstyle", C::Lint, 0.85).lang(L_JAVA),
     r("Diff in ", C::Lint, 0.85).check(Check::ExactCase),
     r("would reformat", C::Lint, 0.9).lang(L_PY),
@@ -1687,11 +1695,16 @@ const RULES: &[Rule] = &[
     r("snapshot failed.", C::Snapshot, 0.9),
     r("Snapshot does not exist", C::Snapshot, 0.9),
     r("than saved snapshot", C::Snapshot, 0.9),
+    // A snapshot tool refusing to write a new snapshot on CI
+    // (snap-shot-it's `Cannot store new snapshot value`).
+    r("new snapshot value", C::Snapshot, 0.85),
     // --- timeout ----------------------------------------------------------
     r("Exceeded timeout of", C::Timeout, 0.95),
     r("panic: test timed out", C::Timeout, 0.97).lang(L_GO),
     r("timeout of", C::Timeout, 0.9).check(Check::LineHasAny(&["exceeded"])),
     r("Async callback was not invoked", C::Timeout, 0.9).lang(L_JS),
+    // mocha's (`Error: Timeout of 2000ms exceeded. For async tests …`).
+    lang("Error: timeout of", L_JS),
     r("Timeout >", C::Timeout, 0.9).lang(L_PY),
     r("from pytest-timeout", C::Timeout, 0.95).lang(L_PY),
     // pytest-timeout's thread method (`+++++ Timeout +++++`, then stacks).
@@ -1736,6 +1749,12 @@ const RULES: &[Rule] = &[
     react("Invalid hook call", 0.95),
     react("Objects are not valid as a React child", 0.95),
     react("Each child in a list should have a unique", 0.9),
+    // React 15's wording of the same warning, and of the hook rule.
+    react(
+        "Each child in an array or iterator should have a unique",
+        0.9,
+    ),
+    react("Hooks can only be called inside", 0.92),
     react("Encountered two children with the same key", 0.9),
     react("Warning: React", 0.85),
     react("React does not recognize", 0.9),
@@ -2647,7 +2666,9 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             .0;
             let has =
                 |from: usize, word: &[u8]| t[from..end].windows(word.len()).any(|w| w == word);
-            let main = has(previous.min(start), b"thread 'main' panicked");
+            // Rust before 1.0 named the main thread `<main>`.
+            let main = has(previous.min(start), b"thread 'main' panicked")
+                || has(previous.min(start), b"thread '<main>' panicked");
             let before = start.saturating_sub(DOC_TEST_WINDOW);
             !main
                 || has(before, b"Doc-tests")
@@ -3047,6 +3068,62 @@ mod tests {
         assert_eq!(
             c.category, expected,
             "message {message:?} details {details:?} → {c:?}"
+        );
+    }
+
+    #[test]
+    fn blind_set_10_shapes() {
+        for (text, category) in [
+            (
+                "Invariant Violation: Hooks can only be called inside the body of a function component.",
+                Category::Runtime,
+            ),
+            (
+                "ERROR: 'Warning: Each child in an array or iterator should have a unique \"key\" prop.'",
+                Category::Runtime,
+            ),
+            (
+                "[pipenv.exceptions.ResolutionFailure]: Warning: Your dependencies could not be resolved.",
+                Category::Dependency,
+            ),
+            (
+                "The command \"travis_wait 40 ci/run_test.sh\" exited with 137.",
+                Category::Resource,
+            ),
+            (
+                "Error: Cannot store new snapshot value\nin \"returns a list\"\nwhen running on CI",
+                Category::Snapshot,
+            ),
+        ] {
+            assert_cat(text, "", category);
+        }
+        let react = classify(&failure(
+            "Invariant Violation: Hooks can only be called inside the body of a function component.",
+            "",
+        ));
+        assert_eq!(react.specialty, Specialty::React, "{react:?}");
+        assert_cat("The command \"x\" exited with 1370.", "", Category::Unknown);
+        // Rust before 1.0 named the main thread `<main>`.
+        assert_cat(
+            "thread '<main>' panicked at 'assertion failed: `(left == right)`', src/main.rs:9",
+            "",
+            Category::Runtime,
+        );
+        for text in [
+            "Error: timeout of 2000ms exceeded. Ensure the done() callback is being called in this test.",
+            "Error: socket hang up\n    at connResetException",
+            "  3:7  error  'x' is assigned a value but never used  no-unused-vars",
+        ] {
+            assert_eq!(
+                classify(&failure(text, "")).language,
+                Language::Javascript,
+                "{text}"
+            );
+        }
+        // Playwright's own timeout keeps its language.
+        assert_ne!(
+            classify(&failure("Test timeout of 30000ms exceeded.", "")).language,
+            Language::Javascript
         );
     }
 
