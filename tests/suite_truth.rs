@@ -287,6 +287,41 @@ fn node_a_test_that_blocks_its_process_is_named_and_the_rest_is_kept() {
     assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
 }
 
+/// A shard count given is the count: pitcrew neither works out nor logs
+/// a count of its own ("1 shard(s): …" beside `--shards 2` read as if it
+/// had overruled the user).
+#[test]
+fn a_shard_count_given_is_not_second_guessed() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a.test.mjs",
+                "import { it } from 'node:test';\nit('a', () => {});\n",
+            ),
+            (
+                "test/b.test.mjs",
+                "import { it } from 'node:test';\nit('b', () => {});\n",
+            ),
+        ],
+    );
+    let run = |shards: &[&str]| {
+        let args = [&["-v", "test"][..], shards, &["--", "node", "--test"]].concat();
+        let out = pitcrew(&args, dir.path());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let given = run(&["--shards", "2"]);
+    assert!(!given.contains("shard(s):"), "{given}");
+    assert!(given.contains("shard 2/2"), "{given}");
+    let chosen = run(&[]);
+    assert!(chosen.contains("shard(s):"), "{chosen}");
+}
+
 /// A promise that never settles ends node's event loop: node cancels every
 /// test still to finish and reports each, and the describe blocks around
 /// them too. Those blocks are no tests: node counts 3 here, not 5.

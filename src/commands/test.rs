@@ -68,9 +68,15 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
                     tracing::warn!("{warning}");
                 }
                 let items = history.estimate(&files);
-                // Without --shards: as many shards as pay for their runner's start-up.
-                let fallback =
-                    Some(suite::local_shards(&items, &history, runner, jobs).map_err(planning)?);
+                // Without --shards (or with `auto`): as many shards as pay
+                // for their runner's start-up. A number given is the count.
+                let chosen = count.shards.as_deref().is_some_and(|s| s != "auto");
+                let fallback = match chosen {
+                    true => None,
+                    false => Some(
+                        suite::local_shards(&items, &history, runner, jobs).map_err(planning)?,
+                    ),
+                };
                 let plan =
                     suite::plan_file(&items, &history, Some(runner), count.clone(), fallback)
                         .map_err(planning)?;

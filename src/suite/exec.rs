@@ -958,6 +958,11 @@ fn attempt(
     };
     if let JunitSource::File(path) | JunitSource::Events(path) = &invocation.junit {
         let _ = std::fs::remove_file(path);
+        // Written to as the tests run, appended to by node's workers: an
+        // earlier run's must not be read as this one's.
+        if let Some(live) = shard.runner.live_events(path) {
+            let _ = std::fs::remove_file(live);
+        }
     }
     let timeout = shard.timeout.map(|after| Timeout {
         after,
