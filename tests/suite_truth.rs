@@ -206,50 +206,16 @@ fn node_only_a_real_rerun_makes_a_test_flaky() {
     assert!(tests(&merged).contains(&("parent".into(), "child".into(), "flaky".into())));
 }
 
-#[test]
-fn node_a_hung_test_is_named_and_the_rest_is_kept() {
-    if !has_node() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("test")).unwrap();
-    fs::write(
-        dir.path().join("test/a_hang.test.mjs"),
-        "import { it } from 'node:test';\n\
-         it('quick', () => {});\n\
-         it('hangs', async () => { await new Promise((r) => setTimeout(r, 600000)); });\n\
-         it('after', () => {});\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("test/b_fine.test.mjs"),
-        "import { it } from 'node:test';\n\
-         for (let i = 0; i < 5; i++) it('fine ' + i, () => {});\n",
-    )
-    .unwrap();
-    let (out, merged) = local_test(
-        dir.path(),
-        &["--retries", "0", "--timeout", "5", "--", "node", "--test"],
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    // 5 fine + quick pass; hangs timed out; after, which node named as
-    // never run behind it, runs in the same attempt (no retry asked): only
-    // the hung test fails.
-    assert_eq!(summary(&merged), (8, 7, 1, 0), "{}", merged["tests"]);
-    assert_timed_out(&merged, "hangs");
-    let after = test_named(&merged, "after");
-    assert_eq!(after["outcome"], "passed", "{after}");
-    assert_eq!(after["attempts"], 1, "{after}");
-    // Only a test is blamed, not the whole shard.
-    assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
-}
-
-/// A test that blocks its process (`while (true) {}`) stops it before it
-/// has sent node the results of the tests before it, or the names of the
-/// ones behind: each file's process traces its own test events, which name
-/// the hung test, keep the finished ones, and queue the rest to run again.
-#[test]
-fn node_a_test_that_blocks_its_process_is_named_and_the_rest_is_kept() {
+/// Runs `hung_file` (whose test `hung` never ends) beside a file of five
+/// passing tests, one shard, `--retries 0`, a 5 s timeout: only `hung`
+/// fails, as timed out; each of `kept` passes on the first attempt; the
+/// summary is `expected`; and no problem blames the shard.
+fn assert_only_the_hung_node_test_fails(
+    hung_file: &str,
+    hung: &str,
+    kept: &[&str],
+    expected: (u64, u64, u64, u64),
+) {
     if !has_node() {
         return;
     }
@@ -257,14 +223,7 @@ fn node_a_test_that_blocks_its_process_is_named_and_the_rest_is_kept() {
     write_tree(
         dir.path(),
         &[
-            (
-                "test/a_block.test.mjs",
-                "import { it } from 'node:test';\n\
-                 it('quick', () => {});\n\
-                 it('blocks', () => { while (true) {} });\n\
-                 it('after', () => {});\n\
-                 it('last', () => {});\n",
-            ),
+            ("test/a_hang.test.mjs", hung_file),
             (
                 "test/b_fine.test.mjs",
                 "import { it } from 'node:test';\n\
@@ -277,14 +236,48 @@ fn node_a_test_that_blocks_its_process_is_named_and_the_rest_is_kept() {
         &["--retries", "0", "--timeout", "5", "--", "node", "--test"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(summary(&merged), (9, 8, 1, 0), "{}", merged["tests"]);
-    assert_timed_out(&merged, "blocks");
-    for name in ["quick", "after", "last"] {
+    assert_eq!(summary(&merged), expected, "{}", merged["tests"]);
+    assert_timed_out(&merged, hung);
+    for name in kept {
         let test = test_named(&merged, name);
         assert_eq!(test["outcome"], "passed", "{test}");
         assert_eq!(test["attempts"], 1, "{test}");
     }
+    // Only a test is blamed, not the whole shard.
     assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
+}
+
+/// 5 fine + quick pass; hangs timed out; after, which node named as never
+/// run behind it, runs in the same attempt (no retry asked).
+#[test]
+fn node_a_hung_test_is_named_and_the_rest_is_kept() {
+    assert_only_the_hung_node_test_fails(
+        "import { it } from 'node:test';\n\
+         it('quick', () => {});\n\
+         it('hangs', async () => { await new Promise((r) => setTimeout(r, 600000)); });\n\
+         it('after', () => {});\n",
+        "hangs",
+        &["after"],
+        (8, 7, 1, 0),
+    );
+}
+
+/// A test that blocks its process (`while (true) {}`) stops it before it
+/// has sent node the results of the tests before it, or the names of the
+/// ones behind: each file's process traces its own test events, which name
+/// the hung test, keep the finished ones, and queue the rest to run again.
+#[test]
+fn node_a_test_that_blocks_its_process_is_named_and_the_rest_is_kept() {
+    assert_only_the_hung_node_test_fails(
+        "import { it } from 'node:test';\n\
+         it('quick', () => {});\n\
+         it('blocks', () => { while (true) {} });\n\
+         it('after', () => {});\n\
+         it('last', () => {});\n",
+        "blocks",
+        &["quick", "after", "last"],
+        (9, 8, 1, 0),
+    );
 }
 
 /// A shard count given is the count: pitcrew neither works out nor logs
