@@ -17,6 +17,7 @@ pub mod fix;
 pub mod github;
 pub mod hash;
 pub mod host;
+pub mod json;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

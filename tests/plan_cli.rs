@@ -434,3 +434,30 @@ fn worker_report_without_calibrate_is_bad_usage() {
     assert!(err.starts_with("error: --calibrate: required"), "{err}");
     assert!(!dir.path().join("report.json").exists());
 }
+
+/// A sync script's error text reaches the plan, escaped where the host
+/// quotes it: no C1 control or direction override reaches the terminal
+/// that shows the plan.
+#[test]
+fn a_plan_on_stdout_carries_no_raw_terminal_controls() {
+    let (dir, spec) = copy_example("healthy");
+    fs::write(
+        dir.path().join("scripts/sync-dev.sh"),
+        "#!/bin/sh\nprintf 'rsync: \\302\\2332J gone \\342\\200\\256txt.exe \\302\\205\\n' >&2\nexit 12\n",
+    )
+    .unwrap();
+    let output = pitcrew(&["plan", spec.to_str().unwrap()], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout.clone()).unwrap();
+    assert!(
+        !text
+            .chars()
+            .any(|c| c != '\n' && pitcrew::escape::is_unsafe(c)),
+        "{text:?}"
+    );
+    let plan = valid_plan(&output);
+    assert_eq!(
+        plan["pre_rdma_sync"]["output_tail"],
+        "rsync: \\u{9b}2J gone \\u{202e}txt.exe \\u{85}"
+    );
+}

@@ -661,6 +661,15 @@ fn classify_shows_a_rude_classifiers_answers_escaped_or_refuses_them() {
         "{stdout}"
     );
     assert!(!stdout.contains(['\u{1b}', '\r', '\u{202e}']), "{stdout:?}");
+    // JSON lines: escaped in the bytes, the same text once parsed.
+    let (code, stdout, stderr) = cli(&["classify", &evidence, "--no-route"], dir.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains(['\u{1b}', '\r', '\u{202e}']), "{stdout:?}");
+    let line: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert!(
+        line.to_string().contains("::error::forged\u{202e}"),
+        "{line}"
+    );
     let nan = input("nan");
     let (code, stdout, stderr) = cli(&["classify", &nan, "--no-route"], dir.path(), &[]);
     assert_eq!(code, 3, "{stderr}");

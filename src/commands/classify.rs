@@ -40,7 +40,7 @@ pub fn run(global: &GlobalArgs, args: &ClassifyArgs) -> anyhow::Result<u8> {
     match args.format {
         ClassifyFormat::Jsonl => {
             for item in &triaged {
-                serde_json::to_writer(&mut out, item)?;
+                crate::json::to_writer(&mut out, item)?;
                 out.write_all(b"\n")?;
             }
         }

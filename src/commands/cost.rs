@@ -86,7 +86,7 @@ pub fn run(global: &GlobalArgs, args: &CostArgs) -> anyhow::Result<u8> {
                 "budget_share": budget.as_ref().map(BudgetCheck::share),
                 "budget_warning": budget.as_ref().is_some_and(BudgetCheck::warns),
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            writeln!(out, "{}", crate::json::to_string_pretty(&value)?)?;
         }
     }
     Ok(exit::SUCCESS)

@@ -37,7 +37,7 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<u8> {
         .classified()
         .context("the plan pipeline failed")?;
     let document = plan::document(&outcome, plugins);
-    let json = serde_json::to_string_pretty(&document)?;
+    let json = crate::json::to_string_pretty(&document)?;
     if let Some(path) = &args.output {
         write_atomic(path, json.as_bytes())?;
     }

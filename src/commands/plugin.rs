@@ -74,7 +74,7 @@ fn list(global: &GlobalArgs, format: Format) -> anyhow::Result<u8> {
 
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        Format::Json => writeln!(out, "{}", crate::json::to_string_pretty(&rows)?)?,
         Format::Table => {
             let table: Vec<[String; 6]> = rows
                 .iter()
@@ -206,7 +206,7 @@ fn check(global: &GlobalArgs, file: &Path, format: Format) -> anyhow::Result<u8>
 
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
+        Format::Json => writeln!(out, "{}", crate::json::to_string_pretty(&report)?)?,
         Format::Table => print_check(&mut out, &report)?,
     }
     match loaded {

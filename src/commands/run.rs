@@ -86,7 +86,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("pitcrew-shard-{index}.json")));
-    write_atomic(&output, serde_json::to_string_pretty(&result)?.as_bytes())?;
+    write_atomic(&output, crate::json::to_string_pretty(&result)?.as_bytes())?;
     super::merge_go_coverage(runner, &args.command, here);
     eprintln!("{}", one_line(&result));
     Ok(code)

@@ -87,7 +87,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     };
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let start_order = crate::suite::changed::order_plan(&mut plan, changes.as_ref());
-    let plan_json = serde_json::to_string_pretty(&plan)?;
+    let plan_json = crate::json::to_string_pretty(&plan)?;
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
     clear_go_coverage_parts(runner, &args.command, root);
@@ -121,7 +121,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     for (origin, result) in &results {
         write_atomic(
             &root.join(origin),
-            serde_json::to_string_pretty(result)?.as_bytes(),
+            crate::json::to_string_pretty(result)?.as_bytes(),
         )?;
     }
     remember_timings(&history_path, history, &results, &observed)?;
@@ -152,7 +152,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let phases = test_phases(global, &merged, args.retry.flaky.into(), changed)?;
     write_atomic(
         &root.join("pitcrew-results.json"),
-        serde_json::to_string_pretty(&merged)?.as_bytes(),
+        crate::json::to_string_pretty(&merged)?.as_bytes(),
     )?;
     merge_go_coverage(runner, &args.command, root);
     if let Some(record) = last_failed

@@ -134,7 +134,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
     }
     let render = || -> anyhow::Result<String> {
         Ok(match args.format {
-            ReportFormat::Json => serde_json::to_string_pretty(&triage)? + "\n",
+            ReportFormat::Json => crate::json::to_string_pretty(&triage)? + "\n",
             ReportFormat::Terminal => document::terminal(&triage, &groups),
             ReportFormat::Markdown => document::markdown(&triage, &groups),
         })

@@ -40,7 +40,7 @@ pub fn run(_global: &GlobalArgs, args: &WorkerReportArgs) -> anyhow::Result<u8> 
         },
     )
     .classified()?;
-    let json = serde_json::to_string_pretty(&report)?;
+    let json = crate::json::to_string_pretty(&report)?;
     match &args.output {
         Some(path) => write_atomic(path, json.as_bytes())?,
         None => writeln!(std::io::stdout().lock(), "{json}")?,

@@ -188,7 +188,7 @@ impl Project {
 }
 
 fn pretty(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut text = crate::json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
 }

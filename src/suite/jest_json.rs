@@ -54,7 +54,7 @@ pub fn of_tests(tests: &[TestResult], root: &Path, success: bool) -> String {
         "testResults": results,
         "wasInterrupted": false,
     });
-    serde_json::to_string(&report).unwrap_or_default()
+    crate::json::to_string(&report).unwrap_or_default()
 }
 
 /// One test file: its tests, and its failure outside them, which pitcrew's

@@ -238,7 +238,7 @@ pub fn markdown(outcome: &Outcome) -> String {
         );
     }
     for (key, value) in sections {
-        let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
+        let pretty = crate::json::to_string_pretty(value).unwrap_or_default();
         let _ = writeln!(
             out,
             "\n<details><summary>{}</summary>\n\n{}\n\n</details>",

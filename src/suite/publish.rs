@@ -253,7 +253,7 @@ pub fn publish(
         }
         Format::Markdown => md,
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(&super::phases::json(merged, phases)?)?;
+            let mut json = crate::json::to_string_pretty(&super::phases::json(merged, phases)?)?;
             json.push('\n');
             // In Actions the job's log; redacted inside its strings.
             match actions {

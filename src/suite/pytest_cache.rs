@@ -61,7 +61,7 @@ impl LastFailed {
             return Ok(());
         }
         let record = merged(self.before, runner, tests);
-        let mut json = serde_json::to_string_pretty(&record).map_err(std::io::Error::other)?;
+        let mut json = crate::json::to_string_pretty(&record).map_err(std::io::Error::other)?;
         json.push('\n');
         crate::output::write_atomic(&self.path, json.as_bytes())
             .map_err(|e| std::io::Error::other(format!("{e:#}")))

@@ -503,7 +503,7 @@ impl Timings {
     }
 
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
-        crate::output::write_atomic(path, serde_json::to_string_pretty(self)?.as_bytes())
+        crate::output::write_atomic(path, crate::json::to_string_pretty(self)?.as_bytes())
     }
 
     /// Items for `files`: measured seconds where known, else the median of

@@ -1026,7 +1026,7 @@ os = "linux"
         assert!(crate::time::parse_rfc3339_utc(&report.timestamp).is_some());
         // Written and read back the way `plan` reads it: valid, unchanged.
         let path = dir.path().join("studio-1.json");
-        fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+        fs::write(&path, crate::json::to_string_pretty(&report).unwrap()).unwrap();
         assert_eq!(spec::read_report(&path, "studio-1.json").unwrap(), report);
     }
 

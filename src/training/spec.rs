@@ -1158,7 +1158,7 @@ mod tests {
     }
 
     fn report_json(name: &str) -> String {
-        serde_json::to_string_pretty(&report_value(name)).unwrap()
+        crate::json::to_string_pretty(&report_value(name)).unwrap()
     }
 
     const BASE: &str = r#"[job]

@@ -77,7 +77,7 @@ pub fn run(global: &GlobalArgs, file: &Path, input: &Path) -> anyhow::Result<u8>
         log: log.lines(),
     };
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    writeln!(out, "{}", crate::json::to_string_pretty(&report)?)?;
     Ok(if failed { exit::FAILED } else { exit::SUCCESS })
 }
 
