@@ -295,6 +295,8 @@ fn the_builtin_router_takes_its_models_and_limits_from_pitcrew_toml() {
             "max_tokens = { test = 0 }",
             "plugins.router.config.max_tokens",
         ),
+        // Past what the host accepts from any route.
+        ("max_tokens = 2000000", "plugins.router.config.max_tokens"),
     ] {
         let (code, _, stderr) = routed_with(&format!("[plugins.router.config]\n{toml}\n"));
         assert_eq!(code, 2, "{toml}: {stderr}");

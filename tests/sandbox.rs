@@ -618,7 +618,7 @@ fn a_rude_description_is_a_contract_error_escaped_on_one_line() {
 }
 
 #[test]
-fn a_router_naming_a_model_with_escapes_breaks_the_contract() {
+fn a_router_naming_a_model_with_escapes_or_unbounded_limits_breaks_the_contract() {
     let runtime = runtime();
     let router = Plugin::load(
         &runtime,
@@ -627,13 +627,6 @@ fn a_router_naming_a_model_with_escapes_breaks_the_contract() {
         Some(World::Router),
     )
     .expect("its description is fine");
-    let failure = pitcrew::host::types::Failure {
-        id: "1".into(),
-        test_name: "t".into(),
-        file: None,
-        message: "boom".into(),
-        details: String::new(),
-    };
     let classifier = Plugin::load(
         &runtime,
         &pitcrew::host::PluginSpec::builtin("classifier-default"),
@@ -641,22 +634,42 @@ fn a_router_naming_a_model_with_escapes_breaks_the_contract() {
         Some(World::Classifier),
     )
     .unwrap();
-    let classification = classifier
-        .classify(std::slice::from_ref(&failure))
-        .unwrap()
-        .remove(0);
-    let err = router
-        .route(&pitcrew::host::types::RouteRequest {
-            failure,
-            classification,
-            group_size: 1,
-        })
-        .unwrap_err()
-        .to_string();
-    assert_eq!(
-        err,
-        "plugin rude-router 0.1.0: route: broke the contract: returned a model with control or invisible characters: `m\\u{1b}[31m\\r\\n::warning::forged`"
-    );
+    // The rude router breaks the contract the way the message says.
+    let refusal = |message: &str| {
+        let failure = pitcrew::host::types::Failure {
+            id: "1".into(),
+            test_name: "t".into(),
+            file: None,
+            message: message.into(),
+            details: String::new(),
+        };
+        let classification = classifier
+            .classify(std::slice::from_ref(&failure))
+            .unwrap()
+            .remove(0);
+        router
+            .route(&pitcrew::host::types::RouteRequest {
+                failure,
+                classification,
+                group_size: 1,
+            })
+            .unwrap_err()
+            .to_string()
+    };
+    let broke = "plugin rude-router 0.1.0: route: broke the contract: returned";
+    for (message, why) in [
+        (
+            "boom",
+            "a model with control or invisible characters: `m\\u{1b}[31m\\r\\n::warning::forged`",
+        ),
+        ("fallbacks", "200000 fallback models (at most 16)"),
+        ("nan", "a temperature of NaN (0 to 2)"),
+        ("hot", "a temperature of 2.5 (0 to 2)"),
+        ("zero", "max-tokens of 0 (1 to 1048576)"),
+        ("huge", "max-tokens of 4294967295 (1 to 1048576)"),
+    ] {
+        assert_eq!(refusal(message), format!("{broke} {why}"), "{message}");
+    }
 }
 
 #[test]

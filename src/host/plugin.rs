@@ -370,6 +370,36 @@ impl Plugin {
             pre.route(store, request, &self.config)
         })?;
         let route = self.returned("route", answer)?;
+        // Each fallback can cost a request and a line in the report.
+        if route.fallbacks.len() > MAX_FALLBACKS {
+            return Err(self.contract(
+                "route",
+                format!(
+                    "returned {} fallback models (at most {MAX_FALLBACKS})",
+                    route.fallbacks.len()
+                ),
+            ));
+        }
+        // Sent as is to an endpoint, which would refuse the request (or,
+        // for NaN, the JSON could not even be written).
+        if !(0.0..=MAX_TEMPERATURE).contains(&route.temperature) {
+            return Err(self.contract(
+                "route",
+                format!(
+                    "returned a temperature of {} (0 to {MAX_TEMPERATURE})",
+                    route.temperature
+                ),
+            ));
+        }
+        if !(1..=MAX_ANSWER_TOKENS).contains(&route.max_tokens) {
+            return Err(self.contract(
+                "route",
+                format!(
+                    "returned max-tokens of {} (1 to {MAX_ANSWER_TOKENS})",
+                    route.max_tokens
+                ),
+            ));
+        }
         // Model names are shown in tables and logs and sent to endpoints.
         self.check_text("route", "a model", &route.model, MAX_NAME_BYTES)?;
         for fallback in &route.fallbacks {
@@ -695,6 +725,12 @@ pub const MAX_NAME_BYTES: usize = 128;
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 /// Owned keys, and `after` entries, per phase.
 pub const MAX_DECLARED: usize = 64;
+/// Bounds on a route: models tried after the first, the sampling
+/// temperature (the OpenAI range), and the answer's length in tokens (the
+/// budget is checked against this before each call).
+pub const MAX_FALLBACKS: usize = 16;
+pub const MAX_TEMPERATURE: f32 = 2.0;
+pub const MAX_ANSWER_TOKENS: u32 = 1 << 20;
 
 fn hostcall_fuel(limits: Limits) -> usize {
     usize::try_from(limits.output_bytes.saturating_mul(2)).unwrap_or(usize::MAX)

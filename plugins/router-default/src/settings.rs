@@ -40,15 +40,15 @@ pub const SCHEMA: &str = r#"{
     },
     "max_tokens": {
       "oneOf": [
-        { "type": "integer", "minimum": 1, "maximum": 4294967295 },
+        { "type": "integer", "minimum": 1, "maximum": 1048576 },
         {
           "type": "object",
           "additionalProperties": false,
           "properties": {
-            "typescript": { "type": "integer", "minimum": 1, "maximum": 4294967295 },
-            "react": { "type": "integer", "minimum": 1, "maximum": 4294967295 },
-            "test": { "type": "integer", "minimum": 1, "maximum": 4294967295 },
-            "general": { "type": "integer", "minimum": 1, "maximum": 4294967295 }
+            "typescript": { "type": "integer", "minimum": 1, "maximum": 1048576 },
+            "react": { "type": "integer", "minimum": 1, "maximum": 1048576 },
+            "test": { "type": "integer", "minimum": 1, "maximum": 1048576 },
+            "general": { "type": "integer", "minimum": 1, "maximum": 1048576 }
           }
         }
       ]
