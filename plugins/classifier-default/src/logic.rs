@@ -68,7 +68,7 @@
 //! **Language**: the extension of `file`; else of the path that starts the
 //! test name (`tests/cart.test.ts > adds an item`, `tests/test_x.py::test_y`);
 //! else text markers, strongest first: tsc codes → typescript, a Ruby,
-//! Elixir or Kotlin position (`app.rb:2:in …`, `Main.kt:91`) → other;
+//! Elixir position (`app.rb:2:in …`) → other, a Kotlin one (`Main.kt:91`) → java;
 //! `Traceback`, `File "….py"`, Python-only exception names and libraries
 //! (`[Errno 28]`, `site-packages`, `_ssl.c`) → python; `panicked at`, `.rs:`
 //! → rust; `goroutine`, `.go:`, `dial tcp` → go; `.java:`, `at com.`,
@@ -543,6 +543,13 @@ enum Check {
     PytestAssert,
     /// `expected` earlier on the same line (`expected 3 to equal 4`).
     ExpectedBefore,
+    /// An environment variable's shape right after the match, then its
+    /// closing quote: upper case, digits and at least one underscore
+    /// (`KeyError: 'DATABASE_URL'`).
+    EnvVarName,
+    /// Cargo's build line: a crate name, ` v` and a digit after the match
+    /// (`   Compiling serde v1.0.1 (…)`).
+    CargoCrate,
     /// A word-start `want` with `got` earlier on the same line.
     GotBefore,
     /// `: error:` right after `Foo<ext>:12` (javac's `Foo.java:12: error:`,
@@ -666,9 +673,11 @@ const L_PLAYWRIGHT: LangHint = (Language::Typescript, 7);
 /// `com.facebook.react.common.JavascriptException` above a `.tsx` frame).
 const L_JVM_NAME: LangHint = (Language::Java, 8);
 /// A Kotlin source position or library (`Main.kt:91`, `kotlinx.`): Kotlin
-/// runs on the JVM and its stacks hold Java's packages, so its marker is
-/// the strongest.
-const L_KOTLIN: LangHint = (Language::Other, 0);
+/// is routed as Java, the JVM's language (its builds are Gradle's or
+/// Maven's, its stacks hold Java's packages, and a model that knows Java
+/// reads it far better than a general one). The strongest marker, so a
+/// `.kt` frame outweighs anything a stack shares with another language.
+const L_KOTLIN: LangHint = (Language::Java, 0);
 /// Composer's words (PHP): Cargo shares `no matching package found`.
 const L_PHP: LangHint = (Language::Other, 0);
 /// NUnit (C#) prints `But was:` as Java's Hamcrest does.
@@ -975,6 +984,11 @@ const RULES: &[Rule] = &[
     r("environment variable", C::Config, 0.85).check(Check::LineHasAny(ENV_MISSING)),
     r("env var", C::Config, 0.8).check(Check::LineHasAny(ENV_MISSING)),
     r("os.environ[", C::Config, 0.75).lang(L_PY),
+    // The key a missing variable leaves when read as `os.environ[…]` deep in
+    // a settings library (`KeyError: 'DATABASE_URL'`).
+    r("KeyError: '", C::Config, 0.82)
+        .check(Check::EnvVarName)
+        .lang(L_PY),
     r("secret", C::Config, 0.75).check(Check::LineHasAny(SECRET_MISSING)),
     r("permission denied", C::Config, 0.85),
     r("EACCES", C::Config, 0.85).check(Check::Code),
@@ -1630,6 +1644,16 @@ const RULES: &[Rule] = &[
         .flags(TESTING_LIBRARY)
         .lang(L_JS),
     r("NoSuchElementException", C::Selector, 0.95),
+    // Selenium's explicit waits for an element that never became usable
+    // (`TimeoutException: … waiting for element to be clickable`, Python's
+    // `until(EC.element_to_be_clickable(…))`): the element is the failure,
+    // as Playwright's `locator.click: Timeout … exceeded` is.
+    r("waiting for element to be", C::Selector, 0.88),
+    r("waiting for visibility of element", C::Selector, 0.88),
+    r("waiting for presence of element", C::Selector, 0.88),
+    r("element_to_be_clickable", C::Selector, 0.8).lang(L_PY),
+    r("visibility_of_element_located", C::Selector, 0.8).lang(L_PY),
+    r("presence_of_element_located", C::Selector, 0.8).lang(L_PY),
     r("ElementNotInteractableException", C::Selector, 0.9),
     r("ElementClickInterceptedException", C::Selector, 0.9),
     r("element click intercepted", C::Selector, 0.9),
@@ -1698,6 +1722,9 @@ const RULES: &[Rule] = &[
     // A snapshot tool refusing to write a new snapshot on CI
     // (snap-shot-it's `Cannot store new snapshot value`).
     r("new snapshot value", C::Snapshot, 0.85),
+    // Jest's (and jest-image-snapshot's) refusal under `--ci`: `New
+    // snapshot was not written. The update flag must be explicitly passed`.
+    r("New snapshot was not written", C::Snapshot, 0.9).lang(L_JS),
     // --- timeout ----------------------------------------------------------
     r("Exceeded timeout of", C::Timeout, 0.95),
     r("panic: test timed out", C::Timeout, 0.97).lang(L_GO),
@@ -1788,6 +1815,12 @@ const RULES: &[Rule] = &[
     r("Failed Checks:", C::Assertion, 0.85).lang(L_PY),
     r("Argument(s) are different!", C::Assertion, 0.9).lang(L_JAVA),
     r("AssertionError", C::Assertion, 0.9),
+    // pytester's `fnmatch_lines` (`E   Failed: nomatch: '*10 passed*'`).
+    r("Failed: nomatch:", C::Assertion, 0.9).lang(L_PY),
+    // assert_cmd's assertions on a program's output and exit code.
+    r("Unexpected stdout, failed", C::Assertion, 0.9).lang(L_RS),
+    r("Unexpected stderr, failed", C::Assertion, 0.9).lang(L_RS),
+    r("Unexpected return code, failed", C::Assertion, 0.9).lang(L_RS),
     r("AssertionFailedError", C::Assertion, 0.92).lang(L_JAVA),
     r("ComparisonFailure", C::Assertion, 0.9).lang(L_JAVA),
     r("expected:<", C::Assertion, 0.9),
@@ -2071,6 +2104,8 @@ const RULES: &[Rule] = &[
     // packages, Cargo's files, cargo's doc-test header.
     lang("Node.js v", L_JS).check(Check::ExactCase),
     lang("[INFO] BUILD FAILURE", L_JAVA),
+    lang("[ERROR] Failed to execute goal", L_JAVA),
+    lang("Compiling ", L_RS).check(Check::CargoCrate),
     lang("org.apache.maven", L_JAVA),
     lang("Cargo.lock", L_RS),
     lang("Cargo.toml", L_RS),
@@ -2473,6 +2508,30 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         Check::ExpectedBefore => {
             let (ls, _) = line_bounds(t, start, end);
             contains_ignore_case(&t[ls..start], b"expected")
+        }
+        Check::EnvVarName => {
+            let rest = &t[end.min(t.len())..];
+            let name = rest
+                .iter()
+                .take(128)
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+                .count();
+            name > 1
+                && rest[0].is_ascii_uppercase()
+                && rest[..name].contains(&b'_')
+                && rest.get(name) == Some(&b'\'')
+        }
+        Check::CargoCrate => {
+            let rest = &t[end.min(t.len())..];
+            let name = rest
+                .iter()
+                .take(128)
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b'_')
+                .count();
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && name > 0
+                && rest[name..].starts_with(b" v")
+                && rest.get(name + 2).is_some_and(u8::is_ascii_digit)
         }
         Check::GotBefore => {
             let (ls, _) = line_bounds(t, start, end);
@@ -3124,6 +3183,77 @@ mod tests {
         assert_ne!(
             classify(&failure("Test timeout of 30000ms exceeded.", "")).language,
             Language::Javascript
+        );
+    }
+
+    #[test]
+    fn blind_set_11_shapes() {
+        for (text, category, language) in [
+            (
+                "E   Failed: nomatch: '*- coverage: platform *, python * -*'",
+                Category::Assertion,
+                Language::Python,
+            ),
+            (
+                "thread 'summary' panicked at 'Unexpected stdout, failed diff original var",
+                Category::Assertion,
+                Language::Rust,
+            ),
+            (
+                "    raise KeyError(key) from None\nKeyError: 'DATABASE_URL'",
+                Category::Config,
+                Language::Python,
+            ),
+            (
+                "org.openqa.selenium.TimeoutException: Timed out after 30 seconds waiting for element to be clickable: Element@72",
+                Category::Selector,
+                Language::Java,
+            ),
+            (
+                "    WebDriverWait(driver, 10).until(EC.element_to_be_clickable((By.XPATH, xpath)))\n    raise TimeoutException(message, screen, stacktrace)\nTimeoutException: Message:",
+                Category::Selector,
+                Language::Python,
+            ),
+            (
+                "Error: New snapshot was not written. The update flag must be explicitly passed to write a new snapshot.",
+                Category::Snapshot,
+                Language::Javascript,
+            ),
+            (
+                "[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project a:b:jar:1.0",
+                Category::Dependency,
+                Language::Java,
+            ),
+            (
+                "   Compiling mail-server v0.7.1 (/w/crates/main)\nKilled",
+                Category::Resource,
+                Language::Rust,
+            ),
+            (
+                "e: /w/android/src/main/java/A/CastleModule.kt: (26, 35): Unresolved reference: VERSION_NAME",
+                Category::Compile,
+                Language::Java,
+            ),
+        ] {
+            let c = classify(&failure(text, ""));
+            assert_eq!((c.category, c.language), (category, language), "{text}");
+        }
+        // A dictionary's key is no variable; a test's wait is still one.
+        for (text, category) in [
+            ("KeyError: 'name'", Category::Runtime),
+            ("KeyError: 'A'", Category::Runtime),
+            ("KeyError: 'DATABASE_URL", Category::Runtime),
+            (
+                "selenium.common.exceptions.TimeoutException: Message: page load",
+                Category::Timeout,
+            ),
+        ] {
+            assert_cat(text, "", category);
+        }
+        // `Compiling` without a crate's version is no cargo line.
+        assert_ne!(
+            classify(&failure("Compiling foo.c\nKilled", "")).language,
+            Language::Rust
         );
     }
 
@@ -4161,10 +4291,10 @@ mod tests {
                 "NoSuchElementException: Message: no such element: Unable to locate element",
                 Language::Python,
             ),
-            // Kotlin on the JVM is not Java.
+            // Kotlin is routed as the JVM's language.
             (
                 "Exception in thread \"main\" java.lang.NullPointerException\n\tat com.x.Main.load(Main.kt:91)",
-                Language::Other,
+                Language::Java,
             ),
         ];
         for (text, language) in cases {
