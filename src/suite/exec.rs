@@ -814,6 +814,15 @@ fn retry(
                 case.file = test.file.clone();
                 return Some((item.clone(), case));
             }
+            // A test inside one that was queued behind a hang, where nothing
+            // could tell a suite (or a test with subtests) from a test: its
+            // results are the suite's.
+            if let Some((item, _)) = failed
+                .iter()
+                .find(|(_, t)| holds(t.file.as_deref(), &t.classname, &t.name, &case))
+            {
+                return Some((item.clone(), case));
+            }
             // A package that failed again though its retried tests passed
             // (go: a TestMain check after them): the retry's own failure.
             if case.failure_type.as_deref() == Some(GO_PACKAGE_FAILED)
@@ -1493,7 +1502,10 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
 
 /// Removes, for each case from `from` on, one "never ran" placeholder of
 /// its test (same item and names) before `from`: the run's result stands
-/// in its place, in the attempt and in its item's count.
+/// in its place, in the attempt and in its item's count. A placeholder
+/// with a case inside it from `from` on (its path and name start the
+/// case's path) goes too: it was a suite, or a test with subtests, queued
+/// where nothing could tell, and its tests' results are its own.
 fn give_way(cases: &mut Vec<(String, TestCase)>, from: usize) {
     // The few placeholders, not every case before `from`, are searched.
     let mut placeholders: Vec<usize> = (0..from).filter(|&i| is_never_ran(&cases[i].1)).collect();
@@ -1507,11 +1519,47 @@ fn give_way(cases: &mut Vec<(String, TestCase)>, from: usize) {
             gone.insert(placeholders.remove(at));
         }
     }
+    placeholders.retain(|&i| {
+        let (item, before) = &cases[i];
+        let inside = cases[from..].iter().any(|(after_item, after)| {
+            after_item == item
+                && holds(
+                    before.file.as_deref(),
+                    &before.classname,
+                    &before.name,
+                    after,
+                )
+        });
+        if inside {
+            gone.insert(i);
+        }
+        !inside
+    });
     let mut index = 0;
     cases.retain(|_| {
         index += 1;
         !gone.contains(&(index - 1))
     });
+}
+
+/// Whether `inner`'s describe path runs through the entry `name` in
+/// `classname` of `file`: `b` in `a` holds the tests of `a > b` and of
+/// `a > b > c`.
+fn holds(file: Option<&str>, classname: &str, name: &str, inner: &TestCase) -> bool {
+    let sep = crate::suite::runners::events::PATH_SEPARATOR;
+    let path = match classname.is_empty() {
+        true => name.to_owned(),
+        false => format!("{classname}{sep}{name}"),
+    };
+    let same_file = match (file, junit::test_file(inner)) {
+        (Some(outer), Some(inner)) => normalise(outer) == normalise(&inner),
+        _ => true,
+    };
+    same_file
+        && inner
+            .classname
+            .strip_prefix(path.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(sep))
 }
 
 /// The tests a runner named as never run behind a test that hung in their

@@ -63,6 +63,11 @@ pub struct Events {
     /// Why the runner failed its run outside any test (`verdict`: pytest's
     /// session failed by a plugin's check or a hook), where it says so.
     pub verdict: Option<String>,
+    /// Entries whose `start` said they are suites (`kind`: node's trace),
+    /// by file, path and name.
+    pub suites: BTreeSet<Names>,
+    /// Every entry that started, finished or not, by file, path and name.
+    pub started: BTreeSet<Names>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +96,8 @@ struct Record {
     /// (pytest-rerunfailures).
     #[serde(default)]
     reruns: Vec<RerunRecord>,
+    /// `suite` or `test`, where a `start` record knows which it is.
+    kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,8 +107,9 @@ struct RerunRecord {
     time: f64,
 }
 
-/// A test's names, as the key of the bookkeeping maps.
-type Names = (Option<String>, String, String);
+/// A test's names (file, describe path, name), as the key of the
+/// bookkeeping maps.
+pub type Names = (Option<String>, String, String);
 
 /// Failed runs of tests that the runner may run again (`attempt` records),
 /// by names, oldest first: two tests of one name (`test.each` rows) each
@@ -241,6 +249,9 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             "start" => {
                 count(&mut started);
                 count(&mut live);
+                if record.kind.as_deref() == Some("suite") && events.suites.len() < MAX_TRACKED {
+                    events.suites.insert(record.names());
+                }
             }
             "end" => take_one(&mut live, &record.names()),
             "unrun" => {
@@ -289,6 +300,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
         .map(|n| attempts.before_unfinished(n, bare_case(n.clone())))
         .collect();
     events.cases.extend(attempts.left());
+    events.started = started.keys().cloned().collect();
     // A test a hook cancelled is reported without having started.
     let get = |map: &BTreeMap<Names, u32>, names: &Names| map.get(names).copied().unwrap_or(0);
     events.never_started = unrun;
@@ -315,7 +327,9 @@ impl Events {
             *reported.entry(names_of(case)).or_default() += 1;
         }
         let finished: BTreeSet<Names> = trace.cases.iter().map(names_of).collect();
-        let started: BTreeSet<Names> = trace.running.iter().map(names_of).collect();
+        // A suite around the test that hung started too: it is no more
+        // queued than the test.
+        let started = trace.started;
         for case in trace.cases {
             match reported.get_mut(&names_of(&case)) {
                 Some(n) if *n > 0 => *n -= 1,
@@ -825,6 +839,38 @@ mod tests {
                 (String::new(), "d".into(), Outcome::Errored)
             ]
         );
+    }
+
+    /// The reporter saw the block `g > other` queued and nothing more; the
+    /// trace saw it start, as a suite, around the test that hung: it is
+    /// not queued, and it is known as a suite.
+    #[test]
+    fn a_block_the_trace_saw_start_is_not_queued() {
+        let reporter = r#"{"event":"planned","file":"t.js","path":[],"name":"g"}
+{"event":"start","file":"t.js","path":[],"name":"g"}
+{"event":"planned","file":"t.js","path":["g"],"name":"other"}
+"#;
+        let trace = r#"{"event":"start","file":"t.js","path":[],"name":"g","kind":"suite"}
+{"event":"start","file":"t.js","path":["g"],"name":"other","kind":"suite"}
+{"event":"start","file":"t.js","path":["g","other"],"name":"hangs","kind":"test"}
+"#;
+        let trace = parse(trace.as_bytes());
+        let suite =
+            |path: &str, name: &str| (Some("t.js".to_owned()), path.to_owned(), name.to_owned());
+        assert_eq!(
+            trace.suites,
+            BTreeSet::from([suite("", "g"), suite("g", "other")])
+        );
+        let mut events = parse(reporter.as_bytes());
+        assert_eq!(events.never_started.len(), 1);
+        events.fill_in(trace);
+        assert!(
+            events.never_started.is_empty(),
+            "{:?}",
+            events.never_started
+        );
+        assert_eq!(events.running.len(), 1);
+        assert_eq!(events.running[0].name, "hangs");
     }
 
     #[test]

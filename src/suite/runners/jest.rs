@@ -180,7 +180,7 @@ impl Runner for Jest {
         let (files, pattern) = match selection {
             // No file: the runner's own configuration finds them.
             Selection::Discovered => (Vec::new(), None),
-            _ => files_and_pattern(NAME, selection, file_attribute, name_pattern)?,
+            _ => files_and_pattern(NAME, selection, file_attribute, &name_pattern)?,
         };
         let (junit, _) = absolute_junit(junit_path)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;

@@ -771,7 +771,7 @@ fn files_and_pattern(
     runner: &'static str,
     selection: &Selection<'_>,
     locate: fn(&TestRef) -> Option<&str>,
-    pattern: fn(&[TestRef]) -> String,
+    pattern: &dyn Fn(&[TestRef]) -> String,
 ) -> Result<(Vec<String>, Option<NameFilter>), RunnerError> {
     let (files, filter) = match selection {
         Selection::Files(files) => (files.to_vec(), None),

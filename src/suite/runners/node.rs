@@ -26,7 +26,10 @@
 //! descendants match run too. Same-named tests in other describe blocks may
 //! run along; the caller keeps only the results it asked for.
 
+use std::collections::BTreeSet;
 use std::path::Path;
+
+use super::events::Names;
 
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
@@ -72,8 +75,13 @@ impl Runner for Node {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
-        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, name_pattern)?;
         let (junit, _) = absolute_junit(junit_path)?;
+        let suites = match selection {
+            Selection::Tests(_) => known_suites(&junit),
+            _ => BTreeSet::new(),
+        };
+        let pattern_of = |tests: &[TestRef]| name_pattern(tests, &suites);
+        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, &pattern_of)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
         let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;
@@ -161,16 +169,44 @@ fn trace_path(events: &Path) -> std::path::PathBuf {
     events.with_extension("").with_extension("trace.jsonl")
 }
 
+/// The suites that the shard's earlier runs saw start, as their traces
+/// say (`kind`), by file, path and name: the traces sit beside the events
+/// of those runs, in the folder of this run's `junit`.
+fn known_suites(junit: &Path) -> BTreeSet<Names> {
+    let Some(entries) = junit.parent().and_then(|dir| std::fs::read_dir(dir).ok()) else {
+        return BTreeSet::new();
+    };
+    entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_str().is_some_and(|p| p.ends_with(".trace.jsonl")))
+        .filter_map(|path| super::events::read(&path).ok())
+        .flat_map(|events| events.suites)
+        .collect()
+}
+
 /// `(?:^| )(?:a|b)$`: a name on its own, or at the end of its ancestors'.
 ///
 /// The names of the test's ancestors are alternatives too: Node 20 matches
 /// a test's own name only, and a subtest (`t.test` inside a test) runs only
 /// when its parent runs, so without them a flaky subtest was never retried.
-fn name_pattern(tests: &[TestRef]) -> String {
+/// Not the ancestors in `suites`: node runs every test of a suite whose
+/// name matches (a test that hung there would run, and hang, again), and a
+/// suite's tests are matched by their own names anyway.
+fn name_pattern(tests: &[TestRef], suites: &BTreeSet<Names>) -> String {
     let names = dedup(tests.iter().flat_map(|t| {
-        t.classname
+        let path: Vec<&str> = t
+            .classname
             .split(super::events::PATH_SEPARATOR)
             .filter(|a| !a.is_empty())
+            .collect();
+        let is_suite = |at: usize| {
+            let parent = path[..at].join(super::events::PATH_SEPARATOR);
+            suites.contains(&(t.file.clone(), parent, path[at].to_owned()))
+        };
+        (0..path.len())
+            .filter(|&at| !is_suite(at))
+            .map(|at| path[at])
             .chain(std::iter::once(t.name.as_str()))
             .map(name_regex)
             .collect::<Vec<_>>()
@@ -409,5 +445,43 @@ mod tests {
                 .unwrap_err(),
             RunnerError::MissingFile { .. }
         ));
+    }
+
+    /// A test queued behind a hang in `outer > other` is selected by its
+    /// own name, not by the blocks an earlier run's trace saw start as
+    /// suites; a parent test's name still selects its subtest.
+    #[test]
+    fn suites_a_trace_saw_start_do_not_select_their_tests() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = |path: &[&str], name: &str, kind: &str| {
+            serde_json::json!({"event": "start", "file": "a.test.mjs", "path": path, "name": name, "kind": kind})
+                .to_string()
+        };
+        let trace = [
+            start(&[], "outer", "suite"),
+            start(&["outer"], "other", "suite"),
+            start(&["outer", "other"], "hangs", "test"),
+            start(&[], "parent", "test"),
+            // The same name in another file is no suite here.
+            serde_json::json!({"event": "start", "file": "b.test.mjs", "path": [], "name": "parent", "kind": "suite"}).to_string(),
+        ];
+        std::fs::write(dir.path().join("junit-1.trace.jsonl"), trace.join("\n")).unwrap();
+        let queued = [
+            test_ref(Some("a.test.mjs"), "outer > other", "after"),
+            test_ref(Some("a.test.mjs"), "parent", "sub two"),
+        ];
+        let inv = runner()
+            .invocation(
+                &argv(&["node", "--test"]),
+                &Selection::Tests(&queued),
+                &dir.path().join("junit-2.xml"),
+            )
+            .unwrap();
+        let pattern = inv
+            .args
+            .iter()
+            .find_map(|a| a.strip_prefix("--test-name-pattern="))
+            .unwrap();
+        assert_eq!(pattern, "(?:^| )(?:after|parent|sub two)$");
     }
 }

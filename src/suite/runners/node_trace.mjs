@@ -25,8 +25,19 @@
 // it): `planned` (test:enqueue), `start` (test:dequeue), `end`
 // (test:complete), and `case` (test:pass, test:fail) for a test that is no
 // suite and has no subtests, unless it failed on its own.
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+//
+// A `start` record says `kind: "suite"` or `"test"` where that is known:
+// a test queued behind a hang is run again by its name, and its ancestors'
+// names select it too only if they are tests (a subtest runs only when its
+// parent test runs), never if they are suites (node runs every test of a
+// suite whose name matches, the hung one included). Node 22 says which it
+// is; on Node 20 the call at the test's position in its source says it
+// (`describe(`, `suite(`, `describe.skip(` → suite; `test(`, `it(`,
+// `t.test(` → test); anything else (a renamed import, compiled source
+// whose positions are not the file's) is left unsaid.
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 
 const MESSAGE_MAX = 16 * 1024;
@@ -46,6 +57,52 @@ function open(path) {
 }
 
 const fd = script ? open(trace) : undefined;
+
+// Source files read, by absolute path, as lines (or null: unreadable).
+const sources = new Map();
+const SOURCE_MAX = 4 * 1024 * 1024;
+
+function sourceLines(path) {
+  if (!sources.has(path)) {
+    let lines = null;
+    try {
+      if (statSync(path).size <= SOURCE_MAX) lines = readFileSync(path, 'utf8').split('\n');
+    } catch {
+      // Unread, the kind stays unsaid.
+    }
+    sources.set(path, lines);
+  }
+  return sources.get(path);
+}
+
+// `suite` or `test` from the call that declared the test at `line`:
+// `column` (1-based, UTF-16 units as JavaScript strings count them), which
+// V8 puts at the called name (`describe` in `describe.skip(`, `test` in
+// `t.test(`).
+function kindAt(data) {
+  if (data.type === 'suite' || data.type === 'test') return data.type;
+  if (typeof data.file !== 'string' || !Number.isInteger(data.line) || !Number.isInteger(data.column)) {
+    return undefined;
+  }
+  let path;
+  try {
+    path = data.file.startsWith('file:') ? fileURLToPath(data.file) : resolve(data.file);
+  } catch {
+    return undefined;
+  }
+  const text = sourceLines(path)?.[data.line - 1];
+  if (typeof text !== 'string' || data.column < 1 || data.column > text.length) return undefined;
+  const before = /[\w$.]*$/.exec(text.slice(0, data.column - 1))[0];
+  const after = /^[\w$.]*\s*\(/.exec(text.slice(data.column - 1));
+  if (after === null) return undefined;
+  const callee = (before + after[0]).replace(/\s*\($/, '').split('.');
+  if (callee.some((word) => word === 'describe' || word === 'suite')) return 'suite';
+  const last = callee.at(-1);
+  if (callee.some((word) => word === 'test' || word === 'it') && ['test', 'it', 'skip', 'only', 'todo'].includes(last)) {
+    return 'test';
+  }
+  return undefined;
+}
 
 if (fd !== undefined) {
   const file = relative(process.cwd(), script).split(sep).join('/');
@@ -70,7 +127,7 @@ if (fd !== undefined) {
         break;
       case 'test:dequeue':
         running.length = nesting;
-        write({ event: 'start', path: running.slice(), name });
+        write({ event: 'start', path: running.slice(), name, kind: kindAt(data) });
         running.push(name);
         break;
       case 'test:complete':

@@ -102,7 +102,7 @@ impl Runner for Playwright {
         // file plans one such run, which reports the file's error).
         let (files, grep) = match selection {
             Selection::Discovered => (Vec::new(), None),
-            _ => files_and_pattern(NAME, selection, file_or_classname, grep_pattern)?,
+            _ => files_and_pattern(NAME, selection, file_or_classname, &grep_pattern)?,
         };
         let (junit, junit_text) = absolute_junit(junit_path)?;
         let errors_reporter = write_reporter(&junit, ERRORS_REPORTER_FILE, ERRORS_REPORTER)?;
