@@ -207,13 +207,14 @@ pub fn html_inline(text: &str) -> String {
     crate::xml::escape_text(&text).replace('@', "@\u{200b}")
 }
 
-/// A fenced code block that the text can't close, whatever backticks it
-/// contains. Control characters other than newlines and tabs become
-/// spaces; direction overrides, separators and zero-width characters are
-/// shown as escapes (`\u{202e}`), so the block reads in the order it was
-/// written.
-pub fn markdown_code_block(text: &str) -> String {
+/// Untrusted text shown as lines of plain text (a check run annotation's
+/// message, a code block's body): newlines and tabs kept, terminal escape
+/// sequences removed, any other control character a space; direction
+/// overrides, separators and zero-width characters shown as escapes
+/// (`\u{202e}`), so the text reads in the order it was written.
+pub fn plain_block(text: &str) -> String {
     let text = scrubbed(text);
+    let text = strip_ansi(&text);
     let mut cleaned = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -223,6 +224,16 @@ pub fn markdown_code_block(text: &str) -> String {
             c => cleaned.push(c),
         }
     }
+    cleaned
+}
+
+/// A fenced code block that the text can't close, whatever backticks it
+/// contains. Control characters other than newlines and tabs become
+/// spaces; direction overrides, separators and zero-width characters are
+/// shown as escapes (`\u{202e}`), so the block reads in the order it was
+/// written.
+pub fn markdown_code_block(text: &str) -> String {
+    let cleaned = plain_block(text);
     let longest = cleaned.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}text\n{}\n{fence}", cleaned.trim_end())
@@ -259,7 +270,8 @@ mod tests {
             "{block:?}"
         );
         assert!(
-            block.contains("admin\\u{202e} { }\\u{2066}\n\tok [31m"),
+            // The colour sequence is removed, not left as `[31m`.
+            block.contains("admin\\u{202e} { }\\u{2066}\n\tok\n"),
             "{block:?}"
         );
     }

@@ -141,7 +141,9 @@ fn annotation(test: &TestResult, level: &'static str) -> Option<Annotation> {
         text = "(no message)".into();
     }
     Some(Annotation {
-        path,
+        // A path with characters no file of the repository has: shown
+        // escaped, like any name (GitHub then places it on no file).
+        path: crate::escape::control_chars(&path).into_owned(),
         start_line: line,
         end_line: line,
         annotation_level: level,
@@ -150,7 +152,7 @@ fn annotation(test: &TestResult, level: &'static str) -> Option<Annotation> {
             &crate::escape::control_chars(&render::display_name(test)),
             255,
         ),
-        message: clip(&text, 4000),
+        message: clip(&crate::escape::plain_block(&text), 4000),
     })
 }
 
@@ -312,6 +314,42 @@ mod tests {
         // Neither: line 1, so the annotation still lands in the file.
         assert_eq!(line_of(failed("src/b.test.js", "", None)), Some(1));
         assert_eq!(line_of(failed("src/b.test.js", "", Some(0))), Some(1));
+    }
+
+    /// A check run's annotations are shown on the pull request, inline in
+    /// its files: nothing in them may reorder or hide what a reviewer reads.
+    #[test]
+    fn annotations_show_controls_and_direction_marks_escaped() {
+        use crate::suite::fold::{FailureInfo, TestKey};
+        let hostile =
+            "a\u{1b}[31mRED\u{9b}2J\u{85}\u{202e}gpj.exe\u{2066}\u{2028}\u{200b}\r\u{7}\u{7f}";
+        let test = TestResult {
+            key: TestKey {
+                file: Some(format!("tests/{hostile}.py")),
+                classname: String::new(),
+                name: format!("t{hostile}"),
+                occurrence: 0,
+            },
+            outcome: FinalOutcome::Failed,
+            attempts: 1,
+            duration_seconds: 0.0,
+            failure: Some(FailureInfo {
+                message: Some(format!("boom {hostile}\n\tat line 2")),
+                ..FailureInfo::default()
+            }),
+        };
+        let a = annotation(&test, "failure").unwrap();
+        for text in [&a.path, &a.title, &a.message] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| crate::escape::is_unsafe(c) && c != '\n' && c != '\t'),
+                "{text:?}"
+            );
+        }
+        assert!(a.message.contains("\\u{202e}gpj.exe"), "{}", a.message);
+        assert!(a.message.ends_with("\n\tat line 2"), "{}", a.message);
+        assert!(a.path.contains("\\u{202e}"), "{}", a.path);
     }
 
     #[test]
