@@ -246,6 +246,25 @@ fn the_step_summary_is_redacted_before_it_is_escaped() {
     assert!(!md.replace('\\', "").contains("salt-value"), "{md}");
 }
 
+/// The file `-o` writes is for sharing (the Action uploads it): the token
+/// in the failures is redacted there in every format, as on the job log.
+#[test]
+fn the_document_written_with_o_is_redacted() {
+    let dir = shards();
+    for format in ["json", "markdown", "terminal"] {
+        let mut args = vec!["triage", "--no-suggest", "--format", format, "-o", "doc"];
+        args.extend(SHARDS);
+        let out = pitcrew(&args, dir.path());
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let doc = fs::read_to_string(dir.path().join("doc")).unwrap();
+        assert!(!doc.contains(SECRET), "{format}: {doc}");
+        assert!(doc.contains("REDACTED"), "{format}: {doc}");
+        if format == "json" {
+            validate(&serde_json::from_str(&doc).expect("still JSON"));
+        }
+    }
+}
+
 #[test]
 fn bad_input_is_exit_2_naming_the_file_and_nothing_is_written() {
     let dir = shards();

@@ -139,8 +139,11 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
             ReportFormat::Markdown => document::markdown(&triage, &groups),
         })
     };
+    // The file is for sharing (the Action uploads it as an artifact):
+    // redacted wherever it is written, like everything that leaves.
     if let Some(path) = &args.output {
-        write_atomic(path, render()?.as_bytes())?;
+        let text = redactor.redacting(render)?;
+        write_atomic(path, redactor.redact(&text).as_bytes())?;
     }
     // In GitHub Actions: the Markdown in the step summary (redacted before
     // it is escaped, as it leaves the machine), and the outputs.
