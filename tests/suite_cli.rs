@@ -173,6 +173,47 @@ fn split_balances_by_timings_and_is_deterministic() {
     assert_eq!(matrix["include"][1]["total"], 2);
 }
 
+/// File names are the pull request's: the matrix printed for the job's
+/// output shows a direction override or a C1 control in one escaped, and
+/// `fromJSON` reads back the same names.
+#[test]
+fn a_matrix_shows_hostile_file_names_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "t/a\u{202e}gpj.test.js",
+        "t/b\u{9b}2J.test.js",
+        "t/c\u{2028}x.test.js",
+    ];
+    fs::create_dir_all(dir.path().join("t")).unwrap();
+    for name in names {
+        fs::write(dir.path().join(name), "").unwrap();
+    }
+    let out = pitcrew(
+        &[
+            "split",
+            "--tests",
+            "t/*.test.js",
+            "--shards",
+            "1",
+            "--format",
+            "matrix",
+        ],
+        dir.path(),
+    );
+    let text = stdout(&out);
+    assert!(
+        !text
+            .chars()
+            .any(|c| pitcrew::escape::is_unsafe(c) && c != '\n'),
+        "{text:?}"
+    );
+    let matrix = json(&out);
+    let items = matrix["include"][0]["items"].as_str().unwrap();
+    for name in names {
+        assert!(items.contains(name), "{items:?}");
+    }
+}
+
 #[test]
 fn split_bad_input_exits_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();

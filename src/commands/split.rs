@@ -54,19 +54,22 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
 
 /// `{"include":[{"shard":1,"total":N,"items":"a b"},…]}`, or without the
 /// items when they would not fit in a job output.
+///
+/// Item names are the project's file names, which a pull request controls:
+/// written through [`crate::json`], whose escapes GitHub's `fromJSON`
+/// reads back as the same names.
 pub fn matrix(plan: &PlanFile) -> String {
     let total = plan.plan.shards.len();
-    let with_items = json!({
+    let line = |value: serde_json::Value| crate::json::to_string(&value).unwrap_or_default();
+    let with_items = line(json!({
         "include": plan.plan.shards.iter().map(|s| json!({
             "shard": s.index, "total": total, "items": s.items.join(" "),
         })).collect::<Vec<_>>()
-    })
-    .to_string();
+    }));
     if with_items.len() <= MAX_JOB_OUTPUT {
         return with_items;
     }
-    json!({
+    line(json!({
         "include": plan.plan.shards.iter().map(|s| json!({"shard": s.index, "total": total})).collect::<Vec<_>>()
-    })
-    .to_string()
+    }))
 }
