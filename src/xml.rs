@@ -3,9 +3,13 @@
 //! Both functions replace the five special characters with entity
 //! references and drop every character XML 1.0 does not allow at all (C0
 //! controls other than tab, newline and carriage return, and U+FFFE/U+FFFF),
-//! so arbitrary test output always yields a well-formed document.
+//! so arbitrary test output always yields a well-formed document; the ones
+//! it allows but a terminal would obey (C1, DEL, direction overrides) are
+//! written as character references, inert on screen and the same text to
+//! a parser.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Whether XML 1.0 allows `c` in a document:
 /// `#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]`
@@ -29,11 +33,20 @@ pub fn escape_attr(value: &str) -> Cow<'_, str> {
     escape(value, true)
 }
 
+/// Characters XML allows that a terminal or an editor would act on or
+/// display misleadingly (C1 controls such as U+009B, DEL, direction
+/// overrides, line separators, zero-width characters): written as
+/// character references, which a parser reads back as the same text.
+fn shown_as_reference(c: char) -> bool {
+    !matches!(c, '\t' | '\n' | '\r') && is_xml_char(c) && crate::escape::is_unsafe(c)
+}
+
 fn escape(text: &str, attribute: bool) -> Cow<'_, str> {
     let needs_work = |c: char| {
-        matches!(c, '&' | '<' | '>' | '"' | '\'')
+        matches!(c, '&' | '<' | '>' | '"' | '\'' | '\r')
             || !is_xml_char(c)
-            || (attribute && matches!(c, '\t' | '\n' | '\r'))
+            || (attribute && matches!(c, '\t' | '\n'))
+            || shown_as_reference(c)
     };
     if !text.chars().any(needs_work) {
         return Cow::Borrowed(text);
@@ -48,8 +61,12 @@ fn escape(text: &str, attribute: bool) -> Cow<'_, str> {
             '\'' => out.push_str("&apos;"),
             '\t' if attribute => out.push_str("&#9;"),
             '\n' if attribute => out.push_str("&#10;"),
-            '\r' if attribute => out.push_str("&#13;"),
+            // A parser reads a raw CR as a newline: the reference keeps it.
+            '\r' => out.push_str("&#13;"),
             c if !is_xml_char(c) => {}
+            c if shown_as_reference(c) => {
+                let _ = write!(out, "&#x{:x};", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -81,17 +98,18 @@ mod tests {
             escape_text("a\u{0}b\u{1b}[31mc\u{8}d\u{b}\u{c}e\u{fffe}\u{ffff}f"),
             "ab[31mcdef"
         );
-        // Legal oddities are kept.
+        // Legal oddities are kept; those a terminal would obey, and CR
+        // (which a parser would read as a newline), as references.
         assert_eq!(
-            escape_text("\u{7f}\u{85}\u{fffd}\u{10ffff}\t\n\r"),
-            "\u{7f}\u{85}\u{fffd}\u{10ffff}\t\n\r"
+            escape_text("\u{7f}\u{85}\u{9b}\u{202e}\u{2028}\u{200b}\u{fffd}\u{10ffff}\t\n\r"),
+            "&#x7f;&#x85;&#x9b;&#x202e;&#x2028;&#x200b;\u{fffd}\u{10ffff}\t\n&#13;"
         );
     }
 
     #[test]
     fn attribute_whitespace_is_preserved_as_references() {
         assert_eq!(escape_attr("a\tb\nc\rd"), "a&#9;b&#10;c&#13;d");
-        assert_eq!(escape_text("a\tb\nc\rd"), "a\tb\nc\rd");
+        assert_eq!(escape_text("a\tb\nc\rd"), "a\tb\nc&#13;d");
     }
 
     #[test]

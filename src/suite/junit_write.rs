@@ -177,6 +177,7 @@ mod tests {
         let xml = r#"<testsuite name="s">
 <testcase classname="c" name="passes &quot;quoted&quot;" file="a.py" time="1.5"/>
 <testcase classname="c" name="fails" file="a.py" time="2"><failure message="1 != 2" type="AssertionError">trace &lt;here&gt;</failure></testcase>
+<testcase classname="c" name="odd&#x9b;2J&#x202e;x&#13;" file="a.py" time="1"><failure message="m&#x85;&#x2028;&#x7f;">d&#x200b;&#13;e</failure></testcase>
 <testcase classname="c" name="flaky" file="b.py" time="3"><flakyFailure message="boom"/></testcase>
 <testcase classname="c" name="skipped" file="b.py" time="0"><skipped/></testcase>
 </testsuite>"#;
@@ -217,6 +218,23 @@ mod tests {
                 .iter()
                 .any(|t| t.key.name == "flaky" && t.outcome == FinalOutcome::Flaky)
         );
+        // Characters a terminal would obey are references in the file,
+        // and read back as they were.
+        let written = junit(&merged);
+        assert!(
+            !written
+                .chars()
+                .any(|c| crate::escape::is_unsafe(c) && c != '\n' && c != '\t'),
+            "{written:?}"
+        );
+        let odd = again
+            .iter()
+            .find(|t| t.key.name.starts_with("odd"))
+            .unwrap();
+        assert_eq!(odd.key.name, "odd\u{9b}2J\u{202e}x\r");
+        let failure = odd.failure.as_ref().unwrap();
+        assert_eq!(failure.message.as_deref(), Some("m\u{85}\u{2028}\u{7f}"));
+        assert_eq!(failure.details.as_deref(), Some("d\u{200b}\re"));
     }
 
     /// A shard that failed as a whole is a failed case in its JUnit, so
