@@ -35,14 +35,18 @@ pub fn cap_markdown(md: &str, limit: usize, pointer: &str) -> String {
             break;
         }
         kept.push_str(line);
-        let bare = line.trim_end_matches('\n');
+        // Fences may be indented: code blocks inside list items are, and
+        // one is closed with its own indent (a fence at the margin would
+        // end the list item and open a block of its own).
+        let line = line.trim_end_matches('\n');
+        let bare = line.trim_start_matches(' ');
         match &fence {
-            Some(f) if bare == f => fence = None,
+            Some(f) if bare == f.trim_start_matches(' ') => fence = None,
             Some(_) => {}
             None => {
                 let ticks = bare.len() - bare.trim_start_matches('`').len();
                 if ticks >= 3 {
-                    fence = Some(bare[..ticks].to_owned());
+                    fence = Some(line[..line.len() - bare.len() + ticks].to_owned());
                 } else {
                     open_details += bare.matches("<details>").count();
                     open_details = open_details.saturating_sub(bare.matches("</details>").count());
@@ -347,6 +351,24 @@ mod cap_tests {
         let capped = cap_markdown(&block, 500, "see the log");
         assert!(capped.len() <= 500);
         assert_eq!(capped.matches("```").count(), 2, "{capped}");
+    }
+
+    /// A code block indented in a list item, cut in the middle, whose text
+    /// says `</details>`: the text closes nothing, and the block is closed
+    /// at its own indent, so the notice is no code.
+    #[test]
+    fn an_indented_code_block_is_closed_at_its_indent() {
+        let mut md = String::from("<details><summary>x</summary>\n\n- test 1\n\n    ```text\n");
+        md.push_str(&"    </details> QQQQ\n".repeat(500));
+        md.push_str("    ```\n\n</details>\n");
+        let capped = cap_markdown(&md, 2_000, "see the log");
+        let before = capped.split("**Truncated**").next().unwrap();
+        // The fence is paired, at its indent; the one details block is
+        // closed once, whatever the code says.
+        assert_eq!(before.matches("```").count(), 2, "{capped}");
+        assert_eq!(before.matches("\n</details>\n").count(), 1, "{capped}");
+        let last_fence = before.lines().rev().find(|l| l.contains("```"));
+        assert_eq!(last_fence, Some("    ```"), "{capped}");
     }
 }
 
