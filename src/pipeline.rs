@@ -441,32 +441,44 @@ impl Phase for Plugin {
             checks: input.checks.iter().map(to_wit).collect(),
         };
         let output = self.run_phase(&request)?;
-        let values = json_values_upper_bound(&output.keys);
-        if values > MAX_JSON_VALUES {
-            return Err(self
-                .contract(
-                    "run",
-                    format!("returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"),
-                )
-                .into());
-        }
-        let keys = match serde_json::from_str(&output.keys) {
-            Ok(Value::Object(keys)) => keys,
-            Ok(_) => {
-                return Err(self
-                    .contract("run", "returned keys that are not a JSON object".into())
-                    .into());
-            }
-            Err(e) => {
-                return Err(self
-                    .contract("run", format!("returned keys that are not JSON: {e}"))
-                    .into());
-            }
-        };
-        check_checks(self, &output.checks)?;
+        let keys = accepted_keys(self, &output)?;
         let checks = output.checks.into_iter().map(from_wit).collect();
         Ok(PhaseOutput { keys, checks })
     }
+}
+
+/// A phase's answer as the plan takes it, or the contract it broke: its
+/// keys a JSON object of bounded size (counted before it is parsed), its
+/// checks bounded in number and size. `plugin run` holds a plugin to the
+/// same contract, so that what passes there passes in a plan.
+pub fn accepted_keys(
+    plugin: &Plugin,
+    output: &types::PhaseOutput,
+) -> Result<Map<String, Value>, PhaseError> {
+    let values = json_values_upper_bound(&output.keys);
+    if values > MAX_JSON_VALUES {
+        return Err(plugin
+            .contract(
+                "run",
+                format!("returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"),
+            )
+            .into());
+    }
+    let keys = match serde_json::from_str(&output.keys) {
+        Ok(Value::Object(keys)) => keys,
+        Ok(_) => {
+            return Err(plugin
+                .contract("run", "returned keys that are not a JSON object".into())
+                .into());
+        }
+        Err(e) => {
+            return Err(plugin
+                .contract("run", format!("returned keys that are not JSON: {e}"))
+                .into());
+        }
+    };
+    check_checks(plugin, &output.checks)?;
+    Ok(keys)
 }
 
 /// JSON values (and object keys) a phase's keys may hold. Each parsed

@@ -184,3 +184,19 @@ fn plugin_wit_prints_or_writes_the_contract() {
         "{stderr}"
     );
 }
+
+/// `plugin run` holds a phase to the contract a plan does: what passes
+/// here passes there (100,000 checks are refused in both).
+#[test]
+fn a_phase_is_held_to_the_plans_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = json!({"facts": {}, "document": {}, "checks": []});
+    let (code, report, stderr) = run(dir.path(), pitcrew_fixtures::MANY_CHECKS, &input);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["answer"], Value::Null, "{report}");
+    assert_eq!(
+        report["error"],
+        "plugin breaker 0.1.0: run: broke the contract: returned 100000 checks (at most 1000)",
+        "{report}"
+    );
+}

@@ -66,6 +66,7 @@ pub fn run(global: &GlobalArgs, file: &Path, input: &Path) -> anyhow::Result<u8>
         Ok(answer) => (Some(answer), None),
         Err(Failure::Input(err)) => return Err(err.into()),
         Err(Failure::Call(err)) => (None, Some(err.to_string())),
+        Err(Failure::Refused(reason)) => (None, Some(reason)),
     };
     let failed = error.is_some();
     let report = Report {
@@ -111,6 +112,8 @@ enum Failure {
     Input(InputError),
     /// The plugin's call failed: shown as its answer, exit 1.
     Call(CallError),
+    /// The answer breaks the contract a plan holds it to: shown the same way.
+    Refused(String),
 }
 
 impl From<CallError> for Failure {
@@ -145,6 +148,8 @@ fn call(plugin: &Plugin, input: Value, origin: &Path) -> Result<Value, Failure> 
                 document,
                 checks: input.checks(),
             })?;
+            crate::pipeline::accepted_keys(plugin, &output)
+                .map_err(|e| Failure::Refused(e.to_string()))?;
             serde_json::to_value(json::PhaseOutput::from(output))
         }
         World::Classifier => {
