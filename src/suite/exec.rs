@@ -12,7 +12,7 @@
 //! skipped bystanders but keeps anything else its pattern caught, so a
 //! test no pattern was meant for is never lost.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -223,10 +223,12 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
             break;
         }
         let before = cases.len();
+        let seen = RefCell::new(Vec::new());
         for group in retry_groups(&waiting, shard.runner.junit_names_files()) {
             let behind = Retried {
                 tests: &group,
                 stand_ins: &[],
+                seen: Some(&seen),
             };
             match retry_found(shard, &test_files, &behind, &mut junit_path, 1) {
                 Ok(found) => cases.extend(found),
@@ -234,6 +236,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
             }
         }
         give_way(&mut cases, before);
+        cases.extend(never_queued(&cases, seen.into_inner()));
     }
 
     // Where each attempt's cases start in `cases`.
@@ -256,6 +259,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
             let retried = Retried {
                 tests: &group,
                 stand_ins: &stand_ins,
+                seen: None,
             };
             match retry_found(shard, &test_files, &retried, &mut junit_path, attempts) {
                 Ok(found) => cases.extend(found),
@@ -764,6 +768,11 @@ fn cannot_start(error: RunnerError) -> ShardError {
 struct Retried<'a> {
     tests: &'a [(String, TestRef)],
     stand_ins: &'a [TestCase],
+    /// Where to put the other tests the re-run reported in the re-run
+    /// tests' files (skipped by the name pattern, mostly), each with the
+    /// item of a re-run test of its file: after a hang, any of them with no
+    /// result yet never ran.
+    seen: Option<&'a RefCell<Vec<(String, TestCase)>>>,
 }
 
 /// Re-runs `failed` (only those tests where the runner can select them,
@@ -816,10 +825,12 @@ fn retry(
             }
             // A test inside one that was queued behind a hang, where nothing
             // could tell a suite (or a test with subtests) from a test: its
-            // results are the suite's.
-            if let Some((item, _)) = failed
-                .iter()
-                .find(|(_, t)| holds(t.file.as_deref(), &t.classname, &t.name, &case))
+            // results are the suite's. (Only there: a retry's stand-in for
+            // a file pytest could not collect is named like its classes.)
+            if retried.seen.is_some()
+                && let Some((item, _)) = failed
+                    .iter()
+                    .find(|(_, t)| holds(t.file.as_deref(), &t.classname, &t.name, &case))
             {
                 return Some((item.clone(), case));
             }
@@ -831,6 +842,13 @@ fn retry(
                 return Some((item.clone(), case));
             }
             let file = junit::test_file(&case).map(|f| normalise(&f))?;
+            if let Some(seen) = retried.seen
+                && let Some((item, _)) = failed
+                    .iter()
+                    .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))
+            {
+                seen.borrow_mut().push((item.clone(), case.clone()));
+            }
             let stand_in = whole_files
                 .iter()
                 .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
@@ -1540,6 +1558,42 @@ fn give_way(cases: &mut Vec<(String, TestCase)>, from: usize) {
         index += 1;
         !gone.contains(&(index - 1))
     });
+}
+
+/// Of the tests a re-run behind a hang reported besides the ones it ran
+/// (`seen`: skipped by its name pattern, in the same files), those with no
+/// result at all in their item: queued nowhere the runner said (node queues
+/// a block's next test only once the one before it has started, so a test
+/// that blocked its process hid the rest of its block), they never ran,
+/// and run in the next round.
+fn never_queued(
+    cases: &[(String, TestCase)],
+    seen: Vec<(String, TestCase)>,
+) -> Vec<(String, TestCase)> {
+    // By file, not item: a file split into items keeps its tests' results
+    // under several.
+    let names = |c: &TestCase| {
+        let file = junit::test_file(c).map(|f| normalise(&f));
+        (file, c.classname.clone(), c.name.clone())
+    };
+    let mut known: BTreeSet<_> = cases.iter().map(|(_, c)| names(c)).collect();
+    // A parent test reported skipped has results of its own: its subtests'.
+    let sep = crate::suite::runners::events::PATH_SEPARATOR;
+    for (_, case) in cases {
+        let (file, classname, _) = names(case);
+        let path: Vec<&str> = classname.split(sep).filter(|a| !a.is_empty()).collect();
+        for at in 0..path.len() {
+            known.insert((file.clone(), path[..at].join(sep), path[at].to_owned()));
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, c)| known.insert(names(c)))
+        .map(|(item, case)| {
+            let bare = events::bare_case((case.file.clone(), case.classname, case.name));
+            let why = "the runner never queued it behind the test that hung";
+            (item, never_ran(bare, why))
+        })
+        .collect()
 }
 
 /// Whether `inner`'s describe path runs through the entry `name` in
