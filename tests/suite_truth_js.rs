@@ -27,17 +27,23 @@ fn text(output: &Output) -> String {
 
 /// The `node_modules` with `tool` that `PITCREW_JS_MODULES` names.
 fn modules(tool: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("PITCREW_JS_MODULES").map(PathBuf::from);
+    modules_in("PITCREW_JS_MODULES", tool, tool)
+}
+
+/// The `node_modules` with `tool` that `variable` names; `required` is its
+/// name in `PITCREW_REQUIRE_RUNNERS`.
+fn modules_in(variable: &str, tool: &str, required: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os(variable).map(PathBuf::from);
     let found = dir
         .as_ref()
         .filter(|d| d.join(".bin").join(tool).exists() && has_node());
-    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    let wanted = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
     assert!(
-        found.is_some() || !required.split(',').any(|r| r == tool),
-        "{tool} is required (PITCREW_REQUIRE_RUNNERS) but PITCREW_JS_MODULES has none"
+        found.is_some() || !wanted.split(',').any(|r| r == required),
+        "{required} is required (PITCREW_REQUIRE_RUNNERS) but {variable} has no {tool}"
     );
     if found.is_none() {
-        eprintln!("skipped: set PITCREW_JS_MODULES to a node_modules with {tool}");
+        eprintln!("skipped: set {variable} to a node_modules with {tool}");
     }
     found.cloned()
 }
@@ -78,6 +84,53 @@ fn project(js: &Js, files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
         fs::write(path, format!("{}{body}", js.prelude)).unwrap();
     }
     Some(dir)
+}
+
+/// Vitest 2, whose reporters get none of Vitest 3's hooks: every test of
+/// a green suite was "produced no test case" and the run failed. Its
+/// results now come from its `onFinished`: nested names, a failure, a
+/// skipped and a todo test, a file that does not import, and a retry.
+#[test]
+fn vitest_2_counts_every_test() {
+    let Some(modules) = modules_in("PITCREW_JS_MODULES_VITEST2", "vitest", "vitest2") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(modules, dir.path().join("node_modules")).unwrap();
+    fs::write(dir.path().join("package.json"), VITEST.package).unwrap();
+    fs::create_dir_all(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/a.test.js"),
+        "import { describe, it, test, expect } from 'vitest';\n\
+         describe('outer', () => { describe('inner', () => {\n\
+           it('deep', () => expect(1).toBe(1));\n\
+           it.skip('skipped', () => {});\n\
+           it('fails', () => expect(1).toBe(2));\n\
+         }); });\n\
+         test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });\n\
+         test.todo('later');\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("test/b.test.js"),
+        "import { test } from 'vitest';\nimport './nope.js';\ntest('x', () => {});\n",
+    )
+    .unwrap();
+    let (out, merged) = pitcrew_test(
+        dir.path(),
+        &VITEST,
+        &["--shards", "2", "--retries", "1"],
+        &["run"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "outer > inner", "deep"), ["passed"]);
+    assert_eq!(outcomes(&merged, "outer > inner", "fails"), ["failed"]);
+    assert_eq!(outcomes(&merged, "outer > inner", "skipped"), ["skipped"]);
+    assert_eq!(outcomes(&merged, "", "later"), ["skipped"]);
+    assert_eq!(outcomes(&merged, "", "flaky"), ["flaky"]);
+    let b = test_named(&merged, "test/b.test.js");
+    assert_eq!(b["outcome"], "failed", "{b}");
+    assert_eq!(all_tests(&merged).len(), 6, "{}", merged["tests"]);
 }
 
 /// A Playwright project of `files` (see [`project`]) with this

@@ -1,4 +1,5 @@
-// pitcrew's reporter for Vitest (the reporter API of Vitest 3 and later):
+// pitcrew's reporter for Vitest (the reporter API of Vitest 3 and later;
+// Vitest 2's results are written from its `onFinished`, at the run's end):
 // one JSON object per line (the records `events.rs` reads, as
 // node_reporter.mjs writes them) to the file named by PITCREW_EVENTS,
 // written as results arrive, so what finished before a timeout is kept and
@@ -144,6 +145,8 @@ export default class PitcrewVitestReporter {
   }
 
   onInit(vitest) {
+    // Vitest 3's hooks say they are called; Vitest 2 calls none of them.
+    this.modern = false;
     takeCoverage(vitest);
     // The project lets unhandled errors pass, and so does Vitest's exit.
     this.ignoreUnhandled = Boolean(vitest?.config?.dangerouslyIgnoreUnhandledErrors);
@@ -161,10 +164,12 @@ export default class PitcrewVitestReporter {
   // Every file of the run, before any runs: a file `--bail` never starts
   // is never queued, yet it is named.
   onTestRunStart(specifications) {
+    this.modern = true;
     for (const spec of specifications || []) this.plan(spec);
   }
 
   onTestModuleQueued(module) {
+    this.modern = true;
     this.plan(module);
   }
 
@@ -190,6 +195,7 @@ export default class PitcrewVitestReporter {
   }
 
   onTestCaseResult(test) {
+    this.modern = true;
     const result = test.result();
     if (result.state === 'pending') return;
     this.write({ event: 'end', ...names(test) });
@@ -252,6 +258,51 @@ export default class PitcrewVitestReporter {
         this.done.add(test.id);
         this.write({ event: 'unrun', ...names(test) });
       }
+    }
+  }
+
+  // Vitest 2 (whose reporters get none of the hooks above): the run's
+  // files as task trees once it is over. Nothing is written live, so a
+  // timeout loses the results of the process it kills (the run still fails,
+  // as a shard timeout).
+  onFinished(files, errors) {
+    if (this.modern !== false) return;
+    for (const file of files || []) {
+      const name = relative(process.cwd(), String(file.filepath)).split(sep).join('/');
+      for (const event of ['planned', 'start', 'end']) this.write({ event, file: name, path: [], name });
+      const tests = [];
+      const walk = (task, path) => {
+        for (const child of task.tasks || []) {
+          if (child.type === 'suite') walk(child, [...path, String(child.name)]);
+          else tests.push({ task: child, path });
+        }
+      };
+      walk(file, []);
+      for (const { task, path } of tests) {
+        const state = task.result?.state;
+        const skipped = task.mode === 'skip' || task.mode === 'todo' || state === 'skip' || state === 'todo';
+        const outcome = skipped ? 'skipped' : state === 'pass' ? 'passed' : state === 'fail' ? 'failed' : undefined;
+        const record = { file: name, path, name: String(task.name) };
+        if (outcome === undefined) {
+          this.write({ event: 'unrun', ...record });
+          continue;
+        }
+        const done = { event: 'case', ...record, outcome, time: Number(task.result?.duration ?? 0) / 1000 };
+        if (outcome === 'failed') Object.assign(done, failureOf(task.result?.errors));
+        this.write(done);
+      }
+      const own = file.result?.errors || [];
+      if (own.length > 0) {
+        this.write({ event: 'case', file: name, path: [], name, outcome: 'failed', time: 0, ...failureOf(own) });
+      }
+    }
+    const first = (files || [])[0];
+    for (const error of this.ignoreUnhandled ? [] : errors || []) {
+      const at = typeof error?.VITEST_TEST_PATH === 'string' ? error.VITEST_TEST_PATH : first?.filepath;
+      const file = at ? relative(process.cwd(), String(at)).split(sep).join('/') : undefined;
+      const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0, ...failureOf([error]) };
+      record.type = 'file failed outside its tests';
+      this.write(record);
     }
   }
 
