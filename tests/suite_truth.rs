@@ -347,6 +347,47 @@ fn node_a_blocking_test_in_a_describe_block_hangs_once_and_the_rest_is_kept() {
     );
 }
 
+/// A subtest after one that hung in its parent test cannot run without
+/// the hang: it is not counted, and the timing history, which knew it,
+/// says it may never have run, not that it was deleted.
+#[test]
+fn node_a_subtest_hidden_by_a_hang_is_not_called_deleted() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "test/a.test.mjs",
+            "import { test } from 'node:test';\n\
+             import { existsSync } from 'node:fs';\n\
+             test('parent', async (t) => {\n\
+               await t.test('s1', () => {});\n\
+               await t.test('s2', () => { if (existsSync('hang')) { while (true) {} } });\n\
+               await t.test('s3', () => {});\n\
+             });\n",
+        )],
+    );
+    let args = ["--retries", "0", "--timeout", "5", "--", "node", "--test"];
+    let (out, merged) = local_test(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 3, 0, 0));
+    fs::write(dir.path().join("hang"), "").unwrap();
+    let (out, merged) = local_test(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_timed_out(&merged, "s2");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "1 test in the timing history got no result in a file where a test hung \
+             (test/a.test.mjs): it may never have run behind it"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no longer exist"), "{stderr}");
+}
+
 /// A shard count given is the count: pitcrew neither works out nor logs
 /// a count of its own ("1 shard(s): …" beside `--shards 2` read as if it
 /// had overruled the user).

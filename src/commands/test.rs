@@ -207,7 +207,23 @@ fn remember_timings(
     observed: &RunObservation,
 ) -> anyhow::Result<()> {
     let fresh = Timings::from_run_after(results.iter().map(|(_, r)| r), Some(observed), &history);
-    if let Some(warning) = history.gone_tests(&fresh).warning("deleted or renamed in") {
+    // In a file where a test hung, a test with no result may be one the
+    // hang hid, not one deleted: said so, not "no longer exists".
+    let hung: std::collections::BTreeSet<&str> = results
+        .iter()
+        .flat_map(|(_, r)| &r.tests)
+        .filter(|t| {
+            t.failure.as_ref().and_then(|f| f.failure_type.as_deref())
+                == Some(crate::suite::exec::TIMED_OUT)
+        })
+        .filter_map(|t| t.key.file.as_deref())
+        .collect();
+    let gone = history.gone_tests_where(&fresh, |file| !hung.contains(file));
+    if let Some(warning) = gone.warning("deleted or renamed in") {
+        tracing::warn!("{warning}");
+    }
+    let unrun = history.gone_tests_where(&fresh, |file| hung.contains(file));
+    if let Some(warning) = unrun.behind_hang_warning() {
         tracing::warn!("{warning}");
     }
     history.update(fresh);

@@ -129,6 +129,33 @@ impl Stale {
     /// One line for the user, or None when nothing is stale; names are
     /// escaped (they come from the suite).
     pub fn warning(&self, what: &str) -> Option<String> {
+        let (count, files) = self.listed()?;
+        let (tests, exist) = match self.tests {
+            1 => ("test", "exists"),
+            _ => ("tests", "exist"),
+        };
+        Some(format!(
+            "{count} {tests} in the timing history no longer {exist} ({what}: {files})"
+        ))
+    }
+
+    /// One line for tests the history knows in files where a test hung
+    /// that got no result: a hang can hide the tests after it (a subtest
+    /// after a hung one in its parent), so they may never have run.
+    pub fn behind_hang_warning(&self) -> Option<String> {
+        let (count, files) = self.listed()?;
+        let (tests, them) = match self.tests {
+            1 => ("test", "it"),
+            _ => ("tests", "they"),
+        };
+        Some(format!(
+            "{count} {tests} in the timing history got no result in a file where a test hung \
+             ({files}): {them} may never have run behind it"
+        ))
+    }
+
+    /// The count and the files, escaped, five at most; None when empty.
+    fn listed(&self) -> Option<(usize, String)> {
         if self.tests == 0 && self.files.is_empty() {
             return None;
         }
@@ -144,15 +171,7 @@ impl Stale {
         } else {
             String::new()
         };
-        let (tests, exist) = match self.tests {
-            1 => ("test", "exists"),
-            _ => ("tests", "exist"),
-        };
-        Some(format!(
-            "{} {tests} in the timing history no longer {exist} ({what}: {}{tail})",
-            self.tests,
-            shown.join(", ")
-        ))
+        Some((self.tests, format!("{}{tail}", shown.join(", "))))
     }
 }
 
@@ -240,8 +259,13 @@ impl Timings {
     /// [`Timings::update`] is about to replace. Files measured without
     /// per-test durations say nothing about their tests.
     pub fn gone_tests(&self, newer: &Timings) -> Stale {
+        self.gone_tests_where(newer, |_| true)
+    }
+
+    /// [`Timings::gone_tests`] of the files for which `of` is true.
+    pub fn gone_tests_where(&self, newer: &Timings, of: impl Fn(&str) -> bool) -> Stale {
         let mut stale = Stale::default();
-        for (file, fresh) in &newer.tests {
+        for (file, fresh) in newer.tests.iter().filter(|(file, _)| of(file)) {
             let Some(old) = self.tests.get(file) else {
                 continue;
             };
@@ -801,6 +825,16 @@ mod tests {
         let gone = history.gone_tests(&newer);
         assert_eq!((gone.files.clone(), gone.tests), (vec!["a".to_owned()], 1));
         assert!(gone.warning("x").unwrap().starts_with("1 test in"));
+        // Where a test hung in `a`, its missing test is said to be unrun.
+        assert_eq!(history.gone_tests_where(&newer, |f| f != "a").tests, 0);
+        assert_eq!(
+            history
+                .gone_tests_where(&newer, |f| f == "a")
+                .behind_hang_warning()
+                .unwrap(),
+            "1 test in the timing history got no result in a file where a test hung (a): \
+             it may never have run behind it"
+        );
         assert_eq!(Stale::default().warning("x"), None);
         // Escaped: names come from the suite.
         let odd = Stale {
