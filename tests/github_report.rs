@@ -476,10 +476,14 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
     let dir = tempfile::tempdir().expect("dir");
     let api = Server::start();
     let gh = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    // A token with a zero-width space inside, which the check run's
+    // annotation shows escaped (`\u{200b}`): redacted all the same.
+    let hidden = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
     let message = format!(
         "salt {} login failed: token {gh} password=hunter2-LEAK and DEPLOY_TOKEN={}",
         "salt-value-LEAK", "deploy-value-LEAK"
     );
+    let zero_width = format!("saw {}", hidden.replacen("ghp_0123", "ghp_0123\u{200b}", 1));
     // A variable the configuration lists as secret (for the model's
     // prompts) is secret in what goes to GitHub too.
     std::fs::write(
@@ -496,6 +500,7 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
         &[
             case("tests/test_login.py", "test_login", Some(&message)),
             case("tests/test_login.py", &name, Some("boom")),
+            case("tests/test_token.py", "test_token", Some(&zero_width)),
         ],
     );
     let mut env = actions_env(dir.path(), &api, "pull_request", &pr_payload(5));
@@ -514,10 +519,11 @@ fn secrets_in_failures_never_reach_the_comment_or_the_check_run() {
         "salt-value-LEAK",
         TOKEN,
     ];
-    // Read as GitHub shows it: without Markdown's backslashes.
-    let unescaped = |text: &str| text.replace('\\', "");
+    // Read as GitHub shows it: without Markdown's backslashes, and with
+    // the escaped zero-width space read as the nothing it shows.
+    let unescaped = |text: &str| text.replace('\\', "").replace("u{200b}", "");
     for request in requests.iter().filter(|r| r.method != "GET") {
-        for secret in secrets {
+        for secret in secrets.iter().chain([&hidden]) {
             assert!(
                 !unescaped(&request.body).contains(secret),
                 "{secret} reached {} {}:\n{}",

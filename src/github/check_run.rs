@@ -42,7 +42,9 @@ pub fn publish(
             "no commit to attach a check run to (GITHUB_SHA is not set)".into(),
         ));
     };
-    let mut all = annotations(report.merged.tests.iter());
+    // Redacted before they are escaped: an escape inside a secret (a
+    // zero-width space shown as `\u{200b}`) would hide it from the redactor.
+    let mut all = client.redacting(|| annotations(report.merged.tests.iter()));
     for annotation in &mut all {
         annotation.title = client.redact(&annotation.title);
         annotation.message = client.redact(&annotation.message);

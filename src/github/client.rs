@@ -231,6 +231,12 @@ impl Client {
         self.redactor.redact(text).into_owned()
     }
 
+    /// Runs `render` with every untrusted text it escapes redacted first
+    /// (see [`Redactor::redacting`]).
+    pub fn redacting<R>(&self, render: impl FnOnce() -> R) -> R {
+        self.redactor.redacting(render)
+    }
+
     /// The API base this client talks to.
     pub fn base(&self) -> &Uri {
         &self.base
