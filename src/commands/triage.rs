@@ -139,11 +139,16 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
             ReportFormat::Markdown => document::markdown(&triage, &groups),
         })
     };
+    // Untrusted texts redacted before they are escaped, then the whole
+    // (JSON is escaped by serde, outside the redactor's scope).
+    let redacted = || -> anyhow::Result<String> {
+        let text = redactor.redacting(render)?;
+        Ok(redactor.redact(&text).into_owned())
+    };
     // The file is for sharing (the Action uploads it as an artifact):
     // redacted wherever it is written, like everything that leaves.
     if let Some(path) = &args.output {
-        let text = redactor.redacting(render)?;
-        write_atomic(path, redactor.redact(&text).as_bytes())?;
+        write_atomic(path, redacted()?.as_bytes())?;
     }
     // In GitHub Actions: the Markdown in the step summary (redacted before
     // it is escaped, as it leaves the machine), and the outputs.
@@ -163,8 +168,7 @@ pub fn run(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<u8> {
         // the machine: redacted like the step summary, and nothing a test
         // or a model wrote may read as a workflow command.
         let text = if crate::github::context::in_actions() {
-            let text = redactor.redacting(render)?;
-            crate::github::workflow_commands::guarded(&redactor.redact(&text))
+            crate::github::workflow_commands::guarded(&redacted()?)
         } else {
             render()?
         };
