@@ -212,10 +212,7 @@ fn remember_timings(
     let hung: std::collections::BTreeSet<&str> = results
         .iter()
         .flat_map(|(_, r)| &r.tests)
-        .filter(|t| {
-            t.failure.as_ref().and_then(|f| f.failure_type.as_deref())
-                == Some(crate::suite::exec::TIMED_OUT)
-        })
+        .filter(|t| crate::suite::exec::is_timed_out_test(t))
         .filter_map(|t| t.key.file.as_deref())
         .collect();
     let gone = history.gone_tests_where(&fresh, |file| !hung.contains(file));

@@ -1392,6 +1392,14 @@ fn is_never_ran(case: &TestCase) -> bool {
     case.failure_type.as_deref() == Some(NEVER_RAN)
 }
 
+/// Whether a folded test was still running when its runner was killed.
+pub fn is_timed_out_test(test: &crate::suite::fold::TestResult) -> bool {
+    test.failure
+        .as_ref()
+        .and_then(|f| f.failure_type.as_deref())
+        == Some(TIMED_OUT)
+}
+
 /// Whether a folded test is a placeholder for one that never ran.
 pub fn is_never_ran_test(test: &crate::suite::fold::TestResult) -> bool {
     test.failure
@@ -1578,12 +1586,10 @@ fn never_queued(
     };
     let mut known: BTreeSet<_> = cases.iter().map(|(_, c)| names(c)).collect();
     // A parent test reported skipped has results of its own: its subtests'.
-    let sep = crate::suite::runners::events::PATH_SEPARATOR;
     for (_, case) in cases {
         let (file, classname, _) = names(case);
-        let path: Vec<&str> = classname.split(sep).filter(|a| !a.is_empty()).collect();
-        for at in 0..path.len() {
-            known.insert((file.clone(), path[..at].join(sep), path[at].to_owned()));
+        for (parent, name) in events::ancestors(&classname) {
+            known.insert((file.clone(), parent, name.to_owned()));
         }
     }
     seen.into_iter()

@@ -22,6 +22,16 @@ use crate::suite::junit::{self, Outcome, TestCase};
 /// Joins a test's describe blocks into its `classname`.
 pub const PATH_SEPARATOR: &str = " > ";
 
+/// Each block of a `classname` joined with [`PATH_SEPARATOR`], outermost
+/// first, as its own `classname` (the blocks around it) and its name.
+pub fn ancestors(classname: &str) -> impl Iterator<Item = (String, &str)> {
+    let path: Vec<&str> = classname
+        .split(PATH_SEPARATOR)
+        .filter(|a| !a.is_empty())
+        .collect();
+    (0..path.len()).map(move |at| (path[..at].join(PATH_SEPARATOR), path[at]))
+}
+
 /// Longest line read; longer ones (never written by our reporters, which
 /// cap their details) are skipped.
 const MAX_LINE_BYTES: u64 = 1024 * 1024;
@@ -300,7 +310,6 @@ pub fn parse(mut reader: impl BufRead) -> Events {
         .map(|n| attempts.before_unfinished(n, bare_case(n.clone())))
         .collect();
     events.cases.extend(attempts.left());
-    events.started = started.keys().cloned().collect();
     // A test a hook cancelled is reported without having started.
     let get = |map: &BTreeMap<Names, u32>, names: &Names| map.get(names).copied().unwrap_or(0);
     events.never_started = unrun;
@@ -310,6 +319,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             let accounted = get(&started, names).max(get(&reported, names));
             (accounted..count).map(move |_| bare_case(names.clone()))
         }));
+    events.started = started.into_keys().collect();
     events
 }
 

@@ -195,18 +195,11 @@ fn known_suites(junit: &Path) -> BTreeSet<Names> {
 /// suite's tests are matched by their own names anyway.
 fn name_pattern(tests: &[TestRef], suites: &BTreeSet<Names>) -> String {
     let names = dedup(tests.iter().flat_map(|t| {
-        let path: Vec<&str> = t
-            .classname
-            .split(super::events::PATH_SEPARATOR)
-            .filter(|a| !a.is_empty())
-            .collect();
-        let is_suite = |at: usize| {
-            let parent = path[..at].join(super::events::PATH_SEPARATOR);
-            suites.contains(&(t.file.clone(), parent, path[at].to_owned()))
-        };
-        (0..path.len())
-            .filter(|&at| !is_suite(at))
-            .map(|at| path[at])
+        super::events::ancestors(&t.classname)
+            .filter(|(parent, name)| {
+                !suites.contains(&(t.file.clone(), parent.clone(), (*name).to_owned()))
+            })
+            .map(|(_, name)| name)
             .chain(std::iter::once(t.name.as_str()))
             .map(name_regex)
             .collect::<Vec<_>>()
