@@ -268,7 +268,7 @@ export default class PitcrewVitestReporter {
   onFinished(files, errors) {
     if (this.modern !== false) return;
     for (const file of files || []) {
-      const name = relative(process.cwd(), String(file.filepath)).split(sep).join('/');
+      const name = fileOf({ moduleId: String(file.filepath) });
       for (const event of ['planned', 'start', 'end']) this.write({ event, file: name, path: [], name });
       const tests = [];
       const walk = (task, path) => {
@@ -297,13 +297,7 @@ export default class PitcrewVitestReporter {
       }
     }
     const first = (files || [])[0];
-    for (const error of this.ignoreUnhandled ? [] : errors || []) {
-      const at = typeof error?.VITEST_TEST_PATH === 'string' ? error.VITEST_TEST_PATH : first?.filepath;
-      const file = at ? relative(process.cwd(), String(at)).split(sep).join('/') : undefined;
-      const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0, ...failureOf([error]) };
-      record.type = 'file failed outside its tests';
-      this.write(record);
-    }
+    this.unhandled(errors, first ? { moduleId: String(first.filepath) } : undefined);
   }
 
   onTestRunEnd(modules, unhandledErrors) {
@@ -311,8 +305,13 @@ export default class PitcrewVitestReporter {
       this.settle(module);
       this.moduleErrors(module);
     }
-    const first = (modules || [])[0];
-    for (const error of this.ignoreUnhandled ? [] : unhandledErrors || []) {
+    this.unhandled(unhandledErrors, (modules || [])[0]);
+  }
+
+  // Errors no test caught, each a failed case `unhandled error` in the
+  // file it came from (else in `first`, a module).
+  unhandled(errors, first) {
+    for (const error of this.ignoreUnhandled ? [] : errors || []) {
       const at = typeof error?.VITEST_TEST_PATH === 'string' ? { moduleId: error.VITEST_TEST_PATH } : first;
       const file = at ? fileOf(at) : undefined;
       const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0, ...failureOf([error]) };
