@@ -617,6 +617,12 @@ fn events_path(junit: &Path) -> PathBuf {
 /// Writes one of pitcrew's reporters as `file_name` next to the report
 /// (creating its directory) and returns its absolute path, which runners
 /// load it from whatever their working directory.
+/// Where a trace written from inside the runner's workers goes, beside its
+/// events: `x.events.jsonl` → `x.trace.jsonl`.
+fn trace_path(events: &Path) -> PathBuf {
+    events.with_extension("").with_extension("trace.jsonl")
+}
+
 fn write_reporter(report: &Path, file_name: &str, source: &str) -> Result<String, RunnerError> {
     create_parent_dir(report)?;
     let dir = report.parent().unwrap_or(Path::new("/"));

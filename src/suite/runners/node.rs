@@ -34,7 +34,7 @@ use super::events::Names;
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    js_regex_escape, path_arg, path_name, sets_option, split_base, write_reporter,
+    js_regex_escape, path_arg, path_name, sets_option, split_base, trace_path, write_reporter,
 };
 
 /// The `node --test` adapter.
@@ -162,11 +162,6 @@ impl Runner for Node {
     fn test_id(&self, test: &TestRef) -> Option<String> {
         file_scoped_id(test.file.as_deref(), &path_name(test))
     }
-}
-
-/// `x.events.jsonl` → `x.trace.jsonl`.
-fn trace_path(events: &Path) -> std::path::PathBuf {
-    events.with_extension("").with_extension("trace.jsonl")
 }
 
 /// The suites that the shard's earlier runs saw start, as their traces

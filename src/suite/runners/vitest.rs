@@ -7,7 +7,11 @@
 //! `classname`, joined with ` > `) and exact name, tabs and newlines
 //! included; every collected test as planned, so the tests a timeout or
 //! `--bail` left unrun are named; results as the tests finish, so a timeout
-//! keeps them. `--reporter=default` is added unless the user's command
+//! keeps them. A test that blocks its worker stops it before it sends
+//! the main process what it holds back: a setup file of ours, which the
+//! reporter adds to each project (`vitest_trace.mjs`), writes those from
+//! inside the worker, read at a timeout ([`Runner::live_events`]).
+//! `--reporter=default` is added unless the user's command
 //! names reporters of its own, which are kept, and the user's
 //! `--outputFile` is left alone.
 //!
@@ -22,7 +26,7 @@ use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     coverage_join, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
     finish, full_name_regex, has_flag, insert_before_terminator, path_arg, path_name, path_str,
-    sets_option, spaced_full_name, split_base, take_name_patterns, with_pool_option,
+    sets_option, spaced_full_name, split_base, take_name_patterns, trace_path, with_pool_option,
     write_reporter,
 };
 
@@ -34,6 +38,12 @@ const NAME: &str = "vitest";
 /// The reporter's source and the file name it is written under.
 const REPORTER: &str = include_str!("vitest_reporter.mjs");
 const REPORTER_FILE: &str = "pitcrew-vitest-reporter.mjs";
+/// The setup file our reporter adds to each project, which writes the
+/// workers' trace, and the variables naming it and the trace.
+const TRACE: &str = include_str!("vitest_trace.mjs");
+const TRACE_FILE: &str = "pitcrew-vitest-trace.mjs";
+const SETUP_ENV: &str = "PITCREW_VITEST_SETUP";
+const TRACE_ENV: &str = "PITCREW_VITEST_TRACE";
 /// Where our reporter writes a process's coverage part and its note,
 /// relative to the project's folder: this, the shard's number, `-`, the
 /// process's number.
@@ -162,8 +172,21 @@ impl Runner for Vitest {
         }
         ours.extend(files.iter().map(|f| path_arg(f)));
         let args = insert_before_terminator(&args, &["--"], ours);
-        let env = vec![(EVENTS_ENV.to_owned(), path_str(&events)?.to_owned())];
+        let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;
+        let env = vec![
+            (EVENTS_ENV.to_owned(), path_str(&events)?.to_owned()),
+            (
+                TRACE_ENV.to_owned(),
+                path_str(&trace_path(&events))?.to_owned(),
+            ),
+            (SETUP_ENV.to_owned(), trace),
+        ];
         finish(program, args, env, JunitSource::Events(events))
+    }
+
+    /// The trace the workers wrote beside the events (`vitest_trace.mjs`).
+    fn live_events(&self, events: &Path) -> Option<std::path::PathBuf> {
+        Some(trace_path(events))
     }
 
     /// `--maxWorkers=N`: Vitest runs N files at a time in its pool. Not
@@ -322,6 +345,8 @@ mod tests {
         let junit = dir.path().join("r/j.xml");
         let reporter = dir.path().join("r/pitcrew-vitest-reporter.mjs");
         let events = dir.path().join("r/j.events.jsonl");
+        let setup = dir.path().join("r/pitcrew-vitest-trace.mjs");
+        let trace = dir.path().join("r/j.trace.jsonl");
         let files = argv(&["src/a.test.ts"]);
         let cases = [
             (argv(&["npx", "vitest"]), argv(&["vitest", "run"])),
@@ -349,9 +374,13 @@ mod tests {
                 "{base:?}"
             );
             assert_eq!(env_of(&inv, EVENTS_ENV), events.to_str());
+            assert_eq!(env_of(&inv, SETUP_ENV), setup.to_str());
+            assert_eq!(env_of(&inv, TRACE_ENV), trace.to_str());
+            assert_eq!(runner().live_events(&events), Some(trace.clone()));
             assert_eq!(inv.junit, JunitSource::Events(events.clone()));
         }
         assert_eq!(std::fs::read_to_string(&reporter).unwrap(), REPORTER);
+        assert_eq!(std::fs::read_to_string(&setup).unwrap(), TRACE);
     }
 
     #[test]

@@ -53,6 +53,13 @@ function names(test) {
   return { file: fileOf(test.module), path, name: String(test.name) };
 }
 
+// The failed runs before a test's last, which Vitest's own retries ran in
+// this process (it keeps only the last run's errors).
+function rerunsOf(retries) {
+  const rerun = { message: 'failed, then retried by vitest', time: 0 };
+  return Array(Math.min(retries, RERUNS_MAX)).fill(rerun);
+}
+
 function failureOf(errors) {
   const first = (errors || [])[0];
   if (!first) return {};
@@ -132,6 +139,24 @@ function libraries(root, provider) {
   }
 }
 
+// The workers' trace (vitest_trace.mjs, named by PITCREW_VITEST_SETUP) as
+// the first setup file of each project that runs in Node: its records are
+// written before the project's own setup runs. Not in a browser, which has
+// no file to write to. Vitest hands each worker its project's settings as
+// it starts the worker, after `onInit`.
+function traceWorkers(vitest) {
+  const setup = process.env.PITCREW_VITEST_SETUP;
+  if (!setup || !process.env.PITCREW_VITEST_TRACE) return;
+  process.env.PITCREW_VITEST_ROOT = process.cwd();
+  const projects = Array.isArray(vitest?.projects) && vitest.projects.length > 0 ? vitest.projects : [vitest];
+  for (const project of projects) {
+    const config = project?.config;
+    if (!config || config.browser?.enabled) continue;
+    const files = Array.isArray(config.setupFiles) ? config.setupFiles : [];
+    if (!files.includes(setup)) config.setupFiles = [setup, ...files];
+  }
+}
+
 export default class PitcrewVitestReporter {
   constructor() {
     this.out = process.env.PITCREW_EVENTS;
@@ -148,6 +173,7 @@ export default class PitcrewVitestReporter {
     // Vitest 3's hooks say they are called; Vitest 2 calls none of them.
     this.modern = false;
     takeCoverage(vitest);
+    traceWorkers(vitest);
     // The project lets unhandled errors pass, and so does Vitest's exit.
     this.ignoreUnhandled = Boolean(vitest?.config?.dangerouslyIgnoreUnhandledErrors);
   }
@@ -218,10 +244,7 @@ export default class PitcrewVitestReporter {
     // options) ran the test again in this process: runs of one test, so a
     // pass after them is flaky. Vitest keeps only the last run's errors.
     const retries = Number(diagnostic?.retryCount ?? 0);
-    if (outcome !== 'skipped' && retries > 0) {
-      const length = Math.min(retries, RERUNS_MAX);
-      record.reruns = Array.from({ length }, () => ({ message: 'failed, then retried by vitest', time: 0 }));
-    }
+    if (outcome !== 'skipped' && retries > 0) record.reruns = rerunsOf(retries);
     if (outcome === 'failed') Object.assign(record, failureOf(result.errors));
     else if (outcome === 'skipped' && typeof result.note === 'string') record.message = result.note;
     this.write(record);
@@ -262,9 +285,8 @@ export default class PitcrewVitestReporter {
   }
 
   // Vitest 2 (whose reporters get none of the hooks above): the run's
-  // files as task trees once it is over. Nothing is written live, so a
-  // timeout loses the results of the process it kills (the run still fails,
-  // as a shard timeout).
+  // files as task trees once it is over. Nothing is written here live: at
+  // a timeout, the workers' trace (vitest_trace.mjs) says what ran.
   onFinished(files, errors) {
     if (this.modern !== false) return;
     for (const file of files || []) {
@@ -288,6 +310,8 @@ export default class PitcrewVitestReporter {
           continue;
         }
         const done = { event: 'case', ...record, outcome, time: Number(task.result?.duration ?? 0) / 1000 };
+        const retries = Number(task.result?.retryCount ?? 0);
+        if (outcome !== 'skipped' && retries > 0) done.reruns = rerunsOf(retries);
         if (outcome === 'failed') Object.assign(done, failureOf(task.result?.errors));
         this.write(done);
       }
