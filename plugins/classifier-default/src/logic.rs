@@ -1240,6 +1240,12 @@ const RULES: &[Rule] = &[
     ),
     r("Could not find gem", C::Dependency, 0.88),
     r("cannot load such file", C::Dependency, 0.85),
+    // RSpec's and Minitest's own helpers are the project's files, not gems:
+    // `cannot load such file -- spec_helper` is a load path (`.rspec`'s
+    // `--require`, the folder the runner started in).
+    r("such file -- spec_helper", C::Config, 0.8),
+    r("such file -- rails_helper", C::Config, 0.8),
+    r("such file -- test_helper", C::Config, 0.8),
     // Perl: `Can't locate JSON/XS.pm in @INC (you may need to install the
     // JSON::XS module)`.
     r(".pm in @INC", C::Dependency, 0.92),
@@ -1677,6 +1683,12 @@ const RULES: &[Rule] = &[
     lang("testing-library/vue", L_JS).flags(OTHER_FRAMEWORK),
     lang("testing-library/svelte", L_JS).flags(OTHER_FRAMEWORK),
     lang("testing-library/angular", L_TS).flags(OTHER_FRAMEWORK),
+    // Angular's own test files and test module (`app.component.spec.ts`,
+    // `TestBed.configureTestingModule`), where testing-library is not React.
+    lang(".component.spec.ts", L_TS).flags(OTHER_FRAMEWORK),
+    lang("TestBed.", L_TS)
+        .check(Check::ExactCase)
+        .flags(OTHER_FRAMEWORK),
     // --- snapshot ---------------------------------------------------------
     // ApprovalTests (Java, .NET, Ruby, …): a received file against the
     // approved one.
@@ -1927,6 +1939,9 @@ const RULES: &[Rule] = &[
     // --- runtime ----------------------------------------------------------
     r("TypeError", C::Runtime, 0.75).check(Check::WordStart),
     r("ReferenceError", C::Runtime, 0.8).lang(L_JS),
+    // JavaScriptCore's TypeError (Safari, WebKit, React Native on iOS):
+    // `undefined is not an object (evaluating 'error.message')`.
+    r("is not an object (evaluating", C::Runtime, 0.85).lang(L_JS),
     // A Go stack trace pasted without its panic line.
     r("goroutine 1 [running]:", C::Runtime, 0.7).lang(L_GO),
     r("RangeError", C::Runtime, 0.75).lang(L_JS),
@@ -2128,6 +2143,8 @@ const RULES: &[Rule] = &[
     // function`, `AssertionError [ERR_ASSERTION]`, `connect ECONNREFUSED
     // 127.0.0.1:3000`, async frames).
     lang("Cannot read properties of", L_JS),
+    // Older V8's wording of the same (Node ≤ 14).
+    lang("Cannot read property '", L_JS),
     lang("is not a function", L_JS),
     lang(" [ERR_", L_JS).check(Check::ExactCase),
     lang("connect ECONNREFUSED", L_JS).check(Check::ExactCase),
@@ -3238,6 +3255,55 @@ mod tests {
             let c = classify(&failure(text, ""));
             assert_eq!((c.category, c.language), (category, language), "{text}");
         }
+    }
+
+    #[test]
+    fn blind_set_12_shapes() {
+        for (text, category, language) in [
+            (
+                "global code@http://127.0.0.1:8081/:15:17: undefined is not an object (evaluating 'error.message')",
+                Category::Runtime,
+                Language::Javascript,
+            ),
+            (
+                "npm run test fails\nTypeError: Cannot read property 'shows' of undefined",
+                Category::Runtime,
+                Language::Javascript,
+            ),
+            (
+                "/usr/lib/ruby/1.9.1/rubygems/custom_require.rb:36:in `require': cannot load such file -- spec_helper (LoadError)",
+                Category::Config,
+                Language::Other,
+            ),
+            (
+                "/usr/lib/ruby/3.1.0/rubygems/core_ext/kernel_require.rb:85:in `require': cannot load such file -- nokogiri (LoadError)",
+                Category::Dependency,
+                Language::Other,
+            ),
+        ] {
+            let c = classify(&failure(text, ""));
+            assert_eq!((c.category, c.language), (category, language), "{text}");
+        }
+        // testing-library in an Angular spec is not React; in a React one it is.
+        let query = "TestingLibraryElementError: Unable to find an element with the text: Save";
+        for (text, specialty) in [
+            (
+                format!("src/app/app.component.spec.ts\n{query}"),
+                Specialty::General,
+            ),
+            (
+                format!("TestBed.configureTestingModule({{}})\n{query}"),
+                Specialty::General,
+            ),
+            (format!("src/App.test.tsx\n{query}"), Specialty::React),
+        ] {
+            let c = classify(&failure(&text, ""));
+            assert_eq!(c.specialty, specialty, "{text}");
+        }
+    }
+
+    #[test]
+    fn blind_set_11_keys_and_waits() {
         // A dictionary's key is no variable; a test's wait is still one.
         for (text, category) in [
             ("KeyError: 'name'", Category::Runtime),
