@@ -145,8 +145,10 @@ function libraries(root, provider) {
 // no file to write to. Vitest hands each worker its project's settings as
 // it starts the worker, after `onInit`.
 function traceWorkers(vitest) {
-  const setup = process.env.PITCREW_VITEST_SETUP;
-  if (!setup || !process.env.PITCREW_VITEST_TRACE) return;
+  const given = process.env.PITCREW_VITEST_SETUP;
+  if (!given || !process.env.PITCREW_VITEST_TRACE) return;
+  // Vite names files with forward slashes everywhere, Windows included.
+  const setup = sep === '\\' ? given.split(sep).join('/') : given;
   process.env.PITCREW_VITEST_ROOT = process.cwd();
   const projects = Array.isArray(vitest?.projects) && vitest.projects.length > 0 ? vitest.projects : [vitest];
   for (const project of projects) {
