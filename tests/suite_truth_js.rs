@@ -105,7 +105,7 @@ fn vitest_2_a_hung_test_is_named_and_the_rest_is_kept() {
         let hangs = hangs(hang);
         let files = [("test/a.test.js", hangs.as_str()), ("test/b.test.js", FINE)];
         if let Some(dir) = vitest_2_project(&files) {
-            a_hung_test_is_named_in(&dir, &VITEST, &["--testTimeout=600000"]);
+            a_hung_test_is_named_in(&dir, &VITEST, ONE_SHARD, &["--testTimeout=600000"]);
         }
     }
 }
@@ -756,21 +756,23 @@ const FINE: &str = "for (let i = 0; i < 5; i++) test('fine ' + i, () => {});\n";
 /// whatever `--retries` says, named as never ran where the runner lists a
 /// file's tests before it runs them (Vitest), else in the file run again
 /// without the tests it reported (Jest). Only the hung test fails.
-fn a_hung_test_is_named(js: &Js, hang: &str, extra: &[&str]) {
+/// `shards` empty: a first run, where the runner finds its own files.
+fn a_hung_test_is_named(js: &Js, hang: &str, shards: &[&str], extra: &[&str]) {
     let hangs = hangs(hang);
     if let Some(dir) = project(js, &[("test/a.test.js", &hangs), ("test/b.test.js", FINE)]) {
-        a_hung_test_is_named_in(&dir, js, extra);
+        a_hung_test_is_named_in(&dir, js, shards, extra);
     }
 }
 
-fn a_hung_test_is_named_in(dir: &tempfile::TempDir, js: &Js, extra: &[&str]) {
+const ONE_SHARD: &[&str] = &["--shards", "1"];
+
+fn a_hung_test_is_named_in(dir: &tempfile::TempDir, js: &Js, shards: &[&str], extra: &[&str]) {
     let run = || {
-        local_test(
-            dir.path(),
-            js,
-            &["--retries", "0", "--timeout", "60"],
-            extra,
-        )
+        // No history: a first run, each time.
+        let _ = fs::remove_dir_all(dir.path().join(".pitcrew"));
+        let mut args = vec!["--retries", "0", "--timeout", "60"];
+        args.extend_from_slice(shards);
+        pitcrew_test(dir.path(), js, &args, extra)
     };
     let (mut out, mut merged) = run();
     let problems = merged["problems"].to_string();
@@ -782,6 +784,12 @@ fn a_hung_test_is_named_in(dir: &tempfile::TempDir, js: &Js, extra: &[&str]) {
         (out, merged) = run();
     }
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let plan = fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap();
+    assert_eq!(
+        plan.contains("\"discovered\": true"),
+        shards.is_empty(),
+        "{plan}"
+    );
     let log = fs::read_to_string(dir.path().join(".pitcrew/logs/shard-1.log")).unwrap_or_default();
     assert_eq!(
         failure_type(&merged, "hangs").as_deref(),
@@ -859,12 +867,25 @@ test('Check', () => { expect(1).toBe(2); });\n";
 
 #[test]
 fn jest_a_hung_test_is_named_and_the_rest_is_kept() {
-    a_hung_test_is_named(&JEST, AWAITS, &["--testTimeout=600000"]);
+    a_hung_test_is_named(&JEST, AWAITS, ONE_SHARD, &["--testTimeout=600000"]);
+}
+
+/// On a first run, with pitcrew's own choice of shards, the runner finds
+/// its files: Jest's rest of the hung file was never run again, and its
+/// tests behind the hang vanished from the count without a word.
+#[test]
+fn jest_left_to_find_its_files_names_a_hung_test_and_runs_the_rest() {
+    a_hung_test_is_named(&JEST, AWAITS, &[], &["--testTimeout=600000"]);
 }
 
 #[test]
 fn vitest_a_hung_test_is_named_and_the_rest_is_kept() {
-    a_hung_test_is_named(&VITEST, AWAITS, &["--testTimeout=600000"]);
+    a_hung_test_is_named(&VITEST, AWAITS, ONE_SHARD, &["--testTimeout=600000"]);
+}
+
+#[test]
+fn vitest_left_to_find_its_files_names_a_hung_test_and_runs_the_rest() {
+    a_hung_test_is_named(&VITEST, AWAITS, &[], &["--testTimeout=600000"]);
 }
 
 /// A test that blocks its Vitest worker (`while (true) {}`) stops the
@@ -877,7 +898,8 @@ fn vitest_a_hung_test_is_named_and_the_rest_is_kept() {
 fn vitest_a_test_blocking_its_worker_is_named_and_the_rest_is_kept() {
     for pool in ["forks", "threads"] {
         let pool = format!("--pool={pool}");
-        a_hung_test_is_named(&VITEST, BLOCKS, &["--testTimeout=600000", &pool]);
+        let extra = ["--testTimeout=600000", pool.as_str()];
+        a_hung_test_is_named(&VITEST, BLOCKS, ONE_SHARD, &extra);
     }
 }
 

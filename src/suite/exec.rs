@@ -515,7 +515,14 @@ fn first_run(
         }
         Group::Discovered => {
             let found = run_selection(shard, &Selection::Discovered, &junit_path())?;
-            Ok(attribute(found, &[]))
+            let mut claimed = attribute(found, &[]);
+            // Its files are named by their results: a hung one runs again
+            // without what it reported, as a file given by name does.
+            if shard.runner.excludes_tests() {
+                let rest = rest_of_hung_files(shard, &claimed, junit_path)?;
+                claimed.extend(rest);
+            }
+            Ok(claimed)
         }
         Group::Rest { file, planned } => {
             let refs: Vec<TestRef> = planned.iter().map(|t| t.test_ref(file)).collect();
