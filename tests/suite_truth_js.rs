@@ -983,6 +983,56 @@ fn vitest_left_to_find_its_files_still_names_what_it_never_ran() {
     bail_names_what_never_ran(&VITEST, &[], &["--bail=1", "--no-file-parallelism"]);
 }
 
+/// `vitest --typecheck`: tsc checks the whole project, and Vitest reports a
+/// type error in a test file outside its run as an unhandled "source
+/// error". Across shards, each shard that did not run the failing file
+/// counted it once more (2 failures too many at 3 shards); only the shard
+/// that runs the file reports it, as its test's failure, as Vitest alone
+/// does. A type error in a source file, which every shard reports, is one
+/// failure under its own file, as Vitest alone reports one error.
+#[test]
+fn vitest_typecheck_across_shards_counts_a_type_error_once() {
+    // The typechecker is TypeScript's `tsc`, beside Vitest.
+    if modules_in("PITCREW_JS_MODULES", "tsc", "typescript").is_none() {
+        return;
+    }
+    let types = |file: &str, wrong: bool| {
+        let of = if wrong { "string" } else { "number" };
+        format!(
+            "import {{ expectTypeOf }} from 'vitest';\n\
+             test('{file} types', () => {{ expectTypeOf<number>().toEqualTypeOf<{of}>(); }});\n\
+             test('{file} more', () => {{ expectTypeOf<string>().toBeString(); }});\n"
+        )
+    };
+    let (a, b, c) = (types("a", true), types("b", false), types("c", false));
+    let files = [
+        ("test/a.test-d.ts", a.as_str()),
+        ("test/b.test-d.ts", b.as_str()),
+        ("test/c.test-d.ts", c.as_str()),
+        ("src/x.ts", "export const x: number = 'not a number';\n"),
+    ];
+    let Some(dir) = project(&VITEST, &files) else {
+        return;
+    };
+    let tsconfig = r#"{"compilerOptions": {"strict": true, "noEmit": true, "module": "esnext",
+        "moduleResolution": "bundler", "target": "es2022", "skipLibCheck": true},
+        "include": ["test", "src"]}"#;
+    fs::write(dir.path().join("tsconfig.json"), tsconfig).unwrap();
+    let args = ["--shards", "3", "--retries", "0"];
+    let (out, merged) = pitcrew_test(dir.path(), &VITEST, &args, &["run", "--typecheck.only"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 5, 2, 0), "{}", merged["tests"]);
+    assert_eq!(
+        outcomes(&merged, "", "a types"),
+        ["failed"],
+        "{}",
+        merged["tests"]
+    );
+    let source = test_named(&merged, "unhandled error");
+    assert_eq!(source["key"]["file"], "src/x.ts", "{}", merged["tests"]);
+    assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
+}
+
 /// The user's own `-t` and path pattern stay the selection: a retry of the
 /// flaky test keeps to it (beside ours, jest ran none of it and the test
 /// stayed failed), and a named file runs once, not once more per shard.

@@ -1102,6 +1102,8 @@ fn attempt(
         ));
     }
     let mut cases = Vec::new();
+    // Errors another shard counts explain a failed exit here.
+    let mut failed_elsewhere = false;
     if let JunitSource::Events(path) = &invocation.junit {
         let found = events::read(path).map_err(|e| {
             shard_error(
@@ -1111,6 +1113,7 @@ fn attempt(
             )
         })?;
         shard.add_files_running(found.files_running);
+        failed_elsewhere = found.elsewhere > 0;
         shard.user_junit.borrow_mut().extend(found.user_junit);
         // The runner said it failed the run outside its tests (pytest: a
         // plugin's check, a hook): on the first attempt, a whole run, that
@@ -1229,7 +1232,12 @@ fn attempt(
     let nothing_to_run = status
         .code()
         .is_some_and(|code| shard.runner.nothing_to_run(code, &cases));
-    if !status.success() && attempt == 1 && !cases.iter().any(failed) && !nothing_to_run {
+    if !status.success()
+        && attempt == 1
+        && !cases.iter().any(failed)
+        && !nothing_to_run
+        && !failed_elsewhere
+    {
         let message = || {
             format!(
                 "`{}` failed ({status}) though every test it reported passed: a check of its own (a coverage threshold, a hook); its output is in the shard's log",

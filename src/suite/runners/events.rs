@@ -73,6 +73,11 @@ pub struct Events {
     /// Why the runner failed its run outside any test (`verdict`: pytest's
     /// session failed by a plugin's check or a hook), where it says so.
     pub verdict: Option<String>,
+    /// Errors the runner failed this run for that another run reports as
+    /// its own test's failure (`elsewhere`: vitest's type error in a
+    /// typecheck test file another shard runs): they explain the runner's
+    /// failed exit, and are counted there, not here.
+    pub elsewhere: u32,
     /// Entries whose `start` said they are suites (`kind`: node's trace),
     /// by file, path and name.
     pub suites: BTreeSet<Names>,
@@ -292,6 +297,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             "verdict" => {
                 events.verdict = Some(record.message.clone().unwrap_or_default());
             }
+            "elsewhere" => events.elsewhere = events.elsewhere.saturating_add(1),
             "report" if record.format.as_deref() == Some("junit") => {
                 let path = record.file.map(std::path::PathBuf::from);
                 if let Some(path) = path.filter(|p| p.is_absolute())

@@ -23,7 +23,10 @@
 //   failed outside its tests (an import, a hook) is one failed case named by
 //   the file. An error no test caught (an unhandled rejection after a test
 //   ended), for which Vitest fails the run, is a failed case `unhandled
-//   error` in the file it came from.
+//   error` in the file it came from;
+// - `elsewhere`: such an error that another run reports as its own test's
+//   failure (a type error in a typecheck test file of another shard): it
+//   explains Vitest's failed exit, and is counted there.
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -178,6 +181,30 @@ export default class PitcrewVitestReporter {
     traceWorkers(vitest);
     // The project lets unhandled errors pass, and so does Vitest's exit.
     this.ignoreUnhandled = Boolean(vitest?.config?.dangerouslyIgnoreUnhandledErrors);
+    // Its projects are read when needed: they are replaced as it starts.
+    this.vitest = vitest;
+  }
+
+  // A type error in a typecheck test file this run was not given: tsc
+  // checks the whole project, and Vitest reports an error in a file outside
+  // the run as an unhandled "source error". The shard that runs that file
+  // reports it as its test's failure; here it would be counted once more
+  // per shard. (Vitest 3 and 4 name the check `_isCachedTypecheckFile`,
+  // Vitest 2 `isTypecheckFile`; both keep the list they glob.)
+  // Its file, or undefined. Written as an `elsewhere` record: it explains
+  // Vitest's failed exit.
+  anotherRunsTypeTest(error) {
+    const file = error?.name === 'TypeCheckError' ? error.stacks?.[0]?.file : undefined;
+    if (typeof file !== 'string') return undefined;
+    const projects = this.vitest?.projects;
+    const isTypeTest = (Array.isArray(projects) ? projects : []).some((project) => {
+      for (const check of ['_isCachedTypecheckFile', 'isTypecheckFile']) {
+        if (typeof project?.[check] === 'function') return Boolean(project[check](file));
+      }
+      const list = project?.typecheckFilesList;
+      return Array.isArray(list) && list.includes(file);
+    });
+    return isTypeTest ? file : undefined;
   }
 
   write(record) {
@@ -338,7 +365,16 @@ export default class PitcrewVitestReporter {
   // file it came from (else in `first`, a module).
   unhandled(errors, first) {
     for (const error of this.ignoreUnhandled ? [] : errors || []) {
-      const at = typeof error?.VITEST_TEST_PATH === 'string' ? { moduleId: error.VITEST_TEST_PATH } : first;
+      const elsewhere = this.anotherRunsTypeTest(error);
+      if (elsewhere) {
+        this.write({ event: 'elsewhere', file: fileOf({ moduleId: elsewhere }), path: [], name: 'unhandled error' });
+        continue;
+      }
+      // A type error in a source file is the same error in every shard:
+      // under its own file, the merge counts it once.
+      const source = error?.name === 'TypeCheckError' ? error.stacks?.[0]?.file : undefined;
+      const from = typeof error?.VITEST_TEST_PATH === 'string' ? error.VITEST_TEST_PATH : source;
+      const at = typeof from === 'string' ? { moduleId: from } : first;
       const file = at ? fileOf(at) : undefined;
       const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0, ...failureOf([error]) };
       if (typeof error?.type === 'string') record.message = `${error.type}: ${record.message}`;
