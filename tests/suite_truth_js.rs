@@ -993,9 +993,20 @@ fn vitest_left_to_find_its_files_still_names_what_it_never_ran() {
 #[test]
 fn vitest_typecheck_across_shards_counts_a_type_error_once() {
     // The typechecker is TypeScript's `tsc`, beside Vitest.
-    if modules_in("PITCREW_JS_MODULES", "tsc", "typescript").is_none() {
-        return;
+    if let Some(modules) = modules_in("PITCREW_JS_MODULES", "tsc", "typescript") {
+        a_type_error_counts_once(&modules);
     }
+}
+
+/// Vitest 2 reports the same errors at its run's end.
+#[test]
+fn vitest_2_typecheck_across_shards_counts_a_type_error_once() {
+    if let Some(modules) = modules_in("PITCREW_JS_MODULES_VITEST2", "tsc", "typescript") {
+        a_type_error_counts_once(&modules);
+    }
+}
+
+fn a_type_error_counts_once(modules: &Path) {
     let types = |file: &str, wrong: bool| {
         let of = if wrong { "string" } else { "number" };
         format!(
@@ -1011,9 +1022,7 @@ fn vitest_typecheck_across_shards_counts_a_type_error_once() {
         ("test/c.test-d.ts", c.as_str()),
         ("src/x.ts", "export const x: number = 'not a number';\n"),
     ];
-    let Some(dir) = project(&VITEST, &files) else {
-        return;
-    };
+    let dir = project_on(modules, &VITEST, &files);
     let tsconfig = r#"{"compilerOptions": {"strict": true, "noEmit": true, "module": "esnext",
         "moduleResolution": "bundler", "target": "es2022", "skipLibCheck": true},
         "include": ["test", "src"]}"#;
