@@ -872,11 +872,37 @@ fn jest_a_hung_test_is_named_and_the_rest_is_kept() {
 
 /// On a first run, with pitcrew's own choice of shards, the runner finds
 /// its files: Jest's rest of the hung file was never run again, and its
-/// tests behind the hang vanished from the count without a word.
+/// tests behind the hang vanished from the count without a word. Run one
+/// file at a time (`-i`), the files it found and never started behind the
+/// hang vanished too (Vitest named them as never ran): they now run again
+/// by name.
 #[test]
 fn jest_left_to_find_its_files_names_a_hung_test_and_runs_the_rest() {
-    a_hung_test_is_named(&JEST, AWAITS, &[], &["--testTimeout=600000"]);
+    a_hung_test_first_is_named(&JEST, &["--testTimeout=600000", "-i"]);
 }
+
+/// A hung test in the file the runner starts first, one file at a time,
+/// left to find its own files (a first run). Without history Jest starts
+/// with the largest file; Vitest, which may keep its glob's order, is
+/// given a sequencer that runs files by name.
+fn a_hung_test_first_is_named(js: &Js, extra: &[&str]) {
+    let hangs = format!("{}// {}\n", hangs(AWAITS), "x".repeat(4000));
+    let Some(dir) = project(js, &[("test/a.test.js", &hangs), ("test/b.test.js", FINE)]) else {
+        return;
+    };
+    if js.tool == "vitest" {
+        fs::write(dir.path().join("vitest.config.mjs"), BY_NAME).unwrap();
+    }
+    a_hung_test_is_named_in(&dir, js, &[], extra);
+}
+
+const BY_NAME: &str = "import { defineConfig } from 'vitest/config';
+import { BaseSequencer } from 'vitest/node';
+class ByName extends BaseSequencer {
+  async sort(files) { return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId)); }
+}
+export default defineConfig({ test: { sequence: { sequencer: ByName } } });
+";
 
 #[test]
 fn vitest_a_hung_test_is_named_and_the_rest_is_kept() {
@@ -885,7 +911,7 @@ fn vitest_a_hung_test_is_named_and_the_rest_is_kept() {
 
 #[test]
 fn vitest_left_to_find_its_files_names_a_hung_test_and_runs_the_rest() {
-    a_hung_test_is_named(&VITEST, AWAITS, &[], &["--testTimeout=600000"]);
+    a_hung_test_first_is_named(&VITEST, &["--testTimeout=600000", "--no-file-parallelism"]);
 }
 
 /// A test that blocks its Vitest worker (`while (true) {}`) stops the

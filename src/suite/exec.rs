@@ -478,35 +478,7 @@ fn first_run(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     match group {
         Group::Files(files) => {
-            let mut claimed = Vec::new();
-            let mut files = files.clone();
-            loop {
-                let found = run_selection(shard, &Selection::Files(&files), &junit_path())?;
-                let found = attribute(found, &files);
-                let timed_out = found.iter().any(|(_, c)| is_timed_out(c));
-                // Node reports a file's results only after the files before
-                // it, and a runner running files one after the other (jest
-                // in band, pytest) never starts those behind a hung one: a
-                // file with no result but "never ran" runs again (in a
-                // process of its own, same timeout).
-                let unreported: Vec<String> = files
-                    .iter()
-                    .filter(|f| !found.iter().any(|(item, c)| item == *f && !is_never_ran(c)))
-                    .cloned()
-                    .collect();
-                let again = timed_out && !unreported.is_empty() && unreported.len() < files.len();
-                if !again {
-                    claimed.extend(found);
-                    break;
-                }
-                // Their placeholders give way to the results of the re-run.
-                claimed.extend(
-                    found
-                        .into_iter()
-                        .filter(|(item, _)| !unreported.contains(item)),
-                );
-                files = unreported;
-            }
+            let mut claimed = run_files(shard, files.clone(), junit_path)?;
             if shard.runner.excludes_tests() {
                 let rest = rest_of_hung_files(shard, &claimed, junit_path)?;
                 claimed.extend(rest);
@@ -515,9 +487,24 @@ fn first_run(
         }
         Group::Discovered => {
             let found = run_selection(shard, &Selection::Discovered, &junit_path())?;
-            let mut claimed = attribute(found, &[]);
-            // Its files are named by their results: a hung one runs again
-            // without what it reported, as a file given by name does.
+            let found = attribute(found, &[]);
+            // Its files are named by their results, and those it found and
+            // never started behind a hang by their placeholders: these run
+            // again by name, and a hung file's rest as a file given by
+            // name does.
+            let items: BTreeSet<String> = found.iter().map(|(item, _)| item.clone()).collect();
+            let items: Vec<String> = items.into_iter().collect();
+            let unreported = match found.iter().any(|(_, c)| is_timed_out(c)) {
+                true => unreported(&items, &found),
+                false => Vec::new(),
+            };
+            let mut claimed: Vec<_> = found
+                .into_iter()
+                .filter(|(item, _)| !unreported.contains(item))
+                .collect();
+            if !unreported.is_empty() {
+                claimed.extend(run_files(shard, unreported, junit_path)?);
+            }
             if shard.runner.excludes_tests() {
                 let rest = rest_of_hung_files(shard, &claimed, junit_path)?;
                 claimed.extend(rest);
@@ -555,6 +542,46 @@ fn first_run(
             }
         }
     }
+}
+
+/// Runs `files` in one process. Node reports a file's results only after
+/// the files before it, and a runner running files one after the other
+/// (jest in band, pytest) never starts those behind a hung one: at a
+/// timeout, the files with no result but "never ran" run again (in a
+/// process of their own, same timeout), until one run reports them all.
+fn run_files(
+    shard: &Running<'_, '_>,
+    mut files: Vec<String>,
+    junit_path: &mut impl FnMut() -> PathBuf,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let mut claimed = Vec::new();
+    loop {
+        let found = run_selection(shard, &Selection::Files(&files), &junit_path())?;
+        let found = attribute(found, &files);
+        let timed_out = found.iter().any(|(_, c)| is_timed_out(c));
+        let unreported = unreported(&files, &found);
+        let again = timed_out && !unreported.is_empty() && unreported.len() < files.len();
+        if !again {
+            claimed.extend(found);
+            return Ok(claimed);
+        }
+        // Their placeholders give way to the results of the re-run.
+        claimed.extend(
+            found
+                .into_iter()
+                .filter(|(item, _)| !unreported.contains(item)),
+        );
+        files = unreported;
+    }
+}
+
+/// The `files` with no result in `found` but "never ran".
+fn unreported(files: &[String], found: &[(String, TestCase)]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| !found.iter().any(|(item, c)| item == *f && !is_never_ran(c)))
+        .cloned()
+        .collect()
 }
 
 /// The tests after a hung one in its file, where the runner did not name
@@ -1036,8 +1063,14 @@ fn attempt(
             cases
         };
         if let JunitSource::Events(path) = &invocation.junit
-            && let Some(cases) = timed_out_events(path, shard.runner.live_events(path), &limit)
+            && let Some((mut cases, found)) =
+                timed_out_events(path, shard.runner.live_events(path), &limit)
         {
+            // Left to find its own files, the runner never started some
+            // (one at a time, behind the hang): they are named.
+            if let Some(count) = found {
+                cases.extend(unreported_found_files(shard, &cases, count, &tail)?);
+            }
             return Ok(blamed(cases));
         }
         if let JunitSource::File(path) = &invocation.junit
@@ -1047,7 +1080,7 @@ fn attempt(
         }
         if let JunitSource::File(path) = &invocation.junit
             && let Some(events) = shard.runner.live_events(path)
-            && let Some(cases) = timed_out_events(&events, None, &limit)
+            && let Some((cases, _)) = timed_out_events(&events, None, &limit)
         {
             return Ok(blamed(cases));
         }
@@ -1327,7 +1360,13 @@ fn first_go_error(text: &str) -> Option<&str> {
 /// in from a trace its workers wrote (`trace`, see [`events::Events::fill_in`]):
 /// every finished test, the test(s) that were running as timed out, and the
 /// tests it had queued as never ran. None when it wrote nothing to go by.
-fn timed_out_events(path: &Path, trace: Option<PathBuf>, limit: &str) -> Option<Vec<TestCase>> {
+/// The cases of an events file written by a runner killed at a timeout,
+/// and how many files it said it found (`found`), if it did.
+fn timed_out_events(
+    path: &Path,
+    trace: Option<PathBuf>,
+    limit: &str,
+) -> Option<(Vec<TestCase>, Option<u64>)> {
     let mut events = events::read(path).unwrap_or_default();
     if let Some(trace) = trace.and_then(|t| events::read(&t).ok()) {
         events.fill_in(trace);
@@ -1346,7 +1385,7 @@ fn timed_out_events(path: &Path, trace: Option<PathBuf>, limit: &str) -> Option<
             .into_iter()
             .map(|case| never_ran(case, "the runner was killed at the timeout before it ran")),
     );
-    Some(cases)
+    Some((cases, events.files_found))
 }
 
 /// The results of `go test` killed at the timeout, from the JSON it had
