@@ -929,6 +929,39 @@ fn vitest_a_test_blocking_its_worker_is_named_and_the_rest_is_kept() {
     }
 }
 
+/// A DOM environment (jsdom) has Vite serve the worker's modules, and Vite
+/// serves no file outside the project's workspace: pitcrew's trace setup
+/// file, in its scratch folder, was "Cannot find module", and every test
+/// file of a green suite failed. It is let in, and a hung test there is
+/// named as anywhere else.
+#[test]
+fn vitest_a_dom_environment_runs_with_the_trace() {
+    let Some(modules) = modules(VITEST.tool) else {
+        return;
+    };
+    let jsdom = modules.join("jsdom").join("package.json").exists();
+    let wanted = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    assert!(
+        jsdom || !wanted.split(',').any(|r| r == "jsdom"),
+        "jsdom is required (PITCREW_REQUIRE_RUNNERS) but PITCREW_JS_MODULES has none"
+    );
+    if !jsdom {
+        eprintln!("skipped: PITCREW_JS_MODULES has no jsdom");
+        return;
+    }
+    let hangs = hangs(BLOCKS);
+    let dom = "for (let i = 0; i < 5; i++) test('fine ' + i, () => {\n\
+               expect(typeof document).toBe('object');\n});\n";
+    let dir = project_on(
+        &modules,
+        &VITEST,
+        &[("test/a.test.js", &hangs), ("test/b.test.js", dom)],
+    );
+    let config = "export default { test: { environment: 'jsdom' } };\n";
+    fs::write(dir.path().join("vitest.config.mjs"), config).unwrap();
+    a_hung_test_is_named_in(&dir, &VITEST, ONE_SHARD, &["--testTimeout=600000"]);
+}
+
 /// With `--bail`, the runner stops after the first failure: what it never
 /// ran is named as never ran and fails the run, whichever order it chose.
 /// `shards` empty: a first run, where the runner finds its own files.

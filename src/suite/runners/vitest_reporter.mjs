@@ -159,6 +159,15 @@ function traceWorkers(vitest) {
     if (!config || config.browser?.enabled) continue;
     const files = Array.isArray(config.setupFiles) ? config.setupFiles : [];
     if (!files.includes(setup)) config.setupFiles = [setup, ...files];
+    // A DOM environment (jsdom, happy-dom) has its modules served by Vite,
+    // which serves no file outside the project's workspace: the setup
+    // file, in pitcrew's scratch folder, is let in (Vitest 3 and 4 keep
+    // the server as `vite`, Vitest 2 as `server`).
+    for (const server of [project?.vite, project?.server, vitest?.vite, vitest?.server]) {
+      const allow = server?.config?.server?.fs?.allow;
+      const folder = dirname(setup);
+      if (Array.isArray(allow) && !allow.includes(folder)) allow.push(folder);
+    }
   }
 }
 
