@@ -264,7 +264,9 @@ pub struct RetryArgs {
     /// What a flaky test (failed, then passed) counts as.
     #[arg(long, value_enum, default_value_t = FlakyPolicy::Pass)]
     pub flaky: FlakyPolicy,
-    /// Kill a shard's runner after this many seconds.
+    /// Kill a shard's runner after this many seconds (each process it
+    /// starts). Listing the tests before a run has its own deadline:
+    /// PITCREW_COLLECT_TIMEOUT seconds, default 600.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
 }

@@ -280,6 +280,23 @@ fn node_a_test_that_blocks_its_process_is_named_and_the_rest_is_kept() {
     );
 }
 
+/// A file whose own top-level code hangs, outside any test: run one file
+/// at a time, node never started the files behind it, and the shard lost
+/// every result (a shard timeout, each file "produced no test case"). Each
+/// file's trace says when its top-level code runs: the file is named as
+/// timed out, and the files behind it run again.
+#[test]
+fn node_a_file_whose_top_level_code_hangs_is_named_and_the_rest_is_kept() {
+    assert_only_the_hung_node_test_fails(
+        "import { it } from 'node:test';\n\
+         it('never runs', () => {});\n\
+         while (true) {}\n",
+        "test/a_hang.test.mjs",
+        &["fine 0", "fine 4"],
+        (6, 5, 1, 0),
+    );
+}
+
 /// A describe block around a hang, one queued behind it and a test with
 /// subtests queued behind it, with `hang` in the middle of `other`.
 fn nested_node_hang(hang: &str) -> String {

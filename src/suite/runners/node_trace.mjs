@@ -24,7 +24,9 @@
 // Records (`file` is the test file the child runs, as the reporter names
 // it): `planned` (test:enqueue), `start` (test:dequeue), `end`
 // (test:complete), and `case` (test:pass, test:fail) for a test that is no
-// suite and has no subtests, unless it failed on its own.
+// suite and has no subtests, unless it failed on its own; and the file's
+// own `start` and `end` (`path` [], `name` the file) around its top-level
+// code.
 //
 // A `start` record says `kind: "suite"` or `"test"` where that is known:
 // a test queued behind a hang is run again by its name, and its ancestors'
@@ -106,7 +108,6 @@ function kindAt(data) {
 
 if (fd !== undefined) {
   const file = relative(process.cwd(), script).split(sep).join('/');
-  process.once('exit', () => closeSync(fd));
   const write = (record) => {
     try {
       writeSync(fd, JSON.stringify({ event: record.event, file, ...record }) + '\n');
@@ -114,6 +115,21 @@ if (fd !== undefined) {
       // A trace that cannot be written only loses what it adds at a timeout.
     }
   };
+  // The file itself runs from now until its first test starts (node runs
+  // tests once the file's own code is done) or the process ends: a file
+  // whose top-level code hangs (`while (true) {}` outside any test) is the
+  // one running at a timeout, and the files queued behind it run again.
+  write({ event: 'start', path: [], name: file });
+  let loaded = false;
+  const load = () => {
+    if (loaded) return;
+    loaded = true;
+    write({ event: 'end', path: [], name: file });
+  };
+  process.once('exit', () => {
+    load();
+    closeSync(fd);
+  });
   // Names by nesting: of the tests being executed (execution order), and
   // of the tests being reported, each with its number of subtests.
   const running = [];
@@ -126,6 +142,7 @@ if (fd !== undefined) {
         write({ event: 'planned', path: running.slice(0, nesting), name });
         break;
       case 'test:dequeue':
+        load();
         running.length = nesting;
         write({ event: 'start', path: running.slice(), name, kind: kindAt(data) });
         running.push(name);
