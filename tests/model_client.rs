@@ -575,6 +575,7 @@ password=hunter2hunter2 token: tok-pair-0002 secret=\"sec-pair-0003\" api_key='k
 {\"password\": \"json-pass-0005\", \"api_key\": \"json-key-0006\"}
 git clone https://deploy:url-pass-0007@git.example.com/o/r.git
 env value: listed-env-value-0008 and suffixed-env-value-0009
+an HTML report's &#103;&#104;&#112;&#95;&#69;&#110;&#116;&#105;&#116;&#121;&#69;&#110;&#99;&#111;&#100;&#101;&#100;&#84;&#111;&#107;&#101;&#110;&#48;&#49;&#50;&#51;&#52;&#53;&#54;&#55;&#56;&#57;&#97;&#98;&#99;&#100;&#101;&#102;&#103;&#104; and a dumped header QXV0aG9yaXphdGlvbjogdG9rZW4gZ2hwX0Jhc2U2NEVuY29kZWRUb2tlbjAxMjM0NTY3ODlhYmNkZWZnaA==
 ";
     let secret_texts = vec![
         "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
@@ -600,6 +601,9 @@ env value: listed-env-value-0008 and suffixed-env-value-0009
         "listed-env-value-0008",
         "suffixed-env-value-0009",
         "tok-A-own-endpoint-0010",
+        // Encoded: as character references, and in base64.
+        "&#103;&#104;&#112;&#95;&#69;&#110;&#116;&#105;&#116;&#121;&#",
+        "QXV0aG9yaXphdGlvbjogdG9rZW4gZ2hwX0Jhc2U2",
     ];
     (
         format!("{prompt}and endpoint A's token tok-A-own-endpoint-0010\n"),

@@ -483,7 +483,14 @@ fn base64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
     out
 }
 
-fn redact_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
+/// Every secret of a known shape, also where an encoding hides it from the
+/// rules ([`encoded::redact_encoded`]).
+fn redact_shapes(text: Cow<'_, str>) -> Cow<'_, str> {
+    redact_plain_shapes(encoded::redact_encoded(text))
+}
+
+/// Every secret of a known shape, as the text spells it.
+fn redact_plain_shapes(mut text: Cow<'_, str>) -> Cow<'_, str> {
     // Whole private-key blocks first: their base64 body would otherwise be
     // half-matched by the narrower rules below.
     if text.contains("-----BEGIN") {
@@ -885,6 +892,9 @@ static SECRET_PAIR: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?P<key>{key}(?-u:\b){quote}{blank}*{sep}(?:{blank}*{annotation}|{next_line}|{blank}*))(?:\[REDACTED\]|(?P<dq>[fFbBrRuU]{{0,2}}")(?:[^"\\\n]|\\.){{4,}}"|(?P<eq>\\+")(?:[^"\\\n]|\\[^"\n]){{4,}}\\+"|(?P<sq>[fFbBrRuU]{{0,2}}')[^'\n]{{4,}}'|(?P<bare>{bare}))"#
     ))
 });
+
+#[path = "redact_encoded.rs"]
+mod encoded;
 
 #[cfg(test)]
 #[path = "redact_tests.rs"]
