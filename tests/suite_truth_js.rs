@@ -965,11 +965,14 @@ fn vitest_a_dom_environment_runs_with_the_trace() {
 /// With `--bail`, the runner stops after the first failure: what it never
 /// ran is named as never ran and fails the run, whichever order it chose.
 /// `shards` empty: a first run, where the runner finds its own files.
+/// The reason is the stop after a failure, not the first error-like line
+/// on stderr (here a warning about a source map).
 fn bail_names_what_never_ran(js: &Js, shards: &[&str], extra: &[&str]) {
     // The failing file is the largest: without history, both runners
     // start with the largest file.
     let failing = format!(
-        "test('bug', () => {{ expect(1).toBe(2); }});\n\
+        "process.stderr.write('Error: failed to load source map for dep.js\\n');\n\
+         test('bug', () => {{ expect(1).toBe(2); }});\n\
          test('after the bug', () => {{}});\n// {}\n",
         "x".repeat(4000)
     );
@@ -1003,6 +1006,10 @@ fn bail_names_what_never_ran(js: &Js, shards: &[&str], extra: &[&str]) {
         .filter(|t| t["failure"]["failure_type"] == "never-ran")
         .collect();
     assert!(!never.is_empty(), "{}", merged["tests"]);
+    for test in &never {
+        let message = test["failure"]["message"].as_str().unwrap_or_default();
+        assert!(!message.contains("source map"), "{test}");
+    }
     for file in ["test/b.test.js", "test/c.test.js"] {
         let of_file: Vec<&Value> = all_tests(&merged)
             .iter()

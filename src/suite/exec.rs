@@ -1167,6 +1167,11 @@ fn attempt(
             };
             shard.hold_error(UNREADABLE_RESULTS, message, &tail);
         }
+        // A test that failed by itself, not one the runner died under.
+        let a_test_failed = found
+            .cases
+            .iter()
+            .any(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored));
         cases = found.cases;
         // Started and never finished: the runner died under it.
         cases.extend(found.running.into_iter().map(|mut case| {
@@ -1176,11 +1181,19 @@ fn attempt(
         // Collected and never run: `-x`, `--maxfail` (perhaps in the
         // project's addopts), a crash. Named, retried, and an error when no
         // attempt runs them.
-        // A runner that failed says why in its output (a global setup
-        // that threw): the first error line there is the tests' too.
+        // A runner that failed with no failed test says why in its output
+        // (a global setup that threw): the first error line there is the
+        // tests' too. After a failed test, that stop is `--bail` or `-x`,
+        // and the output's first error line may be anything (a missing
+        // source map's warning), so it is not quoted.
         if !found.never_started.is_empty() {
-            let why = match crate::process::headline(&tail).filter(|_| !status.success()) {
+            let why = match crate::process::headline(&tail)
+                .filter(|_| !status.success() && !a_test_failed)
+            {
                 Some(line) => format!("the runner stopped before it: {line}"),
+                None if a_test_failed => {
+                    "the runner stopped after a failed test (-x, --maxfail, --bail)".to_owned()
+                }
                 None => {
                     "the runner stopped before it (-x, --maxfail, --bail, or a crash)".to_owned()
                 }
