@@ -354,6 +354,52 @@ fn jest_users_json_report_holds_the_whole_run() {
     users_json_report_holds_the_whole_run(&JEST, &["--json", "--outputFile=r.json"]);
 }
 
+/// Jest's record of each file's last result (what `--onlyFailures` runs)
+/// is written whole by each Jest process: of shards side by side the last
+/// to end won, and a later `jest --onlyFailures` left the other shard's
+/// failed file out. After the run it holds every shard's.
+#[test]
+fn jest_only_failures_after_shards_side_by_side_runs_every_failed_file() {
+    let files = [
+        (
+            "a.test.js",
+            "test('a bug', () => { expect(1).toBe(2); });\n",
+        ),
+        (
+            "b.test.js",
+            "test('b bug', () => { expect(1).toBe(2); });\n",
+        ),
+        ("c.test.js", "test('c ok', () => {});\n"),
+        ("d.test.js", "test('d ok', () => {});\n"),
+    ];
+    let Some(dir) = project(&JEST, &files) else {
+        return;
+    };
+    // A cache folder of the project's own, not the machine's.
+    let config = "module.exports = { cacheDirectory: '<rootDir>/.jest-cache' };\n";
+    fs::write(dir.path().join("jest.config.js"), config).unwrap();
+    let args = ["--shards", "2", "--retries", "0"];
+    let (out, merged) = pitcrew_test(dir.path(), &JEST, &args, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (4, 2, 2, 0), "{merged:#}");
+    let only = std::process::Command::new("npx")
+        .args(["jest", "--onlyFailures", "--json", "--outputFile=only.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report = fs::read_to_string(dir.path().join("only.json"))
+        .unwrap_or_else(|e| panic!("no only.json ({e})\n{}", text(&only)));
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let mut ran: Vec<&str> = report["testResults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["name"].as_str()?.rsplit('/').next())
+        .collect();
+    ran.sort_unstable();
+    assert_eq!(ran, ["a.test.js", "b.test.js"], "{}", text(&only));
+}
+
 #[test]
 fn vitest_users_json_report_holds_the_whole_run() {
     users_json_report_holds_the_whole_run(

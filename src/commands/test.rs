@@ -101,6 +101,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         results,
         observed,
         user_junit,
+        jest_results,
         problems,
         ..
     } = executor::run(&Local {
@@ -159,6 +160,13 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         && let Err(e) = record.write_after(runner, &merged.tests)
     {
         tracing::warn!("pytest's record of failed tests (--lf) is one shard's: {e}");
+    }
+    // Likewise Jest's record of each file's last result (--onlyFailures).
+    let side_by_side = jobs > 1 && plan.plan.shards.len() > 1;
+    if side_by_side
+        && let Err(e) = crate::suite::jest_results::write_after(&jest_results, root, &merged.tests)
+    {
+        tracing::warn!("jest's record of failed files (--onlyFailures) is one shard's: {e}");
     }
     // Each shard's pytest wrote the user's report over the last one's.
     write_users_junit(

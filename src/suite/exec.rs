@@ -82,6 +82,9 @@ pub struct ShardOutcome {
     /// `--junitxml`, wherever it was set), absolute: each of the shard's
     /// processes wrote its own tests there.
     pub user_junit: BTreeSet<PathBuf>,
+    /// Where the runner keeps each test file's last result, which each
+    /// process wrote whole (Jest's, for `--onlyFailures`).
+    pub jest_results: BTreeSet<PathBuf>,
 }
 
 /// A shard being run: what to run, and the CPU time its processes have
@@ -94,6 +97,7 @@ struct Running<'a, 'b> {
     /// Processes that said how long their test files ran, and the sum.
     files_running: Cell<(u32, Duration)>,
     user_junit: std::cell::RefCell<BTreeSet<PathBuf>>,
+    jest_results: std::cell::RefCell<BTreeSet<PathBuf>>,
     /// Items the runner said ran and selected no test.
     ran_no_test: std::cell::RefCell<BTreeSet<String>>,
     /// An error of the shard found while its cases stand (see
@@ -193,6 +197,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         processes: Cell::new(0),
         files_running: Cell::new((0, Duration::ZERO)),
         user_junit: Default::default(),
+        jest_results: Default::default(),
         ran_no_test: Default::default(),
         held_error: Default::default(),
         kept_dependencies: Default::default(),
@@ -299,6 +304,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         files_running: shard.files_running(),
         attempts,
         user_junit: shard.user_junit.take(),
+        jest_results: shard.jest_results.take(),
     }
 }
 
@@ -1148,6 +1154,7 @@ fn attempt(
         shard.add_files_running(found.files_running);
         failed_elsewhere = found.elsewhere > 0;
         shard.user_junit.borrow_mut().extend(found.user_junit);
+        shard.jest_results.borrow_mut().extend(found.jest_results);
         // The runner said it failed the run outside its tests (pytest: a
         // plugin's check, a hook): on the first attempt, a whole run, that
         // verdict stands beside any failed test, which a retry may turn

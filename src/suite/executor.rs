@@ -53,6 +53,8 @@ pub struct Ran {
     pub observed: RunObservation,
     /// The JUnit reports the runner said the user asked for, every shard's.
     pub user_junit: BTreeSet<PathBuf>,
+    /// Where Jest keeps each file's last result, which each shard wrote.
+    pub jest_results: BTreeSet<PathBuf>,
     /// What the shards' joined outputs fail ([`Runner::join_side_by_side`]).
     pub problems: Vec<String>,
 }
@@ -86,6 +88,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, ShardResult)>> = Mutex::new(Vec::new());
     let user_junit: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+    let jest_results: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
     let worst = AtomicUsize::new(exit::SUCCESS as usize);
     let idle = IdleMeter::start();
     std::thread::scope(|scope| {
@@ -125,6 +128,10 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .append(&mut outcome.user_junit);
+                    jest_results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .append(&mut outcome.jest_results);
                     let mut result = shard_result(
                         plan_sha256.to_string(),
                         shard.index,
@@ -161,6 +168,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         worst_exit: worst.load(Ordering::SeqCst) as u8,
         observed,
         user_junit: user_junit.into_inner().unwrap_or_else(|p| p.into_inner()),
+        jest_results: jest_results.into_inner().unwrap_or_else(|p| p.into_inner()),
         problems,
     })
 }

@@ -10,6 +10,7 @@ pub mod executor;
 pub mod fold;
 mod go_unrun;
 pub mod jest_json;
+pub mod jest_results;
 pub mod junit;
 pub mod junit_write;
 pub mod merge;

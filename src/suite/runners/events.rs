@@ -65,6 +65,10 @@ pub struct Events {
     /// paths: the runner writes one process's tests there, and pitcrew
     /// writes the whole run's over it.
     pub user_junit: Vec<std::path::PathBuf>,
+    /// Where Jest keeps each test file's last result (`report`, format
+    /// `jest-results`), absolute: each process writes it whole, and pitcrew
+    /// writes the whole run's over it ([`crate::suite::jest_results`]).
+    pub jest_results: Vec<std::path::PathBuf>,
     /// Complete lines that are no record (over [`MAX_LINE_BYTES`], or not
     /// JSON even with lone surrogates mended): each may have been a test's
     /// result, so the shard's results can't be trusted. A last line cut
@@ -298,12 +302,17 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 events.verdict = Some(record.message.clone().unwrap_or_default());
             }
             "elsewhere" => events.elsewhere = events.elsewhere.saturating_add(1),
-            "report" if record.format.as_deref() == Some("junit") => {
+            "report" => {
+                let list = match record.format.as_deref() {
+                    Some("junit") => &mut events.user_junit,
+                    Some("jest-results") => &mut events.jest_results,
+                    _ => continue,
+                };
                 let path = record.file.map(std::path::PathBuf::from);
                 if let Some(path) = path.filter(|p| p.is_absolute())
-                    && !events.user_junit.contains(&path)
+                    && !list.contains(&path)
                 {
-                    events.user_junit.push(path);
+                    list.push(path);
                 }
             }
             "files" if record.time.is_finite() && record.time >= 0.0 => {
@@ -736,7 +745,26 @@ mod tests {
             events.user_junit,
             vec![std::path::PathBuf::from("/w/out/j.xml")]
         );
+        assert!(events.jest_results.is_empty());
         assert!(events.cases.is_empty());
+    }
+
+    #[test]
+    fn jests_record_of_results_is_read_once_and_absolute_only() {
+        let stream = concat!(
+            r#"{"event":"report","format":"jest-results","file":"/tmp/jest/perf-cache-x"}"#,
+            "\n",
+            r#"{"event":"report","format":"jest-results","file":"/tmp/jest/perf-cache-x"}"#,
+            "\n",
+            r#"{"event":"report","format":"jest-results","file":"perf-cache-y"}"#,
+            "\n",
+        );
+        let events = parse(stream.as_bytes());
+        assert_eq!(
+            events.jest_results,
+            vec![std::path::PathBuf::from("/tmp/jest/perf-cache-x")]
+        );
+        assert!(events.user_junit.is_empty());
     }
 
     #[test]

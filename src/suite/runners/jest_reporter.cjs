@@ -27,7 +27,10 @@
 //   next run (`invocation` one higher, Jest's `invocations`), which takes it
 //   as a rerun; one that no run follows is the test's failed result. Written
 //   at once, a failed run is kept even when Jest is stopped before its
-//   retry.
+//   retry;
+// - `verdict`: why Jest failed the run outside every test;
+// - `report`, format `jest-results`: where Jest keeps each file's last
+//   result (`--onlyFailures`), which pitcrew writes again after the run.
 'use strict';
 
 const fs = require('node:fs');
@@ -131,6 +134,7 @@ function istanbulLibraries() {
 class PitcrewJestReporter {
   constructor(globalConfig) {
     this.out = process.env.PITCREW_EVENTS;
+    this.globalConfig = globalConfig;
     takeCoverage(globalConfig);
     // Per file, how many tests of each name were written live (their first
     // run), so the file's final result adds only those that were not
@@ -235,11 +239,37 @@ class PitcrewJestReporter {
     this.written.delete(file);
   }
 
+  // Jest keeps each test file's last result and time (what
+  // `--onlyFailures` runs next, and the next run's order) in one record per
+  // project, which each Jest process writes whole when it ends, from what
+  // it read when it began: of shards side by side, the last to end wins,
+  // and the others' failures are lost. Where the record is (`report`,
+  // format `jest-results`), so that pitcrew writes it again from the whole
+  // run. Found by the run's own sequencer; a custom sequencer of another
+  // shape is left as it is.
+  noteResultsRecord(contexts) {
+    const config = this.globalConfig;
+    if (!config || typeof config.testSequencer !== 'string' || !contexts) return;
+    try {
+      const loaded = require(config.testSequencer);
+      const Sequencer = loaded.default || loaded;
+      const sequencer = new Sequencer({ contexts: [...contexts], globalConfig: config });
+      if (typeof sequencer._getCachePath !== 'function') return;
+      for (const context of contexts) {
+        const file = sequencer._getCachePath(context);
+        if (typeof file === 'string') this.write({ event: 'report', format: 'jest-results', file });
+      }
+    } catch {
+      // No record named: Jest's stays as the last process wrote it.
+    }
+  }
+
   // Jest fails a run for obsolete snapshots (a test or file that no longer
   // checks them) outside every test: said as the run's verdict, so that a
   // failed test that a retry turns flaky does not hide it. Snapshots that
   // did not match are their tests' failures, not this.
   onRunComplete(contexts, results) {
+    this.noteResultsRecord(contexts);
     const snapshot = (results && results.snapshot) || {};
     if (snapshot.didUpdate) return;
     const obsolete = Number(snapshot.unchecked) || 0;
