@@ -536,6 +536,48 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
     }
 }
 
+/// Parameters built from a set of objects pytest can't print: it numbers
+/// them by their place in the set (`value5`), which changes from process
+/// to process (an object's hash is its address). Split out of their slow
+/// file, such a test ran another test, or none, in its shard, and the rest
+/// of the file left out the wrong one: the count changed from run to run,
+/// and a failing test could run nowhere (isodate). Every run now counts
+/// each test once.
+#[test]
+fn pytest_ids_numbered_in_an_unordered_set_count_once_in_every_run() {
+    if !has_pytest() {
+        return;
+    }
+    let slow = "import time\nimport pytest\n\n\
+class V:\n    def __init__(self, n):\n        self.n = n\n\n\
+CASES = {(i, V(i)) for i in range(12)}\n\n\
+@pytest.mark.parametrize('n,value', CASES)\n\
+def test_case(n, value):\n    time.sleep(0.15)\n    assert n != 7\n";
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            ("tests/test_slow.py", slow),
+            ("tests/test_quick.py", "def test_quick(): pass\n"),
+        ],
+    );
+    let args = ["test", "--shards", "3", "--retries", "0", "--"];
+    for run in 1..=3 {
+        let out = pitcrew(
+            &[&args[..], &["python3", "-m", "pytest"]].concat(),
+            dir.path(),
+        );
+        let merged = merged_results(dir.path());
+        assert_eq!(out.status.code(), Some(1), "run {run}: {}", text(&out));
+        assert_eq!(
+            summary(&merged),
+            (13, 12, 1, 0),
+            "run {run}: {}",
+            merged["tests"]
+        );
+    }
+}
+
 /// pytest 9 refuses a path with `[` in it as an argument: a planned file in
 /// `tests/[v1]/` still runs, alone, and is retried by node id, while a
 /// broken module beside it stays one failed test, not the shard's error.

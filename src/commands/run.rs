@@ -53,7 +53,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         dir: std::path::Path::new("."),
         scratch: scratch.path(),
         sink: Sink::Inherit,
-        env: runner.side_by_side_env(index),
+        env: [runner.side_by_side_env(index), runner.run_env(&plan_sha256)].concat(),
     });
     drop(stopped);
     // The shard's processes' files joined (pytest-cov's data, reports and

@@ -121,7 +121,11 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
                         dir: root,
                         scratch: &shard_scratch,
                         sink: Sink::File(log),
-                        env: runner.side_by_side_env(shard.index),
+                        env: [
+                            runner.side_by_side_env(shard.index),
+                            runner.run_env(plan_sha256),
+                        ]
+                        .concat(),
                     });
                     worst.fetch_max(usize::from(exit_code(&outcome, flaky)), Ordering::SeqCst);
                     user_junit

@@ -239,6 +239,21 @@ pub trait Runner: Send + Sync {
     fn selects_tests(&self) -> bool {
         true
     }
+    /// Whether `command` runs only some tests of the files it runs (a name
+    /// pattern, a marker expression, the last failures): what it measures
+    /// of a file is part of the file, and the tests it leaves out are not
+    /// gone ([`crate::suite::timings::Timings::update_narrowed`]).
+    fn narrows_tests(&self, _command: &[String]) -> bool {
+        false
+    }
+    /// Whether `test`'s id names the same test in every process of the
+    /// runner, so that a shard can run it alone while another leaves it
+    /// out of its file: pytest numbers the ids of parameters it can't print
+    /// by their position (`expected18`), which a parameter list built from
+    /// a set changes from process to process.
+    fn steady_id(&self, _test: &TestRef) -> bool {
+        true
+    }
     /// Whether a file can also be run without some of its tests
     /// ([`Selection::FileExcept`]). Splitting a slow file into its tests
     /// needs both: its slow tests become items of their own, and one more
@@ -308,6 +323,12 @@ pub trait Runner: Send + Sync {
     /// number of the shard's runner process, for what each process of a
     /// shard (a split file's parts, a retry) would write over the last's.
     fn side_by_side_env(&self, _index: usize) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// Variables every process of one run gets alike, wherever it runs,
+    /// from the digest of the run's plan (`plan_sha256`): what makes the
+    /// runner name tests alike in every shard and retry.
+    fn run_env(&self, _plan_sha256: &str) -> Vec<(String, String)> {
         Vec::new()
     }
     /// Removes in `root` what an earlier side-by-side run left under the
@@ -697,6 +718,34 @@ fn selection_key(name: &str) -> String {
         .join(" ")
 }
 
+/// The runner's own words in `command`: those after its name, or the
+/// whole command where no runner is recognised.
+fn runner_words(command: &[String]) -> &[String] {
+    detect::locate(command)
+        .and_then(|found| command.get(found.index + 1..))
+        .unwrap_or(command)
+}
+
+/// Whether the runner's own words in `command` (up to a `--`) hold one of
+/// `options`: alone, as `--option=value`, or as a one-letter option with
+/// its value joined (`-kslow`).
+fn has_any_option(command: &[String], options: &[&str]) -> bool {
+    runner_words(command)
+        .iter()
+        .take_while(|word| *word != "--")
+        .any(|word| {
+            options
+                .iter()
+                .any(|option| match word.strip_prefix(option) {
+                    Some("") => true,
+                    Some(rest) => {
+                        rest.starts_with('=') || (option.len() == 2 && !option.starts_with("--"))
+                    }
+                    None => false,
+                })
+        })
+}
+
 /// Whether `command`'s own arguments (before a `--`) hold one of `flags`,
 /// alone or as `--flag=value`.
 fn has_flag(command: &[String], flags: &[&str]) -> bool {
@@ -992,6 +1041,42 @@ mod tests {
                 "node"
             ]
         );
+    }
+
+    #[test]
+    fn commands_that_run_some_tests_of_their_files() {
+        let narrows = |runner: &str, command: &str| {
+            let command: Vec<String> = command.split(' ').map(String::from).collect();
+            by_name(runner).unwrap().narrows_tests(&command)
+        };
+        for command in [
+            "pytest -k slow",
+            "pytest -kslow",
+            "python -m pytest -m 'not net'",
+            "uv run pytest --lf",
+            "pytest --deselect tests/test_a.py::test_x",
+            "pytest tests/test_a.py::test_x",
+        ] {
+            assert!(narrows("pytest", command), "{command}");
+        }
+        for command in [
+            "python -m pytest",
+            "pytest tests/test_a.py -x",
+            "pytest --ff",
+            "pytest -- -k",
+        ] {
+            assert!(!narrows("pytest", command), "{command}");
+        }
+        assert!(narrows("jest", "npx jest -t parses"));
+        assert!(narrows("jest", "npx jest --testNamePattern=parses"));
+        assert!(!narrows("jest", "npx jest --onlyFailures"));
+        assert!(narrows("vitest", "vitest run -t parses"));
+        assert!(narrows("node", "node --test --test-name-pattern=x"));
+        assert!(!narrows("node", "node --test"));
+        assert!(narrows("playwright", "npx playwright test --grep @smoke"));
+        assert!(narrows("go", "go test -run TestA ./..."));
+        assert!(!narrows("go", "go test ./..."));
+        assert!(!narrows("nextest", "cargo nextest run"));
     }
 
     #[test]

@@ -26,8 +26,31 @@ use super::pytest_args;
 use super::pytest_brackets::{self, Keep};
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    create_parent_dir, events_path, finish, insert_before_terminator, path_arg, split_base,
+    create_parent_dir, events_path, finish, has_any_option, insert_before_terminator, path_arg,
+    runner_words, split_base,
 };
+
+/// Python's seed for string hashes, which orders sets of strings.
+const HASH_SEED: &str = "PYTHONHASHSEED";
+
+/// A seed Python takes (1 to 4294967295; 0 would turn hashing's
+/// randomness off) from the plan's digest: alike in every shard of a run.
+fn hash_seed(plan_sha256: &str) -> u64 {
+    let bits = plan_sha256
+        .get(..8)
+        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        .unwrap_or(0);
+    u64::from(bits.max(1))
+}
+
+/// Whether `segment` reads as pytest's id for a value it can't print: an
+/// argument's name, then its position (`expected18`, `obj0`).
+fn numbered_name(segment: &str) -> bool {
+    let name = segment.trim_end_matches(|c: char| c.is_ascii_digit());
+    name.len() < segment.len()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
 
 /// The select plugin's source, its module name and the variables naming
 /// its lists.
@@ -50,11 +73,55 @@ impl Runner for Pytest {
         NAME
     }
 
+    fn narrows_tests(&self, command: &[String]) -> bool {
+        // A node id names some tests of its file.
+        has_any_option(
+            command,
+            &[
+                "-k",
+                "-m",
+                "--lf",
+                "--last-failed",
+                "--deselect",
+                "--sw",
+                "--stepwise",
+            ],
+        ) || super::pytest_args::split_test_paths(runner_words(command))
+            .1
+            .iter()
+            .any(|path| path.contains("::"))
+    }
+
     /// `.coverage.pitcrew-K-P` for process P of shard K (after
     /// `COVERAGE_FILE`, when set: pytest-cov erases its data file as it
     /// starts, so a retry would erase the first run's), and where our
     /// reporter notes what pytest-cov was asked for: the run's data and
     /// reports are made from them afterwards ([`Runner::join_side_by_side`]).
+    /// One hash seed for every pytest of the run (unless the user set
+    /// one): parameters built from a set are ordered by string hashes, and
+    /// pytest numbers the ids of values it can't print in that order
+    /// (`expected18`). With a seed per process, a test split out of its
+    /// file was another test, or none, in the shard that ran it, and the
+    /// rest of the file left out the wrong one (isodate: a failing test ran
+    /// nowhere and the run passed). The seed still changes from run to run.
+    fn run_env(&self, plan_sha256: &str) -> Vec<(String, String)> {
+        if std::env::var_os(HASH_SEED).is_some() {
+            return Vec::new();
+        }
+        vec![(HASH_SEED.into(), hash_seed(plan_sha256).to_string())]
+    }
+
+    /// Not where a parameter's id is pytest's own numbering (an argument's
+    /// name and a number: `expected18`): a value it could print is in
+    /// the id, the same in every process. Some values that look so (`py3`)
+    /// only keep their test in its file.
+    fn steady_id(&self, test: &TestRef) -> bool {
+        let Some((_, params)) = test.name.split_once('[') else {
+            return true;
+        };
+        !params.trim_end_matches(']').split('-').any(numbered_name)
+    }
+
     fn side_by_side_env(&self, index: usize) -> Vec<(String, String)> {
         vec![
             (
