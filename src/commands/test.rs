@@ -125,7 +125,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             crate::json::to_string_pretty(result)?.as_bytes(),
         )?;
     }
-    remember_timings(&history_path, history, &results, &observed)?;
+    let narrowed = runner.narrows_tests(&args.command);
+    remember_timings(&history_path, history, &results, &observed, narrowed)?;
     if plan.discovered {
         remember_found_files(runner, &args.command, root, &results);
     }
@@ -207,14 +208,22 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
 
 /// This run's costs replace the history's, file by file, and measure the
 /// runner's start-up against the runs before it (see
-/// [`Timings::from_run_after`]).
+/// [`Timings::from_run_after`]). A run of only some tests of its files
+/// (`narrowed`: `-k`, `--lf`, a name pattern) adds to the history and
+/// replaces nothing of the whole ([`Timings::update_narrowed`]); the tests
+/// it left out are not gone.
 fn remember_timings(
     path: &Path,
     mut history: Timings,
     results: &[(String, ShardResult)],
     observed: &RunObservation,
+    narrowed: bool,
 ) -> anyhow::Result<()> {
     let fresh = Timings::from_run_after(results.iter().map(|(_, r)| r), Some(observed), &history);
+    if narrowed {
+        history.update_narrowed(fresh);
+        return history.save(path);
+    }
     // In a file where a test hung, a test with no result may be one the
     // hang hid, not one deleted: said so, not "no longer exists".
     let hung: std::collections::BTreeSet<&str> = results

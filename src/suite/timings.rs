@@ -300,6 +300,32 @@ impl Timings {
         self.waiting = newer.waiting.or(self.waiting);
     }
 
+    /// [`Timings::update`] after a run of only some tests of its files (a
+    /// name pattern, the last failures): what it measured of a file is part
+    /// of the file, and its runs say nothing of the runner's start-up for
+    /// the whole. A file the history knows keeps its cost and the tests
+    /// that did not run; the tests that ran take their new times, and a
+    /// file new to the history comes in as measured.
+    pub fn update_narrowed(&mut self, newer: Timings) {
+        for (file, fresh) in newer.tests {
+            let Some(old) = self.tests.get_mut(&file) else {
+                self.tests.insert(file, fresh);
+                continue;
+            };
+            let ran: std::collections::HashSet<(&str, &str)> = fresh
+                .iter()
+                .map(|t| (t.classname.as_str(), t.name.as_str()))
+                .collect();
+            old.retain(|t| !ran.contains(&(t.classname.as_str(), t.name.as_str())));
+            old.extend(fresh);
+        }
+        for (file, seconds) in newer.files {
+            self.files.entry(file).or_insert(seconds);
+        }
+        self.busy.extend(newer.busy);
+        self.waiting = newer.waiting.or(self.waiting);
+    }
+
     /// What shards really cost, from their results: each test's time (for
     /// splitting slow files), each file's wall time in its shard, and each
     /// runner's start-up cost. Per shard, the time outside tests is
@@ -769,6 +795,32 @@ mod tests {
         history.update(timings(&[("b", 9.0)]));
         assert!(!history.tests.contains_key("b"));
         assert_eq!(history.files["b"], 9.0);
+    }
+
+    /// A run of some tests (`-k`, `--lf`) keeps what the history knows of
+    /// the whole: the file's cost, the tests that did not run, the
+    /// start-up; it adds what it saw first.
+    #[test]
+    fn a_narrowed_run_keeps_the_whole_and_adds_what_is_new() {
+        let (t1, t2) = (test("a", "t1", 2.0, 1), test("a", "t2", 1.0, 1));
+        let mut history = Timings::default();
+        history.add_tests([("a", &t1), ("a", &t2)]);
+        history.startup.insert("pytest".into(), 0.5);
+        let mut narrowed = Timings::default();
+        let (t2_again, c) = (test("a", "t2", 0.5, 1), test("c", "t", 4.0, 1));
+        narrowed.add_tests([("a", &t2_again), ("c", &c)]);
+        narrowed.startup.insert("pytest".into(), 9.0);
+        narrowed.busy.insert("pytest".into(), 0.25);
+        history.update_narrowed(narrowed);
+        assert_eq!(history.files["a"], 3.0, "the whole file's cost");
+        assert_eq!(history.files["c"], 4.0, "a file seen first");
+        let a: Vec<(&str, f64)> = history.tests["a"]
+            .iter()
+            .map(|t| (t.name.as_str(), t.seconds))
+            .collect();
+        assert_eq!(a, [("t1", 2.0), ("t2", 0.5)]);
+        assert_eq!(history.startup["pytest"], 0.5);
+        assert_eq!(history.busy_of("pytest"), 0.25);
     }
 
     /// A slow file split over two shards: the history keeps both shards'

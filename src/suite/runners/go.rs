@@ -15,7 +15,8 @@ use std::path::Path;
 
 use super::go_args;
 use super::{
-    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, dedup, finish, split_base,
+    Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, dedup, finish,
+    has_any_option, split_base,
 };
 
 /// The `go test` adapter.
@@ -26,6 +27,10 @@ const NAME: &str = "go";
 impl Runner for Go {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn narrows_tests(&self, command: &[String]) -> bool {
+        has_any_option(command, &["-run", "--run", "-skip", "--skip"])
     }
 
     fn invocation(

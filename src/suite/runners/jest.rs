@@ -24,9 +24,9 @@ use std::path::Path;
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     coverage_join, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
-    finish, full_name_regex, has_flag, insert_before_terminator, path_arg, path_name, path_str,
-    sets_option, spaced_full_name, split_base, take_name_patterns, with_pool_option,
-    write_reporter,
+    finish, full_name_regex, has_any_option, has_flag, insert_before_terminator, path_arg,
+    path_name, path_str, sets_option, spaced_full_name, split_base, take_name_patterns,
+    with_pool_option, write_reporter,
 };
 
 /// Jest's options whose value may be the next word (those taking a list
@@ -131,6 +131,10 @@ const COVERAGE_PREFIX: &str = ".pitcrew/jest-coverage-";
 impl Runner for Jest {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn narrows_tests(&self, command: &[String]) -> bool {
+        has_any_option(command, &["-t", "--testNamePattern"])
     }
 
     /// Where our reporter writes each process's coverage part, and notes

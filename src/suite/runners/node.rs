@@ -34,7 +34,8 @@ use super::events::Names;
 use super::{
     Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
     dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    js_regex_escape, path_arg, path_name, sets_option, split_base, trace_path, write_reporter,
+    has_any_option, js_regex_escape, path_arg, path_name, sets_option, split_base, trace_path,
+    write_reporter,
 };
 
 /// The `node --test` adapter.
@@ -66,6 +67,13 @@ const CONCURRENCY: &str = "--test-concurrency";
 impl Runner for Node {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn narrows_tests(&self, command: &[String]) -> bool {
+        has_any_option(
+            command,
+            &["--test-name-pattern", "--test-skip-pattern", "--test-only"],
+        )
     }
 
     fn invocation(

@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use super::{
     Invocation, JunitSource, NameFilter, ReporterNotes, Runner, RunnerError, Selection, TestRef,
     absolute_junit, dedup, file_or_classname, file_scoped_id, files_and_pattern, finish,
-    insert_before_terminator, js_regex_escape, split_base, write_reporter,
+    has_any_option, insert_before_terminator, js_regex_escape, split_base, write_reporter,
 };
 use crate::suite::junit::{Outcome, TestCase};
 
@@ -54,6 +54,10 @@ pub const LOAD_ERROR: &str = "load";
 impl Runner for Playwright {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn narrows_tests(&self, command: &[String]) -> bool {
+        has_any_option(command, &["-g", "--grep", "--grep-invert", "--last-failed"])
     }
 
     /// Positional files are unanchored regexes over paths.

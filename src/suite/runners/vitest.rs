@@ -25,9 +25,9 @@ use std::path::Path;
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     coverage_join, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
-    finish, full_name_regex, has_flag, insert_before_terminator, path_arg, path_name, path_str,
-    sets_option, spaced_full_name, split_base, take_name_patterns, trace_path, with_pool_option,
-    write_reporter,
+    finish, full_name_regex, has_any_option, has_flag, insert_before_terminator, path_arg,
+    path_name, path_str, sets_option, spaced_full_name, split_base, take_name_patterns, trace_path,
+    with_pool_option, write_reporter,
 };
 
 /// The Vitest adapter.
@@ -67,6 +67,10 @@ const SUBCOMMANDS: &[&str] = &["run", "watch", "dev", "related", "bench", "list"
 impl Runner for Vitest {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn narrows_tests(&self, command: &[String]) -> bool {
+        has_any_option(command, &["-t", "--testNamePattern"])
     }
 
     /// vitest reads a file filter as a substring of its files' paths.
