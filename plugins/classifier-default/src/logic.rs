@@ -926,6 +926,9 @@ const RULES: &[Rule] = &[
     r("503 Service Unavailable", C::Network, 0.88),
     r("504 Gateway Time", C::Network, 0.88),
     r("429 Too Many Requests", C::Network, 0.88),
+    // Docker Hub's pull limit (`toomanyrequests: You have reached your
+    // pull rate limit`), from docker, podman or a CI service container.
+    r("You have reached your pull rate limit", C::Network, 0.88),
     r("Too Many Requests", C::Network, 0.75),
     r("status code ", C::Network, 0.82).check(Check::HttpStatusFromAnotherService),
     r("rate limit exceeded", C::Network, 0.7),
@@ -1516,6 +1519,8 @@ const RULES: &[Rule] = &[
     // checked (errcheck)`).
     r("(errcheck)", C::Lint, 0.9).lang(L_GO),
     r("(ineffassign)", C::Lint, 0.9).lang(L_GO),
+    // Go's linker: a `package main` with no `func main`.
+    r("is undeclared in the main package", C::Compile, 0.9).lang(L_GO),
     r("(deadcode)", C::Lint, 0.9).lang(L_GO),
     r("(unused)", C::Lint, 0.85).lang(L_GO),
     r("(staticcheck)", C::Lint, 0.9).lang(L_GO),
@@ -1788,11 +1793,9 @@ const RULES: &[Rule] = &[
     react("Invalid hook call", 0.95),
     react("Objects are not valid as a React child", 0.95),
     react("Each child in a list should have a unique", 0.9),
-    // React 15's wording of the same warning, and of the hook rule.
-    react(
-        "Each child in an array or iterator should have a unique",
-        0.9,
-    ),
+    // React 15's wording of the same warning (`in an array or iterator`),
+    // React 0.13's (`in an array should`), and of the hook rule.
+    react("Each child in an array", 0.9),
     react("Hooks can only be called inside", 0.92),
     react("Encountered two children with the same key", 0.9),
     react("Warning: React", 0.85),
@@ -3255,6 +3258,34 @@ mod tests {
             let c = classify(&failure(text, ""));
             assert_eq!((c.category, c.language), (category, language), "{text}");
         }
+    }
+
+    #[test]
+    fn blind_set_13_shapes() {
+        for (text, category, language) in [
+            (
+                "docker: Error response from daemon: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading",
+                Category::Network,
+                Language::Other,
+            ),
+            (
+                "# example.com/tool
+runtime.main_main·f: function main is undeclared in the main package",
+                Category::Compile,
+                Language::Go,
+            ),
+        ] {
+            let c = classify(&failure(text, ""));
+            assert_eq!((c.category, c.language), (category, language), "{text}");
+        }
+        let c = classify(&failure(
+            "Warning: Each child in an array should have a unique \"key\" prop. Check the render method of `List`. See http://fb.me/react-warning-keys for more information.",
+            "",
+        ));
+        assert_eq!(
+            (c.category, c.specialty),
+            (Category::Runtime, Specialty::React)
+        );
     }
 
     #[test]
