@@ -575,6 +575,8 @@ def test_case(n, value):\n    time.sleep(0.15)\n    assert n != 7\n";
             "run {run}: {}",
             merged["tests"]
         );
+        // Renumbered, not deleted: no warning says they are gone.
+        assert!(!text(&out).contains("no longer exist"), "{}", text(&out));
     }
 }
 

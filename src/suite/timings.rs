@@ -262,6 +262,16 @@ impl Timings {
         self.gone_tests_where(newer, |_| true)
     }
 
+    /// The history with only the tests `keep` says of (file, test): those
+    /// whose names another run would give them again.
+    pub fn with_tests_where(&self, keep: impl Fn(&str, &TestTiming) -> bool) -> Timings {
+        let mut kept = self.clone();
+        for (file, tests) in &mut kept.tests {
+            tests.retain(|t| keep(file, t));
+        }
+        kept
+    }
+
     /// [`Timings::gone_tests`] of the files for which `of` is true.
     pub fn gone_tests_where(&self, newer: &Timings, of: impl Fn(&str) -> bool) -> Stale {
         let mut stale = Stale::default();
