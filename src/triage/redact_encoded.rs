@@ -15,7 +15,7 @@ use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use regex::Regex;
 
-use super::{REDACTED, redact_plain_shapes, replace, rule};
+use super::{REDACTED, redact_plain_shapes, rule};
 
 /// Character references, at least four, with the plain characters a
 /// secret's text may keep between them (`ghp_&#97;&#66;…`).
@@ -42,21 +42,33 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE
 /// secret replaced by [`REDACTED`].
 pub(super) fn redact_encoded(mut text: Cow<'_, str>) -> Cow<'_, str> {
     if text.contains("&#") {
-        replace(&mut text, &ENTITY_RUN, |c| {
-            unless_hiding(&c[0], decode_entities(&c[0]))
-        });
+        redact_runs(&mut text, &ENTITY_RUN, decode_entities);
     }
-    replace(&mut text, &BASE64_RUN, |c| {
-        unless_hiding(&c[0], decode_base64(&c[0]))
-    });
+    redact_runs(&mut text, &BASE64_RUN, decode_base64);
     text
 }
 
-/// `run` as it is, or [`REDACTED`] when its decoded text holds a secret.
-fn unless_hiding(run: &str, decoded: Option<String>) -> String {
-    match decoded {
-        Some(plain) if redact_plain_shapes(Cow::Borrowed(&plain)) != plain => REDACTED.to_owned(),
-        _ => run.to_owned(),
+/// Each match of `run` whose `decode`d text holds a secret replaced by
+/// [`REDACTED`]. Most runs hide nothing (paths, identifiers, hashes): the
+/// text is only copied once one does, and matched without captures.
+fn redact_runs(text: &mut Cow<'_, str>, run: &Regex, decode: fn(&str) -> Option<String>) {
+    let hides = |found: &str| {
+        decode(found).is_some_and(|plain| redact_plain_shapes(Cow::Borrowed(&plain)) != plain)
+    };
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    for found in run.find_iter(text) {
+        if !hides(found.as_str()) {
+            continue;
+        }
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[last..found.start()]);
+        out.push_str(REDACTED);
+        last = found.end();
+    }
+    if let Some(mut out) = out {
+        out.push_str(&text[last..]);
+        *text = Cow::Owned(out);
     }
 }
 
@@ -83,6 +95,12 @@ fn decode_entities(run: &str) -> Option<String> {
 /// `run` decoded as base64 of UTF-8 text, in the alphabet its characters
 /// say; None if it is not (a path, an identifier, a hash: most runs).
 fn decode_base64(run: &str) -> Option<String> {
+    // Hex (a hash, an `xxd -p` dump) is base64's alphabet too, but base64
+    // of a secret's text is all hex digits about once in 10^19 at this
+    // length: not decoded.
+    if run.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
     let core = run.trim_end_matches('=');
     // A length of 4n+1 is no base64: the run ran on past its end.
     let core = match core.len() % 4 {
