@@ -93,7 +93,8 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     clear_go_coverage_parts(runner, &args.command, root);
     // Shards side by side in one folder each write pytest's record of what
     // failed, the last over the others: it is written again after the run.
-    let last_failed = (runner.name() == "pytest" && jobs > 1 && plan.plan.shards.len() > 1)
+    let side_by_side = jobs > 1 && plan.plan.shards.len() > 1;
+    let last_failed = (runner.name() == "pytest" && side_by_side)
         .then(|| crate::suite::pytest_cache::LastFailed::before(root, &args.command));
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let started = std::time::Instant::now();
@@ -170,7 +171,6 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         tracing::warn!("pytest's record of failed tests (--lf) is one shard's: {e}");
     }
     // Likewise Jest's record of each file's last result (--onlyFailures).
-    let side_by_side = jobs > 1 && plan.plan.shards.len() > 1;
     if side_by_side
         && let Err(e) = crate::suite::jest_results::write_after(&jest_results, root, &merged.tests)
     {
@@ -242,18 +242,20 @@ fn remember_timings(
         .collect();
     // A test whose id is the runner's numbering (pytest's `expected18`)
     // may come back under another number: renumbered, not gone.
-    let steady = history.with_tests_where(|file, test| {
+    let steady = |file: &str, test: &crate::suite::timings::TestTiming| {
         runner.steady_id(&crate::suite::runners::TestRef {
             file: Some(file.to_owned()),
             classname: test.classname.clone(),
             name: test.name.clone(),
         })
+    };
+    let gone = history.gone_tests_where(&fresh, |file, test| {
+        !hung.contains(file) && steady(file, test)
     });
-    let gone = steady.gone_tests_where(&fresh, |file| !hung.contains(file));
     if let Some(warning) = gone.warning("deleted or renamed in") {
         tracing::warn!("{warning}");
     }
-    let unrun = history.gone_tests_where(&fresh, |file| hung.contains(file));
+    let unrun = history.gone_tests_where(&fresh, |file, _| hung.contains(file));
     if let Some(warning) = unrun.behind_hang_warning() {
         tracing::warn!("{warning}");
     }

@@ -1379,9 +1379,8 @@ fn first_go_error(text: &str) -> Option<&str> {
 /// The results of a runner killed at the timeout, from its events, filled
 /// in from a trace its workers wrote (`trace`, see [`events::Events::fill_in`]):
 /// every finished test, the test(s) that were running as timed out, and the
-/// tests it had queued as never ran. None when it wrote nothing to go by.
-/// The cases of an events file written by a runner killed at a timeout,
-/// and how many files it said it found (`found`), if it did.
+/// tests it had queued as never ran; and how many test files it said it
+/// found, if it did. None when it wrote nothing to go by.
 fn timed_out_events(
     path: &Path,
     trace: Option<PathBuf>,

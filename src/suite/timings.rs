@@ -259,23 +259,18 @@ impl Timings {
     /// [`Timings::update`] is about to replace. Files measured without
     /// per-test durations say nothing about their tests.
     pub fn gone_tests(&self, newer: &Timings) -> Stale {
-        self.gone_tests_where(newer, |_| true)
+        self.gone_tests_where(newer, |_, _| true)
     }
 
-    /// The history with only the tests `keep` says of (file, test): those
-    /// whose names another run would give them again.
-    pub fn with_tests_where(&self, keep: impl Fn(&str, &TestTiming) -> bool) -> Timings {
-        let mut kept = self.clone();
-        for (file, tests) in &mut kept.tests {
-            tests.retain(|t| keep(file, t));
-        }
-        kept
-    }
-
-    /// [`Timings::gone_tests`] of the files for which `of` is true.
-    pub fn gone_tests_where(&self, newer: &Timings, of: impl Fn(&str) -> bool) -> Stale {
+    /// [`Timings::gone_tests`] of the known tests for which `of` (their
+    /// file and timing) is true.
+    pub fn gone_tests_where(
+        &self,
+        newer: &Timings,
+        of: impl Fn(&str, &TestTiming) -> bool,
+    ) -> Stale {
         let mut stale = Stale::default();
-        for (file, fresh) in newer.tests.iter().filter(|(file, _)| of(file)) {
+        for (file, fresh) in &newer.tests {
             let Some(old) = self.tests.get(file) else {
                 continue;
             };
@@ -285,6 +280,7 @@ impl Timings {
                 .collect();
             let gone = old
                 .iter()
+                .filter(|t| of(file, t))
                 .filter(|t| !now.contains(&(t.classname.as_str(), t.name.as_str())))
                 .count();
             if gone > 0 {
@@ -888,10 +884,10 @@ mod tests {
         assert_eq!((gone.files.clone(), gone.tests), (vec!["a".to_owned()], 1));
         assert!(gone.warning("x").unwrap().starts_with("1 test in"));
         // Where a test hung in `a`, its missing test is said to be unrun.
-        assert_eq!(history.gone_tests_where(&newer, |f| f != "a").tests, 0);
+        assert_eq!(history.gone_tests_where(&newer, |f, _| f != "a").tests, 0);
         assert_eq!(
             history
-                .gone_tests_where(&newer, |f| f == "a")
+                .gone_tests_where(&newer, |f, _| f == "a")
                 .behind_hang_warning()
                 .unwrap(),
             "1 test in the timing history got no result in a file where a test hung (a): \

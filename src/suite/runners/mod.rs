@@ -730,20 +730,16 @@ fn runner_words(command: &[String]) -> &[String] {
 /// `options`: alone, as `--option=value`, or as a one-letter option with
 /// its value joined (`-kslow`).
 fn has_any_option(command: &[String], options: &[&str]) -> bool {
-    runner_words(command)
-        .iter()
-        .take_while(|word| *word != "--")
-        .any(|word| {
-            options
-                .iter()
-                .any(|option| match word.strip_prefix(option) {
-                    Some("") => true,
-                    Some(rest) => {
-                        rest.starts_with('=') || (option.len() == 2 && !option.starts_with("--"))
-                    }
-                    None => false,
-                })
+    let words = runner_words(command);
+    let short_joined = |word: &String| {
+        options.iter().any(|option| {
+            option.len() == 2
+                && !option.starts_with("--")
+                && word.len() > 2
+                && word.starts_with(option)
         })
+    };
+    has_flag(words, options) || words.iter().take_while(|w| *w != "--").any(short_joined)
 }
 
 /// Whether `command`'s own arguments (before a `--`) hold one of `flags`,

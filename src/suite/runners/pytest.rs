@@ -74,22 +74,18 @@ impl Runner for Pytest {
     }
 
     fn narrows_tests(&self, command: &[String]) -> bool {
+        let selecting = [
+            "-k",
+            "-m",
+            "--lf",
+            "--last-failed",
+            "--deselect",
+            "--sw",
+            "--stepwise",
+        ];
         // A node id names some tests of its file.
-        has_any_option(
-            command,
-            &[
-                "-k",
-                "-m",
-                "--lf",
-                "--last-failed",
-                "--deselect",
-                "--sw",
-                "--stepwise",
-            ],
-        ) || super::pytest_args::split_test_paths(runner_words(command))
-            .1
-            .iter()
-            .any(|path| path.contains("::"))
+        let (_, paths) = super::pytest_args::split_test_paths(runner_words(command));
+        has_any_option(command, &selecting) || paths.iter().any(|path| path.contains("::"))
     }
 
     /// `.coverage.pitcrew-K-P` for process P of shard K (after

@@ -163,9 +163,9 @@ function traceWorkers(vitest) {
     // which serves no file outside the project's workspace: the setup
     // file, in pitcrew's scratch folder, is let in (Vitest 3 and 4 keep
     // the server as `vite`, Vitest 2 as `server`).
+    const folder = dirname(setup);
     for (const server of [project?.vite, project?.server, vitest?.vite, vitest?.server]) {
       const allow = server?.config?.server?.fs?.allow;
-      const folder = dirname(setup);
       if (Array.isArray(allow) && !allow.includes(folder)) allow.push(folder);
     }
   }
@@ -194,26 +194,22 @@ export default class PitcrewVitestReporter {
     this.vitest = vitest;
   }
 
-  // A type error in a typecheck test file this run was not given: tsc
-  // checks the whole project, and Vitest reports an error in a file outside
-  // the run as an unhandled "source error". The shard that runs that file
-  // reports it as its test's failure; here it would be counted once more
-  // per shard. (Vitest 3 and 4 name the check `_isCachedTypecheckFile`,
-  // Vitest 2 `isTypecheckFile`; both keep the list they glob.)
-  // Its file, or undefined. Written as an `elsewhere` record: it explains
-  // Vitest's failed exit.
-  anotherRunsTypeTest(error) {
-    const file = error?.name === 'TypeCheckError' ? error.stacks?.[0]?.file : undefined;
-    if (typeof file !== 'string') return undefined;
+  // Whether `file`, where a type error is, is a typecheck test file: one
+  // this run was not given, since tsc checks the whole project and Vitest
+  // reports an error in a file outside the run as an unhandled "source
+  // error". The shard that runs that file reports it as its test's
+  // failure; here it would be counted once more per shard. (Vitest 3 and 4
+  // name the check `_isCachedTypecheckFile`, Vitest 2 `isTypecheckFile`;
+  // both keep the list they glob.)
+  isTypeTest(file) {
     const projects = this.vitest?.projects;
-    const isTypeTest = (Array.isArray(projects) ? projects : []).some((project) => {
+    return (Array.isArray(projects) ? projects : []).some((project) => {
       for (const check of ['_isCachedTypecheckFile', 'isTypecheckFile']) {
         if (typeof project?.[check] === 'function') return Boolean(project[check](file));
       }
       const list = project?.typecheckFilesList;
       return Array.isArray(list) && list.includes(file);
     });
-    return isTypeTest ? file : undefined;
   }
 
   write(record) {
@@ -374,14 +370,16 @@ export default class PitcrewVitestReporter {
   // file it came from (else in `first`, a module).
   unhandled(errors, first) {
     for (const error of this.ignoreUnhandled ? [] : errors || []) {
-      const elsewhere = this.anotherRunsTypeTest(error);
-      if (elsewhere) {
-        this.write({ event: 'elsewhere', file: fileOf({ moduleId: elsewhere }), path: [], name: 'unhandled error' });
+      // Where a type error is: in another shard's typecheck test file, it
+      // explains Vitest's failed exit (`elsewhere`) and is counted there; in
+      // a source file, it is the same error in every shard, and under its
+      // own file the merge counts it once.
+      const typed = error?.name === 'TypeCheckError' ? error.stacks?.[0]?.file : undefined;
+      const source = typeof typed === 'string' ? typed : undefined;
+      if (source && this.isTypeTest(source)) {
+        this.write({ event: 'elsewhere', file: fileOf({ moduleId: source }), path: [], name: 'unhandled error' });
         continue;
       }
-      // A type error in a source file is the same error in every shard:
-      // under its own file, the merge counts it once.
-      const source = error?.name === 'TypeCheckError' ? error.stacks?.[0]?.file : undefined;
       const from = typeof error?.VITEST_TEST_PATH === 'string' ? error.VITEST_TEST_PATH : source;
       const at = typeof from === 'string' ? { moduleId: from } : first;
       const file = at ? fileOf(at) : undefined;
