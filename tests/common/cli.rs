@@ -120,7 +120,33 @@ pub fn runner_available(name: &str, program: &str, args: &[&str]) -> bool {
 }
 
 pub fn has_node() -> bool {
-    runner_available("node", "node", &["--version"])
+    let found = runner_available("node", "node", &["--version"]);
+    // CI runs the node tests once more under each newer node it installs,
+    // and says which: a PATH that left the older one first fails here.
+    if let Ok(major) = std::env::var("PITCREW_REQUIRE_NODE_MAJOR") {
+        let version = Command::new("node")
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        assert!(
+            version.starts_with(&format!("v{major}.")),
+            "node {major} is required (PITCREW_REQUIRE_NODE_MAJOR) but `node` is {version:?}"
+        );
+    }
+    found
+}
+
+/// Whether the node on PATH leaves single tests out by name
+/// (`--test-skip-pattern`, Node ≥ 22).
+#[allow(dead_code)]
+pub fn node_skips_by_name() -> bool {
+    let probe =
+        "process.exit(process.allowedNodeEnvironmentFlags.has('--test-skip-pattern') ? 0 : 1)";
+    Command::new("node")
+        .args(["-e", probe])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 pub fn has_pytest() -> bool {

@@ -87,6 +87,9 @@ pub struct Events {
     pub suites: BTreeSet<Names>,
     /// Every entry that started, finished or not, by file, path and name.
     pub started: BTreeSet<Names>,
+    /// The runner said it can leave single tests out by name (`skips`:
+    /// node's trace, on Node ≥ 22, whose `--test-skip-pattern` does).
+    pub skips_by_name: bool,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +120,9 @@ struct Record {
     reruns: Vec<RerunRecord>,
     /// `suite` or `test`, where a `start` record knows which it is.
     kind: Option<String>,
+    /// On a file's `start` (node's trace): whether this node leaves single
+    /// tests out by name (`--test-skip-pattern`, Node ≥ 22).
+    skips: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -268,6 +274,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             "start" => {
                 count(&mut started);
                 count(&mut live);
+                events.skips_by_name |= record.skips == Some(true);
                 if record.kind.as_deref() == Some("suite") && events.suites.len() < MAX_TRACKED {
                     events.suites.insert(record.names());
                 }

@@ -51,6 +51,21 @@ pub use go_json::{
 pub use nextest::listing_args as nextest_listing_args;
 pub use node::FILE_FAILED as NODE_FILE_FAILED;
 
+/// What a runner says of the tests behind one that hung in its file
+/// ([`Runner::after_hang`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterHang {
+    /// It names them as never ran (pytest, vitest): they run again by name.
+    NamesThem,
+    /// It names some, and the file can run again without the tests it
+    /// reported ([`Selection::FileExcept`]): node from version 22, where a
+    /// `describe` block blocked by its test never queued the ones after it.
+    RunsTheRest,
+    /// It names some, and cannot leave the hung test out of a run of its
+    /// block (Node 20): tests after it in its block go unseen.
+    MissesTheBlock,
+}
+
 /// What to run.
 #[derive(Debug, Clone, Copy)]
 pub enum Selection<'a> {
@@ -260,6 +275,13 @@ pub trait Runner: Send + Sync {
     /// item runs the rest of the file, new tests included.
     fn excludes_tests(&self) -> bool {
         false
+    }
+    /// What the runner, as the shard's earlier runs found it (their reports
+    /// are in `scratch`), says of the tests behind one that hung in its
+    /// file, where it cannot always leave tests out
+    /// ([`Runner::excludes_tests`] false).
+    fn after_hang(&self, _scratch: &Path) -> AfterHang {
+        AfterHang::NamesThem
     }
     /// The results a run that failed to build its tests stands for, read
     /// from the end of the runner's stderr (cargo: a failed case per crate

@@ -32,10 +32,10 @@ use std::path::Path;
 use super::events::Names;
 
 use super::{
-    Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern, finish,
-    has_any_option, js_regex_escape, path_arg, path_name, sets_option, split_base, trace_path,
-    write_reporter,
+    AfterHang, Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef,
+    absolute_junit, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
+    finish, has_any_option, js_regex_escape, path_arg, path_name, sets_option, split_base,
+    trace_path, write_reporter,
 };
 
 /// The `node --test` adapter.
@@ -84,12 +84,33 @@ impl Runner for Node {
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
         let (junit, _) = absolute_junit(junit_path)?;
-        let suites = match selection {
-            Selection::Tests(_) => known_suites(&junit),
-            _ => BTreeSet::new(),
+        let earlier = match selection {
+            Selection::Tests(_) | Selection::FileExcept { .. } => {
+                junit.parent().map(Earlier::read).unwrap_or_default()
+            }
+            _ => Earlier::default(),
         };
-        let pattern_of = |tests: &[TestRef]| name_pattern(tests, &suites);
+        let pattern_of = |tests: &[TestRef]| match selection {
+            Selection::FileExcept { .. } => full_name_pattern(tests),
+            _ => name_pattern(tests, &earlier.suites),
+        };
         let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, &pattern_of)?;
+        // What hung before in these files stays out of a re-run where node
+        // can leave it out (a retry of `beta > same` runs every test named
+        // `same`, and a hung `alpha > same` would hang again).
+        let hung: Vec<TestRef> = match earlier.skips {
+            true => earlier
+                .hung
+                .iter()
+                .filter(|(file, _, _)| file.as_ref().is_some_and(|f| files.contains(f)))
+                .map(|(file, classname, name)| TestRef {
+                    file: file.clone(),
+                    classname: classname.clone(),
+                    name: name.clone(),
+                })
+                .collect(),
+            false => Vec::new(),
+        };
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
         let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;
@@ -112,10 +133,19 @@ impl Runner for Node {
         match pattern {
             Some(NameFilter::Only(pattern)) => {
                 options.push(format!("--test-name-pattern={pattern}"));
+                if !hung.is_empty() {
+                    options.push(format!("--test-skip-pattern={}", full_name_pattern(&hung)));
+                }
             }
             // Node 20 runs every test of a suite whose own name matches, and
-            // a negative pattern matches nearly every suite; only Node 22's
-            // `--test-skip-pattern` could leave single tests out.
+            // a negative pattern matches nearly every suite; Node 22's
+            // `--test-skip-pattern` leaves single tests out by their full
+            // names, where a test's own name would match at any depth.
+            Some(NameFilter::Except(pattern))
+                if earlier.skips && pattern.len() <= MAX_SKIP_PATTERN =>
+            {
+                options.push(format!("--test-skip-pattern={pattern}"));
+            }
             Some(NameFilter::Except(_)) => {
                 return Err(RunnerError::ExclusionUnsupported { runner: NAME });
             }
@@ -145,6 +175,13 @@ impl Runner for Node {
         )
     }
 
+    fn after_hang(&self, scratch: &Path) -> AfterHang {
+        match Earlier::read(scratch).skips {
+            true => AfterHang::RunsTheRest,
+            false => AfterHang::MissesTheBlock,
+        }
+    }
+
     /// The trace the test files' processes wrote beside the events.
     fn live_events(&self, events: &Path) -> Option<std::path::PathBuf> {
         Some(trace_path(events))
@@ -172,20 +209,64 @@ impl Runner for Node {
     }
 }
 
-/// The suites that the shard's earlier runs saw start, as their traces
-/// say (`kind`), by file, path and name: the traces sit beside the events
+/// A longer skip pattern (the full names of the tests a hung file already
+/// reported) is not passed: one argument may hold 128 KiB on Linux.
+const MAX_SKIP_PATTERN: usize = 64 * 1024;
+
+/// What the shard's earlier runs' traces say: they sit beside the events
 /// of those runs, in the folder of this run's `junit`.
-fn known_suites(junit: &Path) -> BTreeSet<Names> {
-    let Some(entries) = junit.parent().and_then(|dir| std::fs::read_dir(dir).ok()) else {
-        return BTreeSet::new();
-    };
-    entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.to_str().is_some_and(|p| p.ends_with(".trace.jsonl")))
-        .filter_map(|path| super::events::read(&path).ok())
-        .flat_map(|events| events.suites)
-        .collect()
+#[derive(Default)]
+struct Earlier {
+    /// Entries that started as suites (`kind`), by file, path and name.
+    suites: BTreeSet<Names>,
+    /// Tests (or suites, where a hook hung) still running when the runner
+    /// was killed: the ones that hung.
+    hung: BTreeSet<Names>,
+    /// The node that ran them can leave single tests out by name.
+    skips: bool,
+}
+
+impl Earlier {
+    fn read(dir: &Path) -> Earlier {
+        let mut earlier = Earlier::default();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return earlier;
+        };
+        let traces = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.to_str().is_some_and(|p| p.ends_with(TRACE_SUFFIX)))
+            .filter_map(|path| super::events::read(&path).ok());
+        for trace in traces {
+            earlier.suites.extend(trace.suites);
+            earlier.skips |= trace.skips_by_name;
+            earlier.hung.extend(
+                trace
+                    .running
+                    .into_iter()
+                    .map(|c| (c.file, c.classname, c.name)),
+            );
+        }
+        earlier
+    }
+}
+
+/// How the traces' names end (see [`trace_path`]).
+const TRACE_SUFFIX: &str = ".trace.jsonl";
+
+/// `^(?:a b c|…)$`: each test by its full name, its describe blocks' and
+/// its own names joined with spaces, as Node 22 matches a name pattern
+/// against it (and against the test's own name, which no full name with
+/// a block in it matches).
+fn full_name_pattern(tests: &[TestRef]) -> String {
+    let names = dedup(tests.iter().map(|t| {
+        super::events::ancestors(&t.classname)
+            .map(|(_, block)| name_regex(block))
+            .chain(std::iter::once(name_regex(&t.name)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }));
+    format!("^(?:{})$", names.join("|"))
 }
 
 /// `(?:^| )(?:a|b)$`: a name on its own, or at the end of its ancestors'.

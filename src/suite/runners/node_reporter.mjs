@@ -49,7 +49,7 @@
 // too): node counts it as one passing test (its JUnit has a testcase named
 // by the file), so this reporter writes one passed case named by the file,
 // and pitcrew counts what node counts.
-import { relative, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 
@@ -74,9 +74,17 @@ function fileOf(data) {
   return relative(process.cwd(), file).split(sep).join('/');
 }
 
-// A file's own wrapper test, which `node --test` names by its path.
+// A file's own wrapper test, which `node --test` names by its path:
+// absolute on Node 20, relative to the working directory since Node 22.
 function isFileWrapper(data) {
-  return data.nesting === 0 && typeof data.file === 'string' && data.name === data.file;
+  if (data.nesting !== 0 || typeof data.file !== 'string' || typeof data.name !== 'string') return false;
+  if (data.name === data.file) return true;
+  try {
+    const file = data.file.startsWith('file://') ? fileURLToPath(data.file) : data.file;
+    return resolve(data.name) === resolve(file);
+  } catch {
+    return false;
+  }
 }
 
 function failure(error) {

@@ -32,11 +32,12 @@
 // a test queued behind a hang is run again by its name, and its ancestors'
 // names select it too only if they are tests (a subtest runs only when its
 // parent test runs), never if they are suites (node runs every test of a
-// suite whose name matches, the hung one included). Node 22 says which it
-// is; on Node 20 the call at the test's position in its source says it
-// (`describe(`, `suite(`, `describe.skip(` → suite; `test(`, `it(`,
-// `t.test(` → test); anything else (a renamed import, compiled source
-// whose positions are not the file's) is left unsaid.
+// suite whose name matches, the hung one included). The call at the
+// test's position in its source says which (`describe(`, `suite(`,
+// `describe.skip(` → suite; `test(`, `it(`, `t.test(` → test); where it
+// does not (a renamed import, compiled source whose positions are not the
+// file's), Node 22's own `type` does, as far as it holds (see `kindAt`);
+// anything else is left unsaid.
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,8 +82,19 @@ function sourceLines(path) {
 // `column` (1-based, UTF-16 units as JavaScript strings count them), which
 // V8 puts at the called name (`describe` in `describe.skip(`, `test` in
 // `t.test(`).
+//
+// The source decides where it can: Node 22 also says `type`, but says
+// `test` for a top-level `describe` when it starts. Its `suite` holds, and
+// its `test` below the top level.
 function kindAt(data) {
-  if (data.type === 'suite' || data.type === 'test') return data.type;
+  const said = kindInSource(data);
+  if (said !== undefined) return said;
+  if (data.type === 'suite') return 'suite';
+  if (data.type === 'test' && Number.isInteger(data.nesting) && data.nesting > 0) return 'test';
+  return undefined;
+}
+
+function kindInSource(data) {
   if (typeof data.file !== 'string' || !Number.isInteger(data.line) || !Number.isInteger(data.column)) {
     return undefined;
   }
@@ -119,7 +131,10 @@ if (fd !== undefined) {
   // tests once the file's own code is done) or the process ends: a file
   // whose top-level code hangs (`while (true) {}` outside any test) is the
   // one running at a timeout, and the files queued behind it run again.
-  write({ event: 'start', path: [], name: file });
+  // `skips`: whether this node can leave single tests out by name, which
+  // pitcrew uses to run again what a hang held up without the hung test.
+  const skips = process.allowedNodeEnvironmentFlags.has('--test-skip-pattern');
+  write({ event: 'start', path: [], name: file, skips });
   let loaded = false;
   const load = () => {
     if (loaded) return;
