@@ -12,7 +12,9 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 mod common;
-use common::cli::{has_go, has_nextest, has_node, has_pytest, node_skips_by_name, pitcrew};
+use common::cli::{
+    has_go, has_nextest, has_node, has_pytest, node_major, node_skips_by_name, pitcrew,
+};
 
 fn text(output: &Output) -> String {
     format!(
@@ -561,6 +563,17 @@ fn node_suites_cancelled_with_their_tests_are_not_tests() {
              it('after', () => {});\n",
         )],
     );
+    // Node 24 no longer cancels a file whose promise never settles: its
+    // process waits, as node alone does, until the timeout, which names
+    // the test, and the rest of the file runs again without it.
+    if node_major() >= 24 {
+        let args = ["--retries", "0", "--timeout", "5", "--", "node", "--test"];
+        let (out, merged) = local_test(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert_eq!(summary(&merged), (3, 2, 1, 0), "{}", merged["tests"]);
+        assert_timed_out(&merged, "never settles");
+        return;
+    }
     let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (3, 0, 3, 0), "{}", merged["tests"]);

@@ -137,6 +137,21 @@ pub fn has_node() -> bool {
     found
 }
 
+/// The major version of the node on PATH (0 when it says none).
+#[allow(dead_code)]
+pub fn node_major() -> u32 {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| {
+            let version = String::from_utf8_lossy(&o.stdout).into_owned();
+            let major = version.trim().trim_start_matches('v').split('.').next()?;
+            major.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
 /// Whether the node on PATH leaves single tests out by name
 /// (`--test-skip-pattern`, Node ≥ 22).
 #[allow(dead_code)]

@@ -21,7 +21,8 @@
 // - `verdict`: node failed the run outside its tests (node >= 22's error
 //   diagnostics: a coverage threshold not met).
 //
-// Which file a test belongs to: the test file that ran it, not node's
+// Which file a test belongs to: the test file that ran it (Node 24 says
+// so: `entryFile`), not node's
 // `data.file`, which is where the test was declared and can be a helper
 // module the test file calls (fast-json-stringify's util.js declares the
 // tests of draft4.test.js and draft6.test.js). `node --test` runs each file
@@ -283,6 +284,16 @@ export default async function* pitcrewReporter(source) {
       continue;
     }
     if (!RELEVANT.includes(type)) continue;
+    // Node 24 names the test file that ran a test (`entryFile`), and runs
+    // the files of its pool with their events interleaved, where the
+    // blocks below would misplace them: where it says, that is the file.
+    const entry = typeof data.entryFile === 'string' ? fileOf({ file: data.entryFile }) : null;
+    if (entry !== null) {
+      const at = index.get(entry);
+      if (at !== undefined) state[at].seen = true;
+      yield* handle(type, data, entry);
+      continue;
+    }
     if (held === null && type === 'test:enqueue' && nesting === 0 && head < files.length && state[head].completed) {
       held = [];
     }
