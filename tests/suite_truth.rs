@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 mod common;
 use common::cli::{
-    has_go, has_nextest, has_node, has_pytest, node_major, node_skips_by_name, pitcrew,
+    has_go, has_nextest, has_node, has_pytest, node_major, node_skips_by_name, node_strips_types,
+    pitcrew,
 };
 
 fn text(output: &Output) -> String {
@@ -465,6 +466,49 @@ fn node_tests_a_blocked_describe_never_queued_run_again() {
             ),
             "{stderr}"
         );
+    }
+}
+
+/// A node that runs TypeScript itself (Node 22.18 and later) also runs
+/// `*.test.ts` by default: pitcrew's listing of node's defaults asks the
+/// command's node which it does. (find-my-way's `router.test-d.ts`, which
+/// fails to load, failed `node --test` on Node 22 and 24, and pitcrew,
+/// listing Node 20's defaults, passed the run.)
+#[test]
+fn node_typescript_test_files_run_where_node_runs_them() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a.test.mjs",
+                "import { test } from 'node:test';\ntest('plain', () => {});\n",
+            ),
+            (
+                "test/b.test.ts",
+                "import { test } from 'node:test';\n\
+                 test('typed', () => { const x: number = 1; if (x !== 2) throw new Error('boom'); });\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
+    let direct = Command::new("node")
+        .arg("--test")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    if node_strips_types() {
+        assert_eq!(direct.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert_eq!(summary(&merged), (2, 1, 1, 0), "{}", merged["tests"]);
+        assert_eq!(test_named(&merged, "typed")["outcome"], "failed");
+    } else {
+        assert_eq!(direct.status.code(), Some(0));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert_eq!(summary(&merged), (1, 1, 0, 0), "{}", merged["tests"]);
     }
 }
 

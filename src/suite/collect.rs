@@ -835,11 +835,26 @@ pub const NODE_DEFAULT_PATTERNS: &[&str] = &[
     "**/test/**/*.{js,mjs,cjs}",
 ];
 
+/// Node's defaults where it runs TypeScript itself (type stripping, on by
+/// default from Node 22.18 and 23.6): the same names with `.ts`, `.mts`
+/// and `.cts` too.
+pub const NODE_TYPESCRIPT_DEFAULT_PATTERNS: &[&str] = &[
+    "**/*.test.{js,mjs,cjs,ts,mts,cts}",
+    "**/*-test.{js,mjs,cjs,ts,mts,cts}",
+    "**/*_test.{js,mjs,cjs,ts,mts,cts}",
+    "**/test-*.{js,mjs,cjs,ts,mts,cts}",
+    "**/test.{js,mjs,cjs,ts,mts,cts}",
+    "**/test/**/*.{js,mjs,cjs,ts,mts,cts}",
+];
+
 /// Node's test files: the paths given after `--test` (files as they are,
 /// directories searched with node's defaults, anything else a glob), or
-/// node's defaults under `root`.
+/// node's defaults under `root`. Which defaults, the command's node says.
 fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
-    let defaults = glob_set(NODE_DEFAULT_PATTERNS)?;
+    let defaults = glob_set(match node_strips_types(base, root) {
+        true => NODE_TYPESCRIPT_DEFAULT_PATTERNS,
+        false => NODE_DEFAULT_PATTERNS,
+    })?;
     let given = node_paths(base);
     if given.is_empty() {
         return Ok(walk(root, root, &defaults));
@@ -856,6 +871,39 @@ fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
         }
     }
     Ok(files)
+}
+
+/// Whether the command's node runs TypeScript files itself, and so also
+/// runs `*.test.ts` and the like by default: asked of that node (the
+/// command's words up to it, with the user's own type-stripping options),
+/// which says `strip` or `transform`, or `false` and `undefined` (Node
+/// 20). A node that cannot be asked is taken as one that does not: its
+/// run reports whatever it runs.
+fn node_strips_types(base: &[String], root: &Path) -> bool {
+    const OPTIONS: [&str; 4] = [
+        "--experimental-strip-types",
+        "--no-experimental-strip-types",
+        "--experimental-transform-types",
+        "--no-experimental-transform-types",
+    ];
+    let Some(at) = word_index(base, "node") else {
+        return false;
+    };
+    let mut argv: Vec<String> = base[..=at].to_vec();
+    argv.extend(
+        base[at + 1..]
+            .iter()
+            .filter(|w| OPTIONS.contains(&w.as_str()))
+            .cloned(),
+    );
+    argv.extend(["-p".to_owned(), "process.features.typescript".to_owned()]);
+    match run_until(argv, root, &[], 60) {
+        Ok(ran) => matches!(ran.stdout.trim(), "strip" | "transform"),
+        Err(e) => {
+            tracing::debug!("asking node whether it runs TypeScript: {e}");
+            false
+        }
+    }
 }
 
 /// The positional arguments of a `node --test` command: words after
@@ -991,18 +1039,28 @@ mod tests {
         ]);
         let mut found = node(&argv(&["node", "--test"]), dir.path()).unwrap();
         found.sort();
-        assert_eq!(
-            found,
-            [
-                "a.test.mjs",
-                "lib/b-test.cjs",
-                "lib/c_test.js",
-                "lib/test-d.js",
-                "test.js",
-                "test/f.js",
-                "test/helpers/e.mjs",
-            ]
-        );
+        // A node that runs TypeScript itself (Node 22.18 and later) also
+        // runs `lib/test.ts`; with type stripping turned off, it does not.
+        let mut expected = vec![
+            "a.test.mjs",
+            "lib/b-test.cjs",
+            "lib/c_test.js",
+            "lib/test-d.js",
+            "test.js",
+            "test/f.js",
+            "test/helpers/e.mjs",
+        ];
+        let typescript = node_strips_types(&argv(&["node", "--test"]), dir.path());
+        if typescript {
+            expected.insert(4, "lib/test.ts");
+            let off = argv(&["node", "--no-experimental-strip-types", "--test"]);
+            assert!(
+                !node(&off, dir.path())
+                    .unwrap()
+                    .contains(&"lib/test.ts".to_owned())
+            );
+        }
+        assert_eq!(found, expected);
         // Paths after --test: a directory searched, a file as it is.
         let given = node(
             &argv(&[
@@ -1016,15 +1074,16 @@ mod tests {
             dir.path(),
         )
         .unwrap();
-        assert_eq!(
-            given,
-            [
-                "lib/b-test.cjs",
-                "lib/c_test.js",
-                "lib/test-d.js",
-                "test/f.js"
-            ]
-        );
+        let mut expected = vec![
+            "lib/b-test.cjs",
+            "lib/c_test.js",
+            "lib/test-d.js",
+            "test/f.js",
+        ];
+        if typescript {
+            expected.insert(3, "lib/test.ts");
+        }
+        assert_eq!(given, expected);
     }
 
     #[test]

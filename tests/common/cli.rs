@@ -152,6 +152,21 @@ pub fn node_major() -> u32 {
         .unwrap_or(0)
 }
 
+/// Whether the node on PATH runs TypeScript files itself (type
+/// stripping, on by default from Node 22.18).
+#[allow(dead_code)]
+pub fn node_strips_types() -> bool {
+    Command::new("node")
+        .args(["-p", "process.features.typescript"])
+        .output()
+        .is_ok_and(|o| {
+            matches!(
+                String::from_utf8_lossy(&o.stdout).trim(),
+                "strip" | "transform"
+            )
+        })
+}
+
 /// Whether the node on PATH leaves single tests out by name
 /// (`--test-skip-pattern`, Node ≥ 22).
 #[allow(dead_code)]
