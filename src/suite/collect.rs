@@ -874,11 +874,12 @@ fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
 }
 
 /// Whether the command's node runs TypeScript files itself, and so also
-/// runs `*.test.ts` and the like by default: asked of that node (the
-/// command's words up to it, with the user's own type-stripping options),
-/// which says `strip` or `transform`, or `false` and `undefined` (Node
-/// 20). A node that cannot be asked is taken as one that does not: its
-/// run reports whatever it runs.
+/// runs `*.test.ts` and the like by default: asked of that node (its own
+/// word, not the tools before it, such as `c8`, which would print their
+/// own output, with the user's type-stripping options), which says
+/// `strip` or `transform`, or `false` and `undefined` (Node 20), on a
+/// line of its own. A node that cannot be asked is taken as one that does
+/// not, with a warning: its run reports whatever it runs.
 fn node_strips_types(base: &[String], root: &Path) -> bool {
     const OPTIONS: [&str; 4] = [
         "--experimental-strip-types",
@@ -889,18 +890,28 @@ fn node_strips_types(base: &[String], root: &Path) -> bool {
     let Some(at) = word_index(base, "node") else {
         return false;
     };
-    let mut argv: Vec<String> = base[..=at].to_vec();
+    let mut argv: Vec<String> = vec![base[at].clone()];
     argv.extend(
         base[at + 1..]
             .iter()
             .filter(|w| OPTIONS.contains(&w.as_str()))
             .cloned(),
     );
-    argv.extend(["-p".to_owned(), "process.features.typescript".to_owned()]);
-    match run_until(argv, root, &[], 60) {
-        Ok(ran) => matches!(ran.stdout.trim(), "strip" | "transform"),
+    const SAYS: &str = "pitcrew-typescript:";
+    argv.extend([
+        "-p".to_owned(),
+        format!("'{SAYS}' + process.features.typescript"),
+    ]);
+    match run_until(argv, root, &[], collect_timeout()) {
+        Ok(ran) => ran
+            .stdout
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix(SAYS))
+            .any(|said| matches!(said, "strip" | "transform")),
         Err(e) => {
-            tracing::debug!("asking node whether it runs TypeScript: {e}");
+            tracing::warn!(
+                "could not ask node whether it runs TypeScript test files ({e}): listing its JavaScript defaults"
+            );
             false
         }
     }

@@ -673,6 +673,18 @@ fn rest_of_hung_files(
                 Err(e) if e.kind == NO_TESTS => break,
                 found => found?,
             };
+            // The runner could not leave the hung test out after all (a
+            // name it reads otherwise): what is behind it stays unseen.
+            if let Some(again) = found
+                .iter()
+                .find(|c| is_timed_out(c) && seen.iter().any(|t| is_retried(t, c)))
+            {
+                tracing::warn!(
+                    "{}: `{}` hung again when the rest of its file ran: tests after it may never have run",
+                    crate::escape::control_chars(file),
+                    crate::escape::control_chars(&again.name),
+                );
+            }
             // jest matches `-t` ignoring case: leaving out `check` also left
             // out a later `Check`, reported skipped. Such a test never ran:
             // it is retried like one.

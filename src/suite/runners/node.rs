@@ -30,6 +30,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::events::Names;
+use crate::paths::normalise;
 
 use super::{
     AfterHang, Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef,
@@ -90,25 +91,13 @@ impl Runner for Node {
             }
             _ => Earlier::default(),
         };
-        let pattern_of = |tests: &[TestRef]| match selection {
-            Selection::FileExcept { .. } => full_name_pattern(tests),
-            _ => name_pattern(tests, &earlier.suites),
-        };
+        let pattern_of = |tests: &[TestRef]| name_pattern(tests, &earlier.suites);
         let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, &pattern_of)?;
         // What hung before in these files stays out of a re-run where node
         // can leave it out (a retry of `beta > same` runs every test named
         // `same`, and a hung `alpha > same` would hang again).
-        let hung: Vec<TestRef> = match earlier.skips {
-            true => earlier
-                .hung
-                .iter()
-                .filter(|(file, _, _)| file.as_ref().is_some_and(|f| files.contains(f)))
-                .map(|(file, classname, name)| TestRef {
-                    file: file.clone(),
-                    classname: classname.clone(),
-                    name: name.clone(),
-                })
-                .collect(),
+        let hung = match earlier.skips {
+            true => earlier.skippable_hung(&files),
             false => Vec::new(),
         };
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
@@ -137,15 +126,18 @@ impl Runner for Node {
                     options.push(format!("--test-skip-pattern={}", full_name_pattern(&hung)));
                 }
             }
-            // Node 20 runs every test of a suite whose own name matches, and
-            // a negative pattern matches nearly every suite; Node 22's
-            // `--test-skip-pattern` leaves single tests out by their full
-            // names, where a test's own name would match at any depth.
-            Some(NameFilter::Except(pattern))
-                if earlier.skips && pattern.len() <= MAX_SKIP_PATTERN =>
-            {
-                options.push(format!("--test-skip-pattern={pattern}"));
+            // The rest of a file where a test hung: node leaves out only
+            // the tests that hung, by their full names; the others it
+            // reported run again, and the caller keeps only what it had
+            // no result for ([`Runner::after_hang`] says when). Node
+            // matches a skip pattern against a test's own name and its
+            // blocks' too, so a list of every test reported would also
+            // leave out a same-named test in another block, unseen.
+            Some(NameFilter::Except(_)) if !hung.is_empty() => {
+                options.push(format!("--test-skip-pattern={}", full_name_pattern(&hung)));
             }
+            // Node 20 runs every test of a suite whose own name matches, and
+            // a negative pattern matches nearly every suite.
             Some(NameFilter::Except(_)) => {
                 return Err(RunnerError::ExclusionUnsupported { runner: NAME });
             }
@@ -175,10 +167,21 @@ impl Runner for Node {
         )
     }
 
+    /// Node 22 and later run a hung file again without its hung tests
+    /// when every one of them is inside a block (see
+    /// [`Earlier::skippable_hung`]); a test that hung at the top level
+    /// holds up only top-level entries, which node named when the file
+    /// loaded, and those run again by name.
     fn after_hang(&self, scratch: &Path) -> AfterHang {
-        match Earlier::read(scratch).skips {
-            true => AfterHang::RunsTheRest,
-            false => AfterHang::MissesTheBlock,
+        let earlier = Earlier::read(scratch);
+        let nested = earlier
+            .hung
+            .iter()
+            .all(|(_, classname, _)| !classname.is_empty());
+        match (earlier.skips, nested) {
+            (true, true) => AfterHang::RunsTheRest,
+            (true, false) => AfterHang::NamesThem,
+            (false, _) => AfterHang::MissesTheBlock,
         }
     }
 
@@ -209,10 +212,6 @@ impl Runner for Node {
     }
 }
 
-/// A longer skip pattern (the full names of the tests a hung file already
-/// reported) is not passed: one argument may hold 128 KiB on Linux.
-const MAX_SKIP_PATTERN: usize = 64 * 1024;
-
 /// What the shard's earlier runs' traces say: they sit beside the events
 /// of those runs, in the folder of this run's `junit`.
 #[derive(Default)]
@@ -227,6 +226,28 @@ struct Earlier {
 }
 
 impl Earlier {
+    /// The tests that hung in `files` that node can leave out of a run by
+    /// full name without leaving out another: those inside a block. (Node
+    /// matches a skip pattern against a test's own name too, and a
+    /// top-level test's full name is its own name: `^(?:same)$` would also
+    /// skip `beta > same`.)
+    fn skippable_hung(&self, files: &[String]) -> Vec<TestRef> {
+        self.hung
+            .iter()
+            .filter(|(file, classname, _)| {
+                !classname.is_empty()
+                    && file
+                        .as_deref()
+                        .is_some_and(|f| files.iter().any(|g| normalise(g) == normalise(f)))
+            })
+            .map(|(file, classname, name)| TestRef {
+                file: file.clone(),
+                classname: classname.clone(),
+                name: name.clone(),
+            })
+            .collect()
+    }
+
     fn read(dir: &Path) -> Earlier {
         let mut earlier = Earlier::default();
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -256,15 +277,17 @@ const TRACE_SUFFIX: &str = ".trace.jsonl";
 
 /// `^(?:a b c|…)$`: each test by its full name, its describe blocks' and
 /// its own names joined with spaces, as Node 22 matches a name pattern
-/// against it (and against the test's own name, which no full name with
-/// a block in it matches).
+/// against it. The blocks are read back from the describe path, joined
+/// with ` > `, so a block whose own name holds ` > ` reads as two: either
+/// joint is accepted. No test of a block has a full name its own name
+/// alone matches (see [`Earlier::skippable_hung`]).
 fn full_name_pattern(tests: &[TestRef]) -> String {
     let names = dedup(tests.iter().map(|t| {
         super::events::ancestors(&t.classname)
             .map(|(_, block)| name_regex(block))
             .chain(std::iter::once(name_regex(&t.name)))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join("(?: | > )")
     }));
     format!("^(?:{})$", names.join("|"))
 }
