@@ -633,7 +633,8 @@ fn with_rest_of_hung_files(
 /// hangs (at most three times). Their results are these tests' first. A
 /// runner that named what it never ran (pytest, vitest) has those retried
 /// instead, unless `placeholders` says it may not have named them all
-/// (node): then the file runs again without the tests it reported, and
+/// (node): then the file runs again without the tests that hung (node
+/// runs the others it reported again, and only new results are kept), and
 /// the ones it named as never ran run with the rest.
 fn rest_of_hung_files(
     shard: &Running<'_, '_>,

@@ -57,8 +57,8 @@ pub use node::FILE_FAILED as NODE_FILE_FAILED;
 pub enum AfterHang {
     /// It names them as never ran (pytest, vitest): they run again by name.
     NamesThem,
-    /// It names some, and the file can run again without the tests it
-    /// reported ([`Selection::FileExcept`]): node from version 22, where a
+    /// It names some, and the file can run again without the tests that
+    /// hung ([`Selection::FileExcept`]): node from version 22, where a
     /// `describe` block blocked by its test never queued the ones after it.
     RunsTheRest,
     /// It names some, and cannot leave the hung test out of a run of its
@@ -657,13 +657,16 @@ fn events_path(junit: &Path) -> PathBuf {
     junit.with_extension("events.jsonl")
 }
 
+/// How a trace's file name ends, after its stem (see [`trace_path`]).
+pub(super) const TRACE_EXTENSION: &str = "trace.jsonl";
+
 /// Writes one of pitcrew's reporters as `file_name` next to the report
 /// (creating its directory) and returns its absolute path, which runners
 /// load it from whatever their working directory.
 /// Where a trace written from inside the runner's workers goes, beside its
 /// events: `x.events.jsonl` → `x.trace.jsonl`.
 fn trace_path(events: &Path) -> PathBuf {
-    events.with_extension("").with_extension("trace.jsonl")
+    events.with_extension("").with_extension(TRACE_EXTENSION)
 }
 
 fn write_reporter(report: &Path, file_name: &str, source: &str) -> Result<String, RunnerError> {

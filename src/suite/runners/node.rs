@@ -33,10 +33,10 @@ use super::events::Names;
 use crate::paths::normalise;
 
 use super::{
-    AfterHang, Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection, TestRef,
-    absolute_junit, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
-    finish, has_any_option, js_regex_escape, path_arg, path_name, sets_option, split_base,
-    trace_path, write_reporter,
+    AfterHang, Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection,
+    TRACE_EXTENSION, TestRef, absolute_junit, dedup, detect, events_path, file_attribute,
+    file_scoped_id, files_and_pattern, finish, has_any_option, js_regex_escape, path_arg,
+    path_name, sets_option, split_base, trace_path, write_reporter,
 };
 
 /// The `node --test` adapter.
@@ -253,10 +253,11 @@ impl Earlier {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return earlier;
         };
+        let suffix = format!(".{TRACE_EXTENSION}");
         let traces = entries
             .flatten()
             .map(|entry| entry.path())
-            .filter(|path| path.to_str().is_some_and(|p| p.ends_with(TRACE_SUFFIX)))
+            .filter(|path| path.to_str().is_some_and(|p| p.ends_with(&suffix)))
             .filter_map(|path| super::events::read(&path).ok());
         for trace in traces {
             earlier.suites.extend(trace.suites);
@@ -271,9 +272,6 @@ impl Earlier {
         earlier
     }
 }
-
-/// How the traces' names end (see [`trace_path`]).
-const TRACE_SUFFIX: &str = ".trace.jsonl";
 
 /// `^(?:a b c|…)$`: each test by its full name, its describe blocks' and
 /// its own names joined with spaces, as Node 22 matches a name pattern
