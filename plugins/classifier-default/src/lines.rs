@@ -51,6 +51,34 @@ pub fn is_quoted_source(line: &[u8]) -> bool {
     pytest || is_code_frame(line)
 }
 
+/// Whether a match lies inside a string value that an assertion's report
+/// quotes, on a line after its label (Jest's and Vitest's `Received string:
+/// "…`; the rule table marks the labels): the program's output under
+/// test, whose words say what the test received, not why it failed (a
+/// build's `Module not found` that `expect(output).toMatch(…)` checked).
+/// `between` is the text from the end of the label to the match. The
+/// value's quote opens right after the label, the value spans lines up to
+/// the match (the label's own line is the message and is read as it
+/// stands), and no unescaped `"` closes it before the match.
+pub fn in_open_value(between: &[u8]) -> bool {
+    let blanks = between
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let Some(value) = between[blanks..].strip_prefix(b"\"") else {
+        return false;
+    };
+    let mut escaped = false;
+    for &b in value {
+        match b {
+            b'\\' if !escaped => escaped = true,
+            b'"' if !escaped => return false,
+            _ => escaped = false,
+        }
+    }
+    value.contains(&b'\n')
+}
+
 /// The blanks that start a line whose timestamp is removed.
 pub fn indent_of(line: &[u8]) -> usize {
     line.iter()

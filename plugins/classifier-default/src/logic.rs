@@ -86,7 +86,7 @@
 //! log cannot stall a call. No input makes this module panic.
 
 use crate::guess::guess;
-use crate::lines::{is_code_frame, timestamp_len};
+use crate::lines::{in_open_value, is_code_frame, timestamp_len};
 use crate::matcher::{Match, Matcher};
 
 /// One failed test, as normalised by the host.
@@ -631,6 +631,10 @@ enum Check {
     /// `org.junit.ComparisonFailure` not: it must end in `Exception` or
     /// `Error`), the match being its first segment at a word start.
     JvmQualifiedException,
+    /// Exact case, and not Gradle's `Build failed with an exception`, which
+    /// Gradle prints whatever task failed (a test task's failing tests
+    /// included): it says that the build stopped, not that it did not compile.
+    BuildBanner,
 }
 
 /// The React flag: the marker is raised by React itself.
@@ -644,6 +648,10 @@ const OTHER_FRAMEWORK: u8 = 4;
 /// elsewhere, so any rule of another category on another line contests it
 /// (see [`contested`]), however weak that rule is.
 const BANNER: u8 = 8;
+/// A label under which an assertion's report quotes a string value (Jest's
+/// `Received string:`): no vote, but the matches inside a value it opens
+/// are skipped (see [`in_open_value`]).
+const VALUE_LABEL: u8 = 16;
 
 /// Language hints with their strength (lower is stronger).
 type LangHint = (Language, u8);
@@ -761,6 +769,20 @@ const fn lang(pat: &'static str, hint: LangHint) -> Rule {
         check: Check::None,
         lang: Some(hint),
         flags: 0,
+    }
+}
+
+/// A pattern that votes for nothing and hints at no language: its `flags`
+/// tell the scan something about the text that follows it.
+const fn marker(pat: &'static str, flags: u8) -> Rule {
+    Rule {
+        pat,
+        category: None,
+        tier: Tier::Weak,
+        conf: 0.0,
+        check: Check::ExactCase,
+        lang: None,
+        flags,
     }
 }
 
@@ -1600,7 +1622,7 @@ const RULES: &[Rule] = &[
         .flags(BANNER),
     r("Build failed", C::Compile, 0.75)
         .tier(Tier::Build)
-        .check(Check::ExactCase)
+        .check(Check::BuildBanner)
         .flags(BANNER),
     r("error during build", C::Compile, 0.8)
         .tier(Tier::Build)
@@ -1901,6 +1923,11 @@ const RULES: &[Rule] = &[
     // Jest's matcher hint (also through Playwright's `expect`): JavaScript
     // unless a `.ts` file says TypeScript.
     r("expect(received)", C::Assertion, 0.9).lang(L_JS),
+    // Jest's and Vitest's labels of a quoted string value: what a program
+    // under test printed, checked by `toMatch`/`toContain`/`toThrow`.
+    marker("Received string:", VALUE_LABEL),
+    marker("Expected substring:", VALUE_LABEL),
+    marker("Received message:", VALUE_LABEL),
     r("expect(jest.fn())", C::Assertion, 0.9),
     r(").toBe(", C::Assertion, 0.85),
     r(").toEqual(", C::Assertion, 0.85),
@@ -2307,18 +2334,28 @@ fn scan_range(
         return;
     };
     automaton().find_all(hay, matches);
+    // Where the last label of a quoted value ended (matches come sorted by
+    // their end, so a label comes before what its value holds).
+    let mut value_label: Option<usize> = None;
     for m in matches.iter() {
         let index = m.pattern;
-        let (word, bit) = (index / 64, 1u64 << (index % 64));
-        if scan.seen[word] & bit != 0 {
-            continue;
-        }
         let Some(rule) = RULES.get(index) else {
             continue;
         };
         let (start, end) = (from + m.start, from + m.end);
+        if rule.flags & VALUE_LABEL != 0 {
+            if passes(rule, bytes, start, end) {
+                value_label = Some(end);
+            }
+            continue;
+        }
+        let (word, bit) = (index / 64, 1u64 << (index % 64));
+        if scan.seen[word] & bit != 0 {
+            continue;
+        }
         if !passes(rule, bytes, start, end)
             || (rule.category.is_some() && in_code_frame(bytes, start, end))
+            || value_label.is_some_and(|label| in_value(bytes, label, start))
         {
             continue;
         }
@@ -2366,6 +2403,18 @@ fn scan_range(
     }
 }
 
+/// How far after its label a quoted value is still looked into.
+const VALUE_WINDOW: usize = 4096;
+
+/// Whether the match at `start` is inside the quoted value whose label
+/// ended at `label` (see [`in_open_value`]); a value further than
+/// [`VALUE_WINDOW`] bytes is not looked into, which bounds the cost.
+fn in_value(t: &[u8], label: usize, start: usize) -> bool {
+    start >= label
+        && start - label <= VALUE_WINDOW
+        && t.get(label..start).is_some_and(in_open_value)
+}
+
 /// Whether a stronger rule of another category than `winner`'s matched on
 /// another line of the message or details: `winner` then won by its tier
 /// alone, over better evidence of something else (see the module docs).
@@ -2410,6 +2459,12 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         Check::WordStart => word_start(t, start),
         Check::Word => word_start(t, start) && !t.get(end).is_some_and(u8::is_ascii_alphanumeric),
         Check::ExactCase => t.get(start..end) == Some(rule.pat.as_bytes()),
+        Check::BuildBanner => {
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && !t
+                    .get(end..)
+                    .is_some_and(|rest| rest.starts_with(b" with an exception"))
+        }
         Check::Code => {
             t.get(start..end) == Some(rule.pat.as_bytes())
                 && word_start(t, start)
@@ -3657,8 +3712,45 @@ runtime.main_main·f: function main is undeclared in the main package",
             "",
             Category::Compile,
         );
-        // Gradle's BUILD FAILED after test failures is not a compile error.
+        // Gradle's BUILD FAILED after test failures is not a compile error,
+        // nor is its `Build failed with an exception` (blind set 14).
         assert_ne!(cat("BUILD FAILED in 3s"), Category::Compile);
+        assert_cat(
+            "java.lang.AssertionError at GreeterTest.java:9",
+            "Task :test FAILED\nGreeterTest > greets FAILED\n    java.lang.AssertionError at GreeterTest.java:9\n1 test completed, 1 failed\nFAILURE: Build failed with an exception.\n* What went wrong:\nExecution failed for task ':test'.\n> There were failing tests.",
+            Category::Assertion,
+        );
+    }
+
+    /// What a program under test printed, quoted in an assertion's report,
+    /// is data: the assertion failed (blind set 13: a build's `Module not
+    /// found` that `toMatch` looked for another message in).
+    #[test]
+    fn a_quoted_received_value_is_data() {
+        let details = "expect(received).toMatch(expected)\n\nExpected substring: \"webpack config.resolve.alias was incorrectly overridden\"\nReceived string:    \"\n> Build error occurred\nModuleNotFoundError: Module not found: Error: Can't resolve 'private-next-pages/index.js' in '/app/test'\n\"\n\n  at Object.<anonymous> (test/index.test.js:40:20)";
+        assert_cat(
+            "expect(received).toMatch(expected)",
+            details,
+            Category::Assertion,
+        );
+        // After the value's closing quote, text counts again.
+        let after =
+            "Received string:    \"\nbuild output\n\"\nError: connect ECONNREFUSED 127.0.0.1:5432";
+        assert_cat("Test failed", after, Category::Network);
+        // A value on the label's own line is read as it stands, and so is
+        // an escaped quote inside an open value.
+        assert_cat(
+            "Received string: \"Error: Cannot find module 'left-pad'\"",
+            "",
+            Category::Dependency,
+        );
+        let escaped =
+            "Received string:    \"\nsaid \\\"hi\\\"\nError: Cannot find module 'left-pad'\n\"";
+        assert_cat(
+            "expect(received).toMatch(expected)",
+            escaped,
+            Category::Assertion,
+        );
     }
 
     // --- snapshot --------------------------------------------------------
