@@ -514,7 +514,8 @@ fn node_a_hang_in_a_block_named_with_an_arrow_is_left_out() {
 /// `*.test.ts` by default: pitcrew's listing of node's defaults asks the
 /// command's node which it does. (find-my-way's `router.test-d.ts`, which
 /// fails to load, failed `node --test` on Node 22 and 24, and pitcrew,
-/// listing Node 20's defaults, passed the run.)
+/// listing Node 20's defaults, passed the run.) `--tests` alone, node's usual
+/// names as globs, asks the same node.
 #[test]
 fn node_typescript_test_files_run_where_node_runs_them() {
     if !has_node() {
@@ -541,15 +542,22 @@ fn node_typescript_test_files_run_where_node_runs_them() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    if node_strips_types() {
-        assert_eq!(direct.status.code(), Some(1));
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-        assert_eq!(summary(&merged), (2, 1, 1, 0), "{}", merged["tests"]);
-        assert_eq!(test_named(&merged, "typed")["outcome"], "failed");
-    } else {
-        assert_eq!(direct.status.code(), Some(0));
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-        assert_eq!(summary(&merged), (1, 1, 0, 0), "{}", merged["tests"]);
+    // `--tests` alone, node's usual names as globs: the same files.
+    let (globbed, by_globs) = local_test(
+        dir.path(),
+        &["--retries", "0", "--tests", "--", "node", "--test"],
+    );
+    for (out, merged) in [(&out, &merged), (&globbed, &by_globs)] {
+        if node_strips_types() {
+            assert_eq!(direct.status.code(), Some(1));
+            assert_eq!(out.status.code(), Some(1), "{}", text(out));
+            assert_eq!(summary(merged), (2, 1, 1, 0), "{}", merged["tests"]);
+            assert_eq!(test_named(merged, "typed")["outcome"], "failed");
+        } else {
+            assert_eq!(direct.status.code(), Some(0));
+            assert_eq!(out.status.code(), Some(0), "{}", text(out));
+            assert_eq!(summary(merged), (1, 1, 0, 0), "{}", merged["tests"]);
+        }
     }
 }
 

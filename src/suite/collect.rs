@@ -851,10 +851,7 @@ pub const NODE_TYPESCRIPT_DEFAULT_PATTERNS: &[&str] = &[
 /// directories searched with node's defaults, anything else a glob), or
 /// node's defaults under `root`. Which defaults, the command's node says.
 fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
-    let defaults = glob_set(match node_strips_types(base, root) {
-        true => NODE_TYPESCRIPT_DEFAULT_PATTERNS,
-        false => NODE_DEFAULT_PATTERNS,
-    })?;
+    let defaults = glob_set(node_default_patterns(base, root))?;
     let given = node_paths(base);
     if given.is_empty() {
         return Ok(walk(root, root, &defaults));
@@ -871,6 +868,15 @@ fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
         }
     }
     Ok(files)
+}
+
+/// The files the command's node runs when given no path: with `.ts` and
+/// the like where it runs TypeScript itself (see [`node_strips_types`]).
+pub fn node_default_patterns(base: &[String], root: &Path) -> &'static [&'static str] {
+    match node_strips_types(base, root) {
+        true => NODE_TYPESCRIPT_DEFAULT_PATTERNS,
+        false => NODE_DEFAULT_PATTERNS,
+    }
 }
 
 /// Whether the command's node runs TypeScript files itself, and so also

@@ -184,7 +184,9 @@ fn refuse_own_sharding(runner: &dyn Runner, command: &[String]) -> Result<(), Pl
 
 /// Test file globs for `--tests` given alone: the runner's usual names.
 /// Used only when asked; by default the runner lists its own tests.
-pub fn default_globs(runner: &str) -> &'static [&'static str] {
+/// Node's names depend on the command's node (with TypeScript from 22.18),
+/// which is asked as listing asks it.
+pub fn default_globs(runner: &str, command: &[String], root: &Path) -> &'static [&'static str] {
     match runner {
         "pytest" => &["**/test_*.py", "**/*_test.py"],
         "jest" | "vitest" => &[
@@ -192,7 +194,7 @@ pub fn default_globs(runner: &str) -> &'static [&'static str] {
             "**/*.spec.{js,jsx,ts,tsx,mjs,cjs}",
         ],
         "playwright" => &["**/*.spec.{js,ts,mjs}"],
-        "node" => collect::NODE_DEFAULT_PATTERNS,
+        "node" => collect::node_default_patterns(command, root),
         _ => &[],
     }
 }
@@ -251,16 +253,18 @@ pub fn files(
         return Ok(files);
     }
     let name = runner.map_or("generic", |r| r.name());
+    // No command given (`split`): the runner's usual one, which is what
+    // is listed and what says node's usual names.
+    let default;
+    let command = if command.is_empty() {
+        default = collect::default_command(name).unwrap_or_default();
+        default.as_slice()
+    } else {
+        command
+    };
     let Some(tests) = &args.tests else {
         let Some(runner) = runner else {
             return Err(PlanningError::NoListing);
-        };
-        let default;
-        let command = if command.is_empty() {
-            default = collect::default_command(name).unwrap_or_default();
-            default.as_slice()
-        } else {
-            command
         };
         let files = collect::collect(runner, command, &args.root).map_err(|e| match e {
             collect::CollectError::BuildFailed { .. } => PlanningError::BuildFailed(e.to_string()),
@@ -270,7 +274,7 @@ pub fn files(
         return Ok(files);
     };
     let patterns: Vec<String> = if tests.is_empty() {
-        let defaults = default_globs(name);
+        let defaults = default_globs(name, command, &args.root);
         if defaults.is_empty() {
             return Err(PlanningError::bad(
                 Setting::Tests,
