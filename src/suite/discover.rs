@@ -64,6 +64,74 @@ pub fn matching(root: &Path, patterns: &[String]) -> Result<Vec<String>, InputEr
     Ok(files)
 }
 
+/// Files matching `globs` written as paths, relative to the current
+/// directory or absolute (`timings/*.xml`, `/tmp/history/*.json`,
+/// `../run-1/shard-*.json`, `.pitcrew/results/*.json`), sorted, without
+/// duplicates; `!glob` excludes. Each glob is walked from its literal
+/// folder (the path before its first wildcard), so a folder the user
+/// names is read even where the test file search skips it (`.pitcrew`,
+/// `target`); below it those folders are still skipped.
+pub fn matching_paths(globs: &[String]) -> Result<Vec<String>, InputError> {
+    let (_, exclude) = compile(globs)?;
+    let mut found = std::collections::BTreeSet::new();
+    for glob in globs.iter().filter(|g| !g.starts_with('!')) {
+        // `compile` reads `./a/*.xml` as `a/*.xml`; so are the paths built.
+        let glob = glob.strip_prefix("./").unwrap_or(glob);
+        let (base, _) = compile(&[glob.to_owned()])?;
+        let literal = literal_prefix(glob);
+        let keep = |path: String, found: &mut std::collections::BTreeSet<String>| {
+            if base.is_match(&path) && !exclude.is_match(&path) {
+                found.insert(path);
+            }
+        };
+        if literal == glob {
+            if Path::new(literal).is_file() {
+                keep(literal.to_owned(), &mut found);
+            }
+            continue;
+        }
+        let root = match literal {
+            "" => Path::new("."),
+            folder => Path::new(folder),
+        };
+        let walker = WalkDir::new(root).follow_links(false).sort_by_file_name();
+        let entries = walker.into_iter().filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_type().is_dir()
+                    && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+        });
+        for entry in entries.flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(relative) = entry.path().strip_prefix(root) else {
+                continue;
+            };
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            let path = match literal {
+                "" => relative,
+                folder => format!("{}/{relative}", folder.trim_end_matches('/')),
+            };
+            keep(path, &mut found);
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// The folders of `glob` before its first wildcard (`timings` of
+/// `timings/**/*.xml`, `/tmp/h` of `/tmp/h/*.json`), or the whole glob
+/// when it has none (a file named as it is).
+fn literal_prefix(glob: &str) -> &str {
+    let Some(wild) = glob.find(['*', '?', '[', '{']) else {
+        return glob;
+    };
+    match glob[..wild].rfind('/') {
+        Some(0) => "/",
+        Some(slash) => &glob[..slash],
+        None => "",
+    }
+}
+
 fn compile(patterns: &[String]) -> Result<(GlobSet, GlobSet), InputError> {
     let mut include = GlobSetBuilder::new();
     let mut exclude = GlobSetBuilder::new();
@@ -114,6 +182,43 @@ pub(crate) mod tests {
         ]);
         let found = discover(dir.path(), &["**/*.test.js".into(), "!skip.test.js".into()]).unwrap();
         assert_eq!(found, ["a/c.test.js", "b.test.js"]);
+    }
+
+    /// History globs are paths as written: relative, absolute or above
+    /// the current folder, into folders the test search skips.
+    #[test]
+    fn history_globs_match_paths_as_written() {
+        let dir = tree(&[
+            "h/a.json",
+            "h/b.xml",
+            "h/deep/c.json",
+            ".pitcrew/results/shard-1.json",
+            "target/nextest/ci/junit.xml",
+        ]);
+        let root = dir.path().to_str().unwrap().replace('\\', "/");
+        let absolute = matching_paths(&[format!("{root}/h/*.json")]).unwrap();
+        assert_eq!(absolute, [format!("{root}/h/a.json")]);
+        let everything =
+            matching_paths(&[format!("{root}/h/**/*"), format!("!{root}/h/*.xml")]).unwrap();
+        assert_eq!(
+            everything,
+            [format!("{root}/h/a.json"), format!("{root}/h/deep/c.json")]
+        );
+        let named = matching_paths(&[
+            format!("{root}/.pitcrew/results/*.json"),
+            format!("{root}/target/nextest/ci/junit.xml"),
+        ])
+        .unwrap();
+        assert_eq!(named.len(), 2, "{named:?}");
+        assert!(
+            matching_paths(&[format!("{root}/nothing/*.json")])
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(literal_prefix("timings/**/*.xml"), "timings");
+        assert_eq!(literal_prefix("*.xml"), "");
+        assert_eq!(literal_prefix("/*.xml"), "/");
+        assert_eq!(literal_prefix("t/a.xml"), "t/a.xml");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::InputError;
 use crate::suite::collect;
-use crate::suite::discover::{discover, matching};
+use crate::suite::discover::{discover, matching_paths};
 use crate::suite::exec;
 use crate::suite::fold::Folder;
 use crate::suite::junit;
@@ -318,7 +318,7 @@ pub fn timings(globs: &[String]) -> Result<Timings, PlanningError> {
         return Ok(timings);
     }
     // The glob matcher names the globs it is usually given, test files.
-    let paths = matching(Path::new("."), globs).map_err(|e| {
+    let paths = matching_paths(globs).map_err(|e| {
         let message = e.to_string();
         let message = message.strip_prefix("--tests: ").unwrap_or(&message);
         PlanningError::bad(Setting::Timings, message)
