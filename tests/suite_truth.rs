@@ -561,6 +561,104 @@ fn node_typescript_test_files_run_where_node_runs_them() {
     }
 }
 
+/// A node file slower than a shard is split into its tests where node can
+/// leave a test out (Node 22): its slow tests run as items of their own,
+/// by the same anchored full-name pattern that leaves them out of the rest
+/// of the file, so each runs exactly once, a failure among them fails the
+/// run, and a top-level `slow one` beside `outer > slow one` (whose own
+/// name the pattern also matches) is counted once, as is a subtest in
+/// another file. Node 20 keeps every file whole.
+#[test]
+fn node_a_slow_file_is_split_where_node_can_leave_tests_out() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a.test.mjs",
+                "import { describe, it, test } from 'node:test';\n\
+                 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n\
+                 describe('outer', () => {\n\
+                   it('slow one', async () => { await sleep(1500); });\n\
+                   it('fast', () => {});\n\
+                   describe('inner', () => {\n\
+                     it('slow fails', async () => { await sleep(1500); throw new Error('real failure'); });\n\
+                     it('fast', () => {});\n\
+                   });\n\
+                 });\n\
+                 test('slow one', async () => { await sleep(1000); });\n\
+                 test('outer fast', () => {});\n",
+            ),
+            (
+                "test/b.test.mjs",
+                "import { test } from 'node:test';\n\
+                 test('parent', async (t) => { await t.test('child', () => {}); });\n",
+            ),
+            (
+                "test/c.test.mjs",
+                "import { test } from 'node:test';\ntest('c', () => {});\n",
+            ),
+        ],
+    );
+    let args = [
+        "test",
+        "--shards",
+        "2",
+        "--retries",
+        "0",
+        "--",
+        "node",
+        "--test",
+    ];
+    let mut runs = Vec::new();
+    // The first run records the history the second one splits by.
+    for _ in 0..2 {
+        let out = pitcrew(&args, dir.path());
+        runs.push((out, merged_results(dir.path())));
+    }
+    let plan: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap())
+            .unwrap();
+    let split = &plan["split_files"];
+    if node_skips_by_name() {
+        let tests: Vec<&str> = split["test/a.test.mjs"]
+            .as_array()
+            .unwrap_or_else(|| panic!("a.test.mjs not split: {plan:#}"))
+            .iter()
+            .map(|t| t["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            tests.contains(&"test/a.test.mjs::outer > slow one"),
+            "{tests:?}"
+        );
+    } else {
+        assert!(split.is_null(), "{plan:#}");
+    }
+    for (out, merged) in &runs {
+        assert_eq!(out.status.code(), Some(1), "{}", text(out));
+        let mut got = tests(merged);
+        got.sort();
+        let want = [
+            ("", "c", "passed"),
+            ("", "outer fast", "passed"),
+            ("", "slow one", "passed"),
+            ("outer", "fast", "passed"),
+            ("outer", "slow one", "passed"),
+            ("outer > inner", "fast", "passed"),
+            ("outer > inner", "slow fails", "failed"),
+            ("parent", "child", "passed"),
+        ];
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(c, n, o)| (c.to_string(), n.to_string(), o.to_string()))
+            .collect();
+        assert_eq!(got, want, "{}", text(out));
+    }
+}
+
 /// A flaky `beta > same` beside a hung `alpha > same`: the retry's name
 /// pattern for `same` matches both. Node 22 leaves the hung one out of the
 /// retry by its full name, and the flaky test is flaky; Node 20 runs the
