@@ -641,6 +641,60 @@ test('leaks', () => { Promise.reject(new Error('UNHANDLED in the background')); 
     );
 }
 
+/// A `describe` whose own `beforeAll` or `afterAll` throws fails Vitest's
+/// run while its tests read as skipped (or passed). Beside a flaky test,
+/// which failed and passed on its retry, the run passed (exit 0) and the
+/// hook's failure was never named (round 17). Each such block is now one
+/// failed test named by the block, with the hook's error, not retried.
+fn a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(dir: &tempfile::TempDir) {
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(
+        outcomes(&merged, "", "hook block"),
+        ["failed"],
+        "{merged:#}"
+    );
+    assert_eq!(
+        outcomes(&merged, "outer", "after block"),
+        ["failed"],
+        "{merged:#}"
+    );
+    let failure = &test_named(&merged, "hook block")["failure"];
+    assert!(
+        failure["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("beforeAll exploded"),
+        "{failure:#}"
+    );
+    assert_eq!(outcomes(&merged, "outer > after block", "runs"), ["passed"]);
+}
+
+const HOOKS: &str = "import { afterAll, beforeAll, describe, it } from 'vitest';\n\
+describe('hook block', () => {\n\
+  beforeAll(() => { throw new Error('beforeAll exploded'); });\n\
+  it('inside 1', () => {});\n\
+  it('inside 2', () => {});\n\
+});\n\
+describe('outer', () => { describe('after block', () => {\n\
+  afterAll(() => { throw new Error('afterAll exploded'); });\n\
+  it('runs', () => {});\n\
+}); });\n";
+
+const FLAKY: &str = "test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });\n";
+
+#[test]
+fn vitest_a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test() {
+    let files = [("test/hook.test.js", HOOKS), ("test/ok.test.js", FLAKY)];
+    if let Some(dir) = project(&VITEST, &files) {
+        a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
+    }
+    if let Some(dir) = vitest_2_project(&files) {
+        a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
+    }
+}
+
 /// How a runner is asked for coverage of `lib` with a threshold of 100%
 /// for functions and lines: (the config file, its text, the `lib` module
 /// of two functions as the runner imports it, and how a test file takes

@@ -21,7 +21,9 @@
 // - `case`: a test's result: `outcome` (passed, failed, skipped), `time` in
 //   seconds, and for failures `message`, `type` and `details`. A file that
 //   failed outside its tests (an import, a hook) is one failed case named by
-//   the file. An error no test caught (an unhandled rejection after a test
+//   the file; a `describe` whose own hook failed (`beforeAll`, `afterAll`)
+//   is one failed case named by the block, as Vitest fails the run for it
+//   while its tests read as skipped. An error no test caught (an unhandled rejection after a test
 //   ended), for which Vitest fails the run, is a failed case `unhandled
 //   error` in the file it came from;
 // - `elsewhere`: such an error that another run reports as its own test's
@@ -180,6 +182,8 @@ export default class PitcrewVitestReporter {
     this.planned = new Set();
     // Modules whose own errors (an import that fails) were written.
     this.failedModules = new Set();
+    // Suites whose own errors (a hook that failed) were written.
+    this.failedSuites = new Set();
     if (this.out) writeFileSync(this.out, '');
   }
 
@@ -287,6 +291,25 @@ export default class PitcrewVitestReporter {
   onTestModuleEnd(module) {
     this.settle(module);
     this.moduleErrors(module);
+    this.suiteErrors(module);
+  }
+
+  // Each `describe` whose own errors (its `beforeAll` or `afterAll` threw)
+  // fail the run: one failed case named by the block, once. A re-run of
+  // some of its tests would not show a hook that fails only sometimes to
+  // pass: not retried.
+  suiteErrors(module) {
+    const suites = module.children?.allSuites ? module.children.allSuites() : [];
+    for (const suite of suites) {
+      const errors = typeof suite.errors === 'function' ? suite.errors() : [];
+      if (errors.length === 0 || this.failedSuites.has(suite.id)) continue;
+      this.failedSuites.add(suite.id);
+      this.write(this.hookFailure(names(suite), errors));
+    }
+  }
+
+  hookFailure(record, errors) {
+    return { event: 'case', ...record, outcome: 'failed', time: 0, ...failureOf(errors), type: 'file failed outside its tests' };
   }
 
   // A module's own errors (it did not import) as one failed test named by
@@ -327,10 +350,16 @@ export default class PitcrewVitestReporter {
       const name = fileOf({ moduleId: String(file.filepath) });
       for (const event of ['planned', 'start', 'end']) this.write({ event, file: name, path: [], name });
       const tests = [];
+      const hooks = [];
       const walk = (task, path) => {
         for (const child of task.tasks || []) {
-          if (child.type === 'suite') walk(child, [...path, String(child.name)]);
-          else tests.push({ task: child, path });
+          if (child.type !== 'suite') {
+            tests.push({ task: child, path });
+            continue;
+          }
+          const errors = child.result?.errors || [];
+          if (errors.length > 0) hooks.push(this.hookFailure({ file: name, path, name: String(child.name) }, errors));
+          walk(child, [...path, String(child.name)]);
         }
       };
       walk(file, []);
@@ -349,6 +378,7 @@ export default class PitcrewVitestReporter {
         if (outcome === 'failed') Object.assign(done, failureOf(task.result?.errors));
         this.write(done);
       }
+      for (const hook of hooks) this.write(hook);
       const own = file.result?.errors || [];
       if (own.length > 0) {
         this.write({ event: 'case', file: name, path: [], name, outcome: 'failed', time: 0, ...failureOf(own) });
@@ -362,6 +392,7 @@ export default class PitcrewVitestReporter {
     for (const module of modules || []) {
       this.settle(module);
       this.moduleErrors(module);
+      this.suiteErrors(module);
     }
     this.unhandled(unhandledErrors, (modules || [])[0]);
   }
