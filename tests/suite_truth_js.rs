@@ -1014,6 +1014,52 @@ fn vitest_left_to_find_its_files_names_a_hung_test_and_runs_the_rest() {
     a_hung_test_first_is_named(&VITEST, &["--testTimeout=600000", "--no-file-parallelism"]);
 }
 
+/// Left to find its own files (a first run), Vitest killed at a hang
+/// lost a test file that could not import (Vitest 3 names its error only
+/// at the run's end) and, under Vitest 2 (which writes nothing until its
+/// run ends), also the test behind the hang (round 17). Both are counted
+/// now, and the hung file is no test of its own.
+fn a_file_that_cannot_import_is_kept_at_a_hang(dir: &tempfile::TempDir) {
+    let args = ["--retries", "0", "--timeout", "20"];
+    let (out, merged) = pitcrew_test(dir.path(), &VITEST, &args, &["--testTimeout=600000"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let plan = fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap();
+    assert!(plan.contains("\"discovered\": true"), "{plan}");
+    assert_eq!(failure_type(&merged, "hangs").as_deref(), Some("timeout"));
+    assert_eq!(
+        outcomes(&merged, "", "test/b.test.js"),
+        ["failed"],
+        "{}",
+        merged["tests"]
+    );
+    assert_eq!(
+        outcomes(&merged, "", "after"),
+        ["passed"],
+        "{}",
+        merged["tests"]
+    );
+    assert_eq!(summary(&merged), (9, 7, 2, 0), "{}", merged["tests"]);
+}
+
+#[test]
+fn vitest_left_to_find_its_files_keeps_a_file_that_cannot_import_at_a_hang() {
+    let hangs = hangs(AWAITS);
+    let files = [
+        ("test/a.test.js", hangs.as_str()),
+        (
+            "test/b.test.js",
+            "import './nope.js';\ntest('x', () => {});\n",
+        ),
+        ("test/c.test.js", FINE),
+    ];
+    if let Some(dir) = project(&VITEST, &files) {
+        a_file_that_cannot_import_is_kept_at_a_hang(&dir);
+    }
+    if let Some(dir) = vitest_2_project(&files) {
+        a_file_that_cannot_import_is_kept_at_a_hang(&dir);
+    }
+}
+
 /// A test that blocks its Vitest worker (`while (true) {}`) stops the
 /// worker before it sends the main process the results it holds back (up
 /// to 100 ms of them): the run failed as a shard timeout, named no test and

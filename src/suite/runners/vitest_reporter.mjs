@@ -232,6 +232,14 @@ export default class PitcrewVitestReporter {
     for (const spec of specifications || []) this.plan(spec);
   }
 
+  // Vitest 2's first word: the files it found, before any runs (Vitest 3
+  // and 4 say it with `onTestRunStart` too). Written as they come, so
+  // that a run killed at a timeout, whose results Vitest 2 never writes,
+  // still names the files it never ran.
+  onPathsCollected(paths) {
+    for (const path of paths || []) this.plan({ moduleId: String(path) });
+  }
+
   onTestModuleQueued(module) {
     this.modern = true;
     this.plan(module);
@@ -248,6 +256,10 @@ export default class PitcrewVitestReporter {
     this.fileRecord('start', module);
     this.fileRecord('end', module);
     for (const test of module.children.allTests()) this.write({ event: 'planned', ...names(test) });
+    // A module that failed to import is over once collected: Vitest 3
+    // names its errors only at the run's end, which a timeout never
+    // reaches.
+    this.moduleErrors(module);
   }
 
   // Vitest may handle two batches of its workers' updates at once, so a
@@ -348,7 +360,8 @@ export default class PitcrewVitestReporter {
     if (this.modern !== false) return;
     for (const file of files || []) {
       const name = fileOf({ moduleId: String(file.filepath) });
-      for (const event of ['planned', 'start', 'end']) this.write({ event, file: name, path: [], name });
+      this.plan({ moduleId: String(file.filepath) });
+      for (const event of ['start', 'end']) this.write({ event, file: name, path: [], name });
       const tests = [];
       const hooks = [];
       const walk = (task, path) => {
