@@ -97,6 +97,11 @@ fn vitest_2_project(files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
     Some(project_on(&modules, &VITEST, files))
 }
 
+fn vitest_3_project(files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
+    let modules = modules_in("PITCREW_JS_MODULES_VITEST3", "vitest", "vitest3")?;
+    Some(project_on(&modules, &VITEST, files))
+}
+
 /// Vitest 2 reports only when its run ends: a hung test lost every result
 /// of the run. The trace its workers write keeps them, as under Vitest 3.
 #[test]
@@ -690,6 +695,9 @@ fn vitest_a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test() {
     if let Some(dir) = project(&VITEST, &files) {
         a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
     }
+    if let Some(dir) = vitest_3_project(&files) {
+        a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
+    }
     if let Some(dir) = vitest_2_project(&files) {
         a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
     }
@@ -1053,6 +1061,9 @@ fn vitest_left_to_find_its_files_keeps_a_file_that_cannot_import_at_a_hang() {
         ("test/c.test.js", FINE),
     ];
     if let Some(dir) = project(&VITEST, &files) {
+        a_file_that_cannot_import_is_kept_at_a_hang(&dir);
+    }
+    if let Some(dir) = vitest_3_project(&files) {
         a_file_that_cannot_import_is_kept_at_a_hang(&dir);
     }
     if let Some(dir) = vitest_2_project(&files) {
