@@ -659,6 +659,68 @@ fn node_a_slow_file_is_split_where_node_can_leave_tests_out() {
     }
 }
 
+/// A hang in the rest of a split file: the block behind it, queued and
+/// never run, runs again by its name, which runs every test in it, a
+/// split-out one too; that one is counted by its own item only (it was
+/// counted twice: 8 tests for 7).
+#[test]
+fn node_a_hang_in_a_split_files_rest_counts_its_split_tests_once() {
+    if !has_node() || !node_skips_by_name() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a.test.mjs",
+                "import { describe, it, test } from 'node:test';\n\
+                 import { existsSync } from 'node:fs';\n\
+                 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n\
+                 describe('outer', () => {\n\
+                   it('slow one', async () => { await sleep(2500); });\n\
+                   it('hangs later', async () => { if (existsSync('hang')) await sleep(600000); });\n\
+                   it('after hang', () => {});\n\
+                   describe('inner', () => { it('slow two', async () => { await sleep(2500); }); it('fast', () => {}); });\n\
+                 });\n\
+                 test('top after', () => {});\n",
+            ),
+            (
+                "test/b.test.mjs",
+                "import { test } from 'node:test';\ntest('b1', () => {});\n",
+            ),
+        ],
+    );
+    let args = [
+        "test",
+        "--shards",
+        "2",
+        "--retries",
+        "0",
+        "--timeout",
+        "10",
+        "--",
+        "node",
+        "--test",
+    ];
+    let first = pitcrew(&args, dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    fs::write(dir.path().join("hang"), "").unwrap();
+    let out = pitcrew(&args, dir.path());
+    let merged = merged_results(dir.path());
+    let plan = fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap();
+    assert!(plan.contains("\"split_files\""), "{plan}");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_timed_out(&merged, "hangs later");
+    assert_eq!(
+        outcome_of(&merged, "slow two"),
+        ["passed"],
+        "{}",
+        merged["tests"]
+    );
+    assert_eq!(summary(&merged), (7, 6, 1, 0), "{}", merged["tests"]);
+}
+
 /// A flaky `beta > same` beside a hung `alpha > same`: the retry's name
 /// pattern for `same` matches both. Node 22 leaves the hung one out of the
 /// retry by its full name, and the flaky test is flaky; Node 20 runs the

@@ -806,6 +806,17 @@ fn ends_in(item: &str, file: &str) -> bool {
         .is_some_and(|head| head.ends_with('/'))
 }
 
+/// Whether `case` is one of the tests the plan took out of their file
+/// as items of their own.
+fn split_out(split_files: &BTreeMap<String, Vec<PlannedTest>>, case: &TestCase) -> bool {
+    let Some(file) = junit::test_file(case).map(|f| normalise(&f)) else {
+        return false;
+    };
+    split_files.iter().any(|(planned, tests)| {
+        normalise(planned) == file && tests.iter().any(|t| is_test(case, t))
+    })
+}
+
 /// Whether `case` is `test` (by its testcase names).
 fn is_test(case: &TestCase, test: &PlannedTest) -> bool {
     case.classname == test.classname && case.name == test.name
@@ -933,6 +944,12 @@ fn retry(
                 let mut case = case;
                 case.file = test.file.clone();
                 return Some((item.clone(), case));
+            }
+            // A split-out test is counted by its own item, whatever else
+            // ran it again (a block queued behind a hang in its file's
+            // rest, retried by its name, runs every test in it).
+            if split_out(shard.split_files, &case) {
+                return None;
             }
             // A test inside one that was queued behind a hang, where nothing
             // could tell a suite (or a test with subtests) from a test: its
