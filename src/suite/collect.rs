@@ -893,8 +893,27 @@ fn node_strips_types(base: &[String], root: &Path) -> bool {
         "--experimental-transform-types",
         "--no-experimental-transform-types",
     ];
-    match node_says(base, root, &OPTIONS, "process.features.typescript") {
-        Ok(said) => said.is_some_and(|said| matches!(said.as_str(), "strip" | "transform")),
+    let Some(at) = word_index(base, "node") else {
+        return false;
+    };
+    let mut argv: Vec<String> = vec![base[at].clone()];
+    argv.extend(
+        base[at + 1..]
+            .iter()
+            .filter(|w| OPTIONS.contains(&w.as_str()))
+            .cloned(),
+    );
+    const SAYS: &str = "pitcrew-typescript:";
+    argv.extend([
+        "-p".to_owned(),
+        format!("'{SAYS}' + process.features.typescript"),
+    ]);
+    match run_until(argv, root, &[], collect_timeout()) {
+        Ok(ran) => ran
+            .stdout
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix(SAYS))
+            .any(|said| matches!(said, "strip" | "transform")),
         Err(e) => {
             tracing::warn!(
                 "could not ask node whether it runs TypeScript test files ({e}): listing its JavaScript defaults"
@@ -902,52 +921,6 @@ fn node_strips_types(base: &[String], root: &Path) -> bool {
             false
         }
     }
-}
-
-/// Whether the command's node can leave single tests out of a file by
-/// name (`--test-skip-pattern`, Node 22): what splitting a slow file into
-/// its tests needs. A node that cannot be asked is taken as one that
-/// cannot (the file stays whole).
-pub fn node_skips_by_name(base: &[String], root: &Path) -> bool {
-    let expression = "process.allowedNodeEnvironmentFlags.has('--test-skip-pattern')";
-    match node_says(base, root, &[], expression) {
-        Ok(said) => said.as_deref() == Some("true"),
-        Err(e) => {
-            tracing::info!("could not ask node whether it can leave tests out ({e})");
-            false
-        }
-    }
-}
-
-/// What the command's node (`node` itself where the command names none)
-/// prints for `expression`, asked with those of the command's own options
-/// that are in `options`: node's own word on its own line, apart from
-/// whatever tools before it in the command would print.
-fn node_says(
-    base: &[String],
-    root: &Path,
-    options: &[&str],
-    expression: &str,
-) -> Result<Option<String>, CollectError> {
-    let mut argv: Vec<String> = match word_index(base, "node") {
-        Some(at) => std::iter::once(base[at].clone())
-            .chain(
-                base[at + 1..]
-                    .iter()
-                    .filter(|w| options.contains(&w.as_str()))
-                    .cloned(),
-            )
-            .collect(),
-        None => vec!["node".to_owned()],
-    };
-    const SAYS: &str = "pitcrew-says:";
-    argv.extend(["-p".to_owned(), format!("'{SAYS}' + ({expression})")]);
-    let ran = run_until(argv, root, &[], collect_timeout())?;
-    Ok(ran
-        .stdout
-        .lines()
-        .find_map(|line| line.trim().strip_prefix(SAYS))
-        .map(str::to_owned))
 }
 
 /// The positional arguments of a `node --test` command: words after

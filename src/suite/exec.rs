@@ -522,19 +522,13 @@ fn first_run(
         } => {
             let refs: Vec<TestRef> = tests.iter().map(|t| t.test_ref(file)).collect();
             match run_selection(shard, &Selection::Tests(&refs), &junit_path()) {
-                Ok(found) => Ok(claim_tests(shard.runner, found, file, tests, planned)),
+                Ok(found) => Ok(claim_tests(found, file, tests, planned)),
                 Err(e) if e.kind == NO_TESTS && tests.len() > 1 => {
                     let mut claimed = Vec::new();
                     for (test, one) in tests.iter().zip(&refs) {
                         let alone = std::slice::from_ref(one);
                         match run_selection(shard, &Selection::Tests(alone), &junit_path()) {
-                            Ok(found) => claimed.extend(claim_tests(
-                                shard.runner,
-                                found,
-                                file,
-                                &[test],
-                                planned,
-                            )),
+                            Ok(found) => claimed.extend(claim_tests(found, file, &[test], planned)),
                             Err(e) if e.kind == NO_TESTS => {}
                             Err(e) => return Err(e),
                         }
@@ -806,17 +800,6 @@ fn ends_in(item: &str, file: &str) -> bool {
         .is_some_and(|head| head.ends_with('/'))
 }
 
-/// Whether `case` is one of the tests the plan took out of their file
-/// as items of their own.
-fn split_out(split_files: &BTreeMap<String, Vec<PlannedTest>>, case: &TestCase) -> bool {
-    let Some(file) = junit::test_file(case).map(|f| normalise(&f)) else {
-        return false;
-    };
-    split_files.iter().any(|(planned, tests)| {
-        normalise(planned) == file && tests.iter().any(|t| is_test(case, t))
-    })
-}
-
 /// Whether `case` is `test` (by its testcase names).
 fn is_test(case: &TestCase, test: &PlannedTest) -> bool {
     case.classname == test.classname && case.name == test.name
@@ -841,11 +824,7 @@ fn claim_rest(
 /// are the rest's, so both are dropped; any other test the pattern caught
 /// (a case-insensitive match, a new test) is kept for the file, since the
 /// rest may have left it out with the same pattern.
-///
-/// A selected test the runner's name matching left out (a plan made with
-/// Node 22, run by Node 20, which cannot match a full name) never ran.
 fn claim_tests(
-    runner: &dyn Runner,
     cases: Vec<TestCase>,
     file: &str,
     tests: &[&PlannedTest],
@@ -855,13 +834,6 @@ fn claim_tests(
         .into_iter()
         .filter_map(|case| {
             let item = match tests.iter().find(|t| is_test(&case, t)) {
-                Some(test) if runner.left_out_by_selection(&case) => {
-                    let case = never_ran(
-                        case,
-                        "its runner did not select it by its full name (node before version 22 cannot)",
-                    );
-                    return Some((test.id.clone(), with_file(case, file)));
-                }
                 Some(test) => test.id.clone(),
                 None if planned.iter().any(|t| is_test(&case, t)) => return None,
                 None if case.outcome == Outcome::Skipped => return None,
@@ -944,12 +916,6 @@ fn retry(
                 let mut case = case;
                 case.file = test.file.clone();
                 return Some((item.clone(), case));
-            }
-            // A split-out test is counted by its own item, whatever else
-            // ran it again (a block queued behind a hang in its file's
-            // rest, retried by its name, runs every test in it).
-            if split_out(shard.split_files, &case) {
-                return None;
             }
             // A test inside one that was queued behind a hang, where nothing
             // could tell a suite (or a test with subtests) from a test: its
@@ -2087,7 +2053,6 @@ FAIL\texample.com/gm/a [build failed]\n";
         let planned = [planned("test_a"), planned("test_b")];
         let mine = [&planned[0]];
         let found = claim_tests(
-            crate::suite::runners::by_name("pytest").unwrap(),
             vec![
                 case("slow", "test_a", Outcome::Passed),
                 // Planned in another shard: that shard's.

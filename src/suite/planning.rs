@@ -114,19 +114,15 @@ pub struct ShardCount {
 }
 
 /// `count`, with slow files kept whole when `command` writes files that a
-/// file's tests share (see [`Runner::writes_shared_files`]) or its runner
-/// cannot leave a test out ([`Runner::cannot_split`]).
+/// file's tests share (see [`Runner::writes_shared_files`]).
 pub fn whole_files_for(
     runner: &dyn Runner,
     command: &[String],
     mut count: ShardCount,
 ) -> ShardCount {
-    if count.whole_files || !runner.splits_files() {
-        return count;
-    }
     if let Some(why) = runner
         .writes_shared_files(command)
-        .or_else(|| runner.cannot_split(command))
+        .filter(|_| !count.whole_files)
     {
         tracing::info!("slow files are not split into tests: {why}");
         count.whole_files = true;

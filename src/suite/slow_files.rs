@@ -69,7 +69,7 @@ pub fn split_slow_files(
     let mut expansion = Expansion::default();
     let total: f64 = files.iter().map(|i| i.seconds).sum();
     let ideal = total / shards.max(1) as f64;
-    let can_split = runner.splits_files() && shards > 1;
+    let can_split = runner.selects_tests() && runner.excludes_tests() && shards > 1;
     for file in files {
         let tests = timings.tests.get(&file.id);
         let split = match tests {
@@ -427,10 +427,8 @@ mod tests {
             pytest(),
             4
         )));
-        // Runners that cannot leave tests out of a file (node can from
-        // version 22; the plan asks the command's node, see
-        // `planning::whole_files_for`).
-        for name in ["go", "nextest", "generic"] {
+        // Runners that cannot leave tests out of a file.
+        for name in ["node", "go", "nextest", "generic"] {
             let runner = by_name(name).unwrap();
             assert!(
                 unchanged(&split_slow_files(&files, &timings, runner, 4)),

@@ -269,35 +269,12 @@ pub trait Runner: Send + Sync {
     fn steady_id(&self, _test: &TestRef) -> bool {
         true
     }
-    /// Whether a file can always be run without some of its tests
-    /// ([`Selection::FileExcept`]), whatever the runner's version (node
-    /// can from version 22 only: see [`Runner::cannot_split`]). Splitting
-    /// a slow file into its tests needs both: its slow tests become items
-    /// of their own, and one more item runs the rest of the file, new
-    /// tests included.
+    /// Whether a file can also be run without some of its tests
+    /// ([`Selection::FileExcept`]). Splitting a slow file into its tests
+    /// needs both: its slow tests become items of their own, and one more
+    /// item runs the rest of the file, new tests included.
     fn excludes_tests(&self) -> bool {
         false
-    }
-    /// Whether a slow file may be split into its tests: single tests can
-    /// be selected and the file run without them, with one name pattern
-    /// that the selection and the exclusion read alike, so each test runs
-    /// in exactly one of the file's processes.
-    fn splits_files(&self) -> bool {
-        self.selects_tests() && self.excludes_tests()
-    }
-    /// Whether `case`, a test selected by name, was left out by the
-    /// runner's own matching of that name rather than run or skipped by
-    /// the test itself (Node 20 reports a test its pattern did not match
-    /// as skipped, `test name does not match pattern`): such a test never
-    /// ran.
-    fn left_out_by_selection(&self, _case: &crate::suite::junit::TestCase) -> bool {
-        false
-    }
-    /// Why `command`'s runner cannot split a file after all (node before
-    /// version 22 has no way to leave a test out); asked once per plan,
-    /// of the runner the command starts.
-    fn cannot_split(&self, _command: &[String]) -> Option<&'static str> {
-        None
     }
     /// What the runner, as the shard's earlier runs found it (their reports
     /// are in `scratch`), says of the tests behind one that hung in its
@@ -1187,22 +1164,8 @@ mod tests {
         .filter(|n| by_name(n).is_some_and(|r| r.excludes_tests()))
         .collect();
         assert_eq!(flags, ["pytest", "jest", "vitest", "playwright"]);
-        // Node leaves tests out from version 22 only, which the plan asks.
-        let splits: Vec<&str> = [
-            "pytest",
-            "jest",
-            "vitest",
-            "playwright",
-            "go",
-            "nextest",
-            "node",
-            "generic",
-        ]
-        .into_iter()
-        .filter(|n| by_name(n).is_some_and(|r| r.splits_files()))
-        .collect();
-        assert_eq!(splits, ["pytest", "jest", "vitest", "playwright", "node"]);
         for (name, base) in [
+            ("node", argv(&["node", "--test"])),
             ("go", argv(&["go", "test"])),
             ("nextest", argv(&["cargo", "nextest", "run"])),
             ("generic", argv(&["run", "{files}"])),

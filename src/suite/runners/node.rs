@@ -23,17 +23,8 @@
 //! Single tests are selected with `--test-name-pattern`, which Node
 //! matches against a test's own name and (since Node 22) also against its
 //! ancestors' names and its own joined with spaces; suites whose
-//! descendants match run too. A retry matches names loosely (Node 20 knows
-//! no full names): same-named tests in other describe blocks may run
-//! along, and the caller keeps only the results it asked for.
-//!
-//! A slow file is split into its tests only where node can leave a test
-//! out (`--test-skip-pattern`, Node 22): a split-out test runs under
-//! `--test-name-pattern` and the rest of its file under
-//! `--test-skip-pattern`, both with one anchored pattern of full names.
-//! Node reads both kinds of pattern the same way (a test's own name, its
-//! ancestors' and its full name), so every test of the file runs in
-//! exactly one of the two, whatever else a pattern also matches.
+//! descendants match run too. Same-named tests in other describe blocks may
+//! run along; the caller keeps only the results it asked for.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -86,62 +77,94 @@ impl Runner for Node {
         )
     }
 
-    fn splits_files(&self) -> bool {
-        true
-    }
-
-    fn cannot_split(&self, command: &[String]) -> Option<&'static str> {
-        (!crate::suite::collect::node_skips_by_name(command, Path::new("."))).then_some(
-            "this node cannot leave a test out of its file (`--test-skip-pattern`, Node 22)",
-        )
-    }
-
-    fn left_out_by_selection(&self, case: &crate::suite::junit::TestCase) -> bool {
-        case.outcome == crate::suite::junit::Outcome::Skipped
-            && case.message.as_deref() == Some("test name does not match pattern")
-    }
-
-    /// Node's selection sees a test's full name, its blocks' names and its
-    /// own joined with spaces (compared loosely: case, blanks and `>`).
-    fn selection_name(&self, test: &TestRef) -> Option<String> {
-        super::spaced_full_name(test)
-    }
-
-    /// A subtest (`t.test(…)` inside a test) runs only when its parent
-    /// does, and a parent is not selected by its child's full name: such a
-    /// file stays whole. Any `x.test(` counts, a regular expression's
-    /// `re.test(s)` too (a file kept whole is only slower).
-    fn must_run_whole(&self, source: &str) -> Option<&'static str> {
-        let subtest = source.match_indices(".test(").any(|(at, _)| {
-            source[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == ')')
-        });
-        subtest.then_some("it may hold subtests (`t.test(…)`), which run only inside their parent")
-    }
-
     fn invocation(
         &self,
         base: &[String],
         selection: &Selection<'_>,
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
-        self.invocation_by(base, selection, junit_path, Matching::FullNames)
-    }
-
-    /// A retry selects its tests loosely, as Node 20 can: by their own
-    /// names, or their ancestors' (see [`name_pattern`]).
-    fn rerun(
-        &self,
-        base: &[String],
-        failed: &[TestRef],
-        junit_path: &Path,
-    ) -> Option<Result<Invocation, RunnerError>> {
-        match self.invocation_by(base, &Selection::Tests(failed), junit_path, Matching::Loose) {
-            Err(RunnerError::MissingFile { .. }) => None,
-            other => Some(other),
+        let (program, _) = split_base(base)?;
+        let (junit, _) = absolute_junit(junit_path)?;
+        let earlier = match selection {
+            Selection::Tests(_) | Selection::FileExcept { .. } => {
+                junit.parent().map(Earlier::read).unwrap_or_default()
+            }
+            _ => Earlier::default(),
+        };
+        let pattern_of = |tests: &[TestRef]| name_pattern(tests, &earlier.suites);
+        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, &pattern_of)?;
+        // What hung before in these files stays out of a re-run where node
+        // can leave it out (a retry of `beta > same` runs every test named
+        // `same`, and a hung `alpha > same` would hang again).
+        let hung = match earlier.skips {
+            true => earlier.skippable_hung(&files),
+            false => Vec::new(),
+        };
+        let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
+        let events = events_path(&junit);
+        let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;
+        let trace =
+            url::Url::from_file_path(&trace).map_err(|()| RunnerError::InvalidArgument {
+                what: "a path node can import",
+                value: trace.clone(),
+            })?;
+        let env = vec![(
+            TRACE_ENV.to_owned(),
+            super::path_str(&trace_path(&events))?.to_owned(),
+        )];
+        let mut options = vec![
+            format!("--import={trace}"),
+            format!("--test-reporter={reporter}"),
+            format!("--test-reporter-destination={}", super::path_str(&events)?),
+            "--test-reporter=spec".to_owned(),
+            "--test-reporter-destination=stdout".to_owned(),
+        ];
+        match pattern {
+            Some(NameFilter::Only(pattern)) => {
+                options.push(format!("--test-name-pattern={pattern}"));
+                if !hung.is_empty() {
+                    options.push(format!("--test-skip-pattern={}", full_name_pattern(&hung)));
+                }
+            }
+            // The rest of a file where a test hung: node leaves out only
+            // the tests that hung, by their full names; the others it
+            // reported run again, and the caller keeps only what it had
+            // no result for ([`Runner::after_hang`] says when). Node
+            // matches a skip pattern against a test's own name and its
+            // blocks' too, so a list of every test reported would also
+            // leave out a same-named test in another block, unseen.
+            Some(NameFilter::Except(_)) if !hung.is_empty() => {
+                options.push(format!("--test-skip-pattern={}", full_name_pattern(&hung)));
+            }
+            // Node 20 runs every test of a suite whose own name matches, and
+            // a negative pattern matches nearly every suite.
+            Some(NameFilter::Except(_)) => {
+                return Err(RunnerError::ExclusionUnsupported { runner: NAME });
+            }
+            None => {}
         }
+        // Options go where node's own options end; files go last.
+        let node_at = detect::locate(base)
+            .filter(|f| f.kind == detect::Kind::Node)
+            .map(|f| f.index);
+        let at = detect::node_options_end(base, node_at.unwrap_or(0));
+        let mut words = Vec::with_capacity(base.len() + options.len() + files.len());
+        words.extend_from_slice(&base[..at]);
+        words.extend(options);
+        // After `node [options] --test`, every word is a test file, folder
+        // or glob of the user's: they scoped the listing, and the shard's
+        // files take their place (kept, node would run all of them in every
+        // shard). Behind a command pitcrew cannot read, they stay.
+        if node_at.is_none() {
+            words.extend_from_slice(&base[at..]);
+        }
+        words.extend(files.iter().map(|f| path_arg(f)));
+        finish(
+            program,
+            words.split_off(1),
+            env,
+            JunitSource::Events(events),
+        )
     }
 
     /// Node 22 and later run a hung file again without its hung tests
@@ -189,119 +212,6 @@ impl Runner for Node {
     }
 }
 
-/// How a selection of single tests matches their names.
-#[derive(Clone, Copy)]
-enum Matching {
-    /// Anchored full names ([`full_name_pattern`]): a split file's tests
-    /// and its rest, which must read one pattern alike.
-    FullNames,
-    /// Own or ancestors' names ([`name_pattern`]): a retry, on any node.
-    Loose,
-}
-
-impl Node {
-    fn invocation_by(
-        &self,
-        base: &[String],
-        selection: &Selection<'_>,
-        junit_path: &Path,
-        matching: Matching,
-    ) -> Result<Invocation, RunnerError> {
-        let (program, _) = split_base(base)?;
-        let (junit, _) = absolute_junit(junit_path)?;
-        let earlier = match selection {
-            Selection::Tests(_) | Selection::FileExcept { .. } => {
-                junit.parent().map(Earlier::read).unwrap_or_default()
-            }
-            _ => Earlier::default(),
-        };
-        let pattern_of = |tests: &[TestRef]| match matching {
-            Matching::FullNames => full_name_pattern(tests),
-            Matching::Loose => name_pattern(tests, &earlier.suites),
-        };
-        let (files, pattern) = files_and_pattern(NAME, selection, file_attribute, &pattern_of)?;
-        // What hung before in these files stays out of a re-run where node
-        // can leave it out (a retry of `beta > same` runs every test named
-        // `same`, and a hung `alpha > same` would hang again).
-        let hung = match earlier.skips {
-            true => earlier.skippable_hung(&files),
-            false => Vec::new(),
-        };
-        let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
-        let events = events_path(&junit);
-        let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;
-        let trace =
-            url::Url::from_file_path(&trace).map_err(|()| RunnerError::InvalidArgument {
-                what: "a path node can import",
-                value: trace.clone(),
-            })?;
-        let env = vec![(
-            TRACE_ENV.to_owned(),
-            super::path_str(&trace_path(&events))?.to_owned(),
-        )];
-        let mut options = vec![
-            format!("--import={trace}"),
-            format!("--test-reporter={reporter}"),
-            format!("--test-reporter-destination={}", super::path_str(&events)?),
-            "--test-reporter=spec".to_owned(),
-            "--test-reporter-destination=stdout".to_owned(),
-        ];
-        match pattern {
-            Some(NameFilter::Only(pattern)) => {
-                options.push(format!("--test-name-pattern={pattern}"));
-                if !hung.is_empty() {
-                    options.push(format!("--test-skip-pattern={}", full_name_pattern(&hung)));
-                }
-            }
-            // The rest of a file where a test hung: node leaves out only
-            // the tests that hung, by their full names; the others it
-            // reported run again, and the caller keeps only what it had
-            // no result for ([`Runner::after_hang`] says when). Node
-            // matches a skip pattern against a test's own name and its
-            // blocks' too, so a list of every test reported would also
-            // leave out a same-named test in another block, unseen.
-            Some(NameFilter::Except(_)) if !hung.is_empty() => {
-                options.push(format!("--test-skip-pattern={}", full_name_pattern(&hung)));
-            }
-            // A test hung here that node cannot leave out alone (a
-            // top-level one): leaving out every test reported could also
-            // leave out a same-named one unseen.
-            Some(NameFilter::Except(_)) if earlier.hung_in(&files) => {
-                return Err(RunnerError::ExclusionUnsupported { runner: NAME });
-            }
-            // The rest of a split file: the tests planned elsewhere, by
-            // the pattern that selects them there (the plan was made with
-            // a node that has `--test-skip-pattern`).
-            Some(NameFilter::Except(pattern)) => {
-                options.push(format!("--test-skip-pattern={pattern}"));
-            }
-            None => {}
-        }
-        // Options go where node's own options end; files go last.
-        let node_at = detect::locate(base)
-            .filter(|f| f.kind == detect::Kind::Node)
-            .map(|f| f.index);
-        let at = detect::node_options_end(base, node_at.unwrap_or(0));
-        let mut words = Vec::with_capacity(base.len() + options.len() + files.len());
-        words.extend_from_slice(&base[..at]);
-        words.extend(options);
-        // After `node [options] --test`, every word is a test file, folder
-        // or glob of the user's: they scoped the listing, and the shard's
-        // files take their place (kept, node would run all of them in every
-        // shard). Behind a command pitcrew cannot read, they stay.
-        if node_at.is_none() {
-            words.extend_from_slice(&base[at..]);
-        }
-        words.extend(files.iter().map(|f| path_arg(f)));
-        finish(
-            program,
-            words.split_off(1),
-            env,
-            JunitSource::Events(events),
-        )
-    }
-}
-
 /// What the shard's earlier runs' traces say: they sit beside the events
 /// of those runs, in the folder of this run's `junit`.
 #[derive(Default)]
@@ -336,14 +246,6 @@ impl Earlier {
                 name: name.clone(),
             })
             .collect()
-    }
-
-    /// Whether any test hung in `files`.
-    fn hung_in(&self, files: &[String]) -> bool {
-        self.hung.iter().any(|(file, _, _)| {
-            file.as_deref()
-                .is_some_and(|f| files.iter().any(|g| normalise(g) == normalise(f)))
-        })
     }
 
     fn read(dir: &Path) -> Earlier {
@@ -667,12 +569,11 @@ mod tests {
             test_ref(Some("a.test.mjs"), "parent", "sub two"),
         ];
         let inv = runner()
-            .rerun(
+            .invocation(
                 &argv(&["node", "--test"]),
-                &queued,
+                &Selection::Tests(&queued),
                 &dir.path().join("junit-2.xml"),
             )
-            .unwrap()
             .unwrap();
         let pattern = inv
             .args
@@ -680,59 +581,5 @@ mod tests {
             .find_map(|a| a.strip_prefix("--test-name-pattern="))
             .unwrap();
         assert_eq!(pattern, "(?:^| )(?:after|parent|sub two)$");
-    }
-
-    /// A split file's tests and its rest read one pattern of anchored full
-    /// names, one to run them, the other to leave them out.
-    #[test]
-    fn a_split_files_tests_and_rest_share_one_full_name_pattern() {
-        let dir = tempfile::tempdir().unwrap();
-        let split = [
-            test_ref(Some("a.test.mjs"), "outer > inner", "slow (1)"),
-            test_ref(Some("a.test.mjs"), "", "top"),
-        ];
-        let option = |selection: &Selection<'_>, name: &str| {
-            let inv = runner()
-                .invocation(
-                    &argv(&["node", "--test"]),
-                    selection,
-                    &dir.path().join("junit.xml"),
-                )
-                .unwrap();
-            inv.args
-                .iter()
-                .find_map(|a| a.strip_prefix(name))
-                .map(str::to_owned)
-        };
-        let selected = option(&Selection::Tests(&split), "--test-name-pattern=").unwrap();
-        let rest = Selection::FileExcept {
-            file: "a.test.mjs",
-            tests: &split,
-        };
-        let left_out = option(&rest, "--test-skip-pattern=").unwrap();
-        assert_eq!(selected, left_out);
-        assert_eq!(
-            selected,
-            r"^(?:outer(?: | > )inner(?: | > )slow \(1\)|top)$"
-        );
-        assert!(regex_matches(&selected, "outer inner slow (1)"));
-        assert!(!regex_matches(&selected, "slow (1)"));
-        assert_eq!(option(&rest, "--test-name-pattern="), None);
-    }
-
-    /// Subtests run only inside their parent: a file that may hold them is
-    /// never split.
-    #[test]
-    fn a_file_with_subtests_runs_whole() {
-        let node = runner();
-        assert!(
-            node.must_run_whole("test('p', async (t) => { await t.test('c', () => {}); });")
-                .is_some()
-        );
-        assert!(
-            node.must_run_whole("it('a', async (ctx) => ctx.test('c'))")
-                .is_some()
-        );
-        assert!(node.must_run_whole("import { test } from 'node:test';\ntest('a', () => {});\ndescribe('b', () => { it('c', () => {}); });").is_none());
     }
 }
