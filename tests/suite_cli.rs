@@ -1548,3 +1548,74 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
     assert_eq!(results["summary"]["passed"], 2, "{results}");
     assert_eq!(results["summary"]["flaky"], 1, "{results}");
 }
+
+/// coverage's `parallel = true` (the aio-libs projects set it): joining
+/// the shards' parts began with `cov.erase()`, which then removes every
+/// `.coverage.*`, the parts among them. The join failed with a warning, the
+/// threshold went unchecked (exit 0 where pytest alone exits 1) and the
+/// run's coverage was lost (round 19, aiosignal and multidict).
+#[test]
+fn shards_side_by_side_join_their_coverage_under_parallel_true() {
+    if !common::cli::has_pytest_cov() {
+        return;
+    }
+    let dir = two_function_package();
+    let root = dir.path();
+    for name in ["a", "b"] {
+        fs::write(
+            root.join(format!("test_{name}.py")),
+            format!("from pkg import {name}\n\n\ndef test_{name}():\n    assert {name}()\n"),
+        )
+        .unwrap();
+    }
+    fs::write(root.join(".coveragerc"), "[run]\nparallel = true\n").unwrap();
+    fs::write(
+        root.join("pytest.ini"),
+        "[pytest]\naddopts = --cov=pkg --cov-report=json --cov-fail-under=100\n",
+    )
+    .unwrap();
+    let test = || {
+        let args = [
+            "test", "--shards", "2", "--jobs", "2", "--", "python3", "-m", "pytest", "-q",
+        ];
+        pitcrew(&args, root)
+    };
+    let out = test();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("could not be joined"),
+        "{}",
+        stderr(&out)
+    );
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("coverage.json")).unwrap()).unwrap();
+    assert_eq!(json["totals"]["percent_covered"], 100.0, "{json}");
+
+    // Code no test runs: the whole run misses the threshold.
+    let mut source = fs::read_to_string(root.join("pkg/__init__.py")).unwrap();
+    source.push_str("\n\ndef c():\n    return 3\n");
+    fs::write(root.join("pkg/__init__.py"), source).unwrap();
+    let out = test();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
+            .unwrap();
+    assert!(
+        results["problems"]
+            .to_string()
+            .contains("less than fail-under=100"),
+        "{results}"
+    );
+}
