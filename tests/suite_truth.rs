@@ -1527,6 +1527,52 @@ def test_both(res):\n    assert res == 2, 'the assertion'\n";
     );
 }
 
+/// A module-scoped fixture whose teardown fails every run: pytest pins the
+/// error on the last test of the module, which here does not use the
+/// fixture. Run again alone, that test passed, so the run was "flaky",
+/// exit 0, where pytest exits 1 every time (round 19, exceptiongroup).
+/// Such an error is not retried; a function-scoped fixture's teardown
+/// that failed once still is, and is flaky.
+#[test]
+fn pytest_a_wider_fixtures_teardown_error_is_not_made_flaky_by_a_retry() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let scoped = "import pytest\n\
+@pytest.fixture(scope='module')\ndef conn():\n    yield 1\n    raise RuntimeError('module teardown boom')\n\
+def test_uses(conn):\n    assert conn == 1\n\
+def test_last():\n    pass\n";
+    let once = "import os, pytest\n\
+@pytest.fixture\ndef res():\n    yield 1\n    if os.environ.get('PITCREW_ATTEMPT') == '1':\n        raise RuntimeError('first teardown only')\n\
+def test_a(res):\n    pass\n\
+def test_b():\n    pass\n";
+    pytest_project(
+        dir.path(),
+        &[("tests/test_fn.py", once), ("tests/test_scope.py", scoped)],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (4, 2, 1, 1), "{:#}", merged["tests"]);
+    let last = test_named(&merged, "test_last");
+    assert_eq!(last["outcome"], "failed", "{last:#}");
+    assert_eq!(
+        last["failure"]["failure_type"], "scope teardown",
+        "{last:#}"
+    );
+    assert!(
+        last["failure"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("module teardown boom"),
+        "{last:#}"
+    );
+    assert_eq!(test_named(&merged, "test_a")["outcome"], "flaky");
+}
+
 #[test]
 fn pytest_inherited_tests_belong_to_the_module_that_collects_them() {
     if !has_pytest() {

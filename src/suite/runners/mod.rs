@@ -50,6 +50,7 @@ pub use go_json::{
 };
 pub use nextest::listing_args as nextest_listing_args;
 pub use node::FILE_FAILED as NODE_FILE_FAILED;
+pub use pytest::SCOPE_TEARDOWN as PYTEST_SCOPE_TEARDOWN;
 
 /// What a runner says of the tests behind one that hung in its file
 /// ([`Runner::after_hang`]).

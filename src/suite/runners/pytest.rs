@@ -62,6 +62,9 @@ const KEEP_ENV: &str = "PITCREW_KEEP";
 /// [`EVENTS_ENV`]).
 const REPORTER: &str = include_str!("pytest_events.py");
 const REPORTER_MODULE: &str = "pitcrew_pytest";
+/// The failure type our reporter gives a teardown error that ended a
+/// wider scope than its test's (see `pytest_runtest_teardown` there).
+pub const SCOPE_TEARDOWN: &str = "scope teardown";
 
 /// The pytest adapter.
 pub(super) struct Pytest;

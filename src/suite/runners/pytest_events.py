@@ -53,6 +53,9 @@ class _Reporter:
         # Reports pytest counts in `session.testsfailed`, counted the same
         # way (failed, not an expected failure).
         self.failed_reports = 0
+        # Tests whose teardown also ends a wider scope (their class,
+        # module, package or the session): see `pytest_runtest_teardown`.
+        self.scope_ends = set()
 
     def count(self, report):
         if report.failed and not hasattr(report, "wasxfail"):
@@ -129,6 +132,10 @@ class _Reporter:
             return
         record = dict(event="case", **names)
         record.update(_outcome(reports))
+        if nodeid in self.scope_ends:
+            self.scope_ends.discard(nodeid)
+            if record.get("type") == "teardown":
+                record["type"] = "scope teardown"
         reruns = self.reruns.pop(nodeid, None)
         if reruns:
             record["reruns"] = reruns
@@ -369,6 +376,20 @@ def pytest_collectreport(report):
 def pytest_runtest_logstart(nodeid, location):
     if _reporter is not None:
         _reporter.logstart(nodeid)
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """Notes a teardown that ends more than its test: a class-, module-,
+    package- or session-scoped fixture is finalized there, and pytest pins
+    that fixture's teardown error on this test, the last of its scope,
+    which may not even use the fixture. Run again alone, the test passes
+    and would read as flaky where the teardown fails every run: such an
+    error is not retried (`scope teardown`)."""
+    if _reporter is None:
+        return
+    after = set(nextitem.listchain()) if nextitem is not None else set()
+    if any(node not in after for node in item.listchain()[:-1]):
+        _reporter.scope_ends.add(item.nodeid)
 
 
 def pytest_runtest_logreport(report):
