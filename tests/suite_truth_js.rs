@@ -646,6 +646,58 @@ test('leaks', () => { Promise.reject(new Error('UNHANDLED in the background')); 
     );
 }
 
+/// A test file whose `@vitest-environment` cannot load never starts:
+/// Vitest fails the run with an unhandled error naming no test (Vitest 4:
+/// `Failed to start forks worker for test files …`). pitcrew filed it as a
+/// failure of whichever file came first, a file that passed, and named the
+/// file itself as "stopped after a failed test (--bail)" (round 19, msw):
+/// one cause, two failures, one of them on an innocent file. The file
+/// that could not start is the failure, with the environment's error.
+fn an_environment_that_cannot_load_fails_its_own_file(dir: &tempfile::TempDir) {
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 1, 0), "{:#}", merged["tests"]);
+    assert_eq!(
+        outcomes(&merged, "", "unhandled error"),
+        Vec::<String>::new(),
+        "{:#}",
+        merged["tests"]
+    );
+    let failure = &test_named(&merged, "test/ws.test.js")["failure"];
+    let message = failure["message"].as_str().unwrap_or_default();
+    assert!(message.contains("no-such-env"), "{failure:#}");
+    assert!(!message.contains("never ran"), "{failure:#}");
+}
+
+#[test]
+fn vitest_an_environment_that_cannot_load_fails_its_own_file() {
+    let files = [
+        (
+            "test/a.test.js",
+            "test('a passes', () => {});
+",
+        ),
+        (
+            "test/b.test.js",
+            "test('b passes', () => {});
+",
+        ),
+        (
+            "test/ws.test.js",
+            "// @vitest-environment no-such-env\ntest('ws', () => {});\n",
+        ),
+    ];
+    if let Some(dir) = project(&VITEST, &files) {
+        an_environment_that_cannot_load_fails_its_own_file(&dir);
+    }
+    if let Some(dir) = vitest_3_project(&files) {
+        an_environment_that_cannot_load_fails_its_own_file(&dir);
+    }
+    if let Some(dir) = vitest_2_project(&files) {
+        an_environment_that_cannot_load_fails_its_own_file(&dir);
+    }
+}
+
 /// A `describe` whose own `beforeAll` or `afterAll` throws fails Vitest's
 /// run while its tests read as skipped (or passed). Beside a flaky test,
 /// which failed and passed on its retry, the run passed (exit 0) and the

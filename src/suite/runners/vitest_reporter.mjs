@@ -184,6 +184,8 @@ export default class PitcrewVitestReporter {
     this.failedModules = new Set();
     // Suites whose own errors (a hook that failed) were written.
     this.failedSuites = new Set();
+    // Files that began to run (collected, or in Vitest 2's results).
+    this.started = new Set();
     if (this.out) writeFileSync(this.out, '');
   }
 
@@ -222,6 +224,7 @@ export default class PitcrewVitestReporter {
 
   fileRecord(event, module) {
     const file = fileOf(module);
+    if (event === 'start') this.started.add(file);
     this.write({ event, file, path: [], name: file });
   }
 
@@ -361,6 +364,7 @@ export default class PitcrewVitestReporter {
     for (const file of files || []) {
       const name = fileOf({ moduleId: String(file.filepath) });
       this.plan({ moduleId: String(file.filepath) });
+      this.started.add(name);
       for (const event of ['start', 'end']) this.write({ event, file: name, path: [], name });
       const tests = [];
       const hooks = [];
@@ -410,6 +414,33 @@ export default class PitcrewVitestReporter {
     this.unhandled(unhandledErrors, (modules || [])[0]);
   }
 
+  // An error from no file that stopped files of the run from starting
+  // (a `@vitest-environment` that cannot load): Vitest 4 names them
+  // (`[vitest-pool]: Failed to start forks worker for test files a, b.`),
+  // Vitest 2 and 3 do not, and then the one file that never started is
+  // taken. Each is one failed case named by the file, as a file that does
+  // not import: not a failure of whichever file came first, nor a file
+  // "stopped after a failed test". Whether it wrote them.
+  unstartedFiles(error) {
+    const named = /Failed to start \S+ worker for test files (.+)\.$/.exec(String(error?.message ?? ''));
+    let files = named ? named[1].split(', ').map((path) => fileOf({ moduleId: path })) : [];
+    if (files.length === 0) {
+      const waiting = [...this.planned].filter((file) => !this.started.has(file) && !this.failedModules.has(file));
+      if (waiting.length === 1) files = waiting;
+    }
+    files = files.filter((file) => this.planned.has(file) && !this.started.has(file));
+    if (files.length === 0) return false;
+    const record = failureOf([error]);
+    const cause = error?.cause?.message;
+    if (typeof cause === 'string' && cause) record.message = cut(`${record.message} ${cause}`, MESSAGE_MAX);
+    for (const file of files) {
+      if (this.failedModules.has(file)) continue;
+      this.failedModules.add(file);
+      this.write({ event: 'case', file, path: [], name: file, outcome: 'failed', time: 0, ...record, type: 'file failed outside its tests' });
+    }
+    return true;
+  }
+
   // Errors no test caught, each a failed case `unhandled error` in the
   // file it came from (else in `first`, a module).
   unhandled(errors, first) {
@@ -425,6 +456,7 @@ export default class PitcrewVitestReporter {
         continue;
       }
       const from = typeof error?.VITEST_TEST_PATH === 'string' ? error.VITEST_TEST_PATH : source;
+      if (from === undefined && this.unstartedFiles(error)) continue;
       const at = typeof from === 'string' ? { moduleId: from } : first;
       const file = at ? fileOf(at) : undefined;
       const record = { event: 'case', file, path: [], name: 'unhandled error', outcome: 'failed', time: 0, ...failureOf([error]) };
