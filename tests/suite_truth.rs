@@ -1528,49 +1528,72 @@ def test_both(res):\n    assert res == 2, 'the assertion'\n";
 }
 
 /// A module-scoped fixture whose teardown fails every run: pytest pins the
-/// error on the last test of the module, which here does not use the
-/// fixture. Run again alone, that test passed, so the run was "flaky",
-/// exit 0, where pytest exits 1 every time (round 19, exceptiongroup).
-/// Such an error is not retried; a function-scoped fixture's teardown
-/// that failed once still is, and is flaky.
-#[test]
-fn pytest_a_wider_fixtures_teardown_error_is_not_made_flaky_by_a_retry() {
-    if !has_pytest() {
-        return;
-    }
+/// error on the test whose phase ended the fixture's scope: the module's
+/// last test (which here does not use the fixture), or, for a fixture
+/// with `params`, the setup of the first test of its next value. Run again
+/// alone, that test passed, so the run was "flaky", exit 0, where pytest
+/// exits 1 every time (round 19, exceptiongroup; a review found the
+/// `params` case and pytest-xdist's workers). Such an error is not
+/// retried; a function-scoped fixture's teardown that failed once still
+/// is, and is flaky.
+fn a_wider_fixtures_teardown_error_is_not_made_flaky(command: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let scoped = "import pytest\n\
 @pytest.fixture(scope='module')\ndef conn():\n    yield 1\n    raise RuntimeError('module teardown boom')\n\
 def test_uses(conn):\n    assert conn == 1\n\
 def test_last():\n    pass\n";
+    let params = "import pytest\n\
+@pytest.fixture(scope='module', params=[1, 2])\ndef db(request):\n    yield request.param\n    if request.param == 1:\n        raise RuntimeError('param teardown boom')\n\
+def test_p(db):\n    assert db in (1, 2)\n";
     let once = "import os, pytest\n\
 @pytest.fixture\ndef res():\n    yield 1\n    if os.environ.get('PITCREW_ATTEMPT') == '1':\n        raise RuntimeError('first teardown only')\n\
 def test_a(res):\n    pass\n\
 def test_b():\n    pass\n";
     pytest_project(
         dir.path(),
-        &[("tests/test_fn.py", once), ("tests/test_scope.py", scoped)],
+        &[
+            ("tests/test_fn.py", once),
+            ("tests/test_params.py", params),
+            ("tests/test_scope.py", scoped),
+        ],
     );
-    let (out, merged) = local_test(
-        dir.path(),
-        &["--retries", "1", "--", "python3", "-m", "pytest"],
-    );
+    let mut args = vec!["--retries", "1", "--"];
+    args.extend_from_slice(command);
+    let (out, merged) = local_test(dir.path(), &args);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(summary(&merged), (4, 2, 1, 1), "{:#}", merged["tests"]);
-    let last = test_named(&merged, "test_last");
-    assert_eq!(last["outcome"], "failed", "{last:#}");
-    assert_eq!(
-        last["failure"]["failure_type"], "scope teardown",
-        "{last:#}"
-    );
-    assert!(
-        last["failure"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("module teardown boom"),
-        "{last:#}"
-    );
+    assert_eq!(summary(&merged), (6, 3, 2, 1), "{:#}", merged["tests"]);
+    for (test, said) in [
+        ("test_last", "module teardown boom"),
+        ("test_p[2]", "param teardown boom"),
+    ] {
+        let test = test_named(&merged, test);
+        assert_eq!(test["outcome"], "failed", "{test:#}");
+        assert_eq!(
+            test["failure"]["failure_type"], "scope teardown",
+            "{test:#}"
+        );
+        let message = test["failure"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(said), "{test:#}");
+    }
     assert_eq!(test_named(&merged, "test_a")["outcome"], "flaky");
+}
+
+#[test]
+fn pytest_a_wider_fixtures_teardown_error_is_not_made_flaky_by_a_retry() {
+    if has_pytest() {
+        a_wider_fixtures_teardown_error_is_not_made_flaky(&["python3", "-m", "pytest"]);
+    }
+}
+
+/// The same with pytest-xdist in the command: the workers run the tests
+/// and say which phase ended a scope; the reporter reads their reports.
+#[test]
+fn pytest_xdist_a_wider_fixtures_teardown_error_is_not_made_flaky_by_a_retry() {
+    if has_pytest() && common::cli::has_pytest_xdist() {
+        a_wider_fixtures_teardown_error_is_not_made_flaky(&[
+            "python3", "-m", "pytest", "-n", "2", "--dist", "loadfile",
+        ]);
+    }
 }
 
 #[test]

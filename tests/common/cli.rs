@@ -192,6 +192,11 @@ pub fn has_pytest_cov() -> bool {
     )
 }
 
+/// pytest with pytest-xdist (`-n`).
+pub fn has_pytest_xdist() -> bool {
+    runner_available("pytest-xdist", "python3", &["-c", "import xdist"])
+}
+
 pub fn has_nextest() -> bool {
     runner_available("nextest", "cargo", &["nextest", "--version"])
 }

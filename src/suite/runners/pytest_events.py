@@ -53,9 +53,6 @@ class _Reporter:
         # Reports pytest counts in `session.testsfailed`, counted the same
         # way (failed, not an expected failure).
         self.failed_reports = 0
-        # Tests whose teardown also ends a wider scope (their class,
-        # module, package or the session): see `pytest_runtest_teardown`.
-        self.scope_ends = set()
 
     def count(self, report):
         if report.failed and not hasattr(report, "wasxfail"):
@@ -132,10 +129,6 @@ class _Reporter:
             return
         record = dict(event="case", **names)
         record.update(_outcome(reports))
-        if nodeid in self.scope_ends:
-            self.scope_ends.discard(nodeid)
-            if record.get("type") == "teardown":
-                record["type"] = "scope teardown"
         reruns = self.reruns.pop(nodeid, None)
         if reruns:
             record["reruns"] = reruns
@@ -182,6 +175,8 @@ def _outcome(reports):
         if outcome in ("failed", "errored"):
             record["type"] = "setup" if deciding.when == "setup" else (
                 "teardown" if deciding.when == "teardown" else "failure")
+            if outcome == "errored" and getattr(deciding, "pitcrew_scope_end", False):
+                record["type"] = "scope teardown"
     return record
 
 
@@ -378,18 +373,42 @@ def pytest_runtest_logstart(nodeid, location):
         _reporter.logstart(nodeid)
 
 
+# A wider fixture (class, module, package or session scope) finalized in
+# the phase under way. pytest pins such a fixture's teardown error on the
+# test whose setup or teardown ended its scope (the last test of a module,
+# or the first test of a module fixture's next parameter), which may not
+# even use it: that test run again alone passes, and a teardown failing
+# every run would read as flaky. The phase's report says so
+# (`pitcrew_scope_end`, which pytest-xdist carries from its workers to the
+# reporter), and such an error is not retried (`scope teardown`).
+_wider_finalized = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    global _wider_finalized
+    _wider_finalized = False
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item, nextitem):
-    """Notes a teardown that ends more than its test: a class-, module-,
-    package- or session-scoped fixture is finalized there, and pytest pins
-    that fixture's teardown error on this test, the last of its scope,
-    which may not even use the fixture. Run again alone, the test passes
-    and would read as flaky where the teardown fails every run: such an
-    error is not retried (`scope teardown`)."""
-    if _reporter is None:
-        return
-    after = set(nextitem.listchain()) if nextitem is not None else set()
-    if any(node not in after for node in item.listchain()[:-1]):
-        _reporter.scope_ends.add(item.nodeid)
+    global _wider_finalized
+    _wider_finalized = False
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    global _wider_finalized
+    if getattr(fixturedef, "scope", "function") != "function":
+        _wider_finalized = True
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if call.when in ("setup", "teardown") and _wider_finalized:
+        report = outcome.get_result()
+        if report.failed:
+            report.pitcrew_scope_end = True
 
 
 def pytest_runtest_logreport(report):
