@@ -651,22 +651,28 @@ test('leaks', () => { Promise.reject(new Error('UNHANDLED in the background')); 
 /// `Failed to start forks worker for test files …`). pitcrew filed it as a
 /// failure of whichever file came first, a file that passed, and named the
 /// file itself as "stopped after a failed test (--bail)" (round 19, msw):
-/// one cause, two failures, one of them on an innocent file. The file
-/// that could not start is the failure, with the environment's error.
+/// one cause, two failures, one of them on an innocent file. Each file
+/// that could not start is the failure, with its environment's error
+/// (two of them here, each naming another environment).
 fn an_environment_that_cannot_load_fails_its_own_file(dir: &tempfile::TempDir) {
     let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(summary(&merged), (3, 2, 1, 0), "{:#}", merged["tests"]);
+    assert_eq!(summary(&merged), (4, 2, 2, 0), "{:#}", merged["tests"]);
     assert_eq!(
         outcomes(&merged, "", "unhandled error"),
         Vec::<String>::new(),
         "{:#}",
         merged["tests"]
     );
-    let failure = &test_named(&merged, "test/ws.test.js")["failure"];
-    let message = failure["message"].as_str().unwrap_or_default();
-    assert!(message.contains("no-such-env"), "{failure:#}");
-    assert!(!message.contains("never ran"), "{failure:#}");
+    for (file, environment) in [
+        ("test/ws.test.js", "no-such-env"),
+        ("test/wt.test.js", "other-env"),
+    ] {
+        let failure = &test_named(&merged, file)["failure"];
+        let message = failure["message"].as_str().unwrap_or_default();
+        assert!(message.contains(environment), "{failure:#}");
+        assert!(!message.contains("never ran"), "{failure:#}");
+    }
 }
 
 #[test]
@@ -685,6 +691,10 @@ fn vitest_an_environment_that_cannot_load_fails_its_own_file() {
         (
             "test/ws.test.js",
             "// @vitest-environment no-such-env\ntest('ws', () => {});\n",
+        ),
+        (
+            "test/wt.test.js",
+            "/**\n * @vitest-environment other-env\n */\ntest('wt', () => {});\n",
         ),
     ];
     if let Some(dir) = project(&VITEST, &files) {

@@ -29,7 +29,7 @@
 // - `elsewhere`: such an error that another run reports as its own test's
 //   failure (a type error in a typecheck test file of another shard): it
 //   explains Vitest's failed exit, and is counted there.
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -46,6 +46,29 @@ function cut(text, max) {
   if (text.length <= max) return text;
   const last = text.charCodeAt(max - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+// The environment a test file names in its docblock (`// @vitest-environment
+// jsdom`), from its first 4 KiB; none when it names none or cannot be read.
+function environmentOf(file) {
+  try {
+    const head = readFileSync(resolve(process.cwd(), file), 'utf8').slice(0, 4096);
+    // A path as the error will show it resolved: `./env.js` is `…/env.js`.
+    return /@vitest-environment\s+([^\s*]+)/.exec(head)?.[1]?.replace(/^\.\//, '');
+  } catch {
+    return undefined;
+  }
+}
+
+// Whether `text` holds `word` with no letter, digit, `_` or `.` against
+// it (so an environment `node` is not found in `node_modules`).
+function namesWord(text, word) {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    const before = text[at - 1] ?? ' ';
+    const after = text[at + word.length] ?? ' ';
+    if (!/[\w.]/.test(before) && !/[\w.:]/.test(after)) return true;
+  }
+  return false;
 }
 
 function fileOf(module) {
@@ -417,16 +440,23 @@ export default class PitcrewVitestReporter {
   // An error from no file that stopped files of the run from starting
   // (a `@vitest-environment` that cannot load): Vitest 4 names them
   // (`[vitest-pool]: Failed to start forks worker for test files a, b.`),
-  // Vitest 2 and 3 do not, and then the one file that never started is
-  // taken. Each is one failed case named by the file, as a file that does
-  // not import: not a failure of whichever file came first, nor a file
-  // "stopped after a failed test". Whether it wrote them.
+  // Vitest 2 and 3 do not: then the files that never started and whose
+  // environment the error names (as a word of it: `./env/db`, `'db'`).
+  // Each is one failed case named by the file, as a file that does not
+  // import: not a failure of whichever file came first, nor a file
+  // "stopped after a failed test". An unhandled rejection or exception
+  // comes from a file that ran, never from these. Whether it wrote them.
   unstartedFiles(error) {
+    if (/^Unhandled Rejection|^Uncaught Exception/.test(String(error?.type ?? ''))) return false;
     const named = /Failed to start \S+ worker for test files (.+)\.$/.exec(String(error?.message ?? ''));
     let files = named ? named[1].split(', ').map((path) => fileOf({ moduleId: path })) : [];
     if (files.length === 0) {
-      const waiting = [...this.planned].filter((file) => !this.started.has(file) && !this.failedModules.has(file));
-      if (waiting.length === 1) files = waiting;
+      const said = `${error?.message ?? ''} ${error?.cause?.message ?? ''}`;
+      files = [...this.planned].filter((file) => {
+        if (this.started.has(file)) return false;
+        const environment = environmentOf(file);
+        return environment !== undefined && namesWord(said, environment);
+      });
     }
     files = files.filter((file) => this.planned.has(file) && !this.started.has(file));
     if (files.length === 0) return false;
