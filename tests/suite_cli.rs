@@ -1618,4 +1618,22 @@ fn shards_side_by_side_join_their_coverage_under_parallel_true() {
             .contains("less than fail-under=100"),
         "{results}"
     );
+
+    // Tests that import nothing measured: coverage has no data to report,
+    // which pytest-cov counts as 0%, and so does the check of the whole.
+    for name in ["a", "b"] {
+        fs::write(
+            root.join(format!("test_{name}.py")),
+            format!("def test_{name}():\n    assert True\n"),
+        )
+        .unwrap();
+    }
+    let out = test();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
