@@ -913,7 +913,7 @@ const RULES: &[Rule] = &[
     // A connection that was never made in time is the network's failure,
     // not a slow test (Maven's `Could not transfer artifact … HTTP connect
     // timed out`, Java's `SocketTimeoutException: connect timed out`).
-    r("connect timed out", C::Network, 0.88),
+    r("connect timed out", C::Network, 0.88).check(Check::WordStart),
     // Cypress's binary download at install (`Failed downloading the Cypress
     // binary.` with a 5xx): the network, below confident (an install
     // failure to some, blind set 17).
@@ -1599,7 +1599,11 @@ const RULES: &[Rule] = &[
     // A name declared twice in one scope: esbuild's `<stdin>:1:2304: ERROR:
     // The symbol "Te" has already been declared`, V8's and Babel's
     // `Identifier 'x' has already been declared` (blind set 18).
-    r("has already been declared", C::Compile, 0.8),
+    r("has already been declared", C::Compile, 0.8).check(Check::LineHasAny(&[
+        "SyntaxError",
+        ": ERROR:",
+        "Identifier '",
+    ])),
     r("error: ", C::Compile, 0.8).check(Check::CompilerExpected),
     r("undefined: ", C::Compile, 0.85)
         .check(Check::GoUndefined)
@@ -3902,6 +3906,10 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "s:build: <stdin>:1:2304: ERROR: The symbol \"Te\" has already been declared",
                 Category::Compile,
             ),
+            (
+                "SyntaxError: /w/src/cart.js: Identifier 'total' has already been declared. (4:6)",
+                Category::Compile,
+            ),
             // webpack parses JavaScript alone: a `.d.ts` (or `.ts`, `.jsx`)
             // with no loader is configuration; a `.js` is a syntax error.
             (
@@ -3915,6 +3923,15 @@ runtime.main_main·f: function main is undeclared in the main package",
         ] {
             assert_eq!(cat(text), want, "{text}");
         }
+        // Look-alikes: a test's own words, a reconnect.
+        assert_ne!(
+            cat("AssertionError: the handler has already been declared twice"),
+            Category::Compile
+        );
+        assert_ne!(
+            cat("ws: reconnect timed out after 5000ms"),
+            Category::Network
+        );
         // A test binary aborting is Rust's, whatever else it printed.
         assert_eq!(
             classify(&failure(
