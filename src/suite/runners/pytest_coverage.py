@@ -59,15 +59,21 @@ except Exception as error:  # noqa: BLE001 - said below, in the tool's words
         "so fail-under={} is unchecked".format(error, fail_under)
     )
     sys.exit(3)
+# A report that cannot be written (coverage's "No data to report.") is
+# said, and the threshold is still checked: pytest-cov goes on too.
+unwritten = None
 for kind, out in sorted(reports.items()):
-    if kind == "html":
-        cov.html_report(directory=out, ignore_errors=True)
-    elif kind == "xml":
-        cov.xml_report(outfile=out, ignore_errors=True)
-    elif kind == "json":
-        cov.json_report(outfile=out, ignore_errors=True)
-    elif kind == "lcov":
-        cov.lcov_report(outfile=out, ignore_errors=True)
+    try:
+        if kind == "html":
+            cov.html_report(directory=out, ignore_errors=True)
+        elif kind == "xml":
+            cov.xml_report(outfile=out, ignore_errors=True)
+        elif kind == "json":
+            cov.json_report(outfile=out, ignore_errors=True)
+        elif kind == "lcov":
+            cov.lcov_report(outfile=out, ignore_errors=True)
+    except Exception as error:  # noqa: BLE001 - said on stderr, a warning
+        unwritten = unwritten or "the {} report: {}".format(kind, error)
 for path in args["notes"]:
     try:
         os.remove(path)
@@ -98,3 +104,5 @@ if fail_under:
             )
         )
         sys.exit(3)
+if unwritten:
+    sys.exit("could not write " + unwritten)
