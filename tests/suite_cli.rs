@@ -1416,6 +1416,18 @@ fn two_function_package() -> tempfile::TempDir {
     dir
 }
 
+/// `test_a.py` and `test_b.py`, each covering one of the package's
+/// functions: only both shards' data together covers the package.
+fn one_test_per_function(root: &Path) {
+    for name in ["a", "b"] {
+        fs::write(
+            root.join(format!("test_{name}.py")),
+            format!("from pkg import {name}\n\n\ndef test_{name}():\n    assert {name}()\n"),
+        )
+        .unwrap();
+    }
+}
+
 #[test]
 fn a_matrix_shard_keeps_its_coverage_across_a_retry_and_checks_its_threshold() {
     if !common::cli::has_pytest_cov() {
@@ -1476,13 +1488,7 @@ fn shards_side_by_side_leave_the_whole_runs_coverage_as_pytest_cov_would() {
     // Each shard covers one function: only the joined data covers both.
     let dir = two_function_package();
     let root = dir.path();
-    for name in ["a", "b"] {
-        fs::write(
-            root.join(format!("test_{name}.py")),
-            format!("from pkg import {name}\n\n\ndef test_{name}():\n    assert {name}()\n"),
-        )
-        .unwrap();
-    }
+    one_test_per_function(root);
     // A flaky test beside `a`'s: its retry is a process of its own, which
     // must not erase what the first run of that shard covered.
     let mut with_flaky = fs::read_to_string(root.join("test_a.py")).unwrap();
@@ -1561,13 +1567,7 @@ fn shards_side_by_side_join_their_coverage_under_parallel_true() {
     }
     let dir = two_function_package();
     let root = dir.path();
-    for name in ["a", "b"] {
-        fs::write(
-            root.join(format!("test_{name}.py")),
-            format!("from pkg import {name}\n\n\ndef test_{name}():\n    assert {name}()\n"),
-        )
-        .unwrap();
-    }
+    one_test_per_function(root);
     fs::write(root.join(".coveragerc"), "[run]\nparallel = true\n").unwrap();
     fs::write(
         root.join("pytest.ini"),

@@ -102,6 +102,23 @@ fn vitest_3_project(files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
     Some(project_on(&modules, &VITEST, files))
 }
 
+/// Makes a project of some files under one Vitest, or None without it.
+type VitestProject = fn(&[(&str, &str)]) -> Option<tempfile::TempDir>;
+
+/// `check` on a project of `files` under each Vitest installed: 4, 3, 2.
+fn under_every_vitest(files: &[(&str, &str)], check: fn(&tempfile::TempDir)) {
+    let projects: [VitestProject; 3] = [
+        |files| project(&VITEST, files),
+        vitest_3_project,
+        vitest_2_project,
+    ];
+    for make in projects {
+        if let Some(dir) = make(files) {
+            check(&dir);
+        }
+    }
+}
+
 /// Vitest 2 reports only when its run ends: a hung test lost every result
 /// of the run. The trace its workers write keeps them, as under Vitest 3.
 #[test]
@@ -697,15 +714,7 @@ fn vitest_an_environment_that_cannot_load_fails_its_own_file() {
             "/**\n * @vitest-environment other-env\n */\ntest('wt', () => {});\n",
         ),
     ];
-    if let Some(dir) = project(&VITEST, &files) {
-        an_environment_that_cannot_load_fails_its_own_file(&dir);
-    }
-    if let Some(dir) = vitest_3_project(&files) {
-        an_environment_that_cannot_load_fails_its_own_file(&dir);
-    }
-    if let Some(dir) = vitest_2_project(&files) {
-        an_environment_that_cannot_load_fails_its_own_file(&dir);
-    }
+    under_every_vitest(&files, an_environment_that_cannot_load_fails_its_own_file);
 }
 
 /// A `describe` whose own `beforeAll` or `afterAll` throws fails Vitest's
@@ -754,15 +763,10 @@ const FLAKY: &str = "test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '
 #[test]
 fn vitest_a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test() {
     let files = [("test/hook.test.js", HOOKS), ("test/ok.test.js", FLAKY)];
-    if let Some(dir) = project(&VITEST, &files) {
-        a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
-    }
-    if let Some(dir) = vitest_3_project(&files) {
-        a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
-    }
-    if let Some(dir) = vitest_2_project(&files) {
-        a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(&dir);
-    }
+    under_every_vitest(
+        &files,
+        a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test,
+    );
 }
 
 /// How a runner is asked for coverage of `lib` with a threshold of 100%
@@ -1122,15 +1126,7 @@ fn vitest_left_to_find_its_files_keeps_a_file_that_cannot_import_at_a_hang() {
         ),
         ("test/c.test.js", FINE),
     ];
-    if let Some(dir) = project(&VITEST, &files) {
-        a_file_that_cannot_import_is_kept_at_a_hang(&dir);
-    }
-    if let Some(dir) = vitest_3_project(&files) {
-        a_file_that_cannot_import_is_kept_at_a_hang(&dir);
-    }
-    if let Some(dir) = vitest_2_project(&files) {
-        a_file_that_cannot_import_is_kept_at_a_hang(&dir);
-    }
+    under_every_vitest(&files, a_file_that_cannot_import_is_kept_at_a_hang);
 }
 
 /// A test that blocks its Vitest worker (`while (true) {}`) stops the
