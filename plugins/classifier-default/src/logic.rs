@@ -28,7 +28,7 @@
 //! | 5 | compile | distinctive compiler diagnostics (`error[E0308]`, `error TS2322`, javac, go build, Python `SyntaxError`); JSON parse errors (`SyntaxError: … in JSON`) are runtime at this tier |
 //! | 6 | lint | linters and formatters, before the generic build banners they trigger |
 //! | 7 | build | generic build banners (`Failed to compile`, `could not compile`, `Build failed`) → compile |
-//! | 8 | selector | a locator/element not found; Playwright's `unexpected value` (element found, wrong content) is an assertion at this tier |
+//! | 8 | selector | a locator/element not found; Playwright's `unexpected value` (element found, wrong content) and `waiting for expect(` are assertions at this tier, and its call log's `element is visible, enabled and stable` (found and actionable: the time ran out) a timeout |
 //! | 9 | snapshot | before assertion: a snapshot failure also prints Expected/Received |
 //! | 10 | timeout | before assertion and runtime: what timed out is the failure |
 //! | 11 | assertion | a test expectation failed (a React warning printed next to it makes the specialty react, not the category runtime); RSpec's line naming the exception that failed an example (`NoMethodError:`) is runtime at this tier, above the `expect(` of the source line it quotes |
@@ -631,6 +631,10 @@ enum Check {
     /// `org.junit.ComparisonFailure` not: it must end in `Exception` or
     /// `Error`), the match being its first segment at a word start.
     JvmQualifiedException,
+    /// A row of ESLint's default (stylish) report: only whitespace and
+    /// `line:column` before the match (`  33:15  error  React Hook …`), and
+    /// the row goes on with the message.
+    EslintRow,
     /// Exact case, and not Gradle's `Build failed with an exception`, which
     /// Gradle prints whatever task failed (a test task's failing tests
     /// included): it says that the build stopped, not that it did not compile.
@@ -892,6 +896,15 @@ const RULES: &[Rule] = &[
     r("Java heap space", C::Resource, 0.9).lang(L_JAVA),
     // Gradle's daemon: `running out of JVM Metaspace`.
     r("out of JVM Metaspace", C::Resource, 0.9),
+    // Gradle's daemon gone (`Gradle build daemon disappeared unexpectedly
+    // (it may have been killed or may have crashed)`): most often the
+    // runner's OOM killer, which the text does not say (set 19).
+    r("daemon disappeared unexpectedly", C::Resource, 0.7),
+    // Gradle's daemon and the Kotlin compiler short of heap (`Expiring
+    // Daemon because JVM heap space is exhausted`, `Not enough memory to
+    // run compilation`) under a `compileKotlin` task that failed (set 20).
+    r("JVM heap space is exhausted", C::Resource, 0.92),
+    r("Not enough memory to run compilation", C::Resource, 0.95),
     // Python's `[Errno 24] Too many open files`, numpy's array that does
     // not fit (`_ArrayMemoryError: Unable to allocate 58.0 GiB for an
     // array`).
@@ -961,6 +974,11 @@ const RULES: &[Rule] = &[
     r("certificate has expired", C::Network, 0.9),
     r("ERR_TLS_CERT", C::Network, 0.9),
     r("x509: certificate", C::Network, 0.92).lang(L_GO),
+    // git and curl (`SSL certificate problem: unable to get local issuer
+    // certificate`).
+    r("SSL certificate problem", C::Network, 0.9),
+    // apt's resolver failing (`Temporary failure resolving 'ports.ubuntu.com'`).
+    r("Temporary failure resolving", C::Network, 0.92),
     r("SSLError", C::Network, 0.88),
     r("SSLEOFError", C::Network, 0.9),
     // Its message, as pip prints it (`connection error: EOF occurred in
@@ -1152,8 +1170,10 @@ const RULES: &[Rule] = &[
     )
     .lang(L_JS),
     r("ERR_UNKNOWN_FILE_EXTENSION", C::Config, 0.85).lang(L_JS),
-    r("Unsupported engine", C::Config, 0.9).lang(L_JS),
-    r("EBADENGINE", C::Config, 0.92)
+    // npm and pnpm print an engine mismatch as a warning unless
+    // engine-strict is set: weaker than a stale lockfile beside it (set 20).
+    r("Unsupported engine", C::Config, 0.8).lang(L_JS),
+    r("EBADENGINE", C::Config, 0.8)
         .check(Check::Code)
         .lang(L_JS),
     r("is incompatible with this module", C::Config, 0.88).lang(L_JS),
@@ -1395,6 +1415,16 @@ const RULES: &[Rule] = &[
     )
     .lang(L_PY),
     r("ResolutionImpossible", C::Dependency, 0.92).lang(L_PY),
+    // apt's resolver (`The following packages have unmet dependencies:`,
+    // `pkgProblemResolver::Resolve generated breaks`), set 20.
+    r("packages have unmet dependencies", C::Dependency, 0.9),
+    r(
+        "pkgProblemResolver::Resolve generated breaks",
+        C::Dependency,
+        0.9,
+    ),
+    // uv's lockfile it cannot read (`error: Failed to parse `uv.lock``).
+    r("Failed to parse `uv.lock`", C::Dependency, 0.85).lang(L_PY),
     // pipenv's resolver (`[pipenv.exceptions.ResolutionFailure]: Warning:
     // Your dependencies could not be resolved`).
     r("ResolutionFailure", C::Dependency, 0.9).lang(L_PY),
@@ -1709,6 +1739,11 @@ const RULES: &[Rule] = &[
         .check(Check::ExactCase)
         .lang(L_PY),
     r("line too long (", C::Lint, 0.88),
+    // ESLint's stylish rows (`  33:15  error  React Hook "useRef" is
+    // called conditionally  react-hooks/rules-of-hooks`), set 19.
+    r("  error  ", C::Lint, 0.88).check(Check::EslintRow),
+    // super-linter's verdict (`Found errors in [actionlint] linter!`).
+    r("Found errors in [", C::Lint, 0.88).check(Check::LineHasAny(&["linter"])),
     r("problems (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
     r("problem (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
     // --- build banners (compile, after lint) ------------------------------
@@ -1829,6 +1864,16 @@ const RULES: &[Rule] = &[
     r("NoMatchingViewException", C::Selector, 0.95).lang(L_JAVA),
     r("No views in hierarchy found matching", C::Selector, 0.92).lang(L_JAVA),
     r("Expected to find element", C::Selector, 0.95).lang(L_JS),
+    // Playwright's actionability: another element covers the target.
+    r("intercepts pointer events", C::Selector, 0.93),
+    // Playwright's call log: the element was found and could be acted on,
+    // so what failed was the time the action or the test took (set 20);
+    // an element covering it still wins (above).
+    r("element is visible, enabled and stable", C::Timeout, 0.91).tier(Tier::Selector),
+    // Playwright's older web-first assertions (`Timed out 5000ms waiting
+    // for expect(locator).toHaveText(expected)` over Expected/Received):
+    // the value stayed wrong; below a locator that found nothing.
+    r("waiting for expect(", C::Assertion, 0.88).tier(Tier::Selector),
     // Playwright: the element was found but its value is wrong.
     r("unexpected value \"", C::Assertion, 0.93).tier(Tier::Selector),
     // testing-library for other frameworks: not React.
@@ -3012,6 +3057,19 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let tsc = contains_ignore_case(&t[ls..start], b"TS2307");
             (own && tsc) == local
         }
+        Check::EslintRow => {
+            let (ls, le) = line_bounds(t, start, end);
+            let ls = content_start(t, ls, start);
+            let before = t[ls..start].trim_ascii();
+            let Some(colon) = before.iter().position(|b| *b == b':') else {
+                return false;
+            };
+            let (line, column) = (&before[..colon], &before[colon + 1..]);
+            !line.is_empty()
+                && !column.is_empty()
+                && line.iter().chain(column).all(u8::is_ascii_digit)
+                && !t[end..le].trim_ascii().is_empty()
+        }
         Check::PyLintCode => {
             let rest = &t[end..t.len().min(end + 24)];
             let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -3770,7 +3828,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 795 for blind sets 17 and 18 (WebdriverIO, Detox, insta's new
         // snapshot, Travis's time limit, pytest-timeout's stacks, connect
         // timeouts, typescript-eslint's project: 776 -> 789).
-        assert!(RULES.len() <= 795, "{} rules", RULES.len());
+        // 805 for blind sets 19 and 20 (apt's resolver, Kotlin's and
+        // Gradle's heap, Playwright's call log, ESLint's stylish rows,
+        // super-linter: 789 -> 801).
+        assert!(RULES.len() <= 805, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -3941,6 +4002,89 @@ runtime.main_main·f: function main is undeclared in the main package",
             .language,
             Language::Rust
         );
+    }
+
+    /// Blind sets 19 and 20's clear misses, and the look-alikes they must
+    /// not take.
+    #[test]
+    fn set_19_and_20_shapes() {
+        for (text, want) in [
+            (
+                "The following packages have unmet dependencies:\n containerd.io : Conflicts: runc\nE: Error, pkgProblemResolver::Resolve generated breaks, this may be caused by held packages",
+                Category::Dependency,
+            ),
+            (
+                "fatal: unable to access 'https://git.example/repo/': SSL certificate problem: unable to get local issuer certificate",
+                Category::Network,
+            ),
+            (
+                "#5 321.3 W: Failed to fetch http://ports.ubuntu.com/ubuntu-ports/dists/questing/InRelease  Temporary failure resolving 'ports.ubuntu.com'",
+                Category::Network,
+            ),
+            (
+                "Execution failed for task ':compileKotlin'.\n> A failure occurred while executing org.jetbrains.kotlin.compilerRunner.GradleCompilerRunnerWithWorkers$GradleKotlinCompilerWorkAction\n   > Not enough memory to run compilation.",
+                Category::Resource,
+            ),
+            (
+                "Expiring Daemon because JVM heap space is exhausted\nExecution failed for task ':app:compileDebugKotlin'.",
+                Category::Resource,
+            ),
+            // A stale lockfile stops the install; an engine mismatch printed
+            // as a warning beside it does not.
+            (
+                " WARN  Unsupported engine: wanted: {\"node\":\"22.9.0\"} (current: {\"node\":\"v22.18.0\"})\n ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up to date with package.json",
+                Category::Dependency,
+            ),
+            (
+                "npm WARN EBADENGINE Unsupported engine { required: { node: '>=20' } }",
+                Category::Config,
+            ),
+            // Playwright: the element was found and could be acted on.
+            (
+                "Test timeout of 50000ms exceeded.\nError: locator.click: Test ended.\nCall log:\n  - waiting for locator('.MonthSelector').getByRole('button').first()\n    - locator resolved to <button class=\"ui button\"><</button>\n  - attempting click action\n    - waiting for element to be visible, enabled and stable\n    - element is visible, enabled and stable\n    - performing click action",
+                Category::Timeout,
+            ),
+            // … unless another element covers it.
+            (
+                "Error: locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for locator('#buy')\n    - element is visible, enabled and stable\n    - <div class=\"overlay\"></div> intercepts pointer events\n  - retrying click action",
+                Category::Selector,
+            ),
+            (
+                "Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)\nLocator: locator('id=dictionaries')\nExpected string: \"Dictionaries (1 installed)\"\nReceived string: \"Dictionaries (0 installed)\"",
+                Category::Assertion,
+            ),
+            (
+                "Error: Timed out 5000ms waiting for expect(locator).toBeVisible()\nCall log:\n  - waiting for locator('#total')\nReceived: <element(s) not found>",
+                Category::Selector,
+            ),
+            (
+                "/w/src/Table.test.tsx\n  3137:13  error  Avoid wrapping Testing Library util calls in `act`  testing-library/no-unnecessary-act\n\n/w/src/MenuItem.tsx\n  33:15  error  React Hook \"useRef\" is called conditionally",
+                Category::Lint,
+            ),
+            (
+                "2021-12-26 22:37:50 [ERROR]   Found errors in [actionlint] linter!",
+                Category::Lint,
+            ),
+            (
+                "error: Failed to parse `uv.lock`\n  Caused by: Dependency `dotenv` has missing `source` field",
+                Category::Dependency,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        // A row's shape needs its position: a log line that says `error`
+        // between blanks is not ESLint's.
+        assert_ne!(
+            cat("[build]  error  the server closed the stream"),
+            Category::Lint
+        );
+        // Gradle's daemon gone: most likely killed, never said: not confident.
+        let gone = classify(&failure(
+            "Gradle build daemon disappeared unexpectedly (it may have been killed or may have crashed)",
+            "",
+        ));
+        assert_eq!(gone.category, Category::Resource);
+        assert!(gone.confidence < CONFIDENT);
     }
 
     /// Blind set 16's clear misses: install failures, mostly.
