@@ -1109,6 +1109,14 @@ const RULES: &[Rule] = &[
     // A CI service's own configuration (CircleCI's `# Unable to parse
     // YAML` over the parser's `found duplicate key`), set 21.
     r("Unable to parse YAML", C::Config, 0.8),
+    // tox's interpreter that is not installed (`py38: InterpreterNotFound:
+    // python3.8`), a JDK newer than the build tool (`Unsupported class file
+    // major version 65`), Testcontainers with no Docker, sqlx's macros
+    // with no `DATABASE_URL`: set 22.
+    r("InterpreterNotFound", C::Config, 0.9).lang(L_PY),
+    r("Unsupported class file major version", C::Config, 0.88).lang(L_JAVA),
+    r("Could not find a valid Docker environment", C::Config, 0.88),
+    r("to use query macros online", C::Config, 0.88).lang(L_RS),
     // git over HTTPS without a usable token; a job without a Docker daemon.
     r("Authentication failed for", C::Config, 0.85),
     r("Is the docker daemon running", C::Config, 0.85),
@@ -1425,6 +1433,20 @@ const RULES: &[Rule] = &[
     r("no matching package found", C::Dependency, 0.9).lang(L_RS),
     // poetry's and conda's resolvers.
     r("SolverProblemError", C::Dependency, 0.9).lang(L_PY),
+    // Resolvers that explain a conflict in words (Poetry's and pub's
+    // `version solving failed`, Bundler's `version solving has failed` and
+    // `Could not find compatible versions`, conda's and mamba's
+    // `UnsatisfiableError`, opam's `Package conflict!`), set 22.
+    r("version solving failed", C::Dependency, 0.9),
+    r("version solving has failed", C::Dependency, 0.9),
+    r("Could not find compatible versions", C::Dependency, 0.88),
+    r("UnsatisfiableError", C::Dependency, 0.92),
+    r("Could not solve for environment specs", C::Dependency, 0.9),
+    r("Package conflict!", C::Dependency, 0.85),
+    // An advisory against a dependency's version (cargo-audit's and
+    // cargo-deny's `RUSTSEC-…`, govulncheck's scan), set 22.
+    r("RUSTSEC-", C::Dependency, 0.85).lang(L_RS),
+    r("for known vulnerabilities", C::Dependency, 0.8),
     // A module that imports itself in a cycle is a bug in the project, not a
     // missing package: it outranks `ImportError` at the dependency tier.
     r("most likely due to a circular import", C::Runtime, 0.95)
@@ -1770,6 +1792,11 @@ const RULES: &[Rule] = &[
     r("unused-import", C::Lint, 0.85)
         .check(Check::Word)
         .lang(L_PY),
+    // ruff's full format's help and pyflakes' star import (set 22).
+    r("Remove unused import", C::Lint, 0.85).lang(L_PY),
+    r("unable to detect undefined names", C::Lint, 0.85).lang(L_PY),
+    // Spotless (Gradle, Maven): `The following files had format violations`.
+    r("had format violations", C::Lint, 0.92),
     r("Undefined name ", C::Lint, 0.8)
         .check(Check::ExactCase)
         .lang(L_PY),
@@ -2009,6 +2036,10 @@ const RULES: &[Rule] = &[
     // is cut off (blind set 18).
     r("exceeded the maximum time limit for jobs", C::Timeout, 0.92),
     r("~~~~~ Stack of ", C::Timeout, 0.75).lang(L_PY),
+    // libtest's warning about a test that has not finished (`test x has
+    // been running for over 60 seconds`): a hang, most often, but only a
+    // warning (set 22).
+    r("has been running for over", C::Timeout, 0.75).lang(L_RS),
     // nextest's verdict on a test past its slow-timeout.
     r("TIMEOUT [", C::Timeout, 0.9)
         .check(Check::ExactCase)
@@ -3873,8 +3904,9 @@ runtime.main_main·f: function main is undeclared in the main package",
         // timeouts, typescript-eslint's project: 776 -> 789).
         // 810 for blind sets 19 and 20 (apt's resolver, Kotlin's and
         // Gradle's heap, Playwright's call log, ESLint's stylish rows,
-        // super-linter: 789 -> 801), and set 21's (806 with them).
-        assert!(RULES.len() <= 810, "{} rules", RULES.len());
+        // super-linter: 789 -> 801), and set 21's (806 with them). 830
+        // for set 22's resolvers, advisories and environments (806 -> 826).
+        assert!(RULES.len() <= 830, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4111,6 +4143,43 @@ runtime.main_main·f: function main is undeclared in the main package",
             (
                 "error: Failed to parse `uv.lock`\n  Caused by: Dependency `dotenv` has missing `source` field",
                 Category::Dependency,
+            ),
+            // Set 22's.
+            (
+                "Because no versions of yeti match >0.2.16,<0.3.0\n and yeti (0.2.16) depends on shell (>=2.1.8,<3.0.0), version solving failed.",
+                Category::Dependency,
+            ),
+            (
+                "LibMambaUnsatisfiableError: Encountered problems while solving:\n  - nothing provides libsqlite 3.49.0 needed by sqlite-3.49.0",
+                Category::Dependency,
+            ),
+            (
+                "error[unmaintained]: Bincode is unmaintained\n    ├ ID: RUSTSEC-2025-0141",
+                Category::Dependency,
+            ),
+            (
+                "Scanning your code and 750 packages across 81 dependent modules for known vulnerabilities...\nVulnerability #1: GO-2024-2610\n      #1: controllers/config.go:240:18: controllers.Name calls os.Getenv",
+                Category::Dependency,
+            ),
+            (
+                "ERROR:  py38: InterpreterNotFound: python3.8",
+                Category::Config,
+            ),
+            (
+                "Could not compile settings file '/w/settings.gradle'.\n> startup failed:\n  General error during conversion: Unsupported class file major version 65",
+                Category::Config,
+            ),
+            (
+                "error: set `DATABASE_URL` to use query macros online, or run `cargo sqlx prepare` to update the query cache\nerror: could not compile `app` (bin \"app\") due to 1 previous error",
+                Category::Config,
+            ),
+            (
+                "Execution failed for task ':spotlessJavaCheck'.\n> The following files had format violations:",
+                Category::Lint,
+            ),
+            (
+                "  = help: Remove unused import: `apstools.devices.use_scaler`",
+                Category::Lint,
             ),
             // Set 21's.
             (
