@@ -9,6 +9,13 @@ figure in the README can be reproduced by whoever holds the set:
     python3 scripts/classifier-corpus/score-set.py --pitcrew target/debug/pitcrew \
         /tmp/set17/failures.jsonl /tmp/set17/labels.jsonl
 
+or, without building the host, with the classifier crate's example, which
+answers as `pitcrew classify --format jsonl --no-route` does:
+
+    cargo build --release -p classifier-default --example classify_jsonl
+    python3 scripts/classifier-corpus/score-set.py \
+        --pitcrew target/release/examples/classify_jsonl FAILURES LABELS
+
 failures.jsonl is `pitcrew classify`'s input (id, test_name, file, message,
 details); labels.jsonl holds, per id, category, specialty, language and
 whether the label is contested. Prints accuracy and macro-F1 of category,
