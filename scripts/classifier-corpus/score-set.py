@@ -28,6 +28,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 
 CONFIDENT = 0.8
@@ -62,12 +63,27 @@ def main():
     args = parser.parse_args()
 
     labels = {row["id"]: row for row in read_jsonl(args.labels)}
-    run = subprocess.run(
-        [args.pitcrew, "classify", args.failures, "--format", "jsonl", "--no-route"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # `pitcrew classify` reads exactly its five fields and skips a line
+    # with no test name: a pasted text often names none, so the input is
+    # rewritten with the id standing in for it (an id says nothing the
+    # rules read) and an empty file as none.
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as cases:
+        for row in read_jsonl(args.failures):
+            case = {
+                "id": row["id"],
+                "test_name": row.get("test_name") or row["id"],
+                "file": row.get("file") or None,
+                "message": row.get("message", ""),
+                "details": row.get("details", ""),
+            }
+            cases.write(json.dumps(case) + "\n")
+        cases.flush()
+        run = subprocess.run(
+            [args.pitcrew, "classify", cases.name, "--format", "jsonl", "--no-route"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if run.returncode != 0:
         sys.exit(f"pitcrew classify exited {run.returncode}: {run.stderr.strip()}")
     answers = {row["id"]: row for row in (json.loads(l) for l in run.stdout.splitlines() if l)}
