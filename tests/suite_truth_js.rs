@@ -717,6 +717,44 @@ fn vitest_an_environment_that_cannot_load_fails_its_own_file() {
     under_every_vitest(&files, an_environment_that_cannot_load_fails_its_own_file);
 }
 
+/// `bail` in Vitest's config: after the first failure Vitest cancels the
+/// run and marks what it cancelled *skipped*, under Vitest 4 a concurrent
+/// test already running among them. Beside a flaky test, which failed
+/// first and passed on its retry, the run passed (exit 0) though a real
+/// failure never got to fail (round 20). A test the run cancelled is now
+/// one that never ran, and fails the run; one its file skips stays skipped.
+fn a_bail_does_not_pass_off_cancelled_tests_as_skipped(dir: &tempfile::TempDir) {
+    fs::write(
+        dir.path().join("vitest.config.mjs"),
+        "export default { test: { bail: 1 } };\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "beta", "flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "beta", "real"), ["failed"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "", "after"), ["failed"], "{merged:#}");
+    assert_eq!(
+        outcomes(&merged, "beta", "declared"),
+        ["skipped"],
+        "{merged:#}"
+    );
+}
+
+#[test]
+fn vitest_a_bail_does_not_pass_off_cancelled_tests_as_skipped() {
+    let files = [(
+        "test/a.test.js",
+        "describe.concurrent('beta', () => {\n\
+           test('real', async () => { await new Promise((r) => setTimeout(r, 50)); expect(1).toBe(2); });\n\
+           test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });\n\
+           test.skip('declared', () => {});\n\
+         });\n\
+         test('after', () => { expect(1).toBe(2); });\n",
+    )];
+    under_every_vitest(&files, a_bail_does_not_pass_off_cancelled_tests_as_skipped);
+}
+
 /// A `describe` whose own `beforeAll` or `afterAll` throws fails Vitest's
 /// run while its tests read as skipped (or passed). Beside a flaky test,
 /// which failed and passed on its retry, the run passed (exit 0) and the

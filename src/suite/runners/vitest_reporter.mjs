@@ -17,7 +17,9 @@
 //   reports (a timeout, a crash, `--bail`) is named by pitcrew;
 // - `start` / `end`: a test (or the file, when collected) began / finished;
 // - `unrun`: a test that was collected, perhaps started, and cancelled
-//   before it ran (`--bail`);
+//   before it ran (`--bail` or `bail` in the config: Vitest marks the tests
+//   it cancels skipped, which a test the file skips is told apart from by
+//   its mode when collected);
 // - `case`: a test's result: `outcome` (passed, failed, skipped), `time` in
 //   seconds, and for failures `message`, `type` and `details`. A file that
 //   failed outside its tests (an import, a hook) is one failed case named by
@@ -46,6 +48,11 @@ function cut(text, max) {
   if (text.length <= max) return text;
   const last = text.charCodeAt(max - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+// Whether a test's mode, as collected, skips it.
+function skipMode(mode) {
+  return mode === 'skip' || mode === 'todo';
 }
 
 // The environment a test file names in its docblock (`// @vitest-environment
@@ -209,6 +216,10 @@ export default class PitcrewVitestReporter {
     this.failedSuites = new Set();
     // Files that began to run (collected, or in Vitest 2's results).
     this.started = new Set();
+    // Tests skipped by their file (`.skip`, `.todo`, `skipIf`, another's
+    // `.only`), as collected: Vitest marks the tests a `bail` cancels
+    // skipped too.
+    this.declaredSkips = new Set();
     if (this.out) writeFileSync(this.out, '');
   }
 
@@ -281,7 +292,10 @@ export default class PitcrewVitestReporter {
   onTestModuleCollected(module) {
     this.fileRecord('start', module);
     this.fileRecord('end', module);
-    for (const test of module.children.allTests()) this.write({ event: 'planned', ...names(test) });
+    for (const test of module.children.allTests()) {
+      this.write({ event: 'planned', ...names(test) });
+      if (skipMode(test.options?.mode)) this.declaredSkips.add(test.id);
+    }
     // A module that failed to import is over once collected: Vitest 3
     // names its errors only at the run's end, which a timeout never
     // reaches.
@@ -304,10 +318,31 @@ export default class PitcrewVitestReporter {
     this.caseOf(test, result);
   }
 
+  // Vitest 2's word: every file's tests as collected, before they run.
+  onCollected(files) {
+    const walk = (task) => {
+      for (const child of task.tasks || []) {
+        if (child.type === 'suite') walk(child);
+        else if (skipMode(child.mode)) this.declaredSkips.add(child.id);
+      }
+    };
+    for (const file of files || []) walk(file);
+  }
+
+  // A test read as skipped though its file did not skip it, once the run
+  // is being cancelled (a `bail` after a failure): it never ran.
+  cancelled(id) {
+    return this.vitest?.isCancelling === true && !this.declaredSkips.has(id);
+  }
+
   caseOf(test, result) {
     if (this.done.has(test.id)) return;
     this.done.add(test.id);
     const outcome = result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped';
+    if (outcome === 'skipped' && this.cancelled(test.id)) {
+      this.write({ event: 'unrun', ...names(test) });
+      return;
+    }
     const diagnostic = test.diagnostic();
     const record = {
       event: 'case',
@@ -408,7 +443,7 @@ export default class PitcrewVitestReporter {
         const skipped = task.mode === 'skip' || task.mode === 'todo' || state === 'skip' || state === 'todo';
         const outcome = skipped ? 'skipped' : state === 'pass' ? 'passed' : state === 'fail' ? 'failed' : undefined;
         const record = { file: name, path, name: String(task.name) };
-        if (outcome === undefined) {
+        if (outcome === undefined || (outcome === 'skipped' && this.cancelled(task.id))) {
           this.write({ event: 'unrun', ...record });
           continue;
         }
