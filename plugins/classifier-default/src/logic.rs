@@ -1109,6 +1109,13 @@ const RULES: &[Rule] = &[
     // A CI service's own configuration (CircleCI's `# Unable to parse
     // YAML` over the parser's `found duplicate key`), set 21.
     r("Unable to parse YAML", C::Config, 0.8),
+    // A CLI told what it lacks to run at all: wrangler's `In a
+    // non-interactive environment, it's necessary to set a
+    // CLOUDFLARE_API_TOKEN environment variable` (the variable on the next
+    // line, under esbuild's `✘ [ERROR]`), a flag given no value (`failed
+    // to set secret "" via --secret flag without a value`): set 23.
+    r("necessary to set", C::Config, 0.82),
+    r("flag without a value", C::Config, 0.8),
     // tox's interpreter that is not installed (`py38: InterpreterNotFound:
     // python3.8`), a JDK newer than the build tool (`Unsupported class file
     // major version 65`), Testcontainers with no Docker, sqlx's macros
@@ -1480,6 +1487,10 @@ const RULES: &[Rule] = &[
     // pipenv's resolver (`[pipenv.exceptions.ResolutionFailure]: Warning:
     // Your dependencies could not be resolved`).
     r("ResolutionFailure", C::Dependency, 0.9).lang(L_PY),
+    // … and its warning when printed alone, and the old pip resolver's
+    // (`Could not find a version that matches elasticsearch<6.0.0,…`): set 23.
+    r("dependencies could not be resolved", C::Dependency, 0.9),
+    r("Could not find a version that matches", C::Dependency, 0.9).lang(L_PY),
     // uv's resolver: `No solution found when resolving dependencies`.
     r("No solution found when resolving", C::Dependency, 0.9).lang(L_PY),
     // Playwright without its browsers (`browserType.launch: Executable
@@ -2413,6 +2424,8 @@ const RULES: &[Rule] = &[
     lang("androidx.", L_JAVA).check(Check::WordStart),
     // cargo-nextest's banner (`Nextest run ID … with nextest profile: ci`).
     lang("Nextest run ID", L_RS),
+    // … and its start line (`Starting 7 tests across 4 binaries`).
+    lang(" tests across ", L_RS).check(Check::ExactCase),
     // Node's own frames (`at … (node:internal/modules/cjs/loader:1228:15)`).
     lang("node:internal", L_JS),
     // Node's crash footer (`Node.js v20.20.2`), Maven's banner and
@@ -3906,7 +3919,8 @@ runtime.main_main·f: function main is undeclared in the main package",
         // Gradle's heap, Playwright's call log, ESLint's stylish rows,
         // super-linter: 789 -> 801), and set 21's (806 with them). 830
         // for set 22's resolvers, advisories and environments (806 -> 826).
-        assert!(RULES.len() <= 830, "{} rules", RULES.len());
+        // 835 for set 23's (826 -> 831).
+        assert!(RULES.len() <= 835, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4077,6 +4091,15 @@ runtime.main_main·f: function main is undeclared in the main package",
             .language,
             Language::Rust
         );
+        // … and so is a test run nextest started, killed by the runner.
+        assert_eq!(
+            classify(&failure(
+                "command terminated with exit code 137\n    Starting 7 tests across 4 binaries\n        PASS [   0.004s] svc settings::test_env",
+                ""
+            ))
+            .language,
+            Language::Rust
+        );
     }
 
     /// Blind sets 19 and 20's clear misses, and the look-alikes they must
@@ -4197,6 +4220,19 @@ runtime.main_main·f: function main is undeclared in the main package",
             (
                 "/w/common/tests/src/test_basic.cpp:20: error: Failure in TEST(TestConcat, concat_12)\n\texpected <onetwo>\n\tbut was  <oneone>",
                 Category::Assertion,
+            ),
+            // Set 23.
+            (
+                "✘ [ERROR] In a non-interactive environment, it's necessary to set a\nCLOUDFLARE_API_TOKEN environment variable for wrangler to work.",
+                Category::Config,
+            ),
+            (
+                "Error: failed to set secret \"\" via --secret flag without a value",
+                Category::Config,
+            ),
+            (
+                "Warning: Your dependencies could not be resolved. You likely have a mismatch in your sub-dependencies.\nCould not find a version that matches elasticsearch<6.0.0,>=6.0.0",
+                Category::Dependency,
             ),
         ] {
             assert_eq!(cat(text), want, "{text}");
