@@ -55,6 +55,19 @@ function skipMode(mode) {
   return mode === 'skip' || mode === 'todo';
 }
 
+// A task tree's tests, depth first, each with its describe path; `suite`
+// sees each describe block on the way down.
+function* testsOf(task, path = [], suite = () => {}) {
+  for (const child of task.tasks || []) {
+    if (child.type !== 'suite') {
+      yield { task: child, path };
+      continue;
+    }
+    suite(child, path);
+    yield* testsOf(child, [...path, String(child.name)], suite);
+  }
+}
+
 // The environment a test file names in its docblock (`// @vitest-environment
 // jsdom`), from its first 4 KiB; none when it names none or cannot be read.
 function environmentOf(file) {
@@ -320,13 +333,9 @@ export default class PitcrewVitestReporter {
 
   // Vitest 2's word: every file's tests as collected, before they run.
   onCollected(files) {
-    const walk = (task) => {
-      for (const child of task.tasks || []) {
-        if (child.type === 'suite') walk(child);
-        else if (skipMode(child.mode)) this.declaredSkips.add(child.id);
-      }
-    };
-    for (const file of files || []) walk(file);
+    for (const file of files || []) {
+      for (const { task } of testsOf(file)) if (skipMode(task.mode)) this.declaredSkips.add(task.id);
+    }
   }
 
   // A test read as skipped though its file did not skip it, once the run
@@ -424,23 +433,16 @@ export default class PitcrewVitestReporter {
       this.plan({ moduleId: String(file.filepath) });
       this.started.add(name);
       for (const event of ['start', 'end']) this.write({ event, file: name, path: [], name });
-      const tests = [];
       const hooks = [];
-      const walk = (task, path) => {
-        for (const child of task.tasks || []) {
-          if (child.type !== 'suite') {
-            tests.push({ task: child, path });
-            continue;
-          }
-          const errors = child.result?.errors || [];
-          if (errors.length > 0) hooks.push(this.hookFailure({ file: name, path, name: String(child.name) }, errors));
-          walk(child, [...path, String(child.name)]);
-        }
-      };
-      walk(file, []);
+      const tests = [
+        ...testsOf(file, [], (suite, path) => {
+          const errors = suite.result?.errors || [];
+          if (errors.length > 0) hooks.push(this.hookFailure({ file: name, path, name: String(suite.name) }, errors));
+        }),
+      ];
       for (const { task, path } of tests) {
         const state = task.result?.state;
-        const skipped = task.mode === 'skip' || task.mode === 'todo' || state === 'skip' || state === 'todo';
+        const skipped = skipMode(task.mode) || skipMode(state);
         const outcome = skipped ? 'skipped' : state === 'pass' ? 'passed' : state === 'fail' ? 'failed' : undefined;
         const record = { file: name, path, name: String(task.name) };
         if (outcome === undefined || (outcome === 'skipped' && this.cancelled(task.id))) {
