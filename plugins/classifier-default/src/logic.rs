@@ -1093,6 +1093,9 @@ const RULES: &[Rule] = &[
     // package as often: not confident.
     r("No module named 'conftest'", C::Config, 0.85).lang(L_PY),
     r("No module named 'tests'", C::Config, 0.75).lang(L_PY),
+    // pytest that found nothing to run (exit 5 after `collected 0 items`):
+    // where it looks for tests, mostly; the set-24 labeller was not sure.
+    r("collected 0 items", C::Config, 0.75).lang(L_PY),
     r("secret", C::Config, 0.75).check(Check::LineHasAny(SECRET_MISSING)),
     r("permission denied", C::Config, 0.85),
     r("EACCES", C::Config, 0.85).check(Check::Code),
@@ -2451,6 +2454,12 @@ const RULES: &[Rule] = &[
     lang("site-packages", L_PY),
     lang("selenium.common.", L_PY),
     lang("ssl.SSL", L_PY).check(Check::ExactCase),
+    // unittest's `assertEqual` (`AssertionError: [('./a', '')] != [('.\\a',
+    // '')]`; Node's assert puts `[ERR_ASSERTION]` before the colon) and
+    // pytest's long diffs (`Skipping 76 identical leading characters in
+    // diff, use -v to show`): set 24.
+    lang("AssertionError: ", L_PY).check(Check::LineHasAny(&[" != "])),
+    lang("identical leading characters in diff", L_PY),
     lang("requests.exceptions.", L_PY),
     // V8's and Node's (`Cannot read properties of undefined`, `x is not a
     // function`, `AssertionError [ERR_ASSERTION]`, `connect ECONNREFUSED
@@ -3919,7 +3928,7 @@ runtime.main_main·f: function main is undeclared in the main package",
         // Gradle's heap, Playwright's call log, ESLint's stylish rows,
         // super-linter: 789 -> 801), and set 21's (806 with them). 830
         // for set 22's resolvers, advisories and environments (806 -> 826).
-        // 835 for set 23's (826 -> 831).
+        // 835 for sets 23 and 24 (826 -> 834).
         assert!(RULES.len() <= 835, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
@@ -4220,6 +4229,11 @@ runtime.main_main·f: function main is undeclared in the main package",
             (
                 "/w/common/tests/src/test_basic.cpp:20: error: Failure in TEST(TestConcat, concat_12)\n\texpected <onetwo>\n\tbut was  <oneone>",
                 Category::Assertion,
+            ),
+            // Set 24: pytest found no test to run.
+            (
+                "============================= test session starts ==============================\ncollected 0 items\n\n============================ no tests ran in 0.48s =============================\n##[error]Process completed with exit code 5.",
+                Category::Config,
             ),
             // Set 23.
             (
@@ -5185,6 +5199,14 @@ runtime.main_main·f: function main is undeclared in the main package",
             ),
             (
                 "ssl.SSLCertVerificationError: certificate verify failed",
+                Language::Python,
+            ),
+            (
+                "AssertionError: [('./apache2.LICENSE', '')] != [('.\\apache2.LICENSE', '')]",
+                Language::Python,
+            ),
+            (
+                "AssertionError: assert 'C:\\Users\\N...ment-template' == 'C:\\Users\\N...ment-template'\nSkipping 76 identical leading characters in diff, use -v to show",
                 Language::Python,
             ),
             (
