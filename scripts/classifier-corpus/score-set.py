@@ -111,6 +111,16 @@ def main():
         else 0.0,
         "contested": sum(1 for i in ids if labels[i].get("contested")),
     }
+    # Where the labeller saw no other reading: how far the misses are the
+    # taxonomy's own boundaries rather than the classifier's.
+    clear = [i for i in ids if not labels[i].get("contested")]
+    figures["uncontested"] = len(clear)
+    figures["uncontested_category"] = (
+        sum(1 for i in clear if answers[i]["category"] == labels[i]["category"]) / len(clear)
+        if clear
+        else 0.0
+    )
+    figures["uncontested_confidently_wrong"] = sum(1 for i in confidently_wrong if i in clear)
     if args.json:
         print(json.dumps(figures))
         return
@@ -119,6 +129,10 @@ def main():
         f"specialty {figures['specialty']:.1%}, language {figures['language']:.1%}, "
         f"{figures['unknown']} unknown, {len(confidently_wrong)} confidently wrong "
         f"({len(confidently_wrong) / n:.1%}), confident answers {figures['confident_accuracy']:.1%} right"
+    )
+    print(
+        f"{len(clear)} not contested: category {figures['uncontested_category']:.1%}, "
+        f"{figures['uncontested_confidently_wrong']} confidently wrong"
     )
     print("misses by expected category:", dict(Counter(w for w, g in category if w != g)))
     for i in ids:
