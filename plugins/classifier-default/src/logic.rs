@@ -2685,7 +2685,10 @@ fn in_value(t: &[u8], label: usize, start: usize) -> bool {
 /// another line of the message or details: `winner` then won by its tier
 /// alone, over better evidence of something else (see the module docs).
 /// A banner's strength says how sure it is that a step failed, not why, so
-/// any rule of another category on another line contests it.
+/// any rule of another category on another line contests it. So does a
+/// confident rule of the failure's own message, when the winner is only in
+/// its details (a pytest summary of `AttributeError`s, one
+/// `AssertionError` among them: blind set 24).
 fn contested(failure: &Failure, winner: &Hit, hits: &[Hit]) -> bool {
     let banner = RULES
         .get(winner.rule)
@@ -2695,7 +2698,11 @@ fn contested(failure: &Failure, winner: &Hit, hits: &[Hit]) -> bool {
     hits.iter().any(|rival| {
         rival.category != winner.category
             && rival.tier != Tier::Weak
-            && (banner || rival.conf > winner.conf)
+            && (banner
+                || rival.conf > winner.conf
+                || (rival.field == Field::Message
+                    && winner.field == Field::Details
+                    && rival.conf >= 0.8))
             && !same_line(failure, winner, rival)
     })
 }
@@ -5849,6 +5856,20 @@ runtime.main_main·f: function main is undeclared in the main package",
         let node = classify(&failure("Error: Cannot find module 'express'", ""));
         assert_eq!(node.category, Category::Dependency);
         assert!(node.confidence >= CONFIDENT, "{node:?}");
+        // The failure's own message says runtime; a tier above wins in its
+        // details, from another test's line: not confident either.
+        let summary = classify(&failure(
+            "FAILED test_f.py::FS::test_P - AttributeError: module 'lib' has no attribute 'TEMP'",
+            "FAILED test_f.py::FS::test_T - AttributeError: module 'lib' has no attribute 'TEMP'\nFAILED test_u.py::FS::test_P - AssertionError: the solver will not converge",
+        ));
+        assert_eq!(summary.category, Category::Assertion);
+        assert!(summary.confidence < CONFIDENT, "{summary:?}");
+        // With the assertion in the message it stays confident.
+        let own = classify(&failure(
+            "FAILED test_u.py::FS::test_P - AssertionError: the solver will not converge",
+            "FAILED test_f.py::FS::test_P - AttributeError: module 'lib' has no attribute 'TEMP'",
+        ));
+        assert!(own.confidence >= CONFIDENT, "{own:?}");
     }
 
     #[test]
