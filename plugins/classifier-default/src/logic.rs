@@ -5857,19 +5857,19 @@ runtime.main_main·f: function main is undeclared in the main package",
         assert_eq!(node.category, Category::Dependency);
         assert!(node.confidence >= CONFIDENT, "{node:?}");
         // The failure's own message says runtime; a tier above wins in its
-        // details, from another test's line: not confident either.
-        let summary = classify(&failure(
-            "FAILED test_f.py::FS::test_P - AttributeError: module 'lib' has no attribute 'TEMP'",
-            "FAILED test_f.py::FS::test_T - AttributeError: module 'lib' has no attribute 'TEMP'\nFAILED test_u.py::FS::test_P - AssertionError: the solver will not converge",
-        ));
-        assert_eq!(summary.category, Category::Assertion);
-        assert!(summary.confidence < CONFIDENT, "{summary:?}");
-        // With the assertion in the message it stays confident.
-        let own = classify(&failure(
-            "FAILED test_u.py::FS::test_P - AssertionError: the solver will not converge",
-            "FAILED test_f.py::FS::test_P - AttributeError: module 'lib' has no attribute 'TEMP'",
-        ));
-        assert!(own.confidence >= CONFIDENT, "{own:?}");
+        // details, from another test's line: not confident either. With
+        // the assertion in the message it is.
+        let runtime =
+            "FAILED test_f.py::FS::test_P - AttributeError: module 'lib' has no attribute 'TEMP'";
+        let assertion =
+            "FAILED test_u.py::FS::test_P - AssertionError: the solver will not converge";
+        for (message, details, confident) in
+            [(runtime, assertion, false), (assertion, runtime, true)]
+        {
+            let summary = classify(&failure(message, details));
+            assert_eq!(summary.category, Category::Assertion);
+            assert_eq!(summary.confidence >= CONFIDENT, confident, "{summary:?}");
+        }
     }
 
     #[test]
