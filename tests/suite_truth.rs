@@ -1955,6 +1955,57 @@ fn go_tests_after_a_panic_or_failfast_are_named_and_run_again() {
     }
 }
 
+/// `go test -list` runs a package's `TestMain` too: one whose setup exits
+/// before `m.Run` failed the listing of every failed package at once, so
+/// the tests a panic kept from running in another package went unnamed,
+/// and its real failure vanished behind a flaky test.
+#[test]
+fn go_a_package_whose_setup_fails_does_not_hide_what_another_never_ran() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("go.mod"), "module example.com/sm\n\ngo 1.18\n").unwrap();
+    fs::write(
+        root.join("a_test.go"),
+        "package sm\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n\
+         func TestAOnce(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tpanic(\"first run\")\n\t}\n}\n\n\
+         func TestBRealFailure(t *testing.T) { t.Fatal(\"a real failure\") }\n\n\
+         func TestCPasses(t *testing.T) {}\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("db")).unwrap();
+    fs::write(
+        root.join("db/db_test.go"),
+        "package db\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"testing\"\n)\n\n\
+         func TestMain(m *testing.M) {\n\tfmt.Println(\"setup failed: database unreachable\")\n\tos.Exit(3)\n}\n\n\
+         func TestQuery(t *testing.T) {}\n",
+    )
+    .unwrap();
+    let out = common::cli::command(root)
+        .env("GOCACHE", root.join(".gocache"))
+        .args(["test", "--shards", "1", "--retries", "1"])
+        .args(["--", "go", "test", "./..."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged = merged_results(root);
+    assert_eq!(outcome_of(&merged, "TestAOnce"), ["flaky"], "{merged:#}");
+    assert_eq!(
+        outcome_of(&merged, "TestBRealFailure"),
+        ["failed"],
+        "{merged:#}"
+    );
+    assert_eq!(outcome_of(&merged, "TestCPasses"), ["passed"], "{merged:#}");
+    assert_eq!(
+        outcome_of(&merged, "example.com/sm/db"),
+        ["failed"],
+        "{merged:#}"
+    );
+    assert_eq!(summary(&merged).0, 4, "{merged:#}");
+}
+
 /// A package check after the tests (`goleak.VerifyTestMain`) fails the
 /// package though they pass. A flaky test in it failed the first run, which
 /// hid the check; the retry of that test runs the check again, and its

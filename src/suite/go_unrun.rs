@@ -39,11 +39,16 @@ pub fn unrun(
     let listed = match collect::go_tests(base, dir, &failed) {
         Ok(Some(listed)) => listed,
         Ok(None) => return Vec::new(),
+        // `-list` runs each package's `TestMain` too: one that exits
+        // before `m.Run` (its setup failed, which the run already reports)
+        // fails the whole call. The others are then listed one by one, so
+        // their tests that never ran are still named.
+        Err(_) if failed.len() > 1 => failed
+            .iter()
+            .flat_map(|package| list_alone(base, dir, package))
+            .collect(),
         Err(error) => {
-            tracing::warn!(
-                "could not list the tests of {} to name those that never ran: {error}",
-                failed.join(", ")
-            );
+            warn_unlisted(&failed, &error);
             return Vec::new();
         }
     };
@@ -58,4 +63,23 @@ pub fn unrun(
         .into_iter()
         .filter(|(package, test)| !reported.contains(&(package.as_str(), test.as_str())))
         .collect()
+}
+
+/// One package's tests; none, with a warning, when it cannot be listed.
+fn list_alone(base: &[String], dir: &Path, package: &str) -> Vec<(String, String)> {
+    let package = [package.to_owned()];
+    match collect::go_tests(base, dir, &package) {
+        Ok(listed) => listed.unwrap_or_default(),
+        Err(error) => {
+            warn_unlisted(&package, &error);
+            Vec::new()
+        }
+    }
+}
+
+fn warn_unlisted(packages: &[String], error: &collect::CollectError) {
+    tracing::warn!(
+        "could not list the tests of {} to name those that never ran: {error}",
+        packages.join(", ")
+    );
 }
