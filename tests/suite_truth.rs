@@ -209,6 +209,59 @@ fn node_only_a_real_rerun_makes_a_test_flaky() {
     assert!(tests(&merged).contains(&("parent".into(), "child".into(), "flaky".into())));
 }
 
+/// With test isolation off, node runs every file in one process: a test
+/// that reads state another file moved first fails every run of node and
+/// passes alone. Retried alone, it was called flaky and the run passed;
+/// retries are now off for such a command, with a warning, and it fails.
+#[test]
+fn node_with_isolation_off_a_test_failing_every_run_is_not_called_flaky() {
+    if !has_node() {
+        return;
+    }
+    // Node 24's option, Node 22's experimental one; Node 20 has neither.
+    let Some(isolation) = [
+        "--test-isolation=none",
+        "--experimental-test-isolation=none",
+    ]
+    .into_iter()
+    .find(|option| {
+        std::process::Command::new("node")
+            .args([option, "-e", "0"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("counter.js", "let n = 0;\nmodule.exports = () => ++n;\n"),
+            (
+                "test/a.test.js",
+                "const { test } = require('node:test');\nconst next = require('../counter');\n\
+                 test('a takes the first id', () => { next(); });\n",
+            ),
+            (
+                "test/b.test.js",
+                "const { test } = require('node:test');\nconst assert = require('node:assert');\n\
+                 const next = require('../counter');\n\
+                 test('b expects the first id', () => { assert.strictEqual(next(), 1); });\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "node", "--test", isolation],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("retries are off"), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 1, 0), "{}", merged["tests"]);
+    let b = test_named(&merged, "b expects the first id");
+    assert_eq!(b["outcome"], "failed", "{b}");
+    assert_eq!(b["attempts"], 1, "{b}");
+}
+
 /// Runs `hung_file` (whose test `hung` never ends) beside a file of five
 /// passing tests, one shard, `--retries 0`, a 5 s timeout: only `hung`
 /// fails, as timed out; each of `kept` passes on the first attempt; the

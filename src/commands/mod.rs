@@ -188,6 +188,23 @@ fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
     }
 }
 
+/// `--retries`, for `run` and `test`: none where the runner says that a
+/// test retried alone would not run as it first ran (its passing would
+/// call a test that fails every run flaky), with a warning that says so.
+fn retries(
+    args: &RetryArgs,
+    runner: &dyn crate::suite::runners::Runner,
+    command: &[String],
+) -> u32 {
+    match runner.retry_misleads(command) {
+        Some(why) if args.retries > 0 => {
+            tracing::warn!("retries are off: {why}; a failed test stays failed");
+            0
+        }
+        _ => args.retries,
+    }
+}
+
 // The domain's own enums, from the flags that choose them.
 impl From<crate::cli::FlakyPolicy> for crate::suite::shard::FlakyPolicy {
     fn from(flag: crate::cli::FlakyPolicy) -> Self {

@@ -48,7 +48,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         split_files: &plan.split_files,
         plan_items: &plan.all_items(),
         discover: plan.discovered,
-        retries: args.retry.retries,
+        retries: super::retries(&args.retry, runner, &args.command),
         timeout,
         dir: std::path::Path::new("."),
         scratch: scratch.path(),

@@ -111,7 +111,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         workers,
         plan: &plan,
         plan_sha256: &plan_sha256,
-        retries: args.retry.retries,
+        retries: super::retries(&args.retry, runner, &command),
         timeout,
         flaky: args.retry.flaky.into(),
         jobs,

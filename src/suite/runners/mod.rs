@@ -379,6 +379,15 @@ pub trait Runner: Send + Sync {
     fn writes_shared_files(&self, _command: &[String]) -> Option<&'static str> {
         None
     }
+    /// Why a test of `command` retried alone would not run as it first
+    /// ran, so that its passing would say nothing of flakiness: node with
+    /// test isolation off runs a shard's files in one process, whose state
+    /// a test may depend on (a module counter another file moved first):
+    /// such a test fails every run of the runner and passes alone. Retries
+    /// are off for such a command. None by default.
+    fn retry_misleads(&self, _command: &[String]) -> Option<&'static str> {
+        None
+    }
     /// Whether selecting the test whose [`Runner::selection_name`] is
     /// `selected` also runs the one named `other` (of the same file): a
     /// runner whose name filter is not anchored at both ends (Playwright's

@@ -32,6 +32,7 @@ use std::path::Path;
 use super::events::Names;
 use crate::paths::normalise;
 
+use super::argv;
 use super::{
     AfterHang, Invocation, JunitSource, NameFilter, Runner, RunnerError, Selection,
     TRACE_EXTENSION, TestRef, absolute_junit, dedup, detect, events_path, file_attribute,
@@ -61,6 +62,9 @@ const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 const TRACE: &str = include_str!("node_trace.mjs");
 const TRACE_FILE: &str = "pitcrew-node-trace.mjs";
 const TRACE_ENV: &str = "PITCREW_NODE_TRACE";
+
+/// Node's options that turn a process per test file off (`none`).
+const ISOLATION: &[&str] = &["--test-isolation", "--experimental-test-isolation"];
 
 /// How many test files node runs at once.
 const CONCURRENCY: &str = "--test-concurrency";
@@ -183,6 +187,25 @@ impl Runner for Node {
             (true, false) => AfterHang::NamesThem,
             (false, _) => AfterHang::MissesTheBlock,
         }
+    }
+
+    /// `--test-isolation=none` (`--experimental-test-isolation` before
+    /// Node 24), on the command line or in `NODE_OPTIONS`.
+    fn retry_misleads(&self, command: &[String]) -> Option<&'static str> {
+        let options = std::env::var("NODE_OPTIONS").unwrap_or_default();
+        let words: Vec<String> = command
+            .iter()
+            .flat_map(|word| match word.strip_prefix("NODE_OPTIONS=") {
+                Some(value) => value.split_whitespace().map(str::to_owned).collect(),
+                None => vec![word.clone()],
+            })
+            .chain(options.split_whitespace().map(str::to_owned))
+            .collect();
+        let isolation = argv::option_values(&words, ISOLATION);
+        (isolation.last().map(String::as_str) == Some("none")).then_some(
+            "node runs the files with test isolation off in one process, whose state a test \
+             retried alone would not share",
+        )
     }
 
     /// The trace the test files' processes wrote beside the events.
@@ -372,6 +395,46 @@ mod tests {
         assert!(pooled(&["node", "--test", "--test-concurrency-x"]).is_some());
         assert_eq!(pooled(&["npm", "test"]), None);
         assert_eq!(runner().with_workers(&argv(&["node", "--test"]), 0), None);
+    }
+
+    #[test]
+    fn isolation_off_makes_a_retry_mislead() {
+        for command in [
+            &["node", "--test", "--test-isolation=none"][..],
+            &["node", "--test-isolation", "none", "--test"],
+            &[
+                "node",
+                "--experimental-test-isolation=none",
+                "--test",
+                "test/",
+            ],
+            &[
+                "env",
+                "NODE_OPTIONS=--test-isolation=none",
+                "node",
+                "--test",
+            ],
+        ] {
+            assert!(
+                runner().retry_misleads(&argv(command)).is_some(),
+                "{command:?}"
+            );
+        }
+        for command in [
+            &["node", "--test"][..],
+            &["node", "--test", "--test-isolation=process"],
+            &[
+                "node",
+                "--test-isolation=none",
+                "--test-isolation=process",
+                "--test",
+            ],
+        ] {
+            assert!(
+                runner().retry_misleads(&argv(command)).is_none(),
+                "{command:?}"
+            );
+        }
     }
 
     #[test]
