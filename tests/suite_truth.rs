@@ -960,7 +960,8 @@ fn pytest_the_users_ids_beside_a_bracketed_folder_select_as_pytest_does() {
 }
 
 /// pytest 9's subtests: a skipped subtest leaves its passing test passed
-/// (pytest says PASSED); a failed one fails its test.
+/// (pytest says PASSED); a failed one fails its test, with the subtest's
+/// own failure as the message, not pytest's count of them.
 #[test]
 fn pytest_a_skipped_subtest_leaves_its_test_passed() {
     if !has_pytest() {
@@ -999,6 +1000,8 @@ def test_skipped():\n    pytest.skip('whole')\n",
         ["failed"],
         "{merged:#}"
     );
+    let failed = test_named(&merged, "test_sub_fail");
+    assert_eq!(failed["failure"]["message"], "assert 1 != 1", "{failed}");
     assert_eq!(
         outcome_of(&merged, "test_skipped"),
         ["skipped"],

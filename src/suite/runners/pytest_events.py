@@ -149,7 +149,10 @@ def _outcome(reports):
                 break
             outcome, deciding = "errored", r
             break
-        if r.failed:
+        if r.failed and outcome != "failed":
+            # The first failure is the news: after a failed subtest (pytest
+            # 9, pytest-subtests) pytest fails the test itself too, saying
+            # only that it `contains 1 failed subtest`.
             outcome, deciding = "failed", r
         elif r.skipped and outcome == "passed" and not hasattr(r, "context"):
             # A subtest's skip (its report has a `context`) leaves the
