@@ -94,7 +94,8 @@ impl Capped {
         )
     }
 
-    /// The first line that says something (not go's own framing lines).
+    /// The first line that says something (not go's own framing lines,
+    /// nor the race detector's ruler of `=` above `WARNING: DATA RACE`).
     fn first_message_line(&self) -> Option<String> {
         let text = if self.head.is_empty() {
             &self.tail
@@ -105,6 +106,7 @@ impl Capped {
             .map(str::trim)
             .find(|line| {
                 !line.is_empty()
+                    && !line.bytes().all(|b| b == b'=')
                     && ![
                         "=== RUN",
                         "=== PAUSE",
@@ -824,6 +826,19 @@ FAIL	example.com/m/new [build failed]
 </testsuites>
 "##;
         assert_eq!(xml, expected);
+    }
+
+    #[test]
+    fn a_data_race_is_named_not_its_ruler() {
+        let stream = r#"{"Action":"run","Package":"p","Test":"TestRace"}
+{"Action":"output","Package":"p","Test":"TestRace","Output":"==================\n"}
+{"Action":"output","Package":"p","Test":"TestRace","Output":"WARNING: DATA RACE\n"}
+{"Action":"output","Package":"p","Test":"TestRace","Output":"    testing.go:1465: race detected during execution of test\n"}
+{"Action":"fail","Package":"p","Test":"TestRace","Elapsed":0.001}
+{"Action":"fail","Package":"p","Elapsed":0.005}
+"#;
+        let xml = convert(stream);
+        assert!(xml.contains(r#"message="WARNING: DATA RACE""#), "{xml}");
     }
 
     #[test]
