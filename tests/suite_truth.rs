@@ -959,6 +959,71 @@ fn pytest_the_users_ids_beside_a_bracketed_folder_select_as_pytest_does() {
     assert_eq!(got, want, "{}", text(&out));
 }
 
+/// A test that kills its runner every time (pytest-timeout's thread method,
+/// `os._exit`) leaves the tests after it unrun, named by the test it died
+/// under. Retried with it, they never ran again, behind it in file order;
+/// they are retried apart, first, so they run: a real failure among them
+/// shows its own assertion, and the others pass.
+#[test]
+fn pytest_tests_a_dying_test_kept_from_running_are_retried_apart() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_a.py",
+                "import os\ndef test_a1(): pass\ndef test_dies(): os._exit(1)\n",
+            ),
+            (
+                "tests/test_b.py",
+                "def test_b1(): pass\ndef test_b2(): assert 0, 'real failure b2'\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "1",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let b1 = test_named(&merged, "test_b1");
+    assert_eq!(b1["outcome"], "passed", "{b1}");
+    let b2 = test_named(&merged, "test_b2");
+    assert_eq!(b2["outcome"], "failed", "{b2}");
+    let message = b2["failure"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("real failure b2"), "{b2}");
+    assert_eq!(outcome_of(&merged, "test_dies"), ["failed"], "{merged:#}");
+    // With no retry, they never ran, and say under which test it stopped.
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let b1 = test_named(&merged, "test_b1");
+    let message = b1["failure"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("exited while test_dies ran"), "{b1}");
+}
+
 /// pytest 9's subtests: a skipped subtest leaves its passing test passed
 /// (pytest says PASSED); a failed one fails its test, with the subtest's
 /// own failure as the message, not pytest's count of them.

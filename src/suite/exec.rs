@@ -260,7 +260,11 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
             .filter(|case| case.failure_type.as_deref() == Some(COLLECTION_ERROR))
             .cloned()
             .collect();
-        for group in retry_groups(&failed, shard.runner.junit_names_files()) {
+        let parts = never_ran_apart(failed, &cases[starts[starts.len() - 2]..]);
+        let groups = parts
+            .iter()
+            .flat_map(|part| retry_groups(part, shard.runner.junit_names_files()));
+        for group in groups {
             let retried = Retried {
                 tests: &group,
                 stand_ins: &stand_ins,
@@ -475,6 +479,29 @@ fn retry_groups(
             .push((item.clone(), test.clone()));
     }
     groups.into_values().collect()
+}
+
+/// The failed tests to retry in two parts: those that never ran in the last
+/// attempt (`last`), then the rest. A test that stops its runner (a crash,
+/// pytest-timeout's thread method killing the process, `-x`) would, run
+/// with them, stop them again where it comes first in file order: apart,
+/// they run. Empty parts are left out.
+fn never_ran_apart(
+    failed: Vec<(String, TestRef)>,
+    last: &[(String, TestCase)],
+) -> Vec<Vec<(String, TestRef)>> {
+    let never: BTreeSet<(&str, &str)> = last
+        .iter()
+        .filter(|(_, case)| is_never_ran(case))
+        .map(|(_, case)| (case.classname.as_str(), case.name.as_str()))
+        .collect();
+    let (first, rest): (Vec<_>, Vec<_>) = failed
+        .into_iter()
+        .partition(|(_, test)| never.contains(&(test.classname.as_str(), test.name.as_str())));
+    [first, rest]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect()
 }
 
 /// Runs `group` once and returns the cases it claims, each with its item.
@@ -1239,7 +1266,9 @@ fn attempt(
             .iter()
             .any(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored));
         cases = found.cases;
-        // Started and never finished: the runner died under it.
+        // Started and never finished: the runner died under it, and that
+        // is why the tests after it never started.
+        let died_under = found.running.first().map(|case| case.name.clone());
         cases.extend(found.running.into_iter().map(|mut case| {
             case.message = Some("did not finish: the runner exited while it ran".to_owned());
             case
@@ -1253,14 +1282,15 @@ fn attempt(
         // and the output's first error line may be anything (a missing
         // source map's warning), so it is not quoted.
         if !found.never_started.is_empty() {
-            let why = match crate::process::headline(&tail)
-                .filter(|_| !status.success() && !a_test_failed)
-            {
-                Some(line) => format!("the runner stopped before it: {line}"),
-                None if a_test_failed => {
+            let headline =
+                crate::process::headline(&tail).filter(|_| !status.success() && !a_test_failed);
+            let why = match (&died_under, headline) {
+                (Some(test), _) => format!("the runner exited while {test} ran"),
+                (None, Some(line)) => format!("the runner stopped before it: {line}"),
+                (None, None) if a_test_failed => {
                     "the runner stopped after a failed test (-x, --maxfail, --bail)".to_owned()
                 }
-                None => {
+                (None, None) => {
                     "the runner stopped before it (-x, --maxfail, --bail, or a crash)".to_owned()
                 }
             };
