@@ -983,21 +983,14 @@ fn pytest_tests_a_dying_test_kept_from_running_are_retried_apart() {
             ),
         ],
     );
-    let (out, merged) = local_test(
-        dir.path(),
-        &[
-            "--retries",
-            "1",
-            "--",
-            "python3",
-            "-m",
-            "pytest",
-            "-p",
-            "no:randomly",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let b1 = test_named(&merged, "test_b1");
+    let pytest = |retries| {
+        let args = ["--retries", retries, "--", "python3", "-m", "pytest"];
+        let (out, merged) = local_test(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let b1 = test_named(&merged, "test_b1").clone();
+        (merged, b1)
+    };
+    let (merged, b1) = pytest("1");
     assert_eq!(b1["outcome"], "passed", "{b1}");
     let b2 = test_named(&merged, "test_b2");
     assert_eq!(b2["outcome"], "failed", "{b2}");
@@ -1005,21 +998,7 @@ fn pytest_tests_a_dying_test_kept_from_running_are_retried_apart() {
     assert!(message.contains("real failure b2"), "{b2}");
     assert_eq!(outcome_of(&merged, "test_dies"), ["failed"], "{merged:#}");
     // With no retry, they never ran, and say under which test it stopped.
-    let (out, merged) = local_test(
-        dir.path(),
-        &[
-            "--retries",
-            "0",
-            "--",
-            "python3",
-            "-m",
-            "pytest",
-            "-p",
-            "no:randomly",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let b1 = test_named(&merged, "test_b1");
+    let (_, b1) = pytest("0");
     let message = b1["failure"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("exited while test_dies ran"), "{b1}");
 }
