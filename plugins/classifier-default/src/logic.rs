@@ -534,6 +534,10 @@ enum Check {
     NoDigitAfter,
     /// The line holding the match contains one of these (lowercase) words.
     LineHasAny(&'static [&'static str]),
+    /// unittest's `assertEqual` failure: the match opens its line (after
+    /// whitespace, a timestamp or pytest's `E` marker; not
+    /// `java.lang.AssertionError`), and ` != ` follows on it.
+    UnittestNotEqual,
     /// Only whitespace before it on its line, and a `:` soon after it
     /// (Jest's `Expected:` / `Received:` labels, testify's `expected:`).
     DiffLabel,
@@ -1093,9 +1097,10 @@ const RULES: &[Rule] = &[
     // package as often: not confident.
     r("No module named 'conftest'", C::Config, 0.85).lang(L_PY),
     r("No module named 'tests'", C::Config, 0.75).lang(L_PY),
-    // pytest that found nothing to run (exit 5 after `collected 0 items`):
-    // where it looks for tests, mostly; the set-24 labeller was not sure.
-    r("collected 0 items", C::Config, 0.75).lang(L_PY),
+    // pytest that found nothing to run (exit 5, `no tests ran in 0.48s`;
+    // a collection error ends in `1 error in …` instead): where it looks
+    // for tests, mostly; the set-24 labeller was not sure.
+    r("no tests ran in", C::Config, 0.75).lang(L_PY),
     r("secret", C::Config, 0.75).check(Check::LineHasAny(SECRET_MISSING)),
     r("permission denied", C::Config, 0.85),
     r("EACCES", C::Config, 0.85).check(Check::Code),
@@ -1117,8 +1122,12 @@ const RULES: &[Rule] = &[
     // CLOUDFLARE_API_TOKEN environment variable` (the variable on the next
     // line, under esbuild's `✘ [ERROR]`), a flag given no value (`failed
     // to set secret "" via --secret flag without a value`): set 23.
-    r("necessary to set", C::Config, 0.82),
-    r("flag without a value", C::Config, 0.8),
+    r("necessary to set", C::Config, 0.82).check(Check::LineHasAny(&[
+        "environment",
+        "variable",
+        "token",
+    ])),
+    r("flag without a value", C::Config, 0.75),
     // tox's interpreter that is not installed (`py38: InterpreterNotFound:
     // python3.8`), a JDK newer than the build tool (`Unsupported class file
     // major version 65`), Testcontainers with no Docker, sqlx's macros
@@ -2428,7 +2437,7 @@ const RULES: &[Rule] = &[
     // cargo-nextest's banner (`Nextest run ID … with nextest profile: ci`).
     lang("Nextest run ID", L_RS),
     // … and its start line (`Starting 7 tests across 4 binaries`).
-    lang(" tests across ", L_RS).check(Check::ExactCase),
+    lang(" tests across ", L_RS).check(Check::LineHasAny(&[" binaries", " binary"])),
     // Node's own frames (`at … (node:internal/modules/cjs/loader:1228:15)`).
     lang("node:internal", L_JS),
     // Node's crash footer (`Node.js v20.20.2`), Maven's banner and
@@ -2458,7 +2467,7 @@ const RULES: &[Rule] = &[
     // '')]`; Node's assert puts `[ERR_ASSERTION]` before the colon) and
     // pytest's long diffs (`Skipping 76 identical leading characters in
     // diff, use -v to show`): set 24.
-    lang("AssertionError: ", L_PY).check(Check::LineHasAny(&[" != "])),
+    lang("AssertionError: ", L_PY).check(Check::UnittestNotEqual),
     lang("identical leading characters in diff", L_PY),
     lang("requests.exceptions.", L_PY),
     // V8's and Node's (`Cannot read properties of undefined`, `x is not a
@@ -2862,6 +2871,18 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             words
                 .iter()
                 .any(|w| contains_ignore_case(line, w.as_bytes()))
+        }
+        Check::UnittestNotEqual => {
+            let (ls, le) = line_bounds(t, start, end);
+            let mut lead = t[content_start(t, ls, start)..start]
+                .iter()
+                .filter(|b| !b.is_ascii_whitespace());
+            let opens = match lead.next() {
+                None => true,
+                Some(b'E') => lead.next().is_none(),
+                Some(_) => false,
+            };
+            opens && contains_ignore_case(&t[end..le], b" != ")
         }
         Check::DiffLabel => {
             let (ls, le) = line_bounds(t, start, end);
@@ -4116,6 +4137,38 @@ runtime.main_main·f: function main is undeclared in the main package",
             .language,
             Language::Rust
         );
+    }
+
+    /// What sets 23 and 24's rules must not take: a collection error is
+    /// its error's, a callback is no environment, bun's summary is not
+    /// nextest's, a JVM assertion is not unittest's.
+    #[test]
+    fn set_23_and_24_look_alikes() {
+        for (text, want) in [
+            (
+                "collected 0 items / 1 error\n\nE   ModuleNotFoundError: No module named 'requests'\n!!! Interrupted: 1 error during collection !!!\n1 error in 0.12s",
+                Category::Dependency,
+            ),
+            (
+                "TypeError: It is necessary to set a callback before calling start()",
+                Category::Runtime,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        for (text, want) in [
+            (
+                "error: expect(received).toBe(expected)\nRan 4 tests across 2 files. [12.00ms]",
+                Language::Javascript,
+            ),
+            (
+                "java.lang.AssertionError: expected 3 != 4\n\tat com.acme.FooTest.testX(FooTest.java:12)",
+                Language::Java,
+            ),
+            ("E   AssertionError: 1 != 2", Language::Python),
+        ] {
+            assert_eq!(classify(&failure(text, "")).language, want, "{text}");
+        }
     }
 
     /// Blind sets 19 and 20's clear misses, and the look-alikes they must
