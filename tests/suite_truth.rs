@@ -2055,6 +2055,19 @@ fn go_tests_after_a_panic_or_failfast_are_named_and_run_again() {
     }
 }
 
+/// `pitcrew test --shards 1 --retries 1 -- go test ./...` in `root`, which
+/// must exit 1; its merged results.
+fn go_test_fails_retried_once(root: &Path) -> Value {
+    let out = common::cli::command(root)
+        .env("GOCACHE", root.join(".gocache"))
+        .args(["test", "--shards", "1", "--retries", "1"])
+        .args(["--", "go", "test", "./..."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    merged_results(root)
+}
+
 /// `go test -list` runs a package's `TestMain` too: one whose setup exits
 /// before `m.Run` failed the listing of every failed package at once, so
 /// the tests a panic kept from running in another package went unnamed,
@@ -2083,14 +2096,7 @@ fn go_a_package_whose_setup_fails_does_not_hide_what_another_never_ran() {
          func TestQuery(t *testing.T) {}\n",
     )
     .unwrap();
-    let out = common::cli::command(root)
-        .env("GOCACHE", root.join(".gocache"))
-        .args(["test", "--shards", "1", "--retries", "1"])
-        .args(["--", "go", "test", "./..."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let merged = merged_results(root);
+    let merged = go_test_fails_retried_once(root);
     assert_eq!(outcome_of(&merged, "TestAOnce"), ["flaky"], "{merged:#}");
     assert_eq!(
         outcome_of(&merged, "TestBRealFailure"),
@@ -2100,6 +2106,38 @@ fn go_a_package_whose_setup_fails_does_not_hide_what_another_never_ran() {
     assert_eq!(outcome_of(&merged, "TestCPasses"), ["passed"], "{merged:#}");
     assert_eq!(
         outcome_of(&merged, "example.com/sm/db"),
+        ["failed"],
+        "{merged:#}"
+    );
+    assert_eq!(summary(&merged).0, 4, "{merged:#}");
+}
+
+/// The tests a panic kept from running retry apart from the panicking one:
+/// two processes of one package, each failing the package's check after
+/// its tests. The package's failure is one, not one per process.
+#[test]
+fn go_a_package_check_counts_once_when_unrun_tests_retry_apart() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("go.mod"), "module example.com/pc\n\ngo 1.18\n").unwrap();
+    fs::create_dir_all(root.join("p")).unwrap();
+    fs::write(
+        root.join("p/p_test.go"),
+        "package p\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n\t\"os\"\n\t\"testing\"\n)\n\n\
+         func TestMain(m *testing.M) {\n\tflag.Parse()\n\tcode := m.Run()\n\
+         \tif f := flag.Lookup(\"test.list\"); f != nil && f.Value.String() != \"\" {\n\t\tos.Exit(code)\n\t}\n\
+         \tif code == 0 {\n\t\tfmt.Println(\"leak check: 1 goroutine leaked\")\n\t\tcode = 1\n\t}\n\tos.Exit(code)\n}\n\n\
+         func TestA(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tpanic(\"first run\")\n\t}\n}\n\n\
+         func TestB(t *testing.T) {}\n\nfunc TestC(t *testing.T) {}\n",
+    )
+    .unwrap();
+    let merged = go_test_fails_retried_once(root);
+    assert_eq!(outcome_of(&merged, "TestA"), ["flaky"], "{merged:#}");
+    assert_eq!(
+        outcome_of(&merged, "example.com/pc/p"),
         ["failed"],
         "{merged:#}"
     );

@@ -66,6 +66,43 @@ const TRACE_ENV: &str = "PITCREW_NODE_TRACE";
 /// Node's options that turn a process per test file off (`none`).
 const ISOLATION: &[&str] = &["--test-isolation", "--experimental-test-isolation"];
 
+/// A word of node's options as node reads it: `--test_isolation` is
+/// `--test-isolation`, and a value in quotes (`NODE_OPTIONS` keeps them) is
+/// the value.
+fn node_spelling(word: &str) -> String {
+    let unquote = |value: &str| value.trim_matches(|c| c == '"' || c == '\'').to_owned();
+    match word.strip_prefix("--") {
+        Some(option) => match option.split_once('=') {
+            Some((name, value)) => format!("--{}={}", name.replace('_', "-"), unquote(value)),
+            None => format!("--{}", option.replace('_', "-")),
+        },
+        None => unquote(word),
+    }
+}
+
+/// The configuration file node reads (`--experimental-config-file=F`, or
+/// `node.config.json` under `--experimental-default-config-file`).
+fn config_file(words: &[String]) -> Option<std::path::PathBuf> {
+    let named = argv::option_values(words, &["--experimental-config-file"]).pop();
+    let default = words
+        .iter()
+        .any(|w| w == "--experimental-default-config-file");
+    named
+        .or_else(|| default.then(|| "node.config.json".to_owned()))
+        .map(std::path::PathBuf::from)
+}
+
+/// `test.test-isolation` in a node configuration file, if it reads.
+fn isolation_in(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+    config
+        .get("test")?
+        .get("test-isolation")?
+        .as_str()
+        .map(str::to_owned)
+}
+
 /// How many test files node runs at once.
 const CONCURRENCY: &str = "--test-concurrency";
 
@@ -190,19 +227,31 @@ impl Runner for Node {
     }
 
     /// `--test-isolation=none` (`--experimental-test-isolation` before
-    /// Node 24), on the command line or in `NODE_OPTIONS`.
+    /// Node 24) among node's own options, in `NODE_OPTIONS`, or in the
+    /// configuration file node is told to read (Node 24's
+    /// `--experimental-config-file`, `{"test": {"test-isolation": "none"}}`);
+    /// as node reads them: `_` for `-` in a name, a value in quotes.
     fn retry_misleads(&self, command: &[String]) -> Option<&'static str> {
-        let options = std::env::var("NODE_OPTIONS").unwrap_or_default();
-        let words: Vec<String> = command
+        // Words after the test files, or after `--`, are the tests' own.
+        let own = match detect::locate(command).filter(|f| f.kind == detect::Kind::Node) {
+            Some(found) => &command[..detect::node_options_end(command, found.index)],
+            None => command,
+        };
+        let from_env = std::env::var("NODE_OPTIONS").unwrap_or_default();
+        let words: Vec<String> = own
             .iter()
             .flat_map(|word| match word.strip_prefix("NODE_OPTIONS=") {
                 Some(value) => value.split_whitespace().map(str::to_owned).collect(),
                 None => vec![word.clone()],
             })
-            .chain(options.split_whitespace().map(str::to_owned))
+            .chain(from_env.split_whitespace().map(str::to_owned))
+            .map(|word| node_spelling(&word))
             .collect();
-        let isolation = argv::option_values(&words, ISOLATION);
-        (isolation.last().map(String::as_str) == Some("none")).then_some(
+        let isolation = match argv::option_values(&words, ISOLATION).pop() {
+            Some(value) => Some(value),
+            None => config_file(&words).and_then(|file| isolation_in(&file)),
+        };
+        (isolation.as_deref() == Some("none")).then_some(
             "node runs the files with test isolation off in one process, whose state a test \
              retried alone would not share",
         )
@@ -399,7 +448,7 @@ mod tests {
 
     #[test]
     fn isolation_off_makes_a_retry_mislead() {
-        for command in [
+        let on = [
             &["node", "--test", "--test-isolation=none"][..],
             &["node", "--test-isolation", "none", "--test"],
             &[
@@ -414,13 +463,22 @@ mod tests {
                 "node",
                 "--test",
             ],
-        ] {
+            &["node", "--test", "--test_isolation=none"],
+            &["node", "--experimental_test_isolation=none", "--test"],
+            &[
+                "env",
+                "NODE_OPTIONS=--test-isolation=\"none\"",
+                "node",
+                "--test",
+            ],
+        ];
+        for command in on {
             assert!(
                 runner().retry_misleads(&argv(command)).is_some(),
                 "{command:?}"
             );
         }
-        for command in [
+        let off = [
             &["node", "--test"][..],
             &["node", "--test", "--test-isolation=process"],
             &[
@@ -429,12 +487,24 @@ mod tests {
                 "--test-isolation=process",
                 "--test",
             ],
-        ] {
+            // After the files node ignores it: the tests' own argument.
+            &["node", "--test", "a.test.js", "--test-isolation=none"],
+        ];
+        for command in off {
             assert!(
                 runner().retry_misleads(&argv(command)).is_none(),
                 "{command:?}"
             );
         }
+        // Node 24's configuration file, unless an option overrides it.
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("node.config.json");
+        std::fs::write(&config, r#"{"test": {"test-isolation": "none"}}"#).unwrap();
+        let named = format!("--experimental-config-file={}", config.display());
+        let command = argv(&["node", named.as_str(), "--test"]);
+        assert!(runner().retry_misleads(&command).is_some());
+        let command = argv(&["node", named.as_str(), "--test-isolation=process", "--test"]);
+        assert!(runner().retry_misleads(&command).is_none());
     }
 
     #[test]
