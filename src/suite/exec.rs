@@ -264,11 +264,6 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         let groups = parts
             .iter()
             .flat_map(|part| retry_groups(part, shard.runner.junit_names_files()));
-        // The groups split one attempt's tests between them, so a key two
-        // groups both report is no test of either: it is what stands for
-        // the whole (go's `package failed outside of any test`, its
-        // check after the tests), kept once.
-        let mut earlier_groups: BTreeSet<(Option<String>, String, String)> = BTreeSet::new();
         for group in groups {
             let retried = Retried {
                 tests: &group,
@@ -276,16 +271,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
                 seen: None,
             };
             match retry_found(shard, &test_files, &retried, &mut junit_path, attempts) {
-                Ok(found) => {
-                    let key = |c: &TestCase| (c.file.clone(), c.classname.clone(), c.name.clone());
-                    let keys: Vec<_> = found.iter().map(|(_, c)| key(c)).collect();
-                    cases.extend(
-                        found
-                            .into_iter()
-                            .filter(|(_, c)| !earlier_groups.contains(&key(c))),
-                    );
-                    earlier_groups.extend(keys);
-                }
+                Ok(found) => cases.extend(found),
                 Err(e) => error = error.or(Some(e)),
             }
         }

@@ -109,6 +109,15 @@ impl FailureInfo {
     pub fn is_collection_error(&self) -> bool {
         self.failure_type.as_deref() == Some(super::exec::COLLECTION_ERROR)
     }
+
+    /// A failure of a whole item rather than of one test in it: a file that
+    /// did not import, or a go package that failed outside of any test (a
+    /// check after its tests). Every process that ran part of the item in
+    /// one attempt reports it, and it is one failure.
+    fn stands_for_whole(&self) -> bool {
+        self.is_collection_error()
+            || self.failure_type.as_deref() == Some(super::runners::GO_PACKAGE_FAILED)
+    }
 }
 
 /// One test, attempts folded.
@@ -235,16 +244,18 @@ impl Folder {
             name,
             occurrence: 0,
         };
-        // A file that does not import is one failure however many of its
-        // parts ran in this attempt (a split file's tests and its rest each
-        // report its collection error): the first report stands.
-        if attempt.failure.is_collection_error()
+        // A whole item's failure is one however many of its parts ran in
+        // this attempt (a split file's tests and its rest each report its
+        // collection error; the never-ran tests a retry runs apart and the
+        // rest each fail a go package's check after its tests): the first
+        // report stands.
+        if attempt.failure.stands_for_whole()
             && self.tests.get(&key).is_some_and(|seen| {
                 seen.seen_in(self.attempt)
                     && seen
                         .failure
                         .as_deref()
-                        .is_some_and(FailureInfo::is_collection_error)
+                        .is_some_and(FailureInfo::stands_for_whole)
             })
         {
             return;
