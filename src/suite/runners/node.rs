@@ -237,14 +237,21 @@ impl Runner for Node {
             Some(found) => &command[..detect::node_options_end(command, found.index)],
             None => command,
         };
-        let from_env = std::env::var("NODE_OPTIONS").unwrap_or_default();
-        let words: Vec<String> = own
+        // Node reads `NODE_OPTIONS` first and its own options after, which
+        // win; a `NODE_OPTIONS=` of the command replaces the inherited one.
+        let options = own
             .iter()
-            .flat_map(|word| match word.strip_prefix("NODE_OPTIONS=") {
-                Some(value) => value.split_whitespace().map(str::to_owned).collect(),
-                None => vec![word.clone()],
-            })
-            .chain(from_env.split_whitespace().map(str::to_owned))
+            .rev()
+            .find_map(|word| word.strip_prefix("NODE_OPTIONS=").map(str::to_owned))
+            .unwrap_or_else(|| std::env::var("NODE_OPTIONS").unwrap_or_default());
+        let words: Vec<String> = options
+            .split_whitespace()
+            .map(str::to_owned)
+            .chain(
+                own.iter()
+                    .filter(|word| !word.starts_with("NODE_OPTIONS="))
+                    .cloned(),
+            )
             .map(|word| node_spelling(&word))
             .collect();
         let isolation = match argv::option_values(&words, ISOLATION).pop() {
@@ -489,6 +496,14 @@ mod tests {
             ],
             // After the files node ignores it: the tests' own argument.
             &["node", "--test", "a.test.js", "--test-isolation=none"],
+            // Node's own option wins over NODE_OPTIONS.
+            &[
+                "env",
+                "NODE_OPTIONS=--test-isolation=none",
+                "node",
+                "--test-isolation=process",
+                "--test",
+            ],
         ];
         for command in off {
             assert!(
