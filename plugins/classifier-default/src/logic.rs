@@ -2711,7 +2711,7 @@ fn contested(failure: &Failure, winner: &Hit, hits: &[Hit]) -> bool {
                 || rival.conf > winner.conf
                 || (rival.field == Field::Message
                     && winner.field == Field::Details
-                    && rival.conf >= 0.8))
+                    && rival.conf >= CONFIDENT))
             && !same_line(failure, winner, rival)
     })
 }
