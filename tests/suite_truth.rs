@@ -2068,6 +2068,37 @@ fn go_test_fails_retried_once(root: &Path) -> Value {
     merged_results(root)
 }
 
+/// A module `example.com/{package}` whose one package panics in its first
+/// test on the first attempt only, which keeps a real failure and a
+/// passing test from running.
+fn write_go_panic_before_a_real_failure(root: &Path, package: &str) {
+    fs::write(
+        root.join("go.mod"),
+        format!("module example.com/{package}\n\ngo 1.18\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("a_test.go"),
+        format!(
+            "package {package}\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n\
+             func TestAOnce(t *testing.T) {{\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {{\n\t\tpanic(\"first run\")\n\t}}\n}}\n\n\
+             func TestBRealFailure(t *testing.T) {{ t.Fatal(\"a real failure\") }}\n\n\
+             func TestCPasses(t *testing.T) {{}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn assert_the_panic_was_flaky_and_the_failure_real(merged: &Value) {
+    assert_eq!(outcome_of(merged, "TestAOnce"), ["flaky"], "{merged:#}");
+    assert_eq!(
+        outcome_of(merged, "TestBRealFailure"),
+        ["failed"],
+        "{merged:#}"
+    );
+    assert_eq!(outcome_of(merged, "TestCPasses"), ["passed"], "{merged:#}");
+}
+
 /// `go test -list` runs a package's `TestMain` too: one whose setup exits
 /// before `m.Run` failed the listing of every failed package at once, so
 /// the tests a panic kept from running in another package went unnamed,
@@ -2079,15 +2110,7 @@ fn go_a_package_whose_setup_fails_does_not_hide_what_another_never_ran() {
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(root.join("go.mod"), "module example.com/sm\n\ngo 1.18\n").unwrap();
-    fs::write(
-        root.join("a_test.go"),
-        "package sm\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n\
-         func TestAOnce(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tpanic(\"first run\")\n\t}\n}\n\n\
-         func TestBRealFailure(t *testing.T) { t.Fatal(\"a real failure\") }\n\n\
-         func TestCPasses(t *testing.T) {}\n",
-    )
-    .unwrap();
+    write_go_panic_before_a_real_failure(root, "sm");
     fs::create_dir_all(root.join("db")).unwrap();
     fs::write(
         root.join("db/db_test.go"),
@@ -2097,19 +2120,50 @@ fn go_a_package_whose_setup_fails_does_not_hide_what_another_never_ran() {
     )
     .unwrap();
     let merged = go_test_fails_retried_once(root);
-    assert_eq!(outcome_of(&merged, "TestAOnce"), ["flaky"], "{merged:#}");
-    assert_eq!(
-        outcome_of(&merged, "TestBRealFailure"),
-        ["failed"],
-        "{merged:#}"
-    );
-    assert_eq!(outcome_of(&merged, "TestCPasses"), ["passed"], "{merged:#}");
+    assert_the_panic_was_flaky_and_the_failure_real(&merged);
     assert_eq!(
         outcome_of(&merged, "example.com/sm/db"),
         ["failed"],
         "{merged:#}"
     );
     assert_eq!(summary(&merged).0, 4, "{merged:#}");
+}
+
+/// A package whose `go test -list` fails even alone (its `TestMain` exits
+/// when asked to list, as a setup that failed this time would): the tests
+/// a panic kept from running went unnamed, and a real failure among them
+/// vanished behind the panicking test's pass on retry. They are read from
+/// the package's test files, an external test package's example included.
+#[test]
+fn go_a_package_that_cannot_be_listed_still_names_what_never_ran() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_go_panic_before_a_real_failure(root, "nl");
+    fs::write(
+        root.join("main_test.go"),
+        "package nl\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n\t\"os\"\n\t\"testing\"\n)\n\n\
+         func TestMain(m *testing.M) {\n\tflag.Parse()\n\
+         \tif f := flag.Lookup(\"test.list\"); f != nil && f.Value.String() != \"\" {\n\
+         \t\tfmt.Println(\"setup failed: no database to list against\")\n\t\tos.Exit(3)\n\t}\n\
+         \tos.Exit(m.Run())\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("x_test.go"),
+        "package nl_test\n\nimport \"fmt\"\n\n\
+         func ExampleHello() {\n\tfmt.Println(\"hello\")\n\t// Output: hello\n}\n",
+    )
+    .unwrap();
+    let merged = go_test_fails_retried_once(root);
+    assert_the_panic_was_flaky_and_the_failure_real(&merged);
+    assert_eq!(
+        outcome_of(&merged, "ExampleHello"),
+        ["passed"],
+        "{merged:#}"
+    );
 }
 
 /// The tests a panic kept from running retry apart from the panicking one:

@@ -698,44 +698,109 @@ fn go_list(base: &[String]) -> Vec<String> {
 /// `packages` (import paths), by `go test -list` with the command's build
 /// flags and its `-run` (its first element: `-list` sees top-level names
 /// only), as `(package, test)` pairs, without those `-skip` names (which
-/// `-list` does not read). None when the command is not `go test` itself
-/// (a wrapper), or its `-skip` reaches subtests (`A/b`: `A` runs) or is no
-/// pattern this regex engine reads as go's would.
+/// `-list` does not read). None where [`GoTestCommand::read`] is.
 pub fn go_tests(
     base: &[String],
     root: &Path,
     packages: &[String],
 ) -> Result<Option<Vec<(String, String)>>, CollectError> {
-    let Some((program, rest)) = base.split_first() else {
+    let Some(go) = GoTestCommand::read(base) else {
         return Ok(None);
     };
-    let (before, args) = go_args::after_test(rest);
-    if before.last().map(String::as_str) != Some("test") {
-        return Ok(None);
-    }
-    let skip = match args.flag_value("skip") {
-        None => None,
-        Some(skip) if skip.contains('/') => return Ok(None),
-        Some(skip) => match regex::Regex::new(&skip) {
-            Ok(skip) => Some(skip),
-            Err(_) => return Ok(None),
-        },
-    };
-    let pattern = args.flag_value("run").map_or_else(
-        || ".".to_owned(),
-        |run| run.split('/').next().unwrap_or_default().to_owned(),
-    );
-    let mut argv = vec![program.clone()];
-    argv.extend(before.iter().cloned());
-    argv.push(format!("-list={pattern}"));
-    argv.extend(args.listing_flags());
+    let mut argv = vec![go.program.clone()];
+    argv.extend(go.before.iter().cloned());
+    argv.push(format!("-list={}", go.run));
+    argv.extend(go.args.listing_flags());
     argv.extend(packages.iter().cloned());
     let out = run(argv, root, &[])?;
     let mut tests = parse_go_test_list(&out.stdout);
-    if let Some(skip) = skip {
-        tests.retain(|(_, name)| !skip.is_match(name));
-    }
+    tests.retain(|(_, name)| go.selects(name));
     Ok(Some(tests))
+}
+
+/// A `go test` command as its listings need it: what comes before its
+/// test flags, and the top-level names it selects.
+pub struct GoTestCommand<'a> {
+    program: &'a String,
+    /// go's own words up to and including `test` (`-C sub test`).
+    before: &'a [String],
+    args: go_args::GoTestArgs,
+    /// The first element of `-run` (`-list` sees top-level names only).
+    run: String,
+    skip: Option<regex::Regex>,
+}
+
+impl<'a> GoTestCommand<'a> {
+    /// None when the command is not `go test` itself (a wrapper), or its
+    /// `-skip` reaches subtests (`A/b`: `A` runs) or is no pattern this
+    /// regex engine reads as go's would.
+    pub fn read(base: &'a [String]) -> Option<Self> {
+        let (program, rest) = base.split_first()?;
+        let (before, args) = go_args::after_test(rest);
+        if before.last().map(String::as_str) != Some("test") {
+            return None;
+        }
+        let skip = match args.flag_value("skip") {
+            None => None,
+            Some(skip) if skip.contains('/') => return None,
+            Some(skip) => Some(regex::Regex::new(&skip).ok()?),
+        };
+        let run = args.flag_value("run").map_or_else(
+            || ".".to_owned(),
+            |run| run.split('/').next().unwrap_or_default().to_owned(),
+        );
+        Some(Self {
+            program,
+            before,
+            args,
+            run,
+            skip,
+        })
+    }
+
+    /// Whether the command runs the top-level test `name` (`-list` applies
+    /// `-run`; `-skip` it does not read).
+    pub fn selects(&self, name: &str) -> bool {
+        let runs = regex::Regex::new(&self.run).map_or(true, |run| run.is_match(name));
+        runs && !self.skip.as_ref().is_some_and(|skip| skip.is_match(name))
+    }
+
+    /// The import path, folder and test files (internal and external) of
+    /// `package`, by `go list` with the command's build flags: `go list`
+    /// builds nothing and runs no `TestMain`.
+    pub fn test_files(
+        &self,
+        root: &Path,
+        package: &str,
+    ) -> Result<Option<(String, Vec<PathBuf>)>, CollectError> {
+        let global = self
+            .before
+            .strip_suffix(&["test".to_owned()])
+            .unwrap_or_default();
+        let mut argv = vec![self.program.clone()];
+        argv.extend(global.iter().cloned());
+        argv.push("list".into());
+        argv.extend(self.args.listing_flags());
+        argv.extend([
+            "-f".into(),
+            "{{.ImportPath}}{{range .TestGoFiles}}{{\"\\x00\"}}{{.}}{{end}}\
+             {{range .XTestGoFiles}}{{\"\\x00\"}}{{.}}{{end}}{{\"\\x00\"}}{{.Dir}}"
+                .into(),
+            package.to_owned(),
+        ]);
+        let out = run(argv, root, &[])?;
+        let mut fields: Vec<&str> = out
+            .stdout
+            .trim_end_matches(['\r', '\n'])
+            .split('\0')
+            .collect();
+        let (Some(dir), Some(import)) = (fields.pop(), fields.first().copied()) else {
+            return Ok(None);
+        };
+        let dir = Path::new(dir);
+        let files = fields[1..].iter().map(|f| dir.join(f)).collect();
+        Ok(Some((import.to_owned(), files)))
+    }
 }
 
 /// `go test -list` output: each package's names, then its `ok  \tpath\t…`

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod exec;
 pub mod executor;
 pub mod fold;
+mod go_source;
 mod go_unrun;
 pub mod jest_json;
 pub mod jest_results;
