@@ -87,6 +87,7 @@ impl Runner for Nextest {
         // ours ran every test of the shard's binaries and every test of the
         // user's set, in every shard. Ours must narrow theirs.
         let (args, users) = take_filtersets(&args);
+        let args = without_fail_fast(&args);
         let filterset = match (users.is_empty(), discovered) {
             (true, _) => filterset,
             (false, true) => format!("({})", users.join(") | (")),
@@ -182,6 +183,17 @@ fn filterset_string(value: &str) -> String {
 pub(super) fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
     let (args, mut profiles) = argv::take_option(args, &["--profile"], "-P");
     (args, profiles.pop())
+}
+
+/// The arguments without the user's fail-fast choice: every test of a
+/// shard runs under pitcrew's `--no-fail-fast` (a stop after the first
+/// failure would leave the rest unrun, and a retry of the failure alone
+/// would never run them), and nextest refuses a second `--no-fail-fast`
+/// or one beside `--max-fail` (`cargo nextest run --no-fail-fast`, a
+/// common CI spelling, ran nothing).
+fn without_fail_fast(args: &[String]) -> Vec<String> {
+    let (args, _) = argv::take_option(args, &["--max-fail"], "");
+    argv::without_flags(&args, &["--no-fail-fast", "--fail-fast"])
 }
 
 /// The arguments without the user's filtersets (`-E`, `--filterset`, or
@@ -370,6 +382,39 @@ mod tests {
         );
         assert_eq!(inv.args.last().unwrap(), "-E");
         assert!(!inv.args.iter().any(|a| a.contains("--filterset")));
+    }
+
+    #[test]
+    fn the_users_fail_fast_choice_gives_way_to_one_no_fail_fast() {
+        let dir = tempfile::tempdir().unwrap();
+        let binaries = argv(&["a"]);
+        for words in [
+            &["--no-fail-fast"][..],
+            &["--fail-fast"],
+            &["--max-fail", "2"],
+            &["--max-fail=1:immediate", "--no-fail-fast"],
+        ] {
+            let mut command = argv(&["cargo", "nextest", "run"]);
+            command.extend(argv(words));
+            command.extend(argv(&["--", "--max-fail"]));
+            let inv = runner()
+                .invocation(
+                    &command,
+                    &Selection::Files(&binaries),
+                    &dir.path().join("junit.xml"),
+                )
+                .unwrap();
+            let before: Vec<&String> = inv.args.iter().take_while(|a| *a != "--").collect();
+            assert_eq!(
+                before.iter().filter(|a| a.contains("fail")).count(),
+                1,
+                "{words:?}: {:?}",
+                inv.args
+            );
+            assert!(before.iter().any(|a| *a == "--no-fail-fast"));
+            // After `--`, the test binaries' words are theirs.
+            assert_eq!(inv.args.last().unwrap(), "--max-fail", "{words:?}");
+        }
     }
 
     #[test]
