@@ -109,6 +109,10 @@ struct Running<'a, 'b> {
     /// (a split file's parts, a re-run) runs them again, and one attempt's
     /// same-named cases would be distinct tests.
     kept_dependencies: std::cell::RefCell<BTreeSet<(String, String)>>,
+    /// Whether the runner's report named no planned file for a test of a
+    /// process that ran several (see [`Runner::report_may_misname_files`]):
+    /// the shard's files then run one per process.
+    files_apart: Cell<bool>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -150,6 +154,11 @@ impl Running<'_, '_> {
             )
         };
         self.hold_error(RUNNER_FAILED, message, tail);
+    }
+
+    /// Whether one process's report tells its files' tests apart.
+    fn files_named(&self) -> bool {
+        self.runner.junit_names_files() && !self.files_apart.get()
     }
 
     /// Counts how long one process's test files ran, where it said.
@@ -201,6 +210,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         ran_no_test: Default::default(),
         held_error: Default::default(),
         kept_dependencies: Default::default(),
+        files_apart: Cell::new(false),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -229,7 +239,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
         let before = cases.len();
         let seen = RefCell::new(Vec::new());
-        for group in retry_groups(&waiting, shard.runner.junit_names_files()) {
+        for group in retry_groups(&waiting, shard.files_named()) {
             let behind = Retried {
                 tests: &group,
                 stand_ins: &[],
@@ -263,7 +273,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         let parts = never_ran_apart(failed, &cases[starts[starts.len() - 2]..]);
         let groups = parts
             .iter()
-            .flat_map(|part| retry_groups(part, shard.runner.junit_names_files()));
+            .flat_map(|part| retry_groups(part, shard.files_named()));
         for group in groups {
             let retried = Retried {
                 tests: &group,
@@ -585,9 +595,36 @@ fn run_files(
     junit_path: &mut impl FnMut() -> PathBuf,
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let mut claimed = Vec::new();
+    if shard.files_apart.get() && files.len() > 1 {
+        return files_one_by_one(shard, files, junit_path);
+    }
     loop {
         let found = run_selection(shard, &Selection::Files(&files), &junit_path())?;
-        let found = attribute(found, &files);
+        let mut found = attribute(found, &files);
+        // Run alone, a file's results are its own, whatever file such a
+        // report names (unittest's loader for a module it could not
+        // import, the test before a failed `setUpClass`).
+        if let [file] = files.as_slice()
+            && shard.runner.report_may_misname_files()
+        {
+            for (_, case) in &mut found {
+                case.file = Some(file.clone());
+            }
+        }
+        if files.len() > 1
+            && shard.runner.report_may_misname_files()
+            && found.iter().any(|(item, _)| !files.contains(item))
+        {
+            tracing::warn!(
+                "the report of `{}` names no file it was given for some of its tests: \
+                 each test file of the shard runs in a process of its own (a report \
+                 that names each test's file lets them run together)",
+                crate::escape::control_chars(&shard.base.join(" "))
+            );
+            shard.files_apart.set(true);
+            claimed.extend(files_one_by_one(shard, files, junit_path)?);
+            return Ok(claimed);
+        }
         let timed_out = found.iter().any(|(_, c)| is_timed_out(c));
         let unreported = unreported(&files, &found);
         let again = timed_out && !unreported.is_empty() && unreported.len() < files.len();
@@ -603,6 +640,20 @@ fn run_files(
         );
         files = unreported;
     }
+}
+
+/// Runs each of `files` in a process of its own, where every result is
+/// the file's.
+fn files_one_by_one(
+    shard: &Running<'_, '_>,
+    files: Vec<String>,
+    junit_path: &mut impl FnMut() -> PathBuf,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let mut claimed = Vec::new();
+    for file in files {
+        claimed.extend(run_files(shard, vec![file], junit_path)?);
+    }
+    Ok(claimed)
 }
 
 /// The `files` with no result in `found` but "never ran".
@@ -1307,6 +1358,18 @@ fn attempt(
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
             .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
+        // A report may name files absolutely (mocha-junit-reporter): those
+        // in the project are its relative paths, as planned, wherever the
+        // tree is checked out.
+        for case in &mut cases {
+            if let Some(file) = case
+                .file
+                .as_mut()
+                .filter(|f| Path::new(f.as_str()).is_absolute())
+            {
+                *file = crate::paths::relative(Path::new(file.as_str()), shard.dir);
+            }
+        }
         let notes = shard.runner.reporter_notes(&junit_path, shard.dir);
         cases.extend(notes.load_errors);
         fn names((c, n): &(String, String)) -> (&str, &str) {

@@ -37,6 +37,12 @@ impl Runner for Generic {
         false
     }
 
+    /// jasmine-reporters names no file, xmlrunner names unittest's loader
+    /// for a module that cannot be imported.
+    fn report_may_misname_files(&self) -> bool {
+        true
+    }
+
     fn invocation(
         &self,
         base: &[String],

@@ -448,6 +448,14 @@ pub trait Runner: Send + Sync {
     fn junit_names_files(&self) -> bool {
         true
     }
+    /// Whether its report may name, for a test of a file it ran, no file or
+    /// one it was not given (a report pitcrew does not know: the generic
+    /// runner's). A process that ran several files and reported such a test
+    /// runs its files again one per process, where every result is the
+    /// file's, and so does the rest of the shard.
+    fn report_may_misname_files(&self) -> bool {
+        false
+    }
     /// `base` with the runner's own pool set to `workers`: for a runner
     /// that runs a process's test files that many at a time and still
     /// attributes every result to its file (node's `--test-concurrency`).
