@@ -439,6 +439,13 @@ fn run_report_and_integrity_with_node() {
         dir.path(),
     );
     assert_eq!(json(&report)["summary"]["tests"], 5);
+    assert!(
+        json(&report)["warnings"]
+            .to_string()
+            .contains("shard-2.json: shard 2/2 was already given by shard-2.json with the same results; read once"),
+        "{}",
+        text(&report)
+    );
 }
 
 #[test]

@@ -193,10 +193,12 @@ fn check_shards<'a>(
         }
         if let Some(&(first, kept_result)) = kept.get(&result.shard) {
             if same_outcomes(kept_result, result) {
-                tracing::info!(
-                    "{origin}: shard {}/{total} was already given by {first} with the same results; folded",
-                    result.shard
-                );
+                warnings.push(format!(
+                    "{}: shard {}/{total} was already given by {} with the same results; read once",
+                    control_chars(origin),
+                    result.shard,
+                    control_chars(first)
+                ));
             } else {
                 problems.push(format!(
                     "shard {}/{total}: {first} and {origin} both claim it with different results; pass only one",
