@@ -60,6 +60,43 @@ fn fails_saying(output: &Output, said: &str, unsaid: &str) {
     assert!(text.contains(said) && !text.contains(unsaid), "{text}");
 }
 
+/// `pitcrew split` of the `*.test.sh` files in `dir` into one shard, to
+/// `plan.json`.
+fn split_sh_tests(dir: &Path) -> Output {
+    pitcrew(
+        &[
+            "split",
+            "--tests",
+            "*.test.sh",
+            "--shards",
+            "1",
+            "-o",
+            "plan.json",
+        ],
+        dir,
+    )
+}
+
+const GENERIC_SHARD: &[&str] = &[
+    "run",
+    "--shard",
+    "1/1",
+    "--plan",
+    "plan.json",
+    "--runner",
+    "generic",
+];
+
+/// `pitcrew run` of shard 1/1 of `plan.json` in `dir` through the generic
+/// runner, with `options`, running `command`.
+fn run_generic_shard(dir: &Path, options: &[&str], command: &[&str]) -> Output {
+    let mut args = GENERIC_SHARD.to_vec();
+    args.extend_from_slice(options);
+    args.push("--");
+    args.extend_from_slice(command);
+    pitcrew(&args, dir)
+}
+
 fn json(output: &Output) -> Value {
     serde_json::from_str(&stdout(output))
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(output), stderr(output)))
@@ -448,42 +485,58 @@ fn run_report_and_integrity_with_node() {
     );
 }
 
+/// A matrix job whose checkout is another commit than the plan's would
+/// run another tree's tests (a test file added since runs nowhere, and
+/// `report` passed): `run` refuses it, exit 2, writing nothing.
+#[test]
+fn run_refuses_a_checkout_of_another_commit_than_the_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::git::git(root, &["init", "-q"]);
+    fs::write(root.join("a.test.sh"), "").unwrap();
+    common::git::commit_all(root, "a");
+    let split = split_sh_tests(root);
+    assert!(split.status.success(), "{}", stderr(&split));
+    let head = common::git::git(root, &["rev-parse", "HEAD"]);
+    assert_eq!(
+        json(&split)["commit"].as_str(),
+        Some(head.trim()),
+        "{}",
+        stdout(&split)
+    );
+    let run = |root: &Path| run_generic_shard(root, &[], &["sh", "-c", "exit 0", "sh", "{files}"]);
+    // The plan's own commit runs (and fails only for writing no report).
+    let same = run(root);
+    assert_ne!(same.status.code(), Some(2), "{}", stderr(&same));
+    assert!(root.join("pitcrew-shard-1.json").exists());
+    fs::remove_file(root.join("pitcrew-shard-1.json")).unwrap();
+
+    fs::write(root.join("b.test.sh"), "").unwrap();
+    common::git::commit_all(root, "b");
+    let other = run(root);
+    assert_eq!(other.status.code(), Some(2), "{}", stderr(&other));
+    let said = stderr(&other);
+    assert!(
+        said.contains(&format!(
+            "plan.json: commit: the plan was made at {} but this checkout is",
+            &head[..12]
+        )),
+        "{said}"
+    );
+    assert!(!root.join("pitcrew-shard-1.json").exists());
+}
+
 #[test]
 fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.test.sh"), "").unwrap();
-    let plan = pitcrew(
-        &[
-            "split",
-            "--tests",
-            "*.test.sh",
-            "--shards",
-            "1",
-            "-o",
-            "plan.json",
-        ],
-        dir.path(),
-    );
+    let plan = split_sh_tests(dir.path());
     assert!(plan.status.success(), "{}", stderr(&plan));
 
-    let run = pitcrew(
-        &[
-            "run",
-            "--shard",
-            "1/1",
-            "--plan",
-            "plan.json",
-            "--runner",
-            "generic",
-            "--junit",
-            "crash.xml",
-            "--",
-            "sh",
-            "-c",
-            "echo boom >&2; exit 3",
-            "{files}",
-        ],
+    let run = run_generic_shard(
         dir.path(),
+        &["--junit", "crash.xml"],
+        &["sh", "-c", "echo boom >&2; exit 3", "{files}"],
     );
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     // The shard's JUnit says it failed, as an error case of its own.
@@ -505,25 +558,10 @@ fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
             .contains("boom")
     );
 
-    let run = pitcrew(
-        &[
-            "run",
-            "--shard",
-            "1/1",
-            "--plan",
-            "plan.json",
-            "--runner",
-            "generic",
-            "--timeout",
-            "0.3",
-            "--",
-            "sh",
-            "-c",
-            "sleep 30",
-            "sh",
-            "{files}",
-        ],
+    let run = run_generic_shard(
         dir.path(),
+        &["--timeout", "0.3"],
+        &["sh", "-c", "sleep 30", "sh", "{files}"],
     );
     assert_eq!(run.status.code(), Some(1));
     let result: Value =
@@ -550,27 +588,10 @@ fn a_crashing_or_hanging_runner_is_a_shard_error_not_a_pass() {
 fn run_keeps_the_runners_output_from_being_read_as_workflow_commands() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.test.sh"), "").unwrap();
-    let split = &[
-        "split",
-        "--tests",
-        "*.test.sh",
-        "--shards",
-        "1",
-        "-o",
-        "plan.json",
-    ];
-    assert_eq!(pitcrew(split, dir.path()).status.code(), Some(0));
+    assert_eq!(split_sh_tests(dir.path()).status.code(), Some(0));
     let out = common::cli::command(dir.path())
         .env("GITHUB_ACTIONS", "true")
-        .args([
-            "run",
-            "--shard",
-            "1/1",
-            "--plan",
-            "plan.json",
-            "--runner",
-            "generic",
-        ])
+        .args(GENERIC_SHARD)
         .args([
             "--",
             "sh",

@@ -25,6 +25,11 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         ))
         .into());
     }
+    crate::suite::checkout::check_plan_commit(
+        plan.commit.as_deref(),
+        &args.plan,
+        std::path::Path::new("."),
+    )?;
     let runner = suite::runner(
         args.runner.as_deref().or(plan.runner.as_deref()),
         &args.command,

@@ -2,6 +2,7 @@
 //! results merged without losing a test.
 
 pub mod changed;
+pub mod checkout;
 pub mod collect;
 mod coverage_gate;
 pub mod discover;
