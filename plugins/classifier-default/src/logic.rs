@@ -872,6 +872,9 @@ const RULES: &[Rule] = &[
     r("OutOfMemoryError", C::Resource, 0.95).lang(L_JAVA),
     // The JVM's other way of running out of heap (a compile task included).
     r("GC overhead limit exceeded", C::Resource, 0.95).lang(L_JAVA),
+    // Gradle's daemon stopped for want of heap (`since the JVM garbage
+    // collector is thrashing`): set 26.
+    r("garbage collector is thrashing", C::Resource, 0.9).lang(L_JAVA),
     r("MemoryError", C::Resource, 0.85).check(Check::WordStart),
     r("Cannot allocate memory", C::Resource, 0.9),
     r("memory allocation of", C::Resource, 0.85),
@@ -1870,6 +1873,12 @@ const RULES: &[Rule] = &[
     // MSVC's compiler: `app.cpp(10): error C2065: 'x': undeclared
     // identifier`, also `error C2220` for a warning under /WX.
     r("error C", C::Compile, 0.9).check(Check::MsvcCode),
+    // C#'s compiler (`error CS0246: The type or namespace name 'X' could
+    // not be found`), below the missing assembly's `Metadata file` (0.88):
+    // set 26.
+    r("error CS", C::Compile, 0.85)
+        .check(Check::MsvcCode)
+        .lang(L_CSHARP),
     r("Transform failed with", C::Compile, 0.8)
         .tier(Tier::Build)
         .flags(BANNER),
@@ -3969,8 +3978,8 @@ runtime.main_main·f: function main is undeclared in the main package",
         // super-linter: 789 -> 801), and set 21's (806 with them). 830
         // for set 22's resolvers, advisories and environments (806 -> 826).
         // 835 for sets 23 and 24 (826 -> 834), and set 25's missing
-        // credential (835).
-        assert!(RULES.len() <= 835, "{} rules", RULES.len());
+        // credential (835). 837 for set 26's C# compiler and Gradle heap.
+        assert!(RULES.len() <= 837, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4152,11 +4161,13 @@ runtime.main_main·f: function main is undeclared in the main package",
         );
     }
 
-    /// What sets 23 and 24's rules must not take: a collection error is
-    /// its error's, a callback is no environment, bun's summary is not
-    /// nextest's, a JVM assertion is not unittest's.
+    /// Sets 23 to 26's shapes, and what their rules must not take: a
+    /// collection error is its error's, a callback is no environment, a
+    /// form's message is no credential, a missing assembly is no C# compile
+    /// error, bun's summary is not nextest's, a JVM assertion is not
+    /// unittest's.
     #[test]
-    fn set_23_and_24_look_alikes() {
+    fn set_23_to_26_shapes_and_look_alikes() {
         for (text, want) in [
             (
                 "collected 0 items / 1 error\n\nE   ModuleNotFoundError: No module named 'requests'\n!!! Interrupted: 1 error during collection !!!\n1 error in 0.12s",
@@ -4170,8 +4181,20 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "Error: Parameter token or opts.auth is required",
                 Category::Config,
             ),
-            // A form's validation message under test stays the test's.
+            (
+                "Error CS0246: The type or namespace name 'CollectionWrapperBase' could not be found (are you missing a using directive or an assembly reference?)",
+                Category::Compile,
+            ),
+            (
+                "error CS0006: Metadata file `lib/Serilog.dll' could not be found",
+                Category::Dependency,
+            ),
+            (
+                "FAILURE: Build failed with an exception.\n* What went wrong:\nGradle build daemon has been stopped: since the JVM garbage collector is thrashing",
+                Category::Resource,
+            ),
             ("Error: GITHUB_TOKEN is required", Category::Config),
+            // A form's validation message under test stays the test's.
             (
                 "AssertionError: expected 'Token is required' to equal 'Name is required'",
                 Category::Assertion,
