@@ -15,34 +15,34 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// `func Name(params)` at the start of a line: a top-level function, not
-/// a method (`func (r T) TestX`).
+/// a method (`func (r T) TestX`); its parameters may span lines.
 static FUNC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^func\s+((?:Test|Fuzz|Example)\w*)\s*\(([^)]*)\)").expect("a valid regex")
+    Regex::new(r"(?m)^func\s+((?:Test|Fuzz|Example)\w*)\s*\(([^)]*)\)").expect("a valid regex")
 });
 
-/// `name *testing.T`, or the package under another import name.
-static PARAM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\w+\s+\*\w+\.([TF])\s*$").expect("a valid regex"));
+/// One parameter, named or not, of type `*testing.T` (`*testing.F`), the
+/// package under any import name or dot-imported (`*T`).
+static PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\w+\s+)?\*(?:\w+\s*\.\s*)?([TF])\s*,?\s*$").expect("a valid regex")
+});
 
-/// go/doc's output comment: `// Output:` or `// Unordered output:`, in any
-/// case.
+/// go/doc's output comment, matched against the text of the body's last
+/// comment group: `Output:` or `Unordered output:`, in any case.
 static OUTPUT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*//\s*(unordered\s+)?output:").expect("a valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(unordered )?output:").expect("a valid regex"));
 
 /// The top-level tests `go test` runs from `source`, in order.
 pub fn tests_in(source: &str) -> Vec<String> {
-    let lines: Vec<&str> = source.lines().collect();
     let mut tests = Vec::new();
-    for (at, line) in lines.iter().enumerate() {
-        let Some(found) = FUNC.captures(line) else {
-            continue;
-        };
+    for found in FUNC.captures_iter(source) {
         let (name, params) = (&found[1], &found[2]);
         let param = PARAM.captures(params).map(|p| p[1].to_owned());
         let runs = match (prefix(name), param.as_deref()) {
             (Some("Test"), Some("T")) | (Some("Fuzz"), Some("F")) => true,
             (Some("Example"), None) if params.trim().is_empty() => {
-                body(&lines[at + 1..]).iter().any(|l| OUTPUT.is_match(l))
+                let rest = &source[found.get(0).map_or(source.len(), |m| m.end())..];
+                let lines: Vec<&str> = rest.lines().skip(1).collect();
+                last_comment(body(&lines)).is_some_and(|text| OUTPUT.is_match(&text))
             }
             _ => false,
         };
@@ -51,6 +51,40 @@ pub fn tests_in(source: &str) -> Vec<String> {
         }
     }
     tests
+}
+
+/// The text of the last comment group among `lines` (comment lines next
+/// to each other, or one `/* */` block), markers taken off, as go/doc
+/// reads an example's output comment: only the last one counts.
+fn last_comment(lines: &[&str]) -> Option<String> {
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut previous_was_comment = false;
+    let mut in_block = false;
+    for line in lines {
+        let trimmed = line.trim_start();
+        let text = if in_block {
+            in_block = !trimmed.contains("*/");
+            Some(trimmed.split("*/").next().unwrap_or_default())
+        } else if let Some(text) = trimmed.strip_prefix("//") {
+            Some(text)
+        } else if let Some(text) = trimmed.strip_prefix("/*") {
+            in_block = !text.contains("*/");
+            Some(text.split("*/").next().unwrap_or_default())
+        } else {
+            None
+        };
+        match text {
+            Some(text) if previous_was_comment => {
+                if let Some(group) = groups.last_mut() {
+                    group.push(text.to_owned());
+                }
+            }
+            Some(text) => groups.push(vec![text.to_owned()]),
+            None => {}
+        }
+        previous_was_comment = text.is_some();
+    }
+    groups.pop().map(|group| group.join("\n"))
 }
 
 /// The tests `go test` runs from the files at `paths`; a file that cannot
@@ -104,6 +138,12 @@ mod tests {
             func ExampleSilent() {\n\tfmt.Println(1)\n}\n\
             func ExampleUnordered() {\n\t// unordered output:\n\t// 1\n}\n\
             func Examplewrong() {\n\t// Output: 1\n}\n\
+            func ExampleNotLast() {\n\t// Output: hi\n\tfmt.Println(\"hi\")\n\t// a note\n}\n\
+            func ExampleBlock() {\n\tfmt.Println(\"hi\")\n\t/* Output:\n\thi */\n}\n\
+            func ExampleTwoSpaces() {\n\t// Unordered  output: 1\n}\n\
+            func TestUnnamed(*testing.T) {}\n\
+            func TestDot(t *T) {}\n\
+            func TestLines(\n\tt *testing.T,\n) {}\n\
             // func TestCommented(t *testing.T) {}\n";
         assert_eq!(
             tests_in(source),
@@ -116,6 +156,10 @@ mod tests {
                 "FuzzD",
                 "ExampleRuns",
                 "ExampleUnordered",
+                "ExampleBlock",
+                "TestUnnamed",
+                "TestDot",
+                "TestLines",
             ]
         );
     }
