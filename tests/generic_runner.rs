@@ -19,6 +19,16 @@ const WARNING: &str = "runs in a process of its own";
 /// `pitcrew test --retries 1` over the fake runner in `root`, its report
 /// shaped by `files` (see the runner), and the merged results.
 fn run_fake(root: &Path, files: &str) -> (Output, Value) {
+    run_fake_as(
+        root,
+        files,
+        "1",
+        &["python3", "fake_runner.py", "{junit}", "{files}"],
+    )
+}
+
+/// [`run_fake`] in `shards` shards, running `command`.
+fn run_fake_as(root: &Path, files: &str, shards: &str, command: &[&str]) -> (Output, Value) {
     fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/generic/fake_runner.py"),
         root.join("fake_runner.py"),
@@ -26,9 +36,9 @@ fn run_fake(root: &Path, files: &str) -> (Output, Value) {
     .unwrap();
     let out = common::cli::command(root)
         .env("FAKE_FILES", files)
-        .args(["test", "--shards", "1", "--retries", "1"])
+        .args(["test", "--shards", shards, "--retries", "1"])
         .args(["--tests", "*_test.py", "--"])
-        .args(["python3", "fake_runner.py", "{junit}", "{files}"])
+        .args(command)
         .output()
         .unwrap();
     let merged = fs::read_to_string(root.join("pitcrew-results.json"))
@@ -144,6 +154,66 @@ fn a_failure_reported_under_a_foreign_path_is_its_own_files() {
             triple("b_test.py", "test_flaky", "flaky"),
             triple("b_test.py", "test_real", "failed"),
             triple("c_test.py", "c_test", "failed"),
+        ],
+        "{}",
+        text(&out)
+    );
+}
+
+/// A test that fails in the run of all files together and passes when its
+/// file runs alone: that first run's failure is kept (its first attempt),
+/// never dropped with the run it came from.
+#[test]
+fn a_failure_of_the_files_run_together_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a_test.py"), "def test_one():\n    pass\n").unwrap();
+    fs::write(
+        dir.path().join("b_test.py"),
+        "import os\n\n\
+         def test_fails_its_first_run():\n\
+         \x20   if not os.path.exists('ran-once'):\n\
+         \x20       open('ran-once', 'w').close()\n\
+         \x20       assert False, 'failed in the first run'\n",
+    )
+    .unwrap();
+    let (out, merged) = run_fake(dir.path(), "none");
+    assert_eq!(
+        tests(&merged),
+        [
+            triple("a_test.py", "test_one", "passed"),
+            triple("b_test.py", "test_fails_its_first_run", "flaky"),
+        ],
+        "{}",
+        text(&out)
+    );
+}
+
+/// A command that runs every test file whatever it is given (mocha with
+/// `spec` in its configuration), one file a shard: where its report names
+/// each test's file in the project, that file stands, and each test counts
+/// once, not once under every file run.
+#[test]
+fn a_file_the_report_names_in_the_project_stands_when_a_file_runs_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    write_suite(dir.path());
+    let every_file = "python3 fake_runner.py \"$1\" *_test.py";
+    let (out, merged) = run_fake_as(
+        dir.path(),
+        "loader",
+        "2",
+        &["sh", "-c", every_file, "sh", "{junit}", "{files}"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let names: Vec<(String, String)> = tests(&merged)
+        .into_iter()
+        .map(|(file, name, _)| (file, name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("a_test.py".to_owned(), "test_one".to_owned()),
+            ("b_test.py".to_owned(), "test_flaky".to_owned()),
+            ("b_test.py".to_owned(), "test_real".to_owned()),
         ],
         "{}",
         text(&out)

@@ -601,14 +601,21 @@ fn run_files(
     loop {
         let found = run_selection(shard, &Selection::Files(&files), &junit_path())?;
         let mut found = attribute(found, &files);
-        // Run alone, a file's results are its own, whatever file such a
-        // report names (unittest's loader for a module it could not
-        // import, the test before a failed `setUpClass`).
+        // Run alone, a file's results are its own where such a report
+        // names no file of the project (unittest's loader for a module it
+        // could not import): one it names that is there stays (a command
+        // that runs more files than it is given).
         if let [file] = files.as_slice()
             && shard.runner.report_may_misname_files()
         {
             for (_, case) in &mut found {
-                case.file = Some(file.clone());
+                let named = case.file.as_deref().map(normalise);
+                let in_project = named.is_some_and(|named| {
+                    !Path::new(&named).is_absolute() && shard.dir.join(&named).is_file()
+                });
+                if !in_project {
+                    case.file = Some(file.clone());
+                }
             }
         }
         if files.len() > 1
@@ -622,7 +629,10 @@ fn run_files(
                 crate::escape::control_chars(&shard.base.join(" "))
             );
             shard.files_apart.set(true);
-            claimed.extend(files_one_by_one(shard, files, junit_path)?);
+            let first = files[0].clone();
+            let mut apart = files_one_by_one(shard, files, junit_path)?;
+            keep_failures_of_the_run_together(found, &mut apart, &first);
+            claimed.extend(apart);
             return Ok(claimed);
         }
         let timed_out = found.iter().any(|(_, c)| is_timed_out(c));
@@ -639,6 +649,40 @@ fn run_files(
                 .filter(|(item, _)| !unreported.contains(item)),
         );
         files = unreported;
+    }
+}
+
+/// The failures of a run of several files whose report could not tell
+/// them apart (`together`), kept in the results of the files run one by
+/// one (`apart`): a test that failed with the other files and passed alone
+/// failed its first attempt (a retry may call it flaky; it is never
+/// passed), and one the runs apart never reported stands as it failed,
+/// under `first` (the process's first file: its own is unknown).
+fn keep_failures_of_the_run_together(
+    together: Vec<(String, TestCase)>,
+    apart: &mut Vec<(String, TestCase)>,
+    first: &str,
+) {
+    let failed = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
+    for (_, failure) in together.into_iter().filter(|(_, c)| failed(c)) {
+        let same = |c: &TestCase| c.classname == failure.classname && c.name == failure.name;
+        if !apart.iter().any(|(_, c)| same(c)) {
+            apart.push((first.to_owned(), with_file(failure, first)));
+            continue;
+        }
+        for (_, case) in apart.iter_mut().filter(|(_, c)| same(c) && !failed(c)) {
+            let alone = match case.outcome {
+                Outcome::Skipped => "skipped",
+                _ => "passed",
+            };
+            case.outcome = failure.outcome;
+            case.message = Some(format!(
+                "failed when run with the other files of its shard, {alone} alone: {}",
+                failure.message.as_deref().unwrap_or_default()
+            ));
+            case.failure_type = failure.failure_type.clone();
+            case.details = failure.details.clone();
+        }
     }
 }
 
