@@ -499,7 +499,7 @@ fn run_refuses_a_checkout_of_another_commit_than_the_plans() {
     assert!(split.status.success(), "{}", stderr(&split));
     let head = common::git::git(root, &["rev-parse", "HEAD"]);
     assert_eq!(
-        json(&split)["commit"].as_str(),
+        json(&split)["checkout"]["commit"].as_str(),
         Some(head.trim()),
         "{}",
         stdout(&split)
@@ -518,7 +518,7 @@ fn run_refuses_a_checkout_of_another_commit_than_the_plans() {
     let said = stderr(&other);
     assert!(
         said.contains(&format!(
-            "plan.json: commit: the plan was made at {} but this checkout is",
+            "plan.json: checkout: the plan was made at commit {} but this checkout is",
             &head[..12]
         )),
         "{said}"

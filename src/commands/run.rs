@@ -25,8 +25,8 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         ))
         .into());
     }
-    crate::suite::checkout::check_plan_commit(
-        plan.commit.as_deref(),
+    crate::suite::checkout::check_plan(
+        plan.checkout.as_ref(),
         &args.plan,
         std::path::Path::new("."),
     )?;

@@ -40,7 +40,7 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
     };
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     crate::suite::changed::order_plan(&mut plan, changes.as_ref());
-    plan.commit = crate::suite::checkout::head(std::path::Path::new("."));
+    plan.checkout = crate::suite::checkout::current(std::path::Path::new("."));
     let plan_json = crate::json::to_string_pretty(&plan)?;
     if let Some(path) = &args.output {
         write_atomic(path, plan_json.as_bytes())?;

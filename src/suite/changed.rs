@@ -329,7 +329,7 @@ mod tests {
                 }],
             )]),
             discovered: false,
-            commit: None,
+            checkout: None,
         };
         let before = plan.clone();
         let identity = order_plan(&mut plan.clone(), None);

@@ -1213,6 +1213,8 @@ mod tests {
                 "2",
                 "-j4",
                 "--no-fail-fast",
+                "--nff",
+                "--ff",
                 "--message-format=libtest-json",
                 "--max-fail",
                 "3",

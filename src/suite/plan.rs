@@ -28,10 +28,10 @@ pub struct PlanFile {
     /// `Runner::reports_discovery`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub discovered: bool,
-    /// The commit `split` made the plan at (git's `HEAD`), which `run`
-    /// checks its checkout against.
+    /// The commit and tree `split` made the plan at (git's `HEAD`), which
+    /// `run` checks its checkout against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
+    pub checkout: Option<super::checkout::Checkout>,
 }
 
 /// A split file, or a test split out of it, that no shard runs (names

@@ -454,7 +454,7 @@ pub fn plan_file(
         runner: runner.map(|r| r.name().to_string()),
         split_files,
         discovered: false,
-        commit: None,
+        checkout: None,
     })
 }
 
@@ -654,7 +654,7 @@ fn runner_fills_one_shard(runner: &dyn Runner) -> PlanFile {
         runner: Some(runner.name().to_owned()),
         split_files: BTreeMap::new(),
         discovered: true,
-        commit: None,
+        checkout: None,
     }
 }
 

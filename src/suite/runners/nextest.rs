@@ -190,10 +190,10 @@ pub(super) fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
 /// failure would leave the rest unrun, and a retry of the failure alone
 /// would never run them), and nextest refuses a second `--no-fail-fast`
 /// or one beside `--max-fail` (`cargo nextest run --no-fail-fast`, a
-/// common CI spelling, ran nothing).
+/// common CI spelling, ran nothing), under any of their names.
 fn without_fail_fast(args: &[String]) -> Vec<String> {
     let (args, _) = argv::take_option(args, &["--max-fail"], "");
-    argv::without_flags(&args, &["--no-fail-fast", "--fail-fast"])
+    argv::without_flags(&args, &["--no-fail-fast", "--nff", "--fail-fast", "--ff"])
 }
 
 /// The arguments without the user's filtersets (`-E`, `--filterset`, or
@@ -228,7 +228,9 @@ const RUN_ONLY_WITH_VALUE: &[(&[&str], &str)] = &[
 /// …and without one.
 const RUN_ONLY_FLAGS: &[&str] = &[
     "--fail-fast",
+    "--ff",
     "--no-fail-fast",
+    "--nff",
     "--no-capture",
     "--nocapture",
     "--no-run",
@@ -393,6 +395,8 @@ mod tests {
             &["--fail-fast"],
             &["--max-fail", "2"],
             &["--max-fail=1:immediate", "--no-fail-fast"],
+            &["--nff"],
+            &["--ff", "--nff"],
         ] {
             let mut command = argv(&["cargo", "nextest", "run"]);
             command.extend(argv(words));
