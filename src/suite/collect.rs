@@ -727,6 +727,9 @@ pub struct GoTestCommand<'a> {
     args: go_args::GoTestArgs,
     /// The first element of `-run` (`-list` sees top-level names only).
     run: String,
+    /// `run` as this regex engine reads it; none when it cannot (go then
+    /// decides alone).
+    runs: Option<regex::Regex>,
     skip: Option<regex::Regex>,
 }
 
@@ -749,11 +752,13 @@ impl<'a> GoTestCommand<'a> {
             || ".".to_owned(),
             |run| run.split('/').next().unwrap_or_default().to_owned(),
         );
+        let runs = regex::Regex::new(&run).ok();
         Some(Self {
             program,
             before,
             args,
             run,
+            runs,
             skip,
         })
     }
@@ -761,7 +766,7 @@ impl<'a> GoTestCommand<'a> {
     /// Whether the command runs the top-level test `name` (`-list` applies
     /// `-run`; `-skip` it does not read).
     pub fn selects(&self, name: &str) -> bool {
-        let runs = regex::Regex::new(&self.run).map_or(true, |run| run.is_match(name));
+        let runs = self.runs.as_ref().is_none_or(|run| run.is_match(name));
         runs && !self.skip.as_ref().is_some_and(|skip| skip.is_match(name))
     }
 

@@ -193,8 +193,12 @@ pub(super) fn take_profile(args: &[String]) -> (Vec<String>, Option<String>) {
 /// common CI spelling, ran nothing), under any of their names.
 fn without_fail_fast(args: &[String]) -> Vec<String> {
     let (args, _) = argv::take_option(args, &["--max-fail"], "");
-    argv::without_flags(&args, &["--no-fail-fast", "--nff", "--fail-fast", "--ff"])
+    argv::without_flags(&args, FAIL_FAST_FLAGS)
 }
+
+/// nextest's fail-fast flags, each under both its names: `run` takes them,
+/// `list` refuses them.
+const FAIL_FAST_FLAGS: &[&str] = &["--fail-fast", "--ff", "--no-fail-fast", "--nff"];
 
 /// The arguments without the user's filtersets (`-E`, `--filterset`, or
 /// the older `--filter-expr`, before any `--`), and the filtersets.
@@ -225,12 +229,8 @@ const RUN_ONLY_WITH_VALUE: &[(&[&str], &str)] = &[
     (&["--message-format-version"], ""),
 ];
 
-/// …and without one.
+/// …and without one ([`FAIL_FAST_FLAGS`] too).
 const RUN_ONLY_FLAGS: &[&str] = &[
-    "--fail-fast",
-    "--ff",
-    "--no-fail-fast",
-    "--nff",
     "--no-capture",
     "--nocapture",
     "--no-run",
@@ -251,7 +251,8 @@ pub fn listing_args(args: &[String]) -> Vec<String> {
     let mut index = 0;
     args.retain(|arg| {
         index += 1;
-        index > end || !RUN_ONLY_FLAGS.contains(&arg.as_str())
+        index > end
+            || !(RUN_ONLY_FLAGS.contains(&arg.as_str()) || FAIL_FAST_FLAGS.contains(&arg.as_str()))
     });
     args
 }
