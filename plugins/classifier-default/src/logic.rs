@@ -86,7 +86,7 @@
 //! log cannot stall a call. No input makes this module panic.
 
 use crate::guess::guess;
-use crate::lines::{in_open_value, is_code_frame, timestamp_len};
+use crate::lines::{in_open_value, is_quoted_source, timestamp_len};
 use crate::matcher::{Match, Matcher};
 
 /// One failed test, as normalised by the host.
@@ -643,6 +643,13 @@ enum Check {
     /// Gradle prints whatever task failed (a test task's failing tests
     /// included): it says that the build stopped, not that it did not compile.
     BuildBanner,
+    /// Exact case, only whitespace before it on its line, and the line no
+    /// progress count (pytest's `E       AssertionError:`, not PHPUnit's
+    /// progress row `E      1 / 1 (100%)`).
+    PytestErrorLine,
+    /// C#'s `error CS0103:` (four digits and a colon after the match), but
+    /// not a type or namespace not found (`CS0246`, `CS0234`).
+    CSharpCode,
 }
 
 /// What [`Check::MissingModule`] matches.
@@ -1056,6 +1063,13 @@ const RULES: &[Rule] = &[
         .check(Check::HttpStatusFromAnotherService),
     r("Empty reply from server", C::Network, 0.85),
     r("Operation timed out after", C::Network, 0.8),
+    // Cargo fetching a crate: `failed to get 200 response from `https://
+    // crates.io/…`, got 502`; curl's own code 28 under it (`[28] Timeout
+    // was reached`).
+    r("failed to get 200 response from", C::Network, 0.88)
+        .check(Check::LineHasAny(&["got 5", "got 429"]))
+        .lang(L_RS),
+    r("Timeout was reached", C::Network, 0.85).check(Check::ExactCase),
     // Java's TLS failures (Maven, Gradle, any JVM client), node's protocol
     // error on a TLS handshake.
     r("SSLHandshakeException", C::Network, 0.9).lang(L_JAVA),
@@ -1164,6 +1178,11 @@ const RULES: &[Rule] = &[
     r("failed to compute cache key", C::Config, 0.85),
     r("pull access denied for", C::Config, 0.85),
     r("Input required and not supplied", C::Config, 0.9),
+    // GitHub Actions refusing a workflow file (`Invalid workflow file:
+    // .github/workflows/ci.yaml#L33`, `You have an error in your yaml
+    // syntax on line 33`).
+    r("Invalid workflow file", C::Config, 0.9),
+    r("error in your yaml syntax", C::Config, 0.9),
     r("Resource not accessible by integration", C::Config, 0.88),
     r("401 Unauthorized", C::Config, 0.72),
     r("EPERM", C::Config, 0.75).check(Check::Code),
@@ -1725,6 +1744,11 @@ const RULES: &[Rule] = &[
         "Identifier '",
     ])),
     r("error: ", C::Compile, 0.8).check(Check::CompilerExpected),
+    // `go vet`'s checks, which `go test` runs before the tests and which
+    // fail the build (unkeyed fields, a copied lock, Printf directives).
+    r("composite literal uses unkeyed fields", C::Compile, 0.85).lang(L_GO),
+    r("passes lock by value", C::Compile, 0.85).lang(L_GO),
+    r("possible Printf formatting directive", C::Compile, 0.85).lang(L_GO),
     r("undefined: ", C::Compile, 0.85)
         .check(Check::GoUndefined)
         .lang(L_GO),
@@ -1873,12 +1897,17 @@ const RULES: &[Rule] = &[
     // MSVC's compiler: `app.cpp(10): error C2065: 'x': undeclared
     // identifier`, also `error C2220` for a warning under /WX.
     r("error C", C::Compile, 0.9).check(Check::MsvcCode),
-    // C#'s compiler (`error CS0246: The type or namespace name 'X' could
-    // not be found`), below the missing assembly's `Metadata file` (0.88):
-    // set 26.
+    // C#'s compiler (`error CS0103: The name 'sum' does not exist`), below
+    // the missing assembly's `Metadata file` (0.88): set 26. A type or
+    // namespace that could not be found (CS0246, CS0234) is compile or a
+    // missing package by its cause (set 26's labeller: compile; the
+    // corpus's `using Newtonsoft.Json` with no package: dependency), so,
+    // like tsc's TS2307 on a package, not confidently.
     r("error CS", C::Compile, 0.85)
-        .check(Check::MsvcCode)
+        .check(Check::CSharpCode)
         .lang(L_CSHARP),
+    r("error CS0246", C::Compile, 0.74).lang(L_CSHARP),
+    r("error CS0234", C::Compile, 0.74).lang(L_CSHARP),
     r("Transform failed with", C::Compile, 0.8)
         .tier(Tier::Build)
         .flags(BANNER),
@@ -1997,9 +2026,9 @@ const RULES: &[Rule] = &[
     // approved one.
     r("Failed Approval", C::Snapshot, 0.9),
     r("does not match approved", C::Snapshot, 0.9),
-    r("toMatchSnapshot", C::Snapshot, 0.95),
-    r("toMatchInlineSnapshot", C::Snapshot, 0.95),
-    r("toMatchFileSnapshot", C::Snapshot, 0.95),
+    r("toMatchSnapshot", C::Snapshot, 0.95).lang(L_JS),
+    r("toMatchInlineSnapshot", C::Snapshot, 0.95).lang(L_JS),
+    r("toMatchFileSnapshot", C::Snapshot, 0.95).lang(L_JS),
     r("MatchingSnapshot", C::Snapshot, 0.95),
     r("MatchingInlineSnapshot", C::Snapshot, 0.95),
     r("toHaveScreenshot", C::Snapshot, 0.9),
@@ -2234,6 +2263,9 @@ const RULES: &[Rule] = &[
     r("assert ", C::Assertion, 0.8).check(Check::PytestAssert),
     r("Error Trace:", C::Assertion, 0.92).lang(L_GO),
     r("Not equal:", C::Assertion, 0.85),
+    // GoogleTest (C++): `error: Expected equality of these values:`, and
+    // `Value of: x` / `Actual: …` / `Expected: …`.
+    r("Expected equality of these values", C::Assertion, 0.95),
     r("; want ", C::Assertion, 0.78),
     r("want", C::Assertion, 0.75).check(Check::GotBefore),
     r("Lists differ", C::Assertion, 0.85).lang(L_PY),
@@ -2447,6 +2479,18 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    // Go's net/http server logging a failed accept; Go's slice and map
+    // literals in an assertion's values (testify's `expected: []string{…}`).
+    lang("http: Accept error:", L_GO).check(Check::ExactCase),
+    lang("[]string{", L_GO).check(Check::ExactCase),
+    lang("[]int{", L_GO).check(Check::ExactCase),
+    lang("map[string]", L_GO).check(Check::ExactCase),
+    // pytest's lines of the error (`E       AssertionError:`), Playwright's
+    // Python locators in a call log (`waiting for get_by_role(…)`), and
+    // PyTorch's own words (`reserved in total by PyTorch`).
+    lang("E   ", L_PY).check(Check::PytestErrorLine),
+    lang("waiting for get_by_", L_PY).check(Check::ExactCase),
+    lang("PyTorch", L_PY).check(Check::ExactCase),
     // go build's scratch archives (`write $WORK/b533/_pkg_.a`).
     lang("_pkg_.a", L_GO),
     lang("composer.json", L_PHP),
@@ -2762,6 +2806,20 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         Check::WordStart => word_start(t, start),
         Check::Word => word_start(t, start) && !t.get(end).is_some_and(u8::is_ascii_alphanumeric),
         Check::ExactCase => t.get(start..end) == Some(rule.pat.as_bytes()),
+        Check::CSharpCode => t.get(end..end + 5).is_some_and(|code| {
+            code[..4].iter().all(u8::is_ascii_digit)
+                && code[4] == b':'
+                && !matches!(&code[..4], b"0246" | b"0234")
+        }),
+        Check::PytestErrorLine => {
+            let (ls, le) = line_bounds(t, start, end);
+            let line = t[end..le].trim_ascii_end();
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && t[content_start(t, ls, start)..start]
+                    .iter()
+                    .all(u8::is_ascii_whitespace)
+                && !(line.ends_with(b"%)") && line.windows(3).any(|w| w == b" / "))
+        }
         Check::BuildBanner => {
             t.get(start..end) == Some(rule.pat.as_bytes())
                 && !t
@@ -3269,6 +3327,10 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             // expect(received).toBe(expected)`.
             t.get(start..end) == Some(rule.pat.as_bytes())
                 && !t[end..le].starts_with(b"expect(")
+                // GoogleTest's `x.cpp(24): error: Expected equality of these
+                // values:` and `error: Expected: (a) < (b)`.
+                && !t[end..le].starts_with(b"Expected equality")
+                && !t[end..le].starts_with(b"Expected: ")
                 && !start
                     .checked_sub(1)
                     .and_then(|i| t.get(i))
@@ -3390,11 +3452,13 @@ fn content_start(t: &[u8], line_start: usize, limit: usize) -> usize {
     line_start + timestamp_len(&t[line_start..limit.max(line_start)])
 }
 
-/// Whether the match at `start..end` is in a line of a code frame: source
-/// shown for context, whose words say nothing about the failure.
+/// Whether the match at `start..end` is in source quoted for context (a
+/// code frame's line, pytest's `>       assert …`), whose words say nothing
+/// about the failure (a flake8 plugin's test calling `Flake8PieCheck(…)`
+/// failed an assertion, not a lint).
 fn in_code_frame(t: &[u8], start: usize, end: usize) -> bool {
     let (ls, _) = line_bounds(t, start, end);
-    is_code_frame(&t[content_start(t, ls, start)..start])
+    is_quoted_source(&t[content_start(t, ls, start)..start])
 }
 
 fn word_start(t: &[u8], start: usize) -> bool {
@@ -3979,7 +4043,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // for set 22's resolvers, advisories and environments (806 -> 826).
         // 835 for sets 23 and 24 (826 -> 834), and set 25's missing
         // credential (835). 837 for set 26's C# compiler and Gradle heap.
-        assert!(RULES.len() <= 837, "{} rules", RULES.len());
+        // 854 for set 27's GoogleTest, Cargo's downloads, Actions' workflow
+        // file, go vet's checks, seven language hints (pytest's `E` lines,
+        // Go's literals, PyTorch's words), and C#'s type not found.
+        assert!(RULES.len() <= 854, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4212,6 +4279,110 @@ runtime.main_main·f: function main is undeclared in the main package",
                 Language::Java,
             ),
             ("E   AssertionError: 1 != 2", Language::Python),
+        ] {
+            assert_eq!(classify(&failure(text, "")).language, want, "{text}");
+        }
+    }
+
+    /// Blind set 27's clear misses, and the look-alikes they must not take.
+    #[test]
+    fn set_27_shapes_and_look_alikes() {
+        for (text, want) in [
+            (
+                "src\\telemetry\\counters_tests.cpp(24): error: Expected equality of these values:\n  global_counter\n    Which is: 2\n  1",
+                Category::Assertion,
+            ),
+            // A compiler's own `expected` stays a compile error.
+            (
+                "src\\main.cpp(24): error: expected ';' after expression",
+                Category::Compile,
+            ),
+            (
+                "error: failed to download from `https://crates.io/api/v1/crates/log/0.4.8/download`\n\nCaused by:\n  failed to get 200 response from `https://crates.io/api/v1/crates/log/0.4.8/download`, got 502",
+                Category::Network,
+            ),
+            (
+                "Caused by:\n  [28] Timeout was reached (download of `winapi v0.3.9` failed to transfer more than 10 bytes in 30s)",
+                Category::Network,
+            ),
+            (
+                "You have an error in your yaml syntax on line 33\nInvalid workflow file: .github/workflows/ci.yaml#L33",
+                Category::Config,
+            ),
+            (
+                "go vet ./...\npublisher/output.go:55: outputs.Options composite literal uses unkeyed fields\nexit status 1",
+                Category::Compile,
+            ),
+            // A lint plugin's own test that failed: pytest's quoted source
+            // names the linter, the `E` lines say an assertion failed.
+            (
+                ">       assert to_errors(Flake8PieCheck(expr, filename=\"foo.py\").run()) == errors\nE       AssertionError: assert [Error(lineno=2, col_offset=4, message='PIE802 prefer-simple-any-all')] == [Error(lineno=2, col_offset=5, message='PIE802 prefer-simple-any-all')]",
+                Category::Assertion,
+            ),
+            (
+                "./app.py:1:1: F401 'os' imported but unused\nflake8 failed",
+                Category::Lint,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        // C#'s type or namespace not found: compile, or a missing package
+        // by its cause, so never confidently; its other codes are.
+        for (text, confident) in [
+            (
+                "Program.cs(2,7): error CS0246: The type or namespace name `Newtonsoft' could not be found. Are you missing an assembly reference?",
+                false,
+            ),
+            (
+                "Program.cs(3,8): error CS0234: The type or namespace name `Json' does not exist in the namespace `System.Text'",
+                false,
+            ),
+            (
+                "Program.cs(4,31): error CS0103: The name `sum' does not exist in the current context",
+                true,
+            ),
+        ] {
+            let c = classify(&failure(text, ""));
+            assert_eq!(c.category, Category::Compile, "{text}");
+            assert_eq!(c.confidence >= CONFIDENT, confident, "{text}: {c:?}");
+        }
+        // A crate that is not there is no other service failing.
+        assert_ne!(
+            cat(
+                "failed to get 200 response from `https://crates.io/api/v1/crates/nope/9.9.9/download`, got 404"
+            ),
+            Category::Network
+        );
+        for (text, want) in [
+            (
+                "E       AssertionError:\nE       Arrays are not equal\nE       Mismatched elements: 103 / 145 (71%)",
+                Language::Python,
+            ),
+            // PHPUnit's progress row is no pytest line.
+            (
+                "E                                                                   1 / 1 (100%)\n\nThere was 1 error:\n\n1) FooTest::testBar\nError: Call to undefined function bar()",
+                Language::Other,
+            ),
+            (
+                "Error: Locator.click: Timeout 30000ms exceeded.\nCall log:\nwaiting for get_by_role(\"button\", name=\"Log In\")",
+                Language::Python,
+            ),
+            (
+                "RuntimeError: CUDA out of memory. Tried to allocate 1.65 GiB (GPU 1; 7.79 GiB total capacity; 5.28 GiB reserved in total by PyTorch)",
+                Language::Python,
+            ),
+            (
+                "2018/04/12 07:32:43 http: Accept error: accept tcp 127.0.0.1:9980: accept4: too many open files; retrying in 1s",
+                Language::Go,
+            ),
+            (
+                "Error:      \tNot equal:\n\t            \texpected: []string{\"myTopic-0\"}\n\t            \tactual: []string{}",
+                Language::Go,
+            ),
+            (
+                "expect(value).toMatchSnapshot()\n\n    Received value does not match stored snapshot \"Storyshots 1\".",
+                Language::Javascript,
+            ),
         ] {
             assert_eq!(classify(&failure(text, "")).language, want, "{text}");
         }
