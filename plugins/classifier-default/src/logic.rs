@@ -1070,6 +1070,9 @@ const RULES: &[Rule] = &[
         .check(Check::LineHasAny(&["got 5", "got 429"]))
         .lang(L_RS),
     r("Timeout was reached", C::Network, 0.85).check(Check::ExactCase),
+    // Cargo retrying a download (`warning: spurious network error (2 tries
+    // remaining)`): set 28.
+    r("spurious network error", C::Network, 0.88).lang(L_RS),
     // Java's TLS failures (Maven, Gradle, any JVM client), node's protocol
     // error on a TLS handshake.
     r("SSLHandshakeException", C::Network, 0.9).lang(L_JAVA),
@@ -1156,6 +1159,16 @@ const RULES: &[Rule] = &[
         "credentials",
         "api key",
         "api_key",
+    ])),
+    // The same of a credential that is there but empty (`RuntimeError: mp
+    // api key is empty`): set 28.
+    r("is empty", C::Config, 0.78).check(Check::LineHasAny(&[
+        "api key",
+        "api_key",
+        "token",
+        "secret",
+        "password",
+        "credentials",
     ])),
     // tox's interpreter that is not installed (`py38: InterpreterNotFound:
     // python3.8`), a JDK newer than the build tool (`Unsupported class file
@@ -1520,6 +1533,15 @@ const RULES: &[Rule] = &[
     )
     .lang(L_PY),
     r("ResolutionImpossible", C::Dependency, 0.92).lang(L_PY),
+    // pip's resolver (pipenv's too, under its logger's `CRITICAL:` prefix):
+    // `Cannot install x==1.0 because these package versions have
+    // conflicting dependencies.` (set 28).
+    r(
+        "package versions have conflicting dependencies",
+        C::Dependency,
+        0.92,
+    )
+    .lang(L_PY),
     // apt's resolver (`The following packages have unmet dependencies:`,
     // `pkgProblemResolver::Resolve generated breaks`), set 20.
     r("packages have unmet dependencies", C::Dependency, 0.9),
@@ -1859,6 +1881,17 @@ const RULES: &[Rule] = &[
     r("unable to detect undefined names", C::Lint, 0.85).lang(L_PY),
     // Spotless (Gradle, Maven): `The following files had format violations`.
     r("had format violations", C::Lint, 0.92),
+    // Gradle running a linter's task (`Execution failed for task
+    // ':ktlint'.`, `:detekt`, `:checkstyleMain`, `:ktlintCheck`), whose
+    // findings are printed above it: set 28.
+    r("Execution failed for task '", C::Lint, 0.85).check(Check::LineHasAny(&[
+        ":ktlint",
+        ":detekt",
+        ":checkstyle",
+        ":pmdMain",
+        ":pmdTest",
+        ":spotbugs",
+    ])),
     r("Undefined name ", C::Lint, 0.8)
         .check(Check::ExactCase)
         .lang(L_PY),
@@ -2027,6 +2060,12 @@ const RULES: &[Rule] = &[
     r("Failed Approval", C::Snapshot, 0.9),
     r("does not match approved", C::Snapshot, 0.9),
     r("toMatchSnapshot", C::Snapshot, 0.95).lang(L_JS),
+    // pytest-regressions' stored files (`Files differ and --force-regen
+    // set, regenerating file at:`, `FILES DIFFER:`): set 28.
+    r("Files differ and --force-regen", C::Snapshot, 0.92).lang(L_PY),
+    r("FILES DIFFER:", C::Snapshot, 0.9)
+        .check(Check::ExactCase)
+        .lang(L_PY),
     r("toMatchInlineSnapshot", C::Snapshot, 0.95).lang(L_JS),
     r("toMatchFileSnapshot", C::Snapshot, 0.95).lang(L_JS),
     r("MatchingSnapshot", C::Snapshot, 0.95),
@@ -2479,6 +2518,8 @@ const RULES: &[Rule] = &[
     lang("npm ERR!", L_JS),
     lang("npm error", L_JS),
     lang("dial tcp", L_GO),
+    // GoReleaser, Go's release tool (set 28).
+    lang("goreleaser", L_GO),
     // Go's net/http server logging a failed accept; Go's slice and map
     // literals in an assertion's values (testify's `expected: []string{…}`).
     lang("http: Accept error:", L_GO).check(Check::ExactCase),
@@ -4046,7 +4087,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 854 for set 27's GoogleTest, Cargo's downloads, Actions' workflow
         // file, go vet's checks, seven language hints (pytest's `E` lines,
         // Go's literals, PyTorch's words), and C#'s type not found.
-        assert!(RULES.len() <= 854, "{} rules", RULES.len());
+        // 862 for set 28's empty credential, pip's conflicting versions,
+        // Gradle's linter tasks, Cargo's retried download,
+        // pytest-regressions and GoReleaser.
+        assert!(RULES.len() <= 862, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4279,6 +4323,53 @@ runtime.main_main·f: function main is undeclared in the main package",
                 Language::Java,
             ),
             ("E   AssertionError: 1 != 2", Language::Python),
+        ] {
+            assert_eq!(classify(&failure(text, "")).language, want, "{text}");
+        }
+    }
+
+    /// Blind set 28's clear misses, and the look-alikes they must not take.
+    #[test]
+    fn set_28_shapes_and_look_alikes() {
+        for (text, want) in [
+            ("RuntimeError: mp api key is empty", Category::Config),
+            (
+                "CRITICAL:pipenv.patched.pip._internal.resolution.resolvelib.factory:Cannot install my-package==1.0.50 because these package versions have conflicting dependencies.",
+                Category::Dependency,
+            ),
+            (
+                "/FlavorModule.kt:1:1: File must end with a newline (\\n)\n* What went wrong:\nExecution failed for task ':ktlint'.\n> Process 'command 'java'' finished with non-zero exit value 1",
+                Category::Lint,
+            ),
+            (
+                "warning: spurious network error (2 tries remaining):\nfailed to get 200 response from https://crates.io/api/v1/crates/same-file/1.0.6/download, \ngot 502",
+                Category::Network,
+            ),
+            (
+                ">       data_regression.check(contents)\nE       Failed: Files differ and --force-regen set, regenerating file at:\nE       - /tmp/pytest-of-ci/pytest-0/test_1.yml",
+                Category::Snapshot,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        // An empty value under test, or a test task, is no credential or
+        // linter.
+        assert_ne!(cat("AssertionError: the cart is empty"), Category::Config);
+        assert_ne!(
+            cat(
+                "* What went wrong:\nExecution failed for task ':test'.\n> There were failing tests."
+            ),
+            Category::Lint
+        );
+        for (text, want) in [
+            (
+                "warning: spurious network error (2 tries remaining):\nfailed to get 200 response from https://crates.io/api/v1/crates/same-file/1.0.6/download",
+                Language::Rust,
+            ),
+            (
+                "ERROR: failed to build: failed to solve: ResourceExhausted: no space left on device\nError: The process '/opt/hostedtoolcache/goreleaser-action/2.13.0/x64/goreleaser' failed with exit code 1",
+                Language::Go,
+            ),
         ] {
             assert_eq!(classify(&failure(text, "")).language, want, "{text}");
         }
