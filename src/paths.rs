@@ -1,7 +1,8 @@
 //! One spelling of a relative path, for comparing the forms a path list,
 //! a runner or a user may write: `./a\b.py/` and `a/b.py` are one file.
 
-use std::path::Path;
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
 
 /// `./a\b.py` → `a/b.py`: leading `./` and trailing `/` dropped,
 /// backslashes made forward, surrounding blanks trimmed.
@@ -14,23 +15,47 @@ pub fn normalise(path: &str) -> String {
     path.trim_end_matches('/').to_string()
 }
 
-/// An absolute `path` a runner printed, relative to the project `root`
-/// (as given, or with symlinks resolved on either side), `/`-separated; a
-/// path outside `root` is kept as printed.
-pub fn relative(path: &Path, root: &Path) -> String {
-    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
-    let relative = path
-        .strip_prefix(&root)
-        .or_else(|_| path.strip_prefix(&canonical_root))
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| {
-            path.canonicalize()
-                .ok()
-                .and_then(|p| p.strip_prefix(&canonical_root).ok().map(Path::to_path_buf))
-                .unwrap_or_else(|| path.to_path_buf())
-        });
-    relative.to_string_lossy().replace('\\', "/")
+/// A project's root, for making the absolute paths a runner printed
+/// relative to it: the root's own absolute and symlink-free forms are found
+/// once, not once per path (a report of thousands of cases names a file in
+/// each).
+pub struct ProjectRoot {
+    given: PathBuf,
+    canonical: OnceCell<PathBuf>,
+}
+
+impl ProjectRoot {
+    pub fn new(root: &Path) -> Self {
+        let given = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        ProjectRoot {
+            given,
+            canonical: OnceCell::new(),
+        }
+    }
+
+    /// `path` relative to the root (as given, or with symlinks resolved on
+    /// either side), `/`-separated; a path outside the root is kept as
+    /// printed.
+    pub fn relative(&self, path: &Path) -> String {
+        let canonical = || {
+            self.canonical.get_or_init(|| {
+                self.given
+                    .canonicalize()
+                    .unwrap_or_else(|_| self.given.clone())
+            })
+        };
+        let relative = path
+            .strip_prefix(&self.given)
+            .or_else(|_| path.strip_prefix(canonical()))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| {
+                path.canonicalize()
+                    .ok()
+                    .and_then(|p| p.strip_prefix(canonical()).ok().map(Path::to_path_buf))
+                    .unwrap_or_else(|| path.to_path_buf())
+            });
+        relative.to_string_lossy().replace('\\', "/")
+    }
 }
 
 #[cfg(test)]
@@ -43,5 +68,26 @@ mod tests {
             assert_eq!(normalise(spelling), "a/b.py", "{spelling:?}");
         }
         assert_eq!(normalise("/abs/x"), "/abs/x");
+    }
+
+    /// A runner may print paths under the root as given or with its
+    /// symlinks resolved (pytest and node resolve them, the shell does not).
+    #[cfg(unix)]
+    #[test]
+    fn printed_paths_under_either_spelling_of_the_root_are_relative() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("tests")).unwrap();
+        std::fs::write(real.join("tests/a.py"), "").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let root = ProjectRoot::new(&link);
+        let canonical = real.canonicalize().unwrap();
+        assert_eq!(root.relative(&link.join("tests/a.py")), "tests/a.py");
+        assert_eq!(root.relative(&canonical.join("tests/a.py")), "tests/a.py");
+        assert_eq!(
+            root.relative(Path::new("/elsewhere/b.py")),
+            "/elsewhere/b.py"
+        );
     }
 }

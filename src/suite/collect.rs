@@ -27,7 +27,7 @@ use walkdir::WalkDir;
 use super::runners::go_args;
 use super::runners::{Runner, argv, nextest_listing_args};
 use crate::escape::control_chars;
-use crate::paths::relative;
+use crate::paths::ProjectRoot;
 use crate::process::{RunError, Tails};
 
 /// Why the runner could not say what its tests are.
@@ -599,10 +599,11 @@ fn parse_pytest(text: &str) -> Result<PytestListing, ListingError> {
 /// Absolute paths, one a line, made relative to `root` (paths outside it
 /// are kept as printed).
 fn relative_lines(text: &str, root: &Path) -> Vec<String> {
+    let root = ProjectRoot::new(root);
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && (l.starts_with('/') || Path::new(l).is_absolute()))
-        .map(|l| relative(Path::new(l), root))
+        .map(|l| root.relative(Path::new(l)))
         .collect()
 }
 
@@ -625,12 +626,13 @@ fn vitest_list(base: &[String]) -> Vec<String> {
 fn parse_vitest(text: &str, root: &Path) -> Result<Vec<String>, ListingError> {
     let start = text.find('[').ok_or(ListingError::NoJson("list"))?;
     let entries: Vec<serde_json::Value> = serde_json::from_str(text[start..].trim())?;
+    let root = ProjectRoot::new(root);
     entries
         .iter()
         .map(|entry| {
             entry["file"]
                 .as_str()
-                .map(|f| relative(Path::new(f), root))
+                .map(|f| root.relative(Path::new(f)))
                 .ok_or(ListingError::Missing("an entry without `file`"))
         })
         .collect()
@@ -651,10 +653,11 @@ fn parse_playwright(text: &str, root: &Path) -> Result<Vec<String>, ListingError
     let suites = report["suites"]
         .as_array()
         .ok_or(ListingError::Missing("no `suites` in the report"))?;
+    let root = ProjectRoot::new(root);
     Ok(suites
         .iter()
         .filter_map(|s| s["file"].as_str())
-        .map(|file| relative(&dir.join(file), root))
+        .map(|file| root.relative(&dir.join(file)))
         .collect())
 }
 

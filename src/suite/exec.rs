@@ -1405,13 +1405,14 @@ fn attempt(
         // A report may name files absolutely (mocha-junit-reporter): those
         // in the project are its relative paths, as planned, wherever the
         // tree is checked out.
+        let root = crate::paths::ProjectRoot::new(shard.dir);
         for case in &mut cases {
             if let Some(file) = case
                 .file
                 .as_mut()
                 .filter(|f| Path::new(f.as_str()).is_absolute())
             {
-                *file = crate::paths::relative(Path::new(file.as_str()), shard.dir);
+                *file = root.relative(Path::new(file.as_str()));
             }
         }
         let notes = shard.runner.reporter_notes(&junit_path, shard.dir);

@@ -158,6 +158,7 @@ impl Runner for Playwright {
         let lines = text.lines().filter_map(|line| {
             super::events::from_json_mending::<ErrorsLine>(line.as_bytes()).ok()
         });
+        let root = crate::paths::ProjectRoot::new(dir);
         for line in lines {
             match line {
                 ErrorsLine::NotRun { not_run } => {
@@ -166,11 +167,13 @@ impl Runner for Playwright {
                 ErrorsLine::Failed { failed: test }
                 | ErrorsLine::Dependency { dependency: test } => {
                     if let Some(file) = test.file {
-                        let file = crate::paths::relative(Path::new(&file), dir);
+                        let file = root.relative(Path::new(&file));
                         notes.own_files.push(((test.classname, test.name), file));
                     }
                 }
-                ErrorsLine::LoadError(error) => notes.load_errors.push(load_error_case(error, dir)),
+                ErrorsLine::LoadError(error) => {
+                    notes.load_errors.push(load_error_case(error, &root))
+                }
             }
         }
         notes
@@ -263,8 +266,8 @@ struct Named {
     file: Option<String>,
 }
 
-fn load_error_case(error: LoadError, dir: &Path) -> TestCase {
-    let file = crate::paths::relative(Path::new(&error.file), dir);
+fn load_error_case(error: LoadError, root: &crate::paths::ProjectRoot) -> TestCase {
+    let file = root.relative(Path::new(&error.file));
     let message = error.message.lines().next().unwrap_or_default().trim();
     let details = crate::escape::strip_ansi(&error.details).into_owned();
     TestCase {
