@@ -215,21 +215,7 @@ fn node_only_a_real_rerun_makes_a_test_flaky() {
 /// retries are now off for such a command, with a warning, and it fails.
 #[test]
 fn node_with_isolation_off_a_test_failing_every_run_is_not_called_flaky() {
-    if !has_node() {
-        return;
-    }
-    // Node 24's option, Node 22's experimental one; Node 20 has neither.
-    let Some(isolation) = [
-        "--test-isolation=none",
-        "--experimental-test-isolation=none",
-    ]
-    .into_iter()
-    .find(|option| {
-        std::process::Command::new("node")
-            .args([option, "-e", "0"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
+    let Some(isolation) = node_isolation_off() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -260,6 +246,76 @@ fn node_with_isolation_off_a_test_failing_every_run_is_not_called_flaky() {
     let b = test_named(&merged, "b expects the first id");
     assert_eq!(b["outcome"], "failed", "{b}");
     assert_eq!(b["attempts"], 1, "{b}");
+}
+
+/// The option that turns node's test isolation off: Node 24's, or Node
+/// 22's experimental one; none on Node 20, which has neither.
+fn node_isolation_off() -> Option<&'static str> {
+    if !has_node() {
+        return None;
+    }
+    [
+        "--test-isolation=none",
+        "--experimental-test-isolation=none",
+    ]
+    .into_iter()
+    .find(|option| {
+        std::process::Command::new("node")
+            .args([option, "-e", "0"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// With test isolation off, node reports no file of its own, and a
+/// `test.only` leaves the other files' tests out unreported: node passes,
+/// and pitcrew failed the run ("produced no test case" for each other
+/// file). A file that ends the process before node's end of the run still
+/// fails it (node alone exits 0 there and runs the later files' tests
+/// never).
+#[test]
+fn node_with_isolation_off_a_file_only_leaves_out_ran_and_selected_none() {
+    let Some(isolation) = node_isolation_off() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a.test.js",
+                "const test = require('node:test');\n\
+                 test.only('a only', () => {});\ntest('a other', () => {});\n",
+            ),
+            (
+                "test/b.test.js",
+                "const test = require('node:test');\ntest('b one', () => {});\n",
+            ),
+        ],
+    );
+    let command = [
+        "--retries",
+        "0",
+        "--",
+        "node",
+        "--test",
+        isolation,
+        "--test-only",
+    ];
+    let (out, merged) = local_test(dir.path(), &command);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("no test case"), "{}", text(&out));
+    assert_eq!(summary(&merged), (1, 1, 0, 0), "{}", merged["tests"]);
+    test_named(&merged, "a only");
+
+    fs::write(dir.path().join("test/a.test.js"), "process.exit(0);\n").unwrap();
+    let (out, _) = local_test(dir.path(), &command);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("`test/b.test.js` (shard 1/1) produced no test case"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// Runs `hung_file` (whose test `hung` never ends) beside a file of five

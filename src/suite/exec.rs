@@ -100,6 +100,9 @@ struct Running<'a, 'b> {
     jest_results: std::cell::RefCell<BTreeSet<PathBuf>>,
     /// Items the runner said ran and selected no test.
     ran_no_test: std::cell::RefCell<BTreeSet<String>>,
+    /// Whether the last process said it reached the end of its run (see
+    /// [`events::Events::finished`]).
+    run_finished: Cell<bool>,
     /// An error of the shard found while its cases stand (see
     /// [`Running::hold_error`]): a runner that failed its first attempt
     /// outside its tests, a reporter record that could not be read.
@@ -208,6 +211,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         user_junit: Default::default(),
         jest_results: Default::default(),
         ran_no_test: Default::default(),
+        run_finished: Cell::new(false),
         held_error: Default::default(),
         kept_dependencies: Default::default(),
         files_apart: Cell::new(false),
@@ -601,6 +605,9 @@ fn run_files(
     loop {
         let found = run_selection(shard, &Selection::Files(&files), &junit_path())?;
         let mut found = attribute(found, &files);
+        if shard.run_finished.take() {
+            selected_none(shard, &unreported(&files, &found));
+        }
         // Run alone, a file's results are its own where such a report
         // names no file of the project (unittest's loader for a module it
         // could not import): one it names that is there stays (a command
@@ -698,6 +705,18 @@ fn files_one_by_one(
         claimed.extend(run_files(shard, vec![file], junit_path)?);
     }
     Ok(claimed)
+}
+
+/// Marks `files` that reported nothing in a run the runner finished as
+/// run with no test selected (node with test isolation off reports no file
+/// of its own, and `test.only` in one file leaves the others' tests out
+/// unreported): the runner ran them, and its verdict stands. One that is
+/// not in the tree (node ignores a missing file there) stays unreported.
+fn selected_none(shard: &Running<'_, '_>, files: &[String]) {
+    let mut ran_no_test = shard.ran_no_test.borrow_mut();
+    for file in files.iter().filter(|f| shard.dir.join(f).is_file()) {
+        ran_no_test.insert(file.clone());
+    }
 }
 
 /// The `files` with no result in `found` but "never ran".
@@ -1196,6 +1215,7 @@ fn attempt(
     env.extend(invocation.env.iter().cloned());
     // Lets a suite know it is being retried (the bundled example's flaky test uses it).
     env.push(("PITCREW_ATTEMPT".into(), attempt.to_string()));
+    shard.run_finished.set(false);
     let stdout_capture = match &invocation.junit {
         JunitSource::ConvertGoJson => Some(
             shard
@@ -1333,6 +1353,7 @@ fn attempt(
             )
         })?;
         shard.add_files_running(found.files_running);
+        shard.run_finished.set(found.finished);
         failed_elsewhere = found.elsewhere > 0;
         shard.user_junit.borrow_mut().extend(found.user_junit);
         shard.jest_results.borrow_mut().extend(found.jest_results);

@@ -90,6 +90,10 @@ pub struct Events {
     /// The runner said it can leave single tests out by name (`skips`:
     /// node's trace, on Node ≥ 22, whose `--test-skip-pattern` does).
     pub skips_by_name: bool,
+    /// The runner reached the end of its run (`finished`: node's summary
+    /// of the whole run, Node ≥ 22): every file it was given ran, and one
+    /// that reported nothing declared no test or selected none.
+    pub finished: bool,
 }
 
 #[derive(Deserialize)]
@@ -308,6 +312,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             "verdict" => {
                 events.verdict = Some(record.message.clone().unwrap_or_default());
             }
+            "finished" => events.finished = true,
             "elsewhere" => events.elsewhere = events.elsewhere.saturating_add(1),
             "report" => {
                 let list = match record.format.as_deref() {

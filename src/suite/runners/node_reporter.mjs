@@ -19,7 +19,9 @@
 //   body), not because a test in it failed: node's JUnit counts leaves. A file that fails before any test ran reports one case named by
 //   the file;
 // - `verdict`: node failed the run outside its tests (node >= 22's error
-//   diagnostics: a coverage threshold not met).
+//   diagnostics: a coverage threshold not met);
+// - `finished`: node reached the end of the run (its `test:summary` of the
+//   whole run, Node >= 22).
 //
 // Which file a test belongs to: the test file that ran it (Node 24 says
 // so: `entryFile`), not node's
@@ -232,6 +234,16 @@ export default async function* pitcrewReporter(source) {
     // that failed, and a retry of that test would not see it again.
     if (type === 'test:diagnostic' && data.level === 'error' && typeof data.message === 'string') {
       yield line({ event: 'verdict', message: cut(data.message.split('\n')[0], MESSAGE_MAX) });
+      continue;
+    }
+    // Node's summary of the whole run (a file's own names the file): the
+    // run reached its end, so every file given loaded and ran, and one
+    // that reported nothing declared no test or selected none (test
+    // isolation off reports no file of its own, and `test.only` there
+    // leaves the other files' tests out unreported). A file that ended the
+    // process (`process.exit`) ends it before this summary.
+    if (type === 'test:summary' && data.file === undefined) {
+      yield line({ event: 'finished' });
       continue;
     }
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
