@@ -864,6 +864,22 @@ const SECRET_MISSING: &[&str] = &[
     "not configured",
 ];
 
+/// Options that pytest's plugins add (pytest-cov, pytest-xdist,
+/// pytest-rerunfailures, pytest-timeout, pytest-benchmark, pytest-html):
+/// pytest refusing one means the plugin is not installed.
+const PYTEST_PLUGIN_OPTIONS: &[&str] = &[
+    "--cov=",
+    "--cov-",
+    " --cov ",
+    "--numprocesses",
+    "-n auto",
+    "--dist",
+    "--reruns",
+    "--timeout",
+    "--benchmark-",
+    "--html",
+];
+
 /// The rules. Patterns match ASCII case-insensitively unless a check says
 /// otherwise. Keep this to a few hundred entries: each one adds an anchor to
 /// the scan's filter (see the `matcher` module), and a fuller filter stops
@@ -982,6 +998,17 @@ const RULES: &[Rule] = &[
     r("Connection timed out", C::Network, 0.85),
     r("Read timed out", C::Network, 0.8),
     r("Could not resolve host", C::Network, 0.92),
+    // git's transfer cut off mid-pack (`error: 1189 bytes of body are still
+    // expected`, `fetch-pack: unexpected disconnect while reading sideband
+    // packet`, `fatal: early EOF`): a clone or module download that lost
+    // its connection (blind set 30).
+    r(
+        "unexpected disconnect while reading sideband",
+        C::Network,
+        0.9,
+    ),
+    r("bytes of body are still expected", C::Network, 0.88),
+    r("fatal: early EOF", C::Network, 0.85),
     // curl and other clients: `Failed to connect to db port 5432 after 0 ms:
     // Couldn't connect to server`.
     r("Couldn't connect to server", C::Network, 0.88),
@@ -1302,6 +1329,14 @@ const RULES: &[Rule] = &[
     r("config file", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
     r("configuration option", C::Config, 0.85).check(Check::LineHasAny(CONFIG_BROKEN)),
     r("unrecognized arguments", C::Config, 0.88),
+    // pytest refusing a plugin's option from `addopts` or the command
+    // (`unrecognized arguments: --cov-report --cov=src`): the plugin is
+    // not installed. In the config tier, where a mistyped option (`--covv`)
+    // stays config.
+    r("unrecognized arguments: ", C::Dependency, 0.9)
+        .tier(Tier::Config)
+        .check(Check::LineHasAny(PYTEST_PLUGIN_OPTIONS))
+        .lang(L_PY),
     // clang's driver on a flag it does not know (`clang: error: unknown
     // argument: '-ffoo'`).
     r("error: unknown argument: ", C::Config, 0.85),
@@ -1429,6 +1464,17 @@ const RULES: &[Rule] = &[
     r("checksum mismatch", C::Dependency, 0.85)
         .check(Check::LineHasAny(&["verifying", "go.sum", "go.mod"]))
         .lang(L_GO),
+    // A module version go cannot fetch (`reading x/go.mod at revision
+    // v1.0.0: unknown revision v1.0.0`, `x@v1.2.3: invalid version: unknown
+    // revision`); git's `unknown revision or path not in the working tree`
+    // names no module version.
+    r("unknown revision", C::Dependency, 0.85)
+        .check(Check::LineHasAny(&["go.mod", "@v"]))
+        .lang(L_GO),
+    // Yarn 1 on a package or version the registry does not have (`error
+    // Couldn't find package "@scope/x@0.39.2" required by "y" on the "npm"
+    // registry`).
+    r("Couldn't find package \"", C::Dependency, 0.9).lang(L_JS),
     // pip building a package from source (`pip subprocess to install build
     // dependencies did not run successfully`).
     r("to install build dependencies", C::Dependency, 0.88).lang(L_PY),
@@ -2218,6 +2264,10 @@ const RULES: &[Rule] = &[
     r("Failed Checks:", C::Assertion, 0.85).lang(L_PY),
     r("Argument(s) are different!", C::Assertion, 0.9).lang(L_JAVA),
     r("AssertionError", C::Assertion, 0.9),
+    // NumPy's testing asserts (`assert_allclose`: `Not equal to tolerance
+    // rtol=1e-07, atol=0`, then `Mismatched elements: 36 / 36 (100%)`).
+    r("Not equal to tolerance", C::Assertion, 0.9).lang(L_PY),
+    r("Mismatched elements: ", C::Assertion, 0.88).lang(L_PY),
     // pytester's `fnmatch_lines` (`E   Failed: nomatch: '*10 passed*'`).
     r("Failed: nomatch:", C::Assertion, 0.9).lang(L_PY),
     // assert_cmd's assertions on a program's output and exit code.
@@ -4090,7 +4140,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 862 for set 28's empty credential, pip's conflicting versions,
         // Gradle's linter tasks, Cargo's retried download,
         // pytest-regressions and GoReleaser.
-        assert!(RULES.len() <= 862, "{} rules", RULES.len());
+        // 870 for set 30's NumPy asserts, git's cut transfers, Go's unknown
+        // module revision, pytest's missing plugin options, Yarn's missing
+        // package.
+        assert!(RULES.len() <= 870, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4373,6 +4426,47 @@ runtime.main_main·f: function main is undeclared in the main package",
         ] {
             assert_eq!(classify(&failure(text, "")).language, want, "{text}");
         }
+    }
+
+    /// Blind set 30's general shapes, and the look-alikes they must not take.
+    #[test]
+    fn set_30_shapes_and_look_alikes() {
+        for (text, want) in [
+            (
+                "E           Not equal to tolerance rtol=5e-13, atol=5e-13\nE\nE           Mismatched elements: 36 / 36 (100%)\nE           Max absolute difference: 0.01901673",
+                Category::Assertion,
+            ),
+            (
+                "go: example.org/x/v2@v2.6.0-beta2: invalid pseudo-version: git fetch -f origin refs/heads/*:refs/heads/* in /go/pkg/mod/cache/vcs/36: exit status 128:\n14.66 \terror: 1189 bytes of body are still expected\n14.66 \tfetch-pack: unexpected disconnect while reading sideband packet\n14.66 \tfatal: early EOF",
+                Category::Network,
+            ),
+            (
+                "modernc.org/cc@v1.0.0: reading modernc.org/cc/go.mod at revision v1.0.0: unknown revision v1.0.0\n\tgonum.org/v1/netlib@v0.0.0-2019 requires",
+                Category::Dependency,
+            ),
+            (
+                "ERROR: usage: pytest [options] [file_or_dir] [file_or_dir] [...]\npytest: error: unrecognized arguments: --cov-report --cov=src\n  inifile: /w/pytest.ini",
+                Category::Dependency,
+            ),
+            (
+                "error Couldn't find package \"@devhub/components@0.39.2\" required by \"@devhub/desktop@0.0.1\" on the \"npm\" registry.",
+                Category::Dependency,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        // A mistyped option is the command's own mistake, and git's
+        // missing branch names no module version.
+        assert_eq!(
+            cat("pytest: error: unrecognized arguments: --covv"),
+            Category::Config
+        );
+        assert_ne!(
+            cat(
+                "fatal: ambiguous argument 'origin/main': unknown revision or path not in the working tree."
+            ),
+            Category::Dependency
+        );
     }
 
     /// Blind set 27's clear misses, and the look-alikes they must not take.
