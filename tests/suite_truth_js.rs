@@ -119,6 +119,48 @@ fn under_every_vitest(files: &[(&str, &str)], check: fn(&tempfile::TempDir)) {
     }
 }
 
+/// One file in two of Vitest's projects: the copy in `lite` skipped, the
+/// other failing first and passing on retry. Their results come in either
+/// order; the retry's skip took the flaky copy's place (failed, exit 1,
+/// where Vitest alone passes on a second run) and the skipped copy
+/// "passed". Each result now goes to the copy whose earlier runs it is like.
+#[test]
+fn vitest_a_file_in_two_projects_keeps_each_copys_own_verdict() {
+    let flaky = "import fs from 'node:fs';\n\
+const flag = new URL('../.flag', import.meta.url);\n\
+test.skipIf(process.env.PROJ === 'lite')('feature works', () => {\n\
+  if (!fs.existsSync(flag)) { fs.writeFileSync(flag, ''); throw new Error('flaky: first attempt'); }\n\
+});\n";
+    let Some(dir) = project(&VITEST, &[("test/t.test.js", flaky)]) else {
+        return;
+    };
+    fs::write(
+        dir.path().join("vitest.config.mjs"),
+        "import { defineConfig } from 'vitest/config';\n\
+export default defineConfig({ test: { projects: [\n\
+  { test: { name: 'node', include: ['test/*.test.js'], env: { PROJ: 'node' } } },\n\
+  { test: { name: 'lite', include: ['test/*.test.js'], env: { PROJ: 'lite' } } },\n\
+] } });\n",
+    )
+    .unwrap();
+    for round in 0..3 {
+        let _ = fs::remove_file(dir.path().join(".flag"));
+        let (out, merged) = pitcrew_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+        assert_eq!(out.status.code(), Some(0), "round {round}: {}", text(&out));
+        assert_eq!(
+            summary(&merged),
+            (2, 0, 0, 1),
+            "round {round}: {}",
+            merged["tests"]
+        );
+        let skipped = all_tests(&merged)
+            .iter()
+            .filter(|t| t["outcome"] == "skipped")
+            .count();
+        assert_eq!(skipped, 1, "round {round}: {}", merged["tests"]);
+    }
+}
+
 /// Vitest 2 reports only when its run ends: a hung test lost every result
 /// of the run. The trace its workers write keeps them, as under Vitest 3.
 #[test]

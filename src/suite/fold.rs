@@ -268,14 +268,17 @@ impl Folder {
 
     /// Sets `key`'s occurrence to the one a case with `outcome` is: among those
     /// not yet seen in this attempt (duplicates within an attempt are
-    /// numbered), in a re-run a failure goes to the first that failed
-    /// before and a pass to the first that did not, else the first. Same
-    /// names (vitest's projects, `describe.concurrent`, jest's
-    /// `test.concurrent`) report in any order: matched by order, a test
-    /// failing every time would take its twin's pass and read as flaky.
-    /// This way a re-run's failures stay with the failed ones.
+    /// numbered), in a re-run the one whose earlier runs are most alike
+    /// (see [`Attempts::likeness`]), the first of equals; else a new
+    /// occurrence. Same names (vitest's and jest's projects running one
+    /// file twice, `describe.concurrent`, jest's `test.concurrent`) report
+    /// in any order: matched by order, a test failing every time would take
+    /// its twin's pass and read as flaky, and a skipped twin's skip would
+    /// take a flaky test's retry (failed where it passed on retry, and the
+    /// skipped twin passed). This way a re-run's results stay with their
+    /// own kind.
     fn place(&self, key: &mut TestKey, outcome: Outcome) {
-        let mut first_free = None;
+        let mut best: Option<(u8, u32)> = None;
         for occurrence in 0..u32::MAX {
             key.occurrence = occurrence;
             let Some(seen) = self.tests.get(key) else {
@@ -284,19 +287,17 @@ impl Folder {
             if seen.seen_in(self.attempt) {
                 continue;
             }
-            let alike = match outcome {
-                Outcome::Failed | Outcome::Errored => seen.failed,
-                Outcome::Passed => !seen.failed,
-                Outcome::Skipped => true,
-            };
-            if alike {
-                return;
+            let likeness = seen.likeness(outcome);
+            if best.is_none_or(|(rank, _)| likeness < rank) {
+                best = Some((likeness, occurrence));
             }
-            first_free.get_or_insert(occurrence);
+            if likeness == 0 {
+                break;
+            }
         }
-        // Else the first free one, or a new occurrence (where the loop stopped).
-        if let Some(free) = first_free {
-            key.occurrence = free;
+        // Else a new occurrence (where the loop stopped).
+        if let Some((_, occurrence)) = best {
+            key.occurrence = occurrence;
         }
     }
 
@@ -347,6 +348,24 @@ impl Attempts {
     /// Whether a case of this test was added in `attempt` already.
     fn seen_in(&self, attempt: u32) -> bool {
         self.count > 0 && self.last_attempt == attempt
+    }
+
+    /// How unlike a run with `outcome` this test's earlier runs are, 0 the
+    /// most alike: a failure goes to a test that failed before, then to
+    /// one that passed; a pass to one that passed (and never failed), then
+    /// to one that failed (its retry); a skip to one only ever skipped,
+    /// then to one that passed. A test only ever skipped takes a failure
+    /// or a pass last: a skipped twin is skipped again.
+    fn likeness(&self, outcome: Outcome) -> u8 {
+        let skipped_only = !self.passed && !self.failed;
+        match outcome {
+            Outcome::Failed | Outcome::Errored if self.failed => 0,
+            Outcome::Passed if self.passed && !self.failed => 0,
+            Outcome::Skipped if skipped_only => 0,
+            Outcome::Failed | Outcome::Errored | Outcome::Passed if !skipped_only => 1,
+            Outcome::Skipped if !self.failed => 1,
+            _ => 2,
+        }
     }
 
     fn record(&mut self, attempt: Attempt) {
@@ -558,6 +577,61 @@ mod tests {
         folder.add(case("t", Outcome::Passed, 0.1));
         let (_, merged, _) = folder.finish();
         assert_eq!((merged.tests, merged.flaky), (1, 1));
+    }
+
+    /// One file in two projects (vitest's or jest's `projects`): one copy
+    /// skipped, the other failing first and passing on retry, reported in
+    /// either order in either attempt.
+    #[test]
+    fn a_retry_stays_with_its_own_kind_whatever_the_order() {
+        use FinalOutcome::*;
+        let skip = || case("feature works", Outcome::Skipped, 0.0);
+        let fail = || failing("feature works", Outcome::Failed, "flaky: first attempt");
+        let pass = || case("feature works", Outcome::Passed, 0.1);
+        for first_skip in [true, false] {
+            for retry_skip_first in [true, false] {
+                let mut folder = Folder::new();
+                let first: [&dyn Fn() -> TestCase; 2] = if first_skip {
+                    [&skip, &fail]
+                } else {
+                    [&fail, &skip]
+                };
+                first.iter().for_each(|make| folder.add(make()));
+                folder.next_attempt();
+                let retry: [&dyn Fn() -> TestCase; 2] = if retry_skip_first {
+                    [&skip, &pass]
+                } else {
+                    [&pass, &skip]
+                };
+                retry.iter().for_each(|make| folder.add(make()));
+                let (_, merged, _) = folder.finish();
+                assert_eq!(
+                    (
+                        merged.tests,
+                        merged.flaky,
+                        merged.skipped,
+                        merged.failed,
+                        merged.passed
+                    ),
+                    (2, 1, 1, 0, 0),
+                    "first skip {first_skip}, retry skip first {retry_skip_first}"
+                );
+            }
+        }
+        // A copy failing every time keeps its failure beside a skipped twin.
+        let mut folder = Folder::new();
+        folder.add(skip());
+        folder.add(fail());
+        folder.next_attempt();
+        folder.add(fail());
+        folder.add(skip());
+        let (_, merged, results) = folder.finish();
+        assert_eq!((merged.failed, merged.skipped), (1, 1));
+        assert!(
+            results
+                .iter()
+                .any(|r| r.outcome == Failed && r.attempts == 2)
+        );
     }
 
     #[test]
