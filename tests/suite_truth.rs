@@ -1177,6 +1177,59 @@ fn pytest_test_files_outside_the_rootdir_are_planned_where_they_are() {
     assert_eq!(outcome_of(&merged, "test_s"), ["flaky"], "{merged:#}");
 }
 
+/// A configuration outside the project (`-c ../ci/pytest.ini`, so the
+/// rootdir is `../ci`): given its files, pytest 9 names every test
+/// `::test_one`, with no file, so `test_one` of two files shared a node id
+/// in pitcrew's plugin: a green suite failed (one "never ran", the other
+/// counted twice), and a real failure showed on both. Tests are told apart
+/// by where pytest locates them too.
+#[test]
+fn pytest_with_its_rootdir_outside_the_project_same_names_stay_apart() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    write_tree(
+        dir.path(),
+        &[
+            ("ci/pytest.ini", "[pytest]\n"),
+            ("proj/tests/test_a.py", "def test_one(): pass\n"),
+            (
+                "proj/tests/test_b.py",
+                "def test_one(): pass\ndef test_two(): pass\n",
+            ),
+        ],
+    );
+    let command = ["--", "python3", "-m", "pytest", "-c", "../ci/pytest.ini"];
+    for retries in ["0", "1"] {
+        let mut args = vec!["--retries", retries];
+        args.extend_from_slice(&command);
+        let (out, merged) = local_test(&root, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert_eq!(summary(&merged), (3, 3, 0, 0), "{merged:#}");
+    }
+    // A real failure in one file is that file's test only.
+    fs::write(
+        root.join("tests/test_a.py"),
+        "def test_one(): assert 1 == 2\n",
+    )
+    .unwrap();
+    let mut args = vec!["--retries", "1"];
+    args.extend_from_slice(&command);
+    let (out, merged) = local_test(&root, &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 2, 1, 0), "{merged:#}");
+    let failed: Vec<_> = merged["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .filter(|t| t["outcome"] == "failed")
+        .map(|t| t["key"]["file"].clone())
+        .collect();
+    assert_eq!(failed, [json!("tests/test_a.py")], "{merged:#}");
+}
+
 /// pytest fails a run whose tests all passed when a check of its own
 /// fails (`--cov-fail-under`, a hook setting the exit status): that
 /// verdict stands, with every test still counted. A re-run of the flaky

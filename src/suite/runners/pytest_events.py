@@ -96,43 +96,53 @@ class _Reporter:
     def planned(self, items):
         for item in items:
             names = self.identity(item)
-            self.names[item.nodeid] = names
+            self.names[_key(item.nodeid, item.location)] = names
             self.write(dict(event="planned", **names))
 
-    def names_of(self, nodeid):
-        names = self.names.get(nodeid)
+    def names_of(self, key):
+        names = self.names.get(key)
+        nodeid = key[0]
         if names is None and "::" in nodeid:
             # Not collected here (pytest-xdist collects in its workers):
             # the node id's path is relative to the rootdir.
             path = os.path.join(self.rootdir, nodeid.partition("::")[0])
-            names = self.names[nodeid] = self.identity_of(nodeid, path)
+            names = self.names[key] = self.identity_of(nodeid, path)
         return names
 
-    def logstart(self, nodeid):
-        names = self.names_of(nodeid)
+    def logstart(self, key):
+        names = self.names_of(key)
         if names:
             self.write(dict(event="start", **names))
 
     def logreport(self, report):
-        self.phases.setdefault(report.nodeid, []).append(report)
+        key = _key(report.nodeid, getattr(report, "location", None))
+        self.phases.setdefault(key, []).append(report)
 
-    def logfinish(self, nodeid):
-        names = self.names_of(nodeid)
-        reports = self.phases.pop(nodeid, [])
+    def logfinish(self, key):
+        names = self.names_of(key)
+        reports = self.phases.pop(key, [])
         if not names:
             return
         self.write(dict(event="end", **names))
         if any(r.outcome == "rerun" for r in reports):
             message, _ = _why(next(r for r in reports if r.outcome == "rerun"))
             time = sum(getattr(r, "duration", 0.0) or 0.0 for r in reports)
-            self.reruns.setdefault(nodeid, []).append({"message": message, "time": time})
+            self.reruns.setdefault(key, []).append({"message": message, "time": time})
             return
         record = dict(event="case", **names)
         record.update(_outcome(reports))
-        reruns = self.reruns.pop(nodeid, None)
+        reruns = self.reruns.pop(key, None)
         if reruns:
             record["reruns"] = reruns
         self.write(record)
+
+
+def _key(nodeid, location):
+    """A test's key in this process: its node id and the file pytest
+    locates it in. Given files outside its rootdir (`-c ../ci/pytest.ini`,
+    `--rootdir=../ci`), pytest 9 names every test `::test_x` with no file,
+    so two files' `test_one` share a node id; their locations differ."""
+    return (nodeid, location[0] if location else None)
 
 
 def _outcome(reports):
@@ -373,7 +383,7 @@ def pytest_collectreport(report):
 
 def pytest_runtest_logstart(nodeid, location):
     if _reporter is not None:
-        _reporter.logstart(nodeid)
+        _reporter.logstart(_key(nodeid, location))
 
 
 # A wider fixture (class, module, package or session scope) finalized in
@@ -422,4 +432,4 @@ def pytest_runtest_logreport(report):
 
 def pytest_runtest_logfinish(nodeid, location):
     if _reporter is not None:
-        _reporter.logfinish(nodeid)
+        _reporter.logfinish(_key(nodeid, location))
