@@ -172,9 +172,14 @@ pub struct Folder {
     tests: HashMap<TestKey, Attempts>,
     /// The attempt cases are added to now, from 0.
     attempt: u32,
+    /// This attempt's cases of tests an earlier attempt ran, by their key
+    /// with occurrence 0, in the order they came: placed together when the
+    /// attempt ends (see [`Folder::place_reruns`]).
+    reruns: HashMap<TestKey, Vec<Attempt>>,
 }
 
 /// One case, less its key.
+#[derive(Debug)]
 struct Attempt {
     time_seconds: f64,
     outcome: Outcome,
@@ -183,6 +188,18 @@ struct Attempt {
     last_rerun: Option<Rerun>,
     /// How many reruns the element recorded (at most `MAX_RERUNS`).
     reruns: u32,
+}
+
+/// [`Attempts::likeness`]'s largest value.
+const LEAST_ALIKE: u8 = 3;
+
+/// What a test's runs so far were, for placing a re-run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Passed,
+    Flaky,
+    Failed,
+    Skipped,
 }
 
 /// What a test's attempts so far add up to.
@@ -249,55 +266,93 @@ impl Folder {
         // collection error; the never-ran tests a retry runs apart and the
         // rest each fail a go package's check after its tests): the first
         // report stands.
-        if attempt.failure.stands_for_whole()
-            && self.tests.get(&key).is_some_and(|seen| {
-                seen.seen_in(self.attempt)
-                    && seen
-                        .failure
-                        .as_deref()
-                        .is_some_and(FailureInfo::stands_for_whole)
-            })
-        {
+        if attempt.failure.stands_for_whole() && self.whole_failure_seen(&key) {
             return;
         }
-        self.place(&mut key, attempt.outcome);
+        if self.attempt > 0 && self.tests.contains_key(&key) {
+            self.reruns.entry(key).or_default().push(attempt);
+            return;
+        }
+        // The first run of these names: the first occurrence not seen in
+        // this attempt, or a new one.
+        while self
+            .tests
+            .get(&key)
+            .is_some_and(|seen| seen.seen_in(self.attempt))
+        {
+            key.occurrence += 1;
+        }
         let attempts = self.tests.entry(key).or_default();
         attempts.last_attempt = self.attempt;
         attempts.record(attempt);
     }
 
-    /// Sets `key`'s occurrence to the one a case with `outcome` is: among those
-    /// not yet seen in this attempt (duplicates within an attempt are
-    /// numbered), in a re-run the one whose earlier runs are most alike
-    /// (see [`Attempts::likeness`]), the first of equals; else a new
-    /// occurrence. Same names (vitest's and jest's projects running one
-    /// file twice, `describe.concurrent`, jest's `test.concurrent`) report
-    /// in any order: matched by order, a test failing every time would take
-    /// its twin's pass and read as flaky, and a skipped twin's skip would
-    /// take a flaky test's retry (failed where it passed on retry, and the
-    /// skipped twin passed). This way a re-run's results stay with their
-    /// own kind.
-    fn place(&self, key: &mut TestKey, outcome: Outcome) {
-        let mut best: Option<(u8, u32)> = None;
-        for occurrence in 0..u32::MAX {
-            key.occurrence = occurrence;
-            let Some(seen) = self.tests.get(key) else {
-                break;
-            };
-            if seen.seen_in(self.attempt) {
-                continue;
+    /// Whether this attempt already holds a whole item's failure for `key`.
+    fn whole_failure_seen(&self, key: &TestKey) -> bool {
+        let recorded = self.tests.get(key).is_some_and(|seen| {
+            seen.seen_in(self.attempt)
+                && seen
+                    .failure
+                    .as_deref()
+                    .is_some_and(FailureInfo::stands_for_whole)
+        });
+        recorded
+            || self
+                .reruns
+                .get(key)
+                .is_some_and(|held| held.iter().any(|a| a.failure.stands_for_whole()))
+    }
+
+    /// Places this attempt's re-runs: each test's results go to the
+    /// same-named tests (occurrences) whose earlier runs they are most like
+    /// (see [`Attempts::likeness`]), the closest matches first whatever
+    /// order they came in, then the first of equals; a result left over is
+    /// a new occurrence. Same names (one file in two vitest or jest
+    /// projects, `describe.concurrent`, jest's `test.concurrent`) report in
+    /// any order: placed one by one in that order, a skipped twin's skip
+    /// took a flaky test's place (failed where it passed on retry), and a
+    /// pass could take a failed test's place (a real failure read as flaky).
+    fn place_reruns(&mut self) {
+        let attempt = self.attempt;
+        for (mut key, held) in std::mem::take(&mut self.reruns) {
+            // The occurrences an earlier attempt ran, free in this one.
+            let mut free: Vec<(u32, &Attempts)> = Vec::new();
+            let mut next = 0;
+            while let Some(seen) = self.tests.get(&TestKey {
+                occurrence: next,
+                ..key.clone()
+            }) {
+                if !seen.seen_in(attempt) {
+                    free.push((next, seen));
+                }
+                next += 1;
             }
-            let likeness = seen.likeness(outcome);
-            if best.is_none_or(|(rank, _)| likeness < rank) {
-                best = Some((likeness, occurrence));
+            let mut placed: Vec<Option<u32>> = vec![None; held.len()];
+            let mut taken = vec![false; free.len()];
+            for level in 0..=LEAST_ALIKE {
+                for (run, slot) in held.iter().zip(placed.iter_mut()) {
+                    if slot.is_some() {
+                        continue;
+                    }
+                    let found = free
+                        .iter()
+                        .zip(taken.iter_mut())
+                        .find(|((_, seen), taken)| !**taken && seen.likeness(run.outcome) == level);
+                    if let Some(((occurrence, _), taken)) = found {
+                        *taken = true;
+                        *slot = Some(*occurrence);
+                    }
+                }
             }
-            if likeness == 0 {
-                break;
+            for (run, slot) in held.into_iter().zip(placed) {
+                key.occurrence = slot.unwrap_or_else(|| {
+                    next += 1;
+                    next - 1
+                });
+                let attempts = self.tests.entry(key.clone()).or_default();
+                attempts.last_attempt = attempt;
+                attempts.record(run);
             }
-        }
-        // Else a new occurrence (where the loop stopped).
-        if let Some((_, occurrence)) = best {
-            key.occurrence = occurrence;
         }
     }
 
@@ -305,6 +360,7 @@ impl Folder {
     /// the tests added before (the first case with a key folds into that
     /// key's first occurrence, the second into its second, …).
     pub fn next_attempt(&mut self) {
+        self.place_reruns();
         self.attempt = self.attempt.saturating_add(1);
     }
 
@@ -319,7 +375,8 @@ impl Folder {
     }
 
     /// The raw counts, the merged summary and every test sorted by key.
-    pub fn finish(self) -> (Counts, Merged, Vec<TestResult>) {
+    pub fn finish(mut self) -> (Counts, Merged, Vec<TestResult>) {
+        self.place_reruns();
         let mut results: Vec<TestResult> = self
             .tests
             .into_iter()
@@ -350,22 +407,29 @@ impl Attempts {
         self.count > 0 && self.last_attempt == attempt
     }
 
-    /// How unlike a run with `outcome` this test's earlier runs are, 0 the
-    /// most alike: a failure goes to a test that failed before, then to
-    /// one that passed; a pass to one that passed (and never failed), then
-    /// to one that failed (its retry); a skip to one only ever skipped,
-    /// then to one that passed. A test only ever skipped takes a failure
-    /// or a pass last: a skipped twin is skipped again.
+    /// How unlike a run with `outcome` this test's earlier runs are, from 0
+    /// (the most alike) to [`LEAST_ALIKE`]. A failure goes first to a test
+    /// that only failed, then to a flaky one, one that passed, one only
+    /// skipped; a pass to one that only passed, then a flaky one, one that
+    /// failed (its retry), one only skipped; a skip to one only skipped,
+    /// then one that passed, a flaky one, one that failed. So a pass takes
+    /// a failed test's place only where no test that passed or was skipped
+    /// is left for it, and a skipped twin keeps its skip.
     fn likeness(&self, outcome: Outcome) -> u8 {
-        let skipped_only = !self.passed && !self.failed;
-        match outcome {
-            Outcome::Failed | Outcome::Errored if self.failed => 0,
-            Outcome::Passed if self.passed && !self.failed => 0,
-            Outcome::Skipped if skipped_only => 0,
-            Outcome::Failed | Outcome::Errored | Outcome::Passed if !skipped_only => 1,
-            Outcome::Skipped if !self.failed => 1,
-            _ => 2,
-        }
+        let kind = match (self.passed, self.failed) {
+            (true, false) => Kind::Passed,
+            (true, true) => Kind::Flaky,
+            (false, true) => Kind::Failed,
+            (false, false) => Kind::Skipped,
+        };
+        let order: [Kind; 4] = match outcome {
+            Outcome::Failed | Outcome::Errored => {
+                [Kind::Failed, Kind::Flaky, Kind::Passed, Kind::Skipped]
+            }
+            Outcome::Passed => [Kind::Passed, Kind::Flaky, Kind::Failed, Kind::Skipped],
+            Outcome::Skipped => [Kind::Skipped, Kind::Passed, Kind::Flaky, Kind::Failed],
+        };
+        order.iter().position(|k| *k == kind).unwrap_or(3) as u8
     }
 
     fn record(&mut self, attempt: Attempt) {
@@ -631,6 +695,51 @@ mod tests {
             results
                 .iter()
                 .any(|r| r.outcome == Failed && r.attempts == 2)
+        );
+    }
+
+    /// The verdicts, by occurrence, of same-named cases reported with these
+    /// outcomes, attempt by attempt.
+    fn verdicts(attempts: &[&[Outcome]]) -> Vec<FinalOutcome> {
+        let mut folder = Folder::new();
+        for (index, outcomes) in attempts.iter().enumerate() {
+            if index > 0 {
+                folder.next_attempt();
+            }
+            for outcome in *outcomes {
+                folder.add(match outcome {
+                    Outcome::Failed | Outcome::Errored => failing("t", *outcome, "boom"),
+                    _ => case("t", *outcome, 0.1),
+                });
+            }
+        }
+        let (_, _, results) = folder.finish();
+        results.iter().map(|r| r.outcome).collect()
+    }
+
+    /// Mixes a review found where a result placed one by one in report
+    /// order took another test's place: each keeps its failure now.
+    #[test]
+    fn reruns_are_placed_together_closest_first() {
+        use FinalOutcome::*;
+        use Outcome::{Failed as F, Passed as P, Skipped as S};
+        // Flaky, failing every time, always skipped; the last retry reports
+        // the failing one first.
+        assert_eq!(
+            verdicts(&[&[P, F, S], &[F, F, S], &[F, P, S]]),
+            [Flaky, Failed, Skipped]
+        );
+        // A failing test that skips itself on the retry beside one passing.
+        assert_eq!(verdicts(&[&[F, P], &[S, P]]), [Failed, Passed]);
+        // A retry reporting both: the failure stays with the failed test.
+        assert_eq!(verdicts(&[&[F, S], &[P, F]]), [Failed, Passed]);
+        // One result for two names, a failed and a skipped one: the pass is
+        // the failed one's retry (a skipped twin reports its skip).
+        assert_eq!(verdicts(&[&[F, S], &[P]]), [Flaky, Skipped]);
+        // Two failing every time, one passing, retried in any order.
+        assert_eq!(
+            verdicts(&[&[F, P, F], &[P, F, F], &[F, F, P]]),
+            [Failed, Passed, Failed]
         );
     }
 
