@@ -1228,6 +1228,78 @@ fn pytest_with_its_rootdir_outside_the_project_same_names_stay_apart() {
         .map(|t| t["key"]["file"].clone())
         .collect();
     assert_eq!(failed, [json!("tests/test_a.py")], "{merged:#}");
+    // Under pytest-xdist the controller collects nothing: its names come
+    // from node ids that name no file, so from pytest's location.
+    if common::cli::has_pytest_xdist() {
+        let mut args = vec!["--retries", "1"];
+        args.extend_from_slice(&command);
+        args.extend_from_slice(&["-n", "2"]);
+        let (out, merged) = local_test(&root, &args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let files: Vec<_> = merged["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .map(|t| (t["key"]["file"].clone(), t["outcome"].clone()))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                (json!("tests/test_a.py"), json!("failed")),
+                (json!("tests/test_b.py"), json!("passed")),
+                (json!("tests/test_b.py"), json!("passed")),
+            ],
+            "{merged:#}"
+        );
+    }
+}
+
+/// A plugin pointing a failed report at the helper that raised (its
+/// `location` set to `tests/helpers.py`): the report was filed under
+/// another key than its test's, and the test was written as passed. A
+/// report goes with the test started under its node id.
+#[test]
+fn pytest_a_report_located_elsewhere_stays_its_tests() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "conftest.py",
+                concat!(
+                    "import os, pytest\n",
+                    "@pytest.hookimpl(hookwrapper=True)\n",
+                    "def pytest_runtest_makereport(item, call):\n",
+                    "    outcome = yield\n",
+                    "    rep = outcome.get_result()\n",
+                    "    if rep.failed and call.excinfo is not None:\n",
+                    "        tb = call.excinfo.traceback[-1]\n",
+                    "        rel = os.path.relpath(str(tb.path), str(item.config.rootpath))\n",
+                    "        rep.location = (rel, tb.lineno, rep.location[2])\n",
+                ),
+            ),
+            (
+                "tests/helpers.py",
+                "def check(x):\n    assert x, 'helper says no'\n",
+            ),
+            (
+                "tests/test_h.py",
+                "from tests.helpers import check\n\
+def test_uses_helper(): check(False)\n\
+def test_fine(): check(True)\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 1, 0), "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_uses_helper"), ["failed"]);
 }
 
 /// pytest fails a run whose tests all passed when a check of its own

@@ -42,6 +42,10 @@ class _Reporter:
         self.start = start
         self.rootdir = rootdir
         self.names = {}
+        # The keys of the tests started and not finished, by node id: a
+        # report is filed under its test's key, whatever location it says
+        # (a plugin may point a report at a helper's file).
+        self.running = {}
         self.phases = {}
         # pytest-rerunfailures runs a failed test again in the same session,
         # each run ending with logfinish: the failed runs ("rerun") are kept
@@ -104,21 +108,33 @@ class _Reporter:
         nodeid = key[0]
         if names is None and "::" in nodeid:
             # Not collected here (pytest-xdist collects in its workers):
-            # the node id's path is relative to the rootdir.
-            path = os.path.join(self.rootdir, nodeid.partition("::")[0])
+            # the node id's path is relative to the rootdir, unless it has
+            # none (files outside the rootdir, see `_key`), where pytest's
+            # location is the file's.
+            module = nodeid.partition("::")[0] or key[1] or ""
+            path = os.path.join(self.rootdir, module)
             names = self.names[key] = self.identity_of(nodeid, path)
         return names
 
     def logstart(self, key):
+        self.running.setdefault(key[0], []).append(key)
         names = self.names_of(key)
         if names:
             self.write(dict(event="start", **names))
 
     def logreport(self, report):
         key = _key(report.nodeid, getattr(report, "location", None))
+        started = self.running.get(report.nodeid) or []
+        if key not in started and started:
+            key = started[0]
         self.phases.setdefault(key, []).append(report)
 
     def logfinish(self, key):
+        started = self.running.get(key[0])
+        if started and key in started:
+            started.remove(key)
+            if not started:
+                del self.running[key[0]]
         names = self.names_of(key)
         reports = self.phases.pop(key, [])
         if not names:
@@ -141,7 +157,9 @@ def _key(nodeid, location):
     """A test's key in this process: its node id and the file pytest
     locates it in. Given files outside its rootdir (`-c ../ci/pytest.ini`,
     `--rootdir=../ci`), pytest 9 names every test `::test_x` with no file,
-    so two files' `test_one` share a node id; their locations differ."""
+    so two files' `test_one` share a node id; their locations differ (and
+    pytest-xdist's workers may run both at once). A report whose location
+    names no test started under its node id goes with the one started."""
     return (nodeid, location[0] if location else None)
 
 
