@@ -713,10 +713,8 @@ fn files_one_by_one(
 /// unreported): the runner ran them, and its verdict stands. One that is
 /// not in the tree (node ignores a missing file there) stays unreported.
 fn selected_none(shard: &Running<'_, '_>, files: &[String]) {
-    let mut ran_no_test = shard.ran_no_test.borrow_mut();
-    for file in files.iter().filter(|f| shard.dir.join(f).is_file()) {
-        ran_no_test.insert(file.clone());
-    }
+    let in_tree = files.iter().filter(|f| shard.dir.join(f).is_file());
+    shard.ran_no_test.borrow_mut().extend(in_tree.cloned());
 }
 
 /// The `files` with no result in `found` but "never ran".

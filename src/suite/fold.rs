@@ -318,10 +318,11 @@ impl Folder {
             // The occurrences an earlier attempt ran, free in this one.
             let mut free: Vec<(u32, &Attempts)> = Vec::new();
             let mut next = 0;
-            while let Some(seen) = self.tests.get(&TestKey {
-                occurrence: next,
-                ..key.clone()
-            }) {
+            loop {
+                key.occurrence = next;
+                let Some(seen) = self.tests.get(&key) else {
+                    break;
+                };
                 if !seen.seen_in(attempt) {
                     free.push((next, seen));
                 }
@@ -429,7 +430,10 @@ impl Attempts {
             Outcome::Passed => [Kind::Passed, Kind::Flaky, Kind::Failed, Kind::Skipped],
             Outcome::Skipped => [Kind::Skipped, Kind::Passed, Kind::Flaky, Kind::Failed],
         };
-        order.iter().position(|k| *k == kind).unwrap_or(3) as u8
+        order
+            .iter()
+            .position(|k| *k == kind)
+            .map_or(LEAST_ALIKE, |at| at as u8)
     }
 
     fn record(&mut self, attempt: Attempt) {

@@ -123,6 +123,8 @@ class _Reporter:
             self.write(dict(event="start", **names))
 
     def logreport(self, report):
+        # A report whose location names no test started under its node id
+        # goes with the one started.
         key = _key(report.nodeid, getattr(report, "location", None))
         started = self.running.get(report.nodeid) or []
         if key not in started and started:
@@ -158,8 +160,7 @@ def _key(nodeid, location):
     locates it in. Given files outside its rootdir (`-c ../ci/pytest.ini`,
     `--rootdir=../ci`), pytest 9 names every test `::test_x` with no file,
     so two files' `test_one` share a node id; their locations differ (and
-    pytest-xdist's workers may run both at once). A report whose location
-    names no test started under its node id goes with the one started."""
+    pytest-xdist's workers may run both at once)."""
     return (nodeid, location[0] if location else None)
 
 
