@@ -534,6 +534,13 @@ enum Check {
     NoDigitAfter,
     /// The line holding the match contains one of these (lowercase) words.
     LineHasAny(&'static [&'static str]),
+    /// `AttributeError` said of anything but a module: not on a line
+    /// saying `AttributeError: module '`, nor alone after pytest's
+    /// position (`tests/x.py:456: AttributeError`), which repeats the name
+    /// of the error an `E` line above has said in full.
+    NotModuleAttribute,
+    /// TSLint's position after a file name: `12, 5]: ` follows.
+    TslintPosition,
     /// unittest's `assertEqual` failure: the match opens its line (after
     /// whitespace, a timestamp or pytest's `E` marker; not
     /// `java.lang.AssertionError`), and ` != ` follows on it.
@@ -1304,6 +1311,13 @@ const RULES: &[Rule] = &[
         .check(Check::Code)
         .lang(L_JS),
     r("is incompatible with this module", C::Config, 0.88).lang(L_JS),
+    // npm expanding `${NPM_TOKEN}` in an .npmrc with the variable unset
+    // (a secret the step was not given), blind set 31.
+    r("Failed to replace env in config", C::Config, 0.9).lang(L_JS),
+    // Terraform's diagnostics name the configuration's file and line
+    // (`on main.tf line 12, in module "x":`): its configuration is what
+    // is wrong, or a provider refused it (not confident), blind set 31.
+    r(".tf line", C::Config, 0.72).check(Check::LineHasAny(&["on "])),
     r("UnsupportedClassVersionError", C::Config, 0.92).lang(L_JAVA),
     r("invalid target release", C::Config, 0.88).lang(L_JAVA),
     r("unsupported runtime", C::Config, 0.8),
@@ -1311,7 +1325,10 @@ const RULES: &[Rule] = &[
     // ts-jest if you are using unsupported versions` comes beside the
     // tsc error that failed the run (blind set 14).
     r("unsupported version", C::Config, 0.7).check(Check::Word),
-    r("requires rustc", C::Config, 0.85).lang(L_RS),
+    // A crate's release that needs a newer rustc than the toolchain's is
+    // a version conflict as much as a wrong toolchain, as an npm engine is
+    // (blind set 31): not confident.
+    r("requires rustc", C::Config, 0.74).lang(L_RS),
     r("could not find `Cargo.toml`", C::Config, 0.88).lang(L_RS),
     // cargo --locked: `the lock file …/Cargo.lock needs to be updated`.
     r("lock file", C::Dependency, 0.82)
@@ -1854,6 +1871,14 @@ const RULES: &[Rule] = &[
     // golangci-lint names the linter after each finding (`… is not
     // checked (errcheck)`).
     r("(errcheck)", C::Lint, 0.9).lang(L_GO),
+    // TSLint's prose format (`ERROR: src/a.ts[40, 44]: missing
+    // whitespace`), blind set 31.
+    r(".ts[", C::Lint, 0.85)
+        .check(Check::TslintPosition)
+        .lang(L_TS),
+    r(".tsx[", C::Lint, 0.85)
+        .check(Check::TslintPosition)
+        .lang(L_TS),
     // ineffassign on its own, outside golangci-lint (blind set 13).
     r("ineffectual assignment to", C::Lint, 0.85).lang(L_GO),
     r("(ineffassign)", C::Lint, 0.9).lang(L_GO),
@@ -2067,6 +2092,11 @@ const RULES: &[Rule] = &[
     r("because element wasn't found", C::Selector, 0.9).lang(L_JS),
     r("No elements found for “MATCHER(", C::Selector, 0.9).lang(L_JS),
     r("Capybara::ElementNotFound", C::Selector, 0.92).lang(L_RUBY),
+    // Nightwatch (`expected "is visible" but got: "element could not be
+    // located"`, `Timed out while waiting for element <#q> to be present`),
+    // blind set 31.
+    r("element could not be located", C::Selector, 0.88),
+    r("Timed out while waiting for element", C::Selector, 0.88),
     r("StaleElementReferenceException", C::Selector, 0.9),
     // selenium-webdriver for JavaScript (`StaleElementReferenceError`), and
     // the driver's own words in any binding.
@@ -2436,7 +2466,13 @@ const RULES: &[Rule] = &[
     r("ValueError", C::Runtime, 0.8)
         .check(Check::WordStart)
         .lang(L_PY),
-    r("AttributeError", C::Runtime, 0.82).lang(L_PY),
+    // `module 'numpy' has no attribute 'float'`: a package's API that
+    // changed under the project (dependency) as often as the project's own
+    // mistake (blind sets 29 and 31, labelled each way): not confident.
+    r("AttributeError", C::Runtime, 0.82)
+        .check(Check::NotModuleAttribute)
+        .lang(L_PY),
+    r("AttributeError: module '", C::Runtime, 0.72).lang(L_PY),
     r("IndexError", C::Runtime, 0.8)
         .check(Check::WordStart)
         .lang(L_PY),
@@ -3041,6 +3077,24 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             words
                 .iter()
                 .any(|w| contains_ignore_case(line, w.as_bytes()))
+        }
+        Check::TslintPosition => {
+            let rest = &t[end..t.len().min(end + 24)];
+            let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
+            let line = digits(rest);
+            let after = &rest[line..];
+            line > 0
+                && after.starts_with(b", ")
+                && digits(&after[2..]) > 0
+                && after[2 + digits(&after[2..])..].starts_with(b"]: ")
+        }
+        Check::NotModuleAttribute => {
+            let (ls, le) = line_bounds(t, start, end);
+            let of_module = contains_ignore_case(&t[ls..le], b"attributeerror: module '");
+            let after_position = t[end..le].trim_ascii().is_empty()
+                && t[ls..start].trim_ascii_end().ends_with(b":")
+                && t[ls..start].windows(4).any(|w| w == b".py:");
+            !of_module && !after_position
         }
         Check::UnittestNotEqual => {
             let (ls, le) = line_bounds(t, start, end);
@@ -4142,8 +4196,9 @@ runtime.main_main·f: function main is undeclared in the main package",
         // pytest-regressions and GoReleaser.
         // 870 for set 30's NumPy asserts, git's cut transfers, Go's unknown
         // module revision, pytest's missing plugin options, Yarn's missing
-        // package.
-        assert!(RULES.len() <= 870, "{} rules", RULES.len());
+        // package. 877 for set 31's Nightwatch, npm's unset variable,
+        // Terraform, TSLint and a module's missing attribute.
+        assert!(RULES.len() <= 877, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4466,6 +4521,68 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "fatal: ambiguous argument 'origin/main': unknown revision or path not in the working tree."
             ),
             Category::Dependency
+        );
+    }
+
+    /// Blind set 31's general shapes, and the look-alikes they must not take.
+    #[test]
+    fn set_31_shapes_and_look_alikes() {
+        for (text, want) in [
+            (
+                "  × Testing if element <#login> is visible in 5000ms - expected \"is visible\" but got: \"element could not be located\" (5012ms)",
+                Category::Selector,
+            ),
+            (
+                "  ✖ Timed out while waiting for element <.menu> to be present for 5000 milliseconds.",
+                Category::Selector,
+            ),
+            (
+                "npm ERR! Error: Failed to replace env in config: ${NPM_AUTH}",
+                Category::Config,
+            ),
+            (
+                "Error: Unsupported argument\n\n  on main.tf line 4, in module \"vpc\":\n   4:   cidr = \"10.0.0.0/16\"",
+                Category::Config,
+            ),
+            (
+                "ERROR: src/app/util.ts[12, 5]: Missing semicolon\nWARNING: src/app/view.tsx[3, 1]: trailing whitespace",
+                Category::Lint,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        // A package whose API changed under the project reads as the
+        // project's own error: runtime, not confident; an object's
+        // missing attribute stays confident, its pytest position line
+        // counting for nothing beside the `E` line.
+        let module = classify(&failure(
+            "E       AttributeError: module 'numpy' has no attribute 'float'",
+            "tests/test_x.py:12: AttributeError",
+        ));
+        assert_eq!(module.category, Category::Runtime);
+        assert!(module.confidence < CONFIDENT, "{module:?}");
+        let object = classify(&failure(
+            "E       AttributeError: 'Cart' object has no attribute 'total'",
+            "tests/test_x.py:12: AttributeError",
+        ));
+        assert_eq!(object.category, Category::Runtime);
+        assert!(object.confidence >= CONFIDENT, "{object:?}");
+        // A crate needing a newer rustc is config, not confidently.
+        let rustc = classify(&failure(
+            "error: package `foo v1.2.0` cannot be built because it requires rustc 1.70 or newer, while the currently active rustc version is 1.65.0",
+            "",
+        ));
+        assert_eq!(rustc.category, Category::Config);
+        assert!(rustc.confidence < CONFIDENT, "{rustc:?}");
+        // Indexing a `.ts` field in a program's error is no TSLint row,
+        // nor is a `.tf` file named by a tool that failed to run.
+        assert_ne!(
+            cat("TypeError: Cannot read properties of undefined (reading 'x') in state.ts[0]"),
+            Category::Lint
+        );
+        assert_ne!(
+            cat("Error: connect ECONNREFUSED 127.0.0.1:443 while reading main.tf line 3"),
+            Category::Config
         );
     }
 
@@ -6315,7 +6432,7 @@ runtime.main_main·f: function main is undeclared in the main package",
         // details, from another test's line: not confident either. With
         // the assertion in the message it is.
         let runtime =
-            "FAILED test_f.py::FS::test_P - AttributeError: module 'lib' has no attribute 'TEMP'";
+            "FAILED test_f.py::FS::test_P - AttributeError: 'Lib' object has no attribute 'TEMP'";
         let assertion =
             "FAILED test_u.py::FS::test_P - AssertionError: the solver will not converge";
         for (message, details, confident) in
