@@ -1258,6 +1258,95 @@ fn pytest_with_its_rootdir_outside_the_project_same_names_stay_apart() {
 /// `location` set to `tests/helpers.py`): the report was filed under
 /// another key than its test's, and the test was written as passed. A
 /// report goes with the test started under its node id.
+/// Shards side by side each write pytest's record of failed tests (what
+/// `--lf` runs), the last over the others'. Where pytest's rootdir is a
+/// folder above the one pitcrew runs in and `cache_dir` puts the record
+/// elsewhere, the record after the run still names every shard's failures,
+/// spelled from the rootdir, and `pytest --lf` runs exactly them.
+#[test]
+fn pytest_lf_record_holds_every_shards_failures_from_a_subfolder() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let pkg = repo.join("pkg");
+    let failing = |n: usize| format!("def test_{n}_ok(): pass\ndef test_{n}_bug(): assert 0\n");
+    write_tree(
+        &repo,
+        &[
+            ("pytest.ini", "[pytest]\ncache_dir = state/pytest\n"),
+            ("pkg/tests/test_a.py", &failing(1)),
+            ("pkg/tests/test_b.py", &failing(2)),
+            ("pkg/tests/test_c.py", &failing(3)),
+            ("pkg/tests/test_d.py", "def test_4_ok(): pass\n"),
+        ],
+    );
+    let record = repo.join("state/pytest/v/cache/lastfailed");
+    fs::create_dir_all(record.parent().unwrap()).unwrap();
+    // From an earlier run: a test since fixed, and one of a file not run.
+    fs::write(
+        &record,
+        r#"{"pkg/tests/test_d.py::test_4_ok": true, "other/test_x.py::test_x": true}"#,
+    )
+    .unwrap();
+    let out = pitcrew(
+        &[
+            "test",
+            "--shards",
+            "3",
+            "--jobs",
+            "3",
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+        ],
+        &pkg,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let written: Value = serde_json::from_str(&fs::read_to_string(&record).unwrap()).unwrap();
+    let mut ids: Vec<&str> = written
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "other/test_x.py::test_x",
+            "pkg/tests/test_a.py::test_1_bug",
+            "pkg/tests/test_b.py::test_2_bug",
+            "pkg/tests/test_c.py::test_3_bug",
+        ],
+        "{}",
+        text(&out)
+    );
+    assert!(
+        fs::read_dir(pkg.join(".pitcrew"))
+            .unwrap()
+            .flatten()
+            .all(|e| !e
+                .file_name()
+                .to_string_lossy()
+                .starts_with("lastfailed-note-")),
+        "the notes are removed"
+    );
+    // pytest itself, asked for the last failures, runs exactly those.
+    let lf = Command::new("python3")
+        .args(["-m", "pytest", "--lf", "-q", "-p", "no:randomly"])
+        .current_dir(&pkg)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&lf.stdout);
+    assert!(said.contains("3 failed"), "{said}");
+    assert!(!said.contains("passed"), "{said}");
+}
+
 #[test]
 fn pytest_a_report_located_elsewhere_stays_its_tests() {
     if !has_pytest() {

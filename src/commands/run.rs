@@ -61,6 +61,11 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         env: [runner.side_by_side_env(index), runner.run_env(&plan_sha256)].concat(),
     });
     drop(stopped);
+    // One shard's processes run one after the other, each reading the
+    // record of failed tests the last left: it needs no rewriting.
+    if runner.name() == "pytest" {
+        crate::suite::pytest_cache::forget_notes(here);
+    }
     // The shard's processes' files joined (pytest-cov's data, reports and
     // threshold, on the shard's part): what that fails, the shard's error.
     if let Some(problem) = runner.join_side_by_side(here, &args.command)

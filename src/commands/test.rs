@@ -91,11 +91,7 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     write_atomic(&state.join("plan.json"), plan_json.as_bytes())?;
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
     clear_go_coverage_parts(runner, &args.command, root);
-    // Shards side by side in one folder each write pytest's record of what
-    // failed, the last over the others: it is written again after the run.
     let side_by_side = jobs > 1 && plan.plan.shards.len() > 1;
-    let last_failed = (runner.name() == "pytest" && side_by_side)
-        .then(|| crate::suite::pytest_cache::LastFailed::before(root, &args.command));
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let started = std::time::Instant::now();
     let Ran {
@@ -165,10 +161,16 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         crate::json::to_string_pretty(&merged)?.as_bytes(),
     )?;
     merge_go_coverage(runner, &args.command, root);
-    if let Some(record) = last_failed
-        && let Err(e) = record.write_after(runner, &merged.tests)
-    {
-        tracing::warn!("pytest's record of failed tests (--lf) is one shard's: {e}");
+    // Shards side by side in one folder each write pytest's record of what
+    // failed, the last over the others: it is written again after the run.
+    if runner.name() == "pytest" {
+        if !side_by_side {
+            crate::suite::pytest_cache::forget_notes(root);
+        } else if let Err(e) =
+            crate::suite::pytest_cache::write_after(root, &args.command, runner, &merged.tests)
+        {
+            tracing::warn!("pytest's record of failed tests (--lf) is one shard's: {e}");
+        }
     }
     // Likewise Jest's record of each file's last result (--onlyFailures).
     if side_by_side

@@ -159,7 +159,7 @@ fn said(stdout: &str) -> String {
 
 /// The regular files whose path starts with `prefix`, in its folder,
 /// sorted.
-pub(super) fn files_starting(prefix: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_starting(prefix: &Path) -> Vec<PathBuf> {
     let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name()) else {
         return Vec::new();
     };

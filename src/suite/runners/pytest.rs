@@ -135,6 +135,12 @@ impl Runner for Pytest {
                 COVERAGE_NOTE_ENV.into(),
                 format!("{COVERAGE_NOTE_PREFIX}{index}.json"),
             ),
+            // What `--lf` reads, noted so it is written again after the
+            // run (`crate::suite::pytest_cache`).
+            (
+                crate::suite::pytest_cache::NOTE_ENV.into(),
+                crate::suite::pytest_cache::note_path(index),
+            ),
         ]
     }
 
@@ -166,6 +172,7 @@ impl Runner for Pytest {
         for path in side_by_side_files(root).iter().chain(&coverage_notes(root)) {
             let _ = std::fs::remove_file(path);
         }
+        crate::suite::pytest_cache::forget_notes(root);
     }
 
     /// pytest-dependency skips a test whose `depends=` ran elsewhere.

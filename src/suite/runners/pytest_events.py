@@ -308,12 +308,59 @@ def _note_coverage(config):
         append=bool(getattr(option, "cov_append", False)),
     )
     # Never the run's failure: without the note pitcrew still joins the data.
+    _write_note(path, note)
+
+
+def _write_note(path, note):
+    """Writes a note for pitcrew; never the run's failure."""
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with open(path, "w", encoding="utf-8") as out:
             json.dump(note, out)
     except OSError:
         pass
+
+
+def pytest_sessionstart(session):
+    """Where pitcrew asks (shards side by side in one folder), the record of
+    failed tests that `--lf` reads, as this process found it before any
+    test ran: where it is, the rootdir its node ids are relative to, and
+    when it was last written. Each shard's pytest writes the whole record
+    at its end, the last over the others'; pitcrew writes it again after
+    the run from the one read before anything was written."""
+    path = os.environ.get("PITCREW_LASTFAILED_NOTE")
+    config = session.config
+    cachedir = getattr(getattr(config, "cache", None), "_cachedir", None)
+    if not path or cachedir is None or hasattr(config, "workerinput"):
+        return
+    record = os.path.join(str(cachedir), "v", "cache", "lastfailed")
+    # Read between two looks at its time: another shard may be writing it.
+    for _ in range(5):
+        written = _written(record)
+        try:
+            with open(record, encoding="utf-8") as f:
+                before = json.load(f)
+        except (OSError, ValueError):
+            before = None
+        if _written(record) == written:
+            break
+    else:
+        return
+    note = dict(
+        record=os.path.abspath(record),
+        rootdir=str(config.rootpath),
+        written_ns=written,
+        before=before if isinstance(before, dict) else None,
+    )
+    # Without the note the record stays as pytest leaves it.
+    _write_note(path, note)
+
+
+def _written(path):
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def pytest_unconfigure(config):
