@@ -2472,6 +2472,88 @@ fn go_a_package_check_counts_once_when_unrun_tests_retry_apart() {
 /// package though they pass. A flaky test in it failed the first run, which
 /// hid the check; the retry of that test runs the check again, and its
 /// failure stands: exit 1, as `go test`.
+/// `TestSame` in `package d` and in the external `package d_test`: go
+/// runs both, under one name. They are two tests, whatever `-count` (on
+/// the command or in `GOFLAGS`) or `-shuffle`, each with its own verdict:
+/// a copy that always fails is failed beside a passing one, and a flaky
+/// copy is flaky.
+#[test]
+fn go_same_named_tests_of_a_package_and_its_external_tests_are_two() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let internal = |body: &str| {
+        format!(
+            "package d\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nvar _ = os.Getenv\n\nfunc TestSame(t *testing.T) {{\n\t{body}\n}}\n"
+        )
+    };
+    write_tree(
+        root,
+        &[
+            ("go.mod", "module example.com/d\n\ngo 1.18\n"),
+            ("d.go", "package d\n\nfunc Two() int { return 2 }\n"),
+            (
+                "x_test.go",
+                "package d_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/d\"\n)\n\nfunc TestSame(t *testing.T) {\n\tif d.Two() != 2 {\n\t\tt.Fatal(\"never\")\n\t}\n}\n",
+            ),
+            (
+                "in_test.go",
+                &internal("t.Fatal(\"the internal copy fails\")"),
+            ),
+        ],
+    );
+    let run = |extra: &[&str], goflags: &str| {
+        let out = common::cli::command(root)
+            .env("GOCACHE", root.join(".gocache"))
+            .env("GOFLAGS", goflags)
+            .args([
+                "test",
+                "--shards",
+                "1",
+                "--retries",
+                "1",
+                "--",
+                "go",
+                "test",
+            ])
+            .args(extra)
+            .arg("./...")
+            .output()
+            .unwrap();
+        let merged = merged_results(root);
+        let mut outcomes = outcome_of(&merged, "TestSame");
+        outcomes.sort_unstable();
+        (out, outcomes)
+    };
+    for (extra, goflags) in [
+        (&[][..], ""),
+        (&["-count=2"][..], ""),
+        (&["-count=2", "-shuffle=on"][..], ""),
+        (&[][..], "-count=2"),
+    ] {
+        let (out, outcomes) = run(extra, goflags);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{extra:?} {goflags}: {}",
+            text(&out)
+        );
+        assert_eq!(outcomes, ["failed", "passed"], "{extra:?} {goflags}");
+    }
+    fs::write(
+        root.join("in_test.go"),
+        internal(
+            "if os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tt.Fatal(\"first attempt\")\n\t}",
+        ),
+    )
+    .unwrap();
+    let (out, outcomes) = run(&[], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(outcomes, ["flaky", "passed"]);
+}
+
 #[test]
 fn go_a_package_check_after_the_tests_is_not_hidden_by_a_flaky_test() {
     if !has_go() {

@@ -1290,7 +1290,7 @@ fn attempt(
             return Ok(blamed(cases));
         }
         if let Some(json) = stdout_capture.as_deref()
-            && let Some(cases) = timed_out_go(json, &limit)
+            && let Some(cases) = timed_out_go(json, go_passes(invocation), &limit)
         {
             return Ok(cases);
         }
@@ -1309,7 +1309,7 @@ fn attempt(
     };
     let junit_path = match (&invocation.junit, stdout_capture) {
         (JunitSource::ConvertGoJson, Some(json)) => {
-            let (xml, ran_no_test) = convert_go(&json)
+            let (xml, ran_no_test) = convert_go(&json, go_passes(invocation))
                 .map_err(|e| shard_error("bad-junit", e.to_string(), tail.clone()))?;
             shard.ran_no_test.borrow_mut().extend(ran_no_test);
             xml
@@ -1628,8 +1628,8 @@ fn timed_out_events(
 /// not finished (the converter's `incomplete`) are timed out. None when no
 /// test was left unfinished: then nothing says which one hung (or the time
 /// went to a build), and the shard is a timeout as a whole.
-fn timed_out_go(json: &Path, limit: &str) -> Option<Vec<TestCase>> {
-    let (xml, _) = convert_go(json).ok()?;
+fn timed_out_go(json: &Path, passes: usize, limit: &str) -> Option<Vec<TestCase>> {
+    let (xml, _) = convert_go(json, passes).ok()?;
     let unfinished = |case: &TestCase| case.failure_type.as_deref() == Some(GO_INCOMPLETE);
     report_with_timed_out(&xml, unfinished, "go test was killed", limit)
 }
@@ -1757,9 +1757,23 @@ enum GoConvertError {
     Convert(#[from] super::runners::RunnerError),
 }
 
+/// How many times `go test` of `invocation` runs each test (`-count` over
+/// each `-cpu`), wherever that is set.
+fn go_passes(invocation: &Invocation) -> usize {
+    let goflags = invocation
+        .env
+        .iter()
+        .rev()
+        .find(|(name, _)| name == "GOFLAGS")
+        .map(|(_, value)| value.clone())
+        .or_else(|| std::env::var("GOFLAGS").ok());
+    super::runners::go_args::passes(&invocation.args, goflags.as_deref())
+}
+
 /// go's JSON at `json` as JUnit beside it: the report's path, and the
-/// packages that ran and selected no test.
-fn convert_go(json: &Path) -> Result<(PathBuf, Vec<String>), GoConvertError> {
+/// packages that ran and selected no test. `passes`: how many times the
+/// process ran each test.
+fn convert_go(json: &Path, passes: usize) -> Result<(PathBuf, Vec<String>), GoConvertError> {
     let xml = json.with_extension("xml");
     let file_error = |path: &Path| {
         let path = path.to_path_buf();
@@ -1770,6 +1784,7 @@ fn convert_go(json: &Path) -> Result<(PathBuf, Vec<String>), GoConvertError> {
     let ran_no_test = super::runners::go_json_to_junit(
         std::io::BufReader::new(input),
         std::io::BufWriter::new(output),
+        passes,
     )?;
     Ok((xml, ran_no_test))
 }

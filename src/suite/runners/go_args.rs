@@ -88,6 +88,30 @@ pub fn after_test_of_command(command: &[String]) -> GoTestArgs {
     after_test(command.get(1..).unwrap_or_default()).1
 }
 
+/// How many times each test runs in one `go test` process of `args` (the
+/// arguments after the program): `-count` times over each `-cpu` value,
+/// as the command, the test binary's own flags after `-args`, or the
+/// environment's `GOFLAGS` (which the command overrides) set them.
+pub fn passes(args: &[String], goflags: Option<&str>) -> usize {
+    let (_, parsed) = after_test(args);
+    let binary = GoTestArgs::parse(parsed.tail.get(1..).unwrap_or_default());
+    let from_env = goflags.map(|flags| {
+        let words: Vec<String> = flags.split_whitespace().map(String::from).collect();
+        GoTestArgs::parse(&words)
+    });
+    let value = |name: &str| {
+        binary
+            .flag_value(name)
+            .or_else(|| parsed.flag_value(name))
+            .or_else(|| from_env.as_ref()?.flag_value(name))
+    };
+    let count = value("count")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1);
+    let cpus = value("cpu").map_or(1, |v| v.split(',').filter(|c| !c.trim().is_empty()).count());
+    count.max(1).saturating_mul(cpus.max(1))
+}
+
 /// A `go test` command's words after `test`, apart.
 #[derive(Debug, Default, PartialEq)]
 pub struct GoTestArgs {
@@ -190,6 +214,20 @@ fn flag_name(word: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::suite::runners::test_support::argv;
+
+    #[test]
+    fn passes_are_count_times_cpus_wherever_they_are_set() {
+        let passes = |args: &[&str], env: Option<&str>| passes(&argv(args), env);
+        assert_eq!(passes(&["test", "./..."], None), 1);
+        assert_eq!(passes(&["test", "-count=3", "./..."], None), 3);
+        assert_eq!(passes(&["test", "-count", "2", "-cpu", "1,2,4"], None), 6);
+        assert_eq!(passes(&["test", "./x", "-args", "-test.count=2"], None), 2);
+        assert_eq!(passes(&["test", "./x"], Some("-mod=mod -count=2")), 2);
+        // The command overrides GOFLAGS; a bad value is go's to refuse.
+        assert_eq!(passes(&["test", "-count=1"], Some("-count=2")), 1);
+        assert_eq!(passes(&["test", "-count=x"], None), 1);
+        assert_eq!(passes(&["test", "-count=0"], None), 1);
+    }
 
     #[test]
     fn the_test_word_is_gos_and_the_program_is_no_package() {

@@ -8,6 +8,14 @@
 //! `TestA/sub`, `time` = `Elapsed`). A failed test's collected output is
 //! its failure text (capped at 64 KiB, keeping the start and the end).
 //!
+//! Two tests of one name in one package (`TestX` in `package d` and in the
+//! external `package d_test`, both of which go runs, one after the other)
+//! are two testcases of that name: the stream names them alike, and each
+//! of go's passes over the tests (`-count`, `-cpu`) runs both in one order,
+//! so a name run twice as often as every test runs is two tests, its runs
+//! taken in turn. Where both run in parallel (`t.Parallel`) their events
+//! cannot be told apart, and they stay one testcase, failed if either is.
+//!
 //! Nothing that failed is dropped: a test that started but never reported a
 //! result counts as failed, and a package that failed (or never reported a
 //! result) without any failed test — a compile error, a panic in `init` or
@@ -17,7 +25,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Seek, Write};
 
 use serde::Deserialize;
 
@@ -172,7 +180,10 @@ impl Case {
 struct Package {
     name: String,
     cases: Vec<Case>,
-    index: HashMap<String, usize>,
+    /// By name and, for a name two tests share, which of them (0 or 1).
+    index: HashMap<(String, usize), usize>,
+    /// The top-level names two tests share, and the runs of each so far.
+    twin_runs: HashMap<String, usize>,
     output: Capped,
     outcome: Option<Outcome>,
     elapsed: Option<f64>,
@@ -180,8 +191,9 @@ struct Package {
 }
 
 impl Package {
-    fn case(&mut self, name: &str) -> &mut Case {
-        let at = match self.index.get(name) {
+    fn case(&mut self, name: &str, twin: usize) -> &mut Case {
+        let key = (name.to_owned(), twin);
+        let at = match self.index.get(&key) {
             Some(&at) => at,
             None => {
                 self.cases.push(Case {
@@ -193,16 +205,32 @@ impl Package {
                     run_text: String::new(),
                     glued_fail: false,
                 });
-                self.index.insert(name.to_owned(), self.cases.len() - 1);
+                self.index.insert(key, self.cases.len() - 1);
                 self.cases.len() - 1
             }
         };
         &mut self.cases[at]
     }
+
+    /// Which of the tests named `test` (a top-level name or a subtest of
+    /// one) an event of `action` is about: the run under way of its
+    /// top-level name, taken in turn where two tests share it.
+    fn twin_of(&mut self, test: &str, action: &str) -> usize {
+        let top = test.split('/').next().unwrap_or(test);
+        let Some(runs) = self.twin_runs.get_mut(top) else {
+            return 0;
+        };
+        if action == "run" && test == top {
+            *runs += 1;
+        }
+        runs.saturating_sub(1) % 2
+    }
 }
 
 #[derive(Debug, Default)]
 struct Stream {
+    /// By package, the top-level names two tests share.
+    twins: HashMap<String, HashSet<String>>,
     packages: Vec<Package>,
     index: HashMap<String, usize>,
     build_output: HashMap<String, Capped>,
@@ -216,8 +244,10 @@ impl Stream {
         let at = match self.index.get(name) {
             Some(&at) => at,
             None => {
+                let twins = self.twins.remove(name).unwrap_or_default();
                 self.packages.push(Package {
                     name: name.to_owned(),
+                    twin_runs: twins.into_iter().map(|test| (test, 0)).collect(),
                     ..Package::default()
                 });
                 self.index.insert(name.to_owned(), self.packages.len() - 1);
@@ -275,7 +305,8 @@ impl Stream {
             }
             return;
         }
-        let case = package.case(&event.test);
+        let twin = package.twin_of(&event.test, &event.action);
+        let case = package.case(&event.test, twin);
         match event.action.as_str() {
             "output" => case.push_output(&event.output),
             "run" => {
@@ -324,10 +355,15 @@ pub const PACKAGE_FAILED: &str = "package failed outside of any test";
 /// package events at all, they become an errored testcase so a `go` failure
 /// printed there is not lost. Only reading or writing can fail.
 pub fn go_json_to_junit(
-    json_lines: impl BufRead,
+    mut json_lines: impl BufRead + Seek,
     mut out: impl Write,
+    passes: usize,
 ) -> Result<Vec<String>, RunnerError> {
-    let stream = read_stream(json_lines)?;
+    let twins = twins(&mut json_lines, passes)?;
+    json_lines
+        .rewind()
+        .map_err(|e| RunnerError::io("cannot read the go test -json output", e))?;
+    let stream = read_stream(json_lines, twins)?;
     let xml = render(&stream);
     out.write_all(xml.as_bytes())
         .and_then(|()| out.flush())
@@ -340,8 +376,52 @@ pub fn go_json_to_junit(
         .collect())
 }
 
-fn read_stream(mut input: impl BufRead) -> Result<Stream, RunnerError> {
-    let mut stream = Stream::default();
+/// What a first look at an event needs.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Glance {
+    action: String,
+    package: String,
+    test: String,
+}
+
+/// The top-level test names two tests share in a package: run twice as
+/// often as each of go's `passes` runs a test, and never paused
+/// (`t.Parallel`), where the two tests' events interleave under one name.
+/// Only `Test…` functions: examples and fuzz targets run otherwise.
+fn twins(
+    input: &mut impl BufRead,
+    passes: usize,
+) -> Result<HashMap<String, HashSet<String>>, RunnerError> {
+    let mut runs: HashMap<(String, String), usize> = HashMap::new();
+    let mut parallel: HashSet<(String, String)> = HashSet::new();
+    each_line(input, |line| {
+        let Ok(event) = serde_json::from_slice::<Glance>(line.trim_ascii()) else {
+            return;
+        };
+        if event.test.contains('/') || !event.test.starts_with("Test") {
+            return;
+        }
+        let key = (event.package, event.test);
+        match event.action.as_str() {
+            "run" => *runs.entry(key).or_default() += 1,
+            "pause" | "cont" => {
+                parallel.insert(key);
+            }
+            _ => {}
+        }
+    })?;
+    let mut twins: HashMap<String, HashSet<String>> = HashMap::new();
+    for (key, runs) in runs {
+        if runs == 2 * passes.max(1) && !parallel.contains(&key) {
+            twins.entry(key.0).or_default().insert(key.1);
+        }
+    }
+    Ok(twins)
+}
+
+/// Calls `f` with each line of `input`, its newline included.
+fn each_line(input: &mut impl BufRead, mut f: impl FnMut(&[u8])) -> Result<(), RunnerError> {
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -349,12 +429,25 @@ fn read_stream(mut input: impl BufRead) -> Result<Stream, RunnerError> {
             .read_until(b'\n', &mut line)
             .map_err(|e| RunnerError::io("cannot read the go test -json output", e))?;
         if read == 0 {
-            break;
+            return Ok(());
         }
-        let text = String::from_utf8_lossy(&line);
+        f(&line);
+    }
+}
+
+fn read_stream(
+    mut input: impl BufRead,
+    twins: HashMap<String, HashSet<String>>,
+) -> Result<Stream, RunnerError> {
+    let mut stream = Stream {
+        twins,
+        ..Stream::default()
+    };
+    each_line(&mut input, |line| {
+        let text = String::from_utf8_lossy(line);
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            continue;
+            return;
         }
         match serde_json::from_str::<Event>(trimmed) {
             Ok(event) if !event.action.is_empty() => stream.apply(event),
@@ -371,7 +464,7 @@ fn read_stream(mut input: impl BufRead) -> Result<Stream, RunnerError> {
                 stream.stray.push("\n");
             }
         }
-    }
+    })?;
     Ok(stream)
 }
 
@@ -717,8 +810,13 @@ mod tests {
     use super::*;
 
     fn convert(stream: &str) -> String {
+        convert_passes(stream, 1)
+    }
+
+    /// As a process that runs each test `passes` times (`-count`, `-cpu`).
+    fn convert_passes(stream: &str, passes: usize) -> String {
         let mut out = Vec::new();
-        go_json_to_junit(stream.as_bytes(), &mut out).unwrap();
+        go_json_to_junit(std::io::Cursor::new(stream.as_bytes()), &mut out, passes).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -860,7 +958,8 @@ FAIL	example.com/m/new [build failed]
             "\n",
         );
         // q ran a test; r failed; s never finished: only p selected none.
-        let ran_no_test = go_json_to_junit(stream.as_bytes(), std::io::sink()).unwrap();
+        let ran_no_test =
+            go_json_to_junit(std::io::Cursor::new(stream.as_bytes()), std::io::sink(), 1).unwrap();
         assert_eq!(ran_no_test, ["p"]);
     }
 
@@ -947,7 +1046,7 @@ FAIL	example.com/m/new [build failed]
 {"Action":"pass","Package":"p","Test":"TestGlued","Elapsed":0}
 {"Action":"fail","Package":"p","Elapsed":0.1}
 "#;
-        let xml = convert(stream);
+        let xml = convert_passes(stream, 2);
         assert!(
             xml.contains(r#"tests="1" failures="1" errors="0""#),
             "{xml}"
@@ -1003,9 +1102,86 @@ FAIL	example.com/m/new [build failed]
 {"Action":"output","Package":"p","Output":"FAIL\tp\t0.01s\n"}
 {"Action":"fail","Package":"p","Elapsed":0.01}
 "#;
-        let xml = convert(stream);
+        let xml = convert_passes(stream, 2);
         assert!(xml.contains(r#"type="incomplete""#), "{xml}");
         assert!(!xml.contains("outside of any test"), "{xml}");
+    }
+
+    /// `TestSame` in `package d` (fails) and in `package d_test` (passes),
+    /// with a subtest each: go runs both, the internal one first, in each
+    /// pass.
+    fn twins_stream(passes: usize) -> String {
+        let mut stream = String::new();
+        for _ in 0..passes {
+            stream.push_str(
+                r#"{"Action":"run","Package":"d","Test":"TestOther"}
+{"Action":"pass","Package":"d","Test":"TestOther","Elapsed":0}
+{"Action":"run","Package":"d","Test":"TestSame"}
+{"Action":"run","Package":"d","Test":"TestSame/x"}
+{"Action":"output","Package":"d","Test":"TestSame/x","Output":"    in_test.go:5: internal copy fails\n"}
+{"Action":"fail","Package":"d","Test":"TestSame/x","Elapsed":0}
+{"Action":"fail","Package":"d","Test":"TestSame","Elapsed":0}
+{"Action":"run","Package":"d","Test":"TestSame"}
+{"Action":"run","Package":"d","Test":"TestSame/x"}
+{"Action":"pass","Package":"d","Test":"TestSame/x","Elapsed":0}
+{"Action":"pass","Package":"d","Test":"TestSame","Elapsed":0}
+"#,
+            );
+        }
+        stream.push_str(r#"{"Action":"fail","Package":"d","Elapsed":0.1}"#);
+        stream.push('\n');
+        stream
+    }
+
+    #[test]
+    fn same_named_tests_of_one_package_are_two_testcases() {
+        for passes in [1, 2, 3] {
+            let xml = convert_passes(&twins_stream(passes), passes);
+            // TestOther, and TestSame and TestSame/x twice: one of each
+            // failed, one passed, whatever the passes.
+            assert!(xml.contains(r#"tests="5" failures="2""#), "{passes}: {xml}");
+            let failed: Vec<&str> = xml
+                .split("<testcase ")
+                .filter(|case| case.contains("<failure"))
+                .filter_map(|case| case.split('"').nth(3))
+                .collect();
+            assert_eq!(failed, ["TestSame", "TestSame/x"], "{passes}: {xml}");
+        }
+        // Run twice as often as each test runs under `-count=2` is a
+        // test that ran twice, not two tests: read as one pass, the same
+        // stream is one test of each name, failed.
+        let xml = convert_passes(&twins_stream(1), 2);
+        assert!(xml.contains(r#"tests="3" failures="2""#), "{xml}");
+        // Under `-failfast` go may stop inside a pass: no twins are told
+        // apart then, and no failure is lost.
+        let cut: String = twins_stream(2)
+            .lines()
+            .take(14)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let xml = convert_passes(&cut, 2);
+        assert!(xml.contains(r#"name="TestSame""#), "{xml}");
+        assert_eq!(xml.matches(r#"name="TestSame""#).count(), 1, "{xml}");
+        assert!(xml.contains("internal copy fails"), "{xml}");
+    }
+
+    #[test]
+    fn same_named_parallel_tests_stay_one_testcase() {
+        // Both copies call t.Parallel: their events interleave under one
+        // name, so they are one testcase, failed as either is.
+        let stream = r#"{"Action":"run","Package":"d","Test":"TestSame"}
+{"Action":"pause","Package":"d","Test":"TestSame"}
+{"Action":"run","Package":"d","Test":"TestSame"}
+{"Action":"pause","Package":"d","Test":"TestSame"}
+{"Action":"cont","Package":"d","Test":"TestSame"}
+{"Action":"cont","Package":"d","Test":"TestSame"}
+{"Action":"output","Package":"d","Test":"TestSame","Output":"    in_test.go:5: boom\n"}
+{"Action":"fail","Package":"d","Test":"TestSame","Elapsed":0}
+{"Action":"pass","Package":"d","Test":"TestSame","Elapsed":0}
+{"Action":"fail","Package":"d","Elapsed":0.1}
+"#;
+        let xml = convert(stream);
+        assert!(xml.contains(r#"tests="1" failures="1""#), "{xml}");
     }
 
     #[test]
@@ -1020,7 +1196,7 @@ FAIL	example.com/m/new [build failed]
 {"Action":"pass","Package":"p","Test":"TestFlaky","Elapsed":0.25}
 {"Action":"fail","Package":"p","Elapsed":1.1}
 "#;
-        let xml = convert(stream);
+        let xml = convert_passes(stream, 3);
         assert!(
             xml.contains(r#"<testcase classname="p" name="TestFlaky" time="1.000""#),
             "{xml}"
@@ -1101,7 +1277,7 @@ FAIL	example.com/m/new [build failed]
         stream.extend_from_slice(b"\xff\xfe garbage\n");
         stream.extend_from_slice(b"{\"Action\":\"fail\",\"Package\":\"p\",\"Test\":\"T\"}\n");
         let mut out = Vec::new();
-        go_json_to_junit(&stream[..], &mut out).unwrap();
+        go_json_to_junit(std::io::Cursor::new(&stream[..]), &mut out, 1).unwrap();
         let xml = String::from_utf8(out).unwrap();
         assert!(xml.contains(r#"name="T""#), "{xml}");
         assert!(
@@ -1157,7 +1333,7 @@ FAIL	example.com/m/new [build failed]
                 Ok(())
             }
         }
-        let err = go_json_to_junit(STREAM.as_bytes(), Broken).unwrap_err();
+        let err = go_json_to_junit(std::io::Cursor::new(STREAM.as_bytes()), Broken, 1).unwrap_err();
         assert!(matches!(err, RunnerError::Io { .. }), "{err}");
     }
 }

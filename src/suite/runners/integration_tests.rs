@@ -713,7 +713,9 @@ fn go_end_to_end() {
         env(&mut cmd);
         let output = cmd.output().unwrap();
         let mut xml = Vec::new();
-        super::go_json_to_junit(output.stdout.as_slice(), &mut xml).unwrap_or_else(|e| {
+        let passes = super::go_args::passes(&invocation.args, None);
+        let stdout = std::io::Cursor::new(output.stdout.as_slice());
+        super::go_json_to_junit(stdout, &mut xml, passes).unwrap_or_else(|e| {
             panic!("{e}\nstderr:\n{}", String::from_utf8_lossy(&output.stderr))
         });
         (output, String::from_utf8(xml).unwrap())
