@@ -1254,10 +1254,19 @@ fn pytest_with_its_rootdir_outside_the_project_same_names_stay_apart() {
     }
 }
 
-/// A plugin pointing a failed report at the helper that raised (its
-/// `location` set to `tests/helpers.py`): the report was filed under
-/// another key than its test's, and the test was written as passed. A
-/// report goes with the test started under its node id.
+/// The ids in pytest's record of failed tests at `path`, sorted.
+fn record_ids(path: &Path) -> Vec<String> {
+    let written: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let mut ids: Vec<String> = written
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .cloned()
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// Shards side by side each write pytest's record of failed tests (what
 /// `--lf` runs), the last over the others'. Where pytest's rootdir is a
 /// folder above the one pitcrew runs in and `cache_dir` puts the record
@@ -1307,16 +1316,8 @@ fn pytest_lf_record_holds_every_shards_failures_from_a_subfolder() {
         &pkg,
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let written: Value = serde_json::from_str(&fs::read_to_string(&record).unwrap()).unwrap();
-    let mut ids: Vec<&str> = written
-        .as_object()
-        .expect("a JSON object")
-        .keys()
-        .map(String::as_str)
-        .collect();
-    ids.sort_unstable();
     assert_eq!(
-        ids,
+        record_ids(&record),
         [
             "other/test_x.py::test_x",
             "pkg/tests/test_a.py::test_1_bug",
@@ -1345,8 +1346,56 @@ fn pytest_lf_record_holds_every_shards_failures_from_a_subfolder() {
     let said = String::from_utf8_lossy(&lf.stdout);
     assert!(said.contains("3 failed"), "{said}");
     assert!(!said.contains("passed"), "{said}");
+
+    // The rootdir below the folder pitcrew runs in (`-c tests/pytest.ini`),
+    // and every process clearing the cache, a retry's last: the record
+    // still holds every failure, spelled from that rootdir.
+    let tests = pkg.join("tests");
+    fs::write(tests.join("pytest.ini"), "[pytest]\n").unwrap();
+    fs::write(
+        tests.join("test_d.py"),
+        "import os\ndef test_4_flaky(): assert os.environ.get('PITCREW_ATTEMPT') != '1'\n",
+    )
+    .unwrap();
+    let record = tests.join(".pytest_cache/v/cache/lastfailed");
+    for extra in [&[][..], &["--cache-clear"][..]] {
+        let _ = fs::remove_file(&record);
+        let mut args = vec![
+            "test",
+            "--shards",
+            "4",
+            "--jobs",
+            "4",
+            "--retries",
+            "1",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-c",
+            "tests/pytest.ini",
+        ];
+        args.extend_from_slice(extra);
+        let out = pitcrew(&args, &pkg);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(record.is_file(), "{extra:?}: no record\n{}", text(&out));
+        assert_eq!(
+            record_ids(&record),
+            [
+                "test_a.py::test_1_bug",
+                "test_b.py::test_2_bug",
+                "test_c.py::test_3_bug",
+            ],
+            "{extra:?}: {}",
+            text(&out)
+        );
+    }
 }
 
+/// A plugin pointing a failed report at the helper that raised (its
+/// `location` set to `tests/helpers.py`): the report was filed under
+/// another key than its test's, and the test was written as passed. A
+/// report goes with the test started under its node id.
 #[test]
 fn pytest_a_report_located_elsewhere_stays_its_tests() {
     if !has_pytest() {

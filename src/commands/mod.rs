@@ -287,6 +287,27 @@ fn go_profile(runner: &dyn crate::suite::runners::Runner, command: &[String]) ->
         .flatten()
 }
 
+/// pytest's record of failed tests (`--lf`), written again where several
+/// of its processes wrote it over each other: side by side, or each
+/// clearing the cache (`crate::suite::pytest_cache`). `shards`: each
+/// shard's number and tests.
+pub(super) fn rewrite_pytest_record(
+    runner: &dyn crate::suite::runners::Runner,
+    root: &std::path::Path,
+    command: &[String],
+    side_by_side: bool,
+    shards: &[(usize, &[crate::suite::fold::TestResult])],
+) {
+    use crate::suite::pytest_cache;
+    if !pytest_cache::needs_rewriting(side_by_side, command) {
+        pytest_cache::forget_notes(root);
+        return;
+    }
+    if let Err(e) = pytest_cache::write_after(root, command, runner, shards) {
+        tracing::warn!("pytest's record of failed tests (--lf) is one process's: {e}");
+    }
+}
+
 /// Writes `junit` (the whole shard's or run's tests) to every JUnit report
 /// the user asked the runner for: the one the command names
 /// ([`users_junit`], relative to `root`), the one the runner's

@@ -62,9 +62,10 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     });
     drop(stopped);
     // One shard's processes run one after the other, each reading the
-    // record of failed tests the last left: it needs no rewriting.
+    // record of failed tests the last left, unless each clears it.
     if runner.name() == "pytest" {
-        crate::suite::pytest_cache::forget_notes(here);
+        let shards: [(usize, &[_]); 1] = [(index, &outcome.tests)];
+        super::rewrite_pytest_record(runner, here, &args.command, false, &shards);
     }
     // The shard's processes' files joined (pytest-cov's data, reports and
     // threshold, on the shard's part): what that fails, the shard's error.

@@ -122,6 +122,13 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             crate::json::to_string_pretty(result)?.as_bytes(),
         )?;
     }
+    if runner.name() == "pytest" {
+        let shards: Vec<(usize, &[_])> = results
+            .iter()
+            .map(|(_, r)| (r.shard, r.tests.as_slice()))
+            .collect();
+        super::rewrite_pytest_record(runner, root, &args.command, side_by_side, &shards);
+    }
     let narrowed = runner.narrows_tests(&args.command);
     remember_timings(
         &history_path,
@@ -161,17 +168,6 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
         crate::json::to_string_pretty(&merged)?.as_bytes(),
     )?;
     merge_go_coverage(runner, &args.command, root);
-    // Shards side by side in one folder each write pytest's record of what
-    // failed, the last over the others: it is written again after the run.
-    if runner.name() == "pytest" {
-        if !side_by_side {
-            crate::suite::pytest_cache::forget_notes(root);
-        } else if let Err(e) =
-            crate::suite::pytest_cache::write_after(root, &args.command, runner, &merged.tests)
-        {
-            tracing::warn!("pytest's record of failed tests (--lf) is one shard's: {e}");
-        }
-    }
     // Likewise Jest's record of each file's last result (--onlyFailures).
     if side_by_side
         && let Err(e) = crate::suite::jest_results::write_after(&jest_results, root, &merged.tests)

@@ -1,26 +1,32 @@
 //! pytest's record of the tests that failed (`lastfailed` in its cache,
-//! what `--lf` runs next time), when shards ran side by side in one folder.
+//! what `--lf` runs next time), when several pytest processes wrote it.
 //!
 //! Each shard's pytest writes the whole record at its end: what it read at
-//! its start, less what it saw pass or skip, plus what it saw fail. The
-//! last shard to finish wins, so the record names that shard's failures and
-//! none of the others': a later `pytest --lf` then leaves a real failure
-//! out. After the run the record is written again as one pytest would have
-//! left it: the record from before the run, less every test that ran and
-//! did not fail, plus every test that failed.
+//! its start, less what it saw pass or skip, plus what it saw fail. Shards
+//! side by side each read the record before any wrote it, and the last to
+//! finish wins, so the record names that shard's failures and none of the
+//! others': a later `pytest --lf` then leaves a real failure out. Under
+//! `--cache-clear` each process clears what the one before it wrote, even
+//! one after the other (a split file's parts, a retry). After the run the
+//! record is written again as one pytest would have left it: the record
+//! from before the run, less every test that ran and did not fail, plus
+//! every test that failed (a test that never ran, as under `-x`, changes
+//! nothing).
 //!
 //! Where the record is, and what it held before, is pytest's to say: its
-//! `cache_dir` may be set anywhere and its rootdir (which node ids are
-//! relative to) may be a folder above the one the shards ran in. Our
-//! reporter notes, in each process before any test runs, the record's
+//! `cache_dir` may be set anywhere, and its rootdir (which node ids are
+//! relative to) may be a folder above the one the shards ran in, below it,
+//! or differ from shard to shard (pytest finds it from each shard's files).
+//! Our reporter notes, in each process before any test runs, the record's
 //! path, the rootdir and the record as read with the time it was last
-//! written; the earliest of those is the record from before the run. Only
-//! a record the run wrote is rewritten. `-p no:cacheprovider` leaves no
-//! note, a rootdir the tests are not under leaves node ids pitcrew cannot
-//! spell, and shards that disagree on where the record is leave it alone.
-//! After `--cache-clear` the record from before the run does not count.
+//! written (`{NOTE_PREFIX}{shard}-{process}.json`). Each record is written
+//! again from the shards that used it: from the earliest record they read,
+//! with their tests, spelled from that record's rootdir. Ids the shards
+//! wrote that pitcrew cannot spell (files outside the rootdir, which pytest
+//! names `::test_x`) are kept as the last shard left them. `-p
+//! no:cacheprovider` leaves no note.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
@@ -64,123 +70,181 @@ fn notes(root: &Path) -> Vec<PathBuf> {
     crate::suite::runners::files_starting(&root.join(NOTE_PREFIX))
 }
 
-/// Writes the record `tests` leave, when the shards' pytest wrote one, and
-/// removes the notes. `root` is the folder the shards ran in; `command`
-/// the pytest command.
+/// The shard a note's file is from.
+fn shard_of(path: &Path) -> Option<usize> {
+    let name = path.file_name()?.to_str()?;
+    let rest = name.strip_prefix(NOTE_PREFIX.rsplit('/').next()?)?;
+    rest.split('-').next()?.parse().ok()
+}
+
+/// Whether the record must be written again after processes of `command`
+/// ran: side by side, or one clearing the cache before the next.
+pub fn needs_rewriting(side_by_side: bool, command: &[String]) -> bool {
+    side_by_side || cleared(command)
+}
+
+fn cleared(command: &[String]) -> bool {
+    command.iter().any(|a| a == "--cache-clear")
+}
+
+/// Writes each record the shards' pytest used as one pytest would have
+/// left it, and removes the notes. `root` is the folder the shards ran in;
+/// `command` the pytest command; `shards` each shard's number and tests.
 pub fn write_after(
     root: &Path,
     command: &[String],
     runner: &dyn Runner,
-    tests: &[TestResult],
+    shards: &[(usize, &[TestResult])],
 ) -> std::io::Result<()> {
-    let paths = notes(root);
-    let read: Vec<Note> = paths
+    let read: Vec<(usize, Note)> = notes(root)
         .iter()
-        .filter_map(|p| serde_json::from_slice(&std::fs::read(p).ok()?).ok())
+        .filter_map(|p| {
+            let note = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
+            Some((shard_of(p)?, note))
+        })
         .collect();
     forget_notes(root);
-    // Every process read the same record, or it is left as pytest left it.
-    let Some(first) = read.iter().min_by_key(|n| n.written_ns) else {
+    let mut records: BTreeMap<&Path, Vec<&(usize, Note)>> = BTreeMap::new();
+    for note in &read {
+        records.entry(&note.1.record).or_default().push(note);
+    }
+    let Ok(root) = std::fs::canonicalize(root) else {
         return Ok(());
     };
-    if read
-        .iter()
-        .any(|n| n.record != first.record || n.rootdir != first.rootdir)
-    {
-        tracing::debug!("pytest's processes named different records of failed tests");
+    for (record, notes) in records {
+        let Some((_, first)) = notes.iter().map(|n| &**n).min_by_key(|(_, n)| n.written_ns) else {
+            continue;
+        };
+        // One record read under two rootdirs: its ids mean two things.
+        if notes.iter().any(|(_, n)| n.rootdir != first.rootdir) {
+            tracing::debug!(
+                "pytest's record {} was read under two rootdirs",
+                record.display()
+            );
+            continue;
+        }
+        let Ok(rootdir) = std::fs::canonicalize(&first.rootdir) else {
+            continue;
+        };
+        let used: BTreeSet<usize> = notes.iter().map(|(shard, _)| *shard).collect();
+        let tests = shards
+            .iter()
+            .filter(|(shard, _)| used.contains(shard))
+            .flat_map(|(_, tests)| tests.iter());
+        let before = match cleared(command) {
+            true => BTreeMap::new(),
+            false => first.before.clone().unwrap_or_default(),
+        };
+        let spelling = Spelling {
+            root: &root,
+            rootdir: &rootdir,
+            runner,
+        };
+        rewrite(record, before, tests, &spelling)?;
+    }
+    Ok(())
+}
+
+/// `record` as `before` less what `tests` passed, plus what they failed,
+/// keeping ids the shards wrote there that none of `tests` is spelled as.
+fn rewrite<'a>(
+    record: &Path,
+    before: BTreeMap<String, Value>,
+    tests: impl Iterator<Item = &'a TestResult>,
+    spelling: &Spelling<'_>,
+) -> std::io::Result<()> {
+    let now: Option<BTreeMap<String, Value>> = std::fs::read(record)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let (mut merged, spelled) = merged(before, tests, spelling);
+    for (id, value) in now.iter().flatten() {
+        if !spelled.contains(id) {
+            merged.entry(id.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    if now.as_ref().map_or(merged.is_empty(), |now| *now == merged) {
         return Ok(());
     }
-    let now = written_ns(&first.record);
-    if now.is_none() || now == first.written_ns {
-        return Ok(());
-    }
-    let Some(prefix) = relative_to(root, &first.rootdir) else {
-        tracing::debug!("the tests ran outside pytest's rootdir: its record is left as written");
-        return Ok(());
-    };
-    let cleared = command.iter().any(|a| a == "--cache-clear");
-    let before = match cleared {
-        true => BTreeMap::new(),
-        false => first.before.clone().unwrap_or_default(),
-    };
-    let record = merged(before, runner, tests, &prefix);
-    let mut json = crate::json::to_string_pretty(&record).map_err(std::io::Error::other)?;
+    let mut json = crate::json::to_string_pretty(&merged).map_err(std::io::Error::other)?;
     json.push('\n');
-    crate::output::write_atomic(&first.record, json.as_bytes())
+    crate::output::write_atomic(record, json.as_bytes())
         .map_err(|e| std::io::Error::other(format!("{e:#}")))
 }
 
-fn written_ns(path: &Path) -> Option<u64> {
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-    let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
-    u64::try_from(since.as_nanos()).ok()
+/// How a test pitcrew names (its file relative to the folder the shards
+/// ran in) is named in a record: its node id from pytest's rootdir.
+struct Spelling<'a> {
+    /// The folder the shards ran in, canonical.
+    root: &'a Path,
+    /// pytest's rootdir, canonical.
+    rootdir: &'a Path,
+    runner: &'a dyn Runner,
 }
 
-/// `folder`'s path below `rootdir` as node ids spell it (`sub/dir`, empty
-/// when they are one), or `None` when it is not below.
-fn relative_to(folder: &Path, rootdir: &Path) -> Option<String> {
-    let folder = std::fs::canonicalize(folder).ok()?;
-    let rootdir = std::fs::canonicalize(rootdir).ok()?;
-    let below = folder.strip_prefix(&rootdir).ok()?;
-    let parts: Option<Vec<&str>> = below.components().map(|c| c.as_os_str().to_str()).collect();
-    Some(parts?.join("/"))
-}
-
-/// `file` (relative to the folder the shards ran in, `..` allowed) as the
-/// rootdir names it, given that folder's `prefix`; `None` when it leaves
-/// the rootdir.
-fn from_rootdir(prefix: &str, file: &str) -> Option<String> {
-    let mut parts: Vec<&str> = prefix.split('/').filter(|p| !p.is_empty()).collect();
-    for component in Path::new(file).components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::Normal(part) => parts.push(part.to_str()?),
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// `before` less every test that ran and did not fail, plus every failed
-/// one; pitcrew's node ids (relative to the folder the shards ran in) are
-/// spelled from the rootdir, that folder being at `prefix` below it.
-fn merged(
-    mut record: BTreeMap<String, Value>,
-    runner: &dyn Runner,
-    tests: &[TestResult],
-    prefix: &str,
-) -> BTreeMap<String, Value> {
-    for test in tests {
-        let test_ref = TestRef {
+impl Spelling<'_> {
+    fn node_id(&self, test: &TestResult) -> Option<String> {
+        let id = self.runner.test_id(&TestRef {
             file: test.key.file.clone(),
             classname: test.key.classname.clone(),
             name: test.key.name.clone(),
-        };
-        let Some(id) = runner.test_id(&test_ref) else {
-            continue;
-        };
-        // The id's file part, as the rootdir names it.
+        })?;
         let (file, rest) = id.split_once("::").unwrap_or((&id, ""));
-        let Some(file) = from_rootdir(prefix, file) else {
-            continue;
-        };
-        let id = match id.contains("::") {
+        let file = below(self.rootdir, &self.root.join(file))?;
+        Some(match id.contains("::") {
             true => format!("{file}::{rest}"),
             false => file,
+        })
+    }
+}
+
+/// `path` (with `.` and `..` in it taken as written) relative to `dir`, with
+/// `/` between its parts; `None` when it is not below `dir`.
+fn below(dir: &Path, path: &Path) -> Option<String> {
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let path: PathBuf = parts.iter().collect();
+    let relative = path.strip_prefix(dir).ok()?;
+    let names: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    Some(names?.join("/"))
+}
+
+/// `before` less every test that ran and did not fail, plus every failed
+/// one (a test that never ran changes nothing), and the ids spelled.
+fn merged<'a>(
+    mut record: BTreeMap<String, Value>,
+    tests: impl Iterator<Item = &'a TestResult>,
+    spelling: &Spelling<'_>,
+) -> (BTreeMap<String, Value>, BTreeSet<String>) {
+    let mut spelled = BTreeSet::new();
+    for test in tests {
+        if crate::suite::exec::is_never_ran_test(test) {
+            continue;
+        }
+        let Some(id) = spelling.node_id(test) else {
+            continue;
         };
         match test.outcome {
             FinalOutcome::Failed => {
-                record.insert(id, Value::Bool(true));
+                record.insert(id.clone(), Value::Bool(true));
             }
             FinalOutcome::Passed | FinalOutcome::Flaky | FinalOutcome::Skipped => {
                 record.remove(&id);
             }
         }
+        spelled.insert(id);
     }
-    record
+    (record, spelled)
 }
 
 #[cfg(test)]
@@ -204,19 +268,23 @@ mod tests {
         }
     }
 
-    /// A note as our reporter writes it in `folder`, for the record at
-    /// `record` as it is now.
-    fn note(folder: &Path, process: usize, record: &Path, rootdir: &Path) {
+    /// A note as our reporter writes it in `folder` for `shard`, for the
+    /// record at `record` as it is now.
+    fn note(folder: &Path, shard: usize, process: usize, record: &Path, rootdir: &Path) {
         let before: Option<Value> = std::fs::read(record)
             .ok()
             .map(|b| serde_json::from_slice(&b).unwrap());
+        let written = std::fs::metadata(record)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64);
         let note = serde_json::json!({
             "record": record,
             "rootdir": rootdir,
-            "written_ns": written_ns(record),
+            "written_ns": written,
             "before": before,
         });
-        let path = folder.join(format!("{NOTE_PREFIX}0-{process}.json"));
+        let path = folder.join(format!("{NOTE_PREFIX}{shard}-{process}.json"));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, note.to_string()).unwrap();
     }
@@ -227,34 +295,37 @@ mod tests {
         record.into_keys().collect()
     }
 
-    /// The last shard's pytest writes only its own failure (later: the
-    /// file's time says the run wrote it).
-    fn last_shard_writes(record: &Path, json: &str) {
+    /// A shard's pytest writes its record (later: a newer time).
+    fn shard_writes(record: &Path, json: &str) {
         std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
         std::fs::write(record, json).unwrap();
+    }
+
+    fn pytest() -> &'static dyn Runner {
+        by_name("pytest").unwrap()
     }
 
     #[test]
     fn the_record_holds_every_shards_failures_and_drops_what_passed() {
         let dir = tempfile::tempdir().unwrap();
         let record = dir.path().join(".pytest_cache/v/cache/lastfailed");
-        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
-        std::fs::write(
+        shard_writes(
             &record,
             r#"{"tests/test_a.py::test_old": true, "tests/test_c.py::test_fixed": true, "tests/test_z.py::test_not_run": true}"#,
-        )
-        .unwrap();
-        note(dir.path(), 0, &record, dir.path());
-        last_shard_writes(&record, r#"{"tests/test_b.py::test_b2": true}"#);
-        // A process that started after that read the record it wrote.
-        note(dir.path(), 1, &record, dir.path());
-        let tests = [
+        );
+        note(dir.path(), 1, 0, &record, dir.path());
+        note(dir.path(), 2, 0, &record, dir.path());
+        shard_writes(&record, r#"{"tests/test_b.py::test_b2": true}"#);
+        // A retry started after that read the record it wrote.
+        note(dir.path(), 2, 1, &record, dir.path());
+        let one = [
             result("tests/test_a.py", "test_a2", FinalOutcome::Failed),
-            result("tests/test_b.py", "test_b2", FinalOutcome::Failed),
-            result("tests/test_c.py", "test_fixed", FinalOutcome::Passed),
             result("tests/test_a.py", "test_old", FinalOutcome::Flaky),
+            result("tests/test_c.py", "test_fixed", FinalOutcome::Passed),
         ];
-        write_after(dir.path(), &[], by_name("pytest").unwrap(), &tests).unwrap();
+        let two = [result("tests/test_b.py", "test_b2", FinalOutcome::Failed)];
+        write_after(dir.path(), &[], pytest(), &[(1, &one), (2, &two)]).unwrap();
         assert_eq!(
             ids(&record),
             [
@@ -267,7 +338,7 @@ mod tests {
     }
 
     #[test]
-    fn a_record_elsewhere_is_spelled_from_the_rootdir_above() {
+    fn ids_are_spelled_from_the_rootdir_above_or_below() {
         // pytest's rootdir is `repo`, the shards ran in `repo/pkg`, and
         // `cache_dir` put the record outside both.
         let dir = tempfile::tempdir().unwrap();
@@ -275,10 +346,10 @@ mod tests {
         let folder = rootdir.join("pkg");
         let record = dir.path().join("cache/v/cache/lastfailed");
         std::fs::create_dir_all(&folder).unwrap();
-        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
-        std::fs::write(&record, r#"{"pkg/tests/test_a.py::test_old": true}"#).unwrap();
-        note(&folder, 0, &record, &rootdir);
-        last_shard_writes(&record, r#"{"pkg/tests/test_b.py::TestB::test_b": true}"#);
+        shard_writes(&record, r#"{"pkg/tests/test_a.py::test_old": true}"#);
+        note(&folder, 1, 0, &record, &rootdir);
+        shard_writes(&record, r#"{"pkg/tests/test_b.py::TestB::test_b": true}"#);
+        let failed_b = result("tests/test_b.py", "test_b", FinalOutcome::Failed);
         let tests = [
             result("tests/test_a.py", "test_old", FinalOutcome::Passed),
             result("tests/test_a.py", "test_new", FinalOutcome::Failed),
@@ -286,12 +357,12 @@ mod tests {
             TestResult {
                 key: TestKey {
                     classname: "tests.test_b.TestB".into(),
-                    ..result("tests/test_b.py", "test_b", FinalOutcome::Failed).key
+                    ..failed_b.key.clone()
                 },
-                ..result("tests/test_b.py", "test_b", FinalOutcome::Failed)
+                ..failed_b
             },
         ];
-        write_after(&folder, &[], by_name("pytest").unwrap(), &tests).unwrap();
+        write_after(&folder, &[], pytest(), &[(1, &tests)]).unwrap();
         assert_eq!(
             ids(&record),
             [
@@ -300,65 +371,130 @@ mod tests {
                 "pkg/tests/test_b.py::TestB::test_b",
             ]
         );
+        // `-c tests/pytest.ini` from the folder above: the rootdir is
+        // below the folder the shards ran in.
+        let tests_dir = folder.join("tests");
+        std::fs::create_dir_all(&tests_dir).unwrap();
+        let record = tests_dir.join(".pytest_cache/v/cache/lastfailed");
+        note(&folder, 1, 0, &record, &tests_dir);
+        note(&folder, 2, 0, &record, &tests_dir);
+        shard_writes(&record, r#"{"test_b.py::test_b": true}"#);
+        let one = [result("tests/test_a.py", "test_a", FinalOutcome::Failed)];
+        let two = [result("tests/test_b.py", "test_b", FinalOutcome::Failed)];
+        write_after(&folder, &[], pytest(), &[(1, &one), (2, &two)]).unwrap();
+        assert_eq!(ids(&record), ["test_a.py::test_a", "test_b.py::test_b"]);
+    }
+
+    #[test]
+    fn shards_under_two_rootdirs_each_write_their_own_record() {
+        // pytest takes its rootdir from each shard's files: `tests` alone
+        // under `pkg`, `../other` under the folder above.
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let low = pkg.join(".pytest_cache/v/cache/lastfailed");
+        let high = dir.path().join(".pytest_cache/v/cache/lastfailed");
+        note(&pkg, 1, 0, &low, &pkg);
+        note(&pkg, 2, 0, &high, dir.path());
+        note(&pkg, 3, 0, &low, &pkg);
+        shard_writes(&low, r#"{"tests/test_b.py::test_b": true}"#);
+        shard_writes(&high, r#"{"other/test_c.py::test_c": true}"#);
+        let one = [result("tests/test_a.py", "test_a", FinalOutcome::Failed)];
+        let two = [result("../other/test_c.py", "test_c", FinalOutcome::Failed)];
+        let three = [result("tests/test_b.py", "test_b", FinalOutcome::Failed)];
+        let shards: [(usize, &[TestResult]); 3] = [(1, &one), (2, &two), (3, &three)];
+        write_after(&pkg, &[], pytest(), &shards).unwrap();
+        assert_eq!(
+            ids(&low),
+            ["tests/test_a.py::test_a", "tests/test_b.py::test_b"]
+        );
+        assert_eq!(ids(&high), ["other/test_c.py::test_c"]);
+    }
+
+    #[test]
+    fn after_cache_clear_the_old_record_does_not_count_and_a_cleared_one_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = dir.path().join(".pytest_cache/v/cache/lastfailed");
+        shard_writes(&record, r#"{"tests/test_z.py::test_old": true}"#);
+        note(dir.path(), 1, 0, &record, dir.path());
+        // The last process cleared the cache and passed: no record at all.
+        std::fs::remove_file(&record).unwrap();
+        let tests = [
+            result("tests/test_a.py", "test_a", FinalOutcome::Failed),
+            result("tests/test_b.py", "test_b", FinalOutcome::Flaky),
+        ];
+        let command = ["pytest".to_owned(), "--cache-clear".to_owned()];
+        write_after(dir.path(), &command, pytest(), &[(1, &tests)]).unwrap();
+        assert_eq!(ids(&record), ["tests/test_a.py::test_a"]);
+    }
+
+    #[test]
+    fn tests_that_never_ran_change_nothing_and_unspellable_ids_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = dir.path().join(".pytest_cache/v/cache/lastfailed");
+        note(dir.path(), 1, 0, &record, dir.path());
+        // The shard's pytest wrote what pitcrew cannot spell (a file
+        // outside the rootdir).
+        shard_writes(&record, r#"{"::test_outside": true}"#);
+        let mut unrun = result("tests/test_a.py", "test_later", FinalOutcome::Failed);
+        unrun.failure = Some(crate::suite::fold::FailureInfo {
+            failure_type: Some(crate::suite::exec::NEVER_RAN.into()),
+            ..Default::default()
+        });
+        let tests = [
+            result("tests/test_a.py", "test_bug", FinalOutcome::Failed),
+            unrun,
+        ];
+        write_after(dir.path(), &[], pytest(), &[(1, &tests)]).unwrap();
+        assert_eq!(
+            ids(&record),
+            ["::test_outside", "tests/test_a.py::test_bug"]
+        );
     }
 
     #[test]
     fn the_record_is_left_as_written_where_pitcrew_cannot_say_it() {
         let tests = [result("tests/test_a.py", "test_a", FinalOutcome::Failed)];
-        let pytest = by_name("pytest").unwrap();
         // No note (`-p no:cacheprovider`): nothing made.
         let dir = tempfile::tempdir().unwrap();
-        write_after(dir.path(), &[], pytest, &tests).unwrap();
+        write_after(dir.path(), &[], pytest(), &[(1, &tests)]).unwrap();
         assert!(!dir.path().join(".pytest_cache").exists());
-        // A record the run did not write stays as it was.
-        let record = dir.path().join(".pytest_cache/v/cache/lastfailed");
-        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
-        std::fs::write(&record, "{}").unwrap();
-        note(dir.path(), 0, &record, dir.path());
-        write_after(dir.path(), &[], pytest, &tests).unwrap();
-        assert_eq!(std::fs::read_to_string(&record).unwrap(), "{}");
         // Shards that ran outside the rootdir (`--rootdir=../ci`), whose
         // node ids name no file.
+        let record = dir.path().join(".pytest_cache/v/cache/lastfailed");
         let ci = tempfile::tempdir().unwrap();
-        note(dir.path(), 0, &record, ci.path());
-        last_shard_writes(&record, r#"{"::test_a": true}"#);
-        write_after(dir.path(), &[], pytest, &tests).unwrap();
+        note(dir.path(), 1, 0, &record, ci.path());
+        shard_writes(&record, r#"{"::test_a": true}"#);
+        write_after(dir.path(), &[], pytest(), &[(1, &tests)]).unwrap();
         assert_eq!(ids(&record), ["::test_a"]);
-        // Processes that read two records.
-        let other = dir.path().join("elsewhere");
-        note(dir.path(), 0, &record, dir.path());
-        note(dir.path(), 1, &other, dir.path());
-        last_shard_writes(&record, r#"{"x": true}"#);
-        write_after(dir.path(), &[], pytest, &tests).unwrap();
+        // One record read under two rootdirs.
+        note(dir.path(), 1, 0, &record, dir.path());
+        note(dir.path(), 2, 0, &record, ci.path());
+        shard_writes(&record, r#"{"x": true}"#);
+        write_after(dir.path(), &[], pytest(), &[(1, &tests)]).unwrap();
         assert_eq!(ids(&record), ["x"]);
     }
 
     #[test]
-    fn after_cache_clear_the_old_record_does_not_count() {
-        let dir = tempfile::tempdir().unwrap();
-        let record = dir.path().join(".pytest_cache/v/cache/lastfailed");
-        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
-        std::fs::write(&record, r#"{"tests/test_z.py::test_old": true}"#).unwrap();
-        note(dir.path(), 0, &record, dir.path());
-        last_shard_writes(&record, "{}");
-        let tests = [result("tests/test_a.py", "test_a", FinalOutcome::Failed)];
-        let command = ["pytest".to_owned(), "--cache-clear".to_owned()];
-        write_after(dir.path(), &command, by_name("pytest").unwrap(), &tests).unwrap();
-        assert_eq!(ids(&record), ["tests/test_a.py::test_a"]);
-    }
-
-    #[test]
-    fn files_are_spelled_from_the_rootdir() {
+    fn files_are_spelled_below_a_folder() {
+        let dir = Path::new("/r");
         assert_eq!(
-            from_rootdir("", "tests/a.py").as_deref(),
+            below(dir, Path::new("/r/tests/a.py")).as_deref(),
             Some("tests/a.py")
         );
-        assert_eq!(from_rootdir("pkg", "./a.py").as_deref(), Some("pkg/a.py"));
         assert_eq!(
-            from_rootdir("a/b", "../c/t.py").as_deref(),
+            below(dir, Path::new("/r/pkg/./a.py")).as_deref(),
+            Some("pkg/a.py")
+        );
+        assert_eq!(
+            below(dir, Path::new("/r/a/b/../c/t.py")).as_deref(),
             Some("a/c/t.py")
         );
-        assert_eq!(from_rootdir("pkg", "../../t.py"), None);
-        assert_eq!(from_rootdir("", "/abs/t.py"), None);
+        assert_eq!(below(dir, Path::new("/r/../t.py")), None);
+        assert_eq!(below(dir, Path::new("/elsewhere/t.py")), None);
+        assert_eq!(
+            shard_of(Path::new(".pitcrew/lastfailed-note-12-3.json")),
+            Some(12)
+        );
     }
 }
