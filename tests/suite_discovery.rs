@@ -277,6 +277,101 @@ fn node_plans_its_own_default_files_including_mjs_under_test() {
     assert_eq!(results["summary"]["tests"], 3, "{results}");
 }
 
+/// Which files `node --test` runs depends on its version: Node 20 walks
+/// folders (everything in a folder named `test` it walked through, the
+/// one it started in included), later ones match globs from where they
+/// run. Run from inside `test/`, and given `test/unit`, pitcrew runs what
+/// the node on PATH runs, test for test and verdict for verdict: a failing
+/// script not named as a test is run where node runs it (Node 20 from
+/// `test/`; pitcrew once left it out and passed), and left out where node
+/// leaves it out (given `test/unit`).
+#[test]
+fn node_runs_the_files_its_own_version_finds() {
+    if !has_node() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "package.json", "{\"name\": \"n\"}\n");
+    write(
+        root,
+        "test/unit/math.js",
+        "const { test } = require('node:test');\nconst assert = require('node:assert');\ntest('a real failure', () => assert.strictEqual(1, 2));\n",
+    );
+    write(
+        root,
+        "test/unit/other.test.js",
+        "const { test } = require('node:test');\ntest('ok', () => {});\n",
+    );
+    // Node 21 and later load a folder given as a module (and fail): a
+    // glob says the same to them. pitcrew searches such a folder, with a
+    // warning (below).
+    let given: &[&str] = match common::cli::node_major() {
+        ..=20 => &["--test", "test/unit"],
+        _ => &["--test", "test/unit/*.test.js"],
+    };
+    for (folder, args) in [("test", &["--test"][..]), (".", given)] {
+        let at = root.join(folder);
+        let alone = std::process::Command::new("node")
+            .args(args)
+            .current_dir(&at)
+            .output()
+            .unwrap();
+        let said = text(&alone.stdout);
+        let count = |word: &str| -> u64 {
+            said.lines()
+                .find_map(|l| l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(word))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("node says no `{word}`:\n{said}"))
+        };
+        let mut command = vec!["test", "--retries", "0", "--", "node"];
+        command.extend_from_slice(args);
+        let run = pitcrew(&command, &at);
+        assert_eq!(
+            run.status.code(),
+            alone.status.code(),
+            "{folder} {args:?}: node said\n{said}\npitcrew said\n{}{}",
+            text(&run.stdout),
+            text(&run.stderr)
+        );
+        let results: Value =
+            serde_json::from_str(&fs::read_to_string(at.join("pitcrew-results.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            results["summary"]["tests"],
+            count("tests "),
+            "{folder} {args:?}: {said}"
+        );
+        assert_eq!(
+            results["summary"]["failed"],
+            count("fail "),
+            "{folder} {args:?}: {said}"
+        );
+    }
+    // What node with no path would run there: both files (under `test/`).
+    if common::cli::node_major() > 20 {
+        let run = pitcrew(
+            &[
+                "test",
+                "--retries",
+                "0",
+                "--",
+                "node",
+                "--test",
+                "test/unit",
+            ],
+            root,
+        );
+        let stderr = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("does not search the folder test/unit"),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn the_timing_loop_closes_from_a_first_run_with_no_history() {
     if !has_node() {

@@ -922,12 +922,19 @@ pub const NODE_TYPESCRIPT_DEFAULT_PATTERNS: &[&str] = &[
 
 /// Node's test files: the paths given after `--test` (files as they are,
 /// directories searched with node's defaults, anything else a glob), or
-/// node's defaults under `root`. Which defaults, the command's node says.
+/// node's defaults under `root`. Which defaults, the command's node says:
+/// Node 20 and older walk the folders themselves ([`node_walk`]), later
+/// ones match globs.
 fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
-    let defaults = glob_set(node_default_patterns(base, root))?;
+    let facts = node_facts(base, root);
+    let defaults = glob_set(facts.default_patterns())?;
+    let search = |dir: &Path| match facts.walks_folders() {
+        true => node_walk::files(root, dir),
+        false => walk(root, dir, &defaults),
+    };
     let given = node_paths(base);
     if given.is_empty() {
-        return Ok(walk(root, root, &defaults));
+        return Ok(search(root));
     }
     let mut files = Vec::new();
     for path in given {
@@ -935,7 +942,18 @@ fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
         if full.is_file() {
             files.push(path.strip_prefix("./").unwrap_or(&path).to_owned());
         } else if full.is_dir() {
-            files.extend(walk(root, &full, &defaults));
+            // Node 21 and later take a folder as a module to load, not a
+            // place to search: node alone fails there (or runs its
+            // `index.js`). Searching it is what the command means.
+            if facts.major.is_some() && !facts.walks_folders() {
+                tracing::warn!(
+                    "node {} does not search the folder {} for tests (it loads it as a module); pitcrew searches it with node's default names: give a glob such as '{}/**/*.test.js' to run it the same way alone",
+                    facts.major.unwrap_or_default(),
+                    control_chars(&path),
+                    control_chars(path.trim_end_matches('/')),
+                );
+            }
+            files.extend(search(&full));
         } else {
             files.extend(walk(root, root, &glob_set(&[path.as_str()])?));
         }
@@ -944,22 +962,43 @@ fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
 }
 
 /// The files the command's node runs when given no path: with `.ts` and
-/// the like where it runs TypeScript itself (see [`node_strips_types`]).
+/// the like where it runs TypeScript itself (see [`node_facts`]).
 pub fn node_default_patterns(base: &[String], root: &Path) -> &'static [&'static str] {
-    match node_strips_types(base, root) {
-        true => NODE_TYPESCRIPT_DEFAULT_PATTERNS,
-        false => NODE_DEFAULT_PATTERNS,
+    node_facts(base, root).default_patterns()
+}
+
+/// What the command's node says of itself.
+#[derive(Debug, Default)]
+struct NodeFacts {
+    /// Its major version, where it said.
+    major: Option<u32>,
+    /// Whether it runs TypeScript files itself.
+    typescript: bool,
+}
+
+impl NodeFacts {
+    fn default_patterns(&self) -> &'static [&'static str] {
+        match self.typescript {
+            true => NODE_TYPESCRIPT_DEFAULT_PATTERNS,
+            false => NODE_DEFAULT_PATTERNS,
+        }
+    }
+
+    /// Node 20 and older find test files by walking folders, not globs.
+    fn walks_folders(&self) -> bool {
+        self.major.is_some_and(|major| major <= 20)
     }
 }
 
-/// Whether the command's node runs TypeScript files itself, and so also
-/// runs `*.test.ts` and the like by default: asked of that node (its own
-/// word, not the tools before it, such as `c8`, which would print their
-/// own output, with the user's type-stripping options), which says
-/// `strip` or `transform`, or `false` and `undefined` (Node 20), on a
-/// line of its own. A node that cannot be asked is taken as one that does
-/// not, with a warning: its run reports whatever it runs.
-fn node_strips_types(base: &[String], root: &Path) -> bool {
+/// The command's node's version, and whether it runs TypeScript files
+/// itself (and so also runs `*.test.ts` and the like by default): asked of
+/// that node (its own word, not the tools before it, such as `c8`, which
+/// would print their own output, with the user's type-stripping options),
+/// which says its version and `strip` or `transform`, or `false` and
+/// `undefined` (Node 20), on a line of its own. A node that cannot be
+/// asked is taken as a recent one that does not run TypeScript, with a
+/// warning: its run reports whatever it runs.
+fn node_facts(base: &[String], root: &Path) -> NodeFacts {
     const OPTIONS: [&str; 4] = [
         "--experimental-strip-types",
         "--no-experimental-strip-types",
@@ -967,7 +1006,7 @@ fn node_strips_types(base: &[String], root: &Path) -> bool {
         "--no-experimental-transform-types",
     ];
     let Some(at) = word_index(base, "node") else {
-        return false;
+        return NodeFacts::default();
     };
     let mut argv: Vec<String> = vec![base[at].clone()];
     argv.extend(
@@ -976,22 +1015,29 @@ fn node_strips_types(base: &[String], root: &Path) -> bool {
             .filter(|w| OPTIONS.contains(&w.as_str()))
             .cloned(),
     );
-    const SAYS: &str = "pitcrew-typescript:";
+    const SAYS: &str = "pitcrew-node:";
     argv.extend([
         "-p".to_owned(),
-        format!("'{SAYS}' + process.features.typescript"),
+        format!("'{SAYS}' + process.versions.node + ' ' + process.features.typescript"),
     ]);
     match run_until(argv, root, &[], collect_timeout()) {
         Ok(ran) => ran
             .stdout
             .lines()
-            .filter_map(|line| line.trim().strip_prefix(SAYS))
-            .any(|said| matches!(said, "strip" | "transform")),
+            .find_map(|line| line.trim().strip_prefix(SAYS))
+            .map(|said| {
+                let (version, typescript) = said.split_once(' ').unwrap_or((said, ""));
+                NodeFacts {
+                    major: version.split('.').next().and_then(|m| m.parse().ok()),
+                    typescript: matches!(typescript, "strip" | "transform"),
+                }
+            })
+            .unwrap_or_default(),
         Err(e) => {
             tracing::warn!(
-                "could not ask node whether it runs TypeScript test files ({e}): listing its JavaScript defaults"
+                "could not ask node which tests it runs ({e}): listing its JavaScript defaults"
             );
-            false
+            NodeFacts::default()
         }
     }
 }
@@ -1033,6 +1079,18 @@ fn glob_set(patterns: &[&str]) -> Result<GlobSet, CollectError> {
 /// Files under `dir` matching `set`, relative to `root`; `node_modules`
 /// and hidden directories are skipped, as node skips them.
 fn walk(root: &Path, dir: &Path, set: &GlobSet) -> Vec<String> {
+    files_under(dir)
+        .filter_map(|e| {
+            let relative = e.path().strip_prefix(root).ok()?;
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            set.is_match(&relative).then_some(relative)
+        })
+        .collect()
+}
+
+/// The files under `dir`, in name order, `node_modules` and hidden
+/// folders below it left out.
+fn files_under(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
     WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -1045,15 +1103,10 @@ fn walk(root: &Path, dir: &Path, set: &GlobSet) -> Vec<String> {
         })
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let relative = e.path().strip_prefix(root).ok()?;
-            let relative = relative.to_string_lossy().replace('\\', "/");
-            set.is_match(&relative).then_some(relative)
-        })
-        .collect()
 }
 
 mod cache;
+mod node_walk;
 
 #[cfg(test)]
 mod tests {
@@ -1140,7 +1193,7 @@ mod tests {
             "test/f.js",
             "test/helpers/e.mjs",
         ];
-        let typescript = node_strips_types(&argv(&["node", "--test"]), dir.path());
+        let typescript = node_facts(&argv(&["node", "--test"]), dir.path()).typescript;
         if typescript {
             expected.insert(4, "lib/test.ts");
             let off = argv(&["node", "--no-experimental-strip-types", "--test"]);
