@@ -367,6 +367,7 @@ fn why(stdout: &str, stderr: &str) -> String {
         (Some(e), _) => e.to_owned(),
         _ if let Some(load) = json_report_error(stdout) => load,
         _ if let Some(compile) = super::runners::rustc::first_error(stderr) => compile,
+        _ if let Some(thrown) = error_header(stderr).or_else(|| error_header(stdout)) => thrown,
         _ => stderr
             .lines()
             .chain(stdout.lines())
@@ -376,6 +377,22 @@ fn why(stdout: &str, stderr: &str) -> String {
             .to_owned(),
     };
     line.chars().take(300).collect()
+}
+
+/// The first line that names an error thrown, as JavaScript and Python
+/// print one (`SyntaxError: Unexpected end of input`, `CACError: Unknown
+/// option`), rather than the stack under it or the runtime's version line
+/// after it.
+fn error_header(text: &str) -> Option<String> {
+    text.lines().map(str::trim).find_map(|line| {
+        let (head, _) = line.split_once(": ")?;
+        let name = head.split_whitespace().next()?;
+        let named = name.ends_with("Error")
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        named.then(|| line.to_owned())
+    })
 }
 
 fn with_args(base: &[String], extra: &[&str]) -> Vec<String> {
@@ -1227,6 +1244,16 @@ mod tests {
             expected.insert(3, "lib/test.ts");
         }
         assert_eq!(given, expected);
+    }
+
+    #[test]
+    fn a_listing_that_throws_is_named_by_its_error_not_its_last_line() {
+        let vitest = "file:///p/node_modules/vitest/dist/vendor/cac.js:403\n          throw new CACError(`Unknown option`);\n                ^\n\nCACError: Unknown option `--json`\n    at Command.checkUnknownOptions (file:///p/cac.js:403:17)\n\nNode.js v20.20.2\n";
+        assert_eq!(why("", vitest), "CACError: Unknown option `--json`");
+        let jest = "/p/jest.config.js:2\n\n\n\nSyntaxError: Unexpected end of input\n    at wrapSafe (node:internal/modules/cjs/loader:1464:18)\n    at readInitialOptions (/p/node_modules/jest-config/build/index.js:403:60)\n";
+        assert_eq!(why("", jest), "SyntaxError: Unexpected end of input");
+        // Nothing thrown: the last line, as before.
+        assert_eq!(why("", "no tests found\nexit 1\n"), "exit 1");
     }
 
     #[test]
