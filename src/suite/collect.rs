@@ -13,7 +13,7 @@
 //! | playwright | `playwright test --list --reporter=json` |
 //! | go | `go list` of the packages with test files |
 //! | nextest | `cargo nextest list --message-format json` |
-//! | node | node's own default patterns (node ≥ 20), or the paths given after `--test` |
+//! | node | node's own rules: the folder walk of Node 20 and older, the default globs of later ones; or the paths given after `--test` |
 
 use std::collections::BTreeSet;
 use std::io;
