@@ -15,6 +15,23 @@ pub fn normalise(path: &str) -> String {
     path.trim_end_matches('/').to_string()
 }
 
+/// `path` with `.` dropped and `..` taking off the part before it, as text
+/// (links not followed), as node's `path.resolve` and pytest's ids read a
+/// path.
+pub fn lexical(path: &Path) -> PathBuf {
+    let mut parts: Vec<std::path::Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.iter().collect()
+}
+
 /// A project's root, for making the absolute paths a runner printed
 /// relative to it: the root's own absolute and symlink-free forms are found
 /// once, not once per path (a report of thousands of cases names a file in

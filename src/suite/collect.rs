@@ -52,6 +52,12 @@ pub enum CollectError {
     /// The runner listed no test at all.
     #[error("`{command}` lists no test file{hint}")]
     Empty { command: String, hint: &'static str },
+    /// A path given to a runner that would refuse it (Node 20 and older
+    /// take no globs, and fail on a path that is not there).
+    #[error(
+        "node {major} cannot find `{path}` given to --test (it takes files and folders, not globs)"
+    )]
+    NodePathMissing { major: u32, path: String },
     /// The runner did not finish listing within its deadline.
     #[error(
         "`{command}` did not list the tests within {seconds} s (PITCREW_COLLECT_TIMEOUT): its group was killed"
@@ -379,14 +385,16 @@ fn why(stdout: &str, stderr: &str) -> String {
     line.chars().take(300).collect()
 }
 
-/// The first line that names an error thrown, as JavaScript and Python
-/// print one (`SyntaxError: Unexpected end of input`, `CACError: Unknown
-/// option`), rather than the stack under it or the runtime's version line
-/// after it.
+/// The last line that names an error, as JavaScript and Python print the
+/// one that ended them (`SyntaxError: Unexpected end of input`, `CACError:
+/// Unknown option`, pytest's `INTERNALERROR> RuntimeError: …`, jest's `●
+/// Validation Error:`), rather than the stack under it, the runtime's
+/// version line after it, or an error the project caught and logged
+/// before it.
 fn error_header(text: &str) -> Option<String> {
-    text.lines().map(str::trim).find_map(|line| {
+    text.lines().map(str::trim).rev().find_map(|line| {
         let (head, _) = line.split_once(": ")?;
-        let name = head.split_whitespace().next()?;
+        let name = head.split_whitespace().next_back()?;
         let named = name.ends_with("Error")
             && name
                 .chars()
@@ -945,16 +953,20 @@ pub const NODE_TYPESCRIPT_DEFAULT_PATTERNS: &[&str] = &[
 fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
     let facts = node_facts(base, root);
     let defaults = glob_set(facts.default_patterns())?;
-    let search = |dir: &Path| match facts.walks_folders() {
-        true => node_walk::files(root, dir),
+    // Node resolves a folder given as text (`lib/test` through a link is
+    // named `test`), and the folder it runs in as the system does.
+    let search = |dir: &Path, named: &Path| match facts.walks_folders() {
+        true => node_walk::files(root, dir, node_walk::is_test_folder(named)),
         false => walk(root, dir, &defaults),
     };
     let given = node_paths(base);
     if given.is_empty() {
-        return Ok(search(root));
+        let here = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        return Ok(search(root, &here));
     }
     let mut files = Vec::new();
     for path in given {
+        let path = within(root, &path);
         let full = root.join(&path);
         if full.is_file() {
             files.push(path.strip_prefix("./").unwrap_or(&path).to_owned());
@@ -964,18 +976,38 @@ fn node(base: &[String], root: &Path) -> Result<Vec<String>, CollectError> {
             // `index.js`). Searching it is what the command means.
             if facts.major.is_some() && !facts.walks_folders() {
                 tracing::warn!(
-                    "node {} does not search the folder {} for tests (it loads it as a module); pitcrew searches it with node's default names: give a glob such as '{}/**/*.test.js' to run it the same way alone",
+                    "node {} does not search the folder {} given to --test (it loads it as a module and fails); pitcrew searched it with node's default names",
                     facts.major.unwrap_or_default(),
                     control_chars(&path),
-                    control_chars(path.trim_end_matches('/')),
                 );
             }
-            files.extend(search(&full));
+            files.extend(search(&full, &full));
+        } else if let Some(major) = facts.major.filter(|_| facts.walks_folders()) {
+            return Err(CollectError::NodePathMissing {
+                major,
+                path: control_chars(&path).into_owned(),
+            });
         } else {
             files.extend(walk(root, root, &glob_set(&[path.as_str()])?));
         }
     }
     Ok(files)
+}
+
+/// An absolute `path` under `root` as a path from `root` (so its files
+/// are named as the plan names files); any other path as given.
+fn within(root: &Path, path: &str) -> String {
+    if !Path::new(path).is_absolute() {
+        return path.to_owned();
+    }
+    let (Ok(root), Ok(full)) = (std::fs::canonicalize(root), std::fs::canonicalize(path)) else {
+        return path.to_owned();
+    };
+    match full.strip_prefix(&root) {
+        Ok(inside) if inside.as_os_str().is_empty() => ".".to_owned(),
+        Ok(inside) => inside.to_string_lossy().replace('\\', "/"),
+        Err(_) => path.to_owned(),
+    }
 }
 
 /// The files the command's node runs when given no path: with `.ts` and
@@ -1094,30 +1126,31 @@ fn glob_set(patterns: &[&str]) -> Result<GlobSet, CollectError> {
 }
 
 /// Files under `dir` matching `set`, relative to `root`; `node_modules`
-/// and hidden directories are skipped, as node skips them.
+/// and hidden directories are skipped, as node skips them, and links are
+/// followed, as node follows them.
 fn walk(root: &Path, dir: &Path, set: &GlobSet) -> Vec<String> {
-    files_under(dir)
-        .filter_map(|e| {
-            let relative = e.path().strip_prefix(root).ok()?;
-            let relative = relative.to_string_lossy().replace('\\', "/");
-            set.is_match(&relative).then_some(relative)
-        })
-        .collect()
+    files_under(dir, |name| {
+        name == "node_modules" || name.to_string_lossy().starts_with('.')
+    })
+    .filter_map(|e| {
+        let relative = e.path().strip_prefix(root).ok()?;
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        set.is_match(&relative).then_some(relative)
+    })
+    .collect()
 }
 
-/// The files under `dir`, in name order, `node_modules` and hidden
-/// folders below it left out.
-fn files_under(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
+/// The files under `dir` in name order, through links (a link that loops
+/// back is left out), not into folders below it whose name `skip` says.
+fn files_under(
+    dir: &Path,
+    skip: impl Fn(&std::ffi::OsStr) -> bool,
+) -> impl Iterator<Item = walkdir::DirEntry> {
     WalkDir::new(dir)
-        .follow_links(false)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_type().is_dir()
-                    && (e.file_name() == "node_modules"
-                        || e.file_name().to_string_lossy().starts_with('.')))
-        })
+        .filter_entry(move |e| e.depth() == 0 || !(e.file_type().is_dir() && skip(e.file_name())))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
 }
@@ -1252,6 +1285,13 @@ mod tests {
         assert_eq!(why("", vitest), "CACError: Unknown option `--json`");
         let jest = "/p/jest.config.js:2\n\n\n\nSyntaxError: Unexpected end of input\n    at wrapSafe (node:internal/modules/cjs/loader:1464:18)\n    at readInitialOptions (/p/node_modules/jest-config/build/index.js:403:60)\n";
         assert_eq!(why("", jest), "SyntaxError: Unexpected end of input");
+        // An error the project caught and logged before the one that
+        // ended the listing.
+        let pytest = "ImportError: No module named 'fast' (optional, using defaults)\nINTERNALERROR> Traceback (most recent call last):\nINTERNALERROR>   File \"conftest.py\", line 3\nINTERNALERROR> RuntimeError: DATABASE_URL is not set\n";
+        assert_eq!(
+            why(pytest, ""),
+            "INTERNALERROR> RuntimeError: DATABASE_URL is not set"
+        );
         // Nothing thrown: the last line, as before.
         assert_eq!(why("", "no tests found\nexit 1\n"), "exit 1");
     }

@@ -1758,15 +1758,32 @@ enum GoConvertError {
 }
 
 /// How many times `go test` of `invocation` runs each test (`-count` over
-/// each `-cpu`), wherever that is set.
+/// each `-cpu`), wherever that is set: the command, the invocation's
+/// variables, else go's own `GOFLAGS` (the environment's, or the one `go
+/// env -w` wrote, asked of go once).
 fn go_passes(invocation: &Invocation) -> usize {
+    static GO_ENV_FLAGS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let goflags = invocation
         .env
         .iter()
         .rev()
         .find(|(name, _)| name == "GOFLAGS")
         .map(|(_, value)| value.clone())
-        .or_else(|| std::env::var("GOFLAGS").ok());
+        .or_else(|| {
+            GO_ENV_FLAGS
+                .get_or_init(|| {
+                    // `go` itself: the command's program may be a wrapper.
+                    let out = std::process::Command::new("go")
+                        .args(["env", "GOFLAGS"])
+                        .stdin(std::process::Stdio::null())
+                        .output()
+                        .ok()?;
+                    out.status
+                        .success()
+                        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+                })
+                .clone()
+        });
     super::runners::go_args::passes(&invocation.args, goflags.as_deref())
 }
 

@@ -27,7 +27,7 @@
 //! no:cacheprovider` leaves no note.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -200,17 +200,7 @@ impl Spelling<'_> {
 /// `path` (with `.` and `..` in it taken as written) relative to `dir`, with
 /// `/` between its parts; `None` when it is not below `dir`.
 fn below(dir: &Path, path: &Path) -> Option<String> {
-    let mut parts: Vec<Component<'_>> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    let path: PathBuf = parts.iter().collect();
+    let path = crate::paths::lexical(path);
     let relative = path.strip_prefix(dir).ok()?;
     let names: Option<Vec<&str>> = relative
         .components()

@@ -15,35 +15,41 @@
 use std::path::Path;
 
 /// The test files Node 20 finds under `start` (a folder), relative to
-/// `root`. Hidden folders are skipped too, unlike node: they hold tools'
-/// state (`.git`, pitcrew's own `.pitcrew`), not tests.
-pub fn files(root: &Path, start: &Path) -> Vec<String> {
-    let start_is_test = is_test_folder(start);
-    super::files_under(start)
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy();
-            let in_test_folder = start_is_test
-                || e.path()
-                    .strip_prefix(start)
-                    .ok()
-                    .and_then(Path::parent)
-                    .is_some_and(|folders| folders.iter().any(|f| f == "test"));
-            script_stem(&name).is_some_and(|stem| in_test_folder || named_as_test(stem))
-        })
-        .filter_map(|e| {
-            let relative = e.path().strip_prefix(root).ok()?;
-            Some(relative.to_string_lossy().replace('\\', "/"))
-        })
-        .collect()
+/// `root`; `start_is_test`: whether node takes `start` itself as a `test`
+/// folder ([`is_test_folder`]). As node, the walk follows links and goes
+/// into hidden folders, but not `.git` nor pitcrew's own `.pitcrew`, which
+/// hold no tests.
+pub fn files(root: &Path, start: &Path, start_is_test: bool) -> Vec<String> {
+    super::files_under(start, |name| {
+        [".git", ".pitcrew", "node_modules"]
+            .iter()
+            .any(|skipped| name == *skipped)
+    })
+    .filter(|e| {
+        let name = e.file_name().to_string_lossy();
+        let in_test_folder = start_is_test
+            || e.path()
+                .strip_prefix(start)
+                .ok()
+                .and_then(Path::parent)
+                .is_some_and(|folders| folders.iter().any(|f| f == "test"));
+        script_stem(&name).is_some_and(|stem| in_test_folder || named_as_test(stem))
+    })
+    .filter_map(|e| {
+        let relative = e.path().strip_prefix(root).ok()?;
+        Some(relative.to_string_lossy().replace('\\', "/"))
+    })
+    .collect()
 }
 
 /// Whether node, starting its walk at `folder`, takes it as a `test`
-/// folder: by its own name, as node resolves it (`.` is the folder node
-/// runs in).
-fn is_test_folder(folder: &Path) -> bool {
-    std::fs::canonicalize(folder)
-        .ok()
-        .is_some_and(|full| full.file_name().is_some_and(|name| name == "test"))
+/// folder: by its last name, as node resolves the path, as text (`..` and
+/// `.` taken as written, a link not followed). Give the folder node runs
+/// in as the system names it (canonical), as node's `process.cwd()` does.
+pub fn is_test_folder(folder: &Path) -> bool {
+    crate::paths::lexical(folder)
+        .file_name()
+        .is_some_and(|name| name == "test")
 }
 
 /// A JavaScript file's name without its extension.
@@ -98,7 +104,7 @@ mod tests {
             std::fs::write(path, "").unwrap();
         }
         assert_eq!(
-            files(root, root),
+            files(root, root, false),
             [
                 "a.test.mjs",
                 "lib/test/inner.cjs",
@@ -108,11 +114,37 @@ mod tests {
         );
         // Started in `test`: all its scripts.
         let test = root.join("test");
-        assert_eq!(files(&test, &test), ["unit/math.js", "unit/other.test.js"]);
+        assert_eq!(
+            files(&test, &test, true),
+            ["unit/math.js", "unit/other.test.js"]
+        );
         // Given `test/unit`: `test` was never walked through.
         assert_eq!(
-            files(root, &root.join("test/unit")),
+            files(root, &root.join("test/unit"), false),
             ["test/unit/other.test.js"]
         );
+        // Through a link named `test` to `spec`, and into hidden folders.
+        std::fs::create_dir_all(root.join("spec/.hidden")).unwrap();
+        std::fs::write(root.join("spec/s.js"), "").unwrap();
+        std::fs::write(root.join("spec/.hidden/h.js"), "").unwrap();
+        #[cfg(unix)]
+        {
+            std::fs::create_dir_all(root.join("pkg")).unwrap();
+            std::os::unix::fs::symlink(root.join("spec"), root.join("pkg/test")).unwrap();
+            let linked = root.join("pkg/test");
+            assert_eq!(
+                files(root, &linked, is_test_folder(&linked)),
+                ["pkg/test/.hidden/h.js", "pkg/test/s.js"]
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_is_named_as_node_resolves_it() {
+        assert!(is_test_folder(Path::new("/p/test")));
+        assert!(is_test_folder(Path::new("./test/")));
+        assert!(is_test_folder(Path::new("/p/test/unit/..")));
+        assert!(!is_test_folder(Path::new("/p/test/unit")));
+        assert!(!is_test_folder(Path::new("/p/tests")));
     }
 }

@@ -105,11 +105,25 @@ pub fn passes(args: &[String], goflags: Option<&str>) -> usize {
             .or_else(|| parsed.flag_value(name))
             .or_else(|| from_env.as_ref()?.flag_value(name))
     };
-    let count = value("count")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1);
+    let count = value("count").and_then(|v| go_uint(&v)).unwrap_or(1);
     let cpus = value("cpu").map_or(1, |v| v.split(',').filter(|c| !c.trim().is_empty()).count());
     count.max(1).saturating_mul(cpus.max(1))
+}
+
+/// An unsigned number as go's flags read one (`strconv.ParseUint` with
+/// base 0): `0x`, `0o`, `0b` and a leading `0` (octal) prefixes, `_`
+/// between digits.
+fn go_uint(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let (digits, radix) = match lower.as_bytes() {
+        [b'0', b'x', ..] => (&lower[2..], 16),
+        [b'0', b'o', ..] => (&lower[2..], 8),
+        [b'0', b'b', ..] => (&lower[2..], 2),
+        [b'0', _, ..] => (&lower[1..], 8),
+        _ => (lower.as_str(), 10),
+    };
+    let digits = digits.replace('_', "");
+    usize::from_str_radix(&digits, radix).ok()
 }
 
 /// A `go test` command's words after `test`, apart.
@@ -227,6 +241,10 @@ mod tests {
         assert_eq!(passes(&["test", "-count=1"], Some("-count=2")), 1);
         assert_eq!(passes(&["test", "-count=x"], None), 1);
         assert_eq!(passes(&["test", "-count=0"], None), 1);
+        // As go reads numbers.
+        assert_eq!(passes(&["test", "-count=0x2"], None), 2);
+        assert_eq!(passes(&["test", "-count=010"], None), 8);
+        assert_eq!(passes(&["test", "-count=1_0"], None), 10);
     }
 
     #[test]
