@@ -187,6 +187,14 @@ fn split_balances_by_timings_and_is_deterministic() {
         .map(|i| i.as_str().unwrap())
         .collect();
     assert_eq!(all.len(), 5, "deleted tests are dropped: {all:?}");
+    // and said once, as `test` says it.
+    assert!(
+        stderr(&first).contains(
+            "1 test in the timing history no longer exists (deleted or renamed files: t/gone.test.js)"
+        ),
+        "{}",
+        stderr(&first)
+    );
     assert_eq!(
         stdout(&pitcrew(&args, dir.path())),
         stdout(&first),

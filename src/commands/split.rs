@@ -29,7 +29,12 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
         (files, _) => {
             let files = files.map_err(planning)?;
             let timings = suite::timings(&args.timings).map_err(planning)?;
-            let timings = crate::github::history::or_last_run(timings, &args.history_artifact);
+            let mut timings = crate::github::history::or_last_run(timings, &args.history_artifact);
+            // As `test` says: the history's files that are gone, once.
+            let deleted = timings.forget_missing(&files, |f| std::path::Path::new(f).exists());
+            if let Some(warning) = deleted.warning("deleted or renamed files") {
+                tracing::warn!("{warning}");
+            }
             let items = timings.estimate(&files);
             let count = match runner {
                 Some(runner) => suite::whole_files_for(runner, &args.command, (&args.count).into()),
