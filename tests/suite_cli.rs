@@ -956,6 +956,10 @@ fn local_test_mode_runs_merges_reports_and_remembers() {
         "{history}"
     );
 
+    // The logs are this run's shards' only: an earlier run's fifth is
+    // taken away.
+    let logs = dir.path().join(".pitcrew/logs");
+    fs::write(logs.join("shard-5.log"), "an earlier run's").unwrap();
     let strict = pitcrew(
         &[
             "test",
@@ -971,6 +975,8 @@ fn local_test_mode_runs_merges_reports_and_remembers() {
         ],
         dir.path(),
     );
+    assert!(!logs.join("shard-5.log").exists());
+    assert!(logs.join("shard-1.log").is_file());
     assert_eq!(
         strict.status.code(),
         Some(1),

@@ -77,6 +77,10 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
         start_order,
     } = local;
     std::fs::create_dir_all(logs)?;
+    // An earlier run with more shards left logs this one would not replace.
+    for old in crate::suite::runners::files_starting(&logs.join("shard-")) {
+        let _ = std::fs::remove_file(old);
+    }
     let scratch = tempfile::tempdir()?;
 
     let total = plan.plan.shards.len();
