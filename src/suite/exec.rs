@@ -1760,7 +1760,8 @@ enum GoConvertError {
 /// How many times `go test` of `invocation` runs each test (`-count` over
 /// each `-cpu`), wherever that is set: the command, the invocation's
 /// variables, else go's own `GOFLAGS` (the environment's, or the one `go
-/// env -w` wrote, asked of go once).
+/// env -w` wrote), asked once of the command's go (or of `go` when the
+/// command's program is a wrapper), with the command's variables.
 fn go_passes(invocation: &Invocation) -> usize {
     static GO_ENV_FLAGS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let goflags = invocation
@@ -1771,20 +1772,32 @@ fn go_passes(invocation: &Invocation) -> usize {
         .map(|(_, value)| value.clone())
         .or_else(|| {
             GO_ENV_FLAGS
-                .get_or_init(|| {
-                    // `go` itself: the command's program may be a wrapper.
-                    let out = std::process::Command::new("go")
-                        .args(["env", "GOFLAGS"])
-                        .stdin(std::process::Stdio::null())
-                        .output()
-                        .ok()?;
-                    out.status
-                        .success()
-                        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-                })
+                .get_or_init(|| go_env_flags(invocation))
                 .clone()
         });
     super::runners::go_args::passes(&invocation.args, goflags.as_deref())
+}
+
+/// `go env GOFLAGS`, within a few seconds.
+fn go_env_flags(invocation: &Invocation) -> Option<String> {
+    let program = Path::new(&invocation.program);
+    let is_go = program.file_stem().is_some_and(|stem| stem == "go");
+    let mut command = std::process::Command::new(match is_go {
+        true => program,
+        false => Path::new("go"),
+    });
+    command
+        .args(["env", "GOFLAGS"])
+        .envs(invocation.env.iter().map(|(k, v)| (k, v)))
+        .stdin(std::process::Stdio::null());
+    let tails = crate::process::Tails {
+        stdout: 4096,
+        stderr: 4096,
+    };
+    let out = crate::process::run(command, Duration::from_secs(10), tails).ok()?;
+    out.status
+        .filter(std::process::ExitStatus::success)
+        .map(|_| out.stdout.trim().to_owned())
 }
 
 /// go's JSON at `json` as JUnit beside it: the report's path, and the
