@@ -7,7 +7,19 @@ use anyhow::Context as _;
 
 /// Writes `bytes` to a temporary file next to `path`, then renames it over
 /// `path`: readers see the old file or the whole new one, never a part.
+/// A path that is no file (`/dev/null`, `/dev/stdout`, a named pipe) is
+/// written to as it is: renamed over, a device would be replaced by a
+/// file, for every program on the machine when run as root.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut special = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        return special
+            .write_all(bytes)
+            .with_context(|| format!("writing {}", path.display()));
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -35,6 +47,30 @@ fn new_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 #[cfg(all(test, unix))]
 mod tests {
     use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn a_path_that_is_no_file_is_written_to_not_replaced() {
+        // As root, renaming a file over /dev/null replaced the device for
+        // every process (each then read what others wrote to it). A named
+        // pipe stands for it here: a reader gets the bytes, and the pipe
+        // is still a pipe.
+        use std::os::unix::fs::FileTypeExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        super::write_atomic(&fifo, b"{}").unwrap();
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced by a file");
+        assert_eq!(reader.join().unwrap(), b"{}");
+    }
 
     #[test]
     fn output_files_get_the_umask_mode_not_0600() {
