@@ -1000,13 +1000,9 @@ fn within(root: &Path, path: &str) -> String {
     if !Path::new(path).is_absolute() {
         return path.to_owned();
     }
-    let (Ok(root), Ok(full)) = (std::fs::canonicalize(root), std::fs::canonicalize(path)) else {
-        return path.to_owned();
-    };
-    match full.strip_prefix(&root) {
-        Ok(inside) if inside.as_os_str().is_empty() => ".".to_owned(),
-        Ok(inside) => inside.to_string_lossy().replace('\\', "/"),
-        Err(_) => path.to_owned(),
+    match crate::paths::ProjectRoot::new(root).relative(Path::new(path)) {
+        inside if inside.is_empty() => ".".to_owned(),
+        inside => inside,
     }
 }
 

@@ -180,8 +180,9 @@ impl Case {
 struct Package {
     name: String,
     cases: Vec<Case>,
-    /// By name and, for a name two tests share, which of them (0 or 1).
-    index: HashMap<(String, usize), usize>,
+    /// By name, the case of each test of that name (two where two tests
+    /// share it).
+    index: HashMap<String, [Option<usize>; 2]>,
     /// The top-level names two tests share, and the runs of each so far.
     twin_runs: HashMap<String, usize>,
     output: Capped,
@@ -192,9 +193,9 @@ struct Package {
 
 impl Package {
     fn case(&mut self, name: &str, twin: usize) -> &mut Case {
-        let key = (name.to_owned(), twin);
-        let at = match self.index.get(&key) {
-            Some(&at) => at,
+        // Looked up by `&str`: every output line of a test comes here.
+        let at = match self.index.get(name).and_then(|slots| slots[twin]) {
+            Some(at) => at,
             None => {
                 self.cases.push(Case {
                     name: name.to_owned(),
@@ -205,8 +206,9 @@ impl Package {
                     run_text: String::new(),
                     glued_fail: false,
                 });
-                self.index.insert(key, self.cases.len() - 1);
-                self.cases.len() - 1
+                let at = self.cases.len() - 1;
+                self.index.entry(name.to_owned()).or_default()[twin] = Some(at);
+                at
             }
         };
         &mut self.cases[at]
