@@ -209,6 +209,39 @@ fn node_only_a_real_rerun_makes_a_test_flaky() {
     assert!(tests(&merged).contains(&("parent".into(), "child".into(), "flaky".into())));
 }
 
+/// A name holding half a surrogate pair reaches pitcrew as U+FFFD: its
+/// retry pattern of U+FFFD selected nothing, and a flaky test stayed
+/// failed. The pattern now matches the lone half (under `describe` too).
+#[test]
+fn node_a_flaky_test_named_with_a_lone_surrogate_is_retried() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/odd.test.mjs"),
+        "import { describe, it, test } from 'node:test';\n\
+         const once = () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('once'); };\n\
+         test('half \\ud800 of a pair', once);\n\
+         describe('block \\udc00', () => { it('inner', once); });\n\
+         test('whole \\u{1F600}', () => {});\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 1, 0, 2), "{}", merged["tests"]);
+    let found = tests(&merged);
+    assert!(
+        found.contains(&("".into(), "half \u{FFFD} of a pair".into(), "flaky".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("block \u{FFFD}".into(), "inner".into(), "flaky".into())),
+        "{found:?}"
+    );
+}
+
 /// With test isolation off, node runs every file in one process: a test
 /// that reads state another file moved first fails every run of node and
 /// passes alone. Retried alone, it was called flaky and the run passed;

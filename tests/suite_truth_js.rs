@@ -640,6 +640,33 @@ test('hangs', () => new Promise(() => {}));\n";
     assert_eq!(outcomes(&merged, "", "hangs"), ["failed"], "{merged:#}");
 }
 
+/// A name holding half a surrogate pair reaches pitcrew as U+FFFD: its
+/// retry's `-t` pattern selected nothing, and a flaky test stayed failed.
+fn a_flaky_test_named_with_a_lone_surrogate_is_retried(js: &Js, extra: &[&str]) {
+    let file = "const once = () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('once'); };\n\
+test('half \\ud800 of a pair', once);\n\
+describe('block \\udc00', () => { it('inner', once); });\n\
+test('whole \\u{1F600}', () => {});\n";
+    let Some(dir) = project(js, &[("test/odd.test.js", file)]) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), js, &["--retries", "1"], extra);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 1, 0, 2), "{}", merged["tests"]);
+    assert_eq!(outcomes(&merged, "", "half \u{FFFD} of a pair"), ["flaky"]);
+    assert_eq!(outcomes(&merged, "block \u{FFFD}", "inner"), ["flaky"]);
+}
+
+#[test]
+fn jest_a_flaky_test_named_with_a_lone_surrogate_is_retried() {
+    a_flaky_test_named_with_a_lone_surrogate_is_retried(&JEST, &[]);
+}
+
+#[test]
+fn vitest_a_flaky_test_named_with_a_lone_surrogate_is_retried() {
+    a_flaky_test_named_with_a_lone_surrogate_is_retried(&VITEST, &["run"]);
+}
+
 /// Vitest's own retries (`--retry`) ran a test again in its process: the
 /// test passed after a failure, and pitcrew said passed in 1 attempt.
 #[test]
