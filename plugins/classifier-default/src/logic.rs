@@ -1267,6 +1267,9 @@ const RULES: &[Rule] = &[
             "needs to be updated",
             "out of date",
             "incompatible",
+            // pnpm's `Cannot perform a frozen installation because the
+            // lockfile needs updates` (blind set 34).
+            "needs updates",
         ])),
     // npm ci's stale lockfile (`npm ci can only install packages when your
     // package.json and package-lock.json or npm-shrinkwrap.json are in
@@ -1285,7 +1288,20 @@ const RULES: &[Rule] = &[
     r("configuration error", C::Config, 0.8),
     r("misconfigured", C::Config, 0.8),
     r("Invalid options object", C::Config, 0.85).lang(L_JS),
-    r("failed to load config", C::Config, 0.85),
+    // Vite's wrapper around whatever failed while loading its config: the
+    // error under it says why (a package gone missing is dependency, a
+    // syntax error compile), this line where only its build banner or a
+    // bare `Error:` does (blind set 34).
+    r("failed to load config", C::Config, 0.85).tier(Tier::Build),
+    // Jest's own hint for a browser global under the node environment
+    // (`ReferenceError: window is not defined`): the setting is wrong, not
+    // the code (blind set 34).
+    r(
+        "may be caused by using the wrong test environment",
+        C::Config,
+        0.85,
+    )
+    .lang(L_JS),
     r("Jest encountered an unexpected token", C::Config, 0.88).lang(L_JS),
     r(
         "Cannot use import statement outside a module",
@@ -1530,6 +1546,20 @@ const RULES: &[Rule] = &[
     r("Cannot find the plugin", C::Dependency, 0.85).lang(L_JAVA),
     r("No module named", C::Dependency, 0.92).lang(L_PY),
     r("ImportError", C::Dependency, 0.8).lang(L_PY),
+    // A compiled extension built against another NumPy than the one
+    // installed (`module compiled against API version 0x10 but this
+    // version of numpy is 0xf`, `numpy.dtype size changed, may indicate
+    // binary incompatibility`): a version conflict (blind set 34).
+    r("module compiled against API version", C::Dependency, 0.88).lang(L_PY),
+    r("may indicate binary incompatibility", C::Dependency, 0.88).lang(L_PY),
+    // Jest 29 writing inline snapshots under Prettier 3, which it cannot
+    // load: a version conflict, not a style failure (blind set 34).
+    r(
+        "Inline Snapshots are not supported when using Prettier",
+        C::Dependency,
+        0.88,
+    )
+    .lang(L_JS),
     r("ERESOLVE", C::Dependency, 0.95)
         .check(Check::Code)
         .lang(L_JS),
@@ -1688,9 +1718,10 @@ const RULES: &[Rule] = &[
     // pkg-config through a build script, the linker itself.
     r("unable to find library -l", C::Dependency, 0.88),
     r("cannot find -l", C::Dependency, 0.85),
-    // GNU ld on a symbol no linked object or library defines: most often a
-    // library left off the link line (`-lz`).
-    r("undefined reference to", C::Dependency, 0.8),
+    // GNU ld on a symbol no linked object or library defines: a library
+    // left off the link line (`-lz`), or as often the project's own symbol
+    // in a library linked in the wrong order (blind set 34): not confident.
+    r("undefined reference to", C::Dependency, 0.76),
     // MSVC, from its documented formats (no corpus case: MSVC does not run
     // here): the linker's `main.obj : error LNK2019: unresolved external
     // symbol` (a library left off the link, as `undefined reference to`),
@@ -1910,6 +1941,10 @@ const RULES: &[Rule] = &[
         .check(Check::WordStart)
         .lang(L_JS),
     r("prettier", C::Lint, 0.8).check(Check::WordStart),
+    // TSLint's rule message in its prose formats (`line 13  col 2  missing
+    // semicolon`); Babel's parse error is capitalised (`Missing
+    // semicolon.`) and compile (blind set 34).
+    r("missing semicolon", C::Lint, 0.82).check(Check::ExactCase),
     r("Code style issues", C::Lint, 0.9),
     r("clippy", C::Lint, 0.88).lang(L_RS),
     r("ruff", C::Lint, 0.8).check(Check::Word).lang(L_PY),
@@ -4211,8 +4246,9 @@ runtime.main_main·f: function main is undeclared in the main package",
         // package. 877 for set 31's Nightwatch, npm's unset variable,
         // Terraform, TSLint and a module's missing attribute. 881 for set
         // 32's inline-snapshot, cy.contains, a TLS issuer and Node's
-        // OpenSSL 3.
-        assert!(RULES.len() <= 881, "{} rules", RULES.len());
+        // OpenSSL 3. 886 for set 34's NumPy ABI, Jest's test environment
+        // and Prettier 3, and TSLint's missing semicolon.
+        assert!(RULES.len() <= 886, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4598,6 +4634,61 @@ runtime.main_main·f: function main is undeclared in the main package",
             cat("Error: connect ECONNREFUSED 127.0.0.1:443 while reading main.tf line 3"),
             Category::Config
         );
+    }
+
+    /// Blind set 34's general shapes, and the look-alikes they must not take.
+    #[test]
+    fn set_34_shapes_and_look_alikes() {
+        for (text, want) in [
+            (
+                "RuntimeError: module compiled against API version 0x10 but this version of numpy is 0xf",
+                Category::Dependency,
+            ),
+            (
+                "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, got 88 from PyObject",
+                Category::Dependency,
+            ),
+            (
+                "  ● Test suite failed to run\n\n    The error below may be caused by using the wrong test environment, see https://jestjs.io/docs/configuration#testenvironment-string.\n    Consider using the \"jsdom\" test environment.\n\n    ReferenceError: document is not defined",
+                Category::Config,
+            ),
+            (
+                "  ● Test suite failed to run\n\n    Jest: Inline Snapshots are not supported when using Prettier 3.0.0 or above.",
+                Category::Dependency,
+            ),
+            (
+                " ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE  Cannot perform a frozen installation because the lockfile needs updates",
+                Category::Dependency,
+            ),
+            (
+                "src/app/util.ts\n      line 13  col 2  missing semicolon\n\n    ✖ 1 error",
+                Category::Lint,
+            ),
+            // Vite's wrapper says less than the error under it.
+            (
+                "failed to load config from /w/vite.config.js\nerror during build:\nError [ERR_MODULE_NOT_FOUND]: Cannot find package 'vite-plugin-x' imported from /w/vite.config.js",
+                Category::Dependency,
+            ),
+            (
+                "failed to load config from /w/vite.config.ts\nerror during build:\nError: config must export or return an object.",
+                Category::Config,
+            ),
+            // Babel's missing semicolon is a parse error.
+            (
+                "SyntaxError: /w/src/a.js: Missing semicolon. (3:7)",
+                Category::Compile,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        // A symbol the linker cannot find: a library left off, or the
+        // project's own in the wrong order: not confident.
+        let link = classify(&failure(
+            "/w/src/process.c:(.text+0x357): undefined reference to `get_all_lines'",
+            "clang: error: linker command failed with exit code 1",
+        ));
+        assert_eq!(link.category, Category::Dependency, "{link:?}");
+        assert!(link.confidence < CONFIDENT, "{link:?}");
     }
 
     /// Blind set 32's general shapes, and the look-alikes they must not take.
