@@ -203,10 +203,75 @@ fn node_only_a_real_rerun_makes_a_test_flaky() {
     .unwrap();
     let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(summary(&merged), (3, 1, 0, 2), "{}", merged["tests"]);
+    assert_eq!(summary(&merged), (4, 1, 0, 3), "{}", merged["tests"]);
     assert!(tests(&merged).contains(&("a".into(), "same".into(), "flaky".into())));
-    // A subtest runs only when its parent does: its retry runs both.
+    // A subtest runs only when its parent does: its retry runs both, and
+    // the parent, which failed for its subtest, is flaky with it.
     assert!(tests(&merged).contains(&("parent".into(), "child".into(), "flaky".into())));
+    assert!(tests(&merged).contains(&("".into(), "parent".into(), "flaky".into())));
+}
+
+/// A test with subtests is a test, as node counts it, passed or failed: a
+/// parent that failed on its own and passed on its retry was left out of
+/// the retry's results (a passing parent was no case), stayed failed, and
+/// failed a run node's retry passes; a passing parent was not counted.
+#[test]
+fn node_a_test_with_subtests_counts_as_node_counts_it_and_can_be_flaky() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/parents.test.js"),
+        "const { test } = require('node:test');\n\
+         test('parent flaky', async (t) => {\n\
+           await t.test('sub a', () => {});\n\
+           if (process.env.PITCREW_ATTEMPT === '1') throw new Error('parent fails first run');\n\
+         });\n\
+         test('parent passes', async (t) => { await t.test('sub b', () => {}); });\n\
+         test('parent of a failure', async (t) => {\n\
+           await t.test('sub ok', () => {});\n\
+           await t.test('sub bad', () => { throw new Error('sub failure'); });\n\
+         });\n",
+    )
+    .unwrap();
+    // node alone: `# tests 7`, `# fail 3` (the parent of a failure, its
+    // failed subtest, and the flaky parent's first run).
+    let node = Command::new("node")
+        .args(["--test", "--test-reporter=tap"])
+        .current_dir(dir.path())
+        .env("PITCREW_ATTEMPT", "1")
+        .output()
+        .unwrap();
+    let tap = String::from_utf8_lossy(&node.stdout);
+    assert!(
+        tap.contains("# tests 7\n") && tap.contains("# fail 3\n"),
+        "{tap}"
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 4, 3, 0), "{}", merged["tests"]);
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 4, 2, 1), "{}", merged["tests"]);
+    let found = tests(&merged);
+    assert!(
+        found.contains(&("".into(), "parent flaky".into(), "flaky".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("".into(), "parent of a failure".into(), "failed".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "parent of a failure".into(),
+            "sub bad".into(),
+            "failed".into()
+        )),
+        "{found:?}"
+    );
 }
 
 /// A name holding half a surrogate pair reaches pitcrew as U+FFFD: its
@@ -481,8 +546,9 @@ fn node_a_hang_in_a_describe_block_hangs_once_and_the_rest_is_kept() {
             "later two",
             "sub one",
             "sub two",
+            "parent",
         ],
-        (13, 12, 1, 0),
+        (14, 13, 1, 0),
     );
 }
 
@@ -504,8 +570,9 @@ fn node_a_blocking_test_in_a_describe_block_hangs_once_and_the_rest_is_kept() {
             "later two",
             "sub one",
             "sub two",
+            "parent",
         ],
-        (13, 12, 1, 0),
+        (14, 13, 1, 0),
     );
 }
 
@@ -536,7 +603,8 @@ fn node_a_subtest_hidden_by_a_hang_is_not_called_deleted() {
     let args = ["--retries", "0", "--timeout", "5", "--", "node", "--test"];
     let (out, merged) = local_test(dir.path(), &args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(summary(&merged), (3, 3, 0, 0));
+    // The parent and its three subtests, as node counts them.
+    assert_eq!(summary(&merged), (4, 4, 0, 0));
     fs::write(dir.path().join("hang"), "").unwrap();
     let (out, merged) = local_test(dir.path(), &args);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -544,7 +612,9 @@ fn node_a_subtest_hidden_by_a_hang_is_not_called_deleted() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("no longer exist"), "{stderr}");
     if node_skips_by_name() {
-        assert_eq!(summary(&merged), (3, 2, 1, 0), "{}", merged["tests"]);
+        // The file runs again without the hung test: its parent passes
+        // there, the subtest behind it too.
+        assert_eq!(summary(&merged), (4, 3, 1, 0), "{}", merged["tests"]);
         assert_eq!(test_named(&merged, "s3")["attempts"], 1);
         return;
     }
@@ -3147,8 +3217,8 @@ fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
          };\n",
     )
     .unwrap();
-    // A test with subtests is, for node's JUnit, a suite: only its
-    // subtests are cases.
+    // A test with subtests is a test, as node's summary counts it (its
+    // JUnit writes it as a suite of its subtests).
     fs::write(
         test_dir.join("x.test.js"),
         "require('./helper.js')();\n\
@@ -3157,18 +3227,20 @@ fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
     .unwrap();
     fs::write(test_dir.join("y.test.js"), "require('./helper.js')();\n").unwrap();
 
-    // Node's own count: its JUnit has one case per test, and one for the
-    // helper, which it runs as a test file that declares no tests.
+    // Node's own count (`# tests 7`): every test, and one for the helper,
+    // which it runs as a test file that declares no tests.
     let node = Command::new("node")
-        .args(["--test", "--test-reporter=junit"])
+        .args(["--test", "--test-reporter=tap"])
         .current_dir(dir.path())
         .output()
         .unwrap();
     assert_eq!(node.status.code(), Some(0), "node itself passes");
-    let node_cases = String::from_utf8_lossy(&node.stdout)
-        .matches("<testcase ")
-        .count() as u64;
-    assert_eq!(node_cases, 6);
+    let node_cases: u64 = String::from_utf8_lossy(&node.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("# tests "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("node's summary");
+    assert_eq!(node_cases, 7);
 
     let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -3199,6 +3271,7 @@ fn node_tests_declared_in_a_helper_belong_to_the_test_file() {
         ids,
         [
             "test/helper.js > test/helper.js",
+            "test/x.test.js > parent",
             "test/x.test.js > parent > child",
             "test/x.test.js > required > a",
             "test/x.test.js > required > b",

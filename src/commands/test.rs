@@ -253,7 +253,21 @@ fn remember_timings(
     if let Some(warning) = gone.warning("deleted or renamed in") {
         tracing::warn!("{warning}");
     }
-    let unrun = history.gone_tests_where(&fresh, |file, _| hung.contains(file));
+    // A test with subtests around the hung one was running, not hidden.
+    let around_hangs: std::collections::BTreeSet<(&str, String, &str)> = results
+        .iter()
+        .flat_map(|(_, r)| &r.tests)
+        .filter(|t| crate::suite::exec::is_timed_out_test(t))
+        .flat_map(|t| {
+            let file = t.key.file.as_deref().unwrap_or_default();
+            crate::suite::runners::events::ancestors(&t.key.classname)
+                .map(move |(parent, name)| (file, parent, name))
+        })
+        .collect();
+    let unrun = history.gone_tests_where(&fresh, |file, test| {
+        hung.contains(file)
+            && !around_hangs.contains(&(file, test.classname.clone(), test.name.as_str()))
+    });
     if let Some(warning) = unrun.behind_hang_warning() {
         tracing::warn!("{warning}");
     }

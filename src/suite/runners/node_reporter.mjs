@@ -14,10 +14,11 @@
 //   execution order;
 // - `case`: a test's result, with `path` (its describe blocks, outermost
 //   first), `outcome` (passed, failed, skipped), `time` in seconds, and for
-//   failures `message`, `type` and `details`. A suite, or a test with
-//   subtests, reports a case only when it failed on its own (a hook, its
-//   body), not because a test in it failed: node's JUnit counts leaves. A file that fails before any test ran reports one case named by
-//   the file;
+//   failures `message`, `type` and `details`. A suite reports a case
+//   only when it failed on its own (a hook), not because a test in it
+//   failed; a test with subtests is a case like any test, as node's
+//   summary counts it. A file that fails before any test ran reports one
+//   case named by the file;
 // - `verdict`: node failed the run outside its tests (node >= 22's error
 //   diagnostics: a coverage threshold not met);
 // - `finished`: node reached the end of the run (its `test:summary` of the
@@ -106,8 +107,8 @@ function failure(error) {
 }
 
 export default async function* pitcrewReporter(source) {
-  // Per file: the tests being declared (test:start, in definition order,
-  // each with its number of subtests) and being executed (test:dequeue, execution order),
+  // Per file: the tests being declared (test:start, in definition order)
+  // and being executed (test:dequeue, execution order),
   // by nesting level.
   const declared = new Map();
   const running = new Map();
@@ -179,8 +180,7 @@ export default async function* pitcrewReporter(source) {
       case 'test:start': {
         const open = stack(declared, file);
         open.length = nesting;
-        if (nesting > 0 && open[nesting - 1]) open[nesting - 1].children += 1;
-        open.push({ name, children: 0 });
+        open.push({ name });
         break;
       }
       case 'test:pass':
@@ -190,15 +190,15 @@ export default async function* pitcrewReporter(source) {
         const open = stack(declared, file);
         const path = open.slice(0, nesting).map((t) => t.name);
         const error = failure(details.error);
-        // A test with subtests is, like a suite, not a case of its own
-        // (node's JUnit writes it as a testsuite) unless it failed itself:
-        // not when a test in it failed, nor when node cancelled it with
-        // its tests (a promise that never settles ends the event loop,
-        // and node cancels every test still to finish, each reported).
-        const own = open[nesting]?.name === name ? open[nesting] : undefined;
-        const parent = details.type === 'suite' || (own !== undefined && own.children > 0);
+        // A suite (`describe`) is not a case of its own unless it failed
+        // itself (a hook): not when a test in it failed, nor when node
+        // cancelled it with its tests (a promise that never settles ends
+        // the event loop, and node cancels every test still to finish,
+        // each reported). A test with subtests is a test, as node counts
+        // it (`tests 5` for two parents of three subtests), passed or
+        // failed, so that a retry that passes it is seen.
         const forItsTests = ['subtestsFailed', 'cancelledByParent'].includes(error.failureType);
-        if (parent && (type === 'test:pass' || forItsTests)) break;
+        if (details.type === 'suite' && (type === 'test:pass' || forItsTests)) break;
         let outcome = type === 'test:pass' ? 'passed' : 'failed';
         // Node counts neither a skipped test nor a failing todo as failed.
         if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
