@@ -273,7 +273,7 @@ commands() {
         runner=node
         base=(node --test)
         direct=(node --test
-            --test-reporter=junit "--test-reporter-destination=$ref/direct.xml"
+            --test-reporter=tap "--test-reporter-destination=$ref/direct.tap"
             "--test-reporter=$here/real-suites/node-ids.mjs" "--test-reporter-destination=$ref/direct.jsonl")
         serial=(node --test --test-concurrency=1)
         parallel=(node --test --test-concurrency=2) ;;

@@ -41,13 +41,12 @@ class Suite:
         for key, value in (("kind", kind), ("root", ROOT), ("version", "1.0")):
             (self.dir / key).write_text(value + "\n")
 
-    def direct(self, reference: str, rc: int = 0, junit_cases: int | None = None) -> None:
+    def direct(self, reference: str, rc: int = 0, node_count: int | None = None) -> None:
         if reference.lstrip().startswith("{"):
             (self.dir / "direct.jsonl").write_text(reference)
-            # node's own junit reporter, written alongside: same leaf count.
-            cases = reference.count("\n") + 1 if junit_cases is None else junit_cases
-            junit = "<testcase/>" * cases
-            (self.dir / "direct.xml").write_text(f"<testsuites>{junit}</testsuites>")
+            # node's own TAP summary, written alongside: the same count.
+            cases = reference.count("\n") + 1 if node_count is None else node_count
+            (self.dir / "direct.tap").write_text(f"TAP version 13\n1..1\n# tests {cases}\n# suites 0\n")
         else:
             (self.dir / "direct.xml").write_text(reference)
         (self.dir / "direct.rc").write_text(f"{rc}\n")
@@ -172,15 +171,15 @@ class CompareTests(unittest.TestCase):
         self.assertEqual(code, 1)
         self.assertIn("reference is not a test run", text)
 
-    def test_a_node_reference_that_disagrees_with_node_junit_fails_the_run(self):
+    def test_a_node_reference_that_disagrees_with_nodes_summary_fails_the_run(self):
         suite = Suite(self.out, "s", "node")
-        suite.direct(NODE_REFERENCE, 1, junit_cases=5)
+        suite.direct(NODE_REFERENCE, 1, node_count=5)
         suite.via("test", NODE_EXACT, 1)
         suite.via("flow", NODE_EXACT, 1)
         suite.via("auto", NODE_EXACT, 1)
         code, text = run_compare(self.out, "s")
         self.assertEqual(code, 1)
-        self.assertIn("node's own junit reporter 5", text)
+        self.assertIn("node's own summary 5", text)
 
     def test_missing_results_are_a_mismatch_not_a_crash(self):
         suite = Suite(self.out, "s", "node")

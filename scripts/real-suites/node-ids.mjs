@@ -1,8 +1,8 @@
 // A `node --test` reporter that writes one JSON line per test that ran:
 // {"file", "path", "name", "outcome", "seconds"}. `path` is the names of the
 // enclosing describe blocks and parent tests, outermost first, as node
-// itself nests them; only leaves (tests with no subtests) are written,
-// which is what node's own junit reporter writes as <testcase>.
+// itself nests them; every test is written, a test with subtests too, and
+// no describe block: what node's own summary counts (`# tests N`).
 //
 // Why not node's junit reporter: it names no file and (in Node 20) puts
 // every test under classname="test", so it cannot be the reference.
@@ -13,18 +13,17 @@
 // test: a subtest's own `data.file` is where it was declared, which can be
 // a helper module (fast-json-stringify's test/json-schema-test-suite/util.js).
 export default async function* nodeIds(source) {
-  const stack = []; // {name, file, children}, one per open nesting level
+  const stack = []; // {name, file}, one per open nesting level
   for await (const event of source) {
     const data = event.data;
     if (event.type === 'test:start') {
       stack.length = data.nesting;
-      if (data.nesting > 0 && stack[data.nesting - 1]) stack[data.nesting - 1].children += 1;
-      stack.push({ name: data.name, file: data.file ?? '', children: 0 });
+      stack.push({ name: data.name, file: data.file ?? '' });
       continue;
     }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    if (data.details?.type === 'suite') continue; // a describe block
     const open = stack[data.nesting];
-    if (open && open.name === data.name && open.children > 0) continue; // not a leaf
     let outcome = event.type === 'test:pass' ? 'passed' : 'failed';
     if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
     const ancestors = stack.slice(0, data.nesting);
