@@ -1070,6 +1070,9 @@ const RULES: &[Rule] = &[
     // on `registry.yarnpkg.com/…`).
     r("ESOCKETTIMEDOUT", C::Network, 0.92).check(Check::Code),
     lang("registry.yarnpkg.com", L_JS),
+    // V8's own frames in a crash (`v8::internal::V8::FatalProcessOutOfMemory`):
+    // Node's.
+    lang("v8::internal::", L_JS),
     lang("registry.npmjs.org", L_JS),
     r("rate limit exceeded", C::Network, 0.7),
     r("Network Error", C::Network, 0.7),
@@ -2013,8 +2016,14 @@ const RULES: &[Rule] = &[
     r("  error  ", C::Lint, 0.88).check(Check::EslintRow),
     // super-linter's verdict (`Found errors in [actionlint] linter!`).
     r("Found errors in [", C::Lint, 0.88).check(Check::LineHasAny(&["linter"])),
-    r("problems (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
-    r("problem (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
+    // ESLint's and Stylelint's totals (`✖ 533 problems (533 errors, 0
+    // warnings)`): JavaScript's tools.
+    r("problems (", C::Lint, 0.85)
+        .check(Check::LineHasAny(&["error", "warning"]))
+        .lang(L_JS),
+    r("problem (", C::Lint, 0.85)
+        .check(Check::LineHasAny(&["error", "warning"]))
+        .lang(L_JS),
     // --- build banners (compile, after lint) ------------------------------
     r("could not compile", C::Compile, 0.8)
         .tier(Tier::Build)
@@ -2403,12 +2412,15 @@ const RULES: &[Rule] = &[
     marker("Received string:", VALUE_LABEL),
     marker("Expected substring:", VALUE_LABEL),
     marker("Received message:", VALUE_LABEL),
-    r("expect(jest.fn())", C::Assertion, 0.9),
-    r(").toBe(", C::Assertion, 0.85),
-    r(").toEqual(", C::Assertion, 0.85),
-    r(").toStrictEqual(", C::Assertion, 0.85),
-    r(").toHaveBeenCalled", C::Assertion, 0.85),
-    r(").toMatchObject(", C::Assertion, 0.85),
+    // Jest's, Vitest's and Jasmine's matchers: JavaScript's family, which
+    // names the language where no file does (blind sets 29-34: such texts
+    // were answered `other`).
+    r("expect(jest.fn())", C::Assertion, 0.9).lang(L_JS),
+    r(").toBe(", C::Assertion, 0.85).lang(L_JS),
+    r(").toEqual(", C::Assertion, 0.85).lang(L_JS),
+    r(").toStrictEqual(", C::Assertion, 0.85).lang(L_JS),
+    r(").toHaveBeenCalled", C::Assertion, 0.85).lang(L_JS),
+    r(").toMatchObject(", C::Assertion, 0.85).lang(L_JS),
     r(").toContain(", C::Assertion, 0.82),
     r(").toHaveLength(", C::Assertion, 0.82),
     r(").toBeTruthy(", C::Assertion, 0.82),
@@ -2418,9 +2430,16 @@ const RULES: &[Rule] = &[
     r("Expected", C::Assertion, 0.75).check(Check::DiffLabel),
     r("Received", C::Assertion, 0.75).check(Check::DiffLabel),
     r(" to equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
-    r(" to deep equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
-    r(" to deeply equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
-    r(" to strictly equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
+    // Chai's and Node's assert's words.
+    r(" to deep equal", C::Assertion, 0.82)
+        .check(Check::ExpectedBefore)
+        .lang(L_JS),
+    r(" to deeply equal", C::Assertion, 0.82)
+        .check(Check::ExpectedBefore)
+        .lang(L_JS),
+    r(" to strictly equal", C::Assertion, 0.82)
+        .check(Check::ExpectedBefore)
+        .lang(L_JS),
     r(" to be ", C::Assertion, 0.78).check(Check::ExpectedBefore),
     r(" to have ", C::Assertion, 0.78).check(Check::ExpectedBefore),
     r(" to include", C::Assertion, 0.78).check(Check::ExpectedBefore),
@@ -4680,6 +4699,17 @@ runtime.main_main·f: function main is undeclared in the main package",
             ),
         ] {
             assert_eq!(cat(text), want, "{text}");
+        }
+        // JavaScript's matchers, linters and runtime name the language
+        // where no file does.
+        let lang = |text: &str| classify(&failure(text, "")).language;
+        for text in [
+            "expect(initializeSdkMock).toHaveBeenCalled();\n  Expected number of calls: >= 1",
+            "AssertionError: expected [ Array(4) ] to deeply equal [ Array(4) ]",
+            "✖ 533 problems (533 errors, 0 warnings)",
+            " 3: 0xcf784e v8::internal::V8::FatalProcessOutOfMemory(v8::internal::Isolate*, char const*, bool)",
+        ] {
+            assert_eq!(lang(text), Language::Javascript, "{text}");
         }
         // A symbol the linker cannot find: a library left off, or the
         // project's own in the wrong order: not confident.
