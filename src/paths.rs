@@ -75,6 +75,27 @@ impl ProjectRoot {
     }
 }
 
+/// The regular files whose path starts with `prefix`, in its folder,
+/// sorted: the parts several processes of one run wrote beside each other
+/// (`.pitcrew/logs/shard-`, coverage parts, pytest's notes).
+pub fn files_starting(prefix: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name()) else {
+        return Vec::new();
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(name.as_ref()))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +127,21 @@ mod tests {
             root.relative(Path::new("/elsewhere/b.py")),
             "/elsewhere/b.py"
         );
+    }
+
+    #[test]
+    fn files_starting_lists_only_files_of_that_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["part-1-0.json", "part-2-1.json", "other.json"] {
+            std::fs::write(dir.path().join(name), "{}").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("part-dir")).unwrap();
+        let found = files_starting(&dir.path().join("part-"));
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["part-1-0.json", "part-2-1.json"]);
+        assert!(files_starting(&dir.path().join("missing/part-")).is_empty());
     }
 }

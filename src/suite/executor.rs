@@ -78,7 +78,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     } = local;
     std::fs::create_dir_all(logs)?;
     // An earlier run with more shards left logs this one would not replace.
-    for old in crate::suite::runners::files_starting(&logs.join("shard-")) {
+    for old in crate::paths::files_starting(&logs.join("shard-")) {
         let _ = std::fs::remove_file(old);
     }
     let scratch = tempfile::tempdir()?;

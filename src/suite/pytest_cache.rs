@@ -67,7 +67,7 @@ pub fn forget_notes(root: &Path) {
 }
 
 fn notes(root: &Path) -> Vec<PathBuf> {
-    crate::suite::runners::files_starting(&root.join(NOTE_PREFIX))
+    crate::paths::files_starting(&root.join(NOTE_PREFIX))
 }
 
 /// The shard a note's file is from.

@@ -69,7 +69,7 @@ pub(super) fn node_part_env(prefix: &str, index: usize) -> Vec<(String, String)>
 
 /// Removes an earlier run's parts and notes under `prefix`.
 pub(super) fn clear_node_parts(root: &Path, prefix: &str) {
-    for path in files_starting(&root.join(prefix)) {
+    for path in crate::paths::files_starting(&root.join(prefix)) {
         let _ = std::fs::remove_file(path);
     }
 }
@@ -84,7 +84,7 @@ pub(super) fn join_node_parts(
     command: &[String],
     prefix: &str,
 ) -> Option<String> {
-    let notes: Vec<_> = files_starting(&root.join(prefix))
+    let notes: Vec<_> = crate::paths::files_starting(&root.join(prefix))
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with(NOTE_SUFFIX))
         .collect();
@@ -157,26 +157,6 @@ fn said(stdout: &str) -> String {
     lines.join("; ")
 }
 
-/// The regular files whose path starts with `prefix`, in its folder,
-/// sorted.
-pub(crate) fn files_starting(prefix: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (prefix.parent(), prefix.file_name()) else {
-        return Vec::new();
-    };
-    let name = name.to_string_lossy();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(name.as_ref()))
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .collect();
-    found.sort();
-    found
-}
-
 /// `paths` as the JSON strings a script reads.
 pub(super) fn shown(paths: &[PathBuf]) -> Vec<String> {
     paths
@@ -236,21 +216,5 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let none = join_node_parts("jest", dir.path(), &[], ".pitcrew/jest-coverage-");
         assert_eq!(none, None);
-    }
-
-    #[test]
-    fn files_starting_lists_only_files_of_that_prefix() {
-        let dir = tempfile::tempdir().unwrap();
-        for name in ["part-1-0.json", "part-2-1.json", "other.json"] {
-            std::fs::write(dir.path().join(name), "{}").unwrap();
-        }
-        std::fs::create_dir(dir.path().join("part-dir")).unwrap();
-        let found = files_starting(&dir.path().join("part-"));
-        let names: Vec<_> = found
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["part-1-0.json", "part-2-1.json"]);
-        assert!(files_starting(&dir.path().join("missing/part-")).is_empty());
     }
 }

@@ -42,7 +42,6 @@ mod vitest;
 #[cfg(test)]
 mod integration_tests;
 
-pub(crate) use coverage_join::files_starting;
 pub(crate) use detect::NODE_VALUE_OPTIONS;
 pub use generic::JUNIT_ENV;
 pub use go_json::{

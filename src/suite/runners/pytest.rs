@@ -21,7 +21,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::coverage_join::{self, files_starting, shown};
+use super::coverage_join::{self, shown};
 use super::pytest_args;
 use super::pytest_brackets::{self, Keep};
 use super::{
@@ -29,6 +29,7 @@ use super::{
     create_parent_dir, events_path, finish, has_any_option, insert_before_terminator, path_arg,
     runner_words, split_base,
 };
+use crate::paths::files_starting;
 
 /// Python's seed for string hashes, which orders sets of strings.
 const HASH_SEED: &str = "PYTHONHASHSEED";
