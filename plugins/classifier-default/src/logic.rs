@@ -2017,13 +2017,9 @@ const RULES: &[Rule] = &[
     // super-linter's verdict (`Found errors in [actionlint] linter!`).
     r("Found errors in [", C::Lint, 0.88).check(Check::LineHasAny(&["linter"])),
     // ESLint's and Stylelint's totals (`✖ 533 problems (533 errors, 0
-    // warnings)`): JavaScript's tools.
-    r("problems (", C::Lint, 0.85)
-        .check(Check::LineHasAny(&["error", "warning"]))
-        .lang(L_JS),
-    r("problem (", C::Lint, 0.85)
-        .check(Check::LineHasAny(&["error", "warning"]))
-        .lang(L_JS),
+    // warnings)`): no language, since Stylelint's are CSS's.
+    r("problems (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
+    r("problem (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
     // --- build banners (compile, after lint) ------------------------------
     r("could not compile", C::Compile, 0.8)
         .tier(Tier::Build)
@@ -4706,7 +4702,6 @@ runtime.main_main·f: function main is undeclared in the main package",
         for text in [
             "expect(initializeSdkMock).toHaveBeenCalled();\n  Expected number of calls: >= 1",
             "AssertionError: expected [ Array(4) ] to deeply equal [ Array(4) ]",
-            "✖ 533 problems (533 errors, 0 warnings)",
             " 3: 0xcf784e v8::internal::V8::FatalProcessOutOfMemory(v8::internal::Isolate*, char const*, bool)",
         ] {
             assert_eq!(lang(text), Language::Javascript, "{text}");
