@@ -128,15 +128,17 @@ def direct_node(path: Path, root: str) -> list[Test]:
 
 
 def node_summary_count(path: Path) -> int | None:
-    """The `# tests N` of node's TAP summary, or None without one."""
+    """The `# tests N` of node's TAP summary (its last: a test's own output
+    is written as `# …` lines too), or None without one."""
+    count = None
     try:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 if line.startswith("# tests "):
-                    return int(line.split()[2])
+                    count = int(line.split()[2])
     except (OSError, ValueError, IndexError):
         return None
-    return None
+    return count
 
 
 def direct_json_report(path: Path, root: str) -> list[Test]:

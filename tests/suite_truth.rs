@@ -229,7 +229,9 @@ fn node_a_test_with_subtests_counts_as_node_counts_it_and_can_be_flaky() {
            await t.test('sub a', () => {});\n\
            if (process.env.PITCREW_ATTEMPT === '1') throw new Error('parent fails first run');\n\
          });\n\
-         test('parent passes', async (t) => { await t.test('sub b', () => {}); });\n\
+         test('parent passes', async (t) => {\n\
+           await t.test('sub b', () => new Promise((r) => setTimeout(r, 1000)));\n\
+         });\n\
          test('parent of a failure', async (t) => {\n\
            await t.test('sub ok', () => {});\n\
            await t.test('sub bad', () => { throw new Error('sub failure'); });\n\
@@ -272,6 +274,18 @@ fn node_a_test_with_subtests_counts_as_node_counts_it_and_can_be_flaky() {
         )),
         "{found:?}"
     );
+    // A parent failed for its subtest says what the subtest said, so the
+    // two are one root cause, not `1 subtest failed` beside it.
+    let parent = test_named(&merged, "parent of a failure");
+    assert_eq!(parent["failure"]["message"], "sub failure", "{parent}");
+    assert!(
+        text(&out).contains("2 failures, 1 root cause"),
+        "{}",
+        text(&out)
+    );
+    // A parent's time is its own: its subtest's second is not counted twice.
+    let waits = test_named(&merged, "parent passes")["duration_seconds"].as_f64();
+    assert!(waits.is_some_and(|s| s < 0.5), "{waits:?}");
 }
 
 /// A name holding half a surrogate pair reaches pitcrew as U+FFFD: its

@@ -180,7 +180,7 @@ export default async function* pitcrewReporter(source) {
       case 'test:start': {
         const open = stack(declared, file);
         open.length = nesting;
-        open.push({ name });
+        open.push({ name, childTime: 0, childFailure: undefined });
         break;
       }
       case 'test:pass':
@@ -198,13 +198,28 @@ export default async function* pitcrewReporter(source) {
         // it (`tests 5` for two parents of three subtests), passed or
         // failed, so that a retry that passes it is seen.
         const forItsTests = ['subtestsFailed', 'cancelledByParent'].includes(error.failureType);
-        if (details.type === 'suite' && (type === 'test:pass' || forItsTests)) break;
+        const own = open[nesting]?.name === name ? open[nesting] : undefined;
+        const around = nesting > 0 ? open[nesting - 1] : undefined;
+        if (around) around.childTime += time;
+        if (details.type === 'suite' && (type === 'test:pass' || forItsTests)) {
+          if (around && own?.childFailure && !around.childFailure) around.childFailure = own.childFailure;
+          break;
+        }
         let outcome = type === 'test:pass' ? 'passed' : 'failed';
         // Node counts neither a skipped test nor a failing todo as failed.
         if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
-        const record = { event: 'case', file, path, name, outcome, time, line: data.line };
+        // A parent's time holds its subtests': its own is the rest, so a
+        // file's tests add up to what it took.
+        const record = { event: 'case', file, path, name, outcome, time: Math.max(0, time - (own?.childTime ?? 0)), line: data.line };
         if (type === 'test:fail') Object.assign(record, error);
         else if (typeof data.skip === 'string') record.message = data.skip;
+        // A parent failed for its subtests says what its first failed one
+        // said (node: `1 subtest failed`), so triage groups it with that
+        // failure instead of calling it a root cause of its own.
+        if (error.failureType === 'subtestsFailed' && own?.childFailure) Object.assign(record, own.childFailure);
+        if (around && outcome === 'failed' && !around.childFailure) {
+          around.childFailure = { message: record.message, details: record.details };
+        }
         delete record.failureType;
         yield line(record);
         break;

@@ -23,8 +23,8 @@
 //
 // Records (`file` is the test file the child runs, as the reporter names
 // it): `planned` (test:enqueue), `start` (test:dequeue), `end`
-// (test:complete), and `case` (test:pass, test:fail) for a test that is no
-// suite and has no subtests, unless it failed on its own; and the file's
+// (test:complete), and `case` (test:pass, test:fail) for a test (a suite
+// only when it failed on its own), as the reporter writes it; and the file's
 // own `start` and `end` (`path` [], `name` the file) around its top-level
 // code.
 //
@@ -146,7 +146,8 @@ if (fd !== undefined) {
     closeSync(fd);
   });
   // Names by nesting: of the tests being executed (execution order), and
-  // of the tests being reported, each with its number of subtests.
+  // of the tests being reported, each with its subtests' time and first
+  // failure (as `node_reporter.mjs` reports a test with subtests).
   const running = [];
   const declared = [];
   const handle = (type, data) => {
@@ -167,8 +168,7 @@ if (fd !== undefined) {
         break;
       case 'test:start':
         declared.length = nesting;
-        if (nesting > 0 && declared[nesting - 1]) declared[nesting - 1].children += 1;
-        declared.push({ name, children: 0 });
+        declared.push({ name, childTime: 0, childFailure: undefined });
         break;
       case 'test:pass':
       case 'test:fail': {
@@ -176,19 +176,25 @@ if (fd !== undefined) {
         const error = details.error;
         const failureType = error?.failureType;
         const own = declared[nesting]?.name === name ? declared[nesting] : undefined;
-        const parent = details.type === 'suite' || (own !== undefined && own.children > 0);
+        const around = nesting > 0 ? declared[nesting - 1] : undefined;
+        const time = Number(details.duration_ms ?? 0) / 1000;
+        if (around) around.childTime += time;
         const forItsTests = failureType === 'subtestsFailed' || failureType === 'cancelledByParent';
-        if (parent && (type === 'test:pass' || forItsTests)) break;
+        if (details.type === 'suite' && (type === 'test:pass' || forItsTests)) {
+          if (around && own?.childFailure && !around.childFailure) around.childFailure = own.childFailure;
+          break;
+        }
         const skipped = data.skip !== undefined || data.todo !== undefined;
         const outcome = skipped ? 'skipped' : type === 'test:pass' ? 'passed' : 'failed';
-        const time = Number(details.duration_ms ?? 0) / 1000;
         const path = declared.slice(0, nesting).map((t) => t.name);
-        const record = { event: 'case', path, name, outcome, time };
+        const record = { event: 'case', path, name, outcome, time: Math.max(0, time - (own?.childTime ?? 0)) };
         if (type === 'test:fail' && error) {
           const cause = error.cause ?? error;
           record.message = String(cause?.message ?? cause).slice(0, MESSAGE_MAX);
           record.type = failureType ?? cause?.name;
+          if (failureType === 'subtestsFailed' && own?.childFailure) record.message = own.childFailure;
         }
+        if (around && outcome === 'failed' && !around.childFailure) around.childFailure = record.message;
         write(record);
         break;
       }
