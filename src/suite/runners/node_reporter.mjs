@@ -112,6 +112,13 @@ export default async function* pitcrewReporter(source) {
   // by nesting level.
   const declared = new Map();
   const running = new Map();
+  // Per file: the tests dequeued and not yet complete, each with the path
+  // it started under. Tests of a `{ concurrency: true }` block run side by
+  // side, so the execution-order stack above names the last one dequeued:
+  // a test ends under the path it started under (else it never ended, and
+  // a green run failed with "did not finish").
+  const started = new Map();
+  const entry = (data, name, nesting) => [nesting, name, data.line, data.column].join('\u0000');
   const stack = (map, file) => {
     if (!map.has(file)) map.set(file, []);
     return map.get(file);
@@ -169,11 +176,15 @@ export default async function* pitcrewReporter(source) {
         live.length = nesting;
         const path = live.slice();
         live.push(name);
+        stack(started, file).push({ key: entry(data, name, nesting), path });
         yield line({ event: 'start', file, path, name });
         break;
       }
       case 'test:complete': {
-        const path = stack(running, file).slice(0, nesting);
+        const open = stack(started, file);
+        const key = entry(data, name, nesting);
+        const at = open.findLastIndex((t) => t.key === key);
+        const path = at >= 0 ? open.splice(at, 1)[0].path : stack(running, file).slice(0, nesting);
         yield line({ event: 'end', file, path, name });
         break;
       }

@@ -150,6 +150,11 @@ if (fd !== undefined) {
   // failure (as `node_reporter.mjs` reports a test with subtests).
   const running = [];
   const declared = [];
+  // The tests dequeued and not yet complete, each with the path it started
+  // under: tests of a `{ concurrency: true }` block run side by side, and
+  // one ends under the path it started under (see node_reporter.mjs).
+  const started = [];
+  const entry = (data, name, nesting) => [nesting, name, data.line, data.column].join('\u0000');
   const handle = (type, data) => {
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
     const name = String(data.name ?? '');
@@ -160,12 +165,16 @@ if (fd !== undefined) {
       case 'test:dequeue':
         load();
         running.length = nesting;
+        started.push({ key: entry(data, name, nesting), path: running.slice() });
         write({ event: 'start', path: running.slice(), name, kind: kindAt(data) });
         running.push(name);
         break;
-      case 'test:complete':
-        write({ event: 'end', path: running.slice(0, nesting), name });
+      case 'test:complete': {
+        const at = started.findLastIndex((t) => t.key === entry(data, name, nesting));
+        const path = at >= 0 ? started.splice(at, 1)[0].path : running.slice(0, nesting);
+        write({ event: 'end', path, name });
         break;
+      }
       case 'test:start':
         declared.length = nesting;
         declared.push({ name, childTime: 0, childFailure: undefined });
