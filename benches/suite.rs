@@ -7,7 +7,9 @@
 //! - `split::split` of 100,000 log-normal items into 64 shards (target
 //!   ≤ 200 ms);
 //! - `split::auto` on the same 100,000 items;
-//! - `merge::merge` of 256 shard results holding 100,000 tests (target ≤ 1 s).
+//! - `merge::merge` of 256 shard results holding 100,000 tests (target ≤ 1 s);
+//! - `go_json_to_junit` over a generated `go test -json` stream of 100,000
+//!   tests in 200 packages (every fiftieth failing with output lines).
 //!
 //! The binary also has two modes for `scripts/compare-junit.sh`, which runs
 //! it directly (not through `cargo bench`), so that the comparison uses the
@@ -35,6 +37,7 @@ use pitcrew::suite::fold::{Counts, FailureInfo, FinalOutcome, TestKey, TestResul
 use pitcrew::suite::junit::{self, Outcome};
 use pitcrew::suite::merge::{self, Inputs};
 use pitcrew::suite::result::{FORMAT, ItemResult, ShardResult};
+use pitcrew::suite::runners::go_json_to_junit;
 use pitcrew::suite::split::{self, Item};
 
 // ---------------------------------------------------------------------------
@@ -550,7 +553,76 @@ fn merging(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_throughput, splitting, merging);
+// ---------------------------------------------------------------------------
+// go test -json to JUnit.
+
+/// A `go test -json` stream of 100,000 tests in 200 packages, as go writes
+/// it: `run`, its output lines, then the verdict; every fiftieth test fails
+/// with a few lines of output.
+fn go_json_stream() -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 << 20);
+    let time = r#""Time":"2026-12-05T18:00:00.123456789Z""#;
+    for p in 0..200 {
+        let package = format!("example.com/mod/pkg{p:03}");
+        for t in 0..500 {
+            let test = format!("TestCase{t:04}");
+            let failed = t % 50 == 49;
+            let event = |action: &str, rest: &str| {
+                format!(
+                    r#"{{{time},"Action":"{action}","Package":"{package}","Test":"{test}"{rest}}}"#
+                )
+            };
+            let mut lines = vec![
+                event("run", ""),
+                event("output", &format!(r#","Output":"=== RUN   {test}\n""#)),
+            ];
+            if failed {
+                for line in 0..4 {
+                    lines.push(event(
+                        "output",
+                        &format!(r#","Output":"    case_test.go:{line}: got 1, want 2\n""#),
+                    ));
+                }
+            }
+            let verdict = if failed { "FAIL" } else { "PASS" };
+            lines.push(event(
+                "output",
+                &format!(r#","Output":"--- {verdict}: {test} (0.01s)\n""#),
+            ));
+            lines.push(event(&verdict.to_lowercase(), r#","Elapsed":0.01"#));
+            for line in lines {
+                out.extend_from_slice(line.as_bytes());
+                out.push(b'\n');
+            }
+        }
+        let end = format!(r#"{{{time},"Action":"fail","Package":"{package}","Elapsed":5.2}}"#);
+        out.extend_from_slice(end.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+fn go_json(c: &mut Criterion) {
+    let stream = go_json_stream();
+    eprintln!("go test -json stream: {:.1} MB", stream.len() as f64 / 1e6);
+    let mut group = c.benchmark_group("go");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Bytes(stream.len() as u64));
+    group.bench_function("go -json to JUnit, 100k tests", |b| {
+        b.iter(|| {
+            let mut xml = Vec::with_capacity(64 << 20);
+            go_json_to_junit(io::Cursor::new(black_box(&stream)), &mut xml, 1).unwrap();
+            black_box(xml.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_throughput, splitting, merging, go_json);
 
 // ---------------------------------------------------------------------------
 // Entry point: the two helper modes, else criterion.
