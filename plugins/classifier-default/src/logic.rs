@@ -4261,9 +4261,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // package. 877 for set 31's Nightwatch, npm's unset variable,
         // Terraform, TSLint and a module's missing attribute. 881 for set
         // 32's inline-snapshot, cy.contains, a TLS issuer and Node's
-        // OpenSSL 3. 886 for set 34's NumPy ABI, Jest's test environment
-        // and Prettier 3, and TSLint's missing semicolon.
-        assert!(RULES.len() <= 886, "{} rules", RULES.len());
+        // OpenSSL 3 (the table then held 875: the caps above left room).
+        // 881 for set 34's NumPy ABI, Jest's test environment and Prettier
+        // 3, TSLint's missing semicolon and V8's frames.
+        assert!(RULES.len() <= 881, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
