@@ -336,6 +336,48 @@ fn node_subtests_of_parents_run_side_by_side_end_where_they_started() {
     );
 }
 
+/// A subtest that a parent of a `{ concurrency: true }` block queues after
+/// an `await` is queued while another parent ran last: it was named under
+/// that one, so a hang there blamed a test that does not exist. The parent
+/// declared last before it in its file is its parent now.
+#[test]
+fn node_a_hang_under_parents_run_side_by_side_names_its_own_parent() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/c.test.js"),
+        "const { test, describe } = require('node:test');\n\
+         const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n\
+         describe('conc', { concurrency: true }, () => {\n\
+           test('slow parent', async (t) => {\n\
+             await sleep(10);\n\
+             await t.test('s1', async () => { await sleep(200); while (true) {} });\n\
+           });\n\
+           test('fast parent', async (t) => {\n\
+             await t.test('f1', async () => { await sleep(50); });\n\
+           });\n\
+         });\n",
+    )
+    .unwrap();
+    let args = ["--retries", "0", "--timeout", "5", "--", "node", "--test"];
+    let (out, merged) = local_test(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let hung = tests(&merged)
+        .into_iter()
+        .filter(|(_, _, outcome)| outcome == "failed")
+        .collect::<Vec<_>>();
+    assert_eq!(
+        hung,
+        [("conc > slow parent".into(), "s1".into(), "failed".into())],
+        "{}",
+        merged["tests"]
+    );
+    assert_timed_out(&merged, "s1");
+}
+
 /// A name holding half a surrogate pair reaches pitcrew as U+FFFD: its
 /// retry pattern of U+FFFD selected nothing, and a flaky test stayed
 /// failed. The pattern now matches the lone half (under `describe` too).

@@ -119,9 +119,31 @@ export default async function* pitcrewReporter(source) {
   // a green run failed with "did not finish").
   const started = new Map();
   const entry = (data, name, nesting) => [nesting, name, data.line, data.column].join('\u0000');
+  // Node reports some completions twice (a subtest of a later concurrent
+  // parent, on Node 20, 22 and 24): the second would end a same-named
+  // test declared by the same line that is still running (a hung one).
+  const completed = new Set();
+  const completion = (data, name, nesting) =>
+    [entry(data, name, nesting), data.testNumber, data.details?.duration_ms].join('\u0000');
   const stack = (map, file) => {
     if (!map.has(file)) map.set(file, []);
     return map.get(file);
+  };
+  // The path a test queued at `nesting` runs under: the last test dequeued
+  // one level up, unless several run there side by side; then the one
+  // declared last before it in its file (`slow parent` at line 5 holds the
+  // `s1` of line 6, though `fast parent` of line 9 started after it). Two
+  // declared alike (one line, a loop) leave the last dequeued.
+  const pathAt = (file, data, nesting) => {
+    const live = stack(running, file).slice(0, nesting);
+    if (nesting === 0) return live;
+    const up = stack(started, file).filter((t) => t.nesting === nesting - 1);
+    if (up.length < 2) return live;
+    const order = (a, b) => a.line - b.line || a.column - b.column;
+    const before = up.filter((t) => t.declared === data.file && order(t, data) < 0);
+    const last = before.reduce((a, t) => (a === undefined || order(t, a) > 0 ? t : a), undefined);
+    const alike = before.filter((t) => t.line === last?.line && t.column === last?.column).length;
+    return last !== undefined && alike === 1 ? [...last.path, last.name] : live;
   };
   const line = (record) => JSON.stringify(record) + '\n';
 
@@ -167,20 +189,23 @@ export default async function* pitcrewReporter(source) {
     const name = String(data.name ?? '');
     switch (type) {
       case 'test:enqueue': {
-        const path = stack(running, file).slice(0, nesting);
+        const path = pathAt(file, data, nesting);
         yield line({ event: 'planned', file, path, name });
         break;
       }
       case 'test:dequeue': {
+        const path = pathAt(file, data, nesting);
         const live = stack(running, file);
-        live.length = nesting;
-        const path = live.slice();
-        live.push(name);
-        stack(started, file).push({ key: entry(data, name, nesting), path });
+        live.length = 0;
+        live.push(...path, name);
+        stack(started, file).push({ key: entry(data, name, nesting), path, name, nesting, line: data.line, column: data.column, declared: data.file });
         yield line({ event: 'start', file, path, name });
         break;
       }
       case 'test:complete': {
+        const once = file + '\u0000' + completion(data, name, nesting);
+        if (completed.has(once)) break;
+        completed.add(once);
         const open = stack(started, file);
         const key = entry(data, name, nesting);
         const at = open.findLastIndex((t) => t.key === key);
@@ -220,7 +245,8 @@ export default async function* pitcrewReporter(source) {
         // Node counts neither a skipped test nor a failing todo as failed.
         if (data.skip !== undefined || data.todo !== undefined) outcome = 'skipped';
         // A parent's time holds its subtests': its own is the rest, so a
-        // file's tests add up to what it took.
+        // file's tests add up to what it took (run one after another; side
+        // by side they overlap, and a parent's own time is at least 0).
         const record = { event: 'case', file, path, name, outcome, time: Math.max(0, time - (own?.childTime ?? 0)), line: data.line };
         if (type === 'test:fail') Object.assign(record, error);
         else if (typeof data.skip === 'string') record.message = data.skip;
@@ -325,11 +351,11 @@ export default async function* pitcrewReporter(source) {
     // Node 24 names the test file that ran a test (`entryFile`), and runs
     // the files of its pool with their events interleaved, where the
     // blocks below would misplace them: where it says, that is the file.
-    const entry = typeof data.entryFile === 'string' ? fileOf({ file: data.entryFile }) : null;
-    if (entry !== null) {
-      const at = index.get(entry);
+    const ranIn = typeof data.entryFile === 'string' ? fileOf({ file: data.entryFile }) : null;
+    if (ranIn !== null) {
+      const at = index.get(ranIn);
       if (at !== undefined) state[at].seen = true;
-      yield* handle(type, data, entry);
+      yield* handle(type, data, ranIn);
       continue;
     }
     if (held === null && type === 'test:enqueue' && nesting === 0 && head < files.length && state[head].completed) {

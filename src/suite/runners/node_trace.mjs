@@ -155,21 +155,42 @@ if (fd !== undefined) {
   // one ends under the path it started under (see node_reporter.mjs).
   const started = [];
   const entry = (data, name, nesting) => [nesting, name, data.line, data.column].join('\u0000');
+  // Completions node reports twice, skipped (see node_reporter.mjs).
+  const completed = new Set();
+  // The path a test queued at `nesting` runs under, as node_reporter.mjs's
+  // `pathAt` finds it among parents run side by side.
+  const pathAt = (data, nesting) => {
+    const live = running.slice(0, nesting);
+    if (nesting === 0) return live;
+    const up = started.filter((t) => t.nesting === nesting - 1);
+    if (up.length < 2) return live;
+    const order = (a, b) => a.line - b.line || a.column - b.column;
+    const before = up.filter((t) => t.declared === data.file && order(t, data) < 0);
+    const last = before.reduce((a, t) => (a === undefined || order(t, a) > 0 ? t : a), undefined);
+    const alike = before.filter((t) => t.line === last?.line && t.column === last?.column).length;
+    return last !== undefined && alike === 1 ? [...last.path, last.name] : live;
+  };
   const handle = (type, data) => {
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
     const name = String(data.name ?? '');
     switch (type) {
       case 'test:enqueue':
-        write({ event: 'planned', path: running.slice(0, nesting), name });
+        write({ event: 'planned', path: pathAt(data, nesting), name });
         break;
-      case 'test:dequeue':
+      case 'test:dequeue': {
         load();
-        running.length = nesting;
-        started.push({ key: entry(data, name, nesting), path: running.slice() });
-        write({ event: 'start', path: running.slice(), name, kind: kindAt(data) });
+        const path = pathAt(data, nesting);
+        running.length = 0;
+        running.push(...path);
+        started.push({ key: entry(data, name, nesting), path, name, nesting, line: data.line, column: data.column, declared: data.file });
+        write({ event: 'start', path, name, kind: kindAt(data) });
         running.push(name);
         break;
+      }
       case 'test:complete': {
+        const once = [entry(data, name, nesting), data.testNumber, data.details?.duration_ms].join('\u0000');
+        if (completed.has(once)) break;
+        completed.add(once);
         const at = started.findLastIndex((t) => t.key === entry(data, name, nesting));
         const path = at >= 0 ? started.splice(at, 1)[0].path : running.slice(0, nesting);
         write({ event: 'end', path, name });
