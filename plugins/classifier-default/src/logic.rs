@@ -1272,7 +1272,7 @@ const RULES: &[Rule] = &[
             "incompatible",
             // pnpm's `Cannot perform a frozen installation because the
             // lockfile needs updates` (blind set 34).
-            "needs updates",
+            "lockfile needs updates",
         ])),
     // npm ci's stale lockfile (`npm ci can only install packages when your
     // package.json and package-lock.json or npm-shrinkwrap.json are in
@@ -1554,7 +1554,11 @@ const RULES: &[Rule] = &[
     // version of numpy is 0xf`, `numpy.dtype size changed, may indicate
     // binary incompatibility`): a version conflict (blind set 34).
     r("module compiled against API version", C::Dependency, 0.88).lang(L_PY),
-    r("may indicate binary incompatibility", C::Dependency, 0.88).lang(L_PY),
+    // Raised, not the harmless `RuntimeWarning: numpy.dtype size changed`
+    // printed above many unrelated failures (review of set 34's rules).
+    r("may indicate binary incompatibility", C::Dependency, 0.88)
+        .check(Check::LineHasAny(&["ValueError", "ImportError"]))
+        .lang(L_PY),
     // Jest 29 writing inline snapshots under Prettier 3, which it cannot
     // load: a version conflict, not a style failure (blind set 34).
     r(
@@ -2426,7 +2430,8 @@ const RULES: &[Rule] = &[
     r("Expected", C::Assertion, 0.75).check(Check::DiffLabel),
     r("Received", C::Assertion, 0.75).check(Check::DiffLabel),
     r(" to equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
-    // Chai's and Node's assert's words.
+    // Chai's words (`expected [ 1 ] to deeply equal [ 2 ]`) and their
+    // kin from its plugins.
     r(" to deep equal", C::Assertion, 0.82)
         .check(Check::ExpectedBefore)
         .lang(L_JS),
@@ -4697,6 +4702,20 @@ runtime.main_main·f: function main is undeclared in the main package",
         ] {
             assert_eq!(cat(text), want, "{text}");
         }
+        // NumPy's warning above an unrelated failure is no dependency
+        // failure; a line about a lockfile is not pnpm's verdict.
+        assert_eq!(
+            cat(
+                "RuntimeWarning: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, got 88 from PyObject\nE       AssertionError: assert 3 == 4"
+            ),
+            Category::Assertion
+        );
+        assert_eq!(
+            cat(
+                "lockfile ok, but 3 packages in package.json needs updates\nexpect(received).toBe(expected) // Object.is equality"
+            ),
+            Category::Assertion
+        );
         // JavaScript's matchers, linters and runtime name the language
         // where no file does.
         let lang = |text: &str| classify(&failure(text, "")).language;
