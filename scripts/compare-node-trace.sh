@@ -12,9 +12,14 @@
 set -euo pipefail
 dir="$(realpath "$1")"
 rounds="${2:-5}"
-module="$(realpath "$(dirname "$0")/../src/suite/runners/node_trace.mjs")"
+runners="$(realpath "$(dirname "$0")/../src/suite/runners")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# Under the names pitcrew writes them with: the trace imports the tree
+# from beside it.
+module="$work/pitcrew-node-trace.mjs"
+cp "$runners/node_trace.mjs" "$module"
+cp "$runners/node_tree.mjs" "$work/pitcrew-node-tree.mjs"
 cd "$dir"
 run() {
   local start end

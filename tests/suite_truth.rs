@@ -2950,8 +2950,16 @@ fn node_reporter_a_run_error_of_nodes_own_is_a_verdict() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let reporter =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/suite/runners/node_reporter.mjs");
+    // Under the names pitcrew writes them with: the reporter imports the
+    // tree from beside it.
+    let runners = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/suite/runners");
+    let reporter = dir.path().join("pitcrew-node-reporter.mjs");
+    fs::copy(runners.join("node_reporter.mjs"), &reporter).unwrap();
+    fs::copy(
+        runners.join("node_tree.mjs"),
+        dir.path().join("pitcrew-node-tree.mjs"),
+    )
+    .unwrap();
     let script = format!(
         "import reporter from {:?};\n\
 const events = [\n\

@@ -61,6 +61,11 @@ const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 /// it writes (see `node_trace.mjs`).
 const TRACE: &str = include_str!("node_trace.mjs");
 const TRACE_FILE: &str = "pitcrew-node-trace.mjs";
+
+/// Where each test runs in its file's tree, which the reporter and the
+/// trace both import from beside them.
+const TREE: &str = include_str!("node_tree.mjs");
+const TREE_FILE: &str = "pitcrew-node-tree.mjs";
 const TRACE_ENV: &str = "PITCREW_NODE_TRACE";
 
 /// Node's options that turn a process per test file off (`none`).
@@ -141,6 +146,7 @@ impl Runner for Node {
             true => earlier.skippable_hung(&files),
             false => Vec::new(),
         };
+        write_reporter(&junit, TREE_FILE, TREE)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
         let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;

@@ -56,6 +56,8 @@
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
+// Written beside this reporter from `node_tree.mjs`.
+import { Tree } from './pitcrew-node-tree.mjs';
 
 const DETAILS_MAX = 64 * 1024;
 // As pitcrew keeps a message (a longer record line would be skipped).
@@ -108,42 +110,17 @@ function failure(error) {
 
 export default async function* pitcrewReporter(source) {
   // Per file: the tests being declared (test:start, in definition order)
-  // and being executed (test:dequeue, execution order),
-  // by nesting level.
+  // by nesting level, and where the tests being executed run (test:dequeue,
+  // execution order).
   const declared = new Map();
-  const running = new Map();
-  // Per file: the tests dequeued and not yet complete, each with the path
-  // it started under. Tests of a `{ concurrency: true }` block run side by
-  // side, so the execution-order stack above names the last one dequeued:
-  // a test ends under the path it started under (else it never ended, and
-  // a green run failed with "did not finish").
-  const started = new Map();
-  const entry = (data, name, nesting) => [nesting, name, data.line, data.column].join('\u0000');
-  // Node reports some completions twice (a subtest of a later concurrent
-  // parent, on Node 20, 22 and 24): the second would end a same-named
-  // test declared by the same line that is still running (a hung one).
-  const completed = new Set();
-  const completion = (data, name, nesting) =>
-    [entry(data, name, nesting), data.testNumber, data.details?.duration_ms].join('\u0000');
+  const trees = new Map();
   const stack = (map, file) => {
     if (!map.has(file)) map.set(file, []);
     return map.get(file);
   };
-  // The path a test queued at `nesting` runs under: the last test dequeued
-  // one level up, unless several run there side by side; then the one
-  // declared last before it in its file (`slow parent` at line 5 holds the
-  // `s1` of line 6, though `fast parent` of line 9 started after it). Two
-  // declared alike (one line, a loop) leave the last dequeued.
-  const pathAt = (file, data, nesting) => {
-    const live = stack(running, file).slice(0, nesting);
-    if (nesting === 0) return live;
-    const up = stack(started, file).filter((t) => t.nesting === nesting - 1);
-    if (up.length < 2) return live;
-    const order = (a, b) => a.line - b.line || a.column - b.column;
-    const before = up.filter((t) => t.declared === data.file && order(t, data) < 0);
-    const last = before.reduce((a, t) => (a === undefined || order(t, a) > 0 ? t : a), undefined);
-    const alike = before.filter((t) => t.line === last?.line && t.column === last?.column).length;
-    return last !== undefined && alike === 1 ? [...last.path, last.name] : live;
+  const tree = (file) => {
+    if (!trees.has(file)) trees.set(file, new Tree());
+    return trees.get(file);
   };
   const line = (record) => JSON.stringify(record) + '\n';
 
@@ -189,28 +166,18 @@ export default async function* pitcrewReporter(source) {
     const name = String(data.name ?? '');
     switch (type) {
       case 'test:enqueue': {
-        const path = pathAt(file, data, nesting);
+        const path = tree(file).queued(data, nesting);
         yield line({ event: 'planned', file, path, name });
         break;
       }
       case 'test:dequeue': {
-        const path = pathAt(file, data, nesting);
-        const live = stack(running, file);
-        live.length = 0;
-        live.push(...path, name);
-        stack(started, file).push({ key: entry(data, name, nesting), path, name, nesting, line: data.line, column: data.column, declared: data.file });
+        const path = tree(file).dequeued(data, name, nesting);
         yield line({ event: 'start', file, path, name });
         break;
       }
       case 'test:complete': {
-        const once = file + '\u0000' + completion(data, name, nesting);
-        if (completed.has(once)) break;
-        completed.add(once);
-        const open = stack(started, file);
-        const key = entry(data, name, nesting);
-        const at = open.findLastIndex((t) => t.key === key);
-        const path = at >= 0 ? open.splice(at, 1)[0].path : stack(running, file).slice(0, nesting);
-        yield line({ event: 'end', file, path, name });
+        const path = tree(file).completed(data, name, nesting);
+        if (path !== undefined) yield line({ event: 'end', file, path, name });
         break;
       }
       case 'test:start': {

@@ -42,6 +42,8 @@ import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
+// Written beside this module from `node_tree.mjs`.
+import { Tree } from './pitcrew-node-tree.mjs';
 
 const MESSAGE_MAX = 16 * 1024;
 const trace = process.env.PITCREW_NODE_TRACE;
@@ -145,55 +147,25 @@ if (fd !== undefined) {
     load();
     closeSync(fd);
   });
-  // Names by nesting: of the tests being executed (execution order), and
-  // of the tests being reported, each with its subtests' time and first
-  // failure (as `node_reporter.mjs` reports a test with subtests).
-  const running = [];
+  // Where the tests being executed run (execution order), and the names
+  // by nesting of the tests being reported, each with its subtests' time
+  // and first failure (as `node_reporter.mjs` reports a test with subtests).
+  const tree = new Tree();
   const declared = [];
-  // The tests dequeued and not yet complete, each with the path it started
-  // under: tests of a `{ concurrency: true }` block run side by side, and
-  // one ends under the path it started under (see node_reporter.mjs).
-  const started = [];
-  const entry = (data, name, nesting) => [nesting, name, data.line, data.column].join('\u0000');
-  // Completions node reports twice, skipped (see node_reporter.mjs).
-  const completed = new Set();
-  // The path a test queued at `nesting` runs under, as node_reporter.mjs's
-  // `pathAt` finds it among parents run side by side.
-  const pathAt = (data, nesting) => {
-    const live = running.slice(0, nesting);
-    if (nesting === 0) return live;
-    const up = started.filter((t) => t.nesting === nesting - 1);
-    if (up.length < 2) return live;
-    const order = (a, b) => a.line - b.line || a.column - b.column;
-    const before = up.filter((t) => t.declared === data.file && order(t, data) < 0);
-    const last = before.reduce((a, t) => (a === undefined || order(t, a) > 0 ? t : a), undefined);
-    const alike = before.filter((t) => t.line === last?.line && t.column === last?.column).length;
-    return last !== undefined && alike === 1 ? [...last.path, last.name] : live;
-  };
   const handle = (type, data) => {
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
     const name = String(data.name ?? '');
     switch (type) {
       case 'test:enqueue':
-        write({ event: 'planned', path: pathAt(data, nesting), name });
+        write({ event: 'planned', path: tree.queued(data, nesting), name });
         break;
-      case 'test:dequeue': {
+      case 'test:dequeue':
         load();
-        const path = pathAt(data, nesting);
-        running.length = 0;
-        running.push(...path);
-        started.push({ key: entry(data, name, nesting), path, name, nesting, line: data.line, column: data.column, declared: data.file });
-        write({ event: 'start', path, name, kind: kindAt(data) });
-        running.push(name);
+        write({ event: 'start', path: tree.dequeued(data, name, nesting), name, kind: kindAt(data) });
         break;
-      }
       case 'test:complete': {
-        const once = [entry(data, name, nesting), data.testNumber, data.details?.duration_ms].join('\u0000');
-        if (completed.has(once)) break;
-        completed.add(once);
-        const at = started.findLastIndex((t) => t.key === entry(data, name, nesting));
-        const path = at >= 0 ? started.splice(at, 1)[0].path : running.slice(0, nesting);
-        write({ event: 'end', path, name });
+        const path = tree.completed(data, name, nesting);
+        if (path !== undefined) write({ event: 'end', path, name });
         break;
       }
       case 'test:start':
