@@ -369,13 +369,80 @@ fn node_a_hang_under_parents_run_side_by_side_names_its_own_parent() {
         .into_iter()
         .filter(|(_, _, outcome)| outcome == "failed")
         .collect::<Vec<_>>();
+    // `slow parent` fails with its hung subtest, as node fails it.
     assert_eq!(
         hung,
-        [("conc > slow parent".into(), "s1".into(), "failed".into())],
+        [
+            ("conc".into(), "slow parent".into(), "failed".into()),
+            ("conc > slow parent".into(), "s1".into(), "failed".into())
+        ],
         "{}",
         merged["tests"]
     );
     assert_timed_out(&merged, "s1");
+}
+
+/// A test whose subtest hung passed: Node 22 ran it again without the
+/// hung subtest (Node 20 left it out). Node with a per-test timeout fails
+/// it (`1 subtest failed`); so does pitcrew now, each test around the hung
+/// one but the `describe`, grouped with it in triage and not retried (its
+/// run would hang again).
+#[test]
+fn node_a_test_whose_subtest_hangs_fails_with_it() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("test")).unwrap();
+    fs::write(
+        dir.path().join("test/h.test.js"),
+        "const { test, describe } = require('node:test');\n\
+         describe('block', () => {\n\
+           test('outer', async (t) => {\n\
+             await t.test('ok', () => {});\n\
+             await t.test('inner', async (t) => {\n\
+               await t.test('hung', () => new Promise(() => { setInterval(() => {}, 1000); }));\n\
+             });\n\
+           });\n\
+         });\n\
+         test('second', () => {});\n",
+    )
+    .unwrap();
+    let args = ["--retries", "1", "--timeout", "5", "--", "node", "--test"];
+    let (out, merged) = local_test(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let failed: Vec<_> = tests(&merged)
+        .into_iter()
+        .filter(|(_, _, outcome)| outcome != "passed")
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("block".into(), "outer".into(), "failed".into()),
+            ("block > outer".into(), "inner".into(), "failed".into()),
+            (
+                "block > outer > inner".into(),
+                "hung".into(),
+                "failed".into()
+            )
+        ],
+        "{}",
+        merged["tests"]
+    );
+    assert_timed_out(&merged, "hung");
+    for name in ["outer", "inner"] {
+        let parent = test_named(&merged, name);
+        assert_eq!(parent["attempts"], 1, "{parent:#}");
+        assert_eq!(
+            parent["failure"]["failure_type"], "subtest-timeout",
+            "{parent:#}"
+        );
+    }
+    assert!(
+        text(&out).contains("3 failures, 1 root cause"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// A name holding half a surrogate pair reaches pitcrew as U+FFFD: its

@@ -414,6 +414,10 @@ pub const TIMED_OUT: &str = "timeout";
 /// report before it is killed.
 const STOP_GRACE: Duration = Duration::from_secs(10);
 
+/// The failure type of a test with subtests (node) failed because one of
+/// them timed out. Not retried, as the subtest is not.
+pub const SUBTEST_TIMED_OUT: &str = "subtest-timeout";
+
 /// The failure type of a test the runner had queued and never ran (killed
 /// at a timeout, or stopped early by `-x`/`--maxfail`). It is retried like a
 /// failure; when no attempt runs it, it stays an error, named.
@@ -437,8 +441,9 @@ pub const COLLECTION_ERROR: &str = "collection";
 /// (pytest: a class-, module- or session-scoped fixture), which that test
 /// run alone does not reach, so a teardown failing every run read as flaky
 /// (round 19).
-const NOT_RETRIED: [&str; 6] = [
+const NOT_RETRIED: [&str; 7] = [
     TIMED_OUT,
+    SUBTEST_TIMED_OUT,
     super::runners::rustc::COMPILE,
     GO_BUILD_FAILED,
     super::runners::playwright::LOAD_ERROR,
@@ -805,10 +810,25 @@ fn rest_of_hung_files(
             classname: case.classname.clone(),
             name: case.name.clone(),
         };
+        // A test failed by its hung subtest is not left out: that would
+        // leave out its other subtests too. Its result in the run is not
+        // taken: it passes there without the subtest.
+        let failed_by_hang: Vec<TestRef> = claimed
+            .iter()
+            .filter(|(item, c)| item == file && is_failed_by_hung_subtest(c))
+            .map(|(_, c)| reported(c))
+            .collect();
         let mut seen: Vec<TestRef> = claimed
             .iter()
-            .filter(|(item, c)| item == file && !(placeholders && is_never_ran(c)))
+            .filter(|(item, c)| {
+                item == file && !(placeholders && is_never_ran(c)) && !is_failed_by_hung_subtest(c)
+            })
             .map(|(_, c)| reported(c))
+            .collect();
+        let hung_here: Vec<&TestCase> = claimed
+            .iter()
+            .filter(|(item, c)| item == file && is_timed_out(c))
+            .map(|(_, c)| c)
             .collect();
         for _ in 0..3 {
             let selection = Selection::FileExcept { file, tests: &seen };
@@ -840,12 +860,18 @@ fn rest_of_hung_files(
                             && t.name.to_lowercase() == c.name.to_lowercase()
                     })
             };
+            // A test around one that hung, of a kind the trace could not
+            // tell (node passes it in this run, without its hung subtest).
+            let around_hang = |c: &TestCase| hung_here.iter().find(|h| holds_case(c, h));
             let new: Vec<TestCase> = found
                 .into_iter()
-                .filter(|c| !seen.iter().any(|t| is_retried(t, c)))
-                .map(|c| match same_but_case(&c) {
-                    true => never_ran(c, "left out with a test whose name differs only in case"),
-                    false => c,
+                .filter(|c| !seen.iter().chain(&failed_by_hang).any(|t| is_retried(t, c)))
+                .map(|c| match (same_but_case(&c), around_hang(&c)) {
+                    (true, _) => {
+                        never_ran(c, "left out with a test whose name differs only in case")
+                    }
+                    (false, Some(hung)) => failed_by_hung_subtest(c, hung),
+                    (false, None) => c,
                 })
                 .collect();
             let hung_again = new.iter().any(is_timed_out);
@@ -1610,10 +1636,19 @@ fn timed_out_events(
         return None;
     }
     let mut cases = events.cases;
-    cases.extend(events.running.into_iter().map(|mut case| {
-        mark_timed_out(&mut case, "the runner was killed", limit);
-        case
+    let running: Vec<TestCase> = events
+        .running
+        .into_iter()
+        .map(|mut case| {
+            mark_timed_out(&mut case, "the runner was killed", limit);
+            case
+        })
+        .collect();
+    cases.extend(events.running_parents.into_iter().filter_map(|parent| {
+        let hung = running.iter().find(|c| holds_case(&parent, c))?;
+        Some(failed_by_hung_subtest(parent, hung))
     }));
+    cases.extend(running);
     cases.extend(
         events
             .never_started
@@ -1671,6 +1706,22 @@ fn mark_timed_out(case: &mut TestCase, how: &str, limit: &str) {
     case.outcome = Outcome::Errored;
     case.failure_type = Some(TIMED_OUT.to_owned());
     case.message = Some(format!("timed out: still running when {how} after {limit}"));
+}
+
+/// `parent`, a test whose subtest `hung` was running when the runner was
+/// killed: failed, as node fails a test whose subtest failed, saying what
+/// its subtest said (so triage groups the two), and not retried: its run
+/// would run the hung subtest again.
+fn failed_by_hung_subtest(mut parent: TestCase, hung: &TestCase) -> TestCase {
+    parent.outcome = Outcome::Failed;
+    parent.failure_type = Some(SUBTEST_TIMED_OUT.to_owned());
+    parent.message = hung.message.clone();
+    parent.details = Some(format!("its subtest `{}` timed out", hung.name));
+    parent
+}
+
+fn is_failed_by_hung_subtest(case: &TestCase) -> bool {
+    case.failure_type.as_deref() == Some(SUBTEST_TIMED_OUT)
 }
 
 fn is_timed_out(case: &TestCase) -> bool {
@@ -1934,6 +1985,12 @@ fn never_queued(
             (item, never_ran(bare, why))
         })
         .collect()
+}
+
+/// Whether `inner` runs inside `outer` (see [`holds`]).
+fn holds_case(outer: &TestCase, inner: &TestCase) -> bool {
+    let file = junit::test_file(outer);
+    holds(file.as_deref(), &outer.classname, &outer.name, inner)
 }
 
 /// Whether `inner`'s describe path runs through the entry `name` in

@@ -48,6 +48,12 @@ pub struct Events {
     /// Tests (or suites, when a hook hung) started and not finished: at a
     /// timeout, the ones that were running. Innermost only.
     pub running: Vec<TestCase>,
+    /// Tests with subtests around the running ones, started and not
+    /// finished, whose `start` said they are tests (node's trace): at a
+    /// timeout they fail with the subtest that hung, as node fails a test
+    /// whose subtest failed. Suites (`describe`) and entries of unknown kind
+    /// are not here: node counts no suite as a test.
+    pub running_parents: Vec<TestCase>,
     /// Tests queued and neither started nor finished, and tests the runner
     /// said it cancelled (`unrun`).
     pub never_started: Vec<TestCase>,
@@ -242,6 +248,8 @@ pub fn parse(mut reader: impl BufRead) -> Events {
     let mut started: BTreeMap<Names, u32> = BTreeMap::new();
     let mut live: BTreeMap<Names, u32> = BTreeMap::new();
     let mut reported: BTreeMap<Names, u32> = BTreeMap::new();
+    // Entries whose `start` said they are tests.
+    let mut tests: BTreeSet<Names> = BTreeSet::new();
     // Cancelled before they ran, as the runner said (vitest's `--bail`).
     let mut unrun = Vec::new();
     let mut attempts = Attempts::default();
@@ -279,8 +287,13 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 count(&mut started);
                 count(&mut live);
                 events.skips_by_name |= record.skips == Some(true);
-                if record.kind.as_deref() == Some("suite") && events.suites.len() < MAX_TRACKED {
-                    events.suites.insert(record.names());
+                let kinds = match record.kind.as_deref() {
+                    Some("suite") => Some(&mut events.suites),
+                    Some("test") => Some(&mut tests),
+                    _ => None,
+                };
+                if let Some(kinds) = kinds.filter(|k| k.len() < MAX_TRACKED) {
+                    kinds.insert(record.names());
                 }
             }
             "end" => take_one(&mut live, &record.names()),
@@ -333,7 +346,15 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             _ => {}
         }
     }
-    events.running = innermost(&live)
+    let inner: BTreeSet<&Names> = innermost(&live).collect();
+    // What is live and not innermost holds a running test.
+    events.running_parents = live
+        .keys()
+        .filter(|n| !inner.contains(n) && tests.contains(*n))
+        .map(|n| bare_case(n.clone()))
+        .collect();
+    events.running = inner
+        .into_iter()
         .map(|n| attempts.before_unfinished(n, bare_case(n.clone())))
         .collect();
     events.cases.extend(attempts.left());
@@ -374,6 +395,16 @@ impl Events {
             }
         }
         self.running.retain(|c| !finished.contains(&names_of(c)));
+        self.running_parents
+            .retain(|c| !finished.contains(&names_of(c)));
+        for case in trace.running_parents {
+            let names = names_of(&case);
+            let known = reported.contains_key(&names)
+                || self.running_parents.iter().any(|p| names_of(p) == names);
+            if !known {
+                self.running_parents.push(case);
+            }
+        }
         for case in trace.running {
             if !self.running.iter().any(|r| names_of(r) == names_of(&case)) {
                 self.running.push(case);
@@ -985,5 +1016,52 @@ mod tests {
             Some("\\ud83d \u{1f600} \u{fffd}")
         );
         assert_eq!(events.unreadable, 1);
+    }
+
+    #[test]
+    fn tests_around_a_running_one_are_its_running_parents_suites_are_not() {
+        // Node's trace: a test with subtests `outer` in a describe `g`,
+        // its subtest `hung` running at the kill; `later` unknown in kind.
+        let trace = r#"{"event":"start","file":"t.js","path":[],"name":"t.js"}
+{"event":"end","file":"t.js","path":[],"name":"t.js"}
+{"event":"start","file":"t.js","path":[],"name":"g","kind":"suite"}
+{"event":"start","file":"t.js","path":["g"],"name":"outer","kind":"test"}
+{"event":"start","file":"t.js","path":["g","outer"],"name":"ok","kind":"test"}
+{"event":"end","file":"t.js","path":["g","outer"],"name":"ok"}
+{"event":"case","file":"t.js","path":["g","outer"],"name":"ok","outcome":"passed"}
+{"event":"start","file":"t.js","path":["g","outer"],"name":"mid"}
+{"event":"start","file":"t.js","path":["g","outer","mid"],"name":"hung","kind":"test"}
+{"event":"start","file":"t.js","path":[],"name":"done","kind":"test"}
+{"event":"end","file":"t.js","path":[],"name":"done"}
+"#;
+        let names = |cases: &[TestCase]| -> Vec<(String, String)> {
+            cases
+                .iter()
+                .map(|c| (c.classname.clone(), c.name.clone()))
+                .collect()
+        };
+        let alone = parse(trace.as_bytes());
+        assert_eq!(
+            names(&alone.running),
+            [("g > outer > mid".into(), "hung".into())]
+        );
+        // Not `g` (a suite), nor `mid` (of unknown kind), nor `done` (ended).
+        assert_eq!(
+            names(&alone.running_parents),
+            [("g".into(), "outer".into())]
+        );
+        // Read from the reporter at a timeout: the trace's parents are
+        // added, unless the reporter reported them.
+        let mut events = parse(&b""[..]);
+        events.fill_in(parse(trace.as_bytes()));
+        assert_eq!(
+            names(&events.running_parents),
+            [("g".into(), "outer".into())]
+        );
+        let reported = r#"{"event":"case","file":"t.js","path":["g"],"name":"outer","outcome":"passed"}
+"#;
+        let mut events = parse(reported.as_bytes());
+        events.fill_in(parse(trace.as_bytes()));
+        assert!(events.running_parents.is_empty());
     }
 }
