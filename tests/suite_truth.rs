@@ -1959,6 +1959,66 @@ fn pytest_doctest_modules_keep_python_asserts() {
     }
 }
 
+/// A text file named on pytest's command line is one of its doctest
+/// files whatever `--doctest-glob` says: a `.rst` a plugin collects (sybil,
+/// cssselect's docs) gained a doctest the direct run never has, and a
+/// green suite failed. Such a file is named by its folder, and narrowed
+/// back to the plan.
+#[test]
+fn pytest_a_text_file_a_plugin_collects_gains_no_doctest() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = "import pytest\n\
+                  class RstItem(pytest.Item):\n    def runtest(self): pass\n\
+                  class RstFile(pytest.File):\n    def collect(self): yield RstItem.from_parent(self, name='spelling')\n\
+                  def pytest_collect_file(parent, file_path):\n    \
+                  if file_path.suffix == '.rst': return RstFile.from_parent(parent, path=file_path)\n";
+    pytest_project(
+        dir.path(),
+        &[
+            ("conftest.py", plugin),
+            (
+                "docs/guide.rst",
+                "Guide\n=====\n\n    >>> print(1 + 1)\n    3\n",
+            ),
+            // Collected for its doctest by the default glob, from a folder.
+            ("docs/test_usage.txt", ">>> 1 + 1\n2\n"),
+            ("tests/test_a.py", "def test_a(): pass\n"),
+        ],
+    );
+    let direct = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "docs",
+            "tests",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        text(&direct).contains("3 passed"),
+        "pytest alone: {}",
+        text(&direct)
+    );
+    for shards in ["1", "2"] {
+        let out = pitcrew(
+            &[
+                "test", "--shards", shards, "--", "python3", "-m", "pytest", "docs", "tests",
+            ],
+            dir.path(),
+        );
+        let merged = merged_results(dir.path());
+        assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
+        assert_eq!(summary(&merged), (3, 3, 0, 0), "{merged:#}");
+    }
+}
+
 /// pytest collects a file its command names whatever `python_files` says;
 /// named by its folder instead (as a module collected for its doctests
 /// is), such a file was never collected and failed a green suite.

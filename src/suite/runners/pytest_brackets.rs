@@ -87,17 +87,20 @@ fn folder_for(item: &str) -> &str {
 }
 
 /// Whether the file of `item` is named as pytest's default `python_files`
-/// (`test_*.py`, `*_test.py`) or is no Python module (a `--doctest-glob`
-/// text file): pytest rewrites the first whatever the command line says,
-/// and never the second. Any other `.py` file is a module collected for
-/// its doctests, or a test file of the project's own `python_files`
-/// (`check_*.py`), which pytest rewrites either way: naming its folder
-/// changes nothing for it.
+/// (`test_*.py`, `*_test.py`): pytest rewrites such a module whatever the
+/// command line says, and collects it as a folder would. Any other `.py`
+/// file is a module collected for its doctests, or a test file of the
+/// project's own `python_files` (`check_*.py`), which pytest rewrites either
+/// way: naming its folder changes nothing for it. A file that is no Python
+/// module (`.txt`, `.rst`, a plugin's own `.yaml`), named, is also one of
+/// pytest's doctest files whatever `--doctest-glob` says, a test the run
+/// from its folder never has (sybil's `docs/index.rst` gained a failing
+/// doctest): it is named by its folder too.
 fn test_module_name(item: &str) -> bool {
     let file = file_of(item);
     let name = file.rsplit('/').next().unwrap_or(file);
     let Some(stem) = name.strip_suffix(".py") else {
-        return true;
+        return false;
     };
     stem.starts_with("test_") || stem.ends_with("_test")
 }
@@ -236,8 +239,9 @@ mod tests {
     }
 
     /// A module collected for its doctests is named by its folder: named
-    /// itself, pytest would rewrite its asserts. Test files and text files
-    /// (`--doctest-glob`) are named as they are.
+    /// itself, pytest would rewrite its asserts. So is a text file: named
+    /// itself, it is a doctest file whatever `--doctest-glob` says. Test
+    /// files are named as they are.
     #[test]
     fn a_module_that_is_no_test_file_is_named_by_its_folder() {
         let (args, keep) = widen_all(&strings(&[
@@ -251,15 +255,18 @@ mod tests {
         // pkg/sub/util.py is collected from `pkg`, once.
         assert_eq!(
             args,
-            strings(&["pkg", "tests/test_a.py", "lib_test.py", "docs/usage.txt"])
+            strings(&["pkg", "tests/test_a.py", "lib_test.py", "docs"])
         );
         assert_eq!(keep.whole[0], "pkg/lib.py");
         assert_eq!(keep.ids, strings(&["pkg/sub/util.py::pkg.sub.util.f"]));
         // A module at the top: the start folder, which holds everything.
         let (args, _) = widen_all(&strings(&["top.py", "tests/test_a.py"])).unwrap();
         assert_eq!(args, strings(&["."]));
+        let (args, keep) = widen_all(&strings(&["tests/test_a.py", "docs/guide.rst"])).unwrap();
+        assert_eq!(args, strings(&["tests/test_a.py", "docs"]));
+        assert_eq!(keep.whole, strings(&["tests/test_a.py", "docs/guide.rst"]));
         assert_eq!(
-            widen_all(&strings(&["tests/test_a.py", "docs/usage.txt"])),
+            widen_all(&strings(&["tests/test_a.py", "lib_test.py"])),
             None
         );
     }
