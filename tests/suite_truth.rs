@@ -2599,6 +2599,33 @@ fn nextest_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(summary(&merged).0, 3, "{merged:#}");
 }
 
+/// `pitcrew test OURS -- go test FLAGS ./...` in `root`, with its build cache.
+fn pitcrew_go_test(root: &Path, cache: &Path, ours: &[&str], flags: &[&str]) -> Output {
+    common::cli::command(root)
+        .env("GOCACHE", cache)
+        .arg("test")
+        .args(ours)
+        .args(["--", "go", "test"])
+        .args(flags)
+        .arg("./...")
+        .output()
+        .unwrap()
+}
+
+/// The module in `root` built with its tests, in a build cache of its own
+/// (returned): a timed shard's limit is then the tests'.
+fn go_built(root: &Path) -> std::path::PathBuf {
+    let cache = root.join(".gocache");
+    let built = Command::new("go")
+        .args(["test", "-count=1", "-run", "^$", "./..."])
+        .current_dir(root)
+        .env("GOCACHE", &cache)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built));
+    cache
+}
+
 /// go streams its JSON as tests end, but a shard killed at its timeout
 /// threw it away: every finished test lost, the hung one not named.
 #[test]
@@ -2624,15 +2651,7 @@ fn go_a_hung_test_is_named_and_the_rest_is_kept() {
         fs::create_dir_all(root.join(package)).unwrap();
         fs::write(root.join(package).join("x_test.go"), body).unwrap();
     }
-    let cache = root.join(".gocache");
-    // Built before the timed shard, so the time limit is the tests'.
-    let built = Command::new("go")
-        .args(["test", "-count=1", "-run", "^$", "./..."])
-        .current_dir(root)
-        .env("GOCACHE", &cache)
-        .output()
-        .unwrap();
-    assert!(built.status.success(), "{}", text(&built));
+    let cache = go_built(root);
     let out = common::cli::command(root)
         .env("GOCACHE", &cache)
         .args(["test", "--shards", "1", "--retries", "0", "--timeout", "15"])
@@ -2646,6 +2665,54 @@ fn go_a_hung_test_is_named_and_the_rest_is_kept() {
     assert_eq!(outcome_of(&merged, "TestZHangs"), ["failed"], "{merged:#}");
     assert_timed_out(&merged, "TestZHangs");
     assert_eq!(summary(&merged).0, 3, "{merged:#}");
+}
+
+/// A test go never started (behind a hang, or after `-failfast` stopped
+/// its package) runs again by name, and reports its subtests as tests of
+/// their own: those were dropped, as results of tests nobody asked for,
+/// so a failing subtest's name and message were lost (mapstructure: 32 of
+/// 146 tests gone behind a hang).
+#[test]
+fn go_subtests_of_a_test_run_again_after_a_hang_or_failfast_are_counted() {
+    if !has_go() {
+        return;
+    }
+    let sub = "func TestSub(t *testing.T) {\n\
+               \tt.Run(\"s1\", func(t *testing.T) {})\n\
+               \tt.Run(\"s2\", func(t *testing.T) { t.Error(\"s2 broke\") })\n}\n";
+    for (flags, first) in [
+        (&["-count=1"][..], "time.Sleep(time.Hour)"),
+        (&["-count=1", "-failfast"][..], "t.Fatal(\"first\")"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("go.mod"), "module example.com/sub\n\ngo 1.18\n").unwrap();
+        fs::write(
+            root.join("a_test.go"),
+            format!(
+                "package sub\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\n\
+                 var _ = time.Second\n\n\
+                 func TestFirst(t *testing.T) {{ {first} }}\n\n{sub}"
+            ),
+        )
+        .unwrap();
+        let cache = go_built(root);
+        let ours = ["--shards", "1", "--retries", "1", "--timeout", "15"];
+        let out = pitcrew_go_test(root, &cache, &ours, flags);
+        assert_eq!(out.status.code(), Some(1), "{flags:?}: {}", text(&out));
+        let merged = merged_results(root);
+        assert_eq!(summary(&merged).0, 4, "{flags:?}: {merged:#}");
+        assert_eq!(outcome_of(&merged, "TestSub/s1"), ["passed"], "{merged:#}");
+        let s2 = test_named(&merged, "TestSub/s2");
+        assert_eq!(s2["outcome"], "failed", "{s2:#}");
+        assert!(
+            s2["failure"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("s2 broke"),
+            "{s2:#}"
+        );
+    }
 }
 
 /// go ends a package at a panic (and after the first failure under
@@ -2677,14 +2744,8 @@ fn go_tests_after_a_panic_or_failfast_are_named_and_run_again() {
         .unwrap();
         let cache = root.join(".gocache");
         for retries in ["1", "0"] {
-            let out = common::cli::command(root)
-                .env("GOCACHE", &cache)
-                .args(["test", "--shards", "1", "--retries", retries])
-                .args(["--", "go", "test"])
-                .args(flags)
-                .arg("./...")
-                .output()
-                .unwrap();
+            let ours = ["--shards", "1", "--retries", retries];
+            let out = pitcrew_go_test(root, &cache, &ours, flags);
             assert_eq!(out.status.code(), Some(1), "{flags:?}: {}", text(&out));
             let merged = merged_results(root);
             assert_eq!(summary(&merged).0, 3, "{flags:?}: {merged:#}");

@@ -248,6 +248,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
                 tests: &group,
                 stand_ins: &[],
                 seen: Some(&seen),
+                never_ran: true,
             };
             match retry_found(shard, &test_files, &behind, &mut junit_path, 1) {
                 Ok(found) => cases.extend(found),
@@ -275,14 +276,17 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
             .cloned()
             .collect();
         let parts = never_ran_apart(failed, &cases[starts[starts.len() - 2]..]);
-        let groups = parts
-            .iter()
-            .flat_map(|part| retry_groups(part, shard.files_named()));
-        for group in groups {
+        let groups = parts.iter().flat_map(|(never_ran, part)| {
+            retry_groups(part, shard.files_named())
+                .into_iter()
+                .map(move |group| (*never_ran, group))
+        });
+        for (never_ran, group) in groups {
             let retried = Retried {
                 tests: &group,
                 stand_ins: &stand_ins,
                 seen: None,
+                never_ran,
             };
             match retry_found(shard, &test_files, &retried, &mut junit_path, attempts) {
                 Ok(found) => cases.extend(found),
@@ -504,11 +508,11 @@ fn retry_groups(
 /// attempt (`last`), then the rest. A test that stops its runner (a crash,
 /// pytest-timeout's thread method killing the process, `-x`) would, run
 /// with them, stop them again where it comes first in file order: apart,
-/// they run. Empty parts are left out.
+/// they run. Empty parts are left out; each says whether it is the first.
 fn never_ran_apart(
     failed: Vec<(String, TestRef)>,
     last: &[(String, TestCase)],
-) -> Vec<Vec<(String, TestRef)>> {
+) -> Vec<(bool, Vec<(String, TestRef)>)> {
     let never: BTreeSet<(&str, &str)> = last
         .iter()
         .filter(|(_, case)| is_never_ran(case))
@@ -517,9 +521,9 @@ fn never_ran_apart(
     let (first, rest): (Vec<_>, Vec<_>) = failed
         .into_iter()
         .partition(|(_, test)| never.contains(&(test.classname.as_str(), test.name.as_str())));
-    [first, rest]
+    [(true, first), (false, rest)]
         .into_iter()
-        .filter(|part| !part.is_empty())
+        .filter(|(_, part)| !part.is_empty())
         .collect()
 }
 
@@ -1037,6 +1041,10 @@ struct Retried<'a> {
     /// item of a re-run test of its file: after a hang, any of them with no
     /// result yet never ran.
     seen: Option<&'a RefCell<Vec<(String, TestCase)>>>,
+    /// The tests never ran in the last attempt: what the runner reports
+    /// of their subtests ([`Runner::is_subtest`]: go's `TestB/b1`) is
+    /// seen for the first time, and counts.
+    never_ran: bool,
 }
 
 /// Re-runs `failed` (only those tests where the runner can select them,
@@ -1096,6 +1104,17 @@ fn retry(
                     .iter()
                     .find(|(_, t)| holds(t.file.as_deref(), &t.classname, &t.name, &case))
             {
+                return Some((item.clone(), case));
+            }
+            // A subtest of a test that never ran before, reported at last.
+            if retried.never_ran
+                && let Some((item, test)) = failed
+                    .iter()
+                    .find(|(_, t)| shard.runner.is_subtest(t, &case))
+            {
+                // Keyed as its test is, as a retried test's result is.
+                let mut case = case;
+                case.file = test.file.clone();
                 return Some((item.clone(), case));
             }
             // A package that failed again though its retried tests passed

@@ -33,6 +33,16 @@ impl Runner for Go {
         has_any_option(command, &["-run", "--run", "-skip", "--skip"])
     }
 
+    /// `TestB/b1` (and `TestB/b1/x`) of the package's `TestB`: `-run ^TestB$`
+    /// runs them all.
+    fn is_subtest(&self, test: &TestRef, case: &crate::suite::junit::TestCase) -> bool {
+        case.classname == test.classname
+            && case
+                .name
+                .strip_prefix(test.name.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    }
+
     fn invocation(
         &self,
         base: &[String],
