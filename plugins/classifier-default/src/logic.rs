@@ -501,6 +501,8 @@ enum Check {
     Word,
     /// The text has exactly the pattern's case.
     ExactCase,
+    /// Exactly the pattern's case, and no quote right before it.
+    ExactCaseUnquoted,
     /// An error code or signal name: exact case and a whole word
     /// (`ENOTFOUND`, but not inside `ModuleNotFoundError`).
     Code,
@@ -1161,6 +1163,18 @@ const RULES: &[Rule] = &[
     // for tests, mostly; the set-24 labeller was not sure.
     r("no tests ran in", C::Config, 0.75).lang(L_PY),
     r("secret", C::Config, 0.75).check(Check::LineHasAny(SECRET_MISSING)),
+    // A token the job needs and does not have (`NPM_TOKEN must be set`;
+    // blind set 36).
+    r("_TOKEN must be set", C::Config, 0.85).check(Check::ExactCase),
+    r("_TOKEN is not set", C::Config, 0.85).check(Check::ExactCase),
+    // GitHub Actions refusing a workflow file (`The workflow is not valid.
+    // In .github/workflows/x.yml (Line: 14, Col: 11): …`; blind set 36).
+    r("The workflow is not valid.", C::Config, 0.92),
+    // Terraform's backend with no credentials or settings (`Error
+    // configuring the backend "s3": No valid credential sources found`;
+    // blind set 36).
+    r("Error configuring the backend", C::Config, 0.88),
+    r("No valid credential sources found", C::Config, 0.85),
     r("permission denied", C::Config, 0.85),
     r("EACCES", C::Config, 0.85).check(Check::Code),
     r("operation not permitted", C::Config, 0.75),
@@ -1273,6 +1287,9 @@ const RULES: &[Rule] = &[
             // pnpm's `Cannot perform a frozen installation because the
             // lockfile needs updates` (blind set 34).
             "lockfile needs updates",
+            // pnpm 8's `pnpm-lock.yaml is not up-to-date with package.json`
+            // (blind set 36).
+            "not up-to-date",
         ])),
     // npm ci's stale lockfile (`npm ci can only install packages when your
     // package.json and package-lock.json or npm-shrinkwrap.json are in
@@ -1941,9 +1958,11 @@ const RULES: &[Rule] = &[
     // ESLint's parser could not read a file (`2:13  error  Parsing error:
     // Unexpected token :`): the linter's report, at the compile tier so
     // that the syntax words it quotes do not make it a compile error.
+    // Not inside a quoted value (`"message": "Parsing error: …"`, a
+    // linter's result a test compares; blind set 36).
     r("Parsing error: ", C::Lint, 0.9)
         .tier(Tier::Compile)
-        .check(Check::ExactCase),
+        .check(Check::ExactCaseUnquoted),
     r("eslint", C::Lint, 0.85)
         .check(Check::WordStart)
         .lang(L_JS),
@@ -1965,6 +1984,13 @@ const RULES: &[Rule] = &[
     // whose own hint is stronger).
     r("no-unused-vars", C::Lint, 0.8).lang(L_JS),
     r("checkstyle", C::Lint, 0.85).lang(L_JAVA),
+    // rustc's and Clippy's warning (`warning: unused import: `crate::x``)
+    // that `-D warnings` turns into the step's failure (blind set 36).
+    r("warning: unused import: `", C::Lint, 0.8).lang(L_RS),
+    // Checkstyle's WhitespaceAround/WhitespaceAfter messages in its plain
+    // format (`524: '?' is not preceded with whitespace.`; blind set 36).
+    r("is not preceded with whitespace.", C::Lint, 0.88).lang(L_JAVA),
+    r("is not followed by whitespace.", C::Lint, 0.88).lang(L_JAVA),
     r("Diff in ", C::Lint, 0.85).check(Check::ExactCase),
     r("would reformat", C::Lint, 0.9).lang(L_PY),
     r("would be reformatted", C::Lint, 0.9).lang(L_PY),
@@ -2136,6 +2162,9 @@ const RULES: &[Rule] = &[
     // Selenium's (`NoSuchElementError: no such element: Unable to locate
     // element: {"method":"css selector",…}`).
     r("Unable to locate element", C::Selector, 0.9),
+    // widgetastic (Selenium) (`Could not find an element './/*[@id="x"]'`;
+    // blind set 36).
+    r("Could not find an element", C::Selector, 0.85).check(Check::ExactCase),
     // WebdriverIO (`Can't call click on element with selector "#go"
     // because element wasn't found`) and Detox (`No elements found for
     // “MATCHER(identifier == “MoreTab”)”`), blind set 18.
@@ -2160,6 +2189,11 @@ const RULES: &[Rule] = &[
     r("Expected to find element", C::Selector, 0.95).lang(L_JS),
     // `cy.contains`'s: no element holds the text (blind set 32).
     r("Expected to find content:", C::Selector, 0.88).lang(L_JS),
+    // Cypress's count of elements a `.should('have.length', n)` waited for
+    // (`Not enough elements found. Found '5', expected '6'.`): the page
+    // lacked the elements, after `Timed out retrying` (blind set 36).
+    r("Not enough elements found", C::Selector, 0.85).lang(L_JS),
+    r("Too many elements found", C::Selector, 0.85).lang(L_JS),
     // Playwright's actionability: another element covers the target.
     r("intercepts pointer events", C::Selector, 0.93),
     // Playwright's call log: the element was found and could be acted on,
@@ -2235,6 +2269,9 @@ const RULES: &[Rule] = &[
         .check(Check::Code)
         .lang(L_PY),
     r("snapshot failed.", C::Snapshot, 0.9),
+    // syrupy's summary (`2 snapshots failed. 293 snapshots passed.`) over
+    // its tests' bare `assert False` (blind set 36).
+    r("snapshots failed.", C::Snapshot, 0.9),
     // Jest's summary, `› 46 snapshots failed from 6 test suites` (blind
     // set 14: it named no language).
     r(" failed from ", C::Snapshot, 0.9)
@@ -2284,6 +2321,13 @@ const RULES: &[Rule] = &[
     // been running for over 60 seconds`): a hang, most often, but only a
     // warning (set 22).
     r("has been running for over", C::Timeout, 0.75).lang(L_RS),
+    // nextest's note on a test past its slow period (`SLOW [>7200.000s]`),
+    // pasted when a job hung until the CI limit (blind set 36): only a
+    // note, so weak.
+    r("SLOW [>", C::Timeout, 0.6)
+        .tier(Tier::Weak)
+        .check(Check::ExactCase)
+        .lang(L_RS),
     // nextest's verdict on a test past its slow-timeout.
     r("TIMEOUT [", C::Timeout, 0.9)
         .check(Check::ExactCase)
@@ -2429,6 +2473,12 @@ const RULES: &[Rule] = &[
     r("expect(", C::Assertion, 0.6).check(Check::WordStart),
     r("Expected", C::Assertion, 0.75).check(Check::DiffLabel),
     r("Received", C::Assertion, 0.75).check(Check::DiffLabel),
+    // Vitest's and Jest's inline diff of two values (`- Expected   "12:00"`
+    // over `+ Received   "11:00"`; blind set 36); a snapshot's own legend
+    // (`+ Received  + 1` under `- Snapshot`) is matched at its tier first.
+    r("+ Received ", C::Assertion, 0.8)
+        .check(Check::ExactCase)
+        .lang(L_JS),
     r(" to equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
     // Chai's words (`expected [ 1 ] to deeply equal [ 2 ]`) and their
     // kin from its plugins.
@@ -3000,6 +3050,12 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         Check::WordStart => word_start(t, start),
         Check::Word => word_start(t, start) && !t.get(end).is_some_and(u8::is_ascii_alphanumeric),
         Check::ExactCase => t.get(start..end) == Some(rule.pat.as_bytes()),
+        Check::ExactCaseUnquoted => {
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && !start
+                    .checked_sub(1)
+                    .is_some_and(|before| matches!(t[before], b'"' | b'\''))
+        }
         Check::CSharpCode => t.get(end..end + 5).is_some_and(|code| {
             code[..4].iter().all(u8::is_ascii_digit)
                 && code[4] == b':'
@@ -4268,8 +4324,11 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 32's inline-snapshot, cy.contains, a TLS issuer and Node's
         // OpenSSL 3 (the table then held 875: the caps above left room).
         // 881 for set 34's NumPy ABI, Jest's test environment and Prettier
-        // 3, TSLint's missing semicolon and V8's frames.
-        assert!(RULES.len() <= 881, "{} rules", RULES.len());
+        // 3, TSLint's missing semicolon and V8's frames. 896 for set 36's
+        // Checkstyle, Clippy's unused import, nextest's SLOW, syrupy,
+        // widgetastic, Cypress's element counts, tokens, Actions' invalid
+        // workflow, Terraform's backend and Vitest's inline diff.
+        assert!(RULES.len() <= 896, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4734,6 +4793,81 @@ runtime.main_main·f: function main is undeclared in the main package",
         ));
         assert_eq!(link.category, Category::Dependency, "{link:?}");
         assert!(link.confidence < CONFIDENT, "{link:?}");
+    }
+
+    /// Blind set 36's general shapes, and the look-alikes they must not take.
+    #[test]
+    fn set_36_shapes_and_look_alikes() {
+        for (text, want) in [
+            (
+                " ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up-to-date with package.json",
+                Category::Dependency,
+            ),
+            (
+                "src/main/java/a/B.java\n 524: '?' is not preceded with whitespace.\n 592: '+' is not followed by whitespace.",
+                Category::Lint,
+            ),
+            (
+                "warning: unused import: `crate::word::Span`\n  --> crates/x/src/grid.rs:26:5",
+                Category::Lint,
+            ),
+            (
+                "        SLOW [>7200.000s] pageserver tenant::tests::test_images",
+                Category::Timeout,
+            ),
+            (
+                "2 snapshots failed. 293 snapshots passed.\nFAILED tests/test_snapshots.py::test_palette - AssertionError: assert False",
+                Category::Snapshot,
+            ),
+            (
+                "ERROR - [View/Form/http_proxy]: Message: Could not find an element './/*[@id=\"proxy\"]'",
+                Category::Selector,
+            ),
+            (
+                "AssertionError: Timed out retrying after 4000ms: Not enough elements found. Found '5', expected '6'.",
+                Category::Selector,
+            ),
+            (
+                "NPM_TOKEN must be set when publishing to the public NPM registry.",
+                Category::Config,
+            ),
+            (
+                "The workflow is not valid. In .github/workflows/a.yml (Line: 14, Col: 11): Unrecognized named-value: 'jobs'.",
+                Category::Config,
+            ),
+            (
+                "Error configuring the backend \"s3\": No valid credential sources found for AWS Provider.",
+                Category::Config,
+            ),
+            (
+                " ❯ src/utils.test.ts:5:14\n  - Expected   \"Sat, 01 Jan 2022 12:00:00 GMT\"\n  + Received   \"Sat, 01 Jan 2022 11:00:00 GMT\"",
+                Category::Assertion,
+            ),
+            // ESLint's own parse error is still the linter's.
+            (
+                "  2:13  error  Parsing error: Unexpected token :",
+                Category::Lint,
+            ),
+            // A snapshot's legend holds `+ Received` too.
+            (
+                "expect(received).toMatchSnapshot()\n\n- Snapshot  - 1\n+ Received  + 1",
+                Category::Snapshot,
+            ),
+            // nextest's SLOW note beside a real failure is not the failure.
+            (
+                "        SLOW [> 60.000s] app tests::big\n        FAIL [  61.2s] app tests::big\nthread 'tests::big' panicked at src/lib.rs:9:5:\nassertion `left == right` failed",
+                Category::Assertion,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+        // A linter's parse error quoted in a value a test compares is no
+        // lint failure.
+        let quoted = classify(&failure(
+            "expect(received).toStrictEqual(expected)",
+            "Received:\n  [{\"fatal\": true, \"message\": \"Parsing error: Unexpected token\", \"ruleId\": null}]",
+        ));
+        assert_eq!(quoted.category, Category::Assertion, "{quoted:?}");
     }
 
     /// Blind set 32's general shapes, and the look-alikes they must not take.
