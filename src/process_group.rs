@@ -241,11 +241,41 @@ mod os {
     }
 
     pub fn kill(handle: &Handle) {
-        if let Some(pid) = i32::try_from(handle.0)
-            .ok()
-            .and_then(rustix::process::Pid::from_raw)
+        // Found before the group dies: then they are orphans, no longer
+        // anyone's descendants.
+        let strays = strays(handle.0);
+        let pid = |id: u32| {
+            i32::try_from(id)
+                .ok()
+                .and_then(rustix::process::Pid::from_raw)
+        };
+        if let Some(group) = pid(handle.0) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        }
+        for (id, group) in strays {
+            let Some(stray) = pid(id) else { continue };
+            let _ = match id == group {
+                true => rustix::process::kill_process_group(stray, rustix::process::Signal::KILL),
+                false => rustix::process::kill_process(stray, rustix::process::Signal::KILL),
+            };
+        }
+    }
+
+    /// The processes descended from `leader` that left its process group,
+    /// each with its own group: a runner that starts its tests in groups of
+    /// their own (cargo-nextest does, to stop each test's tree) leaves them
+    /// running when its group is killed. Read from `/proc` (Linux; none
+    /// elsewhere).
+    fn strays(leader: u32) -> Vec<(u32, u32)> {
+        #[cfg(target_os = "linux")]
         {
-            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+            let processes = super::proc_table::read();
+            super::proc_table::strays(&processes, leader)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = leader;
+            Vec::new()
         }
     }
 
@@ -481,5 +511,138 @@ mod os {
             child.try_wait()?
         };
         Ok(status.map(|status| (status, None)))
+    }
+}
+
+/// The Linux process table as far as [`os::kill`] needs it: who is whose
+/// parent, and in which process group.
+#[cfg(target_os = "linux")]
+mod proc_table {
+    /// (pid, parent pid, process group) of each process `/proc` lists.
+    pub fn read() -> Vec<(u32, u32, u32)> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                let (parent, group) = parent_and_group(&stat)?;
+                Some((pid, parent, group))
+            })
+            .collect()
+    }
+
+    /// The parent pid and process group of a `/proc/PID/stat` line: the
+    /// 4th and 5th fields, after the command name in parentheses (which
+    /// may itself hold spaces and parentheses: read after the last `)`).
+    pub fn parent_and_group(stat: &str) -> Option<(u32, u32)> {
+        let rest = &stat[stat.rfind(')')? + 1..];
+        let mut fields = rest.split_ascii_whitespace().skip(1);
+        let parent = fields.next()?.parse().ok()?;
+        let group = fields.next()?.parse().ok()?;
+        Some((parent, group))
+    }
+
+    /// The descendants of `leader` in `processes` whose group is not
+    /// `leader`'s, with their group.
+    pub fn strays(processes: &[(u32, u32, u32)], leader: u32) -> Vec<(u32, u32)> {
+        let mut found = Vec::new();
+        let mut frontier = vec![leader];
+        let mut seen = std::collections::BTreeSet::from([leader]);
+        while let Some(parent) = frontier.pop() {
+            for &(pid, ppid, group) in processes {
+                if ppid == parent && seen.insert(pid) {
+                    frontier.push(pid);
+                    if group != leader {
+                        found.push((pid, group));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_stat_line_is_read_after_the_command_name() {
+            let stat = "4242 (a) b (c)) S 17 4242 4242 0 -1 4194560 0 0";
+            assert_eq!(parent_and_group(stat), Some((17, 4242)));
+            assert_eq!(parent_and_group("garbage"), None);
+        }
+
+        #[test]
+        fn strays_are_descendants_in_groups_of_their_own() {
+            // 10 leads its group; 11 stays in it and starts 12 in a group
+            // of its own (a test), which starts 13; 20 is no descendant.
+            let table = [
+                (10, 1, 10),
+                (11, 10, 10),
+                (12, 11, 12),
+                (13, 12, 12),
+                (20, 1, 10),
+            ];
+            assert_eq!(strays(&table, 10), [(12, 12), (13, 12)]);
+            assert!(strays(&table, 99).is_empty());
+        }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    fn alive(pid: u32) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                let state = stat[stat.rfind(')')? + 1..]
+                    .split_ascii_whitespace()
+                    .next()?;
+                Some(state != "Z" && state != "X")
+            })
+            .unwrap_or(false)
+    }
+
+    /// cargo-nextest starts each test in a process group of its own: at a
+    /// timeout or Ctrl-C, killing the runner's group left the hung test
+    /// running, an orphan, for as long as it liked.
+    #[test]
+    fn a_kill_reaches_descendants_that_left_the_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let script = format!(
+            "setsid sleep 300 & echo $! > '{}'; wait",
+            pid_file.display()
+        );
+        let mut group = spawn(Command::new("sh").args(["-c", &script])).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let stray: u32 = loop {
+            let written = std::fs::read_to_string(&pid_file).unwrap_or_default();
+            if let Ok(pid) = written.trim().parse() {
+                break pid;
+            }
+            assert!(std::time::Instant::now() < deadline, "no pid written");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // Until `setsid` has made its group, the stray is still in ours.
+        while proc_table::read()
+            .iter()
+            .any(|&(pid, _, g)| pid == stray && g != stray)
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(alive(stray));
+        group.kill();
+        group.wait().unwrap();
+        while alive(stray) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(stray), "pid {stray} outlived its runner's group");
     }
 }
