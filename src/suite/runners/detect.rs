@@ -85,6 +85,28 @@ pub(super) fn locate(base: &[String]) -> Option<Found> {
                 i = skip_options(base, at + 1, UV_VALUE_OPTIONS);
                 i = skip_double_dash(base, i);
             }
+            // Node's coverage wrappers (`c8 --100 node --test`, `nyc
+            // --reporter=lcov mocha`): their options (some with a value of
+            // their own) come first, then the command they run, which is
+            // the first word naming a program this function reads.
+            "c8" | "nyc" => {
+                let starts = |word: &String| {
+                    let name = program_name(word);
+                    matches!(
+                        name.as_str(),
+                        "node"
+                            | "nodejs"
+                            | "jest"
+                            | "vitest"
+                            | "playwright"
+                            | "npx"
+                            | "npm"
+                            | "yarn"
+                            | "pnpm"
+                    )
+                };
+                i += 1 + base.get(i + 1..)?.iter().position(starts)?;
+            }
             "coverage" => {
                 if next(base, i) != Some("run") {
                     return None;
@@ -446,6 +468,10 @@ mod tests {
             (&["vitest"], Kind::Vitest),
             (&["vitest", "run"], Kind::Vitest),
             (&["npx", "vitest"], Kind::Vitest),
+            (&["c8", "--100", "node", "--test"], Kind::Node),
+            (&["npx", "c8", "-r", "lcov", "node", "--test"], Kind::Node),
+            (&["nyc", "--reporter", "text", "jest", "--ci"], Kind::Jest),
+            (&["c8", "--reporter=text", "vitest", "run"], Kind::Vitest),
             (&["npx", "vitest@1.6.0", "run"], Kind::Vitest),
             (&["pnpm", "vitest", "run"], Kind::Vitest),
             (
@@ -538,6 +564,9 @@ mod tests {
             &["mocha"],
             &["uv", "pip", "install", "pytest"],
             &["coverage", "report"],
+            &["c8", "report"],
+            &["nyc", "mocha"],
+            &["c8"],
             &["FOO=1"],
             &["env"],
         ] {
