@@ -748,7 +748,8 @@ fn node_a_blocking_test_in_a_describe_block_hangs_once_and_the_rest_is_kept() {
 }
 
 /// A subtest after one that hung in its parent test: Node 22 runs the
-/// parent again without the hung subtest, and the one after it passes.
+/// parent again without the hung subtest, and the one after it passes;
+/// the parent fails with its hung subtest, under every node.
 /// Node 20 cannot leave the hung one out: the subtest after it is not
 /// counted, and the timing history, which knew it, says it may never have
 /// run, not that it was deleted.
@@ -782,13 +783,21 @@ fn node_a_subtest_hidden_by_a_hang_is_not_called_deleted() {
     assert_timed_out(&merged, "s2");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("no longer exist"), "{stderr}");
+    // The parent fails with its hung subtest, as node fails it.
+    assert_eq!(
+        outcome_of(&merged, "parent"),
+        ["failed"],
+        "{}",
+        merged["tests"]
+    );
     if node_skips_by_name() {
-        // The file runs again without the hung test: its parent passes
-        // there, the subtest behind it too.
-        assert_eq!(summary(&merged), (4, 3, 1, 0), "{}", merged["tests"]);
+        // The file runs again without the hung test: the subtest behind
+        // it passes (its parent's pass there is not taken).
+        assert_eq!(summary(&merged), (4, 2, 2, 0), "{}", merged["tests"]);
         assert_eq!(test_named(&merged, "s3")["attempts"], 1);
         return;
     }
+    assert_eq!(summary(&merged), (3, 1, 2, 0), "{}", merged["tests"]);
     assert!(
         stderr.contains(
             "1 test in the timing history got no result in a file where a test hung \
