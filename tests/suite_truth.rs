@@ -2028,6 +2028,43 @@ fn pytest_a_text_file_a_plugin_collects_gains_no_doctest() {
     }
 }
 
+/// A text file the user names is one of pytest's doctest files: named by
+/// its folder instead (as a text file pitcrew plans is), its doctest was
+/// lost and a green suite failed ("produced no test case").
+#[test]
+fn pytest_a_text_file_the_user_names_keeps_its_doctest() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            ("docs/guide.txt", ">>> 1 + 1\n2\n"),
+            ("tests/test_a.py", "def test_a(): pass\n"),
+        ],
+    );
+    for shards in ["1", "2"] {
+        let out = pitcrew(
+            &[
+                "test",
+                "--shards",
+                shards,
+                "--",
+                "python3",
+                "-m",
+                "pytest",
+                "docs/guide.txt",
+                "tests",
+            ],
+            dir.path(),
+        );
+        let merged = merged_results(dir.path());
+        assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
+        assert_eq!(summary(&merged), (2, 2, 0, 0), "{merged:#}");
+    }
+}
+
 /// pytest collects a file its command names whatever `python_files` says;
 /// named by its folder instead (as a module collected for its doctests
 /// is), such a file was never collected and failed a green suite.
@@ -2721,6 +2758,15 @@ fn go_subtests_of_a_test_run_again_after_a_hang_or_failfast_are_counted() {
                 .contains("s2 broke"),
             "{s2:#}"
         );
+        // The user's own selection of subtests holds in the re-run: s2,
+        // which it leaves out, neither runs nor fails TestSub.
+        let only_s1 = ["-count=1", "-run", "^(TestFirst|TestSub)$/^s1$"];
+        let out = pitcrew_go_test(root, &cache, &ours, &only_s1);
+        let merged = merged_results(root);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert_eq!(summary(&merged).0, 3, "{flags:?}: {merged:#}");
+        assert_eq!(outcome_of(&merged, "TestSub"), ["passed"], "{merged:#}");
+        assert!(outcome_of(&merged, "TestSub/s2").is_empty(), "{merged:#}");
     }
 }
 

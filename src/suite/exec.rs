@@ -1106,7 +1106,8 @@ fn retry(
             {
                 return Some((item.clone(), case));
             }
-            // A subtest of a test that never ran before, reported at last.
+            // A subtest of a test that never ran before, reported at last
+            // (the re-run keeps the subtests the user's command selects).
             if retried.never_ran
                 && let Some((item, test)) = failed
                     .iter()

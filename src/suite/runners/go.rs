@@ -65,13 +65,14 @@ impl Runner for Go {
         if packages.is_empty() {
             return Err(RunnerError::EmptySelection { runner: NAME });
         }
-        let mut ours = vec!["-json".to_owned()];
-        if let Some(run) = run {
-            ours.push(format!("-run={run}"));
-        }
         // The shard's packages replace the user's: beside them, every
         // shard ran all of the user's (each test once per shard).
         let (before, mut test_args) = go_args::after_test(args);
+        let mut ours = vec!["-json".to_owned()];
+        if let Some(run) = run {
+            let user = test_args.flag_value("run");
+            ours.push(format!("-run={}", with_user_subtests(run, user.as_deref())));
+        }
         let mut words = before.to_vec();
         // Every process writes its own part of the coverage profile, which
         // the run merges (see go_cover).
@@ -133,6 +134,40 @@ fn run_pattern(tests: &[TestRef]) -> String {
         .join("|")
 }
 
+/// `run`, pitcrew's pattern of top-level tests, followed by the subtest
+/// levels of the user's `-run` (`^(TestA|TestB)$/^one$` selects only
+/// subtest `one`), which the re-run's own `-run` replaces: without them a
+/// re-run of `TestB` ran, and failed for, subtests the user's run never
+/// runs. Unchanged where `run` names subtests itself.
+fn with_user_subtests(run: String, user: Option<&str>) -> String {
+    let Some(levels) = user.and_then(subtest_levels) else {
+        return run;
+    };
+    if run.contains('/') {
+        return run;
+    }
+    format!("{run}/{levels}")
+}
+
+/// What follows the first `/` of a `-run` pattern that `go test` splits
+/// into levels there (not inside `[…]` or `(…)`, as go's own split).
+fn subtest_levels(pattern: &str) -> Option<&str> {
+    let (mut brackets, mut parens, mut escaped) = (false, 0u32, false);
+    for (at, c) in pattern.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => brackets = true,
+            ']' => brackets = false,
+            '(' if !brackets => parens += 1,
+            ')' if !brackets => parens = parens.saturating_sub(1),
+            '/' if !brackets && parens == 0 => return Some(&pattern[at + 1..]),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Go's `regexp.QuoteMeta`: escapes `\.+*?()|[]{}^$`.
 fn quote_meta(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
@@ -156,6 +191,32 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("go").unwrap()
+    }
+
+    /// A re-run keeps the subtest levels of the user's `-run`.
+    #[test]
+    fn a_rerun_keeps_the_subtests_the_user_selects() {
+        let tests = [test_ref(None, "example.com/m/p", "TestSub")];
+        let base = argv(&["go", "test", "-run", "^(TestFirst|TestSub)$/^s1$", "./p/"]);
+        let inv = runner()
+            .invocation(&base, &Selection::Tests(&tests), Path::new("/tmp/j.xml"))
+            .unwrap();
+        let run = inv
+            .args
+            .iter()
+            .rev()
+            .find(|a| a.starts_with("-run="))
+            .unwrap();
+        assert_eq!(run, "-run=^TestSub$/^s1$", "{:?}", inv.args);
+        assert_eq!(subtest_levels("^(A|B/x)$"), None);
+        assert_eq!(subtest_levels("[/]A"), None);
+        assert_eq!(subtest_levels("A/B/C"), Some("B/C"));
+        assert_eq!(subtest_levels("A\\/B"), None);
+        // Where pitcrew names subtests itself, its pattern stands.
+        assert_eq!(
+            with_user_subtests("^T$/^x$".to_owned(), Some("T/y")),
+            "^T$/^x$"
+        );
     }
 
     #[test]

@@ -103,10 +103,19 @@ pub fn split_test_paths(args: &[String]) -> (Vec<String>, Vec<String>) {
     (kept, paths)
 }
 
-/// Whether `word` names a test file, a folder of them or a test.
+/// Whether `word` names a test file, a folder of them or a test: also a
+/// text file that exists (`docs/guide.txt`), which pytest collects for its
+/// doctests when named, whatever `--doctest-glob` says.
 fn names_a_test(word: &str) -> bool {
     let path = word.split("::").next().unwrap_or(word);
-    word.contains("::") || path.ends_with(".py") || path.ends_with('/') || Path::new(path).is_dir()
+    let text = [".txt", ".rst", ".md"]
+        .iter()
+        .any(|ext| path.ends_with(ext));
+    word.contains("::")
+        || path.ends_with(".py")
+        || path.ends_with('/')
+        || Path::new(path).is_dir()
+        || (text && Path::new(path).is_file())
 }
 
 /// What a shard runs of `file`: the user's node ids in it where the user
