@@ -931,6 +931,9 @@ const RULES: &[Rule] = &[
     r("ENOSPC", C::Resource, 0.95).check(Check::Code),
     r("ENOMEM", C::Resource, 0.88).check(Check::Code),
     r("Disk quota exceeded", C::Resource, 0.9),
+    // Yarn Berry's fetch (`YN0001: │ Error: pkg@npm:1.0: Couldn't allocate
+    // enough memory`; blind set 37).
+    r("Couldn't allocate enough memory", C::Resource, 0.88),
     r("Too many open files", C::Resource, 0.95),
     r("EMFILE", C::Resource, 0.9).check(Check::Code),
     // make's verdict on a recipe killed by signal 9 (`make: *** [Makefile:2:
@@ -2183,6 +2186,9 @@ const RULES: &[Rule] = &[
     // Cypress: `cy.click()` failed because this element is detached from
     // the DOM (after `Timed out retrying`, which is only how long it tried).
     r("detached from the DOM", C::Selector, 0.9).lang(L_JS),
+    // Cypress: `cy.type()` failed because it targeted a disabled element
+    // (blind set 37).
+    r("targeted a disabled element", C::Selector, 0.9).lang(L_JS),
     // Espresso (Android).
     r("NoMatchingViewException", C::Selector, 0.95).lang(L_JAVA),
     r("No views in hierarchy found matching", C::Selector, 0.92).lang(L_JAVA),
@@ -2321,6 +2327,14 @@ const RULES: &[Rule] = &[
     // been running for over 60 seconds`): a hang, most often, but only a
     // warning (set 22).
     r("has been running for over", C::Timeout, 0.75).lang(L_RS),
+    // A Go test binary dumped by SIGQUIT, which `go test` and CI
+    // supervisors send to a test that ran too long (blind set 37).
+    r("SIGQUIT: quit", C::Timeout, 0.75)
+        .check(Check::ExactCase)
+        .lang(L_GO),
+    // Puppeteer's `waitFor…` past its limit (`Waiting failed: 500ms
+    // exceeded`; blind set 37).
+    r("Waiting failed: ", C::Timeout, 0.85).check(Check::LineHasAny(&["exceeded"])),
     // nextest's note on a test past its slow period (`SLOW [>7200.000s]`),
     // pasted when a job hung until the CI limit (blind set 36): only a
     // note, so weak.
@@ -2363,6 +2377,9 @@ const RULES: &[Rule] = &[
     react("Hooks can only be called inside", 0.92),
     react("Encountered two children with the same key", 0.9),
     react("Warning: React", 0.85),
+    // The prop-types check React runs in development (`Warning: Failed prop
+    // type: The prop `x` is marked as required`; blind set 37).
+    react("Failed prop type:", 0.88),
     react("React does not recognize", 0.9),
     react("Maximum update depth exceeded", 0.9),
     react("Cannot update a component", 0.9),
@@ -2480,6 +2497,11 @@ const RULES: &[Rule] = &[
         .check(Check::ExactCase)
         .lang(L_JS),
     r(" to equal", C::Assertion, 0.82).check(Check::ExpectedBefore),
+    // Mocha's diff legend under a failed comparison (node-tap's `should be
+    // equal` above it; blind set 37).
+    r("+ expected - actual", C::Assertion, 0.85)
+        .check(Check::ExactCase)
+        .lang(L_JS),
     // Chai's words (`expected [ 1 ] to deeply equal [ 2 ]`) and their
     // kin from its plugins.
     r(" to deep equal", C::Assertion, 0.82)
@@ -4327,8 +4349,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 3, TSLint's missing semicolon and V8's frames. 896 for set 36's
         // Checkstyle, Clippy's unused import, nextest's SLOW, syrupy,
         // widgetastic, Cypress's element counts, tokens, Actions' invalid
-        // workflow, Terraform's backend and Vitest's inline diff.
-        assert!(RULES.len() <= 896, "{} rules", RULES.len());
+        // workflow, Terraform's backend and Vitest's inline diff. 903 for
+        // set 37's prop-types, Cypress's disabled element, Yarn's memory,
+        // Go's SIGQUIT, Puppeteer's waits and Mocha's diff legend.
+        assert!(RULES.len() <= 903, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4793,6 +4817,41 @@ runtime.main_main·f: function main is undeclared in the main package",
         ));
         assert_eq!(link.category, Category::Dependency, "{link:?}");
         assert!(link.confidence < CONFIDENT, "{link:?}");
+    }
+
+    /// Blind set 37's general shapes, and the look-alikes they must not take.
+    #[test]
+    fn set_37_shapes_and_look_alikes() {
+        for (text, want) in [
+            (
+                "console.error node_modules/prop-types/checkPropTypes.js:19\n  Warning: Failed prop type: The prop `field` is marked as required in `ModalEditor`, but its value is `undefined`.",
+                Category::Runtime,
+            ),
+            (
+                "CypressError: `cy.type()` failed because it targeted a disabled element.",
+                Category::Selector,
+            ),
+            (
+                "➤ YN0001: │ Error: @a/web@npm:23.11.0: Couldn't allocate enough memory",
+                Category::Resource,
+            ),
+            (
+                "SIGQUIT: quit\nPC=0x465113 m=0 sigcode=0\n\ngoroutine 169 [syscall]:",
+                Category::Timeout,
+            ),
+            ("Waiting failed: 500ms exceeded", Category::Timeout),
+            (
+                "Error: should be equal\n      + expected - actual\n\n      -bytes 3-10/11\n      +bytes 3-11/12",
+                Category::Assertion,
+            ),
+            // A prop-types warning beside a real assertion is not the failure.
+            (
+                "Warning: Failed prop type: The prop `x` is marked as required in `A`.\nexpect(received).toBe(expected)\n\nExpected: 3\nReceived: 2",
+                Category::Assertion,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
     }
 
     /// Blind set 36's general shapes, and the look-alikes they must not take.
