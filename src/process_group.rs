@@ -270,7 +270,7 @@ mod os {
         #[cfg(target_os = "linux")]
         {
             let processes = super::proc_table::read();
-            super::proc_table::strays(&processes, leader)
+            super::proc_table::strays(&processes, leader, std::process::id())
         }
         #[cfg(not(target_os = "linux"))]
         {
@@ -546,8 +546,16 @@ mod proc_table {
     }
 
     /// The descendants of `leader` in `processes` whose group is not
-    /// `leader`'s, with their group.
-    pub fn strays(processes: &[(u32, u32, u32)], leader: u32) -> Vec<(u32, u32)> {
+    /// `leader`'s, with their group; none unless `leader` is still a child
+    /// of `parent` (us): once reaped, its pid may be another process's,
+    /// whose descendants are not ours to kill.
+    pub fn strays(processes: &[(u32, u32, u32)], leader: u32, parent: u32) -> Vec<(u32, u32)> {
+        let ours = processes
+            .iter()
+            .any(|&(pid, ppid, _)| pid == leader && ppid == parent);
+        if !ours {
+            return Vec::new();
+        }
         let mut found = Vec::new();
         let mut frontier = vec![leader];
         let mut seen = std::collections::BTreeSet::from([leader]);
@@ -577,8 +585,9 @@ mod proc_table {
 
         #[test]
         fn strays_are_descendants_in_groups_of_their_own() {
-            // 10 leads its group; 11 stays in it and starts 12 in a group
-            // of its own (a test), which starts 13; 20 is no descendant.
+            // 10 leads its group (a child of 1, us); 11 stays in it and
+            // starts 12 in a group of its own (a test), which starts 13;
+            // 20 is no descendant.
             let table = [
                 (10, 1, 10),
                 (11, 10, 10),
@@ -586,8 +595,11 @@ mod proc_table {
                 (13, 12, 12),
                 (20, 1, 10),
             ];
-            assert_eq!(strays(&table, 10), [(12, 12), (13, 12)]);
-            assert!(strays(&table, 99).is_empty());
+            assert_eq!(strays(&table, 10, 1), [(12, 12), (13, 12)]);
+            assert!(strays(&table, 99, 1).is_empty());
+            // A leader that is not our child (its pid reused once it was
+            // reaped) has no strays of ours.
+            assert!(strays(&table, 10, 2).is_empty());
         }
     }
 }
