@@ -538,11 +538,16 @@ mod proc_table {
     /// 4th and 5th fields, after the command name in parentheses (which
     /// may itself hold spaces and parentheses: read after the last `)`).
     pub fn parent_and_group(stat: &str) -> Option<(u32, u32)> {
-        let rest = &stat[stat.rfind(')')? + 1..];
-        let mut fields = rest.split_ascii_whitespace().skip(1);
+        let mut fields = after_name(stat)?.skip(1);
         let parent = fields.next()?.parse().ok()?;
         let group = fields.next()?.parse().ok()?;
         Some((parent, group))
+    }
+
+    /// The fields of a `/proc/PID/stat` line after the command name, its
+    /// state first.
+    pub fn after_name(stat: &str) -> Option<std::str::SplitAsciiWhitespace<'_>> {
+        Some(stat[stat.rfind(')')? + 1..].split_ascii_whitespace())
     }
 
     /// The descendants of `leader` in `processes` whose group is not
@@ -612,9 +617,7 @@ mod tests {
         std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .ok()
             .and_then(|stat| {
-                let state = stat[stat.rfind(')')? + 1..]
-                    .split_ascii_whitespace()
-                    .next()?;
+                let state = proc_table::after_name(&stat)?.next()?;
                 Some(state != "Z" && state != "X")
             })
             .unwrap_or(false)

@@ -86,26 +86,16 @@ pub(super) fn locate(base: &[String]) -> Option<Found> {
                 i = skip_double_dash(base, i);
             }
             // Node's coverage wrappers (`c8 --100 node --test`, `nyc
-            // --reporter=lcov mocha`): their options (some with a value of
-            // their own) come first, then the command they run, which is
-            // the first word naming a program this function reads.
+            // --reporter=lcov jest`): their options (some with a value of
+            // their own) come first, then the command they run: the first
+            // rest of the command that this function reads as a runner.
             "c8" | "nyc" => {
-                let starts = |word: &String| {
-                    let name = program_name(word);
-                    matches!(
-                        name.as_str(),
-                        "node"
-                            | "nodejs"
-                            | "jest"
-                            | "vitest"
-                            | "playwright"
-                            | "npx"
-                            | "npm"
-                            | "yarn"
-                            | "pnpm"
-                    )
-                };
-                i += 1 + base.get(i + 1..)?.iter().position(starts)?;
+                return (i + 1..base.len()).find_map(|at| {
+                    locate(&base[at..]).map(|found| Found {
+                        index: at + found.index,
+                        ..found
+                    })
+                });
             }
             "coverage" => {
                 if next(base, i) != Some("run") {
