@@ -1932,6 +1932,19 @@ fn pytest_a_module_that_imports_on_a_retry_is_flaky_and_keeps_its_tests() {
     assert_eq!(merged["problems"], json!([]), "{merged:#}");
 }
 
+/// `pitcrew test --shards 1`, then `--shards 2`, of `command` in `dir`:
+/// each passes, with `tests` tests, all passed.
+fn pytest_passes_in_one_and_two_shards(dir: &Path, command: &[&str], tests: u64) {
+    for shards in ["1", "2"] {
+        let mut args = vec!["test", "--shards", shards, "--"];
+        args.extend_from_slice(command);
+        let out = pitcrew(&args, dir);
+        let merged = merged_results(dir);
+        assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
+        assert_eq!(summary(&merged), (tests, tests, 0, 0), "{merged:#}");
+    }
+}
+
 /// pytest rewrites the asserts of every module named on its command line:
 /// a shard that named a library module collected for its doctests made
 /// its `assert` raise pytest's longer message, and a doctest expecting
@@ -1957,15 +1970,7 @@ fn pytest_doctest_modules_keep_python_asserts() {
             ("tests/test_a.py", "def test_ok(): pass\n"),
         ],
     );
-    for shards in ["1", "2"] {
-        let out = pitcrew(
-            &["test", "--shards", shards, "--", "python3", "-m", "pytest"],
-            dir.path(),
-        );
-        let merged = merged_results(dir.path());
-        assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
-        assert_eq!(summary(&merged), (4, 4, 0, 0), "{merged:#}");
-    }
+    pytest_passes_in_one_and_two_shards(dir.path(), &["python3", "-m", "pytest"], 4);
 }
 
 /// A text file named on pytest's command line is one of its doctest
@@ -2015,17 +2020,11 @@ fn pytest_a_text_file_a_plugin_collects_gains_no_doctest() {
         "pytest alone: {}",
         text(&direct)
     );
-    for shards in ["1", "2"] {
-        let out = pitcrew(
-            &[
-                "test", "--shards", shards, "--", "python3", "-m", "pytest", "docs", "tests",
-            ],
-            dir.path(),
-        );
-        let merged = merged_results(dir.path());
-        assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
-        assert_eq!(summary(&merged), (3, 3, 0, 0), "{merged:#}");
-    }
+    pytest_passes_in_one_and_two_shards(
+        dir.path(),
+        &["python3", "-m", "pytest", "docs", "tests"],
+        3,
+    );
 }
 
 /// A text file the user names is one of pytest's doctest files: named by
@@ -2044,25 +2043,11 @@ fn pytest_a_text_file_the_user_names_keeps_its_doctest() {
             ("tests/test_a.py", "def test_a(): pass\n"),
         ],
     );
-    for shards in ["1", "2"] {
-        let out = pitcrew(
-            &[
-                "test",
-                "--shards",
-                shards,
-                "--",
-                "python3",
-                "-m",
-                "pytest",
-                "docs/guide.txt",
-                "tests",
-            ],
-            dir.path(),
-        );
-        let merged = merged_results(dir.path());
-        assert_eq!(out.status.code(), Some(0), "{}\n{merged:#}", text(&out));
-        assert_eq!(summary(&merged), (2, 2, 0, 0), "{merged:#}");
-    }
+    pytest_passes_in_one_and_two_shards(
+        dir.path(),
+        &["python3", "-m", "pytest", "docs/guide.txt", "tests"],
+        2,
+    );
 }
 
 /// pytest collects a file its command names whatever `python_files` says;
