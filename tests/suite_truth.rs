@@ -70,6 +70,11 @@ fn test_named<'a>(merged: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no test named {name:?}: {merged:#}"))
 }
 
+/// A test's failure message, empty when it has none.
+fn failure_message(test: &Value) -> &str {
+    test["failure"]["message"].as_str().unwrap_or_default()
+}
+
 /// The test called `name` is named as the one the timeout stopped.
 fn assert_timed_out(merged: &Value, name: &str) {
     let hung = test_named(merged, name);
@@ -628,6 +633,41 @@ fn assert_only_the_hung_node_test_fails(
     assert_eq!(merged["problems"], json!([]), "{}", merged["problems"]);
 }
 
+/// Four hangs in a row outlast the first attempt's three rounds behind a
+/// hang, so the `describe` after them is re-run in the retry: its tests
+/// are counted (a real failure among them named, since stop 47), and its
+/// own "never ran" placeholder gives way to them, not counted beside them
+/// (8 tests for 7, the review of stop 47).
+#[test]
+fn node_a_describe_re_run_in_a_retry_counts_its_tests_not_itself() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "test/a.test.js",
+            "const { describe, it, test } = require('node:test');\n\
+const assert = require('node:assert');\n\
+const hangs = () => new Promise(() => { setInterval(() => {}, 1000); });\n\
+test('h1', hangs);\ntest('h2', hangs);\ntest('h3', hangs);\ntest('h4', hangs);\n\
+describe('d', () => {\n  it('x', () => {});\n  it('y fail', () => { assert.fail('y real'); });\n});\n\
+test('z', () => {});\n",
+        )],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "1", "--timeout", "3", "--", "node", "--test"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (7, 2, 5, 0), "{}", merged["tests"]);
+    let y = test_named(&merged, "y fail");
+    assert!(failure_message(y).contains("y real"), "{y}");
+    assert_eq!(outcome_of(&merged, "x"), ["passed"]);
+    assert!(outcome_of(&merged, "d").is_empty(), "{}", merged["tests"]);
+}
+
 /// 5 fine + quick pass; hangs timed out; after, which node named as never
 /// run behind it, runs in the same attempt (no retry asked).
 #[test]
@@ -1095,6 +1135,179 @@ def test_3(): pass\n\
 def test_4_bug(): assert 1 == 2\n\
 def test_5(): pass\n";
 
+/// A test that kills pytest (`os.abort()`) in a file before the others:
+/// the tests of the files after it never ran, and their first run was the
+/// retry, so with `--retries 1` a flaky one was never retried (failed);
+/// and every retry died under it too, so with `--retries 2` a real
+/// failure's message became "never ran" (round 30). The tests behind a
+/// crash now run in the same attempt (their retries stay theirs), a retry
+/// re-runs the tests it left unrun without the one it died under, and a
+/// failure's own message is never replaced by a placeholder.
+#[test]
+fn pytest_a_test_that_kills_the_runner_takes_no_other_tests_retry() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[
+            (
+                "tests/test_a_crash.py",
+                "import os\ndef test_a_crash():\n    os.abort()\n",
+            ),
+            (
+                "tests/test_b.py",
+                "import os\n\
+def test_b_flaky():\n    assert os.environ.get('PITCREW_ATTEMPT') != '1'\n\
+def test_c_real():\n    assert 'abc' == 'abd'\n",
+            ),
+        ],
+    );
+    for retries in ["1", "2"] {
+        let (out, merged) = local_test(
+            dir.path(),
+            &["--retries", retries, "--", "python3", "-m", "pytest", "-q"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert_eq!(summary(&merged), (3, 0, 2, 1), "{}", merged["tests"]);
+        assert_eq!(outcome_of(&merged, "test_b_flaky"), ["flaky"]);
+        let real = test_named(&merged, "test_c_real");
+        assert_eq!(real["outcome"], "failed", "{real:#}");
+        assert!(failure_message(real).contains("abd"), "{real:#}");
+        assert!(
+            !text(&out).contains("never ran"),
+            "retries {retries}: {}",
+            text(&out)
+        );
+    }
+}
+
+/// Every test kills the runner (as an autouse fixture calling
+/// `pytest.exit` would): each re-run behind a crash leaves out only the
+/// test it died under, so without a bound it cost one pytest per test
+/// (300 tests, 301 processes). The re-runs are bounded, every test is
+/// still counted once, and a `-x` stop after a crash stays the user's.
+#[test]
+fn pytest_tests_that_all_kill_the_runner_cost_a_bounded_number_of_runs() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut tests = String::from("import os\n");
+    for i in 0..20 {
+        tests.push_str(&format!("def test_{i:02}(): os._exit(3)\n"));
+    }
+    pytest_project(
+        dir.path(),
+        &[
+            ("tests/test_all.py", tests.as_str()),
+            (
+                "tests/conftest.py",
+                "def pytest_sessionstart(session):\n    open('sessions.log', 'a').write('x\\n')\n",
+            ),
+        ],
+    );
+    let sessions = || {
+        fs::read_to_string(dir.path().join("sessions.log"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let (out, merged) = local_test(
+        dir.path(),
+        &["--retries", "0", "--", "python3", "-m", "pytest", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (20, 0, 20, 0), "{}", merged["tests"]);
+    // The listing, the first run and at most three rounds behind a stop,
+    // each with two re-runs behind a crash.
+    assert!(sessions() <= 11, "{} pytest sessions", sessions());
+
+    // `-x`: the crash's re-run stops at the first failure, and the tests
+    // after it stay unrun, as the user's `-x` says.
+    fs::remove_file(dir.path().join("sessions.log")).unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "tests/test_all.py",
+            "import os\ndef test_a(): os._exit(3)\ndef test_b1(): assert 0, 'b1'\n\
+def test_b2(): assert 0, 'b2'\ndef test_b3(): pass\n",
+        )],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
+            "-x",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let b1 = test_named(&merged, "test_b1");
+    assert!(failure_message(b1).contains("b1"), "{b1}");
+    for unrun in ["test_b2", "test_b3"] {
+        let test = test_named(&merged, unrun);
+        assert_eq!(test["failure"]["failure_type"], "never-ran", "{test}");
+    }
+    assert_eq!(
+        sessions(),
+        3,
+        "listing, first run, the run behind the crash"
+    );
+}
+
+/// Ctrl-C during a run left the earlier run's `pitcrew-results.json` and
+/// `pitcrew-report.md` as they were, for an `if: always()` upload to
+/// publish as this run's (round 29, round 30). A run removes them before
+/// its shards start: stopped, it leaves none.
+#[test]
+fn an_interrupted_run_leaves_no_earlier_runs_results() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    pytest_project(
+        root,
+        &[(
+            "tests/test_slow.py",
+            "import pathlib, time\n\
+def test_slow():\n    pathlib.Path('started').touch()\n    time.sleep(60)\n",
+        )],
+    );
+    for earlier in ["pitcrew-results.json", "pitcrew-report.md"] {
+        fs::write(root.join(earlier), "an earlier run's\n").unwrap();
+    }
+    let mut child = common::cli::command(root)
+        .args([
+            "test", "--shards", "1", "--", "python3", "-m", "pytest", "-q",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let waited = std::time::Instant::now();
+    while !root.join("started").exists() {
+        assert!(waited.elapsed().as_secs() < 60, "the test never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    for earlier in ["pitcrew-results.json", "pitcrew-report.md"] {
+        assert!(!root.join(earlier).exists(), "{earlier} is left");
+    }
+}
+
 #[test]
 fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
     if !has_pytest() {
@@ -1301,7 +1514,7 @@ fn pytest_the_users_ids_beside_a_bracketed_folder_select_as_pytest_does() {
 /// A test that kills its runner every time (pytest-timeout's thread method,
 /// `os._exit`) leaves the tests after it unrun, named by the test it died
 /// under. Retried with it, they never ran again, behind it in file order;
-/// they are retried apart, first, so they run: a real failure among them
+/// they run apart, in the first attempt, so a real failure among them
 /// shows its own assertion, and the others pass.
 #[test]
 fn pytest_tests_a_dying_test_kept_from_running_are_retried_apart() {
@@ -1336,10 +1549,13 @@ fn pytest_tests_a_dying_test_kept_from_running_are_retried_apart() {
     let message = b2["failure"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("real failure b2"), "{b2}");
     assert_eq!(outcome_of(&merged, "test_dies"), ["failed"], "{merged:#}");
-    // With no retry, they never ran, and say under which test it stopped.
-    let (_, b1) = pytest("0");
-    let message = b1["failure"]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("exited while test_dies ran"), "{b1}");
+    // With no retry too: the tests behind the one the runner died under
+    // run in the first attempt, as those behind a hang do (stop 47; they
+    // were named "never ran" until then).
+    let (merged, b1) = pytest("0");
+    assert_eq!(b1["outcome"], "passed", "{b1}");
+    let b2 = test_named(&merged, "test_b2");
+    assert!(failure_message(b2).contains("real failure b2"), "{b2}");
 }
 
 /// pytest 9's subtests: a skipped subtest leaves its passing test passed

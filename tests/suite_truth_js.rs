@@ -1940,3 +1940,105 @@ fn jest_shards_of_whole_files_become_one_jest_with_as_many_workers() {
 fn vitest_shards_of_whole_files_become_one_vitest_with_as_many_workers() {
     shards_become_one_pool(&VITEST);
 }
+
+/// A planned file deleted before its shard ran: Vitest runs the other
+/// files and exits 0 (Jest fails the file itself), and `pitcrew run` did
+/// too, so the matrix job that lost the file was green and only `report`
+/// failed (round 29). The shard's own job now fails, naming the file, and
+/// still writes its result for `report`, which fails too.
+#[test]
+fn vitest_a_deleted_planned_file_fails_its_shard() {
+    let js = &VITEST;
+    let files = [
+        ("test/a.test.js", "test('a', () => {});\n"),
+        ("test/b.test.js", "test('b', () => {});\n"),
+    ];
+    let Some(dir) = project(js, &files) else {
+        return;
+    };
+    let root = dir.path();
+    let with_command = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--");
+        all.extend_from_slice(js.command);
+        pitcrew(&all, root)
+    };
+    let split = with_command(&["split", "--shards", "1", "-o", "plan.json"]);
+    assert!(split.status.success(), "{}", text(&split));
+    fs::remove_file(root.join("test/b.test.js")).unwrap();
+    let run = with_command(&["run", "--shard", "1/1", "--plan", "plan.json"]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        said.contains("item `test/b.test.js` (shard 1/1) produced no test case"),
+        "{said}"
+    );
+    assert!(root.join("pitcrew-shard-1.json").exists(), "{said}");
+    let report = pitcrew(
+        &["report", "--plan", "plan.json", "pitcrew-shard-1.json"],
+        root,
+    );
+    assert_eq!(report.status.code(), Some(1), "{}", text(&report));
+    assert!(
+        text(&report).contains("`test/b.test.js` (shard 1/1) produced no test case"),
+        "{}",
+        text(&report)
+    );
+}
+
+/// A file whose history splits it into tests, hanging in its rest: the
+/// tests behind the hang were never run again, so "after hang" and its
+/// failure were lost (5 tests of 6, round 30), where a hang in a whole
+/// file runs the rest of it. The rest runs again too, leaving out the tests
+/// other shards run.
+#[test]
+fn jest_a_hang_in_the_rest_of_a_split_file_loses_no_test_behind_it() {
+    let sleepy = "const fs = require('fs');\n\
+const path = require('path');\n\
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n\
+const hang = fs.existsSync(path.join(__dirname, '..', 'hang'));\n\
+test('slow 1', () => sleep(2000));\n\
+test('slow 2', () => sleep(2000));\n\
+test('slow 3', () => sleep(2000));\n\
+describe('hangs', () => {\n\
+  test('the hang', () => (hang ? new Promise(() => {}) : undefined), 600000);\n\
+  test('after hang', () => { expect(hang ? 1 : 2).toBe(2); });\n\
+});\n";
+    let files = [
+        ("test/a.test.js", sleepy),
+        ("test/b.test.js", "test('b', () => {});\n"),
+    ];
+    let Some(dir) = project(&JEST, &files) else {
+        return;
+    };
+    // The first run records the history that splits `a.test.js`.
+    let (out, merged) = pitcrew_test(dir.path(), &JEST, &["--shards", "2"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (6, 6, 0, 0));
+    fs::write(dir.path().join("hang"), "").unwrap();
+    let (out, merged) = pitcrew_test(
+        dir.path(),
+        &JEST,
+        &["--shards", "2", "--timeout", "12"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let plan: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap())
+            .unwrap();
+    assert!(
+        plan["split_files"].get("test/a.test.js").is_some(),
+        "the file is split: {plan:#}"
+    );
+    assert_eq!(summary(&merged).0, 6, "{merged:#}");
+    assert_eq!(
+        outcomes(&merged, "hangs", "after hang"),
+        ["failed"],
+        "{merged:#}"
+    );
+    assert_eq!(
+        failure_type(&merged, "the hang").as_deref(),
+        Some("timeout")
+    );
+    assert_eq!(outcomes(&merged, "", "slow 1"), ["passed"], "{merged:#}");
+}

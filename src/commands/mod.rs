@@ -177,6 +177,22 @@ fn planning(error: crate::suite::planning::PlanningError) -> anyhow::Error {
     }
 }
 
+/// Removes what an earlier run wrote where this run's results go: a run
+/// stopped before its end (Ctrl-C, a cancelled job) then leaves none, not
+/// an earlier run's for an `if: always()` step to publish as its own.
+fn forget_earlier_outputs(paths: &[&std::path::Path]) -> anyhow::Result<()> {
+    for path in paths {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(anyhow::Error::new(e)
+                    .context(format!("cannot remove the earlier {}", path.display())));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// `--timeout`, for `run` and `test`.
 fn timeout(args: &RetryArgs) -> Result<Option<Duration>, InputError> {
     match args.timeout {

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use super::{planning, timeout};
 use crate::InputError;
 use crate::cli::{GlobalArgs, RunArgs};
+use crate::escape::control_chars;
 use crate::output::write_atomic;
 use crate::process::logged::Sink;
 use crate::suite::exec::{self, ShardRun};
 use crate::suite::junit_write;
+use crate::suite::merge::check_items;
 use crate::suite::plan::PlanFile;
 use crate::suite::planning as suite;
 use crate::suite::shard::{exit_code, one_line, shard_result};
@@ -39,6 +41,11 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
     let changes = crate::github::changes::for_ordering(&args.changed)?;
     let items = plan.items(index).unwrap_or_default();
     let items = &crate::suite::changed::shard_items(items, &plan.split_files, changes.as_ref());
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("pitcrew-shard-{index}.json")));
+    super::forget_earlier_outputs(&[&output])?;
     let scratch = tempfile::tempdir()?;
     let here = std::path::Path::new(".");
     super::clear_go_coverage_parts(runner, &args.command, here);
@@ -78,28 +85,41 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
             stderr_tail: String::new(),
         });
     }
-    let code = exit_code(&outcome, args.retry.flaky.into());
+    let mut code = exit_code(&outcome, args.retry.flaky.into());
+    let user_junit = std::mem::take(&mut outcome.user_junit);
+    let mut result = shard_result(plan_sha256, index, total, runner.name(), outcome);
+    result.command = Some(args.command.clone());
+    // What `report` will fail the merge for, this shard's job fails for
+    // too: a planned file deleted since the plan is lost here, and the
+    // job that lost it should be the red one (and its reports say so).
+    let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+    let planned = plan.plan.shards.iter().find(|s| s.index == index);
+    let planned = planned.map(|s| s.items.as_slice());
+    check_items(&result, planned, &mut problems, &mut warnings);
+    if !problems.is_empty() {
+        code = crate::error::exit::FAILED;
+    }
     let planned_nothing = items.is_empty() && !plan.discovered;
     let junit = junit_write::of_shard(
-        &outcome.tests,
-        outcome.error.as_ref(),
-        (index, total, &plan_sha256),
+        &result.tests,
+        result.error.as_ref(),
+        (index, total, &result.plan_sha256),
         planned_nothing,
     );
     if let Some(path) = &args.junit {
         write_atomic(path, junit.as_bytes())?;
     }
-    super::write_users_junit(runner, &args.command, here, &outcome.user_junit, &junit)?;
-    super::write_users_json(runner, &args.command, here, &outcome.tests, code == 0)?;
-    let mut result = shard_result(plan_sha256, index, total, runner.name(), outcome);
-    result.command = Some(args.command.clone());
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("pitcrew-shard-{index}.json")));
+    super::write_users_junit(runner, &args.command, here, &user_junit, &junit)?;
+    super::write_users_json(runner, &args.command, here, &result.tests, code == 0)?;
     write_atomic(&output, crate::json::to_string_pretty(&result)?.as_bytes())?;
     super::merge_go_coverage(runner, &args.command, here);
     eprintln!("{}", one_line(&result));
+    for warning in &warnings {
+        eprintln!("  ⚠ {}", control_chars(warning));
+    }
+    for problem in &problems {
+        eprintln!("  ✗ {}", control_chars(problem));
+    }
     Ok(code)
 }
 

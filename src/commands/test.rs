@@ -92,6 +92,10 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let plan_sha256 = sha256_hex(plan_json.as_bytes());
     clear_go_coverage_parts(runner, &args.command, root);
     let side_by_side = jobs > 1 && plan.plan.shards.len() > 1;
+    super::forget_earlier_outputs(&[
+        &root.join("pitcrew-results.json"),
+        &root.join("pitcrew-report.md"),
+    ])?;
     // A failed shard is a failed test or an integrity problem: the verdict's.
     let started = std::time::Instant::now();
     let Ran {

@@ -28,6 +28,7 @@ use super::slow_files::PlannedTest;
 use crate::paths::normalise;
 use crate::process::logged::{self as process, Sink, Timeout};
 use crate::process_group::Schedule;
+use crate::suite::runners::events::holds;
 
 pub struct ShardRun<'a> {
     pub runner: &'static dyn Runner,
@@ -232,12 +233,14 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
     }
 
-    // Tests a runner named as never run behind one that hung in their file
-    // never ran: they run now, in the first attempt, whatever `--retries`
-    // says (once more for each further test that hangs, at most three
-    // times), as jest's rest of the file does in `first_run`.
+    // Tests a runner named as never run behind one that hung in their file,
+    // or behind one it died under, never ran: they run now, in the first
+    // attempt, whatever `--retries` says (once more for each further test
+    // that hangs, at most three times, each with its own re-runs behind a
+    // crash, [`CRASH_RERUNS`]), as jest's rest of the file does in
+    // `first_run`. Their retries are still theirs.
     for _ in 0..3 {
-        let waiting = behind_hangs(&cases, &test_files);
+        let waiting = waiting_behind_stops(&cases, &test_files);
         if waiting.is_empty() || error.is_some() {
             break;
         }
@@ -422,10 +425,7 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 /// them timed out. Not retried, as the subtest is not.
 pub const SUBTEST_TIMED_OUT: &str = "subtest-timeout";
 
-/// The failure type of a test the runner had queued and never ran (killed
-/// at a timeout, or stopped early by `-x`/`--maxfail`). It is retried like a
-/// failure; when no attempt runs it, it stays an error, named.
-pub const NEVER_RAN: &str = "never-ran";
+pub use super::fold::NEVER_RAN;
 
 /// In a side-by-side variable's value, the number of the shard's runner
 /// process (1, 2, … across its split files' parts and its retries).
@@ -540,7 +540,7 @@ fn first_run(
     match group {
         Group::Files(files) => {
             let claimed = run_files(shard, files.clone(), junit_path)?;
-            with_rest_of_hung_files(shard, claimed, junit_path)
+            with_rest_of_hung_files(shard, claimed, &[], junit_path)
         }
         Group::Discovered => {
             let found = run_selection(shard, &Selection::Discovered, &junit_path())?;
@@ -562,13 +562,15 @@ fn first_run(
             if !unreported.is_empty() {
                 claimed.extend(run_files(shard, unreported, junit_path)?);
             }
-            with_rest_of_hung_files(shard, claimed, junit_path)
+            with_rest_of_hung_files(shard, claimed, &[], junit_path)
         }
         Group::Rest { file, planned } => {
             let refs: Vec<TestRef> = planned.iter().map(|t| t.test_ref(file)).collect();
             let selection = Selection::FileExcept { file, tests: &refs };
             let found = run_selection(shard, &selection, &junit_path())?;
-            Ok(claim_rest(found, file, planned))
+            // A hang in the rest leaves out its tests behind it as a hang
+            // in a whole file does; the tests split out stay left out.
+            with_rest_of_hung_files(shard, claim_rest(found, file, planned), &refs, junit_path)
         }
         Group::Tests {
             file,
@@ -739,14 +741,17 @@ fn unreported(files: &[String], found: &[(String, TestCase)]) -> Vec<String> {
 /// where the runner can leave tests out: always (jest), or as the shard's
 /// runs found it (node from version 22, which names the tests queued
 /// behind a hang but not those a blocked `describe` never queued; their
-/// placeholders give way to the rest's results).
+/// placeholders give way to the rest's results). `elsewhere`: a split
+/// file's tests planned as items of their own (in this shard or another),
+/// which every run of its rest leaves out.
 fn with_rest_of_hung_files(
     shard: &Running<'_, '_>,
     mut claimed: Vec<(String, TestCase)>,
+    elsewhere: &[TestRef],
     junit_path: &mut impl FnMut() -> PathBuf,
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     if shard.runner.excludes_tests() {
-        let rest = rest_of_hung_files(shard, &claimed, false, junit_path)?;
+        let rest = rest_of_hung_files(shard, &claimed, false, elsewhere, junit_path)?;
         claimed.extend(rest);
         return Ok(claimed);
     }
@@ -757,7 +762,7 @@ fn with_rest_of_hung_files(
         AfterHang::NamesThem => {}
         AfterHang::RunsTheRest => {
             let before = claimed.len();
-            let rest = rest_of_hung_files(shard, &claimed, true, junit_path)?;
+            let rest = rest_of_hung_files(shard, &claimed, true, elsewhere, junit_path)?;
             claimed.extend(rest);
             give_way(&mut claimed, before);
         }
@@ -793,6 +798,7 @@ fn rest_of_hung_files(
     shard: &Running<'_, '_>,
     claimed: &[(String, TestCase)],
     placeholders: bool,
+    elsewhere: &[TestRef],
     junit_path: &mut impl FnMut() -> PathBuf,
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let hung: BTreeSet<&str> = claimed
@@ -802,11 +808,12 @@ fn rest_of_hung_files(
         .collect();
     let mut more = Vec::new();
     for file in hung {
-        if !placeholders
-            && claimed
-                .iter()
-                .any(|(item, c)| item == file && is_never_ran(c))
-        {
+        let here: Vec<&TestCase> = claimed
+            .iter()
+            .filter(|(item, _)| item == file)
+            .map(|(_, c)| c)
+            .collect();
+        if !placeholders && here.iter().any(|c| is_never_ran(c)) {
             continue;
         }
         let reported = |case: &TestCase| TestRef {
@@ -817,23 +824,23 @@ fn rest_of_hung_files(
         // A test failed by its hung subtest is not left out: that would
         // leave out its other subtests too. Its result in the run is not
         // taken: it passes there without the subtest.
-        let failed_by_hang: Vec<TestRef> = claimed
+        let (failed_by_hang, others): (Vec<&TestCase>, Vec<&TestCase>) = here
             .iter()
-            .filter(|(item, c)| item == file && is_failed_by_hung_subtest(c))
-            .map(|(_, c)| reported(c))
+            .copied()
+            .partition(|c| is_failed_by_hung_subtest(c));
+        let failed_by_hang: Vec<TestRef> = failed_by_hang.into_iter().map(reported).collect();
+        let mut seen: Vec<TestRef> = others
+            .into_iter()
+            .filter(|c| !(placeholders && is_never_ran(c)))
+            .map(reported)
+            .chain(
+                elsewhere
+                    .iter()
+                    .filter(|t| t.file.as_deref() == Some(file))
+                    .cloned(),
+            )
             .collect();
-        let mut seen: Vec<TestRef> = claimed
-            .iter()
-            .filter(|(item, c)| {
-                item == file && !(placeholders && is_never_ran(c)) && !is_failed_by_hung_subtest(c)
-            })
-            .map(|(_, c)| reported(c))
-            .collect();
-        let hung_here: Vec<&TestCase> = claimed
-            .iter()
-            .filter(|(item, c)| item == file && is_timed_out(c))
-            .map(|(_, c)| c)
-            .collect();
+        let hung_here: Vec<&TestCase> = here.into_iter().filter(|c| is_timed_out(c)).collect();
         for _ in 0..3 {
             let selection = Selection::FileExcept { file, tests: &seen };
             // Nothing left to run (the hung test was the file's last) is
@@ -1042,8 +1049,8 @@ struct Retried<'a> {
     /// result yet never ran.
     seen: Option<&'a RefCell<Vec<(String, TestCase)>>>,
     /// The tests never ran in the last attempt: what the runner reports
-    /// of their subtests ([`Runner::is_subtest`]: go's `TestB/b1`) is
-    /// seen for the first time, and counts.
+    /// of the tests inside them ([`Runner::runs_inside`]: node's `a > b`,
+    /// go's `TestB/b1`) is seen for the first time, and counts.
     never_ran: bool,
 }
 
@@ -1095,23 +1102,16 @@ fn retry(
                 case.file = test.file.clone();
                 return Some((item.clone(), case));
             }
-            // A test inside one that was queued behind a hang, where nothing
-            // could tell a suite (or a test with subtests) from a test: its
-            // results are the suite's. (Only there: a retry's stand-in for
-            // a file pytest could not collect is named like its classes.)
-            if retried.seen.is_some()
-                && let Some((item, _)) = failed
-                    .iter()
-                    .find(|(_, t)| holds(t.file.as_deref(), &t.classname, &t.name, &case))
-            {
-                return Some((item.clone(), case));
-            }
-            // A subtest of a test that never ran before, reported at last
-            // (the re-run keeps the subtests the user's command selects).
+            // A test inside one that never ran before (behind a hang, after
+            // a fail-fast stop), reported at last: node's `a > b` in `a`
+            // (nothing could tell a suite, or a test with subtests, from a
+            // test), go's `TestB/b1` (the re-run keeps the subtests the
+            // user's command selects). Only there: a retry's stand-in for a
+            // file pytest could not collect is named like its classes.
             if retried.never_ran
                 && let Some((item, test)) = failed
                     .iter()
-                    .find(|(_, t)| shard.runner.is_subtest(t, &case))
+                    .find(|(_, t)| shard.runner.runs_inside(t, &case))
             {
                 // Keyed as its test is, as a retried test's result is.
                 let mut case = case;
@@ -1162,6 +1162,16 @@ fn retry_found(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     match retry(shard, test_files, retried, &junit_path(), attempt_number) {
         Err(e) if e.kind == NO_TESTS => {}
+        Ok(cases) => {
+            return behind_a_crash(
+                shard,
+                test_files,
+                retried,
+                junit_path,
+                attempt_number,
+                cases,
+            );
+        }
         other => return other,
     }
     let gone = |missing: usize| {
@@ -1192,6 +1202,62 @@ fn retry_found(
         gone(missing);
     }
     Ok(found)
+}
+
+/// At most this many re-runs follow one whose runner died under a test:
+/// each leaves out only the test it died under, and a fixture that kills
+/// every test (`pytest.exit` in an autouse fixture) must not cost one
+/// process per test.
+const CRASH_RERUNS: usize = 2;
+
+/// A re-run whose runner died under one of its tests (`os.abort()`,
+/// `pytest.exit`) left the tests queued behind it unrun: they run again
+/// without it, in the same attempt, so that one test's crash takes no
+/// other test's retry (a flaky test stays flaky, a real failure keeps its
+/// own message). Each round runs fewer tests; it stops when a run dies
+/// under none, leaves none unrun, or leaves all it was asked for unrun
+/// (the runner died outside them), and after [`CRASH_RERUNS`] rounds.
+fn behind_a_crash(
+    shard: &Running<'_, '_>,
+    test_files: &TestFiles<'_>,
+    retried: &Retried<'_>,
+    junit_path: &mut impl FnMut() -> PathBuf,
+    attempt_number: u32,
+    mut cases: Vec<(String, TestCase)>,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let mut asked: Vec<(String, TestRef)> = retried.tests.to_vec();
+    let mut last_run = 0;
+    for _ in 0..CRASH_RERUNS {
+        let last = &cases[last_run..];
+        if !last.iter().any(|(_, c)| is_died_under(c)) {
+            break;
+        }
+        let behind: Vec<(String, TestRef)> = asked
+            .iter()
+            .filter(|(_, t)| {
+                last.iter()
+                    .any(|(_, c)| is_never_ran(c) && is_retried(t, c))
+            })
+            .cloned()
+            .collect();
+        if behind.is_empty() || behind.len() == asked.len() {
+            break;
+        }
+        let again = Retried {
+            tests: &behind,
+            ..*retried
+        };
+        let more = match retry(shard, test_files, &again, &junit_path(), attempt_number) {
+            Err(e) if e.kind == NO_TESTS => break,
+            more => more?,
+        };
+        // The run's results take the place of the placeholders it ran.
+        cases.retain(|(_, c)| !(is_never_ran(c) && behind.iter().any(|(_, t)| is_retried(t, c))));
+        last_run = cases.len();
+        cases.extend(more);
+        asked = behind;
+    }
+    Ok(cases)
 }
 
 /// A go package that failed outside its tests in a re-run of some of them
@@ -1430,7 +1496,7 @@ fn attempt(
         // is why the tests after it never started.
         let died_under = found.running.first().map(|case| case.name.clone());
         cases.extend(found.running.into_iter().map(|mut case| {
-            case.message = Some("did not finish: the runner exited while it ran".to_owned());
+            case.message = Some(DIED_UNDER.to_owned());
             case
         }));
         // Collected and never run: `-x`, `--maxfail` (perhaps in the
@@ -1445,7 +1511,7 @@ fn attempt(
             let headline =
                 crate::process::headline(&tail).filter(|_| !status.success() && !a_test_failed);
             let why = match (&died_under, headline) {
-                (Some(test), _) => format!("the runner exited while {test} ran"),
+                (Some(test), _) => format!("{EXITED_WHILE} {test} ran"),
                 (None, Some(line)) => format!("the runner stopped before it: {line}"),
                 (None, None) if a_test_failed => {
                     "the runner stopped after a failed test (-x, --maxfail, --bail)".to_owned()
@@ -1752,6 +1818,26 @@ fn is_never_ran(case: &TestCase) -> bool {
     case.failure_type.as_deref() == Some(NEVER_RAN)
 }
 
+/// What a test the runner died under says (its own reporter's record of
+/// it started and never finished), and the tests queued behind it. Both
+/// are matched as written here: the reporters' records carry no kind.
+const DIED_UNDER: &str = "did not finish: the runner exited while it ran";
+const EXITED_WHILE: &str = "the runner exited while";
+
+fn is_died_under(case: &TestCase) -> bool {
+    case.message.as_deref() == Some(DIED_UNDER)
+}
+
+/// A placeholder of a test queued behind one the runner died under.
+fn is_behind_a_crash(case: &TestCase) -> bool {
+    is_never_ran(case)
+        && case
+            .message
+            .as_deref()
+            .and_then(|m| m.strip_prefix(NEVER_RAN_PREFIX))
+            .is_some_and(|why| why.starts_with(EXITED_WHILE))
+}
+
 /// Whether a folded test was still running when its runner was killed.
 pub fn is_timed_out_test(test: &crate::suite::fold::TestResult) -> bool {
     test.failure
@@ -1809,10 +1895,12 @@ fn unreported_found_files(
         .collect())
 }
 
+const NEVER_RAN_PREFIX: &str = "never ran: ";
+
 fn never_ran(mut case: TestCase, why: &str) -> TestCase {
     case.outcome = Outcome::Errored;
     case.failure_type = Some(NEVER_RAN.to_owned());
-    case.message = Some(format!("never ran: {why}"));
+    case.message = Some(format!("{NEVER_RAN_PREFIX}{why}"));
     case
 }
 
@@ -2013,32 +2101,13 @@ fn holds_case(outer: &TestCase, inner: &TestCase) -> bool {
     holds(file.as_deref(), &outer.classname, &outer.name, inner)
 }
 
-/// Whether `inner`'s describe path runs through the entry `name` in
-/// `classname` of `file`: `b` in `a` holds the tests of `a > b` and of
-/// `a > b > c`.
-fn holds(file: Option<&str>, classname: &str, name: &str, inner: &TestCase) -> bool {
-    let sep = crate::suite::runners::events::PATH_SEPARATOR;
-    let path = match classname.is_empty() {
-        true => name.to_owned(),
-        false => format!("{classname}{sep}{name}"),
-    };
-    let same_file = match (file, junit::test_file(inner)) {
-        (Some(outer), Some(inner)) => normalise(outer) == normalise(&inner),
-        _ => true,
-    };
-    same_file
-        && inner
-            .classname
-            .strip_prefix(path.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(sep))
-}
-
 /// The tests a runner named as never run behind a test that hung in their
-/// file (pytest, vitest, node and go stop the file there), and which no
-/// later run of the attempt ran: a run's result took the place of its
-/// placeholder ([`give_way`]), so a placeholder left is a test still
-/// waiting.
-fn behind_hangs(
+/// file (pytest, vitest, node and go stop the file there), or behind one
+/// the runner died under (`os.abort()`: every test still queued, in any
+/// file), and which no later run of the attempt ran: a run's result took
+/// the place of its placeholder ([`give_way`]), so a placeholder left is a
+/// test still waiting.
+fn waiting_behind_stops(
     cases: &[(String, TestCase)],
     test_files: &TestFiles<'_>,
 ) -> Vec<(String, TestRef)> {
@@ -2047,19 +2116,22 @@ fn behind_hangs(
         .filter(|(_, c)| is_timed_out(c))
         .map(|(item, _)| item.as_str())
         .collect();
-    if hung.is_empty() {
+    // Behind a crash, only the tests it left unrun: those a `-x` stop
+    // left out after it stay the user's choice.
+    let waiting =
+        |item: &str, c: &TestCase| is_never_ran(c) && (hung.contains(item) || is_behind_a_crash(c));
+    let never_ran: BTreeSet<(&str, &str, &str)> = cases
+        .iter()
+        .filter(|(item, c)| waiting(item, c))
+        .map(|(item, c)| (item.as_str(), c.classname.as_str(), c.name.as_str()))
+        .collect();
+    if never_ran.is_empty() {
         return Vec::new();
     }
-    let never_ran: BTreeSet<(&str, &str)> = cases
-        .iter()
-        .filter(|(item, c)| hung.contains(item.as_str()) && is_never_ran(c))
-        .map(|(_, c)| (c.classname.as_str(), c.name.as_str()))
-        .collect();
     failed_tests(cases, &[0], test_files)
         .into_iter()
         .filter(|(item, t)| {
-            hung.contains(item.as_str())
-                && never_ran.contains(&(t.classname.as_str(), t.name.as_str()))
+            never_ran.contains(&(item.as_str(), t.classname.as_str(), t.name.as_str()))
         })
         .collect()
 }
@@ -2125,12 +2197,22 @@ fn failed_tests(
 /// tests, a later attempt's are re-runs. A "never ran" placeholder that a
 /// later attempt did run is dropped: its real result is its first.
 fn fold(cases: &[(String, TestCase)], starts: &[usize]) -> Folder {
+    // A placeholder ran later as itself, or as the tests inside it (a node
+    // `describe` re-run by name). One standing for a whole file that never
+    // started (jest) gives way to any later result of its file, even one
+    // that names a test of it as never run: that one says more.
     let ran_later = |index: usize, case: &TestCase| {
+        let whole_file = case.classname.is_empty() && case.file.as_deref() == Some(&case.name);
         cases[index + 1..].iter().any(|(_, later)| {
-            later.failure_type.as_deref() != Some(NEVER_RAN)
-                && later.classname == case.classname
-                && later.name == case.name
-                && later.file == case.file
+            let ran = later.failure_type.as_deref() != Some(NEVER_RAN)
+                && ((later.classname == case.classname
+                    && later.name == case.name
+                    && later.file == case.file)
+                    || holds_case(case, later));
+            let of_the_file = whole_file
+                && !(later.classname.is_empty() && later.name == case.name)
+                && junit::test_file(later).is_some_and(|f| normalise(&f) == normalise(&case.name));
+            ran || of_the_file
         })
     };
     let mut folder = Folder::default();

@@ -26,6 +26,11 @@ use serde::{Deserialize, Serialize};
 
 use super::junit::{Outcome, Rerun, TestCase};
 
+/// The failure type of a test the runner had queued and never ran (killed
+/// at a timeout, or stopped early by `-x`/`--maxfail`). It is retried like a
+/// failure; when no attempt runs it, it stays an error, named.
+pub const NEVER_RAN: &str = "never-ran";
+
 /// Raw `<testcase>` element counts, retries not folded: what the XML says.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -443,8 +448,14 @@ impl Attempts {
             Outcome::Passed => self.record_pass(attempt.last_rerun),
             Outcome::Failed | Outcome::Errored => {
                 self.failed = true;
-                // The last failure is the one users want to see.
-                self.failure = Some(Box::new(attempt.failure));
+                // The last failure is the one users want to see, unless it
+                // only says the test never ran this time (its runner died
+                // under another): the failure it ran into stays.
+                let placeholder = |f: &FailureInfo| f.failure_type.as_deref() == Some(NEVER_RAN);
+                let ran_into = self.failure.as_deref().is_some_and(|f| !placeholder(f));
+                if !(ran_into && placeholder(&attempt.failure)) {
+                    self.failure = Some(Box::new(attempt.failure));
+                }
             }
             Outcome::Skipped => {}
         }

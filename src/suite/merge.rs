@@ -240,52 +240,68 @@ fn check_shards<'a>(
                 control_chars(&error.message),
             ));
         }
-        for item in &result.items {
-            // A split-out test is selected with the very pattern its file's
-            // rest leaves out, so a test that exists runs in one of them:
-            // one that reported nothing (in a shard without error) is gone.
-            // Unless its file did not import: that failure is reported,
-            // and says nothing of the tests in it.
-            if let Some(file) = item.test_of.as_deref().filter(|_| item.tests == 0)
-                && result.error.is_none()
-            {
-                if uncollected(result, file) {
-                    continue;
-                }
-                warnings.push(format!(
-                    "test `{}` (shard {index}/{total}) no longer exists in {}: deleted or renamed since the timings were recorded",
-                    control_chars(&item.id),
-                    control_chars(file)
-                ));
+        let planned = plan
+            .and_then(|(plan, _)| plan.plan.shards.iter().find(|s| s.index == *index))
+            .map(|planned| planned.items.as_slice());
+        check_items(result, planned, problems, warnings);
+    }
+    kept.into_values().collect()
+}
+
+/// What one shard's result says of its items: a planned item that
+/// produced no test case or was not reported at all is a problem, a
+/// split-out test gone since the timings a warning. `report` asks it of
+/// every shard, and `run` of its own, so that the shard's job fails where
+/// the loss happened and not only at the merge.
+pub fn check_items(
+    result: &ShardResult,
+    planned: Option<&[String]>,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) {
+    let (index, total) = (result.shard, result.total);
+    for item in &result.items {
+        // A split-out test is selected with the very pattern its file's
+        // rest leaves out, so a test that exists runs in one of them:
+        // one that reported nothing (in a shard without error) is gone.
+        // Unless its file did not import: that failure is reported,
+        // and says nothing of the tests in it.
+        if let Some(file) = item.test_of.as_deref().filter(|_| item.tests == 0)
+            && result.error.is_none()
+        {
+            if uncollected(result, file) {
                 continue;
             }
-            if item.tests == 0 && item.selected_none {
-                tracing::info!(
-                    "item `{}` (shard {index}/{total}) ran and its runner selected no test in it",
-                    control_chars(&item.id)
-                );
-            } else if item.tests == 0 {
-                problems.push(format!(
-                    "item `{}` (shard {index}/{total}) produced no test case",
-                    control_chars(&item.id)
-                ));
-            }
+            warnings.push(format!(
+                "test `{}` (shard {index}/{total}) no longer exists in {}: deleted or renamed since the timings were recorded",
+                control_chars(&item.id),
+                control_chars(file)
+            ));
+            continue;
         }
-        if let Some((plan, _)) = plan
-            && let Some(planned) = plan.plan.shards.iter().find(|s| s.index == *index)
-        {
-            let reported: BTreeSet<&str> = result.items.iter().map(|i| i.id.as_str()).collect();
-            for item in &planned.items {
-                if !reported.contains(item.as_str()) {
-                    problems.push(format!(
-                        "item `{}` (shard {index}/{total}) was not reported",
-                        control_chars(item)
-                    ));
-                }
+        if item.tests == 0 && item.selected_none {
+            tracing::info!(
+                "item `{}` (shard {index}/{total}) ran and its runner selected no test in it",
+                control_chars(&item.id)
+            );
+        } else if item.tests == 0 {
+            problems.push(format!(
+                "item `{}` (shard {index}/{total}) produced no test case",
+                control_chars(&item.id)
+            ));
+        }
+    }
+    if let Some(planned) = planned {
+        let reported: BTreeSet<&str> = result.items.iter().map(|i| i.id.as_str()).collect();
+        for item in planned {
+            if !reported.contains(item.as_str()) {
+                problems.push(format!(
+                    "item `{}` (shard {index}/{total}) was not reported",
+                    control_chars(item)
+                ));
             }
         }
     }
-    kept.into_values().collect()
 }
 
 fn short(hash: &str) -> String {

@@ -32,6 +32,27 @@ pub fn ancestors(classname: &str) -> impl Iterator<Item = (String, &str)> {
     (0..path.len()).map(move |at| (path[..at].join(PATH_SEPARATOR), path[at]))
 }
 
+/// Whether `inner`'s describe path runs through the entry `name` in
+/// `classname` of `file`: `b` in `a` holds the tests of `a > b` and of
+/// `a > b > c`.
+pub fn holds(file: Option<&str>, classname: &str, name: &str, inner: &TestCase) -> bool {
+    use crate::paths::normalise;
+    let sep = PATH_SEPARATOR;
+    let path = match classname.is_empty() {
+        true => name.to_owned(),
+        false => format!("{classname}{sep}{name}"),
+    };
+    let same_file = match (file, junit::test_file(inner)) {
+        (Some(outer), Some(inner)) => normalise(outer) == normalise(&inner),
+        _ => true,
+    };
+    same_file
+        && inner
+            .classname
+            .strip_prefix(path.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(sep))
+}
+
 /// Longest line read; longer ones (never written by our reporters, which
 /// cap their details) are skipped.
 const MAX_LINE_BYTES: u64 = 1024 * 1024;

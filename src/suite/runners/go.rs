@@ -35,7 +35,7 @@ impl Runner for Go {
 
     /// `TestB/b1` (and `TestB/b1/x`) of the package's `TestB`: `-run ^TestB$`
     /// runs them all.
-    fn is_subtest(&self, test: &TestRef, case: &crate::suite::junit::TestCase) -> bool {
+    fn runs_inside(&self, test: &TestRef, case: &crate::suite::junit::TestCase) -> bool {
         case.classname == test.classname
             && case
                 .name

@@ -255,12 +255,13 @@ pub trait Runner: Send + Sync {
     fn selects_tests(&self) -> bool {
         true
     }
-    /// Whether `case` is a subtest of `test` that runs whenever `test` does
-    /// and is reported as a test of its own (go's `TestB/b1` under
-    /// `TestB`): a re-run of a test that never ran reports them for the
-    /// first time.
-    fn is_subtest(&self, _test: &TestRef, _case: &crate::suite::junit::TestCase) -> bool {
-        false
+    /// Whether `case` runs inside `test` whenever `test` runs, reported as
+    /// a test of its own: a re-run of a test that never ran reports them
+    /// for the first time. By default, `case`'s describe path runs through
+    /// `test` (node's `a > b` in `a`, where nothing tells a suite from a
+    /// test with subtests).
+    fn runs_inside(&self, test: &TestRef, case: &crate::suite::junit::TestCase) -> bool {
+        events::holds(test.file.as_deref(), &test.classname, &test.name, case)
     }
     /// Whether `command` runs only some tests of the files it runs (a name
     /// pattern, a marker expression, the last failures): what it measures
