@@ -2042,3 +2042,36 @@ describe('hangs', () => {\n\
     );
     assert_eq!(outcomes(&merged, "", "slow 1"), ["passed"], "{merged:#}");
 }
+
+/// A jest test that kills jest itself (in band): jest names a file's tests
+/// only as they run, so the tests after it in its file were never named,
+/// never run and never counted: a real failure among them lost, and the
+/// suite green once the killer passed its retry (the review of stop 47).
+/// The rest of its file runs again without it, as after a hang.
+#[test]
+fn jest_the_tests_after_one_that_kills_jest_are_run_and_counted() {
+    let files = [
+        (
+            "test/a.test.js",
+            "test('a crash', () => { if (process.env.PITCREW_ATTEMPT === '1') process.kill(process.pid, 'SIGKILL'); });\n\
+             test('b real', () => { expect(1).toBe(2); });\n\
+             test('c ok', () => {});\n",
+        ),
+        ("test/b.test.js", "test('d ok', () => {});\n"),
+    ];
+    let Some(dir) = project(&JEST, &files) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "1"], &["--runInBand"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "b real"), ["failed"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "", "c ok"), ["passed"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "", "a crash"), ["flaky"], "{merged:#}");
+    // `b.test.js` never started: jest named only the file, whose retry by a
+    // name pattern runs none of its tests (left, README): never hidden.
+    assert_eq!(
+        outcomes(&merged, "", "test/b.test.js"),
+        ["failed"],
+        "{merged:#}"
+    );
+}

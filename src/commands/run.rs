@@ -100,9 +100,18 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         code = crate::error::exit::FAILED;
     }
     let planned_nothing = items.is_empty() && !plan.discovered;
+    // The JUnit report holds the loss too, as the shard's error: a JUnit
+    // publisher (or `report` given these files alone) would read green.
+    let lost = (!problems.is_empty() && result.error.is_none()).then(|| {
+        crate::suite::result::ShardError {
+            kind: "lost-items".into(),
+            message: problems.join("; "),
+            stderr_tail: String::new(),
+        }
+    });
     let junit = junit_write::of_shard(
         &result.tests,
-        result.error.as_ref(),
+        result.error.as_ref().or(lost.as_ref()),
         (index, total, &result.plan_sha256),
         planned_nothing,
     );

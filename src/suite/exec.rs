@@ -803,7 +803,7 @@ fn rest_of_hung_files(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let hung: BTreeSet<&str> = claimed
         .iter()
-        .filter(|(_, c)| is_timed_out(c))
+        .filter(|(_, c)| is_stopped_under(c))
         .map(|(item, _)| item.as_str())
         .collect();
     let mut more = Vec::new();
@@ -840,7 +840,7 @@ fn rest_of_hung_files(
                     .cloned(),
             )
             .collect();
-        let hung_here: Vec<&TestCase> = here.into_iter().filter(|c| is_timed_out(c)).collect();
+        let hung_here: Vec<&TestCase> = here.into_iter().filter(|c| is_stopped_under(c)).collect();
         for _ in 0..3 {
             let selection = Selection::FileExcept { file, tests: &seen };
             // Nothing left to run (the hung test was the file's last) is
@@ -853,7 +853,7 @@ fn rest_of_hung_files(
             // name it reads otherwise): what is behind it stays unseen.
             if let Some(again) = found
                 .iter()
-                .find(|c| is_timed_out(c) && seen.iter().any(|t| is_retried(t, c)))
+                .find(|c| is_stopped_under(c) && seen.iter().any(|t| is_retried(t, c)))
             {
                 tracing::warn!(
                     "{}: `{}` hung again when the rest of its file ran: tests after it may never have run",
@@ -885,7 +885,7 @@ fn rest_of_hung_files(
                     (false, None) => c,
                 })
                 .collect();
-            let hung_again = new.iter().any(is_timed_out);
+            let hung_again = new.iter().any(is_stopped_under);
             seen.extend(new.iter().map(reported));
             more.extend(
                 new.into_iter()
@@ -1828,6 +1828,13 @@ fn is_died_under(case: &TestCase) -> bool {
     case.message.as_deref() == Some(DIED_UNDER)
 }
 
+/// A test its runner stopped under: it hung, or the runner died under it
+/// (jest, which names a file's tests only as they run, then runs the rest
+/// of the file again either way).
+fn is_stopped_under(case: &TestCase) -> bool {
+    is_timed_out(case) || is_died_under(case)
+}
+
 /// A placeholder of a test queued behind one the runner died under.
 fn is_behind_a_crash(case: &TestCase) -> bool {
     is_never_ran(case)
@@ -2118,8 +2125,12 @@ fn waiting_behind_stops(
         .collect();
     // Behind a crash, only the tests it left unrun: those a `-x` stop
     // left out after it stay the user's choice.
-    let waiting =
-        |item: &str, c: &TestCase| is_never_ran(c) && (hung.contains(item) || is_behind_a_crash(c));
+    // Not a whole file that never started (jest's): its re-run by name
+    // would select none of its tests.
+    let whole_file = |c: &TestCase| c.classname.is_empty() && c.file.as_deref() == Some(&c.name);
+    let waiting = |item: &str, c: &TestCase| {
+        is_never_ran(c) && (hung.contains(item) || (is_behind_a_crash(c) && !whole_file(c)))
+    };
     let never_ran: BTreeSet<(&str, &str, &str)> = cases
         .iter()
         .filter(|(item, c)| waiting(item, c))
