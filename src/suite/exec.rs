@@ -1904,6 +1904,12 @@ fn unreported_found_files(
 
 const NEVER_RAN_PREFIX: &str = "never ran: ";
 
+/// A case named by its file alone ([`unreported_found_files`]: a jest
+/// file that never started), not by a test of it.
+fn stands_for_a_file(case: &TestCase) -> bool {
+    case.classname.is_empty() && case.file.as_deref() == Some(&case.name)
+}
+
 fn never_ran(mut case: TestCase, why: &str) -> TestCase {
     case.outcome = Outcome::Errored;
     case.failure_type = Some(NEVER_RAN.to_owned());
@@ -2127,9 +2133,8 @@ fn waiting_behind_stops(
     // left out after it stay the user's choice.
     // Not a whole file that never started (jest's): its re-run by name
     // would select none of its tests.
-    let whole_file = |c: &TestCase| c.classname.is_empty() && c.file.as_deref() == Some(&c.name);
     let waiting = |item: &str, c: &TestCase| {
-        is_never_ran(c) && (hung.contains(item) || (is_behind_a_crash(c) && !whole_file(c)))
+        is_never_ran(c) && (hung.contains(item) || (is_behind_a_crash(c) && !stands_for_a_file(c)))
     };
     let never_ran: BTreeSet<(&str, &str, &str)> = cases
         .iter()
@@ -2213,7 +2218,7 @@ fn fold(cases: &[(String, TestCase)], starts: &[usize]) -> Folder {
     // started (jest) gives way to any later result of its file, even one
     // that names a test of it as never run: that one says more.
     let ran_later = |index: usize, case: &TestCase| {
-        let whole_file = case.classname.is_empty() && case.file.as_deref() == Some(&case.name);
+        let whole_file = stands_for_a_file(case);
         cases[index + 1..].iter().any(|(_, later)| {
             let ran = later.failure_type.as_deref() != Some(NEVER_RAN)
                 && ((later.classname == case.classname
