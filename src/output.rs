@@ -10,7 +10,12 @@ use anyhow::Context as _;
 /// A path that is no file (`/dev/null`, `/dev/stdout`, a named pipe) is
 /// written to as it is: renamed over, a device would be replaced by a
 /// file, for every program on the machine when run as root.
+///
+/// Once Ctrl-C or termination is being handled nothing is written: the
+/// work behind the bytes was cut short by the interrupt (its commands
+/// killed), and the handler is about to exit with 130.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    not_interrupted(path)?;
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let mut special = std::fs::OpenOptions::new()
             .write(true)
@@ -28,8 +33,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut tmp = new_file_in(dir).with_context(|| format!("writing {}", path.display()))?;
     tmp.write_all(bytes)
         .with_context(|| format!("writing {}", path.display()))?;
+    // Checked again at the last moment: an unpersisted file is removed.
+    not_interrupted(path)?;
     tmp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn not_interrupted(path: &Path) -> anyhow::Result<()> {
+    if crate::process_group::interrupted() {
+        anyhow::bail!("interrupted: {} not written", path.display());
+    }
     Ok(())
 }
 

@@ -14,7 +14,8 @@
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Mutex, Once};
+use std::sync::{Mutex, Once, TryLockError};
+use std::time::{Duration, Instant};
 
 /// Ignored directories linked into the copy, at the project root.
 const LINKED_DEPENDENCIES: [&str; 3] = ["node_modules", ".venv", "venv"];
@@ -60,15 +61,27 @@ impl Sandbox {
         let root = root
             .canonicalize()
             .map_err(io_error(format!("{}", root.display())))?;
-        let base = tempfile::Builder::new()
-            .prefix("pitcrew-fix-")
-            .tempdir()
-            .map_err(io_error("a temporary directory"))?
-            .keep();
-        let tree = tree_in(&base);
         let top = git_top(&root);
-        // Registered before anything is made, so an interrupt now still cleans up.
-        live().push((base.clone(), top.clone()));
+        let base = {
+            // Made and registered under the lock the interrupt cleanup
+            // reads, and never once an interrupt is being handled: every
+            // copy is either in its list or never made.
+            let mut live = live();
+            if crate::process_group::interrupted() {
+                return Err(SandboxError::Io {
+                    context: "a temporary directory".into(),
+                    source: io::Error::new(io::ErrorKind::Interrupted, "interrupted"),
+                });
+            }
+            let base = tempfile::Builder::new()
+                .prefix("pitcrew-fix-")
+                .tempdir()
+                .map_err(io_error("a temporary directory"))?
+                .keep();
+            live.push((base.clone(), top.clone()));
+            base
+        };
+        let tree = tree_in(&base);
         let mut sandbox = Sandbox {
             root: base.clone(),
             base,
@@ -119,31 +132,40 @@ impl Drop for Sandbox {
     }
 }
 
+/// How long the interrupt cleanup waits for the threads that own copies to
+/// drop them.
+const OWNERS_STOP_WITHIN: Duration = Duration::from_secs(3);
+
 /// The interrupt cleanup: every live sandbox.
+///
+/// Their owners are left to remove them first: once the interrupt killed
+/// their commands (and no new one starts) they unwind and drop their copies
+/// within moments. Removing a copy under a thread still working in it races
+/// with that thread, which recreates folders of it (its next run's logs)
+/// just before the process exits, and the copy is left behind. Whatever is
+/// still listed after [`OWNERS_STOP_WITHIN`] (an owner waiting for a model,
+/// say) is removed here.
 fn remove_all() {
-    // try_lock, a few times: the lock is only ever held for a push or a
-    // retain, and a handler that hangs on it would never exit.
-    let mut entries = None;
-    for _ in 0..100 {
-        match LIVE.try_lock() {
-            Ok(live) => {
-                entries = Some(live.clone());
-                break;
+    let until = Instant::now() + OWNERS_STOP_WITHIN;
+    loop {
+        // try_lock: the lock is only ever held for a push or a retain, and
+        // a handler that hangs on it would never exit.
+        let entries = match LIVE.try_lock() {
+            Ok(live) => Some(live.clone()),
+            Err(TryLockError::Poisoned(p)) => Some(p.into_inner().clone()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        match entries {
+            Some(entries) if entries.is_empty() => return,
+            Some(entries) if Instant::now() >= until => {
+                for (base, top) in &entries {
+                    remove(base, top.as_deref());
+                }
+                return;
             }
-            Err(std::sync::TryLockError::Poisoned(p)) => {
-                entries = Some(p.into_inner().clone());
-                break;
-            }
-            Err(std::sync::TryLockError::WouldBlock) => {
-                std::thread::sleep(std::time::Duration::from_millis(10))
-            }
+            None if Instant::now() >= until => return,
+            _ => std::thread::sleep(Duration::from_millis(10)),
         }
-    }
-    let Some(entries) = entries else {
-        return;
-    };
-    for (base, top) in &entries {
-        remove(base, top.as_deref());
     }
 }
 
@@ -170,10 +192,8 @@ fn worktrees_lock() -> Option<std::sync::MutexGuard<'static, ()>> {
     for _ in 0..500 {
         match WORKTREES.try_lock() {
             Ok(guard) => return Some(guard),
-            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => {
-                std::thread::sleep(std::time::Duration::from_millis(10))
-            }
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(10)),
         }
     }
     None
@@ -191,7 +211,14 @@ fn remove(base: &Path, git_top: Option<&Path>) {
             );
         }
     }
-    let _ = std::fs::remove_dir_all(base);
+    // Again if it is still there: a process of a killed run dying only now
+    // can have made a file in a folder already emptied (ENOTEMPTY).
+    for _ in 0..3 {
+        if std::fs::remove_dir_all(base).is_ok() || !base.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     if let Some(top) = git_top {
         // The worktree's administrative entry, should its removal have failed.
         let _ = git(top, &["worktree", "prune"], None);
