@@ -1117,6 +1117,11 @@ const RULES: &[Rule] = &[
     // Max retries exceeded with url…`; blind set 38).
     r("requests.exceptions.ConnectionError", C::Network, 0.88).lang(L_PY),
     r("Max retries exceeded with url", C::Network, 0.85),
+    // Go's dial error printed whole by a test's check (`Expected nil, but
+    // got: &net.OpError{Op:"dial", … Err:(*net.DNSError)(0xc4…)}`), and
+    // libpq's `could not connect to server` (blind set 39).
+    r("net.DNSError", C::Network, 0.85).check(Check::ExactCase),
+    r("could not connect to server", C::Network, 0.85),
     // Cargo fetching a crate: `failed to get 200 response from `https://
     // crates.io/…`, got 502`; curl's own code 28 under it (`[28] Timeout
     // was reached`).
@@ -1192,6 +1197,9 @@ const RULES: &[Rule] = &[
     // argument … The argument "region" is required, but was not set.`;
     // blind set 38).
     r("is required, but was not set", C::Config, 0.85),
+    // actions/setup-python asked for a version the runner image no longer
+    // has (`Version 3.6 with arch x64 not found`; blind set 39).
+    r(" with arch ", C::Config, 0.85).check(Check::LineHasAny(&["not found"])),
     r("permission denied", C::Config, 0.85),
     r("EACCES", C::Config, 0.85).check(Check::Code),
     r("operation not permitted", C::Config, 0.75),
@@ -1539,6 +1547,26 @@ const RULES: &[Rule] = &[
     // apt installing from a stale index (`E: Failed to fetch …deb  404  Not
     // Found`, then this; blind set 38). A DNS failure under it is network's.
     r("Unable to fetch some archives", C::Dependency, 0.85),
+    // Terraform's providers (`Error: Failed to query available provider
+    // packages … no available releases match the given constraints`), and
+    // a Docker build's apt-get that could not install (exit 100; blind set
+    // 39).
+    r(
+        "Failed to query available provider packages",
+        C::Dependency,
+        0.88,
+    ),
+    r(
+        "no available releases match the given constraints",
+        C::Dependency,
+        0.88,
+    ),
+    r(
+        "did not complete successfully: exit code: 100",
+        C::Dependency,
+        0.8,
+    )
+    .check(Check::LineHasAny(&["apt-get"])),
     // A package gone ESM-only, required from CommonJS (`require() of ES
     // Module …/node_modules/chalk/… not supported`; see the config rule).
     r("ERR_REQUIRE_ESM", C::Dependency, 0.78)
@@ -1966,8 +1994,12 @@ const RULES: &[Rule] = &[
     r("in JSON at position", C::Runtime, 0.9)
         .tier(Tier::Compile)
         .lang(L_JS),
+    // Not the text an assertion quotes (`AssertionError: expected '… is
+    // not valid JSON' to start with …`, jest's `Received string:`): a test
+    // of an error message that changed with Node (blind set 39).
     r("is not valid JSON", C::Runtime, 0.9)
         .tier(Tier::Compile)
+        .check(Check::LineHasNone(&["assertionerror", "received"]))
         .lang(L_JS),
     r("JSON.parse", C::Runtime, 0.88)
         .tier(Tier::Compile)
@@ -2137,6 +2169,11 @@ const RULES: &[Rule] = &[
         .check(Check::CSharpCode)
         .lang(L_CSHARP),
     r("error CS0246", C::Compile, 0.74).lang(L_CSHARP),
+    // Visual Studio's error list copied as it shows (`Error\tCS0246\tThe
+    // type or namespace name …`; blind set 39).
+    r("Error\tCS", C::Compile, 0.82)
+        .check(Check::ExactCase)
+        .lang(L_CSHARP),
     r("error CS0234", C::Compile, 0.74).lang(L_CSHARP),
     r("Transform failed with", C::Compile, 0.8)
         .tier(Tier::Build)
@@ -2637,6 +2674,13 @@ const RULES: &[Rule] = &[
     r("Maximum call stack size exceeded", C::Runtime, 0.85).lang(L_JS),
     r("UnhandledPromiseRejection", C::Runtime, 0.75).lang(L_JS),
     r("NullPointerException", C::Runtime, 0.88).lang(L_JAVA),
+    // Surefire's summary shortens the exception's name (`FooTest.bar:104 »
+    // NullPointer Cannot invoke …`; blind set 39).
+    r(" » NullPointer", C::Runtime, 0.85).lang(L_JAVA),
+    r(" » IllegalState", C::Runtime, 0.82).lang(L_JAVA),
+    r(" » IllegalArgument", C::Runtime, 0.82).lang(L_JAVA),
+    r(" » ClassCast", C::Runtime, 0.85).lang(L_JAVA),
+    r(" » IndexOutOfBounds", C::Runtime, 0.85).lang(L_JAVA),
     r("IllegalArgumentException", C::Runtime, 0.75).lang(L_JAVA),
     r("IllegalStateException", C::Runtime, 0.75).lang(L_JAVA),
     r("IndexOutOfBoundsException", C::Runtime, 0.8).lang(L_JAVA),
@@ -2698,6 +2742,8 @@ const RULES: &[Rule] = &[
     // Sanitizers' reports, and an uncaught C++ exception.
     r("ERROR: AddressSanitizer", C::Runtime, 0.92),
     r("ERROR: LeakSanitizer", C::Runtime, 0.9),
+    // The closing line alone, where the report was cut (blind set 39).
+    r("SUMMARY: AddressSanitizer: ", C::Runtime, 0.9),
     // `WARNING: ThreadSanitizer: data race`, `SUMMARY: MemorySanitizer:
     // use-of-uninitialized-value`.
     r("ThreadSanitizer: ", C::Runtime, 0.9),
@@ -4424,8 +4470,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // set 38's tsc without `error`, requests' connection errors, apt's
         // stale index, `-sys` build scripts, poetry, standard, Ginkgo 2,
         // Selenium's element waits, Terraform's arguments and ESM-only
-        // packages.
-        assert!(RULES.len() <= 917, "{} rules", RULES.len());
+        // packages. 931 for set 39's Surefire summaries, Go's dial errors,
+        // libpq, Terraform's providers, Docker's apt-get, setup-python's
+        // versions, Visual Studio's error list and a cut sanitizer report.
+        assert!(RULES.len() <= 931, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -4952,6 +5000,61 @@ runtime.main_main·f: function main is undeclared in the main package",
             (
                 "Error: Missing required argument\n\nThe argument \"region\" is required, but was not set.",
                 Category::Config,
+            ),
+        ] {
+            assert_eq!(cat(text), want, "{text}");
+        }
+    }
+
+    /// Blind set 39's general shapes, and the look-alikes they must not take.
+    #[test]
+    fn set_39_shapes_and_look_alikes() {
+        for (text, want) in [
+            // An assertion quoting a JSON error is the assertion.
+            (
+                "AssertionError: expected 'Unexpected token \\'o\\', \"foo\" is not valid JSON' to start with 'Unexpected token o'",
+                Category::Assertion,
+            ),
+            (
+                "expect(received).toContain(expected) // indexOf\n\nExpected substring: \"Unexpected token b\"\nReceived string:    \"Unexpected token 'b', \\\"blah\\\" is not valid JSON\"",
+                Category::Assertion,
+            ),
+            // The JSON error itself is still the code's.
+            (
+                "SyntaxError: Unexpected token '<', \"<html>\" is not valid JSON",
+                Category::Runtime,
+            ),
+            (
+                "Error\tCS0246\tThe type or namespace name 'CSharpCompiler' could not be found (are you missing a using directive or an assembly reference?)",
+                Category::Compile,
+            ),
+            (
+                "SUMMARY: AddressSanitizer: heap-use-after-free /p/include/optional.hpp:249:13 in clear()",
+                Category::Runtime,
+            ),
+            (
+                "│ Error: Failed to query available provider packages\n│ Could not retrieve the list of available versions for provider hashicorp/random: no available releases match the given constraints >= 3.5.0, ~> 3.5",
+                Category::Dependency,
+            ),
+            (
+                "ERROR: failed to solve: process \"/bin/sh -c apt-get -qqy update &&     apt-get -qqy install pdf2htmlex\" did not complete successfully: exit code: 100",
+                Category::Dependency,
+            ),
+            (
+                "Version 3.6 with arch x64 not found The list of all available versions can be found here: https://raw.githubusercontent.com/actions/python-versions/main/versions-manifest.json",
+                Category::Config,
+            ),
+            (
+                "FooTest.testBar:104 » NullPointer Cannot invoke \"String.equals(Object)\" because",
+                Category::Runtime,
+            ),
+            (
+                "Error:      \tExpected nil, but got: &net.OpError{Op:\"dial\", Net:\"tcp\", Source:net.Addr(nil), Addr:net.Addr(nil), Err:(*net.DNSError)(0xc42007fd80)}",
+                Category::Network,
+            ),
+            (
+                "FAILED tests/test_connection.py::AutocommitTests::test_closed - psycopg2.OperationalError: could not connect to server: No such file or directory",
+                Category::Network,
             ),
         ] {
             assert_eq!(cat(text), want, "{text}");
