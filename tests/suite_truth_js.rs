@@ -1986,6 +1986,21 @@ fn vitest_a_deleted_planned_file_fails_its_shard() {
     );
 }
 
+/// A jest project of `a.test.js` (six tests, slow ones among them) and
+/// `b.test.js` (one), after a first green run of two shards: its history
+/// splits `a.test.js` into its slow tests and the rest.
+fn split_by_its_history(a_test_js: &str) -> Option<tempfile::TempDir> {
+    let files = [
+        ("test/a.test.js", a_test_js),
+        ("test/b.test.js", "test('b', () => {});\n"),
+    ];
+    let dir = project(&JEST, &files)?;
+    let (out, merged) = pitcrew_test(dir.path(), &JEST, &["--shards", "2"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (6, 6, 0, 0));
+    Some(dir)
+}
+
 /// A file whose history splits it into tests, hanging in its rest: the
 /// tests behind the hang were never run again, so "after hang" and its
 /// failure were lost (5 tests of 6, round 30), where a hang in a whole
@@ -2004,17 +2019,9 @@ describe('hangs', () => {\n\
   test('the hang', () => (hang ? new Promise(() => {}) : undefined), 600000);\n\
   test('after hang', () => { expect(hang ? 1 : 2).toBe(2); });\n\
 });\n";
-    let files = [
-        ("test/a.test.js", sleepy),
-        ("test/b.test.js", "test('b', () => {});\n"),
-    ];
-    let Some(dir) = project(&JEST, &files) else {
+    let Some(dir) = split_by_its_history(sleepy) else {
         return;
     };
-    // The first run records the history that splits `a.test.js`.
-    let (out, merged) = pitcrew_test(dir.path(), &JEST, &["--shards", "2"], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(summary(&merged), (6, 6, 0, 0));
     fs::write(dir.path().join("hang"), "").unwrap();
     let (out, merged) = pitcrew_test(
         dir.path(),
@@ -2043,6 +2050,50 @@ describe('hangs', () => {\n\
     assert_eq!(outcomes(&merged, "", "slow 1"), ["passed"], "{merged:#}");
 }
 
+/// A hang among the tests split out of a file: jest names a test only as
+/// it runs, so the split-out tests selected behind the hung one were never
+/// run or counted, only warned of as "deleted or renamed since the timings
+/// were recorded" (a real failure among them lost). They run again without
+/// the hung one.
+#[test]
+fn jest_a_hang_among_split_out_tests_loses_no_test_behind_it() {
+    let sleepy = "const fs = require('fs');\n\
+const path = require('path');\n\
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n\
+const hang = (n) => fs.existsSync(path.join(__dirname, '..', 'hang-' + n));\n\
+for (const n of [1, 2, 3, 4]) {\n\
+  test('slow ' + n, () => (hang(n) ? new Promise(() => {}) : sleep(2000)), 600000);\n\
+}\n\
+test('quick', () => {});\n";
+    // Two of its slow tests in each shard, whichever two.
+    let Some(dir) = split_by_its_history(sleepy) else {
+        return;
+    };
+    // Whichever pairs the plan makes, a hung test comes first in one.
+    fs::write(dir.path().join("hang-1"), "").unwrap();
+    fs::write(dir.path().join("hang-2"), "").unwrap();
+    let (out, merged) = pitcrew_test(
+        dir.path(),
+        &JEST,
+        &["--shards", "2", "--timeout", "8", "--retries", "0"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let plan = fs::read_to_string(dir.path().join(".pitcrew/plan.json")).unwrap();
+    assert!(plan.contains("test/a.test.js::slow 3"), "split: {plan}");
+    for hung in ["slow 1", "slow 2"] {
+        assert_eq!(
+            failure_type(&merged, hung).as_deref(),
+            Some("timeout"),
+            "{merged:#}"
+        );
+    }
+    for name in ["slow 3", "slow 4", "quick", "b"] {
+        assert_eq!(outcomes(&merged, "", name), ["passed"], "{merged:#}");
+    }
+    assert_eq!(summary(&merged).0, 6, "{merged:#}");
+}
+
 /// A jest test that kills jest itself (in band): jest names a file's tests
 /// only as they run, so the tests after it in its file were never named,
 /// never run and never counted: a real failure among them lost, and the
@@ -2067,11 +2118,43 @@ fn jest_the_tests_after_one_that_kills_jest_are_run_and_counted() {
     assert_eq!(outcomes(&merged, "", "b real"), ["failed"], "{merged:#}");
     assert_eq!(outcomes(&merged, "", "c ok"), ["passed"], "{merged:#}");
     assert_eq!(outcomes(&merged, "", "a crash"), ["flaky"], "{merged:#}");
-    // `b.test.js` never started: jest named only the file, whose retry by a
-    // name pattern runs none of its tests (left, README): never hidden.
-    assert_eq!(
-        outcomes(&merged, "", "test/b.test.js"),
-        ["failed"],
-        "{merged:#}"
+    // `b.test.js` never started: jest named only the file, which runs
+    // again as a file in the same attempt (its retry by a name pattern ran
+    // none of its tests: "never ran", a green file failed).
+    assert_eq!(outcomes(&merged, "", "d ok"), ["passed"], "{merged:#}");
+    assert_eq!(summary(&merged).0, 4, "{merged:#}");
+}
+
+/// `--bail` stops jest after a flaky failure, before the other files
+/// start; the retry runs them as files (by name it ran none of their
+/// tests: "never ran", and the green suite failed).
+#[test]
+fn jest_files_bail_never_started_run_in_the_retry() {
+    let flaky = format!(
+        "test('flaky', () => {{ expect(process.env.PITCREW_ATTEMPT).toBe('2'); }});\n// {}\n",
+        "x".repeat(4000)
     );
+    let files = [
+        ("test/a.test.js", flaky.as_str()),
+        ("test/b.test.js", "test('b ok', () => {});\n"),
+        (
+            "test/c.test.js",
+            "test('c ok', () => {});\ntest('c2 ok', () => {});\n",
+        ),
+    ];
+    // Planned files, and a first run where jest finds its own.
+    for shards in [&["--shards", "1"][..], &[]] {
+        let Some(dir) = project(&JEST, &files) else {
+            return;
+        };
+        let mut args = vec!["--retries", "1"];
+        args.extend_from_slice(shards);
+        let (out, merged) = pitcrew_test(dir.path(), &JEST, &args, &["--bail", "-i"]);
+        assert_eq!(out.status.code(), Some(0), "{shards:?}: {}", text(&out));
+        assert_eq!(outcomes(&merged, "", "flaky"), ["flaky"], "{merged:#}");
+        for name in ["b ok", "c ok", "c2 ok"] {
+            assert_eq!(outcomes(&merged, "", name), ["passed"], "{merged:#}");
+        }
+        assert_eq!(summary(&merged).0, 4, "{merged:#}");
+    }
 }

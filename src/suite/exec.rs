@@ -486,22 +486,30 @@ fn shard_error(kind: &str, message: String, stderr_tail: String) -> ShardError {
 }
 
 /// The failed tests to re-run together: all at once, or one item at a time
-/// when the runner's JUnit can't tell the items apart.
+/// when the runner's JUnit can't tell the items apart. Files that never
+/// started (jest's, behind `--bail` or a crash: [`names_a_file`]) are a
+/// group of their own, run as files: no name selects their tests.
 fn retry_groups(
     failed: &[(String, TestRef)],
     junit_names_files: bool,
 ) -> Vec<Vec<(String, TestRef)>> {
+    let (files, tests): (Vec<_>, Vec<_>) = failed
+        .iter()
+        .cloned()
+        .partition(|(_, t)| names_a_file(&t.classname, &t.name, t.file.as_deref()));
+    let mut groups: Vec<Vec<(String, TestRef)>> = Vec::new();
     if junit_names_files {
-        return vec![failed.to_vec()];
+        groups.push(tests);
+    } else {
+        let mut by_item: BTreeMap<String, Vec<(String, TestRef)>> = BTreeMap::new();
+        for (item, test) in tests {
+            by_item.entry(item.clone()).or_default().push((item, test));
+        }
+        groups.extend(by_item.into_values());
     }
-    let mut groups: BTreeMap<&str, Vec<(String, TestRef)>> = BTreeMap::new();
-    for (item, test) in failed {
-        groups
-            .entry(item.as_str())
-            .or_default()
-            .push((item.clone(), test.clone()));
-    }
-    groups.into_values().collect()
+    groups.push(files);
+    groups.retain(|group| !group.is_empty());
+    groups
 }
 
 /// The failed tests to retry in two parts: those that never ran in the last
@@ -577,25 +585,59 @@ fn first_run(
             tests,
             planned,
         } => {
-            let refs: Vec<TestRef> = tests.iter().map(|t| t.test_ref(file)).collect();
-            match run_selection(shard, &Selection::Tests(&refs), &junit_path()) {
-                Ok(found) => Ok(claim_tests(found, file, tests, planned)),
-                Err(e) if e.kind == NO_TESTS && tests.len() > 1 => {
-                    let mut claimed = Vec::new();
-                    for (test, one) in tests.iter().zip(&refs) {
-                        let alone = std::slice::from_ref(one);
-                        match run_selection(shard, &Selection::Tests(alone), &junit_path()) {
-                            Ok(found) => claimed.extend(claim_tests(found, file, &[test], planned)),
-                            Err(e) if e.kind == NO_TESTS => {}
-                            Err(e) => return Err(e),
-                        }
-                    }
-                    Ok(claimed)
+            let mut claimed = split_out_tests(shard, file, tests, planned, junit_path)?;
+            // A hang or a crash stopped the run: the tests selected behind
+            // it never ran (jest never names them; others name them under
+            // items of their own, which no hang marks). They run again
+            // without those that have a result, at most three times, as a
+            // hung file's rest does.
+            for _ in 0..3 {
+                if !claimed.iter().any(|(_, c)| is_stopped_under(c)) {
+                    break;
                 }
-                Err(e) if e.kind == NO_TESTS => Ok(Vec::new()),
-                Err(e) => Err(e),
+                let ran = |t: &PlannedTest| {
+                    claimed
+                        .iter()
+                        .any(|(_, c)| is_test(c, t) && !is_never_ran(c))
+                };
+                let left: Vec<&PlannedTest> = tests.iter().copied().filter(|t| !ran(t)).collect();
+                if left.is_empty() || left.len() == tests.len() {
+                    break;
+                }
+                let before = claimed.len();
+                claimed.extend(split_out_tests(shard, file, &left, planned, junit_path)?);
+                give_way(&mut claimed, before);
             }
+            Ok(claimed)
         }
+    }
+}
+
+/// Runs `tests` split out of `file` by name, each claimed by its item.
+fn split_out_tests(
+    shard: &Running<'_, '_>,
+    file: &str,
+    tests: &[&PlannedTest],
+    planned: &[PlannedTest],
+    junit_path: &mut impl FnMut() -> PathBuf,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let refs: Vec<TestRef> = tests.iter().map(|t| t.test_ref(file)).collect();
+    match run_selection(shard, &Selection::Tests(&refs), &junit_path()) {
+        Ok(found) => Ok(claim_tests(found, file, tests, planned)),
+        Err(e) if e.kind == NO_TESTS && tests.len() > 1 => {
+            let mut claimed = Vec::new();
+            for (test, one) in tests.iter().zip(&refs) {
+                let alone = std::slice::from_ref(one);
+                match run_selection(shard, &Selection::Tests(alone), &junit_path()) {
+                    Ok(found) => claimed.extend(claim_tests(found, file, &[test], planned)),
+                    Err(e) if e.kind == NO_TESTS => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(claimed)
+        }
+        Err(e) if e.kind == NO_TESTS => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }
 
@@ -1068,7 +1110,17 @@ fn retry(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let failed = retried.tests;
     let refs: Vec<TestRef> = failed.iter().map(|(_, t)| t.clone()).collect();
-    let invocation = match shard.runner.rerun(shard.base, &refs, junit_path) {
+    // Files that never started ([`retry_groups`] keeps them apart): their
+    // tests, whatever their names, are the files' results.
+    let whole_files = !failed.is_empty()
+        && failed
+            .iter()
+            .all(|(_, t)| names_a_file(&t.classname, &t.name, t.file.as_deref()));
+    let rerun = match whole_files {
+        true => None,
+        false => shard.runner.rerun(shard.base, &refs, junit_path),
+    };
+    let invocation = match rerun {
         Some(invocation) => invocation,
         None => {
             let files: BTreeSet<String> = failed
@@ -1084,6 +1136,19 @@ fn retry(
     }
     .map_err(cannot_start)?;
     let found = attempt(shard, &invocation, attempt_number)?;
+    if whole_files {
+        return Ok(found
+            .into_iter()
+            .filter_map(|mut case| {
+                let file = junit::test_file(&case).map(|f| normalise(&f))?;
+                let (item, test) = failed
+                    .iter()
+                    .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
+                case.file = test.file.clone();
+                Some((item.clone(), case))
+            })
+            .collect());
+    }
     let whole_files: Vec<&(String, TestRef)> = failed
         .iter()
         .filter(|(_, t)| retried.stand_ins.iter().any(|c| is_retried(t, c)))
@@ -1907,7 +1972,12 @@ const NEVER_RAN_PREFIX: &str = "never ran: ";
 /// A case named by its file alone ([`unreported_found_files`]: a jest
 /// file that never started), not by a test of it.
 fn stands_for_a_file(case: &TestCase) -> bool {
-    case.classname.is_empty() && case.file.as_deref() == Some(&case.name)
+    names_a_file(&case.classname, &case.name, case.file.as_deref())
+}
+
+/// [`stands_for_a_file`], of a case's or a test's names.
+fn names_a_file(classname: &str, name: &str, file: Option<&str>) -> bool {
+    classname.is_empty() && file == Some(name)
 }
 
 fn never_ran(mut case: TestCase, why: &str) -> TestCase {
@@ -2037,7 +2107,8 @@ fn attribute(cases: Vec<TestCase>, group: &[String]) -> Vec<(String, TestCase)> 
 /// in its place, in the attempt and in its item's count. A placeholder
 /// with a case inside it from `from` on (its path and name start the
 /// case's path) goes too: it was a suite, or a test with subtests, queued
-/// where nothing could tell, and its tests' results are its own.
+/// where nothing could tell, and its tests' results are its own. So does a
+/// whole file's ([`stands_for_a_file`]) with any test of its item.
 fn give_way(cases: &mut Vec<(String, TestCase)>, from: usize) {
     // The few placeholders, not every case before `from`, are searched.
     let mut placeholders: Vec<usize> = (0..from).filter(|&i| is_never_ran(&cases[i].1)).collect();
@@ -2053,14 +2124,16 @@ fn give_way(cases: &mut Vec<(String, TestCase)>, from: usize) {
     }
     placeholders.retain(|&i| {
         let (item, before) = &cases[i];
+        // Inside it: a block's tests, or a whole file's (see `fold`).
+        let whole_file = stands_for_a_file(before);
         let inside = cases[from..].iter().any(|(after_item, after)| {
             after_item == item
-                && holds(
+                && (holds(
                     before.file.as_deref(),
                     &before.classname,
                     &before.name,
                     after,
-                )
+                ) || (whole_file && !stands_for_a_file(after)))
         });
         if inside {
             gone.insert(i);
@@ -2130,12 +2203,10 @@ fn waiting_behind_stops(
         .map(|(item, _)| item.as_str())
         .collect();
     // Behind a crash, only the tests it left unrun: those a `-x` stop
-    // left out after it stay the user's choice.
-    // Not a whole file that never started (jest's): its re-run by name
-    // would select none of its tests.
-    let waiting = |item: &str, c: &TestCase| {
-        is_never_ran(c) && (hung.contains(item) || (is_behind_a_crash(c) && !stands_for_a_file(c)))
-    };
+    // left out after it stay the user's choice. A whole file that never
+    // started (jest's) runs as a file ([`retry_groups`]).
+    let waiting =
+        |item: &str, c: &TestCase| is_never_ran(c) && (hung.contains(item) || is_behind_a_crash(c));
     let never_ran: BTreeSet<(&str, &str, &str)> = cases
         .iter()
         .filter(|(item, c)| waiting(item, c))
