@@ -199,10 +199,12 @@ fn server_errors_that_persist_fail_after_max_tries() {
 fn a_timeout_is_an_error_naming_the_model() {
     let server = Server::start();
     server.chat(vec![
-        Reply::answer("too late").after(Duration::from_secs(3)),
+        Reply::answer("too late").after(Duration::from_secs(10)),
     ]);
     let mut config = config(vec![endpoint("local", &server)]);
-    config.request_timeout = Duration::from_millis(200);
+    // Every request of the client has this limit (its list of models
+    // too): long enough for a loaded machine, far below the reply's delay.
+    config.request_timeout = Duration::from_secs(2);
     config.max_tries = 2;
     let error = client(config).complete(ask(&[("local", "m")])).unwrap_err();
     let text = error.to_string();
@@ -225,12 +227,13 @@ fn a_slow_endpoint_within_the_timeout_answers() {
 fn a_slow_endpoint_past_the_timeout_falls_back() {
     let slow = Server::start();
     slow.chat(vec![
-        Reply::answer("too late").after(Duration::from_secs(3)),
+        Reply::answer("too late").after(Duration::from_secs(10)),
     ]);
     let fast = Server::start();
     fast.chat(vec![Reply::answer("fast")]);
     let mut config = config(vec![endpoint("slow", &slow), endpoint("fast", &fast)]);
-    config.request_timeout = Duration::from_millis(200);
+    // The fast endpoint's calls have this limit too.
+    config.request_timeout = Duration::from_secs(2);
     config.max_tries = 1;
     let answer = client(config)
         .complete(ask(&[("slow", "big"), ("fast", "small")]))
@@ -296,9 +299,9 @@ fn a_context_length_error_moves_to_the_next_model() {
 
 #[test]
 fn fallback_skips_unreachable_endpoints_and_unlisted_models() {
-    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let gone_url = format!("http://{}/v1", gone.local_addr().unwrap());
-    drop(gone);
+    // Port 1: no test server gets it (they bind port 0, ephemeral ports),
+    // where a port freed here could go to another test's server.
+    let gone_url = "http://127.0.0.1:1/v1".to_string();
     let listing = Server::start();
     listing
         .models(Reply::models(&["other-model"]))

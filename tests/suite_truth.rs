@@ -658,7 +658,7 @@ test('z', () => {});\n",
     );
     let (out, merged) = local_test(
         dir.path(),
-        &["--retries", "1", "--timeout", "3", "--", "node", "--test"],
+        &["--retries", "1", "--timeout", "5", "--", "node", "--test"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(summary(&merged), (7, 2, 5, 0), "{}", merged["tests"]);

@@ -467,12 +467,9 @@ fn the_router_shortens_text_that_is_already_redacted() {
 
 #[test]
 fn an_unreachable_endpoint_turns_suggestions_off_and_triage_still_reports() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://127.0.0.1:{}/v1",
-        closed.local_addr().unwrap().port()
-    );
-    drop(closed);
+    // Port 1: nothing listens there, where a port freed here could go to
+    // another test's server.
+    let url = "http://127.0.0.1:1/v1".to_string();
     let dir = shards();
     let json = triage_json(dir.path(), &["--model-url", &url]);
     let why = json["suggestions"].as_str().unwrap();

@@ -205,7 +205,8 @@ mod tests {
         // would leave us waiting for them to close.
         let finished = run(
             sh("echo started; sleep 30; true"),
-            Duration::from_millis(300),
+            // Time for `sh` to echo first, on a loaded machine.
+            Duration::from_secs(2),
             TAILS,
         )
         .unwrap();

@@ -211,7 +211,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sync = script(dir.path(), "echo starting\nsleep 30\n");
         let started = std::time::Instant::now();
-        let facts = run_sync(dir.path(), &sync, 1, true);
+        // Time for the script to print first, on a loaded machine.
+        let facts = run_sync(dir.path(), &sync, 3, true);
         assert_eq!(facts["timed_out"], true);
         assert_eq!(facts["exit_code"], Value::Null);
         assert_eq!(facts["output_tail"], "starting");

@@ -817,7 +817,9 @@ os = "linux"
     fn a_timeout_kills_the_whole_pipeline() {
         let dir = tempfile::tempdir().unwrap();
         let err = calibrate(
-            "(sleep 1 && touch late) | cat; echo examples_per_second=1",
+            // Late enough that a kill delayed by a loaded machine is still
+            // before it.
+            "(sleep 3 && touch late) | cat; echo examples_per_second=1",
             1,
             Duration::from_millis(200),
             dir.path(),
@@ -827,7 +829,7 @@ os = "linux"
             err.to_string(),
             "calibration run 1/1: timed out after 0.2 s"
         );
-        std::thread::sleep(Duration::from_millis(1_500));
+        std::thread::sleep(Duration::from_millis(3_500));
         assert!(
             !dir.path().join("late").exists(),
             "the pipeline outlived the kill"
