@@ -2158,3 +2158,60 @@ fn jest_files_bail_never_started_run_in_the_retry() {
         assert_eq!(summary(&merged).0, 4, "{merged:#}");
     }
 }
+
+/// A runner that finds its own files and fails to list them (vitest 1
+/// has no `list --json`; here a config that throws when listed): the first
+/// run (no history) ran, and every run after it exited 2, from the second
+/// run of CI on (round 32). pitcrew's own choice leaves such a runner to
+/// find its files again, with a warning; shards given still exit 2.
+#[test]
+fn vitest_that_cannot_list_its_tests_still_runs_after_the_first_run() {
+    let files = [
+        ("test/a.test.js", "test('a', () => {});\n"),
+        (
+            "test/b.test.js",
+            "test('b', () => {});\ntest('b2', () => {});\n",
+        ),
+    ];
+    let Some(dir) = project(&VITEST, &files) else {
+        return;
+    };
+    let config = "if (process.argv.includes('list')) throw new Error('this vitest cannot list');\n\
+                  export default {};\n";
+    fs::write(dir.path().join("vitest.config.mjs"), config).unwrap();
+    let (out, merged) = pitcrew_test(dir.path(), &VITEST, &[], &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 3, 0, 0));
+    assert!(dir.path().join(".pitcrew/timings.json").is_file());
+    // A changed file: the files the first run found are no answer now.
+    fs::write(
+        dir.path().join("test/a.test.js"),
+        format!(
+            "{}test('a', () => {{}});\ntest('a2', () => {{}});\n",
+            VITEST.prelude
+        ),
+    )
+    .unwrap();
+    let (out, merged) = pitcrew_test(dir.path(), &VITEST, &[], &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (4, 4, 0, 0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("this vitest cannot list"),
+        "{}",
+        text(&out)
+    );
+    // Shards given need the listing (the files that run found answer for
+    // it until one changes).
+    let b = format!("{}test('b', () => {{}});\n", VITEST.prelude);
+    fs::write(dir.path().join("test/b.test.js"), b).unwrap();
+    let out = pitcrew(
+        &["test", "--shards", "2", "--", "npx", "vitest", "run"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("this vitest cannot list"),
+        "{}",
+        text(&out)
+    );
+}

@@ -173,7 +173,9 @@ fn planning(error: crate::suite::planning::PlanningError) -> anyhow::Error {
         )
         .into(),
         PlanningError::Input(error) => error.into(),
-        PlanningError::BuildFailed(why) => InputError::new(why).into(),
+        PlanningError::BuildFailed(why) | PlanningError::ListingFailed(why) => {
+            InputError::new(why).into()
+        }
     }
 }
 

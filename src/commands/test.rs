@@ -54,13 +54,19 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
     let discovered = suite::discovered(runner, &args.command, &sources, &count, &history, jobs);
     let (mut plan, command, workers) = match discovered {
         Some(discovered) => discovered,
-        None => match suite::files(sources, Some(runner), &args.command) {
+        None => match suite::files(sources.clone(), Some(runner), &args.command) {
             // Nothing to split: the build's errors are the run's results.
             Err(suite::PlanningError::BuildFailed(why)) => (
                 suite::build_failed(runner, &why),
                 args.command.clone(),
                 None,
             ),
+            Err(suite::PlanningError::ListingFailed(why))
+                if let Some(unlisted) =
+                    suite::unlisted(runner, &args.command, &sources, &count, jobs, &why) =>
+            {
+                unlisted
+            }
             files => {
                 let files = files.map_err(planning)?;
                 let deleted = history.forget_missing(&files, |f| root.join(f).exists());

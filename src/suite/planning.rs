@@ -61,6 +61,11 @@ pub enum PlanningError {
     /// error): [`build_failed`] plans the run that reports it.
     #[error("{0}")]
     BuildFailed(String),
+    /// The runner ran and failed to list its tests (vitest 1 has no
+    /// `list --json`): [`unlisted`] lets one that finds its own files run
+    /// them, where pitcrew chooses the shards.
+    #[error("{0}")]
+    ListingFailed(String),
     /// A file, or the runner's listing, that could not be used (the
     /// message is complete: it names the file).
     #[error(transparent)]
@@ -80,7 +85,9 @@ impl PlanningError {
         match self {
             Self::Bad { setting, .. } => Some(*setting),
             Self::NoRunner { .. } => Some(Setting::Runner),
-            Self::NoListing | Self::Input(_) | Self::BuildFailed(_) => None,
+            Self::NoListing | Self::Input(_) | Self::BuildFailed(_) | Self::ListingFailed(_) => {
+                None
+            }
         }
     }
 }
@@ -268,6 +275,7 @@ pub fn files(
         };
         let files = collect::collect(runner, command, &args.root).map_err(|e| match e {
             collect::CollectError::BuildFailed { .. } => PlanningError::BuildFailed(e.to_string()),
+            collect::CollectError::Failed { .. } => PlanningError::ListingFailed(e.to_string()),
             e => InputError::new(e.to_string()).into(),
         })?;
         tracing::info!("{} test files, as listed by the {name} runner", files.len());
@@ -611,21 +619,59 @@ pub fn discovered(
     timings: &Timings,
     jobs: usize,
 ) -> Option<(PlanFile, Vec<String>, Option<usize>)> {
-    let automatic = count.shards.as_deref().is_none_or(|s| s == "auto");
-    let chosen = sources.tests.is_some() || sources.test_list.is_some();
-    if !runner.reports_discovery() || !automatic || chosen || !timings.files.is_empty() {
+    if !finds_its_own_files(runner, sources, count) || !timings.files.is_empty() {
         return None;
     }
-    let (command, workers) = match runner.with_workers(command, jobs).filter(|_| jobs > 1) {
-        Some(pooled) => (pooled, Some(jobs)),
-        None => (command.to_vec(), None),
-    };
+    let (command, workers) = pooled(runner, command, jobs);
     tracing::info!(
         "no timing history: {} finds its own test files and runs {} at a time; the next run plans from what they cost",
         runner.name(),
         workers.unwrap_or(1)
     );
     Some((runner_fills_one_shard(runner), command, workers))
+}
+
+/// `pitcrew test`'s run when the runner failed to list its tests (`why`:
+/// vitest 1 has no `list --json`): one that finds its own files runs them
+/// as on a first run, where pitcrew chooses the shards (else None: the
+/// listing's error stands). Every run is then a first run: a history
+/// cannot plan what cannot be listed.
+pub fn unlisted(
+    runner: &dyn Runner,
+    command: &[String],
+    sources: &Sources,
+    count: &ShardCount,
+    jobs: usize,
+    why: &str,
+) -> Option<(PlanFile, Vec<String>, Option<usize>)> {
+    if !finds_its_own_files(runner, sources, count) {
+        return None;
+    }
+    let (command, workers) = pooled(runner, command, jobs);
+    tracing::warn!(
+        "{}: {} finds its own test files and runs {} at a time",
+        crate::escape::control_chars(why),
+        runner.name(),
+        workers.unwrap_or(1)
+    );
+    Some((runner_fills_one_shard(runner), command, workers))
+}
+
+/// Whether pitcrew may leave the runner to find its own files: it reports
+/// what it found ([`Runner::reports_discovery`]), pitcrew chooses the
+/// shards, and no file was named (no `--tests`, no `--test-list`).
+fn finds_its_own_files(runner: &dyn Runner, sources: &Sources, count: &ShardCount) -> bool {
+    let automatic = count.shards.as_deref().is_none_or(|s| s == "auto");
+    let chosen = sources.tests.is_some() || sources.test_list.is_some();
+    runner.reports_discovery() && automatic && !chosen
+}
+
+/// `command` with the runner's pool set to `jobs`, where it has one.
+fn pooled(runner: &dyn Runner, command: &[String], jobs: usize) -> (Vec<String>, Option<usize>) {
+    match runner.with_workers(command, jobs).filter(|_| jobs > 1) {
+        Some(pooled) => (pooled, Some(jobs)),
+        None => (command.to_vec(), None),
+    }
 }
 
 /// The plan when the runner could not build its tests to list them (a
