@@ -3013,9 +3013,11 @@ fn go_tests_after_a_panic_or_failfast_are_named_and_run_again() {
             if retries == "1" {
                 assert_eq!(outcome_of(&merged, "TestAOnce"), ["flaky"], "{merged:#}");
             }
-            // Under -failfast the retry stops at the real failure again:
-            // TestCPasses never runs, as under go itself, and says so.
-            if retries == "1" && flags.is_empty() {
+            // Behind a panic, the tests go never started run in the same
+            // attempt. Under -failfast the user's stop is kept, and the
+            // retry stops at the real failure again: TestCPasses never
+            // runs, as under go itself, and says so.
+            if flags.is_empty() {
                 assert_eq!(outcome_of(&merged, "TestCPasses"), ["passed"], "{merged:#}");
             } else {
                 let never = test_named(&merged, "TestCPasses");
@@ -3023,6 +3025,38 @@ fn go_tests_after_a_panic_or_failfast_are_named_and_run_again() {
             }
         }
     }
+}
+
+/// A flaky test behind a test that panics: go's binary died before it,
+/// so its first run was the retry, where it failed for the first time and
+/// had no retry left (`--retries 1`: a flaky test failed the run; round
+/// 32). It runs in the first attempt, as behind any crash.
+#[test]
+fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("go.mod"), "module example.com/pf\n\ngo 1.18\n").unwrap();
+    fs::write(
+        root.join("a_test.go"),
+        "package pf\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n\
+         func TestAOnce(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tpanic(\"first run\")\n\t}\n}\n\n\
+         func TestBFlaky(t *testing.T) {\n\tif _, err := os.Stat(\"b.marker\"); err != nil {\n\t\tos.WriteFile(\"b.marker\", nil, 0o644)\n\t\tt.Fatal(\"first run\")\n\t}\n}\n\n\
+         func TestCPasses(t *testing.T) {}\n",
+    )
+    .unwrap();
+    let out = pitcrew_go_test(
+        root,
+        &root.join(".gocache"),
+        &["--shards", "1", "--retries", "1"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let merged = merged_results(root);
+    assert_eq!(summary(&merged), (3, 1, 0, 2), "{merged:#}");
+    assert_eq!(outcome_of(&merged, "TestBFlaky"), ["flaky"], "{merged:#}");
 }
 
 /// `pitcrew test --shards 1 --retries 1 -- go test ./...` in `root`, which

@@ -966,12 +966,29 @@ fn run_selection(
         && let Selection::Files(packages) = selection
     {
         let unrun = super::go_unrun::unrun(shard.base, shard.dir, packages, &cases);
-        cases.extend(unrun.into_iter().map(|(package, test)| {
-            never_ran(
-                events::bare_case((None, package, test)),
-                "its package stopped before it (a panic, -failfast, or the timeout)",
-            )
-        }));
+        // Behind a test that panicked, the package's binary died: those
+        // tests run again in the same attempt, as behind any crash (their
+        // retries stay theirs); behind a `-failfast` stop they do not.
+        let panicked = |package: &str| {
+            cases.iter().find(|c| {
+                c.classname == package
+                    && !is_timed_out(c)
+                    && c.message
+                        .as_deref()
+                        .is_some_and(|m| m.starts_with("panic: "))
+            })
+        };
+        let placeholders: Vec<TestCase> = unrun
+            .into_iter()
+            .map(|(package, test)| {
+                let why = match panicked(&package) {
+                    Some(test) => format!("{EXITED_WHILE} {} ran (it panicked)", test.name),
+                    None => "its package stopped before it (-failfast, or the timeout)".to_owned(),
+                };
+                never_ran(events::bare_case((None, package, test)), &why)
+            })
+            .collect();
+        cases.extend(placeholders);
     }
     Ok(cases)
 }
@@ -1188,6 +1205,9 @@ fn retry(
             if case.failure_type.as_deref() == Some(GO_PACKAGE_FAILED)
                 && let Some((item, _)) = failed.iter().find(|(item, _)| *item == case.classname)
             {
+                // Keyed by its item, as a first run's is ([`attribute`]).
+                let mut case = case;
+                case.file.get_or_insert_with(|| item.clone());
                 return Some((item.clone(), case));
             }
             let file = junit::test_file(&case).map(|f| normalise(&f))?;
