@@ -24,6 +24,7 @@ pub mod pipeline;
 pub mod process;
 pub mod process_group;
 pub mod scaffold;
+pub mod scratch;
 pub mod suite;
 pub mod time;
 pub mod training;

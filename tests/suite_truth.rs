@@ -1265,7 +1265,9 @@ def test_b2(): assert 0, 'b2'\ndef test_b3(): pass\n",
 /// Ctrl-C during a run left the earlier run's `pitcrew-results.json` and
 /// `pitcrew-report.md` as they were, for an `if: always()` upload to
 /// publish as this run's (round 29, round 30). A run removes them before
-/// its shards start: stopped, it leaves none.
+/// its shards start: stopped, it leaves none. Nor any temporary folder:
+/// its shards' (the reports, pitcrew's pytest plugin) were left in the
+/// temporary directory at every Ctrl-C (round 32).
 #[test]
 fn an_interrupted_run_leaves_no_earlier_runs_results() {
     if !has_pytest() {
@@ -1284,10 +1286,12 @@ def test_slow():\n    pathlib.Path('started').touch()\n    time.sleep(60)\n",
     for earlier in ["pitcrew-results.json", "pitcrew-report.md"] {
         fs::write(root.join(earlier), "an earlier run's\n").unwrap();
     }
+    let tmp = tempfile::tempdir().unwrap();
     let mut child = common::cli::command(root)
         .args([
             "test", "--shards", "1", "--", "python3", "-m", "pytest", "-q",
         ])
+        .env("TMPDIR", tmp.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -1306,6 +1310,11 @@ def test_slow():\n    pathlib.Path('started').touch()\n    time.sleep(60)\n",
     for earlier in ["pitcrew-results.json", "pitcrew-report.md"] {
         assert!(!root.join(earlier).exists(), "{earlier} is left");
     }
+    let left: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left in the temporary directory: {left:?}");
 }
 
 #[test]

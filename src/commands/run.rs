@@ -46,7 +46,7 @@ pub fn run(_global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("pitcrew-shard-{index}.json")));
     super::forget_earlier_outputs(&[&output])?;
-    let scratch = tempfile::tempdir()?;
+    let scratch = crate::scratch::tempdir()?;
     let here = std::path::Path::new(".");
     super::clear_go_coverage_parts(runner, &args.command, here);
     runner.clear_side_by_side(here);

@@ -15,7 +15,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, Once, TryLockError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Ignored directories linked into the copy, at the project root.
 const LINKED_DEPENDENCIES: [&str; 3] = ["node_modules", ".venv", "venv"];
@@ -132,41 +132,10 @@ impl Drop for Sandbox {
     }
 }
 
-/// How long the interrupt cleanup waits for the threads that own copies to
-/// drop them.
-const OWNERS_STOP_WITHIN: Duration = Duration::from_secs(3);
-
-/// The interrupt cleanup: every live sandbox.
-///
-/// Their owners are left to remove them first: once the interrupt killed
-/// their commands (and no new one starts) they unwind and drop their copies
-/// within moments. Removing a copy under a thread still working in it races
-/// with that thread, which recreates folders of it (its next run's logs)
-/// just before the process exits, and the copy is left behind. Whatever is
-/// still listed after [`OWNERS_STOP_WITHIN`] (an owner waiting for a model,
-/// say) is removed here.
+/// The interrupt cleanup: every live sandbox, once its owner had the time
+/// to drop it ([`crate::scratch::remove_after_owners`]).
 fn remove_all() {
-    let until = Instant::now() + OWNERS_STOP_WITHIN;
-    loop {
-        // try_lock: the lock is only ever held for a push or a retain, and
-        // a handler that hangs on it would never exit.
-        let entries = match LIVE.try_lock() {
-            Ok(live) => Some(live.clone()),
-            Err(TryLockError::Poisoned(p)) => Some(p.into_inner().clone()),
-            Err(TryLockError::WouldBlock) => None,
-        };
-        match entries {
-            Some(entries) if entries.is_empty() => return,
-            Some(entries) if Instant::now() >= until => {
-                for (base, top) in &entries {
-                    remove(base, top.as_deref());
-                }
-                return;
-            }
-            None if Instant::now() >= until => return,
-            _ => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
+    crate::scratch::remove_after_owners(&LIVE, |(base, top)| remove(base, top.as_deref()));
 }
 
 /// Where the copy goes in the sandbox's directory. Named after that

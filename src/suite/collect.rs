@@ -492,7 +492,7 @@ fn pytest(
     root: &Path,
     watched: &mut Vec<PathBuf>,
 ) -> Result<Vec<String>, CollectError> {
-    let scratch = tempfile::tempdir()?;
+    let scratch = crate::scratch::tempdir()?;
     std::fs::write(
         scratch.path().join(format!("{PYTEST_PLUGIN_NAME}.py")),
         PYTEST_PLUGIN,

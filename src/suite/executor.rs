@@ -81,7 +81,7 @@ pub fn run(local: &Local<'_>) -> std::io::Result<Ran> {
     for old in crate::paths::files_starting(&logs.join("shard-")) {
         let _ = std::fs::remove_file(old);
     }
-    let scratch = tempfile::tempdir()?;
+    let scratch = crate::scratch::tempdir()?;
 
     let total = plan.plan.shards.len();
     // Even one shard can start several runner processes (a split file's
