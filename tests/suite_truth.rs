@@ -3036,6 +3036,21 @@ fn go_tests_after_a_panic_or_failfast_are_named_and_run_again() {
     }
 }
 
+/// A module whose one package has `first` (a test `TestA…`), then
+/// `TestBFlaky` (fails its first run, by a marker file) and `TestCPasses`.
+fn write_go_flaky_behind(root: &Path, first: &str) {
+    fs::write(root.join("go.mod"), "module example.com/pf\n\ngo 1.18\n").unwrap();
+    fs::write(
+        root.join("a_test.go"),
+        format!(
+            "package pf\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n{first}\n\
+             func TestBFlaky(t *testing.T) {{\n\tif _, err := os.Stat(\"b.marker\"); err != nil {{\n\t\tos.WriteFile(\"b.marker\", nil, 0o644)\n\t\tt.Fatal(\"first run\")\n\t}}\n}}\n\n\
+             func TestCPasses(t *testing.T) {{}}\n"
+        ),
+    )
+    .unwrap();
+}
+
 /// A flaky test behind a test that panics: go's binary died before it,
 /// so its first run was the retry, where it failed for the first time and
 /// had no retry left (`--retries 1`: a flaky test failed the run; round
@@ -3047,15 +3062,10 @@ fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(root.join("go.mod"), "module example.com/pf\n\ngo 1.18\n").unwrap();
-    fs::write(
-        root.join("a_test.go"),
-        "package pf\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n\
-         func TestAOnce(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tpanic(\"first run\")\n\t}\n}\n\n\
-         func TestBFlaky(t *testing.T) {\n\tif _, err := os.Stat(\"b.marker\"); err != nil {\n\t\tos.WriteFile(\"b.marker\", nil, 0o644)\n\t\tt.Fatal(\"first run\")\n\t}\n}\n\n\
-         func TestCPasses(t *testing.T) {}\n",
-    )
-    .unwrap();
+    write_go_flaky_behind(
+        root,
+        "func TestAOnce(t *testing.T) {\n\tif os.Getenv(\"PITCREW_ATTEMPT\") == \"1\" {\n\t\tpanic(\"first run\")\n\t}\n}\n",
+    );
     let out = pitcrew_go_test(
         root,
         &root.join(".gocache"),
@@ -3066,6 +3076,28 @@ fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
     let merged = merged_results(root);
     assert_eq!(summary(&merged), (3, 1, 0, 2), "{merged:#}");
     assert_eq!(outcome_of(&merged, "TestBFlaky"), ["flaky"], "{merged:#}");
+}
+
+/// A test that panics every time, retried with a flaky test after it:
+/// each retry died at the panic before the flaky test ran, so it stayed
+/// failed (the review of stop 48). The retry's tests left unrun behind the
+/// panic run again without it.
+#[test]
+fn go_a_flaky_test_behind_a_test_that_always_panics_is_flaky() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_go_flaky_behind(
+        root,
+        "func TestAPanics(t *testing.T) { panic(\"always\") }\n",
+    );
+    let merged = go_test_fails_retried_once(root);
+    assert_eq!(outcome_of(&merged, "TestBFlaky"), ["flaky"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "TestAPanics"), ["failed"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "TestCPasses"), ["passed"], "{merged:#}");
+    assert_eq!(summary(&merged).0, 3, "{merged:#}");
 }
 
 /// `pitcrew test --shards 1 --retries 1 -- go test ./...` in `root`, which

@@ -2125,6 +2125,45 @@ fn jest_the_tests_after_one_that_kills_jest_are_run_and_counted() {
     assert_eq!(summary(&merged).0, 4, "{merged:#}");
 }
 
+/// A first run, where jest finds its own files: a test that kills jest
+/// (in band) left the files behind it unstarted, named by jest's listing
+/// as "stopped before it (--bail, or a crash)", and they waited for a
+/// retry: at `--retries 0` a real failure among them was one "never ran"
+/// file (the review of stop 48). They run in the same attempt, as behind
+/// any crash. And a test that kills jest every time, retried with a flaky
+/// test after it in its file, left that test failed: the retry's tests
+/// jest never started behind it run again without it.
+#[test]
+fn jest_files_a_crash_kept_from_starting_run_in_the_same_attempt() {
+    let big = format!(
+        "test('a crash', () => {{ process.kill(process.pid, 'SIGKILL'); }});\n\
+         test('a flaky', () => {{ expect(process.env.PITCREW_ATTEMPT).toBe('2'); }});\n// {}\n",
+        "x".repeat(4000)
+    );
+    let files = [
+        ("test/a.test.js", big.as_str()),
+        (
+            "test/b.test.js",
+            "test('b real', () => { expect(1).toBe(2); });\ntest('b ok', () => {});\n",
+        ),
+    ];
+    for retries in ["0", "1"] {
+        let Some(dir) = project(&JEST, &files) else {
+            return;
+        };
+        let (out, merged) = pitcrew_test(dir.path(), &JEST, &["--retries", retries], &["-i"]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let b = test_named(&merged, "b real");
+        let message = b["failure"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("toBe"), "{b}");
+        assert_eq!(outcomes(&merged, "", "b ok"), ["passed"], "{merged:#}");
+        assert_eq!(outcomes(&merged, "", "a crash"), ["failed"], "{merged:#}");
+        let flaky = if retries == "1" { "flaky" } else { "failed" };
+        assert_eq!(outcomes(&merged, "", "a flaky"), [flaky], "{merged:#}");
+        assert_eq!(summary(&merged).0, 4, "{merged:#}");
+    }
+}
+
 /// `--bail` stops jest after a flaky failure, before the other files
 /// start; the retry runs them as files (by name it ran none of their
 /// tests: "never ran", and the green suite failed).

@@ -1296,8 +1296,9 @@ fn retry_found(
 const CRASH_RERUNS: usize = 2;
 
 /// A re-run whose runner died under one of its tests (`os.abort()`,
-/// `pytest.exit`) left the tests queued behind it unrun: they run again
-/// without it, in the same attempt, so that one test's crash takes no
+/// `pytest.exit`, a jest process killed, a go panic) left the tests queued
+/// behind it unrun (named as never run, or not named at all): they run
+/// again without it, in the same attempt, so that one test's crash takes no
 /// other test's retry (a flaky test stays flaky, a real failure keeps its
 /// own message). Each round runs fewer tests; it stops when a run dies
 /// under none, leaves none unrun, or leaves all it was asked for unrun
@@ -1312,16 +1313,29 @@ fn behind_a_crash(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let mut asked: Vec<(String, TestRef)> = retried.tests.to_vec();
     let mut last_run = 0;
+    // go names no test behind a panic, and a test's panic is its message.
+    let go = shard.runner.name() == "go";
+    let crashed = |c: &TestCase| {
+        is_died_under(c)
+            || (go
+                && !is_timed_out(c)
+                && c.message
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("panic: ")))
+    };
     for _ in 0..CRASH_RERUNS {
         let last = &cases[last_run..];
-        if !last.iter().any(|(_, c)| is_died_under(c)) {
+        if !last.iter().any(|(_, c)| crashed(c)) {
             break;
         }
+        // Named as never run (pytest), or not named at all (jest names a
+        // test only as it starts; go, none behind a panic).
         let behind: Vec<(String, TestRef)> = asked
             .iter()
             .filter(|(_, t)| {
                 last.iter()
-                    .any(|(_, c)| is_never_ran(c) && is_retried(t, c))
+                    .filter(|(_, c)| is_retried(t, c))
+                    .all(|(_, c)| is_never_ran(c))
             })
             .cloned()
             .collect();
@@ -1471,7 +1485,7 @@ fn attempt(
             // Left to find its own files, the runner never started some
             // (one at a time, behind the hang): they are named.
             if let Some(count) = found {
-                cases.extend(unreported_found_files(shard, &cases, count, &tail)?);
+                cases.extend(unreported_found_files(shard, &cases, count, &tail, None)?);
             }
             return Ok(blamed(cases));
         }
@@ -1613,7 +1627,10 @@ fn attempt(
             );
         }
         if let Some(count) = found.files_found {
-            cases.extend(unreported_found_files(shard, &cases, count, &tail)?);
+            let died_under = died_under.as_deref();
+            cases.extend(unreported_found_files(
+                shard, &cases, count, &tail, died_under,
+            )?);
         }
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
@@ -1951,11 +1968,15 @@ pub fn is_never_ran_test(test: &crate::suite::fold::TestResult) -> bool {
 /// never reported on (jest's `--bail`), named by its listing, as never run.
 /// Listed only when fewer than `count` files reported, which a run that
 /// went to the end never does.
+/// `died_under`: the test the runner died under, if it did: the files
+/// never started behind it run again in the same attempt (see
+/// [`is_behind_a_crash`]).
 fn unreported_found_files(
     shard: &Running<'_, '_>,
     cases: &[TestCase],
     count: u64,
     tail: &str,
+    died_under: Option<&str>,
 ) -> Result<Vec<TestCase>, ShardError> {
     let reported: BTreeSet<String> = cases
         .iter()
@@ -1974,15 +1995,16 @@ fn unreported_found_files(
             tail.to_owned(),
         )
     })?;
+    let why = match died_under {
+        Some(test) => format!("{EXITED_WHILE} {test} ran"),
+        None => "the runner found it and stopped before it (--bail, or a crash)".to_owned(),
+    };
     Ok(listed
         .into_iter()
         .filter(|file| !reported.contains(file))
         .map(|file| {
             let case = events::bare_case((Some(file.clone()), String::new(), file));
-            never_ran(
-                case,
-                "the runner found it and stopped before it (--bail, or a crash)",
-            )
+            never_ran(case, &why)
         })
         .collect())
 }
