@@ -2164,6 +2164,69 @@ fn jest_files_a_crash_kept_from_starting_run_in_the_same_attempt() {
     }
 }
 
+/// A file a crash kept from starting, run whole, crashing in turn: jest
+/// never named the tests behind that second crash, so they vanished, a
+/// real failure among them (the second review of stop 48). The rest of
+/// such a file runs again without its crasher, as in a first run.
+#[test]
+fn jest_a_file_run_whole_behind_a_crash_that_crashes_too_loses_nothing() {
+    let a = format!(
+        "test('acrash', () => {{ process.kill(process.pid, 'SIGKILL'); }});\n\
+         test('apass', () => {{}});\n// {}\n",
+        "x".repeat(4000)
+    );
+    let files = [
+        ("test/a.test.js", a.as_str()),
+        (
+            "test/b.test.js",
+            "test('bcrash', () => { process.kill(process.pid, 'SIGKILL'); });\n\
+             test('bfail', () => { throw new Error('B-REAL-FAIL'); });\n\
+             test('bpass', () => {});\n",
+        ),
+    ];
+    let Some(dir) = project(&JEST, &files) else {
+        return;
+    };
+    let (out, merged) = pitcrew_test(dir.path(), &JEST, &["--retries", "0"], &["-i"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let bfail = test_named(&merged, "bfail");
+    let message = bfail["failure"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("B-REAL-FAIL"), "{bfail}");
+    for passed in ["apass", "bpass"] {
+        assert_eq!(outcomes(&merged, "", passed), ["passed"], "{merged:#}");
+    }
+    assert_eq!(summary(&merged).0, 5, "{merged:#}");
+}
+
+/// Three tests that kill jest every time, then a flaky test: each retry
+/// got past two of them ([`CRASH_RERUNS`] in pitcrew), so the flaky test
+/// was never retried and stayed failed (the second review of stop 48).
+/// The tests the runner died under retry apart from the others.
+#[test]
+fn jest_a_flaky_test_behind_three_crashers_is_flaky() {
+    let crash =
+        |n: u32| format!("test('crash{n}', () => {{ process.kill(process.pid, 'SIGKILL'); }});\n");
+    let body = format!(
+        "{}{}{}test('flaky', () => {{ expect(process.env.PITCREW_ATTEMPT).toBe('2'); }});\n\
+         test('realfail', () => {{ throw new Error('REAL'); }});\n",
+        crash(1),
+        crash(2),
+        crash(3)
+    );
+    let Some(dir) = project(&JEST, &[("test/a.test.js", body.as_str())]) else {
+        return;
+    };
+    let (out, merged) = pitcrew_test(dir.path(), &JEST, &["--retries", "1"], &["-i"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "", "realfail"), ["failed"], "{merged:#}");
+    for n in 1..=3 {
+        let name = format!("crash{n}");
+        assert_eq!(outcomes(&merged, "", &name), ["failed"], "{merged:#}");
+    }
+    assert_eq!(summary(&merged).0, 5, "{merged:#}");
+}
+
 /// `--bail` stops jest after a flaky failure, before the other files
 /// start; the retry runs them as files (by name it ran none of their
 /// tests: "never ran", and the green suite failed).

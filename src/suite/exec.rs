@@ -278,7 +278,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
             .filter(|case| case.failure_type.as_deref() == Some(COLLECTION_ERROR))
             .cloned()
             .collect();
-        let parts = never_ran_apart(failed, &cases[starts[starts.len() - 2]..]);
+        let parts = never_ran_apart(shard.runner, failed, &cases[starts[starts.len() - 2]..]);
         let groups = parts.iter().flat_map(|(never_ran, part)| {
             retry_groups(part, shard.files_named())
                 .into_iter()
@@ -512,24 +512,38 @@ fn retry_groups(
     groups
 }
 
-/// The failed tests to retry in two parts: those that never ran in the last
-/// attempt (`last`), then the rest. A test that stops its runner (a crash,
-/// pytest-timeout's thread method killing the process, `-x`) would, run
-/// with them, stop them again where it comes first in file order: apart,
-/// they run. Empty parts are left out; each says whether it is the first.
+/// The failed tests to retry in three parts: those that never ran in the
+/// last attempt (`last`), the rest, then those the runner died under in
+/// it. A test that stops its runner (a crash, pytest-timeout's thread
+/// method killing the process, `-x`) would, run with them, stop them again
+/// where it comes first in file order: apart, they run. So would tests
+/// that crash every time, more of them in a row than the re-runs behind a
+/// crash ([`CRASH_RERUNS`]) get past. Empty parts are left out; each says
+/// whether it is the first.
 fn never_ran_apart(
+    runner: &dyn Runner,
     failed: Vec<(String, TestRef)>,
     last: &[(String, TestCase)],
 ) -> Vec<(bool, Vec<(String, TestRef)>)> {
-    let never: BTreeSet<(&str, &str)> = last
+    let names = |case: &TestCase| (case.classname.clone(), case.name.clone());
+    let never: BTreeSet<(String, String)> = last
         .iter()
-        .filter(|(_, case)| is_never_ran(case))
-        .map(|(_, case)| (case.classname.as_str(), case.name.as_str()))
+        .filter(|(_, c)| is_never_ran(c))
+        .map(|(_, c)| names(c))
         .collect();
+    let crashed: BTreeSet<(String, String)> = last
+        .iter()
+        .filter(|(_, c)| crashed_under(runner, c))
+        .map(|(_, c)| names(c))
+        .collect();
+    let key = |test: &TestRef| (test.classname.clone(), test.name.clone());
     let (first, rest): (Vec<_>, Vec<_>) = failed
         .into_iter()
-        .partition(|(_, test)| never.contains(&(test.classname.as_str(), test.name.as_str())));
-    [(true, first), (false, rest)]
+        .partition(|(_, test)| never.contains(&key(test)));
+    let (crashers, rest): (Vec<_>, Vec<_>) = rest
+        .into_iter()
+        .partition(|(_, test)| crashed.contains(&key(test)));
+    [(true, first), (false, rest), (false, crashers)]
         .into_iter()
         .filter(|(_, part)| !part.is_empty())
         .collect()
@@ -970,13 +984,9 @@ fn run_selection(
         // tests run again in the same attempt, as behind any crash (their
         // retries stay theirs); behind a `-failfast` stop they do not.
         let panicked = |package: &str| {
-            cases.iter().find(|c| {
-                c.classname == package
-                    && !is_timed_out(c)
-                    && c.message
-                        .as_deref()
-                        .is_some_and(|m| m.starts_with("panic: "))
-            })
+            cases
+                .iter()
+                .find(|c| c.classname == package && crashed_under(shard.runner, c))
         };
         let placeholders: Vec<TestCase> = unrun
             .into_iter()
@@ -1129,10 +1139,7 @@ fn retry(
     let refs: Vec<TestRef> = failed.iter().map(|(_, t)| t.clone()).collect();
     // Files that never started ([`retry_groups`] keeps them apart): their
     // tests, whatever their names, are the files' results.
-    let whole_files = !failed.is_empty()
-        && failed
-            .iter()
-            .all(|(_, t)| names_a_file(&t.classname, &t.name, t.file.as_deref()));
+    let whole_files = names_files(failed);
     let rerun = match whole_files {
         true => None,
         false => shard.runner.rerun(shard.base, &refs, junit_path),
@@ -1248,6 +1255,13 @@ fn retry_found(
     match retry(shard, test_files, retried, &junit_path(), attempt_number) {
         Err(e) if e.kind == NO_TESTS => {}
         Ok(cases) => {
+            // Files run whole that stopped under a test (a hang, a crash):
+            // the rest of each runs again without it, as in a first run
+            // (jest never names the tests behind it).
+            let cases = match names_files(retried.tests) {
+                true => with_rest_of_hung_files(shard, cases, &[], junit_path)?,
+                false => cases,
+            };
             return behind_a_crash(
                 shard,
                 test_files,
@@ -1313,19 +1327,9 @@ fn behind_a_crash(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let mut asked: Vec<(String, TestRef)> = retried.tests.to_vec();
     let mut last_run = 0;
-    // go names no test behind a panic, and a test's panic is its message.
-    let go = shard.runner.name() == "go";
-    let crashed = |c: &TestCase| {
-        is_died_under(c)
-            || (go
-                && !is_timed_out(c)
-                && c.message
-                    .as_deref()
-                    .is_some_and(|m| m.starts_with("panic: ")))
-    };
     for _ in 0..CRASH_RERUNS {
         let last = &cases[last_run..];
-        if !last.iter().any(|(_, c)| crashed(c)) {
+        if !last.iter().any(|(_, c)| crashed_under(shard.runner, c)) {
             break;
         }
         // Named as never run (pytest), or not named at all (jest names a
@@ -1930,6 +1934,19 @@ fn is_died_under(case: &TestCase) -> bool {
     case.message.as_deref() == Some(DIED_UNDER)
 }
 
+/// A test its runner died under: its reporter's record says so
+/// ([`is_died_under`]), or a go test panicked (its message: go's binary
+/// ends there, and names no test behind it).
+fn crashed_under(runner: &dyn Runner, case: &TestCase) -> bool {
+    is_died_under(case)
+        || (runner.name() == "go"
+            && !is_timed_out(case)
+            && case
+                .message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("panic: ")))
+}
+
 /// A test its runner stopped under: it hung, or the runner died under it
 /// (jest, which names a file's tests only as they run, then runs the rest
 /// of the file again either way).
@@ -2015,6 +2032,15 @@ const NEVER_RAN_PREFIX: &str = "never ran: ";
 /// file that never started), not by a test of it.
 fn stands_for_a_file(case: &TestCase) -> bool {
     names_a_file(&case.classname, &case.name, case.file.as_deref())
+}
+
+/// Whether every one of `tests` stands for a whole file ([`retry_groups`]
+/// keeps those apart).
+fn names_files(tests: &[(String, TestRef)]) -> bool {
+    !tests.is_empty()
+        && tests
+            .iter()
+            .all(|(_, t)| names_a_file(&t.classname, &t.name, t.file.as_deref()))
 }
 
 /// [`stands_for_a_file`], of a case's or a test's names.
