@@ -992,7 +992,7 @@ fn run_selection(
             .into_iter()
             .map(|(package, test)| {
                 let why = match panicked(&package) {
-                    Some(test) => format!("{EXITED_WHILE} {} ran (it panicked)", test.name),
+                    Some(test) => format!("{} (it panicked)", exited_while(&test.name)),
                     None => "its package stopped before it (-failfast, or the timeout)".to_owned(),
                 };
                 never_ran(events::bare_case((None, package, test)), &why)
@@ -1139,8 +1139,8 @@ fn retry(
     let refs: Vec<TestRef> = failed.iter().map(|(_, t)| t.clone()).collect();
     // Files that never started ([`retry_groups`] keeps them apart): their
     // tests, whatever their names, are the files' results.
-    let whole_files = names_files(failed);
-    let rerun = match whole_files {
+    let files_only = names_files(failed);
+    let rerun = match files_only {
         true => None,
         false => shard.runner.rerun(shard.base, &refs, junit_path),
     };
@@ -1160,7 +1160,7 @@ fn retry(
     }
     .map_err(cannot_start)?;
     let found = attempt(shard, &invocation, attempt_number)?;
-    if whole_files {
+    if files_only {
         return Ok(found
             .into_iter()
             .filter_map(|mut case| {
@@ -1173,7 +1173,7 @@ fn retry(
             })
             .collect());
     }
-    let whole_files: Vec<&(String, TestRef)> = failed
+    let stand_ins: Vec<&(String, TestRef)> = failed
         .iter()
         .filter(|(_, t)| retried.stand_ins.iter().any(|c| is_retried(t, c)))
         .collect();
@@ -1225,7 +1225,7 @@ fn retry(
             {
                 seen.borrow_mut().push((item.clone(), case.clone()));
             }
-            let stand_in = whole_files
+            let stand_in = stand_ins
                 .iter()
                 .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
             collected.insert(stand_in);
@@ -1614,7 +1614,7 @@ fn attempt(
             let headline =
                 crate::process::headline(&tail).filter(|_| !status.success() && !a_test_failed);
             let why = match (&died_under, headline) {
-                (Some(test), _) => format!("{EXITED_WHILE} {test} ran"),
+                (Some(test), _) => exited_while(test),
                 (None, Some(line)) => format!("the runner stopped before it: {line}"),
                 (None, None) if a_test_failed => {
                     "the runner stopped after a failed test (-x, --maxfail, --bail)".to_owned()
@@ -1930,21 +1930,21 @@ fn is_never_ran(case: &TestCase) -> bool {
 const DIED_UNDER: &str = "did not finish: the runner exited while it ran";
 const EXITED_WHILE: &str = "the runner exited while";
 
+/// Why a test behind `test` never ran: the runner died while `test` ran.
+fn exited_while(test: &str) -> String {
+    format!("{EXITED_WHILE} {test} ran")
+}
+
 fn is_died_under(case: &TestCase) -> bool {
     case.message.as_deref() == Some(DIED_UNDER)
 }
 
 /// A test its runner died under: its reporter's record says so
-/// ([`is_died_under`]), or a go test panicked (its message: go's binary
-/// ends there, and names no test behind it).
+/// ([`is_died_under`]), or the runner's report of it says so
+/// ([`Runner::died_in`]: a go test that panicked, behind which go names no
+/// test).
 fn crashed_under(runner: &dyn Runner, case: &TestCase) -> bool {
-    is_died_under(case)
-        || (runner.name() == "go"
-            && !is_timed_out(case)
-            && case
-                .message
-                .as_deref()
-                .is_some_and(|m| m.starts_with("panic: ")))
+    is_died_under(case) || (!is_timed_out(case) && runner.died_in(case))
 }
 
 /// A test its runner stopped under: it hung, or the runner died under it
@@ -2013,7 +2013,7 @@ fn unreported_found_files(
         )
     })?;
     let why = match died_under {
-        Some(test) => format!("{EXITED_WHILE} {test} ran"),
+        Some(test) => exited_while(test),
         None => "the runner found it and stopped before it (--bail, or a crash)".to_owned(),
     };
     Ok(listed

@@ -43,6 +43,13 @@ impl Runner for Go {
                 .is_some_and(|rest| rest.starts_with('/'))
     }
 
+    /// A test whose message is a panic's: the test binary ended there.
+    fn died_in(&self, case: &crate::suite::junit::TestCase) -> bool {
+        case.message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("panic: "))
+    }
+
     fn invocation(
         &self,
         base: &[String],

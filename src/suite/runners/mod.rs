@@ -263,6 +263,14 @@ pub trait Runner: Send + Sync {
     fn runs_inside(&self, test: &TestRef, case: &crate::suite::junit::TestCase) -> bool {
         events::holds(test.file.as_deref(), &test.classname, &test.name, case)
     }
+    /// Whether the runner's report of `case` says its process died in it,
+    /// where nothing else does: go ends a package's test binary at a panic
+    /// and reports the panicking test as failed with the panic as its
+    /// message. Tests the process never got to are behind a crash, as
+    /// behind a worker that died.
+    fn died_in(&self, _case: &crate::suite::junit::TestCase) -> bool {
+        false
+    }
     /// Whether `command` runs only some tests of the files it runs (a name
     /// pattern, a marker expression, the last failures): what it measures
     /// of a file is part of the file, and the tests it leaves out are not
