@@ -1,0 +1,307 @@
+//! Re-running failed tests: by name where the runner selects tests, else
+//! their files, and again behind a test that crashed the runner.
+
+use super::*;
+
+/// What a retry re-runs: failed tests with their items, and the cases so
+/// far that stood for a file that could not be collected.
+pub(super) struct Retried<'a> {
+    pub(super) tests: &'a [(String, TestRef)],
+    pub(super) stand_ins: &'a [TestCase],
+    /// Where to put the other tests the re-run reported in the re-run
+    /// tests' files (skipped by the name pattern, mostly), each with the
+    /// item of a re-run test of its file: after a hang, any of them with no
+    /// result yet never ran.
+    pub(super) seen: Option<&'a RefCell<Vec<(String, TestCase)>>>,
+    /// The tests never ran in the last attempt: what the runner reports
+    /// of the tests inside them ([`Runner::runs_inside`]: node's `a > b`,
+    /// go's `TestB/b1`) is seen for the first time, and counts.
+    pub(super) never_ran: bool,
+}
+
+/// Re-runs `failed` (only those tests where the runner can select them,
+/// else their files) and returns the re-run tests' own results, each with
+/// the item it failed in. Where a failed test stood for a file that could
+/// not be collected and the re-run collected it, the file's tests are new
+/// tests and the stand-in passed (it was flaky): they are not lost.
+pub(super) fn retry(
+    shard: &Running<'_, '_>,
+    test_files: &TestFiles<'_>,
+    retried: &Retried<'_>,
+    junit_path: &Path,
+    attempt_number: u32,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let failed = retried.tests;
+    let refs: Vec<TestRef> = failed.iter().map(|(_, t)| t.clone()).collect();
+    // Files that never started ([`retry_groups`] keeps them apart): their
+    // tests, whatever their names, are the files' results.
+    let files_only = names_files(failed);
+    let rerun = match files_only {
+        true => None,
+        false => shard.runner.rerun(shard.base, &refs, junit_path),
+    };
+    let invocation = match rerun {
+        Some(invocation) => invocation,
+        None => {
+            let files: BTreeSet<String> = failed
+                .iter()
+                .map(|(item, _)| test_files.get(item.as_str()).map_or(item.as_str(), |f| f.0))
+                .map(str::to_owned)
+                .collect();
+            let files: Vec<String> = files.into_iter().collect();
+            shard
+                .runner
+                .invocation(shard.base, &Selection::Files(&files), junit_path)
+        }
+    }
+    .map_err(cannot_start)?;
+    let found = attempt(shard, &invocation, attempt_number)?;
+    if files_only {
+        return Ok(found
+            .into_iter()
+            .filter_map(|mut case| {
+                let file = junit::test_file(&case).map(|f| normalise(&f))?;
+                let (item, test) = failed
+                    .iter()
+                    .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
+                case.file = test.file.clone();
+                Some((item.clone(), case))
+            })
+            .collect());
+    }
+    let stand_ins: Vec<&(String, TestRef)> = failed
+        .iter()
+        .filter(|(_, t)| retried.stand_ins.iter().any(|c| is_retried(t, c)))
+        .collect();
+    let mut collected: BTreeSet<&(String, TestRef)> = BTreeSet::new();
+    // Runners list the tests a name pattern excluded as skipped, and a file
+    // re-run reports all of its tests: only the failed tests' own results
+    // count, and those of a file that now collects.
+    let mut cases: Vec<(String, TestCase)> = found
+        .into_iter()
+        .filter_map(|case| {
+            if let Some((item, test)) = failed.iter().find(|(_, t)| is_retried(t, &case)) {
+                // Keyed as its first attempt was, whatever file this run's
+                // report names (a reporter may name one the first did not).
+                let mut case = case;
+                case.file = test.file.clone();
+                return Some((item.clone(), case));
+            }
+            // A test inside one that never ran before (behind a hang, after
+            // a fail-fast stop), reported at last: node's `a > b` in `a`
+            // (nothing could tell a suite, or a test with subtests, from a
+            // test), go's `TestB/b1` (the re-run keeps the subtests the
+            // user's command selects). Only there: a retry's stand-in for a
+            // file pytest could not collect is named like its classes.
+            if retried.never_ran
+                && let Some((item, test)) = failed
+                    .iter()
+                    .find(|(_, t)| shard.runner.runs_inside(t, &case))
+            {
+                // Keyed as its test is, as a retried test's result is.
+                let mut case = case;
+                case.file = test.file.clone();
+                return Some((item.clone(), case));
+            }
+            // A package that failed again though its retried tests passed
+            // (go: a TestMain check after them): the retry's own failure.
+            if case.failure_type.as_deref() == Some(GO_PACKAGE_FAILED)
+                && let Some((item, _)) = failed.iter().find(|(item, _)| *item == case.classname)
+            {
+                // Keyed by its item, as a first run's is ([`attribute`]).
+                let mut case = case;
+                case.file.get_or_insert_with(|| item.clone());
+                return Some((item.clone(), case));
+            }
+            let file = junit::test_file(&case).map(|f| normalise(&f))?;
+            if let Some(seen) = retried.seen
+                && let Some((item, _)) = failed
+                    .iter()
+                    .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))
+            {
+                seen.borrow_mut().push((item.clone(), case.clone()));
+            }
+            let stand_in = stand_ins
+                .iter()
+                .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
+            collected.insert(stand_in);
+            Some((stand_in.0.clone(), case))
+        })
+        .collect();
+    cases.extend(collected.into_iter().map(|(item, test)| {
+        let passed = TestCase::named(test.file.clone(), test.classname.clone(), test.name.clone());
+        (item.clone(), passed)
+    }));
+    judge_packages_whole(shard, &mut cases, junit_path, attempt_number)?;
+    Ok(cases)
+}
+
+/// [`retry`], where a runner that finds none of the tests it was asked for
+/// (pytest refuses the whole command for one node id it cannot find: a
+/// parameter id that differs every session) re-runs each alone, so that
+/// the others still get their re-run. One that is not found has no new
+/// result: it stays failed, as it was, and is no shard error.
+pub(super) fn retry_found(
+    shard: &Running<'_, '_>,
+    test_files: &TestFiles<'_>,
+    retried: &Retried<'_>,
+    junit_path: &mut impl FnMut() -> PathBuf,
+    attempt_number: u32,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    match retry(shard, test_files, retried, &junit_path(), attempt_number) {
+        Err(e) if e.kind == NO_TESTS => {}
+        Ok(cases) => {
+            // Files run whole that stopped under a test (a hang, a crash):
+            // the rest of each runs again without it, as in a first run
+            // (jest never names the tests behind it).
+            let cases = match names_files(retried.tests) {
+                true => with_rest_of_hung_files(shard, cases, &[], junit_path)?,
+                false => cases,
+            };
+            return behind_a_crash(
+                shard,
+                test_files,
+                retried,
+                junit_path,
+                attempt_number,
+                cases,
+            );
+        }
+        other => return other,
+    }
+    let gone = |missing: usize| {
+        tracing::warn!(
+            "attempt {attempt_number}: the runner no longer found {missing} failed test(s) \
+             (an id that changes between sessions?): they stay failed"
+        );
+    };
+    // One test was asked for alone already.
+    if let [_] = retried.tests {
+        gone(1);
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    let mut missing = 0;
+    for one in retried.tests {
+        let alone = Retried {
+            tests: std::slice::from_ref(one),
+            ..*retried
+        };
+        match retry(shard, test_files, &alone, &junit_path(), attempt_number) {
+            Ok(cases) => found.extend(cases),
+            Err(e) if e.kind == NO_TESTS => missing += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    if missing > 0 {
+        gone(missing);
+    }
+    Ok(found)
+}
+
+/// At most this many re-runs follow one whose runner died under a test:
+/// each leaves out only the test it died under, and a fixture that kills
+/// every test (`pytest.exit` in an autouse fixture) must not cost one
+/// process per test.
+pub(super) const CRASH_RERUNS: usize = 2;
+
+/// A re-run whose runner died under one of its tests (`os.abort()`,
+/// `pytest.exit`, a jest process killed, a go panic) left the tests queued
+/// behind it unrun (named as never run, or not named at all): they run
+/// again without it, in the same attempt, so that one test's crash takes no
+/// other test's retry (a flaky test stays flaky, a real failure keeps its
+/// own message). Each round runs fewer tests; it stops when a run dies
+/// under none, leaves none unrun, or leaves all it was asked for unrun
+/// (the runner died outside them), and after [`CRASH_RERUNS`] rounds.
+pub(super) fn behind_a_crash(
+    shard: &Running<'_, '_>,
+    test_files: &TestFiles<'_>,
+    retried: &Retried<'_>,
+    junit_path: &mut impl FnMut() -> PathBuf,
+    attempt_number: u32,
+    mut cases: Vec<(String, TestCase)>,
+) -> Result<Vec<(String, TestCase)>, ShardError> {
+    let mut asked: Vec<(String, TestRef)> = retried.tests.to_vec();
+    let mut last_run = 0;
+    for _ in 0..CRASH_RERUNS {
+        let last = &cases[last_run..];
+        if !last.iter().any(|(_, c)| crashed_under(shard.runner, c)) {
+            break;
+        }
+        // Named as never run (pytest), or not named at all (jest names a
+        // test only as it starts; go, none behind a panic).
+        let behind: Vec<(String, TestRef)> = asked
+            .iter()
+            .filter(|(_, t)| {
+                last.iter()
+                    .filter(|(_, c)| is_retried(t, c))
+                    .all(|(_, c)| is_never_ran(c))
+            })
+            .cloned()
+            .collect();
+        if behind.is_empty() || behind.len() == asked.len() {
+            break;
+        }
+        let again = Retried {
+            tests: &behind,
+            ..*retried
+        };
+        let more = match retry(shard, test_files, &again, &junit_path(), attempt_number) {
+            Err(e) if e.kind == NO_TESTS => break,
+            more => more?,
+        };
+        // The run's results take the place of the placeholders it ran.
+        cases.retain(|(_, c)| !(is_never_ran(c) && behind.iter().any(|(_, t)| is_retried(t, c))));
+        last_run = cases.len();
+        cases.extend(more);
+        asked = behind;
+    }
+    Ok(cases)
+}
+
+/// A go package that failed outside its tests in a re-run of some of them
+/// may fail only because the run was partial (a `TestMain` coverage
+/// threshold), or for a check of its own (a goroutine leak check) that a
+/// failed test hid in the first run. The package runs once more, whole:
+/// its failure is dropped only where that run passes the package, every
+/// test and the check; a test failing there again says nothing of the
+/// check (go counts the package failed either way), so it stands.
+pub(super) fn judge_packages_whole(
+    shard: &Running<'_, '_>,
+    cases: &mut Vec<(String, TestCase)>,
+    junit_path: &Path,
+    attempt_number: u32,
+) -> Result<(), ShardError> {
+    let package_failed = |c: &TestCase| c.failure_type.as_deref() == Some(GO_PACKAGE_FAILED);
+    let packages: BTreeSet<String> = cases
+        .iter()
+        .filter(|(_, c)| package_failed(c))
+        .map(|(item, _)| item.clone())
+        .collect();
+    for package in packages {
+        let whole = [package.clone()];
+        let invocation = shard
+            .runner
+            .invocation(shard.base, &Selection::Files(&whole), junit_path)
+            .map_err(cannot_start)?;
+        let found = attempt(shard, &invocation, attempt_number)?;
+        let failed = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
+        let passes_whole = !found.is_empty() && !found.iter().any(failed);
+        if passes_whole {
+            cases.retain(|(item, c)| !(package_failed(c) && *item == package));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `case` is a result of the failed test `test`: the same names,
+/// and the same file where both say.
+pub(super) fn is_retried(test: &TestRef, case: &TestCase) -> bool {
+    let case_file = junit::test_file(case).map(|f| normalise(&f));
+    test.classname == case.classname
+        && test.name == case.name
+        && match (test.file.as_deref(), case_file) {
+            (Some(expected), Some(found)) => normalise(expected) == found,
+            _ => true,
+        }
+}
