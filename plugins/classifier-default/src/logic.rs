@@ -1254,6 +1254,13 @@ const RULES: &[Rule] = &[
     // with no `DATABASE_URL`: set 22.
     r("InterpreterNotFound", C::Config, 0.9).lang(L_PY),
     r("Unsupported class file major version", C::Config, 0.88).lang(L_JAVA),
+    // A registry that wants credentials the job does not have (`npm ERR!
+    // code E401`, `Unable to authenticate, need: Basic realm=…`; blind
+    // set 40).
+    r("Unable to authenticate, need:", C::Config, 0.88).lang(L_JS),
+    r("code E401", C::Config, 0.85)
+        .check(Check::NoDigitAfter)
+        .lang(L_JS),
     r("Could not find a valid Docker environment", C::Config, 0.88),
     r("to use query macros online", C::Config, 0.88).lang(L_RS),
     // git over HTTPS without a usable token; a job without a Docker daemon.
@@ -1357,8 +1364,10 @@ const RULES: &[Rule] = &[
     // A CommonJS file requiring one of the project's own ES modules: its
     // module setup. One under `node_modules` is a package gone ESM-only,
     // a dependency (below; every blind set's label, 32, 33 and 38).
+    // Not Node's own `throw new ERR_REQUIRE_ESM(…)` quoted above the
+    // message, which names no module (blind set 40).
     r("ERR_REQUIRE_ESM", C::Config, 0.76)
-        .check(Check::LineHasNone(&["node_modules"]))
+        .check(Check::LineHasNone(&["node_modules", "throw new"]))
         .lang(L_JS),
     r("is not defined in ES module scope", C::Config, 0.9).lang(L_JS),
     r("EJSONPARSE", C::Config, 0.92)
@@ -1468,7 +1477,11 @@ const RULES: &[Rule] = &[
         .check(Check::LineHasAny(&["not supported"]))
         .lang(L_JAVA),
     // CommonJS loading an ES module (Jest without an ESM transform).
-    r("Must use import to load ES Module", C::Config, 0.88).lang(L_JS),
+    // One under `node_modules` is a package gone ESM-only, as with
+    // `ERR_REQUIRE_ESM` (below; blind set 40).
+    r("Must use import to load ES Module", C::Config, 0.88)
+        .check(Check::LineHasNone(&["node_modules"]))
+        .lang(L_JS),
     // webpack importing a file type no loader handles (`ERROR in
     // ./src/logo.svg` … `You may need an appropriate loader`), above the
     // parse error it reports with it.
@@ -1572,6 +1585,9 @@ const RULES: &[Rule] = &[
     r("ERR_REQUIRE_ESM", C::Dependency, 0.78)
         .check(Check::LineHasAny(&["node_modules"]))
         .lang(L_JS),
+    r("Must use import to load ES Module", C::Dependency, 0.78)
+        .check(Check::LineHasAny(&["node_modules"]))
+        .lang(L_JS),
     // A `-sys` crate's build script: the system library it binds is not
     // installed (`failed to run custom build command for `openssl-sys
     // v0.9.87``; blind sets 34, 37 and 38).
@@ -1600,6 +1616,10 @@ const RULES: &[Rule] = &[
     r("unknown revision", C::Dependency, 0.85)
         .check(Check::LineHasAny(&["go.mod", "@v"]))
         .lang(L_GO),
+    // A module that moved: its go.mod names another path than the one
+    // required (`module declares its path as: github.com/bits-and-blooms/
+    // bitset`, `but was required as: github.com/willf/bitset`; blind set 40).
+    r("module declares its path as", C::Dependency, 0.9).lang(L_GO),
     // Yarn 1 on a package or version the registry does not have (`error
     // Couldn't find package "@scope/x@0.39.2" required by "y" on the "npm"
     // registry`).
@@ -2133,7 +2153,12 @@ const RULES: &[Rule] = &[
     r("problems (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
     r("problem (", C::Lint, 0.85).check(Check::LineHasAny(&["error", "warning"])),
     // --- build banners (compile, after lint) ------------------------------
+    // cargo's names its crate in backticks (``could not compile `app` ``,
+    // old cargo's `Could not compile `inotify`.`): Gradle's `Could not
+    // compile build file '…'` is a build script's, in Groovy or Kotlin
+    // (blind set 40).
     r("could not compile", C::Compile, 0.8)
+        .check(Check::LineHasAny(&["`"]))
         .tier(Tier::Build)
         .lang(L_RS)
         .flags(BANNER),
@@ -2460,6 +2485,10 @@ const RULES: &[Rule] = &[
     r("DeadlineExceeded", C::Timeout, 0.9)
         .check(Check::ExactCase)
         .lang(L_PY),
+    // Its verdict when a re-run met the deadline (`Unreliable test timings!
+    // On an initial run, this test took 1184.59ms, which exceeded the
+    // deadline of 200.00ms`; blind set 40).
+    r("which exceeded the deadline of", C::Timeout, 0.85).lang(L_PY),
     // --- React (runtime) --------------------------------------------------
     react("not wrapped in act(", 0.9),
     react("Invalid hook call", 0.95),
@@ -2485,6 +2514,8 @@ const RULES: &[Rule] = &[
     react("Rendered fewer hooks than", 0.92),
     react("Too many re-renders", 0.92),
     react("React state update on an unmounted component", 0.88),
+    // React 15's and 16's wording of it (blind set 40).
+    react("Can't call setState (or forceUpdate) on an unmounted", 0.88),
     react("changing an uncontrolled input", 0.85),
     react("changing a controlled input", 0.85),
     react("Element type is invalid", 0.9),
@@ -4473,7 +4504,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // packages. 931 for set 39's Surefire summaries, Go's dial errors,
         // libpq, Terraform's providers, Docker's apt-get, setup-python's
         // versions, Visual Studio's error list and a cut sanitizer report.
-        assert!(RULES.len() <= 931, "{} rules", RULES.len());
+        // 937 for set 40's moved Go module, a registry's credentials,
+        // React 16's unmounted setState, Hypothesis's unreliable timings and
+        // an ESM-only package's `Must use import`.
+        assert!(RULES.len() <= 937, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -5058,6 +5092,67 @@ runtime.main_main·f: function main is undeclared in the main package",
             ),
         ] {
             assert_eq!(cat(text), want, "{text}");
+        }
+    }
+
+    /// Blind set 40's general shapes, each with its language, and the
+    /// look-alikes they must not take.
+    #[test]
+    fn set_40_shapes_and_look_alikes() {
+        for (text, category, language) in [
+            // A package gone ESM-only, under Node's own source line quoted
+            // above it (which names no module), on a Windows path.
+            (
+                "internal/modules/cjs/loader.js:1102\n      throw new ERR_REQUIRE_ESM(filename, parentPath, packageJsonPath);\n      ^\n\nError [ERR_REQUIRE_ESM]: Must use import to load ES Module: C:\\w\\node_modules\\lib\\index.js",
+                Category::Dependency,
+                Language::Javascript,
+            ),
+            // The project's own module stays its module setup.
+            (
+                "Must use import to load ES Module: /w/src/a.test.js",
+                Category::Config,
+                Language::Javascript,
+            ),
+            (
+                "go: example.org/old/bitset@v1.2.1: parsing go.mod:\n        module declares its path as: example.org/new/bitset\n                but was required as: example.org/old/bitset",
+                Category::Dependency,
+                Language::Go,
+            ),
+            (
+                "npm ERR! code E401\nnpm ERR! Unable to authenticate, need: Basic realm=\"https://npm.example.com/\"",
+                Category::Config,
+                Language::Javascript,
+            ),
+            // pycodestyle's E401 is a lint code, not npm's.
+            (
+                "app.py:1:10: E401 multiple imports on one line",
+                Category::Lint,
+                Language::Python,
+            ),
+            (
+                "Warning: Can't call setState (or forceUpdate) on an unmounted component. This is a no-op, but it indicates a memory leak in your application.",
+                Category::Runtime,
+                Language::Javascript,
+            ),
+            (
+                "Unreliable test timings! On an initial run, this test took 1184.59ms, which exceeded the deadline of 200.00ms, but on a subsequent run it took 5.20 ms, which did not.",
+                Category::Timeout,
+                Language::Python,
+            ),
+            // Gradle compiling its build script is not cargo.
+            (
+                "Could not compile build file '/w/build.gradle'.\n> startup failed:\n  General error during semantic analysis: Unsupported class file major version 61",
+                Category::Config,
+                Language::Java,
+            ),
+            (
+                "error: aborting due to 2 previous errors\nCould not compile `inotify`.",
+                Category::Compile,
+                Language::Rust,
+            ),
+        ] {
+            let c = classify(&failure(text, ""));
+            assert_eq!((c.category, c.language), (category, language), "{text}");
         }
     }
 
