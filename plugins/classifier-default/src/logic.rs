@@ -1365,9 +1365,10 @@ const RULES: &[Rule] = &[
     // module setup. One under `node_modules` is a package gone ESM-only,
     // a dependency (below; every blind set's label, 32, 33 and 38).
     // Not Node's own `throw new ERR_REQUIRE_ESM(…)` quoted above the
-    // message, which names no module (blind set 40).
+    // message, nor the error's `code: 'ERR_REQUIRE_ESM'` printed below it:
+    // neither names a module (blind sets 40 and 41).
     r("ERR_REQUIRE_ESM", C::Config, 0.76)
-        .check(Check::LineHasNone(&["node_modules", "throw new"]))
+        .check(Check::LineHasNone(&["node_modules", "throw new", "code:"]))
         .lang(L_JS),
     r("is not defined in ES module scope", C::Config, 0.9).lang(L_JS),
     r("EJSONPARSE", C::Config, 0.92)
@@ -1624,6 +1625,14 @@ const RULES: &[Rule] = &[
     // Couldn't find package "@scope/x@0.39.2" required by "y" on the "npm"
     // registry`).
     r("Couldn't find package \"", C::Dependency, 0.9).lang(L_JS),
+    // Yarn 1 on a range no published version meets (`error Couldn't find
+    // any versions for "make-fetch-happen" that matches "^9.0.4"`; blind
+    // set 41).
+    r("Couldn't find any versions for \"", C::Dependency, 0.9).lang(L_JS),
+    // Babel's core of one major version loaded where a preset needs
+    // another (`Requires Babel "^7.0.0-0", but was loaded with "6.26.3"`;
+    // blind set 41).
+    r("but was loaded with \"", C::Dependency, 0.88).lang(L_JS),
     // pip building a package from source (`pip subprocess to install build
     // dependencies did not run successfully`).
     r("to install build dependencies", C::Dependency, 0.88).lang(L_PY),
@@ -4507,7 +4516,8 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 937 for set 40's moved Go module, a registry's credentials,
         // React 16's unmounted setState, Hypothesis's unreliable timings and
         // an ESM-only package's `Must use import`.
-        assert!(RULES.len() <= 937, "{} rules", RULES.len());
+        // 939 for set 41's Yarn ranges and Babel's versions.
+        assert!(RULES.len() <= 939, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -5149,6 +5159,23 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "error: aborting due to 2 previous errors\nCould not compile `inotify`.",
                 Category::Compile,
                 Language::Rust,
+            ),
+            // Set 41: an ESM-only package with the error's code printed
+            // below it; Yarn's unmet range; Babel's versions.
+            (
+                "Error [ERR_REQUIRE_ESM]: require() of ES Module /w/node_modules/ora/index.js from /w/index.js not supported.\n    at Object.<anonymous> (/w/index.js:25:13) {\n  code: 'ERR_REQUIRE_ESM'\n}",
+                Category::Dependency,
+                Language::Javascript,
+            ),
+            (
+                "error Couldn't find any versions for \"make-fetch-happen\" that matches \"^9.0.4\"",
+                Category::Dependency,
+                Language::Javascript,
+            ),
+            (
+                "Requires Babel \"^7.0.0-0\", but was loaded with \"6.26.3\". If you are sure you have a compatible version of @babel/core",
+                Category::Dependency,
+                Language::Javascript,
             ),
         ] {
             let c = classify(&failure(text, ""));
