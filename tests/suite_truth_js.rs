@@ -2261,6 +2261,69 @@ fn jest_files_bail_never_started_run_in_the_retry() {
     }
 }
 
+/// A test that kills its Vitest worker: Vitest's main process never hears
+/// of it, nor of the test that finished just before it (a worker's news
+/// comes up to 100 ms late), and reports the death as an unhandled error,
+/// sometimes in another file. The tests after it in its file were "never
+/// ran: stopped after a failed test" and their retry by name ran the
+/// killer again: one crash, four failures, the counts wrong (round 32).
+/// The workers' trace names the test that was running and what finished;
+/// the tests behind it run again without it in the same attempt, and the
+/// unhandled error is that test's failure, said once.
+fn a_test_that_kills_its_worker_is_named_and_the_rest_counted(dir: &tempfile::TempDir) {
+    // Killed in the first attempt only: flaky, the run green.
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "a kills"), ["flaky"], "{merged:#}");
+    for name in ["a before", "a after", "b slow", "b ok"] {
+        assert_eq!(
+            outcomes(&merged, "", name),
+            ["passed"],
+            "{name}: {merged:#}"
+        );
+    }
+    assert_eq!(summary(&merged), (5, 4, 0, 1), "{merged:#}");
+    // Killed every time: that test fails, once, and nothing else does.
+    let always = fs::read_to_string(dir.path().join("test/a.test.js"))
+        .unwrap()
+        .replace("if (process.env.PITCREW_ATTEMPT === '1') ", "");
+    fs::write(dir.path().join("test/a.test.js"), always).unwrap();
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let killer = test_named(&merged, "a kills");
+    assert_eq!(killer["outcome"], "failed", "{merged:#}");
+    assert!(
+        killer["failure"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("exited while it ran")),
+        "{killer:#}"
+    );
+    assert_eq!(summary(&merged), (5, 4, 1, 0), "{merged:#}");
+}
+
+#[test]
+fn vitest_a_test_that_kills_its_worker_is_named_and_the_rest_counted() {
+    let files = [
+        (
+            "test/a.test.js",
+            "test('a before', () => {});
+             test('a kills', () => { if (process.env.PITCREW_ATTEMPT === '1') process.kill(process.pid, 'SIGKILL'); });
+             test('a after', () => {});
+",
+        ),
+        (
+            "test/b.test.js",
+            "test('b slow', async () => { await new Promise((r) => setTimeout(r, 300)); });
+             test('b ok', () => {});
+",
+        ),
+    ];
+    under_every_vitest(
+        &files,
+        a_test_that_kills_its_worker_is_named_and_the_rest_counted,
+    );
+}
+
 /// A runner that finds its own files and fails to list them (vitest 1
 /// has no `list --json`; here a config that throws when listed): the first
 /// run (no history) ran, and every run after it exited 2, from the second

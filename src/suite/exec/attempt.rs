@@ -151,13 +151,24 @@ pub(super) fn attempt(
     // Errors another shard counts explain a failed exit here.
     let mut failed_elsewhere = false;
     if let JunitSource::Events(path) = &invocation.junit {
-        let found = events::read(path).map_err(|e| {
+        let mut found = events::read(path).map_err(|e| {
             shard_error(
                 "bad-junit",
                 format!("{}: {e}", path.display()),
                 tail.clone(),
             )
         })?;
+        // A worker that died under a test: its trace names that test and
+        // what finished before it.
+        if shard.runner.traces_worker_deaths()
+            && let Some(trace) = shard
+                .runner
+                .live_events(path)
+                .and_then(|t| events::read(&t).ok())
+            && found.worker_died_in(&trace)
+        {
+            found.fill_in_after_a_death(trace);
+        }
         shard.add_files_running(found.files_running);
         shard.run_finished.set(found.finished);
         failed_elsewhere = found.elsewhere > 0;
@@ -191,8 +202,21 @@ pub(super) fn attempt(
         // Started and never finished: the runner died under it, and that
         // is why the tests after it never started.
         let died_under = found.running.first().map(|case| case.name.clone());
+        // The runner's own report of the worker's death is that test's
+        // failure, said once.
+        let mut death = None;
+        if died_under.is_some() {
+            let (deaths, rest) = std::mem::take(&mut cases)
+                .into_iter()
+                .partition(|c| shard.runner.is_worker_death(c));
+            cases = rest;
+            death = Vec::<TestCase>::into_iter(deaths)
+                .find_map(|c| c.message)
+                .map(|m| format!("the worker running it died: {m}"));
+        }
         cases.extend(found.running.into_iter().map(|mut case| {
             case.message = Some(DIED_UNDER.to_owned());
+            case.details = case.details.or_else(|| death.clone());
             case
         }));
         // Collected and never run: `-x`, `--maxfail` (perhaps in the

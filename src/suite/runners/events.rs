@@ -463,6 +463,39 @@ impl Events {
     }
 }
 
+impl Events {
+    /// Whether `trace`, written from inside the runner's workers (see
+    /// [`Events::fill_in`]), names a test that started and never ended, of
+    /// which these events, read after the runner ended by itself, have no
+    /// result: the worker died under it (Vitest's main process hears of a
+    /// worker's tests up to 100 ms late, and nothing from a worker killed).
+    pub fn worker_died_in(&self, trace: &Events) -> bool {
+        let reported: BTreeSet<Names> = self.cases.iter().map(names_of).collect();
+        trace
+            .running
+            .iter()
+            .any(|case| !reported.contains(&names_of(case)))
+    }
+
+    /// [`Events::fill_in`] after a worker died ([`Events::worker_died_in`]).
+    /// A test the runner cancelled (`--bail`: Vitest turns a test it
+    /// cancels, one running included, to skipped) is one that never ran,
+    /// whatever the trace saw of it.
+    pub fn fill_in_after_a_death(&mut self, mut trace: Events) {
+        let unrun: BTreeSet<Names> = self.never_started.iter().map(names_of).collect();
+        let cancelled: BTreeSet<Names> = trace
+            .cases
+            .iter()
+            .filter(|c| c.outcome == Outcome::Skipped)
+            .map(names_of)
+            .filter(|names| unrun.contains(names))
+            .collect();
+        trace.cases.retain(|c| !cancelled.contains(&names_of(c)));
+        trace.started.retain(|names| !cancelled.contains(names));
+        self.fill_in(trace);
+    }
+}
+
 /// Whether `names` is a test file's own entry (no block, named by the
 /// file), as the reporters plan a file before its tests are known.
 fn is_file_entry((file, classname, name): &Names) -> bool {

@@ -318,6 +318,24 @@ pub trait Runner: Send + Sync {
     fn live_events(&self, _junit: &Path) -> Option<PathBuf> {
         None
     }
+    /// Whether the trace beside the runner's events ([`Runner::live_events`])
+    /// also names the test a worker died under when the runner ends by
+    /// itself: Vitest's main process hears of a worker's tests up to 100 ms
+    /// late, and not at all from a worker killed (`process.kill`, an
+    /// out-of-memory kill), so its reporter names neither that test nor
+    /// those that finished just before it. The trace, written from inside
+    /// the worker, does.
+    fn traces_worker_deaths(&self) -> bool {
+        false
+    }
+    /// Whether `case` is the runner's own report of a worker that died
+    /// (Vitest's unhandled `Worker exited unexpectedly`), which the test the
+    /// trace names as running then stands for
+    /// ([`Runner::traces_worker_deaths`]): one failure, not two, and the
+    /// dead worker's file is not blamed twice.
+    fn is_worker_death(&self, _case: &crate::suite::junit::TestCase) -> bool {
+        false
+    }
     /// Whether the runner also runs tests outside the files it was given:
     /// the tests of the projects the selected ones depend on (Playwright's
     /// setup projects), named by a classname relative to the project's

@@ -44,6 +44,8 @@ const TRACE: &str = include_str!("vitest_trace.mjs");
 const TRACE_FILE: &str = "pitcrew-vitest-trace.mjs";
 const SETUP_ENV: &str = "PITCREW_VITEST_SETUP";
 const TRACE_ENV: &str = "PITCREW_VITEST_TRACE";
+/// The name of the case the reporter writes for an error no test caught.
+const UNHANDLED_ERROR: &str = "unhandled error";
 /// Where our reporter writes a process's coverage part and its note,
 /// relative to the project's folder: this, the shard's number, `-`, the
 /// process's number.
@@ -191,6 +193,22 @@ impl Runner for Vitest {
     /// The trace the workers wrote beside the events (`vitest_trace.mjs`).
     fn live_events(&self, events: &Path) -> Option<std::path::PathBuf> {
         Some(trace_path(events))
+    }
+
+    fn traces_worker_deaths(&self) -> bool {
+        true
+    }
+
+    /// The error no test caught that Vitest reports for a worker that died:
+    /// `Worker exited unexpectedly` (Vitest 2 and 3's pools),
+    /// `[vitest-pool]: Worker forks emitted error.` (Vitest 4, caused by
+    /// it), Node's `Channel closed` (a forked worker's IPC gone).
+    fn is_worker_death(&self, case: &crate::suite::junit::TestCase) -> bool {
+        let message = case.message.as_deref().unwrap_or_default();
+        case.name == UNHANDLED_ERROR
+            && (message.contains("Worker exited unexpectedly")
+                || message.contains("[vitest-pool]: Worker ") && message.contains("emitted error")
+                || message.contains("Channel closed"))
     }
 
     /// `--maxWorkers=N`: Vitest runs N files at a time in its pool. Not

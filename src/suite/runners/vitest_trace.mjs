@@ -52,6 +52,9 @@ function write(record) {
 function names(task) {
   const path = [];
   for (let at = task.suite; at && at !== task.file && !('filepath' in at); at = at.suite) {
+    // Vitest 1's top-level tests keep its nameless default suite (id '')
+    // as their `suite`, though the file holds them: no block of theirs.
+    if (at.id === '') continue;
     path.unshift(String(at.name));
   }
   const file = relative(root, String(task.file?.filepath ?? '')).split(sep).join('/');
