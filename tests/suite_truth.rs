@@ -541,6 +541,73 @@ fn node_isolation_off() -> Option<&'static str> {
     })
 }
 
+/// With test isolation off, one process loads every file and runs their
+/// tests in one stream, where a helper under `test/` (which node runs as a
+/// file that declares no test) is reported as a file of its own: each test
+/// after it was filed under the helper and its own copy "did not finish",
+/// so a green suite failed with twice its tests (round 33, Node 24). Each
+/// test is in the file that declared it; a file that fails to load is one
+/// failed case, as node counts it.
+#[test]
+fn node_with_isolation_off_a_helper_file_claims_no_test() {
+    let Some(isolation) = node_isolation_off() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a.test.js",
+                "const { describe, it, test } = require('node:test');
+                 describe('blk', () => { it('a1', () => {}); it('a2', () => {}); });
+                 test('a3', () => {});
+",
+            ),
+            (
+                "test/helper.js",
+                "module.exports = {};
+",
+            ),
+            (
+                "test/z.test.js",
+                "const { test } = require('node:test');
+require('./helper');
+                 test('z1', () => {});
+",
+            ),
+        ],
+    );
+    let command = ["--retries", "0", "--", "node", "--test", isolation];
+    let (out, merged) = local_test(dir.path(), &command);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let file_of = |name: &str| test_named(&merged, name)["key"]["file"].clone();
+    for (name, file) in [
+        ("a1", "test/a.test.js"),
+        ("a2", "test/a.test.js"),
+        ("a3", "test/a.test.js"),
+        ("z1", "test/z.test.js"),
+        ("test/helper.js", "test/helper.js"),
+    ] {
+        assert_eq!(file_of(name), file, "{name}: {}", merged["tests"]);
+    }
+    assert_eq!(summary(&merged), (5, 5, 0, 0), "{}", merged["tests"]);
+
+    // A file that cannot load is one failed case, in its own file.
+    fs::write(
+        dir.path().join("test/b.test.js"),
+        "require('./nope');
+const { test } = require('node:test');
+test('b1', () => {});
+",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &command);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(test_named(&merged, "test/b.test.js")["outcome"], "failed");
+    assert_eq!(summary(&merged), (6, 5, 1, 0), "{}", merged["tests"]);
+}
+
 /// With test isolation off, node reports no file of its own, and a
 /// `test.only` leaves the other files' tests out unreported: node passes,
 /// and pitcrew failed the run ("produced no test case" for each other
@@ -939,6 +1006,58 @@ fn node_a_hang_in_a_block_named_with_an_arrow_is_left_out() {
     match node_skips_by_name() {
         true => assert_eq!(test_named(&merged, "next")["outcome"], "passed"),
         false => assert!(stderr.contains("may never have run"), "{stderr}"),
+    }
+}
+
+/// A test file that fails to load says why only on its process's stderr:
+/// node fails the file as "test failed", which was all the results said,
+/// so triage grouped unrelated broken files as one cause (round 33). The
+/// file's failure is now the error its process died of, with the end of
+/// its stderr as details.
+#[test]
+fn node_a_file_that_fails_to_load_says_why() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/a.test.js",
+                "require('./nope');
+const { test } = require('node:test');
+test('a', () => {});
+",
+            ),
+            (
+                "test/b.test.js",
+                "throw new TypeError('boom at import');
+",
+            ),
+            (
+                "test/c.test.js",
+                "const { test } = require('node:test');
+test('c', () => {});
+",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (3, 1, 2, 0), "{}", merged["tests"]);
+    for (file, said) in [
+        ("test/a.test.js", "Error: Cannot find module './nope'"),
+        ("test/b.test.js", "TypeError: boom at import"),
+    ] {
+        let failure = &test_named(&merged, file)["failure"];
+        assert_eq!(failure["message"], said, "{failure:#}");
+        assert!(
+            failure["details"]
+                .as_str()
+                .is_some_and(|d| d.contains(said)),
+            "{failure:#}"
+        );
     }
 }
 

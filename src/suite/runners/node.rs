@@ -67,6 +67,9 @@ const TRACE_FILE: &str = "pitcrew-node-trace.mjs";
 const TREE: &str = include_str!("node_tree.mjs");
 const TREE_FILE: &str = "pitcrew-node-tree.mjs";
 const TRACE_ENV: &str = "PITCREW_NODE_TRACE";
+/// Tells pitcrew's reporter that node runs the files in one process (test
+/// isolation off).
+const ONE_PROCESS_ENV: &str = "PITCREW_NODE_ONE_PROCESS";
 
 /// Node's options that turn a process per test file off (`none`).
 const ISOLATION: &[&str] = &["--test-isolation", "--experimental-test-isolation"];
@@ -95,6 +98,42 @@ fn config_file(words: &[String]) -> Option<std::path::PathBuf> {
     named
         .or_else(|| default.then(|| "node.config.json".to_owned()))
         .map(std::path::PathBuf::from)
+}
+
+/// Whether `command` turns node's test isolation off
+/// (`--test-isolation=none`, `--experimental-test-isolation` before Node
+/// 24) among node's own options, in `NODE_OPTIONS`, or in the
+/// configuration file node is told to read (Node 24's
+/// `--experimental-config-file`, `{"test": {"test-isolation": "none"}}`);
+/// as node reads them: `_` for `-` in a name, a value in quotes.
+fn isolation_off(command: &[String]) -> bool {
+    // Words after the test files, or after `--`, are the tests' own.
+    let own = match detect::locate(command).filter(|f| f.kind == detect::Kind::Node) {
+        Some(found) => &command[..detect::node_options_end(command, found.index)],
+        None => command,
+    };
+    // Node reads `NODE_OPTIONS` first and its own options after, which
+    // win; a `NODE_OPTIONS=` of the command replaces the inherited one.
+    let options = own
+        .iter()
+        .rev()
+        .find_map(|word| word.strip_prefix("NODE_OPTIONS=").map(str::to_owned))
+        .unwrap_or_else(|| std::env::var("NODE_OPTIONS").unwrap_or_default());
+    let words: Vec<String> = options
+        .split_whitespace()
+        .map(str::to_owned)
+        .chain(
+            own.iter()
+                .filter(|word| !word.starts_with("NODE_OPTIONS="))
+                .cloned(),
+        )
+        .map(|word| node_spelling(&word))
+        .collect();
+    let isolation = match argv::option_values(&words, ISOLATION).pop() {
+        Some(value) => Some(value),
+        None => config_file(&words).and_then(|file| isolation_in(&file)),
+    };
+    isolation.as_deref() == Some("none")
 }
 
 /// `test.test-isolation` in a node configuration file, if it reads.
@@ -155,10 +194,15 @@ impl Runner for Node {
                 what: "a path node can import",
                 value: trace.clone(),
             })?;
-        let env = vec![(
+        let mut env = vec![(
             TRACE_ENV.to_owned(),
             super::path_str(&trace_path(&events))?.to_owned(),
         )];
+        // One process runs every file: each test's file is where node says
+        // it was declared, not a block of events per file.
+        if isolation_off(base) {
+            env.push((ONE_PROCESS_ENV.to_owned(), "1".to_owned()));
+        }
         let mut options = vec![
             format!("--import={trace}"),
             format!("--test-reporter={reporter}"),
@@ -232,39 +276,9 @@ impl Runner for Node {
         }
     }
 
-    /// `--test-isolation=none` (`--experimental-test-isolation` before
-    /// Node 24) among node's own options, in `NODE_OPTIONS`, or in the
-    /// configuration file node is told to read (Node 24's
-    /// `--experimental-config-file`, `{"test": {"test-isolation": "none"}}`);
-    /// as node reads them: `_` for `-` in a name, a value in quotes.
+    /// Test isolation off ([`isolation_off`]).
     fn retry_misleads(&self, command: &[String]) -> Option<&'static str> {
-        // Words after the test files, or after `--`, are the tests' own.
-        let own = match detect::locate(command).filter(|f| f.kind == detect::Kind::Node) {
-            Some(found) => &command[..detect::node_options_end(command, found.index)],
-            None => command,
-        };
-        // Node reads `NODE_OPTIONS` first and its own options after, which
-        // win; a `NODE_OPTIONS=` of the command replaces the inherited one.
-        let options = own
-            .iter()
-            .rev()
-            .find_map(|word| word.strip_prefix("NODE_OPTIONS=").map(str::to_owned))
-            .unwrap_or_else(|| std::env::var("NODE_OPTIONS").unwrap_or_default());
-        let words: Vec<String> = options
-            .split_whitespace()
-            .map(str::to_owned)
-            .chain(
-                own.iter()
-                    .filter(|word| !word.starts_with("NODE_OPTIONS="))
-                    .cloned(),
-            )
-            .map(|word| node_spelling(&word))
-            .collect();
-        let isolation = match argv::option_values(&words, ISOLATION).pop() {
-            Some(value) => Some(value),
-            None => config_file(&words).and_then(|file| isolation_in(&file)),
-        };
-        (isolation.as_deref() == Some("none")).then_some(
+        isolation_off(command).then_some(
             "node runs the files with test isolation off in one process, whose state a test \
              retried alone would not share",
         )

@@ -53,6 +53,7 @@
 // too): node counts it as one passing test (its JUnit has a testcase named
 // by the file), so this reporter writes one passed case named by the file,
 // and pitcrew counts what node counts.
+import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -78,6 +79,28 @@ function fileOf(data) {
   if (typeof file !== 'string' || file === '') return null;
   if (file.startsWith('file://')) file = fileURLToPath(file);
   return relative(process.cwd(), file).split(sep).join('/');
+}
+
+// The last `max` UTF-16 units of `text`, never from the second half of a
+// surrogate pair (see `cut`).
+function tail(text, max) {
+  if (text.length <= max) return text;
+  const first = text.charCodeAt(text.length - max);
+  return text.slice(first >= 0xdc00 && first <= 0xdfff ? text.length - max + 1 : text.length - max);
+}
+
+// The error a process's stderr says it died of: its first line naming an
+// error (`Error: Cannot find module './nope'`, `TypeError [ERR_X]: …`),
+// else its last line.
+function errorLine(text) {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.find((line) => /^[A-Za-z]*Error( \[[A-Z0-9_]+\])?: /.test(line)) ?? lines.at(-1) ?? '';
+}
+
+// The test file a top-level entry with no file is named by, if it is one.
+function fileNamed(data, nesting) {
+  if (nesting !== 0 || typeof data.name !== 'string' || data.name === '') return null;
+  return existsSync(resolve(data.name)) ? fileOf({ file: data.name }) : null;
 }
 
 // A file's own wrapper test, which `node --test` names by its path:
@@ -107,6 +130,8 @@ function failure(error) {
   const type = error.failureType ?? cause?.name ?? undefined;
   return { message, type, details, failureType: error.failureType };
 }
+
+const oneProcess = process.env.PITCREW_NODE_ONE_PROCESS === '1';
 
 export default async function* pitcrewReporter(source) {
   // Per file: the tests being declared (test:start, in definition order)
@@ -158,6 +183,10 @@ export default async function* pitcrewReporter(source) {
   // one failed case `unhandled error` in the file it names; the file's own
   // failure that follows is then no second one.
   let unhandled = 0;
+  // The end of what each test file's process wrote to stderr: a file that
+  // fails to load (a `require` of a module that is not there, an error at
+  // import) says why only there, and node fails the file as "test failed".
+  const stderrOf = new Map();
   const RELEVANT = ['test:enqueue', 'test:dequeue', 'test:complete', 'test:start', 'test:pass', 'test:fail'];
 
   // One event of a test a child process reported, in `file`.
@@ -235,6 +264,13 @@ export default async function* pitcrewReporter(source) {
 
   for await (const { type, data } of source) {
     if (!data || typeof data !== 'object') continue;
+    if (type === 'test:stderr') {
+      const file = fileOf(data);
+      if (file !== null && typeof data.message === 'string') {
+        stderrOf.set(file, tail((stderrOf.get(file) ?? '') + data.message, DETAILS_MAX));
+      }
+      continue;
+    }
     // Node's own words for activity after a test ended, which fail the
     // run (a test's own `t.diagnostic('Error: …')` fails nothing).
     if (type === 'test:diagnostic' && typeof data.message === 'string' && LATE_ACTIVITY.test(data.message)) {
@@ -298,6 +334,11 @@ export default async function* pitcrewReporter(source) {
           if (type === 'test:fail') {
             Object.assign(record, { outcome: 'failed' }, failure(details.error));
             delete record.failureType;
+            const said = stderrOf.get(file);
+            if (record.message === 'test failed' && said) {
+              record.message = cut(errorLine(said), MESSAGE_MAX);
+              record.details = said;
+            }
             // Failed outside its tests (it did not load, or did something
             // after a test ended): a re-run of some of its tests would not
             // do it again, so it is not retried.
@@ -323,6 +364,17 @@ export default async function* pitcrewReporter(source) {
       const at = index.get(ranIn);
       if (at !== undefined) state[at].seen = true;
       yield* handle(type, data, ranIn);
+      continue;
+    }
+    // Test isolation off (PITCREW_NODE_ONE_PROCESS): one process loads
+    // every file and runs their tests in one stream, with no block of
+    // events per file and no test file of its own but those that declare
+    // none: each test is in the file that declared it.
+    // (Node 22 names no file for a file that declares none: its name is
+    // its path.)
+    const declaredIn = oneProcess ? fileOf(data) ?? fileNamed(data, nesting) : null;
+    if (declaredIn !== null) {
+      yield* handle(type, data, declaredIn);
       continue;
     }
     if (held === null && type === 'test:enqueue' && nesting === 0 && head < files.length && state[head].completed) {
