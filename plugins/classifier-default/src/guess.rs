@@ -31,7 +31,9 @@
 //! development corpus (`tests/classifier_corpus.rs`: the guess alone, on
 //! every record, as if no rule existed).
 
-use crate::lines::{indent_of, is_python_frame, is_quoted_source, without_timestamp};
+use crate::lines::{
+    indent_of, is_python_frame, is_quiet_log_record, is_quoted_source, without_timestamp,
+};
 use crate::logic::Category;
 
 /// No guess is more confident than this.
@@ -155,7 +157,7 @@ pub fn guess(texts: [&str; 2]) -> Option<Guess> {
 
 /// The strongest shape of one line, its timestamp removed.
 fn shape_of(line: &[u8]) -> Option<Shape> {
-    if is_quoted_source(line) {
+    if is_quoted_source(line) || is_quiet_log_record(line) {
         return None;
     }
     let lower = line.to_ascii_lowercase();

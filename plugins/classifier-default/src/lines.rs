@@ -51,6 +51,21 @@ pub fn is_quoted_source(line: &[u8]) -> bool {
     pytest || is_code_frame(line)
 }
 
+/// A structured log record below error level, in a line whose timestamp is
+/// removed (zap's and logrus's JSON: `{"level":"warn",…,"error":"rpc
+/// error: code = DeadlineExceeded …"}`): what the program logged as it
+/// went on, not why the run failed (a testify failure printed beside an
+/// etcd client's retries; blind set 42). Only the start of the line is
+/// read, so a line's prefix up to a match will do.
+pub fn is_quiet_log_record(line: &[u8]) -> bool {
+    let Some(rest) = line.trim_ascii_start().strip_prefix(b"{\"level\":\"") else {
+        return false;
+    };
+    [&b"debug\""[..], b"info\"", b"warn\"", b"warning\""]
+        .iter()
+        .any(|level| rest.len() >= level.len() && rest[..level.len()].eq_ignore_ascii_case(level))
+}
+
 /// Whether a match lies inside a string value that an assertion's report
 /// quotes, on a line after its label (Jest's and Vitest's `Received string:
 /// "…`; the rule table marks the labels): the program's output under
@@ -106,6 +121,19 @@ mod tests {
         // A date with no `Z` before the space is a message's, not the log's.
         assert_eq!(timestamp_len(b"2024-05-01T10:00:00+02:00 started"), 0);
         assert_eq!(timestamp_len(b"2024"), 0);
+    }
+
+    #[test]
+    fn a_log_record_below_error_level_is_quiet() {
+        assert!(is_quiet_log_record(
+            br#"{"level":"warn","ts":"2022-12-12T07:35:43.946Z","msg":"retrying"#
+        ));
+        assert!(is_quiet_log_record(without_timestamp(
+            br#"2024-05-01T10:00:00.1234567Z {"level":"INFO","msg":"x"}"#
+        )));
+        assert!(!is_quiet_log_record(br#"{"level":"error","msg":"boom"}"#));
+        assert!(!is_quiet_log_record(br#"msg {"level":"warn"}"#));
+        assert!(!is_quiet_log_record(br#"{"level":"warnings"}"#));
     }
 
     #[test]

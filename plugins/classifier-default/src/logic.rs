@@ -86,7 +86,7 @@
 //! log cannot stall a call. No input makes this module panic.
 
 use crate::guess::guess;
-use crate::lines::{in_open_value, is_quoted_source, timestamp_len};
+use crate::lines::{in_open_value, is_quiet_log_record, is_quoted_source, timestamp_len};
 use crate::matcher::{Match, Matcher};
 
 /// One failed test, as normalised by the host.
@@ -1186,8 +1186,12 @@ const RULES: &[Rule] = &[
     r("_TOKEN must be set", C::Config, 0.85).check(Check::ExactCase),
     r("_TOKEN is not set", C::Config, 0.85).check(Check::ExactCase),
     // GitHub Actions refusing a workflow file (`The workflow is not valid.
-    // In .github/workflows/x.yml (Line: 14, Col: 11): …`; blind set 36).
-    r("The workflow is not valid.", C::Config, 0.92),
+    // In .github/workflows/x.yml (Line: 14, Col: 11): …`; blind set 36),
+    // its first letter cut off in a paste (blind set 42).
+    r("workflow is not valid. In ", C::Config, 0.92),
+    // A `.env` file the code reads and the job does not have (`Error:
+    // ENOENT: no such file or directory, open '.env'`; blind set 42).
+    r("no such file or directory, open '.env", C::Config, 0.88),
     // Terraform's backend with no credentials or settings (`Error
     // configuring the backend "s3": No valid credential sources found`;
     // blind set 36).
@@ -1917,6 +1921,11 @@ const RULES: &[Rule] = &[
     r(" - TS", C::Compile, 0.9)
         .check(Check::TscCode)
         .lang(L_TSC),
+    // Angular's compiler on a template (`src/app/x.component.html:30:7 -
+    // error NG8001: 'app-y' is not a known element:`; blind set 42).
+    r(" - error NG", C::Compile, 0.9)
+        .check(Check::MsvcCode)
+        .lang(L_TSC),
     r("is not assignable to", C::Compile, 0.82).lang(L_TSC),
     // tsc's words, and the editor's form of its code (`ts(2551)`).
     r("does not exist on type", C::Compile, 0.82).lang(L_TSC),
@@ -2491,6 +2500,12 @@ const RULES: &[Rule] = &[
     r("failed due to timeout", C::Timeout, 0.9),
     // Hypothesis's per-example deadline (`DeadlineExceeded: Test took
     // 203.05ms, which exceeds the deadline of 50.00ms`).
+    // rstest's `#[timeout]` (`panicked at 'Timeout 60s expired'` in
+    // `rstest-0.17.0/src/timeout.rs`; blind set 42).
+    r("rstest::timeout::", C::Timeout, 0.88).lang(L_RS),
+    r("/src/timeout.rs:", C::Timeout, 0.88)
+        .check(Check::LineHasAny(&["rstest"]))
+        .lang(L_RS),
     r("DeadlineExceeded", C::Timeout, 0.9)
         .check(Check::ExactCase)
         .lang(L_PY),
@@ -2523,6 +2538,9 @@ const RULES: &[Rule] = &[
     react("Rendered fewer hooks than", 0.92),
     react("Too many re-renders", 0.92),
     react("React state update on an unmounted component", 0.88),
+    // React's check of the DOM's nesting (`Warning: validateDOMNesting(...):
+    // <p> cannot appear as a descendant of <p>.`; blind set 42).
+    react("validateDOMNesting(", 0.88),
     // React 15's and 16's wording of it (blind set 40).
     react("Can't call setState (or forceUpdate) on an unmounted", 0.88),
     react("changing an uncontrolled input", 0.85),
@@ -3898,12 +3916,14 @@ fn content_start(t: &[u8], line_start: usize, limit: usize) -> usize {
 }
 
 /// Whether the match at `start..end` is in source quoted for context (a
-/// code frame's line, pytest's `>       assert …`), whose words say nothing
-/// about the failure (a flake8 plugin's test calling `Flake8PieCheck(…)`
-/// failed an assertion, not a lint).
+/// code frame's line, pytest's `>       assert …`) or in a log record below
+/// error level, whose words say nothing about the failure (a flake8
+/// plugin's test calling `Flake8PieCheck(…)` failed an assertion, not a
+/// lint).
 fn in_code_frame(t: &[u8], start: usize, end: usize) -> bool {
     let (ls, _) = line_bounds(t, start, end);
-    is_quoted_source(&t[content_start(t, ls, start)..start])
+    let before = &t[content_start(t, ls, start)..start];
+    is_quoted_source(before) || is_quiet_log_record(before)
 }
 
 fn word_start(t: &[u8], start: usize) -> bool {
@@ -4516,8 +4536,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 937 for set 40's moved Go module, a registry's credentials,
         // React 16's unmounted setState, Hypothesis's unreliable timings and
         // an ESM-only package's `Must use import`.
-        // 939 for set 41's Yarn ranges and Babel's versions.
-        assert!(RULES.len() <= 939, "{} rules", RULES.len());
+        // 939 for set 41's Yarn ranges and Babel's versions. 944 for set
+        // 42's Angular templates, React's DOM nesting, rstest's timeout and
+        // a missing `.env`.
+        assert!(RULES.len() <= 944, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -5159,6 +5181,46 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "error: aborting due to 2 previous errors\nCould not compile `inotify`.",
                 Category::Compile,
                 Language::Rust,
+            ),
+            // Set 42: Angular's template compiler, React's nesting check,
+            // rstest's timeout, a missing `.env`, a workflow file refused
+            // (its paste cut), and testify's failure beside a client's
+            // retries logged at warn level.
+            (
+                "Error: src/app/x.component.html:30:7 - error NG8001: 'app-export-buttons' is not a known element:",
+                Category::Compile,
+                Language::Typescript,
+            ),
+            (
+                "console.error\n      Warning: validateDOMNesting(...): <p> cannot appear as a descendant of <p>.\n          in p (at question.tsx:355)",
+                Category::Runtime,
+                Language::Typescript,
+            ),
+            (
+                "thread 'self_connect' panicked at 'Timeout 60s expired', /home/runner/.cargo/registry/src/index.crates.io-6f17d22bba15001f/rstest-0.17.0/src/timeout.rs:42:21",
+                Category::Timeout,
+                Language::Rust,
+            ),
+            (
+                "{ Error: ENOENT: no such file or directory, open '.env'\n    at Object.fs.openSync (fs.js:584:18)",
+                Category::Config,
+                Language::Javascript,
+            ),
+            (
+                "he workflow is not valid. In .github/workflows/ci.yml (Line: 20, Col: 11): A mapping was not expected",
+                Category::Config,
+                Language::Other,
+            ),
+            (
+                "    x_test.go:152: \n        \tError Trace:\t/w/x_test.go:152\n        \tError:      \tfunc (assert.PanicTestFunc)(0x220ec40) should panic\n{\"level\":\"warn\",\"msg\":\"retrying of unary invoker failed\",\"error\":\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"}",
+                Category::Assertion,
+                Language::Go,
+            ),
+            // A log record at error level is still read.
+            (
+                "{\"level\":\"error\",\"msg\":\"dial failed\",\"error\":\"dial tcp 10.0.0.1:5432: connect: connection refused\"}",
+                Category::Network,
+                Language::Go,
             ),
             // Set 41: an ESM-only package with the error's code printed
             // below it; Yarn's unmet range; Babel's versions.
