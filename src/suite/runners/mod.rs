@@ -1171,6 +1171,10 @@ mod tests {
         assert!(narrows("go", "go test -run TestA ./..."));
         assert!(!narrows("go", "go test ./..."));
         assert!(!narrows("nextest", "cargo nextest run"));
+        assert!(narrows("nextest", "cargo nextest run -E not_test(slow)"));
+        assert!(narrows("nextest", "cargo nextest run --filterset=test(a)"));
+        assert!(narrows("nextest", "cargo nextest run -- parses"));
+        assert!(!narrows("nextest", "cargo nextest run --no-fail-fast --"));
     }
 
     #[test]

@@ -38,6 +38,17 @@ impl Runner for Nextest {
         NAME
     }
 
+    /// A filterset of the user's (`-E 'not test(slow)'`), or test-name
+    /// filters after `--`, which nextest hands its test binaries.
+    fn narrows_tests(&self, command: &[String]) -> bool {
+        super::has_any_option(command, &["-E", "--filterset", "--filter-expr"])
+            || command
+                .iter()
+                .skip_while(|word| *word != "--")
+                .nth(1)
+                .is_some()
+    }
+
     /// On SIGTERM nextest stops the running tests and still writes its
     /// JUnit: the finished tests, and each stopped one as a `test abort`
     /// failure "process aborted with signal 15 (SIGTERM)" (nextest 0.9).
