@@ -1009,6 +1009,32 @@ fn node_a_hang_in_a_block_named_with_an_arrow_is_left_out() {
     }
 }
 
+/// A test named exactly like its file's path looked like node's own
+/// wrapper of the file: failed, it was taken for the file failing outside
+/// its tests and never retried (round 33). Node places its wrapper at the
+/// file's first line and column; the test, elsewhere, is a test.
+#[test]
+fn node_a_test_named_like_its_file_is_retried() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "test/y.test.js",
+            "const { test } = require('node:test');
+             test('test/y.test.js', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });
+             test('other', () => {});
+",
+        )],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+    assert_eq!(test_named(&merged, "test/y.test.js")["outcome"], "flaky");
+}
+
 /// A test file that fails to load says why only on its process's stderr:
 /// node fails the file as "test failed", which was all the results said,
 /// so triage grouped unrelated broken files as one cause (round 33). The

@@ -105,8 +105,13 @@ function fileNamed(data, nesting) {
 
 // A file's own wrapper test, which `node --test` names by its path:
 // absolute on Node 20, relative to the working directory since Node 22.
+// Node places it at the file's first line and column (Node 20 to 24): a
+// test named like its file, declared anywhere else, is a test (one that
+// failed was taken for the file failing outside its tests, never retried;
+// round 33).
 function isFileWrapper(data) {
   if (data.nesting !== 0 || typeof data.file !== 'string' || typeof data.name !== 'string') return false;
+  if (Number.isInteger(data.line) && Number.isInteger(data.column) && (data.line !== 1 || data.column !== 1)) return false;
   if (data.name === data.file) return true;
   try {
     const file = data.file.startsWith('file://') ? fileURLToPath(data.file) : data.file;
