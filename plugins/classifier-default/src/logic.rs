@@ -1038,6 +1038,9 @@ const RULES: &[Rule] = &[
     r("self-signed certificate", C::Network, 0.9),
     r("unable to verify the first certificate", C::Network, 0.92),
     r("UNABLE_TO_VERIFY_LEAF_SIGNATURE", C::Network, 0.92),
+    // npm behind a proxy that re-signs TLS (`npm ERR! Error:
+    // SELF_SIGNED_CERT_IN_CHAIN`; blind set 43).
+    r("SELF_SIGNED_CERT_IN_CHAIN", C::Network, 0.92).check(Check::Code),
     r("CERT_HAS_EXPIRED", C::Network, 0.92),
     r("certificate has expired", C::Network, 0.9),
     r("ERR_TLS_CERT", C::Network, 0.9),
@@ -1258,6 +1261,14 @@ const RULES: &[Rule] = &[
     // with no `DATABASE_URL`: set 22.
     r("InterpreterNotFound", C::Config, 0.9).lang(L_PY),
     r("Unsupported class file major version", C::Config, 0.88).lang(L_JAVA),
+    // A .NET SDK older than the framework a project targets (`NETSDK1045:
+    // The current .NET SDK does not support targeting .NET 11.0`; blind set
+    // 43).
+    r("does not support targeting .NET", C::Config, 0.9),
+    // Terraform given an argument a block does not take (`Error:
+    // Unsupported argument` … `An argument named "name" is not expected
+    // here.`; blind set 43).
+    r("is not expected here.", C::Config, 0.85).check(Check::LineHasAny(&["argument named"])),
     // A registry that wants credentials the job does not have (`npm ERR!
     // code E401`, `Unable to authenticate, need: Basic realm=…`; blind
     // set 40).
@@ -2028,9 +2039,12 @@ const RULES: &[Rule] = &[
     r("TabError", C::Compile, 0.85)
         .check(Check::WordStart)
         .lang(L_PY),
-    // JSON parse errors are SyntaxErrors raised at run time.
+    // JSON parse errors are SyntaxErrors raised at run time; not one an
+    // assertion quotes as what it received (jest's `Received: "Unterminated
+    // string in JSON at position 16"`; blind set 43).
     r("in JSON at position", C::Runtime, 0.9)
         .tier(Tier::Compile)
+        .check(Check::LineHasNone(&["assertionerror", "received"]))
         .lang(L_JS),
     // Not the text an assertion quotes (`AssertionError: expected '… is
     // not valid JSON' to start with …`, jest's `Received string:`): a test
@@ -4538,8 +4552,9 @@ runtime.main_main·f: function main is undeclared in the main package",
         // an ESM-only package's `Must use import`.
         // 939 for set 41's Yarn ranges and Babel's versions. 944 for set
         // 42's Angular templates, React's DOM nesting, rstest's timeout and
-        // a missing `.env`.
-        assert!(RULES.len() <= 944, "{} rules", RULES.len());
+        // a missing `.env`. 947 for set 43's TLS proxy, .NET SDK and
+        // Terraform argument.
+        assert!(RULES.len() <= 947, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -5221,6 +5236,28 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "{\"level\":\"error\",\"msg\":\"dial failed\",\"error\":\"dial tcp 10.0.0.1:5432: connect: connection refused\"}",
                 Category::Network,
                 Language::Go,
+            ),
+            // Set 43: a JSON error an assertion received; npm behind a TLS
+            // proxy; a .NET SDK too old; Terraform's unexpected argument.
+            (
+                "expect(received).toEqual(expected) // deep equality\n\n    Expected: \"Unexpected end of JSON input\"\n    Received: \"Unterminated string in JSON at position 16\"",
+                Category::Assertion,
+                Language::Javascript,
+            ),
+            (
+                "npm ERR! Error: SELF_SIGNED_CERT_IN_CHAIN\nnpm ERR!     at SecurePair.<anonymous> (tls.js:1370:32)",
+                Category::Network,
+                Language::Javascript,
+            ),
+            (
+                "error NETSDK1045: The current .NET SDK does not support targeting .NET 11.0. Either target .NET 10.0 or lower.",
+                Category::Config,
+                Language::Other,
+            ),
+            (
+                "│ Error: Unsupported argument\n│\n│   on configs/prod.tfvars line 4:\n│    4: name = \"infra\"\n│\n│ An argument named \"name\" is not expected here.",
+                Category::Config,
+                Language::Other,
             ),
             // Set 41: an ESM-only package with the error's code printed
             // below it; Yarn's unmet range; Babel's versions.
