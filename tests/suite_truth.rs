@@ -559,22 +559,15 @@ fn node_with_isolation_off_a_helper_file_claims_no_test() {
         &[
             (
                 "test/a.test.js",
-                "const { describe, it, test } = require('node:test');
-                 describe('blk', () => { it('a1', () => {}); it('a2', () => {}); });
-                 test('a3', () => {});
-",
+                "const { describe, it, test } = require('node:test');\n\
+                 describe('blk', () => { it('a1', () => {}); it('a2', () => {}); });\n\
+                 test('a3', () => {});\n",
             ),
-            (
-                "test/helper.js",
-                "module.exports = {};
-",
-            ),
+            ("test/helper.js", "module.exports = {};\n"),
             (
                 "test/z.test.js",
-                "const { test } = require('node:test');
-require('./helper');
-                 test('z1', () => {});
-",
+                "const { test } = require('node:test');\nrequire('./helper');\n\
+                 test('z1', () => {});\n",
             ),
         ],
     );
@@ -596,10 +589,7 @@ require('./helper');
     // A file that cannot load is one failed case, in its own file.
     fs::write(
         dir.path().join("test/b.test.js"),
-        "require('./nope');
-const { test } = require('node:test');
-test('b1', () => {});
-",
+        "require('./nope');\nconst { test } = require('node:test');\ntest('b1', () => {});\n",
     )
     .unwrap();
     let (out, merged) = local_test(dir.path(), &command);
@@ -1023,10 +1013,9 @@ fn node_a_test_named_like_its_file_is_retried() {
         dir.path(),
         &[(
             "test/y.test.js",
-            "const { test } = require('node:test');
-             test('test/y.test.js', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });
-             test('other', () => {});
-",
+            "const { test } = require('node:test');\n\
+             test('test/y.test.js', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('first'); });\n\
+             test('other', () => {});\n",
         )],
     );
     let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
@@ -1051,30 +1040,29 @@ fn node_a_file_that_fails_to_load_says_why() {
         &[
             (
                 "test/a.test.js",
-                "require('./nope');
-const { test } = require('node:test');
-test('a', () => {});
-",
+                "require('./nope');\nconst { test } = require('node:test');\ntest('a', () => {});\n",
             ),
+            // What the file logged before it threw is not why it failed.
             (
                 "test/b.test.js",
-                "throw new TypeError('boom at import');
-",
+                "console.error('Error: connection refused (a log line)');\n\
+                 throw new TypeError('boom at import');\n",
             ),
             (
                 "test/c.test.js",
-                "const { test } = require('node:test');
-test('c', () => {});
-",
+                "const { test } = require('node:test');\ntest('c', () => {});\n",
             ),
+            // A thrown value that is no error: the value, not node's version.
+            ("test/d.test.js", "throw 'a string';\n"),
         ],
     );
     let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(summary(&merged), (3, 1, 2, 0), "{}", merged["tests"]);
+    assert_eq!(summary(&merged), (4, 1, 3, 0), "{}", merged["tests"]);
     for (file, said) in [
         ("test/a.test.js", "Error: Cannot find module './nope'"),
         ("test/b.test.js", "TypeError: boom at import"),
+        ("test/d.test.js", "a string"),
     ] {
         let failure = &test_named(&merged, file)["failure"];
         assert_eq!(failure["message"], said, "{failure:#}");

@@ -2324,6 +2324,39 @@ fn vitest_a_test_that_kills_its_worker_is_named_and_the_rest_counted() {
     );
 }
 
+/// A worker killed under one of two tests running side by side
+/// (`describe.concurrent`): the trace saw the other start and, as it wrote
+/// a test's end only when the next began, never end, so both were "running"
+/// when the worker died. The one that passed was counted twice, once as
+/// "did not finish" in the first attempt and once as re-run behind the
+/// crash: an innocent test failed a run that passes on retry (the review
+/// of stop 49). The trace writes a test's end as it ends.
+fn a_worker_killed_beside_a_concurrent_test_blames_only_the_killer(dir: &tempfile::TempDir) {
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "conc", "fast"), ["passed"], "{merged:#}");
+    assert_eq!(outcomes(&merged, "conc", "killer"), ["flaky"], "{merged:#}");
+    assert_eq!(summary(&merged), (3, 2, 0, 1), "{merged:#}");
+}
+
+#[test]
+fn vitest_a_worker_killed_beside_a_concurrent_test_blames_only_the_killer() {
+    let files = [
+        (
+            "test/a.test.js",
+            "describe.concurrent('conc', () => {\n\
+               test('fast', () => {});\n\
+               test('killer', async () => { await new Promise((r) => setTimeout(r, 100)); if (process.env.PITCREW_ATTEMPT === '1') process.kill(process.pid, 'SIGKILL'); });\n\
+             });\n",
+        ),
+        ("test/b.test.js", "test('b ok', () => {});\n"),
+    ];
+    under_every_vitest(
+        &files,
+        a_worker_killed_beside_a_concurrent_test_blames_only_the_killer,
+    );
+}
+
 /// A runner that finds its own files and fails to list them (vitest 1
 /// has no `list --json`; here a config that throws when listed): the first
 /// run (no history) ran, and every run after it exited 2, from the second

@@ -77,7 +77,7 @@ pub(super) fn attempt(
         };
         if let JunitSource::Events(path) = &invocation.junit
             && let Some((mut cases, found)) =
-                timed_out_events(path, shard.runner.live_events(path), &limit)
+                timed_out_events(shard.runner, path, shard.runner.live_events(path), &limit)
         {
             // Left to find its own files, the runner never started some
             // (one at a time, behind the hang): they are named.
@@ -93,7 +93,7 @@ pub(super) fn attempt(
         }
         if let JunitSource::File(path) = &invocation.junit
             && let Some(events) = shard.runner.live_events(path)
-            && let Some((cases, _)) = timed_out_events(&events, None, &limit)
+            && let Some((cases, _)) = timed_out_events(shard.runner, &events, None, &limit)
         {
             return Ok(blamed(cases));
         }
@@ -359,13 +359,18 @@ pub(super) fn attempt(
 /// tests it had queued as never ran; and how many test files it said it
 /// found, if it did. None when it wrote nothing to go by.
 pub(super) fn timed_out_events(
+    runner: &dyn Runner,
     path: &Path,
     trace: Option<PathBuf>,
     limit: &str,
 ) -> Option<(Vec<TestCase>, Option<u64>)> {
     let mut events = events::read(path).unwrap_or_default();
     if let Some(trace) = trace.and_then(|t| events::read(&t).ok()) {
-        events.fill_in(trace);
+        // Vitest's trace ends a test before its result is final.
+        match runner.traces_worker_deaths() {
+            true => events.fill_in_ended_first(trace),
+            false => events.fill_in(trace),
+        }
     }
     if events.cases.is_empty() && events.running.is_empty() {
         return None;

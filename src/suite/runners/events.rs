@@ -477,10 +477,25 @@ impl Events {
             .any(|case| !reported.contains(&names_of(case)))
     }
 
-    /// [`Events::fill_in`] after a worker died ([`Events::worker_died_in`]).
-    /// A test the runner cancelled (`--bail`: Vitest turns a test it
-    /// cancels, one running included, to skipped) is one that never ran,
-    /// whatever the trace saw of it.
+    /// [`Events::fill_in`] from Vitest's trace, which writes a test's end as
+    /// it ends and its result only once final (when the next test starts,
+    /// or the file ends): a test it saw end with no result is not
+    /// accounted for by its start, and waits as one that never started
+    /// unless the reporter has its result. (Node's trace writes results as
+    /// they come; a suite it saw start and end has none and is accounted.)
+    pub fn fill_in_ended_first(&mut self, mut trace: Events) {
+        let finished: BTreeSet<Names> = trace.cases.iter().map(names_of).collect();
+        let running: BTreeSet<Names> = trace.running.iter().map(names_of).collect();
+        trace
+            .started
+            .retain(|names| finished.contains(names) || running.contains(names));
+        self.fill_in(trace);
+    }
+
+    /// [`Events::fill_in_ended_first`] after a worker died
+    /// ([`Events::worker_died_in`]). A test the runner cancelled (`--bail`:
+    /// Vitest turns a test it cancels, one running included, to skipped) is
+    /// one that never ran, whatever the trace saw of it.
     pub fn fill_in_after_a_death(&mut self, mut trace: Events) {
         let unrun: BTreeSet<Names> = self.never_started.iter().map(names_of).collect();
         let cancelled: BTreeSet<Names> = trace
@@ -492,7 +507,7 @@ impl Events {
             .collect();
         trace.cases.retain(|c| !cancelled.contains(&names_of(c)));
         trace.started.retain(|names| !cancelled.contains(names));
-        self.fill_in(trace);
+        self.fill_in_ended_first(trace);
     }
 }
 

@@ -324,7 +324,8 @@ pub trait Runner: Send + Sync {
     /// late, and not at all from a worker killed (`process.kill`, an
     /// out-of-memory kill), so its reporter names neither that test nor
     /// those that finished just before it. The trace, written from inside
-    /// the worker, does.
+    /// the worker, does. Such a trace writes a test's end as it ends and
+    /// its result once final ([`events::Events::fill_in_ended_first`]).
     fn traces_worker_deaths(&self) -> bool {
         false
     }

@@ -89,12 +89,20 @@ function tail(text, max) {
   return text.slice(first >= 0xdc00 && first <= 0xdfff ? text.length - max + 1 : text.length - max);
 }
 
-// The error a process's stderr says it died of: its first line naming an
-// error (`Error: Cannot find module './nope'`, `TypeError [ERR_X]: …`),
-// else its last line.
+// The error a process's stderr says it died of: node prints an uncaught
+// error last, after whatever the file logged, so its last line naming an
+// error (`Error: Cannot find module './nope'`, `TypeError [ERR_X]: …`);
+// else the value thrown, the line above node's hint to trace it (`throw
+// 'str'`); else its last line but node's version.
 function errorLine(text) {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return lines.find((line) => /^[A-Za-z]*Error( \[[A-Z0-9_]+\])?: /.test(line)) ?? lines.at(-1) ?? '';
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^Node\.js v\d/.test(line));
+  const named = lines.findLast((line) => /^[A-Za-z]*Error( \[[A-Z0-9_]+\])?: /.test(line));
+  if (named !== undefined) return named;
+  const hint = lines.findIndex((line) => line.startsWith('(Use `node --trace-uncaught'));
+  return (hint > 0 ? lines[hint - 1] : lines.at(-1)) ?? '';
 }
 
 // The test file a top-level entry with no file is named by, if it is one.

@@ -81,6 +81,9 @@ function caseOf(task, result) {
 
 // The tests this file started whose end is not written yet.
 const open_tests = new Set();
+// Those of them that ran to their end (`onTestFinished`) and whose result
+// is not final yet: no longer running, their `end` written.
+const ended = new Set();
 
 // Writes the end of every started test that is over.
 function settle() {
@@ -90,7 +93,7 @@ function settle() {
     // duration, its mode turned to `skip`.
     if (!result || (typeof result.duration !== 'number' && task.mode !== 'skip')) continue;
     open_tests.delete(task);
-    write({ event: 'end', ...names(task) });
+    if (!ended.delete(task)) write({ event: 'end', ...names(task) });
     write(caseOf(task, result));
   }
 }
@@ -100,10 +103,26 @@ if (fd !== undefined) {
     try {
       settle();
       const task = context?.task;
-      // A retry or a repeat of a test already started is the same test.
-      if (task && !open_tests.has(task)) {
+      // A retry or a repeat of a test already started is the same test,
+      // running again.
+      if (task && (!open_tests.has(task) || ended.delete(task))) {
         open_tests.add(task);
         write({ event: 'start', ...names(task), kind: 'test' });
+        // Its end as it ends, before its result is final (Vitest sets the
+        // duration later): a worker that dies after it, under a test
+        // running beside it (`describe.concurrent`) or in a hook
+        // (`beforeAll` of the next block, `afterAll`), did not die under
+        // it. Where Vitest has no such hook, the next test's start says so.
+        context.onTestFinished?.(() => {
+          try {
+            if (open_tests.has(task) && !ended.has(task)) {
+              ended.add(task);
+              write({ event: 'end', ...names(task) });
+            }
+          } catch {
+            // As above.
+          }
+        });
       }
     } catch {
       // The trace is an extra, never a reason to fail a test.
