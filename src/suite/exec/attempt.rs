@@ -206,11 +206,12 @@ pub(super) fn attempt(
         // failure, said once.
         let mut death = None;
         if died_under.is_some() {
-            let (deaths, rest) = std::mem::take(&mut cases)
+            let deaths: Vec<TestCase>;
+            (deaths, cases) = std::mem::take(&mut cases)
                 .into_iter()
                 .partition(|c| shard.runner.is_worker_death(c));
-            cases = rest;
-            death = Vec::<TestCase>::into_iter(deaths)
+            death = deaths
+                .into_iter()
                 .find_map(|c| c.message)
                 .map(|m| format!("the worker running it died: {m}"));
         }

@@ -461,9 +461,7 @@ impl Events {
                 .filter(|c| !accounted(&names_of(c)) && !queued.contains(&names_of(c))),
         );
     }
-}
 
-impl Events {
     /// Whether `trace`, written from inside the runner's workers (see
     /// [`Events::fill_in`]), names a test that started and never ended, of
     /// which these events, read after the runner ended by itself, have no

@@ -280,7 +280,10 @@ export default async function* pitcrewReporter(source) {
     if (type === 'test:stderr') {
       const file = fileOf(data);
       if (file !== null && typeof data.message === 'string') {
-        stderrOf.set(file, tail((stderrOf.get(file) ?? '') + data.message, DETAILS_MAX));
+        // Joined as it comes (cheap), cut back only past twice the bound:
+        // cutting at every line copied the whole kept tail each time.
+        const said = (stderrOf.get(file) ?? '') + data.message;
+        stderrOf.set(file, said.length > 2 * DETAILS_MAX ? tail(said, DETAILS_MAX) : said);
       }
       continue;
     }
@@ -347,7 +350,7 @@ export default async function* pitcrewReporter(source) {
           if (type === 'test:fail') {
             Object.assign(record, { outcome: 'failed' }, failure(details.error));
             delete record.failureType;
-            const said = stderrOf.get(file);
+            const said = tail(stderrOf.get(file) ?? '', DETAILS_MAX);
             if (record.message === 'test failed' && said) {
               record.message = cut(errorLine(said), MESSAGE_MAX);
               record.details = said;
