@@ -2357,6 +2357,46 @@ fn vitest_a_worker_killed_beside_a_concurrent_test_blames_only_the_killer() {
     );
 }
 
+/// A file that kills its worker as it is imported, in the first attempt
+/// only. Vitest 2 and 4 report an unhandled error for it; Vitest 3's main
+/// process died with "Channel closed" and said nothing of the file, which
+/// was re-run as "never ran", passed, and the run read as green even under
+/// `--flaky fail`: a crash hidden (the review of stop 49). A runner that
+/// failed with no failed test, leaving tests unrun, fails the run.
+fn a_file_that_kills_its_worker_at_import_is_not_hidden(dir: &tempfile::TempDir) {
+    for flaky in ["pass", "fail"] {
+        let args = ["--retries", "1", "--flaky", flaky];
+        let (out, merged) = local_test(dir.path(), &VITEST, &args, &["run"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "--flaky {flaky}: {}",
+            text(&out)
+        );
+        // The tests of both files are counted, each once.
+        for name in ["a ok", "b ok"] {
+            assert_eq!(outcomes(&merged, "", name).len(), 1, "{name}: {merged:#}");
+        }
+        assert_eq!(outcomes(&merged, "", "b ok"), ["passed"], "{merged:#}");
+    }
+}
+
+#[test]
+fn vitest_a_file_that_kills_its_worker_at_import_is_not_hidden() {
+    let files = [
+        (
+            "test/a.test.js",
+            "if (process.env.PITCREW_ATTEMPT === '1') process.kill(process.pid, 'SIGKILL');\n\
+             test('a ok', () => {});\n",
+        ),
+        (
+            "test/b.test.js",
+            "test('b ok', async () => { await new Promise((r) => setTimeout(r, 300)); });\n",
+        ),
+    ];
+    under_every_vitest(&files, a_file_that_kills_its_worker_at_import_is_not_hidden);
+}
+
 /// A runner that finds its own files and fails to list them (vitest 1
 /// has no `list --json`; here a config that throws when listed): the first
 /// run (no history) ran, and every run after it exited 2, from the second

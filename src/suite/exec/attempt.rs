@@ -332,8 +332,13 @@ pub(super) fn attempt(
     // failure may hide such a check, which a retry turning the test flaky
     // does not run again: the runners that say so name the check's failure
     // as a case of its own (go's package, node's and vitest's unhandled
-    // errors) or say so (pytest's `verdict`, above).
-    let failed = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
+    // errors) or say so (pytest's `verdict`, above). A test it left unrun
+    // says no more than that it stopped: a crash that left no word of the
+    // file it came from (Vitest 3's main process dies "Channel closed" when
+    // a file kills its worker as it is imported) is a failure even when
+    // the tests it left pass when run again.
+    let failed =
+        |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored) && !is_never_ran(c);
     let nothing_to_run = status
         .code()
         .is_some_and(|code| shard.runner.nothing_to_run(code, &cases));
@@ -343,11 +348,19 @@ pub(super) fn attempt(
         && !nothing_to_run
         && !failed_elsewhere
     {
-        let message = || {
-            format!(
+        let unrun = cases.iter().filter(|c| is_never_ran(c)).count();
+        let message = || match unrun {
+            0 => format!(
                 "`{}` failed ({status}) though every test it reported passed: a check of its own (a coverage threshold, a hook); its output is in the shard's log",
                 invocation.program
-            )
+            ),
+            _ => format!(
+                "`{}` failed ({status}) with no failed test, leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again{}; its output is in the shard's log",
+                invocation.program,
+                crate::process::headline(&tail)
+                    .map(|line| format!(" ({})", crate::escape::control_chars(&line)))
+                    .unwrap_or_default()
+            ),
         };
         shard.hold_error(RUNNER_FAILED, message, &tail);
     }
