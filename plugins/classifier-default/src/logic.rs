@@ -827,6 +827,10 @@ const fn marker(pat: &'static str, flags: u8) -> Rule {
 
 use Category as C;
 
+/// A Docker build step's failure, as BuildKit says it (`=> ERROR [4/6] RUN
+/// …`, `process "/bin/sh -c …" did not complete successfully`).
+const DOCKER_STEP_FAILED: &[&str] = &["error [", "did not complete successfully"];
+
 const ENV_MISSING: &[&str] = &[
     "not set",
     "missing",
@@ -1701,6 +1705,24 @@ const RULES: &[Rule] = &[
     r("ERESOLVE", C::Dependency, 0.95)
         .check(Check::Code)
         .lang(L_JS),
+    // npm given a dependency spec it cannot fetch (`npm error code
+    // EUNSUPPORTEDPROTOCOL`, `Unsupported URL Type "workspace:"`; blind set
+    // 44 of Q&A pages).
+    r("EUNSUPPORTEDPROTOCOL", C::Dependency, 0.9)
+        .check(Check::Code)
+        .lang(L_JS),
+    // A Docker build's install step that failed (BuildKit's `=> ERROR
+    // [4/6] RUN npm install`, `process "/bin/sh -c pip install …" did not
+    // complete successfully`; set 44).
+    r("RUN npm install", C::Dependency, 0.85)
+        .check(Check::LineHasAny(DOCKER_STEP_FAILED))
+        .lang(L_JS),
+    r("RUN npm ci", C::Dependency, 0.85)
+        .check(Check::LineHasAny(DOCKER_STEP_FAILED))
+        .lang(L_JS),
+    r("RUN pip install", C::Dependency, 0.85)
+        .check(Check::LineHasAny(DOCKER_STEP_FAILED))
+        .lang(L_PY),
     r("conflicting peer dependency", C::Dependency, 0.88).lang(L_JS),
     r("could not resolve", C::Dependency, 0.75),
     r("cannot find package", C::Dependency, 0.9),
@@ -1770,6 +1792,18 @@ const RULES: &[Rule] = &[
     )
     .lang(L_PY),
     r("ResolutionImpossible", C::Dependency, 0.92).lang(L_PY),
+    // pip's resolver in its own words (`Due to conflicting dependencies pip
+    // cannot install ward and py2neo:`), Poetry's Python range against a
+    // package's (`The current project's Python requirement (>=3.9,<4.0) is
+    // not compatible with some of the required packages Python
+    // requirement`; set 44).
+    r("pip cannot install", C::Dependency, 0.92).lang(L_PY),
+    r(
+        "not compatible with some of the required packages",
+        C::Dependency,
+        0.9,
+    )
+    .lang(L_PY),
     // pip's resolver (pipenv's too, under its logger's `CRITICAL:` prefix):
     // `Cannot install x==1.0 because these package versions have
     // conflicting dependencies.` (set 28).
@@ -2020,6 +2054,9 @@ const RULES: &[Rule] = &[
     r("composite literal uses unkeyed fields", C::Compile, 0.85).lang(L_GO),
     r("passes lock by value", C::Compile, 0.85).lang(L_GO),
     r("possible Printf formatting directive", C::Compile, 0.85).lang(L_GO),
+    // go build's unused import (`imported and not used: "pkgname/qp"`,
+    // Go 1.20's `"os" imported and not used`; set 44).
+    r("imported and not used", C::Compile, 0.88).lang(L_GO),
     r("undefined: ", C::Compile, 0.85)
         .check(Check::GoUndefined)
         .lang(L_GO),
@@ -2925,6 +2962,10 @@ const RULES: &[Rule] = &[
     lang("dial tcp", L_GO),
     // GoReleaser, Go's release tool (set 28).
     lang("goreleaser", L_GO),
+    // The go command fetching modules (`go: downloading …`, `verifying
+    // module: …`; set 44).
+    lang("go: downloading ", L_GO),
+    lang("verifying module: ", L_GO),
     // Go's net/http server logging a failed accept; Go's slice and map
     // literals in an assertion's values (testify's `expected: []string{…}`).
     lang("http: Accept error:", L_GO).check(Check::ExactCase),
@@ -4553,8 +4594,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 939 for set 41's Yarn ranges and Babel's versions. 944 for set
         // 42's Angular templates, React's DOM nesting, rstest's timeout and
         // a missing `.env`. 947 for set 43's TLS proxy, .NET SDK and
-        // Terraform argument.
-        assert!(RULES.len() <= 947, "{} rules", RULES.len());
+        // Terraform argument. 956 for set 44's npm protocol, Docker
+        // install steps, pip's and Poetry's resolvers, go's fetches and
+        // unused imports.
+        assert!(RULES.len() <= 956, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -5235,6 +5278,34 @@ runtime.main_main·f: function main is undeclared in the main package",
             (
                 "{\"level\":\"error\",\"msg\":\"dial failed\",\"error\":\"dial tcp 10.0.0.1:5432: connect: connection refused\"}",
                 Category::Network,
+                Language::Go,
+            ),
+            // Set 44 (Q&A and error pages): npm's unsupported spec; a
+            // Docker install step; pip's and Poetry's resolvers; go's
+            // unused import.
+            (
+                "npm error code EUNSUPPORTEDPROTOCOL\nnpm error Unsupported URL Type \"workspace:\": workspace:*",
+                Category::Dependency,
+                Language::Javascript,
+            ),
+            (
+                " => CACHED [2/6] WORKDIR /usr/local/app\n => [3/6] COPY ./package*.json ./\n => ERROR [4/6] RUN npm install  --production",
+                Category::Dependency,
+                Language::Javascript,
+            ),
+            (
+                "Due to conflicting dependencies pip cannot install ward and py2neo:\n- ward depends on pygments<3.0.0,>=2.4.2\n- py2neo depends on pygments~=2.3.1",
+                Category::Dependency,
+                Language::Python,
+            ),
+            (
+                "Resolving dependencies... The current project's Python requirement (>=3.9,<4.0) is not compatible with some of the required packages Python requirement:",
+                Category::Dependency,
+                Language::Python,
+            ),
+            (
+                "./main.go:4:2: imported and not used: \"pkgname/qp\"",
+                Category::Compile,
                 Language::Go,
             ),
             // Set 43: a JSON error an assertion received; npm behind a TLS
