@@ -1519,6 +1519,10 @@ const RULES: &[Rule] = &[
     // (`"parserOptions.project" has been set for @typescript-eslint/parser`),
     // above the `Parsing error:` it is reported as (blind sets 17, 18).
     r("import file mismatch", C::Config, 0.85).lang(L_PY),
+    // The same mismatch for a conftest (`py._path.local.LocalPath.
+    // ImportMismatchError: ('pkg.tests.conftest', '…/site-packages/…'`:
+    // the installed package and the source tree both; set 44).
+    r("ImportMismatchError", C::Config, 0.85).lang(L_PY),
     r("\"parserOptions.project\" has been set", C::Config, 0.85).lang(L_TS),
     r("no such table", C::Config, 0.8),
     r("Migrations for '", C::Config, 0.75).lang(L_PY),
@@ -4594,10 +4598,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 939 for set 41's Yarn ranges and Babel's versions. 944 for set
         // 42's Angular templates, React's DOM nesting, rstest's timeout and
         // a missing `.env`. 947 for set 43's TLS proxy, .NET SDK and
-        // Terraform argument. 956 for set 44's npm protocol, Docker
+        // Terraform argument. 957 for set 44's npm protocol, Docker
         // install steps, pip's and Poetry's resolvers, go's fetches and
-        // unused imports.
-        assert!(RULES.len() <= 956, "{} rules", RULES.len());
+        // unused imports, pytest's conftest mismatch.
+        assert!(RULES.len() <= 957, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -5301,6 +5305,11 @@ runtime.main_main·f: function main is undeclared in the main package",
             (
                 "Resolving dependencies... The current project's Python requirement (>=3.9,<4.0) is not compatible with some of the required packages Python requirement:",
                 Category::Dependency,
+                Language::Python,
+            ),
+            (
+                "collected 0 items / 1 errors\n________________________ ERROR collecting test session _________________________\nE   py._path.local.LocalPath.ImportMismatchError: ('swh.graph.tests.conftest', '/w/.tox/py3/lib/python3.7/site-packages/swh/graph/tests/conftest.py', local('/w/swh/graph/tests/conftest.py'))",
+                Category::Config,
                 Language::Python,
             ),
             (
