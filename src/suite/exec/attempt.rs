@@ -228,12 +228,23 @@ pub(super) fn attempt(
         // tests' too. After a failed test, that stop is `--bail` or `-x`,
         // and the output's first error line may be anything (a missing
         // source map's warning), so it is not quoted.
+        // A runner that says it was never told to stop at a failure (jest's
+        // and vitest's `bail`), and stopped after one with tests unrun,
+        // crashed outside any test: a file's `process.exit` as jest imported
+        // it, a worker killed as Vitest 3 imported a file. That failed test
+        // (perhaps flaky) does not explain the stop.
+        let crashed_after_a_failure =
+            a_test_failed && died_under.is_none() && found.stops_after == Some(0);
         if !found.never_started.is_empty() {
             let headline =
                 crate::process::headline(&tail).filter(|_| !status.success() && !a_test_failed);
             let why = match (&died_under, headline) {
                 (Some(test), _) => exited_while(test),
                 (None, Some(line)) => format!("the runner stopped before it: {line}"),
+                (None, None) if crashed_after_a_failure => {
+                    "the runner stopped after a failed test, never told to stop at one (a crash)"
+                        .to_owned()
+                }
                 (None, None) if a_test_failed => {
                     "the runner stopped after a failed test (-x, --maxfail, --bail)".to_owned()
                 }
@@ -253,6 +264,17 @@ pub(super) fn attempt(
             cases.extend(unreported_found_files(
                 shard, &cases, count, &tail, died_under,
             )?);
+        }
+        let unrun = cases.iter().filter(|c| is_never_ran(c)).count();
+        if attempt == 1 && crashed_after_a_failure && unrun > 0 {
+            let message = || {
+                format!(
+                    "`{}` stopped after a failed test, though never told to stop at one (no bail), leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again{}; its output is in the shard's log",
+                    invocation.program,
+                    quoted_error_line(&tail)
+                )
+            };
+            shard.hold_error(RUNNER_FAILED, message, &tail);
         }
     } else {
         junit::parse_file(&junit_path, |case| cases.push(case))
@@ -357,14 +379,20 @@ pub(super) fn attempt(
             _ => format!(
                 "`{}` failed ({status}) with no failed test, leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again{}; its output is in the shard's log",
                 invocation.program,
-                crate::process::headline(&tail)
-                    .map(|line| format!(" ({})", crate::escape::control_chars(&line)))
-                    .unwrap_or_default()
+                quoted_error_line(&tail)
             ),
         };
         shard.hold_error(RUNNER_FAILED, message, &tail);
     }
     Ok(cases)
+}
+
+/// The error line of a runner's output, escaped, in parentheses after a
+/// space; empty when it has none.
+fn quoted_error_line(tail: &str) -> String {
+    crate::process::headline(tail)
+        .map(|line| format!(" ({})", crate::escape::control_chars(&line)))
+        .unwrap_or_default()
 }
 
 /// The results of a runner killed at the timeout, from its events, filled

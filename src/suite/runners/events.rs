@@ -88,6 +88,11 @@ pub struct Events {
     /// jest left to find its own files, whose reporter can count them but
     /// not name them). Fewer files reporting means some never ran.
     pub files_found: Option<u64>,
+    /// After how many failed tests the runner was told to stop (`stops`:
+    /// jest's and vitest's `bail`), 0 for never; None where its reporter
+    /// does not say. A runner never told to stop that left tests unrun
+    /// after a failed test did not stop for it: it crashed.
+    pub stops_after: Option<u64>,
     /// JUnit reports the user asked the runner for (`report`), as absolute
     /// paths: the runner writes one process's tests there, and pitcrew
     /// writes the whole run's over it.
@@ -343,6 +348,7 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 events.cases.extend(attempts.hold(names, invocation, case));
             }
             "found" => events.files_found = record.count,
+            "stops" => events.stops_after = Some(record.count.unwrap_or(0)),
             "verdict" => {
                 events.verdict = Some(record.message.clone().unwrap_or_default());
             }

@@ -142,6 +142,10 @@ class PitcrewJestReporter {
     this.written = new Map();
     this.begun = new Set();
     if (this.out) fs.writeFileSync(this.out, '');
+    // Whether jest stops at a failure (`--bail`, `bail` in the config): a
+    // run that left tests unrun after a failed test, never told to stop,
+    // crashed (a test file's `process.exit` ends jest in band).
+    this.write({ event: 'stops', count: Number(globalConfig && globalConfig.bail) || 0 });
     // The files asked for by path (pitcrew passes them after
     // --runTestsByPath), so that those `--bail` never started are named.
     this.byPath = Boolean(globalConfig && globalConfig.runTestsByPath);

@@ -245,6 +245,10 @@ export default class PitcrewVitestReporter {
     this.ignoreUnhandled = Boolean(vitest?.config?.dangerouslyIgnoreUnhandledErrors);
     // Its projects are read when needed: they are replaced as it starts.
     this.vitest = vitest;
+    // Whether Vitest stops at a failure (`--bail`, `bail` in the config):
+    // a run that left tests unrun after a failed test, never told to stop,
+    // crashed (Vitest 3's main process dies when a file kills its worker).
+    this.write({ event: 'stops', count: Number(vitest?.config?.bail) || 0 });
   }
 
   // Whether `file`, where a type error is, is a typecheck test file: one
@@ -431,6 +435,10 @@ export default class PitcrewVitestReporter {
     for (const file of files || []) {
       const name = fileOf({ moduleId: String(file.filepath) });
       this.plan({ moduleId: String(file.filepath) });
+      // A file `--bail` cancelled before it began has no result and no
+      // tests: left planned, it is named as never run (not as a file that
+      // ran and declared no test).
+      if (!file.result && (file.tasks || []).length === 0) continue;
       this.started.add(name);
       for (const event of ['start', 'end']) this.write({ event, file: name, path: [], name });
       const hooks = [];
