@@ -2253,6 +2253,42 @@ fn jest_a_crash_after_a_flaky_failure_is_not_hidden() {
     assert_eq!(summary(&merged), (7, 6, 0, 1), "{merged:#}");
 }
 
+/// jest killed by a signal in the last file's `afterAll`, in band, after a
+/// flaky test failed: every test had its result, the failed test explained
+/// the failed exit, and the run was green (the second review of stop 50).
+/// A runner killed by a signal with no test running crashed, whatever
+/// failed before.
+#[test]
+fn jest_killed_with_no_test_running_after_a_flaky_failure_is_not_hidden() {
+    let big = format!(
+        "test('a1', () => {{ expect(process.env.PITCREW_ATTEMPT).not.toBe('1'); }});\n\
+         test('a2', () => {{}});\n// {}\n",
+        "x".repeat(4000)
+    );
+    let files = [
+        ("test/a.test.js", big.as_str()),
+        (
+            "test/z.test.js",
+            "test('z1', () => {});\n\
+             afterAll(() => { if (process.env.PITCREW_ATTEMPT === '1') process.kill(process.pid, 'SIGKILL'); });\n",
+        ),
+    ];
+    let Some(dir) = project(&JEST, &files) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "1"], &["-i"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("killed by signal 9"), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "a1"), ["flaky"], "{merged:#}");
+    for name in ["a2", "z1"] {
+        assert_eq!(
+            outcomes(&merged, "", name),
+            ["passed"],
+            "{name}: {merged:#}"
+        );
+    }
+}
+
 /// A file a crash kept from starting, run whole, crashing in turn: jest
 /// never named the tests behind that second crash, so they vanished, a
 /// real failure among them (the second review of stop 48). The rest of

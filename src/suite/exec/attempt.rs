@@ -233,8 +233,15 @@ pub(super) fn attempt(
         // crashed outside any test: a file's `process.exit` as jest imported
         // it, a worker killed as Vitest 3 imported a file. That failed test
         // (perhaps flaky) does not explain the stop.
-        let crashed_after_a_failure =
-            a_test_failed && died_under.is_none() && found.stops_after == Some(0);
+        // A runner killed by a signal (the exit code 128 + N its shell or
+        // `npx` gives) with no test running stopped for no test's failure,
+        // whatever failed before it (jest killed in an `afterAll`, in band).
+        let killed = status
+            .code()
+            .filter(|code| died_under.is_none() && (129..=159).contains(code));
+        let crashed_after_a_failure = a_test_failed
+            && died_under.is_none()
+            && (found.stops_after == Some(0) || killed.is_some());
         if !found.never_started.is_empty() {
             let headline =
                 crate::process::headline(&tail).filter(|_| !status.success() && !a_test_failed);
@@ -266,12 +273,24 @@ pub(super) fn attempt(
             )?);
         }
         let unrun = cases.iter().filter(|c| is_never_ran(c)).count();
-        if attempt == 1 && crashed_after_a_failure && unrun > 0 {
+        // The failed test's own error may be the output's first error line:
+        // not quoted as the crash's.
+        if attempt == 1
+            && let Some(code) = killed
+        {
             let message = || {
                 format!(
-                    "`{}` stopped after a failed test, though never told to stop at one (no bail), leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again{}; its output is in the shard's log",
+                    "`{}` exited with code {code} (killed by signal {}) with no test running: a crash, which fails the run even where what it left passes when run again; its output is in the shard's log",
                     invocation.program,
-                    quoted_error_line(&tail)
+                    code - 128
+                )
+            };
+            shard.hold_error(RUNNER_FAILED, message, &tail);
+        } else if attempt == 1 && crashed_after_a_failure && unrun > 0 {
+            let message = || {
+                format!(
+                    "`{}` stopped after a failed test, though never told to stop at one (no bail), leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again; its output is in the shard's log",
+                    invocation.program
                 )
             };
             shard.hold_error(RUNNER_FAILED, message, &tail);
