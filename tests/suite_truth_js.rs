@@ -105,6 +105,16 @@ fn vitest_3_project(files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
 /// Makes a project of some files under one Vitest, or None without it.
 type VitestProject = fn(&[(&str, &str)]) -> Option<tempfile::TempDir>;
 
+/// A test file with `a1`, failing in the first attempt only, and `a2`,
+/// padded to be the largest file: jest and Vitest start with it.
+fn largest_with_a_flaky_test() -> String {
+    format!(
+        "test('a1', () => {{ expect(process.env.PITCREW_ATTEMPT).not.toBe('1'); }});\n\
+         test('a2', () => {{}});\n// {}\n",
+        "x".repeat(4000)
+    )
+}
+
 /// `check` on a project of `files` under each Vitest installed: 4, 3, 2.
 fn under_every_vitest(files: &[(&str, &str)], check: fn(&tempfile::TempDir)) {
     let projects: [VitestProject; 3] = [
@@ -1374,11 +1384,7 @@ fn bail_with_a_flaky_test_runs_the_rest_in_the_retry(dir: &tempfile::TempDir) {
 #[test]
 fn vitest_bail_with_a_flaky_test_runs_the_rest_in_the_retry() {
     // The flaky file is the largest: Vitest starts with it.
-    let flaky = format!(
-        "test('a1', () => {{ expect(process.env.PITCREW_ATTEMPT).not.toBe('1'); }});\n\
-         test('a2', () => {{}});\n// {}\n",
-        "x".repeat(4000)
-    );
+    let flaky = largest_with_a_flaky_test();
     let files = [
         ("test/a.test.js", flaky.as_str()),
         (
@@ -2208,11 +2214,7 @@ fn jest_files_a_crash_kept_from_starting_run_in_the_same_attempt() {
 /// the user's.
 #[test]
 fn jest_a_crash_after_a_flaky_failure_is_not_hidden() {
-    let big = format!(
-        "test('a1', () => {{ expect(process.env.PITCREW_ATTEMPT).not.toBe('1'); }});\n\
-         test('a2', () => {{}});\n// {}\n",
-        "x".repeat(4000)
-    );
+    let big = largest_with_a_flaky_test();
     let files = [
         ("test/a.test.js", big.as_str()),
         (
@@ -2260,11 +2262,7 @@ fn jest_a_crash_after_a_flaky_failure_is_not_hidden() {
 /// failed before.
 #[test]
 fn jest_killed_with_no_test_running_after_a_flaky_failure_is_not_hidden() {
-    let big = format!(
-        "test('a1', () => {{ expect(process.env.PITCREW_ATTEMPT).not.toBe('1'); }});\n\
-         test('a2', () => {{}});\n// {}\n",
-        "x".repeat(4000)
-    );
+    let big = largest_with_a_flaky_test();
     let files = [
         ("test/a.test.js", big.as_str()),
         (
