@@ -220,14 +220,6 @@ pub(super) fn attempt(
             case.details = case.details.or_else(|| death.clone());
             case
         }));
-        // Collected and never run: `-x`, `--maxfail` (perhaps in the
-        // project's addopts), a crash. Named, retried, and an error when no
-        // attempt runs them.
-        // A runner that failed with no failed test says why in its output
-        // (a global setup that threw): the first error line there is the
-        // tests' too. After a failed test, that stop is `--bail` or `-x`,
-        // and the output's first error line may be anything (a missing
-        // source map's warning), so it is not quoted.
         // A runner that says it was never told to stop at a failure (jest's
         // and vitest's `bail`), and stopped after one with tests unrun,
         // crashed outside any test: a file's `process.exit` as jest imported
@@ -242,6 +234,14 @@ pub(super) fn attempt(
         let crashed_after_a_failure = a_test_failed
             && died_under.is_none()
             && (found.stops_after == Some(0) || killed.is_some());
+        // Collected and never run: `-x`, `--maxfail` (perhaps in the
+        // project's addopts), a crash. Named, retried, and an error when no
+        // attempt runs them.
+        // A runner that failed with no failed test says why in its output
+        // (a global setup that threw): the first error line there is the
+        // tests' too. After a failed test, that stop is `--bail`, `-x` or a
+        // crash, and the output's first error line may be anything (a
+        // missing source map's warning), so it is not quoted.
         if !found.never_started.is_empty() {
             let headline =
                 crate::process::headline(&tail).filter(|_| !status.success() && !a_test_failed);
