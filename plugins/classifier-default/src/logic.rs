@@ -729,6 +729,8 @@ const L_KOTLIN: LangHint = (Language::Java, 0);
 const L_PHP: LangHint = (Language::Other, 0);
 /// NUnit (C#) prints `But was:` as Java's Hamcrest does.
 const L_CSHARP: LangHint = (Language::Other, 3);
+/// XCTest (Swift, Objective-C).
+const L_SWIFT: LangHint = (Language::Other, 3);
 
 #[derive(Debug, Clone, Copy)]
 struct Rule {
@@ -975,6 +977,9 @@ const RULES: &[Rule] = &[
         "GiB", "MiB", "KiB", "bytes", " GB", " MB",
     ])),
     r("terminated with signal 9", C::Resource, 0.85).check(Check::NoDigitAfter),
+    // A CI container over its memory limit (Bitbucket Pipelines:
+    // `Container 'Build' exceeded memory limit.`; set 45).
+    r("exceeded memory limit", C::Resource, 0.9),
     // --- network ----------------------------------------------------------
     r("ECONNREFUSED", C::Network, 0.95).check(Check::Code),
     // Go's net package: a dial or read that got no answer
@@ -1578,6 +1583,22 @@ const RULES: &[Rule] = &[
     // collected (an installed copy in site-packages shadows the checkout,
     // or two `conftest.py` of one name): the environment's layout.
     r("ImportPathMismatchError", C::Config, 0.88).lang(L_PY),
+    // Set 45: a Docker image reference built from an empty variable
+    // (`invalid tag "ghcr.io/x/y:-sha": invalid reference format`); the
+    // workflow token without write access (`Permission to x.git denied to
+    // github-actions[bot]`); a binary for another architecture (`exec
+    // format error`); Gradle's Java toolchain older than the target, and a
+    // build script naming a configuration that is not there; a test
+    // module another one of its name shadows (unittest's and Django's
+    // discovery: `'tests' module incorrectly imported from`).
+    r("invalid reference format", C::Config, 0.88),
+    r("denied to github-actions[bot]", C::Config, 0.9),
+    r("exec format error", C::Config, 0.88),
+    r("Could not target platform", C::Config, 0.9).lang(L_JAVA),
+    r("Configuration with name", C::Config, 0.88)
+        .check(Check::LineHasAny(&["not found"]))
+        .lang(L_JAVA),
+    r("module incorrectly imported from", C::Config, 0.9).lang(L_PY),
     // --- dependency -------------------------------------------------------
     // apt's missing package.
     r("Unable to locate package", C::Dependency, 0.9),
@@ -1951,6 +1972,24 @@ const RULES: &[Rule] = &[
         .lang(L_JS),
     r("(reportMissingImports)", C::Dependency, 0.9).lang(L_PY),
     r("(reportMissingModuleSource)", C::Dependency, 0.85).lang(L_PY),
+    // Set 45: `npm ci` on a lockfile that does not match package.json;
+    // Maven's cached miss of an artifact; NuGet packages not restored or
+    // not built for the project's framework; a resolver finding no version
+    // in a range (Poetry's and Dart pub's `no versions of x match`); pip's
+    // older banner of a failed build of a package from source.
+    r(
+        "package.json and package-lock.json are in sync",
+        C::Dependency,
+        0.92,
+    )
+    .lang(L_JS),
+    r("was cached in the local repository", C::Dependency, 0.9).lang(L_JAVA),
+    r("NuGet package(s) that are missing", C::Dependency, 0.92).lang(L_CSHARP),
+    r("packages are incompatible with", C::Dependency, 0.88).lang(L_CSHARP),
+    r("no versions of ", C::Dependency, 0.85).check(Check::LineHasAny(&[" match"])),
+    r("Command errored out with exit status", C::Dependency, 0.8)
+        .lang(L_PY)
+        .flags(BANNER),
     // --- compile (distinctive diagnostics) --------------------------------
     r("error[E", C::Compile, 0.95)
         .check(Check::RustCode)
@@ -2097,6 +2136,21 @@ const RULES: &[Rule] = &[
     r("JSON.parse", C::Runtime, 0.88)
         .tier(Tier::Compile)
         .lang(L_JS),
+    // Set 45: a program with no `main` is its own build's error, not a
+    // library left off the link (at the tier of `undefined reference to`,
+    // which it outranks); rustc's macro recursion; Kotlin's null safety;
+    // Android's resource merge; MSBuild's tool that failed; mypy's
+    // `Module has no attribute "jit"` (Python itself says `module 'x' has
+    // no attribute 'y'`, in other quotes).
+    r("undefined reference to `main'", C::Compile, 0.85).tier(Tier::Dependency),
+    r("recursion limit reached while expanding", C::Compile, 0.9).lang(L_RS),
+    r("can not be a value of a non-null type", C::Compile, 0.9).lang(L_KOTLIN),
+    r("calls are allowed on a nullable receiver", C::Compile, 0.9).lang(L_KOTLIN),
+    r("Resource entry", C::Compile, 0.85).check(Check::LineHasAny(&["is already defined"])),
+    r("error MSB6006", C::Compile, 0.8).lang(L_CSHARP),
+    r("Module has no attribute \"", C::Compile, 0.85)
+        .check(Check::ExactCase)
+        .lang(L_PY),
     // --- lint -------------------------------------------------------------
     // standard's banner over its ESLint findings (blind set 38).
     r("Use JavaScript Standard Style", C::Lint, 0.95).lang(L_JS),
@@ -2775,6 +2829,12 @@ const RULES: &[Rule] = &[
     // ava's diff of a failed comparison (`Difference (- actual, +
     // expected):`).
     r("Difference (- actual, + expected)", C::Assertion, 0.88).lang(L_JS),
+    // Set 45: XCTest's failed assertions (`XCTAssertEqual failed: ("2") is
+    // not equal to ("1")`); testify's `Should not be: 404`.
+    r("XCTAssert", C::Assertion, 0.9)
+        .check(Check::LineHasAny(&["failed"]))
+        .lang(L_SWIFT),
+    r("Should not be: ", C::Assertion, 0.85).lang(L_GO),
     // --- runtime ----------------------------------------------------------
     r("TypeError", C::Runtime, 0.75).check(Check::WordStart),
     r("ReferenceError", C::Runtime, 0.8).lang(L_JS),
@@ -4600,8 +4660,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // a missing `.env`. 947 for set 43's TLS proxy, .NET SDK and
         // Terraform argument. 957 for set 44's npm protocol, Docker
         // install steps, pip's and Poetry's resolvers, go's fetches and
-        // unused imports, pytest's conftest mismatch.
-        assert!(RULES.len() <= 957, "{} rules", RULES.len());
+        // unused imports, pytest's conftest mismatch. 983 for set 45's
+        // CI infrastructure, NuGet, Maven, Gradle, Kotlin, XCTest and
+        // testify.
+        assert!(RULES.len() <= 983, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -5316,6 +5378,93 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "./main.go:4:2: imported and not used: \"pkgname/qp\"",
                 Category::Compile,
                 Language::Go,
+            ),
+            // Set 45 (pages, wider: CI infrastructure, .NET, JVM, Swift).
+            (
+                "npm error npm ci can only install packages when your package.json and package-lock.json are in sync.",
+                Category::Dependency,
+                Language::Javascript,
+            ),
+            (
+                "[ERROR] Failure to find com.example:missing:jar:1.0.0 in https://repo.maven.apache.org/maven2 was cached in the local repository, resolution will not be reattempted",
+                Category::Dependency,
+                Language::Java,
+            ),
+            (
+                "Error: This project references NuGet package(s) that are missing on this computer.",
+                Category::Dependency,
+                Language::Other,
+            ),
+            (
+                "   1: fact: no versions of kedro match >0.15.1,<0.16.0\n   1: conflict: no versions of kedro match >0.15.1,<0.16.0",
+                Category::Dependency,
+                Language::Other,
+            ),
+            (
+                "/usr/lib/crt1.o: In function `_start':\n/usr/lib/crt1.o(.text+0x18): undefined reference to `main'",
+                Category::Compile,
+                Language::Other,
+            ),
+            (
+                "error: recursion limit reached while expanding the macro `recursive_macro`\n  --> src/main.rs:10:5",
+                Category::Compile,
+                Language::Rust,
+            ),
+            (
+                "e: src/main/kotlin/Main.kt: (12, 20): Null can not be a value of a non-null type Project",
+                Category::Compile,
+                Language::Java,
+            ),
+            (
+                "app.py:3: error: Module has no attribute \"jit\"  [attr-defined]",
+                Category::Compile,
+                Language::Python,
+            ),
+            (
+                "XCTAssertEqual failed: (\"2\") is not equal to (\"1\") - foo",
+                Category::Assertion,
+                Language::Other,
+            ),
+            (
+                "--- FAIL: TestGetConfig (0.00s)\n    Error Trace:\thandler_test.go:41\n    Error:      \tShould not be: 404",
+                Category::Assertion,
+                Language::Go,
+            ),
+            (
+                "buildx failed with: ERROR: failed to build: invalid tag \"ghcr.io/o/img:-sha\": invalid reference format",
+                Category::Config,
+                Language::Other,
+            ),
+            (
+                "exec /usr/local/bin/docker-entrypoint.sh: exec format error",
+                Category::Config,
+                Language::Other,
+            ),
+            (
+                "remote: Permission to o/r.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 403",
+                Category::Config,
+                Language::Other,
+            ),
+            (
+                "> Could not target platform: 'Java SE 17' using tool chain: 'JDK 8'.",
+                Category::Config,
+                Language::Java,
+            ),
+            (
+                "ImportError: 'tests' module incorrectly imported from '/w/app/tests'. Expected '/w/app'. Is this module globally installed?",
+                Category::Config,
+                Language::Python,
+            ),
+            (
+                "Container 'Build' exceeded memory limit.",
+                Category::Resource,
+                Language::Other,
+            ),
+            // Python's own missing attribute stays a runtime error.
+            (
+                "AttributeError: module 'numba' has no attribute 'jit'",
+                Category::Runtime,
+                Language::Python,
             ),
             // Set 43: a JSON error an assertion received; npm behind a TLS
             // proxy; a .NET SDK too old; Terraform's unexpected argument.
