@@ -111,6 +111,61 @@ pub fn strip_ansi(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Output a runner wrote for a person to read, made safe to pass on to a
+/// terminal or a log: colours and text styles (SGR, `ESC [ 1;31 m`),
+/// newlines, tabs and a carriage return before a newline are kept; every
+/// other control character, escape sequence (cursor moves, erasing,
+/// titles, links, the clipboard) and direction override is shown as an
+/// escape (`\u{1b}[2A`), so a test's output can neither move the cursor
+/// over a failure nor drive the terminal. Borrows when nothing needs it.
+pub fn runner_output(text: &str) -> Cow<'_, str> {
+    // Written only from the first character that is shown as an escape.
+    let mut out: Option<String> = None;
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
+        let rest = &text[at..];
+        let keep = match c {
+            '\u{1b}' => sgr_len(rest),
+            '\r' if rest[1..].starts_with('\n') => 1,
+            '\n' | '\t' => 1,
+            c if is_unsafe(c) => 0,
+            c => c.len_utf8(),
+        };
+        match (keep, &mut out) {
+            (0, out) => {
+                let out = out.get_or_insert_with(|| {
+                    let mut head = String::with_capacity(text.len() + 16);
+                    head.push_str(&text[..at]);
+                    head
+                });
+                push_escaped(out, c);
+            }
+            (n, Some(out)) => out.push_str(&rest[..n]),
+            (_, None) => {}
+        }
+        at += keep.max(c.len_utf8());
+    }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// The length of the SGR sequence (`ESC [`, parameters, `m`) `text` starts
+/// with; 0 when it starts with none. Parameters past a sane length are no
+/// colour a runner writes.
+fn sgr_len(text: &str) -> usize {
+    let Some(params) = text.strip_prefix("\u{1b}[") else {
+        return 0;
+    };
+    let digits = params
+        .bytes()
+        .take(64)
+        .take_while(|b| b.is_ascii_digit() || *b == b';' || *b == b':')
+        .count();
+    match params.as_bytes().get(digits) {
+        Some(b'm') => 2 + digits + 1,
+        _ => 0,
+    }
+}
+
 /// How long one message from a plugin (an error value, a panic message)
 /// may be in a one-line error. The WIT asks for one line; a plugin could
 /// send 16 MiB, 6x that once escaped, and the host copies a failed phase's
@@ -242,6 +297,31 @@ pub fn markdown_code_block(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runner_output_keeps_colours_and_shows_every_other_escape() {
+        let coloured = "\u{1b}[31mFAIL\u{1b}[0m a.test.js\r\n\tat x\n";
+        assert!(matches!(runner_output(coloured), Cow::Borrowed(_)));
+        assert_eq!(runner_output("plain\n"), "plain\n");
+        // Up a line and erase it: over a failure printed just before.
+        assert_eq!(
+            runner_output("FAIL\n\u{1b}[1A\u{1b}[2KPASS\n"),
+            "FAIL\n\\u{1b}[1A\\u{1b}[2KPASS\n"
+        );
+        // A title, the clipboard, a link, a lone carriage return.
+        assert_eq!(
+            runner_output("\u{1b}]0;t\u{7}\u{1b}]52;c;eA==\u{7}FAIL\rPASS"),
+            "\\u{1b}]0;t\\u{7}\\u{1b}]52;c;eA==\\u{7}FAIL\\rPASS"
+        );
+        assert_eq!(runner_output("\u{9b}2J\u{202e}x"), "\\u{9b}2J\\u{202e}x");
+        // An SGR cut short, or no SGR at all, is no colour.
+        assert_eq!(runner_output("a\u{1b}[31"), "a\\u{1b}[31");
+        assert_eq!(runner_output("\u{1b}[?1049h"), "\\u{1b}[?1049h");
+        assert_eq!(runner_output("\u{1b}"), "\\u{1b}");
+        let long = format!("\u{1b}[{}m", "1;".repeat(40));
+        assert!(runner_output(&long).starts_with("\\u{1b}["));
+        assert_eq!(runner_output("é\u{1b}[1mü"), "é\u{1b}[1mü");
+    }
 
     #[test]
     fn urls_in_text_are_no_links() {

@@ -626,6 +626,31 @@ fn run_keeps_the_runners_output_from_being_read_as_workflow_commands() {
     );
 }
 
+/// `run` passes the runner's output on to the log (or a terminal) with its
+/// colours, but a test cannot move the cursor up over its failure, erase
+/// it, or set the terminal's title: those sequences are shown, not obeyed.
+#[test]
+fn run_shows_the_runners_escape_sequences_rather_than_obeying_them() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.test.sh"), "").unwrap();
+    assert_eq!(split_sh_tests(dir.path()).status.code(), Some(0));
+    let script =
+        r"printf 'FAIL\n\033[1A\033[2KPASS\n\033[31mred\033[0m\n'; printf '\033]0;owned\007\n' >&2";
+    let out = common::cli::command(dir.path())
+        .args(GENERIC_SHARD)
+        .args(["--", "sh", "-c", script, "{files}"])
+        .output()
+        .unwrap();
+    let stdout = stdout(&out);
+    assert!(
+        stdout.contains("FAIL\n\\u{1b}[1A\\u{1b}[2KPASS\n\u{1b}[31mred\u{1b}[0m\n"),
+        "{stdout:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\\u{1b}]0;owned\\u{7}"), "{stderr:?}");
+    assert!(!stderr.contains("\u{1b}]"), "{stderr:?}");
+}
+
 /// A JUnit report of no test case (a runner that ran none, or stopped
 /// before it wrote any, or that wrote only its declared counts) passed;
 /// it fails the report, named, and the other files still count.

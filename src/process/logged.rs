@@ -2,7 +2,13 @@
 //! belongs, and keeping the tail of its stderr for error messages. The
 //! runner gets a process group of its own ([`crate::process_group`]): a
 //! timeout kills its workers too, and so does its exit, so nothing it left
-//! behind can keep its stderr open and stall the shard.
+//! behind can keep its output open and stall the shard.
+//!
+//! Both streams pass through pitcrew, line by line, made safe for a
+//! terminal: a test's output is untrusted, and neither the terminal nor a
+//! log someone reads in one may obey it (colours pass; cursor moves,
+//! titles, links and the like are shown as escapes). A runner whose stdout
+//! is piped prints no live progress and picks its colours as it does in CI.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -81,6 +87,7 @@ pub fn run(
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (key, value) in env {
         command.env(key, value);
@@ -95,12 +102,14 @@ pub fn run(
                 .map_err(spawn_error)?,
         ))),
     };
-    match (capture_stdout, &log) {
-        (Some(path), _) => command.stdout(File::create(path).map_err(spawn_error)?),
-        (None, Some(file)) => command.stdout(lock(file).try_clone().map_err(spawn_error)?),
-        (None, None) => command.stdout(Stdio::inherit()),
-    };
+    if let Some(path) = capture_stdout {
+        command.stdout(File::create(path).map_err(spawn_error)?);
+    }
     let mut group = process_group::spawn(&mut command).map_err(spawn_error)?;
+    let stdout = group.child.stdout.take().map(|out| {
+        let to = log.clone().map_or(To::Stdout, To::Log);
+        thread::spawn(move || forward(out, &to, |_| {}))
+    });
     let tail = forward_stderr(&mut group, log);
     let deadline = timeout.map(|t| Instant::now() + t.after);
     let grace = timeout.and_then(|t| t.grace);
@@ -109,6 +118,9 @@ pub fn run(
         Waited::TimedOut => (None, true),
         Waited::Failed(_) => (None, false),
     };
+    if let Some(reader) = &stdout {
+        drain(reader);
+    }
     Ok(Finished {
         status,
         timed_out,
@@ -143,39 +155,96 @@ fn forward_stderr(group: &mut Group, log: Option<Arc<Mutex<File>>>) -> Tail {
         let Some(stderr) = stderr else {
             return;
         };
-        let mut reader = BufReader::new(stderr);
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            // Bounded read: a runner printing one endless line can't exhaust memory.
-            match (&mut reader).take(64 * 1024).read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-            match &log {
-                Some(file) => {
-                    let _ = lock(file).write_all(&line);
-                }
-                None => {
-                    let _ = std::io::stderr().write_all(&line);
-                }
-            }
+        let to = log.map_or(To::Stderr, To::Log);
+        forward(stderr, &to, |text| {
             let mut tail = lock(&tail);
             let (lines, bytes) = &mut *tail;
-            let text = String::from_utf8_lossy(&line).trim_end().to_string();
+            let text = text.trim_end().to_string();
             *bytes += text.len();
             lines.push_back(text);
             while lines.len() > TAIL_LINES || (*bytes > TAIL_BYTES && lines.len() > 1) {
                 *bytes -= lines.pop_front().map_or(0, |l| l.len());
             }
-        }
+        });
     });
     Tail { lines, reader }
+}
+
+/// Where a runner's stream is copied.
+enum To {
+    Stdout,
+    Stderr,
+    Log(Arc<Mutex<File>>),
+}
+
+/// Copies `stream` to `to` line by line until it ends, each line made safe
+/// for a terminal ([`crate::escape::runner_output`]: a test's output is
+/// untrusted, and a log is read in one too) and shown to `each` as read.
+fn forward(stream: impl Read, to: &To, mut each: impl FnMut(&str)) {
+    let mut reader = BufReader::new(stream);
+    let mut line = Vec::new();
+    // The start of a character that a bounded read cut off.
+    let mut cut = Vec::new();
+    loop {
+        line.clear();
+        line.append(&mut cut);
+        // Bounded read: a runner printing one endless line can't exhaust memory.
+        let read = (&mut reader).take(64 * 1024).read_until(b'\n', &mut line);
+        let ended = matches!(read, Ok(0) | Err(_));
+        if !ended && !line.ends_with(b"\n") {
+            let whole = line.len() - cut_character(&line);
+            cut = line.split_off(whole);
+        }
+        if line.is_empty() {
+            if ended {
+                return;
+            }
+            continue;
+        }
+        let text = String::from_utf8_lossy(&line);
+        let safe = crate::escape::runner_output(&text);
+        let _ = match to {
+            To::Stdout => std::io::stdout().write_all(safe.as_bytes()),
+            To::Stderr => std::io::stderr().write_all(safe.as_bytes()),
+            To::Log(file) => lock(file).write_all(safe.as_bytes()),
+        };
+        each(&text);
+        if ended {
+            return;
+        }
+    }
+}
+
+/// How many bytes at the end of `bytes` are the start of a UTF-8
+/// character whose other bytes have not been read yet.
+fn cut_character(bytes: &[u8]) -> usize {
+    for back in 1..=bytes.len().min(3) {
+        let byte = bytes[bytes.len() - back];
+        // A continuation byte: look further back for the lead.
+        if byte & 0xc0 == 0x80 {
+            continue;
+        }
+        let width = match byte {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf7 => 4,
+            _ => 1,
+        };
+        return if width > back { back } else { 0 };
+    }
+    0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `sh -c script` in `dir`, its output logged to `log`.
+    fn sh_logged(dir: &Path, script: &str, log: &Path) -> Finished {
+        let args = ["-c".to_owned(), script.to_owned()];
+        let sink = Sink::File(log.to_path_buf());
+        run("sh", &args, &[], dir, &sink, None, None).unwrap()
+    }
 
     fn kill_after(millis: u64) -> Option<Timeout> {
         Some(Timeout {
@@ -189,16 +258,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("log");
         let script = "for i in $(seq 1 130); do echo line$i >&2; done; echo out; exit 3";
-        let finished = run(
-            "sh",
-            &["-c".into(), script.into()],
-            &[],
-            dir.path(),
-            &Sink::File(log.clone()),
-            None,
-            None,
-        )
-        .unwrap();
+        let finished = sh_logged(dir.path(), script, &log);
         assert_eq!(finished.status.and_then(|s| s.code()), Some(3));
         assert!(!finished.timed_out);
         assert!(
@@ -209,6 +269,47 @@ mod tests {
         assert!(finished.stderr_tail.ends_with("line130"));
         let text = std::fs::read_to_string(log).unwrap();
         assert!(text.contains("out\n") && text.contains("line1\n"), "{text}");
+    }
+
+    /// A test's output reaches the log (and the terminal) with its colours,
+    /// and with every other escape shown rather than obeyed.
+    #[test]
+    fn the_runners_output_is_made_safe_for_a_terminal_on_both_streams() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let script = r"printf 'FAIL\n\033[1A\033[2KPASS\n\033[32mok\033[0m\n'; printf '\033]0;owned\007err\n' >&2";
+        let finished = sh_logged(dir.path(), script, &log);
+        let text = std::fs::read_to_string(log).unwrap();
+        // The streams are copied side by side: lines, in any order.
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.sort_unstable();
+        assert_eq!(
+            lines,
+            [
+                "\u{1b}[32mok\u{1b}[0m",
+                "FAIL",
+                "\\u{1b}[1A\\u{1b}[2KPASS",
+                "\\u{1b}]0;owned\\u{7}err",
+            ]
+        );
+        // The tail keeps what the runner wrote; its readers escape it.
+        assert_eq!(finished.stderr_tail, "\u{1b}]0;owned\u{7}err");
+    }
+
+    /// A line longer than one read, cut inside a character, is not mangled.
+    #[test]
+    fn a_character_cut_by_a_bounded_read_stays_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        // 40,000 two-byte and three-byte characters on one line.
+        let line = "é€".repeat(20_000);
+        std::fs::write(dir.path().join("line"), format!("{line}\n")).unwrap();
+        // One stream at a time: the two are copied side by side.
+        for script in ["cat line", "cat line >&2"] {
+            sh_logged(dir.path(), script, &log);
+        }
+        let text = std::fs::read_to_string(log).unwrap();
+        assert_eq!(text, format!("{line}\n{line}\n"));
     }
 
     #[test]
