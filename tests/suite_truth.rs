@@ -1075,6 +1075,80 @@ fn node_a_file_that_fails_to_load_says_why() {
     }
 }
 
+/// A test that kills its file's child process (a signal, or
+/// `process.exit(1)`) took the tests that ran before it with the child's
+/// unflushed output: node reports the file as one failed case, and so did
+/// pitcrew, never retried, the tests beside the killer uncounted (round
+/// 34). The child's trace names them: the killer fails (flaky when its
+/// retry passes), those before it count, those behind it run again.
+#[test]
+fn node_a_test_that_kills_its_files_process_is_named_and_the_tests_beside_it_count() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/k.test.mjs",
+                "import { test, describe } from 'node:test';\n\
+                 test('one', () => {});\n\
+                 test('two', () => {});\n\
+                 test('killer', () => { if (process.env.PITCREW_ATTEMPT === '1') process.kill(process.pid, 'SIGKILL'); });\n\
+                 test('after', () => {});\n\
+                 describe('blk', () => { test('inner', () => {}); });\n",
+            ),
+            (
+                "test/b.test.mjs",
+                "import { test } from 'node:test';\ntest('b1', () => {});\n",
+            ),
+            (
+                "test/e.test.mjs",
+                "import { test } from 'node:test';\n\
+                 test('e1', () => {});\n\
+                 test('exiter', () => { process.exit(1); });\n\
+                 test('e2', () => {});\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let mut all = tests(&merged);
+    all.sort();
+    let expected = [
+        ("", "after", "passed"),
+        ("", "b1", "passed"),
+        ("", "e1", "passed"),
+        ("", "e2", "passed"),
+        ("", "exiter", "failed"),
+        ("", "killer", "flaky"),
+        ("", "one", "passed"),
+        ("", "two", "passed"),
+        ("blk", "inner", "passed"),
+    ]
+    .map(|(c, n, o)| (c.to_owned(), n.to_owned(), o.to_owned()));
+    assert_eq!(all, expected, "{}", text(&out));
+    let exiter = &test_named(&merged, "exiter")["failure"];
+    assert!(
+        exiter["details"]
+            .as_str()
+            .is_some_and(|d| d.contains("exited with code 1")),
+        "{exiter:#}"
+    );
+    // With no retry, the killer fails, by its signal, and the rest count.
+    let (out, merged) = local_test(dir.path(), &["--retries", "0", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (9, 7, 2, 0), "{}", merged["tests"]);
+    let killer = &test_named(&merged, "killer")["failure"];
+    assert!(
+        killer["details"]
+            .as_str()
+            .is_some_and(|d| d.contains("killed by SIGKILL")),
+        "{killer:#}"
+    );
+}
+
 /// A node that runs TypeScript itself (Node 22.18 and later) also runs
 /// `*.test.ts` by default: pitcrew's listing of node's defaults asks the
 /// command's node which it does. (find-my-way's `router.test-d.ts`, which
