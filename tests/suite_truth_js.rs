@@ -2255,6 +2255,25 @@ fn jest_a_crash_after_a_flaky_failure_is_not_hidden() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(outcomes(&merged, "", "a1"), ["flaky"], "{merged:#}");
     assert_eq!(summary(&merged), (7, 6, 0, 1), "{merged:#}");
+    // Told to stop after 3 failed tests, jest stopped after 1: not for it
+    // (this read as bail's stop, green, before stop 51). In the
+    // configuration: jest 30's command line reads `--bail=3` as no bail.
+    let Some(dir) = project(&JEST, &files) else {
+        return;
+    };
+    fs::write(
+        dir.path().join("jest.config.js"),
+        "module.exports = { bail: 3 };\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &JEST, &["--retries", "1"], &["-i"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("told to stop only after 3"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(summary(&merged), (7, 6, 0, 1), "{merged:#}");
 }
 
 /// jest killed by a signal in the last file's `afterAll`, in band, after a
@@ -2541,6 +2560,14 @@ fn a_crash_after_a_flaky_failure_is_not_hidden(dir: &tempfile::TempDir) {
     // crash, else run first in the retry.
     let a1 = outcomes(&merged, "", "a1");
     assert!(a1 == ["flaky"] || a1 == ["passed"], "{merged:#}");
+    // Told to stop only after 3 failed tests, Vitest stopped for none.
+    let (out, _) = local_test(
+        dir.path(),
+        &VITEST,
+        &["--retries", "1"],
+        &["run", "--bail=3"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
 }
 
 #[test]

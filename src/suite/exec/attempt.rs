@@ -256,9 +256,20 @@ pub(super) fn attempt(
         let killed = status
             .code()
             .filter(|code| died_under.is_none() && (129..=159).contains(code));
+        // Told to stop after N failed tests (jest and Vitest count failed
+        // tests, not files), a runner that stopped after fewer did not stop
+        // for them. Every failed case read counts, a file's own included:
+        // counting more calls fewer stops crashes, never a stop for a crash.
+        let failed_so_far = cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
+            .count() as u64;
+        let bail_not_reached = found
+            .stops_after
+            .filter(|&after| after > 0 && failed_so_far < after);
         let crashed_after_a_failure = a_test_failed
             && died_under.is_none()
-            && (found.stops_after == Some(0) || killed.is_some());
+            && (found.stops_after == Some(0) || killed.is_some() || bail_not_reached.is_some());
         // Collected and never run: `-x`, `--maxfail` (perhaps in the
         // project's addopts), a crash. Named, retried, and an error when no
         // attempt runs them.
@@ -273,10 +284,15 @@ pub(super) fn attempt(
             let why = match (&died_under, headline) {
                 (Some(test), _) => exited_while(test),
                 (None, Some(line)) => format!("the runner stopped before it: {line}"),
-                (None, None) if crashed_after_a_failure => {
-                    "the runner stopped after a failed test, never told to stop at one (a crash)"
-                        .to_owned()
-                }
+                (None, None) if crashed_after_a_failure => match bail_not_reached {
+                    Some(after) => format!(
+                        "the runner stopped after {failed_so_far} failed test(s), told to stop only after {after} (a crash)"
+                    ),
+                    None => {
+                        "the runner stopped after a failed test, never told to stop at one (a crash)"
+                            .to_owned()
+                    }
+                },
                 (None, None) if a_test_failed => {
                     "the runner stopped after a failed test (-x, --maxfail, --bail)".to_owned()
                 }
@@ -312,9 +328,15 @@ pub(super) fn attempt(
             };
             shard.hold_error(RUNNER_FAILED, message, &tail);
         } else if attempt == 1 && crashed_after_a_failure && unrun > 0 {
+            let told = match bail_not_reached {
+                Some(after) => format!(
+                    "though told to stop only after {after} (bail), and {failed_so_far} had failed"
+                ),
+                None => "though never told to stop at one (no bail)".to_owned(),
+            };
             let message = || {
                 format!(
-                    "`{}` stopped after a failed test, though never told to stop at one (no bail), leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again; its output is in the shard's log",
+                    "`{}` stopped after a failed test, {told}, leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again; its output is in the shard's log",
                     invocation.program
                 )
             };
