@@ -2295,6 +2295,53 @@ fn pytest_a_missing_fixture_says_so() {
     );
 }
 
+/// `--setup-only` and `--setup-plan` run no test: pytest says "no tests
+/// ran" and exits 0, and pitcrew counted every test passed, one that
+/// asserts 0 included (round 35). They are skipped, wherever the option
+/// comes from.
+#[test]
+fn pytest_setup_only_runs_no_test_and_passes_none() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_a.py",
+            "import pytest
+\
+             @pytest.fixture
+\
+             def db(): return 1
+\
+             def test_broken(db): assert 0
+\
+             def test_fine(): pass
+",
+        )],
+    );
+    for option in ["--setup-only", "--setup-plan"] {
+        let (out, merged) = local_test(dir.path(), &["--", "python3", "-m", "pytest", option]);
+        assert_eq!(out.status.code(), Some(0), "{option}: {}", text(&out));
+        assert_eq!(
+            summary(&merged),
+            (2, 0, 0, 0),
+            "{option}: {}",
+            merged["tests"]
+        );
+        let broken = test_named(&merged, "test_broken");
+        assert_eq!(broken["outcome"], "skipped", "{broken:#}");
+    }
+    let out = common::cli::command(dir.path())
+        .args(["test", "--shards", "1", "--", "python3", "-m", "pytest"])
+        .env("PYTEST_ADDOPTS", "--setup-only")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged_results(dir.path())), (2, 0, 0, 0));
+}
+
 #[test]
 fn pytest_a_module_skipped_at_collection_is_a_skipped_test() {
     if !has_pytest() {

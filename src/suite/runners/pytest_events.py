@@ -57,6 +57,10 @@ class _Reporter:
         # Reports pytest counts in `session.testsfailed`, counted the same
         # way (failed, not an expected failure).
         self.failed_reports = 0
+        # `--setup-only` and `--setup-plan` (perhaps in addopts or
+        # PYTEST_ADDOPTS) run no test, only the set-up of its fixtures or
+        # not even that; pytest says "no tests ran".
+        self.runs_no_test = False
 
     def count(self, report):
         if report.failed and not hasattr(report, "wasxfail"):
@@ -149,6 +153,10 @@ class _Reporter:
             return
         record = dict(event="case", **names)
         record.update(_outcome(reports))
+        if self.runs_no_test and record["outcome"] == "passed":
+            # Its set-up passed and its body never ran: no pass.
+            record["outcome"] = "skipped"
+            record["message"] = "not run: pytest ran no test (--setup-only, --setup-plan)"
         reruns = self.reruns.pop(key, None)
         if reruns:
             record["reruns"] = reruns
@@ -251,6 +259,10 @@ def pytest_configure(config):
         # plugin resolves it: every process of the run writes it over the
         # last one's, so pitcrew writes it again with the whole run.
         _note_coverage(config)
+        _reporter.runs_no_test = bool(
+            getattr(config.option, "setuponly", False)
+            or getattr(config.option, "setupplan", False)
+        )
         xmlpath = getattr(config.option, "xmlpath", None)
         if xmlpath:
             resolved = os.path.expanduser(os.path.expandvars(xmlpath))
