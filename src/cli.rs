@@ -330,6 +330,10 @@ pub struct ReportArgs {
     /// included) as a timing file for the next `split --timings`.
     #[arg(long, value_name = "FILE")]
     pub timings_out: Option<PathBuf>,
+    /// What a flaky test (failed, then passed) counts as: with `fail`,
+    /// the report fails as `run --flaky fail` failed the shard.
+    #[arg(long, value_enum, default_value_t = FlakyPolicy::Pass)]
+    pub flaky: FlakyPolicy,
     #[command(flatten)]
     pub publishing: GithubArgs,
 }

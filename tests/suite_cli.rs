@@ -651,6 +651,29 @@ fn run_shows_the_runners_escape_sequences_rather_than_obeying_them() {
     assert!(!stderr.contains("\u{1b}]"), "{stderr:?}");
 }
 
+/// `report --flaky fail` fails on a flaky test as `run --flaky fail` did:
+/// the matrix flow's report job was green where its shard was red (round
+/// 35), and that job publishes the check run.
+#[test]
+fn report_with_flaky_fail_fails_on_a_flaky_test() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("shard.xml"),
+        r#"<testsuite name="s"><testcase classname="c" name="t"><flakyFailure message="x"/></testcase></testsuite>"#,
+    )
+    .unwrap();
+    let report = |flaky: &str| {
+        let args = ["report", "--no-classify", "--flaky", flaky, "shard.xml"];
+        pitcrew(&args, dir.path())
+    };
+    let pass = report("pass");
+    assert_eq!(pass.status.code(), Some(0), "{}", text(&pass));
+    assert!(text(&pass).contains("1 flaky"), "{}", text(&pass));
+    let fail = report("fail");
+    assert_eq!(fail.status.code(), Some(1), "{}", text(&fail));
+    assert!(text(&fail).contains("--flaky fail"), "{}", text(&fail));
+}
+
 /// A JUnit report of no test case (a runner that ran none, or stopped
 /// before it wrote any, or that wrote only its declared counts) passed;
 /// it fails the report, named, and the other files still count.

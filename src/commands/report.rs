@@ -45,7 +45,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<u8> {
     let phases = test_phases(
         global,
         &merged,
-        crate::suite::shard::FlakyPolicy::Pass,
+        args.flaky.into(),
         changes.map(|c| c.paths().map(String::from).collect()),
     )?;
     if let Some(path) = &args.junit {
