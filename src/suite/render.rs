@@ -71,6 +71,25 @@ pub fn cap_markdown(md: &str, limit: usize, pointer: &str) -> String {
 /// Tests listed per root cause in the terminal before "N more".
 const LISTED: usize = 20;
 
+/// Untrusted text in bold: escaped ([`markdown_inline`]), with a space at
+/// either end written as an entity, since `** x**` and `**x **` are no
+/// bold in CommonMark and their asterisks show (a test named
+/// `trailing space `; round 35).
+fn bold(text: &str) -> String {
+    let inner = markdown_inline(text);
+    let core = inner.trim_matches(' ');
+    let lead = inner.len() - inner.trim_start_matches(' ').len();
+    let trail = match core.is_empty() {
+        true => 0,
+        false => inner.len() - inner.trim_end_matches(' ').len(),
+    };
+    format!(
+        "**{}{core}{}**",
+        "&#32;".repeat(lead),
+        "&#32;".repeat(trail)
+    )
+}
+
 /// A test's display name: `file > classname > name` without repeats.
 pub fn display_name(test: &TestResult) -> String {
     let mut parts: Vec<&str> = Vec::new();
@@ -282,7 +301,7 @@ pub fn markdown(merged: &Merged, groups: &Groups<'_>) -> String {
             html_inline(&group.why.join("; "))
         );
         for test in &group.tests {
-            let _ = writeln!(out, "**{}**\n", markdown_inline(&display_name(test)));
+            let _ = writeln!(out, "{}\n", bold(&display_name(test)));
             let details = test
                 .failure
                 .as_ref()
@@ -376,6 +395,14 @@ mod cap_tests {
 mod tests {
     use super::*;
     use crate::suite::merge::ShardStat;
+
+    #[test]
+    fn a_name_with_a_blank_at_either_end_is_still_bold() {
+        assert_eq!(bold("a > trailing "), "**a \\> trailing&#32;**");
+        assert_eq!(bold("  lead"), "**&#32;&#32;lead**");
+        assert_eq!(bold("plain *x*"), "**plain \\*x\\***");
+        assert_eq!(bold(" "), "**&#32;**");
+    }
 
     #[test]
     fn the_wall_is_what_test_measured_else_the_slowest_shard() {
