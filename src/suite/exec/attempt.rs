@@ -160,25 +160,14 @@ pub(super) fn attempt(
         })?;
         // A worker that died under a test: its trace names that test and
         // what finished before it.
-        let deaths = shard.runner.worker_deaths();
-        if deaths != WorkerDeaths::Untraced
+        if shard.runner.traces_worker_deaths()
             && let Some(trace) = shard
                 .runner
                 .live_events(path)
                 .and_then(|t| events::read(&t).ok())
             && found.worker_died_in(&trace)
         {
-            let reported = || {
-                found
-                    .cases
-                    .iter()
-                    .any(|c| shard.runner.is_worker_death(c, &trace.running))
-            };
-            match deaths {
-                WorkerDeaths::EndsFirst => found.fill_in_after_a_death(trace),
-                WorkerDeaths::Reported if reported() => found.fill_in(trace),
-                WorkerDeaths::Reported | WorkerDeaths::Untraced => {}
-            }
+            found.fill_in_after_a_death(trace);
         }
         shard.add_files_running(found.files_running);
         shard.run_finished.set(found.finished);
@@ -215,36 +204,22 @@ pub(super) fn attempt(
         let died_under = found.running.first().map(|case| case.name.clone());
         // The runner's own report of the worker's death is that test's
         // failure, said once.
-        let mut deaths = Vec::new();
+        let mut death = None;
         if died_under.is_some() {
+            let deaths: Vec<TestCase>;
             (deaths, cases) = std::mem::take(&mut cases)
                 .into_iter()
-                .partition(|c| shard.runner.is_worker_death(c, &found.running));
+                .partition(|c| shard.runner.is_worker_death(c));
+            death = deaths
+                .into_iter()
+                .find_map(|c| c.message)
+                .map(|m| format!("the worker running it died: {m}"));
         }
-        // Node reports each file's own death; Vitest one, perhaps on
-        // another file.
-        let death_of = |case: &TestCase| {
-            let said = |d: &&TestCase| d.message.is_some();
-            let death = deaths
-                .iter()
-                .filter(said)
-                .find(|d| d.file == case.file)
-                .or_else(|| deaths.iter().find(said))?;
-            Some(format!(
-                "the worker running it died: {}",
-                death.message.as_deref().unwrap_or_default()
-            ))
-        };
-        let running: Vec<TestCase> = found
-            .running
-            .into_iter()
-            .map(|mut case| {
-                case.message = Some(DIED_UNDER.to_owned());
-                case.details = case.details.take().or_else(|| death_of(&case));
-                case
-            })
-            .collect();
-        cases.extend(running);
+        cases.extend(found.running.into_iter().map(|mut case| {
+            case.message = Some(DIED_UNDER.to_owned());
+            case.details = case.details.or_else(|| death.clone());
+            case
+        }));
         // A runner that says it was never told to stop at a failure (jest's
         // and vitest's `bail`), and stopped after one with tests unrun,
         // crashed outside any test: a file's `process.exit` as jest imported
@@ -475,9 +450,9 @@ pub(super) fn timed_out_events(
     let mut events = events::read(path).unwrap_or_default();
     if let Some(trace) = trace.and_then(|t| events::read(&t).ok()) {
         // Vitest's trace ends a test before its result is final.
-        match runner.worker_deaths() {
-            WorkerDeaths::EndsFirst => events.fill_in_ended_first(trace),
-            WorkerDeaths::Reported | WorkerDeaths::Untraced => events.fill_in(trace),
+        match runner.traces_worker_deaths() {
+            true => events.fill_in_ended_first(trace),
+            false => events.fill_in(trace),
         }
     }
     if events.cases.is_empty() && events.running.is_empty() {

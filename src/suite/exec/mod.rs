@@ -27,7 +27,7 @@ use super::junit::{self, Outcome, TestCase};
 use super::result::{ItemResult, ShardError};
 use super::runners::{
     AfterHang, GO_BUILD_FAILED, GO_INCOMPLETE, GO_PACKAGE_FAILED, Invocation, JunitSource, Runner,
-    RunnerError, Selection, TestRef, WorkerDeaths, events,
+    RunnerError, Selection, TestRef, events,
 };
 use super::slow_files::PlannedTest;
 use crate::paths::normalise;

@@ -246,30 +246,6 @@ pub struct ReporterNotes {
     pub own_files: Vec<((String, String), String)>,
 }
 
-/// What the trace a runner's workers write ([`Runner::live_events`]) says
-/// of a worker that died under a test, in a run that ended by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WorkerDeaths {
-    /// Nothing: no trace, or one read only at a timeout.
-    Untraced,
-    /// Vitest: its main process hears of a worker's tests up to 100 ms
-    /// late, and not at all from a worker killed (`process.kill`, an
-    /// out-of-memory kill), so its reporter names neither that test nor
-    /// those that finished just before it. The trace, written from inside
-    /// the worker, does; it writes a test's end as it ends and its result
-    /// once final ([`events::Events::fill_in_ended_first`]). A death counts
-    /// whether or not the runner reported one.
-    EndsFirst,
-    /// `node --test`: a test file's child process that died (killed, or
-    /// `process.exit(1)` in a test) is one failed case of the file, and the
-    /// tests it ran before are lost with the child's unflushed output. The
-    /// trace, written synchronously in the child, has them, with results as
-    /// they came ([`events::Events::fill_in`]). A death counts only where
-    /// the runner failed that file ([`Runner::is_worker_death`]): a child
-    /// ended by `process.exit(0)` passes, as node says.
-    Reported,
-}
-
 /// A test-runner adapter.
 pub trait Runner: Send + Sync {
     /// The adapter's name, as [`by_name`] knows it.
@@ -344,19 +320,21 @@ pub trait Runner: Send + Sync {
     }
     /// Whether the trace beside the runner's events ([`Runner::live_events`])
     /// also names the test a worker died under when the runner ends by
-    /// itself, and how it writes a test's end ([`WorkerDeaths`]).
-    fn worker_deaths(&self) -> WorkerDeaths {
-        WorkerDeaths::Untraced
+    /// itself: Vitest's main process hears of a worker's tests up to 100 ms
+    /// late, and not at all from a worker killed (`process.kill`, an
+    /// out-of-memory kill), so its reporter names neither that test nor
+    /// those that finished just before it. The trace, written from inside
+    /// the worker, does. Such a trace writes a test's end as it ends and
+    /// its result once final ([`events::Events::fill_in_ended_first`]).
+    fn traces_worker_deaths(&self) -> bool {
+        false
     }
     /// Whether `case` is the runner's own report of a worker that died
-    /// under one of the tests the trace names as `running`
-    /// ([`Runner::worker_deaths`]), which that test then stands for: one
-    /// failure, not two, and the dead worker's file is not blamed twice.
-    fn is_worker_death(
-        &self,
-        _case: &crate::suite::junit::TestCase,
-        _running: &[crate::suite::junit::TestCase],
-    ) -> bool {
+    /// (Vitest's unhandled `Worker exited unexpectedly`), which the test the
+    /// trace names as running then stands for
+    /// ([`Runner::traces_worker_deaths`]): one failure, not two, and the
+    /// dead worker's file is not blamed twice.
+    fn is_worker_death(&self, _case: &crate::suite::junit::TestCase) -> bool {
         false
     }
     /// Whether the runner also runs tests outside the files it was given:

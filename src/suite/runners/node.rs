@@ -289,24 +289,6 @@ impl Runner for Node {
         Some(trace_path(events))
     }
 
-    fn worker_deaths(&self) -> super::WorkerDeaths {
-        super::WorkerDeaths::Reported
-    }
-
-    /// The failed case node reports for a test file whose child process
-    /// died, named by the file, where the trace saw one of that file's
-    /// tests start and never end.
-    fn is_worker_death(
-        &self,
-        case: &crate::suite::junit::TestCase,
-        running: &[crate::suite::junit::TestCase],
-    ) -> bool {
-        case.failure_type.as_deref() == Some(FILE_FAILED)
-            && case.classname.is_empty()
-            && case.file.as_deref() == Some(case.name.as_str())
-            && running.iter().any(|test| test.file == case.file)
-    }
-
     /// `--test-concurrency=N` where node's own options end (Node ≥ 20.10).
     fn with_workers(&self, base: &[String], workers: usize) -> Option<Vec<String>> {
         let node_at = detect::locate(base)

@@ -195,20 +195,15 @@ impl Runner for Vitest {
         Some(trace_path(events))
     }
 
-    fn worker_deaths(&self) -> super::WorkerDeaths {
-        super::WorkerDeaths::EndsFirst
+    fn traces_worker_deaths(&self) -> bool {
+        true
     }
 
     /// The error no test caught that Vitest reports for a worker that died:
     /// `Worker exited unexpectedly` (Vitest 2 and 3's pools),
     /// `[vitest-pool]: Worker forks emitted error.` (Vitest 4, caused by
     /// it), Node's `Channel closed` (a forked worker's IPC gone).
-    /// Vitest 2 and 4 may pin it on a file other than the one that died.
-    fn is_worker_death(
-        &self,
-        case: &crate::suite::junit::TestCase,
-        _running: &[crate::suite::junit::TestCase],
-    ) -> bool {
+    fn is_worker_death(&self, case: &crate::suite::junit::TestCase) -> bool {
         let message = case.message.as_deref().unwrap_or_default();
         case.name == UNHANDLED_ERROR
             && (message.contains("Worker exited unexpectedly")
