@@ -1075,6 +1075,42 @@ fn node_a_file_that_fails_to_load_says_why() {
     }
 }
 
+/// A test file whose process a test ended (a signal, `process.exit(1)`)
+/// is one failed case, as node says; node's own words for it are only
+/// "test failed". pitcrew's say how the process ended (round 35).
+#[test]
+fn node_a_file_whose_process_a_test_ends_says_how() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "test/k.test.mjs",
+                "import { test } from 'node:test';\n\
+                 test('killer', () => { process.kill(process.pid, 'SIGKILL'); });\n",
+            ),
+            (
+                "test/e.test.mjs",
+                "import { test } from 'node:test';\ntest('exiter', () => { process.exit(3); });\n",
+            ),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 0, 2, 0), "{}", merged["tests"]);
+    assert_eq!(
+        failure_message(test_named(&merged, "test/k.test.mjs")),
+        "the test file's process was killed by SIGKILL"
+    );
+    assert_eq!(
+        failure_message(test_named(&merged, "test/e.test.mjs")),
+        "test failed: the test file's process exited with code 3"
+    );
+}
+
 /// A node that runs TypeScript itself (Node 22.18 and later) also runs
 /// `*.test.ts` by default: pitcrew's listing of node's defaults asks the
 /// command's node which it does. (find-my-way's `router.test-d.ts`, which

@@ -351,9 +351,17 @@ export default async function* pitcrewReporter(source) {
             Object.assign(record, { outcome: 'failed' }, failure(details.error));
             delete record.failureType;
             const said = tail(stderrOf.get(file) ?? '', DETAILS_MAX);
-            if (record.message === 'test failed' && said) {
+            // How its process ended, where node says (a child killed, or
+            // ended by `process.exit(1)` in a test, writes no error line).
+            const { signal, exitCode } = details.error ?? {};
+            if (typeof signal === 'string' && signal !== '') {
+              record.message = cut(`the test file's process was killed by ${signal}`, MESSAGE_MAX);
+              if (said) record.details = said;
+            } else if (record.message === 'test failed' && said) {
               record.message = cut(errorLine(said), MESSAGE_MAX);
               record.details = said;
+            } else if (record.message === 'test failed' && Number.isInteger(exitCode) && exitCode !== 0) {
+              record.message = `test failed: the test file's process exited with code ${exitCode}`;
             }
             // Failed outside its tests (it did not load, or did something
             // after a test ended): a re-run of some of its tests would not
