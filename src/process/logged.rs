@@ -317,16 +317,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // 50 lines of 2 KiB: 100 KiB, of which the last 32 KiB are kept.
         let script = "for i in $(seq 1 50); do printf \"%02048d\\n\" $i >&2; done";
-        let finished = run(
-            "sh",
-            &["-c".into(), script.into()],
-            &[],
-            dir.path(),
-            &Sink::File(dir.path().join("log")),
-            None,
-            None,
-        )
-        .unwrap();
+        let finished = sh_logged(dir.path(), script, &dir.path().join("log"));
         let tail = &finished.stderr_tail;
         assert!(tail.len() <= TAIL_BYTES + TAIL_LINES, "{}", tail.len());
         assert!(tail.len() >= TAIL_BYTES - 2 * 2048, "{}", tail.len());
@@ -339,18 +330,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // A child of the shell burns CPU; an idle sleep costs none.
         let busy = "sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'";
-        let cost = |script: &str| {
-            run(
-                "sh",
-                &["-c".into(), script.into()],
-                &[],
-                dir.path(),
-                &Sink::File(dir.path().join("log")),
-                None,
-                None,
-            )
-            .unwrap()
-        };
+        let cost = |script: &str| sh_logged(dir.path(), script, &dir.path().join("log"));
         let started = Instant::now();
         let busy = cost(busy).cpu.expect("Unix says");
         let wall = started.elapsed();
@@ -421,16 +401,11 @@ mod tests {
         .unwrap();
         assert!(finished.timed_out);
         // A background process left behind by a runner that exited.
-        let left_behind = run(
-            "sh",
-            &["-c".into(), "sleep 30 & echo done >&2".into()],
-            &[],
+        let left_behind = sh_logged(
             dir.path(),
-            &Sink::File(dir.path().join("log")),
-            None,
-            None,
-        )
-        .unwrap();
+            "sleep 30 & echo done >&2",
+            &dir.path().join("log"),
+        );
         assert_eq!(left_behind.status.and_then(|s| s.code()), Some(0));
         assert_eq!(left_behind.stderr_tail, "done");
         assert!(

@@ -18,7 +18,7 @@ use crate::pipeline::schema::Sections;
 use crate::pipeline::{self, Check, Outcome, PipelineError, Slot, Status, plugins};
 use crate::suite::fold::{FinalOutcome, TestResult};
 use crate::suite::merge::Merged;
-use crate::suite::publish::{VERDICT_KEY, Verdict};
+use crate::suite::publish::{FLAKY_CHECK, VERDICT_KEY, Verdict};
 use crate::suite::render;
 use crate::suite::shard::FlakyPolicy;
 
@@ -185,7 +185,7 @@ fn notable(outcome: &Outcome) -> impl Iterator<Item = &Check> {
         Status::Warn => true,
         // The summary says what failed, but not that a flaky test fails
         // the run (`--flaky fail`): that check says so.
-        Status::Fail => c.layer != VERDICT_KEY || c.id == "tests.flaky",
+        Status::Fail => c.layer != VERDICT_KEY || c.id == FLAKY_CHECK,
     })
 }
 

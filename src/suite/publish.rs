@@ -91,7 +91,7 @@ impl Phase for Verdict<'_> {
         if !flaky.is_empty() {
             let policy = if flaky_fails { "fail" } else { "pass" };
             let mut flaky_check = check(
-                "tests.flaky",
+                FLAKY_CHECK,
                 !flaky_fails,
                 true,
                 format!(
@@ -146,6 +146,9 @@ impl Phase for Verdict<'_> {
 
 /// The key the verdict phase owns.
 pub const VERDICT_KEY: &str = "verdict";
+
+/// The verdict's check on flaky tests, which fails under `--flaky fail`.
+pub const FLAKY_CHECK: &str = "tests.flaky";
 
 /// Failed tests waived by a section: test id → (section, reason).
 fn waivers(document: &Map<String, Value>) -> HashMap<&str, (&str, &str)> {
@@ -346,11 +349,7 @@ mod tests {
         let run = merged(vec![test("f", FinalOutcome::Flaky)], &[]);
         let output = decide(&run, FlakyPolicy::Pass, json!({}));
         assert!(blocked(&output).is_empty());
-        let flaky = output
-            .checks
-            .iter()
-            .find(|c| c.id == "tests.flaky")
-            .unwrap();
+        let flaky = output.checks.iter().find(|c| c.id == FLAKY_CHECK).unwrap();
         assert_eq!(flaky.status, Status::Warn);
         let output = decide(&run, FlakyPolicy::Fail, json!({}));
         assert_eq!(blocked(&output), ["tests.flaky"]);

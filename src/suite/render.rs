@@ -77,12 +77,10 @@ const LISTED: usize = 20;
 /// `trailing space `; round 35).
 fn bold(text: &str) -> String {
     let inner = markdown_inline(text);
-    let core = inner.trim_matches(' ');
-    let lead = inner.len() - inner.trim_start_matches(' ').len();
-    let trail = match core.is_empty() {
-        true => 0,
-        false => inner.len() - inner.trim_end_matches(' ').len(),
-    };
+    let after_lead = inner.trim_start_matches(' ');
+    let core = after_lead.trim_end_matches(' ');
+    let lead = inner.len() - after_lead.len();
+    let trail = after_lead.len() - core.len();
     format!(
         "**{}{core}{}**",
         "&#32;".repeat(lead),

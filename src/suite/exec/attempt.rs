@@ -245,6 +245,14 @@ pub(super) fn attempt(
         let crashed_after_a_failure = a_test_failed
             && died_under.is_none()
             && (found.stops_after == Some(0) || killed.is_some() || bail_not_reached.is_some());
+        // Why such a stop was no bail's, for the tests it left and the
+        // shard's error alike.
+        let no_bail = || match bail_not_reached {
+            Some(after) => {
+                format!("told to stop only after {after} (bail), and {failed_so_far} had failed")
+            }
+            None => "never told to stop at one (no bail)".to_owned(),
+        };
         // Collected and never run: `-x`, `--maxfail` (perhaps in the
         // project's addopts), a crash. Named, retried, and an error when no
         // attempt runs them.
@@ -259,15 +267,12 @@ pub(super) fn attempt(
             let why = match (&died_under, headline) {
                 (Some(test), _) => exited_while(test),
                 (None, Some(line)) => format!("the runner stopped before it: {line}"),
-                (None, None) if crashed_after_a_failure => match bail_not_reached {
-                    Some(after) => format!(
-                        "the runner stopped after {failed_so_far} failed test(s), told to stop only after {after} (a crash)"
-                    ),
-                    None => {
-                        "the runner stopped after a failed test, never told to stop at one (a crash)"
-                            .to_owned()
-                    }
-                },
+                (None, None) if crashed_after_a_failure => {
+                    format!(
+                        "the runner stopped after a failed test, {}: a crash",
+                        no_bail()
+                    )
+                }
                 (None, None) if a_test_failed => {
                     "the runner stopped after a failed test (-x, --maxfail, --bail)".to_owned()
                 }
@@ -303,16 +308,11 @@ pub(super) fn attempt(
             };
             shard.hold_error(RUNNER_FAILED, message, &tail);
         } else if attempt == 1 && crashed_after_a_failure && unrun > 0 {
-            let told = match bail_not_reached {
-                Some(after) => format!(
-                    "though told to stop only after {after} (bail), and {failed_so_far} had failed"
-                ),
-                None => "though never told to stop at one (no bail)".to_owned(),
-            };
             let message = || {
                 format!(
-                    "`{}` stopped after a failed test, {told}, leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again; its output is in the shard's log",
-                    invocation.program
+                    "`{}` stopped after a failed test, though {}, leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again; its output is in the shard's log",
+                    invocation.program,
+                    no_bail()
                 )
             };
             shard.hold_error(RUNNER_FAILED, message, &tail);
