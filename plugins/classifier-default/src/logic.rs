@@ -663,6 +663,23 @@ enum Check {
     CSharpCode,
 }
 
+/// Whether a module specifier names one of the project's own files: a
+/// relative or absolute path, or a path alias of the project's bundler or
+/// `tsconfig` `paths` (`@/components/x`, `~/x`, `#/x`, `plus:/x`; blind
+/// set 46), never a package (`@scope/pkg`, `node:fs`).
+fn is_own_module(name: &[u8]) -> bool {
+    let alias = |prefix: &[u8]| name.starts_with(prefix);
+    if alias(b".") || alias(b"/") || alias(b"@/") || alias(b"~/") || alias(b"#/") {
+        return true;
+    }
+    // A scheme-like alias: a word, then `:/`.
+    let word = name
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b'_')
+        .count();
+    word > 0 && name[word..].starts_with(b":/")
+}
+
 /// What [`Check::MissingModule`] matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Module {
@@ -1625,6 +1642,16 @@ const RULES: &[Rule] = &[
         0.8,
     )
     .check(Check::LineHasAny(&["apt-get"])),
+    // The same in Docker's classic builder (`The command '/bin/sh -c
+    // apt-get -yq install squid' returned a non-zero code: 100`; blind set
+    // 46).
+    r("returned a non-zero code: 100", C::Dependency, 0.8).check(Check::LineHasAny(&["apt-get"])),
+    // distutils and setuptools building a C extension on a machine with no
+    // compiler (`unable to execute 'gcc': No such file or directory`): the
+    // install failed for a missing tool, not for the code (blind set 46).
+    r("unable to execute '", C::Dependency, 0.82).check(Check::LineHasAny(&[
+        "gcc'", "cc'", "clang'", "g++'", "cl.exe'",
+    ])),
     // A package gone ESM-only, required from CommonJS (`require() of ES
     // Module …/node_modules/chalk/… not supported`; see the config rule).
     r("ERR_REQUIRE_ESM", C::Dependency, 0.78)
@@ -2448,6 +2475,13 @@ const RULES: &[Rule] = &[
     r("Too many elements found", C::Selector, 0.85).lang(L_JS),
     // Playwright's actionability: another element covers the target.
     r("intercepts pointer events", C::Selector, 0.93),
+    // … and its other verdicts on an element it found but could not act
+    // on (`element is outside of the viewport`, then `retrying click
+    // action`; blind set 46): the page, not the time, is wrong.
+    r("element is outside of the viewport", C::Selector, 0.93),
+    r("element is not visible", C::Selector, 0.9).check(Check::LineHasAny(&["- element"])),
+    r("element is not enabled", C::Selector, 0.9).check(Check::LineHasAny(&["- element"])),
+    r("element is not stable", C::Selector, 0.9).check(Check::LineHasAny(&["- element"])),
     // Playwright's call log: the element was found and could be acted on,
     // so what failed was the time the action or the test took (set 20);
     // an element covering it still wins (above).
@@ -3832,7 +3866,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 .iter()
                 .position(|b| !matches!(b, b' ' | b'\'' | b'"' | b'`'))
                 .map(|at| &rest[at..]);
-            let own = name.is_some_and(|n| n.starts_with(b".") || n.starts_with(b"/"));
+            let own = name.is_some_and(is_own_module);
             let (ls, _) = line_bounds(t, start, end);
             let tsc = contains_ignore_case(&t[ls..start], b"TS2307");
             module
@@ -4662,7 +4696,8 @@ runtime.main_main·f: function main is undeclared in the main package",
         // install steps, pip's and Poetry's resolvers, go's fetches and
         // unused imports, pytest's conftest mismatch. 983 for set 45's
         // CI infrastructure, NuGet, Maven, Gradle, Kotlin, XCTest and
-        // testify.
+        // testify; set 46's Playwright actionability, Docker's classic
+        // apt-get and a missing C compiler fit under it (980).
         assert!(RULES.len() <= 983, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
@@ -5816,9 +5851,18 @@ runtime.main_main·f: function main is undeclared in the main package",
                 "Test timeout of 50000ms exceeded.\nError: locator.click: Test ended.\nCall log:\n  - waiting for locator('.MonthSelector').getByRole('button').first()\n    - locator resolved to <button class=\"ui button\"><</button>\n  - attempting click action\n    - waiting for element to be visible, enabled and stable\n    - element is visible, enabled and stable\n    - performing click action",
                 Category::Timeout,
             ),
-            // … unless another element covers it.
+            // … unless another element covers it,
             (
                 "Error: locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for locator('#buy')\n    - element is visible, enabled and stable\n    - <div class=\"overlay\"></div> intercepts pointer events\n  - retrying click action",
+                Category::Selector,
+            ),
+            // … or it lies outside the viewport, or stopped being visible.
+            (
+                "TimeoutError: Timeout 30000ms exceeded.\n  waiting for element to be visible, enabled and stable\n  element is visible, enabled and stable\n  scrolling into view if needed\n  done scrolling\n  element is outside of the viewport\nretrying click action, attempt #60",
+                Category::Selector,
+            ),
+            (
+                "Error: locator.click: Timeout 5000ms exceeded.\nCall log:\n  - attempting click action\n    - waiting for element to be visible, enabled and stable\n    - element is not visible\n  - retrying click action",
                 Category::Selector,
             ),
             (
@@ -8689,6 +8733,46 @@ runtime.main_main·f: function main is undeclared in the main package",
                 ""
             ))
             .category,
+            Category::Dependency
+        );
+    }
+
+    /// Blind set 46's shapes, and the look-alikes they must not take.
+    #[test]
+    fn set_46_shapes_and_look_alikes() {
+        for (text, want) in [
+            (
+                "Step 3 : RUN apt-get -yq install squid iptables\nThe command '/bin/sh -c apt-get -yq install squid iptables' returned a non-zero code: 100",
+                Category::Dependency,
+            ),
+            (
+                "    unable to execute 'gcc': No such file or directory\n    error: command 'gcc' failed with exit status 1",
+                Category::Dependency,
+            ),
+            // A path alias of the project's is its own file: compile.
+            (
+                "src/pages/index.tsx(12,71): error TS2307: Cannot find module 'plus:/components/auth' or its corresponding type declarations.",
+                Category::Compile,
+            ),
+            (
+                "src/App.vue.ts(3,20): error TS2307: Cannot find module '@/components/Nav' or its corresponding type declarations.",
+                Category::Compile,
+            ),
+            // A scoped package and a node built-in stay packages.
+            (
+                "src/a.ts(5,41): error TS2307: Cannot find module '@orca-so/common-sdk' or its corresponding type declarations.",
+                Category::Dependency,
+            ),
+            (
+                "src/a.ts(1,20): error TS2307: Cannot find module 'node:fs' or its corresponding type declarations.",
+                Category::Dependency,
+            ),
+        ] {
+            assert_cat(text, "", want);
+        }
+        // A script that merely cannot run its helper is no missing compiler.
+        assert_ne!(
+            cat("unable to execute 'deploy.sh': permission denied"),
             Category::Dependency
         );
     }
