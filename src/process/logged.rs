@@ -181,10 +181,19 @@ enum To {
 /// for a terminal ([`crate::escape::runner_output`]: a test's output is
 /// untrusted, and a log is read in one too) and shown to `each` as read.
 fn forward(stream: impl Read, to: &To, mut each: impl FnMut(&str)) {
+    let write = |text: &str| {
+        let _ = match to {
+            To::Stdout => std::io::stdout().write_all(text.as_bytes()),
+            To::Stderr => std::io::stderr().write_all(text.as_bytes()),
+            To::Log(file) => lock(file).write_all(text.as_bytes()),
+        };
+    };
     let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
     // The start of a character that a bounded read cut off.
     let mut cut = Vec::new();
+    // Whether the last text written left its line open.
+    let mut open = false;
     loop {
         line.clear();
         line.append(&mut cut);
@@ -195,21 +204,19 @@ fn forward(stream: impl Read, to: &To, mut each: impl FnMut(&str)) {
             let whole = line.len() - cut_character(&line);
             cut = line.split_off(whole);
         }
-        if line.is_empty() {
-            if ended {
-                return;
-            }
-            continue;
+        if !line.is_empty() {
+            let text = String::from_utf8_lossy(&line);
+            let safe = crate::escape::runner_output(&text);
+            write(&safe);
+            open = !safe.ends_with('\n');
+            each(&text);
         }
-        let text = String::from_utf8_lossy(&line);
-        let safe = crate::escape::runner_output(&text);
-        let _ = match to {
-            To::Stdout => std::io::stdout().write_all(safe.as_bytes()),
-            To::Stderr => std::io::stderr().write_all(safe.as_bytes()),
-            To::Log(file) => lock(file).write_all(safe.as_bytes()),
-        };
-        each(&text);
         if ended {
+            // A last line the runner left open is closed, so the next line
+            // pitcrew writes (`shard 1/2: …`) starts on a line of its own.
+            if open {
+                write("\n");
+            }
             return;
         }
     }
@@ -310,6 +317,19 @@ mod tests {
         }
         let text = std::fs::read_to_string(log).unwrap();
         assert_eq!(text, format!("{line}\n{line}\n"));
+    }
+
+    /// A runner that ends without a newline leaves none of its text on
+    /// the line pitcrew writes next.
+    #[test]
+    fn a_last_line_left_open_is_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        for script in ["printf 'no newline'", "printf 'no newline' >&2"] {
+            sh_logged(dir.path(), script, &log);
+        }
+        let text = std::fs::read_to_string(log).unwrap();
+        assert_eq!(text, "no newline\nno newline\n");
     }
 
     #[test]
