@@ -2257,6 +2257,41 @@ fn pytest_a_missing_fixture_says_so() {
     );
 }
 
+/// A test that cuts pitcrew's results file takes the results before it
+/// with it: a real failure among them, and a flaky test after it that
+/// explained pytest's exit status on its own, read green with the failure
+/// gone (round 36). The reporter's last record says how many it wrote; a
+/// file holding fewer fails the shard.
+#[test]
+fn pytest_a_test_that_cuts_the_results_file_fails_the_run() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_tamper.py",
+            "import os\n\
+             MARK = os.path.join(os.path.dirname(__file__), '..', 'flaky.marker')\n\
+             def test_a_real_failure():\n    assert False, 'real failure'\n\
+             def test_b_cuts_the_results():\n    open(os.environ['PITCREW_EVENTS'], 'w').close()\n\
+             def test_c_flaky():\n    if not os.path.exists(MARK):\n        \
+             open(MARK, 'w').close()\n        assert False, 'first run fails'\n",
+        )],
+    );
+    let (out, _) = local_test(
+        dir.path(),
+        &["--retries", "1", "--", "python3", "-m", "pytest"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("are gone: the file was cut or rewritten"),
+        "{}",
+        text(&out)
+    );
+}
+
 /// `--setup-only` and `--setup-plan` run no test: pytest says "no tests
 /// ran" and exits 0, and pitcrew counted every test passed, one that
 /// asserts 0 included (round 35). They are skipped, wherever the option

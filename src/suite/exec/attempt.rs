@@ -193,6 +193,17 @@ pub(super) fn attempt(
             };
             shard.hold_error(UNREADABLE_RESULTS, message, &tail);
         }
+        if found.lost > 0 {
+            let message = || {
+                format!(
+                    "{} record(s) that pitcrew's reporter wrote to {} are gone: the file was cut or \
+                     rewritten while the runner ran (by a test?), and a test's result may be missing",
+                    found.lost,
+                    path.display()
+                )
+            };
+            shard.hold_error(UNREADABLE_RESULTS, message, &tail);
+        }
         // A test that failed by itself, not one the runner died under.
         let a_test_failed = found
             .cases

@@ -106,6 +106,12 @@ pub struct Events {
     /// result, so the shard's results can't be trusted. A last line cut
     /// off (a killed runner) is not counted.
     pub unreadable: u32,
+    /// Records the reporter said it had written (`written`, pytest's last
+    /// record) that are not in the file: a test cut or rewrote pitcrew's
+    /// results file while the runner ran, and the results it held are
+    /// gone, a failure among them perhaps. 0 where none are missing or the
+    /// reporter does not say.
+    pub lost: u64,
     /// Why the runner failed its run outside any test (`verdict`: pytest's
     /// session failed by a plugin's check or a hook), where it says so.
     pub verdict: Option<String>,
@@ -279,6 +285,8 @@ pub fn parse(mut reader: impl BufRead) -> Events {
     // Cancelled before they ran, as the runner said (vitest's `--bail`).
     let mut unrun = Vec::new();
     let mut attempts = Attempts::default();
+    // Records read so far, to hold against what the reporter wrote.
+    let mut records: u64 = 0;
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -301,6 +309,13 @@ pub fn parse(mut reader: impl BufRead) -> Events {
             }
             continue;
         };
+        // The reporter's own count of what it wrote before this record: its
+        // file is its alone, or shared with writers that only add to it.
+        if record.event == "written" {
+            let wrote = record.count.unwrap_or(0);
+            events.lost = events.lost.max(wrote.saturating_sub(records));
+        }
+        records = records.saturating_add(1);
         let count = |map: &mut BTreeMap<Names, u32>| {
             if map.len() < MAX_TRACKED {
                 let n = map.entry(record.names()).or_default();
@@ -751,6 +766,21 @@ mod tests {
         // The second loop iteration was running; `after` never started.
         assert_eq!(names(&events.running), ["loop"]);
         assert_eq!(names(&events.never_started), ["after"]);
+    }
+
+    /// The reporter's count of what it wrote, held against what is there:
+    /// fewer records read than it wrote were lost (a test cut the file).
+    #[test]
+    fn records_the_reporter_wrote_and_the_file_lost_are_counted() {
+        let case = r#"{"event":"case","file":"t.py","path":["t"],"name":"a","outcome":"passed"}"#;
+        let whole = format!("{case}\n{case}\n{{\"event\":\"written\",\"count\":2}}\n");
+        assert_eq!(parse(whole.as_bytes()).lost, 0);
+        // Cut after the first record: the second and the written count.
+        let cut = format!("{case}\n{{\"event\":\"written\",\"count\":3}}\n");
+        assert_eq!(parse(cut.as_bytes()).lost, 2);
+        // Another writer's records beside them hide nothing that is there.
+        let shared = format!("{case}\n{case}\n{case}\n{{\"event\":\"written\",\"count\":2}}\n");
+        assert_eq!(parse(shared.as_bytes()).lost, 0);
     }
 
     #[test]

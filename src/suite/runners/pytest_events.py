@@ -22,6 +22,11 @@ test failed the session, a plugin counting a failure no test reported
 (pytest-cov's `--cov-fail-under`) or a hook setting the exit status in
 `pytest_sessionfinish`. pytest's exit status is 1 with or without it, so a
 failed test (flaky, passing on its retry) would hide it otherwise.
+
+A last record `written` with `count`, the records written before it: a
+test that cut or rewrote this file took results with it (a failure among
+them perhaps, which pytest's exit status alone cannot name), and pitcrew,
+finding fewer, fails the shard.
 """
 
 import json
@@ -61,6 +66,10 @@ class _Reporter:
         # PYTEST_ADDOPTS) run no test, only the set-up of its fixtures or
         # not even that; pytest says "no tests ran".
         self.runs_no_test = False
+        # Records written: the last one says how many came before it, so
+        # that pitcrew can tell a file a test cut or rewrote (results lost,
+        # a failure among them perhaps) from a whole one.
+        self.records = 0
 
     def count(self, report):
         if report.failed and not hasattr(report, "wasxfail"):
@@ -77,6 +86,7 @@ class _Reporter:
             line = json.dumps(record)
         self.out.write(line + "\n")
         self.out.flush()
+        self.records += 1
 
     def identity(self, item):
         return self.identity_of(item.nodeid, str(item.path))
@@ -408,6 +418,7 @@ def pytest_sessionfinish(session, exitstatus):
             else f"a pytest_sessionfinish hook set the exit status to {final}"
         )
         _reporter.write(dict(event="verdict", message=why))
+    _reporter.write(dict(event="written", count=_reporter.records))
 
 
 def pytest_collection_finish(session):
