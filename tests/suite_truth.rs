@@ -2292,6 +2292,51 @@ fn pytest_a_test_that_cuts_the_results_file_fails_the_run() {
     );
 }
 
+/// pytest-rerunfailures runs a failed test again in the same session:
+/// the runs are one test, flaky when a later run passed. Eleven reruns
+/// with long non-ASCII messages made one record over the reader's line
+/// limit, unreadable, and the run red with the test gone (stop 52's
+/// review): the reruns' texts are cut to fit too.
+#[test]
+fn pytest_rerunfailures_runs_are_one_test_however_long_their_messages() {
+    if !has_pytest() || !common::cli::has_pytest_rerunfailures() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_reruns.py",
+            "import os\n\
+             COUNT = os.path.join(os.path.dirname(__file__), '..', 'runs')\n\
+             def test_passes_at_last():\n    \
+             runs = int(open(COUNT).read()) if os.path.exists(COUNT) else 0\n    \
+             open(COUNT, 'w').write(str(runs + 1))\n    \
+             assert runs >= 11, 'é' * 20000\n\
+             def test_fine():\n    pass\n",
+        )],
+    );
+    let (out, merged) = local_test(
+        dir.path(),
+        &[
+            "--retries",
+            "0",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "--reruns",
+            "11",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+    assert_eq!(
+        test_named(&merged, "test_passes_at_last")["outcome"],
+        "flaky"
+    );
+}
+
 /// `--setup-only` and `--setup-plan` run no test: pytest says "no tests
 /// ran" and exits 0, and pitcrew counted every test passed, one that
 /// asserts 0 included (round 35). They are skipped, wherever the option

@@ -197,6 +197,15 @@ pub fn has_pytest_xdist() -> bool {
     runner_available("pytest-xdist", "python3", &["-c", "import xdist"])
 }
 
+/// pytest with pytest-rerunfailures (`--reruns`).
+pub fn has_pytest_rerunfailures() -> bool {
+    runner_available(
+        "pytest-rerunfailures",
+        "python3",
+        &["-c", "import pytest_rerunfailures"],
+    )
+}
+
 pub fn has_nextest() -> bool {
     runner_available("nextest", "cargo", &["nextest", "--version"])
 }

@@ -78,11 +78,15 @@ class _Reporter:
     def write(self, record):
         line = json.dumps(record)
         # Escaped, a character can take 12 bytes: texts are cut further
-        # until the line fits the reader's limit, so no record is lost.
-        while len(line) > _MAX_LINE and any(record.get(k) for k in ("details", "message")):
-            for key in ("details", "message"):
-                if record.get(key):
-                    record[key] = record[key][: len(record[key]) // 2]
+        # until the line fits the reader's limit, so no record is lost; the
+        # messages of a test's reruns too (pytest-rerunfailures: `--reruns
+        # 11` with long messages went past it).
+        texts = [record, *record.get("reruns", ())]
+        while len(line) > _MAX_LINE and any(t.get(k) for t in texts for k in ("details", "message")):
+            for text in texts:
+                for key in ("details", "message"):
+                    if text.get(key):
+                        text[key] = text[key][: len(text[key]) // 2]
             line = json.dumps(record)
         self.out.write(line + "\n")
         self.out.flush()
