@@ -693,6 +693,11 @@ enum Module {
     NotTsc,
 }
 
+/// apt's commands, whose exit code 100 is a package it could not get:
+/// `apt-get`, and `apt` (Debian's newer front end, `RUN apt install -y x`
+/// under BuildKit; blind set 48).
+const APT: &[&str] = &["apt-get", " apt "];
+
 /// The React flag: the marker is raised by React itself.
 const REACT: u8 = 1;
 /// A testing-library query failed (React when the failure is JS/TS).
@@ -1027,7 +1032,9 @@ const RULES: &[Rule] = &[
     r("ECONNABORTED", C::Network, 0.85).check(Check::Code),
     r("ENOTFOUND", C::Network, 0.92).check(Check::Code),
     r("EAI_AGAIN", C::Network, 0.92).check(Check::Code),
-    r("getaddrinfo", C::Network, 0.9),
+    // At a word's start: not a test class named after it
+    // (`TestGetaddrinfoNonExistentHost`; blind set 49).
+    r("getaddrinfo", C::Network, 0.9).check(Check::WordStart),
     // Node's own words for a connection closed mid-request.
     r("socket hang up", C::Network, 0.92).lang(L_JS),
     r("ETIMEDOUT", C::Network, 0.85).check(Check::Code),
@@ -1224,8 +1231,15 @@ const RULES: &[Rule] = &[
     r("_TOKEN is not set", C::Config, 0.85).check(Check::ExactCase),
     // GitHub Actions refusing a workflow file (`The workflow is not valid.
     // In .github/workflows/x.yml (Line: 14, Col: 11): …`; blind set 36),
-    // its first letter cut off in a paste (blind set 42).
-    r("workflow is not valid. In ", C::Config, 0.92),
+    // its first letter cut off in a paste (blind set 42), and the files
+    // named on the lines after it (blind set 49).
+    r("workflow is not valid.", C::Config, 0.92),
+    // doctest's (C++) failed `CHECK( a == b ) is NOT correct!` (blind set
+    // 49).
+    r("is NOT correct!", C::Assertion, 0.88).check(Check::ExactCase),
+    // A test's own time limit, as its harness words it (`AssertionError:
+    // The test timed out.`; blind set 49).
+    r("The test timed out", C::Timeout, 0.85),
     // A `.env` file the code reads and the job does not have (`Error:
     // ENOENT: no such file or directory, open '.env'`; blind set 42).
     r("no such file or directory, open '.env", C::Config, 0.88),
@@ -1656,11 +1670,11 @@ const RULES: &[Rule] = &[
         C::Dependency,
         0.8,
     )
-    .check(Check::LineHasAny(&["apt-get"])),
+    .check(Check::LineHasAny(APT)),
     // The same in Docker's classic builder (`The command '/bin/sh -c
     // apt-get -yq install squid' returned a non-zero code: 100`; blind set
     // 46).
-    r("returned a non-zero code: 100", C::Dependency, 0.8).check(Check::LineHasAny(&["apt-get"])),
+    r("returned a non-zero code: 100", C::Dependency, 0.8).check(Check::LineHasAny(APT)),
     // distutils and setuptools building a C extension on a machine with no
     // compiler (`unable to execute 'gcc': No such file or directory`): the
     // install failed for a missing tool, not for the code (blind set 46).
@@ -2968,6 +2982,9 @@ const RULES: &[Rule] = &[
     r("UnboundLocalError", C::Runtime, 0.8).lang(L_PY),
     r("ZeroDivisionError", C::Runtime, 0.85).lang(L_PY),
     r("RecursionError", C::Runtime, 0.82).lang(L_PY),
+    // Capybara's `first('.signup a').click` when nothing matched: the
+    // element was not found (blind set 49).
+    r("undefined method `click' for nil", C::Selector, 0.8),
     // Ruby: `undefined method `[]' for nil:NilClass (NoMethodError)`.
     r("NoMethodError", C::Runtime, 0.85).check(Check::WordStart),
     // UnicodeDecodeError, UnicodeEncodeError: `'utf-8' codec can't decode …`.
@@ -4735,7 +4752,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 47's pkg-config, swiftc, GitLab, the JDK's TLS handshake, a
         // registry's unknown manifest and go's toolchain (988; callgrind on
         // 10,000 corpus failures 1,108.44 M against 1,107.34 M for 980).
-        assert!(RULES.len() <= 990, "{} rules", RULES.len());
+        // 995 for set 49's doctest, a harness's own time limit and
+        // Capybara's missing element (991; three rules, not measured
+        // again).
+        assert!(RULES.len() <= 995, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -8842,6 +8862,45 @@ runtime.main_main·f: function main is undeclared in the main package",
             (
                 "go: downloading go1.23 (linux/amd64)\ngo: download go1.23 for linux/amd64: toolchain not available",
                 Category::Config,
+            ),
+        ] {
+            assert_cat(text, "", want);
+        }
+    }
+
+    /// Blind sets 48's and 49's shapes.
+    #[test]
+    fn set_48_and_49_shapes() {
+        for (text, want) in [
+            (
+                "ERROR: failed to solve: process \"/bin/sh -c apt update && apt install -y libfoo\" did not complete successfully: exit code: 100",
+                Category::Dependency,
+            ),
+            (
+                "The workflow is not valid. \n.github/workflows/push.yml (Line: 12, Col: 14): Unexpected value ''",
+                Category::Config,
+            ),
+            (
+                "../../src/DNS_Mgr.cc:1656: ERROR: CHECK( strcmp(a, \"b\") == 0 ) is NOT correct!\n  values: CHECK( -1 == 0 )",
+                Category::Assertion,
+            ),
+            (
+                "FAILED tests/acceptance/io_services_tests.py::TestGetaddrinfoNonExistentHost::test_with_select - AssertionError: The test timed out.",
+                Category::Timeout,
+            ),
+            (
+                "Failure/Error: first('.signup a').click\n\n     NoMethodError:\n       undefined method `click' for nil:NilClass",
+                Category::Selector,
+            ),
+            // Still the network's: a lookup that failed.
+            (
+                "socket.gaierror: [Errno -3] Temporary failure in name resolution\nurllib3: getaddrinfo failed",
+                Category::Network,
+            ),
+            // Still a runtime error: a method missing on nil, not a click.
+            (
+                "NoMethodError:\n       undefined method `upcase' for nil:NilClass",
+                Category::Runtime,
             ),
         ] {
             assert_cat(text, "", want);
