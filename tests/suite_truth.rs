@@ -1077,7 +1077,8 @@ fn node_a_file_that_fails_to_load_says_why() {
 
 /// A test file whose process a test ended (a signal, `process.exit(1)`)
 /// is one failed case, as node says; node's own words for it are only
-/// "test failed". pitcrew's say how the process ended (round 35).
+/// "test failed". pitcrew's say how the process ended (round 35), and
+/// where the file's code ended it.
 #[test]
 fn node_a_file_whose_process_a_test_ends_says_how() {
     if !has_node() {
@@ -1107,8 +1108,133 @@ fn node_a_file_whose_process_a_test_ends_says_how() {
     );
     assert_eq!(
         failure_message(test_named(&merged, "test/e.test.mjs")),
-        "test failed: the test file's process exited with code 3"
+        "the test file's process was ended by process.exit(3) at test/e.test.mjs:2:32 while `exiter` ran"
     );
+}
+
+/// A test file whose own code failed its process (a timer's
+/// `process.exit(1)` while a later test runs or after the last one, an
+/// exit code a test sets) fails under node every run; node says so only
+/// when no test of the file failed. After a test that fails once and
+/// passes its retry by name, the file's failure stood unnamed and the run
+/// read green with one flaky test (round 36's review). It is the file's
+/// failure, said where its code ended the process, and never retried.
+/// (Node 20 sets `process.exitCode = 1` itself at a failed test: an exit
+/// code of 1 set after one is node's there.) The review of the fix found
+/// `process.exit` handed over as a callback unseen, hooks' exit codes
+/// unseen, and false alarms: a code reset by a hook, an exit that throws
+/// (a bad argument), a test removing the `exit` listeners.
+/// `green`, `sets`, `refused` and `cleans` pass.
+#[test]
+fn node_a_files_own_exit_is_not_hidden_by_a_flaky_test() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let flaky = "import { after, describe, it, test } from 'node:test'; import assert from 'node:assert';\n\
+                 test('flaky', () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('once'); });\n";
+    let files = [
+        (
+            "test/a.test.mjs",
+            "test('arm', () => { setTimeout(() => process.exit(1), 50); });\n\
+             test('victim', async () => { await new Promise((r) => setTimeout(r, 300)); });\n\
+             test('after', () => {});\n",
+        ),
+        (
+            "test/b.test.mjs",
+            "test('last', () => { setTimeout(() => process.exit(1), 50); });\n",
+        ),
+        (
+            "test/c.test.mjs",
+            "test('sets', () => { process.exitCode = 1; });\ntest('after', () => {});\n",
+        ),
+        (
+            "test/d.test.mjs",
+            "test('green', async () => { await new Promise((r) => setTimeout(r, 10)); });\n",
+        ),
+        // `process.exit` handed to node as a callback.
+        (
+            "test/e.test.mjs",
+            "test('other', () => {});\nafter(() => { setImmediate(process.exit, 1); });\n",
+        ),
+        // An exit code a test sets and a hook resets; an exit refused; a
+        // test that takes the trace's `exit` listener away: no failure.
+        (
+            "test/f.test.mjs",
+            "describe('cli', () => { it('sets', () => { process.exitCode = 1; }); \
+             after(() => { process.exitCode = 0; }); });\n",
+        ),
+        (
+            "test/g.test.mjs",
+            "test('refused', () => { assert.throws(() => process.exit('x'), { code: 'ERR_INVALID_ARG_TYPE' }); });\n",
+        ),
+        (
+            "test/h.test.mjs",
+            "test('cleans', () => { process.removeAllListeners('exit'); });\n",
+        ),
+        // An exit code a suite's hook sets.
+        (
+            "test/i.test.mjs",
+            "describe('d', () => { it('x', () => {}); after(() => { process.exitCode = 2; }); });\n",
+        ),
+    ];
+    let sources: Vec<(String, String)> = files
+        .iter()
+        .map(|(file, body)| (file.to_string(), format!("{flaky}{body}")))
+        .collect();
+    let sources: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(f, b)| (f.as_str(), b.as_str()))
+        .collect();
+    write_tree(dir.path(), &sources);
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = |file: &str| failure_message(test_named(&merged, file)).to_owned();
+    assert!(
+        said("test/a.test.mjs").starts_with(
+            "the test file's process was ended by process.exit(1) at test/a.test.mjs:3:46 while `victim` ran"
+        ),
+        "{}",
+        said("test/a.test.mjs")
+    );
+    assert!(
+        said("test/b.test.mjs").starts_with(
+            "the test file's process was ended by process.exit(1) at test/b.test.mjs:3:47 after its tests"
+        ),
+        "{}",
+        said("test/b.test.mjs")
+    );
+    let files_failed: Vec<String> = tests(&merged)
+        .into_iter()
+        .filter(|(_, _, outcome)| outcome == "failed")
+        .map(|(_, name, _)| name)
+        .collect();
+    assert_eq!(
+        said("test/e.test.mjs"),
+        "the test file's process was ended by process.exit(1) at node:internal/timers after its tests"
+    );
+    assert_eq!(
+        said("test/i.test.mjs"),
+        "process.exitCode = 2, set while `d` ran, failed the test file's process"
+    );
+    let mut want = vec!["test/a.test.mjs", "test/b.test.mjs"];
+    if node_major() >= 22 {
+        assert_eq!(
+            said("test/c.test.mjs"),
+            "process.exitCode = 1, set while `sets` ran, failed the test file's process"
+        );
+        want.push("test/c.test.mjs");
+    }
+    want.extend(["test/e.test.mjs", "test/i.test.mjs"]);
+    assert_eq!(files_failed, want);
+    // The flaky test of each file is flaky, and the green file's tests
+    // passed: its process, ended by its tests, says nothing.
+    let flaky = tests(&merged)
+        .into_iter()
+        .filter(|(_, name, outcome)| name == "flaky" && outcome == "flaky")
+        .count();
+    assert_eq!(flaky, 9, "{}", merged["tests"]);
+    assert_eq!(test_named(&merged, "green")["outcome"], "passed");
 }
 
 /// A node that runs TypeScript itself (Node 22.18 and later) also runs

@@ -304,6 +304,17 @@ pub(super) fn attempt(
                 shard, &cases, count, &tail, died_under,
             )?);
         }
+        // A test file's process that its own code ended, or that was
+        // killed, failed outside its tests whether or not the runner says
+        // so (node says so only where no test of the file failed).
+        if shard.runner.traces_file_exits()
+            && let Some(trace) = shard
+                .runner
+                .live_events(path)
+                .and_then(|t| events::read(&t).ok())
+        {
+            add_file_failures(&mut cases, trace.files_failed_outside_tests());
+        }
         let unrun = cases.iter().filter(|c| is_never_ran(c)).count();
         // The failed test's own error may be the output's first error line:
         // not quoted as the crash's.
@@ -437,6 +448,36 @@ pub(super) fn attempt(
         shard.hold_error(RUNNER_FAILED, message, &tail);
     }
     Ok(cases)
+}
+
+/// Each file whose process failed outside its tests (see
+/// [`events::Events::files_failed_outside_tests`]) as one failed case named
+/// by the file, as node reports it where no test of the file failed, and
+/// never retried ([`NOT_RETRIED`]): a re-run of the failed tests by name
+/// would leave out what ended the process. Where the runner reported the
+/// file's failure itself, that case says how the file's code ended it, if
+/// the trace knows.
+pub(super) fn add_file_failures(cases: &mut Vec<TestCase>, failures: Vec<events::FileFailure>) {
+    for failure in failures {
+        let reported = cases.iter_mut().find(|c| {
+            stands_for_a_file(c)
+                && c.file.as_deref() == Some(failure.file.as_str())
+                && matches!(c.outcome, Outcome::Failed | Outcome::Errored)
+        });
+        match reported {
+            Some(case) if failure.said => case.message = Some(failure.why),
+            Some(_) => {}
+            None => {
+                let file = Some(failure.file.clone());
+                cases.push(TestCase {
+                    outcome: Outcome::Failed,
+                    failure_type: Some(crate::suite::runners::NODE_FILE_FAILED.to_owned()),
+                    message: Some(failure.why),
+                    ..TestCase::named(file, String::new(), failure.file)
+                });
+            }
+        }
+    }
 }
 
 /// The error line of a runner's output, escaped, in parentheses after a

@@ -132,6 +132,22 @@ pub struct Events {
     /// of the whole run, Node ≥ 22): every file it was given ran, and one
     /// that reported nothing declared no test or selected none.
     pub finished: bool,
+    /// How each test file's process ended, by file, where a trace written
+    /// from inside those processes says (`exited`: node's trace): why the
+    /// file failed outside its tests, or None where they decided it.
+    pub exits: BTreeMap<String, Option<String>>,
+}
+
+/// A test file whose process failed outside its tests, as a trace written
+/// from inside it says ([`Events::files_failed_outside_tests`]).
+#[derive(Debug, PartialEq)]
+pub struct FileFailure {
+    pub file: String,
+    pub why: String,
+    /// The file's process said how its code ended it (`process.exit`, an
+    /// exit code it set), where `false` is the trace's silence: it was
+    /// killed.
+    pub said: bool,
 }
 
 #[derive(Deserialize)]
@@ -368,6 +384,11 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 events.verdict = Some(record.message.clone().unwrap_or_default());
             }
             "finished" => events.finished = true,
+            "exited" if events.exits.len() < MAX_TRACKED => {
+                if let Some(file) = record.file {
+                    events.exits.insert(file, record.message);
+                }
+            }
             "elsewhere" => events.elsewhere = events.elsewhere.saturating_add(1),
             "report" => {
                 let list = match record.format.as_deref() {
@@ -481,6 +502,42 @@ impl Events {
                 .into_iter()
                 .filter(|c| !accounted(&names_of(c)) && !queued.contains(&names_of(c))),
         );
+    }
+
+    /// The test files whose process failed outside their tests, read from
+    /// a trace written inside each (node's): its code ended the process or
+    /// failed its exit code, as its `exited` record says, or it started and
+    /// never said how it ended (killed: a signal, `process.abort()`), while
+    /// the test named ran where one did. Read from a runner that ended by
+    /// itself: at a timeout, pitcrew killed them.
+    pub fn files_failed_outside_tests(&self) -> Vec<FileFailure> {
+        self.started
+            .iter()
+            .filter(|names| is_file_entry(names))
+            .filter_map(|(file, _, _)| {
+                let file = file.clone()?;
+                let (why, said) = match self.exits.get(&file) {
+                    Some(None) => return None,
+                    Some(Some(why)) => (why.clone(), true),
+                    None => {
+                        let running = self
+                            .running
+                            .iter()
+                            .find(|c| c.file.as_ref() == Some(&file) && !is_file_entry(&names_of(c)))
+                            .map(|c| match c.classname.as_str() {
+                                "" => format!(" while `{}` ran", c.name),
+                                path => format!(" while `{path}{PATH_SEPARATOR}{}` ran", c.name),
+                            })
+                            .unwrap_or_default();
+                        let why = format!(
+                            "the test file's process ended without exiting{running}: killed by a signal, or aborted"
+                        );
+                        (why, false)
+                    }
+                };
+                Some(FileFailure { file, why, said })
+            })
+            .collect()
     }
 
     /// Whether `trace`, written from inside the runner's workers (see
@@ -1080,6 +1137,48 @@ mod tests {
         );
         assert_eq!(events.running.len(), 1);
         assert_eq!(events.running[0].name, "hangs");
+    }
+
+    #[test]
+    fn a_file_process_that_failed_outside_its_tests_is_named_with_why() {
+        let trace = concat!(
+            // Ended by its tests.
+            r#"{"event":"start","file":"a.mjs","path":[],"name":"a.mjs"}"#,
+            "\n",
+            r#"{"event":"exited","file":"a.mjs","path":[],"name":"a.mjs","code":1}"#,
+            "\n",
+            // Ended by its own code.
+            r#"{"event":"start","file":"b.mjs","path":[],"name":"b.mjs"}"#,
+            "\n",
+            r#"{"event":"exited","file":"b.mjs","path":[],"name":"b.mjs","code":1,"message":"ended by process.exit(1)"}"#,
+            "\n",
+            // Never said how it ended, with a test running.
+            r#"{"event":"start","file":"c.mjs","path":[],"name":"c.mjs"}"#,
+            "\n",
+            r#"{"event":"end","file":"c.mjs","path":[],"name":"c.mjs"}"#,
+            "\n",
+            r#"{"event":"start","file":"c.mjs","path":["block"],"name":"victim"}"#,
+            "\n",
+            // A test's record alone names no file process.
+            r#"{"event":"start","file":"d.mjs","path":[],"name":"t"}"#,
+            "\n",
+        );
+        let failed = parse(trace.as_bytes()).files_failed_outside_tests();
+        assert_eq!(
+            failed,
+            [
+                FileFailure {
+                    file: "b.mjs".into(),
+                    why: "ended by process.exit(1)".into(),
+                    said: true
+                },
+                FileFailure {
+                    file: "c.mjs".into(),
+                    why: "the test file's process ended without exiting while `block > victim` ran: killed by a signal, or aborted".into(),
+                    said: false
+                },
+            ]
+        );
     }
 
     #[test]

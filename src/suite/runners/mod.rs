@@ -329,6 +329,13 @@ pub trait Runner: Send + Sync {
     fn traces_worker_deaths(&self) -> bool {
         false
     }
+    /// Whether the trace beside the runner's events ([`Runner::live_events`])
+    /// says how each test file's process ended ([`events::Events::exits`]):
+    /// node's, whose runner folds a file's own failure (its code called
+    /// `process.exit(1)`) into any test of the file that failed.
+    fn traces_file_exits(&self) -> bool {
+        false
+    }
     /// Whether `case` is the runner's own report of a worker that died
     /// (Vitest's unhandled `Worker exited unexpectedly`), which the test the
     /// trace names as running then stands for

@@ -289,6 +289,11 @@ impl Runner for Node {
         Some(trace_path(events))
     }
 
+    /// `node_trace.mjs` writes how each file's process ended.
+    fn traces_file_exits(&self) -> bool {
+        true
+    }
+
     /// `--test-concurrency=N` where node's own options end (Node ≥ 20.10).
     fn with_workers(&self, base: &[String], workers: usize) -> Option<Vec<String>> {
         let node_at = detect::locate(base)

@@ -38,6 +38,20 @@
 // does not (a renamed import, compiled source whose positions are not the
 // file's), Node 22's own `type` does, as far as it holds (see `kindAt`);
 // anything else is left unsaid.
+//
+// And how the file's process ended, a last record `exited` (`path` [],
+// `name` the file), with a `message` where the file failed outside its
+// tests: its code called `process.exit` with a code other than 0, or set
+// `process.exitCode` to one (seen at each test event, when the event loop
+// empties, and after the `exit` listeners before the trace's; `process.exit(0)`
+// under a running test leaves it unfinished, which pitcrew sees without
+// this record). Node fails such a
+// file every run, but says so only when none of its tests failed: after a
+// failed test, the file's own failure is folded into it, and a retry of
+// that test by name (flaky, say) would leave the exit unrun and the run
+// green. A file that started and wrote no `exited` was killed (a signal,
+// `process.abort()`). Node 20 sets `process.exitCode` itself at a test's
+// failure: there, an exit code of 1 set after a failed test is node's.
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +134,55 @@ function kindInSource(data) {
   return undefined;
 }
 
+// Where the code that called `fn` is, as `file:line:column` relative to
+// the working directory, or the node module that called it for the code
+// (`process.exit` handed to `setTimeout` as a callback: `node:internal/timers`);
+// undefined when node's test runner did (it ends a run with
+// `--test-force-exit` by `process.exit`). V8's call sites, asked for
+// directly: a project's own `Error.prepareStackTrace` (source-map-support)
+// formats stacks its way.
+function callerOf(fn) {
+  const [limit, prepare] = [Error.stackTraceLimit, Error.prepareStackTrace];
+  const holder = {};
+  try {
+    Error.stackTraceLimit = 32;
+    Error.prepareStackTrace = (_, sites) => sites;
+    Error.captureStackTrace(holder, fn);
+    const sites = Array.isArray(holder.stack) ? holder.stack : [];
+    const names = sites.map((site) => {
+      const name = site?.getFileName?.() ?? site?.getScriptNameOrSourceURL?.();
+      return typeof name === 'string' ? name : '';
+    });
+    // The nearest caller that is the project's code or node's test runner
+    // decides (a test's code has the runner's frames below it); between
+    // them, node's timers and events only hand the call on.
+    const runner = (name) => name.startsWith('node:internal/test_runner/');
+    const at = names.findIndex((name) => runner(name) || (name !== '' && !name.startsWith('node:')));
+    if (at >= 0 && runner(names[at])) return undefined;
+    if (at < 0) return names.find((name) => name !== '') ?? 'an unknown place';
+    let path = names[at];
+    try {
+      path = relative(process.cwd(), path.startsWith('file:') ? fileURLToPath(path) : path).split(sep).join('/');
+    } catch {
+      // Not a file: named as V8 names it.
+    }
+    return `${path}:${sites[at].getLineNumber()}:${sites[at].getColumnNumber()}`;
+  } catch {
+    return 'an unknown place';
+  } finally {
+    Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = prepare;
+  }
+}
+
+// A process exit code as the process ends with it (a number, or a string
+// of one; the system keeps its low 8 bits: 256 is 0).
+function exitCodeOf(value) {
+  if (value === undefined || value === null) return 0;
+  const code = Number(value);
+  return Number.isInteger(code) ? ((code % 256) + 256) % 256 : 0;
+}
+
 if (fd !== undefined) {
   const file = relative(process.cwd(), script).split(sep).join('/');
   const write = (record) => {
@@ -143,8 +206,64 @@ if (fd !== undefined) {
     loaded = true;
     write({ event: 'end', path: [], name: file });
   };
-  process.once('exit', () => {
+  // The tests running now, by nesting (the innermost last), and whether
+  // one failed yet.
+  const running = [];
+  const during = () => (running.length > 0 ? running.join(' > ') : undefined);
+  let aTestFailed = false;
+  // Node 20 sets `process.exitCode = 1` itself when a test fails; later
+  // nodes set it after the last `beforeExit` listener registered before
+  // theirs (this one's) has run.
+  const eager = Number(process.versions.node.split('.')[0]) < 22;
+  // How the file's own code ended the process, if it did; and the exit
+  // code it set last, if not 0, with when that was seen (looked at at
+  // every test event and when the event loop empties).
+  let ended;
+  let codeSet;
+  const see = (when) => {
+    const code = exitCodeOf(process.exitCode);
+    if (code === 0) codeSet = undefined;
+    else if (eager && aTestFailed && code === 1) return;
+    else if (codeSet?.code !== code) codeSet = { code, when };
+  };
+  const failure = (finalCode) => {
+    if (ended !== undefined && ended.code !== 0) {
+      const when = ended.test === undefined ? 'after its tests' : `while \`${ended.test}\` ran`;
+      return `the test file's process was ended by process.exit(${ended.code}) at ${ended.at} ${when}`;
+    }
+    if (ended !== undefined || finalCode === 0 || codeSet === undefined) return undefined;
+    return `process.exitCode = ${codeSet.code}, set ${codeSet.when}, failed the test file's process`;
+  };
+  const exited = (code) => {
+    write({ event: 'exited', path: [], name: file, code, message: failure(code) });
+  };
+  const exit = process.exit;
+  process.exit = function exitTraced(code) {
+    const before = ended;
+    if (ended === undefined) {
+      const at = callerOf(exitTraced);
+      if (at !== undefined) ended = { code: exitCodeOf(code ?? process.exitCode), at, test: during() };
+    }
+    try {
+      return Reflect.apply(exit, this, arguments);
+    } catch (error) {
+      // Refused (`process.exit('x')`): the process goes on.
+      ended = before;
+      throw error;
+    }
+  };
+  // Written when the event loop empties, as the process will end unless
+  // something runs again, and written again at its `exit` (the last
+  // record of a file is the one read): a test that removes every `exit`
+  // listener leaves this one, not a file that seems killed. An exit code
+  // set by an `exit` listener is not seen.
+  process.on('beforeExit', () => {
+    see('after its tests');
+    exited(exitCodeOf(process.exitCode));
+  });
+  process.once('exit', (code) => {
     load();
+    exited(exitCodeOf(process.exitCode ?? code));
     closeSync(fd);
   });
   // Where the tests being executed run (execution order), and the names
@@ -161,9 +280,13 @@ if (fd !== undefined) {
         break;
       case 'test:dequeue':
         load();
+        running.length = nesting;
+        see(`before \`${running.concat(name).join(' > ')}\` ran`);
+        running.push(name);
         write({ event: 'start', path: tree.dequeued(data, name, nesting), name, kind: kindAt(data) });
         break;
       case 'test:complete': {
+        running.length = Math.min(running.length, nesting);
         const path = tree.completed(data, name, nesting);
         if (path !== undefined) write({ event: 'end', path, name });
         break;
@@ -184,6 +307,7 @@ if (fd !== undefined) {
         const forItsTests = failureType === 'subtestsFailed' || failureType === 'cancelledByParent';
         if (details.type === 'suite' && (type === 'test:pass' || forItsTests)) {
           if (around && own?.childFailure && !around.childFailure) around.childFailure = own.childFailure;
+          see(`while \`${declared.slice(0, nesting + 1).map((t) => t.name).join(' > ')}\` ran`);
           break;
         }
         const skipped = data.skip !== undefined || data.todo !== undefined;
@@ -198,6 +322,8 @@ if (fd !== undefined) {
         }
         if (around && outcome === 'failed' && !around.childFailure) around.childFailure = record.message;
         write(record);
+        aTestFailed ||= outcome === 'failed';
+        see(`while \`${path.concat(name).join(' > ')}\` ran`);
         break;
       }
       default:
