@@ -1815,6 +1815,63 @@ fn pytest_the_users_ids_beside_a_bracketed_folder_select_as_pytest_does() {
     assert_eq!(got, want, "{}", text(&out));
 }
 
+/// pytest killed while a test ran by what another test left behind (a
+/// timer thread calling `os._exit(1)`) fails under pytest every run; the
+/// test it died under passes a retry by name, where nothing kills it.
+/// That made the crash "flaky" and the run green (stop 53). The runner's
+/// death fails the run, whatever a retry says of the test, which stays
+/// flaky as a test; so does a test that kills the runner in its first
+/// attempt only (pytest alone fails that run too).
+#[test]
+fn pytest_a_runner_that_died_fails_the_run_whoever_killed_it() {
+    if !has_pytest() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_timer.py",
+            "import os, threading, time\n\
+             def test_arm(): threading.Timer(0.2, lambda: os._exit(1)).start()\n\
+             def test_victim(): time.sleep(1)\n\
+             def test_after(): pass\n",
+        )],
+    );
+    let args = ["--retries", "1", "--", "python3", "-m", "pytest"];
+    let (out, merged) = local_test(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains(
+            "pytest died while `tests/test_timer.py > tests.test_timer > test_victim` ran, \
+             which then passed when run again"
+        ),
+        "{said}"
+    );
+    assert_eq!(summary(&merged), (3, 2, 0, 1), "{}", merged["tests"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_once.py",
+            "import os\n\
+             def test_once():\n    if os.environ['PITCREW_ATTEMPT'] == '1': os._exit(1)\n\
+             def test_next(): pass\n",
+        )],
+    );
+    let (out, merged) = local_test(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out)
+            .contains("pytest died while `tests/test_once.py > tests.test_once > test_once` ran"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+}
+
 /// A test that kills its runner every time (pytest-timeout's thread method,
 /// `os._exit`) leaves the tests after it unrun, named by the test it died
 /// under. Retried with it, they never ran again, behind it in file order;
@@ -3476,7 +3533,10 @@ fn write_go_flaky_behind(root: &Path, first: &str) {
 /// A flaky test behind a test that panics: go's binary died before it,
 /// so its first run was the retry, where it failed for the first time and
 /// had no retry left (`--retries 1`: a flaky test failed the run; round
-/// 32). It runs in the first attempt, as behind any crash.
+/// 32). It runs in the first attempt, as behind any crash. The panic
+/// itself, flaky as a test, fails the run: `go test` alone fails that
+/// run, and a panic in a goroutine another test started is the same
+/// panic to pitcrew (stop 53).
 #[test]
 fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
     if !has_go() {
@@ -3494,7 +3554,12 @@ fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
         &["--shards", "1", "--retries", "1"],
         &[],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("go died while `example.com/pf > TestAOnce` ran"),
+        "{}",
+        text(&out)
+    );
     let merged = merged_results(root);
     assert_eq!(summary(&merged), (3, 1, 0, 2), "{merged:#}");
     assert_eq!(outcome_of(&merged, "TestBFlaky"), ["flaky"], "{merged:#}");

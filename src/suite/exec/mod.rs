@@ -316,6 +316,10 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         }
     }
 
+    if attempts > 1 && error.is_none() {
+        deaths_fail_the_run(shard, &cases, &starts);
+    }
+
     let first_attempt = &cases[..starts.get(1).copied().unwrap_or(cases.len())];
     // Found by the runner: its items are the files that reported.
     let found: Vec<String> = match shard.discover {

@@ -305,3 +305,89 @@ pub(super) fn is_retried(test: &TestRef, case: &TestCase) -> bool {
             _ => true,
         }
 }
+
+/// Whether `case` says the runner's process (or the worker running the
+/// test) died while the test ran, not at pitcrew's timeout: its reporter
+/// saw it start and never end, the runner says so (a go panic; go's test
+/// with no result, the binary having ended; pytest-xdist's `worker 'gw0'
+/// crashed while running`).
+fn runner_died(runner: &dyn Runner, case: &TestCase) -> bool {
+    let worker_crashed = || {
+        case.message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("worker '") && m.contains("' crashed while running "))
+    };
+    crashed_under(runner, case)
+        || (!is_timed_out(case) && case.failure_type.as_deref() == Some(GO_INCOMPLETE))
+        || worker_crashed()
+}
+
+/// Tests the runner died under (not at the timeout) that then passed a
+/// retry: what ended the runner may not have been theirs (an earlier
+/// test's timer or thread calling `os._exit`, a session fixture, a test
+/// in another file of the same process), and a retry of them alone never
+/// runs that again; the runner alone fails such a run. So the death fails
+/// the run (a held error naming them), whatever the retries say of the
+/// tests, which stay flaky as tests. Files that failed outside their tests
+/// already (node's trace saw what ended the process) need no more.
+pub(super) fn deaths_fail_the_run(
+    shard: &Running<'_, '_>,
+    cases: &[(String, TestCase)],
+    starts: &[usize],
+) {
+    let key = |c: &TestCase| (c.file.clone(), c.classname.clone(), c.name.clone());
+    let died: BTreeSet<(Option<String>, String, String)> = cases
+        .iter()
+        .filter(|(_, c)| runner_died(shard.runner, c))
+        .map(|(_, c)| key(c))
+        .collect();
+    if died.is_empty() {
+        return;
+    }
+    let (_, _, tests) = fold(cases, starts).finish();
+    let failed_files: BTreeSet<&str> = tests
+        .iter()
+        .filter(|t| {
+            t.outcome == FinalOutcome::Failed
+                && t.failure.as_ref().and_then(|f| f.failure_type.as_deref())
+                    == Some(crate::suite::runners::NODE_FILE_FAILED)
+        })
+        .filter_map(|t| t.key.file.as_deref())
+        .collect();
+    let passed_again: Vec<String> = tests
+        .iter()
+        .filter(|t| matches!(t.outcome, FinalOutcome::Flaky | FinalOutcome::Passed))
+        .filter(|t| {
+            died.contains(&(
+                t.key.file.clone(),
+                t.key.classname.clone(),
+                t.key.name.clone(),
+            ))
+        })
+        .filter(|t| {
+            !t.key
+                .file
+                .as_deref()
+                .is_some_and(|f| failed_files.contains(f))
+        })
+        .map(|t| {
+            format!(
+                "`{}`",
+                crate::escape::control_chars(&crate::suite::render::display_name(t))
+            )
+        })
+        .collect();
+    if passed_again.is_empty() {
+        return;
+    }
+    let message = || {
+        format!(
+            "{} died while {} ran, which then passed when run again: a runner that dies fails the \
+             run, since a test run again does not run again what may have killed it (another \
+             test's timer or thread, a fixture)",
+            shard.runner.name(),
+            passed_again.join(", "),
+        )
+    };
+    shard.hold_error(RUNNER_FAILED, message, "");
+}
