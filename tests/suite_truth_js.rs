@@ -2371,6 +2371,41 @@ fn jest_a_flaky_test_behind_three_crashers_is_flaky() {
     assert_eq!(summary(&merged).0, 5, "{merged:#}");
 }
 
+/// `--bail` with workers stops the tests other workers are running when
+/// a flaky test fails: cut short by jest's stop, not by a death, they are
+/// retried and the run is green (a death would fail it; the review of
+/// stop 53).
+#[test]
+fn jest_tests_bail_cuts_short_in_other_workers_are_no_death() {
+    let slow = |name: &str| {
+        format!(
+            "test('slow {name}', async () => {{ await new Promise((r) => setTimeout(r, 1500)); }});\n"
+        )
+    };
+    let (b, c, d) = (slow("b"), slow("c"), slow("d"));
+    let files = [
+        (
+            "test/a.test.js",
+            "test('flaky', () => { expect(process.env.PITCREW_ATTEMPT).toBe('2'); });\n",
+        ),
+        ("test/b.test.js", b.as_str()),
+        ("test/c.test.js", c.as_str()),
+        ("test/d.test.js", d.as_str()),
+    ];
+    let Some(dir) = project(&JEST, &files) else {
+        return;
+    };
+    let (out, merged) = local_test(
+        dir.path(),
+        &JEST,
+        &["--retries", "1"],
+        &["--bail", "--maxWorkers", "3"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(outcomes(&merged, "", "flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(summary(&merged).0, 4, "{merged:#}");
+}
+
 /// `--bail` stops jest after a flaky failure, before the other files
 /// start; the retry runs them as files (by name it ran none of their
 /// tests: "never ran", and the green suite failed).

@@ -209,6 +209,24 @@ pub(super) fn attempt(
             .cases
             .iter()
             .any(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored));
+        // Told to stop after N failed tests and N failed: the tests still
+        // running were cut short by that stop, not by a death.
+        let failed_before = found
+            .cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
+            .count() as u64;
+        if found
+            .stops_after
+            .is_some_and(|after| after > 0 && failed_before >= after)
+        {
+            shard.cut_at_bail.borrow_mut().extend(
+                found
+                    .running
+                    .iter()
+                    .map(|c| (c.file.clone(), c.classname.clone(), c.name.clone())),
+            );
+        }
         cases = found.cases;
         // Started and never finished: the runner died under it, and that
         // is why the tests after it never started.

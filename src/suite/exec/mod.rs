@@ -135,6 +135,10 @@ struct Running<'a, 'b> {
     /// process that ran several (see [`Runner::report_may_misname_files`]):
     /// the shard's files then run one per process.
     files_apart: Cell<bool>,
+    /// Tests still running when a runner stopped at its `bail` (jest's
+    /// `--bail` with workers stops the other workers' tests): cut short
+    /// by that stop, not by a death ([`deaths_fail_the_run`]).
+    cut_at_bail: std::cell::RefCell<BTreeSet<(Option<String>, String, String)>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -234,6 +238,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         held_error: Default::default(),
         kept_dependencies: Default::default(),
         files_apart: Cell::new(false),
+        cut_at_bail: Default::default(),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;

@@ -336,10 +336,12 @@ pub(super) fn deaths_fail_the_run(
     starts: &[usize],
 ) {
     let key = |c: &TestCase| (c.file.clone(), c.classname.clone(), c.name.clone());
+    let cut = shard.cut_at_bail.borrow();
     let died: BTreeSet<(Option<String>, String, String)> = cases
         .iter()
         .filter(|(_, c)| runner_died(shard.runner, c))
         .map(|(_, c)| key(c))
+        .filter(|names| !cut.contains(names))
         .collect();
     if died.is_empty() {
         return;

@@ -44,10 +44,17 @@ impl Runner for Go {
     }
 
     /// A test whose message is a panic's: the test binary ended there.
+    /// A panic's first line and the goroutine dump go prints under it: a
+    /// test's own output line that starts with `panic: ` (a log line, a
+    /// helper process's stderr) is no panic.
     fn died_in(&self, case: &crate::suite::junit::TestCase) -> bool {
         case.message
             .as_deref()
             .is_some_and(|m| m.starts_with("panic: "))
+            && case
+                .details
+                .as_deref()
+                .is_some_and(|d| d.contains("goroutine ") && d.contains(" [running]:"))
     }
 
     fn invocation(
@@ -198,6 +205,21 @@ mod tests {
 
     fn runner() -> &'static dyn Runner {
         by_name("go").unwrap()
+    }
+
+    /// A panic is its line and go's goroutine dump; a test's own line
+    /// that starts with `panic: ` is not one (the review of stop 53).
+    #[test]
+    fn a_panic_is_the_line_and_the_goroutine_dump() {
+        let case = |message: &str, details: &str| crate::suite::junit::TestCase {
+            message: Some(message.to_owned()),
+            details: Some(details.to_owned()),
+            ..crate::suite::junit::TestCase::named(None, "example.com/g".into(), "TestA".into())
+        };
+        let panic = "panic: boom\n\ngoroutine 7 [running]:\ntesting.tRunner.func1.2()";
+        assert!(runner().died_in(&case("panic: boom", panic)));
+        let logged = "panic: not really, just a log line\n    a_test.go:9: flaky";
+        assert!(!runner().died_in(&case("panic: not really, just a log line", logged)));
     }
 
     /// A re-run keeps the subtest levels of the user's `-run`.

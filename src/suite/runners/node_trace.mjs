@@ -42,10 +42,9 @@
 // And how the file's process ended, a last record `exited` (`path` [],
 // `name` the file), with a `message` where the file failed outside its
 // tests: its code called `process.exit` with a code other than 0, or set
-// `process.exitCode` to one (seen at each test event, when the event loop
-// empties, and after the `exit` listeners before the trace's; `process.exit(0)`
-// under a running test leaves it unfinished, which pitcrew sees without
-// this record). Node fails such a
+// `process.exitCode` to one (seen at each test event and when the event
+// loop first empties; `process.exit(0)` is no failure, as under node,
+// whose own count then leaves out the tests it cut). Node fails such a
 // file every run, but says so only when none of its tests failed: after a
 // failed test, the file's own failure is folded into it, and a retry of
 // that test by name (flaky, say) would leave the exit unrun and the run
@@ -215,6 +214,10 @@ if (fd !== undefined) {
   // nodes set it after the last `beforeExit` listener registered before
   // theirs (this one's) has run.
   const eager = Number(process.versions.node.split('.')[0]) < 22;
+  // Whether the event loop emptied once already: node may have set its
+  // own exit code since (a `beforeExit` listener that starts more work
+  // makes the loop empty again).
+  let drained = false;
   // How the file's own code ended the process, if it did; and the exit
   // code it set last, if not 0, with when that was seen (looked at at
   // every test event and when the event loop empties).
@@ -223,7 +226,7 @@ if (fd !== undefined) {
   const see = (when) => {
     const code = exitCodeOf(process.exitCode);
     if (code === 0) codeSet = undefined;
-    else if (eager && aTestFailed && code === 1) return;
+    else if ((eager || drained) && aTestFailed && code === 1) return;
     else if (codeSet?.code !== code) codeSet = { code, when };
   };
   const failure = (finalCode) => {
@@ -259,6 +262,7 @@ if (fd !== undefined) {
   // set by an `exit` listener is not seen.
   process.on('beforeExit', () => {
     see('after its tests');
+    drained = true;
     exited(exitCodeOf(process.exitCode));
   });
   process.once('exit', (code) => {
