@@ -1659,6 +1659,33 @@ fn pytest_tests_that_never_ran_are_named_and_fail_the_run() {
     }
 }
 
+/// pytest-xdist collects in its workers, so the controller, where pitcrew's
+/// reporter runs, had no plan: `-n 2 -x` stopping at a flaky test's first
+/// failure left the file's later tests (a real bug among them) unrun, the
+/// file had reported some, and the run read green with one flaky test. The
+/// workers' collection is now the plan.
+#[test]
+fn pytest_xdist_tests_a_stop_left_unrun_are_planned_and_run() {
+    if !common::cli::has_pytest_xdist() {
+        return;
+    }
+    let many = "import os, time\n\
+def test_1_flaky():\n    assert os.environ.get('PITCREW_ATTEMPT') != '1'\n\
+def test_2(): time.sleep(0.3)\n\
+def test_3(): time.sleep(0.3)\n\
+def test_4(): time.sleep(0.3)\n\
+def test_5(): time.sleep(0.3)\n\
+def test_6_bug():\n    time.sleep(0.3)\n    assert 1 == 2\n";
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(dir.path(), &[("tests/test_many.py", many)]);
+    let args = ["--retries", "1", "--", "python3", "-m", "pytest"];
+    let (out, merged) = local_test(dir.path(), &[&args[..], &["-n", "2", "-x"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged).0, 6, "every test counted: {merged:#}");
+    assert_eq!(outcome_of(&merged, "test_6_bug"), ["failed"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_1_flaky"), ["flaky"], "{merged:#}");
+}
+
 /// Parameters built from a set of objects pytest can't print: it numbers
 /// them by their place in the set (`value5`), which changes from process
 /// to process (an object's hash is its address). Split out of their slow

@@ -70,6 +70,8 @@ class _Reporter:
         # that pitcrew can tell a file a test cut or rewrote (results lost,
         # a failure among them perhaps) from a whole one.
         self.records = 0
+        # The plan a pytest-xdist worker sent is written (once).
+        self.planned_by_worker = False
 
     def count(self, report):
         if report.failed and not hasattr(report, "wasxfail"):
@@ -428,6 +430,24 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_collection_finish(session):
     if _reporter is not None:
         _reporter.planned(session.items)
+
+
+# pytest-xdist collects in its workers, never in this process: each worker
+# says what it collected (every worker the same list, or xdist stops), and
+# that list is the run's plan. Without it a test that `-x` or `--maxfail`
+# left unrun under `-n 2` would go unnoticed, its file's other results in.
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    if _reporter is None or _reporter.planned_by_worker:
+        return
+    _reporter.planned_by_worker = True
+    for nodeid in ids:
+        # A node id with no file (files outside the rootdir) is named by
+        # the location its start gives, unknown here: left unplanned.
+        if nodeid.partition("::")[0]:
+            names = _reporter.names_of((nodeid, None))
+            if names:
+                _reporter.write(dict(event="planned", **names))
 
 
 def pytest_collectreport(report):
