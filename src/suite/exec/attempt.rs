@@ -204,28 +204,23 @@ pub(super) fn attempt(
             };
             shard.hold_error(UNREADABLE_RESULTS, message, &tail);
         }
-        // A test that failed by itself, not one the runner died under.
-        let a_test_failed = found
-            .cases
-            .iter()
-            .any(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored));
-        // Told to stop after N failed tests and N failed: the tests still
-        // running were cut short by that stop, not by a death.
+        // Tests that failed by themselves, not one the runner died under.
         let failed_before = found
             .cases
             .iter()
             .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
             .count() as u64;
+        let a_test_failed = failed_before > 0;
+        // Told to stop after N failed tests and N failed: the tests still
+        // running were cut short by that stop, not by a death.
         if found
             .stops_after
             .is_some_and(|after| after > 0 && failed_before >= after)
         {
-            shard.cut_at_bail.borrow_mut().extend(
-                found
-                    .running
-                    .iter()
-                    .map(|c| (c.file.clone(), c.classname.clone(), c.name.clone())),
-            );
+            shard
+                .cut_at_bail
+                .borrow_mut()
+                .extend(found.running.iter().map(events::names_of));
         }
         cases = found.cases;
         // Started and never finished: the runner died under it, and that

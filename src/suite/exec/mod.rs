@@ -138,7 +138,7 @@ struct Running<'a, 'b> {
     /// Tests still running when a runner stopped at its `bail` (jest's
     /// `--bail` with workers stops the other workers' tests): cut short
     /// by that stop, not by a death ([`deaths_fail_the_run`]).
-    cut_at_bail: std::cell::RefCell<BTreeSet<(Option<String>, String, String)>>,
+    cut_at_bail: std::cell::RefCell<BTreeSet<crate::suite::runners::events::Names>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {

@@ -2,6 +2,7 @@
 //! their files, and again behind a test that crashed the runner.
 
 use super::*;
+use crate::suite::runners::events::{Names, names_of};
 
 /// What a retry re-runs: failed tests with their items, and the cases so
 /// far that stood for a file that could not be collected.
@@ -335,12 +336,11 @@ pub(super) fn deaths_fail_the_run(
     cases: &[(String, TestCase)],
     starts: &[usize],
 ) {
-    let key = |c: &TestCase| (c.file.clone(), c.classname.clone(), c.name.clone());
     let cut = shard.cut_at_bail.borrow();
-    let died: BTreeSet<(Option<String>, String, String)> = cases
+    let died: BTreeSet<Names> = cases
         .iter()
         .filter(|(_, c)| runner_died(shard.runner, c))
-        .map(|(_, c)| key(c))
+        .map(|(_, c)| names_of(c))
         .filter(|names| !cut.contains(names))
         .collect();
     if died.is_empty() {

@@ -593,7 +593,8 @@ fn is_file_entry((file, classname, name): &Names) -> bool {
     classname.is_empty() && file.as_deref() == Some(name.as_str())
 }
 
-fn names_of(case: &TestCase) -> Names {
+/// A case's identity: its file, describe path and name.
+pub fn names_of(case: &TestCase) -> Names {
     (case.file.clone(), case.classname.clone(), case.name.clone())
 }
 

@@ -43,9 +43,9 @@ impl Runner for Go {
                 .is_some_and(|rest| rest.starts_with('/'))
     }
 
-    /// A test whose message is a panic's: the test binary ended there.
-    /// A panic's first line and the goroutine dump go prints under it: a
-    /// test's own output line that starts with `panic: ` (a log line, a
+    /// A test whose message is a panic's first line and whose output has
+    /// the goroutine dump go prints under it: the test binary ended there.
+    /// A test's own output line that starts with `panic: ` (a log line, a
     /// helper process's stderr) is no panic.
     fn died_in(&self, case: &crate::suite::junit::TestCase) -> bool {
         case.message
