@@ -2555,6 +2555,47 @@ fn pytest_rerunfailures_runs_are_one_test_however_long_their_messages() {
     );
 }
 
+/// Under pytest-xdist, pytest-rerunfailures runs a test whose worker
+/// crashed again in another worker: pytest passes when that run passes.
+/// xdist ends the crashed run with no finish, so pitcrew read it as a
+/// runner's death and failed the run (stop 53's review). That run is now
+/// one of the test's reruns; a crash in every run is still the death.
+#[test]
+fn pytest_xdist_a_crash_that_rerunfailures_runs_again_is_a_rerun() {
+    if !common::cli::has_pytest_xdist() || !common::cli::has_pytest_rerunfailures() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(
+        dir.path(),
+        &[(
+            "tests/test_crash.py",
+            "import os\n\
+             FLAG = os.path.join(os.path.dirname(__file__), '..', 'crashed')\n\
+             def test_crashes_once():\n    \
+             if not os.path.exists(FLAG):\n        \
+             open(FLAG, 'w').close()\n        \
+             os._exit(1)\n\
+             def test_fine():\n    pass\n",
+        )],
+    );
+    let args = ["--retries", "0", "--", "python3", "-m", "pytest"];
+    let rerun = ["-n", "2", "--reruns", "1"];
+    let (out, merged) = local_test(dir.path(), &[&args[..], &rerun[..]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+    assert_eq!(test_named(&merged, "test_crashes_once")["outcome"], "flaky");
+    // Crashing in every run, it fails, as under pytest alone.
+    fs::write(
+        dir.path().join("tests/test_crash.py"),
+        "import os\ndef test_crashes_always():\n    os._exit(1)\n",
+    )
+    .unwrap();
+    let (out, merged) = local_test(dir.path(), &[&args[..], &rerun[..]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(outcome_of(&merged, "test_crashes_always"), ["failed"]);
+}
+
 /// `--setup-only` and `--setup-plan` run no test: pytest says "no tests
 /// ran" and exits 0, and pitcrew counted every test passed, one that
 /// asserts 0 included (round 35). They are skipped, wherever the option

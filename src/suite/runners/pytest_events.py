@@ -150,6 +150,14 @@ class _Reporter:
         if key not in started and started:
             key = started[0]
         self.phases.setdefault(key, []).append(report)
+        # pytest-xdist's report of a worker that crashed under the test
+        # (`when` "???") is the last of that run: xdist calls no logfinish
+        # for it. Where pytest-rerunfailures runs the test again ("rerun"),
+        # that run is over, one of the test's reruns, and the test's result
+        # is its last run's, as pytest says; a crash not run again stays a
+        # start with no end, the runner's death.
+        if report.when == "???" and report.outcome == "rerun" and key in started:
+            self.logfinish(key)
 
     def logfinish(self, key):
         started = self.running.get(key[0])
