@@ -216,6 +216,70 @@ fn node_only_a_real_rerun_makes_a_test_flaky() {
     assert!(tests(&merged).contains(&("".into(), "parent".into(), "flaky".into())));
 }
 
+/// A `describe` whose own hook fails is one failed case named by the
+/// block; the retry runs the block by its name, and a block that passes is
+/// named by no result. A flaky `before` or `after` hook kept the block
+/// failed whatever its retry did, and the run red. A block run again with
+/// its tests and not failing is its pass; a hook failing every run, or a
+/// real failure beside a flaky hook, is still red.
+#[test]
+fn node_a_blocks_flaky_hook_is_flaky_and_its_real_failures_stay() {
+    if !has_node() {
+        return;
+    }
+    let flaky = |hook: &str| {
+        format!(
+            "import {{ describe, it, {hook} }} from 'node:test';\n\
+             describe('outer', () => {{\n\
+               it('o1', () => {{}});\n\
+               describe('block', () => {{\n\
+                 {hook}(() => {{ if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky hook'); }});\n\
+                 it('x', () => {{}});\n\
+                 it('y', () => {{}});\n\
+               }});\n\
+             }});\n"
+        )
+    };
+    for hook in ["before", "after"] {
+        let dir = tempfile::tempdir().unwrap();
+        write_tree(dir.path(), &[("test/a.test.mjs", &flaky(hook))]);
+        let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+        assert_eq!(out.status.code(), Some(0), "{hook}: {}", text(&out));
+        assert!(
+            tests(&merged).contains(&("outer".into(), "block".into(), "flaky".into())),
+            "{hook}: {}",
+            merged["tests"]
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let always = "import { describe, it, before } from 'node:test';\n\
+                  describe('block', () => { before(() => { throw new Error('always'); }); it('x', () => {}); });\n";
+    let real_bug = "import { describe, it, before } from 'node:test';\n\
+                    describe('other', () => {\n\
+                      before(() => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky hook'); });\n\
+                      it('bug', () => { throw new Error('real bug'); });\n\
+                    });\n";
+    write_tree(
+        dir.path(),
+        &[("test/a.test.mjs", always), ("test/b.test.mjs", real_bug)],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let found = tests(&merged);
+    assert!(
+        found.contains(&("".into(), "block".into(), "failed".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("".into(), "other".into(), "flaky".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("other".into(), "bug".into(), "failed".into())),
+        "{found:?}"
+    );
+}
+
 /// A test with subtests is a test, as node counts it, passed or failed: a
 /// parent that failed on its own and passed on its retry was left out of
 /// the retry's results (a passing parent was no case), stayed failed, and

@@ -70,6 +70,11 @@ pub(super) fn retry(
             })
             .collect());
     }
+    // Tests that never ran stand for what the re-run reports inside them.
+    let blocks = match retried.never_ran {
+        true => Vec::new(),
+        false => blocks_passed(failed, &found),
+    };
     let stand_ins: Vec<&(String, TestRef)> = failed
         .iter()
         .filter(|(_, t)| retried.stand_ins.iter().any(|c| is_retried(t, c)))
@@ -133,8 +138,36 @@ pub(super) fn retry(
         let passed = TestCase::named(test.file.clone(), test.classname.clone(), test.name.clone());
         (item.clone(), passed)
     }));
+    cases.extend(blocks);
     judge_packages_whole(shard, &mut cases, junit_path, attempt_number)?;
     Ok(cases)
+}
+
+/// The blocks among `failed` that passed in the re-run that `found` is:
+/// a block that failed on its own (a node `describe` whose `before` hook
+/// threw) runs again by its name, with its tests, and pitcrew's reporters
+/// name a block only when it fails. A re-run that ran a test inside it and
+/// said nothing of the block is the block's pass; without it, a flaky hook
+/// failed the run whatever its retry did.
+fn blocks_passed(failed: &[(String, TestRef)], found: &[TestCase]) -> Vec<(String, TestCase)> {
+    let ran = |c: &TestCase| match c.outcome {
+        Outcome::Passed => true,
+        Outcome::Failed | Outcome::Errored => !is_never_ran(c) && !is_stopped_under(c),
+        Outcome::Skipped => false,
+    };
+    failed
+        .iter()
+        .filter(|(_, t)| !found.iter().any(|c| is_retried(t, c)))
+        .filter(|(_, t)| {
+            found
+                .iter()
+                .any(|c| ran(c) && events::holds(t.file.as_deref(), &t.classname, &t.name, c))
+        })
+        .map(|(item, t)| {
+            let passed = TestCase::named(t.file.clone(), t.classname.clone(), t.name.clone());
+            (item.clone(), passed)
+        })
+        .collect()
 }
 
 /// [`retry`], where a runner that finds none of the tests it was asked for
