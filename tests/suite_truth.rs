@@ -1748,6 +1748,22 @@ def test_6_bug():\n    time.sleep(0.3)\n    assert 1 == 2\n";
     assert_eq!(summary(&merged).0, 6, "every test counted: {merged:#}");
     assert_eq!(outcome_of(&merged, "test_6_bug"), ["failed"], "{merged:#}");
     assert_eq!(outcome_of(&merged, "test_1_flaky"), ["flaky"], "{merged:#}");
+    // A configuration outside the project makes pytest's rootdir another
+    // folder, and its node ids name no file (`::test_2`): the workers' plan
+    // names tests pitcrew cannot run again, and their never running fails
+    // the run (it read green, stop 54's review).
+    let root = tempfile::tempdir().unwrap();
+    let project = root.path().join("proj");
+    pytest_project(&project, &[("tests/test_many.py", many)]);
+    write_tree(root.path(), &[("ci/pytest.ini", "[pytest]\n")]);
+    let outside = ["-n", "2", "-x", "-c", "../ci/pytest.ini"];
+    let (out, _) = local_test(&project, &[&args[..], &outside[..]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("never ran, and their node ids name no file"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// Parameters built from a set of objects pytest can't print: it numbers

@@ -70,8 +70,11 @@ class _Reporter:
         # that pitcrew can tell a file a test cut or rewrote (results lost,
         # a failure among them perhaps) from a whole one.
         self.records = 0
-        # The plan a pytest-xdist worker sent is written (once).
+        # The plan a pytest-xdist worker sent is written (once); the node
+        # ids in it that name no file (files outside the rootdir) cannot
+        # be planned by name, and are checked off as they start instead.
         self.planned_by_worker = False
+        self.unplanned = set()
 
     def count(self, report):
         if report.failed and not hasattr(report, "wasxfail"):
@@ -138,6 +141,7 @@ class _Reporter:
 
     def logstart(self, key):
         self.running.setdefault(key[0], []).append(key)
+        self.unplanned.discard(key[0])
         names = self.names_of(key)
         if names:
             self.write(dict(event="start", **names))
@@ -425,12 +429,17 @@ def pytest_sessionfinish(session, exitstatus):
         )
     unreported = session.testsfailed - _reporter.failed_reports
     final = int(session.exitstatus)
-    if unreported > 0 or (final != int(exitstatus) and final != 0):
-        why = (
-            f"{unreported} failure(s) that no test reported (a plugin's check, as pytest-cov's --cov-fail-under)"
-            if unreported > 0
-            else f"a pytest_sessionfinish hook set the exit status to {final}"
-        )
+    never_started = len(_reporter.unplanned)
+    if unreported > 0 or (final != int(exitstatus) and final != 0) or never_started:
+        if unreported > 0:
+            why = f"{unreported} failure(s) that no test reported (a plugin's check, as pytest-cov's --cov-fail-under)"
+        elif never_started:
+            # `-x`, `--maxfail` or a crash left them: pitcrew cannot name
+            # them to run them again, and a flaky failure before the stop
+            # would otherwise leave a green run that never ran them.
+            why = f"{never_started} test(s) that pytest-xdist's workers collected never ran, and their node ids name no file to run them again by"
+        else:
+            why = f"a pytest_sessionfinish hook set the exit status to {final}"
         _reporter.write(dict(event="verdict", message=why))
     _reporter.write(dict(event="written", count=_reporter.records))
 
@@ -451,11 +460,13 @@ def pytest_xdist_node_collection_finished(node, ids):
     _reporter.planned_by_worker = True
     for nodeid in ids:
         # A node id with no file (files outside the rootdir) is named by
-        # the location its start gives, unknown here: left unplanned.
-        if nodeid.partition("::")[0]:
-            names = _reporter.names_of((nodeid, None))
-            if names:
-                _reporter.write(dict(event="planned", **names))
+        # the location its start gives, unknown here: unplanned, and if it
+        # never starts, the session's verdict says how many never ran.
+        names = _reporter.names_of((nodeid, None)) if nodeid.partition("::")[0] else None
+        if names:
+            _reporter.write(dict(event="planned", **names))
+        else:
+            _reporter.unplanned.add(nodeid)
 
 
 def pytest_collectreport(report):
