@@ -259,9 +259,35 @@ fn node_a_blocks_flaky_hook_is_flaky_and_its_real_failures_stay() {
                       before(() => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky hook'); });\n\
                       it('bug', () => { throw new Error('real bug'); });\n\
                     });\n";
+    // What the block's passing run broke elsewhere in its file, under
+    // names not re-run (a nested block's hook, an enclosing block's, the
+    // file's own error), keeps it failed: those fail every run after it
+    // (the review of this fix: each read green).
+    let once = "if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky hook');";
+    let nested = format!(
+        "import {{ describe, it, before, after }} from 'node:test';\n\
+         describe('c1', () => {{ before(() => {{ {once} }}); it('x', () => {{}});\n\
+         describe('inner', () => {{ after(() => {{ throw new Error('inner teardown'); }}); it('y', () => {{}}); }}); }});\n"
+    );
+    let enclosing = format!(
+        "import {{ describe, it, before, after }} from 'node:test';\n\
+         let conn = null;\n\
+         describe('c2outer', () => {{ after(() => {{ if (conn) throw new Error('leaked'); }}); it('o1', () => {{}});\n\
+         describe('c2', () => {{ before(() => {{ {once} conn = 'db'; }}); it('x', () => {{}}); }}); }});\n"
+    );
+    let late = format!(
+        "import {{ describe, it, before }} from 'node:test';\n\
+         describe('c3', () => {{ before(() => {{ {once} setTimeout(() => {{ throw new Error('late'); }}, 200); }}); it('x', () => {{}}); }});\n"
+    );
     write_tree(
         dir.path(),
-        &[("test/a.test.mjs", always), ("test/b.test.mjs", real_bug)],
+        &[
+            ("test/a.test.mjs", always),
+            ("test/b.test.mjs", real_bug),
+            ("test/c1.test.mjs", &nested),
+            ("test/c2.test.mjs", &enclosing),
+            ("test/c3.test.mjs", &late),
+        ],
     );
     let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -278,6 +304,12 @@ fn node_a_blocks_flaky_hook_is_flaky_and_its_real_failures_stay() {
         found.contains(&("other".into(), "bug".into(), "failed".into())),
         "{found:?}"
     );
+    for (classname, block) in [("", "c1"), ("c2outer", "c2"), ("", "c3")] {
+        assert!(
+            found.contains(&(classname.into(), block.into(), "failed".into())),
+            "{block}: {found:?}"
+        );
+    }
 }
 
 /// A test with subtests is a test, as node counts it, passed or failed: a

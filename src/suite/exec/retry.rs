@@ -73,7 +73,7 @@ pub(super) fn retry(
     // Tests that never ran stand for what the re-run reports inside them.
     let blocks = match retried.never_ran {
         true => Vec::new(),
-        false => blocks_passed(failed, &found),
+        false => blocks_passed(failed, retried.stand_ins, &found),
     };
     let stand_ins: Vec<&(String, TestRef)> = failed
         .iter()
@@ -148,16 +148,37 @@ pub(super) fn retry(
 /// threw) runs again by its name, with its tests, and pitcrew's reporters
 /// name a block only when it fails. A re-run that ran a test inside it and
 /// said nothing of the block is the block's pass; without it, a flaky hook
-/// failed the run whatever its retry did.
-fn blocks_passed(failed: &[(String, TestRef)], found: &[TestCase]) -> Vec<(String, TestCase)> {
+/// failed the run whatever its retry did. Not where the re-run reported a
+/// failure in the block's file under a name not re-run (a nested block's
+/// hook, an enclosing block's, the file's own): the block's passing run
+/// may be what caused it, and only the re-run tests' results are kept.
+/// Nor a stand-in for a file that could not be collected (pytest), whose
+/// tests a re-run reports in its place.
+fn blocks_passed(
+    failed: &[(String, TestRef)],
+    stand_ins: &[TestCase],
+    found: &[TestCase],
+) -> Vec<(String, TestCase)> {
     let ran = |c: &TestCase| match c.outcome {
         Outcome::Passed => true,
         Outcome::Failed | Outcome::Errored => !is_never_ran(c) && !is_stopped_under(c),
         Outcome::Skipped => false,
     };
+    let unretried_failures: Vec<Option<String>> = found
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
+        .filter(|c| !failed.iter().any(|(_, t)| is_retried(t, c)))
+        .map(|c| junit::test_file(c).map(|f| normalise(&f)))
+        .collect();
+    let in_file = |test: &TestRef, file: &Option<String>| match (&test.file, file) {
+        (Some(a), Some(b)) => normalise(a) == *b,
+        _ => true,
+    };
     failed
         .iter()
+        .filter(|(_, t)| !stand_ins.iter().any(|c| is_retried(t, c)))
         .filter(|(_, t)| !found.iter().any(|c| is_retried(t, c)))
+        .filter(|(_, t)| !unretried_failures.iter().any(|file| in_file(t, file)))
         .filter(|(_, t)| {
             found
                 .iter()
