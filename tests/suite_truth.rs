@@ -312,55 +312,6 @@ fn node_a_blocks_flaky_hook_is_flaky_and_its_real_failures_stay() {
     }
 }
 
-/// A flaky test whose passing run leaves what fails later under another
-/// name: state an enclosing block's `after` hook trips on, a timer that
-/// throws after the test ended. Node fails every run after the first; the
-/// retry kept only the re-run test's own result, and the run read green
-/// (the review of stop 54). Those failures are the retry's, and fail it.
-#[test]
-fn node_what_a_flaky_tests_passing_run_breaks_elsewhere_fails_the_run() {
-    if !has_node() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let once = "if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky');";
-    let teardown = format!(
-        "import {{ describe, it, after }} from 'node:test';\n\
-         let conn = null;\n\
-         describe('outer', () => {{\n\
-         after(() => {{ if (conn) throw new Error('leaked ' + conn); }});\n\
-         it('t', () => {{ {once} conn = 'db'; }});\n\
-         it('u', () => {{}});\n\
-         }});\n"
-    );
-    let late = format!(
-        "import {{ it }} from 'node:test';\n\
-         it('late', () => {{ {once} setTimeout(() => {{ throw new Error('late bug'); }}, 100); }});\n\
-         it('fine', () => {{}});\n"
-    );
-    write_tree(
-        dir.path(),
-        &[("test/a.test.mjs", &teardown), ("test/b.test.mjs", &late)],
-    );
-    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let found = tests(&merged);
-    assert!(
-        found.contains(&("".into(), "outer".into(), "failed".into())),
-        "{found:?}"
-    );
-    assert!(
-        found.contains(&("outer".into(), "t".into(), "flaky".into())),
-        "{found:?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|(_, name, outcome)| name == "test/b.test.mjs" && outcome == "failed"),
-        "{found:?}"
-    );
-}
-
 /// A test with subtests is a test, as node counts it, passed or failed: a
 /// parent that failed on its own and passed on its retry was left out of
 /// the retry's results (a passing parent was no case), stayed failed, and

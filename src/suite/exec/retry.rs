@@ -93,17 +93,6 @@ pub(super) fn retry(
                 case.file = test.file.clone();
                 return Some((item.clone(), case));
             }
-            // A failure the re-run reported under a name not re-run, of a
-            // block holding a re-run test or of its file's own process:
-            // what the re-run test's passing run left behind (state an
-            // enclosing `after` hook trips on, a late error). The runner
-            // alone fails every run after the first so: kept, as this
-            // attempt's.
-            if !retried.never_ran
-                && let Some((item, _)) = failed.iter().find(|(_, t)| left_behind(t, &case))
-            {
-                return Some((item.clone(), case));
-            }
             // A test inside one that never ran before (behind a hang, after
             // a fail-fast stop), reported at last: node's `a > b` in `a`
             // (nothing could tell a suite, or a test with subtests, from a
@@ -152,25 +141,6 @@ pub(super) fn retry(
     cases.extend(blocks);
     judge_packages_whole(shard, &mut cases, junit_path, attempt_number)?;
     Ok(cases)
-}
-
-/// Whether `case`, a result of the re-run of `test` under another name,
-/// is a failure of a block holding `test` or of `test`'s file outside its
-/// tests (see [`retry`]).
-fn left_behind(test: &TestRef, case: &TestCase) -> bool {
-    let failed = matches!(case.outcome, Outcome::Failed | Outcome::Errored)
-        && !is_never_ran(case)
-        && !is_stopped_under(case);
-    let same_file = match (test.file.as_deref(), junit::test_file(case)) {
-        (Some(a), Some(b)) => normalise(a) == normalise(&b),
-        _ => false,
-    };
-    let inside = TestCase::named(test.file.clone(), test.classname.clone(), test.name.clone());
-    let file_failed = case.failure_type.as_deref() == Some(crate::suite::runners::NODE_FILE_FAILED);
-    failed
-        && same_file
-        && (file_failed
-            || events::holds(case.file.as_deref(), &case.classname, &case.name, &inside))
 }
 
 /// The blocks among `failed` that passed in the re-run that `found` is:
