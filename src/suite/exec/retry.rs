@@ -164,21 +164,16 @@ fn blocks_passed(
         Outcome::Failed | Outcome::Errored => !is_never_ran(c) && !is_stopped_under(c),
         Outcome::Skipped => false,
     };
-    let unretried_failures: Vec<Option<String>> = found
+    let unretried_failures: Vec<&TestCase> = found
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
         .filter(|c| !failed.iter().any(|(_, t)| is_retried(t, c)))
-        .map(|c| junit::test_file(c).map(|f| normalise(&f)))
         .collect();
-    let in_file = |test: &TestRef, file: &Option<String>| match (&test.file, file) {
-        (Some(a), Some(b)) => normalise(a) == *b,
-        _ => true,
-    };
     failed
         .iter()
         .filter(|(_, t)| !stand_ins.iter().any(|c| is_retried(t, c)))
         .filter(|(_, t)| !found.iter().any(|c| is_retried(t, c)))
-        .filter(|(_, t)| !unretried_failures.iter().any(|file| in_file(t, file)))
+        .filter(|(_, t)| !unretried_failures.iter().any(|c| in_file_of(t, c)))
         .filter(|(_, t)| {
             found
                 .iter()
@@ -352,13 +347,15 @@ pub(super) fn judge_packages_whole(
 /// Whether `case` is a result of the failed test `test`: the same names,
 /// and the same file where both say.
 pub(super) fn is_retried(test: &TestRef, case: &TestCase) -> bool {
-    let case_file = junit::test_file(case).map(|f| normalise(&f));
-    test.classname == case.classname
-        && test.name == case.name
-        && match (test.file.as_deref(), case_file) {
-            (Some(expected), Some(found)) => normalise(expected) == found,
-            _ => true,
-        }
+    test.classname == case.classname && test.name == case.name && in_file_of(test, case)
+}
+
+/// Whether `case` is in `test`'s file, where both name one.
+fn in_file_of(test: &TestRef, case: &TestCase) -> bool {
+    match (test.file.as_deref(), junit::test_file(case)) {
+        (Some(expected), Some(found)) => normalise(expected) == normalise(&found),
+        _ => true,
+    }
 }
 
 /// Whether `case` says the runner's process (or the worker running the
