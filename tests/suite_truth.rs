@@ -261,8 +261,8 @@ fn node_a_blocks_flaky_hook_is_flaky_and_its_real_failures_stay() {
                     });\n";
     // What the block's passing run broke elsewhere in its file, under
     // names not re-run (a nested block's hook, an enclosing block's, the
-    // file's own error), keeps it failed: those fail every run after it
-    // (the review of this fix: each read green).
+    // file's own error), fails under its own name: those fail every run
+    // after it (the review of this fix: each read green).
     let once = "if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky hook');";
     let nested = format!(
         "import {{ describe, it, before, after }} from 'node:test';\n\
@@ -306,10 +306,135 @@ fn node_a_blocks_flaky_hook_is_flaky_and_its_real_failures_stay() {
     );
     for (classname, block) in [("", "c1"), ("c2outer", "c2"), ("", "c3")] {
         assert!(
-            found.contains(&(classname.into(), block.into(), "failed".into())),
+            found.contains(&(classname.into(), block.into(), "flaky".into())),
             "{block}: {found:?}"
         );
     }
+    for (classname, broken) in [("c1", "inner"), ("", "c2outer")] {
+        assert!(
+            found.contains(&(classname.into(), broken.into(), "failed".into())),
+            "{broken}: {found:?}"
+        );
+    }
+    assert!(
+        file_failed(&merged, "test/c3.test.mjs"),
+        "{}",
+        merged["tests"]
+    );
+}
+
+/// A flaky test whose passing run breaks what runs after it under another
+/// name (state an enclosing block's or the file's root `after` hook trips
+/// on, a timer throwing after the test ended) fails node every run after
+/// the first; the retry kept only the re-run test's own result, and read
+/// green. Kept as the by-name re-run reports them, such failures read red
+/// where node passes whenever a hook or an exit check needs the siblings
+/// the re-run left out (a counter, an order, a server another test
+/// starts): the whole file, run once more, tells the two apart.
+#[test]
+fn node_what_a_flaky_tests_passing_run_breaks_elsewhere_fails_the_run() {
+    if !has_node() {
+        return;
+    }
+    let once = "if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky');";
+    let teardown = format!(
+        "import {{ describe, it, after }} from 'node:test';\n\
+         let conn = null;\n\
+         describe('outer', () => {{\n\
+         after(() => {{ if (conn) throw new Error('leaked ' + conn); }});\n\
+         it('t', () => {{ {once} conn = 'db'; }});\n\
+         it('u', () => {{}});\n\
+         }});\n"
+    );
+    let root = format!(
+        "import {{ describe, it, after }} from 'node:test';\n\
+         let conn = null;\n\
+         after(() => {{ if (conn) throw new Error('leaked ' + conn); }});\n\
+         describe('rooted', () => {{ it('t', () => {{ {once} conn = 'db'; }}); it('u', () => {{}}); }});\n"
+    );
+    let late = format!(
+        "import {{ it }} from 'node:test';\n\
+         it('late', () => {{ {once} setTimeout(() => {{ throw new Error('late bug'); }}, 100); }});\n\
+         it('fine', () => {{}});\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("test/a.test.mjs", &teardown),
+            ("test/b.test.mjs", &late),
+            ("test/c.test.mjs", &root),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let found = tests(&merged);
+    for flaky in [("outer", "t"), ("", "late"), ("rooted", "t")] {
+        let flaky = (flaky.0.into(), flaky.1.into(), "flaky".into());
+        assert!(found.contains(&flaky), "{flaky:?}: {found:?}");
+    }
+    assert!(
+        found.contains(&("".into(), "outer".into(), "failed".into())),
+        "{found:?}"
+    );
+    assert!(
+        file_failed(&merged, "test/b.test.mjs"),
+        "{}",
+        merged["tests"]
+    );
+    assert!(
+        file_failed(&merged, "test/c.test.mjs"),
+        "{}",
+        merged["tests"]
+    );
+
+    // What only the partial re-run breaks: node passes every run after
+    // the first, and so does the retry.
+    let counter = format!(
+        "import {{ describe, it, after }} from 'node:test';\n\
+         import assert from 'node:assert';\n\
+         let count = 0;\n\
+         describe('block', () => {{\n\
+         after(() => {{ assert.strictEqual(count, 3, 'all tests ran'); }});\n\
+         it('a', () => {{ count++; {once} }});\n\
+         it('b', () => {{ count++; }});\n\
+         it('c', () => {{ count++; }});\n\
+         }});\n"
+    );
+    let exit_check = format!(
+        "import {{ it }} from 'node:test';\n\
+         let count = 0;\n\
+         process.on('exit', () => {{ if (count !== 2) process.exitCode = 1; }});\n\
+         it('a', () => {{ count++; {once} }});\n\
+         it('b', () => {{ count++; }});\n"
+    );
+    let server = format!(
+        "import {{ describe, it, after }} from 'node:test';\n\
+         let server;\n\
+         after(() => server.close());\n\
+         describe('api', () => {{\n\
+         it('starts', () => {{ server = {{ close() {{}} }}; }});\n\
+         it('flaky', () => {{ {once} }});\n\
+         }});\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("test/counter.test.mjs", &counter),
+            ("test/exit.test.mjs", &exit_check),
+            ("test/server.test.mjs", &server),
+        ],
+    );
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut flaky: Vec<String> = tests(&merged)
+        .into_iter()
+        .filter(|(_, _, outcome)| outcome != "passed")
+        .map(|(classname, name, outcome)| format!("{classname}|{name}|{outcome}"))
+        .collect();
+    flaky.sort();
+    assert_eq!(flaky, ["api|flaky|flaky", "block|a|flaky", "|a|flaky"]);
 }
 
 /// A test with subtests is a test, as node counts it, passed or failed: a
@@ -1516,6 +1641,16 @@ fn pytest_project(dir: &Path, files: &[(&str, &str)]) {
 }
 
 /// Writes each `(path, text)` under `dir`, making the folders.
+/// Whether node's `file` failed outside its tests: a failed case named by
+/// the file (node names it by its absolute path).
+fn file_failed(merged: &Value, file: &str) -> bool {
+    merged["tests"].as_array().expect("tests").iter().any(|t| {
+        t["key"]["file"] == file
+            && t["key"]["name"].as_str().is_some_and(|n| n.ends_with(file))
+            && t["outcome"] == "failed"
+    })
+}
+
 fn write_tree(dir: &Path, files: &[(&str, &str)]) {
     for (name, body) in files {
         let path = dir.join(name);

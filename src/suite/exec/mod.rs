@@ -36,12 +36,14 @@ use crate::process_group::Schedule;
 use crate::suite::runners::events::holds;
 
 mod attempt;
+mod confirm;
 mod first_run;
 mod go;
 mod placeholders;
 mod retry;
 
 use attempt::*;
+use confirm::*;
 use first_run::*;
 use go::*;
 use placeholders::*;

@@ -41,6 +41,7 @@ pub(super) fn retry(
         true => None,
         false => shard.runner.rerun(shard.base, &refs, junit_path),
     };
+    let by_name = rerun.is_some();
     let invocation = match rerun {
         Some(invocation) => invocation,
         None => {
@@ -70,10 +71,24 @@ pub(super) fn retry(
             })
             .collect());
     }
+    // Failures under names not re-run: the re-run test's passing run may
+    // have caused them, or the partial run did; its whole files tell.
+    let confirmed = match by_name {
+        true => confirm_elsewhere(
+            shard,
+            test_files,
+            retried,
+            found,
+            junit_path,
+            attempt_number,
+        )?,
+        false => Confirmed::none(found),
+    };
+    let found = &confirmed.found;
     // Tests that never ran stand for what the re-run reports inside them.
     let blocks = match retried.never_ran {
         true => Vec::new(),
-        false => blocks_passed(failed, retried.stand_ins, &found),
+        false => blocks_passed(failed, retried.stand_ins, &confirmed),
     };
     let stand_ins: Vec<&(String, TestRef)> = failed
         .iter()
@@ -84,13 +99,26 @@ pub(super) fn retry(
     // re-run reports all of its tests: only the failed tests' own results
     // count, and those of a file that now collects.
     let mut cases: Vec<(String, TestCase)> = found
-        .into_iter()
+        .iter()
+        .cloned()
         .filter_map(|case| {
             if let Some((item, test)) = failed.iter().find(|(_, t)| is_retried(t, &case)) {
                 // Keyed as its first attempt was, whatever file this run's
                 // report names (a reporter may name one the first did not).
                 let mut case = case;
                 case.file = test.file.clone();
+                return Some((item.clone(), case));
+            }
+            // A test inside a block that ran again (a Vitest `describe`
+            // whose hook failed skipped its tests): its pass or skip is its
+            // own; a failure counts where its whole file repeats it
+            // (`confirmed`, below).
+            if !retried.never_ran
+                && !matches!(case.outcome, Outcome::Failed | Outcome::Errored)
+                && let Some((item, _)) = failed
+                    .iter()
+                    .find(|(_, t)| holds(t.file.as_deref(), &t.classname, &t.name, &case))
+            {
                 return Some((item.clone(), case));
             }
             // A test inside one that never ran before (behind a hang, after
@@ -127,6 +155,15 @@ pub(super) fn retry(
             {
                 seen.borrow_mut().push((item.clone(), case.clone()));
             }
+            // What the whole file failed again: the retry's own failure,
+            // kept with a re-run test of its file.
+            if confirmed.holds(&case)
+                && let Some((item, _)) = failed
+                    .iter()
+                    .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))
+            {
+                return Some((item.clone(), case));
+            }
             let stand_in = stand_ins
                 .iter()
                 .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
@@ -149,16 +186,18 @@ pub(super) fn retry(
 /// name a block only when it fails. A re-run that ran a test inside it and
 /// said nothing of the block is the block's pass; without it, a flaky hook
 /// failed the run whatever its retry did. Not where the re-run reported a
-/// failure in the block's file under a name not re-run (a nested block's
-/// hook, an enclosing block's, the file's own): the block's passing run
-/// may be what caused it, and only the re-run tests' results are kept.
-/// Nor a stand-in for a file that could not be collected (pytest), whose
+/// failure in the block's file under a name not re-run that is not kept
+/// ([`confirm_elsewhere`] keeps those its whole file repeats: a nested
+/// block's hook, an enclosing block's, the file's own error, which the
+/// block's passing run may have caused, fail under their own names). Nor
+/// a stand-in for a file that could not be collected (pytest), whose
 /// tests a re-run reports in its place.
 fn blocks_passed(
     failed: &[(String, TestRef)],
     stand_ins: &[TestCase],
-    found: &[TestCase],
+    confirmed: &Confirmed,
 ) -> Vec<(String, TestCase)> {
+    let found = &confirmed.found;
     let ran = |c: &TestCase| match c.outcome {
         Outcome::Passed => true,
         Outcome::Failed | Outcome::Errored => !is_never_ran(c) && !is_stopped_under(c),
@@ -168,6 +207,7 @@ fn blocks_passed(
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
         .filter(|c| !failed.iter().any(|(_, t)| is_retried(t, c)))
+        .filter(|c| !confirmed.holds(c))
         .collect();
     failed
         .iter()
