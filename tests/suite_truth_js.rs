@@ -838,7 +838,7 @@ fn vitest_a_bail_does_not_pass_off_cancelled_tests_as_skipped() {
 /// run while its tests read as skipped (or passed). Beside a flaky test,
 /// which failed and passed on its retry, the run passed (exit 0) and the
 /// hook's failure was never named (round 17). Each such block is now one
-/// failed test named by the block, with the hook's error, not retried.
+/// failed test named by the block, with the hook's error.
 fn a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test(dir: &tempfile::TempDir) {
     let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -883,6 +883,58 @@ fn vitest_a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test() {
     under_every_vitest(
         &files,
         a_failed_hook_of_a_block_is_not_hidden_by_a_flaky_test,
+    );
+}
+
+/// A `describe` whose `beforeAll` or `afterAll` fails only in the first
+/// attempt: Vitest passes the second run. The block's failure was not
+/// retried (its hook would only fail again, it was thought) and the run
+/// read red. The block is retried with its tests and reads flaky; a real
+/// failure beside a flaky hook stays, and a hook failing every run too.
+fn a_blocks_flaky_hook_is_flaky(dir: &tempfile::TempDir) {
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    for (classname, name, outcome) in [
+        ("", "before block", "flaky"),
+        ("before block", "inside 1", "passed"),
+        ("before block", "inside 2", "passed"),
+        ("outer", "after block", "flaky"),
+        ("outer > after block", "runs", "passed"),
+        ("", "with a bug", "flaky"),
+        ("with a bug", "bug", "failed"),
+        ("", "always", "failed"),
+        // Where Vitest joins names with spaces, the block's pattern runs
+        // this one too: a test that passes again is no failure.
+        ("before block other", "not selected", "passed"),
+    ] {
+        assert_eq!(
+            outcomes(&merged, classname, name),
+            [outcome],
+            "{classname} > {name}: {merged:#}"
+        );
+    }
+}
+
+const FLAKY_HOOKS: &str = "import { afterAll, beforeAll, describe, expect, it } from 'vitest';\n\
+const once = () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky hook'); };\n\
+describe('before block', () => {\n\
+  beforeAll(once);\n\
+  it('inside 1', () => {});\n\
+  it('inside 2', () => {});\n\
+});\n\
+describe('before block other', () => { it('not selected', () => {}); });\n\
+describe('outer', () => { describe('after block', () => {\n\
+  afterAll(once);\n\
+  it('runs', () => {});\n\
+}); });\n\
+describe('with a bug', () => { beforeAll(once); it('bug', () => { throw new Error('real bug'); }); });\n\
+describe('always', () => { beforeAll(() => { throw new Error('always'); }); it('never', () => {}); });\n";
+
+#[test]
+fn vitest_a_blocks_flaky_hook_is_flaky() {
+    under_every_vitest(
+        &[("test/hooks.test.js", FLAKY_HOOKS)],
+        a_blocks_flaky_hook_is_flaky,
     );
 }
 

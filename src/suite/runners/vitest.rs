@@ -20,8 +20,10 @@
 //! before, so the pattern accepts either separator. A file's rest leaves
 //! tests out with a negative lookahead over the same pattern.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
+use super::events::{self, Names};
 use super::{
     EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
     coverage_join, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
@@ -46,6 +48,10 @@ const SETUP_ENV: &str = "PITCREW_VITEST_SETUP";
 const TRACE_ENV: &str = "PITCREW_VITEST_TRACE";
 /// The name of the case the reporter writes for an error no test caught.
 const UNHANDLED_ERROR: &str = "unhandled error";
+/// The failure type of a `describe` whose own hook (`beforeAll`,
+/// `afterAll`) failed, as the reporter writes it: one case named by the
+/// block, retried with the block's tests (see [`name_pattern`]).
+const BLOCK_FAILED: &str = "block failed outside its tests";
 /// Where our reporter writes a process's coverage part and its note,
 /// relative to the project's folder: this, the shard's number, `-`, the
 /// process's number.
@@ -139,7 +145,20 @@ impl Runner for Vitest {
         let (files, pattern) = match selection {
             // No file: the runner's own configuration finds them.
             Selection::Discovered => (Vec::new(), None),
-            _ => files_and_pattern(NAME, selection, file_attribute, &name_pattern)?,
+            _ => {
+                let blocks = match selection {
+                    Selection::Tests(_) | Selection::FileExcept { .. } => {
+                        absolute_junit(junit_path)?
+                            .0
+                            .parent()
+                            .map(failed_blocks)
+                            .unwrap_or_default()
+                    }
+                    _ => BTreeSet::new(),
+                };
+                let pattern_of = |tests: &[TestRef]| name_pattern(tests, &blocks);
+                files_and_pattern(NAME, selection, file_attribute, &pattern_of)?
+            }
         };
         let (junit, _) = absolute_junit(junit_path)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
@@ -235,10 +254,35 @@ impl Runner for Vitest {
 
 /// `(?:^| )(?:a|b)$`, where each describe-path separator matches either
 /// `" > "` or `" "`. Unanchored at the start (beyond a word boundary) in
-/// case a Vitest version prefixes the full name.
-fn name_pattern(tests: &[TestRef]) -> String {
-    let names = dedup(tests.iter().map(full_name_regex));
+/// case a Vitest version prefixes the full name. Vitest matches the
+/// pattern against tests only: a block among `blocks` (one whose own hook
+/// failed) is selected by its tests, whose full names go on past it.
+fn name_pattern(tests: &[TestRef], blocks: &BTreeSet<Names>) -> String {
+    let names = dedup(tests.iter().map(|t| {
+        let name = full_name_regex(t);
+        match blocks.contains(&(t.file.clone(), t.classname.clone(), t.name.clone())) {
+            true => format!(r"{name}(?: > | )[\s\S]+"),
+            false => name,
+        }
+    }));
     format!("(?:^| )(?:{})$", names.join("|"))
+}
+
+/// The blocks whose own hook failed in the shard's earlier runs, whose
+/// events sit in `dir`, the folder of this run's report.
+fn failed_blocks(dir: &Path) -> BTreeSet<Names> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return BTreeSet::new();
+    };
+    entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_str().is_some_and(|p| p.ends_with(".events.jsonl")))
+        .filter_map(|path| events::read(&path).ok())
+        .flat_map(|events| events.cases)
+        .filter(|case| case.failure_type.as_deref() == Some(BLOCK_FAILED))
+        .map(|case| events::names_of(&case))
+        .collect()
 }
 
 #[cfg(test)]

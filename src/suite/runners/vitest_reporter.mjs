@@ -381,9 +381,8 @@ export default class PitcrewVitestReporter {
   }
 
   // Each `describe` whose own errors (its `beforeAll` or `afterAll` threw)
-  // fail the run: one failed case named by the block, once. A re-run of
-  // some of its tests would not show a hook that fails only sometimes to
-  // pass: not retried.
+  // fail the run: one failed case named by the block, once, of its own
+  // type: pitcrew retries it with the block's tests.
   suiteErrors(module) {
     const suites = module.children?.allSuites ? module.children.allSuites() : [];
     for (const suite of suites) {
@@ -395,7 +394,7 @@ export default class PitcrewVitestReporter {
   }
 
   hookFailure(record, errors) {
-    return { event: 'case', ...record, outcome: 'failed', time: 0, ...failureOf(errors), type: 'file failed outside its tests' };
+    return { event: 'case', ...record, outcome: 'failed', time: 0, ...failureOf(errors), type: 'block failed outside its tests' };
   }
 
   // A module's own errors (it did not import) as one failed test named by
