@@ -330,7 +330,9 @@ fn node_a_blocks_flaky_hook_is_flaky_and_its_real_failures_stay() {
 /// green. Kept as the by-name re-run reports them, such failures read red
 /// where node passes whenever a hook or an exit check needs the siblings
 /// the re-run left out (a counter, an order, a server another test
-/// starts): the whole file, run once more, tells the two apart.
+/// starts): the whole file, run once more, tells the two apart, and where
+/// the partial run was wrong, its re-run tests' results are the whole
+/// run's (a block's `before` needing a sibling outside it cancelled one).
 #[test]
 fn node_what_a_flaky_tests_passing_run_breaks_elsewhere_fails_the_run() {
     if !has_node() {
@@ -417,6 +419,17 @@ fn node_what_a_flaky_tests_passing_run_breaks_elsewhere_fails_the_run() {
          it('flaky', () => {{ {once} }});\n\
          }});\n"
     );
+    // A block's `before` that needs a sibling outside the block: the
+    // partial run cancels the re-run test; the whole file's run is its.
+    let needs = format!(
+        "import {{ describe, it, before }} from 'node:test';\n\
+         import assert from 'node:assert';\n\
+         let ready = false;\n\
+         describe('outer', () => {{\n\
+         it('setup', () => {{ ready = true; }});\n\
+         describe('inner', () => {{ before(() => assert.ok(ready)); it('t', () => {{ {once} }}); }});\n\
+         }});\n"
+    );
     let dir = tempfile::tempdir().unwrap();
     write_tree(
         dir.path(),
@@ -424,6 +437,7 @@ fn node_what_a_flaky_tests_passing_run_breaks_elsewhere_fails_the_run() {
             ("test/counter.test.mjs", &counter),
             ("test/exit.test.mjs", &exit_check),
             ("test/server.test.mjs", &server),
+            ("test/needs.test.mjs", &needs),
         ],
     );
     let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
@@ -434,7 +448,15 @@ fn node_what_a_flaky_tests_passing_run_breaks_elsewhere_fails_the_run() {
         .map(|(classname, name, outcome)| format!("{classname}|{name}|{outcome}"))
         .collect();
     flaky.sort();
-    assert_eq!(flaky, ["api|flaky|flaky", "block|a|flaky", "|a|flaky"]);
+    assert_eq!(
+        flaky,
+        [
+            "api|flaky|flaky",
+            "block|a|flaky",
+            "outer > inner|t|flaky",
+            "|a|flaky"
+        ]
+    );
 }
 
 /// A test with subtests is a test, as node counts it, passed or failed: a

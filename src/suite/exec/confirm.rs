@@ -110,19 +110,40 @@ pub(super) fn confirm_elsewhere(
         })
         .map(key)
         .collect();
-    let mut confirmed = Vec::new();
-    let found = found
-        .into_iter()
-        .filter(|case| {
-            if elsewhere(case).is_none() {
-                return true;
-            }
-            let recurs = recurred.contains(&key(case));
-            if recurs {
-                confirmed.push(key(case));
-            }
-            recurs
-        })
+    let failure = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
+    let file_of = |c: &TestCase| junit::test_file(c).map(|f| normalise(&f));
+    // Files where the partial run failed what the whole one did not: the
+    // re-run tests' results there come from the whole run, as faithful a
+    // run of them as any (a test whose block's `before` needs a sibling
+    // outside the block was only cancelled by the partial run).
+    let partial: BTreeSet<Option<String>> = found
+        .iter()
+        .filter(|c| elsewhere(c).is_some() && !recurred.contains(&key(c)))
+        .map(file_of)
         .collect();
-    Ok(Confirmed { found, confirmed })
+    let mut confirmed = Vec::new();
+    let mut kept: Vec<TestCase> = Vec::new();
+    for case in found {
+        if partial.contains(&file_of(&case)) {
+            if elsewhere(&case).is_some() && recurred.contains(&key(&case)) {
+                confirmed.push(key(&case));
+                kept.push(case);
+            }
+        } else if elsewhere(&case).is_none() {
+            kept.push(case);
+        } else if recurred.contains(&key(&case)) {
+            confirmed.push(key(&case));
+            kept.push(case);
+        }
+    }
+    // The whole run's own failures under names not re-run are not the
+    // retry's (they passed before, or were never asked for): left out.
+    kept.extend(whole.into_iter().filter(|c| {
+        partial.contains(&file_of(c))
+            && (!failure(c) || failed.iter().any(|(_, t)| is_retried(t, c)))
+    }));
+    Ok(Confirmed {
+        found: kept,
+        confirmed,
+    })
 }
