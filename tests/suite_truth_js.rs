@@ -906,6 +906,13 @@ fn a_blocks_flaky_hook_is_flaky(dir: &tempfile::TempDir) {
         // Where Vitest joins names with spaces, the block's pattern runs
         // this one too: a test that passes again is no failure.
         ("before block other", "not selected", "passed"),
+        // What the block's re-run leaves out, run whole: a test before
+        // the block that its test needs, and a sibling block's hook that
+        // the block's pass breaks (the review: each read green).
+        ("", "first", "passed"),
+        ("", "blk", "flaky"),
+        ("blk", "bad", "failed"),
+        ("", "later", "failed"),
     ] {
         assert_eq!(
             outcomes(&merged, classname, name),
@@ -930,10 +937,20 @@ describe('outer', () => { describe('after block', () => {\n\
 describe('with a bug', () => { beforeAll(once); it('bug', () => { throw new Error('real bug'); }); });\n\
 describe('always', () => { beforeAll(() => { throw new Error('always'); }); it('never', () => {}); });\n";
 
+const LEAKS: &str = "import { afterAll, beforeAll, describe, expect, test } from 'vitest';\n\
+const once = () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky hook'); };\n\
+let state = 0;\n\
+test('first', () => { state = 1; });\n\
+describe('blk', () => { beforeAll(once); test('bad', () => { expect(state).toBe(0); }); });\n\
+describe('later', () => { afterAll(() => { if (state === 1) throw new Error('blk leaked'); }); test('l', () => {}); });\n";
+
 #[test]
 fn vitest_a_blocks_flaky_hook_is_flaky() {
     under_every_vitest(
-        &[("test/hooks.test.js", FLAKY_HOOKS)],
+        &[
+            ("test/hooks.test.js", FLAKY_HOOKS),
+            ("test/leaks.test.js", LEAKS),
+        ],
         a_blocks_flaky_hook_is_flaky,
     );
 }

@@ -31,6 +31,12 @@ use super::junit::{Outcome, Rerun, TestCase};
 /// failure; when no attempt runs it, it stays an error, named.
 pub const NEVER_RAN: &str = "never-ran";
 
+/// The failure type of a test that failed when its file ran whole after a
+/// retry of other tests in it (a flaky test that, passing, breaks it; see
+/// `exec/confirm.rs`): what the runner says of the file once its flaky
+/// tests pass. It stands as failed whatever the test did before.
+pub const FAILED_IN_WHOLE_FILE: &str = "failed-in-whole-file";
+
 /// Raw `<testcase>` element counts, retries not folded: what the XML says.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -219,6 +225,8 @@ struct Attempts {
     failed: bool,
     /// Passed with failed reruns recorded inside the element.
     passed_after_reruns: bool,
+    /// Failed where its file ran whole ([`FAILED_IN_WHOLE_FILE`]).
+    failed_in_whole_file: bool,
     /// Boxed: most tests never fail, and the map keeps one per test.
     failure: Option<Box<FailureInfo>>,
 }
@@ -448,6 +456,8 @@ impl Attempts {
             Outcome::Passed => self.record_pass(attempt.last_rerun),
             Outcome::Failed | Outcome::Errored => {
                 self.failed = true;
+                self.failed_in_whole_file |=
+                    attempt.failure.failure_type.as_deref() == Some(FAILED_IN_WHOLE_FILE);
                 // The last failure is the one users want to see, unless it
                 // only says the test never ran this time (its runner died
                 // under another): the failure it ran into stays.
@@ -476,8 +486,13 @@ impl Attempts {
 
     /// Any failure plus any pass is flaky, in either order: retries only
     /// follow failures, and a test that passes in one report and fails in
-    /// another is not deterministic either.
+    /// another is not deterministic either. Not a failure where its file
+    /// ran whole after a retry ([`FAILED_IN_WHOLE_FILE`]): it passed only
+    /// while another test still failed.
     fn outcome(&self) -> FinalOutcome {
+        if self.failed_in_whole_file {
+            return FinalOutcome::Failed;
+        }
         match (self.passed, self.failed) {
             (true, true) => FinalOutcome::Flaky,
             (false, true) => FinalOutcome::Failed,

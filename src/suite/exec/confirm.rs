@@ -1,149 +1,191 @@
-//! Failures a by-name retry reports under names it did not re-run, judged
-//! by a run of their whole files.
+//! A by-name retry checked against a run of its whole files.
 //!
-//! A flaky test's passing run can break what runs after it under another
-//! name: state an enclosing `describe`'s (or the file's root) `after` hook
-//! trips on, a late error or exit code of the file's process. The runner
-//! alone then fails every run after the first, so dropping such a failure
-//! (a retry keeps the re-run tests' own results) would read green. Kept as
-//! it is reported, it would read red where the runner passes: a re-run of
-//! one test by name leaves out the siblings a hook or an exit check may
-//! need (a counter, an order, a server another test starts). The whole
-//! file, run once more, tells them apart: a failure that recurs there is
-//! the retry's own, one that does not was the partial re-run's.
+//! A re-run of some tests by name is no faithful run of their file. A
+//! flaky test's passing run can break what runs after it under another
+//! name (a sibling test, an enclosing `describe`'s or the file's root
+//! `after` hook, a late error or exit code of the file's process): the
+//! runner alone then fails every run after the first, and a retry that
+//! keeps only the re-run tests' own results reads green. And a re-run
+//! test or hook can fail for want of the siblings the re-run left out (a
+//! counter, an order, a server another test starts, state a test before
+//! it sets up): red where the runner passes.
+//!
+//! So a file whose re-run tests did not all fail again the same way runs
+//! once more, whole, in the same attempt, and its results are the
+//! attempt's: the re-run tests' own, and any failure of another test of
+//! the file, which stands as failed whatever that test did before
+//! ([`FAILED_IN_WHOLE_FILE`]). A file whose re-run tests all failed again
+//! as before is red whatever the whole run would say, and is not run.
 
 use super::*;
+use crate::suite::fold::FAILED_IN_WHOLE_FILE;
+use crate::triage::fingerprint::fingerprint;
 
-/// What [`confirm_elsewhere`] left of a retry's report: its cases, less
-/// the failures under other names that the whole files did not repeat,
-/// and the names of those that they did.
-pub(super) struct Confirmed {
+/// What [`check_whole_files`] left of a retry's report: its cases, with
+/// the whole runs' in place of the partial ones, and the names of the
+/// other tests whose failures there are kept.
+pub(super) struct Checked {
     pub(super) found: Vec<TestCase>,
-    confirmed: Vec<Key>,
+    kept: Vec<Key>,
 }
 
-impl Confirmed {
+impl Checked {
     /// `found` as it is: a retry that re-ran whole files.
     pub(super) fn none(found: Vec<TestCase>) -> Self {
         Self {
             found,
-            confirmed: Vec::new(),
+            kept: Vec::new(),
         }
     }
 
-    /// Whether `case` is a failure under another name that its whole file
-    /// repeated: a failure of the retry, kept.
+    /// Whether `case` is another test's failure in a whole run: kept.
     pub(super) fn holds(&self, case: &TestCase) -> bool {
-        self.confirmed.contains(&key(case))
+        self.kept.contains(&key(case))
     }
 }
+
+/// Files run whole, by attempt and normalised file, with their cases.
+pub(super) type WholeRuns = BTreeMap<(u32, Option<String>), Vec<TestCase>>;
 
 /// A case's names and its file, as a run of the whole file names it again.
 type Key = (Option<String>, String, String);
 
 fn key(case: &TestCase) -> Key {
-    (
-        junit::test_file(case).map(|f| normalise(&f)),
-        case.classname.clone(),
-        case.name.clone(),
-    )
+    (file_of(case), case.classname.clone(), case.name.clone())
 }
 
-/// Judges the failures in `found` (a by-name re-run of `retried.tests`)
-/// under names it did not re-run, in a re-run test's file: its whole files
-/// run once more, and only the failures that recur there stay in `found`.
-/// Not in a file whose stand-in the retry collects (its tests are all new),
-/// not a go package's own failure ([`judge_packages_whole`] judges those),
-/// not timed out (a whole file run again would only wait again), and not
-/// in a retry of tests that never ran (what they report is first seen).
-pub(super) fn confirm_elsewhere(
+fn file_of(case: &TestCase) -> Option<String> {
+    junit::test_file(case).map(|f| normalise(&f))
+}
+
+fn failure(case: &TestCase) -> bool {
+    matches!(case.outcome, Outcome::Failed | Outcome::Errored)
+}
+
+/// Runs whole the files of `retried.tests` where `found`, their by-name
+/// re-run, may not be what the runner says of them (see the module): a
+/// file where a re-run test passed, failed otherwise than before (its
+/// fingerprint changed), or left no result. Not a file whose stand-in the
+/// retry collects (its tests are all new), and not in a retry of tests that
+/// never ran (what they report is first seen).
+pub(super) fn check_whole_files(
     shard: &Running<'_, '_>,
     test_files: &TestFiles<'_>,
     retried: &Retried<'_>,
     found: Vec<TestCase>,
     junit_path: &Path,
     attempt_number: u32,
-) -> Result<Confirmed, ShardError> {
-    let failed = retried.tests;
-    let retried_file = |case: &TestCase| -> Option<String> {
-        let file = junit::test_file(case).map(|f| normalise(&f))?;
-        let ours = |t: &TestRef| t.file.as_deref().map(normalise).as_ref() == Some(&file);
-        let stand_in = failed
-            .iter()
-            .any(|(_, t)| ours(t) && retried.stand_ins.iter().any(|c| is_retried(t, c)));
-        let (item, _) = failed.iter().find(|(_, t)| ours(t))?;
-        let item = test_files.get(item.as_str()).map_or(item.as_str(), |f| f.0);
-        (!stand_in).then(|| item.to_owned())
-    };
-    let elsewhere = |case: &TestCase| -> Option<String> {
-        let failure = matches!(case.outcome, Outcome::Failed | Outcome::Errored)
-            && !is_never_ran(case)
-            && !is_stopped_under(case)
-            && !is_timed_out(case)
-            && case.failure_type.as_deref() != Some(GO_PACKAGE_FAILED);
-        if retried.never_ran || !failure || failed.iter().any(|(_, t)| is_retried(t, case)) {
-            return None;
-        }
-        retried_file(case)
-    };
-    let files: BTreeSet<String> = found.iter().filter_map(elsewhere).collect();
-    if files.is_empty() {
-        return Ok(Confirmed::none(found));
+) -> Result<Checked, ShardError> {
+    if retried.never_ran {
+        return Ok(Checked::none(found));
     }
-    let files: Vec<String> = files.into_iter().collect();
-    tracing::debug!(
-        "attempt {attempt_number}: the retry failed under names it did not re-run in {} \
-         file(s): running them whole to tell its own failures from the partial run's",
-        files.len()
-    );
-    let invocation = shard
-        .runner
-        .invocation(shard.base, &Selection::Files(&files), junit_path)
-        .map_err(cannot_start)?;
-    let whole = attempt(shard, &invocation, attempt_number)?;
-    let recurred: Vec<Key> = whole
-        .iter()
-        .filter(|c| {
-            matches!(c.outcome, Outcome::Failed | Outcome::Errored)
+    let failed = retried.tests;
+    let print = |c: &TestCase| {
+        let (message, details) = (c.message.as_deref(), c.details.as_deref());
+        fingerprint(message.unwrap_or(""), details.unwrap_or(""), "")
+    };
+    // Failed again, and as before: the file is red whatever else it does.
+    let failed_again = |t: &TestRef| {
+        let before = retried.before.iter().map(|(_, c)| c);
+        let before: Vec<_> = before.filter(|c| failure(c) && is_retried(t, c)).collect();
+        found.iter().any(|c| {
+            failure(c)
+                && is_retried(t, c)
                 && !is_never_ran(c)
                 && !is_stopped_under(c)
+                && before.iter().any(|b| print(b) == print(c))
         })
-        .map(key)
-        .collect();
-    let failure = |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored);
-    let file_of = |c: &TestCase| junit::test_file(c).map(|f| normalise(&f));
-    // Files where the partial run failed what the whole one did not: the
-    // re-run tests' results there come from the whole run, as faithful a
-    // run of them as any (a test whose block's `before` needs a sibling
-    // outside the block was only cancelled by the partial run).
-    let partial: BTreeSet<Option<String>> = found
+    };
+    let stand_in = |t: &TestRef| retried.stand_ins.iter().any(|c| is_retried(t, c));
+    let in_file = |t: &TestRef, file: &Option<String>| t.file.as_deref().map(normalise) == *file;
+    // A file split into items of their own (here or in another shard):
+    // its whole run would report tests that are not this item's.
+    let split = |file: &Option<String>| {
+        test_files
+            .values()
+            .any(|(f, _)| Some(normalise(f)) == *file)
+    };
+    // The files to run whole, as items, by their normalised names.
+    let mut files: BTreeMap<Option<String>, String> = BTreeMap::new();
+    for (item, t) in failed {
+        let file = t.file.as_deref().map(normalise);
+        if file.is_none() || files.contains_key(&file) || split(&file) {
+            continue;
+        }
+        let tests_of_file = || failed.iter().filter(|(_, u)| in_file(u, &file));
+        if tests_of_file().any(|(_, u)| stand_in(u))
+            || tests_of_file().all(|(_, u)| failed_again(u))
+        {
+            continue;
+        }
+        files.insert(file, item.clone());
+    }
+    if files.is_empty() {
+        return Ok(Checked::none(found));
+    }
+    // One run per file and attempt: another group of this attempt may
+    // have run it already.
+    let fresh: Vec<String> = files
         .iter()
-        .filter(|c| elsewhere(c).is_some() && !recurred.contains(&key(c)))
-        .map(file_of)
+        .filter(|(file, _)| {
+            let ran = shard.whole_runs.borrow();
+            !ran.contains_key(&(attempt_number, (*file).clone()))
+        })
+        .map(|(_, item)| item.clone())
         .collect();
-    let mut confirmed = Vec::new();
-    let mut kept: Vec<TestCase> = Vec::new();
-    for case in found {
-        if partial.contains(&file_of(&case)) {
-            if elsewhere(&case).is_some() && recurred.contains(&key(&case)) {
-                confirmed.push(key(&case));
-                kept.push(case);
+    if !fresh.is_empty() {
+        tracing::debug!(
+            "attempt {attempt_number}: running {} file(s) whole after a retry of some of their tests",
+            fresh.len()
+        );
+        let invocation = shard
+            .runner
+            .invocation(shard.base, &Selection::Files(&fresh), junit_path)
+            .map_err(cannot_start)?;
+        let whole = attempt(shard, &invocation, attempt_number)?;
+        let mut ran = shard.whole_runs.borrow_mut();
+        for file in files.keys() {
+            if fresh.contains(&files[file]) {
+                let of_file = whole.iter().filter(|c| file_of(c) == *file).cloned();
+                ran.insert((attempt_number, file.clone()), of_file.collect());
             }
-        } else if elsewhere(&case).is_none() {
-            kept.push(case);
-        } else if recurred.contains(&key(&case)) {
-            confirmed.push(key(&case));
-            kept.push(case);
         }
     }
-    // The whole run's own failures under names not re-run are not the
-    // retry's (they passed before, or were never asked for): left out.
-    kept.extend(whole.into_iter().filter(|c| {
-        partial.contains(&file_of(c))
-            && (!failure(c) || failed.iter().any(|(_, t)| is_retried(t, c)))
-    }));
-    Ok(Confirmed {
-        found: kept,
-        confirmed,
-    })
+    let mut kept = Vec::new();
+    let mut cases: Vec<TestCase> = found
+        .into_iter()
+        .filter(|c| !files.contains_key(&file_of(c)))
+        .collect();
+    let ran = shard.whole_runs.borrow();
+    for (file, item) in &files {
+        let Some(whole) = ran.get(&(attempt_number, file.clone())) else {
+            continue;
+        };
+        for case in whole {
+            if failed.iter().any(|(_, t)| is_retried(t, case)) {
+                cases.push(case.clone());
+                continue;
+            }
+            // Another group's test is that group's; the rest of the file
+            // is the group's that ran it.
+            if !fresh.contains(item) || retried.all.iter().any(|(_, t)| is_retried(t, case)) {
+                continue;
+            }
+            let mut case = case.clone();
+            if failure(&case) {
+                // A placeholder for a test behind a hang or a death says
+                // nothing of that test.
+                if is_never_ran(&case) || is_stopped_under(&case) {
+                    continue;
+                }
+                // A hang keeps its type: a timeout is handled as one.
+                if !is_timed_out(&case) {
+                    case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
+                }
+                kept.push(key(&case));
+            }
+            cases.push(case);
+        }
+    }
+    Ok(Checked { found: cases, kept })
 }

@@ -133,6 +133,10 @@ struct Running<'a, 'b> {
     /// (a split file's parts, a re-run) runs them again, and one attempt's
     /// same-named cases would be distinct tests.
     kept_dependencies: std::cell::RefCell<BTreeSet<(String, String)>>,
+    /// The files run whole after a retry by name, by attempt and
+    /// normalised file, with their cases (see `confirm.rs`): one run per
+    /// file and attempt, whichever of the attempt's groups asks first.
+    whole_runs: std::cell::RefCell<WholeRuns>,
     /// Whether the runner's report named no planned file for a test of a
     /// process that ran several (see [`Runner::report_may_misname_files`]):
     /// the shard's files then run one per process.
@@ -239,6 +243,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         run_finished: Cell::new(false),
         held_error: Default::default(),
         kept_dependencies: Default::default(),
+        whole_runs: Default::default(),
         files_apart: Cell::new(false),
         cut_at_bail: Default::default(),
     };
@@ -277,6 +282,8 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
                 stand_ins: &[],
                 seen: Some(&seen),
                 never_ran: true,
+                before: &[],
+                all: &group,
             };
             match retry_found(shard, &test_files, &behind, &mut junit_path, 1) {
                 Ok(found) => cases.extend(found),
@@ -303,7 +310,9 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
             .filter(|case| case.failure_type.as_deref() == Some(COLLECTION_ERROR))
             .cloned()
             .collect();
-        let parts = never_ran_apart(shard.runner, failed, &cases[starts[starts.len() - 2]..]);
+        let last = starts[starts.len() - 2]..cases.len();
+        let all = failed.clone();
+        let parts = never_ran_apart(shard.runner, failed, &cases[last.clone()]);
         let groups = parts.iter().flat_map(|(never_ran, part)| {
             retry_groups(part, shard.files_named())
                 .into_iter()
@@ -315,6 +324,8 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
                 stand_ins: &stand_ins,
                 seen: None,
                 never_ran,
+                before: &cases[last.clone()],
+                all: &all,
             };
             match retry_found(shard, &test_files, &retried, &mut junit_path, attempts) {
                 Ok(found) => cases.extend(found),

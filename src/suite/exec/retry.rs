@@ -18,6 +18,12 @@ pub(super) struct Retried<'a> {
     /// of the tests inside them ([`Runner::runs_inside`]: node's `a > b`,
     /// go's `TestB/b1`) is seen for the first time, and counts.
     pub(super) never_ran: bool,
+    /// The last attempt's cases, whose failures the re-run tests' are held
+    /// against ([`check_whole_files`]).
+    pub(super) before: &'a [(String, TestCase)],
+    /// Every test the attempt re-runs, in this group or another: a run of
+    /// their whole file gives each group its own tests' results.
+    pub(super) all: &'a [(String, TestRef)],
 }
 
 /// Re-runs `failed` (only those tests where the runner can select them,
@@ -71,10 +77,10 @@ pub(super) fn retry(
             })
             .collect());
     }
-    // Failures under names not re-run: the re-run test's passing run may
-    // have caused them, or the partial run did; its whole files tell.
+    // A re-run by name is no faithful run of its files: where its tests
+    // did not all fail again as before, the files run whole decide.
     let confirmed = match by_name {
-        true => confirm_elsewhere(
+        true => check_whole_files(
             shard,
             test_files,
             retried,
@@ -82,7 +88,7 @@ pub(super) fn retry(
             junit_path,
             attempt_number,
         )?,
-        false => Confirmed::none(found),
+        false => Checked::none(found),
     };
     let found = &confirmed.found;
     // Tests that never ran stand for what the re-run reports inside them.
@@ -111,8 +117,8 @@ pub(super) fn retry(
             }
             // A test inside a block that ran again (a Vitest `describe`
             // whose hook failed skipped its tests): its pass or skip is its
-            // own; a failure counts where its whole file repeats it
-            // (`confirmed`, below).
+            // own; a failure counts where its file ran whole (`confirmed`,
+            // below).
             if !retried.never_ran
                 && !matches!(case.outcome, Outcome::Failed | Outcome::Errored)
                 && let Some((item, _)) = failed
@@ -155,8 +161,8 @@ pub(super) fn retry(
             {
                 seen.borrow_mut().push((item.clone(), case.clone()));
             }
-            // What the whole file failed again: the retry's own failure,
-            // kept with a re-run test of its file.
+            // Another test's failure where its file ran whole: the
+            // retry's, kept with a re-run test of its file.
             if confirmed.holds(&case)
                 && let Some((item, _)) = failed
                     .iter()
@@ -187,7 +193,7 @@ pub(super) fn retry(
 /// said nothing of the block is the block's pass; without it, a flaky hook
 /// failed the run whatever its retry did. Not where the re-run reported a
 /// failure in the block's file under a name not re-run that is not kept
-/// ([`confirm_elsewhere`] keeps those its whole file repeats: a nested
+/// ([`check_whole_files`] keeps those of a whole run of the file: a nested
 /// block's hook, an enclosing block's, the file's own error, which the
 /// block's passing run may have caused, fail under their own names). Nor
 /// a stand-in for a file that could not be collected (pytest), whose
@@ -195,7 +201,7 @@ pub(super) fn retry(
 fn blocks_passed(
     failed: &[(String, TestRef)],
     stand_ins: &[TestCase],
-    confirmed: &Confirmed,
+    confirmed: &Checked,
 ) -> Vec<(String, TestCase)> {
     let found = &confirmed.found;
     let ran = |c: &TestCase| match c.outcome {

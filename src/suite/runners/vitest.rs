@@ -256,12 +256,13 @@ impl Runner for Vitest {
 /// `" > "` or `" "`. Unanchored at the start (beyond a word boundary) in
 /// case a Vitest version prefixes the full name. Vitest matches the
 /// pattern against tests only: a block among `blocks` (one whose own hook
-/// failed) is selected by its tests, whose full names go on past it.
+/// failed) is selected by its tests, whose full names go on past it (and
+/// a test of the block's own name, which a retry may want too).
 fn name_pattern(tests: &[TestRef], blocks: &BTreeSet<Names>) -> String {
     let names = dedup(tests.iter().map(|t| {
         let name = full_name_regex(t);
         match blocks.contains(&(t.file.clone(), t.classname.clone(), t.name.clone())) {
-            true => format!(r"{name}(?: > | )[\s\S]+"),
+            true => format!(r"{name}(?:(?: > | )[\s\S]+)?"),
             false => name,
         }
     }));
