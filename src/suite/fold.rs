@@ -34,7 +34,8 @@ pub const NEVER_RAN: &str = "never-ran";
 /// The failure type of a test that failed when its file ran whole after a
 /// retry of other tests in it (a flaky test that, passing, breaks it; see
 /// `exec/confirm.rs`): what the runner says of the file once its flaky
-/// tests pass. It stands as failed whatever the test did before.
+/// tests pass. It stands as failed whatever the test did before, unless
+/// it passes again later.
 pub const FAILED_IN_WHOLE_FILE: &str = "failed-in-whole-file";
 
 /// Raw `<testcase>` element counts, retries not folded: what the XML says.
@@ -473,6 +474,9 @@ impl Attempts {
 
     fn record_pass(&mut self, last_rerun: Option<Rerun>) {
         self.passed = true;
+        // Passed again since (a later attempt's run of the whole file):
+        // flaky, as any test.
+        self.failed_in_whole_file = false;
         let Some(rerun) = last_rerun else { return };
         self.passed_after_reruns = true;
         // A rerun carries only a message: it never replaces a full failure.

@@ -26,7 +26,9 @@ use crate::triage::fingerprint::fingerprint;
 /// other tests whose failures there are kept.
 pub(super) struct Checked {
     pub(super) found: Vec<TestCase>,
-    kept: Vec<Key>,
+    /// Other tests' failures in whole runs, each with the item of a re-run
+    /// test of its file.
+    kept: Vec<(Key, String)>,
 }
 
 impl Checked {
@@ -38,9 +40,12 @@ impl Checked {
         }
     }
 
-    /// Whether `case` is another test's failure in a whole run: kept.
-    pub(super) fn holds(&self, case: &TestCase) -> bool {
-        self.kept.contains(&key(case))
+    /// Whether `case` is another test's failure in a whole run (kept),
+    /// and the item it is kept with.
+    pub(super) fn holds(&self, case: &TestCase) -> Option<&str> {
+        let key = key(case);
+        let (_, item) = self.kept.iter().find(|(k, _)| *k == key)?;
+        Some(item)
     }
 }
 
@@ -123,6 +128,19 @@ pub(super) fn check_whole_files(
     if files.is_empty() {
         return Ok(Checked::none(found));
     }
+    // The file among `files` a case is of: the one it names, else the one
+    // whose item its classname is (go's cases name their package so).
+    let owner = |c: &TestCase| -> Option<Option<String>> {
+        match file_of(c) {
+            Some(file) => files
+                .contains_key(&Some(file.clone()))
+                .then_some(Some(file)),
+            None => files
+                .iter()
+                .find(|(_, item)| **item == c.classname)
+                .map(|(file, _)| file.clone()),
+        }
+    };
     // One run per file and attempt: another group of this attempt may
     // have run it already.
     let fresh: Vec<String> = files
@@ -146,45 +164,77 @@ pub(super) fn check_whole_files(
         let mut ran = shard.whole_runs.borrow_mut();
         for file in files.keys() {
             if fresh.contains(&files[file]) {
-                let of_file = whole.iter().filter(|c| file_of(c) == *file).cloned();
+                let of_file = whole.iter().filter(|c| owner(c).as_ref() == Some(file));
+                let of_file = of_file.cloned();
                 ran.insert((attempt_number, file.clone()), of_file.collect());
             }
         }
     }
     let mut kept = Vec::new();
-    let mut cases: Vec<TestCase> = found
-        .into_iter()
-        .filter(|c| !files.contains_key(&file_of(c)))
-        .collect();
+    let (partial, mut cases): (Vec<TestCase>, Vec<TestCase>) =
+        found.into_iter().partition(|c| owner(c).is_some());
+    // A test queued behind a death or a hang, never run.
+    let placeholder = |c: &TestCase| is_never_ran(c);
+    // Seen in an earlier attempt, or a failure of the file's own (its
+    // process, a root hook: named by the file), which is new where it is.
+    let seen_before = |c: &TestCase| {
+        let of_the_file =
+            c.classname.is_empty() && file_of(c).is_some_and(|f| normalise(&c.name).ends_with(&f));
+        let same = |b: &TestCase| {
+            b.classname == c.classname
+                && b.name == c.name
+                && match (file_of(b), file_of(c)) {
+                    (Some(b), Some(c)) => b == c,
+                    _ => true,
+                }
+        };
+        of_the_file || retried.before.iter().any(|(_, b)| same(b))
+    };
     let ran = shard.whole_runs.borrow();
     for (file, item) in &files {
         let Some(whole) = ran.get(&(attempt_number, file.clone())) else {
             continue;
         };
-        for case in whole {
-            if failed.iter().any(|(_, t)| is_retried(t, case)) {
-                cases.push(case.clone());
-                continue;
-            }
-            // Another group's test is that group's; the rest of the file
-            // is the group's that ran it.
-            if !fresh.contains(item) || retried.all.iter().any(|(_, t)| is_retried(t, case)) {
-                continue;
-            }
+        for (_, t) in failed.iter().filter(|(_, t)| in_file(t, file)) {
+            let own: Vec<&TestCase> = whole.iter().filter(|c| is_retried(t, c)).collect();
+            // The whole run died or stopped before the test (a test that
+            // kills the runner every time, earlier in the file): what the
+            // partial run said of it stands.
+            let from = match own.iter().any(|c| !placeholder(c)) {
+                true => own,
+                false => partial.iter().filter(|c| is_retried(t, c)).collect(),
+            };
+            cases.extend(from.into_iter().cloned());
+        }
+        // The rest of the file is the group's that ran it; another group's
+        // test is that group's.
+        if !fresh.contains(item) {
+            continue;
+        }
+        let others = whole.iter().filter(|c| {
+            let re_run = retried.all.iter().any(|(_, t)| is_retried(t, c));
+            // A placeholder for a test behind a hang or a death says
+            // nothing of that test.
+            let unrun = failure(c) && placeholder(c);
+            !re_run && !unrun
+        });
+        for case in others {
             let mut case = case.clone();
-            if failure(&case) {
-                // A placeholder for a test behind a hang or a death says
-                // nothing of that test.
-                if is_never_ran(&case) || is_stopped_under(&case) {
-                    continue;
+            // A failure of a test seen before (not one whose name changes
+            // every session, a parameter id drawn at random), a hang and a
+            // death under it included.
+            if failure(&case) && seen_before(&case) {
+                case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
+                // Keyed as its file's re-run tests are (go names none).
+                if case.file.is_none() {
+                    let test = failed.iter().find(|(_, t)| in_file(t, file));
+                    case.file = test.and_then(|(_, t)| t.file.clone());
                 }
-                // A hang keeps its type: a timeout is handled as one.
-                if !is_timed_out(&case) {
-                    case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
-                }
-                kept.push(key(&case));
+                kept.push((key(&case), item.clone()));
+                cases.push(case);
+            } else if !failure(&case) {
+                cases.push(case);
             }
-            cases.push(case);
         }
     }
     Ok(Checked { found: cases, kept })

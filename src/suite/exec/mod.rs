@@ -324,7 +324,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
                 stand_ins: &stand_ins,
                 seen: None,
                 never_ran,
-                before: &cases[last.clone()],
+                before: &cases[..last.end],
                 all: &all,
             };
             match retry_found(shard, &test_files, &retried, &mut junit_path, attempts) {

@@ -18,8 +18,8 @@ pub(super) struct Retried<'a> {
     /// of the tests inside them ([`Runner::runs_inside`]: node's `a > b`,
     /// go's `TestB/b1`) is seen for the first time, and counts.
     pub(super) never_ran: bool,
-    /// The last attempt's cases, whose failures the re-run tests' are held
-    /// against ([`check_whole_files`]).
+    /// The earlier attempts' cases, whose failures the re-run tests' are
+    /// held against ([`check_whole_files`]).
     pub(super) before: &'a [(String, TestCase)],
     /// Every test the attempt re-runs, in this group or another: a run of
     /// their whole file gives each group its own tests' results.
@@ -115,6 +115,11 @@ pub(super) fn retry(
                 case.file = test.file.clone();
                 return Some((item.clone(), case));
             }
+            // Another test's failure where its file ran whole: the
+            // retry's, kept with a re-run test of its file.
+            if let Some(item) = confirmed.holds(&case) {
+                return Some((item.to_owned(), case));
+            }
             // A test inside a block that ran again (a Vitest `describe`
             // whose hook failed skipped its tests): its pass or skip is its
             // own; a failure counts where its file ran whole (`confirmed`,
@@ -161,15 +166,6 @@ pub(super) fn retry(
             {
                 seen.borrow_mut().push((item.clone(), case.clone()));
             }
-            // Another test's failure where its file ran whole: the
-            // retry's, kept with a re-run test of its file.
-            if confirmed.holds(&case)
-                && let Some((item, _)) = failed
-                    .iter()
-                    .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))
-            {
-                return Some((item.clone(), case));
-            }
             let stand_in = stand_ins
                 .iter()
                 .find(|(_, t)| t.file.as_deref().map(normalise).as_ref() == Some(&file))?;
@@ -213,7 +209,7 @@ fn blocks_passed(
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
         .filter(|c| !failed.iter().any(|(_, t)| is_retried(t, c)))
-        .filter(|c| !confirmed.holds(c))
+        .filter(|c| confirmed.holds(c).is_none())
         .collect();
     failed
         .iter()
@@ -426,17 +422,33 @@ fn runner_died(runner: &dyn Runner, case: &TestCase) -> bool {
 /// in another file of the same process), and a retry of them alone never
 /// runs that again; the runner alone fails such a run. So the death fails
 /// the run (a held error naming them), whatever the retries say of the
-/// tests, which stay flaky as tests. Files that failed outside their tests
-/// already (node's trace saw what ended the process) need no more.
+/// tests, which stay flaky as tests; not where a run of the test's whole
+/// file passed it (see `confirm.rs`), which ran its file's part of that
+/// again. Files that failed outside their tests already (node's trace saw
+/// what ended the process) need no more.
 pub(super) fn deaths_fail_the_run(
     shard: &Running<'_, '_>,
     cases: &[(String, TestCase)],
     starts: &[usize],
 ) {
     let cut = shard.cut_at_bail.borrow();
+    // A run of the whole file that passed the test ran again whatever
+    // else may have killed the runner: that death was checked.
+    let whole_runs = shard.whole_runs.borrow();
+    let passed_whole = |died: &TestCase| {
+        let test = TestRef {
+            file: died.file.clone(),
+            classname: died.classname.clone(),
+            name: died.name.clone(),
+        };
+        whole_runs
+            .values()
+            .flatten()
+            .any(|c| c.outcome == Outcome::Passed && is_retried(&test, c))
+    };
     let died: BTreeSet<Names> = cases
         .iter()
-        .filter(|(_, c)| runner_died(shard.runner, c))
+        .filter(|(_, c)| runner_died(shard.runner, c) && !passed_whole(c))
         .map(|(_, c)| names_of(c))
         .filter(|names| !cut.contains(names))
         .collect();
