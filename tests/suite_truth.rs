@@ -4069,10 +4069,10 @@ fn write_go_flaky_behind(root: &Path, first: &str) {
 /// A flaky test behind a test that panics: go's binary died before it,
 /// so its first run was the retry, where it failed for the first time and
 /// had no retry left (`--retries 1`: a flaky test failed the run; round
-/// 32). It runs in the first attempt, as behind any crash. The panic
-/// itself, flaky as a test, fails the run: `go test` alone fails that
-/// run, and a panic in a goroutine another test started is the same
-/// panic to pitcrew (stop 53).
+/// 32). It runs in the first attempt, as behind any crash. The panic,
+/// in the first attempt only, is flaky: the whole package, run again after
+/// its retry, passes it, as `go test`'s second run does (a panic in a
+/// goroutine another test started would come again there).
 #[test]
 fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
     if !has_go() {
@@ -4090,12 +4090,8 @@ fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
         &["--shards", "1", "--retries", "1"],
         &[],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        text(&out).contains("go died while `example.com/pf > TestAOnce` ran"),
-        "{}",
-        text(&out)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("go died while"), "{}", text(&out));
     let merged = merged_results(root);
     assert_eq!(summary(&merged), (3, 1, 0, 2), "{merged:#}");
     assert_eq!(outcome_of(&merged, "TestBFlaky"), ["flaky"], "{merged:#}");

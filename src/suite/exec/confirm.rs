@@ -110,11 +110,19 @@ pub(super) fn check_whole_files(
             .values()
             .any(|(f, _)| Some(normalise(f)) == *file)
     };
+    // A file where a test hung before: run whole, it would only hang
+    // again (a timeout is never retried).
+    let hung = |file: &Option<String>| {
+        let before = retried.before.iter().map(|(_, c)| c);
+        before
+            .filter(|c| is_timed_out(c))
+            .any(|c| file_of(c) == *file)
+    };
     // The files to run whole, as items, by their normalised names.
     let mut files: BTreeMap<Option<String>, String> = BTreeMap::new();
     for (item, t) in failed {
         let file = t.file.as_deref().map(normalise);
-        if file.is_none() || files.contains_key(&file) || split(&file) {
+        if file.is_none() || files.contains_key(&file) || split(&file) || hung(&file) {
             continue;
         }
         let tests_of_file = || failed.iter().filter(|(_, u)| in_file(u, &file));
@@ -175,11 +183,10 @@ pub(super) fn check_whole_files(
         found.into_iter().partition(|c| owner(c).is_some());
     // A test queued behind a death or a hang, never run.
     let placeholder = |c: &TestCase| is_never_ran(c);
-    // Seen in an earlier attempt, or a failure of the file's own (its
-    // process, a root hook: named by the file), which is new where it is.
-    let seen_before = |c: &TestCase| {
-        let of_the_file =
-            c.classname.is_empty() && file_of(c).is_some_and(|f| normalise(&c.name).ends_with(&f));
+    // A test that passed in an earlier attempt, whose failure here stands
+    // all the same (one that only failed is failed anyway, and keeps its
+    // failure's type: a timeout stays one).
+    let passed_before = |c: &TestCase| {
         let same = |b: &TestCase| {
             b.classname == c.classname
                 && b.name == c.name
@@ -188,13 +195,30 @@ pub(super) fn check_whole_files(
                     _ => true,
                 }
         };
-        of_the_file || retried.before.iter().any(|(_, b)| same(b))
+        retried
+            .before
+            .iter()
+            .any(|(_, b)| same(b) && b.outcome == Outcome::Passed)
     };
+    let seen_before = |c: &TestCase| {
+        let before = retried.before.iter().map(|(_, b)| b);
+        before
+            .filter(|b| b.classname == c.classname)
+            .any(|b| b.name == c.name)
+    };
+    let package_check = |c: &TestCase| c.failure_type.as_deref() == Some(GO_PACKAGE_FAILED);
     let ran = shard.whole_runs.borrow();
     for (file, item) in &files {
         let Some(whole) = ran.get(&(attempt_number, file.clone())) else {
             continue;
         };
+        // A go package's check the partial run failed, where the whole run
+        // failed a test instead (which says nothing of the check):
+        // [`judge_packages_whole`] judges it, as before.
+        if !whole.iter().any(package_check) {
+            let checks = partial.iter().filter(|c| package_check(c));
+            cases.extend(checks.filter(|c| owner(c).as_ref() == Some(file)).cloned());
+        }
         for (_, t) in failed.iter().filter(|(_, t)| in_file(t, file)) {
             let own: Vec<&TestCase> = whole.iter().filter(|c| is_retried(t, c)).collect();
             // The whole run died or stopped before the test (a test that
@@ -218,23 +242,37 @@ pub(super) fn check_whole_files(
             let unrun = failure(c) && placeholder(c);
             !re_run && !unrun
         });
+        // A re-run test of the file that the whole run named nor ran
+        // anything inside: its name changed (a parameter id drawn at
+        // random each session), and a failure never seen before may be
+        // it, renamed: not counted twice.
+        let renamed = retried
+            .all
+            .iter()
+            .filter(|(_, t)| in_file(t, file))
+            .any(|(_, t)| {
+                !whole
+                    .iter()
+                    .any(|c| is_retried(t, c) || holds(t.file.as_deref(), &t.classname, &t.name, c))
+            });
         for case in others {
             let mut case = case.clone();
-            // A failure of a test seen before (not one whose name changes
-            // every session, a parameter id drawn at random), a hang and a
-            // death under it included.
-            if failure(&case) && seen_before(&case) {
-                case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
-                // Keyed as its file's re-run tests are (go names none).
-                if case.file.is_none() {
-                    let test = failed.iter().find(|(_, t)| in_file(t, file));
-                    case.file = test.and_then(|(_, t)| t.file.clone());
-                }
-                kept.push((key(&case), item.clone()));
+            if !failure(&case) {
                 cases.push(case);
-            } else if !failure(&case) {
-                cases.push(case);
+                continue;
             }
+            if passed_before(&case) {
+                case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
+            } else if renamed && !seen_before(&case) && !package_check(&case) {
+                continue;
+            }
+            // Keyed as its file's re-run tests are (go names none).
+            if case.file.is_none() {
+                let test = failed.iter().find(|(_, t)| in_file(t, file));
+                case.file = test.and_then(|(_, t)| t.file.clone());
+            }
+            kept.push((key(&case), item.clone()));
+            cases.push(case);
         }
     }
     Ok(Checked { found: cases, kept })
