@@ -2522,13 +2522,11 @@ fn a_test_that_kills_its_worker_is_named_and_the_rest_counted(dir: &tempfile::Te
     // Killed in the first attempt only: flaky as a test, and the worker's
     // death fails the run, as it fails Vitest's own (a test run again does
     // not run what may have killed it; stop 53).
+    // Killed in the first attempt only: its file, run whole after the
+    // retry, passes it, as Vitest's second run does.
     let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        text(&out).contains("vitest died while `test/a.test.js > a kills` ran"),
-        "{}",
-        text(&out)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("vitest died while"), "{}", text(&out));
     assert_eq!(outcomes(&merged, "", "a kills"), ["flaky"], "{merged:#}");
     for name in ["a before", "a after", "b slow", "b ok"] {
         assert_eq!(
@@ -2588,13 +2586,10 @@ fn vitest_a_test_that_kills_its_worker_is_named_and_the_rest_counted() {
 /// of stop 49). The trace writes a test's end as it ends.
 fn a_worker_killed_beside_a_concurrent_test_blames_only_the_killer(dir: &tempfile::TempDir) {
     let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
-    // The death itself fails the run (stop 53), naming the killer alone.
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        text(&out).contains("vitest died while `test/a.test.js > conc > killer` ran, which"),
-        "{}",
-        text(&out)
-    );
+    // The death, in the first attempt only, is forgiven where the file run
+    // whole after the retry passes the killer (as Vitest's second run).
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("vitest died while"), "{}", text(&out));
     assert_eq!(outcomes(&merged, "conc", "fast"), ["passed"], "{merged:#}");
     assert_eq!(outcomes(&merged, "conc", "killer"), ["flaky"], "{merged:#}");
     assert_eq!(summary(&merged), (3, 2, 0, 1), "{merged:#}");
