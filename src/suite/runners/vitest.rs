@@ -142,17 +142,14 @@ impl Runner for Vitest {
         junit_path: &Path,
     ) -> Result<Invocation, RunnerError> {
         let (program, _) = split_base(base)?;
+        let (junit, _) = absolute_junit(junit_path)?;
         let (files, pattern) = match selection {
             // No file: the runner's own configuration finds them.
             Selection::Discovered => (Vec::new(), None),
             _ => {
                 let blocks = match selection {
                     Selection::Tests(_) | Selection::FileExcept { .. } => {
-                        absolute_junit(junit_path)?
-                            .0
-                            .parent()
-                            .map(failed_blocks)
-                            .unwrap_or_default()
+                        junit.parent().map(failed_blocks).unwrap_or_default()
                     }
                     _ => BTreeSet::new(),
                 };
@@ -160,7 +157,6 @@ impl Runner for Vitest {
                 files_and_pattern(NAME, selection, file_attribute, &pattern_of)?
             }
         };
-        let (junit, _) = absolute_junit(junit_path)?;
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
 
