@@ -161,6 +161,69 @@ fn pytest_plans_what_pytest_would_run_and_nothing_else() {
     );
 }
 
+/// A shard runs its files in the runner's order, not the plan's id order:
+/// state can pass from file to file (semver 3.0.2's doctests in `docs/`
+/// read names a fixture of `tests/` sets, and its `testpaths` runs `tests`
+/// first). Here `alpha/` needs what `zeta/` did, and pytest runs `zeta/`
+/// first.
+#[test]
+fn a_shard_runs_its_files_in_the_runners_order() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pytest.ini",
+        "[pytest]\ntestpaths = zeta alpha\naddopts = -p no:cacheprovider -p no:randomly\n",
+    );
+    for file in ["zeta/test_z1.py", "zeta/test_z2.py"] {
+        write(
+            root,
+            file,
+            "import builtins\n\ndef test_sets():\n    builtins.ZETA_RAN = True\n",
+        );
+    }
+    write(
+        root,
+        "alpha/test_a.py",
+        "import builtins\n\ndef test_reads():\n    assert getattr(builtins, 'ZETA_RAN', False)\n",
+    );
+    let mut args = vec!["split", "--shards", "1", "--"];
+    args.extend(PYTEST);
+    let plan = ok(&pitcrew(&args, root));
+    assert_eq!(
+        plan["shards"][0]["items"],
+        serde_json::json!(["zeta/test_z1.py", "zeta/test_z2.py", "alpha/test_a.py"]),
+        "{plan}"
+    );
+    // The first run and the second, planned from the first's history.
+    for run in 1..=2 {
+        let mut args = vec!["test", "--shards", "1", "--retries", "0", "--"];
+        args.extend(PYTEST);
+        let out = pitcrew(&args, root);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "run {run}\n{}\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let plan: Value =
+            serde_json::from_str(&fs::read_to_string(root.join(".pitcrew/plan.json")).unwrap())
+                .unwrap();
+        let planned = &plan["shards"][0]["items"];
+        assert!(
+            planned.as_array().unwrap().is_empty()
+                || *planned
+                    == serde_json::json!(["zeta/test_z1.py", "zeta/test_z2.py", "alpha/test_a.py"]),
+            "run {run}: {plan}"
+        );
+    }
+}
+
 #[test]
 fn a_collection_that_fails_is_one_line_and_exit_2() {
     if !has_pytest() {

@@ -102,7 +102,9 @@ pub fn default_command(runner: &str) -> Option<Vec<String>> {
 }
 
 /// The test files (for go, the packages; for nextest, the binary ids) the
-/// runner would run with `base` in `root`, sorted, without duplicates.
+/// runner would run with `base` in `root`, without duplicates: in the
+/// order it lists them where it runs them so
+/// ([`Runner::runs_files_in_order`]), else sorted.
 pub fn collect(
     runner: &dyn Runner,
     base: &[String],
@@ -197,11 +199,22 @@ fn ask(
             });
         }
     };
-    let files: Vec<String> = files
-        .into_iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    // Each file once; in the runner's order where it runs them so (the
+    // plan keeps it, see `planning::plan_file`), else in path order.
+    let files: Vec<String> = match runner.runs_files_in_order() {
+        true => {
+            let mut seen = BTreeSet::new();
+            files
+                .into_iter()
+                .filter(|f| seen.insert(f.clone()))
+                .collect()
+        }
+        false => files
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    };
     if files.is_empty() {
         let alone = runner.name() == "go" && go_names_no_package(base);
         return Err(CollectError::Empty {

@@ -5,7 +5,7 @@
 //! Errors say what is wrong with which setting ([`Setting`]), not which
 //! flag or field it came from: the command layer names that.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::InputError;
@@ -412,6 +412,7 @@ pub fn plan_file(
     fallback: Option<usize>,
 ) -> Result<PlanFile, PlanningError> {
     let count = &count.into();
+    let given = files;
     let startup = runner.map_or(0.0, |r| timings.startup_of(r.name()));
     // Files one filter would also run share a shard (see `together`);
     // their group is one item, never split into tests.
@@ -457,6 +458,7 @@ pub fn plan_file(
         );
     }
     super::together::expand(&mut planned, &groups);
+    in_given_order(&mut planned, given, &split_files);
     Ok(PlanFile {
         plan: planned,
         runner: runner.map(|r| r.name().to_string()),
@@ -464,6 +466,37 @@ pub fn plan_file(
         discovered: false,
         checkout: None,
     })
+}
+
+/// Lists each shard's items in the order `files` gives them (the runner's
+/// own order, from its listing), a test split out of a file where its file
+/// is. The split balances by id order; the run should not: a runner's
+/// order can carry state from file to file (semver's doctests in `docs/`
+/// read names a fixture of `tests/` sets, and pytest's `testpaths` runs
+/// `tests` first), and the runner run directly passes.
+fn in_given_order(
+    plan: &mut Plan,
+    files: &[Item],
+    split_files: &BTreeMap<String, Vec<crate::suite::slow_files::PlannedTest>>,
+) {
+    let mut position: HashMap<&str, usize> = HashMap::with_capacity(files.len());
+    for (i, file) in files.iter().enumerate() {
+        position.entry(file.id.as_str()).or_insert(i);
+    }
+    for (file, tests) in split_files {
+        if let Some(&at) = position.get(file.as_str()) {
+            for test in tests {
+                position.entry(test.id.as_str()).or_insert(at);
+            }
+        }
+    }
+    for shard in &mut plan.shards {
+        // Stable: what shares a position (a file and its split tests)
+        // keeps the split's id order; what has none goes last.
+        shard
+            .items
+            .sort_by_key(|item| position.get(item.as_str()).copied().unwrap_or(usize::MAX));
+    }
 }
 
 /// The predicted wall time of `plan`: its longest shard, counting a runner
@@ -756,6 +789,49 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), PlanningError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shards_items_run_in_the_order_given() {
+        let files: Vec<Item> = ["zeta/t.py", "alpha/b.py", "alpha/a.py"]
+            .iter()
+            .map(|f| Item::new(*f, 1.0))
+            .collect();
+        let mut plan = plan_file(&files, &Timings::default(), None, count(Some("1")), None)
+            .unwrap()
+            .plan;
+        assert_eq!(
+            plan.shards[0].items,
+            ["zeta/t.py", "alpha/b.py", "alpha/a.py"]
+        );
+
+        // A split-out test runs where its file does; an unknown item last.
+        plan.shards[0].items = [
+            "alpha/a.py",
+            "alpha/b.py",
+            "alpha/b.py::t",
+            "other",
+            "zeta/t.py",
+        ]
+        .map(String::from)
+        .to_vec();
+        let planned = |id: &str| crate::suite::slow_files::PlannedTest {
+            id: id.into(),
+            classname: String::new(),
+            name: String::new(),
+        };
+        let split = BTreeMap::from([("alpha/b.py".to_owned(), vec![planned("alpha/b.py::t")])]);
+        in_given_order(&mut plan, &files, &split);
+        assert_eq!(
+            plan.shards[0].items,
+            [
+                "zeta/t.py",
+                "alpha/b.py",
+                "alpha/b.py::t",
+                "alpha/a.py",
+                "other"
+            ]
+        );
+    }
 
     /// `--shards` as given (None: absent), up to 4.
     fn count(shards: Option<&str>) -> ShardCount {

@@ -339,16 +339,21 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     }
 
     let first_attempt = &cases[..starts.get(1).copied().unwrap_or(cases.len())];
-    // Found by the runner: its items are the files that reported.
-    let found: Vec<String> = match shard.discover {
+    // Found by the runner: its items are the files that reported; in the
+    // order they ran where the runner runs them so (the next plan keeps
+    // it; see `planning::plan_file`), else in path order.
+    let mut seen = BTreeSet::new();
+    let mut found: Vec<String> = match shard.discover {
         true => first_attempt
             .iter()
+            .filter(|(item, _)| seen.insert(item.as_str()))
             .map(|(item, _)| item.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
             .collect(),
         false => Vec::new(),
     };
+    if !shard.runner.runs_files_in_order() {
+        found.sort();
+    }
     let items = item_results(
         if shard.discover { &found } else { shard.items },
         &test_files,

@@ -367,6 +367,14 @@ pub trait Runner: Send + Sync {
     fn reports_discovery(&self) -> bool {
         false
     }
+    /// The runner runs the files it is given one after another, in one
+    /// process and in that order (pytest), so that state may pass from one
+    /// to the next: a shard runs its files in the order the runner lists or
+    /// ran them. Runners that schedule files themselves (side by side, in
+    /// an order of their own) have them in path order, the same each run.
+    fn runs_files_in_order(&self) -> bool {
+        false
+    }
     /// The runner reads each file it is given as a substring of its test
     /// files' paths (vitest; Playwright reads it as an unanchored regex): a
     /// file whose path holds another's must be planned in that one's shard.

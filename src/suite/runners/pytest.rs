@@ -77,6 +77,10 @@ impl Runner for Pytest {
         NAME
     }
 
+    fn runs_files_in_order(&self) -> bool {
+        true
+    }
+
     fn narrows_tests(&self, command: &[String]) -> bool {
         let selecting = [
             "-k",
