@@ -955,6 +955,77 @@ fn vitest_a_blocks_flaky_hook_is_flaky() {
     );
 }
 
+/// A file that fails outside its tests (a file-level `beforeAll` or
+/// `afterAll`, an error as it loads) once and then passes is flaky, as
+/// Vitest run again says; it was never retried (red where Vitest passes).
+/// Its file runs whole in the retry, and a test of it that a retry re-runs
+/// by name is counted once (it was counted twice: the whole run's result
+/// and the retry's).
+fn a_files_flaky_failure_outside_its_tests_is_flaky(dir: &tempfile::TempDir) {
+    let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    for (classname, name, outcome) in [
+        ("", "test/before.test.js", "flaky"),
+        ("", "in before", "passed"),
+        ("", "test/after.test.js", "flaky"),
+        ("", "real bug", "failed"),
+        ("", "beside the bug", "passed"),
+        ("", "test/always.test.js", "failed"),
+        ("", "in always", "passed"),
+        ("", "test/load.test.js", "flaky"),
+        ("", "in load", "passed"),
+        // A block whose hook fails every run, retried with its tests by
+        // name, beside the file's flaky hook, which runs the file whole:
+        // each of the block's tests once (the review found them twice).
+        ("", "test/block.test.js", "flaky"),
+        ("", "grp", "failed"),
+        ("grp", "g1", "passed"),
+        ("grp", "g2", "failed"),
+        ("grp", "g3", "skipped"),
+    ] {
+        assert_eq!(
+            outcomes(&merged, classname, name),
+            [outcome],
+            "{classname} > {name}: {merged:#}"
+        );
+    }
+}
+
+const ONCE: &str = "import { afterAll, beforeAll, expect, test } from 'vitest';\n\
+const once = () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky file'); };\n";
+
+#[test]
+fn vitest_a_files_flaky_failure_outside_its_tests_is_flaky() {
+    let before = format!("{ONCE}beforeAll(once);\ntest('in before', () => {{}});\n");
+    let after = format!(
+        "{ONCE}afterAll(once);\ntest('real bug', () => {{ expect(1).toBe(2); }});\n\
+         test('beside the bug', () => {{}});\n"
+    );
+    let always = format!(
+        "{ONCE}afterAll(() => {{ throw new Error('always'); }});\ntest('in always', () => {{}});\n"
+    );
+    let load = format!("{ONCE}once();\ntest('in load', () => {{}});\n");
+    let block = format!(
+        "import {{ describe }} from 'vitest';\n{ONCE}afterAll(once);\n\
+         describe('grp', () => {{\n\
+           afterAll(() => {{ throw new Error('always'); }});\n\
+           test('g1', () => {{}});\n\
+           test('g2', () => {{ expect(1).toBe(2); }});\n\
+           test.skip('g3', () => {{}});\n\
+         }});\n"
+    );
+    under_every_vitest(
+        &[
+            ("test/before.test.js", &before),
+            ("test/after.test.js", &after),
+            ("test/always.test.js", &always),
+            ("test/load.test.js", &load),
+            ("test/block.test.js", &block),
+        ],
+        a_files_flaky_failure_outside_its_tests_is_flaky,
+    );
+}
+
 /// How a runner is asked for coverage of `lib` with a threshold of 100%
 /// for functions and lines: (the config file, its text, the `lib` module
 /// of two functions as the runner imports it, and how a test file takes

@@ -465,11 +465,11 @@ pub(super) fn attempt(
 
 /// Each file whose process failed outside its tests (see
 /// [`events::Events::files_failed_outside_tests`]) as one failed case named
-/// by the file, as node reports it where no test of the file failed, and
-/// never retried ([`NOT_RETRIED`]): a re-run of the failed tests by name
-/// would leave out what ended the process. Where the runner reported the
-/// file's failure itself, that case says how the file's code ended it, if
-/// the trace knows.
+/// by the file, as node reports it where no test of the file failed. A
+/// retry runs its file whole ([`super::confirm::rerun_failed_files`]): a
+/// re-run of the failed tests by name would leave out what ended the
+/// process. Where the runner reported the file's failure itself, that case
+/// says how the file's code ended it, if the trace knows.
 pub(super) fn add_file_failures(cases: &mut Vec<TestCase>, failures: Vec<events::FileFailure>) {
     for failure in failures {
         let reported = cases.iter_mut().find(|c| {

@@ -102,22 +102,8 @@ pub(super) fn check_whole_files(
         })
     };
     let stand_in = |t: &TestRef| retried.stand_ins.iter().any(|c| is_retried(t, c));
-    let in_file = |t: &TestRef, file: &Option<String>| t.file.as_deref().map(normalise) == *file;
-    // A file split into items of their own (here or in another shard):
-    // its whole run would report tests that are not this item's.
-    let split = |file: &Option<String>| {
-        test_files
-            .values()
-            .any(|(f, _)| Some(normalise(f)) == *file)
-    };
-    // A file where a test hung before: run whole, it would only hang
-    // again (a timeout is never retried).
-    let hung = |file: &Option<String>| {
-        let before = retried.before.iter().map(|(_, c)| c);
-        before
-            .filter(|c| is_timed_out(c))
-            .any(|c| file_of(c) == *file)
-    };
+    let split = |file: &Option<String>| split_apart(test_files, file);
+    let hung = |file: &Option<String>| hung_before(retried.before, file);
     // The files to run whole, as items, by their normalised names.
     let mut files: BTreeMap<Option<String>, String> = BTreeMap::new();
     for (item, t) in failed {
@@ -136,70 +122,14 @@ pub(super) fn check_whole_files(
     if files.is_empty() {
         return Ok(Checked::none(found));
     }
-    // The file among `files` a case is of: the one it names, else the one
-    // whose item its classname is (go's cases name their package so).
-    let owner = |c: &TestCase| -> Option<Option<String>> {
-        match file_of(c) {
-            Some(file) => files
-                .contains_key(&Some(file.clone()))
-                .then_some(Some(file)),
-            None => files
-                .iter()
-                .find(|(_, item)| **item == c.classname)
-                .map(|(file, _)| file.clone()),
-        }
-    };
-    // One run per file and attempt: another group of this attempt may
-    // have run it already.
-    let fresh: Vec<String> = files
-        .iter()
-        .filter(|(file, _)| {
-            let ran = shard.whole_runs.borrow();
-            !ran.contains_key(&(attempt_number, (*file).clone()))
-        })
-        .map(|(_, item)| item.clone())
-        .collect();
-    if !fresh.is_empty() {
-        tracing::debug!(
-            "attempt {attempt_number}: running {} file(s) whole after a retry of some of their tests",
-            fresh.len()
-        );
-        let invocation = shard
-            .runner
-            .invocation(shard.base, &Selection::Files(&fresh), junit_path)
-            .map_err(cannot_start)?;
-        let whole = attempt(shard, &invocation, attempt_number)?;
-        let mut ran = shard.whole_runs.borrow_mut();
-        for file in files.keys() {
-            if fresh.contains(&files[file]) {
-                let of_file = whole.iter().filter(|c| owner(c).as_ref() == Some(file));
-                let of_file = of_file.cloned();
-                ran.insert((attempt_number, file.clone()), of_file.collect());
-            }
-        }
-    }
+    let fresh = run_whole(shard, &files, junit_path, attempt_number)?;
+    let owner = |c: &TestCase| owner(&files, c);
     let mut kept = Vec::new();
     let (partial, mut cases): (Vec<TestCase>, Vec<TestCase>) =
         found.into_iter().partition(|c| owner(c).is_some());
     // A test queued behind a death or a hang, never run.
     let placeholder = |c: &TestCase| is_never_ran(c);
-    // A test that passed in an earlier attempt, whose failure here stands
-    // all the same (one that only failed is failed anyway, and keeps its
-    // failure's type: a timeout stays one).
-    let passed_before = |c: &TestCase| {
-        let same = |b: &TestCase| {
-            b.classname == c.classname
-                && b.name == c.name
-                && match (file_of(b), file_of(c)) {
-                    (Some(b), Some(c)) => b == c,
-                    _ => true,
-                }
-        };
-        retried
-            .before
-            .iter()
-            .any(|(_, b)| same(b) && b.outcome == Outcome::Passed)
-    };
+    let passed_before = |c: &TestCase| passed_before(retried.before, c);
     let seen_before = |c: &TestCase| {
         let before = retried.before.iter().map(|(_, b)| b);
         before
@@ -228,6 +158,9 @@ pub(super) fn check_whole_files(
                 true => own,
                 false => partial.iter().filter(|c| is_retried(t, c)).collect(),
             };
+            if from.is_empty() && finished(whole) && failed_outside_tests(retried.before, t) {
+                cases.push(passed(t));
+            }
             cases.extend(from.into_iter().cloned());
         }
         // The rest of the file is the group's that ran it; another group's
@@ -276,4 +209,189 @@ pub(super) fn check_whole_files(
         }
     }
     Ok(Checked { found: cases, kept })
+}
+
+/// Retries files that failed outside their tests (a file-level hook, an
+/// error after its tests, a file that did not load), each named by a case
+/// of its own: their whole runs, shared with the attempt's by-name groups
+/// ([`check_whole_files`]), are what the runner says of them now. A file
+/// with no failure of its own there passed (its failure was flaky); one
+/// with it failed again. The rest of a file run here is the group's as in
+/// [`check_whole_files`]: tests another group re-runs are theirs, and a
+/// test that passed before and fails here stands failed. A file where a
+/// test hung is not run again (its failure stays as it was). None (the
+/// caller re-runs the files as before) where a file is split into items of
+/// its own.
+pub(super) fn rerun_failed_files(
+    shard: &Running<'_, '_>,
+    test_files: &TestFiles<'_>,
+    retried: &Retried<'_>,
+    junit_path: &Path,
+    attempt_number: u32,
+) -> Result<Option<Vec<(String, TestCase)>>, ShardError> {
+    let failed = retried.tests;
+    let mut files: BTreeMap<Option<String>, String> = BTreeMap::new();
+    for (item, t) in failed {
+        let file = t.file.as_deref().map(normalise);
+        if file.is_none() || split_apart(test_files, &file) {
+            return Ok(None);
+        }
+        if !hung_before(retried.before, &file) {
+            files.entry(file).or_insert_with(|| item.clone());
+        }
+    }
+    let fresh = run_whole(shard, &files, junit_path, attempt_number)?;
+    let ran = shard.whole_runs.borrow();
+    let mut cases = Vec::new();
+    for (file, item) in &files {
+        let Some(whole) = ran.get(&(attempt_number, file.clone())) else {
+            continue;
+        };
+        // A failure the whole run does not repeat passed, where the run
+        // ran to its end (see `finished`); else it stays as it was.
+        for (_, t) in failed.iter().filter(|(_, t)| in_file(t, file)) {
+            let own: Vec<&TestCase> = whole.iter().filter(|c| is_retried(t, c)).collect();
+            match own.is_empty() {
+                true if finished(whole) => cases.push((item.clone(), passed(t))),
+                true => {}
+                false => cases.extend(own.into_iter().map(|c| (item.clone(), c.clone()))),
+            }
+        }
+        // The rest of the file is the group's that ran it.
+        if !fresh.contains(item) {
+            continue;
+        }
+        for case in whole {
+            // A test another group re-runs, or one inside a block it
+            // re-runs (a Vitest `describe` whose hook failed), is that
+            // group's.
+            let re_run = retried.all.iter().any(|(_, t)| {
+                is_retried(t, case) || holds(t.file.as_deref(), &t.classname, &t.name, case)
+            });
+            if re_run || (failure(case) && is_never_ran(case)) {
+                continue;
+            }
+            let mut case = case.clone();
+            if failure(&case) && passed_before(retried.before, &case) {
+                case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
+            }
+            cases.push((item.clone(), case));
+        }
+    }
+    Ok(Some(cases))
+}
+
+/// Whether `t` stood for its file's failure outside its tests (node's
+/// `unhandled error` after them, a late exit code): a whole run of the
+/// file that does not report it again did not fail so.
+fn failed_outside_tests(before: &[(String, TestCase)], t: &TestRef) -> bool {
+    before.iter().any(|(_, c)| {
+        is_retried(t, c)
+            && c.failure_type.as_deref() == Some(crate::suite::runners::NODE_FILE_FAILED)
+    })
+}
+
+/// Whether a whole run of a file ran to its end: it reported something,
+/// and no test of it hung or waits behind a stop. One that did not may
+/// never have reached what failed the file before.
+fn finished(whole: &[TestCase]) -> bool {
+    !whole.is_empty() && !whole.iter().any(|c| is_timed_out(c) || is_never_ran(c))
+}
+
+/// The pass of `t`, where the whole run of its file did not fail it.
+fn passed(t: &TestRef) -> TestCase {
+    TestCase::named(t.file.clone(), t.classname.clone(), t.name.clone())
+}
+
+/// Whether a test of `file` hung in an earlier attempt (`before`): run
+/// whole, the file would only hang again (a timeout is never retried).
+fn hung_before(before: &[(String, TestCase)], file: &Option<String>) -> bool {
+    before
+        .iter()
+        .any(|(_, c)| is_timed_out(c) && file_of(c) == *file)
+}
+
+/// Whether the test `t` is of the (normalised) `file`.
+fn in_file(t: &TestRef, file: &Option<String>) -> bool {
+    t.file.as_deref().map(normalise) == *file
+}
+
+/// A file split into items of their own (here or in another shard): its
+/// whole run would report tests that are not this item's.
+fn split_apart(test_files: &TestFiles<'_>, file: &Option<String>) -> bool {
+    test_files
+        .values()
+        .any(|(f, _)| Some(normalise(f)) == *file)
+}
+
+/// The file among `files` a case is of: the one it names, else the one
+/// whose item its classname is (go's cases name their package so).
+fn owner(files: &BTreeMap<Option<String>, String>, c: &TestCase) -> Option<Option<String>> {
+    match file_of(c) {
+        Some(file) => files
+            .contains_key(&Some(file.clone()))
+            .then_some(Some(file)),
+        None => files
+            .iter()
+            .find(|(_, item)| **item == c.classname)
+            .map(|(file, _)| file.clone()),
+    }
+}
+
+/// Whether `c`'s test passed in an earlier attempt (`before`): its
+/// failure in a whole run stands all the same (one that only failed is
+/// failed anyway, and keeps its failure's type: a timeout stays one).
+fn passed_before(before: &[(String, TestCase)], c: &TestCase) -> bool {
+    let same = |b: &TestCase| {
+        b.classname == c.classname
+            && b.name == c.name
+            && match (file_of(b), file_of(c)) {
+                (Some(b), Some(c)) => b == c,
+                _ => true,
+            }
+    };
+    before
+        .iter()
+        .any(|(_, b)| same(b) && b.outcome == Outcome::Passed)
+}
+
+/// Runs whole those of `files` (normalised file → item) this attempt has
+/// not run whole yet (another retry group may have), and keeps each
+/// file's cases in [`Running::whole_runs`]. Returns the items it ran.
+fn run_whole(
+    shard: &Running<'_, '_>,
+    files: &BTreeMap<Option<String>, String>,
+    junit_path: &Path,
+    attempt_number: u32,
+) -> Result<Vec<String>, ShardError> {
+    let fresh: Vec<String> = files
+        .iter()
+        .filter(|(file, _)| {
+            let ran = shard.whole_runs.borrow();
+            !ran.contains_key(&(attempt_number, (*file).clone()))
+        })
+        .map(|(_, item)| item.clone())
+        .collect();
+    if fresh.is_empty() {
+        return Ok(fresh);
+    }
+    tracing::debug!(
+        "attempt {attempt_number}: running {} file(s) whole after a retry",
+        fresh.len()
+    );
+    let invocation = shard
+        .runner
+        .invocation(shard.base, &Selection::Files(&fresh), junit_path)
+        .map_err(cannot_start)?;
+    let whole = attempt(shard, &invocation, attempt_number)?;
+    let mut ran = shard.whole_runs.borrow_mut();
+    for (file, item) in files {
+        if fresh.contains(item) {
+            let of_file = whole
+                .iter()
+                .filter(|c| owner(files, c).as_ref() == Some(file));
+            ran.insert((attempt_number, file.clone()), of_file.cloned().collect());
+        }
+    }
+    Ok(fresh)
 }

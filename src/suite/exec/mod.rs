@@ -483,20 +483,19 @@ pub const PROCESS_NUMBER: &str = "{process}";
 pub const COLLECTION_ERROR: &str = "collection";
 
 /// Failure types a retry would only repeat: a test that hung was given the
-/// whole timeout once already; a build that failed, a file that did not
-/// load or failed outside its tests fails again on the same tree (and names
-/// no test a runner could select). And one a retry could not repeat: a
+/// whole timeout once already; a build that failed, or a playwright file
+/// that did not load, fails again on the same tree (and names no test a
+/// runner could select). And one a retry could not repeat: a
 /// wider fixture's teardown error pinned on the last test of its scope
 /// (pytest: a class-, module- or session-scoped fixture), which that test
 /// run alone does not reach, so a teardown failing every run read as flaky
 /// (round 19).
-const NOT_RETRIED: [&str; 7] = [
+const NOT_RETRIED: [&str; 6] = [
     TIMED_OUT,
     SUBTEST_TIMED_OUT,
     super::runners::rustc::COMPILE,
     GO_BUILD_FAILED,
     super::runners::playwright::LOAD_ERROR,
-    super::runners::NODE_FILE_FAILED,
     super::runners::PYTEST_SCOPE_TEARDOWN,
 ];
 

@@ -40,9 +40,18 @@ pub(super) fn retry(
 ) -> Result<Vec<(String, TestCase)>, ShardError> {
     let failed = retried.tests;
     let refs: Vec<TestRef> = failed.iter().map(|(_, t)| t.clone()).collect();
-    // Files that never started ([`retry_groups`] keeps them apart): their
-    // tests, whatever their names, are the files' results.
+    // Files that failed outside their tests ([`retry_groups`] keeps them
+    // apart) run whole, as the attempt's by-name groups check theirs.
     let files_only = names_files(failed);
+    if files_only
+        && !retried.never_ran
+        && let Some(cases) =
+            rerun_failed_files(shard, test_files, retried, junit_path, attempt_number)?
+    {
+        return Ok(cases);
+    }
+    // Files that never started: their tests, whatever their names, are
+    // the files' results.
     let rerun = match files_only {
         true => None,
         false => shard.runner.rerun(shard.base, &refs, junit_path),
