@@ -1551,7 +1551,8 @@ fn node_a_file_whose_process_a_test_ends_says_how() {
 /// when no test of the file failed. After a test that fails once and
 /// passes its retry by name, the file's failure stood unnamed and the run
 /// read green with one flaky test (round 36's review). It is the file's
-/// failure, said where its code ended the process, and never retried.
+/// failure, said where its code ended the process, and retried only by a
+/// run of its whole file (which ends so again).
 /// (Node 20 sets `process.exitCode = 1` itself at a failed test: an exit
 /// code of 1 set after one is node's there.) The review of the fix found
 /// `process.exit` handed over as a callback unseen, hooks' exit codes
@@ -1619,15 +1620,7 @@ fn node_a_files_own_exit_is_not_hidden_by_a_flaky_test() {
              process.on('beforeExit', () => { if (!closed) { closed = true; setTimeout(() => {}, 10); } });\n",
         ),
     ];
-    let sources: Vec<(String, String)> = files
-        .iter()
-        .map(|(file, body)| (file.to_string(), format!("{flaky}{body}")))
-        .collect();
-    let sources: Vec<(&str, &str)> = sources
-        .iter()
-        .map(|(f, b)| (f.as_str(), b.as_str()))
-        .collect();
-    write_tree(dir.path(), &sources);
+    write_tree_headed(dir.path(), flaky, &files);
     let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = |file: &str| failure_message(test_named(&merged, file)).to_owned();
@@ -1683,6 +1676,115 @@ fn node_a_files_own_exit_is_not_hidden_by_a_flaky_test() {
         .count();
     assert_eq!(flaky, 10, "{}", merged["tests"]);
     assert_eq!(test_named(&merged, "green")["outcome"], "passed");
+}
+
+/// A file that fails outside its tests once (an exit code set as it
+/// loads, an error after its tests, a root `after` hook) and then passes
+/// is flaky, as node run again says; such a failure was never retried (red
+/// where node passes). And a file of only a skipped block is no file
+/// without tests (Node 20 read it so: red where node passes).
+/// Its file runs whole in the retry: a failure outside its tests that the
+/// whole run does not repeat passed, one it repeats failed again, and a
+/// test of the file failing every run is counted once.
+#[test]
+fn node_a_files_flaky_failure_outside_its_tests_is_flaky() {
+    if !has_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let head = "import { after, describe, it, test } from 'node:test'; import assert from 'node:assert';\n\
+                const once = process.env.PITCREW_ATTEMPT === '1';\n";
+    let sources = [
+        // A root `after` hook, which node names by the file's absolute path.
+        (
+            "test/hook.test.mjs",
+            "after(() => { if (once) throw new Error('after, once'); });\ntest('in hook', () => {});\n",
+        ),
+        // Only a skipped block: node runs no test, reports the block
+        // skipped (its JUnit too), and passes.
+        (
+            "test/skipped.test.mjs",
+            "describe.skip('later', () => { it('never', () => {}); });\n",
+        ),
+        (
+            "test/code.test.mjs",
+            "if (once) process.exitCode = 3;\ntest('in code', () => {});\n",
+        ),
+        (
+            "test/late.test.mjs",
+            "test('in late', () => {});\ntest('real bug', () => { assert.equal(1, 2); });\n\
+             if (once) setTimeout(() => { throw new Error('late, once'); }, 50);\n",
+        ),
+        (
+            "test/always.test.mjs",
+            "test('in always', () => {});\nsetTimeout(() => { throw new Error('late, always'); }, 50);\n",
+        ),
+    ];
+    write_tree_headed(dir.path(), head, &sources);
+    let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let of_file = |file: &str| -> Vec<(String, String, u64)> {
+        let all = merged["tests"].as_array().expect("tests");
+        let mut found: Vec<_> = all
+            .iter()
+            .filter(|t| t["key"]["file"] == file)
+            .map(|t| {
+                let name = t["key"]["name"].as_str().unwrap_or("").to_owned();
+                let outcome = t["outcome"].as_str().unwrap_or("").to_owned();
+                (name, outcome, t["attempts"].as_u64().unwrap_or(0))
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let own =
+        |name: &str, outcome: &str, attempts: u64| (name.to_owned(), outcome.to_owned(), attempts);
+    assert_eq!(
+        of_file("test/code.test.mjs"),
+        [
+            own("in code", "passed", 2),
+            own("test/code.test.mjs", "flaky", 2)
+        ],
+        "{merged:#}"
+    );
+    assert_eq!(
+        of_file("test/hook.test.mjs"),
+        [
+            own("in hook", "passed", 2),
+            own("test/hook.test.mjs", "flaky", 2)
+        ],
+        "{merged:#}"
+    );
+    assert_eq!(
+        of_file("test/skipped.test.mjs"),
+        [own("later", "skipped", 1)],
+        "{merged:#}"
+    );
+    // Where node names the late error apart (`unhandled error`) and where
+    // it puts it on the file, each reads flaky; the real bug is one test.
+    let late = of_file("test/late.test.mjs");
+    assert!(late.contains(&own("real bug", "failed", 2)), "{late:?}");
+    assert_eq!(
+        late.iter().filter(|(n, ..)| n == "real bug").count(),
+        1,
+        "{late:?}"
+    );
+    assert!(
+        late.iter()
+            .all(|(n, o, _)| n == "real bug" || o != "failed"),
+        "{late:?}"
+    );
+    assert!(late.iter().any(|(_, o, _)| o == "flaky"), "{late:?}");
+    // One late error, one failure (node's `unhandled error`; the exit
+    // code of 1 node sets for it is no failure of the file's own).
+    let always = of_file("test/always.test.mjs");
+    assert_eq!(
+        always,
+        [
+            own("in always", "passed", 1),
+            own("unhandled error", "failed", 2)
+        ]
+    );
 }
 
 /// A node that runs TypeScript itself (Node 22.18 and later) also runs
@@ -1860,16 +1962,25 @@ fn pytest_project(dir: &Path, files: &[(&str, &str)]) {
 }
 
 /// Whether node's `file` failed outside its tests: a failed case named by
-/// the file (node names it by its absolute path).
+/// the file (a root hook's failure, an exit code of its own), or node's
+/// `unhandled error` of it (an error thrown after its test ended).
 fn file_failed(merged: &Value, file: &str) -> bool {
     merged["tests"].as_array().expect("tests").iter().any(|t| {
+        let name = t["key"]["name"].as_str().unwrap_or_default();
         t["key"]["file"] == file
-            && t["key"]["name"].as_str().is_some_and(|n| n.ends_with(file))
+            && (name == file || name == "unhandled error")
             && t["outcome"] == "failed"
     })
 }
 
 /// Writes each `(path, text)` under `dir`, making the folders.
+/// [`write_tree`], each file's text after `head` (its imports, say).
+fn write_tree_headed(dir: &Path, head: &str, files: &[(&str, &str)]) {
+    for (name, body) in files {
+        write_tree(dir, &[(name, &format!("{head}{body}"))]);
+    }
+}
+
 fn write_tree(dir: &Path, files: &[(&str, &str)]) {
     for (name, body) in files {
         let path = dir.join(name);

@@ -54,7 +54,7 @@
 // by the file), so this reporter writes one passed case named by the file,
 // and pitcrew counts what node counts.
 import { existsSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 // Written beside this reporter from `node_tree.mjs`.
@@ -205,7 +205,13 @@ export default async function* pitcrewReporter(source) {
   // One event of a test a child process reported, in `file`.
   function* handle(type, data, file) {
     const nesting = Number.isInteger(data.nesting) ? data.nesting : 0;
-    const name = String(data.name ?? '');
+    let name = String(data.name ?? '');
+    // Node names a file's own failure (a root `after` hook's) by the
+    // file's absolute path: it is the file's name, as pitcrew names a
+    // file's failure, whatever the machine's paths.
+    if (nesting === 0 && name !== file && (isAbsolute(name) || name.startsWith('file://')) && fileOf({ file: name }) === file) {
+      name = file;
+    }
     switch (type) {
       case 'test:enqueue': {
         const path = tree(file).queued(data, nesting);
@@ -246,7 +252,11 @@ export default async function* pitcrewReporter(source) {
         const own = open[nesting]?.name === name ? open[nesting] : undefined;
         const around = nesting > 0 ? open[nesting - 1] : undefined;
         if (around) around.childTime += time;
-        if (details.type === 'suite' && (type === 'test:pass' || forItsTests)) {
+        // A skipped suite (`describe.skip`) runs none of its tests, and
+        // node reports none of them: as node's JUnit does, it is one
+        // skipped case (a file of only such suites has tests, skipped).
+        const skippedSuite = type === 'test:pass' && data.skip !== undefined;
+        if (details.type === 'suite' && !skippedSuite && (type === 'test:pass' || forItsTests)) {
           if (around && own?.childFailure && !around.childFailure) around.childFailure = own.childFailure;
           break;
         }

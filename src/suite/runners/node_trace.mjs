@@ -223,10 +223,18 @@ if (fd !== undefined) {
   // every test event and when the event loop empties).
   let ended;
   let codeSet;
+  // An error no test caught: node reports it (`unhandled error`, or the
+  // test it blames) and sets an exit code of 1 for it, which is then
+  // node's, not the file's own failure. A monitor changes nothing of how
+  // the error is handled.
+  let uncaught = false;
+  process.on('uncaughtExceptionMonitor', () => {
+    uncaught = true;
+  });
   const see = (when) => {
     const code = exitCodeOf(process.exitCode);
     if (code === 0) codeSet = undefined;
-    else if ((eager || drained) && aTestFailed && code === 1) return;
+    else if (code === 1 && (uncaught || ((eager || drained) && aTestFailed))) return;
     else if (codeSet?.code !== code) codeSet = { code, when };
   };
   const failure = (finalCode) => {
