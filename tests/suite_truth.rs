@@ -1719,6 +1719,19 @@ fn node_a_files_flaky_failure_outside_its_tests_is_flaky() {
             "test/always.test.mjs",
             "test('in always', () => {});\nsetTimeout(() => { throw new Error('late, always'); }, 50);\n",
         ),
+        // A late error once, then another failure of the file every run
+        // after (it fails to load; an exit code): red, as node run again
+        // says (round 57 read the first gone and the second unseen).
+        (
+            "test/then_load.test.mjs",
+            "if (!once) throw new Error('cannot load again');\ntest('in then load', () => {});\n\
+             setTimeout(() => { throw new Error('late, first'); }, 50);\n",
+        ),
+        (
+            "test/then_code.test.mjs",
+            "test('in then code', () => {});\n\
+             if (once) setTimeout(() => { throw new Error('late, first'); }, 50); else process.exitCode = 3;\n",
+        ),
     ];
     write_tree_headed(dir.path(), head, &sources);
     let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
@@ -1785,6 +1798,13 @@ fn node_a_files_flaky_failure_outside_its_tests_is_flaky() {
             own("unhandled error", "failed", 2)
         ]
     );
+    for file in ["test/then_load.test.mjs", "test/then_code.test.mjs"] {
+        let found = of_file(file);
+        assert!(
+            found.iter().any(|(n, o, _)| n == file && o == "failed"),
+            "{file}: {found:?}"
+        );
+    }
 }
 
 /// A node that runs TypeScript itself (Node 22.18 and later) also runs

@@ -982,6 +982,9 @@ fn a_files_flaky_failure_outside_its_tests_is_flaky(dir: &tempfile::TempDir) {
         ("grp", "g1", "passed"),
         ("grp", "g2", "failed"),
         ("grp", "g3", "skipped"),
+        // An unhandled error once, then a file that no longer loads: red
+        // (round 57 read the first gone and the second unseen).
+        ("", "test/then_load.test.js", "failed"),
     ] {
         assert_eq!(
             outcomes(&merged, classname, name),
@@ -993,6 +996,13 @@ fn a_files_flaky_failure_outside_its_tests_is_flaky(dir: &tempfile::TempDir) {
 
 const ONCE: &str = "import { afterAll, beforeAll, expect, test } from 'vitest';\n\
 const once = () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky file'); };\n";
+
+const THEN_LOAD: &str = "import { test } from 'vitest';\n\
+if (process.env.PITCREW_ATTEMPT !== '1') throw new Error('cannot load again');\n\
+test('in then load', async () => {\n\
+  setTimeout(() => { throw new Error('late, first'); }, 5);\n\
+  await new Promise((r) => setTimeout(r, 30));\n\
+});\n";
 
 #[test]
 fn vitest_a_files_flaky_failure_outside_its_tests_is_flaky() {
@@ -1021,6 +1031,7 @@ fn vitest_a_files_flaky_failure_outside_its_tests_is_flaky() {
             ("test/always.test.js", &always),
             ("test/load.test.js", &load),
             ("test/block.test.js", &block),
+            ("test/then_load.test.js", THEN_LOAD),
         ],
         a_files_flaky_failure_outside_its_tests_is_flaky,
     );

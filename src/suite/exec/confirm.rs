@@ -179,10 +179,13 @@ pub(super) fn check_whole_files(
         // anything inside: its name changed (a parameter id drawn at
         // random each session), and a failure never seen before may be
         // it, renamed: not counted twice.
+        // A file's failure outside its tests is no test that could be
+        // renamed: what the whole run fails instead is new (a file that
+        // now fails to load, an exit code, a root hook).
         let renamed = retried
             .all
             .iter()
-            .filter(|(_, t)| in_file(t, file))
+            .filter(|(_, t)| in_file(t, file) && !failed_outside_tests(retried.before, t))
             .any(|(_, t)| {
                 !whole
                     .iter()
@@ -281,14 +284,20 @@ pub(super) fn rerun_failed_files(
     Ok(Some(cases))
 }
 
-/// Whether `t` stood for its file's failure outside its tests (node's
-/// `unhandled error` after them, a late exit code): a whole run of the
-/// file that does not report it again did not fail so.
+/// Whether `t` stood for its file's failure outside its tests (node's or
+/// Vitest's `unhandled error`, a late exit code, a case named by the
+/// file): a whole run of the file that does not report it again did not
+/// fail so.
 fn failed_outside_tests(before: &[(String, TestCase)], t: &TestRef) -> bool {
-    before.iter().any(|(_, c)| {
-        is_retried(t, c)
-            && c.failure_type.as_deref() == Some(crate::suite::runners::NODE_FILE_FAILED)
-    })
+    let outside = |c: &TestCase| {
+        c.failure_type.as_deref() == Some(crate::suite::runners::NODE_FILE_FAILED)
+            || (c.classname.is_empty()
+                && (c.name == crate::suite::runners::UNHANDLED_ERROR
+                    || names_a_file(&c.classname, &c.name, t.file.as_deref())))
+    };
+    before
+        .iter()
+        .any(|(_, c)| is_retried(t, c) && failure(c) && outside(c))
 }
 
 /// Whether a whole run of a file ran to its end: it reported something,

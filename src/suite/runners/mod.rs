@@ -52,6 +52,10 @@ pub use nextest::listing_args as nextest_listing_args;
 pub use node::FILE_FAILED as NODE_FILE_FAILED;
 pub use pytest::SCOPE_TEARDOWN as PYTEST_SCOPE_TEARDOWN;
 
+/// The name of the case node's and Vitest's reporters (ours) write, in the
+/// file it names, for an error no test caught.
+pub const UNHANDLED_ERROR: &str = "unhandled error";
+
 /// What a runner says of the tests behind one that hung in its file
 /// ([`Runner::after_hang`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -25,11 +25,11 @@ use std::path::Path;
 
 use super::events::{self, Names};
 use super::{
-    EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, absolute_junit,
-    coverage_join, dedup, detect, events_path, file_attribute, file_scoped_id, files_and_pattern,
-    finish, full_name_regex, has_any_option, has_flag, insert_before_terminator, path_arg,
-    path_name, path_str, sets_option, spaced_full_name, split_base, take_name_patterns, trace_path,
-    with_pool_option, write_reporter,
+    EVENTS_ENV, Invocation, JunitSource, Runner, RunnerError, Selection, TestRef, UNHANDLED_ERROR,
+    absolute_junit, coverage_join, dedup, detect, events_path, file_attribute, file_scoped_id,
+    files_and_pattern, finish, full_name_regex, has_any_option, has_flag, insert_before_terminator,
+    path_arg, path_name, path_str, sets_option, spaced_full_name, split_base, take_name_patterns,
+    trace_path, with_pool_option, write_reporter,
 };
 
 /// The Vitest adapter.
@@ -46,8 +46,6 @@ const TRACE: &str = include_str!("vitest_trace.mjs");
 const TRACE_FILE: &str = "pitcrew-vitest-trace.mjs";
 const SETUP_ENV: &str = "PITCREW_VITEST_SETUP";
 const TRACE_ENV: &str = "PITCREW_VITEST_TRACE";
-/// The name of the case the reporter writes for an error no test caught.
-const UNHANDLED_ERROR: &str = "unhandled error";
 /// The failure type of a `describe` whose own hook (`beforeAll`,
 /// `afterAll`) failed, as the reporter writes it: one case named by the
 /// block, retried with the block's tests (see [`name_pattern`]).
