@@ -224,6 +224,58 @@ fn a_shard_runs_its_files_in_the_runners_order() {
     }
 }
 
+/// The runner's order is the one it collects in, before a plugin reorders
+/// it: a conftest reversing the items (as `pytest-reverse` does) runs
+/// `b/` first here, and pitcrew, passing the files in the listing's
+/// (already reversed) order, had pytest reverse them back (round 57: red
+/// where pytest passes).
+#[test]
+fn a_shard_passes_its_files_in_the_order_pytest_collects_them() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "conftest.py",
+        "def pytest_collection_modifyitems(items):\n    items.reverse()\n",
+    );
+    write(
+        root,
+        "pytest.ini",
+        "[pytest]\naddopts = -p no:cacheprovider -p no:randomly\n",
+    );
+    write(
+        root,
+        "a/test_use.py",
+        "import builtins\n\ndef test_use():\n    assert getattr(builtins, 'B_RAN', False)\n",
+    );
+    write(
+        root,
+        "b/test_set.py",
+        "import builtins\n\ndef test_set():\n    builtins.B_RAN = True\n",
+    );
+    let mut direct = std::process::Command::new(PYTEST[0]);
+    let direct = direct
+        .args(&PYTEST[1..])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(direct.status.code(), Some(0), "{}", text(&direct.stdout));
+    let mut args = vec!["test", "--shards", "1", "--retries", "0", "--"];
+    args.extend(PYTEST);
+    let out = pitcrew(&args, root);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn a_collection_that_fails_is_one_line_and_exit_2() {
     if !has_pytest() {

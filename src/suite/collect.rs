@@ -444,12 +444,25 @@ fn word_index(base: &[String], name: &str) -> Option<usize> {
 /// current directory. A file beats parsing `-q` output, which `-v` in
 /// `addopts` or a `print` in a conftest would change. A module that could
 /// not be collected is a line `[file, node id, "error"]`; anything else
-/// that could not (a folder's conftest) `["", node id, "fatal"]`.
+/// that could not (a folder's conftest) `["", node id, "fatal"]`. Lines
+/// come in the order pytest collected them, before any plugin reordered
+/// them (`pytest_collection_modifyitems`): a shard passes its files in
+/// that order, and pytest reorders them as it would have (round 57: a
+/// conftest's `items.reverse()` ran on the listing's already reversed
+/// order, and undid it).
 const PYTEST_PLUGIN: &str = r#"
 import json, os, sys
 
 _modules = []
 _seen = set()
+# Each node id's place in the collection, before any reordering.
+_order = {}
+
+def _collected(nodeid):
+    _order.setdefault(nodeid, len(_order))
+
+def pytest_itemcollected(item):
+    _collected(item.nodeid)
 
 def pytest_collectreport(report):
     # A module skipped as it is collected is a skipped test to pytest, and
@@ -468,6 +481,7 @@ def pytest_collectreport(report):
     else:
         return
     _seen.add(report.nodeid)
+    _collected(report.nodeid)
 
 def pytest_collection_finish(session):
     # Where the imports came from (site-packages): a package installed
@@ -490,6 +504,7 @@ def pytest_collection_finish(session):
         ids = [[item.nodeid, str(item.path)] for item in session.items]
         for nodeid, *error in _modules:
             ids.append([nodeid, os.path.join(rootdir, nodeid.split("::", 1)[0])] + error)
+        ids.sort(key=lambda entry: _order.get(entry[0], len(_order)))
         for nodeid, where, *error in ids:
             if error == ["fatal"]:
                 out.write(json.dumps(["", nodeid, "fatal"]) + "\n")
