@@ -199,7 +199,11 @@ pub(super) fn check_whole_files(
             }
             if passed_before(&case) {
                 case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
-            } else if renamed && !seen_before(&case) && !package_check(&case) {
+            } else if renamed
+                && !seen_before(&case)
+                && !package_check(&case)
+                && !outside_tests(&case, case.file.as_deref())
+            {
                 continue;
             }
             // Keyed as its file's re-run tests are (go names none).
@@ -284,20 +288,24 @@ pub(super) fn rerun_failed_files(
     Ok(Some(cases))
 }
 
-/// Whether `t` stood for its file's failure outside its tests (node's or
-/// Vitest's `unhandled error`, a late exit code, a case named by the
-/// file): a whole run of the file that does not report it again did not
-/// fail so.
+/// Whether `t` stood for its file's failure outside its tests (see
+/// [`outside_tests`]): a whole run of the file that does not report it
+/// again did not fail so.
 fn failed_outside_tests(before: &[(String, TestCase)], t: &TestRef) -> bool {
-    let outside = |c: &TestCase| {
-        c.failure_type.as_deref() == Some(crate::suite::runners::NODE_FILE_FAILED)
-            || (c.classname.is_empty()
-                && (c.name == crate::suite::runners::UNHANDLED_ERROR
-                    || names_a_file(&c.classname, &c.name, t.file.as_deref())))
-    };
     before
         .iter()
-        .any(|(_, c)| is_retried(t, c) && failure(c) && outside(c))
+        .any(|(_, c)| is_retried(t, c) && failure(c) && outside_tests(c, t.file.as_deref()))
+}
+
+/// Whether `c` is a failure of its file (of `file`) outside its tests:
+/// node's or Vitest's `unhandled error`, a late exit code, a case named by
+/// the file (a root hook, a file that did not load). No such case is a
+/// test renamed between runs.
+fn outside_tests(c: &TestCase, file: Option<&str>) -> bool {
+    c.failure_type.as_deref() == Some(crate::suite::runners::NODE_FILE_FAILED)
+        || (c.classname.is_empty()
+            && (c.name == crate::suite::runners::UNHANDLED_ERROR
+                || names_a_file(&c.classname, &c.name, file)))
 }
 
 /// Whether a whole run of a file ran to its end: it reported something,
