@@ -997,6 +997,51 @@ fn a_files_flaky_failure_outside_its_tests_is_flaky(dir: &tempfile::TempDir) {
 const ONCE: &str = "import { afterAll, beforeAll, expect, test } from 'vitest';\n\
 const once = () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky file'); };\n";
 
+/// With isolation off (`isolate: false`) one worker runs file after file:
+/// a timer one file leaves throws while the next runs, and Vitest blames
+/// that next file every run. A retry ran it alone, where the timer is not,
+/// and read it flaky (exit 0; round 58). Retries are off for such a run,
+/// with a warning, as for node's isolation off. (Each file leaves such a
+/// timer, whichever runs first.)
+#[test]
+fn vitest_with_isolation_off_retries_nothing() {
+    let leaky = |name: &str| {
+        format!(
+            "test('{name}', async () => {{\n\
+               setTimeout(() => {{ throw new Error('{name} leaked a timer'); }}, 150);\n\
+               await new Promise((r) => setTimeout(r, 400));\n\
+             }});\n"
+        )
+    };
+    under_every_vitest(
+        &[
+            ("test/a.test.js", &leaky("a")),
+            ("test/b.test.js", &leaky("b")),
+        ],
+        |dir| {
+            // Written here: the project's files start with Vitest's imports.
+            fs::write(
+                dir.path().join("vitest.config.mjs"),
+                "export default { test: { pool: 'threads', isolate: false, fileParallelism: false } };\n",
+            )
+            .unwrap();
+            let (out, merged) = local_test(dir.path(), &VITEST, &["--retries", "1"], &["run"]);
+            assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+            assert!(text(&out).contains("retries are off"), "{}", text(&out));
+            assert!(
+                all_tests(&merged)
+                    .iter()
+                    .any(|t| t["key"]["name"] == "unhandled error" && t["outcome"] == "failed"),
+                "{merged:#}"
+            );
+            assert!(
+                all_tests(&merged).iter().all(|t| t["outcome"] != "flaky"),
+                "{merged:#}"
+            );
+        },
+    );
+}
+
 const THEN_LOAD: &str = "import { test } from 'vitest';\n\
 if (process.env.PITCREW_ATTEMPT !== '1') throw new Error('cannot load again');\n\
 test('in then load', async () => {\n\

@@ -38,6 +38,7 @@ mod pytest_brackets;
 mod python_env;
 pub mod rustc;
 mod vitest;
+mod vitest_isolation;
 
 #[cfg(test)]
 mod integration_tests;

@@ -95,6 +95,15 @@ impl Runner for Vitest {
             .then_some("it writes snapshot files, which each of a file's tests shares")
     }
 
+    /// Isolation off ([`super::vitest_isolation`]), its configuration
+    /// looked for where Vitest looks, in the folder the command runs in.
+    fn retry_misleads(&self, command: &[String]) -> Option<&'static str> {
+        super::vitest_isolation::isolation_off(command, Path::new(".")).then_some(
+            "vitest runs the files with isolation off (`isolate: false`), sharing globals and \
+             timers a test retried alone would not share",
+        )
+    }
+
     /// Where our reporter writes each process's coverage part, and notes
     /// the reports and thresholds Vitest was asked for, which it keeps
     /// Vitest from making from a part (`takeCoverage` in the reporter).
