@@ -15,7 +15,6 @@
 //! | nextest | `cargo nextest list --message-format json` |
 //! | node | node's own rules: the folder walk of Node 20 and older, the default globs of later ones; or the paths given after `--test` |
 
-use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,7 +24,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use super::runners::go_args;
-use super::runners::{Runner, argv, nextest_listing_args};
+use super::runners::{Runner, argv, in_run_order, nextest_listing_args};
 use crate::escape::control_chars;
 use crate::paths::ProjectRoot;
 use crate::process::{RunError, Tails};
@@ -199,22 +198,8 @@ fn ask(
             });
         }
     };
-    // Each file once; in the runner's order where it runs them so (the
-    // plan keeps it, see `planning::plan_file`), else in path order.
-    let files: Vec<String> = match runner.runs_files_in_order() {
-        true => {
-            let mut seen = BTreeSet::new();
-            files
-                .into_iter()
-                .filter(|f| seen.insert(f.clone()))
-                .collect()
-        }
-        false => files
-            .into_iter()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
-    };
+    // The plan keeps the runner's order (see `planning::plan_file`).
+    let files = in_run_order(runner, files.iter().map(String::as_str));
     if files.is_empty() {
         let alone = runner.name() == "go" && go_names_no_package(base);
         return Err(CollectError::Empty {

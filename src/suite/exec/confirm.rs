@@ -303,9 +303,8 @@ fn failed_outside_tests(before: &[(String, TestCase)], t: &TestRef) -> bool {
 /// test renamed between runs.
 fn outside_tests(c: &TestCase, file: Option<&str>) -> bool {
     c.failure_type.as_deref() == Some(crate::suite::runners::NODE_FILE_FAILED)
-        || (c.classname.is_empty()
-            && (c.name == crate::suite::runners::UNHANDLED_ERROR
-                || names_a_file(&c.classname, &c.name, file)))
+        || (c.classname.is_empty() && c.name == crate::suite::runners::UNHANDLED_ERROR)
+        || names_a_file(&c.classname, &c.name, file)
 }
 
 /// Whether a whole run of a file ran to its end: it reported something,

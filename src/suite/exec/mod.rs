@@ -27,7 +27,7 @@ use super::junit::{self, Outcome, TestCase};
 use super::result::{ItemResult, ShardError};
 use super::runners::{
     AfterHang, GO_BUILD_FAILED, GO_INCOMPLETE, GO_PACKAGE_FAILED, Invocation, JunitSource, Runner,
-    RunnerError, Selection, TestRef, events,
+    RunnerError, Selection, TestRef, events, in_run_order,
 };
 use super::slow_files::PlannedTest;
 use crate::paths::normalise;
@@ -342,18 +342,13 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
     // Found by the runner: its items are the files that reported; in the
     // order they ran where the runner runs them so (the next plan keeps
     // it; see `planning::plan_file`), else in path order.
-    let mut seen = BTreeSet::new();
-    let mut found: Vec<String> = match shard.discover {
-        true => first_attempt
-            .iter()
-            .filter(|(item, _)| seen.insert(item.as_str()))
-            .map(|(item, _)| item.clone())
-            .collect(),
+    let found: Vec<String> = match shard.discover {
+        true => in_run_order(
+            shard.runner,
+            first_attempt.iter().map(|(item, _)| item.as_str()),
+        ),
         false => Vec::new(),
     };
-    if !shard.runner.runs_files_in_order() {
-        found.sort();
-    }
     let items = item_results(
         if shard.discover { &found } else { shard.items },
         &test_files,

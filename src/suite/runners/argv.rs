@@ -75,10 +75,7 @@ pub fn without_flags(args: &[String], names: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn argv(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| (*w).to_owned()).collect()
-    }
+    use crate::suite::runners::test_support::argv;
 
     #[test]
     fn options_and_their_values_are_read_up_to_the_terminator() {

@@ -553,6 +553,20 @@ static NEXTEST: nextest::Nextest = nextest::Nextest;
 static NODE: node::Node = node::Node;
 static GENERIC: generic::Generic = generic::Generic;
 
+/// Each of `files` once: in the order given where `runner` runs its files
+/// in that order ([`Runner::runs_files_in_order`]: state may pass from one
+/// to the next), else in path order, the same each run.
+pub fn in_run_order<'a>(
+    runner: &dyn Runner,
+    files: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut once: Vec<String> = dedup(files).into_iter().map(str::to_owned).collect();
+    if !runner.runs_files_in_order() {
+        once.sort();
+    }
+    once
+}
+
 /// The adapter for a base command, recognised from its spelling: `pytest`,
 /// `python -m pytest`, `py.test`, `jest` (also via `npx`/`yarn`/`pnpm`/`bunx`
 /// or `node node_modules/.bin/jest`), `vitest`, `playwright test`, `go test`,

@@ -143,10 +143,7 @@ fn normalise(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn argv(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| (*w).to_owned()).collect()
-    }
+    use crate::suite::runners::test_support::argv;
 
     #[test]
     fn test_paths_are_told_from_options_and_their_values() {

@@ -35,11 +35,15 @@ const CONFIG_NAMES: [&str; 12] = [
 /// text, so `isolate: false` in a comment counts too, which only turns
 /// retries off.
 pub(super) fn isolation_off(command: &[String], dir: &Path) -> bool {
-    let own: Vec<String> = command.iter().take_while(|w| *w != "--").cloned().collect();
-    if let Some(isolated) = on_command_line(&own) {
+    let end = command
+        .iter()
+        .position(|w| w == "--")
+        .unwrap_or(command.len());
+    let own = &command[..end];
+    if let Some(isolated) = on_command_line(own) {
         return !isolated;
     }
-    config_file(&own, dir).is_some_and(|file| {
+    config_file(own, dir).is_some_and(|file| {
         std::fs::read_to_string(file).is_ok_and(|text| says_isolate_false(&text))
     })
 }
@@ -98,10 +102,7 @@ fn says_isolate_false(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(command: &[&str]) -> Vec<String> {
-        command.iter().map(|w| (*w).to_owned()).collect()
-    }
+    use crate::suite::runners::test_support::argv as words;
 
     #[test]
     fn the_command_line_turns_isolation_off_or_on() {
