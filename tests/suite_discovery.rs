@@ -26,6 +26,25 @@ fn ok(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", text(&output.stdout)))
 }
 
+/// Asserts that `output` exited 0, showing both streams (and `what`) if not.
+fn passes(output: &Output, what: &str) {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{what}\n{}\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+/// `pitcrew ARGS -- python3 -m pytest` in `root`.
+fn on_pytest(args: &[&str], root: &Path) -> Output {
+    let mut all = args.to_vec();
+    all.push("--");
+    all.extend(PYTEST);
+    pitcrew(&all, root)
+}
+
 fn write(root: &Path, file: &str, content: &str) {
     let path = root.join(file);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -95,9 +114,7 @@ fn pytest_plans_what_pytest_would_run_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     pytest_project(root);
-    let mut args = vec!["split", "--shards", "2", "--"];
-    args.extend(PYTEST);
-    let plan = ok(&pitcrew(&args, root));
+    let plan = ok(&on_pytest(&["split", "--shards", "2"], root));
     assert_eq!(
         items(&plan),
         [
@@ -140,16 +157,8 @@ fn pytest_plans_what_pytest_would_run_and_nothing_else() {
 
     // The whole flow: every collected test counted, no file reported as
     // "produced no test case" for its deselected tests.
-    let mut args = vec!["test", "--shards", "2", "--jobs", "2", "--"];
-    args.extend(PYTEST);
-    let run = pitcrew(&args, root);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}\n{}",
-        text(&run.stdout),
-        text(&run.stderr)
-    );
+    let run = on_pytest(&["test", "--shards", "2", "--jobs", "2"], root);
+    passes(&run, "test");
     let results: Value =
         serde_json::from_str(&fs::read_to_string(root.join("pitcrew-results.json")).unwrap())
             .unwrap();
@@ -191,9 +200,7 @@ fn a_shard_runs_its_files_in_the_runners_order() {
         "alpha/test_a.py",
         "import builtins\n\ndef test_reads():\n    assert getattr(builtins, 'ZETA_RAN', False)\n",
     );
-    let mut args = vec!["split", "--shards", "1", "--"];
-    args.extend(PYTEST);
-    let plan = ok(&pitcrew(&args, root));
+    let plan = ok(&on_pytest(&["split", "--shards", "1"], root));
     assert_eq!(
         plan["shards"][0]["items"],
         serde_json::json!(["zeta/test_z1.py", "zeta/test_z2.py", "alpha/test_a.py"]),
@@ -201,16 +208,8 @@ fn a_shard_runs_its_files_in_the_runners_order() {
     );
     // The first run and the second, planned from the first's history.
     for run in 1..=2 {
-        let mut args = vec!["test", "--shards", "1", "--retries", "0", "--"];
-        args.extend(PYTEST);
-        let out = pitcrew(&args, root);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "run {run}\n{}\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
+        let out = on_pytest(&["test", "--shards", "1", "--retries", "0"], root);
+        passes(&out, &format!("run {run}"));
         let plan: Value =
             serde_json::from_str(&fs::read_to_string(root.join(".pitcrew/plan.json")).unwrap())
                 .unwrap();
@@ -264,16 +263,8 @@ fn a_shard_passes_its_files_in_the_order_pytest_collects_them() {
         .output()
         .unwrap();
     assert_eq!(direct.status.code(), Some(0), "{}", text(&direct.stdout));
-    let mut args = vec!["test", "--shards", "1", "--retries", "0", "--"];
-    args.extend(PYTEST);
-    let out = pitcrew(&args, root);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    let out = on_pytest(&["test", "--shards", "1", "--retries", "0"], root);
+    passes(&out, "test");
 }
 
 #[test]
@@ -288,9 +279,7 @@ fn a_collection_that_fails_is_one_line_and_exit_2() {
     // A test module that cannot be imported is the suite's failure, not a
     // listing's: it is planned, to fail as a test when it runs.
     write(root, "tests/test_broken.py", "import no_such_module_here\n");
-    let mut args = vec!["split", "--"];
-    args.extend(PYTEST);
-    let out = pitcrew(&args, root);
+    let out = on_pytest(&["split"], root);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("tests/test_broken.py"),
@@ -305,7 +294,7 @@ fn a_collection_that_fails_is_one_line_and_exit_2() {
         "import no_such_module_here\n",
     );
     write(root, "tests/sub/test_s.py", "def test_s(): pass\n");
-    let out = pitcrew(&args, root);
+    let out = on_pytest(&["split"], root);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(
         text(&out.stderr).contains("no_such_module_here"),
@@ -316,7 +305,7 @@ fn a_collection_that_fails_is_one_line_and_exit_2() {
     // A conftest that cannot be imported stops pytest before any module.
     fs::remove_file(root.join("tests/test_broken.py")).unwrap();
     write(root, "tests/conftest.py", "import no_such_module_here\n");
-    let out = pitcrew(&args, root);
+    let out = on_pytest(&["split"], root);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
