@@ -132,12 +132,15 @@ pub(super) fn retry(
             // A test inside a block that ran again (a Vitest `describe`
             // whose hook failed skipped its tests): its pass or skip is its
             // own; a failure counts where its file ran whole (`confirmed`,
-            // below).
+            // below). Not a stand-in for a module pytest could not collect,
+            // named like the module its tests' classnames hold: those
+            // tests are its collection's (below).
             if !retried.never_ran
                 && !matches!(case.outcome, Outcome::Failed | Outcome::Errored)
-                && let Some((item, _)) = failed
-                    .iter()
-                    .find(|(_, t)| holds(t.file.as_deref(), &t.classname, &t.name, &case))
+                && let Some((item, _)) = failed.iter().find(|(_, t)| {
+                    holds(t.file.as_deref(), &t.classname, &t.name, &case)
+                        && !stand_ins.iter().any(|(_, s)| s == t)
+                })
             {
                 return Some((item.clone(), case));
             }
