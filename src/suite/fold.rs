@@ -32,9 +32,10 @@ use super::junit::{Outcome, Rerun, TestCase};
 pub const NEVER_RAN: &str = "never-ran";
 
 /// The failure type of a test that failed when its file ran whole after a
-/// retry of other tests in it (a flaky test that, passing, breaks it; see
-/// `exec/confirm.rs`): what the runner says of the file once its flaky
-/// tests pass. It stands as failed whatever the test did before, unless
+/// retry of other tests in it, or beside the retried tests' files where
+/// the runner runs a shard's files in one process (a flaky test that,
+/// passing, breaks it; see `exec/confirm.rs`): what the runner says once
+/// the flaky tests pass. It stands as failed whatever the test did before, unless
 /// it passes again later.
 pub const FAILED_IN_WHOLE_FILE: &str = "failed-in-whole-file";
 

@@ -150,6 +150,9 @@ pub(super) fn attempt(
     let mut cases = Vec::new();
     // Errors another shard counts explain a failed exit here.
     let mut failed_elsewhere = false;
+    // A run whose exit status says what the runner says of its files: the
+    // first attempt, or a replay of it after a retry (see `confirm.rs`).
+    let whole_run = attempt == 1 || shard.replaying.get();
     if let JunitSource::Events(path) = &invocation.junit {
         let mut found = events::read(path).map_err(|e| {
             shard_error(
@@ -175,10 +178,10 @@ pub(super) fn attempt(
         shard.user_junit.borrow_mut().extend(found.user_junit);
         shard.jest_results.borrow_mut().extend(found.jest_results);
         // The runner said it failed the run outside its tests (pytest: a
-        // plugin's check, a hook): on the first attempt, a whole run, that
-        // verdict stands beside any failed test, which a retry may turn
-        // flaky; a re-run of some tests is no whole run.
-        if let Some(why) = found.verdict.as_deref().filter(|_| attempt == 1) {
+        // plugin's check, a hook): on the first attempt, a whole run, or a
+        // replay of it, that verdict stands beside any failed test, which
+        // a retry may turn flaky; a re-run of some tests is no whole run.
+        if let Some(why) = found.verdict.as_deref().filter(|_| whole_run) {
             shard.hold_verdict(&invocation.program, why, &tail);
         }
         // A record that can't be read may have been a test's result: the
@@ -331,9 +334,7 @@ pub(super) fn attempt(
         let unrun = cases.iter().filter(|c| is_never_ran(c)).count();
         // The failed test's own error may be the output's first error line:
         // not quoted as the crash's.
-        if attempt == 1
-            && let Some(code) = killed
-        {
+        if whole_run && let Some(code) = killed {
             let message = || {
                 format!(
                     "`{}` exited with code {code} (killed by signal {}) with no test running: a crash, which fails the run even where what it left passes when run again; its output is in the shard's log",
@@ -342,7 +343,7 @@ pub(super) fn attempt(
                 )
             };
             shard.hold_error(RUNNER_FAILED, message, &tail);
-        } else if attempt == 1 && crashed_after_a_failure && unrun > 0 {
+        } else if whole_run && crashed_after_a_failure && unrun > 0 {
             let message = || {
                 format!(
                     "`{}` stopped after a failed test, though {}, leaving {unrun} test(s) unrun: a crash, which fails the run even where they pass when run again; its output is in the shard's log",
@@ -417,23 +418,23 @@ pub(super) fn attempt(
     // A coverage threshold (jest's, vitest's) failed the run after its
     // tests: named on the first attempt, a whole run, beside any failed
     // test that a retry may turn flaky.
-    if attempt == 1
+    if whole_run
         && !status.success()
         && let Some(line) = crate::suite::coverage_gate::failed_threshold(&tail)
     {
         shard.hold_verdict(&invocation.program, &line, &tail);
     }
     // The runner failed the run, and no test says why: a check of its own
-    // (`--cov-fail-under`, a hook setting the exit status). A re-run of
-    // some tests is no whole run (a coverage threshold fails any part), so
-    // only the first attempt is judged. Where a test failed in it too, that
-    // failure may hide such a check, which a retry turning the test flaky
-    // does not run again: the runners that say so name the check's failure
-    // as a case of its own (go's package, node's and vitest's unhandled
-    // errors) or say so (pytest's `verdict`, above). A test it left unrun
-    // says no more than that it stopped: a crash that left no word of the
-    // file it came from (Vitest 3's main process dies "Channel closed" when
-    // a file kills its worker as it is imported) is a failure even when
+    // (`--cov-fail-under`, a hook setting the exit status). A re-run of some
+    // tests is no whole run (a coverage threshold fails any part), so only the
+    // first attempt (or a replay of it) is judged. Where a test failed in it
+    // too, that failure may hide such a check, which a retry turning the test
+    // flaky does not run again: the runners that say so name the check's
+    // failure as a case of its own (go's package, node's and vitest's
+    // unhandled errors) or say so (pytest's `verdict`, above). A test it left
+    // unrun says no more than that it stopped: a crash that left no word of
+    // the file it came from (Vitest 3's main process dies "Channel closed"
+    // when a file kills its worker as it is imported) is a failure even when
     // the tests it left pass when run again.
     let failed =
         |c: &TestCase| matches!(c.outcome, Outcome::Failed | Outcome::Errored) && !is_never_ran(c);
@@ -441,7 +442,7 @@ pub(super) fn attempt(
         .code()
         .is_some_and(|code| shard.runner.nothing_to_run(code, &cases));
     if !status.success()
-        && attempt == 1
+        && whole_run
         && !cases.iter().any(failed)
         && !nothing_to_run
         && !failed_elsewhere

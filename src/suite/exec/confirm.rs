@@ -16,6 +16,11 @@
 //! the file, which stands as failed whatever that test did before
 //! ([`FAILED_IN_WHOLE_FILE`]). A file whose re-run tests all failed again
 //! as before is red whatever the whole run would say, and is not run.
+//!
+//! Where the runner runs a shard's files in one process, one after
+//! another (pytest), state passes between files too: that run replays
+//! the shard's first process (`replay.rs`), and a failure there, in a
+//! later file, of a test that did not fail before stands too.
 
 use super::*;
 use crate::suite::fold::FAILED_IN_WHOLE_FILE;
@@ -104,6 +109,7 @@ pub(super) fn check_whole_files(
     let stand_in = |t: &TestRef| retried.stand_ins.iter().any(|c| is_retried(t, c));
     let split = |file: &Option<String>| split_apart(test_files, file);
     let hung = |file: &Option<String>| hung_before(retried.before, file);
+    let replays = replays_first_run(shard, retried.before);
     // The files to run whole, as items, by their normalised names.
     let mut files: BTreeMap<Option<String>, String> = BTreeMap::new();
     for (item, t) in failed {
@@ -112,7 +118,10 @@ pub(super) fn check_whole_files(
             continue;
         }
         let tests_of_file = || failed.iter().filter(|(_, u)| in_file(u, &file));
-        if tests_of_file().any(|(_, u)| stand_in(u))
+        // A module that now imports: its tests are new, and no whole run
+        // of it alone says more; a replay says whether it imports after
+        // the files before it (one may break its import).
+        if (tests_of_file().any(|(_, u)| stand_in(u)) && !replays)
             || tests_of_file().all(|(_, u)| failed_again(u))
         {
             continue;
@@ -122,7 +131,7 @@ pub(super) fn check_whole_files(
     if files.is_empty() {
         return Ok(Checked::none(found));
     }
-    let fresh = run_whole(shard, &files, junit_path, attempt_number)?;
+    let WholeRun { fresh, broken } = run_whole(shard, &files, retried, junit_path, attempt_number)?;
     let owner = |c: &TestCase| owner(&files, c);
     let mut kept = Vec::new();
     let (partial, mut cases): (Vec<TestCase>, Vec<TestCase>) =
@@ -169,7 +178,8 @@ pub(super) fn check_whole_files(
             continue;
         }
         let others = whole.iter().filter(|c| {
-            let re_run = retried.all.iter().any(|(_, t)| is_retried(t, c));
+            let re_run = retried.all.iter().any(|(_, t)| is_retried(t, c))
+                && !(replays && failure(c) && never_ran_before(retried.before, c));
             // A placeholder for a test behind a hang or a death says
             // nothing of that test.
             let unrun = failure(c) && placeholder(c);
@@ -199,6 +209,8 @@ pub(super) fn check_whole_files(
             }
             if passed_before(&case) {
                 case.failure_type = Some(FAILED_IN_WHOLE_FILE.to_owned());
+            } else if replays && never_ran_before(retried.before, &case) {
+                case = failed_in_replay(shard, retried.before, &case);
             } else if renamed
                 && !seen_before(&case)
                 && !package_check(&case)
@@ -214,6 +226,10 @@ pub(super) fn check_whole_files(
             kept.push((key(&case), item.clone()));
             cases.push(case);
         }
+    }
+    for (item, case) in broken {
+        kept.push((key(&case), item));
+        cases.push(case);
     }
     Ok(Checked { found: cases, kept })
 }
@@ -247,9 +263,9 @@ pub(super) fn rerun_failed_files(
             files.entry(file).or_insert_with(|| item.clone());
         }
     }
-    let fresh = run_whole(shard, &files, junit_path, attempt_number)?;
+    let WholeRun { fresh, broken } = run_whole(shard, &files, retried, junit_path, attempt_number)?;
     let ran = shard.whole_runs.borrow();
-    let mut cases = Vec::new();
+    let mut cases = broken;
     for (file, item) in &files {
         let Some(whole) = ran.get(&(attempt_number, file.clone())) else {
             continue;
@@ -358,28 +374,45 @@ fn owner(files: &BTreeMap<Option<String>, String>, c: &TestCase) -> Option<Optio
 /// failure in a whole run stands all the same (one that only failed is
 /// failed anyway, and keeps its failure's type: a timeout stays one).
 fn passed_before(before: &[(String, TestCase)], c: &TestCase) -> bool {
-    let same = |b: &TestCase| {
-        b.classname == c.classname
-            && b.name == c.name
-            && match (file_of(b), file_of(c)) {
-                (Some(b), Some(c)) => b == c,
-                _ => true,
-            }
-    };
     before
         .iter()
-        .any(|(_, b)| same(b) && b.outcome == Outcome::Passed)
+        .any(|(_, b)| same_test(b, c) && b.outcome == Outcome::Passed)
+}
+
+/// Whether `b` and `c` are results of one test: the same names, and the
+/// same file where both say.
+pub(super) fn same_test(b: &TestCase, c: &TestCase) -> bool {
+    b.classname == c.classname
+        && b.name == c.name
+        && match (file_of(b), file_of(c)) {
+            (Some(b), Some(c)) => b == c,
+            _ => true,
+        }
+}
+
+/// What [`run_whole`] ran for a retry group.
+struct WholeRun {
+    /// The items of the group's files that ran whole here (another group
+    /// may have run the others already).
+    fresh: Vec<String>,
+    /// Failures, in the files after them that ran with them (see
+    /// [`files_run_whole`]), of tests that did not fail before, each with
+    /// its file's item: what the retried tests' passing runs broke there.
+    broken: Vec<(String, TestCase)>,
 }
 
 /// Runs whole those of `files` (normalised file → item) this attempt has
 /// not run whole yet (another retry group may have), and keeps each
-/// file's cases in [`Running::whole_runs`]. Returns the items it ran.
+/// file's cases in [`Running::whole_runs`]. Where the runner runs its
+/// files one after another in one process, the shard's other files run
+/// with them, as in its first run ([`files_run_whole`]).
 fn run_whole(
     shard: &Running<'_, '_>,
     files: &BTreeMap<Option<String>, String>,
+    retried: &Retried<'_>,
     junit_path: &Path,
     attempt_number: u32,
-) -> Result<Vec<String>, ShardError> {
+) -> Result<WholeRun, ShardError> {
     let fresh: Vec<String> = files
         .iter()
         .filter(|(file, _)| {
@@ -389,17 +422,49 @@ fn run_whole(
         .map(|(_, item)| item.clone())
         .collect();
     if fresh.is_empty() {
-        return Ok(fresh);
+        return Ok(WholeRun {
+            fresh,
+            broken: Vec::new(),
+        });
     }
+    let selected = files_run_whole(shard, &fresh, retried.before);
+    let replay = selected.len() > fresh.len();
     tracing::debug!(
-        "attempt {attempt_number}: running {} file(s) whole after a retry",
-        fresh.len()
+        "attempt {attempt_number}: running {} file(s) whole after a retry, {} beside them as \
+         in the first run",
+        fresh.len(),
+        selected.len() - fresh.len(),
     );
     let invocation = shard
         .runner
-        .invocation(shard.base, &Selection::Files(&fresh), junit_path)
+        .invocation(shard.base, &Selection::Files(&selected), junit_path)
         .map_err(cannot_start)?;
-    let whole = attempt(shard, &invocation, attempt_number)?;
+    shard.replaying.set(replay);
+    let whole = attempt(shard, &invocation, attempt_number);
+    shard.replaying.set(false);
+    let whole = whole?;
+    // Only files after the first of `fresh`: what broke a test before
+    // them was no retried test's pass in this process (the retry by name
+    // that ran just before, leaving a file on disk, may have).
+    let first = selected.iter().position(|item| fresh.contains(item));
+    let beside: BTreeMap<Option<String>, String> = selected
+        .iter()
+        .skip(first.unwrap_or(selected.len()))
+        .filter(|item| !fresh.contains(item))
+        .map(|item| (Some(normalise(item)), item.clone()))
+        .collect();
+    let broken = whole
+        .iter()
+        .filter(|c| failure(c) && !is_never_ran(c) && unfailed_before(retried.before, c))
+        .filter(|c| {
+            !retried.all.iter().any(|(_, t)| is_retried(t, c))
+                || never_ran_before(retried.before, c)
+        })
+        .filter_map(|c| {
+            let item = beside.get(&owner(&beside, c)?)?;
+            Some((item.clone(), failed_in_replay(shard, retried.before, c)))
+        })
+        .collect();
     let mut ran = shard.whole_runs.borrow_mut();
     for (file, item) in files {
         if fresh.contains(item) {
@@ -409,5 +474,5 @@ fn run_whole(
             ran.insert((attempt_number, file.clone()), of_file.cloned().collect());
         }
     }
-    Ok(fresh)
+    Ok(WholeRun { fresh, broken })
 }

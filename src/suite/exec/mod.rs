@@ -40,6 +40,7 @@ mod confirm;
 mod first_run;
 mod go;
 mod placeholders;
+mod replay;
 mod retry;
 
 use attempt::*;
@@ -48,6 +49,7 @@ use first_run::*;
 use go::*;
 use placeholders::*;
 pub use placeholders::{is_never_ran_test, is_timed_out_test};
+use replay::*;
 use retry::*;
 
 pub struct ShardRun<'a> {
@@ -145,6 +147,15 @@ struct Running<'a, 'b> {
     /// `--bail` with workers stops the other workers' tests): cut short
     /// by that stop, not by a death ([`deaths_fail_the_run`]).
     cut_at_bail: std::cell::RefCell<BTreeSet<crate::suite::runners::events::Names>>,
+    /// Whether the process running replays the shard's first one, all its
+    /// whole files in order, after a retry (see `confirm.rs`): a whole run
+    /// like the first attempt's, whose exit status is judged as that one's.
+    replaying: Cell<bool>,
+    /// Tests that never ran before this attempt, ran by name in it, and
+    /// failed in a replay of the shard's first process in it: the replay's
+    /// failure is the attempt's result, not a second test beside the run
+    /// by name ([`drop_superseded`]).
+    superseded: std::cell::RefCell<BTreeSet<crate::suite::runners::events::Names>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -246,6 +257,8 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         whole_runs: Default::default(),
         files_apart: Cell::new(false),
         cut_at_bail: Default::default(),
+        replaying: Cell::new(false),
+        superseded: Default::default(),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;
@@ -332,6 +345,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
                 Err(e) => error = error.or(Some(e)),
             }
         }
+        drop_superseded(shard, &mut cases, last.end);
     }
 
     if attempts > 1 && error.is_none() {
@@ -522,6 +536,23 @@ fn shard_error(kind: &str, message: String, stderr_tail: String) -> ShardError {
         message,
         stderr_tail,
     }
+}
+
+/// Drops, from the attempt starting at `start`, the runs by name of the
+/// tests a replay of the shard's first process failed there
+/// ([`Running::superseded`]): one result per test and attempt.
+fn drop_superseded(shard: &Running<'_, '_>, cases: &mut Vec<(String, TestCase)>, start: usize) {
+    let superseded = std::mem::take(&mut *shard.superseded.borrow_mut());
+    if superseded.is_empty() {
+        return;
+    }
+    let mut at = 0;
+    cases.retain(|(_, case)| {
+        at += 1;
+        at <= start
+            || case.failure_type.as_deref() == Some(super::fold::FAILED_IN_WHOLE_FILE)
+            || !superseded.contains(&crate::suite::runners::events::names_of(case))
+    });
 }
 
 /// The failed tests to re-run together: all at once, or one item at a time
