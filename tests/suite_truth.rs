@@ -1641,6 +1641,38 @@ fn node_a_test_named_like_its_file_is_retried() {
     assert_eq!(test_named(&merged, "test/y.test.js")["outcome"], "flaky");
 }
 
+/// A test whose name is drawn anew each run (`Math.random()` in it)
+/// could not be retried by name: one failing once stayed failed (red where
+/// node passes its second run), and its file's whole run counted its new
+/// name as another test. The one re-run test its file's whole run does not
+/// name, beside the one name no attempt saw, is that test: a flaky one is
+/// flaky, one failing every run failed, each counted once, as node counts.
+#[test]
+fn node_a_test_named_at_random_is_retried_and_counted_once() {
+    if !has_node() {
+        return;
+    }
+    let flaky = "import { test } from 'node:test';\n\
+        test('stable', () => {});\n\
+        test('random ' + Math.random(), () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('flaky'); });\n";
+    let always = "import { test } from 'node:test';\n\
+        test('always ' + Math.random(), () => { throw new Error('real'); });\n\
+        test('fine', () => {});\n";
+    for (body, code, outcome) in [(flaky, 0, "flaky"), (always, 1, "failed")] {
+        let dir = tempfile::tempdir().unwrap();
+        write_tree(dir.path(), &[("test/a.test.mjs", body)]);
+        let (out, merged) = local_test(dir.path(), &["--retries", "1", "--", "node", "--test"]);
+        assert_eq!(out.status.code(), Some(code), "{}", text(&out));
+        assert_eq!(summary(&merged).0, 2, "{merged:#}");
+        let drawn: Vec<String> = tests(&merged)
+            .into_iter()
+            .filter(|t| t.1.starts_with("random ") || t.1.starts_with("always "))
+            .map(|t| t.2)
+            .collect();
+        assert_eq!(drawn, [outcome], "{merged:#}");
+    }
+}
+
 /// A test file that fails to load says why only on its process's stderr:
 /// node fails the file as "test failed", which was all the results said,
 /// so triage grouped unrelated broken files as one cause (round 33). The

@@ -677,6 +677,31 @@ fn vitest_a_flaky_test_named_with_a_lone_surrogate_is_retried() {
     a_flaky_test_named_with_a_lone_surrogate_is_retried(&VITEST, &["run"]);
 }
 
+/// A flaky test whose name is drawn anew each run (`Math.random()` in
+/// it): its `-t` retry selected nothing, so it stayed failed (red where
+/// the runner passes its second run). Its file's whole run names it anew:
+/// that run's one unseen name is its result.
+fn a_flaky_test_named_at_random_is_flaky(js: &Js, extra: &[&str]) {
+    let file = "test('stable', () => {});\n\
+test('random ' + Math.random(), () => { if (process.env.PITCREW_ATTEMPT === '1') throw new Error('once'); });\n";
+    let Some(dir) = project(js, &[("test/drawn.test.js", file)]) else {
+        return;
+    };
+    let (out, merged) = local_test(dir.path(), js, &["--retries", "1"], extra);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(summary(&merged), (2, 1, 0, 1), "{}", merged["tests"]);
+}
+
+#[test]
+fn jest_a_flaky_test_named_at_random_is_flaky() {
+    a_flaky_test_named_at_random_is_flaky(&JEST, &[]);
+}
+
+#[test]
+fn vitest_a_flaky_test_named_at_random_is_flaky() {
+    a_flaky_test_named_at_random_is_flaky(&VITEST, &["run"]);
+}
+
 /// Vitest's own retries (`--retry`) ran a test again in its process: the
 /// test passed after a failure, and pitcrew said passed in 1 attempt.
 #[test]

@@ -139,12 +139,6 @@ pub(super) fn check_whole_files(
     // A test queued behind a death or a hang, never run.
     let placeholder = |c: &TestCase| is_never_ran(c);
     let passed_before = |c: &TestCase| passed_before(retried.before, c);
-    let seen_before = |c: &TestCase| {
-        let before = retried.before.iter().map(|(_, b)| b);
-        before
-            .filter(|b| b.classname == c.classname)
-            .any(|b| b.name == c.name)
-    };
     let package_check = |c: &TestCase| c.failure_type.as_deref() == Some(GO_PACKAGE_FAILED);
     let ran = shard.whole_runs.borrow();
     for (file, item) in &files {
@@ -158,7 +152,17 @@ pub(super) fn check_whole_files(
             let checks = partial.iter().filter(|c| package_check(c));
             cases.extend(checks.filter(|c| owner(c).as_ref() == Some(file)).cloned());
         }
+        let renamed_to = match fresh.contains(item) {
+            true => renamed_pair(retried, file, whole),
+            false => None,
+        };
         for (_, t) in failed.iter().filter(|(_, t)| in_file(t, file)) {
+            if let Some((from, to)) = renamed_to
+                && from == t
+            {
+                cases.push(as_test(t, to));
+                continue;
+            }
             let own: Vec<&TestCase> = whole.iter().filter(|c| is_retried(t, c)).collect();
             // The whole run died or stopped before the test (a test that
             // kills the runner every time, earlier in the file): what the
@@ -183,7 +187,8 @@ pub(super) fn check_whole_files(
             // A placeholder for a test behind a hang or a death says
             // nothing of that test.
             let unrun = failure(c) && placeholder(c);
-            !re_run && !unrun
+            let paired = renamed_to.is_some_and(|(_, to)| key(to) == key(c));
+            !re_run && !unrun && !paired
         });
         // A re-run test of the file that the whole run named nor ran
         // anything inside: its name changed (a parameter id drawn at
@@ -212,7 +217,7 @@ pub(super) fn check_whole_files(
             } else if replays && never_ran_before(retried.before, &case) {
                 case = failed_in_replay(shard, retried.before, &case);
             } else if renamed
-                && !seen_before(&case)
+                && !seen_before(retried.before, &case)
                 && !package_check(&case)
                 && !outside_tests(&case, case.file.as_deref())
             {
@@ -232,6 +237,61 @@ pub(super) fn check_whole_files(
         cases.push(case);
     }
     Ok(Checked { found: cases, kept })
+}
+
+/// The one re-run test of `file` that its whole run neither named nor ran
+/// anything inside, and the one test that run named that no earlier
+/// attempt saw: a test whose name is drawn anew each run (a parameter
+/// drawn at random, a timestamp in it), under its new name. None unless
+/// both are one, and the test is this group's.
+fn renamed_pair<'a>(
+    retried: &'a Retried<'_>,
+    file: &Option<String>,
+    whole: &'a [TestCase],
+) -> Option<(&'a TestRef, &'a TestCase)> {
+    let vanished = |t: &TestRef| {
+        in_file(t, file)
+            && !failed_outside_tests(retried.before, t)
+            && !whole
+                .iter()
+                .any(|c| is_retried(t, c) || holds(t.file.as_deref(), &t.classname, &t.name, c))
+    };
+    let newcomer = |c: &&TestCase| {
+        !seen_before(retried.before, c)
+            && !is_never_ran(c)
+            && !outside_tests(c, c.file.as_deref())
+            && c.failure_type.as_deref() != Some(GO_PACKAGE_FAILED)
+            && !retried.all.iter().any(|(_, t)| is_retried(t, c))
+    };
+    let [(_, from)] = retried
+        .all
+        .iter()
+        .filter(|(_, t)| vanished(t))
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let [to] = whole.iter().filter(newcomer).collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let ours = retried.tests.iter().any(|(_, t)| t == from);
+    ours.then_some((from, to))
+}
+
+/// Whether an earlier attempt (`before`) reported a test of `c`'s names.
+fn seen_before(before: &[(String, TestCase)], c: &TestCase) -> bool {
+    before
+        .iter()
+        .any(|(_, b)| b.classname == c.classname && b.name == c.name)
+}
+
+/// `case`, a result of `test` under another name, as `test`'s.
+fn as_test(test: &TestRef, case: &TestCase) -> TestCase {
+    let mut case = case.clone();
+    case.file = test.file.clone();
+    case.classname = test.classname.clone();
+    case.name = test.name.clone();
+    case
 }
 
 /// Retries files that failed outside their tests (a file-level hook, an
