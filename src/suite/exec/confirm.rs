@@ -243,12 +243,18 @@ pub(super) fn check_whole_files(
 /// anything inside, and the one test that run named that no earlier
 /// attempt saw: a test whose name is drawn anew each run (a parameter
 /// drawn at random, a timestamp in it), under its new name. None unless
-/// both are one, and the test is this group's.
+/// both are one, and the test is this group's. Not in a file whose
+/// module or class could not be collected before (a stand-in): the tests
+/// it collects now are all new.
 fn renamed_pair<'a>(
     retried: &'a Retried<'_>,
     file: &Option<String>,
     whole: &'a [TestCase],
 ) -> Option<(&'a TestRef, &'a TestCase)> {
+    let stand_in = |t: &TestRef| retried.stand_ins.iter().any(|c| is_retried(t, c));
+    if retried.all.iter().any(|(_, t)| in_file(t, file) && stand_in(t)) {
+        return None;
+    }
     let vanished = |t: &TestRef| {
         in_file(t, file)
             && !failed_outside_tests(retried.before, t)
@@ -456,8 +462,9 @@ struct WholeRun {
     /// may have run the others already).
     fresh: Vec<String>,
     /// Failures, in the files after them that ran with them (see
-    /// [`files_run_whole`]), of tests that did not fail before, each with
-    /// its file's item: what the retried tests' passing runs broke there.
+    /// [`files_run_whole`]), of tests that did not fail before or that no
+    /// attempt saw, each with its file's item: what the retried tests'
+    /// passing runs broke there.
     broken: Vec<(String, TestCase)>,
 }
 
@@ -513,9 +520,13 @@ fn run_whole(
         .filter(|item| !fresh.contains(item))
         .map(|item| (Some(normalise(item)), item.clone()))
         .collect();
+    // A test no attempt saw is new (a parameter id drawn anew in each
+    // process): its failure is one too.
+    let new_or_unfailed =
+        |c: &TestCase| unfailed_before(retried.before, c) || !seen_before(retried.before, c);
     let broken = whole
         .iter()
-        .filter(|c| failure(c) && !is_never_ran(c) && unfailed_before(retried.before, c))
+        .filter(|c| failure(c) && !is_never_ran(c) && new_or_unfailed(c))
         .filter(|c| {
             !retried.all.iter().any(|(_, t)| is_retried(t, c))
                 || never_ran_before(retried.before, c)
