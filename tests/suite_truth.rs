@@ -596,7 +596,8 @@ def test_c():\n    ran.append('c')\n",
 /// files in order. Then the review's cases (round 59): a stop at `-x`
 /// before the victim, or before the broken test, is no cut; a test that
 /// skipped or xfailed before and fails after the pass fails; a
-/// `pytest_sessionfinish` hook failing the replay fails the run; a file
+/// `pytest_sessionfinish` hook failing the replay fails the run, and so
+/// does a later test whose id is new in the replay (round 60); a file
 /// before the retried one, broken by what the retry by name left on disk,
 /// is not blamed; a module whose import an earlier one breaks stays
 /// failed, and one that imports on its retry is flaky.
@@ -721,6 +722,24 @@ fn pytest_a_test_needing_or_broken_by_an_earlier_file_keeps_its_verdict() {
             vec![("test_export", "passed"), ("test_writes", "flaky")],
         ),
         (
+            "a later test whose id is drawn anew in each process",
+            vec![
+                ("tests/test_a.py", FLAKY_SETS),
+                (
+                    "tests/test_b.py",
+                    "import os, pytest
+@pytest.mark.parametrize('pid', [os.getpid()])
+def test_later(pid):
+    assert 'BROKE' not in os.environ
+",
+                ),
+            ],
+            1,
+            // The first run's id passed, the replay's failed: two ids.
+            3,
+            vec![("test_sets", "flaky")],
+        ),
+        (
             "a module whose import an earlier module breaks",
             vec![
                 (
@@ -767,6 +786,71 @@ def test_sets():
         }
         assert_eq!(summary(&merged).0, count, "{what}: {merged:#}");
     }
+}
+
+/// Under pytest-randomly each pytest process draws its own order: the
+/// replay that confirms a retry ran the shard's tests in a new one, so a
+/// test broken by the flaky pass in the first run's order could read
+/// green, and one fine in it red (round 60). The replay now takes the
+/// first process's seed, and runs in its order.
+#[test]
+fn pytest_randomly_replays_in_the_first_runs_order() {
+    if !has_pytest() || !common::cli::has_pytest_randomly() {
+        return;
+    }
+    let Some(randomly) = common::cli::pytest_randomly() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conftest = "import os, json\n\
+def pytest_collection_finish(session):\n    if session.config.option.collectonly:\n        return\n    name = f\"order-{os.environ.get('PITCREW_ATTEMPT')}-{os.getpid()}.json\"\n    with open(name, 'w') as f:\n        json.dump([i.nodeid for i in session.items], f)\n";
+    let mut files = vec![("conftest.py".to_owned(), conftest.to_owned())];
+    for x in ["a", "b", "c", "d", "e"] {
+        files.push((
+            format!("tests/test_{x}.py"),
+            format!("def test_{x}1(): pass\ndef test_{x}2(): pass\n"),
+        ));
+    }
+    files.push((
+        "tests/test_f.py".to_owned(),
+        "import os\ndef test_flaky():\n    assert os.environ.get('PITCREW_ATTEMPT') != '1'\n"
+            .to_owned(),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    pytest_project(dir.path(), &files);
+    let out = common::cli::command(dir.path())
+        .env("PYTHONPATH", &randomly)
+        .args(["test", "--shards", "1", "--retries", "1", "--"])
+        .args(["python3", "-m", "pytest", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let orders: Vec<(String, Vec<String>)> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("order-"))
+        .map(|name| {
+            let order = serde_json::from_str(&fs::read_to_string(dir.path().join(&name)).unwrap());
+            (name, order.unwrap())
+        })
+        .collect();
+    let whole = |attempt: &str| -> Vec<String> {
+        let found = orders.iter().find(|(name, order)| {
+            name.starts_with(&format!("order-{attempt}-")) && order.len() == 11
+        });
+        found
+            .unwrap_or_else(|| panic!("no whole run in attempt {attempt}: {orders:?}"))
+            .1
+            .clone()
+    };
+    assert_eq!(
+        whole("2"),
+        whole("1"),
+        "the replay's order is the first run's"
+    );
 }
 
 /// What a flaky test's pass breaks in its file's run, in every runner: a

@@ -197,6 +197,31 @@ pub fn has_pytest_xdist() -> bool {
     runner_available("pytest-xdist", "python3", &["-c", "import xdist"])
 }
 
+/// Where pytest-randomly is installed apart (`pip install --target`, named
+/// by `PITCREW_PYTEST_RANDOMLY`), to be put on `PYTHONPATH` by the tests
+/// that want it: installed for all, it would shuffle every pytest test.
+pub fn pytest_randomly() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("PITCREW_PYTEST_RANDOMLY").map(std::path::PathBuf::from)?;
+    let found = Command::new("python3")
+        .args(["-c", "import pytest_randomly"])
+        .env("PYTHONPATH", &dir)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    found.then_some(dir)
+}
+
+/// Whether pytest-randomly is at hand ([`pytest_randomly`]); missing where
+/// CI requires it (`PITCREW_REQUIRE_RUNNERS`), a failure.
+pub fn has_pytest_randomly() -> bool {
+    let found = pytest_randomly().is_some();
+    let required = std::env::var("PITCREW_REQUIRE_RUNNERS").unwrap_or_default();
+    assert!(
+        found || !required.split(',').any(|r| r == "pytest-randomly"),
+        "pytest-randomly is required (PITCREW_REQUIRE_RUNNERS) but PITCREW_PYTEST_RANDOMLY names no install of it"
+    );
+    found
+}
+
 /// pytest with pytest-rerunfailures (`--reruns`).
 pub fn has_pytest_rerunfailures() -> bool {
     runner_available(

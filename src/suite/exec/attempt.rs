@@ -181,6 +181,10 @@ pub(super) fn attempt(
         // plugin's check, a hook): on the first attempt, a whole run, or a
         // replay of it, that verdict stands beside any failed test, which
         // a retry may turn flaky; a re-run of some tests is no whole run.
+        // The first process's order: the shard's whole files run first.
+        if attempt == 1 && shard.processes.get() == 1 {
+            shard.randomly_seed.set(found.randomly_seed);
+        }
         if let Some(why) = found.verdict.as_deref().filter(|_| whole_run) {
             shard.hold_verdict(&invocation.program, why, &tail);
         }

@@ -252,7 +252,11 @@ fn renamed_pair<'a>(
     whole: &'a [TestCase],
 ) -> Option<(&'a TestRef, &'a TestCase)> {
     let stand_in = |t: &TestRef| retried.stand_ins.iter().any(|c| is_retried(t, c));
-    if retried.all.iter().any(|(_, t)| in_file(t, file) && stand_in(t)) {
+    if retried
+        .all
+        .iter()
+        .any(|(_, t)| in_file(t, file) && stand_in(t))
+    {
         return None;
     }
     let vanished = |t: &TestRef| {
@@ -502,10 +506,15 @@ fn run_whole(
         fresh.len(),
         selected.len() - fresh.len(),
     );
-    let invocation = shard
+    let mut invocation = shard
         .runner
         .invocation(shard.base, &Selection::Files(&selected), junit_path)
         .map_err(cannot_start)?;
+    if replay && let Some(seed) = shard.randomly_seed.get() {
+        invocation
+            .env
+            .push((RANDOMLY_SEED.to_owned(), seed.to_string()));
+    }
     shard.replaying.set(replay);
     let whole = attempt(shard, &invocation, attempt_number);
     shard.replaying.set(false);

@@ -156,6 +156,9 @@ struct Running<'a, 'b> {
     /// failure is the attempt's result, not a second test beside the run
     /// by name ([`drop_superseded`]).
     superseded: std::cell::RefCell<BTreeSet<crate::suite::runners::events::Names>>,
+    /// The seed pytest-randomly ordered the shard's first process by: its
+    /// replay takes it again (see `replay.rs`).
+    randomly_seed: Cell<Option<u64>>,
 }
 
 impl<'a> std::ops::Deref for Running<'a, '_> {
@@ -259,6 +262,7 @@ pub fn run(shard: &ShardRun<'_>) -> ShardOutcome {
         cut_at_bail: Default::default(),
         replaying: Cell::new(false),
         superseded: Default::default(),
+        randomly_seed: Cell::new(None),
     };
     let mut cases: Vec<(String, TestCase)> = Vec::new();
     let mut error = None;

@@ -16,6 +16,11 @@ use super::*;
 use crate::suite::fold::FAILED_IN_WHOLE_FILE;
 use crate::suite::runners::events::names_of;
 
+/// The variable that gives a replay pytest-randomly's seed of the first
+/// process, which pitcrew's pytest plugin sets before pytest-randomly draws
+/// one: the replay runs the tests in the first process's order.
+pub(super) const RANDOMLY_SEED: &str = "PITCREW_RANDOMLY_SEED";
+
 /// Whether `c`'s test was in an earlier attempt (`before`) and never
 /// failed there: passed, skipped (a test that skips until some state is
 /// set, an `xfail` that passes once it is), or never ran (behind `-x`).

@@ -115,6 +115,9 @@ pub struct Events {
     /// Why the runner failed its run outside any test (`verdict`: pytest's
     /// session failed by a plugin's check or a hook), where it says so.
     pub verdict: Option<String>,
+    /// The seed pytest-randomly ordered the run's tests by, as pitcrew's
+    /// pytest plugin read it: a replay of the run takes it again.
+    pub randomly_seed: Option<u64>,
     /// Errors the runner failed this run for that another run reports as
     /// its own test's failure (`elsewhere`: vitest's type error in a
     /// typecheck test file another shard runs): they explain the runner's
@@ -384,6 +387,10 @@ pub fn parse(mut reader: impl BufRead) -> Events {
                 events.verdict = Some(record.message.clone().unwrap_or_default());
             }
             "finished" => events.finished = true,
+            "seed" => {
+                let seed = record.message.as_deref().and_then(|s| s.parse().ok());
+                events.randomly_seed = events.randomly_seed.or(seed);
+            }
             "exited" if events.exits.len() < MAX_TRACKED => {
                 if let Some(file) = record.file {
                     events.exits.insert(file, record.message);

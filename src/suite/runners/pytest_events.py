@@ -275,8 +275,15 @@ def _why(report):
 _reporter = None
 
 
+# First, before pytest-randomly draws its seed: a replay of a shard's
+# first process after a retry (pitcrew's exec/replay.rs) runs its tests in
+# that process's order, so it takes that process's seed.
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     global _reporter
+    seed = os.environ.get("PITCREW_RANDOMLY_SEED", "")
+    if seed.isdigit() and getattr(config.option, "randomly_seed", None) == "default":
+        config.option.randomly_seed = int(seed)
     path = os.environ.get("PITCREW_EVENTS")
     if path and _reporter is None and not hasattr(config, "workerinput"):
         _reporter = _Reporter(
@@ -447,6 +454,10 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_collection_finish(session):
     if _reporter is not None:
         _reporter.planned(session.items)
+        # pytest-randomly's seed, which ordered these items.
+        seed = getattr(session.config.option, "randomly_seed", None)
+        if isinstance(seed, int) and not isinstance(seed, bool):
+            _reporter.write(dict(event="seed", message=str(seed)))
 
 
 # pytest-xdist collects in its workers, never in this process: each worker
