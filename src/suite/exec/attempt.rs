@@ -151,7 +151,7 @@ pub(super) fn attempt(
     // Errors another shard counts explain a failed exit here.
     let mut failed_elsewhere = false;
     // A run whose exit status says what the runner says of its files: the
-    // first attempt, or a replay of it after a retry (see `confirm.rs`).
+    // first attempt, or a replay of it after a retry (see `replay.rs`).
     let whole_run = attempt == 1 || shard.replaying.get();
     if let JunitSource::Events(path) = &invocation.junit {
         let mut found = events::read(path).map_err(|e| {
@@ -177,14 +177,15 @@ pub(super) fn attempt(
         failed_elsewhere = found.elsewhere > 0;
         shard.user_junit.borrow_mut().extend(found.user_junit);
         shard.jest_results.borrow_mut().extend(found.jest_results);
+        // The order of the shard's first process, which runs its whole
+        // files: a replay of it takes it again (`replay.rs`).
+        if attempt == 1 && shard.processes.get() == 1 {
+            shard.randomly_seed.set(found.randomly_seed);
+        }
         // The runner said it failed the run outside its tests (pytest: a
         // plugin's check, a hook): on the first attempt, a whole run, or a
         // replay of it, that verdict stands beside any failed test, which
         // a retry may turn flaky; a re-run of some tests is no whole run.
-        // The first process's order: the shard's whole files run first.
-        if attempt == 1 && shard.processes.get() == 1 {
-            shard.randomly_seed.set(found.randomly_seed);
-        }
         if let Some(why) = found.verdict.as_deref().filter(|_| whole_run) {
             shard.hold_verdict(&invocation.program, why, &tail);
         }

@@ -106,7 +106,6 @@ pub(super) fn check_whole_files(
                 && before.iter().any(|b| print(b) == print(c))
         })
     };
-    let stand_in = |t: &TestRef| retried.stand_ins.iter().any(|c| is_retried(t, c));
     let split = |file: &Option<String>| split_apart(test_files, file);
     let hung = |file: &Option<String>| hung_before(retried.before, file);
     let replays = replays_first_run(shard, retried.before);
@@ -121,7 +120,7 @@ pub(super) fn check_whole_files(
         // A module that now imports: its tests are new, and no whole run
         // of it alone says more; a replay says whether it imports after
         // the files before it (one may break its import).
-        if (tests_of_file().any(|(_, u)| stand_in(u)) && !replays)
+        if (tests_of_file().any(|(_, u)| retried.stands_in(u)) && !replays)
             || tests_of_file().all(|(_, u)| failed_again(u))
         {
             continue;
@@ -190,22 +189,12 @@ pub(super) fn check_whole_files(
             let paired = renamed_to.is_some_and(|(_, to)| key(to) == key(c));
             !re_run && !unrun && !paired
         });
-        // A re-run test of the file that the whole run named nor ran
-        // anything inside: its name changed (a parameter id drawn at
-        // random each session), and a failure never seen before may be
-        // it, renamed: not counted twice.
-        // A file's failure outside its tests is no test that could be
-        // renamed: what the whole run fails instead is new (a file that
-        // now fails to load, an exit code, a root hook).
+        // A re-run test of the file vanished from the whole run: a failure
+        // never seen before may be it, renamed: not counted twice.
         let renamed = retried
             .all
             .iter()
-            .filter(|(_, t)| in_file(t, file) && !failed_outside_tests(retried.before, t))
-            .any(|(_, t)| {
-                !whole
-                    .iter()
-                    .any(|c| is_retried(t, c) || holds(t.file.as_deref(), &t.classname, &t.name, c))
-            });
+            .any(|(_, t)| vanished(retried, file, whole, t));
         for case in others {
             let mut case = case.clone();
             if !failure(&case) {
@@ -251,21 +240,13 @@ fn renamed_pair<'a>(
     file: &Option<String>,
     whole: &'a [TestCase],
 ) -> Option<(&'a TestRef, &'a TestCase)> {
-    let stand_in = |t: &TestRef| retried.stand_ins.iter().any(|c| is_retried(t, c));
     if retried
         .all
         .iter()
-        .any(|(_, t)| in_file(t, file) && stand_in(t))
+        .any(|(_, t)| in_file(t, file) && retried.stands_in(t))
     {
         return None;
     }
-    let vanished = |t: &TestRef| {
-        in_file(t, file)
-            && !failed_outside_tests(retried.before, t)
-            && !whole
-                .iter()
-                .any(|c| is_retried(t, c) || holds(t.file.as_deref(), &t.classname, &t.name, c))
-    };
     let newcomer = |c: &&TestCase| {
         !seen_before(retried.before, c)
             && !is_never_ran(c)
@@ -276,7 +257,7 @@ fn renamed_pair<'a>(
     let [(_, from)] = retried
         .all
         .iter()
-        .filter(|(_, t)| vanished(t))
+        .filter(|(_, t)| vanished(retried, file, whole, t))
         .collect::<Vec<_>>()[..]
     else {
         return None;
@@ -286,6 +267,20 @@ fn renamed_pair<'a>(
     };
     let ours = retried.tests.iter().any(|(_, t)| t == from);
     ours.then_some((from, to))
+}
+
+/// Whether `t`, re-run, is of `file` and vanished from the file's `whole`
+/// run: that run neither named it nor ran anything inside it. Its name
+/// changed (a parameter id drawn at random each session). A file's failure
+/// outside its tests is no test that could be renamed: what the whole run
+/// fails instead is new (a file that now fails to load, an exit code, a
+/// root hook).
+fn vanished(retried: &Retried<'_>, file: &Option<String>, whole: &[TestCase], t: &TestRef) -> bool {
+    in_file(t, file)
+        && !failed_outside_tests(retried.before, t)
+        && !whole
+            .iter()
+            .any(|c| is_retried(t, c) || holds(t.file.as_deref(), &t.classname, &t.name, c))
 }
 
 /// Whether an earlier attempt (`before`) reported a test of `c`'s names.

@@ -148,7 +148,7 @@ struct Running<'a, 'b> {
     /// by that stop, not by a death ([`deaths_fail_the_run`]).
     cut_at_bail: std::cell::RefCell<BTreeSet<crate::suite::runners::events::Names>>,
     /// Whether the process running replays the shard's first one, all its
-    /// whole files in order, after a retry (see `confirm.rs`): a whole run
+    /// whole files in order, after a retry (see `replay.rs`): a whole run
     /// like the first attempt's, whose exit status is judged as that one's.
     replaying: Cell<bool>,
     /// Tests that never ran before this attempt, ran by name in it, and

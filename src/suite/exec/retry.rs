@@ -26,6 +26,14 @@ pub(super) struct Retried<'a> {
     pub(super) all: &'a [(String, TestRef)],
 }
 
+impl Retried<'_> {
+    /// Whether `t` stands for a file (pytest's module or class) that could
+    /// not be collected: a retry that collects it reports its tests.
+    pub(super) fn stands_in(&self, t: &TestRef) -> bool {
+        self.stand_ins.iter().any(|c| is_retried(t, c))
+    }
+}
+
 /// Re-runs `failed` (only those tests where the runner can select them,
 /// else their files) and returns the re-run tests' own results, each with
 /// the item it failed in. Where a failed test stood for a file that could
@@ -107,7 +115,7 @@ pub(super) fn retry(
     };
     let stand_ins: Vec<&(String, TestRef)> = failed
         .iter()
-        .filter(|(_, t)| retried.stand_ins.iter().any(|c| is_retried(t, c)))
+        .filter(|(_, t)| retried.stands_in(t))
         .collect();
     let mut collected: BTreeSet<&(String, TestRef)> = BTreeSet::new();
     // Runners list the tests a name pattern excluded as skipped, and a file
@@ -138,8 +146,7 @@ pub(super) fn retry(
             if !retried.never_ran
                 && !matches!(case.outcome, Outcome::Failed | Outcome::Errored)
                 && let Some((item, _)) = failed.iter().find(|(_, t)| {
-                    holds(t.file.as_deref(), &t.classname, &t.name, &case)
-                        && !stand_ins.iter().any(|(_, s)| s == t)
+                    holds(t.file.as_deref(), &t.classname, &t.name, &case) && !retried.stands_in(t)
                 })
             {
                 return Some((item.clone(), case));
