@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# What pitcrew's trace module (src/suite/runners/node_trace.mjs) costs a
+# What pitcrew's trace module (src/suite/runners/node_trace.cjs) costs a
 # `node --test` run, side by side in one run: the same suite with and
-# without `--import` of the module, alternating, ROUNDS times each.
+# without `--require` of the module, alternating, ROUNDS times each.
 #
 #   scripts/compare-node-trace.sh DIR [ROUNDS]
 #
@@ -15,11 +15,11 @@ rounds="${2:-5}"
 runners="$(realpath "$(dirname "$0")/../src/suite/runners")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# Under the names pitcrew writes them with: the trace imports the tree
+# Under the names pitcrew writes them with: the trace loads the tree
 # from beside it.
-module="$work/pitcrew-node-trace.mjs"
-cp "$runners/node_trace.mjs" "$module"
-cp "$runners/node_tree.mjs" "$work/pitcrew-node-tree.mjs"
+module="$work/pitcrew-node-trace.cjs"
+cp "$runners/node_trace.cjs" "$module"
+cp "$runners/node_tree.cjs" "$work/pitcrew-node-tree.cjs"
 cd "$dir"
 run() {
   local start end
@@ -33,7 +33,7 @@ trace=()
 for _ in $(seq 1 "$rounds"); do
   plain+=("$(run node)")
   rm -f "$work/trace.jsonl"
-  trace+=("$(PITCREW_NODE_TRACE="$work/trace.jsonl" run node --import "file://$module")")
+  trace+=("$(PITCREW_NODE_TRACE="$work/trace.jsonl" run node --require "$module")")
 done
 echo "plain: ${plain[*]}"
 echo "trace: ${trace[*]} ($(wc -l < "$work/trace.jsonl") records in the last)"

@@ -4931,8 +4931,8 @@ fn node_reporter_a_run_error_of_nodes_own_is_a_verdict() {
     let reporter = dir.path().join("pitcrew-node-reporter.mjs");
     fs::copy(runners.join("node_reporter.mjs"), &reporter).unwrap();
     fs::copy(
-        runners.join("node_tree.mjs"),
-        dir.path().join("pitcrew-node-tree.mjs"),
+        runners.join("node_tree.cjs"),
+        dir.path().join("pitcrew-node-tree.cjs"),
     )
     .unwrap();
     let script = format!(

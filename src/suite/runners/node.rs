@@ -16,7 +16,7 @@
 //!
 //! A synchronous hang (`while (true) {}`) stops a test file's process
 //! before it has sent its results to the reporter, so each such process
-//! also loads `node_trace.mjs`, which writes every test's start and result
+//! also loads `node_trace.cjs`, which writes every test's start and result
 //! to a file of its own as it happens; pitcrew reads it only when it killed
 //! the runner at the timeout.
 //!
@@ -57,15 +57,15 @@ pub const FILE_FAILED: &str = "file failed outside its tests";
 const REPORTER: &str = include_str!("node_reporter.mjs");
 const REPORTER_FILE: &str = "pitcrew-node-reporter.mjs";
 
-/// The module each test file's process loads first (`--import`), and where
-/// it writes (see `node_trace.mjs`).
-const TRACE: &str = include_str!("node_trace.mjs");
-const TRACE_FILE: &str = "pitcrew-node-trace.mjs";
+/// The module each test file's process loads first (`--require`: why, see
+/// `node_trace.cjs`), and where it writes.
+const TRACE: &str = include_str!("node_trace.cjs");
+const TRACE_FILE: &str = "pitcrew-node-trace.cjs";
 
 /// Where each test runs in its file's tree, which the reporter and the
-/// trace both import from beside them.
-const TREE: &str = include_str!("node_tree.mjs");
-const TREE_FILE: &str = "pitcrew-node-tree.mjs";
+/// trace both load from beside them.
+const TREE: &str = include_str!("node_tree.cjs");
+const TREE_FILE: &str = "pitcrew-node-tree.cjs";
 const TRACE_ENV: &str = "PITCREW_NODE_TRACE";
 /// Tells pitcrew's reporter that node runs the files in one process (test
 /// isolation off).
@@ -189,11 +189,6 @@ impl Runner for Node {
         let reporter = write_reporter(&junit, REPORTER_FILE, REPORTER)?;
         let events = events_path(&junit);
         let trace = write_reporter(&junit, TRACE_FILE, TRACE)?;
-        let trace =
-            url::Url::from_file_path(&trace).map_err(|()| RunnerError::InvalidArgument {
-                what: "a path node can import",
-                value: trace.clone(),
-            })?;
         let mut env = vec![(
             TRACE_ENV.to_owned(),
             super::path_str(&trace_path(&events))?.to_owned(),
@@ -204,7 +199,7 @@ impl Runner for Node {
             env.push((ONE_PROCESS_ENV.to_owned(), "1".to_owned()));
         }
         let mut options = vec![
-            format!("--import={trace}"),
+            format!("--require={trace}"),
             format!("--test-reporter={reporter}"),
             format!("--test-reporter-destination={}", super::path_str(&events)?),
             "--test-reporter=spec".to_owned(),
@@ -289,7 +284,7 @@ impl Runner for Node {
         Some(trace_path(events))
     }
 
-    /// `node_trace.mjs` writes how each file's process ended.
+    /// `node_trace.cjs` writes how each file's process ended.
     fn traces_file_exits(&self) -> bool {
         true
     }
@@ -589,9 +584,8 @@ mod tests {
                 "--test",
                 "--test-concurrency=1",
                 &format!(
-                    "--import={}",
-                    url::Url::from_file_path(dir.path().join("reports/pitcrew-node-trace.mjs"))
-                        .unwrap()
+                    "--require={}",
+                    dir.path().join("reports/pitcrew-node-trace.cjs").display()
                 ),
                 &format!(
                     "--test-reporter={}",
@@ -647,11 +641,7 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(inv.args[0], "--test");
-            assert!(
-                inv.args[1].starts_with("--import=file:///"),
-                "{:?}",
-                inv.args
-            );
+            assert!(inv.args[1].starts_with("--require=/"), "{:?}", inv.args);
             assert!(
                 inv.args[2].starts_with("--test-reporter=/"),
                 "{:?}",

@@ -57,8 +57,11 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-// Written beside this reporter from `node_tree.mjs`.
-import { Tree } from './pitcrew-node-tree.mjs';
+// Written beside this reporter from `node_tree.cjs`, CommonJS for the
+// trace's sake (`node_trace.cjs`).
+import tree from './pitcrew-node-tree.cjs';
+
+const { Tree } = tree;
 
 const DETAILS_MAX = 64 * 1024;
 // As pitcrew keeps a message (a longer record line would be skipped).

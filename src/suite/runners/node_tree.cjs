@@ -1,8 +1,10 @@
+'use strict';
+
 // Where each test of one `node --test` file runs in its tree, from node's
 // execution events (test:enqueue, test:dequeue, test:complete), for
 // pitcrew's reporter (`node_reporter.mjs`) and its trace
-// (`node_trace.mjs`), which both import it from beside them
-// (`pitcrew-node-tree.mjs`).
+// (`node_trace.cjs`), which both load it from beside them
+// (`pitcrew-node-tree.cjs`). CommonJS, as the trace must be (see there).
 //
 // Node names a test and its nesting, not its parent. Tests run one after
 // another name it by the last test dequeued one level up. Tests of a
@@ -18,7 +20,7 @@
 // A dequeued test, as its completion names it.
 const key = (data, name, nesting) => [nesting, name, data.line, data.column].join('\u0000');
 
-export class Tree {
+class Tree {
   // Names by nesting of the last tests dequeued.
   #live = [];
   // The tests dequeued and not yet complete, each with its path.
@@ -60,3 +62,5 @@ export class Tree {
     return at >= 0 ? this.#started.splice(at, 1)[0].path : this.#live.slice(0, nesting);
   }
 }
+
+module.exports = { Tree };
