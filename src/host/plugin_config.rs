@@ -21,6 +21,28 @@ pub struct PluginConfig {
 /// Longest config schema a plugin may declare.
 pub const MAX_SCHEMA_BYTES: usize = 64 * 1024;
 
+/// Most regular expressions (`pattern`, `patternProperties`) a config
+/// schema may hold, and the longest of them. The host compiles them, out
+/// of the sandbox's reach, on every load: a 64 KiB schema of 1,700
+/// distinct patterns took 8.9 GB and a minute (round 61).
+pub const MAX_PATTERNS: usize = 32;
+pub const MAX_PATTERN_BYTES: usize = 512;
+
+/// What one compiled pattern may take: the `regex` engine (linear time,
+/// no backtracking), its program and its lazy DFA's cache each bounded.
+const PATTERN_SIZE_LIMIT: usize = 256 * 1024;
+
+/// The keywords that point elsewhere in a schema. Refused: the host checks
+/// the schema itself, without the sandbox's limits, and 64 `allOf`s of two
+/// references to the one before make 2⁶⁴ checks of an empty table (a hang
+/// in 4 KiB, round 61). Without references a check costs at most the
+/// schema's size times the configuration's.
+const REFERENCES: &[&str] = &["$ref", "$dynamicRef", "$recursiveRef"];
+
+/// The keywords whose values are data, not schemas: a `$ref` key in an
+/// `enum` value is no reference.
+const DATA: &[&str] = &["enum", "const", "default", "examples"];
+
 /// Why a configuration was refused: one line naming the file, the field
 /// and the plugin.
 #[derive(Debug, thiserror::Error)]
@@ -55,12 +77,71 @@ pub fn compile_schema(text: &str) -> Result<jsonschema::Validator, String> {
     }
     let schema: Value = serde_json::from_str(text)
         .map_err(|e| format!("declared a config schema that is not JSON: {e}"))?;
-    jsonschema::validator_for(&schema).map_err(|e| {
+    let mut patterns = 0;
+    bounded_shape(&schema, &mut patterns)?;
+    let patterns = jsonschema::PatternOptions::regex()
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .dfa_size_limit(PATTERN_SIZE_LIMIT);
+    let options = jsonschema::options().with_pattern_options(patterns);
+    options.build(&schema).map_err(|e| {
         format!(
             "declared a config schema that is not a JSON Schema: {}",
             escape::bounded_line(&e.to_string(), escape::MAX_MESSAGE_BYTES)
         )
     })
+}
+
+/// Refuses what would make checking against `schema` cost more than its
+/// size says: a reference ([`REFERENCES`]), more than [`MAX_PATTERNS`]
+/// regular expressions or one longer than [`MAX_PATTERN_BYTES`].
+/// `patterns` counts those seen so far.
+fn bounded_shape(schema: &Value, patterns: &mut usize) -> Result<(), String> {
+    let pattern = |text: &str, patterns: &mut usize| {
+        *patterns += 1;
+        if *patterns > MAX_PATTERNS {
+            return Err(format!(
+                "declared a config schema of more than {MAX_PATTERNS} patterns"
+            ));
+        }
+        if text.len() > MAX_PATTERN_BYTES {
+            return Err(format!(
+                "declared a config schema with a pattern of {} bytes (at most {MAX_PATTERN_BYTES})",
+                text.len()
+            ));
+        }
+        Ok(())
+    };
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if REFERENCES.contains(&key.as_str()) {
+                    return Err(format!(
+                        "declared a config schema with `{key}` (references are not supported in config schemas)"
+                    ));
+                }
+                if DATA.contains(&key.as_str()) {
+                    continue;
+                }
+                match (key.as_str(), value) {
+                    ("pattern", Value::String(text)) => pattern(text, patterns)?,
+                    ("patternProperties", Value::Object(names)) => {
+                        for name in names.keys() {
+                            pattern(name, patterns)?;
+                        }
+                    }
+                    _ => {}
+                }
+                bounded_shape(value, patterns)?;
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                bounded_shape(item, patterns)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Checks `config` (or `{}` when none is set, so required settings are
@@ -176,5 +257,78 @@ mod tests {
         );
         let huge = format!("\"{}\"", "x".repeat(MAX_SCHEMA_BYTES));
         assert!(compile_schema(&huge).unwrap_err().contains("bytes"));
+    }
+
+    /// Round 61: the host checks the schema out of the sandbox's reach, so
+    /// what would cost more than the schema's size is refused up front.
+    #[test]
+    fn a_schema_that_would_cost_more_than_its_size_is_refused() {
+        // 2^64 checks of `{}` in a few KiB: never compiled.
+        let mut defs = serde_json::Map::new();
+        defs.insert("a0".into(), json!({"type": "object"}));
+        for i in 1..=64 {
+            let prev = format!("#/$defs/a{}", i - 1);
+            defs.insert(
+                format!("a{i}"),
+                json!({"allOf": [{"$ref": prev}, {"$ref": prev}]}),
+            );
+        }
+        let bomb = json!({"$defs": defs, "$ref": "#/$defs/a64"}).to_string();
+        let err = compile_schema(&bomb).unwrap_err();
+        assert!(err.contains("`$ref`"), "{err}");
+        for key in ["$dynamicRef", "$recursiveRef"] {
+            let schema = json!({"properties": {"a": {key: "#"}}}).to_string();
+            assert!(compile_schema(&schema).unwrap_err().contains(key));
+        }
+        // Too many patterns, or one too long.
+        let many: serde_json::Map<String, Value> = (0..=MAX_PATTERNS)
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    json!({"type": "string", "pattern": format!("^a{{{i}}}$")}),
+                )
+            })
+            .collect();
+        let err = compile_schema(&json!({"properties": many}).to_string()).unwrap_err();
+        assert!(err.contains("patterns"), "{err}");
+        let names: serde_json::Map<String, Value> = (0..=MAX_PATTERNS)
+            .map(|i| (format!("^x{i}$"), json!({})))
+            .collect();
+        let err = compile_schema(&json!({"patternProperties": names}).to_string()).unwrap_err();
+        assert!(err.contains("patterns"), "{err}");
+        let long = json!({"pattern": "a".repeat(MAX_PATTERN_BYTES + 1)}).to_string();
+        assert!(compile_schema(&long).unwrap_err().contains("pattern of"));
+        // One short pattern whose program is huge: the regex engine's own
+        // limit, one line.
+        let big = json!({"pattern": "\\p{Greek}{1000}"}).to_string();
+        let err = compile_schema(&big).unwrap_err();
+        assert!(err.contains("not a JSON Schema"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn patterns_and_data_named_like_references_still_work() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "team": {"type": "string", "pattern": "^[a-z]+$"},
+                "mode": {"enum": [{"$ref": "not a reference"}, "fast"]},
+            },
+            "patternProperties": {"^x-": {"type": "string"}},
+        });
+        let v = compile_schema(&schema.to_string()).unwrap();
+        assert!(
+            check(
+                &v,
+                Some(&config(json!({"team": "core", "mode": "fast"}))),
+                "k",
+                "p"
+            )
+            .is_ok()
+        );
+        let err = check(&v, Some(&config(json!({"team": "Core"}))), "k", "p")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("plan.phases.audit.config.team"), "{err}");
     }
 }
