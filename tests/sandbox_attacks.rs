@@ -116,6 +116,25 @@ fn a_flood_of_empty_lines_is_cut_to_the_line_budget() {
     );
 }
 
+/// Round 61: the per-call budget bounds one call, but a router is called
+/// once per failure. All calls of one loaded plugin together stop at the
+/// run's budget, with one notice.
+#[test]
+fn many_calls_of_a_chatty_plugin_stay_within_the_runs_output_budget() {
+    let runtime = runtime();
+    let plugin = breaker(&runtime, Limits::default());
+    let (_, logs) = capture_logs(|| {
+        for _ in 0..8 {
+            let printed = hit(&plugin, json!({"do": "newlines", "n": "4000"}));
+            assert_eq!(printed.unwrap(), "printed");
+        }
+    });
+    // 8 calls of 2 × 2,000 lines, plus each call's notes, against 10,000.
+    let lines = logs.lines().count();
+    assert!((10_000..=10_010).contains(&lines), "{lines} log lines");
+    assert_eq!(logs.matches("output budget of 10000 lines").count(), 1);
+}
+
 #[test]
 fn leaked_host_resources_are_bounded() {
     let runtime = runtime();

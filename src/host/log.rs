@@ -8,6 +8,7 @@ use wasmtime::StoreContextMut;
 use wasmtime::component::{Linker, WasmStr};
 
 use super::bindings::v0_1::log::Level;
+use super::output_budget::OutputBudget;
 use super::sandbox::HostState;
 use crate::escape;
 
@@ -49,9 +50,13 @@ impl LogBuffer {
         self.kept.push((level, line));
     }
 
-    /// Sends what was kept to the host log, prefixed with the plugin's label.
-    pub fn flush(&mut self, label: &str) {
+    /// Sends what was kept to the host log, prefixed with the plugin's
+    /// label, as far as `output` allows.
+    pub fn flush(&mut self, label: &str, output: &OutputBudget) {
         for (level, line) in self.kept.drain(..) {
+            if !output.admit(label, line.len()) {
+                continue;
+            }
             match level {
                 Level::Trace => tracing::trace!(target: TARGET, "[{label}] {line}"),
                 Level::Debug => tracing::debug!(target: TARGET, "[{label}] {line}"),
@@ -60,7 +65,7 @@ impl LogBuffer {
                 Level::Error => tracing::error!(target: TARGET, "[{label}] {line}"),
             }
         }
-        if self.dropped_messages > 0 || self.dropped_bytes > 0 {
+        if (self.dropped_messages > 0 || self.dropped_bytes > 0) && output.admit(label, 0) {
             tracing::warn!(
                 target: TARGET,
                 "[{label}] log budget of {MAX_LINES} messages and {} KiB per call exceeded: {} messages and {} bytes dropped",

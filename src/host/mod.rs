@@ -11,6 +11,7 @@ pub mod error;
 pub mod inspect;
 pub mod limits;
 mod log;
+mod output_budget;
 pub mod plugin;
 pub mod plugin_config;
 pub mod read;

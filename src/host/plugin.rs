@@ -17,6 +17,7 @@ use super::cache::{DescribedRecord, FileId};
 use super::error::{CallError, LoadError, first_line, link_reason};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
+use super::output_budget::OutputBudget;
 use super::plugin_config::{self, PluginConfig};
 use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
 use super::sandbox::HostState;
@@ -81,6 +82,8 @@ pub struct Plugin {
     contract: &'static str,
     /// `name version`, as the plugin describes itself.
     label: Arc<str>,
+    /// What all its calls together may still say in the log.
+    output: Arc<OutputBudget>,
     pub info: types::PluginInfo,
     pub phase: Option<PhaseDecl>,
     pub world: World,
@@ -147,6 +150,7 @@ impl Plugin {
             pre: OnceLock::new(),
             contract,
             label: Arc::from(origin.as_str()),
+            output: Arc::default(),
             info: types::PluginInfo {
                 name: origin,
                 version: String::new(),
@@ -467,7 +471,12 @@ impl Plugin {
             return Err(self.limit(call, time_limit));
         }
         let started = Instant::now();
-        let state = HostState::new(self.label.clone(), self.limits.memory_bytes, started + time);
+        let state = HostState::new(
+            self.label.clone(),
+            self.output.clone(),
+            self.limits.memory_bytes,
+            started + time,
+        );
         let mut store = Store::new(self.runtime.engine(), state);
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(deadline_ticks(time));

@@ -11,6 +11,7 @@ use super::bindings::v0_1::{log, types};
 use super::clock::{CallClock, ClockView};
 use super::limits::MemoryLimiter;
 use super::log::LogBuffer;
+use super::output_budget::OutputBudget;
 use super::stdio::{Capture, Captured};
 use crate::escape;
 
@@ -36,6 +37,8 @@ pub struct HostState {
     pub(crate) log: LogBuffer,
     /// `name version`, used to prefix everything the plugin says.
     label: Arc<str>,
+    /// What the plugin's calls together may still say (see `output_budget`).
+    output: Arc<OutputBudget>,
     stdout: Capture,
     stderr: Capture,
 }
@@ -46,7 +49,12 @@ impl HostState {
     /// the wall clock (read only), a monotonic clock whose waits end by
     /// `deadline` (see `clock`), and random bytes; std's start-up needs
     /// them and they reach nothing outside the instance.
-    pub fn new(label: Arc<str>, memory_bytes: u64, deadline: Instant) -> Self {
+    pub fn new(
+        label: Arc<str>,
+        output: Arc<OutputBudget>,
+        memory_bytes: u64,
+        deadline: Instant,
+    ) -> Self {
         let stdout = Capture::new(STDIO_CAPACITY);
         let stderr = Capture::new(STDIO_CAPACITY);
         let wasi = WasiCtx::builder()
@@ -67,6 +75,7 @@ impl HostState {
             clock: CallClock::new(deadline),
             log: LogBuffer::default(),
             label,
+            output,
             stdout,
             stderr,
         }
@@ -77,13 +86,14 @@ impl HostState {
     /// the panic message (the `note: run with RUST_BACKTRACE` hint skipped).
     pub fn flush_stdio(&mut self) -> Option<String> {
         let label = &*self.label;
-        self.log.flush(label);
+        let output = &*self.output;
+        self.log.flush(label, output);
         let stdout = self.stdout.lock();
-        log_lines(label, "stdout", &stdout, |line| {
+        log_lines(label, output, "stdout", &stdout, |line| {
             tracing::info!(target: "pitcrew::plugin", "[{label}] {line}");
         });
         let stderr = self.stderr.lock();
-        log_lines(label, "stderr", &stderr, |line| {
+        log_lines(label, output, "stderr", &stderr, |line| {
             tracing::warn!(target: "pitcrew::plugin", "[{label}] {line}");
         });
         // The panic message, for the one-line error.
@@ -97,18 +107,28 @@ impl HostState {
 }
 
 /// Sends the first [`STDIO_LINES`] lines of a captured stream to `emit`,
-/// escaped and cut like `log` messages, then says what was dropped.
-fn log_lines(label: &str, stream: &str, captured: &Captured, emit: impl Fn(&str)) {
+/// escaped and cut like `log` messages, then says what was dropped; all
+/// within what `output` still allows.
+fn log_lines(
+    label: &str,
+    output: &OutputBudget,
+    stream: &str,
+    captured: &Captured,
+    emit: impl Fn(&str),
+) {
     let text = String::from_utf8_lossy(&captured.bytes);
     let mut lines = text.lines();
     for line in lines.by_ref().take(STDIO_LINES) {
-        emit(&escape::bounded_line(line, super::log::MAX_MESSAGE_BYTES));
+        let line = escape::bounded_line(line, super::log::MAX_MESSAGE_BYTES);
+        if output.admit(label, line.len()) {
+            emit(&line);
+        }
     }
     let more = lines.count();
-    if more > 0 {
+    if more > 0 && output.admit(label, 0) {
         tracing::warn!(target: "pitcrew::plugin", "[{label}] {stream}: {more} more lines dropped past {STDIO_LINES}");
     }
-    if captured.dropped > 0 {
+    if captured.dropped > 0 && output.admit(label, 0) {
         tracing::warn!(target: "pitcrew::plugin", "[{label}] {stream} truncated: {} bytes dropped past {STDIO_CAPACITY}", captured.dropped);
     }
 }
