@@ -203,8 +203,11 @@ fn push_escaped(out: &mut String, c: char) {
 /// Control characters (newlines, tabs, ANSI escapes, C1), the Unicode
 /// direction marks and overrides that can make text display reordered, the
 /// line and paragraph separators (U+2028, U+2029: line breaks to some
-/// terminals, editors and JavaScript), and zero-width characters (which
-/// make two different names look the same).
+/// terminals, editors and JavaScript), zero-width characters (which make
+/// two different names look the same), and the rest of what displays as
+/// nothing (Unicode's default-ignorable code points, the fillers that
+/// show as blanks): tag characters and variation selectors carry hidden
+/// text, to a model reading a triage prompt too (round 61).
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -213,6 +216,30 @@ pub fn is_unsafe(c: char) -> bool {
         )
         || matches!(c, '\u{2028}' | '\u{2029}')
         || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+        || invisible(c)
+}
+
+/// Default-ignorable code points not named above, and the Hangul fillers.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{2061}'..='\u{2065}'
+            | '\u{206a}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fffb}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
 }
 
 /// Makes untrusted text inert inline in Markdown (a PR comment, a step
@@ -321,6 +348,44 @@ mod tests {
         let long = format!("\u{1b}[{}m", "1;".repeat(40));
         assert!(runner_output(&long).starts_with("\\u{1b}["));
         assert_eq!(runner_output("é\u{1b}[1mü"), "é\u{1b}[1mü");
+    }
+
+    /// Round 61: what displays as nothing hid a plugin's real name
+    /// (`summary` plus tag characters) and can carry hidden text.
+    #[test]
+    fn what_displays_as_nothing_is_shown() {
+        for c in [
+            '\u{e0020}',
+            '\u{e0065}',
+            '\u{e007f}',
+            '\u{e0100}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{3164}',
+            '\u{115f}',
+            '\u{ffa0}',
+            '\u{2061}',
+            '\u{2064}',
+            '\u{206a}',
+            '\u{206f}',
+            '\u{180e}',
+            '\u{00ad}',
+            '\u{034f}',
+            '\u{fe00}',
+            '\u{fe0f}',
+            '\u{1d173}',
+            '\u{1bca0}',
+        ] {
+            assert!(is_unsafe(c), "{:04x}", c as u32);
+            let name = format!("summary{c}");
+            assert_eq!(
+                control_chars(&name),
+                format!("summary\\u{{{:x}}}", c as u32)
+            );
+        }
+        for c in ['é', 'ü', '中', '😀', 'ß', '\u{2800}'] {
+            assert!(!is_unsafe(c), "{:04x}", c as u32);
+        }
     }
 
     #[test]
