@@ -20,6 +20,7 @@ use crate::suite::runners::{self, Runner};
 use crate::suite::slow_files::split_slow_files;
 use crate::suite::split::{self, Item, Plan};
 use crate::suite::timings::Timings;
+use crate::suite::together::Together;
 
 /// What the user set that planning could not use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -414,12 +415,22 @@ pub fn plan_file(
     let count = &count.into();
     let given = files;
     let startup = runner.map_or(0.0, |r| timings.startup_of(r.name()));
-    // Files one filter would also run share a shard (see `together`);
-    // their group is one item, never split into tests.
+    // Files one filter would also run, or that one process cannot import
+    // both of, share a shard (see `together`); their group is one item,
+    // never split into tests.
     let (grouped, groups);
-    let files = match runner.filter(|r| r.file_filters_match_substrings()) {
-        Some(_) => {
-            (grouped, groups) = super::together::group(files);
+    let together = runner.and_then(|r| {
+        if r.file_filters_match_substrings() {
+            Some(Together::Substrings)
+        } else if r.imports_files_by_module_name() {
+            Some(Together::ModuleNames)
+        } else {
+            None
+        }
+    });
+    let files = match together {
+        Some(rule) => {
+            (grouped, groups) = super::together::group(files, rule);
             &grouped[..]
         }
         None => {

@@ -386,6 +386,12 @@ pub trait Runner: Send + Sync {
     fn file_filters_match_substrings(&self) -> bool {
         false
     }
+    /// The runner imports test files as modules by name (pytest's default
+    /// import mode): two files imported under one name must share a shard
+    /// (see `together`).
+    fn imports_files_by_module_name(&self) -> bool {
+        false
+    }
     /// Why a test file whose source is `source` must run whole, never split
     /// into tests across shards: its tests declare that they depend on each
     /// other (pytest-dependency's `depends=`, Playwright's serial mode), so

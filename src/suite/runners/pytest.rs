@@ -81,6 +81,10 @@ impl Runner for Pytest {
         true
     }
 
+    fn imports_files_by_module_name(&self) -> bool {
+        true
+    }
+
     fn narrows_tests(&self, command: &[String]) -> bool {
         let selecting = [
             "-k",
