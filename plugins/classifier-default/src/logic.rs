@@ -2805,6 +2805,16 @@ const RULES: &[Rule] = &[
     r("Error:", C::Runtime, 0.85)
         .tier(Tier::Assertion)
         .check(Check::ExceptionClassLine),
+    // .NET's uncaught exception (`Unhandled Exception: System.Format…`,
+    // .NET Core's `Unhandled exception. System.…`): the process crashed,
+    // which a harness's `Expected: 100` / `Actual: …` exit code below it
+    // only reports, so at this tier too (blind set 50).
+    r("Unhandled Exception: System.", C::Runtime, 0.88)
+        .tier(Tier::Assertion)
+        .lang(L_CSHARP),
+    r("Unhandled exception. System.", C::Runtime, 0.88)
+        .tier(Tier::Assertion)
+        .lang(L_CSHARP),
     r("assertion `left", C::Assertion, 0.95)
         .check(Check::NotMainThreadPanic)
         .lang(L_RS),
@@ -8343,6 +8353,17 @@ runtime.main_main·f: function main is undeclared in the main package",
             "",
             Category::Assertion,
         );
+        // The process's crash, not the harness's `Expected:` exit code.
+        for crash in [
+            "Unhandled Exception: System.FormatException: String was not recognized as a valid Boolean.",
+            "Unhandled exception. System.InvalidOperationException: Sequence contains no elements",
+        ] {
+            assert_cat(
+                crash,
+                "   at Program.Main(String[] args)\nExpected: 100\nActual: -532462766\nEND EXECUTION - FAILED",
+                Category::Runtime,
+            );
+        }
     }
 
     #[test]
