@@ -282,7 +282,7 @@ pub(super) fn with_rest_of_hung_files(
                     continue;
                 };
                 tracing::warn!(
-                    "{}: tests after `{}` in its block `{}` may never have run and are not counted: \
+                    "{}: tests after `{}` in its block `{}` may never have run; those no run reported are not counted: \
                      this {} cannot leave the hung test out of a run of its block (Node 22 can)",
                     crate::escape::control_chars(item),
                     crate::escape::control_chars(&hung.name),
