@@ -690,6 +690,11 @@ fn classify_shows_a_rude_classifiers_answers_escaped_or_refuses_them() {
         line.to_string().contains("::error::forged\u{202e}"),
         "{line}"
     );
+    // Evidence is cut: 8 MiB of it had put 48 MB on standard output.
+    let long = input("long-evidence");
+    let (code, stdout, stderr) = cli(&["classify", &long, "--no-route"], dir.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.len() < 16 * 1024, "{} bytes", stdout.len());
     let nan = input("nan");
     let (code, stdout, stderr) = cli(&["classify", &nan, "--no-route"], dir.path(), &[]);
     assert_eq!(code, 3, "{stderr}");

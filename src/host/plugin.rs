@@ -18,7 +18,7 @@ use super::error::{CallError, LoadError, first_line, link_reason};
 use super::inspect::{self, World};
 use super::limits::{Limit, Limits};
 use super::output_budget::OutputBudget;
-use super::plugin_config::{self, PluginConfig};
+use super::plugin_config::{self, PluginConfig, Refusal};
 use super::runtime::{EPOCH_TICK, MAX_WASM_STACK, Runtime};
 use super::sandbox::HostState;
 use super::types;
@@ -281,14 +281,16 @@ impl Plugin {
             };
         }
         if let Some(schema) = &self.info.config_schema {
-            let validator = plugin_config::compile_schema(schema)
-                .map_err(|reason| self.contract("describe", reason))?;
             // Inspecting a component is not configuring it: only its
             // schema is checked.
-            if config.is_some() || slot != INSPECT_SLOT {
-                let default_key = format!("{slot}.config");
-                plugin_config::check(&validator, config, &default_key, &self.label)?;
-            }
+            let checked = (config.is_some() || slot != INSPECT_SLOT).then_some(config);
+            let default_key = format!("{slot}.config");
+            plugin_config::check_within(schema, checked, &default_key, &self.label).map_err(
+                |refusal| match refusal {
+                    Refusal::Schema(reason) => LoadError::from(self.contract("describe", reason)),
+                    Refusal::Config(refused) => LoadError::from(refused),
+                },
+            )?;
         }
         if let Some(config) = config {
             self.config = config.value.to_string();
@@ -310,6 +312,9 @@ impl Plugin {
         }
         self.check_text("describe", "a name", &info.name, MAX_NAME_BYTES)?;
         self.check_text("describe", "a version", &info.version, MAX_NAME_BYTES)?;
+        for (what, text) in [("a name", &info.name), ("a version", &info.version)] {
+            self.check_identifier("describe", what, text)?;
+        }
         if info.description.len() > MAX_DESCRIPTION_BYTES {
             return Err(self.contract(
                 "describe",
@@ -332,6 +337,7 @@ impl Plugin {
                 }
                 for item in list {
                     self.check_text("describe", what, item, MAX_NAME_BYTES)?;
+                    self.check_identifier("describe", what, item)?;
                 }
             }
         }
@@ -352,7 +358,20 @@ impl Plugin {
         let answer = self.call("classify", |pre, store| {
             pre.classify(store, batch, &self.config)
         })?;
-        let classifications = self.returned("classify", answer)?;
+        let mut classifications = self.returned("classify", answer)?;
+        // Shown beside each failure (escaped, one control byte in six): a
+        // classifier's 16 MiB of evidence for one failure put 100 MB on
+        // standard output (round 62).
+        for answer in &mut classifications {
+            let len = answer.evidence.len();
+            if len > MAX_EVIDENCE_BYTES {
+                let keep = answer.evidence.floor_char_boundary(MAX_EVIDENCE_BYTES);
+                answer.evidence.truncate(keep);
+                answer
+                    .evidence
+                    .push_str(&format!(" … ({} bytes cut)", len - keep));
+            }
+        }
         if classifications.len() != batch.len() {
             return Err(self.contract(
                 "classify",
@@ -439,6 +458,23 @@ impl Plugin {
             ));
         }
         Ok(())
+    }
+
+    /// A plugin's name, version, and the keys it owns or runs after are
+    /// identifiers: ASCII letters, digits and `._-+:/@`. Escaping what
+    /// displays as nothing is not enough for them: a name of blanks
+    /// (U+2800), of Cyrillic look-alikes (`ѕummаry`) or of stacked marks
+    /// passed as another plugin's in `plugin list` (round 62).
+    fn check_identifier(
+        &self,
+        call: &'static str,
+        what: &str,
+        text: &str,
+    ) -> Result<(), CallError> {
+        match not_an_identifier(what, text) {
+            Some(reason) => Err(self.contract(call, reason)),
+            None => Ok(()),
+        }
     }
 
     pub fn run_phase(&self, input: &types::PhaseInput) -> Result<types::PhaseOutput, CallError> {
@@ -731,6 +767,8 @@ pub const INSPECT_SLOT: &str = "check";
 
 /// Bounds on what `describe` and `route` may name.
 pub const MAX_NAME_BYTES: usize = 128;
+/// Longest evidence a classifier's answer keeps; the rest is cut.
+pub const MAX_EVIDENCE_BYTES: usize = 1024;
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 /// Owned keys, and `after` entries, per phase.
 pub const MAX_DECLARED: usize = 64;
@@ -838,5 +876,50 @@ impl ReturnedBytes for types::Route {
             + self.system_prompt.returned_bytes()
             + self.prompt.returned_bytes()
             + 8
+    }
+}
+
+/// Why `text` is no identifier (see [`Plugin::check_identifier`]), with
+/// every other character shown as its code point: shown raw, the name
+/// would look like the one it imitates.
+fn not_an_identifier(what: &str, text: &str) -> Option<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-+:/@".contains(c);
+    if text.chars().all(allowed) {
+        return None;
+    }
+    Some(format!(
+        "returned {what} with characters other than ASCII letters, digits and `._-+:/@`: `{}`",
+        escape::bounded_line(&text.escape_default().to_string(), MAX_NAME_BYTES)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_an_identifier;
+
+    /// Round 62: names that show as blanks, as another plugin's name, or
+    /// stack and reorder, passed as `summary` in `plugin list`.
+    #[test]
+    fn identifiers_are_plain_ascii_and_shown_by_code_point() {
+        for ok in [
+            "summary",
+            "classifier-default",
+            "0.1.0-rc.1+b2",
+            "acme/audit@2",
+            "a:b_c",
+        ] {
+            assert_eq!(not_an_identifier("a name", ok), None, "{ok}");
+        }
+        for (bad, shown) in [
+            ("summary\u{2800}", "summary\\u{2800}"),
+            ("\u{455}umm\u{430}ry", "\\u{455}umm\\u{430}ry"),
+            ("sum 1 \u{5d0} 2", "sum 1 \\u{5d0} 2"),
+            ("summary\u{336}", "summary\\u{336}"),
+            ("a\u{1b}[2J", "a\\u{1b}[2J"),
+        ] {
+            let reason = not_an_identifier("a name", bad).unwrap();
+            assert!(reason.contains(shown), "{reason}");
+            assert!(reason.is_ascii(), "{reason}");
+        }
     }
 }

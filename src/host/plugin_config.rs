@@ -32,16 +32,53 @@ pub const MAX_PATTERN_BYTES: usize = 512;
 /// no backtracking), its program and its lazy DFA's cache each bounded.
 const PATTERN_SIZE_LIMIT: usize = 256 * 1024;
 
-/// The keywords that point elsewhere in a schema. Refused: the host checks
-/// the schema itself, without the sandbox's limits, and 64 `allOf`s of two
-/// references to the one before make 2⁶⁴ checks of an empty table (a hang
-/// in 4 KiB, round 61). Without references a check costs at most the
-/// schema's size times the configuration's.
-const REFERENCES: &[&str] = &["$ref", "$dynamicRef", "$recursiveRef"];
+/// Keywords refused in a config schema. The host checks the schema itself,
+/// without the sandbox's limits. References: 64 `allOf`s of two `$ref`s to
+/// the one before make 2⁶⁴ checks of an empty table (a hang in 4 KiB,
+/// round 61). `unevaluated*`: nested under `allOf`, each level cost 2.6×
+/// the one below it (a hang in 1.7 KiB, round 62).
+const REFUSED: &[&str] = &[
+    "$ref",
+    "$dynamicRef",
+    "$recursiveRef",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+];
 
-/// The keywords whose values are data, not schemas: a `$ref` key in an
-/// `enum` value is no reference.
-const DATA: &[&str] = &["enum", "const", "default", "examples"];
+/// Keywords whose value is a schema (or, for `items`, a list of them in
+/// drafts before 2020-12).
+const ONE_SCHEMA: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "items",
+    "contains",
+    "additionalProperties",
+    "additionalItems",
+    "propertyNames",
+    "contentSchema",
+];
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAP: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "dependencies",
+];
+
+/// Deepest nesting of schemas in a config schema: what no keyword's cost
+/// can multiply beyond (a configuration is a few tables deep).
+pub const MAX_DEPTH: usize = 16;
+
+/// Longest the host spends compiling a config schema and checking a
+/// configuration against it, whatever the schema holds: past it, the
+/// plugin broke the contract (a safety net under the rules above).
+pub const CHECK_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Why a configuration was refused: one line naming the file, the field
 /// and the plugin.
@@ -78,7 +115,7 @@ pub fn compile_schema(text: &str) -> Result<jsonschema::Validator, String> {
     let schema: Value = serde_json::from_str(text)
         .map_err(|e| format!("declared a config schema that is not JSON: {e}"))?;
     let mut patterns = 0;
-    bounded_shape(&schema, &mut patterns)?;
+    bounded_shape(&schema, 0, &mut patterns)?;
     let patterns = jsonschema::PatternOptions::regex()
         .size_limit(PATTERN_SIZE_LIMIT)
         .dfa_size_limit(PATTERN_SIZE_LIMIT);
@@ -91,11 +128,85 @@ pub fn compile_schema(text: &str) -> Result<jsonschema::Validator, String> {
     })
 }
 
+/// What a config check refused.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The schema itself: the plugin broke the contract.
+    Schema(String),
+    /// The configuration: the user's to fix.
+    Config(ConfigRefused),
+}
+
+/// Compiles `schema` and, unless `config` is `None` (a component only
+/// inspected), checks the configuration (`Some(None)`: `{}`), in a thread
+/// of its own for at most [`CHECK_TIME`]; a check still running then is
+/// left to end with the process.
+pub fn check_within(
+    schema: &str,
+    config: Option<Option<&PluginConfig>>,
+    default_key: &str,
+    plugin: &str,
+) -> Result<(), Refusal> {
+    check_within_time(schema, config, default_key, plugin, CHECK_TIME)
+}
+
+fn check_within_time(
+    schema: &str,
+    config: Option<Option<&PluginConfig>>,
+    default_key: &str,
+    plugin: &str,
+    limit: std::time::Duration,
+) -> Result<(), Refusal> {
+    let schema = schema.to_owned();
+    let config = config.map(|c| c.cloned());
+    let (default_key, plugin) = (default_key.to_owned(), plugin.to_owned());
+    let (send, receive) = std::sync::mpsc::channel();
+    let checker = std::thread::Builder::new()
+        .name("config-schema".into())
+        .spawn(move || {
+            let checked = compile_schema(&schema)
+                .map_err(Refusal::Schema)
+                .and_then(|v| {
+                    let Some(config) = &config else {
+                        return Ok(());
+                    };
+                    check(&v, config.as_ref(), &default_key, &plugin).map_err(Refusal::Config)
+                });
+            // The caller may have stopped waiting.
+            let _ = send.send(checked);
+        });
+    if let Err(e) = checker {
+        return Err(Refusal::Schema(format!(
+            "declared a config schema the host could not check: {e}"
+        )));
+    }
+    match receive.recv_timeout(limit) {
+        Ok(checked) => checked,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Refusal::Schema(format!(
+            "declared a config schema that took more than {} ms to check",
+            limit.as_millis()
+        ))),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Refusal::Schema(
+            "declared a config schema whose check failed".into(),
+        )),
+    }
+}
+
 /// Refuses what would make checking against `schema` cost more than its
-/// size says: a reference ([`REFERENCES`]), more than [`MAX_PATTERNS`]
-/// regular expressions or one longer than [`MAX_PATTERN_BYTES`].
+/// size says: a [`REFUSED`] keyword, nesting deeper than [`MAX_DEPTH`],
+/// more than [`MAX_PATTERNS`] regular expressions or one longer than
+/// [`MAX_PATTERN_BYTES`]. Walks keywords as JSON Schema reads them, so a
+/// property named `default` or `$ref` is a name, not a keyword.
 /// `patterns` counts those seen so far.
-fn bounded_shape(schema: &Value, patterns: &mut usize) -> Result<(), String> {
+fn bounded_shape(schema: &Value, depth: usize, patterns: &mut usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "declared a config schema nested deeper than {MAX_DEPTH} schemas"
+        ));
+    }
+    let Value::Object(map) = schema else {
+        return Ok(());
+    };
     let pattern = |text: &str, patterns: &mut usize| {
         *patterns += 1;
         if *patterns > MAX_PATTERNS {
@@ -111,35 +222,32 @@ fn bounded_shape(schema: &Value, patterns: &mut usize) -> Result<(), String> {
         }
         Ok(())
     };
-    match schema {
-        Value::Object(map) => {
-            for (key, value) in map {
-                if REFERENCES.contains(&key.as_str()) {
-                    return Err(format!(
-                        "declared a config schema with `{key}` (references are not supported in config schemas)"
-                    ));
-                }
-                if DATA.contains(&key.as_str()) {
-                    continue;
-                }
-                match (key.as_str(), value) {
-                    ("pattern", Value::String(text)) => pattern(text, patterns)?,
-                    ("patternProperties", Value::Object(names)) => {
-                        for name in names.keys() {
-                            pattern(name, patterns)?;
-                        }
-                    }
-                    _ => {}
-                }
-                bounded_shape(value, patterns)?;
+    for (key, value) in map {
+        let key = key.as_str();
+        if REFUSED.contains(&key) {
+            return Err(format!(
+                "declared a config schema with `{key}` (not supported in config schemas)"
+            ));
+        }
+        if let ("pattern", Value::String(text)) = (key, value) {
+            pattern(text, patterns)?;
+        }
+        if ONE_SCHEMA.contains(&key) && !value.is_array() {
+            bounded_shape(value, depth + 1, patterns)?;
+        }
+        if let (true, Value::Array(list)) = (SCHEMA_LIST.contains(&key), value) {
+            for item in list {
+                bounded_shape(item, depth + 1, patterns)?;
             }
         }
-        Value::Array(items) => {
-            for item in items {
-                bounded_shape(item, patterns)?;
+        if let (true, Value::Object(named)) = (SCHEMA_MAP.contains(&key), value) {
+            for (name, item) in named {
+                if key == "patternProperties" {
+                    pattern(name, patterns)?;
+                }
+                bounded_shape(item, depth + 1, patterns)?;
             }
         }
-        _ => {}
     }
     Ok(())
 }
@@ -304,6 +412,70 @@ mod tests {
         let err = compile_schema(&big).unwrap_err();
         assert!(err.contains("not a JSON Schema"), "{err}");
         assert!(!err.contains('\n'), "{err}");
+    }
+
+    /// Round 62: `unevaluatedProperties` nested under `allOf` (1.7 KiB:
+    /// a hang), and keywords hidden under a property named `default`.
+    #[test]
+    fn keywords_are_found_where_json_schema_reads_them() {
+        let mut uneval = json!({"type": "object"});
+        for _ in 0..21 {
+            uneval = json!({"unevaluatedProperties": false, "allOf": [uneval]});
+        }
+        let err = compile_schema(&uneval.to_string()).unwrap_err();
+        assert!(err.contains("`unevaluatedProperties`"), "{err}");
+        let hidden = json!({"properties": {"default": {"$defs": {"a": {}}, "$ref": "#/x"}}});
+        assert!(
+            compile_schema(&hidden.to_string())
+                .unwrap_err()
+                .contains("`$ref`")
+        );
+        let names: serde_json::Map<String, Value> = (0..=MAX_PATTERNS)
+            .map(|i| (format!("p{i}"), json!({"pattern": format!("^a{{{i}}}$")})))
+            .collect();
+        let hidden = json!({"properties": {"default": {"properties": names}}});
+        let err = compile_schema(&hidden.to_string()).unwrap_err();
+        assert!(err.contains("patterns"), "{err}");
+        let mut deep = json!({"type": "string"});
+        for _ in 0..=MAX_DEPTH {
+            deep = json!({"anyOf": [deep]});
+        }
+        assert!(
+            compile_schema(&deep.to_string())
+                .unwrap_err()
+                .contains("nested deeper")
+        );
+    }
+
+    #[test]
+    fn a_check_past_its_time_breaks_the_contract() {
+        // 32 patterns near the engine's limit: tens of milliseconds to
+        // compile, against a limit of one.
+        let slow: serde_json::Map<String, Value> = (0..MAX_PATTERNS)
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    json!({"pattern": format!("\\p{{Greek}}{{100}}{i:x}")}),
+                )
+            })
+            .collect();
+        let schema = json!({"properties": slow}).to_string();
+        let limit = std::time::Duration::from_millis(1);
+        match check_within_time(&schema, Some(None), "k", "p", limit) {
+            Err(Refusal::Schema(reason)) => {
+                assert!(reason.contains("took more than 1 ms"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Within the time: the config's own refusal, or none.
+        let refused = check_within(SCHEMA, Some(Some(&config(json!({"team": 3})))), "k", "p");
+        assert!(matches!(refused, Err(Refusal::Config(_))), "{refused:?}");
+        assert!(check_within(SCHEMA, Some(Some(&config(json!({"team": "a"})))), "k", "p").is_ok());
+        assert!(check_within(SCHEMA, None, "k", "p").is_ok());
+        assert!(matches!(
+            check_within("{", None, "k", "p"),
+            Err(Refusal::Schema(_))
+        ));
     }
 
     #[test]
