@@ -58,10 +58,13 @@ impl<F: Formatter> Formatter for Inert<F> {
         for (at, c) in fragment.char_indices() {
             if is_unsafe(c) {
                 w.write_all(&fragment.as_bytes()[start..at])?;
-                // Every unsafe character is in the Basic Multilingual Plane,
-                // so one `\uXXXX` holds it; C0 never gets here (serde_json
-                // escapes it before calling this).
-                write!(w, "\\u{:04x}", c as u32)?;
+                // One `\uXXXX` per UTF-16 unit: a surrogate pair beyond the
+                // Basic Multilingual Plane (tag characters), else `\ue0041`
+                // read back as U+E004 and a `1` (round 63). C0 never gets
+                // here (serde_json escapes it before calling this).
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(w, "\\u{:04x}", unit)?;
+                }
                 start = at + c.len_utf8();
             }
         }
@@ -117,6 +120,8 @@ mod tests {
         json!({
             "name\u{9b}31m": "ok é 測試 🦀 \u{9b}2J\u{7f}\u{202e}gpj.exe\u{2028}x\u{200d}\u{feff}",
             "nested": [{"msg": "\u{85}line\u{1b}[31m"}],
+            // Beyond the Basic Multilingual Plane: a surrogate pair each.
+            "tags": "A\u{e0041}B\u{1d173}C\u{1bca0}D",
         })
     }
 

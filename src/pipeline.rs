@@ -283,7 +283,10 @@ fn accept(
             Some(value) => (promise.check)(value).map_err(|reason| PhaseError::BrokenSection {
                 key: promise.key.clone(),
                 schema: promise.schema,
-                reason: escape::control_chars(&reason).into_owned(),
+                // The schema's reason quotes the value, which the plugin
+                // chose: 1 MiB of it, copied into 64 owned keys, put 235 MB
+                // on standard output (round 63).
+                reason: escape::bounded_line(&reason, escape::MAX_MESSAGE_BYTES),
             })?,
             None if slot.required => {
                 return Err(PhaseError::MissingSection(promise.key.clone()));
@@ -455,12 +458,20 @@ pub fn accepted_keys(
     plugin: &Plugin,
     output: &types::PhaseOutput,
 ) -> Result<Map<String, Value>, PhaseError> {
-    let values = json_values_upper_bound(&output.keys);
+    let (values, depth) = json_shape(&output.keys);
     if values > MAX_JSON_VALUES {
         return Err(plugin
             .contract(
                 "run",
                 format!("returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"),
+            )
+            .into());
+    }
+    if depth > MAX_JSON_DEPTH {
+        return Err(plugin
+            .contract(
+                "run",
+                format!("returned keys nested {depth} deep (at most {MAX_JSON_DEPTH})"),
             )
             .into());
     }
@@ -487,10 +498,17 @@ pub fn accepted_keys(
 /// every later phase. Counted on the text, before anything is parsed.
 pub const MAX_JSON_VALUES: usize = 1_000_000;
 
-/// At least the number of values and object keys in JSON text: each one
-/// but the first follows a `[`, `,` or `:` outside a string.
-fn json_values_upper_bound(text: &str) -> usize {
+/// Deepest nesting of arrays and objects a phase's keys may have. The
+/// plan is written indented: 2 MB of zeros 125 arrays deep became 255 MB
+/// of standing spaces on standard output (round 63). Counted on the text.
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// At least the number of values and object keys in JSON text (each one
+/// but the first follows a `[`, `,` or `:` outside a string), and its
+/// deepest nesting of arrays and objects.
+fn json_shape(text: &str) -> (usize, usize) {
     let (mut count, mut in_string, mut escaped) = (1usize, false, false);
+    let (mut depth, mut deepest) = (0usize, 0usize);
     for byte in text.bytes() {
         match (in_string, escaped, byte) {
             (true, true, _) => escaped = false,
@@ -498,11 +516,17 @@ fn json_values_upper_bound(text: &str) -> usize {
             (true, false, b'"') => in_string = false,
             (true, false, _) => {}
             (false, _, b'"') => in_string = true,
-            (false, _, b'[' | b',' | b':') => count += 1,
+            (false, _, b'[' | b'{') => {
+                count += usize::from(byte == b'[');
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b',' | b':') => count += 1,
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
             (false, _, _) => {}
         }
     }
-    count
+    (count, deepest)
 }
 
 /// Checks a phase may return per run. Every later phase is handed all the
@@ -652,13 +676,13 @@ mod tests {
     }
 
     #[test]
-    fn json_values_are_counted_outside_strings() {
-        assert_eq!(json_values_upper_bound("{}"), 1);
-        assert_eq!(
-            json_values_upper_bound(r#"{"a": [1, 2], "b": "x,[:\"y"}"#),
-            6
-        );
-        assert!(json_values_upper_bound(&"[],".repeat(1000)) > 1000);
+    fn json_values_and_depth_are_counted_outside_strings() {
+        assert_eq!(json_shape("{}"), (1, 1));
+        assert_eq!(json_shape(r#"{"a": [1, 2], "b": "x,[:\"y{{{"}"#), (6, 2));
+        assert!(json_shape(&"[],".repeat(1000)).0 > 1000);
+        let deep = format!("{{\"k\": {}0{}}}", "[".repeat(40), "]".repeat(40));
+        assert_eq!(json_shape(&deep).1, 41);
+        assert!(json_shape(&deep).1 > MAX_JSON_DEPTH);
     }
 
     #[test]
