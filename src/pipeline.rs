@@ -458,7 +458,11 @@ pub fn accepted_keys(
     plugin: &Plugin,
     output: &types::PhaseOutput,
 ) -> Result<Map<String, Value>, PhaseError> {
-    let (values, depth) = json_shape(&output.keys);
+    let JsonShape {
+        values,
+        depth,
+        printed,
+    } = json_shape(&output.keys);
     if values > MAX_JSON_VALUES {
         return Err(plugin
             .contract(
@@ -472,6 +476,18 @@ pub fn accepted_keys(
             .contract(
                 "run",
                 format!("returned keys nested {depth} deep (at most {MAX_JSON_DEPTH})"),
+            )
+            .into());
+    }
+    if printed > MAX_PRINTED_BYTES {
+        return Err(plugin
+            .contract(
+                "run",
+                format!(
+                    "returned keys that print as {} MiB (at most {} MiB)",
+                    printed >> 20,
+                    MAX_PRINTED_BYTES >> 20
+                ),
             )
             .into());
     }
@@ -503,30 +519,61 @@ pub const MAX_JSON_VALUES: usize = 1_000_000;
 /// of standing spaces on standard output (round 63). Counted on the text.
 pub const MAX_JSON_DEPTH: usize = 32;
 
-/// At least the number of values and object keys in JSON text (each one
-/// but the first follows a `[`, `,` or `:` outside a string), and its
-/// deepest nesting of arrays and objects.
-fn json_shape(text: &str) -> (usize, usize) {
-    let (mut count, mut in_string, mut escaped) = (1usize, false, false);
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    for byte in text.bytes() {
-        match (in_string, escaped, byte) {
+/// Most bytes a phase's keys may take as the plan prints them: indented
+/// (a line and two spaces a level for each value) and escaped (six bytes
+/// for a character a terminal could act on, twelve beyond the Basic
+/// Multilingual Plane). Within the other bounds, 15 MB of such keys had
+/// printed as 104 MB, and as much again with `-o` (round 64).
+pub const MAX_PRINTED_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a phase's keys hold, read on the text before anything is parsed.
+#[derive(Debug, PartialEq, Eq)]
+struct JsonShape {
+    /// At least the number of values and object keys: each one but the
+    /// first follows a `[`, `,` or `:` outside a string.
+    values: usize,
+    /// The deepest nesting of arrays and objects.
+    depth: usize,
+    /// About the bytes the plan prints them as.
+    printed: usize,
+}
+
+fn json_shape(text: &str) -> JsonShape {
+    let (mut values, mut in_string, mut escaped) = (1usize, false, false);
+    let (mut depth, mut deepest, mut printed) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        printed += c.len_utf8();
+        match (in_string, escaped, c) {
             (true, true, _) => escaped = false,
-            (true, false, b'\\') => escaped = true,
-            (true, false, b'"') => in_string = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (true, false, c) if escape::is_unsafe(c) => {
+                printed += 6 * c.len_utf16() - c.len_utf8();
+            }
             (true, false, _) => {}
-            (false, _, b'"') => in_string = true,
-            (false, _, b'[' | b'{') => {
-                count += usize::from(byte == b'[');
+            (false, _, '"') => in_string = true,
+            (false, _, '[' | '{') => {
+                values += usize::from(c == '[');
                 depth += 1;
                 deepest = deepest.max(depth);
+                printed += 2 * depth + 1;
             }
-            (false, _, b',' | b':') => count += 1,
-            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, ',' | ':') => {
+                values += 1;
+                printed += 2 * depth + 1;
+            }
+            (false, _, ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                printed += 2 * depth + 1;
+            }
             (false, _, _) => {}
         }
     }
-    (count, deepest)
+    JsonShape {
+        values,
+        depth: deepest,
+        printed,
+    }
 }
 
 /// Checks a phase may return per run. Every later phase is handed all the
@@ -677,12 +724,44 @@ mod tests {
 
     #[test]
     fn json_values_and_depth_are_counted_outside_strings() {
-        assert_eq!(json_shape("{}"), (1, 1));
-        assert_eq!(json_shape(r#"{"a": [1, 2], "b": "x,[:\"y{{{"}"#), (6, 2));
-        assert!(json_shape(&"[],".repeat(1000)).0 > 1000);
+        let shape = |text: &str| {
+            let JsonShape { values, depth, .. } = json_shape(text);
+            (values, depth)
+        };
+        assert_eq!(shape("{}"), (1, 1));
+        assert_eq!(shape(r#"{"a": [1, 2], "b": "x,[:\"y{{{"}"#), (6, 2));
+        assert!(shape(&"[],".repeat(1000)).0 > 1000);
         let deep = format!("{{\"k\": {}0{}}}", "[".repeat(40), "]".repeat(40));
-        assert_eq!(json_shape(&deep).1, 41);
-        assert!(json_shape(&deep).1 > MAX_JSON_DEPTH);
+        assert_eq!(shape(&deep).1, 41);
+        assert!(shape(&deep).1 > MAX_JSON_DEPTH);
+    }
+
+    /// Round 64: what the plan prints, indented and escaped, is bounded,
+    /// not only the text the plugin returned.
+    #[test]
+    fn printed_size_counts_indentation_and_escapes() {
+        for value in [
+            json!({"a": [1, [2, [3, {"b": "c"}]]], "d": "e"}),
+            json!({"k": "\u{85}\u{85}\u{e0041}x\u{202e}"}),
+            json!({"k": [[[[0, 0, 0], [0]]]]}),
+        ] {
+            let estimate = json_shape(&value.to_string()).printed;
+            let real = crate::json::to_string_pretty(&value).unwrap().len();
+            assert!(
+                estimate >= real * 9 / 10 && estimate <= real * 2,
+                "{estimate} vs {real}: {value}"
+            );
+        }
+        // 15 MB of U+0085: 45 MB printed.
+        let nel = format!(
+            "{{\"evil\": {{\"s\": \"{}\"}}}}",
+            "\u{85}".repeat(7_500_000)
+        );
+        assert!(json_shape(&nel).printed > MAX_PRINTED_BYTES);
+        // A million zeros 31 arrays deep: 2 MB, 67 MB printed.
+        let zeros = vec!["0"; 1_000_000].join(",");
+        let deep = format!("{{\"evil\": {}{zeros}{}}}", "[".repeat(31), "]".repeat(31));
+        assert!(json_shape(&deep).printed > MAX_PRINTED_BYTES);
     }
 
     #[test]
