@@ -458,51 +458,33 @@ pub fn accepted_keys(
     plugin: &Plugin,
     output: &types::PhaseOutput,
 ) -> Result<Map<String, Value>, PhaseError> {
+    let refuse = |reason: String| Err(plugin.contract("run", reason).into());
     let JsonShape {
         values,
         depth,
         printed,
     } = json_shape(&output.keys);
     if values > MAX_JSON_VALUES {
-        return Err(plugin
-            .contract(
-                "run",
-                format!("returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"),
-            )
-            .into());
+        return refuse(format!(
+            "returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"
+        ));
     }
     if depth > MAX_JSON_DEPTH {
-        return Err(plugin
-            .contract(
-                "run",
-                format!("returned keys nested {depth} deep (at most {MAX_JSON_DEPTH})"),
-            )
-            .into());
+        return refuse(format!(
+            "returned keys nested {depth} deep (at most {MAX_JSON_DEPTH})"
+        ));
     }
     if printed > MAX_PRINTED_BYTES {
-        return Err(plugin
-            .contract(
-                "run",
-                format!(
-                    "returned keys that print as {} MiB (at most {} MiB)",
-                    printed >> 20,
-                    MAX_PRINTED_BYTES >> 20
-                ),
-            )
-            .into());
+        return refuse(format!(
+            "returned keys that print as {} MiB (at most {} MiB)",
+            printed >> 20,
+            MAX_PRINTED_BYTES >> 20
+        ));
     }
     let keys = match serde_json::from_str(&output.keys) {
         Ok(Value::Object(keys)) => keys,
-        Ok(_) => {
-            return Err(plugin
-                .contract("run", "returned keys that are not a JSON object".into())
-                .into());
-        }
-        Err(e) => {
-            return Err(plugin
-                .contract("run", format!("returned keys that are not JSON: {e}"))
-                .into());
-        }
+        Ok(_) => return refuse("returned keys that are not a JSON object".into()),
+        Err(e) => return refuse(format!("returned keys that are not JSON: {e}")),
     };
     check_checks(plugin, &output.checks)?;
     Ok(keys)
