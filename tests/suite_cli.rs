@@ -1033,6 +1033,16 @@ fn local_test_mode_runs_merges_reports_and_remembers() {
     );
 }
 
+/// A 51 s file beside two short ones: over 2 shards it decides the wall
+/// time unless its longest tests leave it.
+const SLOW_FILE_HISTORY: &[(&str, &str, f64)] = &[
+    ("tests/test_slow.py", "test_a", 30.0),
+    ("tests/test_slow.py", "test_b", 20.0),
+    ("tests/test_slow.py", "test_c", 1.0),
+    ("tests/test_one.py", "test_x", 5.0),
+    ("tests/test_two.py", "test_y", 4.0),
+];
+
 #[test]
 fn split_gives_a_slow_files_longest_tests_items_of_their_own() {
     let dir = tempfile::tempdir().unwrap();
@@ -1040,17 +1050,7 @@ fn split_gives_a_slow_files_longest_tests_items_of_their_own() {
     for f in ["slow", "one", "two"] {
         fs::write(dir.path().join(format!("tests/test_{f}.py")), "").unwrap();
     }
-    junit(
-        dir.path(),
-        "old.xml",
-        &[
-            ("tests/test_slow.py", "test_a", 30.0),
-            ("tests/test_slow.py", "test_b", 20.0),
-            ("tests/test_slow.py", "test_c", 1.0),
-            ("tests/test_one.py", "test_x", 5.0),
-            ("tests/test_two.py", "test_y", 4.0),
-        ],
-    );
+    junit(dir.path(), "old.xml", SLOW_FILE_HISTORY);
     let split = |runner: &str, extra: &[&str]| {
         let mut args = vec![
             "split",
@@ -1106,6 +1106,60 @@ fn split_gives_a_slow_files_longest_tests_items_of_their_own() {
         assert!(whole.get("split_files").is_none(), "{whole}");
         assert_eq!(whole["lower_bound_seconds"], 51.0);
     }
+}
+
+/// A test the history would split out of a slow file, which the project's
+/// own selection (`-k`) leaves out, is not planned: as an item of its own
+/// it would select nothing and be read as deleted.
+#[test]
+fn split_leaves_out_of_a_slow_file_only_tests_the_runner_would_run() {
+    if !has_pytest() {
+        eprintln!("skipped: python3 -m pytest is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    pytest_file(
+        root,
+        "test_slow.py",
+        &[("test_a", 0.0), ("test_b", 0.0), ("test_c", 0.0)],
+    );
+    pytest_file(root, "test_one.py", &[("test_x", 0.0)]);
+    pytest_file(root, "test_two.py", &[("test_y", 0.0)]);
+    junit(root, "old.xml", SLOW_FILE_HISTORY);
+    let split = |selection: &[&str]| {
+        let mut args = vec![
+            "split",
+            "--runner",
+            "pytest",
+            "--timings",
+            "old.xml",
+            "--shards",
+            "2",
+            "--",
+            "python3",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+        ];
+        args.extend(selection);
+        let out = pitcrew(&args, root);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let plan = json(&out);
+        let names: Vec<String> = plan["split_files"]["tests/test_slow.py"]
+            .as_array()
+            .unwrap_or(&Vec::new())
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect();
+        (names, plan)
+    };
+    let (all, plan) = split(&[]);
+    assert_eq!(all, ["test_a", "test_b"], "{plan}");
+    let (selected, plan) = split(&["-k", "not test_a"]);
+    assert_eq!(selected, ["test_b"], "{plan}");
+    assert!(!plan.to_string().contains("test_slow.py::test_a"), "{plan}");
 }
 
 /// A pytest file whose tests sleep the given seconds.

@@ -26,8 +26,9 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
         (Err(suite::PlanningError::BuildFailed(why)), Some(runner)) => {
             suite::build_failed(runner, &why)
         }
-        (files, _) => {
-            let files = files.map_err(planning)?;
+        (listing, _) => {
+            let listing = listing.map_err(planning)?;
+            let files = listing.files;
             let timings = suite::timings(&args.timings).map_err(planning)?;
             let mut timings = crate::github::history::or_last_run(timings, &args.history_artifact);
             // As `test` says: the history's files that are gone, once.
@@ -40,7 +41,8 @@ pub fn run(_global: &GlobalArgs, args: &SplitArgs) -> anyhow::Result<u8> {
                 Some(runner) => suite::whole_files_for(runner, &args.command, (&args.count).into()),
                 None => (&args.count).into(),
             };
-            suite::plan_file(&items, &timings, runner, count, None).map_err(planning)?
+            let selected = suite::only_listed(&timings, listing.tests.as_ref(), runner);
+            suite::plan_file(&items, &selected, runner, count, None).map_err(planning)?
         }
     };
     let changes = crate::github::changes::for_ordering(&args.changed)?;

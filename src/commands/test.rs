@@ -67,8 +67,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
             {
                 unlisted
             }
-            files => {
-                let files = files.map_err(planning)?;
+            listing => {
+                let listing = listing.map_err(planning)?;
+                let files = listing.files;
                 let deleted = history.forget_missing(&files, |f| root.join(f).exists());
                 if let Some(warning) = deleted.warning("deleted or renamed files") {
                     tracing::warn!("{warning}");
@@ -83,8 +84,9 @@ pub fn run(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<u8> {
                         suite::local_shards(&items, &history, runner, jobs).map_err(planning)?,
                     ),
                 };
+                let selected = suite::only_listed(&history, listing.tests.as_ref(), Some(runner));
                 let plan =
-                    suite::plan_file(&items, &history, Some(runner), count.clone(), fallback)
+                    suite::plan_file(&items, &selected, Some(runner), count.clone(), fallback)
                         .map_err(planning)?;
                 suite::with_local_pool(plan, &items, &history, runner, &args.command, &count)
                     .map_err(planning)?

@@ -15,6 +15,7 @@
 //! | nextest | `cargo nextest list --message-format json` |
 //! | node | node's own rules: the folder walk of Node 20 and older, the default globs of later ones; or the paths given after `--test` |
 
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -100,6 +101,24 @@ pub fn default_command(runner: &str) -> Option<Vec<String>> {
     Some(words.iter().map(|w| (*w).to_owned()).collect())
 }
 
+/// What the runner would run: its test files and, where its listing names
+/// them (pytest), its tests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Listing {
+    /// The test files (for go, the packages; for nextest, the binary ids).
+    pub files: Vec<String>,
+    /// The tests the runner would run, as [`Runner::test_id`] spells them
+    /// (`tests/test_a.py::TestA::test_b`): what its own selection (`-k`,
+    /// `-m`, `addopts`) left. `None` where the listing names files only.
+    pub tests: Option<BTreeSet<String>>,
+}
+
+impl Listing {
+    pub fn of_files(files: Vec<String>) -> Self {
+        Self { files, tests: None }
+    }
+}
+
 /// The test files (for go, the packages; for nextest, the binary ids) the
 /// runner would run with `base` in `root`, without duplicates: in the
 /// order it lists them where it runs them so
@@ -109,20 +128,25 @@ pub fn collect(
     base: &[String],
     root: &Path,
 ) -> Result<Vec<String>, CollectError> {
+    listing(runner, base, root).map(|listing| listing.files)
+}
+
+/// [`collect`], with the tests where the runner names them.
+pub fn listing(runner: &dyn Runner, base: &[String], root: &Path) -> Result<Listing, CollectError> {
     // Asking the runner costs a start-up and a whole collection (a third
     // of a short pytest suite's serial run): while nothing in the project
     // changed, the last answer stands.
     let key = cache::key(runner.name(), base, root);
-    if let Some(files) = key.as_deref().and_then(|k| cache::read(root, k)) {
+    if let Some(listing) = key.as_deref().and_then(|k| cache::read(root, k)) {
         tracing::debug!("reusing the test list: nothing changed since it was collected");
-        return Ok(files);
+        return Ok(listing);
     }
     let mut watched = Vec::new();
-    let files = ask(runner, base, root, &mut watched)?;
+    let listing = ask(runner, base, root, &mut watched)?;
     if let Some(key) = key {
-        cache::write(root, &key, &files, &watched);
+        cache::write(root, &key, &listing, &watched);
     }
-    Ok(files)
+    Ok(listing)
 }
 
 /// Keeps `files` as the answer the listing would give for `base` now:
@@ -134,7 +158,7 @@ pub fn remember(runner: &dyn Runner, base: &[String], root: &Path, files: &[Stri
         return;
     }
     if let Some(key) = cache::key(runner.name(), base, root) {
-        cache::write(root, &key, files, &[]);
+        cache::write(root, &key, &Listing::of_files(files.to_vec()), &[]);
     }
 }
 
@@ -145,9 +169,14 @@ fn ask(
     base: &[String],
     root: &Path,
     watched: &mut Vec<PathBuf>,
-) -> Result<Vec<String>, CollectError> {
+) -> Result<Listing, CollectError> {
+    let mut tests = None;
     let files = match runner.name() {
-        "pytest" => pytest(base, root, watched)?,
+        "pytest" => {
+            let listing = pytest(base, root, watched)?;
+            tests = Some(listing.tests);
+            listing.files
+        }
         "jest" => {
             let out = run(jest_list(base), root, &[])?;
             relative_lines(&out.stdout, root)
@@ -211,7 +240,7 @@ fn ask(
             },
         });
     }
-    Ok(files)
+    Ok(Listing { files, tests })
 }
 
 /// A finished collection command and what it printed.
@@ -504,7 +533,7 @@ fn pytest(
     base: &[String],
     root: &Path,
     watched: &mut Vec<PathBuf>,
-) -> Result<Vec<String>, CollectError> {
+) -> Result<PytestListing, CollectError> {
     let scratch = crate::scratch::tempdir()?;
     std::fs::write(
         scratch.path().join(format!("{PYTEST_PLUGIN_NAME}.py")),
@@ -565,7 +594,7 @@ fn pytest(
         watched.extend(paths.into_iter().filter(|p| !p.starts_with(scratch_dir)));
     }
     match ran {
-        Ok(ran) => Ok(listed(&ran.command)?.files),
+        Ok(ran) => listed(&ran.command),
         // 5: no test collected, which the empty list reports better.
         Err(CollectError::Failed { code, command, .. }) if code == "5" => {
             Err(CollectError::Empty { command, hint: "" })
@@ -586,7 +615,7 @@ fn pytest(
                     "pytest could not collect {}: planned, to fail as it runs",
                     control_chars(&list.errors.join(", "))
                 );
-                Ok(list.files)
+                Ok(list)
             }
             _ => Err(CollectError::Failed {
                 command,
@@ -598,11 +627,15 @@ fn pytest(
     }
 }
 
-/// What the collection plugin listed: the files, and the modules that
-/// could not be collected.
+/// What the collection plugin listed: the files, their tests, and the
+/// modules that could not be collected.
 #[derive(Debug, Default, PartialEq)]
 struct PytestListing {
     files: Vec<String>,
+    /// Each test as `file::rest of its node id`, the file relative to the
+    /// working directory as pitcrew's own ids have it (a node id is
+    /// relative to the rootdir).
+    tests: BTreeSet<String>,
     errors: Vec<String>,
     /// Something other than a test module failed (a folder's conftest):
     /// no list to plan from.
@@ -625,6 +658,8 @@ fn parse_pytest(text: &str) -> Result<PytestListing, ListingError> {
         let file = file.strip_prefix("./").unwrap_or(file).to_owned();
         if rest.iter().any(|r| r == "error") {
             listing.errors.push(id.clone());
+        } else if let Some((_, in_file)) = id.split_once("::") {
+            listing.tests.insert(format!("{file}::{in_file}"));
         }
         listing.files.push(file);
     }
@@ -1446,11 +1481,21 @@ mod tests {
         assert_eq!(
             parse_pytest(concat!(
                 "[\"./tests/test_a.py\", \"tests/test_a.py::t\"]\n",
-                "[\"tests/test_b.py\", \"tests/test_b.py\", \"error\"]\n"
+                "[\"tests/test_b.py\", \"tests/test_b.py\", \"error\"]\n",
+                // A node id relative to a rootdir above the working
+                // directory: the test is named by the file as listed.
+                "[\"test_c.py\", \"sub/test_c.py::TestC::t[a::b]\"]\n"
             ))
             .unwrap(),
             PytestListing {
-                files: vec!["tests/test_a.py".into(), "tests/test_b.py".into()],
+                files: vec![
+                    "tests/test_a.py".into(),
+                    "tests/test_b.py".into(),
+                    "test_c.py".into()
+                ],
+                tests: ["tests/test_a.py::t", "test_c.py::TestC::t[a::b]"]
+                    .map(String::from)
+                    .into(),
                 errors: vec!["tests/test_b.py".into()],
                 fatal: false,
             }

@@ -17,6 +17,7 @@ use crate::suite::junit;
 use crate::suite::plan::PlanFile;
 use crate::suite::result::ShardResult;
 use crate::suite::runners::{self, Runner};
+pub use crate::suite::slow_files::only_listed;
 use crate::suite::slow_files::split_slow_files;
 use crate::suite::split::{self, Item, Plan};
 use crate::suite::timings::Timings;
@@ -216,12 +217,12 @@ fn never_a_test(runner: &str, file: &str) -> bool {
 
 /// The suite's test files: the test list, else globs, else what the runner
 /// lists when asked with `command` (go's items are packages, nextest's
-/// binary ids).
+/// binary ids), with its tests where it names them.
 pub fn files(
     args: impl Into<Sources>,
     runner: Option<&dyn Runner>,
     command: &[String],
-) -> Result<Vec<String>, PlanningError> {
+) -> Result<collect::Listing, PlanningError> {
     let args = &args.into();
     if let Some(list) = &args.test_list {
         let text = std::fs::read_to_string(list)
@@ -258,7 +259,7 @@ pub fn files(
                 format!("{} names no test", list.display()),
             ));
         }
-        return Ok(files);
+        return Ok(collect::Listing::of_files(files));
     }
     let name = runner.map_or("generic", |r| r.name());
     // No command given (`split`): the runner's usual one, which is what
@@ -274,13 +275,16 @@ pub fn files(
         let Some(runner) = runner else {
             return Err(PlanningError::NoListing);
         };
-        let files = collect::collect(runner, command, &args.root).map_err(|e| match e {
+        let listing = collect::listing(runner, command, &args.root).map_err(|e| match e {
             collect::CollectError::BuildFailed { .. } => PlanningError::BuildFailed(e.to_string()),
             collect::CollectError::Failed { .. } => PlanningError::ListingFailed(e.to_string()),
             e => InputError::new(e.to_string()).into(),
         })?;
-        tracing::info!("{} test files, as listed by the {name} runner", files.len());
-        return Ok(files);
+        tracing::info!(
+            "{} test files, as listed by the {name} runner",
+            listing.files.len()
+        );
+        return Ok(listing);
     };
     let patterns: Vec<String> = if tests.is_empty() {
         let defaults = default_globs(name, command, &args.root);
@@ -314,7 +318,7 @@ pub fn files(
             ),
         ));
     }
-    Ok(files)
+    Ok(collect::Listing::of_files(files))
 }
 
 /// The timing history in the files matching `globs`: JUnit reports,

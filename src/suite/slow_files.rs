@@ -14,13 +14,14 @@
 //! the runner gives it an id no other test of the file shares (two tests
 //! with one name could not be told apart on a command line).
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::runners::{Runner, TestRef};
 use super::split::Item;
-use super::timings::Timings;
+use super::timings::{TestTiming, Timings};
 
 /// At most this many tests are split out of one file.
 pub const MAX_TESTS_PER_FILE: usize = 256;
@@ -98,6 +99,52 @@ pub fn split_slow_files(
     expansion
 }
 
+/// `timings` with each file's tests narrowed to those the runner's listing
+/// says it would run (`listed`, [`super::collect::Listing::tests`]), for
+/// splitting: a test that the project's own selection leaves out (`-k`,
+/// `-m`, `addopts`) planned as an item of its own would select nothing
+/// and read as deleted. A file none of whose known tests is listed is kept
+/// as it is: its ids are spelled otherwise than the listing's, or it is
+/// listed as a whole (a module that could not be collected).
+pub fn only_listed<'t>(
+    timings: &'t Timings,
+    listed: Option<&BTreeSet<String>>,
+    runner: Option<&dyn Runner>,
+) -> Cow<'t, Timings> {
+    let (Some(listed), Some(runner)) = (listed, runner) else {
+        return Cow::Borrowed(timings);
+    };
+    let is_listed = |file: &str, test: &TestTiming| {
+        runner
+            .test_id(&TestRef {
+                file: Some(file.to_owned()),
+                classname: test.classname.clone(),
+                name: test.name.clone(),
+            })
+            .is_some_and(|id| listed.contains(&id))
+    };
+    let narrowed: Vec<(&String, Vec<TestTiming>)> = timings
+        .tests
+        .iter()
+        .filter(|(file, tests)| {
+            let kept = tests.iter().filter(|t| is_listed(file, t)).count();
+            kept > 0 && kept < tests.len()
+        })
+        .map(|(file, tests)| {
+            let kept = tests.iter().filter(|t| is_listed(file, t)).cloned();
+            (file, kept.collect())
+        })
+        .collect();
+    if narrowed.is_empty() {
+        return Cow::Borrowed(timings);
+    }
+    let mut timings = timings.clone();
+    for (file, tests) in narrowed {
+        timings.tests.insert(file.clone(), tests);
+    }
+    Cow::Owned(timings)
+}
+
 /// Whether `file`'s source says its tests must run together (read from the
 /// working directory, where the runner runs; at most its first 4 MiB).
 fn runs_whole(file: &str, runner: &dyn Runner) -> bool {
@@ -122,7 +169,7 @@ fn runs_whole(file: &str, runner: &dyn Runner) -> bool {
 /// The tests to take out of `file`, with their seconds.
 fn split_file(
     file: &str,
-    tests: &[super::timings::TestTiming],
+    tests: &[TestTiming],
     runner: &dyn Runner,
     ideal: f64,
 ) -> Vec<(PlannedTest, f64)> {
@@ -194,7 +241,6 @@ fn split_file(
 mod tests {
     use super::*;
     use crate::suite::runners::by_name;
-    use crate::suite::timings::TestTiming;
 
     fn pytest() -> &'static dyn Runner {
         by_name("pytest").unwrap()
@@ -225,6 +271,38 @@ mod tests {
             .iter()
             .map(|i| (i.id.as_str(), i.seconds))
             .collect()
+    }
+
+    /// Only the tests the listing names are split out; a file none of
+    /// whose known tests it names (ids spelled otherwise) is left as it is.
+    #[test]
+    fn only_listed_tests_are_split_out() {
+        let timings = history(
+            "tests/test_slow.py",
+            &[("test_a", 30.0), ("test_b", 20.0), ("test_c", 1.0)],
+        );
+        let files = [
+            Item::new("tests/test_slow.py", 51.0),
+            Item::new("tests/test_x.py", 9.0),
+        ];
+        let split = |listed: &[&str]| {
+            let listed: BTreeSet<String> = listed.iter().map(|t| (*t).to_owned()).collect();
+            let selected = only_listed(&timings, Some(&listed), Some(pytest()));
+            split_slow_files(&files, &selected, pytest(), 2).split_files["tests/test_slow.py"]
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+        };
+        let listed = ["tests/test_slow.py::test_b", "tests/test_slow.py::test_c"];
+        assert_eq!(split(&listed), ["test_b"]);
+        assert_eq!(
+            split(&["tests/test_slow.py::TestOther::test_a"]),
+            ["test_a", "test_b"]
+        );
+        assert!(matches!(
+            only_listed(&timings, None, Some(pytest())),
+            Cow::Borrowed(_)
+        ));
     }
 
     /// isodate builds its parameters from a set: pytest numbers the dates

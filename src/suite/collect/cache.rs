@@ -14,10 +14,13 @@
 //! watches): installing a package that a `conftest.py` or a jest preset
 //! reads is a new collection.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
+
+use super::Listing;
 
 const FILE: &str = ".pitcrew/collected.json";
 /// Runners whose list depends on more than the project's files (a
@@ -75,6 +78,9 @@ struct Cached {
     /// edit to a plugin, changes it, and the list is asked again.
     #[serde(default)]
     watched: Vec<(PathBuf, u128)>,
+    /// The tests, where the listing names them (see [`Listing::tests`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tests: Option<BTreeSet<String>>,
 }
 
 pub(super) fn key(runner: &str, base: &[String], root: &Path) -> Option<String> {
@@ -360,19 +366,22 @@ fn modified(meta: &std::fs::Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-pub(super) fn read(root: &Path, key: &str) -> Option<Vec<String>> {
+pub(super) fn read(root: &Path, key: &str) -> Option<Listing> {
     let bytes = std::fs::read(root.join(FILE)).ok()?;
     let cached: Cached = serde_json::from_slice(&bytes).ok()?;
     let unchanged = cached
         .watched
         .iter()
         .all(|(folder, time)| folder_time(folder) == *time);
-    (cached.key == key && unchanged && !cached.files.is_empty()).then_some(cached.files)
+    (cached.key == key && unchanged && !cached.files.is_empty()).then_some(Listing {
+        files: cached.files,
+        tests: cached.tests,
+    })
 }
 
 /// Best effort: a list that cannot be saved is asked for next time.
 /// `watched`: folders outside the project the listing read from.
-pub(super) fn write(root: &Path, key: &str, files: &[String], watched: &[PathBuf]) {
+pub(super) fn write(root: &Path, key: &str, listing: &Listing, watched: &[PathBuf]) {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let watched = watched
         .iter()
@@ -381,8 +390,9 @@ pub(super) fn write(root: &Path, key: &str, files: &[String], watched: &[PathBuf
         .collect();
     let cached = Cached {
         key: key.to_owned(),
-        files: files.to_vec(),
+        files: listing.files.clone(),
         watched,
+        tests: listing.tests.clone(),
     };
     let path = root.join(FILE);
     let saved = serde_json::to_vec(&cached)
@@ -411,11 +421,13 @@ mod tests {
         let base = vec!["pytest".to_owned()];
         let key = |b: &[String]| cache::key("pytest", b, root).expect("a key");
         let first = key(&base);
-        cache::write(root, &first, &["tests/test_a.py".to_owned()], &[]);
-        assert_eq!(
-            cache::read(root, &first),
-            Some(vec!["tests/test_a.py".to_owned()])
-        );
+        // The tests the listing named are kept with the files.
+        let listing = super::Listing {
+            files: vec!["tests/test_a.py".to_owned()],
+            tests: Some(["tests/test_a.py::test_a".to_owned()].into()),
+        };
+        cache::write(root, &first, &listing, &[]);
+        assert_eq!(cache::read(root, &first), Some(listing));
         // pitcrew's outputs, caches and dependencies change nothing.
         fs::write(root.join("pitcrew-results.json"), "{}").unwrap();
         fs::create_dir_all(root.join("tests/__pycache__")).unwrap();
@@ -514,7 +526,7 @@ mod tests {
         cache::write(
             root,
             &key,
-            &["a.test.js".to_owned()],
+            &super::Listing::of_files(vec!["a.test.js".to_owned()]),
             std::slice::from_ref(&site),
         );
         assert!(cache::read(root, &key).is_some());
