@@ -177,15 +177,26 @@ pub const MAX_MESSAGE_BYTES: usize = 1024;
 /// of the original were cut. Only the part that is kept is escaped, so the
 /// cost does not depend on the length of the text.
 pub fn bounded_line(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max) + 32);
+    let (mut out, used) = escaped_prefix(text, max);
+    if used < text.len() {
+        let _ = write!(out, " … ({} bytes cut)", text.len() - used);
+    }
+    out
+}
+
+/// `text` escaped as [`bounded_line`] escapes it, up to about `max` bytes
+/// of the escaped form (one escape may pass it), and the bytes of `text`
+/// that took: a cut made after escaping, since an escape is up to twelve
+/// times its character.
+pub fn escaped_prefix(text: &str, max: usize) -> (String, usize) {
+    let mut out = String::with_capacity(text.len().min(max) + 16);
     for (at, c) in text.char_indices() {
         if out.len() >= max {
-            let _ = write!(out, " … ({} bytes cut)", text.len() - at);
-            return out;
+            return (out, at);
         }
         push_escaped(&mut out, c);
     }
-    out
+    (out, text.len())
 }
 
 fn push_escaped(out: &mut String, c: char) {
@@ -316,9 +327,28 @@ pub fn plain_block(text: &str) -> String {
 /// written.
 pub fn markdown_code_block(text: &str) -> String {
     let cleaned = plain_block(text);
-    let longest = cleaned.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = code_fence(&cleaned);
     format!("{fence}text\n{}\n{fence}", cleaned.trim_end())
+}
+
+/// A backtick fence that no line of `text` can close: longer than every
+/// run of backticks that starts a line after at most three spaces, the
+/// only place a closing fence can be (CommonMark). A run inside a line is
+/// no fence: counting it too printed a plugin's 5 MB run of backticks
+/// twice more as the fence (round 65).
+pub fn code_fence(text: &str) -> String {
+    let longest = text
+        .lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            match indent <= 3 {
+                true => line[indent..].len() - line[indent..].trim_start_matches('`').len(),
+                false => 0,
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 #[cfg(test)]
@@ -491,10 +521,14 @@ mod tests {
             markdown_inline("a|b <img> `x` @team\n"),
             "a\\|b \\<img\\> \\`x\\` @\u{200b}team\\\\n"
         );
-        let block = markdown_code_block("x ``` y\u{1b}[31m");
-        assert!(block.starts_with("````text\n"), "{block}");
-        assert!(block.ends_with("\n````"), "{block}");
+        // A run that starts a line (after up to three spaces) could close
+        // the block; one inside a line, or indented four, cannot.
+        let block = markdown_code_block("x\n   ```` y\u{1b}[31m\n    `````");
+        assert!(block.starts_with("`````text\n"), "{block}");
+        assert!(block.ends_with("\n`````"), "{block}");
         assert!(!block.contains('\u{1b}'));
+        let inside = format!("x {} y", "`".repeat(10_000));
+        assert!(markdown_code_block(&inside).starts_with("```text\n"));
     }
 
     #[test]

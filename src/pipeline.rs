@@ -184,6 +184,7 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
     let mut document = Map::new();
     let mut checks: Vec<Check> = Vec::new();
     let mut timings = Vec::with_capacity(slots.len());
+    let mut optional = OptionalBudget::default();
     for index in order {
         let slot = &slots[index];
         let started = Instant::now();
@@ -197,7 +198,11 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
                     checks: &checks,
                 })
                 .and_then(|output| accept(slot, &owners, output))
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.to_string())
+                .and_then(|output| match slot.required {
+                    true => Ok(output),
+                    false => optional.admit(output),
+                }),
         };
         let took = started.elapsed();
         tracing::debug!(
@@ -248,6 +253,59 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
         checks,
         timings,
     })
+}
+
+/// What the optional phases of one run may add to the document and its
+/// checks together, which every later phase is handed and must hold in
+/// its memory: within each phase's own bounds, one optional phase's
+/// answer (990,000 values, a 6.5 MB string and 1,000 checks of 4 KiB) ran
+/// the required `pre-flight` out of its 64 MiB (round 65), and several
+/// would add up. Measured: `pre-flight` holds 400,000 values with 12.7 MB
+/// beside them. A required phase is held to its own bounds only: its
+/// answer is the plan's to need, and an optional one cannot crowd it out.
+pub const MAX_OPTIONAL_VALUES: usize = 250_000;
+pub const MAX_OPTIONAL_PRINTED_BYTES: usize = MAX_PRINTED_BYTES;
+
+#[derive(Default)]
+struct OptionalBudget {
+    values: usize,
+    printed: usize,
+}
+
+impl OptionalBudget {
+    /// `output` counted, or why it would take the optional phases past
+    /// their share (the phase is then unavailable, as for any broken
+    /// contract).
+    fn admit(&mut self, output: PhaseOutput) -> Result<PhaseOutput, String> {
+        let keys = serde_json::to_string(&output.keys).unwrap_or_default();
+        let shape = json_shape(&keys);
+        let checks: usize = output
+            .checks
+            .iter()
+            .map(|c| printed_text(&c.id) + printed_text(&c.layer) + printed_text(&c.message))
+            .sum();
+        let values = self.values + shape.values;
+        let printed = self.printed + shape.printed + checks;
+        if values > MAX_OPTIONAL_VALUES || printed > MAX_OPTIONAL_PRINTED_BYTES {
+            return Err(format!(
+                "its answer would take what optional phases add to the plan past {MAX_OPTIONAL_VALUES} JSON values or {} MiB printed (with it: {values} values, {} MiB)",
+                MAX_OPTIONAL_PRINTED_BYTES >> 20,
+                printed.div_ceil(1 << 20)
+            ));
+        }
+        (self.values, self.printed) = (values, printed);
+        Ok(output)
+    }
+}
+
+/// About the bytes `text` prints as, escaped (see [`json_shape`]).
+fn printed_text(text: &str) -> usize {
+    text.chars()
+        .map(|c| match escape::is_unsafe(c) {
+            true => 6 * c.len_utf16(),
+            false => c.len_utf8(),
+        })
+        .sum()
 }
 
 /// A phase may write only the keys it owns (a key another phase owns is
@@ -523,8 +581,28 @@ struct JsonShape {
 fn json_shape(text: &str) -> JsonShape {
     let (mut values, mut in_string, mut escaped) = (1usize, false, false);
     let (mut depth, mut deepest, mut printed) = (0usize, 0usize, 0usize);
+    // The number being read: its length, and whether it is parsed as a
+    // float, which prints as its shortest round trip (`-1e15` as
+    // `-1000000000000000.0`, round 65): at most this many bytes.
+    const FLOAT_BYTES: usize = 24;
+    let mut number: Option<(usize, bool)> = None;
     for c in text.chars() {
         printed += c.len_utf8();
+        let in_number = !in_string
+            && (c.is_ascii_digit()
+                || c == '-'
+                || (number.is_some() && matches!(c, '+' | '.' | 'e' | 'E')));
+        if in_number {
+            let (len, float) = number.get_or_insert((0, false));
+            *len += 1;
+            *float |= matches!(c, '.' | 'e' | 'E');
+            continue;
+        }
+        if let Some((len, float)) = number.take()
+            && (float || len > 20)
+        {
+            printed += FLOAT_BYTES.saturating_sub(len);
+        }
         match (in_string, escaped, c) {
             (true, true, _) => escaped = false,
             (true, false, '\\') => escaped = true,
@@ -550,6 +628,11 @@ fn json_shape(text: &str) -> JsonShape {
             }
             (false, _, _) => {}
         }
+    }
+    if let Some((len, float)) = number
+        && (float || len > 20)
+    {
+        printed += FLOAT_BYTES.saturating_sub(len);
     }
     JsonShape {
         values,
@@ -586,6 +669,12 @@ fn check_checks(plugin: &Plugin, checks: &[types::Check]) -> Result<(), PhaseErr
                     text.len()
                 ));
             }
+        }
+        // A layer heads its lines in `plan`'s table: a name, as a plugin's
+        // own (an id may hold a test's name, and is printed after a mark).
+        if let Some(reason) = crate::host::plugin::not_an_identifier("a check layer", &check.layer)
+        {
+            return refuse(reason);
         }
     }
     Ok(())
@@ -732,6 +821,28 @@ mod tests {
             assert!(
                 estimate >= real * 9 / 10 && estimate <= real * 2,
                 "{estimate} vs {real}: {value}"
+            );
+        }
+        // A float prints as its shortest round trip, a short one long
+        // (`-1e15`: 5 bytes, 19 printed; round 65); an integer as written.
+        for text in [
+            format!("{{\"k\": [{}]}}", vec!["-1e15"; 1000].join(",")),
+            format!(
+                "{{\"k\": [{}]}}",
+                vec!["12345678901234567890123"; 100].join(",")
+            ),
+            format!(
+                "{{\"k\": [{}, true, false, -7, 0.5]}}",
+                vec!["1E-7"; 100].join(",")
+            ),
+        ] {
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let real = crate::json::to_string_pretty(&value).unwrap().len();
+            let estimate = json_shape(&text).printed;
+            // A worst case for a float: `1E-7` prints as `1e-7`.
+            assert!(
+                estimate >= real && estimate <= real * 3,
+                "{estimate} vs {real}: {text}"
             );
         }
         // 15 MB of U+0085: 45 MB printed.
@@ -913,6 +1024,55 @@ mod tests {
         assert!(!outcome.document.contains_key("sneaky"));
         assert_eq!(outcome.checks[0].status, Status::Warn);
         assert_eq!(outcome.checks[0].id, "a.available");
+    }
+
+    /// Round 65: optional phases each within their own bounds, together
+    /// too much for a later phase to hold. The one that would take them
+    /// past their share is unavailable; a required phase is not counted.
+    #[test]
+    fn optional_phases_share_one_budget_and_a_required_one_is_not_crowded_out() {
+        let values = |n: usize| json!(vec![0; n]);
+        let slots = vec![
+            slot("a", &["a"], &[], Ok(fake(json!({"a": values(150_000)})))),
+            slot("b", &["b"], &["a"], Ok(fake(json!({"b": values(150_000)})))),
+            slot("c", &["c"], &["b"], Ok(fake(json!({"c": values(90_000)})))),
+            required(slot(
+                "gate",
+                &["gate"],
+                &["c"],
+                Ok(fake(json!({"gate": values(300_000)}))),
+            )),
+        ];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(
+            outcome.document["a"].as_array().map(Vec::len),
+            Some(150_000)
+        );
+        let reason = outcome.document["b"]["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("past 250000 JSON values or 16 MiB printed"),
+            "{reason}"
+        );
+        assert_eq!(outcome.document["c"].as_array().map(Vec::len), Some(90_000));
+        assert_eq!(
+            outcome.document["gate"].as_array().map(Vec::len),
+            Some(300_000)
+        );
+
+        // Checks count too, escaped: 1,000 of 4 KiB of C0 controls print
+        // as 24 MiB.
+        let loud = Box::new(Fake {
+            checks: (0..1000)
+                .map(|i| Check {
+                    message: "\u{1}".repeat(4096),
+                    ..check(&format!("c{i}"), Status::Pass, false)
+                })
+                .collect(),
+            ..*fake(json!({}))
+        });
+        let outcome = run(&[slot("loud", &[], &[], Ok(loud))], &json!({})).unwrap();
+        assert_eq!(outcome.checks.len(), 1, "{:?}", outcome.checks);
+        assert!(outcome.checks[0].message.contains("16 MiB printed"));
     }
 
     #[test]

@@ -670,6 +670,10 @@ fn a_router_naming_a_model_with_escapes_or_unbounded_limits_breaks_the_contract(
         ("hot", "a temperature of 2.5 (0 to 2)"),
         ("zero", "max-tokens of 0 (1 to 1048576)"),
         ("huge", "max-tokens of 4294967295 (1 to 1048576)"),
+        (
+            "prompt",
+            "prompts of 1048577 bytes (at most 1048576 with the system prompt)",
+        ),
     ] {
         assert_eq!(refusal(message), format!("{broke} {why}"), "{message}");
     }

@@ -12,6 +12,7 @@ use crate::InputError;
 use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
 use crate::error::{ResultExt as _, exit};
 use crate::escape::control_chars;
+use crate::github::workflow_commands::guarded_in_actions;
 use crate::output::write_atomic;
 use crate::pipeline::{self, Check, Status};
 use crate::training::{facts, plan, spec};
@@ -41,11 +42,14 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<u8> {
     if let Some(path) = &args.output {
         write_atomic(path, json.as_bytes())?;
     }
+    // Plugins wrote most of it: in GitHub Actions no line of it may read
+    // as a workflow command.
+    let text = match args.format {
+        PlanFormat::Json => format!("{json}\n"),
+        PlanFormat::Table => checklist(&document, &outcome.checks),
+    };
     let mut out = std::io::stdout().lock();
-    match args.format {
-        PlanFormat::Json => writeln!(out, "{json}")?,
-        PlanFormat::Table => write!(out, "{}", checklist(&document, &outcome.checks))?,
-    }
+    out.write_all(guarded_in_actions(text).as_bytes())?;
     Ok(if outcome.blocked() {
         exit::FAILED
     } else {

@@ -512,7 +512,8 @@ fn cut(line: &str) -> &str {
 }
 
 /// `text` in a fenced block labelled `info`, its fence longer than any
-/// backtick run in it (so nothing inside can close it); control characters
+/// backtick run that starts a line of it (so nothing inside can close it,
+/// [`crate::escape::code_fence`]); control characters
 /// other than tab, and direction and zero-width characters, made visible
 /// escapes (so the block shows what it holds). Lines are kept as written:
 /// a suggestion is code. An empty text is an empty block (a suggestion
@@ -531,8 +532,7 @@ pub fn fenced(text: &str, info: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let longest = cleaned.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = crate::escape::code_fence(&cleaned);
     match cleaned.is_empty() {
         true => format!("{fence}{info}\n{fence}"),
         false => format!("{fence}{info}\n{cleaned}\n{fence}"),

@@ -405,7 +405,7 @@ mod tests {
         let m = merged(vec![test(
             "@admin <img src=x> #12 [x](http://e) ``` ",
             FinalOutcome::Failed,
-            "boom ```` </details> @team",
+            "boom\n```` </details> @team",
         )]);
         let groups = labelled(&m, |_| "assertion");
         let report = Report {

@@ -24,6 +24,15 @@ pub fn guarded(text: &str) -> String {
     out
 }
 
+/// `text` [`guarded`] in GitHub Actions, as it is elsewhere: for a
+/// command's standard output that holds text a test or a plugin chose.
+pub fn guarded_in_actions(text: String) -> String {
+    match crate::github::context::in_actions() {
+        true => guarded(&text),
+        false => text,
+    }
+}
+
 /// While alive, stdout is not read as workflow commands (in GitHub
 /// Actions; elsewhere it does nothing): for output pitcrew does not see,
 /// a runner's that goes straight to the log (`pitcrew run`). The token is

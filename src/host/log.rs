@@ -38,15 +38,15 @@ impl LogBuffer {
             self.dropped_bytes += full_len as u64;
             return;
         }
+        // Cut as escaped: 16 KiB of DEL escaped to 96 KiB (round 65).
         let room = MAX_MESSAGE_BYTES.min(MAX_BYTES - self.bytes);
-        let cut = text.floor_char_boundary(room);
-        let mut line = escape::control_chars(&text[..cut]).into_owned();
-        let cut_bytes = full_len.saturating_sub(cut);
+        let (mut line, used) = escape::escaped_prefix(text, room);
+        self.bytes += line.len();
+        let cut_bytes = full_len.saturating_sub(used);
         if cut_bytes > 0 {
             self.dropped_bytes += cut_bytes as u64;
             line.push_str(&format!(" … ({cut_bytes} bytes cut)"));
         }
-        self.bytes += cut;
         self.kept.push((level, line));
     }
 
@@ -137,7 +137,20 @@ mod tests {
         // Byte MAX_MESSAGE_BYTES falls inside an "é".
         let text = format!("a{}", "é".repeat(MAX_MESSAGE_BYTES));
         log.push(Level::Info, &text, text.len());
-        assert_eq!(log.bytes, MAX_MESSAGE_BYTES - 1);
+        assert_eq!(log.bytes, MAX_MESSAGE_BYTES + 1);
         assert!(log.kept[0].1.starts_with("aé"));
+    }
+
+    /// Round 65: the cut was made before escaping, and 16 KiB of DEL made
+    /// a line of 96 KiB.
+    #[test]
+    fn a_message_is_cut_as_it_is_escaped() {
+        let mut log = LogBuffer::default();
+        let text = "\u{7f}".repeat(MAX_MESSAGE_BYTES);
+        log.push(Level::Info, &text, text.len());
+        assert!(log.bytes <= MAX_MESSAGE_BYTES + 12, "{}", log.bytes);
+        let line = &log.kept[0].1;
+        assert!(line.starts_with("\\u{7f}\\u{7f}"), "{line:.40}");
+        assert!(line.len() < MAX_MESSAGE_BYTES + 64, "{}", line.len());
     }
 }

@@ -150,7 +150,7 @@ impl Plugin {
             pre: OnceLock::new(),
             contract,
             label: Arc::from(origin.as_str()),
-            output: Arc::default(),
+            output: Arc::new(OutputBudget::new(runtime.command_output())),
             info: types::PluginInfo {
                 name: origin,
                 version: String::new(),
@@ -420,6 +420,15 @@ impl Plugin {
                 format!(
                     "returned max-tokens of {} (1 to {MAX_ANSWER_TOKENS})",
                     route.max_tokens
+                ),
+            ));
+        }
+        let prompt = route.prompt.len() + route.system_prompt.len();
+        if prompt > MAX_PROMPT_BYTES {
+            return Err(self.contract(
+                "route",
+                format!(
+                    "returned prompts of {prompt} bytes (at most {MAX_PROMPT_BYTES} with the system prompt)"
                 ),
             ));
         }
@@ -778,6 +787,11 @@ pub const MAX_DECLARED: usize = 64;
 pub const MAX_FALLBACKS: usize = 16;
 pub const MAX_TEMPERATURE: f32 = 2.0;
 pub const MAX_ANSWER_TOKENS: u32 = 1 << 20;
+/// A route's prompt and system prompt together: about 250,000 tokens,
+/// beyond any model's context. Each group's route is kept until its model
+/// is asked: 16 MiB prompts took 15.5 MB of the host per root cause (200
+/// failures, 3 GB; round 65).
+pub const MAX_PROMPT_BYTES: usize = 1 << 20;
 
 fn hostcall_fuel(limits: Limits) -> usize {
     usize::try_from(limits.output_bytes.saturating_mul(2)).unwrap_or(usize::MAX)
@@ -882,15 +896,27 @@ impl ReturnedBytes for types::Route {
 /// Why `text` is no identifier (see [`Plugin::check_identifier`]), with
 /// every other character shown as its code point: shown raw, the name
 /// would look like the one it imitates.
-fn not_an_identifier(what: &str, text: &str) -> Option<String> {
+/// Why `text` is not a name a plugin may give: ASCII letters, digits and
+/// `._-+:/@`, starting with a letter or digit (a line that starts with
+/// `::` is a GitHub workflow command, and `@x` a mention where Markdown is
+/// read; round 65 printed a layer `::error file=train.py::…` at the start
+/// of a line of `plan`'s table).
+pub(crate) fn not_an_identifier(what: &str, text: &str) -> Option<String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "._-+:/@".contains(c);
-    if text.chars().all(allowed) {
-        return None;
+    let shown = || escape::bounded_line(&text.escape_default().to_string(), MAX_NAME_BYTES);
+    if !text.chars().all(allowed) {
+        return Some(format!(
+            "returned {what} with characters other than ASCII letters, digits and `._-+:/@`: `{}`",
+            shown()
+        ));
     }
-    Some(format!(
-        "returned {what} with characters other than ASCII letters, digits and `._-+:/@`: `{}`",
-        escape::bounded_line(&text.escape_default().to_string(), MAX_NAME_BYTES)
-    ))
+    if text.starts_with(|c: char| !c.is_ascii_alphanumeric()) {
+        return Some(format!(
+            "returned {what} that does not start with an ASCII letter or digit: `{}`",
+            shown()
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -907,8 +933,13 @@ mod tests {
             "0.1.0-rc.1+b2",
             "acme/audit@2",
             "a:b_c",
+            "",
         ] {
             assert_eq!(not_an_identifier("a name", ok), None, "{ok}");
+        }
+        for bad in ["::error::x", "@octocat", ".hidden", "-x", "/etc"] {
+            let reason = not_an_identifier("a name", bad).unwrap();
+            assert!(reason.contains("does not start with"), "{reason}");
         }
         for (bad, shown) in [
             ("summary\u{2800}", "summary\\u{2800}"),

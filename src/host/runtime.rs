@@ -1,6 +1,7 @@
 //! The one engine of the process, its linker, the epoch ticker that enforces
 //! time limits, and compilation (memoised in-process, cached on disk).
 
+use super::output_budget::CommandOutput;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -42,6 +43,8 @@ struct Inner {
     /// Time all plugin calls of this runtime (one command) may take
     /// together, and what they have taken so far.
     budget: Mutex<PluginBudget>,
+    /// What all plugins of this runtime (one command) put into the log.
+    output: Arc<CommandOutput>,
 }
 
 /// The overall deadline for a command's plugin work: the sum of the time
@@ -76,8 +79,14 @@ impl Runtime {
                     total: DEFAULT_PLUGIN_BUDGET,
                     used: Duration::ZERO,
                 }),
+                output: Arc::default(),
             }),
         })
+    }
+
+    /// The log budget every plugin of this command shares.
+    pub(crate) fn command_output(&self) -> Arc<CommandOutput> {
+        self.inner.output.clone()
     }
 
     pub fn engine(&self) -> &Engine {

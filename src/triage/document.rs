@@ -105,6 +105,11 @@ pub struct Options<'a> {
 /// Tests named in a prompt's context.
 const PROMPT_TESTS: usize = 10;
 
+/// Most bytes of prompts kept for one run's routes until their models are
+/// asked (each route's at most [`crate::host::plugin::MAX_PROMPT_BYTES`]);
+/// the groups routed after that are not asked, and say why.
+const MAX_KEPT_PROMPT_BYTES: usize = 64 << 20;
+
 /// Routes every group and, when models can be asked, asks each once; the
 /// client comes back for fixes to use (one budget for the run).
 pub fn build(
@@ -112,6 +117,13 @@ pub fn build(
     router: Result<&Plugin, String>,
     options: &Options<'_>,
 ) -> (Triage, Option<ModelClient>) {
+    // A prompt is kept only for a model that may be asked, and within a
+    // budget for the run: a router's prompts, kept for hundreds of groups,
+    // would otherwise decide the host's memory.
+    let mut prompts = PromptBudget {
+        asking: options.models.is_ok() && router.is_ok(),
+        left: MAX_KEPT_PROMPT_BYTES,
+    };
     let routes: Vec<Result<Routed, String>> = groups
         .0
         .iter()
@@ -123,6 +135,7 @@ pub fn build(
                 options.forced_model,
                 options.redactor,
             )
+            .map(|routed| prompts.admit(routed))
             .map_err(|e| format!("not routed: {e}")),
             Err(why) => Err(format!("not routed: {why}")),
         })
@@ -159,6 +172,30 @@ pub fn build(
     (triage, client)
 }
 
+/// The prompts a run keeps until its models are asked.
+struct PromptBudget {
+    /// Whether any model may be asked: if not, no prompt is kept.
+    asking: bool,
+    left: usize,
+}
+
+impl PromptBudget {
+    fn admit(&mut self, mut routed: Routed) -> Routed {
+        let bytes = routed.prompt_bytes();
+        if !self.asking {
+            routed.drop_prompt(String::new());
+        } else if bytes <= self.left {
+            self.left -= bytes;
+        } else {
+            routed.drop_prompt(format!(
+                "not asked: this run's prompts reached {} MiB",
+                MAX_KEPT_PROMPT_BYTES >> 20
+            ));
+        }
+        routed
+    }
+}
+
 /// `on` and what each group's models said, or `off: <why>` and nothing.
 fn suggestions(
     groups: &Groups<'_>,
@@ -183,15 +220,30 @@ fn suggestions(
     if let Some(why) = off_reason(&client) {
         return (format!("off: {why}"), none(), None);
     }
-    let requests: Vec<Option<(Routed, String)>> = routes
+    let requests: Vec<Option<(&Routed, String)>> = routes
         .iter()
         .zip(&groups.0)
         .map(|(routed, group)| {
             let routed = routed.as_ref().ok()?;
-            Some((routed.clone(), context(group)))
+            routed.unasked.is_none().then(|| (routed, context(group)))
         })
         .collect();
-    let asked = ask(&client, &requests);
+    let mut asked = ask(&client, &requests);
+    for (asked, routed) in asked.iter_mut().zip(routes) {
+        if let Ok(Routed {
+            unasked: Some(reason),
+            ..
+        }) = routed
+        {
+            *asked = Some(Asked {
+                served_by: None,
+                reason: reason.clone(),
+                suggestion: Suggestion::Skipped {
+                    reason: reason.clone(),
+                },
+            });
+        }
+    }
     ("on".into(), asked, Some(client))
 }
 
@@ -413,4 +465,49 @@ pub fn markdown(triage: &Triage, groups: &Groups<'_>) -> String {
         }
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routed(prompt_bytes: usize) -> Routed {
+        Routed {
+            models: vec!["m".into()],
+            chosen_by: "r".into(),
+            system_prompt: String::new(),
+            prompt: "p".repeat(prompt_bytes),
+            max_tokens: 1,
+            temperature: 0.0,
+            unasked: None,
+        }
+    }
+
+    /// Round 65: a router's 16 MiB prompts, kept for every group, took
+    /// 3 GB for 200 failures. None is kept when no model will be asked,
+    /// and the routes past the run's budget keep none and say why.
+    #[test]
+    fn prompts_are_kept_only_for_models_that_may_be_asked_and_within_a_budget() {
+        let mut off = PromptBudget {
+            asking: false,
+            left: MAX_KEPT_PROMPT_BYTES,
+        };
+        let kept = off.admit(routed(10));
+        assert_eq!((kept.prompt.len(), kept.unasked), (0, None));
+        assert_eq!(kept.models, ["m"], "the route itself is reported");
+
+        let mut on = PromptBudget {
+            asking: true,
+            left: 25,
+        };
+        let first = on.admit(routed(20));
+        assert_eq!((first.prompt.len(), first.unasked), (20, None));
+        let second = on.admit(routed(10));
+        assert_eq!(second.prompt.len(), 0);
+        assert_eq!(
+            second.unasked.as_deref(),
+            Some("not asked: this run's prompts reached 64 MiB")
+        );
+        assert_eq!(on.admit(routed(5)).prompt.len(), 5, "what still fits");
+    }
 }

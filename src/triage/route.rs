@@ -19,6 +19,21 @@ pub struct Routed {
     pub prompt: String,
     pub max_tokens: u32,
     pub temperature: f32,
+    /// Why its models will not be asked, when its prompts were dropped.
+    pub unasked: Option<String>,
+}
+
+impl Routed {
+    pub fn prompt_bytes(&self) -> usize {
+        self.prompt.len() + self.system_prompt.len()
+    }
+
+    /// Frees the prompts of a route whose models will not be asked.
+    pub fn drop_prompt(&mut self, why: String) {
+        self.prompt = String::new();
+        self.system_prompt = String::new();
+        self.unasked = Some(why).filter(|w| !w.is_empty());
+    }
 }
 
 /// Routes `group` with `router`, then applies the overrides.
@@ -80,6 +95,7 @@ pub fn route(
         prompt: route.prompt,
         max_tokens: route.max_tokens,
         temperature: route.temperature,
+        unasked: None,
     })
 }
 

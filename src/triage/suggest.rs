@@ -192,7 +192,7 @@ pub fn available_models(client: &ModelClient, names: &[String]) -> (Vec<ModelRef
 /// Asks each routed group (`None`: not routed) once, concurrently within
 /// the client's bound; answers come back in the groups' order. `context`
 /// is appended to each group's prompt (the tests it breaks).
-pub fn ask(client: &ModelClient, routes: &[Option<(Routed, String)>]) -> Vec<Option<Asked>> {
+pub fn ask(client: &ModelClient, routes: &[Option<(&Routed, String)>]) -> Vec<Option<Asked>> {
     let endpoint = endpoint_name(client);
     let mut requests = Vec::new();
     let mut plans: Vec<Option<Plan>> = Vec::new();

@@ -54,13 +54,14 @@ pub const SCHEMA: &str = r#"{
       ]
     },
     "temperature": { "type": "number", "minimum": 0, "maximum": 2 },
-    "prompt_chars": { "type": "integer", "minimum": 1000, "maximum": 1000000 }
+    "prompt_chars": { "type": "integer", "minimum": 1000, "maximum": 200000 }
   }
 }"#;
 
-/// The largest prompt budget accepted (a million characters is far beyond
-/// any small model's context; more is a typo).
-const MAX_PROMPT_CHARS: usize = 1_000_000;
+/// The largest prompt budget accepted: 200,000 characters is far beyond
+/// any small model's context, and fits the host's 1 MiB for a route's
+/// prompts whatever the characters (at most four bytes each).
+const MAX_PROMPT_CHARS: usize = 200_000;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
