@@ -2583,6 +2583,62 @@ def test_6_bug():\n    time.sleep(0.3)\n    assert 1 == 2\n";
     );
 }
 
+/// pytest-xdist queues tests of other files on a worker: behind one that
+/// hung there, a test of another file never ran before the kill. It ran
+/// after it in the retry rounds, where its first failure used up its
+/// retries: a test that fails once and then passes read failed, never
+/// flaky (round 65, on w3lib). It runs in the first attempt now, as tests
+/// behind a hang in their own file do, and keeps its retries.
+#[test]
+fn pytest_xdist_a_test_queued_behind_a_hang_keeps_its_retries() {
+    if !common::cli::has_pytest_xdist() {
+        return;
+    }
+    let mut files = vec![
+        (
+            "tests/test_a_hang.py".to_owned(),
+            "import time\ndef test_hang():\n    time.sleep(3600)\n".to_owned(),
+        ),
+        (
+            "tests/test_b.py".to_owned(),
+            "import os\n\
+def test_flaky():\n    if not os.path.exists('flaky.mark'):\n        \
+open('flaky.mark', 'w').close()\n        assert False, 'first run fails'\n\
+def test_ok():\n    pass\n"
+                .to_owned(),
+        ),
+    ];
+    for i in 1..=6 {
+        files.push((
+            format!("tests/test_c{i}.py"),
+            format!("def test_pad{i}(): pass\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    pytest_project(dir.path(), &files);
+    let args = [
+        "--retries",
+        "1",
+        "--timeout",
+        "4",
+        "--",
+        "python3",
+        "-m",
+        "pytest",
+        "-n",
+        "2",
+    ];
+    let (out, merged) = local_test(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(summary(&merged), (9, 7, 1, 1), "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_flaky"), ["flaky"], "{merged:#}");
+    assert_eq!(outcome_of(&merged, "test_hang"), ["failed"], "{merged:#}");
+}
+
 /// Parameters built from a set of objects pytest can't print: it numbers
 /// them by their place in the set (`value5`), which changes from process
 /// to process (an object's hash is its address). Split out of their slow

@@ -547,7 +547,7 @@ pub(super) fn timed_out_events(
         events
             .never_started
             .into_iter()
-            .map(|case| never_ran(case, "the runner was killed at the timeout before it ran")),
+            .map(|case| never_ran(case, KILLED_BEFORE_IT_RAN)),
     );
     Some((cases, events.files_found))
 }
@@ -724,7 +724,9 @@ pub(super) fn holds_case(outer: &TestCase, inner: &TestCase) -> bool {
 /// The tests a runner named as never run behind a test that hung in their
 /// file (pytest, vitest, node and go stop the file there), or behind one
 /// the runner died under (`os.abort()`: every test still queued, in any
-/// file), and which no later run of the attempt ran: a run's result took
+/// file), or that the runner had not started when it was killed at the
+/// timeout (pytest-xdist queues other files' tests behind a hung one),
+/// and which no later run of the attempt ran: a run's result took
 /// the place of its placeholder ([`give_way`]), so a placeholder left is a
 /// test still waiting.
 pub(super) fn waiting_behind_stops(
@@ -739,8 +741,9 @@ pub(super) fn waiting_behind_stops(
     // Behind a crash, only the tests it left unrun: those a `-x` stop
     // left out after it stay the user's choice. A whole file that never
     // started (jest's) runs as a file ([`retry_groups`]).
-    let waiting =
-        |item: &str, c: &TestCase| is_never_ran(c) && (hung.contains(item) || is_behind_a_crash(c));
+    let waiting = |item: &str, c: &TestCase| {
+        is_never_ran(c) && (hung.contains(item) || is_behind_a_crash(c) || is_behind_a_timeout(c))
+    };
     let never_ran: BTreeSet<(&str, &str, &str)> = cases
         .iter()
         .filter(|(item, c)| waiting(item, c))

@@ -67,6 +67,22 @@ pub(super) fn is_behind_a_crash(case: &TestCase) -> bool {
             .is_some_and(|why| why.starts_with(EXITED_WHILE))
 }
 
+/// Why a test never ran that the runner had not started when it was
+/// killed at the timeout.
+pub(super) const KILLED_BEFORE_IT_RAN: &str = "the runner was killed at the timeout before it ran";
+
+/// Whether `case` never ran because its runner was killed at the timeout
+/// first: under pytest-xdist, a test queued on the worker that hung, in
+/// whatever file (round 65).
+pub(super) fn is_behind_a_timeout(case: &TestCase) -> bool {
+    is_never_ran(case)
+        && case
+            .message
+            .as_deref()
+            .and_then(|m| m.strip_prefix(NEVER_RAN_PREFIX))
+            == Some(KILLED_BEFORE_IT_RAN)
+}
+
 /// Whether a folded test was still running when its runner was killed.
 pub fn is_timed_out_test(test: &crate::suite::fold::TestResult) -> bool {
     test.failure
