@@ -332,24 +332,35 @@ pub fn markdown_code_block(text: &str) -> String {
 }
 
 /// A backtick fence that no line of `text` can close: longer than every
-/// run of backticks that starts a line after at most three spaces, the
-/// only place a closing fence can be (CommonMark). A run inside a line is
-/// no fence: counting it too printed a plugin's 5 MB run of backticks
-/// twice more as the fence (round 65).
+/// run of backticks that starts a line after blanks, the only place a
+/// closing fence can be. Any blanks, not only CommonMark's three spaces: a
+/// block indented under a list item is read after the item's indentation,
+/// where a tab can be two columns (round 66 closed a comment's block so).
+/// A run inside a line is no fence, but is outgrown too, up to
+/// [`MAX_INLINE_RUN`] (a lax reader may take one): counting it whole
+/// printed a plugin's 5 MB run of backticks twice more as the fence
+/// (round 65).
 pub fn code_fence(text: &str) -> String {
     let longest = text
         .lines()
         .map(|line| {
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            match indent <= 3 {
-                true => line[indent..].len() - line[indent..].trim_start_matches('`').len(),
-                false => 0,
-            }
+            let rest = line.trim_start_matches([' ', '\t']);
+            let leading = rest.len() - rest.trim_start_matches('`').len();
+            let inside = line
+                .split(|c| c != '`')
+                .map(str::len)
+                .max()
+                .unwrap_or(0)
+                .min(MAX_INLINE_RUN);
+            leading.max(inside)
         })
         .max()
         .unwrap_or(0);
     "`".repeat(longest.max(2) + 1)
 }
+
+/// The longest backtick run inside a line that a fence outgrows.
+const MAX_INLINE_RUN: usize = 64;
 
 #[cfg(test)]
 mod tests {
@@ -521,14 +532,17 @@ mod tests {
             markdown_inline("a|b <img> `x` @team\n"),
             "a\\|b \\<img\\> \\`x\\` @\u{200b}team\\\\n"
         );
-        // A run that starts a line (after up to three spaces) could close
-        // the block; one inside a line, or indented four, cannot.
-        let block = markdown_code_block("x\n   ```` y\u{1b}[31m\n    `````");
-        assert!(block.starts_with("`````text\n"), "{block}");
-        assert!(block.ends_with("\n`````"), "{block}");
+        // A run that starts a line after blanks could close the block
+        // (nested in a list, a tab is two columns: round 66); one inside a
+        // line cannot.
+        let block = markdown_code_block("x\n   ```` y\u{1b}[31m\n\t`````");
+        assert!(block.starts_with("``````text\n"), "{block}");
+        assert!(block.ends_with("\n``````"), "{block}");
         assert!(!block.contains('\u{1b}'));
         let inside = format!("x {} y", "`".repeat(10_000));
-        assert!(markdown_code_block(&inside).starts_with("```text\n"));
+        let fence = format!("{}text\n", "`".repeat(65));
+        assert!(markdown_code_block(&inside).starts_with(&fence));
+        assert!(markdown_code_block("x ```` y").starts_with("`````text\n"));
     }
 
     #[test]

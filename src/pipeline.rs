@@ -265,11 +265,18 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
 /// answer is the plan's to need, and an optional one cannot crowd it out.
 pub const MAX_OPTIONAL_VALUES: usize = 250_000;
 pub const MAX_OPTIONAL_PRINTED_BYTES: usize = MAX_PRINTED_BYTES;
+/// Checks the optional phases of a run may return together: each later
+/// phase is handed them all (300 phases of 1,000 one-letter checks each
+/// took 31 s, round 66).
+pub const MAX_OPTIONAL_CHECKS: usize = 4 * MAX_CHECKS;
+/// What a check costs beyond its text, as printed and handed on.
+const CHECK_OVERHEAD_BYTES: usize = 64;
 
 #[derive(Default)]
 struct OptionalBudget {
     values: usize,
     printed: usize,
+    checks: usize,
 }
 
 impl OptionalBudget {
@@ -279,21 +286,30 @@ impl OptionalBudget {
     fn admit(&mut self, output: PhaseOutput) -> Result<PhaseOutput, String> {
         let keys = serde_json::to_string(&output.keys).unwrap_or_default();
         let shape = json_shape(&keys);
-        let checks: usize = output
+        let check_bytes: usize = output
             .checks
             .iter()
-            .map(|c| printed_text(&c.id) + printed_text(&c.layer) + printed_text(&c.message))
+            .map(|c| {
+                CHECK_OVERHEAD_BYTES
+                    + printed_text(&c.id)
+                    + printed_text(&c.layer)
+                    + printed_text(&c.message)
+            })
             .sum();
         let values = self.values + shape.values;
-        let printed = self.printed + shape.printed + checks;
-        if values > MAX_OPTIONAL_VALUES || printed > MAX_OPTIONAL_PRINTED_BYTES {
+        let printed = self.printed + shape.printed + check_bytes;
+        let checks = self.checks + output.checks.len();
+        if values > MAX_OPTIONAL_VALUES
+            || printed > MAX_OPTIONAL_PRINTED_BYTES
+            || checks > MAX_OPTIONAL_CHECKS
+        {
             return Err(format!(
-                "its answer would take what optional phases add to the plan past {MAX_OPTIONAL_VALUES} JSON values or {} MiB printed (with it: {values} values, {} MiB)",
+                "its answer would take what optional phases add to the plan past {MAX_OPTIONAL_VALUES} JSON values, {} MiB printed or {MAX_OPTIONAL_CHECKS} checks (with it: {values} values, {} MiB, {checks} checks)",
                 MAX_OPTIONAL_PRINTED_BYTES >> 20,
                 printed.div_ceil(1 << 20)
             ));
         }
-        (self.values, self.printed) = (values, printed);
+        (self.values, self.printed, self.checks) = (values, printed, checks);
         Ok(output)
     }
 }
@@ -1050,7 +1066,7 @@ mod tests {
         );
         let reason = outcome.document["b"]["reason"].as_str().unwrap();
         assert!(
-            reason.contains("past 250000 JSON values or 16 MiB printed"),
+            reason.contains("past 250000 JSON values, 16 MiB printed or 4000 checks"),
             "{reason}"
         );
         assert_eq!(outcome.document["c"].as_array().map(Vec::len), Some(90_000));
@@ -1072,7 +1088,21 @@ mod tests {
         });
         let outcome = run(&[slot("loud", &[], &[], Ok(loud))], &json!({})).unwrap();
         assert_eq!(outcome.checks.len(), 1, "{:?}", outcome.checks);
-        assert!(outcome.checks[0].message.contains("16 MiB printed"));
+        let message = &outcome.checks[0].message;
+        assert!(message.contains(" MiB, 1000 checks)"), "{message}");
+        // Five phases of 1,000 one-letter checks: the fifth is too many.
+        let terse = || {
+            Box::new(Fake {
+                checks: (0..1000).map(|_| check("c", Status::Pass, false)).collect(),
+                ..*fake(json!({}))
+            })
+        };
+        let slots: Vec<Slot<'static>> = (0..5)
+            .map(|i| slot(&format!("p{i}"), &[], &[], Ok(terse())))
+            .collect();
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(outcome.checks.len(), 4001, "four phases' and one notice");
+        assert!(outcome.checks[4000].message.contains("5000 checks"));
     }
 
     #[test]

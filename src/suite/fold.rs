@@ -222,6 +222,8 @@ struct Attempts {
     /// The attempt this test was last seen in: a second case with its key
     /// in that attempt is another test (the next occurrence).
     last_attempt: u32,
+    /// The attempt this test was first seen in.
+    first_attempt: u32,
     duration_seconds: f64,
     passed: bool,
     failed: bool,
@@ -298,7 +300,7 @@ impl Folder {
             key.occurrence += 1;
         }
         let attempts = self.tests.entry(key).or_default();
-        attempts.last_attempt = self.attempt;
+        attempts.seen(self.attempt);
         attempts.record(attempt);
     }
 
@@ -366,7 +368,7 @@ impl Folder {
                     next - 1
                 });
                 let attempts = self.tests.entry(key.clone()).or_default();
-                attempts.last_attempt = attempt;
+                attempts.seen(attempt);
                 attempts.record(run);
             }
         }
@@ -393,6 +395,7 @@ impl Folder {
     /// The raw counts, the merged summary and every test sorted by key.
     pub fn finish(mut self) -> (Counts, Merged, Vec<TestResult>) {
         self.place_reruns();
+        absorb_passed_stand_ins(&mut self.tests);
         let mut results: Vec<TestResult> = self
             .tests
             .into_iter()
@@ -417,7 +420,62 @@ impl Folder {
     }
 }
 
+/// A test file that did not import in one attempt and did in a later one
+/// left its stand-in (a flaky "test") beside the tests it then ran: one
+/// test more than the runner ever counts. Where none of the file's tests
+/// ran beside the stand-in's first failure (all came after it), its tests
+/// carry it instead: each that passed is flaky, with the import's failure.
+/// A stand-in that failed in every attempt, whose file reported no test,
+/// or that stood for part of a file (a class that could not be collected,
+/// beside tests that ran), stays.
+fn absorb_passed_stand_ins(tests: &mut HashMap<TestKey, Attempts>) {
+    let stand_ins: Vec<(TestKey, u32)> = tests
+        .iter()
+        .filter(|(key, a)| {
+            key.file.is_some()
+                && a.passed
+                && a.failed
+                && a.failure
+                    .as_deref()
+                    .is_some_and(FailureInfo::is_collection_error)
+        })
+        .map(|(key, a)| (key.clone(), a.first_attempt))
+        .collect();
+    for (stand_in, failed_in) in stand_ins {
+        let of_file = |key: &TestKey, a: &Attempts| {
+            key.file == stand_in.file
+                && *key != stand_in
+                && !a
+                    .failure
+                    .as_deref()
+                    .is_some_and(FailureInfo::is_collection_error)
+        };
+        let mut file_tests = tests.iter().filter(|(k, a)| of_file(k, a)).peekable();
+        if file_tests.peek().is_none() || file_tests.any(|(_, a)| a.first_attempt <= failed_in) {
+            continue;
+        }
+        let Some(absorbed) = tests.remove(&stand_in) else {
+            continue;
+        };
+        for (_, test) in tests.iter_mut().filter(|(k, a)| of_file(k, a)) {
+            if test.passed && !test.failed {
+                test.failed = true;
+                test.failure.clone_from(&absorbed.failure);
+                test.count = test.count.saturating_add(test.first_attempt - failed_in);
+            }
+        }
+    }
+}
+
 impl Attempts {
+    /// Notes a case of this test in `attempt`.
+    fn seen(&mut self, attempt: u32) {
+        if self.count == 0 {
+            self.first_attempt = attempt;
+        }
+        self.last_attempt = attempt;
+    }
+
     /// Whether a case of this test was added in `attempt` already.
     fn seen_in(&self, attempt: u32) -> bool {
         self.count > 0 && self.last_attempt == attempt

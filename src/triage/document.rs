@@ -106,9 +106,12 @@ pub struct Options<'a> {
 const PROMPT_TESTS: usize = 10;
 
 /// Most bytes of prompts kept for one run's routes until their models are
-/// asked (each route's at most [`crate::host::plugin::MAX_PROMPT_BYTES`]);
-/// the groups routed after that are not asked, and say why.
-const MAX_KEPT_PROMPT_BYTES: usize = 64 << 20;
+/// asked, counted as request bodies hold them, JSON-escaped (each route's
+/// at most [`crate::host::plugin::MAX_PROMPT_BYTES`] as returned); the
+/// groups routed after that are not asked, and say why. 64 MiB counted as
+/// returned took 640 MB to ask (round 66: control characters escape to
+/// six bytes, and each request is built before it waits its turn).
+const MAX_KEPT_PROMPT_BYTES: usize = 32 << 20;
 
 /// Routes every group and, when models can be asked, asks each once; the
 /// client comes back for fixes to use (one budget for the run).
@@ -506,7 +509,7 @@ mod tests {
         assert_eq!(second.prompt.len(), 0);
         assert_eq!(
             second.unasked.as_deref(),
-            Some("not asked: this run's prompts reached 64 MiB")
+            Some("not asked: this run's prompts reached 32 MiB")
         );
         assert_eq!(on.admit(routed(5)).prompt.len(), 5, "what still fits");
     }

@@ -24,8 +24,19 @@ pub struct Routed {
 }
 
 impl Routed {
+    /// The bytes its prompts take in a request body, JSON-escaped (a
+    /// control character is six): what asking its models holds.
     pub fn prompt_bytes(&self) -> usize {
-        self.prompt.len() + self.system_prompt.len()
+        let escaped = |text: &str| -> usize {
+            text.chars()
+                .map(|c| match c {
+                    '"' | '\\' | '\n' | '\r' | '\t' => 2,
+                    c if u32::from(c) < 0x20 => 6,
+                    c => c.len_utf8(),
+                })
+                .sum()
+        };
+        escaped(&self.prompt) + escaped(&self.system_prompt)
     }
 
     /// Frees the prompts of a route whose models will not be asked.
