@@ -71,6 +71,39 @@ const VITEST: Js = Js {
     command: &["npx", "vitest"],
 };
 
+/// One file in two of Jest's projects runs once for each, side by side
+/// in two workers, and Jest names the first copy's project in the other's
+/// live results: one copy's end forgot what the other had reported, and
+/// its tests counted up to three times (round 66, on enhanced-resolve).
+#[test]
+fn jest_a_file_in_two_projects_run_side_by_side_counts_each_copy_once() {
+    let shared = "const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n\
+describe('shared', () => {\n  for (let i = 0; i < 5; i++) test('t' + i, async () => { await sleep(300); });\n});\n";
+    let Some(dir) = project(
+        &JEST,
+        &[
+            ("test/shared.test.js", shared),
+            ("test/other.test.js", "test('other', () => {});\n"),
+        ],
+    ) else {
+        return;
+    };
+    fs::write(
+        dir.path().join("jest.config.js"),
+        "module.exports = { projects: [\n\
+  { displayName: 'one', testMatch: ['<rootDir>/test/*.test.js'] },\n\
+  { displayName: 'two', testMatch: ['<rootDir>/test/shared.test.js'] },\n] };\n",
+    )
+    .unwrap();
+    // The default (jest's own workers, then a plan from history) and one
+    // shard: jest alone counts 11.
+    for args in [&[][..], &[][..], &["--shards", "1"][..]] {
+        let (out, merged) = pitcrew_test(dir.path(), &JEST, args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+        assert_eq!(summary(&merged), (11, 11, 0, 0), "{args:?}: {merged:#}");
+    }
+}
+
 /// A project for `js` with `files` (each given its prelude), or None when
 /// the runner is not installed.
 fn project(js: &Js, files: &[(&str, &str)]) -> Option<tempfile::TempDir> {

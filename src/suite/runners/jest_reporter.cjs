@@ -140,6 +140,12 @@ class PitcrewJestReporter {
     // run), so the file's final result adds only those that were not
     // (skipped tests).
     this.written = new Map();
+    // Per file, how many of its copies are running: a file two projects
+    // both match runs once for each, side by side, and Jest names the
+    // first copy's project in the other's live results too. The counts are
+    // forgotten only when the last copy ends (round 66: one copy's end
+    // dropped the other's, and its tests counted up to three times).
+    this.running = new Map();
     this.begun = new Set();
     if (this.out) fs.writeFileSync(this.out, '');
     // Whether jest stops at a failure (`--bail`, `bail` in the config): a
@@ -172,6 +178,11 @@ class PitcrewJestReporter {
     this.begun.add(file);
     this.write({ event: 'start', file, path: [], name: file });
     this.write({ event: 'end', file, path: [], name: file });
+  }
+
+  onTestStart(test) {
+    const file = fileOf(test);
+    this.running.set(file, (this.running.get(file) || 0) + 1);
   }
 
   onTestCaseStart(test, info) {
@@ -240,7 +251,13 @@ class PitcrewJestReporter {
         ...failureOf([text]),
       });
     }
-    this.written.delete(file);
+    const running = (this.running.get(file) || 1) - 1;
+    if (running > 0) {
+      this.running.set(file, running);
+    } else {
+      this.running.delete(file);
+      this.written.delete(file);
+    }
   }
 
   // Jest keeps each test file's last result and time (what
