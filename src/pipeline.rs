@@ -316,12 +316,17 @@ impl OptionalBudget {
 
 /// About the bytes `text` prints as, escaped (see [`json_shape`]).
 fn printed_text(text: &str) -> usize {
-    text.chars()
-        .map(|c| match escape::is_unsafe(c) {
-            true => 6 * c.len_utf16(),
-            false => c.len_utf8(),
-        })
-        .sum()
+    text.chars().map(printed_char).sum()
+}
+
+/// The bytes `c` prints as in a string: six for each UTF-16 unit of a
+/// character a terminal could act on (`\u0085`, a surrogate pair beyond
+/// the Basic Multilingual Plane), else its UTF-8.
+fn printed_char(c: char) -> usize {
+    match escape::is_unsafe(c) {
+        true => 6 * c.len_utf16(),
+        false => c.len_utf8(),
+    }
 }
 
 /// A phase may write only the keys it owns (a key another phase owns is
@@ -624,7 +629,7 @@ fn json_shape(text: &str) -> JsonShape {
             (true, false, '\\') => escaped = true,
             (true, false, '"') => in_string = false,
             (true, false, c) if escape::is_unsafe(c) => {
-                printed += 6 * c.len_utf16() - c.len_utf8();
+                printed += printed_char(c) - c.len_utf8();
             }
             (true, false, _) => {}
             (false, _, '"') => in_string = true,

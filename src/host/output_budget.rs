@@ -52,9 +52,7 @@ impl Tally {
 }
 
 impl OutputBudget {
-    /// Whether a line of `len` bytes from the plugin `label` may reach the
-    /// log. The first line refused says so, once per plugin and once for
-    /// the command.
+    /// A plugin's budget within its command's.
     pub fn new(command: Arc<CommandOutput>) -> Self {
         Self {
             mine: Tally::default(),
@@ -62,6 +60,9 @@ impl OutputBudget {
         }
     }
 
+    /// Whether a line of `len` bytes from the plugin `label` may reach the
+    /// log. The first line refused says so, once per plugin and once for
+    /// the command.
     pub fn admit(&self, label: &str, len: usize) -> bool {
         let (mine, first) = self.mine.count(len, RUN_LINES, RUN_BYTES);
         if !mine {

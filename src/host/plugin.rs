@@ -893,14 +893,13 @@ impl ReturnedBytes for types::Route {
     }
 }
 
-/// Why `text` is no identifier (see [`Plugin::check_identifier`]), with
-/// every other character shown as its code point: shown raw, the name
-/// would look like the one it imitates.
 /// Why `text` is not a name a plugin may give: ASCII letters, digits and
 /// `._-+:/@`, starting with a letter or digit (a line that starts with
 /// `::` is a GitHub workflow command, and `@x` a mention where Markdown is
 /// read; round 65 printed a layer `::error file=train.py::…` at the start
-/// of a line of `plan`'s table).
+/// of a line of `plan`'s table). The text is shown with every other
+/// character as its code point: shown raw, the name would look like the
+/// one it imitates.
 pub(crate) fn not_an_identifier(what: &str, text: &str) -> Option<String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "._-+:/@".contains(c);
     let shown = || escape::bounded_line(&text.escape_default().to_string(), MAX_NAME_BYTES);

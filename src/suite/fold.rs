@@ -431,24 +431,12 @@ impl Folder {
 fn absorb_passed_stand_ins(tests: &mut HashMap<TestKey, Attempts>) {
     let stand_ins: Vec<(TestKey, u32)> = tests
         .iter()
-        .filter(|(key, a)| {
-            key.file.is_some()
-                && a.passed
-                && a.failed
-                && a.failure
-                    .as_deref()
-                    .is_some_and(FailureInfo::is_collection_error)
-        })
+        .filter(|(key, a)| key.file.is_some() && a.passed && a.failed && a.stands_in())
         .map(|(key, a)| (key.clone(), a.first_attempt))
         .collect();
     for (stand_in, failed_in) in stand_ins {
         let of_file = |key: &TestKey, a: &Attempts| {
-            key.file == stand_in.file
-                && *key != stand_in
-                && !a
-                    .failure
-                    .as_deref()
-                    .is_some_and(FailureInfo::is_collection_error)
+            key.file == stand_in.file && *key != stand_in && !a.stands_in()
         };
         let mut file_tests = tests.iter().filter(|(k, a)| of_file(k, a)).peekable();
         if file_tests.peek().is_none() || file_tests.any(|(_, a)| a.first_attempt <= failed_in) {
@@ -468,6 +456,14 @@ fn absorb_passed_stand_ins(tests: &mut HashMap<TestKey, Attempts>) {
 }
 
 impl Attempts {
+    /// Whether this is a test file's stand-in: its failure is the file's
+    /// collection error ([`FailureInfo::is_collection_error`]).
+    fn stands_in(&self) -> bool {
+        self.failure
+            .as_deref()
+            .is_some_and(FailureInfo::is_collection_error)
+    }
+
     /// Notes a case of this test in `attempt`.
     fn seen(&mut self, attempt: u32) {
         if self.count == 0 {

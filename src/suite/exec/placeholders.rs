@@ -59,12 +59,15 @@ pub(super) fn is_stopped_under(case: &TestCase) -> bool {
 
 /// A placeholder of a test queued behind one the runner died under.
 pub(super) fn is_behind_a_crash(case: &TestCase) -> bool {
-    is_never_ran(case)
-        && case
-            .message
-            .as_deref()
-            .and_then(|m| m.strip_prefix(NEVER_RAN_PREFIX))
-            .is_some_and(|why| why.starts_with(EXITED_WHILE))
+    never_ran_because(case).is_some_and(|why| why.starts_with(EXITED_WHILE))
+}
+
+/// Why a placeholder's test never ran ([`never_ran`]'s reason).
+fn never_ran_because(case: &TestCase) -> Option<&str> {
+    case.message
+        .as_deref()
+        .filter(|_| is_never_ran(case))
+        .and_then(|m| m.strip_prefix(NEVER_RAN_PREFIX))
 }
 
 /// Why a test never ran that the runner had not started when it was
@@ -75,12 +78,7 @@ pub(super) const KILLED_BEFORE_IT_RAN: &str = "the runner was killed at the time
 /// first: under pytest-xdist, a test queued on the worker that hung, in
 /// whatever file (round 65).
 pub(super) fn is_behind_a_timeout(case: &TestCase) -> bool {
-    is_never_ran(case)
-        && case
-            .message
-            .as_deref()
-            .and_then(|m| m.strip_prefix(NEVER_RAN_PREFIX))
-            == Some(KILLED_BEFORE_IT_RAN)
+    never_ran_because(case) == Some(KILLED_BEFORE_IT_RAN)
 }
 
 /// Whether a folded test was still running when its runner was killed.
