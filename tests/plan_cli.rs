@@ -461,3 +461,50 @@ fn a_plan_on_stdout_carries_no_raw_terminal_controls() {
         "rsync: \\u{9b}2J gone \\u{202e}txt.exe \\u{85}"
     );
 }
+
+/// In GitHub Actions the table, which plugins wrote most of, comes between
+/// stop-commands lines; the JSON needs none (no line of it can start with
+/// `::`) and stays a document `> plan.json` can keep.
+#[test]
+fn in_actions_the_table_is_guarded_and_the_json_left_clean() {
+    let (dir, spec) = copy_example("healthy");
+    fs::write(
+        dir.path().join("scripts/sync-dev.sh"),
+        "#!/bin/sh\nprintf 'x\\n::error::forged\\n' >&2\nexit 12\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_pitcrew"))
+            .args(["plan", spec.to_str().unwrap(), "--format", format])
+            .current_dir(dir.path())
+            .env("PITCREW_NO_CACHE", "1")
+            .env("GITHUB_ACTIONS", "true")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("GITHUB_OUTPUT")
+            .env_remove("WORLD_SIZE")
+            .output()
+            .expect("pitcrew runs")
+    };
+    let json = run("json");
+    assert_eq!(json.status.code(), Some(1), "{}", stderr(&json));
+    let plan = valid_plan(&json);
+    assert!(
+        plan["pre_rdma_sync"]["output_tail"]
+            .as_str()
+            .unwrap()
+            .contains("::error::forged")
+    );
+    let text = String::from_utf8(json.stdout).unwrap();
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("::")),
+        "{text}"
+    );
+
+    let table = run("table");
+    assert_eq!(table.status.code(), Some(1), "{}", stderr(&table));
+    let text = String::from_utf8(table.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let token = lines[0].strip_prefix("::stop-commands::").expect("guarded");
+    assert_eq!(lines.last().unwrap(), &format!("::{token}::"));
+    assert!(lines[1..lines.len() - 1].iter().all(|l| !l.contains(token)));
+}

@@ -42,14 +42,15 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<u8> {
     if let Some(path) = &args.output {
         write_atomic(path, json.as_bytes())?;
     }
-    // Plugins wrote most of it: in GitHub Actions no line of it may read
-    // as a workflow command.
+    // Plugins wrote most of it: in GitHub Actions no line of the table may
+    // read as a workflow command. The JSON is inert as it is (every line
+    // starts with a blank or a bracket) and is left clean for `> plan.json`.
     let text = match args.format {
         PlanFormat::Json => format!("{json}\n"),
-        PlanFormat::Table => checklist(&document, &outcome.checks),
+        PlanFormat::Table => guarded_in_actions(checklist(&document, &outcome.checks)),
     };
     let mut out = std::io::stdout().lock();
-    out.write_all(guarded_in_actions(text).as_bytes())?;
+    out.write_all(text.as_bytes())?;
     Ok(if outcome.blocked() {
         exit::FAILED
     } else {
