@@ -62,6 +62,9 @@ pub struct PhaseInput<'a> {
 pub struct PhaseOutput {
     pub keys: Map<String, Value>,
     pub checks: Vec<Check>,
+    /// What the keys cost, read on the text a plugin returned them as;
+    /// `None` for the host's own phases, which are not counted.
+    pub shape: Option<JsonShape>,
 }
 
 /// A phase implementation: a plugin, or native code in tests.
@@ -184,7 +187,7 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
     let mut document = Map::new();
     let mut checks: Vec<Check> = Vec::new();
     let mut timings = Vec::with_capacity(slots.len());
-    let mut optional = OptionalBudget::default();
+    let (mut optional, mut required) = (Budget::optional(), Budget::required());
     for index in order {
         let slot = &slots[index];
         let started = Instant::now();
@@ -200,7 +203,7 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
                 .and_then(|output| accept(slot, &owners, output))
                 .map_err(|e| e.to_string())
                 .and_then(|output| match slot.required {
-                    true => Ok(output),
+                    true => required.admit(output),
                     false => optional.admit(output),
                 }),
         };
@@ -261,31 +264,75 @@ pub fn run(slots: &[Slot<'_>], facts: &Value) -> Result<Outcome, PipelineError> 
 /// answer (990,000 values, a 6.5 MB string and 1,000 checks of 4 KiB) ran
 /// the required `pre-flight` out of its 64 MiB (round 65), and several
 /// would add up. Measured: `pre-flight` holds 400,000 values with 12.7 MB
-/// beside them. A required phase is held to its own bounds only: its
-/// answer is the plan's to need, and an optional one cannot crowd it out.
+/// beside them. Required phases share a budget of their own, so that an
+/// optional one cannot crowd them out.
 pub const MAX_OPTIONAL_VALUES: usize = 250_000;
 pub const MAX_OPTIONAL_PRINTED_BYTES: usize = MAX_PRINTED_BYTES;
 /// Checks the optional phases of a run may return together: each later
 /// phase is handed them all (300 phases of 1,000 one-letter checks each
 /// took 31 s, round 66).
 pub const MAX_OPTIONAL_CHECKS: usize = 4 * MAX_CHECKS;
+/// What the required plugin phases of one run may add together: as much
+/// as one phase may return. Each held only to its own bounds, the 32
+/// phases a configuration may add took the host 500 MB each (round 67).
+/// The host's own phases (the test verdict) are not counted.
+pub const MAX_REQUIRED_VALUES: usize = MAX_JSON_VALUES;
+pub const MAX_REQUIRED_PRINTED_BYTES: usize = MAX_PRINTED_BYTES;
+pub const MAX_REQUIRED_CHECKS: usize = 4 * MAX_CHECKS;
 /// What a check costs beyond its text, as printed and handed on.
 const CHECK_OVERHEAD_BYTES: usize = 64;
 
-#[derive(Default)]
-struct OptionalBudget {
+/// What the plugin phases of one kind (required or optional) have added
+/// to the run, against what they may.
+struct Budget {
+    kind: &'static str,
+    limits: (usize, usize, usize),
     values: usize,
     printed: usize,
     checks: usize,
 }
 
-impl OptionalBudget {
-    /// `output` counted, or why it would take the optional phases past
-    /// their share (the phase is then unavailable, as for any broken
-    /// contract).
+impl Budget {
+    fn optional() -> Self {
+        Self::new(
+            "optional",
+            (
+                MAX_OPTIONAL_VALUES,
+                MAX_OPTIONAL_PRINTED_BYTES,
+                MAX_OPTIONAL_CHECKS,
+            ),
+        )
+    }
+
+    fn required() -> Self {
+        Self::new(
+            "required",
+            (
+                MAX_REQUIRED_VALUES,
+                MAX_REQUIRED_PRINTED_BYTES,
+                MAX_REQUIRED_CHECKS,
+            ),
+        )
+    }
+
+    fn new(kind: &'static str, limits: (usize, usize, usize)) -> Self {
+        Self {
+            kind,
+            limits,
+            values: 0,
+            printed: 0,
+            checks: 0,
+        }
+    }
+
+    /// `output` counted, or why it would take the phases of this kind past
+    /// their share (an optional phase is then unavailable, a required one
+    /// fails the run, as for any broken contract). The host's own phases
+    /// pass uncounted.
     fn admit(&mut self, output: PhaseOutput) -> Result<PhaseOutput, String> {
-        let keys = serde_json::to_string(&output.keys).unwrap_or_default();
-        let shape = json_shape(&keys);
+        let Some(shape) = output.shape else {
+            return Ok(output);
+        };
         let check_bytes: usize = output
             .checks
             .iter()
@@ -299,13 +346,12 @@ impl OptionalBudget {
         let values = self.values + shape.values;
         let printed = self.printed + shape.printed + check_bytes;
         let checks = self.checks + output.checks.len();
-        if values > MAX_OPTIONAL_VALUES
-            || printed > MAX_OPTIONAL_PRINTED_BYTES
-            || checks > MAX_OPTIONAL_CHECKS
-        {
+        let (max_values, max_printed, max_checks) = self.limits;
+        if values > max_values || printed > max_printed || checks > max_checks {
             return Err(format!(
-                "its answer would take what optional phases add to the plan past {MAX_OPTIONAL_VALUES} JSON values, {} MiB printed or {MAX_OPTIONAL_CHECKS} checks (with it: {values} values, {} MiB, {checks} checks)",
-                MAX_OPTIONAL_PRINTED_BYTES >> 20,
+                "its answer would take what {} phases add to the plan past {max_values} JSON values, {} MiB printed or {max_checks} checks (with it: {values} values, {} MiB, {checks} checks)",
+                self.kind,
+                max_printed >> 20,
                 printed.div_ceil(1 << 20)
             ));
         }
@@ -523,9 +569,13 @@ impl Phase for Plugin {
             checks: input.checks.iter().map(to_wit).collect(),
         };
         let output = self.run_phase(&request)?;
-        let keys = accepted_keys(self, &output)?;
+        let (keys, shape) = accepted_keys(self, &output)?;
         let checks = output.checks.into_iter().map(from_wit).collect();
-        Ok(PhaseOutput { keys, checks })
+        Ok(PhaseOutput {
+            keys,
+            checks,
+            shape: Some(shape),
+        })
     }
 }
 
@@ -536,13 +586,14 @@ impl Phase for Plugin {
 pub fn accepted_keys(
     plugin: &Plugin,
     output: &types::PhaseOutput,
-) -> Result<Map<String, Value>, PhaseError> {
+) -> Result<(Map<String, Value>, JsonShape), PhaseError> {
     let refuse = |reason: String| Err(plugin.contract("run", reason).into());
+    let shape = json_shape(&output.keys);
     let JsonShape {
         values,
         depth,
         printed,
-    } = json_shape(&output.keys);
+    } = shape;
     if values > MAX_JSON_VALUES {
         return refuse(format!(
             "returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"
@@ -566,7 +617,7 @@ pub fn accepted_keys(
         Err(e) => return refuse(format!("returned keys that are not JSON: {e}")),
     };
     check_checks(plugin, &output.checks)?;
-    Ok(keys)
+    Ok((keys, shape))
 }
 
 /// JSON values (and object keys) a phase's keys may hold. Each parsed
@@ -588,16 +639,23 @@ pub const MAX_JSON_DEPTH: usize = 32;
 pub const MAX_PRINTED_BYTES: usize = 16 * 1024 * 1024;
 
 /// What a phase's keys hold, read on the text before anything is parsed.
-#[derive(Debug, PartialEq, Eq)]
-struct JsonShape {
-    /// At least the number of values and object keys: each one but the
-    /// first follows a `[`, `,` or `:` outside a string.
-    values: usize,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JsonShape {
+    /// The values and object keys, weighed by what they take parsed: each
+    /// one but the first follows a `[`, `,` or `:` outside a string, and an
+    /// object weighs [`OBJECT_WEIGHT`] more.
+    pub values: usize,
     /// The deepest nesting of arrays and objects.
-    depth: usize,
+    pub depth: usize,
     /// About the bytes the plan prints them as.
-    printed: usize,
+    pub printed: usize,
 }
+
+/// What an object weighs beyond one value. Parsed, each object is a hash
+/// table, an entry vector and its keys (the plan keeps its keys' order):
+/// 499,000 one-key objects, one count each, took the host 500 MB (round
+/// 67), some six times what as many numbers take.
+const OBJECT_WEIGHT: usize = 5;
 
 fn json_shape(text: &str) -> JsonShape {
     let (mut values, mut in_string, mut escaped) = (1usize, false, false);
@@ -634,7 +692,10 @@ fn json_shape(text: &str) -> JsonShape {
             (true, false, _) => {}
             (false, _, '"') => in_string = true,
             (false, _, '[' | '{') => {
-                values += usize::from(c == '[');
+                values += match c {
+                    '[' => 1,
+                    _ => OBJECT_WEIGHT,
+                };
                 depth += 1;
                 deepest = deepest.max(depth);
                 printed += 2 * depth + 1;
@@ -753,9 +814,13 @@ mod tests {
             if let Some(reason) = self.fail {
                 return Err(PhaseError::Unavailable(reason.into()));
             }
+            let keys = self.keys.as_object().cloned().unwrap_or_default();
+            // Measured as a plugin's answer is, from its text.
+            let shape = json_shape(&serde_json::to_string(&keys).unwrap_or_default());
             Ok(PhaseOutput {
-                keys: self.keys.as_object().cloned().unwrap_or_default(),
+                keys,
                 checks: self.checks.clone(),
+                shape: Some(shape),
             })
         }
     }
@@ -820,8 +885,16 @@ mod tests {
             let JsonShape { values, depth, .. } = json_shape(text);
             (values, depth)
         };
-        assert_eq!(shape("{}"), (1, 1));
-        assert_eq!(shape(r#"{"a": [1, 2], "b": "x,[:\"y{{{"}"#), (6, 2));
+        assert_eq!(shape("{}"), (1 + OBJECT_WEIGHT, 1));
+        assert_eq!(
+            shape(r#"{"a": [1, 2], "b": "x,[:\"y{{{"}"#),
+            (6 + OBJECT_WEIGHT, 2)
+        );
+        // Round 67: 499,000 one-key objects counted as 998,001 values and
+        // took the host 500 MB parsed. Weighed, they are past one phase's
+        // bound.
+        let objects = format!("{{\"k\":[{}{{\"a\":0}}]}}", "{\"a\":0},".repeat(498_999));
+        assert!(shape(&objects).0 > MAX_JSON_VALUES);
         assert!(shape(&"[],".repeat(1000)).0 > 1000);
         let deep = format!("{{\"k\": {}0{}}}", "[".repeat(40), "]".repeat(40));
         assert_eq!(shape(&deep).1, 41);
@@ -1149,6 +1222,56 @@ mod tests {
                 .all(|c| c.status == Status::Warn && !c.blocking)
         );
         assert!(!outcome.blocked());
+    }
+
+    /// Round 67: required phases, each within its own bounds, took the
+    /// host 500 MB apiece. They share a budget of their own; the host's
+    /// own phases (unmeasured) are not counted.
+    #[test]
+    fn required_plugin_phases_share_a_budget_and_the_hosts_own_are_not_counted() {
+        let big = || {
+            required(slot(
+                "a",
+                &["a"],
+                &[],
+                Ok(fake(json!({"a": vec![0; 600_000]}))),
+            ))
+        };
+        let slots = vec![
+            big(),
+            required(slot(
+                "b",
+                &["b"],
+                &["a"],
+                Ok(fake(json!({"b": vec![0; 600_000]}))),
+            )),
+        ];
+        let err = run(&slots, &json!({})).unwrap_err().to_string();
+        assert!(
+            err.starts_with("required phase `b` failed: its answer would take what required phases add to the plan past 1000000 JSON values"),
+            "{err}"
+        );
+
+        struct Host;
+        impl Phase for Host {
+            fn run(&self, _: &PhaseInput<'_>) -> Result<PhaseOutput, PhaseError> {
+                let keys = json!({"verdict": vec![0; 2_000_000]});
+                Ok(PhaseOutput {
+                    keys: keys.as_object().cloned().unwrap_or_default(),
+                    checks: Vec::new(),
+                    shape: None,
+                })
+            }
+        }
+        let slots = vec![
+            big(),
+            required(slot("verdict", &["verdict"], &["a"], Ok(Box::new(Host)))),
+        ];
+        let outcome = run(&slots, &json!({})).unwrap();
+        assert_eq!(
+            outcome.document["verdict"].as_array().map(Vec::len),
+            Some(2_000_000)
+        );
     }
 
     #[test]

@@ -158,6 +158,22 @@ fn plugin_check_explains_what_a_component_is() {
     );
 }
 
+/// Round 67: a plugin file whose name carries a workflow command on a
+/// line of its own and a terminal title.
+#[cfg(unix)]
+#[test]
+fn plugin_check_escapes_the_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x\n::error file=a.rs,line=1::forged\u{1b}]0;title\u{7}.wasm";
+    std::fs::copy(pitcrew_fixtures::HOSTILE, dir.path().join(name)).unwrap();
+    let output = pitcrew(&["plugin", "check", name], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("file:     x\\n::error"), "{text}");
+}
+
 #[test]
 fn plugin_check_refuses_the_wrong_world_and_versions_with_exit_2() {
     let output = pitcrew(&["plugin", "check", pitcrew_fixtures::WRONG_WORLD], repo());

@@ -779,6 +779,45 @@ fn cost_prices_every_job_rounded_up_and_warns_at_80_percent() {
     let out = gh(&args, dir.path(), &env);
     assert_eq!(json(&out)["estimate"]["by_sku"]["linux"]["usd"], 3.0);
 
+    // Round 67: a SKU the repository names is printed in the table, after
+    // two spaces, where the runner reads a workflow command too. In
+    // Actions the table is guarded; the budget's annotation stays one.
+    fs::write(
+        dir.path().join("pitcrew.toml"),
+        "[cost.prices]\n\"::error file=a.rs,line=1::forged\" = 0.01\n\
+         [cost.labels]\nubuntu-latest = \"::error file=a.rs,line=1::forged\"\n",
+    )
+    .unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--budget-usd", "2.2"]);
+    let mut in_actions = env.clone();
+    in_actions.push(("GITHUB_ACTIONS", "true".into()));
+    let out = gh(&args, dir.path(), &in_actions);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("  ::error file=a.rs,line=1::forged "),
+        "{text}"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let token = lines[0]
+        .strip_prefix("::stop-commands::")
+        .unwrap_or_else(|| panic!("guarded: {text}"));
+    let resume = lines
+        .iter()
+        .position(|l| *l == format!("::{token}::"))
+        .unwrap();
+    assert!(
+        lines[resume + 1..]
+            .iter()
+            .any(|l| l.starts_with("::warning title=pitcrew budget::")),
+        "{text}"
+    );
+    assert!(
+        lines[resume + 1..].iter().all(|l| !l.contains("forged")),
+        "{text}"
+    );
+
     for (bad, field) in [
         (
             vec!["cost", "--repo", REPO, "--month", "2026-13"],

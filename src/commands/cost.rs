@@ -11,6 +11,7 @@ use crate::github::client::{self, Client, RetryPolicy};
 use crate::github::context::Context;
 use crate::github::cost::{self, BudgetCheck};
 use crate::github::history::workflow_file;
+use crate::github::workflow_commands::guarded_in_actions;
 
 pub fn run(global: &GlobalArgs, args: &CostArgs) -> anyhow::Result<u8> {
     let config = super::config(global)?;
@@ -62,7 +63,10 @@ pub fn run(global: &GlobalArgs, args: &CostArgs) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Table => {
-            write!(out, "{}", estimate.table(&title))?;
+            // The SKU names are the repository's (pitcrew.toml): in Actions
+            // none may read as a workflow command.
+            let table = estimate.table(&title);
+            write!(out, "{}", guarded_in_actions(table))?;
             if let Some(budget) = &budget {
                 writeln!(
                     out,

@@ -225,7 +225,8 @@ fn print_check(out: &mut impl std::io::Write, report: &CheckReport) -> std::io::
         (None, Some(version)) => format!("none ({}@{version})", inspect::PACKAGE),
         (None, None) => "none".into(),
     };
-    writeln!(out, "file:     {}", report.file)?;
+    // The path is whoever named the file's: a pull request's, maybe.
+    writeln!(out, "file:     {}", control_chars(&report.file))?;
     writeln!(out, "sha256:   {}", report.sha256)?;
     writeln!(out, "world:    {world}")?;
     if let Some(plugin) = &report.plugin {
