@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::escape::{control_chars, markdown_code_block, markdown_inline};
 use crate::fix;
 use crate::host::Plugin;
+use crate::host::plugin::MAX_PROMPT_BYTES;
 use crate::suite::render::{display_name, group_heading};
 use crate::triage::group::{Group, Groups};
 use crate::triage::model::ModelClient;
@@ -107,7 +108,7 @@ const PROMPT_TESTS: usize = 10;
 
 /// Most bytes of prompts kept for one run's routes until their models are
 /// asked, counted as request bodies hold them, JSON-escaped (each route's
-/// at most [`crate::host::plugin::MAX_PROMPT_BYTES`] as returned); the
+/// at most [`MAX_PROMPT_BYTES`] as returned, and as sent); the
 /// groups routed after that are not asked, and say why. 64 MiB counted as
 /// returned took 640 MB to ask (round 66: control characters escape to
 /// six bytes, and each request is built before it waits its turn).
@@ -126,6 +127,7 @@ pub fn build(
     let mut prompts = PromptBudget {
         asking: options.models.is_ok() && router.is_ok(),
         left: MAX_KEPT_PROMPT_BYTES,
+        redactor: options.redactor,
     };
     let routes: Vec<Result<Routed, String>> = groups
         .0
@@ -176,17 +178,30 @@ pub fn build(
 }
 
 /// The prompts a run keeps until its models are asked.
-struct PromptBudget {
+struct PromptBudget<'a> {
     /// Whether any model may be asked: if not, no prompt is kept.
     asking: bool,
     left: usize,
+    /// Kept prompts are redacted first, so that they are counted as they
+    /// will be sent: redaction can make a prompt longer (`a://x@` is
+    /// `a://[REDACTED]@`, round 68 sent 2.3 MB for 1 MiB so).
+    redactor: &'a Redactor,
 }
 
-impl PromptBudget {
+impl PromptBudget<'_> {
     fn admit(&mut self, mut routed: Routed) -> Routed {
-        let bytes = routed.prompt_bytes();
         if !self.asking {
             routed.drop_prompt(String::new());
+            return routed;
+        }
+        routed.redact(self.redactor);
+        let bytes = routed.prompt_bytes();
+        if bytes > MAX_PROMPT_BYTES {
+            routed.drop_prompt(format!(
+                "not asked: its prompts take {} KiB redacted (at most {} KiB)",
+                bytes.div_ceil(1024),
+                MAX_PROMPT_BYTES >> 10
+            ));
         } else if bytes <= self.left {
             self.left -= bytes;
         } else {
@@ -491,9 +506,11 @@ mod tests {
     /// and the routes past the run's budget keep none and say why.
     #[test]
     fn prompts_are_kept_only_for_models_that_may_be_asked_and_within_a_budget() {
+        let redactor = Redactor::new();
         let mut off = PromptBudget {
             asking: false,
             left: MAX_KEPT_PROMPT_BYTES,
+            redactor: &redactor,
         };
         let kept = off.admit(routed(10));
         assert_eq!((kept.prompt.len(), kept.unasked), (0, None));
@@ -502,6 +519,7 @@ mod tests {
         let mut on = PromptBudget {
             asking: true,
             left: 25,
+            redactor: &redactor,
         };
         let first = on.admit(routed(20));
         assert_eq!((first.prompt.len(), first.unasked), (20, None));
@@ -512,5 +530,33 @@ mod tests {
             Some("not asked: this run's prompts reached 32 MiB")
         );
         assert_eq!(on.admit(routed(5)).prompt.len(), 5, "what still fits");
+    }
+
+    /// Round 68: prompts were counted as the router returned them and
+    /// redacted only when sent, where `a://x@` grows to `a://[REDACTED]@`:
+    /// 2.3 MB went out for a route of 1 MiB. They are kept redacted and
+    /// counted so, and a route past 1 MiB redacted is not asked.
+    #[test]
+    fn prompts_are_counted_as_sent_once_redacted() {
+        let redactor = Redactor::new();
+        let mut budget = PromptBudget {
+            asking: true,
+            left: MAX_KEPT_PROMPT_BYTES,
+            redactor: &redactor,
+        };
+        let mut small = routed(0);
+        small.prompt = "see a://x@ here".into();
+        let kept = budget.admit(small);
+        assert_eq!(kept.prompt, "see a://[REDACTED]@ here");
+        assert_eq!(budget.left, MAX_KEPT_PROMPT_BYTES - kept.prompt.len());
+
+        let mut grown = routed(0);
+        grown.prompt = "a://x@ ".repeat(MAX_PROMPT_BYTES / 7);
+        assert!(grown.prompt_bytes() <= MAX_PROMPT_BYTES);
+        let dropped = budget.admit(grown);
+        assert_eq!(dropped.prompt, "");
+        let why = dropped.unasked.unwrap();
+        assert!(why.starts_with("not asked: its prompts take "), "{why}");
+        assert!(why.ends_with(" KiB redacted (at most 1024 KiB)"), "{why}");
     }
 }

@@ -39,6 +39,15 @@ impl Routed {
         escaped(&self.prompt) + escaped(&self.system_prompt)
     }
 
+    /// Its prompts with secrets replaced, as the model client sends them.
+    pub fn redact(&mut self, redactor: &Redactor) {
+        for text in [&mut self.prompt, &mut self.system_prompt] {
+            if let std::borrow::Cow::Owned(redacted) = redactor.redact(text) {
+                *text = redacted;
+            }
+        }
+    }
+
     /// Frees the prompts of a route whose models will not be asked.
     pub fn drop_prompt(&mut self, why: String) {
         self.prompt = String::new();
