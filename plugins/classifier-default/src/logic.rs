@@ -964,6 +964,9 @@ const RULES: &[Rule] = &[
     r("status 137", C::Resource, 0.88).check(Check::NoDigitAfter),
     // Travis CI's verdict (`The command "ci/run_test.sh" exited with 137.`).
     r("exited with 137", C::Resource, 0.88).check(Check::NoDigitAfter),
+    // Gradle's test JVM (`Process 'Gradle Test Executor 2' finished with
+    // non-zero exit value 137`): blind set 54.
+    r("exit value 137", C::Resource, 0.88).check(Check::NoDigitAfter),
     r("signal: killed", C::Resource, 0.85),
     r("SIGKILL", C::Resource, 0.75).check(Check::Code),
     r("Killed", C::Resource, 0.75).check(Check::ShellKilled),
@@ -2192,7 +2195,11 @@ const RULES: &[Rule] = &[
     // fail the build (unkeyed fields, a copied lock, Printf directives).
     r("composite literal uses unkeyed fields", C::Compile, 0.85).lang(L_GO),
     r("passes lock by value", C::Compile, 0.85).lang(L_GO),
-    r("possible Printf formatting directive", C::Compile, 0.85).lang(L_GO),
+    // Also older vet's `possible formatting directive in Error call`
+    // (blind set 54).
+    r("formatting directive", C::Compile, 0.85)
+        .check(Check::LineHasAny(&["possible"]))
+        .lang(L_GO),
     // go build's unused import (`imported and not used: "pkgname/qp"`,
     // Go 1.20's `"os" imported and not used`; set 44).
     r("imported and not used", C::Compile, 0.88).lang(L_GO),
@@ -2237,8 +2244,12 @@ const RULES: &[Rule] = &[
         .tier(Tier::Compile)
         .check(Check::LineHasNone(&["assertionerror", "received"]))
         .lang(L_JS),
+    // In a stack frame (`at JSON.parse (<anonymous>)`) or npm's verdict,
+    // not in quoted source (a snapshot's content, a code frame): blind set
+    // 54's snapshot of `JSON.parse('invalid JSON')` read as runtime.
     r("JSON.parse", C::Runtime, 0.88)
         .tier(Tier::Compile)
+        .check(Check::LineHasAny(&["at json.parse", "npm"]))
         .lang(L_JS),
     // Set 45: a program with no `main` is its own build's error, not a
     // library left off the link (at the tier of `undefined reference to`,
@@ -4422,6 +4433,22 @@ mod tests {
             (
                 "The command \"travis_wait 40 ci/run_test.sh\" exited with 137.",
                 Category::Resource,
+            ),
+            (
+                "> Process 'Gradle Test Executor 2' finished with non-zero exit value 137",
+                Category::Resource,
+            ),
+            (
+                "Snapshot 'js 1' mismatched\n\nexcepted:\n\"try { JSON.parse('invalid JSON')\\r\\n}\"",
+                Category::Snapshot,
+            ),
+            (
+                "SyntaxError: Unexpected token } in JSON at position 9\n    at JSON.parse (<anonymous>)",
+                Category::Runtime,
+            ),
+            (
+                "cmd/files.go:87: possible formatting directive in Error call\nexit status 1",
+                Category::Compile,
             ),
             (
                 "Error: Cannot store new snapshot value\nin \"returns a list\"\nwhen running on CI",
