@@ -4624,6 +4624,48 @@ fn go_a_flaky_test_behind_a_panic_keeps_its_retry() {
     assert_eq!(outcome_of(&merged, "TestBFlaky"), ["flaky"], "{merged:#}");
 }
 
+/// A meta-test (testify's suite tests, round 67) runs a test of its own
+/// name through `testing.RunTests`, expects it to fail, and passes: go
+/// passes the package. The inner run is the outer test's output, not a
+/// second test "crashed" beside a failed one.
+#[test]
+fn go_a_test_run_inside_a_test_of_its_name_is_its_output() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("go.mod"),
+        "module example.com/nested\n\ngo 1.18\n",
+    )
+    .unwrap();
+    let meta = |expect: &str| {
+        format!(
+            "package nested\n\nimport \"testing\"\n\n\
+             func TestMeta(t *testing.T) {{\n\
+             \tok := testing.RunTests(func(pat, str string) (bool, error) {{ return true, nil }},\n\
+             \t\t[]testing.InternalTest{{{{Name: \"TestMeta\", F: func(t *testing.T) {{ t.Error(\"inner failure, expected\") }}}}}})\n\
+             \tif ok != {expect} {{\n\t\tt.Fatal(\"the inner test did not do as expected\")\n\t}}\n}}\n\n\
+             func TestPlain(t *testing.T) {{}}\n"
+        )
+    };
+    let run = |expect: &str, code: i32| {
+        fs::write(root.join("nested_test.go"), meta(expect)).unwrap();
+        let args = ["--shards", "1", "--retries", "1"];
+        let out = pitcrew_go_test(root, &root.join(".gocache"), &args, &[]);
+        assert_eq!(out.status.code(), Some(code), "{}", text(&out));
+        merged_results(root)
+    };
+    let merged = run("false", 0);
+    assert_eq!(summary(&merged), (2, 2, 0, 0), "{merged:#}");
+
+    // The outer test failing is a failure, never hidden by the inner run.
+    let merged = run("true", 1);
+    assert_eq!(summary(&merged), (2, 1, 1, 0), "{merged:#}");
+    assert_eq!(outcome_of(&merged, "TestMeta"), ["failed"], "{merged:#}");
+}
+
 /// A test that panics every time, retried with a flaky test after it:
 /// each retry died at the panic before the flaky test ran, so it stayed
 /// failed (the review of stop 48). The retry's tests left unrun behind the
