@@ -341,8 +341,9 @@ pub fn markdown_code_block(text: &str) -> String {
 /// printed a plugin's 5 MB run of backticks twice more as the fence
 /// (round 65).
 pub fn code_fence(text: &str) -> String {
+    // A lone `\r` ends a line too, for CommonMark.
     let longest = text
-        .lines()
+        .split(['\n', '\r'])
         .map(|line| {
             let rest = line.trim_start_matches([' ', '\t']);
             let leading = rest.len() - rest.trim_start_matches('`').len();
@@ -543,6 +544,10 @@ mod tests {
         let fence = format!("{}text\n", "`".repeat(65));
         assert!(markdown_code_block(&inside).starts_with(&fence));
         assert!(markdown_code_block("x ```` y").starts_with("`````text\n"));
+        // A lone carriage return ends a line for CommonMark: a run after
+        // it starts one (the model prompt's fence sees raw text).
+        let after_cr = format!("x\r{}", "`".repeat(100));
+        assert_eq!(code_fence(&after_cr), "`".repeat(101));
     }
 
     #[test]

@@ -273,11 +273,15 @@ pub const MAX_OPTIONAL_PRINTED_BYTES: usize = MAX_PRINTED_BYTES;
 /// took 31 s, round 66).
 pub const MAX_OPTIONAL_CHECKS: usize = 4 * MAX_CHECKS;
 /// What the required plugin phases of one run may add together: as much
-/// as one phase may return. Each held only to its own bounds, the 32
-/// phases a configuration may add took the host 500 MB each (round 67).
-/// The host's own phases (the test verdict) are not counted.
+/// as one phase may return, its checks at their longest included, so that
+/// a phase `plugin run` passes alone passes in a plan. Each held only to
+/// its own bounds, the 32 phases a configuration may add took the host
+/// 500 MB each (round 67). The host's own phases (the test verdict) are
+/// not counted.
 pub const MAX_REQUIRED_VALUES: usize = MAX_JSON_VALUES;
-pub const MAX_REQUIRED_PRINTED_BYTES: usize = MAX_PRINTED_BYTES;
+pub const MAX_REQUIRED_PRINTED_BYTES: usize = MAX_PRINTED_BYTES
+    + MAX_CHECKS
+        * (CHECK_OVERHEAD_BYTES + 6 * (2 * MAX_CHECK_NAME_BYTES + MAX_CHECK_MESSAGE_BYTES));
 pub const MAX_REQUIRED_CHECKS: usize = 4 * MAX_CHECKS;
 /// What a check costs beyond its text, as printed and handed on.
 const CHECK_OVERHEAD_BYTES: usize = 64;
@@ -349,9 +353,10 @@ impl Budget {
         let (max_values, max_printed, max_checks) = self.limits;
         if values > max_values || printed > max_printed || checks > max_checks {
             return Err(format!(
-                "its answer would take what {} phases add to the plan past {max_values} JSON values, {} MiB printed or {max_checks} checks (with it: {values} values, {} MiB, {checks} checks)",
+                "its answer would take what {} phases add to the plan past {max_values} JSON values, {} MiB printed or {max_checks} checks (with it: {values} values, an object counting {}, {} MiB, {checks} checks)",
                 self.kind,
                 max_printed >> 20,
+                1 + OBJECT_WEIGHT,
                 printed.div_ceil(1 << 20)
             ));
         }
@@ -596,7 +601,8 @@ pub fn accepted_keys(
     } = shape;
     if values > MAX_JSON_VALUES {
         return refuse(format!(
-            "returned keys with {values} JSON values (at most {MAX_JSON_VALUES})"
+            "returned keys of {values} JSON values, an object counting {} (at most {MAX_JSON_VALUES})",
+            1 + OBJECT_WEIGHT
         ));
     }
     if depth > MAX_JSON_DEPTH {
@@ -1155,15 +1161,7 @@ mod tests {
 
         // Checks count too, escaped: 1,000 of 4 KiB of C0 controls print
         // as 24 MiB.
-        let loud = Box::new(Fake {
-            checks: (0..1000)
-                .map(|i| Check {
-                    message: "\u{1}".repeat(4096),
-                    ..check(&format!("c{i}"), Status::Pass, false)
-                })
-                .collect(),
-            ..*fake(json!({}))
-        });
+        let loud = loud_checks(json!({}));
         let outcome = run(&[slot("loud", &[], &[], Ok(loud))], &json!({})).unwrap();
         assert_eq!(outcome.checks.len(), 1, "{:?}", outcome.checks);
         let message = &outcome.checks[0].message;
@@ -1224,6 +1222,19 @@ mod tests {
         assert!(!outcome.blocked());
     }
 
+    /// A phase returning `keys` and 1,000 checks of 4 KiB of C0 controls.
+    fn loud_checks(keys: Value) -> Box<Fake> {
+        Box::new(Fake {
+            checks: (0..1000)
+                .map(|i| Check {
+                    message: "\u{1}".repeat(4096),
+                    ..check(&format!("c{i}"), Status::Pass, false)
+                })
+                .collect(),
+            ..*fake(keys)
+        })
+    }
+
     /// Round 67: required phases, each within its own bounds, took the
     /// host 500 MB apiece. They share a budget of their own; the host's
     /// own phases (unmeasured) are not counted.
@@ -1251,6 +1262,12 @@ mod tests {
             err.starts_with("required phase `b` failed: its answer would take what required phases add to the plan past 1000000 JSON values"),
             "{err}"
         );
+
+        // One phase at its own bounds always fits: 15 MiB of keys and
+        // 1,000 checks of 4 KiB of C0 controls (24 MiB printed).
+        let loud = loud_checks(json!({"a": "x".repeat(15 << 20)}));
+        let outcome = run(&[required(slot("a", &["a"], &[], Ok(loud)))], &json!({})).unwrap();
+        assert_eq!(outcome.checks.len(), 1000);
 
         struct Host;
         impl Phase for Host {

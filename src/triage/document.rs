@@ -194,21 +194,29 @@ impl PromptBudget<'_> {
             routed.drop_prompt(String::new());
             return routed;
         }
+        let spent = format!(
+            "not asked: this run's prompts reached {} MiB",
+            MAX_KEPT_PROMPT_BYTES >> 20
+        );
+        if self.left == 0 {
+            routed.drop_prompt(spent);
+            return routed;
+        }
         routed.redact(self.redactor);
+        // The route's own bound as the contract counts it (the text's
+        // bytes); the run's budget as request bodies hold it (escaped).
+        let raw = routed.prompt.len() + routed.system_prompt.len();
         let bytes = routed.prompt_bytes();
-        if bytes > MAX_PROMPT_BYTES {
+        if raw > MAX_PROMPT_BYTES {
             routed.drop_prompt(format!(
-                "not asked: its prompts take {} KiB redacted (at most {} KiB)",
-                bytes.div_ceil(1024),
+                "not asked: its prompts take {} KiB once redacted (at most {} KiB)",
+                raw.div_ceil(1024),
                 MAX_PROMPT_BYTES >> 10
             ));
         } else if bytes <= self.left {
             self.left -= bytes;
         } else {
-            routed.drop_prompt(format!(
-                "not asked: this run's prompts reached {} MiB",
-                MAX_KEPT_PROMPT_BYTES >> 20
-            ));
+            routed.drop_prompt(spent);
         }
         routed
     }
@@ -557,6 +565,18 @@ mod tests {
         assert_eq!(dropped.prompt, "");
         let why = dropped.unasked.unwrap();
         assert!(why.starts_with("not asked: its prompts take "), "{why}");
-        assert!(why.ends_with(" KiB redacted (at most 1024 KiB)"), "{why}");
+        assert!(
+            why.ends_with(" KiB once redacted (at most 1024 KiB)"),
+            "{why}"
+        );
+
+        // A log of 1 MiB less a byte, a newline every 80: longer escaped,
+        // still within the route's bound, and asked.
+        let mut log = routed(0);
+        log.prompt = format!("{}\n", "x".repeat(79)).repeat(MAX_PROMPT_BYTES / 80);
+        assert!(log.prompt_bytes() > log.prompt.len());
+        let kept = budget.admit(log);
+        assert_eq!(kept.unasked, None);
+        assert!(!kept.prompt.is_empty());
     }
 }

@@ -84,6 +84,14 @@ impl Redactor {
             .into_iter()
             .map(|v| v.as_ref().trim().to_string())
             .filter(|v| v.chars().count() >= MIN_SECRET_LEN)
+            // A value the marker holds (`REDACTED`, `dacted`) would match
+            // inside it, and every pass would nest it once more: such a
+            // value tells nothing the marker does not.
+            .filter(|v| {
+                !REDACTED
+                    .to_ascii_lowercase()
+                    .contains(&v.to_ascii_lowercase())
+            })
             .collect();
         // Longest first: a secret that contains another is replaced whole.
         values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));

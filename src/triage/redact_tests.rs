@@ -243,6 +243,18 @@ fn redaction_is_idempotent() {
     assert_eq!(r(&once), once);
 }
 
+/// A secret value the marker holds (`API_KEY=REDACTED`, a placeholder)
+/// matched inside `[REDACTED]` and nested it once more on each pass (the
+/// review of stop 60): prompts are redacted when kept and when sent.
+#[test]
+fn a_value_inside_the_marker_keeps_redaction_idempotent() {
+    let redactor = Redactor::with_values(["REDACTED", "dacted", "s3cr3t-value"]);
+    let once = redactor.redact("a s3cr3t-value b REDACTED c [REDACTED]");
+    assert_eq!(once, format!("a {REDACTED} b REDACTED c {REDACTED}"));
+    assert_eq!(redactor.redact(&once), once);
+    assert_eq!(redactor.known_values(), 1);
+}
+
 #[test]
 fn ten_megabytes_of_hostile_log() {
     // Long runs of almost-matches for every rule: a super-linear rule would

@@ -2244,12 +2244,19 @@ const RULES: &[Rule] = &[
         .tier(Tier::Compile)
         .check(Check::LineHasNone(&["assertionerror", "received"]))
         .lang(L_JS),
-    // In a stack frame (`at JSON.parse (<anonymous>)`) or npm's verdict,
-    // not in quoted source (a snapshot's content, a code frame): blind set
-    // 54's snapshot of `JSON.parse('invalid JSON')` read as runtime.
+    // In a stack frame (`at JSON.parse (<anonymous>)`), Firefox's own
+    // words (`SyntaxError: JSON.parse: unexpected character`, `TypeError:
+    // JSON.parse(...) is null`) or npm's verdict, not in quoted source (a
+    // snapshot's content, a code frame): blind set 54's snapshot of
+    // `JSON.parse('invalid JSON')` read as runtime.
     r("JSON.parse", C::Runtime, 0.88)
         .tier(Tier::Compile)
-        .check(Check::LineHasAny(&["at json.parse", "npm"]))
+        .check(Check::LineHasAny(&[
+            "at json.parse",
+            "json.parse:",
+            "json.parse(...)",
+            "npm",
+        ]))
         .lang(L_JS),
     // Set 45: a program with no `main` is its own build's error, not a
     // library left off the link (at the tier of `undefined reference to`,
@@ -4446,6 +4453,11 @@ mod tests {
                 "SyntaxError: Unexpected token } in JSON at position 9\n    at JSON.parse (<anonymous>)",
                 Category::Runtime,
             ),
+            (
+                "SyntaxError: JSON.parse: unexpected character at line 1 column 1 of the JSON data\n    at fetchData (src/api.js:4:9)",
+                Category::Runtime,
+            ),
+            ("TypeError: JSON.parse(...) is null", Category::Runtime),
             (
                 "cmd/files.go:87: possible formatting directive in Error call\nexit status 1",
                 Category::Compile,
