@@ -540,6 +540,16 @@ enum Check {
     HttpStatusFromAnotherService,
     /// Not followed by a digit (`code 137` but not `code 1370`).
     NoDigitAfter,
+    /// A Maven coordinate after a blank (`org.x:name:1.2`): a word with two
+    /// or more colons and no slash.
+    MavenCoordinateAfter,
+    /// An exception as thrown (a colon after its name), not `java.util`'s
+    /// of the same name, nor a test's name that mentions it.
+    SeleniumException,
+    /// A `line:column: ` position after the pattern (a file's extension),
+    /// on a line that is no compiler's (`e: `, `error:`): ktlint's
+    /// `Charter.kt:14:1: Unexpected newline before "{"`.
+    LintPosition,
     /// The line holding the match contains one of these (lowercase) words.
     LineHasAny(&'static [&'static str]),
     /// The line holding the match contains none of these (lowercase) words.
@@ -1844,6 +1854,11 @@ const RULES: &[Rule] = &[
     r("ClassNotFoundException", C::Dependency, 0.9).lang(L_JAVA),
     r("NoClassDefFoundError", C::Dependency, 0.9).lang(L_JAVA),
     r("Could not find artifact", C::Dependency, 0.9).lang(L_JAVA),
+    // Gradle's `> Could not find org.jetbrains.compose.runtime:runtime:1.2.0.`
+    // (blind set 55), not its `Could not find method` in a build script.
+    r("Could not find", C::Dependency, 0.85)
+        .check(Check::MavenCoordinateAfter)
+        .lang(L_JAVA),
     r("Could not resolve dependencies", C::Dependency, 0.9),
     // Gradle: `Could not resolve all files for configuration ':app:…'`.
     r("Could not resolve all", C::Dependency, 0.88).lang(L_JAVA),
@@ -2359,6 +2374,12 @@ const RULES: &[Rule] = &[
     r("offense detected", C::Lint, 0.92).lang(L_RUBY),
     r("Done linting!", C::Lint, 0.95),
     r("Exceeded max line length", C::Lint, 0.9),
+    // ktlint's own lines (`Charter.kt:14:1: Unexpected newline before
+    // "{"`): a Kotlin position and a message, which kotlinc prints after
+    // `e: ` (blind set 55).
+    r(".kt:", C::Lint, 0.75)
+        .check(Check::LintPosition)
+        .lang(L_KOTLIN),
     // pre-commit: `Trim Trailing Whitespace.........Failed`, then
     // `- hook id: trailing-whitespace`. A hook that runs a compiler or the
     // tests prints its own diagnostics, which outrank lint.
@@ -2505,7 +2526,13 @@ const RULES: &[Rule] = &[
     r("TestingLibraryElementError", C::Selector, 0.95)
         .flags(TESTING_LIBRARY)
         .lang(L_JS),
-    r("NoSuchElementException", C::Selector, 0.95),
+    // Not `java.util`'s (an empty iterator or Optional; ScalaTest's
+    // `Expected exception java.util.NoSuchElementException to be thrown`
+    // read as a confident selector failure: blind set 55).
+    r("NoSuchElementException", C::Selector, 0.95).check(Check::SeleniumException),
+    // Robot Framework's SeleniumLibrary (`Element locator 'id:x' did not
+    // match any elements after 2 minutes`): blind set 55.
+    r("did not match any elements", C::Selector, 0.88),
     // Selenium's explicit waits for an element that never became usable
     // (`TimeoutException: … waiting for element to be clickable`, Python's
     // `until(EC.element_to_be_clickable(…))`): the element is the failure,
@@ -2962,6 +2989,10 @@ const RULES: &[Rule] = &[
         .check(Check::GoTestLog)
         .lang(L_GO),
     r("DID NOT RAISE", C::Assertion, 0.92).lang(L_PY),
+    // ScalaTest's `assertThrows`/`intercept` (`Expected exception
+    // java.util.NoSuchElementException to be thrown, but
+    // java.lang.RuntimeException was thrown`): blind set 55.
+    r("to be thrown, but", C::Assertion, 0.9),
     // Coverage gates: the suite's own expectation on itself (coverage.py's
     // `Coverage failure: total of 59 is less than fail-under=90`, also
     // through pytest-cov, pytest-cov's `Required test coverage of 90% not
@@ -3648,6 +3679,35 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && !t.get(end + 3).is_some_and(u8::is_ascii_digit)
         }
         Check::NoDigitAfter => !t.get(end).is_some_and(u8::is_ascii_digit),
+        Check::SeleniumException => {
+            let (ls, _) = line_bounds(t, start, end);
+            t.get(end) == Some(&b':') && !contains_ignore_case(&t[ls..start], b"java.util.")
+        }
+        Check::LintPosition => {
+            let rest = &t[end.min(t.len())..];
+            let digits = |r: &[u8]| r.iter().take(7).take_while(|b| b.is_ascii_digit()).count();
+            let line = digits(rest);
+            let after = &rest[line..];
+            let column = after.strip_prefix(b":").map_or(0, digits);
+            let (ls, le) = line_bounds(t, start, end);
+            let text = t[ls..le].trim_ascii_start();
+            line > 0
+                && column > 0
+                && after[1 + column..].starts_with(b": ")
+                && !text.starts_with(b"e: ")
+                && !text.starts_with(b"w: ")
+                && !contains_ignore_case(&t[ls..le], b"error:")
+        }
+        Check::MavenCoordinateAfter => {
+            let rest = &t[end.min(t.len())..];
+            let word = rest
+                .strip_prefix(b" ")
+                .unwrap_or_default()
+                .split(|b| b.is_ascii_whitespace())
+                .next()
+                .unwrap_or_default();
+            word.iter().filter(|&&b| b == b':').count() >= 2 && !word.contains(&b'/')
+        }
         Check::NonZeroAfter => t.get(end).is_some_and(|b| (b'1'..=b'9').contains(b)),
         Check::ExceptionClassLine => {
             let (ls, le) = line_bounds(t, start, end);
@@ -4446,6 +4506,30 @@ mod tests {
                 Category::Resource,
             ),
             (
+                "[info] - should throw *** FAILED ***\n[info]   Expected exception java.util.NoSuchElementException to be thrown, but java.lang.RuntimeException was thrown (FooSpec.scala:18)",
+                Category::Assertion,
+            ),
+            (
+                "Element locator 'id:cold-boot' did not match any elements after 2 minutes",
+                Category::Selector,
+            ),
+            (
+                "[info] - should throw NoSuchElementException if popped *** FAILED ***\n[info]   Expected exception java.util.NoSuchElementException to be thrown, but java.lang.RuntimeException was thrown",
+                Category::Assertion,
+            ),
+            (
+                "src/main/kotlin/Charter.kt:14:1: Unexpected newline before \"{\" (curly-spacing)",
+                Category::Lint,
+            ),
+            (
+                "org.openqa.selenium.NoSuchElementException: no such element: Unable to locate element",
+                Category::Selector,
+            ),
+            (
+                "   > Could not find org.jetbrains.compose.runtime:runtime-android:1.2.0.\n     Searched in the following locations:",
+                Category::Dependency,
+            ),
+            (
                 "Snapshot 'js 1' mismatched\n\nexcepted:\n\"try { JSON.parse('invalid JSON')\\r\\n}\"",
                 Category::Snapshot,
             ),
@@ -4900,7 +4984,8 @@ runtime.main_main·f: function main is undeclared in the main package",
         // and two of `go vet`'s analyzers, 1,000 for ESLint's crashed
         // rule (not measured again). 1,010 for set 53's javaHome and
         // Ruby version (1,002; callgrind on 10,000 corpus failures
-        // 1,023.2 M instructions against 1,001.0 M for set 47's 988).
+        // 1,023.2 M instructions against 1,001.0 M for set 47's 988); set
+        // 55's Selenium, ScalaTest, Gradle and ktlint shapes fit under it.
         assert!(RULES.len() <= 1010, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
