@@ -4666,6 +4666,55 @@ fn go_a_test_run_inside_a_test_of_its_name_is_its_output() {
     assert_eq!(outcome_of(&merged, "TestMeta"), ["failed"], "{merged:#}");
 }
 
+/// A go package that stops building measured nothing of its tests: its
+/// timing history stands, and none of its tests reads as deleted (round
+/// 68 replaced three tests' history with one made-up entry and warned
+/// "deleted or renamed").
+#[test]
+fn go_a_package_that_does_not_build_keeps_its_history() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("go.mod"), "module example.com/hist\n\ngo 1.18\n").unwrap();
+    let tests = "func TestOne(t *testing.T) {}\nfunc TestTwo(t *testing.T) {}\n";
+    let write = |imports: &str| {
+        fs::write(
+            root.join("a_test.go"),
+            format!("package hist\n\nimport ({imports})\n\n{tests}"),
+        )
+        .unwrap();
+    };
+    let run = |code: i32| {
+        let out = pitcrew_go_test(root, &root.join(".gocache"), &["--shards", "1"], &[]);
+        assert_eq!(out.status.code(), Some(code), "{}", text(&out));
+        text(&out)
+    };
+    // The files' and tests' history (start-up and runs are measured anew).
+    let history = || {
+        let all: Value =
+            serde_json::from_str(&fs::read_to_string(root.join(".pitcrew/timings.json")).unwrap())
+                .unwrap();
+        (all["files"].clone(), all["tests"].clone())
+    };
+    write("\"testing\"");
+    run(0);
+    let before = history();
+    assert_eq!(
+        before.1["example.com/hist"].as_array().map(Vec::len),
+        Some(2),
+        "{before:?}"
+    );
+    write("\"testing\"; \"os\"");
+    let broken = run(1);
+    assert!(broken.contains("build failed"), "{broken}");
+    assert!(!broken.contains("no longer exist"), "{broken}");
+    assert_eq!(history(), before);
+    write("\"testing\"");
+    assert!(!run(0).contains("no longer exist"));
+}
+
 /// A test that panics every time, retried with a flaky test after it:
 /// each retry died at the panic before the flaky test ran, so it stayed
 /// failed (the review of stop 48). The retry's tests left unrun behind the

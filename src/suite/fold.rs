@@ -156,6 +156,17 @@ impl TestResult {
             .is_some_and(FailureInfo::is_collection_error)
     }
 
+    /// Whether it stands for tests that never loaded: a test file that did
+    /// not import, or a go package that did not build. What their tests
+    /// cost is unmeasured, and none of them is gone.
+    pub fn never_loaded(&self) -> bool {
+        self.is_collection_error()
+            || self
+                .failure
+                .as_ref()
+                .is_some_and(|f| f.failure_type.as_deref() == Some(super::runners::GO_BUILD_FAILED))
+    }
+
     /// What one attempt took: the summed time over the attempts.
     pub fn one_attempt_seconds(&self) -> f64 {
         self.duration_seconds / f64::from(self.attempts.max(1))

@@ -466,12 +466,13 @@ fn fold_into(tests: &mut BTreeMap<TestKey, TestResult>, test: TestResult) {
     }
 }
 
-/// Whether `result` holds `file`'s collection error (it did not import).
+/// Whether `result` holds `file`'s collection error (it did not import)
+/// or its build failure (go).
 fn uncollected(result: &ShardResult, file: &str) -> bool {
     result
         .tests
         .iter()
-        .any(|t| t.key.file.as_deref() == Some(file) && t.is_collection_error())
+        .any(|t| t.key.file.as_deref() == Some(file) && t.never_loaded())
 }
 
 /// The runner every shard result names, if they all name one.

@@ -469,12 +469,13 @@ impl Timings {
                     shard.inside_scale * seconds + spread + own_process;
             }
         }
-        // A file that did not import measured nothing of its tests: its
-        // history stands (and none of them reads as deleted).
+        // A file that did not import, or a go package that did not build,
+        // measured nothing of its tests: its history stands (and none of
+        // them reads as deleted; round 68 lost a package's history so).
         let uncollected: std::collections::BTreeSet<&str> = results
             .iter()
             .flat_map(|r| &r.tests)
-            .filter(|t| t.is_collection_error())
+            .filter(|t| t.never_loaded())
             .filter_map(|t| t.key.file.as_deref())
             .map(|file| file.strip_prefix("./").unwrap_or(file))
             .collect();
