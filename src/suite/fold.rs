@@ -123,6 +123,13 @@ impl FailureInfo {
         self.failure_type.as_deref() == Some(super::exec::COLLECTION_ERROR)
     }
 
+    /// The stand-in for tests that never loaded: a test file that did not
+    /// import, or a go package that did not build.
+    fn never_loaded(&self) -> bool {
+        self.is_collection_error()
+            || self.failure_type.as_deref() == Some(super::runners::GO_BUILD_FAILED)
+    }
+
     /// A failure of a whole item rather than of one test in it: a file that
     /// did not import, or a go package that failed outside of any test (a
     /// check after its tests). Every process that ran part of the item in
@@ -160,11 +167,7 @@ impl TestResult {
     /// not import, or a go package that did not build. What their tests
     /// cost is unmeasured, and none of them is gone.
     pub fn never_loaded(&self) -> bool {
-        self.is_collection_error()
-            || self
-                .failure
-                .as_ref()
-                .is_some_and(|f| f.failure_type.as_deref() == Some(super::runners::GO_BUILD_FAILED))
+        self.failure.as_ref().is_some_and(FailureInfo::never_loaded)
     }
 
     /// What one attempt took: the summed time over the attempts.

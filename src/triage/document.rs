@@ -194,12 +194,14 @@ impl PromptBudget<'_> {
             routed.drop_prompt(String::new());
             return routed;
         }
-        let spent = format!(
-            "not asked: this run's prompts reached {} MiB",
-            MAX_KEPT_PROMPT_BYTES >> 20
-        );
+        let spent = || {
+            format!(
+                "not asked: this run's prompts reached {} MiB",
+                MAX_KEPT_PROMPT_BYTES >> 20
+            )
+        };
         if self.left == 0 {
-            routed.drop_prompt(spent);
+            routed.drop_prompt(spent());
             return routed;
         }
         routed.redact(self.redactor);
@@ -216,7 +218,7 @@ impl PromptBudget<'_> {
         } else if bytes <= self.left {
             self.left -= bytes;
         } else {
-            routed.drop_prompt(spent);
+            routed.drop_prompt(spent());
         }
         routed
     }

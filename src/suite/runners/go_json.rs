@@ -224,18 +224,15 @@ impl Package {
         if test != top || action == "output" {
             return self.runs.get(top).is_some_and(Runs::in_nested);
         }
-        if !self.runs.contains_key(top) {
-            self.runs.insert(top.to_owned(), Runs::default());
-        }
         // A run under way whose output already holds its verdict ended
         // with a verdict test2json missed (glued to a `fmt.Print`): the
         // next run is the test's next, not one nested in it.
-        if action == "run" && self.ended_unseen(top) {
-            self.runs.insert(top.to_owned(), Runs::default());
+        let ended = action == "run" && self.ended_unseen(top);
+        let runs = self.runs.entry(top.to_owned()).or_default();
+        if ended {
+            *runs = Runs::default();
         }
-        self.runs
-            .get_mut(top)
-            .is_some_and(|runs| runs.nested(action))
+        runs.nested(action)
     }
 
     /// Whether the run under way of `top` printed its verdict unseen.
