@@ -17,7 +17,9 @@
 //! through `PYTHONPATH`) that deselects exact node ids: pytest's own
 //! `--deselect` matches prefixes, so it would also drop `test_x2` with
 //! `test_x`. The same plugin narrows a folder named in place of a path
-//! pytest refuses ([`super::pytest_brackets`]).
+//! pytest refuses ([`super::pytest_brackets`]), and chooses a retry's
+//! tests: a retry names their files, not node ids rebuilt from a
+//! classname, which are wrong under a collector whose name holds a dot.
 
 use std::path::{Path, PathBuf};
 
@@ -227,12 +229,23 @@ impl Runner for Pytest {
         ];
         let mut select = Select::default();
         let scoped = |file: &str| pytest_args::scoped(file, &user_paths);
+        // The tests as pitcrew spells them, beside their node ids: see
+        // `Keep::tests`. A retry names their files when every test has one.
+        let mut spelled = Vec::new();
+        let mut by_file = false;
         let mut items: Vec<String> = match selection {
             Selection::Files(files) => files.iter().flat_map(|f| scoped(f)).collect(),
-            Selection::Tests(tests) => node_ids(tests)?,
+            Selection::Tests(tests) => {
+                spelled = spellings(tests, None);
+                by_file = spelled.len() == tests.len();
+                node_ids(tests)?
+            }
             Selection::FileExcept { file, tests } => {
                 if !tests.is_empty() {
-                    select.deselect = Some(node_ids(tests)?);
+                    select.deselect = Some(Deselect {
+                        ids: node_ids(tests)?,
+                        tests: spellings(tests, Some(file)),
+                    });
                 }
                 scoped(file)
             }
@@ -257,8 +270,9 @@ impl Runner for Pytest {
                 p.strip_prefix("./").unwrap_or(p) == file
             })
         };
-        if let Some((args, keep)) = pytest_brackets::widen(&items, named) {
+        if let Some((args, mut keep)) = pytest_brackets::widen(&items, named, by_file) {
             items = args;
+            keep.tests = spelled;
             select.keep = Some(keep);
         }
         if select.deselect.is_some() || select.keep.is_some() {
@@ -296,13 +310,35 @@ fn node_ids(tests: &[TestRef]) -> Result<Vec<String>, RunnerError> {
         .collect()
 }
 
+/// Each test's spelling ([`Keep::tests`]), for the tests whose file is
+/// known (`file`, when given, is every test's).
+fn spellings(tests: &[TestRef], file: Option<&str>) -> Vec<pytest_brackets::Spelling> {
+    tests
+        .iter()
+        .filter_map(|t| {
+            let file = file.or(t.file.as_deref()).filter(|f| !f.is_empty())?;
+            let file = file.strip_prefix("./").unwrap_or(file);
+            Some((file.to_owned(), t.classname.clone(), t.name.clone()))
+        })
+        .collect()
+}
+
 /// What the select plugin is asked to do, when anything.
 #[derive(Default)]
 struct Select {
-    /// Node ids to leave out.
-    deselect: Option<Vec<String>>,
+    /// Tests to leave out.
+    deselect: Option<Deselect>,
     /// What a widened argument is narrowed back to.
     keep: Option<Keep>,
+}
+
+/// Tests to leave out, by node id or as pitcrew spells them (either
+/// matching leaves a test out: an id from a report whose classname has a
+/// prefix is still pytest's, a spelling under a dotted collector is).
+#[derive(serde::Serialize)]
+struct Deselect {
+    ids: Vec<String>,
+    tests: Vec<pytest_brackets::Spelling>,
 }
 
 /// Writes our plugins next to the report (the select plugin and its lists
@@ -623,14 +659,20 @@ mod tests {
             "{python_path}"
         );
         let list = super::super::test_support::env_of(&inv, DESELECT_ENV).unwrap();
-        let ids: Vec<String> =
+        let list: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(list).unwrap()).unwrap();
         assert_eq!(
-            ids,
-            [
-                "tests/test_slow.py::test_x",
-                "tests/test_slow.py::TestK::test_y[a b]"
-            ]
+            list,
+            serde_json::json!({
+                "ids": [
+                    "tests/test_slow.py::test_x",
+                    "tests/test_slow.py::TestK::test_y[a b]"
+                ],
+                "tests": [
+                    ["tests/test_slow.py", "tests.test_slow", "test_x"],
+                    ["tests/test_slow.py", "tests.test_slow.TestK", "test_y[a b]"]
+                ]
+            })
         );
         assert_eq!(
             std::fs::read_to_string(out.join("pitcrew_select.py")).unwrap(),
@@ -745,11 +787,14 @@ mod tests {
         assert_eq!(node_id(&test_ref(None, "TestX", "test_x")), None);
     }
 
+    /// A rerun names the tests' files and keeps the tests by node id and
+    /// by spelling; tests with no file are named by their node ids.
     #[test]
-    fn tests_and_rerun_use_node_ids() {
+    fn tests_and_rerun_name_files_and_keep_the_tests() {
         let failed = [
             test_ref(Some("tests/test_a.py"), "tests.test_a.TestX", "test_y"),
             test_ref(Some("tests/test_b.py"), "tests.test_b", "test_p[a b-(c)|d]"),
+            test_ref(Some("./tests/test_a.py"), "tests.test_a.cases.v1", "test_z"),
         ];
         let dir = tempfile::tempdir().unwrap();
         let junit = dir.path().join("j.xml");
@@ -759,10 +804,28 @@ mod tests {
             .unwrap();
         assert_eq!(
             &inv.args[3..],
-            &argv(&[
-                "tests/test_a.py::TestX::test_y",
-                "tests/test_b.py::test_p[a b-(c)|d]",
-            ])[..]
+            &argv(&["-p", "pitcrew_select", "tests/test_a.py", "tests/test_b.py"])[..]
+        );
+        let keep = super::super::test_support::env_of(&inv, KEEP_ENV).unwrap();
+        let keep: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(keep).unwrap()).unwrap();
+        assert_eq!(
+            keep["tests"],
+            serde_json::json!([
+                ["tests/test_a.py", "tests.test_a.TestX", "test_y"],
+                ["tests/test_b.py", "tests.test_b", "test_p[a b-(c)|d]"],
+                ["tests/test_a.py", "tests.test_a.cases.v1", "test_z"]
+            ])
+        );
+        assert_eq!(keep["whole"], serde_json::json!([]));
+        let guessed = [test_ref(None, "tests.test_a.TestX", "test_y")];
+        let inv = runner()
+            .rerun(&argv(&["pytest"]), &guessed, &junit)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            &inv.args[3..],
+            &argv(&["tests/test_a.py::TestX::test_y"])[..]
         );
         let err = runner()
             .invocation(

@@ -24,7 +24,16 @@ pub(super) struct Keep {
     whole: Vec<String>,
     /// Tests planned by node id.
     ids: Vec<String>,
+    /// Tests planned as pitcrew spells them (file, classname, name): the
+    /// node id rebuilt from that spelling is wrong under a collector whose
+    /// name holds a dot (`cases.v1` reads as two classes), the spelling,
+    /// which the plugin computes for each item as the reporter does, is not.
+    pub(super) tests: Vec<Spelling>,
 }
+
+/// A test as pitcrew names it from the reporter's records: its file, its
+/// `classname` (the dotted module and classes) and its name.
+pub(super) type Spelling = (String, String, String);
 
 /// The arguments that say the same selection as `items`, and the keep list
 /// that narrows them; `None` when pytest takes `items` as they are, or when
@@ -35,7 +44,14 @@ pub(super) struct Keep {
 /// `named`: whether the user's command names this file itself. pytest
 /// collects a named file whatever `python_files` and the project's ignore
 /// rules say, which a folder would not: such a file stays named.
-pub(super) fn widen(items: &[String], named: impl Fn(&str) -> bool) -> Option<(Vec<String>, Keep)> {
+///
+/// `by_file`: name every node id by its file, the keep list choosing the
+/// tests (a retry whose node ids may not be pytest's, see [`Keep::tests`]).
+pub(super) fn widen(
+    items: &[String],
+    named: impl Fn(&str) -> bool,
+    by_file: bool,
+) -> Option<(Vec<String>, Keep)> {
     let items: Vec<&str> = items
         .iter()
         .map(|i| i.strip_prefix("./").unwrap_or(i))
@@ -46,13 +62,15 @@ pub(super) fn widen(items: &[String], named: impl Fn(&str) -> bool) -> Option<(V
         .filter(|i| unnamed(i))
         .map(|i| folder_for(i))
         .collect();
-    if folders.is_empty() || !folders.iter().all(|f| within_start(f)) {
+    let ids = by_file && items.iter().any(|i| i.contains("::"));
+    if (folders.is_empty() && !ids) || !folders.iter().all(|f| within_start(f)) {
         return None;
     }
     let mut keep = Keep {
         files: Vec::new(),
         whole: Vec::new(),
         ids: Vec::new(),
+        tests: Vec::new(),
     };
     let mut args: Vec<String> = Vec::new();
     for &item in &items {
@@ -66,6 +84,8 @@ pub(super) fn widen(items: &[String], named: impl Fn(&str) -> bool) -> Option<(V
             &mut args,
             if unnamed(item) {
                 folder_for(item)
+            } else if by_file {
+                file
             } else {
                 item
             },
@@ -170,7 +190,7 @@ mod tests {
     use super::*;
 
     fn widen_all(items: &[String]) -> Option<(Vec<String>, Keep)> {
-        widen(items, |_| false)
+        widen(items, |_| false, false)
     }
 
     /// A file the user's command names stays named: pytest collects it
@@ -178,7 +198,7 @@ mod tests {
     #[test]
     fn a_file_the_user_names_stays_named() {
         let items = strings(&["tests/mytests.py", "tests/test_other.py"]);
-        assert_eq!(widen(&items, |f| f == "tests/mytests.py"), None);
+        assert_eq!(widen(&items, |f| f == "tests/mytests.py", false), None);
         let (args, _) = widen_all(&items).unwrap();
         assert_eq!(args, strings(&["tests"]));
     }
@@ -220,8 +240,36 @@ mod tests {
                 ]),
                 whole: strings(&["tests/[v1]/test_x.py", "tests/test_y.py", "other/test_z.py"]),
                 ids: strings(&["tests/[v2]/sub/test_w.py::test_p[1]"]),
+                tests: Vec::new(),
             }
         );
+    }
+
+    /// A retry names its tests' files, the keep list choosing the tests;
+    /// a module's own result (its node id is the file) keeps it whole.
+    #[test]
+    fn by_file_names_each_node_id_by_its_file() {
+        let items = strings(&[
+            "tests/test_a.py::cases.v1::test_x",
+            "tests/test_a.py::TestK::test_y[1]",
+            "tests/test_b.py",
+            "pkg/mod.py::pkg.mod.f",
+        ]);
+        let (args, keep) = widen(&items, |_| false, true).unwrap();
+        assert_eq!(
+            args,
+            strings(&["tests/test_a.py", "tests/test_b.py", "pkg"])
+        );
+        assert_eq!(
+            keep.files,
+            strings(&["tests/test_a.py", "tests/test_b.py", "pkg/mod.py"])
+        );
+        assert_eq!(keep.whole, strings(&["tests/test_b.py"]));
+        assert_eq!(keep.ids.len(), 3);
+        // Files alone need no keep list; nor does a folder outside.
+        assert_eq!(widen(&strings(&["tests/test_b.py"]), |_| false, true), None);
+        let outside = strings(&["../x/test_a.py::T::t", "../x/mod.py::m.f"]);
+        assert_eq!(widen(&outside, |_| false, true), None);
     }
 
     #[test]

@@ -101,24 +101,7 @@ class _Reporter:
         return self.identity_of(item.nodeid, str(item.path))
 
     def identity_of(self, nodeid, path):
-        """file, describe path (module dotted plus classes) and name."""
-        try:
-            relative = os.path.relpath(path, self.start)
-        except ValueError:
-            relative = path
-        relative = relative.replace(os.sep, "/")
-        # As pytest's JUnit does: parameters may contain "::". The file's
-        # own path may contain "[" too (`tests/[v1]/test_x.py`).
-        head, sep, rest = nodeid.partition("::")
-        parts = [head]
-        if sep:
-            address, bracket, params = rest.partition("[")
-            parts += address.split("::")
-            parts[-1] += bracket + params
-        module = relative[:-3] if relative.endswith(".py") else relative
-        classes = [p for p in parts[1:-1] if p and p != "()"]
-        classname = ".".join([module.replace("/", ".")] + classes)
-        return {"file": relative, "path": [classname], "name": parts[-1]}
+        return identity(nodeid, path, self.start)
 
     def planned(self, items):
         for item in items:
@@ -189,6 +172,29 @@ class _Reporter:
         if reruns:
             record["reruns"] = reruns
         self.write(record)
+
+
+def identity(nodeid, path, start):
+    """file (relative to `start`), describe path (module dotted plus
+    classes) and name: how pitcrew names a test. The select plugin spells
+    each item so to find the tests it is asked for."""
+    try:
+        relative = os.path.relpath(path, start)
+    except ValueError:
+        relative = path
+    relative = relative.replace(os.sep, "/")
+    # As pytest's JUnit does: parameters may contain "::". The file's
+    # own path may contain "[" too (`tests/[v1]/test_x.py`).
+    head, sep, rest = nodeid.partition("::")
+    parts = [head]
+    if sep:
+        address, bracket, params = rest.partition("[")
+        parts += address.split("::")
+        parts[-1] += bracket + params
+    module = relative[:-3] if relative.endswith(".py") else relative
+    classes = [p for p in parts[1:-1] if p and p != "()"]
+    classname = ".".join([module.replace("/", ".")] + classes)
+    return {"file": relative, "path": [classname], "name": parts[-1]}
 
 
 def _key(nodeid, location):

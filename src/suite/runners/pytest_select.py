@@ -1,6 +1,8 @@
 """pitcrew's pytest plugin for selections pytest's command line cannot say.
 
-PITCREW_DESELECT names a JSON list of node ids to leave out. pytest's own
+PITCREW_DESELECT names a JSON object {"ids": [...], "tests": [...]}: node
+ids to leave out, and tests as pitcrew spells them ([file, classname,
+name], see `tests` below); either leaves a test out. pytest's own
 --deselect matches node id *prefixes*, so leaving out `a.py::test_x` would
 also leave out `a.py::test_x2`; this matches exactly.
 
@@ -14,9 +16,16 @@ ancestor folder instead, and this plugin narrows it back to the plan:
 - a path that is neither one of `files` nor a folder on the way to one is
   not collected at all (so another file's import error never enters the
   shard), whatever the project's own `pytest_ignore_collect` says;
-- a collected test stays only when its file is in `whole` or it is one of
+- a collected test stays only when its file is in `whole`, it is one of
   `ids` as pytest selects by id: the test itself, its parameters
-  (`::test_x` selects `::test_x[1]`) and a class's tests (`::TestK`).
+  (`::test_x` selects `::test_x[1]`) and a class's tests (`::TestK`), or
+  it is one of `tests`.
+
+`tests` are spelled as pitcrew's reporter spells them ([file, classname,
+name], `pitcrew_pytest.identity`). A retry names its tests' files and
+keeps them by spelling: the node id pitcrew rebuilds from a classname is
+wrong under a collector whose name holds a dot (`cases.v1`, mypy's
+`check-x.test` items), which pytest would not find.
 
 Ids and paths are compared both as pytest writes them (relative to the
 rootdir) and relative to the directory pytest was started in, which is how
@@ -27,6 +36,8 @@ import json
 import os
 
 import pytest
+
+from pitcrew_pytest import identity
 
 
 def _load(name):
@@ -45,7 +56,11 @@ def pytest_load_initial_conftests(early_config):
 
 
 def pytest_configure(config):
-    config._pitcrew_deselect = set(_load("PITCREW_DESELECT") or [])
+    deselect = _load("PITCREW_DESELECT") or {}
+    config._pitcrew_deselect = (
+        set(deselect.get("ids", [])),
+        {tuple(t) for t in deselect.get("tests", [])},
+    )
     keep = _load("PITCREW_KEEP")
     if keep is not None:
         files = {_normal(f, config) for f in keep["files"]}
@@ -56,7 +71,8 @@ def pytest_configure(config):
             while parent:
                 folders.add(parent)
                 parent = os.path.dirname(parent)
-        keep = (files, folders, whole, set(keep["ids"]))
+        tests = {tuple(t) for t in keep.get("tests", [])}
+        keep = (files, folders, whole, set(keep["ids"]), tests)
     config._pitcrew_keep = keep
 
 
@@ -65,7 +81,7 @@ def pytest_ignore_collect(collection_path, config):
     keep = getattr(config, "_pitcrew_keep", None)
     if keep is None:
         return None
-    files, folders, _, _ = keep
+    files, folders = keep[0], keep[1]
     relative = _relative(str(collection_path), config)
     if relative in files or relative in folders:
         return None
@@ -73,18 +89,23 @@ def pytest_ignore_collect(collection_path, config):
 
 
 def pytest_collection_modifyitems(config, items):
-    ids = config._pitcrew_deselect
+    ids, tests = config._pitcrew_deselect
     keep = config._pitcrew_keep
-    if not ids and keep is None:
+    if not ids and not tests and keep is None:
         return
     kept, dropped = [], []
     for item in items:
         names = _names(item, config)
-        stays = not (names & ids)
+        spelled = _spelling(item, config)
+        stays = not (names & ids or spelled in tests)
         if stays and keep is not None:
-            _, _, whole, wanted = keep
+            _, _, whole, wanted, wanted_tests = keep
             file = _relative(str(item.path), config)
-            stays = file in whole or any(_selects(w, n) for w in wanted for n in names)
+            stays = (
+                file in whole
+                or spelled in wanted_tests
+                or any(_selects(w, n) for w in wanted for n in names)
+            )
         (kept if stays else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
@@ -95,6 +116,11 @@ def _selects(wanted, nodeid):
     """Whether the id `wanted` selects the test `nodeid`, as pytest's
     arguments do: itself, its parameters, the tests of a class."""
     return nodeid == wanted or nodeid.startswith((wanted + "::", wanted + "["))
+
+
+def _spelling(item, config):
+    names = identity(item.nodeid, str(item.path), str(config.invocation_params.dir))
+    return (names["file"], names["path"][0], names["name"])
 
 
 def _normal(path, config):
