@@ -63,7 +63,8 @@ pub struct PhaseOutput {
     pub keys: Map<String, Value>,
     pub checks: Vec<Check>,
     /// What the keys cost, read on the text a plugin returned them as;
-    /// `None` for the host's own phases, which are not counted.
+    /// `None` for the host's own phases and built-in plugins, which are not
+    /// counted.
     pub shape: Option<JsonShape>,
 }
 
@@ -276,7 +277,7 @@ pub const MAX_OPTIONAL_CHECKS: usize = 4 * MAX_CHECKS;
 /// as one phase may return, its checks at their longest included, so that
 /// a phase `plugin run` passes alone passes in a plan. Each held only to
 /// its own bounds, the 32 phases a configuration may add took the host
-/// 500 MB each (round 67). The host's own phases (the test verdict) are
+/// 500 MB each (round 67). The host's own phases (the test verdict) and built-in plugins are
 /// not counted.
 pub const MAX_REQUIRED_VALUES: usize = MAX_JSON_VALUES;
 pub const MAX_REQUIRED_PRINTED_BYTES: usize = MAX_PRINTED_BYTES
@@ -576,10 +577,16 @@ impl Phase for Plugin {
         let output = self.run_phase(&request)?;
         let (keys, shape) = accepted_keys(self, &output)?;
         let checks = output.checks.into_iter().map(from_wit).collect();
+        // The plugins built into pitcrew are its own, as its native phases
+        // are: held to one phase's bounds and not counted in what the
+        // configured plugins share, so that those cannot spend the share
+        // first and have the built-in pre-flight (or the worker-consistency
+        // evidence it gates on) refused (round 69).
+        let builtin = matches!(self.source, crate::host::plugin::Source::Builtin(_));
         Ok(PhaseOutput {
             keys,
             checks,
-            shape: Some(shape),
+            shape: (!builtin).then_some(shape),
         })
     }
 }

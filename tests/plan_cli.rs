@@ -234,6 +234,67 @@ fn a_refused_required_plugin_exits_3_not_1() {
     assert!(!dir.path().join("plan.json").exists(), "no plan written");
 }
 
+/// The healthy example's cluster grown to `workers` workers with long
+/// names, `edit` changing each worker's block (by its index).
+fn large_cluster(
+    workers: usize,
+    edit: impl Fn(usize, String) -> String,
+) -> (tempfile::TempDir, PathBuf) {
+    let (dir, spec) = copy_example("healthy");
+    let text = fs::read_to_string(&spec).unwrap();
+    let first = text.find("[[worker]]").unwrap();
+    let block_end = text[first + 1..].find("[[worker]]").unwrap() + first + 1;
+    let block = &text[first..block_end];
+    let mut out = text[..first].replace("batch_size = 64", "batch_size = 4096");
+    for i in 0..workers {
+        let name = format!("gpu-node-{i:04}.rack-a.cluster.example.com");
+        out.push_str(&edit(i, block.replace("studio-1", &name)));
+    }
+    fs::write(&spec, out).unwrap();
+    (dir, spec)
+}
+
+fn check<'a>(plan: &'a Value, id: &str) -> &'a Value {
+    plan["pre_flight_checklist"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {plan:#}"))
+}
+
+/// A message listing every worker off the majority grew past the host's
+/// 4 KiB bound with a large cluster: the host refused worker-consistency,
+/// pre-flight's hash gate fell back to a warning, and a cluster running
+/// stale code on 140 of 300 workers read "ready to launch" (round 69).
+/// Pre-flight's own list of missing reports broke the bound too (exit 3).
+#[test]
+fn a_large_cluster_with_stale_code_or_no_reports_is_blocked() {
+    let stale_hash = "d914c765fa149041abab2f321376a967d90a16bec5efb650353717f4f1ebdea4";
+    let healthy_hash = "faa2e5d5f166541c438fe35bc8ee21cda97e46cb7cd54ef753b36f43680f680c";
+    let (dir, spec) = large_cluster(300, |i, block| match i < 140 {
+        true => block.replace(healthy_hash, stale_hash),
+        false => block,
+    });
+    let output = pitcrew(&["plan", spec.to_str().unwrap()], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let plan = valid_plan(&output);
+    assert_eq!(check(&plan, "worker.hashes")["status"], "fail");
+    let hashes = plan["worker_consistency"]["validation_checks"].to_string();
+    assert!(hashes.contains("and 135 more"), "{hashes}");
+
+    let (dir, spec) = large_cluster(300, |i, _| {
+        let name = format!("gpu-node-{i:04}.rack-a.cluster.example.com");
+        format!("[[worker]]\nname = \"{name}\"\nreport = \"reports/{name}.json\"\n\n")
+    });
+    let output = pitcrew(&["plan", spec.to_str().unwrap()], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let plan = valid_plan(&output);
+    let reports = check(&plan, "hardware.reports");
+    assert_eq!(reports["status"], "fail", "{reports}");
+    assert!(reports.to_string().contains("and 295 more"), "{reports}");
+}
+
 #[test]
 fn a_missing_report_or_a_failing_sync_blocks_the_launch() {
     let (dir, spec) = copy_example("healthy");

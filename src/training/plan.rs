@@ -159,6 +159,66 @@ pub fn document(outcome: &Outcome, plugins: Vec<Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::{JsonShape, Phase, PhaseError, PhaseInput, PhaseOutput};
+
+    /// A configured required phase that returns as much as the required
+    /// phases may add together.
+    struct Hog;
+
+    impl Phase for Hog {
+        fn run(&self, _: &PhaseInput<'_>) -> Result<PhaseOutput, PhaseError> {
+            let keys = json!({"hog": vec![0; 999_990]});
+            Ok(PhaseOutput {
+                keys: keys.as_object().cloned().unwrap_or_default(),
+                checks: Vec::new(),
+                shape: Some(JsonShape {
+                    values: 999_991,
+                    depth: 2,
+                    printed: 2 * 999_990,
+                }),
+            })
+        }
+    }
+
+    /// A configured phase ordered before the built-in pre-flight (a
+    /// replaced slot naming it in `after`) spent the required phases'
+    /// budget, and pre-flight was the phase refused: a launch blocked by
+    /// spent budget, blamed on pre-flight (round 69). Built-in plugins are
+    /// not counted in it.
+    #[test]
+    fn a_configured_phase_cannot_spend_the_budget_of_the_builtin_pre_flight() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let spec = crate::training::spec::load(&dir.join("examples/training/healthy/spec.toml"))
+            .expect("the example loads");
+        let options = crate::training::facts::FactOptions {
+            max_report_age_s: 86_400,
+            run_sync: false,
+            now_unix: 0,
+        };
+        let facts = crate::training::facts::gather(&spec, &options);
+        let runtime = Runtime::new(&crate::host::CacheSetting::Disabled).expect("a runtime");
+        let (mut slots, _) = slots(&runtime, &Config::default());
+        for slot in &mut slots {
+            slot.after.push("hog".into());
+        }
+        slots.insert(
+            0,
+            Slot {
+                name: "hog".into(),
+                owns: vec!["hog".into()],
+                after: Vec::new(),
+                required: true,
+                phase: Ok(Box::new(Hog)),
+                promises: Vec::new(),
+            },
+        );
+        let outcome = crate::pipeline::run(&slots, &facts).expect("every phase runs");
+        assert!(outcome.document.contains_key("pre_flight_checklist"));
+        assert_ne!(
+            outcome.document["worker_consistency"]["status"],
+            "unavailable"
+        );
+    }
 
     #[test]
     fn the_configuration_knows_which_plan_phases_are_required() {

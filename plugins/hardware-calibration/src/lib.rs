@@ -180,7 +180,7 @@ pub fn calibrate(inputs: &Inputs) -> Output {
                 "job.batch_size={} is smaller than the {} workers: no example of a batch for {}",
                 inputs.batch_size,
                 inputs.workers.len(),
-                idle.join(", ")
+                common::listed(&idle)
             ),
         ));
     }

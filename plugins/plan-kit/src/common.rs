@@ -40,13 +40,22 @@ pub struct Check {
     pub blocking: bool,
 }
 
+/// The longest check message the host takes (its contract refuses a longer
+/// one, which makes the whole phase unavailable).
+pub const MAX_MESSAGE_BYTES: usize = 4096;
+
 impl Check {
+    /// A check whose message is one line and within the host's bound: a
+    /// message built from the facts (every stale file, every worker off the
+    /// majority) grew past it with a large cluster, and the refused
+    /// worker-consistency left pre-flight's hash gate a warning: a launch
+    /// with stale code read "ready" (round 69). A longer message is cut.
     pub fn new(id: &str, layer: &str, status: Status, message: &str, blocking: bool) -> Self {
         Check {
             id: id.to_string(),
             layer: layer.to_string(),
             status,
-            message: one_line(message),
+            message: bounded(one_line(message)),
             blocking,
         }
     }
@@ -106,6 +115,33 @@ pub fn one_line(text: &str) -> String {
         }
     }
     out
+}
+
+/// `message` cut to [`MAX_MESSAGE_BYTES`], saying how long it was.
+fn bounded(mut message: String) -> String {
+    if message.len() <= MAX_MESSAGE_BYTES {
+        return message;
+    }
+    let note = format!(" … (cut, {} bytes in all)", message.len());
+    let mut keep = MAX_MESSAGE_BYTES - note.len();
+    while !message.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    message.truncate(keep);
+    message.push_str(&note);
+    message
+}
+
+/// The first five of `names`, then how many more: a message lists what a
+/// person can read (`a, b, c, d, e and 95 more`).
+pub fn listed<S: AsRef<str>>(names: &[S]) -> String {
+    const SHOWN: usize = 5;
+    let shown: Vec<&str> = names.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    let mut text = shown.join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
 }
 
 /// Parses `text` (the facts, or the document) as a JSON object.
@@ -413,5 +449,33 @@ mod common_tests {
         );
         let err = parse_object("{", "facts").expect_err("not JSON");
         assert!(err.0.starts_with("facts: not valid JSON: "), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_past_the_hosts_bound_is_cut_and_says_so() {
+        let long = "é".repeat(3000);
+        let check = Check::gate("x.y", "worker", Status::Fail, &long);
+        assert!(
+            check.message.len() <= MAX_MESSAGE_BYTES,
+            "{}",
+            check.message.len()
+        );
+        assert!(check.message.ends_with(" … (cut, 6000 bytes in all)"));
+        assert!(check.blocks());
+        let short = Check::gate("x.y", "worker", Status::Pass, "ok\n");
+        assert_eq!(short.message, "ok\\n");
+    }
+
+    #[test]
+    fn a_list_shows_five_names_and_counts_the_rest() {
+        let names: Vec<String> = (1..=8).map(|i| format!("w{i}")).collect();
+        assert_eq!(listed(&names), "w1, w2, w3, w4, w5 and 3 more");
+        assert_eq!(listed(&names[..5]), "w1, w2, w3, w4, w5");
+        assert_eq!(listed::<&str>(&[]), "");
     }
 }

@@ -125,7 +125,7 @@ impl VersionReport {
                 let values: Vec<String> = skew
                     .values
                     .iter()
-                    .map(|(value, names)| format!("{value} on {}", names.join(", ")))
+                    .map(|(value, names)| format!("{value} on {}", crate::common::listed(names)))
                     .collect();
                 format!("{} {}", skew.component, values.join("; "))
             })
@@ -138,7 +138,13 @@ impl VersionReport {
     pub fn missing_message(&self) -> String {
         self.missing
             .iter()
-            .map(|m| format!("no {} version from {}", m.component, m.workers.join(", ")))
+            .map(|m| {
+                format!(
+                    "no {} version from {}",
+                    m.component,
+                    crate::common::listed(&m.workers)
+                )
+            })
             .collect::<Vec<_>>()
             .join(" | ")
     }

@@ -38,7 +38,7 @@ pub use plan_kit::versions;
 
 use serde_json::{Map, Value, json};
 
-use common::{Check, Fact, InvalidInput, Output, Status, parse_object};
+use common::{Check, Fact, InvalidInput, Output, Status, listed, parse_object};
 use versions::WorkerVersions;
 
 /// The document key this phase owns.
@@ -234,11 +234,11 @@ fn reports(inputs: &Inputs) -> Check {
     let stale_part = if stale.is_empty() {
         String::new()
     } else {
-        format!("stale report from {}", stale.join(", "))
+        format!("stale report from {}", listed(&stale))
     };
     let id = "hardware.reports";
     if !missing.is_empty() {
-        let mut message = format!("no report from {}", missing.join(", "));
+        let mut message = format!("no report from {}", listed(&missing));
         if !stale_part.is_empty() {
             message.push_str(&format!("; {stale_part}"));
         }
@@ -281,7 +281,7 @@ fn throughput(inputs: &Inputs) -> Check {
             "hardware.throughput",
             "hardware",
             Status::Fail,
-            &format!("throughput must be > 0: {}", bad.join(", ")),
+            &format!("throughput must be > 0: {}", listed(&bad)),
         )
     }
 }
@@ -338,7 +338,7 @@ fn memory(inputs: &Inputs, document: &Value) -> Check {
             id,
             "hardware",
             Status::Warn,
-            &format!("memory unknown for {}; {chunk}", unknown.join(", ")),
+            &format!("memory unknown for {}; {chunk}", listed(&unknown)),
         ),
         Some((m, name)) => Check::gate(
             id,
@@ -398,7 +398,7 @@ fn hashes(document: &Value) -> Check {
                     None => file.clone(),
                 };
                 if !off.is_empty() {
-                    part.push_str(&format!(" (off the majority: {})", off.join(", ")));
+                    part.push_str(&format!(" (off the majority: {})", listed(&off)));
                 }
                 files.push(part);
             }
@@ -409,7 +409,11 @@ fn hashes(document: &Value) -> Check {
         message.push_str(&format!(" (threshold {t})"));
     }
     if !files.is_empty() {
-        message.push_str(&format!(": {}", files.join("; ")));
+        let shown = files.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+        message.push_str(&format!(": {shown}"));
+        if files.len() > 5 {
+            message.push_str(&format!("; and {} more files", files.len() - 5));
+        }
     }
     Check::gate(id, "worker", Status::Fail, &message)
 }

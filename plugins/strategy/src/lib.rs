@@ -510,7 +510,7 @@ fn rdma_config(inputs: &Inputs) -> Value {
     if !not_mac.is_empty() {
         return not_applicable(format!(
             "JACCL (RDMA over Thunderbolt) needs macOS on every worker; not macOS: {}",
-            not_mac.join(", ")
+            common::listed(&not_mac)
         ));
     }
     let hosts = shell_word(&names.join(","));

@@ -65,7 +65,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use common::{Check, Fact, InvalidInput, Output, Status, parse_object};
+use common::{Check, Fact, InvalidInput, Output, Status, listed, parse_object};
 use versions::WorkerVersions;
 
 /// The document key this phase owns.
@@ -285,14 +285,16 @@ pub fn judge(inputs: &Inputs) -> Output {
             Status::Pass,
             &format!(
                 "{}: lowest agreement {:.3} >= threshold {} over {n} workers",
-                inputs.files.join(", "),
+                listed(&inputs.files),
                 min_agreement,
                 inputs.threshold
             ),
         )
     } else {
+        // Five files are read; the rest are counted.
         let parts: Vec<String> = failing
             .iter()
+            .take(5)
             .map(|f| {
                 let why = if f.majority_hash.is_none() {
                     "no worker reports a hash".to_string()
@@ -307,11 +309,15 @@ pub fn judge(inputs: &Inputs) -> Output {
                 format!(
                     "{}: {why}, off the majority: {}",
                     f.file,
-                    f.disagreeing.join(", ")
+                    listed(&f.disagreeing)
                 )
             })
             .collect();
-        Check::gate("consistency.hashes", LAYER, Status::Fail, &parts.join("; "))
+        let mut message = parts.join("; ");
+        if failing.len() > parts.len() {
+            message.push_str(&format!("; and {} more files", failing.len() - parts.len()));
+        }
+        Check::gate("consistency.hashes", LAYER, Status::Fail, &message)
     });
 
     let worker_versions: Vec<WorkerVersions> =
@@ -360,7 +366,7 @@ pub fn judge(inputs: &Inputs) -> Output {
             Status::Fail,
             &format!(
                 "workers disagree ({}) and {}",
-                suspects.join(", "),
+                listed(&suspects),
                 recommendation.reason
             ),
         )
