@@ -4579,6 +4579,41 @@ fn go_subtests_of_a_test_run_again_after_a_hang_or_failfast_are_counted() {
     }
 }
 
+/// go holds a top-level `t.Parallel` test until the sequential tests end:
+/// one that hangs leaves it paused, its body never run. It was blamed as
+/// timed out beside the hang (round 69, golang.org/x/sync); it never ran,
+/// runs again, and passes, and the failing parallel test behind it fails.
+#[test]
+fn go_parallel_tests_paused_behind_a_hang_never_ran_and_run_again() {
+    if !has_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("go.mod"), "module example.com/rp\n\ngo 1.18\n").unwrap();
+    fs::write(
+        root.join("p_test.go"),
+        "package rp\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\n\
+         func TestInnocentParallel(t *testing.T) { t.Parallel() }\n\n\
+         func TestBrokenParallel(t *testing.T) { t.Parallel(); t.Error(\"broken\") }\n\n\
+         func TestHang(t *testing.T) { time.Sleep(time.Hour) }\n\n\
+         func TestAfter(t *testing.T) {}\n",
+    )
+    .unwrap();
+    let cache = go_built(root);
+    let ours = ["--shards", "1", "--retries", "1", "--timeout", "15"];
+    let out = pitcrew_go_test(root, &cache, &ours, &["-count=1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let merged = merged_results(root);
+    assert_timed_out(&merged, "TestHang");
+    let innocent = test_named(&merged, "TestInnocentParallel");
+    assert_eq!(innocent["outcome"], "passed", "{merged:#}");
+    let broken = test_named(&merged, "TestBrokenParallel");
+    assert_eq!(broken["outcome"], "failed", "{merged:#}");
+    assert!(broken.to_string().contains("broken"), "{broken:#}");
+    assert_eq!(outcome_of(&merged, "TestAfter"), ["passed"], "{merged:#}");
+}
+
 /// go ends a package at a panic (and after the first failure under
 /// `-failfast`): its later tests never run and go names none of them. A
 /// retry that turns the panicking test flaky must not pass the run: the

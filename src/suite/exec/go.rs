@@ -78,14 +78,22 @@ pub(super) fn first_go_error(text: &str) -> Option<&str> {
 }
 
 /// The results of `go test` killed at the timeout, from the JSON it had
-/// streamed: every finished test stands, and the tests that had started and
-/// not finished (the converter's `incomplete`) are timed out. None when no
-/// test was left unfinished: then nothing says which one hung (or the time
-/// went to a build), and the shard is a timeout as a whole.
+/// streamed: every finished test stands, the tests that had started and
+/// not finished (the converter's `incomplete`) are timed out, and the
+/// top-level tests still paused behind them (`t.Parallel`, held until the
+/// sequential tests end) never ran. None when no test was left unfinished:
+/// then nothing says which one hung (or the time went to a build), and
+/// the shard is a timeout as a whole.
 pub(super) fn timed_out_go(json: &Path, passes: usize, limit: &str) -> Option<Vec<TestCase>> {
     let (xml, _) = convert_go(json, passes).ok()?;
     let unfinished = |case: &TestCase| case.failure_type.as_deref() == Some(GO_INCOMPLETE);
-    report_with_timed_out(&xml, unfinished, "go test was killed", limit)
+    let mut cases = report_with_timed_out(&xml, unfinished, "go test was killed", limit)?;
+    for case in &mut cases {
+        if case.failure_type.as_deref() == Some(GO_PAUSED) {
+            *case = never_ran(case.clone(), KILLED_BEFORE_IT_RAN);
+        }
+    }
+    Some(cases)
 }
 
 /// Why go's `-json` stream could not become JUnit.

@@ -26,8 +26,8 @@ use super::fold::{Counts, FinalOutcome, Folder, TestResult};
 use super::junit::{self, Outcome, TestCase};
 use super::result::{ItemResult, ShardError};
 use super::runners::{
-    AfterHang, GO_BUILD_FAILED, GO_INCOMPLETE, GO_PACKAGE_FAILED, Invocation, JunitSource, Runner,
-    RunnerError, Selection, TestRef, events, in_run_order,
+    AfterHang, GO_BUILD_FAILED, GO_INCOMPLETE, GO_PACKAGE_FAILED, GO_PAUSED, Invocation,
+    JunitSource, Runner, RunnerError, Selection, TestRef, events, in_run_order,
 };
 use super::slow_files::PlannedTest;
 use crate::paths::normalise;

@@ -431,7 +431,11 @@ fn runner_died(runner: &dyn Runner, case: &TestCase) -> bool {
             .is_some_and(|m| m.starts_with("worker '") && m.contains("' crashed while running "))
     };
     crashed_under(runner, case)
-        || (!is_timed_out(case) && case.failure_type.as_deref() == Some(GO_INCOMPLETE))
+        || (!is_timed_out(case)
+            && matches!(
+                case.failure_type.as_deref(),
+                Some(GO_INCOMPLETE | GO_PAUSED)
+            ))
         || worker_crashed()
 }
 

@@ -150,6 +150,10 @@ struct Case {
     run_text: String,
     /// An earlier run (`-count=N`) ended in a glued `--- FAIL`.
     glued_fail: bool,
+    /// Paused by `t.Parallel` and not yet continued: go holds a top-level
+    /// parallel test until the sequential ones end, so one that hangs
+    /// leaves it waiting, its body never run.
+    paused: bool,
 }
 
 /// How much of a run's output is kept for its glued verdict.
@@ -208,6 +212,7 @@ impl Package {
                     rerun_pending: false,
                     run_text: String::new(),
                     glued_fail: false,
+                    paused: false,
                 });
                 let at = self.cases.len() - 1;
                 self.index.entry(name.to_owned()).or_default()[twin] = Some(at);
@@ -410,7 +415,10 @@ impl Stream {
             "run" => {
                 case.next_run();
                 case.rerun_pending = case.outcome.is_some();
+                case.paused = false;
             }
+            "pause" => case.paused = true,
+            "cont" => case.paused = false,
             // `-count=N` runs a test N times in one process: a failure in
             // any run is the test's (the last run's pass hid it, and the
             // package's failure was pinned on no test), and its time is
@@ -433,6 +441,11 @@ impl Stream {
 /// The failure type of a test that started and never finished (the test
 /// binary crashed, was killed, or exited early).
 pub const INCOMPLETE: &str = "incomplete";
+
+/// The failure type of a top-level test that never finished because it
+/// was still paused (`t.Parallel`) when the binary ended: another test held
+/// it back (round 69: a hang blamed the parallel tests waiting behind it).
+pub const PAUSED: &str = "paused";
 
 /// The message and failure type of a package that did not compile (or
 /// failed `go vet`).
@@ -842,7 +855,10 @@ fn render_package<'a>(
             Some(Outcome::Fail) | None => {
                 counts.failures += 1;
                 any_failed = true;
-                let message = if outcome.is_none() {
+                let waiting = outcome.is_none() && case.paused && !case.name.contains('/');
+                let message = if waiting {
+                    "no result reported: waiting to run in parallel (t.Parallel) when the test binary ended".to_owned()
+                } else if outcome.is_none() {
                     "no result reported: the test binary crashed, timed out or exited early"
                         .to_owned()
                 } else {
@@ -854,7 +870,9 @@ fn render_package<'a>(
                     body,
                     ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                     escape_attr(&message),
-                    if outcome.is_none() {
+                    if waiting {
+                        PAUSED
+                    } else if outcome.is_none() {
                         INCOMPLETE
                     } else {
                         "failure"
@@ -1101,6 +1119,13 @@ FAIL	example.com/m/new [build failed]
         );
         assert!(xml.contains(r#"name="TestA" time="0.000">"#), "{xml}");
         assert!(xml.contains("no result reported"), "{xml}");
+        // TestA never ran past t.Parallel: paused, not incomplete (a hang
+        // or a crash held it back); q's TestC started and never ended.
+        assert!(
+            xml.contains(r#"waiting to run in parallel (t.Parallel) when the test binary ended" type="paused""#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"type="incomplete""#), "{xml}");
         assert!(
             xml.contains(r#"message="panic: runtime error: index out of range [3] with length 3""#)
         );

@@ -47,7 +47,7 @@ pub(crate) use detect::NODE_VALUE_OPTIONS;
 pub use generic::JUNIT_ENV;
 pub use go_json::{
     BUILD_FAILED as GO_BUILD_FAILED, INCOMPLETE as GO_INCOMPLETE,
-    PACKAGE_FAILED as GO_PACKAGE_FAILED, go_json_to_junit,
+    PACKAGE_FAILED as GO_PACKAGE_FAILED, PAUSED as GO_PAUSED, go_json_to_junit,
 };
 pub use nextest::listing_args as nextest_listing_args;
 pub use node::FILE_FAILED as NODE_FILE_FAILED;
