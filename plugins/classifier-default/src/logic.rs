@@ -2369,6 +2369,9 @@ const RULES: &[Rule] = &[
         .lang(L_SWIFT),
     // GitLab refusing a pipeline file with no job in it (blind set 47).
     r("Please define at least one job", C::Config, 0.85),
+    // A tool asking for a setting in its configuration file (Sphinx 2's
+    // `Please add "master_doc = 'contents'" to your conf.py`; set 56).
+    r("to your conf.py", C::Config, 0.85),
     // RuboCop's, SwiftLint's and ktlint's verdicts.
     r("offenses detected", C::Lint, 0.92).lang(L_RUBY),
     r("offense detected", C::Lint, 0.92).lang(L_RUBY),
@@ -2380,6 +2383,12 @@ const RULES: &[Rule] = &[
     r(".kt:", C::Lint, 0.75)
         .check(Check::LintPosition)
         .lang(L_KOTLIN),
+    // RuboCop's offense lines (`spec/x_spec.rb:105:13: C: Space missing
+    // to the left of {.`): a Ruby position with a column, which Ruby's own
+    // errors never print (blind set 56).
+    r(".rb:", C::Lint, 0.75)
+        .check(Check::LintPosition)
+        .lang(L_RUBY),
     // pre-commit: `Trim Trailing Whitespace.........Failed`, then
     // `- hook id: trailing-whitespace`. A hook that runs a compiler or the
     // tests prints its own diagnostics, which outrank lint.
@@ -2709,6 +2718,13 @@ const RULES: &[Rule] = &[
     // --- timeout ----------------------------------------------------------
     r("Exceeded timeout of", C::Timeout, 0.95),
     r("panic: test timed out", C::Timeout, 0.97).lang(L_GO),
+    // go test's dump at its own timeout pasted without the panic line: a
+    // goroutine blocked for minutes (`goroutine 177 [chan receive, 9
+    // minutes]:`); a panic's own words outrank it (blind set 56).
+    r(" minutes]:", C::Timeout, 0.65)
+        .check(Check::LineHasAny(&["goroutine "]))
+        .tier(Tier::Weak)
+        .lang(L_GO),
     r("timeout of", C::Timeout, 0.9).check(Check::LineHasAny(&["exceeded"])),
     r("Async callback was not invoked", C::Timeout, 0.9).lang(L_JS),
     // mocha's (`Error: Timeout of 2000ms exceeded. For async tests …`).
@@ -2841,6 +2857,9 @@ const RULES: &[Rule] = &[
     r("Failed Checks:", C::Assertion, 0.85).lang(L_PY),
     r("Argument(s) are different!", C::Assertion, 0.9).lang(L_JAVA),
     r("AssertionError", C::Assertion, 0.9),
+    // pytest's short summary cuts a long line (`FAILED tests/x.py::test_y
+    // - Asse...`; blind set 56).
+    r(" - Asse", C::Assertion, 0.8).check(Check::LineHasAny(&["FAILED "])),
     // NumPy's testing asserts (`assert_allclose`: `Not equal to tolerance
     // rtol=1e-07, atol=0`, then `Mismatched elements: 36 / 36 (100%)`).
     r("Not equal to tolerance", C::Assertion, 0.9).lang(L_PY),
@@ -3222,6 +3241,8 @@ const RULES: &[Rule] = &[
     // Python locators in a call log (`waiting for get_by_role(…)`), and
     // PyTorch's own words (`reserved in total by PyTorch`).
     lang("E   ", L_PY).check(Check::PytestErrorLine),
+    // pytest's explanation of an assert (`+  where False = …`; set 56).
+    lang(" +  where ", L_PY),
     lang("waiting for get_by_", L_PY).check(Check::ExactCase),
     lang("PyTorch", L_PY).check(Check::ExactCase),
     // go build's scratch archives (`write $WORK/b533/_pkg_.a`).
@@ -4986,7 +5007,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // Ruby version (1,002; callgrind on 10,000 corpus failures
         // 1,023.2 M instructions against 1,001.0 M for set 47's 988); set
         // 55's Selenium, ScalaTest, Gradle and ktlint shapes fit under it.
-        assert!(RULES.len() <= 1010, "{} rules", RULES.len());
+        // 1,015 for set 56's RuboCop lines, a goroutine blocked for
+        // minutes, pytest's cut summary, Sphinx's conf.py and pytest's
+        // `+  where` (1,011; not measured again).
+        assert!(RULES.len() <= 1015, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -7989,6 +8013,53 @@ runtime.main_main·f: function main is undeclared in the main package",
             cat("E       Failed: DID NOT RAISE <class 'ValueError'>"),
             Category::Assertion
         );
+        // pytest's short summary, cut at the terminal's width.
+        assert_eq!(
+            cat(
+                "FAILED tests/unit/test_f.py::test_finder - Asse...\nFAILED tests/unit/test_f.py::test_pip - Attribute..."
+            ),
+            Category::Assertion
+        );
+    }
+
+    /// Blind set 56's shapes: RuboCop's offense lines, go test's dump of a
+    /// goroutine blocked for minutes, a tool asking for a setting in its
+    /// conf.py, pytest's `+  where` explanations (Python).
+    #[test]
+    fn set_56_shapes() {
+        assert_eq!(
+            cat(
+                "spec/rails/have_http_status_spec.rb:105:13: C: Space missing to the left of {.\n      expect{ have_numeric_code.matches? response }."
+            ),
+            Category::Lint
+        );
+        assert_eq!(
+            cat("app/models/user.rb:10:in `save': undefined method `name' for nil (NoMethodError)"),
+            Category::Runtime
+        );
+        assert_eq!(
+            cat(
+                "goroutine 177 [chan receive, 9 minutes]:\ntesting.(*T).Run(0xc0003fb980, 0x2fad3d1, 0xf, 0xc001b99cc0, 0x1)\n\t/usr/local/go/src/testing/testing.go:1179 +0x7cf"
+            ),
+            Category::Timeout
+        );
+        assert_eq!(
+            cat(
+                "panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 12 [select, 3 minutes]:\nmain.wait()"
+            ),
+            Category::Runtime
+        );
+        assert_eq!(
+            cat(
+                "sphinx.errors.SphinxWarning: Since v2.0, Sphinx uses \"index\" as master_doc by default. Please add \"master_doc = 'contents'\" to your conf.py."
+            ),
+            Category::Config
+        );
+        let explained = classify(&failure(
+            "assert (a == b).all()\nassert False\n +  where False = <built-in method all of numpy.ndarray object at 0x7f01c0ca94d0>()",
+            "",
+        ));
+        assert_eq!(explained.language, Language::Python);
     }
 
     #[test]
