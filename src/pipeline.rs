@@ -287,53 +287,58 @@ pub const MAX_REQUIRED_CHECKS: usize = 4 * MAX_CHECKS;
 /// What a check costs beyond its text, as printed and handed on.
 const CHECK_OVERHEAD_BYTES: usize = 64;
 
+/// What phases add to a run: JSON values (objects weighed), bytes as
+/// printed, checks.
+#[derive(Clone, Copy, Default)]
+struct Share {
+    values: usize,
+    printed: usize,
+    checks: usize,
+}
+
 /// What the plugin phases of one kind (required or optional) have added
 /// to the run, against what they may.
 struct Budget {
     kind: &'static str,
-    limits: (usize, usize, usize),
-    values: usize,
-    printed: usize,
-    checks: usize,
+    limit: Share,
+    spent: Share,
 }
 
 impl Budget {
     fn optional() -> Self {
         Self::new(
             "optional",
-            (
-                MAX_OPTIONAL_VALUES,
-                MAX_OPTIONAL_PRINTED_BYTES,
-                MAX_OPTIONAL_CHECKS,
-            ),
+            Share {
+                values: MAX_OPTIONAL_VALUES,
+                printed: MAX_OPTIONAL_PRINTED_BYTES,
+                checks: MAX_OPTIONAL_CHECKS,
+            },
         )
     }
 
     fn required() -> Self {
         Self::new(
             "required",
-            (
-                MAX_REQUIRED_VALUES,
-                MAX_REQUIRED_PRINTED_BYTES,
-                MAX_REQUIRED_CHECKS,
-            ),
+            Share {
+                values: MAX_REQUIRED_VALUES,
+                printed: MAX_REQUIRED_PRINTED_BYTES,
+                checks: MAX_REQUIRED_CHECKS,
+            },
         )
     }
 
-    fn new(kind: &'static str, limits: (usize, usize, usize)) -> Self {
+    fn new(kind: &'static str, limit: Share) -> Self {
         Self {
             kind,
-            limits,
-            values: 0,
-            printed: 0,
-            checks: 0,
+            limit,
+            spent: Share::default(),
         }
     }
 
     /// `output` counted, or why it would take the phases of this kind past
     /// their share (an optional phase is then unavailable, a required one
     /// fails the run, as for any broken contract). The host's own phases
-    /// pass uncounted.
+    /// and built-in plugins pass uncounted.
     fn admit(&mut self, output: PhaseOutput) -> Result<PhaseOutput, String> {
         let Some(shape) = output.shape else {
             return Ok(output);
@@ -348,20 +353,27 @@ impl Budget {
                     + printed_text(&c.message)
             })
             .sum();
-        let values = self.values + shape.values;
-        let printed = self.printed + shape.printed + check_bytes;
-        let checks = self.checks + output.checks.len();
-        let (max_values, max_printed, max_checks) = self.limits;
-        if values > max_values || printed > max_printed || checks > max_checks {
+        let with = Share {
+            values: self.spent.values + shape.values,
+            printed: self.spent.printed + shape.printed + check_bytes,
+            checks: self.spent.checks + output.checks.len(),
+        };
+        let limit = self.limit;
+        if with.values > limit.values || with.printed > limit.printed || with.checks > limit.checks
+        {
             return Err(format!(
-                "its answer would take what {} phases add to the plan past {max_values} JSON values, {} MiB printed or {max_checks} checks (with it: {values} values, an object counting {}, {} MiB, {checks} checks)",
+                "its answer would take what {} phases add to the plan past {} JSON values, {} MiB printed or {} checks (with it: {} values, an object counting {}, {} MiB, {} checks)",
                 self.kind,
-                max_printed >> 20,
+                limit.values,
+                limit.printed >> 20,
+                limit.checks,
+                with.values,
                 1 + OBJECT_WEIGHT,
-                printed.div_ceil(1 << 20)
+                with.printed.div_ceil(1 << 20),
+                with.checks,
             ));
         }
-        (self.values, self.printed, self.checks) = (values, printed, checks);
+        self.spent = with;
         Ok(output)
     }
 }
