@@ -3685,7 +3685,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             }
             let name = t[ls..start].trim_ascii_start();
             let rest = &t[end..le];
-            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let digits = leading_digits(rest);
             let message = &rest[digits..];
             !name.is_empty()
                 && !name.contains(&b' ')
@@ -3706,7 +3706,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::LintPosition => {
             let rest = &t[end.min(t.len())..];
-            let digits = |r: &[u8]| r.iter().take(7).take_while(|b| b.is_ascii_digit()).count();
+            let digits = |r: &[u8]| leading_digits(r).min(7);
             let line = digits(rest);
             let after = &rest[line..];
             let column = after.strip_prefix(b":").map_or(0, digits);
@@ -3758,13 +3758,12 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::TslintPosition => {
             let rest = &t[end..t.len().min(end + 24)];
-            let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
-            let line = digits(rest);
+            let line = leading_digits(rest);
             let after = &rest[line..];
             line > 0
                 && after.starts_with(b", ")
-                && digits(&after[2..]) > 0
-                && after[2 + digits(&after[2..])..].starts_with(b"]: ")
+                && leading_digits(&after[2..]) > 0
+                && after[2 + leading_digits(&after[2..])..].starts_with(b"]: ")
         }
         Check::NotModuleAttribute => {
             let (ls, le) = line_bounds(t, start, end);
@@ -3867,7 +3866,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             }
             let mut rest = &t[start.saturating_sub(300)..start];
             for _ in 0..2 {
-                let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                let digits = trailing_digits(rest);
                 if digits == 0 {
                     return false;
                 }
@@ -3886,7 +3885,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             let before = &t[start.saturating_sub(300)..start];
             let mut rest = before;
             for _ in 0..2 {
-                let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                let digits = trailing_digits(rest);
                 if digits == 0 {
                     return false;
                 }
@@ -3962,7 +3961,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 return false;
             }
             let rest = &t[end..t.len().min(end + 16)];
-            let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let line = leading_digits(rest);
             let rest = &rest[line..];
             let column = rest
                 .iter()
@@ -3976,7 +3975,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::GoPosition => {
             let rest = &t[end..t.len().min(end + 16)];
-            let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let line = leading_digits(rest);
             let rest = &rest[line..];
             let column = rest
                 .iter()
@@ -4110,7 +4109,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::PyLintCode => {
             let rest = &t[end..t.len().min(end + 24)];
-            let line = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let line = leading_digits(rest);
             let rest = &rest[line..];
             let column = rest
                 .iter()
@@ -4148,11 +4147,9 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             }
             let line = t[ls..le].trim_ascii_end();
             let line = line.strip_suffix(b")").unwrap_or(line);
-            let column = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let column = trailing_digits(line);
             let rest = &line[..line.len() - column];
-            let number = rest.strip_suffix(b":").map_or(0, |r| {
-                r.iter().rev().take_while(|b| b.is_ascii_digit()).count()
-            });
+            let number = rest.strip_suffix(b":").map_or(0, trailing_digits);
             (column > 0 && number > 0)
                 || repeats_above(t, line_start, t[start..le].trim_ascii_end())
         }
@@ -4224,12 +4221,12 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
             }
             // `app.py:4:5`
             let path = t[end..le].trim_ascii_end();
-            let column = path.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let column = trailing_digits(path);
             let path = &path[..path.len() - column];
             let Some(path) = path.strip_suffix(b":") else {
                 return false;
             };
-            let line = path.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let line = trailing_digits(path);
             let path = &path[..path.len() - line];
             if column == 0 || line == 0 || !path.ends_with(b".py:") && !path.ends_with(b".pyi:") {
                 return false;
@@ -4336,6 +4333,20 @@ fn syntax_error_in_installed_code(t: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// How many ASCII digits `bytes` starts with.
+fn leading_digits(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
+/// How many ASCII digits `bytes` ends with.
+fn trailing_digits(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count()
 }
 
 fn line_bounds(t: &[u8], start: usize, end: usize) -> (usize, usize) {
