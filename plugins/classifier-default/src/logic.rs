@@ -1090,6 +1090,8 @@ const RULES: &[Rule] = &[
     r("ConnectException", C::Network, 0.85),
     r("SocketTimeoutException", C::Network, 0.85),
     r("certificate verify failed", C::Network, 0.92),
+    // Python's ssl module quoting OpenSSL's reason alone (set 57).
+    r("SSL: CERTIFICATE_VERIFY_FAILED", C::Network, 0.9).lang(L_PY),
     r("self signed certificate", C::Network, 0.9),
     r("self-signed certificate", C::Network, 0.9),
     r("unable to verify the first certificate", C::Network, 0.92),
@@ -2123,6 +2125,14 @@ const RULES: &[Rule] = &[
     r(" - TS", C::Compile, 0.9)
         .check(Check::TscCode)
         .lang(L_TSC),
+    // webpack's TypeScript loaders put the code on a line of its own under
+    // the position (`[at-loader] ./Button.d.ts:7:15` then `    TS2315: Type
+    // 'ReactType' is not generic.`), and awesome-typescript-loader's lines
+    // are tsc's whatever they say (set 57).
+    r("    TS", C::Compile, 0.88)
+        .check(Check::TscCode)
+        .lang(L_TSC),
+    r("[at-loader]", C::Compile, 0.8).lang(L_TSC),
     // Angular's compiler on a template (`src/app/x.component.html:30:7 -
     // error NG8001: 'app-y' is not a known element:`; blind set 42).
     r(" - error NG", C::Compile, 0.9)
@@ -2395,7 +2405,13 @@ const RULES: &[Rule] = &[
     r("- hook id: ", C::Lint, 0.88),
     r("....Failed", C::Lint, 0.8).check(Check::ExactCase),
     r("files were modified by this hook", C::Lint, 0.9),
-    r("lint", C::Lint, 0.55).check(Check::Word),
+    // The bare word is weak: a test's own data names lint rules
+    // (`('javascript-lint', 3)` in an `assertEqual`'s lists; set 57).
+    r("lint", C::Lint, 0.55).check(Check::Word).tier(Tier::Weak),
+    // A formatter's check in a report's words (`black --check` "reports 11
+    // files need reformatting"; set 57).
+    r("need reformatting", C::Lint, 0.85),
+    r("needs reformatting", C::Lint, 0.85),
     // ruff, flake8 and eslint summaries and messages.
     r("fixable with", C::Lint, 0.88),
     r("fix available with", C::Lint, 0.85),
@@ -3197,6 +3213,9 @@ const RULES: &[Rule] = &[
     // A Rust test binary's abort (`thread panicked while panicking`) and
     // cargo's test binaries (`target/debug/deps/tests-b1ea…`).
     lang("panicked while panicking", L_RS),
+    // Rust's `io::Error` as it prints (`No space left on device (os error
+    // 28)`; set 57).
+    lang("(os error ", L_RS),
     lang("/debug/deps/", L_RS),
     lang("deepEqual", L_JS).check(Check::ExactCase),
     lang("Rejected promise returned by test", L_JS),
@@ -3607,11 +3626,7 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
         }
         Check::TscCode => {
             // Four digits (TS2322) or five (TS18048).
-            let digits = t[end.min(t.len())..]
-                .iter()
-                .take(6)
-                .take_while(|b| b.is_ascii_digit())
-                .count();
+            let digits = leading_digits(&t[end.min(t.len())..]);
             digits == 4 || digits == 5
         }
         Check::GoTestLog => {
@@ -5020,8 +5035,10 @@ runtime.main_main·f: function main is undeclared in the main package",
         // 55's Selenium, ScalaTest, Gradle and ktlint shapes fit under it.
         // 1,015 for set 56's RuboCop lines, a goroutine blocked for
         // minutes, pytest's cut summary, Sphinx's conf.py and pytest's
-        // `+  where` (1,011; not measured again).
-        assert!(RULES.len() <= 1015, "{} rules", RULES.len());
+        // `+  where` (1,011; not measured again). 1,020 for set 57's
+        // webpack TypeScript loaders, formatters' reports, Python's
+        // OpenSSL reason and Rust's `(os error N)` (1,017).
+        assert!(RULES.len() <= 1020, "{} rules", RULES.len());
         let _ = automaton();
         for rule in RULES {
             assert!(!rule.pat.is_empty());
@@ -8031,6 +8048,40 @@ runtime.main_main·f: function main is undeclared in the main package",
             ),
             Category::Assertion
         );
+    }
+
+    /// Blind set 57's shapes: webpack's TypeScript loaders, a formatter's
+    /// report, Python's OpenSSL reason, the word `lint` in a test's data.
+    #[test]
+    fn set_57_shapes() {
+        for (text, category) in [
+            (
+                "[at-loader] ./node_modules/material-ui/Button/Button.d.ts:7:15 \n    TS2315: Type 'ReactType' is not generic.",
+                Category::Compile,
+            ),
+            (
+                "Error in bail mode: [at-loader] node_modules/@types/react/index.d.ts:181:11 \n    Type 'Component<P, S>' has no properties in common with type 'ComponentLifecycle<P, S>'.",
+                Category::Compile,
+            ),
+            ("    tsconfig.json was not found", Category::Unknown),
+            (
+                "`black --check src/api cli sdk` reports 11 files need reformatting (234 OK).",
+                Category::Lint,
+            ),
+            (
+                "The tests that access https://json-ld.org/ have \"SSL: CERTIFICATE_VERIFY_FAILED\" failures.",
+                Category::Network,
+            ),
+            (
+                "AssertionError: Lists differ: [('api-one-deprecated', 4), ('... != [('api-one-deprecated', 4), ('...\n\nFirst differing element 6:\n('javascript-lint', 3)\n('javascript-lint', 2)",
+                Category::Assertion,
+            ),
+            ("npm run lint exited with 1", Category::Lint),
+        ] {
+            assert_eq!(cat(text), category, "{text}");
+        }
+        let rust = classify(&failure("error: No space left on device (os error 28)", ""));
+        assert_eq!(rust.language, Language::Rust);
     }
 
     /// Blind set 56's shapes: RuboCop's offense lines, go test's dump of a
