@@ -550,6 +550,10 @@ enum Check {
     /// on a line that is no compiler's (`e: `, `error:`): ktlint's
     /// `Charter.kt:14:1: Unexpected newline before "{"`.
     LintPosition,
+    /// pytest's short summary line of a test, its `AssertionError` cut at
+    /// the terminal's width: `FAILED path::test - Asse...` (the exact
+    /// case, the line a node id's, and `rt` or `...` after; not `- assets`).
+    PytestCutAssertion,
     /// The line holding the match contains one of these (lowercase) words.
     LineHasAny(&'static [&'static str]),
     /// The line holding the match contains none of these (lowercase) words.
@@ -2875,7 +2879,7 @@ const RULES: &[Rule] = &[
     r("AssertionError", C::Assertion, 0.9),
     // pytest's short summary cuts a long line (`FAILED tests/x.py::test_y
     // - Asse...`; blind set 56).
-    r(" - Asse", C::Assertion, 0.8).check(Check::LineHasAny(&["FAILED "])),
+    r(" - Asse", C::Assertion, 0.8).check(Check::PytestCutAssertion),
     // NumPy's testing asserts (`assert_allclose`: `Not equal to tolerance
     // rtol=1e-07, atol=0`, then `Mismatched elements: 36 / 36 (100%)`).
     r("Not equal to tolerance", C::Assertion, 0.9).lang(L_PY),
@@ -3261,7 +3265,7 @@ const RULES: &[Rule] = &[
     // PyTorch's own words (`reserved in total by PyTorch`).
     lang("E   ", L_PY).check(Check::PytestErrorLine),
     // pytest's explanation of an assert (`+  where False = …`; set 56).
-    lang(" +  where ", L_PY),
+    lang(" +  where ", L_PY).check(Check::ExactCase),
     lang("waiting for get_by_", L_PY).check(Check::ExactCase),
     lang("PyTorch", L_PY).check(Check::ExactCase),
     // go build's scratch archives (`write $WORK/b533/_pkg_.a`).
@@ -3733,6 +3737,15 @@ fn passes(rule: &Rule, t: &[u8], start: usize, end: usize) -> bool {
                 && !text.starts_with(b"e: ")
                 && !text.starts_with(b"w: ")
                 && !contains_ignore_case(&t[ls..le], b"error:")
+        }
+        Check::PytestCutAssertion => {
+            let (ls, _) = line_bounds(t, start, end);
+            let before = t[ls..start].trim_ascii_start();
+            let after = &t[end..];
+            t.get(start..end) == Some(rule.pat.as_bytes())
+                && before.starts_with(b"FAILED ")
+                && before.windows(2).any(|w| w == b"::")
+                && (after.starts_with(b"rt") || after.starts_with(b"..."))
         }
         Check::MavenCoordinateAfter => {
             let rest = &t[end.min(t.len())..];
@@ -8077,9 +8090,27 @@ runtime.main_main·f: function main is undeclared in the main package",
                 Category::Assertion,
             ),
             ("npm run lint exited with 1", Category::Lint),
+            (
+                "FAILED tests/test_f.py::test_finder - AssertionError: 1 != 2",
+                Category::Assertion,
+            ),
         ] {
             assert_eq!(cat(text), category, "{text}");
         }
+        // Not a cut `AssertionError`: Rails' assets, a module named
+        // assets, a release step, SQL in a diff (not pytest's `where`).
+        for text in [
+            "Error: Command failed - assets:precompile exited with 1\nSprockets::FileNotFound: couldn't find file 'app.js'",
+            "FAILED tests/test_build.py::test_bundle - assets.exceptions.BundleError: no such bundle",
+            "Step 3/7 failed - Assemble release artifacts: ld: library not found for -lssl",
+        ] {
+            assert_ne!(cat(text), Category::Assertion, "{text}");
+        }
+        let sql = classify(&failure(
+            "expect(query).toMatchSnapshot()\n-    SELECT * FROM t\n+    SELECT * FROM t\n    +  WHERE id = 2",
+            "",
+        ));
+        assert_ne!(sql.language, Language::Python);
         let rust = classify(&failure("error: No space left on device (os error 28)", ""));
         assert_eq!(rust.language, Language::Rust);
     }

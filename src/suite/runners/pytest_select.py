@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(config, items):
             stays = (
                 file in whole
                 or spelled in wanted_tests
-                or any(_selects(w, n) for w in wanted for n in names)
+                or any(w in wanted for n in names for w in _selectors(n))
             )
         (kept if stays else dropped).append(item)
     if dropped:
@@ -112,10 +112,22 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
-def _selects(wanted, nodeid):
-    """Whether the id `wanted` selects the test `nodeid`, as pytest's
-    arguments do: itself, its parameters, the tests of a class."""
-    return nodeid == wanted or nodeid.startswith((wanted + "::", wanted + "["))
+def _selectors(nodeid):
+    """The ids that select the test `nodeid` as pytest's arguments do: the
+    test itself, the test without its parameters (`::test_x` selects
+    `::test_x[1]`), and each class it is in (`::TestK`). A set lookup each,
+    not a scan of every wanted id for every collected item. As pytest
+    splits a node id: the file's own path may hold `[` (`tests/[v1]/…`),
+    and parameters `::`."""
+    found = [nodeid]
+    head, sep, rest = nodeid.partition("::")
+    if not sep:
+        return found
+    prefix = head
+    for part in rest.partition("[")[0].split("::"):
+        prefix += "::" + part
+        found.append(prefix)
+    return found
 
 
 def _spelling(item, config):
