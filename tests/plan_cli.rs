@@ -295,6 +295,43 @@ fn a_large_cluster_with_stale_code_or_no_reports_is_blocked() {
     assert!(reports.to_string().contains("and 295 more"), "{reports}");
 }
 
+/// worker-consistency ran out of its memory on a large cluster, its
+/// section was unavailable, and the hash gate only warned: stale code read
+/// "ready to launch" (round 70). Without the section the gate reads the
+/// facts' own hashes: run out of memory or disabled, the phase's absence
+/// never passes stale code.
+#[test]
+fn without_worker_consistency_stale_code_still_blocks() {
+    for config in [
+        "[phases.worker-consistency]\nmemory_mib = 1\n",
+        "[phases.worker-consistency]\nenabled = false\n",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("pitcrew.toml"), config).unwrap();
+        let output = pitcrew(&["plan", &example("inconsistent")], dir.path());
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{config}: {}",
+            stderr(&output)
+        );
+        let plan = valid_plan(&output);
+        assert_eq!(
+            plan["worker_consistency"]["status"], "unavailable",
+            "{config}"
+        );
+        let hashes = check(&plan, "worker.hashes");
+        assert_eq!(hashes["status"], "fail", "{config}: {hashes}");
+        assert!(
+            hashes["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("train.py 2/3"),
+            "{hashes}"
+        );
+    }
+}
+
 #[test]
 fn a_missing_report_or_a_failing_sync_blocks_the_launch() {
     let (dir, spec) = copy_example("healthy");

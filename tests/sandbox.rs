@@ -30,7 +30,7 @@ fn an_infinite_loop_hits_the_cpu_limit() {
     let err = error_of(attack(&plugin, json!({"do": "loop"})));
     assert_eq!(
         err,
-        "plugin hostile 0.1.0: run: exceeded its 800 ms CPU limit"
+        "plugin hostile 0.1.0: run: exceeded its 800 ms CPU limit (`cpu_time_ms`)"
     );
     still_healthy(&plugin);
 }
@@ -42,7 +42,7 @@ fn a_memory_bomb_hits_the_memory_limit() {
     let err = error_of(attack(&plugin, json!({"do": "memory"})));
     assert_eq!(
         err,
-        "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit"
+        "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit (`memory_mib`)"
     );
     still_healthy(&plugin);
 
@@ -56,7 +56,7 @@ fn a_memory_bomb_hits_the_memory_limit() {
     let err = error_of(attack(&small, json!({"do": "memory"})));
     assert_eq!(
         err,
-        "plugin hostile 0.1.0: run: exceeded its 8 MiB memory limit"
+        "plugin hostile 0.1.0: run: exceeded its 8 MiB memory limit (`memory_mib`)"
     );
 }
 
@@ -111,7 +111,7 @@ fn a_100_mb_return_value_is_refused() {
     let err = error_of(attack(&plugin, json!({"do": "big-return", "mib": "100"})));
     assert_eq!(
         err,
-        "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit"
+        "plugin hostile 0.1.0: run: exceeded its 64 MiB memory limit (`memory_mib`)"
     );
 
     // Given the memory, it builds it, and the output limit refuses it.
@@ -130,7 +130,7 @@ fn a_100_mb_return_value_is_refused() {
     let err = error_of(attack(&roomy, json!({"do": "big-return", "mib": "100"})));
     assert_eq!(
         err,
-        "plugin hostile 0.1.0: run: exceeded its 16 MiB output limit"
+        "plugin hostile 0.1.0: run: exceeded its 16 MiB output limit (`output_mib`)"
     );
     still_healthy(&roomy);
 }
@@ -380,7 +380,7 @@ fn sleeping_past_the_deadline_ends_at_the_deadline() {
         let err = error_of(attack(&plugin, json!({"do": "sleep", "secs": secs})));
         assert_eq!(
             err,
-            "plugin hostile 0.1.0: run: exceeded its 500 ms CPU limit"
+            "plugin hostile 0.1.0: run: exceeded its 500 ms CPU limit (`cpu_time_ms`)"
         );
         // Refused at once; 10x slack for a loaded machine.
         assert!(
@@ -449,7 +449,7 @@ fn a_log_message_beyond_the_output_limit_is_the_output_limit() {
     ));
     assert_eq!(
         err,
-        "plugin hostile 0.1.0: run: exceeded its 16 MiB output limit"
+        "plugin hostile 0.1.0: run: exceeded its 16 MiB output limit (`output_mib`)"
     );
     still_healthy(&plugin);
 }

@@ -207,7 +207,7 @@ fn a_tight_loop_of_host_calls_hits_the_cpu_limit() {
     let err = error_of(hit(&plugin, json!({"do": "log-loop"})));
     assert_eq!(
         err,
-        "plugin breaker 0.1.0: run: exceeded its 800 ms CPU limit"
+        "plugin breaker 0.1.0: run: exceeded its 800 ms CPU limit (`cpu_time_ms`)"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
     still_healthy(&plugin);
@@ -220,7 +220,7 @@ fn one_huge_memory_grow_is_the_memory_limit() {
     let err = error_of(hit(&plugin, json!({"do": "grow", "n": "65535"})));
     assert_eq!(
         err,
-        "plugin breaker 0.1.0: run: exceeded its 64 MiB memory limit"
+        "plugin breaker 0.1.0: run: exceeded its 64 MiB memory limit (`memory_mib`)"
     );
     // One page more is fine: the answer is the old size in pages.
     let grew = hit(&plugin, json!({"do": "grow", "n": "1"})).unwrap();

@@ -38,7 +38,7 @@ impl Default for Limits {
 }
 
 /// Which limit a call ran into; `Display` reads as the end of
-/// "exceeded its …", e.g. "2 s CPU limit".
+/// "exceeded its …", e.g. "2 s CPU limit (`cpu_time_ms`)".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
     Memory(u64),
@@ -55,9 +55,14 @@ pub enum Limit {
 impl fmt::Display for Limit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Limit::Memory(bytes) => write!(f, "{} memory limit", human_bytes(bytes)),
-            Limit::CpuTime(time) => write!(f, "{} CPU limit", human_duration(time)),
-            Limit::Output(bytes) => write!(f, "{} output limit", human_bytes(bytes)),
+            // Each names the setting that raises it (`[limits]` or the
+            // plugin's own table in pitcrew.toml): a large cluster's facts
+            // can outgrow a built-in's 64 MiB (round 70).
+            Limit::Memory(bytes) => write!(f, "{} memory limit (`memory_mib`)", human_bytes(bytes)),
+            Limit::CpuTime(time) => {
+                write!(f, "{} CPU limit (`cpu_time_ms`)", human_duration(time))
+            }
+            Limit::Output(bytes) => write!(f, "{} output limit (`output_mib`)", human_bytes(bytes)),
             Limit::Stack(bytes) => write!(f, "{} stack limit", human_bytes(bytes as u64)),
             Limit::Resources(count) => write!(f, "limit of {count} host resources"),
             Limit::PluginBudget(time) => write!(
@@ -204,14 +209,20 @@ mod tests {
     fn limits_read_as_the_issue_writes_them() {
         assert_eq!(
             Limit::CpuTime(Duration::from_secs(2)).to_string(),
-            "2 s CPU limit"
+            "2 s CPU limit (`cpu_time_ms`)"
         );
         assert_eq!(
             Limit::CpuTime(Duration::from_millis(250)).to_string(),
-            "250 ms CPU limit"
+            "250 ms CPU limit (`cpu_time_ms`)"
         );
-        assert_eq!(Limit::Memory(64 * MIB).to_string(), "64 MiB memory limit");
-        assert_eq!(Limit::Output(16 * MIB).to_string(), "16 MiB output limit");
+        assert_eq!(
+            Limit::Memory(64 * MIB).to_string(),
+            "64 MiB memory limit (`memory_mib`)"
+        );
+        assert_eq!(
+            Limit::Output(16 * MIB).to_string(),
+            "16 MiB output limit (`output_mib`)"
+        );
         assert_eq!(Limit::Stack(512 * 1024).to_string(), "512 KiB stack limit");
         assert_eq!(human_bytes(1000), "1000 bytes");
     }

@@ -1,9 +1,10 @@
 //! What pitcrew's `plan` phases share, guest side: checks and the phase
 //! output, fact readers that name the exact fact when it is missing or of
-//! the wrong kind, largest-remainder shares, version skew, and the
+//! the wrong kind, largest-remainder shares, code and version agreement, and the
 //! component glue (`phase_component!`). Phases still know only the WIT.
 
 pub mod apportion;
+pub mod code;
 pub mod common;
 pub mod versions;
 

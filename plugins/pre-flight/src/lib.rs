@@ -17,7 +17,7 @@
 //! | `hardware.reports` | every worker's facts are present and fresh | a missing report fails; a stale one warns |
 //! | `hardware.throughput` | every throughput is known and `> 0` | fail |
 //! | `hardware.memory` | the smallest worker memory holds one chunk: `coordinator_chunking.chunk_size × job.memory_per_example_bytes`; or the memory per example is not given (nothing to compare) | too small: fail; a worker's memory unknown: warn |
-//! | `worker.hashes` | `worker_consistency.is_consistent` | fail |
+//! | `worker.hashes` | `worker_consistency.is_consistent` | fail (without the section: fail when the facts' own hashes fall short, else warn) |
 //! | `worker.versions` | no python major.minor or framework version skew (computed from the facts, see [`versions`]) | skew: fail; a version missing: warn |
 //! | `worker.world_size` | `world_size` equals the number of workers | fail |
 //! | `health.sync` | `pre_rdma_sync.status` is `passed` or `skipped` | `missing`: warn; `failed`: fail |
@@ -33,6 +33,7 @@
 //! is a floor below which even one checkpoint of a small model (a few
 //! hundred million parameters in 16 bits) is unlikely to fit.
 
+pub use plan_kit::code;
 pub use plan_kit::common;
 pub use plan_kit::versions;
 
@@ -94,6 +95,10 @@ pub struct Inputs {
     pub world_size: u64,
     pub max_report_age_s: Option<f64>,
     pub checkpoint: Checkpoint,
+    /// The job files too few workers share, by the facts' own hashes, and
+    /// how many workers there are ([`code::files_short`]): what the hash
+    /// gate reads when `worker_consistency` is unavailable.
+    pub code: Option<(Vec<(String, usize)>, usize)>,
 }
 
 impl Inputs {
@@ -151,6 +156,7 @@ impl Inputs {
                 writable: checkpoint.get("writable").opt_bool()?,
                 free_disk_bytes: checkpoint.get("free_disk_bytes").opt_u64()?,
             },
+            code: code::files_short(facts),
         })
     }
 }
@@ -354,16 +360,15 @@ fn memory(inputs: &Inputs, document: &Value) -> Check {
     }
 }
 
-fn hashes(document: &Value) -> Check {
+fn hashes(inputs: &Inputs, document: &Value) -> Check {
     let id = "worker.hashes";
     let consistency = match section(document, "worker_consistency") {
         Ok(consistency) => consistency,
-        Err(why) => return degraded(id, "worker", &why),
+        Err(why) => return hashes_from_facts(inputs, &why),
     };
     let Some(consistent) = consistency.get("is_consistent").and_then(Value::as_bool) else {
-        return degraded(
-            id,
-            "worker",
+        return hashes_from_facts(
+            inputs,
             "section `worker_consistency` has no boolean `is_consistent`",
         );
     };
@@ -416,6 +421,37 @@ fn hashes(document: &Value) -> Check {
         }
     }
     Check::gate(id, "worker", Status::Fail, &message)
+}
+
+/// The hash gate without its section: the facts' own hashes. Files too
+/// few workers share fail it (missing evidence never passes stale code);
+/// files every worker shares leave it a warning naming why the section is
+/// missing.
+fn hashes_from_facts(inputs: &Inputs, why: &str) -> Check {
+    let id = "worker.hashes";
+    match &inputs.code {
+        Some((short, workers)) if !short.is_empty() => {
+            let files: Vec<String> = short
+                .iter()
+                .map(|(file, agreeing)| format!("{file} {agreeing}/{workers}"))
+                .collect();
+            Check::gate(
+                id,
+                "worker",
+                Status::Fail,
+                &format!(
+                    "workers do not run the same code, by the facts' hashes ({why}): {}",
+                    listed(&files)
+                ),
+            )
+        }
+        Some((_, workers)) if *workers > 1 => degraded(
+            id,
+            "worker",
+            &format!("{why}; the facts' hashes agree on every file"),
+        ),
+        _ => degraded(id, "worker", why),
+    }
 }
 
 fn versions_check(inputs: &Inputs) -> Check {
@@ -612,7 +648,7 @@ pub fn checklist(inputs: &Inputs, document: &Value) -> Output {
         reports(inputs),
         throughput(inputs),
         memory(inputs, document),
-        hashes(document),
+        hashes(inputs, document),
         versions_check(inputs),
         world_size(inputs),
         sync(document),

@@ -146,10 +146,12 @@ fn each_section_unavailable_in_turn_warns_only_its_check() {
                 let c = check(&out, id);
                 assert_eq!(c.status, Status::Warn, "{key}");
                 assert!(!c.blocking, "{key}");
-                assert_eq!(
-                    c.message,
-                    format!("section `{key}` unavailable: plugin trapped: out of fuel")
-                );
+                let mut expected =
+                    format!("section `{key}` unavailable: plugin trapped: out of fuel");
+                if key == "worker_consistency" {
+                    expected.push_str(AGREE);
+                }
+                assert_eq!(c.message, expected);
                 others_pass(&out, &[id]);
                 assert_eq!(status_of(&out), "warn", "{key}");
             }
@@ -159,6 +161,36 @@ fn each_section_unavailable_in_turn_warns_only_its_check() {
             }
         }
     }
+}
+
+/// What the hash gate adds when its section is missing and the facts'
+/// own hashes agree.
+const AGREE: &str = "; the facts' hashes agree on every file";
+
+/// worker-consistency ran out of its memory on a large cluster, its
+/// section was unavailable, and the hash gate only warned: stale code read
+/// "ready to launch" (round 70). Without the section, the facts' own hashes
+/// decide: files too few workers share fail the gate.
+#[test]
+fn without_its_section_the_hash_gate_reads_the_facts_hashes() {
+    let mut facts = facts();
+    facts["workers"][2]["files"]["train.py"] = json!("stale");
+    let mut doc = document();
+    doc["worker_consistency"] = unavailable("exceeded its 64 MiB memory limit");
+    let out = checklist_of(&facts, &doc);
+    let c = check(&out, "worker.hashes");
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.blocks());
+    assert_eq!(
+        c.message,
+        "workers do not run the same code, by the facts' hashes (section `worker_consistency` unavailable: exceeded its 64 MiB memory limit): train.py 2/3"
+    );
+    assert_eq!(status_of(&out), "fail");
+    // A worker reporting no hash at all is off the majority too.
+    let mut facts = self::facts();
+    facts["workers"][1]["files"] = json!({});
+    let c = check(&checklist_of(&facts, &json!({})), "worker.hashes").clone();
+    assert_eq!(c.status, Status::Fail, "{}", c.message);
 }
 
 #[test]
@@ -176,7 +208,7 @@ fn every_section_unavailable_or_absent_still_gives_eight_checks() {
     assert_eq!(out.checks.len(), 8);
     assert_eq!(
         check(&out, "worker.hashes").message,
-        "section `worker_consistency` unavailable: no reason given"
+        format!("section `worker_consistency` unavailable: no reason given{AGREE}")
     );
     assert_eq!(status_of(&out), "warn");
 
@@ -213,7 +245,7 @@ fn malformed_sections_warn_instead_of_failing_the_phase() {
     let out = checklist_of(&facts(), &doc);
     assert_eq!(
         check(&out, "worker.hashes").message,
-        "section `worker_consistency` is an array, not an object"
+        format!("section `worker_consistency` is an array, not an object{AGREE}")
     );
     assert_eq!(check(&out, "health.sync").status, Status::Warn);
 }

@@ -58,6 +58,7 @@
 //! As in every plan phase, `pass` and `fail` checks are blocking and `warn`
 //! and `skip` checks are not.
 
+pub use plan_kit::code;
 pub use plan_kit::common;
 pub use plan_kit::versions;
 
@@ -168,21 +169,10 @@ pub struct FileAgreement {
 
 /// The majority hash of `file` and who agrees (see the module docs).
 pub fn file_agreement(file: &str, workers: &[Worker]) -> FileAgreement {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for worker in workers {
-        if let Some(hash) = worker.files.get(file) {
-            *counts.entry(hash.as_str()).or_default() += 1;
-        }
-    }
-    // BTreeMap iterates hashes in ascending order; keeping the first
-    // maximum makes the smallest hash win ties.
-    let mut majority: Option<(&str, usize)> = None;
-    for (&hash, &count) in &counts {
-        if majority.is_none_or(|(_, best)| count > best) {
-            majority = Some((hash, count));
-        }
-    }
-    let (majority_hash, agreeing) = match majority {
+    let hashes = workers
+        .iter()
+        .filter_map(|w| w.files.get(file).map(String::as_str));
+    let (majority_hash, agreeing) = match code::majority(hashes) {
         Some((hash, count)) => (Some(hash.to_string()), count),
         None => (None, 0),
     };
@@ -271,7 +261,7 @@ pub fn judge(inputs: &Inputs) -> Output {
     // A file fails below the threshold, or when no two workers share a hash.
     let failing: Vec<&FileAgreement> = files
         .iter()
-        .filter(|f| f.agreement < inputs.threshold || f.agreeing < 2)
+        .filter(|f| code::falls_short(f.agreeing, n, inputs.threshold))
         .collect();
     let is_consistent = n == 1 || failing.is_empty();
 
