@@ -467,6 +467,8 @@ fn word_index(base: &[String], name: &str) -> Option<usize> {
 const PYTEST_PLUGIN: &str = r#"
 import json, os, sys
 
+import pytest
+
 _modules = []
 _seen = set()
 # Each node id's place in the collection, before any reordering.
@@ -512,10 +514,12 @@ def pytest_collection_finish(session):
     rootdir = str(session.config.rootpath)
     here = os.getcwd()
     with open(os.environ["PITCREW_COLLECT_OUT"], "w", encoding="utf-8") as out:
-        # An item's own path: a node id is relative to the rootdir only for
-        # files under it (`testpaths = . ../shared` names others by the
-        # folder given).
-        ids = [[item.nodeid, str(item.path)] for item in session.items]
+        # An item's file, its `pytest.File` collector's: a node id is
+        # relative to the rootdir only for files under it (`testpaths = .
+        # ../shared` names others by the folder given), and an item may
+        # point its own path at a data file (PyYAML's legacy tests).
+        ids = [[item.nodeid, str((item.getparent(pytest.File) or item).path)]
+               for item in session.items]
         for nodeid, *error in _modules:
             ids.append([nodeid, os.path.join(rootdir, nodeid.split("::", 1)[0])] + error)
         ids.sort(key=lambda entry: _order.get(entry[0], len(_order)))

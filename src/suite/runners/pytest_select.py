@@ -37,7 +37,7 @@ import os
 
 import pytest
 
-from pitcrew_pytest import identity
+from pitcrew_pytest import identity, item_path
 
 
 def _load(name):
@@ -100,7 +100,7 @@ def pytest_collection_modifyitems(config, items):
         stays = not (names & ids or spelled in tests)
         if stays and keep is not None:
             _, _, whole, wanted, wanted_tests = keep
-            file = _relative(str(item.path), config)
+            file = _relative(item_path(item), config)
             stays = (
                 file in whole
                 or spelled in wanted_tests
@@ -131,7 +131,7 @@ def _selectors(nodeid):
 
 
 def _spelling(item, config):
-    names = identity(item.nodeid, str(item.path), str(config.invocation_params.dir))
+    names = identity(item.nodeid, item_path(item), str(config.invocation_params.dir))
     return (names["file"], names["path"][0], names["name"])
 
 
@@ -153,5 +153,5 @@ def _names(item, config):
     names = {item.nodeid}
     _, sep, rest = item.nodeid.partition("::")
     if sep:
-        names.add(_relative(str(item.path), config) + "::" + rest)
+        names.add(_relative(item_path(item), config) + "::" + rest)
     return names
