@@ -8,7 +8,7 @@
 //! section was unavailable, and stale code read "ready to launch" (round
 //! 70).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
@@ -37,14 +37,27 @@ pub fn falls_short(agreeing: usize, workers: usize, threshold: f64) -> bool {
     workers > 1 && ((agreeing as f64) / (workers as f64) < threshold || agreeing < 2)
 }
 
-/// The files of the job that fail ([`falls_short`]), read from the facts
-/// as they are (`job.script`, `job.extra_files`, `consistency.threshold`,
-/// each worker's `files`), each with how many workers share its majority
-/// hash; and how many workers there are. `None` when the facts do not say
-/// (a missing or malformed fact is the phases' own error to name).
-pub fn files_short(facts: &Value) -> Option<(Vec<(String, usize)>, usize)> {
+/// What the facts say of the job's code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agreement {
+    /// The files that fail ([`falls_short`]) though some worker reports
+    /// a hash for them, each with how many workers share its majority
+    /// hash: a worker off it, or without the file.
+    pub short: Vec<(String, usize)>,
+    /// Files no worker reports a hash for: no evidence either way (a spec
+    /// whose inline workers list no files).
+    pub unreported: usize,
+    pub workers: usize,
+}
+
+/// The job's files (`job.script`, `job.extra_files`) as each worker's
+/// `files` report them, against `consistency.threshold`, read from the
+/// facts as they are. `None` when the facts do not say (a missing or
+/// malformed fact is the phases' own error to name).
+pub fn agreement(facts: &Value) -> Option<Agreement> {
     let job = facts.get("job")?;
     let mut files = vec![job.get("script")?.as_str()?];
+    let mut seen: HashSet<&str> = files.iter().copied().collect();
     for file in job
         .get("extra_files")
         .and_then(Value::as_array)
@@ -52,23 +65,31 @@ pub fn files_short(facts: &Value) -> Option<(Vec<(String, usize)>, usize)> {
         .flatten()
     {
         let file = file.as_str()?;
-        if !files.contains(&file) {
+        if seen.insert(file) {
             files.push(file);
         }
     }
     let threshold = facts.get("consistency")?.get("threshold")?.as_f64()?;
     let workers = facts.get("workers")?.as_array()?;
-    let short = files
-        .iter()
-        .filter_map(|&file| {
-            let hashes = workers
-                .iter()
-                .filter_map(|w| w.get("files")?.get(file)?.as_str());
-            let agreeing = majority(hashes).map_or(0, |(_, count)| count);
-            falls_short(agreeing, workers.len(), threshold).then(|| (file.to_owned(), agreeing))
-        })
-        .collect();
-    Some((short, workers.len()))
+    let mut short = Vec::new();
+    let mut unreported = 0;
+    for file in files {
+        let hashes = workers
+            .iter()
+            .filter_map(|w| w.get("files")?.get(file)?.as_str());
+        match majority(hashes) {
+            None => unreported += 1,
+            Some((_, agreeing)) if falls_short(agreeing, workers.len(), threshold) => {
+                short.push((file.to_owned(), agreeing));
+            }
+            Some(_) => {}
+        }
+    }
+    Some(Agreement {
+        short,
+        unreported,
+        workers: workers.len(),
+    })
 }
 
 #[cfg(test)]
@@ -93,19 +114,22 @@ mod tests {
             json!({"name": name, "files": files})
         };
         let facts = json!({
-            "job": {"script": "train.py", "extra_files": ["model.py", "train.py"]},
+            "job": {"script": "train.py", "extra_files": ["model.py", "train.py", "data.py"]},
             "consistency": {"threshold": 0.75},
             "workers": [worker("a", Some("1")), worker("b", Some("1")), worker("c", Some("2")), worker("d", None)],
         });
-        // train.py: 2 of 4 share "1"; model.py: 3 of 4 (d reports none).
-        assert_eq!(files_short(&facts), Some((vec![("train.py".into(), 2)], 4)));
+        // train.py: 2 of 4 share "1"; model.py: 3 of 4 (d reports none);
+        // data.py: no worker reports it, no evidence.
+        let found = agreement(&facts).unwrap();
+        assert_eq!(found.short, vec![("train.py".to_owned(), 2)]);
+        assert_eq!((found.unreported, found.workers), (1, 4));
         let alone = json!({
             "job": {"script": "train.py"},
             "consistency": {"threshold": 1.0},
             "workers": [worker("a", Some("1"))],
         });
-        assert_eq!(files_short(&alone), Some((vec![], 1)));
-        assert_eq!(files_short(&json!({})), None);
+        assert_eq!(agreement(&alone).unwrap().short, vec![]);
+        assert_eq!(agreement(&json!({})), None);
         assert!(falls_short(1, 3, 0.1));
         assert!(!falls_short(2, 3, 0.6));
     }

@@ -95,10 +95,10 @@ pub struct Inputs {
     pub world_size: u64,
     pub max_report_age_s: Option<f64>,
     pub checkpoint: Checkpoint,
-    /// The job files too few workers share, by the facts' own hashes, and
-    /// how many workers there are ([`code::files_short`]): what the hash
-    /// gate reads when `worker_consistency` is unavailable.
-    pub code: Option<(Vec<(String, usize)>, usize)>,
+    /// What the facts' own hashes say ([`code::agreement`]): what the hash
+    /// gate reads when `worker_consistency` is unavailable. Read only then
+    /// (see [`run`]).
+    pub code: Option<code::Agreement>,
 }
 
 impl Inputs {
@@ -156,7 +156,7 @@ impl Inputs {
                 writable: checkpoint.get("writable").opt_bool()?,
                 free_disk_bytes: checkpoint.get("free_disk_bytes").opt_u64()?,
             },
-            code: code::files_short(facts),
+            code: None,
         })
     }
 }
@@ -165,7 +165,12 @@ impl Inputs {
 pub fn run(facts: &str, document: &str) -> Result<Output, InvalidInput> {
     let facts = parse_object(facts, "facts")?;
     let document = parse_object(document, "document")?;
-    let inputs = Inputs::from_facts(&facts)?;
+    let mut inputs = Inputs::from_facts(&facts)?;
+    if section(&document, "worker_consistency").map_or(true, |c| {
+        !c.get("is_consistent").is_some_and(Value::is_boolean)
+    }) {
+        inputs.code = code::agreement(&facts);
+    }
     Ok(checklist(&inputs, &document))
 }
 
@@ -423,15 +428,17 @@ fn hashes(inputs: &Inputs, document: &Value) -> Check {
     Check::gate(id, "worker", Status::Fail, &message)
 }
 
-/// The hash gate without its section: the facts' own hashes. Files too
-/// few workers share fail it (missing evidence never passes stale code);
-/// files every worker shares leave it a warning naming why the section is
-/// missing.
+/// The hash gate without its section: the facts' own hashes. Files some
+/// worker reports and too few share fail it (a missing section never
+/// passes stale code); otherwise it warns, naming why the section is
+/// missing and what the facts hold.
 fn hashes_from_facts(inputs: &Inputs, why: &str) -> Check {
     let id = "worker.hashes";
     match &inputs.code {
-        Some((short, workers)) if !short.is_empty() => {
-            let files: Vec<String> = short
+        Some(code) if !code.short.is_empty() => {
+            let workers = code.workers;
+            let files: Vec<String> = code
+                .short
                 .iter()
                 .map(|(file, agreeing)| format!("{file} {agreeing}/{workers}"))
                 .collect();
@@ -445,7 +452,15 @@ fn hashes_from_facts(inputs: &Inputs, why: &str) -> Check {
                 ),
             )
         }
-        Some((_, workers)) if *workers > 1 => degraded(
+        Some(code) if code.workers > 1 && code.unreported > 0 => degraded(
+            id,
+            "worker",
+            &format!(
+                "{why}; the facts hold no hash for {} file(s), and agree on the rest",
+                code.unreported
+            ),
+        ),
+        Some(code) if code.workers > 1 => degraded(
             id,
             "worker",
             &format!("{why}; the facts' hashes agree on every file"),

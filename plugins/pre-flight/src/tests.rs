@@ -191,6 +191,20 @@ fn without_its_section_the_hash_gate_reads_the_facts_hashes() {
     facts["workers"][1]["files"] = json!({});
     let c = check(&checklist_of(&facts, &json!({})), "worker.hashes").clone();
     assert_eq!(c.status, Status::Fail, "{}", c.message);
+    // No worker reports any hash (inline workers listing no files): no
+    // evidence either way, a warning (review).
+    let mut facts = self::facts();
+    for worker in facts["workers"].as_array_mut().unwrap() {
+        worker["files"] = json!({});
+    }
+    let mut doc = document();
+    doc["worker_consistency"] = unavailable("disabled in pitcrew.toml");
+    let c = check(&checklist_of(&facts, &doc), "worker.hashes").clone();
+    assert_eq!(c.status, Status::Warn, "{}", c.message);
+    assert_eq!(
+        c.message,
+        "section `worker_consistency` unavailable: disabled in pitcrew.toml; the facts hold no hash for 2 file(s), and agree on the rest"
+    );
 }
 
 #[test]

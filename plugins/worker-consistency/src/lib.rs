@@ -106,9 +106,10 @@ impl Inputs {
         let job = root.get("job");
         job.object()?;
         let mut files = vec![job.get("script").str()?.to_string()];
+        let mut seen: std::collections::HashSet<String> = files.iter().cloned().collect();
         for file in job.get("extra_files").opt_array()? {
             let file = file.str()?.to_string();
-            if !files.contains(&file) {
+            if seen.insert(file.clone()) {
                 files.push(file);
             }
         }
@@ -296,11 +297,14 @@ pub fn judge(inputs: &Inputs) -> Output {
                         f.agreeing, f.agreement, inputs.threshold
                     )
                 };
-                format!(
-                    "{}: {why}, off the majority: {}",
-                    f.file,
-                    listed(&f.disagreeing)
-                )
+                match f.disagreeing.is_empty() {
+                    true => format!("{}: {why}", f.file),
+                    false => format!(
+                        "{}: {why}, off the majority: {}",
+                        f.file,
+                        listed(&f.disagreeing)
+                    ),
+                }
             })
             .collect();
         let mut message = parts.join("; ");

@@ -34,6 +34,7 @@ pitcrew names tests when the two differ.
 
 import json
 import os
+import re
 
 import pytest
 
@@ -114,19 +115,17 @@ def pytest_collection_modifyitems(config, items):
 
 def _selectors(nodeid):
     """The ids that select the test `nodeid` as pytest's arguments do: the
-    test itself, the test without its parameters (`::test_x` selects
-    `::test_x[1]`), and each class it is in (`::TestK`). A set lookup each,
-    not a scan of every wanted id for every collected item. As pytest
-    splits a node id: the file's own path may hold `[` (`tests/[v1]/…`),
-    and parameters `::`."""
+    test itself and every id it continues with `::` or `[` (a class, the
+    test without its parameters, a plugin's collector `case[1]`). A set
+    lookup each, not a scan of every wanted id for every collected item.
+    The file's own path may hold `[` (`tests/[v1]/…`): only what follows
+    the first `::` is cut."""
     found = [nodeid]
     head, sep, rest = nodeid.partition("::")
     if not sep:
         return found
-    prefix = head
-    for part in rest.partition("[")[0].split("::"):
-        prefix += "::" + part
-        found.append(prefix)
+    found.append(head)
+    found.extend(head + "::" + rest[: m.start()] for m in re.finditer(r"::|\[", rest))
     return found
 
 
