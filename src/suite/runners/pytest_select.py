@@ -96,12 +96,14 @@ def pytest_collection_modifyitems(config, items):
         return
     kept, dropped = [], []
     for item in items:
-        names = _names(item, config)
-        spelled = _spelling(item, config)
+        # The item's file, found once: each lookup walks its parents.
+        path = item_path(item)
+        file = _relative(path, config)
+        names = _names(item, file)
+        spelled = _spelling(item, path, config)
         stays = not (names & ids or spelled in tests)
         if stays and keep is not None:
             _, _, whole, wanted, wanted_tests = keep
-            file = _relative(item_path(item), config)
             stays = (
                 file in whole
                 or spelled in wanted_tests
@@ -129,8 +131,8 @@ def _selectors(nodeid):
     return found
 
 
-def _spelling(item, config):
-    names = identity(item.nodeid, item_path(item), str(config.invocation_params.dir))
+def _spelling(item, path, config):
+    names = identity(item.nodeid, path, str(config.invocation_params.dir))
     return (names["file"], names["path"][0], names["name"])
 
 
@@ -148,9 +150,9 @@ def _relative(path, config):
     return path.replace(os.sep, "/")
 
 
-def _names(item, config):
+def _names(item, file):
     names = {item.nodeid}
     _, sep, rest = item.nodeid.partition("::")
     if sep:
-        names.add(_relative(item_path(item), config) + "::" + rest)
+        names.add(file + "::" + rest)
     return names
