@@ -855,28 +855,29 @@ fn render_package<'a>(
             Some(Outcome::Fail) | None => {
                 counts.failures += 1;
                 any_failed = true;
-                let waiting = outcome.is_none() && case.paused && !case.name.contains('/');
-                let message = if waiting {
-                    "no result reported: waiting to run in parallel (t.Parallel) when the test binary ended".to_owned()
-                } else if outcome.is_none() {
-                    "no result reported: the test binary crashed, timed out or exited early"
-                        .to_owned()
-                } else {
-                    case.output
-                        .first_message_line()
-                        .unwrap_or_else(|| "failed".to_owned())
+                // A top-level test still paused (`t.Parallel`) never ran.
+                let (message, kind) = match outcome {
+                    None if case.paused && !case.name.contains('/') => (
+                        "no result reported: waiting to run in parallel (t.Parallel) when the test binary ended".to_owned(),
+                        PAUSED,
+                    ),
+                    None => (
+                        "no result reported: the test binary crashed, timed out or exited early"
+                            .to_owned(),
+                        INCOMPLETE,
+                    ),
+                    Some(_) => (
+                        case.output
+                            .first_message_line()
+                            .unwrap_or_else(|| "failed".to_owned()),
+                        "failure",
+                    ),
                 };
                 let _ = writeln!(
                     body,
                     ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
                     escape_attr(&message),
-                    if waiting {
-                        PAUSED
-                    } else if outcome.is_none() {
-                        INCOMPLETE
-                    } else {
-                        "failure"
-                    },
+                    kind,
                     escape_text(&case.output.render())
                 );
             }
